@@ -1,0 +1,66 @@
+package dev.taskweave.api.data;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a data source produces: the feature schema, the user and item tables, and named
+ * splits. A split named {@code train} is required; {@code valid} drives early stopping when
+ * present; any other split (for example {@code test}, {@code test_cold_user}) is evaluated after
+ * training. Ranking candidate lists may be attached per split name.
+ *
+ * @param name        a short description of the data, recorded in the model's provenance
+ * @param features    the feature schema; every feature is present in its entity's table
+ * @param users       the user table
+ * @param items       the item table
+ * @param splits      the named splits, in the order they should be reported
+ * @param rankings    ranking candidate lists by split name (may be empty)
+ * @param description facts worth recording with a trained model (file names, sizes, options)
+ */
+public record Dataset(
+        String name,
+        List<FeatureSpec> features,
+        EntityTable users,
+        EntityTable items,
+        Map<String, Interactions> splits,
+        Map<String, RankingCandidates> rankings,
+        Map<String, String> description) {
+
+    /** The split the model trains on. */
+    public static final String TRAIN = "train";
+    /** The split that drives early stopping. */
+    public static final String VALID = "valid";
+
+    public Dataset {
+        requireNonNull(name, "name is null");
+        features = List.copyOf(features);
+        requireNonNull(users, "users is null");
+        requireNonNull(items, "items is null");
+        splits = Collections.unmodifiableMap(new LinkedHashMap<>(splits));
+        rankings = Collections.unmodifiableMap(new LinkedHashMap<>(rankings));
+        description = Collections.unmodifiableMap(new LinkedHashMap<>(description));
+        if (!splits.containsKey(TRAIN)) {
+            throw new IllegalArgumentException("dataset " + name + " has no '" + TRAIN + "' split");
+        }
+        for (FeatureSpec f : features) {
+            EntityTable table = f.entity() == Entity.USER ? users : items;
+            if (!table.has(f.name())) {
+                throw new IllegalArgumentException("feature " + f.name() + " is missing from the " + f.entity() + " table");
+            }
+        }
+    }
+
+    /** @return the training split */
+    public Interactions train() {
+        return splits.get(TRAIN);
+    }
+
+    /** @return the table of an entity */
+    public EntityTable table(Entity entity) {
+        return entity == Entity.USER ? users : items;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.taskweave.api.data;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Observed (user, item) rows of one split, with label columns.
+ *
+ * <p>Users and items are entity indices into the dataset's {@link EntityTable}s. A label column
+ * holds one float per row; {@code Float.NaN} means the row carries no label for that column, which
+ * the runtime turns into a zero in the task's label mask.
+ */
+public final class Interactions {
+    private final int[] users;
+    private final int[] items;
+    private final Map<String, float[]> labels;
+
+    /**
+     * @param users  user entity index per row
+     * @param items  item entity index per row
+     * @param labels label columns by name, each with one value per row ({@code NaN} = unlabelled)
+     */
+    public Interactions(int[] users, int[] items, Map<String, float[]> labels) {
+        requireNonNull(users, "users is null");
+        requireNonNull(items, "items is null");
+        if (users.length != items.length) {
+            throw new IllegalArgumentException(users.length + " users but " + items.length + " items");
+        }
+        for (Map.Entry<String, float[]> e : labels.entrySet()) {
+            if (e.getValue().length != users.length) {
+                throw new IllegalArgumentException("label " + e.getKey() + " has " + e.getValue().length
+                        + " values for " + users.length + " rows");
+            }
+        }
+        this.users = users;
+        this.items = items;
+        this.labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
+
+    /** @return the number of rows */
+    public int size() {
+        return users.length;
+    }
+
+    /** @return user entity index per row (do not modify) */
+    public int[] users() {
+        return users;
+    }
+
+    /** @return item entity index per row (do not modify) */
+    public int[] items() {
+        return items;
+    }
+
+    /** @return the names of the label columns */
+    public Set<String> labelColumns() {
+        return labels.keySet();
+    }
+
+    /** @return a label column, or null when the split does not have it */
+    public float[] label(String column) {
+        return labels.get(column);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.taskweave.api.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import java.util.List;
+
+/**
+ * One task of a multi-task model: its tower and output layer, its loss, how raw outputs become
+ * scores and which metrics it reports by default.
+ *
+ * <p>Losses are masked: a batch mixes rows labelled for different tasks, and each task's loss is
+ * the mean over the rows that carry its label. A batch with no labelled row gives a loss of zero
+ * (and so no gradient).
+ */
+public interface TaskHead {
+    /**
+     * Creates the tower and output block. Its input is {@code [batch, inputWidth]}; its output is
+     * {@code [batch, outputWidth()]} raw values (logits for classification).
+     *
+     * @return a new, uninitialised block
+     */
+    Block createBlock();
+
+    /** @return the width of the block's output; 1 for scalar tasks */
+    default int outputWidth() {
+        return 1;
+    }
+
+    /**
+     * The masked loss of one batch.
+     *
+     * @param output the block's output, {@code [batch, outputWidth]}
+     * @param labels encoded labels, {@code [batch]} for scalar tasks (0 where unlabelled)
+     * @param mask   1 where the row carries this task's label, else 0, {@code [batch]}
+     * @return a scalar: the mean loss over labelled rows, or 0 when there are none
+     */
+    NDArray loss(NDArray output, NDArray labels, NDArray mask);
+
+    /**
+     * Turns raw outputs into the scores that metrics and predictions use (a probability for a
+     * binary task, a rating for regression).
+     *
+     * @param output the block's output, {@code [batch, outputWidth]}
+     * @return scores, {@code [batch]} for scalar tasks
+     */
+    NDArray scores(NDArray output);
+
+    /**
+     * Encodes a raw label column value into the training label (for example a rating into a
+     * like/dislike flag). {@code NaN} must stay {@code NaN}.
+     *
+     * @param raw the raw column value
+     * @return the encoded label
+     */
+    default float encodeLabel(float raw) {
+        return raw;
+    }
+
+    /**
+     * @return how many negatives to sample per observed row for implicit feedback; 0 when the
+     *     task's labels are all explicit
+     */
+    default int negativesPerPositive() {
+        return 0;
+    }
+
+    /** @return the metrics reported when the task's YAML does not list any */
+    List<String> defaultMetrics();
+}
