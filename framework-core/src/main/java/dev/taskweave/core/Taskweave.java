@@ -1,0 +1,243 @@
+package dev.taskweave.core;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import dev.taskweave.api.DataException;
+import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.model.LabelStatistics;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.config.ConfigLoader;
+import dev.taskweave.core.config.ExperimentConfig;
+import dev.taskweave.core.data.DataFingerprint;
+import dev.taskweave.core.data.ExampleSet;
+import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.core.plugin.ExtensionRegistry;
+import dev.taskweave.core.plugin.PluginRuntime;
+import dev.taskweave.core.run.AssembledModel;
+import dev.taskweave.core.run.Evaluator;
+import dev.taskweave.core.run.ModelAssembler;
+import dev.taskweave.core.run.Plan;
+import dev.taskweave.core.run.ResolvedTask;
+import dev.taskweave.core.run.Trainer;
+import dev.taskweave.core.run.TrainingResult;
+import dev.taskweave.core.store.AtomicDirectory;
+import dev.taskweave.core.store.ModelStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The runtime's entry point: loads the engine and the plugins once, then trains, evaluates and
+ * predicts. One instance serves many runs; close it to unload the plugins.
+ */
+public final class Taskweave implements AutoCloseable {
+    private final Injector injector;
+    private final PluginRuntime runtime;
+
+    private Taskweave(Injector injector, PluginRuntime runtime) {
+        this.injector = injector;
+        this.runtime = runtime;
+    }
+
+    /**
+     * Loads DJL's engine, then the plugins in {@code pluginDirectories}, and wires the runtime.
+     */
+    public static Taskweave start(List<Path> pluginDirectories) {
+        return start(pluginDirectories, new SimpleMeterRegistry());
+    }
+
+    /** As {@link #start(List)}, recording meters in {@code meters}. */
+    public static Taskweave start(List<Path> pluginDirectories, MeterRegistry meters) {
+        PluginRuntime.loadEngine();
+        Injector host = Guice.createInjector(new HostModule(meters));
+        PluginRuntime runtime = PluginRuntime.start(pluginDirectories, host);
+        Injector injector = host.createChildInjector(new RuntimeModule(runtime));
+        return new Taskweave(injector, runtime);
+    }
+
+    /** @return the injector of this runtime */
+    public Injector injector() {
+        return injector;
+    }
+
+    /** @return what the plugins provide */
+    public ExtensionRegistry registry() {
+        return runtime.registry();
+    }
+
+    /** @return the meters training records */
+    public MeterRegistry meters() {
+        return injector.getInstance(MeterRegistry.class);
+    }
+
+    /**
+     * Validates the experiment, loads the data, trains and writes the model with
+     * {@code metrics.json} to {@code outputDirectory} (atomically).
+     */
+    public TrainingResult train(Path configFile, Path outputDirectory, PrintStream log) {
+        requireNonNull(configFile, "configFile is null");
+        ConfigLoader loader = injector.getInstance(ConfigLoader.class);
+        ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
+        ExperimentConfig config = loader.load(configFile);
+        String source = configFile.toString();
+        Plan plan = assembler.plan(config, source);
+        Path baseDirectory = configFile.toAbsolutePath().getParent();
+        Dataset dataset = assembler.loadData(plan, baseDirectory);
+        List<FeatureSpec> features = assembler.selectFeatures(config, dataset.features(), source);
+        assembler.checkLabels(plan, dataset);
+        Map<String, LabelStatistics> stats = assembler.labelStatistics(plan, dataset);
+        String fingerprint = DataFingerprint.of(dataset);
+        log.printf(Locale.ROOT, "data: %s, %d users, %d items, splits %s%n", dataset.name(), dataset.users().size(),
+                dataset.items().size(), sizes(dataset));
+        Engine.getInstance().setRandomSeed((int) (config.seed ^ (config.seed >>> 32)));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            AssembledModel model = assembler.assemble(plan, features, stats, manager);
+            FeatureGatherer gatherer = new FeatureGatherer(features, dataset.users(), dataset.items());
+            TrainingResult result = injector.getInstance(Trainer.class).train(model, dataset, gatherer, manager, log);
+            injector.getInstance(ModelStore.class).save(outputDirectory, model, dataset, fingerprint, configFile, baseDirectory, result);
+            return result;
+        }
+    }
+
+    private static Map<String, Integer> sizes(Dataset dataset) {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        dataset.splits().forEach((name, split) -> sizes.put(name, split.size()));
+        return sizes;
+    }
+
+    /**
+     * Loads a model, re-reads its data (which must be unchanged) and evaluates every split as
+     * training did.
+     *
+     * @return split, then task, then metric
+     */
+    public Map<String, Map<String, Map<String, Double>>> evaluate(Path modelDirectory) {
+        ModelStore store = injector.getInstance(ModelStore.class);
+        ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelStore.LoadedModel loaded = store.load(modelDirectory, manager);
+            AssembledModel model = loaded.model();
+            Dataset dataset = assembler.loadData(model.plan(), Path.of(loaded.manifest().baseDirectory));
+            String fingerprint = DataFingerprint.of(dataset);
+            if (!fingerprint.equals(loaded.manifest().dataFingerprint)) {
+                throw new DataException(model.plan().config().data.type, 0, "the data differs from what the model in "
+                        + modelDirectory + " was trained on (fingerprint " + fingerprint.substring(0, 12) + " instead of "
+                        + loaded.manifest().dataFingerprint.substring(0, 12) + ")");
+            }
+            FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items());
+            Map<String, ExampleSet> sets = Trainer.evaluationSets(dataset, model.taskLabels(), model.plan().config().seed);
+            Map<String, Map<String, Map<String, Double>>> metrics = new LinkedHashMap<>();
+            for (Map.Entry<String, ExampleSet> e : sets.entrySet()) {
+                metrics.put(e.getKey(), Evaluator.evaluate(model, gatherer, e.getValue(),
+                        model.plan().config().training.evalBatchSize, manager));
+            }
+            return metrics;
+        }
+    }
+
+    /**
+     * Scores (user, item) pairs read from a TSV file ({@code user<TAB>item} per line, an optional
+     * header starting with {@code user}) and writes {@code user item <task>...} rows.
+     *
+     * @param tasks the tasks to output; all when empty
+     * @return the number of rows scored
+     */
+    public int predict(Path modelDirectory, Path input, Writer output, List<String> tasks) throws IOException {
+        ModelStore store = injector.getInstance(ModelStore.class);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelStore.LoadedModel loaded = store.load(modelDirectory, manager);
+            AssembledModel model = loaded.model();
+            List<ResolvedTask> selected = new ArrayList<>();
+            for (String name : tasks) {
+                ResolvedTask t = model.task(name);
+                if (t == null) {
+                    List<String> names = model.tasks().stream().map(ResolvedTask::name).toList();
+                    throw new ConfigException(null, "--tasks", 0, "the model has no task '" + name + "'; it has " + names);
+                }
+                selected.add(t);
+            }
+            if (selected.isEmpty()) {
+                selected.addAll(model.tasks());
+            }
+            List<String> rawUsers = new ArrayList<>();
+            List<String> rawItems = new ArrayList<>();
+            List<Integer> users = new ArrayList<>();
+            List<Integer> items = new ArrayList<>();
+            String source = input.toString();
+            try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+                String line;
+                int number = 0;
+                while ((line = reader.readLine()) != null) {
+                    number++;
+                    if (line.isBlank() || (number == 1 && line.toLowerCase(Locale.ROOT).startsWith("user"))) {
+                        continue;
+                    }
+                    String[] fields = line.split("\t", -1);
+                    if (fields.length != 2) {
+                        throw new DataException(source, number, "expected 2 tab-separated fields (user, item), found " + fields.length);
+                    }
+                    int u = loaded.users().indexOf(fields[0].trim());
+                    if (u < 0) {
+                        throw new DataException(source, number, "unknown user '" + fields[0].trim() + "'; the model knows "
+                                + loaded.users().size() + " users");
+                    }
+                    int i = loaded.items().indexOf(fields[1].trim());
+                    if (i < 0) {
+                        throw new DataException(source, number, "unknown item '" + fields[1].trim() + "'; the model knows "
+                                + loaded.items().size() + " items");
+                    }
+                    rawUsers.add(fields[0].trim());
+                    rawItems.add(fields[1].trim());
+                    users.add(u);
+                    items.add(i);
+                }
+            } catch (NoSuchFileException e) {
+                throw new DataException(source, 0, "file not found");
+            }
+            FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items());
+            float[][] scores = Evaluator.score(model, gatherer, users.stream().mapToInt(Integer::intValue).toArray(),
+                    items.stream().mapToInt(Integer::intValue).toArray(), model.plan().config().training.evalBatchSize, manager);
+            StringBuilder header = new StringBuilder("user\titem");
+            for (ResolvedTask t : selected) {
+                header.append('\t').append(t.name());
+            }
+            output.write(header.append('\n').toString());
+            for (int r = 0; r < users.size(); r++) {
+                StringBuilder row = new StringBuilder(rawUsers.get(r)).append('\t').append(rawItems.get(r));
+                for (ResolvedTask t : selected) {
+                    row.append('\t').append(scores[t.index()][r]);
+                }
+                output.write(row.append('\n').toString());
+            }
+            output.flush();
+            return users.size();
+        }
+    }
+
+    /** Writes text to a file atomically. */
+    public static void writeAtomically(Path file, String content) {
+        AtomicDirectory.writeFile(file, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+}

@@ -1,0 +1,281 @@
+package dev.taskweave.core.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.taskweave.api.DataException;
+import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.core.Taskweave;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.plugin.ExtensionKind;
+import dev.taskweave.core.plugin.PluginConflictException;
+import dev.taskweave.core.plugin.PluginInfo;
+import dev.taskweave.core.run.TrainingResult;
+import dev.taskweave.core.store.ModelStore;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code taskweave}: exit code 0 on success, 2 on bad input or configuration (one line on
+ * stderr), 1 on an internal failure.
+ */
+@Command(name = "taskweave", mixinStandardHelpOptions = true, versionProvider = TaskweaveCli.Version.class,
+        description = "Multi-task learning for recommenders.",
+        subcommands = {TaskweaveCli.Plugins.class, TaskweaveCli.Train.class, TaskweaveCli.Evaluate.class,
+                TaskweaveCli.Predict.class, CommandLine.HelpCommand.class})
+public final class TaskweaveCli {
+    /** Exit code for bad input or configuration. */
+    public static final int BAD_INPUT = 2;
+
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "Plugin directory (repeatable). Default: $TASKWEAVE_PLUGINS, else the taskweave.plugins property.")
+    List<Path> pluginDirectories = new ArrayList<>();
+
+    @Option(names = "--verbose", description = "Print stack traces of failures.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line and returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new TaskweaveCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println("taskweave: " + e.getMessage() + " (see --help)");
+            return BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            TaskweaveCli root = commandLine.getCommandSpec().root().userObject() instanceof TaskweaveCli t ? t : null;
+            if (isBadInput(e)) {
+                err.println("taskweave: " + oneLine(e.getMessage()));
+                if (root != null && root.verbose) {
+                    e.printStackTrace(err);
+                }
+                return BAD_INPUT;
+            }
+            err.println("taskweave: internal error: " + e);
+            if (root != null && root.verbose) {
+                e.printStackTrace(err);
+            } else {
+                err.println("taskweave: run with --verbose for the stack trace");
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    static boolean isBadInput(Throwable e) {
+        return e instanceof ConfigException || e instanceof DataException || e instanceof InvalidConfigException
+                || e instanceof PluginConflictException;
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "failed" : message.replace('\n', ' ');
+    }
+
+    List<Path> pluginDirectories() {
+        if (!pluginDirectories.isEmpty()) {
+            return pluginDirectories;
+        }
+        String env = System.getenv("TASKWEAVE_PLUGINS");
+        String value = env != null && !env.isBlank() ? env : System.getProperty("taskweave.plugins");
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(null, "--plugins", 0, "no plugin directory: pass --plugins DIR or set TASKWEAVE_PLUGINS");
+        }
+        List<Path> dirs = new ArrayList<>();
+        for (String part : value.split(java.io.File.pathSeparator)) {
+            if (!part.isBlank()) {
+                dirs.add(Path.of(part));
+            }
+        }
+        return dirs;
+    }
+
+    static ObjectMapper json() {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    /** Lists the loaded plugins and the types each provides. */
+    @Command(name = "plugins", mixinStandardHelpOptions = true, description = "List the discovered plugins and the type names each provides.")
+    static final class Plugins implements Callable<Integer> {
+        @ParentCommand
+        TaskweaveCli root;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
+                PrintWriter out = spec.commandLine().getOut();
+                for (PluginInfo p : tw.registry().plugins().values()) {
+                    out.printf("%s %s  %s%n", p.id(), p.version(), p.description() == null ? "" : p.description());
+                    out.printf("  from %s%n", p.location());
+                    for (Map.Entry<String, List<String>> e : p.types().entrySet()) {
+                        out.printf("  %-17s %s%n", e.getKey() + ":", String.join(", ", e.getValue()));
+                    }
+                }
+                out.println();
+                for (ExtensionKind kind : ExtensionKind.values()) {
+                    out.printf("%-17s %s%n", kind.label() + ":", String.join(", ", tw.registry().types(kind)));
+                }
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** Trains from an experiment file. */
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a multi-task model from an experiment YAML file.")
+    static final class Train implements Callable<Integer> {
+        @ParentCommand
+        TaskweaveCli root;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "The experiment YAML file.")
+        Path config;
+
+        @Option(names = "--output", required = true, paramLabel = "DIR",
+                description = "Where to write the model and metrics.json (replaced atomically).")
+        Path output;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!Files.isRegularFile(config)) {
+                throw new ConfigException(config.toString(), "", 0, "file not found");
+            }
+            try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
+                PrintWriter out = spec.commandLine().getOut();
+                TrainingResult result = tw.train(config, output, new PrintStream(new WriterOutputStream(out), true, StandardCharsets.UTF_8));
+                out.printf(Locale.ROOT, "trained %d epochs (best %d) in %.1f s; model and metrics written to %s%n",
+                        result.history().size(), result.bestEpoch(), result.trainSeconds(), output);
+                out.println(json().writeValueAsString(result.metrics()));
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** Evaluates a saved model. */
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Evaluate a trained model on its data's splits; prints the metrics as JSON.")
+    static final class Evaluate implements Callable<Integer> {
+        @ParentCommand
+        TaskweaveCli root;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory written by train.")
+        Path model;
+
+        @Option(names = "--output", paramLabel = "FILE", description = "Also write the metrics JSON to this file (atomically).")
+        Path output;
+
+        @Override
+        public Integer call() throws IOException {
+            try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
+                String metrics = json().writeValueAsString(tw.evaluate(model));
+                spec.commandLine().getOut().println(metrics);
+                spec.commandLine().getOut().flush();
+                if (output != null) {
+                    Taskweave.writeAtomically(output, metrics + "\n");
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** Scores (user, item) pairs. */
+    @Command(name = "predict", mixinStandardHelpOptions = true,
+            description = "Score (user, item) pairs from a TSV file (user<TAB>item per line) for every task.")
+    static final class Predict implements Callable<Integer> {
+        @ParentCommand
+        TaskweaveCli root;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory written by train.")
+        Path model;
+
+        @Option(names = "--input", required = true, paramLabel = "FILE", description = "TSV of user and item ids, optional header.")
+        Path input;
+
+        @Option(names = "--output", paramLabel = "FILE", description = "Write the scores here (atomically) instead of standard output.")
+        Path output;
+
+        @Option(names = "--tasks", split = ",", paramLabel = "TASK", description = "Tasks to output (default: all).")
+        List<String> tasks = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException {
+            try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
+                if (output == null) {
+                    Writer out = new BufferedWriter(spec.commandLine().getOut());
+                    tw.predict(model, input, out, tasks);
+                    out.flush();
+                } else {
+                    StringWriter buffer = new StringWriter();
+                    int rows = tw.predict(model, input, buffer, tasks);
+                    Taskweave.writeAtomically(output, buffer.toString());
+                    spec.commandLine().getErr().printf("scored %d pairs into %s%n", rows, output);
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** Reports the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"taskweave " + ModelStore.version()};
+        }
+    }
+
+    /** Adapts the picocli writer so training logs go where the command's output goes. */
+    private static final class WriterOutputStream extends java.io.OutputStream {
+        private final PrintWriter writer;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        WriterOutputStream(PrintWriter writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void write(int b) {
+            line.write(b);
+            if (b == '\n') {
+                flush();
+            }
+        }
+
+        @Override
+        public void flush() {
+            writer.print(line.toString(StandardCharsets.UTF_8));
+            writer.flush();
+            line.reset();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.taskweave.core.config;
+
+/**
+ * The experiment file is malformed or inconsistent. The message names the file, the path of the
+ * offending value (for example {@code tasks[1].head}), the line when known, and what was expected.
+ */
+public final class ConfigException extends RuntimeException {
+    private final String path;
+
+    public ConfigException(String source, String path, int line, String reason) {
+        super(format(source, path, line, reason));
+        this.path = path;
+    }
+
+    private static String format(String source, String path, int line, String reason) {
+        StringBuilder sb = new StringBuilder();
+        if (source != null) {
+            sb.append(source);
+            if (line > 0) {
+                sb.append(':').append(line);
+            }
+            sb.append(": ");
+        }
+        if (path != null && !path.isEmpty()) {
+            sb.append(path).append(": ");
+        }
+        return sb.append(reason).toString();
+    }
+
+    /** @return the path of the offending value, or an empty string */
+    public String path() {
+        return path == null ? "" : path;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.taskweave.core.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** How the input encoder turns side features into one vector. */
+public final class FeaturesConfig {
+    /** Width of every categorical embedding and multi-hot projection. */
+    @JsonProperty("embeddingDim")
+    public int embeddingDim = 16;
+
+    /** Features to use; all of the source's features when empty. */
+    @JsonProperty("include")
+    public List<String> include = List.of();
+
+    /** Features to leave out. */
+    @JsonProperty("exclude")
+    public List<String> exclude = List.of();
+
+    /**
+     * Probability of replacing a user or item id by the unknown code during training, so that
+     * the model learns to serve cold users and items from their side features.
+     */
+    @JsonProperty("idDropout")
+    public double idDropout = 0.0;
+
+    /** Whether the encoder also outputs the product of the user and item id embeddings. */
+    @JsonProperty("idInteraction")
+    public boolean idInteraction = true;
+}

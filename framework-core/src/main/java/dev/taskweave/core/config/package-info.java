@@ -1,0 +1,2 @@
+/** The experiment file: its typed model, loading from YAML and validation with exact paths. */
+package dev.taskweave.core.config;

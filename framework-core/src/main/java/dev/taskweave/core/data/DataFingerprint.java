@@ -1,0 +1,79 @@
+package dev.taskweave.core.data;
+
+import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.FeatureKind;
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.Interactions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A SHA-256 over a dataset's schema, tables and splits, recorded with every trained model. */
+public final class DataFingerprint {
+    private DataFingerprint() {}
+
+    /** @return the hex digest */
+    public static String of(Dataset dataset) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (FeatureSpec f : dataset.features()) {
+            text(digest, f.toString());
+            EntityTable table = dataset.table(f.entity());
+            if (f.kind() == FeatureKind.CATEGORICAL) {
+                ints(digest, table.categorical(f.name()));
+            } else {
+                floats(digest, table.dense(f.name()));
+            }
+        }
+        for (String id : dataset.users().rawIds()) {
+            text(digest, id);
+        }
+        for (String id : dataset.items().rawIds()) {
+            text(digest, id);
+        }
+        for (Map.Entry<String, Interactions> split : dataset.splits().entrySet()) {
+            text(digest, split.getKey());
+            ints(digest, split.getValue().users());
+            ints(digest, split.getValue().items());
+            for (String column : new TreeMap<>(labelMap(split.getValue())).keySet()) {
+                text(digest, column);
+                floats(digest, split.getValue().label(column));
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static Map<String, Boolean> labelMap(Interactions split) {
+        Map<String, Boolean> m = new TreeMap<>();
+        for (String c : split.labelColumns()) {
+            m.put(c, true);
+        }
+        return m;
+    }
+
+    private static void text(MessageDigest d, String s) {
+        d.update(s.getBytes(StandardCharsets.UTF_8));
+        d.update((byte) 0);
+    }
+
+    private static void ints(MessageDigest d, int[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4);
+        b.asIntBuffer().put(values);
+        d.update(b.array());
+    }
+
+    private static void floats(MessageDigest d, float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4);
+        b.asFloatBuffer().put(values);
+        d.update(b.array());
+    }
+}

@@ -1,0 +1,122 @@
+package dev.taskweave.core.data;
+
+import dev.taskweave.api.data.Interactions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Rows ready for batching: user and item indices, and for every task an encoded label and a mask
+ * (1 where the row carries that task's label). Observed rows come first, then the negatives
+ * sampled for implicit-feedback tasks, each labelled only for its own task.
+ */
+public final class ExampleSet {
+    private final int[] users;
+    private final int[] items;
+    private final float[][] labels;
+    private final float[][] masks;
+    private final int observed;
+
+    private ExampleSet(int[] users, int[] items, float[][] labels, float[][] masks, int observed) {
+        this.users = users;
+        this.items = items;
+        this.labels = labels;
+        this.masks = masks;
+        this.observed = observed;
+    }
+
+    /**
+     * Builds the rows of one split.
+     *
+     * @param split    the observed rows
+     * @param tasks    every task, in model order
+     * @param sampler  draws negatives (null when no task needs any)
+     * @param seed     seeds negative sampling
+     */
+    public static ExampleSet build(Interactions split, List<TaskLabels> tasks, NegativeSampler sampler, long seed) {
+        int n = split.size();
+        int extra = 0;
+        for (TaskLabels t : tasks) {
+            extra += n * t.negatives();
+        }
+        int total = n + extra;
+        int[] users = Arrays.copyOf(split.users(), total);
+        int[] items = Arrays.copyOf(split.items(), total);
+        float[][] labels = new float[tasks.size()][total];
+        float[][] masks = new float[tasks.size()][total];
+        for (int t = 0; t < tasks.size(); t++) {
+            TaskLabels task = tasks.get(t);
+            float[] column = task.implicit() ? null : split.label(task.column());
+            for (int i = 0; i < n; i++) {
+                float raw = task.implicit() ? 1f : column == null ? Float.NaN : column[i];
+                float value = Float.isNaN(raw) ? Float.NaN : (float) task.encoder().applyAsDouble(raw);
+                if (!Float.isNaN(value)) {
+                    labels[t][i] = value;
+                    masks[t][i] = 1f;
+                }
+            }
+        }
+        int next = n;
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int t = 0; t < tasks.size(); t++) {
+            int k = tasks.get(t).negatives();
+            if (k == 0) {
+                continue;
+            }
+            if (sampler == null) {
+                throw new IllegalStateException("task " + tasks.get(t).name() + " needs negatives but no sampler was given");
+            }
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < k; j++) {
+                    users[next] = split.users()[i];
+                    items[next] = sampler.sample(split.users()[i], random);
+                    labels[t][next] = 0f;
+                    masks[t][next] = 1f;
+                    next++;
+                }
+            }
+        }
+        return new ExampleSet(users, items, labels, masks, n);
+    }
+
+    /** @return the number of rows, negatives included */
+    public int size() {
+        return users.length;
+    }
+
+    /** @return the number of observed rows (the first ones) */
+    public int observed() {
+        return observed;
+    }
+
+    /** @return user index per row (do not modify) */
+    public int[] users() {
+        return users;
+    }
+
+    /** @return item index per row (do not modify) */
+    public int[] items() {
+        return items;
+    }
+
+    /** @return a task's encoded labels, 0 where unlabelled (do not modify) */
+    public float[] labels(int task) {
+        return labels[task];
+    }
+
+    /** @return a task's mask (do not modify) */
+    public float[] mask(int task) {
+        return masks[task];
+    }
+
+    /** @return the number of rows labelled for a task */
+    public int labelled(int task) {
+        int count = 0;
+        for (float m : masks[task]) {
+            if (m > 0) {
+                count++;
+            }
+        }
+        return count;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.taskweave.core.data;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.FeatureKind;
+import dev.taskweave.api.data.FeatureSpec;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Builds the encoder's input arrays for a batch of (user, item) rows by looking up each entity's
+ * side features.
+ */
+public final class FeatureGatherer {
+    private final List<FeatureSpec> features;
+    private final EntityTable users;
+    private final EntityTable items;
+    private final Object[] columns;
+
+    public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items) {
+        this.features = List.copyOf(features);
+        this.users = requireNonNull(users, "users is null");
+        this.items = requireNonNull(items, "items is null");
+        this.columns = new Object[this.features.size()];
+        for (int i = 0; i < this.features.size(); i++) {
+            FeatureSpec f = this.features.get(i);
+            EntityTable table = f.entity() == Entity.USER ? users : items;
+            columns[i] = f.kind() == FeatureKind.CATEGORICAL ? table.categorical(f.name()) : table.dense(f.name());
+        }
+    }
+
+    /** @return the features, in encoder input order */
+    public List<FeatureSpec> features() {
+        return features;
+    }
+
+    /** @return the user table */
+    public EntityTable users() {
+        return users;
+    }
+
+    /** @return the item table */
+    public EntityTable items() {
+        return items;
+    }
+
+    /**
+     * Gathers the features of rows {@code order[from..to)}.
+     *
+     * @param userIndex user entity index per row
+     * @param itemIndex item entity index per row
+     * @param order     row order (null for identity)
+     * @param idDropout probability of replacing an id code by 0 (unknown); 0 outside training
+     * @param random    draws the id dropout (may be null when idDropout is 0)
+     */
+    public NDList gather(NDManager manager, int[] userIndex, int[] itemIndex, int[] order, int from, int to,
+            double idDropout, SplittableRandom random) {
+        int b = to - from;
+        NDList out = new NDList(features.size());
+        for (int f = 0; f < features.size(); f++) {
+            FeatureSpec spec = features.get(f);
+            int[] entity = spec.entity() == Entity.USER ? userIndex : itemIndex;
+            if (spec.kind() == FeatureKind.CATEGORICAL) {
+                int[] codes = (int[]) columns[f];
+                int[] batch = new int[b];
+                for (int i = 0; i < b; i++) {
+                    int row = order == null ? from + i : order[from + i];
+                    batch[i] = codes[entity[row]];
+                    if (spec.id() && idDropout > 0 && random.nextDouble() < idDropout) {
+                        batch[i] = 0;
+                    }
+                }
+                out.add(manager.create(batch));
+            } else {
+                float[] values = (float[]) columns[f];
+                int width = spec.size();
+                float[] batch = new float[b * width];
+                for (int i = 0; i < b; i++) {
+                    int row = order == null ? from + i : order[from + i];
+                    System.arraycopy(values, entity[row] * width, batch, i * width, width);
+                }
+                NDArray array = manager.create(batch, new Shape(b, width));
+                out.add(array);
+            }
+        }
+        return out;
+    }
+}

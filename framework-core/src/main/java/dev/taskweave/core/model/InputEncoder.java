@@ -1,0 +1,139 @@
+package dev.taskweave.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.FeatureKind;
+import dev.taskweave.api.data.FeatureSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a batch of side features into one vector per row.
+ *
+ * <p>Inputs follow the feature order: a categorical feature is an int32 {@code [batch]} array of
+ * codes and is embedded; a multi-hot feature is a float {@code [batch, width]} array, normalised
+ * to sum to one and projected to the embedding width; a numeric feature is a float
+ * {@code [batch, 1]} array passed through. When both a user and an item identifier are present and
+ * {@code idInteraction} is on, their element-wise product is appended, which gives the network the
+ * matrix-factorisation interaction directly.
+ */
+public final class InputEncoder extends AbstractBlock {
+    private static final byte VERSION = 1;
+
+    private final List<FeatureSpec> features;
+    private final int embeddingDim;
+    private final List<Parameter> weights = new ArrayList<>();
+    private final int userIdPosition;
+    private final int itemIdPosition;
+    private final boolean idInteraction;
+
+    public InputEncoder(List<FeatureSpec> features, int embeddingDim, boolean idInteraction) {
+        super(VERSION);
+        this.features = List.copyOf(features);
+        this.embeddingDim = embeddingDim;
+        int userId = -1;
+        int itemId = -1;
+        for (int i = 0; i < this.features.size(); i++) {
+            FeatureSpec f = this.features.get(i);
+            Parameter p = null;
+            if (f.kind() == FeatureKind.CATEGORICAL) {
+                p = addParameter(Parameter.builder().setName(f.name()).setType(Parameter.Type.WEIGHT)
+                        .optShape(new Shape(f.size(), embeddingDim)).optInitializer(new NormalInitializer(0.05f)).build());
+            } else if (f.kind() == FeatureKind.MULTI_HOT) {
+                p = addParameter(Parameter.builder().setName(f.name()).setType(Parameter.Type.WEIGHT)
+                        .optShape(new Shape(f.size(), embeddingDim)).optInitializer(new NormalInitializer(0.05f)).build());
+            }
+            weights.add(p);
+            if (f.id() && f.entity() == Entity.USER && userId < 0) {
+                userId = i;
+            } else if (f.id() && f.entity() == Entity.ITEM && itemId < 0) {
+                itemId = i;
+            }
+        }
+        this.userIdPosition = userId;
+        this.itemIdPosition = itemId;
+        this.idInteraction = idInteraction && userId >= 0 && itemId >= 0;
+    }
+
+    /** @return the width of the encoded vector */
+    public int outputWidth() {
+        int width = 0;
+        for (FeatureSpec f : features) {
+            width += f.kind() == FeatureKind.NUMERIC ? 1 : embeddingDim;
+        }
+        return idInteraction ? width + embeddingDim : width;
+    }
+
+    /** @return the features, in input order */
+    public List<FeatureSpec> features() {
+        return features;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (inputs.size() != features.size()) {
+            throw new IllegalArgumentException("expected " + features.size() + " feature arrays, got " + inputs.size());
+        }
+        NDList parts = new NDList(features.size() + 1);
+        NDArray userId = null;
+        NDArray itemId = null;
+        for (int i = 0; i < features.size(); i++) {
+            FeatureSpec f = features.get(i);
+            NDArray x = inputs.get(i);
+            switch (f.kind()) {
+                case CATEGORICAL -> {
+                    NDArray w = ps.getValue(weights.get(i), x.getDevice(), training);
+                    NDArray e = Embedding.embedding(x, w, SparseFormat.DENSE).singletonOrThrow();
+                    parts.add(e);
+                    if (i == userIdPosition) {
+                        userId = e;
+                    } else if (i == itemIdPosition) {
+                        itemId = e;
+                    }
+                }
+                case MULTI_HOT -> {
+                    NDArray w = ps.getValue(weights.get(i), x.getDevice(), training);
+                    NDArray norm = x.sum(new int[] {1}, true).maximum(1f);
+                    parts.add(x.div(norm).matMul(w));
+                }
+                case NUMERIC -> parts.add(x);
+            }
+        }
+        if (idInteraction) {
+            parts.add(userId.mul(itemId));
+        }
+        return new NDList(NDArrays.concat(parts, 1));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        long batch = inputShapes.length == 0 ? -1 : inputShapes[0].get(0);
+        return new Shape[] {new Shape(batch, outputWidth())};
+    }
+
+    @Override
+    protected void prepare(Shape[] inputShapes) {
+        // every parameter's shape is fixed by the schema in the constructor
+    }
+
+    /** @return the data type each input must have */
+    public static DataType inputType(FeatureSpec f) {
+        return f.kind() == FeatureKind.CATEGORICAL ? DataType.INT32 : DataType.FLOAT32;
+    }
+
+    /** @return the shape of one input for a batch */
+    public static Shape inputShape(FeatureSpec f, long batch) {
+        return f.kind() == FeatureKind.CATEGORICAL ? new Shape(batch) : new Shape(batch, f.size());
+    }
+}

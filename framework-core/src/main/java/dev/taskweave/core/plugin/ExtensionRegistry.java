@@ -1,0 +1,122 @@
+package dev.taskweave.core.plugin;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.taskweave.api.ExtensionFactory;
+import dev.taskweave.core.config.ConfigException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Every factory type name known to this run, by kind, with its providing plugin. */
+public final class ExtensionRegistry {
+    private final Map<ExtensionKind, Map<String, Registered<?>>> byKind = new EnumMap<>(ExtensionKind.class);
+    private final Map<String, PluginInfo> plugins;
+
+    ExtensionRegistry(Map<ExtensionKind, Map<String, Registered<?>>> byKind, Map<String, PluginInfo> plugins) {
+        for (ExtensionKind kind : ExtensionKind.values()) {
+            this.byKind.put(kind, Collections.unmodifiableMap(new TreeMap<>(byKind.getOrDefault(kind, Map.of()))));
+        }
+        this.plugins = Collections.unmodifiableMap(new LinkedHashMap<>(plugins));
+    }
+
+    /** Builds a registry, failing on a type name claimed twice within a kind. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the type names of a kind, sorted */
+    public List<String> types(ExtensionKind kind) {
+        return List.copyOf(byKind.get(kind).keySet());
+    }
+
+    /** @return the registration of a type, or null */
+    @SuppressWarnings("unchecked")
+    public <F> Registered<F> find(ExtensionKind kind, String type) {
+        return (Registered<F>) byKind.get(kind).get(type);
+    }
+
+    /**
+     * @param path   the config path that names the type, for the error message
+     * @param source the config file, for the error message
+     * @return the registration
+     * @throws ConfigException listing the available types when the type is unknown or missing
+     */
+    public <F> Registered<F> require(ExtensionKind kind, String type, String path, String source) {
+        if (type == null || type.isBlank()) {
+            throw new ConfigException(source, path, 0, "missing; expected a " + kind.label() + " type, one of " + types(kind));
+        }
+        Registered<F> registered = find(kind, type);
+        if (registered == null) {
+            throw new ConfigException(source, path, 0, "unknown " + kind.label() + " type '" + type + "'; available: " + types(kind));
+        }
+        return registered;
+    }
+
+    /** @return the loaded plugins by id */
+    public Map<String, PluginInfo> plugins() {
+        return plugins;
+    }
+
+    /** Collects registrations. */
+    public static final class Builder {
+        private final Map<ExtensionKind, Map<String, Registered<?>>> byKind = new EnumMap<>(ExtensionKind.class);
+        private final Map<String, PluginInfo> plugins = new LinkedHashMap<>();
+        private final Map<String, String> locations = new LinkedHashMap<>();
+
+        /** Adds a factory of a kind. */
+        public Builder add(ExtensionKind kind, Registered<?> registered, String location) {
+            requireNonNull(registered, "registered is null");
+            Map<String, Registered<?>> types = byKind.computeIfAbsent(kind, k -> new LinkedHashMap<>());
+            Registered<?> previous = types.putIfAbsent(registered.type(), registered);
+            if (previous != null) {
+                throw new PluginConflictException("the " + kind.label() + " type '" + registered.type()
+                        + "' is provided by two plugins: " + previous.pluginId() + " (" + locations.get(previous.pluginId())
+                        + ") and " + registered.pluginId() + " (" + location + "); remove one of them");
+            }
+            locations.putIfAbsent(registered.pluginId(), location);
+            return this;
+        }
+
+        /** Records a plugin's description. */
+        public Builder plugin(PluginInfo info) {
+            plugins.put(info.id(), info);
+            return this;
+        }
+
+        /** @return the registry, with each plugin's type list filled in */
+        public ExtensionRegistry build() {
+            Map<String, PluginInfo> withTypes = new LinkedHashMap<>();
+            for (PluginInfo p : plugins.values()) {
+                Map<String, List<String>> types = new LinkedHashMap<>();
+                for (Map.Entry<ExtensionKind, Map<String, Registered<?>>> e : byKind.entrySet()) {
+                    TreeSet<String> names = new TreeSet<>();
+                    for (Registered<?> r : e.getValue().values()) {
+                        if (r.pluginId().equals(p.id())) {
+                            names.add(r.type());
+                        }
+                    }
+                    if (!names.isEmpty()) {
+                        types.put(e.getKey().label(), new ArrayList<>(names));
+                    }
+                }
+                withTypes.put(p.id(), new PluginInfo(p.id(), p.version(), p.description(), p.location(), types));
+            }
+            return new ExtensionRegistry(byKind, withTypes);
+        }
+    }
+
+    /** @return the type name a factory declares, checked */
+    static String typeOf(Object factory) {
+        String type = ((ExtensionFactory<?>) factory).type();
+        if (type == null || type.isBlank()) {
+            throw new PluginConflictException(factory.getClass().getName() + " declares no type name");
+        }
+        return type;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.taskweave.core.plugin;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.function.Supplier;
+
+/**
+ * A factory found at start-up, with the plugin that provides it.
+ *
+ * @param type          the factory's type name
+ * @param factory       the factory
+ * @param pluginId      the providing plugin's id ({@code builtin} for the runtime's own)
+ * @param pluginVersion the providing plugin's version
+ * @param classLoader   the loader to make current while calling into the plugin
+ * @param <F>           the factory kind
+ */
+public record Registered<F>(String type, F factory, String pluginId, String pluginVersion, ClassLoader classLoader) {
+    public Registered {
+        requireNonNull(type, "type is null");
+        requireNonNull(factory, "factory is null");
+        requireNonNull(pluginId, "pluginId is null");
+        requireNonNull(pluginVersion, "pluginVersion is null");
+        requireNonNull(classLoader, "classLoader is null");
+    }
+
+    /** Calls into the plugin with its class loader as the context class loader. */
+    public <T> T call(Supplier<T> body) {
+        try (ContextClassLoader ignored = ContextClassLoader.enter(classLoader)) {
+            return body.get();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.taskweave.core.run;
+
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.model.LossWeighting;
+import dev.taskweave.core.data.TaskLabels;
+import dev.taskweave.core.model.MultiTaskBlock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An initialised model with everything needed to train, evaluate and save it.
+ *
+ * @param plan      the validated experiment
+ * @param features  encoder input features, in order
+ * @param tasks     the tasks, in model order
+ * @param block     the graph
+ * @param weighting the loss weighting (for epoch callbacks)
+ */
+public record AssembledModel(Plan plan, List<FeatureSpec> features, List<ResolvedTask> tasks, MultiTaskBlock block,
+        LossWeighting weighting) {
+
+    /** @return label handling per task, in model order */
+    public List<TaskLabels> taskLabels() {
+        List<TaskLabels> labels = new ArrayList<>();
+        for (ResolvedTask t : tasks) {
+            labels.add(t.labels());
+        }
+        return labels;
+    }
+
+    /** @return the task with that name, or null */
+    public ResolvedTask task(String name) {
+        for (ResolvedTask t : tasks) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+}

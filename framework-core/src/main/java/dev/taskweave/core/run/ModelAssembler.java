@@ -1,0 +1,357 @@
+package dev.taskweave.core.run;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import com.google.inject.Inject;
+import dev.taskweave.api.DataException;
+import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.api.ValidatedConfig;
+import dev.taskweave.api.data.DataContext;
+import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.DatasetSource;
+import dev.taskweave.api.data.DatasetSourceFactory;
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.Interactions;
+import dev.taskweave.api.metric.Metric;
+import dev.taskweave.api.model.LabelStatistics;
+import dev.taskweave.api.model.LossWeighting;
+import dev.taskweave.api.model.LossWeightingFactory;
+import dev.taskweave.api.model.SharingContext;
+import dev.taskweave.api.model.SharingStrategy;
+import dev.taskweave.api.model.SharingStrategyFactory;
+import dev.taskweave.api.model.TaskContext;
+import dev.taskweave.api.model.TaskHead;
+import dev.taskweave.api.model.TaskHeadFactory;
+import dev.taskweave.api.model.WeightingContext;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.config.ConfigLoader;
+import dev.taskweave.core.config.EarlyStoppingConfig;
+import dev.taskweave.core.config.ExperimentConfig;
+import dev.taskweave.core.config.TaskConfig;
+import dev.taskweave.core.data.TaskLabels;
+import dev.taskweave.core.metric.MetricRegistry;
+import dev.taskweave.core.model.InputEncoder;
+import dev.taskweave.core.model.MultiTaskBlock;
+import dev.taskweave.core.plugin.ExtensionKind;
+import dev.taskweave.core.plugin.ExtensionRegistry;
+import dev.taskweave.core.plugin.Registered;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Validates an experiment against the loaded plugins, loads its data and assembles the model.
+ * Nothing trains before {@link #plan} has accepted the whole file.
+ */
+public final class ModelAssembler {
+    private final ExtensionRegistry registry;
+    private final MetricRegistry metrics;
+    private final ConfigLoader loader;
+
+    @Inject
+    public ModelAssembler(ExtensionRegistry registry, MetricRegistry metrics, ConfigLoader loader) {
+        this.registry = requireNonNull(registry, "registry is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.loader = requireNonNull(loader, "loader is null");
+    }
+
+    /** Checks every field that can be checked without data and binds every plugin's params. */
+    public Plan plan(ExperimentConfig config, String source) {
+        if (config.data == null) {
+            throw new ConfigException(source, "data", 0, "missing; expected {type: ..., params: {...}} with type one of "
+                    + registry.types(ExtensionKind.DATASET));
+        }
+        Registered<?> data = registry.require(ExtensionKind.DATASET, config.data.type, "data.type", source);
+        Object dataConfig = bind(data, config.data.params, "data.params", source);
+
+        if (config.tasks == null || config.tasks.isEmpty()) {
+            throw new ConfigException(source, "tasks", 0, "missing; expected a list of at least one task");
+        }
+        Set<String> names = new HashSet<>();
+        List<Registered<?>> heads = new ArrayList<>();
+        List<Object> headConfigs = new ArrayList<>();
+        for (int i = 0; i < config.tasks.size(); i++) {
+            TaskConfig t = config.tasks.get(i);
+            String path = "tasks[" + i + "]";
+            if (t == null) {
+                throw new ConfigException(source, path, 0, "empty; expected a task with name, head and label");
+            }
+            if (t.name == null || t.name.isBlank()) {
+                throw new ConfigException(source, path + ".name", 0, "missing; expected a task name");
+            }
+            if (!t.name.matches("[A-Za-z0-9_-]+")) {
+                throw new ConfigException(source, path + ".name", 0, "'" + t.name + "' may contain only letters, digits, '_' and '-'");
+            }
+            if (!names.add(t.name)) {
+                throw new ConfigException(source, path + ".name", 0, "task name '" + t.name + "' is used twice");
+            }
+            Registered<?> head = registry.require(ExtensionKind.TASK_HEAD, t.head, path + ".head", source);
+            if (t.label == null || t.label.isBlank()) {
+                throw new ConfigException(source, path + ".label", 0, "missing; expected a label column of the data, or '"
+                        + TaskContext.OBSERVED + "' for implicit feedback");
+            }
+            if (!(t.weight > 0) || Double.isInfinite(t.weight)) {
+                throw new ConfigException(source, path + ".weight", 0, "must be a positive number, got " + t.weight);
+            }
+            for (int m = 0; m < t.metrics.size(); m++) {
+                if (metrics.find(t.metrics.get(m)) == null) {
+                    throw new ConfigException(source, path + ".metrics[" + m + "]", 0, "unknown metric '" + t.metrics.get(m)
+                            + "'; available: " + metrics.names());
+                }
+            }
+            heads.add(head);
+            headConfigs.add(bind(head, t.params, path + ".params", source));
+        }
+        if (config.sharing == null) {
+            throw new ConfigException(source, "sharing", 0, "missing; expected {type: ..., params: {...}} with type one of "
+                    + registry.types(ExtensionKind.SHARING));
+        }
+        Registered<?> sharing = registry.require(ExtensionKind.SHARING, config.sharing.type, "sharing.type", source);
+        Object sharingConfig = bind(sharing, config.sharing.params, "sharing.params", source);
+        if (config.weighting == null) {
+            throw new ConfigException(source, "weighting", 0, "must not be null; omit it for fixed weights");
+        }
+        Registered<?> weighting = registry.require(ExtensionKind.WEIGHTING, config.weighting.type, "weighting.type", source);
+        Object weightingConfig = bind(weighting, config.weighting.params, "weighting.params", source);
+
+        checkTraining(config, source);
+        return new Plan(config, source, data, dataConfig, heads, headConfigs, sharing, sharingConfig, weighting, weightingConfig);
+    }
+
+    private void checkTraining(ExperimentConfig c, String source) {
+        if (c.features == null || c.optimizer == null || c.training == null) {
+            throw new ConfigException(source, c.features == null ? "features" : c.optimizer == null ? "optimizer" : "training",
+                    0, "must not be null; omit it for the defaults");
+        }
+        positive(c.features.embeddingDim, "features.embeddingDim", source);
+        if (!(c.features.idDropout >= 0 && c.features.idDropout < 1)) {
+            throw new ConfigException(source, "features.idDropout", 0, "must be in [0, 1), got " + c.features.idDropout);
+        }
+        if (!(c.optimizer.learningRate > 0)) {
+            throw new ConfigException(source, "optimizer.learningRate", 0, "must be > 0, got " + c.optimizer.learningRate);
+        }
+        if (!(c.optimizer.weightDecay >= 0)) {
+            throw new ConfigException(source, "optimizer.weightDecay", 0, "must be >= 0, got " + c.optimizer.weightDecay);
+        }
+        if (!(c.optimizer.clipGradient >= 0)) {
+            throw new ConfigException(source, "optimizer.clipGradient", 0, "must be >= 0, got " + c.optimizer.clipGradient);
+        }
+        positive(c.training.batchSize, "training.batchSize", source);
+        positive(c.training.epochs, "training.epochs", source);
+        positive(c.training.evalBatchSize, "training.evalBatchSize", source);
+        EarlyStoppingConfig es = c.training.earlyStopping;
+        if (es != null) {
+            if (es.metric == null) {
+                throw new ConfigException(source, "training.earlyStopping.metric", 0, "missing; expected split.task.metric, for example valid."
+                        + c.tasks.get(0).name + ".rmse");
+            }
+            String[] parts = es.metric.split("\\.");
+            if (parts.length != 3) {
+                throw new ConfigException(source, "training.earlyStopping.metric", 0, "'" + es.metric
+                        + "' is not split.task.metric (for example valid." + c.tasks.get(0).name + ".rmse)");
+            }
+            if (c.task(parts[1]) == null) {
+                throw new ConfigException(source, "training.earlyStopping.metric", 0, "no task named '" + parts[1] + "'");
+            }
+            if (metrics.find(parts[2]) == null) {
+                throw new ConfigException(source, "training.earlyStopping.metric", 0, "unknown metric '" + parts[2] + "'; available: " + metrics.names());
+            }
+            positive(es.patience, "training.earlyStopping.patience", source);
+        }
+    }
+
+    private static void positive(int value, String path, String source) {
+        if (value < 1) {
+            throw new ConfigException(source, path, 0, "must be >= 1, got " + value);
+        }
+    }
+
+    private Object bind(Registered<?> registered, Map<String, Object> params, String path, String source) {
+        Class<?> type = ((dev.taskweave.api.ExtensionFactory<?>) registered.factory()).configClass();
+        Object bound = registered.call(() -> loader.bind(params, type, source, path));
+        if (bound instanceof ValidatedConfig v) {
+            try {
+                registered.call(() -> {
+                    v.validate();
+                    return null;
+                });
+            } catch (InvalidConfigException e) {
+                throw new ConfigException(source, e.under(path).path(), 0, e.reason());
+            }
+        }
+        return bound;
+    }
+
+    /** Creates the data source and loads the dataset. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Dataset loadData(Plan plan, Path baseDirectory) {
+        DatasetSourceFactory factory = (DatasetSourceFactory) plan.data().factory();
+        DataContext context = new DataContext(baseDirectory, plan.config().seed);
+        return plan.data().call(() -> {
+            DatasetSource source = factory.create(plan.dataConfig(), context);
+            Dataset dataset = source.load();
+            if (dataset == null) {
+                throw new DataException(plan.config().data.type, 0, "the data source returned no dataset");
+            }
+            return dataset;
+        });
+    }
+
+    /** Picks the features the experiment uses, in the dataset's order. */
+    public List<FeatureSpec> selectFeatures(ExperimentConfig config, List<FeatureSpec> available, String source) {
+        Set<String> names = new LinkedHashSet<>();
+        for (FeatureSpec f : available) {
+            names.add(f.name());
+        }
+        checkNames(config.features.include, names, "features.include", source);
+        checkNames(config.features.exclude, names, "features.exclude", source);
+        List<FeatureSpec> selected = new ArrayList<>();
+        for (FeatureSpec f : available) {
+            boolean included = config.features.include.isEmpty() || config.features.include.contains(f.name());
+            if (included && !config.features.exclude.contains(f.name())) {
+                selected.add(f);
+            }
+        }
+        if (selected.isEmpty()) {
+            throw new ConfigException(source, "features", 0, "no feature is left to use; available: " + names);
+        }
+        return selected;
+    }
+
+    private static void checkNames(List<String> wanted, Set<String> names, String path, String source) {
+        for (int i = 0; i < wanted.size(); i++) {
+            if (!names.contains(wanted.get(i))) {
+                throw new ConfigException(source, path + "[" + i + "]", 0, "the data has no feature '" + wanted.get(i) + "'; available: " + names);
+            }
+        }
+    }
+
+    /** Checks that every task's label column exists in the training split. */
+    public void checkLabels(Plan plan, Dataset dataset) {
+        Interactions train = dataset.train();
+        for (int i = 0; i < plan.config().tasks.size(); i++) {
+            TaskConfig t = plan.config().tasks.get(i);
+            if (!TaskContext.OBSERVED.equals(t.label) && train.label(t.label) == null) {
+                throw new ConfigException(plan.source(), "tasks[" + i + "].label", 0, "the data has no label column '" + t.label
+                        + "'; available: " + train.labelColumns() + " or '" + TaskContext.OBSERVED + "'");
+            }
+        }
+    }
+
+    /** Computes the statistics of every task's encoded training labels. */
+    public Map<String, LabelStatistics> labelStatistics(Plan plan, Dataset dataset) {
+        Map<String, LabelStatistics> stats = new java.util.LinkedHashMap<>();
+        Interactions train = dataset.train();
+        for (int i = 0; i < plan.config().tasks.size(); i++) {
+            TaskConfig t = plan.config().tasks.get(i);
+            TaskHead provisional = createHead(plan, i, 1, new LabelStatistics(0, 0, 0));
+            int negatives = provisional.negativesPerPositive();
+            double sum = 0;
+            double sumSq = 0;
+            long count = 0;
+            float[] column = TaskContext.OBSERVED.equals(t.label) ? null : train.label(t.label);
+            for (int r = 0; r < train.size(); r++) {
+                float raw = column == null ? 1f : column[r];
+                if (Float.isNaN(raw)) {
+                    continue;
+                }
+                double v = encode(plan, i, provisional, raw, r);
+                sum += v;
+                sumSq += v * v;
+                count++;
+            }
+            // sampled negatives are labelled 0
+            long total = count + count * negatives;
+            double mean = total == 0 ? 0 : sum / total;
+            double variance = total == 0 ? 0 : Math.max(0, sumSq / total - mean * mean);
+            stats.put(t.name, new LabelStatistics(total, mean, variance));
+        }
+        return stats;
+    }
+
+    private double encode(Plan plan, int task, TaskHead head, float raw, int row) {
+        try {
+            return head.encodeLabel(raw);
+        } catch (IllegalArgumentException e) {
+            throw new DataException("split 'train', label '" + plan.config().tasks.get(task).label + "'", row + 1,
+                    "task " + plan.config().tasks.get(task).name + " cannot use the value " + raw + ": " + e.getMessage());
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private TaskHead createHead(Plan plan, int i, int inputWidth, LabelStatistics stats) {
+        TaskConfig t = plan.config().tasks.get(i);
+        Registered<?> reg = plan.heads().get(i);
+        TaskHeadFactory factory = (TaskHeadFactory) reg.factory();
+        return reg.call(() -> factory.create(plan.headConfigs().get(i), new TaskContext(t.name, t.label, inputWidth, stats)));
+    }
+
+    /**
+     * Creates every component and the initialised graph.
+     *
+     * @param features the features the encoder reads, in input order
+     * @param stats    label statistics per task name
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public AssembledModel assemble(Plan plan, List<FeatureSpec> features, Map<String, LabelStatistics> stats, NDManager manager) {
+        ExperimentConfig c = plan.config();
+        InputEncoder encoder = new InputEncoder(features, c.features.embeddingDim, c.features.idInteraction);
+        List<String> taskNames = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        for (TaskConfig t : c.tasks) {
+            taskNames.add(t.name);
+            weights.add(t.weight);
+        }
+        SharingStrategyFactory sharingFactory = (SharingStrategyFactory) plan.sharing().factory();
+        SharingStrategy sharing = plan.sharing().call(() -> sharingFactory.create(plan.sharingConfig(),
+                new SharingContext(taskNames, encoder.outputWidth())));
+        Block sharingBlock = plan.sharing().call(sharing::createBlock);
+        int sharingWidth = sharing.outputWidth();
+
+        List<ResolvedTask> tasks = new ArrayList<>();
+        List<MultiTaskBlock.Component> headBlocks = new ArrayList<>();
+        List<Integer> widths = new ArrayList<>();
+        for (int i = 0; i < c.tasks.size(); i++) {
+            TaskConfig t = c.tasks.get(i);
+            LabelStatistics s = requireNonNull(stats.get(t.name), "no statistics for task " + t.name);
+            TaskHead head = createHead(plan, i, sharingWidth, s);
+            Registered<?> reg = plan.heads().get(i);
+            List<String> metricNames = t.metrics.isEmpty() ? reg.call(head::defaultMetrics) : t.metrics;
+            List<Metric> taskMetrics = new ArrayList<>();
+            for (String name : metricNames) {
+                Metric m = metrics.find(name);
+                if (m == null) {
+                    throw new ConfigException(plan.source(), "tasks[" + i + "].metrics", 0, "the head's default metric '" + name + "' is unknown");
+                }
+                taskMetrics.add(m);
+            }
+            TaskHead h = head;
+            TaskLabels labels = new TaskLabels(t.name, t.label, raw -> h.encodeLabel((float) raw), head.negativesPerPositive());
+            tasks.add(new ResolvedTask(i, t.name, t.head, head, reg, labels, taskMetrics, s));
+            headBlocks.add(new MultiTaskBlock.Component(reg.call(head::createBlock), reg.classLoader()));
+            widths.add(head.outputWidth());
+        }
+        LossWeightingFactory weightingFactory = (LossWeightingFactory) plan.weighting().factory();
+        LossWeighting weighting = plan.weighting().call(() -> weightingFactory.create(plan.weightingConfig(),
+                new WeightingContext(taskNames, weights)));
+        Block weightingBlock = plan.weighting().call(weighting::createBlock);
+
+        MultiTaskBlock block = new MultiTaskBlock(encoder,
+                new MultiTaskBlock.Component(sharingBlock, plan.sharing().classLoader()), sharingWidth,
+                headBlocks, widths, new MultiTaskBlock.Component(weightingBlock, plan.weighting().classLoader()));
+        Shape[] shapes = new Shape[features.size()];
+        for (int f = 0; f < features.size(); f++) {
+            shapes[f] = InputEncoder.inputShape(features.get(f), 2);
+        }
+        block.initialize(manager, DataType.FLOAT32, shapes);
+        return new AssembledModel(plan, features, tasks, block, weighting);
+    }
+}

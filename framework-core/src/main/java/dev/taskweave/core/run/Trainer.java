@@ -1,0 +1,361 @@
+package dev.taskweave.core.run;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import com.google.inject.Inject;
+import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.Interactions;
+import dev.taskweave.api.metric.Metric;
+import dev.taskweave.core.config.EarlyStoppingConfig;
+import dev.taskweave.core.config.ExperimentConfig;
+import dev.taskweave.core.data.ExampleSet;
+import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.core.data.NegativeSampler;
+import dev.taskweave.core.data.TaskLabels;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * The training loop: Adam over shuffled mini-batches with masked per-task losses combined by the
+ * loss weighting, fresh negatives every epoch, validation after every epoch, and early stopping
+ * that restores the best epoch's parameters.
+ *
+ * <p>Meters: {@code taskweave.train.samples} (counter), {@code taskweave.train.samples.per.second}
+ * (gauge), {@code taskweave.train.loss} (gauge per task, tag {@code task}) and
+ * {@code taskweave.train.epoch} (timer).
+ */
+public final class Trainer {
+    private final MeterRegistry meters;
+    private final Counter samples;
+    private final Timer epochTimer;
+    private final AtomicLong samplesPerSecond = new AtomicLong();
+    private final Map<String, AtomicLong> taskLoss = new ConcurrentHashMap<>();
+
+    @Inject
+    public Trainer(MeterRegistry meters) {
+        this.meters = requireNonNull(meters, "meters is null");
+        this.samples = Counter.builder("taskweave.train.samples").description("training rows processed").register(meters);
+        this.epochTimer = Timer.builder("taskweave.train.epoch").description("wall time of a training epoch").register(meters);
+        meters.gauge("taskweave.train.samples.per.second", samplesPerSecond, AtomicLong::doubleValue);
+    }
+
+    /**
+     * Trains the model in place.
+     *
+     * @param model    the initialised model
+     * @param dataset  the data
+     * @param gatherer features of the model's encoder
+     * @param manager  the manager that owns the model's parameters
+     * @param log      where to print one line per epoch (and the progress bar, when enabled)
+     */
+    public TrainingResult train(AssembledModel model, Dataset dataset, FeatureGatherer gatherer, NDManager manager,
+            PrintStream log) {
+        ExperimentConfig config = model.plan().config();
+        List<TaskLabels> labels = model.taskLabels();
+        List<ResolvedTask> tasks = model.tasks();
+        int taskCount = tasks.size();
+        for (ResolvedTask t : tasks) {
+            taskLoss.computeIfAbsent(t.name(), name -> meters.gauge("taskweave.train.loss",
+                    List.of(io.micrometer.core.instrument.Tag.of("task", name)), new AtomicLong(), a -> Double.longBitsToDouble(a.get())));
+        }
+        boolean needsNegatives = labels.stream().anyMatch(l -> l.negatives() > 0);
+        NegativeSampler trainSampler = needsNegatives ? new NegativeSampler(dataset.items().size(), List.of(dataset.train())) : null;
+        Map<String, ExampleSet> evalSets = evaluationSets(dataset, labels, config.seed);
+        ExampleSet valid = evalSets.get(Dataset.VALID);
+
+        float clip = config.optimizer.clipGradient > 0 ? (float) config.optimizer.clipGradient : -1f;
+        Optimizer optimizer = Optimizer.adam()
+                .optLearningRateTracker(Tracker.fixed((float) config.optimizer.learningRate))
+                .optWeightDecays((float) config.optimizer.weightDecay)
+                .optClipGrad(clip)
+                .build();
+        List<Parameter> parameters = new ArrayList<>();
+        for (Pair<String, Parameter> p : model.block().getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                parameters.add(p.getValue());
+            }
+        }
+        ParameterStore ps = new ParameterStore(manager, false);
+
+        EarlyStoppingConfig es = config.training.earlyStopping;
+        String[] monitor = es == null ? null : es.metric.split("\\.");
+        if (monitor != null && !evalSets.containsKey(monitor[0])) {
+            throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "training.earlyStopping.metric", 0,
+                    "the data has no split '" + monitor[0] + "'; available: " + evalSets.keySet());
+        }
+        Metric monitorMetric = monitor == null ? null : model.task(monitor[1]).metrics().stream()
+                .filter(m -> m.name().equals(monitor[2])).findFirst().orElse(null);
+        if (monitor != null && monitorMetric == null) {
+            throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "training.earlyStopping.metric", 0,
+                    "task " + monitor[1] + " does not report " + monitor[2] + "; add it to its metrics");
+        }
+
+        List<EpochRecord> history = new ArrayList<>();
+        double best = Double.NaN;
+        int bestEpoch = 0;
+        byte[] bestParameters = null;
+        int sinceBest = 0;
+        boolean stoppedEarly = false;
+        long start = System.nanoTime();
+        int batchSize = config.training.batchSize;
+        for (int epoch = 1; epoch <= config.training.epochs; epoch++) {
+            long epochStart = System.nanoTime();
+            ExampleSet train = ExampleSet.build(dataset.train(), labels, trainSampler, config.seed * 1_000_003L + epoch);
+            SplittableRandom random = new SplittableRandom(config.seed * 31 + epoch);
+            int[] order = permutation(train.size(), random);
+            double[] lossSum = new double[taskCount];
+            double[] weightSum = new double[taskCount];
+            long[] lossBatches = new long[taskCount];
+            int batches = (train.size() + batchSize - 1) / batchSize;
+            try (ProgressBar bar = progressBar(config, epoch, batches, log)) {
+                for (int b = 0; b < batches; b++) {
+                    int from = b * batchSize;
+                    int to = Math.min(train.size(), from + batchSize);
+                    float[][] step = step(model, gatherer, train, order, from, to, random, manager, ps, optimizer, parameters);
+                    for (int t = 0; t < taskCount; t++) {
+                        if (step[2][t] > 0) {
+                            lossSum[t] += step[0][t];
+                            weightSum[t] += step[1][t];
+                            lossBatches[t]++;
+                        }
+                    }
+                    if (bar != null) {
+                        bar.step();
+                        if (b % 20 == 0 || b == batches - 1) {
+                            bar.setExtraMessage(lossMessage(tasks, lossSum, lossBatches));
+                        }
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - epochStart) / 1e9;
+            epochTimer.record(System.nanoTime() - epochStart, TimeUnit.NANOSECONDS);
+            samples.increment(train.size());
+            samplesPerSecond.set(Math.round(train.size() / seconds));
+            Map<String, Double> meanLoss = new LinkedHashMap<>();
+            Map<String, Double> meanWeight = new LinkedHashMap<>();
+            double[] lossVector = new double[taskCount];
+            for (int t = 0; t < taskCount; t++) {
+                lossVector[t] = lossBatches[t] == 0 ? Double.NaN : lossSum[t] / lossBatches[t];
+                meanLoss.put(tasks.get(t).name(), lossVector[t]);
+                meanWeight.put(tasks.get(t).name(), lossBatches[t] == 0 ? Double.NaN : weightSum[t] / lossBatches[t]);
+                taskLoss.get(tasks.get(t).name()).set(Double.doubleToLongBits(lossVector[t]));
+            }
+            int finishedEpoch = epoch;
+            model.plan().weighting().call(() -> {
+                model.weighting().epochEnded(finishedEpoch, lossVector);
+                return null;
+            });
+            Map<String, Map<String, Double>> validation = valid == null ? Map.of()
+                    : Evaluator.evaluate(model, gatherer, valid, config.training.evalBatchSize, manager);
+            EpochRecord record = new EpochRecord(epoch, meanLoss, meanWeight, validation, seconds, train.size() / seconds);
+            history.add(record);
+            log.println(describe(record, config.training.epochs));
+            if (monitor != null) {
+                Map<String, Map<String, Double>> monitored = monitor[0].equals(Dataset.VALID) ? validation
+                        : Evaluator.evaluate(model, gatherer, evalSets.get(monitor[0]), config.training.evalBatchSize, manager);
+                Double value = monitored.getOrDefault(monitor[1], Map.of()).get(monitor[2]);
+                double v = value == null ? Double.NaN : value;
+                boolean improved = !Double.isNaN(v) && (Double.isNaN(best)
+                        || (monitorMetric.higherIsBetter() ? v > best + es.minDelta : v < best - es.minDelta));
+                if (improved) {
+                    best = v;
+                    bestEpoch = epoch;
+                    bestParameters = snapshot(model);
+                    sinceBest = 0;
+                } else if (++sinceBest >= es.patience) {
+                    stoppedEarly = true;
+                    log.printf(Locale.ROOT, "early stopping after epoch %d: %s did not improve for %d epochs (best %.4f at epoch %d)%n",
+                            epoch, es.metric, es.patience, best, bestEpoch);
+                    break;
+                }
+            } else {
+                bestEpoch = epoch;
+            }
+        }
+        if (bestParameters != null && bestEpoch != history.size()) {
+            restore(model, bestParameters, manager);
+        }
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Map<String, Map<String, Double>>> metrics = new LinkedHashMap<>();
+        for (Map.Entry<String, ExampleSet> e : evalSets.entrySet()) {
+            metrics.put(e.getKey(), Evaluator.evaluate(model, gatherer, e.getValue(), config.training.evalBatchSize, manager));
+        }
+        return new TrainingResult(history, bestEpoch, stoppedEarly, trainSeconds, metrics);
+    }
+
+    /**
+     * Builds the rows of every split but {@code train}, with negatives for implicit tasks drawn
+     * once with a fixed seed (avoiding every observed pair), so evaluation is repeatable.
+     */
+    public static Map<String, ExampleSet> evaluationSets(Dataset dataset, List<TaskLabels> labels, long seed) {
+        boolean needsNegatives = labels.stream().anyMatch(l -> l.negatives() > 0);
+        NegativeSampler sampler = needsNegatives ? new NegativeSampler(dataset.items().size(), dataset.splits().values()) : null;
+        Map<String, ExampleSet> sets = new LinkedHashMap<>();
+        int splitNumber = 0;
+        for (Map.Entry<String, Interactions> e : dataset.splits().entrySet()) {
+            splitNumber++;
+            if (!e.getKey().equals(Dataset.TRAIN)) {
+                sets.put(e.getKey(), ExampleSet.build(e.getValue(), labels, sampler, seed * 7919 + splitNumber));
+            }
+        }
+        return sets;
+    }
+
+    /** One optimisation step; returns {losses, weights, present} per task. */
+    private static float[][] step(AssembledModel model, FeatureGatherer gatherer, ExampleSet train, int[] order, int from, int to,
+            SplittableRandom random, NDManager manager, ParameterStore ps, Optimizer optimizer, List<Parameter> parameters) {
+        int b = to - from;
+        int taskCount = model.tasks().size();
+        double idDropout = model.plan().config().features.idDropout;
+        float[][] result = new float[3][];
+        try (NDManager batch = manager.newSubManager()) {
+            NDList inputs = gatherer.gather(batch, train.users(), train.items(), order, from, to, idDropout, random);
+            NDArray[] labelArrays = new NDArray[taskCount];
+            NDArray[] maskArrays = new NDArray[taskCount];
+            float[] present = new float[taskCount];
+            for (int t = 0; t < taskCount; t++) {
+                float[] y = new float[b];
+                float[] m = new float[b];
+                float[] labels = train.labels(t);
+                float[] mask = train.mask(t);
+                for (int i = 0; i < b; i++) {
+                    int row = order[from + i];
+                    y[i] = labels[row];
+                    m[i] = mask[row];
+                    if (m[i] > 0) {
+                        present[t] = 1f;
+                    }
+                }
+                labelArrays[t] = batch.create(y);
+                maskArrays[t] = batch.create(m);
+            }
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDList outputs = model.block().forward(ps, inputs, true);
+                NDList losses = new NDList(taskCount);
+                for (int t = 0; t < taskCount; t++) {
+                    ResolvedTask task = model.tasks().get(t);
+                    NDArray out = outputs.get(t);
+                    NDArray y = labelArrays[t];
+                    NDArray m = maskArrays[t];
+                    losses.add(task.plugin().call(() -> task.head().loss(out, y, m)).reshape());
+                }
+                NDArray lossVector = NDArrays.stack(losses);
+                NDList combined = model.block().combineLosses(ps, lossVector, batch.create(present), true);
+                collector.backward(combined.get(0));
+                result[0] = lossVector.toFloatArray();
+                result[1] = combined.get(1).toFloatArray();
+                result[2] = present;
+            }
+            for (Parameter p : parameters) {
+                NDArray weight = p.getArray();
+                NDArray gradient = weight.getGradient();
+                optimizer.update(p.getId(), weight, gradient);
+                gradient.close();
+            }
+        }
+        return result;
+    }
+
+    private static int[] permutation(int n, SplittableRandom random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        return order;
+    }
+
+    private static ProgressBar progressBar(ExperimentConfig config, int epoch, int batches, PrintStream log) {
+        if (!config.training.progressBar || System.console() == null) {
+            return null;
+        }
+        return new ProgressBarBuilder()
+                .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, config.training.epochs))
+                .setInitialMax(batches)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(250)
+                .continuousUpdate()
+                .clearDisplayOnFinish()
+                .build();
+    }
+
+    private static String lossMessage(List<ResolvedTask> tasks, double[] sums, long[] counts) {
+        StringBuilder sb = new StringBuilder();
+        for (int t = 0; t < tasks.size(); t++) {
+            if (t > 0) {
+                sb.append(' ');
+            }
+            sb.append(tasks.get(t).name()).append('=')
+                    .append(counts[t] == 0 ? "-" : String.format(Locale.ROOT, "%.4f", sums[t] / counts[t]));
+        }
+        return sb.toString();
+    }
+
+    private static String describe(EpochRecord r, int epochs) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  %.1fs  %,.0f samples/s  loss:", r.epoch(), epochs,
+                r.seconds(), r.samplesPerSecond()));
+        r.trainLoss().forEach((task, loss) -> sb.append(String.format(Locale.ROOT, " %s=%.4f", task, loss)));
+        if (!r.validation().isEmpty()) {
+            sb.append("  valid:");
+            r.validation().forEach((task, values) -> values.forEach((metric, v) ->
+                    sb.append(String.format(Locale.ROOT, " %s.%s=%.4f", task, metric, v))));
+        }
+        return sb.toString();
+    }
+
+    private static byte[] snapshot(AssembledModel model) {
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); DataOutputStream out = new DataOutputStream(bytes)) {
+            model.block().saveParameters(out);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void restore(AssembledModel model, byte[] parameters, NDManager manager) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
+            model.block().loadParameters(manager, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ai.djl.MalformedModelException e) {
+            throw new IllegalStateException("cannot restore the best epoch's parameters", e);
+        }
+    }
+}

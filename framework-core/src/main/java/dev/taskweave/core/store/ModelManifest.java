@@ -1,0 +1,59 @@
+package dev.taskweave.core.store;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.taskweave.api.data.FeatureSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code model.json}: what a trained model is and how it was made. */
+public final class ModelManifest {
+    /** Bumped when the directory layout changes; older versions stay readable. */
+    public static final int FORMAT_VERSION = 1;
+
+    @JsonProperty public int formatVersion = FORMAT_VERSION;
+    @JsonProperty public String taskweaveVersion;
+    @JsonProperty public String createdAt;
+    @JsonProperty public String name;
+    @JsonProperty public long seed;
+    /** Absolute path of the experiment file the model was trained from. */
+    @JsonProperty public String configFile;
+    /** Directory that relative data paths resolve against. */
+    @JsonProperty public String baseDirectory;
+    @JsonProperty public String dataFingerprint;
+    @JsonProperty public Map<String, String> dataDescription = new LinkedHashMap<>();
+    @JsonProperty public List<FeatureSpec> features = new ArrayList<>();
+    @JsonProperty public List<TaskEntry> tasks = new ArrayList<>();
+    @JsonProperty public Provenance provenance = new Provenance();
+    @JsonProperty public Training training = new Training();
+
+    /** A task and the statistics its head was created with. */
+    public static final class TaskEntry {
+        @JsonProperty public String name;
+        @JsonProperty public String head;
+        @JsonProperty public String label;
+        @JsonProperty public long labelCount;
+        @JsonProperty public double labelMean;
+        @JsonProperty public double labelVariance;
+    }
+
+    /** Which plugin provided each component. */
+    public static final class Provenance {
+        /** plugin id to version, for every plugin that provided a component of this model */
+        @JsonProperty public Map<String, String> plugins = new LinkedHashMap<>();
+        /** component ({@code data}, {@code sharing}, {@code weighting}, {@code head:<task>}) to "type (plugin version)" */
+        @JsonProperty public Map<String, String> components = new LinkedHashMap<>();
+        @JsonProperty public String java = System.getProperty("java.version");
+        @JsonProperty public String engine;
+    }
+
+    /** How training went. */
+    public static final class Training {
+        @JsonProperty public int epochsRun;
+        @JsonProperty public int bestEpoch;
+        @JsonProperty public boolean stoppedEarly;
+        @JsonProperty public double trainSeconds;
+        @JsonProperty public double samplesPerSecond;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.taskweave.core.store;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.google.inject.Inject;
+import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.model.LabelStatistics;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.config.ConfigLoader;
+import dev.taskweave.core.config.ExperimentConfig;
+import dev.taskweave.core.run.AssembledModel;
+import dev.taskweave.core.run.ModelAssembler;
+import dev.taskweave.core.run.Plan;
+import dev.taskweave.core.run.ResolvedTask;
+import dev.taskweave.core.run.TrainingResult;
+import dev.taskweave.core.plugin.Registered;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Saves trained models atomically and loads them back into an identical graph. */
+public final class ModelStore {
+    public static final String MANIFEST = "model.json";
+    public static final String EXPERIMENT = "experiment.yaml";
+    public static final String PARAMETERS = "parameters.bin";
+    public static final String ENTITIES = "entities.bin";
+    public static final String METRICS = "metrics.json";
+    public static final String HISTORY = "history.json";
+
+    private final ConfigLoader loader;
+    private final ModelAssembler assembler;
+    private final ObjectMapper json;
+
+    @Inject
+    public ModelStore(ConfigLoader loader, ModelAssembler assembler) {
+        this.loader = requireNonNull(loader, "loader is null");
+        this.assembler = requireNonNull(assembler, "assembler is null");
+        this.json = ConfigLoader.strict(new ObjectMapper()).enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    /** @return the JSON mapper used for model files */
+    public ObjectMapper json() {
+        return json;
+    }
+
+    /**
+     * Writes a trained model and its results to {@code dir}, replacing what was there atomically.
+     */
+    public void save(Path dir, AssembledModel model, Dataset dataset, String fingerprint, Path configFile, Path baseDirectory,
+            TrainingResult result) {
+        ModelManifest manifest = new ModelManifest();
+        ExperimentConfig config = model.plan().config();
+        manifest.taskweaveVersion = version();
+        manifest.createdAt = Instant.now().toString();
+        manifest.name = config.name;
+        manifest.seed = config.seed;
+        manifest.configFile = configFile.toAbsolutePath().normalize().toString();
+        manifest.baseDirectory = baseDirectory.toAbsolutePath().normalize().toString();
+        manifest.dataFingerprint = fingerprint;
+        manifest.dataDescription.putAll(dataset.description());
+        manifest.features.addAll(model.features());
+        for (ResolvedTask t : model.tasks()) {
+            ModelManifest.TaskEntry e = new ModelManifest.TaskEntry();
+            e.name = t.name();
+            e.head = t.headType();
+            e.label = t.labels().column();
+            e.labelCount = t.statistics().count();
+            e.labelMean = t.statistics().mean();
+            e.labelVariance = t.statistics().variance();
+            manifest.tasks.add(e);
+        }
+        Plan plan = model.plan();
+        record(manifest, "data", plan.data());
+        for (int i = 0; i < model.tasks().size(); i++) {
+            record(manifest, "head:" + model.tasks().get(i).name(), plan.heads().get(i));
+        }
+        record(manifest, "sharing", plan.sharing());
+        record(manifest, "weighting", plan.weighting());
+        manifest.provenance.engine = Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion();
+        manifest.training.epochsRun = result.history().size();
+        manifest.training.bestEpoch = result.bestEpoch();
+        manifest.training.stoppedEarly = result.stoppedEarly();
+        manifest.training.trainSeconds = result.trainSeconds();
+        manifest.training.samplesPerSecond = result.history().stream().mapToDouble(r -> r.samplesPerSecond()).average().orElse(0);
+
+        AtomicDirectory.write(dir, staging -> {
+            json.writeValue(staging.resolve(MANIFEST).toFile(), manifest);
+            Files.writeString(staging.resolve(EXPERIMENT), loader.toYaml(config));
+            try (OutputStream os = Files.newOutputStream(staging.resolve(PARAMETERS));
+                    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
+                model.block().saveParameters(out);
+            }
+            try (OutputStream os = Files.newOutputStream(staging.resolve(ENTITIES));
+                    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
+                EntityCodec.write(out, dataset.users(), dataset.items(), model.features());
+            }
+            json.writeValue(staging.resolve(METRICS).toFile(), result.metrics());
+            json.writeValue(staging.resolve(HISTORY).toFile(), result.history());
+        });
+    }
+
+    private static void record(ModelManifest manifest, String component, Registered<?> registered) {
+        manifest.provenance.plugins.put(registered.pluginId(), registered.pluginVersion());
+        manifest.provenance.components.put(component, registered.type() + " (" + registered.pluginId() + " " + registered.pluginVersion() + ")");
+    }
+
+    /**
+     * A model read back from its directory.
+     *
+     * @param manifest  {@code model.json}
+     * @param model     the graph with trained parameters
+     * @param users     the user table
+     * @param items     the item table
+     */
+    public record LoadedModel(ModelManifest manifest, AssembledModel model, EntityTable users, EntityTable items) {}
+
+    /** Loads a model; its components must be provided by the installed plugins. */
+    public LoadedModel load(Path dir, NDManager manager) {
+        Path manifestFile = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new ConfigException(dir.toString(), "", 0, "not a Taskweave model directory: " + MANIFEST + " is missing");
+        }
+        try {
+            ModelManifest manifest = json.readValue(manifestFile.toFile(), ModelManifest.class);
+            if (manifest.formatVersion > ModelManifest.FORMAT_VERSION) {
+                throw new ConfigException(manifestFile.toString(), "formatVersion", 0, "model format " + manifest.formatVersion
+                        + " is newer than this Taskweave reads (" + ModelManifest.FORMAT_VERSION + ")");
+            }
+            Path experiment = dir.resolve(EXPERIMENT);
+            ExperimentConfig config = loader.load(experiment);
+            Plan plan = assembler.plan(config, experiment.toString());
+            Map<String, LabelStatistics> stats = new LinkedHashMap<>();
+            for (ModelManifest.TaskEntry e : manifest.tasks) {
+                stats.put(e.name, new LabelStatistics(e.labelCount, e.labelMean, e.labelVariance));
+            }
+            AssembledModel model = assembler.assemble(plan, manifest.features, stats, manager);
+            try (InputStream is = Files.newInputStream(dir.resolve(PARAMETERS));
+                    DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+                model.block().loadParameters(manager, in);
+            } catch (MalformedModelException e) {
+                throw new ConfigException(dir.resolve(PARAMETERS).toString(), "", 0, "parameters do not match the model: " + e.getMessage());
+            }
+            EntityTable[] tables;
+            try (InputStream is = Files.newInputStream(dir.resolve(ENTITIES));
+                    DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+                tables = EntityCodec.read(in, manifest.features, dir.resolve(ENTITIES).toString());
+            }
+            return new LoadedModel(manifest, model, tables[0], tables[1]);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(dir.toString(), "", 0, "incomplete model directory: " + e.getFile() + " is missing");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read model " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the Taskweave version from the jar manifest, or "dev" */
+    public static String version() {
+        String v = ModelStore.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

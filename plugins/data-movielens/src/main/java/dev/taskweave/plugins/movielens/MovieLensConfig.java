@@ -1,0 +1,112 @@
+package dev.taskweave.plugins.movielens;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.api.ValidatedConfig;
+
+/**
+ * The {@code data.params} of the {@code movielens} source. {@code directory} is required; at most
+ * one of {@code benchmark} and {@code fold} chooses the split mode; with neither, u.data is split
+ * at random by {@code validFraction} and {@code testFraction}.
+ */
+public final class MovieLensConfig implements ValidatedConfig {
+    static final double DEFAULT_VALID_FRACTION = 0.1;
+    static final double DEFAULT_TEST_FRACTION = 0.1;
+
+    @JsonProperty
+    private String directory;
+    @JsonProperty
+    private String benchmark;
+    @JsonProperty
+    private String fold;
+    @JsonProperty
+    private double validFraction = DEFAULT_VALID_FRACTION;
+    @JsonProperty
+    private double testFraction = DEFAULT_TEST_FRACTION;
+    @JsonProperty
+    private Long seed;
+
+    public MovieLensConfig() {}
+
+    /** How the rows are split into train, valid and test. */
+    public enum SplitMode {
+        /** The fixed ml100k-mtl benchmark files. */
+        BENCHMARK,
+        /** One of MovieLens's canonical folds, u1 to u5, with valid carved from the base file. */
+        FOLD,
+        /** A seeded random split of u.data. */
+        RANDOM
+    }
+
+    @Override
+    public void validate() {
+        if (directory == null || directory.isBlank()) {
+            throw new InvalidConfigException("directory", "required: the ml-100k directory holding u.data, u.user, "
+                    + "u.item, u.genre and u.occupation");
+        }
+        if (benchmark != null && fold != null) {
+            throw new InvalidConfigException("fold", "benchmark and fold are both set: choose one split mode "
+                    + "(benchmark, fold, or neither for a random split of u.data)");
+        }
+        if (benchmark != null && benchmark.isBlank()) {
+            throw new InvalidConfigException("benchmark", "expected the path of the ml100k-mtl directory, found an empty string");
+        }
+        if (fold != null && !fold.matches("u[1-5]")) {
+            throw new InvalidConfigException("fold", "expected one of u1, u2, u3, u4, u5, found '" + fold + "'");
+        }
+        if (!(validFraction >= 0 && validFraction < 1)) {
+            throw new InvalidConfigException("validFraction", "expected a fraction in [0, 1), got " + validFraction);
+        }
+        if (!(testFraction >= 0 && testFraction < 1)) {
+            throw new InvalidConfigException("testFraction", "expected a fraction in [0, 1), got " + testFraction);
+        }
+        SplitMode mode = splitMode();
+        if (mode == SplitMode.RANDOM && validFraction + testFraction >= 1) {
+            throw new InvalidConfigException("testFraction", "validFraction + testFraction must be below 1, got "
+                    + validFraction + " + " + testFraction);
+        }
+        if (mode == SplitMode.BENCHMARK && validFraction != DEFAULT_VALID_FRACTION) {
+            throw new InvalidConfigException("validFraction", "not used with benchmark: its valid.tsv is the valid split");
+        }
+        if (mode != SplitMode.RANDOM && testFraction != DEFAULT_TEST_FRACTION) {
+            throw new InvalidConfigException("testFraction", "only used by the random split: with "
+                    + (mode == SplitMode.BENCHMARK ? "benchmark the test files" : "fold the uN.test file") + " are the test split");
+        }
+        if (mode == SplitMode.BENCHMARK && seed != null) {
+            throw new InvalidConfigException("seed", "not used with benchmark: its splits are fixed files");
+        }
+    }
+
+    /** @return the split mode these values choose */
+    public SplitMode splitMode() {
+        return benchmark != null ? SplitMode.BENCHMARK : fold != null ? SplitMode.FOLD : SplitMode.RANDOM;
+    }
+
+    /** @return the ml-100k directory, relative to the experiment file or absolute */
+    public String directory() {
+        return directory;
+    }
+
+    /** @return the ml100k-mtl directory, or null */
+    public String benchmark() {
+        return benchmark;
+    }
+
+    /** @return the canonical fold (u1..u5), or null */
+    public String fold() {
+        return fold;
+    }
+
+    public double validFraction() {
+        return validFraction;
+    }
+
+    public double testFraction() {
+        return testFraction;
+    }
+
+    /** @return the configured seed, or null to use the experiment's */
+    public Long seed() {
+        return seed;
+    }
+}

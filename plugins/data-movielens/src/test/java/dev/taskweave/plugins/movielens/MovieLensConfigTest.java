@@ -1,0 +1,88 @@
+package dev.taskweave.plugins.movielens;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.taskweave.api.InvalidConfigException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MovieLensConfigTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static MovieLensConfig config(Map<String, Object> params) {
+        return MAPPER.convertValue(params, MovieLensConfig.class);
+    }
+
+    @Test
+    void defaults() {
+        MovieLensConfig c = new MovieLensConfig();
+        assertNull(c.directory());
+        assertNull(c.benchmark());
+        assertNull(c.fold());
+        assertEquals(0.1, c.validFraction());
+        assertEquals(0.1, c.testFraction());
+        assertNull(c.seed());
+        assertEquals(MovieLensConfig.SplitMode.RANDOM, c.splitMode());
+        assertInvalid(Map.of(), "directory");
+    }
+
+    @Test
+    void fullMapping() {
+        MovieLensConfig random = config(Map.of("directory", "ml-100k", "validFraction", 0.2, "testFraction", 0.05, "seed", 3));
+        random.validate();
+        assertEquals("ml-100k", random.directory());
+        assertEquals(0.2, random.validFraction());
+        assertEquals(0.05, random.testFraction());
+        assertEquals(3L, random.seed());
+        assertEquals(MovieLensConfig.SplitMode.RANDOM, random.splitMode());
+
+        MovieLensConfig benchmark = config(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl"));
+        benchmark.validate();
+        assertEquals("ml100k-mtl", benchmark.benchmark());
+        assertEquals(MovieLensConfig.SplitMode.BENCHMARK, benchmark.splitMode());
+
+        MovieLensConfig fold = config(Map.of("directory", "ml-100k", "fold", "u3", "validFraction", 0.15));
+        fold.validate();
+        assertEquals("u3", fold.fold());
+        assertEquals(0.15, fold.validFraction());
+        assertEquals(MovieLensConfig.SplitMode.FOLD, fold.splitMode());
+    }
+
+    @Test
+    void unknownFieldIsRejected() {
+        Exception e = assertThrows(IllegalArgumentException.class, () -> config(Map.of("directory", "d", "folds", "u1")));
+        assertTrue(e.getCause() instanceof UnrecognizedPropertyException, e.toString());
+    }
+
+    @Test
+    void twoSplitModesAtOnceAreAnError() {
+        InvalidConfigException e = assertInvalid(Map.of("directory", "d", "benchmark", "b", "fold", "u1"), "fold");
+        assertTrue(e.reason().contains("benchmark and fold are both set"), e.getMessage());
+    }
+
+    @Test
+    void invalidValuesNameTheirField() {
+        assertInvalid(Map.of("directory", " "), "directory");
+        assertInvalid(Map.of("directory", "d", "benchmark", ""), "benchmark");
+        assertInvalid(Map.of("directory", "d", "fold", "u6"), "fold");
+        assertInvalid(Map.of("directory", "d", "fold", "ua"), "fold");
+        assertInvalid(Map.of("directory", "d", "validFraction", 1.0), "validFraction");
+        assertInvalid(Map.of("directory", "d", "testFraction", -0.1), "testFraction");
+        assertInvalid(Map.of("directory", "d", "validFraction", 0.6, "testFraction", 0.4), "testFraction");
+        assertInvalid(Map.of("directory", "d", "benchmark", "b", "validFraction", 0.2), "validFraction");
+        assertInvalid(Map.of("directory", "d", "benchmark", "b", "testFraction", 0.2), "testFraction");
+        assertInvalid(Map.of("directory", "d", "fold", "u1", "testFraction", 0.2), "testFraction");
+        assertInvalid(Map.of("directory", "d", "benchmark", "b", "seed", 1), "seed");
+    }
+
+    private static InvalidConfigException assertInvalid(Map<String, Object> params, String path) {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> config(params).validate());
+        assertEquals(path, e.path(), e.getMessage());
+        return e;
+    }
+}

@@ -1,0 +1,283 @@
+package dev.taskweave.plugins.movielens;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskweave.api.DataException;
+import dev.taskweave.api.data.DataContext;
+import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.Interactions;
+import dev.taskweave.api.data.RankingCandidates;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reads tiny hand-written MovieLens files. */
+class MovieLensFilesTest {
+    @TempDir
+    Path root;
+    private Path ml;
+
+    @BeforeEach
+    void writeFiles() throws IOException {
+        ml = Files.createDirectory(root.resolve("ml-100k"));
+        write("u.genre", "unknown|0\nAction|1\nDrama|2\n\n");
+        write("u.occupation", "artist\nstudent\nwriter\n");
+        write("u.user", String.join("\n",
+                "1|17|M|student|85711",
+                "2|18|F|artist|T8H1N",
+                "3|45|M|writer|",
+                "4|60|F|student|02139",
+                "5|30|M|artist|55105") + "\n");
+        // item 2's title has an e-acute as the single ISO-8859-1 byte 0xE9; item 3 has no release date
+        Files.write(ml.resolve("u.item"), String.join("\n",
+                "1|Toy Story (1995)|01-Jan-1995||http://x|0|1|0",
+                "2|Café (1962)|12-Mar-1962||http://y|0|0|1",
+                "3|unknown||||1|0|0",
+                "4|Heat (1995)|15-Dec-1995||http://z|0|1|1",
+                "5|Cold (1978)|01-Jan-1978||http://w|0|0|1").concat("\n").getBytes(StandardCharsets.ISO_8859_1));
+        write("u.data", String.join("\n",
+                "1\t1\t5\t881250949", "1\t2\t3\t881250950", "2\t1\t4\t881250951", "2\t4\t1\t881250952",
+                "3\t2\t2\t881250953", "3\t4\t4\t881250954", "4\t1\t5\t881250955", "4\t3\t3\t881250956",
+                "5\t2\t4\t881250957", "5\t4\t2\t881250958") + "\n");
+        write("u1.base", "1\t1\t5\t881250949\n1\t2\t3\t881250950\n2\t1\t4\t881250951\n2\t4\t1\t881250952\n"
+                + "3\t2\t2\t881250953\n3\t4\t4\t881250954\n4\t1\t5\t881250955\n4\t3\t3\t881250956\n");
+        write("u1.test", "5\t2\t4\t881250957\n5\t4\t2\t881250958\n");
+    }
+
+    private void write(String file, String text) throws IOException {
+        Files.writeString(ml.resolve(file), text, StandardCharsets.ISO_8859_1);
+    }
+
+    private Path writeBenchmark() throws IOException {
+        Path b = Files.createDirectory(root.resolve("ml100k-mtl"));
+        String header = "user\titem\trating\ttimestamp\n";
+        Files.writeString(b.resolve("train.tsv"), header + "1\t1\t5\t1\n1\t2\t3\t2\n2\t1\t4\t3\n3\t2\t2\t4\n4\t1\t5\t5\n");
+        Files.writeString(b.resolve("valid.tsv"), header + "2\t4\t1\t6\n");
+        Files.writeString(b.resolve("test.tsv"), header + "3\t4\t4\t7\n");
+        Files.writeString(b.resolve("test_cold_user.tsv"), header + "5\t2\t4\t8\n5\t4\t2\t9\n");
+        Files.writeString(b.resolve("test_cold_item.tsv"), header + "4\t3\t3\t10\n");
+        Files.writeString(b.resolve("cold_users.txt"), "5\n");
+        Files.writeString(b.resolve("cold_items.txt"), "3\n5\n");
+        Files.writeString(b.resolve("genre_hidden_items.txt"), "2\n");
+        Files.writeString(b.resolve("rank_candidates.tsv"), "user\tpositive\tnegatives\n3\t4\t1,3\n");
+        return b;
+    }
+
+    private MovieLensData read(Map<String, Object> params) {
+        MovieLensConfig config = MovieLensConfigTest.config(params);
+        config.validate();
+        return new MovieLensSource(config, new DataContext(root, 17)).read();
+    }
+
+    @Test
+    void catalogParsesSideFeatures() {
+        MovieLensCatalog catalog = MovieLensCatalog.read(ml);
+        assertEquals(List.of("unknown", "Action", "Drama"), catalog.genres());
+        assertEquals(List.of("1", "2", "3", "4", "5"), catalog.userIds());
+        assertArrayEquals(new int[] {1, 2, 1, 2, 1}, catalog.gender());
+        assertArrayEquals(new int[] {1, 2, 5, 7, 3}, catalog.ageBucket());
+        assertArrayEquals(new int[] {2, 1, 3, 2, 1}, catalog.occupation());
+        assertArrayEquals(new int[] {9, 11, 0, 1, 6}, catalog.zipRegion());
+        assertEquals("Café (1962)", catalog.title(1));
+        assertEquals("unknown", catalog.title(2));
+        assertArrayEquals(new int[] {1995, 1962, 0, 1995, 1978}, catalog.releaseYear());
+        assertArrayEquals(new float[] {0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 1}, catalog.genreFlags());
+    }
+
+    @Test
+    void ageBucketsAndZipRegions() {
+        int[][] expected = {{0, 1}, {17, 1}, {18, 2}, {24, 2}, {25, 3}, {34, 3}, {35, 4}, {44, 4}, {45, 5},
+            {49, 5}, {50, 6}, {55, 6}, {56, 7}, {73, 7}};
+        for (int[] e : expected) {
+            assertEquals(e[1], MovieLensCatalog.ageBucket(e[0]), "age " + e[0]);
+        }
+        assertEquals(1, MovieLensCatalog.zipRegion("01234"));
+        assertEquals(10, MovieLensCatalog.zipRegion("98101"));
+        assertEquals(11, MovieLensCatalog.zipRegion("V3N4P"));
+        assertEquals(0, MovieLensCatalog.zipRegion(""));
+    }
+
+    @Test
+    void randomSplitKeepsEveryRowAndFollowsTheConventions() {
+        Dataset d = read(Map.of("directory", "ml-100k", "validFraction", 0.2, "testFraction", 0.2)).dataset();
+        assertEquals(List.of("train", "valid", "test"), List.copyOf(d.splits().keySet()));
+        assertEquals(6, d.train().size());
+        assertEquals(2, d.splits().get("valid").size());
+        assertEquals(2, d.splits().get("test").size());
+        assertEquals("random", d.description().get("splitMode"));
+        assertEquals("17", d.description().get("seed"));
+        assertEquals(root.resolve("ml-100k").toString(), d.description().get("directory"));
+        for (Interactions split : d.splits().values()) {
+            float[] rating = split.label("rating");
+            for (int r = 0; r < split.size(); r++) {
+                assertEquals(rating[r] >= 4 ? 1f : 0f, split.label("like")[r]);
+            }
+        }
+        assertIdCodes(d);
+        assertEquals(List.of("user_id", "user_gender", "user_age", "user_occupation", "user_zip_region",
+                "item_id", "item_genres", "item_decade", "item_year"), d.features().stream().map(FeatureSpec::name).toList());
+        assertEquals(3, feature(d, "user_gender").size());
+        assertEquals(8, feature(d, "user_age").size());
+        assertEquals(4, feature(d, "user_occupation").size());
+        assertEquals(12, feature(d, "user_zip_region").size());
+        assertEquals(3, feature(d, "item_genres").size());
+        // decades 1960, 1970, 1990 -> codes 1, 2, 3; the missing date -> 0
+        assertEquals(4, feature(d, "item_decade").size());
+        assertArrayEquals(new int[] {3, 1, 0, 3, 2}, d.items().categorical("item_decade"));
+        assertArrayEquals(new float[] {0.5f, -2.8f, 0f, 0.5f, -1.2f}, d.items().dense("item_year"), 1e-6f);
+        assertEquals("1960,1970,1990", d.description().get("itemDecades"));
+        assertEquals("1", d.description().get("itemsWithoutReleaseDate"));
+
+        Dataset again = read(Map.of("directory", "ml-100k", "validFraction", 0.2, "testFraction", 0.2)).dataset();
+        assertArrayEquals(d.train().users(), again.train().users());
+        assertArrayEquals(d.train().items(), again.train().items());
+    }
+
+    @Test
+    void foldModeCarvesValidFromTheBase() {
+        Dataset d = read(Map.of("directory", "ml-100k", "fold", "u1", "validFraction", 0.25)).dataset();
+        assertEquals(6, d.train().size());
+        assertEquals(2, d.splits().get("valid").size());
+        assertEquals(2, d.splits().get("test").size());
+        assertArrayEquals(new int[] {4, 4}, d.splits().get("test").users());
+        assertEquals(0, d.users().categorical("user_id")[4], "user 5 only appears in u1.test");
+        assertEquals("u1", d.description().get("fold"));
+        assertIdCodes(d);
+    }
+
+    @Test
+    void benchmarkModeHidesGenresAndReadsRankings() throws IOException {
+        writeBenchmark();
+        MovieLensData data = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl"));
+        Dataset d = data.dataset();
+        assertEquals(List.of("train", "valid", "test", "test_cold_user", "test_cold_item"), List.copyOf(d.splits().keySet()));
+        assertEquals(5, d.train().size());
+        assertArrayEquals(new float[] {5, 3, 4, 2, 5}, d.train().label("rating"));
+        assertArrayEquals(new float[] {1, 0, 1, 0, 1}, d.train().label("like"));
+        assertEquals(5, d.users().size(), "the table holds every user of u.user");
+        assertEquals(5, d.items().size(), "the table holds every item of u.item");
+        assertArrayEquals(new int[] {1, 2, 3, 4, 0}, d.users().categorical("user_id"));
+        assertArrayEquals(new int[] {1, 2, 0, 0, 0}, d.items().categorical("item_id"));
+        assertEquals(5, feature(d, "user_id").size());
+        assertEquals(3, feature(d, "item_id").size());
+        float[] genres = d.items().dense("item_genres");
+        assertArrayEquals(new float[] {0, 0, 0}, java.util.Arrays.copyOfRange(genres, 3, 6), "item 2's genres are hidden");
+        assertArrayEquals(new float[] {0, 1, 1}, java.util.Arrays.copyOfRange(genres, 9, 12));
+        assertEquals(List.of(1), List.copyOf(data.hiddenGenres().keySet()));
+        assertArrayEquals(new float[] {0, 0, 1}, data.hiddenGenres().get(1));
+        assertEquals("1", d.description().get(MovieLensSource.GENRE_HIDDEN_ITEMS));
+        RankingCandidates ranking = d.rankings().get("test");
+        assertArrayEquals(new int[] {2}, ranking.users());
+        assertArrayEquals(new int[] {3}, ranking.positives());
+        assertArrayEquals(new int[][] {{0, 2}}, ranking.negatives());
+        assertEquals("benchmark", d.description().get("splitMode"));
+        assertEquals("1", d.description().get("coldUsers"));
+        assertEquals("2", d.description().get("coldItems"));
+        MovieLensDatasetFactory factory = new MovieLensDatasetFactory();
+        assertEquals("movielens", factory.type());
+        Dataset viaFactory = factory.create(MovieLensConfigTest.config(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl")),
+                new DataContext(root, 1)).load();
+        assertEquals(d.description(), viaFactory.description());
+    }
+
+    @Test
+    void benchmarkRejectsAColdUserInTrain() throws IOException {
+        Path b = writeBenchmark();
+        Files.writeString(b.resolve("cold_users.txt"), "5\n3\n");
+        DataException e = assertThrows(DataException.class,
+                () -> read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl")));
+        assertEquals(b.resolve("train.tsv").toString(), e.source());
+        assertEquals(5, e.line());
+    }
+
+    @Test
+    void benchmarkRequiresTheHeader() throws IOException {
+        Path b = writeBenchmark();
+        Files.writeString(b.resolve("valid.tsv"), "2\t4\t1\t6\n");
+        DataException e = assertThrows(DataException.class,
+                () -> read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl")));
+        assertTrue(e.getMessage().contains("valid.tsv:1: expected the header line"), e.getMessage());
+    }
+
+    @Test
+    void malformedRatingLinesNameFileAndLine() throws IOException {
+        assertBadData("1\t1\t5\n", "u.data:2: expected 4 tab-separated fields (user item rating timestamp), found 3");
+        assertBadData("1\t1\tfive\t881250949\n", "u.data:2: expected a numeric rating, found 'five'");
+        assertBadData("1\t1\t6\t881250949\n", "u.data:2: expected a rating from 1 to 5, found 6");
+        assertBadData("1\t1\t0\t881250949\n", "u.data:2: expected a rating from 1 to 5, found 0");
+        assertBadData("99\t1\t4\t881250949\n", "u.data:2: user id '99' is not in u.user");
+        assertBadData("1\t42\t4\t881250949\n", "u.data:2: item id '42' is not in u.item");
+        assertBadData("1\t1\t4\tyesterday\n", "u.data:2: expected a numeric timestamp, found 'yesterday'");
+    }
+
+    private void assertBadData(String badLine, String expected) throws IOException {
+        write("u.data", "1\t2\t3\t881250950\n" + badLine + "2\t1\t4\t881250951\n");
+        DataException e = assertThrows(DataException.class, () -> read(Map.of("directory", "ml-100k")));
+        assertEquals(ml.resolve("u.data").toString(), e.source());
+        assertEquals(2, e.line());
+        assertTrue(e.getMessage().endsWith(expected), e.getMessage());
+    }
+
+    @Test
+    void malformedCatalogLinesNameFileAndLine() throws IOException {
+        write("u.user", "1|17|M|student|85711\n1|18|F|artist|T8H1N\n");
+        assertBadCatalog("u.user:2: user id 1 appears twice");
+        write("u.user", "1|17|M|student|85711\n2|18|X|artist|T8H1N\n");
+        assertBadCatalog("u.user:2: expected gender M or F, found 'X'");
+        write("u.user", "1|17|M|pilot|85711\n");
+        assertBadCatalog("u.user:1: expected an occupation listed in u.occupation, found 'pilot'");
+        write("u.user", "1|old|M|student|85711\n");
+        assertBadCatalog("u.user:1: expected the age as a non-negative integer, found 'old'");
+        writeFilesUser();
+        write("u.item", "1|Toy Story (1995)|1995-01-01||http://x|0|1|0\n");
+        assertBadCatalog("u.item:1: expected a release date like 01-Jan-1995 or nothing, found '1995-01-01'");
+        write("u.item", "1|Toy Story (1995)|01-Jan-1995||http://x|0|1\n");
+        assertBadCatalog("u.item:1: expected 8 '|'-separated fields");
+        write("u.item", "1|Toy Story (1995)|01-Jan-1995||http://x|0|2|0\n");
+        assertBadCatalog("u.item:1: expected genre flag 0 or 1 for Action (field 7), found '2'");
+        write("u.item", "1|A|||x|0|0|0\n1|B|||x|0|0|0\n");
+        assertBadCatalog("u.item:2: item id 1 appears twice");
+        Files.delete(ml.resolve("u.genre"));
+        DataException e = assertThrows(DataException.class, () -> MovieLensCatalog.read(ml));
+        assertEquals(ml.resolve("u.genre") + ": file not found", e.getMessage());
+    }
+
+    private void writeFilesUser() throws IOException {
+        write("u.user", "1|17|M|student|85711\n");
+    }
+
+    private void assertBadCatalog(String expected) {
+        DataException e = assertThrows(DataException.class, () -> MovieLensCatalog.read(ml));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    private static void assertIdCodes(Dataset d) {
+        for (String entity : List.of("user", "item")) {
+            boolean user = entity.equals("user");
+            int[] codes = (user ? d.users() : d.items()).categorical(entity + "_id");
+            boolean[] inTrain = new boolean[codes.length];
+            for (int e : user ? d.train().users() : d.train().items()) {
+                inTrain[e] = true;
+            }
+            int next = 1;
+            for (int e = 0; e < codes.length; e++) {
+                assertEquals(inTrain[e] ? next++ : 0, codes[e], entity + " " + e);
+            }
+            assertEquals(next, feature(d, entity + "_id").size());
+        }
+    }
+
+    private static FeatureSpec feature(Dataset d, String name) {
+        return d.features().stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.taskweave.plugins.synthetic;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.api.ValidatedConfig;
+
+/** The {@code data.params} of the {@code synthetic} source; every field has a default. */
+public final class SyntheticConfig implements ValidatedConfig {
+    @JsonProperty
+    private int users = 2000;
+    @JsonProperty
+    private int items = 500;
+    @JsonProperty
+    private int latentDim = 8;
+    @JsonProperty
+    private int segments = 6;
+    @JsonProperty
+    private int categories = 10;
+    @JsonProperty
+    private int tags = 12;
+    @JsonProperty
+    private double meanInteractionsPerUser = 40;
+    @JsonProperty
+    private double ratingNoise = 0.5;
+    @JsonProperty
+    private double validFraction = 0.1;
+    @JsonProperty
+    private double testFraction = 0.1;
+    @JsonProperty
+    private double coldUserFraction = 0.05;
+    @JsonProperty
+    private Long seed;
+
+    public SyntheticConfig() {}
+
+    @Override
+    public void validate() {
+        atLeast("users", users, 2);
+        atLeast("items", items, 2);
+        atLeast("latentDim", latentDim, 1);
+        atLeast("segments", segments, 1);
+        atLeast("categories", categories, 1);
+        atLeast("tags", tags, 1);
+        if (!(meanInteractionsPerUser >= 1) || meanInteractionsPerUser > items / 2.0) {
+            throw new InvalidConfigException("meanInteractionsPerUser", "expected a number in [1, items/2 = "
+                    + items / 2.0 + "] so that every user keeps unobserved items, got " + meanInteractionsPerUser);
+        }
+        if (!(ratingNoise >= 0) || Double.isInfinite(ratingNoise)) {
+            throw new InvalidConfigException("ratingNoise", "expected a finite number >= 0, got " + ratingNoise);
+        }
+        fraction("validFraction", validFraction);
+        fraction("testFraction", testFraction);
+        fraction("coldUserFraction", coldUserFraction);
+        if (validFraction + testFraction >= 1) {
+            throw new InvalidConfigException("testFraction", "validFraction + testFraction must be below 1, got "
+                    + validFraction + " + " + testFraction);
+        }
+        if (coldUsers() >= users) {
+            throw new InvalidConfigException("coldUserFraction", "leaves no warm user: " + coldUsers()
+                    + " of " + users + " users would be cold");
+        }
+    }
+
+    private static void atLeast(String field, int value, int minimum) {
+        if (value < minimum) {
+            throw new InvalidConfigException(field, "expected an integer >= " + minimum + ", got " + value);
+        }
+    }
+
+    private static void fraction(String field, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new InvalidConfigException(field, "expected a fraction in [0, 1), got " + value);
+        }
+    }
+
+    /** @return the number of cold users: {@code round(coldUserFraction * users)} */
+    public int coldUsers() {
+        return (int) Math.round(coldUserFraction * users);
+    }
+
+    public int users() {
+        return users;
+    }
+
+    public int items() {
+        return items;
+    }
+
+    public int latentDim() {
+        return latentDim;
+    }
+
+    public int segments() {
+        return segments;
+    }
+
+    public int categories() {
+        return categories;
+    }
+
+    public int tags() {
+        return tags;
+    }
+
+    public double meanInteractionsPerUser() {
+        return meanInteractionsPerUser;
+    }
+
+    public double ratingNoise() {
+        return ratingNoise;
+    }
+
+    public double validFraction() {
+        return validFraction;
+    }
+
+    public double testFraction() {
+        return testFraction;
+    }
+
+    public double coldUserFraction() {
+        return coldUserFraction;
+    }
+
+    /** @return the configured seed, or null to use the experiment's */
+    public Long seed() {
+        return seed;
+    }
+}

@@ -1,0 +1,401 @@
+package dev.taskweave.plugins.synthetic;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.Interactions;
+import dev.taskweave.api.data.RankingCandidates;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Draws a {@link PlantedModel}, then interactions, ratings, splits and ranking lists from it. */
+final class SyntheticGenerator {
+    /** The split holding every row of the cold users. */
+    static final String TEST_COLD_USER = "test_cold_user";
+    /** The split holding warm held-out rows. */
+    static final String TEST = "test";
+    /** Standard deviation of a user's log-activity around log(meanInteractionsPerUser). */
+    static final double ACTIVITY_SIGMA = 0.5;
+    /** Rating = RATING_BASE + user bias + item bias + AFFINITY_WEIGHT * affinity + noise, rounded and clipped. */
+    static final double RATING_BASE = 3.0;
+    static final double AFFINITY_WEIGHT = 0.5;
+    /** Negatives per ranking list (fewer only when users may observe more than items - 99 items). */
+    static final int RANKING_NEGATIVES = 99;
+
+    private static final int TRAIN_SPLIT = 0;
+    private static final int VALID_SPLIT = 1;
+    private static final int TEST_SPLIT = 2;
+    private static final int COLD_SPLIT = 3;
+
+    private final SyntheticConfig config;
+    private final long seed;
+
+    SyntheticGenerator(SyntheticConfig config, long seed) {
+        this.config = requireNonNull(config, "config is null");
+        this.seed = seed;
+    }
+
+    /** What was generated: the dataset and the hidden model behind it. */
+    record Generated(Dataset dataset, PlantedModel model, boolean[] coldUsers) {}
+
+    Generated generate() {
+        config.validate();
+        SplittableRandom root = new SplittableRandom(seed);
+        SplittableRandom structureRandom = root.split();
+        SplittableRandom interactionRandom = root.split();
+        SplittableRandom splitRandom = root.split();
+        SplittableRandom rankingRandom = root.split();
+
+        PlantedModel model = PlantedModel.draw(config, structureRandom);
+        boolean[] cold = coldUsers(structureRandom);
+
+        int users = config.users();
+        int items = config.items();
+        int maxPerUser = items / 2;
+        IntBuffer rowUsers = new IntBuffer();
+        IntBuffer rowItems = new IntBuffer();
+        FloatBuffer ratings = new FloatBuffer();
+        double[] keys = new double[items];
+        double[] sorted = new double[items];
+        for (int u = 0; u < users; u++) {
+            double logMean = Math.log(config.meanInteractionsPerUser()) - ACTIVITY_SIGMA * ACTIVITY_SIGMA / 2;
+            long drawn = Math.round(Math.exp(logMean + ACTIVITY_SIGMA * model.userActivity(u)));
+            int count = (int) Math.max(1, Math.min(maxPerUser, drawn));
+            // Gumbel top-k: the count largest of log(weight) + Gumbel noise are a sample without
+            // replacement with probability proportional to weight = exp(affinity + popularity)
+            for (int i = 0; i < items; i++) {
+                keys[i] = model.affinity(u, i) + model.itemPopularity(i) + gumbel(interactionRandom);
+            }
+            System.arraycopy(keys, 0, sorted, 0, items);
+            Arrays.sort(sorted);
+            double threshold = sorted[items - count];
+            int taken = 0;
+            for (int i = 0; i < items && taken < count; i++) {
+                if (keys[i] >= threshold) {
+                    taken++;
+                    double raw = RATING_BASE + model.userBias(u) + model.itemBias(i)
+                            + AFFINITY_WEIGHT * model.affinity(u, i)
+                            + config.ratingNoise() * PlantedModel.gaussian(interactionRandom);
+                    rowUsers.add(u);
+                    rowItems.add(i);
+                    ratings.add((float) Math.max(1, Math.min(5, Math.round(raw))));
+                }
+            }
+        }
+
+        int[] allUsers = rowUsers.toArray();
+        int[] allItems = rowItems.toArray();
+        float[] allRatings = ratings.toArray();
+        int[] split = assignSplits(allUsers, allItems, cold, splitRandom);
+
+        int[] userCodes = trainCodes(allUsers, split, users);
+        int[] itemCodes = trainCodes(allItems, split, items);
+        int knownUsers = Arrays.stream(userCodes).max().orElse(0);
+        int knownItems = Arrays.stream(itemCodes).max().orElse(0);
+
+        List<FeatureSpec> features = List.of(
+                FeatureSpec.identifier("user_id", Entity.USER, knownUsers + 1),
+                FeatureSpec.categorical("user_segment", Entity.USER, config.segments() + 1),
+                FeatureSpec.numeric("user_activity", Entity.USER),
+                FeatureSpec.identifier("item_id", Entity.ITEM, knownItems + 1),
+                FeatureSpec.categorical("item_category", Entity.ITEM, config.categories() + 1),
+                FeatureSpec.multiHot("item_tags", Entity.ITEM, config.tags()));
+        EntityTable userTable = userTable(model, userCodes);
+        EntityTable itemTable = itemTable(model, itemCodes);
+
+        Map<String, Interactions> splits = new LinkedHashMap<>();
+        splits.put(Dataset.TRAIN, select(allUsers, allItems, allRatings, split, TRAIN_SPLIT));
+        splits.put(Dataset.VALID, select(allUsers, allItems, allRatings, split, VALID_SPLIT));
+        splits.put(TEST, select(allUsers, allItems, allRatings, split, TEST_SPLIT));
+        splits.put(TEST_COLD_USER, select(allUsers, allItems, allRatings, split, COLD_SPLIT));
+
+        int maxObserved = maxRowsPerUser(allUsers, users);
+        int negatives = Math.min(RANKING_NEGATIVES, items - maxObserved);
+        RankingCandidates ranking = rankings(splits.get(TEST), allUsers, allItems, negatives, rankingRandom);
+
+        Map<String, String> description = description(splits, ranking, negatives, knownUsers, knownItems, allRatings);
+        String name = String.format(Locale.ROOT, "synthetic(users=%d, items=%d, seed=%d)", users, items, seed);
+        Dataset dataset = new Dataset(name, features, userTable, itemTable, splits, Map.of(TEST, ranking), description);
+        return new Generated(dataset, model, cold);
+    }
+
+    /** A standard Gumbel draw. */
+    private static double gumbel(SplittableRandom random) {
+        double uniform;
+        do {
+            uniform = random.nextDouble();
+        } while (uniform == 0);
+        return -Math.log(-Math.log(uniform));
+    }
+
+    private boolean[] coldUsers(SplittableRandom random) {
+        int users = config.users();
+        int[] order = new int[users];
+        for (int u = 0; u < users; u++) {
+            order[u] = u;
+        }
+        for (int k = users - 1; k > 0; k--) {
+            int j = random.nextInt(k + 1);
+            int t = order[k];
+            order[k] = order[j];
+            order[j] = t;
+        }
+        boolean[] cold = new boolean[users];
+        for (int k = 0; k < config.coldUsers(); k++) {
+            cold[order[k]] = true;
+        }
+        return cold;
+    }
+
+    /**
+     * Cold users' rows go to the cold split; warm rows go to valid, test or train by fraction; then
+     * a valid or test row whose user or item has no training row yet is moved to train.
+     */
+    private int[] assignSplits(int[] users, int[] items, boolean[] cold, SplittableRandom random) {
+        int rows = users.length;
+        int[] split = new int[rows];
+        int[] userTrain = new int[config.users()];
+        int[] itemTrain = new int[config.items()];
+        for (int r = 0; r < rows; r++) {
+            if (cold[users[r]]) {
+                split[r] = COLD_SPLIT;
+                continue;
+            }
+            double x = random.nextDouble();
+            split[r] = x < config.validFraction() ? VALID_SPLIT
+                    : x < config.validFraction() + config.testFraction() ? TEST_SPLIT : TRAIN_SPLIT;
+            if (split[r] == TRAIN_SPLIT) {
+                userTrain[users[r]]++;
+                itemTrain[items[r]]++;
+            }
+        }
+        for (int pass : new int[] {VALID_SPLIT, TEST_SPLIT}) {
+            for (int r = 0; r < rows; r++) {
+                if (split[r] == pass && (userTrain[users[r]] == 0 || itemTrain[items[r]] == 0)) {
+                    split[r] = TRAIN_SPLIT;
+                    userTrain[users[r]]++;
+                    itemTrain[items[r]]++;
+                }
+            }
+        }
+        return split;
+    }
+
+    /** Entity index order codes 1.. for entities with a training row; 0 for the others. */
+    private static int[] trainCodes(int[] entityPerRow, int[] split, int entities) {
+        boolean[] seen = new boolean[entities];
+        for (int r = 0; r < entityPerRow.length; r++) {
+            if (split[r] == TRAIN_SPLIT) {
+                seen[entityPerRow[r]] = true;
+            }
+        }
+        int[] codes = new int[entities];
+        int next = 1;
+        for (int e = 0; e < entities; e++) {
+            codes[e] = seen[e] ? next++ : 0;
+        }
+        return codes;
+    }
+
+    private EntityTable userTable(PlantedModel model, int[] userCodes) {
+        int users = config.users();
+        List<String> ids = new ArrayList<>(users);
+        int[] segment = new int[users];
+        float[] activity = new float[users];
+        for (int u = 0; u < users; u++) {
+            ids.add("u" + u);
+            segment[u] = model.userSegment(u) + 1;
+            activity[u] = (float) model.userActivity(u);
+        }
+        return EntityTable.builder(Entity.USER, ids)
+                .categorical("user_id", userCodes)
+                .categorical("user_segment", segment)
+                .dense("user_activity", 1, activity)
+                .build();
+    }
+
+    private EntityTable itemTable(PlantedModel model, int[] itemCodes) {
+        int items = config.items();
+        int tags = config.tags();
+        List<String> ids = new ArrayList<>(items);
+        int[] category = new int[items];
+        float[] tagFlags = new float[items * tags];
+        for (int i = 0; i < items; i++) {
+            ids.add("i" + i);
+            category[i] = model.itemCategory(i) + 1;
+            for (int t = 0; t < tags; t++) {
+                tagFlags[i * tags + t] = model.itemHasTag(i, t) ? 1f : 0f;
+            }
+        }
+        return EntityTable.builder(Entity.ITEM, ids)
+                .categorical("item_id", itemCodes)
+                .categorical("item_category", category)
+                .dense("item_tags", tags, tagFlags)
+                .build();
+    }
+
+    private static Interactions select(int[] users, int[] items, float[] ratings, int[] split, int which) {
+        IntBuffer u = new IntBuffer();
+        IntBuffer i = new IntBuffer();
+        FloatBuffer rating = new FloatBuffer();
+        FloatBuffer like = new FloatBuffer();
+        for (int r = 0; r < users.length; r++) {
+            if (split[r] == which) {
+                u.add(users[r]);
+                i.add(items[r]);
+                rating.add(ratings[r]);
+                like.add(ratings[r] >= 4 ? 1f : 0f);
+            }
+        }
+        Map<String, float[]> labels = new LinkedHashMap<>();
+        labels.put("rating", rating.toArray());
+        labels.put("like", like.toArray());
+        return new Interactions(u.toArray(), i.toArray(), labels);
+    }
+
+    private static int maxRowsPerUser(int[] users, int userCount) {
+        int[] count = new int[userCount];
+        int max = 0;
+        for (int u : users) {
+            max = Math.max(max, ++count[u]);
+        }
+        return max;
+    }
+
+    /**
+     * One list per user with a test row, in user index order: a random test item of the user and
+     * {@code negatives} distinct items the user has no row for in any split.
+     */
+    private RankingCandidates rankings(Interactions test, int[] allUsers, int[] allItems, int negatives,
+            SplittableRandom random) {
+        int users = config.users();
+        int items = config.items();
+        List<List<Integer>> testItems = new ArrayList<>(users);
+        for (int u = 0; u < users; u++) {
+            testItems.add(new ArrayList<>());
+        }
+        for (int r = 0; r < test.size(); r++) {
+            testItems.get(test.users()[r]).add(test.items()[r]);
+        }
+        boolean[][] observed = new boolean[users][];
+        for (int r = 0; r < allUsers.length; r++) {
+            if (observed[allUsers[r]] == null) {
+                observed[allUsers[r]] = new boolean[items];
+            }
+            observed[allUsers[r]][allItems[r]] = true;
+        }
+        IntBuffer listUsers = new IntBuffer();
+        IntBuffer positives = new IntBuffer();
+        List<int[]> negativeLists = new ArrayList<>();
+        int[] candidates = new int[items];
+        for (int u = 0; u < users; u++) {
+            List<Integer> own = testItems.get(u);
+            if (own.isEmpty()) {
+                continue;
+            }
+            listUsers.add(u);
+            positives.add(own.get(random.nextInt(own.size())));
+            int available = 0;
+            for (int i = 0; i < items; i++) {
+                if (!observed[u][i]) {
+                    candidates[available++] = i;
+                }
+            }
+            int[] chosen = new int[negatives];
+            for (int k = 0; k < negatives; k++) {
+                int j = k + random.nextInt(available - k);
+                int t = candidates[k];
+                candidates[k] = candidates[j];
+                candidates[j] = t;
+                chosen[k] = candidates[k];
+            }
+            negativeLists.add(chosen);
+        }
+        return new RankingCandidates(listUsers.toArray(), positives.toArray(), negativeLists.toArray(new int[0][]));
+    }
+
+    private Map<String, String> description(Map<String, Interactions> splits, RankingCandidates ranking,
+            int negatives, int knownUsers, int knownItems, float[] ratings) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("source", "synthetic");
+        d.put("seed", Long.toString(seed));
+        d.put("users", Integer.toString(config.users()));
+        d.put("items", Integer.toString(config.items()));
+        d.put("latentDim", Integer.toString(config.latentDim()));
+        d.put("segments", Integer.toString(config.segments()));
+        d.put("categories", Integer.toString(config.categories()));
+        d.put("tags", Integer.toString(config.tags()));
+        d.put("meanInteractionsPerUser", Double.toString(config.meanInteractionsPerUser()));
+        d.put("ratingNoise", Double.toString(config.ratingNoise()));
+        d.put("validFraction", Double.toString(config.validFraction()));
+        d.put("testFraction", Double.toString(config.testFraction()));
+        d.put("coldUserFraction", Double.toString(config.coldUserFraction()));
+        d.put("coldUsers", Integer.toString(config.coldUsers()));
+        d.put("planted.latentNoise", Double.toString(PlantedModel.LATENT_NOISE));
+        d.put("planted.tagThreshold", Double.toString(PlantedModel.TAG_THRESHOLD));
+        d.put("planted.userBiasSd", Double.toString(PlantedModel.USER_BIAS_SD));
+        d.put("planted.itemBiasPopularityWeight", Double.toString(PlantedModel.ITEM_BIAS_POPULARITY_WEIGHT));
+        d.put("planted.itemBiasSd", Double.toString(PlantedModel.ITEM_BIAS_SD));
+        d.put("planted.activitySigma", Double.toString(ACTIVITY_SIGMA));
+        d.put("planted.ratingBase", Double.toString(RATING_BASE));
+        d.put("planted.affinityWeight", Double.toString(AFFINITY_WEIGHT));
+        d.put("trainUsers", Integer.toString(knownUsers));
+        d.put("trainItems", Integer.toString(knownItems));
+        for (Map.Entry<String, Interactions> e : splits.entrySet()) {
+            d.put("rows." + e.getKey(), Integer.toString(e.getValue().size()));
+        }
+        double sum = 0;
+        int likes = 0;
+        for (float r : ratings) {
+            sum += r;
+            likes += r >= 4 ? 1 : 0;
+        }
+        d.put("meanRating", String.format(Locale.ROOT, "%.4f", ratings.length == 0 ? 0 : sum / ratings.length));
+        d.put("likeRate", String.format(Locale.ROOT, "%.4f", ratings.length == 0 ? 0 : (double) likes / ratings.length));
+        d.put("rankings.test.lists", Integer.toString(ranking.size()));
+        d.put("rankings.test.negatives", Integer.toString(negatives));
+        return d;
+    }
+
+    /** A growable int array. */
+    private static final class IntBuffer {
+        private int[] values = new int[64];
+        private int size;
+
+        void add(int v) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+
+    /** A growable float array. */
+    private static final class FloatBuffer {
+        private float[] values = new float[64];
+        private int size;
+
+        void add(float v) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        float[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+}

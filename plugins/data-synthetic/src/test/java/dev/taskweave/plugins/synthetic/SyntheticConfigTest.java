@@ -1,0 +1,93 @@
+package dev.taskweave.plugins.synthetic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.taskweave.api.InvalidConfigException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SyntheticConfigTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static SyntheticConfig config(Map<String, Object> params) {
+        return MAPPER.convertValue(params, SyntheticConfig.class);
+    }
+
+    @Test
+    void defaults() {
+        SyntheticConfig c = new SyntheticConfig();
+        c.validate();
+        assertEquals(2000, c.users());
+        assertEquals(500, c.items());
+        assertEquals(8, c.latentDim());
+        assertEquals(6, c.segments());
+        assertEquals(10, c.categories());
+        assertEquals(12, c.tags());
+        assertEquals(40, c.meanInteractionsPerUser());
+        assertEquals(0.5, c.ratingNoise());
+        assertEquals(0.1, c.validFraction());
+        assertEquals(0.1, c.testFraction());
+        assertEquals(0.05, c.coldUserFraction());
+        assertEquals(100, c.coldUsers());
+        assertNull(c.seed());
+    }
+
+    @Test
+    void fullMapping() {
+        SyntheticConfig c = config(Map.ofEntries(
+                Map.entry("users", 300), Map.entry("items", 120), Map.entry("latentDim", 4),
+                Map.entry("segments", 3), Map.entry("categories", 5), Map.entry("tags", 7),
+                Map.entry("meanInteractionsPerUser", 15.5), Map.entry("ratingNoise", 0.25),
+                Map.entry("validFraction", 0.2), Map.entry("testFraction", 0.15),
+                Map.entry("coldUserFraction", 0.1), Map.entry("seed", 99)));
+        c.validate();
+        assertEquals(300, c.users());
+        assertEquals(120, c.items());
+        assertEquals(4, c.latentDim());
+        assertEquals(3, c.segments());
+        assertEquals(5, c.categories());
+        assertEquals(7, c.tags());
+        assertEquals(15.5, c.meanInteractionsPerUser());
+        assertEquals(0.25, c.ratingNoise());
+        assertEquals(0.2, c.validFraction());
+        assertEquals(0.15, c.testFraction());
+        assertEquals(0.1, c.coldUserFraction());
+        assertEquals(30, c.coldUsers());
+        assertEquals(99L, c.seed());
+    }
+
+    @Test
+    void unknownFieldIsRejected() {
+        Exception e = assertThrows(IllegalArgumentException.class, () -> config(Map.of("user", 10)));
+        assertTrue(e.getCause() instanceof UnrecognizedPropertyException, e.toString());
+    }
+
+    @Test
+    void invalidValuesNameTheirField() {
+        assertInvalid(Map.of("users", 1), "users");
+        assertInvalid(Map.of("items", 0), "items");
+        assertInvalid(Map.of("latentDim", 0), "latentDim");
+        assertInvalid(Map.of("segments", 0), "segments");
+        assertInvalid(Map.of("categories", -1), "categories");
+        assertInvalid(Map.of("tags", 0), "tags");
+        assertInvalid(Map.of("meanInteractionsPerUser", 0.5), "meanInteractionsPerUser");
+        assertInvalid(Map.of("items", 50, "meanInteractionsPerUser", 40), "meanInteractionsPerUser");
+        assertInvalid(Map.of("ratingNoise", -0.1), "ratingNoise");
+        assertInvalid(Map.of("validFraction", 1.0), "validFraction");
+        assertInvalid(Map.of("testFraction", -0.2), "testFraction");
+        assertInvalid(Map.of("validFraction", 0.5, "testFraction", 0.5), "testFraction");
+        assertInvalid(Map.of("coldUserFraction", 1.5), "coldUserFraction");
+        assertInvalid(Map.of("users", 2, "coldUserFraction", 0.9), "coldUserFraction");
+    }
+
+    private static void assertInvalid(Map<String, Object> params, String path) {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> config(params).validate());
+        assertEquals(path, e.path(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(path + ": "), e.getMessage());
+    }
+}

@@ -1,0 +1,100 @@
+package dev.taskweave.plugins.heads;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import dev.taskweave.api.model.LabelStatistics;
+import dev.taskweave.api.model.TaskContext;
+import dev.taskweave.api.model.TaskHead;
+import java.util.List;
+
+/** A binary classification head: a tower, one logit, masked binary cross-entropy with logits. */
+public final class BinaryHead implements TaskHead {
+    private final List<Integer> tower;
+    private final double dropout;
+    private final Double threshold;
+    private final int negatives;
+    private final float offset;
+
+    /**
+     * @param config  the validated configuration
+     * @param context the task; the logit of its positive rate is the output offset
+     */
+    public BinaryHead(BinaryHeadConfig config, TaskContext context) {
+        requireNonNull(config, "config is null");
+        requireNonNull(context, "context is null");
+        this.tower = config.tower();
+        this.dropout = config.dropout();
+        this.threshold = config.threshold();
+        this.negatives = config.negatives();
+        this.offset = priorLogit(context.statistics(), negatives);
+    }
+
+    /**
+     * The logit of the positive rate the model sees in training. Statistics are taken before
+     * negative sampling, so with {@code n} negatives per observed row the rate is divided by
+     * {@code 1 + n}. A rate of exactly 0 or 1 (or no labelled row) gives 0.
+     */
+    static float priorLogit(LabelStatistics statistics, int negatives) {
+        double rate = statistics.mean() / (1.0 + negatives);
+        if (statistics.count() <= 0 || !(rate > 0 && rate < 1)) {
+            return 0f;
+        }
+        return (float) Math.log(rate / (1 - rate));
+    }
+
+    /** @return the constant the block adds to its logit */
+    public float offset() {
+        return offset;
+    }
+
+    @Override
+    public Block createBlock() {
+        return Towers.scalarTower(tower, dropout, offset);
+    }
+
+    /** Numerically stable: {@code max(x, 0) - x * y + log(1 + exp(-|x|))}, averaged over labelled rows. */
+    @Override
+    public NDArray loss(NDArray output, NDArray labels, NDArray mask) {
+        NDArray x = MaskedLoss.flat(output);
+        NDArray y = MaskedLoss.cleanLabels(labels, mask);
+        NDArray perRow = x.maximum(0f).sub(x.mul(y)).add(x.abs().neg().exp().add(1f).log());
+        return MaskedLoss.mean(perRow, mask);
+    }
+
+    /** @return the probability {@code sigmoid(logit)}, {@code [batch]} */
+    @Override
+    public NDArray scores(NDArray output) {
+        return Activation.sigmoid(MaskedLoss.flat(output));
+    }
+
+    /**
+     * With a threshold, {@code raw >= threshold} is 1 and anything else 0; without one the raw
+     * value must already be 0 or 1. {@code NaN} stays {@code NaN}.
+     */
+    @Override
+    public float encodeLabel(float raw) {
+        if (Float.isNaN(raw)) {
+            return raw;
+        }
+        if (threshold != null) {
+            return raw >= threshold ? 1f : 0f;
+        }
+        if (raw != 0f && raw != 1f) {
+            throw new IllegalArgumentException("binary label must be 0 or 1 (or set params.threshold), got " + raw);
+        }
+        return raw;
+    }
+
+    @Override
+    public int negativesPerPositive() {
+        return negatives;
+    }
+
+    @Override
+    public List<String> defaultMetrics() {
+        return List.of("auc", "logloss");
+    }
+}

@@ -1,0 +1,56 @@
+package dev.taskweave.plugins.heads;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.taskweave.api.InvalidConfigException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TestBinaryHeadConfig {
+    @Test
+    void defaults() {
+        BinaryHeadConfig config = Configs.bind(Map.of(), BinaryHeadConfig.class);
+        config.validate();
+        assertEquals(List.of(32), config.tower());
+        assertEquals(0.0, config.dropout());
+        assertNull(config.threshold());
+        assertEquals(0, config.negatives());
+    }
+
+    @Test
+    void fullMapping() {
+        BinaryHeadConfig config = Configs.bind(Map.of(
+                "tower", List.of(),
+                "dropout", 0.5,
+                "threshold", 4.0,
+                "negatives", 4), BinaryHeadConfig.class);
+        config.validate();
+        assertEquals(List.of(), config.tower());
+        assertEquals(0.5, config.dropout());
+        assertEquals(4.0, config.threshold());
+        assertEquals(4, config.negatives());
+    }
+
+    @Test
+    void unknownFieldIsRejected() {
+        assertThrows(IllegalArgumentException.class,
+                () -> Configs.bind(Map.of("negative", 1), BinaryHeadConfig.class));
+    }
+
+    @Test
+    void badValuesNameTheirField() {
+        assertPath("tower[2]", Map.of("tower", List.of(8, 4, -1)));
+        assertPath("dropout", Map.of("dropout", 1.5));
+        assertPath("negatives", Map.of("negatives", -1));
+        assertPath("threshold", Map.of("threshold", Double.POSITIVE_INFINITY));
+    }
+
+    private static void assertPath(String path, Map<String, ?> params) {
+        BinaryHeadConfig config = Configs.bind(params, BinaryHeadConfig.class);
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, config::validate);
+        assertEquals(path, e.path(), e.getMessage());
+    }
+}
