@@ -1,0 +1,116 @@
+package dev.taskweave.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskweave.core.cli.TaskweaveCli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line's exit codes and one-line errors. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] full = new String[args.length + 2];
+        full[0] = "--plugins";
+        full[1] = Dist.plugins().toString();
+        System.arraycopy(args, 0, full, 2, args.length);
+        int code = TaskweaveCli.run(full, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path write(String name, String text) throws Exception {
+        Path p = tmp.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void pluginsListsEveryPluginAndItsTypes() {
+        Run r = run("plugins");
+        assertEquals(0, r.code(), r.err());
+        for (String expected : new String[] {"taskweave-heads-basic", "taskweave-sharing-basic", "taskweave-weighting-basic",
+                "taskweave-data-synthetic", "taskweave-data-movielens", "regression", "binary", "shared-bottom", "mmoe",
+                "fixed", "uncertainty", "synthetic", "movielens"}) {
+            assertTrue(r.out().contains(expected), "missing " + expected + " in\n" + r.out());
+        }
+    }
+
+    @Test
+    void helpEverywhere() {
+        for (String command : new String[] {"plugins", "train", "evaluate", "predict"}) {
+            Run r = run(command, "--help");
+            assertEquals(0, r.code(), command);
+            assertTrue(r.out().contains("Usage: taskweave " + command), r.out());
+        }
+    }
+
+    @Test
+    void missingOptionIsBadInput() {
+        Run r = run("train", "--config", "x.yaml");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--output"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void unknownHeadTypeNamesThePathAndListsTypes() throws Exception {
+        Path config = write("bad.yaml", EndToEndTest.CONFIG.replace("head: binary, label: rating", "head: binery, label: rating"));
+        Run r = run("train", "--config", config.toString(), "--output", tmp.resolve("out").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("tasks[1].head: unknown task head type 'binery'; available: [binary, regression]"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(!Files.exists(tmp.resolve("out")), "nothing may be written for a bad config");
+    }
+
+    @Test
+    void missingHeadAndBadPluginParamsNameTheirPaths() throws Exception {
+        Path noHead = write("nohead.yaml", EndToEndTest.CONFIG.replace("head: binary, label: rating", "label: rating"));
+        Run r = run("train", "--config", noHead.toString(), "--output", tmp.resolve("out").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("tasks[1].head: missing"), r.err());
+
+        Path badParams = write("params.yaml", EndToEndTest.CONFIG.replace("experts: 3", "experts: three"));
+        r = run("train", "--config", badParams.toString(), "--output", tmp.resolve("out").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("sharing.params.experts"), r.err());
+
+        Path malformed = write("malformed.yaml", "name: x\nseed: 1: 2\n");
+        r = run("train", "--config", malformed.toString(), "--output", tmp.resolve("out").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("malformed.yaml:2: "), r.err());
+    }
+
+    @Test
+    void malformedDataLineNamesFileAndLine() throws Exception {
+        Path ml = tmp.resolve("ml");
+        write("ml/u.user", "1|24|M|technician|85711\n2|53|F|other|94043\n");
+        write("ml/u.occupation", "technician\nother\n");
+        write("ml/u.genre", "unknown|0\nAction|1\nAdventure|2\nAnimation|3\nChildren's|4\nComedy|5\nCrime|6\nDocumentary|7\n"
+                + "Drama|8\nFantasy|9\nFilm-Noir|10\nHorror|11\nMusical|12\nMystery|13\nRomance|14\nSci-Fi|15\nThriller|16\nWar|17\nWestern|18\n\n");
+        write("ml/u.item", "1|Toy Story (1995)|01-Jan-1995||http://x|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0\n"
+                + "2|GoldenEye (1995)|01-Jan-1995||http://x|0|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0|0|1|0\n");
+        write("ml/u.data", "1\t1\t5\t881250949\n2\t2\t3\t881250950\n1\t2\tfive\t881250951\n");
+        Path config = write("ml.yaml", """
+                data: {type: movielens, params: {directory: ml}}
+                tasks: [{name: rating, head: regression, label: rating}]
+                sharing: {type: shared-bottom}
+                """);
+        Run r = run("train", "--config", config.toString(), "--output", tmp.resolve("out").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("u.data:3"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+}

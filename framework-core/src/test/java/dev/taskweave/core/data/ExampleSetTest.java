@@ -1,0 +1,37 @@
+package dev.taskweave.core.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.taskweave.api.data.Interactions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ExampleSetTest {
+    @Test
+    void masksFollowLabelsAndNegativesCarryOnlyTheirTask() {
+        Interactions split = new Interactions(new int[] {0, 1, 2}, new int[] {0, 1, 2},
+                Map.of("rating", new float[] {5f, Float.NaN, 2f}));
+        TaskLabels rating = new TaskLabels("rating", "rating", v -> v, 0);
+        TaskLabels like = new TaskLabels("like", "rating", v -> v >= 4 ? 1 : 0, 0);
+        TaskLabels watch = new TaskLabels("watch", "observed", v -> v, 2);
+        NegativeSampler sampler = new NegativeSampler(50, List.of(split));
+        ExampleSet set = ExampleSet.build(split, List.of(rating, like, watch), sampler, 1);
+
+        assertEquals(3 + 3 * 2, set.size());
+        assertEquals(3, set.observed());
+        assertArrayEquals(new float[] {1, 0, 1, 0, 0, 0, 0, 0, 0}, set.mask(0));
+        assertArrayEquals(new float[] {5, 0, 2, 0, 0, 0, 0, 0, 0}, set.labels(0));
+        assertArrayEquals(new float[] {1, 0, 0, 0, 0, 0, 0, 0, 0}, set.labels(1));
+        assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1, 1, 1, 1}, set.mask(2));
+        assertArrayEquals(new float[] {1, 1, 1, 0, 0, 0, 0, 0, 0}, set.labels(2));
+        for (int i = 3; i < set.size(); i++) {
+            assertFalse(sampler.isPositive(set.users()[i], set.items()[i]), "a sampled negative was observed");
+        }
+        // the same seed draws the same negatives
+        ExampleSet again = ExampleSet.build(split, List.of(rating, like, watch), sampler, 1);
+        assertArrayEquals(set.items(), again.items());
+    }
+}
