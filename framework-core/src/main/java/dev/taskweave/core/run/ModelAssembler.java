@@ -253,7 +253,6 @@ public final class ModelAssembler {
         for (int i = 0; i < plan.config().tasks.size(); i++) {
             TaskConfig t = plan.config().tasks.get(i);
             TaskHead provisional = createHead(plan, i, 1, new LabelStatistics(0, 0, 0));
-            int negatives = provisional.negativesPerPositive();
             double sum = 0;
             double sumSq = 0;
             long count = 0;
@@ -268,11 +267,10 @@ public final class ModelAssembler {
                 sumSq += v * v;
                 count++;
             }
-            // sampled negatives are labelled 0
-            long total = count + count * negatives;
-            double mean = total == 0 ? 0 : sum / total;
-            double variance = total == 0 ? 0 : Math.max(0, sumSq / total - mean * mean);
-            stats.put(t.name, new LabelStatistics(total, mean, variance));
+            // as documented by LabelStatistics: labelled rows before negative sampling
+            double mean = count == 0 ? 0 : sum / count;
+            double variance = count == 0 ? 0 : Math.max(0, sumSq / count - mean * mean);
+            stats.put(t.name, new LabelStatistics(count, mean, variance));
         }
         return stats;
     }

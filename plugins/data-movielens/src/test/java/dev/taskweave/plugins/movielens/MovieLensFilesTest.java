@@ -38,13 +38,14 @@ class MovieLensFilesTest {
                 "3|45|M|writer|",
                 "4|60|F|student|02139",
                 "5|30|M|artist|55105") + "\n");
-        // item 2's title has an e-acute as the single ISO-8859-1 byte 0xE9; item 3 has no release date
+        // item 2's title has an e-acute as the single ISO-8859-1 byte 0xE9; item 3 has no release date;
+        // item 5 has a one-digit day, as some u.item dates do
         Files.write(ml.resolve("u.item"), String.join("\n",
                 "1|Toy Story (1995)|01-Jan-1995||http://x|0|1|0",
                 "2|Café (1962)|12-Mar-1962||http://y|0|0|1",
                 "3|unknown||||1|0|0",
                 "4|Heat (1995)|15-Dec-1995||http://z|0|1|1",
-                "5|Cold (1978)|01-Jan-1978||http://w|0|0|1").concat("\n").getBytes(StandardCharsets.ISO_8859_1));
+                "5|Cold (1978)|4-Feb-1978||http://w|0|0|1").concat("\n").getBytes(StandardCharsets.ISO_8859_1));
         write("u.data", String.join("\n",
                 "1\t1\t5\t881250949", "1\t2\t3\t881250950", "2\t1\t4\t881250951", "2\t4\t1\t881250952",
                 "3\t2\t2\t881250953", "3\t4\t4\t881250954", "4\t1\t5\t881250955", "4\t3\t3\t881250956",
@@ -52,6 +53,15 @@ class MovieLensFilesTest {
         write("u1.base", "1\t1\t5\t881250949\n1\t2\t3\t881250950\n2\t1\t4\t881250951\n2\t4\t1\t881250952\n"
                 + "3\t2\t2\t881250953\n3\t4\t4\t881250954\n4\t1\t5\t881250955\n4\t3\t3\t881250956\n");
         write("u1.test", "5\t2\t4\t881250957\n5\t4\t2\t881250958\n");
+    }
+
+    private static boolean contains(byte[] bytes, byte b) {
+        for (byte x : bytes) {
+            if (x == b) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void write(String file, String text) throws IOException {
@@ -80,7 +90,10 @@ class MovieLensFilesTest {
     }
 
     @Test
-    void catalogParsesSideFeatures() {
+    void catalogParsesSideFeatures() throws IOException {
+        byte[] raw = Files.readAllBytes(ml.resolve("u.item"));
+        assertTrue(new String(raw, StandardCharsets.ISO_8859_1).contains("Caf\u00e9") && contains(raw, (byte) 0xE9),
+                "the fixture holds the single byte 0xE9");
         MovieLensCatalog catalog = MovieLensCatalog.read(ml);
         assertEquals(List.of("unknown", "Action", "Drama"), catalog.genres());
         assertEquals(List.of("1", "2", "3", "4", "5"), catalog.userIds());

@@ -112,7 +112,7 @@ final class SharedBottomBlockTest {
 
     @Test
     void adamLowersBothTaskLosses() {
-        double[][] losses = TestSupport.fitTwoTasks(manager, strategy(2, 6, List.of(16, 8), 0.1).createBlock(), 6, 150);
+        double[][] losses = TestSupport.fitTwoTasks(manager, strategy(2, 6, List.of(16, 8), 0.1).createBlock(), 6, 60);
         for (double[] loss : losses) {
             assertTrue(loss[1] < 0.5 * loss[0], "loss " + loss[0] + " -> " + loss[1]);
         }

@@ -80,7 +80,7 @@ final class TestSupport {
         for (int t = 0; t < 2; t++) {
             losses[t][0] = before.get(t).getFloat();
         }
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build();
+        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.02f)).build();
         for (int step = 0; step < steps; step++) {
             try (NDManager scope = manager.newSubManager()) {
                 NDArray xs = x.duplicate();
