@@ -1,0 +1,18 @@
+package dev.taskweave.api.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.ParameterStore;
+
+/**
+ * Implemented by a sharing block that adds a term of its own to the training loss, for example
+ * soft parameter sharing's L2 penalty pulling corresponding task weights together. The runtime adds
+ * the term to the weighted total of every training step; it is not part of any task's loss.
+ */
+public interface AuxiliaryLoss {
+    /**
+     * @param parameterStore the store the block's parameters are read from
+     * @param training       true during a training step
+     * @return a scalar (already multiplied by its own coefficient)
+     */
+    NDArray auxiliaryLoss(ParameterStore parameterStore, boolean training);
+}

@@ -1,0 +1,40 @@
+package dev.taskweave.api.model;
+
+import java.util.List;
+
+/**
+ * Implemented by a {@link LossWeighting} that works on per-task gradients of the shared
+ * parameters (the input encoder and the sharing strategy): gradient surgery such as PCGrad,
+ * MGDA-UB and CAGrad, or GradNorm's gradient-norm balancing.
+ *
+ * <p>Each training step the runtime runs one forward pass, then one backward pass per task present
+ * in the batch that keeps the graph, and hands the flattened shared gradients to
+ * {@link #combine}. The shared parameters are updated with the returned gradient; every
+ * task-specific parameter (a task's head) receives its task's gradient times the returned task
+ * weight. A task absent from the batch has a {@code null} gradient and contributes nothing.
+ */
+public interface GradientCombiner {
+    /**
+     * Called once before training with the layout of the flattened shared gradient.
+     *
+     * @param parameters the shared parameters, in vector order
+     */
+    default void layout(List<SharedParameter> parameters) {}
+
+    /**
+     * Combines one step's per-task gradients.
+     *
+     * @param gradients per task, the gradient of its loss with respect to the shared parameters,
+     *                  flattened in layout order; {@code null} for tasks absent from the batch
+     * @param losses    per task, this batch's loss ({@code NaN} when absent)
+     * @return the gradient for the shared parameters and the weight of each task
+     */
+    Combined combine(float[][] gradients, float[] losses);
+
+    /**
+     * @param sharedGradient the gradient to apply to the shared parameters, flattened
+     * @param taskWeights    the weight of each task's gradient on its own parameters (0 for absent
+     *                       tasks); also reported as the task's effective loss weight
+     */
+    record Combined(float[] sharedGradient, float[] taskWeights) {}
+}
