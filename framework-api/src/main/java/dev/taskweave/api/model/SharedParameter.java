@@ -8,8 +8,9 @@ import static java.util.Objects.requireNonNull;
  * @param name      the parameter's name in the model
  * @param offset    its first index in the flattened vector
  * @param size      its number of elements
- * @param lastLayer true for the parameters of the sharing strategy's last layer (GradNorm's
- *                  reference layer)
+ * @param lastLayer true for the sharing strategy's own parameters (as opposed to the input
+ *                  encoder's embeddings): the layers closest to the task heads, GradNorm's
+ *                  reference
  */
 public record SharedParameter(String name, int offset, int size, boolean lastLayer) {
     public SharedParameter {

@@ -1,12 +1,13 @@
 package dev.taskweave.plugins.weighting;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.taskweave.api.model.LossWeighting;
 import dev.taskweave.api.model.LossWeightingFactory;
 import dev.taskweave.api.model.WeightingContext;
-import java.util.Arrays;
 import org.pf4j.Extension;
 
-/** {@code equal}: every task's loss counts once, whatever weight it declares. */
+/** {@code weighting: {type: equal}}: the sum of task losses, ignoring declared weights. */
 @Extension
 public final class EqualWeightingFactory implements LossWeightingFactory<FixedWeightingConfig> {
     @Override
@@ -21,13 +22,13 @@ public final class EqualWeightingFactory implements LossWeightingFactory<FixedWe
 
     @Override
     public String description() {
-        return "plain sum of task losses";
+        return "Unweighted sum (or, normalised, mean) of the present tasks' losses";
     }
 
     @Override
     public LossWeighting create(FixedWeightingConfig config, WeightingContext context) {
-        float[] weights = new float[context.tasks().size()];
-        Arrays.fill(weights, 1f);
-        return () -> new WeightedSumBlock(weights, config.normalize);
+        requireNonNull(config, "config is null");
+        requireNonNull(context, "context is null");
+        return new FixedWeighting(TaskWeights.ones(context.tasks().size()), config.normalize());
     }
 }

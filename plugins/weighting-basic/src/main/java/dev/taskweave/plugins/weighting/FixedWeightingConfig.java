@@ -2,9 +2,19 @@ package dev.taskweave.plugins.weighting;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** {@code weighting.params} of {@code fixed} and {@code equal}. */
+/** The {@code weighting.params} of {@code fixed} and {@code equal}; every field has a default and any value is valid. */
 public final class FixedWeightingConfig {
-    /** When true, the total is divided by the sum of the weights of the tasks present in the batch. */
     @JsonProperty
-    public boolean normalize = false;
+    private boolean normalize = false;
+
+    public FixedWeightingConfig() {}
+
+    /** @return true to divide the total by the sum of the present tasks' weights */
+    public boolean normalize() {
+        return normalize;
+    }
+
+    public void setNormalize(boolean normalize) {
+        this.normalize = normalize;
+    }
 }

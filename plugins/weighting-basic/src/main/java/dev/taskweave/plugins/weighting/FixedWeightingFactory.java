@@ -1,11 +1,13 @@
 package dev.taskweave.plugins.weighting;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.taskweave.api.model.LossWeighting;
 import dev.taskweave.api.model.LossWeightingFactory;
 import dev.taskweave.api.model.WeightingContext;
 import org.pf4j.Extension;
 
-/** {@code fixed}: each task's loss times the {@code weight} it declares in YAML. */
+/** {@code weighting: {type: fixed}}: each task's loss times the weight it declares in YAML. */
 @Extension
 public final class FixedWeightingFactory implements LossWeightingFactory<FixedWeightingConfig> {
     @Override
@@ -20,15 +22,13 @@ public final class FixedWeightingFactory implements LossWeightingFactory<FixedWe
 
     @Override
     public String description() {
-        return "sum of task losses times their declared weights";
+        return "Weighted sum of task losses with the weights declared per task";
     }
 
     @Override
     public LossWeighting create(FixedWeightingConfig config, WeightingContext context) {
-        float[] weights = new float[context.tasks().size()];
-        for (int t = 0; t < weights.length; t++) {
-            weights[t] = context.weights().get(t).floatValue();
-        }
-        return () -> new WeightedSumBlock(weights, config.normalize);
+        requireNonNull(config, "config is null");
+        requireNonNull(context, "context is null");
+        return new FixedWeighting(TaskWeights.declared(context), config.normalize());
     }
 }

@@ -1,11 +1,13 @@
 package dev.taskweave.plugins.weighting;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.taskweave.api.model.LossWeighting;
 import dev.taskweave.api.model.LossWeightingFactory;
 import dev.taskweave.api.model.WeightingContext;
 import org.pf4j.Extension;
 
-/** {@code uncertainty}: learnable per-task weights from homoscedastic uncertainty (Kendall et al. 2018). */
+/** {@code weighting: {type: uncertainty}}: learned per-task log-variances (Kendall et al. 2018). */
 @Extension
 public final class UncertaintyWeightingFactory implements LossWeightingFactory<UncertaintyWeightingConfig> {
     @Override
@@ -20,16 +22,14 @@ public final class UncertaintyWeightingFactory implements LossWeightingFactory<U
 
     @Override
     public String description() {
-        return "learned log-variance per task (Kendall, Gal and Cipolla 2018)";
+        return "Learned homoscedastic uncertainty (Kendall, Gal and Cipolla 2018): 0.5*exp(-s)*w*L + 0.5*s per task";
     }
 
     @Override
     public LossWeighting create(UncertaintyWeightingConfig config, WeightingContext context) {
-        float[] weights = new float[context.tasks().size()];
-        for (int t = 0; t < weights.length; t++) {
-            weights[t] = context.weights().get(t).floatValue();
-        }
-        float initial = (float) config.initialLogVariance;
-        return () -> new UncertaintyBlock(weights, initial);
+        requireNonNull(config, "config is null");
+        requireNonNull(context, "context is null");
+        config.validate();
+        return new UncertaintyWeighting(TaskWeights.declared(context), (float) config.initialLogVariance());
     }
 }

@@ -1,0 +1,156 @@
+package dev.taskweave.plugins.heads;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.taskweave.api.model.LabelStatistics;
+import dev.taskweave.api.model.TaskContext;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TestBinaryHead {
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private static BinaryHead head(Map<String, ?> params, double positiveRate) {
+        BinaryHeadConfig config = Configs.bind(params, BinaryHeadConfig.class);
+        return (BinaryHead) new BinaryHeadFactory()
+                .create(config, new TaskContext("like", "rating", 6, new LabelStatistics(100, positiveRate, 0.2)));
+    }
+
+    private NDArray forward(Block block, NDArray x) {
+        return block.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+    }
+
+    private static double bce(double x, double y) {
+        double p = 1 / (1 + Math.exp(-x));
+        return -(y * Math.log(p) + (1 - y) * Math.log(1 - p));
+    }
+
+    @Test
+    void outputShapes() {
+        BinaryHead head = head(Map.of("tower", List.of(8, 4), "dropout", 0.3), 0.3);
+        Block block = head.createBlock();
+        block.initialize(manager, DataType.FLOAT32, new Shape(7, 6));
+        assertArrayEquals(new Shape[] {new Shape(7, 1)}, block.getOutputShapes(new Shape[] {new Shape(7, 6)}));
+        NDArray output = forward(block, manager.randomNormal(new Shape(7, 6)));
+        assertEquals(new Shape(7, 1), output.getShape());
+        NDArray scores = head.scores(output);
+        assertEquals(new Shape(7), scores.getShape());
+        for (float p : scores.toFloatArray()) {
+            assertTrue(p > 0 && p < 1);
+        }
+    }
+
+    @Test
+    void maskedCrossEntropyMatchesHandComputation() {
+        BinaryHead head = head(Map.of(), 0.5);
+        NDArray output = manager.create(new float[] {0.5f, -1.2f, 2f, 0.3f}, new Shape(4, 1));
+        NDArray labels = manager.create(new float[] {1, 0, 0, 1});
+        NDArray mask = manager.create(new float[] {1, 1, 1, 0});
+        double expected = (bce(0.5, 1) + bce(-1.2, 0) + bce(2, 0)) / 3;
+        assertEquals(expected, head.loss(output, labels, mask).getFloat(), 1e-5);
+        assertEquals(0f, head.loss(output, labels, manager.zeros(new Shape(4))).getFloat());
+    }
+
+    @Test
+    void crossEntropyIsStableAtExtremeLogits() {
+        BinaryHead head = head(Map.of(), 0.5);
+        NDArray output = manager.create(new float[] {100, -100, 100, -100}, new Shape(4, 1));
+        NDArray labels = manager.create(new float[] {1, 0, 0, 1});
+        NDArray ones = manager.ones(new Shape(4));
+        // right answers cost ~0, wrong ones cost |x| = 100
+        assertEquals(0f, head.loss(output.get("0:2"), labels.get("0:2"), ones.get("0:2")).getFloat(), 1e-6);
+        assertEquals(100f, head.loss(output.get("2:4"), labels.get("2:4"), ones.get("2:4")).getFloat(), 1e-4);
+        assertEquals(50f, head.loss(output, labels, ones).getFloat(), 1e-4);
+    }
+
+    @Test
+    void encodeLabel() {
+        BinaryHead thresholded = head(Map.of("threshold", 4.0), 0.5);
+        assertEquals(1f, thresholded.encodeLabel(4f));
+        assertEquals(1f, thresholded.encodeLabel(5f));
+        assertEquals(0f, thresholded.encodeLabel(3.5f));
+        assertTrue(Float.isNaN(thresholded.encodeLabel(Float.NaN)));
+
+        BinaryHead plain = head(Map.of(), 0.5);
+        assertEquals(1f, plain.encodeLabel(1f));
+        assertEquals(0f, plain.encodeLabel(0f));
+        assertTrue(Float.isNaN(plain.encodeLabel(Float.NaN)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plain.encodeLabel(3f));
+        assertTrue(e.getMessage().contains("3.0"), e.getMessage());
+    }
+
+    @Test
+    void priorLogit() {
+        assertEquals((float) Math.log(0.2 / 0.8), head(Map.of(), 0.2).offset(), 1e-6);
+        assertEquals(0f, head(Map.of(), 0.0).offset());
+        assertEquals(0f, head(Map.of(), 1.0).offset());
+        // implicit feedback: every observed row is positive, 4 sampled negatives each -> rate 1/5
+        BinaryHead implicit = head(Map.of("negatives", 4), 1.0);
+        assertEquals((float) Math.log(0.2 / 0.8), implicit.offset(), 1e-6);
+        assertEquals(4, implicit.negativesPerPositive());
+    }
+
+    @Test
+    void initialProbabilityIsThePositiveRate() {
+        BinaryHead head = head(Map.of("tower", List.of(8)), 0.2);
+        Block block = head.createBlock();
+        block.initialize(manager, DataType.FLOAT32, new Shape(2, 6));
+        assertArrayEquals(new float[] {0.2f, 0.2f},
+                head.scores(forward(block, manager.zeros(new Shape(2, 6)))).toFloatArray(), 1e-6f);
+    }
+
+    @Test
+    void adamReducesTheLoss() {
+        manager.getEngine().setRandomSeed(11);
+        BinaryHead head = head(Map.of("tower", List.of(16)), 0.5);
+        Block block = head.createBlock();
+        block.initialize(manager, DataType.FLOAT32, new Shape(64, 6));
+        NDArray x = manager.randomNormal(new Shape(64, 6));
+        NDArray y = x.get(":, 0").add(x.get(":, 1")).gt(0).toType(DataType.FLOAT32, false);
+        NDArray mask = manager.ones(new Shape(64));
+        float[] losses = Steps.adam(manager, head, block, x, y, mask, 60);
+        assertTrue(losses[60] < 0.5f * losses[0], () -> "loss " + losses[0] + " -> " + losses[60]);
+    }
+
+    @Test
+    void saveAndLoadGiveIdenticalOutputs() throws Exception {
+        BinaryHead head = head(Map.of("tower", List.of(8)), 0.1);
+        Block trained = head.createBlock();
+        trained.initialize(manager, DataType.FLOAT32, new Shape(3, 6));
+        Block fresh = head(Map.of("tower", List.of(8)), 0.9).createBlock();
+        Steps.copy(manager, trained, fresh);
+        NDArray x = manager.randomNormal(new Shape(3, 6));
+        assertArrayEquals(forward(trained, x).toFloatArray(), forward(fresh, x).toFloatArray());
+    }
+
+    @Test
+    void identity() {
+        BinaryHead head = head(Map.of(), 0.5);
+        assertEquals(List.of("auc", "logloss"), head.defaultMetrics());
+        assertEquals(1, head.outputWidth());
+        assertEquals(0, head.negativesPerPositive());
+    }
+}

@@ -1,0 +1,145 @@
+package dev.taskweave.plugins.heads;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.taskweave.api.model.LabelStatistics;
+import dev.taskweave.api.model.TaskContext;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TestRegressionHead {
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private static RegressionHead head(Map<String, ?> params, double mean) {
+        RegressionHeadConfig config = Configs.bind(params, RegressionHeadConfig.class);
+        return (RegressionHead) new RegressionHeadFactory()
+                .create(config, new TaskContext("rating", "rating", 6, new LabelStatistics(100, mean, 1.0)));
+    }
+
+    private NDArray forward(Block block, NDArray x) {
+        return block.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+    }
+
+    @Test
+    void outputShapes() {
+        for (List<Integer> tower : List.of(List.<Integer>of(), List.of(8), List.of(16, 4))) {
+            RegressionHead head = head(Map.of("tower", tower, "dropout", 0.1), 3.5);
+            Block block = head.createBlock();
+            block.initialize(manager, DataType.FLOAT32, new Shape(5, 6));
+            assertArrayEquals(new Shape[] {new Shape(5, 1)}, block.getOutputShapes(new Shape[] {new Shape(5, 6)}));
+            NDArray output = forward(block, manager.randomNormal(new Shape(5, 6)));
+            assertEquals(new Shape(5, 1), output.getShape());
+            assertEquals(new Shape(5), head.scores(output).getShape());
+        }
+    }
+
+    @Test
+    void maskedMeanSquaredError() {
+        RegressionHead head = head(Map.of(), 0);
+        NDArray output = manager.create(new float[] {1, 2, 3}, new Shape(3, 1));
+        NDArray labels = manager.create(new float[] {1, 0, 5});
+        assertEquals(2.0f, head.loss(output, labels, manager.create(new float[] {1, 0, 1})).getFloat(), 1e-6);
+        assertEquals((0 + 4 + 4) / 3.0f, head.loss(output, labels, manager.create(new float[] {1, 1, 1})).getFloat(), 1e-6);
+        assertEquals(0f, head.loss(output, labels, manager.zeros(new Shape(3))).getFloat());
+        assertEquals(new Shape(), head.loss(output, labels, manager.zeros(new Shape(3))).getShape());
+    }
+
+    @Test
+    void unlabelledNanLabelsDoNotLeak() {
+        RegressionHead head = head(Map.of(), 0);
+        NDArray output = manager.create(new float[] {1, 2, 3}, new Shape(3, 1));
+        NDArray labels = manager.create(new float[] {1, Float.NaN, 5});
+        assertEquals(2.0f, head.loss(output, labels, manager.create(new float[] {1, 0, 1})).getFloat(), 1e-6);
+    }
+
+    @Test
+    void scoresClipOnlyWhenConfigured() {
+        NDArray output = manager.create(new float[] {-1, 3, 9}, new Shape(3, 1));
+        assertArrayEquals(new float[] {-1, 3, 9}, head(Map.of(), 0).scores(output).toFloatArray());
+        RegressionHead clipped = head(Map.of("minScore", 1.0, "maxScore", 5.0), 0);
+        assertArrayEquals(new float[] {1, 3, 5}, clipped.scores(output).toFloatArray());
+        NDArray labels = manager.create(new float[] {-1, 3, 9});
+        assertEquals(0f, clipped.loss(output, labels, manager.ones(new Shape(3))).getFloat(), "loss uses raw output");
+    }
+
+    @Test
+    void initialPredictionIsTheLabelMean() {
+        RegressionHead head = head(Map.of("tower", List.of(8)), 3.5);
+        assertEquals(3.5f, head.offset());
+        Block block = head.createBlock();
+        block.initialize(manager, DataType.FLOAT32, new Shape(4, 6));
+        // with a zero input every bias (initialised to 0) leaves only the offset
+        assertArrayEquals(new float[] {3.5f, 3.5f, 3.5f, 3.5f},
+                head.scores(forward(block, manager.zeros(new Shape(4, 6)))).toFloatArray(), 1e-6f);
+        // with small random inputs the average prediction stays near the mean
+        float mean = forward(block, manager.randomNormal(0, 0.01f, new Shape(256, 6), DataType.FLOAT32)).mean().getFloat();
+        assertEquals(3.5f, mean, 0.05f);
+    }
+
+    @Test
+    void noCenteringWithoutStatisticsOrWhenDisabled() {
+        assertEquals(0f, head(Map.of("centerOnMean", false), 3.5).offset());
+        RegressionHead empty = (RegressionHead) new RegressionHeadFactory().create(new RegressionHeadConfig(),
+                new TaskContext("r", "r", 6, new LabelStatistics(0, Double.NaN, Double.NaN)));
+        assertEquals(0f, empty.offset());
+    }
+
+    @Test
+    void adamReducesTheLoss() {
+        manager.getEngine().setRandomSeed(7);
+        RegressionHead head = head(Map.of("tower", List.of(16)), 0);
+        Block block = head.createBlock();
+        block.initialize(manager, DataType.FLOAT32, new Shape(64, 6));
+        NDArray x = manager.randomNormal(new Shape(64, 6));
+        NDArray y = x.get(":, 0").mul(2).sub(x.get(":, 1")).add(1);
+        NDArray mask = manager.ones(new Shape(64));
+        float[] losses = Steps.adam(manager, head, block, x, y, mask, 60);
+        assertTrue(losses[60] < 0.2f * losses[0], () -> "loss " + losses[0] + " -> " + losses[60]);
+    }
+
+    @Test
+    void saveAndLoadGiveIdenticalOutputs() throws Exception {
+        RegressionHead head = head(Map.of("tower", List.of(8, 4), "dropout", 0.2), 3.5);
+        Block trained = head.createBlock();
+        trained.initialize(manager, DataType.FLOAT32, new Shape(3, 6));
+        NDArray train = manager.randomNormal(new Shape(3, 6));
+        Steps.adam(manager, head, trained, train, manager.create(new float[] {1, 2, 3}), manager.ones(new Shape(3)), 5);
+        // a head built from different statistics still restores the saved offset
+        Block fresh = head(Map.of("tower", List.of(8, 4), "dropout", 0.2), -1.0).createBlock();
+        Steps.copy(manager, trained, fresh);
+        NDArray x = manager.randomNormal(new Shape(3, 6));
+        assertArrayEquals(forward(trained, x).toFloatArray(), forward(fresh, x).toFloatArray());
+    }
+
+    @Test
+    void identity() {
+        RegressionHead head = head(Map.of(), 0);
+        assertEquals(List.of("rmse", "mae"), head.defaultMetrics());
+        assertEquals(1, head.outputWidth());
+        assertEquals(0, head.negativesPerPositive());
+        assertEquals(4.5f, head.encodeLabel(4.5f));
+        assertTrue(Float.isNaN(head.encodeLabel(Float.NaN)));
+    }
+}

@@ -1,0 +1,66 @@
+package dev.taskweave.plugins.weighting;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.PairList;
+
+/**
+ * Learned homoscedastic uncertainty weighting (Kendall, Gal and Cipolla 2018) with one learnable
+ * log-variance {@code s_t} per task:
+ *
+ * <pre>
+ *   total   = sum_t present_t * (0.5 * exp(-s_t) * w_t * L_t + 0.5 * s_t)
+ *   weights = 0.5 * exp(-s_t) * w_t * present_t
+ * </pre>
+ *
+ * <p>For a fixed loss the total is minimal at {@code s_t = log(w_t * L_t)}. The parameter is named
+ * {@code logVariance}, has shape {@code [tasks]} and type {@link Parameter.Type#OTHER}, so an
+ * initializer set on all {@code WEIGHT} parameters of the model does not replace its constant start.
+ */
+final class UncertaintyWeightingBlock extends AbstractBlock {
+    private static final byte VERSION = 1;
+
+    private final float[] weights;
+    private final Parameter logVariance;
+
+    UncertaintyWeightingBlock(float[] weights, float initialLogVariance) {
+        super(VERSION);
+        this.weights = requireNonNull(weights, "weights is null").clone();
+        this.logVariance = addParameter(Parameter.builder()
+                .setName("logVariance")
+                .setType(Parameter.Type.OTHER)
+                .optShape(new Shape(weights.length))
+                .optInitializer(new ConstantInitializer(initialLogVariance))
+                .build());
+    }
+
+    @Override
+    protected void beforeInitialize(Shape... inputShapes) {
+        TaskWeights.checkInputShapes("uncertainty weighting", weights.length, inputShapes);
+        super.beforeInitialize(inputShapes);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray present = TaskWeights.present(inputs);
+        NDArray losses = TaskWeights.presentLosses(inputs, present);
+        NDArray s = parameterStore.getValue(logVariance, losses.getDevice(), training);
+        NDArray declared = losses.getManager().create(weights).toType(losses.getDataType(), false);
+        NDArray effective = s.neg().exp().mul(0.5f).mul(declared).mul(present);
+        NDArray total = effective.mul(losses).add(s.mul(0.5f).mul(present)).sum();
+        return new NDList(total, effective);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return TaskWeights.outputShapes(weights.length);
+    }
+}
