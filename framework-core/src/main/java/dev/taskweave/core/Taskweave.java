@@ -143,12 +143,7 @@ public final class Taskweave implements AutoCloseable {
             }
             FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items());
             Map<String, ExampleSet> sets = Trainer.evaluationSets(dataset, model.taskLabels(), model.plan().config().seed);
-            Map<String, Map<String, Map<String, Double>>> metrics = new LinkedHashMap<>();
-            for (Map.Entry<String, ExampleSet> e : sets.entrySet()) {
-                metrics.put(e.getKey(), Evaluator.evaluate(model, gatherer, e.getValue(),
-                        model.plan().config().training.evalBatchSize, manager));
-            }
-            return metrics;
+            return Evaluator.evaluateSplits(model, gatherer, dataset, sets, manager);
         }
     }
 

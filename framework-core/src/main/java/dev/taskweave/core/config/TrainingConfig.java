@@ -18,6 +18,14 @@ public final class TrainingConfig {
     @JsonProperty("earlyStopping")
     public EarlyStoppingConfig earlyStopping;
 
+    /** Whether to record task-gradient cosines and gate usage after every epoch. */
+    @JsonProperty("telemetry")
+    public boolean telemetry = true;
+
+    /** Cut-off K of HR@K and NDCG@K on ranking candidate lists. */
+    @JsonProperty("rankingCutoff")
+    public int rankingCutoff = 10;
+
     /** Whether to draw a progress bar per epoch on the terminal. */
     @JsonProperty("progressBar")
     public boolean progressBar = true;

@@ -9,6 +9,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.taskweave.api.model.AuxiliaryLoss;
+import dev.taskweave.api.model.GatedBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.core.plugin.ContextClassLoader;
@@ -88,6 +92,66 @@ public final class MultiTaskBlock extends AbstractBlock {
     /** @return the sharing strategy's block */
     public Block sharingBlock() {
         return sharing.block();
+    }
+
+    /** @return the class loader of the sharing strategy's plugin */
+    public ClassLoader sharingLoader() {
+        return sharing.loader();
+    }
+
+    /** @return the parameters every task shares: the input encoder's, then the sharing strategy's */
+    public List<Parameter> sharedParameters() {
+        List<Parameter> shared = new ArrayList<>();
+        for (Pair<String, Parameter> p : encoder.getParameters()) {
+            shared.add(p.getValue());
+        }
+        shared.addAll(strategyParameters());
+        return shared;
+    }
+
+    /** @return the sharing strategy's own parameters */
+    public List<Parameter> strategyParameters() {
+        List<Parameter> params = new ArrayList<>();
+        for (Pair<String, Parameter> p : sharing.block().getParameters()) {
+            params.add(p.getValue());
+        }
+        return params;
+    }
+
+    /** @return the parameters of one task's head */
+    public List<Parameter> taskParameters(int task) {
+        List<Parameter> params = new ArrayList<>();
+        for (Pair<String, Parameter> p : heads.get(task).block().getParameters()) {
+            params.add(p.getValue());
+        }
+        return params;
+    }
+
+    /** Runs only the encoder (for telemetry on the shared representation's input). */
+    public NDArray encode(ParameterStore ps, NDList inputs, boolean training) {
+        return encoder.forward(ps, inputs, training).singletonOrThrow();
+    }
+
+    /**
+     * @return the sharing block's auxiliary loss for this step, or null when it has none
+     */
+    public NDArray auxiliaryLoss(ParameterStore ps, boolean training) {
+        if (sharing.block() instanceof AuxiliaryLoss aux) {
+            try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
+                return aux.auxiliaryLoss(ps, training);
+            }
+        }
+        return null;
+    }
+
+    /** @return per task, the gate weights for encoded inputs, or null when the strategy has no gates */
+    public NDList gates(ParameterStore ps, NDArray encoded) {
+        if (sharing.block() instanceof GatedBlock gated) {
+            try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
+                return gated.gates(ps, encoded);
+            }
+        }
+        return null;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.taskweave.core.run;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +12,11 @@ import java.util.Map;
  * @param validation       validation metrics (task, then metric), empty without a valid split
  * @param seconds          wall time of the epoch's training steps
  * @param samplesPerSecond training rows per second
+ * @param gradientCosine   cosine between each pair of tasks' gradients on the shared parameters
+ *                         ({@code "a|b"}), averaged over a few batches after the epoch
+ * @param gateUsage        per task, the mean gate weight of each expert on validation rows (gated
+ *                         strategies only)
  */
 public record EpochRecord(int epoch, Map<String, Double> trainLoss, Map<String, Double> taskWeights,
-        Map<String, Map<String, Double>> validation, double seconds, double samplesPerSecond) {}
+        Map<String, Map<String, Double>> validation, double seconds, double samplesPerSecond,
+        Map<String, Double> gradientCosine, Map<String, List<Double>> gateUsage) {}

@@ -8,7 +8,10 @@ import dev.taskweave.api.metric.Metric;
 import dev.taskweave.api.metric.MetricInput;
 import dev.taskweave.core.data.ExampleSet;
 import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.RankingCandidates;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Scores rows with a model and computes each task's metrics over its labelled rows. */
@@ -40,6 +43,106 @@ public final class Evaluator {
             }
         }
         return scores;
+    }
+
+    /**
+     * Evaluates every split: each task's metrics over its labelled rows, plus, for implicit-feedback
+     * tasks on splits with ranking candidate lists, {@code hr@K}, {@code ndcg@K} and
+     * {@code auc_per_user}.
+     *
+     * @return split, then task, then metric
+     */
+    public static Map<String, Map<String, Map<String, Double>>> evaluateSplits(AssembledModel model, FeatureGatherer gatherer,
+            Dataset dataset, Map<String, ExampleSet> sets, NDManager manager) {
+        int batchSize = model.plan().config().training.evalBatchSize;
+        int cutoff = model.plan().config().training.rankingCutoff;
+        Map<String, Map<String, Map<String, Double>>> metrics = new LinkedHashMap<>();
+        for (Map.Entry<String, ExampleSet> e : sets.entrySet()) {
+            Map<String, Map<String, Double>> split = evaluate(model, gatherer, e.getValue(), batchSize, manager);
+            RankingCandidates lists = dataset.rankings().get(e.getKey());
+            if (lists != null && lists.size() > 0) {
+                ranking(model, gatherer, lists, cutoff, batchSize, manager).forEach((task, values) ->
+                        split.computeIfAbsent(task, k -> new LinkedHashMap<>()).putAll(values));
+            }
+            metrics.put(e.getKey(), split);
+        }
+        return metrics;
+    }
+
+    /**
+     * Ranks each list's positive among its candidates for every implicit-feedback task. The rank
+     * counts candidates scored at least as high as the positive (ties count against it); NDCG@K is
+     * 1/log2(rank+2) when rank &lt; K. Per-user AUC counts ties as one half.
+     */
+    public static Map<String, Map<String, Double>> ranking(AssembledModel model, FeatureGatherer gatherer, RankingCandidates lists,
+            int cutoff, int batchSize, NDManager manager) {
+        Map<String, Map<String, Double>> result = new LinkedHashMap<>();
+        List<ResolvedTask> implicit = model.tasks().stream().filter(t -> t.labels().implicit()).toList();
+        if (implicit.isEmpty()) {
+            return result;
+        }
+        int pairs = 0;
+        for (int[] negatives : lists.negatives()) {
+            pairs += negatives.length + 1;
+        }
+        int[] users = new int[pairs];
+        int[] items = new int[pairs];
+        int k = 0;
+        for (int l = 0; l < lists.size(); l++) {
+            users[k] = lists.users()[l];
+            items[k++] = lists.positives()[l];
+            for (int n : lists.negatives()[l]) {
+                users[k] = lists.users()[l];
+                items[k++] = n;
+            }
+        }
+        float[][] scores = score(model, gatherer, users, items, batchSize, manager);
+        int[] sizes = new int[lists.size()];
+        for (int l = 0; l < sizes.length; l++) {
+            sizes[l] = lists.negatives()[l].length;
+        }
+        for (ResolvedTask task : implicit) {
+            Map<String, Double> values = rankingMetrics(scores[task.index()], sizes, cutoff);
+            result.put(task.name(), values);
+        }
+        return result;
+    }
+
+    /**
+     * HR@K, NDCG@K and per-user AUC over consecutive lists, each the positive's score followed by
+     * its negatives' scores.
+     *
+     * @param scores   all lists' scores, concatenated
+     * @param negatives the number of negatives in each list
+     */
+    static Map<String, Double> rankingMetrics(float[] scores, int[] negatives, int cutoff) {
+        double hits = 0;
+        double ndcg = 0;
+        double auc = 0;
+        int start = 0;
+        for (int n : negatives) {
+            float positive = scores[start];
+            int rank = 0;
+            double wins = 0;
+            for (int j = 1; j <= n; j++) {
+                float other = scores[start + j];
+                if (other >= positive) {
+                    rank++;
+                }
+                wins += other < positive ? 1 : other == positive ? 0.5 : 0;
+            }
+            if (rank < cutoff) {
+                hits++;
+                ndcg += 1 / (Math.log(rank + 2) / Math.log(2));
+            }
+            auc += n == 0 ? 0 : wins / n;
+            start += n + 1;
+        }
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("hr@" + cutoff, hits / negatives.length);
+        values.put("ndcg@" + cutoff, ndcg / negatives.length);
+        values.put("auc_per_user", auc / negatives.length);
+        return values;
     }
 
     /** @return metrics by task name, then metric name */

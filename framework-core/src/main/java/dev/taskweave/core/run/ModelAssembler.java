@@ -147,6 +147,7 @@ public final class ModelAssembler {
         positive(c.training.batchSize, "training.batchSize", source);
         positive(c.training.epochs, "training.epochs", source);
         positive(c.training.evalBatchSize, "training.evalBatchSize", source);
+        positive(c.training.rankingCutoff, "training.rankingCutoff", source);
         EarlyStoppingConfig es = c.training.earlyStopping;
         if (es != null) {
             if (es.metric == null) {

@@ -17,6 +17,7 @@ import com.google.inject.Inject;
 import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.metric.Metric;
+import dev.taskweave.api.model.GradientCombiner;
 import dev.taskweave.core.config.EarlyStoppingConfig;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.data.ExampleSet;
@@ -107,6 +108,9 @@ public final class Trainer {
             }
         }
         ParameterStore ps = new ParameterStore(manager, false);
+        GradientSurgery surgery = model.weighting() instanceof GradientCombiner combiner
+                ? new GradientSurgery(model, combiner, model.plan().weighting().classLoader()) : null;
+        Telemetry telemetry = config.training.telemetry ? new Telemetry(model, gatherer) : null;
 
         EarlyStoppingConfig es = config.training.earlyStopping;
         String[] monitor = es == null ? null : es.metric.split("\\.");
@@ -142,7 +146,7 @@ public final class Trainer {
                 for (int b = 0; b < batches; b++) {
                     int from = b * batchSize;
                     int to = Math.min(train.size(), from + batchSize);
-                    float[][] step = step(model, gatherer, train, order, from, to, random, manager, ps, optimizer, parameters);
+                    float[][] step = step(model, gatherer, train, order, from, to, random, manager, ps, optimizer, parameters, surgery);
                     for (int t = 0; t < taskCount; t++) {
                         if (step[2][t] > 0) {
                             lossSum[t] += step[0][t];
@@ -178,7 +182,12 @@ public final class Trainer {
             });
             Map<String, Map<String, Double>> validation = valid == null ? Map.of()
                     : Evaluator.evaluate(model, gatherer, valid, config.training.evalBatchSize, manager);
-            EpochRecord record = new EpochRecord(epoch, meanLoss, meanWeight, validation, seconds, train.size() / seconds);
+            Map<String, Double> cosines = telemetry == null ? Map.of()
+                    : telemetry.gradientCosines(train, order, batchSize, manager, ps);
+            Map<String, List<Double>> gates = telemetry == null ? Map.of()
+                    : telemetry.gateUsage(valid == null ? train : valid, config.training.evalBatchSize, manager, ps);
+            EpochRecord record = new EpochRecord(epoch, meanLoss, meanWeight, validation, seconds, train.size() / seconds,
+                    cosines, gates);
             history.add(record);
             log.println(describe(record, config.training.epochs));
             if (monitor != null) {
@@ -203,14 +212,14 @@ public final class Trainer {
                 bestEpoch = epoch;
             }
         }
+        if (!history.isEmpty()) {
+            report(history.get(history.size() - 1), log);
+        }
         if (bestParameters != null && bestEpoch != history.size()) {
             restore(model, bestParameters, manager);
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Map<String, Map<String, Double>>> metrics = new LinkedHashMap<>();
-        for (Map.Entry<String, ExampleSet> e : evalSets.entrySet()) {
-            metrics.put(e.getKey(), Evaluator.evaluate(model, gatherer, e.getValue(), config.training.evalBatchSize, manager));
-        }
+        Map<String, Map<String, Map<String, Double>>> metrics = Evaluator.evaluateSplits(model, gatherer, dataset, evalSets, manager);
         return new TrainingResult(history, bestEpoch, stoppedEarly, trainSeconds, metrics);
     }
 
@@ -234,7 +243,8 @@ public final class Trainer {
 
     /** One optimisation step; returns {losses, weights, present} per task. */
     private static float[][] step(AssembledModel model, FeatureGatherer gatherer, ExampleSet train, int[] order, int from, int to,
-            SplittableRandom random, NDManager manager, ParameterStore ps, Optimizer optimizer, List<Parameter> parameters) {
+            SplittableRandom random, NDManager manager, ParameterStore ps, Optimizer optimizer, List<Parameter> parameters,
+            GradientSurgery surgery) {
         int b = to - from;
         int taskCount = model.tasks().size();
         double idDropout = model.plan().config().features.idDropout;
@@ -262,20 +272,19 @@ public final class Trainer {
             }
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDList outputs = model.block().forward(ps, inputs, true);
-                NDList losses = new NDList(taskCount);
-                for (int t = 0; t < taskCount; t++) {
-                    ResolvedTask task = model.tasks().get(t);
-                    NDArray out = outputs.get(t);
-                    NDArray y = labelArrays[t];
-                    NDArray m = maskArrays[t];
-                    losses.add(task.plugin().call(() -> task.head().loss(out, y, m)).reshape());
-                }
+                NDList losses = taskLosses(model, outputs, labelArrays, maskArrays);
                 NDArray lossVector = NDArrays.stack(losses);
                 NDList combined = model.block().combineLosses(ps, lossVector, batch.create(present), true);
-                collector.backward(combined.get(0));
+                NDArray auxiliary = model.block().auxiliaryLoss(ps, true);
                 result[0] = lossVector.toFloatArray();
-                result[1] = combined.get(1).toFloatArray();
                 result[2] = present;
+                if (surgery == null) {
+                    NDArray total = auxiliary == null ? combined.get(0) : combined.get(0).add(auxiliary);
+                    collector.backward(total);
+                    result[1] = combined.get(1).toFloatArray();
+                } else {
+                    result[1] = surgery.backward(losses, result[0], present, auxiliary);
+                }
             }
             for (Parameter p : parameters) {
                 NDArray weight = p.getArray();
@@ -285,6 +294,18 @@ public final class Trainer {
             }
         }
         return result;
+    }
+
+    static NDList taskLosses(AssembledModel model, NDList outputs, NDArray[] labels, NDArray[] masks) {
+        NDList losses = new NDList(labels.length);
+        for (int t = 0; t < labels.length; t++) {
+            ResolvedTask task = model.tasks().get(t);
+            NDArray out = outputs.get(t);
+            NDArray y = labels[t];
+            NDArray m = masks[t];
+            losses.add(task.plugin().call(() -> task.head().loss(out, y, m)).reshape());
+        }
+        return losses;
     }
 
     private static int[] permutation(int n, SplittableRandom random) {
@@ -337,6 +358,29 @@ public final class Trainer {
                     sb.append(String.format(Locale.ROOT, " %s.%s=%.4f", task, metric, v))));
         }
         return sb.toString();
+    }
+
+    /** Prints the last epoch's task-relationship telemetry and warns about collapsed gates. */
+    private static void report(EpochRecord last, PrintStream log) {
+        if (!last.gradientCosine().isEmpty()) {
+            StringBuilder sb = new StringBuilder("task gradient cosine (shared parameters):");
+            last.gradientCosine().forEach((pair, c) -> sb.append(String.format(Locale.ROOT, " %s=%+.3f", pair.replace('|', '/'), c)));
+            log.println(sb);
+        }
+        last.gateUsage().forEach((task, usage) -> {
+            StringBuilder sb = new StringBuilder("gate usage " + task + ":");
+            int top = 0;
+            for (int e = 0; e < usage.size(); e++) {
+                sb.append(String.format(Locale.ROOT, " %.3f", usage.get(e)));
+                if (usage.get(e) > usage.get(top)) {
+                    top = e;
+                }
+            }
+            log.println(sb);
+            if (usage.size() > 1 && usage.get(top) > Telemetry.COLLAPSE) {
+                log.printf(Locale.ROOT, "warning: the gate of task %s collapsed onto expert %d (mean weight %.3f)%n", task, top, usage.get(top));
+            }
+        });
     }
 
     private static byte[] snapshot(AssembledModel model) {

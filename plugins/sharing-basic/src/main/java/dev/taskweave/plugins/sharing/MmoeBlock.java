@@ -2,6 +2,7 @@ package dev.taskweave.plugins.sharing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.taskweave.api.model.GatedBlock;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -25,7 +26,7 @@ import java.util.List;
  * {@code x}; task {@code t} has a gate {@code g_t(x) = softmax(W_t x + b_t)} over the experts and
  * receives {@code sum_e g_te(x) * expert_e(x)}.
  */
-public final class MmoeBlock extends AbstractBlock {
+public final class MmoeBlock extends AbstractBlock implements GatedBlock {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -85,6 +86,7 @@ public final class MmoeBlock extends AbstractBlock {
      * @return one {@code [batch, experts]} array per task, in task order; each row is non-negative
      *     and sums to 1
      */
+    @Override
     public NDList gates(ParameterStore parameterStore, NDArray x) {
         requireNonNull(parameterStore, "parameterStore is null");
         requireNonNull(x, "x is null");

@@ -1,0 +1,143 @@
+package dev.taskweave.core.run;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.taskweave.api.model.GradientCombiner;
+import dev.taskweave.api.model.SharedParameter;
+import dev.taskweave.core.plugin.ContextClassLoader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per-task gradients of the shared parameters, from one forward pass and one backward pass per
+ * task that keeps the graph, handed to a {@link GradientCombiner}; the combined gradient is then
+ * written back before the optimizer step.
+ */
+final class GradientSurgery {
+    private final GradientCombiner combiner;
+    private final ClassLoader loader;
+    private final List<Parameter> shared;
+    private final List<List<Parameter>> taskParameters = new ArrayList<>();
+    private final int size;
+
+    GradientSurgery(AssembledModel model, GradientCombiner combiner, ClassLoader loader) {
+        this.combiner = combiner;
+        this.loader = loader;
+        this.shared = model.block().sharedParameters();
+        Map<Parameter, Boolean> strategy = new IdentityHashMap<>();
+        for (Parameter p : model.block().strategyParameters()) {
+            strategy.put(p, true);
+        }
+        List<SharedParameter> layout = new ArrayList<>();
+        int offset = 0;
+        for (Parameter p : shared) {
+            int n = Math.toIntExact(p.getArray().size());
+            layout.add(new SharedParameter(p.getName(), offset, n, strategy.containsKey(p)));
+            offset += n;
+        }
+        this.size = offset;
+        for (int t = 0; t < model.tasks().size(); t++) {
+            taskParameters.add(model.block().taskParameters(t));
+        }
+        try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
+            combiner.layout(List.copyOf(layout));
+        }
+    }
+
+    /**
+     * Back-propagates each present task separately, combines, and leaves the combined gradient on
+     * the shared parameters and the weighted task gradients on the heads.
+     *
+     * @return the task weights the combiner chose
+     */
+    float[] backward(NDList losses, float[] lossValues, float[] present, NDArray auxiliary) {
+        float[][] gradients = perTaskGradients(shared, losses, present);
+        float[] values = lossValues.clone();
+        for (int t = 0; t < values.length; t++) {
+            if (present[t] == 0) {
+                values[t] = Float.NaN;
+            }
+        }
+        GradientCombiner.Combined combined;
+        try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
+            combined = combiner.combine(gradients, values);
+        }
+        if (combined.sharedGradient().length != size || combined.taskWeights().length != present.length) {
+            throw new IllegalStateException("the gradient combiner returned " + combined.sharedGradient().length
+                    + " shared values and " + combined.taskWeights().length + " weights; expected " + size + " and " + present.length);
+        }
+        for (int t = 0; t < present.length; t++) {
+            if (present[t] > 0 && combined.taskWeights()[t] != 1f) {
+                for (Parameter p : taskParameters.get(t)) {
+                    try (NDArray g = p.getArray().getGradient()) {
+                        g.muli(combined.taskWeights()[t]);
+                    }
+                }
+            }
+        }
+        int offset = 0;
+        for (Parameter p : shared) {
+            NDArray weight = p.getArray();
+            int n = Math.toIntExact(weight.size());
+            try (NDArray g = weight.getGradient();
+                    NDArray v = g.getManager().create(Arrays.copyOfRange(combined.sharedGradient(), offset, offset + n), weight.getShape())) {
+                g.muli(0f).addi(v);
+            }
+            offset += n;
+        }
+        if (auxiliary != null) {
+            try (NDArray ones = auxiliary.onesLike()) {
+                JniUtils.backward((PtNDArray) auxiliary, (PtNDArray) ones, false, false);
+            }
+        }
+        return combined.taskWeights();
+    }
+
+    /**
+     * One backward pass per present task that keeps the graph; returns each task's flattened
+     * gradient of the shared parameters ({@code null} for absent tasks). Task heads accumulate
+     * their own task's gradient; shared gradients are zeroed before each pass.
+     */
+    static float[][] perTaskGradients(List<Parameter> shared, NDList losses, float[] present) {
+        int total = 0;
+        for (Parameter p : shared) {
+            total += Math.toIntExact(p.getArray().size());
+        }
+        float[][] gradients = new float[present.length][];
+        for (int t = 0; t < present.length; t++) {
+            if (present[t] == 0) {
+                continue;
+            }
+            zero(shared);
+            NDArray loss = losses.get(t);
+            try (NDArray ones = loss.onesLike()) {
+                JniUtils.backward((PtNDArray) loss, (PtNDArray) ones, true, false);
+            }
+            float[] flat = new float[total];
+            int offset = 0;
+            for (Parameter p : shared) {
+                try (NDArray g = p.getArray().getGradient()) {
+                    float[] v = g.toFloatArray();
+                    System.arraycopy(v, 0, flat, offset, v.length);
+                    offset += v.length;
+                }
+            }
+            gradients[t] = flat;
+        }
+        return gradients;
+    }
+
+    static void zero(List<Parameter> parameters) {
+        for (Parameter p : parameters) {
+            if (p.getArray().hasGradient()) {
+                JniUtils.zeroGrad((PtNDArray) p.getArray());
+            }
+        }
+    }
+}

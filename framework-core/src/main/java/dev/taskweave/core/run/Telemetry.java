@@ -1,0 +1,152 @@
+package dev.taskweave.core.run;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.taskweave.core.data.ExampleSet;
+import dev.taskweave.core.data.FeatureGatherer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Task-relationship telemetry: the cosine similarity between tasks' gradients on the shared
+ * parameters (negative means the tasks pull the shared layers in conflicting directions), and for
+ * gated strategies each task's mean gate weight per expert.
+ */
+final class Telemetry {
+    /** A gate whose mean weight on one expert exceeds this has collapsed onto it. */
+    static final double COLLAPSE = 0.9;
+    private static final int GRADIENT_BATCHES = 4;
+    private static final int GATE_ROWS = 4096;
+
+    private final AssembledModel model;
+    private final FeatureGatherer gatherer;
+
+    Telemetry(AssembledModel model, FeatureGatherer gatherer) {
+        this.model = model;
+        this.gatherer = gatherer;
+    }
+
+    /**
+     * Averages each task's shared gradient over the first batches of {@code set} (in the given
+     * order) and returns the pairwise cosines, keyed {@code "a|b"}.
+     */
+    Map<String, Double> gradientCosines(ExampleSet set, int[] order, int batchSize, NDManager manager, ParameterStore ps) {
+        int tasks = model.tasks().size();
+        List<Parameter> shared = model.block().sharedParameters();
+        double[][] sums = new double[tasks][];
+        int batches = Math.min(GRADIENT_BATCHES, (set.size() + batchSize - 1) / batchSize);
+        for (int b = 0; b < batches; b++) {
+            int from = b * batchSize;
+            int to = Math.min(set.size(), from + batchSize);
+            try (NDManager batch = manager.newSubManager()) {
+                NDList inputs = gatherer.gather(batch, set.users(), set.items(), order, from, to, 0, null);
+                NDArray[] labels = new NDArray[tasks];
+                NDArray[] masks = new NDArray[tasks];
+                float[] present = new float[tasks];
+                for (int t = 0; t < tasks; t++) {
+                    float[] y = new float[to - from];
+                    float[] m = new float[to - from];
+                    for (int i = 0; i < y.length; i++) {
+                        y[i] = set.labels(t)[order[from + i]];
+                        m[i] = set.mask(t)[order[from + i]];
+                        if (m[i] > 0) {
+                            present[t] = 1f;
+                        }
+                    }
+                    labels[t] = batch.create(y);
+                    masks[t] = batch.create(m);
+                }
+                try (GradientCollector ignored = Engine.getInstance().newGradientCollector()) {
+                    NDList outputs = model.block().forward(ps, inputs, false);
+                    NDList losses = Trainer.taskLosses(model, outputs, labels, masks);
+                    float[][] grads = GradientSurgery.perTaskGradients(shared, losses, present);
+                    for (int t = 0; t < tasks; t++) {
+                        if (grads[t] == null) {
+                            continue;
+                        }
+                        if (sums[t] == null) {
+                            sums[t] = new double[grads[t].length];
+                        }
+                        for (int i = 0; i < grads[t].length; i++) {
+                            sums[t][i] += grads[t][i];
+                        }
+                    }
+                }
+            }
+        }
+        List<Parameter> all = new ArrayList<>();
+        for (Pair<String, Parameter> p : model.block().getParameters()) {
+            all.add(p.getValue());
+        }
+        GradientSurgery.zero(all);
+        Map<String, Double> cosines = new LinkedHashMap<>();
+        for (int a = 0; a < tasks; a++) {
+            for (int b = a + 1; b < tasks; b++) {
+                if (sums[a] != null && sums[b] != null) {
+                    cosines.put(model.tasks().get(a).name() + "|" + model.tasks().get(b).name(), cosine(sums[a], sums[b]));
+                }
+            }
+        }
+        return cosines;
+    }
+
+    static double cosine(double[] a, double[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
+    /** @return per task, the mean gate weight of each expert over up to 4096 rows; empty without gates */
+    Map<String, List<Double>> gateUsage(ExampleSet set, int batchSize, NDManager manager, ParameterStore ps) {
+        Map<String, List<Double>> usage = new LinkedHashMap<>();
+        int rows = Math.min(set.size(), GATE_ROWS);
+        if (rows == 0) {
+            return usage;
+        }
+        double[][] sums = null;
+        for (int from = 0; from < rows; from += batchSize) {
+            int to = Math.min(rows, from + batchSize);
+            try (NDManager batch = manager.newSubManager()) {
+                NDList inputs = gatherer.gather(batch, set.users(), set.items(), null, from, to, 0, null);
+                NDList gates = model.block().gates(ps, model.block().encode(ps, inputs, false));
+                if (gates == null) {
+                    return usage;
+                }
+                if (sums == null) {
+                    sums = new double[gates.size()][];
+                }
+                for (int t = 0; t < gates.size(); t++) {
+                    float[] mean = gates.get(t).sum(new int[] {0}).toFloatArray();
+                    if (sums[t] == null) {
+                        sums[t] = new double[mean.length];
+                    }
+                    for (int e = 0; e < mean.length; e++) {
+                        sums[t][e] += mean[e];
+                    }
+                }
+            }
+        }
+        for (int t = 0; t < sums.length; t++) {
+            List<Double> means = new ArrayList<>();
+            for (double v : sums[t]) {
+                means.add(v / rows);
+            }
+            usage.put(model.tasks().get(t).name(), means);
+        }
+        return usage;
+    }
+}
