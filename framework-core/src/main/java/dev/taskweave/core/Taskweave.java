@@ -20,6 +20,7 @@ import dev.taskweave.core.plugin.ExtensionRegistry;
 import dev.taskweave.core.plugin.PluginRuntime;
 import dev.taskweave.core.run.AssembledModel;
 import dev.taskweave.core.run.Evaluator;
+import dev.taskweave.core.run.LabelInfo;
 import dev.taskweave.core.run.ModelAssembler;
 import dev.taskweave.core.run.Plan;
 import dev.taskweave.core.run.ResolvedTask;
@@ -100,15 +101,16 @@ public final class Taskweave implements AutoCloseable {
         Plan plan = assembler.plan(config, source);
         Path baseDirectory = configFile.toAbsolutePath().getParent();
         Dataset dataset = assembler.loadData(plan, baseDirectory);
-        List<FeatureSpec> features = assembler.selectFeatures(config, dataset.features(), source);
         assembler.checkLabels(plan, dataset);
+        List<FeatureSpec> features = assembler.selectFeatures(config, dataset, source, log);
         Map<String, LabelStatistics> stats = assembler.labelStatistics(plan, dataset);
+        Map<String, LabelInfo> labelInfo = assembler.labelInfo(plan, dataset);
         String fingerprint = DataFingerprint.of(dataset);
         log.printf(Locale.ROOT, "data: %s, %d users, %d items, splits %s%n", dataset.name(), dataset.users().size(),
                 dataset.items().size(), sizes(dataset));
         Engine.getInstance().setRandomSeed((int) (config.seed ^ (config.seed >>> 32)));
         try (NDManager manager = NDManager.newBaseManager()) {
-            AssembledModel model = assembler.assemble(plan, features, stats, manager);
+            AssembledModel model = assembler.assemble(plan, features, stats, labelInfo, manager);
             FeatureGatherer gatherer = new FeatureGatherer(features, dataset.users(), dataset.items());
             TrainingResult result = injector.getInstance(Trainer.class).train(model, dataset, gatherer, manager, log);
             injector.getInstance(ModelStore.class).save(outputDirectory, model, dataset, fingerprint, configFile, baseDirectory, result);
@@ -142,14 +144,15 @@ public final class Taskweave implements AutoCloseable {
                         + loaded.manifest().dataFingerprint.substring(0, 12) + ")");
             }
             FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items());
-            Map<String, ExampleSet> sets = Trainer.evaluationSets(dataset, model.taskLabels(), model.plan().config().seed);
+            Map<String, ExampleSet> sets = Trainer.evaluationSets(dataset, model.taskLabels(dataset), model.plan().config().seed);
             return Evaluator.evaluateSplits(model, gatherer, dataset, sets, manager);
         }
     }
 
     /**
      * Scores (user, item) pairs read from a TSV file ({@code user<TAB>item} per line, an optional
-     * header starting with {@code user}) and writes {@code user item <task>...} rows.
+     * header starting with {@code user}) and writes {@code user item <task>...} rows; a task with
+     * several outputs (a multi-label or multi-class attribute) writes them comma-separated.
      *
      * @param tasks the tasks to output; all when empty
      * @return the number of rows scored
@@ -217,7 +220,12 @@ public final class Taskweave implements AutoCloseable {
             for (int r = 0; r < users.size(); r++) {
                 StringBuilder row = new StringBuilder(rawUsers.get(r)).append('\t').append(rawItems.get(r));
                 for (ResolvedTask t : selected) {
-                    row.append('\t').append(scores[t.index()][r]);
+                    float[] s = scores[t.index()];
+                    int width = s.length / users.size();
+                    row.append('\t');
+                    for (int j = 0; j < width; j++) {
+                        row.append(j == 0 ? "" : ",").append(s[r * width + j]);
+                    }
                 }
                 output.write(row.append('\n').toString());
             }

@@ -20,6 +20,10 @@ import java.util.Map;
  * @param splits      the named splits, in the order they should be reported
  * @param rankings    ranking candidate lists by split name (may be empty)
  * @param description facts worth recording with a trained model (file names, sizes, options)
+ * @param attributes  entity attributes usable as task labels, by name (may be empty)
+ * @param attributeEvaluation per split name, per attribute name, the entities whose attribute is
+ *                    evaluated on that split; the runtime never trains on them (a split named here
+ *                    need not have interactions)
  */
 public record Dataset(
         String name,
@@ -28,7 +32,9 @@ public record Dataset(
         EntityTable items,
         Map<String, Interactions> splits,
         Map<String, RankingCandidates> rankings,
-        Map<String, String> description) {
+        Map<String, String> description,
+        Map<String, EntityAttribute> attributes,
+        Map<String, Map<String, int[]>> attributeEvaluation) {
 
     /** The split the model trains on. */
     public static final String TRAIN = "train";
@@ -43,6 +49,15 @@ public record Dataset(
         splits = Collections.unmodifiableMap(new LinkedHashMap<>(splits));
         rankings = Collections.unmodifiableMap(new LinkedHashMap<>(rankings));
         description = Collections.unmodifiableMap(new LinkedHashMap<>(description));
+        attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        attributeEvaluation = Collections.unmodifiableMap(new LinkedHashMap<>(attributeEvaluation));
+        for (Map.Entry<String, Map<String, int[]>> split : attributeEvaluation.entrySet()) {
+            for (String attribute : split.getValue().keySet()) {
+                if (!attributes.containsKey(attribute)) {
+                    throw new IllegalArgumentException("split " + split.getKey() + " evaluates unknown attribute " + attribute);
+                }
+            }
+        }
         if (!splits.containsKey(TRAIN)) {
             throw new IllegalArgumentException("dataset " + name + " has no '" + TRAIN + "' split");
         }
@@ -52,6 +67,12 @@ public record Dataset(
                 throw new IllegalArgumentException("feature " + f.name() + " is missing from the " + f.entity() + " table");
             }
         }
+    }
+
+    /** A dataset without entity attributes. */
+    public Dataset(String name, List<FeatureSpec> features, EntityTable users, EntityTable items,
+            Map<String, Interactions> splits, Map<String, RankingCandidates> rankings, Map<String, String> description) {
+        this(name, features, users, items, splits, rankings, description, Map.of(), Map.of());
     }
 
     /** @return the training split */

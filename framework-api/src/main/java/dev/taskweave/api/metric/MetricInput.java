@@ -5,22 +5,31 @@ import static java.util.Objects.requireNonNull;
 /**
  * The labelled rows of one task on one split.
  *
- * @param scores the task's scores ({@link dev.taskweave.api.model.TaskHead#scores}), one per row
- * @param labels the encoded labels, one per row
- * @param groups the user entity index per row, for per-user metrics
+ * @param scores the task's scores ({@link dev.taskweave.api.model.TaskHead#scores}), {@code width}
+ *               per row, row-major
+ * @param labels the encoded labels: one per row for scalar tasks and class indices, {@code width}
+ *               flags per row for multi-label tasks
+ * @param groups the user entity index per row, for per-user metrics (-1 for attribute rows)
+ * @param width  the number of scores per row
  */
-public record MetricInput(float[] scores, float[] labels, int[] groups) {
+public record MetricInput(float[] scores, float[] labels, int[] groups, int width) {
     public MetricInput {
         requireNonNull(scores, "scores is null");
         requireNonNull(labels, "labels is null");
         requireNonNull(groups, "groups is null");
-        if (scores.length != labels.length || scores.length != groups.length) {
-            throw new IllegalArgumentException("scores, labels and groups differ in length");
+        if (width < 1 || scores.length != (long) groups.length * width
+                || (labels.length != groups.length && labels.length != scores.length)) {
+            throw new IllegalArgumentException("scores, labels and groups do not match " + groups.length + " rows of width " + width);
         }
+    }
+
+    /** Scalar scores, one per row. */
+    public MetricInput(float[] scores, float[] labels, int[] groups) {
+        this(scores, labels, groups, 1);
     }
 
     /** @return the number of rows */
     public int size() {
-        return scores.length;
+        return groups.length;
     }
 }

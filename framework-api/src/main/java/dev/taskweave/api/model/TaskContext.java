@@ -9,8 +9,12 @@ import static java.util.Objects.requireNonNull;
  * @param label      the label column the task reads (or {@link #OBSERVED})
  * @param inputWidth the width of the representation the sharing strategy hands this task
  * @param statistics statistics of the encoded training labels
+ * @param labelWidth the number of labels per example: 1 for a label column, the attribute's
+ *                   width for an entity attribute (flags of a multi-label attribute, classes of a
+ *                   class attribute)
+ * @param attribute  true when the label is an entity attribute
  */
-public record TaskContext(String name, String label, int inputWidth, LabelStatistics statistics) {
+public record TaskContext(String name, String label, int inputWidth, LabelStatistics statistics, int labelWidth, boolean attribute) {
     /**
      * The reserved label name for implicit feedback: every observed row is a positive (1) and
      * sampled negatives are 0.
@@ -21,5 +25,13 @@ public record TaskContext(String name, String label, int inputWidth, LabelStatis
         requireNonNull(name, "name is null");
         requireNonNull(label, "label is null");
         requireNonNull(statistics, "statistics is null");
+        if (labelWidth < 1) {
+            throw new IllegalArgumentException("labelWidth must be >= 1");
+        }
+    }
+
+    /** A task on a scalar label column. */
+    public TaskContext(String name, String label, int inputWidth, LabelStatistics statistics) {
+        this(name, label, inputWidth, statistics, 1, false);
     }
 }

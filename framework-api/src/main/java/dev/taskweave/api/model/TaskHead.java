@@ -30,7 +30,8 @@ public interface TaskHead {
      * The masked loss of one batch.
      *
      * @param output the block's output, {@code [batch, outputWidth]}
-     * @param labels encoded labels, {@code [batch]} for scalar tasks (0 where unlabelled)
+     * @param labels encoded labels, {@code [batch]} for scalar tasks and class indices,
+     *               {@code [batch, labelWidth]} for multi-label attributes (0 where unlabelled)
      * @param mask   1 where the row carries this task's label, else 0, {@code [batch]}
      * @return a scalar: the mean loss over labelled rows, or 0 when there are none
      */
@@ -41,13 +42,14 @@ public interface TaskHead {
      * binary task, a rating for regression).
      *
      * @param output the block's output, {@code [batch, outputWidth]}
-     * @return scores, {@code [batch]} for scalar tasks
+     * @return scores, {@code [batch]} for scalar tasks, {@code [batch, outputWidth]} otherwise
      */
     NDArray scores(NDArray output);
 
     /**
      * Encodes a raw label column value into the training label (for example a rating into a
-     * like/dislike flag). {@code NaN} must stay {@code NaN}.
+     * like/dislike flag). {@code NaN} must stay {@code NaN}. Not called for entity attributes,
+     * whose values are used as they are.
      *
      * @param raw the raw column value
      * @return the encoded label

@@ -1,51 +1,72 @@
 package dev.taskweave.core.data;
 
+import dev.taskweave.api.data.EntityAttribute;
 import dev.taskweave.api.data.Interactions;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Rows ready for batching: user and item indices, and for every task an encoded label and a mask
- * (1 where the row carries that task's label). Observed rows come first, then the negatives
- * sampled for implicit-feedback tasks, each labelled only for its own task.
+ * Rows ready for batching: user and item indices, and for every task its encoded labels and a
+ * mask (1 where the row carries that task's label). Observed rows come first, then the negatives
+ * sampled for implicit-feedback tasks, then one row per entity for attribute tasks; negatives and
+ * attribute rows are labelled only for their own task. An attribute row describes one entity: the
+ * other side's index is -1 (no features).
  */
 public final class ExampleSet {
     private final int[] users;
     private final int[] items;
     private final float[][] labels;
+    private final int[] widths;
     private final float[][] masks;
     private final int observed;
 
-    private ExampleSet(int[] users, int[] items, float[][] labels, float[][] masks, int observed) {
+    private ExampleSet(int[] users, int[] items, float[][] labels, int[] widths, float[][] masks, int observed) {
         this.users = users;
         this.items = items;
         this.labels = labels;
+        this.widths = widths;
         this.masks = masks;
         this.observed = observed;
+    }
+
+    /** Builds the rows of a split without attribute rows. */
+    public static ExampleSet build(Interactions split, List<TaskLabels> tasks, NegativeSampler sampler, long seed) {
+        return build(split, tasks, sampler, seed, Map.of());
     }
 
     /**
      * Builds the rows of one split.
      *
-     * @param split    the observed rows
-     * @param tasks    every task, in model order
-     * @param sampler  draws negatives (null when no task needs any)
-     * @param seed     seeds negative sampling
+     * @param split              the observed rows
+     * @param tasks              every task, in model order
+     * @param sampler            draws negatives (null when no task needs any)
+     * @param seed               seeds negative sampling
+     * @param attributeEntities  per attribute name, the entities to emit attribute rows for
      */
-    public static ExampleSet build(Interactions split, List<TaskLabels> tasks, NegativeSampler sampler, long seed) {
+    public static ExampleSet build(Interactions split, List<TaskLabels> tasks, NegativeSampler sampler, long seed,
+            Map<String, int[]> attributeEntities) {
         int n = split.size();
-        int extra = 0;
+        int total = n;
         for (TaskLabels t : tasks) {
-            extra += n * t.negatives();
+            total += n * t.negatives();
+            if (t.attribute() != null) {
+                total += attributeEntities.getOrDefault(t.attribute().name(), new int[0]).length;
+            }
         }
-        int total = n + extra;
         int[] users = Arrays.copyOf(split.users(), total);
         int[] items = Arrays.copyOf(split.items(), total);
-        float[][] labels = new float[tasks.size()][total];
+        float[][] labels = new float[tasks.size()][];
+        int[] widths = new int[tasks.size()];
         float[][] masks = new float[tasks.size()][total];
         for (int t = 0; t < tasks.size(); t++) {
             TaskLabels task = tasks.get(t);
+            widths[t] = task.width();
+            labels[t] = new float[total * widths[t]];
+            if (task.attribute() != null) {
+                continue;
+            }
             float[] column = task.implicit() ? null : split.label(task.column());
             for (int i = 0; i < n; i++) {
                 float raw = task.implicit() ? 1f : column == null ? Float.NaN : column[i];
@@ -76,10 +97,25 @@ public final class ExampleSet {
                 }
             }
         }
-        return new ExampleSet(users, items, labels, masks, n);
+        for (int t = 0; t < tasks.size(); t++) {
+            EntityAttribute attribute = tasks.get(t).attribute();
+            if (attribute == null) {
+                continue;
+            }
+            int width = widths[t];
+            for (int entity : attributeEntities.getOrDefault(attribute.name(), new int[0])) {
+                boolean onItems = tasks.get(t).onItems();
+                users[next] = onItems ? -1 : entity;
+                items[next] = onItems ? entity : -1;
+                System.arraycopy(attribute.values(), entity * width, labels[t], next * width, width);
+                masks[t][next] = 1f;
+                next++;
+            }
+        }
+        return new ExampleSet(users, items, labels, widths, masks, n);
     }
 
-    /** @return the number of rows, negatives included */
+    /** @return the number of rows, negatives and attribute rows included */
     public int size() {
         return users.length;
     }
@@ -89,19 +125,24 @@ public final class ExampleSet {
         return observed;
     }
 
-    /** @return user index per row (do not modify) */
+    /** @return user index per row, -1 on item-attribute rows (do not modify) */
     public int[] users() {
         return users;
     }
 
-    /** @return item index per row (do not modify) */
+    /** @return item index per row, -1 on user-attribute rows (do not modify) */
     public int[] items() {
         return items;
     }
 
-    /** @return a task's encoded labels, 0 where unlabelled (do not modify) */
+    /** @return a task's encoded labels, {@link #width} per row, 0 where unlabelled (do not modify) */
     public float[] labels(int task) {
         return labels[task];
+    }
+
+    /** @return the number of label values per row of a task */
+    public int width(int task) {
+        return widths[task];
     }
 
     /** @return a task's mask (do not modify) */

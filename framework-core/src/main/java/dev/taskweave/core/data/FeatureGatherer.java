@@ -51,7 +51,8 @@ public final class FeatureGatherer {
     }
 
     /**
-     * Gathers the features of rows {@code order[from..to)}.
+     * Gathers the features of rows {@code order[from..to)}. An entity index of -1 (the missing
+     * side of an attribute row) reads as unknown: code 0 and zero vectors.
      *
      * @param userIndex user entity index per row
      * @param itemIndex item entity index per row
@@ -71,7 +72,8 @@ public final class FeatureGatherer {
                 int[] batch = new int[b];
                 for (int i = 0; i < b; i++) {
                     int row = order == null ? from + i : order[from + i];
-                    batch[i] = codes[entity[row]];
+                    int index = entity[row];
+                    batch[i] = index < 0 ? 0 : codes[index];
                     if (spec.id() && idDropout > 0 && random.nextDouble() < idDropout) {
                         batch[i] = 0;
                     }
@@ -83,7 +85,9 @@ public final class FeatureGatherer {
                 float[] batch = new float[b * width];
                 for (int i = 0; i < b; i++) {
                     int row = order == null ? from + i : order[from + i];
-                    System.arraycopy(values, entity[row] * width, batch, i * width, width);
+                    if (entity[row] >= 0) {
+                        System.arraycopy(values, entity[row] * width, batch, i * width, width);
+                    }
                 }
                 NDArray array = manager.create(batch, new Shape(b, width));
                 out.add(array);

@@ -2,6 +2,8 @@ package dev.taskweave.core.data;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityAttribute;
 import dev.taskweave.api.model.TaskContext;
 import java.util.function.DoubleUnaryOperator;
 
@@ -9,11 +11,12 @@ import java.util.function.DoubleUnaryOperator;
  * How one task reads its labels.
  *
  * @param name      task name
- * @param column    label column, or {@link TaskContext#OBSERVED}
- * @param encoder   raw column value to training label
+ * @param column    label column, {@link TaskContext#OBSERVED}, or an entity attribute's name
+ * @param encoder   raw column value to training label (not used for attributes)
  * @param negatives negatives to sample per observed row (0 for explicit labels)
+ * @param attribute the entity attribute the task predicts, or null for a label column
  */
-public record TaskLabels(String name, String column, DoubleUnaryOperator encoder, int negatives) {
+public record TaskLabels(String name, String column, DoubleUnaryOperator encoder, int negatives, EntityAttribute attribute) {
     public TaskLabels {
         requireNonNull(name, "name is null");
         requireNonNull(column, "column is null");
@@ -23,8 +26,23 @@ public record TaskLabels(String name, String column, DoubleUnaryOperator encoder
         }
     }
 
+    /** A task on a label column. */
+    public TaskLabels(String name, String column, DoubleUnaryOperator encoder, int negatives) {
+        this(name, column, encoder, negatives, null);
+    }
+
     /** @return true when every observed row is a positive */
     public boolean implicit() {
         return TaskContext.OBSERVED.equals(column);
+    }
+
+    /** @return the number of label values per row (1 but for multi-label attributes) */
+    public int width() {
+        return attribute == null ? 1 : attribute.valuesPerEntity();
+    }
+
+    /** @return true when the task predicts an item attribute from item features alone */
+    public boolean onItems() {
+        return attribute != null && attribute.entity() == Entity.ITEM;
     }
 }

@@ -5,18 +5,37 @@ import dev.taskweave.api.metric.MetricInput;
 import java.util.Arrays;
 import java.util.List;
 
-/** The metrics the runtime ships: rmse, mae, auc, logloss and accuracy. */
+/**
+ * The metrics the runtime ships: rmse, mae, auc, logloss, ece (expected calibration error) and
+ * accuracy for scalar tasks; micro_f1, top1_precision and map for multi-label tasks; accuracy and
+ * macro_f1 for multi-class tasks.
+ */
 public final class BuiltinMetrics {
     private BuiltinMetrics() {}
 
     /** @return every built-in metric */
     public static List<Metric> all() {
         return List.of(
-                simple("rmse", false, BuiltinMetrics::rmse),
-                simple("mae", false, BuiltinMetrics::mae),
-                simple("auc", true, in -> auc(in.scores(), in.labels())),
-                simple("logloss", false, BuiltinMetrics::logloss),
-                simple("accuracy", true, BuiltinMetrics::accuracy));
+                scalar("rmse", false, BuiltinMetrics::rmse),
+                scalar("mae", false, BuiltinMetrics::mae),
+                scalar("auc", true, in -> auc(in.scores(), in.labels())),
+                scalar("logloss", false, BuiltinMetrics::logloss),
+                scalar("ece", false, BuiltinMetrics::ece),
+                simple("accuracy", true, BuiltinMetrics::accuracy),
+                multiLabel("micro_f1", BuiltinMetrics::microF1),
+                multiLabel("top1_precision", BuiltinMetrics::top1Precision),
+                multiLabel("map", BuiltinMetrics::meanAveragePrecision),
+                simple("macro_f1", true, BuiltinMetrics::macroF1));
+    }
+
+    /** A metric defined for one score per row; NaN on wider scores. */
+    private static Metric scalar(String name, boolean higherIsBetter, Body body) {
+        return simple(name, higherIsBetter, in -> in.width() == 1 ? body.apply(in) : Double.NaN);
+    }
+
+    /** A metric for multi-label rows (as many 0/1 labels as scores); NaN otherwise. */
+    private static Metric multiLabel(String name, Body body) {
+        return simple(name, true, in -> in.labels().length == in.scores().length && in.width() > 1 ? body.apply(in) : Double.NaN);
     }
 
     private interface Body {
@@ -74,14 +93,152 @@ public final class BuiltinMetrics {
         return sum / in.size();
     }
 
+    /**
+     * Binary: share of rows whose score is on the label's side of 0.5. Multi-class (one class
+     * index per row): share of rows whose highest score is the label. Multi-label: share of flags
+     * predicted right at 0.5.
+     */
     static double accuracy(MetricInput in) {
+        int w = in.width();
+        if (w > 1 && in.labels().length == in.size()) {
+            int correct = 0;
+            for (int i = 0; i < in.size(); i++) {
+                if (argmax(in.scores(), i * w, w) == (int) in.labels()[i]) {
+                    correct++;
+                }
+            }
+            return (double) correct / in.size();
+        }
         int correct = 0;
-        for (int i = 0; i < in.size(); i++) {
+        for (int i = 0; i < in.scores().length; i++) {
             if ((in.scores()[i] >= 0.5f) == (in.labels()[i] > 0.5f)) {
                 correct++;
             }
         }
-        return (double) correct / in.size();
+        return (double) correct / in.scores().length;
+    }
+
+    private static int argmax(float[] values, int from, int width) {
+        int best = 0;
+        for (int j = 1; j < width; j++) {
+            if (values[from + j] > values[from + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /** Expected calibration error over 10 equal-width probability bins. */
+    static double ece(MetricInput in) {
+        int bins = 10;
+        double[] confidence = new double[bins];
+        double[] positives = new double[bins];
+        int[] counts = new int[bins];
+        for (int i = 0; i < in.size(); i++) {
+            double p = in.scores()[i];
+            int b = Math.min(bins - 1, Math.max(0, (int) (p * bins)));
+            confidence[b] += p;
+            positives[b] += in.labels()[i] > 0.5f ? 1 : 0;
+            counts[b]++;
+        }
+        double ece = 0;
+        for (int b = 0; b < bins; b++) {
+            if (counts[b] > 0) {
+                ece += Math.abs(positives[b] - confidence[b]) / in.size();
+            }
+        }
+        return ece;
+    }
+
+    /** Micro-averaged F1 of all flags at threshold 0.5. */
+    static double microF1(MetricInput in) {
+        long tp = 0;
+        long fp = 0;
+        long fn = 0;
+        for (int i = 0; i < in.scores().length; i++) {
+            boolean predicted = in.scores()[i] >= 0.5f;
+            boolean actual = in.labels()[i] > 0.5f;
+            if (predicted && actual) {
+                tp++;
+            } else if (predicted) {
+                fp++;
+            } else if (actual) {
+                fn++;
+            }
+        }
+        return tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
+    }
+
+    /** Share of rows whose highest-scored label is one of their labels. */
+    static double top1Precision(MetricInput in) {
+        int w = in.width();
+        int hits = 0;
+        for (int i = 0; i < in.size(); i++) {
+            if (in.labels()[i * w + argmax(in.scores(), i * w, w)] > 0.5f) {
+                hits++;
+            }
+        }
+        return (double) hits / in.size();
+    }
+
+    /** Mean over rows with at least one label of the average precision of the label ranking. */
+    static double meanAveragePrecision(MetricInput in) {
+        int w = in.width();
+        double sum = 0;
+        int rows = 0;
+        Integer[] order = new Integer[w];
+        for (int i = 0; i < in.size(); i++) {
+            int base = i * w;
+            for (int j = 0; j < w; j++) {
+                order[j] = j;
+            }
+            Arrays.sort(order, (a, b) -> Float.compare(in.scores()[base + b], in.scores()[base + a]));
+            int found = 0;
+            double precisionSum = 0;
+            for (int r = 0; r < w; r++) {
+                if (in.labels()[base + order[r]] > 0.5f) {
+                    found++;
+                    precisionSum += (double) found / (r + 1);
+                }
+            }
+            if (found > 0) {
+                sum += precisionSum / found;
+                rows++;
+            }
+        }
+        return rows == 0 ? Double.NaN : sum / rows;
+    }
+
+    /** Multi-class (one class index per row): the unweighted mean over classes of the F1 score. */
+    static double macroF1(MetricInput in) {
+        int w = in.width();
+        if (w < 2 || in.labels().length != in.size()) {
+            return Double.NaN;
+        }
+        long[] tp = new long[w];
+        long[] fp = new long[w];
+        long[] fn = new long[w];
+        for (int i = 0; i < in.size(); i++) {
+            int predicted = argmax(in.scores(), i * w, w);
+            int actual = (int) in.labels()[i];
+            if (predicted == actual) {
+                tp[actual]++;
+            } else {
+                fp[predicted]++;
+                if (actual >= 0 && actual < w) {
+                    fn[actual]++;
+                }
+            }
+        }
+        double sum = 0;
+        int classes = 0;
+        for (int c = 0; c < w; c++) {
+            if (tp[c] + fp[c] + fn[c] > 0) {
+                sum += 2.0 * tp[c] / (2.0 * tp[c] + fp[c] + fn[c]);
+                classes++;
+            }
+        }
+        return classes == 0 ? Double.NaN : sum / classes;
     }
 
     /**

@@ -19,7 +19,18 @@ import java.util.List;
 public record AssembledModel(Plan plan, List<FeatureSpec> features, List<ResolvedTask> tasks, MultiTaskBlock block,
         LossWeighting weighting) {
 
-    /** @return label handling per task, in model order */
+    /** @return label handling per task, in model order, with entity attributes attached from {@code dataset} */
+    public List<TaskLabels> taskLabels(dev.taskweave.api.data.Dataset dataset) {
+        List<TaskLabels> labels = new ArrayList<>();
+        for (ResolvedTask t : tasks) {
+            TaskLabels l = t.labels();
+            dev.taskweave.api.data.EntityAttribute attribute = dataset.attributes().get(l.column());
+            labels.add(attribute == null ? l : new TaskLabels(l.name(), l.column(), l.encoder(), 0, attribute));
+        }
+        return labels;
+    }
+
+    /** @return label handling per task, in model order (attributes not attached) */
     public List<TaskLabels> taskLabels() {
         List<TaskLabels> labels = new ArrayList<>();
         for (ResolvedTask t : tasks) {

@@ -27,7 +27,13 @@ public final class Evaluator {
             NDManager manager) {
         int n = users.length;
         int tasks = model.tasks().size();
-        float[][] scores = new float[tasks][n];
+        float[][] scores = new float[tasks][];
+        if (n == 0) {
+            for (int t = 0; t < tasks; t++) {
+                scores[t] = new float[0];
+            }
+            return scores;
+        }
         for (int from = 0; from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize);
             try (NDManager batch = manager.newSubManager()) {
@@ -38,7 +44,11 @@ public final class Evaluator {
                     ResolvedTask task = model.tasks().get(t);
                     NDArray out = outputs.get(t);
                     float[] s = task.plugin().call(() -> task.head().scores(out)).toFloatArray();
-                    System.arraycopy(s, 0, scores[t], from, to - from);
+                    int width = s.length / (to - from);
+                    if (scores[t] == null) {
+                        scores[t] = new float[n * width];
+                    }
+                    System.arraycopy(s, 0, scores[t], from * width, s.length);
                 }
             }
         }
@@ -156,20 +166,22 @@ public final class Evaluator {
             if (labelled == 0) {
                 continue;
             }
-            float[] s = new float[labelled];
-            float[] y = new float[labelled];
+            int scoreWidth = scores[t].length / Math.max(1, set.size());
+            int labelWidth = set.width(t);
+            float[] s = new float[labelled * scoreWidth];
+            float[] y = new float[labelled * labelWidth];
             int[] g = new int[labelled];
             int k = 0;
             float[] mask = set.mask(t);
             for (int i = 0; i < set.size(); i++) {
                 if (mask[i] > 0) {
-                    s[k] = scores[t][i];
-                    y[k] = set.labels(t)[i];
+                    System.arraycopy(scores[t], i * scoreWidth, s, k * scoreWidth, scoreWidth);
+                    System.arraycopy(set.labels(t), i * labelWidth, y, k * labelWidth, labelWidth);
                     g[k] = set.users()[i];
                     k++;
                 }
             }
-            MetricInput input = new MetricInput(s, y, g);
+            MetricInput input = new MetricInput(s, y, g, scoreWidth);
             Map<String, Double> values = new LinkedHashMap<>();
             for (Metric m : task.metrics()) {
                 values.put(m.name(), m.compute(input));

@@ -14,6 +14,7 @@ import dev.taskweave.api.data.DataContext;
 import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.DatasetSource;
 import dev.taskweave.api.data.DatasetSourceFactory;
+import dev.taskweave.api.data.EntityAttribute;
 import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.metric.Metric;
@@ -207,6 +208,23 @@ public final class ModelAssembler {
     }
 
     /** Picks the features the experiment uses, in the dataset's order. */
+    public List<FeatureSpec> selectFeatures(ExperimentConfig config, Dataset dataset, String source, java.io.PrintStream log) {
+        List<FeatureSpec> selected = selectFeatures(config, dataset.features(), source);
+        List<FeatureSpec> kept = new ArrayList<>();
+        for (FeatureSpec f : selected) {
+            if (config.task(f.name()) == null && config.tasks.stream().anyMatch(t -> f.name().equals(t.label))) {
+                log.println("feature " + f.name() + " is a task's label, so the encoder does not read it");
+            } else {
+                kept.add(f);
+            }
+        }
+        if (kept.isEmpty()) {
+            throw new ConfigException(source, "features", 0, "no feature is left once the tasks' labels are removed");
+        }
+        return kept;
+    }
+
+    /** Picks the features the experiment uses, in the dataset's order. */
     public List<FeatureSpec> selectFeatures(ExperimentConfig config, List<FeatureSpec> available, String source) {
         Set<String> names = new LinkedHashSet<>();
         for (FeatureSpec f : available) {
@@ -240,9 +258,10 @@ public final class ModelAssembler {
         Interactions train = dataset.train();
         for (int i = 0; i < plan.config().tasks.size(); i++) {
             TaskConfig t = plan.config().tasks.get(i);
-            if (!TaskContext.OBSERVED.equals(t.label) && train.label(t.label) == null) {
-                throw new ConfigException(plan.source(), "tasks[" + i + "].label", 0, "the data has no label column '" + t.label
-                        + "'; available: " + train.labelColumns() + " or '" + TaskContext.OBSERVED + "'");
+            if (!TaskContext.OBSERVED.equals(t.label) && train.label(t.label) == null && !dataset.attributes().containsKey(t.label)) {
+                throw new ConfigException(plan.source(), "tasks[" + i + "].label", 0, "the data has no label column or attribute '" + t.label
+                        + "'; label columns: " + train.labelColumns() + ", attributes: " + dataset.attributes().keySet()
+                        + ", or '" + TaskContext.OBSERVED + "'");
             }
         }
     }
@@ -250,10 +269,16 @@ public final class ModelAssembler {
     /** Computes the statistics of every task's encoded training labels. */
     public Map<String, LabelStatistics> labelStatistics(Plan plan, Dataset dataset) {
         Map<String, LabelStatistics> stats = new java.util.LinkedHashMap<>();
+        Map<String, int[]> trainingEntities = Trainer.trainingEntities(dataset, taskLabels(plan, dataset));
         Interactions train = dataset.train();
         for (int i = 0; i < plan.config().tasks.size(); i++) {
             TaskConfig t = plan.config().tasks.get(i);
-            TaskHead provisional = createHead(plan, i, 1, new LabelStatistics(0, 0, 0));
+            EntityAttribute attribute = dataset.attributes().get(t.label);
+            if (attribute != null) {
+                stats.put(t.name, attributeStatistics(attribute, trainingEntities.get(attribute.name())));
+                continue;
+            }
+            TaskHead provisional = createHead(plan, i, 1, new LabelStatistics(0, 0, 0), LabelInfo.SCALAR);
             double sum = 0;
             double sumSq = 0;
             long count = 0;
@@ -276,6 +301,49 @@ public final class ModelAssembler {
         return stats;
     }
 
+    private static LabelStatistics attributeStatistics(EntityAttribute attribute, int[] entities) {
+        int per = attribute.valuesPerEntity();
+        double sum = 0;
+        double sumSq = 0;
+        long count = 0;
+        for (int e : entities) {
+            for (int j = 0; j < per; j++) {
+                double v = attribute.values()[e * per + j];
+                sum += v;
+                sumSq += v * v;
+                count++;
+            }
+        }
+        double mean = count == 0 ? 0 : sum / count;
+        return new LabelStatistics(entities.length, mean, count == 0 ? 0 : Math.max(0, sumSq / count - mean * mean));
+    }
+
+    /** @return the label shape of every task */
+    public Map<String, LabelInfo> labelInfo(Plan plan, Dataset dataset) {
+        Map<String, LabelInfo> info = new java.util.LinkedHashMap<>();
+        for (TaskConfig t : plan.config().tasks) {
+            EntityAttribute attribute = dataset.attributes().get(t.label);
+            info.put(t.name, attribute == null ? LabelInfo.SCALAR : new LabelInfo(attribute.width(), true));
+        }
+        return info;
+    }
+
+    /** @return how each task reads its labels from this dataset (attributes attached) */
+    public List<TaskLabels> taskLabels(Plan plan, Dataset dataset) {
+        List<TaskLabels> labels = new ArrayList<>();
+        for (int i = 0; i < plan.config().tasks.size(); i++) {
+            TaskConfig t = plan.config().tasks.get(i);
+            EntityAttribute attribute = dataset.attributes().get(t.label);
+            if (attribute != null) {
+                labels.add(new TaskLabels(t.name, t.label, v -> v, 0, attribute));
+            } else {
+                TaskHead head = createHead(plan, i, 1, new LabelStatistics(0, 0, 0), LabelInfo.SCALAR);
+                labels.add(new TaskLabels(t.name, t.label, raw -> head.encodeLabel((float) raw), head.negativesPerPositive()));
+            }
+        }
+        return labels;
+    }
+
     private double encode(Plan plan, int task, TaskHead head, float raw, int row) {
         try {
             return head.encodeLabel(raw);
@@ -286,11 +354,12 @@ public final class ModelAssembler {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private TaskHead createHead(Plan plan, int i, int inputWidth, LabelStatistics stats) {
+    private TaskHead createHead(Plan plan, int i, int inputWidth, LabelStatistics stats, LabelInfo info) {
         TaskConfig t = plan.config().tasks.get(i);
         Registered<?> reg = plan.heads().get(i);
         TaskHeadFactory factory = (TaskHeadFactory) reg.factory();
-        return reg.call(() -> factory.create(plan.headConfigs().get(i), new TaskContext(t.name, t.label, inputWidth, stats)));
+        return reg.call(() -> factory.create(plan.headConfigs().get(i),
+                new TaskContext(t.name, t.label, inputWidth, stats, info.width(), info.attribute())));
     }
 
     /**
@@ -300,7 +369,8 @@ public final class ModelAssembler {
      * @param stats    label statistics per task name
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public AssembledModel assemble(Plan plan, List<FeatureSpec> features, Map<String, LabelStatistics> stats, NDManager manager) {
+    public AssembledModel assemble(Plan plan, List<FeatureSpec> features, Map<String, LabelStatistics> stats,
+            Map<String, LabelInfo> labelInfo, NDManager manager) {
         ExperimentConfig c = plan.config();
         InputEncoder encoder = new InputEncoder(features, c.features.embeddingDim, c.features.idInteraction);
         List<String> taskNames = new ArrayList<>();
@@ -321,7 +391,8 @@ public final class ModelAssembler {
         for (int i = 0; i < c.tasks.size(); i++) {
             TaskConfig t = c.tasks.get(i);
             LabelStatistics s = requireNonNull(stats.get(t.name), "no statistics for task " + t.name);
-            TaskHead head = createHead(plan, i, sharingWidth, s);
+            LabelInfo info = labelInfo.getOrDefault(t.name, LabelInfo.SCALAR);
+            TaskHead head = createHead(plan, i, sharingWidth, s, info);
             Registered<?> reg = plan.heads().get(i);
             List<String> metricNames = t.metrics.isEmpty() ? reg.call(head::defaultMetrics) : t.metrics;
             List<Metric> taskMetrics = new ArrayList<>();
@@ -334,7 +405,7 @@ public final class ModelAssembler {
             }
             TaskHead h = head;
             TaskLabels labels = new TaskLabels(t.name, t.label, raw -> h.encodeLabel((float) raw), head.negativesPerPositive());
-            tasks.add(new ResolvedTask(i, t.name, t.head, head, reg, labels, taskMetrics, s));
+            tasks.add(new ResolvedTask(i, t.name, t.head, head, reg, labels, taskMetrics, s, info));
             headBlocks.add(new MultiTaskBlock.Component(reg.call(head::createBlock), reg.classLoader()));
             widths.add(head.outputWidth());
         }

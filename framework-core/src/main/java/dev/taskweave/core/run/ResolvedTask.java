@@ -18,6 +18,7 @@ import java.util.List;
  * @param labels     label column, encoding and negatives
  * @param metrics    metrics to report
  * @param statistics training label statistics the head was created with
+ * @param labelInfo  the shape of the task's labels
  */
 public record ResolvedTask(int index, String name, String headType, TaskHead head, Registered<?> plugin,
-        TaskLabels labels, List<Metric> metrics, LabelStatistics statistics) {}
+        TaskLabels labels, List<Metric> metrics, LabelStatistics statistics, LabelInfo labelInfo) {}

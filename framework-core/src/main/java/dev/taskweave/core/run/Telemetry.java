@@ -52,16 +52,14 @@ final class Telemetry {
                 NDArray[] masks = new NDArray[tasks];
                 float[] present = new float[tasks];
                 for (int t = 0; t < tasks; t++) {
-                    float[] y = new float[to - from];
                     float[] m = new float[to - from];
-                    for (int i = 0; i < y.length; i++) {
-                        y[i] = set.labels(t)[order[from + i]];
+                    for (int i = 0; i < m.length; i++) {
                         m[i] = set.mask(t)[order[from + i]];
                         if (m[i] > 0) {
                             present[t] = 1f;
                         }
                     }
-                    labels[t] = batch.create(y);
+                    labels[t] = Trainer.batchLabels(batch, set, t, order, from, to);
                     masks[t] = batch.create(m);
                 }
                 try (GradientCollector ignored = Engine.getInstance().newGradientCollector()) {

@@ -83,7 +83,7 @@ public final class Trainer {
     public TrainingResult train(AssembledModel model, Dataset dataset, FeatureGatherer gatherer, NDManager manager,
             PrintStream log) {
         ExperimentConfig config = model.plan().config();
-        List<TaskLabels> labels = model.taskLabels();
+        List<TaskLabels> labels = model.taskLabels(dataset);
         List<ResolvedTask> tasks = model.tasks();
         int taskCount = tasks.size();
         for (ResolvedTask t : tasks) {
@@ -93,6 +93,7 @@ public final class Trainer {
         boolean needsNegatives = labels.stream().anyMatch(l -> l.negatives() > 0);
         NegativeSampler trainSampler = needsNegatives ? new NegativeSampler(dataset.items().size(), List.of(dataset.train())) : null;
         Map<String, ExampleSet> evalSets = evaluationSets(dataset, labels, config.seed);
+        Map<String, int[]> attributeRows = trainingEntities(dataset, labels);
         ExampleSet valid = evalSets.get(Dataset.VALID);
 
         float clip = config.optimizer.clipGradient > 0 ? (float) config.optimizer.clipGradient : -1f;
@@ -135,7 +136,7 @@ public final class Trainer {
         int batchSize = config.training.batchSize;
         for (int epoch = 1; epoch <= config.training.epochs; epoch++) {
             long epochStart = System.nanoTime();
-            ExampleSet train = ExampleSet.build(dataset.train(), labels, trainSampler, config.seed * 1_000_003L + epoch);
+            ExampleSet train = ExampleSet.build(dataset.train(), labels, trainSampler, config.seed * 1_000_003L + epoch, attributeRows);
             SplittableRandom random = new SplittableRandom(config.seed * 31 + epoch);
             int[] order = permutation(train.size(), random);
             double[] lossSum = new double[taskCount];
@@ -230,15 +231,47 @@ public final class Trainer {
     public static Map<String, ExampleSet> evaluationSets(Dataset dataset, List<TaskLabels> labels, long seed) {
         boolean needsNegatives = labels.stream().anyMatch(l -> l.negatives() > 0);
         NegativeSampler sampler = needsNegatives ? new NegativeSampler(dataset.items().size(), dataset.splits().values()) : null;
+        Map<String, Interactions> splits = new LinkedHashMap<>(dataset.splits());
+        for (String split : dataset.attributeEvaluation().keySet()) {
+            splits.putIfAbsent(split, new Interactions(new int[0], new int[0], Map.of()));
+        }
         Map<String, ExampleSet> sets = new LinkedHashMap<>();
         int splitNumber = 0;
-        for (Map.Entry<String, Interactions> e : dataset.splits().entrySet()) {
+        for (Map.Entry<String, Interactions> e : splits.entrySet()) {
             splitNumber++;
             if (!e.getKey().equals(Dataset.TRAIN)) {
-                sets.put(e.getKey(), ExampleSet.build(e.getValue(), labels, sampler, seed * 7919 + splitNumber));
+                Map<String, int[]> entities = dataset.attributeEvaluation().getOrDefault(e.getKey(), Map.of());
+                ExampleSet set = ExampleSet.build(e.getValue(), labels, sampler, seed * 7919 + splitNumber, entities);
+                if (set.size() > 0) {
+                    sets.put(e.getKey(), set);
+                }
             }
         }
         return sets;
+    }
+
+    /**
+     * @return per attribute a task predicts, the entities whose label is known and that no split
+     *     evaluates: the attribute rows of the training set
+     */
+    public static Map<String, int[]> trainingEntities(Dataset dataset, List<TaskLabels> labels) {
+        Map<String, int[]> result = new LinkedHashMap<>();
+        for (TaskLabels task : labels) {
+            if (task.attribute() == null || result.containsKey(task.attribute().name())) {
+                continue;
+            }
+            String name = task.attribute().name();
+            boolean[] held = new boolean[task.attribute().known().length];
+            for (Map<String, int[]> split : dataset.attributeEvaluation().values()) {
+                for (int e : split.getOrDefault(name, new int[0])) {
+                    held[e] = true;
+                }
+            }
+            int[] entities = java.util.stream.IntStream.range(0, held.length)
+                    .filter(e -> task.attribute().known()[e] && !held[e]).toArray();
+            result.put(name, entities);
+        }
+        return result;
     }
 
     /** One optimisation step; returns {losses, weights, present} per task. */
@@ -255,19 +288,15 @@ public final class Trainer {
             NDArray[] maskArrays = new NDArray[taskCount];
             float[] present = new float[taskCount];
             for (int t = 0; t < taskCount; t++) {
-                float[] y = new float[b];
+                labelArrays[t] = batchLabels(batch, train, t, order, from, to);
                 float[] m = new float[b];
-                float[] labels = train.labels(t);
                 float[] mask = train.mask(t);
                 for (int i = 0; i < b; i++) {
-                    int row = order[from + i];
-                    y[i] = labels[row];
-                    m[i] = mask[row];
+                    m[i] = mask[order[from + i]];
                     if (m[i] > 0) {
                         present[t] = 1f;
                     }
                 }
-                labelArrays[t] = batch.create(y);
                 maskArrays[t] = batch.create(m);
             }
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -294,6 +323,18 @@ public final class Trainer {
             }
         }
         return result;
+    }
+
+    /** @return a task's labels for rows {@code order[from..to)}: {@code [b]}, or {@code [b, width]} */
+    static NDArray batchLabels(NDManager manager, ExampleSet set, int task, int[] order, int from, int to) {
+        int width = set.width(task);
+        int b = to - from;
+        float[] labels = set.labels(task);
+        float[] y = new float[b * width];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(labels, order[from + i] * width, y, i * width, width);
+        }
+        return width == 1 ? manager.create(y) : manager.create(y, new ai.djl.ndarray.types.Shape(b, width));
     }
 
     static NDList taskLosses(AssembledModel model, NDList outputs, NDArray[] labels, NDArray[] masks) {

@@ -36,6 +36,8 @@ public final class ModelManifest {
         @JsonProperty public long labelCount;
         @JsonProperty public double labelMean;
         @JsonProperty public double labelVariance;
+        @JsonProperty public int labelWidth = 1;
+        @JsonProperty public boolean attribute;
     }
 
     /** Which plugin provided each component. */

@@ -15,6 +15,7 @@ import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.run.AssembledModel;
+import dev.taskweave.core.run.LabelInfo;
 import dev.taskweave.core.run.ModelAssembler;
 import dev.taskweave.core.run.Plan;
 import dev.taskweave.core.run.ResolvedTask;
@@ -84,6 +85,8 @@ public final class ModelStore {
             e.labelCount = t.statistics().count();
             e.labelMean = t.statistics().mean();
             e.labelVariance = t.statistics().variance();
+            e.labelWidth = t.labelInfo().width();
+            e.attribute = t.labelInfo().attribute();
             manifest.tasks.add(e);
         }
         Plan plan = model.plan();
@@ -147,10 +150,12 @@ public final class ModelStore {
             ExperimentConfig config = loader.load(experiment);
             Plan plan = assembler.plan(config, experiment.toString());
             Map<String, LabelStatistics> stats = new LinkedHashMap<>();
+            Map<String, LabelInfo> labelInfo = new LinkedHashMap<>();
             for (ModelManifest.TaskEntry e : manifest.tasks) {
                 stats.put(e.name, new LabelStatistics(e.labelCount, e.labelMean, e.labelVariance));
+                labelInfo.put(e.name, new LabelInfo(e.labelWidth, e.attribute));
             }
-            AssembledModel model = assembler.assemble(plan, manifest.features, stats, manager);
+            AssembledModel model = assembler.assemble(plan, manifest.features, stats, labelInfo, manager);
             try (InputStream is = Files.newInputStream(dir.resolve(PARAMETERS));
                     DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
                 model.block().loadParameters(manager, in);

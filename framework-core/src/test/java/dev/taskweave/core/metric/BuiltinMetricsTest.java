@@ -43,6 +43,35 @@ class BuiltinMetricsTest {
         assertEquals(0.5, compute("accuracy", s, y), 1e-9);
     }
 
+    private double wide(String name, float[] scores, float[] labels, int width) {
+        return registry.find(name).compute(new MetricInput(scores, labels, new int[scores.length / width], width));
+    }
+
+    @Test
+    void multiLabelMetricsByHand() {
+        // two items, three genres
+        float[] s = {0.9f, 0.6f, 0.1f, 0.2f, 0.7f, 0.4f};
+        float[] y = {1f, 0f, 0f, 0f, 0f, 1f};
+        // predicted at 0.5: {0,1} and {1}; tp=1 (item0 g0), fp=2, fn=1 -> 2/(2+2+1)
+        assertEquals(2.0 / 5, wide("micro_f1", s, y, 3), 1e-12);
+        // top-1: item0 -> g0 (hit), item1 -> g1 (miss)
+        assertEquals(0.5, wide("top1_precision", s, y, 3), 1e-12);
+        // AP item0 = 1; item1 ranking g1, g2, g0 -> label at rank 2 -> 1/2
+        assertEquals(0.75, wide("map", s, y, 3), 1e-12);
+        assertTrue(Double.isNaN(wide("rmse", s, y, 3)));
+    }
+
+    @Test
+    void multiClassAndCalibrationByHand() {
+        float[] s = {0.7f, 0.2f, 0.1f, 0.1f, 0.3f, 0.6f, 0.5f, 0.4f, 0.1f};
+        float[] y = {0f, 2f, 1f};
+        assertEquals(2.0 / 3, wide("accuracy", s, y, 3), 1e-12);
+        // class 0: tp 1, fp 1 -> 2/3; class 1: fn 1 -> 0; class 2: tp 1 -> 1 => mean 5/9
+        assertEquals(5.0 / 9, wide("macro_f1", s, y, 3), 1e-12);
+        // ECE: bins 0.1 (p .15, y 0) and 0.9 (p .95, y 1) -> (0.15 + 0.05) / 2
+        assertEquals(0.1, compute("ece", new float[] {0.15f, 0.95f}, new float[] {0f, 1f}), 1e-6);
+    }
+
     @Test
     void pluginMetricNameClashIsAnError() {
         Metric clash = new Metric() {
