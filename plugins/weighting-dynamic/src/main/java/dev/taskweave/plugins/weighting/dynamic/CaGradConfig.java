@@ -1,0 +1,29 @@
+package dev.taskweave.plugins.weighting.dynamic;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.api.ValidatedConfig;
+
+/** The {@code weighting.params} of {@code cagrad}; every field has a default. */
+public final class CaGradConfig implements ValidatedConfig {
+    @JsonProperty
+    private double c = 0.4;
+
+    public CaGradConfig() {}
+
+    @Override
+    public void validate() {
+        if (!Double.isFinite(c) || c < 0) {
+            throw new InvalidConfigException("c", "expected a finite number >= 0, got " + c);
+        }
+    }
+
+    /** @return the radius of the ball around the mean gradient, relative to its norm; 0 gives the mean gradient */
+    public double c() {
+        return c;
+    }
+
+    public void setC(double c) {
+        this.c = c;
+    }
+}

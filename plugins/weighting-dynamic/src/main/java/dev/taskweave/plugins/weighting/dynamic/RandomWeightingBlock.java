@@ -1,0 +1,53 @@
+package dev.taskweave.plugins.weighting.dynamic;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Random Loss Weighting: in training, {@code lambda = T * softmax(z)} with {@code z ~ N(0, I_T)}
+ * drawn from the engine's random generator at every forward pass, and
+ * {@code total = sum_t present_t * lambda_t * L_t}; in inference every weight is 1. It has no
+ * parameters.
+ */
+final class RandomWeightingBlock extends AbstractBlock {
+    private static final byte VERSION = 1;
+
+    private final int tasks;
+
+    RandomWeightingBlock(int tasks) {
+        super(VERSION);
+        this.tasks = tasks;
+    }
+
+    @Override
+    protected void beforeInitialize(Shape... inputShapes) {
+        BlockInputs.checkInputShapes("random loss weighting", tasks, inputShapes);
+        super.beforeInitialize(inputShapes);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray present = BlockInputs.present(inputs);
+        NDArray losses = BlockInputs.presentLosses(inputs, present);
+        NDArray weights;
+        if (training) {
+            NDArray z = losses.getManager().randomNormal(0f, 1f, new Shape(tasks), losses.getDataType(),
+                    losses.getDevice());
+            weights = z.softmax(0).mul(tasks);
+        } else {
+            weights = losses.onesLike();
+        }
+        NDArray effective = weights.mul(present);
+        return new NDList(effective.mul(losses).sum(), effective);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return BlockInputs.outputShapes(tasks);
+    }
+}
