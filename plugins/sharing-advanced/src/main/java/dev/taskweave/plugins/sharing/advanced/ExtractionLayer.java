@@ -1,0 +1,209 @@
+package dev.taskweave.plugins.sharing.advanced;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One Customized Gate Control level (Tang et al., RecSys 2020). It takes {@code T + 1} inputs: one
+ * per task, then the shared one. Task {@code t}'s experts and gate read input {@code t}; the shared
+ * experts (and the shared gate) read input {@code T}. Task {@code t} receives the mixture of its own
+ * experts followed by the shared experts, weighted by its gate. With a shared gate the level also
+ * returns, as output {@code T}, the mixture of all its experts (every task's, in task order, then the
+ * shared ones), the shared input of the next level.
+ */
+final class ExtractionLayer extends AbstractBlock {
+    private static final byte VERSION = 1;
+
+    private final int tasks;
+    private final int outputWidth;
+    private final List<MlpBlock> shared = new ArrayList<>();
+    private final List<List<MlpBlock>> owned = new ArrayList<>();
+    private final List<Linear> taskGates = new ArrayList<>();
+    private final Linear sharedGate;
+
+    /**
+     * @param tasks         the number of tasks
+     * @param sharedExperts the number of shared experts, at least 1
+     * @param taskExperts   the number of experts each task owns, at least 0
+     * @param expertLayers  each expert's layer widths; the last is the output width
+     * @param dropout       the dropout rate after each expert layer's activation
+     * @param withSharedGate true to also compute the shared output for a next level
+     */
+    ExtractionLayer(int tasks, int sharedExperts, int taskExperts, List<Integer> expertLayers, double dropout,
+            boolean withSharedGate) {
+        super(VERSION);
+        if (tasks < 1) {
+            throw new IllegalArgumentException("tasks must be >= 1, got " + tasks);
+        }
+        if (sharedExperts < 1) {
+            throw new IllegalArgumentException("sharedExperts must be >= 1, got " + sharedExperts);
+        }
+        if (taskExperts < 0) {
+            throw new IllegalArgumentException("taskExperts must be >= 0, got " + taskExperts);
+        }
+        if (requireNonNull(expertLayers, "expertLayers is null").isEmpty()) {
+            throw new IllegalArgumentException("expertLayers must not be empty");
+        }
+        this.tasks = tasks;
+        this.outputWidth = expertLayers.get(expertLayers.size() - 1);
+        for (int e = 0; e < sharedExperts; e++) {
+            shared.add(addChildBlock("shared" + e, new MlpBlock(expertLayers, dropout)));
+        }
+        for (int t = 0; t < tasks; t++) {
+            List<MlpBlock> experts = new ArrayList<>();
+            for (int e = 0; e < taskExperts; e++) {
+                experts.add(addChildBlock("task" + t + "_expert" + e, new MlpBlock(expertLayers, dropout)));
+            }
+            owned.add(experts);
+        }
+        for (int t = 0; t < tasks; t++) {
+            taskGates.add(addChildBlock("gate" + t, Linear.builder().setUnits(taskExperts + sharedExperts).build()));
+        }
+        this.sharedGate = withSharedGate
+                ? addChildBlock("sharedGate", Linear.builder().setUnits(tasks * taskExperts + sharedExperts).build())
+                : null;
+    }
+
+    /** @return the width of every output */
+    int outputWidth() {
+        return outputWidth;
+    }
+
+    int sharedExperts() {
+        return shared.size();
+    }
+
+    int taskExperts() {
+        return owned.get(0).size();
+    }
+
+    boolean hasSharedGate() {
+        return sharedGate != null;
+    }
+
+    /**
+     * @return per task, its gate weights over its own experts then the shared experts,
+     *     {@code [batch, taskExperts + sharedExperts]}
+     */
+    NDList gates(ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList weights = new NDList(tasks);
+        for (int t = 0; t < tasks; t++) {
+            weights.add(softmax(taskGates.get(t), parameterStore, inputs.get(t), training, params));
+        }
+        return weights;
+    }
+
+    private static NDArray softmax(Linear gate, ParameterStore parameterStore, NDArray input, boolean training,
+            PairList<String, Object> params) {
+        return gate.forward(parameterStore, new NDList(input), training, params).singletonOrThrow().softmax(1);
+    }
+
+    private static List<NDArray> run(List<MlpBlock> experts, ParameterStore parameterStore, NDArray input,
+            boolean training, PairList<String, Object> params) {
+        List<NDArray> outputs = new ArrayList<>(experts.size());
+        for (MlpBlock expert : experts) {
+            outputs.add(expert.forward(parameterStore, new NDList(input), training, params).singletonOrThrow());
+        }
+        return outputs;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        checkCount(inputs.size());
+        List<NDArray> sharedOutputs = run(shared, parameterStore, inputs.get(tasks), training, params);
+        List<NDArray> allOwned = new ArrayList<>();
+        NDList weights = gates(parameterStore, inputs, training, params);
+        NDList outputs = new NDList(tasks + 1);
+        for (int t = 0; t < tasks; t++) {
+            List<NDArray> experts = run(owned.get(t), parameterStore, inputs.get(t), training, params);
+            allOwned.addAll(experts);
+            experts.addAll(sharedOutputs);
+            outputs.add(Mixtures.mix(experts, weights.get(t)));
+        }
+        if (sharedGate != null) {
+            allOwned.addAll(sharedOutputs);
+            NDArray sharedWeights = softmax(sharedGate, parameterStore, inputs.get(tasks), training, params);
+            outputs.add(Mixtures.mix(allOwned, sharedWeights));
+        }
+        return outputs;
+    }
+
+    private void checkCount(int inputs) {
+        if (inputs != tasks + 1) {
+            throw new IllegalArgumentException("an extraction level expects " + (tasks + 1)
+                    + " inputs (one per task, then the shared one), got " + inputs);
+        }
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        checkCount(inputShapes.length);
+        Shape[] outputs = new Shape[sharedGate == null ? tasks : tasks + 1];
+        for (int i = 0; i < outputs.length; i++) {
+            outputs[i] = shared.get(0).getOutputShapes(new Shape[] {inputShapes[i]})[0];
+        }
+        return outputs;
+    }
+
+    @Override
+    protected void beforeInitialize(Shape... inputShapes) {
+        checkCount(inputShapes.length);
+        super.beforeInitialize(inputShapes);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        for (MlpBlock expert : shared) {
+            expert.initialize(manager, dataType, inputShapes[tasks]);
+        }
+        for (int t = 0; t < tasks; t++) {
+            for (MlpBlock expert : owned.get(t)) {
+                expert.initialize(manager, dataType, inputShapes[t]);
+            }
+        }
+        for (int t = 0; t < tasks; t++) {
+            taskGates.get(t).initialize(manager, dataType, inputShapes[t]);
+        }
+        if (sharedGate != null) {
+            sharedGate.initialize(manager, dataType, inputShapes[tasks]);
+        }
+    }
+
+    @Override
+    protected void saveMetadata(DataOutputStream os) throws IOException {
+        saveInputShapes(os);
+        os.writeInt(tasks);
+        os.writeInt(shared.size());
+        os.writeInt(taskExperts());
+        os.writeBoolean(sharedGate != null);
+    }
+
+    @Override
+    protected void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
+        if (loadVersion != VERSION) {
+            throw new MalformedModelException("Unsupported extraction level encoding version: " + loadVersion);
+        }
+        readInputShapes(is);
+        BlockChecks.checkSaved("extraction level", "tasks", is.readInt(), tasks);
+        BlockChecks.checkSaved("extraction level", "shared experts", is.readInt(), shared.size());
+        BlockChecks.checkSaved("extraction level", "experts per task", is.readInt(), taskExperts());
+        int sharedGates = is.readBoolean() ? 1 : 0;
+        BlockChecks.checkSaved("extraction level", "shared gates", sharedGates, sharedGate == null ? 0 : 1);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.taskweave.plugins.sharing.advanced;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stack of {@code Linear -> ReLU (-> Dropout)} layers on {@code [batch, width]}. With no layer it
+ * passes its input through. Dropout has no parameters, so it is applied as a function and a model
+ * trained with dropout loads into a block built without it.
+ */
+final class MlpBlock extends AbstractBlock {
+    private static final byte VERSION = 1;
+
+    private final List<Integer> widths;
+    private final float dropout;
+    private final List<Linear> layers = new ArrayList<>();
+
+    MlpBlock(List<Integer> widths, double dropout) {
+        super(VERSION);
+        this.widths = List.copyOf(requireNonNull(widths, "widths is null"));
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+        this.dropout = (float) dropout;
+        for (int i = 0; i < this.widths.size(); i++) {
+            int width = this.widths.get(i);
+            if (width < 1) {
+                throw new IllegalArgumentException("layer widths must be >= 1, got " + this.widths);
+            }
+            layers.add(addChildBlock("linear" + i, Linear.builder().setUnits(width).build()));
+        }
+    }
+
+    /** @return the width of the output for an input of the given width */
+    int outputWidth(int inputWidth) {
+        return widths.isEmpty() ? inputWidth : widths.get(widths.size() - 1);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray h = inputs.singletonOrThrow();
+        for (Linear layer : layers) {
+            h = Activation.relu(layer.forward(parameterStore, new NDList(h), training, params).singletonOrThrow());
+            if (dropout > 0) {
+                h = Dropout.dropout(h, dropout, training).singletonOrThrow();
+            }
+        }
+        return new NDList(h);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape input = inputShapes[0];
+        if (widths.isEmpty()) {
+            return new Shape[] {input};
+        }
+        return new Shape[] {input.slice(0, input.dimension() - 1).add(widths.get(widths.size() - 1))};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape[] shapes = inputShapes;
+        for (Linear layer : layers) {
+            layer.initialize(manager, dataType, shapes);
+            shapes = layer.getOutputShapes(shapes);
+        }
+    }
+
+    @Override
+    protected void saveMetadata(DataOutputStream os) throws IOException {
+        saveInputShapes(os);
+        os.writeInt(widths.size());
+        for (int width : widths) {
+            os.writeInt(width);
+        }
+    }
+
+    @Override
+    protected void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
+        if (loadVersion != VERSION) {
+            throw new MalformedModelException("Unsupported MLP encoding version: " + loadVersion);
+        }
+        readInputShapes(is);
+        BlockChecks.checkSaved("MLP", "layers", is.readInt(), widths.size());
+        for (int i = 0; i < widths.size(); i++) {
+            BlockChecks.checkSaved("MLP", "units in layer " + i, is.readInt(), widths.get(i));
+        }
+    }
+}

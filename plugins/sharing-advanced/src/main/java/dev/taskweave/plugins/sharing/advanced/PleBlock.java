@@ -1,0 +1,164 @@
+package dev.taskweave.plugins.sharing.advanced;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.taskweave.api.model.GatedBlock;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Progressive Layered Extraction (Tang et al., RecSys 2020): {@code L} stacked Customized Gate
+ * Control levels. Level 1 reads {@code x} everywhere. At level {@code j > 1}, task {@code t}'s
+ * experts and gate read task {@code t}'s output of level {@code j - 1}, and the shared experts read
+ * the shared output of level {@code j - 1}: the mixture of all that level's experts (every task's and
+ * the shared ones) under a shared gate. The last level has no shared gate; its task outputs are the
+ * block's outputs. With one level it is {@link CgcBlock}.
+ */
+public final class PleBlock extends AbstractBlock implements GatedBlock {
+    private static final byte VERSION = 1;
+
+    private final int inputWidth;
+    private final int tasks;
+    private final List<ExtractionLayer> levels = new ArrayList<>();
+
+    /**
+     * @param inputWidth    the width of the encoded input
+     * @param tasks         the number of tasks (outputs)
+     * @param levels        the number of extraction levels, at least 1
+     * @param sharedExperts the number of shared experts per level, at least 1
+     * @param taskExperts   the number of experts each task owns per level, at least 0
+     * @param expertLayers  each expert's layer widths at every level; the last is the output width
+     * @param dropout       the dropout rate after each expert layer's activation
+     */
+    public PleBlock(int inputWidth, int tasks, int levels, int sharedExperts, int taskExperts,
+            List<Integer> expertLayers, double dropout) {
+        super(VERSION);
+        if (inputWidth < 1) {
+            throw new IllegalArgumentException("inputWidth must be >= 1, got " + inputWidth);
+        }
+        if (levels < 1) {
+            throw new IllegalArgumentException("levels must be >= 1, got " + levels);
+        }
+        this.inputWidth = inputWidth;
+        this.tasks = tasks;
+        for (int l = 0; l < levels; l++) {
+            this.levels.add(addChildBlock("level" + l,
+                    new ExtractionLayer(tasks, sharedExperts, taskExperts, expertLayers, dropout, l < levels - 1)));
+        }
+    }
+
+    /** @return the width of every task's output: the last expert layer's width */
+    public int outputWidth() {
+        return levels.get(0).outputWidth();
+    }
+
+    /** @return the number of tasks */
+    public int taskCount() {
+        return tasks;
+    }
+
+    /** @return the number of extraction levels */
+    public int levelCount() {
+        return levels.size();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The gates of the last level: task {@code t}'s array is
+     * {@code [batch, taskExperts + sharedExperts]}, its own experts first, then the shared ones.
+     */
+    @Override
+    public NDList gates(ParameterStore parameterStore, NDArray input) {
+        requireNonNull(parameterStore, "parameterStore is null");
+        requireNonNull(input, "input is null");
+        if (!isInitialized()) {
+            throw new IllegalStateException("the PLE block is not initialised");
+        }
+        BlockChecks.checkInput("ple", inputWidth, input.getShape());
+        NDList h = copies(input, tasks + 1);
+        for (ExtractionLayer level : levels.subList(0, levels.size() - 1)) {
+            h = level.forward(parameterStore, h, false, null);
+        }
+        return levels.get(levels.size() - 1).gates(parameterStore, h, false, null);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList h = copies(inputs.singletonOrThrow(), tasks + 1);
+        for (ExtractionLayer level : levels) {
+            h = level.forward(parameterStore, h, training, params);
+        }
+        return h;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape[] shapes = copies(inputShapes[0], tasks + 1);
+        for (ExtractionLayer level : levels) {
+            shapes = level.getOutputShapes(shapes);
+        }
+        return shapes;
+    }
+
+    @Override
+    protected void beforeInitialize(Shape... inputShapes) {
+        BlockChecks.checkInput("ple", inputWidth, inputShapes);
+        super.beforeInitialize(inputShapes);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape[] shapes = copies(inputShapes[0], tasks + 1);
+        for (ExtractionLayer level : levels) {
+            level.initialize(manager, dataType, shapes);
+            shapes = level.getOutputShapes(shapes);
+        }
+    }
+
+    @Override
+    protected void saveMetadata(DataOutputStream os) throws IOException {
+        saveInputShapes(os);
+        os.writeInt(tasks);
+        os.writeInt(levels.size());
+    }
+
+    @Override
+    protected void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
+        if (loadVersion != VERSION) {
+            throw new MalformedModelException("Unsupported PLE encoding version: " + loadVersion);
+        }
+        readInputShapes(is);
+        BlockChecks.checkSaved("ple", "tasks", is.readInt(), tasks);
+        BlockChecks.checkSaved("ple", "levels", is.readInt(), levels.size());
+    }
+
+    /** @return {@code x} {@code n} times: the inputs of a first extraction level */
+    static NDList copies(NDArray x, int n) {
+        NDList list = new NDList(n);
+        for (int i = 0; i < n; i++) {
+            list.add(x);
+        }
+        return list;
+    }
+
+    static Shape[] copies(Shape shape, int n) {
+        Shape[] shapes = new Shape[n];
+        Arrays.fill(shapes, shape);
+        return shapes;
+    }
+}
