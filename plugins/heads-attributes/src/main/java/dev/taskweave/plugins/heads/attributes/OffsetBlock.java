@@ -1,0 +1,60 @@
+package dev.taskweave.plugins.heads.attributes;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/**
+ * Adds a constant to every value of its single input. The constant is not trained; it is written
+ * with the block's metadata, and a loaded value replaces the one given to the constructor.
+ */
+final class OffsetBlock extends AbstractBlock {
+    private static final byte VERSION = 1;
+
+    private float offset;
+
+    OffsetBlock(float offset) {
+        super(VERSION);
+        if (!Float.isFinite(offset)) {
+            throw new IllegalArgumentException("offset must be finite, got " + offset);
+        }
+        this.offset = offset;
+    }
+
+    /** @return the constant added to the input */
+    float offset() {
+        return offset;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(inputs.singletonOrThrow().add(offset));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
+    }
+
+    @Override
+    protected void saveMetadata(DataOutputStream os) throws IOException {
+        saveInputShapes(os);
+        os.writeFloat(offset);
+    }
+
+    @Override
+    public void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
+        if (loadVersion != VERSION) {
+            throw new MalformedModelException("OffsetBlock: expected version " + VERSION + ", got " + loadVersion);
+        }
+        readInputShapes(is);
+        offset = is.readFloat();
+    }
+}

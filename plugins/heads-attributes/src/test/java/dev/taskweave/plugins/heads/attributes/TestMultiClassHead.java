@@ -1,0 +1,197 @@
+package dev.taskweave.plugins.heads.attributes;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.taskweave.api.model.LabelStatistics;
+import dev.taskweave.api.model.TaskContext;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TestMultiClassHead {
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private static TaskContext context(int classes) {
+        return new TaskContext("age", "user_age", 6, new LabelStatistics(100, 1.2, 0.8), classes, true);
+    }
+
+    private static MultiClassHead head(Map<String, ?> params, int classes) {
+        MultiClassHeadConfig config = Configs.bind(params, MultiClassHeadConfig.class);
+        return (MultiClassHead) new MultiClassHeadFactory().create(config, context(classes));
+    }
+
+    private NDArray forward(Block block, NDArray x) {
+        return block.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+    }
+
+    /** Cross-entropy of one row against a smoothed target, the textbook way. */
+    private static double crossEntropy(double[] x, int label, double smoothing) {
+        double normaliser = 0;
+        for (double v : x) {
+            normaliser += Math.exp(v);
+        }
+        double loss = 0;
+        for (int c = 0; c < x.length; c++) {
+            double target = (c == label ? 1 - smoothing : 0) + smoothing / x.length;
+            loss -= target * Math.log(Math.exp(x[c]) / normaliser);
+        }
+        return loss;
+    }
+
+    @Test
+    void outputShapes() {
+        for (List<Integer> tower : List.of(List.<Integer>of(), List.of(8), List.of(16, 4))) {
+            MultiClassHead head = head(Map.of("tower", tower, "dropout", 0.1), 4);
+            assertEquals(4, head.outputWidth());
+            Block block = head.createBlock();
+            block.initialize(manager, DataType.FLOAT32, new Shape(5, 6));
+            assertArrayEquals(new Shape[] {new Shape(5, 4)}, block.getOutputShapes(new Shape[] {new Shape(5, 6)}));
+            NDArray output = forward(block, manager.randomNormal(new Shape(5, 6)));
+            assertEquals(new Shape(5, 4), output.getShape());
+            NDArray scores = head.scores(output);
+            assertEquals(new Shape(5, 4), scores.getShape());
+            for (float p : scores.toFloatArray()) {
+                assertTrue(p > 0 && p < 1);
+            }
+            assertArrayEquals(new float[] {1, 1, 1, 1, 1}, scores.sum(new int[] {1}).toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
+    void maskedCrossEntropyMatchesHandComputation() {
+        MultiClassHead head = head(Map.of(), 3);
+        double[][] x = {{0.5, -1.2, 2.0}, {0.3, 1.5, -0.7}};
+        NDArray output = manager.create(new float[] {0.5f, -1.2f, 2f, 0.3f, 1.5f, -0.7f}, new Shape(2, 3));
+        NDArray labels = manager.create(new float[] {0, 2});
+
+        assertEquals(crossEntropy(x[0], 0, 0), head.loss(output, labels, manager.create(new float[] {1, 0})).getFloat(), 1e-5);
+        assertEquals((crossEntropy(x[0], 0, 0) + crossEntropy(x[1], 2, 0)) / 2,
+                head.loss(output, labels, manager.ones(new Shape(2))).getFloat(), 1e-5);
+
+        NDArray none = manager.zeros(new Shape(2));
+        assertEquals(0f, head.loss(output, labels, none).getFloat());
+        assertEquals(new Shape(), head.loss(output, labels, none).getShape());
+    }
+
+    @Test
+    void labelSmoothingMatchesHandComputation() {
+        MultiClassHead head = head(Map.of("labelSmoothing", 0.1), 3);
+        double[][] x = {{0.5, -1.2, 2.0}, {0.3, 1.5, -0.7}};
+        NDArray output = manager.create(new float[] {0.5f, -1.2f, 2f, 0.3f, 1.5f, -0.7f}, new Shape(2, 3));
+        NDArray labels = manager.create(new float[] {0, 2});
+        assertEquals((crossEntropy(x[0], 0, 0.1) + crossEntropy(x[1], 2, 0.1)) / 2,
+                head.loss(output, labels, manager.ones(new Shape(2))).getFloat(), 1e-5);
+        assertEquals(crossEntropy(x[1], 2, 0.1), head.loss(output, labels, manager.create(new float[] {0, 1})).getFloat(), 1e-5);
+    }
+
+    @Test
+    void unlabelledNanLabelsDoNotLeak() {
+        MultiClassHead head = head(Map.of(), 3);
+        NDArray output = manager.create(new float[] {0.5f, -1.2f, 2f, 0.3f, 1.5f, -0.7f}, new Shape(2, 3));
+        NDArray labels = manager.create(new float[] {1, Float.NaN});
+        assertEquals(crossEntropy(new double[] {0.5, -1.2, 2.0}, 1, 0),
+                head.loss(output, labels, manager.create(new float[] {1, 0})).getFloat(), 1e-5);
+    }
+
+    @Test
+    void crossEntropyIsStableAtExtremeLogits() {
+        MultiClassHead head = head(Map.of(), 3);
+        NDArray output = manager.create(new float[] {100, -100, 0, -100, 100, 0}, new Shape(2, 3));
+        // row 0 is right (class 0), row 1 is wrong (class 0 at -100, the winner at +100): cost 200
+        NDArray labels = manager.create(new float[] {0, 0});
+        assertEquals(0f, head.loss(output, labels, manager.create(new float[] {1, 0})).getFloat(), 1e-6);
+        assertEquals(200f, head.loss(output, labels, manager.create(new float[] {0, 1})).getFloat(), 1e-3);
+        assertEquals(100f, head.loss(output, labels, manager.ones(new Shape(2))).getFloat(), 1e-3);
+        float[] scores = head.scores(output).toFloatArray();
+        assertArrayEquals(new float[] {1, 0, 0, 0, 1, 0}, scores, 1e-6f);
+    }
+
+    @Test
+    void labelOutsideTheClassesFails() {
+        MultiClassHead head = head(Map.of(), 3);
+        NDArray output = manager.zeros(new Shape(2, 3));
+        assertThrows(RuntimeException.class,
+                () -> head.loss(output, manager.create(new float[] {0, 3}), manager.ones(new Shape(2))).getFloat());
+    }
+
+    @Test
+    void noLabelledRowGivesNoGradient() {
+        MultiClassHead head = head(Map.of("tower", List.of(8)), 3);
+        Block block = head.createBlock();
+        block.initialize(manager, DataType.FLOAT32, new Shape(4, 6));
+        NDArray x = manager.randomNormal(new Shape(4, 6));
+        NDArray y = manager.create(new float[] {0, 1, 2, 1});
+        assertEquals(0f, Steps.maxGradient(manager, head, block, x, y, manager.zeros(new Shape(4))));
+        assertTrue(Steps.maxGradient(manager, head, block, x, y, manager.ones(new Shape(4))) > 0f);
+    }
+
+    @Test
+    void adamReducesTheLoss() {
+        manager.getEngine().setRandomSeed(7);
+        MultiClassHead head = head(Map.of("tower", List.of(16)), 3);
+        Block block = head.createBlock();
+        block.initialize(manager, DataType.FLOAT32, new Shape(64, 6));
+        NDArray x = manager.randomNormal(new Shape(64, 6));
+        // class 0, 1 or 2 by the sign pattern of the first two features
+        NDArray y = x.get(":, 0").gt(0).toType(DataType.FLOAT32, false)
+                .add(x.get(":, 1").gt(0).toType(DataType.FLOAT32, false));
+        NDArray mask = manager.ones(new Shape(64));
+        float[] losses = Steps.adam(manager, head, block, x, y, mask, 60);
+        assertTrue(losses[60] < 0.5f * losses[0], () -> "loss " + losses[0] + " -> " + losses[60]);
+    }
+
+    @Test
+    void saveAndLoadGiveIdenticalOutputs() throws Exception {
+        MultiClassHead head = head(Map.of("tower", List.of(8, 4), "dropout", 0.2), 3);
+        Block trained = head.createBlock();
+        trained.initialize(manager, DataType.FLOAT32, new Shape(3, 6));
+        NDArray train = manager.randomNormal(new Shape(3, 6));
+        Steps.adam(manager, head, trained, train, manager.create(new float[] {0, 1, 2}), manager.ones(new Shape(3)), 5);
+        Block fresh = head(Map.of("tower", List.of(8, 4), "dropout", 0.2), 3).createBlock();
+        Steps.copy(manager, trained, fresh);
+        NDArray x = manager.randomNormal(new Shape(3, 6));
+        assertArrayEquals(forward(trained, x).toFloatArray(), forward(fresh, x).toFloatArray());
+    }
+
+    @Test
+    void factoryRejectsASingleClass() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MultiClassHeadFactory().create(new MultiClassHeadConfig(), context(1)));
+        assertTrue(e.getMessage().contains("'age'"), e.getMessage());
+        assertTrue(e.getMessage().contains("multiclass"), e.getMessage());
+        TaskContext scalar = new TaskContext("age", "rating", 6, new LabelStatistics(100, 3.5, 1.0));
+        IllegalArgumentException column = assertThrows(IllegalArgumentException.class,
+                () -> new MultiClassHeadFactory().create(new MultiClassHeadConfig(), scalar));
+        assertTrue(column.getMessage().contains("'age'"), column.getMessage());
+    }
+
+    @Test
+    void identity() {
+        MultiClassHead head = head(Map.of(), 5);
+        assertEquals(List.of("accuracy", "macro_f1"), head.defaultMetrics());
+        assertEquals(5, head.outputWidth());
+        assertEquals(0, head.negativesPerPositive());
+    }
+}
