@@ -7,11 +7,15 @@ import dev.taskweave.api.ValidatedConfig;
 /**
  * The {@code data.params} of the {@code movielens} source. {@code directory} is required; at most
  * one of {@code benchmark} and {@code fold} chooses the split mode; with neither, u.data is split
- * at random by {@code validFraction} and {@code testFraction}.
+ * at random by {@code validFraction} and {@code testFraction}. {@code attributeHoldout} holds out
+ * a seeded share of users (and, outside benchmark mode, of items) whose attributes are evaluated
+ * rather than trained on.
  */
 public final class MovieLensConfig implements ValidatedConfig {
     static final double DEFAULT_VALID_FRACTION = 0.1;
     static final double DEFAULT_TEST_FRACTION = 0.1;
+    /** The largest {@code attributeHoldout}. */
+    static final double MAX_ATTRIBUTE_HOLDOUT = 0.5;
 
     @JsonProperty
     private String directory;
@@ -23,6 +27,8 @@ public final class MovieLensConfig implements ValidatedConfig {
     private double validFraction = DEFAULT_VALID_FRACTION;
     @JsonProperty
     private double testFraction = DEFAULT_TEST_FRACTION;
+    @JsonProperty
+    private double attributeHoldout;
     @JsonProperty
     private Long seed;
 
@@ -72,8 +78,13 @@ public final class MovieLensConfig implements ValidatedConfig {
             throw new InvalidConfigException("testFraction", "only used by the random split: with "
                     + (mode == SplitMode.BENCHMARK ? "benchmark the test files" : "fold the uN.test file") + " are the test split");
         }
-        if (mode == SplitMode.BENCHMARK && seed != null) {
-            throw new InvalidConfigException("seed", "not used with benchmark: its splits are fixed files");
+        if (!(attributeHoldout >= 0 && attributeHoldout <= MAX_ATTRIBUTE_HOLDOUT)) {
+            throw new InvalidConfigException("attributeHoldout", "expected a fraction in [0, " + MAX_ATTRIBUTE_HOLDOUT
+                    + "], got " + attributeHoldout);
+        }
+        if (mode == SplitMode.BENCHMARK && seed != null && attributeHoldout == 0) {
+            throw new InvalidConfigException("seed", "not used with benchmark: its splits are fixed files (a seed only "
+                    + "chooses the attributeHoldout users there)");
         }
     }
 
@@ -103,6 +114,14 @@ public final class MovieLensConfig implements ValidatedConfig {
 
     public double testFraction() {
         return testFraction;
+    }
+
+    /**
+     * @return the share of users (all modes) and items (fold and random modes) whose attributes are
+     *     held out for evaluation under the split {@code attribute_test}; 0 holds out none
+     */
+    public double attributeHoldout() {
+        return attributeHoldout;
     }
 
     /** @return the configured seed, or null to use the experiment's */

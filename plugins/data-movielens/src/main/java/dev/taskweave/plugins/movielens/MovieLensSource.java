@@ -6,6 +6,7 @@ import dev.taskweave.api.data.DataContext;
 import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.DatasetSource;
 import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityAttribute;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.Interactions;
@@ -28,6 +29,16 @@ public final class MovieLensSource implements DatasetSource {
      * hidden (benchmark mode only).
      */
     public static final String GENRE_HIDDEN_ITEMS = "genreHiddenItems";
+    /** The attribute-only split on which the benchmark's genre-hidden items are evaluated. */
+    public static final String GENRE_HIDDEN_SPLIT = "genre_hidden";
+    /** The attribute-only split holding the {@code attributeHoldout} users and items. */
+    public static final String ATTRIBUTE_TEST_SPLIT = "attribute_test";
+    /** The user attributes, each named after the feature it is read from. */
+    static final List<String> USER_ATTRIBUTES = List.of("user_gender", "user_age", "user_occupation");
+    /** The item attribute: the 19 genre flags. */
+    static final String ITEM_GENRES = "item_genres";
+    /** Mixed into the seed of the attribute holdout draw. */
+    private static final long HOLDOUT_SALT = 0x6174747269627574L;
 
     private final MovieLensConfig config;
     private final DataContext context;
@@ -39,11 +50,6 @@ public final class MovieLensSource implements DatasetSource {
 
     @Override
     public Dataset load() {
-        return read().dataset();
-    }
-
-    /** @return the dataset and the genre flags it withholds */
-    public MovieLensData read() {
         config.validate();
         Path directory = context.resolve(config.directory());
         MovieLensCatalog catalog = MovieLensCatalog.read(directory);
@@ -109,12 +115,64 @@ public final class MovieLensSource implements DatasetSource {
         int knownItems = Arrays.stream(itemCodes).max().orElse(0);
 
         int genres = catalog.genres().size();
-        float[] genreFlags = catalog.genreFlags();
-        Map<Integer, float[]> hiddenGenres = new LinkedHashMap<>();
+        float[] trueGenres = catalog.genreFlags();
+        int[] gender = catalog.gender();
+        int[] age = catalog.ageBucket();
+        int[] occupation = catalog.occupation();
+        Map<String, EntityAttribute> attributes = new LinkedHashMap<>();
+        // classes are the feature codes minus one, in the order of USER_ATTRIBUTES
+        attributes.put(USER_ATTRIBUTES.get(0), classAttribute(USER_ATTRIBUTES.get(0), MovieLensCatalog.GENDERS.size(), gender));
+        attributes.put(USER_ATTRIBUTES.get(1), classAttribute(USER_ATTRIBUTES.get(1), MovieLensCatalog.AGE_VOCABULARY - 1, age));
+        attributes.put(USER_ATTRIBUTES.get(2),
+                classAttribute(USER_ATTRIBUTES.get(2), catalog.occupations().size(), occupation));
+        boolean[] allItems = new boolean[catalog.items()];
+        Arrays.fill(allItems, true);
+        attributes.put(ITEM_GENRES, new EntityAttribute(ITEM_GENRES, Entity.ITEM, EntityAttribute.Kind.MULTI_LABEL, genres,
+                trueGenres, allItems));
+
+        boolean benchmarkMode = config.splitMode() == MovieLensConfig.SplitMode.BENCHMARK;
+        int[] heldUsers = new int[0];
+        int[] heldItems = new int[0];
+        if (config.attributeHoldout() > 0) {
+            // a stream of its own, so that the holdout does not move with the row split's draws
+            SplittableRandom holdout = new SplittableRandom(seed() ^ HOLDOUT_SALT);
+            heldUsers = choose(catalog.users(), config.attributeHoldout(), holdout.split());
+            SplittableRandom itemRandom = holdout.split();
+            if (!benchmarkMode) {
+                heldItems = choose(catalog.items(), config.attributeHoldout(), itemRandom);
+            }
+        }
+        // the features of the same name must not leak a held-out label
+        float[] genreFlags = trueGenres.clone();
         for (int item : genreHidden) {
-            hiddenGenres.put(item, Arrays.copyOfRange(genreFlags, item * genres, (item + 1) * genres));
             Arrays.fill(genreFlags, item * genres, (item + 1) * genres, 0f);
         }
+        for (int item : heldItems) {
+            Arrays.fill(genreFlags, item * genres, (item + 1) * genres, 0f);
+        }
+        for (int user : heldUsers) {
+            gender[user] = 0;
+            age[user] = 0;
+            occupation[user] = 0;
+        }
+        Map<String, Map<String, int[]>> attributeEvaluation = new LinkedHashMap<>();
+        if (benchmarkMode) {
+            attributeEvaluation.put(GENRE_HIDDEN_SPLIT,
+                    Map.of(ITEM_GENRES, genreHidden.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        Map<String, int[]> heldOut = new LinkedHashMap<>();
+        if (heldUsers.length > 0) {
+            for (String attribute : USER_ATTRIBUTES) {
+                heldOut.put(attribute, heldUsers.clone());
+            }
+        }
+        if (heldItems.length > 0) {
+            heldOut.put(ITEM_GENRES, heldItems.clone());
+        }
+        if (!heldOut.isEmpty()) {
+            attributeEvaluation.put(ATTRIBUTE_TEST_SPLIT, heldOut);
+        }
+
         int[] years = catalog.releaseYear();
         int[] decades = IntStream.of(years).filter(y -> y != 0).map(y -> y / 10 * 10).distinct().sorted().toArray();
         int[] decadeCodes = new int[years.length];
@@ -136,9 +194,9 @@ public final class MovieLensSource implements DatasetSource {
                 FeatureSpec.numeric("item_year", Entity.ITEM));
         EntityTable users = EntityTable.builder(Entity.USER, catalog.userIds())
                 .categorical("user_id", userCodes)
-                .categorical("user_gender", catalog.gender())
-                .categorical("user_age", catalog.ageBucket())
-                .categorical("user_occupation", catalog.occupation())
+                .categorical("user_gender", gender)
+                .categorical("user_age", age)
+                .categorical("user_occupation", occupation)
                 .categorical("user_zip_region", catalog.zipRegion())
                 .build();
         EntityTable items = EntityTable.builder(Entity.ITEM, catalog.itemIds())
@@ -162,6 +220,15 @@ public final class MovieLensSource implements DatasetSource {
         if (config.splitMode() == MovieLensConfig.SplitMode.BENCHMARK) {
             description.put(GENRE_HIDDEN_ITEMS, genreHidden.stream().map(String::valueOf).collect(Collectors.joining(",")));
         }
+        description.put("attributes", String.join(",", attributes.keySet()));
+        description.put("attributeHoldout", Double.toString(config.attributeHoldout()));
+        if (config.attributeHoldout() > 0) {
+            description.put("attributeHoldout.users", Integer.toString(heldUsers.length));
+            description.put("attributeHoldout.items", Integer.toString(heldItems.length));
+            if (benchmarkMode) {
+                description.put("attributeHoldout.seed", Long.toString(seed()));
+            }
+        }
         rankings.forEach((split, r) -> {
             description.put("rankings." + split + ".lists", Integer.toString(r.size()));
             TreeSet<Integer> lengths = new TreeSet<>();
@@ -172,8 +239,28 @@ public final class MovieLensSource implements DatasetSource {
                     lengths.stream().map(String::valueOf).collect(Collectors.joining(",")));
         });
 
-        Dataset dataset = new Dataset(name, features, users, items, interactions, rankings, description);
-        return new MovieLensData(dataset, hiddenGenres);
+        return new Dataset(name, features, users, items, interactions, rankings, description, attributes,
+                attributeEvaluation);
+    }
+
+    /** A class attribute from feature codes 1..width (class = code - 1); every entity is known. */
+    private static EntityAttribute classAttribute(String name, int width, int[] codes) {
+        float[] values = new float[codes.length];
+        boolean[] known = new boolean[codes.length];
+        for (int e = 0; e < codes.length; e++) {
+            if (codes[e] < 1 || codes[e] > width) {
+                throw new IllegalStateException(name + ": code " + codes[e] + " of entity " + e + " is outside 1.." + width);
+            }
+            values[e] = codes[e] - 1;
+            known[e] = true;
+        }
+        return new EntityAttribute(name, Entity.USER, EntityAttribute.Kind.CLASS, width, values, known);
+    }
+
+    /** @return {@code round(fraction * entities)} entity indices chosen by a seeded shuffle, ascending */
+    static int[] choose(int entities, double fraction, SplittableRandom random) {
+        boolean[] chosen = carve(entities, new double[] {fraction}, random)[0];
+        return IntStream.range(0, entities).filter(e -> chosen[e]).toArray();
     }
 
     private long seed() {

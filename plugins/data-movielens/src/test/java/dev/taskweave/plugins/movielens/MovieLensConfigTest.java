@@ -27,6 +27,7 @@ class MovieLensConfigTest {
         assertEquals(0.1, c.validFraction());
         assertEquals(0.1, c.testFraction());
         assertNull(c.seed());
+        assertEquals(0.0, c.attributeHoldout());
         assertEquals(MovieLensConfig.SplitMode.RANDOM, c.splitMode());
         assertInvalid(Map.of(), "directory");
     }
@@ -46,8 +47,10 @@ class MovieLensConfigTest {
         assertEquals("ml100k-mtl", benchmark.benchmark());
         assertEquals(MovieLensConfig.SplitMode.BENCHMARK, benchmark.splitMode());
 
-        MovieLensConfig fold = config(Map.of("directory", "ml-100k", "fold", "u3", "validFraction", 0.15));
+        MovieLensConfig fold = config(Map.of("directory", "ml-100k", "fold", "u3", "validFraction", 0.15,
+                "attributeHoldout", 0.25));
         fold.validate();
+        assertEquals(0.25, fold.attributeHoldout());
         assertEquals("u3", fold.fold());
         assertEquals(0.15, fold.validFraction());
         assertEquals(MovieLensConfig.SplitMode.FOLD, fold.splitMode());
@@ -78,6 +81,12 @@ class MovieLensConfigTest {
         assertInvalid(Map.of("directory", "d", "benchmark", "b", "testFraction", 0.2), "testFraction");
         assertInvalid(Map.of("directory", "d", "fold", "u1", "testFraction", 0.2), "testFraction");
         assertInvalid(Map.of("directory", "d", "benchmark", "b", "seed", 1), "seed");
+        assertInvalid(Map.of("directory", "d", "attributeHoldout", -0.1), "attributeHoldout");
+        assertInvalid(Map.of("directory", "d", "attributeHoldout", 0.6), "attributeHoldout");
+        assertInvalid(Map.of("directory", "d", "benchmark", "b", "attributeHoldout", 0.51), "attributeHoldout");
+        config(Map.of("directory", "d", "attributeHoldout", 0.5)).validate();
+        // with an attribute holdout, a seed has a use in benchmark mode: it chooses the held-out users
+        config(Map.of("directory", "d", "benchmark", "b", "attributeHoldout", 0.1, "seed", 1)).validate();
     }
 
     private static InvalidConfigException assertInvalid(Map<String, Object> params, String path) {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.taskweave.api.DataException;
 import dev.taskweave.api.data.DataContext;
 import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityAttribute;
 import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.data.RankingCandidates;
@@ -83,10 +85,10 @@ class MovieLensFilesTest {
         return b;
     }
 
-    private MovieLensData read(Map<String, Object> params) {
+    private Dataset read(Map<String, Object> params) {
         MovieLensConfig config = MovieLensConfigTest.config(params);
         config.validate();
-        return new MovieLensSource(config, new DataContext(root, 17)).read();
+        return new MovieLensSource(config, new DataContext(root, 17)).load();
     }
 
     @Test
@@ -122,7 +124,7 @@ class MovieLensFilesTest {
 
     @Test
     void randomSplitKeepsEveryRowAndFollowsTheConventions() {
-        Dataset d = read(Map.of("directory", "ml-100k", "validFraction", 0.2, "testFraction", 0.2)).dataset();
+        Dataset d = read(Map.of("directory", "ml-100k", "validFraction", 0.2, "testFraction", 0.2));
         assertEquals(List.of("train", "valid", "test"), List.copyOf(d.splits().keySet()));
         assertEquals(6, d.train().size());
         assertEquals(2, d.splits().get("valid").size());
@@ -151,14 +153,14 @@ class MovieLensFilesTest {
         assertEquals("1960,1970,1990", d.description().get("itemDecades"));
         assertEquals("1", d.description().get("itemsWithoutReleaseDate"));
 
-        Dataset again = read(Map.of("directory", "ml-100k", "validFraction", 0.2, "testFraction", 0.2)).dataset();
+        Dataset again = read(Map.of("directory", "ml-100k", "validFraction", 0.2, "testFraction", 0.2));
         assertArrayEquals(d.train().users(), again.train().users());
         assertArrayEquals(d.train().items(), again.train().items());
     }
 
     @Test
     void foldModeCarvesValidFromTheBase() {
-        Dataset d = read(Map.of("directory", "ml-100k", "fold", "u1", "validFraction", 0.25)).dataset();
+        Dataset d = read(Map.of("directory", "ml-100k", "fold", "u1", "validFraction", 0.25));
         assertEquals(6, d.train().size());
         assertEquals(2, d.splits().get("valid").size());
         assertEquals(2, d.splits().get("test").size());
@@ -171,8 +173,7 @@ class MovieLensFilesTest {
     @Test
     void benchmarkModeHidesGenresAndReadsRankings() throws IOException {
         writeBenchmark();
-        MovieLensData data = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl"));
-        Dataset d = data.dataset();
+        Dataset d = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl"));
         assertEquals(List.of("train", "valid", "test", "test_cold_user", "test_cold_item"), List.copyOf(d.splits().keySet()));
         assertEquals(5, d.train().size());
         assertArrayEquals(new float[] {5, 3, 4, 2, 5}, d.train().label("rating"));
@@ -186,8 +187,10 @@ class MovieLensFilesTest {
         float[] genres = d.items().dense("item_genres");
         assertArrayEquals(new float[] {0, 0, 0}, java.util.Arrays.copyOfRange(genres, 3, 6), "item 2's genres are hidden");
         assertArrayEquals(new float[] {0, 1, 1}, java.util.Arrays.copyOfRange(genres, 9, 12));
-        assertEquals(List.of(1), List.copyOf(data.hiddenGenres().keySet()));
-        assertArrayEquals(new float[] {0, 0, 1}, data.hiddenGenres().get(1));
+        assertEquals(List.of(MovieLensSource.GENRE_HIDDEN_SPLIT), List.copyOf(d.attributeEvaluation().keySet()));
+        assertArrayEquals(new int[] {1}, d.attributeEvaluation().get("genre_hidden").get("item_genres"));
+        assertArrayEquals(new float[] {0, 0, 1},
+                java.util.Arrays.copyOfRange(d.attributes().get("item_genres").values(), 3, 6), "item 2's true genres");
         assertEquals("1", d.description().get(MovieLensSource.GENRE_HIDDEN_ITEMS));
         RankingCandidates ranking = d.rankings().get("test");
         assertArrayEquals(new int[] {2}, ranking.users());
@@ -201,6 +204,141 @@ class MovieLensFilesTest {
         Dataset viaFactory = factory.create(MovieLensConfigTest.config(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl")),
                 new DataContext(root, 1)).load();
         assertEquals(d.description(), viaFactory.description());
+    }
+
+    @Test
+    void attributesMirrorTheCatalog() {
+        Dataset d = read(Map.of("directory", "ml-100k"));
+        assertEquals(List.of("user_gender", "user_age", "user_occupation", "item_genres"), List.copyOf(d.attributes().keySet()));
+        assertTrue(d.attributeEvaluation().isEmpty(), "nothing is held out by default outside benchmark mode");
+
+        EntityAttribute gender = d.attributes().get("user_gender");
+        assertEquals(Entity.USER, gender.entity());
+        assertEquals(EntityAttribute.Kind.CLASS, gender.kind());
+        assertEquals(2, gender.width());
+        assertArrayEquals(new float[] {0, 1, 0, 1, 0}, gender.values());
+        EntityAttribute age = d.attributes().get("user_age");
+        assertEquals(7, age.width());
+        assertArrayEquals(new float[] {0, 1, 4, 6, 2}, age.values(), "age bucket code - 1");
+        EntityAttribute occupation = d.attributes().get("user_occupation");
+        assertEquals(3, occupation.width());
+        assertArrayEquals(new float[] {1, 0, 2, 1, 0}, occupation.values());
+        for (EntityAttribute a : List.of(gender, age, occupation)) {
+            assertArrayEquals(new boolean[] {true, true, true, true, true}, a.known(), a.name());
+            int[] codes = d.users().categorical(a.name());
+            for (int u = 0; u < 5; u++) {
+                assertTrue(a.values()[u] >= 0 && a.values()[u] < a.width(), a.name() + " user " + u);
+                assertEquals(codes[u] - 1, a.values()[u], a.name() + ": the class is the feature code - 1");
+            }
+        }
+
+        EntityAttribute genres = d.attributes().get("item_genres");
+        assertEquals(Entity.ITEM, genres.entity());
+        assertEquals(EntityAttribute.Kind.MULTI_LABEL, genres.kind());
+        assertEquals(3, genres.width());
+        assertArrayEquals(new float[] {0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 1}, genres.values());
+        assertArrayEquals(d.items().dense("item_genres"), genres.values(), "no genre is hidden outside benchmark mode");
+        assertArrayEquals(new boolean[] {true, true, true, true, true}, genres.known());
+        assertEquals("user_gender,user_age,user_occupation,item_genres", d.description().get("attributes"));
+        assertEquals("0.0", d.description().get("attributeHoldout"));
+    }
+
+    @Test
+    void benchmarkKeepsColdItemsGenresKnownAndHoldsOutNoUserByDefault() throws IOException {
+        writeBenchmark();
+        Dataset d = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl"));
+        EntityAttribute genres = d.attributes().get("item_genres");
+        assertArrayEquals(new boolean[] {true, true, true, true, true}, genres.known(), "hidden and cold items included");
+        assertArrayEquals(new float[] {0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 1}, genres.values());
+        float[] feature = d.items().dense("item_genres");
+        assertArrayEquals(new float[] {1, 0, 0}, java.util.Arrays.copyOfRange(feature, 6, 9), "cold item 3 keeps its genres");
+        assertEquals(Map.of("item_genres", 1), Map.of("item_genres",
+                d.attributeEvaluation().get("genre_hidden").get("item_genres").length));
+        assertArrayEquals(new int[] {1, 2, 1, 2, 1}, d.users().categorical("user_gender"));
+    }
+
+    @Test
+    void attributeHoldoutListsUsersAndItemsAndZeroesTheirFeatures() {
+        for (Map<String, Object> params : List.<Map<String, Object>>of(
+                Map.of("directory", "ml-100k", "attributeHoldout", 0.4, "seed", 5),
+                Map.of("directory", "ml-100k", "fold", "u1", "attributeHoldout", 0.4, "seed", 5))) {
+            Dataset d = read(params);
+            Map<String, Object> withoutHoldout = new java.util.HashMap<>(params);
+            withoutHoldout.remove("attributeHoldout");
+            Dataset plain = read(withoutHoldout);
+            assertEquals(List.of("attribute_test"), List.copyOf(d.attributeEvaluation().keySet()), params.toString());
+            Map<String, int[]> held = d.attributeEvaluation().get("attribute_test");
+            assertEquals(List.of("user_gender", "user_age", "user_occupation", "item_genres"), List.copyOf(held.keySet()));
+            int[] users = held.get("user_age");
+            int[] items = held.get("item_genres");
+            assertEquals(2, users.length, "round(0.4 * 5) users");
+            assertEquals(2, items.length, "round(0.4 * 5) items");
+            assertArrayEquals(users, held.get("user_gender"));
+            assertArrayEquals(users, held.get("user_occupation"));
+            assertEquals(2, java.util.Arrays.stream(users).distinct().count());
+            boolean[] heldUser = new boolean[5];
+            for (int u : users) {
+                heldUser[u] = true;
+            }
+            for (String attribute : List.of("user_gender", "user_age", "user_occupation")) {
+                int[] codes = d.users().categorical(attribute);
+                for (int u = 0; u < 5; u++) {
+                    float label = d.attributes().get(attribute).values()[u];
+                    assertEquals(plain.attributes().get(attribute).values()[u], label, "labels stay true: " + attribute);
+                    assertEquals(heldUser[u] ? 0 : (int) label + 1, codes[u], attribute + " feature of user " + u);
+                }
+            }
+            float[] feature = d.items().dense("item_genres");
+            float[] labels = d.attributes().get("item_genres").values();
+            boolean[] heldItem = new boolean[5];
+            for (int i : items) {
+                heldItem[i] = true;
+            }
+            for (int i = 0; i < 5; i++) {
+                for (int g = 0; g < 3; g++) {
+                    assertEquals(heldItem[i] ? 0f : labels[i * 3 + g], feature[i * 3 + g], "item_genres feature of item " + i);
+                }
+            }
+            assertArrayEquals(plain.attributes().get("item_genres").values(), labels);
+            assertArrayEquals(plain.train().users(), d.train().users(), "the holdout does not move the row split");
+            assertArrayEquals(d.users().categorical("user_zip_region"), plain.users().categorical("user_zip_region"));
+            assertEquals("2", d.description().get("attributeHoldout.users"));
+            assertEquals("2", d.description().get("attributeHoldout.items"));
+
+            Dataset again = read(params);
+            assertArrayEquals(users, again.attributeEvaluation().get("attribute_test").get("user_age"));
+            assertArrayEquals(items, again.attributeEvaluation().get("attribute_test").get("item_genres"));
+        }
+    }
+
+    @Test
+    void attributeHoldoutDependsOnTheSeed() {
+        java.util.Set<String> draws = new java.util.HashSet<>();
+        for (int seed = 0; seed < 12; seed++) {
+            Dataset d = read(Map.of("directory", "ml-100k", "attributeHoldout", 0.4, "seed", seed));
+            draws.add(java.util.Arrays.toString(d.attributeEvaluation().get("attribute_test").get("user_age")));
+        }
+        assertTrue(draws.size() > 3, "user draws over 12 seeds: " + draws);
+    }
+
+    @Test
+    void attributeHoldoutInBenchmarkModeHoldsOutUsersOnly() throws IOException {
+        writeBenchmark();
+        Dataset d = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "attributeHoldout", 0.4));
+        assertEquals(List.of("genre_hidden", "attribute_test"), List.copyOf(d.attributeEvaluation().keySet()));
+        Map<String, int[]> held = d.attributeEvaluation().get("attribute_test");
+        assertEquals(List.of("user_gender", "user_age", "user_occupation"), List.copyOf(held.keySet()),
+                "item genres are evaluated on genre_hidden only");
+        assertEquals(2, held.get("user_age").length);
+        for (int u : held.get("user_age")) {
+            assertEquals(0, d.users().categorical("user_age")[u]);
+            assertEquals(0, d.users().categorical("user_gender")[u]);
+            assertEquals(0, d.users().categorical("user_occupation")[u]);
+        }
+        assertEquals("17", d.description().get("attributeHoldout.seed"), "the experiment seed chooses them");
+        assertEquals("0", d.description().get("attributeHoldout.items"));
+        Dataset seeded = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "attributeHoldout", 0.4, "seed", 4));
+        assertEquals("4", seeded.description().get("attributeHoldout.seed"));
     }
 
     @Test

@@ -6,6 +6,9 @@ import dev.taskweave.api.ValidatedConfig;
 
 /** The {@code data.params} of the {@code synthetic} source; every field has a default. */
 public final class SyntheticConfig implements ValidatedConfig {
+    /** The largest {@code attributeHoldout}. */
+    static final double MAX_ATTRIBUTE_HOLDOUT = 0.5;
+
     @JsonProperty
     private int users = 2000;
     @JsonProperty
@@ -28,6 +31,8 @@ public final class SyntheticConfig implements ValidatedConfig {
     private double testFraction = 0.1;
     @JsonProperty
     private double coldUserFraction = 0.05;
+    @JsonProperty
+    private double attributeHoldout = 0.1;
     @JsonProperty
     private Long seed;
 
@@ -54,6 +59,10 @@ public final class SyntheticConfig implements ValidatedConfig {
         if (validFraction + testFraction >= 1) {
             throw new InvalidConfigException("testFraction", "validFraction + testFraction must be below 1, got "
                     + validFraction + " + " + testFraction);
+        }
+        if (!(attributeHoldout >= 0 && attributeHoldout <= MAX_ATTRIBUTE_HOLDOUT)) {
+            throw new InvalidConfigException("attributeHoldout", "expected a fraction in [0, " + MAX_ATTRIBUTE_HOLDOUT
+                    + "], got " + attributeHoldout);
         }
         if (coldUsers() >= users) {
             throw new InvalidConfigException("coldUserFraction", "leaves no warm user: " + coldUsers()
@@ -120,6 +129,24 @@ public final class SyntheticConfig implements ValidatedConfig {
 
     public double coldUserFraction() {
         return coldUserFraction;
+    }
+
+    /**
+     * @return the share of users (for {@code user_segment}) and of items (for {@code item_category}
+     *     and {@code item_tags}) whose attributes are evaluated, not trained on
+     */
+    public double attributeHoldout() {
+        return attributeHoldout;
+    }
+
+    /** @return the number of users held out for attributes: {@code round(attributeHoldout * users)} */
+    public int attributeHoldoutUsers() {
+        return (int) Math.round(attributeHoldout * users);
+    }
+
+    /** @return the number of items held out for attributes: {@code round(attributeHoldout * items)} */
+    public int attributeHoldoutItems() {
+        return (int) Math.round(attributeHoldout * items);
     }
 
     /** @return the configured seed, or null to use the experiment's */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityAttribute;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.Interactions;
@@ -22,6 +23,11 @@ final class SyntheticGenerator {
     static final String TEST_COLD_USER = "test_cold_user";
     /** The split holding warm held-out rows. */
     static final String TEST = "test";
+    /** The attribute-only split on which the held-out users' and items' attributes are evaluated. */
+    static final String ATTRIBUTE_TEST = "attribute_test";
+    static final String USER_SEGMENT = "user_segment";
+    static final String ITEM_CATEGORY = "item_category";
+    static final String ITEM_TAGS = "item_tags";
     /** Standard deviation of a user's log-activity around log(meanInteractionsPerUser). */
     static final double ACTIVITY_SIGMA = 0.5;
     /** Rating = RATING_BASE + user bias + item bias + AFFINITY_WEIGHT * affinity + noise, rounded and clipped. */
@@ -43,8 +49,11 @@ final class SyntheticGenerator {
         this.seed = seed;
     }
 
-    /** What was generated: the dataset and the hidden model behind it. */
-    record Generated(Dataset dataset, PlantedModel model, boolean[] coldUsers) {}
+    /**
+     * What was generated: the dataset, the hidden model behind it, the cold users and the users and
+     * items whose attributes are held out (flags by entity index).
+     */
+    record Generated(Dataset dataset, PlantedModel model, boolean[] coldUsers, boolean[] heldUsers, boolean[] heldItems) {}
 
     Generated generate() {
         config.validate();
@@ -53,6 +62,8 @@ final class SyntheticGenerator {
         SplittableRandom interactionRandom = root.split();
         SplittableRandom splitRandom = root.split();
         SplittableRandom rankingRandom = root.split();
+        // split last, so that the streams above (and the data they draw) do not depend on it
+        SplittableRandom holdoutRandom = root.split();
 
         PlantedModel model = PlantedModel.draw(config, structureRandom);
         boolean[] cold = coldUsers(structureRandom);
@@ -108,8 +119,22 @@ final class SyntheticGenerator {
                 FeatureSpec.identifier("item_id", Entity.ITEM, knownItems + 1),
                 FeatureSpec.categorical("item_category", Entity.ITEM, config.categories() + 1),
                 FeatureSpec.multiHot("item_tags", Entity.ITEM, config.tags()));
-        EntityTable userTable = userTable(model, userCodes);
-        EntityTable itemTable = itemTable(model, itemCodes);
+        boolean[] heldUsers = choose(users, config.attributeHoldoutUsers(), holdoutRandom.split());
+        boolean[] heldItems = choose(items, config.attributeHoldoutItems(), holdoutRandom.split());
+        EntityTable userTable = userTable(model, userCodes, heldUsers);
+        EntityTable itemTable = itemTable(model, itemCodes, heldItems);
+        Map<String, EntityAttribute> attributes = attributes(model);
+        Map<String, int[]> heldOut = new LinkedHashMap<>();
+        int[] heldUserIndices = indices(heldUsers);
+        int[] heldItemIndices = indices(heldItems);
+        if (heldUserIndices.length > 0) {
+            heldOut.put(USER_SEGMENT, heldUserIndices);
+        }
+        if (heldItemIndices.length > 0) {
+            heldOut.put(ITEM_CATEGORY, heldItemIndices);
+            heldOut.put(ITEM_TAGS, heldItemIndices.clone());
+        }
+        Map<String, Map<String, int[]>> attributeEvaluation = heldOut.isEmpty() ? Map.of() : Map.of(ATTRIBUTE_TEST, heldOut);
 
         Map<String, Interactions> splits = new LinkedHashMap<>();
         splits.put(Dataset.TRAIN, select(allUsers, allItems, allRatings, split, TRAIN_SPLIT));
@@ -122,9 +147,14 @@ final class SyntheticGenerator {
         RankingCandidates ranking = rankings(splits.get(TEST), allUsers, allItems, negatives, rankingRandom);
 
         Map<String, String> description = description(splits, ranking, negatives, knownUsers, knownItems, allRatings);
+        description.put("attributes", String.join(",", attributes.keySet()));
+        description.put("attributeHoldout", Double.toString(config.attributeHoldout()));
+        description.put("attributeHoldout.users", Integer.toString(heldUserIndices.length));
+        description.put("attributeHoldout.items", Integer.toString(heldItemIndices.length));
         String name = String.format(Locale.ROOT, "synthetic(users=%d, items=%d, seed=%d)", users, items, seed);
-        Dataset dataset = new Dataset(name, features, userTable, itemTable, splits, Map.of(TEST, ranking), description);
-        return new Generated(dataset, model, cold);
+        Dataset dataset = new Dataset(name, features, userTable, itemTable, splits, Map.of(TEST, ranking), description,
+                attributes, attributeEvaluation);
+        return new Generated(dataset, model, cold, heldUsers, heldItems);
     }
 
     /** A standard Gumbel draw. */
@@ -137,22 +167,70 @@ final class SyntheticGenerator {
     }
 
     private boolean[] coldUsers(SplittableRandom random) {
-        int users = config.users();
-        int[] order = new int[users];
-        for (int u = 0; u < users; u++) {
-            order[u] = u;
+        return choose(config.users(), config.coldUsers(), random);
+    }
+
+    /** @return flags marking {@code count} of {@code entities} entities, chosen by a seeded shuffle */
+    private static boolean[] choose(int entities, int count, SplittableRandom random) {
+        int[] order = new int[entities];
+        for (int e = 0; e < entities; e++) {
+            order[e] = e;
         }
-        for (int k = users - 1; k > 0; k--) {
+        for (int k = entities - 1; k > 0; k--) {
             int j = random.nextInt(k + 1);
             int t = order[k];
             order[k] = order[j];
             order[j] = t;
         }
-        boolean[] cold = new boolean[users];
-        for (int k = 0; k < config.coldUsers(); k++) {
-            cold[order[k]] = true;
+        boolean[] chosen = new boolean[entities];
+        for (int k = 0; k < count; k++) {
+            chosen[order[k]] = true;
         }
-        return cold;
+        return chosen;
+    }
+
+    /** @return the indices of the flagged entities, ascending */
+    private static int[] indices(boolean[] flags) {
+        IntBuffer result = new IntBuffer();
+        for (int e = 0; e < flags.length; e++) {
+            if (flags[e]) {
+                result.add(e);
+            }
+        }
+        return result.toArray();
+    }
+
+    /** The planted segment, category and tags of every entity, all known. */
+    private Map<String, EntityAttribute> attributes(PlantedModel model) {
+        int users = config.users();
+        int items = config.items();
+        int tags = config.tags();
+        float[] segment = new float[users];
+        for (int u = 0; u < users; u++) {
+            segment[u] = model.userSegment(u);
+        }
+        float[] category = new float[items];
+        float[] tagFlags = new float[items * tags];
+        for (int i = 0; i < items; i++) {
+            category[i] = model.itemCategory(i);
+            for (int t = 0; t < tags; t++) {
+                tagFlags[i * tags + t] = model.itemHasTag(i, t) ? 1f : 0f;
+            }
+        }
+        Map<String, EntityAttribute> attributes = new LinkedHashMap<>();
+        attributes.put(USER_SEGMENT, new EntityAttribute(USER_SEGMENT, Entity.USER, EntityAttribute.Kind.CLASS,
+                config.segments(), segment, allKnown(users)));
+        attributes.put(ITEM_CATEGORY, new EntityAttribute(ITEM_CATEGORY, Entity.ITEM, EntityAttribute.Kind.CLASS,
+                config.categories(), category, allKnown(items)));
+        attributes.put(ITEM_TAGS, new EntityAttribute(ITEM_TAGS, Entity.ITEM, EntityAttribute.Kind.MULTI_LABEL,
+                tags, tagFlags, allKnown(items)));
+        return attributes;
+    }
+
+    private static boolean[] allKnown(int entities) {
+        boolean[] known = new boolean[entities];
+        Arrays.fill(known, true);
+        return known;
     }
 
     /**
@@ -205,14 +283,15 @@ final class SyntheticGenerator {
         return codes;
     }
 
-    private EntityTable userTable(PlantedModel model, int[] userCodes) {
+    /** The user table; held-out users' {@code user_segment} is 0 (unknown) so the label does not leak. */
+    private EntityTable userTable(PlantedModel model, int[] userCodes, boolean[] held) {
         int users = config.users();
         List<String> ids = new ArrayList<>(users);
         int[] segment = new int[users];
         float[] activity = new float[users];
         for (int u = 0; u < users; u++) {
             ids.add("u" + u);
-            segment[u] = model.userSegment(u) + 1;
+            segment[u] = held[u] ? 0 : model.userSegment(u) + 1;
             activity[u] = (float) model.userActivity(u);
         }
         return EntityTable.builder(Entity.USER, ids)
@@ -222,7 +301,8 @@ final class SyntheticGenerator {
                 .build();
     }
 
-    private EntityTable itemTable(PlantedModel model, int[] itemCodes) {
+    /** The item table; held-out items have category 0 and no tags, so the labels do not leak. */
+    private EntityTable itemTable(PlantedModel model, int[] itemCodes, boolean[] held) {
         int items = config.items();
         int tags = config.tags();
         List<String> ids = new ArrayList<>(items);
@@ -230,9 +310,9 @@ final class SyntheticGenerator {
         float[] tagFlags = new float[items * tags];
         for (int i = 0; i < items; i++) {
             ids.add("i" + i);
-            category[i] = model.itemCategory(i) + 1;
+            category[i] = held[i] ? 0 : model.itemCategory(i) + 1;
             for (int t = 0; t < tags; t++) {
-                tagFlags[i * tags + t] = model.itemHasTag(i, t) ? 1f : 0f;
+                tagFlags[i * tags + t] = !held[i] && model.itemHasTag(i, t) ? 1f : 0f;
             }
         }
         return EntityTable.builder(Entity.ITEM, ids)

@@ -34,6 +34,9 @@ class SyntheticConfigTest {
         assertEquals(0.1, c.testFraction());
         assertEquals(0.05, c.coldUserFraction());
         assertEquals(100, c.coldUsers());
+        assertEquals(0.1, c.attributeHoldout());
+        assertEquals(200, c.attributeHoldoutUsers());
+        assertEquals(50, c.attributeHoldoutItems());
         assertNull(c.seed());
     }
 
@@ -44,7 +47,7 @@ class SyntheticConfigTest {
                 Map.entry("segments", 3), Map.entry("categories", 5), Map.entry("tags", 7),
                 Map.entry("meanInteractionsPerUser", 15.5), Map.entry("ratingNoise", 0.25),
                 Map.entry("validFraction", 0.2), Map.entry("testFraction", 0.15),
-                Map.entry("coldUserFraction", 0.1), Map.entry("seed", 99)));
+                Map.entry("coldUserFraction", 0.1), Map.entry("attributeHoldout", 0.25), Map.entry("seed", 99)));
         c.validate();
         assertEquals(300, c.users());
         assertEquals(120, c.items());
@@ -58,6 +61,9 @@ class SyntheticConfigTest {
         assertEquals(0.15, c.testFraction());
         assertEquals(0.1, c.coldUserFraction());
         assertEquals(30, c.coldUsers());
+        assertEquals(0.25, c.attributeHoldout());
+        assertEquals(75, c.attributeHoldoutUsers());
+        assertEquals(30, c.attributeHoldoutItems());
         assertEquals(99L, c.seed());
     }
 
@@ -83,6 +89,11 @@ class SyntheticConfigTest {
         assertInvalid(Map.of("validFraction", 0.5, "testFraction", 0.5), "testFraction");
         assertInvalid(Map.of("coldUserFraction", 1.5), "coldUserFraction");
         assertInvalid(Map.of("users", 2, "coldUserFraction", 0.9), "coldUserFraction");
+        assertInvalid(Map.of("attributeHoldout", -0.01), "attributeHoldout");
+        assertInvalid(Map.of("attributeHoldout", 0.6), "attributeHoldout");
+        assertInvalid(Map.of("attributeHoldout", Double.NaN), "attributeHoldout");
+        config(Map.of("attributeHoldout", 0.5)).validate();
+        config(Map.of("attributeHoldout", 0.0)).validate();
     }
 
     private static void assertInvalid(Map<String, Object> params, String path) {
