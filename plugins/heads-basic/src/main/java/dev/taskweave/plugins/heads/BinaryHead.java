@@ -95,6 +95,6 @@ public final class BinaryHead implements TaskHead {
 
     @Override
     public List<String> defaultMetrics() {
-        return List.of("auc", "logloss");
+        return List.of("auc", "logloss", "ece");
     }
 }

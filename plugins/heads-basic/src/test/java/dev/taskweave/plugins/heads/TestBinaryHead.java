@@ -149,7 +149,7 @@ class TestBinaryHead {
     @Test
     void identity() {
         BinaryHead head = head(Map.of(), 0.5);
-        assertEquals(List.of("auc", "logloss"), head.defaultMetrics());
+        assertEquals(List.of("auc", "logloss", "ece"), head.defaultMetrics());
         assertEquals(1, head.outputWidth());
         assertEquals(0, head.negativesPerPositive());
     }
