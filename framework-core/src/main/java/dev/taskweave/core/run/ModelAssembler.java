@@ -269,7 +269,8 @@ public final class ModelAssembler {
     /** Computes the statistics of every task's encoded training labels. */
     public Map<String, LabelStatistics> labelStatistics(Plan plan, Dataset dataset) {
         Map<String, LabelStatistics> stats = new java.util.LinkedHashMap<>();
-        Map<String, int[]> trainingEntities = Trainer.trainingEntities(dataset, taskLabels(plan, dataset));
+        List<TaskLabels> labels = taskLabels(plan, dataset);
+        Map<String, int[]> trainingEntities = Trainer.trainingEntities(dataset, labels);
         Interactions train = dataset.train();
         for (int i = 0; i < plan.config().tasks.size(); i++) {
             TaskConfig t = plan.config().tasks.get(i);
@@ -278,7 +279,7 @@ public final class ModelAssembler {
                 stats.put(t.name, attributeStatistics(attribute, trainingEntities.get(attribute.name())));
                 continue;
             }
-            TaskHead provisional = createHead(plan, i, 1, new LabelStatistics(0, 0, 0), LabelInfo.SCALAR);
+            TaskLabels task = labels.get(i);
             double sum = 0;
             double sumSq = 0;
             long count = 0;
@@ -288,7 +289,7 @@ public final class ModelAssembler {
                 if (Float.isNaN(raw)) {
                     continue;
                 }
-                double v = encode(plan, i, provisional, raw, r);
+                double v = encode(plan, i, task, raw, r);
                 sum += v;
                 sumSq += v * v;
                 count++;
@@ -344,9 +345,9 @@ public final class ModelAssembler {
         return labels;
     }
 
-    private double encode(Plan plan, int task, TaskHead head, float raw, int row) {
+    private double encode(Plan plan, int task, TaskLabels labels, float raw, int row) {
         try {
-            return head.encodeLabel(raw);
+            return labels.encoder().applyAsDouble(raw);
         } catch (IllegalArgumentException e) {
             throw new DataException("split 'train', label '" + plan.config().tasks.get(task).label + "'", row + 1,
                     "task " + plan.config().tasks.get(task).name + " cannot use the value " + raw + ": " + e.getMessage());

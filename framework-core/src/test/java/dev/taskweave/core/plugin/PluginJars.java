@@ -120,8 +120,4 @@ final class PluginJars {
         }
         return jar;
     }
-
-    static String read(Path p) throws IOException {
-        return Files.readString(p, StandardCharsets.UTF_8);
-    }
 }
