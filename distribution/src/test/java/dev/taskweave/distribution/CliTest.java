@@ -70,7 +70,7 @@ class CliTest {
         Path config = write("bad.yaml", EndToEndTest.CONFIG.replace("head: binary, label: rating", "head: binery, label: rating"));
         Run r = run("train", "--config", config.toString(), "--output", tmp.resolve("out").toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("tasks[1].head: unknown task head type 'binery'; available: [binary, multiclass, multilabel, regression]"), r.err());
+        assertTrue(r.err().contains("tasks[1].head: unknown task head type 'binery'; available: [binary, bpr, multiclass, multilabel, regression]"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(!Files.exists(tmp.resolve("out")), "nothing may be written for a bad config");
     }

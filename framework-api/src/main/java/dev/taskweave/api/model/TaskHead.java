@@ -68,4 +68,34 @@ public interface TaskHead {
 
     /** @return the metrics reported when the task's YAML does not list any */
     List<String> defaultMetrics();
+
+    /**
+     * @return true when the block's output is one logit whose sigmoid is the task's probability
+     *     (a binary head). Task dependencies that multiply probabilities (ESMM) or calibrate a task
+     *     against its parent (AITM) need it on both tasks.
+     */
+    default boolean producesLogit() {
+        return false;
+    }
+
+    /**
+     * @return true for a pairwise ranking head (BPR): the runtime then pairs every positive
+     *     training row with a freshly sampled unobserved item of the same user and trains with
+     *     {@link #pairwiseLoss} instead of {@link #loss}. Evaluation still scores single rows (with
+     *     {@link #negativesPerPositive} sampled negatives for AUC).
+     */
+    default boolean pairwise() {
+        return false;
+    }
+
+    /**
+     * The pairwise loss of one batch (only called when {@link #pairwise} is true).
+     *
+     * @param positive the block's outputs on positive rows, {@code [pairs, outputWidth]}
+     * @param negative the block's outputs on the same users' sampled negatives, same shape
+     * @return a scalar: the mean loss over the pairs
+     */
+    default NDArray pairwiseLoss(NDArray positive, NDArray negative) {
+        throw new UnsupportedOperationException("not a pairwise head");
+    }
 }

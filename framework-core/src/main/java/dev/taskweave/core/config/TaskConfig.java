@@ -27,6 +27,26 @@ public final class TaskConfig {
     @JsonProperty("metrics")
     public List<String> metrics = List.of();
 
+    /**
+     * The task this one depends on (declared earlier in {@code tasks}), or null. How information
+     * flows from it is {@link #transfer}.
+     */
+    @JsonProperty("dependsOn")
+    public String dependsOn;
+
+    /**
+     * How a dependent task uses its parent: {@code esmm} (the task's probability is the parent's
+     * times its own conditional, and it learns on every row the parent is labelled on) or
+     * {@code aitm} (an adaptive information transfer module feeds the parent's representation into
+     * this task's tower, with a calibrator that keeps this task's probability below the parent's).
+     */
+    @JsonProperty("transfer")
+    public String transfer = "esmm";
+
+    /** AITM's calibrator weight: {@code calibration * mean(max(p_task - p_parent, 0))}. */
+    @JsonProperty("calibration")
+    public double calibration = 0.6;
+
     /** The head's own parameters. */
     @JsonProperty("params")
     public Map<String, Object> params = new LinkedHashMap<>();

@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * mask (1 where the row carries that task's label). Observed rows come first, then the negatives
  * sampled for implicit-feedback tasks, then one row per entity for attribute tasks; negatives and
  * attribute rows are labelled only for their own task. An attribute row describes one entity: the
- * other side's index is -1 (no features).
+ * other side's index is -1 (no features). A task with a joint parent (ESMM) is also labelled 0
+ * wherever its parent is labelled 0.
  */
 public final class ExampleSet {
     private final int[] users;
@@ -110,6 +111,22 @@ public final class ExampleSet {
                 System.arraycopy(attribute.values(), entity * width, labels[t], next * width, width);
                 masks[t][next] = 1f;
                 next++;
+            }
+        }
+        for (int t = 0; t < tasks.size(); t++) {
+            int parent = tasks.get(t).jointParent();
+            if (parent < 0) {
+                continue;
+            }
+            if (parent >= t || widths[t] != 1 || widths[parent] != 1) {
+                throw new IllegalStateException("task " + tasks.get(t).name() + " cannot be joint with task " + parent);
+            }
+            // the joint event cannot happen where the parent's did not
+            for (int r = 0; r < total; r++) {
+                if (masks[parent][r] > 0 && labels[parent][r] == 0f) {
+                    labels[t][r] = 0f;
+                    masks[t][r] = 1f;
+                }
             }
         }
         return new ExampleSet(users, items, labels, widths, masks, n);

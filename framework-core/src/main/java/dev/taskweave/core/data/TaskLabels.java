@@ -15,8 +15,11 @@ import java.util.function.DoubleUnaryOperator;
  * @param encoder   raw column value to training label (not used for attributes)
  * @param negatives negatives to sample per observed row (0 for explicit labels)
  * @param attribute the entity attribute the task predicts, or null for a label column
+ * @param jointParent the index of the task whose negatives are also this task's (an ESMM
+ *                  dependency: the task predicts the joint event), or -1
  */
-public record TaskLabels(String name, String column, DoubleUnaryOperator encoder, int negatives, EntityAttribute attribute) {
+public record TaskLabels(String name, String column, DoubleUnaryOperator encoder, int negatives, EntityAttribute attribute,
+        int jointParent) {
     public TaskLabels {
         requireNonNull(name, "name is null");
         requireNonNull(column, "column is null");
@@ -26,9 +29,29 @@ public record TaskLabels(String name, String column, DoubleUnaryOperator encoder
         }
     }
 
+    /** A task without a joint parent. */
+    public TaskLabels(String name, String column, DoubleUnaryOperator encoder, int negatives, EntityAttribute attribute) {
+        this(name, column, encoder, negatives, attribute, -1);
+    }
+
     /** A task on a label column. */
     public TaskLabels(String name, String column, DoubleUnaryOperator encoder, int negatives) {
         this(name, column, encoder, negatives, null);
+    }
+
+    /** @return a copy with another number of negatives per observed row */
+    public TaskLabels withNegatives(int count) {
+        return new TaskLabels(name, column, encoder, count, attribute, jointParent);
+    }
+
+    /** @return a copy with the entity attribute attached */
+    public TaskLabels withAttribute(EntityAttribute value) {
+        return new TaskLabels(name, column, encoder, 0, value, jointParent);
+    }
+
+    /** @return a copy whose label is the joint event with task {@code parent} */
+    public TaskLabels withJointParent(int parent) {
+        return new TaskLabels(name, column, encoder, negatives, attribute, parent);
     }
 
     /** @return true when every observed row is a positive */

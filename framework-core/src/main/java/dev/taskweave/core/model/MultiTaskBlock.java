@@ -37,6 +37,9 @@ public final class MultiTaskBlock extends AbstractBlock {
     private final List<Integer> headWidths;
     private final Component weighting;
     private final int sharingWidth;
+    private final List<TaskDependency> dependencies;
+    private final TaskDependency[] dependencyOf;
+    private final TransferBlock[] transfers;
 
     /**
      * A plugin-provided block with the class loader to call it under.
@@ -65,6 +68,16 @@ public final class MultiTaskBlock extends AbstractBlock {
 
     public MultiTaskBlock(InputEncoder encoder, Component sharing, int sharingWidth, List<Component> heads,
             List<Integer> headWidths, Component weighting) {
+        this(encoder, sharing, sharingWidth, heads, headWidths, weighting, List.of());
+    }
+
+    /**
+     * @param dependencies the task graph's edges; an AITM edge adds a {@link TransferBlock} owned
+     *                     by the dependent task, an ESMM edge turns the dependent task's logit into
+     *                     the logit of the joint probability
+     */
+    public MultiTaskBlock(InputEncoder encoder, Component sharing, int sharingWidth, List<Component> heads,
+            List<Integer> headWidths, Component weighting, List<TaskDependency> dependencies) {
         super(VERSION);
         this.encoder = addChildBlock("encoder", requireNonNull(encoder, "encoder is null"));
         this.sharing = requireNonNull(sharing, "sharing is null");
@@ -77,6 +90,23 @@ public final class MultiTaskBlock extends AbstractBlock {
         }
         this.weighting = requireNonNull(weighting, "weighting is null");
         addChildBlock("weighting", weighting.block());
+        this.dependencies = List.copyOf(dependencies);
+        this.dependencyOf = new TaskDependency[this.heads.size()];
+        this.transfers = new TransferBlock[this.heads.size()];
+        for (TaskDependency d : this.dependencies) {
+            if (d.child() >= this.heads.size() || dependencyOf[d.child()] != null) {
+                throw new IllegalArgumentException("bad task dependency " + d);
+            }
+            dependencyOf[d.child()] = d;
+            if (d.mode() == TaskDependency.Mode.AITM) {
+                transfers[d.child()] = addChildBlock("transfer" + d.child(), new TransferBlock(sharingWidth));
+            }
+        }
+    }
+
+    /** @return the task graph's edges */
+    public List<TaskDependency> dependencies() {
+        return dependencies;
     }
 
     /** @return the number of tasks */
@@ -118,11 +148,16 @@ public final class MultiTaskBlock extends AbstractBlock {
         return params;
     }
 
-    /** @return the parameters of one task's head */
+    /** @return the parameters of one task's head (and of its AITM transfer module, if any) */
     public List<Parameter> taskParameters(int task) {
         List<Parameter> params = new ArrayList<>();
         for (Pair<String, Parameter> p : heads.get(task).block().getParameters()) {
             params.add(p.getValue());
+        }
+        if (transfers[task] != null) {
+            for (Pair<String, Parameter> p : transfers[task].getParameters()) {
+                params.add(p.getValue());
+            }
         }
         return params;
     }
@@ -161,11 +196,50 @@ public final class MultiTaskBlock extends AbstractBlock {
         if (shared.size() != heads.size()) {
             throw new IllegalStateException("the sharing strategy returned " + shared.size() + " outputs for " + heads.size() + " tasks");
         }
-        NDList outputs = new NDList(heads.size());
+        NDArray[] towerInputs = new NDArray[heads.size()];
+        NDArray[] outputs = new NDArray[heads.size()];
         for (int t = 0; t < heads.size(); t++) {
-            outputs.add(heads.get(t).forward(ps, new NDList(shared.get(t)), training).singletonOrThrow());
+            TaskDependency d = dependencyOf[t];
+            towerInputs[t] = d != null && d.mode() == TaskDependency.Mode.AITM
+                    ? transfers[t].forward(ps, new NDList(towerInputs[d.parent()], shared.get(t)), training).singletonOrThrow()
+                    : shared.get(t);
+            NDArray out = heads.get(t).forward(ps, new NDList(towerInputs[t]), training).singletonOrThrow();
+            outputs[t] = d != null && d.mode() == TaskDependency.Mode.ESMM ? jointLogit(outputs[d.parent()], out) : out;
         }
-        return outputs;
+        return new NDList(outputs);
+    }
+
+    /**
+     * The logit of {@code sigmoid(a) * sigmoid(b)}: {@code log p - log(1 - p)} with
+     * {@code log p = -softplus(-a) - softplus(-b)}, p clipped to {@code [1e-7, 1 - 1e-7]}.
+     */
+    static NDArray jointLogit(NDArray a, NDArray b) {
+        NDArray logP = ai.djl.nn.Activation.softPlus(a.neg()).add(ai.djl.nn.Activation.softPlus(b.neg())).neg();
+        NDArray p = logP.exp().clip(1e-7f, 1 - 1e-7f);
+        return p.log().sub(p.neg().add(1f).log());
+    }
+
+    /**
+     * AITM's calibrator: for each AITM edge, {@code calibration * mean(max(p_child - p_parent, 0))}
+     * over the rows labelled for either task.
+     *
+     * @param outputs the forward pass's outputs
+     * @param masks   per task, {@code [batch]} label masks
+     * @return the summed penalty, or null when the graph has no AITM edge
+     */
+    public NDArray dependencyLoss(NDList outputs, NDArray[] masks) {
+        NDArray total = null;
+        for (TaskDependency d : dependencies) {
+            if (d.mode() != TaskDependency.Mode.AITM || d.calibration() == 0) {
+                continue;
+            }
+            NDArray child = ai.djl.nn.Activation.sigmoid(outputs.get(d.child()).reshape(-1));
+            NDArray parent = ai.djl.nn.Activation.sigmoid(outputs.get(d.parent()).reshape(-1));
+            NDArray rows = masks[d.child()].add(masks[d.parent()]).gt(0).toType(DataType.FLOAT32, false);
+            NDArray penalty = child.sub(parent).maximum(0f).mul(rows).sum().div(rows.sum().maximum(1f)).mul(d.calibration());
+            total = total == null ? penalty : total.add(penalty);
+        }
+        return total;
     }
 
     /**
@@ -186,6 +260,11 @@ public final class MultiTaskBlock extends AbstractBlock {
         sharing.initialize(manager, dataType, new Shape(batch, encoder.outputWidth()));
         for (Component head : heads) {
             head.initialize(manager, dataType, new Shape(batch, sharingWidth));
+        }
+        for (TransferBlock transfer : transfers) {
+            if (transfer != null) {
+                transfer.initialize(manager, dataType, new Shape(batch, sharingWidth), new Shape(batch, sharingWidth));
+            }
         }
         weighting.initialize(manager, dataType, new Shape(heads.size()), new Shape(heads.size()));
     }

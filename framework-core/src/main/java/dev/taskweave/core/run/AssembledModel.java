@@ -25,7 +25,7 @@ public record AssembledModel(Plan plan, List<FeatureSpec> features, List<Resolve
         for (ResolvedTask t : tasks) {
             TaskLabels l = t.labels();
             dev.taskweave.api.data.EntityAttribute attribute = dataset.attributes().get(l.column());
-            labels.add(attribute == null ? l : new TaskLabels(l.name(), l.column(), l.encoder(), 0, attribute));
+            labels.add(attribute == null ? l : l.withAttribute(attribute));
         }
         return labels;
     }

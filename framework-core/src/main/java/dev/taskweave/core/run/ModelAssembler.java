@@ -37,6 +37,7 @@ import dev.taskweave.core.data.TaskLabels;
 import dev.taskweave.core.metric.MetricRegistry;
 import dev.taskweave.core.model.InputEncoder;
 import dev.taskweave.core.model.MultiTaskBlock;
+import dev.taskweave.core.model.TaskDependency;
 import dev.taskweave.core.plugin.ExtensionKind;
 import dev.taskweave.core.plugin.ExtensionRegistry;
 import dev.taskweave.core.plugin.Registered;
@@ -110,6 +111,7 @@ public final class ModelAssembler {
             }
             heads.add(head);
             headConfigs.add(bind(head, t.params, path + ".params", source));
+            checkDependency(config, i, source);
         }
         if (config.sharing == null) {
             throw new ConfigException(source, "sharing", 0, "missing; expected {type: ..., params: {...}} with type one of "
@@ -125,6 +127,55 @@ public final class ModelAssembler {
 
         checkTraining(config, source);
         return new Plan(config, source, data, dataConfig, heads, headConfigs, sharing, sharingConfig, weighting, weightingConfig);
+    }
+
+    private static void checkDependency(ExperimentConfig config, int i, String source) {
+        TaskConfig t = config.tasks.get(i);
+        String path = "tasks[" + i + "]";
+        if (t.dependsOn == null) {
+            return;
+        }
+        int parent = -1;
+        for (int j = 0; j < i; j++) {
+            if (t.dependsOn.equals(config.tasks.get(j).name)) {
+                parent = j;
+            }
+        }
+        if (parent < 0) {
+            String reason = t.dependsOn.equals(t.name) ? "a task cannot depend on itself"
+                    : config.task(t.dependsOn) != null ? "task '" + t.dependsOn + "' must be declared before '" + t.name + "'"
+                    : "no task named '" + t.dependsOn + "'";
+            throw new ConfigException(source, path + ".dependsOn", 0, reason);
+        }
+        if (TaskDependency.Mode.parse(t.transfer) == null) {
+            throw new ConfigException(source, path + ".transfer", 0, "unknown transfer '" + t.transfer + "'; expected esmm or aitm");
+        }
+        if (!(t.calibration >= 0) || Double.isInfinite(t.calibration)) {
+            throw new ConfigException(source, path + ".calibration", 0, "must be a number >= 0, got " + t.calibration);
+        }
+    }
+
+    /** @return the task graph's edges declared by {@code dependsOn} */
+    public static List<TaskDependency> dependencies(ExperimentConfig config) {
+        List<TaskDependency> edges = new ArrayList<>();
+        for (int i = 0; i < config.tasks.size(); i++) {
+            TaskConfig t = config.tasks.get(i);
+            if (t.dependsOn != null) {
+                int parent = config.tasks.indexOf(config.task(t.dependsOn));
+                edges.add(new TaskDependency(i, parent, TaskDependency.Mode.parse(t.transfer), (float) t.calibration));
+            }
+        }
+        return edges;
+    }
+
+    private static List<TaskLabels> withJointParents(ExperimentConfig config, List<TaskLabels> labels) {
+        List<TaskLabels> result = new ArrayList<>(labels);
+        for (TaskDependency d : dependencies(config)) {
+            if (d.mode() == TaskDependency.Mode.ESMM) {
+                result.set(d.child(), result.get(d.child()).withJointParent(d.parent()));
+            }
+        }
+        return result;
     }
 
     private void checkTraining(ExperimentConfig c, String source) {
@@ -342,7 +393,7 @@ public final class ModelAssembler {
                 labels.add(new TaskLabels(t.name, t.label, raw -> head.encodeLabel((float) raw), head.negativesPerPositive()));
             }
         }
-        return labels;
+        return withJointParents(plan.config(), labels);
     }
 
     private double encode(Plan plan, int task, TaskLabels labels, float raw, int row) {
@@ -410,6 +461,26 @@ public final class ModelAssembler {
             headBlocks.add(new MultiTaskBlock.Component(reg.call(head::createBlock), reg.classLoader()));
             widths.add(head.outputWidth());
         }
+        List<TaskDependency> dependencies = dependencies(c);
+        for (TaskDependency d : dependencies) {
+            for (int task : new int[] {d.parent(), d.child()}) {
+                ResolvedTask r = tasks.get(task);
+                if (!r.plugin().call(r.head()::producesLogit) || r.head().outputWidth() != 1 || r.labelInfo().attribute()) {
+                    throw new ConfigException(plan.source(), "tasks[" + d.child() + "].dependsOn", 0, d.mode().yamlName()
+                            + " needs a one-logit head (such as binary) on both tasks; task '" + r.name() + "' has head '"
+                            + r.headType() + "'" + (r.labelInfo().attribute() ? " on an entity attribute" : ""));
+                }
+            }
+        }
+        List<ResolvedTask> joint = new ArrayList<>(tasks);
+        for (TaskDependency d : dependencies) {
+            if (d.mode() == TaskDependency.Mode.ESMM) {
+                ResolvedTask r = joint.get(d.child());
+                joint.set(d.child(), new ResolvedTask(r.index(), r.name(), r.headType(), r.head(), r.plugin(),
+                        r.labels().withJointParent(d.parent()), r.metrics(), r.statistics(), r.labelInfo()));
+            }
+        }
+        tasks = joint;
         LossWeightingFactory weightingFactory = (LossWeightingFactory) plan.weighting().factory();
         LossWeighting weighting = plan.weighting().call(() -> weightingFactory.create(plan.weightingConfig(),
                 new WeightingContext(taskNames, weights)));
@@ -417,7 +488,7 @@ public final class ModelAssembler {
 
         MultiTaskBlock block = new MultiTaskBlock(encoder,
                 new MultiTaskBlock.Component(sharingBlock, plan.sharing().classLoader()), sharingWidth,
-                headBlocks, widths, new MultiTaskBlock.Component(weightingBlock, plan.weighting().classLoader()));
+                headBlocks, widths, new MultiTaskBlock.Component(weightingBlock, plan.weighting().classLoader()), dependencies);
         Shape[] shapes = new Shape[features.size()];
         for (int f = 0; f < features.size(); f++) {
             shapes[f] = InputEncoder.inputShape(features.get(f), 2);

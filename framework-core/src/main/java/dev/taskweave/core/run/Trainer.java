@@ -90,8 +90,19 @@ public final class Trainer {
             taskLoss.computeIfAbsent(t.name(), name -> meters.gauge("taskweave.train.loss",
                     List.of(io.micrometer.core.instrument.Tag.of("task", name)), new AtomicLong(), a -> Double.longBitsToDouble(a.get())));
         }
+        // a pairwise task samples its negatives per batch, paired with its positives
+        boolean[] pairwise = new boolean[taskCount];
+        List<TaskLabels> trainLabels = new ArrayList<>(labels);
+        for (int t = 0; t < taskCount; t++) {
+            ResolvedTask task = tasks.get(t);
+            pairwise[t] = task.plugin().call(task.head()::pairwise);
+            if (pairwise[t]) {
+                trainLabels.set(t, labels.get(t).withNegatives(0));
+            }
+        }
         boolean needsNegatives = labels.stream().anyMatch(l -> l.negatives() > 0);
-        NegativeSampler trainSampler = needsNegatives ? new NegativeSampler(dataset.items().size(), List.of(dataset.train())) : null;
+        NegativeSampler trainSampler = needsNegatives || anyTrue(pairwise)
+                ? new NegativeSampler(dataset.items().size(), List.of(dataset.train())) : null;
         Map<String, ExampleSet> evalSets = evaluationSets(dataset, labels, config.seed);
         Map<String, int[]> attributeRows = trainingEntities(dataset, labels);
         ExampleSet valid = evalSets.get(Dataset.VALID);
@@ -136,7 +147,8 @@ public final class Trainer {
         int batchSize = config.training.batchSize;
         for (int epoch = 1; epoch <= config.training.epochs; epoch++) {
             long epochStart = System.nanoTime();
-            ExampleSet train = ExampleSet.build(dataset.train(), labels, trainSampler, config.seed * 1_000_003L + epoch, attributeRows);
+            ExampleSet train = ExampleSet.build(dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + epoch,
+                    attributeRows);
             SplittableRandom random = new SplittableRandom(config.seed * 31 + epoch);
             int[] order = permutation(train.size(), random);
             double[] lossSum = new double[taskCount];
@@ -147,7 +159,8 @@ public final class Trainer {
                 for (int b = 0; b < batches; b++) {
                     int from = b * batchSize;
                     int to = Math.min(train.size(), from + batchSize);
-                    float[][] step = step(model, gatherer, train, order, from, to, random, manager, ps, optimizer, parameters, surgery);
+                    float[][] step = step(model, gatherer, train, order, from, to, random, manager, ps, optimizer, parameters, surgery,
+                            pairwise, trainSampler);
                     for (int t = 0; t < taskCount; t++) {
                         if (step[2][t] > 0) {
                             lossSum[t] += step[0][t];
@@ -274,10 +287,19 @@ public final class Trainer {
         return result;
     }
 
+    private static boolean anyTrue(boolean[] values) {
+        for (boolean v : values) {
+            if (v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One optimisation step; returns {losses, weights, present} per task. */
     private static float[][] step(AssembledModel model, FeatureGatherer gatherer, ExampleSet train, int[] order, int from, int to,
             SplittableRandom random, NDManager manager, ParameterStore ps, Optimizer optimizer, List<Parameter> parameters,
-            GradientSurgery surgery) {
+            GradientSurgery surgery, boolean[] pairwise, NegativeSampler sampler) {
         int b = to - from;
         int taskCount = model.tasks().size();
         double idDropout = model.plan().config().features.idDropout;
@@ -302,9 +324,15 @@ public final class Trainer {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDList outputs = model.block().forward(ps, inputs, true);
                 NDList losses = taskLosses(model, outputs, labelArrays, maskArrays);
+                for (int t = 0; t < taskCount; t++) {
+                    if (pairwise[t] && present[t] > 0) {
+                        losses.set(t, pairwiseLoss(model, t, gatherer, train, order, from, to, outputs.get(t), sampler, random,
+                                batch, ps, idDropout));
+                    }
+                }
                 NDArray lossVector = NDArrays.stack(losses);
                 NDList combined = model.block().combineLosses(ps, lossVector, batch.create(present), true);
-                NDArray auxiliary = model.block().auxiliaryLoss(ps, true);
+                NDArray auxiliary = add(model.block().auxiliaryLoss(ps, true), model.block().dependencyLoss(outputs, maskArrays));
                 result[0] = lossVector.toFloatArray();
                 result[2] = present;
                 if (surgery == null) {
@@ -323,6 +351,41 @@ public final class Trainer {
             }
         }
         return result;
+    }
+
+    private static NDArray add(NDArray a, NDArray b) {
+        return a == null ? b : b == null ? a : a.add(b);
+    }
+
+    /**
+     * A pairwise task's loss: every positive row of the batch is paired with an item the same user
+     * has not interacted with in training, scored by a second forward pass.
+     */
+    private static NDArray pairwiseLoss(AssembledModel model, int task, FeatureGatherer gatherer, ExampleSet train, int[] order,
+            int from, int to, NDArray output, NegativeSampler sampler, SplittableRandom random, NDManager batch, ParameterStore ps,
+            double idDropout) {
+        float[] mask = train.mask(task);
+        float[] labels = train.labels(task);
+        int[] rows = java.util.stream.IntStream.range(from, to)
+                .filter(i -> mask[order[i]] > 0 && labels[order[i]] > 0).toArray();
+        ResolvedTask t = model.tasks().get(task);
+        if (rows.length == 0) {
+            return output.sum().mul(0f);
+        }
+        int[] users = new int[rows.length];
+        int[] items = new int[rows.length];
+        int[] identity = new int[rows.length];
+        long[] positions = new long[rows.length];
+        for (int k = 0; k < rows.length; k++) {
+            users[k] = train.users()[order[rows[k]]];
+            items[k] = sampler.sample(users[k], random);
+            identity[k] = k;
+            positions[k] = rows[k] - from;
+        }
+        NDList inputs = gatherer.gather(batch, users, items, identity, 0, rows.length, idDropout, random);
+        NDArray negative = model.block().forward(ps, inputs, true).get(task);
+        NDArray positive = output.get(new ai.djl.ndarray.index.NDIndex("{}", batch.create(positions)));
+        return t.plugin().call(() -> t.head().pairwiseLoss(positive, negative)).reshape();
     }
 
     /** @return a task's labels for rows {@code order[from..to)}: {@code [b]}, or {@code [b, width]} */

@@ -34,4 +34,20 @@ class ExampleSetTest {
         ExampleSet again = ExampleSet.build(split, List.of(rating, like, watch), sampler, 1);
         assertArrayEquals(set.items(), again.items());
     }
+
+    @Test
+    void anEsmmTaskIsNegativeWhereverItsParentIs() {
+        Interactions split = new Interactions(new int[] {0, 1, 2}, new int[] {0, 1, 2},
+                Map.of("rating", new float[] {5f, Float.NaN, 2f}));
+        TaskLabels watch = new TaskLabels("watch", "observed", v -> v, 1);
+        TaskLabels like = new TaskLabels("like", "rating", v -> v >= 4 ? 1 : 0, 0).withJointParent(0);
+        NegativeSampler sampler = new NegativeSampler(50, List.of(split));
+        ExampleSet set = ExampleSet.build(split, List.of(watch, like), sampler, 1);
+
+        // rows: 3 observed (watch = 1), then 3 sampled negatives (watch = 0)
+        assertArrayEquals(new float[] {1, 1, 1, 0, 0, 0}, set.labels(0));
+        // like keeps its own labels where watched (row 1 has none) and is 0 on every negative
+        assertArrayEquals(new float[] {1, 0, 1, 1, 1, 1}, set.mask(1));
+        assertArrayEquals(new float[] {1, 0, 0, 0, 0, 0}, set.labels(1));
+    }
 }

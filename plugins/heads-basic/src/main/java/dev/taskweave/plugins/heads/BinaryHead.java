@@ -97,4 +97,9 @@ public final class BinaryHead implements TaskHead {
     public List<String> defaultMetrics() {
         return List.of("auc", "logloss", "ece");
     }
+
+    @Override
+    public boolean producesLogit() {
+        return true;
+    }
 }

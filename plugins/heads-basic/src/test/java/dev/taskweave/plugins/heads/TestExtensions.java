@@ -20,6 +20,8 @@ class TestExtensions {
         assertEquals(BinaryHeadConfig.class, new BinaryHeadFactory().configClass());
         assertTrue(!new RegressionHeadFactory().description().isEmpty());
         assertTrue(!new BinaryHeadFactory().description().isEmpty());
+        assertEquals("bpr", new BprHeadFactory().type());
+        assertEquals(BprHeadConfig.class, new BprHeadFactory().configClass());
     }
 
     @Test
@@ -32,6 +34,7 @@ class TestExtensions {
             List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
             assertTrue(lines.contains(RegressionHeadFactory.class.getName()), lines.toString());
             assertTrue(lines.contains(BinaryHeadFactory.class.getName()), lines.toString());
+            assertTrue(lines.contains(BprHeadFactory.class.getName()), lines.toString());
         }
     }
 }

@@ -1,0 +1,35 @@
+package dev.taskweave.plugins.heads;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.taskweave.api.model.TaskContext;
+import dev.taskweave.api.model.TaskHead;
+import dev.taskweave.api.model.TaskHeadFactory;
+import org.pf4j.Extension;
+
+/** {@code head: bpr}: pairwise ranking of a user's positives above sampled unobserved items. */
+@Extension
+public final class BprHeadFactory implements TaskHeadFactory<BprHeadConfig> {
+    @Override
+    public String type() {
+        return "bpr";
+    }
+
+    @Override
+    public Class<BprHeadConfig> configClass() {
+        return BprHeadConfig.class;
+    }
+
+    @Override
+    public String description() {
+        return "Pairwise ranking (BPR): ReLU tower, one score, -log sigmoid(s_pos - s_neg) over sampled pairs";
+    }
+
+    @Override
+    public TaskHead create(BprHeadConfig config, TaskContext context) {
+        requireNonNull(config, "config is null");
+        requireNonNull(context, "context is null");
+        config.validate();
+        return new BprHead(config, context);
+    }
+}

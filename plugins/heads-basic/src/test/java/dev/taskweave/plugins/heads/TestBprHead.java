@@ -1,0 +1,148 @@
+package dev.taskweave.plugins.heads;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.api.model.LabelStatistics;
+import dev.taskweave.api.model.TaskContext;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TestBprHead {
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private static BprHead head(Map<String, ?> params) {
+        BprHeadConfig config = Configs.bind(params, BprHeadConfig.class);
+        return (BprHead) new BprHeadFactory()
+                .create(config, new TaskContext("watch", "observed", 6, new LabelStatistics(100, 1.0, 0)));
+    }
+
+    private static double softplus(double x) {
+        return Math.log1p(Math.exp(x));
+    }
+
+    @Test
+    void pairwiseLossMatchesHandComputation() {
+        BprHead head = head(Map.of());
+        NDArray positive = manager.create(new float[] {2f, 0f, -1f}, new Shape(3, 1));
+        NDArray negative = manager.create(new float[] {1f, 0f, 1f}, new Shape(3, 1));
+        // -log sigmoid(d) = softplus(-d) for d = 1, 0, -2
+        double expected = (softplus(-1) + softplus(0) + softplus(2)) / 3;
+        assertEquals(expected, head.pairwiseLoss(positive, negative).getFloat(), 1e-6);
+        // only the difference matters
+        assertEquals(expected, head.pairwiseLoss(positive.add(5f), negative.add(5f)).getFloat(), 1e-5);
+    }
+
+    @Test
+    void pointwiseFallbackIsMaskedLogisticLoss() {
+        BprHead head = head(Map.of());
+        NDArray output = manager.create(new float[] {0.5f, -1f, 3f}, new Shape(3, 1));
+        NDArray labels = manager.create(new float[] {1, 0, 1});
+        NDArray mask = manager.create(new float[] {1, 1, 0});
+        double expected = (softplus(-0.5) + softplus(-1)) / 2;
+        assertEquals(expected, head.loss(output, labels, mask).getFloat(), 1e-6);
+    }
+
+    @Test
+    void trainingRanksEachUsersPositivesAboveItsNegatives() {
+        manager.getEngine().setRandomSeed(5);
+        BprHead head = head(Map.of("tower", List.of(16)));
+        Block block = head.createBlock();
+        block.initialize(manager, DataType.FLOAT32, new Shape(64, 6));
+        // positives have a larger first feature than their paired negatives
+        NDArray positive = manager.randomNormal(new Shape(64, 6)).add(manager.create(new float[] {1.5f, 0, 0, 0, 0, 0}));
+        NDArray negative = manager.randomNormal(new Shape(64, 6)).sub(manager.create(new float[] {1.5f, 0, 0, 0, 0, 0}));
+        Optimizer optimizer = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.05f)).build();
+        ParameterStore store = new ParameterStore(manager, false);
+        float first = 0;
+        float last = 0;
+        for (int step = 0; step < 60; step++) {
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray sp = block.forward(store, new NDList(positive), true).singletonOrThrow();
+                NDArray sn = block.forward(store, new NDList(negative), true).singletonOrThrow();
+                NDArray loss = head.pairwiseLoss(sp, sn);
+                if (step == 0) {
+                    first = loss.getFloat();
+                }
+                last = loss.getFloat();
+                collector.backward(loss);
+            }
+            for (Pair<String, Parameter> pair : block.getParameters()) {
+                NDArray gradient = pair.getValue().getArray().getGradient();
+                optimizer.update(pair.getValue().getId(), pair.getValue().getArray(), gradient);
+                gradient.subi(gradient);
+            }
+        }
+        assertTrue(first > 0.5 && last < 0.5 * first, "loss " + first + " -> " + last);
+        float[] sp = head.scores(block.forward(store, new NDList(positive), false).singletonOrThrow()).toFloatArray();
+        float[] sn = head.scores(block.forward(store, new NDList(negative), false).singletonOrThrow()).toFloatArray();
+        int ordered = 0;
+        for (int i = 0; i < sp.length; i++) {
+            ordered += sp[i] > sn[i] ? 1 : 0;
+        }
+        assertTrue(ordered >= 56, ordered + " of 64 pairs ordered");
+    }
+
+    @Test
+    void identity() {
+        BprHead head = head(Map.of("evaluationNegatives", 4));
+        assertTrue(head.pairwise());
+        assertFalse(head.producesLogit());
+        assertEquals(4, head.negativesPerPositive());
+        assertEquals(List.of("auc"), head.defaultMetrics());
+        assertEquals(1f, head(Map.of()).encodeLabel(1f));
+        assertEquals(1f, head(Map.of("threshold", 4.0)).encodeLabel(5f));
+        assertEquals(0f, head(Map.of("threshold", 4.0)).encodeLabel(3f));
+        assertThrows(IllegalArgumentException.class, () -> head(Map.of()).encodeLabel(2f));
+        NDArray out = manager.create(new float[] {-3f, 7f}, new Shape(2, 1));
+        assertArrayEquals(new float[] {-3f, 7f}, head.scores(out).toFloatArray());
+    }
+
+    @Test
+    void config() {
+        BprHeadConfig defaults = Configs.bind(Map.of(), BprHeadConfig.class);
+        defaults.validate();
+        assertEquals(List.of(32), defaults.tower());
+        assertEquals(1, defaults.evaluationNegatives());
+        BprHeadConfig full = Configs.bind(Map.of("tower", List.of(8), "dropout", 0.2, "threshold", 4.0,
+                "evaluationNegatives", 3), BprHeadConfig.class);
+        full.validate();
+        assertEquals(List.of(8), full.tower());
+        assertEquals(0.2, full.dropout());
+        assertEquals(4.0, full.threshold());
+        assertEquals(3, full.evaluationNegatives());
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> Configs.bind(Map.of("evaluationNegatives", 0), BprHeadConfig.class).validate());
+        assertEquals("evaluationNegatives", e.path());
+    }
+}
