@@ -94,12 +94,26 @@ public final class Taskweave implements AutoCloseable {
      */
     public TrainingResult train(Path configFile, Path outputDirectory, PrintStream log) {
         requireNonNull(configFile, "configFile is null");
-        ConfigLoader loader = injector.getInstance(ConfigLoader.class);
+        ExperimentConfig config = injector.getInstance(ConfigLoader.class).load(configFile);
+        return train(config, configFile, configFile.toAbsolutePath().getParent(), outputDirectory, log);
+    }
+
+    /**
+     * Trains an experiment built in memory (a benchmark's variant of a file: another seed, one
+     * task alone).
+     *
+     * @param config        the experiment
+     * @param configFile    the file it came from, named in errors and recorded in the manifest
+     * @param baseDirectory what relative data paths are relative to
+     */
+    public TrainingResult train(ExperimentConfig config, Path configFile, Path baseDirectory, Path outputDirectory,
+            PrintStream log) {
+        requireNonNull(config, "config is null");
+        requireNonNull(configFile, "configFile is null");
+        requireNonNull(baseDirectory, "baseDirectory is null");
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
-        ExperimentConfig config = loader.load(configFile);
         String source = configFile.toString();
         Plan plan = assembler.plan(config, source);
-        Path baseDirectory = configFile.toAbsolutePath().getParent();
         Dataset dataset = assembler.loadData(plan, baseDirectory);
         assembler.checkLabels(plan, dataset);
         List<FeatureSpec> features = assembler.selectFeatures(config, dataset, source, log);

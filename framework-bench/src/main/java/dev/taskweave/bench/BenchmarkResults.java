@@ -1,0 +1,68 @@
+package dev.taskweave.bench;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The content of {@code results.json}: a stable shape other tools can read (documented in
+ * {@code docs/benchmark.md}). Metric keys are {@code <task>.<metric>} on the {@code test} split
+ * and {@code <task>.<metric>@<split>} on the others ({@code rating.rmse@test_cold_user}).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class BenchmarkResults {
+    /** Version of this shape; bumped on incompatible changes. */
+    @JsonProperty public int formatVersion = 1;
+    @JsonProperty public String suite;
+    @JsonProperty public String description;
+    /** {@code full} or {@code quick}. */
+    @JsonProperty public String mode;
+    /** The command line that produced the results. */
+    @JsonProperty public String command;
+    @JsonProperty public String createdAt;
+    /** Java, engine, processors: where the figures were measured. */
+    @JsonProperty public Map<String, String> environment = new LinkedHashMap<>();
+    @JsonProperty public List<ConfigurationResult> configurations = new ArrayList<>();
+
+    /** One configuration's figures over its seeds. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static final class ConfigurationResult {
+        @JsonProperty public String name;
+        @JsonProperty public String experiment;
+        /** Sharing strategy and loss weighting type names. */
+        @JsonProperty public String sharing;
+        @JsonProperty public String weighting;
+        @JsonProperty public List<String> tasks = new ArrayList<>();
+        @JsonProperty public List<Long> seeds = new ArrayList<>();
+        /** The multi-task model's metrics. */
+        @JsonProperty public Map<String, Summary> metrics = new LinkedHashMap<>();
+        /** Each task's single-task counterpart's metrics (that task's keys only). */
+        @JsonProperty public Map<String, Summary> singleTask = new LinkedHashMap<>();
+        /** Multi- against single-task, per metric both have. */
+        @JsonProperty public Map<String, Transfer> transfer = new LinkedHashMap<>();
+        /** Mean wall time of training one seed, in seconds (evaluation included). */
+        @JsonProperty public double trainSeconds;
+        /** Mean training throughput: rows (negatives and attribute rows included) per second. */
+        @JsonProperty public double samplesPerSecond;
+        /** Mean epochs run and best epoch. */
+        @JsonProperty public double epochs;
+        /** Training curves and telemetry of the first seed. */
+        @JsonProperty public Curves curves = new Curves();
+    }
+
+    /** Per-epoch series of one training run. */
+    public static final class Curves {
+        @JsonProperty public List<Integer> epochs = new ArrayList<>();
+        /** Per task, the mean training loss of each epoch. */
+        @JsonProperty public Map<String, List<Double>> trainLoss = new LinkedHashMap<>();
+        /** Per {@code task.metric}, the validation value of each epoch. */
+        @JsonProperty public Map<String, List<Double>> validation = new LinkedHashMap<>();
+        /** Per task pair, the cosine of their gradients on the shared parameters each epoch. */
+        @JsonProperty public Map<String, List<Double>> gradientCosine = new LinkedHashMap<>();
+        /** Per task, its mean gate weight per expert in the last epoch (gated strategies only). */
+        @JsonProperty public Map<String, List<Double>> gateUsage = new LinkedHashMap<>();
+    }
+}

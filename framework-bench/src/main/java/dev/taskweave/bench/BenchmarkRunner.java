@@ -1,0 +1,212 @@
+package dev.taskweave.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskweave.api.metric.Metric;
+import dev.taskweave.core.Taskweave;
+import dev.taskweave.core.config.EarlyStoppingConfig;
+import dev.taskweave.core.config.ExperimentConfig;
+import dev.taskweave.core.config.TaskConfig;
+import dev.taskweave.core.metric.MetricRegistry;
+import dev.taskweave.core.run.EpochRecord;
+import dev.taskweave.core.run.TrainingResult;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Trains every configuration of a suite once per seed, and each task's single-task counterpart
+ * (the same encoder, sharing strategy and tower with that task alone, fixed weight), then
+ * summarises the metrics over seeds and compares multi- with single-task.
+ */
+public final class BenchmarkRunner {
+    private final Taskweave taskweave;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public BenchmarkRunner(Taskweave taskweave) {
+        this.taskweave = requireNonNull(taskweave, "taskweave is null");
+    }
+
+    /**
+     * Runs a loaded suite.
+     *
+     * @param suite   the suite with its configurations resolved
+     * @param quick   one seed and few epochs
+     * @param output  where the trained models go ({@code runs/<configuration>/...})
+     * @param command the command line, recorded in the results
+     * @param log     progress
+     */
+    public BenchmarkResults run(Suite suite, boolean quick, Path output, String command, PrintStream log) {
+        List<Long> seeds = quick ? suite.config().seeds.subList(0, Math.min(suite.config().quick.seeds, suite.config().seeds.size()))
+                : suite.config().seeds;
+        BenchmarkResults results = new BenchmarkResults();
+        results.suite = suite.config().name;
+        results.description = suite.config().description;
+        results.mode = quick ? "quick" : "full";
+        results.command = command;
+        results.createdAt = Instant.now().toString();
+        results.environment.put("java", System.getProperty("java.version"));
+        results.environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        results.environment.put("processors", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        for (Suite.Variant variant : suite.variants()) {
+            results.configurations.add(runConfiguration(suite, variant, seeds, quick, output, log));
+        }
+        return results;
+    }
+
+    private BenchmarkResults.ConfigurationResult runConfiguration(Suite suite, Suite.Variant variant, List<Long> seeds,
+            boolean quick, Path output, PrintStream log) {
+        BenchmarkResults.ConfigurationResult r = new BenchmarkResults.ConfigurationResult();
+        ExperimentConfig base = variant.experiment();
+        r.name = variant.name();
+        r.experiment = variant.file().toString();
+        r.sharing = base.sharing == null ? null : base.sharing.type;
+        r.weighting = base.weighting == null ? null : base.weighting.type;
+        base.tasks.forEach(t -> r.tasks.add(t.name));
+        r.seeds.addAll(seeds);
+        Map<String, List<Double>> multi = new LinkedHashMap<>();
+        double seconds = 0;
+        double throughput = 0;
+        double epochs = 0;
+        for (int s = 0; s < seeds.size(); s++) {
+            ExperimentConfig config = copy(base);
+            config.seed = seeds.get(s);
+            limit(config, quick, suite);
+            log.printf(Locale.ROOT, "[%s] seed %d: training %d tasks%n", variant.name(), seeds.get(s), config.tasks.size());
+            TrainingResult result = train(config, variant, output.resolve("runs").resolve(variant.name()).resolve("seed-" + seeds.get(s)));
+            collect(result, multi, null);
+            seconds += result.trainSeconds();
+            throughput += result.history().stream().mapToDouble(EpochRecord::samplesPerSecond).average().orElse(0);
+            epochs += result.history().size();
+            if (s == 0) {
+                r.curves = curves(result);
+            }
+        }
+        r.trainSeconds = seconds / seeds.size();
+        r.samplesPerSecond = throughput / seeds.size();
+        r.epochs = epochs / seeds.size();
+        multi.forEach((key, values) -> r.metrics.put(key, Summary.of(values)));
+
+        if (variant.singleTask() && base.tasks.size() > 1) {
+            for (TaskConfig task : base.tasks) {
+                Map<String, List<Double>> single = new LinkedHashMap<>();
+                for (long seed : seeds) {
+                    ExperimentConfig config = singleTask(base, task.name, suite.config().singleTask.earlyStopping.get(task.name));
+                    config.seed = seed;
+                    limit(config, quick, suite);
+                    log.printf(Locale.ROOT, "[%s] seed %d: training %s alone%n", variant.name(), seed, task.name);
+                    TrainingResult result = train(config, variant,
+                            output.resolve("runs").resolve(variant.name()).resolve("single-" + task.name).resolve("seed-" + seed));
+                    collect(result, single, task.name);
+                }
+                single.forEach((key, values) -> r.singleTask.put(key, Summary.of(values)));
+            }
+            MetricRegistry registry = taskweave.injector().getInstance(MetricRegistry.class);
+            r.singleTask.forEach((key, summary) -> {
+                Summary m = r.metrics.get(key);
+                if (m != null) {
+                    r.transfer.put(key, Transfer.of(m, summary, higherIsBetter(registry, key)));
+                }
+            });
+        }
+        return r;
+    }
+
+    private TrainingResult train(ExperimentConfig config, Suite.Variant variant, Path directory) {
+        return taskweave.train(config, variant.file(), variant.file().toAbsolutePath().getParent(), directory,
+                new PrintStream(PrintStream.nullOutputStream()));
+    }
+
+    private static void limit(ExperimentConfig config, boolean quick, Suite suite) {
+        if (quick) {
+            config.training.epochs = Math.min(config.training.epochs, suite.config().quick.epochs);
+        }
+        config.training.progressBar = false;
+    }
+
+    /** @return whether a larger value of the metric in {@code key} is better */
+    static boolean higherIsBetter(MetricRegistry registry, String key) {
+        String metric = key.substring(key.indexOf('.') + 1);
+        int at = metric.indexOf('@');
+        if (at >= 0) {
+            metric = metric.substring(0, at);
+        }
+        Metric m = registry.find(metric);
+        // ranking metrics (hr@K, ndcg@K, auc_per_user) are not registered and are all higher-is-better
+        return m == null || m.higherIsBetter();
+    }
+
+    /**
+     * Adds a run's metrics to the per-key value lists: every split but {@code valid}, keyed
+     * {@code task.metric} on {@code test} and {@code task.metric@split} elsewhere.
+     *
+     * @param onlyTask keep this task's metrics only, or null for all
+     */
+    static void collect(TrainingResult result, Map<String, List<Double>> into, String onlyTask) {
+        result.metrics().forEach((split, tasks) -> {
+            if (split.equals("valid")) {
+                return;
+            }
+            tasks.forEach((task, metrics) -> {
+                if (onlyTask != null && !onlyTask.equals(task)) {
+                    return;
+                }
+                metrics.forEach((metric, value) -> {
+                    if (value != null && !value.isNaN()) {
+                        String key = task + "." + metric + (split.equals("test") ? "" : "@" + split);
+                        into.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+                    }
+                });
+            });
+        });
+    }
+
+    static BenchmarkResults.Curves curves(TrainingResult result) {
+        BenchmarkResults.Curves c = new BenchmarkResults.Curves();
+        for (EpochRecord e : result.history()) {
+            c.epochs.add(e.epoch());
+            e.trainLoss().forEach((task, loss) -> c.trainLoss.computeIfAbsent(task, k -> new ArrayList<>()).add(loss));
+            e.validation().forEach((task, metrics) -> metrics.forEach((metric, v) ->
+                    c.validation.computeIfAbsent(task + "." + metric, k -> new ArrayList<>()).add(v)));
+            e.gradientCosine().forEach((pair, v) -> c.gradientCosine.computeIfAbsent(pair, k -> new ArrayList<>()).add(v));
+        }
+        if (!result.history().isEmpty()) {
+            c.gateUsage.putAll(result.history().get(result.history().size() - 1).gateUsage());
+        }
+        return c;
+    }
+
+    /** @return a deep copy of an experiment */
+    ExperimentConfig copy(ExperimentConfig config) {
+        return json.convertValue(json.valueToTree(config), ExperimentConfig.class);
+    }
+
+    /**
+     * The single-task counterpart: the same data, features, sharing strategy, optimizer and
+     * training settings, with only {@code task} (its head and tower unchanged, no dependency) and a
+     * fixed weight of 1.
+     */
+    ExperimentConfig singleTask(ExperimentConfig base, String task, String earlyStopping) {
+        ExperimentConfig config = copy(base);
+        TaskConfig t = config.task(task);
+        t.dependsOn = null;
+        t.weight = 1.0;
+        config.tasks = new ArrayList<>(List.of(t));
+        config.weighting = new dev.taskweave.core.config.ComponentConfig("fixed", Map.of());
+        EarlyStoppingConfig es = config.training.earlyStopping;
+        if (earlyStopping != null) {
+            EarlyStoppingConfig replaced = es == null ? new EarlyStoppingConfig() : es;
+            replaced.metric = earlyStopping;
+            config.training.earlyStopping = replaced;
+        } else if (es != null && !task.equals(es.metric.split("\\.")[1])) {
+            config.training.earlyStopping = null;
+        }
+        return config;
+    }
+}

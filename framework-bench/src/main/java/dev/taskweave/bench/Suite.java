@@ -1,0 +1,143 @@
+package dev.taskweave.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.config.ConfigLoader;
+import dev.taskweave.core.config.ExperimentConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A loaded suite: its file's settings and every configuration's experiment, read and overridden.
+ *
+ * @param file     the suite file
+ * @param config   its settings
+ * @param variants the configurations, in file order
+ */
+public record Suite(Path file, SuiteConfig config, List<Variant> variants) {
+    /**
+     * One configuration, ready to train.
+     *
+     * @param name       its name
+     * @param file       its experiment file (errors name it; relative data paths resolve from it)
+     * @param experiment the experiment with the suite's overrides applied
+     * @param singleTask whether to train single-task counterparts
+     */
+    public record Variant(String name, Path file, ExperimentConfig experiment, boolean singleTask) {
+        public Variant {
+            requireNonNull(name, "name is null");
+            requireNonNull(file, "file is null");
+            requireNonNull(experiment, "experiment is null");
+        }
+    }
+
+    /** Reads and checks a suite file and every experiment it names. */
+    public static Suite load(Path file, ConfigLoader loader) {
+        String source = file.toString();
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(source, "", 0, "file not found");
+        } catch (IOException e) {
+            throw new ConfigException(source, "", 0, "cannot read: " + e.getMessage());
+        }
+        Object tree;
+        try {
+            tree = loader.mapper().readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new ConfigException(source, "", line, "not valid YAML: " + e.getOriginalMessage());
+        }
+        if (!(tree instanceof Map)) {
+            throw new ConfigException(source, "", 0, "expected a mapping with name, seeds and configurations");
+        }
+        SuiteConfig config = loader.bind(tree, SuiteConfig.class, source, "");
+        check(config, source);
+        Path base = file.toAbsolutePath().getParent();
+        List<Variant> variants = new ArrayList<>();
+        for (int i = 0; i < config.configurations.size(); i++) {
+            SuiteConfig.Configuration c = config.configurations.get(i);
+            Path experimentFile = base.resolve(c.experiment).normalize();
+            ExperimentConfig experiment = loader.load(experimentFile);
+            if (c.overrides != null && !c.overrides.isEmpty()) {
+                ObjectNode merged = loader.mapper().valueToTree(experiment);
+                merge(merged, loader.mapper().valueToTree(c.overrides));
+                experiment = loader.bind(loader.mapper().convertValue(merged, Map.class), ExperimentConfig.class, source,
+                        "configurations[" + i + "].overrides");
+            }
+            variants.add(new Variant(c.name, experimentFile, experiment, c.singleTask));
+        }
+        return new Suite(file, config, List.copyOf(variants));
+    }
+
+    private static void check(SuiteConfig c, String source) {
+        if (c.name == null || c.name.isBlank()) {
+            throw new ConfigException(source, "name", 0, "must not be empty");
+        }
+        if (c.seeds == null || c.seeds.isEmpty()) {
+            throw new ConfigException(source, "seeds", 0, "expected a list of at least one seed");
+        }
+        if (new HashSet<>(c.seeds).size() != c.seeds.size()) {
+            throw new ConfigException(source, "seeds", 0, "a seed is listed twice: " + c.seeds);
+        }
+        if (c.quick == null || c.quick.seeds < 1 || c.quick.epochs < 1) {
+            throw new ConfigException(source, "quick", 0, "expected seeds >= 1 and epochs >= 1");
+        }
+        if (c.configurations == null || c.configurations.isEmpty()) {
+            throw new ConfigException(source, "configurations", 0, "expected a list of at least one {name, experiment}");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < c.configurations.size(); i++) {
+            SuiteConfig.Configuration conf = c.configurations.get(i);
+            String path = "configurations[" + i + "]";
+            if (conf == null) {
+                throw new ConfigException(source, path, 0, "empty; expected {name, experiment}");
+            }
+            if (conf.name == null || !conf.name.matches("[A-Za-z0-9_.+-]+")) {
+                throw new ConfigException(source, path + ".name", 0, "expected a name of letters, digits, '_', '.', '+' or '-', got "
+                        + conf.name);
+            }
+            if (!names.add(conf.name)) {
+                throw new ConfigException(source, path + ".name", 0, "'" + conf.name + "' is used twice");
+            }
+            if (conf.experiment == null || conf.experiment.isBlank()) {
+                throw new ConfigException(source, path + ".experiment", 0, "missing; expected an experiment file relative to the suite");
+            }
+        }
+        if (c.singleTask != null && c.singleTask.earlyStopping != null) {
+            c.singleTask.earlyStopping.forEach((task, metric) -> {
+                if (metric == null || metric.split("\\.").length != 3 || !metric.split("\\.")[1].equals(task)) {
+                    throw new ConfigException(source, "singleTask.earlyStopping." + task, 0,
+                            "expected split." + task + ".metric (for example valid." + task + ".auc), got " + metric);
+                }
+            });
+        }
+    }
+
+    /** Merges {@code patch} into {@code target}: mappings recursively, anything else replaced. */
+    static void merge(ObjectNode target, JsonNode patch) {
+        Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            JsonNode existing = target.get(field.getKey());
+            if (existing instanceof ObjectNode object && field.getValue().isObject()) {
+                merge(object, field.getValue());
+            } else {
+                target.set(field.getKey(), field.getValue());
+            }
+        }
+    }
+}
