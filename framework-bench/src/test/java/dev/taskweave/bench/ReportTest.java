@@ -1,0 +1,82 @@
+package dev.taskweave.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+    private static final Predicate<String> HIGHER = key -> !key.contains("rmse");
+
+    private static BenchmarkResults results() {
+        BenchmarkResults r = new BenchmarkResults();
+        r.suite = "demo";
+        r.mode = "full";
+        r.command = "taskweave benchmark --suite s.yaml --output out";
+        r.createdAt = "2026-11-30T00:00:00Z";
+        r.environment.put("processors", "2");
+        for (String name : List.of("mmoe", "ple")) {
+            BenchmarkResults.ConfigurationResult c = new BenchmarkResults.ConfigurationResult();
+            c.name = name;
+            c.sharing = name;
+            c.weighting = "equal";
+            c.seeds.addAll(List.of(1L, 2L));
+            boolean mmoe = name.equals("mmoe");
+            c.metrics.put("rating.rmse", Summary.of(mmoe ? List.of(0.90, 0.92) : List.of(0.93, 0.95)));
+            c.metrics.put("like.auc", Summary.of(mmoe ? List.of(0.79, 0.79) : List.of(0.80, 0.80)));
+            c.metrics.put("rating.rmse@test_cold_user", Summary.of(List.of(1.02, 1.04)));
+            c.singleTask.put("rating.rmse", Summary.of(List.of(0.95, 0.95)));
+            c.singleTask.put("like.auc", Summary.of(List.of(0.82, 0.82)));
+            c.transfer.put("rating.rmse", Transfer.of(c.metrics.get("rating.rmse"), c.singleTask.get("rating.rmse"), false));
+            c.transfer.put("like.auc", Transfer.of(c.metrics.get("like.auc"), c.singleTask.get("like.auc"), true));
+            c.trainSeconds = 12.5;
+            c.samplesPerSecond = 25_000;
+            c.epochs = 3;
+            c.curves.epochs.addAll(List.of(1, 2, 3));
+            c.curves.trainLoss.put("rating", List.of(1.2, 0.9, 0.8));
+            c.curves.trainLoss.put("like", List.of(0.69, 0.6, 0.55));
+            c.curves.validation.put("rating.rmse", List.of(1.0, 0.95, 0.93));
+            c.curves.gradientCosine.put("rating|like", List.of(0.3, 0.1, -0.2));
+            c.curves.gateUsage.putAll(Map.of("rating", List.of(0.7, 0.3), "like", List.of(0.4, 0.6)));
+            r.configurations.add(c);
+        }
+        return r;
+    }
+
+    @Test
+    void markdownBoldsTheBestAndFlagsNegativeTransfer() {
+        String md = MarkdownReport.render(results(), HIGHER);
+        assertTrue(md.contains("| rating.rmse ↓ | **0.9100 ± 0.0141** | 0.9400 ± 0.0141 |"), md);
+        assertTrue(md.contains("| like.auc ↑ | 0.7900 ± 0.0000 | **0.8000 ± 0.0000** |"), md);
+        assertTrue(md.contains("| rating.rmse@test_cold_user ↓ |"), md);
+        assertTrue(md.contains("| mmoe | mmoe | equal | 12.5 | 25,000 | 3.0 |"), md);
+        // mmoe: rating 0.91 vs 0.95 is better; like 0.79 vs 0.82 is worse
+        assertTrue(md.contains("| rating.rmse | 0.9100 ± 0.0141 | 0.9500 ± 0.0000 | +0.0400 | +4.21% | better |"), md);
+        assertTrue(md.contains("| like.auc | 0.7900 ± 0.0000 | 0.8200 ± 0.0000 | -0.0300 | -3.66% | **worse: negative transfer** |"), md);
+        assertTrue(md.contains("1 metrics better, 1 worse (negative transfer), 0 within one standard deviation."), md);
+        assertTrue(md.contains("taskweave benchmark --suite s.yaml --output out"), md);
+    }
+
+    @Test
+    void htmlIsSelfContainedWithChartsPerConfiguration() {
+        String html = HtmlReport.render(results(), HIGHER);
+        assertTrue(html.startsWith("<!DOCTYPE html>"), html.substring(0, 40));
+        assertTrue(html.contains("<td class=\"best\">0.9100 ± 0.0141</td>"), "best cell");
+        assertTrue(html.contains("worse: negative transfer"), "negative transfer flagged");
+        // loss, validation, transfer, gate usage, cosine: five charts for each of two configurations
+        Matcher m = Pattern.compile("<img alt=\"[^\"]+\" width=\"640\" height=\"340\" src=\"data:image/png;base64,[A-Za-z0-9+/=]{200,}\">")
+                .matcher(html);
+        int images = 0;
+        while (m.find()) {
+            images++;
+        }
+        assertEquals(10, images);
+        // nothing is fetched when the page opens
+        assertTrue(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"), "no external resources");
+    }
+}

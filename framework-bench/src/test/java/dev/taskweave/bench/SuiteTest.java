@@ -1,0 +1,106 @@
+package dev.taskweave.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.config.ConfigLoader;
+import dev.taskweave.core.config.ExperimentConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SuiteTest {
+    @TempDir
+    Path tmp;
+
+    private final ConfigLoader loader = new ConfigLoader();
+
+    @BeforeEach
+    void experiment() throws Exception {
+        Files.createDirectories(tmp.resolve("experiments"));
+        Files.writeString(tmp.resolve("experiments/base.yaml"), """
+                seed: 7
+                data: {type: synthetic, params: {users: 50}}
+                tasks:
+                  - {name: rating, head: regression, label: rating}
+                  - {name: like, head: binary, label: rating, params: {threshold: 4.0}}
+                sharing: {type: mmoe, params: {experts: 4}}
+                weighting: {type: equal}
+                training: {epochs: 9, earlyStopping: {metric: valid.rating.rmse}}
+                """);
+    }
+
+    private Suite load(String text) throws Exception {
+        Path file = tmp.resolve("suite.yaml");
+        Files.writeString(file, text);
+        return Suite.load(file, loader);
+    }
+
+    @Test
+    void defaultsAndOverrides() throws Exception {
+        Suite suite = load("""
+                name: demo
+                configurations:
+                  - {name: base, experiment: experiments/base.yaml}
+                  - name: ple
+                    experiment: experiments/base.yaml
+                    singleTask: false
+                    overrides:
+                      sharing: {type: ple, params: {levels: 2}}
+                      training: {epochs: 3}
+                """);
+        assertEquals("demo", suite.config().name);
+        assertEquals(List.of(1L, 2L, 3L), suite.config().seeds);
+        assertEquals(1, suite.config().quick.seeds);
+        assertEquals(2, suite.config().quick.epochs);
+        assertEquals(2, suite.variants().size());
+        ExperimentConfig base = suite.variants().get(0).experiment();
+        assertEquals("mmoe", base.sharing.type);
+        assertEquals(9, base.training.epochs);
+        assertTrue(suite.variants().get(0).singleTask());
+        ExperimentConfig ple = suite.variants().get(1).experiment();
+        assertEquals("ple", ple.sharing.type);
+        // a mapping override replaces the mapping's fields it names and keeps the rest
+        assertEquals(2, ple.sharing.params.get("levels"));
+        assertEquals(4, ple.sharing.params.get("experts"));
+        assertEquals(3, ple.training.epochs);
+        assertEquals("valid.rating.rmse", ple.training.earlyStopping.metric);
+        assertEquals(tmp.resolve("experiments/base.yaml"), suite.variants().get(1).file());
+        assertFalse(suite.variants().get(1).singleTask());
+    }
+
+    @Test
+    void errorsNameTheField() {
+        assertPath("configurations", "name: x\nconfigurations: []\n");
+        assertPath("configurations[0].experiment", "configurations: [{name: a}]\n");
+        assertPath("configurations[1].name", """
+                configurations:
+                  - {name: a, experiment: experiments/base.yaml}
+                  - {name: a, experiment: experiments/base.yaml}
+                """);
+        assertPath("seeds", "seeds: [1, 1]\nconfigurations: [{name: a, experiment: experiments/base.yaml}]\n");
+        assertPath("singleTask.earlyStopping.like", """
+                singleTask: {earlyStopping: {like: valid.rating.rmse}}
+                configurations: [{name: a, experiment: experiments/base.yaml}]
+                """);
+        assertPath("configurations[0].overrides.training.epoch", """
+                configurations:
+                  - {name: a, experiment: experiments/base.yaml, overrides: {training: {epoch: 2}}}
+                """);
+        assertPath("colour", "colour: red\nconfigurations: [{name: a, experiment: experiments/base.yaml}]\n");
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> load("configurations: [{name: a, experiment: experiments/none.yaml}]\n"));
+        assertTrue(missing.getMessage().contains("none.yaml") && missing.getMessage().contains("not found"), missing.getMessage());
+    }
+
+    private void assertPath(String path, String text) {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(text));
+        assertTrue(e.getMessage().contains(path), "expected " + path + " in: " + e.getMessage());
+    }
+}
