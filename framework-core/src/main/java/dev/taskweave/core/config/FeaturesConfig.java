@@ -27,4 +27,12 @@ public final class FeaturesConfig {
     /** Whether the encoder also outputs the product of the user and item id embeddings. */
     @JsonProperty("idInteraction")
     public boolean idInteraction = true;
+
+    /**
+     * Whether every task also gets a linear map of the encoder's output added to its output (Wide
+     * &amp; Deep): with the ids and their product in the encoder this is matrix factorisation with
+     * biases, next to the deep path.
+     */
+    @JsonProperty("wide")
+    public boolean wide = false;
 }

@@ -40,6 +40,7 @@ public final class MultiTaskBlock extends AbstractBlock {
     private final List<TaskDependency> dependencies;
     private final TaskDependency[] dependencyOf;
     private final TransferBlock[] transfers;
+    private final ai.djl.nn.core.Linear[] wide;
 
     /**
      * A plugin-provided block with the class loader to call it under.
@@ -78,6 +79,16 @@ public final class MultiTaskBlock extends AbstractBlock {
      */
     public MultiTaskBlock(InputEncoder encoder, Component sharing, int sharingWidth, List<Component> heads,
             List<Integer> headWidths, Component weighting, List<TaskDependency> dependencies) {
+        this(encoder, sharing, sharingWidth, heads, headWidths, weighting, dependencies, false);
+    }
+
+    /**
+     * @param wide whether every task also gets a linear map of the encoder's output added to its
+     *             head's output (Wide &amp; Deep): with one-hot ids and the id product in the
+     *             encoder, it holds per-id biases and the id dot product of matrix factorisation
+     */
+    public MultiTaskBlock(InputEncoder encoder, Component sharing, int sharingWidth, List<Component> heads,
+            List<Integer> headWidths, Component weighting, List<TaskDependency> dependencies, boolean wide) {
         super(VERSION);
         this.encoder = addChildBlock("encoder", requireNonNull(encoder, "encoder is null"));
         this.sharing = requireNonNull(sharing, "sharing is null");
@@ -100,6 +111,12 @@ public final class MultiTaskBlock extends AbstractBlock {
             dependencyOf[d.child()] = d;
             if (d.mode() == TaskDependency.Mode.AITM) {
                 transfers[d.child()] = addChildBlock("transfer" + d.child(), new TransferBlock(sharingWidth));
+            }
+        }
+        this.wide = new ai.djl.nn.core.Linear[this.heads.size()];
+        if (wide) {
+            for (int t = 0; t < this.heads.size(); t++) {
+                this.wide[t] = addChildBlock("wide" + t, ai.djl.nn.core.Linear.builder().setUnits(this.headWidths.get(t)).build());
             }
         }
     }
@@ -148,15 +165,17 @@ public final class MultiTaskBlock extends AbstractBlock {
         return params;
     }
 
-    /** @return the parameters of one task's head (and of its AITM transfer module, if any) */
+    /** @return the parameters of one task's head (and of its AITM transfer module and wide path, if any) */
     public List<Parameter> taskParameters(int task) {
         List<Parameter> params = new ArrayList<>();
         for (Pair<String, Parameter> p : heads.get(task).block().getParameters()) {
             params.add(p.getValue());
         }
-        if (transfers[task] != null) {
-            for (Pair<String, Parameter> p : transfers[task].getParameters()) {
-                params.add(p.getValue());
+        for (Block own : new Block[] {transfers[task], wide[task]}) {
+            if (own != null) {
+                for (Pair<String, Parameter> p : own.getParameters()) {
+                    params.add(p.getValue());
+                }
             }
         }
         return params;
@@ -191,6 +210,25 @@ public final class MultiTaskBlock extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        boolean[] all = new boolean[heads.size()];
+        java.util.Arrays.fill(all, true);
+        return new NDList(forwardTasks(ps, inputs, training, all));
+    }
+
+    /**
+     * Runs the graph for some tasks only: the encoder and sharing strategy once, then the heads of
+     * the wanted tasks and of the tasks they depend on.
+     *
+     * @param wanted per task, whether its output is needed
+     * @return per task, its raw output, or null when it was not computed
+     */
+    public NDArray[] forwardTasks(ParameterStore ps, NDList inputs, boolean training, boolean[] wanted) {
+        boolean[] needed = wanted.clone();
+        for (int t = heads.size() - 1; t >= 0; t--) {
+            if (needed[t] && dependencyOf[t] != null) {
+                needed[dependencyOf[t].parent()] = true;
+            }
+        }
         NDList encoded = encoder.forward(ps, inputs, training);
         NDList shared = sharing.forward(ps, encoded, training);
         if (shared.size() != heads.size()) {
@@ -199,14 +237,20 @@ public final class MultiTaskBlock extends AbstractBlock {
         NDArray[] towerInputs = new NDArray[heads.size()];
         NDArray[] outputs = new NDArray[heads.size()];
         for (int t = 0; t < heads.size(); t++) {
+            if (!needed[t]) {
+                continue;
+            }
             TaskDependency d = dependencyOf[t];
             towerInputs[t] = d != null && d.mode() == TaskDependency.Mode.AITM
                     ? transfers[t].forward(ps, new NDList(towerInputs[d.parent()], shared.get(t)), training).singletonOrThrow()
                     : shared.get(t);
             NDArray out = heads.get(t).forward(ps, new NDList(towerInputs[t]), training).singletonOrThrow();
+            if (wide[t] != null) {
+                out = out.add(wide[t].forward(ps, encoded, training).singletonOrThrow().reshape(out.getShape()));
+            }
             outputs[t] = d != null && d.mode() == TaskDependency.Mode.ESMM ? jointLogit(outputs[d.parent()], out) : out;
         }
-        return new NDList(outputs);
+        return outputs;
     }
 
     /**
@@ -260,6 +304,11 @@ public final class MultiTaskBlock extends AbstractBlock {
         sharing.initialize(manager, dataType, new Shape(batch, encoder.outputWidth()));
         for (Component head : heads) {
             head.initialize(manager, dataType, new Shape(batch, sharingWidth));
+        }
+        for (ai.djl.nn.core.Linear linear : wide) {
+            if (linear != null) {
+                linear.initialize(manager, dataType, new Shape(batch, encoder.outputWidth()));
+            }
         }
         for (TransferBlock transfer : transfers) {
             if (transfer != null) {

@@ -488,7 +488,8 @@ public final class ModelAssembler {
 
         MultiTaskBlock block = new MultiTaskBlock(encoder,
                 new MultiTaskBlock.Component(sharingBlock, plan.sharing().classLoader()), sharingWidth,
-                headBlocks, widths, new MultiTaskBlock.Component(weightingBlock, plan.weighting().classLoader()), dependencies);
+                headBlocks, widths, new MultiTaskBlock.Component(weightingBlock, plan.weighting().classLoader()), dependencies,
+                c.features.wide);
         Shape[] shapes = new Shape[features.size()];
         for (int f = 0; f < features.size(); f++) {
             shapes[f] = InputEncoder.inputShape(features.get(f), 2);
