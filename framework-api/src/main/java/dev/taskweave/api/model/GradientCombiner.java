@@ -4,14 +4,15 @@ import java.util.List;
 
 /**
  * Implemented by a {@link LossWeighting} that works on per-task gradients of the shared
- * parameters (the input encoder and the sharing strategy): gradient surgery such as PCGrad,
- * MGDA-UB and CAGrad, or GradNorm's gradient-norm balancing.
+ * parameters (the input encoder and the sharing strategy's parameters that no single task owns,
+ * see {@link TaskOwnedParameters}): gradient surgery such as PCGrad, MGDA-UB and CAGrad, or
+ * GradNorm's gradient-norm balancing.
  *
  * <p>Each training step the runtime runs one forward pass, then one backward pass per task present
  * in the batch that keeps the graph, and hands the flattened shared gradients to
  * {@link #combine}. The shared parameters are updated with the returned gradient; every
- * task-specific parameter (a task's head) receives its task's gradient times the returned task
- * weight. A task absent from the batch has a {@code null} gradient and contributes nothing.
+ * task-specific parameter (a task's head, and the sharing strategy's parameters that task owns)
+ * receives its task's gradient times the returned task weight. A task absent from the batch has a {@code null} gradient and contributes nothing.
  */
 public interface GradientCombiner {
     /**

@@ -5,10 +5,11 @@ import static java.util.Objects.requireNonNull;
 /**
  * One shared parameter in the flattened gradient vectors a {@link GradientCombiner} receives.
  *
- * @param name      the parameter's name in the model
+ * @param name      the parameter's path in the model as DJL's {@code getParameters()} names it,
+ *                  such as {@code 01encoder_user} or {@code 02sharing_01expert0_01linear0_weight}
  * @param offset    its first index in the flattened vector
  * @param size      its number of elements
- * @param lastLayer true for the sharing strategy's own parameters (as opposed to the input
+ * @param lastLayer true for the sharing strategy's shared parameters (as opposed to the input
  *                  encoder's embeddings): the layers closest to the task heads, GradNorm's
  *                  reference
  */

@@ -146,7 +146,10 @@ public final class MultiTaskBlock extends AbstractBlock {
         return sharing.loader();
     }
 
-    /** @return the parameters every task shares: the input encoder's, then the sharing strategy's */
+    /**
+     * @return the input encoder's parameters, then the sharing strategy's, including those a task
+     *     owns; {@link ParameterGroups#of} leaves those out
+     */
     public List<Parameter> sharedParameters() {
         List<Parameter> shared = new ArrayList<>();
         for (Pair<String, Parameter> p : encoder.getParameters()) {

@@ -1,5 +1,7 @@
 package dev.taskweave.core.run;
 
+import static java.util.Objects.requireNonNull;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
@@ -7,17 +9,18 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.taskweave.api.model.GradientCombiner;
 import dev.taskweave.api.model.SharedParameter;
+import dev.taskweave.core.model.ParameterGroups;
 import dev.taskweave.core.plugin.ContextClassLoader;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Per-task gradients of the shared parameters, from one forward pass and one backward pass per
  * task that keeps the graph, handed to a {@link GradientCombiner}; the combined gradient is then
- * written back before the optimizer step.
+ * written back before the optimizer step. Parameters that belong to one task (its head, and the
+ * sharing strategy's parameters it owns) are not shared: they accumulate only their task's
+ * gradient, which is scaled by the task's weight.
  */
 final class GradientSurgery {
     private final GradientCombiner combiner;
@@ -27,32 +30,32 @@ final class GradientSurgery {
     private final int size;
 
     GradientSurgery(AssembledModel model, GradientCombiner combiner, ClassLoader loader) {
-        this.combiner = combiner;
-        this.loader = loader;
-        this.shared = model.block().sharedParameters();
-        Map<Parameter, Boolean> strategy = new IdentityHashMap<>();
-        for (Parameter p : model.block().strategyParameters()) {
-            strategy.put(p, true);
-        }
-        List<SharedParameter> layout = new ArrayList<>();
-        int offset = 0;
-        for (Parameter p : shared) {
-            int n = Math.toIntExact(p.getArray().size());
-            layout.add(new SharedParameter(p.getName(), offset, n, strategy.containsKey(p)));
-            offset += n;
-        }
-        this.size = offset;
-        for (int t = 0; t < model.tasks().size(); t++) {
-            taskParameters.add(model.block().taskParameters(t));
+        this(ParameterGroups.of(model.block()), combiner, loader);
+    }
+
+    /**
+     * @param groups   the shared parameters (what the combiner sees) and each task's own parameters
+     *                 (its head's and the sharing strategy's it owns)
+     * @param combiner the combiner
+     * @param loader   its plugin's class loader
+     */
+    GradientSurgery(ParameterGroups groups, GradientCombiner combiner, ClassLoader loader) {
+        this.combiner = requireNonNull(combiner, "combiner is null");
+        this.loader = requireNonNull(loader, "loader is null");
+        this.shared = groups.shared();
+        List<SharedParameter> layout = groups.layout();
+        this.size = layout.isEmpty() ? 0 : layout.get(layout.size() - 1).offset() + layout.get(layout.size() - 1).size();
+        for (int t = 0; t < groups.taskCount(); t++) {
+            taskParameters.add(groups.task(t));
         }
         try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
-            combiner.layout(List.copyOf(layout));
+            combiner.layout(layout);
         }
     }
 
     /**
      * Back-propagates each present task separately, combines, and leaves the combined gradient on
-     * the shared parameters and the weighted task gradients on the heads.
+     * the shared parameters and the weighted task gradients on each task's own parameters.
      *
      * @return the task weights the combiner chose
      */
@@ -101,8 +104,9 @@ final class GradientSurgery {
 
     /**
      * One backward pass per present task that keeps the graph; returns each task's flattened
-     * gradient of the shared parameters ({@code null} for absent tasks). Task heads accumulate
-     * their own task's gradient; shared gradients are zeroed before each pass.
+     * gradient of the shared parameters ({@code null} for absent tasks). A task's own parameters
+     * accumulate their task's gradient (no other task's loss reaches them); shared gradients are
+     * zeroed before each pass.
      */
     static float[][] perTaskGradients(List<Parameter> shared, NDList losses, float[] present) {
         int total = 0;

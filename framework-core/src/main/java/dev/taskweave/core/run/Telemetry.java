@@ -40,7 +40,7 @@ final class Telemetry {
      */
     Map<String, Double> gradientCosines(ExampleSet set, int[] order, int batchSize, NDManager manager, ParameterStore ps) {
         int tasks = model.tasks().size();
-        List<Parameter> shared = model.block().sharedParameters();
+        List<Parameter> shared = dev.taskweave.core.model.ParameterGroups.of(model.block()).shared();
         double[][] sums = new double[tasks][];
         int batches = Math.min(GRADIENT_BATCHES, (set.size() + batchSize - 1) / batchSize);
         for (int b = 0; b < batches; b++) {

@@ -11,6 +11,7 @@ import com.google.inject.Inject;
 import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.model.LabelStatistics;
+import dev.taskweave.api.model.StatefulWeighting;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.ExperimentConfig;
@@ -44,6 +45,8 @@ public final class ModelStore {
     public static final String ENTITIES = "entities.bin";
     public static final String METRICS = "metrics.json";
     public static final String HISTORY = "history.json";
+    /** The loss weighting's state, present only for a {@link StatefulWeighting}. */
+    public static final String WEIGHTING_STATE = "weighting.bin";
 
     private final ConfigLoader loader;
     private final ModelAssembler assembler;
@@ -116,6 +119,7 @@ public final class ModelStore {
             }
             json.writeValue(staging.resolve(METRICS).toFile(), result.metrics());
             json.writeValue(staging.resolve(HISTORY).toFile(), result.history());
+            WeightingState.save(staging.resolve(WEIGHTING_STATE), model);
         });
     }
 
@@ -162,6 +166,7 @@ public final class ModelStore {
             } catch (MalformedModelException e) {
                 throw new ConfigException(dir.resolve(PARAMETERS).toString(), "", 0, "parameters do not match the model: " + e.getMessage());
             }
+            WeightingState.load(dir.resolve(WEIGHTING_STATE), model);
             EntityTable[] tables;
             try (InputStream is = Files.newInputStream(dir.resolve(ENTITIES));
                     DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {

@@ -3,6 +3,7 @@ package dev.taskweave.plugins.sharing;
 import static java.util.Objects.requireNonNull;
 
 import dev.taskweave.api.model.GatedBlock;
+import dev.taskweave.api.model.TaskOwnedParameters;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -11,6 +12,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -24,9 +26,10 @@ import java.util.List;
 /**
  * Multi-gate Mixture-of-Experts (Ma et al., KDD 2018). {@code E} expert MLPs read the input
  * {@code x}; task {@code t} has a gate {@code g_t(x) = softmax(W_t x + b_t)} over the experts and
- * receives {@code sum_e g_te(x) * expert_e(x)}.
+ * receives {@code sum_e g_te(x) * expert_e(x)}. The experts are shared; task {@code t}'s gate
+ * belongs to task {@code t} ({@link TaskOwnedParameters}).
  */
-public final class MmoeBlock extends AbstractBlock implements GatedBlock {
+public final class MmoeBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -103,6 +106,16 @@ public final class MmoeBlock extends AbstractBlock implements GatedBlock {
             weights.add(gate.forward(parameterStore, new NDList(x), training, params).singletonOrThrow().softmax(1));
         }
         return weights;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Task {@code t}'s gate weight and bias.
+     */
+    @Override
+    public List<Parameter> taskOwnedParameters(int task) {
+        return new ArrayList<>(gates.get(task).getParameters().values());
     }
 
     @Override

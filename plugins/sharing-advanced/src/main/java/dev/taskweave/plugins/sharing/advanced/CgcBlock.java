@@ -9,9 +9,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.api.model.GatedBlock;
+import dev.taskweave.api.model.TaskOwnedParameters;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -22,9 +24,11 @@ import java.util.List;
  * experts per task, all reading {@code x}. Task {@code t}'s gate
  * {@code g_t(x) = softmax(W_t x + b_t)} spans its own {@code K} experts followed by the {@code S}
  * shared ones, and task {@code t} receives their gate-weighted sum. Task experts only ever get their
- * own task's gradient. It is {@link PleBlock} with one level, with the same parameter names and shapes.
+ * own task's gradient: they and task {@code t}'s gate belong to task {@code t}
+ * ({@link TaskOwnedParameters}); the shared experts are shared. It is {@link PleBlock} with one
+ * level, with the same parameter names and shapes.
  */
-public final class CgcBlock extends AbstractBlock implements GatedBlock {
+public final class CgcBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -86,6 +90,16 @@ public final class CgcBlock extends AbstractBlock implements GatedBlock {
         }
         BlockChecks.checkInput("cgc", inputWidth, input.getShape());
         return level.gates(parameterStore, PleBlock.copies(input, tasks + 1), false, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Task {@code t}'s own experts, then its gate.
+     */
+    @Override
+    public List<Parameter> taskOwnedParameters(int task) {
+        return level.taskParameters(task, true, true);
     }
 
     @Override

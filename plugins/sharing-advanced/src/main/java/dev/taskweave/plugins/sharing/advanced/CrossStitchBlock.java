@@ -31,6 +31,11 @@ import java.util.List;
  * Each {@code alpha_i} starts with {@code selfWeight} on the diagonal and
  * {@code (1 - selfWeight) / (T - 1)} elsewhere (the identity for one task). The column parameters
  * come in the same order and shapes as {@link SeparateBlock}'s, after the cross-stitch matrices.
+ *
+ * <p>No parameter belongs to one task: a cross-stitch unit follows every layer, the last included,
+ * so every task's output mixes every column and every task's loss reaches every column (and the
+ * mixing matrices). The block therefore does not implement
+ * {@link dev.taskweave.api.model.TaskOwnedParameters}: gradient combiners see all of it.
  */
 public final class CrossStitchBlock extends AbstractBlock {
     private static final byte VERSION = 1;

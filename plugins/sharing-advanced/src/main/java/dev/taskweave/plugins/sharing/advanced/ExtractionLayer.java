@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -77,6 +78,25 @@ final class ExtractionLayer extends AbstractBlock {
         this.sharedGate = withSharedGate
                 ? addChildBlock("sharedGate", Linear.builder().setUnits(tasks * taskExperts + sharedExperts).build())
                 : null;
+    }
+
+    /**
+     * @param task    a task index
+     * @param experts true to include the task's own experts
+     * @param gate    true to include the task's gate
+     * @return the parameters of the task's experts and gate, as asked
+     */
+    List<Parameter> taskParameters(int task, boolean experts, boolean gate) {
+        List<Parameter> params = new ArrayList<>();
+        if (experts) {
+            for (MlpBlock expert : owned.get(task)) {
+                params.addAll(expert.getParameters().values());
+            }
+        }
+        if (gate) {
+            params.addAll(taskGates.get(task).getParameters().values());
+        }
+        return params;
     }
 
     /** @return the width of every output */

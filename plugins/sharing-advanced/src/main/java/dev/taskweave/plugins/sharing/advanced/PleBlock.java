@@ -9,9 +9,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.api.model.GatedBlock;
+import dev.taskweave.api.model.TaskOwnedParameters;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -26,8 +28,14 @@ import java.util.List;
  * the shared output of level {@code j - 1}: the mixture of all that level's experts (every task's and
  * the shared ones) under a shared gate. The last level has no shared gate; its task outputs are the
  * block's outputs. With one level it is {@link CgcBlock}.
+ *
+ * <p>What belongs to one task ({@link TaskOwnedParameters}) follows from the shared gates: a task's
+ * experts feed the shared mixture of their level unless it is the last, so only the last level's
+ * task experts are the task's own; a task's gate at level {@code j} feeds the task's experts of
+ * level {@code j + 1}, so it is the task's own at the last two levels, or at every level when tasks
+ * have no experts of their own.
  */
-public final class PleBlock extends AbstractBlock implements GatedBlock {
+public final class PleBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -94,6 +102,23 @@ public final class PleBlock extends AbstractBlock implements GatedBlock {
             h = level.forward(parameterStore, h, false, null);
         }
         return levels.get(levels.size() - 1).gates(parameterStore, h, false, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Per level, first to last: task {@code t}'s experts when the level is the last, then its
+     * gate when the level is one of the last two or tasks have no experts of their own.
+     */
+    @Override
+    public List<Parameter> taskOwnedParameters(int task) {
+        List<Parameter> params = new ArrayList<>();
+        int last = levels.size() - 1;
+        for (int l = 0; l <= last; l++) {
+            ExtractionLayer level = levels.get(l);
+            params.addAll(level.taskParameters(task, l == last, l >= last - 1 || level.taskExperts() == 0));
+        }
+        return params;
     }
 
     @Override

@@ -6,8 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.taskweave.api.model.TaskOwnedParameters;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -17,9 +19,10 @@ import java.util.List;
 
 /**
  * Feature sharing only: task {@code t} receives {@code h_t = MLP_t(x)} from a column of its own, so
- * the tasks share nothing but the input encoder (the embeddings) in front of this block.
+ * the tasks share nothing but the input encoder (the embeddings) in front of this block. Each column
+ * belongs to its task ({@link TaskOwnedParameters}), so gradient combiners see only the encoder.
  */
-public final class SeparateBlock extends AbstractBlock {
+public final class SeparateBlock extends AbstractBlock implements TaskOwnedParameters {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -48,6 +51,17 @@ public final class SeparateBlock extends AbstractBlock {
     /** @return the width of every task's output */
     public int outputWidth() {
         return columns.get(0).outputWidth(inputWidth);
+    }
+
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Column {@code t}'s weights and biases: only task {@code t}'s output reads them.
+     */
+    @Override
+    public List<Parameter> taskOwnedParameters(int task) {
+        return new ArrayList<>(columns.get(task).getParameters().values());
     }
 
     @Override

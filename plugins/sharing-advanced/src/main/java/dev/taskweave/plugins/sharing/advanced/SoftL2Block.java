@@ -13,6 +13,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.api.model.AuxiliaryLoss;
+import dev.taskweave.api.model.TaskOwnedParameters;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -24,9 +25,11 @@ import java.util.List;
  * Soft parameter sharing by a regulariser (Duong et al., ACL 2015): task {@code t} receives
  * {@code MLP_t(x)} from a column of its own, as in {@link SeparateBlock}, and the block adds
  * {@code penalty * sum_layers sum_{s<t} ||W_s - W_t||^2} (weights and biases) to the training loss,
- * pulling corresponding weights of the columns together.
+ * pulling corresponding weights of the columns together. Each column belongs to its task
+ * ({@link TaskOwnedParameters}): the penalty is not a task's loss and couples the columns only
+ * through its own gradient.
  */
-public final class SoftL2Block extends AbstractBlock implements AuxiliaryLoss {
+public final class SoftL2Block extends AbstractBlock implements AuxiliaryLoss, TaskOwnedParameters {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -106,6 +109,17 @@ public final class SoftL2Block extends AbstractBlock implements AuxiliaryLoss {
             return parameterStore.getManager().zeros(new Shape());
         }
         return total.mul(penalty);
+    }
+
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Column {@code t}'s weights and biases: only task {@code t}'s output reads them.
+     */
+    @Override
+    public List<Parameter> taskOwnedParameters(int task) {
+        return new ArrayList<>(columns.get(task).getParameters().values());
     }
 
     @Override

@@ -1,6 +1,10 @@
 package dev.taskweave.plugins.weighting.dynamic;
 
 import dev.taskweave.api.model.SharedParameter;
+import dev.taskweave.api.model.StatefulWeighting;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,10 +21,13 @@ import java.util.List;
  * {@code sum_t w_t g_t} and task weights {@code w_t} with the weights as they were at the start of
  * the step, then updates them, as in the paper (the weighted loss is back-propagated before the
  * weights' own step). Only present tasks take part in a step, and their weights keep their sum,
- * so all the weights keep summing to {@code T}. The weights live in this object, not in the model's
- * parameters: they are not saved with a checkpoint (inference does not use them).
+ * so all the weights keep summing to {@code T}. The weights and the initial losses are not
+ * parameters the optimizer trains; they are saved with the model as the weighting's state
+ * ({@link StatefulWeighting}), and the block reports the current weights.
  */
-public final class GradNormWeighting extends GradientWeighting {
+public final class GradNormWeighting extends GradientWeighting implements StatefulWeighting {
+    private static final byte STATE_VERSION = 1;
+
     private final double alpha;
     private final double learningRate;
     private final double[] weights;
@@ -90,6 +97,54 @@ public final class GradNormWeighting extends GradientWeighting {
     /** @return the weights the next step will use, in task order */
     public synchronized double[] currentWeights() {
         return weights.clone();
+    }
+
+    /** @return each task's {@code L_t(0)}, {@code NaN} until the task has had a loss {@code > 0} */
+    public synchronized double[] initialLosses() {
+        return initialLosses.clone();
+    }
+
+    @Override
+    synchronized float[] blockWeights() {
+        float[] out = new float[weights.length];
+        for (int t = 0; t < out.length; t++) {
+            out[t] = (float) weights[t];
+        }
+        return out;
+    }
+
+    /** A version byte, the number of tasks, then per task its weight and {@code L_t(0)}. */
+    @Override
+    public synchronized void saveState(DataOutputStream out) throws IOException {
+        out.writeByte(STATE_VERSION);
+        out.writeInt(weights.length);
+        for (int t = 0; t < weights.length; t++) {
+            out.writeDouble(weights[t]);
+            out.writeDouble(initialLosses[t]);
+        }
+    }
+
+    @Override
+    public synchronized void loadState(DataInputStream in) throws IOException {
+        byte version = in.readByte();
+        if (version != STATE_VERSION) {
+            throw new IOException("unsupported gradnorm state version " + version);
+        }
+        int n = in.readInt();
+        if (n != weights.length) {
+            throw new IOException("the gradnorm state has " + n + " tasks, the model " + weights.length);
+        }
+        double[] w = new double[n];
+        double[] l = new double[n];
+        for (int t = 0; t < n; t++) {
+            w[t] = in.readDouble();
+            l[t] = in.readDouble();
+            if (!(w[t] > 0 && Double.isFinite(w[t])) || !(Double.isNaN(l[t]) || l[t] > 0 && Double.isFinite(l[t]))) {
+                throw new IOException("invalid gradnorm state for task " + t + ": weight " + w[t] + ", L(0) " + l[t]);
+            }
+        }
+        System.arraycopy(w, 0, weights, 0, n);
+        System.arraycopy(l, 0, initialLosses, 0, n);
     }
 
     private double referenceNorm(float[] gradient) {

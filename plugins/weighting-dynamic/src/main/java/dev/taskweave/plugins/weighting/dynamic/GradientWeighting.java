@@ -10,8 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The common part of the gradient methods: the block is the plain sum of the present losses with
- * weight 1 per present task (used for reporting and in inference), and {@link #combine} checks its
+ * The common part of the gradient methods: the block is the sum of the present losses with weight 1
+ * per present task unless a method says otherwise (used for reporting and in inference), and
+ * {@link #combine} checks its
  * input and hands only the present tasks' gradients to the method.
  */
 abstract class GradientWeighting implements LossWeighting, GradientCombiner {
@@ -33,7 +34,12 @@ abstract class GradientWeighting implements LossWeighting, GradientCombiner {
 
     @Override
     public final Block createBlock() {
-        return new WeightedSumBlock(name, tasks, () -> ones);
+        return new WeightedSumBlock(name, tasks, this::blockWeights);
+    }
+
+    /** @return the weights the block reports (and weighs its total with); ones by default */
+    float[] blockWeights() {
+        return ones;
     }
 
     @Override

@@ -1,0 +1,160 @@
+package dev.taskweave.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.model.SharedParameter;
+import dev.taskweave.api.model.TaskOwnedParameters;
+import dev.taskweave.core.plugin.PluginRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The split of a real {@link MultiTaskBlock}: an encoder with one 3 x 2 embedding, a sharing block
+ * with a shared {@code Linear(2)} followed by one {@code Linear(2)} column per task (the columns
+ * declared as task-owned), and a {@code Linear(1)} head per task.
+ */
+class ParameterGroupsTest {
+    @BeforeAll
+    static void engine() {
+        PluginRuntime.loadEngine();
+    }
+
+    @Test
+    void ownedColumnsLeaveTheLayoutAndJoinTheirTask() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Columns sharing = new Columns(null);
+            MultiTaskBlock block = block(manager, sharing);
+            ParameterGroups groups = ParameterGroups.of(block);
+            // 6 embedding values, then the shared layer's 2 x 2 weight and 2 biases; no column
+            assertEquals(List.of(new SharedParameter("01encoder_user", 0, 6, false),
+                    new SharedParameter("02sharing_01shared_weight", 6, 4, true),
+                    new SharedParameter("02sharing_01shared_bias", 10, 2, true)), groups.layout());
+            for (int t = 0; t < 2; t++) {
+                List<Parameter> task = groups.task(t);
+                assertEquals(4, task.size());
+                assertTrue(task.containsAll(block.taskParameters(t)));
+                assertTrue(task.containsAll(sharing.column(t)));
+            }
+            // the block itself still lists every strategy parameter
+            assertEquals(1 + 2 + 4, block.sharedParameters().size());
+        }
+    }
+
+    @Test
+    void withoutTheInterfaceEveryStrategyParameterIsShared() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            MultiTaskBlock block = block(manager, new Plain());
+            ParameterGroups groups = ParameterGroups.of(block);
+            assertEquals(7, groups.layout().size());
+            assertEquals(6 + 4 + 2 + 2 * (4 + 2), groups.layout().get(6).offset() + groups.layout().get(6).size());
+            assertEquals(2, groups.task(0).size());
+        }
+    }
+
+    @Test
+    void rejectsForeignAndDoubleDeclarations() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Columns[] self = new Columns[1];
+            self[0] = new Columns(t -> self[0].column(0));
+            IllegalStateException twice = assertThrows(IllegalStateException.class, () -> ParameterGroups.of(block(manager, self[0])));
+            assertTrue(twice.getMessage().contains("for tasks 0 and 1"), twice.getMessage());
+
+            Parameter foreign = Parameter.builder().setName("foreign").setType(Parameter.Type.WEIGHT).optShape(new Shape(1)).build();
+            IllegalStateException other = assertThrows(IllegalStateException.class,
+                    () -> ParameterGroups.of(block(manager, new Columns(t -> List.of(foreign)))));
+            assertTrue(other.getMessage().contains("not one of its parameters"), other.getMessage());
+        }
+    }
+
+    private static MultiTaskBlock block(NDManager manager, AbstractBlock sharing) {
+        ClassLoader loader = ParameterGroupsTest.class.getClassLoader();
+        InputEncoder encoder = new InputEncoder(List.of(FeatureSpec.identifier("user", Entity.USER, 3)), 2, false);
+        List<MultiTaskBlock.Component> heads = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            heads.add(new MultiTaskBlock.Component(Linear.builder().setUnits(1).build(), loader));
+        }
+        MultiTaskBlock block = new MultiTaskBlock(encoder, new MultiTaskBlock.Component(sharing, loader), 2, heads,
+                List.of(1, 1), new MultiTaskBlock.Component(new LambdaBlock(x -> x), loader));
+        block.initialize(manager, DataType.FLOAT32, new Shape(4));
+        return block;
+    }
+
+    /** {@code shared -> column_t}; declares the columns as task-owned, or what {@code declare} says. */
+    private static final class Columns extends AbstractBlock implements TaskOwnedParameters {
+        private final Linear shared = addChildBlock("shared", Linear.builder().setUnits(2).build());
+        private final List<Linear> columns = List.of(addChildBlock("column0", Linear.builder().setUnits(2).build()),
+                addChildBlock("column1", Linear.builder().setUnits(2).build()));
+        private final IntFunction<List<Parameter>> declare;
+
+        Columns(IntFunction<List<Parameter>> declare) {
+            this.declare = declare == null ? this::column : declare;
+        }
+
+        List<Parameter> column(int t) {
+            return new ArrayList<>(columns.get(t).getParameters().values());
+        }
+
+        @Override
+        public List<Parameter> taskOwnedParameters(int task) {
+            return declare.apply(task);
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+            NDList h = shared.forward(ps, inputs, training);
+            return new NDList(columns.get(0).forward(ps, h, training).singletonOrThrow(),
+                    columns.get(1).forward(ps, h, training).singletonOrThrow());
+        }
+
+        @Override
+        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+            shared.initialize(manager, dataType, inputShapes);
+            for (Linear c : columns) {
+                c.initialize(manager, dataType, shared.getOutputShapes(inputShapes));
+            }
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            Shape out = new Shape(inputShapes[0].get(0), 2);
+            return new Shape[] {out, out};
+        }
+    }
+
+    /** The same graph without the interface. */
+    private static final class Plain extends AbstractBlock {
+        private final Columns inner = addChildBlock("inner", new Columns(null));
+
+        @Override
+        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+            return inner.forward(ps, inputs, training);
+        }
+
+        @Override
+        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+            inner.initialize(manager, dataType, inputShapes);
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            return inner.getOutputShapes(inputShapes);
+        }
+    }
+}
