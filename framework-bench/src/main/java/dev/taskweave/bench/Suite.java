@@ -127,13 +127,18 @@ public record Suite(Path file, SuiteConfig config, List<Variant> variants) {
         }
     }
 
-    /** Merges {@code patch} into {@code target}: mappings recursively, anything else replaced. */
+    /**
+     * Merges {@code patch} into {@code target}: mappings recursively, anything else replaced. A
+     * mapping that names another {@code type} (a different sharing strategy, say) replaces the
+     * old one whole, since the old type's params mean nothing to the new one.
+     */
     static void merge(ObjectNode target, JsonNode patch) {
         Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             JsonNode existing = target.get(field.getKey());
-            if (existing instanceof ObjectNode object && field.getValue().isObject()) {
+            boolean retyped = existing != null && field.getValue().has("type") && !field.getValue().get("type").equals(existing.get("type"));
+            if (existing instanceof ObjectNode object && field.getValue().isObject() && !retyped) {
                 merge(object, field.getValue());
             } else {
                 target.set(field.getKey(), field.getValue());

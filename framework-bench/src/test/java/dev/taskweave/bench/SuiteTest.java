@@ -48,6 +48,9 @@ class SuiteTest {
                 name: demo
                 configurations:
                   - {name: base, experiment: experiments/base.yaml}
+                  - name: wider
+                    experiment: experiments/base.yaml
+                    overrides: {sharing: {params: {expertLayers: [8]}}}
                   - name: ple
                     experiment: experiments/base.yaml
                     singleTask: false
@@ -59,20 +62,23 @@ class SuiteTest {
         assertEquals(List.of(1L, 2L, 3L), suite.config().seeds);
         assertEquals(1, suite.config().quick.seeds);
         assertEquals(2, suite.config().quick.epochs);
-        assertEquals(2, suite.variants().size());
+        assertEquals(3, suite.variants().size());
+        assertEquals(4, suite.variants().get(1).experiment().sharing.params.get("experts"));
+        assertEquals(List.of(8), suite.variants().get(1).experiment().sharing.params.get("expertLayers"));
         ExperimentConfig base = suite.variants().get(0).experiment();
         assertEquals("mmoe", base.sharing.type);
         assertEquals(9, base.training.epochs);
         assertTrue(suite.variants().get(0).singleTask());
-        ExperimentConfig ple = suite.variants().get(1).experiment();
+        ExperimentConfig ple = suite.variants().get(2).experiment();
         assertEquals("ple", ple.sharing.type);
         // a mapping override replaces the mapping's fields it names and keeps the rest
         assertEquals(2, ple.sharing.params.get("levels"));
-        assertEquals(4, ple.sharing.params.get("experts"));
+        // another type replaces the old type's params; the same type merges them
+        assertEquals(null, ple.sharing.params.get("experts"));
         assertEquals(3, ple.training.epochs);
         assertEquals("valid.rating.rmse", ple.training.earlyStopping.metric);
-        assertEquals(tmp.resolve("experiments/base.yaml"), suite.variants().get(1).file());
-        assertFalse(suite.variants().get(1).singleTask());
+        assertEquals(tmp.resolve("experiments/base.yaml"), suite.variants().get(2).file());
+        assertFalse(suite.variants().get(2).singleTask());
     }
 
     @Test

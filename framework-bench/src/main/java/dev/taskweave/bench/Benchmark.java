@@ -1,0 +1,58 @@
+package dev.taskweave.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.taskweave.core.Taskweave;
+import dev.taskweave.core.metric.MetricRegistry;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.function.Predicate;
+
+/** Runs a suite and writes its three outputs atomically. */
+public final class Benchmark {
+    public static final String RESULTS = "results.json";
+    public static final String MARKDOWN = "report.md";
+    public static final String HTML = "report.html";
+
+    private final Taskweave taskweave;
+
+    public Benchmark(Taskweave taskweave) {
+        this.taskweave = requireNonNull(taskweave, "taskweave is null");
+    }
+
+    /**
+     * The files written.
+     *
+     * @param results  {@code results.json}
+     * @param markdown {@code report.md}
+     * @param html     {@code report.html}
+     * @param data     what they hold
+     */
+    public record Outcome(Path results, Path markdown, Path html, BenchmarkResults data) {}
+
+    public Outcome run(Suite suite, boolean quick, Path output, String command, PrintStream log) {
+        BenchmarkResults results = new BenchmarkRunner(taskweave).run(suite, quick, output, command, log);
+        return write(results, output);
+    }
+
+    /** Writes the results and both reports into {@code output}. */
+    public Outcome write(BenchmarkResults results, Path output) {
+        MetricRegistry registry = taskweave.injector().getInstance(MetricRegistry.class);
+        Predicate<String> higher = key -> BenchmarkRunner.higherIsBetter(registry, key);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Path resultsFile = output.resolve(RESULTS);
+        Path markdownFile = output.resolve(MARKDOWN);
+        Path htmlFile = output.resolve(HTML);
+        try {
+            Taskweave.writeAtomically(resultsFile, json.writeValueAsString(results) + "\n");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        Taskweave.writeAtomically(markdownFile, MarkdownReport.render(results, higher));
+        Taskweave.writeAtomically(htmlFile, HtmlReport.render(results, higher));
+        return new Outcome(resultsFile, markdownFile, htmlFile, results);
+    }
+}
