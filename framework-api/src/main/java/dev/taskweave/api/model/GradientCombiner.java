@@ -33,6 +33,21 @@ public interface GradientCombiner {
     Combined combine(float[][] gradients, float[] losses);
 
     /**
+     * The shared gradient {@link #combine} would return for these gradients, computed without
+     * changing the combiner's state: no weight update, no draw from the random stream training
+     * uses. Telemetry calls it on its own batches to measure how each task's gradient aligns with
+     * the applied update; it must not change what training does next.
+     *
+     * @param gradients as for {@link #combine}
+     * @param losses    as for {@link #combine}
+     * @return the combined shared gradient, or {@code null} (the default) when the combiner cannot
+     *     tell without changing its state
+     */
+    default float[] preview(float[][] gradients, float[] losses) {
+        return null;
+    }
+
+    /**
      * @param sharedGradient the gradient to apply to the shared parameters, flattened
      * @param taskWeights    the weight of each task's gradient on its own parameters (0 for absent
      *                       tasks); also reported as the task's effective loss weight

@@ -16,7 +16,11 @@ import java.util.Map;
  *                         ({@code "a|b"}), averaged over a few batches after the epoch
  * @param gateUsage        per task, the mean gate weight of each expert on validation rows (gated
  *                         strategies only)
+ * @param updateAlignment  per task, the cosine between its shared gradient and the update applied to
+ *                         the shared parameters (the weighted sum of the task gradients, or a
+ *                         gradient combiner's combined gradient), averaged over the telemetry
+ *                         batches; negative means the step works against the task
  */
 public record EpochRecord(int epoch, Map<String, Double> trainLoss, Map<String, Double> taskWeights,
         Map<String, Map<String, Double>> validation, double seconds, double samplesPerSecond,
-        Map<String, Double> gradientCosine, Map<String, List<Double>> gateUsage) {}
+        Map<String, Double> gradientCosine, Map<String, List<Double>> gateUsage, Map<String, Double> updateAlignment) {}

@@ -1,7 +1,10 @@
 package dev.taskweave.core.run;
 
+import static java.util.Objects.requireNonNull;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -9,16 +12,21 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.taskweave.core.data.ExampleSet;
+import dev.taskweave.api.model.GradientCombiner;
 import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.core.plugin.ContextClassLoader;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Task-relationship telemetry: the cosine similarity between tasks' gradients on the shared
- * parameters (negative means the tasks pull the shared layers in conflicting directions), and for
- * gated strategies each task's mean gate weight per expert.
+ * parameters (negative means the tasks pull the shared layers in conflicting directions), each
+ * task's alignment with the update applied to the shared parameters (negative means the step
+ * makes that task worse), and for gated strategies each task's mean gate weight per expert.
  */
 final class Telemetry {
     /** A gate whose mean weight on one expert exceeds this has collapsed onto it. */
@@ -28,20 +36,44 @@ final class Telemetry {
 
     private final AssembledModel model;
     private final FeatureGatherer gatherer;
+    private final GradientCombiner combiner;
+    private final ClassLoader combinerLoader;
 
     Telemetry(AssembledModel model, FeatureGatherer gatherer) {
-        this.model = model;
-        this.gatherer = gatherer;
+        this.model = requireNonNull(model, "model is null");
+        this.gatherer = requireNonNull(gatherer, "gatherer is null");
+        this.combiner = model.weighting() instanceof GradientCombiner c ? c : null;
+        this.combinerLoader = combiner == null ? null : model.plan().weighting().classLoader();
     }
 
     /**
-     * Averages each task's shared gradient over the first batches of {@code set} (in the given
-     * order) and returns the pairwise cosines, keyed {@code "a|b"}.
+     * What the gradient telemetry measured after one epoch.
+     *
+     * @param cosines   pairwise cosines between the tasks' mean shared gradients, keyed {@code "a|b"}
+     * @param alignment per task, the mean over the telemetry batches of the cosine between the
+     *                  task's shared gradient and the update applied to the shared parameters;
+     *                  empty when the combiner cannot preview its update
      */
-    Map<String, Double> gradientCosines(ExampleSet set, int[] order, int batchSize, NDManager manager, ParameterStore ps) {
+    record Gradients(Map<String, Double> cosines, Map<String, Double> alignment) {
+        static final Gradients NONE = new Gradients(Map.of(), Map.of());
+    }
+
+    /**
+     * Takes each task's shared gradient on the first batches of {@code set} (in the given order)
+     * and returns the pairwise cosines of their averages and each task's alignment with the
+     * update applied to the shared parameters: for a {@link GradientCombiner} its
+     * {@link GradientCombiner#preview preview} of the combined gradient, otherwise the loss
+     * weighting's weighted sum {@code sum_t w_t g_t} (weights from the block in inference mode; the
+     * auxiliary loss is left out). Adam rescales the update per coordinate afterwards; this is the
+     * gradient handed to it.
+     */
+    Gradients gradients(ExampleSet set, int[] order, int batchSize, NDManager manager, ParameterStore ps) {
         int tasks = model.tasks().size();
         List<Parameter> shared = dev.taskweave.core.model.ParameterGroups.of(model.block()).shared();
         double[][] sums = new double[tasks][];
+        double[] alignmentSums = new double[tasks];
+        int[] alignmentCounts = new int[tasks];
+        boolean previewed = true;
         int batches = Math.min(GRADIENT_BATCHES, (set.size() + batchSize - 1) / batchSize);
         for (int b = 0; b < batches; b++) {
             int from = b * batchSize;
@@ -66,6 +98,14 @@ final class Telemetry {
                     NDList outputs = model.block().forward(ps, inputs, false);
                     NDList losses = Trainer.taskLosses(model, outputs, labels, masks);
                     float[][] grads = GradientSurgery.perTaskGradients(shared, losses, present);
+                    float[] update = appliedUpdate(grads, losses, present, batch, ps);
+                    previewed &= update != null;
+                    for (int t = 0; t < tasks && update != null; t++) {
+                        if (grads[t] != null) {
+                            alignmentSums[t] += cosine(grads[t], update);
+                            alignmentCounts[t]++;
+                        }
+                    }
                     for (int t = 0; t < tasks; t++) {
                         if (grads[t] == null) {
                             continue;
@@ -93,7 +133,71 @@ final class Telemetry {
                 }
             }
         }
-        return cosines;
+        Map<String, Double> alignment = new LinkedHashMap<>();
+        for (int t = 0; t < tasks && previewed; t++) {
+            if (alignmentCounts[t] > 0) {
+                alignment.put(model.tasks().get(t).name(), alignmentSums[t] / alignmentCounts[t]);
+            }
+        }
+        return new Gradients(cosines, alignment);
+    }
+
+    /**
+     * @return the update the training step would apply to the shared parameters for these task
+     *     gradients, or null when a combiner cannot preview it
+     */
+    private float[] appliedUpdate(float[][] grads, NDList losses, float[] present, NDManager batch, ParameterStore ps) {
+        int tasks = grads.length;
+        if (combiner != null) {
+            float[] values = new float[tasks];
+            for (int t = 0; t < tasks; t++) {
+                values[t] = present[t] > 0 ? losses.get(t).getFloat() : Float.NaN;
+            }
+            try (ContextClassLoader ignored = ContextClassLoader.enter(combinerLoader)) {
+                return combiner.preview(grads, values);
+            }
+        }
+        float[] weights = model.block().combineLosses(ps, NDArrays.stack(losses), batch.create(present), false).get(1).toFloatArray();
+        return weightedSum(grads, weights);
+    }
+
+    /** @return {@code sum_t weights[t] * grads[t]} over the non-null gradients; null when all are null */
+    static float[] weightedSum(float[][] grads, float[] weights) {
+        float[] sum = null;
+        for (int t = 0; t < grads.length; t++) {
+            if (grads[t] == null) {
+                continue;
+            }
+            if (sum == null) {
+                sum = new float[grads[t].length];
+            }
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += weights[t] * grads[t][i];
+            }
+        }
+        return sum;
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
+    /** Prints each task's alignment with the update applied to the shared parameters, if recorded. */
+    static void reportAlignment(EpochRecord last, PrintStream log) {
+        if (last.updateAlignment() == null || last.updateAlignment().isEmpty()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder("task alignment with the shared update:");
+        last.updateAlignment().forEach((task, a) -> sb.append(String.format(Locale.ROOT, " %s=%+.3f", task, a)));
+        log.println(sb);
     }
 
     static double cosine(double[] a, double[] b) {

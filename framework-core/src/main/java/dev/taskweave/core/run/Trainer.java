@@ -196,12 +196,12 @@ public final class Trainer {
             });
             Map<String, Map<String, Double>> validation = valid == null ? Map.of()
                     : Evaluator.evaluate(model, gatherer, valid, config.training.evalBatchSize, manager);
-            Map<String, Double> cosines = telemetry == null ? Map.of()
-                    : telemetry.gradientCosines(train, order, batchSize, manager, ps);
+            Telemetry.Gradients gradients = telemetry == null ? Telemetry.Gradients.NONE
+                    : telemetry.gradients(train, order, batchSize, manager, ps);
             Map<String, List<Double>> gates = telemetry == null ? Map.of()
                     : telemetry.gateUsage(valid == null ? train : valid, config.training.evalBatchSize, manager, ps);
             EpochRecord record = new EpochRecord(epoch, meanLoss, meanWeight, validation, seconds, train.size() / seconds,
-                    cosines, gates);
+                    gradients.cosines(), gates, gradients.alignment());
             history.add(record);
             log.println(describe(record, config.training.epochs));
             if (monitor != null) {
@@ -471,6 +471,7 @@ public final class Trainer {
             last.gradientCosine().forEach((pair, c) -> sb.append(String.format(Locale.ROOT, " %s=%+.3f", pair.replace('|', '/'), c)));
             log.println(sb);
         }
+        Telemetry.reportAlignment(last, log);
         last.gateUsage().forEach((task, usage) -> {
             StringBuilder sb = new StringBuilder("gate usage " + task + ":");
             int top = 0;

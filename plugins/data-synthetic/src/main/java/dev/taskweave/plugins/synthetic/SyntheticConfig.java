@@ -3,11 +3,20 @@ package dev.taskweave.plugins.synthetic;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.taskweave.api.InvalidConfigException;
 import dev.taskweave.api.ValidatedConfig;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /** The {@code data.params} of the {@code synthetic} source; every field has a default. */
 public final class SyntheticConfig implements ValidatedConfig {
     /** The largest {@code attributeHoldout}. */
     static final double MAX_ATTRIBUTE_HOLDOUT = 0.5;
+    /** What an extra score label may be called. */
+    static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** Labels the source emits itself, or the runtime reserves, which a score may not shadow. */
+    static final Set<String> RESERVED_LABELS = Set.of("rating", "like", "dislike", "observed");
 
     @JsonProperty
     private int users = 2000;
@@ -35,6 +44,10 @@ public final class SyntheticConfig implements ValidatedConfig {
     private double attributeHoldout = 0.1;
     @JsonProperty
     private Long seed;
+    @JsonProperty
+    private Map<String, Double> scores = new LinkedHashMap<>();
+    @JsonProperty
+    private ConflictConfig conflict;
 
     public SyntheticConfig() {}
 
@@ -63,6 +76,27 @@ public final class SyntheticConfig implements ValidatedConfig {
         if (!(attributeHoldout >= 0 && attributeHoldout <= MAX_ATTRIBUTE_HOLDOUT)) {
             throw new InvalidConfigException("attributeHoldout", "expected a fraction in [0, " + MAX_ATTRIBUTE_HOLDOUT
                     + "], got " + attributeHoldout);
+        }
+        if (scores == null) {
+            throw new InvalidConfigException("scores", "expected a map of label name to noise standard deviation, got null");
+        }
+        for (Map.Entry<String, Double> e : scores.entrySet()) {
+            String path = "scores." + e.getKey();
+            if (!LABEL_NAME.matcher(e.getKey()).matches() || RESERVED_LABELS.contains(e.getKey())) {
+                throw new InvalidConfigException(path, "expected a label name matching " + LABEL_NAME.pattern()
+                        + " other than " + RESERVED_LABELS + ", got '" + e.getKey() + "'");
+            }
+            Double noise = e.getValue();
+            if (noise == null || !(noise >= 0) || Double.isInfinite(noise)) {
+                throw new InvalidConfigException(path, "expected a finite noise standard deviation >= 0, got " + noise);
+            }
+        }
+        if (conflict != null) {
+            try {
+                conflict.validate();
+            } catch (InvalidConfigException e) {
+                throw e.under("conflict");
+            }
         }
         if (coldUsers() >= users) {
             throw new InvalidConfigException("coldUserFraction", "leaves no warm user: " + coldUsers()
@@ -152,5 +186,18 @@ public final class SyntheticConfig implements ValidatedConfig {
     /** @return the configured seed, or null to use the experiment's */
     public Long seed() {
         return seed;
+    }
+
+    /**
+     * @return the extra regression labels: label name to the standard deviation of their own
+     *     Gaussian noise around the planted (unrounded) rating signal, in declaration order
+     */
+    public Map<String, Double> scores() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(scores));
+    }
+
+    /** @return the planted conflicting task's settings, or null when no {@code dislike} label is emitted */
+    public ConflictConfig conflict() {
+        return conflict;
     }
 }

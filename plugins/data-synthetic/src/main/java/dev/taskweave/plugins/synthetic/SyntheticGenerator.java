@@ -33,6 +33,14 @@ final class SyntheticGenerator {
     /** Rating = RATING_BASE + user bias + item bias + AFFINITY_WEIGHT * affinity + noise, rounded and clipped. */
     static final double RATING_BASE = 3.0;
     static final double AFFINITY_WEIGHT = 0.5;
+    /** The label of the planted conflicting task ({@code conflict}). */
+    static final String DISLIKE = "dislike";
+    /**
+     * The dislike logit is {@code strength * (DISLIKE_CENTER - signal)}, where {@code signal = b_u + b_i +
+     * AFFINITY_WEIGHT * a(u, i)} is the rating above {@code RATING_BASE} before noise: 0.5 is where the
+     * rounded rating turns from 3 to 4 (a like), so a row is as likely disliked as not there.
+     */
+    static final double DISLIKE_CENTER = 0.5;
     /** Negatives per ranking list (fewer only when users may observe more than items - 99 items). */
     static final int RANKING_NEGATIVES = 99;
 
@@ -64,6 +72,9 @@ final class SyntheticGenerator {
         SplittableRandom rankingRandom = root.split();
         // split last, so that the streams above (and the data they draw) do not depend on it
         SplittableRandom holdoutRandom = root.split();
+        // the optional labels draw from streams split after every other, so enabling them changes nothing else
+        SplittableRandom scoreRandom = root.split();
+        SplittableRandom conflictRandom = root.split();
 
         PlantedModel model = PlantedModel.draw(config, structureRandom);
         boolean[] cold = coldUsers(structureRandom);
@@ -106,6 +117,7 @@ final class SyntheticGenerator {
         int[] allItems = rowItems.toArray();
         float[] allRatings = ratings.toArray();
         int[] split = assignSplits(allUsers, allItems, cold, splitRandom);
+        Map<String, float[]> extraLabels = extraLabels(model, allUsers, allItems, scoreRandom, conflictRandom);
 
         int[] userCodes = trainCodes(allUsers, split, users);
         int[] itemCodes = trainCodes(allItems, split, items);
@@ -137,10 +149,10 @@ final class SyntheticGenerator {
         Map<String, Map<String, int[]>> attributeEvaluation = heldOut.isEmpty() ? Map.of() : Map.of(ATTRIBUTE_TEST, heldOut);
 
         Map<String, Interactions> splits = new LinkedHashMap<>();
-        splits.put(Dataset.TRAIN, select(allUsers, allItems, allRatings, split, TRAIN_SPLIT));
-        splits.put(Dataset.VALID, select(allUsers, allItems, allRatings, split, VALID_SPLIT));
-        splits.put(TEST, select(allUsers, allItems, allRatings, split, TEST_SPLIT));
-        splits.put(TEST_COLD_USER, select(allUsers, allItems, allRatings, split, COLD_SPLIT));
+        splits.put(Dataset.TRAIN, select(allUsers, allItems, allRatings, extraLabels, split, TRAIN_SPLIT));
+        splits.put(Dataset.VALID, select(allUsers, allItems, allRatings, extraLabels, split, VALID_SPLIT));
+        splits.put(TEST, select(allUsers, allItems, allRatings, extraLabels, split, TEST_SPLIT));
+        splits.put(TEST_COLD_USER, select(allUsers, allItems, allRatings, extraLabels, split, COLD_SPLIT));
 
         int maxObserved = maxRowsPerUser(allUsers, users);
         int negatives = Math.min(RANKING_NEGATIVES, items - maxObserved);
@@ -322,23 +334,65 @@ final class SyntheticGenerator {
                 .build();
     }
 
-    private static Interactions select(int[] users, int[] items, float[] ratings, int[] split, int which) {
+    private static Interactions select(int[] users, int[] items, float[] ratings, Map<String, float[]> extraLabels,
+            int[] split, int which) {
         IntBuffer u = new IntBuffer();
         IntBuffer i = new IntBuffer();
         FloatBuffer rating = new FloatBuffer();
         FloatBuffer like = new FloatBuffer();
+        Map<String, FloatBuffer> extra = new LinkedHashMap<>();
+        extraLabels.keySet().forEach(name -> extra.put(name, new FloatBuffer()));
         for (int r = 0; r < users.length; r++) {
             if (split[r] == which) {
                 u.add(users[r]);
                 i.add(items[r]);
                 rating.add(ratings[r]);
                 like.add(ratings[r] >= 4 ? 1f : 0f);
+                for (Map.Entry<String, FloatBuffer> e : extra.entrySet()) {
+                    e.getValue().add(extraLabels.get(e.getKey())[r]);
+                }
             }
         }
         Map<String, float[]> labels = new LinkedHashMap<>();
         labels.put("rating", rating.toArray());
         labels.put("like", like.toArray());
+        extra.forEach((name, values) -> labels.put(name, values.toArray()));
         return new Interactions(u.toArray(), i.toArray(), labels);
+    }
+
+    /** @return the rating above {@code RATING_BASE} before noise: {@code b_u + b_i + AFFINITY_WEIGHT * a(u, i)} */
+    static double signal(PlantedModel model, int user, int item) {
+        return model.userBias(user) + model.itemBias(item) + AFFINITY_WEIGHT * model.affinity(user, item);
+    }
+
+    /**
+     * The optional labels of every row: each configured score is {@code RATING_BASE + signal + noise *
+     * N(0, 1)}, unrounded and unclipped; {@code dislike} is 1 with probability
+     * {@code sigmoid(strength * (DISLIKE_CENTER - signal))}.
+     */
+    private Map<String, float[]> extraLabels(PlantedModel model, int[] users, int[] items, SplittableRandom scoreRandom,
+            SplittableRandom conflictRandom) {
+        Map<String, float[]> labels = new LinkedHashMap<>();
+        int rows = users.length;
+        for (Map.Entry<String, Double> e : config.scores().entrySet()) {
+            // one stream per score, in declaration order, so adding a score leaves the others unchanged
+            SplittableRandom random = scoreRandom.split();
+            float[] values = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                values[r] = (float) (RATING_BASE + signal(model, users[r], items[r]) + e.getValue() * PlantedModel.gaussian(random));
+            }
+            labels.put(e.getKey(), values);
+        }
+        if (config.conflict() != null) {
+            double strength = config.conflict().strength();
+            float[] dislike = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                double p = 1 / (1 + Math.exp(-strength * (DISLIKE_CENTER - signal(model, users[r], items[r]))));
+                dislike[r] = conflictRandom.nextDouble() < p ? 1f : 0f;
+            }
+            labels.put(DISLIKE, dislike);
+        }
+        return labels;
     }
 
     private static int maxRowsPerUser(int[] users, int userCount) {
@@ -419,6 +473,11 @@ final class SyntheticGenerator {
         d.put("testFraction", Double.toString(config.testFraction()));
         d.put("coldUserFraction", Double.toString(config.coldUserFraction()));
         d.put("coldUsers", Integer.toString(config.coldUsers()));
+        config.scores().forEach((name, noise) -> d.put("scores." + name + ".noise", Double.toString(noise)));
+        if (config.conflict() != null) {
+            d.put("conflict.strength", Double.toString(config.conflict().strength()));
+            d.put("planted.dislikeCenter", Double.toString(DISLIKE_CENTER));
+        }
         d.put("planted.latentNoise", Double.toString(PlantedModel.LATENT_NOISE));
         d.put("planted.tagThreshold", Double.toString(PlantedModel.TAG_THRESHOLD));
         d.put("planted.userBiasSd", Double.toString(PlantedModel.USER_BIAS_SD));

@@ -96,6 +96,26 @@ class SyntheticConfigTest {
         config(Map.of("attributeHoldout", 0.0)).validate();
     }
 
+    @Test
+    void scoresAndConflictMapAndValidateWithTheirPaths() {
+        SyntheticConfig c = config(Map.of("scores", Map.of("score_low", 0.5), "conflict", Map.of("strength", 3.0)));
+        c.validate();
+        assertEquals(Map.of("score_low", 0.5), c.scores());
+        assertEquals(3.0, c.conflict().strength());
+        assertEquals(2.0, config(Map.of("conflict", Map.of())).conflict().strength());
+        assertTrue(new SyntheticConfig().scores().isEmpty());
+        assertNull(new SyntheticConfig().conflict());
+        assertInvalid(Map.of("scores", Map.of("rating", 1.0)), "scores.rating");
+        assertInvalid(Map.of("scores", Map.of("dislike", 1.0)), "scores.dislike");
+        assertInvalid(Map.of("scores", Map.of("bad-name", 1.0)), "scores.bad-name");
+        assertInvalid(Map.of("scores", Map.of("noisy", -0.5)), "scores.noisy");
+        assertInvalid(Map.of("scores", Map.of("noisy", Double.POSITIVE_INFINITY)), "scores.noisy");
+        assertInvalid(Map.of("conflict", Map.of("strength", 0.0)), "conflict.strength");
+        assertInvalid(Map.of("conflict", Map.of("strength", Double.NaN)), "conflict.strength");
+        Exception e = assertThrows(IllegalArgumentException.class, () -> config(Map.of("conflict", Map.of("weight", 1))));
+        assertTrue(e.getCause() instanceof UnrecognizedPropertyException, e.toString());
+    }
+
     private static void assertInvalid(Map<String, Object> params, String path) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> config(params).validate());
         assertEquals(path, e.path(), e.getMessage());

@@ -94,6 +94,16 @@ public final class GradNormWeighting extends GradientWeighting implements Statef
         return new Step(shared, taskWeights);
     }
 
+    /** The current weights' combination, without the weight update or recording initial losses. */
+    @Override
+    float[] previewPresent(int[] present, float[][] gradients, float[] losses, int dimension) {
+        double[] current = new double[present.length];
+        for (int k = 0; k < present.length; k++) {
+            current[k] = weights[present[k]];
+        }
+        return Vectors.combination(gradients, current, dimension);
+    }
+
     /** @return the weights the next step will use, in task order */
     public synchronized double[] currentWeights() {
         return weights.clone();

@@ -55,6 +55,29 @@ abstract class GradientWeighting implements LossWeighting, GradientCombiner {
 
     @Override
     public final synchronized Combined combine(float[][] gradients, float[] losses) {
+        Present p = present(gradients, losses);
+        if (p.indices().length == 0) {
+            return new Combined(new float[Math.max(p.length(), 0)], new float[tasks]);
+        }
+        Step step = combinePresent(p.indices(), p.gradients(), p.losses(), p.length());
+        float[] weights = new float[tasks];
+        for (int k = 0; k < p.indices().length; k++) {
+            weights[p.indices()[k]] = step.weights()[k];
+        }
+        return new Combined(step.sharedGradient(), weights);
+    }
+
+    @Override
+    public final synchronized float[] preview(float[][] gradients, float[] losses) {
+        Present p = present(gradients, losses);
+        if (p.indices().length == 0) {
+            return new float[Math.max(p.length(), 0)];
+        }
+        return previewPresent(p.indices(), p.gradients(), p.losses(), p.length());
+    }
+
+    /** Checks the input and keeps the present tasks. */
+    private Present present(float[][] gradients, float[] losses) {
         requireNonNull(gradients, "gradients is null");
         requireNonNull(losses, "losses is null");
         if (gradients.length != tasks || losses.length != tasks) {
@@ -73,9 +96,6 @@ abstract class GradientWeighting implements LossWeighting, GradientCombiner {
                 count++;
             }
         }
-        if (count == 0) {
-            return new Combined(new float[Math.max(length, 0)], new float[tasks]);
-        }
         int[] present = new int[count];
         float[][] presentGradients = new float[count][];
         float[] presentLosses = new float[count];
@@ -87,12 +107,19 @@ abstract class GradientWeighting implements LossWeighting, GradientCombiner {
                 k++;
             }
         }
-        Step step = combinePresent(present, presentGradients, presentLosses, length);
-        float[] weights = new float[tasks];
-        for (int k = 0; k < count; k++) {
-            weights[present[k]] = step.weights()[k];
-        }
-        return new Combined(step.sharedGradient(), weights);
+        return new Present(present, presentGradients, presentLosses, length);
+    }
+
+    /** The present tasks' indices, gradients and losses, and the gradient length (-1 when unknown). */
+    private record Present(int[] indices, float[][] gradients, float[] losses, int length) {}
+
+    /**
+     * The shared gradient {@link #combinePresent} would return, without changing any state. The
+     * default calls {@link #combinePresent}, which is right for the stateless methods; a method
+     * that updates weights or draws random numbers overrides it.
+     */
+    float[] previewPresent(int[] present, float[][] gradients, float[] losses, int dimension) {
+        return combinePresent(present, gradients, losses, dimension).sharedGradient();
     }
 
     /**

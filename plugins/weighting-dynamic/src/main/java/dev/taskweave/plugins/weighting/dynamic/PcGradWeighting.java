@@ -8,6 +8,8 @@ import java.util.SplittableRandom;
  * present task's own parameters get weight 1.
  */
 public final class PcGradWeighting extends GradientWeighting {
+    /** Seeds the projection order of {@link #preview}; with two tasks the order does not matter. */
+    static final long PREVIEW_SEED = 0;
     private final SplittableRandom random;
 
     /**
@@ -22,5 +24,11 @@ public final class PcGradWeighting extends GradientWeighting {
     @Override
     Step combinePresent(int[] present, float[][] gradients, float[] losses, int dimension) {
         return new Step(PcGrad.combine(gradients, random), ones(present.length));
+    }
+
+    /** Projects in an order drawn from a generator of its own, so training's order is untouched. */
+    @Override
+    float[] previewPresent(int[] present, float[][] gradients, float[] losses, int dimension) {
+        return PcGrad.combine(gradients, new SplittableRandom(PREVIEW_SEED));
     }
 }

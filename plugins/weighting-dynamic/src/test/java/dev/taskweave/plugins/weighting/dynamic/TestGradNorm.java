@@ -97,4 +97,16 @@ class TestGradNorm {
         assertEquals(before[1], after[1]);
         assertEquals(3, after[0] + after[1] + after[2], 1e-9);
     }
+
+    @Test
+    void previewUsesTheCurrentWeightsWithoutUpdatingThem() {
+        GradNormWeighting gradnorm = gradnorm(2, 1.5, 0.025);
+        float[][] g = {{1, 0}, {0, 1}};
+        gradnorm.combine(g, new float[] {1, 1});
+        gradnorm.combine(g, new float[] {1, 0.5f});
+        double[] before = gradnorm.currentWeights();
+        float[] preview = gradnorm.preview(g, new float[] {1, 0.25f});
+        assertArrayEquals(new float[] {(float) before[0], (float) before[1]}, preview, 1e-6f);
+        assertArrayEquals(before, gradnorm.currentWeights());
+    }
 }
