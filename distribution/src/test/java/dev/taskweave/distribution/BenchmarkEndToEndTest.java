@@ -1,0 +1,105 @@
+package dev.taskweave.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskweave.core.cli.TaskweaveCli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code taskweave benchmark --quick} on a small synthetic suite, through the command line: the
+ * three outputs, the documented results.json shape, single-task counterparts and verdicts.
+ */
+class BenchmarkEndToEndTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void quickSuiteWritesResultsAndReports() throws Exception {
+        Files.writeString(tmp.resolve("experiment.yaml"), """
+                seed: 3
+                data: {type: synthetic, params: {users: 200, items: 80, meanInteractionsPerUser: 25}}
+                features: {embeddingDim: 8}
+                tasks:
+                  - {name: rating, head: regression, label: rating, params: {tower: [8]}}
+                  - {name: like, head: binary, label: rating, params: {tower: [8], threshold: 4.0}}
+                sharing: {type: mmoe, params: {experts: 2, expertLayers: [16]}}
+                weighting: {type: equal}
+                optimizer: {learningRate: 0.01}
+                training: {batchSize: 128, epochs: 6, progressBar: false, earlyStopping: {metric: valid.rating.rmse}}
+                """);
+        Files.writeString(tmp.resolve("suite.yaml"), """
+                name: tiny
+                description: two tasks, two sharing strategies
+                seeds: [4, 5, 6]
+                quick: {seeds: 1, epochs: 2}
+                singleTask: {earlyStopping: {like: valid.like.auc}}
+                configurations:
+                  - {name: mmoe, experiment: experiment.yaml}
+                  - name: shared-bottom
+                    experiment: experiment.yaml
+                    singleTask: false
+                    overrides: {sharing: {type: shared-bottom, params: {layers: [16]}}}
+                """);
+        Path out = tmp.resolve("bench");
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = TaskweaveCli.run(new String[] {"--plugins", Dist.plugins().toString(), "benchmark", "--suite",
+                tmp.resolve("suite.yaml").toString(), "--output", out.toString(), "--quick"},
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        String printed = stdout.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, stderr.toString(StandardCharsets.UTF_8) + printed);
+        assertTrue(printed.contains("[mmoe] seed 4: training like alone"), printed);
+
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertEquals("tiny", results.get("suite").asText());
+        assertEquals("quick", results.get("mode").asText());
+        assertEquals(2, results.get("configurations").size());
+        JsonNode mmoe = results.get("configurations").get(0);
+        assertEquals("mmoe", mmoe.get("name").asText());
+        assertEquals(List.of(4L), longs(mmoe.get("seeds")));
+        JsonNode rmse = mmoe.get("metrics").get("rating.rmse");
+        assertEquals(1, rmse.get("values").size());
+        assertEquals(rmse.get("values").get(0).asDouble(), rmse.get("mean").asDouble(), 0);
+        assertEquals(0.0, rmse.get("std").asDouble(), 0);
+        assertTrue(mmoe.get("metrics").has("rating.rmse@test_cold_user"), mmoe.get("metrics").toString());
+        // each task's single-task model reports that task only, and every shared key gets a verdict
+        assertTrue(mmoe.get("singleTask").has("rating.rmse") && mmoe.get("singleTask").has("like.auc"), mmoe.get("singleTask").toString());
+        mmoe.get("singleTask").fieldNames().forEachRemaining(k -> assertTrue(k.startsWith("rating.") || k.startsWith("like."), k));
+        JsonNode verdict = mmoe.get("transfer").get("rating.rmse");
+        assertEquals(mmoe.get("singleTask").get("rating.rmse").get("mean").asDouble() - rmse.get("mean").asDouble(),
+                verdict.get("gain").asDouble(), 1e-12);
+        assertTrue(List.of("better", "worse", "tie").contains(verdict.get("verdict").asText()));
+        assertTrue(mmoe.get("samplesPerSecond").asDouble() > 0 && mmoe.get("trainSeconds").asDouble() > 0);
+        // quick mode caps the epochs
+        assertTrue(mmoe.get("epochs").asDouble() <= 2, mmoe.toString());
+        assertEquals(2, mmoe.get("curves").get("trainLoss").get("rating").size());
+        assertEquals(2, mmoe.get("curves").get("gateUsage").size());
+        JsonNode sb = results.get("configurations").get(1);
+        assertEquals("shared-bottom", sb.get("sharing").asText());
+        assertEquals(0, sb.get("singleTask").size());
+
+        assertTrue(Files.isRegularFile(out.resolve("runs/mmoe/seed-4/model.json")));
+        assertTrue(Files.isRegularFile(out.resolve("runs/mmoe/single-like/seed-4/model.json")));
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("# Benchmark: tiny (quick mode)") && md.contains("## Multi-task versus single-task: mmoe"), md);
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("data:image/png;base64,") && html.endsWith("</html>\n"), "html report");
+    }
+
+    private static List<Long> longs(JsonNode array) {
+        List<Long> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asLong()));
+        return values;
+    }
+}
