@@ -31,8 +31,24 @@ public final class MovieLensConfig implements ValidatedConfig {
     private double attributeHoldout;
     @JsonProperty
     private Long seed;
+    @JsonProperty
+    private History history = History.NONE;
 
     public MovieLensConfig() {}
+
+    /** Whether users and items get their training interactions as features. */
+    public enum History {
+        /** No history features. */
+        @com.fasterxml.jackson.annotation.JsonProperty("none") NONE,
+        /**
+         * {@code user_history}: the items the user rated in the training split, a multi-hot vector
+         * scaled by {@code 1/sqrt(n)} (SVD++'s implicit feedback); {@code item_history}: the users
+         * who rated the item, the same way.
+         */
+        @com.fasterxml.jackson.annotation.JsonProperty("implicit") IMPLICIT,
+        /** As {@code implicit}, with each entry the rating minus the training mean instead of 1. */
+        @com.fasterxml.jackson.annotation.JsonProperty("ratings") RATINGS
+    }
 
     /** How the rows are split into train, valid and test. */
     public enum SplitMode {
@@ -82,6 +98,9 @@ public final class MovieLensConfig implements ValidatedConfig {
             throw new InvalidConfigException("attributeHoldout", "expected a fraction in [0, " + MAX_ATTRIBUTE_HOLDOUT
                     + "], got " + attributeHoldout);
         }
+        if (history == null) {
+            throw new InvalidConfigException("history", "expected none, implicit or ratings");
+        }
         if (mode == SplitMode.BENCHMARK && seed != null && attributeHoldout == 0) {
             throw new InvalidConfigException("seed", "not used with benchmark: its splits are fixed files (a seed only "
                     + "chooses the attributeHoldout users there)");
@@ -122,6 +141,11 @@ public final class MovieLensConfig implements ValidatedConfig {
      */
     public double attributeHoldout() {
         return attributeHoldout;
+    }
+
+    /** @return the history features to add */
+    public History history() {
+        return history;
     }
 
     /** @return the configured seed, or null to use the experiment's */

@@ -12,6 +12,7 @@ import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.data.RankingCandidates;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,10 @@ public final class MovieLensSource implements DatasetSource {
     public static final String GENRE_HIDDEN_ITEMS = "genreHiddenItems";
     /** The attribute-only split on which the benchmark's genre-hidden items are evaluated. */
     public static final String GENRE_HIDDEN_SPLIT = "genre_hidden";
+    /** Feature: the items a user rated in training (with {@code history: implicit|ratings}). */
+    public static final String USER_HISTORY = "user_history";
+    /** Feature: the users who rated an item in training (with {@code history: implicit|ratings}). */
+    public static final String ITEM_HISTORY = "item_history";
     /** The attribute-only split holding the {@code attributeHoldout} users and items. */
     public static final String ATTRIBUTE_TEST_SPLIT = "attribute_test";
     /** The user attributes, each named after the feature it is read from. */
@@ -182,7 +187,7 @@ public final class MovieLensSource implements DatasetSource {
             yearValues[i] = years[i] == 0 ? 0f : (years[i] - 1990) / 10f;
         }
 
-        List<FeatureSpec> features = List.of(
+        List<FeatureSpec> features = new ArrayList<>(List.of(
                 FeatureSpec.identifier("user_id", Entity.USER, knownUsers + 1),
                 FeatureSpec.categorical("user_gender", Entity.USER, MovieLensCatalog.GENDERS.size() + 1),
                 FeatureSpec.categorical("user_age", Entity.USER, MovieLensCatalog.AGE_VOCABULARY),
@@ -191,20 +196,28 @@ public final class MovieLensSource implements DatasetSource {
                 FeatureSpec.identifier("item_id", Entity.ITEM, knownItems + 1),
                 FeatureSpec.multiHot("item_genres", Entity.ITEM, genres),
                 FeatureSpec.categorical("item_decade", Entity.ITEM, decades.length + 1),
-                FeatureSpec.numeric("item_year", Entity.ITEM));
-        EntityTable users = EntityTable.builder(Entity.USER, catalog.userIds())
+                FeatureSpec.numeric("item_year", Entity.ITEM)));
+        EntityTable.Builder userTable = EntityTable.builder(Entity.USER, catalog.userIds())
                 .categorical("user_id", userCodes)
                 .categorical("user_gender", gender)
                 .categorical("user_age", age)
                 .categorical("user_occupation", occupation)
-                .categorical("user_zip_region", catalog.zipRegion())
-                .build();
-        EntityTable items = EntityTable.builder(Entity.ITEM, catalog.itemIds())
+                .categorical("user_zip_region", catalog.zipRegion());
+        EntityTable.Builder itemTable = EntityTable.builder(Entity.ITEM, catalog.itemIds())
                 .categorical("item_id", itemCodes)
                 .dense("item_genres", genres, genreFlags)
                 .categorical("item_decade", decadeCodes)
-                .dense("item_year", 1, yearValues)
-                .build();
+                .dense("item_year", 1, yearValues);
+        if (config.history() != MovieLensConfig.History.NONE) {
+            boolean ratings = config.history() == MovieLensConfig.History.RATINGS;
+            features.add(FeatureSpec.multiHot(USER_HISTORY, Entity.USER, catalog.items()));
+            features.add(FeatureSpec.multiHot(ITEM_HISTORY, Entity.ITEM, catalog.users()));
+            userTable.dense(USER_HISTORY, catalog.items(), history(train, catalog.users(), catalog.items(), true, ratings));
+            itemTable.dense(ITEM_HISTORY, catalog.users(), history(train, catalog.users(), catalog.items(), false, ratings));
+            description.put("history", config.history().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        EntityTable users = userTable.build();
+        EntityTable items = itemTable.build();
 
         Map<String, Interactions> interactions = new LinkedHashMap<>();
         splits.forEach((split, ratings) -> interactions.put(split, ratings.toInteractions()));
@@ -241,6 +254,39 @@ public final class MovieLensSource implements DatasetSource {
 
         return new Dataset(name, features, users, items, interactions, rankings, description, attributes,
                 attributeEvaluation);
+    }
+
+    /**
+     * Each user's (or item's) training interactions as a dense row over the other side: 1 (or the
+     * rating minus the training mean) per interaction, scaled by {@code 1/sqrt(count)}. Only the
+     * training split is read, so nothing of valid or test leaks in; an entity without training
+     * rows (a cold user or item) gets a zero row.
+     */
+    static float[] history(Ratings train, int users, int items, boolean ofUsers, boolean ratings) {
+        int rows = ofUsers ? users : items;
+        int width = ofUsers ? items : users;
+        float[] values = new float[rows * width];
+        int[] counts = new int[rows];
+        double mean = 0;
+        for (float r : train.ratings()) {
+            mean += r;
+        }
+        mean = train.ratings().length == 0 ? 0 : mean / train.ratings().length;
+        for (int k = 0; k < train.users().length; k++) {
+            int row = ofUsers ? train.users()[k] : train.items()[k];
+            int column = ofUsers ? train.items()[k] : train.users()[k];
+            values[row * width + column] = ratings ? (float) (train.ratings()[k] - mean) : 1f;
+            counts[row]++;
+        }
+        for (int row = 0; row < rows; row++) {
+            if (counts[row] > 0) {
+                float scale = (float) (1 / Math.sqrt(counts[row]));
+                for (int c = row * width; c < (row + 1) * width; c++) {
+                    values[c] *= scale;
+                }
+            }
+        }
+        return values;
     }
 
     /** A class attribute from feature codes 1..width (class = code - 1); every entity is known. */

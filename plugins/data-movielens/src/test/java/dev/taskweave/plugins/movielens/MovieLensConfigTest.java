@@ -29,6 +29,7 @@ class MovieLensConfigTest {
         assertNull(c.seed());
         assertEquals(0.0, c.attributeHoldout());
         assertEquals(MovieLensConfig.SplitMode.RANDOM, c.splitMode());
+        assertEquals(MovieLensConfig.History.NONE, c.history());
         assertInvalid(Map.of(), "directory");
     }
 
@@ -54,6 +55,10 @@ class MovieLensConfigTest {
         assertEquals("u3", fold.fold());
         assertEquals(0.15, fold.validFraction());
         assertEquals(MovieLensConfig.SplitMode.FOLD, fold.splitMode());
+
+        assertEquals(MovieLensConfig.History.RATINGS, config(Map.of("directory", "d", "history", "ratings")).history());
+        assertEquals(MovieLensConfig.History.IMPLICIT, config(Map.of("directory", "d", "history", "implicit")).history());
+        assertThrows(IllegalArgumentException.class, () -> config(Map.of("directory", "d", "history", "all")));
     }
 
     @Test

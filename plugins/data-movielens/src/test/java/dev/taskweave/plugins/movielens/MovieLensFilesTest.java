@@ -2,6 +2,7 @@ package dev.taskweave.plugins.movielens;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -204,6 +206,31 @@ class MovieLensFilesTest {
         Dataset viaFactory = factory.create(MovieLensConfigTest.config(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl")),
                 new DataContext(root, 1)).load();
         assertEquals(d.description(), viaFactory.description());
+    }
+
+    @Test
+    void historyFeaturesReadTheTrainingSplitOnly() throws IOException {
+        writeBenchmark();
+        Dataset none = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl"));
+        assertFalse(none.users().has("user_history"));
+        Dataset d = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "history", "implicit"));
+        assertEquals(5, feature(d, "user_history").size());
+        assertEquals(5, feature(d, "item_history").size());
+        float[] users = d.users().dense("user_history");
+        // train: user 1 rated items 1 and 2; user 2's item 4 is in valid and does not count
+        float h = (float) (1 / Math.sqrt(2));
+        assertArrayEquals(new float[] {h, h, 0, 0, 0}, Arrays.copyOfRange(users, 0, 5), 1e-6f);
+        assertArrayEquals(new float[] {1, 0, 0, 0, 0}, Arrays.copyOfRange(users, 5, 10), 1e-6f);
+        // user 5 is cold: no training row, a zero history
+        assertArrayEquals(new float[5], Arrays.copyOfRange(users, 20, 25));
+        // item 1 was rated in train by users 1, 2 and 4
+        float t = (float) (1 / Math.sqrt(3));
+        assertArrayEquals(new float[] {t, t, 0, t, 0}, Arrays.copyOfRange(d.items().dense("item_history"), 0, 5), 1e-6f);
+
+        // ratings: the training mean is (5 + 3 + 4 + 2 + 5) / 5 = 3.8
+        Dataset rated = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "history", "ratings"));
+        assertArrayEquals(new float[] {1.2f * h, -0.8f * h, 0, 0, 0}, Arrays.copyOfRange(rated.users().dense("user_history"), 0, 5), 1e-5f);
+        assertEquals("ratings", rated.description().get("history"));
     }
 
     @Test
