@@ -48,6 +48,8 @@ public final class SyntheticConfig implements ValidatedConfig {
     private Map<String, Double> scores = new LinkedHashMap<>();
     @JsonProperty
     private ConflictConfig conflict;
+    @JsonProperty
+    private OpposedScoresConfig opposedScores;
 
     public SyntheticConfig() {}
 
@@ -96,6 +98,19 @@ public final class SyntheticConfig implements ValidatedConfig {
                 conflict.validate();
             } catch (InvalidConfigException e) {
                 throw e.under("conflict");
+            }
+        }
+        if (opposedScores != null) {
+            try {
+                opposedScores.validate();
+            } catch (InvalidConfigException e) {
+                throw e.under("opposedScores");
+            }
+            for (String label : new String[] {opposedScores.plusLabel(), opposedScores.minusLabel()}) {
+                if (scores.containsKey(label)) {
+                    throw new InvalidConfigException("opposedScores.name", "label '" + label
+                            + "' is already declared under scores");
+                }
             }
         }
         if (coldUsers() >= users) {
@@ -199,5 +214,10 @@ public final class SyntheticConfig implements ValidatedConfig {
     /** @return the planted conflicting task's settings, or null when no {@code dislike} label is emitted */
     public ConflictConfig conflict() {
         return conflict;
+    }
+
+    /** @return the planted opposed-noise pair's settings, or null when no such pair is emitted */
+    public OpposedScoresConfig opposedScores() {
+        return opposedScores;
     }
 }

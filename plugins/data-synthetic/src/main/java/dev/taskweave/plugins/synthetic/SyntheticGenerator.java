@@ -75,6 +75,7 @@ final class SyntheticGenerator {
         // the optional labels draw from streams split after every other, so enabling them changes nothing else
         SplittableRandom scoreRandom = root.split();
         SplittableRandom conflictRandom = root.split();
+        SplittableRandom opposedRandom = root.split();
 
         PlantedModel model = PlantedModel.draw(config, structureRandom);
         boolean[] cold = coldUsers(structureRandom);
@@ -117,7 +118,8 @@ final class SyntheticGenerator {
         int[] allItems = rowItems.toArray();
         float[] allRatings = ratings.toArray();
         int[] split = assignSplits(allUsers, allItems, cold, splitRandom);
-        Map<String, float[]> extraLabels = extraLabels(model, allUsers, allItems, scoreRandom, conflictRandom);
+        Map<String, float[]> extraLabels = extraLabels(model, allUsers, allItems, scoreRandom, conflictRandom,
+                opposedRandom);
 
         int[] userCodes = trainCodes(allUsers, split, users);
         int[] itemCodes = trainCodes(allItems, split, items);
@@ -368,10 +370,11 @@ final class SyntheticGenerator {
     /**
      * The optional labels of every row: each configured score is {@code RATING_BASE + signal + noise *
      * N(0, 1)}, unrounded and unclipped; {@code dislike} is 1 with probability
-     * {@code sigmoid(strength * (DISLIKE_CENTER - signal))}.
+     * {@code sigmoid(strength * (DISLIKE_CENTER - signal))}; the opposed pair is {@code RATING_BASE +
+     * signal + sigma * eps} and {@code RATING_BASE + signal - sigma * eps} with one {@code eps ~ N(0, 1)} per row.
      */
     private Map<String, float[]> extraLabels(PlantedModel model, int[] users, int[] items, SplittableRandom scoreRandom,
-            SplittableRandom conflictRandom) {
+            SplittableRandom conflictRandom, SplittableRandom opposedRandom) {
         Map<String, float[]> labels = new LinkedHashMap<>();
         int rows = users.length;
         for (Map.Entry<String, Double> e : config.scores().entrySet()) {
@@ -391,6 +394,19 @@ final class SyntheticGenerator {
                 dislike[r] = conflictRandom.nextDouble() < p ? 1f : 0f;
             }
             labels.put(DISLIKE, dislike);
+        }
+        OpposedScoresConfig opposed = config.opposedScores();
+        if (opposed != null) {
+            float[] plus = new float[rows];
+            float[] minus = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                double mean = RATING_BASE + signal(model, users[r], items[r]);
+                double noise = opposed.sigma() * PlantedModel.gaussian(opposedRandom);
+                plus[r] = (float) (mean + noise);
+                minus[r] = (float) (mean - noise);
+            }
+            labels.put(opposed.plusLabel(), plus);
+            labels.put(opposed.minusLabel(), minus);
         }
         return labels;
     }
@@ -477,6 +493,10 @@ final class SyntheticGenerator {
         if (config.conflict() != null) {
             d.put("conflict.strength", Double.toString(config.conflict().strength()));
             d.put("planted.dislikeCenter", Double.toString(DISLIKE_CENTER));
+        }
+        if (config.opposedScores() != null) {
+            d.put("opposedScores.name", config.opposedScores().name());
+            d.put("opposedScores.sigma", Double.toString(config.opposedScores().sigma()));
         }
         d.put("planted.latentNoise", Double.toString(PlantedModel.LATENT_NOISE));
         d.put("planted.tagThreshold", Double.toString(PlantedModel.TAG_THRESHOLD));

@@ -16,6 +16,7 @@ class PlantedLabelsTest {
     private static final long SEED = 7;
     private static SyntheticGenerator.Generated plain;
     private static SyntheticGenerator.Generated extended;
+    private static SyntheticGenerator.Generated opposed;
 
     @BeforeAll
     static void generate() {
@@ -26,6 +27,9 @@ class PlantedLabelsTest {
         ((Map<String, Object>) params.get("scores")).put("score_high", 1.5);
         params.put("conflict", Map.of("strength", 2.0));
         extended = new SyntheticGenerator(SyntheticConfigTest.config(params), SEED).generate();
+        Map<String, Object> opposedParams = new java.util.HashMap<>(base);
+        opposedParams.put("opposedScores", Map.of("name", "pair", "sigma", 1.5));
+        opposed = new SyntheticGenerator(SyntheticConfigTest.config(opposedParams), SEED).generate();
     }
 
     @Test
@@ -90,6 +94,66 @@ class PlantedLabelsTest {
         assertTrue(phi < -0.3, "phi(like, dislike) " + phi);
         // centred where ratings turn into likes: about as many dislikes as non-likes
         assertEquals(1 - mean(like), mean(dislike), 0.1);
+    }
+
+    @Test
+    void opposedScoresCarryOneNoiseWithOppositeSigns() {
+        for (String split : plain.dataset().splits().keySet()) {
+            Interactions a = plain.dataset().splits().get(split);
+            Interactions b = opposed.dataset().splits().get(split);
+            assertArrayEquals(a.users(), b.users(), split);
+            assertArrayEquals(a.label("rating"), b.label("rating"), split);
+            assertEquals(java.util.List.of("rating", "like", "pair_plus", "pair_minus"), java.util.List.copyOf(b.labelColumns()), split);
+        }
+        assertEquals("pair", opposed.dataset().description().get("opposedScores.name"));
+        assertEquals("1.5", opposed.dataset().description().get("opposedScores.sigma"));
+        Interactions train = opposed.dataset().train();
+        PlantedModel model = opposed.model();
+        float[] plus = train.label("pair_plus");
+        float[] minus = train.label("pair_minus");
+        int n = train.size();
+        double[] plusNoise = new double[n];
+        double[] minusNoise = new double[n];
+        double plusSum = 0;
+        double minusSum = 0;
+        double squares = 0;
+        for (int r = 0; r < n; r++) {
+            double mean = SyntheticGenerator.RATING_BASE + SyntheticGenerator.signal(model, train.users()[r], train.items()[r]);
+            plusNoise[r] = plus[r] - mean;
+            minusNoise[r] = minus[r] - mean;
+            // the pair's midpoint is the noiseless signal, up to float rounding of labels near 3 (ulp 2.4e-7)
+            assertEquals(mean, (plus[r] + minus[r]) / 2.0, 1e-5, "row " + r);
+            plusSum += plus[r];
+            minusSum += minus[r];
+            squares += plusNoise[r] * plusNoise[r];
+        }
+        // one draw, opposite signs: the two noises are perfectly anti-correlated (float rounding only)
+        assertEquals(-1, correlation(plusNoise, minusNoise), 1e-6);
+        // each noise has variance sigma^2 = 2.25 (n ~ 12,000: relative sd of the sample variance ~1.3%, 5% ~ 4 sd)
+        assertEquals(2.25, squares / n, 0.05 * 2.25);
+        // equal means: both are 3 + mean(signal) in expectation; the sample means differ by 2 sigma mean(eps),
+        // whose sd is 2 * 1.5 / sqrt(n) ~ 0.027; 4 sd allowed
+        assertEquals(plusSum / n, minusSum / n, 4 * 2 * 1.5 / Math.sqrt(n));
+    }
+
+    private static double correlation(double[] x, double[] y) {
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < x.length; i++) {
+            mx += x[i];
+            my += y[i];
+        }
+        mx /= x.length;
+        my /= y.length;
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxy / Math.sqrt(sxx * syy);
     }
 
     private static double mean(float[] x) {

@@ -112,6 +112,18 @@ class SyntheticConfigTest {
         assertInvalid(Map.of("scores", Map.of("noisy", Double.POSITIVE_INFINITY)), "scores.noisy");
         assertInvalid(Map.of("conflict", Map.of("strength", 0.0)), "conflict.strength");
         assertInvalid(Map.of("conflict", Map.of("strength", Double.NaN)), "conflict.strength");
+        SyntheticConfig o = config(Map.of("opposedScores", Map.of("name", "pair", "sigma", 2.0)));
+        o.validate();
+        assertEquals("pair_plus", o.opposedScores().plusLabel());
+        assertEquals("pair_minus", o.opposedScores().minusLabel());
+        assertEquals(2.0, o.opposedScores().sigma());
+        assertEquals("opposed", config(Map.of("opposedScores", Map.of())).opposedScores().name());
+        assertEquals(1.0, config(Map.of("opposedScores", Map.of())).opposedScores().sigma());
+        assertNull(new SyntheticConfig().opposedScores());
+        assertInvalid(Map.of("opposedScores", Map.of("sigma", 0.0)), "opposedScores.sigma");
+        assertInvalid(Map.of("opposedScores", Map.of("sigma", Double.NaN)), "opposedScores.sigma");
+        assertInvalid(Map.of("opposedScores", Map.of("name", "bad-name")), "opposedScores.name");
+        assertInvalid(Map.of("opposedScores", Map.of("name", "pair"), "scores", Map.of("pair_minus", 1.0)), "opposedScores.name");
         Exception e = assertThrows(IllegalArgumentException.class, () -> config(Map.of("conflict", Map.of("weight", 1))));
         assertTrue(e.getCause() instanceof UnrecognizedPropertyException, e.toString());
     }
