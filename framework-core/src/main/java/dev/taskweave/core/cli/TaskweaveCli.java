@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,6 +57,11 @@ public final class TaskweaveCli {
     /** Runs the command line and returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cli = new CommandLine(new TaskweaveCli());
+        for (CliExtension extension : ServiceLoader.load(CliExtension.class, TaskweaveCli.class.getClassLoader())) {
+            if (!cli.getSubcommands().containsKey(extension.name())) {
+                cli.addSubcommand(extension.name(), extension.command());
+            }
+        }
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> {
@@ -91,7 +97,11 @@ public final class TaskweaveCli {
         return message == null ? "failed" : message.replace('\n', ' ');
     }
 
-    List<Path> pluginDirectories() {
+    /**
+     * @return the plugin directories: {@code --plugins}, else {@code $TASKWEAVE_PLUGINS}, else the
+     *         {@code taskweave.plugins} system property
+     */
+    public List<Path> pluginDirectories() {
         if (!pluginDirectories.isEmpty()) {
             return pluginDirectories;
         }

@@ -99,6 +99,16 @@ public final class MultiTaskBlock extends AbstractBlock {
         return sharing.loader();
     }
 
+    /** @return the block of one task's head (serving runs only the heads it needs) */
+    public Block headBlock(int task) {
+        return heads.get(task).block();
+    }
+
+    /** @return the class loader of one task head's plugin */
+    public ClassLoader headLoader(int task) {
+        return heads.get(task).loader();
+    }
+
     /** @return the parameters every task shares: the input encoder's, then the sharing strategy's */
     public List<Parameter> sharedParameters() {
         List<Parameter> shared = new ArrayList<>();

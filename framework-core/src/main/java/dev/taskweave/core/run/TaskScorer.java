@@ -1,0 +1,66 @@
+package dev.taskweave.core.run;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.core.model.MultiTaskBlock;
+import dev.taskweave.core.plugin.ContextClassLoader;
+
+/**
+ * Scores one batch of (user, item) rows for chosen tasks only: the encoder and the sharing
+ * strategy run once, then only the requested heads. Every array lives in a sub-manager of
+ * {@code manager} that is closed before returning, so repeated calls do not grow native memory.
+ */
+public final class TaskScorer {
+    private TaskScorer() {}
+
+    /**
+     * @param tasks task indices (model order) to score
+     * @return scores[i][row * width + j] for {@code tasks[i]}; a single-output task has width 1
+     */
+    public static float[][] score(AssembledModel model, FeatureGatherer gatherer, int[] users, int[] items, int[] tasks,
+            NDManager manager) {
+        requireNonNull(model, "model is null");
+        requireNonNull(gatherer, "gatherer is null");
+        requireNonNull(tasks, "tasks is null");
+        if (users.length != items.length) {
+            throw new IllegalArgumentException(users.length + " users but " + items.length + " items");
+        }
+        int n = users.length;
+        float[][] scores = new float[tasks.length][];
+        if (n == 0) {
+            for (int i = 0; i < tasks.length; i++) {
+                scores[i] = new float[0];
+            }
+            return scores;
+        }
+        MultiTaskBlock block = model.block();
+        try (NDManager batch = manager.newSubManager()) {
+            ParameterStore ps = new ParameterStore(batch, false);
+            NDList inputs = gatherer.gather(batch, users, items, null, 0, n, 0, null);
+            NDList encoded = block.encoder().forward(ps, inputs, false);
+            NDList shared;
+            try (ContextClassLoader ignored = ContextClassLoader.enter(block.sharingLoader())) {
+                shared = block.sharingBlock().forward(ps, encoded, false);
+            }
+            if (shared.size() != block.taskCount()) {
+                throw new IllegalStateException("the sharing strategy returned " + shared.size() + " outputs for "
+                        + block.taskCount() + " tasks");
+            }
+            for (int i = 0; i < tasks.length; i++) {
+                int t = tasks[i];
+                ResolvedTask task = model.tasks().get(t);
+                NDArray out;
+                try (ContextClassLoader ignored = ContextClassLoader.enter(block.headLoader(t))) {
+                    out = block.headBlock(t).forward(ps, new NDList(shared.get(t)), false).singletonOrThrow();
+                }
+                scores[i] = task.plugin().call(() -> task.head().scores(out)).toFloatArray();
+            }
+        }
+        return scores;
+    }
+}
