@@ -186,7 +186,7 @@ public final class ModelStore {
         } catch (NoSuchFileException e) {
             throw new ConfigException(dir.toString(), "", 0, "incomplete model directory: " + e.getFile() + " is missing");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read model " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read model " + dir + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
     }
 
