@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,13 +60,23 @@ public final class ServeCommand implements Callable<Integer> {
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
         try (Taskweave tw = Taskweave.start(root.pluginDirectories(), registry);
                 TaskweaveServer server = TaskweaveServer.start(tw.injector().getInstance(ModelStore.class), model, settings, registry)) {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("serving %s on http://%s:%d (pid %d)%n", model, settings.host, server.port(), ProcessHandle.current().pid());
             out.flush();
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "taskweave-serve-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopped.countDown();
+                try {
+                    closed.await(10, TimeUnit.SECONDS); // let the server stop and the models close
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "taskweave-serve-stop"));
             stopped.await();
+        } finally {
+            closed.countDown();
         }
         return 0;
     }
