@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.taskweave.core.data.FeatureGatherer;
 import dev.taskweave.core.model.MultiTaskBlock;
@@ -14,6 +15,10 @@ import dev.taskweave.core.plugin.ContextClassLoader;
  * Scores one batch of (user, item) rows for chosen tasks only: the encoder and the sharing
  * strategy run once, then only the requested heads. Every array lives in a sub-manager of
  * {@code manager} that is closed before returning, so repeated calls do not grow native memory.
+ *
+ * <p>PyTorch records autograd history per thread and a new thread starts with it on (DJL turns
+ * it off only on the thread that loads the engine); scoring turns it off for its own duration on
+ * the calling thread, so server worker threads do not build backward graphs.
  */
 public final class TaskScorer {
     private TaskScorer() {}
@@ -39,6 +44,10 @@ public final class TaskScorer {
             return scores;
         }
         MultiTaskBlock block = model.block();
+        boolean recording = JniUtils.isGradMode();
+        if (recording) {
+            JniUtils.setGradMode(false);
+        }
         try (NDManager batch = manager.newSubManager()) {
             ParameterStore ps = new ParameterStore(batch, false);
             NDList inputs = gatherer.gather(batch, users, items, null, 0, n, 0, null);
@@ -59,6 +68,10 @@ public final class TaskScorer {
                     out = block.headBlock(t).forward(ps, new NDList(shared.get(t)), false).singletonOrThrow();
                 }
                 scores[i] = task.plugin().call(() -> task.head().scores(out)).toFloatArray();
+            }
+        } finally {
+            if (recording) {
+                JniUtils.setGradMode(true);
             }
         }
         return scores;
