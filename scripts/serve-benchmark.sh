@@ -5,11 +5,11 @@
 #
 #   scripts/serve-benchmark.sh MODEL_DIR [--rates 50,100,200,400] [--seconds 20] [--requests 100000] ...
 #
-# Environment: PORT (default 18080), SERVER_JAVA_OPTS (default: a fixed 512 MB heap, pre-touched,
+# Environment: TASKWEAVE_HOME (the distribution; default distribution/target/taskweave), PORT (default 18080), SERVER_JAVA_OPTS (default: a fixed 512 MB heap, pre-touched,
 # so heap growth does not read as a leak), TASKWEAVE_THREADS (PyTorch intra-op threads, default 1).
 set -e
 root=$(cd "$(dirname "$0")/.." && pwd)
-home="$root/distribution/target/taskweave"
+home="${TASKWEAVE_HOME:-$root/distribution/target/taskweave}"
 model=${1:?usage: scripts/serve-benchmark.sh MODEL_DIR [benchmark options]}
 shift
 port=${PORT:-18080}
