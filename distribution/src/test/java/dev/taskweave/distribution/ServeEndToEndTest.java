@@ -317,7 +317,7 @@ class ServeEndToEndTest {
             }
             pool.shutdown();
             assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.peek());
-            assertTrue(ok.get() > 20, "only " + ok.get() + " requests");
+            assertTrue(ok.get() > 4, "only " + ok.get() + " requests");
             assertEquals(4, s.holder().current().sequence());
             assertTrue(first.closed(), "the first version must be closed once its requests finished");
             assertFalse(s.holder().current().closed());
