@@ -34,6 +34,9 @@ public final class ExperimentConfig {
     @JsonProperty("training")
     public TrainingConfig training = new TrainingConfig();
 
+    @JsonProperty("serving")
+    public ServingConfig serving = new ServingConfig();
+
     /** @return the task with that name, or null */
     public TaskConfig task(String taskName) {
         for (TaskConfig t : tasks) {

@@ -47,6 +47,8 @@ public final class ModelStore {
     public static final String HISTORY = "history.json";
     /** The loss weighting's state, present only for a {@link StatefulWeighting}. */
     public static final String WEIGHTING_STATE = "weighting.bin";
+    /** Each user's training items (absent in models saved before it existed). */
+    public static final String SEEN = "seen.bin";
 
     private final ConfigLoader loader;
     private final ModelAssembler assembler;
@@ -117,6 +119,10 @@ public final class ModelStore {
                     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
                 EntityCodec.write(out, dataset.users(), dataset.items(), model.features());
             }
+            try (OutputStream os = Files.newOutputStream(staging.resolve(SEEN));
+                    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
+                SeenItems.of(dataset.train(), dataset.users().size()).write(out);
+            }
             json.writeValue(staging.resolve(METRICS).toFile(), result.metrics());
             json.writeValue(staging.resolve(HISTORY).toFile(), result.history());
             WeightingState.save(staging.resolve(WEIGHTING_STATE), model);
@@ -135,8 +141,9 @@ public final class ModelStore {
      * @param model     the graph with trained parameters
      * @param users     the user table
      * @param items     the item table
+     * @param seen      each user's training items; {@link SeenItems#none()} for models saved without them
      */
-    public record LoadedModel(ModelManifest manifest, AssembledModel model, EntityTable users, EntityTable items) {}
+    public record LoadedModel(ModelManifest manifest, AssembledModel model, EntityTable users, EntityTable items, SeenItems seen) {}
 
     /** Loads a model; its components must be provided by the installed plugins. */
     public LoadedModel load(Path dir, NDManager manager) {
@@ -172,11 +179,19 @@ public final class ModelStore {
                     DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
                 tables = EntityCodec.read(in, manifest.features, dir.resolve(ENTITIES).toString());
             }
-            return new LoadedModel(manifest, model, tables[0], tables[1]);
+            SeenItems seen = SeenItems.none();
+            Path seenFile = dir.resolve(SEEN);
+            if (Files.isRegularFile(seenFile)) {
+                try (InputStream is = Files.newInputStream(seenFile);
+                        DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+                    seen = SeenItems.read(in, tables[0].size(), tables[1].size(), seenFile.toString());
+                }
+            }
+            return new LoadedModel(manifest, model, tables[0], tables[1], seen);
         } catch (NoSuchFileException e) {
             throw new ConfigException(dir.toString(), "", 0, "incomplete model directory: " + e.getFile() + " is missing");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read model " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read model " + dir + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
     }
 

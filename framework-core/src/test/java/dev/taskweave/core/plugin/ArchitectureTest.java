@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The runtime names no concrete plugin, and the SPI depends on nothing of the runtime. */
+/** The runtime names no concrete plugin nor the serve module (it finds commands through CliExtension), and the SPI depends on nothing of the runtime. */
 class ArchitectureTest {
     @Test
     void coreAndApiNameNoPlugin() {
@@ -15,7 +15,7 @@ class ArchitectureTest {
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.taskweave.core", "dev.taskweave.api");
         noClasses().that().resideInAnyPackage("dev.taskweave.core..", "dev.taskweave.api..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.taskweave.plugins..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.taskweave.plugins..", "dev.taskweave.serve..")
                 .check(classes);
         noClasses().that().resideInAPackage("dev.taskweave.api..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.taskweave.core..", "com.google.inject..",

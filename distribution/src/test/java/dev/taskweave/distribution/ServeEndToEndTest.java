@@ -1,0 +1,417 @@
+package dev.taskweave.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskweave.core.Taskweave;
+import dev.taskweave.core.cli.TaskweaveCli;
+import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.core.run.Evaluator;
+import dev.taskweave.core.store.AtomicDirectory;
+import dev.taskweave.core.store.ModelStore;
+import dev.taskweave.serve.ServeConfig;
+import dev.taskweave.serve.TaskweaveServer;
+import dev.taskweave.serve.model.ModelHolder;
+import dev.taskweave.serve.model.ServedModel;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code taskweave serve} end to end: a small model trained on synthetic data through the real
+ * plugin jars, served on a loopback port and called over HTTP.
+ */
+class ServeEndToEndTest {
+    static final String CONFIG = EndToEndTest.CONFIG.replace("epochs: 6", "epochs: 2")
+            + "serving: {formula: '0.6 * like + 0.4 * watch'}\n";
+
+    @TempDir
+    static Path tmp;
+
+    static Taskweave taskweave;
+    static Path model;
+    static TaskweaveServer server;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        taskweave = Taskweave.start(List.of(Dist.plugins()));
+        Path config = tmp.resolve("serve-e2e.yaml");
+        Files.writeString(config, CONFIG);
+        model = tmp.resolve("model");
+        taskweave.train(config, model, quiet());
+        server = start(model, "maxPairs: 50\nmaxK: 20\n");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        taskweave.close();
+    }
+
+    static TaskweaveServer start(Path dir, String yaml) throws Exception {
+        ServeConfig config = ServeConfig.parse("host: 127.0.0.1\nport: 0\n" + yaml, "test serve.yaml");
+        return TaskweaveServer.start(taskweave.injector().getInstance(ModelStore.class), dir, config,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    record Response(int status, JsonNode body, String text) {}
+
+    static Response call(TaskweaveServer s, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).timeout(Duration.ofSeconds(30));
+        b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
+                : b.method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = null;
+        if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
+            json = JSON.readTree(r.body());
+        }
+        return new Response(r.statusCode(), json, r.body());
+    }
+
+    static Response post(String path, String body) throws Exception {
+        return call(server, "POST", path, body);
+    }
+
+    static void assertError(Response r, int status, String field, String messagePart) {
+        assertEquals(status, r.status(), r.text());
+        assertEquals(field, r.body().get("field").asText(), r.text());
+        assertTrue(r.body().get("message").asText().contains(messagePart), r.text());
+    }
+
+    static ServedModel served() {
+        return server.holder().current().model();
+    }
+
+    @Test
+    void healthReadyAndStatus() throws Exception {
+        Response health = call(server, "GET", "/health", null);
+        assertEquals(200, health.status());
+        assertEquals("ok", health.body().get("status").asText());
+        Response ready = call(server, "GET", "/ready", null);
+        assertEquals(200, ready.status());
+        assertTrue(ready.body().get("ready").asBoolean());
+        Response status = call(server, "GET", "/admin/status", null);
+        assertEquals("[\"rating\",\"like\",\"watch\"]", status.body().at("/model/tasks").toString());
+        assertEquals("available", status.body().at("/model/excludeSeen").asText());
+        assertEquals("0.6 * like + 0.4 * watch", status.body().at("/model/defaultFormula").asText());
+    }
+
+    @Test
+    void predictScoresOnlyTheRequestedTasksAndMatchesTheEvaluator() throws Exception {
+        ServedModel m = served();
+        List<String> users = m.loaded().users().rawIds();
+        List<String> items = m.loaded().items().rawIds();
+        Response r = post("/v1/predict", "{\"tasks\": [\"like\", \"rating\"], \"pairs\": [{\"user\": \"" + users.get(0) + "\", \"item\": \""
+                + items.get(3) + "\"}, {\"user\": \"" + users.get(5) + "\", \"item\": \"" + items.get(7) + "\"}]}");
+        assertEquals(200, r.status(), r.text());
+        JsonNode rows = r.body().get("scores");
+        assertEquals(2, rows.size());
+        assertEquals(List.of("like", "rating"), fieldNames(rows.get(0).get("scores")));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[][] expected = Evaluator.score(m.model(), new FeatureGatherer(m.model().features(), m.loaded().users(), m.loaded().items()),
+                    new int[] {0, 5}, new int[] {3, 7}, 16, manager);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(expected[1][i], rows.get(i).at("/scores/like").floatValue(), 1e-5);
+                assertEquals(expected[0][i], rows.get(i).at("/scores/rating").floatValue(), 1e-5);
+            }
+        }
+        Response all = post("/v1/predict", "{\"pairs\": [{\"user\": \"" + users.get(0) + "\", \"item\": \"" + items.get(3) + "\"}]}");
+        assertEquals(List.of("rating", "like", "watch"), fieldNames(all.body().at("/scores/0/scores")));
+        assertEquals(1, all.body().at("/model/version").asInt(1));
+    }
+
+    @Test
+    void coldUsersAreServedFromSideFeatures() throws Exception {
+        String item = served().loaded().items().rawIds().get(0);
+        Response p = post("/v1/predict", "{\"pairs\": [{\"userFeatures\": {\"user_segment\": 2, \"user_activity\": 0.5}, \"item\": \"" + item
+                + "\"}, {\"user\": \"new-42\", \"userFeatures\": {\"user_segment\": 3}, \"item\": \"" + item + "\"}, {\"user\": \""
+                + served().loaded().users().rawIds().get(1) + "\", \"item\": \"" + item + "\"}]}");
+        assertEquals(200, p.status(), p.text());
+        assertEquals(3, p.body().get("scores").size());
+        assertEquals("new-42", p.body().at("/scores/1/user").asText());
+        double a = p.body().at("/scores/0/scores/like").asDouble();
+        double b = p.body().at("/scores/1/scores/like").asDouble();
+        assertTrue(a > 0 && a < 1 && b > 0 && b < 1, p.text());
+
+        Response r = post("/v1/recommend", "{\"userFeatures\": {\"user_segment\": 1}, \"k\": 5, \"excludeSeen\": true}");
+        assertEquals(200, r.status(), r.text());
+        assertTrue(r.body().get("coldStart").asBoolean());
+        assertEquals(5, r.body().get("items").size());
+
+        assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_segment\": 99}}"), 400, "userFeatures.user_segment", "unknown category code 99");
+        assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_segment\": \"gold\"}}"), 400, "userFeatures.user_segment", "expected an integer");
+        assertError(post("/v1/recommend", "{\"userFeatures\": {\"shoe_size\": 3}}"), 400, "userFeatures.shoe_size", "no user feature");
+        assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_id\": 3}}"), 400, "userFeatures.user_id", "identifier");
+        assertError(post("/v1/predict", "{\"pairs\": [{\"userFeatures\": {\"user_activity\": \"high\"}, \"item\": \"" + item + "\"}]}"),
+                400, "pairs[0].userFeatures.user_activity", "expected a finite number");
+    }
+
+    @Test
+    void recommendRanksByTheFormulaAndExcludesSeenItems() throws Exception {
+        ServedModel m = served();
+        int userIndex = 3;
+        String user = m.loaded().users().rawIds().get(userIndex);
+        Response r = post("/v1/recommend", "{\"user\": \"" + user + "\", \"k\": 20, \"excludeSeen\": true}");
+        assertEquals(200, r.status(), r.text());
+        assertEquals("0.6 * like + 0.4 * watch", r.body().get("formula").asText());
+        assertEquals(m.loaded().items().size(), r.body().get("candidates").asInt());
+        JsonNode items = r.body().get("items");
+        assertEquals(20, items.size());
+        int[] seen = m.loaded().seen().items(userIndex);
+        assertTrue(seen.length > 0);
+        double previous = Double.POSITIVE_INFINITY;
+        for (JsonNode it : items) {
+            double score = it.get("score").asDouble();
+            assertTrue(score <= previous, r.text());
+            previous = score;
+            assertEquals(0.6 * it.at("/scores/like").asDouble() + 0.4 * it.at("/scores/watch").asDouble(), score, 1e-5);
+            assertEquals(List.of("rating", "like", "watch"), fieldNames(it.get("scores")));
+            int index = m.loaded().items().indexOf(it.get("item").asText());
+            assertTrue(java.util.Arrays.binarySearch(seen, index) < 0, "seen item recommended: " + it);
+        }
+        // without exclusion the best item may be a seen one; the ranking is the formula's over all items
+        Response all = post("/v1/recommend", "{\"user\": \"" + user + "\", \"k\": 1, \"excludeSeen\": false, \"formula\": \"max(like, watch) - 0.1 * log(1 + rating)\"}");
+        assertEquals(200, all.status(), all.text());
+        assertEquals(1, all.body().get("items").size());
+
+        // candidates restrict the ranking
+        List<String> ids = m.loaded().items().rawIds();
+        Response c = post("/v1/recommend", "{\"user\": \"" + user + "\", \"k\": 5, \"candidates\": [\"" + ids.get(1) + "\", \"" + ids.get(2)
+                + "\", \"" + ids.get(1) + "\"], \"formula\": \"watch\", \"tasks\": [\"watch\"]}");
+        assertEquals(200, c.status(), c.text());
+        assertEquals(2, c.body().get("items").size());
+        assertEquals(2, c.body().get("candidates").asInt());
+        assertEquals(List.of("watch"), fieldNames(c.body().at("/items/0/scores")));
+    }
+
+    @Test
+    void badRequestsNameTheFieldAndUnknownIdsAre404() throws Exception {
+        String user = served().loaded().users().rawIds().get(0);
+        String item = served().loaded().items().rawIds().get(0);
+        assertError(post("/v1/recommend", "{\"user\": "), 400, "", "malformed JSON");
+        assertError(post("/v1/recommend", ""), 400, "", "expected a JSON object");
+        assertError(post("/v1/recommend", "{\"k\": 3}"), 400, "user", "missing");
+        assertError(post("/v1/recommend", "{\"user\": \"nobody\"}"), 404, "user", "unknown user 'nobody'");
+        assertError(post("/v1/recommend", "{\"user\": \"" + user + "\", \"k\": 0}"), 400, "k", "between 1 and 20");
+        assertError(post("/v1/recommend", "{\"user\": \"" + user + "\", \"k\": 21}"), 400, "k", "between 1 and 20");
+        assertError(post("/v1/recommend", "{\"user\": \"" + user + "\", \"k\": \"ten\"}"), 400, "k", "expected an integer");
+        assertError(post("/v1/recommend", "{\"user\": \"" + user + "\", \"formula\": \"0.5 * click\"}"), 400, "formula", "unknown task 'click'");
+        assertError(post("/v1/recommend", "{\"user\": \"" + user + "\", \"formula\": \"0.5 * (like +\"}"), 400, "formula", "formula ends");
+        assertError(post("/v1/recommend", "{\"user\": \"" + user + "\", \"formula\": \"like ** 2\"}"), 400, "formula", "unexpected '*'");
+        assertError(post("/v1/recommend", "{\"user\": \"" + user + "\", \"candidates\": [\"" + item + "\", \"zz\"]}"), 404, "candidates[1]", "unknown item 'zz'");
+        assertError(post("/v1/recommend", "{\"user\": \"" + user + "\", \"colour\": 1}"), 400, "colour", "unknown field");
+        assertError(post("/v1/recommend", "{\"user\": \"" + user + "\", \"tasks\": [\"like\", \"nope\"]}"), 400, "tasks[1]", "unknown task 'nope'");
+        assertError(post("/v1/predict", "{\"tasks\": [\"click\"], \"pairs\": [{\"user\": \"" + user + "\", \"item\": \"" + item + "\"}]}"),
+                400, "tasks[0]", "unknown task 'click'");
+        assertError(post("/v1/predict", "{\"pairs\": [{\"item\": \"" + item + "\"}]}"), 400, "pairs[0].user", "missing");
+        assertError(post("/v1/predict", "{\"pairs\": [{\"user\": \"" + user + "\"}]}"), 400, "pairs[0].item", "missing");
+        assertError(post("/v1/predict", "{\"pairs\": [{\"user\": \"ghost\", \"item\": \"" + item + "\"}]}"), 404, "pairs[0].user", "unknown user 'ghost'");
+        assertError(post("/v1/predict", "{\"pairs\": [{\"user\": \"" + user + "\", \"item\": \"ghost\"}]}"), 404, "pairs[0].item", "unknown item 'ghost'");
+        assertError(post("/v1/predict", "{\"pairs\": []}"), 400, "pairs", "empty");
+        assertError(post("/v1/predict", "{}"), 400, "pairs", "missing");
+        StringBuilder many = new StringBuilder("{\"pairs\": [");
+        for (int i = 0; i < 51; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"user\": \"").append(user).append("\", \"item\": \"").append(item).append("\"}");
+        }
+        assertError(post("/v1/predict", many.append("]}").toString()), 400, "pairs", "too many pairs: 51 (at most 50)");
+        // the server is still fine
+        assertEquals(200, call(server, "GET", "/health", null).status());
+    }
+
+    @Test
+    void metricsArePrometheusText() throws Exception {
+        post("/v1/recommend", "{\"user\": \"" + served().loaded().users().rawIds().get(0) + "\", \"k\": 3}");
+        post("/v1/recommend", "{\"user\": \"nobody\"}");
+        Response r = call(server, "GET", "/metrics", null);
+        assertEquals(200, r.status());
+        String text = r.text();
+        for (String expected : new String[] {"taskweave_serve_requests_seconds_bucket{endpoint=\"/v1/recommend\",method=\"POST\",status=\"200\"",
+                "taskweave_serve_requests_seconds_count{endpoint=\"/v1/recommend\",method=\"POST\",status=\"404\"}",
+                "taskweave_serve_errors_total{endpoint=\"/v1/recommend\",kind=\"not_found\"}", "taskweave_serve_model_version ",
+                "taskweave_serve_model_created_seconds ", "taskweave_serve_pool_threads_busy ", "taskweave_serve_process_resident_bytes ",
+                "taskweave_serve_requests_active ", "jvm_memory_used_bytes", "jvm_gc_", "process_cpu_usage"}) {
+            assertTrue(text.contains(expected), "missing " + expected + " in\n" + text);
+        }
+    }
+
+    @Test
+    void reloadDuringConcurrentRequestsFailsNone() throws Exception {
+        Path dir = tmp.resolve("reload-model");
+        copy(model, dir);
+        try (TaskweaveServer s = start(dir, "")) {
+            List<String> users = s.holder().current().model().loaded().users().rawIds();
+            ModelHolder.Version<ServedModel> first = s.holder().current();
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger ok = new AtomicInteger();
+            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int seed = w;
+                workers.add(pool.submit(() -> {
+                    int i = seed;
+                    while (running.get()) {
+                        try {
+                            String user = users.get(i++ % users.size());
+                            Response r = i % 2 == 0 ? call(s, "POST", "/v1/recommend", "{\"user\": \"" + user + "\", \"k\": 10}")
+                                    : call(s, "POST", "/v1/predict", "{\"pairs\": [{\"user\": \"" + user + "\", \"item\": \"i1\"}]}");
+                            if (r.status() == 200) {
+                                ok.incrementAndGet();
+                            } else {
+                                failures.add(r.status() + " " + r.text());
+                            }
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                }));
+            }
+            for (int i = 0; i < 3; i++) {
+                Thread.sleep(300);
+                Response r = call(s, "POST", "/admin/reload", null);
+                assertEquals(200, r.status(), r.text());
+                assertEquals(i + 2, r.body().at("/model/version").asInt());
+            }
+            Thread.sleep(300);
+            running.set(false);
+            for (Future<?> f : workers) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.peek());
+            assertTrue(ok.get() > 4, "only " + ok.get() + " requests");
+            assertEquals(4, s.holder().current().sequence());
+            assertTrue(first.closed(), "the first version must be closed once its requests finished");
+            assertFalse(s.holder().current().closed());
+        }
+    }
+
+    @Test
+    void aModelThatFailsToLoadLeavesTheOldOneServingAndOldModelsWithoutSeenLoad() throws Exception {
+        Path dir = tmp.resolve("broken-model");
+        copy(model, dir);
+        Files.delete(dir.resolve(ModelStore.SEEN));
+        try (TaskweaveServer s = start(dir, "excludeSeen: true\nformula: 'like'\n")) {
+            String user = s.holder().current().model().loaded().users().rawIds().get(0);
+            Response status = call(s, "GET", "/admin/status", null);
+            assertEquals("exclude not available (no seen.bin)", status.body().at("/model/excludeSeen").asText());
+            assertEquals("like", status.body().at("/model/defaultFormula").asText());
+            assertError(call(s, "POST", "/v1/recommend", "{\"user\": \"" + user + "\"}"), 400, "excludeSeen", "exclude not available");
+            Response r = call(s, "POST", "/v1/recommend", "{\"user\": \"" + user + "\", \"excludeSeen\": false}");
+            assertEquals(200, r.status(), r.text());
+            assertEquals("like", r.body().get("formula").asText());
+
+            byte[] parameters = Files.readAllBytes(dir.resolve(ModelStore.PARAMETERS));
+            Files.write(dir.resolve(ModelStore.PARAMETERS), new byte[] {1, 2, 3});
+            Response failed = call(s, "POST", "/admin/reload", null);
+            assertEquals(409, failed.status(), failed.text());
+            assertEquals("model", failed.body().get("field").asText());
+            assertTrue(failed.body().get("message").asText().contains("version 1 keeps serving"), failed.text());
+            Response ready = call(s, "GET", "/ready", null);
+            assertEquals(200, ready.status());
+            assertTrue(ready.body().has("lastReloadFailure"), ready.text());
+            assertEquals(200, call(s, "POST", "/v1/recommend", "{\"user\": \"" + user + "\", \"excludeSeen\": false}").status());
+            assertEquals(1, s.holder().current().sequence());
+
+            Files.write(dir.resolve(ModelStore.PARAMETERS), parameters);
+            assertEquals(200, call(s, "POST", "/admin/reload", null).status());
+            assertFalse(call(s, "GET", "/ready", null).body().has("lastReloadFailure"));
+            assertEquals(2, s.holder().current().sequence());
+        }
+    }
+
+    @Test
+    void watchingReloadsWhenTheModelDirectoryIsReplaced() throws Exception {
+        Path dir = tmp.resolve("watched-model");
+        copy(model, dir);
+        try (TaskweaveServer s = start(dir, "watch: true\nwatchIntervalMillis: 100\n")) {
+            Thread.sleep(50);
+            AtomicDirectory.write(dir, staging -> copyInto(model, staging));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (s.holder().current().sequence() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(2, s.holder().current().sequence());
+            assertNotEquals(null, call(s, "GET", "/ready", null).body().get("model"));
+        }
+    }
+
+    @Test
+    void serveIsACommandOfTheCli() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(0, TaskweaveCli.run(new String[] {"serve", "--help"}, o, e));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: taskweave serve"), out.toString(StandardCharsets.UTF_8));
+        assertEquals(2, TaskweaveCli.run(new String[] {"--plugins", Dist.plugins().toString(), "serve", "--model",
+                tmp.resolve("missing").toString()}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("model.json is missing"), err.toString(StandardCharsets.UTF_8));
+        Path bad = tmp.resolve("bad-serve.yaml");
+        try {
+            Files.writeString(bad, "port: 80\nmaxK: 0\n");
+        } catch (IOException ex) {
+            throw new AssertionError(ex);
+        }
+        assertEquals(2, TaskweaveCli.run(new String[] {"--plugins", Dist.plugins().toString(), "serve", "--model", model.toString(),
+                "--config", bad.toString()}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad-serve.yaml: maxK: must be >= 1, got 0"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        copyInto(from, to);
+    }
+
+    private static void copyInto(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.sorted(Comparator.naturalOrder()).toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+}

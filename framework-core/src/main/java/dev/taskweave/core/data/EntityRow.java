@@ -1,0 +1,196 @@
+package dev.taskweave.core.data;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.FeatureKind;
+import dev.taskweave.api.data.FeatureSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The encoded side features of one entity, in the same encoding as {@link EntityTable}: a code per
+ * categorical feature (0 = unknown) and {@code size} floats per multi-hot or numeric feature.
+ * Serving builds rows for entities the model has never seen (a new user described only by
+ * demographics) and turns them into a small table for {@link FeatureGatherer}.
+ */
+public final class EntityRow {
+    private final Entity entity;
+    private final String rawId;
+    private final Map<String, int[]> codes;
+    private final Map<String, float[]> dense;
+
+    private EntityRow(Entity entity, String rawId, Map<String, int[]> codes, Map<String, float[]> dense) {
+        this.entity = entity;
+        this.rawId = rawId;
+        this.codes = codes;
+        this.dense = dense;
+    }
+
+    /** @return the row of a known entity, copied from its table */
+    public static EntityRow of(EntityTable table, int index, List<FeatureSpec> features) {
+        requireNonNull(table, "table is null");
+        if (index < 0 || index >= table.size()) {
+            throw new IllegalArgumentException("index " + index + " outside the " + table.entity() + " table of " + table.size());
+        }
+        Map<String, int[]> codes = new LinkedHashMap<>();
+        Map<String, float[]> dense = new LinkedHashMap<>();
+        for (FeatureSpec f : features) {
+            if (f.entity() != table.entity()) {
+                continue;
+            }
+            if (f.kind() == FeatureKind.CATEGORICAL) {
+                codes.put(f.name(), new int[] {table.categorical(f.name())[index]});
+            } else {
+                float[] values = new float[f.size()];
+                System.arraycopy(table.dense(f.name()), index * f.size(), values, 0, f.size());
+                dense.put(f.name(), values);
+            }
+        }
+        return new EntityRow(table.entity(), table.rawIds().get(index), codes, dense);
+    }
+
+    /**
+     * Builds the row of a new entity from feature values. Features not given are unknown (code 0,
+     * zero vector). The identifier feature cannot be given: a new entity has no trained id.
+     *
+     * @param values feature name to value: an integer code for a categorical feature, a number for
+     *               a numeric one, a list of {@code size} numbers for a multi-hot one
+     * @throws InvalidFeatureException naming the feature when a value does not fit the schema
+     */
+    public static EntityRow fromValues(Entity entity, String rawId, List<FeatureSpec> features, Map<String, ?> values) {
+        requireNonNull(entity, "entity is null");
+        requireNonNull(rawId, "rawId is null");
+        requireNonNull(values, "values is null");
+        Map<String, FeatureSpec> byName = new LinkedHashMap<>();
+        for (FeatureSpec f : features) {
+            if (f.entity() == entity) {
+                byName.put(f.name(), f);
+            }
+        }
+        for (String name : values.keySet()) {
+            FeatureSpec f = byName.get(name);
+            if (f == null) {
+                throw new InvalidFeatureException(name, "the model has no " + entity.name().toLowerCase(java.util.Locale.ROOT)
+                        + " feature of that name; it has " + settable(byName));
+            }
+            if (f.id()) {
+                throw new InvalidFeatureException(name, "is the identifier and cannot be given for a new entity");
+            }
+        }
+        Map<String, int[]> codes = new LinkedHashMap<>();
+        Map<String, float[]> dense = new LinkedHashMap<>();
+        for (FeatureSpec f : byName.values()) {
+            Object v = values.get(f.name());
+            switch (f.kind()) {
+                case CATEGORICAL -> codes.put(f.name(), new int[] {v == null ? 0 : code(f, v)});
+                case NUMERIC -> dense.put(f.name(), new float[] {v == null ? 0f : number(f.name(), v)});
+                case MULTI_HOT -> dense.put(f.name(), v == null ? new float[f.size()] : vector(f, v));
+            }
+        }
+        return new EntityRow(entity, rawId, codes, dense);
+    }
+
+    private static List<String> settable(Map<String, FeatureSpec> byName) {
+        return byName.values().stream().filter(f -> !f.id()).map(FeatureSpec::name).toList();
+    }
+
+    private static int code(FeatureSpec f, Object v) {
+        if (!(v instanceof Integer || v instanceof Long || v instanceof Short)) {
+            throw new InvalidFeatureException(f.name(), "expected an integer category code in [0, " + f.size() + "), got " + describe(v));
+        }
+        long code = ((Number) v).longValue();
+        if (code < 0 || code >= f.size()) {
+            throw new InvalidFeatureException(f.name(), "unknown category code " + code + "; the model knows codes 1.."
+                    + (f.size() - 1) + " (0 = unknown)");
+        }
+        return (int) code;
+    }
+
+    private static float number(String name, Object v) {
+        if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+            throw new InvalidFeatureException(name, "expected a finite number, got " + describe(v));
+        }
+        return n.floatValue();
+    }
+
+    private static float[] vector(FeatureSpec f, Object v) {
+        if (!(v instanceof List<?> list) || list.size() != f.size()) {
+            throw new InvalidFeatureException(f.name(), "expected a list of " + f.size() + " numbers, got " + describe(v));
+        }
+        float[] out = new float[f.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = number(f.name() + "[" + i + "]", list.get(i));
+        }
+        return out;
+    }
+
+    private static String describe(Object v) {
+        return v instanceof String ? "'" + v + "'" : v instanceof List<?> l ? "a list of " + l.size() : String.valueOf(v);
+    }
+
+    /** @return which entity the row describes */
+    public Entity entity() {
+        return entity;
+    }
+
+    /** @return the raw id (for a new entity, whatever the caller named it) */
+    public String rawId() {
+        return rawId;
+    }
+
+    /** @return the code of a categorical feature */
+    public int code(String feature) {
+        int[] c = codes.get(feature);
+        if (c == null) {
+            throw new IllegalArgumentException("no categorical feature " + feature);
+        }
+        return c[0];
+    }
+
+    /** @return a copy of the values of a multi-hot or numeric feature */
+    public float[] values(String feature) {
+        float[] d = dense.get(feature);
+        if (d == null) {
+            throw new IllegalArgumentException("no dense feature " + feature);
+        }
+        return d.clone();
+    }
+
+    /**
+     * @return a table of these rows, in order (entity index {@code i} is {@code rows.get(i)}); raw ids
+     *         are made unique by their position
+     */
+    public static EntityTable table(Entity entity, List<FeatureSpec> features, List<EntityRow> rows) {
+        List<String> ids = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).entity != entity) {
+                throw new IllegalArgumentException("row " + i + " describes a " + rows.get(i).entity + ", not a " + entity);
+            }
+            ids.add(i + ":" + rows.get(i).rawId);
+        }
+        EntityTable.Builder builder = EntityTable.builder(entity, ids);
+        for (FeatureSpec f : features) {
+            if (f.entity() != entity) {
+                continue;
+            }
+            if (f.kind() == FeatureKind.CATEGORICAL) {
+                int[] column = new int[rows.size()];
+                for (int i = 0; i < column.length; i++) {
+                    column[i] = rows.get(i).codes.get(f.name())[0];
+                }
+                builder.categorical(f.name(), column);
+            } else {
+                float[] column = new float[rows.size() * f.size()];
+                for (int i = 0; i < rows.size(); i++) {
+                    System.arraycopy(rows.get(i).dense.get(f.name()), 0, column, i * f.size(), f.size());
+                }
+                builder.dense(f.name(), f.size(), column);
+            }
+        }
+        return builder.build();
+    }
+}

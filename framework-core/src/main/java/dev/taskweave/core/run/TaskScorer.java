@@ -1,0 +1,71 @@
+package dev.taskweave.core.run;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.core.model.MultiTaskBlock;
+
+/**
+ * Scores one batch of (user, item) rows for chosen tasks only: the encoder and the sharing
+ * strategy run once, then only the requested heads and the heads they depend on (a task graph's
+ * parents), through {@link MultiTaskBlock#forwardTasks}. Every array lives in a sub-manager of
+ * {@code manager} that is closed before returning, so repeated calls do not grow native memory.
+ *
+ * <p>PyTorch records autograd history per thread and a new thread starts with it on (DJL turns
+ * it off only on the thread that loads the engine); scoring turns it off for its own duration on
+ * the calling thread, so server worker threads do not build backward graphs.
+ */
+public final class TaskScorer {
+    private TaskScorer() {}
+
+    /**
+     * @param tasks task indices (model order) to score
+     * @return scores[i][row * width + j] for {@code tasks[i]}; a single-output task has width 1
+     */
+    public static float[][] score(AssembledModel model, FeatureGatherer gatherer, int[] users, int[] items, int[] tasks,
+            NDManager manager) {
+        requireNonNull(model, "model is null");
+        requireNonNull(gatherer, "gatherer is null");
+        requireNonNull(tasks, "tasks is null");
+        if (users.length != items.length) {
+            throw new IllegalArgumentException(users.length + " users but " + items.length + " items");
+        }
+        int n = users.length;
+        float[][] scores = new float[tasks.length][];
+        if (n == 0) {
+            for (int i = 0; i < tasks.length; i++) {
+                scores[i] = new float[0];
+            }
+            return scores;
+        }
+        MultiTaskBlock block = model.block();
+        boolean recording = JniUtils.isGradMode();
+        if (recording) {
+            JniUtils.setGradMode(false);
+        }
+        try (NDManager batch = manager.newSubManager()) {
+            ParameterStore ps = new ParameterStore(batch, false);
+            NDList inputs = gatherer.gather(batch, users, items, null, 0, n, 0, null);
+            boolean[] wanted = new boolean[block.taskCount()];
+            for (int t : tasks) {
+                wanted[t] = true;
+            }
+            NDArray[] outputs = block.forwardTasks(ps, inputs, false, wanted);
+            for (int i = 0; i < tasks.length; i++) {
+                ResolvedTask task = model.tasks().get(tasks[i]);
+                NDArray out = outputs[tasks[i]];
+                scores[i] = task.plugin().call(() -> task.head().scores(out)).toFloatArray();
+            }
+        } finally {
+            if (recording) {
+                JniUtils.setGradMode(true);
+            }
+        }
+        return scores;
+    }
+}

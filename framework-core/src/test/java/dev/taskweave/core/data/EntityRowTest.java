@@ -1,0 +1,75 @@
+package dev.taskweave.core.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.FeatureSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EntityRowTest {
+    static final List<FeatureSpec> FEATURES = List.of(
+            FeatureSpec.identifier("user_id", Entity.USER, 3),
+            FeatureSpec.categorical("user_segment", Entity.USER, 4),
+            FeatureSpec.numeric("user_activity", Entity.USER),
+            FeatureSpec.multiHot("user_tags", Entity.USER, 2),
+            FeatureSpec.identifier("item_id", Entity.ITEM, 5));
+
+    static EntityTable users() {
+        return EntityTable.builder(Entity.USER, List.of("u0", "u1"))
+                .categorical("user_id", new int[] {1, 2})
+                .categorical("user_segment", new int[] {3, 1})
+                .dense("user_activity", 1, new float[] {0.5f, -1f})
+                .dense("user_tags", 2, new float[] {1, 0, 0, 1})
+                .build();
+    }
+
+    @Test
+    void knownRowsCopyTheTableAndNewRowsUseTheSameEncoding() {
+        EntityRow known = EntityRow.of(users(), 1, FEATURES);
+        assertEquals(2, known.code("user_id"));
+        assertEquals(1, known.code("user_segment"));
+        assertArrayEquals(new float[] {-1f}, known.values("user_activity"));
+        assertArrayEquals(new float[] {0, 1}, known.values("user_tags"));
+
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("user_segment", 2L);
+        values.put("user_tags", List.of(1, 1.0));
+        EntityRow fresh = EntityRow.fromValues(Entity.USER, "new", FEATURES, values);
+        assertEquals(0, fresh.code("user_id"));
+        assertEquals(2, fresh.code("user_segment"));
+        assertArrayEquals(new float[] {0f}, fresh.values("user_activity"));
+        assertArrayEquals(new float[] {1, 1}, fresh.values("user_tags"));
+
+        EntityTable table = EntityRow.table(Entity.USER, FEATURES, List.of(known, fresh));
+        assertEquals(2, table.size());
+        assertArrayEquals(new int[] {2, 0}, table.categorical("user_id"));
+        assertArrayEquals(new int[] {1, 2}, table.categorical("user_segment"));
+        assertArrayEquals(new float[] {-1f, 0f}, table.dense("user_activity"));
+        assertArrayEquals(new float[] {0, 1, 1, 1}, table.dense("user_tags"));
+    }
+
+    @Test
+    void badValuesNameTheFeature() {
+        assertInvalid(Map.of("user_segment", 4L), "user_segment", "unknown category code 4; the model knows codes 1..3 (0 = unknown)");
+        assertInvalid(Map.of("user_segment", -1L), "user_segment", "unknown category code -1; the model knows codes 1..3 (0 = unknown)");
+        assertInvalid(Map.of("user_segment", "gold"), "user_segment", "expected an integer category code in [0, 4), got 'gold'");
+        assertInvalid(Map.of("user_segment", 1.5), "user_segment", "expected an integer category code in [0, 4), got 1.5");
+        assertInvalid(Map.of("user_activity", "high"), "user_activity", "expected a finite number, got 'high'");
+        assertInvalid(Map.of("user_tags", List.of(1)), "user_tags", "expected a list of 2 numbers, got a list of 1");
+        assertInvalid(Map.of("user_id", 1L), "user_id", "is the identifier and cannot be given for a new entity");
+        assertInvalid(Map.of("item_id", 1L), "item_id", "the model has no user feature of that name; it has [user_segment, user_activity, user_tags]");
+    }
+
+    private static void assertInvalid(Map<String, ?> values, String feature, String reason) {
+        InvalidFeatureException e = assertThrows(InvalidFeatureException.class,
+                () -> EntityRow.fromValues(Entity.USER, "x", FEATURES, values));
+        assertEquals(feature, e.feature());
+        assertEquals(reason, e.reason());
+    }
+}

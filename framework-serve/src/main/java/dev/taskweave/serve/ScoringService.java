@@ -1,0 +1,401 @@
+package dev.taskweave.serve;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.core.data.EntityRow;
+import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.core.data.InvalidFeatureException;
+import dev.taskweave.core.run.ResolvedTask;
+import dev.taskweave.core.run.TaskScorer;
+import dev.taskweave.core.store.SeenItems;
+import dev.taskweave.serve.formula.Formula;
+import dev.taskweave.serve.formula.FormulaException;
+import dev.taskweave.serve.model.ModelHolder;
+import dev.taskweave.serve.model.ServedModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The logic of {@code /v1/predict} and {@code /v1/recommend}: validates a request, leases the
+ * current model version for the whole request, scores in one batched forward pass that runs only
+ * the heads needed, and builds the JSON answer.
+ */
+public final class ScoringService {
+    private static final Set<String> PREDICT_FIELDS = Set.of("pairs", "tasks");
+    private static final Set<String> PAIR_FIELDS = Set.of("user", "userFeatures", "item");
+    private static final Set<String> RECOMMEND_FIELDS = Set.of("user", "userFeatures", "k", "candidates", "excludeSeen", "formula", "tasks");
+
+    private final ModelHolder<ServedModel> holder;
+    private final ServeConfig config;
+    private final ObjectMapper json;
+    private final Formula configFormula;
+
+    public ScoringService(ModelHolder<ServedModel> holder, ServeConfig config, ObjectMapper json) {
+        this.holder = requireNonNull(holder, "holder is null");
+        this.config = requireNonNull(config, "config is null");
+        this.json = requireNonNull(json, "json is null");
+        this.configFormula = config.formula == null ? null : Formula.parse(config.formula);
+    }
+
+    /** A user resolved against the model: a known index, or a row built from side features. */
+    private record User(String id, int index, EntityRow row) {}
+
+    /** Scores (user, item) pairs for the requested tasks. */
+    public ObjectNode predict(JsonNode body) {
+        JsonFields.object(body, "");
+        JsonFields.onlyKnown(body, "", PREDICT_FIELDS);
+        JsonNode pairs = JsonFields.array(body, "pairs", "");
+        if (pairs == null) {
+            throw ApiException.badRequest("pairs", "missing: give a list of {\"user\": ..., \"item\": ...}");
+        }
+        if (pairs.isEmpty()) {
+            throw ApiException.badRequest("pairs", "is empty");
+        }
+        if (pairs.size() > config.maxPairs) {
+            throw ApiException.badRequest("pairs", "too many pairs: " + pairs.size() + " (at most " + config.maxPairs + ")");
+        }
+        try (ModelHolder.Lease<ServedModel> lease = holder.acquire()) {
+            ServedModel served = lease.model();
+            List<ResolvedTask> tasks = tasks(served, JsonFields.strings(body, "tasks", ""), "tasks");
+            int n = pairs.size();
+            List<User> users = new ArrayList<>(n);
+            int[] items = new int[n];
+            boolean anyCold = false;
+            for (int i = 0; i < n; i++) {
+                String path = "pairs[" + i + "]";
+                JsonNode pair = JsonFields.object(pairs.get(i), path);
+                JsonFields.onlyKnown(pair, path, PAIR_FIELDS);
+                User u = user(served, pair, path);
+                anyCold |= u.row() != null;
+                users.add(u);
+                items[i] = item(served, JsonFields.string(pair, "item", path), path + ".item");
+            }
+            int[] userIndex = new int[n];
+            FeatureGatherer gatherer = served.gatherer();
+            if (anyCold) {
+                // a per-request user table: row i is pair i's user
+                List<EntityRow> rows = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    User u = users.get(i);
+                    rows.add(u.row() != null ? u.row() : EntityRow.of(served.loaded().users(), u.index(), served.model().features()));
+                    userIndex[i] = i;
+                }
+                EntityTable table = EntityRow.table(Entity.USER, served.model().features(), rows);
+                gatherer = new FeatureGatherer(served.model().features(), table, served.loaded().items());
+            } else {
+                for (int i = 0; i < n; i++) {
+                    userIndex[i] = users.get(i).index();
+                }
+            }
+            int[] taskIndex = tasks.stream().mapToInt(ResolvedTask::index).toArray();
+            float[][] scores = TaskScorer.score(served.model(), gatherer, userIndex, items, taskIndex, served.manager());
+            ObjectNode out = json.createObjectNode();
+            out.set("model", modelInfo(lease.version()));
+            ArrayNode taskNames = out.putArray("tasks");
+            tasks.forEach(t -> taskNames.add(t.name()));
+            ArrayNode rows = out.putArray("scores");
+            for (int i = 0; i < n; i++) {
+                ObjectNode row = rows.addObject();
+                User u = users.get(i);
+                if (u.id() != null) {
+                    row.put("user", u.id());
+                }
+                row.put("item", served.loaded().items().rawIds().get(items[i]));
+                ObjectNode s = row.putObject("scores");
+                for (int t = 0; t < tasks.size(); t++) {
+                    putScore(s, tasks.get(t).name(), scores[t], i, scores[t].length / n);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Ranks items for one user by a formula over task scores. */
+    public ObjectNode recommend(JsonNode body) {
+        JsonFields.object(body, "");
+        JsonFields.onlyKnown(body, "", RECOMMEND_FIELDS);
+        Integer kValue = JsonFields.integer(body, "k", "");
+        int k = kValue == null ? 10 : kValue;
+        if (k < 1 || k > config.maxK) {
+            throw ApiException.badRequest("k", "must be between 1 and " + config.maxK + ", got " + k);
+        }
+        Boolean excludeValue = JsonFields.bool(body, "excludeSeen", "");
+        boolean exclude = excludeValue == null ? config.excludeSeen : excludeValue;
+        String formulaText = JsonFields.string(body, "formula", "");
+        List<String> candidateIds = JsonFields.strings(body, "candidates", "");
+        List<String> extraTasks = JsonFields.strings(body, "tasks", "");
+        try (ModelHolder.Lease<ServedModel> lease = holder.acquire()) {
+            ServedModel served = lease.model();
+            Formula formula = formula(served, formulaText);
+            User user = user(served, body, "");
+            EntityTable itemTable = served.loaded().items();
+            int[] candidates;
+            if (candidateIds == null) {
+                candidates = new int[itemTable.size()];
+                Arrays.setAll(candidates, i -> i);
+            } else {
+                if (candidateIds.isEmpty()) {
+                    throw ApiException.badRequest("candidates", "is empty; leave it out to rank every item");
+                }
+                Set<Integer> distinct = new LinkedHashSet<>();
+                for (int i = 0; i < candidateIds.size(); i++) {
+                    distinct.add(item(served, candidateIds.get(i), "candidates[" + i + "]"));
+                }
+                candidates = distinct.stream().mapToInt(Integer::intValue).toArray();
+            }
+            SeenItems seen = served.loaded().seen();
+            if (exclude && !seen.available()) {
+                throw ApiException.badRequest("excludeSeen", "exclude not available: the model directory " + served.directory()
+                        + " has no seen.bin (saved before it was written); retrain or set excludeSeen to false");
+            }
+            int[] seenItems = exclude && user.row() == null ? seen.items(user.index()) : new int[0];
+
+            // pass 1: the formula's heads over every candidate, in one batch
+            List<ResolvedTask> formulaTasks = new ArrayList<>();
+            for (String name : formula.tasks()) {
+                formulaTasks.add(served.model().task(name));
+            }
+            FeatureGatherer gatherer = served.gatherer();
+            int userIndex = user.index();
+            if (user.row() != null) {
+                gatherer = new FeatureGatherer(served.model().features(),
+                        EntityRow.table(Entity.USER, served.model().features(), List.of(user.row())), itemTable);
+                userIndex = 0;
+            }
+            int[] users = new int[candidates.length];
+            Arrays.fill(users, userIndex);
+            float[][] scores = TaskScorer.score(served.model(), gatherer, users, candidates,
+                    formulaTasks.stream().mapToInt(ResolvedTask::index).toArray(), served.manager());
+            int[] top = top(formula, scores, candidates, seenItems, k);
+
+            // pass 2: the other tasks, for the top k only
+            List<ResolvedTask> reported = tasks(served, extraTasks, "tasks");
+            List<ResolvedTask> rest = reported.stream().filter(t -> !formula.tasks().contains(t.name())).toList();
+            int[] topItems = new int[top.length];
+            for (int i = 0; i < top.length; i++) {
+                topItems[i] = candidates[top[i]];
+            }
+            float[][] restScores = TaskScorer.score(served.model(), gatherer, Arrays.copyOf(users, top.length), topItems,
+                    rest.stream().mapToInt(ResolvedTask::index).toArray(), served.manager());
+
+            ObjectNode out = json.createObjectNode();
+            out.set("model", modelInfo(lease.version()));
+            if (user.id() != null) {
+                out.put("user", user.id());
+            }
+            out.put("coldStart", user.row() != null);
+            out.put("formula", formula.text());
+            out.put("excludeSeen", exclude);
+            out.put("candidates", candidates.length);
+            ArrayNode list = out.putArray("items");
+            double[] values = new double[formulaTasks.size()];
+            for (int r = 0; r < top.length; r++) {
+                int c = top[r];
+                ObjectNode row = list.addObject();
+                row.put("item", itemTable.rawIds().get(candidates[c]));
+                for (int t = 0; t < values.length; t++) {
+                    values[t] = scores[t][c];
+                }
+                row.put("score", formula.evaluate(values));
+                ObjectNode s = row.putObject("scores");
+                for (ResolvedTask t : served.model().tasks()) {
+                    int f = formulaTasks.indexOf(t);
+                    int x = rest.indexOf(t);
+                    if (f >= 0) {
+                        s.put(t.name(), scores[f][c]);
+                    } else if (x >= 0) {
+                        putScore(s, t.name(), restScores[x], r, restScores[x].length / Math.max(1, top.length));
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /** @return positions in {@code candidates} of the k best by the formula, best first, skipping seen items */
+    private static int[] top(Formula formula, float[][] scores, int[] candidates, int[] seenItems, int k) {
+        double[] fused = new double[candidates.length];
+        double[] values = new double[scores.length];
+        for (int c = 0; c < candidates.length; c++) {
+            if (seenItems.length > 0 && Arrays.binarySearch(seenItems, candidates[c]) >= 0) {
+                fused[c] = Double.NaN;
+                continue;
+            }
+            for (int t = 0; t < values.length; t++) {
+                values[t] = scores[t][c];
+            }
+            double v = formula.evaluate(values);
+            fused[c] = Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
+        }
+        // a bounded min-heap of positions, ordered by fused score then by position
+        int size = 0;
+        int[] heap = new int[Math.min(k, candidates.length)];
+        for (int c = 0; c < candidates.length; c++) {
+            if (Double.isNaN(fused[c])) {
+                continue;
+            }
+            if (size < heap.length) {
+                heap[size] = c;
+                siftUp(heap, size++, fused);
+            } else if (better(c, heap[0], fused)) {
+                heap[0] = c;
+                siftDown(heap, size, fused);
+            }
+        }
+        int[] out = new int[size];
+        for (int i = size - 1; i >= 0; i--) {
+            out[i] = heap[0];
+            heap[0] = heap[--size];
+            siftDown(heap, size, fused);
+        }
+        return out;
+    }
+
+    private static boolean better(int a, int b, double[] fused) {
+        return fused[a] > fused[b] || (fused[a] == fused[b] && a < b);
+    }
+
+    private static void siftUp(int[] heap, int i, double[] fused) {
+        while (i > 0) {
+            int parent = (i - 1) / 2;
+            if (!better(heap[parent], heap[i], fused)) {
+                return;
+            }
+            int t = heap[parent];
+            heap[parent] = heap[i];
+            heap[i] = t;
+            i = parent;
+        }
+    }
+
+    private static void siftDown(int[] heap, int size, double[] fused) {
+        int i = 0;
+        while (true) {
+            int l = 2 * i + 1;
+            int r = l + 1;
+            int worst = i;
+            if (l < size && better(heap[worst], heap[l], fused)) {
+                worst = l;
+            }
+            if (r < size && better(heap[worst], heap[r], fused)) {
+                worst = r;
+            }
+            if (worst == i) {
+                return;
+            }
+            int t = heap[worst];
+            heap[worst] = heap[i];
+            heap[i] = t;
+            i = worst;
+        }
+    }
+
+    private Formula formula(ServedModel served, String text) {
+        Formula formula;
+        if (text != null) {
+            try {
+                formula = Formula.parse(text);
+            } catch (FormulaException e) {
+                throw ApiException.badRequest("formula", e.getMessage());
+            }
+        } else if (configFormula != null) {
+            formula = configFormula;
+        } else if (served.defaultFormula() != null) {
+            formula = served.defaultFormula();
+        } else {
+            throw ApiException.badRequest("formula", "missing: the request gives none, and neither serve.yaml nor the model's"
+                    + " serving.formula sets a default; tasks: " + served.taskNames());
+        }
+        try {
+            served.check(formula);
+        } catch (FormulaException e) {
+            throw ApiException.badRequest("formula", e.getMessage());
+        }
+        if (formula.tasks().isEmpty()) {
+            throw ApiException.badRequest("formula", "names no task; it must use at least one of " + served.taskNames());
+        }
+        return formula;
+    }
+
+    private User user(ServedModel served, JsonNode body, String path) {
+        String id = JsonFields.string(body, "user", path);
+        Map<String, Object> features = JsonFields.features(body, "userFeatures", path);
+        if (id != null) {
+            int index = served.loaded().users().indexOf(id);
+            if (index >= 0) {
+                return new User(id, index, null);
+            }
+            if (features == null) {
+                throw ApiException.notFound(JsonFields.join(path, "user"), "unknown user '" + id + "'; the model knows "
+                        + served.loaded().users().size() + " users; give userFeatures to score a new user");
+            }
+        } else if (features == null) {
+            throw ApiException.badRequest(JsonFields.join(path, "user"), "missing: give user (a known id) or userFeatures (a new user)");
+        }
+        try {
+            return new User(id, -1, EntityRow.fromValues(Entity.USER, id == null ? "new" : id, served.model().features(), features));
+        } catch (InvalidFeatureException e) {
+            throw ApiException.badRequest(JsonFields.join(path, "userFeatures." + e.feature()), e.reason());
+        }
+    }
+
+    private static int item(ServedModel served, String id, String path) {
+        if (id == null) {
+            throw ApiException.badRequest(path, "missing: give an item id");
+        }
+        int index = served.loaded().items().indexOf(id);
+        if (index < 0) {
+            throw ApiException.notFound(path, "unknown item '" + id + "'; the model knows " + served.loaded().items().size() + " items");
+        }
+        return index;
+    }
+
+    private static List<ResolvedTask> tasks(ServedModel served, List<String> names, String path) {
+        if (names == null) {
+            return served.model().tasks();
+        }
+        if (names.isEmpty()) {
+            throw ApiException.badRequest(path, "is empty; leave it out for every task");
+        }
+        List<ResolvedTask> out = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            ResolvedTask t = served.model().task(names.get(i));
+            if (t == null) {
+                throw ApiException.badRequest(path + "[" + i + "]", "unknown task '" + names.get(i) + "'; the model has " + served.taskNames());
+            }
+            if (!out.contains(t)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private static void putScore(ObjectNode node, String name, float[] scores, int row, int width) {
+        if (width == 1) {
+            node.put(name, scores[row]);
+        } else {
+            ArrayNode a = node.putArray(name);
+            for (int j = 0; j < width; j++) {
+                a.add(scores[row * width + j]);
+            }
+        }
+    }
+
+    ObjectNode modelInfo(ModelHolder.Version<ServedModel> version) {
+        ObjectNode m = json.createObjectNode();
+        m.put("version", version.sequence());
+        m.put("name", version.model().loaded().manifest().name);
+        m.put("createdAt", version.model().loaded().manifest().createdAt);
+        return m;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.taskweave.serve;
+
+import dev.taskweave.core.Taskweave;
+import dev.taskweave.core.cli.TaskweaveCli;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.store.ModelStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code taskweave serve}: serves a trained model over HTTP until the process is stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a trained model over HTTP/JSON: /v1/predict, /v1/recommend, /health, /ready, /metrics, /admin/reload.")
+public final class ServeCommand implements Callable<Integer> {
+    @ParentCommand
+    TaskweaveCli root;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory written by train.")
+    Path model;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "serve.yaml (port, threads, maxPairs, maxK, formula, watch, ...).")
+    Path config;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (overrides serve.yaml; default 8080; 0 = any free port).")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to bind (overrides serve.yaml; default 0.0.0.0).")
+    String host;
+
+    @Option(names = "--watch", description = "Reload the model when its directory is replaced (overrides serve.yaml).")
+    Boolean watch;
+
+    @Override
+    public Integer call() throws Exception {
+        ServeConfig settings = config == null ? new ServeConfig() : ServeConfig.load(config);
+        if (port != null) {
+            settings.port = port;
+        }
+        if (host != null) {
+            settings.host = host;
+        }
+        if (watch != null) {
+            settings.watch = watch;
+        }
+        settings.validate(config == null ? "command line" : config.toString());
+        if (!Files.isRegularFile(model.resolve(ModelStore.MANIFEST))) {
+            throw new ConfigException(model.toString(), "", 0, "not a Taskweave model directory: " + ModelStore.MANIFEST + " is missing");
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        try (Taskweave tw = Taskweave.start(root.pluginDirectories(), registry);
+                TaskweaveServer server = TaskweaveServer.start(tw.injector().getInstance(ModelStore.class), model, settings, registry)) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("serving %s on http://%s:%d (pid %d)%n", model, settings.host, server.port(), ProcessHandle.current().pid());
+            out.flush();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopped.countDown();
+                try {
+                    closed.await(10, TimeUnit.SECONDS); // let the server stop and the models close
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "taskweave-serve-stop"));
+            stopped.await();
+        } finally {
+            closed.countDown();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.taskweave.serve;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.config.ConfigLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code serve.yaml}: how {@code taskweave serve} runs. Every field is optional; unknown fields
+ * are errors that name the file and the field.
+ */
+public final class ServeConfig {
+    /** Address to bind; {@code 0.0.0.0} for every interface. */
+    @JsonProperty public String host = "0.0.0.0";
+    /** HTTP port; 0 picks a free one. */
+    @JsonProperty public int port = 8080;
+    /** Maximum HTTP worker threads. */
+    @JsonProperty public int threads = 16;
+    /** Most (user, item) pairs one {@code /v1/predict} request may carry. */
+    @JsonProperty public int maxPairs = 1000;
+    /** Largest {@code k} of {@code /v1/recommend}. */
+    @JsonProperty public int maxK = 100;
+    /** Largest request body in bytes. */
+    @JsonProperty public long maxRequestBytes = 1 << 20;
+    /** Default ranking formula; overrides the model's {@code serving.formula}; null to use the model's. */
+    @JsonProperty public String formula;
+    /** Default of {@code excludeSeen} in {@code /v1/recommend}. */
+    @JsonProperty public boolean excludeSeen;
+    /** Reload the model when its directory is replaced. */
+    @JsonProperty public boolean watch;
+    /** How often to look at the model directory when watching, in milliseconds. */
+    @JsonProperty public long watchIntervalMillis = 2000;
+
+    /** Reads and checks a serve config file. */
+    public static ServeConfig load(Path file) {
+        String source = file.toString();
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(source, "", 0, "file not found");
+        } catch (IOException e) {
+            throw new ConfigException(source, "", 0, "cannot read: " + e.getMessage());
+        }
+        return parse(text, source);
+    }
+
+    /** Parses serve config YAML; {@code source} names it in errors. */
+    public static ServeConfig parse(String text, String source) {
+        ConfigLoader loader = new ConfigLoader();
+        Object tree;
+        try {
+            tree = text.isBlank() ? Map.of() : loader.mapper().readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            String message = e.getOriginalMessage() == null ? "invalid" : e.getOriginalMessage().lines().findFirst().orElse("");
+            throw new ConfigException(source, "", line, "malformed YAML: " + message);
+        }
+        if (tree == null) {
+            tree = Map.of();
+        }
+        if (!(tree instanceof Map)) {
+            throw new ConfigException(source, "", 0, "expected a mapping of serve settings (port, threads, maxPairs, ...)");
+        }
+        ServeConfig config = loader.bind(tree, ServeConfig.class, source, "");
+        config.validate(source);
+        return config;
+    }
+
+    /** @throws ConfigException naming the field of the first bad value */
+    public void validate(String source) {
+        check(source, "port", port >= 0 && port <= 65535, "must be in [0, 65535], got " + port);
+        check(source, "threads", threads >= 8 && threads <= 1024, "must be in [8, 1024], got " + threads);
+        check(source, "maxPairs", maxPairs >= 1, "must be >= 1, got " + maxPairs);
+        check(source, "maxK", maxK >= 1, "must be >= 1, got " + maxK);
+        check(source, "maxRequestBytes", maxRequestBytes >= 1024, "must be >= 1024, got " + maxRequestBytes);
+        check(source, "watchIntervalMillis", watchIntervalMillis >= 50, "must be >= 50, got " + watchIntervalMillis);
+        check(source, "host", host != null && !host.isBlank(), "must not be empty");
+        if (formula != null) {
+            try {
+                dev.taskweave.serve.formula.Formula.parse(formula);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(source, "formula", 0, e.getMessage());
+            }
+        }
+    }
+
+    private static void check(String source, String path, boolean ok, String reason) {
+        if (!ok) {
+            throw new ConfigException(source, path, 0, reason);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.taskweave.serve.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Load benchmark of a running {@code taskweave serve}: {@code POST /v1/recommend} for users drawn
+ * round-robin from the model, at fixed request rates (open loop: request {@code i} is due at
+ * {@code i / rate} seconds and its latency counts from then, so a slow server cannot slow the
+ * load down), then a closed-loop run of many requests with the server's resident memory read
+ * from {@code /proc/<pid>/status} before, during and after.
+ *
+ * <pre>
+ * java -cp 'distribution/target/taskweave/lib/*' dev.taskweave.serve.bench.LoadBenchmark \
+ *     --url http://127.0.0.1:8080 --pid SERVER_PID [--rates 50,100,200,400 | none] [--seconds 20]
+ *     [--requests 100000] [--concurrency 4] [--k 10] [--body '{"excludeSeen": true}']
+ * </pre>
+ */
+public final class LoadBenchmark {
+    private final HttpClient client;
+    private final URI recommend;
+    private final List<String> users;
+    private final int k;
+    private final String extra;
+
+    private LoadBenchmark(String url, List<String> users, int k, String extra, ExecutorService executor) {
+        this.client = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1).build();
+        this.recommend = URI.create(url + "/v1/recommend");
+        this.users = users;
+        this.k = k;
+        this.extra = extra;
+    }
+
+    /** Runs the benchmark; see the class comment for the options. */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = options(args);
+        String url = o.getOrDefault("url", "http://127.0.0.1:8080");
+        long pid = Long.parseLong(o.getOrDefault("pid", "-1"));
+        String rateList = o.getOrDefault("rates", "50,100,200,400");
+        int[] rates = rateList.equals("none") ? new int[0] : Arrays.stream(rateList.split(",")).mapToInt(Integer::parseInt).toArray();
+        int seconds = Integer.parseInt(o.getOrDefault("seconds", "20"));
+        int requests = Integer.parseInt(o.getOrDefault("requests", "100000"));
+        int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "4"));
+        int k = Integer.parseInt(o.getOrDefault("k", "10"));
+        String body = o.getOrDefault("body", "{}").trim();
+        String extra = body.equals("{}") ? "" : ", " + body.substring(1, body.length() - 1);
+
+        ObjectMapper json = new ObjectMapper();
+        HttpClient plain = HttpClient.newHttpClient();
+        JsonNode status = json.readTree(plain.send(HttpRequest.newBuilder(URI.create(url + "/admin/status")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        List<String> users = new ArrayList<>();
+        status.at("/model/userIdsSample").forEach(u -> users.add(u.asText()));
+        System.out.printf(Locale.ROOT, "model %s (version %d): %d users, %d items, tasks %s; k=%d%s%n",
+                status.at("/model/name").asText(), status.at("/model/version").asInt(), status.at("/model/users").asInt(),
+                status.at("/model/items").asInt(), status.at("/model/tasks"), k, extra.isEmpty() ? "" : " with" + extra);
+
+        ExecutorService executor = Executors.newFixedThreadPool(4);
+        LoadBenchmark bench = new LoadBenchmark(url, users, k, extra, executor);
+        System.out.println("warm-up: 2,000 requests");
+        bench.closedLoop(2000, concurrency);
+
+        if (rates.length > 0) {
+            System.out.println();
+            System.out.println("| offered rps | requests | errors | achieved rps | p50 ms | p95 ms | p99 ms | max ms |");
+            System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            for (int rate : rates) {
+                bench.openLoop(rate, seconds);
+            }
+            System.out.println("errors: answers other than 200, and requests that got no answer within 30 s");
+        }
+
+        System.out.println();
+        double before = rss(pid);
+        System.out.printf(Locale.ROOT, "memory: %,d requests, closed loop with %d concurrent; server RSS before: %s%n", requests,
+                concurrency, mb(before));
+        long start = System.nanoTime();
+        int errors = 0;
+        int step = Math.max(1, requests / 10);
+        for (int done = 0; done < requests; done += step) {
+            errors += bench.closedLoop(Math.min(step, requests - done), concurrency);
+            System.out.printf(Locale.ROOT, "  after %,7d requests: RSS %s%n", Math.min(requests, done + step), mb(rss(pid)));
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double after = rss(pid);
+        System.out.printf(Locale.ROOT, "memory: %,d requests in %.1f s (%.0f rps), %d errors; RSS before %s, after %s (%+.1f MB)%n",
+                requests, elapsed, requests / elapsed, errors, mb(before), mb(after), (after - before) / 1048576.0);
+        executor.shutdownNow();
+        System.exit(0);
+    }
+
+    private HttpRequest request(int i) {
+        String body = "{\"user\": \"" + users.get(i % users.size()) + "\", \"k\": " + k + extra + "}";
+        return HttpRequest.newBuilder(recommend).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private void openLoop(int rate, int seconds) throws Exception {
+        int n = rate * seconds;
+        long[] latencies = new long[n];
+        AtomicInteger errors = new AtomicInteger();
+        CompletableFuture<?>[] futures = new CompletableFuture<?>[n];
+        long period = 1_000_000_000L / rate;
+        long start = System.nanoTime() + 10_000_000L;
+        for (int i = 0; i < n; i++) {
+            long due = start + i * period;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            int index = i;
+            futures[i] = client.sendAsync(request(i), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+                latencies[index] = System.nanoTime() - due;
+                if (e != null || r.statusCode() != 200) {
+                    errors.incrementAndGet();
+                }
+            });
+        }
+        CompletableFuture.allOf(futures).exceptionally(e -> null).join();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        Arrays.sort(latencies);
+        System.out.printf(Locale.ROOT, "| %d | %,d | %d | %.1f | %.2f | %.2f | %.2f | %.2f |%n", rate, n, errors.get(), n / elapsed,
+                ms(latencies, 0.50), ms(latencies, 0.95), ms(latencies, 0.99), latencies[n - 1] / 1e6);
+    }
+
+    private int closedLoop(int n, int concurrency) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < concurrency; t++) {
+            Thread thread = new Thread(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < n) {
+                    try {
+                        if (client.send(request(i), HttpResponse.BodyHandlers.ofString()).statusCode() != 200) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return errors.get();
+    }
+
+    private static double ms(long[] sorted, double q) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+    }
+
+    private static double rss(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static String mb(double bytes) {
+        return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --option value pairs, got " + String.join(" ", args));
+            }
+            o.put(args[i].substring(2), args[++i]);
+        }
+        return o;
+    }
+}

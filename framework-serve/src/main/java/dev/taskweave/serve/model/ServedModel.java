@@ -1,0 +1,123 @@
+package dev.taskweave.serve.model;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDManager;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.config.ExperimentConfig;
+import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.core.run.AssembledModel;
+import dev.taskweave.core.run.ResolvedTask;
+import dev.taskweave.core.store.ModelStore;
+import dev.taskweave.serve.formula.Formula;
+import dev.taskweave.serve.formula.FormulaException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A model loaded for serving: the graph and its parameters in their own {@link NDManager} (closed
+ * with the model), the entity tables, a reusable feature gatherer and the model's default
+ * ranking formula.
+ */
+public final class ServedModel implements AutoCloseable {
+    private final Path directory;
+    private final ModelStore.LoadedModel loaded;
+    private final NDManager manager;
+    private final FeatureGatherer gatherer;
+    private final Formula defaultFormula;
+
+    private ServedModel(Path directory, ModelStore.LoadedModel loaded, NDManager manager) {
+        this.directory = directory;
+        this.loaded = loaded;
+        this.manager = manager;
+        this.gatherer = new FeatureGatherer(loaded.model().features(), loaded.users(), loaded.items());
+        ExperimentConfig config = loaded.model().plan().config();
+        String text = config.serving == null ? null : config.serving.formula;
+        Formula formula = null;
+        if (text != null) {
+            try {
+                formula = Formula.parse(text);
+                check(formula);
+            } catch (FormulaException e) {
+                throw new ConfigException(directory.resolve(ModelStore.EXPERIMENT).toString(), "serving.formula", 0, e.getMessage());
+            }
+        }
+        this.defaultFormula = formula;
+    }
+
+    /** Loads a model directory with its own native memory scope. */
+    public static ServedModel load(ModelStore store, Path directory) {
+        requireNonNull(store, "store is null");
+        requireNonNull(directory, "directory is null");
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            return new ServedModel(directory, store.load(directory, manager), manager);
+        } catch (RuntimeException | Error e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Checks that every task a formula reads exists and has one output.
+     *
+     * @throws FormulaException naming the task
+     */
+    public void check(Formula formula) {
+        for (String name : formula.tasks()) {
+            ResolvedTask task = model().task(name);
+            if (task == null) {
+                throw new FormulaException(-1, "unknown task '" + name + "'; the model has " + taskNames());
+            }
+            if (width(task) != 1) {
+                throw new FormulaException(-1, "task '" + name + "' has " + width(task)
+                        + " outputs; a formula can only use single-output tasks");
+            }
+        }
+    }
+
+    /** @return the number of scores a task gives per (user, item) pair */
+    public static int width(ResolvedTask task) {
+        return task.plugin().call(() -> task.head().outputWidth());
+    }
+
+    /** @return the task names, in model order */
+    public List<String> taskNames() {
+        return model().tasks().stream().map(ResolvedTask::name).toList();
+    }
+
+    /** @return the model directory */
+    public Path directory() {
+        return directory;
+    }
+
+    /** @return what was loaded */
+    public ModelStore.LoadedModel loaded() {
+        return loaded;
+    }
+
+    /** @return the graph */
+    public AssembledModel model() {
+        return loaded.model();
+    }
+
+    /** @return the model's native memory scope; open a sub-manager per request */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** @return the gatherer over the model's own user and item tables */
+    public FeatureGatherer gatherer() {
+        return gatherer;
+    }
+
+    /** @return the model's {@code serving.formula}, or null */
+    public Formula defaultFormula() {
+        return defaultFormula;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

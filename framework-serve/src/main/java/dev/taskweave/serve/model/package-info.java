@@ -1,0 +1,2 @@
+/** Loaded model versions and their atomic, reference-counted replacement. */
+package dev.taskweave.serve.model;

@@ -1,0 +1,70 @@
+package dev.taskweave.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskweave.core.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class ServeConfigTest {
+    @Test
+    void defaults() {
+        ServeConfig c = ServeConfig.parse("", "serve.yaml");
+        assertEquals("0.0.0.0", c.host);
+        assertEquals(8080, c.port);
+        assertEquals(16, c.threads);
+        assertEquals(1000, c.maxPairs);
+        assertEquals(100, c.maxK);
+        assertEquals(1 << 20, c.maxRequestBytes);
+        assertNull(c.formula);
+        assertFalse(c.excludeSeen);
+        assertFalse(c.watch);
+        assertEquals(2000, c.watchIntervalMillis);
+    }
+
+    @Test
+    void fullMapping() {
+        ServeConfig c = ServeConfig.parse("""
+                host: 127.0.0.1
+                port: 9000
+                threads: 32
+                maxPairs: 10
+                maxK: 5
+                maxRequestBytes: 4096
+                formula: 0.6 * like + 0.4 * watch
+                excludeSeen: true
+                watch: true
+                watchIntervalMillis: 500
+                """, "serve.yaml");
+        assertEquals("127.0.0.1", c.host);
+        assertEquals(9000, c.port);
+        assertEquals(32, c.threads);
+        assertEquals(10, c.maxPairs);
+        assertEquals(5, c.maxK);
+        assertEquals(4096, c.maxRequestBytes);
+        assertEquals("0.6 * like + 0.4 * watch", c.formula);
+        assertTrue(c.excludeSeen);
+        assertTrue(c.watch);
+        assertEquals(500, c.watchIntervalMillis);
+    }
+
+    @Test
+    void errorsNameTheFileAndTheField() {
+        assertMessage("prot: 80\n", "serve.yaml: prot: unknown field 'prot'; expected one of [excludeSeen, formula, host, maxK, maxPairs, maxRequestBytes, port, threads, watch, watchIntervalMillis]");
+        assertMessage("port: eighty\n", "serve.yaml: port: cannot read 'eighty' as an integer");
+        assertMessage("maxK: 0\n", "serve.yaml: maxK: must be >= 1, got 0");
+        assertMessage("port: 70000\n", "serve.yaml: port: must be in [0, 65535], got 70000");
+        assertMessage("threads: 2\n", "serve.yaml: threads: must be in [8, 1024], got 2");
+        assertMessage("formula: 'like +'\n", "serve.yaml: formula: expected a number, a task or '(' but the formula ends");
+        assertMessage("port: [1\n", "serve.yaml:");
+        assertMessage("- 1\n", "expected a mapping");
+    }
+
+    private static void assertMessage(String yaml, String expected) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ServeConfig.parse(yaml, "serve.yaml"));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}

@@ -1,0 +1,58 @@
+package dev.taskweave.serve.formula;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FormulaTest {
+    private static double eval(String text, double... values) {
+        return Formula.parse(text).evaluate(values);
+    }
+
+    @Test
+    void arithmeticWithPrecedenceAndTasksInOrderOfFirstUse() {
+        Formula f = Formula.parse("0.6 * like + 0.4 * watch");
+        assertEquals(List.of("like", "watch"), f.tasks());
+        assertEquals(0.6 * 0.5 + 0.4 * 0.25, f.evaluate(new double[] {0.5, 0.25}), 1e-12);
+        assertEquals(14, eval("2 + 3 * 4"), 1e-12);
+        assertEquals(20, eval("(2 + 3) * 4"), 1e-12);
+        assertEquals(1, eval("8 / 4 / 2"), 1e-12);
+        assertEquals(-3, eval("-a - -1 * -1", 2), 1e-12);
+        assertEquals(1e-3, eval("1e-3"), 1e-15);
+        assertEquals(List.of("watch", "like"), Formula.parse("watch * like + like").tasks());
+        assertEquals(List.of("like-2", "my_task"), Formula.parse("like-2 + my_task").tasks());
+        assertEquals(2, eval("like - 2", 4), 1e-12);
+    }
+
+    @Test
+    void functions() {
+        assertEquals(Math.log(2), eval("log(1 + x)", 1), 1e-12);
+        assertEquals(Math.exp(1), eval("exp(1)"), 1e-12);
+        assertEquals(3, eval("sqrt(9)"), 1e-12);
+        assertEquals(2, eval("abs(-2)"), 1e-12);
+        assertEquals(0.7, eval("max(a, b, 0.7)", 0.1, 0.2), 1e-12);
+        assertEquals(0.1, eval("min(a, b)", 0.1, 0.2), 1e-12);
+    }
+
+    @Test
+    void errorsSayWhatAndWhere() {
+        assertMessage("", "the formula is empty");
+        assertMessage("0.5 * (like +", "expected a number, a task or '(' but the formula ends");
+        assertMessage("(like", "expected ')' at position 6");
+        assertMessage("like ** 2", "unexpected '*' at position 7");
+        assertMessage("like watch", "unexpected 'w' at position 6");
+        assertMessage("foo(like)", "unknown function 'foo'; available: log, exp, sqrt, abs, min, max at position 1");
+        assertMessage("log(a, b)", "log takes one argument, got 2");
+        assertMessage("max(a)", "max takes two or more arguments, got 1");
+        assertMessage("1.2.3", "malformed number '1.2.3'");
+        assertMessage("like $ 2", "unexpected '$'");
+    }
+
+    private static void assertMessage(String text, String expected) {
+        FormulaException e = assertThrows(FormulaException.class, () -> Formula.parse(text));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
