@@ -1,0 +1,116 @@
+package dev.taskweave.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.core.plugin.PluginRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The graph's own arithmetic on a block small enough to compute by hand: a 3 x 2 user embedding,
+ * a sharing block that hands the embedding to both tasks, a {@code Linear(1)} head per task, and
+ * optionally the wide path and an ESMM edge.
+ */
+class MultiTaskBlockTest {
+    @BeforeAll
+    static void engine() {
+        PluginRuntime.loadEngine();
+    }
+
+    private static MultiTaskBlock block(NDManager manager, List<TaskDependency> dependencies, boolean wide) {
+        ClassLoader loader = MultiTaskBlockTest.class.getClassLoader();
+        InputEncoder encoder = new InputEncoder(List.of(FeatureSpec.identifier("user", Entity.USER, 3)), 2, false);
+        List<MultiTaskBlock.Component> heads = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            heads.add(new MultiTaskBlock.Component(Linear.builder().setUnits(1).build(), loader));
+        }
+        LambdaBlock both = new LambdaBlock(x -> new NDList(x.singletonOrThrow(), x.singletonOrThrow()));
+        MultiTaskBlock block = new MultiTaskBlock(encoder, new MultiTaskBlock.Component(both, loader), 2, heads, List.of(1, 1),
+                new MultiTaskBlock.Component(new LambdaBlock(x -> x), loader), dependencies, wide);
+        block.initialize(manager, DataType.FLOAT32, new Shape(2));
+        // embedding rows: (0, 0), (1, 2), (3, -1); heads: w = (1, 1), b = 0.5 and w = (2, -1), b = 0;
+        // wide paths: w = (0.5, 0), b = 1 and w = (0, 1), b = -1
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray a = p.getValue().getArray();
+            String name = p.getKey();
+            if (name.contains("encoder")) {
+                a.set(new float[] {0, 0, 1, 2, 3, -1});
+            } else if (name.contains("head0")) {
+                a.set(name.endsWith("weight") ? new float[] {1, 1} : new float[] {0.5f});
+            } else if (name.contains("head1")) {
+                a.set(name.endsWith("weight") ? new float[] {2, -1} : new float[] {0});
+            } else if (name.contains("wide0")) {
+                a.set(name.endsWith("weight") ? new float[] {0.5f, 0} : new float[] {1});
+            } else if (name.contains("wide1")) {
+                a.set(name.endsWith("weight") ? new float[] {0, 1} : new float[] {-1});
+            }
+        }
+        return block;
+    }
+
+    private static float[][] run(NDManager manager, MultiTaskBlock block, boolean[] wanted) {
+        NDArray[] out = block.forwardTasks(new ParameterStore(manager, false), new NDList(manager.create(new int[] {1, 2})), false,
+                wanted);
+        float[][] values = new float[out.length][];
+        for (int t = 0; t < out.length; t++) {
+            values[t] = out[t] == null ? null : out[t].toFloatArray();
+        }
+        return values;
+    }
+
+    @Test
+    void headsAndTheWidePath() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // user 1 embeds to (1, 2), user 2 to (3, -1)
+            float[][] deep = run(manager, block(manager, List.of(), false), new boolean[] {true, true});
+            assertArrayEquals(new float[] {1 + 2 + 0.5f, 3 - 1 + 0.5f}, deep[0], 1e-6f);
+            assertArrayEquals(new float[] {2 - 2, 6 + 1}, deep[1], 1e-6f);
+            float[][] wide = run(manager, block(manager, List.of(), true), new boolean[] {true, true});
+            assertArrayEquals(new float[] {3.5f + 0.5f + 1, 2.5f + 1.5f + 1}, wide[0], 1e-6f);
+            assertArrayEquals(new float[] {0 + 2 - 1, 7 - 1 - 1}, wide[1], 1e-6f);
+            MultiTaskBlock withWide = block(manager, List.of(), true);
+            // the wide path belongs to its task: the head's weight and bias, then the wide map's
+            assertEquals(4, withWide.taskParameters(0).size());
+        }
+    }
+
+    @Test
+    void onlyWantedTasksAndTheirParentsRun() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            MultiTaskBlock esmm = block(manager, List.of(new TaskDependency(1, 0, TaskDependency.Mode.ESMM, 0)), false);
+            float[][] all = run(manager, esmm, new boolean[] {true, true});
+            // task 1 is the joint event: sigmoid(out0) * sigmoid(raw1)
+            for (int r = 0; r < 2; r++) {
+                double raw0 = r == 0 ? 3.5 : 2.5;
+                double raw1 = r == 0 ? 0 : 7;
+                double p = sigmoid(raw0) * sigmoid(raw1);
+                assertEquals(p, sigmoid(all[1][r]), 1e-6);
+            }
+            float[][] childOnly = run(manager, esmm, new boolean[] {false, true});
+            assertArrayEquals(all[1], childOnly[1], 1e-6f);
+            float[][] parentOnly = run(manager, esmm, new boolean[] {true, false});
+            assertArrayEquals(all[0], parentOnly[0], 1e-6f);
+            assertNull(parentOnly[1]);
+        }
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+}
