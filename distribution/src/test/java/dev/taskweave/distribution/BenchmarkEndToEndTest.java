@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskweave.bench.Suite;
 import dev.taskweave.core.cli.TaskweaveCli;
+import dev.taskweave.core.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +97,23 @@ class BenchmarkEndToEndTest {
         assertTrue(md.contains("# Benchmark: tiny (quick mode)") && md.contains("## Multi-task versus single-task: mmoe"), md);
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("data:image/png;base64,") && html.endsWith("</html>\n"), "html report");
+    }
+
+    @Test
+    void exampleSuitesLoad() throws Exception {
+        List<Path> suites;
+        try (var files = Files.list(Dist.home().resolve("examples"))) {
+            suites = files.filter(f -> f.getFileName().toString().endsWith("-suite.yaml")).sorted().toList();
+        }
+        assertEquals(List.of("ml100k-catalogue-suite.yaml", "ml100k-suite.yaml", "ml100k-throughput-suite.yaml",
+                "quickstart-suite.yaml"), suites.stream().map(p -> p.getFileName().toString()).toList());
+        for (Path suite : suites) {
+            Suite loaded = Suite.load(suite, new ConfigLoader());
+            assertTrue(loaded.variants().size() >= 2, suite.toString());
+        }
+        Suite ml = Suite.load(Dist.home().resolve("examples/ml100k-suite.yaml"), new ConfigLoader());
+        assertEquals("ple", ml.variants().get(2).experiment().sharing.type);
+        assertEquals(4, ml.variants().get(0).experiment().tasks.size());
     }
 
     private static List<Long> longs(JsonNode array) {
