@@ -97,6 +97,15 @@ class BenchmarkEndToEndTest {
         assertTrue(md.contains("# Benchmark: tiny (quick mode)") && md.contains("## Multi-task versus single-task: mmoe"), md);
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("data:image/png;base64,") && html.endsWith("</html>\n"), "html report");
+
+        // the reports can be rendered again from results.json alone, identically
+        Path again = tmp.resolve("again");
+        int rerender = TaskweaveCli.run(new String[] {"--plugins", Dist.plugins().toString(), "benchmark", "--results",
+                out.resolve("results.json").toString(), "--output", again.toString()},
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        assertEquals(0, rerender, stderr.toString(StandardCharsets.UTF_8));
+        assertEquals(md, Files.readString(again.resolve("report.md")));
+        assertEquals(results, new ObjectMapper().readTree(again.resolve("results.json").toFile()));
     }
 
     @Test

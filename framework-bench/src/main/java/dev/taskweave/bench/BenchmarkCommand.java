@@ -23,8 +23,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--suite", required = true, paramLabel = "FILE", description = "The suite YAML.")
+    @Option(names = "--suite", paramLabel = "FILE", description = "The suite YAML.")
     Path suite;
+
+    @Option(names = "--results", paramLabel = "FILE",
+            description = "Render report.md and report.html again from an existing results.json instead of training.")
+    Path results;
 
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where results, reports and models go.")
     Path output;
@@ -46,7 +50,23 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 out.flush();
             }
         }, true, java.nio.charset.StandardCharsets.UTF_8);
+        if ((suite == null) == (results == null)) {
+            throw new dev.taskweave.core.config.ConfigException(null, "--suite", 0, "give either --suite FILE (train and report) "
+                    + "or --results FILE (report again)");
+        }
         try (Taskweave taskweave = Taskweave.start(root.pluginDirectories())) {
+            if (results != null) {
+                BenchmarkResults data;
+                try {
+                    data = new com.fasterxml.jackson.databind.ObjectMapper().readValue(results.toFile(), BenchmarkResults.class);
+                } catch (java.io.IOException e) {
+                    throw new dev.taskweave.core.config.ConfigException(results.toString(), "", 0, "not a results.json: " + e.getMessage());
+                }
+                Benchmark.Outcome outcome = new Benchmark(taskweave).write(data, output);
+                out.printf("wrote %s, %s and %s%n", outcome.results(), outcome.markdown(), outcome.html());
+                out.flush();
+                return 0;
+            }
             Suite loaded = Suite.load(suite, taskweave.injector().getInstance(ConfigLoader.class));
             String command = "taskweave benchmark --suite " + suite + " --output " + output + (quick ? " --quick" : "");
             Benchmark.Outcome outcome = new Benchmark(taskweave).run(loaded, quick, output, command, log);

@@ -98,7 +98,9 @@ public final class HtmlReport {
             appendChart(html, lossChart(c), "training loss per task");
             appendChart(html, validationChart(c), "validation metrics per epoch");
             if (!c.transfer.isEmpty()) {
-                appendChart(html, transferChart(c), "multi- versus single-task gain per metric");
+                // one bar per metric: tall enough for every label
+                appendChart(html, transferChart(c), "multi- versus single-task gain per metric",
+                        Math.max(HEIGHT, 22 * c.transfer.size() + 120));
             }
             if (!c.curves.gateUsage.isEmpty()) {
                 appendChart(html, gateChart(c), "expert gate usage");
@@ -113,9 +115,13 @@ public final class HtmlReport {
     }
 
     private static void appendChart(StringBuilder html, JFreeChart chart, String alt) {
+        appendChart(html, chart, alt, HEIGHT);
+    }
+
+    private static void appendChart(StringBuilder html, JFreeChart chart, String alt, int height) {
         try (ByteArrayOutputStream png = new ByteArrayOutputStream()) {
-            ChartUtils.writeChartAsPNG(png, chart, WIDTH, HEIGHT);
-            html.append("<img alt=\"").append(escape(alt)).append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
+            ChartUtils.writeChartAsPNG(png, chart, WIDTH, height);
+            html.append("<img alt=\"").append(escape(alt)).append("\" width=\"").append(WIDTH).append("\" height=\"").append(height)
                     .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(png.toByteArray()))
                     .append("\">\n");
         } catch (IOException e) {
@@ -175,6 +181,8 @@ public final class HtmlReport {
                 return v != null && v.doubleValue() < 0 ? new Color(0xB0, 0x00, 0x20) : new Color(0x2E, 0x7D, 0x32);
             }
         };
+        renderer.setShadowVisible(false);
+        renderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
         plot.setRenderer(renderer);
         return chart;
     }
@@ -189,6 +197,9 @@ public final class HtmlReport {
         JFreeChart chart = ChartFactory.createStackedBarChart(c.name + ": mean gate weight per expert (last epoch, validation)",
                 "task", "gate weight", data, PlotOrientation.VERTICAL, true, false, false);
         chart.getCategoryPlot().setBackgroundPaint(Color.WHITE);
+        BarRenderer renderer = (BarRenderer) chart.getCategoryPlot().getRenderer();
+        renderer.setShadowVisible(false);
+        renderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
         chart.getCategoryPlot().getRangeAxis().setRange(0, 1);
         return chart;
     }
