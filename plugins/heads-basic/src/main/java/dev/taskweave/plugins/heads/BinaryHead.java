@@ -76,6 +76,16 @@ public final class BinaryHead implements TaskHead {
      */
     @Override
     public float encodeLabel(float raw) {
+        return binaryLabel(raw, threshold, "binary");
+    }
+
+    /**
+     * A 0/1 label: {@code raw >= threshold} with a threshold, else the raw value, which must be 0
+     * or 1. {@code NaN} stays {@code NaN}.
+     *
+     * @param head the head type, named in the error
+     */
+    static float binaryLabel(float raw, Double threshold, String head) {
         if (Float.isNaN(raw)) {
             return raw;
         }
@@ -83,7 +93,7 @@ public final class BinaryHead implements TaskHead {
             return raw >= threshold ? 1f : 0f;
         }
         if (raw != 0f && raw != 1f) {
-            throw new IllegalArgumentException("binary label must be 0 or 1 (or set params.threshold), got " + raw);
+            throw new IllegalArgumentException(head + " label must be 0 or 1 (or set params.threshold), got " + raw);
         }
         return raw;
     }

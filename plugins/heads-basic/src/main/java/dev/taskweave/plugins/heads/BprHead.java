@@ -72,16 +72,7 @@ public final class BprHead implements TaskHead {
      */
     @Override
     public float encodeLabel(float raw) {
-        if (Float.isNaN(raw)) {
-            return raw;
-        }
-        if (threshold != null) {
-            return raw >= threshold ? 1f : 0f;
-        }
-        if (raw != 0f && raw != 1f) {
-            throw new IllegalArgumentException("bpr label must be 0 or 1 (or set params.threshold), got " + raw);
-        }
-        return raw;
+        return BinaryHead.binaryLabel(raw, threshold, "bpr");
     }
 
     /** @return the negatives drawn per observed row in evaluation splits, so that AUC is defined */
