@@ -273,10 +273,38 @@ class ServeEndToEndTest {
     }
 
     @Test
+    void aFullServerShedsLoadWith503InsteadOfQueueing() throws Exception {
+        try (TaskweaveServer s = start(model, "maxConcurrentScoring: 1\nmaxQueueMillis: 20\n")) {
+            String user = s.holder().current().model().loaded().users().rawIds().get(0);
+            String body = "{\"user\": \"" + user + "\", \"k\": 3}";
+            assertEquals(200, call(s, "POST", "/v1/recommend", body).status());
+            assertTrue(s.scoringSlots().tryAcquire(), "the only slot is free between requests");
+            try {
+                // the slot is taken: the request waits 20 ms, then is refused, not queued
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/v1/recommend"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(503, r.statusCode(), r.body());
+                assertEquals("1", r.headers().firstValue("Retry-After").orElse(""));
+                JsonNode error = JSON.readTree(r.body());
+                assertEquals("overloaded", error.get("error").asText());
+                assertTrue(error.get("message").asText().contains("1 scoring slots stayed busy for 20 ms"), r.body());
+                // health and readiness do not need a scoring slot
+                assertEquals(200, call(s, "GET", "/ready", null).status());
+            } finally {
+                s.scoringSlots().release();
+            }
+            assertEquals(200, call(s, "POST", "/v1/recommend", body).status());
+            String metrics = call(s, "GET", "/metrics", null).text();
+            assertTrue(metrics.contains("kind=\"overloaded\""), "overload errors are counted");
+            assertTrue(metrics.contains("taskweave_serve_scoring_free 1.0"), "free slots are exported");
+        }
+    }
+
+    @Test
     void reloadDuringConcurrentRequestsFailsNone() throws Exception {
         Path dir = tmp.resolve("reload-model");
         copy(model, dir);
-        try (TaskweaveServer s = start(dir, "")) {
+        try (TaskweaveServer s = start(dir, "maxQueueMillis: 60000\n")) {
             List<String> users = s.holder().current().model().loaded().users().rawIds();
             ModelHolder.Version<ServedModel> first = s.holder().current();
             AtomicBoolean running = new AtomicBoolean(true);

@@ -29,6 +29,11 @@ public final class ApiException extends RuntimeException {
     }
 
     /** 409: an admin action could not be done (for example a model that fails to load). */
+    /** 503: the server is at capacity; the client should retry after a short wait. */
+    public static ApiException overloaded(String message) {
+        return new ApiException(503, "overloaded", "", message);
+    }
+
     public static ApiException conflict(String field, String message) {
         return new ApiException(409, "conflict", field, message);
     }

@@ -11,6 +11,7 @@ import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.core.data.EntityRow;
 import dev.taskweave.core.data.FeatureGatherer;
 import dev.taskweave.core.data.InvalidFeatureException;
+import dev.taskweave.core.run.FactoredScorer;
 import dev.taskweave.core.run.ResolvedTask;
 import dev.taskweave.core.run.TaskScorer;
 import dev.taskweave.core.store.SeenItems;
@@ -174,8 +175,11 @@ public final class ScoringService {
             }
             int[] users = new int[candidates.length];
             Arrays.fill(users, userIndex);
-            float[][] scores = TaskScorer.score(served.model(), gatherer, users, candidates,
-                    formulaTasks.stream().mapToInt(ResolvedTask::index).toArray(), served.manager());
+            int[] formulaIndex = formulaTasks.stream().mapToInt(ResolvedTask::index).toArray();
+            FactoredScorer factored = served.factored();
+            float[][] scores = factored != null
+                    ? factored.score(gatherer, userIndex, candidateIds == null ? null : candidates, formulaIndex, served.manager())
+                    : TaskScorer.score(served.model(), gatherer, users, candidates, formulaIndex, served.manager());
             int[] top = top(formula, scores, candidates, seenItems, k);
 
             // pass 2: the other tasks, for the top k only
@@ -185,8 +189,10 @@ public final class ScoringService {
             for (int i = 0; i < top.length; i++) {
                 topItems[i] = candidates[top[i]];
             }
-            float[][] restScores = TaskScorer.score(served.model(), gatherer, Arrays.copyOf(users, top.length), topItems,
-                    rest.stream().mapToInt(ResolvedTask::index).toArray(), served.manager());
+            int[] restIndex = rest.stream().mapToInt(ResolvedTask::index).toArray();
+            float[][] restScores = factored != null
+                    ? factored.score(gatherer, userIndex, topItems, restIndex, served.manager())
+                    : TaskScorer.score(served.model(), gatherer, Arrays.copyOf(users, top.length), topItems, restIndex, served.manager());
 
             ObjectNode out = json.createObjectNode();
             out.set("model", modelInfo(lease.version()));

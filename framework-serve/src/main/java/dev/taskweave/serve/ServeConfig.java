@@ -31,6 +31,16 @@ public final class ServeConfig {
     @JsonProperty public String formula;
     /** Default of {@code excludeSeen} in {@code /v1/recommend}. */
     @JsonProperty public boolean excludeSeen;
+    /**
+     * Most scoring requests ({@code /v1/predict}, {@code /v1/recommend}) computed at once; more
+     * only share the cores and all get slower. 0 means one per available processor.
+     */
+    @JsonProperty public int maxConcurrentScoring = 0;
+    /**
+     * How long a scoring request may wait for a free slot before it is refused with 503
+     * ({@code overloaded}, {@code Retry-After: 1}) instead of queueing without bound, in milliseconds.
+     */
+    @JsonProperty public long maxQueueMillis = 200;
     /** Reload the model when its directory is replaced. */
     @JsonProperty public boolean watch;
     /** How often to look at the model directory when watching, in milliseconds. */
@@ -79,6 +89,8 @@ public final class ServeConfig {
         check(source, "maxPairs", maxPairs >= 1, "must be >= 1, got " + maxPairs);
         check(source, "maxK", maxK >= 1, "must be >= 1, got " + maxK);
         check(source, "maxRequestBytes", maxRequestBytes >= 1024, "must be >= 1024, got " + maxRequestBytes);
+        check(source, "maxConcurrentScoring", maxConcurrentScoring >= 0, "must be >= 0 (0 = one per processor), got " + maxConcurrentScoring);
+        check(source, "maxQueueMillis", maxQueueMillis >= 0, "must be >= 0, got " + maxQueueMillis);
         check(source, "watchIntervalMillis", watchIntervalMillis >= 50, "must be >= 50, got " + watchIntervalMillis);
         check(source, "host", host != null && !host.isBlank(), "must not be empty");
         if (formula != null) {

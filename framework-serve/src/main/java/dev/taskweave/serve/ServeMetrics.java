@@ -112,6 +112,14 @@ public final class ServeMetrics implements AutoCloseable {
                 .tag("outcome", ok ? "success" : "failure").register(registry).increment();
     }
 
+    /** Registers the gauges of the scoring admission: requests waiting for a slot, and free slots. */
+    void scoringQueue(java.util.concurrent.Semaphore slots) {
+        Gauge.builder("taskweave.serve.scoring.waiting", slots, java.util.concurrent.Semaphore::getQueueLength)
+                .description("scoring requests waiting for a free slot").register(registry);
+        Gauge.builder("taskweave.serve.scoring.free", slots, java.util.concurrent.Semaphore::availablePermits)
+                .description("free scoring slots").register(registry);
+    }
+
     @Override
     public void close() {
         gc.close();

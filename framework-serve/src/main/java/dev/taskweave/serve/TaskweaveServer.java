@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -43,6 +44,7 @@ public final class TaskweaveServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final ModelHolder<ServedModel> holder;
     private final ScoringService scoring;
+    private final Semaphore scoringSlots;
     private final ServeMetrics metrics;
     private final Javalin app;
     private final ScheduledExecutorService watcher;
@@ -56,9 +58,11 @@ public final class TaskweaveServer implements AutoCloseable {
         this.stamp = stamp(modelDirectory);
         this.holder = new ModelHolder<>(() -> ServedModel.load(store, modelDirectory));
         this.scoring = new ScoringService(holder, config, json);
+        this.scoringSlots = new Semaphore(scoringSlots(config), true);
         QueuedThreadPool pool = new QueuedThreadPool(config.threads, Math.min(8, config.threads), 60_000);
         pool.setName("taskweave-http");
         this.metrics = new ServeMetrics(registry, holder, pool);
+        metrics.scoringQueue(scoringSlots);
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.startupWatcherEnabled = false;
@@ -105,6 +109,14 @@ public final class TaskweaveServer implements AutoCloseable {
         return app.port();
     }
 
+    /**
+     * @return the admission of scoring requests: one permit per request computing; a request that
+     *     cannot take one within {@code maxQueueMillis} is refused with 503
+     */
+    public Semaphore scoringSlots() {
+        return scoringSlots;
+    }
+
     /** @return the model versions */
     public ModelHolder<ServedModel> holder() {
         return holder;
@@ -143,6 +155,9 @@ public final class TaskweaveServer implements AutoCloseable {
         app.post("/v1/recommend", body(scoring::recommend));
         app.exception(ApiException.class, (e, ctx) -> {
             metrics.error(e.kind(), endpoint(ctx));
+            if (e.status() == 503) {
+                ctx.header("Retry-After", "1");
+            }
             ObjectNode body = json.createObjectNode().put("error", e.kind()).put("field", e.field()).put("message", e.getMessage());
             send(ctx, e.status(), body);
         });
@@ -170,8 +185,21 @@ public final class TaskweaveServer implements AutoCloseable {
             } catch (JsonProcessingException e) {
                 throw ApiException.badRequest("", "malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
             }
-            send(ctx, 200, handler.handle(body));
+            if (!scoringSlots.tryAcquire(config.maxQueueMillis, TimeUnit.MILLISECONDS)) {
+                throw ApiException.overloaded("all " + scoringSlots(config) + " scoring slots stayed busy for "
+                        + config.maxQueueMillis + " ms; retry later");
+            }
+            try {
+                send(ctx, 200, handler.handle(body));
+            } finally {
+                scoringSlots.release();
+            }
         };
+    }
+
+    /** @return how many scoring requests run at once */
+    static int scoringSlots(ServeConfig config) {
+        return config.maxConcurrentScoring > 0 ? config.maxConcurrentScoring : Runtime.getRuntime().availableProcessors();
     }
 
     private void send(Context ctx, int status, JsonNode body) {

@@ -75,6 +75,43 @@ public final class InputEncoder extends AbstractBlock {
         return idInteraction ? width + embeddingDim : width;
     }
 
+    /** @return the width of each embedded feature */
+    public int embeddingDim() {
+        return embeddingDim;
+    }
+
+    /**
+     * @return per feature (input order), the first column of its part of the encoded vector; its
+     *     part is {@code embeddingDim} wide, or 1 for a numeric feature
+     */
+    public int[] columnStarts() {
+        int[] starts = new int[features.size()];
+        int column = 0;
+        for (int i = 0; i < features.size(); i++) {
+            starts[i] = column;
+            column += features.get(i).kind() == FeatureKind.NUMERIC ? 1 : embeddingDim;
+        }
+        return starts;
+    }
+
+    /**
+     * @return the first column of the user-id times item-id product ({@code embeddingDim} wide, the
+     *     last columns), or -1 when the encoder does not append it
+     */
+    public int productStart() {
+        return idInteraction ? outputWidth() - embeddingDim : -1;
+    }
+
+    /** @return the input position of the user identifier, or -1 */
+    public int userIdPosition() {
+        return userIdPosition;
+    }
+
+    /** @return the input position of the item identifier, or -1 */
+    public int itemIdPosition() {
+        return itemIdPosition;
+    }
+
     /** @return the features, in input order */
     public List<FeatureSpec> features() {
         return features;

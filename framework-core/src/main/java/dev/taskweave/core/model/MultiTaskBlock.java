@@ -11,6 +11,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import dev.taskweave.api.model.AffineInput;
 import dev.taskweave.api.model.AuxiliaryLoss;
 import dev.taskweave.api.model.GatedBlock;
 import ai.djl.training.ParameterStore;
@@ -226,14 +227,63 @@ public final class MultiTaskBlock extends AbstractBlock {
      * @return per task, its raw output, or null when it was not computed
      */
     public NDArray[] forwardTasks(ParameterStore ps, NDList inputs, boolean training, boolean[] wanted) {
+        boolean[] needed = withParents(wanted);
+        NDList encoded = encoder.forward(ps, inputs, training);
+        NDList shared = sharing.forward(ps, encoded, training);
+        return heads(ps, encoded, shared, training, needed);
+    }
+
+    /**
+     * The sharing strategy's input map, when it reads the encoded input only through one affine map
+     * ({@link AffineInput}) and nothing else reads the encoded input (no wide path).
+     *
+     * @return {@code NDList(W, b)}, or null when the graph cannot be run from the mapped input
+     */
+    public NDList sharingInputMap(ParameterStore ps, ai.djl.Device device) {
+        if (!(sharing.block() instanceof AffineInput affine)) {
+            return null;
+        }
+        for (ai.djl.nn.core.Linear linear : wide) {
+            if (linear != null) {
+                return null;
+            }
+        }
+        try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
+            return affine.inputMap(ps, device);
+        }
+    }
+
+    /**
+     * Runs the graph in inference mode from the sharing strategy's mapped input
+     * ({@link #sharingInputMap} applied to the encoded input), for some tasks only.
+     *
+     * @param mapped {@code [batch, units]}
+     * @param wanted per task, whether its output is needed
+     * @return per task, its raw output, or null when it was not computed
+     */
+    public NDArray[] forwardMapped(ParameterStore ps, NDArray mapped, boolean[] wanted) {
+        if (!(sharing.block() instanceof AffineInput affine)) {
+            throw new IllegalStateException("the sharing strategy does not read its input through an affine map");
+        }
+        boolean[] needed = withParents(wanted);
+        NDList shared;
+        try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
+            shared = affine.forwardMapped(ps, mapped, false, needed);
+        }
+        return heads(ps, null, shared, false, needed);
+    }
+
+    private boolean[] withParents(boolean[] wanted) {
         boolean[] needed = wanted.clone();
         for (int t = heads.size() - 1; t >= 0; t--) {
             if (needed[t] && dependencyOf[t] != null) {
                 needed[dependencyOf[t].parent()] = true;
             }
         }
-        NDList encoded = encoder.forward(ps, inputs, training);
-        NDList shared = sharing.forward(ps, encoded, training);
+        return needed;
+    }
+
+    private NDArray[] heads(ParameterStore ps, NDList encoded, NDList shared, boolean training, boolean[] needed) {
         if (shared.size() != heads.size()) {
             throw new IllegalStateException("the sharing strategy returned " + shared.size() + " outputs for " + heads.size() + " tasks");
         }

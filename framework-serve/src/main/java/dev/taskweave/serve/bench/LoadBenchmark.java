@@ -82,12 +82,13 @@ public final class LoadBenchmark {
 
         if (rates.length > 0) {
             System.out.println();
-            System.out.println("| offered rps | requests | errors | achieved rps | p50 ms | p95 ms | p99 ms | max ms |");
-            System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            System.out.println("| offered rps | requests | shed (503) | errors | achieved rps | p50 ms | p95 ms | p99 ms | max ms |");
+            System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             for (int rate : rates) {
                 bench.openLoop(rate, seconds);
             }
-            System.out.println("errors: answers other than 200, and requests that got no answer within 30 s");
+            System.out.println("shed: refused with 503 (overloaded) by the server's admission; errors: other answers than 200,"
+                    + " and requests that got no answer within 30 s; latencies: over the 200 answers, from when each request was due");
         }
 
         System.out.println();
@@ -118,7 +119,9 @@ public final class LoadBenchmark {
     private void openLoop(int rate, int seconds) throws Exception {
         int n = rate * seconds;
         long[] latencies = new long[n];
+        boolean[] answered = new boolean[n];
         AtomicInteger errors = new AtomicInteger();
+        AtomicInteger shed = new AtomicInteger();
         CompletableFuture<?>[] futures = new CompletableFuture<?>[n];
         long period = 1_000_000_000L / rate;
         long start = System.nanoTime() + 10_000_000L;
@@ -131,16 +134,32 @@ public final class LoadBenchmark {
             int index = i;
             futures[i] = client.sendAsync(request(i), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
                 latencies[index] = System.nanoTime() - due;
-                if (e != null || r.statusCode() != 200) {
+                if (e == null && r.statusCode() == 200) {
+                    answered[index] = true;
+                } else if (e == null && r.statusCode() == 503) {
+                    shed.incrementAndGet();
+                } else {
                     errors.incrementAndGet();
                 }
             });
         }
         CompletableFuture.allOf(futures).exceptionally(e -> null).join();
         double elapsed = (System.nanoTime() - start) / 1e9;
-        Arrays.sort(latencies);
-        System.out.printf(Locale.ROOT, "| %d | %,d | %d | %.1f | %.2f | %.2f | %.2f | %.2f |%n", rate, n, errors.get(), n / elapsed,
-                ms(latencies, 0.50), ms(latencies, 0.95), ms(latencies, 0.99), latencies[n - 1] / 1e6);
+        long[] ok = new long[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (answered[i]) {
+                ok[count++] = latencies[i];
+            }
+        }
+        ok = Arrays.copyOf(ok, count);
+        Arrays.sort(ok);
+        if (count == 0) {
+            System.out.printf(Locale.ROOT, "| %d | %,d | %d | %d | 0 | - | - | - | - |%n", rate, n, shed.get(), errors.get());
+            return;
+        }
+        System.out.printf(Locale.ROOT, "| %d | %,d | %d | %d | %.1f | %.2f | %.2f | %.2f | %.2f |%n", rate, n, shed.get(), errors.get(),
+                count / elapsed, ms(ok, 0.50), ms(ok, 0.95), ms(ok, 0.99), ok[count - 1] / 1e6);
     }
 
     private int closedLoop(int n, int concurrency) throws Exception {

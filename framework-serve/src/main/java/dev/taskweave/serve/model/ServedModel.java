@@ -7,6 +7,7 @@ import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.data.FeatureGatherer;
 import dev.taskweave.core.run.AssembledModel;
+import dev.taskweave.core.run.FactoredScorer;
 import dev.taskweave.core.run.ResolvedTask;
 import dev.taskweave.core.store.ModelStore;
 import dev.taskweave.serve.formula.Formula;
@@ -25,6 +26,7 @@ public final class ServedModel implements AutoCloseable {
     private final NDManager manager;
     private final FeatureGatherer gatherer;
     private final Formula defaultFormula;
+    private final FactoredScorer factored;
 
     private ServedModel(Path directory, ModelStore.LoadedModel loaded, NDManager manager) {
         this.directory = directory;
@@ -43,6 +45,7 @@ public final class ServedModel implements AutoCloseable {
             }
         }
         this.defaultFormula = formula;
+        this.factored = FactoredScorer.create(loaded.model(), gatherer, manager);
     }
 
     /** Loads a model directory with its own native memory scope. */
@@ -111,6 +114,14 @@ public final class ServedModel implements AutoCloseable {
         return gatherer;
     }
 
+    /**
+     * @return the scorer that ranks items for one user from cached item-side activations, or null
+     *     when the model's sharing strategy cannot be factored (then {@code TaskScorer} scores)
+     */
+    public FactoredScorer factored() {
+        return factored;
+    }
+
     /** @return the model's {@code serving.formula}, or null */
     public Formula defaultFormula() {
         return defaultFormula;
@@ -118,6 +129,9 @@ public final class ServedModel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (factored != null) {
+            factored.close();
+        }
         manager.close();
     }
 }

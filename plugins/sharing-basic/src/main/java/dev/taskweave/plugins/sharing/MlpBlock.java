@@ -2,6 +2,7 @@ package dev.taskweave.plugins.sharing;
 
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -57,13 +58,54 @@ final class MlpBlock extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray h = inputs.singletonOrThrow();
-        for (Linear layer : layers) {
-            h = Activation.relu(layer.forward(parameterStore, new NDList(h), training, params).singletonOrThrow());
-            if (dropout > 0) {
-                h = Dropout.dropout(h, dropout, training).singletonOrThrow();
-            }
+        if (layers.isEmpty()) {
+            return new NDList(h);
         }
-        return new NDList(h);
+        NDArray pre = layers.get(0).forward(parameterStore, new NDList(h), training, params).singletonOrThrow();
+        return new NDList(fromFirstLayer(parameterStore, pre, training, params));
+    }
+
+    /**
+     * @return {@code NDList(W, b)} of the first layer ({@code W} is {@code [units, inputWidth]}),
+     *     or null when the block has no layer
+     */
+    NDList firstLayerMap(ParameterStore parameterStore, Device device) {
+        return layers.isEmpty() ? null : layerMap(parameterStore, device, 0);
+    }
+
+    /** @return the number of layers */
+    int layerCount() {
+        return layers.size();
+    }
+
+    /** @return {@code NDList(W, b)} of layer {@code i}; {@code W} is {@code [units, inputs]} */
+    NDList layerMap(ParameterStore parameterStore, Device device, int i) {
+        Linear layer = layers.get(i);
+        return new NDList(parameterStore.getValue(layer.getParameters().get("weight"), device, false),
+                parameterStore.getValue(layer.getParameters().get("bias"), device, false));
+    }
+
+    /** @return the width of the first layer's output (the units of {@link #firstLayerMap}) */
+    int firstLayerWidth() {
+        return widths.get(0);
+    }
+
+    /**
+     * Runs the block on from the first layer's pre-activation {@code x W^T + b}.
+     *
+     * @return the block's output for the input {@code x}
+     */
+    NDArray fromFirstLayer(ParameterStore parameterStore, NDArray pre, boolean training, PairList<String, Object> params) {
+        NDArray h = activate(pre, training);
+        for (int i = 1; i < layers.size(); i++) {
+            h = activate(layers.get(i).forward(parameterStore, new NDList(h), training, params).singletonOrThrow(), training);
+        }
+        return h;
+    }
+
+    private NDArray activate(NDArray pre, boolean training) {
+        NDArray h = Activation.relu(pre);
+        return dropout > 0 ? Dropout.dropout(h, dropout, training).singletonOrThrow() : h;
     }
 
     @Override

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.taskweave.api.model.GatedBlock;
 import dev.taskweave.api.model.TaskOwnedParameters;
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import dev.taskweave.api.model.AffineInput;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -29,7 +31,7 @@ import java.util.List;
  * receives {@code sum_e g_te(x) * expert_e(x)}. The experts are shared; task {@code t}'s gate
  * belongs to task {@code t} ({@link TaskOwnedParameters}).
  */
-public final class MmoeBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters {
+public final class MmoeBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters, AffineInput {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -116,6 +118,57 @@ public final class MmoeBlock extends AbstractBlock implements GatedBlock, TaskOw
     @Override
     public List<Parameter> taskOwnedParameters(int task) {
         return new ArrayList<>(gates.get(task).getParameters().values());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The experts' first layers, then the gates, stacked by rows.
+     */
+    @Override
+    public NDList inputMap(ParameterStore parameterStore, Device device) {
+        NDList weights = new NDList();
+        NDList biases = new NDList();
+        for (MlpBlock expert : experts) {
+            NDList map = expert.firstLayerMap(parameterStore, device);
+            weights.add(map.get(0));
+            biases.add(map.get(1));
+        }
+        for (Linear gate : gates) {
+            weights.add(parameterStore.getValue(gate.getParameters().get("weight"), device, false));
+            biases.add(parameterStore.getValue(gate.getParameters().get("bias"), device, false));
+        }
+        return new NDList(NDArrays.concat(weights, 0), NDArrays.concat(biases, 0));
+    }
+
+    @Override
+    public NDList forwardMapped(ParameterStore parameterStore, NDArray mapped, boolean training, boolean[] wanted) {
+        int hidden = experts.get(0).firstLayerWidth();
+        long expertUnits = (long) experts.size() * hidden;
+        long[] cuts = new long[gates.size()];
+        for (int t = 0; t < cuts.length; t++) {
+            cuts[t] = expertUnits + (long) t * experts.size();
+        }
+        NDList parts = mapped.split(cuts, 1); // the experts' pre-activations, then one gate per task
+        NDList outputs = new NDList(gates.size());
+        if (!training) {
+            NDArray stacked = ExpertStack.run(experts, parameterStore, parts.get(0)); // [B, E, H]
+            for (int t = 0; t < gates.size(); t++) {
+                outputs.add(wanted == null || wanted[t] ? ExpertStack.mix(stacked, parts.get(t + 1)) : null);
+            }
+            return outputs;
+        }
+        NDList pre = parts.get(0).split(experts.size(), 1);
+        NDList expertOutputs = new NDList(experts.size());
+        for (int e = 0; e < experts.size(); e++) {
+            expertOutputs.add(experts.get(e).fromFirstLayer(parameterStore, pre.get(e), true, null));
+        }
+        NDArray stacked = NDArrays.stack(expertOutputs, 1);
+        for (int t = 0; t < gates.size(); t++) {
+            NDArray weights = parts.get(t + 1).softmax(1);
+            outputs.add(stacked.mul(weights.expandDims(2)).sum(new int[] {1}));
+        }
+        return outputs;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.taskweave.plugins.sharing;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import dev.taskweave.api.model.AffineInput;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -20,7 +22,7 @@ import java.util.List;
  * task. The returned list holds the same array once per task, so gradients from all tasks add up
  * in the bottom.
  */
-public final class SharedBottomBlock extends AbstractBlock {
+public final class SharedBottomBlock extends AbstractBlock implements AffineInput {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -55,6 +57,22 @@ public final class SharedBottomBlock extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray shared = bottom.forward(parameterStore, inputs, training, params).singletonOrThrow();
+        NDList outputs = new NDList(tasks);
+        for (int t = 0; t < tasks; t++) {
+            outputs.add(shared);
+        }
+        return outputs;
+    }
+
+    /** {@inheritDoc} The bottom's first layer; null when the bottom has no layer. */
+    @Override
+    public NDList inputMap(ParameterStore parameterStore, Device device) {
+        return bottom.firstLayerMap(parameterStore, device);
+    }
+
+    @Override
+    public NDList forwardMapped(ParameterStore parameterStore, NDArray mapped, boolean training, boolean[] wanted) {
+        NDArray shared = bottom.fromFirstLayer(parameterStore, mapped, training, null);
         NDList outputs = new NDList(tasks);
         for (int t = 0; t < tasks; t++) {
             outputs.add(shared);

@@ -2,7 +2,9 @@ package dev.taskweave.plugins.sharing.advanced;
 
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import dev.taskweave.api.model.AffineInput;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -28,7 +30,7 @@ import java.util.List;
  * ({@link TaskOwnedParameters}); the shared experts are shared. It is {@link PleBlock} with one
  * level, with the same parameter names and shapes.
  */
-public final class CgcBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters {
+public final class CgcBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters, AffineInput {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -100,6 +102,17 @@ public final class CgcBlock extends AbstractBlock implements GatedBlock, TaskOwn
     @Override
     public List<Parameter> taskOwnedParameters(int task) {
         return level.taskParameters(task, true, true);
+    }
+
+    /** {@inheritDoc} The shared experts', task experts' and gates' input layers. */
+    @Override
+    public NDList inputMap(ParameterStore parameterStore, Device device) {
+        return level.inputMap(parameterStore, device);
+    }
+
+    @Override
+    public NDList forwardMapped(ParameterStore parameterStore, NDArray mapped, boolean training, boolean[] wanted) {
+        return level.forwardMapped(parameterStore, mapped, training, wanted);
     }
 
     @Override

@@ -2,10 +2,13 @@ package dev.taskweave.plugins.sharing.advanced;
 
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -138,6 +141,104 @@ final class ExtractionLayer extends AbstractBlock {
         List<NDArray> outputs = new ArrayList<>(experts.size());
         for (MlpBlock expert : experts) {
             outputs.add(expert.forward(parameterStore, new NDList(input), training, params).singletonOrThrow());
+        }
+        return outputs;
+    }
+
+    /**
+     * The affine map through which this level reads its input when every input is the same
+     * {@code x} (the first level): the shared experts' first layers, every task's experts' first
+     * layers (task by task), the task gates, then the shared gate.
+     */
+    NDList inputMap(ParameterStore parameterStore, Device device) {
+        AffineParts parts = new AffineParts(parameterStore, device).experts(shared);
+        for (List<MlpBlock> experts : owned) {
+            parts.experts(experts);
+        }
+        for (Linear gate : taskGates) {
+            parts.linear(gate);
+        }
+        if (sharedGate != null) {
+            parts.linear(sharedGate);
+        }
+        return parts.map();
+    }
+
+    /** Runs the level from {@code x W^T + b} of {@link #inputMap}; the same outputs as on {@code T + 1} copies of x. */
+    NDList forwardMapped(ParameterStore parameterStore, NDArray mapped, boolean training, boolean[] wanted) {
+        int hidden = shared.get(0).firstLayerWidth();
+        int taskExperts = owned.get(0).size();
+        if (!training) {
+            return stackedForward(parameterStore, mapped, hidden, taskExperts, wanted);
+        }
+        List<Long> widths = new ArrayList<>();
+        for (int i = 0; i < shared.size() + tasks * taskExperts; i++) {
+            widths.add((long) hidden);
+        }
+        for (int t = 0; t < tasks; t++) {
+            widths.add((long) (taskExperts + shared.size()));
+        }
+        if (sharedGate != null) {
+            widths.add((long) (tasks * taskExperts + shared.size()));
+        }
+        NDList parts = AffineParts.split(mapped, widths);
+        int at = 0;
+        List<NDArray> sharedOutputs = new ArrayList<>();
+        for (MlpBlock expert : shared) {
+            sharedOutputs.add(expert.fromFirstLayer(parameterStore, parts.get(at++), training, null));
+        }
+        List<List<NDArray>> ownedOutputs = new ArrayList<>();
+        for (List<MlpBlock> experts : owned) {
+            List<NDArray> outputs = new ArrayList<>();
+            for (MlpBlock expert : experts) {
+                outputs.add(expert.fromFirstLayer(parameterStore, parts.get(at++), training, null));
+            }
+            ownedOutputs.add(outputs);
+        }
+        NDList outputs = new NDList(tasks + 1);
+        List<NDArray> allOwned = new ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            List<NDArray> experts = new ArrayList<>(ownedOutputs.get(t));
+            allOwned.addAll(ownedOutputs.get(t));
+            experts.addAll(sharedOutputs);
+            outputs.add(Mixtures.mix(experts, parts.get(at++).softmax(1)));
+        }
+        if (sharedGate != null) {
+            allOwned.addAll(sharedOutputs);
+            outputs.add(Mixtures.mix(allOwned, parts.get(at).softmax(1)));
+        }
+        return outputs;
+    }
+
+    /** Inference: every expert of the level in one stack, then the wanted mixtures. */
+    private NDList stackedForward(ParameterStore parameterStore, NDArray mapped, int hidden, int taskExperts, boolean[] wanted) {
+        int count = shared.size() + tasks * taskExperts;
+        List<MlpBlock> all = new ArrayList<>(shared);
+        owned.forEach(all::addAll);
+        long[] cuts = new long[tasks + (sharedGate != null ? 1 : 0)];
+        long at = (long) count * hidden;
+        for (int i = 0; i < cuts.length; i++) {
+            cuts[i] = at;
+            at += taskExperts + shared.size();
+        }
+        NDList parts = mapped.split(cuts, 1); // the experts' pre-activations, the task gates, the shared gate
+        NDArray stacked = ExpertStack.run(all, parameterStore, parts.get(0)); // [B, S + T * K, H]
+        String sharedRange = ":, 0:" + shared.size();
+        NDList outputs = new NDList(tasks + 1);
+        for (int t = 0; t < tasks; t++) {
+            if (wanted != null && !wanted[t]) {
+                outputs.add(null);
+                continue;
+            }
+            NDArray experts = taskExperts == 0 ? stacked.get(sharedRange)
+                    : NDArrays.concat(new NDList(stacked.get(new NDIndex(":, {}:{}", shared.size() + t * taskExperts,
+                            shared.size() + (t + 1) * taskExperts)), stacked.get(sharedRange)), 1);
+            outputs.add(ExpertStack.mix(experts, parts.get(t + 1)));
+        }
+        if (sharedGate != null) {
+            NDArray experts = taskExperts == 0 ? stacked
+                    : NDArrays.concat(new NDList(stacked.get(":, " + shared.size() + ":"), stacked.get(sharedRange)), 1);
+            outputs.add(ExpertStack.mix(experts, parts.get(tasks + 1)));
         }
         return outputs;
     }

@@ -2,7 +2,9 @@ package dev.taskweave.plugins.sharing.advanced;
 
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import dev.taskweave.api.model.AffineInput;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -26,7 +28,7 @@ import java.util.List;
  * {@code sum_e g_e(x) * expert_e(x)} (the same array, so the gate and experts collect every task's
  * gradient).
  */
-public final class OmoeBlock extends AbstractBlock implements GatedBlock {
+public final class OmoeBlock extends AbstractBlock implements GatedBlock, AffineInput {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -105,6 +107,31 @@ public final class OmoeBlock extends AbstractBlock implements GatedBlock {
             list.add(array);
         }
         return list;
+    }
+
+    /** {@inheritDoc} The experts' first layers, then the gate. */
+    @Override
+    public NDList inputMap(ParameterStore parameterStore, Device device) {
+        return new AffineParts(parameterStore, device).experts(experts).linear(gate).map();
+    }
+
+    @Override
+    public NDList forwardMapped(ParameterStore parameterStore, NDArray mapped, boolean training, boolean[] wanted) {
+        List<Long> widths = new ArrayList<>();
+        for (MlpBlock expert : experts) {
+            widths.add((long) expert.firstLayerWidth());
+        }
+        widths.add((long) experts.size());
+        if (!training) {
+            NDList parts = mapped.split(new long[] {(long) experts.size() * experts.get(0).firstLayerWidth()}, 1);
+            return repeat(ExpertStack.mix(ExpertStack.run(experts, parameterStore, parts.get(0)), parts.get(1)));
+        }
+        NDList parts = AffineParts.split(mapped, widths);
+        List<NDArray> outputs = new ArrayList<>(experts.size());
+        for (int e = 0; e < experts.size(); e++) {
+            outputs.add(experts.get(e).fromFirstLayer(parameterStore, parts.get(e), training, null));
+        }
+        return repeat(Mixtures.mix(outputs, parts.get(experts.size()).softmax(1)));
     }
 
     @Override

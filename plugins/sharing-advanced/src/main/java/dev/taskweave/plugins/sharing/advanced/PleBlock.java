@@ -2,7 +2,9 @@ package dev.taskweave.plugins.sharing.advanced;
 
 import static java.util.Objects.requireNonNull;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import dev.taskweave.api.model.AffineInput;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -35,7 +37,7 @@ import java.util.List;
  * level {@code j + 1}, so it is the task's own at the last two levels, or at every level when tasks
  * have no experts of their own.
  */
-public final class PleBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters {
+public final class PleBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters, AffineInput {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -119,6 +121,21 @@ public final class PleBlock extends AbstractBlock implements GatedBlock, TaskOwn
             params.addAll(level.taskParameters(task, l == last, l >= last - 1 || level.taskExperts() == 0));
         }
         return params;
+    }
+
+    /** {@inheritDoc} The first level's experts' and gates' input layers. */
+    @Override
+    public NDList inputMap(ParameterStore parameterStore, Device device) {
+        return levels.get(0).inputMap(parameterStore, device);
+    }
+
+    @Override
+    public NDList forwardMapped(ParameterStore parameterStore, NDArray mapped, boolean training, boolean[] wanted) {
+        NDList h = levels.get(0).forwardMapped(parameterStore, mapped, training, levels.size() == 1 ? wanted : null);
+        for (int i = 1; i < levels.size(); i++) {
+            h = levels.get(i).forward(parameterStore, h, training, null);
+        }
+        return h;
     }
 
     @Override

@@ -1,0 +1,156 @@
+package dev.taskweave.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.core.Taskweave;
+import dev.taskweave.core.data.EntityRow;
+import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.core.run.AssembledModel;
+import dev.taskweave.core.run.FactoredScorer;
+import dev.taskweave.core.run.TaskScorer;
+import dev.taskweave.core.store.ModelStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Serving's factored scorer (item side of the sharing strategy's first layer cached, user side and
+ * id product per request) gives the scores of the plain forward pass, for every sharing strategy
+ * that declares an affine input, on models trained through the real plugin jars.
+ */
+class FactoredScoringTest {
+    static Taskweave taskweave;
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void start() {
+        taskweave = Taskweave.start(List.of(Dist.plugins()));
+    }
+
+    @AfterAll
+    static void stop() {
+        taskweave.close();
+    }
+
+    private static String config(String sharing, String features) {
+        return EndToEndTest.CONFIG.replace("epochs: 6", "epochs: 1")
+                .replace("sharing: {type: mmoe, params: {experts: 3, expertLayers: [32, 16]}}", "sharing: " + sharing)
+                .replace("features: {embeddingDim: 8, idDropout: 0.05}", "features: " + features);
+    }
+
+    private static Path train(String name, String yaml) throws Exception {
+        Path config = tmp.resolve(name + ".yaml");
+        Files.writeString(config, yaml);
+        Path model = tmp.resolve(name);
+        taskweave.train(config, model, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        return model;
+    }
+
+    private static void assertClose(float[][] expected, float[][] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int t = 0; t < expected.length; t++) {
+            assertEquals(expected[t].length, actual[t].length, what);
+            for (int i = 0; i < expected[t].length; i++) {
+                assertEquals(expected[t][i], actual[t][i], 1e-4f, what + ": task " + t + " row " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{type: mmoe, params: {experts: 3, expertLayers: [32, 16], dropout: 0.1}}",
+        "{type: shared-bottom, params: {layers: [32, 16]}}",
+        "{type: omoe, params: {experts: 3, expertLayers: [16]}}",
+        "{type: cgc, params: {sharedExperts: 2, taskExperts: 1, expertLayers: [16, 8]}}",
+        "{type: ple, params: {levels: 2, sharedExperts: 2, taskExperts: 1, expertLayers: [16]}}"})
+    void scoresEqualThePlainForwardPass(String sharing) throws Exception {
+        Path dir = train("m" + Math.abs(sharing.hashCode()), config(sharing, "{embeddingDim: 8, idDropout: 0.05}"));
+        ModelStore store = taskweave.injector().getInstance(ModelStore.class);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelStore.LoadedModel loaded = store.load(dir, manager);
+            AssembledModel model = loaded.model();
+            FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items());
+            try (FactoredScorer factored = FactoredScorer.create(model, gatherer, manager)) {
+                assertNotNull(factored, sharing + " should be factorable");
+                int items = loaded.items().size();
+                assertEquals(items, factored.itemCount());
+                int[] all = new int[items];
+                Arrays.setAll(all, i -> i);
+                int[] tasks = {0, 1, 2};
+                for (int user : new int[] {0, 7, loaded.users().size() - 1}) {
+                    int[] users = new int[items];
+                    Arrays.fill(users, user);
+                    float[][] plain = TaskScorer.score(model, gatherer, users, all, tasks, manager);
+                    assertClose(plain, factored.score(gatherer, user, null, tasks, manager), sharing + " user " + user);
+                }
+                // a subset of candidates, out of order, and one task only
+                int[] subset = {5, 2, items - 1, 0};
+                float[][] plain = TaskScorer.score(model, gatherer, new int[] {3, 3, 3, 3}, subset, new int[] {2}, manager);
+                assertClose(plain, factored.score(gatherer, 3, subset, new int[] {2}, manager), sharing + " subset");
+                // a new user, from side features only
+                EntityRow row = EntityRow.fromValues(Entity.USER, "new", model.features(),
+                        Map.of("user_segment", 2, "user_activity", 0.5));
+                FeatureGatherer cold = new FeatureGatherer(model.features(),
+                        EntityRow.table(Entity.USER, model.features(), List.of(row)), loaded.items());
+                int[] zeros = new int[items];
+                assertClose(TaskScorer.score(model, cold, zeros, all, tasks, manager),
+                        factored.score(cold, 0, null, tasks, manager), sharing + " cold user");
+            }
+        }
+    }
+
+    @Test
+    void aWidePathOrAnUnfactorableStrategyFallsBack() throws Exception {
+        ModelStore store = taskweave.injector().getInstance(ModelStore.class);
+        for (String[] c : new String[][] {
+            {"wide", config("{type: mmoe, params: {experts: 2, expertLayers: [16]}}", "{embeddingDim: 8, wide: true}")},
+            {"identity", config("{type: shared-bottom, params: {layers: []}}", "{embeddingDim: 8}")}}) {
+            Path dir = train(c[0], c[1]);
+            try (NDManager manager = NDManager.newBaseManager()) {
+                ModelStore.LoadedModel loaded = store.load(dir, manager);
+                FeatureGatherer gatherer = new FeatureGatherer(loaded.model().features(), loaded.users(), loaded.items());
+                assertNull(FactoredScorer.create(loaded.model(), gatherer, manager), c[0]);
+            }
+        }
+    }
+
+    @Test
+    void withoutTheIdProductTheUserAndItemPartsSuffice() throws Exception {
+        Path dir = train("noproduct", config("{type: mmoe, params: {experts: 2, expertLayers: [16, 8]}}",
+                "{embeddingDim: 8, idInteraction: false}"));
+        ModelStore store = taskweave.injector().getInstance(ModelStore.class);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelStore.LoadedModel loaded = store.load(dir, manager);
+            FeatureGatherer gatherer = new FeatureGatherer(loaded.model().features(), loaded.users(), loaded.items());
+            try (FactoredScorer factored = FactoredScorer.create(loaded.model(), gatherer, manager)) {
+                int items = loaded.items().size();
+                int[] all = new int[items];
+                Arrays.setAll(all, i -> i);
+                int[] users = new int[items];
+                Arrays.fill(users, 4);
+                float[][] plain = TaskScorer.score(loaded.model(), gatherer, users, all, new int[] {0, 1}, manager);
+                float[][] fast = factored.score(gatherer, 4, null, new int[] {0, 1}, manager);
+                assertClose(plain, fast, "no product");
+                assertTrue(plain[0].length == items);
+            }
+        }
+    }
+}
