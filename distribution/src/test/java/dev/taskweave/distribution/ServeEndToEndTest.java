@@ -177,7 +177,14 @@ class ServeEndToEndTest {
         assertEquals(5, r.body().get("items").size());
 
         assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_segment\": 99}}"), 400, "userFeatures.user_segment", "unknown category code 99");
-        assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_segment\": \"gold\"}}"), 400, "userFeatures.user_segment", "expected an integer");
+        assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_segment\": \"gold\"}}"), 400, "userFeatures.user_segment",
+                "unknown value 'gold'; the model knows [segment-1, segment-2");
+        assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_segment\": 1.5}}"), 400, "userFeatures.user_segment",
+                "expected one of [segment-1");
+        // a labelled feature by its raw value scores exactly as by its code
+        Response byLabel = post("/v1/recommend", "{\"userFeatures\": {\"user_segment\": \"segment-1\"}, \"k\": 5, \"excludeSeen\": true}");
+        assertEquals(200, byLabel.status(), byLabel.text());
+        assertEquals(r.body().get("items"), byLabel.body().get("items"));
         assertError(post("/v1/recommend", "{\"userFeatures\": {\"shoe_size\": 3}}"), 400, "userFeatures.shoe_size", "no user feature");
         assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_id\": 3}}"), 400, "userFeatures.user_id", "identifier");
         assertError(post("/v1/predict", "{\"pairs\": [{\"userFeatures\": {\"user_activity\": \"high\"}, \"item\": \"" + item + "\"}]}"),

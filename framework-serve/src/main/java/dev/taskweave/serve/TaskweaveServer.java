@@ -185,7 +185,11 @@ public final class TaskweaveServer implements AutoCloseable {
             } catch (JsonProcessingException e) {
                 throw ApiException.badRequest("", "malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
             }
-            if (!scoringSlots.tryAcquire(config.maxQueueMillis, TimeUnit.MILLISECONDS)) {
+            // the wait counts from when the request arrived: under overload requests also queue for
+            // an HTTP worker thread before this handler runs
+            long waited = Math.max(0, System.currentTimeMillis() - arrival(ctx));
+            if (waited > config.maxQueueMillis
+                    || !scoringSlots.tryAcquire(config.maxQueueMillis - waited, TimeUnit.MILLISECONDS)) {
                 throw ApiException.overloaded("all " + scoringSlots(config) + " scoring slots stayed busy for "
                         + config.maxQueueMillis + " ms; retry later");
             }
@@ -195,6 +199,13 @@ public final class TaskweaveServer implements AutoCloseable {
                 scoringSlots.release();
             }
         };
+    }
+
+    /** @return when Jetty received the request, in epoch milliseconds (now, when it does not say) */
+    private static long arrival(Context ctx) {
+        org.eclipse.jetty.server.Request request = org.eclipse.jetty.server.Request.getBaseRequest(ctx.req());
+        long stamp = request == null ? 0 : request.getTimeStamp();
+        return stamp > 0 ? stamp : System.currentTimeMillis();
     }
 
     /** @return how many scoring requests run at once */

@@ -2,6 +2,9 @@ package dev.taskweave.api.data;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.HashSet;
+import java.util.List;
+
 /**
  * One side feature of an entity.
  *
@@ -12,12 +15,17 @@ import static java.util.Objects.requireNonNull;
  *               for {@link FeatureKind#MULTI_HOT} the vector width; 1 for {@link FeatureKind#NUMERIC}
  * @param id     true for the entity's identifier (at most one per entity); the encoder also feeds
  *               the product of the user and item identifier embeddings to the model
+ * @param labels for a categorical feature, optionally the raw value of each code: code {@code c}
+ *               ({@code 1 <= c < size}) is {@code labels.get(c - 1)}; empty when the codes have no
+ *               names (ids, or a dataset that does not say). New entities at serving time may give
+ *               a labelled feature by its raw value ({@code "engineer"}) instead of its code
  */
-public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id) {
+public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id, List<String> labels) {
     public FeatureSpec {
         requireNonNull(name, "name is null");
         requireNonNull(entity, "entity is null");
         requireNonNull(kind, "kind is null");
+        labels = labels == null ? List.of() : List.copyOf(labels);
         if (size < 1) {
             throw new IllegalArgumentException("feature " + name + ": size must be >= 1, got " + size);
         }
@@ -27,11 +35,31 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
         if (id && kind != FeatureKind.CATEGORICAL) {
             throw new IllegalArgumentException("feature " + name + ": an id feature must be categorical");
         }
+        if (!labels.isEmpty() && (kind != FeatureKind.CATEGORICAL || labels.size() != size - 1)) {
+            throw new IllegalArgumentException("feature " + name + ": labels name the codes 1.." + (size - 1)
+                    + " of a categorical feature; got " + labels.size() + " labels for a " + kind + " feature of size " + size);
+        }
+        if (new HashSet<>(labels).size() != labels.size()) {
+            throw new IllegalArgumentException("feature " + name + ": labels must be distinct, got " + labels);
+        }
+    }
+
+    /** A feature without labels. */
+    public FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id) {
+        this(name, entity, kind, size, id, List.of());
     }
 
     /** A categorical feature. */
     public static FeatureSpec categorical(String name, Entity entity, int vocabularySize) {
         return new FeatureSpec(name, entity, FeatureKind.CATEGORICAL, vocabularySize, false);
+    }
+
+    /**
+     * A categorical feature whose codes {@code 1..labels.size()} are the raw values
+     * {@code labels} (code 0 stays unknown).
+     */
+    public static FeatureSpec categorical(String name, Entity entity, List<String> labels) {
+        return new FeatureSpec(name, entity, FeatureKind.CATEGORICAL, labels.size() + 1, false, labels);
     }
 
     /** The entity's identifier, a categorical feature. */
@@ -47,5 +75,11 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
     /** A numeric feature. */
     public static FeatureSpec numeric(String name, Entity entity) {
         return new FeatureSpec(name, entity, FeatureKind.NUMERIC, 1, false);
+    }
+
+    /** @return the code of a raw value, or -1 when the feature has no labels or does not know it */
+    public int codeOf(String label) {
+        int i = labels.indexOf(label);
+        return i < 0 ? -1 : i + 1;
     }
 }

@@ -26,7 +26,10 @@ public final class DataFingerprint {
             throw new IllegalStateException(e);
         }
         for (FeatureSpec f : dataset.features()) {
-            text(digest, f.toString());
+            // the form FeatureSpec.toString() had before features carried labels: fingerprints of
+            // models saved then still match; the codes below are what the model depends on
+            text(digest, "FeatureSpec[name=" + f.name() + ", entity=" + f.entity() + ", kind=" + f.kind() + ", size=" + f.size()
+                    + ", id=" + f.id() + "]");
             EntityTable table = dataset.table(f.entity());
             if (f.kind() == FeatureKind.CATEGORICAL) {
                 ints(digest, table.categorical(f.name()));

@@ -99,8 +99,16 @@ public final class EntityRow {
     }
 
     private static int code(FeatureSpec f, Object v) {
+        if (v instanceof String label && !f.labels().isEmpty()) {
+            int code = f.codeOf(label);
+            if (code < 0) {
+                throw new InvalidFeatureException(f.name(), "unknown value '" + label + "'; the model knows " + known(f.labels()));
+            }
+            return code;
+        }
         if (!(v instanceof Integer || v instanceof Long || v instanceof Short)) {
-            throw new InvalidFeatureException(f.name(), "expected an integer category code in [0, " + f.size() + "), got " + describe(v));
+            throw new InvalidFeatureException(f.name(), (f.labels().isEmpty() ? "expected an integer category code in [0, " + f.size() + ")"
+                    : "expected one of " + known(f.labels()) + " or a code in [0, " + f.size() + ")") + ", got " + describe(v));
         }
         long code = ((Number) v).longValue();
         if (code < 0 || code >= f.size()) {
@@ -126,6 +134,11 @@ public final class EntityRow {
             out[i] = number(f.name() + "[" + i + "]", list.get(i));
         }
         return out;
+    }
+
+    private static String known(List<String> labels) {
+        return labels.size() <= 25 ? labels.toString()
+                : labels.subList(0, 25) + " and " + (labels.size() - 25) + " more";
     }
 
     private static String describe(Object v) {

@@ -55,6 +55,37 @@ class EntityRowTest {
     }
 
     @Test
+    void labelledFeaturesTakeRawValuesOrCodes() {
+        List<FeatureSpec> features = List.of(
+                FeatureSpec.categorical("user_occupation", Entity.USER, List.of("artist", "engineer", "writer")),
+                FeatureSpec.categorical("user_segment", Entity.USER, 4));
+        assertEquals(List.of("artist", "engineer", "writer"), features.get(0).labels());
+        assertEquals(4, features.get(0).size());
+        assertEquals(2, EntityRow.fromValues(Entity.USER, "a", features, Map.of("user_occupation", "engineer")).code("user_occupation"));
+        assertEquals(3, EntityRow.fromValues(Entity.USER, "b", features, Map.of("user_occupation", 3)).code("user_occupation"));
+        InvalidFeatureException e = assertThrows(InvalidFeatureException.class,
+                () -> EntityRow.fromValues(Entity.USER, "c", features, Map.of("user_occupation", "pilot")));
+        assertEquals("user_occupation", e.feature());
+        assertEquals("unknown value 'pilot'; the model knows [artist, engineer, writer]", e.reason());
+        e = assertThrows(InvalidFeatureException.class,
+                () -> EntityRow.fromValues(Entity.USER, "d", features, Map.of("user_occupation", true)));
+        assertEquals("expected one of [artist, engineer, writer] or a code in [0, 4), got true", e.reason());
+        // without labels a string is still an error
+        e = assertThrows(InvalidFeatureException.class,
+                () -> EntityRow.fromValues(Entity.USER, "e", features, Map.of("user_segment", "gold")));
+        assertEquals("expected an integer category code in [0, 4), got 'gold'", e.reason());
+    }
+
+    @Test
+    void labelsMustNameEveryCodeOnce() {
+        assertThrows(IllegalArgumentException.class, () -> new FeatureSpec("f", Entity.USER,
+                dev.taskweave.api.data.FeatureKind.CATEGORICAL, 4, false, List.of("a", "b")));
+        assertThrows(IllegalArgumentException.class, () -> FeatureSpec.categorical("f", Entity.USER, List.of("a", "a")));
+        assertThrows(IllegalArgumentException.class, () -> new FeatureSpec("f", Entity.USER,
+                dev.taskweave.api.data.FeatureKind.NUMERIC, 1, false, List.of("x")));
+    }
+
+    @Test
     void badValuesNameTheFeature() {
         assertInvalid(Map.of("user_segment", 4L), "user_segment", "unknown category code 4; the model knows codes 1..3 (0 = unknown)");
         assertInvalid(Map.of("user_segment", -1L), "user_segment", "unknown category code -1; the model knows codes 1..3 (0 = unknown)");

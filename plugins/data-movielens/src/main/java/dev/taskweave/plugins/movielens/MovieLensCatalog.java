@@ -177,6 +177,11 @@ final class MovieLensCatalog {
         }
     }
 
+    /** The raw values of the age bucket codes 1..7, as a new user gives them at serving time. */
+    static final List<String> AGE_LABELS = List.of("1-17", "18-24", "25-34", "35-44", "45-49", "50-55", "56+");
+    /** The raw values of the zip region codes 1..11: the zip code's first digit, or "other". */
+    static final List<String> ZIP_LABELS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "other");
+
     /** @return the age bucket code 1..7 */
     static int ageBucket(int age) {
         for (int k = 0; k < AGE_BUCKET_MAX.length; k++) {

@@ -189,13 +189,13 @@ public final class MovieLensSource implements DatasetSource {
 
         List<FeatureSpec> features = new ArrayList<>(List.of(
                 FeatureSpec.identifier("user_id", Entity.USER, knownUsers + 1),
-                FeatureSpec.categorical("user_gender", Entity.USER, MovieLensCatalog.GENDERS.size() + 1),
-                FeatureSpec.categorical("user_age", Entity.USER, MovieLensCatalog.AGE_VOCABULARY),
-                FeatureSpec.categorical("user_occupation", Entity.USER, catalog.occupations().size() + 1),
-                FeatureSpec.categorical("user_zip_region", Entity.USER, MovieLensCatalog.ZIP_VOCABULARY),
+                FeatureSpec.categorical("user_gender", Entity.USER, MovieLensCatalog.GENDERS),
+                FeatureSpec.categorical("user_age", Entity.USER, MovieLensCatalog.AGE_LABELS),
+                FeatureSpec.categorical("user_occupation", Entity.USER, catalog.occupations()),
+                FeatureSpec.categorical("user_zip_region", Entity.USER, MovieLensCatalog.ZIP_LABELS),
                 FeatureSpec.identifier("item_id", Entity.ITEM, knownItems + 1),
                 FeatureSpec.multiHot("item_genres", Entity.ITEM, genres),
-                FeatureSpec.categorical("item_decade", Entity.ITEM, decades.length + 1),
+                FeatureSpec.categorical("item_decade", Entity.ITEM, IntStream.of(decades).mapToObj(d -> d + "s").toList()),
                 FeatureSpec.numeric("item_year", Entity.ITEM)));
         EntityTable.Builder userTable = EntityTable.builder(Entity.USER, catalog.userIds())
                 .categorical("user_id", userCodes)

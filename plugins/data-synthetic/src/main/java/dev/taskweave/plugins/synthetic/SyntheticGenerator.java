@@ -128,10 +128,10 @@ final class SyntheticGenerator {
 
         List<FeatureSpec> features = List.of(
                 FeatureSpec.identifier("user_id", Entity.USER, knownUsers + 1),
-                FeatureSpec.categorical("user_segment", Entity.USER, config.segments() + 1),
+                FeatureSpec.categorical("user_segment", Entity.USER, labels("segment-", config.segments())),
                 FeatureSpec.numeric("user_activity", Entity.USER),
                 FeatureSpec.identifier("item_id", Entity.ITEM, knownItems + 1),
-                FeatureSpec.categorical("item_category", Entity.ITEM, config.categories() + 1),
+                FeatureSpec.categorical("item_category", Entity.ITEM, labels("category-", config.categories())),
                 FeatureSpec.multiHot("item_tags", Entity.ITEM, config.tags()));
         boolean[] heldUsers = choose(users, config.attributeHoldoutUsers(), holdoutRandom.split());
         boolean[] heldItems = choose(items, config.attributeHoldoutItems(), holdoutRandom.split());
@@ -556,5 +556,14 @@ final class SyntheticGenerator {
         float[] toArray() {
             return Arrays.copyOf(values, size);
         }
+    }
+
+    /** @return {@code prefix + 1 .. prefix + count}: the raw values of codes 1..count */
+    private static List<String> labels(String prefix, int count) {
+        List<String> labels = new ArrayList<>(count);
+        for (int i = 1; i <= count; i++) {
+            labels.add(prefix + i);
+        }
+        return labels;
     }
 }
