@@ -47,6 +47,12 @@ public final class BenchmarkResults {
         @JsonProperty public double trainSeconds;
         /** Mean training throughput: rows (negatives and attribute rows included) per second. */
         @JsonProperty public double samplesPerSecond;
+        /**
+         * Training throughput after the first epoch (total rows over total epoch time of epochs 2..n,
+         * mean over seeds): the first epoch also pays the JVM's compilation of the training loop.
+         * Equal to {@link #samplesPerSecond} for runs of one epoch.
+         */
+        @JsonProperty public double steadySamplesPerSecond;
         /** Mean epochs run and best epoch. */
         @JsonProperty public double epochs;
         /** Training curves and telemetry of the first seed. */

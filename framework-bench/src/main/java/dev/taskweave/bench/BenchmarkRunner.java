@@ -73,6 +73,7 @@ public final class BenchmarkRunner {
         Map<String, List<Double>> multi = new LinkedHashMap<>();
         double seconds = 0;
         double throughput = 0;
+        double steady = 0;
         double epochs = 0;
         for (int s = 0; s < seeds.size(); s++) {
             ExperimentConfig config = copy(base);
@@ -83,6 +84,7 @@ public final class BenchmarkRunner {
             collect(result, multi, null);
             seconds += result.trainSeconds();
             throughput += result.history().stream().mapToDouble(EpochRecord::samplesPerSecond).average().orElse(0);
+            steady += steadyThroughput(result.history());
             epochs += result.history().size();
             if (s == 0) {
                 r.curves = curves(result);
@@ -90,6 +92,7 @@ public final class BenchmarkRunner {
         }
         r.trainSeconds = seconds / seeds.size();
         r.samplesPerSecond = throughput / seeds.size();
+        r.steadySamplesPerSecond = steady / seeds.size();
         r.epochs = epochs / seeds.size();
         multi.forEach((key, values) -> r.metrics.put(key, Summary.of(values)));
 
@@ -208,5 +211,17 @@ public final class BenchmarkRunner {
             config.training.earlyStopping = null;
         }
         return config;
+    }
+
+    /** @return rows per second over epochs 2..n (all epochs when there is one) */
+    static double steadyThroughput(List<EpochRecord> history) {
+        List<EpochRecord> epochs = history.size() > 1 ? history.subList(1, history.size()) : history;
+        double rows = 0;
+        double seconds = 0;
+        for (EpochRecord e : epochs) {
+            rows += e.samplesPerSecond() * e.seconds();
+            seconds += e.seconds();
+        }
+        return seconds > 0 ? rows / seconds : 0;
     }
 }

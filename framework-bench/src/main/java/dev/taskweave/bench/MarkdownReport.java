@@ -48,11 +48,11 @@ public final class MarkdownReport {
             md.append('\n');
         }
 
-        md.append("\n## Speed\n\n| configuration | sharing | weighting | seconds per run | samples/s | epochs |\n");
-        md.append("| --- | --- | --- | --- | --- | --- |\n");
+        md.append("\n## Speed\n\n| configuration | sharing | weighting | seconds per run | samples/s | samples/s after epoch 1 | epochs |\n");
+        md.append("| --- | --- | --- | --- | --- | --- | --- |\n");
         for (BenchmarkResults.ConfigurationResult c : configs) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %,.0f | %.1f |%n", c.name, c.sharing, c.weighting,
-                    c.trainSeconds, c.samplesPerSecond, c.epochs));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %,.0f | %,.0f | %.1f |%n", c.name, c.sharing, c.weighting,
+                    c.trainSeconds, c.samplesPerSecond, c.steadySamplesPerSecond, c.epochs));
         }
 
         for (BenchmarkResults.ConfigurationResult c : configs) {

@@ -36,6 +36,7 @@ class ReportTest {
             c.transfer.put("like.auc", Transfer.of(c.metrics.get("like.auc"), c.singleTask.get("like.auc"), true));
             c.trainSeconds = 12.5;
             c.samplesPerSecond = 25_000;
+            c.steadySamplesPerSecond = 27_500;
             c.epochs = 3;
             c.curves.epochs.addAll(List.of(1, 2, 3));
             c.curves.trainLoss.put("rating", List.of(1.2, 0.9, 0.8));
@@ -54,7 +55,7 @@ class ReportTest {
         assertTrue(md.contains("| rating.rmse ↓ | **0.9100 ± 0.0141** | 0.9400 ± 0.0141 |"), md);
         assertTrue(md.contains("| like.auc ↑ | 0.7900 ± 0.0000 | **0.8000 ± 0.0000** |"), md);
         assertTrue(md.contains("| rating.rmse@test_cold_user ↓ |"), md);
-        assertTrue(md.contains("| mmoe | mmoe | equal | 12.5 | 25,000 | 3.0 |"), md);
+        assertTrue(md.contains("| mmoe | mmoe | equal | 12.5 | 25,000 | 27,500 | 3.0 |"), md);
         // mmoe: rating 0.91 vs 0.95 is better; like 0.79 vs 0.82 is worse
         assertTrue(md.contains("| rating.rmse | 0.9100 ± 0.0141 | 0.9500 ± 0.0000 | +0.0400 | +4.21% | better |"), md);
         assertTrue(md.contains("| like.auc | 0.7900 ± 0.0000 | 0.8200 ± 0.0000 | -0.0300 | -3.66% | **worse: negative transfer** |"), md);

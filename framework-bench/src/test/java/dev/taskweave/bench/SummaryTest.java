@@ -21,6 +21,20 @@ class SummaryTest {
     }
 
     @Test
+    void steadyThroughputLeavesTheFirstEpochOut() {
+        // epoch 1: 10,000 rows in 2 s (warm-up); epochs 2 and 3: 10,000 rows in 0.5 s and in 1 s
+        List<dev.taskweave.core.run.EpochRecord> history = List.of(epoch(1, 2.0, 5000), epoch(2, 0.5, 20000), epoch(3, 1.0, 10000));
+        assertEquals(20000.0 / 1.5, BenchmarkRunner.steadyThroughput(history), 1e-9);
+        assertEquals(5000.0, BenchmarkRunner.steadyThroughput(history.subList(0, 1)), 1e-9);
+        assertEquals(0.0, BenchmarkRunner.steadyThroughput(List.of()), 1e-9);
+    }
+
+    private static dev.taskweave.core.run.EpochRecord epoch(int n, double seconds, double samplesPerSecond) {
+        return new dev.taskweave.core.run.EpochRecord(n, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), seconds,
+                samplesPerSecond, java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
+    }
+
+    @Test
     void transferVerdicts() {
         Summary multiRmse = Summary.of(List.of(0.90, 0.91));
         Summary singleRmse = Summary.of(List.of(0.95, 0.96));

@@ -10,6 +10,7 @@ import dev.taskweave.api.DataException;
 import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.model.LabelStatistics;
+import dev.taskweave.api.nn.FastDropout;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.ExperimentConfig;
@@ -123,6 +124,7 @@ public final class Taskweave implements AutoCloseable {
         log.printf(Locale.ROOT, "data: %s, %d users, %d items, splits %s%n", dataset.name(), dataset.users().size(),
                 dataset.items().size(), sizes(dataset));
         Engine.getInstance().setRandomSeed((int) (config.seed ^ (config.seed >>> 32)));
+        FastDropout.seed(config.seed * 0x9E37_79B9_7F4A_7C15L + 17);
         try (NDManager manager = NDManager.newBaseManager()) {
             AssembledModel model = assembler.assemble(plan, features, stats, labelInfo, manager);
             FeatureGatherer gatherer = new FeatureGatherer(features, dataset.users(), dataset.items());

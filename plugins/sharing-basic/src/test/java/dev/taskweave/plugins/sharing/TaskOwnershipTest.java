@@ -30,6 +30,7 @@ final class TaskOwnershipTest {
     void mmoeOwnsEachTasksGate() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(7);
+            dev.taskweave.api.nn.FastDropout.seed(7);
             MmoeBlock block = new MmoeBlock(10, 3, 2, List.of(8, 4), 0);
             block.initialize(manager, DataType.FLOAT32, new Shape(4, 10));
             Map<Parameter, String> names = new IdentityHashMap<>();

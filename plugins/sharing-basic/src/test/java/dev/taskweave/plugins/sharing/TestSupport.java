@@ -58,6 +58,7 @@ final class TestSupport {
      */
     static double[][] fitTwoTasks(NDManager manager, Block sharing, int width, int steps) {
         Engine.getInstance().setRandomSeed(7);
+        dev.taskweave.api.nn.FastDropout.seed(7);
         int batch = 64;
         NDArray x = manager.randomUniform(-1, 1, new Shape(batch, width));
         NDArray y1 = x.get(new NDIndex(":, 0:3")).sum(new int[] {1});

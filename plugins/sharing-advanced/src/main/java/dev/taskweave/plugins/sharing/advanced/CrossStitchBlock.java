@@ -13,7 +13,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
+import dev.taskweave.api.nn.FastDropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
@@ -120,7 +120,7 @@ public final class CrossStitchBlock extends AbstractBlock {
                         .singletonOrThrow();
                 z = Activation.relu(z);
                 if (dropout > 0) {
-                    z = Dropout.dropout(z, dropout, training).singletonOrThrow();
+                    z = FastDropout.apply(z, dropout, training);
                 }
                 h.set(t, z);
             }

@@ -12,7 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
+import dev.taskweave.api.nn.FastDropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.io.DataInputStream;
@@ -105,7 +105,7 @@ final class MlpBlock extends AbstractBlock {
 
     private NDArray activate(NDArray pre, boolean training) {
         NDArray h = Activation.relu(pre);
-        return dropout > 0 ? Dropout.dropout(h, dropout, training).singletonOrThrow() : h;
+        return FastDropout.apply(h, dropout, training);
     }
 
     @Override

@@ -40,6 +40,7 @@ final class TaskOwnershipTest {
     void setUp() {
         manager = NDManager.newBaseManager();
         Engine.getInstance().setRandomSeed(7);
+        dev.taskweave.api.nn.FastDropout.seed(7);
     }
 
     @AfterEach
