@@ -87,6 +87,18 @@ class CliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("sharing.params.experts"), r.err());
 
+        Path schedule = write("schedule.yaml", EndToEndTest.CONFIG.replace("optimizer: {learningRate: 0.005}",
+                "optimizer: {learningRate: 0.005, schedule: linear}"));
+        r = run("train", "--config", schedule.toString(), "--output", tmp.resolve("out").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("optimizer.schedule: expected constant, cosine or step, got 'linear'"), r.err());
+
+        Path finalRate = write("final.yaml", EndToEndTest.CONFIG.replace("optimizer: {learningRate: 0.005}",
+                "optimizer: {learningRate: 0.005, schedule: cosine, finalLearningRate: 0.01}"));
+        r = run("train", "--config", finalRate.toString(), "--output", tmp.resolve("out").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("optimizer.finalLearningRate: must be in [0, learningRate = 0.005], got 0.01"), r.err());
+
         Path malformed = write("malformed.yaml", "name: x\nseed: 1: 2\n");
         r = run("train", "--config", malformed.toString(), "--output", tmp.resolve("out").toString());
         assertEquals(2, r.code());

@@ -193,6 +193,22 @@ public final class ModelAssembler {
         if (!(c.optimizer.weightDecay >= 0)) {
             throw new ConfigException(source, "optimizer.weightDecay", 0, "must be >= 0, got " + c.optimizer.weightDecay);
         }
+        if (!List.of("constant", "cosine", "step").contains(c.optimizer.schedule)) {
+            throw new ConfigException(source, "optimizer.schedule", 0, "expected constant, cosine or step, got '" + c.optimizer.schedule + "'");
+        }
+        if (!(c.optimizer.finalLearningRate >= 0 && c.optimizer.finalLearningRate <= c.optimizer.learningRate)) {
+            throw new ConfigException(source, "optimizer.finalLearningRate", 0, "must be in [0, learningRate = " + c.optimizer.learningRate
+                    + "], got " + c.optimizer.finalLearningRate);
+        }
+        if (!(c.optimizer.decay > 0 && c.optimizer.decay <= 1)) {
+            throw new ConfigException(source, "optimizer.decay", 0, "must be in (0, 1], got " + c.optimizer.decay);
+        }
+        if (c.optimizer.decayEpochs < 1) {
+            throw new ConfigException(source, "optimizer.decayEpochs", 0, "must be >= 1, got " + c.optimizer.decayEpochs);
+        }
+        if (c.optimizer.warmupSteps < 0) {
+            throw new ConfigException(source, "optimizer.warmupSteps", 0, "must be >= 0, got " + c.optimizer.warmupSteps);
+        }
         if (!(c.optimizer.clipGradient >= 0)) {
             throw new ConfigException(source, "optimizer.clipGradient", 0, "must be >= 0, got " + c.optimizer.clipGradient);
         }

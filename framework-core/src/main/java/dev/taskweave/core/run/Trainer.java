@@ -108,8 +108,12 @@ public final class Trainer {
         ExampleSet valid = evalSets.get(Dataset.VALID);
 
         float clip = config.optimizer.clipGradient > 0 ? (float) config.optimizer.clipGradient : -1f;
+        // a schedule needs the number of steps; the first epoch's examples give it (sampled negatives included)
+        int stepsPerEpoch = config.optimizer.schedule.equals("constant") ? 1 : Math.max(1, (int) Math.ceil(ExampleSet.build(
+                dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + 1, attributeRows).size()
+                / (double) config.training.batchSize));
         Optimizer optimizer = Optimizer.adam()
-                .optLearningRateTracker(Tracker.fixed((float) config.optimizer.learningRate))
+                .optLearningRateTracker(learningRate(config.optimizer, stepsPerEpoch, config.training.epochs))
                 .optWeightDecays((float) config.optimizer.weightDecay)
                 .optClipGrad(clip)
                 .build();
@@ -506,5 +510,29 @@ public final class Trainer {
         } catch (ai.djl.MalformedModelException e) {
             throw new IllegalStateException("cannot restore the best epoch's parameters", e);
         }
+    }
+
+    /**
+     * The learning rate per update (DJL counts Adam's updates from 1 per parameter, one per step).
+     *
+     * @param stepsPerEpoch training steps in one epoch
+     * @param epochs        the most epochs training runs
+     */
+    static Tracker learningRate(dev.taskweave.core.config.OptimizerConfig o, int stepsPerEpoch, int epochs) {
+        float lr = (float) o.learningRate;
+        Tracker main = switch (o.schedule) {
+            case "cosine" -> Tracker.cosine().setBaseValue(lr)
+                    .optFinalValue(o.finalLearningRate > 0 ? (float) o.finalLearningRate : lr / 100f)
+                    .setMaxUpdates(Math.max(1, stepsPerEpoch * epochs - o.warmupSteps)).build();
+            case "step" -> {
+                int[] steps = new int[Math.max(1, epochs / o.decayEpochs)];
+                for (int i = 0; i < steps.length; i++) {
+                    steps[i] = (i + 1) * o.decayEpochs * stepsPerEpoch;
+                }
+                yield Tracker.multiFactor().setBaseValue(lr).setSteps(steps).optFactor((float) o.decay).build();
+            }
+            default -> Tracker.fixed(lr);
+        };
+        return o.warmupSteps > 0 ? Tracker.warmUp().setMainTracker(main).optWarmUpSteps(o.warmupSteps).build() : main;
     }
 }

@@ -1,0 +1,62 @@
+package dev.taskweave.core.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.training.tracker.Tracker;
+import dev.taskweave.core.config.OptimizerConfig;
+import org.junit.jupiter.api.Test;
+
+class LearningRateTest {
+    private static OptimizerConfig config(String schedule) {
+        OptimizerConfig o = new OptimizerConfig();
+        o.learningRate = 0.01;
+        o.schedule = schedule;
+        return o;
+    }
+
+    @Test
+    void constantByDefault() {
+        Tracker t = Trainer.learningRate(new OptimizerConfig(), 10, 5);
+        assertEquals(0.001f, t.getNewValue(1), 1e-9f);
+        assertEquals(0.001f, t.getNewValue(1000), 1e-9f);
+    }
+
+    @Test
+    void cosineFallsFromTheRateToTheFinalOneOverEveryStep() {
+        OptimizerConfig o = config("cosine");
+        o.finalLearningRate = 0.001;
+        Tracker t = Trainer.learningRate(o, 10, 4); // 40 steps
+        assertEquals(0.01f, t.getNewValue(0), 1e-6f);
+        // half way: the mean of the two rates
+        assertEquals(0.0055f, t.getNewValue(20), 1e-6f);
+        // a quarter: final + (base - final) * (1 + cos(pi / 4)) / 2
+        assertEquals(0.001f + 0.009f * (1 + (float) Math.cos(Math.PI / 4)) / 2, t.getNewValue(10), 1e-6f);
+        assertEquals(0.001f, t.getNewValue(40), 1e-6f);
+        assertEquals(0.001f, t.getNewValue(55), 1e-6f);
+        // default end: a hundredth
+        assertEquals(0.0001f, Trainer.learningRate(config("cosine"), 10, 4).getNewValue(40), 1e-7f);
+    }
+
+    @Test
+    void stepMultipliesByTheDecayEveryPeriod() {
+        OptimizerConfig o = config("step");
+        o.decay = 0.5;
+        o.decayEpochs = 2;
+        Tracker t = Trainer.learningRate(o, 10, 6); // decays after steps 20 and 40
+        assertEquals(0.01f, t.getNewValue(1), 1e-7f);
+        assertEquals(0.01f, t.getNewValue(20), 1e-7f);
+        assertEquals(0.005f, t.getNewValue(21), 1e-7f);
+        assertEquals(0.005f, t.getNewValue(40), 1e-7f);
+        assertEquals(0.0025f, t.getNewValue(41), 1e-7f);
+    }
+
+    @Test
+    void warmupRisesLinearlyFirst() {
+        OptimizerConfig o = config("constant");
+        o.warmupSteps = 10;
+        Tracker t = Trainer.learningRate(o, 10, 3);
+        assertEquals(0.005f, t.getNewValue(5), 1e-7f);
+        assertEquals(0.01f, t.getNewValue(10), 1e-7f);
+        assertEquals(0.01f, t.getNewValue(25), 1e-7f);
+    }
+}
