@@ -127,7 +127,8 @@ public final class Taskweave implements AutoCloseable {
         FastDropout.seed(config.seed * 0x9E37_79B9_7F4A_7C15L + 17);
         try (NDManager manager = NDManager.newBaseManager()) {
             AssembledModel model = assembler.assemble(plan, features, stats, labelInfo, manager);
-            FeatureGatherer gatherer = new FeatureGatherer(features, dataset.users(), dataset.items());
+            FeatureGatherer gatherer = new FeatureGatherer(features, dataset.users(), dataset.items(),
+                    ModelAssembler.attributeLabelFeatures(config, features)).withDropout(config.features.dropout);
             TrainingResult result = injector.getInstance(Trainer.class).train(model, dataset, gatherer, manager, log);
             injector.getInstance(ModelStore.class).save(outputDirectory, model, dataset, fingerprint, configFile, baseDirectory, result);
             return result;
@@ -159,7 +160,8 @@ public final class Taskweave implements AutoCloseable {
                         + modelDirectory + " was trained on (fingerprint " + fingerprint.substring(0, 12) + " instead of "
                         + loaded.manifest().dataFingerprint.substring(0, 12) + ")");
             }
-            FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items());
+            FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items(),
+                    ModelAssembler.attributeLabelFeatures(model.plan().config(), model.features()));
             Map<String, ExampleSet> sets = Trainer.evaluationSets(dataset, model.taskLabels(dataset), model.plan().config().seed);
             return Evaluator.evaluateSplits(model, gatherer, dataset, sets, manager);
         }

@@ -25,6 +25,14 @@ public final class FeaturesConfig {
     public double idDropout = 0.0;
 
     /** Whether the encoder also outputs the product of the user and item id embeddings. */
+    /**
+     * Per feature, the probability of reading it as unknown (code 0, zeros) on a training row:
+     * feature dropout, so the model also learns to do without it (for example {@code item_genres}
+     * next to a genre task, whose item embeddings should still carry genre).
+     */
+    @JsonProperty("dropout")
+    public java.util.Map<String, Double> dropout = java.util.Map.of();
+
     @JsonProperty("idInteraction")
     public boolean idInteraction = true;
 

@@ -22,9 +22,26 @@ public final class FeatureGatherer {
     private final EntityTable users;
     private final EntityTable items;
     private final Object[] columns;
+    private final boolean[] hiddenOnAttributeRows;
+    private final double[] dropout;
 
     public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items) {
+        this(features, users, items, java.util.Set.of());
+    }
+
+    /**
+     * @param hiddenOnAttributeRows features that are also the label of an entity attribute task:
+     *                              they read as unknown (code 0, zeros) on attribute rows (rows
+     *                              whose other side is -1), the rows that predict them, and as
+     *                              usual on interaction rows
+     */
+    public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items, java.util.Set<String> hiddenOnAttributeRows) {
         this.features = List.copyOf(features);
+        this.hiddenOnAttributeRows = new boolean[this.features.size()];
+        this.dropout = new double[this.features.size()];
+        for (int i = 0; i < this.features.size(); i++) {
+            this.hiddenOnAttributeRows[i] = hiddenOnAttributeRows.contains(this.features.get(i).name());
+        }
         this.users = requireNonNull(users, "users is null");
         this.items = requireNonNull(items, "items is null");
         this.columns = new Object[this.features.size()];
@@ -33,6 +50,18 @@ public final class FeatureGatherer {
             EntityTable table = f.entity() == Entity.USER ? users : items;
             columns[i] = f.kind() == FeatureKind.CATEGORICAL ? table.categorical(f.name()) : table.dense(f.name());
         }
+    }
+
+    /**
+     * @param rates per feature name, the probability of reading it as unknown on a training row
+     *              (applied when {@link #gather} gets a random source, that is in training)
+     * @return this gatherer with feature dropout
+     */
+    public FeatureGatherer withDropout(java.util.Map<String, Double> rates) {
+        for (int i = 0; i < features.size(); i++) {
+            dropout[i] = rates.getOrDefault(features.get(i).name(), 0.0);
+        }
+        return this;
     }
 
     /** @return the features, in encoder input order */
@@ -67,12 +96,14 @@ public final class FeatureGatherer {
         for (int f = 0; f < features.size(); f++) {
             FeatureSpec spec = features.get(f);
             int[] entity = spec.entity() == Entity.USER ? userIndex : itemIndex;
+            int[] other = !hiddenOnAttributeRows[f] ? null : spec.entity() == Entity.USER ? itemIndex : userIndex;
+            double drop = random == null ? 0 : dropout[f];
             if (spec.kind() == FeatureKind.CATEGORICAL) {
                 int[] codes = (int[]) columns[f];
                 int[] batch = new int[b];
                 for (int i = 0; i < b; i++) {
                     int row = order == null ? from + i : order[from + i];
-                    int index = entity[row];
+                    int index = other != null && other[row] < 0 || drop > 0 && random.nextDouble() < drop ? -1 : entity[row];
                     batch[i] = index < 0 ? 0 : codes[index];
                     if (spec.id() && idDropout > 0 && random.nextDouble() < idDropout) {
                         batch[i] = 0;
@@ -85,7 +116,7 @@ public final class FeatureGatherer {
                 float[] batch = new float[b * width];
                 for (int i = 0; i < b; i++) {
                     int row = order == null ? from + i : order[from + i];
-                    if (entity[row] >= 0) {
+                    if (entity[row] >= 0 && (other == null || other[row] >= 0) && !(drop > 0 && random.nextDouble() < drop)) {
                         System.arraycopy(values, entity[row] * width, batch, i * width, width);
                     }
                 }

@@ -184,6 +184,11 @@ public final class ModelAssembler {
                     0, "must not be null; omit it for the defaults");
         }
         positive(c.features.embeddingDim, "features.embeddingDim", source);
+        for (java.util.Map.Entry<String, Double> d : c.features.dropout.entrySet()) {
+            if (d.getValue() == null || !(d.getValue() >= 0 && d.getValue() < 1)) {
+                throw new ConfigException(source, "features.dropout." + d.getKey(), 0, "must be in [0, 1), got " + d.getValue());
+            }
+        }
         if (!(c.features.idDropout >= 0 && c.features.idDropout < 1)) {
             throw new ConfigException(source, "features.idDropout", 0, "must be in [0, 1), got " + c.features.idDropout);
         }
@@ -274,15 +279,34 @@ public final class ModelAssembler {
         });
     }
 
+    /**
+     * @return the encoder's features that are also the label of an attribute task: a
+     *     {@link FeatureGatherer} hides them on attribute rows
+     */
+    public static Set<String> attributeLabelFeatures(ExperimentConfig config, List<FeatureSpec> features) {
+        Set<String> hidden = new LinkedHashSet<>();
+        for (FeatureSpec f : features) {
+            if (config.tasks.stream().anyMatch(t -> f.name().equals(t.label))) {
+                hidden.add(f.name());
+            }
+        }
+        return hidden;
+    }
+
     /** Picks the features the experiment uses, in the dataset's order. */
     public List<FeatureSpec> selectFeatures(ExperimentConfig config, Dataset dataset, String source, java.io.PrintStream log) {
         List<FeatureSpec> selected = selectFeatures(config, dataset.features(), source);
         List<FeatureSpec> kept = new ArrayList<>();
         for (FeatureSpec f : selected) {
-            if (config.task(f.name()) == null && config.tasks.stream().anyMatch(t -> f.name().equals(t.label))) {
-                log.println("feature " + f.name() + " is a task's label, so the encoder does not read it");
-            } else {
+            boolean label = config.task(f.name()) == null && config.tasks.stream().anyMatch(t -> f.name().equals(t.label));
+            if (!label) {
                 kept.add(f);
+            } else if (dataset.attributes().containsKey(f.name()) && dataset.attributes().get(f.name()).entity() == f.entity()) {
+                log.println("feature " + f.name() + " is an attribute task's label: the encoder reads it on interaction rows and"
+                        + " not on the attribute rows that predict it");
+                kept.add(f);
+            } else {
+                log.println("feature " + f.name() + " is a task's label, so the encoder does not read it");
             }
         }
         if (kept.isEmpty()) {
@@ -299,6 +323,11 @@ public final class ModelAssembler {
         }
         checkNames(config.features.include, names, "features.include", source);
         checkNames(config.features.exclude, names, "features.exclude", source);
+        for (String name : config.features.dropout.keySet()) {
+            if (!names.contains(name)) {
+                throw new ConfigException(source, "features.dropout." + name, 0, "the data has no feature '" + name + "'; available: " + names);
+            }
+        }
         List<FeatureSpec> selected = new ArrayList<>();
         for (FeatureSpec f : available) {
             boolean included = config.features.include.isEmpty() || config.features.include.contains(f.name());
