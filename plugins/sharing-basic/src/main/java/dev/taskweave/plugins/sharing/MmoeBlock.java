@@ -2,11 +2,8 @@ package dev.taskweave.plugins.sharing;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.taskweave.api.model.GatedBlock;
-import dev.taskweave.api.model.TaskOwnedParameters;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
-import dev.taskweave.api.model.AffineInput;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -18,6 +15,11 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.taskweave.api.model.AffineInput;
+import dev.taskweave.api.model.GatedBlock;
+import dev.taskweave.api.model.TaskOwnedParameters;
+import dev.taskweave.api.nn.ExpertStack;
+import dev.taskweave.api.nn.MlpBlock;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -2,7 +2,6 @@ package dev.taskweave.plugins.sharing;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
-import dev.taskweave.api.model.AffineInput;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +10,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.taskweave.api.model.AffineInput;
+import dev.taskweave.api.nn.MlpBlock;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -23,6 +23,7 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskweave.api.model.SharingContext;
 import dev.taskweave.api.model.SharingStrategy;
+import dev.taskweave.api.nn.MlpBlock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

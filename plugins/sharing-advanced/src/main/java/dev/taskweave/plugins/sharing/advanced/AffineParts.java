@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import dev.taskweave.api.nn.MlpBlock;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
-import dev.taskweave.api.model.AffineInput;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -14,7 +13,10 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.taskweave.api.model.AffineInput;
 import dev.taskweave.api.model.GatedBlock;
+import dev.taskweave.api.nn.ExpertStack;
+import dev.taskweave.api.nn.MlpBlock;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.api.model.TaskOwnedParameters;
+import dev.taskweave.api.nn.MlpBlock;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -17,6 +17,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.taskweave.api.nn.MlpBlock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.taskweave.plugins.sharing.advanced;
+package dev.taskweave.api.nn;
 
 import static java.util.Objects.requireNonNull;
 
@@ -12,7 +12,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import dev.taskweave.api.nn.FastDropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.io.DataInputStream;
@@ -22,18 +21,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A stack of {@code Linear -> ReLU (-> Dropout)} layers on {@code [batch, width]}. With no layer it
+ * A building block for sharing strategies: a stack of {@code Linear -> ReLU (-> Dropout)} layers on {@code [batch, width]}. With no layer it
  * passes its input through. Dropout has no parameters, so it is applied as a function and a model
  * trained with dropout loads into a block built without it.
  */
-final class MlpBlock extends AbstractBlock {
+public final class MlpBlock extends AbstractBlock {
     private static final byte VERSION = 1;
 
     private final List<Integer> widths;
     private final float dropout;
     private final List<Linear> layers = new ArrayList<>();
 
-    MlpBlock(List<Integer> widths, double dropout) {
+    /**
+     * @param widths  the layer widths; empty for the identity
+     * @param dropout the dropout rate after each layer's activation, in [0, 1)
+     */
+    public MlpBlock(List<Integer> widths, double dropout) {
         super(VERSION);
         this.widths = List.copyOf(requireNonNull(widths, "widths is null"));
         if (!(dropout >= 0 && dropout < 1)) {
@@ -50,7 +53,7 @@ final class MlpBlock extends AbstractBlock {
     }
 
     /** @return the width of the output for an input of the given width */
-    int outputWidth(int inputWidth) {
+    public int outputWidth(int inputWidth) {
         return widths.isEmpty() ? inputWidth : widths.get(widths.size() - 1);
     }
 
@@ -69,24 +72,24 @@ final class MlpBlock extends AbstractBlock {
      * @return {@code NDList(W, b)} of the first layer ({@code W} is {@code [units, inputWidth]}),
      *     or null when the block has no layer
      */
-    NDList firstLayerMap(ParameterStore parameterStore, Device device) {
+    public NDList firstLayerMap(ParameterStore parameterStore, Device device) {
         return layers.isEmpty() ? null : layerMap(parameterStore, device, 0);
     }
 
     /** @return the number of layers */
-    int layerCount() {
+    public int layerCount() {
         return layers.size();
     }
 
     /** @return {@code NDList(W, b)} of layer {@code i}; {@code W} is {@code [units, inputs]} */
-    NDList layerMap(ParameterStore parameterStore, Device device, int i) {
+    public NDList layerMap(ParameterStore parameterStore, Device device, int i) {
         Linear layer = layers.get(i);
         return new NDList(parameterStore.getValue(layer.getParameters().get("weight"), device, false),
                 parameterStore.getValue(layer.getParameters().get("bias"), device, false));
     }
 
     /** @return the width of the first layer's output (the units of {@link #firstLayerMap}) */
-    int firstLayerWidth() {
+    public int firstLayerWidth() {
         return widths.get(0);
     }
 
@@ -95,7 +98,7 @@ final class MlpBlock extends AbstractBlock {
      *
      * @return the block's output for the input {@code x}
      */
-    NDArray fromFirstLayer(ParameterStore parameterStore, NDArray pre, boolean training, PairList<String, Object> params) {
+    public NDArray fromFirstLayer(ParameterStore parameterStore, NDArray pre, boolean training, PairList<String, Object> params) {
         NDArray h = activate(pre, training);
         for (int i = 1; i < layers.size(); i++) {
             h = activate(layers.get(i).forward(parameterStore, new NDList(h), training, params).singletonOrThrow(), training);
@@ -141,9 +144,16 @@ final class MlpBlock extends AbstractBlock {
             throw new MalformedModelException("Unsupported MLP encoding version: " + loadVersion);
         }
         readInputShapes(is);
-        BlockChecks.checkSaved("MLP", "layers", is.readInt(), widths.size());
+        checkSaved("MLP", "layers", is.readInt(), widths.size());
         for (int i = 0; i < widths.size(); i++) {
-            BlockChecks.checkSaved("MLP", "units in layer " + i, is.readInt(), widths.get(i));
+            checkSaved("MLP", "units in layer " + i, is.readInt(), widths.get(i));
+        }
+    }
+
+    private static void checkSaved(String block, String what, int saved, int expected) throws MalformedModelException {
+        if (saved != expected) {
+            throw new MalformedModelException(block + " parameters were saved with " + saved + " " + what
+                    + " but this block has " + expected);
         }
     }
 }

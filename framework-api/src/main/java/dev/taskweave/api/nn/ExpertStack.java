@@ -1,4 +1,4 @@
-package dev.taskweave.plugins.sharing;
+package dev.taskweave.api.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -15,7 +15,7 @@ import java.util.List;
  * ranking many items for one user, where the per-expert calls on column slices cost more than the
  * arithmetic.
  */
-final class ExpertStack {
+public final class ExpertStack {
     private ExpertStack() {}
 
     /**
@@ -24,7 +24,7 @@ final class ExpertStack {
      *                 columns {@code [e * h1, (e + 1) * h1)}
      * @return {@code [batch, experts, hL]}: every expert's output (no dropout: inference)
      */
-    static NDArray run(List<MlpBlock> experts, ParameterStore parameterStore, NDArray pre) {
+    public static NDArray run(List<MlpBlock> experts, ParameterStore parameterStore, NDArray pre) {
         int count = experts.size();
         long batch = pre.getShape().get(0);
         long width = pre.getShape().get(1) / count;
@@ -52,7 +52,7 @@ final class ExpertStack {
      * @param gate    {@code [batch, experts]} gate logits
      * @return {@code [batch, width]}: the softmax-weighted sum of the experts
      */
-    static NDArray mix(NDArray stacked, NDArray gate) {
+    public static NDArray mix(NDArray stacked, NDArray gate) {
         // a broadcast product and a sum: faster on CPU than a batch of [1, E] x [E, width] products
         return stacked.mul(gate.softmax(1).expandDims(2)).sum(new int[] {1});
     }
