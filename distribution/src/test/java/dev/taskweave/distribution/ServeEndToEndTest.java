@@ -280,6 +280,31 @@ class ServeEndToEndTest {
     }
 
     @Test
+    void factoredScoringIsOnForMmoeAndCanBeTurnedOff() throws Exception {
+        assertEquals("on", call(server, "GET", "/admin/status", null).body().at("/model/factoredScoring").asText());
+        String user = served().loaded().users().rawIds().get(2);
+        String body = "{\"user\": \"" + user + "\", \"k\": 5}";
+        Response fast = post("/v1/recommend", body);
+        try (TaskweaveServer plain = start(model, "factoredScoring: false\n")) {
+            assertEquals("off", call(plain, "GET", "/admin/status", null).body().at("/model/factoredScoring").asText());
+            Response slow = call(plain, "POST", "/v1/recommend", body);
+            assertEquals(200, slow.status(), slow.text());
+            JsonNode a = fast.body().get("items");
+            JsonNode b = slow.body().get("items");
+            assertEquals(a.size(), b.size());
+            for (int i = 0; i < a.size(); i++) {
+                double score = a.get(i).get("score").asDouble();
+                assertEquals(score, b.get(i).get("score").asDouble(), 1e-4, "rank " + i);
+                boolean clearGap = (i == 0 || a.get(i - 1).get("score").asDouble() - score > 1e-3)
+                        && (i == a.size() - 1 || score - a.get(i + 1).get("score").asDouble() > 1e-3);
+                if (clearGap) { // float rounding may only swap near ties
+                    assertEquals(a.get(i).get("item").asText(), b.get(i).get("item").asText(), "rank " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void aFullServerShedsLoadWith503InsteadOfQueueing() throws Exception {
         try (TaskweaveServer s = start(model, "maxConcurrentScoring: 1\nmaxQueueMillis: 20\n")) {
             String user = s.holder().current().model().loaded().users().rawIds().get(0);

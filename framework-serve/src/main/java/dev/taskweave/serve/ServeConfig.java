@@ -41,6 +41,12 @@ public final class ServeConfig {
      * ({@code overloaded}, {@code Retry-After: 1}) instead of queueing without bound, in milliseconds.
      */
     @JsonProperty public long maxQueueMillis = 200;
+    /**
+     * Rank items for one user from cached item-side activations when the model's sharing strategy
+     * allows it (the cache holds items x first-layer units floats per model version); false to
+     * always run the plain forward pass.
+     */
+    @JsonProperty public boolean factoredScoring = true;
     /** Reload the model when its directory is replaced. */
     @JsonProperty public boolean watch;
     /** How often to look at the model directory when watching, in milliseconds. */

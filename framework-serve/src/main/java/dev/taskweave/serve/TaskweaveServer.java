@@ -56,7 +56,7 @@ public final class TaskweaveServer implements AutoCloseable {
         this.config = config;
         this.registry = registry;
         this.stamp = stamp(modelDirectory);
-        this.holder = new ModelHolder<>(() -> ServedModel.load(store, modelDirectory));
+        this.holder = new ModelHolder<>(() -> ServedModel.load(store, modelDirectory, config.factoredScoring));
         this.scoring = new ScoringService(holder, config, json);
         this.scoringSlots = new Semaphore(scoringSlots(config), true);
         QueuedThreadPool pool = new QueuedThreadPool(config.threads, Math.min(8, config.threads), 60_000);
@@ -245,6 +245,8 @@ public final class TaskweaveServer implements AutoCloseable {
             m.put("users", served.loaded().users().size());
             m.put("items", served.loaded().items().size());
             m.putPOJO("tasks", served.taskNames());
+            m.put("factoredScoring", served.factored() != null ? "on"
+                    : config.factoredScoring ? "not available for this sharing strategy or a wide model" : "off");
             m.put("excludeSeen", served.loaded().seen().available() ? "available" : "exclude not available (no seen.bin)");
             m.put("defaultFormula", config.formula != null ? config.formula
                     : served.defaultFormula() == null ? null : served.defaultFormula().text());
@@ -267,7 +269,7 @@ public final class TaskweaveServer implements AutoCloseable {
     public long reload() throws Exception {
         String seen = stamp(modelDirectory);
         try {
-            long version = holder.reload(() -> ServedModel.load(store, modelDirectory));
+            long version = holder.reload(() -> ServedModel.load(store, modelDirectory, config.factoredScoring));
             metrics.reload(true);
             return version;
         } catch (Exception e) {

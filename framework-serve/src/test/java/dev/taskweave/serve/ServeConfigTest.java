@@ -53,7 +53,7 @@ class ServeConfigTest {
 
     @Test
     void errorsNameTheFileAndTheField() {
-        assertMessage("prot: 80\n", "serve.yaml: prot: unknown field 'prot'; expected one of [excludeSeen, formula, host, maxConcurrentScoring, maxK, maxPairs, maxQueueMillis, maxRequestBytes, port, threads, watch, watchIntervalMillis]");
+        assertMessage("prot: 80\n", "serve.yaml: prot: unknown field 'prot'; expected one of [excludeSeen, factoredScoring, formula, host, maxConcurrentScoring, maxK, maxPairs, maxQueueMillis, maxRequestBytes, port, threads, watch, watchIntervalMillis]");
         assertMessage("maxQueueMillis: -1\n", "serve.yaml: maxQueueMillis: must be >= 0, got -1");
         assertMessage("maxConcurrentScoring: -2\n", "serve.yaml: maxConcurrentScoring: must be >= 0 (0 = one per processor), got -2");
         assertMessage("port: eighty\n", "serve.yaml: port: cannot read 'eighty' as an integer");

@@ -28,7 +28,7 @@ public final class ServedModel implements AutoCloseable {
     private final Formula defaultFormula;
     private final FactoredScorer factored;
 
-    private ServedModel(Path directory, ModelStore.LoadedModel loaded, NDManager manager) {
+    private ServedModel(Path directory, ModelStore.LoadedModel loaded, NDManager manager, boolean factored) {
         this.directory = directory;
         this.loaded = loaded;
         this.manager = manager;
@@ -45,16 +45,26 @@ public final class ServedModel implements AutoCloseable {
             }
         }
         this.defaultFormula = formula;
-        this.factored = FactoredScorer.create(loaded.model(), gatherer, manager);
+        this.factored = factored ? FactoredScorer.create(loaded.model(), gatherer, manager) : null;
     }
 
-    /** Loads a model directory with its own native memory scope. */
+    /** Loads a model directory with its own native memory scope, with factored scoring when the model allows it. */
     public static ServedModel load(ModelStore store, Path directory) {
+        return load(store, directory, true);
+    }
+
+    /**
+     * Loads a model directory with its own native memory scope.
+     *
+     * @param factored whether to build the {@link FactoredScorer} (its cache holds every item's
+     *                 part of the sharing strategy's first layer: items x units floats)
+     */
+    public static ServedModel load(ModelStore store, Path directory, boolean factored) {
         requireNonNull(store, "store is null");
         requireNonNull(directory, "directory is null");
         NDManager manager = NDManager.newBaseManager();
         try {
-            return new ServedModel(directory, store.load(directory, manager), manager);
+            return new ServedModel(directory, store.load(directory, manager), manager, factored);
         } catch (RuntimeException | Error e) {
             manager.close();
             throw e;
