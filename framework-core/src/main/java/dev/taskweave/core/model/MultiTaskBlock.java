@@ -147,19 +147,6 @@ public final class MultiTaskBlock extends AbstractBlock {
         return sharing.loader();
     }
 
-    /**
-     * @return the input encoder's parameters, then the sharing strategy's, including those a task
-     *     owns; {@link ParameterGroups#of} leaves those out
-     */
-    public List<Parameter> sharedParameters() {
-        List<Parameter> shared = new ArrayList<>();
-        for (Pair<String, Parameter> p : encoder.getParameters()) {
-            shared.add(p.getValue());
-        }
-        shared.addAll(strategyParameters());
-        return shared;
-    }
-
     /** @return the sharing strategy's own parameters */
     public List<Parameter> strategyParameters() {
         List<Parameter> params = new ArrayList<>();

@@ -327,9 +327,13 @@ public final class Trainer {
             }
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDList outputs = model.block().forward(ps, inputs, true);
-                NDList losses = taskLosses(model, outputs, labelArrays, maskArrays);
+                boolean[] pairwiseHere = new boolean[taskCount];
                 for (int t = 0; t < taskCount; t++) {
-                    if (pairwise[t] && present[t] > 0) {
+                    pairwiseHere[t] = pairwise[t] && present[t] > 0;
+                }
+                NDList losses = taskLosses(model, outputs, labelArrays, maskArrays, pairwiseHere);
+                for (int t = 0; t < taskCount; t++) {
+                    if (pairwiseHere[t]) {
                         losses.set(t, pairwiseLoss(model, t, gatherer, train, order, from, to, outputs.get(t), sampler, random,
                                 batch, ps, idDropout));
                     }
@@ -405,8 +409,21 @@ public final class Trainer {
     }
 
     static NDList taskLosses(AssembledModel model, NDList outputs, NDArray[] labels, NDArray[] masks) {
+        return taskLosses(model, outputs, labels, masks, new boolean[labels.length]);
+    }
+
+    /**
+     * @param skip per task, true to leave its entry null (a pairwise task whose loss the caller
+     *             computes from paired rows instead)
+     * @return per task, the head's masked loss as a scalar
+     */
+    static NDList taskLosses(AssembledModel model, NDList outputs, NDArray[] labels, NDArray[] masks, boolean[] skip) {
         NDList losses = new NDList(labels.length);
         for (int t = 0; t < labels.length; t++) {
+            if (skip[t]) {
+                losses.add(null);
+                continue;
+            }
             ResolvedTask task = model.tasks().get(t);
             NDArray out = outputs.get(t);
             NDArray y = labels[t];
