@@ -46,6 +46,10 @@ class TaskGraphEndToEndTest {
     }
 
     private TrainingResult train(String name, String tasks) throws Exception {
+        return train(name, tasks, "");
+    }
+
+    private TrainingResult train(String name, String tasks, String extra) throws Exception {
         String config = """
                 seed: 3
                 data: {type: synthetic, params: {users: 200, items: 80, meanInteractionsPerUser: 25}}
@@ -55,7 +59,7 @@ class TaskGraphEndToEndTest {
                 sharing: {type: shared-bottom, params: {layers: [16]}}
                 optimizer: {learningRate: 0.01}
                 training: {batchSize: 128, epochs: 4, progressBar: false, telemetry: false}
-                """.formatted(tasks.indent(2).stripTrailing());
+                """.formatted(tasks.indent(2).stripTrailing()) + extra;
         Path file = tmp.resolve(name + ".yaml");
         Files.writeString(file, config);
         return taskweave.train(file, tmp.resolve(name), quiet());
@@ -109,6 +113,18 @@ class TaskGraphEndToEndTest {
         for (int r = 0; r < watch.length; r++) {
             assertTrue(like[r] <= watch[r] + 1e-6, "row " + r + ": p(like & watch) " + like[r] + " > p(watch) " + watch[r]);
         }
+    }
+
+    @Test
+    void esmmUnderGradientSurgeryTrainsTheParentHeadWithBothTasks() throws Exception {
+        // the parent's head is shared between the two losses, so PCGrad sees both gradients on it
+        TrainingResult result = train("esmm-pcgrad", """
+                - {name: watch, head: binary, label: observed, params: {tower: [8], negatives: 1}}
+                - {name: like, head: binary, label: rating, dependsOn: watch, params: {tower: [8], threshold: 4.0}}
+                """, "weighting: {type: pcgrad}\n");
+        lossesFall(result, "watch", "like");
+        double auc = result.metrics().get("test").get("like").get("auc");
+        assertTrue(auc > 0.75, "joint like AUC " + auc);
     }
 
     @Test

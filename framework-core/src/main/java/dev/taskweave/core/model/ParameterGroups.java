@@ -18,6 +18,11 @@ import java.util.Map;
  * head's parameters followed by the sharing strategy's parameters it owns
  * ({@link TaskOwnedParameters}). Gradient combiners and the gradient telemetry work on the shared
  * ones only.
+ *
+ * <p>A task that another task depends on ({@code dependsOn}) owns nothing: its dependent's loss
+ * reaches its head (ESMM multiplies the two probabilities) or its tower input (AITM), so its head
+ * and its strategy-owned parameters are shared, after the strategy's, and the combiner sees both
+ * tasks' gradients on them.
  */
 public final class ParameterGroups {
     private final List<Entry> shared;
@@ -98,6 +103,18 @@ public final class ParameterGroups {
         for (Parameter p : strategy) {
             if (!owner.containsKey(p)) {
                 shared.add(new Entry(names.get(p), p, true));
+            }
+        }
+        boolean[] parent = new boolean[tasks.size()];
+        for (TaskDependency d : block.dependencies()) {
+            parent[d.parent()] = true;
+        }
+        for (int t = 0; t < tasks.size(); t++) {
+            if (parent[t]) {
+                for (Parameter p : tasks.get(t)) {
+                    shared.add(new Entry(names.get(p), p, true));
+                }
+                tasks.set(t, List.of());
             }
         }
         return new ParameterGroups(shared, tasks);

@@ -83,7 +83,25 @@ class ParameterGroupsTest {
         }
     }
 
+    @Test
+    void aParentTaskOwnsNothing() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // task 1 depends on task 0 (ESMM): its loss reaches task 0's head and task 0's column
+            MultiTaskBlock block = block(manager, new Columns(null), List.of(new TaskDependency(1, 0, TaskDependency.Mode.ESMM, 0)));
+            ParameterGroups groups = ParameterGroups.of(block);
+            assertEquals(List.of(), groups.task(0));
+            assertEquals(4, groups.task(1).size());
+            // encoder 6, shared layer 4 + 2, then task 0's head (2 + 1) and column (4 + 2), all shared
+            assertEquals(6 + 6 + 3 + 6, groups.layout().stream().mapToInt(SharedParameter::size).sum());
+            assertTrue(groups.shared().containsAll(block.taskParameters(0)));
+        }
+    }
+
     private static MultiTaskBlock block(NDManager manager, AbstractBlock sharing) {
+        return block(manager, sharing, List.of());
+    }
+
+    private static MultiTaskBlock block(NDManager manager, AbstractBlock sharing, List<TaskDependency> dependencies) {
         ClassLoader loader = ParameterGroupsTest.class.getClassLoader();
         InputEncoder encoder = new InputEncoder(List.of(FeatureSpec.identifier("user", Entity.USER, 3)), 2, false);
         List<MultiTaskBlock.Component> heads = new ArrayList<>();
@@ -91,7 +109,7 @@ class ParameterGroupsTest {
             heads.add(new MultiTaskBlock.Component(Linear.builder().setUnits(1).build(), loader));
         }
         MultiTaskBlock block = new MultiTaskBlock(encoder, new MultiTaskBlock.Component(sharing, loader), 2, heads,
-                List.of(1, 1), new MultiTaskBlock.Component(new LambdaBlock(x -> x), loader));
+                List.of(1, 1), new MultiTaskBlock.Component(new LambdaBlock(x -> x), loader), dependencies);
         block.initialize(manager, DataType.FLOAT32, new Shape(4));
         return block;
     }
