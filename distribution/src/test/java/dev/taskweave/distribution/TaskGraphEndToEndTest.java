@@ -116,8 +116,9 @@ class TaskGraphEndToEndTest {
     }
 
     @Test
-    void esmmUnderGradientSurgeryTrainsTheParentHeadWithBothTasks() throws Exception {
-        // the parent's head is shared between the two losses, so PCGrad sees both gradients on it
+    void esmmTrainsUnderGradientSurgery() throws Exception {
+        // that PCGrad sees both tasks' gradients on the parent's head is checked in ParameterGroupsTest;
+        // this checks the combination trains
         TrainingResult result = train("esmm-pcgrad", """
                 - {name: watch, head: binary, label: observed, params: {tower: [8], negatives: 1}}
                 - {name: like, head: binary, label: rating, dependsOn: watch, params: {tower: [8], threshold: 4.0}}

@@ -173,13 +173,7 @@ public final class ScoringService {
                         EntityRow.table(Entity.USER, served.model().features(), List.of(user.row())), itemTable);
                 userIndex = 0;
             }
-            int[] users = new int[candidates.length];
-            Arrays.fill(users, userIndex);
-            int[] formulaIndex = formulaTasks.stream().mapToInt(ResolvedTask::index).toArray();
-            FactoredScorer factored = served.factored();
-            float[][] scores = factored != null
-                    ? factored.score(gatherer, userIndex, candidateIds == null ? null : candidates, formulaIndex, served.manager())
-                    : TaskScorer.score(served.model(), gatherer, users, candidates, formulaIndex, served.manager());
+            float[][] scores = scoreForUser(served, gatherer, userIndex, candidates, candidateIds == null, formulaTasks);
             int[] top = top(formula, scores, candidates, seenItems, k);
 
             // pass 2: the other tasks, for the top k only
@@ -189,10 +183,7 @@ public final class ScoringService {
             for (int i = 0; i < top.length; i++) {
                 topItems[i] = candidates[top[i]];
             }
-            int[] restIndex = rest.stream().mapToInt(ResolvedTask::index).toArray();
-            float[][] restScores = factored != null
-                    ? factored.score(gatherer, userIndex, topItems, restIndex, served.manager())
-                    : TaskScorer.score(served.model(), gatherer, Arrays.copyOf(users, top.length), topItems, restIndex, served.manager());
+            float[][] restScores = scoreForUser(served, gatherer, userIndex, topItems, false, rest);
 
             ObjectNode out = json.createObjectNode();
             out.set("model", modelInfo(lease.version()));
@@ -226,6 +217,24 @@ public final class ScoringService {
             }
             return out;
         }
+    }
+
+    /**
+     * Scores items for one user: from the model's cached item-side activations when it has them,
+     * else by the plain forward pass.
+     *
+     * @param allItems true when {@code items} is every item in index order
+     */
+    private static float[][] scoreForUser(ServedModel served, FeatureGatherer gatherer, int user, int[] items, boolean allItems,
+            List<ResolvedTask> tasks) {
+        int[] taskIndex = tasks.stream().mapToInt(ResolvedTask::index).toArray();
+        FactoredScorer factored = served.factored();
+        if (factored != null) {
+            return factored.score(gatherer, user, allItems ? null : items, taskIndex, served.manager());
+        }
+        int[] users = new int[items.length];
+        Arrays.fill(users, user);
+        return TaskScorer.score(served.model(), gatherer, users, items, taskIndex, served.manager());
     }
 
     /** @return positions in {@code candidates} of the k best by the formula, best first, skipping seen items */

@@ -83,9 +83,7 @@ public final class MlpBlock extends AbstractBlock {
 
     /** @return {@code NDList(W, b)} of layer {@code i}; {@code W} is {@code [units, inputs]} */
     public NDList layerMap(ParameterStore parameterStore, Device device, int i) {
-        Linear layer = layers.get(i);
-        return new NDList(parameterStore.getValue(layer.getParameters().get("weight"), device, false),
-                parameterStore.getValue(layer.getParameters().get("bias"), device, false));
+        return AffineParts.of(parameterStore, device, layers.get(i));
     }
 
     /** @return the width of the first layer's output (the units of {@link #firstLayerMap}) */

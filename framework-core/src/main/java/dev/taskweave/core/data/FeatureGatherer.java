@@ -11,6 +11,8 @@ import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureKind;
 import dev.taskweave.api.data.FeatureSpec;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -26,7 +28,7 @@ public final class FeatureGatherer {
     private final double[] dropout;
 
     public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items) {
-        this(features, users, items, java.util.Set.of());
+        this(features, users, items, Set.of());
     }
 
     /**
@@ -35,7 +37,7 @@ public final class FeatureGatherer {
      *                              whose other side is -1), the rows that predict them, and as
      *                              usual on interaction rows
      */
-    public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items, java.util.Set<String> hiddenOnAttributeRows) {
+    public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items, Set<String> hiddenOnAttributeRows) {
         this.features = List.copyOf(features);
         this.hiddenOnAttributeRows = new boolean[this.features.size()];
         this.dropout = new double[this.features.size()];
@@ -57,7 +59,7 @@ public final class FeatureGatherer {
      *              (applied when {@link #gather} gets a random source, that is in training)
      * @return this gatherer with feature dropout
      */
-    public FeatureGatherer withDropout(java.util.Map<String, Double> rates) {
+    public FeatureGatherer withDropout(Map<String, Double> rates) {
         for (int i = 0; i < features.size(); i++) {
             dropout[i] = rates.getOrDefault(features.get(i).name(), 0.0);
         }

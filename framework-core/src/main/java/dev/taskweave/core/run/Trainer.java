@@ -108,10 +108,9 @@ public final class Trainer {
         ExampleSet valid = evalSets.get(Dataset.VALID);
 
         float clip = config.optimizer.clipGradient > 0 ? (float) config.optimizer.clipGradient : -1f;
-        // a schedule needs the number of steps; the first epoch's examples give it (sampled negatives included)
-        int stepsPerEpoch = config.optimizer.schedule.equals("constant") ? 1 : Math.max(1, (int) Math.ceil(ExampleSet.build(
-                dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + 1, attributeRows).size()
-                / (double) config.training.batchSize));
+        // the first epoch's examples (sampled negatives included) also give a schedule its steps per epoch
+        ExampleSet firstEpoch = ExampleSet.build(dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + 1, attributeRows);
+        int stepsPerEpoch = Math.max(1, (int) Math.ceil(firstEpoch.size() / (double) config.training.batchSize));
         Optimizer optimizer = Optimizer.adam()
                 .optLearningRateTracker(learningRate(config.optimizer, stepsPerEpoch, config.training.epochs))
                 .optWeightDecays((float) config.optimizer.weightDecay)
@@ -151,8 +150,9 @@ public final class Trainer {
         int batchSize = config.training.batchSize;
         for (int epoch = 1; epoch <= config.training.epochs; epoch++) {
             long epochStart = System.nanoTime();
-            ExampleSet train = ExampleSet.build(dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + epoch,
-                    attributeRows);
+            ExampleSet train = epoch == 1 ? firstEpoch : ExampleSet.build(dataset.train(), trainLabels, trainSampler,
+                    config.seed * 1_000_003L + epoch, attributeRows);
+            firstEpoch = null;
             SplittableRandom random = new SplittableRandom(config.seed * 31 + epoch);
             int[] order = permutation(train.size(), random);
             double[] lossSum = new double[taskCount];

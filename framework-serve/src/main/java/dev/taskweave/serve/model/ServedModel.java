@@ -48,11 +48,6 @@ public final class ServedModel implements AutoCloseable {
         this.factored = factored ? FactoredScorer.create(loaded.model(), gatherer, manager) : null;
     }
 
-    /** Loads a model directory with its own native memory scope, with factored scoring when the model allows it. */
-    public static ServedModel load(ModelStore store, Path directory) {
-        return load(store, directory, true);
-    }
-
     /**
      * Loads a model directory with its own native memory scope.
      *

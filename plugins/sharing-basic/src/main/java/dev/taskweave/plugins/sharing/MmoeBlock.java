@@ -18,6 +18,7 @@ import ai.djl.util.PairList;
 import dev.taskweave.api.model.AffineInput;
 import dev.taskweave.api.model.GatedBlock;
 import dev.taskweave.api.model.TaskOwnedParameters;
+import dev.taskweave.api.nn.AffineParts;
 import dev.taskweave.api.nn.ExpertStack;
 import dev.taskweave.api.nn.MlpBlock;
 import java.io.DataInputStream;
@@ -129,18 +130,9 @@ public final class MmoeBlock extends AbstractBlock implements GatedBlock, TaskOw
      */
     @Override
     public NDList inputMap(ParameterStore parameterStore, Device device) {
-        NDList weights = new NDList();
-        NDList biases = new NDList();
-        for (MlpBlock expert : experts) {
-            NDList map = expert.firstLayerMap(parameterStore, device);
-            weights.add(map.get(0));
-            biases.add(map.get(1));
-        }
-        for (Linear gate : gates) {
-            weights.add(parameterStore.getValue(gate.getParameters().get("weight"), device, false));
-            biases.add(parameterStore.getValue(gate.getParameters().get("bias"), device, false));
-        }
-        return new NDList(NDArrays.concat(weights, 0), NDArrays.concat(biases, 0));
+        AffineParts parts = new AffineParts(parameterStore, device).experts(experts);
+        gates.forEach(parts::linear);
+        return parts.map();
     }
 
     @Override
@@ -167,8 +159,7 @@ public final class MmoeBlock extends AbstractBlock implements GatedBlock, TaskOw
         }
         NDArray stacked = NDArrays.stack(expertOutputs, 1);
         for (int t = 0; t < gates.size(); t++) {
-            NDArray weights = parts.get(t + 1).softmax(1);
-            outputs.add(stacked.mul(weights.expandDims(2)).sum(new int[] {1}));
+            outputs.add(ExpertStack.mix(stacked, parts.get(t + 1)));
         }
         return outputs;
     }

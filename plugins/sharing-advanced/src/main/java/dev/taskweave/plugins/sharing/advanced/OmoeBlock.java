@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.api.model.AffineInput;
 import dev.taskweave.api.model.GatedBlock;
+import dev.taskweave.api.nn.AffineParts;
 import dev.taskweave.api.nn.ExpertStack;
 import dev.taskweave.api.nn.MlpBlock;
 import java.io.DataInputStream;
@@ -119,15 +120,15 @@ public final class OmoeBlock extends AbstractBlock implements GatedBlock, Affine
 
     @Override
     public NDList forwardMapped(ParameterStore parameterStore, NDArray mapped, boolean training, boolean[] wanted) {
+        if (!training) {
+            NDList parts = mapped.split(new long[] {(long) experts.size() * experts.get(0).firstLayerWidth()}, 1);
+            return repeat(ExpertStack.mix(ExpertStack.run(experts, parameterStore, parts.get(0)), parts.get(1)));
+        }
         List<Long> widths = new ArrayList<>();
         for (MlpBlock expert : experts) {
             widths.add((long) expert.firstLayerWidth());
         }
         widths.add((long) experts.size());
-        if (!training) {
-            NDList parts = mapped.split(new long[] {(long) experts.size() * experts.get(0).firstLayerWidth()}, 1);
-            return repeat(ExpertStack.mix(ExpertStack.run(experts, parameterStore, parts.get(0)), parts.get(1)));
-        }
         NDList parts = AffineParts.split(mapped, widths);
         List<NDArray> outputs = new ArrayList<>(experts.size());
         for (int e = 0; e < experts.size(); e++) {

@@ -1,4 +1,4 @@
-package dev.taskweave.plugins.sharing.advanced;
+package dev.taskweave.api.nn;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
-import dev.taskweave.api.nn.MlpBlock;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,26 +13,31 @@ import java.util.List;
  * {@code (W, b)} by stacking rows, and splits a mapped input back into the parts, in the order they
  * were added. Serves {@link dev.taskweave.api.model.AffineInput}.
  */
-final class AffineParts {
+public final class AffineParts {
     private final ParameterStore parameterStore;
     private final Device device;
     private final NDList weights = new NDList();
     private final NDList biases = new NDList();
-    private final List<Long> widths = new ArrayList<>();
 
-    AffineParts(ParameterStore parameterStore, Device device) {
+    public AffineParts(ParameterStore parameterStore, Device device) {
         this.parameterStore = parameterStore;
         this.device = device;
     }
 
+    /** @return {@code NDList(W, b)} of a linear layer; {@code W} is {@code [units, inputs]} */
+    public static NDList of(ParameterStore parameterStore, Device device, Linear linear) {
+        return new NDList(parameterStore.getValue(linear.getParameters().get("weight"), device, false),
+                parameterStore.getValue(linear.getParameters().get("bias"), device, false));
+    }
+
     /** Adds an expert's first layer. */
-    AffineParts expert(MlpBlock expert) {
+    public AffineParts expert(MlpBlock expert) {
         NDList map = expert.firstLayerMap(parameterStore, device);
         return add(map.get(0), map.get(1));
     }
 
     /** Adds every expert's first layer, in order. */
-    AffineParts experts(List<MlpBlock> experts) {
+    public AffineParts experts(List<MlpBlock> experts) {
         for (MlpBlock expert : experts) {
             expert(expert);
         }
@@ -42,25 +45,24 @@ final class AffineParts {
     }
 
     /** Adds a gate (or any linear layer). */
-    AffineParts linear(Linear linear) {
-        return add(parameterStore.getValue(linear.getParameters().get("weight"), device, false),
-                parameterStore.getValue(linear.getParameters().get("bias"), device, false));
+    public AffineParts linear(Linear linear) {
+        NDList map = of(parameterStore, device, linear);
+        return add(map.get(0), map.get(1));
     }
 
     private AffineParts add(NDArray w, NDArray b) {
         weights.add(w);
         biases.add(b);
-        widths.add(w.getShape().get(0));
         return this;
     }
 
     /** @return {@code NDList(W, b)} with the parts' rows stacked */
-    NDList map() {
+    public NDList map() {
         return new NDList(NDArrays.concat(weights, 0), NDArrays.concat(biases, 0));
     }
 
     /** Splits {@code [batch, units]} into the parts' columns, in the order the parts were added. */
-    static NDList split(NDArray mapped, List<Long> widths) {
+    public static NDList split(NDArray mapped, List<Long> widths) {
         if (widths.size() == 1) {
             return new NDList(mapped);
         }
