@@ -104,7 +104,8 @@ class EndToEndTest {
         assertEquals(json.valueToTree(result.metrics()), written);
         assertEquals(json.valueToTree(result.metrics()), json.valueToTree(taskweave.evaluate(tmp.resolve("model"))));
 
-        // the same seed gives exactly the same metrics
+        // the same seed gives exactly the same metrics (this once failed when the garbage collector
+        // freed a scalar that backward still read: AutogradSafetyTest and ScalarsTest guard that)
         TrainingResult again = taskweave.train(config, tmp.resolve("model2"), quiet());
         assertEquals(result.metrics(), again.metrics());
 

@@ -15,6 +15,7 @@ import ai.djl.util.PairList;
 import dev.taskweave.api.data.Entity;
 import dev.taskweave.api.data.FeatureKind;
 import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.nn.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -141,7 +142,7 @@ public final class InputEncoder extends AbstractBlock {
                 }
                 case MULTI_HOT -> {
                     NDArray w = ps.getValue(weights.get(i), x.getDevice(), training);
-                    NDArray norm = x.sum(new int[] {1}, true).maximum(1f);
+                    NDArray norm = Scalars.maximum(x.sum(new int[] {1}, true), 1);
                     parts.add(x.div(norm).matMul(w));
                 }
                 case NUMERIC -> parts.add(x);

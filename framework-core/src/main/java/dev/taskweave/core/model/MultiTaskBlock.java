@@ -16,6 +16,7 @@ import ai.djl.util.PairList;
 import dev.taskweave.api.model.AffineInput;
 import dev.taskweave.api.model.AuxiliaryLoss;
 import dev.taskweave.api.model.GatedBlock;
+import dev.taskweave.api.nn.Scalars;
 import dev.taskweave.core.plugin.ContextClassLoader;
 import java.util.ArrayList;
 import java.util.List;
@@ -320,7 +321,8 @@ public final class MultiTaskBlock extends AbstractBlock {
             NDArray child = ai.djl.nn.Activation.sigmoid(outputs.get(d.child()).reshape(-1));
             NDArray parent = ai.djl.nn.Activation.sigmoid(outputs.get(d.parent()).reshape(-1));
             NDArray rows = masks[d.child()].add(masks[d.parent()]).gt(0).toType(DataType.FLOAT32, false);
-            NDArray penalty = child.sub(parent).maximum(0f).mul(rows).sum().div(rows.sum().maximum(1f)).mul(d.calibration());
+            NDArray penalty = Scalars.mul(Scalars.maximum(child.sub(parent), 0).mul(rows).sum().div(Scalars.maximum(rows.sum(), 1)),
+                    d.calibration());
             total = total == null ? penalty : total.add(penalty);
         }
         return total;

@@ -11,6 +11,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.taskweave.api.nn.Scalars;
 
 /**
  * AITM's adaptive information transfer module for one dependent task. Its inputs are the parent's
@@ -51,7 +52,7 @@ public final class TransferBlock extends AbstractBlock {
         NDArray v = value.forward(ps, in, training).singletonOrThrow();
         NDArray k = key.forward(ps, in, training).singletonOrThrow();
         NDArray q = query.forward(ps, in, training).singletonOrThrow();
-        NDArray scores = k.mul(q).sum(new int[] {2}).div((float) Math.sqrt(width)); // [batch, 2]
+        NDArray scores = Scalars.div(k.mul(q).sum(new int[] {2}), Math.sqrt(width)); // [batch, 2]
         NDArray attention = scores.softmax(1).expandDims(2);
         return new NDList(v.mul(attention).sum(new int[] {1}));
     }

@@ -18,6 +18,7 @@ import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.metric.Metric;
 import dev.taskweave.api.model.GradientCombiner;
+import dev.taskweave.api.nn.Scalars;
 import dev.taskweave.core.config.EarlyStoppingConfig;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.data.ExampleSet;
@@ -378,7 +379,7 @@ public final class Trainer {
                 .filter(i -> mask[order[i]] > 0 && labels[order[i]] > 0).toArray();
         ResolvedTask t = model.tasks().get(task);
         if (rows.length == 0) {
-            return output.sum().mul(0f);
+            return Scalars.mul(output.sum(), 0);
         }
         int[] users = new int[rows.length];
         int[] items = new int[rows.length];

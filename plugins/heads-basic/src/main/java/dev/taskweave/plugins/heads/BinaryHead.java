@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import dev.taskweave.api.model.LabelStatistics;
 import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.api.model.TaskHead;
+import dev.taskweave.api.nn.Scalars;
 import java.util.List;
 
 /** A binary classification head: a tower, one logit, masked binary cross-entropy with logits. */
@@ -60,7 +61,7 @@ public final class BinaryHead implements TaskHead {
     public NDArray loss(NDArray output, NDArray labels, NDArray mask) {
         NDArray x = MaskedLoss.flat(output);
         NDArray y = MaskedLoss.cleanLabels(labels, mask);
-        NDArray perRow = x.maximum(0f).sub(x.mul(y)).add(x.abs().neg().exp().add(1f).log());
+        NDArray perRow = Scalars.maximum(x, 0).sub(x.mul(y)).add(x.abs().neg().exp().add(1f).log());
         return MaskedLoss.mean(perRow, mask);
     }
 

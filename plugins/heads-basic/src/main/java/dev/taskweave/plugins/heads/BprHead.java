@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.api.model.TaskHead;
+import dev.taskweave.api.nn.Scalars;
 import java.util.List;
 
 /**
@@ -44,7 +45,7 @@ public final class BprHead implements TaskHead {
     public NDArray loss(NDArray output, NDArray labels, NDArray mask) {
         NDArray x = MaskedLoss.flat(output);
         NDArray y = MaskedLoss.cleanLabels(labels, mask);
-        NDArray signed = x.mul(y.mul(2f).sub(1f));
+        NDArray signed = x.mul(Scalars.mul(y, 2).sub(1f));
         return MaskedLoss.mean(Activation.softPlus(signed.neg()), mask);
     }
 

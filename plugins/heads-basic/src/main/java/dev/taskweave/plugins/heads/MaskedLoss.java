@@ -2,6 +2,7 @@ package dev.taskweave.plugins.heads;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import dev.taskweave.api.nn.Scalars;
 
 /** The masked reductions the heads share. */
 final class MaskedLoss {
@@ -21,6 +22,6 @@ final class MaskedLoss {
     /** @return {@code sum(mask * perRow) / max(sum(mask), 1)}, a scalar; 0 when no row is labelled */
     static NDArray mean(NDArray perRow, NDArray mask) {
         NDArray weights = mask.reshape(-1).toType(perRow.getDataType(), false);
-        return perRow.mul(weights).sum().div(weights.sum().maximum(1f));
+        return perRow.mul(weights).sum().div(Scalars.maximum(weights.sum(), 1));
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import dev.taskweave.api.nn.Scalars;
 
 /**
  * Learned homoscedastic uncertainty weighting (Kendall, Gal and Cipolla 2018) with one learnable
@@ -54,8 +55,8 @@ final class UncertaintyWeightingBlock extends AbstractBlock {
         NDArray losses = TaskWeights.presentLosses(inputs, present);
         NDArray s = parameterStore.getValue(logVariance, losses.getDevice(), training);
         NDArray declared = losses.getManager().create(weights).toType(losses.getDataType(), false);
-        NDArray effective = s.neg().exp().mul(0.5f).mul(declared).mul(present);
-        NDArray total = effective.mul(losses).add(s.mul(0.5f).mul(present)).sum();
+        NDArray effective = Scalars.mul(s.neg().exp(), 0.5).mul(declared).mul(present);
+        NDArray total = effective.mul(losses).add(Scalars.mul(s, 0.5).mul(present)).sum();
         return new NDList(total, effective);
     }
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.api.model.TaskHead;
+import dev.taskweave.api.nn.Scalars;
 import java.util.List;
 
 /** A multi-class head: a tower, one logit per class, and a masked softmax cross-entropy. */
@@ -49,7 +50,7 @@ public final class MultiClassHead implements TaskHead {
         NDArray logProbabilities = output.logSoftmax(1);
         NDArray target = MaskedLoss.cleanLabels(labels, mask).oneHot(classes).toType(logProbabilities.getDataType(), false);
         if (labelSmoothing > 0) {
-            target = target.mul(1f - labelSmoothing).add(labelSmoothing / classes);
+            target = Scalars.mul(target, 1f - labelSmoothing).add(labelSmoothing / classes);
         }
         NDArray perRow = target.mul(logProbabilities).sum(new int[] {1}).neg();
         return MaskedLoss.mean(perRow, mask);

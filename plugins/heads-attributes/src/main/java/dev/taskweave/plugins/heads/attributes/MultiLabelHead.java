@@ -9,6 +9,7 @@ import ai.djl.nn.SequentialBlock;
 import dev.taskweave.api.model.LabelStatistics;
 import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.api.model.TaskHead;
+import dev.taskweave.api.nn.Scalars;
 import java.util.List;
 
 /**
@@ -78,9 +79,9 @@ public final class MultiLabelHead implements TaskHead {
         NDArray x = output;
         NDArray y = MaskedLoss.cleanRows(labels.reshape(x.getShape()), mask);
         NDArray tail = x.abs().neg().exp().add(1f).log();
-        NDArray whenNegative = x.maximum(0f).add(tail);
-        NDArray whenPositive = x.neg().maximum(0f).add(tail);
-        NDArray perLabel = y.mul(positiveWeight).mul(whenPositive).add(y.neg().add(1f).mul(whenNegative));
+        NDArray whenNegative = Scalars.maximum(x, 0).add(tail);
+        NDArray whenPositive = Scalars.maximum(x.neg(), 0).add(tail);
+        NDArray perLabel = Scalars.mul(y, positiveWeight).mul(whenPositive).add(y.neg().add(1f).mul(whenNegative));
         return MaskedLoss.mean(perLabel.mean(new int[] {1}), mask);
     }
 

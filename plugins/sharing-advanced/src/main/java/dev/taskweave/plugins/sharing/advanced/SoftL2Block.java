@@ -15,6 +15,7 @@ import ai.djl.util.PairList;
 import dev.taskweave.api.model.AuxiliaryLoss;
 import dev.taskweave.api.model.TaskOwnedParameters;
 import dev.taskweave.api.nn.MlpBlock;
+import dev.taskweave.api.nn.Scalars;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -109,7 +110,7 @@ public final class SoftL2Block extends AbstractBlock implements AuxiliaryLoss, T
         if (total == null) {
             return parameterStore.getManager().zeros(new Shape());
         }
-        return total.mul(penalty);
+        return Scalars.mul(total, penalty);
     }
 
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.taskweave.api.nn.Scalars;
 
 /**
  * Random Loss Weighting: in training, {@code lambda = T * softmax(z)} with {@code z ~ N(0, I_T)}
@@ -38,7 +39,7 @@ final class RandomWeightingBlock extends AbstractBlock {
         if (training) {
             NDArray z = losses.getManager().randomNormal(0f, 1f, new Shape(tasks), losses.getDataType(),
                     losses.getDevice());
-            weights = z.softmax(0).mul(tasks);
+            weights = Scalars.mul(z.softmax(0), tasks);
         } else {
             weights = losses.onesLike();
         }
