@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java -cp 'distribution/target/taskweave/lib/*' dev.taskweave.serve.bench.LoadBenchmark \
  *     --url http://127.0.0.1:8080 --pid SERVER_PID [--rates 50,100,200,400 | none] [--seconds 20]
- *     [--requests 100000] [--concurrency 4] [--k 10] [--body '{"excludeSeen": true}']
+ *     [--requests 100000] [--concurrency 4] [--k 10] [--warmup 2000] [--body '{"excludeSeen": true}']
  * </pre>
  */
 public final class LoadBenchmark {
@@ -77,8 +77,9 @@ public final class LoadBenchmark {
 
         ExecutorService executor = Executors.newFixedThreadPool(4);
         LoadBenchmark bench = new LoadBenchmark(url, users, k, extra, executor);
-        System.out.println("warm-up: 2,000 requests");
-        bench.closedLoop(2000, concurrency);
+        int warmup = Integer.parseInt(o.getOrDefault("warmup", "2000"));
+        System.out.printf(Locale.ROOT, "warm-up: %,d requests%n", warmup);
+        bench.closedLoop(warmup, concurrency);
 
         if (rates.length > 0) {
             System.out.println();
