@@ -2,6 +2,7 @@ package dev.taskweave.api.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic between an array and a Java number that is safe under autograd. Use these instead of
@@ -20,36 +21,36 @@ public final class Scalars {
 
     /** @return {@code x * c} */
     public static NDArray mul(NDArray x, double c) {
-        try (NDArray s = scalar(x, c)) {
-            return x.mul(s);
-        }
+        return apply(x, c, NDArray::mul);
     }
 
     /** @return {@code x / c} */
     public static NDArray div(NDArray x, double c) {
-        try (NDArray s = scalar(x, c)) {
-            return x.div(s);
-        }
+        return apply(x, c, NDArray::div);
     }
 
     /** @return the element-wise {@code max(x, c)} */
     public static NDArray maximum(NDArray x, double c) {
-        try (NDArray s = scalar(x, c)) {
-            return x.maximum(s);
-        }
+        return apply(x, c, NDArray::maximum);
     }
 
     /** @return the element-wise {@code min(x, c)} */
     public static NDArray minimum(NDArray x, double c) {
-        try (NDArray s = scalar(x, c)) {
-            return x.minimum(s);
-        }
+        return apply(x, c, NDArray::minimum);
     }
 
     /** @return {@code x ^ c} */
     public static NDArray pow(NDArray x, double c) {
+        return apply(x, c, NDArray::pow);
+    }
+
+    /**
+     * Runs {@code op(x, s)} with {@code s} a scalar holding {@code c}; closing {@code s} afterwards
+     * only drops this handle, the graph keeps its own reference to PyTorch's memory.
+     */
+    private static NDArray apply(NDArray x, double c, BinaryOperator<NDArray> op) {
         try (NDArray s = scalar(x, c)) {
-            return x.pow(s);
+            return op.apply(x, s);
         }
     }
 
