@@ -7,18 +7,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -36,19 +36,21 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  */
 public final class LoadBenchmark {
-    private final HttpClient client;
-    private final URI recommend;
-    private final List<String> users;
-    private final int k;
-    private final String extra;
+    /** Connections (and threads) the open loop can use at once; requests beyond wait for one. */
+    private static final int OPEN_LOOP_CONNECTIONS = 16;
 
-    private LoadBenchmark(String url, List<String> users, int k, String extra, ExecutorService executor) {
-        this.client = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(5))
-                .version(HttpClient.Version.HTTP_1_1).build();
-        this.recommend = URI.create(url + "/v1/recommend");
-        this.users = users;
-        this.k = k;
-        this.extra = extra;
+    private final URI base;
+    private final byte[][] bodies;
+    private final byte[][] heads;
+
+    private LoadBenchmark(String url, List<String> users, int k, String extra) {
+        this.base = URI.create(url);
+        this.bodies = new byte[users.size()][];
+        this.heads = new byte[users.size()][];
+        for (int u = 0; u < users.size(); u++) {
+            bodies[u] = ("{\"user\": \"" + users.get(u) + "\", \"k\": " + k + extra + "}").getBytes(StandardCharsets.UTF_8);
+            heads[u] = Http11Connection.postHead(base, "/v1/recommend", bodies[u].length);
+        }
     }
 
     /** Runs the benchmark; see the class comment for the options. */
@@ -75,8 +77,7 @@ public final class LoadBenchmark {
                 status.at("/model/name").asText(), status.at("/model/version").asInt(), status.at("/model/users").asInt(),
                 status.at("/model/items").asInt(), status.at("/model/tasks"), k, extra.isEmpty() ? "" : " with" + extra);
 
-        ExecutorService executor = Executors.newFixedThreadPool(4);
-        LoadBenchmark bench = new LoadBenchmark(url, users, k, extra, executor);
+        LoadBenchmark bench = new LoadBenchmark(url, users, k, extra);
         int warmup = Integer.parseInt(o.getOrDefault("warmup", "2000"));
         System.out.printf(Locale.ROOT, "warm-up: %,d requests%n", warmup);
         bench.closedLoop(warmup, concurrency);
@@ -107,14 +108,13 @@ public final class LoadBenchmark {
         double after = rss(pid);
         System.out.printf(Locale.ROOT, "memory: %,d requests in %.1f s (%.0f rps), %d errors; RSS before %s, after %s (%+.1f MB)%n",
                 requests, elapsed, requests / elapsed, errors, mb(before), mb(after), (after - before) / 1048576.0);
-        executor.shutdownNow();
         System.exit(0);
     }
 
-    private HttpRequest request(int i) {
-        String body = "{\"user\": \"" + users.get(i % users.size()) + "\", \"k\": " + k + extra + "}";
-        return HttpRequest.newBuilder(recommend).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    /** Sends request {@code i} (user {@code i} round-robin) on {@code connection}; @return the status */
+    private int send(Http11Connection connection, int i) throws IOException {
+        int u = i % bodies.length;
+        return connection.exchange(heads[u], bodies[u]);
     }
 
     private void openLoop(int rate, int seconds) throws Exception {
@@ -123,29 +123,58 @@ public final class LoadBenchmark {
         boolean[] answered = new boolean[n];
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger shed = new AtomicInteger();
-        CompletableFuture<?>[] futures = new CompletableFuture<?>[n];
         long period = 1_000_000_000L / rate;
         long start = System.nanoTime() + 10_000_000L;
+        BlockingQueue<Integer> due = new LinkedBlockingQueue<>();
+        CountDownLatch done = new CountDownLatch(n);
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < OPEN_LOOP_CONNECTIONS; w++) {
+            Thread worker = new Thread(() -> {
+                try (Http11Connection connection = new Http11Connection(base, 30_000)) {
+                    while (true) {
+                        int index = due.take();
+                        if (index < 0) {
+                            return;
+                        }
+                        int status = -1;
+                        try {
+                            status = send(connection, index);
+                        } catch (IOException e) {
+                            // counted as an error below
+                        }
+                        latencies[index] = System.nanoTime() - (start + index * period);
+                        if (status == 200) {
+                            answered[index] = true;
+                        } else if (status == 503) {
+                            shed.incrementAndGet();
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                        done.countDown();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "load-" + w);
+            worker.setDaemon(true);
+            worker.start();
+            workers.add(worker);
+        }
         for (int i = 0; i < n; i++) {
-            long due = start + i * period;
-            long wait = due - System.nanoTime();
+            long wait = start + i * period - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            int index = i;
-            futures[i] = client.sendAsync(request(i), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-                latencies[index] = System.nanoTime() - due;
-                if (e == null && r.statusCode() == 200) {
-                    answered[index] = true;
-                } else if (e == null && r.statusCode() == 503) {
-                    shed.incrementAndGet();
-                } else {
-                    errors.incrementAndGet();
-                }
-            });
+            due.add(i);
         }
-        CompletableFuture.allOf(futures).exceptionally(e -> null).join();
+        done.await();
         double elapsed = (System.nanoTime() - start) / 1e9;
+        for (int w = 0; w < workers.size(); w++) {
+            due.add(-1);
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
         long[] ok = new long[n];
         int count = 0;
         for (int i = 0; i < n; i++) {
@@ -169,17 +198,16 @@ public final class LoadBenchmark {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < concurrency; t++) {
             Thread thread = new Thread(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < n) {
-                    try {
-                        if (client.send(request(i), HttpResponse.BodyHandlers.ofString()).statusCode() != 200) {
+                try (Http11Connection connection = new Http11Connection(base, 30_000)) {
+                    int i;
+                    while ((i = next.getAndIncrement()) < n) {
+                        try {
+                            if (send(connection, i) != 200) {
+                                errors.incrementAndGet();
+                            }
+                        } catch (IOException e) {
                             errors.incrementAndGet();
                         }
-                    } catch (IOException e) {
-                        errors.incrementAndGet();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
                     }
                 }
             });
