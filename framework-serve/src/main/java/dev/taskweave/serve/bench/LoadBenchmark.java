@@ -27,7 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  * round-robin from the model, at fixed request rates (open loop: request {@code i} is due at
  * {@code i / rate} seconds and its latency counts from then, so a slow server cannot slow the
  * load down), then a closed-loop run of many requests with the server's resident memory read
- * from {@code /proc/<pid>/status} before, during and after.
+ * from {@code /proc/<pid>/status} before, during and after. Requests go over kept-alive
+ * {@link Http11Connection}s with their bytes prepared in advance, so the generator takes as little
+ * as it can of the cores it shares with the server.
  *
  * <pre>
  * java -cp 'distribution/target/taskweave/lib/*' dev.taskweave.serve.bench.LoadBenchmark \
