@@ -227,6 +227,9 @@ public final class ScoringService {
      */
     private static float[][] scoreForUser(ServedModel served, FeatureGatherer gatherer, int user, int[] items, boolean allItems,
             List<ResolvedTask> tasks) {
+        if (tasks.isEmpty()) {
+            return new float[0][]; // the formula's tasks were all the request wanted: no second pass
+        }
         int[] taskIndex = tasks.stream().mapToInt(ResolvedTask::index).toArray();
         FactoredScorer factored = served.factored();
         if (factored != null) {
