@@ -30,13 +30,17 @@ final class Http11Connection implements Closeable {
 
     Http11Connection(URI base, int timeoutMillis) {
         this.host = base.getHost();
-        this.port = base.getPort() < 0 ? 80 : base.getPort();
+        this.port = port(base);
         this.timeoutMillis = timeoutMillis;
+    }
+
+    private static int port(URI base) {
+        return base.getPort() < 0 ? 80 : base.getPort();
     }
 
     /** @return the head of a POST of {@code length} bytes of JSON to {@code path} */
     static byte[] postHead(URI base, String path, int length) {
-        return ("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+        return ("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + port(base)
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
