@@ -19,8 +19,14 @@ import java.util.List;
  *               ({@code 1 <= c < size}) is {@code labels.get(c - 1)}; empty when the codes have no
  *               names (ids, or a dataset that does not say). New entities at serving time may give
  *               a labelled feature by its raw value ({@code "engineer"}) instead of its code
+ * @param fromInteractions true for a feature computed from the entity's training interactions (a
+ *               history: the items a user rated, the users who rated an item). Such a feature is
+ *               known exactly when the entity's id is: a cold entity has neither. In training, id
+ *               dropout hides it together with the id, so that the rows which teach the model to
+ *               serve cold entities look like cold entities
  */
-public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id, List<String> labels) {
+public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id, List<String> labels,
+        boolean fromInteractions) {
     public FeatureSpec {
         requireNonNull(name, "name is null");
         requireNonNull(entity, "entity is null");
@@ -42,11 +48,19 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
         if (new HashSet<>(labels).size() != labels.size()) {
             throw new IllegalArgumentException("feature " + name + ": labels must be distinct, got " + labels);
         }
+        if (id && fromInteractions) {
+            throw new IllegalArgumentException("feature " + name + ": an id feature is not derived from interactions");
+        }
     }
 
-    /** A feature without labels. */
+    /** A feature that is not derived from interactions. */
+    public FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id, List<String> labels) {
+        this(name, entity, kind, size, id, labels, false);
+    }
+
+    /** A feature without labels, not derived from interactions. */
     public FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id) {
-        this(name, entity, kind, size, id, List.of());
+        this(name, entity, kind, size, id, List.of(), false);
     }
 
     /** A categorical feature. */
@@ -70,6 +84,14 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
     /** A multi-hot (or any dense vector) feature. */
     public static FeatureSpec multiHot(String name, Entity entity, int width) {
         return new FeatureSpec(name, entity, FeatureKind.MULTI_HOT, width, false);
+    }
+
+    /**
+     * A multi-hot vector computed from the entity's training interactions, for example the items a
+     * user rated ({@link #fromInteractions()}).
+     */
+    public static FeatureSpec history(String name, Entity entity, int width) {
+        return new FeatureSpec(name, entity, FeatureKind.MULTI_HOT, width, false, List.of(), true);
     }
 
     /** A numeric feature. */

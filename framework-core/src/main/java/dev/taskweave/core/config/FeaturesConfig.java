@@ -24,15 +24,17 @@ public final class FeaturesConfig {
     @JsonProperty("idDropout")
     public double idDropout = 0.0;
 
-    /** Whether the encoder also outputs the product of the user and item id embeddings. */
     /**
      * Per feature, the probability of reading it as unknown (code 0, zeros) on a training row:
      * feature dropout, so the model also learns to do without it (for example {@code item_genres}
-     * next to a genre task, whose item embeddings should still carry genre).
+     * next to a genre task, whose item embeddings should still carry genre). A side feature is
+     * only dropped on rows whose entity id is known: rows with an unknown or dropped id keep their
+     * side features, as cold entities have them when served.
      */
     @JsonProperty("dropout")
     public java.util.Map<String, Double> dropout = java.util.Map.of();
 
+    /** Whether the encoder also outputs the product of the user and item id embeddings. */
     @JsonProperty("idInteraction")
     public boolean idInteraction = true;
 

@@ -85,47 +85,88 @@ public final class FeatureGatherer {
      * Gathers the features of rows {@code order[from..to)}. An entity index of -1 (the missing
      * side of an attribute row) reads as unknown: code 0 and zero vectors.
      *
+     * <p>Identifiers are gathered first (id dropout and any feature dropout set on an id), then the
+     * side features. Feature dropout on a side feature applies only to rows whose entity id is
+     * known after that: a row with an unknown id (an entity without one, or one whose id was just
+     * dropped) keeps its side features, as a cold entity does when it is served, so the cold path
+     * always trains on them. A feature derived from interactions ({@link FeatureSpec#fromInteractions()})
+     * is the opposite: it reads as unknown wherever the id does.
+     *
      * @param userIndex user entity index per row
      * @param itemIndex item entity index per row
      * @param order     row order (null for identity)
      * @param idDropout probability of replacing an id code by 0 (unknown); 0 outside training
-     * @param random    draws the id dropout (may be null when idDropout is 0)
+     * @param random    draws the dropout (may be null outside training)
      */
     public NDList gather(NDManager manager, int[] userIndex, int[] itemIndex, int[] order, int from, int to,
             double idDropout, SplittableRandom random) {
         int b = to - from;
-        NDList out = new NDList(features.size());
+        NDArray[] arrays = new NDArray[features.size()];
+        int[][] idCodes = new int[2][];
         for (int f = 0; f < features.size(); f++) {
             FeatureSpec spec = features.get(f);
-            int[] entity = spec.entity() == Entity.USER ? userIndex : itemIndex;
-            int[] other = !hiddenOnAttributeRows[f] ? null : spec.entity() == Entity.USER ? itemIndex : userIndex;
-            double drop = random == null ? 0 : dropout[f];
-            if (spec.kind() == FeatureKind.CATEGORICAL) {
-                int[] codes = (int[]) columns[f];
-                int[] batch = new int[b];
-                for (int i = 0; i < b; i++) {
-                    int row = order == null ? from + i : order[from + i];
-                    int index = other != null && other[row] < 0 || drop > 0 && random.nextDouble() < drop ? -1 : entity[row];
-                    batch[i] = index < 0 ? 0 : codes[index];
-                    if (spec.id() && idDropout > 0 && random.nextDouble() < idDropout) {
-                        batch[i] = 0;
-                    }
-                }
-                out.add(manager.create(batch));
-            } else {
-                float[] values = (float[]) columns[f];
-                int width = spec.size();
-                float[] batch = new float[b * width];
-                for (int i = 0; i < b; i++) {
-                    int row = order == null ? from + i : order[from + i];
-                    if (entity[row] >= 0 && (other == null || other[row] >= 0) && !(drop > 0 && random.nextDouble() < drop)) {
-                        System.arraycopy(values, entity[row] * width, batch, i * width, width);
-                    }
-                }
-                NDArray array = manager.create(batch, new Shape(b, width));
-                out.add(array);
+            if (spec.id()) {
+                int[] codes = gatherCodes(f, userIndex, itemIndex, order, from, b, null, idDropout, random);
+                idCodes[spec.entity().ordinal()] = codes;
+                arrays[f] = manager.create(codes);
             }
         }
-        return out;
+        for (int f = 0; f < features.size(); f++) {
+            FeatureSpec spec = features.get(f);
+            if (spec.id()) {
+                continue;
+            }
+            int[] known = idCodes[spec.entity().ordinal()];
+            if (spec.kind() == FeatureKind.CATEGORICAL) {
+                arrays[f] = manager.create(gatherCodes(f, userIndex, itemIndex, order, from, b, known, 0, random));
+            } else {
+                arrays[f] = gatherDense(manager, f, userIndex, itemIndex, order, from, b, known, random);
+            }
+        }
+        return new NDList(arrays);
+    }
+
+    private int[] gatherCodes(int f, int[] userIndex, int[] itemIndex, int[] order, int from, int b, int[] idCodes,
+            double idDropout, SplittableRandom random) {
+        FeatureSpec spec = features.get(f);
+        int[] entity = spec.entity() == Entity.USER ? userIndex : itemIndex;
+        int[] other = !hiddenOnAttributeRows[f] ? null : spec.entity() == Entity.USER ? itemIndex : userIndex;
+        double drop = random == null ? 0 : dropout[f];
+        int[] codes = (int[]) columns[f];
+        int[] batch = new int[b];
+        for (int i = 0; i < b; i++) {
+            int row = order == null ? from + i : order[from + i];
+            boolean hidden = other != null && other[row] < 0 || dropped(drop, idCodes, i, random);
+            int index = hidden ? -1 : entity[row];
+            batch[i] = index < 0 ? 0 : codes[index];
+            if (spec.id() && idDropout > 0 && random.nextDouble() < idDropout) {
+                batch[i] = 0;
+            }
+        }
+        return batch;
+    }
+
+    private NDArray gatherDense(NDManager manager, int f, int[] userIndex, int[] itemIndex, int[] order, int from, int b,
+            int[] idCodes, SplittableRandom random) {
+        FeatureSpec spec = features.get(f);
+        int[] entity = spec.entity() == Entity.USER ? userIndex : itemIndex;
+        int[] other = !hiddenOnAttributeRows[f] ? null : spec.entity() == Entity.USER ? itemIndex : userIndex;
+        double drop = random == null ? 0 : dropout[f];
+        float[] values = (float[]) columns[f];
+        int width = spec.size();
+        float[] batch = new float[b * width];
+        for (int i = 0; i < b; i++) {
+            int row = order == null ? from + i : order[from + i];
+            boolean idUnknown = spec.fromInteractions() && idCodes != null && idCodes[i] == 0;
+            if (entity[row] >= 0 && (other == null || other[row] >= 0) && !idUnknown && !dropped(drop, idCodes, i, random)) {
+                System.arraycopy(values, entity[row] * width, batch, i * width, width);
+            }
+        }
+        return manager.create(batch, new Shape(b, width));
+    }
+
+    /** Draws feature dropout for row {@code i}; never on a row whose entity id is unknown. */
+    private static boolean dropped(double drop, int[] idCodes, int i, SplittableRandom random) {
+        return drop > 0 && (idCodes == null || idCodes[i] != 0) && random.nextDouble() < drop;
     }
 }

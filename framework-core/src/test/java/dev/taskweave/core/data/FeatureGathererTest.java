@@ -57,4 +57,83 @@ class FeatureGathererTest {
             assertArrayEquals(new float[] {1, 1, 1, 0, 0, 0}, plain.get(3).toFloatArray());
         }
     }
+
+    @Test
+    void featureDropoutSparesRowsWhoseIdIsUnknownSoTheColdPathAlwaysSeesSideFeatures() {
+        // item i1 has no id (a cold item): its kind is never dropped; i0's id is dropped on about
+        // half of the rows by id dropout, and those rows keep their kind too
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0", "i1"))
+                .categorical("item_id", new int[] {1, 0})
+                .categorical("item_kind", new int[] {3, 2})
+                .dense("item_genres", 2, new float[] {1, 0, 1, 1})
+                .build();
+        int n = 4000;
+        int[] users = new int[n];
+        int[] itemRows = new int[n];
+        for (int i = 0; i < n; i++) {
+            itemRows[i] = i % 2;
+        }
+        FeatureGatherer dropping = new FeatureGatherer(FEATURES, USERS, items)
+                .withDropout(java.util.Map.of("item_kind", 0.5, "item_genres", 0.5));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDList out = dropping.gather(manager, users, itemRows, null, 0, n, 0.5, new java.util.SplittableRandom(11));
+            int[] ids = out.get(1).toIntArray();
+            int[] kinds = out.get(2).toIntArray();
+            float[] genres = out.get(3).toFloatArray();
+            int keptId = 0;
+            int keptIdKindDropped = 0;
+            int keptIdGenresDropped = 0;
+            for (int i = 0; i < n; i++) {
+                if (ids[i] == 0) {
+                    org.junit.jupiter.api.Assertions.assertEquals(itemRows[i] == 0 ? 3 : 2, kinds[i], "row " + i);
+                    org.junit.jupiter.api.Assertions.assertEquals(1f, genres[2 * i], "row " + i);
+                } else {
+                    keptId++;
+                    keptIdKindDropped += kinds[i] == 0 ? 1 : 0;
+                    keptIdGenresDropped += genres[2 * i] == 0 ? 1 : 0;
+                }
+            }
+            // i0's id survives id dropout on about half of its 2,000 rows; half of those lose each side feature
+            org.junit.jupiter.api.Assertions.assertEquals(1000, keptId, 90);
+            org.junit.jupiter.api.Assertions.assertEquals(keptId / 2.0, keptIdKindDropped, 70);
+            org.junit.jupiter.api.Assertions.assertEquals(keptId / 2.0, keptIdGenresDropped, 70);
+        }
+    }
+
+    @Test
+    void aFeatureDerivedFromInteractionsIsHiddenWhereverTheIdIs() {
+        List<FeatureSpec> features = List.of(
+                FeatureSpec.identifier("item_id", Entity.ITEM, 3),
+                FeatureSpec.history("item_history", Entity.ITEM, 2),
+                FeatureSpec.multiHot("item_genres", Entity.ITEM, 2));
+        // i1 has no id: a cold item has no history either (its vector is zero in the table anyway)
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0", "i1"))
+                .categorical("item_id", new int[] {1, 0})
+                .dense("item_history", 2, new float[] {0.5f, 0.5f, 0, 0})
+                .dense("item_genres", 2, new float[] {1, 0, 0, 1})
+                .build();
+        int n = 2000;
+        int[] users = new int[n];
+        int[] itemRows = new int[n];
+        FeatureGatherer gatherer = new FeatureGatherer(features, USERS, items);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDList out = gatherer.gather(manager, users, itemRows, null, 0, n, 0.3, new java.util.SplittableRandom(5));
+            int[] ids = out.get(0).toIntArray();
+            float[] history = out.get(1).toFloatArray();
+            float[] genres = out.get(2).toFloatArray();
+            int droppedIds = 0;
+            for (int i = 0; i < n; i++) {
+                boolean known = ids[i] != 0;
+                droppedIds += known ? 0 : 1;
+                org.junit.jupiter.api.Assertions.assertEquals(known ? 0.5f : 0f, history[2 * i], "row " + i);
+                org.junit.jupiter.api.Assertions.assertEquals(1f, genres[2 * i], "side features stay, row " + i);
+            }
+            org.junit.jupiter.api.Assertions.assertEquals(600, droppedIds, 70);
+            // outside training nothing is dropped
+            float[] evaluated = gatherer.gather(manager, users, itemRows, null, 0, n, 0, null).get(1).toFloatArray();
+            org.junit.jupiter.api.Assertions.assertTrue(evaluated[0] == 0.5f && evaluated[2 * n - 1] == 0.5f);
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new FeatureSpec("f", Entity.USER, dev.taskweave.api.data.FeatureKind.CATEGORICAL, 3, true, List.of(), true));
+    }
 }

@@ -210,8 +210,8 @@ public final class MovieLensSource implements DatasetSource {
                 .dense("item_year", 1, yearValues);
         if (config.history() != MovieLensConfig.History.NONE) {
             boolean ratings = config.history() == MovieLensConfig.History.RATINGS;
-            features.add(FeatureSpec.multiHot(USER_HISTORY, Entity.USER, catalog.items()));
-            features.add(FeatureSpec.multiHot(ITEM_HISTORY, Entity.ITEM, catalog.users()));
+            features.add(FeatureSpec.history(USER_HISTORY, Entity.USER, catalog.items()));
+            features.add(FeatureSpec.history(ITEM_HISTORY, Entity.ITEM, catalog.users()));
             userTable.dense(USER_HISTORY, catalog.items(), history(train, catalog.users(), catalog.items(), true, ratings));
             itemTable.dense(ITEM_HISTORY, catalog.users(), history(train, catalog.users(), catalog.items(), false, ratings));
             description.put("history", config.history().name().toLowerCase(java.util.Locale.ROOT));
