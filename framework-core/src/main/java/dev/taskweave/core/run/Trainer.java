@@ -36,6 +36,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -543,11 +544,23 @@ public final class Trainer {
                     .optFinalValue(o.finalLearningRate > 0 ? (float) o.finalLearningRate : lr / 100f)
                     .setMaxUpdates(Math.max(1, stepsPerEpoch * epochs - o.warmupSteps)).build();
             case "step" -> {
-                int[] steps = new int[Math.max(1, epochs / o.decayEpochs)];
-                for (int i = 0; i < steps.length; i++) {
-                    steps[i] = (i + 1) * o.decayEpochs * stepsPerEpoch;
+                // the warm-up tracker hands its main tracker the update count minus the warm-up:
+                // decay points are shifted back by it so they stay at epoch boundaries; a point
+                // inside the warm-up lowers the rate the warm-up rises to
+                int periods = Math.max(1, epochs / o.decayEpochs);
+                int[] steps = new int[periods];
+                int kept = 0;
+                float base = lr;
+                for (int i = 0; i < periods; i++) {
+                    int point = (i + 1) * o.decayEpochs * stepsPerEpoch - o.warmupSteps;
+                    if (point > 0) {
+                        steps[kept++] = point;
+                    } else {
+                        base *= (float) o.decay;
+                    }
                 }
-                yield Tracker.multiFactor().setBaseValue(lr).setSteps(steps).optFactor((float) o.decay).build();
+                yield kept == 0 ? Tracker.fixed(base)
+                        : Tracker.multiFactor().setBaseValue(base).setSteps(Arrays.copyOf(steps, kept)).optFactor((float) o.decay).build();
             }
             default -> Tracker.fixed(lr);
         };

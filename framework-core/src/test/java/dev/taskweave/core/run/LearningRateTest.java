@@ -59,4 +59,30 @@ class LearningRateTest {
         assertEquals(0.01f, t.getNewValue(10), 1e-7f);
         assertEquals(0.01f, t.getNewValue(25), 1e-7f);
     }
+
+    @Test
+    void stepDecaysStayAtEpochBoundariesAfterAWarmup() {
+        OptimizerConfig o = config("step");
+        o.decay = 0.5;
+        o.decayEpochs = 1;
+        o.warmupSteps = 5;
+        Tracker t = Trainer.learningRate(o, 10, 3); // decays after steps 10 and 20
+        assertEquals(0.006f, t.getNewValue(3), 1e-7f);
+        assertEquals(0.01f, t.getNewValue(10), 1e-7f);
+        assertEquals(0.005f, t.getNewValue(11), 1e-7f);
+        assertEquals(0.005f, t.getNewValue(20), 1e-7f);
+        assertEquals(0.0025f, t.getNewValue(21), 1e-7f);
+
+        // a warm-up longer than the first epoch rises to the rate already decayed once
+        o.warmupSteps = 15;
+        t = Trainer.learningRate(o, 10, 3);
+        assertEquals(0.005f, t.getNewValue(7) * 15f / 7f, 1e-6f);
+        assertEquals(0.005f, t.getNewValue(15), 1e-7f);
+        assertEquals(0.005f, t.getNewValue(20), 1e-7f);
+        assertEquals(0.0025f, t.getNewValue(21), 1e-7f);
+
+        // every decay inside the warm-up: a constant rate after it
+        o.warmupSteps = 40;
+        assertEquals(0.00125f, Trainer.learningRate(o, 10, 3).getNewValue(45), 1e-7f);
+    }
 }
