@@ -100,7 +100,8 @@ public final class BenchmarkRunner {
             for (TaskConfig task : base.tasks) {
                 Map<String, List<Double>> single = new LinkedHashMap<>();
                 for (long seed : seeds) {
-                    ExperimentConfig config = singleTask(base, task.name, suite.config().singleTask.earlyStopping.get(task.name));
+                    ExperimentConfig config = singleTask(base, task.name, suite.config().singleTask.earlyStopping.get(task.name),
+                            suite.config().singleTask.overrides.get(task.name));
                     config.seed = seed;
                     limit(config, quick, suite);
                     log.printf(Locale.ROOT, "[%s] seed %d: training %s alone%n", variant.name(), seed, task.name);
@@ -196,6 +197,14 @@ public final class BenchmarkRunner {
      * fixed weight of 1.
      */
     ExperimentConfig singleTask(ExperimentConfig base, String task, String earlyStopping) {
+        return singleTask(base, task, earlyStopping, null);
+    }
+
+    /**
+     * The single-task counterpart with experiment fields of its own (the suite's
+     * {@code singleTask.overrides.<task>}, checked when the suite was loaded), merged last.
+     */
+    ExperimentConfig singleTask(ExperimentConfig base, String task, String earlyStopping, Map<String, Object> overrides) {
         ExperimentConfig config = copy(base);
         TaskConfig t = config.task(task);
         t.dependsOn = null;
@@ -210,7 +219,7 @@ public final class BenchmarkRunner {
         } else if (es != null && !task.equals(es.metric.split("\\.")[1])) {
             config.training.earlyStopping = null;
         }
-        return config;
+        return overrides == null ? config : Suite.withOverrides(json, config, overrides, null, null, null);
     }
 
     /** @return rows per second over epochs 2..n (all epochs when there is one) */

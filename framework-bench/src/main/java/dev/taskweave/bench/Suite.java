@@ -73,13 +73,11 @@ public record Suite(Path file, SuiteConfig config, List<Variant> variants) {
             Path experimentFile = base.resolve(c.experiment).normalize();
             ExperimentConfig experiment = loader.load(experimentFile);
             if (c.overrides != null && !c.overrides.isEmpty()) {
-                ObjectNode merged = loader.mapper().valueToTree(experiment);
-                merge(merged, loader.mapper().valueToTree(c.overrides));
-                experiment = loader.bind(loader.mapper().convertValue(merged, Map.class), ExperimentConfig.class, source,
-                        "configurations[" + i + "].overrides");
+                experiment = withOverrides(loader.mapper(), experiment, c.overrides, loader, source, "configurations[" + i + "].overrides");
             }
             variants.add(new Variant(c.name, experimentFile, experiment, c.singleTask));
         }
+        checkSingleTaskOverrides(config, variants, loader, source);
         return new Suite(file, config, List.copyOf(variants));
     }
 
@@ -125,6 +123,41 @@ public record Suite(Path file, SuiteConfig config, List<Variant> variants) {
                 }
             });
         }
+    }
+
+    /** Every task named under {@code singleTask.overrides} exists, and its fields bind on every experiment that has it. */
+    private static void checkSingleTaskOverrides(SuiteConfig config, List<Variant> variants, ConfigLoader loader, String source) {
+        if (config.singleTask == null || config.singleTask.overrides == null) {
+            return;
+        }
+        config.singleTask.overrides.forEach((task, fields) -> {
+            String path = "singleTask.overrides." + task;
+            boolean found = false;
+            for (Variant v : variants) {
+                if (v.experiment().tasks.stream().anyMatch(t -> t.name.equals(task))) {
+                    found = true;
+                    withOverrides(loader.mapper(), v.experiment(), fields, loader, source, path);
+                }
+            }
+            if (!found) {
+                throw new ConfigException(source, path, 0, "no configuration has a task named '" + task + "'");
+            }
+        });
+    }
+
+    /**
+     * @param loader binds the result and names {@code path} and the field in its errors; null to
+     *               convert with {@code mapper} alone (fields checked when the suite was loaded)
+     * @return a copy of {@code experiment} with {@code overrides} merged in ({@link #merge})
+     */
+    static ExperimentConfig withOverrides(com.fasterxml.jackson.databind.ObjectMapper mapper, ExperimentConfig experiment,
+            Map<String, Object> overrides, ConfigLoader loader, String source, String path) {
+        ObjectNode merged = mapper.valueToTree(experiment);
+        if (overrides != null) {
+            merge(merged, mapper.valueToTree(overrides));
+        }
+        Object tree = mapper.convertValue(merged, Map.class);
+        return loader == null ? mapper.convertValue(tree, ExperimentConfig.class) : loader.bind(tree, ExperimentConfig.class, source, path);
     }
 
     /**

@@ -71,5 +71,14 @@ public final class SuiteConfig {
          */
         @JsonProperty("earlyStopping")
         public Map<String, String> earlyStopping = new LinkedHashMap<>();
+
+        /**
+         * Per task, experiment fields of its single-task model, merged in last like a
+         * configuration's {@code overrides} (for example {@code genre: {training: {epochs: 40}}}):
+         * a task with few rows, such as an item attribute with one row per item, may need a budget
+         * or regularisation of its own to be a fair counterpart.
+         */
+        @JsonProperty("overrides")
+        public Map<String, Map<String, Object>> overrides = new LinkedHashMap<>();
     }
 }

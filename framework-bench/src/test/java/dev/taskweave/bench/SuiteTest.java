@@ -82,6 +82,26 @@ class SuiteTest {
     }
 
     @Test
+    void aSingleTaskModelCanHaveFieldsOfItsOwn() throws Exception {
+        Suite suite = load("""
+                singleTask: {overrides: {like: {training: {epochs: 80, batchSize: 64}, optimizer: {weightDecay: 0.0}}}}
+                configurations: [{name: a, experiment: experiments/base.yaml}]
+                """);
+        ExperimentConfig base = suite.variants().get(0).experiment();
+        base.optimizer.weightDecay = 0.001;
+        ExperimentConfig like = Suite.withOverrides(new com.fasterxml.jackson.databind.ObjectMapper(), base,
+                suite.config().singleTask.overrides.get("like"), null, null, null);
+        assertEquals(80, like.training.epochs);
+        assertEquals(64, like.training.batchSize);
+        assertEquals(0.0, like.optimizer.weightDecay);
+        // the fields not named are kept, and the experiment itself is not changed
+        assertEquals("valid.rating.rmse", like.training.earlyStopping.metric);
+        assertEquals(9, base.training.epochs);
+        assertEquals(0.001, base.optimizer.weightDecay);
+        assertEquals(base.tasks.size(), like.tasks.size());
+    }
+
+    @Test
     void errorsNameTheField() {
         assertPath("configurations", "name: x\nconfigurations: []\n");
         assertPath("configurations[0].experiment", "configurations: [{name: a}]\n");
@@ -98,6 +118,14 @@ class SuiteTest {
         assertPath("configurations[0].overrides.training.epoch", """
                 configurations:
                   - {name: a, experiment: experiments/base.yaml, overrides: {training: {epoch: 2}}}
+                """);
+        assertPath("singleTask.overrides.like.training.epoch", """
+                singleTask: {overrides: {like: {training: {epoch: 2}}}}
+                configurations: [{name: a, experiment: experiments/base.yaml}]
+                """);
+        assertPath("singleTask.overrides.genre: no configuration has a task named 'genre'", """
+                singleTask: {overrides: {genre: {training: {epochs: 80}}}}
+                configurations: [{name: a, experiment: experiments/base.yaml}]
                 """);
         assertPath("colour", "colour: red\nconfigurations: [{name: a, experiment: experiments/base.yaml}]\n");
         ConfigException missing = assertThrows(ConfigException.class,
