@@ -47,6 +47,17 @@ public final class TaskConfig {
     @JsonProperty("calibration")
     public double calibration = 0.6;
 
+    /**
+     * For an entity-attribute task (its label is an attribute such as {@code item_genres}):
+     * features its rows read as unknown besides the label itself. Use it for features that would
+     * let the task memorise its training entities instead of learning what carries over to the
+     * entities whose attribute is unknown, for example {@code item_id} when genres should be
+     * learned from {@code item_history}. Attribute rows of one entity share their features, so
+     * the hidden set is the union over that entity's attribute tasks.
+     */
+    @JsonProperty("hideFeatures")
+    public List<String> hideFeatures = List.of();
+
     /** The head's own parameters. */
     @JsonProperty("params")
     public Map<String, Object> params = new LinkedHashMap<>();

@@ -280,13 +280,14 @@ public final class ModelAssembler {
     }
 
     /**
-     * @return the encoder's features that are also the label of an attribute task: a
-     *     {@link FeatureGatherer} hides them on attribute rows
+     * @return the encoder's features that are the label of an attribute task or named in a task's
+     *     {@code hideFeatures}: a {@link FeatureGatherer} hides them on attribute rows
      */
     public static Set<String> attributeLabelFeatures(ExperimentConfig config, List<FeatureSpec> features) {
         Set<String> hidden = new LinkedHashSet<>();
         for (FeatureSpec f : features) {
-            if (config.tasks.stream().anyMatch(t -> f.name().equals(t.label))) {
+            if (config.tasks.stream().anyMatch(t -> f.name().equals(t.label)
+                    || t.hideFeatures != null && t.hideFeatures.contains(f.name()))) {
                 hidden.add(f.name());
             }
         }
@@ -349,7 +350,10 @@ public final class ModelAssembler {
         }
     }
 
-    /** Checks that every task's label column exists in the training split. */
+    /**
+     * Checks that every task's label column exists in the training split, and that
+     * {@code hideFeatures} is only given to attribute tasks and names features of their entity.
+     */
     public void checkLabels(Plan plan, Dataset dataset) {
         Interactions train = dataset.train();
         for (int i = 0; i < plan.config().tasks.size(); i++) {
@@ -358,6 +362,23 @@ public final class ModelAssembler {
                 throw new ConfigException(plan.source(), "tasks[" + i + "].label", 0, "the data has no label column or attribute '" + t.label
                         + "'; label columns: " + train.labelColumns() + ", attributes: " + dataset.attributes().keySet()
                         + ", or '" + TaskContext.OBSERVED + "'");
+            }
+            List<String> hide = t.hideFeatures == null ? List.of() : t.hideFeatures;
+            EntityAttribute attribute = dataset.attributes().get(t.label);
+            if (!hide.isEmpty() && attribute == null) {
+                throw new ConfigException(plan.source(), "tasks[" + i + "].hideFeatures", 0, "only an entity-attribute task has rows of its"
+                        + " own to hide features on; the label '" + t.label + "' is not an attribute (attributes: "
+                        + dataset.attributes().keySet() + ")");
+            }
+            for (int j = 0; j < hide.size(); j++) {
+                String name = hide.get(j);
+                FeatureSpec f = dataset.features().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+                if (f == null || f.entity() != attribute.entity()) {
+                    List<String> own = dataset.features().stream().filter(x -> x.entity() == attribute.entity()).map(FeatureSpec::name).toList();
+                    throw new ConfigException(plan.source(), "tasks[" + i + "].hideFeatures[" + j + "]", 0, "'" + name
+                            + "' is not a feature of the " + attribute.entity().name().toLowerCase(java.util.Locale.ROOT)
+                            + " (the other side of an attribute row is unknown anyway); expected one of " + own);
+                }
             }
         }
     }
