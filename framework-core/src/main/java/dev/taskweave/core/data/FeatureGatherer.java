@@ -90,7 +90,8 @@ public final class FeatureGatherer {
      * known after that: a row with an unknown id (an entity without one, or one whose id was just
      * dropped) keeps its side features, as a cold entity does when it is served, so the cold path
      * always trains on them. A feature derived from interactions ({@link FeatureSpec#fromInteractions()})
-     * is the opposite: it reads as unknown wherever the id does.
+     * is the opposite: it reads as unknown wherever the entity's id is unknown or dropped (not where
+     * an attribute task hides the id from its rows: the entity still has its history there).
      *
      * @param userIndex user entity index per row
      * @param itemIndex item entity index per row
@@ -106,9 +107,21 @@ public final class FeatureGatherer {
         for (int f = 0; f < features.size(); f++) {
             FeatureSpec spec = features.get(f);
             if (spec.id()) {
-                int[] codes = gatherCodes(f, userIndex, itemIndex, order, from, b, null, idDropout, random);
+                // the id as the entity has it (id dropout included); hidden on attribute rows only in
+                // what the encoder reads, so the entity's history stays on those rows
+                int[] codes = gatherCodes(f, userIndex, itemIndex, order, from, b, null, idDropout, random, false);
                 idCodes[spec.entity().ordinal()] = codes;
-                arrays[f] = manager.create(codes);
+                int[] read = codes;
+                if (hiddenOnAttributeRows[f]) {
+                    int[] other = spec.entity() == Entity.USER ? itemIndex : userIndex;
+                    read = codes.clone();
+                    for (int i = 0; i < b; i++) {
+                        if (other[order == null ? from + i : order[from + i]] < 0) {
+                            read[i] = 0;
+                        }
+                    }
+                }
+                arrays[f] = manager.create(read);
             }
         }
         for (int f = 0; f < features.size(); f++) {
@@ -118,7 +131,7 @@ public final class FeatureGatherer {
             }
             int[] known = idCodes[spec.entity().ordinal()];
             if (spec.kind() == FeatureKind.CATEGORICAL) {
-                arrays[f] = manager.create(gatherCodes(f, userIndex, itemIndex, order, from, b, known, 0, random));
+                arrays[f] = manager.create(gatherCodes(f, userIndex, itemIndex, order, from, b, known, 0, random, true));
             } else {
                 arrays[f] = gatherDense(manager, f, userIndex, itemIndex, order, from, b, known, random);
             }
@@ -127,10 +140,10 @@ public final class FeatureGatherer {
     }
 
     private int[] gatherCodes(int f, int[] userIndex, int[] itemIndex, int[] order, int from, int b, int[] idCodes,
-            double idDropout, SplittableRandom random) {
+            double idDropout, SplittableRandom random, boolean hideOnAttributeRows) {
         FeatureSpec spec = features.get(f);
         int[] entity = spec.entity() == Entity.USER ? userIndex : itemIndex;
-        int[] other = !hiddenOnAttributeRows[f] ? null : spec.entity() == Entity.USER ? itemIndex : userIndex;
+        int[] other = !hideOnAttributeRows || !hiddenOnAttributeRows[f] ? null : spec.entity() == Entity.USER ? itemIndex : userIndex;
         double drop = random == null ? 0 : dropout[f];
         int[] codes = (int[]) columns[f];
         int[] batch = new int[b];

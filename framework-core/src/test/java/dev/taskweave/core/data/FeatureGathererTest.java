@@ -136,4 +136,23 @@ class FeatureGathererTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new FeatureSpec("f", Entity.USER, dev.taskweave.api.data.FeatureKind.CATEGORICAL, 3, true, List.of(), true));
     }
+
+    @Test
+    void anIdHiddenOnAttributeRowsKeepsTheEntitysHistoryThere() {
+        List<FeatureSpec> features = List.of(
+                FeatureSpec.identifier("user_id", Entity.USER, 3),
+                FeatureSpec.identifier("item_id", Entity.ITEM, 3),
+                FeatureSpec.history("item_history", Entity.ITEM, 2));
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0", "i1"))
+                .categorical("item_id", new int[] {1, 2})
+                .dense("item_history", 2, new float[] {0.5f, 0.5f, 1, 0})
+                .build();
+        // (u0, i1) an interaction, (-1, i0) an item-attribute row
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDList out = new FeatureGatherer(features, USERS, items, Set.of("item_id"))
+                    .gather(manager, new int[] {0, -1}, new int[] {1, 0}, null, 0, 2, 0, null);
+            assertArrayEquals(new int[] {2, 0}, out.get(1).toIntArray(), "the id is hidden on the attribute row");
+            assertArrayEquals(new float[] {1, 0, 0.5f, 0.5f}, out.get(2).toFloatArray(), "the history is not");
+        }
+    }
 }
