@@ -7,25 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskweave.api.data.Entity;
 import dev.taskweave.api.data.FeatureSpec;
-import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.run.ModelAssembler;
 import dev.taskweave.core.run.TrainingResult;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An item-attribute task next to rating, on synthetic data, with {@code hideFeatures}. */
-class AttributeTaskEndToEndTest {
+class AttributeTaskEndToEndTest extends RuntimeTest {
     static final String CONFIG = """
             name: attribute
             seed: 5
@@ -47,34 +39,9 @@ class AttributeTaskEndToEndTest {
             training: {batchSize: 128, epochs: 3, progressBar: false}
             """;
 
-    static Taskweave taskweave;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() {
-        taskweave = Taskweave.start(List.of(Dist.plugins()));
-    }
-
-    @AfterAll
-    static void stop() {
-        taskweave.close();
-    }
-
-    private Path write(String text) throws Exception {
-        Path p = tmp.resolve("experiment.yaml");
-        Files.writeString(p, text);
-        return p;
-    }
-
-    private static PrintStream quiet() {
-        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    }
-
     @Test
     void hiddenFeaturesJoinTheLabelOnAttributeRowsInTrainingAndAfterReloading() throws Exception {
-        Path config = write(CONFIG);
+        Path config = write("experiment.yaml", CONFIG);
         var experiment = new ConfigLoader().load(config);
         List<FeatureSpec> features = List.of(FeatureSpec.identifier("user_id", Entity.USER, 3),
                 FeatureSpec.identifier("item_id", Entity.ITEM, 3), FeatureSpec.categorical("item_category", Entity.ITEM, 4),
@@ -99,7 +66,7 @@ class AttributeTaskEndToEndTest {
     }
 
     private void assertError(String text, String expected) throws Exception {
-        Path config = write(text);
+        Path config = write("experiment.yaml", text);
         ConfigException e = assertThrows(ConfigException.class, () -> taskweave.train(config, tmp.resolve("bad"), quiet()));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertTrue(e.getMessage().contains("experiment.yaml"), e.getMessage());

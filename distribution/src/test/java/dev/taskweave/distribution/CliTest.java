@@ -93,6 +93,12 @@ class CliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("optimizer.schedule: expected constant, cosine or step, got 'linear'"), r.err());
 
+        Path type = write("type.yaml", EndToEndTest.CONFIG.replace("optimizer: {learningRate: 0.005}",
+                "optimizer: {learningRate: 0.005, type: sgd}"));
+        r = run("train", "--config", type.toString(), "--output", tmp.resolve("out").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("optimizer.type: expected adam or adamw, got 'sgd'"), r.err());
+
         Path finalRate = write("final.yaml", EndToEndTest.CONFIG.replace("optimizer: {learningRate: 0.005}",
                 "optimizer: {learningRate: 0.005, schedule: cosine, finalLearningRate: 0.01}"));
         r = run("train", "--config", finalRate.toString(), "--output", tmp.resolve("out").toString());

@@ -3,7 +3,6 @@ package dev.taskweave.distribution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.run.EpochRecord;
 import dev.taskweave.core.run.TrainingResult;
 import java.io.ByteArrayOutputStream;
@@ -12,32 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Telemetry on the synthetic data's planted pairs, through the real plugin jars: {@code like} /
  * {@code dislike} (anti-correlated labels, agreeing gradients) and the opposed pair
  * {@code s_plus} / {@code s_minus} (one signal, opposite noise: conflicting gradients).
  */
-class ConflictTelemetryTest {
-    static Taskweave taskweave;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() {
-        taskweave = Taskweave.start(List.of(Dist.plugins()));
-    }
-
-    @AfterAll
-    static void stop() {
-        taskweave.close();
-    }
-
+class ConflictTelemetryTest extends RuntimeTest {
     private TrainingResult train(String weighting, ByteArrayOutputStream log) throws Exception {
         String config = """
                 seed: 5

@@ -6,27 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskweave.api.data.Dataset;
-import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.run.EpochRecord;
 import dev.taskweave.core.run.ModelAssembler;
 import dev.taskweave.core.run.Plan;
 import dev.taskweave.core.run.TrainingResult;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Trains on small synthetic data through the real plugin jars of the distribution. */
-class EndToEndTest {
+class EndToEndTest extends RuntimeTest {
     static final String CONFIG = """
             name: e2e
             seed: 11
@@ -43,31 +35,6 @@ class EndToEndTest {
             optimizer: {learningRate: 0.005}
             training: {batchSize: 128, epochs: 6, progressBar: false}
             """;
-
-    static Taskweave taskweave;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() {
-        taskweave = Taskweave.start(List.of(Dist.plugins()));
-    }
-
-    @AfterAll
-    static void stop() {
-        taskweave.close();
-    }
-
-    private Path write(String name, String text) throws Exception {
-        Path p = tmp.resolve(name);
-        Files.writeString(p, text);
-        return p;
-    }
-
-    private static PrintStream quiet() {
-        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    }
 
     @Test
     void trainingLowersEveryLossBeatsBaselinesAndReproduces() throws Exception {
@@ -126,6 +93,22 @@ class EndToEndTest {
         double like = Double.parseDouble(cells[3]);
         assertTrue(rating >= 1 && rating <= 5, lines[1]);
         assertTrue(like > 0 && like < 1, lines[1]);
+    }
+
+    @Test
+    void adamWTrainsWithItsOwnDecoupledWeightDecay() throws Exception {
+        String adam = CONFIG.replace("optimizer: {learningRate: 0.005}", "optimizer: {learningRate: 0.005, weightDecay: 0.01}");
+        TrainingResult coupled = taskweave.train(write("adam.yaml", adam), tmp.resolve("adam"), quiet());
+        TrainingResult decoupled = taskweave.train(write("adamw.yaml", adam.replace("weightDecay: 0.01", "type: adamw, weightDecay: 0.01")),
+                tmp.resolve("adamw"), quiet());
+        List<EpochRecord> history = decoupled.history();
+        for (String task : List.of("rating", "like", "watch")) {
+            double first = history.get(0).trainLoss().get(task);
+            double last = history.get(history.size() - 1).trainLoss().get(task);
+            assertTrue(last < first * 0.95, task + " loss did not fall: " + first + " -> " + last);
+        }
+        // the type took effect: the same decay applied another way gives another model
+        assertTrue(!coupled.metrics().equals(decoupled.metrics()), "adam and adamw gave the same metrics");
     }
 
     private static double mean(float[] values) {

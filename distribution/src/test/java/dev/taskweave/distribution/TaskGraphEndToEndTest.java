@@ -4,47 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.run.EpochRecord;
 import dev.taskweave.core.run.TrainingResult;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Task dependencies (ESMM, AITM) and the pairwise BPR head, trained end to end on synthetic data
  * through the real plugin jars.
  */
-class TaskGraphEndToEndTest {
-    static Taskweave taskweave;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() {
-        taskweave = Taskweave.start(List.of(Dist.plugins()));
-    }
-
-    @AfterAll
-    static void stop() {
-        taskweave.close();
-    }
-
-    private static PrintStream quiet() {
-        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    }
-
+class TaskGraphEndToEndTest extends RuntimeTest {
     private TrainingResult train(String name, String tasks) throws Exception {
         return train(name, tasks, "");
     }

@@ -3,7 +3,6 @@ package dev.taskweave.distribution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.run.EpochRecord;
 import dev.taskweave.core.run.TrainingResult;
 import java.io.ByteArrayOutputStream;
@@ -12,32 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Uncertainty weighting learns the planted noise levels: two regression tasks on the synthetic
  * data's scores share one signal ({@code 3 + b_u + b_i + 0.5 a(u, i)}) and differ only in their
  * Gaussian noise, sigma = 0.5 and 1.5, a true variance ratio of 9.
  */
-class UncertaintyNoiseTest {
-    static Taskweave taskweave;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() {
-        taskweave = Taskweave.start(List.of(Dist.plugins()));
-    }
-
-    @AfterAll
-    static void stop() {
-        taskweave.close();
-    }
-
+class UncertaintyNoiseTest extends RuntimeTest {
     @Test
     void learnedVariancesFollowThePlantedNoise() throws Exception {
         String config = """

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.run.EpochRecord;
 import dev.taskweave.core.run.TrainingResult;
 import java.io.ByteArrayOutputStream;
@@ -13,32 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every loss weighting trains a small synthetic model through the real plugin jars, including the
  * gradient methods that need one backward pass per task, and telemetry is recorded.
  */
-class WeightingEndToEndTest {
-    static Taskweave taskweave;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() {
-        taskweave = Taskweave.start(List.of(Dist.plugins()));
-    }
-
-    @AfterAll
-    static void stop() {
-        taskweave.close();
-    }
-
+class WeightingEndToEndTest extends RuntimeTest {
     @ParameterizedTest
     @ValueSource(strings = {"equal", "uncertainty", "dwa", "rlw", "pcgrad", "mgda-ub", "cagrad", "gradnorm"})
     void weightingTrainsAndRecordsTelemetry(String weighting) throws Exception {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.run.EpochRecord;
 import dev.taskweave.core.run.TrainingResult;
 import dev.taskweave.core.store.ModelStore;
@@ -18,10 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stateful loss weightings (DWA, GradNorm) save their state with the model, so a loaded model's
@@ -29,22 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * file (written before) still loads, with the initial weights. The GradNorm run uses CGC, whose
  * task experts and gates stay out of the combiner.
  */
-class WeightingStateEndToEndTest {
-    static Taskweave taskweave;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void start() {
-        taskweave = Taskweave.start(List.of(Dist.plugins()));
-    }
-
-    @AfterAll
-    static void stop() {
-        taskweave.close();
-    }
-
+class WeightingStateEndToEndTest extends RuntimeTest {
     @Test
     void dwaWeightsSurviveSaveAndLoad() throws Exception {
         TrainingResult result = train("dwa", "{type: dwa, params: {temperature: 2.0}}", "{type: mmoe, params: {experts: 2, expertLayers: [8]}}");

@@ -4,10 +4,18 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Adam's settings. */
 public final class OptimizerConfig {
+    /**
+     * {@code adam}: the weight decay is an L2 term added to every gradient, so Adam's per-parameter
+     * scaling also scales it; {@code adamw}: decoupled weight decay (Loshchilov and Hutter), every
+     * weight shrinks by {@code learningRate * weightDecay} per step whatever its gradient.
+     */
+    @JsonProperty("type")
+    public String type = "adam";
+
     @JsonProperty("learningRate")
     public double learningRate = 0.001;
 
-    /** L2 weight decay applied by Adam to every parameter. */
+    /** Weight decay applied to every parameter (see {@link #type} for how). */
     @JsonProperty("weightDecay")
     public double weightDecay = 0.0;
 

@@ -211,6 +211,9 @@ public final class ModelAssembler {
         if (c.optimizer.decayEpochs < 1) {
             throw new ConfigException(source, "optimizer.decayEpochs", 0, "must be >= 1, got " + c.optimizer.decayEpochs);
         }
+        if (!"adam".equals(c.optimizer.type) && !"adamw".equals(c.optimizer.type)) {
+            throw new ConfigException(source, "optimizer.type", 0, "expected adam or adamw, got '" + c.optimizer.type + "'");
+        }
         if (c.optimizer.warmupSteps < 0) {
             throw new ConfigException(source, "optimizer.warmupSteps", 0, "must be >= 0, got " + c.optimizer.warmupSteps);
         }

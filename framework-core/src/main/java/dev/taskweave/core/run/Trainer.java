@@ -113,11 +113,11 @@ public final class Trainer {
         // the first epoch's examples (sampled negatives included) also give a schedule its steps per epoch
         ExampleSet firstEpoch = ExampleSet.build(dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + 1, attributeRows);
         int stepsPerEpoch = Math.max(1, (int) Math.ceil(firstEpoch.size() / (double) config.training.batchSize));
-        Optimizer optimizer = Optimizer.adam()
-                .optLearningRateTracker(learningRate(config.optimizer, stepsPerEpoch, config.training.epochs))
-                .optWeightDecays((float) config.optimizer.weightDecay)
-                .optClipGrad(clip)
-                .build();
+        Tracker rate = learningRate(config.optimizer, stepsPerEpoch, config.training.epochs);
+        float decay = (float) config.optimizer.weightDecay;
+        Optimizer optimizer = "adamw".equals(config.optimizer.type)
+                ? Optimizer.adamW().optLearningRateTracker(rate).optWeightDecays(decay).optClipGrad(clip).build()
+                : Optimizer.adam().optLearningRateTracker(rate).optWeightDecays(decay).optClipGrad(clip).build();
         List<Parameter> parameters = new ArrayList<>();
         for (Pair<String, Parameter> p : model.block().getParameters()) {
             if (p.getValue().requiresGradient()) {

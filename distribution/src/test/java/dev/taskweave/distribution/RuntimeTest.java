@@ -1,0 +1,45 @@
+package dev.taskweave.distribution;
+
+import dev.taskweave.core.Taskweave;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Base of the tests that train through the distribution's real plugin jars: one runtime per test
+ * class (test classes run one after another), a fresh directory per test.
+ */
+abstract class RuntimeTest {
+    static Taskweave taskweave;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startRuntime() {
+        taskweave = Taskweave.start(List.of(Dist.plugins()));
+    }
+
+    @AfterAll
+    static void stopRuntime() {
+        taskweave.close();
+    }
+
+    /** Writes {@code text} to {@code name} in the test's directory. */
+    Path write(String name, String text) throws Exception {
+        Path p = tmp.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    /** @return a log that goes nowhere */
+    static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+}
