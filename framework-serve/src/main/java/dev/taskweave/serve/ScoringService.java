@@ -92,14 +92,13 @@ public final class ScoringService {
                     userIndex[i] = i;
                 }
                 EntityTable table = EntityRow.table(Entity.USER, served.model().features(), rows);
-                gatherer = new FeatureGatherer(served.model().features(), table, served.loaded().items());
+                gatherer = served.gatherer(table);
             } else {
                 for (int i = 0; i < n; i++) {
                     userIndex[i] = users.get(i).index();
                 }
             }
-            int[] taskIndex = tasks.stream().mapToInt(ResolvedTask::index).toArray();
-            float[][] scores = TaskScorer.score(served.model(), gatherer, userIndex, items, taskIndex, served.manager());
+            float[][] scores = scorePairs(served, gatherer, userIndex, items, tasks);
             ObjectNode out = json.createObjectNode();
             out.set("model", modelInfo(lease.version()));
             ArrayNode taskNames = out.putArray("tasks");
@@ -169,8 +168,7 @@ public final class ScoringService {
             FeatureGatherer gatherer = served.gatherer();
             int userIndex = user.index();
             if (user.row() != null) {
-                gatherer = new FeatureGatherer(served.model().features(),
-                        EntityRow.table(Entity.USER, served.model().features(), List.of(user.row())), itemTable);
+                gatherer = served.gatherer(EntityRow.table(Entity.USER, served.model().features(), List.of(user.row())));
                 userIndex = 0;
             }
             float[][] scores = scoreForUser(served, gatherer, userIndex, candidates, candidateIds == null, formulaTasks);
@@ -230,14 +228,53 @@ public final class ScoringService {
         if (tasks.isEmpty()) {
             return new float[0][]; // the formula's tasks were all the request wanted: no second pass
         }
-        int[] taskIndex = tasks.stream().mapToInt(ResolvedTask::index).toArray();
-        FactoredScorer factored = served.factored();
-        if (factored != null) {
-            return factored.score(gatherer, user, allItems ? null : items, taskIndex, served.manager());
-        }
         int[] users = new int[items.length];
         Arrays.fill(users, user);
-        return TaskScorer.score(served.model(), gatherer, users, items, taskIndex, served.manager());
+        FactoredScorer factored = served.factored();
+        if (factored == null || tasks.stream().anyMatch(t -> t.labelInfo().attribute())) {
+            return scorePairs(served, gatherer, users, items, tasks);
+        }
+        int[] taskIndex = tasks.stream().mapToInt(ResolvedTask::index).toArray();
+        return factored.score(gatherer, user, allItems ? null : items, taskIndex, served.manager());
+    }
+
+    /**
+     * Scores (user, item) pairs. An entity-attribute task is scored as it was trained and
+     * evaluated, on rows that carry only its entity: an item attribute from the model's per-item
+     * scores, a user attribute on (user, no item) rows.
+     *
+     * @return per task, {@code pairs x outputs} scores in pair order
+     */
+    private static float[][] scorePairs(ServedModel served, FeatureGatherer gatherer, int[] users, int[] items,
+            List<ResolvedTask> tasks) {
+        int n = items.length;
+        float[][] scores = new float[tasks.size()][];
+        List<Integer> plain = new ArrayList<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            ResolvedTask task = tasks.get(t);
+            float[] perItem = served.itemAttributeScores(task);
+            if (perItem != null) {
+                int width = perItem.length / served.loaded().items().size();
+                scores[t] = new float[n * width];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(perItem, items[i] * width, scores[t], i * width, width);
+                }
+            } else if (task.labelInfo().attribute() && task.labelInfo().entity() == Entity.USER) {
+                int[] noItem = new int[n];
+                Arrays.fill(noItem, -1);
+                scores[t] = TaskScorer.score(served.model(), gatherer, users, noItem, new int[] {task.index()}, served.manager())[0];
+            } else {
+                plain.add(t);
+            }
+        }
+        if (!plain.isEmpty()) {
+            int[] taskIndex = plain.stream().mapToInt(t -> tasks.get(t).index()).toArray();
+            float[][] rest = TaskScorer.score(served.model(), gatherer, users, items, taskIndex, served.manager());
+            for (int j = 0; j < plain.size(); j++) {
+                scores[plain.get(j)] = rest[j];
+            }
+        }
+        return scores;
     }
 
     /** @return positions in {@code candidates} of the k best by the formula, best first, skipping seen items */

@@ -444,7 +444,7 @@ public final class ModelAssembler {
         Map<String, LabelInfo> info = new java.util.LinkedHashMap<>();
         for (TaskConfig t : plan.config().tasks) {
             EntityAttribute attribute = dataset.attributes().get(t.label);
-            info.put(t.name, attribute == null ? LabelInfo.SCALAR : new LabelInfo(attribute.width(), true));
+            info.put(t.name, attribute == null ? LabelInfo.SCALAR : new LabelInfo(attribute.width(), true, attribute.entity()));
         }
         return info;
     }

@@ -38,6 +38,8 @@ public final class ModelManifest {
         @JsonProperty public double labelVariance;
         @JsonProperty public int labelWidth = 1;
         @JsonProperty public boolean attribute;
+        /** the entity an attribute task describes; absent in models saved before it was recorded */
+        @JsonProperty public dev.taskweave.api.data.Entity attributeEntity;
     }
 
     /** Which plugin provided each component. */

@@ -92,6 +92,7 @@ public final class ModelStore {
             e.labelVariance = t.statistics().variance();
             e.labelWidth = t.labelInfo().width();
             e.attribute = t.labelInfo().attribute();
+            e.attributeEntity = t.labelInfo().entity();
             manifest.tasks.add(e);
         }
         Plan plan = model.plan();
@@ -164,7 +165,7 @@ public final class ModelStore {
             Map<String, LabelInfo> labelInfo = new LinkedHashMap<>();
             for (ModelManifest.TaskEntry e : manifest.tasks) {
                 stats.put(e.name, new LabelStatistics(e.labelCount, e.labelMean, e.labelVariance));
-                labelInfo.put(e.name, new LabelInfo(e.labelWidth, e.attribute));
+                labelInfo.put(e.name, new LabelInfo(e.labelWidth, e.attribute, e.attributeEntity));
             }
             AssembledModel model = assembler.assemble(plan, manifest.features, stats, labelInfo, manager);
             try (InputStream is = Files.newInputStream(dir.resolve(PARAMETERS));

@@ -3,17 +3,26 @@ package dev.taskweave.serve.model;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.ndarray.NDManager;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.data.FeatureGatherer;
 import dev.taskweave.core.run.AssembledModel;
 import dev.taskweave.core.run.FactoredScorer;
+import dev.taskweave.core.run.ModelAssembler;
 import dev.taskweave.core.run.ResolvedTask;
+import dev.taskweave.core.run.TaskScorer;
 import dev.taskweave.core.store.ModelStore;
 import dev.taskweave.serve.formula.Formula;
 import dev.taskweave.serve.formula.FormulaException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A model loaded for serving: the graph and its parameters in their own {@link NDManager} (closed
@@ -27,13 +36,30 @@ public final class ServedModel implements AutoCloseable {
     private final FeatureGatherer gatherer;
     private final Formula defaultFormula;
     private final FactoredScorer factored;
+    private final Set<String> attributeHidden;
+    /** per item-attribute task (model index), every item's scores: user-independent, computed once */
+    private final Map<Integer, float[]> itemAttributeScores = new HashMap<>();
 
     private ServedModel(Path directory, ModelStore.LoadedModel loaded, NDManager manager, boolean factored) {
         this.directory = directory;
         this.loaded = loaded;
         this.manager = manager;
-        this.gatherer = new FeatureGatherer(loaded.model().features(), loaded.users(), loaded.items());
         ExperimentConfig config = loaded.model().plan().config();
+        List<FeatureSpec> features = loaded.model().features();
+        this.attributeHidden = ModelAssembler.attributeLabelFeatures(config, features);
+        // hides the attribute tasks' labels and hideFeatures on attribute rows only: interaction rows read everything
+        this.gatherer = new FeatureGatherer(features, loaded.users(), loaded.items(), attributeHidden);
+        int items = loaded.items().size();
+        for (ResolvedTask task : loaded.model().tasks()) {
+            if (task.labelInfo().attribute() && task.labelInfo().entity() == Entity.ITEM && items > 0) {
+                int[] noUser = new int[items];
+                Arrays.fill(noUser, -1);
+                int[] all = new int[items];
+                Arrays.setAll(all, i -> i);
+                itemAttributeScores.put(task.index(),
+                        TaskScorer.score(loaded.model(), gatherer, noUser, all, new int[] {task.index()}, manager)[0]);
+            }
+        }
         String text = config.serving == null ? null : config.serving.formula;
         Formula formula = null;
         if (text != null) {
@@ -45,7 +71,9 @@ public final class ServedModel implements AutoCloseable {
             }
         }
         this.defaultFormula = formula;
-        this.factored = factored ? FactoredScorer.create(loaded.model(), gatherer, manager) : null;
+        // the cache's item rows have no user: they must read every item feature, so no hidden set here
+        this.factored = factored ? FactoredScorer.create(loaded.model(),
+                new FeatureGatherer(features, loaded.users(), loaded.items()), manager) : null;
     }
 
     /**
@@ -125,6 +153,23 @@ public final class ServedModel implements AutoCloseable {
      */
     public FactoredScorer factored() {
         return factored;
+    }
+
+    /**
+     * @return a gatherer over {@code users} and the model's items that, like training, hides the
+     *     attribute tasks' labels and {@code hideFeatures} on attribute rows
+     */
+    public FeatureGatherer gatherer(EntityTable users) {
+        return new FeatureGatherer(model().features(), users, loaded.items(), attributeHidden);
+    }
+
+    /**
+     * @return every item's scores for an item-attribute task (items x outputs, in item order), as
+     *     its rows were trained and evaluated: the item alone; null for any other task, and for an
+     *     attribute task of a model saved before the attribute's entity was recorded
+     */
+    public float[] itemAttributeScores(ResolvedTask task) {
+        return itemAttributeScores.get(task.index());
     }
 
     /** @return the model's {@code serving.formula}, or null */
