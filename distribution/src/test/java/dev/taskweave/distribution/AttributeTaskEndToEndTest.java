@@ -53,6 +53,15 @@ class AttributeTaskEndToEndTest extends RuntimeTest {
         // the reloaded model hides the same features on attribute rows: evaluate reproduces every metric
         ObjectMapper json = new ObjectMapper();
         assertEquals(json.valueToTree(result.metrics()), json.valueToTree(taskweave.evaluate(tmp.resolve("model"))));
+
+        // predict scores the attribute on the item alone: the same for every user of the pair
+        Path pairs = write("pairs.tsv", "user\titem\nu0\ti0\nu1\ti0\nu0\ti1\n");
+        java.io.StringWriter out = new java.io.StringWriter();
+        assertEquals(3, taskweave.predict(tmp.resolve("model"), pairs, out, List.of("rating", "category")));
+        String[][] rows = out.toString().lines().skip(1).map(l -> l.split("\t")).toArray(String[][]::new);
+        assertEquals(rows[0][3], rows[1][3], out.toString());
+        assertTrue(!rows[0][2].equals(rows[1][2]), "the rating depends on the user: " + out);
+        assertTrue(!rows[0][3].equals(rows[2][3]), "another item, another category: " + out);
     }
 
     @Test

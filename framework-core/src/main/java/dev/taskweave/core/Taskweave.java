@@ -170,7 +170,9 @@ public final class Taskweave implements AutoCloseable {
     /**
      * Scores (user, item) pairs read from a TSV file ({@code user<TAB>item} per line, an optional
      * header starting with {@code user}) and writes {@code user item <task>...} rows; a task with
-     * several outputs (a multi-label or multi-class attribute) writes them comma-separated.
+     * several outputs (a multi-label or multi-class attribute) writes them comma-separated. An
+     * entity-attribute task is scored on rows with its entity alone, as in training and evaluation,
+     * so an item's attribute scores do not depend on the user of the pair.
      *
      * @param tasks the tasks to output; all when empty
      * @return the number of rows scored
@@ -227,9 +229,26 @@ public final class Taskweave implements AutoCloseable {
             } catch (NoSuchFileException e) {
                 throw new DataException(source, 0, "file not found");
             }
-            FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items());
-            float[][] scores = Evaluator.score(model, gatherer, users.stream().mapToInt(Integer::intValue).toArray(),
-                    items.stream().mapToInt(Integer::intValue).toArray(), model.plan().config().training.evalBatchSize, manager);
+            // hides the attribute tasks' labels and hideFeatures on attribute rows only
+            FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items(),
+                    ModelAssembler.attributeLabelFeatures(model.plan().config(), model.features()));
+            int[] userIndex = users.stream().mapToInt(Integer::intValue).toArray();
+            int[] itemIndex = items.stream().mapToInt(Integer::intValue).toArray();
+            int batch = model.plan().config().training.evalBatchSize;
+            float[][] scores = Evaluator.score(model, gatherer, userIndex, itemIndex, batch, manager);
+            // an entity-attribute task is scored as it was trained and evaluated: on rows with its entity alone
+            java.util.Map<dev.taskweave.api.data.Entity, float[][]> attributeScores = new java.util.EnumMap<>(dev.taskweave.api.data.Entity.class);
+            for (ResolvedTask t : selected) {
+                dev.taskweave.api.data.Entity entity = t.labelInfo().attribute() ? t.labelInfo().entity() : null;
+                if (entity != null) {
+                    int[] none = new int[userIndex.length];
+                    java.util.Arrays.fill(none, -1);
+                    float[][] entityRows = attributeScores.computeIfAbsent(entity, e -> Evaluator.score(model, gatherer,
+                            e == dev.taskweave.api.data.Entity.USER ? userIndex : none,
+                            e == dev.taskweave.api.data.Entity.ITEM ? itemIndex : none, batch, manager));
+                    scores[t.index()] = entityRows[t.index()];
+                }
+            }
             StringBuilder header = new StringBuilder("user\titem");
             for (ResolvedTask t : selected) {
                 header.append('\t').append(t.name());
