@@ -25,6 +25,7 @@ import dev.taskweave.core.run.LabelInfo;
 import dev.taskweave.core.run.ModelAssembler;
 import dev.taskweave.core.run.Plan;
 import dev.taskweave.core.run.ResolvedTask;
+import dev.taskweave.core.run.TaskScorer;
 import dev.taskweave.core.run.Trainer;
 import dev.taskweave.core.run.TrainingResult;
 import dev.taskweave.core.store.AtomicDirectory;
@@ -234,19 +235,20 @@ public final class Taskweave implements AutoCloseable {
                     ModelAssembler.attributeLabelFeatures(model.plan().config(), model.features()));
             int[] userIndex = users.stream().mapToInt(Integer::intValue).toArray();
             int[] itemIndex = items.stream().mapToInt(Integer::intValue).toArray();
+            int[] taskIndex = selected.stream().mapToInt(ResolvedTask::index).toArray();
             int batch = model.plan().config().training.evalBatchSize;
-            float[][] scores = Evaluator.score(model, gatherer, userIndex, itemIndex, batch, manager);
-            // an entity-attribute task is scored as it was trained and evaluated: on rows with its entity alone
-            java.util.Map<dev.taskweave.api.data.Entity, float[][]> attributeScores = new java.util.EnumMap<>(dev.taskweave.api.data.Entity.class);
-            for (ResolvedTask t : selected) {
-                dev.taskweave.api.data.Entity entity = t.labelInfo().attribute() ? t.labelInfo().entity() : null;
-                if (entity != null) {
-                    int[] none = new int[userIndex.length];
-                    java.util.Arrays.fill(none, -1);
-                    float[][] entityRows = attributeScores.computeIfAbsent(entity, e -> Evaluator.score(model, gatherer,
-                            e == dev.taskweave.api.data.Entity.USER ? userIndex : none,
-                            e == dev.taskweave.api.data.Entity.ITEM ? itemIndex : none, batch, manager));
-                    scores[t.index()] = entityRows[t.index()];
+            // per selected task, pairs x outputs; attribute tasks on rows with their entity alone
+            float[][] scores = new float[taskIndex.length][];
+            for (int from = 0; from < userIndex.length; from += batch) {
+                int to = Math.min(userIndex.length, from + batch);
+                float[][] part = TaskScorer.scorePairs(model, gatherer, java.util.Arrays.copyOfRange(userIndex, from, to),
+                        java.util.Arrays.copyOfRange(itemIndex, from, to), taskIndex, manager);
+                for (int t = 0; t < taskIndex.length; t++) {
+                    int width = part[t].length / (to - from);
+                    if (scores[t] == null) {
+                        scores[t] = new float[userIndex.length * width];
+                    }
+                    System.arraycopy(part[t], 0, scores[t], from * width, part[t].length);
                 }
             }
             StringBuilder header = new StringBuilder("user\titem");
@@ -256,8 +258,8 @@ public final class Taskweave implements AutoCloseable {
             output.write(header.append('\n').toString());
             for (int r = 0; r < users.size(); r++) {
                 StringBuilder row = new StringBuilder(rawUsers.get(r)).append('\t').append(rawItems.get(r));
-                for (ResolvedTask t : selected) {
-                    float[] s = scores[t.index()];
+                for (int t = 0; t < selected.size(); t++) {
+                    float[] s = scores[t];
                     int width = s.length / users.size();
                     row.append('\t');
                     for (int j = 0; j < width; j++) {

@@ -231,7 +231,7 @@ public final class ScoringService {
         int[] users = new int[items.length];
         Arrays.fill(users, user);
         FactoredScorer factored = served.factored();
-        if (factored == null || tasks.stream().anyMatch(t -> t.labelInfo().attribute())) {
+        if (factored == null || tasks.stream().anyMatch(t -> TaskScorer.attributeEntity(t) != null)) {
             return scorePairs(served, gatherer, users, items, tasks);
         }
         int[] taskIndex = tasks.stream().mapToInt(ResolvedTask::index).toArray();
@@ -239,9 +239,8 @@ public final class ScoringService {
     }
 
     /**
-     * Scores (user, item) pairs. An entity-attribute task is scored as it was trained and
-     * evaluated, on rows that carry only its entity: an item attribute from the model's per-item
-     * scores, a user attribute on (user, no item) rows.
+     * Scores (user, item) pairs, each task on the rows it was trained on
+     * ({@link TaskScorer#scorePairs}); item attributes come from the model's per-item scores.
      *
      * @return per task, {@code pairs x outputs} scores in pair order
      */
@@ -249,29 +248,24 @@ public final class ScoringService {
             List<ResolvedTask> tasks) {
         int n = items.length;
         float[][] scores = new float[tasks.size()][];
-        List<Integer> plain = new ArrayList<>();
+        List<Integer> rest = new ArrayList<>();
         for (int t = 0; t < tasks.size(); t++) {
-            ResolvedTask task = tasks.get(t);
-            float[] perItem = served.itemAttributeScores(task);
-            if (perItem != null) {
-                int width = perItem.length / served.loaded().items().size();
-                scores[t] = new float[n * width];
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(perItem, items[i] * width, scores[t], i * width, width);
-                }
-            } else if (task.labelInfo().attribute() && task.labelInfo().entity() == Entity.USER) {
-                int[] noItem = new int[n];
-                Arrays.fill(noItem, -1);
-                scores[t] = TaskScorer.score(served.model(), gatherer, users, noItem, new int[] {task.index()}, served.manager())[0];
-            } else {
-                plain.add(t);
+            float[] perItem = served.itemAttributeScores(tasks.get(t));
+            if (perItem == null) {
+                rest.add(t);
+                continue;
+            }
+            int width = perItem.length / served.loaded().items().size();
+            scores[t] = new float[n * width];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(perItem, items[i] * width, scores[t], i * width, width);
             }
         }
-        if (!plain.isEmpty()) {
-            int[] taskIndex = plain.stream().mapToInt(t -> tasks.get(t).index()).toArray();
-            float[][] rest = TaskScorer.score(served.model(), gatherer, users, items, taskIndex, served.manager());
-            for (int j = 0; j < plain.size(); j++) {
-                scores[plain.get(j)] = rest[j];
+        if (!rest.isEmpty()) {
+            int[] taskIndex = rest.stream().mapToInt(t -> tasks.get(t).index()).toArray();
+            float[][] scored = TaskScorer.scorePairs(served.model(), gatherer, users, items, taskIndex, served.manager());
+            for (int j = 0; j < rest.size(); j++) {
+                scores[rest.get(j)] = scored[j];
             }
         }
         return scores;

@@ -68,4 +68,42 @@ public final class TaskScorer {
         }
         return scores;
     }
+
+    /**
+     * Scores (user, item) pairs for chosen tasks, each on the rows it was trained and evaluated on:
+     * an entity-attribute task on rows that carry only its entity (the other side -1), every other
+     * task on the pairs. One forward pass per kind of row the tasks need. {@code gatherer} should
+     * hide the attribute labels and {@code hideFeatures} on attribute rows
+     * ({@link ModelAssembler#attributeLabelFeatures}), as in training.
+     *
+     * @param tasks task indices (model order) to score
+     * @return scores[i][pair * width + j] for {@code tasks[i]}, pairs in the given order
+     */
+    public static float[][] scorePairs(AssembledModel model, FeatureGatherer gatherer, int[] users, int[] items, int[] tasks,
+            NDManager manager) {
+        float[][] scores = new float[tasks.length][];
+        // the kinds of row: pairs (no entity), the user alone, the item alone
+        for (dev.taskweave.api.data.Entity side : new dev.taskweave.api.data.Entity[] {null, dev.taskweave.api.data.Entity.USER,
+                dev.taskweave.api.data.Entity.ITEM}) {
+            int[] positions = java.util.stream.IntStream.range(0, tasks.length)
+                    .filter(i -> attributeEntity(model.tasks().get(tasks[i])) == side).toArray();
+            if (positions.length == 0) {
+                continue;
+            }
+            int[] none = new int[users.length];
+            java.util.Arrays.fill(none, -1);
+            int[] wanted = java.util.Arrays.stream(positions).map(i -> tasks[i]).toArray();
+            float[][] group = score(model, gatherer, side == dev.taskweave.api.data.Entity.ITEM ? none : users,
+                    side == dev.taskweave.api.data.Entity.USER ? none : items, wanted, manager);
+            for (int j = 0; j < positions.length; j++) {
+                scores[positions[j]] = group[j];
+            }
+        }
+        return scores;
+    }
+
+    /** @return the entity an attribute task describes, or null for a task scored on (user, item) pairs */
+    public static dev.taskweave.api.data.Entity attributeEntity(ResolvedTask task) {
+        return task.labelInfo().attribute() ? task.labelInfo().entity() : null;
+    }
 }

@@ -49,15 +49,16 @@ public final class ServedModel implements AutoCloseable {
         this.attributeHidden = ModelAssembler.attributeLabelFeatures(config, features);
         // hides the attribute tasks' labels and hideFeatures on attribute rows only: interaction rows read everything
         this.gatherer = new FeatureGatherer(features, loaded.users(), loaded.items(), attributeHidden);
+        int[] itemTasks = loaded.model().tasks().stream().filter(t -> TaskScorer.attributeEntity(t) == Entity.ITEM)
+                .mapToInt(ResolvedTask::index).toArray();
         int items = loaded.items().size();
-        for (ResolvedTask task : loaded.model().tasks()) {
-            if (task.labelInfo().attribute() && task.labelInfo().entity() == Entity.ITEM && items > 0) {
-                int[] noUser = new int[items];
-                Arrays.fill(noUser, -1);
-                int[] all = new int[items];
-                Arrays.setAll(all, i -> i);
-                itemAttributeScores.put(task.index(),
-                        TaskScorer.score(loaded.model(), gatherer, noUser, all, new int[] {task.index()}, manager)[0]);
+        if (itemTasks.length > 0 && items > 0) {
+            int[] all = new int[items];
+            Arrays.setAll(all, i -> i);
+            // one pass over every item; the user side is ignored for item attributes
+            float[][] scores = TaskScorer.scorePairs(loaded.model(), gatherer, new int[items], all, itemTasks, manager);
+            for (int j = 0; j < itemTasks.length; j++) {
+                itemAttributeScores.put(itemTasks[j], scores[j]);
             }
         }
         String text = config.serving == null ? null : config.serving.formula;
