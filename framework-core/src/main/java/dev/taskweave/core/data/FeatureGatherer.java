@@ -149,7 +149,7 @@ public final class FeatureGatherer {
         int[] batch = new int[b];
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
-            boolean hidden = other != null && other[row] < 0 || dropped(drop, idCodes, i, random);
+            boolean hidden = other != null && other[row] < 0 || withoutId(spec, idCodes, i) || dropped(drop, idCodes, i, random);
             int index = hidden ? -1 : entity[row];
             batch[i] = index < 0 ? 0 : codes[index];
             if (spec.id() && idDropout > 0 && random.nextDouble() < idDropout) {
@@ -170,12 +170,16 @@ public final class FeatureGatherer {
         float[] batch = new float[b * width];
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
-            boolean idUnknown = spec.fromInteractions() && idCodes != null && idCodes[i] == 0;
-            if (entity[row] >= 0 && (other == null || other[row] >= 0) && !idUnknown && !dropped(drop, idCodes, i, random)) {
+            if (entity[row] >= 0 && (other == null || other[row] >= 0) && !withoutId(spec, idCodes, i) && !dropped(drop, idCodes, i, random)) {
                 System.arraycopy(values, entity[row] * width, batch, i * width, width);
             }
         }
         return manager.create(batch, new Shape(b, width));
+    }
+
+    /** @return true when {@code spec} is derived from interactions and row {@code i}'s entity id is unknown */
+    private static boolean withoutId(FeatureSpec spec, int[] idCodes, int i) {
+        return spec.fromInteractions() && idCodes != null && idCodes[i] == 0;
     }
 
     /** Draws feature dropout for row {@code i}; never on a row whose entity id is unknown. */

@@ -135,6 +135,18 @@ class FeatureGathererTest {
         }
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new FeatureSpec("f", Entity.USER, dev.taskweave.api.data.FeatureKind.CATEGORICAL, 3, true, List.of(), true));
+
+        // a categorical feature derived from interactions (the last item rated, say) follows the id too
+        List<FeatureSpec> categorical = List.of(FeatureSpec.identifier("item_id", Entity.ITEM, 3),
+                new FeatureSpec("item_last_rater", Entity.ITEM, dev.taskweave.api.data.FeatureKind.CATEGORICAL, 5, false, List.of(), true));
+        EntityTable lastRater = EntityTable.builder(Entity.ITEM, List.of("i0", "i1"))
+                .categorical("item_id", new int[] {1, 0})
+                .categorical("item_last_rater", new int[] {4, 3})
+                .build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDList out = new FeatureGatherer(categorical, USERS, lastRater).gather(manager, new int[] {0, 0}, new int[] {0, 1}, null, 0, 2, 0, null);
+            assertArrayEquals(new int[] {4, 0}, out.get(1).toIntArray(), "i1 has no id, so no last rater");
+        }
     }
 
     @Test
