@@ -111,6 +111,28 @@ class EndToEndTest extends RuntimeTest {
         assertTrue(!coupled.metrics().equals(decoupled.metrics()), "adam and adamw gave the same metrics");
     }
 
+    @Test
+    void weightAveragingEvaluatesAndSavesTheAverageOfTheWeights() throws Exception {
+        TrainingResult plain = taskweave.train(write("plain.yaml", CONFIG), tmp.resolve("plain"), quiet());
+        String averaged = CONFIG.replace("progressBar: false}", "progressBar: false, weightAverage: 0.9}");
+        TrainingResult result = taskweave.train(write("ema.yaml", averaged), tmp.resolve("ema"), quiet());
+        List<EpochRecord> history = result.history();
+        for (String task : List.of("rating", "like", "watch")) {
+            double first = history.get(0).trainLoss().get(task);
+            double last = history.get(history.size() - 1).trainLoss().get(task);
+            assertTrue(last < first * 0.95, task + " loss did not fall: " + first + " -> " + last);
+        }
+        // the training steps are the same; what is evaluated is not
+        assertEquals(plain.history().get(0).trainLoss(), history.get(0).trainLoss());
+        assertTrue(!plain.metrics().equals(result.metrics()), "averaging changed nothing");
+        // the last epoch's validation ran on the averaged weights, and those are the saved model
+        assertEquals(history.get(history.size() - 1).validation(), result.metrics().get(Dataset.VALID));
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.valueToTree(result.metrics()), json.valueToTree(taskweave.evaluate(tmp.resolve("ema"))));
+        assertTrue(result.metrics().get("test").get("rating").get("rmse") < plain.metrics().get("test").get("rating").get("rmse") * 1.05,
+                "averaged RMSE " + result.metrics().get("test").get("rating").get("rmse") + " vs " + plain.metrics().get("test").get("rating").get("rmse"));
+    }
+
     private static double mean(float[] values) {
         double sum = 0;
         int n = 0;

@@ -153,4 +153,45 @@ class FactoredScoringTest {
             }
         }
     }
+
+    @Test
+    void historiesThatLeaveTheRowsOwnInteractionOutAreScoredAsPairsWhereTheyDo() throws Exception {
+        Path dir = train("history", config("{type: mmoe, params: {experts: 2, expertLayers: [16, 8]}}", "{embeddingDim: 8, idDropout: 0.05}")
+                .replace("meanInteractionsPerUser: 30}", "meanInteractionsPerUser: 30, history: true}"));
+        ModelStore store = taskweave.injector().getInstance(ModelStore.class);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelStore.LoadedModel loaded = store.load(dir, manager);
+            AssembledModel model = loaded.model();
+            assertTrue(model.features().stream().anyMatch(f -> f.fromInteractions()), "the model reads histories");
+            FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items());
+            try (FactoredScorer factored = FactoredScorer.create(model, gatherer, manager)) {
+                assertNotNull(factored);
+                int items = loaded.items().size();
+                int[] all = new int[items];
+                Arrays.setAll(all, i -> i);
+                int[] tasks = {0, 1, 2};
+                for (int user : new int[] {0, 7, 42}) {
+                    // the user's own training items are among all items; their rows are pair-dependent
+                    int[] own = gatherer.pairDependentRows(user, null);
+                    assertTrue(own.length > 5, "user " + user + " has training items: " + own.length);
+                    int[] users = new int[items];
+                    Arrays.fill(users, user);
+                    float[][] plain = TaskScorer.score(model, gatherer, users, all, tasks, manager);
+                    assertClose(plain, factored.score(gatherer, user, null, tasks, manager), "history, user " + user);
+                    // a subset of candidates that holds one of them gives the pair's score too
+                    int[] one = {own[0]};
+                    float[][] pair = TaskScorer.score(model, gatherer, new int[] {user}, one, tasks, manager);
+                    float[][] subset = factored.score(gatherer, user, new int[] {(own[0] + 1) % items, own[0]}, tasks, manager);
+                    assertEquals(pair[0][0], subset[0][1], 1e-4f, "a subset of candidates");
+                }
+                // a new user (a table of its own, with no history): nothing is pair-dependent
+                EntityRow row = EntityRow.fromValues(Entity.USER, "new", model.features(), Map.of("user_segment", 2, "user_activity", 0.5));
+                FeatureGatherer cold = new FeatureGatherer(model.features(), EntityRow.table(Entity.USER, model.features(), List.of(row)),
+                        loaded.items(), java.util.Set.of(), false);
+                assertEquals(0, cold.pairDependentRows(0, null).length);
+                assertClose(TaskScorer.score(model, cold, new int[items], all, tasks, manager),
+                        factored.score(cold, 0, null, tasks, manager), "history, new user");
+            }
+        }
+    }
 }

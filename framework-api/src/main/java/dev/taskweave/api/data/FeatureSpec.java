@@ -88,7 +88,10 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
 
     /**
      * A multi-hot vector computed from the entity's training interactions, for example the items a
-     * user rated ({@link #fromInteractions()}).
+     * user rated ({@link #fromInteractions()}). Its columns are the other side's entities:
+     * {@code width} is the number of items for a user's history, of users for an item's (the
+     * runtime checks it), and on the row (user, item) it is read without the row's own
+     * interaction. {@link Histories#of} builds the values.
      */
     public static FeatureSpec history(String name, Entity entity, int width) {
         return new FeatureSpec(name, entity, FeatureKind.MULTI_HOT, width, false, List.of(), true);

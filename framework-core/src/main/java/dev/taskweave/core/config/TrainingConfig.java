@@ -18,6 +18,13 @@ public final class TrainingConfig {
     @JsonProperty("earlyStopping")
     public EarlyStoppingConfig earlyStopping;
 
+    /**
+     * Decay of an exponential moving average of the weights, updated after every step and used for
+     * validation, early stopping and the saved model; 0 (the default) keeps the raw weights.
+     */
+    @JsonProperty("weightAverage")
+    public double weightAverage = 0.0;
+
     /** Whether to record task-gradient cosines and gate usage after every epoch. */
     @JsonProperty("telemetry")
     public boolean telemetry = true;

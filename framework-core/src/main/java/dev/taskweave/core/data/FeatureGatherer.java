@@ -26,6 +26,7 @@ public final class FeatureGatherer {
     private final Object[] columns;
     private final boolean[] hiddenOnAttributeRows;
     private final double[] dropout;
+    private final boolean ownUsers;
 
     public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items) {
         this(features, users, items, Set.of());
@@ -38,6 +39,17 @@ public final class FeatureGatherer {
      *                              usual on interaction rows
      */
     public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items, Set<String> hiddenOnAttributeRows) {
+        this(features, users, items, hiddenOnAttributeRows, true);
+    }
+
+    /**
+     * @param ownUsers false when {@code users} is not the dataset's user table (a table of new
+     *                 users built per request): its row indices are then not the columns of the
+     *                 items' histories, and an item's history is read whole
+     */
+    public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items, Set<String> hiddenOnAttributeRows,
+            boolean ownUsers) {
+        this.ownUsers = ownUsers;
         this.features = List.copyOf(features);
         this.hiddenOnAttributeRows = new boolean[this.features.size()];
         this.dropout = new double[this.features.size()];
@@ -51,6 +63,12 @@ public final class FeatureGatherer {
             FeatureSpec f = this.features.get(i);
             EntityTable table = f.entity() == Entity.USER ? users : items;
             columns[i] = f.kind() == FeatureKind.CATEGORICAL ? table.categorical(f.name()) : table.dense(f.name());
+            EntityTable counterparts = f.entity() == Entity.USER ? items : users;
+            if (excludesOwn(f) && f.size() != counterparts.size()) {
+                throw new IllegalArgumentException("feature " + f.name() + ": a history of the " + f.entity().name().toLowerCase(java.util.Locale.ROOT)
+                        + " has one column per " + (f.entity() == Entity.USER ? "item" : "user") + " (" + counterparts.size()
+                        + "), got width " + f.size());
+            }
         }
     }
 
@@ -91,7 +109,10 @@ public final class FeatureGatherer {
      * dropped) keeps its side features, as a cold entity does when it is served, so the cold path
      * always trains on them. A feature derived from interactions ({@link FeatureSpec#fromInteractions()})
      * is the opposite: it reads as unknown wherever the entity's id is unknown or dropped (not where
-     * an attribute task hides the id from its rows: the entity still has its history there).
+     * an attribute task hides the id from its rows: the entity still has its history there). On
+     * the row (user, item) a history never holds the row's own interaction: the user's history
+     * reads without the item and the item's without the user (a training row would otherwise
+     * always find itself there, and a test pair never does).
      *
      * @param userIndex user entity index per row
      * @param itemIndex item entity index per row
@@ -163,7 +184,8 @@ public final class FeatureGatherer {
             int[] idCodes, SplittableRandom random) {
         FeatureSpec spec = features.get(f);
         int[] entity = spec.entity() == Entity.USER ? userIndex : itemIndex;
-        int[] other = !hiddenOnAttributeRows[f] ? null : spec.entity() == Entity.USER ? itemIndex : userIndex;
+        int[] counterpart = spec.entity() == Entity.USER ? itemIndex : userIndex;
+        int[] other = !hiddenOnAttributeRows[f] ? null : counterpart;
         double drop = random == null ? 0 : dropout[f];
         float[] values = (float[]) columns[f];
         int width = spec.size();
@@ -172,9 +194,56 @@ public final class FeatureGatherer {
             int row = order == null ? from + i : order[from + i];
             if (entity[row] >= 0 && (other == null || other[row] >= 0) && !withoutId(spec, idCodes, i) && !dropped(drop, idCodes, i, random)) {
                 System.arraycopy(values, entity[row] * width, batch, i * width, width);
+                if (excludesOwn(spec) && counterpart[row] >= 0) {
+                    // the row's own interaction is not part of the history it reads
+                    batch[i * width + counterpart[row]] = 0f;
+                }
             }
         }
         return manager.create(batch, new Shape(b, width));
+    }
+
+    /**
+     * @return true when {@code spec} is a history whose columns are the other side's entities in
+     *     this gatherer's tables: on the row (user, item) it reads without the row's own counterpart
+     */
+    private boolean excludesOwn(FeatureSpec spec) {
+        return spec.fromInteractions() && spec.kind() == FeatureKind.MULTI_HOT && (spec.entity() == Entity.USER || ownUsers);
+    }
+
+    /**
+     * The rows whose features depend on the pair and not only on each side: those where a history
+     * holds the row's own interaction, which {@link #gather} leaves out. A scorer that encodes the
+     * user and the items separately must score these rows as pairs.
+     *
+     * @param user       the user's index in this gatherer's user table
+     * @param candidates item indices, or null for every item
+     * @return positions in {@code candidates} (item indices when null), ascending
+     */
+    public int[] pairDependentRows(int user, int[] candidates) {
+        int n = candidates == null ? items.size() : candidates.length;
+        boolean[] marked = new boolean[n];
+        boolean any = false;
+        for (int f = 0; f < features.size(); f++) {
+            FeatureSpec spec = features.get(f);
+            if (!excludesOwn(spec)) {
+                continue;
+            }
+            float[] values = (float[]) columns[f];
+            int width = spec.size();
+            for (int r = 0; r < n; r++) {
+                int item = candidates == null ? r : candidates[r];
+                float v = spec.entity() == Entity.USER ? values[user * width + item] : values[item * width + user];
+                if (v != 0f) {
+                    marked[r] = true;
+                    any = true;
+                }
+            }
+        }
+        if (!any) {
+            return new int[0];
+        }
+        return java.util.stream.IntStream.range(0, n).filter(r -> marked[r]).toArray();
     }
 
     /** @return true when {@code spec} is derived from interactions and row {@code i}'s entity id is unknown */

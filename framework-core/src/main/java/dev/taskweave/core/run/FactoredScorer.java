@@ -30,7 +30,9 @@ import java.util.List;
  * computed once for every item when the scorer is built; per request only the user part (one
  * row) and the product part ({@code i (diag(u) W_prod^T)}, a {@code [items, dim] x [dim, units]}
  * product) are computed, then the rest of the graph runs on {@code z}. The scores equal
- * {@link TaskScorer}'s up to float rounding.
+ * {@link TaskScorer}'s up to float rounding. A history feature reads without the row's own
+ * interaction ({@link FeatureGatherer#pairDependentRows}), which depends on the pair: the user's
+ * items that are in those histories are scored as pairs, through {@link TaskScorer}.
  *
  * <p>Built per loaded model version; the cached arrays live in a sub-manager of the model's
  * manager and are freed by {@link #close()}. Requests may call {@link #score} concurrently.
@@ -214,6 +216,24 @@ public final class FactoredScorer implements AutoCloseable {
         } finally {
             if (recording) {
                 JniUtils.setGradMode(true);
+            }
+        }
+        // pairs the user already interacted with: their histories leave each other out, which the
+        // cached item side cannot know; they are scored as pairs
+        int[] rows = users.pairDependentRows(user, candidates);
+        if (rows.length > 0) {
+            int[] pairUsers = new int[rows.length];
+            Arrays.fill(pairUsers, user);
+            int[] pairItems = new int[rows.length];
+            for (int r = 0; r < rows.length; r++) {
+                pairItems[r] = candidates == null ? rows[r] : candidates[rows[r]];
+            }
+            float[][] exact = TaskScorer.score(model, users, pairUsers, pairItems, tasks, manager);
+            for (int i = 0; i < tasks.length; i++) {
+                int width = scores[i].length / n;
+                for (int r = 0; r < rows.length; r++) {
+                    System.arraycopy(exact[i], r * width, scores[i], rows[r] * width, width);
+                }
             }
         }
         return scores;

@@ -224,6 +224,10 @@ public final class ModelAssembler {
         positive(c.training.epochs, "training.epochs", source);
         positive(c.training.evalBatchSize, "training.evalBatchSize", source);
         positive(c.training.rankingCutoff, "training.rankingCutoff", source);
+        if (!(c.training.weightAverage >= 0 && c.training.weightAverage < 1)) {
+            throw new ConfigException(source, "training.weightAverage", 0,
+                    "must be in [0, 1) (0 = off; typical 0.99 to 0.999), got " + c.training.weightAverage);
+        }
         EarlyStoppingConfig es = c.training.earlyStopping;
         if (es != null) {
             if (es.metric == null) {

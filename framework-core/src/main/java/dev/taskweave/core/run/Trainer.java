@@ -125,6 +125,7 @@ public final class Trainer {
             }
         }
         ParameterStore ps = new ParameterStore(manager, false);
+        WeightAverage average = config.training.weightAverage > 0 ? new WeightAverage(parameters, config.training.weightAverage, manager) : null;
         GradientSurgery surgery = model.weighting() instanceof GradientCombiner combiner
                 ? new GradientSurgery(model, combiner, model.plan().weighting().classLoader()) : null;
         Telemetry telemetry = config.training.telemetry ? new Telemetry(model, gatherer) : null;
@@ -167,6 +168,9 @@ public final class Trainer {
                     int to = Math.min(train.size(), from + batchSize);
                     float[][] step = step(model, gatherer, train, order, from, to, random, manager, ps, optimizer, parameters, surgery,
                             pairwise, trainSampler);
+                    if (average != null) {
+                        average.update();
+                    }
                     for (int t = 0; t < taskCount; t++) {
                         if (step[2][t] > 0) {
                             lossSum[t] += step[0][t];
@@ -201,7 +205,7 @@ public final class Trainer {
                 return null;
             });
             Map<String, Map<String, Double>> validation = valid == null ? Map.of()
-                    : Evaluator.evaluate(model, gatherer, valid, config.training.evalBatchSize, manager);
+                    : evaluate(average, () -> Evaluator.evaluate(model, gatherer, valid, config.training.evalBatchSize, manager));
             Telemetry.Gradients gradients = telemetry == null ? Telemetry.Gradients.NONE
                     : telemetry.gradients(train, order, batchSize, manager, ps);
             Map<String, List<Double>> gates = telemetry == null ? Map.of()
@@ -212,7 +216,8 @@ public final class Trainer {
             log.println(describe(record, config.training.epochs));
             if (monitor != null) {
                 Map<String, Map<String, Double>> monitored = monitor[0].equals(Dataset.VALID) ? validation
-                        : Evaluator.evaluate(model, gatherer, evalSets.get(monitor[0]), config.training.evalBatchSize, manager);
+                        : evaluate(average, () -> Evaluator.evaluate(model, gatherer, evalSets.get(monitor[0]),
+                                config.training.evalBatchSize, manager));
                 Double value = monitored.getOrDefault(monitor[1], Map.of()).get(monitor[2]);
                 double v = value == null ? Double.NaN : value;
                 boolean improved = !Double.isNaN(v) && (Double.isNaN(best)
@@ -220,7 +225,7 @@ public final class Trainer {
                 if (improved) {
                     best = v;
                     bestEpoch = epoch;
-                    bestParameters = snapshot(model);
+                    bestParameters = evaluate(average, () -> snapshot(model));
                     sinceBest = 0;
                 } else if (++sinceBest >= es.patience) {
                     stoppedEarly = true;
@@ -235,8 +240,13 @@ public final class Trainer {
         if (!history.isEmpty()) {
             report(history.get(history.size() - 1), log);
         }
-        if (bestParameters != null && bestEpoch != history.size()) {
+        if (bestParameters != null && (bestEpoch != history.size() || average != null)) {
             restore(model, bestParameters, manager);
+        } else if (average != null) {
+            average.apply();
+        }
+        if (average != null) {
+            average.close();
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Map<String, Map<String, Double>>> metrics = Evaluator.evaluateSplits(model, gatherer, dataset, evalSets, manager);
@@ -361,6 +371,11 @@ public final class Trainer {
             }
         }
         return result;
+    }
+
+    /** Runs {@code action} on the averaged weights when training averages them, else on the weights as they are. */
+    private static <T> T evaluate(WeightAverage average, java.util.function.Supplier<T> action) {
+        return average == null ? action.get() : average.withAverage(action);
     }
 
     private static NDArray add(NDArray a, NDArray b) {

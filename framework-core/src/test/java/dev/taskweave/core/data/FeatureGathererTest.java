@@ -125,13 +125,15 @@ class FeatureGathererTest {
             for (int i = 0; i < n; i++) {
                 boolean known = ids[i] != 0;
                 droppedIds += known ? 0 : 1;
-                org.junit.jupiter.api.Assertions.assertEquals(known ? 0.5f : 0f, history[2 * i], "row " + i);
+                // column 1 (user u1); column 0 is the row's own user, never part of the history it reads
+                org.junit.jupiter.api.Assertions.assertEquals(known ? 0.5f : 0f, history[2 * i + 1], "row " + i);
+                org.junit.jupiter.api.Assertions.assertEquals(0f, history[2 * i], "row " + i);
                 org.junit.jupiter.api.Assertions.assertEquals(1f, genres[2 * i], "side features stay, row " + i);
             }
             org.junit.jupiter.api.Assertions.assertEquals(600, droppedIds, 70);
             // outside training nothing is dropped
             float[] evaluated = gatherer.gather(manager, users, itemRows, null, 0, n, 0, null).get(1).toFloatArray();
-            org.junit.jupiter.api.Assertions.assertTrue(evaluated[0] == 0.5f && evaluated[2 * n - 1] == 0.5f);
+            org.junit.jupiter.api.Assertions.assertTrue(evaluated[1] == 0.5f && evaluated[2 * n - 1] == 0.5f);
         }
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new FeatureSpec("f", Entity.USER, dev.taskweave.api.data.FeatureKind.CATEGORICAL, 3, true, List.of(), true));
@@ -157,14 +159,48 @@ class FeatureGathererTest {
                 FeatureSpec.history("item_history", Entity.ITEM, 2));
         EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0", "i1"))
                 .categorical("item_id", new int[] {1, 2})
-                .dense("item_history", 2, new float[] {0.5f, 0.5f, 1, 0})
+                .dense("item_history", 2, new float[] {0.5f, 0.5f, 0, 1})
                 .build();
         // (u0, i1) an interaction, (-1, i0) an item-attribute row
         try (NDManager manager = NDManager.newBaseManager()) {
             NDList out = new FeatureGatherer(features, USERS, items, Set.of("item_id"))
                     .gather(manager, new int[] {0, -1}, new int[] {1, 0}, null, 0, 2, 0, null);
             assertArrayEquals(new int[] {2, 0}, out.get(1).toIntArray(), "the id is hidden on the attribute row");
-            assertArrayEquals(new float[] {1, 0, 0.5f, 0.5f}, out.get(2).toFloatArray(), "the history is not");
+            assertArrayEquals(new float[] {0, 1, 0.5f, 0.5f}, out.get(2).toFloatArray(), "the history is not");
         }
+    }
+
+    @Test
+    void aHistoryNeverHoldsTheRowsOwnInteraction() {
+        // on the row (u, i) the user's history reads without i and the item's without u: a training
+        // row would otherwise always find itself in both (a positive is in the user's history, a
+        // sampled negative never is; a test pair never is), which the model learns to read
+        List<FeatureSpec> features = List.of(
+                FeatureSpec.identifier("user_id", Entity.USER, 3),
+                FeatureSpec.identifier("item_id", Entity.ITEM, 3),
+                FeatureSpec.history("user_history", Entity.USER, 2),
+                FeatureSpec.history("item_history", Entity.ITEM, 2));
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0", "u1"))
+                .categorical("user_id", new int[] {1, 2})
+                .dense("user_history", 2, new float[] {0.7f, 0.7f, 1, 0})
+                .build();
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0", "i1"))
+                .categorical("item_id", new int[] {1, 2})
+                .dense("item_history", 2, new float[] {0.7f, 0.7f, 0, 1})
+                .build();
+        // (u0, i0), (u0, i1), (u1, i1), and the attribute rows (-1, i0) and (u0, -1)
+        int[] userRows = {0, 0, 1, -1, 0};
+        int[] itemRows = {0, 1, 1, 0, -1};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDList out = new FeatureGatherer(features, users, items).gather(manager, userRows, itemRows, null, 0, 5, 0, null);
+            assertArrayEquals(new float[] {0, 0.7f, 0.7f, 0, 1, 0, 0, 0, 0.7f, 0.7f}, out.get(2).toFloatArray());
+            assertArrayEquals(new float[] {0, 0.7f, 0, 1, 0, 0, 0.7f, 0.7f, 0, 0}, out.get(3).toFloatArray());
+        }
+        // the columns of a history are the other side's entities
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new FeatureGatherer(List.of(FeatureSpec.history("user_history", Entity.USER, 3)),
+                        EntityTable.builder(Entity.USER, List.of("u0")).dense("user_history", 3, new float[] {1, 0, 0}).build(), items));
+        org.junit.jupiter.api.Assertions.assertEquals("feature user_history: a history of the user has one column per item (2), got width 3",
+                e.getMessage());
     }
 }

@@ -161,7 +161,7 @@ public final class ServedModel implements AutoCloseable {
      *     attribute tasks' labels and {@code hideFeatures} on attribute rows
      */
     public FeatureGatherer gatherer(EntityTable users) {
-        return new FeatureGatherer(model().features(), users, loaded.items(), attributeHidden);
+        return new FeatureGatherer(model().features(), users, loaded.items(), attributeHidden, users == loaded.users());
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.taskweave.api.data.Entity;
 import dev.taskweave.api.data.EntityAttribute;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.Histories;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.data.RankingCandidates;
 import java.nio.file.Path;
@@ -212,8 +213,10 @@ public final class MovieLensSource implements DatasetSource {
             boolean ratings = config.history() == MovieLensConfig.History.RATINGS;
             features.add(FeatureSpec.history(USER_HISTORY, Entity.USER, catalog.items()));
             features.add(FeatureSpec.history(ITEM_HISTORY, Entity.ITEM, catalog.users()));
-            userTable.dense(USER_HISTORY, catalog.items(), history(train, catalog.users(), catalog.items(), true, ratings));
-            itemTable.dense(ITEM_HISTORY, catalog.users(), history(train, catalog.users(), catalog.items(), false, ratings));
+            Interactions trainRows = new Interactions(train.users(), train.items(), Map.of());
+            float[] values = ratings ? centred(train.ratings()) : null;
+            userTable.dense(USER_HISTORY, catalog.items(), Histories.of(trainRows, Entity.USER, catalog.users(), catalog.items(), values));
+            itemTable.dense(ITEM_HISTORY, catalog.users(), Histories.of(trainRows, Entity.ITEM, catalog.users(), catalog.items(), values));
             description.put("history", config.history().name().toLowerCase(java.util.Locale.ROOT));
         }
         EntityTable users = userTable.build();
@@ -256,37 +259,18 @@ public final class MovieLensSource implements DatasetSource {
                 attributeEvaluation);
     }
 
-    /**
-     * Each user's (or item's) training interactions as a dense row over the other side: 1 (or the
-     * rating minus the training mean) per interaction, scaled by {@code 1/sqrt(count)}. Only the
-     * training split is read, so nothing of valid or test leaks in; an entity without training
-     * rows (a cold user or item) gets a zero row.
-     */
-    static float[] history(Ratings train, int users, int items, boolean ofUsers, boolean ratings) {
-        int rows = ofUsers ? users : items;
-        int width = ofUsers ? items : users;
-        float[] values = new float[rows * width];
-        int[] counts = new int[rows];
+    /** @return each rating minus their mean */
+    static float[] centred(float[] ratings) {
         double mean = 0;
-        for (float r : train.ratings()) {
+        for (float r : ratings) {
             mean += r;
         }
-        mean = train.ratings().length == 0 ? 0 : mean / train.ratings().length;
-        for (int k = 0; k < train.users().length; k++) {
-            int row = ofUsers ? train.users()[k] : train.items()[k];
-            int column = ofUsers ? train.items()[k] : train.users()[k];
-            values[row * width + column] = ratings ? (float) (train.ratings()[k] - mean) : 1f;
-            counts[row]++;
+        mean = ratings.length == 0 ? 0 : mean / ratings.length;
+        float[] out = new float[ratings.length];
+        for (int k = 0; k < ratings.length; k++) {
+            out[k] = (float) (ratings[k] - mean);
         }
-        for (int row = 0; row < rows; row++) {
-            if (counts[row] > 0) {
-                float scale = (float) (1 / Math.sqrt(counts[row]));
-                for (int c = row * width; c < (row + 1) * width; c++) {
-                    values[c] *= scale;
-                }
-            }
-        }
-        return values;
+        return out;
     }
 
     /** A class attribute from feature codes 1..width (class = code - 1); every entity is known. */

@@ -43,6 +43,8 @@ public final class SyntheticConfig implements ValidatedConfig {
     @JsonProperty
     private double attributeHoldout = 0.1;
     @JsonProperty
+    private boolean history = false;
+    @JsonProperty
     private Long seed;
     @JsonProperty
     private Map<String, Double> scores = new LinkedHashMap<>();
@@ -184,6 +186,11 @@ public final class SyntheticConfig implements ValidatedConfig {
      * @return the share of users (for {@code user_segment}) and of items (for {@code item_category}
      *     and {@code item_tags}) whose attributes are evaluated, not trained on
      */
+    /** @return whether users and items get their training interactions as history features */
+    public boolean history() {
+        return history;
+    }
+
     public double attributeHoldout() {
         return attributeHoldout;
     }

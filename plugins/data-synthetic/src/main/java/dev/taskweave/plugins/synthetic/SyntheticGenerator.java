@@ -7,6 +7,7 @@ import dev.taskweave.api.data.Entity;
 import dev.taskweave.api.data.EntityAttribute;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.Histories;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.data.RankingCandidates;
 import java.util.ArrayList;
@@ -28,6 +29,10 @@ final class SyntheticGenerator {
     static final String USER_SEGMENT = "user_segment";
     static final String ITEM_CATEGORY = "item_category";
     static final String ITEM_TAGS = "item_tags";
+    /** Feature (with {@code history: true}): the items a user interacted with in training. */
+    static final String USER_HISTORY = "user_history";
+    /** Feature (with {@code history: true}): the users who interacted with an item in training. */
+    static final String ITEM_HISTORY = "item_history";
     /** Standard deviation of a user's log-activity around log(meanInteractionsPerUser). */
     static final double ACTIVITY_SIGMA = 0.5;
     /** Rating = RATING_BASE + user bias + item bias + AFFINITY_WEIGHT * affinity + noise, rounded and clipped. */
@@ -126,17 +131,26 @@ final class SyntheticGenerator {
         int knownUsers = Arrays.stream(userCodes).max().orElse(0);
         int knownItems = Arrays.stream(itemCodes).max().orElse(0);
 
-        List<FeatureSpec> features = List.of(
+        List<FeatureSpec> features = new ArrayList<>(List.of(
                 FeatureSpec.identifier("user_id", Entity.USER, knownUsers + 1),
                 FeatureSpec.categorical("user_segment", Entity.USER, labels("segment-", config.segments())),
                 FeatureSpec.numeric("user_activity", Entity.USER),
                 FeatureSpec.identifier("item_id", Entity.ITEM, knownItems + 1),
                 FeatureSpec.categorical("item_category", Entity.ITEM, labels("category-", config.categories())),
-                FeatureSpec.multiHot("item_tags", Entity.ITEM, config.tags()));
+                FeatureSpec.multiHot("item_tags", Entity.ITEM, config.tags())));
         boolean[] heldUsers = choose(users, config.attributeHoldoutUsers(), holdoutRandom.split());
         boolean[] heldItems = choose(items, config.attributeHoldoutItems(), holdoutRandom.split());
-        EntityTable userTable = userTable(model, userCodes, heldUsers);
-        EntityTable itemTable = itemTable(model, itemCodes, heldItems);
+        EntityTable.Builder userBuilder = userTable(model, userCodes, heldUsers);
+        EntityTable.Builder itemBuilder = itemTable(model, itemCodes, heldItems);
+        if (config.history()) {
+            Interactions trainRows = select(allUsers, allItems, allRatings, Map.of(), split, TRAIN_SPLIT);
+            features.add(FeatureSpec.history(USER_HISTORY, Entity.USER, items));
+            features.add(FeatureSpec.history(ITEM_HISTORY, Entity.ITEM, users));
+            userBuilder.dense(USER_HISTORY, items, Histories.of(trainRows, Entity.USER, users, items, null));
+            itemBuilder.dense(ITEM_HISTORY, users, Histories.of(trainRows, Entity.ITEM, users, items, null));
+        }
+        EntityTable userTable = userBuilder.build();
+        EntityTable itemTable = itemBuilder.build();
         Map<String, EntityAttribute> attributes = attributes(model);
         Map<String, int[]> heldOut = new LinkedHashMap<>();
         int[] heldUserIndices = indices(heldUsers);
@@ -298,7 +312,7 @@ final class SyntheticGenerator {
     }
 
     /** The user table; held-out users' {@code user_segment} is 0 (unknown) so the label does not leak. */
-    private EntityTable userTable(PlantedModel model, int[] userCodes, boolean[] held) {
+    private EntityTable.Builder userTable(PlantedModel model, int[] userCodes, boolean[] held) {
         int users = config.users();
         List<String> ids = new ArrayList<>(users);
         int[] segment = new int[users];
@@ -311,12 +325,11 @@ final class SyntheticGenerator {
         return EntityTable.builder(Entity.USER, ids)
                 .categorical("user_id", userCodes)
                 .categorical("user_segment", segment)
-                .dense("user_activity", 1, activity)
-                .build();
+                .dense("user_activity", 1, activity);
     }
 
     /** The item table; held-out items have category 0 and no tags, so the labels do not leak. */
-    private EntityTable itemTable(PlantedModel model, int[] itemCodes, boolean[] held) {
+    private EntityTable.Builder itemTable(PlantedModel model, int[] itemCodes, boolean[] held) {
         int items = config.items();
         int tags = config.tags();
         List<String> ids = new ArrayList<>(items);
@@ -332,8 +345,7 @@ final class SyntheticGenerator {
         return EntityTable.builder(Entity.ITEM, ids)
                 .categorical("item_id", itemCodes)
                 .categorical("item_category", category)
-                .dense("item_tags", tags, tagFlags)
-                .build();
+                .dense("item_tags", tags, tagFlags);
     }
 
     private static Interactions select(int[] users, int[] items, float[] ratings, Map<String, float[]> extraLabels,

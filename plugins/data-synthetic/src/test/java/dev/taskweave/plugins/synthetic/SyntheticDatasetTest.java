@@ -333,6 +333,37 @@ class SyntheticDatasetTest {
     }
 
     @Test
+    void historiesHoldExactlyTheTrainingInteractions() {
+        SyntheticConfig small = SyntheticConfigTest.config(Map.of("users", 60, "items", 40, "meanInteractionsPerUser", 8, "history", true));
+        Dataset d = new SyntheticGenerator(small, 3).generate().dataset();
+        FeatureSpec users = d.features().stream().filter(f -> f.name().equals("user_history")).findFirst().orElseThrow();
+        FeatureSpec items = d.features().stream().filter(f -> f.name().equals("item_history")).findFirst().orElseThrow();
+        assertTrue(users.fromInteractions() && items.fromInteractions());
+        assertEquals(40, users.size());
+        assertEquals(60, items.size());
+        float[] byUser = d.users().dense("user_history");
+        float[] byItem = d.items().dense("item_history");
+        int[] perUser = new int[60];
+        for (int u : d.train().users()) {
+            perUser[u]++;
+        }
+        Set<Long> train = new HashSet<>();
+        for (int k = 0; k < d.train().size(); k++) {
+            train.add((long) d.train().users()[k] * 40 + d.train().items()[k]);
+        }
+        for (int u = 0; u < 60; u++) {
+            for (int i = 0; i < 40; i++) {
+                boolean rated = train.contains((long) u * 40 + i);
+                float expected = rated ? (float) (1 / Math.sqrt(perUser[u])) : 0f;
+                assertEquals(expected, byUser[u * 40 + i], 1e-6f, "user " + u + " item " + i);
+                assertEquals(rated, byItem[i * 60 + u] > 0, "item " + i + " user " + u);
+            }
+        }
+        // without the option the dataset is as before
+        assertTrue(data.features().stream().noneMatch(FeatureSpec::fromInteractions));
+    }
+
+    @Test
     void attributesHaveTheirShapesAndThePlantedValues() {
         assertEquals(List.of("user_segment", "item_category", "item_tags"), List.copyOf(data.attributes().keySet()));
         EntityAttribute segment = data.attributes().get("user_segment");

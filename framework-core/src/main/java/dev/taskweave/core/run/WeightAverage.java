@@ -1,0 +1,99 @@
+package dev.taskweave.core.run;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * An exponential moving average of the trainable parameters (Polyak averaging), updated after
+ * every optimiser step: {@code a ← a + (1 − d)·(w − a)}. The decay warms up as
+ * {@code d_t = min(decay, (1 + t) / (10 + t))} for the t-th update, so the first updates are not
+ * dominated by the initial weights. The average is what validation, early stopping and the saved
+ * model see; the optimiser keeps stepping the raw weights.
+ *
+ * <p>Not thread-safe; owned by one training loop. The averages live in {@code manager} and are
+ * freed with it or by {@link #close()}.
+ */
+final class WeightAverage implements AutoCloseable {
+    private final List<Parameter> parameters;
+    private final List<NDArray> averages;
+    private final double decay;
+    private final NDManager manager;
+    private long updates;
+
+    /**
+     * @param parameters the trainable parameters, initialised
+     * @param decay      in (0, 1): the weight of the past at each update
+     */
+    WeightAverage(List<Parameter> parameters, double decay, NDManager manager) {
+        if (!(decay > 0 && decay < 1)) {
+            throw new IllegalArgumentException("decay must be in (0, 1), got " + decay);
+        }
+        this.parameters = List.copyOf(parameters);
+        this.decay = decay;
+        this.manager = manager.newSubManager();
+        this.averages = new ArrayList<>(parameters.size());
+        for (Parameter p : parameters) {
+            NDArray copy = p.getArray().duplicate();
+            copy.attach(this.manager);
+            averages.add(copy);
+        }
+    }
+
+    /** @return the decay applied at the next update */
+    double nextDecay() {
+        return Math.min(decay, (1.0 + updates) / (10.0 + updates));
+    }
+
+    /** Moves the average towards the current weights; call after each optimiser step. */
+    void update() {
+        double d = nextDecay();
+        updates++;
+        try (NDManager step = manager.newSubManager()) {
+            NDArray rate = step.full(new Shape(), (float) (1 - d));
+            for (int i = 0; i < averages.size(); i++) {
+                NDArray a = averages.get(i);
+                NDArray delta = parameters.get(i).getArray().sub(a);
+                delta.attach(step);
+                a.addi(delta.muli(rate));
+            }
+        }
+    }
+
+    /** Runs {@code action} with the averaged weights in place, then puts the raw weights back. */
+    <T> T withAverage(Supplier<T> action) {
+        List<NDArray> raw = new ArrayList<>(parameters.size());
+        try (NDManager swap = manager.newSubManager()) {
+            for (int i = 0; i < parameters.size(); i++) {
+                NDArray w = parameters.get(i).getArray();
+                NDArray copy = w.duplicate();
+                copy.attach(swap);
+                raw.add(copy);
+                averages.get(i).copyTo(w);
+            }
+            try {
+                return action.get();
+            } finally {
+                for (int i = 0; i < parameters.size(); i++) {
+                    raw.get(i).copyTo(parameters.get(i).getArray());
+                }
+            }
+        }
+    }
+
+    /** Writes the averaged weights into the parameters for good (training is over). */
+    void apply() {
+        for (int i = 0; i < parameters.size(); i++) {
+            averages.get(i).copyTo(parameters.get(i).getArray());
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
