@@ -33,6 +33,10 @@ public final class MovieLensConfig implements ValidatedConfig {
     private Long seed;
     @JsonProperty
     private History history = History.NONE;
+    @JsonProperty
+    private History userHistory;
+    @JsonProperty
+    private History itemHistory;
 
     public MovieLensConfig() {}
 
@@ -143,9 +147,19 @@ public final class MovieLensConfig implements ValidatedConfig {
         return attributeHoldout;
     }
 
-    /** @return the history features to add */
+    /** @return the history features to add, for both sides unless one is overridden */
     public History history() {
         return history;
+    }
+
+    /** @return the user side's history: {@code userHistory} when set, else {@code history} */
+    public History userHistory() {
+        return userHistory != null ? userHistory : history;
+    }
+
+    /** @return the item side's history: {@code itemHistory} when set, else {@code history} */
+    public History itemHistory() {
+        return itemHistory != null ? itemHistory : history;
     }
 
     /** @return the configured seed, or null to use the experiment's */

@@ -209,15 +209,18 @@ public final class MovieLensSource implements DatasetSource {
                 .dense("item_genres", genres, genreFlags)
                 .categorical("item_decade", decadeCodes)
                 .dense("item_year", 1, yearValues);
-        if (config.history() != MovieLensConfig.History.NONE) {
-            boolean ratings = config.history() == MovieLensConfig.History.RATINGS;
+        Interactions trainRows = new Interactions(train.users(), train.items(), Map.of());
+        if (config.userHistory() != MovieLensConfig.History.NONE) {
             features.add(FeatureSpec.history(USER_HISTORY, Entity.USER, catalog.items()));
-            features.add(FeatureSpec.history(ITEM_HISTORY, Entity.ITEM, catalog.users()));
-            Interactions trainRows = new Interactions(train.users(), train.items(), Map.of());
-            float[] values = ratings ? centred(train.ratings()) : null;
+            float[] values = config.userHistory() == MovieLensConfig.History.RATINGS ? centred(train.ratings()) : null;
             userTable.dense(USER_HISTORY, catalog.items(), Histories.of(trainRows, Entity.USER, catalog.users(), catalog.items(), values));
+            description.put("userHistory", config.userHistory().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (config.itemHistory() != MovieLensConfig.History.NONE) {
+            features.add(FeatureSpec.history(ITEM_HISTORY, Entity.ITEM, catalog.users()));
+            float[] values = config.itemHistory() == MovieLensConfig.History.RATINGS ? centred(train.ratings()) : null;
             itemTable.dense(ITEM_HISTORY, catalog.users(), Histories.of(trainRows, Entity.ITEM, catalog.users(), catalog.items(), values));
-            description.put("history", config.history().name().toLowerCase(java.util.Locale.ROOT));
+            description.put("itemHistory", config.itemHistory().name().toLowerCase(java.util.Locale.ROOT));
         }
         EntityTable users = userTable.build();
         EntityTable items = itemTable.build();

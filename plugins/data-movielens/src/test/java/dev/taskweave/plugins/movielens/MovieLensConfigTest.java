@@ -59,6 +59,10 @@ class MovieLensConfigTest {
         assertEquals(MovieLensConfig.History.RATINGS, config(Map.of("directory", "d", "history", "ratings")).history());
         assertEquals(MovieLensConfig.History.IMPLICIT, config(Map.of("directory", "d", "history", "implicit")).history());
         assertThrows(IllegalArgumentException.class, () -> config(Map.of("directory", "d", "history", "all")));
+        MovieLensConfig mixed = config(Map.of("directory", "d", "history", "implicit", "userHistory", "ratings"));
+        assertEquals(MovieLensConfig.History.RATINGS, mixed.userHistory());
+        assertEquals(MovieLensConfig.History.IMPLICIT, mixed.itemHistory());
+        assertThrows(IllegalArgumentException.class, () -> config(Map.of("directory", "d", "itemHistory", "every")));
     }
 
     @Test

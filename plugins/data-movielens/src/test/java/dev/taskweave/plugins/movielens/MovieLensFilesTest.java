@@ -230,7 +230,17 @@ class MovieLensFilesTest {
         // ratings: the training mean is (5 + 3 + 4 + 2 + 5) / 5 = 3.8
         Dataset rated = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "history", "ratings"));
         assertArrayEquals(new float[] {1.2f * h, -0.8f * h, 0, 0, 0}, Arrays.copyOfRange(rated.users().dense("user_history"), 0, 5), 1e-5f);
-        assertEquals("ratings", rated.description().get("history"));
+        assertEquals("ratings", rated.description().get("userHistory"));
+        assertEquals("ratings", rated.description().get("itemHistory"));
+
+        // one side overridden: the user's ratings, the item's raters
+        Dataset mixed = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "history", "implicit", "userHistory", "ratings"));
+        assertArrayEquals(new float[] {1.2f * h, -0.8f * h, 0, 0, 0}, Arrays.copyOfRange(mixed.users().dense("user_history"), 0, 5), 1e-5f);
+        assertArrayEquals(new float[] {t, t, 0, t, 0}, Arrays.copyOfRange(mixed.items().dense("item_history"), 0, 5), 1e-6f);
+        // or one side only
+        Dataset itemsOnly = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "itemHistory", "implicit"));
+        assertFalse(itemsOnly.users().has("user_history"));
+        assertEquals(5, feature(itemsOnly, "item_history").size());
     }
 
     @Test
