@@ -23,8 +23,10 @@ import java.util.List;
  * Turns a batch of side features into one vector per row.
  *
  * <p>Inputs follow the feature order: a categorical feature is an int32 {@code [batch]} array of
- * codes and is embedded; a multi-hot feature is a float {@code [batch, width]} array, normalised
- * to sum to one and projected to the embedding width; a numeric feature is a float
+ * codes and is embedded; a multi-hot feature is a float {@code [batch, width]} array, divided by
+ * its sum when that exceeds one and projected to the embedding width (a history, derived from
+ * interactions, is projected as it is: its data source weighted it, possibly with signed values);
+ * a numeric feature is a float
  * {@code [batch, 1]} array passed through. When both a user and an item identifier are present and
  * {@code idInteraction} is on, their element-wise product is appended, which gives the network the
  * matrix-factorisation interaction directly.
@@ -142,8 +144,13 @@ public final class InputEncoder extends AbstractBlock {
                 }
                 case MULTI_HOT -> {
                     NDArray w = ps.getValue(weights.get(i), x.getDevice(), training);
-                    NDArray norm = Scalars.maximum(x.sum(new int[] {1}, true), 1);
-                    parts.add(x.div(norm).matMul(w));
+                    if (f.fromInteractions()) {
+                        // a history arrives weighted (Histories: a mean, or a rating-weighted mean)
+                        parts.add(x.matMul(w));
+                    } else {
+                        NDArray norm = Scalars.maximum(x.sum(new int[] {1}, true), 1);
+                        parts.add(x.div(norm).matMul(w));
+                    }
                 }
                 case NUMERIC -> parts.add(x);
             }

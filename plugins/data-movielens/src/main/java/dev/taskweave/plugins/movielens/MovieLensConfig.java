@@ -46,7 +46,7 @@ public final class MovieLensConfig implements ValidatedConfig {
         @com.fasterxml.jackson.annotation.JsonProperty("none") NONE,
         /**
          * {@code user_history}: the items the user rated in the training split, a multi-hot vector
-         * scaled by {@code 1/sqrt(n)} (SVD++'s implicit feedback); {@code item_history}: the users
+         * divided by their count (the mean of their embeddings, SVD++-style implicit feedback); {@code item_history}: the users
          * who rated the item, the same way.
          */
         @com.fasterxml.jackson.annotation.JsonProperty("implicit") IMPLICIT,

@@ -212,14 +212,18 @@ public final class MovieLensSource implements DatasetSource {
         Interactions trainRows = new Interactions(train.users(), train.items(), Map.of());
         if (config.userHistory() != MovieLensConfig.History.NONE) {
             features.add(FeatureSpec.history(USER_HISTORY, Entity.USER, catalog.items()));
-            float[] values = config.userHistory() == MovieLensConfig.History.RATINGS ? centred(train.ratings()) : null;
-            userTable.dense(USER_HISTORY, catalog.items(), Histories.of(trainRows, Entity.USER, catalog.users(), catalog.items(), values));
+            boolean rated = config.userHistory() == MovieLensConfig.History.RATINGS;
+            float[] values = rated ? centred(train.ratings()) : null;
+            Histories.Scale scale = rated ? Histories.Scale.ROOT : Histories.Scale.MEAN;
+            userTable.dense(USER_HISTORY, catalog.items(), Histories.of(trainRows, Entity.USER, catalog.users(), catalog.items(), values, scale));
             description.put("userHistory", config.userHistory().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (config.itemHistory() != MovieLensConfig.History.NONE) {
             features.add(FeatureSpec.history(ITEM_HISTORY, Entity.ITEM, catalog.users()));
-            float[] values = config.itemHistory() == MovieLensConfig.History.RATINGS ? centred(train.ratings()) : null;
-            itemTable.dense(ITEM_HISTORY, catalog.users(), Histories.of(trainRows, Entity.ITEM, catalog.users(), catalog.items(), values));
+            boolean rated = config.itemHistory() == MovieLensConfig.History.RATINGS;
+            float[] values = rated ? centred(train.ratings()) : null;
+            Histories.Scale scale = rated ? Histories.Scale.ROOT : Histories.Scale.MEAN;
+            itemTable.dense(ITEM_HISTORY, catalog.users(), Histories.of(trainRows, Entity.ITEM, catalog.users(), catalog.items(), values, scale));
             description.put("itemHistory", config.itemHistory().name().toLowerCase(java.util.Locale.ROOT));
         }
         EntityTable users = userTable.build();

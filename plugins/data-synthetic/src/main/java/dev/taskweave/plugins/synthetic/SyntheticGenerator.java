@@ -146,8 +146,8 @@ final class SyntheticGenerator {
             Interactions trainRows = select(allUsers, allItems, allRatings, Map.of(), split, TRAIN_SPLIT);
             features.add(FeatureSpec.history(USER_HISTORY, Entity.USER, items));
             features.add(FeatureSpec.history(ITEM_HISTORY, Entity.ITEM, users));
-            userBuilder.dense(USER_HISTORY, items, Histories.of(trainRows, Entity.USER, users, items, null));
-            itemBuilder.dense(ITEM_HISTORY, users, Histories.of(trainRows, Entity.ITEM, users, items, null));
+            userBuilder.dense(USER_HISTORY, items, Histories.of(trainRows, Entity.USER, users, items, null, Histories.Scale.MEAN));
+            itemBuilder.dense(ITEM_HISTORY, users, Histories.of(trainRows, Entity.ITEM, users, items, null, Histories.Scale.MEAN));
         }
         EntityTable userTable = userBuilder.build();
         EntityTable itemTable = itemBuilder.build();

@@ -354,7 +354,7 @@ class SyntheticDatasetTest {
         for (int u = 0; u < 60; u++) {
             for (int i = 0; i < 40; i++) {
                 boolean rated = train.contains((long) u * 40 + i);
-                float expected = rated ? (float) (1 / Math.sqrt(perUser[u])) : 0f;
+                float expected = rated ? 1f / perUser[u] : 0f;
                 assertEquals(expected, byUser[u * 40 + i], 1e-6f, "user " + u + " item " + i);
                 assertEquals(rated, byItem[i * 60 + u] > 0, "item " + i + " user " + u);
             }

@@ -1,0 +1,37 @@
+package dev.taskweave.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.FeatureSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InputEncoderTest {
+    @Test
+    void multiHotFlagsAreAveragedAndHistoriesReadAsGiven() {
+        // two features of width 3 projected to 1 column each; both projections are (1, 2, 4)
+        List<FeatureSpec> features = List.of(FeatureSpec.multiHot("tags", Entity.ITEM, 3),
+                FeatureSpec.history("item_history", Entity.ITEM, 3));
+        InputEncoder encoder = new InputEncoder(features, 1, false);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            encoder.initialize(manager, DataType.FLOAT32, new Shape(2, 3), new Shape(2, 3));
+            for (Pair<String, Parameter> p : encoder.getParameters()) {
+                p.getValue().getArray().set(new float[] {1, 2, 4});
+            }
+            // row 0: flags (1, 1, 0) -> mean of 1 and 2; a history weighted (0.5, 0.5, 0) -> 1.5 as well
+            // row 1: flags (0, 0, 1) -> 4; a signed rating-weighted history (-1, 0, 0.5) -> -1 + 2 = 1
+            NDList inputs = new NDList(manager.create(new float[] {1, 1, 0, 0, 0, 1}, new Shape(2, 3)),
+                    manager.create(new float[] {0.5f, 0.5f, 0, -1, 0, 0.5f}, new Shape(2, 3)));
+            float[] out = encoder.forward(new ParameterStore(manager, false), inputs, false).singletonOrThrow().toFloatArray();
+            assertArrayEquals(new float[] {1.5f, 1.5f, 4f, 1f}, out, 1e-6f);
+        }
+    }
+}
