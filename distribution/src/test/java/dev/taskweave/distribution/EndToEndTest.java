@@ -133,6 +133,35 @@ class EndToEndTest extends RuntimeTest {
                 "averaged RMSE " + result.metrics().get("test").get("rating").get("rmse") + " vs " + plain.metrics().get("test").get("rating").get("rmse"));
     }
 
+    @Test
+    void plattCalibrationKeepsTheOrderAndLowersTheCalibrationError() throws Exception {
+        String base = CONFIG.replace("metrics: [auc], params: {tower: [16], threshold: 4.0}", "metrics: [auc, ece], params: {tower: [16], threshold: 4.0}");
+        TrainingResult plain = taskweave.train(write("plain.yaml", base), tmp.resolve("plain"), quiet());
+        String calibrated = base.replace("{name: like, head: binary,", "{name: like, calibrate: platt, head: binary,");
+        TrainingResult result = taskweave.train(write("platt.yaml", calibrated), tmp.resolve("platt"), quiet());
+        // training is the same; only the like head's probabilities change, monotonically
+        assertEquals(plain.history().get(plain.history().size() - 1).trainLoss(), result.history().get(result.history().size() - 1).trainLoss());
+        for (String split : List.of("valid", "test")) {
+            Map<String, Double> before = plain.metrics().get(split).get("like");
+            Map<String, Double> after = result.metrics().get(split).get("like");
+            assertEquals(before.get("auc"), after.get("auc"), 1e-9, split);
+            assertEquals(plain.metrics().get(split).get("rating"), result.metrics().get(split).get("rating"), split);
+        }
+        // fitted on valid, where it can only help the likelihood; ECE follows
+        assertTrue(result.metrics().get("valid").get("like").get("ece") < plain.metrics().get("valid").get("like").get("ece"),
+                result.metrics().get("valid").get("like") + " vs " + plain.metrics().get("valid").get("like"));
+        // the model stores it and reloads with it
+        ObjectMapper json = new ObjectMapper();
+        JsonNode manifest = json.readTree(tmp.resolve("platt/model.json").toFile());
+        assertEquals(2, manifest.at("/tasks/1/calibration").size());
+        assertTrue(manifest.at("/tasks/0/calibration").isMissingNode());
+        assertEquals(json.valueToTree(result.metrics()), json.valueToTree(taskweave.evaluate(tmp.resolve("platt"))));
+        // only a one-logit head can be calibrated
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> taskweave.train(write("bad.yaml",
+                base.replace("{name: rating, head: regression,", "{name: rating, calibrate: platt, head: regression,")), tmp.resolve("bad"), quiet()));
+        assertTrue(e.getMessage().contains("tasks[0].calibrate"), e.getMessage());
+    }
+
     private static double mean(float[] values) {
         double sum = 0;
         int n = 0;

@@ -58,6 +58,14 @@ public final class TaskConfig {
     @JsonProperty("hideFeatures")
     public List<String> hideFeatures = List.of();
 
+    /**
+     * {@code platt} fits an affine map of the task's logit on the validation split after training
+     * (Platt scaling), so its probabilities are calibrated; {@code none} (the default) keeps them as
+     * trained. Only for heads that output one logit.
+     */
+    @JsonProperty("calibrate")
+    public String calibrate = "none";
+
     /** The head's own parameters. */
     @JsonProperty("params")
     public Map<String, Object> params = new LinkedHashMap<>();

@@ -31,6 +31,7 @@ import java.util.List;
  * plugin-provided blocks run with the plugin's class loader as the context class loader.
  */
 public final class MultiTaskBlock extends AbstractBlock {
+    private final double[][] calibration;
     private static final byte VERSION = 1;
 
     private final InputEncoder encoder;
@@ -97,6 +98,7 @@ public final class MultiTaskBlock extends AbstractBlock {
         addChildBlock("sharing", sharing.block());
         this.sharingWidth = sharingWidth;
         this.heads = List.copyOf(heads);
+        this.calibration = new double[this.heads.size()][];
         this.headWidths = List.copyOf(headWidths);
         for (int i = 0; i < this.heads.size(); i++) {
             addChildBlock("head" + i, this.heads.get(i).block());
@@ -291,7 +293,35 @@ public final class MultiTaskBlock extends AbstractBlock {
             }
             outputs[t] = d != null && d.mode() == TaskDependency.Mode.ESMM ? jointLogit(outputs[d.parent()], out) : out;
         }
+        if (!training) {
+            // after the dependencies, which read their parents' outputs as trained
+            for (int t = 0; t < heads.size(); t++) {
+                double[] c = calibration[t];
+                if (c != null && outputs[t] != null) {
+                    outputs[t] = dev.taskweave.api.nn.Scalars.mul(outputs[t], c[0]).add((float) c[1]);
+                }
+            }
+        }
         return outputs;
+    }
+
+    /**
+     * Sets a task's calibration: in inference its raw output {@code x} becomes {@code a·x + b}
+     * (Platt scaling of a logit), after any task that depends on it has read {@code x}. Training
+     * never applies it.
+     *
+     * @param calibration {@code {a, b}}, or null for none
+     */
+    public void setCalibration(int task, double[] calibration) {
+        if (calibration != null && (calibration.length != 2 || !Double.isFinite(calibration[0]) || !Double.isFinite(calibration[1]))) {
+            throw new IllegalArgumentException("a calibration is two finite numbers {a, b}, got " + java.util.Arrays.toString(calibration));
+        }
+        this.calibration[task] = calibration == null ? null : calibration.clone();
+    }
+
+    /** @return a task's calibration {@code {a, b}}, or null */
+    public double[] calibration(int task) {
+        return calibration[task] == null ? null : calibration[task].clone();
     }
 
     /**

@@ -56,6 +56,36 @@ public final class Evaluator {
     }
 
     /**
+     * The raw outputs (logits for binary heads) of the rows of {@code set}, for the one-output
+     * tasks (null for the others), with any calibration already set applied.
+     *
+     * @return outputs[task][row]
+     */
+    public static float[][] outputs(AssembledModel model, FeatureGatherer gatherer, ExampleSet set, int batchSize, NDManager manager) {
+        int n = set.size();
+        int tasks = model.tasks().size();
+        float[][] outputs = new float[tasks][];
+        for (int t = 0; t < tasks; t++) {
+            if (model.tasks().get(t).head().outputWidth() == 1) {
+                outputs[t] = new float[n];
+            }
+        }
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            try (NDManager batch = manager.newSubManager()) {
+                ParameterStore ps = new ParameterStore(batch, false);
+                NDList out = model.block().forward(ps, gatherer.gather(batch, set.users(), set.items(), null, from, to, 0, null), false);
+                for (int t = 0; t < tasks; t++) {
+                    if (outputs[t] != null) {
+                        System.arraycopy(out.get(t).toFloatArray(), 0, outputs[t], from, to - from);
+                    }
+                }
+            }
+        }
+        return outputs;
+    }
+
+    /**
      * Evaluates every split: each task's metrics over its labelled rows, plus, for implicit-feedback
      * tasks on splits with ranking candidate lists, {@code hr@K}, {@code ndcg@K} and
      * {@code auc_per_user}.

@@ -545,6 +545,19 @@ public final class ModelAssembler {
                 }
             }
         }
+        for (ResolvedTask r : tasks) {
+            String calibrate = c.tasks.get(r.index()).calibrate;
+            if (!"none".equals(calibrate) && !"platt".equals(calibrate)) {
+                throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrate", 0,
+                        "expected none or platt, got '" + calibrate + "'");
+            }
+            if ("platt".equals(calibrate)
+                    && (!r.plugin().call(r.head()::producesLogit) || r.head().outputWidth() != 1 || r.labelInfo().attribute())) {
+                throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrate", 0, "platt calibrates one logit (a head such as"
+                        + " binary); task '" + r.name() + "' has head '" + r.headType() + "'"
+                        + (r.labelInfo().attribute() ? " on an entity attribute" : ""));
+            }
+        }
         List<ResolvedTask> joint = new ArrayList<>(tasks);
         for (TaskDependency d : dependencies) {
             if (d.mode() == TaskDependency.Mode.ESMM) {

@@ -248,6 +248,7 @@ public final class Trainer {
         if (average != null) {
             average.close();
         }
+        calibrate(model, gatherer, valid, config, log, manager);
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Map<String, Map<String, Double>>> metrics = Evaluator.evaluateSplits(model, gatherer, dataset, evalSets, manager);
         return new TrainingResult(history, bestEpoch, stoppedEarly, trainSeconds, metrics);
@@ -371,6 +372,55 @@ public final class Trainer {
             }
         }
         return result;
+    }
+
+    /**
+     * Fits Platt scaling for the tasks that ask for it ({@code tasks[i].calibrate: platt}) on
+     * their labelled validation rows, with the final weights.
+     */
+    private static void calibrate(AssembledModel model, FeatureGatherer gatherer, ExampleSet valid, ExperimentConfig config,
+            PrintStream log, NDManager manager) {
+        List<Integer> wanted = new ArrayList<>();
+        for (ResolvedTask t : model.tasks()) {
+            if ("platt".equals(config.tasks.get(t.index()).calibrate)) {
+                wanted.add(t.index());
+            }
+        }
+        if (wanted.isEmpty()) {
+            return;
+        }
+        if (valid == null) {
+            throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + wanted.get(0) + "].calibrate", 0,
+                    "platt is fitted on the validation split, and the data has none");
+        }
+        float[][] logits = Evaluator.outputs(model, gatherer, valid, config.training.evalBatchSize, manager);
+        for (int t : wanted) {
+            float[] mask = valid.mask(t);
+            float[] labels = valid.labels(t);
+            int n = 0;
+            for (float m : mask) {
+                n += m > 0 ? 1 : 0;
+            }
+            float[] x = new float[n];
+            float[] y = new float[n];
+            int k = 0;
+            for (int i = 0; i < mask.length; i++) {
+                if (mask[i] > 0) {
+                    x[k] = logits[t][i];
+                    y[k++] = labels[i];
+                }
+            }
+            double[] ab;
+            try {
+                ab = PlattScaling.fit(x, y);
+            } catch (IllegalArgumentException e) {
+                throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + t + "].calibrate", 0,
+                        "cannot fit platt on the validation split: " + e.getMessage());
+            }
+            model.block().setCalibration(t, ab);
+            log.printf(Locale.ROOT, "calibrated %s on %,d validation rows: p = sigmoid(%.4f * logit %+.4f)%n",
+                    model.tasks().get(t).name(), n, ab[0], ab[1]);
+        }
     }
 
     /** Runs {@code action} on the averaged weights when training averages them, else on the weights as they are. */

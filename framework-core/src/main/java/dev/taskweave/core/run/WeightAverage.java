@@ -73,13 +73,13 @@ final class WeightAverage implements AutoCloseable {
                 NDArray copy = w.duplicate();
                 copy.attach(swap);
                 raw.add(copy);
-                averages.get(i).copyTo(w);
+                overwrite(w, averages.get(i), swap);
             }
             try {
                 return action.get();
             } finally {
                 for (int i = 0; i < parameters.size(); i++) {
-                    raw.get(i).copyTo(parameters.get(i).getArray());
+                    overwrite(parameters.get(i).getArray(), raw.get(i), swap);
                 }
             }
         }
@@ -87,9 +87,21 @@ final class WeightAverage implements AutoCloseable {
 
     /** Writes the averaged weights into the parameters for good (training is over). */
     void apply() {
-        for (int i = 0; i < parameters.size(); i++) {
-            averages.get(i).copyTo(parameters.get(i).getArray());
+        try (NDManager scratch = manager.newSubManager()) {
+            for (int i = 0; i < parameters.size(); i++) {
+                overwrite(parameters.get(i).getArray(), averages.get(i), scratch);
+            }
         }
+    }
+
+    /**
+     * Copies {@code from} into {@code to} in place, in native memory: {@code to · 0 + from}, exact
+     * for finite weights ({@code copyTo} goes through a Java buffer, and PyTorch warns about the
+     * guard its JNI set takes).
+     */
+    private static void overwrite(NDArray to, NDArray from, NDManager scratch) {
+        NDArray zero = scratch.zeros(new Shape(), to.getDataType());
+        to.muli(zero).addi(from);
     }
 
     @Override

@@ -40,6 +40,9 @@ public final class ModelManifest {
         @JsonProperty public boolean attribute;
         /** the entity an attribute task describes; absent in models saved before it was recorded */
         @JsonProperty public dev.taskweave.api.data.Entity attributeEntity;
+        /** Platt scaling {@code {a, b}} of the task's logit, fitted after training; absent without. */
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        @JsonProperty public double[] calibration;
     }
 
     /** Which plugin provided each component. */

@@ -93,6 +93,7 @@ public final class ModelStore {
             e.labelWidth = t.labelInfo().width();
             e.attribute = t.labelInfo().attribute();
             e.attributeEntity = t.labelInfo().entity();
+            e.calibration = model.block().calibration(t.index());
             manifest.tasks.add(e);
         }
         Plan plan = model.plan();
@@ -171,6 +172,11 @@ public final class ModelStore {
             try (InputStream is = Files.newInputStream(dir.resolve(PARAMETERS));
                     DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
                 model.block().loadParameters(manager, in);
+                for (ModelManifest.TaskEntry e : manifest.tasks) {
+                    if (e.calibration != null) {
+                        model.block().setCalibration(model.task(e.name).index(), e.calibration);
+                    }
+                }
             } catch (MalformedModelException e) {
                 throw new ConfigException(dir.resolve(PARAMETERS).toString(), "", 0, "parameters do not match the model: " + e.getMessage());
             }
