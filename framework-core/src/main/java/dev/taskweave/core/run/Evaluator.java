@@ -34,25 +34,36 @@ public final class Evaluator {
             }
             return scores;
         }
-        for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
+        forEachBatch(model, gatherer, users, items, batchSize, manager, (from, to, outputs) -> {
+            for (int t = 0; t < tasks; t++) {
+                ResolvedTask task = model.tasks().get(t);
+                NDArray out = outputs.get(t);
+                float[] s = task.plugin().call(() -> task.head().scores(out)).toFloatArray();
+                int width = s.length / (to - from);
+                if (scores[t] == null) {
+                    scores[t] = new float[n * width];
+                }
+                System.arraycopy(s, 0, scores[t], from * width, s.length);
+            }
+        });
+        return scores;
+    }
+
+    /** What to do with one batch's outputs (rows {@code from..to}); the arrays are freed afterwards. */
+    private interface BatchOutputs {
+        void accept(int from, int to, NDList outputs);
+    }
+
+    /** Runs the model over the (user, item) rows in batches of {@code batchSize}, inference mode. */
+    private static void forEachBatch(AssembledModel model, FeatureGatherer gatherer, int[] users, int[] items, int batchSize,
+            NDManager manager, BatchOutputs action) {
+        for (int from = 0; from < users.length; from += batchSize) {
+            int to = Math.min(users.length, from + batchSize);
             try (NDManager batch = manager.newSubManager()) {
                 ParameterStore ps = new ParameterStore(batch, false);
-                NDList inputs = gatherer.gather(batch, users, items, null, from, to, 0, null);
-                NDList outputs = model.block().forward(ps, inputs, false);
-                for (int t = 0; t < tasks; t++) {
-                    ResolvedTask task = model.tasks().get(t);
-                    NDArray out = outputs.get(t);
-                    float[] s = task.plugin().call(() -> task.head().scores(out)).toFloatArray();
-                    int width = s.length / (to - from);
-                    if (scores[t] == null) {
-                        scores[t] = new float[n * width];
-                    }
-                    System.arraycopy(s, 0, scores[t], from * width, s.length);
-                }
+                action.accept(from, to, model.block().forward(ps, gatherer.gather(batch, users, items, null, from, to, 0, null), false));
             }
         }
-        return scores;
     }
 
     /**
@@ -70,18 +81,13 @@ public final class Evaluator {
                 outputs[t] = new float[n];
             }
         }
-        for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
-            try (NDManager batch = manager.newSubManager()) {
-                ParameterStore ps = new ParameterStore(batch, false);
-                NDList out = model.block().forward(ps, gatherer.gather(batch, set.users(), set.items(), null, from, to, 0, null), false);
-                for (int t = 0; t < tasks; t++) {
-                    if (outputs[t] != null) {
-                        System.arraycopy(out.get(t).toFloatArray(), 0, outputs[t], from, to - from);
-                    }
+        forEachBatch(model, gatherer, set.users(), set.items(), batchSize, manager, (from, to, out) -> {
+            for (int t = 0; t < tasks; t++) {
+                if (outputs[t] != null) {
+                    System.arraycopy(out.get(t).toFloatArray(), 0, outputs[t], from, to - from);
                 }
             }
-        }
+        });
         return outputs;
     }
 

@@ -397,10 +397,7 @@ public final class Trainer {
         for (int t : wanted) {
             float[] mask = valid.mask(t);
             float[] labels = valid.labels(t);
-            int n = 0;
-            for (float m : mask) {
-                n += m > 0 ? 1 : 0;
-            }
+            int n = valid.labelled(t);
             float[] x = new float[n];
             float[] y = new float[n];
             int k = 0;
