@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import com.google.inject.Inject;
@@ -115,17 +114,15 @@ public final class Trainer {
         int stepsPerEpoch = Math.max(1, (int) Math.ceil(firstEpoch.size() / (double) config.training.batchSize));
         Tracker rate = learningRate(config.optimizer, stepsPerEpoch, config.training.epochs);
         float decay = (float) config.optimizer.weightDecay;
-        Optimizer optimizer = "adamw".equals(config.optimizer.type)
-                ? Optimizer.adamW().optLearningRateTracker(rate).optWeightDecays(decay).optClipGrad(clip).build()
-                : Optimizer.adam().optLearningRateTracker(rate).optWeightDecays(decay).optClipGrad(clip).build();
         List<Parameter> parameters = new ArrayList<>();
         for (Pair<String, Parameter> p : model.block().getParameters()) {
             if (p.getValue().requiresGradient()) {
                 parameters.add(p.getValue());
             }
         }
+        FlatAdam optimizer = new FlatAdam(parameters, rate, decay, clip, "adamw".equals(config.optimizer.type), manager);
         ParameterStore ps = new ParameterStore(manager, false);
-        WeightAverage average = config.training.weightAverage > 0 ? new WeightAverage(parameters, config.training.weightAverage, manager) : null;
+        WeightAverage average = config.training.weightAverage > 0 ? new WeightAverage(List.of(optimizer.weights()), config.training.weightAverage, manager) : null;
         GradientSurgery surgery = model.weighting() instanceof GradientCombiner combiner
                 ? new GradientSurgery(model, combiner, model.plan().weighting().classLoader()) : null;
         Telemetry telemetry = config.training.telemetry ? new Telemetry(model, gatherer) : null;
@@ -166,7 +163,7 @@ public final class Trainer {
                 for (int b = 0; b < batches; b++) {
                     int from = b * batchSize;
                     int to = Math.min(train.size(), from + batchSize);
-                    float[][] step = step(model, gatherer, train, order, from, to, random, manager, ps, optimizer, parameters, surgery,
+                    float[][] step = step(model, gatherer, train, order, from, to, random, manager, ps, optimizer, surgery,
                             pairwise, trainSampler);
                     if (average != null) {
                         average.update();
@@ -248,6 +245,7 @@ public final class Trainer {
         if (average != null) {
             average.close();
         }
+        optimizer.close();
         calibrate(model, gatherer, valid, config, log, manager);
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Map<String, Map<String, Double>>> metrics = Evaluator.evaluateSplits(model, gatherer, dataset, evalSets, manager);
@@ -315,7 +313,7 @@ public final class Trainer {
 
     /** One optimisation step; returns {losses, weights, present} per task. */
     private static float[][] step(AssembledModel model, FeatureGatherer gatherer, ExampleSet train, int[] order, int from, int to,
-            SplittableRandom random, NDManager manager, ParameterStore ps, Optimizer optimizer, List<Parameter> parameters,
+            SplittableRandom random, NDManager manager, ParameterStore ps, FlatAdam optimizer,
             GradientSurgery surgery, boolean[] pairwise, NegativeSampler sampler) {
         int b = to - from;
         int taskCount = model.tasks().size();
@@ -364,12 +362,7 @@ public final class Trainer {
                     result[1] = surgery.backward(losses, result[0], present, auxiliary);
                 }
             }
-            for (Parameter p : parameters) {
-                NDArray weight = p.getArray();
-                NDArray gradient = weight.getGradient();
-                optimizer.update(p.getId(), weight, gradient);
-                gradient.close();
-            }
+            optimizer.step();
         }
         return result;
     }

@@ -3,7 +3,6 @@ package dev.taskweave.core.run;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -19,26 +18,27 @@ import java.util.function.Supplier;
  * freed with it or by {@link #close()}.
  */
 final class WeightAverage implements AutoCloseable {
-    private final List<Parameter> parameters;
+    private final List<NDArray> weights;
     private final List<NDArray> averages;
     private final double decay;
     private final NDManager manager;
     private long updates;
 
     /**
-     * @param parameters the trainable parameters, initialised
-     * @param decay      in (0, 1): the weight of the past at each update
+     * @param weights the arrays the optimiser updates in place (the parameters' arrays, or one
+     *                buffer that they view: see {@link FlatAdam#weights()})
+     * @param decay   in (0, 1): the weight of the past at each update
      */
-    WeightAverage(List<Parameter> parameters, double decay, NDManager manager) {
+    WeightAverage(List<NDArray> weights, double decay, NDManager manager) {
         if (!(decay > 0 && decay < 1)) {
             throw new IllegalArgumentException("decay must be in (0, 1), got " + decay);
         }
-        this.parameters = List.copyOf(parameters);
+        this.weights = List.copyOf(weights);
         this.decay = decay;
         this.manager = manager.newSubManager();
-        this.averages = new ArrayList<>(parameters.size());
-        for (Parameter p : parameters) {
-            NDArray copy = p.getArray().duplicate();
+        this.averages = new ArrayList<>(weights.size());
+        for (NDArray w : weights) {
+            NDArray copy = w.duplicate();
             copy.attach(this.manager);
             averages.add(copy);
         }
@@ -57,7 +57,7 @@ final class WeightAverage implements AutoCloseable {
             NDArray rate = step.full(new Shape(), (float) (1 - d));
             for (int i = 0; i < averages.size(); i++) {
                 NDArray a = averages.get(i);
-                NDArray delta = parameters.get(i).getArray().sub(a);
+                NDArray delta = weights.get(i).sub(a);
                 delta.attach(step);
                 a.addi(delta.muli(rate));
             }
@@ -66,10 +66,10 @@ final class WeightAverage implements AutoCloseable {
 
     /** Runs {@code action} with the averaged weights in place, then puts the raw weights back. */
     <T> T withAverage(Supplier<T> action) {
-        List<NDArray> raw = new ArrayList<>(parameters.size());
+        List<NDArray> raw = new ArrayList<>(weights.size());
         try (NDManager swap = manager.newSubManager()) {
-            for (int i = 0; i < parameters.size(); i++) {
-                NDArray w = parameters.get(i).getArray();
+            for (int i = 0; i < weights.size(); i++) {
+                NDArray w = weights.get(i);
                 NDArray copy = w.duplicate();
                 copy.attach(swap);
                 raw.add(copy);
@@ -78,8 +78,8 @@ final class WeightAverage implements AutoCloseable {
             try {
                 return action.get();
             } finally {
-                for (int i = 0; i < parameters.size(); i++) {
-                    overwrite(parameters.get(i).getArray(), raw.get(i), swap);
+                for (int i = 0; i < weights.size(); i++) {
+                    overwrite(weights.get(i), raw.get(i), swap);
                 }
             }
         }
@@ -88,8 +88,8 @@ final class WeightAverage implements AutoCloseable {
     /** Writes the averaged weights into the parameters for good (training is over). */
     void apply() {
         try (NDManager scratch = manager.newSubManager()) {
-            for (int i = 0; i < parameters.size(); i++) {
-                overwrite(parameters.get(i).getArray(), averages.get(i), scratch);
+            for (int i = 0; i < weights.size(); i++) {
+                overwrite(weights.get(i), averages.get(i), scratch);
             }
         }
     }

@@ -24,7 +24,7 @@ class WeightAverageTest {
     void decayWarmsUpThenFollowsTheExponentialAverage() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Parameter w = parameter(manager, 0f, 2f);
-            try (WeightAverage average = new WeightAverage(List.of(w), 0.5, manager)) {
+            try (WeightAverage average = new WeightAverage(List.of(w.getArray()), 0.5, manager)) {
                 // update 0: d = min(0.5, 1/10) = 0.1, a = 0.1 * a + 0.9 * w
                 assertEquals(0.1, average.nextDecay(), 1e-12);
                 set(w, 10f, 12f);
@@ -58,7 +58,7 @@ class WeightAverageTest {
     void anExceptionInsideStillRestoresTheRawWeights() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Parameter w = parameter(manager, 1f);
-            try (WeightAverage average = new WeightAverage(List.of(w), 0.9, manager)) {
+            try (WeightAverage average = new WeightAverage(List.of(w.getArray()), 0.9, manager)) {
                 set(w, 5f);
                 assertThrows(IllegalStateException.class, () -> average.withAverage(() -> {
                     throw new IllegalStateException("evaluation failed");
@@ -72,8 +72,8 @@ class WeightAverageTest {
     void rejectsADecayOutsideTheOpenUnitInterval() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Parameter w = parameter(manager, 1f);
-            assertThrows(IllegalArgumentException.class, () -> new WeightAverage(List.of(w), 1.0, manager));
-            assertThrows(IllegalArgumentException.class, () -> new WeightAverage(List.of(w), 0.0, manager));
+            assertThrows(IllegalArgumentException.class, () -> new WeightAverage(List.of(w.getArray()), 1.0, manager));
+            assertThrows(IllegalArgumentException.class, () -> new WeightAverage(List.of(w.getArray()), 0.0, manager));
         }
     }
 }

@@ -1,0 +1,116 @@
+package dev.taskweave.core.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FlatAdamTest {
+    private static Parameter parameter(NDManager manager, String name, float[] values, Shape shape) {
+        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
+        NDArray a = manager.create(values, shape);
+        a.setRequiresGradient(true);
+        p.setArray(a);
+        return p;
+    }
+
+    /** Two parameters, a matrix and a vector, with a loss whose gradients differ per element. */
+    private static List<Parameter> model(NDManager manager) {
+        return List.of(
+                parameter(manager, "w", new float[] {0.5f, -1.0f, 2.0f, 0.25f, -0.75f, 1.5f}, new Shape(2, 3)),
+                parameter(manager, "b", new float[] {0.1f, -0.2f}, new Shape(2)));
+    }
+
+    private static void backward(List<Parameter> ps, NDArray x, NDArray y) {
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray out = x.matMul(ps.get(0).getArray().transpose()).add(ps.get(1).getArray());
+            collector.backward(out.sub(y).square().mean().add(ps.get(0).getArray().pow(4).sum().mul(0.01f)));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, -1, false", "0.01, -1, false", "0.01, 0.05, false", "0.1, -1, true"})
+    void matchesDjlsPerParameterAdam(float decay, float clip, boolean decoupled) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Parameter> reference = model(manager);
+            List<Parameter> flat = model(manager);
+            NDArray x = manager.create(new float[] {1f, 2f, -1f, 0.5f, -0.5f, 3f, 2f, 0f, 1f}, new Shape(3, 3));
+            NDArray y = manager.create(new float[] {1f, 0f, -1f, 2f, 0.5f, 0.25f}, new Shape(3, 2));
+            Tracker rate = Tracker.cosine().setBaseValue(0.05f).optFinalValue(0.001f).setMaxUpdates(20).build();
+            Optimizer djl = decoupled
+                    ? Optimizer.adamW().optLearningRateTracker(rate).optWeightDecays(decay).optClipGrad(clip).build()
+                    : Optimizer.adam().optLearningRateTracker(rate).optWeightDecays(decay).optClipGrad(clip).build();
+            try (FlatAdam adam = new FlatAdam(flat, rate, decay, clip, decoupled, manager)) {
+                for (int step = 0; step < 20; step++) {
+                    backward(reference, x, y);
+                    for (Parameter p : reference) {
+                        try (NDArray g = p.getArray().getGradient()) {
+                            djl.update(p.getId(), p.getArray(), g);
+                        }
+                    }
+                    backward(flat, x, y);
+                    adam.step();
+                }
+                assertEquals(20, adam.updates());
+            }
+            for (int i = 0; i < reference.size(); i++) {
+                float[] expected = reference.get(i).getArray().toFloatArray();
+                float[] actual = flat.get(i).getArray().toFloatArray();
+                assertArrayEquals(expected, actual, 1e-5f, reference.get(i).getName());
+                // the weights moved: the comparison is not of two untouched copies
+                assertTrue(Math.abs(expected[0] - (i == 0 ? 0.5f : 0.1f)) > 0.05f);
+            }
+        }
+    }
+
+    @Test
+    void aStepUpdatesTheArraysInPlaceAndZeroesTheGradients() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Parameter> ps = model(manager);
+            NDArray w = ps.get(0).getArray();
+            try (FlatAdam adam = new FlatAdam(ps, Tracker.fixed(0.1f), 0f, -1f, false, manager)) {
+                // the parameters keep their array objects and values
+                assertArrayEquals(new float[] {0.5f, -1.0f, 2.0f, 0.25f, -0.75f, 1.5f}, w.toFloatArray(), 0f);
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    collector.backward(w.sum().add(ps.get(1).getArray().mul(-1f).sum()));
+                }
+                adam.step();
+                // first Adam step: every element moves by the learning rate against its gradient's sign
+                assertArrayEquals(new float[] {0.4f, -1.1f, 1.9f, 0.15f, -0.85f, 1.4f}, w.toFloatArray(), 1e-6f);
+                assertArrayEquals(new float[] {0.2f, -0.1f}, ps.get(1).getArray().toFloatArray(), 1e-6f);
+                assertArrayEquals(new float[6], w.getGradient().toFloatArray(), 0f);
+            }
+            // the arrays stay usable after the optimiser is closed
+            assertArrayEquals(new float[] {0.2f, -0.1f}, ps.get(1).getArray().toFloatArray(), 1e-6f);
+        }
+    }
+
+    @Test
+    void aReplacedArrayIsAnError() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Parameter p = parameter(manager, "w", new float[] {1f}, new Shape(1));
+            Parameter saved = parameter(manager, "w", new float[] {2f}, new Shape(1));
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            saved.save(new java.io.DataOutputStream(bytes));
+            try (FlatAdam adam = new FlatAdam(List.of(p), Tracker.fixed(0.1f), 0f, -1f, false, manager)) {
+                // what Block.loadParameters does: the parameter gets a new array
+                p.load(manager, new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+                IllegalStateException e = assertThrows(IllegalStateException.class, adam::step);
+                assertTrue(e.getMessage().contains("parameter w was given a new array"), e.getMessage());
+            }
+        }
+    }
+}
