@@ -42,12 +42,14 @@ public final class FastDropout {
         if (!(rate < 1f)) {
             throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
         }
-        long size = x.size();
+        // one shape query: each is a native call
+        ai.djl.ndarray.types.Shape shape = x.getShape();
+        long size = shape.size();
         if (x.getDataType() != DataType.FLOAT32 || size > Integer.MAX_VALUE) {
             return Dropout.dropout(x, rate, true).singletonOrThrow();
         }
         float[] mask = mask((int) size, rate, RANDOM.get());
-        return x.mul(x.getManager().create(mask, x.getShape()));
+        return x.mul(x.getManager().create(mask, shape));
     }
 
     /** @return {@code n} mask values: {@code 1 / (1 - rate)} or 0 */

@@ -210,22 +210,8 @@ public final class MovieLensSource implements DatasetSource {
                 .categorical("item_decade", decadeCodes)
                 .dense("item_year", 1, yearValues);
         Interactions trainRows = new Interactions(train.users(), train.items(), Map.of());
-        if (config.userHistory() != MovieLensConfig.History.NONE) {
-            features.add(FeatureSpec.history(USER_HISTORY, Entity.USER, catalog.items()));
-            boolean rated = config.userHistory() == MovieLensConfig.History.RATINGS;
-            float[] values = rated ? centred(train.ratings()) : null;
-            Histories.Scale scale = rated ? Histories.Scale.ROOT : Histories.Scale.MEAN;
-            userTable.dense(USER_HISTORY, catalog.items(), Histories.of(trainRows, Entity.USER, catalog.users(), catalog.items(), values, scale));
-            description.put("userHistory", config.userHistory().name().toLowerCase(java.util.Locale.ROOT));
-        }
-        if (config.itemHistory() != MovieLensConfig.History.NONE) {
-            features.add(FeatureSpec.history(ITEM_HISTORY, Entity.ITEM, catalog.users()));
-            boolean rated = config.itemHistory() == MovieLensConfig.History.RATINGS;
-            float[] values = rated ? centred(train.ratings()) : null;
-            Histories.Scale scale = rated ? Histories.Scale.ROOT : Histories.Scale.MEAN;
-            itemTable.dense(ITEM_HISTORY, catalog.users(), Histories.of(trainRows, Entity.ITEM, catalog.users(), catalog.items(), values, scale));
-            description.put("itemHistory", config.itemHistory().name().toLowerCase(java.util.Locale.ROOT));
-        }
+        addHistory(USER_HISTORY, Entity.USER, config.userHistory(), catalog, trainRows, train, userTable, features, description);
+        addHistory(ITEM_HISTORY, Entity.ITEM, config.itemHistory(), catalog, trainRows, train, itemTable, features, description);
         EntityTable users = userTable.build();
         EntityTable items = itemTable.build();
 
@@ -264,6 +250,24 @@ public final class MovieLensSource implements DatasetSource {
 
         return new Dataset(name, features, users, items, interactions, rankings, description, attributes,
                 attributeEvaluation);
+    }
+
+    /**
+     * Adds one side's history feature ({@code userHistory} or {@code itemHistory}): who the entity
+     * interacted with in training, each entry 1 scaled by 1/n ({@code implicit}) or the centred
+     * rating scaled by 1/sqrt(n) ({@code ratings}).
+     */
+    private static void addHistory(String name, Entity entity, MovieLensConfig.History history, MovieLensCatalog catalog,
+            Interactions trainRows, Ratings train, EntityTable.Builder table, List<FeatureSpec> features, Map<String, String> description) {
+        if (history == MovieLensConfig.History.NONE) {
+            return;
+        }
+        int width = entity == Entity.USER ? catalog.items() : catalog.users();
+        boolean rated = history == MovieLensConfig.History.RATINGS;
+        features.add(FeatureSpec.history(name, entity, width));
+        table.dense(name, width, Histories.of(trainRows, entity, catalog.users(), catalog.items(),
+                rated ? centred(train.ratings()) : null, rated ? Histories.Scale.ROOT : Histories.Scale.MEAN));
+        description.put(entity == Entity.USER ? "userHistory" : "itemHistory", history.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** @return each rating minus their mean */
