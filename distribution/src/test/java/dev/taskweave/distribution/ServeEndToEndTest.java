@@ -192,6 +192,37 @@ class ServeEndToEndTest {
     }
 
     @Test
+    void aKnownUserInARequestWithNewUsersScoresAsAlone() throws Exception {
+        // with history features an item's history leaves out the known user's own interaction;
+        // a new user's pair in the same request must not change that
+        Path config = tmp.resolve("serve-history.yaml");
+        Files.writeString(config, CONFIG.replace("epochs: 2", "epochs: 1")
+                .replace("meanInteractionsPerUser: 30}", "meanInteractionsPerUser: 30, history: true}"));
+        Path dir = tmp.resolve("history-model");
+        taskweave.train(config, dir, quiet());
+        try (TaskweaveServer history = start(dir, "")) {
+            ServedModel m = history.holder().current().model();
+            assertTrue(m.model().features().stream().anyMatch(f -> f.fromInteractions()), "the model reads histories");
+            String user = m.loaded().users().rawIds().get(5);
+            String item = m.loaded().items().rawIds().get(m.loaded().seen().items(5)[0]);
+            String known = "{\"user\": \"" + user + "\", \"item\": \"" + item + "\"}";
+            Response alone = call(history, "POST", "/v1/predict", "{\"pairs\": [" + known + "]}");
+            Response mixed = call(history, "POST", "/v1/predict", "{\"pairs\": [{\"userFeatures\": {\"user_segment\": 2}, \"item\": \""
+                    + item + "\"}, " + known + "]}");
+            assertEquals(200, alone.status(), alone.text());
+            assertEquals(200, mixed.status(), mixed.text());
+            for (String task : List.of("rating", "like", "watch")) {
+                assertEquals(alone.body().at("/scores/0/scores/" + task).asDouble(), mixed.body().at("/scores/1/scores/" + task).asDouble(),
+                        1e-5, task + ": " + mixed.text());
+            }
+            // and the new user's pair scores as it does alone
+            Response fresh = call(history, "POST", "/v1/predict", "{\"pairs\": [{\"userFeatures\": {\"user_segment\": 2}, \"item\": \""
+                    + item + "\"}]}");
+            assertEquals(fresh.body().at("/scores/0/scores/like").asDouble(), mixed.body().at("/scores/0/scores/like").asDouble(), 1e-5);
+        }
+    }
+
+    @Test
     void recommendRanksByTheFormulaAndExcludesSeenItems() throws Exception {
         ServedModel m = served();
         int userIndex = 3;

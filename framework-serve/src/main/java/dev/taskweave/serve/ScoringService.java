@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * The logic of {@code /v1/predict} and {@code /v1/recommend}: validates a request, leases the
@@ -81,24 +82,8 @@ public final class ScoringService {
                 users.add(u);
                 items[i] = item(served, JsonFields.string(pair, "item", path), path + ".item");
             }
-            int[] userIndex = new int[n];
-            FeatureGatherer gatherer = served.gatherer();
-            if (anyCold) {
-                // a per-request user table: row i is pair i's user
-                List<EntityRow> rows = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    User u = users.get(i);
-                    rows.add(u.row() != null ? u.row() : EntityRow.of(served.loaded().users(), u.index(), served.model().features()));
-                    userIndex[i] = i;
-                }
-                EntityTable table = EntityRow.table(Entity.USER, served.model().features(), rows);
-                gatherer = served.gatherer(table);
-            } else {
-                for (int i = 0; i < n; i++) {
-                    userIndex[i] = users.get(i).index();
-                }
-            }
-            float[][] scores = scorePairs(served, gatherer, userIndex, items, tasks);
+            float[][] scores = anyCold ? scoreMixedPairs(served, users, items, tasks) : scorePairs(served, served.gatherer(),
+                    users.stream().mapToInt(User::index).toArray(), items, tasks);
             ObjectNode out = json.createObjectNode();
             out.set("model", modelInfo(lease.version()));
             ArrayNode taskNames = out.putArray("tasks");
@@ -244,6 +229,49 @@ public final class ScoringService {
      *
      * @return per task, {@code pairs x outputs} scores in pair order
      */
+    /**
+     * Scores pairs of which some users are new (given by their features): the new users' pairs
+     * through a table of their rows, the known users' through the model's own user table, so a
+     * known user's row reads the histories it would read alone (an item's history leaves the row's
+     * own interaction out only where the user is the model's own).
+     */
+    private static float[][] scoreMixedPairs(ServedModel served, List<User> users, int[] items, List<ResolvedTask> tasks) {
+        int n = items.length;
+        int[] fresh = IntStream.range(0, n).filter(i -> users.get(i).row() != null).toArray();
+        int[] known = IntStream.range(0, n).filter(i -> users.get(i).row() == null).toArray();
+        List<EntityRow> rows = new ArrayList<>(fresh.length);
+        int[] freshItems = new int[fresh.length];
+        for (int j = 0; j < fresh.length; j++) {
+            rows.add(users.get(fresh[j]).row());
+            freshItems[j] = items[fresh[j]];
+        }
+        int[] freshUsers = IntStream.range(0, fresh.length).toArray();
+        EntityTable table = EntityRow.table(Entity.USER, served.model().features(), rows);
+        float[][] freshScores = scorePairs(served, served.gatherer(table), freshUsers, freshItems, tasks);
+        float[][] knownScores = null;
+        if (known.length > 0) {
+            int[] knownUsers = new int[known.length];
+            int[] knownItems = new int[known.length];
+            for (int j = 0; j < known.length; j++) {
+                knownUsers[j] = users.get(known[j]).index();
+                knownItems[j] = items[known[j]];
+            }
+            knownScores = scorePairs(served, served.gatherer(), knownUsers, knownItems, tasks);
+        }
+        float[][] scores = new float[tasks.size()][];
+        for (int t = 0; t < tasks.size(); t++) {
+            int width = freshScores[t].length / fresh.length;
+            scores[t] = new float[n * width];
+            for (int j = 0; j < fresh.length; j++) {
+                System.arraycopy(freshScores[t], j * width, scores[t], fresh[j] * width, width);
+            }
+            for (int j = 0; j < known.length; j++) {
+                System.arraycopy(knownScores[t], j * width, scores[t], known[j] * width, width);
+            }
+        }
+        return scores;
+    }
+
     private static float[][] scorePairs(ServedModel served, FeatureGatherer gatherer, int[] users, int[] items,
             List<ResolvedTask> tasks) {
         int n = items.length;
