@@ -224,12 +224,6 @@ public final class ScoringService {
     }
 
     /**
-     * Scores (user, item) pairs, each task on the rows it was trained on
-     * ({@link TaskScorer#scorePairs}); item attributes come from the model's per-item scores.
-     *
-     * @return per task, {@code pairs x outputs} scores in pair order
-     */
-    /**
      * Scores pairs of which some users are new (given by their features): the new users' pairs
      * through a table of their rows, the known users' through the model's own user table, so a
      * known user's row reads the histories it would read alone (an item's history leaves the row's
@@ -272,6 +266,12 @@ public final class ScoringService {
         return scores;
     }
 
+    /**
+     * Scores (user, item) pairs, each task on the rows it was trained on
+     * ({@link TaskScorer#scorePairs}); item attributes come from the model's per-item scores.
+     *
+     * @return per task, {@code pairs x outputs} scores in pair order
+     */
     private static float[][] scorePairs(ServedModel served, FeatureGatherer gatherer, int[] users, int[] items,
             List<ResolvedTask> tasks) {
         int n = items.length;

@@ -587,7 +587,7 @@ public final class Trainer {
     }
 
     /**
-     * The learning rate per update (DJL counts Adam's updates from 1 per parameter, one per step).
+     * The learning rate per update (the optimiser counts its updates from 1, one per step).
      *
      * @param stepsPerEpoch training steps in one epoch
      * @param epochs        the most epochs training runs
