@@ -5,11 +5,14 @@ import static java.util.Objects.requireNonNull;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.taskweave.api.data.Entity;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureKind;
 import dev.taskweave.api.data.FeatureSpec;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -189,18 +192,23 @@ public final class FeatureGatherer {
         double drop = random == null ? 0 : dropout[f];
         float[] values = (float[]) columns[f];
         int width = spec.size();
-        float[] batch = new float[b * width];
+        // written straight into native-order memory that the array then wraps (DJL copies a Java
+        // float[] into such a buffer first): a history row is thousands of floats wide, and the
+        // intermediate array cost about as much as the rest of gathering. The buffer starts zeroed
+        // (rows left out stay zero) and lives as long as the array.
+        ByteBuffer bytes = manager.allocateDirect(Math.multiplyExact(Math.multiplyExact(b, width), Float.BYTES));
+        FloatBuffer batch = bytes.asFloatBuffer();
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
             if (entity[row] >= 0 && (other == null || other[row] >= 0) && !withoutId(spec, idCodes, i) && !dropped(drop, idCodes, i, random)) {
-                System.arraycopy(values, entity[row] * width, batch, i * width, width);
+                batch.put(i * width, values, entity[row] * width, width);
                 if (excludesOwn(spec) && counterpart[row] >= 0) {
                     // the row's own interaction is not part of the history it reads
-                    batch[i * width + counterpart[row]] = 0f;
+                    batch.put(i * width + counterpart[row], 0f);
                 }
             }
         }
-        return manager.create(batch, new Shape(b, width));
+        return manager.create(bytes, new Shape(b, width), DataType.FLOAT32);
     }
 
     /**
