@@ -183,6 +183,21 @@ class FactoredScoringTest {
                     float[][] pair = TaskScorer.score(model, gatherer, new int[] {user}, one, tasks, manager);
                     float[][] subset = factored.score(gatherer, user, new int[] {(own[0] + 1) % items, own[0]}, tasks, manager);
                     assertEquals(pair[0][0], subset[0][1], 1e-4f, "a subset of candidates");
+                    // the items a recommendation discards (its seen items) are not scored as pairs;
+                    // every other row is still exact
+                    int[] discarded = own.clone();
+                    float[][] partial = factored.score(gatherer, user, null, tasks, discarded, manager);
+                    boolean anyApproximate = false;
+                    for (int i = 0; i < tasks.length; i++) {
+                        for (int item = 0; item < items; item++) {
+                            if (Arrays.binarySearch(discarded, item) < 0) {
+                                assertEquals(plain[i][item], partial[i][item], 1e-4f, "task " + i + ", item " + item);
+                            } else {
+                                anyApproximate |= Math.abs(plain[i][item] - partial[i][item]) > 1e-4f;
+                            }
+                        }
+                    }
+                    assertTrue(anyApproximate, "the discarded pairs keep the cached item side's scores, user " + user);
                 }
                 // a new user (a table of its own, with no history): nothing is pair-dependent
                 EntityRow row = EntityRow.fromValues(Entity.USER, "new", model.features(), Map.of("user_segment", 2, "user_activity", 0.5));

@@ -156,7 +156,7 @@ public final class ScoringService {
                 gatherer = served.gatherer(EntityRow.table(Entity.USER, served.model().features(), List.of(user.row())));
                 userIndex = 0;
             }
-            float[][] scores = scoreForUser(served, gatherer, userIndex, candidates, candidateIds == null, formulaTasks);
+            float[][] scores = scoreForUser(served, gatherer, userIndex, candidates, candidateIds == null, formulaTasks, seenItems);
             int[] top = top(formula, scores, candidates, seenItems, k);
 
             // pass 2: the other tasks, for the top k only
@@ -166,7 +166,7 @@ public final class ScoringService {
             for (int i = 0; i < top.length; i++) {
                 topItems[i] = candidates[top[i]];
             }
-            float[][] restScores = scoreForUser(served, gatherer, userIndex, topItems, false, rest);
+            float[][] restScores = scoreForUser(served, gatherer, userIndex, topItems, false, rest, null);
 
             ObjectNode out = json.createObjectNode();
             out.set("model", modelInfo(lease.version()));
@@ -206,10 +206,11 @@ public final class ScoringService {
      * Scores items for one user: from the model's cached item-side activations when it has them,
      * else by the plain forward pass.
      *
-     * @param allItems true when {@code items} is every item in index order
+     * @param allItems  true when {@code items} is every item in index order
+     * @param discarded sorted item indices whose scores will not be used (excluded seen items), or null
      */
     private static float[][] scoreForUser(ServedModel served, FeatureGatherer gatherer, int user, int[] items, boolean allItems,
-            List<ResolvedTask> tasks) {
+            List<ResolvedTask> tasks, int[] discarded) {
         if (tasks.isEmpty()) {
             return new float[0][]; // the formula's tasks were all the request wanted: no second pass
         }
@@ -220,7 +221,7 @@ public final class ScoringService {
             return scorePairs(served, gatherer, users, items, tasks);
         }
         int[] taskIndex = tasks.stream().mapToInt(ResolvedTask::index).toArray();
-        return factored.score(gatherer, user, allItems ? null : items, taskIndex, served.manager());
+        return factored.score(gatherer, user, allItems ? null : items, taskIndex, discarded, served.manager());
     }
 
     /**

@@ -163,6 +163,18 @@ public final class FactoredScorer implements AutoCloseable {
      * @return scores[i][row * width + j] for {@code tasks[i]}, rows in candidate order
      */
     public float[][] score(FeatureGatherer users, int user, int[] candidates, int[] tasks, NDManager manager) {
+        return score(users, user, candidates, tasks, null, manager);
+    }
+
+    /**
+     * As {@link #score(FeatureGatherer, int, int[], int[], NDManager)}, for a caller that discards
+     * the scores of some items (the seen items a recommendation excludes): a pair that depends on
+     * the user and one of those items is left with the cached item side's score instead of being
+     * scored as a pair, so those rows' scores are not exact.
+     *
+     * @param discarded sorted item indices whose scores the caller does not use, or null
+     */
+    public float[][] score(FeatureGatherer users, int user, int[] candidates, int[] tasks, int[] discarded, NDManager manager) {
         requireNonNull(users, "users is null");
         requireNonNull(tasks, "tasks is null");
         if (candidates != null) {
@@ -221,6 +233,11 @@ public final class FactoredScorer implements AutoCloseable {
         // pairs the user already interacted with: their histories leave each other out, which the
         // cached item side cannot know; they are scored as pairs
         int[] rows = users.pairDependentRows(user, candidates);
+        if (discarded != null && discarded.length > 0) {
+            rows = Arrays.stream(rows)
+                    .filter(r -> Arrays.binarySearch(discarded, candidates == null ? r : candidates[r]) < 0)
+                    .toArray();
+        }
         if (rows.length > 0) {
             int[] pairUsers = new int[rows.length];
             Arrays.fill(pairUsers, user);
