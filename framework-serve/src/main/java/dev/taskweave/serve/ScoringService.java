@@ -234,37 +234,29 @@ public final class ScoringService {
         int n = items.length;
         int[] fresh = IntStream.range(0, n).filter(i -> users.get(i).row() != null).toArray();
         int[] known = IntStream.range(0, n).filter(i -> users.get(i).row() == null).toArray();
-        List<EntityRow> rows = new ArrayList<>(fresh.length);
-        int[] freshItems = new int[fresh.length];
-        for (int j = 0; j < fresh.length; j++) {
-            rows.add(users.get(fresh[j]).row());
-            freshItems[j] = items[fresh[j]];
-        }
-        int[] freshUsers = IntStream.range(0, fresh.length).toArray();
-        EntityTable table = EntityRow.table(Entity.USER, served.model().features(), rows);
-        float[][] freshScores = scorePairs(served, served.gatherer(table), freshUsers, freshItems, tasks);
-        float[][] knownScores = null;
-        if (known.length > 0) {
-            int[] knownUsers = new int[known.length];
-            int[] knownItems = new int[known.length];
-            for (int j = 0; j < known.length; j++) {
-                knownUsers[j] = users.get(known[j]).index();
-                knownItems[j] = items[known[j]];
-            }
-            knownScores = scorePairs(served, served.gatherer(), knownUsers, knownItems, tasks);
-        }
+        EntityTable table = EntityRow.table(Entity.USER, served.model().features(),
+                IntStream.of(fresh).mapToObj(i -> users.get(i).row()).toList());
         float[][] scores = new float[tasks.size()][];
-        for (int t = 0; t < tasks.size(); t++) {
-            int width = freshScores[t].length / fresh.length;
-            scores[t] = new float[n * width];
-            for (int j = 0; j < fresh.length; j++) {
-                System.arraycopy(freshScores[t], j * width, scores[t], fresh[j] * width, width);
-            }
-            for (int j = 0; j < known.length; j++) {
-                System.arraycopy(knownScores[t], j * width, scores[t], known[j] * width, width);
-            }
+        place(scores, fresh, n, scorePairs(served, served.gatherer(table), IntStream.range(0, fresh.length).toArray(),
+                IntStream.of(fresh).map(i -> items[i]).toArray(), tasks));
+        if (known.length > 0) {
+            place(scores, known, n, scorePairs(served, served.gatherer(), IntStream.of(known).map(i -> users.get(i).index()).toArray(),
+                    IntStream.of(known).map(i -> items[i]).toArray(), tasks));
         }
         return scores;
+    }
+
+    /** Copies the scores of some pairs ({@code part}, rows in {@code positions} order) to their positions among {@code n}. */
+    private static void place(float[][] scores, int[] positions, int n, float[][] part) {
+        for (int t = 0; t < scores.length; t++) {
+            int width = part[t].length / positions.length;
+            if (scores[t] == null) {
+                scores[t] = new float[n * width];
+            }
+            for (int j = 0; j < positions.length; j++) {
+                System.arraycopy(part[t], j * width, scores[t], positions[j] * width, width);
+            }
+        }
     }
 
     /**

@@ -107,6 +107,12 @@ public final class Trainer {
         Map<String, ExampleSet> evalSets = evaluationSets(dataset, labels, config.seed);
         Map<String, int[]> attributeRows = trainingEntities(dataset, labels);
         ExampleSet valid = evalSets.get(Dataset.VALID);
+        List<Integer> platt = plattTasks(model, config);
+        if (!platt.isEmpty() && valid == null) {
+            // found before training, not after it
+            throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + platt.get(0) + "].calibrate", 0,
+                    "platt is fitted on the validation split, and the data has none");
+        }
 
         float clip = config.optimizer.clipGradient > 0 ? (float) config.optimizer.clipGradient : -1f;
         // the first epoch's examples (sampled negatives included) also give a schedule its steps per epoch
@@ -246,7 +252,7 @@ public final class Trainer {
             average.close();
         }
         optimizer.close();
-        calibrate(model, gatherer, valid, config, log, manager);
+        calibrate(model, gatherer, valid, platt, config, log, manager);
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Map<String, Map<String, Double>>> metrics = Evaluator.evaluateSplits(model, gatherer, dataset, evalSets, manager);
         return new TrainingResult(history, bestEpoch, stoppedEarly, trainSeconds, metrics);
@@ -367,24 +373,25 @@ public final class Trainer {
         return result;
     }
 
-    /**
-     * Fits Platt scaling for the tasks that ask for it ({@code tasks[i].calibrate: platt}) on
-     * their labelled validation rows, with the final weights.
-     */
-    private static void calibrate(AssembledModel model, FeatureGatherer gatherer, ExampleSet valid, ExperimentConfig config,
-            PrintStream log, NDManager manager) {
+    /** @return the indices of the tasks with {@code calibrate: platt} */
+    private static List<Integer> plattTasks(AssembledModel model, ExperimentConfig config) {
         List<Integer> wanted = new ArrayList<>();
         for (ResolvedTask t : model.tasks()) {
             if ("platt".equals(config.tasks.get(t.index()).calibrate)) {
                 wanted.add(t.index());
             }
         }
+        return wanted;
+    }
+
+    /**
+     * Fits Platt scaling for the tasks that ask for it ({@code wanted}) on their labelled
+     * validation rows, with the final weights.
+     */
+    private static void calibrate(AssembledModel model, FeatureGatherer gatherer, ExampleSet valid, List<Integer> wanted,
+            ExperimentConfig config, PrintStream log, NDManager manager) {
         if (wanted.isEmpty()) {
             return;
-        }
-        if (valid == null) {
-            throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + wanted.get(0) + "].calibrate", 0,
-                    "platt is fitted on the validation split, and the data has none");
         }
         float[][] logits = Evaluator.outputs(model, gatherer, valid, config.training.evalBatchSize, manager);
         for (int t : wanted) {
