@@ -65,6 +65,65 @@ class AttributeTaskEndToEndTest extends RuntimeTest {
     }
 
     @Test
+    void aThresholdCalibratedMultiLabelTaskKeepsItsRankingAndGainsF1OnValidation() throws Exception {
+        String tags = CONFIG.replace("attributeHoldout: 0.2}", "attributeHoldout: 0.2, attributeValid: 0.2}")
+                .replace("""
+                          - name: category
+                            head: multiclass
+                            label: item_category
+                            metrics: [accuracy]
+                        """, """
+                          - name: tags
+                            head: multilabel
+                            label: item_tags
+                            metrics: [micro_f1, top1_precision, map]
+                        """);
+        TrainingResult plain = taskweave.train(write("plain.yaml", tags), tmp.resolve("plain"), quiet());
+        TrainingResult calibrated = taskweave.train(write("threshold.yaml",
+                tags.replace("- name: tags", "- name: tags\n    calibrate: threshold")), tmp.resolve("threshold"), quiet());
+        // the valid split holds the attributeValid items' tags; training is the same
+        assertEquals(plain.history().get(2).trainLoss(), calibrated.history().get(2).trainLoss());
+        for (String split : List.of("valid", "attribute_test")) {
+            var before = plain.metrics().get(split).get("tags");
+            var after = calibrated.metrics().get(split).get("tags");
+            // a shift of every logit: the order within a row, so its top label and ranking, stays
+            assertEquals(before.get("top1_precision"), after.get("top1_precision"), 1e-12, split);
+            assertEquals(before.get("map"), after.get("map"), 1e-12, split);
+            assertEquals(plain.metrics().get(split).get("rating"), calibrated.metrics().get(split).get("rating"), split);
+        }
+        // the threshold is the best one on valid, so F1 there cannot fall
+        double validBefore = plain.metrics().get("valid").get("tags").get("micro_f1");
+        double validAfter = calibrated.metrics().get("valid").get("tags").get("micro_f1");
+        assertTrue(validAfter >= validBefore, validAfter + " vs " + validBefore);
+        // stored as a shift (a = 1) and reloaded with it
+        ObjectMapper json = new ObjectMapper();
+        var manifest = json.readTree(tmp.resolve("threshold/model.json").toFile());
+        assertEquals(1.0, manifest.at("/tasks/1/calibration/0").asDouble(), 1e-12, manifest.toString());
+        assertEquals(json.valueToTree(calibrated.metrics()), json.valueToTree(taskweave.evaluate(tmp.resolve("threshold"))));
+    }
+
+    @Test
+    void aThresholdNeedsValidationRowsOfTheTaskAndLogits() throws Exception {
+        String tags = CONFIG.replace("""
+                  - name: category
+                    head: multiclass
+                    label: item_category
+                    metrics: [accuracy]
+                """, """
+                  - name: tags
+                    calibrate: threshold
+                    head: multilabel
+                    label: item_tags
+                    metrics: [micro_f1]
+                """);
+        assertError(tags, "tasks[1].calibrate: threshold is fitted on the task's rows of the validation split, and the data has none"
+                + " for task 'tags' (an attribute task needs a dataset that holds out some entities' attributes as validation)");
+        assertError(CONFIG.replace("- name: category", "- name: category\n    calibrate: threshold"),
+                "tasks[1].calibrate: threshold shifts logits whose sigmoids are probabilities (heads such as binary and multilabel);"
+                        + " task 'category' has head 'multiclass'");
+    }
+
+    @Test
     void hideFeaturesIsCheckedAgainstTheTaskAndTheData() throws Exception {
         assertError(CONFIG.replace("metrics: [rmse], params", "metrics: [rmse], hideFeatures: [item_id], params"),
                 "tasks[0].hideFeatures: only an entity-attribute task has rows of its own to hide features on");

@@ -70,9 +70,10 @@ public interface TaskHead {
     List<String> defaultMetrics();
 
     /**
-     * @return true when the block's output is one logit whose sigmoid is the task's probability
-     *     (a binary head). Task dependencies that multiply probabilities (ESMM) or calibrate a task
-     *     against its parent (AITM) need it on both tasks.
+     * @return true when each of the block's outputs is a logit whose sigmoid is a probability
+     *     (a binary head's one logit, a multi-label head's one per label). Task dependencies that
+     *     multiply probabilities (ESMM) or calibrate a task against its parent (AITM) need it, with
+     *     one output, on both tasks; {@code calibrate: threshold} needs it.
      */
     default boolean producesLogit() {
         return false;

@@ -60,8 +60,11 @@ public final class TaskConfig {
 
     /**
      * {@code platt} fits an affine map of the task's logit on the validation split after training
-     * (Platt scaling), so its probabilities are calibrated; {@code none} (the default) keeps them as
-     * trained. Only for heads that output one logit.
+     * (Platt scaling), so its probabilities are calibrated (heads that output one logit);
+     * {@code threshold} shifts the task's logits so that probability 0.5 is the decision threshold
+     * with the best F1 (micro-F1 over all labels) on the task's validation rows, leaving the order
+     * of its scores unchanged (heads whose outputs are logits: binary, multi-label); {@code none}
+     * (the default) keeps the outputs as trained.
      */
     @JsonProperty("calibrate")
     public String calibrate = "none";

@@ -67,25 +67,23 @@ public final class Evaluator {
     }
 
     /**
-     * The raw outputs (logits for binary heads) of the rows of {@code set}, for the one-output
-     * tasks (null for the others), with any calibration already set applied.
+     * The raw outputs (logits for binary and multi-label heads) of the rows of {@code set}, with
+     * any calibration already set applied.
      *
-     * @return outputs[task][row]
+     * @return outputs[task], the head's {@code outputWidth} values per row, row-major
      */
     public static float[][] outputs(AssembledModel model, FeatureGatherer gatherer, ExampleSet set, int batchSize, NDManager manager) {
         int n = set.size();
         int tasks = model.tasks().size();
+        int[] widths = new int[tasks];
         float[][] outputs = new float[tasks][];
         for (int t = 0; t < tasks; t++) {
-            if (model.tasks().get(t).head().outputWidth() == 1) {
-                outputs[t] = new float[n];
-            }
+            widths[t] = model.tasks().get(t).head().outputWidth();
+            outputs[t] = new float[n * widths[t]];
         }
         forEachBatch(model, gatherer, set.users(), set.items(), batchSize, manager, (from, to, out) -> {
             for (int t = 0; t < tasks; t++) {
-                if (outputs[t] != null) {
-                    System.arraycopy(out.get(t).toFloatArray(), 0, outputs[t], from, to - from);
-                }
+                System.arraycopy(out.get(t).toFloatArray(), 0, outputs[t], from * widths[t], (to - from) * widths[t]);
             }
         });
         return outputs;

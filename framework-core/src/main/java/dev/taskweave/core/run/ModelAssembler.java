@@ -547,9 +547,14 @@ public final class ModelAssembler {
         }
         for (ResolvedTask r : tasks) {
             String calibrate = c.tasks.get(r.index()).calibrate;
-            if (!"none".equals(calibrate) && !"platt".equals(calibrate)) {
+            if (!"none".equals(calibrate) && !"platt".equals(calibrate) && !"threshold".equals(calibrate)) {
                 throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrate", 0,
-                        "expected none or platt, got '" + calibrate + "'");
+                        "expected none, platt or threshold, got '" + calibrate + "'");
+            }
+            if ("threshold".equals(calibrate) && !r.plugin().call(r.head()::producesLogit)) {
+                throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrate", 0, "threshold shifts logits whose"
+                        + " sigmoids are probabilities (heads such as binary and multilabel); task '" + r.name() + "' has head '"
+                        + r.headType() + "'");
             }
             if ("platt".equals(calibrate)
                     && (!r.plugin().call(r.head()::producesLogit) || r.head().outputWidth() != 1 || r.labelInfo().attribute())) {

@@ -107,11 +107,17 @@ public final class Trainer {
         Map<String, ExampleSet> evalSets = evaluationSets(dataset, labels, config.seed);
         Map<String, int[]> attributeRows = trainingEntities(dataset, labels);
         ExampleSet valid = evalSets.get(Dataset.VALID);
-        List<Integer> platt = plattTasks(model, config);
-        if (!platt.isEmpty() && valid == null) {
+        List<Integer> calibrated = calibratedTasks(model, config);
+        for (int t : calibrated) {
             // found before training, not after it
-            throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + platt.get(0) + "].calibrate", 0,
-                    "platt is fitted on the validation split, and the data has none");
+            if (valid == null || valid.labelled(t) == 0) {
+                String kind = config.tasks.get(t).calibrate;
+                throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + t + "].calibrate", 0,
+                        kind + " is fitted on the task's rows of the validation split, and the data has "
+                        + (valid == null ? "no validation split" : "none for task '" + model.tasks().get(t).name() + "'"
+                        + (model.tasks().get(t).labelInfo().attribute()
+                                ? " (an attribute task needs a dataset that holds out some entities' attributes as validation)" : "")));
+            }
         }
 
         float clip = config.optimizer.clipGradient > 0 ? (float) config.optimizer.clipGradient : -1f;
@@ -252,7 +258,7 @@ public final class Trainer {
             average.close();
         }
         optimizer.close();
-        calibrate(model, gatherer, valid, platt, config, log, manager);
+        calibrate(model, gatherer, valid, calibrated, config, log, manager);
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Map<String, Map<String, Double>>> metrics = Evaluator.evaluateSplits(model, gatherer, dataset, evalSets, manager);
         return new TrainingResult(history, bestEpoch, stoppedEarly, trainSeconds, metrics);
@@ -373,11 +379,11 @@ public final class Trainer {
         return result;
     }
 
-    /** @return the indices of the tasks with {@code calibrate: platt} */
-    private static List<Integer> plattTasks(AssembledModel model, ExperimentConfig config) {
+    /** @return the indices of the tasks with a {@code calibrate} other than {@code none} */
+    private static List<Integer> calibratedTasks(AssembledModel model, ExperimentConfig config) {
         List<Integer> wanted = new ArrayList<>();
         for (ResolvedTask t : model.tasks()) {
-            if ("platt".equals(config.tasks.get(t.index()).calibrate)) {
+            if (!"none".equals(config.tasks.get(t.index()).calibrate)) {
                 wanted.add(t.index());
             }
         }
@@ -385,38 +391,51 @@ public final class Trainer {
     }
 
     /**
-     * Fits Platt scaling for the tasks that ask for it ({@code wanted}) on their labelled
-     * validation rows, with the final weights.
+     * Fits the calibration of the tasks that ask for it ({@code wanted}) on their labelled
+     * validation rows, with the final weights: Platt scaling ({@code platt}) or the logit shift that
+     * puts the F1-optimal decision at probability 0.5 ({@code threshold}).
      */
     private static void calibrate(AssembledModel model, FeatureGatherer gatherer, ExampleSet valid, List<Integer> wanted,
             ExperimentConfig config, PrintStream log, NDManager manager) {
         if (wanted.isEmpty()) {
             return;
         }
-        float[][] logits = Evaluator.outputs(model, gatherer, valid, config.training.evalBatchSize, manager);
+        float[][] outputs = Evaluator.outputs(model, gatherer, valid, config.training.evalBatchSize, manager);
         for (int t : wanted) {
+            int width = valid.width(t);
             float[] mask = valid.mask(t);
             float[] labels = valid.labels(t);
             int n = valid.labelled(t);
-            float[] x = new float[n];
-            float[] y = new float[n];
+            float[] x = new float[n * width];
+            float[] y = new float[n * width];
             int k = 0;
             for (int i = 0; i < mask.length; i++) {
                 if (mask[i] > 0) {
-                    x[k] = logits[t][i];
-                    y[k++] = labels[i];
+                    System.arraycopy(outputs[t], i * width, x, k, width);
+                    System.arraycopy(labels, i * width, y, k, width);
+                    k += width;
                 }
             }
+            String kind = config.tasks.get(t).calibrate;
+            String name = model.tasks().get(t).name();
             double[] ab;
             try {
-                ab = PlattScaling.fit(x, y);
+                if ("platt".equals(kind)) {
+                    ab = PlattScaling.fit(x, y);
+                    log.printf(Locale.ROOT, "calibrated %s on %,d validation rows: p = sigmoid(%.4f * logit %+.4f)%n",
+                            name, n, ab[0], ab[1]);
+                } else {
+                    double threshold = F1Threshold.fit(x, y);
+                    ab = new double[] {1, -threshold};
+                    log.printf(Locale.ROOT, "calibrated %s on %,d validation rows: decision at logit %.4f (probability %.4f),"
+                            + " F1 %.4f there against %.4f at probability 0.5%n", name, n, threshold,
+                            1 / (1 + Math.exp(-threshold)), F1Threshold.f1(x, y, threshold), F1Threshold.f1(x, y, 0));
+                }
             } catch (IllegalArgumentException e) {
                 throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + t + "].calibrate", 0,
-                        "cannot fit platt on the validation split: " + e.getMessage());
+                        "cannot fit " + kind + " on the validation split: " + e.getMessage());
             }
             model.block().setCalibration(t, ab);
-            log.printf(Locale.ROOT, "calibrated %s on %,d validation rows: p = sigmoid(%.4f * logit %+.4f)%n",
-                    model.tasks().get(t).name(), n, ab[0], ab[1]);
         }
     }
 

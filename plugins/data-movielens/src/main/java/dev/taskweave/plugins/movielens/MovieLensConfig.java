@@ -30,6 +30,8 @@ public final class MovieLensConfig implements ValidatedConfig {
     @JsonProperty
     private double attributeHoldout;
     @JsonProperty
+    private double genreValidFraction;
+    @JsonProperty
     private Long seed;
     @JsonProperty
     private History history = History.NONE;
@@ -102,12 +104,16 @@ public final class MovieLensConfig implements ValidatedConfig {
             throw new InvalidConfigException("attributeHoldout", "expected a fraction in [0, " + MAX_ATTRIBUTE_HOLDOUT
                     + "], got " + attributeHoldout);
         }
+        if (!(genreValidFraction >= 0 && genreValidFraction <= MAX_ATTRIBUTE_HOLDOUT)) {
+            throw new InvalidConfigException("genreValidFraction", "expected a fraction in [0, " + MAX_ATTRIBUTE_HOLDOUT
+                    + "], got " + genreValidFraction);
+        }
         if (history == null) {
             throw new InvalidConfigException("history", "expected none, implicit or ratings");
         }
-        if (mode == SplitMode.BENCHMARK && seed != null && attributeHoldout == 0) {
+        if (mode == SplitMode.BENCHMARK && seed != null && attributeHoldout == 0 && genreValidFraction == 0) {
             throw new InvalidConfigException("seed", "not used with benchmark: its splits are fixed files (a seed only "
-                    + "chooses the attributeHoldout users there)");
+                    + "chooses the attributeHoldout users and the genreValidFraction items there)");
         }
     }
 
@@ -145,6 +151,14 @@ public final class MovieLensConfig implements ValidatedConfig {
      */
     public double attributeHoldout() {
         return attributeHoldout;
+    }
+
+    /**
+     * @return the share of the items with training ratings and visible genres whose genres are held
+     *     out as the {@code valid} split's genre rows (features hidden as well); 0 holds out none
+     */
+    public double genreValidFraction() {
+        return genreValidFraction;
     }
 
     /** @return the history features to add, for both sides unless one is overridden */

@@ -45,6 +45,8 @@ public final class MovieLensSource implements DatasetSource {
     static final String ITEM_GENRES = "item_genres";
     /** Mixed into the seed of the attribute holdout draw. */
     private static final long HOLDOUT_SALT = 0x6174747269627574L;
+    /** Mixed into the seed of the genre validation draw. */
+    private static final long GENRE_VALID_SALT = 0x67656e726556616cL;
 
     private final MovieLensConfig config;
     private final DataContext context;
@@ -148,13 +150,16 @@ public final class MovieLensSource implements DatasetSource {
                 heldItems = choose(catalog.items(), config.attributeHoldout(), itemRandom);
             }
         }
+        int[] validItems = config.genreValidFraction() > 0
+                ? genreValidItems(itemCodes, genreHidden, heldItems, config.genreValidFraction(),
+                        new SplittableRandom(seed() ^ GENRE_VALID_SALT))
+                : new int[0];
         // the features of the same name must not leak a held-out label
         float[] genreFlags = trueGenres.clone();
-        for (int item : genreHidden) {
-            Arrays.fill(genreFlags, item * genres, (item + 1) * genres, 0f);
-        }
-        for (int item : heldItems) {
-            Arrays.fill(genreFlags, item * genres, (item + 1) * genres, 0f);
+        for (int[] hidden : new int[][] {genreHidden.stream().mapToInt(Integer::intValue).toArray(), heldItems, validItems}) {
+            for (int item : hidden) {
+                Arrays.fill(genreFlags, item * genres, (item + 1) * genres, 0f);
+            }
         }
         for (int user : heldUsers) {
             gender[user] = 0;
@@ -177,6 +182,9 @@ public final class MovieLensSource implements DatasetSource {
         }
         if (!heldOut.isEmpty()) {
             attributeEvaluation.put(ATTRIBUTE_TEST_SPLIT, heldOut);
+        }
+        if (validItems.length > 0) {
+            attributeEvaluation.put(Dataset.VALID, Map.of(ITEM_GENRES, validItems));
         }
 
         int[] years = catalog.releaseYear();
@@ -237,6 +245,11 @@ public final class MovieLensSource implements DatasetSource {
             if (benchmarkMode) {
                 description.put("attributeHoldout.seed", Long.toString(seed()));
             }
+        }
+        if (validItems.length > 0) {
+            description.put("genreValidFraction", Double.toString(config.genreValidFraction()));
+            description.put("genreValidItems", Integer.toString(validItems.length));
+            description.put("genreValid.seed", Long.toString(seed()));
         }
         rankings.forEach((split, r) -> {
             description.put("rankings." + split + ".lists", Integer.toString(r.size()));
@@ -299,6 +312,23 @@ public final class MovieLensSource implements DatasetSource {
     }
 
     /** @return {@code round(fraction * entities)} entity indices chosen by a seeded shuffle, ascending */
+    /**
+     * The items whose genres validate a genre task: a share of those with training ratings whose
+     * genres are neither hidden by the benchmark nor held out by {@code attributeHoldout}, so they
+     * resemble the benchmark's genre-hidden items (warm items); cold items keep their genres, which
+     * are all a cold item has.
+     */
+    static int[] genreValidItems(int[] itemCodes, List<Integer> genreHidden, int[] heldItems, double fraction,
+            SplittableRandom random) {
+        boolean[] excluded = new boolean[itemCodes.length];
+        genreHidden.forEach(i -> excluded[i] = true);
+        for (int i : heldItems) {
+            excluded[i] = true;
+        }
+        int[] eligible = IntStream.range(0, itemCodes.length).filter(i -> itemCodes[i] > 0 && !excluded[i]).toArray();
+        return IntStream.of(choose(eligible.length, fraction, random)).map(k -> eligible[k]).sorted().toArray();
+    }
+
     static int[] choose(int entities, double fraction, SplittableRandom random) {
         boolean[] chosen = carve(entities, new double[] {fraction}, random)[0];
         return IntStream.range(0, entities).filter(e -> chosen[e]).toArray();

@@ -96,6 +96,10 @@ class MovieLensConfigTest {
         config(Map.of("directory", "d", "attributeHoldout", 0.5)).validate();
         // with an attribute holdout, a seed has a use in benchmark mode: it chooses the held-out users
         config(Map.of("directory", "d", "benchmark", "b", "attributeHoldout", 0.1, "seed", 1)).validate();
+        assertInvalid(Map.of("directory", "d", "genreValidFraction", -0.1), "genreValidFraction");
+        assertInvalid(Map.of("directory", "d", "genreValidFraction", 0.6), "genreValidFraction");
+        // and with genre validation items, which it chooses
+        config(Map.of("directory", "d", "benchmark", "b", "genreValidFraction", 0.1, "seed", 1)).validate();
     }
 
     private static InvalidConfigException assertInvalid(Map<String, Object> params, String path) {

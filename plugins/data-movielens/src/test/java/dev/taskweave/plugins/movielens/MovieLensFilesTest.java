@@ -381,6 +381,27 @@ class MovieLensFilesTest {
     }
 
     @Test
+    void genreValidFractionHoldsOutWarmItemsWithVisibleGenresAsTheValidSplitsGenreRows() throws IOException {
+        writeBenchmark();
+        // item 1 (index 0) is the only item with training ratings whose genres are not hidden: item 2
+        // is genre-hidden, items 3 and 5 are cold (their genres are all they have), item 4 has no train row
+        Dataset d = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "genreValidFraction", 0.5));
+        assertEquals(List.of("genre_hidden", "valid"), List.copyOf(d.attributeEvaluation().keySet()));
+        assertArrayEquals(new int[] {0}, d.attributeEvaluation().get("valid").get("item_genres"));
+        float[] genres = d.items().dense("item_genres");
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 1}, genres,
+                "item 1's genres and item 2's (hidden) are zero; the others keep theirs");
+        assertEquals("1", d.description().get("genreValidItems"));
+        assertEquals("17", d.description().get("genreValid.seed"));
+        assertArrayEquals(new int[] {1}, d.attributeEvaluation().get("genre_hidden").get("item_genres"));
+
+        assertArrayEquals(new int[] {0, 3}, MovieLensSource.genreValidItems(new int[] {1, 2, 0, 3, 4}, List.of(1), new int[] {4}, 1.0,
+                new java.util.SplittableRandom(1)), "every eligible item: warm, not hidden, not held out");
+        assertEquals(1, MovieLensSource.genreValidItems(new int[] {1, 2, 0, 3, 4}, List.of(1), new int[] {4}, 0.5,
+                new java.util.SplittableRandom(1)).length);
+    }
+
+    @Test
     void benchmarkRejectsAColdUserInTrain() throws IOException {
         Path b = writeBenchmark();
         Files.writeString(b.resolve("cold_users.txt"), "5\n3\n");

@@ -43,6 +43,8 @@ public final class SyntheticConfig implements ValidatedConfig {
     @JsonProperty
     private double attributeHoldout = 0.1;
     @JsonProperty
+    private double attributeValid = 0.0;
+    @JsonProperty
     private boolean history = false;
     @JsonProperty
     private Long seed;
@@ -80,6 +82,10 @@ public final class SyntheticConfig implements ValidatedConfig {
         if (!(attributeHoldout >= 0 && attributeHoldout <= MAX_ATTRIBUTE_HOLDOUT)) {
             throw new InvalidConfigException("attributeHoldout", "expected a fraction in [0, " + MAX_ATTRIBUTE_HOLDOUT
                     + "], got " + attributeHoldout);
+        }
+        if (!(attributeValid >= 0 && attributeValid <= MAX_ATTRIBUTE_HOLDOUT)) {
+            throw new InvalidConfigException("attributeValid", "expected a fraction in [0, " + MAX_ATTRIBUTE_HOLDOUT
+                    + "], got " + attributeValid);
         }
         if (scores == null) {
             throw new InvalidConfigException("scores", "expected a map of label name to noise standard deviation, got null");
@@ -182,17 +188,36 @@ public final class SyntheticConfig implements ValidatedConfig {
         return coldUserFraction;
     }
 
-    /**
-     * @return the share of users (for {@code user_segment}) and of items (for {@code item_category}
-     *     and {@code item_tags}) whose attributes are evaluated, not trained on
-     */
     /** @return whether users and items get their training interactions as history features */
     public boolean history() {
         return history;
     }
 
+    /**
+     * @return the share of users (for {@code user_segment}) and of items (for {@code item_category}
+     *     and {@code item_tags}) whose attributes are evaluated, not trained on
+     */
     public double attributeHoldout() {
         return attributeHoldout;
+    }
+
+    /**
+     * @return the share of users and of items, besides the {@code attributeHoldout} ones, whose
+     *     attributes form the {@code valid} split's attribute rows (for early stopping and
+     *     calibration), not trained on
+     */
+    public double attributeValid() {
+        return attributeValid;
+    }
+
+    /** @return the number of users whose attributes validate: {@code round(attributeValid * users)} */
+    public int attributeValidUsers() {
+        return (int) Math.round(attributeValid * users);
+    }
+
+    /** @return the number of items whose attributes validate: {@code round(attributeValid * items)} */
+    public int attributeValidItems() {
+        return (int) Math.round(attributeValid * items);
     }
 
     /** @return the number of users held out for attributes: {@code round(attributeHoldout * users)} */

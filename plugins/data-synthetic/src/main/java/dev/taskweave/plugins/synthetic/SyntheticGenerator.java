@@ -140,8 +140,11 @@ final class SyntheticGenerator {
                 FeatureSpec.multiHot("item_tags", Entity.ITEM, config.tags())));
         boolean[] heldUsers = choose(users, config.attributeHoldoutUsers(), holdoutRandom.split());
         boolean[] heldItems = choose(items, config.attributeHoldoutItems(), holdoutRandom.split());
-        EntityTable.Builder userBuilder = userTable(model, userCodes, heldUsers);
-        EntityTable.Builder itemBuilder = itemTable(model, itemCodes, heldItems);
+        // drawn after the holdout, from the entities it left, so the holdout does not depend on it
+        boolean[] validUsers = chooseOutside(heldUsers, config.attributeValidUsers(), holdoutRandom.split());
+        boolean[] validItems = chooseOutside(heldItems, config.attributeValidItems(), holdoutRandom.split());
+        EntityTable.Builder userBuilder = userTable(model, userCodes, either(heldUsers, validUsers));
+        EntityTable.Builder itemBuilder = itemTable(model, itemCodes, either(heldItems, validItems));
         if (config.history()) {
             Interactions trainRows = select(allUsers, allItems, allRatings, Map.of(), split, TRAIN_SPLIT);
             features.add(FeatureSpec.history(USER_HISTORY, Entity.USER, items));
@@ -162,7 +165,21 @@ final class SyntheticGenerator {
             heldOut.put(ITEM_CATEGORY, heldItemIndices);
             heldOut.put(ITEM_TAGS, heldItemIndices.clone());
         }
-        Map<String, Map<String, int[]>> attributeEvaluation = heldOut.isEmpty() ? Map.of() : Map.of(ATTRIBUTE_TEST, heldOut);
+        Map<String, Map<String, int[]>> attributeEvaluation = new LinkedHashMap<>();
+        if (!heldOut.isEmpty()) {
+            attributeEvaluation.put(ATTRIBUTE_TEST, heldOut);
+        }
+        Map<String, int[]> validating = new LinkedHashMap<>();
+        if (config.attributeValidUsers() > 0) {
+            validating.put(USER_SEGMENT, indices(validUsers));
+        }
+        if (config.attributeValidItems() > 0) {
+            validating.put(ITEM_CATEGORY, indices(validItems));
+            validating.put(ITEM_TAGS, indices(validItems));
+        }
+        if (!validating.isEmpty()) {
+            attributeEvaluation.put(Dataset.VALID, validating);
+        }
 
         Map<String, Interactions> splits = new LinkedHashMap<>();
         splits.put(Dataset.TRAIN, select(allUsers, allItems, allRatings, extraLabels, split, TRAIN_SPLIT));
@@ -179,6 +196,11 @@ final class SyntheticGenerator {
         description.put("attributeHoldout", Double.toString(config.attributeHoldout()));
         description.put("attributeHoldout.users", Integer.toString(heldUserIndices.length));
         description.put("attributeHoldout.items", Integer.toString(heldItemIndices.length));
+        if (!validating.isEmpty()) {
+            description.put("attributeValid", Double.toString(config.attributeValid()));
+            description.put("attributeValid.users", Integer.toString(config.attributeValidUsers()));
+            description.put("attributeValid.items", Integer.toString(config.attributeValidItems()));
+        }
         String name = String.format(Locale.ROOT, "synthetic(users=%d, items=%d, seed=%d)", users, items, seed);
         Dataset dataset = new Dataset(name, features, userTable, itemTable, splits, Map.of(TEST, ranking), description,
                 attributes, attributeEvaluation);
@@ -215,6 +237,33 @@ final class SyntheticGenerator {
             chosen[order[k]] = true;
         }
         return chosen;
+    }
+
+    /** @return {@code count} entities chosen at random among those not {@code taken} */
+    private static boolean[] chooseOutside(boolean[] taken, int count, SplittableRandom random) {
+        int[] free = indices(not(taken));
+        boolean[] picked = choose(free.length, Math.min(count, free.length), random);
+        boolean[] chosen = new boolean[taken.length];
+        for (int k = 0; k < free.length; k++) {
+            chosen[free[k]] = picked[k];
+        }
+        return chosen;
+    }
+
+    private static boolean[] not(boolean[] flags) {
+        boolean[] result = new boolean[flags.length];
+        for (int e = 0; e < flags.length; e++) {
+            result[e] = !flags[e];
+        }
+        return result;
+    }
+
+    private static boolean[] either(boolean[] a, boolean[] b) {
+        boolean[] result = new boolean[a.length];
+        for (int e = 0; e < a.length; e++) {
+            result[e] = a[e] || b[e];
+        }
+        return result;
     }
 
     /** @return the indices of the flagged entities, ascending */

@@ -92,6 +92,9 @@ class SyntheticConfigTest {
         assertInvalid(Map.of("attributeHoldout", -0.01), "attributeHoldout");
         assertInvalid(Map.of("attributeHoldout", 0.6), "attributeHoldout");
         assertInvalid(Map.of("attributeHoldout", Double.NaN), "attributeHoldout");
+        assertInvalid(Map.of("attributeValid", -0.1), "attributeValid");
+        assertInvalid(Map.of("attributeValid", Double.NaN), "attributeValid");
+        assertInvalid(Map.of("attributeValid", 0.6), "attributeValid");
         config(Map.of("attributeHoldout", 0.5)).validate();
         config(Map.of("attributeHoldout", 0.0)).validate();
     }

@@ -435,6 +435,41 @@ class SyntheticDatasetTest {
     }
 
     @Test
+    void attributeValidHoldsOtherEntitiesOutAsTheValidSplitsAttributeRows() {
+        SyntheticConfig withValid = SyntheticConfigTest.config(Map.of("attributeValid", 0.1));
+        SyntheticGenerator.Generated g = new SyntheticGenerator(withValid, 7).generate();
+        Dataset d = g.dataset();
+        // the holdout is drawn as without it
+        assertArrayEquals(data.attributeEvaluation().get("attribute_test").get("item_tags"),
+                d.attributeEvaluation().get("attribute_test").get("item_tags"));
+        assertArrayEquals(data.attributeEvaluation().get("attribute_test").get("user_segment"),
+                d.attributeEvaluation().get("attribute_test").get("user_segment"));
+        Map<String, int[]> valid = d.attributeEvaluation().get(Dataset.VALID);
+        assertEquals(List.of("user_segment", "item_category", "item_tags"), List.copyOf(valid.keySet()));
+        assertEquals(200, valid.get("user_segment").length);
+        assertEquals(50, valid.get("item_tags").length);
+        assertArrayEquals(valid.get("item_category"), valid.get("item_tags"));
+        int[] categoryCodes = d.items().categorical("item_category");
+        float[] tagFeature = d.items().dense("item_tags");
+        for (int i : valid.get("item_tags")) {
+            assertFalse(g.heldItems()[i], "item " + i + " is both held out and validating");
+            assertEquals(0, categoryCodes[i], "item " + i);
+            for (int t = 0; t < 12; t++) {
+                assertEquals(0f, tagFeature[i * 12 + t], "item " + i + " tag " + t);
+            }
+        }
+        int[] segmentCodes = d.users().categorical("user_segment");
+        for (int u : valid.get("user_segment")) {
+            assertFalse(g.heldUsers()[u], "user " + u + " is both held out and validating");
+            assertEquals(0, segmentCodes[u], "user " + u);
+        }
+        assertEquals("50", d.description().get("attributeValid.items"));
+        // the other entities keep their features; the interactions do not move
+        assertEquals(500 - 50 - 50, java.util.stream.IntStream.of(categoryCodes).filter(c -> c > 0).count());
+        assertArrayEquals(data.splits().get(Dataset.VALID).users(), d.splits().get(Dataset.VALID).users());
+    }
+
+    @Test
     void heldOutEntitiesHaveZeroFeaturesOfTheSameName() {
         int[] segmentCodes = data.users().categorical("user_segment");
         int[] categoryCodes = data.items().categorical("item_category");

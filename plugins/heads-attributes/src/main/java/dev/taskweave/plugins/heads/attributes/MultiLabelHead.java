@@ -91,6 +91,12 @@ public final class MultiLabelHead implements TaskHead {
         return Activation.sigmoid(output);
     }
 
+    /** @return true: one logit per label */
+    @Override
+    public boolean producesLogit() {
+        return true;
+    }
+
     @Override
     public List<String> defaultMetrics() {
         return List.of("micro_f1", "top1_precision", "map");
