@@ -32,6 +32,8 @@ public final class MovieLensConfig implements ValidatedConfig {
     @JsonProperty
     private double genreValidFraction;
     @JsonProperty
+    private GenreValidFeatures genreValidFeatures = GenreValidFeatures.HIDDEN;
+    @JsonProperty
     private Long seed;
     @JsonProperty
     private History history = History.NONE;
@@ -54,6 +56,22 @@ public final class MovieLensConfig implements ValidatedConfig {
         @com.fasterxml.jackson.annotation.JsonProperty("implicit") IMPLICIT,
         /** As {@code implicit}, with each entry the rating minus the training mean instead of 1. */
         @com.fasterxml.jackson.annotation.JsonProperty("ratings") RATINGS
+    }
+
+    /** Whether the {@code genreValidFraction} items keep their genres as a feature. */
+    public enum GenreValidFeatures {
+        /**
+         * Their {@code item_genres} feature is all zero, as for the benchmark's genre-hidden items:
+         * the validation rows then look like the test's in every model.
+         */
+        @com.fasterxml.jackson.annotation.JsonProperty("hidden") HIDDEN,
+        /**
+         * Their {@code item_genres} feature stays for the other tasks' rows (only the genre task's
+         * labels are held out). The genre task's own rows never read it (it is their label); a
+         * model whose genre rows also hide {@code item_id} ({@code hideFeatures}) reads nothing of
+         * the item there that was trained with its genres, and the other tasks keep the feature.
+         */
+        @com.fasterxml.jackson.annotation.JsonProperty("visible") VISIBLE
     }
 
     /** How the rows are split into train, valid and test. */
@@ -108,6 +126,9 @@ public final class MovieLensConfig implements ValidatedConfig {
             throw new InvalidConfigException("genreValidFraction", "expected a fraction in [0, " + MAX_ATTRIBUTE_HOLDOUT
                     + "], got " + genreValidFraction);
         }
+        if (genreValidFeatures == null) {
+            throw new InvalidConfigException("genreValidFeatures", "expected hidden or visible");
+        }
         if (history == null) {
             throw new InvalidConfigException("history", "expected none, implicit or ratings");
         }
@@ -155,10 +176,16 @@ public final class MovieLensConfig implements ValidatedConfig {
 
     /**
      * @return the share of the items with training ratings and visible genres whose genres are held
-     *     out as the {@code valid} split's genre rows (features hidden as well); 0 holds out none
+     *     out as the {@code valid} split's genre rows (their feature as {@link #genreValidFeatures}); 0
+     *     holds out none
      */
     public double genreValidFraction() {
         return genreValidFraction;
+    }
+
+    /** @return whether the {@code genreValidFraction} items keep their {@code item_genres} feature */
+    public GenreValidFeatures genreValidFeatures() {
+        return genreValidFeatures;
     }
 
     /** @return the history features to add, for both sides unless one is overridden */

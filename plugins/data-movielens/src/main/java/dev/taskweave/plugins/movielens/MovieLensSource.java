@@ -156,7 +156,8 @@ public final class MovieLensSource implements DatasetSource {
                 : new int[0];
         // the features of the same name must not leak a held-out label
         float[] genreFlags = trueGenres.clone();
-        for (int[] hidden : new int[][] {genreHidden.stream().mapToInt(Integer::intValue).toArray(), heldItems, validItems}) {
+        int[] validHidden = config.genreValidFeatures() == MovieLensConfig.GenreValidFeatures.HIDDEN ? validItems : new int[0];
+        for (int[] hidden : new int[][] {genreHidden.stream().mapToInt(Integer::intValue).toArray(), heldItems, validHidden}) {
             for (int item : hidden) {
                 Arrays.fill(genreFlags, item * genres, (item + 1) * genres, 0f);
             }
@@ -249,6 +250,7 @@ public final class MovieLensSource implements DatasetSource {
         if (validItems.length > 0) {
             description.put("genreValidFraction", Double.toString(config.genreValidFraction()));
             description.put("genreValidItems", Integer.toString(validItems.length));
+            description.put("genreValidFeatures", config.genreValidFeatures().name().toLowerCase(Locale.ROOT));
             description.put("genreValid.seed", Long.toString(seed()));
         }
         rankings.forEach((split, r) -> {
