@@ -103,6 +103,41 @@ class AttributeTaskEndToEndTest extends RuntimeTest {
     }
 
     @Test
+    void aThresholdFittedOnTheTrainingRowsNeedsNoValidationRows() throws Exception {
+        String tags = CONFIG.replace("""
+                  - name: category
+                    head: multiclass
+                    label: item_category
+                    metrics: [accuracy]
+                """, """
+                  - name: tags
+                    head: multilabel
+                    label: item_tags
+                    metrics: [micro_f1, top1_precision, map]
+                """);
+        TrainingResult plain = taskweave.train(write("plain.yaml", tags), tmp.resolve("plain"), quiet());
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        TrainingResult calibrated = taskweave.train(write("train.yaml",
+                tags.replace("- name: tags", "- name: tags\n    calibrate: threshold\n    calibrateOn: train")),
+                tmp.resolve("train"), new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        // 100 items, 20 held out: the 80 others are the task's training rows
+        assertTrue(log.toString(java.nio.charset.StandardCharsets.UTF_8).contains("calibrated tags on 80 training rows: decision at logit"),
+                log.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(plain.history().get(2).trainLoss(), calibrated.history().get(2).trainLoss());
+        var before = plain.metrics().get("attribute_test").get("tags");
+        var after = calibrated.metrics().get("attribute_test").get("tags");
+        assertEquals(before.get("top1_precision"), after.get("top1_precision"), 1e-12);
+        assertEquals(before.get("map"), after.get("map"), 1e-12);
+        var manifest = new ObjectMapper().readTree(tmp.resolve("train/model.json").toFile());
+        assertEquals(1.0, manifest.at("/tasks/1/calibration/0").asDouble(), 1e-12, manifest.toString());
+
+        assertError(tags.replace("- name: tags", "- name: tags\n    calibrateOn: train"),
+                "tasks[1].calibrateOn: set without calibrate: there is nothing to fit on the training rows");
+        assertError(tags.replace("- name: tags", "- name: tags\n    calibrate: threshold\n    calibrateOn: test"),
+                "tasks[1].calibrateOn: expected valid or train, got 'test'");
+    }
+
+    @Test
     void aThresholdNeedsValidationRowsOfTheTaskAndLogits() throws Exception {
         String tags = CONFIG.replace("""
                   - name: category

@@ -69,6 +69,16 @@ public final class TaskConfig {
     @JsonProperty("calibrate")
     public String calibrate = "none";
 
+    /**
+     * The rows {@code calibrate} is fitted on: {@code valid} (the default), the task's rows of the
+     * validation split; {@code train}, its training rows scored with the final weights (the
+     * training rows of the first epoch, sampled negatives included). Training rows are fitted
+     * data, so this suits a model that does not memorise them (an attribute task whose rows hide
+     * the id, say) and a task with no validation rows.
+     */
+    @JsonProperty("calibrateOn")
+    public String calibrateOn = "valid";
+
     /** The head's own parameters. */
     @JsonProperty("params")
     public Map<String, Object> params = new LinkedHashMap<>();

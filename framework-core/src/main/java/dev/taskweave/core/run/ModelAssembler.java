@@ -551,6 +551,15 @@ public final class ModelAssembler {
                 throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrate", 0,
                         "expected none, platt or threshold, got '" + calibrate + "'");
             }
+            String calibrateOn = c.tasks.get(r.index()).calibrateOn;
+            if (!"valid".equals(calibrateOn) && !"train".equals(calibrateOn)) {
+                throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrateOn", 0,
+                        "expected valid or train, got '" + calibrateOn + "'");
+            }
+            if ("train".equals(calibrateOn) && "none".equals(calibrate)) {
+                throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrateOn", 0,
+                        "set without calibrate: there is nothing to fit on the training rows");
+            }
             if ("threshold".equals(calibrate) && !r.plugin().call(r.head()::producesLogit)) {
                 throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrate", 0, "threshold shifts logits whose"
                         + " sigmoids are probabilities (heads such as binary and multilabel); task '" + r.name() + "' has head '"

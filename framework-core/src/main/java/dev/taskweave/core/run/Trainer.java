@@ -110,7 +110,7 @@ public final class Trainer {
         List<Integer> calibrated = calibratedTasks(model, config);
         for (int t : calibrated) {
             // found before training, not after it
-            if (valid == null || valid.labelled(t) == 0) {
+            if (!onTraining(config, t) && (valid == null || valid.labelled(t) == 0)) {
                 String kind = config.tasks.get(t).calibrate;
                 throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + t + "].calibrate", 0,
                         kind + " is fitted on the task's rows of the validation split, and the data has "
@@ -258,7 +258,13 @@ public final class Trainer {
             average.close();
         }
         optimizer.close();
-        calibrate(model, gatherer, valid, calibrated, config, log, manager);
+        if (!calibrated.isEmpty()) {
+            // the training rows as the first epoch had them (the same sampled negatives)
+            boolean anyOnTraining = calibrated.stream().anyMatch(t -> onTraining(config, t));
+            ExampleSet trainRows = anyOnTraining ? ExampleSet.build(dataset.train(), trainLabels, trainSampler,
+                    config.seed * 1_000_003L + 1, attributeRows) : null;
+            calibrate(model, gatherer, valid, trainRows, calibrated, config, log, manager);
+        }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Map<String, Map<String, Double>>> metrics = Evaluator.evaluateSplits(model, gatherer, dataset, evalSets, manager);
         return new TrainingResult(history, bestEpoch, stoppedEarly, trainSeconds, metrics);
@@ -390,22 +396,39 @@ public final class Trainer {
         return wanted;
     }
 
+    /** @return whether task {@code t} is calibrated on its training rows ({@code calibrateOn: train}) */
+    private static boolean onTraining(ExperimentConfig config, int t) {
+        return "train".equals(config.tasks.get(t).calibrateOn);
+    }
+
     /**
      * Fits the calibration of the tasks that ask for it ({@code wanted}) on their labelled
-     * validation rows, with the final weights: Platt scaling ({@code platt}) or the logit shift that
-     * puts the F1-optimal decision at probability 0.5 ({@code threshold}).
+     * validation rows, or training rows with {@code calibrateOn: train}, with the final weights:
+     * Platt scaling ({@code platt}) or the logit shift that puts the F1-optimal decision at
+     * probability 0.5 ({@code threshold}).
      */
-    private static void calibrate(AssembledModel model, FeatureGatherer gatherer, ExampleSet valid, List<Integer> wanted,
-            ExperimentConfig config, PrintStream log, NDManager manager) {
-        if (wanted.isEmpty()) {
-            return;
-        }
-        float[][] outputs = Evaluator.outputs(model, gatherer, valid, config.training.evalBatchSize, manager);
+    private static void calibrate(AssembledModel model, FeatureGatherer gatherer, ExampleSet valid, ExampleSet trainRows,
+            List<Integer> wanted, ExperimentConfig config, PrintStream log, NDManager manager) {
+        float[][] validOutputs = null;
+        float[][] trainOutputs = null;
         for (int t : wanted) {
-            int width = valid.width(t);
-            float[] mask = valid.mask(t);
-            float[] labels = valid.labels(t);
-            int n = valid.labelled(t);
+            boolean onTraining = onTraining(config, t);
+            ExampleSet rows = onTraining ? trainRows : valid;
+            float[][] outputs;
+            if (onTraining) {
+                trainOutputs = trainOutputs != null ? trainOutputs
+                        : Evaluator.outputs(model, gatherer, trainRows, config.training.evalBatchSize, manager);
+                outputs = trainOutputs;
+            } else {
+                validOutputs = validOutputs != null ? validOutputs
+                        : Evaluator.outputs(model, gatherer, valid, config.training.evalBatchSize, manager);
+                outputs = validOutputs;
+            }
+            String source = onTraining ? "training" : "validation";
+            int width = rows.width(t);
+            float[] mask = rows.mask(t);
+            float[] labels = rows.labels(t);
+            int n = rows.labelled(t);
             float[] x = new float[n * width];
             float[] y = new float[n * width];
             int k = 0;
@@ -422,18 +445,18 @@ public final class Trainer {
             try {
                 if ("platt".equals(kind)) {
                     ab = PlattScaling.fit(x, y);
-                    log.printf(Locale.ROOT, "calibrated %s on %,d validation rows: p = sigmoid(%.4f * logit %+.4f)%n",
-                            name, n, ab[0], ab[1]);
+                    log.printf(Locale.ROOT, "calibrated %s on %,d %s rows: p = sigmoid(%.4f * logit %+.4f)%n",
+                            name, n, source, ab[0], ab[1]);
                 } else {
                     double threshold = F1Threshold.fit(x, y);
                     ab = new double[] {1, -threshold};
-                    log.printf(Locale.ROOT, "calibrated %s on %,d validation rows: decision at logit %.4f (probability %.4f),"
-                            + " F1 %.4f there against %.4f at probability 0.5%n", name, n, threshold,
+                    log.printf(Locale.ROOT, "calibrated %s on %,d %s rows: decision at logit %.4f (probability %.4f),"
+                            + " F1 %.4f there against %.4f at probability 0.5%n", name, n, source, threshold,
                             1 / (1 + Math.exp(-threshold)), F1Threshold.f1(x, y, threshold), F1Threshold.f1(x, y, 0));
                 }
             } catch (IllegalArgumentException e) {
                 throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + t + "].calibrate", 0,
-                        "cannot fit " + kind + " on the validation split: " + e.getMessage());
+                        "cannot fit " + kind + " on the " + source + " rows: " + e.getMessage());
             }
             model.block().setCalibration(t, ab);
         }
