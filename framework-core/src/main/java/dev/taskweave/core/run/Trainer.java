@@ -409,21 +409,13 @@ public final class Trainer {
      */
     private static void calibrate(AssembledModel model, FeatureGatherer gatherer, ExampleSet valid, ExampleSet trainRows,
             List<Integer> wanted, ExperimentConfig config, PrintStream log, NDManager manager) {
-        float[][] validOutputs = null;
-        float[][] trainOutputs = null;
+        // each set of rows is scored once; a task's own outputs are scored before its calibration is set
+        Map<ExampleSet, float[][]> scored = new java.util.IdentityHashMap<>();
         for (int t : wanted) {
             boolean onTraining = onTraining(config, t);
             ExampleSet rows = onTraining ? trainRows : valid;
-            float[][] outputs;
-            if (onTraining) {
-                trainOutputs = trainOutputs != null ? trainOutputs
-                        : Evaluator.outputs(model, gatherer, trainRows, config.training.evalBatchSize, manager);
-                outputs = trainOutputs;
-            } else {
-                validOutputs = validOutputs != null ? validOutputs
-                        : Evaluator.outputs(model, gatherer, valid, config.training.evalBatchSize, manager);
-                outputs = validOutputs;
-            }
+            float[][] outputs = scored.computeIfAbsent(rows,
+                    r -> Evaluator.outputs(model, gatherer, r, config.training.evalBatchSize, manager));
             String source = onTraining ? "training" : "validation";
             int width = rows.width(t);
             float[] mask = rows.mask(t);
