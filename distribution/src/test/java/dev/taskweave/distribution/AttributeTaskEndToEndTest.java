@@ -39,6 +39,19 @@ class AttributeTaskEndToEndTest extends RuntimeTest {
             training: {batchSize: 128, epochs: 3, progressBar: false}
             """;
 
+    /** The same with a multi-label task on the item tags instead of the category. */
+    static final String TAGS = CONFIG.replace("""
+              - name: category
+                head: multiclass
+                label: item_category
+                metrics: [accuracy]
+            """, """
+              - name: tags
+                head: multilabel
+                label: item_tags
+                metrics: [micro_f1, top1_precision, map]
+            """);
+
     @Test
     void hiddenFeaturesJoinTheLabelOnAttributeRowsInTrainingAndAfterReloading() throws Exception {
         Path config = write("experiment.yaml", CONFIG);
@@ -66,18 +79,7 @@ class AttributeTaskEndToEndTest extends RuntimeTest {
 
     @Test
     void aThresholdCalibratedMultiLabelTaskKeepsItsRankingAndGainsF1OnValidation() throws Exception {
-        String tags = CONFIG.replace("attributeHoldout: 0.2}", "attributeHoldout: 0.2, attributeValid: 0.2}")
-                .replace("""
-                          - name: category
-                            head: multiclass
-                            label: item_category
-                            metrics: [accuracy]
-                        """, """
-                          - name: tags
-                            head: multilabel
-                            label: item_tags
-                            metrics: [micro_f1, top1_precision, map]
-                        """);
+        String tags = TAGS.replace("attributeHoldout: 0.2}", "attributeHoldout: 0.2, attributeValid: 0.2}");
         TrainingResult plain = taskweave.train(write("plain.yaml", tags), tmp.resolve("plain"), quiet());
         TrainingResult calibrated = taskweave.train(write("threshold.yaml",
                 tags.replace("- name: tags", "- name: tags\n    calibrate: threshold")), tmp.resolve("threshold"), quiet());
@@ -104,17 +106,7 @@ class AttributeTaskEndToEndTest extends RuntimeTest {
 
     @Test
     void aThresholdFittedOnTheTrainingRowsNeedsNoValidationRows() throws Exception {
-        String tags = CONFIG.replace("""
-                  - name: category
-                    head: multiclass
-                    label: item_category
-                    metrics: [accuracy]
-                """, """
-                  - name: tags
-                    head: multilabel
-                    label: item_tags
-                    metrics: [micro_f1, top1_precision, map]
-                """);
+        String tags = TAGS;
         TrainingResult plain = taskweave.train(write("plain.yaml", tags), tmp.resolve("plain"), quiet());
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
         TrainingResult calibrated = taskweave.train(write("train.yaml",
@@ -139,18 +131,7 @@ class AttributeTaskEndToEndTest extends RuntimeTest {
 
     @Test
     void aThresholdNeedsValidationRowsOfTheTaskAndLogits() throws Exception {
-        String tags = CONFIG.replace("""
-                  - name: category
-                    head: multiclass
-                    label: item_category
-                    metrics: [accuracy]
-                """, """
-                  - name: tags
-                    calibrate: threshold
-                    head: multilabel
-                    label: item_tags
-                    metrics: [micro_f1]
-                """);
+        String tags = TAGS.replace("- name: tags", "- name: tags\n    calibrate: threshold");
         assertError(tags, "tasks[1].calibrate: threshold is fitted on the task's rows of the validation split, and the data has none"
                 + " for task 'tags' (an attribute task needs a dataset that holds out some entities' attributes as validation)");
         assertError(CONFIG.replace("- name: category", "- name: category\n    calibrate: threshold"),

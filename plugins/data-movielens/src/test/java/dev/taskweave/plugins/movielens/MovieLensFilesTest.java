@@ -191,12 +191,6 @@ class MovieLensFilesTest {
         assertArrayEquals(new float[] {0, 1, 1}, java.util.Arrays.copyOfRange(genres, 9, 12));
         assertEquals(List.of(MovieLensSource.GENRE_HIDDEN_SPLIT), List.copyOf(d.attributeEvaluation().keySet()));
         assertArrayEquals(new int[] {1}, d.attributeEvaluation().get("genre_hidden").get("item_genres"));
-        Dataset visible = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "genreValidFraction", 0.5,
-                "genreValidFeatures", "visible"));
-        assertArrayEquals(new int[] {0}, visible.attributeEvaluation().get("valid").get("item_genres"));
-        assertArrayEquals(new float[] {0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 1}, visible.items().dense("item_genres"),
-                "visible: only the hidden item's genres are zero");
-        assertEquals("visible", visible.description().get("genreValidFeatures"));
         assertArrayEquals(new float[] {0, 0, 1},
                 java.util.Arrays.copyOfRange(d.attributes().get("item_genres").values(), 3, 6), "item 2's true genres");
         assertEquals("1", d.description().get(MovieLensSource.GENRE_HIDDEN_ITEMS));
