@@ -313,7 +313,6 @@ public final class MovieLensSource implements DatasetSource {
         return new EntityAttribute(name, Entity.USER, EntityAttribute.Kind.CLASS, width, values, known);
     }
 
-    /** @return {@code round(fraction * entities)} entity indices chosen by a seeded shuffle, ascending */
     /**
      * The items whose genres validate a genre task: a share of those with training ratings whose
      * genres are neither hidden by the benchmark nor held out by {@code attributeHoldout}, so they
@@ -331,6 +330,7 @@ public final class MovieLensSource implements DatasetSource {
         return IntStream.of(choose(eligible.length, fraction, random)).map(k -> eligible[k]).sorted().toArray();
     }
 
+    /** @return {@code round(fraction * entities)} entity indices chosen by a seeded shuffle, ascending */
     static int[] choose(int entities, double fraction, SplittableRandom random) {
         boolean[] chosen = carve(entities, new double[] {fraction}, random)[0];
         return IntStream.range(0, entities).filter(e -> chosen[e]).toArray();

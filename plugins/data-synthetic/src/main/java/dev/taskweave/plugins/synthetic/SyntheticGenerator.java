@@ -170,12 +170,14 @@ final class SyntheticGenerator {
             attributeEvaluation.put(ATTRIBUTE_TEST, heldOut);
         }
         Map<String, int[]> validating = new LinkedHashMap<>();
-        if (config.attributeValidUsers() > 0) {
-            validating.put(USER_SEGMENT, indices(validUsers));
+        int[] validUserIndices = indices(validUsers);
+        int[] validItemIndices = indices(validItems);
+        if (validUserIndices.length > 0) {
+            validating.put(USER_SEGMENT, validUserIndices);
         }
-        if (config.attributeValidItems() > 0) {
-            validating.put(ITEM_CATEGORY, indices(validItems));
-            validating.put(ITEM_TAGS, indices(validItems));
+        if (validItemIndices.length > 0) {
+            validating.put(ITEM_CATEGORY, validItemIndices);
+            validating.put(ITEM_TAGS, validItemIndices.clone());
         }
         if (!validating.isEmpty()) {
             attributeEvaluation.put(Dataset.VALID, validating);
@@ -198,8 +200,8 @@ final class SyntheticGenerator {
         description.put("attributeHoldout.items", Integer.toString(heldItemIndices.length));
         if (!validating.isEmpty()) {
             description.put("attributeValid", Double.toString(config.attributeValid()));
-            description.put("attributeValid.users", Integer.toString(config.attributeValidUsers()));
-            description.put("attributeValid.items", Integer.toString(config.attributeValidItems()));
+            description.put("attributeValid.users", Integer.toString(validUserIndices.length));
+            description.put("attributeValid.items", Integer.toString(validItemIndices.length));
         }
         String name = String.format(Locale.ROOT, "synthetic(users=%d, items=%d, seed=%d)", users, items, seed);
         Dataset dataset = new Dataset(name, features, userTable, itemTable, splits, Map.of(TEST, ranking), description,
