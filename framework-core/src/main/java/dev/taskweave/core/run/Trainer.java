@@ -259,11 +259,8 @@ public final class Trainer {
         }
         optimizer.close();
         if (!calibrated.isEmpty()) {
-            // the training rows as the first epoch had them (the same sampled negatives)
-            boolean anyOnTraining = calibrated.stream().anyMatch(t -> onTraining(config, t));
-            ExampleSet trainRows = anyOnTraining ? ExampleSet.build(dataset.train(), trainLabels, trainSampler,
-                    config.seed * 1_000_003L + 1, attributeRows) : null;
-            calibrate(model, gatherer, valid, trainRows, calibrated, config, log, manager);
+            calibrate(model, gatherer, valid, calibrationTrainRows(model, config, calibrated, dataset, trainLabels, trainSampler,
+                    attributeRows), calibrated, config, log, manager);
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Map<String, Map<String, Double>>> metrics = Evaluator.evaluateSplits(model, gatherer, dataset, evalSets, manager);
@@ -399,6 +396,24 @@ public final class Trainer {
     /** @return whether task {@code t} is calibrated on its training rows ({@code calibrateOn: train}) */
     private static boolean onTraining(ExperimentConfig config, int t) {
         return "train".equals(config.tasks.get(t).calibrateOn);
+    }
+
+    /**
+     * The training rows the {@code calibrateOn: train} tasks are fitted on: the first epoch's rows
+     * (the same sampled negatives) when one of them is an interaction task; only the attribute
+     * rows when all are attribute tasks (their rows do not depend on the interactions, and scoring
+     * every interaction row would be wasted); null when none is.
+     */
+    private static ExampleSet calibrationTrainRows(AssembledModel model, ExperimentConfig config, List<Integer> calibrated,
+            Dataset dataset, List<TaskLabels> trainLabels, NegativeSampler trainSampler, Map<String, int[]> attributeRows) {
+        List<Integer> onTraining = calibrated.stream().filter(t -> onTraining(config, t)).toList();
+        if (onTraining.isEmpty()) {
+            return null;
+        }
+        boolean interactions = onTraining.stream().anyMatch(t -> !model.tasks().get(t).labelInfo().attribute());
+        return interactions
+                ? ExampleSet.build(dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + 1, attributeRows)
+                : ExampleSet.build(new Interactions(new int[0], new int[0], Map.of()), trainLabels, trainSampler, 0, attributeRows);
     }
 
     /**

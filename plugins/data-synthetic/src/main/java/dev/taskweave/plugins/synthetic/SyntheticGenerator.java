@@ -155,30 +155,14 @@ final class SyntheticGenerator {
         EntityTable userTable = userBuilder.build();
         EntityTable itemTable = itemBuilder.build();
         Map<String, EntityAttribute> attributes = attributes(model);
-        Map<String, int[]> heldOut = new LinkedHashMap<>();
         int[] heldUserIndices = indices(heldUsers);
         int[] heldItemIndices = indices(heldItems);
-        if (heldUserIndices.length > 0) {
-            heldOut.put(USER_SEGMENT, heldUserIndices);
-        }
-        if (heldItemIndices.length > 0) {
-            heldOut.put(ITEM_CATEGORY, heldItemIndices);
-            heldOut.put(ITEM_TAGS, heldItemIndices.clone());
-        }
+        Map<String, int[]> heldOut = attributeEntities(heldUserIndices, heldItemIndices);
         Map<String, Map<String, int[]>> attributeEvaluation = new LinkedHashMap<>();
         if (!heldOut.isEmpty()) {
             attributeEvaluation.put(ATTRIBUTE_TEST, heldOut);
         }
-        Map<String, int[]> validating = new LinkedHashMap<>();
-        int[] validUserIndices = indices(validUsers);
-        int[] validItemIndices = indices(validItems);
-        if (validUserIndices.length > 0) {
-            validating.put(USER_SEGMENT, validUserIndices);
-        }
-        if (validItemIndices.length > 0) {
-            validating.put(ITEM_CATEGORY, validItemIndices);
-            validating.put(ITEM_TAGS, validItemIndices.clone());
-        }
+        Map<String, int[]> validating = attributeEntities(indices(validUsers), indices(validItems));
         if (!validating.isEmpty()) {
             attributeEvaluation.put(Dataset.VALID, validating);
         }
@@ -200,8 +184,8 @@ final class SyntheticGenerator {
         description.put("attributeHoldout.items", Integer.toString(heldItemIndices.length));
         if (!validating.isEmpty()) {
             description.put("attributeValid", Double.toString(config.attributeValid()));
-            description.put("attributeValid.users", Integer.toString(validUserIndices.length));
-            description.put("attributeValid.items", Integer.toString(validItemIndices.length));
+            description.put("attributeValid.users", Integer.toString(validating.getOrDefault(USER_SEGMENT, new int[0]).length));
+            description.put("attributeValid.items", Integer.toString(validating.getOrDefault(ITEM_TAGS, new int[0]).length));
         }
         String name = String.format(Locale.ROOT, "synthetic(users=%d, items=%d, seed=%d)", users, items, seed);
         Dataset dataset = new Dataset(name, features, userTable, itemTable, splits, Map.of(TEST, ranking), description,
@@ -239,6 +223,23 @@ final class SyntheticGenerator {
             chosen[order[k]] = true;
         }
         return chosen;
+    }
+
+    /**
+     * @return per attribute, the entities whose attribute a split lists: {@code user_segment} for
+     *     the users, {@code item_category} and {@code item_tags} for the items; a side with none is
+     *     left out
+     */
+    private static Map<String, int[]> attributeEntities(int[] users, int[] items) {
+        Map<String, int[]> entities = new LinkedHashMap<>();
+        if (users.length > 0) {
+            entities.put(USER_SEGMENT, users);
+        }
+        if (items.length > 0) {
+            entities.put(ITEM_CATEGORY, items);
+            entities.put(ITEM_TAGS, items.clone());
+        }
+        return entities;
     }
 
     /** @return {@code count} entities chosen at random among those not {@code taken} */
