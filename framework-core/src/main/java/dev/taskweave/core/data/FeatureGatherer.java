@@ -12,6 +12,7 @@ import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureKind;
 import dev.taskweave.api.data.FeatureSpec;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +126,23 @@ public final class FeatureGatherer {
      */
     public NDList gather(NDManager manager, int[] userIndex, int[] itemIndex, int[] order, int from, int to,
             double idDropout, SplittableRandom random) {
+        return gather(manager, userIndex, itemIndex, order, from, to, idDropout, random, null);
+    }
+
+    /**
+     * As {@link #gather(NDManager, int[], int[], int[], int, int, double, SplittableRandom)}, with
+     * the dense features written into {@code scratch}'s memory instead of memory allocated for
+     * this batch. The arrays returned then read that memory: they must be closed before the next
+     * gather into the same scratch.
+     *
+     * @param scratch memory reused from one batch to the next ({@link #newScratch()}), or null
+     */
+    public NDList gather(NDManager manager, int[] userIndex, int[] itemIndex, int[] order, int from, int to,
+            double idDropout, SplittableRandom random, Scratch scratch) {
+        if (scratch != null && scratch.buffers.length != features.size()) {
+            throw new IllegalArgumentException("scratch for " + scratch.buffers.length + " features, this gatherer has "
+                    + features.size());
+        }
         int b = to - from;
         NDArray[] arrays = new NDArray[features.size()];
         int[][] idCodes = new int[2][];
@@ -157,7 +175,7 @@ public final class FeatureGatherer {
             if (spec.kind() == FeatureKind.CATEGORICAL) {
                 arrays[f] = manager.create(gatherCodes(f, userIndex, itemIndex, order, from, b, known, 0, random, true));
             } else {
-                arrays[f] = gatherDense(manager, f, userIndex, itemIndex, order, from, b, known, random);
+                arrays[f] = gatherDense(manager, f, userIndex, itemIndex, order, from, b, known, random, scratch);
             }
         }
         return new NDList(arrays);
@@ -184,7 +202,7 @@ public final class FeatureGatherer {
     }
 
     private NDArray gatherDense(NDManager manager, int f, int[] userIndex, int[] itemIndex, int[] order, int from, int b,
-            int[] idCodes, SplittableRandom random) {
+            int[] idCodes, SplittableRandom random, Scratch scratch) {
         FeatureSpec spec = features.get(f);
         int[] entity = spec.entity() == Entity.USER ? userIndex : itemIndex;
         int[] counterpart = spec.entity() == Entity.USER ? itemIndex : userIndex;
@@ -194,9 +212,11 @@ public final class FeatureGatherer {
         int width = spec.size();
         // written straight into native-order memory that the array then wraps (DJL copies a Java
         // float[] into such a buffer first): a history row is thousands of floats wide, and the
-        // intermediate array cost about as much as the rest of gathering. The buffer starts zeroed
-        // (rows left out stay zero) and lives as long as the array.
-        ByteBuffer bytes = manager.allocateDirect(Math.multiplyExact(Math.multiplyExact(b, width), Float.BYTES));
+        // intermediate array cost about as much as the rest of gathering. A new buffer starts
+        // zeroed (rows left out stay zero) and lives as long as the array; a scratch buffer holds
+        // the previous batch, so rows left out are zeroed here.
+        int size = Math.multiplyExact(Math.multiplyExact(b, width), Float.BYTES);
+        ByteBuffer bytes = scratch == null ? manager.allocateDirect(size) : scratch.take(f, size);
         FloatBuffer batch = bytes.asFloatBuffer();
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
@@ -206,9 +226,49 @@ public final class FeatureGatherer {
                     // the row's own interaction is not part of the history it reads
                     batch.put(i * width + counterpart[row], 0f);
                 }
+            } else if (scratch != null) {
+                batch.put(i * width, scratch.zeros(width), 0, width);
             }
         }
         return manager.create(bytes, new Shape(b, width), DataType.FLOAT32);
+    }
+
+    /** @return memory for {@link #gather(NDManager, int[], int[], int[], int, int, double, SplittableRandom, Scratch)} to reuse */
+    public Scratch newScratch() {
+        return new Scratch(features.size());
+    }
+
+    /**
+     * Native memory for the dense features of successive batches, reused from one to the next.
+     * Allocating it per batch costs more than filling it when rows are thousands of floats wide
+     * (fresh pages are zeroed twice, by the kernel and by the JVM). For one caller at a time: the
+     * arrays of one gather read it and must be closed before the next gather into it.
+     */
+    public static final class Scratch {
+        private final ByteBuffer[] buffers;
+        private float[] zeros = new float[0];
+
+        private Scratch(int features) {
+            this.buffers = new ByteBuffer[features];
+        }
+
+        /** @return feature {@code f}'s buffer, {@code bytes} long, in native order; grown when too small */
+        ByteBuffer take(int f, int bytes) {
+            ByteBuffer buffer = buffers[f];
+            if (buffer == null || buffer.capacity() < bytes) {
+                buffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+                buffers[f] = buffer;
+            }
+            // the array reads `bytes` from the start: a limit above that would make DJL warn and trim
+            return buffer.duplicate().order(ByteOrder.nativeOrder()).clear().limit(bytes);
+        }
+
+        float[] zeros(int width) {
+            if (zeros.length < width) {
+                zeros = new float[width];
+            }
+            return zeros;
+        }
     }
 
     /**

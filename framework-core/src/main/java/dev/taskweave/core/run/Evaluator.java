@@ -57,11 +57,14 @@ public final class Evaluator {
     /** Runs the model over the (user, item) rows in batches of {@code batchSize}, inference mode. */
     private static void forEachBatch(AssembledModel model, FeatureGatherer gatherer, int[] users, int[] items, int batchSize,
             NDManager manager, BatchOutputs action) {
+        // a batch's arrays are freed before the next batch gathers into the same memory
+        FeatureGatherer.Scratch scratch = gatherer.newScratch();
         for (int from = 0; from < users.length; from += batchSize) {
             int to = Math.min(users.length, from + batchSize);
             try (NDManager batch = manager.newSubManager()) {
                 ParameterStore ps = new ParameterStore(batch, false);
-                action.accept(from, to, model.block().forward(ps, gatherer.gather(batch, users, items, null, from, to, 0, null), false));
+                action.accept(from, to, model.block().forward(ps, gatherer.gather(batch, users, items, null, from, to, 0, null, scratch),
+                        false));
             }
         }
     }

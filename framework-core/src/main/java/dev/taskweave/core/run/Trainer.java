@@ -160,6 +160,8 @@ public final class Trainer {
         boolean stoppedEarly = false;
         long start = System.nanoTime();
         int batchSize = config.training.batchSize;
+        // each step's arrays are closed before the next step gathers into the same memory
+        FeatureGatherer.Scratch[] scratch = {gatherer.newScratch(), gatherer.newScratch()};
         for (int epoch = 1; epoch <= config.training.epochs; epoch++) {
             long epochStart = System.nanoTime();
             ExampleSet train = epoch == 1 ? firstEpoch : ExampleSet.build(dataset.train(), trainLabels, trainSampler,
@@ -176,7 +178,7 @@ public final class Trainer {
                     int from = b * batchSize;
                     int to = Math.min(train.size(), from + batchSize);
                     float[][] step = step(model, gatherer, train, order, from, to, random, manager, ps, optimizer, surgery,
-                            pairwise, trainSampler);
+                            pairwise, trainSampler, scratch);
                     if (average != null) {
                         average.update();
                     }
@@ -326,16 +328,20 @@ public final class Trainer {
         return false;
     }
 
-    /** One optimisation step; returns {losses, weights, present} per task. */
+    /**
+     * One optimisation step; returns {losses, weights, present} per task.
+     *
+     * @param scratch memory for the batch's dense features and for its pairwise tasks' negatives
+     */
     private static float[][] step(AssembledModel model, FeatureGatherer gatherer, ExampleSet train, int[] order, int from, int to,
             SplittableRandom random, NDManager manager, ParameterStore ps, FlatAdam optimizer,
-            GradientSurgery surgery, boolean[] pairwise, NegativeSampler sampler) {
+            GradientSurgery surgery, boolean[] pairwise, NegativeSampler sampler, FeatureGatherer.Scratch[] scratch) {
         int b = to - from;
         int taskCount = model.tasks().size();
         double idDropout = model.plan().config().features.idDropout;
         float[][] result = new float[3][];
         try (NDManager batch = manager.newSubManager()) {
-            NDList inputs = gatherer.gather(batch, train.users(), train.items(), order, from, to, idDropout, random);
+            NDList inputs = gatherer.gather(batch, train.users(), train.items(), order, from, to, idDropout, random, scratch[0]);
             NDArray[] labelArrays = new NDArray[taskCount];
             NDArray[] maskArrays = new NDArray[taskCount];
             float[] present = new float[taskCount];
@@ -361,7 +367,7 @@ public final class Trainer {
                 for (int t = 0; t < taskCount; t++) {
                     if (pairwiseHere[t]) {
                         losses.set(t, pairwiseLoss(model, t, gatherer, train, order, from, to, outputs.get(t), sampler, random,
-                                batch, ps, idDropout));
+                                batch, ps, idDropout, scratch[1]));
                     }
                 }
                 NDArray lossVector = NDArrays.stack(losses);
@@ -484,7 +490,7 @@ public final class Trainer {
      */
     private static NDArray pairwiseLoss(AssembledModel model, int task, FeatureGatherer gatherer, ExampleSet train, int[] order,
             int from, int to, NDArray output, NegativeSampler sampler, SplittableRandom random, NDManager batch, ParameterStore ps,
-            double idDropout) {
+            double idDropout, FeatureGatherer.Scratch scratch) {
         float[] mask = train.mask(task);
         float[] labels = train.labels(task);
         int[] rows = java.util.stream.IntStream.range(from, to)
@@ -503,7 +509,7 @@ public final class Trainer {
             identity[k] = k;
             positions[k] = rows[k] - from;
         }
-        NDList inputs = gatherer.gather(batch, users, items, identity, 0, rows.length, idDropout, random);
+        NDList inputs = gatherer.gather(batch, users, items, identity, 0, rows.length, idDropout, random, scratch);
         NDArray negative = model.block().forward(ps, inputs, true).get(task);
         NDArray positive = output.get(new ai.djl.ndarray.index.NDIndex("{}", batch.create(positions)));
         return t.plugin().call(() -> t.head().pairwiseLoss(positive, negative)).reshape();

@@ -171,6 +171,49 @@ class FeatureGathererTest {
     }
 
     @Test
+    void gatheringIntoReusedMemoryGivesWhatFreshMemoryGives() {
+        List<FeatureSpec> features = List.of(
+                FeatureSpec.identifier("user_id", Entity.USER, 3),
+                FeatureSpec.identifier("item_id", Entity.ITEM, 3),
+                FeatureSpec.history("user_history", Entity.USER, 2),
+                FeatureSpec.multiHot("item_genres", Entity.ITEM, 2));
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0", "u1"))
+                .categorical("user_id", new int[] {1, 2})
+                .dense("user_history", 2, new float[] {0.7f, 0.7f, 1, 0})
+                .build();
+        FeatureGatherer gatherer = new FeatureGatherer(features, users, ITEMS, Set.of("item_genres"));
+        FeatureGatherer.Scratch scratch = gatherer.newScratch();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // three batches into the same memory: every row set, then rows left out where the last
+            // batch had values (an attribute row, a row without a user), then a shorter batch
+            // (a user's history reads without the row's own item)
+            int[][] userBatches = {{1, 1, 0}, {-1, 0, 1}, {0}};
+            int[][] itemBatches = {{1, 1, 0}, {1, -1, 1}, {0}};
+            float[][] expectedHistory = {{1, 0, 1, 0, 0, 0.7f}, {0, 0, 0.7f, 0.7f, 1, 0}, {0, 0.7f}};
+            float[][] expectedGenres = {{1, 1, 1, 1, 1, 0}, {0, 0, 0, 0, 1, 1}, {1, 0}};
+            for (int k = 0; k < userBatches.length; k++) {
+                int n = userBatches[k].length;
+                NDList fresh;
+                float[][] reused = new float[2][];
+                try (NDManager batch = manager.newSubManager()) {
+                    NDList out = gatherer.gather(batch, userBatches[k], itemBatches[k], null, 0, n, 0, null, scratch);
+                    reused[0] = out.get(2).toFloatArray();
+                    reused[1] = out.get(3).toFloatArray();
+                }
+                fresh = gatherer.gather(manager, userBatches[k], itemBatches[k], null, 0, n, 0, null);
+                assertArrayEquals(expectedHistory[k], fresh.get(2).toFloatArray(), "batch " + k);
+                assertArrayEquals(expectedGenres[k], fresh.get(3).toFloatArray(), "batch " + k);
+                assertArrayEquals(expectedHistory[k], reused[0], "batch " + k + ", reused memory");
+                assertArrayEquals(expectedGenres[k], reused[1], "batch " + k + ", reused memory");
+            }
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new FeatureGatherer(FEATURES, USERS, ITEMS).gather(manager, new int[] {0}, new int[] {0}, null, 0, 1, 0, null,
+                            new FeatureGatherer(List.of(FEATURES.get(0)), USERS, ITEMS).newScratch()));
+            org.junit.jupiter.api.Assertions.assertEquals("scratch for 1 features, this gatherer has 4", e.getMessage());
+        }
+    }
+
+    @Test
     void aHistoryNeverHoldsTheRowsOwnInteraction() {
         // on the row (u, i) the user's history reads without i and the item's without u: a training
         // row would otherwise always find itself in both (a positive is in the user's history, a
