@@ -4,6 +4,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
+import dev.taskweave.api.nn.OffsetBlock;
 import java.util.List;
 
 /** Builds the block shared by the scalar heads: a ReLU tower, a one-unit output and an offset. */

@@ -11,6 +11,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.api.model.AffineInput;
+import dev.taskweave.api.nn.BlockChecks;
 import dev.taskweave.api.nn.MlpBlock;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -9,6 +9,7 @@ import ai.djl.nn.SequentialBlock;
 import dev.taskweave.api.model.LabelStatistics;
 import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.api.model.TaskHead;
+import dev.taskweave.api.nn.OffsetBlock;
 import dev.taskweave.api.nn.Scalars;
 import java.util.List;
 

@@ -16,6 +16,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import dev.taskweave.api.nn.BlockChecks;
 import dev.taskweave.api.nn.FastDropout;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

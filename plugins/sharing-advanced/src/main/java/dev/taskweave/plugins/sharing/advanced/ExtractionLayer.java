@@ -17,6 +17,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.api.nn.AffineParts;
+import dev.taskweave.api.nn.BlockChecks;
 import dev.taskweave.api.nn.ExpertStack;
 import dev.taskweave.api.nn.MlpBlock;
 import java.io.DataInputStream;

@@ -16,6 +16,7 @@ import ai.djl.util.PairList;
 import dev.taskweave.api.model.AffineInput;
 import dev.taskweave.api.model.GatedBlock;
 import dev.taskweave.api.nn.AffineParts;
+import dev.taskweave.api.nn.BlockChecks;
 import dev.taskweave.api.nn.ExpertStack;
 import dev.taskweave.api.nn.MlpBlock;
 import java.io.DataInputStream;

@@ -16,6 +16,7 @@ import ai.djl.util.PairList;
 import dev.taskweave.api.model.AffineInput;
 import dev.taskweave.api.model.GatedBlock;
 import dev.taskweave.api.model.TaskOwnedParameters;
+import dev.taskweave.api.nn.BlockChecks;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.taskweave.plugins.heads.attributes;
+package dev.taskweave.api.nn;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDList;
@@ -12,14 +12,16 @@ import java.io.IOException;
 
 /**
  * Adds a constant to every value of its single input. The constant is not trained; it is written
- * with the block's metadata, and a loaded value replaces the one given to the constructor.
+ * with the block's metadata, and a loaded value replaces the one given to the constructor. Heads
+ * use it to start a regression output at the label mean, or a logit at the base rate's.
  */
-final class OffsetBlock extends AbstractBlock {
+public final class OffsetBlock extends AbstractBlock {
     private static final byte VERSION = 1;
 
     private float offset;
 
-    OffsetBlock(float offset) {
+    /** @param offset the constant, finite */
+    public OffsetBlock(float offset) {
         super(VERSION);
         if (!Float.isFinite(offset)) {
             throw new IllegalArgumentException("offset must be finite, got " + offset);
@@ -28,7 +30,7 @@ final class OffsetBlock extends AbstractBlock {
     }
 
     /** @return the constant added to the input */
-    float offset() {
+    public float offset() {
         return offset;
     }
 
