@@ -20,6 +20,11 @@ class FeatureGathererTest {
 
     static final EntityTable USERS = EntityTable.builder(Entity.USER, List.of("u0", "u1"))
             .categorical("user_id", new int[] {1, 2}).build();
+    /** u0 rated both items, u1 only i0 (a history's columns are the items). */
+    static final EntityTable USERS_WITH_HISTORY = EntityTable.builder(Entity.USER, List.of("u0", "u1"))
+            .categorical("user_id", new int[] {1, 2})
+            .dense("user_history", 2, new float[] {0.7f, 0.7f, 1, 0})
+            .build();
     static final EntityTable ITEMS = EntityTable.builder(Entity.ITEM, List.of("i0", "i1"))
             .categorical("item_id", new int[] {1, 2})
             .categorical("item_kind", new int[] {3, 2})
@@ -177,11 +182,7 @@ class FeatureGathererTest {
                 FeatureSpec.identifier("item_id", Entity.ITEM, 3),
                 FeatureSpec.history("user_history", Entity.USER, 2),
                 FeatureSpec.multiHot("item_genres", Entity.ITEM, 2));
-        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0", "u1"))
-                .categorical("user_id", new int[] {1, 2})
-                .dense("user_history", 2, new float[] {0.7f, 0.7f, 1, 0})
-                .build();
-        FeatureGatherer gatherer = new FeatureGatherer(features, users, ITEMS, Set.of("item_genres"));
+        FeatureGatherer gatherer = new FeatureGatherer(features, USERS_WITH_HISTORY, ITEMS, Set.of("item_genres"));
         FeatureGatherer.Scratch scratch = gatherer.newScratch();
         try (NDManager manager = NDManager.newBaseManager()) {
             // three batches into the same memory: every row set, then rows left out where the last
@@ -193,14 +194,13 @@ class FeatureGathererTest {
             float[][] expectedGenres = {{1, 1, 1, 1, 1, 0}, {0, 0, 0, 0, 1, 1}, {1, 0}};
             for (int k = 0; k < userBatches.length; k++) {
                 int n = userBatches[k].length;
-                NDList fresh;
                 float[][] reused = new float[2][];
                 try (NDManager batch = manager.newSubManager()) {
                     NDList out = gatherer.gather(batch, userBatches[k], itemBatches[k], null, 0, n, 0, null, scratch);
                     reused[0] = out.get(2).toFloatArray();
                     reused[1] = out.get(3).toFloatArray();
                 }
-                fresh = gatherer.gather(manager, userBatches[k], itemBatches[k], null, 0, n, 0, null);
+                NDList fresh = gatherer.gather(manager, userBatches[k], itemBatches[k], null, 0, n, 0, null);
                 assertArrayEquals(expectedHistory[k], fresh.get(2).toFloatArray(), "batch " + k);
                 assertArrayEquals(expectedGenres[k], fresh.get(3).toFloatArray(), "batch " + k);
                 assertArrayEquals(expectedHistory[k], reused[0], "batch " + k + ", reused memory");
@@ -223,10 +223,6 @@ class FeatureGathererTest {
                 FeatureSpec.identifier("item_id", Entity.ITEM, 3),
                 FeatureSpec.history("user_history", Entity.USER, 2),
                 FeatureSpec.history("item_history", Entity.ITEM, 2));
-        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0", "u1"))
-                .categorical("user_id", new int[] {1, 2})
-                .dense("user_history", 2, new float[] {0.7f, 0.7f, 1, 0})
-                .build();
         EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0", "i1"))
                 .categorical("item_id", new int[] {1, 2})
                 .dense("item_history", 2, new float[] {0.7f, 0.7f, 0, 1})
@@ -235,7 +231,7 @@ class FeatureGathererTest {
         int[] userRows = {0, 0, 1, -1, 0};
         int[] itemRows = {0, 1, 1, 0, -1};
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDList out = new FeatureGatherer(features, users, items).gather(manager, userRows, itemRows, null, 0, 5, 0, null);
+            NDList out = new FeatureGatherer(features, USERS_WITH_HISTORY, items).gather(manager, userRows, itemRows, null, 0, 5, 0, null);
             assertArrayEquals(new float[] {0, 0.7f, 0.7f, 0, 1, 0, 0, 0, 0.7f, 0.7f}, out.get(2).toFloatArray());
             assertArrayEquals(new float[] {0, 0.7f, 0, 1, 0, 0, 0.7f, 0.7f, 0, 0}, out.get(3).toFloatArray());
         }
