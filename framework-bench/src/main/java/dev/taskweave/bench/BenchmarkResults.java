@@ -43,11 +43,12 @@ public final class BenchmarkResults {
         @JsonProperty public Map<String, Summary> singleTask = new LinkedHashMap<>();
         /** Multi- against single-task, per metric both have. */
         @JsonProperty public Map<String, Transfer> transfer = new LinkedHashMap<>();
-        /** Mean wall time of training one seed, in seconds (validation and calibration included). */
+        /** Mean wall time of training one seed, in seconds (validation, telemetry and calibration included). */
         @JsonProperty public double trainSeconds;
         /**
          * Mean training throughput: rows (negatives and attribute rows included) over the time of
-         * each epoch's batches (validation and calibration not counted), mean over epochs and seeds.
+         * each epoch's batches (validation, telemetry and calibration not counted), mean over epochs and
+         * seeds.
          */
         @JsonProperty public double samplesPerSecond;
         /**
