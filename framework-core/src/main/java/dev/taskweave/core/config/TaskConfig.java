@@ -59,12 +59,12 @@ public final class TaskConfig {
     public List<String> hideFeatures = List.of();
 
     /**
-     * {@code platt} fits an affine map of the task's logit on the validation split after training
-     * (Platt scaling), so its probabilities are calibrated (heads that output one logit);
-     * {@code threshold} shifts the task's logits so that probability 0.5 is the decision threshold
-     * with the best F1 (micro-F1 over all labels) on the task's validation rows, leaving the order
-     * of its scores unchanged (heads whose outputs are logits: binary, multi-label); {@code none}
-     * (the default) keeps the outputs as trained.
+     * {@code platt} fits an affine map of the task's logit after training (Platt scaling), so its
+     * probabilities are calibrated (heads that output one logit); {@code threshold} shifts the
+     * task's logits so that probability 0.5 is the decision threshold with the best F1 (micro-F1
+     * over all labels), leaving the order of its scores unchanged (heads whose outputs are logits:
+     * binary, multi-label); {@code none} (the default) keeps the outputs as trained. Both are fitted
+     * on the rows {@link #calibrateOn} names, the task's validation rows by default.
      */
     @JsonProperty("calibrate")
     public String calibrate = "none";
