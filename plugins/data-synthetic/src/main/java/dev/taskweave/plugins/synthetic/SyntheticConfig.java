@@ -1,6 +1,7 @@
 package dev.taskweave.plugins.synthetic;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.taskweave.api.ConfigChecks;
 import dev.taskweave.api.InvalidConfigException;
 import dev.taskweave.api.ValidatedConfig;
 import java.util.Collections;
@@ -59,19 +60,17 @@ public final class SyntheticConfig implements ValidatedConfig {
 
     @Override
     public void validate() {
-        atLeast("users", users, 2);
-        atLeast("items", items, 2);
-        atLeast("latentDim", latentDim, 1);
-        atLeast("segments", segments, 1);
-        atLeast("categories", categories, 1);
-        atLeast("tags", tags, 1);
+        ConfigChecks.atLeast("users", users, 2);
+        ConfigChecks.atLeast("items", items, 2);
+        ConfigChecks.atLeast("latentDim", latentDim, 1);
+        ConfigChecks.atLeast("segments", segments, 1);
+        ConfigChecks.atLeast("categories", categories, 1);
+        ConfigChecks.atLeast("tags", tags, 1);
         if (!(meanInteractionsPerUser >= 1) || meanInteractionsPerUser > items / 2.0) {
             throw new InvalidConfigException("meanInteractionsPerUser", "expected a number in [1, items/2 = "
                     + items / 2.0 + "] so that every user keeps unobserved items, got " + meanInteractionsPerUser);
         }
-        if (!(ratingNoise >= 0) || Double.isInfinite(ratingNoise)) {
-            throw new InvalidConfigException("ratingNoise", "expected a finite number >= 0, got " + ratingNoise);
-        }
+        ConfigChecks.nonNegative("ratingNoise", ratingNoise);
         fraction("validFraction", validFraction);
         fraction("testFraction", testFraction);
         fraction("coldUserFraction", coldUserFraction);
@@ -124,12 +123,6 @@ public final class SyntheticConfig implements ValidatedConfig {
         if (coldUsers() >= users) {
             throw new InvalidConfigException("coldUserFraction", "leaves no warm user: " + coldUsers()
                     + " of " + users + " users would be cold");
-        }
-    }
-
-    private static void atLeast(String field, int value, int minimum) {
-        if (value < minimum) {
-            throw new InvalidConfigException(field, "expected an integer >= " + minimum + ", got " + value);
         }
     }
 

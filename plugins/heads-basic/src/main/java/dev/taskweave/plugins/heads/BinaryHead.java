@@ -8,7 +8,9 @@ import ai.djl.nn.Block;
 import dev.taskweave.api.model.LabelStatistics;
 import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.api.model.TaskHead;
+import dev.taskweave.api.nn.OffsetBlock;
 import dev.taskweave.api.nn.Scalars;
+import dev.taskweave.api.nn.Towers;
 import java.util.List;
 
 /** A binary classification head: a tower, one logit, masked binary cross-entropy with logits. */
@@ -53,7 +55,7 @@ public final class BinaryHead implements TaskHead {
 
     @Override
     public Block createBlock() {
-        return Towers.scalarTower(tower, dropout, offset);
+        return Towers.tower(tower, dropout, 1).add(new OffsetBlock(offset));
     }
 
     /** Numerically stable: {@code max(x, 0) - x * y + log(1 + exp(-|x|))}, averaged over labelled rows. */

@@ -7,7 +7,9 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.api.model.TaskHead;
+import dev.taskweave.api.nn.OffsetBlock;
 import dev.taskweave.api.nn.Scalars;
+import dev.taskweave.api.nn.Towers;
 import java.util.List;
 
 /**
@@ -33,7 +35,7 @@ public final class BprHead implements TaskHead {
 
     @Override
     public Block createBlock() {
-        return Towers.scalarTower(tower, dropout, 0f);
+        return Towers.tower(tower, dropout, 1).add(new OffsetBlock(0f));
     }
 
     /**

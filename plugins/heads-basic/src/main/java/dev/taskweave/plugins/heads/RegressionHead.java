@@ -7,6 +7,8 @@ import ai.djl.nn.Block;
 import dev.taskweave.api.model.LabelStatistics;
 import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.api.model.TaskHead;
+import dev.taskweave.api.nn.OffsetBlock;
+import dev.taskweave.api.nn.Towers;
 import java.util.List;
 
 /** A scalar regression head: a tower, one output, masked mean squared error. */
@@ -43,7 +45,7 @@ public final class RegressionHead implements TaskHead {
 
     @Override
     public Block createBlock() {
-        return Towers.scalarTower(tower, dropout, offset);
+        return Towers.tower(tower, dropout, 1).add(new OffsetBlock(offset));
     }
 
     @Override

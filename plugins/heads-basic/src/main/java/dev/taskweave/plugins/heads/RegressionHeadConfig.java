@@ -1,17 +1,13 @@
 package dev.taskweave.plugins.heads;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.taskweave.api.ConfigChecks;
 import dev.taskweave.api.InvalidConfigException;
-import dev.taskweave.api.ValidatedConfig;
-import java.util.ArrayList;
+import dev.taskweave.api.nn.TowerConfig;
 import java.util.List;
 
 /** The {@code tasks[i].params} of a {@code regression} head; every field has a default. */
-public final class RegressionHeadConfig implements ValidatedConfig {
-    @JsonProperty
-    private List<Integer> tower = List.of(32);
-    @JsonProperty
-    private double dropout = 0.0;
+public final class RegressionHeadConfig extends TowerConfig {
     @JsonProperty
     private boolean centerOnMean = true;
     @JsonProperty
@@ -19,12 +15,13 @@ public final class RegressionHeadConfig implements ValidatedConfig {
     @JsonProperty
     private Double maxScore;
 
-    public RegressionHeadConfig() {}
+    public RegressionHeadConfig() {
+        super(List.of(32));
+    }
 
     @Override
     public void validate() {
-        ConfigChecks.tower("tower", tower);
-        ConfigChecks.dropout("dropout", dropout);
+        super.validate();
         ConfigChecks.finite("minScore", minScore);
         ConfigChecks.finite("maxScore", maxScore);
         if (minScore == null && maxScore != null) {
@@ -36,24 +33,6 @@ public final class RegressionHeadConfig implements ValidatedConfig {
         if (minScore != null && !(minScore < maxScore)) {
             throw new InvalidConfigException("minScore", "expected minScore < maxScore, got " + minScore + " >= " + maxScore);
         }
-    }
-
-    /** @return the hidden layer widths of the tower; empty means a linear output on the input */
-    public List<Integer> tower() {
-        return List.copyOf(tower);
-    }
-
-    public void setTower(List<Integer> tower) {
-        this.tower = tower == null ? null : new ArrayList<>(tower);
-    }
-
-    /** @return the dropout rate after each hidden activation */
-    public double dropout() {
-        return dropout;
-    }
-
-    public void setDropout(double dropout) {
-        this.dropout = dropout;
     }
 
     /** @return true when the output adds the training label mean, so it starts at the mean */

@@ -54,9 +54,9 @@ final class ConfigTest {
 
     @Test
     void sharedBottomRejectsBadValues() {
-        assertInvalid(map("layers", List.of(8, 0)), SharedBottomConfig.class, "layers");
-        assertInvalid(map("layers", List.of(-3)), SharedBottomConfig.class, "layers");
-        assertInvalid(map("layers", Arrays.asList(8, null)), SharedBottomConfig.class, "layers");
+        assertInvalid(map("layers", List.of(8, 0)), SharedBottomConfig.class, "layers[1]");
+        assertInvalid(map("layers", List.of(-3)), SharedBottomConfig.class, "layers[0]");
+        assertInvalid(map("layers", Arrays.asList(8, null)), SharedBottomConfig.class, "layers[1]");
         assertInvalid(map("layers", null), SharedBottomConfig.class, "layers");
         assertInvalid(map("dropout", 1.0), SharedBottomConfig.class, "dropout");
         assertInvalid(map("dropout", -0.1), SharedBottomConfig.class, "dropout");
@@ -85,7 +85,7 @@ final class ConfigTest {
     void mmoeRejectsBadValues() {
         assertInvalid(map("experts", 0), MmoeConfig.class, "experts");
         assertInvalid(map("expertLayers", List.of()), MmoeConfig.class, "expertLayers");
-        assertInvalid(map("expertLayers", List.of(16, 0)), MmoeConfig.class, "expertLayers");
+        assertInvalid(map("expertLayers", List.of(16, 0)), MmoeConfig.class, "expertLayers[1]");
         assertInvalid(map("expertLayers", null), MmoeConfig.class, "expertLayers");
         assertInvalid(map("dropout", 1.5), MmoeConfig.class, "dropout");
         assertThrows(IllegalArgumentException.class, () -> bind(map("layers", List.of(8)), MmoeConfig.class));

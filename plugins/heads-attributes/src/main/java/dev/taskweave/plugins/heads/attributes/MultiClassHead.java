@@ -7,6 +7,7 @@ import ai.djl.nn.Block;
 import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.api.model.TaskHead;
 import dev.taskweave.api.nn.Scalars;
+import dev.taskweave.api.nn.Towers;
 import java.util.List;
 
 /** A multi-class head: a tower, one logit per class, and a masked softmax cross-entropy. */

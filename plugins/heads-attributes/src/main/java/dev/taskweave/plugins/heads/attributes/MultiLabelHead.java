@@ -11,6 +11,7 @@ import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.api.model.TaskHead;
 import dev.taskweave.api.nn.OffsetBlock;
 import dev.taskweave.api.nn.Scalars;
+import dev.taskweave.api.nn.Towers;
 import java.util.List;
 
 /**

@@ -1,6 +1,7 @@
 package dev.taskweave.plugins.sharing.advanced;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.taskweave.api.ConfigChecks;
 import dev.taskweave.api.ValidatedConfig;
 import java.util.List;
 

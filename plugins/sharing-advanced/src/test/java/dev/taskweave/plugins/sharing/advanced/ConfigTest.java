@@ -57,7 +57,7 @@ final class ConfigTest {
     void omoeRejectsBadValues() {
         assertInvalid(map("experts", 0), OmoeConfig.class, "experts");
         assertInvalid(map("expertLayers", List.of()), OmoeConfig.class, "expertLayers");
-        assertInvalid(map("expertLayers", List.of(16, 0)), OmoeConfig.class, "expertLayers");
+        assertInvalid(map("expertLayers", List.of(16, 0)), OmoeConfig.class, "expertLayers[1]");
         assertInvalid(map("expertLayers", null), OmoeConfig.class, "expertLayers");
         assertInvalid(map("dropout", 1.0), OmoeConfig.class, "dropout");
         assertThrows(IllegalArgumentException.class, () -> bind(map("gates", 2), OmoeConfig.class));
@@ -88,7 +88,7 @@ final class ConfigTest {
         assertInvalid(map("sharedExperts", 0), CgcConfig.class, "sharedExperts");
         assertInvalid(map("taskExperts", -1), CgcConfig.class, "taskExperts");
         assertInvalid(map("expertLayers", List.of()), CgcConfig.class, "expertLayers");
-        assertInvalid(map("expertLayers", Arrays.asList(8, null)), CgcConfig.class, "expertLayers");
+        assertInvalid(map("expertLayers", Arrays.asList(8, null)), CgcConfig.class, "expertLayers[1]");
         assertInvalid(map("dropout", -0.5), CgcConfig.class, "dropout");
         assertThrows(IllegalArgumentException.class, () -> bind(map("levels", 2), CgcConfig.class));
     }
@@ -120,7 +120,7 @@ final class ConfigTest {
         assertInvalid(map("levels", 0), PleConfig.class, "levels");
         assertInvalid(map("sharedExperts", 0), PleConfig.class, "sharedExperts");
         assertInvalid(map("taskExperts", -2), PleConfig.class, "taskExperts");
-        assertInvalid(map("expertLayers", List.of(-1)), PleConfig.class, "expertLayers");
+        assertInvalid(map("expertLayers", List.of(-1)), PleConfig.class, "expertLayers[0]");
         assertInvalid(map("expertLayers", null), PleConfig.class, "expertLayers");
         assertInvalid(map("dropout", Double.NaN), PleConfig.class, "dropout");
         assertThrows(IllegalArgumentException.class, () -> bind(map("experts", 2), PleConfig.class));
@@ -148,7 +148,7 @@ final class ConfigTest {
     @Test
     void crossStitchRejectsBadValues() {
         assertInvalid(map("layers", List.of()), CrossStitchConfig.class, "layers");
-        assertInvalid(map("layers", List.of(4, 0)), CrossStitchConfig.class, "layers");
+        assertInvalid(map("layers", List.of(4, 0)), CrossStitchConfig.class, "layers[1]");
         assertInvalid(map("dropout", 1.0), CrossStitchConfig.class, "dropout");
         assertInvalid(map("selfWeight", 1.01), CrossStitchConfig.class, "selfWeight");
         assertInvalid(map("selfWeight", -0.1), CrossStitchConfig.class, "selfWeight");
@@ -174,7 +174,7 @@ final class ConfigTest {
 
     @Test
     void separateRejectsBadValues() {
-        assertInvalid(map("layers", List.of(0)), SeparateConfig.class, "layers");
+        assertInvalid(map("layers", List.of(0)), SeparateConfig.class, "layers[0]");
         assertInvalid(map("layers", null), SeparateConfig.class, "layers");
         assertInvalid(map("dropout", -0.1), SeparateConfig.class, "dropout");
         assertThrows(IllegalArgumentException.class, () -> bind(map("penalty", 0.1), SeparateConfig.class));
@@ -201,7 +201,7 @@ final class ConfigTest {
     @Test
     void softL2RejectsBadValues() {
         assertInvalid(map("layers", List.of()), SoftL2Config.class, "layers");
-        assertInvalid(map("layers", List.of(8, -1)), SoftL2Config.class, "layers");
+        assertInvalid(map("layers", List.of(8, -1)), SoftL2Config.class, "layers[1]");
         assertInvalid(map("dropout", 2.0), SoftL2Config.class, "dropout");
         assertInvalid(map("penalty", -1e-3), SoftL2Config.class, "penalty");
         assertInvalid(map("penalty", Double.NaN), SoftL2Config.class, "penalty");

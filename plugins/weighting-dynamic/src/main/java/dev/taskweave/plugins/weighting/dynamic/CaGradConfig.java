@@ -1,7 +1,7 @@
 package dev.taskweave.plugins.weighting.dynamic;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.api.ConfigChecks;
 import dev.taskweave.api.ValidatedConfig;
 
 /** The {@code weighting.params} of {@code cagrad}; every field has a default. */
@@ -13,9 +13,7 @@ public final class CaGradConfig implements ValidatedConfig {
 
     @Override
     public void validate() {
-        if (!Double.isFinite(c) || c < 0) {
-            throw new InvalidConfigException("c", "expected a finite number >= 0, got " + c);
-        }
+        ConfigChecks.nonNegative("c", c);
     }
 
     /** @return the radius of the ball around the mean gradient, relative to its norm; 0 gives the mean gradient */

@@ -1,7 +1,7 @@
 package dev.taskweave.plugins.weighting.dynamic;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.api.ConfigChecks;
 import dev.taskweave.api.ValidatedConfig;
 
 /** The {@code weighting.params} of {@code dwa}; every field has a default. */
@@ -13,9 +13,7 @@ public final class DwaConfig implements ValidatedConfig {
 
     @Override
     public void validate() {
-        if (!Double.isFinite(temperature) || temperature <= 0) {
-            throw new InvalidConfigException("temperature", "expected a finite number > 0, got " + temperature);
-        }
+        ConfigChecks.positive("temperature", temperature);
     }
 
     /** @return the softmax temperature; larger values make the weights more even */

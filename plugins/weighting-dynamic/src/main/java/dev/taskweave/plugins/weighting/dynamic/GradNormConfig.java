@@ -1,7 +1,7 @@
 package dev.taskweave.plugins.weighting.dynamic;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.api.ConfigChecks;
 import dev.taskweave.api.ValidatedConfig;
 
 /** The {@code weighting.params} of {@code gradnorm}; every field has a default. */
@@ -15,12 +15,8 @@ public final class GradNormConfig implements ValidatedConfig {
 
     @Override
     public void validate() {
-        if (!Double.isFinite(alpha) || alpha < 0) {
-            throw new InvalidConfigException("alpha", "expected a finite number >= 0, got " + alpha);
-        }
-        if (!Double.isFinite(learningRate) || learningRate <= 0) {
-            throw new InvalidConfigException("learningRate", "expected a finite number > 0, got " + learningRate);
-        }
+        ConfigChecks.nonNegative("alpha", alpha);
+        ConfigChecks.positive("learningRate", learningRate);
     }
 
     /** @return the restoring-force strength; 0 pulls every task to the same gradient norm */
