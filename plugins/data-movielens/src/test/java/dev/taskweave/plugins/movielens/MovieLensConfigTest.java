@@ -5,17 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MovieLensConfigTest {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     static MovieLensConfig config(Map<String, Object> params) {
-        return MAPPER.convertValue(params, MovieLensConfig.class);
+        return PluginConfigs.bind(params, MovieLensConfig.class);
     }
 
     @Test

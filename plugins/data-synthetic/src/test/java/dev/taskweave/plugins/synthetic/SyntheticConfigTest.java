@@ -5,17 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SyntheticConfigTest {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     static SyntheticConfig config(Map<String, Object> params) {
-        return MAPPER.convertValue(params, SyntheticConfig.class);
+        return PluginConfigs.bind(params, SyntheticConfig.class);
     }
 
     @Test

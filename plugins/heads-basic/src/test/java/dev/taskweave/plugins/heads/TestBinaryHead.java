@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -14,6 +15,9 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.taskweave.api.model.LabelStatistics;
 import dev.taskweave.api.model.TaskContext;
+import dev.taskweave.testkit.HeadChecks;
+import dev.taskweave.testkit.Parameters;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +38,7 @@ class TestBinaryHead {
     }
 
     private static BinaryHead head(Map<String, ?> params, double positiveRate) {
-        BinaryHeadConfig config = Configs.bind(params, BinaryHeadConfig.class);
+        BinaryHeadConfig config = PluginConfigs.bind(params, BinaryHeadConfig.class);
         return (BinaryHead) new BinaryHeadFactory()
                 .create(config, new TaskContext("like", "rating", 6, new LabelStatistics(100, positiveRate, 0.2)));
     }
@@ -131,7 +135,7 @@ class TestBinaryHead {
         NDArray x = manager.randomNormal(new Shape(64, 6));
         NDArray y = x.get(":, 0").add(x.get(":, 1")).gt(0).toType(DataType.FLOAT32, false);
         NDArray mask = manager.ones(new Shape(64));
-        float[] losses = Steps.adam(manager, head, block, x, y, mask, 60);
+        float[] losses = HeadChecks.fit(manager, head, block, x, y, mask, 60);
         assertTrue(losses[60] < 0.5f * losses[0], () -> "loss " + losses[0] + " -> " + losses[60]);
     }
 
@@ -141,7 +145,7 @@ class TestBinaryHead {
         Block trained = head.createBlock();
         trained.initialize(manager, DataType.FLOAT32, new Shape(3, 6));
         Block fresh = head(Map.of("tower", List.of(8)), 0.9).createBlock();
-        Steps.copy(manager, trained, fresh);
+        Parameters.copy(manager, trained, fresh);
         NDArray x = manager.randomNormal(new Shape(3, 6));
         assertArrayEquals(forward(trained, x).toFloatArray(), forward(fresh, x).toFloatArray());
     }
@@ -152,5 +156,12 @@ class TestBinaryHead {
         assertEquals(List.of("auc", "logloss", "ece"), head.defaultMetrics());
         assertEquals(1, head.outputWidth());
         assertEquals(0, head.negativesPerPositive());
+    }
+
+    @Test
+    void meetsTheHeadContract() {
+        Engine.getInstance().setRandomSeed(11);
+        HeadChecks.assertContract(manager, head(Map.of("tower", List.of(8)), 0.4), manager.randomNormal(new Shape(8, 6)),
+                manager.create(new float[] {1, 0, 0, 1, 1, 0, 1, 0}));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class TestBinaryHeadConfig {
     @Test
     void defaults() {
-        BinaryHeadConfig config = Configs.bind(Map.of(), BinaryHeadConfig.class);
+        BinaryHeadConfig config = PluginConfigs.bind(Map.of(), BinaryHeadConfig.class);
         config.validate();
         assertEquals(List.of(32), config.tower());
         assertEquals(0.0, config.dropout());
@@ -22,7 +23,7 @@ class TestBinaryHeadConfig {
 
     @Test
     void fullMapping() {
-        BinaryHeadConfig config = Configs.bind(Map.of(
+        BinaryHeadConfig config = PluginConfigs.bind(Map.of(
                 "tower", List.of(),
                 "dropout", 0.5,
                 "threshold", 4.0,
@@ -37,7 +38,7 @@ class TestBinaryHeadConfig {
     @Test
     void unknownFieldIsRejected() {
         assertThrows(IllegalArgumentException.class,
-                () -> Configs.bind(Map.of("negative", 1), BinaryHeadConfig.class));
+                () -> PluginConfigs.bind(Map.of("negative", 1), BinaryHeadConfig.class));
     }
 
     @Test
@@ -49,7 +50,7 @@ class TestBinaryHeadConfig {
     }
 
     private static void assertPath(String path, Map<String, ?> params) {
-        BinaryHeadConfig config = Configs.bind(params, BinaryHeadConfig.class);
+        BinaryHeadConfig config = PluginConfigs.bind(params, BinaryHeadConfig.class);
         InvalidConfigException e = assertThrows(InvalidConfigException.class, config::validate);
         assertEquals(path, e.path(), e.getMessage());
     }

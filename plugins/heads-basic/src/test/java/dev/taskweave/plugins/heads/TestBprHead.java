@@ -22,6 +22,8 @@ import ai.djl.util.Pair;
 import dev.taskweave.api.InvalidConfigException;
 import dev.taskweave.api.model.LabelStatistics;
 import dev.taskweave.api.model.TaskContext;
+import dev.taskweave.testkit.HeadChecks;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +44,7 @@ class TestBprHead {
     }
 
     private static BprHead head(Map<String, ?> params) {
-        BprHeadConfig config = Configs.bind(params, BprHeadConfig.class);
+        BprHeadConfig config = PluginConfigs.bind(params, BprHeadConfig.class);
         return (BprHead) new BprHeadFactory()
                 .create(config, new TaskContext("watch", "observed", 6, new LabelStatistics(100, 1.0, 0)));
     }
@@ -130,11 +132,11 @@ class TestBprHead {
 
     @Test
     void config() {
-        BprHeadConfig defaults = Configs.bind(Map.of(), BprHeadConfig.class);
+        BprHeadConfig defaults = PluginConfigs.bind(Map.of(), BprHeadConfig.class);
         defaults.validate();
         assertEquals(List.of(32), defaults.tower());
         assertEquals(1, defaults.evaluationNegatives());
-        BprHeadConfig full = Configs.bind(Map.of("tower", List.of(8), "dropout", 0.2, "threshold", 4.0,
+        BprHeadConfig full = PluginConfigs.bind(Map.of("tower", List.of(8), "dropout", 0.2, "threshold", 4.0,
                 "evaluationNegatives", 3), BprHeadConfig.class);
         full.validate();
         assertEquals(List.of(8), full.tower());
@@ -142,7 +144,14 @@ class TestBprHead {
         assertEquals(4.0, full.threshold());
         assertEquals(3, full.evaluationNegatives());
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> Configs.bind(Map.of("evaluationNegatives", 0), BprHeadConfig.class).validate());
+                () -> PluginConfigs.bind(Map.of("evaluationNegatives", 0), BprHeadConfig.class).validate());
         assertEquals("evaluationNegatives", e.path());
+    }
+
+    @Test
+    void meetsTheHeadContract() {
+        Engine.getInstance().setRandomSeed(11);
+        HeadChecks.assertContract(manager, head(Map.of("tower", List.of(8))), manager.randomNormal(new Shape(8, 6)),
+                manager.create(new float[] {1, 0, 0, 1, 1, 0, 1, 0}));
     }
 }

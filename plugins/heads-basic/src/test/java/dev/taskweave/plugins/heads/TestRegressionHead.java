@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,6 +14,9 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.taskweave.api.model.LabelStatistics;
 import dev.taskweave.api.model.TaskContext;
+import dev.taskweave.testkit.HeadChecks;
+import dev.taskweave.testkit.Parameters;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +37,7 @@ class TestRegressionHead {
     }
 
     private static RegressionHead head(Map<String, ?> params, double mean) {
-        RegressionHeadConfig config = Configs.bind(params, RegressionHeadConfig.class);
+        RegressionHeadConfig config = PluginConfigs.bind(params, RegressionHeadConfig.class);
         return (RegressionHead) new RegressionHeadFactory()
                 .create(config, new TaskContext("rating", "rating", 6, new LabelStatistics(100, mean, 1.0)));
     }
@@ -115,7 +119,7 @@ class TestRegressionHead {
         NDArray x = manager.randomNormal(new Shape(64, 6));
         NDArray y = x.get(":, 0").mul(2).sub(x.get(":, 1")).add(1);
         NDArray mask = manager.ones(new Shape(64));
-        float[] losses = Steps.adam(manager, head, block, x, y, mask, 60);
+        float[] losses = HeadChecks.fit(manager, head, block, x, y, mask, 60);
         assertTrue(losses[60] < 0.2f * losses[0], () -> "loss " + losses[0] + " -> " + losses[60]);
     }
 
@@ -125,10 +129,10 @@ class TestRegressionHead {
         Block trained = head.createBlock();
         trained.initialize(manager, DataType.FLOAT32, new Shape(3, 6));
         NDArray train = manager.randomNormal(new Shape(3, 6));
-        Steps.adam(manager, head, trained, train, manager.create(new float[] {1, 2, 3}), manager.ones(new Shape(3)), 5);
+        HeadChecks.fit(manager, head, trained, train, manager.create(new float[] {1, 2, 3}), manager.ones(new Shape(3)), 5);
         // a head built from different statistics still restores the saved offset
         Block fresh = head(Map.of("tower", List.of(8, 4), "dropout", 0.2), -1.0).createBlock();
-        Steps.copy(manager, trained, fresh);
+        Parameters.copy(manager, trained, fresh);
         NDArray x = manager.randomNormal(new Shape(3, 6));
         assertArrayEquals(forward(trained, x).toFloatArray(), forward(fresh, x).toFloatArray());
     }
@@ -141,5 +145,12 @@ class TestRegressionHead {
         assertEquals(0, head.negativesPerPositive());
         assertEquals(4.5f, head.encodeLabel(4.5f));
         assertTrue(Float.isNaN(head.encodeLabel(Float.NaN)));
+    }
+
+    @Test
+    void meetsTheHeadContract() {
+        Engine.getInstance().setRandomSeed(11);
+        HeadChecks.assertContract(manager, head(Map.of("tower", List.of(8), "minScore", 1.0, "maxScore", 5.0), 3.0),
+                manager.randomNormal(new Shape(8, 6)), manager.create(new float[] {1, 5, 3, 4, 2, 4, 5, 1}));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class TestRegressionHeadConfig {
     @Test
     void defaults() {
-        RegressionHeadConfig config = Configs.bind(Map.of(), RegressionHeadConfig.class);
+        RegressionHeadConfig config = PluginConfigs.bind(Map.of(), RegressionHeadConfig.class);
         config.validate();
         assertEquals(List.of(32), config.tower());
         assertEquals(0.0, config.dropout());
@@ -25,7 +26,7 @@ class TestRegressionHeadConfig {
 
     @Test
     void fullMapping() {
-        RegressionHeadConfig config = Configs.bind(Map.of(
+        RegressionHeadConfig config = PluginConfigs.bind(Map.of(
                 "tower", List.of(64, 16),
                 "dropout", 0.25,
                 "centerOnMean", false,
@@ -41,13 +42,13 @@ class TestRegressionHeadConfig {
 
     @Test
     void emptyTowerIsAllowed() {
-        Configs.bind(Map.of("tower", List.of()), RegressionHeadConfig.class).validate();
+        PluginConfigs.bind(Map.of("tower", List.of()), RegressionHeadConfig.class).validate();
     }
 
     @Test
     void unknownFieldIsRejected() {
         assertThrows(IllegalArgumentException.class,
-                () -> Configs.bind(Map.of("towers", List.of(8)), RegressionHeadConfig.class));
+                () -> PluginConfigs.bind(Map.of("towers", List.of(8)), RegressionHeadConfig.class));
     }
 
     @Test
@@ -66,7 +67,7 @@ class TestRegressionHeadConfig {
     }
 
     private static void assertPath(String path, Map<String, ?> params) {
-        RegressionHeadConfig config = Configs.bind(params, RegressionHeadConfig.class);
+        RegressionHeadConfig config = PluginConfigs.bind(params, RegressionHeadConfig.class);
         InvalidConfigException e = assertThrows(InvalidConfigException.class, config::validate);
         assertEquals(path, e.path(), e.getMessage());
     }

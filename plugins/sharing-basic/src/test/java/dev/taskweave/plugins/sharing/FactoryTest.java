@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.taskweave.api.InvalidConfigException;
 import dev.taskweave.api.model.SharingContext;
 import dev.taskweave.api.model.SharingStrategy;
+import dev.taskweave.testkit.PluginConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,8 +47,7 @@ final class FactoryTest {
 
     @Test
     void createValidatesItsConfig() {
-        MmoeConfig config = new com.fasterxml.jackson.databind.ObjectMapper()
-                .convertValue(java.util.Map.of("experts", 0), MmoeConfig.class);
+        MmoeConfig config = PluginConfigs.bind(java.util.Map.of("experts", 0), MmoeConfig.class);
         assertThrows(InvalidConfigException.class, () -> new MmoeFactory().create(config, CONTEXT));
         assertThrows(NullPointerException.class, () -> new SharedBottomFactory().create(null, CONTEXT));
         assertThrows(IllegalArgumentException.class,

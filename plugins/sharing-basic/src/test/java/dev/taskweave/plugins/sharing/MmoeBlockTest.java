@@ -19,11 +19,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskweave.api.model.SharingContext;
 import dev.taskweave.api.model.SharingStrategy;
 import dev.taskweave.api.nn.MlpBlock;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +46,7 @@ final class MmoeBlockTest {
     }
 
     private static SharingStrategy strategy(int tasks, int width, int experts, List<Integer> layers) {
-        MmoeConfig config = new ObjectMapper()
-                .convertValue(Map.of("experts", experts, "expertLayers", layers), MmoeConfig.class);
+        MmoeConfig config = PluginConfigs.bind(Map.of("experts", experts, "expertLayers", layers), MmoeConfig.class);
         List<String> names = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
             names.add("task" + t);

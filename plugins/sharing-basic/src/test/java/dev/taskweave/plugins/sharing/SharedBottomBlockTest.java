@@ -16,6 +16,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.taskweave.api.model.SharingContext;
 import dev.taskweave.api.model.SharingStrategy;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +40,7 @@ final class SharedBottomBlockTest {
     }
 
     private static SharingStrategy strategy(int tasks, int width, List<Integer> layers, double dropout) {
-        SharedBottomConfig config = new com.fasterxml.jackson.databind.ObjectMapper()
-                .convertValue(Map.of("layers", layers, "dropout", dropout), SharedBottomConfig.class);
+        SharedBottomConfig config = PluginConfigs.bind(Map.of("layers", layers, "dropout", dropout), SharedBottomConfig.class);
         List<String> names = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
             names.add("task" + t);

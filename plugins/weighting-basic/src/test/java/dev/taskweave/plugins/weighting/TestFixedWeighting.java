@@ -11,6 +11,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.taskweave.api.model.WeightingContext;
+import dev.taskweave.testkit.Parameters;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -36,12 +38,12 @@ class TestFixedWeighting {
     }
 
     private Block fixed(boolean normalize) {
-        FixedWeightingConfig config = Blocks.bind(Map.of("normalize", normalize), FixedWeightingConfig.class);
+        FixedWeightingConfig config = PluginConfigs.bind(Map.of("normalize", normalize), FixedWeightingConfig.class);
         return Blocks.initialized(manager, new FixedWeightingFactory().create(config, CONTEXT).createBlock(), 3);
     }
 
     private Block equal(boolean normalize) {
-        FixedWeightingConfig config = Blocks.bind(Map.of("normalize", normalize), FixedWeightingConfig.class);
+        FixedWeightingConfig config = PluginConfigs.bind(Map.of("normalize", normalize), FixedWeightingConfig.class);
         return Blocks.initialized(manager, new EqualWeightingFactory().create(config, CONTEXT).createBlock(), 3);
     }
 
@@ -112,16 +114,16 @@ class TestFixedWeighting {
     void saveAndLoadRoundTrip() throws Exception {
         Block saved = fixed(true);
         Block fresh = new FixedWeightingFactory().create(
-                Blocks.bind(Map.of("normalize", true), FixedWeightingConfig.class), CONTEXT).createBlock();
-        Blocks.copy(manager, saved, fresh);
+                PluginConfigs.bind(Map.of("normalize", true), FixedWeightingConfig.class), CONTEXT).createBlock();
+        Parameters.copy(manager, saved, fresh);
         assertArrayEquals(Blocks.forward(manager, saved, LOSSES, PRESENT, false).get(0).toFloatArray(),
                 Blocks.forward(manager, fresh, LOSSES, PRESENT, false).get(0).toFloatArray());
     }
 
     @Test
     void config() {
-        assertFalse(Blocks.bind(Map.of(), FixedWeightingConfig.class).normalize());
+        assertFalse(PluginConfigs.bind(Map.of(), FixedWeightingConfig.class).normalize());
         assertThrows(IllegalArgumentException.class,
-                () -> Blocks.bind(Map.of("normalise", true), FixedWeightingConfig.class));
+                () -> PluginConfigs.bind(Map.of("normalise", true), FixedWeightingConfig.class));
     }
 }

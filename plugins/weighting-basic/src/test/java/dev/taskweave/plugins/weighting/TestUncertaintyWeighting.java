@@ -17,6 +17,8 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.taskweave.api.InvalidConfigException;
 import dev.taskweave.api.model.WeightingContext;
+import dev.taskweave.testkit.Parameters;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +39,7 @@ class TestUncertaintyWeighting {
     }
 
     private Block block(List<Double> weights, double initialLogVariance) {
-        UncertaintyWeightingConfig config = Blocks.bind(
+        UncertaintyWeightingConfig config = PluginConfigs.bind(
                 Map.of("initialLogVariance", initialLogVariance), UncertaintyWeightingConfig.class);
         config.validate();
         List<String> tasks = weights.stream().map(w -> "t" + w).toList();
@@ -126,7 +128,7 @@ class TestUncertaintyWeighting {
         manager.create(new float[] {0.7f, -1.2f}).copyTo(logVariance(saved).getArray());
         Block fresh = new UncertaintyWeightingFactory().create(new UncertaintyWeightingConfig(),
                 new WeightingContext(List.of("a", "b"), List.of(1.0, 3.0))).createBlock();
-        Blocks.copy(manager, saved, fresh);
+        Parameters.copy(manager, saved, fresh);
         assertArrayEquals(new float[] {0.7f, -1.2f}, logVariance(fresh).getArray().toFloatArray());
         float[] losses = {2f, 0.5f};
         float[] present = {1, 1};
@@ -136,16 +138,16 @@ class TestUncertaintyWeighting {
 
     @Test
     void config() {
-        UncertaintyWeightingConfig defaults = Blocks.bind(Map.of(), UncertaintyWeightingConfig.class);
+        UncertaintyWeightingConfig defaults = PluginConfigs.bind(Map.of(), UncertaintyWeightingConfig.class);
         defaults.validate();
         assertEquals(0.0, defaults.initialLogVariance());
-        assertEquals(-2.0, Blocks.bind(Map.of("initialLogVariance", -2.0), UncertaintyWeightingConfig.class)
+        assertEquals(-2.0, PluginConfigs.bind(Map.of("initialLogVariance", -2.0), UncertaintyWeightingConfig.class)
                 .initialLogVariance());
         assertThrows(IllegalArgumentException.class,
-                () -> Blocks.bind(Map.of("initialVariance", 1.0), UncertaintyWeightingConfig.class));
+                () -> PluginConfigs.bind(Map.of("initialVariance", 1.0), UncertaintyWeightingConfig.class));
         for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, 50}) {
             UncertaintyWeightingConfig config =
-                    Blocks.bind(Map.of("initialLogVariance", bad), UncertaintyWeightingConfig.class);
+                    PluginConfigs.bind(Map.of("initialLogVariance", bad), UncertaintyWeightingConfig.class);
             assertEquals("initialLogVariance", assertThrows(InvalidConfigException.class, config::validate).path());
         }
     }

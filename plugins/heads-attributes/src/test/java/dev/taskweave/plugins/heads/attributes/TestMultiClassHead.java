@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -14,6 +15,9 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.taskweave.api.model.LabelStatistics;
 import dev.taskweave.api.model.TaskContext;
+import dev.taskweave.testkit.HeadChecks;
+import dev.taskweave.testkit.Parameters;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +42,7 @@ class TestMultiClassHead {
     }
 
     private static MultiClassHead head(Map<String, ?> params, int classes) {
-        MultiClassHeadConfig config = Configs.bind(params, MultiClassHeadConfig.class);
+        MultiClassHeadConfig config = PluginConfigs.bind(params, MultiClassHeadConfig.class);
         return (MultiClassHead) new MultiClassHeadFactory().create(config, context(classes));
     }
 
@@ -143,8 +147,8 @@ class TestMultiClassHead {
         block.initialize(manager, DataType.FLOAT32, new Shape(4, 6));
         NDArray x = manager.randomNormal(new Shape(4, 6));
         NDArray y = manager.create(new float[] {0, 1, 2, 1});
-        assertEquals(0f, Steps.maxGradient(manager, head, block, x, y, manager.zeros(new Shape(4))));
-        assertTrue(Steps.maxGradient(manager, head, block, x, y, manager.ones(new Shape(4))) > 0f);
+        assertEquals(0f, HeadChecks.maxGradient(manager, head, block, x, y, manager.zeros(new Shape(4))));
+        assertTrue(HeadChecks.maxGradient(manager, head, block, x, y, manager.ones(new Shape(4))) > 0f);
     }
 
     @Test
@@ -158,7 +162,7 @@ class TestMultiClassHead {
         NDArray y = x.get(":, 0").gt(0).toType(DataType.FLOAT32, false)
                 .add(x.get(":, 1").gt(0).toType(DataType.FLOAT32, false));
         NDArray mask = manager.ones(new Shape(64));
-        float[] losses = Steps.adam(manager, head, block, x, y, mask, 60);
+        float[] losses = HeadChecks.fit(manager, head, block, x, y, mask, 60);
         assertTrue(losses[60] < 0.5f * losses[0], () -> "loss " + losses[0] + " -> " + losses[60]);
     }
 
@@ -168,9 +172,9 @@ class TestMultiClassHead {
         Block trained = head.createBlock();
         trained.initialize(manager, DataType.FLOAT32, new Shape(3, 6));
         NDArray train = manager.randomNormal(new Shape(3, 6));
-        Steps.adam(manager, head, trained, train, manager.create(new float[] {0, 1, 2}), manager.ones(new Shape(3)), 5);
+        HeadChecks.fit(manager, head, trained, train, manager.create(new float[] {0, 1, 2}), manager.ones(new Shape(3)), 5);
         Block fresh = head(Map.of("tower", List.of(8, 4), "dropout", 0.2), 3).createBlock();
-        Steps.copy(manager, trained, fresh);
+        Parameters.copy(manager, trained, fresh);
         NDArray x = manager.randomNormal(new Shape(3, 6));
         assertArrayEquals(forward(trained, x).toFloatArray(), forward(fresh, x).toFloatArray());
     }
@@ -193,5 +197,12 @@ class TestMultiClassHead {
         assertEquals(List.of("accuracy", "macro_f1"), head.defaultMetrics());
         assertEquals(5, head.outputWidth());
         assertEquals(0, head.negativesPerPositive());
+    }
+
+    @Test
+    void meetsTheHeadContract() {
+        Engine.getInstance().setRandomSeed(11);
+        HeadChecks.assertContract(manager, head(Map.of("tower", List.of(8), "labelSmoothing", 0.1), 3),
+                manager.randomNormal(new Shape(8, 6)), manager.create(new float[] {0, 2, 1, 1, 0, 2, 2, 0}));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class TestMultiClassHeadConfig {
     @Test
     void defaults() {
-        MultiClassHeadConfig config = Configs.bind(Map.of(), MultiClassHeadConfig.class);
+        MultiClassHeadConfig config = PluginConfigs.bind(Map.of(), MultiClassHeadConfig.class);
         config.validate();
         assertEquals(List.of(64), config.tower());
         assertEquals(0.0, config.dropout());
@@ -20,7 +21,7 @@ class TestMultiClassHeadConfig {
 
     @Test
     void fullMapping() {
-        MultiClassHeadConfig config = Configs.bind(Map.of(
+        MultiClassHeadConfig config = PluginConfigs.bind(Map.of(
                 "tower", List.of(),
                 "dropout", 0.5,
                 "labelSmoothing", 0.1), MultiClassHeadConfig.class);
@@ -33,7 +34,7 @@ class TestMultiClassHeadConfig {
     @Test
     void unknownFieldIsRejected() {
         assertThrows(IllegalArgumentException.class,
-                () -> Configs.bind(Map.of("smoothing", 0.1), MultiClassHeadConfig.class));
+                () -> PluginConfigs.bind(Map.of("smoothing", 0.1), MultiClassHeadConfig.class));
     }
 
     @Test
@@ -46,7 +47,7 @@ class TestMultiClassHeadConfig {
     }
 
     private static void assertPath(String path, Map<String, ?> params) {
-        MultiClassHeadConfig config = Configs.bind(params, MultiClassHeadConfig.class);
+        MultiClassHeadConfig config = PluginConfigs.bind(params, MultiClassHeadConfig.class);
         InvalidConfigException e = assertThrows(InvalidConfigException.class, config::validate);
         assertEquals(path, e.path(), e.getMessage());
     }

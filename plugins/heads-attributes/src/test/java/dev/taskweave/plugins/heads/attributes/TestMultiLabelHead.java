@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -15,6 +16,9 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.taskweave.api.model.LabelStatistics;
 import dev.taskweave.api.model.TaskContext;
+import dev.taskweave.testkit.HeadChecks;
+import dev.taskweave.testkit.Parameters;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +43,7 @@ class TestMultiLabelHead {
     }
 
     private static MultiLabelHead head(Map<String, ?> params, int width, double meanFlag) {
-        MultiLabelHeadConfig config = Configs.bind(params, MultiLabelHeadConfig.class);
+        MultiLabelHeadConfig config = PluginConfigs.bind(params, MultiLabelHeadConfig.class);
         return (MultiLabelHead) new MultiLabelHeadFactory().create(config, context(width, meanFlag));
     }
 
@@ -139,8 +143,8 @@ class TestMultiLabelHead {
         block.initialize(manager, DataType.FLOAT32, new Shape(4, 6));
         NDArray x = manager.randomNormal(new Shape(4, 6));
         NDArray y = manager.ones(new Shape(4, 3));
-        assertEquals(0f, Steps.maxGradient(manager, head, block, x, y, manager.zeros(new Shape(4))));
-        assertTrue(Steps.maxGradient(manager, head, block, x, y, manager.ones(new Shape(4))) > 0f);
+        assertEquals(0f, HeadChecks.maxGradient(manager, head, block, x, y, manager.zeros(new Shape(4))));
+        assertTrue(HeadChecks.maxGradient(manager, head, block, x, y, manager.ones(new Shape(4))) > 0f);
     }
 
     @Test
@@ -171,7 +175,7 @@ class TestMultiLabelHead {
         NDArray b = x.get(":, 1");
         NDArray y = NDArrays.stack(new NDList(a.gt(0), b.gt(0), a.add(b).gt(0)), 1).toType(DataType.FLOAT32, false);
         NDArray mask = manager.ones(new Shape(64));
-        float[] losses = Steps.adam(manager, head, block, x, y, mask, 60);
+        float[] losses = HeadChecks.fit(manager, head, block, x, y, mask, 60);
         assertTrue(losses[60] < 0.5f * losses[0], () -> "loss " + losses[0] + " -> " + losses[60]);
     }
 
@@ -182,10 +186,10 @@ class TestMultiLabelHead {
         trained.initialize(manager, DataType.FLOAT32, new Shape(3, 6));
         NDArray train = manager.randomNormal(new Shape(3, 6));
         NDArray labels = manager.create(new float[] {1, 0, 0, 0, 1, 0, 1, 1, 0}, new Shape(3, 3));
-        Steps.adam(manager, head, trained, train, labels, manager.ones(new Shape(3)), 5);
+        HeadChecks.fit(manager, head, trained, train, labels, manager.ones(new Shape(3)), 5);
         // a head built from different statistics still restores the saved offset
         Block fresh = head(Map.of("tower", List.of(8), "dropout", 0.2), 3, 0.9).createBlock();
-        Steps.copy(manager, trained, fresh);
+        Parameters.copy(manager, trained, fresh);
         NDArray x = manager.randomNormal(new Shape(3, 6));
         assertArrayEquals(forward(trained, x).toFloatArray(), forward(fresh, x).toFloatArray());
     }
@@ -208,5 +212,13 @@ class TestMultiLabelHead {
         assertEquals(List.of("micro_f1", "top1_precision", "map"), head.defaultMetrics());
         assertEquals(4, head.outputWidth());
         assertEquals(0, head.negativesPerPositive());
+    }
+
+    @Test
+    void meetsTheHeadContract() {
+        Engine.getInstance().setRandomSeed(11);
+        HeadChecks.assertContract(manager, head(Map.of("tower", List.of(8), "positiveWeight", 2.0), 3, 0.4),
+                manager.randomNormal(new Shape(8, 6)),
+                manager.create(new float[] {1, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1}, new Shape(8, 3)));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class TestMultiLabelHeadConfig {
     @Test
     void defaults() {
-        MultiLabelHeadConfig config = Configs.bind(Map.of(), MultiLabelHeadConfig.class);
+        MultiLabelHeadConfig config = PluginConfigs.bind(Map.of(), MultiLabelHeadConfig.class);
         config.validate();
         assertEquals(List.of(64), config.tower());
         assertEquals(0.0, config.dropout());
@@ -21,7 +22,7 @@ class TestMultiLabelHeadConfig {
 
     @Test
     void fullMapping() {
-        MultiLabelHeadConfig config = Configs.bind(Map.of(
+        MultiLabelHeadConfig config = PluginConfigs.bind(Map.of(
                 "tower", List.of(128, 32),
                 "dropout", 0.25,
                 "positiveWeight", 5.0), MultiLabelHeadConfig.class);
@@ -33,13 +34,13 @@ class TestMultiLabelHeadConfig {
 
     @Test
     void emptyTowerIsAllowed() {
-        Configs.bind(Map.of("tower", List.of()), MultiLabelHeadConfig.class).validate();
+        PluginConfigs.bind(Map.of("tower", List.of()), MultiLabelHeadConfig.class).validate();
     }
 
     @Test
     void unknownFieldIsRejected() {
         assertThrows(IllegalArgumentException.class,
-                () -> Configs.bind(Map.of("posWeight", 2.0), MultiLabelHeadConfig.class));
+                () -> PluginConfigs.bind(Map.of("posWeight", 2.0), MultiLabelHeadConfig.class));
     }
 
     @Test
@@ -58,7 +59,7 @@ class TestMultiLabelHeadConfig {
     }
 
     private static void assertPath(String path, Map<String, ?> params) {
-        MultiLabelHeadConfig config = Configs.bind(params, MultiLabelHeadConfig.class);
+        MultiLabelHeadConfig config = PluginConfigs.bind(params, MultiLabelHeadConfig.class);
         InvalidConfigException e = assertThrows(InvalidConfigException.class, config::validate);
         assertEquals(path, e.path(), e.getMessage());
     }

@@ -1,44 +1,21 @@
 package dev.taskweave.plugins.sharing.advanced;
 
+import static dev.taskweave.testkit.PluginConfigs.assertInvalid;
+import static dev.taskweave.testkit.PluginConfigs.bindValid;
+import static dev.taskweave.testkit.PluginConfigs.params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskweave.api.InvalidConfigException;
-import dev.taskweave.api.ValidatedConfig;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 final class ConfigTest {
-    private static final ObjectMapper MAPPER =
-            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-
-    private static <C extends ValidatedConfig> C bind(Map<String, ?> params, Class<C> type) {
-        C config = MAPPER.convertValue(params, type);
-        config.validate();
-        return config;
-    }
-
-    private static void assertInvalid(Map<String, ?> params, Class<? extends ValidatedConfig> type, String path) {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> bind(params, type));
-        assertEquals(path, e.path());
-    }
-
-    private static Map<String, Object> map(Object... keyValues) {
-        Map<String, Object> map = new HashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            map.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return map;
-    }
-
     @Test
     void omoeDefaults() {
-        OmoeConfig config = bind(Map.of(), OmoeConfig.class);
+        OmoeConfig config = bindValid(Map.of(), OmoeConfig.class);
         assertEquals(4, config.experts());
         assertEquals(List.of(128, 64), config.expertLayers());
         assertEquals(0.0, config.dropout());
@@ -47,7 +24,7 @@ final class ConfigTest {
 
     @Test
     void omoeFullMapping() {
-        OmoeConfig config = bind(map("experts", 6, "expertLayers", List.of(32, 16), "dropout", 0.1), OmoeConfig.class);
+        OmoeConfig config = bindValid(params("experts", 6, "expertLayers", List.of(32, 16), "dropout", 0.1), OmoeConfig.class);
         assertEquals(6, config.experts());
         assertEquals(List.of(32, 16), config.expertLayers());
         assertEquals(0.1, config.dropout());
@@ -55,17 +32,17 @@ final class ConfigTest {
 
     @Test
     void omoeRejectsBadValues() {
-        assertInvalid(map("experts", 0), OmoeConfig.class, "experts");
-        assertInvalid(map("expertLayers", List.of()), OmoeConfig.class, "expertLayers");
-        assertInvalid(map("expertLayers", List.of(16, 0)), OmoeConfig.class, "expertLayers[1]");
-        assertInvalid(map("expertLayers", null), OmoeConfig.class, "expertLayers");
-        assertInvalid(map("dropout", 1.0), OmoeConfig.class, "dropout");
-        assertThrows(IllegalArgumentException.class, () -> bind(map("gates", 2), OmoeConfig.class));
+        assertInvalid(params("experts", 0), OmoeConfig.class, "experts");
+        assertInvalid(params("expertLayers", List.of()), OmoeConfig.class, "expertLayers");
+        assertInvalid(params("expertLayers", List.of(16, 0)), OmoeConfig.class, "expertLayers[1]");
+        assertInvalid(params("expertLayers", null), OmoeConfig.class, "expertLayers");
+        assertInvalid(params("dropout", 1.0), OmoeConfig.class, "dropout");
+        assertThrows(IllegalArgumentException.class, () -> bindValid(params("gates", 2), OmoeConfig.class));
     }
 
     @Test
     void cgcDefaults() {
-        CgcConfig config = bind(Map.of(), CgcConfig.class);
+        CgcConfig config = bindValid(Map.of(), CgcConfig.class);
         assertEquals(2, config.sharedExperts());
         assertEquals(2, config.taskExperts());
         assertEquals(List.of(128, 64), config.expertLayers());
@@ -75,7 +52,7 @@ final class ConfigTest {
 
     @Test
     void cgcFullMapping() {
-        CgcConfig config = bind(map("sharedExperts", 3, "taskExperts", 0, "expertLayers", List.of(16),
+        CgcConfig config = bindValid(params("sharedExperts", 3, "taskExperts", 0, "expertLayers", List.of(16),
                 "dropout", 0.2), CgcConfig.class);
         assertEquals(3, config.sharedExperts());
         assertEquals(0, config.taskExperts());
@@ -85,17 +62,17 @@ final class ConfigTest {
 
     @Test
     void cgcRejectsBadValues() {
-        assertInvalid(map("sharedExperts", 0), CgcConfig.class, "sharedExperts");
-        assertInvalid(map("taskExperts", -1), CgcConfig.class, "taskExperts");
-        assertInvalid(map("expertLayers", List.of()), CgcConfig.class, "expertLayers");
-        assertInvalid(map("expertLayers", Arrays.asList(8, null)), CgcConfig.class, "expertLayers[1]");
-        assertInvalid(map("dropout", -0.5), CgcConfig.class, "dropout");
-        assertThrows(IllegalArgumentException.class, () -> bind(map("levels", 2), CgcConfig.class));
+        assertInvalid(params("sharedExperts", 0), CgcConfig.class, "sharedExperts");
+        assertInvalid(params("taskExperts", -1), CgcConfig.class, "taskExperts");
+        assertInvalid(params("expertLayers", List.of()), CgcConfig.class, "expertLayers");
+        assertInvalid(params("expertLayers", Arrays.asList(8, null)), CgcConfig.class, "expertLayers[1]");
+        assertInvalid(params("dropout", -0.5), CgcConfig.class, "dropout");
+        assertThrows(IllegalArgumentException.class, () -> bindValid(params("levels", 2), CgcConfig.class));
     }
 
     @Test
     void pleDefaults() {
-        PleConfig config = bind(Map.of(), PleConfig.class);
+        PleConfig config = bindValid(Map.of(), PleConfig.class);
         assertEquals(2, config.levels());
         assertEquals(2, config.sharedExperts());
         assertEquals(2, config.taskExperts());
@@ -106,7 +83,7 @@ final class ConfigTest {
 
     @Test
     void pleFullMapping() {
-        PleConfig config = bind(map("levels", 3, "sharedExperts", 1, "taskExperts", 4, "expertLayers", List.of(8, 8),
+        PleConfig config = bindValid(params("levels", 3, "sharedExperts", 1, "taskExperts", 4, "expertLayers", List.of(8, 8),
                 "dropout", 0.3), PleConfig.class);
         assertEquals(3, config.levels());
         assertEquals(1, config.sharedExperts());
@@ -117,18 +94,18 @@ final class ConfigTest {
 
     @Test
     void pleRejectsBadValues() {
-        assertInvalid(map("levels", 0), PleConfig.class, "levels");
-        assertInvalid(map("sharedExperts", 0), PleConfig.class, "sharedExperts");
-        assertInvalid(map("taskExperts", -2), PleConfig.class, "taskExperts");
-        assertInvalid(map("expertLayers", List.of(-1)), PleConfig.class, "expertLayers[0]");
-        assertInvalid(map("expertLayers", null), PleConfig.class, "expertLayers");
-        assertInvalid(map("dropout", Double.NaN), PleConfig.class, "dropout");
-        assertThrows(IllegalArgumentException.class, () -> bind(map("experts", 2), PleConfig.class));
+        assertInvalid(params("levels", 0), PleConfig.class, "levels");
+        assertInvalid(params("sharedExperts", 0), PleConfig.class, "sharedExperts");
+        assertInvalid(params("taskExperts", -2), PleConfig.class, "taskExperts");
+        assertInvalid(params("expertLayers", List.of(-1)), PleConfig.class, "expertLayers[0]");
+        assertInvalid(params("expertLayers", null), PleConfig.class, "expertLayers");
+        assertInvalid(params("dropout", Double.NaN), PleConfig.class, "dropout");
+        assertThrows(IllegalArgumentException.class, () -> bindValid(params("experts", 2), PleConfig.class));
     }
 
     @Test
     void crossStitchDefaults() {
-        CrossStitchConfig config = bind(Map.of(), CrossStitchConfig.class);
+        CrossStitchConfig config = bindValid(Map.of(), CrossStitchConfig.class);
         assertEquals(List.of(128, 64), config.layers());
         assertEquals(0.0, config.dropout());
         assertEquals(0.9, config.selfWeight());
@@ -137,28 +114,28 @@ final class ConfigTest {
 
     @Test
     void crossStitchFullMapping() {
-        CrossStitchConfig config = bind(map("layers", List.of(32), "dropout", 0.1, "selfWeight", 1.0),
+        CrossStitchConfig config = bindValid(params("layers", List.of(32), "dropout", 0.1, "selfWeight", 1.0),
                 CrossStitchConfig.class);
         assertEquals(List.of(32), config.layers());
         assertEquals(0.1, config.dropout());
         assertEquals(1.0, config.selfWeight());
-        assertEquals(0.0, bind(map("selfWeight", 0), CrossStitchConfig.class).selfWeight());
+        assertEquals(0.0, bindValid(params("selfWeight", 0), CrossStitchConfig.class).selfWeight());
     }
 
     @Test
     void crossStitchRejectsBadValues() {
-        assertInvalid(map("layers", List.of()), CrossStitchConfig.class, "layers");
-        assertInvalid(map("layers", List.of(4, 0)), CrossStitchConfig.class, "layers[1]");
-        assertInvalid(map("dropout", 1.0), CrossStitchConfig.class, "dropout");
-        assertInvalid(map("selfWeight", 1.01), CrossStitchConfig.class, "selfWeight");
-        assertInvalid(map("selfWeight", -0.1), CrossStitchConfig.class, "selfWeight");
-        assertInvalid(map("selfWeight", Double.NaN), CrossStitchConfig.class, "selfWeight");
-        assertThrows(IllegalArgumentException.class, () -> bind(map("alpha", 0.5), CrossStitchConfig.class));
+        assertInvalid(params("layers", List.of()), CrossStitchConfig.class, "layers");
+        assertInvalid(params("layers", List.of(4, 0)), CrossStitchConfig.class, "layers[1]");
+        assertInvalid(params("dropout", 1.0), CrossStitchConfig.class, "dropout");
+        assertInvalid(params("selfWeight", 1.01), CrossStitchConfig.class, "selfWeight");
+        assertInvalid(params("selfWeight", -0.1), CrossStitchConfig.class, "selfWeight");
+        assertInvalid(params("selfWeight", Double.NaN), CrossStitchConfig.class, "selfWeight");
+        assertThrows(IllegalArgumentException.class, () -> bindValid(params("alpha", 0.5), CrossStitchConfig.class));
     }
 
     @Test
     void separateDefaults() {
-        SeparateConfig config = bind(Map.of(), SeparateConfig.class);
+        SeparateConfig config = bindValid(Map.of(), SeparateConfig.class);
         assertEquals(List.of(128, 64), config.layers());
         assertEquals(0.0, config.dropout());
         new SeparateConfig().validate();
@@ -166,23 +143,23 @@ final class ConfigTest {
 
     @Test
     void separateFullMapping() {
-        SeparateConfig config = bind(map("layers", List.of(16, 8, 4), "dropout", 0.5), SeparateConfig.class);
+        SeparateConfig config = bindValid(params("layers", List.of(16, 8, 4), "dropout", 0.5), SeparateConfig.class);
         assertEquals(List.of(16, 8, 4), config.layers());
         assertEquals(0.5, config.dropout());
-        assertEquals(List.of(), bind(map("layers", List.of()), SeparateConfig.class).layers());
+        assertEquals(List.of(), bindValid(params("layers", List.of()), SeparateConfig.class).layers());
     }
 
     @Test
     void separateRejectsBadValues() {
-        assertInvalid(map("layers", List.of(0)), SeparateConfig.class, "layers[0]");
-        assertInvalid(map("layers", null), SeparateConfig.class, "layers");
-        assertInvalid(map("dropout", -0.1), SeparateConfig.class, "dropout");
-        assertThrows(IllegalArgumentException.class, () -> bind(map("penalty", 0.1), SeparateConfig.class));
+        assertInvalid(params("layers", List.of(0)), SeparateConfig.class, "layers[0]");
+        assertInvalid(params("layers", null), SeparateConfig.class, "layers");
+        assertInvalid(params("dropout", -0.1), SeparateConfig.class, "dropout");
+        assertThrows(IllegalArgumentException.class, () -> bindValid(params("penalty", 0.1), SeparateConfig.class));
     }
 
     @Test
     void softL2Defaults() {
-        SoftL2Config config = bind(Map.of(), SoftL2Config.class);
+        SoftL2Config config = bindValid(Map.of(), SoftL2Config.class);
         assertEquals(List.of(128, 64), config.layers());
         assertEquals(0.0, config.dropout());
         assertEquals(1e-3, config.penalty());
@@ -191,28 +168,28 @@ final class ConfigTest {
 
     @Test
     void softL2FullMapping() {
-        SoftL2Config config = bind(map("layers", List.of(8), "dropout", 0.1, "penalty", 0.5), SoftL2Config.class);
+        SoftL2Config config = bindValid(params("layers", List.of(8), "dropout", 0.1, "penalty", 0.5), SoftL2Config.class);
         assertEquals(List.of(8), config.layers());
         assertEquals(0.1, config.dropout());
         assertEquals(0.5, config.penalty());
-        assertEquals(0.0, bind(map("penalty", 0), SoftL2Config.class).penalty());
+        assertEquals(0.0, bindValid(params("penalty", 0), SoftL2Config.class).penalty());
     }
 
     @Test
     void softL2RejectsBadValues() {
-        assertInvalid(map("layers", List.of()), SoftL2Config.class, "layers");
-        assertInvalid(map("layers", List.of(8, -1)), SoftL2Config.class, "layers[1]");
-        assertInvalid(map("dropout", 2.0), SoftL2Config.class, "dropout");
-        assertInvalid(map("penalty", -1e-3), SoftL2Config.class, "penalty");
-        assertInvalid(map("penalty", Double.NaN), SoftL2Config.class, "penalty");
-        assertInvalid(map("penalty", Double.POSITIVE_INFINITY), SoftL2Config.class, "penalty");
-        assertThrows(IllegalArgumentException.class, () -> bind(map("selfWeight", 0.5), SoftL2Config.class));
+        assertInvalid(params("layers", List.of()), SoftL2Config.class, "layers");
+        assertInvalid(params("layers", List.of(8, -1)), SoftL2Config.class, "layers[1]");
+        assertInvalid(params("dropout", 2.0), SoftL2Config.class, "dropout");
+        assertInvalid(params("penalty", -1e-3), SoftL2Config.class, "penalty");
+        assertInvalid(params("penalty", Double.NaN), SoftL2Config.class, "penalty");
+        assertInvalid(params("penalty", Double.POSITIVE_INFINITY), SoftL2Config.class, "penalty");
+        assertThrows(IllegalArgumentException.class, () -> bindValid(params("selfWeight", 0.5), SoftL2Config.class));
     }
 
     @Test
     void pathsNestUnderTheParamsPrefix() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> bind(map("levels", 0), PleConfig.class));
+                () -> bindValid(params("levels", 0), PleConfig.class));
         assertEquals("sharing.params.levels", e.under("sharing.params").path());
         assertEquals("expected an integer >= 1, got 0", e.reason());
     }

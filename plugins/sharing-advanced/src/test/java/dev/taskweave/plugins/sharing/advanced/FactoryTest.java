@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.nn.Block;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskweave.api.InvalidConfigException;
 import dev.taskweave.api.model.AuxiliaryLoss;
 import dev.taskweave.api.model.GatedBlock;
 import dev.taskweave.api.model.SharingContext;
 import dev.taskweave.api.model.SharingStrategy;
 import dev.taskweave.api.model.SharingStrategyFactory;
+import dev.taskweave.testkit.PluginConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -70,38 +70,34 @@ final class FactoryTest {
 
     @Test
     void separateWithoutLayersPassesTheInputWidthOn() {
-        SeparateConfig config = new ObjectMapper().convertValue(Map.of("layers", List.of()), SeparateConfig.class);
+        SeparateConfig config = PluginConfigs.bind(Map.of("layers", List.of()), SeparateConfig.class);
         assertEquals(12, new SeparateFactory().create(config, CONTEXT).outputWidth());
     }
 
     @Test
     void factoriesCarryTheirStructure() {
-        PleBlock ple = (PleBlock) new PleFactory().create(new ObjectMapper()
-                .convertValue(Map.of("levels", 3), PleConfig.class), CONTEXT).createBlock();
+        PleBlock ple = (PleBlock) new PleFactory().create(PluginConfigs.bind(Map.of("levels", 3), PleConfig.class), CONTEXT).createBlock();
         assertEquals(3, ple.levelCount());
         assertEquals(2, ple.taskCount());
-        CgcBlock cgc = (CgcBlock) new CgcFactory().create(new ObjectMapper()
-                .convertValue(Map.of("sharedExperts", 3, "taskExperts", 1), CgcConfig.class), CONTEXT).createBlock();
+        CgcBlock cgc = (CgcBlock) new CgcFactory().create(PluginConfigs.bind(Map.of("sharedExperts", 3, "taskExperts", 1), CgcConfig.class), CONTEXT).createBlock();
         assertEquals(3, cgc.sharedExperts());
         assertEquals(1, cgc.taskExperts());
         OmoeBlock omoe = (OmoeBlock) new OmoeFactory().create(new OmoeConfig(), CONTEXT).createBlock();
         assertEquals(4, omoe.expertCount());
-        SoftL2Block soft = (SoftL2Block) new SoftL2Factory().create(new ObjectMapper()
-                .convertValue(Map.of("penalty", 0.25), SoftL2Config.class), CONTEXT).createBlock();
+        SoftL2Block soft = (SoftL2Block) new SoftL2Factory().create(PluginConfigs.bind(Map.of("penalty", 0.25), SoftL2Config.class), CONTEXT).createBlock();
         assertEquals(0.25, soft.penalty());
     }
 
     @Test
     void createValidatesItsConfig() {
-        ObjectMapper mapper = new ObjectMapper();
         assertThrows(InvalidConfigException.class, () -> new PleFactory()
-                .create(mapper.convertValue(Map.of("levels", 0), PleConfig.class), CONTEXT));
+                .create(PluginConfigs.bind(Map.of("levels", 0), PleConfig.class), CONTEXT));
         assertThrows(InvalidConfigException.class, () -> new CgcFactory()
-                .create(mapper.convertValue(Map.of("sharedExperts", 0), CgcConfig.class), CONTEXT));
+                .create(PluginConfigs.bind(Map.of("sharedExperts", 0), CgcConfig.class), CONTEXT));
         assertThrows(InvalidConfigException.class, () -> new CrossStitchFactory()
-                .create(mapper.convertValue(Map.of("selfWeight", 2), CrossStitchConfig.class), CONTEXT));
+                .create(PluginConfigs.bind(Map.of("selfWeight", 2), CrossStitchConfig.class), CONTEXT));
         assertThrows(InvalidConfigException.class, () -> new SoftL2Factory()
-                .create(mapper.convertValue(Map.of("penalty", -1), SoftL2Config.class), CONTEXT));
+                .create(PluginConfigs.bind(Map.of("penalty", -1), SoftL2Config.class), CONTEXT));
         assertThrows(NullPointerException.class, () -> new OmoeFactory().create(null, CONTEXT));
         assertThrows(NullPointerException.class, () -> new SeparateFactory().create(new SeparateConfig(), null));
         for (SharingStrategyFactory<?> factory : FACTORIES) {

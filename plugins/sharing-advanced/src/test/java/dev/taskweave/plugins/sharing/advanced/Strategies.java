@@ -1,9 +1,8 @@
 package dev.taskweave.plugins.sharing.advanced;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskweave.api.model.SharingStrategy;
 import dev.taskweave.api.model.SharingStrategyFactory;
+import dev.taskweave.testkit.PluginConfigs;
 import java.util.List;
 import java.util.Map;
 
@@ -11,8 +10,6 @@ import java.util.Map;
 final class Strategies {
     static final List<String> TYPES = List.of("omoe", "cgc", "ple", "cross-stitch", "separate", "soft-l2");
 
-    private static final ObjectMapper MAPPER =
-            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
     private static final List<SharingStrategyFactory<?>> FACTORIES = List.of(new OmoeFactory(), new CgcFactory(),
             new PleFactory(), new CrossStitchFactory(), new SeparateFactory(), new SoftL2Factory());
 
@@ -29,7 +26,7 @@ final class Strategies {
 
     private static <C> SharingStrategy create(
             SharingStrategyFactory<C> factory, int tasks, int width, Map<String, ?> params) {
-        return factory.create(MAPPER.convertValue(params, factory.configClass()), TestSupport.context(tasks, width));
+        return factory.create(PluginConfigs.bind(params, factory.configClass()), TestSupport.context(tasks, width));
     }
 
     /** Small structures for every type; the last layer is 4 wide. */

@@ -6,21 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.taskweave.api.model.TaskOwnedParameters;
+import dev.taskweave.testkit.SharingChecks;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +45,14 @@ final class TaskOwnershipTest {
     @AfterEach
     void tearDown() {
         manager.close();
+    }
+
+    @Test
+    void everyStrategyMeetsTheSharingContract() {
+        for (String type : Strategies.TYPES) {
+            SharingChecks.assertContract(manager, Strategies.create(type, TASKS, 10, Strategies.small(type)), TASKS,
+                    manager.randomNormal(new Shape(4, 10)));
+        }
     }
 
     @Test
@@ -107,10 +114,8 @@ final class TaskOwnershipTest {
     void crossStitchAndOmoeShareEverything() {
         Block stitch = initialized("cross-stitch", Map.of("layers", List.of(8, 4)));
         assertFalse(stitch instanceof TaskOwnedParameters, "every column feeds every task through the stitch units");
-        Map<Parameter, List<Integer>> reached = tasksReaching(stitch);
-        for (Pair<String, Parameter> p : stitch.getParameters()) {
-            assertEquals(List.of(0, 1, 2), reached.get(p.getValue()), p.getKey());
-        }
+        SharingChecks.reach(manager, stitch, manager.randomNormal(new Shape(4, 10)), TASKS)
+                .forEach((name, tasks) -> assertEquals(List.of(0, 1, 2), tasks, name));
         assertFalse(initialized("omoe", Map.of("experts", 3, "expertLayers", List.of(8, 4))) instanceof TaskOwnedParameters);
     }
 
@@ -127,7 +132,7 @@ final class TaskOwnershipTest {
     private static List<String> ownedNames(Block block, int task) {
         Map<Parameter, String> names = new IdentityHashMap<>();
         for (Pair<String, Parameter> p : block.getParameters()) {
-            names.put(p.getValue(), TestSupport.plainName(p.getKey()));
+            names.put(p.getValue(), SharingChecks.plainName(p.getKey()));
         }
         List<String> result = new ArrayList<>();
         for (Parameter p : owned(block, task)) {
@@ -140,48 +145,17 @@ final class TaskOwnershipTest {
         return params.stream().mapToLong(p -> p.getArray().size()).sum();
     }
 
-    /** Declared parameters get only their task's gradient; the others get at least two tasks'. */
+    /** Declared parameters get only their task's gradient (the testkit's check); the others get at least two tasks'. */
     private void assertExact(Block block, String what) {
-        Map<Parameter, Integer> owner = new IdentityHashMap<>();
+        Map<String, List<Integer>> reach = SharingChecks.assertOwnership(manager, block, manager.randomNormal(new Shape(4, 10)), TASKS);
+        Set<String> declared = new HashSet<>();
         for (int t = 0; t < TASKS; t++) {
-            for (Parameter p : owned(block, t)) {
-                assertEquals(null, owner.put(p, t), what + ": declared twice");
-            }
+            declared.addAll(ownedNames(block, t));
         }
-        Map<Parameter, List<Integer>> reaching = tasksReaching(block);
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            List<Integer> tasks = reaching.getOrDefault(p.getValue(), List.of());
-            Integer t = owner.get(p.getValue());
-            if (t != null) {
-                assertEquals(List.of(t), tasks, what + ": " + p.getKey() + " is declared for task " + t);
-            } else {
-                assertTrue(tasks.size() >= 2, what + ": " + p.getKey() + " is shared but only tasks " + tasks + " reach it");
+        reach.forEach((name, tasks) -> {
+            if (!declared.contains(name)) {
+                assertTrue(tasks.size() >= 2, what + ": " + name + " is shared but only tasks " + tasks + " reach it");
             }
-        }
-    }
-
-    /** @return per parameter, the tasks whose output has a non-zero gradient with respect to it */
-    private Map<Parameter, List<Integer>> tasksReaching(Block block) {
-        Map<Parameter, List<Integer>> reaching = new IdentityHashMap<>();
-        NDArray x = manager.randomNormal(new Shape(4, 10));
-        for (int u = 0; u < TASKS; u++) {
-            for (Pair<String, Parameter> p : block.getParameters()) {
-                try (NDArray g = p.getValue().getArray().getGradient()) {
-                    g.muli(0f);
-                }
-            }
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDList outputs = block.forward(new ParameterStore(manager, false), new NDList(x), true);
-                collector.backward(outputs.get(u).sum());
-            }
-            for (Pair<String, Parameter> p : block.getParameters()) {
-                try (NDArray g = p.getValue().getArray().getGradient()) {
-                    if (g.abs().sum().getFloat() > 0) {
-                        reaching.computeIfAbsent(p.getValue(), k -> new ArrayList<>()).add(u);
-                    }
-                }
-            }
-        }
-        return reaching;
+        });
     }
 }

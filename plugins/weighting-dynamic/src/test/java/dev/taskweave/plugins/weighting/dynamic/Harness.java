@@ -6,24 +6,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskweave.api.model.WeightingContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
-/** Test helpers: config binding, contexts, block set-up and forward passes. */
+/** Test helpers: contexts, block set-up and forward passes. */
 final class Harness {
-    private static final ObjectMapper MAPPER =
-            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-
     private Harness() {}
-
-    static <C> C bind(Map<String, ?> params, Class<C> type) {
-        return MAPPER.convertValue(params, type);
-    }
 
     static WeightingContext context(int tasks) {
         List<String> names = new ArrayList<>();
