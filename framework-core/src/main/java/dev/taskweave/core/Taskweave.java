@@ -129,7 +129,8 @@ public final class Taskweave implements AutoCloseable {
         try (NDManager manager = NDManager.newBaseManager()) {
             AssembledModel model = assembler.assemble(plan, features, stats, labelInfo, manager);
             FeatureGatherer gatherer = new FeatureGatherer(features, dataset.users(), dataset.items(),
-                    ModelAssembler.attributeLabelFeatures(config, features)).withDropout(config.features.dropout);
+                    ModelAssembler.attributeLabelFeatures(config, features)).withDropout(config.features.dropout)
+                    .withHistoryDropout(config.features.historyDropout);
             TrainingResult result = injector.getInstance(Trainer.class).train(model, dataset, gatherer, manager, log);
             injector.getInstance(ModelStore.class).save(outputDirectory, model, dataset, fingerprint, configFile, baseDirectory, result);
             return result;

@@ -34,6 +34,16 @@ public final class FeaturesConfig {
     @JsonProperty("dropout")
     public java.util.Map<String, Double> dropout = java.util.Map.of();
 
+    /**
+     * Per history feature (a feature derived from interactions, such as a user's rated items), the
+     * probability of dropping each of its entries on a training row, the entries kept scaled by
+     * {@code 1 / (1 - p)}: the model then reads a random part of an entity's history each time, as
+     * a denoising autoencoder reads its input, instead of learning the whole vector by heart.
+     * Feature dropout ({@link #dropout}) hides a feature whole; this thins it.
+     */
+    @JsonProperty("historyDropout")
+    public java.util.Map<String, Double> historyDropout = java.util.Map.of();
+
     /** Whether the encoder also outputs the product of the user and item id embeddings. */
     @JsonProperty("idInteraction")
     public boolean idInteraction = true;

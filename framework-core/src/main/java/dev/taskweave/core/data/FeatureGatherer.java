@@ -30,6 +30,7 @@ public final class FeatureGatherer {
     private final Object[] columns;
     private final boolean[] hiddenOnAttributeRows;
     private final double[] dropout;
+    private final double[] historyDropout;
     private final boolean ownUsers;
 
     public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items) {
@@ -57,6 +58,7 @@ public final class FeatureGatherer {
         this.features = List.copyOf(features);
         this.hiddenOnAttributeRows = new boolean[this.features.size()];
         this.dropout = new double[this.features.size()];
+        this.historyDropout = new double[this.features.size()];
         for (int i = 0; i < this.features.size(); i++) {
             this.hiddenOnAttributeRows[i] = hiddenOnAttributeRows.contains(this.features.get(i).name());
         }
@@ -84,6 +86,30 @@ public final class FeatureGatherer {
     public FeatureGatherer withDropout(Map<String, Double> rates) {
         for (int i = 0; i < features.size(); i++) {
             dropout[i] = rates.getOrDefault(features.get(i).name(), 0.0);
+        }
+        return this;
+    }
+
+    /**
+     * @param rates per history feature ({@link FeatureSpec#fromInteractions()}), the probability
+     *              of dropping each of a training row's entries, the kept ones scaled by
+     *              {@code 1 / (1 - rate)} (applied when {@link #gather} gets a random source)
+     * @return this gatherer with history entry dropout
+     * @throws IllegalArgumentException if a rate is outside [0, 1) or names a feature that is not
+     *                                  a history
+     */
+    public FeatureGatherer withHistoryDropout(Map<String, Double> rates) {
+        for (Map.Entry<String, Double> rate : rates.entrySet()) {
+            FeatureSpec spec = features.stream().filter(f -> f.name().equals(rate.getKey())).findFirst().orElse(null);
+            if (spec != null && !spec.fromInteractions()) {
+                throw new IllegalArgumentException("history dropout on " + rate.getKey() + ", which is not a history feature");
+            }
+            if (rate.getValue() == null || !(rate.getValue() >= 0 && rate.getValue() < 1)) {
+                throw new IllegalArgumentException("history dropout on " + rate.getKey() + " must be in [0, 1), got " + rate.getValue());
+            }
+        }
+        for (int i = 0; i < features.size(); i++) {
+            historyDropout[i] = rates.getOrDefault(features.get(i).name(), 0.0);
         }
         return this;
     }
@@ -208,6 +234,7 @@ public final class FeatureGatherer {
         int[] counterpart = spec.entity() == Entity.USER ? itemIndex : userIndex;
         int[] other = !hiddenOnAttributeRows[f] ? null : counterpart;
         double drop = random == null ? 0 : dropout[f];
+        double thin = random == null ? 0 : historyDropout[f];
         float[] values = (float[]) columns[f];
         int width = spec.size();
         // written straight into native-order memory that the array then wraps (DJL copies a Java
@@ -222,6 +249,9 @@ public final class FeatureGatherer {
             int row = order == null ? from + i : order[from + i];
             if (entity[row] >= 0 && (other == null || other[row] >= 0) && !withoutId(spec, idCodes, i) && !dropped(drop, idCodes, i, random)) {
                 batch.put(i * width, values, entity[row] * width, width);
+                if (thin > 0) {
+                    thin(batch, i * width, values, entity[row] * width, width, thin, random);
+                }
                 if (excludesOwn(spec) && counterpart[row] >= 0) {
                     // the row's own interaction is not part of the history it reads
                     batch.put(i * width + counterpart[row], 0f);
@@ -231,6 +261,21 @@ public final class FeatureGatherer {
             }
         }
         return manager.create(bytes, new Shape(b, width), DataType.FLOAT32);
+    }
+
+    /**
+     * History entry dropout of one row: each non-zero entry is dropped with probability
+     * {@code rate} and the others scaled by {@code 1 / (1 - rate)}; zero entries draw nothing.
+     */
+    private static void thin(FloatBuffer batch, int at, float[] values, int from, int width, double rate,
+            SplittableRandom random) {
+        float keep = (float) (1 / (1 - rate));
+        for (int j = 0; j < width; j++) {
+            float v = values[from + j];
+            if (v != 0f) {
+                batch.put(at + j, random.nextDouble() < rate ? 0f : v * keep);
+            }
+        }
     }
 
     /** @return memory for {@link #gather(NDManager, int[], int[], int[], int, int, double, SplittableRandom, Scratch)} to reuse */

@@ -189,6 +189,11 @@ public final class ModelAssembler {
                 throw new ConfigException(source, "features.dropout." + d.getKey(), 0, "must be in [0, 1), got " + d.getValue());
             }
         }
+        for (java.util.Map.Entry<String, Double> d : c.features.historyDropout.entrySet()) {
+            if (d.getValue() == null || !(d.getValue() >= 0 && d.getValue() < 1)) {
+                throw new ConfigException(source, "features.historyDropout." + d.getKey(), 0, "must be in [0, 1), got " + d.getValue());
+            }
+        }
         if (!(c.features.idDropout >= 0 && c.features.idDropout < 1)) {
             throw new ConfigException(source, "features.idDropout", 0, "must be in [0, 1), got " + c.features.idDropout);
         }
@@ -334,6 +339,15 @@ public final class ModelAssembler {
         for (String name : config.features.dropout.keySet()) {
             if (!names.contains(name)) {
                 throw new ConfigException(source, "features.dropout." + name, 0, "the data has no feature '" + name + "'; available: " + names);
+            }
+        }
+        for (String name : config.features.historyDropout.keySet()) {
+            FeatureSpec spec = available.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
+            if (spec == null || !spec.fromInteractions()) {
+                List<String> histories = available.stream().filter(FeatureSpec::fromInteractions).map(FeatureSpec::name).toList();
+                throw new ConfigException(source, "features.historyDropout." + name, 0, (spec == null
+                        ? "the data has no feature '" + name + "'" : "'" + name + "' is not a history feature")
+                        + "; its history features: " + (histories.isEmpty() ? "none" : histories));
             }
         }
         List<FeatureSpec> selected = new ArrayList<>();

@@ -242,4 +242,62 @@ class FeatureGathererTest {
         org.junit.jupiter.api.Assertions.assertEquals("feature user_history: a history of the user has one column per item (2), got width 3",
                 e.getMessage());
     }
+
+    @Test
+    void historyDropoutThinsTrainingRowsAndKeepsTheirExpectation() {
+        // u0 rated items 0..7 (0.5 each) of 10; rows (u0, i9), then one row (u0, i3)
+        int items = 10;
+        float[] history = new float[items];
+        java.util.Arrays.fill(history, 0, 8, 0.5f);
+        List<FeatureSpec> features = List.of(FeatureSpec.identifier("user_id", Entity.USER, 2),
+                FeatureSpec.history("user_history", Entity.USER, items), FeatureSpec.categorical("item_kind", Entity.ITEM, 2));
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0")).categorical("user_id", new int[] {1})
+                .dense("user_history", items, history).build();
+        List<String> itemIds = new java.util.ArrayList<>();
+        for (int i = 0; i < items; i++) {
+            itemIds.add("i" + i);
+        }
+        EntityTable itemTable = EntityTable.builder(Entity.ITEM, itemIds).categorical("item_kind", new int[items]).build();
+        int rows = 400;
+        int[] userRows = new int[rows + 1];
+        int[] itemRows = new int[rows + 1];
+        java.util.Arrays.fill(itemRows, 9);
+        itemRows[rows] = 3;
+        FeatureGatherer gatherer = new FeatureGatherer(features, users, itemTable)
+                .withHistoryDropout(java.util.Map.of("user_history", 0.25));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] out = gatherer.gather(manager, userRows, itemRows, null, 0, rows + 1, 0, new java.util.SplittableRandom(1))
+                    .get(1).toFloatArray();
+            int dropped = 0;
+            double sum = 0;
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < items; j++) {
+                    float v = out[r * items + j];
+                    if (j >= 8) {
+                        org.junit.jupiter.api.Assertions.assertEquals(0f, v, "an item the user did not rate");
+                    } else {
+                        // kept entries are scaled by 1 / (1 - 0.25)
+                        org.junit.jupiter.api.Assertions.assertTrue(v == 0f || Math.abs(v - 0.5f / 0.75f) < 1e-6, "entry " + v);
+                        dropped += v == 0f ? 1 : 0;
+                        sum += v;
+                    }
+                }
+            }
+            // 3,200 draws at 0.25: a standard deviation of about 0.008
+            double rate = dropped / (rows * 8.0);
+            org.junit.jupiter.api.Assertions.assertEquals(0.25, rate, 0.03, "share of entries dropped");
+            org.junit.jupiter.api.Assertions.assertEquals(0.5, sum / (rows * 8.0), 0.02, "mean of an entry");
+            // the row's own interaction stays out whatever the draw
+            org.junit.jupiter.api.Assertions.assertEquals(0f, out[rows * items + 3]);
+
+            // outside training (no random source) the history reads as the table has it
+            float[] plain = gatherer.gather(manager, userRows, itemRows, null, 0, 1, 0, null).get(1).toFloatArray();
+            assertArrayEquals(history, plain);
+        }
+        IllegalArgumentException notHistory = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new FeatureGatherer(features, users, itemTable).withHistoryDropout(java.util.Map.of("item_kind", 0.5)));
+        org.junit.jupiter.api.Assertions.assertEquals("history dropout on item_kind, which is not a history feature", notHistory.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new FeatureGatherer(features, users, itemTable).withHistoryDropout(java.util.Map.of("user_history", 1.0)));
+    }
 }
