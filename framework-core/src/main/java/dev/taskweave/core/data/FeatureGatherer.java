@@ -142,7 +142,8 @@ public final class FeatureGatherer {
      * an attribute task hides the id from its rows: the entity still has its history there). On
      * the row (user, item) a history never holds the row's own interaction: the user's history
      * reads without the item and the item's without the user (a training row would otherwise
-     * always find itself there, and a test pair never does).
+     * always find itself there, and a test pair never does). With a random source (training),
+     * history dropout ({@link #withHistoryDropout}) then thins each history that is read.
      *
      * @param userIndex user entity index per row
      * @param itemIndex item entity index per row
