@@ -31,6 +31,8 @@ public final class FeatureGatherer {
     private final boolean[] hiddenOnAttributeRows;
     private final double[] dropout;
     private final double[] historyDropout;
+    /** Per history feature with history dropout, per entity, the columns of its non-zero entries. */
+    private final int[][][] entries;
     private final boolean ownUsers;
 
     public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items) {
@@ -59,6 +61,7 @@ public final class FeatureGatherer {
         this.hiddenOnAttributeRows = new boolean[this.features.size()];
         this.dropout = new double[this.features.size()];
         this.historyDropout = new double[this.features.size()];
+        this.entries = new int[this.features.size()][][];
         for (int i = 0; i < this.features.size(); i++) {
             this.hiddenOnAttributeRows[i] = hiddenOnAttributeRows.contains(this.features.get(i).name());
         }
@@ -110,8 +113,29 @@ public final class FeatureGatherer {
         }
         for (int i = 0; i < features.size(); i++) {
             historyDropout[i] = rates.getOrDefault(features.get(i).name(), 0.0);
+            entries[i] = historyDropout[i] > 0 ? nonZero((float[]) columns[i], features.get(i).size()) : null;
         }
         return this;
+    }
+
+    /** @return per row of a {@code width}-wide table, the columns of its non-zero entries, ascending */
+    private static int[][] nonZero(float[] values, int width) {
+        int rows = values.length / width;
+        int[][] out = new int[rows][];
+        for (int r = 0; r < rows; r++) {
+            int count = 0;
+            for (int j = r * width; j < (r + 1) * width; j++) {
+                count += values[j] != 0f ? 1 : 0;
+            }
+            out[r] = new int[count];
+            count = 0;
+            for (int j = 0; j < width; j++) {
+                if (values[r * width + j] != 0f) {
+                    out[r][count++] = j;
+                }
+            }
+        }
+        return out;
     }
 
     /** @return the features, in encoder input order */
@@ -251,7 +275,7 @@ public final class FeatureGatherer {
             if (entity[row] >= 0 && (other == null || other[row] >= 0) && !withoutId(spec, idCodes, i) && !dropped(drop, idCodes, i, random)) {
                 batch.put(i * width, values, entity[row] * width, width);
                 if (thin > 0) {
-                    thin(batch, i * width, values, entity[row] * width, width, thin, random);
+                    thin(batch, i * width, values, entity[row] * width, entries[f][entity[row]], thin, random);
                 }
                 if (excludesOwn(spec) && counterpart[row] >= 0) {
                     // the row's own interaction is not part of the history it reads
@@ -265,17 +289,15 @@ public final class FeatureGatherer {
     }
 
     /**
-     * History entry dropout of one row: each non-zero entry is dropped with probability
-     * {@code rate} and the others scaled by {@code 1 / (1 - rate)}; zero entries draw nothing.
+     * History entry dropout of one row: each non-zero entry (its columns, ascending, in
+     * {@code entryColumns}) is dropped with probability {@code rate} and the others scaled by
+     * {@code 1 / (1 - rate)}; zero entries draw nothing.
      */
-    private static void thin(FloatBuffer batch, int at, float[] values, int from, int width, double rate,
+    private static void thin(FloatBuffer batch, int at, float[] values, int from, int[] entryColumns, double rate,
             SplittableRandom random) {
         float keep = (float) (1 / (1 - rate));
-        for (int j = 0; j < width; j++) {
-            float v = values[from + j];
-            if (v != 0f) {
-                batch.put(at + j, random.nextDouble() < rate ? 0f : v * keep);
-            }
+        for (int j : entryColumns) {
+            batch.put(at + j, random.nextDouble() < rate ? 0f : values[from + j] * keep);
         }
     }
 
