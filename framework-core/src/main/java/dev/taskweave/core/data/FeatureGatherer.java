@@ -120,20 +120,16 @@ public final class FeatureGatherer {
 
     /** @return per row of a {@code width}-wide table, the columns of its non-zero entries, ascending */
     private static int[][] nonZero(float[] values, int width) {
-        int rows = values.length / width;
-        int[][] out = new int[rows][];
-        for (int r = 0; r < rows; r++) {
+        int[][] out = new int[values.length / width][];
+        int[] row = new int[width];
+        for (int r = 0; r < out.length; r++) {
             int count = 0;
-            for (int j = r * width; j < (r + 1) * width; j++) {
-                count += values[j] != 0f ? 1 : 0;
-            }
-            out[r] = new int[count];
-            count = 0;
             for (int j = 0; j < width; j++) {
                 if (values[r * width + j] != 0f) {
-                    out[r][count++] = j;
+                    row[count++] = j;
                 }
             }
+            out[r] = java.util.Arrays.copyOf(row, count);
         }
         return out;
     }

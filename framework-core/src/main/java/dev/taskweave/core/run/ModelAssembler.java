@@ -178,22 +178,23 @@ public final class ModelAssembler {
         return result;
     }
 
+    /** Requires every value of a per-feature map of rates to be in [0, 1); errors name {@code path.<feature>}. */
+    private static void rates(java.util.Map<String, Double> rates, String path, String source) {
+        for (java.util.Map.Entry<String, Double> d : rates.entrySet()) {
+            if (d.getValue() == null || !(d.getValue() >= 0 && d.getValue() < 1)) {
+                throw new ConfigException(source, path + "." + d.getKey(), 0, "must be in [0, 1), got " + d.getValue());
+            }
+        }
+    }
+
     private void checkTraining(ExperimentConfig c, String source) {
         if (c.features == null || c.optimizer == null || c.training == null) {
             throw new ConfigException(source, c.features == null ? "features" : c.optimizer == null ? "optimizer" : "training",
                     0, "must not be null; omit it for the defaults");
         }
         positive(c.features.embeddingDim, "features.embeddingDim", source);
-        for (java.util.Map.Entry<String, Double> d : c.features.dropout.entrySet()) {
-            if (d.getValue() == null || !(d.getValue() >= 0 && d.getValue() < 1)) {
-                throw new ConfigException(source, "features.dropout." + d.getKey(), 0, "must be in [0, 1), got " + d.getValue());
-            }
-        }
-        for (java.util.Map.Entry<String, Double> d : c.features.historyDropout.entrySet()) {
-            if (d.getValue() == null || !(d.getValue() >= 0 && d.getValue() < 1)) {
-                throw new ConfigException(source, "features.historyDropout." + d.getKey(), 0, "must be in [0, 1), got " + d.getValue());
-            }
-        }
+        rates(c.features.dropout, "features.dropout", source);
+        rates(c.features.historyDropout, "features.historyDropout", source);
         if (!(c.features.idDropout >= 0 && c.features.idDropout < 1)) {
             throw new ConfigException(source, "features.idDropout", 0, "must be in [0, 1), got " + c.features.idDropout);
         }
