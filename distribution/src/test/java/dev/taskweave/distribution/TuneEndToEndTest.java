@@ -1,0 +1,157 @@
+package dev.taskweave.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskweave.core.cli.TaskweaveCli;
+import dev.taskweave.core.config.ConfigLoader;
+import dev.taskweave.core.config.ExperimentConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code taskweave tune} through the command line on small synthetic data: a grid over the
+ * learning rate finds the one that trains, each trial's objective is the mean of its models'
+ * validation metric, and best.yaml is the experiment with the winning setting.
+ */
+class TuneEndToEndTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String out, String err) {}
+
+    private Run tune(Path config, Path output) {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = TaskweaveCli.run(new String[] {"--plugins", Dist.plugins().toString(), "tune", "--config", config.toString(),
+                "--output", output.toString()}, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        return new Run(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    }
+
+    private void experiment() throws Exception {
+        Files.writeString(tmp.resolve("experiment.yaml"), """
+                seed: 3
+                data: {type: synthetic, params: {users: 200, items: 80, meanInteractionsPerUser: 25}}
+                features: {embeddingDim: 8}
+                tasks:
+                  - {name: rating, head: regression, label: rating, params: {tower: [8]}}
+                  - {name: like, head: binary, label: rating, params: {tower: [8], threshold: 4.0}}
+                sharing: {type: shared-bottom, params: {layers: [16]}}
+                weighting: {type: fixed}
+                optimizer: {learningRate: 0.001}
+                training: {batchSize: 128, epochs: 3, progressBar: false}
+                """);
+    }
+
+    @Test
+    void gridFindsTheLearningRateThatTrains() throws Exception {
+        experiment();
+        Files.writeString(tmp.resolve("tune.yaml"), """
+                name: rate
+                description: a learning rate too small to train against a usual one
+                experiment: experiment.yaml
+                objective: valid.rating.rmse
+                seeds: [4, 5]
+                parameters:
+                  optimizer.learningRate: [0.00001, 0.01]
+                  tasks.like.weight: [0.5]
+                """);
+        Path out = tmp.resolve("tuned");
+        Run run = tune(tmp.resolve("tune.yaml"), out);
+        assertEquals(0, run.code(), run.err() + run.out());
+        assertTrue(run.out().contains("2 trials of"), run.out());
+        assertTrue(run.out().contains("[trial 1/2] optimizer.learningRate=1.0E-5, tasks.like.weight=0.5: valid.rating.rmse"), run.out());
+        assertTrue(run.out().contains("[trial 2/2]"), run.out());
+
+        ObjectMapper json = new ObjectMapper();
+        JsonNode results = json.readTree(out.resolve("tune.json").toFile());
+        assertEquals("rate", results.get("name").asText());
+        assertEquals("minimize", results.get("goal").asText());
+        assertEquals("grid", results.get("search").asText());
+        assertEquals(2, results.get("trials").size());
+        double[] objectives = new double[2];
+        for (int t = 0; t < 2; t++) {
+            JsonNode trial = results.get("trials").get(t);
+            assertEquals(t + 1, trial.get("trial").asInt());
+            assertEquals(2, trial.get("values").size());
+            // each value is the validation RMSE its model wrote, and the objective is their mean
+            double sum = 0;
+            for (int s = 0; s < 2; s++) {
+                String model = trial.get("models").get(s).asText();
+                assertEquals(String.format("trials/trial-%03d/seed-%d", t + 1, 4 + s), model);
+                double written = json.readTree(out.resolve(model).resolve("metrics.json").toFile()).at("/valid/rating/rmse").asDouble();
+                assertEquals(written, trial.get("values").get(s).asDouble(), 0);
+                sum += written;
+            }
+            objectives[t] = trial.get("objective").asDouble();
+            assertEquals(sum / 2, objectives[t], 1e-12);
+            assertEquals(objectives[t], trial.get("valid").get("rating.rmse").asDouble(), 1e-12);
+            assertTrue(trial.get("valid").has("like.auc"), trial.toString());
+        }
+        // 1e-5 for three epochs leaves the model near its start; 0.01 trains it
+        assertTrue(objectives[1] < objectives[0] - 0.05, "rmse " + objectives[0] + " then " + objectives[1]);
+        assertEquals(2, results.get("best").get("trial").asInt());
+        assertEquals(0.01, results.get("best").get("parameters").get("optimizer.learningRate").asDouble());
+        assertEquals(objectives[1], results.get("best").get("objective").asDouble(), 0);
+
+        // best.yaml is the experiment with the best trial's settings and the experiment's own seed
+        ExperimentConfig best = new ConfigLoader().load(out.resolve("best.yaml"));
+        assertEquals(0.01, best.optimizer.learningRate);
+        assertEquals(0.5, best.task("like").weight);
+        assertEquals(3L, best.seed);
+        assertEquals("shared-bottom", best.sharing.type);
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("| 1 | 2 | 0.01 | 0.5 | "), report);
+        assertTrue(report.contains("| 2 | 1 | 1.0E-5 | 0.5 | "), report);
+    }
+
+    @Test
+    void aDivergedTrialIsRecordedWithoutAnObjectiveAndIsNeverBest() throws Exception {
+        experiment();
+        Files.writeString(tmp.resolve("tune.yaml"), """
+                experiment: experiment.yaml
+                objective: valid.rating.rmse
+                parameters:
+                  optimizer.learningRate: [1.0e+30, 0.01]
+                """);
+        Path out = tmp.resolve("tuned");
+        Run run = tune(tmp.resolve("tune.yaml"), out);
+        assertEquals(0, run.code(), run.err() + run.out());
+        assertTrue(run.out().contains("[trial 1/2] optimizer.learningRate=1.0E30: valid.rating.rmse not measured (best -, trial -)"),
+                run.out());
+        JsonNode results = new ObjectMapper().readTree(out.resolve("tune.json").toFile());
+        JsonNode diverged = results.get("trials").get(0);
+        assertTrue(diverged.has("objective") && diverged.get("objective").isNull(), diverged.toString());
+        assertTrue(diverged.get("values").get(0).isNull(), diverged.toString());
+        assertEquals(2, results.get("best").get("trial").asInt());
+        assertTrue(Files.readString(out.resolve("report.md")).contains("| 2 | 1 | 1.0E30 | not measured |"));
+    }
+
+    @Test
+    void aBadSettingStopsBeforeAnythingTrains() throws Exception {
+        experiment();
+        Files.writeString(tmp.resolve("tune.yaml"), """
+                experiment: experiment.yaml
+                objective: valid.like.auc
+                search: random
+                trials: 4
+                parameters:
+                  optimizer.learningRate: {min: 0.001, max: 0.01, log: true}
+                  sharing.params.layers: [[16], [0]]
+                """);
+        Path out = tmp.resolve("never");
+        Run run = tune(tmp.resolve("tune.yaml"), out);
+        assertEquals(TaskweaveCli.BAD_INPUT, run.code(), run.out());
+        assertTrue(run.err().contains("tune.yaml: parameters.sharing.params.layers: the value [0] does not fit"), run.err());
+        assertTrue(run.err().contains("sharing.params.layers[0]: expected a layer width >= 1, got 0"), run.err());
+        assertTrue(!Files.exists(out.resolve("trials")), "nothing trained");
+    }
+}

@@ -1,0 +1,63 @@
+package dev.taskweave.bench;
+
+import dev.taskweave.core.Taskweave;
+import dev.taskweave.core.cli.TaskweaveCli;
+import dev.taskweave.core.config.ConfigLoader;
+import dev.taskweave.core.run.ModelAssembler;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code taskweave tune}: searches an experiment's settings by a validation metric. */
+@Command(name = "tune", mixinStandardHelpOptions = true,
+        description = "Search an experiment's settings (task weights, learning rate, layer widths, ...) by a validation "
+                + "metric, over a grid or random draws; write tune.json, report.md and best.yaml.")
+public final class TuneCommand implements Callable<Integer> {
+    @ParentCommand
+    TaskweaveCli root;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The tuning YAML.")
+    Path config;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where results, reports and models go.")
+    Path output;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintStream log = new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                out.write(b);
+            }
+
+            @Override
+            public void flush() {
+                out.flush();
+            }
+        }, true, StandardCharsets.UTF_8);
+        try (Taskweave taskweave = Taskweave.start(root.pluginDirectories())) {
+            ModelAssembler assembler = taskweave.injector().getInstance(ModelAssembler.class);
+            Tuning tuning = Tuning.load(config, taskweave.injector().getInstance(ConfigLoader.class),
+                    experiment -> assembler.plan(experiment, null));
+            out.printf("%d trials of %s by %s over seeds %s%n", tuning.points().size(), tuning.experimentFile(),
+                    tuning.config().objective, tuning.seeds());
+            out.flush();
+            String command = "taskweave tune --config " + config + " --output " + output;
+            Tuner.Outcome outcome = new Tuner(taskweave).run(tuning, output, command, log);
+            out.printf("wrote %s and %s%s%n", outcome.results(), outcome.markdown(),
+                    outcome.best() == null ? " (no trial measured the objective: no best.yaml)" : " and " + outcome.best());
+            out.flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.taskweave.bench;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A tuning file for {@code taskweave tune}: one experiment, the settings to search, and the
+ * validation metric that chooses between them.
+ */
+public final class TuneConfig {
+    /** The search's name, written to the results. */
+    @JsonProperty("name")
+    public String name = "tune";
+
+    /** What the search is for, copied into the report. */
+    @JsonProperty("description")
+    public String description = "";
+
+    /** The experiment file, relative to the tuning file. */
+    @JsonProperty("experiment")
+    public String experiment;
+
+    /** {@code valid.task.metric}: what a trial is judged by. */
+    @JsonProperty("objective")
+    public String objective;
+
+    /** {@code grid} (every combination of the listed values) or {@code random}. */
+    @JsonProperty("search")
+    public String search = "grid";
+
+    /** Random search: how many trials to draw. */
+    @JsonProperty("trials")
+    public Integer trials;
+
+    /** Random search: seeds the draws (the experiment's own seed still seeds training). */
+    @JsonProperty("seed")
+    public long seed = 1;
+
+    /**
+     * Training seeds of every trial; its objective is the mean over them. Empty: the
+     * experiment's own seed.
+     */
+    @JsonProperty("seeds")
+    public List<Long> seeds = new ArrayList<>();
+
+    /**
+     * Dotted experiment paths ({@code optimizer.learningRate}, {@code tasks.like.weight} with the
+     * task named, {@code sharing.params.experts}) to a list of values, or to a range
+     * {@code {min, max, log, integer}} (random search only).
+     */
+    @JsonProperty("parameters")
+    public Map<String, Object> parameters = new LinkedHashMap<>();
+
+    /** A range of numbers to draw from. */
+    public static final class Range {
+        /** The smallest value. */
+        @JsonProperty("min")
+        public Double min;
+
+        /** The largest value. */
+        @JsonProperty("max")
+        public Double max;
+
+        /** Draw uniformly in log space (for learning rates and weights); needs min &gt; 0. */
+        @JsonProperty("log")
+        public boolean log;
+
+        /** Round each draw to a whole number (layer widths, expert counts). */
+        @JsonProperty("integer")
+        public boolean integer;
+    }
+}

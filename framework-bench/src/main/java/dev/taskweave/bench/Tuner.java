@@ -1,0 +1,245 @@
+package dev.taskweave.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.taskweave.core.Taskweave;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.config.ConfigLoader;
+import dev.taskweave.core.config.ExperimentConfig;
+import dev.taskweave.core.metric.MetricRegistry;
+import dev.taskweave.core.run.TrainingResult;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Runs the trials of a {@link Tuning}: each trial trains the experiment with its settings once
+ * per seed, is judged by the mean of the validation objective over those seeds, and keeps its
+ * models. Writes {@code tune.json}, {@code report.md} and {@code best.yaml} (the experiment with
+ * the best trial's settings) atomically.
+ */
+public final class Tuner {
+    public static final String RESULTS = "tune.json";
+    public static final String MARKDOWN = "report.md";
+    public static final String BEST = "best.yaml";
+
+    private final Taskweave taskweave;
+
+    public Tuner(Taskweave taskweave) {
+        this.taskweave = requireNonNull(taskweave, "taskweave is null");
+    }
+
+    /**
+     * The files written.
+     *
+     * @param results  {@code tune.json}
+     * @param markdown {@code report.md}
+     * @param best     {@code best.yaml}, or null when no trial measured the objective
+     * @param data     what {@code tune.json} holds
+     */
+    public record Outcome(Path results, Path markdown, Path best, TuneResults data) {}
+
+    /**
+     * Runs every trial and writes the outputs.
+     *
+     * @param output  where the models ({@code trials/trial-NNN/seed-S}) and the three files go
+     * @param command the command line, recorded
+     * @param log     one line per trial
+     */
+    public Outcome run(Tuning tuning, Path output, String command, PrintStream log) {
+        String objective = tuning.objectiveTask() + "." + tuning.objectiveMetric();
+        boolean maximize = BenchmarkRunner.higherIsBetter(taskweave.injector().getInstance(MetricRegistry.class), objective);
+        TuneResults results = new TuneResults();
+        results.name = tuning.config().name;
+        results.description = tuning.config().description;
+        results.command = command;
+        results.createdAt = Instant.now().toString();
+        results.experiment = tuning.experimentFile().toString();
+        results.objective = tuning.config().objective;
+        results.goal = maximize ? "maximize" : "minimize";
+        results.search = tuning.config().search;
+        results.seeds.addAll(tuning.seeds());
+        List<Map<String, JsonNode>> points = tuning.points();
+        TuneResults.Trial best = null;
+        for (int i = 0; i < points.size(); i++) {
+            TuneResults.Trial trial = runTrial(tuning, i, output);
+            results.trials.add(trial);
+            if (trial.objective != null && (best == null || better(trial.objective, best.objective, maximize))) {
+                best = trial;
+            }
+            log.printf(Locale.ROOT, "[trial %d/%d] %s: %s %s (best %s, trial %s) %.1f s%n", i + 1, points.size(), describe(trial.parameters),
+                    tuning.config().objective, format(trial.objective), best == null ? "-" : format(best.objective),
+                    best == null ? "-" : String.valueOf(best.trial), trial.trainSeconds);
+        }
+        if (best != null) {
+            results.best = new TuneResults.Best();
+            results.best.trial = best.trial;
+            results.best.parameters.putAll(best.parameters);
+            results.best.objective = best.objective;
+            results.best.models.addAll(best.models);
+        }
+        return write(tuning, results, output);
+    }
+
+    private TuneResults.Trial runTrial(Tuning tuning, int index, Path output) {
+        Map<String, JsonNode> point = tuning.points().get(index);
+        String objective = tuning.objectiveTask() + "." + tuning.objectiveMetric();
+        TuneResults.Trial trial = new TuneResults.Trial();
+        trial.trial = index + 1;
+        trial.parameters.putAll(point);
+        Map<String, List<Double>> valid = new LinkedHashMap<>();
+        double seconds = 0;
+        double epochs = 0;
+        boolean measured = true;
+        for (long seed : tuning.seeds()) {
+            ExperimentConfig config;
+            try {
+                config = tuning.experiment(point);
+            } catch (ConfigException e) {
+                throw new ConfigException(tuning.file().toString(), "parameters", 0, "trial " + trial.trial + " (" + describe(point)
+                        + ") does not fit the experiment: " + e.getMessage());
+            }
+            config.seed = seed;
+            config.training.progressBar = false;
+            String model = "trials/" + String.format(Locale.ROOT, "trial-%03d", trial.trial) + "/seed-" + seed;
+            TrainingResult result = taskweave.train(config, tuning.experimentFile(), tuning.experimentFile().getParent(),
+                    output.resolve(model), new PrintStream(PrintStream.nullOutputStream()));
+            trial.models.add(model);
+            seconds += result.trainSeconds();
+            epochs += result.history().size();
+            Map<String, Map<String, Double>> metrics = result.metrics().getOrDefault("valid", Map.of());
+            Map<String, Double> flat = new LinkedHashMap<>();
+            metrics.forEach((task, values) -> values.forEach((metric, v) -> flat.put(task + "." + metric, v)));
+            if (!flat.containsKey(objective)) {
+                throw new ConfigException(tuning.file().toString(), "objective", 0, "the trial's runs do not measure " + tuning.config().objective
+                        + " (does the data have a validation split, and does the task report the metric?); validation gave "
+                        + flat.keySet());
+            }
+            flat.forEach((key, v) -> valid.computeIfAbsent(key, k -> new ArrayList<>()).add(v));
+            Double v = flat.get(objective);
+            measured &= v != null && Double.isFinite(v);
+            trial.values.add(v == null || !Double.isFinite(v) ? null : v);
+        }
+        int n = tuning.seeds().size();
+        valid.forEach((key, values) -> trial.valid.put(key, mean(values)));
+        trial.objective = measured ? mean(trial.values) : null;
+        trial.trainSeconds = seconds / n;
+        trial.epochs = epochs / n;
+        return trial;
+    }
+
+    private static double mean(List<Double> values) {
+        double sum = 0;
+        int n = 0;
+        for (Double v : values) {
+            if (v != null && Double.isFinite(v)) {
+                sum += v;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    private static boolean better(double a, double b, boolean maximize) {
+        return maximize ? a > b : a < b;
+    }
+
+    /** @return {@code path=value, path=value} */
+    static String describe(Map<String, JsonNode> point) {
+        return point.entrySet().stream().map(e -> e.getKey() + "=" + text(e.getValue())).collect(Collectors.joining(", "));
+    }
+
+    /** @return a value as YAML would show it: strings without quotes, anything else as JSON */
+    static String text(JsonNode value) {
+        return value == null ? "-" : value.isTextual() ? value.asText() : value.toString();
+    }
+
+    private static String format(Double v) {
+        return v == null || v.isNaN() ? "not measured" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private Outcome write(Tuning tuning, TuneResults results, Path output) {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Path resultsFile = output.resolve(RESULTS);
+        Path markdownFile = output.resolve(MARKDOWN);
+        try {
+            Taskweave.writeAtomically(resultsFile, json.writeValueAsString(results) + "\n");
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        Taskweave.writeAtomically(markdownFile, report(tuning, results));
+        Path bestFile = null;
+        if (results.best != null) {
+            bestFile = output.resolve(BEST);
+            ConfigLoader loader = taskweave.injector().getInstance(ConfigLoader.class);
+            ExperimentConfig best = tuning.experiment(results.best.parameters);
+            best.seed = tuning.experiment().seed;
+            String header = String.format(Locale.ROOT, """
+                    # taskweave tune: the experiment with the best of %d trials by %s (%s): %s, trial %d
+                    # settings: %s
+                    # experiment: %s
+                    # Relative paths in data.params are relative to the experiment's directory: train this file from a
+                    # copy placed next to the experiment. The trial's models: %s
+                    """, results.trials.size(), results.objective, results.goal, format(results.best.objective),
+                    results.best.trial, describe(results.best.parameters), tuning.experimentFile(),
+                    String.join(", ", results.best.models));
+            Taskweave.writeAtomically(bestFile, header + loader.toYaml(best));
+        }
+        return new Outcome(resultsFile, markdownFile, bestFile, results);
+    }
+
+    /** @return the trials as a Markdown table, best first */
+    static String report(Tuning tuning, TuneResults r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Tuning: ").append(r.name).append("\n\n");
+        if (r.description != null && !r.description.isBlank()) {
+            sb.append(r.description.strip()).append("\n\n");
+        }
+        sb.append(String.format(Locale.ROOT, "Experiment `%s`; objective `%s` (%s), the mean over training seeds %s; %s search, %d trials.%n%n",
+                r.experiment, r.objective, r.goal, r.seeds, r.search, r.trials.size()));
+        sb.append("Command: `").append(r.command).append("`\n\n");
+        if (r.best == null) {
+            sb.append("No trial measured the objective.\n\n");
+        } else {
+            sb.append(String.format(Locale.ROOT, "Best: trial %d (%s), %s = %s. Its models: %s.%n%n", r.best.trial,
+                    describe(r.best.parameters), r.objective, format(r.best.objective), String.join(", ", r.best.models)));
+        }
+        List<String> paths = tuning.space().dimensions().stream().map(SearchSpace.Dimension::path).toList();
+        boolean several = r.seeds.size() > 1;
+        sb.append("| rank | trial | ").append(String.join(" | ", paths.stream().map(p -> "`" + p + "`").toList()))
+                .append(" | ").append(r.objective).append(several ? " | std over seeds" : "").append(" | epochs | seconds |\n");
+        sb.append("| --- | --- |").append(" --- |".repeat(paths.size())).append(" --- |").append(several ? " --- |" : "")
+                .append(" --- | --- |\n");
+        boolean maximize = "maximize".equals(r.goal);
+        Comparator<TuneResults.Trial> order = Comparator.comparing(t -> t.objective == null ? Double.NaN
+                : (maximize ? -t.objective : t.objective));
+        List<TuneResults.Trial> sorted = new ArrayList<>(r.trials);
+        sorted.sort(order.thenComparingInt(t -> t.trial));
+        for (int i = 0; i < sorted.size(); i++) {
+            TuneResults.Trial t = sorted.get(i);
+            sb.append("| ").append(i + 1).append(" | ").append(t.trial).append(" | ");
+            for (String p : paths) {
+                sb.append(text(t.parameters.get(p))).append(" | ");
+            }
+            sb.append(format(t.objective)).append(" | ");
+            if (several) {
+                List<Double> values = t.values.stream().filter(v -> v != null).toList();
+                sb.append(values.size() == t.values.size() ? String.format(Locale.ROOT, "%.4f", Summary.of(values).std()) : "-").append(" | ");
+            }
+            sb.append(String.format(Locale.ROOT, "%.1f | %.1f |%n", t.epochs, t.trainSeconds));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,230 @@
+package dev.taskweave.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.config.ConfigLoader;
+import dev.taskweave.core.config.ExperimentConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TuningTest {
+    @TempDir
+    Path tmp;
+
+    private final ConfigLoader loader = new ConfigLoader();
+    private final List<ExperimentConfig> checked = new ArrayList<>();
+
+    @BeforeEach
+    void experiment() throws Exception {
+        Files.createDirectories(tmp.resolve("experiments"));
+        Files.writeString(tmp.resolve("experiments/base.yaml"), """
+                seed: 7
+                data: {type: synthetic, params: {users: 50}}
+                tasks:
+                  - {name: rating, head: regression, label: rating, metrics: [rmse, mae]}
+                  - {name: like, head: binary, label: rating, params: {threshold: 4.0}}
+                sharing: {type: mmoe, params: {experts: 4}}
+                weighting: {type: fixed}
+                optimizer: {learningRate: 0.001}
+                training: {epochs: 9, earlyStopping: {metric: valid.rating.rmse}}
+                """);
+    }
+
+    private Tuning load(String text) throws Exception {
+        Path file = tmp.resolve("tune.yaml");
+        Files.writeString(file, text);
+        return Tuning.load(file, loader, checked::add);
+    }
+
+    private ConfigException error(String text) {
+        return assertThrows(ConfigException.class, () -> load(text));
+    }
+
+    @Test
+    void gridRunsEveryCombinationInOrderAndSetsTheNamedTask() throws Exception {
+        Tuning tuning = load("""
+                experiment: experiments/base.yaml
+                objective: valid.rating.rmse
+                parameters:
+                  optimizer.learningRate: [0.001, 0.01]
+                  tasks.like.weight: [0.5, 1, 2]
+                  sharing.params.expertLayers: [[16, 8]]
+                """);
+        assertEquals(List.of(7L), tuning.seeds(), "no seeds: the experiment's own");
+        List<Map<String, JsonNode>> points = tuning.points();
+        assertEquals(6, points.size());
+        assertEquals(0.001, points.get(0).get("optimizer.learningRate").asDouble());
+        assertEquals(List.of(0.5, 1.0, 2.0, 0.5, 1.0, 2.0), points.stream().map(p -> p.get("tasks.like.weight").asDouble()).toList());
+        ExperimentConfig last = tuning.experiment(points.get(5));
+        assertEquals(0.01, last.optimizer.learningRate);
+        assertEquals(2.0, last.task("like").weight);
+        assertEquals(1.0, last.task("rating").weight, "only the named task changes");
+        assertEquals(List.of(16, 8), last.sharing.params.get("expertLayers"));
+        assertEquals(4, last.sharing.params.get("experts"), "the rest of a mapping stays");
+        assertEquals(0.001, tuning.experiment().optimizer.learningRate, "the loaded experiment is not changed");
+        // every listed value was checked against the experiment before anything trains: 2 + 3 + 1
+        assertEquals(6, checked.size());
+    }
+
+    @Test
+    void missingMappingsOnThePathAreCreated() throws Exception {
+        Tuning tuning = load("""
+                experiment: experiments/base.yaml
+                objective: valid.like.auc
+                parameters:
+                  features.dropout.item_id: [0.1]
+                """);
+        assertEquals(0.1, tuning.experiment(tuning.points().get(0)).features.dropout.get("item_id"));
+    }
+
+    @Test
+    void randomDrawsAreReproducibleWithinTheirRangesAndRounded() throws Exception {
+        String text = """
+                experiment: experiments/base.yaml
+                objective: valid.like.auc
+                search: random
+                trials: 40
+                seed: 3
+                parameters:
+                  optimizer.learningRate: {min: 0.0001, max: 0.01, log: true}
+                  sharing.params.experts: {min: 2, max: 8, integer: true}
+                  tasks.like.weight: [1, 2]
+                """;
+        List<Map<String, JsonNode>> a = load(text).points();
+        List<Map<String, JsonNode>> b = load(text).points();
+        assertEquals(a, b, "the same seed draws the same trials");
+        assertNotEquals(a, load(text.replace("seed: 3", "seed: 4")).points());
+        int belowMillesimal = 0;
+        for (Map<String, JsonNode> p : a) {
+            double lr = p.get("optimizer.learningRate").asDouble();
+            assertTrue(lr >= 0.0001 && lr <= 0.01, "in range: " + lr);
+            assertEquals(lr, new java.math.BigDecimal(lr).round(new java.math.MathContext(4)).doubleValue(), "four significant digits");
+            belowMillesimal += lr < 0.001 ? 1 : 0;
+            assertTrue(p.get("sharing.params.experts").isIntegralNumber(), p.toString());
+            long experts = p.get("sharing.params.experts").asLong();
+            assertTrue(experts >= 2 && experts <= 8, "in range: " + experts);
+        }
+        // log-uniform: half the draws fall in the decade below 0.001 (binomial 40, 1/2: 20 ± 3.2)
+        assertTrue(belowMillesimal >= 10 && belowMillesimal <= 30, "draws below 0.001: " + belowMillesimal);
+        assertEquals(40, new HashSet<>(a).size(), "no trial repeats another's settings");
+    }
+
+    @Test
+    void aFixedSettingTakesNoDraw() throws Exception {
+        String base = """
+                experiment: experiments/base.yaml
+                objective: valid.like.auc
+                search: random
+                trials: 5
+                parameters:
+                  optimizer.learningRate: {min: 0.0001, max: 0.01, log: true}
+                """;
+        List<Map<String, JsonNode>> alone = load(base).points();
+        List<Map<String, JsonNode>> withFixed = load(base + "  training.epochs: 3\n").points();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(alone.get(i).get("optimizer.learningRate"), withFixed.get(i).get("optimizer.learningRate"));
+            assertEquals(IntNode.valueOf(3), withFixed.get(i).get("training.epochs"));
+        }
+    }
+
+    @Test
+    void searchSpaceByHand() {
+        SearchSpace space = new SearchSpace(List.of(
+                SearchSpace.Dimension.of("a", List.of(IntNode.valueOf(1), IntNode.valueOf(2))),
+                SearchSpace.Dimension.of("b", List.of(TextNode.valueOf("x"), TextNode.valueOf("y"), TextNode.valueOf("z")))));
+        assertEquals(6, space.gridSize());
+        assertEquals(List.of("1x", "1y", "1z", "2x", "2y", "2z"),
+                space.grid().stream().map(p -> p.get("a").asText() + p.get("b").asText()).toList());
+        SearchSpace.Dimension range = SearchSpace.Dimension.range("c", 1.5, 4.5, false, true);
+        assertEquals(List.of(2L, 4L), range.extremes().stream().map(JsonNode::asLong).toList(), "whole numbers inside the range");
+        assertEquals(List.of(DoubleNode.valueOf(0.5), DoubleNode.valueOf(2.0)),
+                SearchSpace.Dimension.range("d", 0.5, 2.0, true, false).extremes());
+        assertEquals(0.002896, SearchSpace.Dimension.round(0.0028964390647410122));
+    }
+
+    @Test
+    void errorsNameTheFileThePathAndWhatWasExpected() {
+        String head = "experiment: experiments/base.yaml\n";
+        assertMessage(error(head + "objective: test.rating.rmse\nparameters: {optimizer.learningRate: [0.01]}\n"),
+                "objective: must be measured on valid, got 'test'");
+        assertMessage(error(head + "objective: valid.rating\nparameters: {optimizer.learningRate: [0.01]}\n"),
+                "objective: expected split.task.metric, for example valid.rating.rmse");
+        assertMessage(error(head + "objective: valid.ctr.auc\nparameters: {optimizer.learningRate: [0.01]}\n"),
+                "objective: the experiment has no task named 'ctr'; tasks: [rating, like]");
+        assertMessage(error(head + "objective: valid.rating.auc\nparameters: {optimizer.learningRate: [0.01]}\n"),
+                "objective: task 'rating' reports [rmse, mae], not 'auc'");
+        assertMessage(error(head + "objective: valid.rating.rmse\n"), "parameters: expected at least one setting");
+        assertMessage(error(head + "objective: valid.rating.rmse\nparameters: {optimizer.learningRate: {min: 0.01}}\n"),
+                "parameters.optimizer.learningRate: expected a range {min, max}");
+        assertMessage(error(head + "objective: valid.rating.rmse\nsearch: random\ntrials: 4\n"
+                + "parameters: {optimizer.learningRate: {min: 0, max: 0.01, log: true}}\n"),
+                "parameters.optimizer.learningRate: a log range needs min > 0, got 0.0");
+        assertMessage(error(head + "objective: valid.rating.rmse\nparameters: {optimizer.learningRate: {min: 0.001, max: 0.01}}\n"),
+                "parameters.optimizer.learningRate: a range needs search: random");
+        assertMessage(error(head + "objective: valid.rating.rmse\nsearch: random\nparameters: {optimizer.learningRate: [0.1, 0.2]}\n"),
+                "trials: search: random needs trials between 1 and 10000, got null");
+        assertMessage(error(head + "objective: valid.rating.rmse\nsearch: random\ntrials: 2\nparameters: {optimizer.learningRate: [0.1, 0.2]}\n"),
+                "trials: 2 random trials over 2 combinations of listed values; use search: grid");
+        assertMessage(error(head + "objective: valid.rating.rmse\ntrials: 3\nparameters: {optimizer.learningRate: [0.1, 0.2]}\n"),
+                "trials: applies to search: random; a grid runs every combination (2 here)");
+        assertMessage(error(head + "objective: valid.rating.rmse\nsearch: bayes\nparameters: {optimizer.learningRate: [0.1]}\n"),
+                "search: expected grid or random, got bayes");
+        assertMessage(error(head + "objective: valid.rating.rmse\nparameters: {seed: [1, 2]}\n"),
+                "parameters.seed: the training seed is not searched");
+        assertMessage(error(head + "objective: valid.rating.rmse\nparameters: {tasks.ctr.weight: [2]}\n"),
+                "parameters.tasks.ctr.weight: the value 2 does not fit");
+        assertMessage(error(head + "objective: valid.rating.rmse\nparameters: {tasks.ctr.weight: [2]}\n"),
+                "the experiment has no task named 'ctr'; tasks: [rating, like]");
+        assertMessage(error(head + "objective: valid.rating.rmse\nparameters: {optimizer.learningRat: [0.01]}\n"),
+                "parameters.optimizer.learningRat: the value 0.01 does not fit");
+        assertMessage(error(head + "objective: valid.rating.rmse\nparameters: {tasks.like: [1]}\n"),
+                "names a task; expected a field of it, for example tasks.like.weight");
+        assertMessage(error(head + "objective: valid.rating.rmse\nparameters: {training.epochs.max: [3]}\n"),
+                "training.epochs is 9, not a mapping");
+        assertMessage(error(head + "objective: valid.rating.rmse\nseeds: [1, 1]\nparameters: {training.epochs: [3]}\n"),
+                "seeds: a seed is listed twice");
+        assertMessage(error("objective: valid.rating.rmse\nparameters: {training.epochs: [3]}\n"), "experiment: missing");
+        assertMessage(error(head + "objective: valid.rating.rmse\nparameter: {training.epochs: [3]}\n"), "parameter");
+    }
+
+    @Test
+    void theExperimentsCheckRunsOnEveryListedValueAndBothEndsOfARange() throws Exception {
+        Path file = tmp.resolve("tune.yaml");
+        Files.writeString(file, """
+                experiment: experiments/base.yaml
+                objective: valid.rating.rmse
+                search: random
+                trials: 3
+                parameters:
+                  optimizer.learningRate: {min: 0.001, max: 0.5}
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> Tuning.load(file, loader, x -> {
+            if (x.optimizer.learningRate > 0.1) {
+                throw new ConfigException(null, "optimizer.learningRate", 0, "too large for this check, got " + x.optimizer.learningRate);
+            }
+        }));
+        assertMessage(e, "parameters.optimizer.learningRate: the value 0.5 does not fit");
+        assertMessage(e, "optimizer.learningRate: too large for this check, got 0.5");
+    }
+
+    private void assertMessage(ConfigException e, String expected) {
+        assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+        assertTrue(e.getMessage().startsWith(tmp.resolve("tune.yaml").toString()) || e.getMessage().contains("base.yaml"),
+                "names the file: " + e.getMessage());
+    }
+}
