@@ -13,6 +13,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,11 +29,13 @@ class TuneEndToEndTest {
 
     private record Run(int code, String out, String err) {}
 
-    private Run tune(Path config, Path output) {
+    private Run tune(Path config, Path output, String... more) {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int code = TaskweaveCli.run(new String[] {"--plugins", Dist.plugins().toString(), "tune", "--config", config.toString(),
-                "--output", output.toString()}, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+        List<String> args = new ArrayList<>(List.of("--plugins", Dist.plugins().toString(), "tune", "--config", config.toString(),
+                "--output", output.toString()));
+        args.addAll(List.of(more));
+        int code = TaskweaveCli.run(args.toArray(String[]::new), new PrintStream(stdout, true, StandardCharsets.UTF_8),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
         return new Run(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
     }
@@ -133,6 +137,48 @@ class TuneEndToEndTest {
         assertTrue(diverged.get("values").get(0).isNull(), diverged.toString());
         assertEquals(2, results.get("best").get("trial").asInt());
         assertTrue(Files.readString(out.resolve("report.md")).contains("| 2 | 1 | 1.0E30 | not measured |"));
+    }
+
+    @Test
+    void resumeReusesTheModelsOfTheSameSettingsAndRefusesOthers() throws Exception {
+        experiment();
+        String tune = """
+                experiment: experiment.yaml
+                objective: valid.like.auc
+                seeds: [4, 5]
+                parameters:
+                  optimizer.learningRate: [0.003, 0.01]
+                """;
+        Files.writeString(tmp.resolve("tune.yaml"), tune);
+        Path out = tmp.resolve("tuned");
+        Run first = tune(tmp.resolve("tune.yaml"), out);
+        assertEquals(0, first.code(), first.err() + first.out());
+        JsonNode complete = new ObjectMapper().readTree(out.resolve("tune.json").toFile());
+        // an interrupted search: the second trial's second seed and the results never written
+        Path trial2seed5 = out.resolve("trials/trial-002/seed-5");
+        Files.walk(trial2seed5).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        Files.delete(out.resolve("tune.json"));
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(out.resolve("trials/trial-001/seed-4/model.json"));
+
+        Run resumed = tune(tmp.resolve("tune.yaml"), out, "--resume");
+        assertEquals(0, resumed.code(), resumed.err() + resumed.out());
+        assertTrue(resumed.out().contains("[trial 1/2] optimizer.learningRate=0.003: valid.like.auc"), resumed.out());
+        assertTrue(resumed.out().matches("(?s).*\\[trial 1/2\\][^\n]*, resumed\n.*"), resumed.out());
+        assertTrue(resumed.out().matches("(?s).*\\[trial 2/2\\][^\n]*, 1 of its seeds resumed\n.*"), resumed.out());
+        assertEquals(written, Files.getLastModifiedTime(out.resolve("trials/trial-001/seed-4/model.json")), "not trained again");
+        assertTrue(Files.exists(trial2seed5.resolve("model.json")), "the missing model is trained");
+        JsonNode again = new ObjectMapper().readTree(out.resolve("tune.json").toFile());
+        for (int t = 0; t < 2; t++) {
+            // the same seed trains the same model, so the resumed search measures what the whole one did
+            assertEquals(complete.get("trials").get(t).get("values"), again.get("trials").get(t).get("values"));
+        }
+        assertEquals(complete.get("best").get("trial"), again.get("best").get("trial"));
+
+        // the same output with other settings is refused, naming the directory
+        Files.writeString(tmp.resolve("tune.yaml"), tune.replace("[0.003, 0.01]", "[0.002, 0.01]"));
+        Run other = tune(tmp.resolve("tune.yaml"), out, "--resume");
+        assertEquals(TaskweaveCli.BAD_INPUT, other.code(), other.out());
+        assertTrue(other.err().contains("trial-001" + java.io.File.separator + "seed-4: holds a model of other settings"), other.err());
     }
 
     @Test

@@ -31,6 +31,10 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where results, reports and models go.")
     Path output;
 
+    @Option(names = "--resume", description = "Continue an interrupted search in the same output: reuse each trial model "
+            + "already there that was trained with the same settings and seed.")
+    boolean resume;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -52,8 +56,8 @@ public final class TuneCommand implements Callable<Integer> {
             out.printf("%d trials of %s by %s over seeds %s%n", tuning.points().size(), tuning.experimentFile(),
                     tuning.config().objective, tuning.seeds());
             out.flush();
-            String command = "taskweave tune --config " + config + " --output " + output;
-            Tuner.Outcome outcome = new Tuner(taskweave).run(tuning, output, command, log);
+            String command = "taskweave tune --config " + config + " --output " + output + (resume ? " --resume" : "");
+            Tuner.Outcome outcome = new Tuner(taskweave).run(tuning, output, command, log, resume);
             out.printf("wrote %s and %s%s%n", outcome.results(), outcome.markdown(),
                     outcome.best() == null ? " (no trial measured the objective: no best.yaml)" : " and " + outcome.best());
             out.flush();

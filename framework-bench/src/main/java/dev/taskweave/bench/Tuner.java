@@ -12,8 +12,11 @@ import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.metric.MetricRegistry;
 import dev.taskweave.core.run.TrainingResult;
+import dev.taskweave.core.store.ModelManifest;
+import dev.taskweave.core.store.ModelStore;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,6 +62,17 @@ public final class Tuner {
      * @param log     one line per trial
      */
     public Outcome run(Tuning tuning, Path output, String command, PrintStream log) {
+        return run(tuning, output, command, log, false);
+    }
+
+    /**
+     * Runs every trial and writes the outputs.
+     *
+     * @param resume reuse a trial's model already in {@code output} when it was trained with the
+     *               same experiment (settings and seed); a model there of other settings is an
+     *               error, so an interrupted search is continued, never mixed with another
+     */
+    public Outcome run(Tuning tuning, Path output, String command, PrintStream log, boolean resume) {
         String objective = tuning.objectiveTask() + "." + tuning.objectiveMetric();
         boolean maximize = BenchmarkRunner.higherIsBetter(taskweave.injector().getInstance(MetricRegistry.class), objective);
         TuneResults results = new TuneResults();
@@ -74,14 +88,16 @@ public final class Tuner {
         List<Map<String, JsonNode>> points = tuning.points();
         TuneResults.Trial best = null;
         for (int i = 0; i < points.size(); i++) {
-            TuneResults.Trial trial = runTrial(tuning, i, output);
+            int[] reused = new int[1];
+            TuneResults.Trial trial = runTrial(tuning, i, output, resume, reused);
             results.trials.add(trial);
             if (trial.objective != null && (best == null || better(trial.objective, best.objective, maximize))) {
                 best = trial;
             }
-            log.printf(Locale.ROOT, "[trial %d/%d] %s: %s %s (best %s, trial %s) %.1f s%n", i + 1, points.size(), describe(trial.parameters),
+            log.printf(Locale.ROOT, "[trial %d/%d] %s: %s %s (best %s, trial %s) %.1f s%s%n", i + 1, points.size(), describe(trial.parameters),
                     tuning.config().objective, format(trial.objective), best == null ? "-" : format(best.objective),
-                    best == null ? "-" : String.valueOf(best.trial), trial.trainSeconds);
+                    best == null ? "-" : String.valueOf(best.trial), trial.trainSeconds,
+                    reused[0] == 0 ? "" : reused[0] == tuning.seeds().size() ? ", resumed" : ", " + reused[0] + " of its seeds resumed");
         }
         if (best != null) {
             results.best = new TuneResults.Best();
@@ -93,7 +109,8 @@ public final class Tuner {
         return write(tuning, results, output);
     }
 
-    private TuneResults.Trial runTrial(Tuning tuning, int index, Path output) {
+    /** @param reused set to the number of seeds whose model was reused */
+    private TuneResults.Trial runTrial(Tuning tuning, int index, Path output, boolean resume, int[] reused) {
         Map<String, JsonNode> point = tuning.points().get(index);
         String objective = tuning.objectiveTask() + "." + tuning.objectiveMetric();
         TuneResults.Trial trial = new TuneResults.Trial();
@@ -114,12 +131,21 @@ public final class Tuner {
             config.seed = seed;
             config.training.progressBar = false;
             String model = "trials/" + String.format(Locale.ROOT, "trial-%03d", trial.trial) + "/seed-" + seed;
-            TrainingResult result = taskweave.train(config, tuning.experimentFile(), tuning.experimentFile().getParent(),
-                    output.resolve(model), new PrintStream(PrintStream.nullOutputStream()));
+            Map<String, Map<String, Double>> metrics;
+            Trained previous = resume ? previous(output.resolve(model), config, tuning) : null;
+            if (previous != null) {
+                reused[0]++;
+                seconds += previous.manifest().training.trainSeconds;
+                epochs += previous.manifest().training.epochsRun;
+                metrics = previous.valid();
+            } else {
+                TrainingResult result = taskweave.train(config, tuning.experimentFile(), tuning.experimentFile().getParent(),
+                        output.resolve(model), new PrintStream(PrintStream.nullOutputStream()));
+                seconds += result.trainSeconds();
+                epochs += result.history().size();
+                metrics = result.metrics().getOrDefault("valid", Map.of());
+            }
             trial.models.add(model);
-            seconds += result.trainSeconds();
-            epochs += result.history().size();
-            Map<String, Map<String, Double>> metrics = result.metrics().getOrDefault("valid", Map.of());
             Map<String, Double> flat = new LinkedHashMap<>();
             metrics.forEach((task, values) -> values.forEach((metric, v) -> flat.put(task + "." + metric, v)));
             if (!flat.containsKey(objective)) {
@@ -138,6 +164,41 @@ public final class Tuner {
         trial.trainSeconds = seconds / n;
         trial.epochs = epochs / n;
         return trial;
+    }
+
+    /** A model a previous run of the search left: its manifest and validation metrics. */
+    private record Trained(ModelManifest manifest, Map<String, Map<String, Double>> valid) {}
+
+    /**
+     * @return the model in {@code directory} when it was trained with {@code config}, or null when
+     *     there is none
+     * @throws ConfigException when it holds a model of another experiment
+     */
+    private Trained previous(Path directory, ExperimentConfig config, Tuning tuning) {
+        Path manifest = directory.resolve(ModelStore.MANIFEST);
+        Path experiment = directory.resolve(ModelStore.EXPERIMENT);
+        Path metrics = directory.resolve(ModelStore.METRICS);
+        if (!Files.exists(directory)) {
+            return null;
+        }
+        ConfigLoader loader = taskweave.injector().getInstance(ConfigLoader.class);
+        try {
+            if (!Files.isRegularFile(manifest) || !Files.isRegularFile(metrics) || !Files.isRegularFile(experiment)) {
+                throw new ConfigException(directory.toString(), "", 0, "not a trained model (model.json, metrics.json or "
+                        + "experiment.yaml is missing); remove it to train this trial again");
+            }
+            if (!Files.readString(experiment).equals(loader.toYaml(config))) {
+                throw new ConfigException(directory.toString(), "", 0, "holds a model of other settings than this trial's "
+                        + "(was the tuning file or the experiment changed?); resume into the output of the same search, or "
+                        + "remove the directory");
+            }
+            ObjectMapper json = new ObjectMapper();
+            Map<String, Map<String, Map<String, Double>>> all = json.readValue(metrics.toFile(),
+                    new com.fasterxml.jackson.core.type.TypeReference<>() {});
+            return new Trained(json.readValue(manifest.toFile(), ModelManifest.class), all.getOrDefault("valid", Map.of()));
+        } catch (java.io.IOException e) {
+            throw new ConfigException(directory.toString(), "", 0, "cannot read the model to resume: " + e.getMessage());
+        }
     }
 
     private static double mean(List<Double> values) {
