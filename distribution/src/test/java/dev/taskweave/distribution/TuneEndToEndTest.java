@@ -182,6 +182,25 @@ class TuneEndToEndTest {
     }
 
     @Test
+    void dryRunPrintsTheTrialsAndTrainsNothing() throws Exception {
+        experiment();
+        Files.writeString(tmp.resolve("tune.yaml"), """
+                experiment: experiment.yaml
+                objective: valid.like.auc
+                parameters:
+                  optimizer.learningRate: [0.003, 0.01]
+                  tasks.like.params.tower: [[8], [16, 8]]
+                """);
+        Path out = tmp.resolve("never");
+        Run run = tune(tmp.resolve("tune.yaml"), out, "--dry-run");
+        assertEquals(0, run.code(), run.err() + run.out());
+        assertTrue(run.out().contains("4 trials of"), run.out());
+        assertTrue(run.out().contains("[trial 1/4] optimizer.learningRate=0.003, tasks.like.params.tower=[8]\n"), run.out());
+        assertTrue(run.out().contains("[trial 4/4] optimizer.learningRate=0.01, tasks.like.params.tower=[16,8]\n"), run.out());
+        assertTrue(!Files.exists(out), "nothing written");
+    }
+
+    @Test
     void aBadSettingStopsBeforeAnythingTrains() throws Exception {
         experiment();
         Files.writeString(tmp.resolve("tune.yaml"), """

@@ -35,6 +35,9 @@ public final class TuneCommand implements Callable<Integer> {
             + "already there that was trained with the same settings and seed.")
     boolean resume;
 
+    @Option(names = "--dry-run", description = "Check the tuning file and print the trials' settings without training.")
+    boolean dryRun;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -56,6 +59,13 @@ public final class TuneCommand implements Callable<Integer> {
             out.printf("%d trials of %s by %s over seeds %s%n", tuning.points().size(), tuning.experimentFile(),
                     tuning.config().objective, tuning.seeds());
             out.flush();
+            if (dryRun) {
+                for (int i = 0; i < tuning.points().size(); i++) {
+                    out.printf("[trial %d/%d] %s%n", i + 1, tuning.points().size(), Tuner.describe(tuning.points().get(i)));
+                }
+                out.flush();
+                return 0;
+            }
             String command = "taskweave tune --config " + config + " --output " + output + (resume ? " --resume" : "");
             Tuner.Outcome outcome = new Tuner(taskweave).run(tuning, output, command, log, resume);
             out.printf("wrote %s and %s%s%n", outcome.results(), outcome.markdown(),
