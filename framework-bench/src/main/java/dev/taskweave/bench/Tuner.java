@@ -88,8 +88,8 @@ public final class Tuner {
         List<Map<String, JsonNode>> points = tuning.points();
         TuneResults.Trial best = null;
         for (int i = 0; i < points.size(); i++) {
-            int[] reused = new int[1];
-            TuneResults.Trial trial = runTrial(tuning, i, output, resume, reused);
+            Ran ran = runTrial(tuning, i, output, resume);
+            TuneResults.Trial trial = ran.trial();
             results.trials.add(trial);
             if (trial.objective != null && (best == null || better(trial.objective, best.objective, maximize))) {
                 best = trial;
@@ -97,7 +97,8 @@ public final class Tuner {
             log.printf(Locale.ROOT, "[trial %d/%d] %s: %s %s (best %s, trial %s) %.1f s%s%n", i + 1, points.size(), describe(trial.parameters),
                     tuning.config().objective, format(trial.objective), best == null ? "-" : format(best.objective),
                     best == null ? "-" : String.valueOf(best.trial), trial.trainSeconds,
-                    reused[0] == 0 ? "" : reused[0] == tuning.seeds().size() ? ", resumed" : ", " + reused[0] + " of its seeds resumed");
+                    ran.resumed() == 0 ? "" : ran.resumed() == tuning.seeds().size() ? ", resumed"
+                            : ", " + ran.resumed() + " of its seeds resumed");
         }
         if (best != null) {
             results.best = new TuneResults.Best();
@@ -109,8 +110,14 @@ public final class Tuner {
         return write(tuning, results, output);
     }
 
-    /** @param reused set to the number of seeds whose model was reused */
-    private TuneResults.Trial runTrial(Tuning tuning, int index, Path output, boolean resume, int[] reused) {
+    /**
+     * A trial's outcome.
+     *
+     * @param resumed how many of its seeds reused a model already in the output
+     */
+    private record Ran(TuneResults.Trial trial, int resumed) {}
+
+    private Ran runTrial(Tuning tuning, int index, Path output, boolean resume) {
         Map<String, JsonNode> point = tuning.points().get(index);
         String objective = tuning.objectiveTask() + "." + tuning.objectiveMetric();
         TuneResults.Trial trial = new TuneResults.Trial();
@@ -120,6 +127,7 @@ public final class Tuner {
         double seconds = 0;
         double epochs = 0;
         boolean measured = true;
+        int resumed = 0;
         for (long seed : tuning.seeds()) {
             ExperimentConfig config;
             try {
@@ -132,9 +140,9 @@ public final class Tuner {
             config.training.progressBar = false;
             String model = "trials/" + String.format(Locale.ROOT, "trial-%03d", trial.trial) + "/seed-" + seed;
             Map<String, Map<String, Double>> metrics;
-            Trained previous = resume ? previous(output.resolve(model), config, tuning) : null;
+            Trained previous = resume ? previous(output.resolve(model), config) : null;
             if (previous != null) {
-                reused[0]++;
+                resumed++;
                 seconds += previous.manifest().training.trainSeconds;
                 epochs += previous.manifest().training.epochsRun;
                 metrics = previous.valid();
@@ -163,7 +171,7 @@ public final class Tuner {
         trial.objective = measured ? mean(trial.values) : null;
         trial.trainSeconds = seconds / n;
         trial.epochs = epochs / n;
-        return trial;
+        return new Ran(trial, resumed);
     }
 
     /** A model a previous run of the search left: its manifest and validation metrics. */
@@ -174,7 +182,7 @@ public final class Tuner {
      *     there is none
      * @throws ConfigException when it holds a model of another experiment
      */
-    private Trained previous(Path directory, ExperimentConfig config, Tuning tuning) {
+    private Trained previous(Path directory, ExperimentConfig config) {
         Path manifest = directory.resolve(ModelStore.MANIFEST);
         Path experiment = directory.resolve(ModelStore.EXPERIMENT);
         Path metrics = directory.resolve(ModelStore.METRICS);
