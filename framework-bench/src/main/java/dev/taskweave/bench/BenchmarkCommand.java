@@ -36,10 +36,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "One seed and few epochs (the suite's quick settings), for CI.")
     boolean quick;
 
-    @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintStream log = new PrintStream(new java.io.OutputStream() {
+    /** @return a stream that prints to the command's output, for progress lines */
+    static PrintStream log(PrintWriter out) {
+        return new PrintStream(new java.io.OutputStream() {
             @Override
             public void write(int b) {
                 out.write(b);
@@ -50,6 +49,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 out.flush();
             }
         }, true, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintStream log = log(out);
         if ((suite == null) == (results == null)) {
             throw new dev.taskweave.core.config.ConfigException(null, "--suite", 0, "give either --suite FILE (train and report) "
                     + "or --results FILE (report again)");

@@ -2,15 +2,11 @@ package dev.taskweave.bench;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.ExperimentConfig;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,24 +42,7 @@ public record Suite(Path file, SuiteConfig config, List<Variant> variants) {
     /** Reads and checks a suite file and every experiment it names. */
     public static Suite load(Path file, ConfigLoader loader) {
         String source = file.toString();
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(source, "", 0, "file not found");
-        } catch (IOException e) {
-            throw new ConfigException(source, "", 0, "cannot read: " + e.getMessage());
-        }
-        Object tree;
-        try {
-            tree = loader.mapper().readValue(text, Object.class);
-        } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new ConfigException(source, "", line, "not valid YAML: " + e.getOriginalMessage());
-        }
-        if (!(tree instanceof Map)) {
-            throw new ConfigException(source, "", 0, "expected a mapping with name, seeds and configurations");
-        }
+        Map<?, ?> tree = loader.readMapping(file, "name, seeds and configurations");
         SuiteConfig config = loader.bind(tree, SuiteConfig.class, source, "");
         check(config, source);
         Path base = file.toAbsolutePath().getParent();

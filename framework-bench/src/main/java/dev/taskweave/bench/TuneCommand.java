@@ -6,7 +6,6 @@ import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.run.ModelAssembler;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -41,17 +40,7 @@ public final class TuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintStream log = new PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                out.write(b);
-            }
-
-            @Override
-            public void flush() {
-                out.flush();
-            }
-        }, true, StandardCharsets.UTF_8);
+        PrintStream log = BenchmarkCommand.log(out);
         try (Taskweave taskweave = Taskweave.start(root.pluginDirectories())) {
             ModelAssembler assembler = taskweave.injector().getInstance(ModelAssembler.class);
             Tuning tuning = Tuning.load(config, taskweave.injector().getInstance(ConfigLoader.class),

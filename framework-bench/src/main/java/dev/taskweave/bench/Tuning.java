@@ -2,7 +2,6 @@ package dev.taskweave.bench;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,9 +9,6 @@ import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.config.TaskConfig;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -66,24 +62,7 @@ public final class Tuning {
     public static Tuning load(Path file, ConfigLoader loader, Check check) {
         requireNonNull(check, "check is null");
         String source = file.toString();
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(source, "", 0, "file not found");
-        } catch (IOException e) {
-            throw new ConfigException(source, "", 0, "cannot read: " + e.getMessage());
-        }
-        Object tree;
-        try {
-            tree = loader.mapper().readValue(text, Object.class);
-        } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new ConfigException(source, "", line, "not valid YAML: " + e.getOriginalMessage());
-        }
-        if (!(tree instanceof Map)) {
-            throw new ConfigException(source, "", 0, "expected a mapping with experiment, objective and parameters");
-        }
+        Map<?, ?> tree = loader.readMapping(file, "experiment, objective and parameters");
         TuneConfig config = loader.bind(tree, TuneConfig.class, source, "");
         if (config.experiment == null || config.experiment.isBlank()) {
             throw new ConfigException(source, "experiment", 0, "missing; expected an experiment file relative to this file");

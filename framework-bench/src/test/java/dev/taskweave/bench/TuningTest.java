@@ -203,6 +203,17 @@ class TuningTest {
     }
 
     @Test
+    void aFileThatIsMissingNotYamlOrNotAMappingIsNamed() throws Exception {
+        Path missing = tmp.resolve("nope.yaml");
+        assertEquals(missing + ": file not found",
+                assertThrows(ConfigException.class, () -> Tuning.load(missing, loader, checked::add)).getMessage());
+        assertMessage(error("experiment: [a\nobjective: b\n"), "tune.yaml:");
+        assertMessage(error("experiment: [a\nobjective: b\n"), "not valid YAML");
+        assertMessage(error("- just\n- a list\n"), "expected a mapping with experiment, objective and parameters");
+        assertMessage(error("experiment: experiments/missing.yaml\nobjective: valid.rating.rmse\n"), "missing.yaml: file not found");
+    }
+
+    @Test
     void theExperimentsCheckRunsOnEveryListedValueAndBothEndsOfARange() throws Exception {
         Path file = tmp.resolve("tune.yaml");
         Files.writeString(file, """
@@ -224,7 +235,7 @@ class TuningTest {
 
     private void assertMessage(ConfigException e, String expected) {
         assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
-        assertTrue(e.getMessage().startsWith(tmp.resolve("tune.yaml").toString()) || e.getMessage().contains("base.yaml"),
+        assertTrue(e.getMessage().startsWith(tmp.resolve("tune.yaml").toString()) || e.getMessage().contains("experiments"),
                 "names the file: " + e.getMessage());
     }
 }

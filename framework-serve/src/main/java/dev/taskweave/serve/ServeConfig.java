@@ -4,9 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -54,16 +51,7 @@ public final class ServeConfig {
 
     /** Reads and checks a serve config file. */
     public static ServeConfig load(Path file) {
-        String source = file.toString();
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(source, "", 0, "file not found");
-        } catch (IOException e) {
-            throw new ConfigException(source, "", 0, "cannot read: " + e.getMessage());
-        }
-        return parse(text, source);
+        return parse(ConfigLoader.read(file), file.toString());
     }
 
     /** Parses serve config YAML; {@code source} names it in errors. */

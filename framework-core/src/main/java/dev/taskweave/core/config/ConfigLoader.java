@@ -42,16 +42,44 @@ public final class ConfigLoader {
 
     /** Reads an experiment file. */
     public ExperimentConfig load(Path file) {
-        String source = file.toString();
-        String text;
+        return parse(read(file), file.toString());
+    }
+
+    /**
+     * @return a configuration file's text
+     * @throws ConfigException naming the file when it is missing or cannot be read
+     */
+    public static String read(Path file) {
         try {
-            text = Files.readString(file);
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(source, "", 0, "file not found");
+            throw new ConfigException(file.toString(), "", 0, "file not found");
         } catch (IOException e) {
-            throw new ConfigException(source, "", 0, "cannot read: " + e.getMessage());
+            throw new ConfigException(file.toString(), "", 0, "cannot read: " + e.getMessage());
         }
-        return parse(text, source);
+    }
+
+    /**
+     * Reads a YAML file whose top level must be a mapping (a benchmark suite, a tuning file), to
+     * bind with {@link #bind}.
+     *
+     * @param expected what the mapping holds, for the error when it is not one (for example
+     *                 {@code "name, seeds and configurations"})
+     * @throws ConfigException naming the file and the line when it is missing, not YAML or not a mapping
+     */
+    public Map<?, ?> readMapping(Path file, String expected) {
+        String source = file.toString();
+        Object tree;
+        try {
+            tree = yaml.readValue(read(file), Object.class);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new ConfigException(source, "", line, "not valid YAML: " + e.getOriginalMessage());
+        }
+        if (!(tree instanceof Map<?, ?> map)) {
+            throw new ConfigException(source, "", 0, "expected a mapping with " + expected);
+        }
+        return map;
     }
 
     /** Parses experiment YAML; {@code source} names it in errors. */
