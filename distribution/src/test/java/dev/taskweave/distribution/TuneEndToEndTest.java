@@ -118,6 +118,33 @@ class TuneEndToEndTest {
     }
 
     @Test
+    void aFormulaObjectiveWeighsSeveralTasks() throws Exception {
+        experiment();
+        Files.writeString(tmp.resolve("tune.yaml"), """
+                experiment: experiment.yaml
+                objective: like.auc - 0.5 * rating.rmse
+                goal: maximize
+                parameters:
+                  optimizer.learningRate: [0.00001, 0.01]
+                """);
+        Path out = tmp.resolve("tuned");
+        Run run = tune(tmp.resolve("tune.yaml"), out);
+        assertEquals(0, run.code(), run.err() + run.out());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode results = json.readTree(out.resolve("tune.json").toFile());
+        assertEquals("like.auc - 0.5 * rating.rmse", results.get("objective").asText());
+        assertEquals("maximize", results.get("goal").asText());
+        for (int t = 0; t < 2; t++) {
+            JsonNode trial = results.get("trials").get(t);
+            JsonNode valid = json.readTree(out.resolve(trial.get("models").get(0).asText()).resolve("metrics.json").toFile()).get("valid");
+            double expected = valid.at("/like/auc").asDouble() - 0.5 * valid.at("/rating/rmse").asDouble();
+            assertEquals(expected, trial.get("objective").asDouble(), 1e-12);
+        }
+        assertEquals(2, results.get("best").get("trial").asInt());
+        assertTrue(results.get("trials").get(1).get("objective").asDouble() > results.get("trials").get(0).get("objective").asDouble());
+    }
+
+    @Test
     void aDivergedTrialIsRecordedWithoutAnObjectiveAndIsNeverBest() throws Exception {
         experiment();
         Files.writeString(tmp.resolve("tune.yaml"), """

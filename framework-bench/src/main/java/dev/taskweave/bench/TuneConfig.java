@@ -23,9 +23,19 @@ public final class TuneConfig {
     @JsonProperty("experiment")
     public String experiment;
 
-    /** {@code valid.task.metric}: what a trial is judged by. */
+    /**
+     * What a trial is judged by: a validation metric ({@code valid.task.metric} or
+     * {@code task.metric}), or a formula over them such as {@code like.auc - 0.5 * rating.rmse}.
+     */
     @JsonProperty("objective")
     public String objective;
+
+    /**
+     * {@code maximize} or {@code minimize}; required for a formula, otherwise the metric's own
+     * direction.
+     */
+    @JsonProperty("goal")
+    public String goal;
 
     /** {@code grid} (every combination of the listed values) or {@code random}. */
     @JsonProperty("search")

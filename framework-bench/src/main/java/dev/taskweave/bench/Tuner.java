@@ -73,8 +73,9 @@ public final class Tuner {
      *               error, so an interrupted search is continued, never mixed with another
      */
     public Outcome run(Tuning tuning, Path output, String command, PrintStream log, boolean resume) {
-        String objective = tuning.objectiveTask() + "." + tuning.objectiveMetric();
-        boolean maximize = BenchmarkRunner.higherIsBetter(taskweave.injector().getInstance(MetricRegistry.class), objective);
+        Tuning.Objective objective = tuning.objective();
+        boolean maximize = objective.goal() != null ? objective.goal().equals("maximize")
+                : BenchmarkRunner.higherIsBetter(taskweave.injector().getInstance(MetricRegistry.class), objective.keys().get(0));
         TuneResults results = new TuneResults();
         results.name = tuning.config().name;
         results.description = tuning.config().description;
@@ -119,7 +120,7 @@ public final class Tuner {
 
     private Ran runTrial(Tuning tuning, int index, Path output, boolean resume) {
         Map<String, JsonNode> point = tuning.points().get(index);
-        String objective = tuning.objectiveTask() + "." + tuning.objectiveMetric();
+        Tuning.Objective objective = tuning.objective();
         TuneResults.Trial trial = new TuneResults.Trial();
         trial.trial = index + 1;
         trial.parameters.putAll(point);
@@ -156,15 +157,17 @@ public final class Tuner {
             trial.models.add(model);
             Map<String, Double> flat = new LinkedHashMap<>();
             metrics.forEach((task, values) -> values.forEach((metric, v) -> flat.put(task + "." + metric, v)));
-            if (!flat.containsKey(objective)) {
-                throw new ConfigException(tuning.file().toString(), "objective", 0, "the trial's runs do not measure " + tuning.config().objective
-                        + " (does the data have a validation split, and does the task report the metric?); validation gave "
-                        + flat.keySet());
+            for (String key : objective.keys()) {
+                if (!flat.containsKey(key)) {
+                    throw new ConfigException(tuning.file().toString(), "objective", 0, "the trial's runs do not measure valid." + key
+                            + " (does the data have a validation split, and does the task report the metric?); validation gave "
+                            + flat.keySet());
+                }
             }
             flat.forEach((key, v) -> valid.computeIfAbsent(key, k -> new ArrayList<>()).add(v));
-            Double v = flat.get(objective);
-            measured &= v != null && Double.isFinite(v);
-            trial.values.add(v == null || !Double.isFinite(v) ? null : v);
+            double v = objective.value(flat);
+            measured &= Double.isFinite(v);
+            trial.values.add(Double.isFinite(v) ? v : null);
         }
         int n = tuning.seeds().size();
         valid.forEach((key, values) -> trial.valid.put(key, mean(values)));

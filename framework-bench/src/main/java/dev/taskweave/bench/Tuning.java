@@ -9,6 +9,8 @@ import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.config.TaskConfig;
+import dev.taskweave.core.formula.Formula;
+import dev.taskweave.core.formula.FormulaException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,22 +36,19 @@ public final class Tuning {
     private final Path experimentFile;
     private final ExperimentConfig experiment;
     private final SearchSpace space;
-    private final String objectiveTask;
-    private final String objectiveMetric;
+    private final Objective objective;
     private final List<Long> seeds;
     private final List<Map<String, JsonNode>> points;
     private final ConfigLoader loader;
 
     private Tuning(Path file, TuneConfig config, Path experimentFile, ExperimentConfig experiment, SearchSpace space,
-            List<Long> seeds, ConfigLoader loader) {
+            Objective objective, List<Long> seeds, ConfigLoader loader) {
         this.file = file;
         this.config = config;
         this.experimentFile = experimentFile;
         this.experiment = experiment;
         this.space = space;
-        String[] parts = config.objective.split("\\.");
-        this.objectiveTask = parts[1];
-        this.objectiveMetric = parts[2];
+        this.objective = objective;
         this.seeds = List.copyOf(seeds);
         this.loader = loader;
         this.points = config.search.equals("grid") ? space.grid() : space.random(config.trials, config.seed);
@@ -69,14 +68,14 @@ public final class Tuning {
         }
         Path experimentFile = file.toAbsolutePath().getParent().resolve(config.experiment).normalize();
         ExperimentConfig experiment = loader.load(experimentFile);
-        checkObjective(config, experiment, source);
+        Objective objective = objective(config, experiment, source);
         SearchSpace space = space(config, loader, source);
         checkSearch(config, space, source);
         List<Long> seeds = config.seeds == null || config.seeds.isEmpty() ? List.of(experiment.seed) : config.seeds;
         if (new HashSet<>(seeds).size() != seeds.size()) {
             throw new ConfigException(source, "seeds", 0, "a seed is listed twice: " + seeds);
         }
-        Tuning tuning = new Tuning(file, config, experimentFile, experiment, space, seeds, loader);
+        Tuning tuning = new Tuning(file, config, experimentFile, experiment, space, objective, seeds, loader);
         for (SearchSpace.Dimension d : space.dimensions()) {
             for (JsonNode value : d.extremes()) {
                 try {
@@ -90,28 +89,76 @@ public final class Tuning {
         return tuning;
     }
 
-    private static void checkObjective(TuneConfig config, ExperimentConfig experiment, String source) {
-        String example = "valid." + (experiment.tasks == null || experiment.tasks.isEmpty() ? "rating" : experiment.tasks.get(0).name)
-                + ".rmse";
-        if (config.objective == null || config.objective.split("\\.").length != 3) {
-            throw new ConfigException(source, "objective", 0, "expected split.task.metric, for example " + example + ", got "
-                    + config.objective);
-        }
-        String[] parts = config.objective.split("\\.");
-        if (!parts[0].equals("valid")) {
-            throw new ConfigException(source, "objective", 0, "must be measured on valid, got '" + parts[0]
-                    + "': choosing settings by test metrics makes those test metrics optimistic");
-        }
-        TaskConfig task = experiment.task(parts[1]);
-        if (task == null) {
-            List<String> names = experiment.tasks == null ? List.of() : experiment.tasks.stream().map(t -> t.name).toList();
-            throw new ConfigException(source, "objective", 0, "the experiment has no task named '" + parts[1] + "'; tasks: " + names);
-        }
-        if (task.metrics != null && !task.metrics.isEmpty() && !task.metrics.contains(parts[2])) {
-            throw new ConfigException(source, "objective", 0, "task '" + parts[1] + "' reports " + task.metrics + ", not '" + parts[2]
-                    + "' (add it to the task's metrics)");
+    /**
+     * What a trial is judged by: a formula over validation metrics.
+     *
+     * @param formula the parsed objective; a single metric is a formula of one name
+     * @param keys    per name of the formula, in its order, the metric as {@code task.metric}
+     * @param goal    {@code maximize} or {@code minimize} as the file says, or null to follow the
+     *                one metric's direction
+     */
+    public record Objective(Formula formula, List<String> keys, String goal) {
+        /** @return the objective's value for one run's validation metrics ({@code task.metric}), NaN when one is NaN */
+        public double value(Map<String, Double> valid) {
+            double[] values = new double[keys.size()];
+            for (int i = 0; i < values.length; i++) {
+                Double v = valid.get(keys.get(i));
+                values[i] = v == null ? Double.NaN : v;
+            }
+            return formula.evaluate(values);
         }
     }
+
+    private static Objective objective(TuneConfig config, ExperimentConfig experiment, String source) {
+        List<String> names = experiment.tasks == null ? List.of() : experiment.tasks.stream().map(t -> t.name).toList();
+        String example = "valid." + (names.isEmpty() ? "rating" : names.get(0)) + ".rmse";
+        if (config.objective == null || config.objective.isBlank()) {
+            throw new ConfigException(source, "objective", 0, "missing; expected a validation metric such as " + example
+                    + ", or a formula over them with a goal");
+        }
+        Formula formula;
+        try {
+            formula = Formula.parse(config.objective);
+        } catch (FormulaException e) {
+            throw new ConfigException(source, "objective", 0, "cannot read '" + config.objective + "': " + e.getMessage());
+        }
+        if (formula.tasks().isEmpty()) {
+            throw new ConfigException(source, "objective", 0, "'" + config.objective + "' reads no metric");
+        }
+        List<String> keys = new ArrayList<>();
+        for (String name : formula.tasks()) {
+            String[] parts = name.split("\\.");
+            if (parts.length == 3 && !parts[0].equals("valid")) {
+                throw new ConfigException(source, "objective", 0, "must be measured on valid, got '" + parts[0]
+                        + "': choosing settings by test metrics makes those test metrics optimistic");
+            }
+            if (parts.length < 2 || parts.length > 3 || (parts.length == 2 && SPLITS.contains(parts[0]))) {
+                throw new ConfigException(source, "objective", 0, "expected valid.task.metric or task.metric, for example "
+                        + example + ", got '" + name + "'");
+            }
+            String task = parts[parts.length - 2];
+            String metric = parts[parts.length - 1];
+            TaskConfig t = experiment.task(task);
+            if (t == null) {
+                throw new ConfigException(source, "objective", 0, "the experiment has no task named '" + task + "'; tasks: " + names);
+            }
+            if (t.metrics != null && !t.metrics.isEmpty() && !t.metrics.contains(metric)) {
+                throw new ConfigException(source, "objective", 0, "task '" + task + "' reports " + t.metrics + ", not '" + metric
+                        + "' (add it to the task's metrics)");
+            }
+            keys.add(task + "." + metric);
+        }
+        boolean single = formula.tasks().size() == 1 && config.objective.strip().equals(formula.tasks().get(0));
+        if (config.goal != null && !config.goal.equals("maximize") && !config.goal.equals("minimize")) {
+            throw new ConfigException(source, "goal", 0, "expected maximize or minimize, got " + config.goal);
+        }
+        if (config.goal == null && !single) {
+            throw new ConfigException(source, "goal", 0, "an objective formula needs goal: maximize or minimize");
+        }
+        return new Objective(formula, List.copyOf(keys), config.goal);
+    }
+
+    private static final java.util.Set<String> SPLITS = java.util.Set.of("train", "valid", "test");
 
     private static SearchSpace space(TuneConfig config, ConfigLoader loader, String source) {
         if (config.parameters == null || config.parameters.isEmpty()) {
@@ -278,13 +325,8 @@ public final class Tuning {
         return seeds;
     }
 
-    /** @return the objective's task */
-    public String objectiveTask() {
-        return objectiveTask;
-    }
-
-    /** @return the objective's metric */
-    public String objectiveMetric() {
-        return objectiveMetric;
+    /** @return what a trial is judged by */
+    public Objective objective() {
+        return objective;
     }
 }

@@ -82,6 +82,21 @@ class TuningTest {
     }
 
     @Test
+    void anObjectiveIsOneValidationMetricOrAFormulaOverThem() throws Exception {
+        String rest = "parameters: {optimizer.learningRate: [0.01]}\n";
+        Tuning single = load("experiment: experiments/base.yaml\nobjective: valid.like.auc\n" + rest);
+        assertEquals(List.of("like.auc"), single.objective().keys());
+        assertEquals(null, single.objective().goal(), "a single metric keeps its own direction");
+        assertEquals(0.8, single.objective().value(Map.of("like.auc", 0.8, "rating.rmse", 0.9)));
+        Tuning formula = load("experiment: experiments/base.yaml\nobjective: like.auc - 0.5 * valid.rating.rmse\ngoal: maximize\n"
+                + rest);
+        assertEquals(List.of("like.auc", "rating.rmse"), formula.objective().keys());
+        assertEquals("maximize", formula.objective().goal());
+        assertEquals(0.8 - 0.5 * 0.9, formula.objective().value(Map.of("like.auc", 0.8, "rating.rmse", 0.9)), 1e-12);
+        assertTrue(Double.isNaN(formula.objective().value(Map.of("like.auc", Double.NaN, "rating.rmse", 0.9))));
+    }
+
+    @Test
     void missingMappingsOnThePathAreCreated() throws Exception {
         Tuning tuning = load("""
                 experiment: experiments/base.yaml
@@ -163,7 +178,17 @@ class TuningTest {
         assertMessage(error(head + "objective: test.rating.rmse\nparameters: {optimizer.learningRate: [0.01]}\n"),
                 "objective: must be measured on valid, got 'test'");
         assertMessage(error(head + "objective: valid.rating\nparameters: {optimizer.learningRate: [0.01]}\n"),
-                "objective: expected split.task.metric, for example valid.rating.rmse");
+                "objective: expected valid.task.metric or task.metric, for example valid.rating.rmse, got 'valid.rating'");
+        assertMessage(error(head + "objective: like.auc - rating.rmse\nparameters: {optimizer.learningRate: [0.01]}\n"),
+                "goal: an objective formula needs goal: maximize or minimize");
+        assertMessage(error(head + "objective: like.auc\ngoal: up\nparameters: {optimizer.learningRate: [0.01]}\n"),
+                "goal: expected maximize or minimize, got up");
+        assertMessage(error(head + "objective: like.auc - test.rating.rmse\ngoal: maximize\nparameters: {optimizer.learningRate: [0.01]}\n"),
+                "objective: must be measured on valid, got 'test'");
+        assertMessage(error(head + "objective: like.auc - (rating.rmse\ngoal: maximize\nparameters: {optimizer.learningRate: [0.01]}\n"),
+                "objective: cannot read 'like.auc - (rating.rmse'");
+        assertMessage(error(head + "objective: 0.5 * 2\ngoal: maximize\nparameters: {optimizer.learningRate: [0.01]}\n"),
+                "objective: '0.5 * 2' reads no metric");
         assertMessage(error(head + "objective: valid.ctr.auc\nparameters: {optimizer.learningRate: [0.01]}\n"),
                 "objective: the experiment has no task named 'ctr'; tasks: [rating, like]");
         assertMessage(error(head + "objective: valid.rating.auc\nparameters: {optimizer.learningRate: [0.01]}\n"),

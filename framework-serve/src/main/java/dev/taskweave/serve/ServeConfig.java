@@ -89,7 +89,7 @@ public final class ServeConfig {
         check(source, "host", host != null && !host.isBlank(), "must not be empty");
         if (formula != null) {
             try {
-                dev.taskweave.serve.formula.Formula.parse(formula);
+                dev.taskweave.core.formula.Formula.parse(formula);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(source, "formula", 0, e.getMessage());
             }

@@ -1,4 +1,4 @@
-package dev.taskweave.serve.formula;
+package dev.taskweave.core.formula;
 
 /** A ranking formula does not parse or names a task the model cannot rank on. */
 public final class FormulaException extends IllegalArgumentException {

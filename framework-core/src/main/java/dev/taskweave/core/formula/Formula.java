@@ -1,4 +1,4 @@
-package dev.taskweave.serve.formula;
+package dev.taskweave.core.formula;
 
 import static java.util.Objects.requireNonNull;
 
@@ -8,14 +8,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A ranking formula that fuses task scores into one number per item, for example
- * {@code 0.6 * like + 0.4 * watch} or {@code max(like, 0.5) * log(1 + watch)}.
+ * An arithmetic formula over named values: a ranking formula that fuses task scores into one number
+ * per item ({@code 0.6 * like + 0.4 * watch}, {@code max(like, 0.5) * log(1 + watch)}), or a tuning
+ * objective over validation metrics ({@code like.auc - 0.5 * rating.rmse}).
  *
- * <p>Grammar: numbers ({@code 2}, {@code 0.5}, {@code 1e-3}), task names ({@code [A-Za-z_][A-Za-z0-9_-]*},
- * a {@code -} inside a name only when followed by a letter, digit or underscore and with no spaces
- * around it), {@code + - * /}, unary minus, parentheses, and the functions {@code log}, {@code exp},
- * {@code sqrt}, {@code abs} (one argument), {@code min}, {@code max} (two or more). Usual precedence;
- * evaluation is in double precision.
+ * <p>Grammar: numbers ({@code 2}, {@code 0.5}, {@code 1e-3}), names ({@code [A-Za-z_][A-Za-z0-9_.-]*}:
+ * a {@code -} inside a name only when followed by a letter, digit or underscore, a {@code .} only
+ * when followed by a letter or underscore, either with no spaces around it), {@code + - * /}, unary
+ * minus, parentheses, and the functions {@code log}, {@code exp}, {@code sqrt}, {@code abs} (one
+ * argument), {@code min}, {@code max} (two or more). Usual precedence; evaluation is in double
+ * precision. What a name means is the caller's: {@link #tasks()} lists them.
  */
 public final class Formula {
     private final String text;
@@ -45,7 +47,7 @@ public final class Formula {
         return text;
     }
 
-    /** @return the task names the formula reads, in order of first use */
+    /** @return the names the formula reads (task names in a ranking formula), in order of first use */
     public List<String> tasks() {
         return tasks;
     }
@@ -157,7 +159,9 @@ public final class Formula {
                 int start = pos;
                 while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_'
                         || (s.charAt(pos) == '-' && pos + 1 < s.length()
-                                && (Character.isLetterOrDigit(s.charAt(pos + 1)) || s.charAt(pos + 1) == '_')))) {
+                                && (Character.isLetterOrDigit(s.charAt(pos + 1)) || s.charAt(pos + 1) == '_'))
+                        || (s.charAt(pos) == '.' && pos + 1 < s.length()
+                                && (Character.isLetter(s.charAt(pos + 1)) || s.charAt(pos + 1) == '_')))) {
                     pos++;
                 }
                 String name = s.substring(start, pos);

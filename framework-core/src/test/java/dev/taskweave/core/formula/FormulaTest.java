@@ -1,4 +1,4 @@
-package dev.taskweave.serve.formula;
+package dev.taskweave.core.formula;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,6 +25,17 @@ class FormulaTest {
         assertEquals(List.of("watch", "like"), Formula.parse("watch * like + like").tasks());
         assertEquals(List.of("like-2", "my_task"), Formula.parse("like-2 + my_task").tasks());
         assertEquals(2, eval("like - 2", 4), 1e-12);
+    }
+
+    @Test
+    void dottedNamesReadMetricsOfTasks() {
+        Formula f = Formula.parse("like.auc - 0.5 * rating.rmse");
+        assertEquals(List.of("like.auc", "rating.rmse"), f.tasks());
+        assertEquals(0.8 - 0.5 * 0.9, f.evaluate(new double[] {0.8, 0.9}), 1e-12);
+        assertEquals(List.of("valid.genre-2.micro_f1", "a._b"), Formula.parse("valid.genre-2.micro_f1 * a._b").tasks());
+        // a dot before a digit does not continue a name
+        FormulaException e = assertThrows(FormulaException.class, () -> Formula.parse("like.5"));
+        assertTrue(e.getMessage().contains("unexpected '.'"), e.getMessage());
     }
 
     @Test
