@@ -64,6 +64,7 @@ class TuneEndToEndTest {
                 experiment: experiment.yaml
                 objective: valid.rating.rmse
                 seeds: [4, 5]
+                confirm: {seeds: [6, 7]}
                 parameters:
                   optimizer.learningRate: [0.00001, 0.01]
                   tasks.like.weight: [0.5]
@@ -112,7 +113,33 @@ class TuneEndToEndTest {
         assertEquals(0.5, best.task("like").weight);
         assertEquals(3L, best.seed);
         assertEquals("shared-bottom", best.sharing.type);
+        // the confirmation: the experiment as written (rate 0.001, like weight 1) against the best
+        // trial's settings, on fresh seeds, compared on test metrics
+        assertTrue(run.out().contains("[confirm] the experiment as written against trial 2, seeds [6, 7]"), run.out());
+        JsonNode confirmation = results.get("confirmation");
+        assertEquals(List.of(6L, 7L), List.of(confirmation.get("seeds").get(0).asLong(), confirmation.get("seeds").get(1).asLong()));
+        double[] baseline = new double[2];
+        double[] chosen = new double[2];
+        for (int s = 0; s < 2; s++) {
+            baseline[s] = json.readTree(out.resolve("confirm/baseline/seed-" + (6 + s)).resolve("metrics.json").toFile())
+                    .at("/test/rating/rmse").asDouble();
+            chosen[s] = json.readTree(out.resolve("confirm/best/seed-" + (6 + s)).resolve("metrics.json").toFile())
+                    .at("/test/rating/rmse").asDouble();
+            assertEquals(baseline[s], confirmation.get("baseline").get("rating.rmse").get("values").get(s).asDouble(), 0);
+            assertEquals(chosen[s], confirmation.get("best").get("rating.rmse").get("values").get(s).asDouble(), 0);
+        }
+        assertEquals(0.001, new ConfigLoader().load(out.resolve("confirm/baseline/seed-6/experiment.yaml")).optimizer.learningRate);
+        assertEquals(0.01, new ConfigLoader().load(out.resolve("confirm/best/seed-6/experiment.yaml")).optimizer.learningRate);
+        JsonNode rmse = confirmation.get("comparison").get("rating.rmse");
+        double gain = (baseline[0] + baseline[1]) / 2 - (chosen[0] + chosen[1]) / 2;
+        assertEquals(gain, rmse.get("gain").asDouble(), 1e-12, "lower RMSE is a gain");
+        double noise = Math.max(confirmation.get("baseline").get("rating.rmse").get("std").asDouble(),
+                confirmation.get("best").get("rating.rmse").get("std").asDouble());
+        assertEquals(gain > noise ? "better" : -gain > noise ? "worse" : "tie", rmse.get("verdict").asText());
+        assertTrue(confirmation.get("comparison").has("rating.rmse@test_cold_user"), confirmation.get("comparison").toString());
         String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("## Confirmation on fresh seeds"), report);
+        assertTrue(report.contains("| rating.rmse | "), report);
         assertTrue(report.contains("| 1 | 2 | 0.01 | 0.5 | "), report);
         assertTrue(report.contains("| 2 | 1 | 1.0E-5 | 0.5 | "), report);
     }

@@ -153,7 +153,12 @@ public final class BenchmarkRunner {
      * @param onlyTask keep this task's metrics only, or null for all
      */
     static void collect(TrainingResult result, Map<String, List<Double>> into, String onlyTask) {
-        result.metrics().forEach((split, tasks) -> {
+        collect(result.metrics(), into, onlyTask);
+    }
+
+    /** {@link #collect(TrainingResult, Map, String)} from a run's metrics, as {@code metrics.json} holds them. */
+    static void collect(Map<String, Map<String, Map<String, Double>>> run, Map<String, List<Double>> into, String onlyTask) {
+        run.forEach((split, tasks) -> {
             if (split.equals("valid")) {
                 return;
             }

@@ -64,6 +64,21 @@ public final class TuneConfig {
     @JsonProperty("parameters")
     public Map<String, Object> parameters = new LinkedHashMap<>();
 
+    /**
+     * After the search, train the experiment as written and the best trial's settings once per
+     * seed of {@code confirm.seeds} (fresh ones, not used to choose) and compare their test
+     * metrics; null for no confirmation.
+     */
+    @JsonProperty("confirm")
+    public Confirm confirm;
+
+    /** The confirmation runs. */
+    public static final class Confirm {
+        /** Training seeds, none of them in {@link TuneConfig#seeds}. */
+        @JsonProperty("seeds")
+        public List<Long> seeds = new ArrayList<>();
+    }
+
     /** A range of numbers to draw from. */
     public static final class Range {
         /** The smallest value. */

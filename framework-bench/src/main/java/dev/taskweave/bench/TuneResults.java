@@ -12,9 +12,11 @@ import java.util.Map;
  * What {@code taskweave tune} writes to {@code tune.json}. Its shape is stable:
  * {@code {"name", "description", "command", "createdAt", "experiment", "objective", "goal",
  * "search", "seeds", "trials": [{"trial", "parameters", "objective", "values", "valid",
- * "trainSeconds", "epochs", "models"}], "best": {"trial", "parameters", "objective", "models"}}}.
- * Only validation metrics are recorded: the trials are compared on them, and test metrics of every
- * trial would invite choosing by test.
+ * "trainSeconds", "epochs", "models"}], "best": {"trial", "parameters", "objective", "models"},
+ * "confirmation": {"seeds", "baseline", "best", "comparison", "baselineModels", "bestModels"}}}.
+ * The trials record validation metrics only: they are compared on them, and test metrics of every
+ * trial would invite choosing by test. Test metrics appear only in the confirmation, measured
+ * after the choice on fresh seeds.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class TuneResults {
@@ -57,6 +59,56 @@ public final class TuneResults {
     /** The trial with the best objective (the first of equals). */
     @JsonProperty("best")
     public Best best;
+
+    /** The confirmation on fresh seeds, when the tuning file asks for one. */
+    @JsonProperty("confirmation")
+    public Confirmation confirmation;
+
+    /**
+     * The experiment as written and the best trial's settings, trained on fresh seeds: their
+     * test metrics ({@code task.metric}, and {@code task.metric@split} for the other evaluated
+     * splits, as in a benchmark's results) and the comparison per metric.
+     */
+    public static final class Confirmation {
+        @JsonProperty("seeds")
+        public List<Long> seeds = new ArrayList<>();
+
+        /** The experiment as written. */
+        @JsonProperty("baseline")
+        public Map<String, Summary> baseline = new LinkedHashMap<>();
+
+        /** The best trial's settings. */
+        @JsonProperty("best")
+        public Map<String, Summary> best = new LinkedHashMap<>();
+
+        /** Per metric that both report. */
+        @JsonProperty("comparison")
+        public Map<String, Comparison> comparison = new LinkedHashMap<>();
+
+        @JsonProperty("baselineModels")
+        public List<String> baselineModels = new ArrayList<>();
+
+        @JsonProperty("bestModels")
+        public List<String> bestModels = new ArrayList<>();
+    }
+
+    /**
+     * One metric, the best trial's settings against the experiment as written.
+     *
+     * @param baseline the experiment's mean
+     * @param best     the best trial's mean
+     * @param gain     positive when the best trial's settings are better
+     * @param verdict  {@code better} or {@code worse} when the means differ by more than the larger
+     *                 standard deviation, else {@code tie} (the benchmark's rule)
+     */
+    public record Comparison(@JsonProperty("baseline") double baseline, @JsonProperty("best") double best,
+            @JsonProperty("gain") double gain, @JsonProperty("verdict") String verdict) {
+        /** Compares two summaries of one metric. */
+        public static Comparison of(Summary baseline, Summary best, boolean higherIsBetter) {
+            Transfer t = Transfer.of(best, baseline, higherIsBetter);
+            return new Comparison(baseline.mean(), best.mean(), t.gain(), t.verdict());
+        }
+    }
 
     /** One trial: its settings and what validation measured. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

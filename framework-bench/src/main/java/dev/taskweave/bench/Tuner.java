@@ -107,6 +107,9 @@ public final class Tuner {
             results.best.parameters.putAll(best.parameters);
             results.best.objective = best.objective;
             results.best.models.addAll(best.models);
+            if (tuning.config().confirm != null) {
+                results.confirmation = confirm(tuning, results.best, output, resume, log);
+            }
         }
         return write(tuning, results, output);
     }
@@ -140,20 +143,11 @@ public final class Tuner {
             config.seed = seed;
             config.training.progressBar = false;
             String model = "trials/" + String.format(Locale.ROOT, "trial-%03d", trial.trial) + "/seed-" + seed;
-            Map<String, Map<String, Double>> metrics;
-            Trained previous = resume ? previous(output.resolve(model), config) : null;
-            if (previous != null) {
-                resumed++;
-                seconds += previous.manifest().training.trainSeconds;
-                epochs += previous.manifest().training.epochsRun;
-                metrics = previous.valid();
-            } else {
-                TrainingResult result = taskweave.train(config, tuning.experimentFile(), tuning.experimentFile().getParent(),
-                        output.resolve(model), new PrintStream(PrintStream.nullOutputStream()));
-                seconds += result.trainSeconds();
-                epochs += result.history().size();
-                metrics = result.metrics().getOrDefault("valid", Map.of());
-            }
+            Trained run = train(tuning, config, output.resolve(model), resume);
+            resumed += run.resumed() ? 1 : 0;
+            seconds += run.seconds();
+            epochs += run.epochs();
+            Map<String, Map<String, Double>> metrics = run.metrics().getOrDefault("valid", Map.of());
             trial.models.add(model);
             Map<String, Double> flat = new LinkedHashMap<>();
             metrics.forEach((task, values) -> values.forEach((metric, v) -> flat.put(task + "." + metric, v)));
@@ -177,8 +171,63 @@ public final class Tuner {
         return new Ran(trial, resumed);
     }
 
-    /** A model a previous run of the search left: its manifest and validation metrics. */
-    private record Trained(ModelManifest manifest, Map<String, Map<String, Double>> valid) {}
+    /**
+     * Trains the experiment as written and the best trial's settings on the confirmation seeds
+     * ({@code confirm/baseline/seed-S}, {@code confirm/best/seed-S}) and compares their metrics on
+     * every split but validation.
+     */
+    private TuneResults.Confirmation confirm(Tuning tuning, TuneResults.Best best, Path output, boolean resume, PrintStream log) {
+        TuneResults.Confirmation c = new TuneResults.Confirmation();
+        c.seeds.addAll(tuning.config().confirm.seeds);
+        log.printf(Locale.ROOT, "[confirm] the experiment as written against trial %d, seeds %s%n", best.trial, c.seeds);
+        Map<String, List<Double>> baseline = new LinkedHashMap<>();
+        Map<String, List<Double>> chosen = new LinkedHashMap<>();
+        for (long seed : c.seeds) {
+            for (boolean isBest : new boolean[] {false, true}) {
+                ExperimentConfig config = tuning.experiment(isBest ? best.parameters : Map.of());
+                config.seed = seed;
+                config.training.progressBar = false;
+                String model = "confirm/" + (isBest ? "best" : "baseline") + "/seed-" + seed;
+                BenchmarkRunner.collect(train(tuning, config, output.resolve(model), resume).metrics(), isBest ? chosen : baseline, null);
+                (isBest ? c.bestModels : c.baselineModels).add(model);
+            }
+        }
+        baseline.forEach((key, values) -> c.baseline.put(key, Summary.of(values)));
+        chosen.forEach((key, values) -> c.best.put(key, Summary.of(values)));
+        MetricRegistry registry = taskweave.injector().getInstance(MetricRegistry.class);
+        c.best.forEach((key, summary) -> {
+            Summary before = c.baseline.get(key);
+            if (before != null && before.values().size() == summary.values().size()) {
+                c.comparison.put(key, TuneResults.Comparison.of(before, summary, BenchmarkRunner.higherIsBetter(registry, key)));
+            }
+        });
+        Map<String, Long> verdicts = c.comparison.values().stream()
+                .collect(Collectors.groupingBy(TuneResults.Comparison::verdict, Collectors.counting()));
+        log.printf(Locale.ROOT, "[confirm] %d metrics: %d better, %d ties, %d worse with trial %d's settings%n", c.comparison.size(),
+                verdicts.getOrDefault("better", 0L), verdicts.getOrDefault("tie", 0L), verdicts.getOrDefault("worse", 0L), best.trial);
+        return c;
+    }
+
+    /**
+     * One training run of the search, or a model a previous run of it left.
+     *
+     * @param metrics per split, task and metric, as {@code metrics.json} holds them
+     * @param seconds its training seconds
+     * @param epochs  the epochs it trained
+     * @param resumed whether it was read back instead of trained
+     */
+    private record Trained(Map<String, Map<String, Map<String, Double>>> metrics, double seconds, int epochs, boolean resumed) {}
+
+    /** Trains {@code config} into {@code directory}, or with {@code resume} reads back the model already there. */
+    private Trained train(Tuning tuning, ExperimentConfig config, Path directory, boolean resume) {
+        Trained previous = resume ? previous(directory, config) : null;
+        if (previous != null) {
+            return previous;
+        }
+        TrainingResult result = taskweave.train(config, tuning.experimentFile(), tuning.experimentFile().getParent(), directory,
+                new PrintStream(PrintStream.nullOutputStream()));
+        return new Trained(result.metrics(), result.trainSeconds(), result.history().size(), false);
+    }
 
     /**
      * @return the model in {@code directory} when it was trained with {@code config}, or null when
@@ -196,17 +245,18 @@ public final class Tuner {
         try {
             if (!Files.isRegularFile(manifest) || !Files.isRegularFile(metrics) || !Files.isRegularFile(experiment)) {
                 throw new ConfigException(directory.toString(), "", 0, "not a trained model (model.json, metrics.json or "
-                        + "experiment.yaml is missing); remove it to train this trial again");
+                        + "experiment.yaml is missing); remove it to train this run again");
             }
             if (!Files.readString(experiment).equals(loader.toYaml(config))) {
-                throw new ConfigException(directory.toString(), "", 0, "holds a model of other settings than this trial's "
+                throw new ConfigException(directory.toString(), "", 0, "holds a model of other settings than this run's "
                         + "(was the tuning file or the experiment changed?); resume into the output of the same search, or "
                         + "remove the directory");
             }
             ObjectMapper json = new ObjectMapper();
             Map<String, Map<String, Map<String, Double>>> all = json.readValue(metrics.toFile(),
                     new com.fasterxml.jackson.core.type.TypeReference<>() {});
-            return new Trained(json.readValue(manifest.toFile(), ModelManifest.class), all.getOrDefault("valid", Map.of()));
+            ModelManifest m = json.readValue(manifest.toFile(), ModelManifest.class);
+            return new Trained(all, m.training.trainSeconds, m.training.epochsRun, true);
         } catch (java.io.IOException e) {
             throw new ConfigException(directory.toString(), "", 0, "cannot read the model to resume: " + e.getMessage());
         }
@@ -311,6 +361,17 @@ public final class Tuner {
                 sb.append(values.size() == t.values.size() ? String.format(Locale.ROOT, "%.4f", Summary.of(values).std()) : "-").append(" | ");
             }
             sb.append(String.format(Locale.ROOT, "%.1f | %.1f |%n", t.epochs, t.trainSeconds));
+        }
+        if (r.confirmation != null) {
+            TuneResults.Confirmation c = r.confirmation;
+            sb.append(String.format(Locale.ROOT, "%n## Confirmation on fresh seeds%n%nThe experiment as written against trial %d's "
+                    + "settings, each trained on seeds %s (not used to choose); test metrics, and `@split` for the other evaluated "
+                    + "splits. A verdict is `better` or `worse` when the means differ by more than the larger standard deviation, "
+                    + "else `tie`.%n%n", r.best.trial, c.seeds));
+            sb.append("| metric | the experiment | trial ").append(r.best.trial).append(" | gain | verdict |\n");
+            sb.append("| --- | --- | --- | --- | --- |\n");
+            c.comparison.forEach((key, cmp) -> sb.append(String.format(Locale.ROOT, "| %s | %.4f ± %.4f | %.4f ± %.4f | %+.4f | %s |%n",
+                    key, cmp.baseline(), c.baseline.get(key).std(), cmp.best(), c.best.get(key).std(), cmp.gain(), cmp.verdict())));
         }
         return sb.toString();
     }

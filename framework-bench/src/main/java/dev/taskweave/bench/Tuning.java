@@ -75,6 +75,17 @@ public final class Tuning {
         if (new HashSet<>(seeds).size() != seeds.size()) {
             throw new ConfigException(source, "seeds", 0, "a seed is listed twice: " + seeds);
         }
+        if (config.confirm != null) {
+            List<Long> fresh = config.confirm.seeds;
+            if (fresh == null || fresh.isEmpty() || new HashSet<>(fresh).size() != fresh.size()) {
+                throw new ConfigException(source, "confirm.seeds", 0, "expected a list of distinct training seeds, got " + fresh);
+            }
+            List<Long> reused = fresh.stream().filter(seeds::contains).toList();
+            if (!reused.isEmpty()) {
+                throw new ConfigException(source, "confirm.seeds", 0, "seeds " + reused + " also choose between the trials; "
+                        + "confirm on fresh seeds, or the confirmation shares the luck that made the best trial best");
+            }
+        }
         Tuning tuning = new Tuning(file, config, experimentFile, experiment, space, objective, seeds, loader);
         for (SearchSpace.Dimension d : space.dimensions()) {
             for (JsonNode value : d.extremes()) {

@@ -224,6 +224,12 @@ class TuningTest {
         assertMessage(error(head + "objective: valid.rating.rmse\nseeds: [1, 1]\nparameters: {training.epochs: [3]}\n"),
                 "seeds: a seed is listed twice");
         assertMessage(error("objective: valid.rating.rmse\nparameters: {training.epochs: [3]}\n"), "experiment: missing");
+        assertMessage(error(head + "objective: valid.rating.rmse\nseeds: [1, 2]\nconfirm: {seeds: [2, 3]}\nparameters: {training.epochs: [3]}\n"),
+                "confirm.seeds: seeds [2] also choose between the trials");
+        assertMessage(error(head + "objective: valid.rating.rmse\nconfirm: {seeds: [7]}\nparameters: {training.epochs: [3]}\n"),
+                "confirm.seeds: seeds [7] also choose between the trials");
+        assertMessage(error(head + "objective: valid.rating.rmse\nconfirm: {seeds: []}\nparameters: {training.epochs: [3]}\n"),
+                "confirm.seeds: expected a list of distinct training seeds, got []");
         assertMessage(error(head + "objective: valid.rating.rmse\nparameter: {training.epochs: [3]}\n"), "parameter");
     }
 
