@@ -30,8 +30,9 @@ import java.util.stream.Collectors;
 /**
  * Runs the trials of a {@link Tuning}: each trial trains the experiment with its settings once
  * per seed, is judged by the mean of the validation objective over those seeds, and keeps its
- * models. Writes {@code tune.json}, {@code report.md} and {@code best.yaml} (the experiment with
- * the best trial's settings) atomically.
+ * models. With {@code confirm}, the experiment as written and the best trial's settings then train
+ * on fresh seeds and their test metrics are compared. Writes {@code tune.json}, {@code report.md}
+ * and {@code best.yaml} (the experiment with the best trial's settings) atomically.
  */
 public final class Tuner {
     public static final String RESULTS = "tune.json";
@@ -55,22 +56,15 @@ public final class Tuner {
     public record Outcome(Path results, Path markdown, Path best, TuneResults data) {}
 
     /**
-     * Runs every trial and writes the outputs.
+     * Runs every trial, then the confirmation if the tuning file asks for one, and writes the outputs.
      *
-     * @param output  where the models ({@code trials/trial-NNN/seed-S}) and the three files go
+     * @param output  where the models ({@code trials/trial-NNN/seed-S}, {@code confirm/...}) and the
+     *                three files go
      * @param command the command line, recorded
      * @param log     one line per trial
-     */
-    public Outcome run(Tuning tuning, Path output, String command, PrintStream log) {
-        return run(tuning, output, command, log, false);
-    }
-
-    /**
-     * Runs every trial and writes the outputs.
-     *
-     * @param resume reuse a trial's model already in {@code output} when it was trained with the
-     *               same experiment (settings and seed); a model there of other settings is an
-     *               error, so an interrupted search is continued, never mixed with another
+     * @param resume  reuse a trial's model already in {@code output} when it was trained with the
+     *                same experiment (settings and seed); a model there of other settings is an
+     *                error, so an interrupted search is continued, never mixed with another
      */
     public Outcome run(Tuning tuning, Path output, String command, PrintStream log, boolean resume) {
         Tuning.Objective objective = tuning.objective();
