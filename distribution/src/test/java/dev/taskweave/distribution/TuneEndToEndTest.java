@@ -241,6 +241,7 @@ class TuneEndToEndTest {
         Files.writeString(tmp.resolve("tune.yaml"), """
                 experiment: experiment.yaml
                 objective: valid.like.auc
+                confirm: {seeds: [8, 9]}
                 parameters:
                   optimizer.learningRate: [0.003, 0.01]
                   tasks.like.params.tower: [[8], [16, 8]]
@@ -251,6 +252,7 @@ class TuneEndToEndTest {
         assertTrue(run.out().contains("4 trials of"), run.out());
         assertTrue(run.out().contains("[trial 1/4] optimizer.learningRate=0.003, tasks.like.params.tower=[8]\n"), run.out());
         assertTrue(run.out().contains("[trial 4/4] optimizer.learningRate=0.01, tasks.like.params.tower=[16,8]\n"), run.out());
+        assertTrue(run.out().contains("[confirm] the experiment as written against the best trial, seeds [8, 9]"), run.out());
         assertTrue(!Files.exists(out), "nothing written");
     }
 

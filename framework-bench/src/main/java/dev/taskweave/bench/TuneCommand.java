@@ -52,6 +52,9 @@ public final class TuneCommand implements Callable<Integer> {
                 for (int i = 0; i < tuning.points().size(); i++) {
                     out.printf("[trial %d/%d] %s%n", i + 1, tuning.points().size(), Tuner.describe(tuning.points().get(i)));
                 }
+                if (tuning.config().confirm != null) {
+                    out.printf("[confirm] the experiment as written against the best trial, seeds %s%n", tuning.config().confirm.seeds);
+                }
                 out.flush();
                 return 0;
             }
