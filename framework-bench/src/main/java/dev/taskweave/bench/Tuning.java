@@ -87,6 +87,14 @@ public final class Tuning {
             }
         }
         Tuning tuning = new Tuning(file, config, experimentFile, experiment, space, objective, seeds, loader);
+        if (config.confirm != null) {
+            try {
+                check.check(tuning.experiment(Map.of()));
+            } catch (ConfigException e) {
+                throw new ConfigException(source, "confirm", 0, "the confirmation trains the experiment as written, and "
+                        + experimentFile + " does not validate: " + e.getMessage());
+            }
+        }
         for (SearchSpace.Dimension d : space.dimensions()) {
             for (JsonNode value : d.extremes()) {
                 try {

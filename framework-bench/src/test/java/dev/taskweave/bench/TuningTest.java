@@ -262,6 +262,22 @@ class TuningTest {
         }));
         assertMessage(e, "parameters.optimizer.learningRate: the value 0.5 does not fit");
         assertMessage(e, "optimizer.learningRate: too large for this check, got 0.5");
+
+        // with a confirmation, the experiment as written is checked too: it trains as well
+        Files.writeString(file, """
+                experiment: experiments/base.yaml
+                objective: valid.rating.rmse
+                confirm: {seeds: [1]}
+                parameters:
+                  optimizer.learningRate: [0.01]
+                """);
+        ConfigException base = assertThrows(ConfigException.class, () -> Tuning.load(file, loader, x -> {
+            if (x.optimizer.learningRate < 0.005) {
+                throw new ConfigException(null, "optimizer.learningRate", 0, "too small for this check");
+            }
+        }));
+        assertMessage(base, "confirm: the confirmation trains the experiment as written");
+        assertMessage(base, "optimizer.learningRate: too small for this check");
     }
 
     private void assertMessage(ConfigException e, String expected) {
