@@ -38,19 +38,23 @@ public final class Benchmark {
         return write(results, output);
     }
 
+    /** Writes {@code value} as indented JSON to {@code file}, atomically (results.json, tune.json). */
+    static void writeJson(Path file, Object value) {
+        try {
+            Taskweave.writeAtomically(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value) + "\n");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Writes the results and both reports into {@code output}. */
     public Outcome write(BenchmarkResults results, Path output) {
         MetricRegistry registry = taskweave.injector().getInstance(MetricRegistry.class);
         Predicate<String> higher = key -> BenchmarkRunner.higherIsBetter(registry, key);
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Path resultsFile = output.resolve(RESULTS);
         Path markdownFile = output.resolve(MARKDOWN);
         Path htmlFile = output.resolve(HTML);
-        try {
-            Taskweave.writeAtomically(resultsFile, json.writeValueAsString(results) + "\n");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        writeJson(resultsFile, results);
         Taskweave.writeAtomically(markdownFile, MarkdownReport.render(results, higher));
         Taskweave.writeAtomically(htmlFile, HtmlReport.render(results, higher));
         return new Outcome(resultsFile, markdownFile, htmlFile, results);

@@ -2,10 +2,8 @@ package dev.taskweave.bench;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
@@ -15,7 +13,6 @@ import dev.taskweave.core.run.TrainingResult;
 import dev.taskweave.core.store.ModelManifest;
 import dev.taskweave.core.store.ModelStore;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -287,14 +284,9 @@ public final class Tuner {
     }
 
     private Outcome write(Tuning tuning, TuneResults results, Path output) {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Path resultsFile = output.resolve(RESULTS);
         Path markdownFile = output.resolve(MARKDOWN);
-        try {
-            Taskweave.writeAtomically(resultsFile, json.writeValueAsString(results) + "\n");
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        Benchmark.writeJson(resultsFile, results);
         Taskweave.writeAtomically(markdownFile, report(tuning, results));
         Path bestFile = null;
         if (results.best != null) {
