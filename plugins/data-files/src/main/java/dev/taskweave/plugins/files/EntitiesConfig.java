@@ -1,0 +1,107 @@
+package dev.taskweave.plugins.files;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.taskweave.api.InvalidConfigException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code users} or {@code items}: a file with one row per entity, its id column and the columns
+ * read as side features. {@code categorical} columns become embedded codes (each distinct value
+ * one code; an empty cell is unknown); {@code numeric} columns numbers (standardised to mean 0 and
+ * standard deviation 1 over the file unless {@code standardize: false}; an empty cell is the mean);
+ * {@code multiValued} columns lists of values separated by the given character
+ * ({@code {tags: "|"}}), a multi-hot vector over every value seen; {@code flags} groups 0/1
+ * columns into one multi-hot feature ({@code {genres: [action, comedy, drama]}}).
+ */
+public final class EntitiesConfig extends TableConfig {
+    @JsonProperty
+    private String id;
+    @JsonProperty
+    private List<String> categorical = new ArrayList<>();
+    @JsonProperty
+    private List<String> numeric = new ArrayList<>();
+    @JsonProperty
+    private Map<String, String> multiValued = new LinkedHashMap<>();
+    @JsonProperty
+    private Map<String, List<String>> flags = new LinkedHashMap<>();
+    @JsonProperty
+    private boolean standardize = true;
+
+    public EntitiesConfig() {}
+
+    void validate() {
+        validateTable();
+        if (id == null || id.isBlank()) {
+            throw new InvalidConfigException("id", "required: the column holding the entity's id");
+        }
+        requireColumns("categorical", categorical);
+        requireColumns("numeric", numeric);
+        if (multiValued == null) {
+            throw new InvalidConfigException("multiValued", "expected a mapping of columns to separators, got null");
+        }
+        for (Map.Entry<String, String> e : multiValued.entrySet()) {
+            if (e.getValue() == null || e.getValue().length() != 1) {
+                throw new InvalidConfigException("multiValued." + e.getKey(), "expected the one character that separates the "
+                        + "values, for example \"|\"; got " + (e.getValue() == null ? "null" : "'" + e.getValue() + "'"));
+            }
+        }
+        if (flags == null) {
+            throw new InvalidConfigException("flags", "expected a mapping of feature names to lists of 0/1 columns, got null");
+        }
+        for (Map.Entry<String, List<String>> e : flags.entrySet()) {
+            if (!FeatureNames.isName(e.getKey())) {
+                throw new InvalidConfigException("flags." + e.getKey(), "a feature name is letters, digits and '_', starting with a letter");
+            }
+            if (e.getValue() == null || e.getValue().isEmpty()) {
+                throw new InvalidConfigException("flags." + e.getKey(), "expected a non-empty list of 0/1 columns");
+            }
+            requireColumns("flags." + e.getKey(), e.getValue());
+        }
+    }
+
+    private static void requireColumns(String field, List<String> columns) {
+        if (columns == null) {
+            throw new InvalidConfigException(field, "expected a list of columns, got null");
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i) == null || columns.get(i).isBlank()) {
+                throw new InvalidConfigException(field + "[" + i + "]", "expected a column name");
+            }
+        }
+    }
+
+    /** @return the id column */
+    public String id() {
+        return id;
+    }
+
+    /** @return the categorical columns */
+    public List<String> categorical() {
+        return List.copyOf(categorical);
+    }
+
+    /** @return the numeric columns */
+    public List<String> numeric() {
+        return List.copyOf(numeric);
+    }
+
+    /** @return multi-valued column to its separator */
+    public Map<String, String> multiValued() {
+        return new LinkedHashMap<>(multiValued);
+    }
+
+    /** @return flag feature name to its 0/1 columns */
+    public Map<String, List<String>> flags() {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        flags.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        return copy;
+    }
+
+    /** @return whether numeric columns are standardised */
+    public boolean standardize() {
+        return standardize;
+    }
+}

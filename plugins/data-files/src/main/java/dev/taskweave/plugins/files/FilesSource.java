@@ -1,0 +1,427 @@
+package dev.taskweave.plugins.files;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.taskweave.api.DataException;
+import dev.taskweave.api.data.DataContext;
+import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.DatasetSource;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityAttribute;
+import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.Histories;
+import dev.taskweave.api.data.Interactions;
+import dev.taskweave.api.data.RankingCandidates;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/** Reads the configured files and assembles the dataset. */
+final class FilesSource implements DatasetSource {
+    /** Feature: the items a user interacted with in training. */
+    static final String USER_HISTORY = "user_history";
+    /** Feature: the users who interacted with an item in training. */
+    static final String ITEM_HISTORY = "item_history";
+    /** The test rows of users without training rows (whose items have some). */
+    static final String COLD_USER = "test_cold_user";
+    /** The test rows of items without training rows (whose users have some). */
+    static final String COLD_ITEM = "test_cold_item";
+    /** The test rows whose user and item both lack training rows. */
+    static final String COLD_BOTH = "test_cold_both";
+    /** The attribute-only split of the {@code attributeHoldout} entities. */
+    static final String ATTRIBUTE_TEST = "attribute_test";
+    private static final long RANKING_SALT = 0x72616e6b696e6773L;
+    private static final long HOLDOUT_SALT = 0x6174747269627574L;
+
+    private final FilesConfig config;
+    private final DataContext context;
+
+    FilesSource(FilesConfig config, DataContext context) {
+        this.config = requireNonNull(config, "config is null");
+        this.context = requireNonNull(context, "context is null");
+    }
+
+    @Override
+    public Dataset load() {
+        config.validate();
+        Map<String, String> description = new LinkedHashMap<>();
+        description.put("source", "files");
+        InteractionsConfig ic = config.interactions();
+        Path interactionsFile = context.resolve(ic.file());
+        InteractionRows all = InteractionRows.read(interactionsFile, ic, "data.params.interactions");
+        description.put("interactions", interactionsFile.toString());
+        description.put("interactions.rows", Integer.toString(all.size()));
+        long seed = config.seed() != null ? config.seed() : context.seed();
+        Map<String, InteractionRows> splits = split(all, seed, description);
+
+        Map<String, FilesConfig.Feature> features = config.features();
+        SideFeatures userFile = config.users() == null ? null : SideFeatures.read(Entity.USER,
+                context.resolve(config.users().file()), config.users(), "data.params.users", features);
+        SideFeatures itemFile = config.items() == null ? null : SideFeatures.read(Entity.ITEM,
+                context.resolve(config.items().file()), config.items(), "data.params.items", features);
+
+        // entities: those the side files list, in their order, then those only the interactions name
+        List<String> userIds = entityIds(userFile, splits, true);
+        List<String> itemIds = entityIds(itemFile, splits, false);
+        Map<String, Integer> userIndex = index(userIds);
+        Map<String, Integer> itemIndex = index(itemIds);
+        InteractionRows trainRows = splits.get(Dataset.TRAIN);
+        boolean[] warmUser = new boolean[userIds.size()];
+        boolean[] warmItem = new boolean[itemIds.size()];
+        for (int r = 0; r < trainRows.size(); r++) {
+            warmUser[userIndex.get(trainRows.users[r])] = true;
+            warmItem[itemIndex.get(trainRows.items[r])] = true;
+        }
+        if (config.split().coldSlices() && splits.containsKey("test")) {
+            sliceCold(splits, userIndex, itemIndex, warmUser, warmItem);
+        }
+        Map<String, Interactions> interactions = new LinkedHashMap<>();
+        splits.forEach((name, rows) -> interactions.put(name, toInteractions(rows, userIndex, itemIndex)));
+
+        List<FeatureSpec> schema = new ArrayList<>();
+        schema.add(FeatureSpec.identifier("user_id", Entity.USER, count(warmUser) + 1));
+        EntityTable.Builder users = EntityTable.builder(Entity.USER, userIds).categorical("user_id", codes(warmUser));
+        schema.add(FeatureSpec.identifier("item_id", Entity.ITEM, count(warmItem) + 1));
+        EntityTable.Builder items = EntityTable.builder(Entity.ITEM, itemIds).categorical("item_id", codes(warmItem));
+
+        Map<String, EntityAttribute> attributes = new LinkedHashMap<>();
+        Map<String, int[]> heldOut = new LinkedHashMap<>();
+        SplittableRandom holdout = new SplittableRandom(seed ^ HOLDOUT_SALT);
+        addSideFeatures(userFile, userIds, features, users, schema, attributes, heldOut, holdout.split(), description);
+        addSideFeatures(itemFile, itemIds, features, items, schema, attributes, heldOut, holdout.split(), description);
+
+        Interactions train = interactions.get(Dataset.TRAIN);
+        addHistory(USER_HISTORY, Entity.USER, config.userHistory(), train, userIds.size(), itemIds.size(), users, schema, description);
+        addHistory(ITEM_HISTORY, Entity.ITEM, config.itemHistory(), train, userIds.size(), itemIds.size(), items, schema, description);
+
+        Map<String, RankingCandidates> rankings = new LinkedHashMap<>();
+        if (config.ranking() != null) {
+            RankingCandidates lists = rankings(interactions, splits.get("test"), userIndex, warmItem, seed);
+            rankings.put("test", lists);
+            description.put("rankings.test.lists", Integer.toString(lists.size()));
+            TreeSet<Integer> lengths = new TreeSet<>();
+            for (int[] negatives : lists.negatives()) {
+                lengths.add(negatives.length);
+            }
+            description.put("rankings.test.negatives", lengths.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+
+        description.put("users", Integer.toString(userIds.size()));
+        description.put("items", Integer.toString(itemIds.size()));
+        description.put("trainUsers", Integer.toString(count(warmUser)));
+        description.put("trainItems", Integer.toString(count(warmItem)));
+        interactions.forEach((name, rows) -> description.put("rows." + name, Integer.toString(rows.size())));
+        description.put("labels", String.join(",", ic.labels().keySet()));
+        description.put("seed", Long.toString(seed));
+        Map<String, Map<String, int[]>> evaluation = heldOut.isEmpty() ? Map.of() : Map.of(ATTRIBUTE_TEST, heldOut);
+        if (!heldOut.isEmpty()) {
+            description.put("attributeHoldout", Double.toString(config.attributeHoldout()));
+            heldOut.forEach((name, entities) -> description.put("attributeHoldout." + name, Integer.toString(entities.length)));
+        }
+        String name = "files (" + interactionsFile.getFileName() + ", " + config.split().by().name().toLowerCase(Locale.ROOT) + " split)";
+        return new Dataset(name, schema, users.build(), items.build(), interactions, rankings, description, attributes, evaluation);
+    }
+
+    private Map<String, InteractionRows> split(InteractionRows all, long seed, Map<String, String> description) {
+        SplitConfig sc = config.split();
+        Map<String, InteractionRows> splits = new LinkedHashMap<>();
+        description.put("split", sc.by().name().toLowerCase(Locale.ROOT));
+        switch (sc.by()) {
+            case FILES -> {
+                splits.put(Dataset.TRAIN, all);
+                if (sc.validFile() != null) {
+                    Path valid = context.resolve(sc.validFile());
+                    splits.put(Dataset.VALID, InteractionRows.read(valid, config.interactions(), "data.params.interactions"));
+                    description.put("validFile", valid.toString());
+                }
+                if (sc.testFile() != null) {
+                    Path test = context.resolve(sc.testFile());
+                    splits.put("test", InteractionRows.read(test, config.interactions(), "data.params.interactions"));
+                    description.put("testFile", test.toString());
+                }
+            }
+            case RANDOM, TIME -> {
+                int n = all.size();
+                int[] order;
+                if (sc.by() == SplitConfig.By.RANDOM) {
+                    order = shuffled(n, new SplittableRandom(seed));
+                } else {
+                    // latest first; of equal timestamps the later row in the file counts as later
+                    order = IntStream.range(0, n).boxed()
+                            .sorted((a, b) -> all.timestamps[a] != all.timestamps[b]
+                                    ? Double.compare(all.timestamps[b], all.timestamps[a]) : Integer.compare(b, a))
+                            .mapToInt(Integer::intValue).toArray();
+                }
+                int test = (int) Math.round(sc.testFraction() * n);
+                int valid = (int) Math.round(sc.validFraction() * n);
+                int[] testRows = Arrays.copyOfRange(order, 0, test);
+                int[] validRows = Arrays.copyOfRange(order, test, test + valid);
+                int[] trainRows = Arrays.copyOfRange(order, test + valid, n);
+                for (int[] rows : new int[][] {testRows, validRows, trainRows}) {
+                    Arrays.sort(rows);
+                }
+                splits.put(Dataset.TRAIN, all.select(trainRows));
+                if (valid > 0) {
+                    splits.put(Dataset.VALID, all.select(validRows));
+                }
+                if (test > 0) {
+                    splits.put("test", all.select(testRows));
+                }
+                description.put("split.valid", Double.toString(sc.validFraction()));
+                description.put("split.test", Double.toString(sc.testFraction()));
+            }
+            default -> throw new IllegalStateException("unknown split " + sc.by());
+        }
+        if (splits.get(Dataset.TRAIN).size() == 0) {
+            throw new DataException(all.file.toString(), 0, "no row is left to train on (" + all.size() + " rows, "
+                    + sc.by().name().toLowerCase(Locale.ROOT) + " split)");
+        }
+        return splits;
+    }
+
+    /** Moves the test rows of users or items without training rows into the cold slices. */
+    private static void sliceCold(Map<String, InteractionRows> splits, Map<String, Integer> userIndex,
+            Map<String, Integer> itemIndex, boolean[] warmUser, boolean[] warmItem) {
+        InteractionRows test = splits.remove("test");
+        List<List<Integer>> slices = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int r = 0; r < test.size(); r++) {
+            boolean user = warmUser[userIndex.get(test.users[r])];
+            boolean item = warmItem[itemIndex.get(test.items[r])];
+            slices.get(user ? (item ? 0 : 2) : (item ? 1 : 3)).add(r);
+        }
+        String[] names = {"test", COLD_USER, COLD_ITEM, COLD_BOTH};
+        for (int s = 0; s < names.length; s++) {
+            if (s == 0 || !slices.get(s).isEmpty()) {
+                splits.put(names[s], test.select(slices.get(s).stream().mapToInt(Integer::intValue).toArray()));
+            }
+        }
+    }
+
+    private void addSideFeatures(SideFeatures file, List<String> ids, Map<String, FilesConfig.Feature> features,
+            EntityTable.Builder table, List<FeatureSpec> schema, Map<String, EntityAttribute> attributes,
+            Map<String, int[]> heldOut, SplittableRandom random, Map<String, String> description) {
+        if (file == null) {
+            return;
+        }
+        List<String> sideAttributes = config.attributes().stream()
+                .filter(name -> features.get(name).entity() == file.entity()).toList();
+        boolean[] hidden = new boolean[ids.size()];
+        if (config.attributeHoldout() > 0 && !sideAttributes.isEmpty()) {
+            boolean[] eligible = file.anyKnown(ids, features, sideAttributes);
+            int[] candidates = IntStream.range(0, ids.size()).filter(e -> eligible[e]).toArray();
+            int[] order = shuffled(candidates.length, random);
+            int held = (int) Math.round(config.attributeHoldout() * candidates.length);
+            for (int k = 0; k < held; k++) {
+                hidden[candidates[order[k]]] = true;
+            }
+        }
+        Map<String, EntityAttribute> sideOut = new LinkedHashMap<>();
+        file.encode(ids, features, table, schema, hidden, sideAttributes, sideOut, description);
+        attributes.putAll(sideOut);
+        for (EntityAttribute attribute : sideOut.values()) {
+            int[] evaluated = IntStream.range(0, ids.size()).filter(e -> hidden[e] && attribute.known()[e]).toArray();
+            if (evaluated.length > 0) {
+                heldOut.put(attribute.name(), evaluated);
+            }
+        }
+    }
+
+    private void addHistory(String name, Entity entity, FilesConfig.History history, Interactions train, int users, int items,
+            EntityTable.Builder table, List<FeatureSpec> schema, Map<String, String> description) {
+        if (history == FilesConfig.History.NONE) {
+            return;
+        }
+        // one entry per (user, item) pair: the last row of a repeated pair gives its value
+        Map<Long, Integer> last = new LinkedHashMap<>();
+        for (int r = 0; r < train.size(); r++) {
+            last.put(((long) train.users()[r] << 32) | train.items()[r], r);
+        }
+        int[] rows = last.values().stream().mapToInt(Integer::intValue).toArray();
+        int[] u = new int[rows.length];
+        int[] i = new int[rows.length];
+        for (int k = 0; k < rows.length; k++) {
+            u[k] = train.users()[rows[k]];
+            i[k] = train.items()[rows[k]];
+        }
+        float[] values = null;
+        if (history == FilesConfig.History.VALUES) {
+            float[] label = train.label(config.historyLabel());
+            double sum = 0;
+            int count = 0;
+            for (float v : label) {
+                if (!Float.isNaN(v)) {
+                    sum += v;
+                    count++;
+                }
+            }
+            double mean = count == 0 ? 0 : sum / count;
+            values = new float[rows.length];
+            for (int k = 0; k < rows.length; k++) {
+                float v = label[rows[k]];
+                values[k] = Float.isNaN(v) ? 0f : (float) (v - mean);
+            }
+            description.put(name + ".mean", Double.toString(mean));
+        }
+        int width = entity == Entity.USER ? items : users;
+        schema.add(FeatureSpec.history(name, entity, width));
+        table.dense(name, width, Histories.of(new Interactions(u, i, Map.of()), entity, users, items, values,
+                history == FilesConfig.History.VALUES ? Histories.Scale.ROOT : Histories.Scale.MEAN));
+        description.put(name, history.name().toLowerCase(Locale.ROOT)
+                + (history == FilesConfig.History.VALUES ? " of " + config.historyLabel() : ""));
+    }
+
+    private RankingCandidates rankings(Map<String, Interactions> interactions, InteractionRows testRows,
+            Map<String, Integer> userIndex, boolean[] warmItem, long seed) {
+        Interactions test = interactions.get("test");
+        int negatives = config.ranking().negatives();
+        SplittableRandom random = new SplittableRandom(seed ^ RANKING_SALT);
+        // each test user's rows, in user index order
+        Map<Integer, List<Integer>> rowsOf = new java.util.TreeMap<>();
+        for (int r = 0; r < test.size(); r++) {
+            rowsOf.computeIfAbsent(test.users()[r], k -> new ArrayList<>()).add(r);
+        }
+        Map<Integer, Set<Integer>> seen = new HashMap<>();
+        rowsOf.keySet().forEach(u -> seen.put(u, new HashSet<>()));
+        for (Interactions split : interactions.values()) {
+            for (int r = 0; r < split.size(); r++) {
+                Set<Integer> items = seen.get(split.users()[r]);
+                if (items != null) {
+                    items.add(split.items()[r]);
+                }
+            }
+        }
+        int[] warm = IntStream.range(0, warmItem.length).filter(i -> warmItem[i]).toArray();
+        int lists = rowsOf.size();
+        int[] users = new int[lists];
+        int[] positives = new int[lists];
+        int[][] negativeLists = new int[lists][];
+        int k = 0;
+        for (Map.Entry<Integer, List<Integer>> e : rowsOf.entrySet()) {
+            List<Integer> rows = e.getValue();
+            int chosen;
+            if (!Double.isNaN(testRows.timestamps[rows.get(0)])) {
+                chosen = rows.get(0);
+                for (int r : rows) {
+                    if (testRows.timestamps[r] >= testRows.timestamps[chosen]) {
+                        chosen = r;
+                    }
+                }
+            } else {
+                chosen = rows.get(random.nextInt(rows.size()));
+            }
+            users[k] = e.getKey();
+            positives[k] = test.items()[chosen];
+            negativeLists[k] = sampleNegatives(warm, seen.get(e.getKey()), negatives, random);
+            k++;
+        }
+        return new RankingCandidates(users, positives, negativeLists);
+    }
+
+    /** @return up to {@code count} distinct items of {@code warm} outside {@code seen}, drawn uniformly */
+    static int[] sampleNegatives(int[] warm, Set<Integer> seen, int count, SplittableRandom random) {
+        int available = 0;
+        for (int item : warm) {
+            if (!seen.contains(item)) {
+                available++;
+            }
+        }
+        if (available <= 2 * count) {
+            int[] pool = Arrays.stream(warm).filter(i -> !seen.contains(i)).toArray();
+            int[] order = shuffled(pool.length, random);
+            int take = Math.min(count, pool.length);
+            int[] out = new int[take];
+            for (int j = 0; j < take; j++) {
+                out[j] = pool[order[j]];
+            }
+            return out;
+        }
+        Set<Integer> chosen = new HashSet<>();
+        int[] out = new int[count];
+        int j = 0;
+        while (j < count) {
+            int item = warm[random.nextInt(warm.length)];
+            if (!seen.contains(item) && chosen.add(item)) {
+                out[j++] = item;
+            }
+        }
+        return out;
+    }
+
+    private static List<String> entityIds(SideFeatures file, Map<String, InteractionRows> splits, boolean users) {
+        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+        if (file != null) {
+            ids.addAll(file.ids());
+        }
+        for (InteractionRows rows : splits.values()) {
+            ids.addAll(Arrays.asList(users ? rows.users : rows.items));
+        }
+        return List.copyOf(ids);
+    }
+
+    private static Map<String, Integer> index(List<String> ids) {
+        Map<String, Integer> out = new HashMap<>(ids.size() * 2);
+        for (int i = 0; i < ids.size(); i++) {
+            out.put(ids.get(i), i);
+        }
+        return out;
+    }
+
+    private static Interactions toInteractions(InteractionRows rows, Map<String, Integer> userIndex, Map<String, Integer> itemIndex) {
+        int[] u = new int[rows.size()];
+        int[] i = new int[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            u[r] = userIndex.get(rows.users[r]);
+            i[r] = itemIndex.get(rows.items[r]);
+        }
+        return new Interactions(u, i, rows.labels);
+    }
+
+    /** @return codes 1.. in index order for the flagged entities, 0 for the others */
+    private static int[] codes(boolean[] flagged) {
+        int[] codes = new int[flagged.length];
+        int next = 1;
+        for (int e = 0; e < flagged.length; e++) {
+            codes[e] = flagged[e] ? next++ : 0;
+        }
+        return codes;
+    }
+
+    private static int count(boolean[] flags) {
+        int n = 0;
+        for (boolean f : flags) {
+            if (f) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** @return a seeded permutation of {@code 0..n-1} */
+    static int[] shuffled(int n, SplittableRandom random) {
+        int[] order = IntStream.range(0, n).toArray();
+        for (int k = n - 1; k > 0; k--) {
+            int j = random.nextInt(k + 1);
+            int t = order[k];
+            order[k] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    @Override
+    public String toString() {
+        return "files(" + config.interactions().file() + ", " + config.split().by().name().toLowerCase(Locale.ROOT) + ")";
+    }
+}

@@ -1,0 +1,191 @@
+package dev.taskweave.plugins.files;
+
+import dev.taskweave.api.DataException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The rows of one interactions file: raw user and item ids, label values ({@code NaN} for an
+ * empty cell) and timestamps (seconds since 1970, or {@code NaN} without a timestamp column).
+ */
+final class InteractionRows {
+    final Path file;
+    final String[] users;
+    final String[] items;
+    final Map<String, float[]> labels;
+    final double[] timestamps;
+
+    private InteractionRows(Path file, String[] users, String[] items, Map<String, float[]> labels, double[] timestamps) {
+        this.file = file;
+        this.users = users;
+        this.items = items;
+        this.labels = labels;
+        this.timestamps = timestamps;
+    }
+
+    /** @return the number of rows */
+    int size() {
+        return users.length;
+    }
+
+    /**
+     * Reads a file with the interactions' columns.
+     *
+     * @param configPath the configuration path of the interactions settings, named in errors
+     */
+    static InteractionRows read(Path path, InteractionsConfig config, String configPath) {
+        DelimitedFile file = DelimitedFile.open(path, config, configPath);
+        int user = file.column(config.user(), configPath + ".user");
+        int item = file.column(config.item(), configPath + ".item");
+        int time = config.timestamp() == null ? -1 : file.column(config.timestamp(), configPath + ".timestamp");
+        Map<String, Integer> labelColumns = new LinkedHashMap<>();
+        config.labels().forEach((label, column) -> labelColumns.put(label, file.column(column, configPath + ".labels." + label)));
+
+        List<String> users = new ArrayList<>();
+        List<String> items = new ArrayList<>();
+        Map<String, FloatList> labels = new LinkedHashMap<>();
+        labelColumns.keySet().forEach(label -> labels.put(label, new FloatList()));
+        DoubleList times = new DoubleList();
+        file.forEach(row -> {
+            String[] f = row.fields();
+            users.add(id(file, row.line(), config.user(), f[user]));
+            items.add(id(file, row.line(), config.item(), f[item]));
+            labelColumns.forEach((label, column) ->
+                    labels.get(label).add(label(file, row.line(), config.labels().get(label), f[column])));
+            times.add(time < 0 ? Double.NaN : timestamp(file, row.line(), config.timestamp(), f[time]));
+        });
+        Map<String, float[]> labelValues = new LinkedHashMap<>();
+        labels.forEach((label, values) -> labelValues.put(label, values.toArray()));
+        return new InteractionRows(path, users.toArray(String[]::new), items.toArray(String[]::new), labelValues, times.toArray());
+    }
+
+    /** @return the rows at the given indices, in that order */
+    InteractionRows select(int[] rows) {
+        String[] u = new String[rows.length];
+        String[] i = new String[rows.length];
+        double[] t = new double[rows.length];
+        Map<String, float[]> l = new LinkedHashMap<>();
+        labels.forEach((name, values) -> l.put(name, new float[rows.length]));
+        for (int k = 0; k < rows.length; k++) {
+            int r = rows[k];
+            u[k] = users[r];
+            i[k] = items[r];
+            t[k] = timestamps[r];
+            for (Map.Entry<String, float[]> e : l.entrySet()) {
+                e.getValue()[k] = labels.get(e.getKey())[r];
+            }
+        }
+        return new InteractionRows(file, u, i, l, t);
+    }
+
+    private static String id(DelimitedFile file, long line, String column, String value) {
+        if (value.isEmpty()) {
+            throw new DataException(file.path().toString(), line, "column '" + column + "' is empty: every row needs a user and an item id");
+        }
+        return value;
+    }
+
+    /** A number, {@code true}/{@code false} (1/0), or an empty cell (NaN: the row has no such label). */
+    static float label(DelimitedFile file, long line, String column, String value) {
+        if (value.isEmpty()) {
+            return Float.NaN;
+        }
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (lower.equals("true")) {
+            return 1f;
+        }
+        if (lower.equals("false")) {
+            return 0f;
+        }
+        double v = number(value);
+        if (!Double.isFinite(v)) {
+            throw new DataException(file.path().toString(), line, "column '" + column + "': expected a label (a finite number, "
+                    + "true or false, or an empty cell for no label), found '" + value + "'");
+        }
+        return (float) v;
+    }
+
+    /**
+     * Seconds since 1970-01-01 UTC: a number as it is (any unit, only its order matters), or an
+     * ISO-8601 instant ({@code 2024-03-01T12:00:00Z}), local date-time (read as UTC) or date.
+     */
+    static double timestamp(DelimitedFile file, long line, String column, String value) {
+        double v = number(value);
+        if (Double.isFinite(v)) {
+            return v;
+        }
+        try {
+            return Instant.parse(value).getEpochSecond();
+        } catch (DateTimeException ignored) {
+            // next form
+        }
+        try {
+            return LocalDateTime.parse(value).toEpochSecond(ZoneOffset.UTC);
+        } catch (DateTimeException ignored) {
+            // next form
+        }
+        try {
+            return LocalDate.parse(value).toEpochDay() * 86_400d;
+        } catch (DateTimeException ignored) {
+            // reported below
+        }
+        throw new DataException(file.path().toString(), line, "column '" + column + "': expected a timestamp (a number, or an "
+                + "ISO-8601 date or date-time such as 2024-03-01 or 2024-03-01T12:00:00Z), found '" + value + "'");
+    }
+
+    /** @return the value as a number, or NaN when it is not one (NaN and infinities are not numbers here) */
+    static double number(String value) {
+        if (value.isEmpty() || !(Character.isDigit(value.charAt(value.length() - 1)) || value.endsWith("."))) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** A growable float array. */
+    static final class FloatList {
+        private float[] values = new float[16];
+        private int size;
+
+        void add(float v) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        float[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+
+    /** A growable double array. */
+    static final class DoubleList {
+        private double[] values = new double[16];
+        private int size;
+
+        void add(double v) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        double[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+}

@@ -1,0 +1,367 @@
+package dev.taskweave.plugins.files;
+
+import dev.taskweave.api.DataException;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityAttribute;
+import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.FeatureSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The side features of one users or items file, read once and then encoded for the entities of
+ * the dataset (which may include entities the file does not list: their features are unknown).
+ */
+final class SideFeatures {
+    /** One feature's encoded columns, before they go into the table. */
+    private record Encoded(FeatureSpec spec, int[] codes, float[] dense, int width, boolean[] known) {}
+
+    private final Entity entity;
+    private final Path file;
+    private final EntitiesConfig config;
+    private final List<String> ids = new ArrayList<>();
+    private final Map<String, Integer> rowOf = new HashMap<>();
+    private final Map<String, String[]> cells = new LinkedHashMap<>();
+    private final Map<String, String[][]> flagCells = new LinkedHashMap<>();
+    private final Map<String, Long> lines = new HashMap<>();
+
+    private SideFeatures(Entity entity, Path file, EntitiesConfig config) {
+        this.entity = entity;
+        this.file = file;
+        this.config = config;
+    }
+
+    /**
+     * Reads the file; checks that every configured column exists, ids are present and unique.
+     *
+     * @param configPath {@code users} or {@code items}, named in errors
+     */
+    static SideFeatures read(Entity entity, Path path, EntitiesConfig config, String configPath, Map<String, FilesConfig.Feature> features) {
+        SideFeatures out = new SideFeatures(entity, path, config);
+        DelimitedFile file = DelimitedFile.open(path, config, configPath);
+        int id = file.column(config.id(), configPath + ".id");
+        Map<String, Integer> columnOf = new LinkedHashMap<>();
+        Map<String, int[]> flagColumns = new LinkedHashMap<>();
+        for (FilesConfig.Feature f : features.values()) {
+            if (f.entity() != entity) {
+                continue;
+            }
+            String setting = configPath + "." + switch (f.kind()) {
+                case CATEGORICAL -> "categorical";
+                case NUMERIC -> "numeric";
+                case MULTI_VALUED -> "multiValued." + f.source();
+                case FLAGS -> "flags." + f.source();
+            };
+            if (f.kind() == FilesConfig.Kind.FLAGS) {
+                List<String> columns = config.flags().get(f.source());
+                int[] indices = new int[columns.size()];
+                for (int i = 0; i < indices.length; i++) {
+                    indices[i] = file.column(columns.get(i), setting + "[" + i + "]");
+                }
+                flagColumns.put(f.name(), indices);
+            } else {
+                columnOf.put(f.name(), file.column(f.source(), setting));
+            }
+        }
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        columnOf.keySet().forEach(name -> values.put(name, new ArrayList<>()));
+        Map<String, List<String[]>> flags = new LinkedHashMap<>();
+        flagColumns.keySet().forEach(name -> flags.put(name, new ArrayList<>()));
+        file.forEach(row -> {
+            String key = row.fields()[id];
+            if (key.isEmpty()) {
+                throw new DataException(path.toString(), row.line(), "column '" + config.id() + "' is empty: every row needs an id");
+            }
+            Integer previous = out.rowOf.putIfAbsent(key, out.ids.size());
+            if (previous != null) {
+                throw new DataException(path.toString(), row.line(), entity.name().toLowerCase(Locale.ROOT) + " '" + key
+                        + "' is listed twice (first on line " + out.lines.get(key) + ")");
+            }
+            out.lines.put(key, row.line());
+            out.ids.add(key);
+            columnOf.forEach((name, column) -> values.get(name).add(row.fields()[column]));
+            flagColumns.forEach((name, columns) -> {
+                String[] cellsOfRow = new String[columns.length];
+                for (int i = 0; i < columns.length; i++) {
+                    cellsOfRow[i] = row.fields()[columns[i]];
+                }
+                flags.get(name).add(cellsOfRow);
+            });
+        });
+        values.forEach((name, list) -> out.cells.put(name, list.toArray(String[]::new)));
+        flags.forEach((name, list) -> out.flagCells.put(name, list.toArray(String[][]::new)));
+        return out;
+    }
+
+    /** @return the ids the file lists, in its order */
+    List<String> ids() {
+        return ids;
+    }
+
+    /** @return the side the file describes */
+    Entity entity() {
+        return entity;
+    }
+
+    /** @return the file */
+    Path file() {
+        return file;
+    }
+
+    /**
+     * Encodes every feature for the dataset's entities and adds it to the table and the schema.
+     *
+     * @param entityIds   the dataset's entities of this side, in index order
+     * @param hidden      entities whose attribute features are hidden (held out), by index
+     * @param attributes  the names of this side's features that are attributes
+     * @param attributesOut receives the attributes, with the true (unhidden) values
+     * @param description receives vocabulary sizes, numeric scaling and counts
+     */
+    void encode(List<String> entityIds, Map<String, FilesConfig.Feature> features, EntityTable.Builder table,
+            List<FeatureSpec> schema, boolean[] hidden, List<String> attributes, Map<String, EntityAttribute> attributesOut,
+            Map<String, String> description) {
+        int[] fileRow = new int[entityIds.size()];
+        int missing = 0;
+        for (int e = 0; e < fileRow.length; e++) {
+            fileRow[e] = rowOf.getOrDefault(entityIds.get(e), -1);
+            if (fileRow[e] < 0) {
+                missing++;
+            }
+        }
+        String side = entity == Entity.USER ? "users" : "items";
+        description.put(side + "File", file.toString());
+        description.put(side + "File.rows", Integer.toString(ids.size()));
+        description.put(side + "WithoutFeatures", Integer.toString(missing));
+        for (FilesConfig.Feature f : features.values()) {
+            if (f.entity() != entity) {
+                continue;
+            }
+            Encoded encoded = switch (f.kind()) {
+                case CATEGORICAL -> categorical(f.name(), fileRow, description);
+                case NUMERIC -> numeric(f.name(), fileRow, description);
+                case MULTI_VALUED -> multiValued(f.name(), config.multiValued().get(f.source()).charAt(0), fileRow, description);
+                case FLAGS -> flags(f.name(), f.source(), fileRow);
+            };
+            boolean attribute = attributes.contains(f.name());
+            if (attribute) {
+                attributesOut.put(f.name(), attribute(encoded));
+            }
+            schema.add(encoded.spec());
+            if (encoded.codes() != null) {
+                int[] codes = encoded.codes().clone();
+                if (attribute) {
+                    for (int e = 0; e < codes.length; e++) {
+                        if (hidden[e]) {
+                            codes[e] = 0;
+                        }
+                    }
+                }
+                table.categorical(f.name(), codes);
+            } else {
+                float[] dense = encoded.dense().clone();
+                if (attribute) {
+                    for (int e = 0; e < hidden.length; e++) {
+                        if (hidden[e]) {
+                            Arrays.fill(dense, e * encoded.width(), (e + 1) * encoded.width(), 0f);
+                        }
+                    }
+                }
+                table.dense(f.name(), encoded.width(), dense);
+            }
+        }
+    }
+
+    private Encoded categorical(String name, int[] fileRow, Map<String, String> description) {
+        String[] raw = cells.get(name);
+        TreeSet<String> vocabulary = new TreeSet<>();
+        for (String v : raw) {
+            if (!v.isEmpty()) {
+                vocabulary.add(v);
+            }
+        }
+        List<String> labels = List.copyOf(vocabulary);
+        Map<String, Integer> code = new HashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            code.put(labels.get(i), i + 1);
+        }
+        int[] codes = new int[fileRow.length];
+        boolean[] known = new boolean[fileRow.length];
+        for (int e = 0; e < codes.length; e++) {
+            if (fileRow[e] >= 0 && !raw[fileRow[e]].isEmpty()) {
+                codes[e] = code.get(raw[fileRow[e]]);
+                known[e] = true;
+            }
+        }
+        description.put("feature." + name + ".values", Integer.toString(labels.size()));
+        return new Encoded(FeatureSpec.categorical(name, entity, labels), codes, null, 1, known);
+    }
+
+    private Encoded numeric(String name, int[] fileRow, Map<String, String> description) {
+        String[] raw = cells.get(name);
+        double[] parsed = new double[raw.length];
+        double sum = 0;
+        int count = 0;
+        for (int r = 0; r < raw.length; r++) {
+            if (raw[r].isEmpty()) {
+                parsed[r] = Double.NaN;
+                continue;
+            }
+            parsed[r] = InteractionRows.number(raw[r]);
+            if (!Double.isFinite(parsed[r])) {
+                throw new DataException(file.toString(), lines.get(ids.get(r)), "feature " + name + ": expected a finite number "
+                        + "or an empty cell, found '" + raw[r] + "'");
+            }
+            sum += parsed[r];
+            count++;
+        }
+        double mean = count == 0 ? 0 : sum / count;
+        double squares = 0;
+        for (double v : parsed) {
+            if (!Double.isNaN(v)) {
+                squares += (v - mean) * (v - mean);
+            }
+        }
+        double std = count == 0 ? 0 : Math.sqrt(squares / count);
+        boolean standardize = config.standardize();
+        float[] values = new float[fileRow.length];
+        boolean[] known = new boolean[fileRow.length];
+        for (int e = 0; e < values.length; e++) {
+            double v = fileRow[e] >= 0 ? parsed[fileRow[e]] : Double.NaN;
+            known[e] = !Double.isNaN(v);
+            if (Double.isNaN(v)) {
+                values[e] = 0f;
+            } else if (standardize) {
+                values[e] = std > 0 ? (float) ((v - mean) / std) : 0f;
+            } else {
+                values[e] = (float) v;
+            }
+        }
+        description.put("feature." + name + ".mean", Double.toString(mean));
+        description.put("feature." + name + ".std", Double.toString(std));
+        description.put("feature." + name + ".standardized", Boolean.toString(standardize));
+        description.put("feature." + name + ".missing", Integer.toString(raw.length - count));
+        return new Encoded(FeatureSpec.numeric(name, entity), null, values, 1, known);
+    }
+
+    private Encoded multiValued(String name, char separator, int[] fileRow, Map<String, String> description) {
+        String[] raw = cells.get(name);
+        List<List<String>> split = new ArrayList<>(raw.length);
+        TreeSet<String> vocabulary = new TreeSet<>();
+        for (String cell : raw) {
+            List<String> parts = new ArrayList<>();
+            for (String part : cell.split(java.util.regex.Pattern.quote(String.valueOf(separator)), -1)) {
+                String v = part.strip();
+                if (!v.isEmpty()) {
+                    parts.add(v);
+                    vocabulary.add(v);
+                }
+            }
+            split.add(parts);
+        }
+        List<String> values = List.copyOf(vocabulary);
+        if (values.isEmpty()) {
+            throw new DataException(file.toString(), 0, "feature " + name + ": its column has no value in any row");
+        }
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < values.size(); i++) {
+            index.put(values.get(i), i);
+        }
+        int width = values.size();
+        float[] dense = new float[fileRow.length * width];
+        boolean[] known = new boolean[fileRow.length];
+        for (int e = 0; e < fileRow.length; e++) {
+            if (fileRow[e] < 0 || split.get(fileRow[e]).isEmpty()) {
+                continue;
+            }
+            known[e] = true;
+            for (String v : split.get(fileRow[e])) {
+                dense[e * width + index.get(v)] = 1f;
+            }
+        }
+        description.put("feature." + name + ".values", String.join(",", values));
+        return new Encoded(FeatureSpec.multiHot(name, entity, width), null, dense, width, known);
+    }
+
+    private Encoded flags(String name, String source, int[] fileRow) {
+        String[][] raw = flagCells.get(name);
+        List<String> columns = config.flags().get(source);
+        int width = columns.size();
+        float[] dense = new float[fileRow.length * width];
+        boolean[] known = new boolean[fileRow.length];
+        for (int e = 0; e < fileRow.length; e++) {
+            if (fileRow[e] < 0) {
+                continue;
+            }
+            String[] row = raw[fileRow[e]];
+            boolean empty = Arrays.stream(row).allMatch(String::isEmpty);
+            if (empty) {
+                continue;
+            }
+            known[e] = true;
+            for (int i = 0; i < width; i++) {
+                float v = flag(row[i]);
+                if (Float.isNaN(v)) {
+                    throw new DataException(file.toString(), lines.get(ids.get(fileRow[e])), "feature " + name + ", column '"
+                            + columns.get(i) + "': expected a flag (0, 1, true or false), found '" + row[i] + "'");
+                }
+                dense[e * width + i] = v;
+            }
+        }
+        return new Encoded(FeatureSpec.multiHot(name, entity, width), null, dense, width, known);
+    }
+
+    private static float flag(String cell) {
+        return switch (cell.toLowerCase(Locale.ROOT)) {
+            case "1", "1.0", "true" -> 1f;
+            case "0", "0.0", "false" -> 0f;
+            default -> Float.NaN;
+        };
+    }
+
+    private EntityAttribute attribute(Encoded encoded) {
+        FeatureSpec spec = encoded.spec();
+        boolean[] known = encoded.known().clone();
+        if (encoded.codes() != null) {
+            int classes = spec.size() - 1;
+            if (classes < 1) {
+                throw new DataException(file.toString(), 0, "attribute " + spec.name() + ": its column has no value in any row");
+            }
+            float[] values = new float[known.length];
+            for (int e = 0; e < known.length; e++) {
+                values[e] = known[e] ? encoded.codes()[e] - 1 : 0f;
+            }
+            return new EntityAttribute(spec.name(), entity, EntityAttribute.Kind.CLASS, classes, values, known);
+        }
+        return new EntityAttribute(spec.name(), entity, EntityAttribute.Kind.MULTI_LABEL, encoded.width(), encoded.dense().clone(), known);
+    }
+
+    /** @return for each dataset entity, whether the file gives it any attribute value */
+    boolean[] anyKnown(List<String> entityIds, Map<String, FilesConfig.Feature> features, List<String> attributes) {
+        boolean[] any = new boolean[entityIds.size()];
+        for (int e = 0; e < any.length; e++) {
+            Integer row = rowOf.get(entityIds.get(e));
+            if (row == null) {
+                continue;
+            }
+            for (String name : attributes) {
+                FilesConfig.Feature f = features.get(name);
+                if (f.entity() != entity) {
+                    continue;
+                }
+                if (f.kind() == FilesConfig.Kind.FLAGS) {
+                    any[e] |= !Arrays.stream(flagCells.get(name)[row]).allMatch(String::isEmpty);
+                } else {
+                    any[e] |= !cells.get(name)[row].isEmpty();
+                }
+            }
+        }
+        return any;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.taskweave.plugins.files;
+
+import static dev.taskweave.testkit.PluginConfigs.assertInvalid;
+import static dev.taskweave.testkit.PluginConfigs.params;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.testkit.PluginConfigs;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FilesConfigTest {
+    static Map<String, Object> base(Object... more) {
+        Map<String, Object> p = params("interactions", params("file", "rows.csv", "user", "u", "item", "i",
+                "labels", params("rating", "stars")));
+        for (int k = 0; k < more.length; k += 2) {
+            p.put((String) more[k], more[k + 1]);
+        }
+        return p;
+    }
+
+    static void invalid(Map<String, Object> params, String path, String reason) {
+        InvalidConfigException e = assertInvalid(params, FilesConfig.class, path);
+        assertTrue(e.reason().contains(reason), () -> "expected '" + reason + "' in: " + e.reason());
+    }
+
+    @Test
+    void defaults() {
+        FilesConfig c = PluginConfigs.bindValid(base(), FilesConfig.class);
+        assertEquals(SplitConfig.By.RANDOM, c.split().by());
+        assertEquals(0.1, c.split().validFraction());
+        assertEquals(0.1, c.split().testFraction());
+        assertTrue(c.split().coldSlices());
+        assertEquals(FilesConfig.History.NONE, c.userHistory());
+        assertNull(c.ranking());
+        assertNull(c.seed());
+        assertEquals(',', c.interactions().delimiterChar());
+        assertEquals('"', c.interactions().quoteChar());
+        assertEquals(Map.of("rating", "stars"), c.interactions().labels());
+    }
+
+    @Test
+    void readingOptions() {
+        FilesConfig tsv = PluginConfigs.bindValid(params("interactions", params("file", "rows.TSV", "user", "u", "item", "i")),
+                FilesConfig.class);
+        assertEquals('\t', tsv.interactions().delimiterChar());
+        assertNull(tsv.interactions().quoteChar(), "tab-separated files are not quoted");
+        FilesConfig pipe = PluginConfigs.bindValid(params("interactions", params("file", "u.user", "user", "u", "item", "i",
+                "delimiter", "|", "quote", "")), FilesConfig.class);
+        assertEquals('|', pipe.interactions().delimiterChar());
+        assertNull(pipe.interactions().quoteChar());
+        FilesConfig csv = PluginConfigs.bindValid(params("interactions", params("file", "x.tsv", "format", "csv", "user", "u", "item", "i")),
+                FilesConfig.class);
+        assertEquals(',', csv.interactions().delimiterChar());
+    }
+
+    @Test
+    void interactionsErrors() {
+        invalid(params(), "interactions", "required");
+        invalid(params("interactions", params("user", "u", "item", "i")), "interactions.file", "required");
+        invalid(params("interactions", params("file", "f", "item", "i")), "interactions.user", "required: the column holding the user id");
+        invalid(params("interactions", params("file", "f", "user", "u")), "interactions.item", "required");
+        invalid(params("interactions", params("file", "f", "user", "u", "item", "i", "format", "xlsx")), "interactions.format",
+                "expected csv or tsv, got 'xlsx'");
+        invalid(params("interactions", params("file", "f", "user", "u", "item", "i", "delimiter", "::")), "interactions.delimiter",
+                "expected one character");
+        invalid(params("interactions", params("file", "f", "user", "u", "item", "i", "delimiter", ";", "quote", ";")),
+                "interactions.quote", "also the delimiter");
+        invalid(params("interactions", params("file", "f", "user", "u", "item", "i", "encoding", "klingon")), "interactions.encoding",
+                "unknown character set 'klingon'");
+        invalid(params("interactions", params("file", "f", "user", "u", "item", "i", "columns", List.of("u", "i", "u"))),
+                "interactions.columns[2]", "column 'u' is named twice");
+        invalid(params("interactions", params("file", "f", "user", "u", "item", "i", "labels", params("observed", "o"))),
+                "interactions.labels.observed", "the runtime's implicit-feedback label");
+        invalid(params("interactions", params("file", "f", "user", "u", "item", "i", "labels", params("2nd", "o"))),
+                "interactions.labels.2nd", "a label name is letters");
+        assertThrows(IllegalArgumentException.class, () -> PluginConfigs.bind(
+                params("interactions", params("file", "f", "user", "u", "item", "i", "lables", Map.of())), FilesConfig.class));
+    }
+
+    @Test
+    void splitErrors() {
+        invalid(base("split", params("valid", 1.0)), "split.valid", "expected a share of the rows in [0, 1), got 1.0");
+        invalid(base("split", params("valid", 0.5, "test", 0.5)), "split.test", "valid + test must be below 1");
+        invalid(base("split", params("by", "time")), "split.by", "needs interactions.timestamp");
+        invalid(base("split", params("by", "files", "test", 0.2)), "split.test", "not used with by: files");
+        invalid(base("split", params("testFile", "t.csv")), "split.testFile", "only used with by: files");
+        assertThrows(IllegalArgumentException.class, () -> PluginConfigs.bind(base("split", params("by", "user")), FilesConfig.class));
+        invalid(base("split", params("by", "files"), "ranking", params()), "ranking", "split.testFile is not set");
+        invalid(base("ranking", params("negatives", 0)), "ranking.negatives", "expected an integer >= 1, got 0");
+    }
+
+    @Test
+    void featureErrors() {
+        invalid(base("users", params("file", "users.csv")), "users.id", "required");
+        invalid(base("users", params("file", "users.csv", "id", "id", "categorical", List.of("Age", "age"))),
+                "users.categorical[1]", "column 'age' would be feature user_age, as column 'Age' already is");
+        invalid(base("items", params("file", "items.csv", "id", "id", "numeric", List.of("id"))), "items.numeric[0]",
+                "would be feature item_id, a name the source keeps for itself");
+        invalid(base("items", params("file", "items.csv", "id", "id", "categorical", List.of("---"))), "items.categorical[0]",
+                "gives no feature name");
+        invalid(base("items", params("file", "items.csv", "id", "id", "multiValued", params("tags", "||"))), "items.multiValued.tags",
+                "expected the one character that separates the values");
+        invalid(base("items", params("file", "items.csv", "id", "id", "flags", params("genres", List.of()))), "items.flags.genres",
+                "expected a non-empty list of 0/1 columns");
+    }
+
+    @Test
+    void historyAndAttributeErrors() {
+        invalid(base("history", "values"), "historyLabel", "required with values histories");
+        invalid(base("userHistory", "values", "historyLabel", "stars"), "historyLabel", "unknown label 'stars'; interactions.labels has [rating]");
+        invalid(base("history", "implicit", "historyLabel", "rating"), "historyLabel", "only used by values histories");
+        Map<String, Object> users = params("file", "users.csv", "id", "id", "categorical", List.of("segment"), "numeric", List.of("age"));
+        invalid(base("users", users, "attributes", List.of("user_age")), "attributes[0]", "'user_age' is numeric");
+        invalid(base("users", users, "attributes", List.of("segment")), "attributes[0]",
+                "unknown feature 'segment'; an attribute is a categorical, multi-valued or flags feature of the users or items file, one of [user_segment]");
+        invalid(base("users", users, "attributes", List.of("user_segment", "user_segment")), "attributes[1]", "listed twice");
+        invalid(base("users", users, "attributes", List.of("user_segment"), "attributeHoldout", 0.6), "attributeHoldout", "[0, 0.5]");
+        invalid(base("attributeHoldout", 0.1), "attributeHoldout", "attributes lists none");
+        PluginConfigs.bindValid(base("users", users, "attributes", List.of("user_segment"), "attributeHoldout", 0.1), FilesConfig.class);
+    }
+
+    @Test
+    void featureNames() {
+        assertEquals("user_age_group", FeatureNames.of(dev.taskweave.api.data.Entity.USER, "Age Group"));
+        assertEquals("user_segment", FeatureNames.of(dev.taskweave.api.data.Entity.USER, "user_segment"));
+        assertEquals("item_user_rating", FeatureNames.of(dev.taskweave.api.data.Entity.ITEM, "user rating"));
+        assertNull(FeatureNames.of(dev.taskweave.api.data.Entity.ITEM, "--"));
+    }
+}

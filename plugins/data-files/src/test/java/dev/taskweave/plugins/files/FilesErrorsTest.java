@@ -1,0 +1,139 @@
+package dev.taskweave.plugins.files;
+
+import static dev.taskweave.testkit.PluginConfigs.params;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskweave.api.DataException;
+import dev.taskweave.api.data.DataContext;
+import dev.taskweave.testkit.PluginConfigs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input: every error names the file, the line where there is one, and what was expected. */
+class FilesErrorsTest {
+    @TempDir
+    Path dir;
+
+    static final String GOOD = "user,item,rating\nu1,i1,4\nu2,i1,3\n";
+
+    DataException fails(String interactions, Map<String, Object> extra) throws IOException {
+        Files.writeString(dir.resolve("rows.csv"), interactions, StandardCharsets.UTF_8);
+        Map<String, Object> p = params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "labels", params("rating", "rating")), "split", params("valid", 0.0, "test", 0.0));
+        p.putAll(extra);
+        FilesConfig config = PluginConfigs.bindValid(p, FilesConfig.class);
+        return assertThrows(DataException.class, () -> new FilesDatasetFactory().create(config, new DataContext(dir, 1)).load());
+    }
+
+    void assertMessage(DataException e, String file, long line, String... parts) {
+        assertEquals(dir.resolve(file).toString(), e.source(), e.getMessage());
+        assertEquals(line, e.line(), e.getMessage());
+        for (String part : parts) {
+            assertTrue(e.getMessage().contains(part), () -> "expected '" + part + "' in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void missingFile() throws IOException {
+        DataException e = fails(GOOD, params("users", params("file", "nowhere.csv", "id", "id")));
+        assertMessage(e, "nowhere.csv", 0, "file not found");
+    }
+
+    @Test
+    void wrongNumberOfFields() throws IOException {
+        assertMessage(fails("user,item,rating\nu1,i1,4\n\nu2,i1\n", Map.of()), "rows.csv", 4,
+                "expected 3 fields separated by ',' (user, item, rating), found 2");
+    }
+
+    @Test
+    void badLabel() throws IOException {
+        assertMessage(fails("user,item,rating\nu1,i1,4\nu2,i1,four\n", Map.of()), "rows.csv", 3,
+                "column 'rating': expected a label (a finite number, true or false, or an empty cell for no label), found 'four'");
+        assertMessage(fails("user,item,rating\nu1,i1,NaN\n", Map.of()), "rows.csv", 2, "found 'NaN'");
+    }
+
+    @Test
+    void emptyId() throws IOException {
+        assertMessage(fails("user,item,rating\nu1,,4\n", Map.of()), "rows.csv", 2, "column 'item' is empty");
+    }
+
+    @Test
+    void unknownColumnListsTheFilesColumns() throws IOException {
+        Files.writeString(dir.resolve("rows.csv"), GOOD);
+        DataException e = fails("user,item,stars\nu1,i1,4\n", Map.of());
+        assertMessage(e, "rows.csv", 0, "data.params.interactions.labels.rating names column 'rating', which the file does not "
+                + "have; its columns are [user, item, stars]");
+    }
+
+    @Test
+    void badTimestamp() throws IOException {
+        Files.writeString(dir.resolve("rows.csv"), "user,item,rating,ts\nu1,i1,4,2024-13-01\n");
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "timestamp", "ts")), FilesConfig.class);
+        DataException e = assertThrows(DataException.class, () -> new FilesSource(config, new DataContext(dir, 1)).load());
+        assertMessage(e, "rows.csv", 2, "column 'ts': expected a timestamp", "found '2024-13-01'");
+    }
+
+    @Test
+    void duplicateEntity() throws IOException {
+        Files.writeString(dir.resolve("users.csv"), "id,age\nu1,3\nu2,4\nu1,5\n");
+        DataException e = fails(GOOD, params("users", params("file", "users.csv", "id", "id", "numeric", List.of("age"))));
+        assertMessage(e, "users.csv", 4, "user 'u1' is listed twice (first on line 2)");
+    }
+
+    @Test
+    void badNumericAndFlag() throws IOException {
+        Files.writeString(dir.resolve("users.csv"), "id,age\nu1,3\nu2,old\n");
+        assertMessage(fails(GOOD, params("users", params("file", "users.csv", "id", "id", "numeric", List.of("age")))),
+                "users.csv", 3, "feature user_age: expected a finite number or an empty cell, found 'old'");
+        Files.writeString(dir.resolve("items.csv"), "id,a,b\ni1,1,0\ni2,1,yes\n");
+        assertMessage(fails(GOOD, params("items", params("file", "items.csv", "id", "id", "flags", params("g", List.of("a", "b"))))),
+                "items.csv", 3, "feature item_g, column 'b': expected a flag (0, 1, true or false), found 'yes'");
+    }
+
+    @Test
+    void wrongEncoding() throws IOException {
+        byte[] latin1 = "user,item,rating\nu1,Amélie,4\n".getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(dir.resolve("latin.csv"), latin1);
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "latin.csv", "user", "user", "item", "item")),
+                FilesConfig.class);
+        DataException e = assertThrows(DataException.class, () -> new FilesSource(config, new DataContext(dir, 1)).load());
+        assertEquals(dir.resolve("latin.csv").toString(), e.source());
+        assertTrue(e.getMessage().contains("not valid UTF-8 text (set the file's encoding, for example encoding: ISO-8859-1)"),
+                e.getMessage());
+        FilesConfig latin = PluginConfigs.bindValid(params("interactions", params("file", "latin.csv", "user", "user", "item", "item",
+                "encoding", "ISO-8859-1"), "split", params("valid", 0.0, "test", 0.0)), FilesConfig.class);
+        assertEquals("Amélie", new FilesSource(latin, new DataContext(dir, 1)).load().items().rawIds().get(0));
+    }
+
+    @Test
+    void unterminatedQuote() throws IOException {
+        DataException e = fails("user,item,rating\nu1,\"i1,4\nu2,i2,3\n", Map.of());
+        assertEquals(dir.resolve("rows.csv").toString(), e.source());
+        assertTrue(e.getMessage().contains("cannot be read"), e.getMessage());
+    }
+
+    @Test
+    void headerProblems() throws IOException {
+        assertMessage(fails("", Map.of()), "rows.csv", 0, "empty file: expected a first line naming the columns "
+                + "(or list them in data.params.interactions.columns)");
+        assertMessage(fails("user,item,user\nu1,i1,u1\n", Map.of()), "rows.csv", 1, "column 'user' is named twice in the header line");
+    }
+
+    @Test
+    void nothingLeftToTrainOn() throws IOException {
+        Files.writeString(dir.resolve("rows.csv"), "user,item\nu1,i1\n");
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item"),
+                "split", params("valid", 0.5, "test", 0.4)), FilesConfig.class);
+        DataException e = assertThrows(DataException.class, () -> new FilesSource(config, new DataContext(dir, 1)).load());
+        assertTrue(e.getMessage().contains("no row is left to train on (1 rows, random split)"), e.getMessage());
+    }
+}

@@ -1,0 +1,405 @@
+package dev.taskweave.plugins.files;
+
+import static dev.taskweave.testkit.PluginConfigs.params;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskweave.api.data.DataContext;
+import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.EntityAttribute;
+import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.FeatureKind;
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.Interactions;
+import dev.taskweave.api.data.RankingCandidates;
+import dev.taskweave.testkit.PluginConfigs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FilesSourceTest {
+    @TempDir
+    Path dir;
+
+    static final String USERS = """
+            user_id,Age Group,income,tags
+            u1,18-24,10,"news|sport"
+            u2,25-34,30,sport
+            u3,,50,
+            u9,18-24,,"a, b|news"
+            """;
+    static final String ITEMS = """
+            id\tcategory\tcomedy\tdrama
+            i1\tbooks\t1\t0
+            i2\tfilms\t0\t1
+            i3\tfilms\ttrue\ttrue
+            """;
+
+    Path write(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    Dataset load(Map<String, Object> params) {
+        return load(params, 7);
+    }
+
+    Dataset load(Map<String, Object> params, long seed) {
+        FilesConfig config = PluginConfigs.bindValid(params, FilesConfig.class);
+        return new FilesDatasetFactory().create(config, new DataContext(dir, seed)).load();
+    }
+
+    static Map<String, Object> interactions(String file, Object... more) {
+        Map<String, Object> m = params("file", file, "user", "user", "item", "item", "labels", params("rating", "rating", "click", "click"));
+        for (int i = 0; i < more.length; i += 2) {
+            m.put((String) more[i], more[i + 1]);
+        }
+        return m;
+    }
+
+    /** The worked example: files split, side features of every kind. */
+    Dataset example(boolean coldSlices) throws IOException {
+        write("train.csv", """
+                user,item,rating,click
+                u1,i1,5,1
+                u1,i2,3,
+                u2,i1,4,false
+                u2,i2,"2",TRUE
+                """);
+        write("valid.csv", "user,item,rating,click\nu1,i3,4,1\n");
+        write("test.csv", """
+                user,item,rating,click
+                u2,i3,1,0
+                u1,i1,5,1
+                u7,i2,3,
+                u3,i4,2,0
+                u1,i4,4,1
+                """);
+        write("users.csv", USERS);
+        write("items.tsv", ITEMS);
+        return load(params(
+                "interactions", interactions("train.csv"),
+                "split", params("by", "files", "validFile", "valid.csv", "testFile", "test.csv", "coldSlices", coldSlices),
+                "users", params("file", "users.csv", "id", "user_id", "categorical", List.of("Age Group"), "numeric", List.of("income"),
+                        "multiValued", params("tags", "|")),
+                "items", params("file", "items.tsv", "id", "id", "categorical", List.of("category"),
+                        "flags", params("genres", List.of("comedy", "drama")))));
+    }
+
+    @Test
+    void readsIdsLabelsAndEveryKindOfSideFeature() throws IOException {
+        Dataset d = example(true);
+        EntityTable users = d.users();
+        // the users file's order, then ids only the interactions name (u7 in test)
+        assertEquals(List.of("u1", "u2", "u3", "u9", "u7"), users.rawIds());
+        assertEquals(List.of("i1", "i2", "i3", "i4"), d.items().rawIds());
+        // ids have codes when the entity has a training row
+        assertArrayEquals(new int[] {1, 2, 0, 0, 0}, users.categorical("user_id"));
+        assertArrayEquals(new int[] {1, 2, 0, 0}, d.items().categorical("item_id"));
+        FeatureSpec idSpec = spec(d, "user_id");
+        assertTrue(idSpec.id());
+        assertEquals(3, idSpec.size());
+
+        // categorical: sorted distinct values, code 0 for an empty cell or an entity the file lacks
+        FeatureSpec age = spec(d, "user_age_group");
+        assertEquals(List.of("18-24", "25-34"), age.labels());
+        assertArrayEquals(new int[] {1, 2, 0, 1, 0}, users.categorical("user_age_group"));
+        // numeric: standardised over the file's non-empty cells (10, 30, 50: mean 30, std sqrt(800/3))
+        double std = Math.sqrt(800.0 / 3);
+        float[] income = users.dense("user_income");
+        assertEquals(-20 / std, income[0], 1e-6);
+        assertEquals(0, income[1], 1e-6);
+        assertEquals(20 / std, income[2], 1e-6);
+        assertEquals(0, income[3], 0);
+        assertEquals(0, income[4], 0);
+        assertEquals(FeatureKind.NUMERIC, spec(d, "user_income").kind());
+        assertEquals("30.0", d.description().get("feature.user_income.mean"));
+        // multi-valued: a quoted cell may hold the delimiter; values sorted: ["a, b", news, sport]
+        FeatureSpec tags = spec(d, "user_tags");
+        assertEquals(3, tags.size());
+        assertEquals("a, b,news,sport", d.description().get("feature.user_tags.values"));
+        assertArrayEquals(new float[] {0, 1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0}, users.dense("user_tags"));
+        // flags from 0/1 and true/false columns, a tab-separated file
+        assertArrayEquals(new float[] {1, 0, 0, 1, 1, 1, 0, 0}, d.items().dense("item_genres"));
+        assertArrayEquals(new int[] {1, 2, 2, 0}, d.items().categorical("item_category"));
+        assertEquals("1", d.description().get("itemsWithoutFeatures"));
+        assertEquals("1", d.description().get("usersWithoutFeatures"));
+
+        // labels: numbers, true/false, empty = no label
+        Interactions train = d.train();
+        assertArrayEquals(new float[] {5, 3, 4, 2}, train.label("rating"));
+        float[] click = train.label("click");
+        assertEquals(1f, click[0]);
+        assertTrue(Float.isNaN(click[1]));
+        assertEquals(0f, click[2]);
+        assertEquals(1f, click[3]);
+        assertArrayEquals(new int[] {0, 0, 1, 1}, train.users());
+        assertArrayEquals(new int[] {0, 1, 0, 1}, train.items());
+    }
+
+    @Test
+    void testRowsOfEntitiesWithoutTrainingRowsAreReportedApart() throws IOException {
+        Dataset d = example(true);
+        assertEquals(List.of("train", "valid", "test", "test_cold_user", "test_cold_item", "test_cold_both"),
+                List.copyOf(d.splits().keySet()));
+        // test: (u2, i3) has a cold item (i3 only in valid), (u1, i1) is warm, (u7, i2) a cold user,
+        // (u3, i4) both cold, (u1, i4) a cold item
+        assertArrayEquals(new int[] {0}, d.splits().get("test").users());
+        assertArrayEquals(new int[] {0}, d.splits().get("test").items());
+        assertArrayEquals(new int[] {4}, d.splits().get("test_cold_user").users());
+        assertArrayEquals(new int[] {2, 3}, d.splits().get("test_cold_item").items());
+        assertArrayEquals(new float[] {1, 4}, d.splits().get("test_cold_item").label("rating"));
+        assertArrayEquals(new int[] {2}, d.splits().get("test_cold_both").users());
+
+        Dataset whole = example(false);
+        assertEquals(List.of("train", "valid", "test"), List.copyOf(whole.splits().keySet()));
+        assertEquals(5, whole.splits().get("test").size());
+    }
+
+    String rows(int n) {
+        StringBuilder b = new StringBuilder("user,item,rating,click,ts\n");
+        for (int r = 0; r < n; r++) {
+            // timestamps out of file order: row r at time (r * 37) % n
+            b.append("u").append(r % 13).append(",i").append(r % 17).append(',').append(1 + r % 5).append(",,")
+                    .append((r * 37) % n).append('\n');
+        }
+        return b.toString();
+    }
+
+    @Test
+    void randomSplitTakesExactSharesDisjointlyAndFollowsTheSeed() throws IOException {
+        write("rows.csv", rows(200));
+        Map<String, Object> p = params("interactions", interactions("rows.csv", "timestamp", "ts"),
+                "split", params("valid", 0.1, "test", 0.2, "coldSlices", false));
+        Dataset a = load(p, 1);
+        assertEquals(140, a.train().size());
+        assertEquals(20, a.splits().get("valid").size());
+        assertEquals(40, a.splits().get("test").size());
+        // every row once: the ratings of row r are 1 + r % 5 and (user, item) = (r % 13, r % 17) identify r
+        Set<String> seen = new HashSet<>();
+        for (Interactions s : a.splits().values()) {
+            for (int k = 0; k < s.size(); k++) {
+                assertTrue(seen.add(a.users().rawIds().get(s.users()[k]) + a.items().rawIds().get(s.items()[k])));
+            }
+        }
+        assertEquals(200, seen.size());
+        Dataset again = load(p, 1);
+        assertArrayEquals(a.splits().get("test").users(), again.splits().get("test").users());
+        assertArrayEquals(a.splits().get("test").items(), again.splits().get("test").items());
+        Dataset other = load(p, 2);
+        assertFalse(Arrays.equals(a.splits().get("test").items(), other.splits().get("test").items()));
+        // a configured seed wins over the experiment's
+        p.put("seed", 2);
+        assertArrayEquals(other.splits().get("test").items(), load(p, 1).splits().get("test").items());
+    }
+
+    @Test
+    void timeSplitTestsOnTheLatestRows() throws IOException {
+        int n = 100;
+        write("rows.csv", rows(n));
+        Dataset d = load(params("interactions", interactions("rows.csv", "timestamp", "ts"),
+                "split", params("by", "time", "valid", 0.1, "test", 0.2, "coldSlices", false)));
+        // row r has time (37 r) % 100, a permutation of 0..99: test = times 80..99, valid = 70..79
+        assertEquals(Set.of(80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99),
+                times(d, "test", n));
+        assertEquals(Set.of(70, 71, 72, 73, 74, 75, 76, 77, 78, 79), times(d, "valid", n));
+        assertEquals(70, d.train().size());
+        assertTrue(times(d, "train", n).stream().allMatch(t -> t < 70));
+    }
+
+    /** The times of a split's rows, from the ratings and ids that identify a row of {@link #rows}. */
+    Set<Integer> times(Dataset d, String split, int n) {
+        Interactions s = d.splits().get(split);
+        Set<Integer> out = new HashSet<>();
+        for (int k = 0; k < s.size(); k++) {
+            int user = Integer.parseInt(d.users().rawIds().get(s.users()[k]).substring(1));
+            int item = Integer.parseInt(d.items().rawIds().get(s.items()[k]).substring(1));
+            // r % 13 and r % 17 give r mod 221, and r < 221
+            int r = IntStream.range(0, n).filter(x -> x % 13 == user && x % 17 == item).findFirst().orElseThrow();
+            out.add((r * 37) % n);
+        }
+        return out;
+    }
+
+    @Test
+    void isoTimestampsOrderTheRows() throws IOException {
+        write("rows.csv", """
+                user,item,rating,click,when
+                a,x,1,,2024-03-02
+                a,y,2,,2024-03-01T10:00:00Z
+                b,x,3,,2024-03-01T09:00:00
+                b,y,4,,2024-03-03T00:00:00Z
+                """);
+        Dataset d = load(params("interactions", interactions("rows.csv", "timestamp", "when"),
+                "split", params("by", "time", "valid", 0.25, "test", 0.25, "coldSlices", false)));
+        assertArrayEquals(new float[] {4}, d.splits().get("test").label("rating"));
+        assertArrayEquals(new float[] {1}, d.splits().get("valid").label("rating"));
+        assertArrayEquals(new float[] {2, 3}, d.train().label("rating"));
+    }
+
+    @Test
+    void historiesHoldTheTrainingInteractions() throws IOException {
+        write("train.csv", """
+                user,item,rating,click
+                a,x,5,
+                a,y,1,
+                b,x,3,
+                a,x,4,
+                """);
+        write("test.csv", "user,item,rating,click\nb,y,2,\n");
+        Map<String, Object> p = params("interactions", interactions("train.csv"),
+                "split", params("by", "files", "testFile", "test.csv"), "history", "implicit");
+        Dataset d = load(p);
+        // users a, b; items x, y. a rated x twice (one entry) and y: 1/2 each; b rated x: 1
+        assertArrayEquals(new float[] {0.5f, 0.5f, 1f, 0f}, d.users().dense("user_history"));
+        // x was rated by a and b, y by a
+        assertArrayEquals(new float[] {0.5f, 0.5f, 1f, 0f}, d.items().dense("item_history"));
+        assertTrue(spec(d, "user_history").fromInteractions());
+
+        p.put("userHistory", "values");
+        p.put("historyLabel", "rating");
+        Dataset v = load(p);
+        // mean of the training ratings (5, 1, 3, 4) = 3.25; (a, x) keeps its last row's 4: 0.75 and
+        // (a, y) 1 - 3.25 = -2.25, each divided by sqrt(2); b: 3 - 3.25 = -0.25
+        float r2 = (float) Math.sqrt(2);
+        assertArrayEquals(new float[] {0.75f / r2, -2.25f / r2, -0.25f, 0f}, v.users().dense("user_history"), 1e-6f);
+        assertArrayEquals(new float[] {0.5f, 0.5f, 1f, 0f}, v.items().dense("item_history"));
+    }
+
+    @Test
+    void rankingListsHoldTheLatestTestItemAndUnseenWarmItems() throws IOException {
+        StringBuilder train = new StringBuilder("user,item,rating,click,ts\n");
+        for (int i = 0; i < 30; i++) {
+            train.append("u").append(i % 3).append(",i").append(i).append(",3,,1\n");
+        }
+        write("train.csv", train.toString());
+        write("test.csv", """
+                user,item,rating,click,ts
+                u0,i1,4,,5
+                u0,i2,4,,9
+                u1,i0,4,,2
+                u2,i99,4,,3
+                """);
+        Dataset d = load(params("interactions", interactions("train.csv", "timestamp", "ts"),
+                "split", params("by", "files", "testFile", "test.csv"), "ranking", params("negatives", 5)));
+        RankingCandidates r = d.rankings().get("test");
+        // u2's only test item is cold: its row is in test_cold_item and it gets no list
+        assertEquals(2, r.size());
+        List<String> items = d.items().rawIds();
+        assertEquals("i2", items.get(r.positives()[0]));
+        assertEquals("i0", items.get(r.positives()[1]));
+        for (int k = 0; k < r.size(); k++) {
+            String user = d.users().rawIds().get(r.users()[k]);
+            int u = Integer.parseInt(user.substring(1));
+            assertEquals(5, r.negatives()[k].length);
+            assertEquals(5, Arrays.stream(r.negatives()[k]).distinct().count());
+            for (int item : r.negatives()[k]) {
+                int i = Integer.parseInt(items.get(item).substring(1));
+                assertTrue(i < 30, "a warm item");
+                assertNotEquals(u, i % 3, user + " trained on " + items.get(item));
+                assertFalse(user.equals("u0") && (i == 1 || i == 2), "u0 has test rows with i1 and i2");
+                assertFalse(user.equals("u1") && i == 0);
+            }
+        }
+        assertEquals("2", d.description().get("rankings.test.lists"));
+        assertEquals("5", d.description().get("rankings.test.negatives"));
+    }
+
+    @Test
+    void fewUnseenItemsGiveShorterLists() {
+        int[] warm = {0, 1, 2, 3, 4};
+        int[] out = FilesSource.sampleNegatives(warm, Set.of(0, 2), 10, new java.util.SplittableRandom(1));
+        assertEquals(Set.of(1, 3, 4), Arrays.stream(out).boxed().collect(Collectors.toSet()));
+    }
+
+    @Test
+    void attributesAndTheirHoldout() throws IOException {
+        StringBuilder users = new StringBuilder("id,segment,topics\n");
+        StringBuilder rows = new StringBuilder("user,item,rating,click\n");
+        for (int u = 0; u < 40; u++) {
+            users.append('u').append(u).append(',').append(u % 3 == 0 ? "" : "s" + (u % 3)).append(',')
+                    .append(u % 4 == 0 ? "" : "t" + (u % 4) + "|t0").append('\n');
+            rows.append('u').append(u).append(",i").append(u % 5).append(",3,\n");
+        }
+        write("users.csv", users.toString());
+        write("rows.csv", rows.toString());
+        Map<String, Object> p = params("interactions", interactions("rows.csv"), "split", params("valid", 0.0, "test", 0.0),
+                "users", params("file", "users.csv", "id", "id", "categorical", List.of("segment"), "multiValued", params("topics", "|")),
+                "attributes", List.of("user_segment", "user_topics"));
+        Dataset d = load(p);
+        EntityAttribute segment = d.attributes().get("user_segment");
+        assertEquals(EntityAttribute.Kind.CLASS, segment.kind());
+        assertEquals(2, segment.width());
+        // class = code - 1: s1 -> 0, s2 -> 1; users 0, 3, 6, ... have no segment
+        assertEquals(0f, segment.values()[1]);
+        assertEquals(1f, segment.values()[2]);
+        assertFalse(segment.known()[0]);
+        assertTrue(segment.known()[1]);
+        EntityAttribute topics = d.attributes().get("user_topics");
+        assertEquals(EntityAttribute.Kind.MULTI_LABEL, topics.kind());
+        assertEquals(4, topics.width());
+        assertFalse(topics.known()[4]);
+        assertArrayEquals(new float[] {1, 1, 0, 0}, Arrays.copyOfRange(topics.values(), 4, 8));
+        assertTrue(d.attributeEvaluation().isEmpty());
+
+        p.put("attributeHoldout", 0.25);
+        Dataset held = load(p);
+        // every user has a segment or topics except those divisible by 12: 40 - 4 = 36 eligible, 9 held
+        Map<String, int[]> evaluated = held.attributeEvaluation().get("attribute_test");
+        Set<Integer> heldUsers = new HashSet<>();
+        evaluated.values().forEach(a -> Arrays.stream(a).forEach(heldUsers::add));
+        assertEquals(9, heldUsers.size());
+        for (int u : evaluated.get("user_segment")) {
+            assertTrue(held.attributes().get("user_segment").known()[u]);
+            assertEquals(0, held.users().categorical("user_segment")[u], "a held-out user's feature is hidden");
+        }
+        for (int u : evaluated.get("user_topics")) {
+            assertTrue(held.attributes().get("user_topics").known()[u]);
+            float[] row = Arrays.copyOfRange(held.users().dense("user_topics"), u * 4, u * 4 + 4);
+            assertArrayEquals(new float[4], row);
+            // the attribute keeps the true values
+            assertEquals(1f, held.attributes().get("user_topics").values()[u * 4 + 0], "t0 is in every topics cell");
+        }
+        // users not held out keep their features
+        int kept = IntStream.range(0, 40).filter(u -> !heldUsers.contains(u) && u % 3 != 0).findFirst().orElseThrow();
+        assertNotEquals(0, held.users().categorical("user_segment")[kept]);
+    }
+
+    @Test
+    void filesWithoutAHeaderLineNameTheirColumnsInTheConfiguration() throws IOException {
+        // MovieLens's u.data shape: tab-separated, no header
+        write("u.data", "196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t377\t1\t878887116\n");
+        Dataset d = load(params("interactions", params("file", "u.data", "format", "tsv", "columns", List.of("user", "item", "rating", "time"),
+                "user", "user", "item", "item", "labels", params("rating", "rating"), "timestamp", "time"),
+                "split", params("by", "time", "valid", 0.0, "test", 1.0 / 3, "coldSlices", false)));
+        assertEquals(2, d.train().size());
+        assertArrayEquals(new float[] {3}, d.splits().get("test").label("rating"));
+        assertEquals("186", d.users().rawIds().get(d.splits().get("test").users()[0]));
+    }
+
+    static FeatureSpec spec(Dataset d, String name) {
+        List<String> names = new ArrayList<>();
+        for (FeatureSpec f : d.features()) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+            names.add(f.name());
+        }
+        throw new AssertionError("no feature " + name + " in " + names);
+    }
+}
