@@ -108,9 +108,13 @@ final class FilesSource implements DatasetSource {
 
         Map<String, RankingCandidates> rankings = new LinkedHashMap<>();
         if (config.ranking() != null) {
-            RankingCandidates lists = rankings(interactions, splits.get("test"), userIndex, warmItem, seed);
-            rankings.put("test", lists);
+            RankingCandidates lists = splits.containsKey("test")
+                    ? rankings(interactions, splits.get("test"), userIndex, warmItem, seed)
+                    : new RankingCandidates(new int[0], new int[0], new int[0][]);
             description.put("rankings.test.lists", Integer.toString(lists.size()));
+            if (lists.size() > 0) {
+                rankings.put("test", lists);
+            }
             TreeSet<Integer> lengths = new TreeSet<>();
             for (int[] negatives : lists.negatives()) {
                 lengths.add(negatives.length);
@@ -203,7 +207,7 @@ final class FilesSource implements DatasetSource {
         }
         String[] names = {"test", COLD_USER, COLD_ITEM, COLD_BOTH};
         for (int s = 0; s < names.length; s++) {
-            if (s == 0 || !slices.get(s).isEmpty()) {
+            if (!slices.get(s).isEmpty()) {
                 splits.put(names[s], test.select(slices.get(s).stream().mapToInt(Integer::intValue).toArray()));
             }
         }

@@ -11,7 +11,8 @@ import dev.taskweave.api.InvalidConfigException;
  * trains on the interactions file and reads {@code validFile} and {@code testFile} (same columns
  * and reading options). With {@code coldSlices} (the default) the test rows of users or items
  * that have no training row are reported apart, as {@code test_cold_user}, {@code test_cold_item}
- * and {@code test_cold_both}, and {@code test} keeps the rows of known users and items.
+ * and {@code test_cold_both}, and {@code test} keeps the rows of known users and items (an empty
+ * slice is left out).
  */
 public final class SplitConfig {
     static final double DEFAULT_FRACTION = 0.1;

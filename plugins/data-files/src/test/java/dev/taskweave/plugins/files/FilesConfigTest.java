@@ -92,6 +92,7 @@ class FilesConfigTest {
         assertThrows(IllegalArgumentException.class, () -> PluginConfigs.bind(base("split", params("by", "user")), FilesConfig.class));
         invalid(base("split", params("by", "files"), "ranking", params()), "ranking", "split.testFile is not set");
         invalid(base("ranking", params("negatives", 0)), "ranking.negatives", "expected an integer >= 1, got 0");
+        invalid(base("split", params("test", 0.0), "ranking", params()), "ranking", "split.test is 0");
     }
 
     @Test

@@ -321,6 +321,18 @@ class FilesSourceTest {
     }
 
     @Test
+    void aTestSplitOfColdRowsOnlyGivesNoListsAndNoWarmTestSplit() throws IOException {
+        write("train.csv", "user,item,rating,click\nu0,i0,3,\nu1,i1,3,\n");
+        write("test.csv", "user,item,rating,click\nu2,i0,4,\n");
+        Dataset d = load(params("interactions", interactions("train.csv"), "split", params("by", "files", "testFile", "test.csv"),
+                "ranking", params()));
+        assertTrue(d.rankings().isEmpty());
+        assertEquals("0", d.description().get("rankings.test.lists"));
+        // an empty slice is left out, the warm test split too
+        assertEquals(List.of("train", "test_cold_user"), List.copyOf(d.splits().keySet()));
+    }
+
+    @Test
     void fewUnseenItemsGiveShorterLists() {
         int[] warm = {0, 1, 2, 3, 4};
         int[] out = FilesSource.sampleNegatives(warm, Set.of(0, 2), 10, new java.util.SplittableRandom(1));
