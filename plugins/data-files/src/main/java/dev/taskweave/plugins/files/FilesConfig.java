@@ -62,6 +62,8 @@ public final class FilesConfig implements ValidatedConfig {
     @JsonProperty
     private double attributeHoldout;
     @JsonProperty
+    private double attributeValid;
+    @JsonProperty
     private Long seed;
 
     public FilesConfig() {}
@@ -132,6 +134,18 @@ public final class FilesConfig implements ValidatedConfig {
         if (attributeHoldout > 0 && attributes.isEmpty()) {
             throw new InvalidConfigException("attributeHoldout", "holds out entities whose attributes are evaluated, "
                     + "and attributes lists none");
+        }
+        if (!(attributeValid >= 0 && attributeValid <= MAX_ATTRIBUTE_HOLDOUT)) {
+            throw new InvalidConfigException("attributeValid", "expected a fraction in [0, " + MAX_ATTRIBUTE_HOLDOUT
+                    + "], got " + attributeValid);
+        }
+        if (attributeValid > 0 && attributes.isEmpty()) {
+            throw new InvalidConfigException("attributeValid", "holds out entities whose attributes validate, "
+                    + "and attributes lists none");
+        }
+        if (attributeHoldout + attributeValid > MAX_ATTRIBUTE_HOLDOUT) {
+            throw new InvalidConfigException("attributeValid", "attributeHoldout + attributeValid must be at most "
+                    + MAX_ATTRIBUTE_HOLDOUT + ", got " + attributeHoldout + " + " + attributeValid);
         }
     }
 
@@ -235,6 +249,11 @@ public final class FilesConfig implements ValidatedConfig {
     /** @return the share of entities whose attributes are held out for evaluation */
     public double attributeHoldout() {
         return attributeHoldout;
+    }
+
+    /** @return the share of entities whose attributes are held out as validation */
+    public double attributeValid() {
+        return attributeValid;
     }
 
     /** @return the configured seed, or null to use the experiment's */

@@ -40,7 +40,7 @@ final class FilesSource implements DatasetSource {
     static final String COLD_ITEM = "test_cold_item";
     /** The test rows whose user and item both lack training rows. */
     static final String COLD_BOTH = "test_cold_both";
-    /** The attribute-only split of the {@code attributeHoldout} entities. */
+    /** The attribute-only split of the {@code attributeHoldout} entities ({@code attributeValid} ones are under valid). */
     static final String ATTRIBUTE_TEST = "attribute_test";
     private static final long RANKING_SALT = 0x72616e6b696e6773L;
     private static final long HOLDOUT_SALT = 0x6174747269627574L;
@@ -97,10 +97,10 @@ final class FilesSource implements DatasetSource {
         EntityTable.Builder items = EntityTable.builder(Entity.ITEM, itemIds).categorical("item_id", codes(warmItem));
 
         Map<String, EntityAttribute> attributes = new LinkedHashMap<>();
-        Map<String, int[]> heldOut = new LinkedHashMap<>();
+        Map<String, Map<String, int[]>> evaluation = new java.util.TreeMap<>();
         SplittableRandom holdout = new SplittableRandom(seed ^ HOLDOUT_SALT);
-        addSideFeatures(userFile, userIds, features, users, schema, attributes, heldOut, holdout.split(), description);
-        addSideFeatures(itemFile, itemIds, features, items, schema, attributes, heldOut, holdout.split(), description);
+        addSideFeatures(userFile, userIds, features, users, schema, attributes, evaluation, holdout.split(), description);
+        addSideFeatures(itemFile, itemIds, features, items, schema, attributes, evaluation, holdout.split(), description);
 
         Interactions train = interactions.get(Dataset.TRAIN);
         addHistory(USER_HISTORY, Entity.USER, config.userHistory(), train, userIds.size(), itemIds.size(), users, schema, description);
@@ -129,10 +129,11 @@ final class FilesSource implements DatasetSource {
         interactions.forEach((name, rows) -> description.put("rows." + name, Integer.toString(rows.size())));
         description.put("labels", String.join(",", ic.labels().keySet()));
         description.put("seed", Long.toString(seed));
-        Map<String, Map<String, int[]>> evaluation = heldOut.isEmpty() ? Map.of() : Map.of(ATTRIBUTE_TEST, heldOut);
-        if (!heldOut.isEmpty()) {
+        if (config.attributeHoldout() > 0) {
             description.put("attributeHoldout", Double.toString(config.attributeHoldout()));
-            heldOut.forEach((name, entities) -> description.put("attributeHoldout." + name, Integer.toString(entities.length)));
+        }
+        if (config.attributeValid() > 0) {
+            description.put("attributeValid", Double.toString(config.attributeValid()));
         }
         String name = "files (" + interactionsFile.getFileName() + ", " + config.split().by().name().toLowerCase(Locale.ROOT) + " split)";
         return new Dataset(name, schema, users.build(), items.build(), interactions, rankings, description, attributes, evaluation);
@@ -213,31 +214,47 @@ final class FilesSource implements DatasetSource {
         }
     }
 
+    /**
+     * Encodes one side file's features. With {@code attributeHoldout} / {@code attributeValid}, a
+     * seeded share of the entities that have any attribute value is held out for test / validation
+     * (disjoint draws): their attribute features are hidden and their attributes evaluated.
+     */
     private void addSideFeatures(SideFeatures file, List<String> ids, Map<String, FilesConfig.Feature> features,
             EntityTable.Builder table, List<FeatureSpec> schema, Map<String, EntityAttribute> attributes,
-            Map<String, int[]> heldOut, SplittableRandom random, Map<String, String> description) {
+            Map<String, Map<String, int[]>> evaluation, SplittableRandom random, Map<String, String> description) {
         if (file == null) {
             return;
         }
         List<String> sideAttributes = config.attributes().stream()
                 .filter(name -> features.get(name).entity() == file.entity()).toList();
-        boolean[] hidden = new boolean[ids.size()];
-        if (config.attributeHoldout() > 0 && !sideAttributes.isEmpty()) {
+        boolean[] test = new boolean[ids.size()];
+        boolean[] valid = new boolean[ids.size()];
+        if (!sideAttributes.isEmpty()) {
             boolean[] eligible = file.anyKnown(ids, features, sideAttributes);
             int[] candidates = IntStream.range(0, ids.size()).filter(e -> eligible[e]).toArray();
             int[] order = shuffled(candidates.length, random);
             int held = (int) Math.round(config.attributeHoldout() * candidates.length);
-            for (int k = 0; k < held; k++) {
-                hidden[candidates[order[k]]] = true;
+            int validating = (int) Math.round(config.attributeValid() * candidates.length);
+            for (int k = 0; k < held + validating && k < candidates.length; k++) {
+                (k < held ? test : valid)[candidates[order[k]]] = true;
             }
+        }
+        boolean[] hidden = new boolean[ids.size()];
+        for (int e = 0; e < hidden.length; e++) {
+            hidden[e] = test[e] || valid[e];
         }
         Map<String, EntityAttribute> sideOut = new LinkedHashMap<>();
         file.encode(ids, features, table, schema, hidden, sideAttributes, sideOut, description);
         attributes.putAll(sideOut);
         for (EntityAttribute attribute : sideOut.values()) {
-            int[] evaluated = IntStream.range(0, ids.size()).filter(e -> hidden[e] && attribute.known()[e]).toArray();
-            if (evaluated.length > 0) {
-                heldOut.put(attribute.name(), evaluated);
+            for (Map.Entry<String, boolean[]> split : List.of(Map.entry(ATTRIBUTE_TEST, test), Map.entry(Dataset.VALID, valid))) {
+                boolean[] chosen = split.getValue();
+                int[] evaluated = IntStream.range(0, ids.size()).filter(e -> chosen[e] && attribute.known()[e]).toArray();
+                if (evaluated.length > 0) {
+                    evaluation.computeIfAbsent(split.getKey(), k -> new LinkedHashMap<>()).put(attribute.name(), evaluated);
+                    description.put((split.getKey().equals(ATTRIBUTE_TEST) ? "attributeHoldout." : "attributeValid.")
+                            + attribute.name(), Integer.toString(evaluated.length));
+                }
             }
         }
     }

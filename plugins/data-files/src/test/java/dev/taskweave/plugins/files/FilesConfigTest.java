@@ -122,6 +122,9 @@ class FilesConfigTest {
         invalid(base("users", users, "attributes", List.of("user_segment", "user_segment")), "attributes[1]", "listed twice");
         invalid(base("users", users, "attributes", List.of("user_segment"), "attributeHoldout", 0.6), "attributeHoldout", "[0, 0.5]");
         invalid(base("attributeHoldout", 0.1), "attributeHoldout", "attributes lists none");
+        invalid(base("attributeValid", 0.1), "attributeValid", "attributes lists none");
+        invalid(base("users", users, "attributes", List.of("user_segment"), "attributeHoldout", 0.3, "attributeValid", 0.3),
+                "attributeValid", "attributeHoldout + attributeValid must be at most 0.5");
         PluginConfigs.bindValid(base("users", users, "attributes", List.of("user_segment"), "attributeHoldout", 0.1), FilesConfig.class);
     }
 

@@ -387,6 +387,21 @@ class FilesSourceTest {
             // the attribute keeps the true values
             assertEquals(1f, held.attributes().get("user_topics").values()[u * 4 + 0], "t0 is in every topics cell");
         }
+        // validation entities: a second, disjoint draw, evaluated under valid
+        p.put("attributeValid", 0.25);
+        Dataset both = load(p);
+        Set<Integer> validUsers = new HashSet<>();
+        both.attributeEvaluation().get("valid").values().forEach(a -> Arrays.stream(a).forEach(validUsers::add));
+        Set<Integer> testUsers = new HashSet<>();
+        both.attributeEvaluation().get("attribute_test").values().forEach(a -> Arrays.stream(a).forEach(testUsers::add));
+        assertEquals(9, validUsers.size());
+        assertEquals(heldUsers, testUsers, "the test draw does not move");
+        assertTrue(validUsers.stream().noneMatch(testUsers::contains));
+        for (int u : both.attributeEvaluation().get("valid").get("user_segment")) {
+            assertEquals(0, both.users().categorical("user_segment")[u]);
+        }
+        p.remove("attributeValid");
+
         // users not held out keep their features
         int kept = IntStream.range(0, 40).filter(u -> !heldUsers.contains(u) && u % 3 != 0).findFirst().orElseThrow();
         assertNotEquals(0, held.users().categorical("user_segment")[kept]);
