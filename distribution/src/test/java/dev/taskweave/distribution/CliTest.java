@@ -50,7 +50,7 @@ class CliTest {
 
     @Test
     void helpEverywhere() {
-        for (String command : new String[] {"plugins", "train", "evaluate", "predict", "benchmark"}) {
+        for (String command : new String[] {"plugins", "train", "evaluate", "predict", "benchmark", "tune", "serve", "recommend"}) {
             Run r = run(command, "--help");
             assertEquals(0, r.code(), command);
             assertTrue(r.out().contains("Usage: taskweave " + command), r.out());

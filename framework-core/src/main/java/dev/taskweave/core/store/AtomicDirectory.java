@@ -58,19 +58,37 @@ public final class AtomicDirectory {
 
     /** Writes one file atomically (temporary sibling, then rename). */
     public static void writeFile(Path target, byte[] content) {
+        writeFile(target, temp -> Files.write(temp, content));
+    }
+
+    /** Writes one file's content into the temporary file it is given. */
+    public interface FileBody {
+        void write(Path temp) throws IOException;
+    }
+
+    /**
+     * Writes a file atomically from a stream: {@code body} fills a hidden temporary sibling, which
+     * is renamed into place when it returns. If it throws, the temporary file is deleted, the
+     * target keeps its old content and the exception propagates ({@link IOException} as
+     * {@link UncheckedIOException}).
+     */
+    public static void writeFile(Path target, FileBody body) {
         Path absolute = target.toAbsolutePath().normalize();
         Path temp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp-" + Long.toString(System.nanoTime(), 36));
         try {
             Files.createDirectories(absolute.getParent());
-            Files.write(temp, content);
+            body.write(temp);
             move(temp, absolute);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new UncheckedIOException("cannot write " + absolute + ": " + e.getMessage(), e);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot write " + absolute + ": " + e.getMessage(), io);
+            }
+            throw (RuntimeException) e;
         }
     }
 

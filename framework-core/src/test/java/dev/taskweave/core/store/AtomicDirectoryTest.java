@@ -42,4 +42,27 @@ class AtomicDirectoryTest {
             assertEquals(1, s.count());
         }
     }
+
+    @Test
+    void streamedFileIsReplacedWholeOrNotAtAll() throws IOException {
+        Path target = tmp.resolve("recs.tsv");
+        AtomicDirectory.writeFile(target, temp -> Files.writeString(temp, "first\n"));
+        assertEquals("first\n", Files.readString(target));
+        // an IOException and any other exception from the body: the old file stays, no temporary file is left
+        assertThrows(UncheckedIOException.class, () -> AtomicDirectory.writeFile(target, temp -> {
+            Files.writeString(temp, "half");
+            throw new IOException("disk full");
+        }));
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> AtomicDirectory.writeFile(target, temp -> {
+            Files.writeString(temp, "half");
+            throw new IllegalStateException("unknown user");
+        }));
+        assertEquals("unknown user", thrown.getMessage());
+        assertEquals("first\n", Files.readString(target));
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(1, s.count());
+        }
+        AtomicDirectory.writeFile(target, temp -> Files.writeString(temp, "second\n"));
+        assertEquals("second\n", Files.readString(target));
+    }
 }

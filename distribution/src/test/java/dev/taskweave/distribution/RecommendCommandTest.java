@@ -1,0 +1,177 @@
+package dev.taskweave.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskweave.core.Taskweave;
+import dev.taskweave.core.cli.TaskweaveCli;
+import dev.taskweave.core.store.ModelStore;
+import dev.taskweave.serve.ServeConfig;
+import dev.taskweave.serve.TaskweaveServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code taskweave recommend}: offline top-k lists, checked against scores computed by {@code predict}. */
+class RecommendCommandTest {
+    @TempDir
+    static Path tmp;
+
+    static Path model;
+
+    private record Run(int code, String out, String err) {}
+
+    @BeforeAll
+    static void train() throws Exception {
+        try (Taskweave taskweave = Taskweave.start(List.of(Dist.plugins()))) {
+            Path config = tmp.resolve("recommend.yaml");
+            Files.writeString(config, ServeEndToEndTest.CONFIG);
+            model = tmp.resolve("model");
+            taskweave.train(config, model, ServeEndToEndTest.quiet());
+        }
+    }
+
+    @AfterAll
+    static void done() {
+        model = null;
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] full = new String[args.length + 2];
+        full[0] = "--plugins";
+        full[1] = Dist.plugins().toString();
+        System.arraycopy(args, 0, full, 2, args.length);
+        int code = TaskweaveCli.run(full, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static List<String[]> rows(Path file) throws Exception {
+        List<String[]> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            out.add(line.split("\t", -1));
+        }
+        return out;
+    }
+
+    @Test
+    void everyUsersTopKMatchesTheFormulaOverPredictedScores() throws Exception {
+        Path output = tmp.resolve("recs.tsv");
+        Run r = run("recommend", "--model", model.toString(), "--output", output.toString(), "--k", "4",
+                "--formula", "0.7 * like + 0.3 * watch", "--tasks", "rating");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("rows for 300 users to " + output), r.err());
+        List<String[]> rows = rows(output);
+        assertEquals(List.of("user", "rank", "item", "score", "rating", "like", "watch"), List.of(rows.get(0)));
+        assertEquals(1 + 300 * 4, rows.size());
+
+        // the oracle: every (user, item) pair of three users scored by predict, ranked by the formula
+        List<String> users = List.of("u0", "u17", "u299");
+        StringBuilder pairs = new StringBuilder("user\titem\n");
+        for (String u : users) {
+            for (int i = 0; i < 120; i++) {
+                pairs.append(u).append("\ti").append(i).append('\n');
+            }
+        }
+        Path pairFile = tmp.resolve("pairs.tsv");
+        Files.writeString(pairFile, pairs);
+        StringWriter predicted = new StringWriter();
+        try (Taskweave taskweave = Taskweave.start(List.of(Dist.plugins()))) {
+            taskweave.predict(model, pairFile, predicted, List.of("like", "watch"));
+        }
+        Map<String, List<String[]>> byUser = new HashMap<>();
+        predicted.toString().lines().skip(1).map(l -> l.split("\t")).forEach(f -> byUser.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f));
+        for (String u : users) {
+            List<String[]> expected = new ArrayList<>(byUser.get(u));
+            expected.sort(Comparator.comparingDouble((String[] f) -> -(0.7 * Double.parseDouble(f[2]) + 0.3 * Double.parseDouble(f[3]))));
+            List<String[]> got = rows.stream().skip(1).filter(f -> f[0].equals(u)).toList();
+            assertEquals(4, got.size());
+            for (int k = 0; k < 4; k++) {
+                String[] e = expected.get(k);
+                String[] g = got.get(k);
+                assertEquals(Integer.toString(k + 1), g[1]);
+                assertEquals(e[1], g[2], u + " rank " + (k + 1));
+                double score = 0.7 * Double.parseDouble(e[2]) + 0.3 * Double.parseDouble(e[3]);
+                assertEquals(score, Double.parseDouble(g[3]), 1e-5);
+                assertEquals(Double.parseDouble(e[2]), Double.parseDouble(g[5]), 1e-5);
+                assertFalse(g[4].isEmpty(), "the rating column of --tasks");
+            }
+        }
+    }
+
+    @Test
+    void aUsersFileWithHeaderCommentsAndExcludedSeenItems() throws Exception {
+        Path users = tmp.resolve("users.txt");
+        Files.writeString(users, "user\n# two users\nu3\textra column\n\nu5\n");
+        Path output = tmp.resolve("some.tsv");
+        Run r = run("recommend", "--model", model.toString(), "--output", output.toString(), "--users", users.toString(),
+                "--k", "3", "--exclude-seen");
+        assertEquals(0, r.code(), r.err());
+        List<String[]> rows = rows(output);
+        // without --tasks every task's score is written, as /v1/recommend reports them
+        assertEquals(List.of("user", "rank", "item", "score", "rating", "like", "watch"), List.of(rows.get(0)));
+        assertEquals(List.of("u3", "u3", "u3", "u5", "u5", "u5"), rows.stream().skip(1).map(f -> f[0]).toList());
+        // the same lists as /v1/recommend with excludeSeen
+        try (Taskweave taskweave = Taskweave.start(List.of(Dist.plugins()));
+                TaskweaveServer server = TaskweaveServer.start(taskweave.injector().getInstance(ModelStore.class), model,
+                        ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "test serve.yaml"),
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            JsonNode answer = ServeEndToEndTest.call(server, "POST", "/v1/recommend",
+                    "{\"user\": \"u5\", \"k\": 3, \"excludeSeen\": true}").body();
+            JsonNode all = ServeEndToEndTest.call(server, "POST", "/v1/recommend",
+                    "{\"user\": \"u5\", \"k\": 3, \"excludeSeen\": false}").body();
+            assertFalse(answer.get("items").toString().equals(all.get("items").toString()),
+                    "u5's top items include seen ones, so excluding them changes the list");
+            for (int k = 0; k < 3; k++) {
+                assertEquals(answer.get("items").get(k).get("item").asText(), rows.get(4 + k)[2]);
+                assertEquals(answer.get("items").get(k).get("score").asDouble(), Double.parseDouble(rows.get(4 + k)[3]), 1e-9);
+            }
+        }
+    }
+
+    @Test
+    void errorsNameTheFileLineOrOptionAndLeaveTheOutputAsItWas() throws Exception {
+        Path output = tmp.resolve("kept.tsv");
+        Files.writeString(output, "old content\n");
+        Path users = tmp.resolve("bad-users.txt");
+        Files.writeString(users, "u1\nnobody\n");
+        Run unknown = run("recommend", "--model", model.toString(), "--output", output.toString(), "--users", users.toString());
+        assertEquals(2, unknown.code(), unknown.err());
+        assertTrue(unknown.err().contains(users + ":2: user 'nobody'"), unknown.err());
+        assertEquals("old content\n", Files.readString(output));
+        try (var files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".kept.tsv.tmp")), "no temporary file is left");
+        }
+
+        Run formula = run("recommend", "--model", model.toString(), "--output", output.toString(), "--formula", "like +");
+        assertEquals(2, formula.code(), formula.err());
+        assertTrue(formula.err().contains("--formula"), formula.err());
+        Run task = run("recommend", "--model", model.toString(), "--output", output.toString(), "--tasks", "clicks");
+        assertEquals(2, task.code(), task.err());
+        assertTrue(task.err().contains("--tasks") && task.err().contains("clicks"), task.err());
+        Run k = run("recommend", "--model", model.toString(), "--output", output.toString(), "--k", "0");
+        assertEquals(2, k.code(), k.err());
+        assertTrue(k.err().contains("--k: expected an integer >= 1, got 0"), k.err());
+        Run notModel = run("recommend", "--model", tmp.toString(), "--output", output.toString());
+        assertEquals(2, notModel.code(), notModel.err());
+        assertTrue(notModel.err().contains("not a Taskweave model directory"), notModel.err());
+        assertEquals("old content\n", Files.readString(output));
+    }
+}

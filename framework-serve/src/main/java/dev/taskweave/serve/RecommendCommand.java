@@ -1,0 +1,287 @@
+package dev.taskweave.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskweave.api.DataException;
+import dev.taskweave.core.Taskweave;
+import dev.taskweave.core.cli.TaskweaveCli;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.store.AtomicDirectory;
+import dev.taskweave.core.store.ModelStore;
+import dev.taskweave.serve.model.ModelHolder;
+import dev.taskweave.serve.model.ServedModel;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code taskweave recommend}: the top k items of every user (or of the users listed in a file)
+ * written to one TSV file, ranked exactly as {@code POST /v1/recommend} ranks them (the same
+ * scoring code, the item-side cache included), for offline use: e-mails, caches, analysis.
+ */
+@Command(name = "recommend", mixinStandardHelpOptions = true,
+        description = "Write the top k items per user to a TSV file (user, rank, item, score, task scores), ranked as /v1/recommend ranks them.")
+public final class RecommendCommand implements Callable<Integer> {
+    @ParentCommand
+    TaskweaveCli root;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory written by train.")
+    Path model;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "The TSV file to write (atomically).")
+    Path output;
+
+    @Option(names = "--users", paramLabel = "FILE", description = "User ids, one per line (first tab-separated field; "
+            + "blank lines and lines starting with # skipped; an optional header line 'user'). Default: every user of the model.")
+    Path users;
+
+    @Option(names = "--k", paramLabel = "K", description = "Items per user (default ${DEFAULT-VALUE}).")
+    int k = 10;
+
+    @Option(names = "--formula", paramLabel = "TEXT", description = "Ranking formula over task scores, e.g. '0.6 * like + 0.4 * watch' "
+            + "(default: the model's default, as serve uses).")
+    String formula;
+
+    @Option(names = "--exclude-seen", description = "Leave out the items each user interacted with in training.")
+    boolean excludeSeen;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Users scored at once (default ${DEFAULT-VALUE}).")
+    int threads = 2;
+
+    @Option(names = "--tasks", split = ",", paramLabel = "TASK", description = "Tasks whose scores to write beside the formula's (default: every task).")
+    List<String> tasks = new ArrayList<>();
+
+    /** One user to recommend for, and where it was named. */
+    record Request(String user, long line) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (k < 1) {
+            throw new ConfigException("command line", "--k", 0, "expected an integer >= 1, got " + k);
+        }
+        if (threads < 1) {
+            throw new ConfigException("command line", "--threads", 0, "expected an integer >= 1, got " + threads);
+        }
+        if (!Files.isRegularFile(model.resolve(ModelStore.MANIFEST))) {
+            throw new ConfigException(model.toString(), "", 0, "not a Taskweave model directory: " + ModelStore.MANIFEST + " is missing");
+        }
+        ServeConfig settings = new ServeConfig();
+        settings.maxK = Math.max(settings.maxK, k);
+        settings.validate("command line");
+        ObjectMapper json = new ObjectMapper();
+        try (Taskweave tw = Taskweave.start(root.pluginDirectories());
+                ModelHolder<ServedModel> holder = new ModelHolder<>(
+                        () -> ServedModel.load(tw.injector().getInstance(ModelStore.class), model, settings.factoredScoring))) {
+            List<Request> requests;
+            try (ModelHolder.Lease<ServedModel> lease = holder.acquire()) {
+                requests = users == null ? everyUser(lease.model().loaded().users().rawIds()) : read(users);
+            }
+            ScoringService scoring = new ScoringService(holder, settings, json);
+            long started = System.nanoTime(); // the model is loaded: from here on, scoring and writing
+            long[] written = {0};
+            AtomicDirectory.writeFile(output, temp -> {
+                try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+                    written[0] = write(scoring, json, requests, out);
+                }
+            });
+            double seconds = (System.nanoTime() - started) / 1e9;
+            spec.commandLine().getErr().printf(Locale.ROOT, "wrote %,d rows for %,d users to %s; scored in %.1f s (%,.0f users/s)%n",
+                    written[0], requests.size(), output, seconds, requests.size() / Math.max(seconds, 1e-9));
+        }
+        return 0;
+    }
+
+    /** One user's answer: its rows as TSV lines, and the score columns they hold (null when it has no item). */
+    private record Answer(String rows, List<String> columns, int count) {}
+
+    /**
+     * Asks for every user's list on {@code threads} threads, a window of requests at a time, and
+     * writes the answers in the users' order.
+     */
+    private long write(ScoringService scoring, ObjectMapper json, List<Request> requests, BufferedWriter out) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "taskweave-recommend");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<String> columns = null;
+            long rows = 0;
+            int window = Math.max(64, threads * 16);
+            for (int from = 0; from < requests.size(); from += window) {
+                List<Future<Answer>> answers = new ArrayList<>();
+                for (Request request : requests.subList(from, Math.min(requests.size(), from + window))) {
+                    answers.add(pool.submit(() -> answer(scoring, json, request)));
+                }
+                for (Future<Answer> future : answers) {
+                    Answer answer = join(future);
+                    if (answer.columns() != null && columns == null) {
+                        columns = answer.columns();
+                        out.write("user\trank\titem\tscore" + columns.stream().map(c -> "\t" + c).reduce("", String::concat) + "\n");
+                    }
+                    out.write(answer.rows());
+                    rows += answer.count();
+                }
+            }
+            if (columns == null) {
+                out.write("user\trank\titem\tscore\n");
+            }
+            return rows;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Answer join(Future<Answer> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Asks for one user's list and renders its rows; the score columns are those of the answer (the model's task order). */
+    private Answer answer(ScoringService scoring, ObjectMapper json, Request request) {
+        ObjectNode body = json.createObjectNode();
+        body.put("user", request.user());
+        body.put("k", k);
+        body.put("excludeSeen", excludeSeen);
+        if (formula != null) {
+            body.put("formula", formula);
+        }
+        if (!tasks.isEmpty()) {
+            ArrayNode list = body.putArray("tasks");
+            tasks.forEach(list::add);
+        }
+        ObjectNode answer;
+        try {
+            answer = scoring.recommend(body);
+        } catch (ApiException e) {
+            throw error(e, request);
+        }
+        StringBuilder rows = new StringBuilder();
+        List<String> columns = null;
+        int rank = 0;
+        for (JsonNode item : answer.get("items")) {
+            if (columns == null) {
+                columns = new ArrayList<>();
+                Iterator<Map.Entry<String, JsonNode>> fields = item.get("scores").fields();
+                while (fields.hasNext()) {
+                    columns.add(fields.next().getKey());
+                }
+            }
+            rows.append(request.user()).append('\t').append(++rank).append('\t').append(item.get("item").asText()).append('\t')
+                    .append(item.get("score").asDouble());
+            for (String column : columns) {
+                rows.append('\t').append(cell(item.get("scores").get(column)));
+            }
+            rows.append('\n');
+        }
+        return new Answer(rows.toString(), columns, rank);
+    }
+
+    private static String cell(JsonNode score) {
+        if (score == null || score.isNull()) {
+            return "";
+        }
+        if (!score.isArray()) {
+            return score.asText();
+        }
+        StringBuilder b = new StringBuilder();
+        for (JsonNode v : score) {
+            b.append(b.length() == 0 ? "" : ",").append(v.asText());
+        }
+        return b.toString();
+    }
+
+    /** An error of one user's request, named where the user came from; the others are the command line's. */
+    private RuntimeException error(ApiException e, Request request) {
+        String field = e.field();
+        if (field.equals("user") || field.isEmpty() && request.line() > 0) {
+            String source = users == null ? model.toString() : users.toString();
+            return new DataException(source, request.line(), "user '" + request.user() + "': " + e.getMessage());
+        }
+        String option = switch (field) {
+            case "formula" -> "--formula";
+            case "k" -> "--k";
+            case "excludeSeen" -> "--exclude-seen";
+            default -> field.startsWith("tasks") ? "--tasks" : field;
+        };
+        return new ConfigException("command line", option, 0, e.getMessage());
+    }
+
+    private static List<Request> everyUser(List<String> ids) {
+        List<Request> out = new ArrayList<>(ids.size());
+        ids.forEach(id -> out.add(new Request(id, 0)));
+        return out;
+    }
+
+    /** Reads the users file: the first tab-separated field of each line that is not blank or a comment. */
+    static List<Request> read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new DataException(file.toString(), 0, "file not found");
+        } catch (IOException e) {
+            throw new DataException(file.toString(), 0, "cannot be read: " + e.getMessage());
+        }
+        List<Request> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String id = line.split("\t", -1)[0].strip();
+            if (out.isEmpty() && id.equalsIgnoreCase("user") && i == firstContentLine(lines)) {
+                continue;
+            }
+            if (id.isEmpty()) {
+                throw new DataException(file.toString(), i + 1, "expected a user id in the first field, found an empty one");
+            }
+            out.add(new Request(id, i + 1));
+        }
+        if (out.isEmpty()) {
+            throw new DataException(file.toString(), 0, "lists no user (one id per line)");
+        }
+        return out;
+    }
+
+    private static int firstContentLine(List<String> lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (!line.isEmpty() && !line.startsWith("#")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
