@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskweave.core.run.TrainingResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
@@ -65,6 +66,11 @@ class FilesEndToEndTest extends RuntimeTest {
      * @return the RMSE of the training mean on the test rows
      */
     double writeData() throws Exception {
+        return writeData(tmp);
+    }
+
+    /** {@link #writeData()} into {@code dir}; the items file also lists two items nobody rated, item-new-0 and item-new-1. */
+    static double writeData(Path dir) throws Exception {
         Random random = new Random(11);
         StringBuilder users = new StringBuilder("id\tsegment\tage\n");
         for (int u = 0; u < USERS; u++) {
@@ -75,6 +81,7 @@ class FilesEndToEndTest extends RuntimeTest {
             items.append("item-").append(i).append(",cat").append(i % 3).append(",\"t").append(random.nextInt(4)).append("|t")
                     .append(random.nextInt(4)).append("\"\n");
         }
+        items.append("item-new-0,cat0,\"t1|t2\"\nitem-new-1,cat1,t3\n");
         String header = "user,item,stars,time\n";
         StringBuilder train = new StringBuilder(header);
         StringBuilder valid = new StringBuilder(header);
@@ -114,11 +121,11 @@ class FilesEndToEndTest extends RuntimeTest {
                 k++;
             }
         }
-        write("users.tsv", users.toString());
-        write("items.csv", items.toString());
-        write("train.csv", train.toString());
-        write("valid.csv", valid.toString());
-        write("test.csv", test.toString());
+        Files.writeString(dir.resolve("users.tsv"), users.toString());
+        Files.writeString(dir.resolve("items.csv"), items.toString());
+        Files.writeString(dir.resolve("train.csv"), train.toString());
+        Files.writeString(dir.resolve("valid.csv"), valid.toString());
+        Files.writeString(dir.resolve("test.csv"), test.toString());
         double mean = trainSum / trainCount;
         return Math.sqrt(testStars.stream().mapToDouble(s -> (s - mean) * (s - mean)).average().orElseThrow());
     }

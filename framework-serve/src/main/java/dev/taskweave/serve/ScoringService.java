@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskweave.api.data.Entity;
 import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.core.data.EntityRow;
 import dev.taskweave.core.data.FeatureGatherer;
 import dev.taskweave.core.data.InvalidFeatureException;
@@ -34,7 +35,7 @@ import java.util.stream.IntStream;
  */
 public final class ScoringService {
     private static final Set<String> PREDICT_FIELDS = Set.of("pairs", "tasks");
-    private static final Set<String> PAIR_FIELDS = Set.of("user", "userFeatures", "item");
+    private static final Set<String> PAIR_FIELDS = Set.of("user", "userFeatures", "item", "itemFeatures");
     private static final Set<String> RECOMMEND_FIELDS = Set.of("user", "userFeatures", "k", "candidates", "excludeSeen", "formula", "tasks");
 
     private final ModelHolder<ServedModel> holder;
@@ -51,6 +52,9 @@ public final class ScoringService {
 
     /** A user resolved against the model: a known index, or a row built from side features. */
     private record User(String id, int index, EntityRow row) {}
+
+    /** An item resolved against the model: a known index, or a row built from side features. */
+    private record Item(String id, int index, EntityRow row) {}
 
     /** Scores (user, item) pairs for the requested tasks. */
     public ObjectNode predict(JsonNode body) {
@@ -71,19 +75,15 @@ public final class ScoringService {
             List<ResolvedTask> tasks = tasks(served, JsonFields.strings(body, "tasks", ""), "tasks");
             int n = pairs.size();
             List<User> users = new ArrayList<>(n);
-            int[] items = new int[n];
-            boolean anyCold = false;
+            List<Item> items = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 String path = "pairs[" + i + "]";
                 JsonNode pair = JsonFields.object(pairs.get(i), path);
                 JsonFields.onlyKnown(pair, path, PAIR_FIELDS);
-                User u = user(served, pair, path);
-                anyCold |= u.row() != null;
-                users.add(u);
-                items[i] = item(served, JsonFields.string(pair, "item", path), path + ".item");
+                users.add(user(served, pair, path));
+                items.add(pairItem(served, pair, path));
             }
-            float[][] scores = anyCold ? scoreMixedPairs(served, users, items, tasks) : scorePairs(served, served.gatherer(),
-                    users.stream().mapToInt(User::index).toArray(), items, tasks);
+            float[][] scores = scoreMixedPairs(served, users, items, tasks);
             ObjectNode out = json.createObjectNode();
             out.set("model", modelInfo(lease.version()));
             ArrayNode taskNames = out.putArray("tasks");
@@ -95,7 +95,9 @@ public final class ScoringService {
                 if (u.id() != null) {
                     row.put("user", u.id());
                 }
-                row.put("item", served.loaded().items().rawIds().get(items[i]));
+                if (items.get(i).id() != null) {
+                    row.put("item", items.get(i).id());
+                }
                 ObjectNode s = row.putObject("scores");
                 for (int t = 0; t < tasks.size(); t++) {
                     putScore(s, tasks.get(t).name(), scores[t], i, scores[t].length / n);
@@ -218,30 +220,38 @@ public final class ScoringService {
         Arrays.fill(users, user);
         FactoredScorer factored = served.factored();
         if (factored == null || tasks.stream().anyMatch(t -> TaskScorer.attributeEntity(t) != null)) {
-            return scorePairs(served, gatherer, users, items, tasks);
+            return scorePairs(served, gatherer, users, items, tasks, true);
         }
         int[] taskIndex = tasks.stream().mapToInt(ResolvedTask::index).toArray();
         return factored.score(gatherer, user, allItems ? null : items, taskIndex, discarded, served.manager());
     }
 
     /**
-     * Scores pairs of which some users are new (given by their features): the new users' pairs
-     * through a table of their rows, the known users' through the model's own user table, so a
-     * known user's row reads the histories it would read alone (an item's history leaves the row's
-     * own interaction out only where the user is the model's own).
+     * Scores pairs of which some users or items may be new (given by their features), in up to four
+     * groups: known users with known items through the model's own tables, and each group with new
+     * users or new items through a table of their rows. A known user's row with a known item reads
+     * the histories it would read alone (a history leaves the row's own interaction out only where
+     * both sides are the model's own), and a new entity has no history, as a cold one.
      */
-    private static float[][] scoreMixedPairs(ServedModel served, List<User> users, int[] items, List<ResolvedTask> tasks) {
-        int n = items.length;
-        int[] fresh = IntStream.range(0, n).filter(i -> users.get(i).row() != null).toArray();
-        int[] known = IntStream.range(0, n).filter(i -> users.get(i).row() == null).toArray();
-        EntityTable table = EntityRow.table(Entity.USER, served.model().features(),
-                IntStream.of(fresh).mapToObj(i -> users.get(i).row()).toList());
+    private static float[][] scoreMixedPairs(ServedModel served, List<User> users, List<Item> items, List<ResolvedTask> tasks) {
+        int n = items.size();
         float[][] scores = new float[tasks.size()][];
-        place(scores, fresh, n, scorePairs(served, served.gatherer(table), IntStream.range(0, fresh.length).toArray(),
-                IntStream.of(fresh).map(i -> items[i]).toArray(), tasks));
-        if (known.length > 0) {
-            place(scores, known, n, scorePairs(served, served.gatherer(), IntStream.of(known).map(i -> users.get(i).index()).toArray(),
-                    IntStream.of(known).map(i -> items[i]).toArray(), tasks));
+        for (boolean newUsers : new boolean[] {false, true}) {
+            for (boolean newItems : new boolean[] {false, true}) {
+                int[] group = IntStream.range(0, n)
+                        .filter(i -> (users.get(i).row() != null) == newUsers && (items.get(i).row() != null) == newItems).toArray();
+                if (group.length == 0) {
+                    continue;
+                }
+                List<FeatureSpec> features = served.model().features();
+                EntityTable userTable = newUsers
+                        ? EntityRow.table(Entity.USER, features, IntStream.of(group).mapToObj(i -> users.get(i).row()).toList()) : null;
+                EntityTable itemTable = newItems
+                        ? EntityRow.table(Entity.ITEM, features, IntStream.of(group).mapToObj(i -> items.get(i).row()).toList()) : null;
+                int[] u = newUsers ? IntStream.range(0, group.length).toArray() : IntStream.of(group).map(i -> users.get(i).index()).toArray();
+                int[] it = newItems ? IntStream.range(0, group.length).toArray() : IntStream.of(group).map(i -> items.get(i).index()).toArray();
+                place(scores, group, n, scorePairs(served, served.gatherer(userTable, itemTable), u, it, tasks, !newItems));
+            }
         }
         return scores;
     }
@@ -261,17 +271,20 @@ public final class ScoringService {
 
     /**
      * Scores (user, item) pairs, each task on the rows it was trained on
-     * ({@link TaskScorer#scorePairs}); item attributes come from the model's per-item scores.
+     * ({@link TaskScorer#scorePairs}); item attributes of the model's own items come from its
+     * per-item scores.
+     *
+     * @param modelItems true when {@code items} index the model's own item table
      *
      * @return per task, {@code pairs x outputs} scores in pair order
      */
     private static float[][] scorePairs(ServedModel served, FeatureGatherer gatherer, int[] users, int[] items,
-            List<ResolvedTask> tasks) {
+            List<ResolvedTask> tasks, boolean modelItems) {
         int n = items.length;
         float[][] scores = new float[tasks.size()][];
         List<Integer> rest = new ArrayList<>();
         for (int t = 0; t < tasks.size(); t++) {
-            float[] perItem = served.itemAttributeScores(tasks.get(t));
+            float[] perItem = modelItems ? served.itemAttributeScores(tasks.get(t)) : null;
             if (perItem == null) {
                 rest.add(t);
                 continue;
@@ -416,6 +429,29 @@ public final class ScoringService {
             return new User(id, -1, EntityRow.fromValues(Entity.USER, id == null ? "new" : id, served.model().features(), features));
         } catch (InvalidFeatureException e) {
             throw ApiException.badRequest(JsonFields.join(path, "userFeatures." + e.feature()), e.reason());
+        }
+    }
+
+    /** A pair's item: a known one, or a new one built from {@code itemFeatures}. */
+    private static Item pairItem(ServedModel served, JsonNode pair, String path) {
+        String id = JsonFields.string(pair, "item", path);
+        Map<String, Object> features = JsonFields.features(pair, "itemFeatures", path);
+        if (id != null) {
+            int index = served.loaded().items().indexOf(id);
+            if (index >= 0) {
+                return new Item(id, index, null);
+            }
+            if (features == null) {
+                throw ApiException.notFound(JsonFields.join(path, "item"), "unknown item '" + id + "'; the model knows "
+                        + served.loaded().items().size() + " items; give itemFeatures to score a new item");
+            }
+        } else if (features == null) {
+            throw ApiException.badRequest(JsonFields.join(path, "item"), "missing: give item (a known id) or itemFeatures (a new item)");
+        }
+        try {
+            return new Item(id, -1, EntityRow.fromValues(Entity.ITEM, id == null ? "new" : id, served.model().features(), features));
+        } catch (InvalidFeatureException e) {
+            throw ApiException.badRequest(JsonFields.join(path, "itemFeatures." + e.feature()), e.reason());
         }
     }
 

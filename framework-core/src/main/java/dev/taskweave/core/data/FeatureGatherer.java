@@ -34,6 +34,7 @@ public final class FeatureGatherer {
     /** Per history feature with history dropout, per entity, the columns of its non-zero entries. */
     private final int[][][] entries;
     private final boolean ownUsers;
+    private final boolean ownItems;
 
     public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items) {
         this(features, users, items, Set.of());
@@ -56,7 +57,19 @@ public final class FeatureGatherer {
      */
     public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items, Set<String> hiddenOnAttributeRows,
             boolean ownUsers) {
+        this(features, users, items, hiddenOnAttributeRows, ownUsers, true);
+    }
+
+    /**
+     * @param ownUsers false when {@code users} is not the dataset's user table (a table of new
+     *                 users built per request): its row indices are then not the columns of the
+     *                 items' histories, and an item's history is read whole
+     * @param ownItems the same for {@code items} and the users' histories
+     */
+    public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items, Set<String> hiddenOnAttributeRows,
+            boolean ownUsers, boolean ownItems) {
         this.ownUsers = ownUsers;
+        this.ownItems = ownItems;
         this.features = List.copyOf(features);
         this.hiddenOnAttributeRows = new boolean[this.features.size()];
         this.dropout = new double[this.features.size()];
@@ -340,7 +353,7 @@ public final class FeatureGatherer {
      *     this gatherer's tables: on the row (user, item) it reads without the row's own counterpart
      */
     private boolean excludesOwn(FeatureSpec spec) {
-        return spec.fromInteractions() && spec.kind() == FeatureKind.MULTI_HOT && (spec.entity() == Entity.USER || ownUsers);
+        return spec.fromInteractions() && spec.kind() == FeatureKind.MULTI_HOT && (spec.entity() == Entity.USER ? ownItems : ownUsers);
     }
 
     /**

@@ -161,7 +161,20 @@ public final class ServedModel implements AutoCloseable {
      *     attribute tasks' labels and {@code hideFeatures} on attribute rows
      */
     public FeatureGatherer gatherer(EntityTable users) {
-        return new FeatureGatherer(model().features(), users, loaded.items(), attributeHidden, users == loaded.users());
+        return gatherer(users, null);
+    }
+
+    /**
+     * @param users a table of users, or null for the model's own
+     * @param items a table of items, or null for the model's own
+     * @return a gatherer over those tables that, like training, hides the attribute tasks' labels
+     *     and {@code hideFeatures} on attribute rows; histories leave a row's own interaction out
+     *     only where both sides are the model's own entities
+     */
+    public FeatureGatherer gatherer(EntityTable users, EntityTable items) {
+        EntityTable u = users == null ? loaded.users() : users;
+        EntityTable i = items == null ? loaded.items() : items;
+        return new FeatureGatherer(model().features(), u, i, attributeHidden, u == loaded.users(), i == loaded.items());
     }
 
     /**
