@@ -9,6 +9,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,10 +57,12 @@ final class InteractionRows {
         Map<String, FloatList> labels = new LinkedHashMap<>();
         labelColumns.keySet().forEach(label -> labels.put(label, new FloatList()));
         DoubleList times = new DoubleList();
+        // one String per distinct id: millions of rows name a few hundred thousand users and items
+        Map<String, String> distinct = new HashMap<>();
         file.forEach(row -> {
             String[] f = row.fields();
-            users.add(id(file, row.line(), config.user(), f[user]));
-            items.add(id(file, row.line(), config.item(), f[item]));
+            users.add(distinct.computeIfAbsent(id(file, row.line(), config.user(), f[user]), k -> k));
+            items.add(distinct.computeIfAbsent(id(file, row.line(), config.item(), f[item]), k -> k));
             labelColumns.forEach((label, column) ->
                     labels.get(label).add(label(file, row.line(), config.labels().get(label), f[column])));
             times.add(time < 0 ? Double.NaN : timestamp(file, row.line(), config.timestamp(), f[time]));
