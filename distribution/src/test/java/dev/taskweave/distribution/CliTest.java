@@ -17,9 +17,10 @@ class CliTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {}
+    record Run(int code, String out, String err) {}
 
-    private static Run run(String... args) {
+    /** Runs the command line with the distribution's plugins; returns the exit code and both streams. */
+    static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String[] full = new String[args.length + 2];

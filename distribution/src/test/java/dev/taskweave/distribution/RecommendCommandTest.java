@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskweave.core.Taskweave;
-import dev.taskweave.core.cli.TaskweaveCli;
 import dev.taskweave.core.store.ModelStore;
 import dev.taskweave.serve.ServeConfig;
 import dev.taskweave.serve.TaskweaveServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,8 +31,6 @@ class RecommendCommandTest {
 
     static Path model;
 
-    private record Run(int code, String out, String err) {}
-
     @BeforeAll
     static void train() throws Exception {
         try (Taskweave taskweave = Taskweave.start(List.of(Dist.plugins()))) {
@@ -52,15 +46,8 @@ class RecommendCommandTest {
         model = null;
     }
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] full = new String[args.length + 2];
-        full[0] = "--plugins";
-        full[1] = Dist.plugins().toString();
-        System.arraycopy(args, 0, full, 2, args.length);
-        int code = TaskweaveCli.run(full, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliTest.Run run(String... args) {
+        return CliTest.run(args);
     }
 
     static List<String[]> rows(Path file) throws Exception {
@@ -74,7 +61,7 @@ class RecommendCommandTest {
     @Test
     void everyUsersTopKMatchesTheFormulaOverPredictedScores() throws Exception {
         Path output = tmp.resolve("recs.tsv");
-        Run r = run("recommend", "--model", model.toString(), "--output", output.toString(), "--k", "4",
+        CliTest.Run r = run("recommend", "--model", model.toString(), "--output", output.toString(), "--k", "4",
                 "--formula", "0.7 * like + 0.3 * watch", "--tasks", "rating");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("rows for 300 users to " + output), r.err());
@@ -121,7 +108,7 @@ class RecommendCommandTest {
         Path users = tmp.resolve("users.txt");
         Files.writeString(users, "user\n# two users\nu3\textra column\n\nu5\n");
         Path output = tmp.resolve("some.tsv");
-        Run r = run("recommend", "--model", model.toString(), "--output", output.toString(), "--users", users.toString(),
+        CliTest.Run r = run("recommend", "--model", model.toString(), "--output", output.toString(), "--users", users.toString(),
                 "--k", "3", "--exclude-seen");
         assertEquals(0, r.code(), r.err());
         List<String[]> rows = rows(output);
@@ -152,7 +139,7 @@ class RecommendCommandTest {
         Files.writeString(output, "old content\n");
         Path users = tmp.resolve("bad-users.txt");
         Files.writeString(users, "u1\nnobody\n");
-        Run unknown = run("recommend", "--model", model.toString(), "--output", output.toString(), "--users", users.toString());
+        CliTest.Run unknown = run("recommend", "--model", model.toString(), "--output", output.toString(), "--users", users.toString());
         assertEquals(2, unknown.code(), unknown.err());
         assertTrue(unknown.err().contains(users + ":2: user 'nobody'"), unknown.err());
         assertEquals("old content\n", Files.readString(output));
@@ -160,16 +147,16 @@ class RecommendCommandTest {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".kept.tsv.tmp")), "no temporary file is left");
         }
 
-        Run formula = run("recommend", "--model", model.toString(), "--output", output.toString(), "--formula", "like +");
+        CliTest.Run formula = run("recommend", "--model", model.toString(), "--output", output.toString(), "--formula", "like +");
         assertEquals(2, formula.code(), formula.err());
         assertTrue(formula.err().contains("--formula"), formula.err());
-        Run task = run("recommend", "--model", model.toString(), "--output", output.toString(), "--tasks", "clicks");
+        CliTest.Run task = run("recommend", "--model", model.toString(), "--output", output.toString(), "--tasks", "clicks");
         assertEquals(2, task.code(), task.err());
         assertTrue(task.err().contains("--tasks") && task.err().contains("clicks"), task.err());
-        Run k = run("recommend", "--model", model.toString(), "--output", output.toString(), "--k", "0");
+        CliTest.Run k = run("recommend", "--model", model.toString(), "--output", output.toString(), "--k", "0");
         assertEquals(2, k.code(), k.err());
         assertTrue(k.err().contains("--k: expected an integer >= 1, got 0"), k.err());
-        Run notModel = run("recommend", "--model", tmp.toString(), "--output", output.toString());
+        CliTest.Run notModel = run("recommend", "--model", tmp.toString(), "--output", output.toString());
         assertEquals(2, notModel.code(), notModel.err());
         assertTrue(notModel.err().contains("not a Taskweave model directory"), notModel.err());
         assertEquals("old content\n", Files.readString(output));

@@ -54,8 +54,8 @@ final class InteractionRows {
 
         List<String> users = new ArrayList<>();
         List<String> items = new ArrayList<>();
-        Map<String, FloatList> labels = new LinkedHashMap<>();
-        labelColumns.keySet().forEach(label -> labels.put(label, new FloatList()));
+        Map<String, DoubleList> labels = new LinkedHashMap<>();
+        labelColumns.keySet().forEach(label -> labels.put(label, new DoubleList()));
         DoubleList times = new DoubleList();
         // one String per distinct id: millions of rows name a few hundred thousand users and items
         Map<String, String> distinct = new HashMap<>();
@@ -68,7 +68,7 @@ final class InteractionRows {
             times.add(time < 0 ? Double.NaN : timestamp(file, row.line(), config.timestamp(), f[time]));
         });
         Map<String, float[]> labelValues = new LinkedHashMap<>();
-        labels.forEach((label, values) -> labelValues.put(label, values.toArray()));
+        labels.forEach((label, values) -> labelValues.put(label, values.toFloatArray()));
         return new InteractionRows(path, users.toArray(String[]::new), items.toArray(String[]::new), labelValues, times.toArray());
     }
 
@@ -158,23 +158,6 @@ final class InteractionRows {
         }
     }
 
-    /** A growable float array. */
-    static final class FloatList {
-        private float[] values = new float[16];
-        private int size;
-
-        void add(float v) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = v;
-        }
-
-        float[] toArray() {
-            return Arrays.copyOf(values, size);
-        }
-    }
-
     /** A growable double array. */
     static final class DoubleList {
         private double[] values = new double[16];
@@ -189,6 +172,14 @@ final class InteractionRows {
 
         double[] toArray() {
             return Arrays.copyOf(values, size);
+        }
+
+        float[] toFloatArray() {
+            float[] out = new float[size];
+            for (int i = 0; i < size; i++) {
+                out[i] = (float) values[i];
+            }
+            return out;
         }
     }
 }
