@@ -159,4 +159,19 @@ class FilesEndToEndTest extends RuntimeTest {
         // reloading re-reads the files, checks their fingerprint and reproduces every metric
         assertEquals(json.valueToTree(m), json.valueToTree(taskweave.evaluate(tmp.resolve("model"))));
     }
+
+    @Test
+    void theShopExampleLearnsItsPlantedStructure() throws Exception {
+        String example = Files.readString(Dist.home().resolve("examples/shop.yaml"))
+                .replace("file: shop/", "file: " + Dist.home().resolve("examples/shop") + "/")
+                .replace("epochs: 30", "epochs: 6");
+        TrainingResult result = taskweave.train(write("shop.yaml", example), tmp.resolve("shop"), quiet());
+        Map<String, Map<String, Double>> test = result.metrics().get("test");
+        String figures = result.metrics().toString();
+        // chance: AUC 0.5, HR@10 among 51 candidates 10 / 51 = 0.196, one category of six 0.167
+        assertTrue(test.get("click").get("auc") > 0.62, figures);
+        assertTrue(test.get("purchase").get("auc") > 0.62, figures);
+        assertTrue(test.get("view").get("hr@10") > 0.4, figures);
+        assertTrue(result.metrics().get("attribute_test").get("category").get("accuracy") > 0.6, figures);
+    }
 }
