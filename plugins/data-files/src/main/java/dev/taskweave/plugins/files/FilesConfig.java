@@ -107,7 +107,7 @@ public final class FilesConfig implements ValidatedConfig {
         if (ranking != null && split.by() == SplitConfig.By.FILES && split.testFile() == null) {
             throw new InvalidConfigException("ranking", "ranks the test split's users, and split.testFile is not set");
         }
-        if (ranking != null && split.by() != SplitConfig.By.FILES && split.testFraction() == 0) {
+        if (ranking != null && (split.by() == SplitConfig.By.RANDOM || split.by() == SplitConfig.By.TIME) && split.testFraction() == 0) {
             throw new InvalidConfigException("ranking", "ranks the test split's users, and split.test is 0");
         }
         Map<String, Feature> features = features();

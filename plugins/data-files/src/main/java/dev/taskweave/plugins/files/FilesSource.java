@@ -187,6 +187,34 @@ final class FilesSource implements DatasetSource {
                 description.put("split.valid", Double.toString(sc.validFraction()));
                 description.put("split.test", Double.toString(sc.testFraction()));
             }
+            case LAST -> {
+                // each user's rows, latest last (of equal timestamps the later row in the file)
+                Map<String, List<Integer>> byUser = new LinkedHashMap<>();
+                for (int r = 0; r < all.size(); r++) {
+                    byUser.computeIfAbsent(all.users[r], k -> new ArrayList<>()).add(r);
+                }
+                boolean[] test = new boolean[all.size()];
+                boolean[] valid = new boolean[all.size()];
+                for (List<Integer> rows : byUser.values()) {
+                    rows.sort((a, b) -> all.timestamps[a] != all.timestamps[b]
+                            ? Double.compare(all.timestamps[a], all.timestamps[b]) : Integer.compare(a, b));
+                    if (rows.size() >= 2) {
+                        test[rows.get(rows.size() - 1)] = true;
+                    }
+                    if (rows.size() >= 3) {
+                        valid[rows.get(rows.size() - 2)] = true;
+                    }
+                }
+                splits.put(Dataset.TRAIN, all.select(IntStream.range(0, all.size()).filter(r -> !test[r] && !valid[r]).toArray()));
+                int[] validRows = IntStream.range(0, all.size()).filter(r -> valid[r]).toArray();
+                if (validRows.length > 0) {
+                    splits.put(Dataset.VALID, all.select(validRows));
+                }
+                int[] testRows = IntStream.range(0, all.size()).filter(r -> test[r]).toArray();
+                if (testRows.length > 0) {
+                    splits.put("test", all.select(testRows));
+                }
+            }
             default -> throw new IllegalStateException("unknown split " + sc.by());
         }
         if (splits.get(Dataset.TRAIN).size() == 0) {

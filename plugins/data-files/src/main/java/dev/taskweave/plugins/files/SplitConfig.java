@@ -9,7 +9,9 @@ import dev.taskweave.api.InvalidConfigException;
  * the seed; {@code by: time} puts the latest {@code test} share of the rows (by the interactions'
  * {@code timestamp}) in test and the {@code valid} share before them in valid; {@code by: files}
  * trains on the interactions file and reads {@code validFile} and {@code testFile} (same columns
- * and reading options). With {@code coldSlices} (the default) the test rows of users or items
+ * and reading options); {@code by: last} puts each user's latest row in test and the one before it
+ * in valid (leave-one-out by time; a user with fewer than three rows keeps them in train but for
+ * the latest of two). With {@code coldSlices} (the default) the test rows of users or items
  * that have no training row are reported apart, as {@code test_cold_user}, {@code test_cold_item}
  * and {@code test_cold_both}, and {@code test} keeps the rows of known users and items (an empty
  * slice is left out).
@@ -24,7 +26,9 @@ public final class SplitConfig {
         /** The latest rows by timestamp. */
         @JsonProperty("time") TIME,
         /** Separate files. */
-        @JsonProperty("files") FILES
+        @JsonProperty("files") FILES,
+        /** Each user's latest row to test and the one before it to valid (leave-one-out by time). */
+        @JsonProperty("last") LAST
     }
 
     @JsonProperty
@@ -44,7 +48,7 @@ public final class SplitConfig {
 
     void validate(boolean hasTimestamp) {
         if (by == null) {
-            throw new InvalidConfigException("by", "expected random, time or files");
+            throw new InvalidConfigException("by", "expected random, time, files or last");
         }
         if (by == By.FILES) {
             if (valid != null || test != null) {
@@ -57,6 +61,16 @@ public final class SplitConfig {
         }
         if (validFile != null || testFile != null) {
             throw new InvalidConfigException(validFile != null ? "validFile" : "testFile", "only used with by: files");
+        }
+        if (by == By.LAST) {
+            if (valid != null || test != null) {
+                throw new InvalidConfigException(valid != null ? "valid" : "test", "a share of rows is not used with by: last, "
+                        + "which holds out each user's latest row (test) and the one before it (valid)");
+            }
+            if (!hasTimestamp) {
+                throw new InvalidConfigException("by", "by: last needs interactions.timestamp, the column that orders each user's rows");
+            }
+            return;
         }
         fraction("valid", validFraction());
         fraction("test", testFraction());

@@ -237,6 +237,28 @@ class FilesSourceTest {
     }
 
     @Test
+    void lastSplitHoldsOutEachUsersLatestRows() throws IOException {
+        write("rows.csv", """
+                user,item,rating,click,ts
+                a,x1,1,,5
+                a,x2,2,,1
+                b,x1,3,,4
+                a,x3,3,,9
+                b,x2,4,,2
+                a,x4,4,,3
+                c,x1,5,,7
+                """);
+        Dataset d = load(params("interactions", interactions("rows.csv", "timestamp", "ts"), "split", params("by", "last", "coldSlices", false),
+                "ranking", params("negatives", 1)));
+        // a: latest x3 (9) to test, x1 (5) to valid; b: two rows, the latest x1 (4) to test; c: one row, kept
+        assertArrayEquals(new float[] {3, 3}, d.splits().get("test").label("rating"));
+        assertArrayEquals(new float[] {1}, d.splits().get("valid").label("rating"));
+        assertArrayEquals(new float[] {2, 4, 4, 5}, d.train().label("rating"));
+        assertEquals(2, d.rankings().get("test").size());
+        assertEquals("x3", d.items().rawIds().get(d.rankings().get("test").positives()[0]));
+    }
+
+    @Test
     void isoTimestampsOrderTheRows() throws IOException {
         write("rows.csv", """
                 user,item,rating,click,when
