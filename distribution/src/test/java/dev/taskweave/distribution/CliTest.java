@@ -1,6 +1,7 @@
 package dev.taskweave.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskweave.core.cli.TaskweaveCli;
@@ -51,7 +52,7 @@ class CliTest {
 
     @Test
     void helpEverywhere() {
-        for (String command : new String[] {"plugins", "train", "evaluate", "predict", "benchmark", "tune", "serve", "recommend"}) {
+        for (String command : new String[] {"plugins", "train", "check", "evaluate", "predict", "benchmark", "tune", "serve", "recommend"}) {
             Run r = run(command, "--help");
             assertEquals(0, r.code(), command);
             assertTrue(r.out().contains("Usage: taskweave " + command), r.out());
@@ -131,5 +132,42 @@ class CliTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("u.data:3"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void checkReadsTheDataWithoutTraining() throws Exception {
+        Path example = Dist.home().resolve("examples/shop.yaml");
+        Run r = run("check", "--config", example.toString());
+        assertEquals(0, r.code(), r.err());
+        // the report's rows and labelled counts against the file itself: every event in one split, the
+        // stars only where the file has them
+        java.util.List<String> events = Files.readAllLines(Dist.home().resolve("examples/shop/events.csv"));
+        long rows = events.size() - 1;
+        long stars = events.stream().skip(1).filter(l -> !l.endsWith(",")).count();
+        java.util.regex.Matcher split = java.util.regex.Pattern.compile("(?m)^  (train|valid|test) +([0-9,]+) rows$").matcher(r.out());
+        long total = 0;
+        while (split.find()) {
+            total += Long.parseLong(split.group(2).replace(",", ""));
+        }
+        assertEquals(rows, total, r.out());
+        java.util.regex.Matcher labelled = java.util.regex.Pattern.compile("label stars: labelled rows train ([0-9,]+), valid ([0-9,]+), test ([0-9,]+);")
+                .matcher(r.out());
+        assertTrue(labelled.find(), r.out());
+        long starred = 0;
+        for (int g = 1; g <= 3; g++) {
+            starred += Long.parseLong(labelled.group(g).replace(",", ""));
+        }
+        assertEquals(stars, starred, r.out());
+        assertTrue(r.out().contains("category     multiclass  attribute item_category (item, classes 6): train 204 entities, attribute_test 36"),
+                r.out());
+        assertTrue(r.out().contains("user_history           user history, 240 wide"), r.out());
+        assertFalse(Files.exists(Dist.home().resolve("examples/runs")), "check writes nothing");
+
+        // a wrong column stops it with the file and the setting named, exit code 2
+        Path bad = write("bad/shop.yaml", Files.readString(example).replace("file: shop/", "file: " + Dist.home().resolve("examples/shop") + "/")
+                .replace("stars: stars}", "stars: rating}"));
+        Run wrong = run("check", "--config", bad.toString());
+        assertEquals(2, wrong.code(), wrong.err());
+        assertTrue(wrong.err().contains("data.params.interactions.labels.stars names column 'rating', which the file does not have"), wrong.err());
     }
 }

@@ -20,6 +20,7 @@ import dev.taskweave.core.data.FeatureGatherer;
 import dev.taskweave.core.plugin.ExtensionRegistry;
 import dev.taskweave.core.plugin.PluginRuntime;
 import dev.taskweave.core.run.AssembledModel;
+import dev.taskweave.core.run.DataReport;
 import dev.taskweave.core.run.Evaluator;
 import dev.taskweave.core.run.LabelInfo;
 import dev.taskweave.core.run.ModelAssembler;
@@ -135,6 +136,22 @@ public final class Taskweave implements AutoCloseable {
             injector.getInstance(ModelStore.class).save(outputDirectory, model, dataset, fingerprint, configFile, baseDirectory, result);
             return result;
         }
+    }
+
+    /**
+     * Validates an experiment and reads its data without training: the report of
+     * {@code taskweave check} ({@link DataReport}).
+     */
+    public String check(Path configFile, PrintStream log) {
+        requireNonNull(configFile, "configFile is null");
+        ExperimentConfig config = injector.getInstance(ConfigLoader.class).load(configFile);
+        ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
+        String source = configFile.toString();
+        Plan plan = assembler.plan(config, source);
+        Dataset dataset = assembler.loadData(plan, configFile.toAbsolutePath().getParent());
+        assembler.checkLabels(plan, dataset);
+        List<FeatureSpec> features = assembler.selectFeatures(config, dataset, source, log);
+        return DataReport.render(plan, dataset, features, assembler.labelStatistics(plan, dataset));
     }
 
     private static Map<String, Integer> sizes(Dataset dataset) {

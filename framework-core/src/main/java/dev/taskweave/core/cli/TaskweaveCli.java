@@ -37,7 +37,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "taskweave", mixinStandardHelpOptions = true, versionProvider = TaskweaveCli.Version.class,
         description = "Multi-task learning for recommenders.",
-        subcommands = {TaskweaveCli.Plugins.class, TaskweaveCli.Train.class, TaskweaveCli.Evaluate.class,
+        subcommands = {TaskweaveCli.Plugins.class, TaskweaveCli.Train.class, TaskweaveCli.Check.class, TaskweaveCli.Evaluate.class,
                 TaskweaveCli.Predict.class, CommandLine.HelpCommand.class})
 public final class TaskweaveCli {
     /** Exit code for bad input or configuration. */
@@ -180,6 +180,34 @@ public final class TaskweaveCli {
                 out.printf(Locale.ROOT, "trained %d epochs (best %d) in %.1f s; model and metrics written to %s%n",
                         result.history().size(), result.bestEpoch(), result.trainSeconds(), output);
                 out.println(json().writeValueAsString(result.metrics()));
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** Validates an experiment and reads its data, without training. */
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Validate an experiment and read its data without training: entities, splits, features and each task's labels.")
+    static final class Check implements Callable<Integer> {
+        @ParentCommand
+        TaskweaveCli root;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "The experiment YAML file.")
+        Path config;
+
+        @Override
+        public Integer call() {
+            if (!Files.isRegularFile(config)) {
+                throw new ConfigException(config.toString(), "", 0, "file not found");
+            }
+            try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
+                PrintWriter out = spec.commandLine().getOut();
+                String report = tw.check(config, new PrintStream(new WriterOutputStream(out), true, StandardCharsets.UTF_8));
+                out.print(report);
                 out.flush();
             }
             return 0;

@@ -1,0 +1,143 @@
+package dev.taskweave.core.run;
+
+import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityAttribute;
+import dev.taskweave.api.data.FeatureKind;
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.Interactions;
+import dev.taskweave.api.data.RankingCandidates;
+import dev.taskweave.api.model.LabelStatistics;
+import dev.taskweave.api.model.TaskContext;
+import dev.taskweave.core.config.TaskConfig;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * What an experiment's data source produced, as {@code taskweave check} prints it: entities,
+ * splits, ranking lists, the features the encoder reads, each task's labels per split and the
+ * source's own description. Everything is read before training, so a wrong column, an empty split
+ * or a task with no labels shows in seconds.
+ */
+public final class DataReport {
+    private DataReport() {}
+
+    /**
+     * @param selected the features the encoder reads (after {@code features.include/exclude} and
+     *                 leaving out task labels)
+     * @param stats    per task, its training labels as encoded by its head
+     */
+    public static String render(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats) {
+        StringBuilder out = new StringBuilder();
+        line(out, "data: %s", dataset.name());
+        line(out, "users: %,d (%,d with training rows); items: %,d (%,d with training rows)", dataset.users().size(),
+                withId(dataset, Entity.USER), dataset.items().size(), withId(dataset, Entity.ITEM));
+        line(out, "splits:");
+        for (Map.Entry<String, Interactions> split : dataset.splits().entrySet()) {
+            line(out, "  %-16s %,10d rows", split.getKey(), split.getValue().size());
+        }
+        for (Map.Entry<String, Map<String, int[]>> split : dataset.attributeEvaluation().entrySet()) {
+            StringBuilder attributes = new StringBuilder();
+            split.getValue().forEach((name, entities) -> attributes.append(attributes.length() == 0 ? "" : ", ")
+                    .append(name).append(' ').append(String.format(Locale.ROOT, "%,d", entities.length)));
+            line(out, "  %-16s attributes evaluated: %s", split.getKey(), attributes);
+        }
+        for (Map.Entry<String, RankingCandidates> ranking : dataset.rankings().entrySet()) {
+            TreeSet<Integer> lengths = new TreeSet<>();
+            for (int[] negatives : ranking.getValue().negatives()) {
+                lengths.add(negatives.length);
+            }
+            line(out, "ranking lists on %s: %,d, negatives per list %s", ranking.getKey(), ranking.getValue().size(),
+                    lengths.size() == 1 ? lengths.first() : lengths.first() + "-" + lengths.last());
+        }
+        line(out, "features the encoder reads (%d of %d):", selected.size(), dataset.features().size());
+        for (FeatureSpec f : selected) {
+            line(out, "  %-22s %-4s %s", f.name(), f.entity() == Entity.USER ? "user" : "item", describe(f));
+        }
+        for (FeatureSpec f : dataset.features()) {
+            if (!selected.contains(f)) {
+                line(out, "  %-22s %-4s not read (excluded, or a task's label)", f.name(), f.entity() == Entity.USER ? "user" : "item");
+            }
+        }
+        line(out, "tasks:");
+        for (TaskConfig t : plan.config().tasks) {
+            LabelStatistics s = stats.get(t.name);
+            EntityAttribute attribute = dataset.attributes().get(t.label);
+            StringBuilder splits = new StringBuilder();
+            if (attribute != null) {
+                splits.append(String.format(Locale.ROOT, "train %,d entities", s.count()));
+                dataset.attributeEvaluation().forEach((split, byAttribute) -> {
+                    int[] entities = byAttribute.get(attribute.name());
+                    if (entities != null) {
+                        splits.append(String.format(Locale.ROOT, ", %s %,d", split, entities.length));
+                    }
+                });
+                line(out, "  %-12s %-11s attribute %s (%s, %s %d): %s", t.name, t.head, t.label,
+                        attribute.entity() == Entity.USER ? "user" : "item",
+                        attribute.kind() == EntityAttribute.Kind.CLASS ? "classes" : "labels", attribute.width(), splits);
+                continue;
+            }
+            boolean observed = TaskContext.OBSERVED.equals(t.label);
+            for (Map.Entry<String, Interactions> split : dataset.splits().entrySet()) {
+                long labelled = observed ? split.getValue().size() : labelled(split.getValue().label(t.label));
+                splits.append(splits.length() == 0 ? "" : ", ").append(split.getKey()).append(' ')
+                        .append(String.format(Locale.ROOT, "%,d", labelled));
+            }
+            String summary = String.format(Locale.ROOT, "mean %.4g, sd %.4g", s.mean(), Math.sqrt(s.variance()));
+            line(out, "  %-12s %-11s %s: labelled rows %s; training labels %s%s", t.name, t.head,
+                    observed ? "observed (implicit)" : "label " + t.label, splits, observed ? "all positive" : summary,
+                    s.count() == 0 ? "  ** no labelled training row **" : "");
+        }
+        if (!dataset.description().isEmpty()) {
+            line(out, "description:");
+            dataset.description().forEach((key, value) -> line(out, "  %s = %s", key, value));
+        }
+        return out.toString();
+    }
+
+    private static long labelled(float[] column) {
+        if (column == null) {
+            return 0;
+        }
+        long n = 0;
+        for (float v : column) {
+            if (!Float.isNaN(v)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static int withId(Dataset dataset, Entity entity) {
+        for (FeatureSpec f : dataset.features()) {
+            if (f.entity() == entity && f.id()) {
+                int n = 0;
+                for (int code : dataset.table(entity).categorical(f.name())) {
+                    if (code > 0) {
+                        n++;
+                    }
+                }
+                return n;
+            }
+        }
+        return dataset.table(entity).size();
+    }
+
+    private static String describe(FeatureSpec f) {
+        if (f.kind() == FeatureKind.CATEGORICAL) {
+            String values = f.labels().isEmpty() ? "" : " " + (f.labels().size() <= 8 ? f.labels().toString()
+                    : f.labels().subList(0, 8).toString().replace("]", ", ...]"));
+            return String.format(Locale.ROOT, "categorical, %,d codes%s%s", f.size() - 1, f.id() ? " (identifier)" : "", values);
+        }
+        if (f.kind() == FeatureKind.NUMERIC) {
+            return "numeric";
+        }
+        return String.format(Locale.ROOT, "%s, %,d wide", f.fromInteractions() ? "history" : "multi-hot", f.size());
+    }
+
+    private static void line(StringBuilder out, String format, Object... args) {
+        out.append(String.format(Locale.ROOT, format, args)).append('\n');
+    }
+}
