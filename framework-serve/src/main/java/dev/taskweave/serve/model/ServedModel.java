@@ -168,10 +168,14 @@ public final class ServedModel implements AutoCloseable {
      * @param users a table of users, or null for the model's own
      * @param items a table of items, or null for the model's own
      * @return a gatherer over those tables that, like training, hides the attribute tasks' labels
-     *     and {@code hideFeatures} on attribute rows; histories leave a row's own interaction out
-     *     only where both sides are the model's own entities
+     *     and {@code hideFeatures} on attribute rows (the model's own, {@link #gatherer()}, when both
+     *     are null); a user's history leaves the row's item out only over the model's own items,
+     *     an item's history the row's user only over the model's own users
      */
     public FeatureGatherer gatherer(EntityTable users, EntityTable items) {
+        if (users == null && items == null) {
+            return gatherer;
+        }
         EntityTable u = users == null ? loaded.users() : users;
         EntityTable i = items == null ? loaded.items() : items;
         return new FeatureGatherer(model().features(), u, i, attributeHidden, u == loaded.users(), i == loaded.items());
