@@ -14,7 +14,8 @@ import java.util.Map;
  * standard deviation 1 over the file unless {@code standardize: false}; an empty cell is the mean);
  * {@code multiValued} columns lists of values separated by the given character
  * ({@code {tags: "|"}}), a multi-hot vector over every value seen; {@code flags} groups 0/1
- * columns into one multi-hot feature ({@code {genres: [action, comedy, drama]}}).
+ * columns into one multi-hot feature ({@code {genres: [action, comedy, drama]}}). A categorical or
+ * multi-valued value in fewer than {@code minCount} rows of the file is read as unknown.
  */
 public final class EntitiesConfig extends TableConfig {
     @JsonProperty
@@ -29,6 +30,10 @@ public final class EntitiesConfig extends TableConfig {
     private Map<String, List<String>> flags = new LinkedHashMap<>();
     @JsonProperty
     private boolean standardize = true;
+    @JsonProperty
+    private List<String> log = new ArrayList<>();
+    @JsonProperty
+    private int minCount = 1;
 
     public EntitiesConfig() {}
 
@@ -47,6 +52,16 @@ public final class EntitiesConfig extends TableConfig {
                 throw new InvalidConfigException("multiValued." + e.getKey(), "expected the one character that separates the "
                         + "values, for example \"|\"; got " + (e.getValue() == null ? "null" : "'" + e.getValue() + "'"));
             }
+        }
+        requireColumns("log", log);
+        for (int i = 0; i < log.size(); i++) {
+            if (!numeric.contains(log.get(i))) {
+                throw new InvalidConfigException("log[" + i + "]", "'" + log.get(i) + "' is not one of the numeric columns " + numeric
+                        + "; log applies log(1 + x) to a numeric column before it is standardised");
+            }
+        }
+        if (minCount < 1) {
+            throw new InvalidConfigException("minCount", "expected an integer >= 1, got " + minCount);
         }
         if (flags == null) {
             throw new InvalidConfigException("flags", "expected a mapping of feature names to lists of 0/1 columns, got null");
@@ -98,6 +113,16 @@ public final class EntitiesConfig extends TableConfig {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         flags.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         return copy;
+    }
+
+    /** @return the numeric columns read as {@code log(1 + x)} */
+    public List<String> log() {
+        return List.copyOf(log);
+    }
+
+    /** @return the fewest rows a categorical or multi-valued value needs to get a code of its own */
+    public int minCount() {
+        return minCount;
     }
 
     /** @return whether numeric columns are standardised */

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * The side features of one users or items file, read once and then encoded for the entities of
@@ -145,7 +144,7 @@ final class SideFeatures {
             }
             Encoded encoded = switch (f.kind()) {
                 case CATEGORICAL -> categorical(f.name(), fileRow, description);
-                case NUMERIC -> numeric(f.name(), fileRow, description);
+                case NUMERIC -> numeric(f.name(), config.log().contains(f.source()), fileRow, description);
                 case MULTI_VALUED -> multiValued(f.name(), config.multiValued().get(f.source()).charAt(0), fileRow, description);
                 case FLAGS -> flags(f.name(), f.source(), fileRow);
             };
@@ -180,13 +179,13 @@ final class SideFeatures {
 
     private Encoded categorical(String name, int[] fileRow, Map<String, String> description) {
         String[] raw = cells.get(name);
-        TreeSet<String> vocabulary = new TreeSet<>();
+        Map<String, Integer> counts = new HashMap<>();
         for (String v : raw) {
             if (!v.isEmpty()) {
-                vocabulary.add(v);
+                counts.merge(v, 1, Integer::sum);
             }
         }
-        List<String> labels = List.copyOf(vocabulary);
+        List<String> labels = frequent(counts);
         Map<String, Integer> code = new HashMap<>();
         for (int i = 0; i < labels.size(); i++) {
             code.put(labels.get(i), i + 1);
@@ -194,16 +193,18 @@ final class SideFeatures {
         int[] codes = new int[fileRow.length];
         boolean[] known = new boolean[fileRow.length];
         for (int e = 0; e < codes.length; e++) {
-            if (fileRow[e] >= 0 && !raw[fileRow[e]].isEmpty()) {
-                codes[e] = code.get(raw[fileRow[e]]);
+            Integer c = fileRow[e] >= 0 ? code.get(raw[fileRow[e]]) : null;
+            if (c != null) {
+                codes[e] = c;
                 known[e] = true;
             }
         }
         description.put("feature." + name + ".values", Integer.toString(labels.size()));
+        rare(name, counts, labels, description);
         return new Encoded(FeatureSpec.categorical(name, entity, labels), codes, null, 1, known);
     }
 
-    private Encoded numeric(String name, int[] fileRow, Map<String, String> description) {
+    private Encoded numeric(String name, boolean log, int[] fileRow, Map<String, String> description) {
         String[] raw = cells.get(name);
         double[] parsed = new double[raw.length];
         double sum = 0;
@@ -217,6 +218,13 @@ final class SideFeatures {
             if (!Double.isFinite(parsed[r])) {
                 throw new DataException(file.toString(), lines.get(ids.get(r)), "feature " + name + ": expected a finite number "
                         + "or an empty cell, found '" + raw[r] + "'");
+            }
+            if (log) {
+                if (!(parsed[r] > -1)) {
+                    throw new DataException(file.toString(), lines.get(ids.get(r)), "feature " + name + " is read as log(1 + x), "
+                            + "which needs x > -1; found " + raw[r]);
+                }
+                parsed[r] = Math.log1p(parsed[r]);
             }
             sum += parsed[r];
             count++;
@@ -246,6 +254,9 @@ final class SideFeatures {
         description.put("feature." + name + ".mean", Double.toString(mean));
         description.put("feature." + name + ".std", Double.toString(std));
         description.put("feature." + name + ".standardized", Boolean.toString(standardize));
+        if (log) {
+            description.put("feature." + name + ".transform", "log1p");
+        }
         description.put("feature." + name + ".missing", Integer.toString(raw.length - count));
         return new Encoded(FeatureSpec.numeric(name, entity), null, values, 1, known);
     }
@@ -253,21 +264,23 @@ final class SideFeatures {
     private Encoded multiValued(String name, char separator, int[] fileRow, Map<String, String> description) {
         String[] raw = cells.get(name);
         List<List<String>> split = new ArrayList<>(raw.length);
-        TreeSet<String> vocabulary = new TreeSet<>();
+        Map<String, Integer> counts = new HashMap<>();
         for (String cell : raw) {
             List<String> parts = new ArrayList<>();
             for (String part : cell.split(java.util.regex.Pattern.quote(String.valueOf(separator)), -1)) {
                 String v = part.strip();
-                if (!v.isEmpty()) {
+                if (!v.isEmpty() && !parts.contains(v)) {
                     parts.add(v);
-                    vocabulary.add(v);
+                    counts.merge(v, 1, Integer::sum);
                 }
             }
             split.add(parts);
         }
-        List<String> values = List.copyOf(vocabulary);
+        List<String> values = frequent(counts);
+        rare(name, counts, values, description);
         if (values.isEmpty()) {
-            throw new DataException(file.toString(), 0, "feature " + name + ": its column has no value in any row");
+            throw new DataException(file.toString(), 0, "feature " + name + ": its column has no value in any row"
+                    + (counts.isEmpty() ? "" : " that reaches minCount " + config.minCount()));
         }
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < values.size(); i++) {
@@ -277,12 +290,15 @@ final class SideFeatures {
         float[] dense = new float[fileRow.length * width];
         boolean[] known = new boolean[fileRow.length];
         for (int e = 0; e < fileRow.length; e++) {
-            if (fileRow[e] < 0 || split.get(fileRow[e]).isEmpty()) {
+            if (fileRow[e] < 0) {
                 continue;
             }
-            known[e] = true;
             for (String v : split.get(fileRow[e])) {
-                dense[e * width + index.get(v)] = 1f;
+                Integer i = index.get(v);
+                if (i != null) {
+                    dense[e * width + i] = 1f;
+                    known[e] = true;
+                }
             }
         }
         description.put("feature." + name + ".values", String.join(",", values));
@@ -315,6 +331,21 @@ final class SideFeatures {
             }
         }
         return new Encoded(FeatureSpec.multiHot(name, entity, width), null, dense, width, known);
+    }
+
+    /** @return the values seen in at least {@code minCount} rows, sorted */
+    private List<String> frequent(Map<String, Integer> counts) {
+        return counts.entrySet().stream().filter(e -> e.getValue() >= config.minCount()).map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /** Records how many values, and rows of them, {@code minCount} turned into unknown. */
+    private void rare(String name, Map<String, Integer> counts, List<String> kept, Map<String, String> description) {
+        if (config.minCount() > 1) {
+            int values = counts.size() - kept.size();
+            int rows = counts.entrySet().stream().filter(e -> e.getValue() < config.minCount()).mapToInt(Map.Entry::getValue).sum();
+            description.put("feature." + name + ".rareValues", values + " values in " + rows + " rows read as unknown (minCount "
+                    + config.minCount() + ")");
+        }
     }
 
     private static float flag(String cell) {

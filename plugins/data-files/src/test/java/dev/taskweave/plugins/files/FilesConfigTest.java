@@ -110,6 +110,9 @@ class FilesConfigTest {
                 "expected the one character that separates the values");
         invalid(base("items", params("file", "items.csv", "id", "id", "flags", params("genres", List.of()))), "items.flags.genres",
                 "expected a non-empty list of 0/1 columns");
+        invalid(base("items", params("file", "items.csv", "id", "id", "numeric", List.of("price"), "log", List.of("brand"))),
+                "items.log[0]", "'brand' is not one of the numeric columns [price]");
+        invalid(base("items", params("file", "items.csv", "id", "id", "minCount", 0)), "items.minCount", "expected an integer >= 1, got 0");
     }
 
     @Test

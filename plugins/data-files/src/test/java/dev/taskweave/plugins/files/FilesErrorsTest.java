@@ -100,6 +100,13 @@ class FilesErrorsTest {
     }
 
     @Test
+    void logOfANumberAtMostMinusOne() throws IOException {
+        Files.writeString(dir.resolve("items.csv"), "id,price\ni1,3\ni2,-1\n");
+        assertMessage(fails(GOOD, params("items", params("file", "items.csv", "id", "id", "numeric", List.of("price"),
+                "log", List.of("price")))), "items.csv", 3, "feature item_price is read as log(1 + x), which needs x > -1; found -1");
+    }
+
+    @Test
     void wrongEncoding() throws IOException {
         byte[] latin1 = "user,item,rating\nu1,Amélie,4\n".getBytes(StandardCharsets.ISO_8859_1);
         Files.write(dir.resolve("latin.csv"), latin1);

@@ -259,6 +259,44 @@ class FilesSourceTest {
     }
 
     @Test
+    void rareValuesAreUnknownAndLogReadsSkewedNumbers() throws IOException {
+        write("rows.csv", "user,item,rating,click\nu1,i1,3,\n");
+        write("users.csv", """
+                id,plan,tags,spend
+                u1,a,x|y,0
+                u2,a,x,1.718281828459045
+                u3,b,y,6.38905609893065
+                u4,c,x|x,
+                u5,c,,0
+                u6,a,,0
+                """);
+        Dataset d = load(params("interactions", interactions("rows.csv"), "split", params("valid", 0.0, "test", 0.0),
+                "users", params("file", "users.csv", "id", "id", "categorical", List.of("plan"), "multiValued", params("tags", "|"),
+                        "numeric", List.of("spend"), "log", List.of("spend"), "minCount", 2)));
+        // plan b is in one row only: unknown; a and c keep codes 1 and 2
+        assertEquals(List.of("a", "c"), spec(d, "user_plan").labels());
+        assertArrayEquals(new int[] {1, 1, 0, 2, 2, 1}, d.users().categorical("user_plan"));
+        assertEquals("1 values in 1 rows read as unknown (minCount 2)", d.description().get("feature.user_plan.rareValues"));
+        // tag y is in two rows (u1, u3), x in three (u4's repeated x counts once): both kept
+        assertEquals(2, spec(d, "user_tags").size());
+        // spend: log(1 + x) = 0, 1, 2 for the first three, then standardised over the non-empty cells
+        // (0, 1, 2, 0, 0: mean 0.6, sd sqrt(0.64)); u4's empty cell is 0, the mean
+        float[] spend = d.users().dense("user_spend");
+        double sd = Math.sqrt((0.36 * 3 + 0.16 + 1.96) / 5);
+        assertEquals(-0.6 / sd, spend[0], 1e-5);
+        assertEquals(0.4 / sd, spend[1], 1e-5);
+        assertEquals(1.4 / sd, spend[2], 1e-5);
+        assertEquals(0, spend[3], 0);
+        assertEquals("log1p", d.description().get("feature.user_spend.transform"));
+
+        // minCount 3: tag y (two rows) goes, and u3, whose only tag it was, has none
+        Dataset stricter = load(params("interactions", interactions("rows.csv"), "split", params("valid", 0.0, "test", 0.0),
+                "users", params("file", "users.csv", "id", "id", "multiValued", params("tags", "|"), "minCount", 3)));
+        assertEquals(1, spec(stricter, "user_tags").size());
+        assertArrayEquals(new float[] {1, 1, 0, 1, 0, 0}, stricter.users().dense("user_tags"));
+    }
+
+    @Test
     void isoTimestampsOrderTheRows() throws IOException {
         write("rows.csv", """
                 user,item,rating,click,when
