@@ -50,11 +50,8 @@ public final class ScoringService {
         this.configFormula = config.formula == null ? null : Formula.parse(config.formula);
     }
 
-    /** A user resolved against the model: a known index, or a row built from side features. */
-    private record User(String id, int index, EntityRow row) {}
-
-    /** An item resolved against the model: a known index, or a row built from side features. */
-    private record Item(String id, int index, EntityRow row) {}
+    /** A user or item resolved against the model: a known index, or a row built from side features. */
+    private record Resolved(String id, int index, EntityRow row) {}
 
     /** Scores (user, item) pairs for the requested tasks. */
     public ObjectNode predict(JsonNode body) {
@@ -74,8 +71,8 @@ public final class ScoringService {
             ServedModel served = lease.model();
             List<ResolvedTask> tasks = tasks(served, JsonFields.strings(body, "tasks", ""), "tasks");
             int n = pairs.size();
-            List<User> users = new ArrayList<>(n);
-            List<Item> items = new ArrayList<>(n);
+            List<Resolved> users = new ArrayList<>(n);
+            List<Resolved> items = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 String path = "pairs[" + i + "]";
                 JsonNode pair = JsonFields.object(pairs.get(i), path);
@@ -91,7 +88,7 @@ public final class ScoringService {
             ArrayNode rows = out.putArray("scores");
             for (int i = 0; i < n; i++) {
                 ObjectNode row = rows.addObject();
-                User u = users.get(i);
+                Resolved u = users.get(i);
                 if (u.id() != null) {
                     row.put("user", u.id());
                 }
@@ -124,7 +121,7 @@ public final class ScoringService {
         try (ModelHolder.Lease<ServedModel> lease = holder.acquire()) {
             ServedModel served = lease.model();
             Formula formula = formula(served, formulaText);
-            User user = user(served, body, "");
+            Resolved user = user(served, body, "");
             EntityTable itemTable = served.loaded().items();
             int[] candidates;
             if (candidateIds == null) {
@@ -233,7 +230,7 @@ public final class ScoringService {
      * the histories it would read alone (a history leaves the row's own interaction out only where
      * both sides are the model's own), and a new entity has no history, as a cold one.
      */
-    private static float[][] scoreMixedPairs(ServedModel served, List<User> users, List<Item> items, List<ResolvedTask> tasks) {
+    private static float[][] scoreMixedPairs(ServedModel served, List<Resolved> users, List<Resolved> items, List<ResolvedTask> tasks) {
         int n = items.size();
         float[][] scores = new float[tasks.size()][];
         for (boolean newUsers : new boolean[] {false, true}) {
@@ -410,48 +407,43 @@ public final class ScoringService {
         return formula;
     }
 
-    private User user(ServedModel served, JsonNode body, String path) {
-        String id = JsonFields.string(body, "user", path);
-        Map<String, Object> features = JsonFields.features(body, "userFeatures", path);
-        if (id != null) {
-            int index = served.loaded().users().indexOf(id);
-            if (index >= 0) {
-                return new User(id, index, null);
-            }
-            if (features == null) {
-                throw ApiException.notFound(JsonFields.join(path, "user"), "unknown user '" + id + "'; the model knows "
-                        + served.loaded().users().size() + " users; give userFeatures to score a new user");
-            }
-        } else if (features == null) {
-            throw ApiException.badRequest(JsonFields.join(path, "user"), "missing: give user (a known id) or userFeatures (a new user)");
-        }
-        try {
-            return new User(id, -1, EntityRow.fromValues(Entity.USER, id == null ? "new" : id, served.model().features(), features));
-        } catch (InvalidFeatureException e) {
-            throw ApiException.badRequest(JsonFields.join(path, "userFeatures." + e.feature()), e.reason());
-        }
+    private static Resolved user(ServedModel served, JsonNode body, String path) {
+        return resolve(served, Entity.USER, body, path);
     }
 
     /** A pair's item: a known one, or a new one built from {@code itemFeatures}. */
-    private static Item pairItem(ServedModel served, JsonNode pair, String path) {
-        String id = JsonFields.string(pair, "item", path);
-        Map<String, Object> features = JsonFields.features(pair, "itemFeatures", path);
+    private static Resolved pairItem(ServedModel served, JsonNode pair, String path) {
+        return resolve(served, Entity.ITEM, pair, path);
+    }
+
+    /**
+     * Resolves {@code user} / {@code item} and {@code userFeatures} / {@code itemFeatures} of a
+     * request object: a known id, or a new entity's row built from its features (with or without
+     * an id the model does not know).
+     */
+    private static Resolved resolve(ServedModel served, Entity entity, JsonNode body, String path) {
+        String kind = entity == Entity.USER ? "user" : "item";
+        String featuresField = kind + "Features";
+        EntityTable table = entity == Entity.USER ? served.loaded().users() : served.loaded().items();
+        String id = JsonFields.string(body, kind, path);
+        Map<String, Object> features = JsonFields.features(body, featuresField, path);
         if (id != null) {
-            int index = served.loaded().items().indexOf(id);
+            int index = table.indexOf(id);
             if (index >= 0) {
-                return new Item(id, index, null);
+                return new Resolved(id, index, null);
             }
             if (features == null) {
-                throw ApiException.notFound(JsonFields.join(path, "item"), "unknown item '" + id + "'; the model knows "
-                        + served.loaded().items().size() + " items; give itemFeatures to score a new item");
+                throw ApiException.notFound(JsonFields.join(path, kind), "unknown " + kind + " '" + id + "'; the model knows "
+                        + table.size() + " " + kind + "s; give " + featuresField + " to score a new " + kind);
             }
         } else if (features == null) {
-            throw ApiException.badRequest(JsonFields.join(path, "item"), "missing: give item (a known id) or itemFeatures (a new item)");
+            throw ApiException.badRequest(JsonFields.join(path, kind), "missing: give " + kind + " (a known id) or " + featuresField
+                    + " (a new " + kind + ")");
         }
         try {
-            return new Item(id, -1, EntityRow.fromValues(Entity.ITEM, id == null ? "new" : id, served.model().features(), features));
+            return new Resolved(id, -1, EntityRow.fromValues(entity, id == null ? "new" : id, served.model().features(), features));
         } catch (InvalidFeatureException e) {
-            throw ApiException.badRequest(JsonFields.join(path, "itemFeatures." + e.feature()), e.reason());
+            throw ApiException.badRequest(JsonFields.join(path, featuresField + "." + e.feature()), e.reason());
         }
     }
 

@@ -171,12 +171,10 @@ public final class TaskweaveCli {
 
         @Override
         public Integer call() throws IOException {
-            if (!Files.isRegularFile(config)) {
-                throw new ConfigException(config.toString(), "", 0, "file not found");
-            }
+            requireFile(config);
             try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
                 PrintWriter out = spec.commandLine().getOut();
-                TrainingResult result = tw.train(config, output, new PrintStream(new WriterOutputStream(out), true, StandardCharsets.UTF_8));
+                TrainingResult result = tw.train(config, output, logTo(out));
                 out.printf(Locale.ROOT, "trained %d epochs (best %d) in %.1f s; model and metrics written to %s%n",
                         result.history().size(), result.bestEpoch(), result.trainSeconds(), output);
                 out.println(json().writeValueAsString(result.metrics()));
@@ -201,12 +199,10 @@ public final class TaskweaveCli {
 
         @Override
         public Integer call() {
-            if (!Files.isRegularFile(config)) {
-                throw new ConfigException(config.toString(), "", 0, "file not found");
-            }
+            requireFile(config);
             try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
                 PrintWriter out = spec.commandLine().getOut();
-                String report = tw.check(config, new PrintStream(new WriterOutputStream(out), true, StandardCharsets.UTF_8));
+                String report = tw.check(config, logTo(out));
                 out.print(report);
                 out.flush();
             }
@@ -282,6 +278,18 @@ public final class TaskweaveCli {
             }
             return 0;
         }
+    }
+
+    /** @throws ConfigException naming the file when the experiment file does not exist */
+    private static void requireFile(Path config) {
+        if (!Files.isRegularFile(config)) {
+            throw new ConfigException(config.toString(), "", 0, "file not found");
+        }
+    }
+
+    /** @return a stream for training's log lines that writes where the command's output goes */
+    private static PrintStream logTo(PrintWriter out) {
+        return new PrintStream(new WriterOutputStream(out), true, StandardCharsets.UTF_8);
     }
 
     /** Reports the version from the jar manifest. */
