@@ -130,7 +130,8 @@ final class DelimitedFile {
                 .setIgnoreEmptyLines(true)
                 .get();
         Charset charset = config.charset();
-        try (Reader reader = Files.newBufferedReader(path, charset); CSVParser parser = CSVParser.parse(reader, format)) {
+        try (Reader reader = withoutByteOrderMark(Files.newBufferedReader(path, charset));
+                CSVParser parser = CSVParser.parse(reader, format)) {
             Iterator<CSVRecord> records = parser.iterator();
             while (true) {
                 CSVRecord record;
@@ -155,6 +156,18 @@ final class DelimitedFile {
         } catch (IOException e) {
             throw failure(path, charset, 0, e);
         }
+    }
+
+    /**
+     * Skips a leading byte order mark (U+FEFF), which spreadsheet exports write at the start of
+     * UTF-8 files: it would otherwise be part of the first column's name.
+     */
+    private static Reader withoutByteOrderMark(java.io.BufferedReader reader) throws IOException {
+        reader.mark(1);
+        if (reader.read() != '\uFEFF') {
+            reader.reset();
+        }
+        return reader;
     }
 
     private static DataException failure(Path path, Charset charset, long line, Exception e) {

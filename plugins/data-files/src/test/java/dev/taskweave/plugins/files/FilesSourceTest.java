@@ -468,6 +468,17 @@ class FilesSourceTest {
     }
 
     @Test
+    void aByteOrderMarkAndWindowsLineEndingsAreRead() throws IOException {
+        // a spreadsheet's "CSV UTF-8" export: a byte order mark, CRLF line ends
+        write("export.csv", "\uFEFFuser,item,rating,click\r\nu1,i1,4,1\r\nu2,i1,,0\r\n");
+        Dataset d = load(params("interactions", interactions("export.csv"), "split", params("valid", 0.0, "test", 0.0)));
+        assertEquals(List.of("u1", "u2"), d.users().rawIds());
+        assertEquals(4f, d.train().label("rating")[0]);
+        assertTrue(Float.isNaN(d.train().label("rating")[1]));
+        assertArrayEquals(new float[] {1, 0}, d.train().label("click"));
+    }
+
+    @Test
     void filesWithoutAHeaderLineNameTheirColumnsInTheConfiguration() throws IOException {
         // MovieLens's u.data shape: tab-separated, no header
         write("u.data", "196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t377\t1\t878887116\n");
