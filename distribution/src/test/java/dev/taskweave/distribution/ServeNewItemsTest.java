@@ -69,6 +69,33 @@ class ServeNewItemsTest extends RuntimeTest {
             double other = byCategory.at("/scores/1/scores/rating").asDouble();
             assertTrue(matching > other + 0.5, "cat0 " + matching + ", cat1 " + other);
 
+            // recommend ranks new candidates beside the model's items, with the scores predict gives them
+            ServeEndToEndTest.Response rec = ServeEndToEndTest.call(server, "POST", "/v1/recommend", "{\"user\": \"" + user
+                    + "\", \"k\": 3, \"formula\": \"0.5 * like + 0.5 * watch\", \"candidates\": [\"item-1\", "
+                    + "{\"item\": \"brand-new\", \"itemFeatures\": " + FEATURES + "}, {\"item\": \"item-new-0\"}, \"item-1\"]}");
+            assertEquals(200, rec.status(), rec.text());
+            assertEquals(3, rec.body().get("candidates").asInt(), "repeats count once");
+            JsonNode pairs = post(server, "{\"pairs\": [{\"user\": \"" + user + "\", \"item\": \"item-1\"}, {\"user\": \"" + user
+                    + "\", \"item\": \"brand-new\", \"itemFeatures\": " + FEATURES + "}, {\"user\": \"" + user
+                    + "\", \"item\": \"item-new-0\"}]}");
+            java.util.Map<String, Double> expected = new java.util.HashMap<>();
+            for (JsonNode p : pairs.get("scores")) {
+                expected.put(p.get("item").asText(), 0.5 * p.at("/scores/like").asDouble() + 0.5 * p.at("/scores/watch").asDouble());
+            }
+            double previous = Double.POSITIVE_INFINITY;
+            for (JsonNode item : rec.body().get("items")) {
+                String id = item.get("item").asText();
+                assertEquals(expected.get(id), item.get("score").asDouble(), 1e-5, id + ": " + rec.text());
+                assertTrue(item.get("score").asDouble() <= previous, "ranked best first: " + rec.text());
+                previous = item.get("score").asDouble();
+                assertEquals(id.equals("brand-new"), item.has("newItem"), rec.text());
+                assertEquals(4, item.get("scores").size(), "every task is reported: " + rec.text());
+            }
+            ServeEndToEndTest.assertError(ServeEndToEndTest.call(server, "POST", "/v1/recommend", "{\"user\": \"" + user
+                    + "\", \"formula\": \"like\", \"candidates\": [{\"itemFeatures\": " + FEATURES + "}]}"), 400, "candidates[0].item", "a new item needs an id");
+            ServeEndToEndTest.assertError(ServeEndToEndTest.call(server, "POST", "/v1/recommend", "{\"user\": \"" + user
+                    + "\", \"formula\": \"like\", \"candidates\": [{\"item\": \"x\", \"features\": {}}]}"), 400, "candidates[0].features", "");
+
             // errors name the pair and the feature
             assertError(server, "{\"pairs\": [{\"user\": \"user-3\", \"itemFeatures\": {\"item_category\": \"cat9\"}}]}", 400,
                     "pairs[0].itemFeatures.item_category", "unknown value 'cat9'");

@@ -37,6 +37,7 @@ public final class ScoringService {
     private static final Set<String> PREDICT_FIELDS = Set.of("pairs", "tasks");
     private static final Set<String> PAIR_FIELDS = Set.of("user", "userFeatures", "item", "itemFeatures");
     private static final Set<String> RECOMMEND_FIELDS = Set.of("user", "userFeatures", "k", "candidates", "excludeSeen", "formula", "tasks");
+    private static final Set<String> CANDIDATE_FIELDS = Set.of("item", "itemFeatures");
 
     private final ModelHolder<ServedModel> holder;
     private final ServeConfig config;
@@ -116,26 +117,21 @@ public final class ScoringService {
         Boolean excludeValue = JsonFields.bool(body, "excludeSeen", "");
         boolean exclude = excludeValue == null ? config.excludeSeen : excludeValue;
         String formulaText = JsonFields.string(body, "formula", "");
-        List<String> candidateIds = JsonFields.strings(body, "candidates", "");
+        JsonNode candidateList = JsonFields.array(body, "candidates", "");
         List<String> extraTasks = JsonFields.strings(body, "tasks", "");
         try (ModelHolder.Lease<ServedModel> lease = holder.acquire()) {
             ServedModel served = lease.model();
             Formula formula = formula(served, formulaText);
             Resolved user = user(served, body, "");
             EntityTable itemTable = served.loaded().items();
+            // a candidate is a model item's index, or -1 - j for the j-th new item (never a seen item)
             int[] candidates;
-            if (candidateIds == null) {
+            List<Resolved> newItems = new ArrayList<>();
+            if (candidateList == null) {
                 candidates = new int[itemTable.size()];
                 Arrays.setAll(candidates, i -> i);
             } else {
-                if (candidateIds.isEmpty()) {
-                    throw ApiException.badRequest("candidates", "is empty; leave it out to rank every item");
-                }
-                Set<Integer> distinct = new LinkedHashSet<>();
-                for (int i = 0; i < candidateIds.size(); i++) {
-                    distinct.add(item(served, candidateIds.get(i), "candidates[" + i + "]"));
-                }
-                candidates = distinct.stream().mapToInt(Integer::intValue).toArray();
+                candidates = candidates(served, candidateList, newItems);
             }
             SeenItems seen = served.loaded().seen();
             if (exclude && !seen.available()) {
@@ -155,7 +151,8 @@ public final class ScoringService {
                 gatherer = served.gatherer(EntityRow.table(Entity.USER, served.model().features(), List.of(user.row())));
                 userIndex = 0;
             }
-            float[][] scores = scoreForUser(served, gatherer, userIndex, candidates, candidateIds == null, formulaTasks, seenItems);
+            float[][] scores = scoreCandidates(served, user, gatherer, userIndex, candidates, newItems, candidateList == null,
+                    formulaTasks, seenItems);
             int[] top = top(formula, scores, candidates, seenItems, k);
 
             // pass 2: the other tasks, for the top k only
@@ -165,7 +162,7 @@ public final class ScoringService {
             for (int i = 0; i < top.length; i++) {
                 topItems[i] = candidates[top[i]];
             }
-            float[][] restScores = scoreForUser(served, gatherer, userIndex, topItems, false, rest, null);
+            float[][] restScores = scoreCandidates(served, user, gatherer, userIndex, topItems, newItems, false, rest, null);
 
             ObjectNode out = json.createObjectNode();
             out.set("model", modelInfo(lease.version()));
@@ -181,7 +178,12 @@ public final class ScoringService {
             for (int r = 0; r < top.length; r++) {
                 int c = top[r];
                 ObjectNode row = list.addObject();
-                row.put("item", itemTable.rawIds().get(candidates[c]));
+                if (candidates[c] >= 0) {
+                    row.put("item", itemTable.rawIds().get(candidates[c]));
+                } else {
+                    row.put("item", newItems.get(-1 - candidates[c]).id());
+                    row.put("newItem", true);
+                }
                 for (int t = 0; t < values.length; t++) {
                     values[t] = scores[t][c];
                 }
@@ -199,6 +201,76 @@ public final class ScoringService {
             }
             return out;
         }
+    }
+
+    /**
+     * Reads {@code candidates}: each an item id of the model, or {@code {"item": id, "itemFeatures":
+     * {...}}} for an item the model does not know (an object naming a known id is that item).
+     * Repeats count once.
+     *
+     * @param newItems receives the new items, in order; their candidates are {@code -1 - j}
+     */
+    private static int[] candidates(ServedModel served, JsonNode list, List<Resolved> newItems) {
+        if (list.isEmpty()) {
+            throw ApiException.badRequest("candidates", "is empty; leave it out to rank every item");
+        }
+        Set<Integer> distinct = new LinkedHashSet<>();
+        Map<String, Integer> newIds = new java.util.HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            String path = "candidates[" + i + "]";
+            JsonNode c = list.get(i);
+            if (c.isTextual()) {
+                distinct.add(item(served, c.asText(), path));
+                continue;
+            }
+            JsonFields.object(c, path);
+            JsonFields.onlyKnown(c, path, CANDIDATE_FIELDS);
+            Resolved item = resolve(served, Entity.ITEM, c, path);
+            if (item.row() == null) {
+                distinct.add(item.index());
+            } else if (item.id() == null) {
+                throw ApiException.badRequest(path + ".item", "missing: a new item needs an id to be listed by");
+            } else {
+                Integer j = newIds.get(item.id());
+                if (j == null) {
+                    j = newItems.size();
+                    newIds.put(item.id(), j);
+                    newItems.add(item);
+                }
+                distinct.add(-1 - j);
+            }
+        }
+        return distinct.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Scores candidates for one user: the model's items as {@link #scoreForUser} does, new items
+     * ({@code -1 - j}) through a table of their rows, as {@code /v1/predict} scores them.
+     */
+    private static float[][] scoreCandidates(ServedModel served, Resolved user, FeatureGatherer gatherer, int userIndex,
+            int[] candidates, List<Resolved> newItems, boolean allItems, List<ResolvedTask> tasks, int[] discarded) {
+        if (newItems.isEmpty() || tasks.isEmpty()) {
+            return scoreForUser(served, gatherer, userIndex, candidates, allItems, tasks, discarded);
+        }
+        int n = candidates.length;
+        int[] known = IntStream.range(0, n).filter(c -> candidates[c] >= 0).toArray();
+        int[] fresh = IntStream.range(0, n).filter(c -> candidates[c] < 0).toArray();
+        float[][] scores = new float[tasks.size()][];
+        if (known.length > 0) {
+            place(scores, known, n, scoreForUser(served, gatherer, userIndex, IntStream.of(known).map(c -> candidates[c]).toArray(),
+                    false, tasks, discarded));
+        }
+        if (fresh.length > 0) {
+            List<FeatureSpec> features = served.model().features();
+            EntityTable userTable = user.row() == null ? null : EntityRow.table(Entity.USER, features, List.of(user.row()));
+            EntityTable itemTable = EntityRow.table(Entity.ITEM, features,
+                    IntStream.of(fresh).mapToObj(c -> newItems.get(-1 - candidates[c]).row()).toList());
+            int[] users = new int[fresh.length];
+            Arrays.fill(users, user.row() == null ? user.index() : 0);
+            place(scores, fresh, n, scorePairs(served, served.gatherer(userTable, itemTable), users,
+                    IntStream.range(0, fresh.length).toArray(), tasks, false));
+        }
+        return scores;
     }
 
     /**
