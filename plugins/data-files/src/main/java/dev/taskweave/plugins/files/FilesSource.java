@@ -44,6 +44,7 @@ final class FilesSource implements DatasetSource {
     static final String ATTRIBUTE_TEST = "attribute_test";
     private static final long RANKING_SALT = 0x72616e6b696e6773L;
     private static final long HOLDOUT_SALT = 0x6174747269627574L;
+    private static final long COLD_SALT = 0x636f6c64656e7473L;
 
     private final FilesConfig config;
     private final DataContext context;
@@ -139,7 +140,47 @@ final class FilesSource implements DatasetSource {
         return new Dataset(name, schema, users.build(), items.build(), interactions, rankings, description, attributes, evaluation);
     }
 
-    private Map<String, InteractionRows> split(InteractionRows all, long seed, Map<String, String> description) {
+    /**
+     * Splits the rows; with {@code coldUsers} / {@code coldItems}, a seeded share of the users and
+     * of the items leave training whole first: every row of theirs is a test row (reported as a
+     * cold slice), however the rest is split.
+     */
+    private Map<String, InteractionRows> split(InteractionRows file, long seed, Map<String, String> description) {
+        SplitConfig sc = config.split();
+        InteractionRows all = file;
+        InteractionRows held = null;
+        if (sc.coldUsers() > 0 || sc.coldItems() > 0) {
+            SplittableRandom random = new SplittableRandom(seed ^ COLD_SALT);
+            Set<String> users = chooseShare(file.users, sc.coldUsers(), random.split());
+            Set<String> items = chooseShare(file.items, sc.coldItems(), random.split());
+            int[] out = IntStream.range(0, file.size()).filter(r -> users.contains(file.users[r]) || items.contains(file.items[r])).toArray();
+            int[] in = IntStream.range(0, file.size()).filter(r -> !users.contains(file.users[r]) && !items.contains(file.items[r])).toArray();
+            all = file.select(in);
+            held = file.select(out);
+            description.put("split.coldUsers", users.size() + " users held out whole (" + sc.coldUsers() + ")");
+            description.put("split.coldItems", items.size() + " items held out whole (" + sc.coldItems() + ")");
+        }
+        Map<String, InteractionRows> splits = splitRows(all, seed, description);
+        if (held != null && held.size() > 0) {
+            InteractionRows test = splits.get("test");
+            splits.put("test", test == null ? held : InteractionRows.concat(test, held));
+        }
+        return splits;
+    }
+
+    /** @return {@code round(share * distinct)} of the distinct values, drawn with {@code random} */
+    private static Set<String> chooseShare(String[] values, double share, SplittableRandom random) {
+        List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(Arrays.asList(values)));
+        int[] order = shuffled(distinct.size(), random);
+        int count = (int) Math.round(share * distinct.size());
+        Set<String> out = new HashSet<>();
+        for (int k = 0; k < count; k++) {
+            out.add(distinct.get(order[k]));
+        }
+        return out;
+    }
+
+    private Map<String, InteractionRows> splitRows(InteractionRows all, long seed, Map<String, String> description) {
         SplitConfig sc = config.split();
         Map<String, InteractionRows> splits = new LinkedHashMap<>();
         description.put("split", sc.by().name().toLowerCase(Locale.ROOT));

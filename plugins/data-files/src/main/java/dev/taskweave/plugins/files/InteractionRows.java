@@ -91,6 +91,25 @@ final class InteractionRows {
         return new InteractionRows(file, u, i, l, t);
     }
 
+    /** @return the rows of {@code first}, then those of {@code second} */
+    static InteractionRows concat(InteractionRows first, InteractionRows second) {
+        int n = first.size();
+        int m = second.size();
+        String[] u = Arrays.copyOf(first.users, n + m);
+        String[] i = Arrays.copyOf(first.items, n + m);
+        double[] t = Arrays.copyOf(first.timestamps, n + m);
+        System.arraycopy(second.users, 0, u, n, m);
+        System.arraycopy(second.items, 0, i, n, m);
+        System.arraycopy(second.timestamps, 0, t, n, m);
+        Map<String, float[]> l = new LinkedHashMap<>();
+        first.labels.forEach((name, values) -> {
+            float[] joined = Arrays.copyOf(values, n + m);
+            System.arraycopy(second.labels.get(name), 0, joined, n, m);
+            l.put(name, joined);
+        });
+        return new InteractionRows(first.file, u, i, l, t);
+    }
+
     private static String id(DelimitedFile file, long line, String column, String value) {
         if (value.isEmpty()) {
             throw new DataException(file.path().toString(), line, "column '" + column + "' is empty: every row needs a user and an item id");

@@ -2,6 +2,7 @@ package dev.taskweave.plugins.files;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.taskweave.api.InvalidConfigException;
+import java.util.List;
 
 /**
  * {@code split}: how the interactions become {@code train}, {@code valid} and {@code test}.
@@ -14,10 +15,13 @@ import dev.taskweave.api.InvalidConfigException;
  * the latest of two). With {@code coldSlices} (the default) the test rows of users or items
  * that have no training row are reported apart, as {@code test_cold_user}, {@code test_cold_item}
  * and {@code test_cold_both}, and {@code test} keeps the rows of known users and items (an empty
- * slice is left out).
+ * slice is left out). {@code coldUsers} and {@code coldItems} first hold out a seeded share of
+ * the users and of the items whole, so that the cold slices measure new users and new items.
  */
 public final class SplitConfig {
     static final double DEFAULT_FRACTION = 0.1;
+    /** The largest {@code coldUsers} and {@code coldItems}. */
+    static final double MAX_COLD = 0.5;
 
     /** How rows are assigned to splits. */
     public enum By {
@@ -43,12 +47,27 @@ public final class SplitConfig {
     private String testFile;
     @JsonProperty
     private boolean coldSlices = true;
+    @JsonProperty
+    private double coldUsers;
+    @JsonProperty
+    private double coldItems;
 
     public SplitConfig() {}
 
     void validate(boolean hasTimestamp) {
         if (by == null) {
             throw new InvalidConfigException("by", "expected random, time, files or last");
+        }
+        for (String field : List.of("coldUsers", "coldItems")) {
+            double share = field.equals("coldUsers") ? coldUsers : coldItems;
+            if (!(share >= 0 && share <= MAX_COLD)) {
+                throw new InvalidConfigException(field, "expected a share of the " + (field.equals("coldUsers") ? "users" : "items")
+                        + " in [0, " + MAX_COLD + "], got " + share);
+            }
+            if (share > 0 && !coldSlices) {
+                throw new InvalidConfigException(field, "holds out whole " + (field.equals("coldUsers") ? "users" : "items")
+                        + " to report them as a cold slice, and coldSlices is false");
+            }
         }
         if (by == By.FILES) {
             if (valid != null || test != null) {
@@ -116,6 +135,16 @@ public final class SplitConfig {
     /** @return the test file (by: files), or null for no test split */
     public String testFile() {
         return testFile;
+    }
+
+    /** @return the share of users held out whole (all their rows test rows) */
+    public double coldUsers() {
+        return coldUsers;
+    }
+
+    /** @return the share of items held out whole */
+    public double coldItems() {
+        return coldItems;
     }
 
     /** @return whether cold test rows are reported apart */

@@ -88,6 +88,8 @@ class FilesConfigTest {
         invalid(base("split", params("valid", 0.5, "test", 0.5)), "split.test", "valid + test must be below 1");
         invalid(base("split", params("by", "time")), "split.by", "needs interactions.timestamp");
         invalid(base("split", params("by", "last")), "split.by", "by: last needs interactions.timestamp");
+        invalid(base("split", params("coldUsers", 0.6)), "split.coldUsers", "expected a share of the users in [0, 0.5], got 0.6");
+        invalid(base("split", params("coldItems", 0.1, "coldSlices", false)), "split.coldItems", "coldSlices is false");
         invalid(base("split", params("by", "last", "valid", 0.1)), "split.valid", "not used with by: last");
         invalid(base("split", params("by", "files", "test", 0.2)), "split.test", "not used with by: files");
         invalid(base("split", params("testFile", "t.csv")), "split.testFile", "only used with by: files");

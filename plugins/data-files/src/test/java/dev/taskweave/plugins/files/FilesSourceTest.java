@@ -209,6 +209,42 @@ class FilesSourceTest {
     }
 
     @Test
+    void coldUsersAndItemsAreHeldOutWhole() throws IOException {
+        write("rows.csv", rows(200));
+        Dataset d = load(params("interactions", interactions("rows.csv", "timestamp", "ts"),
+                "split", params("valid", 0.1, "test", 0.1, "coldUsers", 0.2, "coldItems", 0.2)));
+        // 13 users and 17 items: 3 of each held out whole
+        Set<String> coldUsers = new HashSet<>();
+        Set<String> coldItems = new HashSet<>();
+        int rows = 0;
+        for (Map.Entry<String, Interactions> split : d.splits().entrySet()) {
+            Interactions s = split.getValue();
+            rows += s.size();
+            for (int k = 0; k < s.size(); k++) {
+                String user = d.users().rawIds().get(s.users()[k]);
+                String item = d.items().rawIds().get(s.items()[k]);
+                if (split.getKey().equals("test_cold_user") || split.getKey().equals("test_cold_both")) {
+                    coldUsers.add(user);
+                }
+                if (split.getKey().equals("test_cold_item") || split.getKey().equals("test_cold_both")) {
+                    coldItems.add(item);
+                }
+            }
+        }
+        assertEquals(200, rows, "every row is in one split");
+        assertEquals(3, coldUsers.size(), coldUsers.toString());
+        assertEquals(3, coldItems.size(), coldItems.toString());
+        for (String split : List.of("train", "valid", "test")) {
+            Interactions s = d.splits().get(split);
+            for (int k = 0; k < s.size(); k++) {
+                assertFalse(coldUsers.contains(d.users().rawIds().get(s.users()[k])), split);
+                assertFalse(coldItems.contains(d.items().rawIds().get(s.items()[k])), split);
+            }
+        }
+        assertEquals("3 users held out whole (0.2)", d.description().get("split.coldUsers"));
+    }
+
+    @Test
     void timeSplitTestsOnTheLatestRows() throws IOException {
         int n = 100;
         write("rows.csv", rows(n));
