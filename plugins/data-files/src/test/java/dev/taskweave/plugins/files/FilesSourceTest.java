@@ -515,6 +515,17 @@ class FilesSourceTest {
     }
 
     @Test
+    void withoutAQuoteCharacterQuotesAreText() throws IOException {
+        // u.item's shape: pipe-separated, no quoting, a title may hold a quote mark
+        write("rows.csv", "user,item,rating,click\nu1,i1,4,\n");
+        write("items.psv", "id|title|kind\ni1|\"Shall We Dance?\" (1996)|film\ni2|12\" single|record\n");
+        Dataset d = load(params("interactions", interactions("rows.csv"), "split", params("valid", 0.0, "test", 0.0),
+                "items", params("file", "items.psv", "delimiter", "|", "quote", "", "id", "id", "categorical", List.of("title", "kind"))));
+        assertEquals(List.of("\"Shall We Dance?\" (1996)", "12\" single"), spec(d, "item_title").labels());
+        assertArrayEquals(new int[] {1, 2}, d.items().categorical("item_kind"));
+    }
+
+    @Test
     void filesWithoutAHeaderLineNameTheirColumnsInTheConfiguration() throws IOException {
         // MovieLens's u.data shape: tab-separated, no header
         write("u.data", "196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t377\t1\t878887116\n");
