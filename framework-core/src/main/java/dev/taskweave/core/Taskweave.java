@@ -115,11 +115,10 @@ public final class Taskweave implements AutoCloseable {
         requireNonNull(configFile, "configFile is null");
         requireNonNull(baseDirectory, "baseDirectory is null");
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
-        String source = configFile.toString();
-        Plan plan = assembler.plan(config, source);
-        Dataset dataset = assembler.loadData(plan, baseDirectory);
-        assembler.checkLabels(plan, dataset);
-        List<FeatureSpec> features = assembler.selectFeatures(config, dataset, source, log);
+        Prepared prepared = prepare(assembler, config, configFile, baseDirectory, log);
+        Plan plan = prepared.plan();
+        Dataset dataset = prepared.dataset();
+        List<FeatureSpec> features = prepared.features();
         Map<String, LabelStatistics> stats = assembler.labelStatistics(plan, dataset);
         Map<String, LabelInfo> labelInfo = assembler.labelInfo(plan, dataset);
         String fingerprint = DataFingerprint.of(dataset);
@@ -146,12 +145,21 @@ public final class Taskweave implements AutoCloseable {
         requireNonNull(configFile, "configFile is null");
         ExperimentConfig config = injector.getInstance(ConfigLoader.class).load(configFile);
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
+        Prepared p = prepare(assembler, config, configFile, configFile.toAbsolutePath().getParent(), log);
+        return DataReport.render(p.plan(), p.dataset(), p.features(), assembler.labelStatistics(p.plan(), p.dataset()));
+    }
+
+    /** A validated experiment, its data and the features its encoder reads. */
+    private record Prepared(Plan plan, Dataset dataset, List<FeatureSpec> features) {}
+
+    /** What {@code train} and {@code check} do before training: validate, load the data, check labels, choose features. */
+    private static Prepared prepare(ModelAssembler assembler, ExperimentConfig config, Path configFile, Path baseDirectory,
+            PrintStream log) {
         String source = configFile.toString();
         Plan plan = assembler.plan(config, source);
-        Dataset dataset = assembler.loadData(plan, configFile.toAbsolutePath().getParent());
+        Dataset dataset = assembler.loadData(plan, baseDirectory);
         assembler.checkLabels(plan, dataset);
-        List<FeatureSpec> features = assembler.selectFeatures(config, dataset, source, log);
-        return DataReport.render(plan, dataset, features, assembler.labelStatistics(plan, dataset));
+        return new Prepared(plan, dataset, assembler.selectFeatures(config, dataset, source, log));
     }
 
     private static Map<String, Integer> sizes(Dataset dataset) {

@@ -222,10 +222,10 @@ public final class RecommendCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    /** An error of one user's request, named where the user came from; the others are the command line's. */
+    /** An unknown user is named where it came from (the users file and line); other errors are the command line's. */
     private RuntimeException error(ApiException e, Request request) {
         String field = e.field();
-        if (field.equals("user") || field.isEmpty() && request.line() > 0) {
+        if (field.equals("user")) {
             String source = users == null ? model.toString() : users.toString();
             return new DataException(source, request.line(), "user '" + request.user() + "': " + e.getMessage());
         }
@@ -255,13 +255,16 @@ public final class RecommendCommand implements Callable<Integer> {
             throw new DataException(file.toString(), 0, "cannot be read: " + e.getMessage());
         }
         List<Request> out = new ArrayList<>();
+        boolean first = true;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
             String id = line.split("\t", -1)[0].strip();
-            if (out.isEmpty() && id.equalsIgnoreCase("user") && i == firstContentLine(lines)) {
+            boolean header = first && id.equalsIgnoreCase("user");
+            first = false;
+            if (header) {
                 continue;
             }
             if (id.isEmpty()) {
@@ -273,15 +276,5 @@ public final class RecommendCommand implements Callable<Integer> {
             throw new DataException(file.toString(), 0, "lists no user (one id per line)");
         }
         return out;
-    }
-
-    private static int firstContentLine(List<String> lines) {
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (!line.isEmpty() && !line.startsWith("#")) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

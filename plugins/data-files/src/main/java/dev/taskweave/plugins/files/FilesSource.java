@@ -298,22 +298,20 @@ final class FilesSource implements DatasetSource {
                 .filter(name -> features.get(name).entity() == file.entity()).toList();
         boolean[] test = new boolean[ids.size()];
         boolean[] valid = new boolean[ids.size()];
-        if (!sideAttributes.isEmpty()) {
-            boolean[] eligible = file.anyKnown(ids, features, sideAttributes);
-            int[] candidates = IntStream.range(0, ids.size()).filter(e -> eligible[e]).toArray();
+        Map<String, EntityAttribute> sideOut = new LinkedHashMap<>();
+        file.encode(ids, features, table, schema, sideAttributes, encoded -> {
+            int[] candidates = IntStream.range(0, ids.size())
+                    .filter(e -> encoded.values().stream().anyMatch(a -> a.known()[e])).toArray();
             int[] order = shuffled(candidates.length, random);
             int held = (int) Math.round(config.attributeHoldout() * candidates.length);
             int validating = (int) Math.round(config.attributeValid() * candidates.length);
+            boolean[] hidden = new boolean[ids.size()];
             for (int k = 0; k < held + validating && k < candidates.length; k++) {
                 (k < held ? test : valid)[candidates[order[k]]] = true;
+                hidden[candidates[order[k]]] = true;
             }
-        }
-        boolean[] hidden = new boolean[ids.size()];
-        for (int e = 0; e < hidden.length; e++) {
-            hidden[e] = test[e] || valid[e];
-        }
-        Map<String, EntityAttribute> sideOut = new LinkedHashMap<>();
-        file.encode(ids, features, table, schema, hidden, sideAttributes, sideOut, description);
+            return hidden;
+        }, sideOut, description);
         attributes.putAll(sideOut);
         for (EntityAttribute attribute : sideOut.values()) {
             for (Map.Entry<String, boolean[]> split : List.of(Map.entry(ATTRIBUTE_TEST, test), Map.entry(Dataset.VALID, valid))) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The side features of one users or items file, read once and then encoded for the entities of
@@ -118,14 +119,15 @@ final class SideFeatures {
      * Encodes every feature for the dataset's entities and adds it to the table and the schema.
      *
      * @param entityIds   the dataset's entities of this side, in index order
-     * @param hidden      entities whose attribute features are hidden (held out), by index
      * @param attributes  the names of this side's features that are attributes
+     * @param holdout     given the encoded attributes (true values), the entities whose attribute
+     *                    features are hidden (held out), by index
      * @param attributesOut receives the attributes, with the true (unhidden) values
      * @param description receives vocabulary sizes, numeric scaling and counts
      */
     void encode(List<String> entityIds, Map<String, FilesConfig.Feature> features, EntityTable.Builder table,
-            List<FeatureSpec> schema, boolean[] hidden, List<String> attributes, Map<String, EntityAttribute> attributesOut,
-            Map<String, String> description) {
+            List<FeatureSpec> schema, List<String> attributes, Function<Map<String, EntityAttribute>, boolean[]> holdout,
+            Map<String, EntityAttribute> attributesOut, Map<String, String> description) {
         int[] fileRow = new int[entityIds.size()];
         int missing = 0;
         for (int e = 0; e < fileRow.length; e++) {
@@ -138,41 +140,44 @@ final class SideFeatures {
         description.put(side + "File", file.toString());
         description.put(side + "File.rows", Integer.toString(ids.size()));
         description.put(side + "WithoutFeatures", Integer.toString(missing));
+        List<Encoded> encoded = new ArrayList<>();
         for (FilesConfig.Feature f : features.values()) {
             if (f.entity() != entity) {
                 continue;
             }
-            Encoded encoded = switch (f.kind()) {
+            Encoded e = switch (f.kind()) {
                 case CATEGORICAL -> categorical(f.name(), fileRow, description);
                 case NUMERIC -> numeric(f.name(), config.log().contains(f.source()), fileRow, description);
                 case MULTI_VALUED -> multiValued(f.name(), config.multiValued().get(f.source()).charAt(0), fileRow, description);
                 case FLAGS -> flags(f.name(), f.source(), fileRow);
             };
-            boolean attribute = attributes.contains(f.name());
-            if (attribute) {
-                attributesOut.put(f.name(), attribute(encoded));
+            if (attributes.contains(f.name())) {
+                attributesOut.put(f.name(), attribute(e));
             }
-            schema.add(encoded.spec());
-            if (encoded.codes() != null) {
-                int[] codes = encoded.codes().clone();
-                if (attribute) {
-                    for (int e = 0; e < codes.length; e++) {
-                        if (hidden[e]) {
-                            codes[e] = 0;
-                        }
+            encoded.add(e);
+        }
+        // the held-out entities are chosen among those whose attributes are known as encoded
+        boolean[] hidden = holdout.apply(attributesOut);
+        for (Encoded e : encoded) {
+            String name = e.spec().name();
+            boolean attribute = attributesOut.containsKey(name);
+            schema.add(e.spec());
+            if (e.codes() != null) {
+                int[] codes = e.codes().clone();
+                for (int i = 0; attribute && i < codes.length; i++) {
+                    if (hidden[i]) {
+                        codes[i] = 0;
                     }
                 }
-                table.categorical(f.name(), codes);
+                table.categorical(name, codes);
             } else {
-                float[] dense = encoded.dense().clone();
-                if (attribute) {
-                    for (int e = 0; e < hidden.length; e++) {
-                        if (hidden[e]) {
-                            Arrays.fill(dense, e * encoded.width(), (e + 1) * encoded.width(), 0f);
-                        }
+                float[] dense = e.dense().clone();
+                for (int i = 0; attribute && i < hidden.length; i++) {
+                    if (hidden[i]) {
+                        Arrays.fill(dense, i * e.width(), (i + 1) * e.width(), 0f);
                     }
                 }
-                table.dense(f.name(), encoded.width(), dense);
+                table.dense(name, e.width(), dense);
             }
         }
     }
@@ -371,28 +376,5 @@ final class SideFeatures {
             return new EntityAttribute(spec.name(), entity, EntityAttribute.Kind.CLASS, classes, values, known);
         }
         return new EntityAttribute(spec.name(), entity, EntityAttribute.Kind.MULTI_LABEL, encoded.width(), encoded.dense().clone(), known);
-    }
-
-    /** @return for each dataset entity, whether the file gives it any attribute value */
-    boolean[] anyKnown(List<String> entityIds, Map<String, FilesConfig.Feature> features, List<String> attributes) {
-        boolean[] any = new boolean[entityIds.size()];
-        for (int e = 0; e < any.length; e++) {
-            Integer row = rowOf.get(entityIds.get(e));
-            if (row == null) {
-                continue;
-            }
-            for (String name : attributes) {
-                FilesConfig.Feature f = features.get(name);
-                if (f.entity() != entity) {
-                    continue;
-                }
-                if (f.kind() == FilesConfig.Kind.FLAGS) {
-                    any[e] |= !Arrays.stream(flagCells.get(name)[row]).allMatch(String::isEmpty);
-                } else {
-                    any[e] |= !cells.get(name)[row].isEmpty();
-                }
-            }
-        }
-        return any;
     }
 }

@@ -325,6 +325,15 @@ class FilesSourceTest {
         assertEquals(0, spend[3], 0);
         assertEquals("log1p", d.description().get("feature.user_spend.transform"));
 
+        // an attribute holdout chooses among the entities whose attribute is known as encoded: u3's
+        // rare plan is unknown, so 3 of the other 5 (round(0.5 * 5)) are held out, never u3
+        Dataset held = load(params("interactions", interactions("rows.csv"), "split", params("valid", 0.0, "test", 0.0),
+                "users", params("file", "users.csv", "id", "id", "categorical", List.of("plan"), "minCount", 2),
+                "attributes", List.of("user_plan"), "attributeHoldout", 0.5));
+        int[] evaluated = held.attributeEvaluation().get("attribute_test").get("user_plan");
+        assertEquals(3, evaluated.length);
+        assertFalse(Arrays.stream(evaluated).anyMatch(u -> u == 2), Arrays.toString(evaluated));
+
         // minCount 3: tag y (two rows) goes, and u3, whose only tag it was, has none
         Dataset stricter = load(params("interactions", interactions("rows.csv"), "split", params("valid", 0.0, "test", 0.0),
                 "users", params("file", "users.csv", "id", "id", "multiValued", params("tags", "|"), "minCount", 3)));
