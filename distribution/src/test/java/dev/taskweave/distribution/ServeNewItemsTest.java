@@ -94,7 +94,8 @@ class ServeNewItemsTest extends RuntimeTest {
             ServeEndToEndTest.assertError(ServeEndToEndTest.call(server, "POST", "/v1/recommend", "{\"user\": \"" + user
                     + "\", \"formula\": \"like\", \"candidates\": [{\"itemFeatures\": " + FEATURES + "}]}"), 400, "candidates[0].item", "a new item needs an id");
             ServeEndToEndTest.assertError(ServeEndToEndTest.call(server, "POST", "/v1/recommend", "{\"user\": \"" + user
-                    + "\", \"formula\": \"like\", \"candidates\": [{\"item\": \"x\", \"features\": {}}]}"), 400, "candidates[0].features", "");
+                    + "\", \"formula\": \"like\", \"candidates\": [{\"item\": \"x\", \"features\": {}}]}"), 400, "candidates[0].features",
+                    "unknown field; expected one of [item, itemFeatures]");
 
             // errors name the pair and the feature
             assertError(server, "{\"pairs\": [{\"user\": \"user-3\", \"itemFeatures\": {\"item_category\": \"cat9\"}}]}", 400,
