@@ -10,6 +10,7 @@ import dev.taskweave.serve.TaskweaveServer;
 import dev.taskweave.serve.model.ServedModel;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class ServeNewItemsTest extends RuntimeTest {
     static final String CONFIG = FilesEndToEndTest.CONFIG.replace("epochs: 8", "epochs: 3")
             .replace("itemHistory: values", "userHistory: implicit\n    itemHistory: values");
-    static final String FEATURES = "{\"item_category\": \"cat0\", \"item_tags\": [0, 1, 1, 0]}";
+    /** item-new-0's features as raw values: its category, and its tags by name (the vector [0, 1, 1, 0]) */
+    static final String FEATURES = "{\"item_category\": \"cat0\", \"item_tags\": [\"t2\", \"t1\"]}";
 
     @Test
     void aNewItemScoresAsAColdItemWithTheSameFeatures() throws Exception {
@@ -44,15 +46,23 @@ class ServeNewItemsTest extends RuntimeTest {
             String user = served.loaded().users().rawIds().get(userIndex);
             String seenItem = served.loaded().items().rawIds().get(served.loaded().seen().items(userIndex)[1]);
             String newUser = "\"userFeatures\": {\"user_segment\": \"seg0\", \"user_age\": 0.5}";
+            // user-299 is a cold user (test rows only); a new user given its segment and its age as
+            // written in the file (the model standardised ages, and serving applies the same scaling)
+            String age = Files.readAllLines(tmp.resolve("users.tsv")).stream().filter(l -> l.startsWith("user-299\t"))
+                    .findFirst().orElseThrow().split("\t")[2];
+            String coldUser = "\"userFeatures\": {\"user_segment\": \"seg2\", \"user_age\": " + age + "}";
             JsonNode r = post(server, "{\"pairs\": ["
                     + "{\"user\": \"" + user + "\", \"item\": \"item-new-0\"},"
                     + "{\"user\": \"" + user + "\", \"itemFeatures\": " + FEATURES + "},"
                     + "{" + newUser + ", \"item\": \"item-new-0\"},"
                     + "{" + newUser + ", \"item\": \"brand-new\", \"itemFeatures\": " + FEATURES + "},"
-                    + "{\"user\": \"" + user + "\", \"item\": \"" + seenItem + "\"}]}");
+                    + "{\"user\": \"" + user + "\", \"item\": \"" + seenItem + "\"}, "
+                    + "{\"user\": \"user-299\", \"item\": \"item-1\"}, "
+                    + "{" + coldUser + ", \"item\": \"item-1\"}]}");
             for (String task : List.of("rating", "like", "watch", "category")) {
                 assertClose(r.at("/scores/0/scores/" + task), r.at("/scores/1/scores/" + task), task + " of " + user);
                 assertClose(r.at("/scores/2/scores/" + task), r.at("/scores/3/scores/" + task), task + " of the new user");
+                assertClose(r.at("/scores/5/scores/" + task), r.at("/scores/6/scores/" + task), task + " of user-299 and its features");
             }
             assertEquals("brand-new", r.at("/scores/3/item").asText());
             assertTrue(r.at("/scores/1/item").isMissingNode(), "a new item without an id has none in the answer");

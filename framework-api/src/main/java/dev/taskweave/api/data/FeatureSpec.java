@@ -18,15 +18,21 @@ import java.util.List;
  * @param labels for a categorical feature, optionally the raw value of each code: code {@code c}
  *               ({@code 1 <= c < size}) is {@code labels.get(c - 1)}; empty when the codes have no
  *               names (ids, or a dataset that does not say). New entities at serving time may give
- *               a labelled feature by its raw value ({@code "engineer"}) instead of its code
+ *               a labelled feature by its raw value ({@code "engineer"}) instead of its code. For a
+ *               multi-hot feature (not a history), optionally the name of each of its {@code size}
+ *               columns ({@code "Comedy"}, {@code "sale"}): serving then takes the list of the
+ *               names that are set
  * @param fromInteractions true for a feature computed from the entity's training interactions (a
  *               history: the items a user rated, the users who rated an item). Such a feature is
  *               known exactly when the entity's id is: a cold entity has neither. In training, id
  *               dropout hides it together with the id, so that the rows which teach the model to
  *               serve cold entities look like cold entities
+ * @param scale  for a numeric feature, optionally how a raw value is encoded (a log, the training
+ *               mean and standard deviation); serving applies it to the raw values it is given.
+ *               Null when the model reads the values as they are
  */
 public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id, List<String> labels,
-        boolean fromInteractions) {
+        boolean fromInteractions, NumericScale scale) {
     public FeatureSpec {
         requireNonNull(name, "name is null");
         requireNonNull(entity, "entity is null");
@@ -41,9 +47,19 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
         if (id && kind != FeatureKind.CATEGORICAL) {
             throw new IllegalArgumentException("feature " + name + ": an id feature must be categorical");
         }
-        if (!labels.isEmpty() && (kind != FeatureKind.CATEGORICAL || labels.size() != size - 1)) {
+        if (!labels.isEmpty() && kind == FeatureKind.CATEGORICAL && labels.size() != size - 1) {
             throw new IllegalArgumentException("feature " + name + ": labels name the codes 1.." + (size - 1)
-                    + " of a categorical feature; got " + labels.size() + " labels for a " + kind + " feature of size " + size);
+                    + " of a categorical feature; got " + labels.size() + " labels for a vocabulary of size " + size);
+        }
+        if (!labels.isEmpty() && kind == FeatureKind.MULTI_HOT && (labels.size() != size || fromInteractions)) {
+            throw new IllegalArgumentException("feature " + name + ": labels name the " + size + " columns of a multi-hot "
+                    + "feature that is not a history; got " + labels.size() + " labels" + (fromInteractions ? " for a history" : ""));
+        }
+        if (!labels.isEmpty() && kind == FeatureKind.NUMERIC) {
+            throw new IllegalArgumentException("feature " + name + ": a numeric feature has no labels, got " + labels);
+        }
+        if (scale != null && kind != FeatureKind.NUMERIC) {
+            throw new IllegalArgumentException("feature " + name + ": only a numeric feature has a scale; this one is " + kind);
         }
         if (new HashSet<>(labels).size() != labels.size()) {
             throw new IllegalArgumentException("feature " + name + ": labels must be distinct, got " + labels);
@@ -53,14 +69,20 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
         }
     }
 
+    /** A feature without a numeric scale. */
+    public FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id, List<String> labels,
+            boolean fromInteractions) {
+        this(name, entity, kind, size, id, labels, fromInteractions, null);
+    }
+
     /** A feature that is not derived from interactions. */
     public FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id, List<String> labels) {
-        this(name, entity, kind, size, id, labels, false);
+        this(name, entity, kind, size, id, labels, false, null);
     }
 
     /** A feature without labels, not derived from interactions. */
     public FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id) {
-        this(name, entity, kind, size, id, List.of(), false);
+        this(name, entity, kind, size, id, List.of(), false, null);
     }
 
     /** A categorical feature. */
@@ -87,6 +109,14 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
     }
 
     /**
+     * A multi-hot feature whose columns are named {@code labels} (a genre, a tag): serving takes
+     * the names that are set.
+     */
+    public static FeatureSpec multiHot(String name, Entity entity, List<String> labels) {
+        return new FeatureSpec(name, entity, FeatureKind.MULTI_HOT, labels.size(), false, labels);
+    }
+
+    /**
      * A multi-hot vector computed from the entity's training interactions, for example the items a
      * user rated ({@link #fromInteractions()}). Its columns are the other side's entities:
      * {@code width} is the number of items for a user's history, of users for an item's (the
@@ -102,9 +132,22 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
         return new FeatureSpec(name, entity, FeatureKind.NUMERIC, 1, false);
     }
 
+    /** A numeric feature whose raw values are encoded by {@code scale} (null: read as they are). */
+    public static FeatureSpec numeric(String name, Entity entity, NumericScale scale) {
+        return new FeatureSpec(name, entity, FeatureKind.NUMERIC, 1, false, List.of(), false, scale);
+    }
+
     /** @return the code of a raw value, or -1 when the feature has no labels or does not know it */
     public int codeOf(String label) {
-        int i = labels.indexOf(label);
+        int i = kind == FeatureKind.CATEGORICAL ? labels.indexOf(label) : -1;
         return i < 0 ? -1 : i + 1;
+    }
+
+    /**
+     * @return the column of a multi-hot feature named {@code label}, or -1 when the feature has no
+     *         column names or not this one
+     */
+    public int columnOf(String label) {
+        return kind == FeatureKind.MULTI_HOT ? labels.indexOf(label) : -1;
     }
 }

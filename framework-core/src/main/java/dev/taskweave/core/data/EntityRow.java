@@ -57,8 +57,11 @@ public final class EntityRow {
      * Builds the row of a new entity from feature values. Features not given are unknown (code 0,
      * zero vector). The identifier feature cannot be given: a new entity has no trained id.
      *
-     * @param values feature name to value: an integer code for a categorical feature, a number for
-     *               a numeric one, a list of {@code size} numbers for a multi-hot one
+     * @param values feature name to value: an integer code or a raw value (when the feature names
+     *               its codes) for a categorical feature; a number for a numeric one, raw when the
+     *               feature has a {@link dev.taskweave.api.data.NumericScale} (encoded by it as in
+     *               training); a list of {@code size} numbers for a multi-hot one, or the names of
+     *               its set columns when it names them ({@code ["Comedy", "Drama"]})
      * @throws InvalidFeatureException naming the feature when a value does not fit the schema
      */
     public static EntityRow fromValues(Entity entity, String rawId, List<FeatureSpec> features, Map<String, ?> values) {
@@ -87,7 +90,7 @@ public final class EntityRow {
             Object v = values.get(f.name());
             switch (f.kind()) {
                 case CATEGORICAL -> codes.put(f.name(), new int[] {v == null ? 0 : code(f, v)});
-                case NUMERIC -> dense.put(f.name(), new float[] {v == null ? 0f : number(f.name(), v)});
+                case NUMERIC -> dense.put(f.name(), new float[] {v == null ? 0f : scaled(f, v)});
                 case MULTI_HOT -> dense.put(f.name(), v == null ? new float[f.size()] : vector(f, v));
             }
         }
@@ -125,13 +128,42 @@ public final class EntityRow {
         return n.floatValue();
     }
 
+    private static float scaled(FeatureSpec f, Object v) {
+        float raw = number(f.name(), v);
+        if (f.scale() == null) {
+            return raw;
+        }
+        try {
+            return (float) f.scale().apply(((Number) v).doubleValue());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFeatureException(f.name(), e.getMessage());
+        }
+    }
+
     private static float[] vector(FeatureSpec f, Object v) {
+        if (!f.labels().isEmpty() && v instanceof List<?> names && names.stream().allMatch(String.class::isInstance)) {
+            return columns(f, names);
+        }
         if (!(v instanceof List<?> list) || list.size() != f.size()) {
-            throw new InvalidFeatureException(f.name(), "expected a list of " + f.size() + " numbers, got " + describe(v));
+            throw new InvalidFeatureException(f.name(), "expected a list of " + f.size() + " numbers"
+                    + (f.labels().isEmpty() ? "" : " or the names of its set columns, from " + known(f.labels())) + ", got " + describe(v));
         }
         float[] out = new float[f.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = number(f.name() + "[" + i + "]", list.get(i));
+        }
+        return out;
+    }
+
+    /** @return the multi-hot vector with the named columns set */
+    private static float[] columns(FeatureSpec f, List<?> names) {
+        float[] out = new float[f.size()];
+        for (Object name : names) {
+            int column = f.columnOf((String) name);
+            if (column < 0) {
+                throw new InvalidFeatureException(f.name(), "unknown value '" + name + "'; the model knows " + known(f.labels()));
+            }
+            out[column] = 1f;
         }
         return out;
     }

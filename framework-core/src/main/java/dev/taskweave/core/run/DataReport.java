@@ -127,14 +127,18 @@ public final class DataReport {
 
     private static String describe(FeatureSpec f) {
         if (f.kind() == FeatureKind.CATEGORICAL) {
-            String values = f.labels().isEmpty() ? "" : " " + (f.labels().size() <= 8 ? f.labels().toString()
-                    : f.labels().subList(0, 8).toString().replace("]", ", ...]"));
-            return String.format(Locale.ROOT, "categorical, %,d codes%s%s", f.size() - 1, f.id() ? " (identifier)" : "", values);
+            return String.format(Locale.ROOT, "categorical, %,d codes%s%s", f.size() - 1, f.id() ? " (identifier)" : "",
+                    examples(f.labels()));
         }
         if (f.kind() == FeatureKind.NUMERIC) {
-            return "numeric";
+            return f.scale() == null ? "numeric" : "numeric, read as " + f.scale().describe();
         }
-        return String.format(Locale.ROOT, "%s, %,d wide", f.fromInteractions() ? "history" : "multi-hot", f.size());
+        return String.format(Locale.ROOT, "%s, %,d wide%s", f.fromInteractions() ? "history" : "multi-hot", f.size(), examples(f.labels()));
+    }
+
+    /** @return up to eight of a feature's value names, after a space; empty without names */
+    private static String examples(java.util.List<String> labels) {
+        return labels.isEmpty() ? "" : " " + (labels.size() <= 8 ? labels.toString() : labels.subList(0, 8).toString().replace("]", ", ...]"));
     }
 
     private static void line(StringBuilder out, String format, Object... args) {

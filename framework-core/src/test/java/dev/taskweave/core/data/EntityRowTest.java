@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.taskweave.api.data.Entity;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.NumericScale;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,60 @@ class EntityRowTest {
         e = assertThrows(InvalidFeatureException.class,
                 () -> EntityRow.fromValues(Entity.USER, "e", features, Map.of("user_segment", "gold")));
         assertEquals("expected an integer category code in [0, 4), got 'gold'", e.reason());
+    }
+
+    @Test
+    void rawNumbersAreScaledAndNamedColumnsSet() {
+        List<FeatureSpec> features = List.of(
+                FeatureSpec.numeric("item_price", Entity.ITEM, new NumericScale(true, 2.0, 0.5)),
+                FeatureSpec.numeric("item_year", Entity.ITEM, new NumericScale(false, 1990, 10)),
+                FeatureSpec.numeric("item_weight", Entity.ITEM),
+                FeatureSpec.multiHot("item_tags", Entity.ITEM, List.of("new", "sale", "eco")));
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("item_price", Math.E * Math.E - 1); // log(1 + x) = 2: (2 - 2) / 0.5 = 0
+        values.put("item_year", 1975);                 // (1975 - 1990) / 10
+        values.put("item_weight", 3.5);                // no scale: as given
+        values.put("item_tags", List.of("eco", "new"));
+        EntityRow row = EntityRow.fromValues(Entity.ITEM, "i", features, values);
+        assertEquals(0f, row.values("item_price")[0], 1e-6f);
+        assertArrayEquals(new float[] {-1.5f}, row.values("item_year"));
+        assertArrayEquals(new float[] {3.5f}, row.values("item_weight"));
+        assertArrayEquals(new float[] {1, 0, 1}, row.values("item_tags"));
+        values.put("item_price", Math.exp(3) - 1);     // (3 - 2) / 0.5 = 2
+        values.put("item_tags", List.of(0, 1, 0));     // numbers still work
+        row = EntityRow.fromValues(Entity.ITEM, "i", features, values);
+        assertEquals(2f, row.values("item_price")[0], 1e-6f);
+        assertArrayEquals(new float[] {0, 1, 0}, row.values("item_tags"));
+        assertArrayEquals(new float[] {0, 0, 0},
+                EntityRow.fromValues(Entity.ITEM, "i", features, Map.of("item_tags", List.of())).values("item_tags"));
+
+        InvalidFeatureException e = assertThrows(InvalidFeatureException.class,
+                () -> EntityRow.fromValues(Entity.ITEM, "i", features, Map.of("item_tags", List.of("eco", "vintage"))));
+        assertEquals("item_tags", e.feature());
+        assertEquals("unknown value 'vintage'; the model knows [new, sale, eco]", e.reason());
+        e = assertThrows(InvalidFeatureException.class,
+                () -> EntityRow.fromValues(Entity.ITEM, "i", features, Map.of("item_tags", List.of(1))));
+        assertEquals("expected a list of 3 numbers or the names of its set columns, from [new, sale, eco], got a list of 1", e.reason());
+        e = assertThrows(InvalidFeatureException.class,
+                () -> EntityRow.fromValues(Entity.ITEM, "i", features, Map.of("item_price", -1)));
+        assertEquals("item_price", e.feature());
+        assertEquals("the value is read as log(1 + x), which needs x > -1; got -1.0", e.reason());
+    }
+
+    @Test
+    void scalesAndColumnNamesBelongToTheirKinds() {
+        assertThrows(IllegalArgumentException.class, () -> new FeatureSpec("f", Entity.USER,
+                dev.taskweave.api.data.FeatureKind.MULTI_HOT, 3, false, List.of("a", "b")));
+        assertThrows(IllegalArgumentException.class, () -> new FeatureSpec("f", Entity.USER,
+                dev.taskweave.api.data.FeatureKind.MULTI_HOT, 2, false, List.of("a", "b"), true));
+        assertThrows(IllegalArgumentException.class, () -> new FeatureSpec("f", Entity.USER,
+                dev.taskweave.api.data.FeatureKind.CATEGORICAL, 3, false, List.of(), false, new NumericScale(false, 0, 1)));
+        assertThrows(IllegalArgumentException.class, () -> new NumericScale(false, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new NumericScale(false, Double.NaN, 1));
+        FeatureSpec tags = FeatureSpec.multiHot("f", Entity.USER, List.of("a", "b"));
+        assertEquals(1, tags.columnOf("b"));
+        assertEquals(-1, tags.codeOf("b"));
+        assertEquals(-1, FeatureSpec.categorical("g", Entity.USER, List.of("a", "b")).columnOf("b"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.taskweave.api.data.Entity;
 import dev.taskweave.api.data.EntityAttribute;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.NumericScale;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -224,37 +225,32 @@ final class SideFeatures {
                 throw new DataException(file.toString(), lines.get(ids.get(r)), "feature " + name + ": expected a finite number "
                         + "or an empty cell, found '" + raw[r] + "'");
             }
-            if (log) {
-                if (!(parsed[r] > -1)) {
-                    throw new DataException(file.toString(), lines.get(ids.get(r)), "feature " + name + " is read as log(1 + x), "
-                            + "which needs x > -1; found " + raw[r]);
-                }
-                parsed[r] = Math.log1p(parsed[r]);
+            if (log && !(parsed[r] > -1)) {
+                throw new DataException(file.toString(), lines.get(ids.get(r)), "feature " + name + " is read as log(1 + x), "
+                        + "which needs x > -1; found " + raw[r]);
             }
-            sum += parsed[r];
+            sum += log ? Math.log1p(parsed[r]) : parsed[r];
             count++;
         }
         double mean = count == 0 ? 0 : sum / count;
         double squares = 0;
         for (double v : parsed) {
             if (!Double.isNaN(v)) {
-                squares += (v - mean) * (v - mean);
+                double t = log ? Math.log1p(v) : v;
+                squares += (t - mean) * (t - mean);
             }
         }
         double std = count == 0 ? 0 : Math.sqrt(squares / count);
         boolean standardize = config.standardize();
+        // the encoding is recorded on the feature, so serving reads raw values the same way; a
+        // constant column (std 0) reads as 0 in training
+        NumericScale scale = standardize ? new NumericScale(log, mean, std > 0 ? std : 1) : log ? new NumericScale(true, 0, 1) : null;
         float[] values = new float[fileRow.length];
         boolean[] known = new boolean[fileRow.length];
         for (int e = 0; e < values.length; e++) {
             double v = fileRow[e] >= 0 ? parsed[fileRow[e]] : Double.NaN;
             known[e] = !Double.isNaN(v);
-            if (Double.isNaN(v)) {
-                values[e] = 0f;
-            } else if (standardize) {
-                values[e] = std > 0 ? (float) ((v - mean) / std) : 0f;
-            } else {
-                values[e] = (float) v;
-            }
+            values[e] = Double.isNaN(v) ? 0f : (float) (scale == null ? v : scale.apply(v));
         }
         description.put("feature." + name + ".mean", Double.toString(mean));
         description.put("feature." + name + ".std", Double.toString(std));
@@ -263,7 +259,7 @@ final class SideFeatures {
             description.put("feature." + name + ".transform", "log1p");
         }
         description.put("feature." + name + ".missing", Integer.toString(raw.length - count));
-        return new Encoded(FeatureSpec.numeric(name, entity), null, values, 1, known);
+        return new Encoded(FeatureSpec.numeric(name, entity, scale), null, values, 1, known);
     }
 
     private Encoded multiValued(String name, char separator, int[] fileRow, Map<String, String> description) {
@@ -307,7 +303,7 @@ final class SideFeatures {
             }
         }
         description.put("feature." + name + ".values", String.join(",", values));
-        return new Encoded(FeatureSpec.multiHot(name, entity, width), null, dense, width, known);
+        return new Encoded(FeatureSpec.multiHot(name, entity, values), null, dense, width, known);
     }
 
     private Encoded flags(String name, String source, int[] fileRow) {
@@ -335,7 +331,7 @@ final class SideFeatures {
                 dense[e * width + i] = v;
             }
         }
-        return new Encoded(FeatureSpec.multiHot(name, entity, width), null, dense, width, known);
+        return new Encoded(FeatureSpec.multiHot(name, entity, columns), null, dense, width, known);
     }
 
     /** @return the values seen in at least {@code minCount} rows, sorted */

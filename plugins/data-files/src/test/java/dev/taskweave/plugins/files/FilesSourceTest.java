@@ -13,6 +13,7 @@ import dev.taskweave.api.data.EntityAttribute;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureKind;
 import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.NumericScale;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.data.RankingCandidates;
 import dev.taskweave.testkit.PluginConfigs;
@@ -129,13 +130,18 @@ class FilesSourceTest {
         assertEquals(0, income[4], 0);
         assertEquals(FeatureKind.NUMERIC, spec(d, "user_income").kind());
         assertEquals("30.0", d.description().get("feature.user_income.mean"));
+        // the encoding is recorded for serving, which takes raw incomes: 70 reads as (70 - 30) / std
+        assertEquals(new NumericScale(false, 30, std), spec(d, "user_income").scale());
+        assertEquals(40 / std, spec(d, "user_income").scale().apply(70), 1e-12);
         // multi-valued: a quoted cell may hold the delimiter; values sorted: ["a, b", news, sport]
         FeatureSpec tags = spec(d, "user_tags");
         assertEquals(3, tags.size());
         assertEquals("a, b,news,sport", d.description().get("feature.user_tags.values"));
+        assertEquals(List.of("a, b", "news", "sport"), tags.labels());
         assertArrayEquals(new float[] {0, 1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0}, users.dense("user_tags"));
         // flags from 0/1 and true/false columns, a tab-separated file
         assertArrayEquals(new float[] {1, 0, 0, 1, 1, 1, 0, 0}, d.items().dense("item_genres"));
+        assertEquals(List.of("comedy", "drama"), spec(d, "item_genres").labels());
         assertArrayEquals(new int[] {1, 2, 2, 0}, d.items().categorical("item_category"));
         assertEquals("1", d.description().get("itemsWithoutFeatures"));
         assertEquals("1", d.description().get("usersWithoutFeatures"));
@@ -324,6 +330,11 @@ class FilesSourceTest {
         assertEquals(1.4 / sd, spend[2], 1e-5);
         assertEquals(0, spend[3], 0);
         assertEquals("log1p", d.description().get("feature.user_spend.transform"));
+        NumericScale scale = spec(d, "user_spend").scale();
+        assertTrue(scale.log1p());
+        assertEquals(0.6, scale.center(), 1e-6);
+        assertEquals(sd, scale.divisor(), 1e-6);
+        assertEquals(spend[2], spec(d, "user_spend").scale().apply(Math.E * Math.E - 1), 1e-5);
 
         // an attribute holdout chooses among the entities whose attribute is known as encoded: u3's
         // rare plan is unknown, so 3 of the other 5 (round(0.5 * 5)) are held out, never u3

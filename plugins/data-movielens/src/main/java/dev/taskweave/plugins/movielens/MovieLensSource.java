@@ -11,6 +11,7 @@ import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.Histories;
 import dev.taskweave.api.data.Interactions;
+import dev.taskweave.api.data.NumericScale;
 import dev.taskweave.api.data.RankingCandidates;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ public final class MovieLensSource implements DatasetSource {
     /** The item attribute: the 19 genre flags. */
     static final String ITEM_GENRES = "item_genres";
     /** Mixed into the seed of the attribute holdout draw. */
+    /** item_year is read as decades from 1990 ((year - 1990) / 10); serving takes the year itself */
+    private static final NumericScale YEAR_SCALE = new NumericScale(false, 1990, 10);
     private static final long HOLDOUT_SALT = 0x6174747269627574L;
     /** Mixed into the seed of the genre validation draw. */
     private static final long GENRE_VALID_SALT = 0x67656e726556616cL;
@@ -194,7 +197,7 @@ public final class MovieLensSource implements DatasetSource {
         float[] yearValues = new float[years.length];
         for (int i = 0; i < years.length; i++) {
             decadeCodes[i] = years[i] == 0 ? 0 : Arrays.binarySearch(decades, years[i] / 10 * 10) + 1;
-            yearValues[i] = years[i] == 0 ? 0f : (years[i] - 1990) / 10f;
+            yearValues[i] = years[i] == 0 ? 0f : (float) YEAR_SCALE.apply(years[i]);
         }
 
         List<FeatureSpec> features = new ArrayList<>(List.of(
@@ -204,9 +207,9 @@ public final class MovieLensSource implements DatasetSource {
                 FeatureSpec.categorical("user_occupation", Entity.USER, catalog.occupations()),
                 FeatureSpec.categorical("user_zip_region", Entity.USER, MovieLensCatalog.ZIP_LABELS),
                 FeatureSpec.identifier("item_id", Entity.ITEM, knownItems + 1),
-                FeatureSpec.multiHot("item_genres", Entity.ITEM, genres),
+                FeatureSpec.multiHot("item_genres", Entity.ITEM, catalog.genres()),
                 FeatureSpec.categorical("item_decade", Entity.ITEM, IntStream.of(decades).mapToObj(d -> d + "s").toList()),
-                FeatureSpec.numeric("item_year", Entity.ITEM)));
+                FeatureSpec.numeric("item_year", Entity.ITEM, YEAR_SCALE)));
         EntityTable.Builder userTable = EntityTable.builder(Entity.USER, catalog.userIds())
                 .categorical("user_id", userCodes)
                 .categorical("user_gender", gender)

@@ -1,0 +1,40 @@
+package dev.taskweave.core.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.NumericScale;
+import dev.taskweave.core.config.ConfigLoader;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ModelManifestTest {
+    private final ObjectMapper json = ConfigLoader.strict(new ObjectMapper());
+
+    @Test
+    void featuresKeepTheirScalesAndNamesThroughTheModelFile() throws Exception {
+        ModelManifest manifest = new ModelManifest();
+        manifest.features.addAll(List.of(
+                FeatureSpec.identifier("item_id", Entity.ITEM, 5),
+                FeatureSpec.categorical("item_brand", Entity.ITEM, List.of("acme", "zeta")),
+                FeatureSpec.multiHot("item_tags", Entity.ITEM, List.of("new", "sale")),
+                FeatureSpec.history("item_history", Entity.ITEM, 7),
+                FeatureSpec.numeric("item_price", Entity.ITEM, new NumericScale(true, 3.25, 0.75)),
+                FeatureSpec.numeric("item_weight", Entity.ITEM)));
+        ModelManifest read = json.readValue(json.writeValueAsString(manifest), ModelManifest.class);
+        assertEquals(manifest.features, read.features);
+    }
+
+    @Test
+    void aModelFileFromBeforeScalesReadsWithout() throws Exception {
+        String old = """
+                {"name": "item_year", "entity": "ITEM", "kind": "NUMERIC", "size": 1, "id": false, "labels": [],
+                 "fromInteractions": false}""";
+        FeatureSpec f = json.readValue(old, FeatureSpec.class);
+        assertEquals("item_year", f.name());
+        assertNull(f.scale());
+    }
+}
