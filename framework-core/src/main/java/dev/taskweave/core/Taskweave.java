@@ -20,6 +20,7 @@ import dev.taskweave.core.data.FeatureGatherer;
 import dev.taskweave.core.plugin.ExtensionRegistry;
 import dev.taskweave.core.plugin.PluginRuntime;
 import dev.taskweave.core.run.AssembledModel;
+import dev.taskweave.core.run.Checkpointing;
 import dev.taskweave.core.run.DataReport;
 import dev.taskweave.core.run.Evaluator;
 import dev.taskweave.core.run.LabelInfo;
@@ -28,6 +29,7 @@ import dev.taskweave.core.run.Plan;
 import dev.taskweave.core.run.ResolvedTask;
 import dev.taskweave.core.run.TaskScorer;
 import dev.taskweave.core.run.Trainer;
+import dev.taskweave.core.run.TrainingSuspendedException;
 import dev.taskweave.core.run.TrainingResult;
 import dev.taskweave.core.store.AtomicDirectory;
 import dev.taskweave.core.store.ModelStore;
@@ -96,9 +98,22 @@ public final class Taskweave implements AutoCloseable {
      * {@code metrics.json} to {@code outputDirectory} (atomically).
      */
     public TrainingResult train(Path configFile, Path outputDirectory, PrintStream log) {
+        return train(configFile, outputDirectory, log, null);
+    }
+
+    /**
+     * As {@link #train(Path, Path, PrintStream)}, saving a checkpoint after every epoch and, if
+     * asked, resuming from one (see {@link Checkpointing}); the checkpoint is removed once the
+     * model is written.
+     *
+     * @param checkpointing null for none
+     * @throws TrainingSuspendedException when the time limit ran out before the last epoch (no
+     *     model is written; the checkpoint holds the run)
+     */
+    public TrainingResult train(Path configFile, Path outputDirectory, PrintStream log, Checkpointing checkpointing) {
         requireNonNull(configFile, "configFile is null");
         ExperimentConfig config = injector.getInstance(ConfigLoader.class).load(configFile);
-        return train(config, configFile, configFile.toAbsolutePath().getParent(), outputDirectory, log);
+        return train(config, configFile, configFile.toAbsolutePath().getParent(), outputDirectory, log, checkpointing);
     }
 
     /**
@@ -111,6 +126,11 @@ public final class Taskweave implements AutoCloseable {
      */
     public TrainingResult train(ExperimentConfig config, Path configFile, Path baseDirectory, Path outputDirectory,
             PrintStream log) {
+        return train(config, configFile, baseDirectory, outputDirectory, log, null);
+    }
+
+    private TrainingResult train(ExperimentConfig config, Path configFile, Path baseDirectory, Path outputDirectory,
+            PrintStream log, Checkpointing checkpointing) {
         requireNonNull(config, "config is null");
         requireNonNull(configFile, "configFile is null");
         requireNonNull(baseDirectory, "baseDirectory is null");
@@ -131,8 +151,19 @@ public final class Taskweave implements AutoCloseable {
             FeatureGatherer gatherer = new FeatureGatherer(features, dataset.users(), dataset.items(),
                     ModelAssembler.attributeLabelFeatures(config, features)).withDropout(config.features.dropout)
                     .withHistoryDropout(config.features.historyDropout);
-            TrainingResult result = injector.getInstance(Trainer.class).train(model, dataset, gatherer, manager, log);
+            String identity = checkpointing == null ? null
+                    : Checkpointing.identity(injector.getInstance(ConfigLoader.class).toYaml(config), fingerprint);
+            TrainingResult result = injector.getInstance(Trainer.class).train(model, dataset, gatherer, manager, log,
+                    checkpointing, identity);
             injector.getInstance(ModelStore.class).save(outputDirectory, model, dataset, fingerprint, configFile, baseDirectory, result);
+            if (checkpointing != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(checkpointing.file());
+                } catch (java.io.IOException e) {
+                    log.println("warning: the model is written, but its checkpoint " + checkpointing.file()
+                            + " could not be removed: " + e.getMessage());
+                }
+            }
             return result;
         }
     }

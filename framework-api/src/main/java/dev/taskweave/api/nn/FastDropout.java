@@ -3,7 +3,6 @@ package dev.taskweave.api.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.norm.Dropout;
-import java.util.SplittableRandom;
 
 /**
  * Inverted dropout whose mask is drawn in Java: {@code x * mask}, each element of the mask
@@ -11,22 +10,35 @@ import java.util.SplittableRandom;
  *
  * <p>PyTorch's CPU dropout draws one Mersenne-Twister number per element (about 12 ns each on the
  * 2-core benchmark machine); at the batch sizes of recommender training that made dropout about a
- * fifth of a training step. Here one 64-bit draw of a {@link SplittableRandom} gives four 16-bit
+ * fifth of a training step. Here one 64-bit draw of SplitMix64 (the generator of
+ * {@link java.util.SplittableRandom}, whose stream it reproduces) gives four 16-bit
  * uniforms, so {@code rate} is used at a resolution of 1/65,536. The gradient is the same
  * {@code mask} (autograd sees a multiplication by a constant).
  *
  * <p>The generator is per thread and starts from a fixed seed; the runtime calls {@link #seed}
- * with the experiment's seed before training, so runs with the same seed draw the same masks.
+ * with the experiment's seed before training, so runs with the same seed draw the same masks. Its
+ * whole state is one number ({@link #state}, {@link #restore}), which a training checkpoint saves
+ * so that a resumed run draws the masks the uninterrupted run would have.
  * Blocks call {@link #apply} where they would call {@code Dropout.dropout}.
  */
 public final class FastDropout {
-    private static final ThreadLocal<SplittableRandom> RANDOM = ThreadLocal.withInitial(() -> new SplittableRandom(0x7A5C_3E11L));
+    private static final ThreadLocal<SplitMix64> RANDOM = ThreadLocal.withInitial(() -> new SplitMix64(0x7A5C_3E11L));
 
     private FastDropout() {}
 
     /** Restarts the calling thread's mask generator. */
     public static void seed(long seed) {
-        RANDOM.set(new SplittableRandom(seed));
+        RANDOM.set(new SplitMix64(seed));
+    }
+
+    /** @return the calling thread's generator state, for {@link #restore} */
+    public static long state() {
+        return RANDOM.get().state;
+    }
+
+    /** Puts the calling thread's generator back to a state returned by {@link #state}. */
+    public static void restore(long state) {
+        RANDOM.get().state = state;
     }
 
     /**
@@ -53,7 +65,7 @@ public final class FastDropout {
     }
 
     /** @return {@code n} mask values: {@code 1 / (1 - rate)} or 0 */
-    static float[] mask(int n, float rate, SplittableRandom random) {
+    static float[] mask(int n, float rate, SplitMix64 random) {
         float[] mask = new float[n];
         int threshold = Math.round(rate * 65_536f);
         float keep = 1f / (1f - rate);
@@ -66,5 +78,25 @@ public final class FastDropout {
             }
         }
         return mask;
+    }
+
+    /**
+     * SplitMix64 (Steele, Lea and Flood 2014) with the golden-ratio increment: the stream of
+     * {@code new SplittableRandom(seed).nextLong()}, with its state readable.
+     */
+    static final class SplitMix64 {
+        private static final long GAMMA = 0x9E37_79B9_7F4A_7C15L;
+        long state;
+
+        SplitMix64(long seed) {
+            this.state = seed;
+        }
+
+        long nextLong() {
+            long z = state += GAMMA;
+            z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+            return z ^ (z >>> 31);
+        }
     }
 }

@@ -9,7 +9,10 @@ import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.plugin.ExtensionKind;
 import dev.taskweave.core.plugin.PluginConflictException;
 import dev.taskweave.core.plugin.PluginInfo;
+import dev.taskweave.core.run.CheckpointException;
+import dev.taskweave.core.run.Checkpointing;
 import dev.taskweave.core.run.TrainingResult;
+import dev.taskweave.core.run.TrainingSuspendedException;
 import dev.taskweave.core.store.ModelStore;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -20,6 +23,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +37,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code taskweave}: exit code 0 on success, 2 on bad input or configuration (one line on
- * stderr), 1 on an internal failure.
+ * stderr), 1 on an internal failure, 3 when {@code train --max-time} stopped training before its
+ * last epoch (its checkpoint holds the run: train again with {@code --resume}).
  */
 @Command(name = "taskweave", mixinStandardHelpOptions = true, versionProvider = TaskweaveCli.Version.class,
         description = "Multi-task learning for recommenders.",
@@ -42,6 +47,8 @@ import picocli.CommandLine.ParentCommand;
 public final class TaskweaveCli {
     /** Exit code for bad input or configuration. */
     public static final int BAD_INPUT = 2;
+    /** Exit code of {@code train} stopped by {@code --max-time}, to be resumed. */
+    public static final int SUSPENDED = 3;
 
     @Option(names = "--plugins", paramLabel = "DIR",
             description = "Plugin directory (repeatable). Default: $TASKWEAVE_PLUGINS, else the taskweave.plugins property.")
@@ -90,7 +97,7 @@ public final class TaskweaveCli {
 
     static boolean isBadInput(Throwable e) {
         return e instanceof ConfigException || e instanceof DataException || e instanceof InvalidConfigException
-                || e instanceof PluginConflictException;
+                || e instanceof PluginConflictException || e instanceof CheckpointException;
     }
 
     private static String oneLine(String message) {
@@ -169,12 +176,35 @@ public final class TaskweaveCli {
                 description = "Where to write the model and metrics.json (replaced atomically).")
         Path output;
 
+        @Option(names = "--checkpoint", paramLabel = "FILE",
+                description = "Save training's state here after every epoch (atomically); removed once the model is written.")
+        Path checkpoint;
+
+        @Option(names = "--resume", description = "Go on from the --checkpoint file (same experiment and data) as if training "
+                + "had not stopped.")
+        boolean resume;
+
+        @Option(names = "--max-time", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "With --checkpoint: stop once an epoch ends after this much training (90m, 2h, 1h30m, 45s), "
+                        + "exit code 3; resume with --resume.")
+        Duration maxTime;
+
         @Override
         public Integer call() throws IOException {
             requireFile(config);
+            if ((resume || maxTime != null) && checkpoint == null) {
+                throw new ConfigException(null, resume ? "--resume" : "--max-time", 0, "needs --checkpoint FILE");
+            }
             try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
                 PrintWriter out = spec.commandLine().getOut();
-                TrainingResult result = tw.train(config, output, logTo(out));
+                TrainingResult result;
+                try {
+                    result = tw.train(config, output, logTo(out), checkpoint == null ? null : new Checkpointing(checkpoint, resume, maxTime));
+                } catch (TrainingSuspendedException e) {
+                    out.println(e.getMessage());
+                    out.flush();
+                    return SUSPENDED;
+                }
                 out.printf(Locale.ROOT, "trained %d epochs (best %d) in %.1f s; model and metrics written to %s%n",
                         result.history().size(), result.bestEpoch(), result.trainSeconds(), output);
                 out.println(json().writeValueAsString(result.metrics()));
@@ -281,6 +311,31 @@ public final class TaskweaveCli {
     }
 
     /** @throws ConfigException naming the file when the experiment file does not exist */
+    /**
+     * Reads a duration as hours, minutes and seconds ({@code 2h}, {@code 90m}, {@code 1h30m},
+     * {@code 45s}) or ISO-8601 ({@code PT2H}).
+     */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final java.util.regex.Pattern PARTS = java.util.regex.Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+
+        @Override
+        public Duration convert(String value) {
+            java.util.regex.Matcher m = PARTS.matcher(value.strip());
+            if (!value.isBlank() && m.matches()) {
+                return Duration.ofHours(part(m.group(1))).plusMinutes(part(m.group(2))).plusSeconds(part(m.group(3)));
+            }
+            try {
+                return Duration.parse(value.strip());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("expected a duration such as 90m, 2h, 1h30m or 45s, got '" + value + "'");
+            }
+        }
+
+        private static long part(String digits) {
+            return digits == null ? 0 : Long.parseLong(digits);
+        }
+    }
+
     private static void requireFile(Path config) {
         if (!Files.isRegularFile(config)) {
             throw new ConfigException(config.toString(), "", 0, "file not found");

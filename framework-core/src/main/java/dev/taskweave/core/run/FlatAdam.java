@@ -115,6 +115,33 @@ final class FlatAdam implements AutoCloseable {
         return updates;
     }
 
+    /** @return Adam's first moments, in the order of {@link #weights()} */
+    float[] means() {
+        return means.toFloatArray();
+    }
+
+    /** @return Adam's second moments, in the order of {@link #weights()} */
+    float[] variances() {
+        return variances.toFloatArray();
+    }
+
+    /**
+     * Puts the optimiser back to a saved state: the update count (which also sets the learning
+     * rate schedule's position) and the moments.
+     *
+     * @throws IllegalArgumentException when the moments do not fit the parameters
+     */
+    void restore(int updates, float[] means, float[] variances) {
+        long size = weights.size();
+        if (updates < 0 || means.length != size || variances.length != size) {
+            throw new IllegalArgumentException("the optimiser state has " + means.length + " and " + variances.length
+                    + " moments after " + updates + " updates; the model has " + size + " weights");
+        }
+        WeightAverage.overwrite(this.means, means, manager);
+        WeightAverage.overwrite(this.variances, variances, manager);
+        this.updates = updates;
+    }
+
     /**
      * One Adam update of every parameter from its gradient; the gradients are zeroed afterwards.
      *

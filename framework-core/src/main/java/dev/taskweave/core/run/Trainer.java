@@ -17,6 +17,8 @@ import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.metric.Metric;
 import dev.taskweave.api.model.GradientCombiner;
+import dev.taskweave.api.model.StatefulWeighting;
+import dev.taskweave.api.nn.FastDropout;
 import dev.taskweave.api.nn.Scalars;
 import dev.taskweave.core.config.EarlyStoppingConfig;
 import dev.taskweave.core.config.ExperimentConfig;
@@ -24,6 +26,7 @@ import dev.taskweave.core.data.ExampleSet;
 import dev.taskweave.core.data.FeatureGatherer;
 import dev.taskweave.core.data.NegativeSampler;
 import dev.taskweave.core.data.TaskLabels;
+import dev.taskweave.core.store.WeightingState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -34,6 +37,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -83,6 +87,26 @@ public final class Trainer {
      */
     public TrainingResult train(AssembledModel model, Dataset dataset, FeatureGatherer gatherer, NDManager manager,
             PrintStream log) {
+        return train(model, dataset, gatherer, manager, log, null, null);
+    }
+
+    /**
+     * Trains the model in place, saving a checkpoint after every epoch and, if asked, resuming from
+     * one: a resumed run trains exactly as the uninterrupted run would have.
+     *
+     * @param checkpointing null for none
+     * @param identity      what the checkpoint must have been written by to be resumed (the
+     *                      experiment and its data: {@link TrainingCheckpoint#identity})
+     * @throws TrainingSuspendedException when {@link Checkpointing#maxTime()} ran out before the
+     *     last epoch
+     * @throws CheckpointException when the checkpoint to resume from is missing, malformed or from
+     *     another experiment or data
+     */
+    public TrainingResult train(AssembledModel model, Dataset dataset, FeatureGatherer gatherer, NDManager manager,
+            PrintStream log, Checkpointing checkpointing, String identity) {
+        if (checkpointing != null) {
+            requireNonNull(identity, "identity is null");
+        }
         ExperimentConfig config = model.plan().config();
         List<TaskLabels> labels = model.taskLabels(dataset);
         List<ResolvedTask> tasks = model.tasks();
@@ -120,6 +144,12 @@ public final class Trainer {
             }
         }
 
+        TrainingCheckpoint resumed = checkpointing != null && checkpointing.resume()
+                ? TrainingCheckpoint.read(checkpointing.file(), identity) : null;
+        if (resumed != null) {
+            // before the optimiser lays the parameters out in its buffer
+            restore(model, resumed.parameters(), manager);
+        }
         float clip = config.optimizer.clipGradient > 0 ? (float) config.optimizer.clipGradient : -1f;
         // the first epoch's examples (sampled negatives included) also give a schedule its steps per epoch
         ExampleSet firstEpoch = ExampleSet.build(dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + 1, attributeRows);
@@ -158,12 +188,42 @@ public final class Trainer {
         byte[] bestParameters = null;
         int sinceBest = 0;
         boolean stoppedEarly = false;
+        double earlierSeconds = 0;
+        if (resumed != null) {
+            optimizer.restore(resumed.updates(), resumed.means(), resumed.variances());
+            if ((average == null) != (resumed.average() == null)) {
+                throw new CheckpointException(checkpointing.file() + " does not match this run's weight averaging");
+            }
+            if (average != null) {
+                average.restore(resumed.averageUpdates(), resumed.average());
+            }
+            if ((resumed.weightingState() != null) != (model.weighting() instanceof StatefulWeighting)) {
+                throw new CheckpointException(checkpointing.file() + " does not match this run's loss weighting");
+            }
+            if (resumed.weightingState() != null) {
+                WeightingState.load(resumed.weightingState(), model, checkpointing.file().toString());
+            }
+            FastDropout.restore(resumed.dropoutState());
+            history.addAll(resumed.history());
+            best = resumed.best();
+            bestEpoch = resumed.bestEpoch();
+            bestParameters = resumed.bestParameters();
+            sinceBest = resumed.sinceBest();
+            stoppedEarly = resumed.finished();
+            earlierSeconds = resumed.elapsedSeconds();
+            firstEpoch = null;
+            log.printf(Locale.ROOT, "resuming from %s after epoch %d of %d%s%n", checkpointing.file(), resumed.epoch(),
+                    config.training.epochs, stoppedEarly ? " (early stopping had ended training)" : "");
+        }
         long start = System.nanoTime();
         int batchSize = config.training.batchSize;
         // each step's arrays are closed before the next step gathers into the same memory
         FeatureGatherer.Scratch[] scratch = {gatherer.newScratch(), gatherer.newScratch()};
-        for (int epoch = 1; epoch <= config.training.epochs; epoch++) {
+        for (int epoch = history.size() + 1; epoch <= config.training.epochs && !stoppedEarly; epoch++) {
             long epochStart = System.nanoTime();
+            // PyTorch's generator (head-tower dropout, random loss weights) restarts every epoch, so
+            // a resumed run draws what the uninterrupted run would have
+            Engine.getInstance().setRandomSeed(epochSeed(config.seed, epoch));
             ExampleSet train = epoch == 1 ? firstEpoch : ExampleSet.build(dataset.train(), trainLabels, trainSampler,
                     config.seed * 1_000_003L + epoch, attributeRows);
             firstEpoch = null;
@@ -242,10 +302,21 @@ public final class Trainer {
                     stoppedEarly = true;
                     log.printf(Locale.ROOT, "early stopping after epoch %d: %s did not improve for %d epochs (best %.4f at epoch %d)%n",
                             epoch, es.metric, es.patience, best, bestEpoch);
-                    break;
                 }
             } else {
                 bestEpoch = epoch;
+            }
+            if (checkpointing != null) {
+                double elapsed = earlierSeconds + (System.nanoTime() - start) / 1e9;
+                new TrainingCheckpoint(identity, epoch, stoppedEarly, elapsed, snapshot(model), optimizer.updates(),
+                        optimizer.means(), optimizer.variances(), average == null ? 0 : average.updates(),
+                        average == null ? null : average.values(), WeightingState.save(model), FastDropout.state(), best, bestEpoch,
+                        sinceBest, bestParameters, history).write(checkpointing.file());
+                Duration limit = checkpointing.maxTime();
+                if (limit != null && !stoppedEarly && epoch < config.training.epochs
+                        && System.nanoTime() - start >= limit.toNanos()) {
+                    throw new TrainingSuspendedException(epoch, config.training.epochs, checkpointing.file());
+                }
             }
         }
         if (!history.isEmpty()) {
@@ -264,7 +335,7 @@ public final class Trainer {
             calibrate(model, gatherer, valid, calibrationTrainRows(model, config, calibrated, dataset, trainLabels, trainSampler,
                     attributeRows), calibrated, config, log, manager);
         }
-        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        double trainSeconds = earlierSeconds + (System.nanoTime() - start) / 1e9;
         Map<String, Map<String, Map<String, Double>>> metrics = Evaluator.evaluateSplits(model, gatherer, dataset, evalSets, manager);
         return new TrainingResult(history, bestEpoch, stoppedEarly, trainSeconds, metrics);
     }
@@ -626,6 +697,12 @@ public final class Trainer {
                 log.printf(Locale.ROOT, "warning: the gate of task %s collapsed onto expert %d (mean weight %.3f)%n", task, top, usage.get(top));
             }
         });
+    }
+
+    /** @return PyTorch's seed for one epoch of an experiment */
+    static int epochSeed(long seed, int epoch) {
+        long z = seed * 0x9E37_79B9_7F4A_7C15L + epoch * 0xBF58_476D_1CE4_E5B9L;
+        return (int) (z ^ (z >>> 32));
     }
 
     private static byte[] snapshot(AssembledModel model) {

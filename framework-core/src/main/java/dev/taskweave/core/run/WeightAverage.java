@@ -104,6 +104,55 @@ final class WeightAverage implements AutoCloseable {
         to.muli(zero).addi(from);
     }
 
+    /** @return the number of updates so far */
+    long updates() {
+        return updates;
+    }
+
+    /** @return the averages, concatenated in the order of the weights */
+    float[] values() {
+        float[][] parts = new float[averages.size()][];
+        int n = 0;
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = averages.get(i).toFloatArray();
+            n += parts[i].length;
+        }
+        float[] all = new float[n];
+        int at = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
+    }
+
+    /**
+     * Puts the average back to a saved state ({@link #updates()}, {@link #values()}).
+     *
+     * @throws IllegalArgumentException when the values do not fit the weights
+     */
+    void restore(long updates, float[] values) {
+        long n = averages.stream().mapToLong(NDArray::size).sum();
+        if (updates < 0 || values.length != n) {
+            throw new IllegalArgumentException("the weight average has " + values.length + " values after " + updates
+                    + " updates; the model has " + n + " weights");
+        }
+        int at = 0;
+        for (NDArray a : averages) {
+            int size = (int) a.size();
+            overwrite(a, java.util.Arrays.copyOfRange(values, at, at + size), manager);
+            at += size;
+        }
+        this.updates = updates;
+    }
+
+    /** Copies {@code values} into {@code to} in place (same number of elements), as {@link #overwrite(NDArray, NDArray, NDManager)}. */
+    static void overwrite(NDArray to, float[] values, NDManager manager) {
+        try (NDManager scratch = manager.newSubManager()) {
+            overwrite(to, scratch.create(values, to.getShape()), scratch);
+        }
+    }
+
     @Override
     public void close() {
         manager.close();

@@ -1,0 +1,147 @@
+package dev.taskweave.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskweave.core.cli.TaskweaveCli;
+import dev.taskweave.core.run.CheckpointException;
+import dev.taskweave.core.run.Checkpointing;
+import dev.taskweave.core.run.TrainingResult;
+import dev.taskweave.core.run.TrainingSuspendedException;
+import dev.taskweave.core.store.ModelStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Training checkpoints: a run stopped after every epoch and resumed from its checkpoint each time
+ * ends with the same weights and metrics, digit for digit, as the run that was never stopped. The
+ * experiments draw from every generator training uses: Java dropout masks in the experts (and in
+ * the telemetry's forward passes), PyTorch's dropout in the head towers, the epochs' negatives
+ * and order, id dropout; and carry every kind of state: Adam's moments and the learning-rate
+ * schedule, the weight average, early stopping's best epoch, and a stateful loss weighting.
+ */
+class CheckpointResumeTest extends RuntimeTest {
+    static final String CONFIG = """
+            seed: 5
+            data: {type: synthetic, params: {users: 120, items: 50, meanInteractionsPerUser: 15}}
+            features: {embeddingDim: 8, idDropout: 0.1}
+            tasks:
+              - {name: rating, head: regression, label: rating, metrics: [rmse], params: {tower: [8], dropout: 0.2}}
+              - {name: like, head: binary, label: rating, metrics: [auc], params: {tower: [8], threshold: 4.0}}
+              - {name: watch, head: binary, label: observed, metrics: [auc], params: {tower: [8], negatives: 1}}
+            sharing: {type: mmoe, params: {experts: 2, expertLayers: [16], dropout: 0.2}}
+            weighting: %s
+            optimizer: {learningRate: 0.01, schedule: cosine}
+            training:
+              batchSize: 128
+              epochs: 4
+              progressBar: false
+              telemetry: true
+              weightAverage: 0.9
+              earlyStopping: {metric: valid.rating.rmse, patience: 3}
+            """;
+
+    @Test
+    void aRunStoppedAfterEveryEpochEndsAsTheUninterruptedRun() throws Exception {
+        for (String weighting : new String[] {"{type: dwa, params: {temperature: 2.0}}", "{type: pcgrad}"}) {
+            String name = weighting.contains("dwa") ? "dwa" : "pcgrad";
+            Path config = write(name + ".yaml", CONFIG.formatted(weighting));
+            TrainingResult whole = taskweave.train(config, tmp.resolve(name + "-whole"), quiet());
+            assertEquals(4, whole.history().size(), name);
+
+            Path checkpoint = tmp.resolve(name + ".checkpoint");
+            Path output = tmp.resolve(name + "-resumed");
+            int runs = 0;
+            TrainingResult resumed = null;
+            while (resumed == null) {
+                runs++;
+                try {
+                    // a time limit of zero stops every run after its first epoch
+                    resumed = taskweave.train(config, output, quiet(), new Checkpointing(checkpoint, runs > 1, Duration.ZERO));
+                } catch (TrainingSuspendedException e) {
+                    assertEquals(runs, e.epoch(), name);
+                    assertEquals(4, e.epochs());
+                    assertTrue(Files.isRegularFile(checkpoint), name);
+                    assertFalse(Files.exists(output), "no model is written before training ends");
+                }
+            }
+            assertEquals(4, runs, name);
+            assertFalse(Files.exists(checkpoint), "the checkpoint is removed once the model is written");
+            ObjectMapper json = new ObjectMapper();
+            assertEquals(json.valueToTree(whole.metrics()), json.valueToTree(resumed.metrics()), name);
+            assertEquals(whole.bestEpoch(), resumed.bestEpoch(), name);
+            for (int e = 0; e < 4; e++) {
+                assertEquals(whole.history().get(e).trainLoss(), resumed.history().get(e).trainLoss(), name + " epoch " + (e + 1));
+                assertEquals(whole.history().get(e).validation(), resumed.history().get(e).validation(), name + " epoch " + (e + 1));
+                assertEquals(whole.history().get(e).gradientCosine(), resumed.history().get(e).gradientCosine(), name);
+            }
+            assertArrayEquals(Files.readAllBytes(tmp.resolve(name + "-whole").resolve(ModelStore.PARAMETERS)),
+                    Files.readAllBytes(output.resolve(ModelStore.PARAMETERS)), name + ": the saved weights");
+            assertArrayEquals(Files.readAllBytes(tmp.resolve(name + "-whole").resolve(ModelStore.WEIGHTING_STATE)),
+                    Files.readAllBytes(output.resolve(ModelStore.WEIGHTING_STATE)), name + ": the weighting's state");
+        }
+    }
+
+    @Test
+    void aCheckpointIsResumedOnlyByItsExperimentAndData() throws Exception {
+        Path config = write("dwa.yaml", CONFIG.formatted("{type: dwa}"));
+        Path checkpoint = tmp.resolve("run.checkpoint");
+        CheckpointException missing = assertThrows(CheckpointException.class,
+                () -> taskweave.train(config, tmp.resolve("m"), quiet(), new Checkpointing(checkpoint, true, null)));
+        assertEquals("no checkpoint to resume from: " + checkpoint + " does not exist", missing.getMessage());
+
+        assertThrows(TrainingSuspendedException.class,
+                () -> taskweave.train(config, tmp.resolve("m"), quiet(), new Checkpointing(checkpoint, false, Duration.ZERO)));
+        Path other = write("other.yaml", CONFIG.formatted("{type: dwa}").replace("learningRate: 0.01", "learningRate: 0.02"));
+        CheckpointException experiment = assertThrows(CheckpointException.class,
+                () -> taskweave.train(other, tmp.resolve("m"), quiet(), new Checkpointing(checkpoint, true, null)));
+        assertTrue(experiment.getMessage().startsWith(checkpoint + " was written by another experiment (its configuration differs"),
+                experiment.getMessage());
+        Path otherData = write("data.yaml", CONFIG.formatted("{type: dwa}").replace("users: 120", "users: 121"));
+        CheckpointException data = assertThrows(CheckpointException.class,
+                () -> taskweave.train(otherData, tmp.resolve("m"), quiet(), new Checkpointing(checkpoint, true, null)));
+        assertTrue(data.getMessage().contains("another experiment on other data"), data.getMessage());
+
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        Files.write(checkpoint, Arrays.copyOf(bytes, bytes.length / 2));
+        CheckpointException truncated = assertThrows(CheckpointException.class,
+                () -> taskweave.train(config, tmp.resolve("m"), quiet(), new Checkpointing(checkpoint, true, null)));
+        assertEquals(checkpoint + " ends early: the checkpoint is truncated", truncated.getMessage());
+        Files.writeString(checkpoint, "not a checkpoint");
+        CheckpointException foreign = assertThrows(CheckpointException.class,
+                () -> taskweave.train(config, tmp.resolve("m"), quiet(), new Checkpointing(checkpoint, true, null)));
+        assertEquals(checkpoint + " is not a Taskweave training checkpoint", foreign.getMessage());
+        assertFalse(Files.exists(tmp.resolve("m")));
+    }
+
+    @Test
+    void theCommandLineStopsWithExitCodeThreeAndResumes() throws Exception {
+        Path config = write("dwa.yaml", CONFIG.formatted("{type: dwa}").replace("epochs: 4", "epochs: 2"));
+        Path checkpoint = tmp.resolve("cli.checkpoint");
+        String[] args = {"train", "--config", config.toString(), "--output", tmp.resolve("model").toString(),
+                "--checkpoint", checkpoint.toString(), "--max-time", "0s"};
+        CliTest.Run first = CliTest.run(args);
+        assertEquals(TaskweaveCli.SUSPENDED, first.code(), first.err());
+        assertTrue(first.out().contains("training stopped after epoch 1 of 2"), first.out());
+        String[] resume = Arrays.copyOf(args, args.length + 1);
+        resume[args.length] = "--resume";
+        CliTest.Run second = CliTest.run(resume);
+        assertEquals(0, second.code(), second.err());
+        assertTrue(second.out().contains("resuming from " + checkpoint + " after epoch 1 of 2"), second.out());
+        assertTrue(Files.isRegularFile(tmp.resolve("model").resolve(ModelStore.PARAMETERS)));
+
+        CliTest.Run noFile = CliTest.run("train", "--config", config.toString(), "--output", tmp.resolve("model").toString(), "--resume");
+        assertEquals(TaskweaveCli.BAD_INPUT, noFile.code());
+        assertTrue(noFile.err().contains("--resume") && noFile.err().contains("needs --checkpoint FILE"), noFile.err());
+        CliTest.Run badTime = CliTest.run("train", "--config", config.toString(), "--output", "x", "--checkpoint", "c", "--max-time", "soon");
+        assertEquals(TaskweaveCli.BAD_INPUT, badTime.code());
+        assertTrue(badTime.err().contains("expected a duration such as 90m, 2h, 1h30m or 45s, got 'soon'"), badTime.err());
+    }
+}
