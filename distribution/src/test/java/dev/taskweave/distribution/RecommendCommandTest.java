@@ -134,6 +134,66 @@ class RecommendCommandTest {
     }
 
     @Test
+    void newUsersAreRankedFromTheirFeaturesAsTheServerRanksThem() throws Exception {
+        Path newUsers = tmp.resolve("signups.jsonl");
+        Files.writeString(newUsers, """
+                # this week's signups
+                {"user": "new-1", "userFeatures": {"user_segment": "segment-2", "user_activity": 0.3}}
+
+                {"user": "new-2", "userFeatures": {}}
+                """);
+        Path users = tmp.resolve("one-user.txt");
+        Files.writeString(users, "u4\n");
+        Path output = tmp.resolve("signups.tsv");
+        CliTest.Run r = run("recommend", "--model", model.toString(), "--output", output.toString(), "--users", users.toString(),
+                "--new-users", newUsers.toString(), "--k", "4", "--exclude-seen");
+        assertEquals(0, r.code(), r.err());
+        List<String[]> rows = rows(output);
+        // the known user first, then the new users in the file's order
+        assertEquals(List.of("u4", "u4", "u4", "u4", "new-1", "new-1", "new-1", "new-1", "new-2", "new-2", "new-2", "new-2"),
+                rows.stream().skip(1).map(f -> f[0]).toList());
+        try (Taskweave taskweave = Taskweave.start(List.of(Dist.plugins()));
+                TaskweaveServer server = TaskweaveServer.start(taskweave.injector().getInstance(ModelStore.class), model,
+                        ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "test serve.yaml"),
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            String[] bodies = {"{\"user\": \"new-1\", \"userFeatures\": {\"user_segment\": \"segment-2\", \"user_activity\": 0.3}, \"k\": 4}",
+                    "{\"user\": \"new-2\", \"userFeatures\": {}, \"k\": 4}"};
+            for (int u = 0; u < 2; u++) {
+                JsonNode answer = ServeEndToEndTest.call(server, "POST", "/v1/recommend", bodies[u]).body();
+                for (int k = 0; k < 4; k++) {
+                    String[] row = rows.get(5 + 4 * u + k);
+                    assertEquals(answer.get("items").get(k).get("item").asText(), row[2], "new-" + (u + 1) + " rank " + (k + 1));
+                    assertEquals(answer.get("items").get(k).get("score").asDouble(), Double.parseDouble(row[3]), 1e-9);
+                }
+            }
+        }
+        // without --users only the new users are written
+        CliTest.Run only = run("recommend", "--model", model.toString(), "--output", output.toString(), "--new-users", newUsers.toString(),
+                "--k", "2");
+        assertEquals(0, only.code(), only.err());
+        assertEquals(List.of("new-1", "new-1", "new-2", "new-2"), rows(output).stream().skip(1).map(f -> f[0]).toList());
+
+        assertNewUsersError("{\"user\": \"new-3\", \"userFeatures\": {\"user_segment\": \"gold\"}}",
+                ":1: user 'new-3': userFeatures.user_segment: unknown value 'gold'");
+        assertNewUsersError("\n{\"user\": \"u1\", \"userFeatures\": {}}", ":2: user 'u1' is a user of the model");
+        assertNewUsersError("{\"user\": \"a\", \"userFeatures\": {}}\n{\"user\": \"a\", \"userFeatures\": {}}",
+                ":2: user 'a' is also on line 1");
+        assertNewUsersError("{\"user\": \"a\", \"features\": {}}", ":1: unknown field 'features'; expected user and userFeatures");
+        assertNewUsersError("{\"userFeatures\": {}}", ":1: expected a user id (a non-empty string) in field user");
+        assertNewUsersError("{\"user\": \"a\", \"userFeatures\": {", ":1: expected a JSON object such as");
+    }
+
+    private static void assertNewUsersError(String content, String expected) throws Exception {
+        Path file = tmp.resolve("bad-signups.jsonl");
+        Files.writeString(file, content);
+        CliTest.Run r = run("recommend", "--model", model.toString(), "--output", tmp.resolve("never.tsv").toString(),
+                "--new-users", file.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(file + expected), r.err());
+        assertFalse(Files.exists(tmp.resolve("never.tsv")));
+    }
+
+    @Test
     void errorsNameTheFileLineOrOptionAndLeaveTheOutputAsItWas() throws Exception {
         Path output = tmp.resolve("kept.tsv");
         Files.writeString(output, "old content\n");

@@ -34,9 +34,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code taskweave recommend}: the top k items of every user (or of the users listed in a file)
- * written to one TSV file, ranked exactly as {@code POST /v1/recommend} ranks them (the same
- * scoring code, the item-side cache included), for offline use: e-mails, caches, analysis.
+ * {@code taskweave recommend}: the top k items of every user (or of the users listed in a file, or
+ * of new users described by their side features) written to one TSV file, ranked exactly as
+ * {@code POST /v1/recommend} ranks them (the same scoring code, the item-side cache included), for
+ * offline use: e-mails, caches, analysis.
  */
 @Command(name = "recommend", mixinStandardHelpOptions = true,
         description = "Write the top k items per user to a TSV file (user, rank, item, score, task scores), ranked as /v1/recommend ranks them.")
@@ -57,6 +58,11 @@ public final class RecommendCommand implements Callable<Integer> {
             + "blank lines and lines starting with # skipped; an optional header line 'user'). Default: every user of the model.")
     Path users;
 
+    @Option(names = "--new-users", paramLabel = "FILE", description = "Users the model does not know, one JSON object per line: "
+            + "{\"user\": \"id\", \"userFeatures\": {...}} (as /v1/recommend takes them; blank lines and lines starting with # "
+            + "skipped). Without --users, only these users are written.")
+    Path newUsers;
+
     @Option(names = "--k", paramLabel = "K", description = "Items per user (default ${DEFAULT-VALUE}).")
     int k = 10;
 
@@ -73,8 +79,12 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--tasks", split = ",", paramLabel = "TASK", description = "Tasks whose scores to write beside the formula's (default: every task).")
     List<String> tasks = new ArrayList<>();
 
-    /** One user to recommend for, and where it was named. */
-    record Request(String user, long line) {}
+    /**
+     * One user to recommend for, and where it was named.
+     *
+     * @param features a new user's side features, or null for a user of the model
+     */
+    record Request(String user, long line, ObjectNode features) {}
 
     @Override
     public Integer call() throws Exception {
@@ -94,9 +104,18 @@ public final class RecommendCommand implements Callable<Integer> {
         try (Taskweave tw = Taskweave.start(root.pluginDirectories());
                 ModelHolder<ServedModel> holder = new ModelHolder<>(
                         () -> ServedModel.load(tw.injector().getInstance(ModelStore.class), model, settings.factoredScoring))) {
-            List<Request> requests;
+            List<Request> requests = new ArrayList<>();
             try (ModelHolder.Lease<ServedModel> lease = holder.acquire()) {
-                requests = users == null ? everyUser(lease.model().loaded().users().rawIds()) : read(users);
+                List<String> known = lease.model().loaded().users().rawIds();
+                if (users == null && newUsers == null) {
+                    requests.addAll(everyUser(known));
+                }
+                if (users != null) {
+                    requests.addAll(read(users));
+                }
+                if (newUsers != null) {
+                    requests.addAll(readNew(newUsers, json, new java.util.HashSet<>(known)));
+                }
             }
             ScoringService scoring = new ScoringService(holder, settings, json);
             long started = System.nanoTime(); // the model is loaded: from here on, scoring and writing
@@ -172,6 +191,9 @@ public final class RecommendCommand implements Callable<Integer> {
     private Answer answer(ScoringService scoring, ObjectMapper json, Request request) {
         ObjectNode body = json.createObjectNode();
         body.put("user", request.user());
+        if (request.features() != null) {
+            body.set("userFeatures", request.features());
+        }
         body.put("k", k);
         body.put("excludeSeen", excludeSeen);
         if (formula != null) {
@@ -222,9 +244,15 @@ public final class RecommendCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    /** An unknown user is named where it came from (the users file and line); other errors are the command line's. */
+    /**
+     * An unknown user, or a new user's bad feature, is named where it came from (the file and
+     * line); other errors are the command line's.
+     */
     private RuntimeException error(ApiException e, Request request) {
         String field = e.field();
+        if (request.features() != null && field.startsWith("userFeatures")) {
+            return new DataException(newUsers.toString(), request.line(), "user '" + request.user() + "': " + field + ": " + e.getMessage());
+        }
         if (field.equals("user")) {
             String source = users == null ? model.toString() : users.toString();
             return new DataException(source, request.line(), "user '" + request.user() + "': " + e.getMessage());
@@ -240,20 +268,79 @@ public final class RecommendCommand implements Callable<Integer> {
 
     private static List<Request> everyUser(List<String> ids) {
         List<Request> out = new ArrayList<>(ids.size());
-        ids.forEach(id -> out.add(new Request(id, 0)));
+        ids.forEach(id -> out.add(new Request(id, 0, null)));
         return out;
     }
 
-    /** Reads the users file: the first tab-separated field of each line that is not blank or a comment. */
-    static List<Request> read(Path file) {
-        List<String> lines;
+    /**
+     * Reads the new users file: one JSON object per line that is not blank or a comment, with a
+     * {@code user} id the model does not know (each once) and {@code userFeatures}.
+     */
+    static List<Request> readNew(Path file, ObjectMapper json, java.util.Set<String> known) {
+        List<String> lines = lines(file);
+        List<Request> out = new ArrayList<>();
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int number = i + 1;
+            JsonNode node;
+            try {
+                node = json.readTree(line);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new DataException(file.toString(), number, "expected a JSON object such as {\"user\": \"new-1\", "
+                        + "\"userFeatures\": {...}}: " + e.getOriginalMessage());
+            }
+            if (!(node instanceof ObjectNode object)) {
+                throw new DataException(file.toString(), number, "expected a JSON object with user and userFeatures, found " + node.getNodeType());
+            }
+            Iterator<String> names = object.fieldNames();
+            while (names.hasNext()) {
+                String name = names.next();
+                if (!name.equals("user") && !name.equals("userFeatures")) {
+                    throw new DataException(file.toString(), number, "unknown field '" + name + "'; expected user and userFeatures");
+                }
+            }
+            JsonNode id = object.get("user");
+            if (id == null || !id.isTextual() || id.asText().isBlank()) {
+                throw new DataException(file.toString(), number, "expected a user id (a non-empty string) in field user");
+            }
+            JsonNode features = object.get("userFeatures");
+            if (!(features instanceof ObjectNode featureObject)) {
+                throw new DataException(file.toString(), number, "expected userFeatures, an object of side features");
+            }
+            String user = id.asText();
+            if (known.contains(user)) {
+                throw new DataException(file.toString(), number, "user '" + user + "' is a user of the model, scored from what "
+                        + "it learnt about them; list it in --users, or give a new user another id");
+            }
+            Integer before = seen.putIfAbsent(user, number);
+            if (before != null) {
+                throw new DataException(file.toString(), number, "user '" + user + "' is also on line " + before);
+            }
+            out.add(new Request(user, number, featureObject));
+        }
+        if (out.isEmpty()) {
+            throw new DataException(file.toString(), 0, "lists no new user (one JSON object per line)");
+        }
+        return out;
+    }
+
+    private static List<String> lines(Path file) {
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new DataException(file.toString(), 0, "file not found");
         } catch (IOException e) {
             throw new DataException(file.toString(), 0, "cannot be read: " + e.getMessage());
         }
+    }
+
+    /** Reads the users file: the first tab-separated field of each line that is not blank or a comment. */
+    static List<Request> read(Path file) {
+        List<String> lines = lines(file);
         List<Request> out = new ArrayList<>();
         boolean first = true;
         for (int i = 0; i < lines.size(); i++) {
@@ -270,7 +357,7 @@ public final class RecommendCommand implements Callable<Integer> {
             if (id.isEmpty()) {
                 throw new DataException(file.toString(), i + 1, "expected a user id in the first field, found an empty one");
             }
-            out.add(new Request(id, i + 1));
+            out.add(new Request(id, i + 1, null));
         }
         if (out.isEmpty()) {
             throw new DataException(file.toString(), 0, "lists no user (one id per line)");
