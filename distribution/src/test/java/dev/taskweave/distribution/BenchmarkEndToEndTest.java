@@ -109,6 +109,68 @@ class BenchmarkEndToEndTest {
     }
 
     @Test
+    void aStoppedBenchmarkGoesOnWhereItStoppedAndEndsWithTheSameResults() throws Exception {
+        String experiment = """
+                seed: 3
+                data: {type: synthetic, params: {users: 150, items: 60, meanInteractionsPerUser: 20}}
+                features: {embeddingDim: 8}
+                tasks:
+                  - {name: rating, head: regression, label: rating, params: {tower: [8]}}
+                  - {name: like, head: binary, label: rating, params: {tower: [8], threshold: 4.0}}
+                sharing: {type: mmoe, params: {experts: 2, expertLayers: [16], dropout: 0.1}}
+                weighting: {type: equal}
+                optimizer: {learningRate: 0.01}
+                training: {batchSize: 128, epochs: 6, progressBar: false}
+                """;
+        Files.writeString(tmp.resolve("experiment.yaml"), experiment);
+        Files.writeString(tmp.resolve("suite.yaml"), """
+                name: stop-and-go
+                seeds: [4, 5]
+                quick: {seeds: 1, epochs: 2}
+                configurations:
+                  - {name: mmoe, experiment: experiment.yaml}
+                """);
+        String suite = tmp.resolve("suite.yaml").toString();
+        Path whole = tmp.resolve("whole");
+        CliTest.Run uninterrupted = CliTest.run("benchmark", "--suite", suite, "--output", whole.toString(), "--quick");
+        assertEquals(0, uninterrupted.code(), uninterrupted.err());
+
+        // a time limit of zero stops each call after one epoch; --resume reads back the finished
+        // runs (the multi-task model, then each task alone) and goes on with the stopped one
+        Path stopped = tmp.resolve("stopped");
+        int calls = 0;
+        CliTest.Run r;
+        do {
+            calls++;
+            r = calls == 1 ? CliTest.run("benchmark", "--suite", suite, "--output", stopped.toString(), "--quick", "--max-time", "0s")
+                    : CliTest.run("benchmark", "--suite", suite, "--output", stopped.toString(), "--quick", "--max-time", "0s", "--resume");
+            assertTrue(r.code() == 0 || r.code() == TaskweaveCli.SUSPENDED, r.err() + r.out());
+            if (r.code() == TaskweaveCli.SUSPENDED) {
+                assertTrue(r.out().contains("benchmark stopped: the time limit ran out after epoch 1 of 2"), r.out());
+                assertTrue(Files.notExists(stopped.resolve("results.json")));
+            }
+        } while (r.code() != 0 && calls < 10);
+        assertEquals(0, r.code(), r.err());
+        // three runs of two epochs, one epoch per call, each call but the first finishing a run
+        assertEquals(4, calls);
+        assertTrue(r.out().contains("finished before: read back from " + stopped.resolve("runs/mmoe/seed-4")), r.out());
+        JsonNode a = new ObjectMapper().readTree(whole.resolve("results.json").toFile()).get("configurations").get(0);
+        JsonNode b = new ObjectMapper().readTree(stopped.resolve("results.json").toFile()).get("configurations").get(0);
+        for (String field : List.of("metrics", "singleTask", "transfer", "curves", "epochs")) {
+            assertEquals(a.get(field), b.get(field), field);
+        }
+        try (var files = Files.walk(stopped)) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".checkpoint")), "every checkpoint is removed with its run's model");
+        }
+
+        // resuming into the output of other settings is refused, naming the run
+        Files.writeString(tmp.resolve("experiment.yaml"), experiment.replace("learningRate: 0.01", "learningRate: 0.02"));
+        CliTest.Run other = CliTest.run("benchmark", "--suite", suite, "--output", stopped.toString(), "--quick", "--resume");
+        assertEquals(TaskweaveCli.BAD_INPUT, other.code(), other.out());
+        assertTrue(other.err().contains("seed-4: holds a model of other settings than this run's"), other.err());
+    }
+
+    @Test
     void exampleSuitesLoad() throws Exception {
         List<Path> suites;
         try (var files = Files.list(Dist.home().resolve("examples"))) {

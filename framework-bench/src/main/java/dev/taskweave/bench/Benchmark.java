@@ -34,7 +34,16 @@ public final class Benchmark {
     public record Outcome(Path results, Path markdown, Path html, BenchmarkResults data) {}
 
     public Outcome run(Suite suite, boolean quick, Path output, String command, PrintStream log) {
-        BenchmarkResults results = new BenchmarkRunner(taskweave).run(suite, quick, output, command, log);
+        return run(suite, quick, output, command, log, false, null);
+    }
+
+    /**
+     * Runs a suite and writes its results and reports; see {@link BenchmarkRunner#run(Suite, boolean,
+     * Path, String, PrintStream, boolean, java.time.Duration)} for {@code resume} and {@code maxTime}.
+     */
+    public Outcome run(Suite suite, boolean quick, Path output, String command, PrintStream log, boolean resume,
+            java.time.Duration maxTime) {
+        BenchmarkResults results = new BenchmarkRunner(taskweave).run(suite, quick, output, command, log, resume, maxTime);
         return write(results, output);
     }
 

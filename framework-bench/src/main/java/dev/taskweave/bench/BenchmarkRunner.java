@@ -9,10 +9,14 @@ import dev.taskweave.core.config.EarlyStoppingConfig;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.config.TaskConfig;
 import dev.taskweave.core.metric.MetricRegistry;
+import dev.taskweave.core.run.Checkpointing;
 import dev.taskweave.core.run.EpochRecord;
 import dev.taskweave.core.run.TrainingResult;
+import dev.taskweave.core.store.ModelStore;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +32,10 @@ import java.util.Map;
 public final class BenchmarkRunner {
     private final Taskweave taskweave;
     private final ObjectMapper json = new ObjectMapper();
+    private boolean resume;
+    private Duration maxTime;
+    private long started;
+    private PrintStream log = new PrintStream(PrintStream.nullOutputStream());
 
     public BenchmarkRunner(Taskweave taskweave) {
         this.taskweave = requireNonNull(taskweave, "taskweave is null");
@@ -43,6 +51,25 @@ public final class BenchmarkRunner {
      * @param log     progress
      */
     public BenchmarkResults run(Suite suite, boolean quick, Path output, String command, PrintStream log) {
+        return run(suite, quick, output, command, log, false, null);
+    }
+
+    /**
+     * Runs a loaded suite; every run saves a checkpoint after each epoch beside its model
+     * ({@code runs/<configuration>/seed-<n>.checkpoint}, removed when the model is written).
+     *
+     * @param resume  reuse the runs already finished in {@code output} (trained with the same
+     *                settings) and go on with an interrupted one from its checkpoint, so a stopped
+     *                benchmark continues where it stopped and ends with the same results
+     * @param maxTime null, or stop at the first epoch end after this much time in this call
+     * @throws dev.taskweave.core.run.TrainingSuspendedException when {@code maxTime} ran out
+     */
+    public BenchmarkResults run(Suite suite, boolean quick, Path output, String command, PrintStream log, boolean resume,
+            Duration maxTime) {
+        this.resume = resume;
+        this.maxTime = maxTime;
+        this.started = System.nanoTime();
+        this.log = log;
         List<Long> seeds = quick ? suite.config().seeds.subList(0, Math.min(suite.config().quick.seeds, suite.config().seeds.size()))
                 : suite.config().seeds;
         BenchmarkResults results = new BenchmarkResults();
@@ -122,9 +149,29 @@ public final class BenchmarkRunner {
         return r;
     }
 
+    /**
+     * Trains one run into {@code directory} with a checkpoint beside it; when resuming, reads back
+     * a run that finished, or goes on from the checkpoint of one that did not.
+     */
     private TrainingResult train(ExperimentConfig config, Suite.Variant variant, Path directory) {
+        Path checkpoint = directory.resolveSibling(directory.getFileName() + ".checkpoint");
+        if (resume) {
+            java.util.Optional<TrainingResult> finished = taskweave.injector().getInstance(ModelStore.class).finished(directory, config);
+            if (finished.isPresent()) {
+                log.printf(Locale.ROOT, "  finished before: read back from %s%n", directory);
+                return finished.get();
+            }
+        }
+        boolean fromCheckpoint = resume && Files.isRegularFile(checkpoint);
+        if (fromCheckpoint) {
+            log.printf(Locale.ROOT, "  going on from %s%n", checkpoint);
+        }
+        Duration remaining = maxTime == null ? null : maxTime.minusNanos(System.nanoTime() - started);
+        if (remaining != null && remaining.isNegative()) {
+            remaining = Duration.ZERO;
+        }
         return taskweave.train(config, variant.file(), variant.file().toAbsolutePath().getParent(), directory,
-                new PrintStream(PrintStream.nullOutputStream()));
+                new PrintStream(PrintStream.nullOutputStream()), new Checkpointing(checkpoint, fromCheckpoint, remaining));
     }
 
     private static void limit(ExperimentConfig config, boolean quick, Suite suite) {

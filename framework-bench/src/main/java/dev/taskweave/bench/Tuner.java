@@ -3,17 +3,14 @@ package dev.taskweave.bench;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.metric.MetricRegistry;
 import dev.taskweave.core.run.TrainingResult;
-import dev.taskweave.core.store.ModelManifest;
 import dev.taskweave.core.store.ModelStore;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -220,37 +217,10 @@ public final class Tuner {
         return new Trained(result.metrics(), result.trainSeconds(), result.history().size(), false);
     }
 
-    /**
-     * @return the model in {@code directory} when it was trained with {@code config}, or null when
-     *     there is none
-     * @throws ConfigException when it holds a model of another experiment
-     */
+    /** @return the run in {@code directory} when it was trained with {@code config}, or null when there is none */
     private Trained previous(Path directory, ExperimentConfig config) {
-        Path manifest = directory.resolve(ModelStore.MANIFEST);
-        Path experiment = directory.resolve(ModelStore.EXPERIMENT);
-        Path metrics = directory.resolve(ModelStore.METRICS);
-        if (!Files.exists(directory)) {
-            return null;
-        }
-        ConfigLoader loader = taskweave.injector().getInstance(ConfigLoader.class);
-        try {
-            if (!Files.isRegularFile(manifest) || !Files.isRegularFile(metrics) || !Files.isRegularFile(experiment)) {
-                throw new ConfigException(directory.toString(), "", 0, "not a trained model (model.json, metrics.json or "
-                        + "experiment.yaml is missing); remove it to train this run again");
-            }
-            if (!Files.readString(experiment).equals(loader.toYaml(config))) {
-                throw new ConfigException(directory.toString(), "", 0, "holds a model of other settings than this run's "
-                        + "(was the tuning file or the experiment changed?); resume into the output of the same search, or "
-                        + "remove the directory");
-            }
-            ObjectMapper json = new ObjectMapper();
-            Map<String, Map<String, Map<String, Double>>> all = json.readValue(metrics.toFile(),
-                    new com.fasterxml.jackson.core.type.TypeReference<>() {});
-            ModelManifest m = json.readValue(manifest.toFile(), ModelManifest.class);
-            return new Trained(all, m.training.trainSeconds, m.training.epochsRun, true);
-        } catch (java.io.IOException e) {
-            throw new ConfigException(directory.toString(), "", 0, "cannot read the model to resume: " + e.getMessage());
-        }
+        return taskweave.injector().getInstance(ModelStore.class).finished(directory, config)
+                .map(r -> new Trained(r.metrics(), r.trainSeconds(), r.history().size(), true)).orElse(null);
     }
 
     private static double mean(List<Double> values) {

@@ -129,7 +129,13 @@ public final class Taskweave implements AutoCloseable {
         return train(config, configFile, baseDirectory, outputDirectory, log, null);
     }
 
-    private TrainingResult train(ExperimentConfig config, Path configFile, Path baseDirectory, Path outputDirectory,
+    /**
+     * As {@link #train(ExperimentConfig, Path, Path, Path, PrintStream)}, with a checkpoint after
+     * every epoch (see {@link #train(Path, Path, PrintStream, Checkpointing)}).
+     *
+     * @param checkpointing null for none
+     */
+    public TrainingResult train(ExperimentConfig config, Path configFile, Path baseDirectory, Path outputDirectory,
             PrintStream log, Checkpointing checkpointing) {
         requireNonNull(config, "config is null");
         requireNonNull(configFile, "configFile is null");

@@ -315,7 +315,7 @@ public final class TaskweaveCli {
      * Reads a duration as hours, minutes and seconds ({@code 2h}, {@code 90m}, {@code 1h30m},
      * {@code 45s}) or ISO-8601 ({@code PT2H}).
      */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         private static final java.util.regex.Pattern PARTS = java.util.regex.Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
 
         @Override

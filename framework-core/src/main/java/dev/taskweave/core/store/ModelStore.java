@@ -137,6 +137,45 @@ public final class ModelStore {
     }
 
     /**
+     * What training wrote to {@code dir}, when it trained {@code config}: a run of a benchmark or a
+     * search that finished before an interruption is read back instead of trained again.
+     *
+     * @return the result, or empty when {@code dir} does not exist
+     * @throws ConfigException naming {@code dir} when it holds no complete model, or a model of
+     *     other settings (so an interrupted run is continued, never mixed with another)
+     */
+    public java.util.Optional<TrainingResult> finished(Path dir, ExperimentConfig config) {
+        if (!Files.exists(dir)) {
+            return java.util.Optional.empty();
+        }
+        Path manifest = dir.resolve(MANIFEST);
+        Path experiment = dir.resolve(EXPERIMENT);
+        Path metrics = dir.resolve(METRICS);
+        Path history = dir.resolve(HISTORY);
+        try {
+            if (!Files.isRegularFile(manifest) || !Files.isRegularFile(metrics) || !Files.isRegularFile(experiment)
+                    || !Files.isRegularFile(history)) {
+                throw new ConfigException(dir.toString(), "", 0, "not a trained model (" + MANIFEST + ", " + METRICS + ", "
+                        + HISTORY + " or " + EXPERIMENT + " is missing); remove it to train this run again");
+            }
+            if (!Files.readString(experiment).equals(loader.toYaml(config))) {
+                throw new ConfigException(dir.toString(), "", 0, "holds a model of other settings than this run's (was the "
+                        + "suite, the search or the experiment changed?); resume into the output of the same run, or remove "
+                        + "the directory");
+            }
+            ModelManifest m = json.readValue(manifest.toFile(), ModelManifest.class);
+            Map<String, Map<String, Map<String, Double>>> all = json.readValue(metrics.toFile(),
+                    new com.fasterxml.jackson.core.type.TypeReference<>() {});
+            java.util.List<dev.taskweave.core.run.EpochRecord> epochs = json.readValue(history.toFile(),
+                    new com.fasterxml.jackson.core.type.TypeReference<>() {});
+            return java.util.Optional.of(new TrainingResult(epochs, m.training.bestEpoch, m.training.stoppedEarly,
+                    m.training.trainSeconds, all));
+        } catch (IOException e) {
+            throw new ConfigException(dir.toString(), "", 0, "cannot read the finished run: " + e.getMessage());
+        }
+    }
+
+    /**
      * A model read back from its directory.
      *
      * @param manifest  {@code model.json}
