@@ -96,7 +96,7 @@ public final class Trainer {
      *
      * @param checkpointing null for none
      * @param identity      what the checkpoint must have been written by to be resumed (the
-     *                      experiment and its data: {@link TrainingCheckpoint#identity})
+     *                      experiment and its data: {@link Checkpointing#identity})
      * @throws TrainingSuspendedException when {@link Checkpointing#maxTime()} ran out before the
      *     last epoch
      * @throws CheckpointException when the checkpoint to resume from is missing, malformed or from
