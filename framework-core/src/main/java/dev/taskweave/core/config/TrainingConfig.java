@@ -25,6 +25,14 @@ public final class TrainingConfig {
     @JsonProperty("weightAverage")
     public double weightAverage = 0.0;
 
+    /**
+     * How training draws the negatives of implicit-feedback tasks: item {@code i} in proportion to
+     * {@code (n_i + 1)^exponent}, {@code n_i} its training rows. 0 (the default) draws uniformly;
+     * 0.75 is word2vec's choice, 1 in proportion to popularity. Evaluation negatives stay uniform.
+     */
+    @JsonProperty("negativeExponent")
+    public double negativeExponent = 0.0;
+
     /** Whether to record task-gradient cosines and gate usage after every epoch. */
     @JsonProperty("telemetry")
     public boolean telemetry = true;

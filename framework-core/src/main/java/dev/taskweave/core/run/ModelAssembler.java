@@ -230,6 +230,11 @@ public final class ModelAssembler {
         positive(c.training.epochs, "training.epochs", source);
         positive(c.training.evalBatchSize, "training.evalBatchSize", source);
         positive(c.training.rankingCutoff, "training.rankingCutoff", source);
+        if (!(c.training.negativeExponent >= 0) || !Double.isFinite(c.training.negativeExponent)) {
+            throw new ConfigException(source, "training.negativeExponent", 0,
+                    "must be a number >= 0 (0 = uniform negatives, 0.75 = word2vec's, 1 = by popularity), got "
+                    + c.training.negativeExponent);
+        }
         if (!(c.training.weightAverage >= 0 && c.training.weightAverage < 1)) {
             throw new ConfigException(source, "training.weightAverage", 0,
                     "must be in [0, 1) (0 = off; typical 0.99 to 0.999), got " + c.training.weightAverage);

@@ -127,7 +127,8 @@ public final class Trainer {
         }
         boolean needsNegatives = labels.stream().anyMatch(l -> l.negatives() > 0);
         NegativeSampler trainSampler = needsNegatives || anyTrue(pairwise)
-                ? new NegativeSampler(dataset.items().size(), List.of(dataset.train())) : null;
+                ? NegativeSampler.popularity(dataset.items().size(), List.of(dataset.train()), dataset.train(),
+                        config.training.negativeExponent) : null;
         Map<String, ExampleSet> evalSets = evaluationSets(dataset, labels, config.seed);
         Map<String, int[]> attributeRows = trainingEntities(dataset, labels);
         ExampleSet valid = evalSets.get(Dataset.VALID);
