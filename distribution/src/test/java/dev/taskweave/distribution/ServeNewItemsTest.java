@@ -115,6 +115,23 @@ class ServeNewItemsTest extends RuntimeTest {
             assertError(server, "{\"pairs\": [{\"user\": \"user-3\", \"item\": \"nope\"}]}", 404, "pairs[0].item",
                     "give itemFeatures to score a new item");
             assertError(server, "{\"pairs\": [{\"user\": \"user-3\"}]}", 400, "pairs[0].item", "give item (a known id) or itemFeatures");
+
+            // what a client may send for new users and items: no identifier, no history; values and scaling
+            ServeEndToEndTest.Response schema = ServeEndToEndTest.call(server, "GET", "/v1/schema", null);
+            assertEquals(200, schema.status(), schema.text());
+            JsonNode s = schema.body();
+            assertEquals("[\"rating\",\"like\",\"watch\",\"category\"]", s.get("tasks").toString());
+            assertEquals("[{\"name\":\"user_segment\",\"kind\":\"categorical\",\"values\":[\"seg0\",\"seg1\",\"seg2\"]},"
+                    + "{\"name\":\"user_age\",\"kind\":\"numeric\",\"scale\":{\"log1p\":false,\"center\":"
+                    + served.model().features().stream().filter(f -> f.name().equals("user_age")).findFirst().orElseThrow().scale().center()
+                    + ",\"divisor\":" + served.model().features().stream().filter(f -> f.name().equals("user_age")).findFirst().orElseThrow()
+                    .scale().divisor() + "}}]", s.get("userFeatures").toString());
+            assertEquals("[{\"name\":\"item_category\",\"kind\":\"categorical\",\"values\":[\"cat0\",\"cat1\",\"cat2\"]},"
+                    + "{\"name\":\"item_tags\",\"kind\":\"multi_hot\",\"size\":4,\"values\":[\"t0\",\"t1\",\"t2\",\"t3\"]}]",
+                    s.get("itemFeatures").toString());
+            // the ages of the file: 18 + a draw in [0, 50), standardised over the 300 users
+            double center = s.at("/userFeatures/1/scale/center").asDouble();
+            assertTrue(center > 30 && center < 55 && s.at("/userFeatures/1/scale/divisor").asDouble() > 5, s.toString());
         }
     }
 

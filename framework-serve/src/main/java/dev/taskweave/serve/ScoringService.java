@@ -561,6 +561,58 @@ public final class ScoringService {
         }
     }
 
+    /**
+     * What a client can send for users and items the model does not know: per entity, the side
+     * features {@code userFeatures} / {@code itemFeatures} take (not the identifier, not the
+     * histories learnt from interactions), each with its kind, its values (categories, or the names
+     * of a multi-hot feature's columns) and its scaling (a numeric feature given raw); and the tasks.
+     */
+    ObjectNode schema() {
+        try (ModelHolder.Lease<ServedModel> lease = holder.acquire()) {
+            ServedModel served = lease.model();
+            ObjectNode out = json.createObjectNode();
+            out.put("version", lease.version().sequence());
+            out.put("name", served.loaded().manifest().name);
+            out.putPOJO("tasks", served.taskNames());
+            out.put("defaultFormula", config.formula != null ? config.formula
+                    : served.defaultFormula() == null ? null : served.defaultFormula().text());
+            ArrayNode users = out.putArray("userFeatures");
+            ArrayNode items = out.putArray("itemFeatures");
+            for (FeatureSpec f : served.model().features()) {
+                if (f.id() || f.fromInteractions()) {
+                    continue;
+                }
+                ObjectNode node = (f.entity() == Entity.USER ? users : items).addObject();
+                node.put("name", f.name());
+                switch (f.kind()) {
+                    case CATEGORICAL -> {
+                        node.put("kind", "categorical");
+                        if (f.labels().isEmpty()) {
+                            node.put("codes", f.size() - 1);
+                        } else {
+                            node.putPOJO("values", f.labels());
+                        }
+                    }
+                    case NUMERIC -> {
+                        node.put("kind", "numeric");
+                        if (f.scale() != null) {
+                            node.putObject("scale").put("log1p", f.scale().log1p()).put("center", f.scale().center())
+                                    .put("divisor", f.scale().divisor());
+                        }
+                    }
+                    case MULTI_HOT -> {
+                        node.put("kind", "multi_hot");
+                        node.put("size", f.size());
+                        if (!f.labels().isEmpty()) {
+                            node.putPOJO("values", f.labels());
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
     ObjectNode modelInfo(ModelHolder.Version<ServedModel> version) {
         ObjectNode m = json.createObjectNode();
         m.put("version", version.sequence());

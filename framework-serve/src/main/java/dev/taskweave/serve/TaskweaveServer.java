@@ -151,6 +151,7 @@ public final class TaskweaveServer implements AutoCloseable {
             }
             send(ctx, 200, status());
         });
+        app.get("/v1/schema", ctx -> send(ctx, 200, scoring.schema()));
         app.post("/v1/predict", body(scoring::predict));
         app.post("/v1/recommend", body(scoring::recommend));
         app.exception(ApiException.class, (e, ctx) -> {
