@@ -27,11 +27,13 @@ import java.util.Map;
 /**
  * Trains every configuration of a suite once per seed, and each task's single-task counterpart
  * (the same encoder, sharing strategy and tower with that task alone, fixed weight), then
- * summarises the metrics over seeds and compares multi- with single-task.
+ * summarises the metrics over seeds and compares multi- with single-task. One suite at a time:
+ * a run's settings (resume, time limit, log) are kept for its trainings.
  */
 public final class BenchmarkRunner {
     private final Taskweave taskweave;
     private final ObjectMapper json = new ObjectMapper();
+    // the settings of the suite being run
     private boolean resume;
     private Duration maxTime;
     private long started;

@@ -37,8 +37,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code taskweave}: exit code 0 on success, 2 on bad input or configuration (one line on
- * stderr), 1 on an internal failure, 3 when {@code train --max-time} stopped training before its
- * last epoch (its checkpoint holds the run: train again with {@code --resume}).
+ * stderr), 1 on an internal failure, 3 when {@code --max-time} ({@code train}, {@code benchmark})
+ * stopped training before its end (the checkpoint holds the run: run again with {@code --resume}).
  */
 @Command(name = "taskweave", mixinStandardHelpOptions = true, versionProvider = TaskweaveCli.Version.class,
         description = "Multi-task learning for recommenders.",
@@ -47,7 +47,7 @@ import picocli.CommandLine.ParentCommand;
 public final class TaskweaveCli {
     /** Exit code for bad input or configuration. */
     public static final int BAD_INPUT = 2;
-    /** Exit code of {@code train} stopped by {@code --max-time}, to be resumed. */
+    /** Exit code of {@code train} or {@code benchmark} stopped by {@code --max-time}, to be resumed. */
     public static final int SUSPENDED = 3;
 
     @Option(names = "--plugins", paramLabel = "DIR",
@@ -310,7 +310,6 @@ public final class TaskweaveCli {
         }
     }
 
-    /** @throws ConfigException naming the file when the experiment file does not exist */
     /**
      * Reads a duration as hours, minutes and seconds ({@code 2h}, {@code 90m}, {@code 1h30m},
      * {@code 45s}) or ISO-8601 ({@code PT2H}).
@@ -336,6 +335,7 @@ public final class TaskweaveCli {
         }
     }
 
+    /** @throws ConfigException naming the file when the experiment file does not exist */
     private static void requireFile(Path config) {
         if (!Files.isRegularFile(config)) {
             throw new ConfigException(config.toString(), "", 0, "file not found");
