@@ -30,6 +30,7 @@ import dev.taskweave.core.run.ResolvedTask;
 import dev.taskweave.core.run.TaskScorer;
 import dev.taskweave.core.run.Trainer;
 import dev.taskweave.core.run.TrainingSuspendedException;
+import dev.taskweave.core.run.WarmStart;
 import dev.taskweave.core.run.TrainingResult;
 import dev.taskweave.core.store.AtomicDirectory;
 import dev.taskweave.core.store.ModelStore;
@@ -154,6 +155,9 @@ public final class Taskweave implements AutoCloseable {
         FastDropout.seed(config.seed * 0x9E37_79B9_7F4A_7C15L + 17);
         try (NDManager manager = NDManager.newBaseManager()) {
             AssembledModel model = assembler.assemble(plan, features, stats, labelInfo, manager);
+            if (config.training.initFrom != null) {
+                warmStart(config, configFile, baseDirectory, model, dataset, manager, log);
+            }
             FeatureGatherer gatherer = new FeatureGatherer(features, dataset.users(), dataset.items(),
                     ModelAssembler.attributeLabelFeatures(config, features)).withDropout(config.features.dropout)
                     .withHistoryDropout(config.features.historyDropout);
@@ -171,6 +175,22 @@ public final class Taskweave implements AutoCloseable {
                 }
             }
             return result;
+        }
+    }
+
+    /** Carries a trained model's parameters into {@code model} ({@code training.initFrom}). */
+    private void warmStart(ExperimentConfig config, Path configFile, Path baseDirectory, AssembledModel model, Dataset dataset,
+            NDManager manager, PrintStream log) {
+        Path from = baseDirectory.resolve(config.training.initFrom).normalize();
+        if (!java.nio.file.Files.isRegularFile(from.resolve(ModelStore.MANIFEST))) {
+            throw new ConfigException(configFile.toString(), "training.initFrom", 0, from + " is not a model directory ("
+                    + ModelStore.MANIFEST + " is missing); name a directory written by train");
+        }
+        try (NDManager old = manager.newSubManager()) {
+            ModelStore.LoadedModel loaded = injector.getInstance(ModelStore.class).load(from, old);
+            WarmStart.Report report = WarmStart.apply(loaded.model(), loaded.users(), loaded.items(), model, dataset.users(),
+                    dataset.items(), manager);
+            log.println(report.describe(from.toString()));
         }
     }
 
@@ -233,7 +253,7 @@ public final class Taskweave implements AutoCloseable {
 
     /**
      * Scores (user, item) pairs read from a TSV file ({@code user<TAB>item} per line, an optional
-     * header starting with {@code user}) and writes {@code user item <task>...} rows; a task with
+     * header whose first field is {@code user}) and writes {@code user item <task>...} rows; a task with
      * several outputs (a multi-label or multi-class attribute) writes them comma-separated. An
      * entity-attribute task is scored on rows with its entity alone, as in training and evaluation,
      * so an item's attribute scores do not depend on the user of the pair.
@@ -268,10 +288,11 @@ public final class Taskweave implements AutoCloseable {
                 int number = 0;
                 while ((line = reader.readLine()) != null) {
                     number++;
-                    if (line.isBlank() || (number == 1 && line.toLowerCase(Locale.ROOT).startsWith("user"))) {
+                    String[] fields = line.split("\t", -1);
+                    // a header names its first column user; a first id that merely starts with "user" is a row
+                    if (line.isBlank() || (number == 1 && fields[0].strip().equalsIgnoreCase("user"))) {
                         continue;
                     }
-                    String[] fields = line.split("\t", -1);
                     if (fields.length != 2) {
                         throw new DataException(source, number, "expected 2 tab-separated fields (user, item), found " + fields.length);
                     }

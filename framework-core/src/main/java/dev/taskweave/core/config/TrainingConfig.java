@@ -33,6 +33,14 @@ public final class TrainingConfig {
     @JsonProperty("negativeExponent")
     public double negativeExponent = 0.0;
 
+    /**
+     * A trained model's directory to start from instead of random weights (relative to the
+     * experiment file): its parameters are carried over by name, the encoder's rows by the entity,
+     * value or column they stand for. Null (the default) starts afresh.
+     */
+    @JsonProperty("initFrom")
+    public String initFrom;
+
     /** Whether to record task-gradient cosines and gate usage after every epoch. */
     @JsonProperty("telemetry")
     public boolean telemetry = true;

@@ -115,6 +115,14 @@ public final class InputEncoder extends AbstractBlock {
         return itemIdPosition;
     }
 
+    /**
+     * @return the table of feature {@code i} (input order): {@code [size, embeddingDim]}, rows by
+     *     code for a categorical feature and by column for a multi-hot one; null for a numeric one
+     */
+    public Parameter weight(int i) {
+        return weights.get(i);
+    }
+
     /** @return the features, in input order */
     public List<FeatureSpec> features() {
         return features;

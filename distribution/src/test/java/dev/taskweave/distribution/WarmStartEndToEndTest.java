@@ -1,0 +1,113 @@
+package dev.taskweave.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskweave.core.config.ConfigException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code training.initFrom}: a model started from a trained one carries its parameters over by
+ * what they stand for. The second model's data lists the same users in reverse order, so every
+ * user has another code and another column in the items' histories; trained with a learning rate
+ * too small to move anything, it must score every pair as the first model does.
+ */
+class WarmStartEndToEndTest extends RuntimeTest {
+    static final String CONFIG = FilesEndToEndTest.CONFIG.replace("epochs: 8", "epochs: 3");
+
+    @Test
+    void rowsFollowTheirEntitiesWhenTheCodesChange() throws Exception {
+        FilesEndToEndTest.writeData(tmp);
+        List<String> users = new ArrayList<>(Files.readAllLines(tmp.resolve("users.tsv")));
+        String header = users.remove(0);
+        Collections.reverse(users);
+        users.add(0, header);
+        Files.write(tmp.resolve("users-reversed.tsv"), users);
+
+        Path first = tmp.resolve("first");
+        taskweave.train(write("first.yaml", CONFIG), first, quiet());
+        String still = CONFIG.replace("users.tsv", "users-reversed.tsv").replace("epochs: 3", "epochs: 1")
+                .replace("learningRate: 0.01", "learningRate: 1.0e-12");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        taskweave.train(write("second.yaml", withInit(still, "first")), tmp.resolve("second"),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("initialised from " + first + ": "), printed);
+        Path fresh = tmp.resolve("fresh");
+        taskweave.train(write("fresh.yaml", still), fresh, quiet());
+
+        StringBuilder pairs = new StringBuilder();
+        for (int u : new int[] {0, 5, 77, 150, 299}) {
+            for (int i : new int[] {0, 3, 31, 59}) {
+                pairs.append("user-").append(u).append("\titem-").append(i).append('\n');
+            }
+        }
+        Files.writeString(tmp.resolve("pairs.tsv"), pairs);
+        List<double[]> a = scores(first);
+        List<double[]> b = scores(tmp.resolve("second"));
+        List<double[]> c = scores(fresh);
+        double furthest = 0;
+        double freshGap = 0;
+        for (int p = 0; p < a.size(); p++) {
+            for (int t = 0; t < a.get(p).length; t++) {
+                furthest = Math.max(furthest, Math.abs(a.get(p)[t] - b.get(p)[t]));
+                freshGap = Math.max(freshGap, Math.abs(a.get(p)[t] - c.get(p)[t]));
+            }
+        }
+        assertTrue(furthest < 1e-4, "the warm-started model scores as the first one: largest difference " + furthest);
+        assertTrue(freshGap > 0.1, "a model not started from the first one scores otherwise: " + freshGap);
+    }
+
+    @Test
+    void partsThatChangedShapeStartAfreshAndAMissingModelIsAnError() throws Exception {
+        FilesEndToEndTest.writeData(tmp);
+        Path first = tmp.resolve("first");
+        taskweave.train(write("first.yaml", CONFIG), first, quiet());
+        // wider towers: the rating tower's layers cannot be carried; the rest can
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        String wider = withInit(CONFIG.replace("{name: rating, head: regression, label: rating, metrics: [rmse], params: {tower: [16]}}",
+                "{name: rating, head: regression, label: rating, metrics: [rmse], params: {tower: [24]}}"), "first");
+        assertTrue(wider.contains("tower: [24]"), wider);
+        taskweave.train(write("wider.yaml", wider), tmp.resolve("wider"), new PrintStream(log, true, StandardCharsets.UTF_8));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("not carried over (shape"), printed);
+        // the rating task is the first: its head's layers, and nothing else
+        assertTrue(printed.lines().filter(l -> l.contains("not carried over")).allMatch(l -> l.contains("head0_")), printed);
+        assertTrue(printed.contains(": 21 of 24 parameters carried over"), printed);
+
+        Path config = write("missing.yaml", withInit(CONFIG, "no-such-model"));
+        ConfigException e = assertThrows(ConfigException.class, () -> taskweave.train(config, tmp.resolve("m"), quiet()));
+        assertTrue(e.getMessage().contains("missing.yaml") && e.getMessage().contains("training.initFrom")
+                && e.getMessage().contains("no-such-model is not a model directory"), e.getMessage());
+    }
+
+    /** @return the experiment with {@code training.initFrom: dir} */
+    static String withInit(String config, String dir) {
+        String marker = "training: {";
+        assertTrue(config.contains(marker), config);
+        return config.replace(marker, "training: {initFrom: " + dir + ", ");
+    }
+
+    private List<double[]> scores(Path model) throws Exception {
+        StringWriter out = new StringWriter();
+        taskweave.predict(model, tmp.resolve("pairs.tsv"), out, List.of("rating", "like", "watch"));
+        List<double[]> rows = new ArrayList<>();
+        String[] lines = out.toString().split("\n");
+        for (int l = 1; l < lines.length; l++) {
+            String[] f = lines[l].split("\t");
+            rows.add(new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4])});
+        }
+        assertEquals(20, rows.size());
+        return rows;
+    }
+}

@@ -1,0 +1,192 @@
+package dev.taskweave.core.run;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.FeatureKind;
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.core.model.InputEncoder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Starts a model from a trained one ({@code training.initFrom}): yesterday's model, retrained on
+ * today's data, begins where it ended instead of from random weights.
+ *
+ * <p>The data may have changed between the two: new users and items, other codes for the same
+ * ones, new category values. Every parameter whose name and shape match is copied, except the
+ * encoder's tables, which are indexed by codes or columns that depend on the data: their rows are
+ * carried by what they stand for, not by position: an identifier's row by the entity's raw id, a
+ * named category's or column's row by its name, a history's row by the other side's raw id (a
+ * category without names, or a multi-hot feature with unnamed columns, by position when its size
+ * is unchanged). Rows the old model has no counterpart for (new users, new values) keep their fresh
+ * initialisation, as do parameters it does not have or has in another shape (a new feature or
+ * task, another width).
+ */
+public final class WarmStart {
+    private WarmStart() {}
+
+    /**
+     * What was carried over.
+     *
+     * @param copied    parameters copied whole (or row by row, for the encoder's tables)
+     * @param fresh     parameters of the new model that kept their initialisation, with why
+     * @param rows      per encoder table, the rows carried and the rows the new table has
+     */
+    public record Report(List<String> copied, Map<String, String> fresh, Map<String, int[]> rows) {
+        /** @return one line per table and per parameter left fresh, for the training log */
+        public String describe(String source) {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "initialised from %s: %d of %d parameters carried over",
+                    source, copied.size(), copied.size() + fresh.size()));
+            rows.forEach((name, r) -> {
+                if (r[0] != r[1]) {
+                    sb.append(String.format(Locale.ROOT, "%n  %s: %,d of %,d rows from the old model (the others are new)", name, r[0], r[1]));
+                }
+            });
+            fresh.forEach((name, why) -> sb.append(String.format(Locale.ROOT, "%n  %s: not carried over (%s)", name, why)));
+            return sb.toString();
+        }
+    }
+
+    /**
+     * Copies the old model's parameters into the new one, before training.
+     *
+     * @param from      the trained model
+     * @param fromUsers its user table (the raw ids behind its codes)
+     * @param fromItems its item table
+     * @param to        the new model, initialised and not yet trained
+     * @param users     the new data's user table
+     * @param items     the new data's item table
+     */
+    public static Report apply(AssembledModel from, EntityTable fromUsers, EntityTable fromItems, AssembledModel to,
+            EntityTable users, EntityTable items, NDManager manager) {
+        Map<String, Parameter> old = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : from.block().getParameters()) {
+            old.put(p.getKey(), p.getValue());
+        }
+        Map<Parameter, FeatureSpec> oldTables = tables(from.block().encoder());
+        Map<Parameter, FeatureSpec> newTables = tables(to.block().encoder());
+        List<String> copied = new ArrayList<>();
+        Map<String, String> fresh = new LinkedHashMap<>();
+        Map<String, int[]> rows = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : to.block().getParameters()) {
+            String name = p.getKey();
+            Parameter target = p.getValue();
+            Parameter source = old.get(name);
+            if (source == null) {
+                fresh.put(name, "the old model has no such parameter");
+                continue;
+            }
+            FeatureSpec feature = newTables.get(target);
+            FeatureSpec oldFeature = oldTables.get(source);
+            if (feature != null && oldFeature != null && feature.kind() == oldFeature.kind()) {
+                String[] newKeys = rowKeys(feature, users, items);
+                String[] oldKeys = rowKeys(oldFeature, fromUsers, fromItems);
+                long width = target.getArray().getShape().get(1);
+                if (newKeys == null || oldKeys == null || source.getArray().getShape().get(1) != width) {
+                    fresh.put(name, "the table's rows cannot be matched (" + oldFeature.size() + " rows before, " + feature.size()
+                            + " now, unnamed)");
+                    continue;
+                }
+                int carried = copyRows(source.getArray(), oldKeys, target.getArray(), newKeys, (int) width, manager);
+                rows.put(feature.name(), new int[] {carried, newKeys.length});
+                copied.add(name);
+                continue;
+            }
+            if (!source.getArray().getShape().equals(target.getArray().getShape())) {
+                fresh.put(name, "shape " + source.getArray().getShape() + " before, " + target.getArray().getShape() + " now");
+                continue;
+            }
+            WeightAverage.overwrite(target.getArray(), source.getArray().toFloatArray(), manager);
+            copied.add(name);
+        }
+        return new Report(copied, fresh, rows);
+    }
+
+    private static Map<Parameter, FeatureSpec> tables(InputEncoder encoder) {
+        Map<Parameter, FeatureSpec> out = new HashMap<>();
+        List<FeatureSpec> features = encoder.features();
+        for (int i = 0; i < features.size(); i++) {
+            Parameter p = encoder.weight(i);
+            if (p != null) {
+                out.put(p, features.get(i));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @return what each row of a feature's table stands for, or null when its rows have no names
+     *     (they are then matched by position when the sizes agree)
+     */
+    static String[] rowKeys(FeatureSpec f, EntityTable users, EntityTable items) {
+        String[] keys = new String[f.size()];
+        if (f.kind() == FeatureKind.CATEGORICAL && f.id()) {
+            EntityTable table = f.entity() == Entity.USER ? users : items;
+            int[] codes = table.categorical(f.name());
+            keys[0] = "\u0000unknown";
+            for (int e = 0; e < codes.length; e++) {
+                if (codes[e] > 0) {
+                    keys[codes[e]] = "id:" + table.rawIds().get(e);
+                }
+            }
+            return keys;
+        }
+        if (f.kind() == FeatureKind.CATEGORICAL && !f.labels().isEmpty()) {
+            keys[0] = "\u0000unknown";
+            for (int c = 1; c < f.size(); c++) {
+                keys[c] = "value:" + f.labels().get(c - 1);
+            }
+            return keys;
+        }
+        if (f.kind() == FeatureKind.MULTI_HOT && f.fromInteractions()) {
+            EntityTable other = f.entity() == Entity.USER ? items : users;
+            if (other.size() != f.size()) {
+                return null;
+            }
+            for (int j = 0; j < keys.length; j++) {
+                keys[j] = "id:" + other.rawIds().get(j);
+            }
+            return keys;
+        }
+        if (f.kind() == FeatureKind.MULTI_HOT && !f.labels().isEmpty()) {
+            for (int j = 0; j < keys.length; j++) {
+                keys[j] = "value:" + f.labels().get(j);
+            }
+            return keys;
+        }
+        for (int j = 0; j < keys.length; j++) {
+            keys[j] = "position:" + j + "/" + keys.length;
+        }
+        return keys;
+    }
+
+    /** Copies the old table's rows into the new table's rows of the same key; @return the rows copied */
+    private static int copyRows(NDArray from, String[] fromKeys, NDArray to, String[] toKeys, int width, NDManager manager) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int r = 0; r < fromKeys.length; r++) {
+            if (fromKeys[r] != null) {
+                index.put(fromKeys[r], r);
+            }
+        }
+        float[] source = from.toFloatArray();
+        float[] target = to.toFloatArray();
+        int carried = 0;
+        for (int r = 0; r < toKeys.length; r++) {
+            Integer s = toKeys[r] == null ? null : index.get(toKeys[r]);
+            if (s != null) {
+                System.arraycopy(source, s * width, target, r * width, width);
+                carried++;
+            }
+        }
+        WeightAverage.overwrite(to, target, manager);
+        return carried;
+    }
+}
