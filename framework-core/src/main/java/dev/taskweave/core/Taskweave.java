@@ -155,7 +155,8 @@ public final class Taskweave implements AutoCloseable {
         FastDropout.seed(config.seed * 0x9E37_79B9_7F4A_7C15L + 17);
         try (NDManager manager = NDManager.newBaseManager()) {
             AssembledModel model = assembler.assemble(plan, features, stats, labelInfo, manager);
-            if (config.training.initFrom != null) {
+            if (config.training.initFrom != null && (checkpointing == null || !checkpointing.resume())) {
+                // a resumed run takes its parameters from the checkpoint
                 warmStart(config, configFile, baseDirectory, model, dataset, manager, log);
             }
             FeatureGatherer gatherer = new FeatureGatherer(features, dataset.users(), dataset.items(),
