@@ -236,6 +236,44 @@ class TuneEndToEndTest {
     }
 
     @Test
+    void aSearchStoppedByItsTimeLimitGoesOnWhereItStopped() throws Exception {
+        experiment();
+        Files.writeString(tmp.resolve("tune.yaml"), """
+                experiment: experiment.yaml
+                objective: valid.rating.rmse
+                seeds: [4]
+                parameters:
+                  optimizer.learningRate: [0.003, 0.01]
+                """);
+        Run whole = tune(tmp.resolve("tune.yaml"), tmp.resolve("whole"));
+        assertEquals(0, whole.code(), whole.err() + whole.out());
+
+        // a time limit of zero stops each call after one epoch; --resume goes on from the checkpoint
+        Path out = tmp.resolve("stopped");
+        int calls = 0;
+        Run r;
+        do {
+            calls++;
+            r = calls == 1 ? tune(tmp.resolve("tune.yaml"), out, "--max-time", "0s")
+                    : tune(tmp.resolve("tune.yaml"), out, "--max-time", "0s", "--resume");
+            assertTrue(r.code() == 0 || r.code() == TaskweaveCli.SUSPENDED, r.err() + r.out());
+        } while (r.code() != 0 && calls < 10);
+        assertEquals(0, r.code(), r.err());
+        // two trials of three epochs, one epoch per call (the call that finishes trial 1 also
+        // trains trial 2's first epoch)
+        assertEquals(5, calls);
+        assertTrue(r.out().contains("going on from " + out.resolve("trials/trial-002/seed-4.checkpoint")), r.out());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode a = json.readTree(tmp.resolve("whole/tune.json").toFile());
+        JsonNode b = json.readTree(out.resolve("tune.json").toFile());
+        for (int t = 0; t < 2; t++) {
+            assertEquals(a.get("trials").get(t).get("values"), b.get("trials").get(t).get("values"));
+            assertEquals(a.get("trials").get(t).get("valid"), b.get("trials").get(t).get("valid"));
+        }
+        assertEquals(a.get("best"), b.get("best"));
+    }
+
+    @Test
     void dryRunPrintsTheTrialsAndTrainsNothing() throws Exception {
         experiment();
         Files.writeString(tmp.resolve("tune.yaml"), """

@@ -9,12 +9,9 @@ import dev.taskweave.core.config.EarlyStoppingConfig;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.config.TaskConfig;
 import dev.taskweave.core.metric.MetricRegistry;
-import dev.taskweave.core.run.Checkpointing;
 import dev.taskweave.core.run.EpochRecord;
 import dev.taskweave.core.run.TrainingResult;
-import dev.taskweave.core.store.ModelStore;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,17 +24,13 @@ import java.util.Map;
 /**
  * Trains every configuration of a suite once per seed, and each task's single-task counterpart
  * (the same encoder, sharing strategy and tower with that task alone, fixed weight), then
- * summarises the metrics over seeds and compares multi- with single-task. One suite at a time:
- * a run's settings (resume, time limit, log) are kept for its trainings.
+ * summarises the metrics over seeds and compares multi- with single-task. One suite at a time.
  */
 public final class BenchmarkRunner {
     private final Taskweave taskweave;
     private final ObjectMapper json = new ObjectMapper();
-    // the settings of the suite being run
-    private boolean resume;
-    private Duration maxTime;
-    private long started;
-    private PrintStream log = new PrintStream(PrintStream.nullOutputStream());
+    // the trainings of the suite being run
+    private ResumableRuns runs;
 
     public BenchmarkRunner(Taskweave taskweave) {
         this.taskweave = requireNonNull(taskweave, "taskweave is null");
@@ -68,10 +61,7 @@ public final class BenchmarkRunner {
      */
     public BenchmarkResults run(Suite suite, boolean quick, Path output, String command, PrintStream log, boolean resume,
             Duration maxTime) {
-        this.resume = resume;
-        this.maxTime = maxTime;
-        this.started = System.nanoTime();
-        this.log = log;
+        this.runs = new ResumableRuns(taskweave, resume, maxTime, log);
         List<Long> seeds = quick ? suite.config().seeds.subList(0, Math.min(suite.config().quick.seeds, suite.config().seeds.size()))
                 : suite.config().seeds;
         BenchmarkResults results = new BenchmarkResults();
@@ -151,29 +141,8 @@ public final class BenchmarkRunner {
         return r;
     }
 
-    /**
-     * Trains one run into {@code directory} with a checkpoint beside it; when resuming, reads back
-     * a run that finished, or goes on from the checkpoint of one that did not.
-     */
     private TrainingResult train(ExperimentConfig config, Suite.Variant variant, Path directory) {
-        Path checkpoint = directory.resolveSibling(directory.getFileName() + ".checkpoint");
-        if (resume) {
-            java.util.Optional<TrainingResult> finished = taskweave.injector().getInstance(ModelStore.class).finished(directory, config);
-            if (finished.isPresent()) {
-                log.printf(Locale.ROOT, "  finished before: read back from %s%n", directory);
-                return finished.get();
-            }
-        }
-        boolean fromCheckpoint = resume && Files.isRegularFile(checkpoint);
-        if (fromCheckpoint) {
-            log.printf(Locale.ROOT, "  going on from %s%n", checkpoint);
-        }
-        Duration remaining = maxTime == null ? null : maxTime.minusNanos(System.nanoTime() - started);
-        if (remaining != null && remaining.isNegative()) {
-            remaining = Duration.ZERO;
-        }
-        return taskweave.train(config, variant.file(), variant.file().toAbsolutePath().getParent(), directory,
-                new PrintStream(PrintStream.nullOutputStream()), new Checkpointing(checkpoint, fromCheckpoint, remaining));
+        return runs.train(config, variant.file(), directory).result();
     }
 
     private static void limit(ExperimentConfig config, boolean quick, Suite suite) {

@@ -34,6 +34,11 @@ public final class TuneCommand implements Callable<Integer> {
             + "already there that was trained with the same settings and seed.")
     boolean resume;
 
+    @Option(names = "--max-time", paramLabel = "DURATION", converter = TaskweaveCli.DurationConverter.class,
+            description = "Stop at the first epoch end after this much time (90m, 2h, 1h30m, 45s), exit code 3; "
+                    + "continue with --resume.")
+    java.time.Duration maxTime;
+
     @Option(names = "--dry-run", description = "Check the tuning file and print the trials' settings without training.")
     boolean dryRun;
 
@@ -59,7 +64,15 @@ public final class TuneCommand implements Callable<Integer> {
                 return 0;
             }
             String command = "taskweave tune --config " + config + " --output " + output + (resume ? " --resume" : "");
-            Tuner.Outcome outcome = new Tuner(taskweave).run(tuning, output, command, log, resume);
+            Tuner.Outcome outcome;
+            try {
+                outcome = new Tuner(taskweave).run(tuning, output, command, log, resume, maxTime);
+            } catch (dev.taskweave.core.run.TrainingSuspendedException e) {
+                out.printf("tune stopped: the time limit ran out after epoch %d of %d of the run checkpointed in %s; "
+                        + "run the same command with --resume to go on%n", e.epoch(), e.epochs(), e.checkpoint());
+                out.flush();
+                return TaskweaveCli.SUSPENDED;
+            }
             out.printf("wrote %s and %s%s%n", outcome.results(), outcome.markdown(),
                     outcome.best() == null ? " (no trial measured the objective: no best.yaml)" : " and " + outcome.best());
             out.flush();

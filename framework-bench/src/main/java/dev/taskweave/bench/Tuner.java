@@ -34,6 +34,8 @@ public final class Tuner {
     public static final String BEST = "best.yaml";
 
     private final Taskweave taskweave;
+    // the trainings of the search being run
+    private ResumableRuns runs;
 
     public Tuner(Taskweave taskweave) {
         this.taskweave = requireNonNull(taskweave, "taskweave is null");
@@ -61,6 +63,18 @@ public final class Tuner {
      *                error, so an interrupted search is continued, never mixed with another
      */
     public Outcome run(Tuning tuning, Path output, String command, PrintStream log, boolean resume) {
+        return run(tuning, output, command, log, resume, null);
+    }
+
+    /**
+     * As {@link #run(Tuning, Path, String, PrintStream, boolean)}; every training checkpoints beside
+     * its model, so with {@code resume} a stopped trial goes on from its last epoch.
+     *
+     * @param maxTime null, or stop at the first epoch end after this much time in this call
+     * @throws dev.taskweave.core.run.TrainingSuspendedException when {@code maxTime} ran out
+     */
+    public Outcome run(Tuning tuning, Path output, String command, PrintStream log, boolean resume, java.time.Duration maxTime) {
+        runs = new ResumableRuns(taskweave, resume, maxTime, log);
         Tuning.Objective objective = tuning.objective();
         boolean maximize = objective.goal() != null ? objective.goal().equals("maximize")
                 : BenchmarkRunner.higherIsBetter(taskweave.injector().getInstance(MetricRegistry.class), objective.keys().get(0));
@@ -77,7 +91,7 @@ public final class Tuner {
         List<Map<String, JsonNode>> points = tuning.points();
         TuneResults.Trial best = null;
         for (int i = 0; i < points.size(); i++) {
-            Ran ran = runTrial(tuning, i, output, resume);
+            Ran ran = runTrial(tuning, i, output);
             TuneResults.Trial trial = ran.trial();
             results.trials.add(trial);
             if (trial.objective != null && (best == null || better(trial.objective, best.objective, maximize))) {
@@ -96,7 +110,7 @@ public final class Tuner {
             results.best.objective = best.objective;
             results.best.models.addAll(best.models);
             if (tuning.config().confirm != null) {
-                results.confirmation = confirm(tuning, results.best, output, resume, log);
+                results.confirmation = confirm(tuning, results.best, output, log);
             }
         }
         return write(tuning, results, output);
@@ -109,7 +123,7 @@ public final class Tuner {
      */
     private record Ran(TuneResults.Trial trial, int resumed) {}
 
-    private Ran runTrial(Tuning tuning, int index, Path output, boolean resume) {
+    private Ran runTrial(Tuning tuning, int index, Path output) {
         Map<String, JsonNode> point = tuning.points().get(index);
         Tuning.Objective objective = tuning.objective();
         TuneResults.Trial trial = new TuneResults.Trial();
@@ -131,7 +145,7 @@ public final class Tuner {
             config.seed = seed;
             config.training.progressBar = false;
             String model = "trials/" + String.format(Locale.ROOT, "trial-%03d", trial.trial) + "/seed-" + seed;
-            Trained run = train(tuning, config, output.resolve(model), resume);
+            Trained run = train(tuning, config, output.resolve(model));
             resumed += run.resumed() ? 1 : 0;
             seconds += run.seconds();
             epochs += run.epochs();
@@ -164,7 +178,7 @@ public final class Tuner {
      * ({@code confirm/baseline/seed-S}, {@code confirm/best/seed-S}) and compares their metrics on
      * every split but validation.
      */
-    private TuneResults.Confirmation confirm(Tuning tuning, TuneResults.Best best, Path output, boolean resume, PrintStream log) {
+    private TuneResults.Confirmation confirm(Tuning tuning, TuneResults.Best best, Path output, PrintStream log) {
         TuneResults.Confirmation c = new TuneResults.Confirmation();
         c.seeds.addAll(tuning.config().confirm.seeds);
         log.printf(Locale.ROOT, "[confirm] the experiment as written against trial %d, seeds %s%n", best.trial, c.seeds);
@@ -176,7 +190,7 @@ public final class Tuner {
                 config.seed = seed;
                 config.training.progressBar = false;
                 String model = "confirm/" + (isBest ? "best" : "baseline") + "/seed-" + seed;
-                BenchmarkRunner.collect(train(tuning, config, output.resolve(model), resume).metrics(), isBest ? chosen : baseline, null);
+                BenchmarkRunner.collect(train(tuning, config, output.resolve(model)).metrics(), isBest ? chosen : baseline, null);
                 (isBest ? c.bestModels : c.baselineModels).add(model);
             }
         }
@@ -206,21 +220,11 @@ public final class Tuner {
      */
     private record Trained(Map<String, Map<String, Map<String, Double>>> metrics, double seconds, int epochs, boolean resumed) {}
 
-    /** Trains {@code config} into {@code directory}, or with {@code resume} reads back the model already there. */
-    private Trained train(Tuning tuning, ExperimentConfig config, Path directory, boolean resume) {
-        Trained previous = resume ? previous(directory, config) : null;
-        if (previous != null) {
-            return previous;
-        }
-        TrainingResult result = taskweave.train(config, tuning.experimentFile(), tuning.experimentFile().getParent(), directory,
-                new PrintStream(PrintStream.nullOutputStream()));
-        return new Trained(result.metrics(), result.trainSeconds(), result.history().size(), false);
-    }
-
-    /** @return the run in {@code directory} when it was trained with {@code config}, or null when there is none */
-    private Trained previous(Path directory, ExperimentConfig config) {
-        return taskweave.injector().getInstance(ModelStore.class).finished(directory, config)
-                .map(r -> new Trained(r.metrics(), r.trainSeconds(), r.history().size(), true)).orElse(null);
+    /** Trains {@code config} into {@code directory}, or when resuming reads back the model already there. */
+    private Trained train(Tuning tuning, ExperimentConfig config, Path directory) {
+        ResumableRuns.Run run = runs.train(config, tuning.experimentFile(), directory);
+        TrainingResult r = run.result();
+        return new Trained(r.metrics(), r.trainSeconds(), r.history().size(), run.readBack());
     }
 
     private static double mean(List<Double> values) {

@@ -37,8 +37,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code taskweave}: exit code 0 on success, 2 on bad input or configuration (one line on
- * stderr), 1 on an internal failure, 3 when {@code --max-time} ({@code train}, {@code benchmark})
- * stopped training before its end (the checkpoint holds the run: run again with {@code --resume}).
+ * stderr), 1 on an internal failure, 3 when {@code --max-time} ({@code train}, {@code benchmark},
+ * {@code tune}) stopped training before its end (the checkpoint holds the run: run again with {@code --resume}).
  */
 @Command(name = "taskweave", mixinStandardHelpOptions = true, versionProvider = TaskweaveCli.Version.class,
         description = "Multi-task learning for recommenders.",
@@ -47,7 +47,7 @@ import picocli.CommandLine.ParentCommand;
 public final class TaskweaveCli {
     /** Exit code for bad input or configuration. */
     public static final int BAD_INPUT = 2;
-    /** Exit code of {@code train} or {@code benchmark} stopped by {@code --max-time}, to be resumed. */
+    /** Exit code of {@code train}, {@code benchmark} or {@code tune} stopped by {@code --max-time}, to be resumed. */
     public static final int SUSPENDED = 3;
 
     @Option(names = "--plugins", paramLabel = "DIR",

@@ -1,0 +1,70 @@
+package dev.taskweave.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.taskweave.core.Taskweave;
+import dev.taskweave.core.config.ExperimentConfig;
+import dev.taskweave.core.run.Checkpointing;
+import dev.taskweave.core.run.TrainingResult;
+import dev.taskweave.core.store.ModelStore;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The trainings of one benchmark or search, each into its own directory with a checkpoint beside
+ * it ({@code <directory>.checkpoint}, removed when the model is written). When resuming, a run
+ * that finished is read back (its model must have been trained with the same settings) and one
+ * that was stopped goes on from its checkpoint, so the whole ends as if it had never stopped. A
+ * time limit covers every training of the call: the first epoch end past it stops the call with
+ * {@link dev.taskweave.core.run.TrainingSuspendedException}.
+ */
+final class ResumableRuns {
+    private final Taskweave taskweave;
+    private final boolean resume;
+    private final Duration maxTime;
+    private final long started = System.nanoTime();
+    private final PrintStream log;
+
+    /**
+     * @param maxTime null for none
+     * @param log     where reading back and going on are reported
+     */
+    ResumableRuns(Taskweave taskweave, boolean resume, Duration maxTime, PrintStream log) {
+        this.taskweave = requireNonNull(taskweave, "taskweave is null");
+        this.resume = resume;
+        this.maxTime = maxTime;
+        this.log = requireNonNull(log, "log is null");
+    }
+
+    /**
+     * A training's result, and whether it was read back from a run that finished before.
+     */
+    record Run(TrainingResult result, boolean readBack) {}
+
+    /** Trains {@code config} (read from {@code configFile}) into {@code directory}, or reads it back. */
+    Run train(ExperimentConfig config, Path configFile, Path directory) {
+        Path checkpoint = directory.resolveSibling(directory.getFileName() + ".checkpoint");
+        if (resume) {
+            Optional<TrainingResult> finished = taskweave.injector().getInstance(ModelStore.class).finished(directory, config);
+            if (finished.isPresent()) {
+                log.printf(Locale.ROOT, "  finished before: read back from %s%n", directory);
+                return new Run(finished.get(), true);
+            }
+        }
+        boolean fromCheckpoint = resume && Files.isRegularFile(checkpoint);
+        if (fromCheckpoint) {
+            log.printf(Locale.ROOT, "  going on from %s%n", checkpoint);
+        }
+        Duration remaining = maxTime == null ? null : maxTime.minusNanos(System.nanoTime() - started);
+        if (remaining != null && remaining.isNegative()) {
+            remaining = Duration.ZERO;
+        }
+        TrainingResult result = taskweave.train(config, configFile, configFile.toAbsolutePath().getParent(), directory,
+                new PrintStream(PrintStream.nullOutputStream()), new Checkpointing(checkpoint, fromCheckpoint, remaining));
+        return new Run(result, false);
+    }
+}
