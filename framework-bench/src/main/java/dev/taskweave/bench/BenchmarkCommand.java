@@ -36,14 +36,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "One seed and few epochs (the suite's quick settings), for CI.")
     boolean quick;
 
-    @Option(names = "--resume", description = "Continue an interrupted benchmark in the same output: read back the runs "
-            + "that finished (same settings) and go on with the interrupted one from its checkpoint.")
-    boolean resume;
-
-    @Option(names = "--max-time", paramLabel = "DURATION", converter = TaskweaveCli.DurationConverter.class,
-            description = "Stop at the first epoch end after this much time (90m, 2h, 1h30m, 45s), exit code 3; "
-                    + "continue with --resume.")
-    java.time.Duration maxTime;
+    @CommandLine.Mixin
+    StopAndGo stopAndGo = new StopAndGo();
 
     /** @return a stream that prints to the command's output, for progress lines */
     static PrintStream log(PrintWriter out) {
@@ -85,12 +79,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
             String command = "taskweave benchmark --suite " + suite + " --output " + output + (quick ? " --quick" : "");
             Benchmark.Outcome outcome;
             try {
-                outcome = new Benchmark(taskweave).run(loaded, quick, output, command, log, resume, maxTime);
+                outcome = new Benchmark(taskweave).run(loaded, quick, output, command, log, stopAndGo.resume, stopAndGo.maxTime);
             } catch (dev.taskweave.core.run.TrainingSuspendedException e) {
-                out.printf("benchmark stopped: the time limit ran out after epoch %d of %d of the run checkpointed in %s; "
-                        + "run the same command with --resume to go on%n", e.epoch(), e.epochs(), e.checkpoint());
-                out.flush();
-                return TaskweaveCli.SUSPENDED;
+                return StopAndGo.suspended(out, "benchmark", e);
             }
             out.printf("wrote %s, %s and %s%n", outcome.results(), outcome.markdown(), outcome.html());
             out.flush();

@@ -30,14 +30,8 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where results, reports and models go.")
     Path output;
 
-    @Option(names = "--resume", description = "Continue an interrupted search in the same output: reuse each trial model "
-            + "already there that was trained with the same settings and seed.")
-    boolean resume;
-
-    @Option(names = "--max-time", paramLabel = "DURATION", converter = TaskweaveCli.DurationConverter.class,
-            description = "Stop at the first epoch end after this much time (90m, 2h, 1h30m, 45s), exit code 3; "
-                    + "continue with --resume.")
-    java.time.Duration maxTime;
+    @CommandLine.Mixin
+    StopAndGo stopAndGo = new StopAndGo();
 
     @Option(names = "--dry-run", description = "Check the tuning file and print the trials' settings without training.")
     boolean dryRun;
@@ -63,15 +57,12 @@ public final class TuneCommand implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            String command = "taskweave tune --config " + config + " --output " + output + (resume ? " --resume" : "");
+            String command = "taskweave tune --config " + config + " --output " + output + (stopAndGo.resume ? " --resume" : "");
             Tuner.Outcome outcome;
             try {
-                outcome = new Tuner(taskweave).run(tuning, output, command, log, resume, maxTime);
+                outcome = new Tuner(taskweave).run(tuning, output, command, log, stopAndGo.resume, stopAndGo.maxTime);
             } catch (dev.taskweave.core.run.TrainingSuspendedException e) {
-                out.printf("tune stopped: the time limit ran out after epoch %d of %d of the run checkpointed in %s; "
-                        + "run the same command with --resume to go on%n", e.epoch(), e.epochs(), e.checkpoint());
-                out.flush();
-                return TaskweaveCli.SUSPENDED;
+                return StopAndGo.suspended(out, "tune", e);
             }
             out.printf("wrote %s and %s%s%n", outcome.results(), outcome.markdown(),
                     outcome.best() == null ? " (no trial measured the objective: no best.yaml)" : " and " + outcome.best());
