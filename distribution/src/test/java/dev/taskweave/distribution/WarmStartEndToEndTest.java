@@ -89,6 +89,9 @@ class WarmStartEndToEndTest extends RuntimeTest {
         ConfigException e = assertThrows(ConfigException.class, () -> taskweave.train(config, tmp.resolve("m"), quiet()));
         assertTrue(e.getMessage().contains("missing.yaml") && e.getMessage().contains("training.initFrom")
                 && e.getMessage().contains("no-such-model is not a model directory"), e.getMessage());
+        // check finds it too, before a training slot is used
+        ConfigException checked = assertThrows(ConfigException.class, () -> taskweave.check(config, quiet()));
+        assertEquals(e.getMessage(), checked.getMessage());
     }
 
     /** @return the experiment with {@code training.initFrom: dir} */

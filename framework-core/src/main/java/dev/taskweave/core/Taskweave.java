@@ -182,17 +182,26 @@ public final class Taskweave implements AutoCloseable {
     /** Carries a trained model's parameters into {@code model} ({@code training.initFrom}). */
     private void warmStart(ExperimentConfig config, Path configFile, Path baseDirectory, AssembledModel model, Dataset dataset,
             NDManager manager, PrintStream log) {
-        Path from = baseDirectory.resolve(config.training.initFrom).normalize();
-        if (!java.nio.file.Files.isRegularFile(from.resolve(ModelStore.MANIFEST))) {
-            throw new ConfigException(configFile.toString(), "training.initFrom", 0, from + " is not a model directory ("
-                    + ModelStore.MANIFEST + " is missing); name a directory written by train");
-        }
+        Path from = initFrom(config, configFile, baseDirectory);
         try (NDManager old = manager.newSubManager()) {
             ModelStore.LoadedModel loaded = injector.getInstance(ModelStore.class).load(from, old);
             WarmStart.Report report = WarmStart.apply(loaded.model(), loaded.users(), loaded.items(), model, dataset.users(),
                     dataset.items(), manager);
             log.println(report.describe(from.toString()));
         }
+    }
+
+    /**
+     * @return the model directory {@code training.initFrom} names
+     * @throws ConfigException naming the setting when it is not a model directory
+     */
+    private static Path initFrom(ExperimentConfig config, Path configFile, Path baseDirectory) {
+        Path from = baseDirectory.resolve(config.training.initFrom).normalize();
+        if (!java.nio.file.Files.isRegularFile(from.resolve(ModelStore.MANIFEST))) {
+            throw new ConfigException(configFile.toString(), "training.initFrom", 0, from + " is not a model directory ("
+                    + ModelStore.MANIFEST + " is missing); name a directory written by train");
+        }
+        return from;
     }
 
     /**
@@ -204,6 +213,9 @@ public final class Taskweave implements AutoCloseable {
         ExperimentConfig config = injector.getInstance(ConfigLoader.class).load(configFile);
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
         Prepared p = prepare(assembler, config, configFile, configFile.toAbsolutePath().getParent(), log);
+        if (config.training.initFrom != null) {
+            initFrom(config, configFile, configFile.toAbsolutePath().getParent());
+        }
         return DataReport.render(p.plan(), p.dataset(), p.features(), assembler.labelStatistics(p.plan(), p.dataset()));
     }
 
