@@ -169,5 +169,41 @@ class CliTest {
         Run wrong = run("check", "--config", bad.toString());
         assertEquals(2, wrong.code(), wrong.err());
         assertTrue(wrong.err().contains("data.params.interactions.labels.stars names column 'rating', which the file does not have"), wrong.err());
+        assertTrue(r.out().contains("warnings: none"), r.out());
+    }
+
+    @Test
+    void checkWarnsAboutFeaturesAndLabelsThatCannotHelp() throws Exception {
+        StringBuilder events = new StringBuilder("user,item,clicked\n");
+        StringBuilder users = new StringBuilder("id,plan,region,score\n");
+        for (int u = 0; u < 20; u++) {
+            for (int i = 0; i < 5; i++) {
+                events.append("u").append(u).append(",i").append((u + i) % 9).append(",1\n");
+            }
+            // every user on the same plan, a region for 4 users of 20, the same score for all
+            users.append("u").append(u).append(",free,").append(u < 4 ? "north" : "").append(",7\n");
+        }
+        write("warn/events.csv", events.toString());
+        write("warn/users.csv", users.toString());
+        Path config = write("warn/experiment.yaml", """
+                data:
+                  type: files
+                  params:
+                    interactions: {file: events.csv, user: user, item: item, labels: {clicked: clicked}}
+                    split: {by: random, valid: 0.2, test: 0.2}
+                    users: {file: users.csv, id: id, categorical: [plan, region], numeric: [score]}
+                tasks:
+                  - {name: click, head: binary, label: clicked, calibrate: platt, calibrateOn: train}
+                sharing: {type: shared-bottom}
+                weighting: {type: fixed}
+                training: {epochs: 1, progressBar: false}
+                """);
+        Run r = run("check", "--config", config.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  - feature user_plan has the same value for all 20 users: it tells the model nothing"), r.out());
+        assertTrue(r.out().contains("  - feature user_region is unknown for 16 of the 20 users"), r.out());
+        assertTrue(r.out().contains("  - feature user_score is the same for all 20 users: it tells the model nothing"), r.out());
+        assertTrue(r.out().contains("  - task click: all 60 training labels are 1 as its head encodes them, so it learns a constant"), r.out());
+        assertTrue(r.out().contains("  - tasks[0].calibrateOn: train fits Platt scaling on rows the model has learnt"), r.out());
     }
 }

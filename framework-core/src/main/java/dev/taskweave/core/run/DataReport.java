@@ -90,11 +90,71 @@ public final class DataReport {
                     observed ? "observed (implicit)" : "label " + t.label, splits, observed ? "all positive" : summary,
                     s.count() == 0 ? "  ** no labelled training row **" : "");
         }
+        List<String> warnings = warnings(plan, dataset, selected, stats);
+        line(out, "warnings:%s", warnings.isEmpty() ? " none" : "");
+        warnings.forEach(w -> line(out, "  - %s", w));
         if (!dataset.description().isEmpty()) {
             line(out, "description:");
             dataset.description().forEach((key, value) -> line(out, "  %s = %s", key, value));
         }
         return out.toString();
+    }
+
+    /**
+     * @return what deserves a look before training, one sentence each: a side feature with the
+     *     same value for every entity (it tells the model nothing), a categorical side feature
+     *     unknown for most entities or all, a task whose training labels are all the same, Platt
+     *     scaling fitted on training rows
+     */
+    static List<String> warnings(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats) {
+        List<String> out = new java.util.ArrayList<>();
+        for (FeatureSpec f : selected) {
+            if (f.id() || f.fromInteractions()) {
+                continue;
+            }
+            String entities = f.entity() == Entity.USER ? "users" : "items";
+            int n = dataset.table(f.entity()).size();
+            if (f.kind() == FeatureKind.CATEGORICAL) {
+                int[] codes = dataset.table(f.entity()).categorical(f.name());
+                long unknown = java.util.Arrays.stream(codes).filter(c -> c == 0).count();
+                long values = java.util.Arrays.stream(codes).filter(c -> c > 0).distinct().count();
+                if (values == 0) {
+                    out.add(String.format(Locale.ROOT, "feature %s is unknown for every one of the %,d %s", f.name(), n, entities));
+                } else if (values == 1 && unknown == 0 && n > 1) {
+                    out.add(String.format(Locale.ROOT, "feature %s has the same value for all %,d %s: it tells the model nothing",
+                            f.name(), n, entities));
+                } else if (unknown * 2 > n) {
+                    out.add(String.format(Locale.ROOT, "feature %s is unknown for %,d of the %,d %s", f.name(), unknown, n, entities));
+                }
+            } else if (n > 1 && constant(dataset.table(f.entity()).dense(f.name()), f.size())) {
+                out.add(String.format(Locale.ROOT, "feature %s is the same for all %,d %s: it tells the model nothing", f.name(), n,
+                        entities));
+            }
+        }
+        for (int i = 0; i < plan.config().tasks.size(); i++) {
+            TaskConfig t = plan.config().tasks.get(i);
+            LabelStatistics s = stats.get(t.name);
+            if (s != null && s.count() > 1 && s.variance() == 0 && !TaskContext.OBSERVED.equals(t.label)) {
+                String value = s.mean() == Math.rint(s.mean()) ? Long.toString((long) s.mean()) : String.format(Locale.ROOT, "%.4g", s.mean());
+                out.add(String.format(Locale.ROOT, "task %s: all %,d training labels are %s as its head encodes them, so it "
+                        + "learns a constant", t.name, s.count(), value));
+            }
+            if ("platt".equals(t.calibrate) && "train".equals(t.calibrateOn)) {
+                out.add("tasks[" + i + "].calibrateOn: train fits Platt scaling on rows the model has learnt, which leaves it "
+                        + "over-confident; the validation split (the default) measures what the model does on new rows");
+            }
+        }
+        return out;
+    }
+
+    /** @return whether every row of a dense column ({@code width} values per row) is the same */
+    private static boolean constant(float[] values, int width) {
+        for (int i = width; i < values.length; i++) {
+            if (Float.compare(values[i], values[i % width]) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long labelled(float[] column) {
