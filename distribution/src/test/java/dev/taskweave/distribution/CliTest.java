@@ -173,6 +173,33 @@ class CliTest {
     }
 
     @Test
+    void checkAgainstAModelReportsWhatItHasNotSeen() throws Exception {
+        Path shop = Dist.home().resolve("examples/shop");
+        String example = Files.readString(Dist.home().resolve("examples/shop.yaml")).replace("epochs: 30", "epochs: 1");
+        Path model = tmp.resolve("shop-model");
+        Run trained = run("train", "--config", write("then/shop.yaml", example.replace("file: shop/", "file: " + shop + "/")).toString(),
+                "--output", model.toString());
+        assertEquals(0, trained.code(), trained.err());
+        // today's users file: one more user, from a country the model has not seen
+        String users = Files.readString(shop.resolve("users.csv")) + "user-9999,PT,free,30,books\n";
+        write("now/users.csv", users);
+        Path now = write("now/shop.yaml", example.replace("file: shop/users.csv", "file: users.csv")
+                .replace("file: shop/", "file: " + shop + "/"));
+        Run r = run("check", "--config", now.toString(), "--against", model.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("compared with " + model + " (shop, trained "), r.out());
+        assertTrue(r.out().contains("  users: 501, of which 1 the model does not know (it scores them from their side features)"), r.out());
+        assertTrue(r.out().contains("  items: 240, of which 0 the model does not know"), r.out());
+        assertTrue(r.out().contains("  feature user_country: 1 values the model has not seen (it reads them as unknown): [PT]"), r.out());
+        // one more age moves the standardisation; the labels are the same rows as before
+        assertTrue(r.out().contains("  feature user_age: scaled as (x - "), r.out());
+        java.util.regex.Matcher stars = java.util.regex.Pattern.compile("task stars: training label mean ([0-9.]+) now, ([0-9.]+) in the model")
+                .matcher(r.out());
+        assertTrue(stars.find(), r.out());
+        assertEquals(stars.group(2), stars.group(1));
+    }
+
+    @Test
     void checkWarnsAboutFeaturesAndLabelsThatCannotHelp() throws Exception {
         StringBuilder events = new StringBuilder("user,item,clicked\n");
         StringBuilder users = new StringBuilder("id,plan,region,score\n");

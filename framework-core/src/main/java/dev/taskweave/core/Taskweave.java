@@ -209,6 +209,16 @@ public final class Taskweave implements AutoCloseable {
      * {@code taskweave check} ({@link DataReport}).
      */
     public String check(Path configFile, PrintStream log) {
+        return check(configFile, null, log);
+    }
+
+    /**
+     * As {@link #check(Path, PrintStream)}, and with {@code against} (a model directory) what
+     * the data holds that the model has not seen ({@link DataReport#compare}).
+     *
+     * @param against null for none
+     */
+    public String check(Path configFile, Path against, PrintStream log) {
         requireNonNull(configFile, "configFile is null");
         ExperimentConfig config = injector.getInstance(ConfigLoader.class).load(configFile);
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
@@ -216,7 +226,24 @@ public final class Taskweave implements AutoCloseable {
         if (config.training.initFrom != null) {
             initFrom(config, configFile, configFile.toAbsolutePath().getParent());
         }
-        return DataReport.render(p.plan(), p.dataset(), p.features(), assembler.labelStatistics(p.plan(), p.dataset()));
+        Map<String, LabelStatistics> stats = assembler.labelStatistics(p.plan(), p.dataset());
+        String report = DataReport.render(p.plan(), p.dataset(), p.features(), stats);
+        if (against == null) {
+            return report;
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelStore.LoadedModel model = injector.getInstance(ModelStore.class).load(against, manager);
+            // label means of the tasks whose labels are values (not implicit feedback, not an attribute's classes)
+            Map<String, Double> means = new LinkedHashMap<>();
+            for (dev.taskweave.core.config.TaskConfig t : config.tasks) {
+                if (!dev.taskweave.api.model.TaskContext.OBSERVED.equals(t.label) && !p.dataset().attributes().containsKey(t.label)) {
+                    model.manifest().tasks.stream().filter(e -> e.name.equals(t.name)).findFirst()
+                            .ifPresent(e -> means.put(t.name, e.labelMean));
+                }
+            }
+            return report + DataReport.compare(against + " (" + model.manifest().name + ", trained " + model.manifest().createdAt + ")",
+                    p.dataset(), p.features(), stats, model.users(), model.items(), model.manifest().features, means);
+        }
     }
 
     /** A validated experiment, its data and the features its encoder reads. */

@@ -227,12 +227,16 @@ public final class TaskweaveCli {
         @Option(names = "--config", required = true, paramLabel = "FILE", description = "The experiment YAML file.")
         Path config;
 
+        @Option(names = "--against", paramLabel = "DIR", description = "A trained model: also report what the data holds "
+                + "that it has not seen (users, items, category values, moved scales, label means).")
+        Path against;
+
         @Override
         public Integer call() {
             requireFile(config);
             try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
                 PrintWriter out = spec.commandLine().getOut();
-                String report = tw.check(config, logTo(out));
+                String report = tw.check(config, against, logTo(out));
                 out.print(report);
                 out.flush();
             }

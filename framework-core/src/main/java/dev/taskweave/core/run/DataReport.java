@@ -147,6 +147,62 @@ public final class DataReport {
         return out;
     }
 
+    /**
+     * The data against the data a trained model learnt from, for a retraining (a warm start from
+     * that model) or to see what a served model meets: the users and items it does not know (it
+     * scores them from side features), category values and column names it has not seen (read as
+     * unknown by the served model), numeric features whose scaling moved, and each task's
+     * training label mean then and now.
+     *
+     * @param model      the model's name, for the heading
+     * @param modelUsers the model's user table
+     * @param modelItems the model's item table
+     * @param modelFeatures the model's features
+     * @param modelLabelMeans per task whose labels are values (not implicit feedback, not an
+     *                   attribute's classes), the model's training label mean
+     */
+    public static String compare(String model, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats,
+            dev.taskweave.api.data.EntityTable modelUsers, dev.taskweave.api.data.EntityTable modelItems,
+            List<FeatureSpec> modelFeatures, Map<String, Double> modelLabelMeans) {
+        StringBuilder out = new StringBuilder();
+        line(out, "compared with %s:", model);
+        for (Entity entity : Entity.values()) {
+            dev.taskweave.api.data.EntityTable now = dataset.table(entity);
+            dev.taskweave.api.data.EntityTable then = entity == Entity.USER ? modelUsers : modelItems;
+            long unknown = now.rawIds().stream().filter(id -> then.indexOf(id) < 0).count();
+            String kind = entity == Entity.USER ? "users" : "items";
+            line(out, "  %s: %,d, of which %,d the model does not know (it scores them from their side features)", kind,
+                    now.size(), unknown);
+        }
+        Map<String, FeatureSpec> before = new java.util.LinkedHashMap<>();
+        modelFeatures.forEach(f -> before.put(f.name(), f));
+        for (FeatureSpec f : selected) {
+            FeatureSpec old = before.get(f.name());
+            if (old == null) {
+                line(out, "  feature %s: new (the model does not read it)", f.name());
+                continue;
+            }
+            if (!f.labels().isEmpty() && !old.labels().isEmpty()) {
+                List<String> added = f.labels().stream().filter(v -> !old.labels().contains(v)).toList();
+                if (!added.isEmpty()) {
+                    line(out, "  feature %s: %d %s the model has not seen (it reads them as unknown): %s", f.name(), added.size(),
+                            f.kind() == FeatureKind.CATEGORICAL ? "values" : "columns",
+                            added.size() <= 8 ? added.toString() : added.subList(0, 8).toString().replace("]", ", ...]"));
+                }
+            }
+            if (f.scale() != null && old.scale() != null && !f.scale().equals(old.scale())) {
+                line(out, "  feature %s: scaled as %s now, %s in the model", f.name(), f.scale().describe(), old.scale().describe());
+            }
+        }
+        stats.forEach((task, s) -> {
+            Double then = modelLabelMeans.get(task);
+            if (then != null && s.count() > 0) {
+                line(out, "  task %s: training label mean %.4g now, %.4g in the model", task, s.mean(), then);
+            }
+        });
+        return out.toString();
+    }
+
     /** @return whether every row of a dense column ({@code width} values per row) is the same */
     private static boolean constant(float[] values, int width) {
         for (int i = width; i < values.length; i++) {
