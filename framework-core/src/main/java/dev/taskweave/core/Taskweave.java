@@ -162,8 +162,8 @@ public final class Taskweave implements AutoCloseable {
             FeatureGatherer gatherer = new FeatureGatherer(features, dataset.users(), dataset.items(),
                     ModelAssembler.attributeLabelFeatures(config, features)).withDropout(config.features.dropout)
                     .withHistoryDropout(config.features.historyDropout);
-            String identity = checkpointing == null ? null
-                    : Checkpointing.identity(injector.getInstance(ConfigLoader.class).toYaml(config), fingerprint);
+            Checkpointing.Identity identity = checkpointing == null ? null
+                    : Checkpointing.Identity.of(injector.getInstance(ConfigLoader.class).toYaml(config), fingerprint);
             TrainingResult result = injector.getInstance(Trainer.class).train(model, dataset, gatherer, manager, log,
                     checkpointing, identity);
             injector.getInstance(ModelStore.class).save(outputDirectory, model, dataset, fingerprint, configFile, baseDirectory, result);
@@ -231,19 +231,17 @@ public final class Taskweave implements AutoCloseable {
         if (against == null) {
             return report;
         }
-        try (NDManager manager = NDManager.newBaseManager()) {
-            ModelStore.LoadedModel model = injector.getInstance(ModelStore.class).load(against, manager);
-            // label means of the tasks whose labels are values (not implicit feedback, not an attribute's classes)
-            Map<String, Double> means = new LinkedHashMap<>();
-            for (dev.taskweave.core.config.TaskConfig t : config.tasks) {
-                if (!dev.taskweave.api.model.TaskContext.OBSERVED.equals(t.label) && !p.dataset().attributes().containsKey(t.label)) {
-                    model.manifest().tasks.stream().filter(e -> e.name.equals(t.name)).findFirst()
-                            .ifPresent(e -> means.put(t.name, e.labelMean));
-                }
+        ModelStore.Description model = injector.getInstance(ModelStore.class).describe(against);
+        // label means of the tasks whose labels are values (not implicit feedback, not an attribute's classes)
+        Map<String, Double> means = new LinkedHashMap<>();
+        for (dev.taskweave.core.config.TaskConfig t : config.tasks) {
+            if (!dev.taskweave.api.model.TaskContext.OBSERVED.equals(t.label) && !p.dataset().attributes().containsKey(t.label)) {
+                model.manifest().tasks.stream().filter(e -> e.name.equals(t.name)).findFirst()
+                        .ifPresent(e -> means.put(t.name, e.labelMean));
             }
-            return report + DataReport.compare(against + " (" + model.manifest().name + ", trained " + model.manifest().createdAt + ")",
-                    p.dataset(), p.features(), stats, model.users(), model.items(), model.manifest().features, means);
         }
+        return report + DataReport.compare(against + " (" + model.manifest().name + ", trained " + model.manifest().createdAt + ")",
+                p.dataset(), p.features(), stats, model.users(), model.items(), model.manifest().features, means);
     }
 
     /** A validated experiment, its data and the features its encoder reads. */

@@ -574,8 +574,7 @@ public final class ScoringService {
             out.put("version", lease.version().sequence());
             out.put("name", served.loaded().manifest().name);
             out.putPOJO("tasks", served.taskNames());
-            out.put("defaultFormula", config.formula != null ? config.formula
-                    : served.defaultFormula() == null ? null : served.defaultFormula().text());
+            out.put("defaultFormula", defaultFormula(served));
             ArrayNode users = out.putArray("userFeatures");
             ArrayNode items = out.putArray("itemFeatures");
             for (FeatureSpec f : served.model().features()) {
@@ -611,6 +610,11 @@ public final class ScoringService {
             }
             return out;
         }
+    }
+
+    /** @return the formula {@code /v1/recommend} ranks by when a request gives none: serve.yaml's, else the model's; or null */
+    String defaultFormula(ServedModel served) {
+        return config.formula != null ? config.formula : served.defaultFormula() == null ? null : served.defaultFormula().text();
     }
 
     ObjectNode modelInfo(ModelHolder.Version<ServedModel> version) {

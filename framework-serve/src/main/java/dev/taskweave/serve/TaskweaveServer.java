@@ -249,8 +249,7 @@ public final class TaskweaveServer implements AutoCloseable {
             m.put("factoredScoring", served.factored() != null ? "on"
                     : config.factoredScoring ? "not available for this sharing strategy or a wide model" : "off");
             m.put("excludeSeen", served.loaded().seen().available() ? "available" : "exclude not available (no seen.bin)");
-            m.put("defaultFormula", config.formula != null ? config.formula
-                    : served.defaultFormula() == null ? null : served.defaultFormula().text());
+            m.put("defaultFormula", scoring.defaultFormula(served));
             m.putPOJO("userIdsSample", served.loaded().users().rawIds().subList(0, Math.min(1000, served.loaded().users().size())));
             out.set("model", m);
         }

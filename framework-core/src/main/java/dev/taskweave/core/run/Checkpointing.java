@@ -26,18 +26,26 @@ public record Checkpointing(Path file, boolean resume, Duration maxTime) {
     }
 
     /**
-     * @param experiment the experiment as configured (its canonical YAML)
+     * What a checkpoint must have been written by to be resumed.
+     *
+     * @param experiment a digest of the experiment as configured (its canonical YAML)
      * @param data       the data's fingerprint
-     * @return what a checkpoint must have been written by to be resumed: a digest of the
-     *     experiment, and the data's fingerprint
      */
-    public static String identity(String experiment, String data) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(experiment.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "experiment " + java.util.HexFormat.of().formatHex(digest) + ", data " + data;
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    public record Identity(String experiment, String data) {
+        public Identity {
+            requireNonNull(experiment, "experiment is null");
+            requireNonNull(data, "data is null");
+        }
+
+        /** @return the identity of an experiment (its canonical YAML) on data of that fingerprint */
+        public static Identity of(String experimentYaml, String dataFingerprint) {
+            try {
+                byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(experimentYaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return new Identity(java.util.HexFormat.of().formatHex(digest), dataFingerprint);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }

@@ -17,7 +17,6 @@ import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.metric.Metric;
 import dev.taskweave.api.model.GradientCombiner;
-import dev.taskweave.api.model.StatefulWeighting;
 import dev.taskweave.api.nn.FastDropout;
 import dev.taskweave.api.nn.Scalars;
 import dev.taskweave.core.config.EarlyStoppingConfig;
@@ -96,14 +95,14 @@ public final class Trainer {
      *
      * @param checkpointing null for none
      * @param identity      what the checkpoint must have been written by to be resumed (the
-     *                      experiment and its data: {@link Checkpointing#identity})
+     *                      experiment and its data)
      * @throws TrainingSuspendedException when {@link Checkpointing#maxTime()} ran out before the
      *     last epoch
      * @throws CheckpointException when the checkpoint to resume from is missing, malformed or from
      *     another experiment or data
      */
     public TrainingResult train(AssembledModel model, Dataset dataset, FeatureGatherer gatherer, NDManager manager,
-            PrintStream log, Checkpointing checkpointing, String identity) {
+            PrintStream log, Checkpointing checkpointing, Checkpointing.Identity identity) {
         if (checkpointing != null) {
             requireNonNull(identity, "identity is null");
         }
@@ -191,15 +190,11 @@ public final class Trainer {
         boolean stoppedEarly = false;
         double earlierSeconds = 0;
         if (resumed != null) {
+            // the checkpoint's identity pins the experiment, so it has a weight average and a
+            // weighting state exactly when this run keeps them
             optimizer.restore(resumed.updates(), resumed.means(), resumed.variances());
-            if ((average == null) != (resumed.average() == null)) {
-                throw new CheckpointException(checkpointing.file() + " does not match this run's weight averaging");
-            }
             if (average != null) {
                 average.restore(resumed.averageUpdates(), resumed.average());
-            }
-            if ((resumed.weightingState() != null) != (model.weighting() instanceof StatefulWeighting)) {
-                throw new CheckpointException(checkpointing.file() + " does not match this run's loss weighting");
             }
             if (resumed.weightingState() != null) {
                 WeightingState.load(resumed.weightingState(), model, checkpointing.file().toString());

@@ -23,14 +23,14 @@ import java.util.List;
  * weighting's own state, the Java dropout generator, early stopping's bookkeeping (the best
  * value, its epoch and weights, the epochs since), the epochs' records and the training time so
  * far. The rest is a function of the seed and the epoch (each epoch's examples, order, negatives
- * and PyTorch generator), or fixed by the experiment, which {@link Checkpointing#identity} pins: a checkpoint
+ * and PyTorch generator), or fixed by the experiment, which {@link Checkpointing.Identity} pins: a checkpoint
  * is resumed only by the experiment and data that wrote it.
  *
  * <p>One binary file, written atomically after every epoch (a crash while writing leaves the
  * previous epoch's checkpoint): a magic number and version, then the fields in order; the epochs'
  * records as JSON.
  */
-record TrainingCheckpoint(String identity, int epoch, boolean finished, double elapsedSeconds, byte[] parameters,
+record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean finished, double elapsedSeconds, byte[] parameters,
         int updates, float[] means, float[] variances, long averageUpdates, float[] average, byte[] weightingState,
         long dropoutState, double best, int bestEpoch, int sinceBest, byte[] bestParameters, List<EpochRecord> history) {
     private static final int MAGIC = 0x5457_4350; // "TWCP"
@@ -44,7 +44,8 @@ record TrainingCheckpoint(String identity, int epoch, boolean finished, double e
                     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream, 1 << 16))) {
                 out.writeInt(MAGIC);
                 out.writeInt(VERSION);
-                out.writeUTF(identity);
+                out.writeUTF(identity.experiment());
+                out.writeUTF(identity.data());
                 out.writeInt(epoch);
                 out.writeBoolean(finished);
                 out.writeDouble(elapsedSeconds);
@@ -71,7 +72,7 @@ record TrainingCheckpoint(String identity, int epoch, boolean finished, double e
      * @throws CheckpointException naming the file when it is missing, is not a checkpoint, is
      *     truncated, or was written by another experiment or for other data than {@code identity}
      */
-    static TrainingCheckpoint read(Path file, String identity) {
+    static TrainingCheckpoint read(Path file, Checkpointing.Identity identity) {
         try (InputStream stream = Files.newInputStream(file);
                 DataInputStream in = new DataInputStream(new BufferedInputStream(stream, 1 << 16))) {
             if (in.readInt() != MAGIC) {
@@ -81,9 +82,13 @@ record TrainingCheckpoint(String identity, int epoch, boolean finished, double e
             if (version != VERSION) {
                 throw new CheckpointException(file + " is a checkpoint of format " + version + "; this version reads " + VERSION);
             }
-            String written = in.readUTF();
-            if (!written.equals(identity)) {
-                throw new CheckpointException(file + " was written by " + mismatch(written, identity)
+            Checkpointing.Identity written = new Checkpointing.Identity(in.readUTF(), in.readUTF());
+            boolean experiment = !written.experiment().equals(identity.experiment());
+            boolean data = !written.data().equals(identity.data());
+            if (experiment || data) {
+                throw new CheckpointException(file + " was written by " + (experiment && data ? "another experiment on other data"
+                        : experiment ? "another experiment (its configuration differs from this one)"
+                        : "this experiment on other data (the data's fingerprint differs)")
                         + "; resume with the experiment and data that wrote it, or train without --resume");
             }
             TrainingCheckpoint c = new TrainingCheckpoint(written, in.readInt(), in.readBoolean(), in.readDouble(), bytes(in),
@@ -104,19 +109,6 @@ record TrainingCheckpoint(String identity, int epoch, boolean finished, double e
         } catch (IOException e) {
             throw new CheckpointException("cannot read checkpoint " + file + ": " + e.getMessage());
         }
-    }
-
-    private static String mismatch(String written, String expected) {
-        String[] w = written.split(", data ", 2);
-        String[] e = expected.split(", data ", 2);
-        if (w.length != 2 || e.length != 2) {
-            return "another run";
-        }
-        boolean experiment = !w[0].equals(e[0]);
-        boolean data = !w[1].equals(e[1]);
-        return experiment && data ? "another experiment on other data"
-                : experiment ? "another experiment (its configuration differs from this one)"
-                : "this experiment on other data (the data's fingerprint differs)";
     }
 
     private static void bytes(DataOutputStream out, byte[] value) throws IOException {

@@ -186,18 +186,25 @@ public final class ModelStore {
      */
     public record LoadedModel(ModelManifest manifest, AssembledModel model, EntityTable users, EntityTable items, SeenItems seen) {}
 
+    /**
+     * What a model was trained on, read without building it (no plugin needed): its manifest and
+     * its user and item tables.
+     */
+    public record Description(ModelManifest manifest, EntityTable users, EntityTable items) {}
+
+    /** Reads a model's manifest and entity tables. */
+    public Description describe(Path dir) {
+        return read(dir, () -> {
+            ModelManifest manifest = readManifest(dir);
+            EntityTable[] tables = readTables(dir, manifest);
+            return new Description(manifest, tables[0], tables[1]);
+        });
+    }
+
     /** Loads a model; its components must be provided by the installed plugins. */
     public LoadedModel load(Path dir, NDManager manager) {
-        Path manifestFile = dir.resolve(MANIFEST);
-        if (!Files.isRegularFile(manifestFile)) {
-            throw new ConfigException(dir.toString(), "", 0, "not a Taskweave model directory: " + MANIFEST + " is missing");
-        }
-        try {
-            ModelManifest manifest = json.readValue(manifestFile.toFile(), ModelManifest.class);
-            if (manifest.formatVersion > ModelManifest.FORMAT_VERSION) {
-                throw new ConfigException(manifestFile.toString(), "formatVersion", 0, "model format " + manifest.formatVersion
-                        + " is newer than this Taskweave reads (" + ModelManifest.FORMAT_VERSION + ")");
-            }
+        return read(dir, () -> {
+            ModelManifest manifest = readManifest(dir);
             Path experiment = dir.resolve(EXPERIMENT);
             ExperimentConfig config = loader.load(experiment);
             Plan plan = assembler.plan(config, experiment.toString());
@@ -220,11 +227,7 @@ public final class ModelStore {
                 throw new ConfigException(dir.resolve(PARAMETERS).toString(), "", 0, "parameters do not match the model: " + e.getMessage());
             }
             WeightingState.load(dir.resolve(WEIGHTING_STATE), model);
-            EntityTable[] tables;
-            try (InputStream is = Files.newInputStream(dir.resolve(ENTITIES));
-                    DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
-                tables = EntityCodec.read(in, manifest.features, dir.resolve(ENTITIES).toString());
-            }
+            EntityTable[] tables = readTables(dir, manifest);
             SeenItems seen = SeenItems.none();
             Path seenFile = dir.resolve(SEEN);
             if (Files.isRegularFile(seenFile)) {
@@ -234,10 +237,41 @@ public final class ModelStore {
                 }
             }
             return new LoadedModel(manifest, model, tables[0], tables[1], seen);
+        });
+    }
+
+    private interface Reading<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs a read of the model directory {@code dir}, naming it in the errors. */
+    private static <T> T read(Path dir, Reading<T> reading) {
+        if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
+            throw new ConfigException(dir.toString(), "", 0, "not a Taskweave model directory: " + MANIFEST + " is missing");
+        }
+        try {
+            return reading.run();
         } catch (NoSuchFileException e) {
             throw new ConfigException(dir.toString(), "", 0, "incomplete model directory: " + e.getFile() + " is missing");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model " + dir + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        }
+    }
+
+    private ModelManifest readManifest(Path dir) throws IOException {
+        Path manifestFile = dir.resolve(MANIFEST);
+        ModelManifest manifest = json.readValue(manifestFile.toFile(), ModelManifest.class);
+        if (manifest.formatVersion > ModelManifest.FORMAT_VERSION) {
+            throw new ConfigException(manifestFile.toString(), "formatVersion", 0, "model format " + manifest.formatVersion
+                    + " is newer than this Taskweave reads (" + ModelManifest.FORMAT_VERSION + ")");
+        }
+        return manifest;
+    }
+
+    private static EntityTable[] readTables(Path dir, ModelManifest manifest) throws IOException {
+        try (InputStream is = Files.newInputStream(dir.resolve(ENTITIES));
+                DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+            return EntityCodec.read(in, manifest.features, dir.resolve(ENTITIES).toString());
         }
     }
 
