@@ -14,5 +14,8 @@ public record SharingContext(List<String> tasks, int inputWidth) {
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("at least one task is required");
         }
+        if (inputWidth < 1) {
+            throw new IllegalArgumentException("inputWidth must be >= 1, got " + inputWidth);
+        }
     }
 }

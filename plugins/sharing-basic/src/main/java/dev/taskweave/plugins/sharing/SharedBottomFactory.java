@@ -2,7 +2,6 @@ package dev.taskweave.plugins.sharing;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.djl.nn.Block;
 import dev.taskweave.api.model.SharingContext;
 import dev.taskweave.api.model.SharingStrategy;
 import dev.taskweave.api.model.SharingStrategyFactory;
@@ -32,33 +31,11 @@ public final class SharedBottomFactory implements SharingStrategyFactory<SharedB
         requireNonNull(config, "config is null");
         requireNonNull(context, "context is null");
         config.validate();
-        return new Strategy(context.inputWidth(), context.tasks().size(), config.layers(), config.dropout());
-    }
-
-    private static final class Strategy implements SharingStrategy {
-        private final int inputWidth;
-        private final int tasks;
-        private final List<Integer> layers;
-        private final double dropout;
-
-        Strategy(int inputWidth, int tasks, List<Integer> layers, double dropout) {
-            if (inputWidth < 1) {
-                throw new IllegalArgumentException("inputWidth must be >= 1, got " + inputWidth);
-            }
-            this.inputWidth = inputWidth;
-            this.tasks = tasks;
-            this.layers = layers;
-            this.dropout = dropout;
-        }
-
-        @Override
-        public Block createBlock() {
-            return new SharedBottomBlock(inputWidth, tasks, layers, dropout);
-        }
-
-        @Override
-        public int outputWidth() {
-            return layers.isEmpty() ? inputWidth : layers.get(layers.size() - 1);
-        }
+        int inputWidth = context.inputWidth();
+        int tasks = context.tasks().size();
+        List<Integer> layers = config.layers();
+        double dropout = config.dropout();
+        return SharingStrategy.of(() -> new SharedBottomBlock(inputWidth, tasks, layers, dropout),
+                layers.isEmpty() ? inputWidth : layers.get(layers.size() - 1));
     }
 }

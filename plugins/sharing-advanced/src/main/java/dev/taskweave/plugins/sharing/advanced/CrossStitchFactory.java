@@ -2,12 +2,10 @@ package dev.taskweave.plugins.sharing.advanced;
 
 import static java.util.Objects.requireNonNull;
 
-import ai.djl.nn.Block;
 import dev.taskweave.api.model.SharingContext;
 import dev.taskweave.api.model.SharingStrategy;
 import dev.taskweave.api.model.SharingStrategyFactory;
 import java.util.List;
-import java.util.function.Supplier;
 import org.pf4j.Extension;
 
 /** {@code sharing: {type: cross-stitch}}: one MLP column per task, mixed after every layer by a learnable matrix. */
@@ -34,24 +32,14 @@ public final class CrossStitchFactory implements SharingStrategyFactory<CrossSti
         requireNonNull(context, "context is null");
         config.validate();
         int inputWidth = context.inputWidth();
-        if (inputWidth < 1) {
-            throw new IllegalArgumentException("inputWidth must be >= 1, got " + inputWidth);
-        }
         int tasks = context.tasks().size();
         List<Integer> layers = config.layers();
         double dropout = config.dropout();
         double selfWeight = config.selfWeight();
-        return new Strategy(() -> new CrossStitchBlock(inputWidth, tasks, layers, dropout, selfWeight), last(layers));
+        return SharingStrategy.of(() -> new CrossStitchBlock(inputWidth, tasks, layers, dropout, selfWeight), last(layers));
     }
 
     private static int last(List<Integer> widths) {
         return widths.get(widths.size() - 1);
-    }
-
-    private record Strategy(Supplier<Block> blocks, int outputWidth) implements SharingStrategy {
-        @Override
-        public Block createBlock() {
-            return blocks.get();
-        }
     }
 }

@@ -7,7 +7,6 @@ import dev.taskweave.api.model.SharingContext;
 import dev.taskweave.api.model.SharingStrategy;
 import dev.taskweave.api.model.SharingStrategyFactory;
 import java.util.List;
-import java.util.function.Supplier;
 import org.pf4j.Extension;
 
 /** {@code sharing: {type: soft-l2}}: one MLP column per task, pulled together by an L2 penalty. */
@@ -34,24 +33,14 @@ public final class SoftL2Factory implements SharingStrategyFactory<SoftL2Config>
         requireNonNull(context, "context is null");
         config.validate();
         int inputWidth = context.inputWidth();
-        if (inputWidth < 1) {
-            throw new IllegalArgumentException("inputWidth must be >= 1, got " + inputWidth);
-        }
         int tasks = context.tasks().size();
         List<Integer> layers = config.layers();
         double dropout = config.dropout();
         double penalty = config.penalty();
-        return new Strategy(() -> new SoftL2Block(inputWidth, tasks, layers, dropout, penalty), last(layers));
+        return SharingStrategy.of(() -> new SoftL2Block(inputWidth, tasks, layers, dropout, penalty), last(layers));
     }
 
     private static int last(List<Integer> widths) {
         return widths.get(widths.size() - 1);
-    }
-
-    private record Strategy(Supplier<Block> blocks, int outputWidth) implements SharingStrategy {
-        @Override
-        public Block createBlock() {
-            return blocks.get();
-        }
     }
 }
