@@ -1,6 +1,6 @@
 package dev.taskweave.plugins.sharing;
 
-import static dev.taskweave.plugins.sharing.TestSupport.forward;
+import static dev.taskweave.testkit.Blocks.forward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,7 +1,7 @@
 package dev.taskweave.plugins.sharing;
 
-import static dev.taskweave.plugins.sharing.TestSupport.forward;
-import static dev.taskweave.plugins.sharing.TestSupport.parameterCount;
+import static dev.taskweave.testkit.Blocks.forward;
+import static dev.taskweave.testkit.Blocks.parameterCount;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.taskweave.testkit.Blocks;
 
 final class MmoeBlockTest {
     private NDManager manager;
@@ -155,7 +156,7 @@ final class MmoeBlockTest {
 
     @Test
     void adamLowersBothTaskLosses() {
-        double[][] losses = TestSupport.fitTwoTasks(manager, strategy(2, 6, 3, List.of(16, 8)).createBlock(), 6, 60);
+        double[][] losses = Blocks.fitTwoTasks(manager, strategy(2, 6, 3, List.of(16, 8)).createBlock(), 6, 60);
         for (double[] loss : losses) {
             assertTrue(loss[1] < 0.5 * loss[0], "loss " + loss[0] + " -> " + loss[1]);
         }
@@ -167,10 +168,10 @@ final class MmoeBlockTest {
         Block block = strategy.createBlock();
         block.initialize(manager, DataType.FLOAT32, new Shape(3, 10));
         NDArray x = manager.randomNormal(new Shape(3, 10));
-        byte[] saved = TestSupport.save(block);
+        byte[] saved = Blocks.save(block);
 
         MmoeBlock fresh = assertInstanceOf(MmoeBlock.class, strategy.createBlock());
-        TestSupport.load(fresh, manager, saved);
+        Blocks.load(fresh, manager, saved);
         NDList expected = forward(manager, block, x);
         NDList actual = forward(manager, fresh, x);
         for (int t = 0; t < 2; t++) {
@@ -185,13 +186,13 @@ final class MmoeBlockTest {
     void refusesParametersOfADifferentShape() throws Exception {
         Block block = strategy(2, 10, 3, List.of(8, 4)).createBlock();
         block.initialize(manager, DataType.FLOAT32, new Shape(3, 10));
-        byte[] saved = TestSupport.save(block);
+        byte[] saved = Blocks.save(block);
         assertThrows(MalformedModelException.class,
-                () -> TestSupport.load(strategy(2, 10, 4, List.of(8, 4)).createBlock(), manager, saved));
+                () -> Blocks.load(strategy(2, 10, 4, List.of(8, 4)).createBlock(), manager, saved));
         assertThrows(MalformedModelException.class,
-                () -> TestSupport.load(strategy(3, 10, 3, List.of(8, 4)).createBlock(), manager, saved));
+                () -> Blocks.load(strategy(3, 10, 3, List.of(8, 4)).createBlock(), manager, saved));
         assertThrows(MalformedModelException.class,
-                () -> TestSupport.load(strategy(2, 10, 3, List.of(8, 5)).createBlock(), manager, saved));
+                () -> Blocks.load(strategy(2, 10, 3, List.of(8, 5)).createBlock(), manager, saved));
     }
 
     @Test

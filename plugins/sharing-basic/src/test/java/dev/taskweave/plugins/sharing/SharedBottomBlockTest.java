@@ -1,7 +1,7 @@
 package dev.taskweave.plugins.sharing;
 
-import static dev.taskweave.plugins.sharing.TestSupport.forward;
-import static dev.taskweave.plugins.sharing.TestSupport.parameterCount;
+import static dev.taskweave.testkit.Blocks.forward;
+import static dev.taskweave.testkit.Blocks.parameterCount;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.taskweave.testkit.Blocks;
 
 final class SharedBottomBlockTest {
     private NDManager manager;
@@ -112,7 +113,7 @@ final class SharedBottomBlockTest {
 
     @Test
     void adamLowersBothTaskLosses() {
-        double[][] losses = TestSupport.fitTwoTasks(manager, strategy(2, 6, List.of(16, 8), 0.1).createBlock(), 6, 60);
+        double[][] losses = Blocks.fitTwoTasks(manager, strategy(2, 6, List.of(16, 8), 0.1).createBlock(), 6, 60);
         for (double[] loss : losses) {
             assertTrue(loss[1] < 0.5 * loss[0], "loss " + loss[0] + " -> " + loss[1]);
         }
@@ -124,10 +125,10 @@ final class SharedBottomBlockTest {
         Block block = strategy.createBlock();
         block.initialize(manager, DataType.FLOAT32, new Shape(3, 10));
         NDArray x = manager.randomNormal(new Shape(3, 10));
-        byte[] saved = TestSupport.save(block);
+        byte[] saved = Blocks.save(block);
 
         Block fresh = strategy.createBlock();
-        TestSupport.load(fresh, manager, saved);
+        Blocks.load(fresh, manager, saved);
         NDList expected = forward(manager, block, x);
         NDList actual = forward(manager, fresh, x);
         for (int t = 0; t < 2; t++) {
@@ -139,10 +140,10 @@ final class SharedBottomBlockTest {
     void refusesParametersOfADifferentShape() throws Exception {
         Block block = strategy(2, 10, List.of(8, 4), 0.0).createBlock();
         block.initialize(manager, DataType.FLOAT32, new Shape(3, 10));
-        byte[] saved = TestSupport.save(block);
+        byte[] saved = Blocks.save(block);
         assertThrows(MalformedModelException.class,
-                () -> TestSupport.load(strategy(2, 10, List.of(8, 5), 0.0).createBlock(), manager, saved));
+                () -> Blocks.load(strategy(2, 10, List.of(8, 5), 0.0).createBlock(), manager, saved));
         assertThrows(MalformedModelException.class,
-                () -> TestSupport.load(strategy(3, 10, List.of(8, 4), 0.0).createBlock(), manager, saved));
+                () -> Blocks.load(strategy(3, 10, List.of(8, 4), 0.0).createBlock(), manager, saved));
     }
 }

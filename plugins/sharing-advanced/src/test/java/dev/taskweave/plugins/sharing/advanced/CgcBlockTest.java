@@ -1,7 +1,7 @@
 package dev.taskweave.plugins.sharing.advanced;
 
-import static dev.taskweave.plugins.sharing.advanced.TestSupport.forward;
-import static dev.taskweave.plugins.sharing.advanced.TestSupport.parameterCount;
+import static dev.taskweave.testkit.Blocks.forward;
+import static dev.taskweave.testkit.Blocks.parameterCount;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,6 +24,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.taskweave.testkit.Blocks;
 
 final class CgcBlockTest {
     private NDManager manager;
@@ -108,13 +109,13 @@ final class CgcBlockTest {
 
     @Test
     void refusesParametersOfADifferentExpertCount() throws Exception {
-        byte[] saved = TestSupport.save(initialized(2, 2, 1, 3));
+        byte[] saved = Blocks.save(initialized(2, 2, 1, 3));
         Block moreShared = Strategies.create("cgc", 2, 10,
                 Map.of("sharedExperts", 3, "taskExperts", 1, "expertLayers", List.of(8, 4))).createBlock();
-        assertThrows(MalformedModelException.class, () -> TestSupport.load(moreShared, manager, saved));
+        assertThrows(MalformedModelException.class, () -> Blocks.load(moreShared, manager, saved));
         Block moreOwned = Strategies.create("cgc", 2, 10,
                 Map.of("sharedExperts", 2, "taskExperts", 2, "expertLayers", List.of(8, 4))).createBlock();
-        assertThrows(MalformedModelException.class, () -> TestSupport.load(moreOwned, manager, saved));
+        assertThrows(MalformedModelException.class, () -> Blocks.load(moreOwned, manager, saved));
     }
 
     @Test

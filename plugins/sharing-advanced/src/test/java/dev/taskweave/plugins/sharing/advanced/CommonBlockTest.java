@@ -1,6 +1,6 @@
 package dev.taskweave.plugins.sharing.advanced;
 
-import static dev.taskweave.plugins.sharing.advanced.TestSupport.forward;
+import static dev.taskweave.testkit.Blocks.forward;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,6 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import dev.taskweave.testkit.Blocks;
 
 /** The block contract, checked for every type: shapes, checkpoints, training and input checks. */
 final class CommonBlockTest {
@@ -81,10 +82,10 @@ final class CommonBlockTest {
         Block block = strategy.createBlock();
         block.initialize(manager, DataType.FLOAT32, new Shape(3, 10));
         NDArray x = manager.randomNormal(new Shape(3, 10));
-        byte[] saved = TestSupport.save(block);
+        byte[] saved = Blocks.save(block);
 
         Block fresh = strategy.createBlock();
-        TestSupport.load(fresh, manager, saved);
+        Blocks.load(fresh, manager, saved);
         NDList expected = forward(manager, block, x);
         NDList actual = forward(manager, fresh, x);
         assertEquals(3, actual.size());
@@ -102,7 +103,7 @@ final class CommonBlockTest {
             assertEquals(aux.auxiliaryLoss(new ParameterStore(manager, false), false).getFloat(),
                     ((AuxiliaryLoss) fresh).auxiliaryLoss(new ParameterStore(manager, false), false).getFloat());
         }
-        assertArrayEquals(saved, TestSupport.save(fresh), "a loaded block saves the same bytes");
+        assertArrayEquals(saved, Blocks.save(fresh), "a loaded block saves the same bytes");
     }
 
     @ParameterizedTest
@@ -110,9 +111,9 @@ final class CommonBlockTest {
     void refusesParametersOfADifferentTaskCount(String type) throws Exception {
         Block block = Strategies.create(type, 2, 10, Strategies.small(type)).createBlock();
         block.initialize(manager, DataType.FLOAT32, new Shape(3, 10));
-        byte[] saved = TestSupport.save(block);
+        byte[] saved = Blocks.save(block);
         Block other = Strategies.create(type, 3, 10, Strategies.small(type)).createBlock();
-        assertThrows(MalformedModelException.class, () -> TestSupport.load(other, manager, saved));
+        assertThrows(MalformedModelException.class, () -> Blocks.load(other, manager, saved));
     }
 
     @ParameterizedTest
@@ -120,11 +121,11 @@ final class CommonBlockTest {
     void refusesParametersOfADifferentWidth(String type) throws Exception {
         Block block = Strategies.create(type, 2, 10, Strategies.small(type)).createBlock();
         block.initialize(manager, DataType.FLOAT32, new Shape(3, 10));
-        byte[] saved = TestSupport.save(block);
+        byte[] saved = Blocks.save(block);
         Map<String, Object> wider = new HashMap<>(Strategies.small(type));
         wider.put(wider.containsKey("layers") ? "layers" : "expertLayers", List.of(8, 5));
         Block other = Strategies.create(type, 2, 10, wider).createBlock();
-        assertThrows(MalformedModelException.class, () -> TestSupport.load(other, manager, saved));
+        assertThrows(MalformedModelException.class, () -> Blocks.load(other, manager, saved));
     }
 
     @ParameterizedTest
@@ -142,7 +143,7 @@ final class CommonBlockTest {
         params.put(params.containsKey("layers") ? "layers" : "expertLayers", List.of(16, 8));
         params.put("dropout", 0.1);
         Block block = Strategies.create(type, 2, 6, params).createBlock();
-        double[][] losses = TestSupport.fitTwoTasks(manager, block, 6, 60);
+        double[][] losses = Blocks.fitTwoTasks(manager, block, 6, 60);
         for (double[] loss : losses) {
             assertTrue(loss[1] < 0.5 * loss[0], type + ": loss " + loss[0] + " -> " + loss[1]);
         }

@@ -1,7 +1,7 @@
 package dev.taskweave.plugins.sharing.advanced;
 
-import static dev.taskweave.plugins.sharing.advanced.TestSupport.forward;
-import static dev.taskweave.plugins.sharing.advanced.TestSupport.parameterCount;
+import static dev.taskweave.testkit.Blocks.forward;
+import static dev.taskweave.testkit.Blocks.parameterCount;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,7 +1,7 @@
 package dev.taskweave.plugins.sharing.advanced;
 
-import static dev.taskweave.plugins.sharing.advanced.TestSupport.forward;
-import static dev.taskweave.plugins.sharing.advanced.TestSupport.parameterCount;
+import static dev.taskweave.testkit.Blocks.forward;
+import static dev.taskweave.testkit.Blocks.parameterCount;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.taskweave.testkit.Blocks;
 
 final class OmoeBlockTest {
     private NDManager manager;
@@ -93,10 +94,10 @@ final class OmoeBlockTest {
     @Test
     void refusesParametersOfADifferentExpertCount() throws Exception {
         OmoeBlock block = initialized(2, 3, List.of(8, 4), 3);
-        byte[] saved = TestSupport.save(block);
+        byte[] saved = Blocks.save(block);
         Block other = Strategies.create("omoe", 2, 10, Map.of("experts", 4, "expertLayers", List.of(8, 4)))
                 .createBlock();
-        assertThrows(MalformedModelException.class, () -> TestSupport.load(other, manager, saved));
+        assertThrows(MalformedModelException.class, () -> Blocks.load(other, manager, saved));
     }
 
     @Test

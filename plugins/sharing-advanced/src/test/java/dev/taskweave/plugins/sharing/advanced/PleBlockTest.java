@@ -1,7 +1,7 @@
 package dev.taskweave.plugins.sharing.advanced;
 
-import static dev.taskweave.plugins.sharing.advanced.TestSupport.forward;
-import static dev.taskweave.plugins.sharing.advanced.TestSupport.parameterCount;
+import static dev.taskweave.testkit.Blocks.forward;
+import static dev.taskweave.testkit.Blocks.parameterCount;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import dev.taskweave.testkit.Blocks;
 
 final class PleBlockTest {
     private NDManager manager;
@@ -159,10 +160,10 @@ final class PleBlockTest {
 
     @Test
     void refusesParametersOfADifferentDepth() throws Exception {
-        byte[] saved = TestSupport.save(initialized("ple", 2, 2, 1, 1, 3));
+        byte[] saved = Blocks.save(initialized("ple", 2, 2, 1, 1, 3));
         Block deeper = Strategies.create("ple", 2, 10,
                 Map.of("levels", 3, "sharedExperts", 1, "taskExperts", 1, "expertLayers", List.of(8, 4))).createBlock();
-        assertThrows(MalformedModelException.class, () -> TestSupport.load(deeper, manager, saved));
+        assertThrows(MalformedModelException.class, () -> Blocks.load(deeper, manager, saved));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.taskweave.plugins.sharing.advanced;
 
-import static dev.taskweave.plugins.sharing.advanced.TestSupport.forward;
-import static dev.taskweave.plugins.sharing.advanced.TestSupport.parameterCount;
+import static dev.taskweave.testkit.Blocks.forward;
+import static dev.taskweave.testkit.Blocks.parameterCount;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -23,6 +23,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.taskweave.testkit.Blocks;
 
 final class SoftL2BlockTest {
     private NDManager manager;
@@ -140,10 +141,10 @@ final class SoftL2BlockTest {
     void aLargePenaltyKeepsTheColumnsCloser() {
         SoftL2Block free = assertInstanceOf(SoftL2Block.class,
                 Strategies.create("soft-l2", 2, 6, Map.of("layers", List.of(16, 8), "penalty", 0.0)).createBlock());
-        double[][] freeLosses = TestSupport.fitTwoTasks(manager, free, 6, 60);
+        double[][] freeLosses = Blocks.fitTwoTasks(manager, free, 6, 60);
         SoftL2Block tied = assertInstanceOf(SoftL2Block.class,
                 Strategies.create("soft-l2", 2, 6, Map.of("layers", List.of(16, 8), "penalty", 1.0)).createBlock());
-        double[][] tiedLosses = TestSupport.fitTwoTasks(manager, tied, 6, 60);
+        double[][] tiedLosses = Blocks.fitTwoTasks(manager, tied, 6, 60);
 
         assertArrayEquals(new double[] {freeLosses[0][0], freeLosses[1][0]},
                 new double[] {tiedLosses[0][0], tiedLosses[1][0]}, 1e-6, "both runs start from the same weights");

@@ -1,30 +1,16 @@
 package dev.taskweave.plugins.sharing.advanced;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
-import dev.taskweave.api.model.AuxiliaryLoss;
 import dev.taskweave.api.model.SharingContext;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Helpers the block tests share: forward passes, parameter counts, checkpoints and a tiny fit. */
+/** Helpers the block tests of this module share (the others are in the testkit's {@code Blocks}). */
 final class TestSupport {
     private TestSupport() {}
 
@@ -35,18 +21,6 @@ final class TestSupport {
             names.add("task" + t);
         }
         return new SharingContext(names, width);
-    }
-
-    static NDList forward(NDManager manager, Block block, NDArray x) {
-        return block.forward(new ParameterStore(manager, false), new NDList(x), false);
-    }
-
-    static long parameterCount(Block block) {
-        long count = 0;
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            count += p.getValue().getArray().size();
-        }
-        return count;
     }
 
     /**
@@ -99,20 +73,6 @@ final class TestSupport {
         throw new AssertionError("no parameter " + name + " in " + block.getParameters().keys());
     }
 
-    static byte[] save(Block block) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream os = new DataOutputStream(bytes)) {
-            block.saveParameters(os);
-        }
-        return bytes.toByteArray();
-    }
-
-    static void load(Block block, NDManager manager, byte[] saved) throws Exception {
-        try (DataInputStream is = new DataInputStream(new ByteArrayInputStream(saved))) {
-            block.loadParameters(manager, is);
-        }
-    }
-
     /** Fails unless every row of every gate array is non-negative and sums to 1. */
     static void assertDistributions(NDList gates, int tasks, Shape shape) {
         if (gates.size() != tasks) {
@@ -131,79 +91,5 @@ final class TestSupport {
                 }
             }
         }
-    }
-
-    /**
-     * Fits the sharing block plus one {@code Linear(1)} head per task to two regression targets with
-     * Adam and returns {@code [task][before, after]} mean squared errors (measured in inference mode).
-     * A block that is an {@link AuxiliaryLoss} has its term added to the training loss. The block
-     * keeps its trained parameters.
-     */
-    static double[][] fitTwoTasks(NDManager manager, Block sharing, int width, int steps) {
-        Engine.getInstance().setRandomSeed(7);
-        dev.taskweave.api.nn.FastDropout.seed(7);
-        int batch = 64;
-        NDArray x = manager.randomUniform(-1, 1, new Shape(batch, width));
-        NDArray y1 = x.get(new NDIndex(":, 0:3")).sum(new int[] {1});
-        NDArray y2 = x.get(new NDIndex(":, 3")).mul(2).sub(x.get(new NDIndex(":, 4"))).add(0.5);
-        List<NDArray> targets = List.of(y1, y2);
-
-        sharing.initialize(manager, DataType.FLOAT32, new Shape(batch, width));
-        Shape representation = sharing.getOutputShapes(new Shape[] {new Shape(batch, width)})[0];
-        List<Block> heads = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            Block head = Linear.builder().setUnits(1).build();
-            head.initialize(manager, DataType.FLOAT32, representation);
-            heads.add(head);
-        }
-        List<Block> all = new ArrayList<>(heads);
-        all.add(sharing);
-
-        double[][] losses = new double[2][2];
-        NDList before = taskLosses(manager, sharing, heads, x, targets, false);
-        for (int t = 0; t < 2; t++) {
-            losses[t][0] = before.get(t).getFloat();
-        }
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.02f)).build();
-        for (int step = 0; step < steps; step++) {
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray xs = x.duplicate();
-                xs.attach(scope);
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDList stepLosses = taskLosses(manager, sharing, heads, xs, targets, true);
-                    NDArray total = stepLosses.get(0).add(stepLosses.get(1));
-                    if (sharing instanceof AuxiliaryLoss aux) {
-                        total = total.add(aux.auxiliaryLoss(new ParameterStore(manager, false), true));
-                    }
-                    collector.backward(total);
-                }
-                for (Block block : all) {
-                    for (Pair<String, Parameter> p : block.getParameters()) {
-                        NDArray weight = p.getValue().getArray();
-                        NDArray grad = weight.getGradient();
-                        adam.update(p.getValue().getId(), weight, grad);
-                        grad.subi(grad);
-                    }
-                }
-            }
-        }
-        NDList after = taskLosses(manager, sharing, heads, x, targets, false);
-        for (int t = 0; t < 2; t++) {
-            losses[t][1] = after.get(t).getFloat();
-        }
-        return losses;
-    }
-
-    private static NDList taskLosses(
-            NDManager manager, Block sharing, List<Block> heads, NDArray x, List<NDArray> targets, boolean training) {
-        ParameterStore ps = new ParameterStore(manager, false);
-        NDList representations = sharing.forward(ps, new NDList(x), training);
-        NDList losses = new NDList();
-        for (int t = 0; t < heads.size(); t++) {
-            NDArray prediction = heads.get(t).forward(ps, new NDList(representations.get(t)), training)
-                    .singletonOrThrow().squeeze(1);
-            losses.add(prediction.sub(targets.get(t)).square().mean());
-        }
-        return losses;
     }
 }

@@ -1,4 +1,4 @@
-package dev.taskweave.plugins.sharing;
+package dev.taskweave.testkit;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -15,22 +15,30 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import dev.taskweave.api.model.AuxiliaryLoss;
+import dev.taskweave.api.nn.FastDropout;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Helpers the block tests share: forward passes, parameter counts, checkpoints and a tiny fit. */
-final class TestSupport {
-    private TestSupport() {}
+/**
+ * What block tests keep doing: an inference forward pass, a parameter count, saving and loading
+ * parameters as bytes, and fitting a sharing block to two small regression tasks.
+ */
+public final class Blocks {
+    private Blocks() {}
 
-    static NDList forward(NDManager manager, Block block, NDArray x) {
+    /** @return the block's outputs for {@code x} in inference mode */
+    public static NDList forward(NDManager manager, Block block, NDArray x) {
         return block.forward(new ParameterStore(manager, false), new NDList(x), false);
     }
 
-    static long parameterCount(Block block) {
+    /** @return the number of values in the block's parameters */
+    public static long parameterCount(Block block) {
         long count = 0;
         for (Pair<String, Parameter> p : block.getParameters()) {
             count += p.getValue().getArray().size();
@@ -38,7 +46,8 @@ final class TestSupport {
         return count;
     }
 
-    static byte[] save(Block block) throws Exception {
+    /** @return the block's parameters as a model file holds them */
+    public static byte[] save(Block block) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream os = new DataOutputStream(bytes)) {
             block.saveParameters(os);
@@ -46,7 +55,8 @@ final class TestSupport {
         return bytes.toByteArray();
     }
 
-    static void load(Block block, NDManager manager, byte[] saved) throws Exception {
+    /** Loads parameters written by {@link #save} into an initialised block of the same structure. */
+    public static void load(Block block, NDManager manager, byte[] saved) throws IOException, ai.djl.MalformedModelException {
         try (DataInputStream is = new DataInputStream(new ByteArrayInputStream(saved))) {
             block.loadParameters(manager, is);
         }
@@ -55,10 +65,12 @@ final class TestSupport {
     /**
      * Fits the sharing block plus one {@code Linear(1)} head per task to two regression targets with
      * Adam and returns {@code [task][before, after]} mean squared errors (measured in inference mode).
+     * A block that is an {@link AuxiliaryLoss} has its term added to the training loss. The block
+     * keeps its trained parameters.
      */
-    static double[][] fitTwoTasks(NDManager manager, Block sharing, int width, int steps) {
+    public static double[][] fitTwoTasks(NDManager manager, Block sharing, int width, int steps) {
         Engine.getInstance().setRandomSeed(7);
-        dev.taskweave.api.nn.FastDropout.seed(7);
+        FastDropout.seed(7);
         int batch = 64;
         NDArray x = manager.randomUniform(-1, 1, new Shape(batch, width));
         NDArray y1 = x.get(new NDIndex(":, 0:3")).sum(new int[] {1});
@@ -88,7 +100,11 @@ final class TestSupport {
                 xs.attach(scope);
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDList stepLosses = taskLosses(manager, sharing, heads, xs, targets, true);
-                    collector.backward(stepLosses.get(0).add(stepLosses.get(1)));
+                    NDArray total = stepLosses.get(0).add(stepLosses.get(1));
+                    if (sharing instanceof AuxiliaryLoss aux) {
+                        total = total.add(aux.auxiliaryLoss(new ParameterStore(manager, false), true));
+                    }
+                    collector.backward(total);
                 }
                 for (Block block : all) {
                     for (Pair<String, Parameter> p : block.getParameters()) {
