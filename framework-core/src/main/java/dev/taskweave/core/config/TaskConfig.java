@@ -79,6 +79,16 @@ public final class TaskConfig {
     @JsonProperty("calibrateOn")
     public String calibrateOn = "valid";
 
+    /**
+     * With {@code calibrate: platt}: also fit a second map for users the model does not know
+     * (scored from their side features: cold and new users), on the calibration rows read as if
+     * their user were new, and apply it wherever the user id is unknown, in evaluation and in
+     * serving. A model's predictions from side features alone are spread differently from those
+     * it makes for users it knows, which one map fitted on known users cannot follow.
+     */
+    @JsonProperty("calibrateColdUsers")
+    public boolean calibrateColdUsers = false;
+
     /** The head's own parameters. */
     @JsonProperty("params")
     public Map<String, Object> params = new LinkedHashMap<>();

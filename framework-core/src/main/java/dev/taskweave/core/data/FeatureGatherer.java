@@ -35,6 +35,8 @@ public final class FeatureGatherer {
     private final int[][][] entries;
     private final boolean ownUsers;
     private final boolean ownItems;
+    /** True when every row's user reads as a user the model does not know ({@link #asUnknownUsers}). */
+    private final boolean usersUnknown;
 
     public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items) {
         this(features, users, items, Set.of());
@@ -70,6 +72,7 @@ public final class FeatureGatherer {
             boolean ownUsers, boolean ownItems) {
         this.ownUsers = ownUsers;
         this.ownItems = ownItems;
+        this.usersUnknown = false;
         this.features = List.copyOf(features);
         this.hiddenOnAttributeRows = new boolean[this.features.size()];
         this.dropout = new double[this.features.size()];
@@ -92,6 +95,29 @@ public final class FeatureGatherer {
                         + "), got width " + f.size());
             }
         }
+    }
+
+    private FeatureGatherer(FeatureGatherer other, boolean usersUnknown) {
+        this.features = other.features;
+        this.users = other.users;
+        this.items = other.items;
+        this.columns = other.columns;
+        this.hiddenOnAttributeRows = other.hiddenOnAttributeRows;
+        this.dropout = other.dropout;
+        this.historyDropout = other.historyDropout;
+        this.entries = other.entries;
+        this.ownUsers = other.ownUsers;
+        this.ownItems = other.ownItems;
+        this.usersUnknown = usersUnknown;
+    }
+
+    /**
+     * @return a gatherer that reads every row's user as a user the model does not know: the user
+     *     id unknown (code 0), so the user's histories are unknown too, and the user's side
+     *     features as they are (how a cold or new user is scored); this gatherer is unchanged
+     */
+    public FeatureGatherer asUnknownUsers() {
+        return new FeatureGatherer(this, true);
     }
 
     /**
@@ -211,7 +237,8 @@ public final class FeatureGatherer {
             if (spec.id()) {
                 // the id as the entity has it (id dropout included); hidden on attribute rows only in
                 // what the encoder reads, so the entity's history stays on those rows
-                int[] codes = gatherCodes(f, userIndex, itemIndex, order, from, b, null, idDropout, random, false);
+                int[] codes = usersUnknown && spec.entity() == Entity.USER ? new int[b]
+                        : gatherCodes(f, userIndex, itemIndex, order, from, b, null, idDropout, random, false);
                 idCodes[spec.entity().ordinal()] = codes;
                 int[] read = codes;
                 if (hiddenOnAttributeRows[f]) {

@@ -3,6 +3,7 @@ package dev.taskweave.core.model;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -32,6 +33,8 @@ import java.util.List;
  */
 public final class MultiTaskBlock extends AbstractBlock {
     private final double[][] calibration;
+    /** Per task, the calibration of rows whose user the model does not know, or null. */
+    private final double[][] coldCalibration;
     private static final byte VERSION = 1;
 
     private final InputEncoder encoder;
@@ -99,6 +102,7 @@ public final class MultiTaskBlock extends AbstractBlock {
         this.sharingWidth = sharingWidth;
         this.heads = List.copyOf(heads);
         this.calibration = new double[this.heads.size()][];
+        this.coldCalibration = new double[this.heads.size()][];
         this.headWidths = List.copyOf(headWidths);
         for (int i = 0; i < this.heads.size(); i++) {
             addChildBlock("head" + i, this.heads.get(i).block());
@@ -220,7 +224,8 @@ public final class MultiTaskBlock extends AbstractBlock {
         boolean[] needed = withParents(wanted);
         NDList encoded = encoder.forward(ps, inputs, training);
         NDList shared = sharing.forward(ps, encoded, training);
-        return heads(ps, encoded, shared, training, needed);
+        NDArray unknownUsers = training || !anyColdCalibration() ? null : inputs.get(encoder.userIdPosition()).eq(0);
+        return heads(ps, encoded, shared, training, needed, unknownUsers, false);
     }
 
     /**
@@ -252,6 +257,16 @@ public final class MultiTaskBlock extends AbstractBlock {
      * @return per task, its raw output, or null when it was not computed
      */
     public NDArray[] forwardMapped(ParameterStore ps, NDArray mapped, boolean[] wanted) {
+        return forwardMapped(ps, mapped, wanted, false);
+    }
+
+    /**
+     * As {@link #forwardMapped(ParameterStore, NDArray, boolean[])}, for rows of one user.
+     *
+     * @param unknownUser whether the model does not know that user (its id reads as unknown): its
+     *                    rows take the calibration for such users where a task has one
+     */
+    public NDArray[] forwardMapped(ParameterStore ps, NDArray mapped, boolean[] wanted, boolean unknownUser) {
         if (!(sharing.block() instanceof AffineInput affine)) {
             throw new IllegalStateException("the sharing strategy does not read its input through an affine map");
         }
@@ -260,7 +275,7 @@ public final class MultiTaskBlock extends AbstractBlock {
         try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
             shared = affine.forwardMapped(ps, mapped, false, needed);
         }
-        return heads(ps, null, shared, false, needed);
+        return heads(ps, null, shared, false, needed, null, unknownUser);
     }
 
     private boolean[] withParents(boolean[] wanted) {
@@ -273,7 +288,13 @@ public final class MultiTaskBlock extends AbstractBlock {
         return needed;
     }
 
-    private NDArray[] heads(ParameterStore ps, NDList encoded, NDList shared, boolean training, boolean[] needed) {
+    /**
+     * @param unknownUsers per row, whether its user id reads as unknown ({@code [batch]} boolean),
+     *                     or null
+     * @param allUnknown   true when every row's user is unknown
+     */
+    private NDArray[] heads(ParameterStore ps, NDList encoded, NDList shared, boolean training, boolean[] needed,
+            NDArray unknownUsers, boolean allUnknown) {
         if (shared.size() != heads.size()) {
             throw new IllegalStateException("the sharing strategy returned " + shared.size() + " outputs for " + heads.size() + " tasks");
         }
@@ -297,8 +318,18 @@ public final class MultiTaskBlock extends AbstractBlock {
             // after the dependencies, which read their parents' outputs as trained
             for (int t = 0; t < heads.size(); t++) {
                 double[] c = calibration[t];
-                if (c != null && outputs[t] != null) {
-                    outputs[t] = dev.taskweave.api.nn.Scalars.mul(outputs[t], c[0]).add((float) c[1]);
+                double[] cold = coldCalibration[t];
+                if (outputs[t] == null) {
+                    continue;
+                }
+                NDArray raw = outputs[t];
+                if (c != null) {
+                    outputs[t] = affine(raw, c);
+                }
+                if (cold != null && allUnknown) {
+                    outputs[t] = affine(raw, cold);
+                } else if (cold != null && unknownUsers != null) {
+                    outputs[t] = NDArrays.where(unknownUsers.reshape(raw.getShape()), affine(raw, cold), outputs[t]);
                 }
             }
         }
@@ -322,6 +353,41 @@ public final class MultiTaskBlock extends AbstractBlock {
     /** @return a task's calibration {@code {a, b}}, or null */
     public double[] calibration(int task) {
         return calibration[task] == null ? null : calibration[task].clone();
+    }
+
+    /**
+     * Sets a task's calibration for rows whose user the model does not know (the user id reads as
+     * unknown: cold and new users): in inference their raw output {@code x} becomes
+     * {@code a·x + b} instead of the task's other calibration.
+     *
+     * @param calibration {@code {a, b}}, or null for none
+     */
+    public void setColdCalibration(int task, double[] calibration) {
+        if (calibration != null && (calibration.length != 2 || !Double.isFinite(calibration[0]) || !Double.isFinite(calibration[1]))) {
+            throw new IllegalArgumentException("a calibration is two finite numbers {a, b}, got " + java.util.Arrays.toString(calibration));
+        }
+        if (calibration != null && encoder.userIdPosition() < 0) {
+            throw new IllegalStateException("the model has no user id feature: no row's user reads as unknown");
+        }
+        this.coldCalibration[task] = calibration == null ? null : calibration.clone();
+    }
+
+    /** @return a task's calibration for users the model does not know {@code {a, b}}, or null */
+    public double[] coldCalibration(int task) {
+        return coldCalibration[task] == null ? null : coldCalibration[task].clone();
+    }
+
+    private boolean anyColdCalibration() {
+        for (double[] c : coldCalibration) {
+            if (c != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static NDArray affine(NDArray x, double[] ab) {
+        return dev.taskweave.api.nn.Scalars.mul(x, ab[0]).add((float) ab[1]);
     }
 
     /**

@@ -218,7 +218,9 @@ public final class FactoredScorer implements AutoCloseable {
             for (int t : tasks) {
                 wanted[t] = true;
             }
-            NDArray[] outputs = block.forwardMapped(ps, z, wanted);
+            int userId = block.encoder().userIdPosition();
+            boolean unknownUser = userId >= 0 && userInputs.get(userId).toIntArray()[0] == 0;
+            NDArray[] outputs = block.forwardMapped(ps, z, wanted, unknownUser);
             for (int i = 0; i < tasks.length; i++) {
                 ResolvedTask task = model.tasks().get(tasks[i]);
                 NDArray out = outputs[tasks[i]];

@@ -591,6 +591,16 @@ public final class ModelAssembler {
                         + " binary); task '" + r.name() + "' has head '" + r.headType() + "'"
                         + (r.labelInfo().attribute() ? " on an entity attribute" : ""));
             }
+            if (c.tasks.get(r.index()).calibrateColdUsers) {
+                if (!"platt".equals(calibrate)) {
+                    throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrateColdUsers", 0,
+                            "needs calibrate: platt (it fits a second Platt map for users the model does not know)");
+                }
+                if (encoder.userIdPosition() < 0) {
+                    throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrateColdUsers", 0,
+                            "the data has no user id feature, so no user is known apart from the others");
+                }
+            }
         }
         List<ResolvedTask> joint = new ArrayList<>(tasks);
         for (TaskDependency d : dependencies) {

@@ -499,11 +499,16 @@ public final class Trainer {
             List<Integer> wanted, ExperimentConfig config, PrintStream log, NDManager manager) {
         // each set of rows is scored once; a task's own outputs are scored before its calibration is set
         Map<ExampleSet, float[][]> scored = new java.util.IdentityHashMap<>();
+        Map<ExampleSet, float[][]> scoredCold = new java.util.IdentityHashMap<>();
         for (int t : wanted) {
             boolean onTraining = onTraining(config, t);
             ExampleSet rows = onTraining ? trainRows : valid;
             float[][] outputs = scored.computeIfAbsent(rows,
                     r -> Evaluator.outputs(model, gatherer, r, config.training.evalBatchSize, manager));
+            // the same rows with every user read as new (side features only, no id, no history),
+            // scored before this task's calibration is set, as its outputs above were
+            float[][] coldOutputs = !config.tasks.get(t).calibrateColdUsers ? null : scoredCold.computeIfAbsent(rows,
+                    r -> Evaluator.outputs(model, gatherer.asUnknownUsers(), r, config.training.evalBatchSize, manager));
             String source = onTraining ? "training" : "validation";
             int width = rows.width(t);
             float[] mask = rows.mask(t);
@@ -539,6 +544,25 @@ public final class Trainer {
                         "cannot fit " + kind + " on the " + source + " rows: " + e.getMessage());
             }
             model.block().setCalibration(t, ab);
+            if (config.tasks.get(t).calibrateColdUsers) {
+                float[] xc = new float[n];
+                k = 0;
+                for (int i = 0; i < mask.length; i++) {
+                    if (mask[i] > 0) {
+                        xc[k++] = coldOutputs[t][i];
+                    }
+                }
+                double[] cold;
+                try {
+                    cold = PlattScaling.fit(xc, y);
+                } catch (IllegalArgumentException e) {
+                    throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + t + "].calibrateColdUsers",
+                            0, "cannot fit platt on the " + source + " rows: " + e.getMessage());
+                }
+                log.printf(Locale.ROOT, "calibrated %s for users the model does not know, on the same rows read as new users:"
+                        + " p = sigmoid(%.4f * logit %+.4f)%n", name, cold[0], cold[1]);
+                model.block().setColdCalibration(t, cold);
+            }
         }
     }
 

@@ -43,6 +43,9 @@ public final class ModelManifest {
         /** Platt scaling {@code {a, b}} of the task's logit, fitted after training; absent without. */
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         @JsonProperty public double[] calibration;
+        /** Platt scaling {@code {a, b}} for users the model does not know ({@code calibrateColdUsers}); absent without. */
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        @JsonProperty public double[] coldCalibration;
     }
 
     /** Which plugin provided each component. */

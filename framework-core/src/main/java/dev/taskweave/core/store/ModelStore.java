@@ -94,6 +94,7 @@ public final class ModelStore {
             e.attribute = t.labelInfo().attribute();
             e.attributeEntity = t.labelInfo().entity();
             e.calibration = model.block().calibration(t.index());
+            e.coldCalibration = model.block().coldCalibration(t.index());
             manifest.tasks.add(e);
         }
         Plan plan = model.plan();
@@ -221,6 +222,9 @@ public final class ModelStore {
                 for (ModelManifest.TaskEntry e : manifest.tasks) {
                     if (e.calibration != null) {
                         model.block().setCalibration(model.task(e.name).index(), e.calibration);
+                    }
+                    if (e.coldCalibration != null) {
+                        model.block().setColdCalibration(model.task(e.name).index(), e.coldCalibration);
                     }
                 }
             } catch (MalformedModelException e) {

@@ -1,0 +1,106 @@
+package dev.taskweave.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.model.MultiTaskBlock;
+import dev.taskweave.core.store.ModelStore;
+import dev.taskweave.serve.ServeConfig;
+import dev.taskweave.serve.TaskweaveServer;
+import dev.taskweave.serve.model.ServedModel;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code calibrateColdUsers}: a second Platt map for the users a model does not know, fitted on the
+ * validation rows read as if their user were new, and applied wherever the user id reads as
+ * unknown (a cold user of the data, a new user given by side features), in pair scoring and in
+ * ranking alike; users the model knows keep the first map.
+ */
+class ColdCalibrationTest extends RuntimeTest {
+    static final String CONFIG = ServeNewItemsTest.CONFIG.replace(
+            "{name: like, head: binary, label: rating, metrics: [auc], params: {tower: [16], threshold: 4}}",
+            "{name: like, head: binary, label: rating, metrics: [auc, ece], calibrate: platt, calibrateColdUsers: true,"
+                    + " params: {tower: [16], threshold: 4}}");
+    private static final String NEW_USER = "\"userFeatures\": {\"user_segment\": \"seg1\", \"user_age\": 40}";
+
+    @Test
+    void usersTheModelDoesNotKnowTakeTheirOwnMap() throws Exception {
+        assertTrue(CONFIG.contains("calibrateColdUsers: true"), CONFIG);
+        FilesEndToEndTest.writeData(tmp);
+        Path model = tmp.resolve("model");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        taskweave.train(write("experiment.yaml", CONFIG), model, new PrintStream(log, true, StandardCharsets.UTF_8));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("calibrated like for users the model does not know, on the same rows read as new users: p = sigmoid("),
+                printed);
+        assertTrue(Files.readString(model.resolve("model.json")).contains("\"coldCalibration\""));
+
+        try (TaskweaveServer server = TaskweaveServer.start(taskweave.injector().getInstance(ModelStore.class), model,
+                ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "test serve.yaml"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            ServedModel served = server.holder().current().model();
+            MultiTaskBlock block = served.model().block();
+            int like = served.model().task("like").index();
+            double[] warm = block.calibration(like);
+            double[] cold = block.coldCalibration(like);
+            assertNotNull(warm);
+            assertNotNull(cold, "the saved map is loaded");
+            assertTrue(Math.abs(cold[0] - warm[0]) > 1e-3 || Math.abs(cold[1] - warm[1]) > 1e-3, "two different maps");
+            int coldUser = served.loaded().users().indexOf("user-299");
+            assertEquals(0, served.loaded().users().categorical("user_id")[coldUser], "user-299 is a cold user of the model");
+
+            String pairs = "{\"tasks\": [\"like\"], \"pairs\": [{\"user\": \"user-3\", \"item\": \"item-1\"},"
+                    + "{\"user\": \"user-299\", \"item\": \"item-1\"}, {" + NEW_USER + ", \"item\": \"item-2\"}]}";
+            JsonNode both = ServeNewItemsTest.post(server, pairs);
+            // the same model with the first map only: known users are unchanged; the others moved
+            // from a_w x + b_w to a_c x + b_c on the same raw logit x
+            block.setColdCalibration(like, null);
+            JsonNode warmOnly = ServeNewItemsTest.post(server, pairs);
+            assertEquals(warmOnly.at("/scores/0/scores/like").asDouble(), both.at("/scores/0/scores/like").asDouble(), 1e-7,
+                    "a known user");
+            for (int i = 1; i <= 2; i++) {
+                double x = (logit(warmOnly.at("/scores/" + i + "/scores/like").asDouble()) - warm[1]) / warm[0];
+                assertEquals(cold[0] * x + cold[1], logit(both.at("/scores/" + i + "/scores/like").asDouble()), 1e-4, "pair " + i);
+            }
+            block.setColdCalibration(like, cold);
+
+            // ranking a new user's items (factored scoring) gives the pairs' calibrated scores
+            ServeEndToEndTest.Response ranked = ServeEndToEndTest.call(server, "POST", "/v1/recommend",
+                    "{" + NEW_USER + ", \"k\": 3, \"formula\": \"like\"}");
+            assertEquals(200, ranked.status(), ranked.text());
+            JsonNode items = ranked.body().get("items");
+            assertEquals(3, items.size());
+            StringBuilder again = new StringBuilder("{\"tasks\": [\"like\"], \"pairs\": [");
+            for (int i = 0; i < items.size(); i++) {
+                again.append(i == 0 ? "" : ",").append("{").append(NEW_USER).append(", \"item\": \"")
+                        .append(items.get(i).get("item").asText()).append("\"}");
+            }
+            JsonNode scored = ServeNewItemsTest.post(server, again.append("]}").toString());
+            for (int i = 0; i < items.size(); i++) {
+                assertEquals(scored.at("/scores/" + i + "/scores/like").asDouble(), items.get(i).at("/scores/like").asDouble(), 1e-5,
+                        "ranked item " + i);
+            }
+        }
+
+        // it needs platt
+        String withoutPlatt = CONFIG.replace("calibrate: platt, calibrateColdUsers: true", "calibrateColdUsers: true");
+        Path bad = write("bad.yaml", withoutPlatt);
+        ConfigException e = assertThrows(ConfigException.class, () -> taskweave.train(bad, tmp.resolve("bad"), quiet()));
+        assertTrue(e.getMessage().contains("tasks[1].calibrateColdUsers") && e.getMessage().contains("needs calibrate: platt"),
+                e.getMessage());
+    }
+
+    private static double logit(double p) {
+        return Math.log(p / (1 - p));
+    }
+}
