@@ -344,9 +344,7 @@ public final class MultiTaskBlock extends AbstractBlock {
      * @param calibration {@code {a, b}}, or null for none
      */
     public void setCalibration(int task, double[] calibration) {
-        if (calibration != null && (calibration.length != 2 || !Double.isFinite(calibration[0]) || !Double.isFinite(calibration[1]))) {
-            throw new IllegalArgumentException("a calibration is two finite numbers {a, b}, got " + java.util.Arrays.toString(calibration));
-        }
+        checkAffine(calibration);
         this.calibration[task] = calibration == null ? null : calibration.clone();
     }
 
@@ -363,9 +361,7 @@ public final class MultiTaskBlock extends AbstractBlock {
      * @param calibration {@code {a, b}}, or null for none
      */
     public void setColdCalibration(int task, double[] calibration) {
-        if (calibration != null && (calibration.length != 2 || !Double.isFinite(calibration[0]) || !Double.isFinite(calibration[1]))) {
-            throw new IllegalArgumentException("a calibration is two finite numbers {a, b}, got " + java.util.Arrays.toString(calibration));
-        }
+        checkAffine(calibration);
         if (calibration != null && encoder.userIdPosition() < 0) {
             throw new IllegalStateException("the model has no user id feature: no row's user reads as unknown");
         }
@@ -384,6 +380,12 @@ public final class MultiTaskBlock extends AbstractBlock {
             }
         }
         return false;
+    }
+
+    private static void checkAffine(double[] calibration) {
+        if (calibration != null && (calibration.length != 2 || !Double.isFinite(calibration[0]) || !Double.isFinite(calibration[1]))) {
+            throw new IllegalArgumentException("a calibration is two finite numbers {a, b}, got " + java.util.Arrays.toString(calibration));
+        }
     }
 
     private static NDArray affine(NDArray x, double[] ab) {
