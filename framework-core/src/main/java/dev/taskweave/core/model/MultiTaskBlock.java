@@ -323,17 +323,57 @@ public final class MultiTaskBlock extends AbstractBlock {
                     continue;
                 }
                 NDArray raw = outputs[t];
+                if (cold != null && allUnknown) {
+                    outputs[t] = affine(raw, cold);
+                    continue;
+                }
                 if (c != null) {
                     outputs[t] = affine(raw, c);
                 }
-                if (cold != null && allUnknown) {
-                    outputs[t] = affine(raw, cold);
-                } else if (cold != null && unknownUsers != null) {
+                if (cold != null && unknownUsers != null) {
                     outputs[t] = NDArrays.where(unknownUsers.reshape(raw.getShape()), affine(raw, cold), outputs[t]);
                 }
             }
         }
         return outputs;
+    }
+
+    /** The paths of this block's parameters: a child's index and name (as the constructor adds them), then the child's own path. */
+    private static final java.util.regex.Pattern PATH =
+            java.util.regex.Pattern.compile("\\d+(encoder|sharing|weighting|head(\\d+)|wide(\\d+)|transfer(\\d+))_(.+)");
+
+    /**
+     * @param path      a parameter's path in this block ({@code getParameters()} names)
+     * @param taskNames the tasks' names, in task order
+     * @return the path with what the parameter belongs to in words:
+     *     {@code the head of task rating: 01Linear_weight (03head0_01Linear_weight)}; the path as it
+     *     is when it is not one of this block's
+     */
+    public String describeParameter(String path, List<String> taskNames) {
+        java.util.regex.Matcher m = PATH.matcher(path);
+        if (!m.matches()) {
+            return path;
+        }
+        String owner;
+        if (m.group(2) != null) {
+            owner = "the head of task " + taskName(taskNames, m.group(2));
+        } else if (m.group(3) != null) {
+            owner = "the wide part of task " + taskName(taskNames, m.group(3));
+        } else if (m.group(4) != null) {
+            owner = "the transfer block of task " + taskName(taskNames, m.group(4));
+        } else {
+            owner = switch (m.group(1)) {
+                case "encoder" -> "the input encoder";
+                case "sharing" -> "the sharing strategy";
+                default -> "the loss weighting";
+            };
+        }
+        return owner + ": " + m.group(5) + " (" + path + ")";
+    }
+
+    private static String taskName(List<String> taskNames, String index) {
+        int t = Integer.parseInt(index);
+        return t < taskNames.size() ? taskNames.get(t) : "task " + t;
     }
 
     /**

@@ -162,6 +162,15 @@ public final class FactoredScorer implements AutoCloseable {
      * @param manager    a manager to open the request's sub-manager from
      * @return scores[i][row * width + j] for {@code tasks[i]}, rows in candidate order
      */
+    /**
+     * @return whether the model does not know the user: its id code in the table is 0 (read from
+     *     the table, as the gathered row hides the id when an attribute task hides it from its rows)
+     */
+    private static boolean unknownUser(MultiTaskBlock block, FeatureGatherer users, int user) {
+        int position = block.encoder().userIdPosition();
+        return position >= 0 && users.users().categorical(block.encoder().features().get(position).name())[user] == 0;
+    }
+
     public float[][] score(FeatureGatherer users, int user, int[] candidates, int[] tasks, NDManager manager) {
         return score(users, user, candidates, tasks, null, manager);
     }
@@ -218,9 +227,7 @@ public final class FactoredScorer implements AutoCloseable {
             for (int t : tasks) {
                 wanted[t] = true;
             }
-            int userId = block.encoder().userIdPosition();
-            boolean unknownUser = userId >= 0 && userInputs.get(userId).toIntArray()[0] == 0;
-            NDArray[] outputs = block.forwardMapped(ps, z, wanted, unknownUser);
+            NDArray[] outputs = block.forwardMapped(ps, z, wanted, unknownUser(block, users, user));
             for (int i = 0; i < tasks.length; i++) {
                 ResolvedTask task = model.tasks().get(tasks[i]);
                 NDArray out = outputs[tasks[i]];

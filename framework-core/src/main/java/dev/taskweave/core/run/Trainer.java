@@ -514,16 +514,8 @@ public final class Trainer {
             float[] mask = rows.mask(t);
             float[] labels = rows.labels(t);
             int n = rows.labelled(t);
-            float[] x = new float[n * width];
-            float[] y = new float[n * width];
-            int k = 0;
-            for (int i = 0; i < mask.length; i++) {
-                if (mask[i] > 0) {
-                    System.arraycopy(outputs[t], i * width, x, k, width);
-                    System.arraycopy(labels, i * width, y, k, width);
-                    k += width;
-                }
-            }
+            float[] x = labelledValues(outputs[t], mask, width, n);
+            float[] y = labelledValues(labels, mask, width, n);
             String kind = config.tasks.get(t).calibrate;
             String name = model.tasks().get(t).name();
             double[] ab;
@@ -545,13 +537,7 @@ public final class Trainer {
             }
             model.block().setCalibration(t, ab);
             if (config.tasks.get(t).calibrateColdUsers) {
-                float[] xc = new float[n];
-                k = 0;
-                for (int i = 0; i < mask.length; i++) {
-                    if (mask[i] > 0) {
-                        xc[k++] = coldOutputs[t][i];
-                    }
-                }
+                float[] xc = labelledValues(coldOutputs[t], mask, width, n);
                 double[] cold;
                 try {
                     cold = PlattScaling.fit(xc, y);
@@ -564,6 +550,19 @@ public final class Trainer {
                 model.block().setColdCalibration(t, cold);
             }
         }
+    }
+
+    /** @return the {@code width} values of each of the {@code n} rows whose mask is set, in row order */
+    private static float[] labelledValues(float[] perRow, float[] mask, int width, int n) {
+        float[] values = new float[n * width];
+        int k = 0;
+        for (int i = 0; i < mask.length; i++) {
+            if (mask[i] > 0) {
+                System.arraycopy(perRow, i * width, values, k, width);
+                k += width;
+            }
+        }
+        return values;
     }
 
     /** Runs {@code action} on the averaged weights when training averages them, else on the weights as they are. */

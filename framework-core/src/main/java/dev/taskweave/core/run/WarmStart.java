@@ -109,42 +109,9 @@ public final class WarmStart {
             copied.add(name);
         }
         Map<String, String> labelled = new LinkedHashMap<>();
-        fresh.forEach((name, why) -> labelled.put(label(name, to), why));
+        List<String> taskNames = to.tasks().stream().map(ResolvedTask::name).toList();
+        fresh.forEach((name, why) -> labelled.put(to.block().describeParameter(name, taskNames), why));
         return new Report(copied, labelled, rows);
-    }
-
-    private static final java.util.regex.Pattern PATH =
-            java.util.regex.Pattern.compile("\\d+(encoder|sharing|weighting|head(\\d+)|wide(\\d+)|transfer(\\d+))_(.+)");
-
-    /**
-     * @return a parameter's path in the model with what it belongs to in words:
-     *     {@code the head of task rating: 01Linear_weight (03head0_01Linear_weight)}
-     */
-    static String label(String path, AssembledModel model) {
-        java.util.regex.Matcher m = PATH.matcher(path);
-        if (!m.matches()) {
-            return path;
-        }
-        String owner;
-        if (m.group(2) != null) {
-            owner = "the head of task " + task(model, m.group(2));
-        } else if (m.group(3) != null) {
-            owner = "the wide part of task " + task(model, m.group(3));
-        } else if (m.group(4) != null) {
-            owner = "the transfer block of task " + task(model, m.group(4));
-        } else {
-            owner = switch (m.group(1)) {
-                case "encoder" -> "the input encoder";
-                case "sharing" -> "the sharing strategy";
-                default -> "the loss weighting";
-            };
-        }
-        return owner + ": " + m.group(5) + " (" + path + ")";
-    }
-
-    private static String task(AssembledModel model, String index) {
-        int t = Integer.parseInt(index);
-        return t < model.tasks().size() ? model.tasks().get(t).name() : "task " + t;
     }
 
     private static Map<Parameter, FeatureSpec> tables(InputEncoder encoder) {
