@@ -3,6 +3,7 @@ package dev.taskweave.distribution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -128,6 +129,37 @@ class FactoredScoringTest {
                 ModelStore.LoadedModel loaded = store.load(dir, manager);
                 FeatureGatherer gatherer = new FeatureGatherer(loaded.model().features(), loaded.users(), loaded.items());
                 assertNull(FactoredScorer.create(loaded.model(), gatherer, manager), c[0]);
+            }
+        }
+    }
+
+    @Test
+    void aTaskWithItsOwnWidePartIsLeftToPairsAndTheOthersStayFactored() throws Exception {
+        String yaml = config("{type: mmoe, params: {experts: 2, expertLayers: [16]}}", "{embeddingDim: 8}")
+                .replace("metrics: [auc], params: {tower: [16], threshold: 4.0}}", "metrics: [auc], wide: true, params: {tower: [16], threshold: 4.0}}");
+        assertTrue(yaml.contains("wide: true"), "the like task should have a wide part");
+        Path dir = train("likewide", yaml);
+        ModelStore store = taskweave.injector().getInstance(ModelStore.class);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelStore.LoadedModel loaded = store.load(dir, manager);
+            AssembledModel model = loaded.model();
+            assertTrue(model.block().hasWidePart(1));
+            assertTrue(!model.block().hasWidePart(0) && !model.block().hasWidePart(2));
+            FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items());
+            try (FactoredScorer factored = FactoredScorer.create(model, gatherer, manager)) {
+                assertNotNull(factored, "the tasks without a wide part can still be factored");
+                assertTrue(factored.covers(0) && factored.covers(2));
+                assertTrue(!factored.covers(1));
+                int items = loaded.items().size();
+                int[] all = new int[items];
+                Arrays.setAll(all, i -> i);
+                int[] users = new int[items];
+                Arrays.fill(users, 5);
+                assertClose(TaskScorer.score(model, gatherer, users, all, new int[] {0, 2}, manager),
+                        factored.score(gatherer, 5, null, new int[] {0, 2}, manager), "tasks without a wide part");
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> factored.score(gatherer, 5, null, new int[] {1}, manager));
+                assertTrue(e.getMessage().contains("task like has a wide part"), e.getMessage());
             }
         }
     }

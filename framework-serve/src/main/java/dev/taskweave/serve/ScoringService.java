@@ -288,7 +288,7 @@ public final class ScoringService {
         int[] users = new int[items.length];
         Arrays.fill(users, user);
         FactoredScorer factored = served.factored();
-        if (factored == null || tasks.stream().anyMatch(t -> TaskScorer.attributeEntity(t) != null)) {
+        if (factored == null || tasks.stream().anyMatch(t -> TaskScorer.attributeEntity(t) != null || !factored.covers(t.index()))) {
             return scorePairs(served, gatherer, users, items, tasks, true);
         }
         int[] taskIndex = tasks.stream().mapToInt(ResolvedTask::index).toArray();

@@ -90,6 +90,13 @@ public final class TaskConfig {
     public boolean calibrateColdUsers = false;
 
     /** The head's own parameters. */
+    /**
+     * Whether this task also gets a linear map of the encoder's output added to its head's output
+     * (its own wide part), as {@code features.wide} gives every task.
+     */
+    @JsonProperty("wide")
+    public boolean wide = false;
+
     @JsonProperty("params")
     public Map<String, Object> params = new LinkedHashMap<>();
 }

@@ -85,16 +85,16 @@ public final class MultiTaskBlock extends AbstractBlock {
      */
     public MultiTaskBlock(InputEncoder encoder, Component sharing, int sharingWidth, List<Component> heads,
             List<Integer> headWidths, Component weighting, List<TaskDependency> dependencies) {
-        this(encoder, sharing, sharingWidth, heads, headWidths, weighting, dependencies, false);
+        this(encoder, sharing, sharingWidth, heads, headWidths, weighting, dependencies, new boolean[heads.size()]);
     }
 
     /**
-     * @param wide whether every task also gets a linear map of the encoder's output added to its
+     * @param wide per task, whether it also gets a linear map of the encoder's output added to its
      *             head's output (Wide &amp; Deep): with one-hot ids and the id product in the
      *             encoder, it holds per-id biases and the id dot product of matrix factorisation
      */
     public MultiTaskBlock(InputEncoder encoder, Component sharing, int sharingWidth, List<Component> heads,
-            List<Integer> headWidths, Component weighting, List<TaskDependency> dependencies, boolean wide) {
+            List<Integer> headWidths, Component weighting, List<TaskDependency> dependencies, boolean[] wide) {
         super(VERSION);
         this.encoder = addChildBlock("encoder", requireNonNull(encoder, "encoder is null"));
         this.sharing = requireNonNull(sharing, "sharing is null");
@@ -121,9 +121,12 @@ public final class MultiTaskBlock extends AbstractBlock {
                 transfers[d.child()] = addChildBlock("transfer" + d.child(), new TransferBlock(sharingWidth));
             }
         }
+        if (wide.length != this.heads.size()) {
+            throw new IllegalArgumentException(wide.length + " wide flags for " + this.heads.size() + " tasks");
+        }
         this.wide = new ai.djl.nn.core.Linear[this.heads.size()];
-        if (wide) {
-            for (int t = 0; t < this.heads.size(); t++) {
+        for (int t = 0; t < this.heads.size(); t++) {
+            if (wide[t]) {
                 this.wide[t] = addChildBlock("wide" + t, ai.djl.nn.core.Linear.builder().setUnits(this.headWidths.get(t)).build());
             }
         }
@@ -228,20 +231,21 @@ public final class MultiTaskBlock extends AbstractBlock {
         return heads(ps, encoded, shared, training, needed, unknownUsers, false);
     }
 
+    /** @return whether the task has a wide part, which reads the encoded input besides the sharing strategy */
+    public boolean hasWidePart(int task) {
+        return wide[task] != null;
+    }
+
     /**
      * The sharing strategy's input map, when it reads the encoded input only through one affine map
-     * ({@link AffineInput}) and nothing else reads the encoded input (no wide path).
+     * ({@link AffineInput}). Tasks with a wide part ({@link #hasWidePart}) also read the encoded
+     * input itself, so they cannot be run from the mapped input.
      *
-     * @return {@code NDList(W, b)}, or null when the graph cannot be run from the mapped input
+     * @return {@code NDList(W, b)}, or null when the sharing strategy cannot be run from a mapped input
      */
     public NDList sharingInputMap(ParameterStore ps, ai.djl.Device device) {
         if (!(sharing.block() instanceof AffineInput affine)) {
             return null;
-        }
-        for (ai.djl.nn.core.Linear linear : wide) {
-            if (linear != null) {
-                return null;
-            }
         }
         try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
             return affine.inputMap(ps, device);
@@ -271,6 +275,11 @@ public final class MultiTaskBlock extends AbstractBlock {
             throw new IllegalStateException("the sharing strategy does not read its input through an affine map");
         }
         boolean[] needed = withParents(wanted);
+        for (int t = 0; t < needed.length; t++) {
+            if (needed[t] && wide[t] != null) {
+                throw new IllegalArgumentException("task " + t + " has a wide part, which reads the encoded input: it cannot be run from the mapped input");
+            }
+        }
         NDList shared;
         try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
             shared = affine.forwardMapped(ps, mapped, false, needed);

@@ -18,6 +18,7 @@ import dev.taskweave.core.model.InputEncoder;
 import dev.taskweave.core.model.MultiTaskBlock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Scores many items for one user without running the sharing strategy's first layer on every
@@ -33,6 +34,9 @@ import java.util.List;
  * {@link TaskScorer}'s up to float rounding. A history feature reads without the row's own
  * interaction ({@link FeatureGatherer#pairDependentRows}), which depends on the pair: the user's
  * items that are in those histories are scored as pairs, through {@link TaskScorer}.
+ *
+ * <p>A task with a wide part ({@code tasks[i].wide}) reads the encoded input itself, so the
+ * scorer does not cover it ({@link #covers}); callers score such tasks as pairs.
  *
  * <p>Built per loaded model version; the cached arrays live in a sub-manager of the model's
  * manager and are freed by {@link #close()}. Requests may call {@link #score} concurrently.
@@ -70,7 +74,7 @@ public final class FactoredScorer implements AutoCloseable {
      *
      * @param manager the model's manager; the cache lives in a sub-manager of it
      * @return the scorer, or null when the graph cannot be factored (the sharing strategy does not
-     *     implement {@code AffineInput}, returns no map, or the graph has a wide path)
+     *     implement {@code AffineInput} or returns no map, or every task has a wide part)
      */
     public static FactoredScorer create(AssembledModel model, FeatureGatherer gatherer, NDManager manager) {
         requireNonNull(model, "model is null");
@@ -79,6 +83,9 @@ public final class FactoredScorer implements AutoCloseable {
         MultiTaskBlock block = model.block();
         InputEncoder encoder = block.encoder();
         int items = gatherer.items().size();
+        if (IntStream.range(0, block.taskCount()).allMatch(block::hasWidePart)) {
+            return null;
+        }
         boolean recording = JniUtils.isGradMode();
         if (recording) {
             JniUtils.setGradMode(false);
@@ -146,6 +153,11 @@ public final class FactoredScorer implements AutoCloseable {
         }
     }
 
+    /** @return whether {@link #score} can score the task: it has no wide part */
+    public boolean covers(int task) {
+        return !model.block().hasWidePart(task);
+    }
+
     /** @return the number of items the cache covers */
     public int itemCount() {
         return itemCount;
@@ -186,6 +198,12 @@ public final class FactoredScorer implements AutoCloseable {
     public float[][] score(FeatureGatherer users, int user, int[] candidates, int[] tasks, int[] discarded, NDManager manager) {
         requireNonNull(users, "users is null");
         requireNonNull(tasks, "tasks is null");
+        for (int t : tasks) {
+            if (!covers(t)) {
+                throw new IllegalArgumentException("task " + model.tasks().get(t).name()
+                        + " has a wide part: it is scored as pairs, not by the factored scorer");
+            }
+        }
         if (candidates != null) {
             for (int c : candidates) {
                 if (c < 0 || c >= itemCount) {

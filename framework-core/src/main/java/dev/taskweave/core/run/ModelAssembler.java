@@ -616,10 +616,14 @@ public final class ModelAssembler {
                 new WeightingContext(taskNames, weights)));
         Block weightingBlock = plan.weighting().call(weighting::createBlock);
 
+        boolean[] wide = new boolean[c.tasks.size()];
+        for (int i = 0; i < wide.length; i++) {
+            wide[i] = c.features.wide || c.tasks.get(i).wide;
+        }
         MultiTaskBlock block = new MultiTaskBlock(encoder,
                 new MultiTaskBlock.Component(sharingBlock, plan.sharing().classLoader()), sharingWidth,
                 headBlocks, widths, new MultiTaskBlock.Component(weightingBlock, plan.weighting().classLoader()), dependencies,
-                c.features.wide);
+                wide);
         Shape[] shapes = new Shape[features.size()];
         for (int f = 0; f < features.size(); f++) {
             shapes[f] = InputEncoder.inputShape(features.get(f), 2);

@@ -33,7 +33,7 @@ class MultiTaskBlockTest {
         PluginRuntime.loadEngine();
     }
 
-    private static MultiTaskBlock block(NDManager manager, List<TaskDependency> dependencies, boolean wide) {
+    private static MultiTaskBlock block(NDManager manager, List<TaskDependency> dependencies, boolean... wide) {
         ClassLoader loader = MultiTaskBlockTest.class.getClassLoader();
         InputEncoder encoder = new InputEncoder(List.of(FeatureSpec.identifier("user", Entity.USER, 3)), 2, false);
         List<MultiTaskBlock.Component> heads = new ArrayList<>();
@@ -78,22 +78,29 @@ class MultiTaskBlockTest {
     void headsAndTheWidePath() {
         try (NDManager manager = NDManager.newBaseManager()) {
             // user 1 embeds to (1, 2), user 2 to (3, -1)
-            float[][] deep = run(manager, block(manager, List.of(), false), new boolean[] {true, true});
+            float[][] deep = run(manager, block(manager, List.of(), false, false), new boolean[] {true, true});
             assertArrayEquals(new float[] {1 + 2 + 0.5f, 3 - 1 + 0.5f}, deep[0], 1e-6f);
             assertArrayEquals(new float[] {2 - 2, 6 + 1}, deep[1], 1e-6f);
-            float[][] wide = run(manager, block(manager, List.of(), true), new boolean[] {true, true});
+            float[][] wide = run(manager, block(manager, List.of(), true, true), new boolean[] {true, true});
             assertArrayEquals(new float[] {3.5f + 0.5f + 1, 2.5f + 1.5f + 1}, wide[0], 1e-6f);
             assertArrayEquals(new float[] {0 + 2 - 1, 7 - 1 - 1}, wide[1], 1e-6f);
-            MultiTaskBlock withWide = block(manager, List.of(), true);
+            MultiTaskBlock withWide = block(manager, List.of(), true, true);
             // the wide path belongs to its task: the head's weight and bias, then the wide map's
             assertEquals(4, withWide.taskParameters(0).size());
+            // a wide part for the second task only (tasks[1].wide): the first task is as without one
+            MultiTaskBlock secondOnly = block(manager, List.of(), false, true);
+            float[][] mixed = run(manager, secondOnly, new boolean[] {true, true});
+            assertArrayEquals(deep[0], mixed[0], 1e-6f);
+            assertArrayEquals(wide[1], mixed[1], 1e-6f);
+            assertEquals(2, secondOnly.taskParameters(0).size());
+            assertEquals(4, secondOnly.taskParameters(1).size());
         }
     }
 
     @Test
     void onlyWantedTasksAndTheirParentsRun() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            MultiTaskBlock esmm = block(manager, List.of(new TaskDependency(1, 0, TaskDependency.Mode.ESMM, 0)), false);
+            MultiTaskBlock esmm = block(manager, List.of(new TaskDependency(1, 0, TaskDependency.Mode.ESMM, 0)), false, false);
             float[][] all = run(manager, esmm, new boolean[] {true, true});
             // task 1 is the joint event: sigmoid(out0) * sigmoid(raw1)
             for (int r = 0; r < 2; r++) {
