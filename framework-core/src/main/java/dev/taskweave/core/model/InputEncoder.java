@@ -166,7 +166,8 @@ public final class InputEncoder extends AbstractBlock {
         if (idInteraction) {
             parts.add(userId.mul(itemId));
         }
-        return new NDList(NDArrays.concat(parts, 1));
+        // DJL's concat of a single array returns a copy detached from autograd
+        return new NDList(parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 1));
     }
 
     @Override

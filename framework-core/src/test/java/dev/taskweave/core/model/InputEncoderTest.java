@@ -2,11 +2,14 @@ package dev.taskweave.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.taskweave.api.data.Entity;
@@ -32,6 +35,25 @@ class InputEncoderTest {
                     manager.create(new float[] {0.5f, 0.5f, 0, -1, 0, 0.5f}, new Shape(2, 3)));
             float[] out = encoder.forward(new ParameterStore(manager, false), inputs, false).singletonOrThrow().toFloatArray();
             assertArrayEquals(new float[] {1.5f, 1.5f, 4f, 1f}, out, 1e-6f);
+        }
+    }
+
+    @Test
+    void aSingleFeaturesTableGetsItsGradient() {
+        // DJL's concatenation of one array returns a copy detached from autograd: an encoder of
+        // one feature (a wide part's own history, say) must hand its part on as it is
+        InputEncoder encoder = new InputEncoder(List.of(FeatureSpec.history("item_history", Entity.ITEM, 3)), 2, false);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            encoder.initialize(manager, DataType.FLOAT32, new Shape(2, 3));
+            NDArray table = encoder.weight(0).getArray();
+            table.setRequiresGradient(true);
+            NDList inputs = new NDList(manager.create(new float[] {0.5f, 0.5f, 0, 0, 0, 1}, new Shape(2, 3)));
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray out = encoder.forward(new ParameterStore(manager, false), inputs, true).singletonOrThrow();
+                collector.backward(out.sum());
+            }
+            // d sum / d table[j][k] = the column sum of the inputs: (0.5, 0.5, 1), for each of the 2 columns
+            assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f, 0.5f, 1, 1}, table.getGradient().toFloatArray(), 1e-6f);
         }
     }
 }
