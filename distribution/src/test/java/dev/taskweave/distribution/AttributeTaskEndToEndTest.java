@@ -151,6 +151,26 @@ class AttributeTaskEndToEndTest extends RuntimeTest {
                 "tasks[1].hideFeatures[0]: 'item_colour' is not a feature of the item");
     }
 
+    @Test
+    void aWidePartWithEmbeddingsOfItsOwnTrainsReloadsAndIsChecked() throws Exception {
+        String wide = CONFIG.replace("hideFeatures: [item_id]", "hideFeatures: [item_id]\n    wideFeatures: [item_tags, user_segment]");
+        Path config = write("experiment.yaml", wide);
+        TrainingResult result = taskweave.train(config, tmp.resolve("wide"), quiet());
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.valueToTree(result.metrics()), json.valueToTree(taskweave.evaluate(tmp.resolve("wide"))));
+        // the part's own tables are the category task's: a table for the tags and one for the user segment, the map and its bias
+        try (var manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            var loaded = taskweave.injector().getInstance(dev.taskweave.core.store.ModelStore.class).load(tmp.resolve("wide"), manager);
+            assertTrue(loaded.model().block().hasWidePart(1) && !loaded.model().block().hasWidePart(0));
+            List<String> names = loaded.model().block().taskParameters(1).stream().map(ai.djl.nn.Parameter::getName).toList();
+            assertTrue(names.containsAll(List.of("item_tags", "user_segment")), names.toString());
+        }
+        assertError(CONFIG.replace("hideFeatures: [item_id]", "hideFeatures: [item_id]\n    wideFeatures: [item_tags, item_colour]"),
+                "tasks[1].wideFeatures[1]: 'item_colour' is not a feature of the data; expected one of [");
+        assertError(CONFIG.replace("hideFeatures: [item_id]", "hideFeatures: [item_id]\n    wideFeatures: [item_tags, item_tags]"),
+                "tasks[1].wideFeatures[1]: 'item_tags' is listed twice");
+    }
+
     private void assertError(String text, String expected) throws Exception {
         Path config = write("experiment.yaml", text);
         ConfigException e = assertThrows(ConfigException.class, () -> taskweave.train(config, tmp.resolve("bad"), quiet()));

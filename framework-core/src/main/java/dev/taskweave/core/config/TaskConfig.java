@@ -97,6 +97,13 @@ public final class TaskConfig {
     @JsonProperty("wide")
     public boolean wide = false;
 
+    /**
+     * Features this task's wide part reads through embeddings of its own (a linear model over them
+     * that the other tasks do not move); empty for none.
+     */
+    @JsonProperty("wideFeatures")
+    public List<String> wideFeatures = List.of();
+
     @JsonProperty("params")
     public Map<String, Object> params = new LinkedHashMap<>();
 }

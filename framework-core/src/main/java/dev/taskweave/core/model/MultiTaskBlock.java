@@ -46,7 +46,8 @@ public final class MultiTaskBlock extends AbstractBlock {
     private final List<TaskDependency> dependencies;
     private final TaskDependency[] dependencyOf;
     private final TransferBlock[] transfers;
-    private final ai.djl.nn.core.Linear[] wide;
+    /** per task: null, a {@code Linear} map of the encoded input, or a {@link WidePart} */
+    private final Block[] wide;
 
     /**
      * A plugin-provided block with the class loader to call it under.
@@ -85,16 +86,17 @@ public final class MultiTaskBlock extends AbstractBlock {
      */
     public MultiTaskBlock(InputEncoder encoder, Component sharing, int sharingWidth, List<Component> heads,
             List<Integer> headWidths, Component weighting, List<TaskDependency> dependencies) {
-        this(encoder, sharing, sharingWidth, heads, headWidths, weighting, dependencies, new boolean[heads.size()]);
+        this(encoder, sharing, sharingWidth, heads, headWidths, weighting, dependencies, new WideSpec[heads.size()]);
     }
 
     /**
-     * @param wide per task, whether it also gets a linear map of the encoder's output added to its
-     *             head's output (Wide &amp; Deep): with one-hot ids and the id product in the
-     *             encoder, it holds per-id biases and the id dot product of matrix factorisation
+     * @param wide per task, its wide part (Wide &amp; Deep), or null: a linear map added to the
+     *             head's output, of the encoder's output (with one-hot ids and the id product in
+     *             the encoder it holds per-id biases and the id dot product of matrix
+     *             factorisation) and of features through embeddings of its own ({@link WidePart})
      */
     public MultiTaskBlock(InputEncoder encoder, Component sharing, int sharingWidth, List<Component> heads,
-            List<Integer> headWidths, Component weighting, List<TaskDependency> dependencies, boolean[] wide) {
+            List<Integer> headWidths, Component weighting, List<TaskDependency> dependencies, WideSpec[] wide) {
         super(VERSION);
         this.encoder = addChildBlock("encoder", requireNonNull(encoder, "encoder is null"));
         this.sharing = requireNonNull(sharing, "sharing is null");
@@ -122,12 +124,32 @@ public final class MultiTaskBlock extends AbstractBlock {
             }
         }
         if (wide.length != this.heads.size()) {
-            throw new IllegalArgumentException(wide.length + " wide flags for " + this.heads.size() + " tasks");
+            throw new IllegalArgumentException(wide.length + " wide parts for " + this.heads.size() + " tasks");
         }
-        this.wide = new ai.djl.nn.core.Linear[this.heads.size()];
+        this.wide = new Block[this.heads.size()];
         for (int t = 0; t < this.heads.size(); t++) {
-            if (wide[t]) {
-                this.wide[t] = addChildBlock("wide" + t, ai.djl.nn.core.Linear.builder().setUnits(this.headWidths.get(t)).build());
+            WideSpec w = wide[t];
+            if (w == null) {
+                continue;
+            }
+            int units = this.headWidths.get(t);
+            this.wide[t] = addChildBlock("wide" + t, w.featurePositions().length == 0
+                    ? ai.djl.nn.core.Linear.builder().setUnits(units).build()
+                    : new WidePart(w.readsEncoded(), encoder.features(), w.featurePositions(), encoder.embeddingDim(), units));
+        }
+    }
+
+    /**
+     * One task's wide part.
+     *
+     * @param readsEncoded     whether it reads the shared encoder's output
+     * @param featurePositions input positions of the features it embeds itself (empty: none)
+     */
+    public record WideSpec(boolean readsEncoded, int[] featurePositions) {
+        public WideSpec {
+            featurePositions = featurePositions.clone();
+            if (!readsEncoded && featurePositions.length == 0) {
+                throw new IllegalArgumentException("a wide part reads the encoded input, features of its own, or both");
             }
         }
     }
@@ -228,18 +250,18 @@ public final class MultiTaskBlock extends AbstractBlock {
         NDList encoded = encoder.forward(ps, inputs, training);
         NDList shared = sharing.forward(ps, encoded, training);
         NDArray unknownUsers = training || !anyColdCalibration() ? null : inputs.get(encoder.userIdPosition()).eq(0);
-        return heads(ps, encoded, shared, training, needed, unknownUsers, false);
+        return heads(ps, inputs, encoded, shared, training, needed, unknownUsers, false);
     }
 
-    /** @return whether the task has a wide part, which reads the encoded input besides the sharing strategy */
+    /** @return whether the task has a wide part, which reads the inputs besides the sharing strategy */
     public boolean hasWidePart(int task) {
         return wide[task] != null;
     }
 
     /**
      * The sharing strategy's input map, when it reads the encoded input only through one affine map
-     * ({@link AffineInput}). Tasks with a wide part ({@link #hasWidePart}) also read the encoded
-     * input itself, so they cannot be run from the mapped input.
+     * ({@link AffineInput}). Tasks with a wide part ({@link #hasWidePart}) also read the inputs
+     * themselves, so they cannot be run from the mapped input.
      *
      * @return {@code NDList(W, b)}, or null when the sharing strategy cannot be run from a mapped input
      */
@@ -277,14 +299,14 @@ public final class MultiTaskBlock extends AbstractBlock {
         boolean[] needed = withParents(wanted);
         for (int t = 0; t < needed.length; t++) {
             if (needed[t] && wide[t] != null) {
-                throw new IllegalArgumentException("task " + t + " has a wide part, which reads the encoded input: it cannot be run from the mapped input");
+                throw new IllegalArgumentException("task " + t + " has a wide part, which reads the inputs: it cannot be run from the mapped input");
             }
         }
         NDList shared;
         try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
             shared = affine.forwardMapped(ps, mapped, false, needed);
         }
-        return heads(ps, null, shared, false, needed, null, unknownUser);
+        return heads(ps, null, null, shared, false, needed, null, unknownUser);
     }
 
     private boolean[] withParents(boolean[] wanted) {
@@ -302,7 +324,7 @@ public final class MultiTaskBlock extends AbstractBlock {
      *                     or null
      * @param allUnknown   true when every row's user is unknown
      */
-    private NDArray[] heads(ParameterStore ps, NDList encoded, NDList shared, boolean training, boolean[] needed,
+    private NDArray[] heads(ParameterStore ps, NDList inputs, NDList encoded, NDList shared, boolean training, boolean[] needed,
             NDArray unknownUsers, boolean allUnknown) {
         if (shared.size() != heads.size()) {
             throw new IllegalStateException("the sharing strategy returned " + shared.size() + " outputs for " + heads.size() + " tasks");
@@ -318,7 +340,9 @@ public final class MultiTaskBlock extends AbstractBlock {
                     ? transfers[t].forward(ps, new NDList(towerInputs[d.parent()], shared.get(t)), training).singletonOrThrow()
                     : shared.get(t);
             NDArray out = heads.get(t).forward(ps, new NDList(towerInputs[t]), training).singletonOrThrow();
-            if (wide[t] != null) {
+            if (wide[t] instanceof WidePart part) {
+                out = out.add(part.forward(ps, encoded.singletonOrThrow(), inputs, training).reshape(out.getShape()));
+            } else if (wide[t] != null) {
                 out = out.add(wide[t].forward(ps, encoded, training).singletonOrThrow().reshape(out.getShape()));
             }
             outputs[t] = d != null && d.mode() == TaskDependency.Mode.ESMM ? jointLogit(outputs[d.parent()], out) : out;
@@ -494,9 +518,21 @@ public final class MultiTaskBlock extends AbstractBlock {
         for (Component head : heads) {
             head.initialize(manager, dataType, new Shape(batch, sharingWidth));
         }
-        for (ai.djl.nn.core.Linear linear : wide) {
-            if (linear != null) {
-                linear.initialize(manager, dataType, new Shape(batch, encoder.outputWidth()));
+        Shape encoded = new Shape(batch, encoder.outputWidth());
+        for (Block w : wide) {
+            if (w instanceof WidePart part) {
+                int[] positions = part.featurePositions();
+                Shape[] shapes = new Shape[positions.length + (part.readsEncoded() ? 1 : 0)];
+                int next = 0;
+                if (part.readsEncoded()) {
+                    shapes[next++] = encoded;
+                }
+                for (int p : positions) {
+                    shapes[next++] = inputShapes[p];
+                }
+                part.initialize(manager, dataType, shapes);
+            } else if (w != null) {
+                w.initialize(manager, dataType, encoded);
             }
         }
         for (TransferBlock transfer : transfers) {

@@ -378,6 +378,39 @@ public final class ModelAssembler {
     }
 
     /**
+     * Each task's wide part: it reads the encoder's output with {@code features.wide} or
+     * {@code tasks[i].wide}, and the features of {@code tasks[i].wideFeatures} through embeddings
+     * of its own.
+     *
+     * @return per task, its wide part or null
+     */
+    private static MultiTaskBlock.WideSpec[] wideParts(Plan plan, List<FeatureSpec> features) {
+        ExperimentConfig c = plan.config();
+        MultiTaskBlock.WideSpec[] wide = new MultiTaskBlock.WideSpec[c.tasks.size()];
+        List<String> names = features.stream().map(FeatureSpec::name).toList();
+        for (int i = 0; i < wide.length; i++) {
+            TaskConfig t = c.tasks.get(i);
+            List<String> own = t.wideFeatures == null ? List.of() : t.wideFeatures;
+            int[] positions = new int[own.size()];
+            for (int j = 0; j < own.size(); j++) {
+                String name = own.get(j);
+                positions[j] = names.indexOf(name);
+                if (positions[j] < 0) {
+                    throw new ConfigException(plan.source(), "tasks[" + i + "].wideFeatures[" + j + "]", 0,
+                            "'" + name + "' is not a feature of the data; expected one of " + names);
+                }
+                if (own.subList(0, j).contains(name)) {
+                    throw new ConfigException(plan.source(), "tasks[" + i + "].wideFeatures[" + j + "]", 0,
+                            "'" + name + "' is listed twice");
+                }
+            }
+            boolean encoded = c.features.wide || t.wide;
+            wide[i] = encoded || positions.length > 0 ? new MultiTaskBlock.WideSpec(encoded, positions) : null;
+        }
+        return wide;
+    }
+
+    /**
      * Checks that every task's label column exists in the training split, and that
      * {@code hideFeatures} is only given to attribute tasks and names features of their entity.
      */
@@ -616,10 +649,7 @@ public final class ModelAssembler {
                 new WeightingContext(taskNames, weights)));
         Block weightingBlock = plan.weighting().call(weighting::createBlock);
 
-        boolean[] wide = new boolean[c.tasks.size()];
-        for (int i = 0; i < wide.length; i++) {
-            wide[i] = c.features.wide || c.tasks.get(i).wide;
-        }
+        MultiTaskBlock.WideSpec[] wide = wideParts(plan, features);
         MultiTaskBlock block = new MultiTaskBlock(encoder,
                 new MultiTaskBlock.Component(sharingBlock, plan.sharing().classLoader()), sharingWidth,
                 headBlocks, widths, new MultiTaskBlock.Component(weightingBlock, plan.weighting().classLoader()), dependencies,
