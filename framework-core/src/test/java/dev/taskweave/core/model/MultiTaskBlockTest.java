@@ -33,7 +33,8 @@ class MultiTaskBlockTest {
         PluginRuntime.loadEngine();
     }
 
-    private static MultiTaskBlock block(NDManager manager, List<TaskDependency> dependencies, boolean... wide) {
+    /** A user embedding of 3 x 2 handed to both tasks, a {@code Linear(1)} head per task, initialised. */
+    private static MultiTaskBlock build(NDManager manager, List<TaskDependency> dependencies, MultiTaskBlock.WideSpec[] wide) {
         ClassLoader loader = MultiTaskBlockTest.class.getClassLoader();
         InputEncoder encoder = new InputEncoder(List.of(FeatureSpec.identifier("user", Entity.USER, 3)), 2, false);
         List<MultiTaskBlock.Component> heads = new ArrayList<>();
@@ -42,26 +43,41 @@ class MultiTaskBlockTest {
         }
         LambdaBlock both = new LambdaBlock(x -> new NDList(x.singletonOrThrow(), x.singletonOrThrow()));
         MultiTaskBlock block = new MultiTaskBlock(encoder, new MultiTaskBlock.Component(both, loader), 2, heads, List.of(1, 1),
-                new MultiTaskBlock.Component(new LambdaBlock(x -> x), loader), dependencies, wideParts(wide));
+                new MultiTaskBlock.Component(new LambdaBlock(x -> x), loader), dependencies, wide);
         block.initialize(manager, DataType.FLOAT32, new Shape(2));
-        // embedding rows: (0, 0), (1, 2), (3, -1); heads: w = (1, 1), b = 0.5 and w = (2, -1), b = 0;
+        return block;
+    }
+
+    private static MultiTaskBlock block(NDManager manager, List<TaskDependency> dependencies, boolean... wide) {
+        MultiTaskBlock block = build(manager, dependencies, wideParts(wide));
         // wide paths: w = (0.5, 0), b = 1 and w = (0, 1), b = -1
+        set(block, null, new float[][] {{0.5f, 0}, {0, 1}}, new float[] {1, -1});
+        return block;
+    }
+
+    /**
+     * Sets the embedding rows to (0, 0), (1, 2), (3, -1), the heads to w = (1, 1), b = 0.5 and
+     * w = (2, -1), b = 0, each wide part's own table (if any) to {@code ownTable}, and task t's
+     * wide map to {@code wideWeights[t]}, {@code wideBiases[t]}.
+     */
+    private static void set(MultiTaskBlock block, float[] ownTable, float[][] wideWeights, float[] wideBiases) {
         for (Pair<String, Parameter> p : block.getParameters()) {
             NDArray a = p.getValue().getArray();
             String name = p.getKey();
-            if (name.contains("encoder")) {
+            boolean weight = name.endsWith("weight");
+            if (name.contains("wide") && name.contains("features")) {
+                a.set(ownTable);
+            } else if (name.contains("encoder")) {
                 a.set(new float[] {0, 0, 1, 2, 3, -1});
             } else if (name.contains("head0")) {
-                a.set(name.endsWith("weight") ? new float[] {1, 1} : new float[] {0.5f});
+                a.set(weight ? new float[] {1, 1} : new float[] {0.5f});
             } else if (name.contains("head1")) {
-                a.set(name.endsWith("weight") ? new float[] {2, -1} : new float[] {0});
-            } else if (name.contains("wide0")) {
-                a.set(name.endsWith("weight") ? new float[] {0.5f, 0} : new float[] {1});
-            } else if (name.contains("wide1")) {
-                a.set(name.endsWith("weight") ? new float[] {0, 1} : new float[] {-1});
+                a.set(weight ? new float[] {2, -1} : new float[] {0});
+            } else if (name.contains("wide0") || name.contains("wide1")) {
+                int t = name.contains("wide0") ? 0 : 1;
+                a.set(weight ? wideWeights[t] : new float[] {wideBiases[t]});
             }
         }
-        return block;
     }
 
     private static MultiTaskBlock.WideSpec[] wideParts(boolean... wide) {
@@ -108,40 +124,14 @@ class MultiTaskBlockTest {
     @Test
     void aWidePartWithEmbeddingsOfItsOwn() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            ClassLoader loader = MultiTaskBlockTest.class.getClassLoader();
-            InputEncoder encoder = new InputEncoder(List.of(FeatureSpec.identifier("user", Entity.USER, 3)), 2, false);
-            List<MultiTaskBlock.Component> heads = new ArrayList<>();
-            for (int t = 0; t < 2; t++) {
-                heads.add(new MultiTaskBlock.Component(Linear.builder().setUnits(1).build(), loader));
-            }
-            LambdaBlock both = new LambdaBlock(x -> new NDList(x.singletonOrThrow(), x.singletonOrThrow()));
             // task 1: a wide part of the user feature through a table of its own; task 0: the
             // encoded input and the same feature through its own table
-            MultiTaskBlock block = new MultiTaskBlock(encoder, new MultiTaskBlock.Component(both, loader), 2, heads, List.of(1, 1),
-                    new MultiTaskBlock.Component(new LambdaBlock(x -> x), loader), List.of(),
-                    new MultiTaskBlock.WideSpec[] {new MultiTaskBlock.WideSpec(true, new int[] {0}),
-                        new MultiTaskBlock.WideSpec(false, new int[] {0})});
-            block.initialize(manager, DataType.FLOAT32, new Shape(2));
+            MultiTaskBlock block = build(manager, List.of(), new MultiTaskBlock.WideSpec[] {
+                new MultiTaskBlock.WideSpec(true, new int[] {0}), new MultiTaskBlock.WideSpec(false, new int[] {0})});
             // shared rows (0, 0), (1, 2), (3, -1); own rows (0, 0), (10, 0), (0, 100) in both parts;
             // heads w = (1, 1), b = 0.5 and w = (2, -1), b = 0; task 0's wide map reads
             // (shared, own): w = (1, 0, 1, 1), b = 0; task 1's reads own: w = (1, -1), b = 2
-            for (Pair<String, Parameter> p : block.getParameters()) {
-                NDArray a = p.getValue().getArray();
-                String name = p.getKey();
-                if (name.contains("wide") && name.contains("features")) {
-                    a.set(new float[] {0, 0, 10, 0, 0, 100});
-                } else if (name.contains("encoder")) {
-                    a.set(new float[] {0, 0, 1, 2, 3, -1});
-                } else if (name.contains("head0")) {
-                    a.set(name.endsWith("weight") ? new float[] {1, 1} : new float[] {0.5f});
-                } else if (name.contains("head1")) {
-                    a.set(name.endsWith("weight") ? new float[] {2, -1} : new float[] {0});
-                } else if (name.contains("wide0")) {
-                    a.set(name.endsWith("weight") ? new float[] {1, 0, 1, 1} : new float[] {0});
-                } else if (name.contains("wide1")) {
-                    a.set(name.endsWith("weight") ? new float[] {1, -1} : new float[] {2});
-                }
-            }
+            set(block, new float[] {0, 0, 10, 0, 0, 100}, new float[][] {{1, 0, 1, 1}, {1, -1}}, new float[] {0, 2});
             float[][] out = run(manager, block, new boolean[] {true, true});
             // users 1 and 2: head0 3.5 and 2.5, wide0 1 + 10 and 3 + 100; head1 0 and 7, wide1 10 + 2 and -100 + 2
             assertArrayEquals(new float[] {3.5f + 11, 2.5f + 103}, out[0], 1e-5f);
