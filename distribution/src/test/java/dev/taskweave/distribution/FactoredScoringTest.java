@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskweave.api.data.Entity;
 import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.data.EntityRow;
@@ -15,6 +16,10 @@ import dev.taskweave.core.run.AssembledModel;
 import dev.taskweave.core.run.FactoredScorer;
 import dev.taskweave.core.run.TaskScorer;
 import dev.taskweave.core.store.ModelStore;
+import dev.taskweave.serve.ServeConfig;
+import dev.taskweave.serve.TaskweaveServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -160,6 +165,30 @@ class FactoredScoringTest {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                         () -> factored.score(gatherer, 5, null, new int[] {1}, manager));
                 assertTrue(e.getMessage().contains("task like has a wide part"), e.getMessage());
+            }
+        }
+        // serving ranks by either task: like through pairs, rating through the factored scorer;
+        // both give the scores /v1/predict gives the same pairs
+        try (TaskweaveServer server = TaskweaveServer.start(store, dir, ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "serve.yaml"),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            assertNotNull(server.holder().current().model().factored());
+            String user = server.holder().current().model().loaded().users().rawIds().get(5);
+            for (String task : List.of("like", "rating")) {
+                ServeEndToEndTest.Response ranked = ServeEndToEndTest.call(server, "POST", "/v1/recommend",
+                        "{\"user\": \"" + user + "\", \"k\": 5, \"formula\": \"" + task + "\"}");
+                assertEquals(200, ranked.status(), ranked.text());
+                JsonNode items = ranked.body().get("items");
+                assertEquals(5, items.size());
+                StringBuilder pairs = new StringBuilder("{\"tasks\": [\"" + task + "\"], \"pairs\": [");
+                for (int i = 0; i < items.size(); i++) {
+                    pairs.append(i == 0 ? "" : ",").append("{\"user\": \"").append(user).append("\", \"item\": \"")
+                            .append(items.get(i).get("item").asText()).append("\"}");
+                }
+                JsonNode scored = ServeNewItemsTest.post(server, pairs.append("]}").toString());
+                for (int i = 0; i < items.size(); i++) {
+                    assertEquals(scored.at("/scores/" + i + "/scores/" + task).asDouble(), items.get(i).at("/scores/" + task).asDouble(),
+                            1e-4, task + ", ranked item " + i);
+                }
             }
         }
     }

@@ -35,8 +35,9 @@ import java.util.stream.IntStream;
  * interaction ({@link FeatureGatherer#pairDependentRows}), which depends on the pair: the user's
  * items that are in those histories are scored as pairs, through {@link TaskScorer}.
  *
- * <p>A task with a wide part ({@code tasks[i].wide}) reads the encoded input itself, so the
- * scorer does not cover it ({@link #covers}); callers score such tasks as pairs.
+ * <p>A task with a wide part ({@code tasks[i].wide}, {@code tasks[i].wideFeatures}) reads the
+ * inputs itself, so the scorer does not cover it ({@link #covers}); callers score such tasks as
+ * pairs.
  *
  * <p>Built per loaded model version; the cached arrays live in a sub-manager of the model's
  * manager and are freed by {@link #close()}. Requests may call {@link #score} concurrently.
