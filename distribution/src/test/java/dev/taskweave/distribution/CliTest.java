@@ -170,6 +170,14 @@ class CliTest {
         assertEquals(2, wrong.code(), wrong.err());
         assertTrue(wrong.err().contains("data.params.interactions.labels.stars names column 'rating', which the file does not have"), wrong.err());
         assertTrue(r.out().contains("warnings: none"), r.out());
+
+        // a setting only the assembled graph checks fails here as in train
+        Path graph = write("graph/shop.yaml", Files.readString(example).replace("file: shop/", "file: " + Dist.home().resolve("examples/shop") + "/")
+                .replace("metrics: [rmse, mae], params:", "metrics: [rmse, mae], wideFeatures: [user_colour], params:"));
+        assertTrue(Files.readString(graph).contains("wideFeatures: [user_colour]"), "the edit should apply");
+        Run unassembled = run("check", "--config", graph.toString());
+        assertEquals(2, unassembled.code(), unassembled.err());
+        assertTrue(unassembled.err().contains("tasks[2].wideFeatures[0]: 'user_colour' is not a feature of the data"), unassembled.err());
     }
 
     @Test

@@ -205,8 +205,8 @@ public final class Taskweave implements AutoCloseable {
     }
 
     /**
-     * Validates an experiment and reads its data without training: the report of
-     * {@code taskweave check} ({@link DataReport}).
+     * Validates an experiment, reads its data and builds its graph without training: the report
+     * of {@code taskweave check} ({@link DataReport}).
      */
     public String check(Path configFile, PrintStream log) {
         return check(configFile, null, log);
@@ -227,6 +227,11 @@ public final class Taskweave implements AutoCloseable {
             initFrom(config, configFile, configFile.toAbsolutePath().getParent());
         }
         Map<String, LabelStatistics> stats = assembler.labelStatistics(p.plan(), p.dataset());
+        // the graph too, as train builds it before training: what only the assembled model can
+        // check (heads' parameters, calibration, task graph, wide parts) fails here as it would there
+        try (NDManager manager = NDManager.newBaseManager()) {
+            assembler.assemble(p.plan(), p.features(), stats, assembler.labelInfo(p.plan(), p.dataset()), manager);
+        }
         String report = DataReport.render(p.plan(), p.dataset(), p.features(), stats);
         if (against == null) {
             return report;
