@@ -170,6 +170,25 @@ class CliTest {
         assertEquals(2, wrong.code(), wrong.err());
         assertTrue(wrong.err().contains("data.params.interactions.labels.stars names column 'rating', which the file does not have"), wrong.err());
         assertTrue(r.out().contains("warnings: none"), r.out());
+        // the model's size: a binary or regression head is tower [16] on the experts' 32 outputs
+        // and one logit, 32 * 16 + 16 + 16 + 1 = 545; the parts add up to the total (fixed
+        // weighting has none)
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("(?m)^model: ([0-9,]+) parameters; encoder ([0-9,]+), sharing \\(mmoe\\) ([0-9,]+)$")
+                .matcher(r.out());
+        assertTrue(size.find(), r.out());
+        long parts = Long.parseLong(size.group(2).replace(",", "")) + Long.parseLong(size.group(3).replace(",", ""));
+        java.util.regex.Matcher task = java.util.regex.Pattern.compile("(?m)^  (click|purchase|stars|view|category) +([0-9,]+)$").matcher(r.out());
+        int tasks = 0;
+        while (task.find()) {
+            tasks++;
+            long n = Long.parseLong(task.group(2).replace(",", ""));
+            if (!task.group(1).equals("category")) {
+                assertEquals(545, n, task.group());
+            }
+            parts += n;
+        }
+        assertEquals(5, tasks, r.out());
+        assertEquals(Long.parseLong(size.group(1).replace(",", "")), parts, r.out());
 
         // a setting only the assembled graph checks fails here as in train
         Path graph = write("graph/shop.yaml", Files.readString(example).replace("file: shop/", "file: " + Dist.home().resolve("examples/shop") + "/")

@@ -155,6 +155,7 @@ public final class Taskweave implements AutoCloseable {
         FastDropout.seed(config.seed * 0x9E37_79B9_7F4A_7C15L + 17);
         try (NDManager manager = NDManager.newBaseManager()) {
             AssembledModel model = assembler.assemble(plan, features, stats, labelInfo, manager);
+            log.print(DataReport.parameters(model));
             if (config.training.initFrom != null && (checkpointing == null || !checkpointing.resume())) {
                 // a resumed run takes its parameters from the checkpoint
                 warmStart(config, configFile, baseDirectory, model, dataset, manager, log);
@@ -229,10 +230,11 @@ public final class Taskweave implements AutoCloseable {
         Map<String, LabelStatistics> stats = assembler.labelStatistics(p.plan(), p.dataset());
         // the graph too, as train builds it before training: what only the assembled model can
         // check (heads' parameters, calibration, task graph, wide parts) fails here as it would there
+        String report;
         try (NDManager manager = NDManager.newBaseManager()) {
-            assembler.assemble(p.plan(), p.features(), stats, assembler.labelInfo(p.plan(), p.dataset()), manager);
+            AssembledModel model = assembler.assemble(p.plan(), p.features(), stats, assembler.labelInfo(p.plan(), p.dataset()), manager);
+            report = DataReport.render(p.plan(), p.dataset(), p.features(), stats, model);
         }
-        String report = DataReport.render(p.plan(), p.dataset(), p.features(), stats);
         if (against == null) {
             return report;
         }

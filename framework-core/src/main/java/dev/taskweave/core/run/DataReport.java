@@ -10,6 +10,7 @@ import dev.taskweave.api.data.RankingCandidates;
 import dev.taskweave.api.model.LabelStatistics;
 import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.core.config.TaskConfig;
+import dev.taskweave.core.model.MultiTaskBlock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +31,17 @@ public final class DataReport {
      * @param stats    per task, its training labels as encoded by its head
      */
     public static String render(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats) {
+        return render(plan, dataset, selected, stats, null);
+    }
+
+    /**
+     * As {@link #render(Plan, Dataset, List, Map)}, with the assembled model's parameter counts
+     * ({@link #parameters}) before the warnings.
+     *
+     * @param model null for none
+     */
+    public static String render(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats,
+            AssembledModel model) {
         StringBuilder out = new StringBuilder();
         line(out, "data: %s", dataset.name());
         line(out, "users: %,d (%,d with training rows); items: %,d (%,d with training rows)", dataset.users().size(),
@@ -89,6 +101,9 @@ public final class DataReport {
             line(out, "  %-12s %-11s %s: labelled rows %s; training labels %s%s", t.name, t.head,
                     observed ? "observed (implicit)" : "label " + t.label, splits, observed ? "all positive" : summary,
                     s.count() == 0 ? "  ** no labelled training row **" : "");
+        }
+        if (model != null) {
+            out.append(parameters(model));
         }
         List<String> warnings = warnings(plan, dataset, selected, stats);
         line(out, "warnings:%s", warnings.isEmpty() ? " none" : "");
@@ -204,6 +219,32 @@ public final class DataReport {
     }
 
     /** @return whether every row of a dense column ({@code width} values per row) is the same */
+    /**
+     * The model's size: every trainable value, then the encoder's (embedding tables and
+     * projections), the sharing strategy's (its experts, gates and any parts it keeps per task),
+     * and per task its own (head, and its wide part or transfer module if any).
+     */
+    public static String parameters(AssembledModel model) {
+        MultiTaskBlock block = model.block();
+        StringBuilder out = new StringBuilder();
+        line(out, "model: %,d parameters; encoder %,d, sharing (%s) %,d", count(block.getParameters().values()),
+                count(block.encoder().getParameters().values()), model.plan().config().sharing.type,
+                count(block.sharingBlock().getParameters().values()));
+        for (ResolvedTask t : model.tasks()) {
+            String extra = block.hasWidePart(t.index()) ? " (with its wide part)" : "";
+            line(out, "  %-12s %,d%s", t.name(), count(block.taskParameters(t.index())), extra);
+        }
+        return out.toString();
+    }
+
+    private static long count(List<ai.djl.nn.Parameter> parameters) {
+        long n = 0;
+        for (ai.djl.nn.Parameter p : parameters) {
+            n += p.getArray().size();
+        }
+        return n;
+    }
+
     private static boolean constant(float[] values, int width) {
         for (int i = width; i < values.length; i++) {
             if (Float.compare(values[i], values[i % width]) != 0) {
