@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code training.initFrom}: a model started from a trained one carries its parameters over by
@@ -25,8 +27,15 @@ import org.junit.jupiter.api.Test;
 class WarmStartEndToEndTest extends RuntimeTest {
     static final String CONFIG = FilesEndToEndTest.CONFIG.replace("epochs: 8", "epochs: 3");
 
-    @Test
-    void rowsFollowTheirEntitiesWhenTheCodesChange() throws Exception {
+    /** The same, with the like task's wide part embedding the user id and the items' raters itself. */
+    static final String WIDE = CONFIG.replace("metrics: [auc], params: {tower: [16], threshold: 4}}",
+            "metrics: [auc], wideFeatures: [user_id, item_history], params: {tower: [16], threshold: 4}}");
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void rowsFollowTheirEntitiesWhenTheCodesChange(boolean widePart) throws Exception {
+        String config = widePart ? WIDE : CONFIG;
+        assertTrue(!widePart || config.contains("wideFeatures"), "the like task should have a wide part");
         FilesEndToEndTest.writeData(tmp);
         List<String> users = new ArrayList<>(Files.readAllLines(tmp.resolve("users.tsv")));
         String header = users.remove(0);
@@ -35,8 +44,8 @@ class WarmStartEndToEndTest extends RuntimeTest {
         Files.write(tmp.resolve("users-reversed.tsv"), users);
 
         Path first = tmp.resolve("first");
-        taskweave.train(write("first.yaml", CONFIG), first, quiet());
-        String still = CONFIG.replace("users.tsv", "users-reversed.tsv").replace("epochs: 3", "epochs: 1")
+        taskweave.train(write("first.yaml", config), first, quiet());
+        String still = config.replace("users.tsv", "users-reversed.tsv").replace("epochs: 3", "epochs: 1")
                 .replace("learningRate: 0.01", "learningRate: 1.0e-12");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         taskweave.train(write("second.yaml", withInit(still, "first")), tmp.resolve("second"),

@@ -89,7 +89,6 @@ public final class TaskConfig {
     @JsonProperty("calibrateColdUsers")
     public boolean calibrateColdUsers = false;
 
-    /** The head's own parameters. */
     /**
      * Whether this task also gets a linear map of the encoder's output added to its head's output
      * (its own wide part), as {@code features.wide} gives every task.
@@ -104,6 +103,7 @@ public final class TaskConfig {
     @JsonProperty("wideFeatures")
     public List<String> wideFeatures = List.of();
 
+    /** The head's own parameters. */
     @JsonProperty("params")
     public Map<String, Object> params = new LinkedHashMap<>();
 }

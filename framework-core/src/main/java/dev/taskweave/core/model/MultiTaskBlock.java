@@ -253,6 +253,21 @@ public final class MultiTaskBlock extends AbstractBlock {
         return heads(ps, inputs, encoded, shared, training, needed, unknownUsers, false);
     }
 
+    /**
+     * @return every encoder of the graph: the shared one, then the own encoder of each task's wide
+     *     part that embeds features itself ({@code tasks[i].wideFeatures}), in task order
+     */
+    public List<InputEncoder> encoders() {
+        List<InputEncoder> encoders = new ArrayList<>();
+        encoders.add(encoder);
+        for (Block w : wide) {
+            if (w instanceof WidePart part) {
+                encoders.add(part.encoder());
+            }
+        }
+        return encoders;
+    }
+
     /** @return whether the task has a wide part, which reads the inputs besides the sharing strategy */
     public boolean hasWidePart(int task) {
         return wide[task] != null;

@@ -49,7 +49,7 @@ public final class WidePart extends AbstractBlock {
      * @param readsEncoded     whether it reads the shared encoder's output
      * @param features         the model's features (input order)
      * @param featurePositions positions in {@code features} of the features it embeds itself
-     *                         (may be empty)
+     *                         (at least one)
      * @param embeddingDim     the width of its own embeddings
      * @param units            the task head's output width
      */
@@ -72,6 +72,11 @@ public final class WidePart extends AbstractBlock {
     /** @return whether it reads the shared encoder's output */
     public boolean readsEncoded() {
         return readsEncoded;
+    }
+
+    /** @return the encoder of the features it embeds itself (its own tables) */
+    public InputEncoder encoder() {
+        return own;
     }
 
     /** @return the input positions of the features it embeds itself */

@@ -22,7 +22,8 @@ import java.util.Map;
  *
  * <p>The data may have changed between the two: new users and items, other codes for the same
  * ones, new category values. Every parameter whose name and shape match is copied, except the
- * encoder's tables, which are indexed by codes or columns that depend on the data: their rows are
+ * encoders' tables (the shared encoder's, and those of wide parts with features of their own),
+ * which are indexed by codes or columns that depend on the data: their rows are
  * carried by what they stand for, not by position: an identifier's row by the entity's raw id, a
  * named category's or column's row by its name, a history's row by the other side's raw id (a
  * category without names, or a multi-hot feature with unnamed columns, by position when its size
@@ -72,8 +73,8 @@ public final class WarmStart {
         for (Pair<String, Parameter> p : from.block().getParameters()) {
             old.put(p.getKey(), p.getValue());
         }
-        Map<Parameter, FeatureSpec> oldTables = tables(from.block().encoder());
-        Map<Parameter, FeatureSpec> newTables = tables(to.block().encoder());
+        Map<Parameter, FeatureSpec> oldTables = tables(from.block().encoders());
+        Map<Parameter, FeatureSpec> newTables = tables(to.block().encoders());
         List<String> copied = new ArrayList<>();
         Map<String, String> fresh = new LinkedHashMap<>();
         Map<String, int[]> rows = new LinkedHashMap<>();
@@ -114,13 +115,16 @@ public final class WarmStart {
         return new Report(copied, labelled, rows);
     }
 
-    private static Map<Parameter, FeatureSpec> tables(InputEncoder encoder) {
+    /** The tables of every encoder (the shared one and the wide parts' own), with their features. */
+    private static Map<Parameter, FeatureSpec> tables(List<InputEncoder> encoders) {
         Map<Parameter, FeatureSpec> out = new HashMap<>();
-        List<FeatureSpec> features = encoder.features();
-        for (int i = 0; i < features.size(); i++) {
-            Parameter p = encoder.weight(i);
-            if (p != null) {
-                out.put(p, features.get(i));
+        for (InputEncoder encoder : encoders) {
+            List<FeatureSpec> features = encoder.features();
+            for (int i = 0; i < features.size(); i++) {
+                Parameter p = encoder.weight(i);
+                if (p != null) {
+                    out.put(p, features.get(i));
+                }
             }
         }
         return out;
