@@ -189,6 +189,11 @@ class CliTest {
         }
         assertEquals(5, tasks, r.out());
         assertEquals(Long.parseLong(size.group(1).replace(",", "")), parts, r.out());
+        // uncertainty weighting learns one log-variance per task: the quickstart's three
+        Run quick = run("check", "--config", Dist.home().resolve("examples/quickstart.yaml").toString());
+        assertEquals(0, quick.code(), quick.err());
+        assertTrue(java.util.regex.Pattern.compile("(?m)^model: [0-9,]+ parameters; encoder [0-9,]+, sharing \\(mmoe\\) [0-9,]+, weighting \\(uncertainty\\) 3$")
+                .matcher(quick.out()).find(), quick.out());
 
         // a setting only the assembled graph checks fails here as in train
         Path graph = write("graph/shop.yaml", Files.readString(example).replace("file: shop/", "file: " + Dist.home().resolve("examples/shop") + "/")

@@ -18,8 +18,8 @@ import java.util.TreeSet;
 
 /**
  * What an experiment's data source produced, as {@code taskweave check} prints it: entities,
- * splits, ranking lists, the features the encoder reads, each task's labels per split and the
- * source's own description. Everything is read before training, so a wrong column, an empty split
+ * splits, ranking lists, the features the encoder reads, each task's labels per split, the model's
+ * size and the source's own description. Everything is read before training, so a wrong column, an empty split
  * or a task with no labels shows in seconds.
  */
 public final class DataReport {
@@ -218,23 +218,30 @@ public final class DataReport {
         return out.toString();
     }
 
-    /** @return whether every row of a dense column ({@code width} values per row) is the same */
     /**
      * The model's size: every trainable value, then the encoder's (embedding tables and
      * projections), the sharing strategy's (its experts, gates and any parts it keeps per task),
-     * and per task its own (head, and its wide part or transfer module if any).
+     * the loss weighting's (if it learns any), and per task its own (head, and its wide part or
+     * transfer module if any). The parts add up to the total.
      */
     public static String parameters(AssembledModel model) {
         MultiTaskBlock block = model.block();
-        StringBuilder out = new StringBuilder();
-        line(out, "model: %,d parameters; encoder %,d, sharing (%s) %,d", count(block.getParameters().values()),
-                count(block.encoder().getParameters().values()), model.plan().config().sharing.type,
-                count(block.sharingBlock().getParameters().values()));
+        long total = count(block.getParameters().values());
+        long encoder = count(block.encoder().getParameters().values());
+        long sharing = count(block.sharingBlock().getParameters().values());
+        StringBuilder tasks = new StringBuilder();
+        long own = 0;
         for (ResolvedTask t : model.tasks()) {
-            String extra = block.hasWidePart(t.index()) ? " (with its wide part)" : "";
-            line(out, "  %-12s %,d%s", t.name(), count(block.taskParameters(t.index())), extra);
+            long n = count(block.taskParameters(t.index()));
+            own += n;
+            line(tasks, "  %-12s %,d%s", t.name(), n, block.hasWidePart(t.index()) ? " (with its wide part)" : "");
         }
-        return out.toString();
+        // what is left belongs to the loss weighting (uncertainty weighting's log-variances, say)
+        long weighting = total - encoder - sharing - own;
+        StringBuilder out = new StringBuilder();
+        line(out, "model: %,d parameters; encoder %,d, sharing (%s) %,d%s", total, encoder, model.plan().config().sharing.type,
+                sharing, weighting == 0 ? "" : String.format(Locale.ROOT, ", weighting (%s) %,d", model.plan().config().weighting.type, weighting));
+        return out.append(tasks).toString();
     }
 
     private static long count(List<ai.djl.nn.Parameter> parameters) {
@@ -245,6 +252,7 @@ public final class DataReport {
         return n;
     }
 
+    /** @return whether every row of a dense column ({@code width} values per row) is the same */
     private static boolean constant(float[] values, int width) {
         for (int i = width; i < values.length; i++) {
             if (Float.compare(values[i], values[i % width]) != 0) {
