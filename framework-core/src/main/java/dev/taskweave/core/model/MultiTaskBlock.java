@@ -174,6 +174,11 @@ public final class MultiTaskBlock extends AbstractBlock {
         return sharing.block();
     }
 
+    /** @return the loss weighting's block (its parameters, such as uncertainty weighting's log-variances) */
+    public Block weightingBlock() {
+        return weighting.block();
+    }
+
     /** @return the class loader of the sharing strategy's plugin */
     public ClassLoader sharingLoader() {
         return sharing.loader();
@@ -355,10 +360,9 @@ public final class MultiTaskBlock extends AbstractBlock {
                     ? transfers[t].forward(ps, new NDList(towerInputs[d.parent()], shared.get(t)), training).singletonOrThrow()
                     : shared.get(t);
             NDArray out = heads.get(t).forward(ps, new NDList(towerInputs[t]), training).singletonOrThrow();
-            if (wide[t] instanceof WidePart part) {
-                out = out.add(part.forward(ps, encoded.singletonOrThrow(), inputs, training).reshape(out.getShape()));
-            } else if (wide[t] != null) {
-                out = out.add(wide[t].forward(ps, encoded, training).singletonOrThrow().reshape(out.getShape()));
+            if (wide[t] != null) {
+                NDList in = wide[t] instanceof WidePart ? WidePart.inputs(encoded.singletonOrThrow(), inputs) : encoded;
+                out = out.add(wide[t].forward(ps, in, training).singletonOrThrow().reshape(out.getShape()));
             }
             outputs[t] = d != null && d.mode() == TaskDependency.Mode.ESMM ? jointLogit(outputs[d.parent()], out) : out;
         }
@@ -534,20 +538,12 @@ public final class MultiTaskBlock extends AbstractBlock {
             head.initialize(manager, dataType, new Shape(batch, sharingWidth));
         }
         Shape encoded = new Shape(batch, encoder.outputWidth());
+        Shape[] withInputs = new Shape[inputShapes.length + 1];
+        withInputs[0] = encoded;
+        System.arraycopy(inputShapes, 0, withInputs, 1, inputShapes.length);
         for (Block w : wide) {
-            if (w instanceof WidePart part) {
-                int[] positions = part.featurePositions();
-                Shape[] shapes = new Shape[positions.length + (part.readsEncoded() ? 1 : 0)];
-                int next = 0;
-                if (part.readsEncoded()) {
-                    shapes[next++] = encoded;
-                }
-                for (int p : positions) {
-                    shapes[next++] = inputShapes[p];
-                }
-                part.initialize(manager, dataType, shapes);
-            } else if (w != null) {
-                w.initialize(manager, dataType, encoded);
+            if (w != null) {
+                w.initialize(manager, dataType, w instanceof WidePart ? withInputs : new Shape[] {encoded});
             }
         }
         for (TransferBlock transfer : transfers) {

@@ -14,7 +14,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.api.data.FeatureSpec;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,8 +33,8 @@ import java.util.List;
  * (the parameter layout of models saved with {@code features.wide}); this block is used when the
  * part has features of its own.
  *
- * <p>Input: {@code NDList(encoded?, x_1, ..., x_k)}: the shared encoder's output when it reads it,
- * then the raw arrays of its own features in {@link #featurePositions()} order.
+ * <p>Input: {@code NDList(encoded, x_1, ..., x_n)}: the shared encoder's output, then the model's
+ * raw inputs, every feature in input order; it reads the ones it was built for.
  */
 public final class WidePart extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -69,41 +68,25 @@ public final class WidePart extends AbstractBlock {
         this.linear = addChildBlock("linear", Linear.builder().setUnits(units).build());
     }
 
-    /** @return whether it reads the shared encoder's output */
-    public boolean readsEncoded() {
-        return readsEncoded;
-    }
-
     /** @return the encoder of the features it embeds itself (its own tables) */
     public InputEncoder encoder() {
         return own;
     }
 
-    /** @return the input positions of the features it embeds itself */
-    public int[] featurePositions() {
-        return featurePositions.clone();
-    }
-
-    /**
-     * @param encoded the shared encoder's output
-     * @param inputs  the model's raw inputs, every feature in input order
-     * @return {@code [batch, units]}
-     */
-    public NDArray forward(ParameterStore ps, NDArray encoded, NDList inputs, boolean training) {
-        NDList in = new NDList(featurePositions.length + 1);
-        if (readsEncoded) {
-            in.add(encoded);
-        }
-        for (int p : featurePositions) {
-            in.add(inputs.get(p));
-        }
-        return forward(ps, in, training).singletonOrThrow();
+    /** @return {@code encoded} followed by every raw input: this block's input */
+    public static NDList inputs(NDArray encoded, NDList inputs) {
+        NDList all = new NDList(inputs.size() + 1);
+        all.add(encoded);
+        all.addAll(inputs);
+        return all;
     }
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        int start = readsEncoded ? 1 : 0;
-        NDList raw = new NDList(inputs.subList(start, inputs.size()));
+        NDList raw = new NDList(featurePositions.length);
+        for (int p : featurePositions) {
+            raw.add(inputs.get(p + 1));
+        }
         NDArray embedded = own.forward(ps, raw, training).singletonOrThrow();
         NDArray x = readsEncoded ? NDArrays.concat(new NDList(inputs.get(0), embedded), 1) : embedded;
         return linear.forward(ps, new NDList(x), training);
@@ -120,8 +103,11 @@ public final class WidePart extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        int start = readsEncoded ? 1 : 0;
-        own.initialize(manager, dataType, Arrays.copyOfRange(inputShapes, start, inputShapes.length));
+        Shape[] raw = new Shape[featurePositions.length];
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = inputShapes[featurePositions[i] + 1];
+        }
+        own.initialize(manager, dataType, raw);
         linear.initialize(manager, dataType, new Shape(inputShapes[0].get(0), inputWidth(inputShapes)));
     }
 }

@@ -222,7 +222,7 @@ public final class DataReport {
      * The model's size: every trainable value, then the encoder's (embedding tables and
      * projections), the sharing strategy's (its experts, gates and any parts it keeps per task),
      * the loss weighting's (if it learns any), and per task its own (head, and its wide part or
-     * transfer module if any). The parts add up to the total.
+     * transfer module if any).
      */
     public static String parameters(AssembledModel model) {
         MultiTaskBlock block = model.block();
@@ -230,14 +230,11 @@ public final class DataReport {
         long encoder = count(block.encoder().getParameters().values());
         long sharing = count(block.sharingBlock().getParameters().values());
         StringBuilder tasks = new StringBuilder();
-        long own = 0;
         for (ResolvedTask t : model.tasks()) {
-            long n = count(block.taskParameters(t.index()));
-            own += n;
-            line(tasks, "  %-12s %,d%s", t.name(), n, block.hasWidePart(t.index()) ? " (with its wide part)" : "");
+            line(tasks, "  %-12s %,d%s", t.name(), count(block.taskParameters(t.index())),
+                    block.hasWidePart(t.index()) ? " (with its wide part)" : "");
         }
-        // what is left belongs to the loss weighting (uncertainty weighting's log-variances, say)
-        long weighting = total - encoder - sharing - own;
+        long weighting = count(block.weightingBlock().getParameters().values());
         StringBuilder out = new StringBuilder();
         line(out, "model: %,d parameters; encoder %,d, sharing (%s) %,d%s", total, encoder, model.plan().config().sharing.type,
                 sharing, weighting == 0 ? "" : String.format(Locale.ROOT, ", weighting (%s) %,d", model.plan().config().weighting.type, weighting));
