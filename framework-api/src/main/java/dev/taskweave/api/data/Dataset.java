@@ -67,6 +67,30 @@ public record Dataset(
                 throw new IllegalArgumentException("feature " + f.name() + " is missing from the " + f.entity() + " table");
             }
         }
+        for (Map.Entry<String, Interactions> split : splits.entrySet()) {
+            for (Map.Entry<String, float[]> column : split.getValue().features().entrySet()) {
+                checkFeatureColumn(split.getKey(), column.getKey(), column.getValue(), features);
+            }
+        }
+    }
+
+    /** A split's feature column must belong to a per-interaction feature and hold its kind of value. */
+    private static void checkFeatureColumn(String split, String name, float[] values, List<FeatureSpec> features) {
+        FeatureSpec spec = features.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
+        if (spec == null || !spec.perInteraction()) {
+            throw new IllegalArgumentException("split " + split + " records feature " + name + " per row, which is "
+                    + (spec == null ? "not in the schema" : "not a per-interaction feature"));
+        }
+        for (int r = 0; r < values.length; r++) {
+            float v = values[r];
+            boolean ok = Float.isNaN(v) || (spec.kind() == FeatureKind.CATEGORICAL ? v >= 0 && v < spec.size() && v == Math.rint(v)
+                    : Float.isFinite(v));
+            if (!ok) {
+                throw new IllegalArgumentException("split " + split + ", row " + r + ": feature " + name + " expected "
+                        + (spec.kind() == FeatureKind.CATEGORICAL ? "a code from 0 to " + (spec.size() - 1) : "a finite number")
+                        + ", got " + v);
+            }
+        }
     }
 
     /** A dataset without entity attributes. */

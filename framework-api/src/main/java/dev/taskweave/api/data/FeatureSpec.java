@@ -30,9 +30,15 @@ import java.util.List;
  * @param scale  for a numeric feature, optionally how a raw value is encoded (a log, the training
  *               mean and standard deviation); serving applies it to the raw values it is given.
  *               Null when the model reads the values as they are
+ * @param perInteraction true for a value that changes over time, such as the mean of the user's
+ *               latest ratings or the device in use: an interaction row reads the value its split
+ *               records for that row ({@link Interactions#feature}), the entity's state when the
+ *               interaction happened; the entity table holds the current value, read by rows that
+ *               record none (ranking lists, attribute rows, serving). Numeric or
+ *               categorical, never an id
  */
 public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id, List<String> labels,
-        boolean fromInteractions, NumericScale scale) {
+        boolean fromInteractions, NumericScale scale, boolean perInteraction) {
     public FeatureSpec {
         requireNonNull(name, "name is null");
         requireNonNull(entity, "entity is null");
@@ -67,6 +73,16 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
         if (id && fromInteractions) {
             throw new IllegalArgumentException("feature " + name + ": an id feature is not derived from interactions");
         }
+        if (perInteraction && (id || kind == FeatureKind.MULTI_HOT)) {
+            throw new IllegalArgumentException("feature " + name + ": only a numeric or categorical feature that is not an id "
+                    + "can take a value per interaction");
+        }
+    }
+
+    /** A feature with one value per entity. */
+    public FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id, List<String> labels,
+            boolean fromInteractions, NumericScale scale) {
+        this(name, entity, kind, size, id, labels, fromInteractions, scale, false);
     }
 
     /** A feature without a numeric scale. */
@@ -135,6 +151,15 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
     /** A numeric feature whose raw values are encoded by {@code scale} (null: read as they are). */
     public static FeatureSpec numeric(String name, Entity entity, NumericScale scale) {
         return new FeatureSpec(name, entity, FeatureKind.NUMERIC, 1, false, List.of(), false, scale);
+    }
+
+    /**
+     * The mean of the entity's latest training interactions' values, as of each interaction
+     * ({@link RecentValues}): numeric, derived from interactions (unknown where the entity's id is,
+     * like a history), one value per interaction row ({@link #perInteraction()}).
+     */
+    public static FeatureSpec recent(String name, Entity entity) {
+        return new FeatureSpec(name, entity, FeatureKind.NUMERIC, 1, false, List.of(), true, null, true);
     }
 
     /** @return the code of a raw value, or -1 when the feature has no labels or does not know it */

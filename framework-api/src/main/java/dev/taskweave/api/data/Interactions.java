@@ -12,12 +12,15 @@ import java.util.Set;
  *
  * <p>Users and items are entity indices into the dataset's {@link EntityTable}s. A label column
  * holds one float per row; {@code Float.NaN} means the row carries no label for that column, which
- * the runtime turns into a zero in the task's label mask.
+ * the runtime turns into a zero in the task's label mask. A feature column holds, for a feature
+ * that takes a value per interaction ({@link FeatureSpec#perInteraction()}), its value on each row
+ * (a categorical code as a float); {@code Float.NaN} reads the entity table's value instead.
  */
 public final class Interactions {
     private final int[] users;
     private final int[] items;
     private final Map<String, float[]> labels;
+    private final Map<String, float[]> features;
 
     /**
      * @param users  user entity index per row
@@ -25,6 +28,17 @@ public final class Interactions {
      * @param labels label columns by name, each with one value per row ({@code NaN} = unlabelled)
      */
     public Interactions(int[] users, int[] items, Map<String, float[]> labels) {
+        this(users, items, labels, Map.of());
+    }
+
+    /**
+     * @param users    user entity index per row
+     * @param items    item entity index per row
+     * @param labels   label columns by name, each with one value per row ({@code NaN} = unlabelled)
+     * @param features per-interaction feature columns by feature name, each with one value per row
+     *                 ({@code NaN} = the entity table's value)
+     */
+    public Interactions(int[] users, int[] items, Map<String, float[]> labels, Map<String, float[]> features) {
         requireNonNull(users, "users is null");
         requireNonNull(items, "items is null");
         if (users.length != items.length) {
@@ -36,9 +50,16 @@ public final class Interactions {
                         + " values for " + users.length + " rows");
             }
         }
+        for (Map.Entry<String, float[]> e : features.entrySet()) {
+            if (e.getValue().length != users.length) {
+                throw new IllegalArgumentException("feature " + e.getKey() + " has " + e.getValue().length
+                        + " values for " + users.length + " rows");
+            }
+        }
         this.users = users;
         this.items = items;
         this.labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        this.features = Collections.unmodifiableMap(new LinkedHashMap<>(features));
     }
 
     /** @return the number of rows */
@@ -64,5 +85,15 @@ public final class Interactions {
     /** @return a label column, or null when the split does not have it */
     public float[] label(String column) {
         return labels.get(column);
+    }
+
+    /** @return the per-interaction feature columns by feature name (do not modify the arrays) */
+    public Map<String, float[]> features() {
+        return features;
+    }
+
+    /** @return a per-interaction feature's values, or null when the split does not record it */
+    public float[] feature(String name) {
+        return features.get(name);
     }
 }

@@ -44,6 +44,16 @@ public final class FeaturesConfig {
     @JsonProperty("historyDropout")
     public java.util.Map<String, Double> historyDropout = java.util.Map.of();
 
+    /**
+     * Features the shared encoder leaves out: only the wide parts that list them in
+     * {@code tasks[i].wideFeatures} read them. For a feature that helps some tasks as a linear term
+     * and would mislead the others through the shared layers, such as the mean of a user's latest
+     * ratings, which the rating task reads at the moment of each rating while a ranking is scored
+     * at one moment for every candidate.
+     */
+    @JsonProperty("wideOnly")
+    public List<String> wideOnly = List.of();
+
     /** Whether the encoder also outputs the product of the user and item id embeddings. */
     @JsonProperty("idInteraction")
     public boolean idInteraction = true;

@@ -51,6 +51,11 @@ public final class DataFingerprint {
                 text(digest, column);
                 floats(digest, split.getValue().label(column));
             }
+            // per-interaction feature columns (none before they existed: older fingerprints still match)
+            for (Map.Entry<String, float[]> column : new TreeMap<>(split.getValue().features()).entrySet()) {
+                text(digest, "feature " + column.getKey());
+                floats(digest, column.getValue());
+            }
         }
         return HexFormat.of().formatHex(digest.digest());
     }

@@ -13,7 +13,9 @@ import java.util.SplittableRandom;
  * sampled for implicit-feedback tasks, then one row per entity for attribute tasks; negatives and
  * attribute rows are labelled only for their own task. An attribute row describes one entity: the
  * other side's index is -1 (no features). A task with a joint parent (ESMM) is also labelled 0
- * wherever its parent is labelled 0.
+ * wherever its parent is labelled 0. The split's per-interaction feature columns come along: a
+ * sampled negative takes the value of the row it was drawn for (the same user at the same
+ * moment), an attribute row none ({@code NaN}: the entity table's value).
  */
 public final class ExampleSet {
     private final int[] users;
@@ -22,8 +24,11 @@ public final class ExampleSet {
     private final int[] widths;
     private final float[][] masks;
     private final int observed;
+    private final Map<String, float[]> features;
 
-    private ExampleSet(int[] users, int[] items, float[][] labels, int[] widths, float[][] masks, int observed) {
+    private ExampleSet(int[] users, int[] items, float[][] labels, int[] widths, float[][] masks, int observed,
+            Map<String, float[]> features) {
+        this.features = features;
         this.users = users;
         this.items = items;
         this.labels = labels;
@@ -78,6 +83,12 @@ public final class ExampleSet {
                 }
             }
         }
+        Map<String, float[]> features = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, float[]> column : split.features().entrySet()) {
+            float[] values = Arrays.copyOf(column.getValue(), total);
+            Arrays.fill(values, n, total, Float.NaN);
+            features.put(column.getKey(), values);
+        }
         int next = n;
         SplittableRandom random = new SplittableRandom(seed);
         for (int t = 0; t < tasks.size(); t++) {
@@ -92,6 +103,9 @@ public final class ExampleSet {
                 for (int j = 0; j < k; j++) {
                     users[next] = split.users()[i];
                     items[next] = sampler.sample(split.users()[i], random);
+                    for (float[] values : features.values()) {
+                        values[next] = values[i];
+                    }
                     labels[t][next] = 0f;
                     masks[t][next] = 1f;
                     next++;
@@ -129,7 +143,15 @@ public final class ExampleSet {
                 }
             }
         }
-        return new ExampleSet(users, items, labels, widths, masks, n);
+        return new ExampleSet(users, items, labels, widths, masks, n, java.util.Collections.unmodifiableMap(features));
+    }
+
+    /**
+     * @return per-interaction feature columns by feature name, one value per row ({@code NaN}:
+     *     the entity table's value; do not modify the arrays)
+     */
+    public Map<String, float[]> features() {
+        return features;
     }
 
     /** @return the number of rows, negatives and attribute rows included */

@@ -37,6 +37,8 @@ public final class FeatureGatherer {
     private final boolean ownItems;
     /** True when every row's user reads as a user the model does not know ({@link #asUnknownUsers}). */
     private final boolean usersUnknown;
+    /** Per feature, its value on each row for a per-interaction feature ({@link #forRows}), else null. */
+    private final float[][] rowValues;
 
     public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items) {
         this(features, users, items, Set.of());
@@ -74,6 +76,7 @@ public final class FeatureGatherer {
         this.ownItems = ownItems;
         this.usersUnknown = false;
         this.features = List.copyOf(features);
+        this.rowValues = new float[this.features.size()][];
         this.hiddenOnAttributeRows = new boolean[this.features.size()];
         this.dropout = new double[this.features.size()];
         this.historyDropout = new double[this.features.size()];
@@ -97,7 +100,7 @@ public final class FeatureGatherer {
         }
     }
 
-    private FeatureGatherer(FeatureGatherer other, boolean usersUnknown) {
+    private FeatureGatherer(FeatureGatherer other, boolean usersUnknown, float[][] rowValues) {
         this.features = other.features;
         this.users = other.users;
         this.items = other.items;
@@ -109,6 +112,7 @@ public final class FeatureGatherer {
         this.ownUsers = other.ownUsers;
         this.ownItems = other.ownItems;
         this.usersUnknown = usersUnknown;
+        this.rowValues = rowValues;
     }
 
     /**
@@ -117,7 +121,42 @@ public final class FeatureGatherer {
      *     features as they are (how a cold or new user is scored); this gatherer is unchanged
      */
     public FeatureGatherer asUnknownUsers() {
-        return new FeatureGatherer(this, true);
+        return new FeatureGatherer(this, true, rowValues);
+    }
+
+    /**
+     * @param columns per-interaction feature columns by feature name ({@link ExampleSet#features()},
+     *                {@code Interactions.features()}), one value per row of the index arrays that
+     *                {@link #gather} will get; a value of {@code NaN}, or a feature without a
+     *                column, reads the entity table's value
+     * @return a gatherer that reads those values on those rows (columns of features it does not
+     *     read are ignored); this gatherer is unchanged
+     * @throws IllegalArgumentException if a column names a feature that does not take a value per
+     *                                  interaction
+     */
+    public FeatureGatherer forRows(Map<String, float[]> columns) {
+        float[][] values = new float[features.size()][];
+        for (Map.Entry<String, float[]> column : columns.entrySet()) {
+            int f = indexOf(column.getKey());
+            if (f < 0) {
+                continue; // a feature the model was configured without
+            }
+            if (!features.get(f).perInteraction()) {
+                throw new IllegalArgumentException("rows record feature " + column.getKey()
+                        + ", which does not take a value per interaction");
+            }
+            values[f] = column.getValue();
+        }
+        return new FeatureGatherer(this, usersUnknown, values);
+    }
+
+    private int indexOf(String name) {
+        for (int f = 0; f < features.size(); f++) {
+            if (features.get(f).name().equals(name)) {
+                return f;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -280,7 +319,7 @@ public final class FeatureGatherer {
             int row = order == null ? from + i : order[from + i];
             boolean hidden = other != null && other[row] < 0 || withoutId(spec, idCodes, i) || dropped(drop, idCodes, i, random);
             int index = hidden ? -1 : entity[row];
-            batch[i] = index < 0 ? 0 : codes[index];
+            batch[i] = index < 0 ? 0 : perRow(f, row) ? (int) rowValues[f][row] : codes[index];
             if (spec.id() && idDropout > 0 && random.nextDouble() < idDropout) {
                 batch[i] = 0;
             }
@@ -309,7 +348,11 @@ public final class FeatureGatherer {
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
             if (entity[row] >= 0 && (other == null || other[row] >= 0) && !withoutId(spec, idCodes, i) && !dropped(drop, idCodes, i, random)) {
-                batch.put(i * width, values, entity[row] * width, width);
+                if (perRow(f, row)) {
+                    batch.put(i * width, rowValues[f][row]);
+                } else {
+                    batch.put(i * width, values, entity[row] * width, width);
+                }
                 if (thin > 0) {
                     thin(batch, i * width, values, entity[row] * width, entries[f][entity[row]], thin, random);
                 }
@@ -416,6 +459,11 @@ public final class FeatureGatherer {
             return new int[0];
         }
         return java.util.stream.IntStream.range(0, n).filter(r -> marked[r]).toArray();
+    }
+
+    /** @return true when row {@code row} records its own value of feature {@code f} */
+    private boolean perRow(int f, int row) {
+        return rowValues[f] != null && !Float.isNaN(rowValues[f][row]);
     }
 
     /** @return true when {@code spec} is derived from interactions and row {@code i}'s entity id is unknown */

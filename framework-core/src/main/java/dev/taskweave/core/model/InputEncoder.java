@@ -29,7 +29,9 @@ import java.util.List;
  * a numeric feature is a float
  * {@code [batch, 1]} array passed through. When both a user and an item identifier are present and
  * {@code idInteraction} is on, their element-wise product is appended, which gives the network the
- * matrix-factorisation interaction directly.
+ * matrix-factorisation interaction directly. Features named as not encoded arrive like the others
+ * (the inputs keep the model's feature order) but are left out of the vector: they are read only
+ * by the wide parts that list them ({@code features.wideOnly}).
  */
 public final class InputEncoder extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -40,17 +42,31 @@ public final class InputEncoder extends AbstractBlock {
     private final int userIdPosition;
     private final int itemIdPosition;
     private final boolean idInteraction;
+    /** Per input, whether it is part of the encoded vector. */
+    private final boolean[] encoded;
 
     public InputEncoder(List<FeatureSpec> features, int embeddingDim, boolean idInteraction) {
+        this(features, embeddingDim, idInteraction, java.util.Set.of());
+    }
+
+    /**
+     * @param notEncoded features received as inputs but left out of the encoded vector (no table,
+     *                   no columns); the id product needs both ids encoded
+     */
+    public InputEncoder(List<FeatureSpec> features, int embeddingDim, boolean idInteraction, java.util.Set<String> notEncoded) {
         super(VERSION);
         this.features = List.copyOf(features);
         this.embeddingDim = embeddingDim;
+        this.encoded = new boolean[this.features.size()];
         int userId = -1;
         int itemId = -1;
         for (int i = 0; i < this.features.size(); i++) {
             FeatureSpec f = this.features.get(i);
+            encoded[i] = !notEncoded.contains(f.name());
             Parameter p = null;
-            if (f.kind() == FeatureKind.CATEGORICAL) {
+            if (!encoded[i]) {
+                // read by the wide parts only
+            } else if (f.kind() == FeatureKind.CATEGORICAL) {
                 p = addParameter(Parameter.builder().setName(f.name()).setType(Parameter.Type.WEIGHT)
                         .optShape(new Shape(f.size(), embeddingDim)).optInitializer(new NormalInitializer(0.05f)).build());
             } else if (f.kind() == FeatureKind.MULTI_HOT) {
@@ -66,16 +82,26 @@ public final class InputEncoder extends AbstractBlock {
         }
         this.userIdPosition = userId;
         this.itemIdPosition = itemId;
-        this.idInteraction = idInteraction && userId >= 0 && itemId >= 0;
+        this.idInteraction = idInteraction && userId >= 0 && itemId >= 0 && encoded[userId] && encoded[itemId];
     }
 
     /** @return the width of the encoded vector */
     public int outputWidth() {
         int width = 0;
-        for (FeatureSpec f : features) {
-            width += f.kind() == FeatureKind.NUMERIC ? 1 : embeddingDim;
+        for (int i = 0; i < features.size(); i++) {
+            width += partWidth(i);
         }
         return idInteraction ? width + embeddingDim : width;
+    }
+
+    /** @return the width of input {@code i}'s part of the encoded vector: 0 when it is not encoded */
+    private int partWidth(int i) {
+        return !encoded[i] ? 0 : features.get(i).kind() == FeatureKind.NUMERIC ? 1 : embeddingDim;
+    }
+
+    /** @return whether input {@code i} (input order) is part of the encoded vector */
+    public boolean encodes(int i) {
+        return encoded[i];
     }
 
     /** @return the width of each embedded feature */
@@ -85,14 +111,15 @@ public final class InputEncoder extends AbstractBlock {
 
     /**
      * @return per feature (input order), the first column of its part of the encoded vector; its
-     *     part is {@code embeddingDim} wide, or 1 for a numeric feature
+     *     part is {@code embeddingDim} wide, 1 for a numeric feature, none for a feature not
+     *     encoded (which starts where the next part does)
      */
     public int[] columnStarts() {
         int[] starts = new int[features.size()];
         int column = 0;
         for (int i = 0; i < features.size(); i++) {
             starts[i] = column;
-            column += features.get(i).kind() == FeatureKind.NUMERIC ? 1 : embeddingDim;
+            column += partWidth(i);
         }
         return starts;
     }
@@ -118,6 +145,7 @@ public final class InputEncoder extends AbstractBlock {
     /**
      * @return the table of feature {@code i} (input order): {@code [size, embeddingDim]}, rows by
      *     code for a categorical feature and by column for a multi-hot one; null for a numeric one
+     *     or one not encoded
      */
     public Parameter weight(int i) {
         return weights.get(i);
@@ -137,6 +165,9 @@ public final class InputEncoder extends AbstractBlock {
         NDArray userId = null;
         NDArray itemId = null;
         for (int i = 0; i < features.size(); i++) {
+            if (!encoded[i]) {
+                continue;
+            }
             FeatureSpec f = features.get(i);
             NDArray x = inputs.get(i);
             switch (f.kind()) {

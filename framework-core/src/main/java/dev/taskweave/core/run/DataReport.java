@@ -117,14 +117,14 @@ public final class DataReport {
 
     /**
      * @return what deserves a look before training, one sentence each: a side feature with the
-     *     same value for every entity (it tells the model nothing), a categorical side feature
+     *     same value for every entity (not one that takes a value per interaction, whose rows vary) (it tells the model nothing), a categorical side feature
      *     unknown for most entities or all, a task whose training labels are all the same, Platt
      *     scaling fitted on training rows
      */
     static List<String> warnings(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats) {
         List<String> out = new java.util.ArrayList<>();
         for (FeatureSpec f : selected) {
-            if (f.id() || f.fromInteractions()) {
+            if (f.id() || f.fromInteractions() || f.perInteraction()) {
                 continue;
             }
             String entities = f.entity() == Entity.USER ? "users" : "items";
@@ -288,6 +288,10 @@ public final class DataReport {
     }
 
     private static String describe(FeatureSpec f) {
+        return f.perInteraction() ? describeKind(f) + ", one value per interaction" : describeKind(f);
+    }
+
+    private static String describeKind(FeatureSpec f) {
         if (f.kind() == FeatureKind.CATEGORICAL) {
             return String.format(Locale.ROOT, "categorical, %,d codes%s%s", f.size() - 1, f.id() ? " (identifier)" : "",
                     examples(f.labels()));

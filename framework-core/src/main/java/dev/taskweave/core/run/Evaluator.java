@@ -84,7 +84,7 @@ public final class Evaluator {
             widths[t] = model.tasks().get(t).head().outputWidth();
             outputs[t] = new float[n * widths[t]];
         }
-        forEachBatch(model, gatherer, set.users(), set.items(), batchSize, manager, (from, to, out) -> {
+        forEachBatch(model, gatherer.forRows(set.features()), set.users(), set.items(), batchSize, manager, (from, to, out) -> {
             for (int t = 0; t < tasks; t++) {
                 System.arraycopy(out.get(t).toFloatArray(), 0, outputs[t], from * widths[t], (to - from) * widths[t]);
             }
@@ -195,7 +195,7 @@ public final class Evaluator {
     /** @return metrics by task name, then metric name */
     public static Map<String, Map<String, Double>> evaluate(AssembledModel model, FeatureGatherer gatherer, ExampleSet set,
             int batchSize, NDManager manager) {
-        float[][] scores = score(model, gatherer, set.users(), set.items(), batchSize, manager);
+        float[][] scores = score(model, gatherer.forRows(set.features()), set.users(), set.items(), batchSize, manager);
         Map<String, Map<String, Double>> result = new LinkedHashMap<>();
         for (ResolvedTask task : model.tasks()) {
             int t = task.index();

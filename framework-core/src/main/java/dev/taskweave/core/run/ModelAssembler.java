@@ -342,6 +342,21 @@ public final class ModelAssembler {
         }
         checkNames(config.features.include, names, "features.include", source);
         checkNames(config.features.exclude, names, "features.exclude", source);
+        checkNames(config.features.wideOnly, names, "features.wideOnly", source);
+        for (int j = 0; j < config.features.wideOnly.size(); j++) {
+            String name = config.features.wideOnly.get(j);
+            List<String> readers = config.tasks.stream().filter(t -> t.wideFeatures.contains(name)).map(t -> t.name).toList();
+            if (readers.isEmpty()) {
+                throw new ConfigException(source, "features.wideOnly[" + j + "]", 0, "no task lists '" + name
+                        + "' in its wideFeatures: nothing would read it");
+            }
+            boolean dropped = !config.features.include.isEmpty() && !config.features.include.contains(name)
+                    || config.features.exclude.contains(name);
+            if (dropped) {
+                throw new ConfigException(source, "features.wideOnly[" + j + "]", 0, "'" + name
+                        + "' is left out by features.include or features.exclude");
+            }
+        }
         for (String name : config.features.dropout.keySet()) {
             if (!names.contains(name)) {
                 throw new ConfigException(source, "features.dropout." + name, 0, "the data has no feature '" + name + "'; available: " + names);
@@ -550,7 +565,8 @@ public final class ModelAssembler {
     public AssembledModel assemble(Plan plan, List<FeatureSpec> features, Map<String, LabelStatistics> stats,
             Map<String, LabelInfo> labelInfo, NDManager manager) {
         ExperimentConfig c = plan.config();
-        InputEncoder encoder = new InputEncoder(features, c.features.embeddingDim, c.features.idInteraction);
+        InputEncoder encoder = new InputEncoder(features, c.features.embeddingDim, c.features.idInteraction,
+                Set.copyOf(c.features.wideOnly));
         List<String> taskNames = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
         for (TaskConfig t : c.tasks) {

@@ -79,7 +79,7 @@ final class Telemetry {
             int from = b * batchSize;
             int to = Math.min(set.size(), from + batchSize);
             try (NDManager batch = manager.newSubManager()) {
-                NDList inputs = gatherer.gather(batch, set.users(), set.items(), order, from, to, 0, null);
+                NDList inputs = gatherer.forRows(set.features()).gather(batch, set.users(), set.items(), order, from, to, 0, null);
                 NDArray[] labels = new NDArray[tasks];
                 NDArray[] masks = new NDArray[tasks];
                 float[] present = new float[tasks];
@@ -223,7 +223,7 @@ final class Telemetry {
         for (int from = 0; from < rows; from += batchSize) {
             int to = Math.min(rows, from + batchSize);
             try (NDManager batch = manager.newSubManager()) {
-                NDList inputs = gatherer.gather(batch, set.users(), set.items(), null, from, to, 0, null);
+                NDList inputs = gatherer.forRows(set.features()).gather(batch, set.users(), set.items(), null, from, to, 0, null);
                 NDList gates = model.block().gates(ps, model.block().encode(ps, inputs, false));
                 if (gates == null) {
                     return usage;

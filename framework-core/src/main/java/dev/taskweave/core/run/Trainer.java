@@ -408,7 +408,8 @@ public final class Trainer {
         double idDropout = model.plan().config().features.idDropout;
         float[][] result = new float[3][];
         try (NDManager batch = manager.newSubManager()) {
-            NDList inputs = gatherer.gather(batch, train.users(), train.items(), order, from, to, idDropout, random, scratch[0]);
+            NDList inputs = gatherer.forRows(train.features())
+                    .gather(batch, train.users(), train.items(), order, from, to, idDropout, random, scratch[0]);
             NDArray[] labelArrays = new NDArray[taskCount];
             NDArray[] maskArrays = new NDArray[taskCount];
             float[] present = new float[taskCount];
@@ -593,13 +594,19 @@ public final class Trainer {
         int[] items = new int[rows.length];
         int[] identity = new int[rows.length];
         long[] positions = new long[rows.length];
+        // a negative is read at the moment of the positive it is drawn for
+        Map<String, float[]> moments = new java.util.LinkedHashMap<>();
+        train.features().forEach((name, column) -> moments.put(name, new float[rows.length]));
         for (int k = 0; k < rows.length; k++) {
             users[k] = train.users()[order[rows[k]]];
             items[k] = sampler.sample(users[k], random);
             identity[k] = k;
             positions[k] = rows[k] - from;
+            for (Map.Entry<String, float[]> column : moments.entrySet()) {
+                column.getValue()[k] = train.features().get(column.getKey())[order[rows[k]]];
+            }
         }
-        NDList inputs = gatherer.gather(batch, users, items, identity, 0, rows.length, idDropout, random, scratch);
+        NDList inputs = gatherer.forRows(moments).gather(batch, users, items, identity, 0, rows.length, idDropout, random, scratch);
         NDArray negative = model.block().forward(ps, inputs, true).get(task);
         NDArray positive = output.get(new ai.djl.ndarray.index.NDIndex("{}", batch.create(positions)));
         return t.plugin().call(() -> t.head().pairwiseLoss(positive, negative)).reshape();

@@ -50,4 +50,21 @@ class ExampleSetTest {
         assertArrayEquals(new float[] {1, 0, 1, 1, 1, 1}, set.mask(1));
         assertArrayEquals(new float[] {1, 0, 0, 0, 0, 0}, set.labels(1));
     }
+
+    @Test
+    void aNegativeIsReadAtTheMomentOfItsRowAndAnAttributeRowAtNone() {
+        Interactions split = new Interactions(new int[] {0, 1}, new int[] {0, 1}, Map.of("rating", new float[] {5f, 2f}),
+                Map.of("user_recent", new float[] {0.5f, -1f}));
+        TaskLabels watch = new TaskLabels("watch", "observed", v -> v, 2);
+        TaskLabels kind = new TaskLabels("kind", "item_kind", v -> v, 0).withAttribute(new dev.taskweave.api.data.EntityAttribute(
+                "item_kind", dev.taskweave.api.data.Entity.ITEM, dev.taskweave.api.data.EntityAttribute.Kind.CLASS, 3,
+                new float[50], new boolean[50]));
+        ExampleSet set = ExampleSet.build(split, List.of(watch, kind), new NegativeSampler(50, List.of(split)), 3,
+                Map.of("item_kind", new int[] {1, 2}));
+
+        // 2 observed rows, their 2 x 2 negatives (row 0's first), then 2 attribute rows
+        assertEquals(8, set.size());
+        assertArrayEquals(new int[] {0, 1, 0, 0, 1, 1, -1, -1}, set.users());
+        assertArrayEquals(new float[] {0.5f, -1f, 0.5f, 0.5f, -1f, -1f, Float.NaN, Float.NaN}, set.features().get("user_recent"));
+    }
 }

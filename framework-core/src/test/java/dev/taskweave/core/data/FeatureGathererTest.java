@@ -300,4 +300,48 @@ class FeatureGathererTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new FeatureGatherer(features, users, itemTable).withHistoryDropout(java.util.Map.of("user_history", 1.0)));
     }
+
+    @Test
+    void aPerInteractionFeatureReadsEachRowsOwnValueAndTheTablesWhereItHasNone() {
+        List<FeatureSpec> features = List.of(
+                FeatureSpec.identifier("user_id", Entity.USER, 3),
+                FeatureSpec.recent("user_recent", Entity.USER),
+                new FeatureSpec("device", Entity.USER, dev.taskweave.api.data.FeatureKind.CATEGORICAL, 4, false, List.of(), false,
+                        null, true));
+        // current values: u0 0.25 on device 3, u1 -0.5 on device 1
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0", "u1"))
+                .categorical("user_id", new int[] {1, 2})
+                .dense("user_recent", 1, new float[] {0.25f, -0.5f})
+                .categorical("device", new int[] {3, 1})
+                .build();
+        FeatureGatherer gatherer = new FeatureGatherer(features, users, ITEMS);
+        int[] userRows = {0, 1, 0, 1};
+        int[] itemRows = {0, 0, 1, 1};
+        java.util.Map<String, float[]> columns = java.util.Map.of(
+                "user_recent", new float[] {1.5f, Float.NaN, -2f, 0.75f},
+                "device", new float[] {2, 0, Float.NaN, 2});
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDList plain = gatherer.gather(manager, userRows, itemRows, null, 0, 4, 0, null);
+            assertArrayEquals(new float[] {0.25f, -0.5f, 0.25f, -0.5f}, plain.get(1).toFloatArray());
+            assertArrayEquals(new int[] {3, 1, 3, 1}, plain.get(2).toIntArray());
+
+            NDList rows = gatherer.forRows(columns).gather(manager, userRows, itemRows, null, 0, 4, 0, null);
+            assertArrayEquals(new float[] {1.5f, -0.5f, -2f, 0.75f}, rows.get(1).toFloatArray(), "NaN reads the table");
+            assertArrayEquals(new int[] {2, 0, 3, 2}, rows.get(2).toIntArray(), "code 0 is a value (unknown), NaN reads the table");
+            // in the order given, from row 1
+            NDList ordered = gatherer.forRows(columns).gather(manager, userRows, itemRows, new int[] {3, 2, 1, 0}, 1, 3, 0, null);
+            assertArrayEquals(new float[] {-2f, -0.5f}, ordered.get(1).toFloatArray());
+            // the recent mean is derived from interactions: unknown wherever the user is
+            NDList unknown = gatherer.forRows(columns).asUnknownUsers().gather(manager, userRows, itemRows, null, 0, 4, 0, null);
+            assertArrayEquals(new float[] {0, 0, 0, 0}, unknown.get(1).toFloatArray());
+            assertArrayEquals(new int[] {2, 0, 3, 2}, unknown.get(2).toIntArray(), "a side feature stays");
+        }
+        // a column of a feature the model does not read is ignored; one of a feature with one value per entity is an error
+        FeatureGatherer plainFeatures = new FeatureGatherer(FEATURES, USERS, ITEMS);
+        plainFeatures.forRows(java.util.Map.of("user_recent", new float[4]));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> plainFeatures.forRows(java.util.Map.of("item_kind", new float[4])));
+        org.junit.jupiter.api.Assertions.assertEquals("rows record feature item_kind, which does not take a value per interaction",
+                e.getMessage());
+    }
 }

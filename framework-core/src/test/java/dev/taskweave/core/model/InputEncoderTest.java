@@ -56,4 +56,33 @@ class InputEncoderTest {
             assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f, 0.5f, 1, 1}, table.getGradient().toFloatArray(), 1e-6f);
         }
     }
+
+    @Test
+    void aFeatureNotEncodedArrivesButTakesNoColumnsNorTable() {
+        // user id (3 codes), a recent mean (numeric), item id (3 codes); the recent mean is left to the wide parts
+        List<FeatureSpec> features = List.of(FeatureSpec.identifier("user_id", Entity.USER, 3),
+                FeatureSpec.recent("user_recent", Entity.USER), FeatureSpec.identifier("item_id", Entity.ITEM, 3));
+        InputEncoder all = new InputEncoder(features, 2, true);
+        InputEncoder without = new InputEncoder(features, 2, true, java.util.Set.of("user_recent"));
+        org.junit.jupiter.api.Assertions.assertEquals(2 + 1 + 2 + 2, all.outputWidth());
+        org.junit.jupiter.api.Assertions.assertEquals(2 + 2 + 2, without.outputWidth());
+        assertArrayEquals(new int[] {0, 2, 2}, without.columnStarts());
+        org.junit.jupiter.api.Assertions.assertEquals(4, without.productStart());
+        org.junit.jupiter.api.Assertions.assertFalse(without.encodes(1));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            without.initialize(manager, DataType.FLOAT32, new Shape(2), new Shape(2, 1), new Shape(2));
+            org.junit.jupiter.api.Assertions.assertEquals(2, without.getParameters().size());
+            // user table rows (code 1) = (1, 2), item table row (code 2) = (3, 5)
+            without.weight(0).getArray().set(new float[] {0, 0, 1, 2, 0, 0});
+            without.weight(2).getArray().set(new float[] {0, 0, 0, 0, 3, 5});
+            NDList inputs = new NDList(manager.create(new int[] {1, 0}), manager.create(new float[] {7, 9}, new Shape(2, 1)),
+                    manager.create(new int[] {2, 2}));
+            float[] out = without.forward(new ParameterStore(manager, false), inputs, false).singletonOrThrow().toFloatArray();
+            // row 0: user (1, 2), item (3, 5), product (3, 10); row 1: unknown user (0, 0), item (3, 5), product 0
+            assertArrayEquals(new float[] {1, 2, 3, 5, 3, 10, 0, 0, 3, 5, 0, 0}, out, 1e-6f);
+        }
+        // without an encoded id there is no id product
+        org.junit.jupiter.api.Assertions.assertEquals(-1,
+                new InputEncoder(features, 2, true, java.util.Set.of("item_id")).productStart());
+    }
 }

@@ -16,6 +16,8 @@ public final class MovieLensConfig implements ValidatedConfig {
     static final double DEFAULT_TEST_FRACTION = 0.1;
     /** The largest {@code attributeHoldout}. */
     static final double MAX_ATTRIBUTE_HOLDOUT = 0.5;
+    /** The largest {@code recentRatings}. */
+    static final int MAX_RECENT_RATINGS = 10_000;
 
     @JsonProperty
     private String directory;
@@ -41,6 +43,8 @@ public final class MovieLensConfig implements ValidatedConfig {
     private History userHistory;
     @JsonProperty
     private History itemHistory;
+    @JsonProperty
+    private int recentRatings;
 
     public MovieLensConfig() {}
 
@@ -129,6 +133,10 @@ public final class MovieLensConfig implements ValidatedConfig {
         if (genreValidFeatures == null) {
             throw new InvalidConfigException("genreValidFeatures", "expected hidden or visible");
         }
+        if (recentRatings < 0 || recentRatings > MAX_RECENT_RATINGS) {
+            throw new InvalidConfigException("recentRatings", "expected how many of a user's latest ratings to average, from 1 to "
+                    + MAX_RECENT_RATINGS + " (0: no such feature), got " + recentRatings);
+        }
         if (history == null) {
             throw new InvalidConfigException("history", "expected none, implicit or ratings");
         }
@@ -186,6 +194,16 @@ public final class MovieLensConfig implements ValidatedConfig {
     /** @return whether the {@code genreValidFraction} items keep their {@code item_genres} feature */
     public GenreValidFeatures genreValidFeatures() {
         return genreValidFeatures;
+    }
+
+    /**
+     * @return with {@code recentRatings: k > 0}, the feature {@code user_recent_rating}: on each
+     *     rating, the mean of the user's {@code k} latest training ratings at or before it minus
+     *     the mean of all the user's training ratings (the rating itself left out of both on a
+     *     training row); for serving, the value after the user's last training rating; 0 for none
+     */
+    public int recentRatings() {
+        return recentRatings;
     }
 
     /** @return the history features to add, for both sides unless one is overridden */

@@ -13,6 +13,7 @@ import dev.taskweave.api.data.Histories;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.data.NumericScale;
 import dev.taskweave.api.data.RankingCandidates;
+import dev.taskweave.api.data.RecentValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +37,8 @@ public final class MovieLensSource implements DatasetSource {
     public static final String GENRE_HIDDEN_SPLIT = "genre_hidden";
     /** Feature: the items a user rated in training (with {@code history: implicit|ratings}). */
     public static final String USER_HISTORY = "user_history";
+    /** Feature: how the user's latest ratings differ from their mean (with {@code recentRatings}). */
+    public static final String USER_RECENT_RATING = "user_recent_rating";
     /** Feature: the users who rated an item in training (with {@code history: implicit|ratings}). */
     public static final String ITEM_HISTORY = "item_history";
     /** The attribute-only split holding the {@code attributeHoldout} users and items. */
@@ -224,11 +227,13 @@ public final class MovieLensSource implements DatasetSource {
         Interactions trainRows = new Interactions(train.users(), train.items(), Map.of());
         addHistory(USER_HISTORY, Entity.USER, config.userHistory(), catalog, trainRows, train, userTable, features, description);
         addHistory(ITEM_HISTORY, Entity.ITEM, config.itemHistory(), catalog, trainRows, train, itemTable, features, description);
+        Map<String, Map<String, float[]>> perRow = recentRatings(config.recentRatings(), splits, catalog, trainRows,
+                userTable, features, description);
         EntityTable users = userTable.build();
         EntityTable items = itemTable.build();
 
         Map<String, Interactions> interactions = new LinkedHashMap<>();
-        splits.forEach((split, ratings) -> interactions.put(split, ratings.toInteractions()));
+        splits.forEach((split, ratings) -> interactions.put(split, ratings.toInteractions(perRow.getOrDefault(split, Map.of()))));
 
         description.put("users", Integer.toString(catalog.users()));
         description.put("items", Integer.toString(catalog.items()));
@@ -268,6 +273,29 @@ public final class MovieLensSource implements DatasetSource {
 
         return new Dataset(name, features, users, items, interactions, rankings, description, attributes,
                 attributeEvaluation);
+    }
+
+    /**
+     * Adds {@code user_recent_rating} ({@code recentRatings: k}, {@link MovieLensConfig#recentRatings()}):
+     * the users' current values to their table, and per split each row's value as of its timestamp.
+     *
+     * @return per split name, its feature columns (empty with {@code k = 0})
+     */
+    private static Map<String, Map<String, float[]>> recentRatings(int window, Map<String, Ratings> splits,
+            MovieLensCatalog catalog, Interactions trainRows, EntityTable.Builder userTable, List<FeatureSpec> features,
+            Map<String, String> description) {
+        if (window == 0) {
+            return Map.of();
+        }
+        Ratings train = splits.get(Dataset.TRAIN);
+        RecentValues recent = RecentValues.of(trainRows, train.times(), train.ratings(), Entity.USER, catalog.users(), window);
+        features.add(FeatureSpec.recent(USER_RECENT_RATING, Entity.USER));
+        userTable.dense(USER_RECENT_RATING, 1, recent.current());
+        Map<String, Map<String, float[]>> columns = new LinkedHashMap<>();
+        splits.forEach((split, ratings) -> columns.put(split, Map.of(USER_RECENT_RATING,
+                split.equals(Dataset.TRAIN) ? recent.training() : recent.at(ratings.users(), ratings.times()))));
+        description.put("recentRatings", Integer.toString(window));
+        return columns;
     }
 
     /**

@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * u.data, uN.base and uN.test have no header; the benchmark's .tsv files start with
  * {@code user item rating timestamp}.
  *
+ * @param times the timestamp of each row (seconds since 1970)
  * @param lines the 1-based line of each row in its file, for messages
  */
-record Ratings(int[] users, int[] items, float[] ratings, int[] lines) {
+record Ratings(int[] users, int[] items, float[] ratings, long[] times, int[] lines) {
     /** The header line of the benchmark's rating files. */
     static final String HEADER = "user\titem\trating\ttimestamp";
 
@@ -29,6 +30,7 @@ record Ratings(int[] users, int[] items, float[] ratings, int[] lines) {
         requireNonNull(users, "users is null");
         requireNonNull(items, "items is null");
         requireNonNull(ratings, "ratings is null");
+        requireNonNull(times, "times is null");
         requireNonNull(lines, "lines is null");
     }
 
@@ -53,6 +55,7 @@ record Ratings(int[] users, int[] items, float[] ratings, int[] lines) {
         int[] users = new int[n];
         int[] items = new int[n];
         float[] ratings = new float[n];
+        long[] times = new long[n];
         int[] numbers = new int[n];
         for (int r = 0; r < n; r++) {
             TextFile.Line line = lines.get(first + r);
@@ -81,8 +84,9 @@ record Ratings(int[] users, int[] items, float[] ratings, int[] lines) {
             if (f[3].isEmpty() || f[3].length() > 18 || !f[3].chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new DataException(name, line.number(), "expected a numeric timestamp, found '" + f[3] + "'");
             }
+            times[r] = Long.parseLong(f[3]);
         }
-        return new Ratings(users, items, ratings, numbers);
+        return new Ratings(users, items, ratings, times, numbers);
     }
 
     /** @return the rows whose positions are flagged (true) or not flagged (false), in order */
@@ -94,6 +98,7 @@ record Ratings(int[] users, int[] items, float[] ratings, int[] lines) {
         int[] u = new int[n];
         int[] i = new int[n];
         float[] r = new float[n];
+        long[] t = new long[n];
         int[] l = new int[n];
         int k = 0;
         for (int row = 0; row < users.length; row++) {
@@ -101,15 +106,24 @@ record Ratings(int[] users, int[] items, float[] ratings, int[] lines) {
                 u[k] = users[row];
                 i[k] = items[row];
                 r[k] = ratings[row];
+                t[k] = times[row];
                 l[k] = lines[row];
                 k++;
             }
         }
-        return new Ratings(u, i, r, l);
+        return new Ratings(u, i, r, t, l);
     }
 
     /** @return the rows as interactions with {@code rating} and {@code like} (rating >= 4) labels */
     Interactions toInteractions() {
+        return toInteractions(Map.of());
+    }
+
+    /**
+     * @param features per-interaction feature columns, one value per row
+     * @return the rows as interactions with {@code rating} and {@code like} (rating >= 4) labels
+     */
+    Interactions toInteractions(Map<String, float[]> features) {
         float[] like = new float[ratings.length];
         for (int r = 0; r < ratings.length; r++) {
             like[r] = ratings[r] >= 4 ? 1f : 0f;
@@ -117,13 +131,13 @@ record Ratings(int[] users, int[] items, float[] ratings, int[] lines) {
         Map<String, float[]> labels = new LinkedHashMap<>();
         labels.put("rating", ratings.clone());
         labels.put("like", like);
-        return new Interactions(users.clone(), items.clone(), labels);
+        return new Interactions(users.clone(), items.clone(), labels, features);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Ratings other && Arrays.equals(users, other.users) && Arrays.equals(items, other.items)
-                && Arrays.equals(ratings, other.ratings) && Arrays.equals(lines, other.lines);
+                && Arrays.equals(ratings, other.ratings) && Arrays.equals(times, other.times) && Arrays.equals(lines, other.lines);
     }
 
     @Override
