@@ -2,6 +2,8 @@ package dev.taskweave.api.data;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.HashSet;
 import java.util.List;
 
@@ -77,6 +79,19 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
             throw new IllegalArgumentException("feature " + name + ": only a numeric or categorical feature that is not an id "
                     + "can take a value per interaction");
         }
+    }
+
+    /**
+     * Reads a feature as model files store it; files written before a component existed lack it
+     * ({@code fromInteractions}, {@code perInteraction}: false).
+     */
+    @JsonCreator
+    static FeatureSpec fromJson(@JsonProperty("name") String name, @JsonProperty("entity") Entity entity,
+            @JsonProperty("kind") FeatureKind kind, @JsonProperty("size") int size, @JsonProperty("id") boolean id,
+            @JsonProperty("labels") List<String> labels, @JsonProperty("fromInteractions") Boolean fromInteractions,
+            @JsonProperty("scale") NumericScale scale, @JsonProperty("perInteraction") Boolean perInteraction) {
+        return new FeatureSpec(name, entity, kind, size, id, labels, Boolean.TRUE.equals(fromInteractions), scale,
+                Boolean.TRUE.equals(perInteraction));
     }
 
     /** A feature with one value per entity. */

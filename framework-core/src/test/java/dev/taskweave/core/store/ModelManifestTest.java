@@ -23,7 +23,8 @@ class ModelManifestTest {
                 FeatureSpec.multiHot("item_tags", Entity.ITEM, List.of("new", "sale")),
                 FeatureSpec.history("item_history", Entity.ITEM, 7),
                 FeatureSpec.numeric("item_price", Entity.ITEM, new NumericScale(true, 3.25, 0.75)),
-                FeatureSpec.numeric("item_weight", Entity.ITEM)));
+                FeatureSpec.numeric("item_weight", Entity.ITEM),
+                FeatureSpec.recent("user_recent_rating", Entity.USER)));
         ModelManifest read = json.readValue(json.writeValueAsString(manifest), ModelManifest.class);
         assertEquals(manifest.features, read.features);
     }
@@ -36,5 +37,16 @@ class ModelManifestTest {
         FeatureSpec f = json.readValue(old, FeatureSpec.class);
         assertEquals("item_year", f.name());
         assertNull(f.scale());
+        org.junit.jupiter.api.Assertions.assertFalse(f.perInteraction());
+    }
+
+    @Test
+    void aModelFileFromBeforePerInteractionFeaturesReadsWithout() throws Exception {
+        // as the published ml100k-mtl models of 2026-12-02 store their first feature
+        String old = """
+                {"name": "user_id", "entity": "USER", "kind": "CATEGORICAL", "size": 944, "id": true, "labels": [],
+                 "fromInteractions": false, "scale": null}""";
+        FeatureSpec f = json.readValue(old, FeatureSpec.class);
+        assertEquals(FeatureSpec.identifier("user_id", Entity.USER, 944), f);
     }
 }

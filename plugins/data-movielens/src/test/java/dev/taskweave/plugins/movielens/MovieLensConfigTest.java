@@ -98,6 +98,10 @@ class MovieLensConfigTest {
         assertInvalid(Map.of("directory", "d", "genreValidFraction", 0.6), "genreValidFraction");
         // and with genre validation items, which it chooses
         config(Map.of("directory", "d", "benchmark", "b", "genreValidFraction", 0.1, "seed", 1)).validate();
+        assertEquals("expected how many of a user's latest ratings to average, from 1 to 10000 (0: no such feature), got -1",
+                assertInvalid(Map.of("directory", "d", "recentRatings", -1), "recentRatings").getMessage().replaceFirst("^.*?: ", ""));
+        assertInvalid(Map.of("directory", "d", "recentRatings", 10_001), "recentRatings");
+        assertEquals(5, config(Map.of("directory", "d", "recentRatings", 5)).recentRatings());
     }
 
     private static InvalidConfigException assertInvalid(Map<String, Object> params, String path) {

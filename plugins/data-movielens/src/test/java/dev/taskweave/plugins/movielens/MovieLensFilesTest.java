@@ -246,6 +246,28 @@ class MovieLensFilesTest {
     }
 
     @Test
+    void recentRatingsAreReadAtEachRatingsMoment() throws IOException {
+        Path b = writeBenchmark();
+        String header = "user\titem\trating\ttimestamp\n";
+        // user 1 rated 5 at time 1, 3 at time 2 and 1 at time 3 (mean 3)
+        Files.writeString(b.resolve("train.tsv"), header + "1\t1\t5\t1\n1\t2\t3\t2\n1\t4\t1\t3\n2\t1\t4\t4\n3\t2\t2\t5\n4\t1\t5\t6\n");
+        Files.writeString(b.resolve("valid.tsv"), header + "2\t4\t1\t7\n1\t4\t2\t2\n");
+        Dataset d = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "recentRatings", 2));
+        FeatureSpec recent = feature(d, MovieLensSource.USER_RECENT_RATING);
+        assertTrue(recent.perInteraction() && recent.fromInteractions());
+        // now: user 1's two latest, (3 + 1) / 2, against 3; every other user rated once or never
+        assertArrayEquals(new float[] {-1, 0, 0, 0, 0}, d.users().dense(MovieLensSource.USER_RECENT_RATING), 1e-6f);
+        // training rows leave themselves out: user 1 at time 1 has nothing before; at 2, the 5
+        // against (5 + 1) / 2; at 3, (5 + 3) / 2 against (5 + 3) / 2; single ratings have no other
+        assertArrayEquals(new float[] {0, 5 - 3, 0, 0, 0, 0}, d.train().feature(MovieLensSource.USER_RECENT_RATING), 1e-6f);
+        // user 1 at time 2 in valid: both ratings up to then, (5 + 3) / 2 against 3
+        assertArrayEquals(new float[] {0, 1}, d.splits().get("valid").feature(MovieLensSource.USER_RECENT_RATING), 1e-6f);
+        assertArrayEquals(new float[] {0, 0}, d.splits().get("test_cold_user").feature(MovieLensSource.USER_RECENT_RATING));
+        assertEquals("2", d.description().get("recentRatings"));
+        assertFalse(read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl")).users().has(MovieLensSource.USER_RECENT_RATING));
+    }
+
+    @Test
     void attributesMirrorTheCatalog() {
         Dataset d = read(Map.of("directory", "ml-100k"));
         assertEquals(List.of("user_gender", "user_age", "user_occupation", "item_genres"), List.copyOf(d.attributes().keySet()));
