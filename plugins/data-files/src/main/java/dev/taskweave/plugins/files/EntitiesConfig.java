@@ -53,16 +53,8 @@ public final class EntitiesConfig extends TableConfig {
                         + "values, for example \"|\"; got " + (e.getValue() == null ? "null" : "'" + e.getValue() + "'"));
             }
         }
-        requireColumns("log", log);
-        for (int i = 0; i < log.size(); i++) {
-            if (!numeric.contains(log.get(i))) {
-                throw new InvalidConfigException("log[" + i + "]", "'" + log.get(i) + "' is not one of the numeric columns " + numeric
-                        + "; log applies log(1 + x) to a numeric column before it is standardised");
-            }
-        }
-        if (minCount < 1) {
-            throw new InvalidConfigException("minCount", "expected an integer >= 1, got " + minCount);
-        }
+        requireLogOfNumeric(log, numeric);
+        requireMinCount(minCount);
         if (flags == null) {
             throw new InvalidConfigException("flags", "expected a mapping of feature names to lists of 0/1 columns, got null");
         }
@@ -77,7 +69,24 @@ public final class EntitiesConfig extends TableConfig {
         }
     }
 
-    private static void requireColumns(String field, List<String> columns) {
+    /** Checks that {@code log} lists columns of {@code numeric} (which must have been checked). */
+    static void requireLogOfNumeric(List<String> log, List<String> numeric) {
+        requireColumns("log", log);
+        for (int i = 0; i < log.size(); i++) {
+            if (!numeric.contains(log.get(i))) {
+                throw new InvalidConfigException("log[" + i + "]", "'" + log.get(i) + "' is not one of the numeric columns " + numeric
+                        + "; log applies log(1 + x) to a numeric column before it is standardised");
+            }
+        }
+    }
+
+    static void requireMinCount(int minCount) {
+        if (minCount < 1) {
+            throw new InvalidConfigException("minCount", "expected an integer >= 1, got " + minCount);
+        }
+    }
+
+    static void requireColumns(String field, List<String> columns) {
         if (columns == null) {
             throw new InvalidConfigException(field, "expected a list of columns, got null");
         }

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * The {@code data.params} of the {@code files} source: an interactions file (required), optional
- * users and items files of side features, how to split, history features, ranking lists and
- * which side features are also attributes that tasks can predict. See the plugin's README.md.
+ * users and items files of side features, how to split, history features, recent-value features,
+ * ranking lists and which side features are also attributes that tasks can predict. See the
+ * plugin's README.md.
  */
 public final class FilesConfig implements ValidatedConfig {
     /** The largest {@code attributeHoldout}. */
@@ -36,8 +37,33 @@ public final class FilesConfig implements ValidatedConfig {
         CATEGORICAL, NUMERIC, MULTI_VALUED, FLAGS
     }
 
-    /** A side feature and where it comes from. */
-    record Feature(String name, Entity entity, Kind kind, String source) {}
+    /** Where a feature's values come from. */
+    enum Origin {
+        /** A column of the users or items file: one value per entity. */
+        SIDE_FILE,
+        /** A column of the interactions file ({@code interactions.context}): one value per row. */
+        CONTEXT,
+        /** The recent values of a label ({@code recent}): one value per row. */
+        RECENT
+    }
+
+    /**
+     * A feature the source reads or computes, and where it comes from.
+     *
+     * @param source the column it is read from, or for {@link Origin#RECENT} the label
+     */
+    record Feature(String name, Entity entity, Kind kind, String source, Origin origin) {
+        /** @return true for a feature that takes a value per interaction row */
+        boolean perInteraction() {
+            return origin != Origin.SIDE_FILE;
+        }
+
+        /** @return where the feature comes from, in words, for errors */
+        String described() {
+            return origin == Origin.RECENT ? "recent values of label '" + source + "'"
+                    : (origin == Origin.CONTEXT ? "context column '" : "column '") + source + "'";
+        }
+    }
 
     @JsonProperty
     private InteractionsConfig interactions;
@@ -55,6 +81,8 @@ public final class FilesConfig implements ValidatedConfig {
     private History itemHistory;
     @JsonProperty
     private String historyLabel;
+    @JsonProperty
+    private List<RecentConfig> recent = new ArrayList<>();
     @JsonProperty
     private RankingConfig ranking;
     @JsonProperty
@@ -101,6 +129,26 @@ public final class FilesConfig implements ValidatedConfig {
             throw new InvalidConfigException("historyLabel", "only used by values histories (history, userHistory or "
                     + "itemHistory: values)");
         }
+        if (recent == null) {
+            throw new InvalidConfigException("recent", "expected a list such as [{label: rating, window: 5}], got null");
+        }
+        if (!recent.isEmpty() && interactions.timestamp() == null) {
+            throw new InvalidConfigException("recent", "needs interactions.timestamp, the column that orders each user's rows "
+                    + "(a recent value is as of the row's time)");
+        }
+        for (int i = 0; i < recent.size(); i++) {
+            RecentConfig r = recent.get(i);
+            if (r == null) {
+                throw new InvalidConfigException("recent[" + i + "]", "expected {label: <label>, window: <n>}, got null");
+            }
+            under("recent[" + i + "]", () -> r.validate(interactions.labels().keySet()));
+            for (int j = 0; j < i; j++) {
+                if (recent.get(j).label().equals(r.label())) {
+                    throw new InvalidConfigException("recent[" + i + "].label", "label '" + r.label() + "' is listed twice "
+                            + "(recent[" + j + "]); each label gives one feature, user_recent_<label>");
+                }
+            }
+        }
         if (ranking != null) {
             under("ranking", ranking::validate);
         }
@@ -117,11 +165,13 @@ public final class FilesConfig implements ValidatedConfig {
         for (int i = 0; i < attributes.size(); i++) {
             String name = attributes.get(i);
             Feature f = features.get(name);
-            if (f == null || f.kind() == Kind.NUMERIC) {
-                List<String> eligible = features.values().stream().filter(x -> x.kind() != Kind.NUMERIC).map(Feature::name).toList();
+            if (f == null || f.kind() == Kind.NUMERIC || f.perInteraction()) {
+                List<String> eligible = features.values().stream().filter(x -> x.kind() != Kind.NUMERIC && !x.perInteraction())
+                        .map(Feature::name).toList();
                 throw new InvalidConfigException("attributes[" + i + "]", (f == null ? "unknown feature '" + name + "'"
-                        : "'" + name + "' is numeric") + "; an attribute is a categorical, multi-valued or flags feature of "
-                        + "the users or items file, one of " + eligible);
+                        : f.perInteraction() ? "'" + name + "' takes a value per interaction" : "'" + name + "' is numeric")
+                        + "; an attribute is a categorical, multi-valued or flags feature of the users or items file, one of "
+                        + eligible);
             }
             if (attributes.indexOf(name) != i) {
                 throw new InvalidConfigException("attributes[" + i + "]", "'" + name + "' is listed twice");
@@ -158,48 +208,78 @@ public final class FilesConfig implements ValidatedConfig {
     }
 
     /**
-     * @return every side feature by name, users first, in the order of the files' configuration
+     * @return every feature but the ids and histories by name: the side files' (users first, in
+     *     the order of their configuration), then the context columns' (categorical, then
+     *     numeric), then the recent values' ({@code recent}'s order)
      * @throws InvalidConfigException when two columns give one name or a name is reserved
      */
     Map<String, Feature> features() {
         Map<String, Feature> out = new LinkedHashMap<>();
         addFeatures(out, Entity.USER, users, "users");
         addFeatures(out, Entity.ITEM, items, "items");
+        List<String> reserved = reserved(Entity.USER);
+        ContextConfig context = interactions.context();
+        if (context != null) {
+            for (int i = 0; i < context.categorical().size(); i++) {
+                String column = context.categorical().get(i);
+                add(out, reserved, new Feature(FeatureNames.of(Entity.USER, column), Entity.USER, Kind.CATEGORICAL, column,
+                        Origin.CONTEXT), "interactions.context.categorical[" + i + "]");
+            }
+            for (int i = 0; i < context.numeric().size(); i++) {
+                String column = context.numeric().get(i);
+                add(out, reserved, new Feature(FeatureNames.of(Entity.USER, column), Entity.USER, Kind.NUMERIC, column,
+                        Origin.CONTEXT), "interactions.context.numeric[" + i + "]");
+            }
+        }
+        for (int i = 0; i < recent.size(); i++) {
+            String label = recent.get(i).label();
+            add(out, reserved, new Feature(FeatureNames.of(Entity.USER, "recent_" + label), Entity.USER, Kind.NUMERIC, label,
+                    Origin.RECENT), "recent[" + i + "].label");
+        }
         return out;
+    }
+
+    private static List<String> reserved(Entity entity) {
+        return List.of(FeatureNames.prefix(entity) + "id", FeatureNames.prefix(entity) + "history");
     }
 
     private static void addFeatures(Map<String, Feature> out, Entity entity, EntitiesConfig table, String path) {
         if (table == null) {
             return;
         }
-        List<String> reserved = List.of(FeatureNames.prefix(entity) + "id", FeatureNames.prefix(entity) + "history");
+        List<String> reserved = reserved(entity);
         for (int i = 0; i < table.categorical().size(); i++) {
-            add(out, reserved, entity, Kind.CATEGORICAL, table.categorical().get(i), path + ".categorical[" + i + "]");
+            addColumn(out, reserved, entity, Kind.CATEGORICAL, table.categorical().get(i), path + ".categorical[" + i + "]");
         }
         for (int i = 0; i < table.numeric().size(); i++) {
-            add(out, reserved, entity, Kind.NUMERIC, table.numeric().get(i), path + ".numeric[" + i + "]");
+            addColumn(out, reserved, entity, Kind.NUMERIC, table.numeric().get(i), path + ".numeric[" + i + "]");
         }
         for (String column : table.multiValued().keySet()) {
-            add(out, reserved, entity, Kind.MULTI_VALUED, column, path + ".multiValued." + column);
+            addColumn(out, reserved, entity, Kind.MULTI_VALUED, column, path + ".multiValued." + column);
         }
         for (String name : table.flags().keySet()) {
-            add(out, reserved, entity, Kind.FLAGS, name, path + ".flags." + name);
+            addColumn(out, reserved, entity, Kind.FLAGS, name, path + ".flags." + name);
         }
     }
 
-    private static void add(Map<String, Feature> out, List<String> reserved, Entity entity, Kind kind, String column, String path) {
-        String name = FeatureNames.of(entity, column);
+    private static void addColumn(Map<String, Feature> out, List<String> reserved, Entity entity, Kind kind, String column, String path) {
+        add(out, reserved, new Feature(FeatureNames.of(entity, column), entity, kind, column, Origin.SIDE_FILE), path);
+    }
+
+    /** Adds a feature (its name null when its column gives none), checking its name is free. */
+    private static void add(Map<String, Feature> out, List<String> reserved, Feature feature, String path) {
+        String name = feature.name();
         if (name == null) {
-            throw new InvalidConfigException(path, "column '" + column + "' gives no feature name (it needs a letter or digit)");
+            throw new InvalidConfigException(path, feature.described() + " gives no feature name (it needs a letter or digit)");
         }
         if (reserved.contains(name)) {
-            throw new InvalidConfigException(path, "column '" + column + "' would be feature " + name
+            throw new InvalidConfigException(path, feature.described() + " would be feature " + name
                     + ", a name the source keeps for itself; rename the column");
         }
-        Feature previous = out.put(name, new Feature(name, entity, kind, column));
+        Feature previous = out.put(name, feature);
         if (previous != null) {
-            throw new InvalidConfigException(path, "column '" + column + "' would be feature " + name + ", as column '"
-                    + previous.source() + "' already is");
+            throw new InvalidConfigException(path, feature.described() + " would be feature " + name + ", as "
+                    + previous.described() + " already is");
         }
     }
 
@@ -234,6 +314,11 @@ public final class FilesConfig implements ValidatedConfig {
     /** @return the label of values histories, or null */
     public String historyLabel() {
         return historyLabel;
+    }
+
+    /** @return the recent-value features' configuration, in order (empty for none) */
+    public List<RecentConfig> recent() {
+        return List.copyOf(recent);
     }
 
     /** @return the ranking lists' configuration, or null for none */

@@ -88,8 +88,10 @@ final class FilesSource implements DatasetSource {
         if (config.split().coldSlices() && splits.containsKey("test")) {
             sliceCold(splits, userIndex, itemIndex, warmUser, warmItem);
         }
+        PerInteractionFeatures perRow = PerInteractionFeatures.build(config, features, splits, userIndex, itemIndex, userIds.size(),
+                description);
         Map<String, Interactions> interactions = new LinkedHashMap<>();
-        splits.forEach((name, rows) -> interactions.put(name, toInteractions(rows, userIndex, itemIndex)));
+        splits.forEach((name, rows) -> interactions.put(name, toInteractions(rows, userIndex, itemIndex, perRow.columns(name))));
 
         List<FeatureSpec> schema = new ArrayList<>();
         schema.add(FeatureSpec.identifier("user_id", Entity.USER, count(warmUser) + 1));
@@ -106,6 +108,7 @@ final class FilesSource implements DatasetSource {
         Interactions train = interactions.get(Dataset.TRAIN);
         addHistory(USER_HISTORY, Entity.USER, config.userHistory(), train, userIds.size(), itemIds.size(), users, schema, description);
         addHistory(ITEM_HISTORY, Entity.ITEM, config.itemHistory(), train, userIds.size(), itemIds.size(), items, schema, description);
+        perRow.addTo(users, schema);
 
         Map<String, RankingCandidates> rankings = new LinkedHashMap<>();
         if (config.ranking() != null) {
@@ -466,14 +469,15 @@ final class FilesSource implements DatasetSource {
         return out;
     }
 
-    private static Interactions toInteractions(InteractionRows rows, Map<String, Integer> userIndex, Map<String, Integer> itemIndex) {
+    private static Interactions toInteractions(InteractionRows rows, Map<String, Integer> userIndex, Map<String, Integer> itemIndex,
+            Map<String, float[]> features) {
         int[] u = new int[rows.size()];
         int[] i = new int[rows.size()];
         for (int r = 0; r < rows.size(); r++) {
             u[r] = userIndex.get(rows.users[r]);
             i[r] = itemIndex.get(rows.items[r]);
         }
-        return new Interactions(u, i, rows.labels);
+        return new Interactions(u, i, rows.labels, features);
     }
 
     /** @return codes 1.. in index order for the flagged entities, 0 for the others */

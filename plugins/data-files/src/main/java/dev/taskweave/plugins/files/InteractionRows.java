@@ -17,7 +17,9 @@ import java.util.Map;
 
 /**
  * The rows of one interactions file: raw user and item ids, label values ({@code NaN} for an
- * empty cell) and timestamps (seconds since 1970, or {@code NaN} without a timestamp column).
+ * empty cell), timestamps (seconds since 1970, or {@code NaN} without a timestamp column) and the
+ * context columns' cells (categorical as text, empty for an empty cell; numeric parsed, {@code NaN}
+ * for an empty cell), by column.
  */
 final class InteractionRows {
     final Path file;
@@ -25,13 +27,18 @@ final class InteractionRows {
     final String[] items;
     final Map<String, float[]> labels;
     final double[] timestamps;
+    final Map<String, String[]> categorical;
+    final Map<String, double[]> numeric;
 
-    private InteractionRows(Path file, String[] users, String[] items, Map<String, float[]> labels, double[] timestamps) {
+    private InteractionRows(Path file, String[] users, String[] items, Map<String, float[]> labels, double[] timestamps,
+            Map<String, String[]> categorical, Map<String, double[]> numeric) {
         this.file = file;
         this.users = users;
         this.items = items;
         this.labels = labels;
         this.timestamps = timestamps;
+        this.categorical = categorical;
+        this.numeric = numeric;
     }
 
     /** @return the number of rows */
@@ -51,6 +58,22 @@ final class InteractionRows {
         int time = config.timestamp() == null ? -1 : file.column(config.timestamp(), configPath + ".timestamp");
         Map<String, Integer> labelColumns = new LinkedHashMap<>();
         config.labels().forEach((label, column) -> labelColumns.put(label, file.column(column, configPath + ".labels." + label)));
+        ContextConfig context = config.context();
+        List<String> categoricalNames = context == null ? List.of() : context.categorical();
+        List<String> numericNames = context == null ? List.of() : context.numeric();
+        List<String> logged = context == null ? List.of() : context.log();
+        int[] categoricalColumns = new int[categoricalNames.size()];
+        for (int i = 0; i < categoricalColumns.length; i++) {
+            categoricalColumns[i] = file.column(categoricalNames.get(i), configPath + ".context.categorical[" + i + "]");
+        }
+        int[] numericColumns = new int[numericNames.size()];
+        for (int i = 0; i < numericColumns.length; i++) {
+            numericColumns[i] = file.column(numericNames.get(i), configPath + ".context.numeric[" + i + "]");
+        }
+        List<List<String>> categoricalCells = new ArrayList<>();
+        categoricalNames.forEach(c -> categoricalCells.add(new ArrayList<>()));
+        List<DoubleList> numericCells = new ArrayList<>();
+        numericNames.forEach(c -> numericCells.add(new DoubleList()));
 
         List<String> users = new ArrayList<>();
         List<String> items = new ArrayList<>();
@@ -66,10 +89,27 @@ final class InteractionRows {
             labelColumns.forEach((label, column) ->
                     labels.get(label).add(label(file, row.line(), config.labels().get(label), f[column])));
             times.add(time < 0 ? Double.NaN : timestamp(file, row.line(), config.timestamp(), f[time]));
+            for (int i = 0; i < categoricalColumns.length; i++) {
+                categoricalCells.get(i).add(distinct.computeIfAbsent(f[categoricalColumns[i]], k -> k));
+            }
+            for (int i = 0; i < numericColumns.length; i++) {
+                String column = numericNames.get(i);
+                numericCells.get(i).add(ColumnEncodings.number(path.toString(), row.line(), "column '" + column + "'",
+                        f[numericColumns[i]], logged.contains(column)));
+            }
         });
         Map<String, float[]> labelValues = new LinkedHashMap<>();
         labels.forEach((label, values) -> labelValues.put(label, values.toFloatArray()));
-        return new InteractionRows(path, users.toArray(String[]::new), items.toArray(String[]::new), labelValues, times.toArray());
+        Map<String, String[]> categorical = new LinkedHashMap<>();
+        for (int i = 0; i < categoricalColumns.length; i++) {
+            categorical.put(categoricalNames.get(i), categoricalCells.get(i).toArray(String[]::new));
+        }
+        Map<String, double[]> numeric = new LinkedHashMap<>();
+        for (int i = 0; i < numericColumns.length; i++) {
+            numeric.put(numericNames.get(i), numericCells.get(i).toArray());
+        }
+        return new InteractionRows(path, users.toArray(String[]::new), items.toArray(String[]::new), labelValues, times.toArray(),
+                categorical, numeric);
     }
 
     /** @return the rows at the given indices, in that order */
@@ -88,7 +128,11 @@ final class InteractionRows {
                 e.getValue()[k] = labels.get(e.getKey())[r];
             }
         }
-        return new InteractionRows(file, u, i, l, t);
+        Map<String, String[]> c = new LinkedHashMap<>();
+        categorical.forEach((column, cells) -> c.put(column, Arrays.stream(rows).mapToObj(r -> cells[r]).toArray(String[]::new)));
+        Map<String, double[]> n = new LinkedHashMap<>();
+        numeric.forEach((column, cells) -> n.put(column, Arrays.stream(rows).mapToDouble(r -> cells[r]).toArray()));
+        return new InteractionRows(file, u, i, l, t, c, n);
     }
 
     /** @return the rows of {@code first}, then those of {@code second} */
@@ -107,7 +151,19 @@ final class InteractionRows {
             System.arraycopy(second.labels.get(name), 0, joined, n, m);
             l.put(name, joined);
         });
-        return new InteractionRows(first.file, u, i, l, t);
+        Map<String, String[]> c = new LinkedHashMap<>();
+        first.categorical.forEach((column, cells) -> {
+            String[] joined = Arrays.copyOf(cells, n + m);
+            System.arraycopy(second.categorical.get(column), 0, joined, n, m);
+            c.put(column, joined);
+        });
+        Map<String, double[]> x = new LinkedHashMap<>();
+        first.numeric.forEach((column, cells) -> {
+            double[] joined = Arrays.copyOf(cells, n + m);
+            System.arraycopy(second.numeric.get(column), 0, joined, n, m);
+            x.put(column, joined);
+        });
+        return new InteractionRows(first.file, u, i, l, t, c, x);
     }
 
     private static String id(DelimitedFile file, long line, String column, String value) {

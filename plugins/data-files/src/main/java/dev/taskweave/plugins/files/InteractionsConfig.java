@@ -3,12 +3,14 @@ package dev.taskweave.plugins.files;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.taskweave.api.InvalidConfigException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * {@code interactions}: the file of (user, item) rows, which columns hold the user and item ids,
  * an optional timestamp, and the label columns ({@code labels: {<label name>: <column>}}), each a
- * number per row, an empty cell meaning the row has no such label.
+ * number per row, an empty cell meaning the row has no such label. {@code context} reads other
+ * columns as features that take a value per row ({@link ContextConfig}).
  */
 public final class InteractionsConfig extends TableConfig {
     @JsonProperty
@@ -19,6 +21,8 @@ public final class InteractionsConfig extends TableConfig {
     private String timestamp;
     @JsonProperty
     private Map<String, String> labels = new LinkedHashMap<>();
+    @JsonProperty
+    private ContextConfig context;
 
     public InteractionsConfig() {}
 
@@ -46,6 +50,33 @@ public final class InteractionsConfig extends TableConfig {
                 throw new InvalidConfigException("labels." + e.getKey(), "expected the column holding the label");
             }
         }
+        if (context != null) {
+            try {
+                context.validate();
+            } catch (InvalidConfigException e) {
+                throw e.under("context");
+            }
+            checkContextColumns("categorical", context.categorical());
+            checkContextColumns("numeric", context.numeric());
+        }
+    }
+
+    /** A context column the model reads must not be an id column or give a label away. */
+    private void checkContextColumns(String field, List<String> columns) {
+        for (int i = 0; i < columns.size(); i++) {
+            String column = columns.get(i);
+            String path = "context." + field + "[" + i + "]";
+            if (column.equals(user) || column.equals(item)) {
+                throw new InvalidConfigException(path, "column '" + column + "' holds the " + (column.equals(user) ? "user" : "item")
+                        + " ids, which are features already (user_id, item_id)");
+            }
+            for (Map.Entry<String, String> e : labels.entrySet()) {
+                if (column.equals(e.getValue())) {
+                    throw new InvalidConfigException(path, "column '" + column + "' holds the label " + e.getKey()
+                            + "; as a feature the model would read the answer it is asked for");
+                }
+            }
+        }
     }
 
     /** @return the user id column */
@@ -61,6 +92,11 @@ public final class InteractionsConfig extends TableConfig {
     /** @return the timestamp column, or null */
     public String timestamp() {
         return timestamp;
+    }
+
+    /** @return the context columns' configuration, or null for none */
+    public ContextConfig context() {
+        return context;
     }
 
     /** @return label name to column, in the configured order */

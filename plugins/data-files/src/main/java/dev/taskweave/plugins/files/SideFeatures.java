@@ -51,7 +51,7 @@ final class SideFeatures {
         Map<String, Integer> columnOf = new LinkedHashMap<>();
         Map<String, int[]> flagColumns = new LinkedHashMap<>();
         for (FilesConfig.Feature f : features.values()) {
-            if (f.entity() != entity) {
+            if (f.entity() != entity || f.perInteraction()) {
                 continue;
             }
             String setting = configPath + "." + switch (f.kind()) {
@@ -143,7 +143,7 @@ final class SideFeatures {
         description.put(side + "WithoutFeatures", Integer.toString(missing));
         List<Encoded> encoded = new ArrayList<>();
         for (FilesConfig.Feature f : features.values()) {
-            if (f.entity() != entity) {
+            if (f.entity() != entity || f.perInteraction()) {
                 continue;
             }
             Encoded e = switch (f.kind()) {
@@ -213,52 +213,18 @@ final class SideFeatures {
     private Encoded numeric(String name, boolean log, int[] fileRow, Map<String, String> description) {
         String[] raw = cells.get(name);
         double[] parsed = new double[raw.length];
-        double sum = 0;
-        int count = 0;
         for (int r = 0; r < raw.length; r++) {
-            if (raw[r].isEmpty()) {
-                parsed[r] = Double.NaN;
-                continue;
-            }
-            parsed[r] = InteractionRows.number(raw[r]);
-            if (!Double.isFinite(parsed[r])) {
-                throw new DataException(file.toString(), lines.get(ids.get(r)), "feature " + name + ": expected a finite number "
-                        + "or an empty cell, found '" + raw[r] + "'");
-            }
-            if (log && !(parsed[r] > -1)) {
-                throw new DataException(file.toString(), lines.get(ids.get(r)), "feature " + name + " is read as log(1 + x), "
-                        + "which needs x > -1; found " + raw[r]);
-            }
-            sum += log ? Math.log1p(parsed[r]) : parsed[r];
-            count++;
+            parsed[r] = ColumnEncodings.number(file.toString(), lines.get(ids.get(r)), "feature " + name, raw[r], log);
         }
-        double mean = count == 0 ? 0 : sum / count;
-        double squares = 0;
-        for (double v : parsed) {
-            if (!Double.isNaN(v)) {
-                double t = log ? Math.log1p(v) : v;
-                squares += (t - mean) * (t - mean);
-            }
-        }
-        double std = count == 0 ? 0 : Math.sqrt(squares / count);
-        boolean standardize = config.standardize();
-        // the encoding is recorded on the feature, so serving reads raw values the same way; a
-        // constant column (std 0) reads as 0 in training
-        NumericScale scale = standardize ? new NumericScale(log, mean, std > 0 ? std : 1) : log ? new NumericScale(true, 0, 1) : null;
+        // the encoding is recorded on the feature, so serving reads raw values the same way
+        NumericScale scale = ColumnEncodings.scale(name, parsed, log, config.standardize(), description);
         float[] values = new float[fileRow.length];
         boolean[] known = new boolean[fileRow.length];
         for (int e = 0; e < values.length; e++) {
             double v = fileRow[e] >= 0 ? parsed[fileRow[e]] : Double.NaN;
             known[e] = !Double.isNaN(v);
-            values[e] = Double.isNaN(v) ? 0f : (float) (scale == null ? v : scale.apply(v));
+            values[e] = ColumnEncodings.encode(scale, v);
         }
-        description.put("feature." + name + ".mean", Double.toString(mean));
-        description.put("feature." + name + ".std", Double.toString(std));
-        description.put("feature." + name + ".standardized", Boolean.toString(standardize));
-        if (log) {
-            description.put("feature." + name + ".transform", "log1p");
-        }
-        description.put("feature." + name + ".missing", Integer.toString(raw.length - count));
         return new Encoded(FeatureSpec.numeric(name, entity, scale), null, values, 1, known);
     }
 
@@ -336,17 +302,12 @@ final class SideFeatures {
 
     /** @return the values seen in at least {@code minCount} rows, sorted */
     private List<String> frequent(Map<String, Integer> counts) {
-        return counts.entrySet().stream().filter(e -> e.getValue() >= config.minCount()).map(Map.Entry::getKey).sorted().toList();
+        return ColumnEncodings.frequent(counts, config.minCount());
     }
 
     /** Records how many values, and rows of them, {@code minCount} turned into unknown. */
     private void rare(String name, Map<String, Integer> counts, List<String> kept, Map<String, String> description) {
-        if (config.minCount() > 1) {
-            int values = counts.size() - kept.size();
-            int rows = counts.entrySet().stream().filter(e -> e.getValue() < config.minCount()).mapToInt(Map.Entry::getValue).sum();
-            description.put("feature." + name + ".rareValues", values + " values in " + rows + " rows read as unknown (minCount "
-                    + config.minCount() + ")");
-        }
+        ColumnEncodings.rare(name, counts, kept, config.minCount(), description);
     }
 
     private static float flag(String cell) {

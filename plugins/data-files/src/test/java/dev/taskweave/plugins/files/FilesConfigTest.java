@@ -136,6 +136,90 @@ class FilesConfigTest {
     }
 
     @Test
+    void contextAndRecentDefaults() {
+        FilesConfig c = PluginConfigs.bindValid(base(), FilesConfig.class);
+        assertNull(c.interactions().context());
+        assertTrue(c.recent().isEmpty());
+        Map<String, Object> p = base("recent", List.of(params("label", "rating", "window", 5)));
+        interactions(p).put("timestamp", "ts");
+        interactions(p).put("context", params("categorical", List.of("Device Type"), "numeric", List.of("hour")));
+        FilesConfig full = PluginConfigs.bindValid(p, FilesConfig.class);
+        ContextConfig context = full.interactions().context();
+        assertEquals(List.of("Device Type"), context.categorical());
+        assertEquals(List.of("hour"), context.numeric());
+        assertTrue(context.standardize());
+        assertEquals(1, context.minCount());
+        assertTrue(context.log().isEmpty());
+        assertEquals("rating", full.recent().get(0).label());
+        assertEquals(5, full.recent().get(0).window());
+        // the context columns and recent values are user features, named as the side files' are
+        Map<String, FilesConfig.Feature> features = full.features();
+        assertEquals(List.of("user_device_type", "user_hour", "user_recent_rating"), List.copyOf(features.keySet()));
+        assertEquals(FilesConfig.Origin.CONTEXT, features.get("user_hour").origin());
+        assertEquals(FilesConfig.Kind.NUMERIC, features.get("user_recent_rating").kind());
+        assertTrue(features.get("user_recent_rating").perInteraction());
+    }
+
+    /** @return the interactions mapping of {@link #base} params, to add to */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> interactions(Map<String, Object> params) {
+        return (Map<String, Object>) params.get("interactions");
+    }
+
+    static Map<String, Object> withContext(Map<String, Object> context, Object... more) {
+        Map<String, Object> p = base(more);
+        interactions(p).put("context", context);
+        return p;
+    }
+
+    @Test
+    void contextErrors() {
+        invalid(withContext(params()), "interactions.context.categorical", "expected categorical or numeric columns");
+        invalid(withContext(params("numeric", List.of("stars"))), "interactions.context.numeric[0]",
+                "column 'stars' holds the label rating; as a feature the model would read the answer it is asked for");
+        invalid(withContext(params("categorical", List.of("u"))), "interactions.context.categorical[0]",
+                "column 'u' holds the user ids");
+        invalid(withContext(params("categorical", List.of(""))), "interactions.context.categorical[0]", "expected a column name");
+        invalid(withContext(params("numeric", List.of("hour"), "log", List.of("day"))), "interactions.context.log[0]",
+                "'day' is not one of the numeric columns [hour]");
+        invalid(withContext(params("categorical", List.of("device"), "minCount", 0)), "interactions.context.minCount",
+                "expected an integer >= 1, got 0");
+        invalid(withContext(params("categorical", List.of("hour"), "numeric", List.of("hour"))), "interactions.context.numeric[0]",
+                "context column 'hour' would be feature user_hour, as context column 'hour' already is");
+        invalid(withContext(params("categorical", List.of("device")), "users", params("file", "users.csv", "id", "id",
+                "categorical", List.of("device"))), "interactions.context.categorical[0]",
+                "context column 'device' would be feature user_device, as column 'device' already is");
+        invalid(withContext(params("categorical", List.of("history"))), "interactions.context.categorical[0]",
+                "would be feature user_history, a name the source keeps for itself");
+        invalid(withContext(params("categorical", List.of("device")), "attributes", List.of("user_device")), "attributes[0]",
+                "'user_device' takes a value per interaction");
+    }
+
+    @Test
+    void recentErrors() {
+        invalid(base("recent", List.of(params("label", "rating", "window", 5))), "recent",
+                "needs interactions.timestamp, the column that orders each user's rows");
+        Map<String, Object> p = base();
+        interactions(p).put("timestamp", "ts");
+        p.put("recent", List.of(params("label", "stars", "window", 5)));
+        invalid(p, "recent[0].label", "unknown label 'stars'; interactions.labels has [rating]");
+        p.put("recent", List.of(params("label", "rating")));
+        invalid(p, "recent[0].window", "an integer >= 1; it is required");
+        p.put("recent", List.of(params("label", "rating", "window", 0)));
+        invalid(p, "recent[0].window", "an integer >= 1, got 0");
+        p.put("recent", List.of(params("window", 3)));
+        invalid(p, "recent[0].label", "required: the label whose recent values are averaged, one of [rating]");
+        p.put("recent", List.of(params("label", "rating", "window", 3), params("label", "rating", "window", 10)));
+        invalid(p, "recent[1].label", "label 'rating' is listed twice (recent[0])");
+        p.put("recent", List.of(params("label", "rating", "window", 3)));
+        p.put("users", params("file", "users.csv", "id", "id", "numeric", List.of("Recent Rating")));
+        invalid(p, "recent[0].label",
+                "recent values of label 'rating' would be feature user_recent_rating, as column 'Recent Rating' already is");
+        assertThrows(IllegalArgumentException.class, () -> PluginConfigs.bind(
+                base("recent", List.of(params("label", "rating", "windw", 3))), FilesConfig.class));
+    }
+
+    @Test
     void featureNames() {
         assertEquals("user_age_group", FeatureNames.of(dev.taskweave.api.data.Entity.USER, "Age Group"));
         assertEquals("user_segment", FeatureNames.of(dev.taskweave.api.data.Entity.USER, "user_segment"));

@@ -106,6 +106,32 @@ class FilesErrorsTest {
                 "log", List.of("price")))), "items.csv", 3, "feature item_price is read as log(1 + x), which needs x > -1; found -1");
     }
 
+    static Map<String, Object> withContext(Map<String, Object> context, Object... more) {
+        Map<String, Object> p = params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "labels", params("rating", "rating"), "context", context));
+        for (int k = 0; k < more.length; k += 2) {
+            p.put((String) more[k], more[k + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void contextColumns() throws IOException {
+        String rows = "user,item,rating,hour\nu1,i1,4,3\nu2,i1,3,late\n";
+        assertMessage(fails(rows, withContext(params("categorical", List.of("device")))), "rows.csv", 0,
+                "data.params.interactions.context.categorical[0] names column 'device', which the file does not have; "
+                        + "its columns are [user, item, rating, hour]");
+        assertMessage(fails(rows, withContext(params("numeric", List.of("hour")))), "rows.csv", 3,
+                "column 'hour': expected a finite number or an empty cell, found 'late'");
+        assertMessage(fails("user,item,rating,hour\nu1,i1,4,-1\n", withContext(params("numeric", List.of("hour"),
+                "log", List.of("hour")))), "rows.csv", 2, "column 'hour' is read as log(1 + x), which needs x > -1; found -1");
+        // a test file of by: files needs the context columns too
+        Files.writeString(dir.resolve("test.csv"), "user,item,rating\nu1,i1,4\n");
+        assertMessage(fails("user,item,rating,hour\nu1,i1,4,3\n", withContext(params("numeric", List.of("hour")),
+                "split", params("by", "files", "testFile", "test.csv"))), "test.csv", 0,
+                "data.params.interactions.context.numeric[0] names column 'hour', which the file does not have");
+    }
+
     @Test
     void wrongEncoding() throws IOException {
         byte[] latin1 = "user,item,rating\nu1,Amélie,4\n".getBytes(StandardCharsets.ISO_8859_1);
