@@ -65,7 +65,7 @@ public final class WidePart extends AbstractBlock {
             selected.add(features.get(p));
         }
         this.own = addChildBlock("features", new InputEncoder(selected, embeddingDim, false));
-        this.linear = addChildBlock("linear", Linear.builder().setUnits(units).build());
+        this.linear = addChildBlock("linear", zeroLinear(units));
     }
 
     /** @return the encoder of the features it embeds itself (its own tables) */
@@ -99,6 +99,20 @@ public final class WidePart extends AbstractBlock {
 
     private long inputWidth(Shape[] inputShapes) {
         return (readsEncoded ? inputShapes[0].get(1) : 0) + own.outputWidth();
+    }
+
+    /**
+     * @return a linear map of {@code units} outputs whose weights start at zero (its bias does too),
+     *     so that a wide part adds nothing until training gives it a reason: with DJL's default
+     *     initialisation (Xavier, uniform within +-sqrt(6 / ((in + out) / 2))) the map of a single
+     *     numeric feature starts anywhere in +-2.4, and a rating task's wide part over a user's
+     *     recent mean then spent its first epochs unlearning it (ml100k-mtl seed 3: training
+     *     loss 2.16 in the first epoch against 0.93, test RMSE 0.8993)
+     */
+    static Linear zeroLinear(int units) {
+        Linear linear = Linear.builder().setUnits(units).build();
+        linear.setInitializer(new ai.djl.training.initializer.ConstantInitializer(0f), ai.djl.nn.Parameter.Type.WEIGHT);
+        return linear;
     }
 
     @Override

@@ -73,7 +73,7 @@ class MultiTaskBlockTest {
                 a.set(weight ? new float[] {1, 1} : new float[] {0.5f});
             } else if (name.contains("head1")) {
                 a.set(weight ? new float[] {2, -1} : new float[] {0});
-            } else if (name.contains("wide0") || name.contains("wide1")) {
+            } else if (wideWeights != null && (name.contains("wide0") || name.contains("wide1"))) {
                 int t = name.contains("wide0") ? 0 : 1;
                 a.set(weight ? wideWeights[t] : new float[] {wideBiases[t]});
             }
@@ -138,6 +138,28 @@ class MultiTaskBlockTest {
             assertArrayEquals(new float[] {0 + 12, 7 - 98}, out[1], 1e-5f);
             // the own tables belong to their tasks: head (2) + table and map (3)
             assertEquals(5, block.taskParameters(1).size());
+        }
+    }
+
+    @Test
+    void aWidePartAddsNothingBeforeTraining() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // both forms of wide part, initialised by the block and not set by hand: their maps start at zero
+            MultiTaskBlock deep = build(manager, List.of(), new MultiTaskBlock.WideSpec[2]);
+            MultiTaskBlock wide = build(manager, List.of(), new MultiTaskBlock.WideSpec[] {
+                new MultiTaskBlock.WideSpec(true, new int[0]), new MultiTaskBlock.WideSpec(true, new int[] {0})});
+            for (MultiTaskBlock block : List.of(deep, wide)) {
+                set(block, new float[] {0, 0, 10, 0, 0, 100}, null, null);
+            }
+            for (Pair<String, Parameter> p : wide.getParameters()) {
+                if (p.getKey().contains("wide") && !p.getKey().contains("features")) {
+                    assertEquals(0f, p.getValue().getArray().abs().max().getFloat(), p.getKey());
+                }
+            }
+            float[][] without = run(manager, deep, new boolean[] {true, true});
+            float[][] with = run(manager, wide, new boolean[] {true, true});
+            assertArrayEquals(without[0], with[0], 1e-6f);
+            assertArrayEquals(without[1], with[1], 1e-6f);
         }
     }
 
