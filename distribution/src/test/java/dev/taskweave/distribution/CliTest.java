@@ -202,6 +202,21 @@ class CliTest {
         Run unassembled = run("check", "--config", graph.toString());
         assertEquals(2, unassembled.code(), unassembled.err());
         assertTrue(unassembled.err().contains("tasks[2].wideFeatures[0]: 'user_colour' is not a feature of the data"), unassembled.err());
+
+        // a feature left to the wide parts: check names who reads it; one that nobody reads is an error
+        String shop = Files.readString(example).replace("file: shop/", "file: " + Dist.home().resolve("examples/shop") + "/");
+        String wideOnly = shop.replace("features:\n", "features:\n  wideOnly: [user_history]\n")
+                .replace("metrics: [rmse, mae], params:", "metrics: [rmse, mae], wideFeatures: [user_history], params:");
+        assertTrue(wideOnly.contains("wideOnly: [user_history]") && wideOnly.contains("wideFeatures: [user_history]"), wideOnly);
+        Run left = run("check", "--config", write("wide/shop.yaml", wideOnly).toString());
+        assertEquals(0, left.code(), left.err() + wideOnly);
+        assertTrue(java.util.regex.Pattern.compile("(?m)^  user_history +user history, 240 wide; wide parts only: stars$").matcher(left.out()).find(),
+                left.out());
+        Run nobody = run("check", "--config", write("nobody/shop.yaml",
+                wideOnly.replace("wideFeatures: [user_history], ", "")).toString());
+        assertEquals(2, nobody.code(), nobody.err());
+        assertTrue(nobody.err().contains("features.wideOnly[0]: no task lists 'user_history' in its wideFeatures: nothing would read it"),
+                nobody.err());
     }
 
     @Test

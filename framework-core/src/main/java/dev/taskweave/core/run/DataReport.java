@@ -66,7 +66,7 @@ public final class DataReport {
         }
         line(out, "features the encoder reads (%d of %d):", selected.size(), dataset.features().size());
         for (FeatureSpec f : selected) {
-            line(out, "  %-22s %-4s %s", f.name(), f.entity() == Entity.USER ? "user" : "item", describe(f));
+            line(out, "  %-22s %-4s %s%s", f.name(), f.entity() == Entity.USER ? "user" : "item", describe(f), wideOnly(plan, f));
         }
         for (FeatureSpec f : dataset.features()) {
             if (!selected.contains(f)) {
@@ -285,6 +285,15 @@ public final class DataReport {
             }
         }
         return dataset.table(entity).size();
+    }
+
+    /** @return for a feature of {@code features.wideOnly}, which tasks' wide parts read it; else empty */
+    private static String wideOnly(Plan plan, FeatureSpec f) {
+        if (!plan.config().features.wideOnly.contains(f.name())) {
+            return "";
+        }
+        return "; wide parts only: " + plan.config().tasks.stream().filter(t -> t.wideFeatures.contains(f.name()))
+                .map(t -> t.name).collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static String describe(FeatureSpec f) {
