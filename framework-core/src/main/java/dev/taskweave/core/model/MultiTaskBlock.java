@@ -134,7 +134,7 @@ public final class MultiTaskBlock extends AbstractBlock {
             }
             int units = this.headWidths.get(t);
             this.wide[t] = addChildBlock("wide" + t, w.featurePositions().length == 0
-                    ? WidePart.zeroLinear(units)
+                    ? ai.djl.nn.core.Linear.builder().setUnits(units).build()
                     : new WidePart(w.readsEncoded(), encoder.features(), w.featurePositions(), encoder.embeddingDim(), units));
         }
     }

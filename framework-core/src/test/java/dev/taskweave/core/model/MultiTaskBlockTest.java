@@ -2,6 +2,7 @@ package dev.taskweave.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ai.djl.ndarray.NDArray;
@@ -73,7 +74,7 @@ class MultiTaskBlockTest {
                 a.set(weight ? new float[] {1, 1} : new float[] {0.5f});
             } else if (name.contains("head1")) {
                 a.set(weight ? new float[] {2, -1} : new float[] {0});
-            } else if (wideWeights != null && (name.contains("wide0") || name.contains("wide1"))) {
+            } else if (name.contains("wide0") || name.contains("wide1")) {
                 int t = name.contains("wide0") ? 0 : 1;
                 a.set(weight ? wideWeights[t] : new float[] {wideBiases[t]});
             }
@@ -142,24 +143,30 @@ class MultiTaskBlockTest {
     }
 
     @Test
-    void aWidePartAddsNothingBeforeTraining() {
+    void aNumericFeaturesWeightInAWidePartStartsAtZero() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            // both forms of wide part, initialised by the block and not set by hand: their maps start at zero
-            MultiTaskBlock deep = build(manager, List.of(), new MultiTaskBlock.WideSpec[2]);
-            MultiTaskBlock wide = build(manager, List.of(), new MultiTaskBlock.WideSpec[] {
-                new MultiTaskBlock.WideSpec(true, new int[0]), new MultiTaskBlock.WideSpec(true, new int[] {0})});
-            for (MultiTaskBlock block : List.of(deep, wide)) {
-                set(block, new float[] {0, 0, 10, 0, 0, 100}, null, null);
-            }
-            for (Pair<String, Parameter> p : wide.getParameters()) {
-                if (p.getKey().contains("wide") && !p.getKey().contains("features")) {
-                    assertEquals(0f, p.getValue().getArray().abs().max().getFloat(), p.getKey());
+            // a wide part reading the encoded input (2 columns), the user id through its own table
+            // (2 columns) and a numeric feature (1 column): only the numeric column starts at 0
+            ClassLoader loader = MultiTaskBlockTest.class.getClassLoader();
+            List<FeatureSpec> features = List.of(FeatureSpec.identifier("user", Entity.USER, 3),
+                    FeatureSpec.recent("user_recent", Entity.USER));
+            InputEncoder encoder = new InputEncoder(features, 2, false, java.util.Set.of("user_recent"));
+            MultiTaskBlock block = new MultiTaskBlock(encoder, new MultiTaskBlock.Component(new LambdaBlock(x -> x), loader), 2,
+                    List.of(new MultiTaskBlock.Component(Linear.builder().setUnits(1).build(), loader)), List.of(1),
+                    new MultiTaskBlock.Component(new LambdaBlock(x -> x), loader), List.of(),
+                    new MultiTaskBlock.WideSpec[] {new MultiTaskBlock.WideSpec(true, new int[] {0, 1})});
+            block.initialize(manager, DataType.FLOAT32, new Shape(2), new Shape(2, 1));
+            float[] weight = null;
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                if (p.getKey().contains("wide0") && p.getKey().contains("linear") && p.getKey().endsWith("weight")) {
+                    weight = p.getValue().getArray().toFloatArray();
                 }
             }
-            float[][] without = run(manager, deep, new boolean[] {true, true});
-            float[][] with = run(manager, wide, new boolean[] {true, true});
-            assertArrayEquals(without[0], with[0], 1e-6f);
-            assertArrayEquals(without[1], with[1], 1e-6f);
+            assertEquals(5, weight.length);
+            assertEquals(0f, weight[4]);
+            for (int c = 0; c < 4; c++) {
+                assertTrue(weight[c] != 0f, "column " + c + " keeps its random start");
+            }
         }
     }
 
