@@ -103,5 +103,54 @@ class ContextEndToEndTest extends RuntimeTest {
         assertEquals(2, found, features.toString());
         // reloading re-reads the rows' values, checks the data's fingerprint and reproduces every metric
         assertEquals(json.valueToTree(with.metrics()), json.valueToTree(taskweave.evaluate(tmp.resolve("with"))));
+
+        // serving: a request may give the moment's values (context); without, the user's current ones
+        dev.taskweave.core.store.ModelStore store = taskweave.injector().getInstance(dev.taskweave.core.store.ModelStore.class);
+        try (dev.taskweave.serve.TaskweaveServer server = dev.taskweave.serve.TaskweaveServer.start(store, tmp.resolve("with"),
+                dev.taskweave.serve.ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "serve.yaml"),
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))) {
+            var scored = ServeNewItemsTest.post(server, """
+                    {"pairs": [
+                      {"user": "u7", "item": "i3", "context": {"user_device": "tv"}},
+                      {"user": "u7", "item": "i3", "context": {"user_device": "phone"}},
+                      {"user": "u7", "item": "i3", "context": {"user_device": "tv", "user_recent_rating": 1.0}},
+                      {"user": "u7", "item": "i3", "context": {"user_device": "tv", "user_recent_rating": -1.0}},
+                      {"user": "u7", "item": "i3"}]}""");
+            double[] rating = new double[5];
+            for (int i = 0; i < 5; i++) {
+                rating[i] = scored.at("/scores/" + i + "/scores/rating").asDouble();
+            }
+            String served = java.util.Arrays.toString(rating);
+            // planted: a TV adds 1 star against a phone, a good session more than a bad one
+            assertTrue(rating[0] - rating[1] > 0.6, served);
+            assertTrue(rating[2] - rating[3] > 0.5, served);
+            // the last pair reads u7's current values (its latest device, its latest ratings' mean), as predict does
+            java.io.StringWriter predicted = new java.io.StringWriter();
+            taskweave.predict(tmp.resolve("with"), write("pairs.tsv", "u7\ti3\n"), predicted, java.util.List.of("rating"));
+            String[] line = predicted.toString().strip().split("\n");
+            assertEquals(Double.parseDouble(line[line.length - 1].split("\t")[2]), rating[4], 1e-4, predicted + " / " + served);
+            ServeNewItemsTest.assertError(server, "{\"pairs\": [{\"user\": \"u7\", \"item\": \"i3\", \"context\": {\"colour\": 1}}]}",
+                    400, "pairs[0].context.colour", "the model has no per-interaction feature of that name; it has [user_device, user_recent_rating]");
+            ServeNewItemsTest.assertError(server,
+                    "{\"pairs\": [{\"user\": \"u7\", \"item\": \"i3\", \"context\": {\"user_device\": \"radio\"}}]}",
+                    400, "pairs[0].context.user_device", "unknown value 'radio'");
+            // a ranking at one moment: every candidate is read with the request's context
+            double[][] ranked = new double[2][];
+            int d = 0;
+            for (String device : java.util.List.of("tv", "phone")) {
+                ServeEndToEndTest.Response r = ServeEndToEndTest.call(server, "POST", "/v1/recommend",
+                        "{\"user\": \"u7\", \"k\": 2, \"formula\": \"rating\", \"candidates\": [\"i3\", \"i4\"], "
+                                + "\"context\": {\"user_device\": \"" + device + "\"}}");
+                assertEquals(200, r.status(), r.text());
+                ranked[d] = new double[2];
+                for (var item : r.body().get("items")) {
+                    ranked[d][item.get("item").asText().equals("i3") ? 0 : 1] = item.get("score").asDouble();
+                }
+                d++;
+            }
+            assertEquals(rating[0], ranked[0][0], 1e-4, "recommend scores i3 on a TV as predict does");
+            assertEquals(rating[1], ranked[1][0], 1e-4, "and on a phone");
+            assertTrue(ranked[0][1] - ranked[1][1] > 0.6, java.util.Arrays.deepToString(ranked));
+        }
     }
 }

@@ -35,8 +35,9 @@ import java.util.stream.IntStream;
  */
 public final class ScoringService {
     private static final Set<String> PREDICT_FIELDS = Set.of("pairs", "tasks");
-    private static final Set<String> PAIR_FIELDS = Set.of("user", "userFeatures", "item", "itemFeatures");
-    private static final Set<String> RECOMMEND_FIELDS = Set.of("user", "userFeatures", "k", "candidates", "excludeSeen", "formula", "tasks");
+    private static final Set<String> PAIR_FIELDS = Set.of("user", "userFeatures", "item", "itemFeatures", "context");
+    private static final Set<String> RECOMMEND_FIELDS = Set.of("user", "userFeatures", "k", "candidates", "excludeSeen", "formula", "tasks",
+            "context");
     private static final Set<String> CANDIDATE_FIELDS = Set.of("item", "itemFeatures");
 
     private final ModelHolder<ServedModel> holder;
@@ -74,14 +75,16 @@ public final class ScoringService {
             int n = pairs.size();
             List<Resolved> users = new ArrayList<>(n);
             List<Resolved> items = new ArrayList<>(n);
+            List<Map<String, Float>> contexts = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 String path = "pairs[" + i + "]";
                 JsonNode pair = JsonFields.object(pairs.get(i), path);
                 JsonFields.onlyKnown(pair, path, PAIR_FIELDS);
                 users.add(user(served, pair, path));
                 items.add(pairItem(served, pair, path));
+                contexts.add(context(served, pair, path));
             }
-            float[][] scores = scoreMixedPairs(served, users, items, tasks);
+            float[][] scores = scoreMixedPairs(served, users, items, contexts, tasks);
             ObjectNode out = json.createObjectNode();
             out.set("model", modelInfo(lease.version()));
             ArrayNode taskNames = out.putArray("tasks");
@@ -123,6 +126,7 @@ public final class ScoringService {
             ServedModel served = lease.model();
             Formula formula = formula(served, formulaText);
             Resolved user = user(served, body, "");
+            Map<String, Float> context = context(served, body, "");
             EntityTable itemTable = served.loaded().items();
             // a candidate is a model item's index, or -1 - j for the j-th new item (never a seen item)
             int[] candidates;
@@ -151,8 +155,9 @@ public final class ScoringService {
                 gatherer = served.gatherer(EntityRow.table(Entity.USER, served.model().features(), List.of(user.row())));
                 userIndex = 0;
             }
+            gatherer = gatherer.atMoment(context);
             float[][] scores = scoreCandidates(served, user, gatherer, userIndex, candidates, newItems, candidateList == null,
-                    formulaTasks, seenItems);
+                    formulaTasks, seenItems, context);
             int[] top = top(formula, scores, candidates, seenItems, k);
 
             // pass 2: the other tasks, for the top k only
@@ -162,7 +167,7 @@ public final class ScoringService {
             for (int i = 0; i < top.length; i++) {
                 topItems[i] = candidates[top[i]];
             }
-            float[][] restScores = scoreCandidates(served, user, gatherer, userIndex, topItems, newItems, false, rest, null);
+            float[][] restScores = scoreCandidates(served, user, gatherer, userIndex, topItems, newItems, false, rest, null, context);
 
             ObjectNode out = json.createObjectNode();
             out.set("model", modelInfo(lease.version()));
@@ -248,7 +253,8 @@ public final class ScoringService {
      * ({@code -1 - j}) through a table of their rows, as {@code /v1/predict} scores them.
      */
     private static float[][] scoreCandidates(ServedModel served, Resolved user, FeatureGatherer gatherer, int userIndex,
-            int[] candidates, List<Resolved> newItems, boolean allItems, List<ResolvedTask> tasks, int[] discarded) {
+            int[] candidates, List<Resolved> newItems, boolean allItems, List<ResolvedTask> tasks, int[] discarded,
+            Map<String, Float> context) {
         if (newItems.isEmpty() || tasks.isEmpty()) {
             return scoreForUser(served, gatherer, userIndex, candidates, allItems, tasks, discarded);
         }
@@ -267,7 +273,7 @@ public final class ScoringService {
                     IntStream.of(fresh).mapToObj(c -> newItems.get(-1 - candidates[c]).row()).toList());
             int[] users = new int[fresh.length];
             Arrays.fill(users, user.row() == null ? user.index() : 0);
-            place(scores, fresh, n, scorePairs(served, served.gatherer(userTable, itemTable), users,
+            place(scores, fresh, n, scorePairs(served, served.gatherer(userTable, itemTable).atMoment(context), users,
                     IntStream.range(0, fresh.length).toArray(), tasks, false));
         }
         return scores;
@@ -302,7 +308,8 @@ public final class ScoringService {
      * the histories it would read alone (a history leaves the row's own interaction out only where
      * both sides are the model's own), and a new entity has no history, as a cold one.
      */
-    private static float[][] scoreMixedPairs(ServedModel served, List<Resolved> users, List<Resolved> items, List<ResolvedTask> tasks) {
+    private static float[][] scoreMixedPairs(ServedModel served, List<Resolved> users, List<Resolved> items,
+            List<Map<String, Float>> contexts, List<ResolvedTask> tasks) {
         int n = items.size();
         float[][] scores = new float[tasks.size()][];
         for (boolean newUsers : new boolean[] {false, true}) {
@@ -319,7 +326,20 @@ public final class ScoringService {
                         ? EntityRow.table(Entity.ITEM, features, IntStream.of(group).mapToObj(i -> items.get(i).row()).toList()) : null;
                 int[] u = newUsers ? IntStream.range(0, group.length).toArray() : IntStream.of(group).map(i -> users.get(i).index()).toArray();
                 int[] it = newItems ? IntStream.range(0, group.length).toArray() : IntStream.of(group).map(i -> items.get(i).index()).toArray();
-                place(scores, group, n, scorePairs(served, served.gatherer(userTable, itemTable), u, it, tasks, !newItems));
+                // each pair's context, in the group's order; NaN reads the user's current value
+                Map<String, float[]> moments = new java.util.LinkedHashMap<>();
+                for (int j = 0; j < group.length; j++) {
+                    for (Map.Entry<String, Float> value : contexts.get(group[j]).entrySet()) {
+                        float[] column = moments.computeIfAbsent(value.getKey(), name -> {
+                            float[] values = new float[group.length];
+                            Arrays.fill(values, Float.NaN);
+                            return values;
+                        });
+                        column[j] = value.getValue();
+                    }
+                }
+                place(scores, group, n, scorePairs(served, served.gatherer(userTable, itemTable).forRows(moments), u, it, tasks,
+                        !newItems));
             }
         }
         return scores;
@@ -477,6 +497,22 @@ public final class ScoringService {
             throw ApiException.badRequest("formula", "names no task; it must use at least one of " + served.taskNames());
         }
         return formula;
+    }
+
+    /**
+     * Reads {@code context}: per-interaction features of the request's moment (the device in use,
+     * the hour), by the model's feature names; absent, the user's current values.
+     */
+    private static Map<String, Float> context(ServedModel served, JsonNode body, String path) {
+        Map<String, Object> values = JsonFields.features(body, "context", path);
+        if (values == null) {
+            return Map.of();
+        }
+        try {
+            return EntityRow.context(served.model().features(), values);
+        } catch (InvalidFeatureException e) {
+            throw ApiException.badRequest(JsonFields.join(path, "context." + e.feature()), e.reason());
+        }
     }
 
     private static Resolved user(ServedModel served, JsonNode body, String path) {

@@ -97,6 +97,30 @@ public final class EntityRow {
         return new EntityRow(entity, rawId, codes, dense);
     }
 
+    /**
+     * Encodes the values of per-interaction features given for one request ({@code context}): a
+     * categorical one by its raw value or its code, a numeric one as a number, scaled as the model
+     * reads it.
+     *
+     * @return the encoded values by feature name, for {@link FeatureGatherer#forRows} or
+     *     {@link FeatureGatherer#atMoment}
+     * @throws InvalidFeatureException naming the feature, if it is not a per-interaction feature of
+     *                                 the model or its value is not one the feature takes
+     */
+    public static Map<String, Float> context(List<FeatureSpec> features, Map<String, ?> values) {
+        Map<String, Float> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : values.entrySet()) {
+            FeatureSpec f = features.stream().filter(x -> x.name().equals(e.getKey()) && x.perInteraction()).findFirst().orElse(null);
+            if (f == null) {
+                throw new InvalidFeatureException(e.getKey(), "the model has no per-interaction feature of that name; it has "
+                        + features.stream().filter(FeatureSpec::perInteraction).map(FeatureSpec::name).toList());
+            }
+            Object v = e.getValue();
+            out.put(f.name(), f.kind() == FeatureKind.CATEGORICAL ? (float) code(f, v) : scaled(f, v));
+        }
+        return out;
+    }
+
     private static List<String> settable(Map<String, FeatureSpec> byName) {
         return byName.values().stream().filter(f -> !f.id()).map(FeatureSpec::name).toList();
     }

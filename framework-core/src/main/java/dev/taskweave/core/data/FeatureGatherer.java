@@ -39,6 +39,8 @@ public final class FeatureGatherer {
     private final boolean usersUnknown;
     /** Per feature, its value on each row for a per-interaction feature ({@link #forRows}), else null. */
     private final float[][] rowValues;
+    /** Per feature, its value on every row ({@link #atMoment}), or NaN; a row's own value comes first. */
+    private final float[] momentValues;
 
     public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items) {
         this(features, users, items, Set.of());
@@ -77,6 +79,8 @@ public final class FeatureGatherer {
         this.usersUnknown = false;
         this.features = List.copyOf(features);
         this.rowValues = new float[this.features.size()][];
+        this.momentValues = new float[this.features.size()];
+        java.util.Arrays.fill(momentValues, Float.NaN);
         this.hiddenOnAttributeRows = new boolean[this.features.size()];
         this.dropout = new double[this.features.size()];
         this.historyDropout = new double[this.features.size()];
@@ -100,7 +104,7 @@ public final class FeatureGatherer {
         }
     }
 
-    private FeatureGatherer(FeatureGatherer other, boolean usersUnknown, float[][] rowValues) {
+    private FeatureGatherer(FeatureGatherer other, boolean usersUnknown, float[][] rowValues, float[] momentValues) {
         this.features = other.features;
         this.users = other.users;
         this.items = other.items;
@@ -113,6 +117,7 @@ public final class FeatureGatherer {
         this.ownItems = other.ownItems;
         this.usersUnknown = usersUnknown;
         this.rowValues = rowValues;
+        this.momentValues = momentValues;
     }
 
     /**
@@ -121,7 +126,7 @@ public final class FeatureGatherer {
      *     features as they are (how a cold or new user is scored); this gatherer is unchanged
      */
     public FeatureGatherer asUnknownUsers() {
-        return new FeatureGatherer(this, true, rowValues);
+        return new FeatureGatherer(this, true, rowValues, momentValues);
     }
 
     /**
@@ -147,7 +152,27 @@ public final class FeatureGatherer {
             }
             values[f] = column.getValue();
         }
-        return new FeatureGatherer(this, usersUnknown, values);
+        return new FeatureGatherer(this, usersUnknown, values, momentValues);
+    }
+
+    /**
+     * @param values per-interaction feature values by feature name, encoded (a categorical code as
+     *               a float, a numeric value scaled), for every row: the moment of a request
+     *               ({@code /v1/recommend}'s {@code context}); a row's own value ({@link #forRows})
+     *               still comes first
+     * @return a gatherer that reads them on every row; this gatherer is unchanged
+     * @throws IllegalArgumentException if a name is not a per-interaction feature the model reads
+     */
+    public FeatureGatherer atMoment(Map<String, Float> values) {
+        float[] moment = momentValues.clone();
+        for (Map.Entry<String, Float> value : values.entrySet()) {
+            int f = indexOf(value.getKey());
+            if (f < 0 || !features.get(f).perInteraction()) {
+                throw new IllegalArgumentException("feature " + value.getKey() + " is not a per-interaction feature of the model");
+            }
+            moment[f] = value.getValue();
+        }
+        return new FeatureGatherer(this, usersUnknown, rowValues, moment);
     }
 
     private int indexOf(String name) {
@@ -319,7 +344,7 @@ public final class FeatureGatherer {
             int row = order == null ? from + i : order[from + i];
             boolean hidden = other != null && other[row] < 0 || withoutId(spec, idCodes, i) || dropped(drop, idCodes, i, random);
             int index = hidden ? -1 : entity[row];
-            batch[i] = index < 0 ? 0 : perRow(f, row) ? (int) rowValues[f][row] : codes[index];
+            batch[i] = index < 0 ? 0 : perRow(f, row) ? (int) rowValue(f, row) : codes[index];
             if (spec.id() && idDropout > 0 && random.nextDouble() < idDropout) {
                 batch[i] = 0;
             }
@@ -349,7 +374,7 @@ public final class FeatureGatherer {
             int row = order == null ? from + i : order[from + i];
             if (entity[row] >= 0 && (other == null || other[row] >= 0) && !withoutId(spec, idCodes, i) && !dropped(drop, idCodes, i, random)) {
                 if (perRow(f, row)) {
-                    batch.put(i * width, rowValues[f][row]);
+                    batch.put(i * width, rowValue(f, row));
                 } else {
                     batch.put(i * width, values, entity[row] * width, width);
                 }
@@ -461,9 +486,15 @@ public final class FeatureGatherer {
         return java.util.stream.IntStream.range(0, n).filter(r -> marked[r]).toArray();
     }
 
-    /** @return true when row {@code row} records its own value of feature {@code f} */
+    /** @return true when row {@code row} has a value of feature {@code f} of its own or of the moment's */
     private boolean perRow(int f, int row) {
-        return rowValues[f] != null && !Float.isNaN(rowValues[f][row]);
+        return !Float.isNaN(rowValue(f, row));
+    }
+
+    /** @return row {@code row}'s own value of feature {@code f}, else the moment's, else NaN */
+    private float rowValue(int f, int row) {
+        float own = rowValues[f] == null ? Float.NaN : rowValues[f][row];
+        return Float.isNaN(own) ? momentValues[f] : own;
     }
 
     /** @return true when {@code spec} is derived from interactions and row {@code i}'s entity id is unknown */
