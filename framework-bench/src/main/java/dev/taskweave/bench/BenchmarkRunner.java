@@ -28,7 +28,7 @@ import java.util.Map;
  */
 public final class BenchmarkRunner {
     private final Taskweave taskweave;
-    private final ObjectMapper json = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     // the trainings of the suite being run
     private ResumableRuns runs;
 
@@ -210,8 +210,8 @@ public final class BenchmarkRunner {
     }
 
     /** @return a deep copy of an experiment */
-    ExperimentConfig copy(ExperimentConfig config) {
-        return json.convertValue(json.valueToTree(config), ExperimentConfig.class);
+    static ExperimentConfig copy(ExperimentConfig config) {
+        return JSON.convertValue(JSON.valueToTree(config), ExperimentConfig.class);
     }
 
     /**
@@ -219,7 +219,7 @@ public final class BenchmarkRunner {
      * training settings, with only {@code task} (its head and tower unchanged, no dependency) and a
      * fixed weight of 1.
      */
-    ExperimentConfig singleTask(ExperimentConfig base, String task, String earlyStopping) {
+    static ExperimentConfig singleTask(ExperimentConfig base, String task, String earlyStopping) {
         return singleTask(base, task, earlyStopping, null);
     }
 
@@ -227,12 +227,19 @@ public final class BenchmarkRunner {
      * The single-task counterpart with experiment fields of its own (the suite's
      * {@code singleTask.overrides.<task>}, checked when the suite was loaded), merged last.
      */
-    ExperimentConfig singleTask(ExperimentConfig base, String task, String earlyStopping, Map<String, Object> overrides) {
+    static ExperimentConfig singleTask(ExperimentConfig base, String task, String earlyStopping, Map<String, Object> overrides) {
         ExperimentConfig config = copy(base);
         TaskConfig t = config.task(task);
         t.dependsOn = null;
         t.weight = 1.0;
         config.tasks = new ArrayList<>(List.of(t));
+        // a feature left to the wide parts of tasks that are not here: the encoder did not read it
+        // in the multi-task model either, so the counterpart leaves it out
+        List<String> unread = config.features.wideOnly.stream().filter(f -> !t.wideFeatures.contains(f)).toList();
+        config.features.wideOnly = config.features.wideOnly.stream().filter(t.wideFeatures::contains).toList();
+        List<String> exclude = new ArrayList<>(config.features.exclude);
+        unread.stream().filter(f -> !exclude.contains(f)).forEach(exclude::add);
+        config.features.exclude = exclude;
         config.weighting = new dev.taskweave.core.config.ComponentConfig("fixed", Map.of());
         EarlyStoppingConfig es = config.training.earlyStopping;
         if (earlyStopping != null) {
@@ -242,7 +249,7 @@ public final class BenchmarkRunner {
         } else if (es != null && !task.equals(es.metric.split("\\.")[1])) {
             config.training.earlyStopping = null;
         }
-        return overrides == null ? config : Suite.withOverrides(json, config, overrides, null, null, null);
+        return overrides == null ? config : Suite.withOverrides(JSON, config, overrides, null, null, null);
     }
 
     /** @return rows per second over epochs 2..n (all epochs when there is one) */

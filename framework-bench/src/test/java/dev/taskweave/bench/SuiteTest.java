@@ -102,6 +102,26 @@ class SuiteTest {
     }
 
     @Test
+    void aSingleTaskCounterpartLeavesOutTheWideOnlyFeaturesOfOtherTasks() throws Exception {
+        ExperimentConfig base = load("configurations: [{name: a, experiment: experiments/base.yaml}]").variants().get(0).experiment();
+        base.features.wideOnly = List.of("user_recent", "item_recent");
+        base.features.exclude = List.of("item_recent");
+        base.task("rating").wideFeatures = List.of("user_recent");
+        base.task("like").wideFeatures = List.of("user_recent", "item_recent");
+        ExperimentConfig rating = BenchmarkRunner.singleTask(base, "rating", null);
+        assertEquals(List.of("user_recent"), rating.features.wideOnly);
+        assertEquals(List.of("item_recent"), rating.features.exclude);
+        ExperimentConfig like = BenchmarkRunner.singleTask(base, "like", null);
+        assertEquals(List.of("user_recent", "item_recent"), like.features.wideOnly);
+        base.task("like").wideFeatures = List.of();
+        ExperimentConfig alone = BenchmarkRunner.singleTask(base, "like", null);
+        assertEquals(List.of(), alone.features.wideOnly);
+        assertEquals(List.of("item_recent", "user_recent"), alone.features.exclude);
+        // the experiment itself is not changed
+        assertEquals(List.of("user_recent", "item_recent"), base.features.wideOnly);
+    }
+
+    @Test
     void errorsNameTheField() {
         assertPath("configurations", "name: x\nconfigurations: []\n");
         assertPath("configurations[0].experiment", "configurations: [{name: a}]\n");
