@@ -335,6 +335,15 @@ class FeatureGathererTest {
             NDList unknown = gatherer.forRows(columns).asUnknownUsers().gather(manager, userRows, itemRows, null, 0, 4, 0, null);
             assertArrayEquals(new float[] {0, 0, 0, 0}, unknown.get(1).toFloatArray());
             assertArrayEquals(new int[] {2, 0, 3, 2}, unknown.get(2).toIntArray(), "a side feature stays");
+            // a request's moment: its values on every row, after a row's own
+            FeatureGatherer moment = gatherer.atMoment(java.util.Map.of("user_recent", 0.5f, "device", 1f));
+            NDList now = moment.gather(manager, userRows, itemRows, null, 0, 4, 0, null);
+            assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f, 0.5f}, now.get(1).toFloatArray());
+            assertArrayEquals(new int[] {1, 1, 1, 1}, now.get(2).toIntArray());
+            NDList both = moment.forRows(columns).gather(manager, userRows, itemRows, null, 0, 4, 0, null);
+            assertArrayEquals(new float[] {1.5f, 0.5f, -2f, 0.75f}, both.get(1).toFloatArray());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> gatherer.atMoment(java.util.Map.of("user_id", 1f)));
         }
         // a column of a feature the model does not read is ignored; one of a feature with one value per entity is an error
         FeatureGatherer plainFeatures = new FeatureGatherer(FEATURES, USERS, ITEMS);

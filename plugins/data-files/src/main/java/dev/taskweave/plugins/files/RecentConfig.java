@@ -6,8 +6,8 @@ import java.util.Set;
 
 /**
  * One entry of {@code recent}: the feature {@code user_recent_<label>}, on each row the mean of
- * the user's {@code window} latest training values of {@code label} at or before the row's time
- * minus the mean of all the user's training values of it (the row's own value left out on a
+ * the user's {@code window} latest training values of {@code label} strictly before the row's
+ * time minus the mean of all the user's training values of it (the row's own value left out on a
  * training row; rows without the label do not count). It needs {@code interactions.timestamp}.
  */
 public final class RecentConfig {

@@ -172,14 +172,14 @@ class PerInteractionFeaturesTest {
         assertEquals(FeatureKind.NUMERIC, recent.kind());
         // a's rated training rows: 4 (at 1), 2 (at 2), 5 (at 4): mean 11/3; the row at 3 has no rating
         // and does not count. A training row leaves itself out of both means:
-        //   at 1: no other rating at or before it -> 0
+        //   at 1: no rating before it -> 0
         //   at 2: recent 4, usual (4 + 5) / 2 -> -0.5
         //   at 3 (no rating: nothing to leave out): recent (4 + 2) / 2, usual 11/3 -> -2/3
         //   at 4: recent (2 + 4) / 2, usual (4 + 2) / 2 -> 0
         // b has no other rating -> 0
         assertArrayEquals(new float[] {0, -0.5f, -2f / 3, 0, 0}, d.train().feature("user_recent_rating"), 1e-6f);
-        // valid: at 5, a's latest two are 5 and 2: 3.5 - 11/3; at 2, 4 and 2 (a rating at the same time counts)
-        assertArrayEquals(new float[] {3.5f - 11f / 3, 3f - 11f / 3}, d.splits().get("valid").feature("user_recent_rating"), 1e-6f);
+        // valid: at 5, a's latest two are 5 and 2: 3.5 - 11/3; at 2, the 4 alone (the 2 is of the same moment)
+        assertArrayEquals(new float[] {3.5f - 11f / 3, 4f - 11f / 3}, d.splits().get("valid").feature("user_recent_rating"), 1e-6f);
         // test: b at 1 is before b's only rating -> 0; c (cold) has none -> 0
         assertArrayEquals(new float[] {0}, d.splits().get("test").feature("user_recent_rating"));
         assertArrayEquals(new float[] {0}, d.splits().get("test_cold_user").feature("user_recent_rating"));

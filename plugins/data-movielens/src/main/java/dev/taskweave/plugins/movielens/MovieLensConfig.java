@@ -198,9 +198,9 @@ public final class MovieLensConfig implements ValidatedConfig {
 
     /**
      * @return with {@code recentRatings: k > 0}, the feature {@code user_recent_rating}: on each
-     *     rating, the mean of the user's {@code k} latest training ratings at or before it minus
-     *     the mean of all the user's training ratings (the rating itself left out of both on a
-     *     training row); for serving, the value after the user's last training rating; 0 for none
+     *     rating, the mean of the user's {@code k} latest training ratings before it minus the mean
+     *     of all the user's training ratings (but the rating itself, on a training row); for
+     *     serving, the value after the user's last training rating; 0 for none
      */
     public int recentRatings() {
         return recentRatings;

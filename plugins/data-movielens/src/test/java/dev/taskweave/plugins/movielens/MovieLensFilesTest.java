@@ -257,11 +257,11 @@ class MovieLensFilesTest {
         assertTrue(recent.perInteraction() && recent.fromInteractions());
         // now: user 1's two latest, (3 + 1) / 2, against 3; every other user rated once or never
         assertArrayEquals(new float[] {-1, 0, 0, 0, 0}, d.users().dense(MovieLensSource.USER_RECENT_RATING), 1e-6f);
-        // training rows leave themselves out: user 1 at time 1 has nothing before; at 2, the 5
-        // against (5 + 1) / 2; at 3, (5 + 3) / 2 against (5 + 3) / 2; single ratings have no other
+        // training rows read earlier ratings, against the user's others: user 1 at time 1 has
+        // nothing before; at 2, the 5 against (5 + 1) / 2; at 3, (5 + 3) / 2 against (5 + 3) / 2
         assertArrayEquals(new float[] {0, 5 - 3, 0, 0, 0, 0}, d.train().feature(MovieLensSource.USER_RECENT_RATING), 1e-6f);
-        // user 1 at time 2 in valid: both ratings up to then, (5 + 3) / 2 against 3
-        assertArrayEquals(new float[] {0, 1}, d.splits().get("valid").feature(MovieLensSource.USER_RECENT_RATING), 1e-6f);
+        // user 1 at time 2 in valid: the 5 of time 1 alone (the 3 of time 2 is of the same moment), against 3
+        assertArrayEquals(new float[] {0, 2}, d.splits().get("valid").feature(MovieLensSource.USER_RECENT_RATING), 1e-6f);
         assertArrayEquals(new float[] {0, 0}, d.splits().get("test_cold_user").feature(MovieLensSource.USER_RECENT_RATING));
         assertEquals("2", d.description().get("recentRatings"));
         assertFalse(read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl")).users().has(MovieLensSource.USER_RECENT_RATING));
