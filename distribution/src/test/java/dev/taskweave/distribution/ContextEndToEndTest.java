@@ -129,6 +129,28 @@ class ContextEndToEndTest extends RuntimeTest {
             taskweave.predict(tmp.resolve("with"), write("pairs.tsv", "u7\ti3\n"), predicted, java.util.List.of("rating"));
             String[] line = predicted.toString().strip().split("\n");
             assertEquals(Double.parseDouble(line[line.length - 1].split("\t")[2]), rating[4], 1e-4, predicted + " / " + served);
+            // predict reads a moment per pair too: columns after user and item, named in the header
+            java.io.StringWriter withContext = new java.io.StringWriter();
+            taskweave.predict(tmp.resolve("with"), write("context.tsv",
+                    "user\titem\tuser_device\tuser_recent_rating\nu7\ti3\ttv\t\nu7\ti3\tphone\t\nu7\ti3\ttv\t1.0\nu7\ti3\t\t\n"),
+                    withContext, java.util.List.of("rating"));
+            String[] rows = withContext.toString().strip().split("\n");
+            assertEquals(5, rows.length, withContext.toString());
+            // the same scores as /v1/predict's pairs; an empty cell is the user's current value, so
+            // the first row is u7 on a TV at its current mean and the last is the plain pair
+            assertEquals(rating[0], Double.parseDouble(rows[1].split("\t")[2]), 1e-4, withContext + " / " + served);
+            assertEquals(rating[1], Double.parseDouble(rows[2].split("\t")[2]), 1e-4, withContext + " / " + served);
+            assertEquals(rating[2], Double.parseDouble(rows[3].split("\t")[2]), 1e-4, withContext + " / " + served);
+            assertEquals(rating[4], Double.parseDouble(rows[4].split("\t")[2]), 1e-4, withContext + " / " + served);
+            dev.taskweave.api.DataException bad = org.junit.jupiter.api.Assertions.assertThrows(dev.taskweave.api.DataException.class,
+                    () -> taskweave.predict(tmp.resolve("with"), write("bad.tsv", "user\titem\tcolour\nu7\ti3\tred\n"),
+                            new java.io.StringWriter(), java.util.List.of()));
+            assertTrue(bad.getMessage().contains("column 3 'colour' is not a per-interaction feature of the model; it has "
+                    + "[user_device, user_recent_rating]"), bad.getMessage());
+            bad = org.junit.jupiter.api.Assertions.assertThrows(dev.taskweave.api.DataException.class,
+                    () -> taskweave.predict(tmp.resolve("with"), write("radio.tsv", "user\titem\tuser_device\nu7\ti3\tradio\n"),
+                            new java.io.StringWriter(), java.util.List.of()));
+            assertTrue(bad.getMessage().contains("column 'user_device': unknown value 'radio'"), bad.getMessage());
             ServeNewItemsTest.assertError(server, "{\"pairs\": [{\"user\": \"u7\", \"item\": \"i3\", \"context\": {\"colour\": 1}}]}",
                     400, "pairs[0].context.colour", "the model has no per-interaction feature of that name; it has [user_device, user_recent_rating]");
             ServeNewItemsTest.assertError(server,

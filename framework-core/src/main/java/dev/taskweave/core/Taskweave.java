@@ -8,6 +8,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.taskweave.api.DataException;
 import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.FeatureKind;
 import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.model.LabelStatistics;
 import dev.taskweave.api.nn.FastDropout;
@@ -15,8 +16,10 @@ import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.data.DataFingerprint;
+import dev.taskweave.core.data.EntityRow;
 import dev.taskweave.core.data.ExampleSet;
 import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.core.data.InvalidFeatureException;
 import dev.taskweave.core.plugin.ExtensionRegistry;
 import dev.taskweave.core.plugin.PluginRuntime;
 import dev.taskweave.core.run.AssembledModel;
@@ -298,7 +301,9 @@ public final class Taskweave implements AutoCloseable {
 
     /**
      * Scores (user, item) pairs read from a TSV file ({@code user<TAB>item} per line, an optional
-     * header whose first field is {@code user}) and writes {@code user item <task>...} rows; a task with
+     * header whose first field is {@code user}; a header may name more columns after {@code item},
+     * per-interaction features of the model, whose cells give each pair's moment, an empty cell
+     * the user's current value) and writes {@code user item <task>...} rows; a task with
      * several outputs (a multi-label or multi-class attribute) writes them comma-separated. An
      * entity-attribute task is scored on rows with its entity alone, as in training and evaluation,
      * so an item's attribute scores do not depend on the user of the pair.
@@ -327,6 +332,9 @@ public final class Taskweave implements AutoCloseable {
             List<String> rawItems = new ArrayList<>();
             List<Integer> users = new ArrayList<>();
             List<Integer> items = new ArrayList<>();
+            // per-interaction features named by the header after user and item: each row's moment
+            List<String> contextNames = new ArrayList<>();
+            List<List<Float>> contextValues = new ArrayList<>();
             String source = input.toString();
             try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
                 String line;
@@ -335,11 +343,21 @@ public final class Taskweave implements AutoCloseable {
                     number++;
                     String[] fields = line.split("\t", -1);
                     // a header names its first column user; a first id that merely starts with "user" is a row
-                    if (line.isBlank() || (number == 1 && fields[0].strip().equalsIgnoreCase("user"))) {
+                    if (line.isBlank()) {
                         continue;
                     }
-                    if (fields.length != 2) {
-                        throw new DataException(source, number, "expected 2 tab-separated fields (user, item), found " + fields.length);
+                    if (number == 1 && fields[0].strip().equalsIgnoreCase("user")) {
+                        contextNames.addAll(contextColumns(model.features(), fields, source));
+                        contextNames.forEach(name -> contextValues.add(new ArrayList<>()));
+                        continue;
+                    }
+                    if (fields.length != 2 + contextNames.size()) {
+                        throw new DataException(source, number, "expected " + (2 + contextNames.size()) + " tab-separated fields (user, item"
+                                + contextNames.stream().map(n -> ", " + n).collect(java.util.stream.Collectors.joining()) + "), found "
+                                + fields.length);
+                    }
+                    for (int c = 0; c < contextNames.size(); c++) {
+                        contextValues.get(c).add(contextValue(model.features(), contextNames.get(c), fields[2 + c].strip(), source, number));
                     }
                     int u = loaded.users().indexOf(fields[0].trim());
                     if (u < 0) {
@@ -370,7 +388,15 @@ public final class Taskweave implements AutoCloseable {
             float[][] scores = new float[taskIndex.length][];
             for (int from = 0; from < userIndex.length; from += batch) {
                 int to = Math.min(userIndex.length, from + batch);
-                float[][] part = TaskScorer.scorePairs(model, gatherer, java.util.Arrays.copyOfRange(userIndex, from, to),
+                Map<String, float[]> moments = new java.util.LinkedHashMap<>();
+                for (int c = 0; c < contextNames.size(); c++) {
+                    float[] column = new float[to - from];
+                    for (int r = from; r < to; r++) {
+                        column[r - from] = contextValues.get(c).get(r);
+                    }
+                    moments.put(contextNames.get(c), column);
+                }
+                float[][] part = TaskScorer.scorePairs(model, gatherer.forRows(moments), java.util.Arrays.copyOfRange(userIndex, from, to),
                         java.util.Arrays.copyOfRange(itemIndex, from, to), taskIndex, manager);
                 for (int t = 0; t < taskIndex.length; t++) {
                     int width = part[t].length / (to - from);
@@ -399,6 +425,56 @@ public final class Taskweave implements AutoCloseable {
             }
             output.flush();
             return users.size();
+        }
+    }
+
+    /**
+     * @return the header's columns after user and item: per-interaction features of the model
+     * @throws DataException naming the column, if it is not one
+     */
+    private static List<String> contextColumns(List<FeatureSpec> features, String[] header, String source) {
+        if (header.length < 2 || !header[1].strip().equalsIgnoreCase("item")) {
+            throw new DataException(source, 1, "a header names its columns user, item, then any per-interaction features; found "
+                    + java.util.Arrays.toString(header));
+        }
+        List<String> names = new ArrayList<>();
+        for (int c = 2; c < header.length; c++) {
+            String name = header[c].strip();
+            if (features.stream().noneMatch(f -> f.name().equals(name) && f.perInteraction())) {
+                throw new DataException(source, 1, "column " + (c + 1) + " '" + name + "' is not a per-interaction feature of the model; it has "
+                        + features.stream().filter(FeatureSpec::perInteraction).map(FeatureSpec::name).toList());
+            }
+            if (names.contains(name)) {
+                throw new DataException(source, 1, "column " + (c + 1) + " '" + name + "' is named twice");
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    /**
+     * @return a per-interaction feature's encoded value read from a cell (a categorical value by
+     *     its name or code, a number), or NaN for an empty cell (the user's current value)
+     */
+    private static float contextValue(List<FeatureSpec> features, String name, String cell, String source, int line) {
+        if (cell.isEmpty()) {
+            return Float.NaN;
+        }
+        FeatureSpec f = features.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+        Object value;
+        if (f.kind() == FeatureKind.CATEGORICAL) {
+            value = f.codeOf(cell) < 0 && cell.matches("[0-9]{1,9}") ? (Object) Long.parseLong(cell) : cell;
+        } else {
+            try {
+                value = Double.parseDouble(cell);
+            } catch (NumberFormatException e) {
+                throw new DataException(source, line, "column '" + name + "': expected a number, found '" + cell + "'");
+            }
+        }
+        try {
+            return EntityRow.context(features, Map.of(name, value)).get(name);
+        } catch (InvalidFeatureException e) {
+            throw new DataException(source, line, "column '" + name + "': " + e.reason());
         }
     }
 
