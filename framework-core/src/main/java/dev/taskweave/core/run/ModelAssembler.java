@@ -345,8 +345,7 @@ public final class ModelAssembler {
         checkNames(config.features.wideOnly, names, "features.wideOnly", source);
         for (int j = 0; j < config.features.wideOnly.size(); j++) {
             String name = config.features.wideOnly.get(j);
-            List<String> readers = config.tasks.stream().filter(t -> t.wideFeatures.contains(name)).map(t -> t.name).toList();
-            if (readers.isEmpty()) {
+            if (config.tasks.stream().noneMatch(t -> t.wideFeatures.contains(name))) {
                 throw new ConfigException(source, "features.wideOnly[" + j + "]", 0, "no task lists '" + name
                         + "' in its wideFeatures: nothing would read it");
             }
