@@ -135,7 +135,8 @@ public final class FeatureGatherer {
      *                {@link #gather} will get; a value of {@code NaN}, or a feature without a
      *                column, reads the entity table's value
      * @return a gatherer that reads those values on those rows (columns of features it does not
-     *     read are ignored); this gatherer is unchanged
+     *     read are ignored; an attribute row, whose other side is -1, reads the table as in
+     *     training); this gatherer is unchanged
      * @throws IllegalArgumentException if a column names a feature that does not take a value per
      *                                  interaction
      */
@@ -339,12 +340,13 @@ public final class FeatureGatherer {
         int[] other = !hideOnAttributeRows || !hiddenOnAttributeRows[f] ? null : spec.entity() == Entity.USER ? itemIndex : userIndex;
         double drop = random == null ? 0 : dropout[f];
         int[] codes = (int[]) columns[f];
+        int[] counterpart = spec.entity() == Entity.USER ? itemIndex : userIndex;
         int[] batch = new int[b];
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
             boolean hidden = other != null && other[row] < 0 || withoutId(spec, idCodes, i) || dropped(drop, idCodes, i, random);
             int index = hidden ? -1 : entity[row];
-            batch[i] = index < 0 ? 0 : perRow(f, row) ? (int) rowValue(f, row) : codes[index];
+            batch[i] = index < 0 ? 0 : counterpart[row] >= 0 && perRow(f, row) ? (int) rowValue(f, row) : codes[index];
             if (spec.id() && idDropout > 0 && random.nextDouble() < idDropout) {
                 batch[i] = 0;
             }
@@ -373,7 +375,7 @@ public final class FeatureGatherer {
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
             if (entity[row] >= 0 && (other == null || other[row] >= 0) && !withoutId(spec, idCodes, i) && !dropped(drop, idCodes, i, random)) {
-                if (perRow(f, row)) {
+                if (counterpart[row] >= 0 && perRow(f, row)) {
                     batch.put(i * width, rowValue(f, row));
                 } else {
                     batch.put(i * width, values, entity[row] * width, width);

@@ -344,6 +344,10 @@ class FeatureGathererTest {
             assertArrayEquals(new float[] {1.5f, 0.5f, -2f, 0.75f}, both.get(1).toFloatArray());
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> gatherer.atMoment(java.util.Map.of("user_id", 1f)));
+            // an attribute row (no item) reads the table, as it does in training
+            NDList attribute = moment.forRows(columns).gather(manager, userRows, new int[] {-1, 0, -1, 1}, null, 0, 4, 0, null);
+            assertArrayEquals(new float[] {0.25f, 0.5f, 0.25f, 0.75f}, attribute.get(1).toFloatArray());
+            assertArrayEquals(new int[] {3, 0, 3, 2}, attribute.get(2).toIntArray(), "row 1 has its own code 0");
         }
         // a column of a feature the model does not read is ignored; one of a feature with one value per entity is an error
         FeatureGatherer plainFeatures = new FeatureGatherer(FEATURES, USERS, ITEMS);
