@@ -55,6 +55,8 @@ public final class SyntheticConfig implements ValidatedConfig {
     private ConflictConfig conflict;
     @JsonProperty
     private OpposedScoresConfig opposedScores;
+    @JsonProperty
+    private ContextConfig context;
 
     public SyntheticConfig() {}
 
@@ -118,6 +120,13 @@ public final class SyntheticConfig implements ValidatedConfig {
                     throw new InvalidConfigException("opposedScores.name", "label '" + label
                             + "' is already declared under scores");
                 }
+            }
+        }
+        if (context != null) {
+            try {
+                context.validate();
+            } catch (InvalidConfigException e) {
+                throw e.under("context");
             }
         }
         if (coldUsers() >= users) {
@@ -244,5 +253,10 @@ public final class SyntheticConfig implements ValidatedConfig {
     /** @return the planted opposed-noise pair's settings, or null when no such pair is emitted */
     public OpposedScoresConfig opposedScores() {
         return opposedScores;
+    }
+
+    /** @return the planted device context's settings, or null when rows have no device */
+    public ContextConfig context() {
+        return context;
     }
 }

@@ -6,6 +6,7 @@ import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.Entity;
 import dev.taskweave.api.data.EntityAttribute;
 import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.FeatureKind;
 import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.Histories;
 import dev.taskweave.api.data.Interactions;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 /** Draws a {@link PlantedModel}, then interactions, ratings, splits and ranking lists from it. */
 final class SyntheticGenerator {
@@ -33,9 +35,16 @@ final class SyntheticGenerator {
     static final String USER_HISTORY = "user_history";
     /** Feature (with {@code history: true}): the users who interacted with an item in training. */
     static final String ITEM_HISTORY = "item_history";
+    /** Feature (with {@code context}): the device of each interaction; the users table holds the latest training one's. */
+    static final String USER_DEVICE = "user_device";
+    /** The raw value of device {@code d} (0-based) is {@code DEVICE_PREFIX + d}; its code is {@code d + 1}. */
+    static final String DEVICE_PREFIX = "device";
     /** Standard deviation of a user's log-activity around log(meanInteractionsPerUser). */
     static final double ACTIVITY_SIGMA = 0.5;
-    /** Rating = RATING_BASE + user bias + item bias + AFFINITY_WEIGHT * affinity + noise, rounded and clipped. */
+    /**
+     * Rating = RATING_BASE + user bias + item bias + AFFINITY_WEIGHT * affinity (+ the device's offset, with
+     * {@code context}) + noise, rounded and clipped.
+     */
     static final double RATING_BASE = 3.0;
     static final double AFFINITY_WEIGHT = 0.5;
     /** The label of the planted conflicting task ({@code conflict}). */
@@ -81,9 +90,12 @@ final class SyntheticGenerator {
         SplittableRandom scoreRandom = root.split();
         SplittableRandom conflictRandom = root.split();
         SplittableRandom opposedRandom = root.split();
+        SplittableRandom contextRandom = root.split();
 
         PlantedModel model = PlantedModel.draw(config, structureRandom);
         boolean[] cold = coldUsers(structureRandom);
+        // each device's offset on the rating signal; null without a context
+        double[] deviceOffsets = config.context() == null ? null : config.context().offsets();
 
         int users = config.users();
         int items = config.items();
@@ -91,6 +103,7 @@ final class SyntheticGenerator {
         IntBuffer rowUsers = new IntBuffer();
         IntBuffer rowItems = new IntBuffer();
         FloatBuffer ratings = new FloatBuffer();
+        IntBuffer devices = new IntBuffer();
         double[] keys = new double[items];
         double[] sorted = new double[items];
         for (int u = 0; u < users; u++) {
@@ -109,9 +122,14 @@ final class SyntheticGenerator {
             for (int i = 0; i < items && taken < count; i++) {
                 if (keys[i] >= threshold) {
                     taken++;
+                    // the device comes from a stream of its own, so it moves no other draw; without a
+                    // context the shift is 0.0, and adding it leaves the sum bit for bit as it was
+                    int device = deviceOffsets == null ? -1 : contextRandom.nextInt(deviceOffsets.length);
+                    double shift = device < 0 ? 0.0 : deviceOffsets[device];
                     double raw = RATING_BASE + model.userBias(u) + model.itemBias(i)
-                            + AFFINITY_WEIGHT * model.affinity(u, i)
+                            + AFFINITY_WEIGHT * model.affinity(u, i) + shift
                             + config.ratingNoise() * PlantedModel.gaussian(interactionRandom);
+                    devices.add(device);
                     rowUsers.add(u);
                     rowItems.add(i);
                     ratings.add((float) Math.max(1, Math.min(5, Math.round(raw))));
@@ -122,9 +140,22 @@ final class SyntheticGenerator {
         int[] allUsers = rowUsers.toArray();
         int[] allItems = rowItems.toArray();
         float[] allRatings = ratings.toArray();
+        int[] allDevices = devices.toArray();
+        double[] shifts = new double[allDevices.length];
+        for (int r = 0; r < shifts.length; r++) {
+            shifts[r] = allDevices[r] < 0 ? 0.0 : deviceOffsets[allDevices[r]];
+        }
         int[] split = assignSplits(allUsers, allItems, cold, splitRandom);
-        Map<String, float[]> extraLabels = extraLabels(model, allUsers, allItems, scoreRandom, conflictRandom,
+        Map<String, float[]> extraLabels = extraLabels(model, allUsers, allItems, shifts, scoreRandom, conflictRandom,
                 opposedRandom);
+        Map<String, float[]> rowFeatures = new LinkedHashMap<>();
+        if (deviceOffsets != null) {
+            float[] codes = new float[allDevices.length];
+            for (int r = 0; r < codes.length; r++) {
+                codes[r] = allDevices[r] + 1;
+            }
+            rowFeatures.put(USER_DEVICE, codes);
+        }
 
         int[] userCodes = trainCodes(allUsers, split, users);
         int[] itemCodes = trainCodes(allItems, split, items);
@@ -146,11 +177,16 @@ final class SyntheticGenerator {
         EntityTable.Builder userBuilder = userTable(model, userCodes, either(heldUsers, validUsers));
         EntityTable.Builder itemBuilder = itemTable(model, itemCodes, either(heldItems, validItems));
         if (config.history()) {
-            Interactions trainRows = select(allUsers, allItems, allRatings, Map.of(), split, TRAIN_SPLIT);
+            Interactions trainRows = select(allUsers, allItems, allRatings, Map.of(), Map.of(), split, TRAIN_SPLIT);
             features.add(FeatureSpec.history(USER_HISTORY, Entity.USER, items));
             features.add(FeatureSpec.history(ITEM_HISTORY, Entity.ITEM, users));
             userBuilder.dense(USER_HISTORY, items, Histories.of(trainRows, Entity.USER, users, items, null, Histories.Scale.MEAN));
             itemBuilder.dense(ITEM_HISTORY, users, Histories.of(trainRows, Entity.ITEM, users, items, null, Histories.Scale.MEAN));
+        }
+        if (deviceOffsets != null) {
+            features.add(new FeatureSpec(USER_DEVICE, Entity.USER, FeatureKind.CATEGORICAL, deviceOffsets.length + 1, false,
+                    deviceLabels(deviceOffsets.length), false, null, true));
+            userBuilder.categorical(USER_DEVICE, latestTrainingCodes(allUsers, rowFeatures.get(USER_DEVICE), split, users));
         }
         EntityTable userTable = userBuilder.build();
         EntityTable itemTable = itemBuilder.build();
@@ -168,10 +204,10 @@ final class SyntheticGenerator {
         }
 
         Map<String, Interactions> splits = new LinkedHashMap<>();
-        splits.put(Dataset.TRAIN, select(allUsers, allItems, allRatings, extraLabels, split, TRAIN_SPLIT));
-        splits.put(Dataset.VALID, select(allUsers, allItems, allRatings, extraLabels, split, VALID_SPLIT));
-        splits.put(TEST, select(allUsers, allItems, allRatings, extraLabels, split, TEST_SPLIT));
-        splits.put(TEST_COLD_USER, select(allUsers, allItems, allRatings, extraLabels, split, COLD_SPLIT));
+        splits.put(Dataset.TRAIN, select(allUsers, allItems, allRatings, extraLabels, rowFeatures, split, TRAIN_SPLIT));
+        splits.put(Dataset.VALID, select(allUsers, allItems, allRatings, extraLabels, rowFeatures, split, VALID_SPLIT));
+        splits.put(TEST, select(allUsers, allItems, allRatings, extraLabels, rowFeatures, split, TEST_SPLIT));
+        splits.put(TEST_COLD_USER, select(allUsers, allItems, allRatings, extraLabels, rowFeatures, split, COLD_SPLIT));
 
         int maxObserved = maxRowsPerUser(allUsers, users);
         int negatives = Math.min(RANKING_NEGATIVES, items - maxObserved);
@@ -401,13 +437,15 @@ final class SyntheticGenerator {
     }
 
     private static Interactions select(int[] users, int[] items, float[] ratings, Map<String, float[]> extraLabels,
-            int[] split, int which) {
+            Map<String, float[]> rowFeatures, int[] split, int which) {
         IntBuffer u = new IntBuffer();
         IntBuffer i = new IntBuffer();
         FloatBuffer rating = new FloatBuffer();
         FloatBuffer like = new FloatBuffer();
         Map<String, FloatBuffer> extra = new LinkedHashMap<>();
         extraLabels.keySet().forEach(name -> extra.put(name, new FloatBuffer()));
+        Map<String, FloatBuffer> features = new LinkedHashMap<>();
+        rowFeatures.keySet().forEach(name -> features.put(name, new FloatBuffer()));
         for (int r = 0; r < users.length; r++) {
             if (split[r] == which) {
                 u.add(users[r]);
@@ -417,13 +455,42 @@ final class SyntheticGenerator {
                 for (Map.Entry<String, FloatBuffer> e : extra.entrySet()) {
                     e.getValue().add(extraLabels.get(e.getKey())[r]);
                 }
+                for (Map.Entry<String, FloatBuffer> e : features.entrySet()) {
+                    e.getValue().add(rowFeatures.get(e.getKey())[r]);
+                }
             }
         }
         Map<String, float[]> labels = new LinkedHashMap<>();
         labels.put("rating", rating.toArray());
         labels.put("like", like.toArray());
         extra.forEach((name, values) -> labels.put(name, values.toArray()));
-        return new Interactions(u.toArray(), i.toArray(), labels);
+        Map<String, float[]> featureColumns = new LinkedHashMap<>();
+        features.forEach((name, values) -> featureColumns.put(name, values.toArray()));
+        return new Interactions(u.toArray(), i.toArray(), labels, featureColumns);
+    }
+
+    /**
+     * @return per user, the code of their latest training row: rows have no time, so the last one in
+     *     generation order (the user's training row with the highest item index); 0 for a user
+     *     without training rows
+     */
+    private static int[] latestTrainingCodes(int[] users, float[] codes, int[] split, int userCount) {
+        int[] latest = new int[userCount];
+        for (int r = 0; r < users.length; r++) {
+            if (split[r] == TRAIN_SPLIT) {
+                latest[users[r]] = (int) codes[r];
+            }
+        }
+        return latest;
+    }
+
+    /** @return {@code device0 .. device(count - 1)}: the raw values of codes 1..count */
+    private static List<String> deviceLabels(int count) {
+        List<String> labels = new ArrayList<>(count);
+        for (int d = 0; d < count; d++) {
+            labels.add(DEVICE_PREFIX + d);
+        }
+        return labels;
     }
 
     /** @return the rating above {@code RATING_BASE} before noise: {@code b_u + b_i + AFFINITY_WEIGHT * a(u, i)} */
@@ -436,9 +503,11 @@ final class SyntheticGenerator {
      * N(0, 1)}, unrounded and unclipped; {@code dislike} is 1 with probability
      * {@code sigmoid(strength * (DISLIKE_CENTER - signal))}; the opposed pair is {@code RATING_BASE +
      * signal + sigma * eps} and {@code RATING_BASE + signal - sigma * eps} with one {@code eps ~ N(0, 1)} per row.
+     * The row's signal is {@link #signal} plus its device's offset ({@code shifts}, all 0 without a context),
+     * as in the rating.
      */
-    private Map<String, float[]> extraLabels(PlantedModel model, int[] users, int[] items, SplittableRandom scoreRandom,
-            SplittableRandom conflictRandom, SplittableRandom opposedRandom) {
+    private Map<String, float[]> extraLabels(PlantedModel model, int[] users, int[] items, double[] shifts,
+            SplittableRandom scoreRandom, SplittableRandom conflictRandom, SplittableRandom opposedRandom) {
         Map<String, float[]> labels = new LinkedHashMap<>();
         int rows = users.length;
         for (Map.Entry<String, Double> e : config.scores().entrySet()) {
@@ -446,7 +515,8 @@ final class SyntheticGenerator {
             SplittableRandom random = scoreRandom.split();
             float[] values = new float[rows];
             for (int r = 0; r < rows; r++) {
-                values[r] = (float) (RATING_BASE + signal(model, users[r], items[r]) + e.getValue() * PlantedModel.gaussian(random));
+                values[r] = (float) (RATING_BASE + (signal(model, users[r], items[r]) + shifts[r])
+                        + e.getValue() * PlantedModel.gaussian(random));
             }
             labels.put(e.getKey(), values);
         }
@@ -454,7 +524,7 @@ final class SyntheticGenerator {
             double strength = config.conflict().strength();
             float[] dislike = new float[rows];
             for (int r = 0; r < rows; r++) {
-                double p = 1 / (1 + Math.exp(-strength * (DISLIKE_CENTER - signal(model, users[r], items[r]))));
+                double p = 1 / (1 + Math.exp(-strength * (DISLIKE_CENTER - (signal(model, users[r], items[r]) + shifts[r]))));
                 dislike[r] = conflictRandom.nextDouble() < p ? 1f : 0f;
             }
             labels.put(DISLIKE, dislike);
@@ -464,7 +534,7 @@ final class SyntheticGenerator {
             float[] plus = new float[rows];
             float[] minus = new float[rows];
             for (int r = 0; r < rows; r++) {
-                double mean = RATING_BASE + signal(model, users[r], items[r]);
+                double mean = RATING_BASE + (signal(model, users[r], items[r]) + shifts[r]);
                 double noise = opposed.sigma() * PlantedModel.gaussian(opposedRandom);
                 plus[r] = (float) (mean + noise);
                 minus[r] = (float) (mean - noise);
@@ -561,6 +631,12 @@ final class SyntheticGenerator {
         if (config.opposedScores() != null) {
             d.put("opposedScores.name", config.opposedScores().name());
             d.put("opposedScores.sigma", Double.toString(config.opposedScores().sigma()));
+        }
+        if (config.context() != null) {
+            d.put("context.devices", Integer.toString(config.context().devices()));
+            d.put("context.effect", Double.toString(config.context().effect()));
+            d.put("planted.deviceOffsets", Arrays.stream(config.context().offsets())
+                    .mapToObj(Double::toString).collect(Collectors.joining(",")));
         }
         d.put("planted.latentNoise", Double.toString(PlantedModel.LATENT_NOISE));
         d.put("planted.tagThreshold", Double.toString(PlantedModel.TAG_THRESHOLD));

@@ -1,5 +1,6 @@
 package dev.taskweave.plugins.synthetic;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -126,6 +127,34 @@ class SyntheticConfigTest {
         assertInvalid(Map.of("opposedScores", Map.of("name", "bad-name")), "opposedScores.name");
         assertInvalid(Map.of("opposedScores", Map.of("name", "pair"), "scores", Map.of("pair_minus", 1.0)), "opposedScores.name");
         Exception e = assertThrows(IllegalArgumentException.class, () -> config(Map.of("conflict", Map.of("weight", 1))));
+        assertTrue(e.getCause() instanceof UnrecognizedPropertyException, e.toString());
+    }
+
+    @Test
+    void contextMapsAndValidatesWithItsPaths() {
+        assertNull(new SyntheticConfig().context());
+        ContextConfig defaults = config(Map.of("context", Map.of())).context();
+        defaults.validate();
+        assertEquals(3, defaults.devices());
+        assertEquals(0.8, defaults.effect());
+        assertArrayEquals(new double[] {-0.8, 0.0, 0.8}, defaults.offsets());
+        SyntheticConfig c = config(Map.of("context", Map.of("devices", 4, "effect", 0.3)));
+        c.validate();
+        assertEquals(4, c.context().devices());
+        assertEquals(0.3, c.context().effect());
+        // evenly spaced, exactly symmetric about 0
+        double[] offsets = c.context().offsets();
+        assertEquals(-0.3, offsets[0], 1e-15);
+        assertEquals(-0.1, offsets[1], 1e-15);
+        assertEquals(-offsets[0], offsets[3]);
+        assertEquals(-offsets[1], offsets[2]);
+        assertArrayEquals(new double[] {0.0, 0.0}, config(Map.of("context", Map.of("devices", 2, "effect", 0.0))).context().offsets());
+        assertInvalid(Map.of("context", Map.of("devices", 1)), "context.devices");
+        assertInvalid(Map.of("context", Map.of("devices", -3)), "context.devices");
+        assertInvalid(Map.of("context", Map.of("effect", -0.1)), "context.effect");
+        assertInvalid(Map.of("context", Map.of("effect", Double.NaN)), "context.effect");
+        assertInvalid(Map.of("context", Map.of("effect", Double.POSITIVE_INFINITY)), "context.effect");
+        Exception e = assertThrows(IllegalArgumentException.class, () -> config(Map.of("context", Map.of("device", 3))));
         assertTrue(e.getCause() instanceof UnrecognizedPropertyException, e.toString());
     }
 
