@@ -38,6 +38,18 @@ abstract class RuntimeTest {
         return p;
     }
 
+    /**
+     * Trains the experiment {@code text} (written as {@code bad.yaml}) and expects it refused before
+     * training, with the file, the setting and the reason named.
+     */
+    void assertConfigError(String text, String path, String reason) throws Exception {
+        Path config = write("bad.yaml", text);
+        dev.taskweave.core.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.taskweave.core.config.ConfigException.class, () -> taskweave.train(config, tmp.resolve("bad"), quiet()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("bad.yaml") && e.getMessage().contains(path)
+                && e.getMessage().contains(reason), e.getMessage());
+    }
+
     /** @return a log that goes nowhere */
     static PrintStream quiet() {
         return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
