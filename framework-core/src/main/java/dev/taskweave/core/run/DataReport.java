@@ -117,7 +117,8 @@ public final class DataReport {
 
     /**
      * @return what deserves a look before training, one sentence each: a side feature with the
-     *     same value for every entity (not one that takes a value per interaction, whose rows vary) (it tells the model nothing), a categorical side feature
+     *     same value for every entity (not one that takes a value per interaction, whose rows vary),
+     *     a feature that takes a value per interaction whose values some split's rows do not record (it tells the model nothing), a categorical side feature
      *     unknown for most entities or all, a task whose training labels are all the same, Platt
      *     scaling fitted on training rows
      */
@@ -144,6 +145,20 @@ public final class DataReport {
             } else if (n > 1 && constant(dataset.table(f.entity()).dense(f.name()), f.size())) {
                 out.add(String.format(Locale.ROOT, "feature %s is the same for all %,d %s: it tells the model nothing", f.name(), n,
                         entities));
+            }
+        }
+        for (FeatureSpec f : selected) {
+            if (!f.perInteraction()) {
+                continue;
+            }
+            // a split whose rows do not record the feature reads each user's current value: a
+            // training split without it never shows the model a moment, an evaluated one scores
+            // every row at the end of training
+            List<String> missing = dataset.splits().entrySet().stream()
+                    .filter(e -> e.getValue().size() > 0 && e.getValue().feature(f.name()) == null).map(Map.Entry::getKey).toList();
+            if (!missing.isEmpty()) {
+                out.add(String.format(Locale.ROOT, "feature %s takes a value per interaction, but the rows of %s do not record "
+                        + "it: they read each user's current value", f.name(), String.join(", ", missing)));
             }
         }
         for (int i = 0; i < plan.config().tasks.size(); i++) {
