@@ -173,6 +173,26 @@ class ContextEndToEndTest extends RuntimeTest {
             assertEquals(rating[0], ranked[0][0], 1e-4, "recommend scores i3 on a TV as predict does");
             assertEquals(rating[1], ranked[1][0], 1e-4, "and on a phone");
             assertTrue(ranked[0][1] - ranked[1][1] > 0.6, java.util.Arrays.deepToString(ranked));
+
+            // the batch command takes one moment for every user: u7's top item on a TV is scored as the server scores it
+            java.nio.file.Path users = write("users.txt", "u7\n");
+            java.nio.file.Path output = tmp.resolve("recs.tsv");
+            CliTest.Run batch = CliTest.run("recommend", "--model", tmp.resolve("with").toString(), "--output", output.toString(),
+                    "--users", users.toString(), "--k", "1", "--formula", "rating", "--context", "{\"user_device\": \"tv\"}");
+            assertEquals(0, batch.code(), batch.err());
+            String[] top = Files.readAllLines(output).get(1).split("\t");
+            ServeEndToEndTest.Response one = ServeEndToEndTest.call(server, "POST", "/v1/recommend",
+                    "{\"user\": \"u7\", \"k\": 1, \"formula\": \"rating\", \"context\": {\"user_device\": \"tv\"}}");
+            assertEquals(one.body().at("/items/0/item").asText(), top[2], batch.err());
+            assertEquals(one.body().at("/items/0/score").asDouble(), Double.parseDouble(top[3]), 1e-5);
+            CliTest.Run wrong = CliTest.run("recommend", "--model", tmp.resolve("with").toString(), "--output", output.toString(),
+                    "--users", users.toString(), "--formula", "rating", "--context", "{\"user_device\": \"radio\"}");
+            assertEquals(2, wrong.code(), wrong.err());
+            assertTrue(wrong.err().contains("--context") && wrong.err().contains("unknown value 'radio'"), wrong.err());
+            CliTest.Run notJson = CliTest.run("recommend", "--model", tmp.resolve("with").toString(), "--output", output.toString(),
+                    "--context", "tv");
+            assertEquals(2, notJson.code(), notJson.err());
+            assertTrue(notJson.err().contains("--context: expected a JSON object"), notJson.err());
         }
     }
 

@@ -76,6 +76,13 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Users scored at once (default ${DEFAULT-VALUE}).")
     int threads = 2;
 
+    @Option(names = "--context", paramLabel = "JSON", description = "The moment to recommend for, as /v1/recommend's context: values of "
+            + "the model's per-interaction features, e.g. '{\"user_device\": \"tv\"}', for every user (default: each user's current values).")
+    String context;
+
+    /** {@link #context}, parsed. */
+    private ObjectNode contextNode;
+
     @Option(names = "--tasks", split = ",", paramLabel = "TASK", description = "Tasks whose scores to write beside the formula's (default: every task).")
     List<String> tasks = new ArrayList<>();
 
@@ -93,6 +100,20 @@ public final class RecommendCommand implements Callable<Integer> {
         }
         if (threads < 1) {
             throw new ConfigException("command line", "--threads", 0, "expected an integer >= 1, got " + threads);
+        }
+        if (context != null) {
+            JsonNode parsed;
+            try {
+                parsed = new ObjectMapper().readTree(context);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new ConfigException("command line", "--context", 0, "expected a JSON object such as '{\"user_device\": \"tv\"}': "
+                        + e.getOriginalMessage());
+            }
+            if (parsed == null || !parsed.isObject()) {
+                throw new ConfigException("command line", "--context", 0, "expected a JSON object such as '{\"user_device\": \"tv\"}', got "
+                        + context);
+            }
+            contextNode = (ObjectNode) parsed;
         }
         if (!Files.isRegularFile(model.resolve(ModelStore.MANIFEST))) {
             throw new ConfigException(model.toString(), "", 0, "not a Taskweave model directory: " + ModelStore.MANIFEST + " is missing");
@@ -203,6 +224,9 @@ public final class RecommendCommand implements Callable<Integer> {
             ArrayNode list = body.putArray("tasks");
             tasks.forEach(list::add);
         }
+        if (contextNode != null) {
+            body.set("context", contextNode);
+        }
         ObjectNode answer;
         try {
             answer = scoring.recommend(body);
@@ -258,10 +282,11 @@ public final class RecommendCommand implements Callable<Integer> {
             return new DataException(source, request.line(), "user '" + request.user() + "': " + e.getMessage());
         }
         String option = switch (field) {
+            case "context" -> "--context";
             case "formula" -> "--formula";
             case "k" -> "--k";
             case "excludeSeen" -> "--exclude-seen";
-            default -> field.startsWith("tasks") ? "--tasks" : field;
+            default -> field.startsWith("tasks") ? "--tasks" : field.startsWith("context.") ? "--context" : field;
         };
         return new ConfigException("command line", option, 0, e.getMessage());
     }
