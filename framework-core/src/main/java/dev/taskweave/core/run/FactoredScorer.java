@@ -165,17 +165,6 @@ public final class FactoredScorer implements AutoCloseable {
     }
 
     /**
-     * Scores items for one user.
-     *
-     * @param users      the gatherer whose user table holds the user (the model's own, or a
-     *                   one-row table of a new user's side features); its item side is not read
-     * @param user       the user's index in that table
-     * @param candidates item indices to score, or null for every item in index order
-     * @param tasks      task indices (model order) to score
-     * @param manager    a manager to open the request's sub-manager from
-     * @return scores[i][row * width + j] for {@code tasks[i]}, rows in candidate order
-     */
-    /**
      * @return whether the model does not know the user: its id code in the table is 0 (read from
      *     the table, as the gathered row hides the id when an attribute task hides it from its rows)
      */
@@ -184,6 +173,18 @@ public final class FactoredScorer implements AutoCloseable {
         return position >= 0 && users.users().categorical(block.encoder().features().get(position).name())[user] == 0;
     }
 
+    /**
+     * Scores items for one user.
+     *
+     * @param users      the gatherer whose user table holds the user (the model's own, or a
+     *                   one-row table of a new user's side features), with the request's moment
+     *                   if it has one ({@link FeatureGatherer#atMoment}); its item side is not read
+     * @param user       the user's index in that table
+     * @param candidates item indices to score, or null for every item in index order
+     * @param tasks      task indices (model order) to score
+     * @param manager    a manager to open the request's sub-manager from
+     * @return scores[i][row * width + j] for {@code tasks[i]}, rows in candidate order
+     */
     public float[][] score(FeatureGatherer users, int user, int[] candidates, int[] tasks, NDManager manager) {
         return score(users, user, candidates, tasks, null, manager);
     }
