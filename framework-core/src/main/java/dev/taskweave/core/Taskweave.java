@@ -429,14 +429,11 @@ public final class Taskweave implements AutoCloseable {
     }
 
     /**
-     * @return the header's columns after user and item: per-interaction features of the model
+     * @return the header's columns after the user's and the item's (whatever the header calls
+     *     them, as before there were more): per-interaction features of the model
      * @throws DataException naming the column, if it is not one
      */
     private static List<String> contextColumns(List<FeatureSpec> features, String[] header, String source) {
-        if (header.length < 2 || !header[1].strip().equalsIgnoreCase("item")) {
-            throw new DataException(source, 1, "a header names its columns user, item, then any per-interaction features; found "
-                    + java.util.Arrays.toString(header));
-        }
         List<String> names = new ArrayList<>();
         for (int c = 2; c < header.length; c++) {
             String name = header[c].strip();

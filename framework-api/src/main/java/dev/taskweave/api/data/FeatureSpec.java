@@ -36,7 +36,7 @@ import java.util.List;
  *               latest ratings or the device in use: an interaction row reads the value its split
  *               records for that row ({@link Interactions#feature}), the entity's state when the
  *               interaction happened; the entity table holds the current value, read by rows that
- *               record none (ranking lists, attribute rows, serving). Numeric or
+ *               record none (ranking lists, attribute rows, a request without a context). Numeric or
  *               categorical, never an id
  */
 public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id, List<String> labels,

@@ -160,7 +160,7 @@ public final class RecentValues {
 
     /**
      * @param count   the entity's interactions before the moment (the first {@code count})
-     * @param without a training row to leave out, or -1
+     * @param without a training row to leave out of the mean of all, or -1
      */
     private float value(int e, int count, int without) {
         int[] own = rows[e];
@@ -168,16 +168,15 @@ public final class RecentValues {
         if (others == 0) {
             return 0f;
         }
-        double recent = 0;
-        int taken = 0;
-        for (int p = count - 1; p >= 0 && taken < window; p--) {
-            if (own[p] != without) {
-                recent += values[own[p]];
-                taken++;
-            }
-        }
+        // the latest window of the first count (a training row is never among them: its time is
+        // not before itself)
+        int taken = Math.min(window, count);
         if (taken == 0) {
             return 0f;
+        }
+        double recent = 0;
+        for (int p = count - taken; p < count; p++) {
+            recent += values[own[p]];
         }
         double usual = (sums[e] - (without >= 0 ? values[without] : 0)) / others;
         return (float) (recent / taken - usual);

@@ -117,10 +117,11 @@ public final class DataReport {
 
     /**
      * @return what deserves a look before training, one sentence each: a side feature with the
-     *     same value for every entity (not one that takes a value per interaction, whose rows vary),
-     *     a feature that takes a value per interaction whose values some split's rows do not record (it tells the model nothing), a categorical side feature
-     *     unknown for most entities or all, a task whose training labels are all the same, Platt
-     *     scaling fitted on training rows
+     *     same value for every entity (it tells the model nothing; a feature that takes a value per
+     *     interaction varies by row instead), a categorical side feature unknown for most entities
+     *     or all, a feature that takes a value per interaction whose values some split's rows do
+     *     not record, a task whose training labels are all the same, Platt scaling fitted on
+     *     training rows
      */
     static List<String> warnings(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats) {
         List<String> out = new java.util.ArrayList<>();

@@ -75,11 +75,12 @@ final class Telemetry {
         int[] alignmentCounts = new int[tasks];
         boolean previewed = true;
         int batches = Math.min(GRADIENT_BATCHES, (set.size() + batchSize - 1) / batchSize);
+        FeatureGatherer rowsGatherer = gatherer.forRows(set.features());
         for (int b = 0; b < batches; b++) {
             int from = b * batchSize;
             int to = Math.min(set.size(), from + batchSize);
             try (NDManager batch = manager.newSubManager()) {
-                NDList inputs = gatherer.forRows(set.features()).gather(batch, set.users(), set.items(), order, from, to, 0, null);
+                NDList inputs = rowsGatherer.gather(batch, set.users(), set.items(), order, from, to, 0, null);
                 NDArray[] labels = new NDArray[tasks];
                 NDArray[] masks = new NDArray[tasks];
                 float[] present = new float[tasks];
@@ -220,10 +221,11 @@ final class Telemetry {
             return usage;
         }
         double[][] sums = null;
+        FeatureGatherer rowsGatherer = gatherer.forRows(set.features());
         for (int from = 0; from < rows; from += batchSize) {
             int to = Math.min(rows, from + batchSize);
             try (NDManager batch = manager.newSubManager()) {
-                NDList inputs = gatherer.forRows(set.features()).gather(batch, set.users(), set.items(), null, from, to, 0, null);
+                NDList inputs = rowsGatherer.gather(batch, set.users(), set.items(), null, from, to, 0, null);
                 NDList gates = model.block().gates(ps, model.block().encode(ps, inputs, false));
                 if (gates == null) {
                     return usage;

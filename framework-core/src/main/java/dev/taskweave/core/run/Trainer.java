@@ -229,11 +229,13 @@ public final class Trainer {
             double[] weightSum = new double[taskCount];
             long[] lossBatches = new long[taskCount];
             int batches = (train.size() + batchSize - 1) / batchSize;
+            // the epoch's rows with their own per-interaction values
+            FeatureGatherer rows = gatherer.forRows(train.features());
             try (ProgressBar bar = progressBar(config, epoch, batches, log)) {
                 for (int b = 0; b < batches; b++) {
                     int from = b * batchSize;
                     int to = Math.min(train.size(), from + batchSize);
-                    float[][] step = step(model, gatherer, train, order, from, to, random, manager, ps, optimizer, surgery,
+                    float[][] step = step(model, rows, train, order, from, to, random, manager, ps, optimizer, surgery,
                             pairwise, trainSampler, scratch);
                     if (average != null) {
                         average.update();
@@ -398,6 +400,8 @@ public final class Trainer {
     /**
      * One optimisation step; returns {losses, weights, present} per task.
      *
+     * @param gatherer reads {@code train}'s rows, their per-interaction values included
+     *                 ({@link FeatureGatherer#forRows})
      * @param scratch memory for the batch's dense features and for its pairwise tasks' negatives
      */
     private static float[][] step(AssembledModel model, FeatureGatherer gatherer, ExampleSet train, int[] order, int from, int to,
@@ -408,8 +412,7 @@ public final class Trainer {
         double idDropout = model.plan().config().features.idDropout;
         float[][] result = new float[3][];
         try (NDManager batch = manager.newSubManager()) {
-            NDList inputs = gatherer.forRows(train.features())
-                    .gather(batch, train.users(), train.items(), order, from, to, idDropout, random, scratch[0]);
+            NDList inputs = gatherer.gather(batch, train.users(), train.items(), order, from, to, idDropout, random, scratch[0]);
             NDArray[] labelArrays = new NDArray[taskCount];
             NDArray[] maskArrays = new NDArray[taskCount];
             float[] present = new float[taskCount];
@@ -594,17 +597,20 @@ public final class Trainer {
         int[] items = new int[rows.length];
         int[] identity = new int[rows.length];
         long[] positions = new long[rows.length];
-        // a negative is read at the moment of the positive it is drawn for
-        Map<String, float[]> moments = new java.util.LinkedHashMap<>();
-        train.features().forEach((name, column) -> moments.put(name, new float[rows.length]));
         for (int k = 0; k < rows.length; k++) {
             users[k] = train.users()[order[rows[k]]];
             items[k] = sampler.sample(users[k], random);
             identity[k] = k;
             positions[k] = rows[k] - from;
-            for (Map.Entry<String, float[]> column : moments.entrySet()) {
-                column.getValue()[k] = train.features().get(column.getKey())[order[rows[k]]];
+        }
+        // a negative is read at the moment of the positive it is drawn for
+        Map<String, float[]> moments = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, float[]> column : train.features().entrySet()) {
+            float[] values = new float[rows.length];
+            for (int k = 0; k < rows.length; k++) {
+                values[k] = column.getValue()[order[rows[k]]];
             }
+            moments.put(column.getKey(), values);
         }
         NDList inputs = gatherer.forRows(moments).gather(batch, users, items, identity, 0, rows.length, idDropout, random, scratch);
         NDArray negative = model.block().forward(ps, inputs, true).get(task);
