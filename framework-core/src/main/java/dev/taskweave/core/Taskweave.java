@@ -19,6 +19,7 @@ import dev.taskweave.core.data.DataFingerprint;
 import dev.taskweave.core.data.EntityRow;
 import dev.taskweave.core.data.ExampleSet;
 import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.core.data.ItemNeighbours;
 import dev.taskweave.core.data.InvalidFeatureException;
 import dev.taskweave.core.plugin.ExtensionRegistry;
 import dev.taskweave.core.plugin.PluginRuntime;
@@ -28,6 +29,7 @@ import dev.taskweave.core.run.DataReport;
 import dev.taskweave.core.run.Evaluator;
 import dev.taskweave.core.run.LabelInfo;
 import dev.taskweave.core.run.ModelAssembler;
+import dev.taskweave.core.run.NeighbourScores;
 import dev.taskweave.core.run.Plan;
 import dev.taskweave.core.run.ResolvedTask;
 import dev.taskweave.core.run.TaskScorer;
@@ -165,12 +167,13 @@ public final class Taskweave implements AutoCloseable {
             }
             FeatureGatherer gatherer = new FeatureGatherer(features, dataset.users(), dataset.items(),
                     ModelAssembler.attributeLabelFeatures(config, features)).withDropout(config.features.dropout)
-                    .withHistoryDropout(config.features.historyDropout);
+                    .withHistoryDropout(config.features.historyDropout).withNeighbours(prepared.neighbours());
             Checkpointing.Identity identity = checkpointing == null ? null
                     : Checkpointing.Identity.of(injector.getInstance(ConfigLoader.class).toYaml(config), fingerprint);
             TrainingResult result = injector.getInstance(Trainer.class).train(model, dataset, gatherer, manager, log,
                     checkpointing, identity);
-            injector.getInstance(ModelStore.class).save(outputDirectory, model, dataset, fingerprint, configFile, baseDirectory, result);
+            injector.getInstance(ModelStore.class).save(outputDirectory, model, dataset, prepared.neighbours(), fingerprint, configFile,
+                    baseDirectory, result);
             if (checkpointing != null) {
                 try {
                     java.nio.file.Files.deleteIfExists(checkpointing.file());
@@ -254,17 +257,22 @@ public final class Taskweave implements AutoCloseable {
                 p.dataset(), p.features(), stats, model.users(), model.items(), model.manifest().features, means);
     }
 
-    /** A validated experiment, its data and the features its encoder reads. */
-    private record Prepared(Plan plan, Dataset dataset, List<FeatureSpec> features) {}
+    /**
+     * A validated experiment, its data (with the pair feature of {@code features.neighbours}), the
+     * features its encoder reads and the neighbourhood scores (null without them).
+     */
+    private record Prepared(Plan plan, Dataset dataset, List<FeatureSpec> features, ItemNeighbours neighbours) {}
 
     /** What {@code train} and {@code check} do before training: validate, load the data, check labels, choose features. */
     private static Prepared prepare(ModelAssembler assembler, ExperimentConfig config, Path configFile, Path baseDirectory,
             PrintStream log) {
         String source = configFile.toString();
         Plan plan = assembler.plan(config, source);
-        Dataset dataset = assembler.loadData(plan, baseDirectory);
-        assembler.checkLabels(plan, dataset);
-        return new Prepared(plan, dataset, assembler.selectFeatures(config, dataset, source, log));
+        Dataset loaded = assembler.loadData(plan, baseDirectory);
+        assembler.checkLabels(plan, loaded);
+        NeighbourScores.Derived derived = NeighbourScores.derive(config, loaded, source);
+        Dataset dataset = derived.dataset();
+        return new Prepared(plan, dataset, assembler.selectFeatures(config, dataset, source, log), derived.neighbours());
     }
 
     private static Map<String, Integer> sizes(Dataset dataset) {
@@ -285,7 +293,9 @@ public final class Taskweave implements AutoCloseable {
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelStore.LoadedModel loaded = store.load(modelDirectory, manager);
             AssembledModel model = loaded.model();
-            Dataset dataset = assembler.loadData(model.plan(), Path.of(loaded.manifest().baseDirectory));
+            // the pair feature's training column is part of the fingerprint: derived again, as train did
+            Dataset dataset = NeighbourScores.derive(model.plan().config(), assembler.loadData(model.plan(),
+                    Path.of(loaded.manifest().baseDirectory)), modelDirectory.resolve(ModelStore.EXPERIMENT).toString()).dataset();
             String fingerprint = DataFingerprint.of(dataset);
             if (!fingerprint.equals(loaded.manifest().dataFingerprint)) {
                 throw new DataException(model.plan().config().data.type, 0, "the data differs from what the model in "
@@ -293,7 +303,7 @@ public final class Taskweave implements AutoCloseable {
                         + loaded.manifest().dataFingerprint.substring(0, 12) + ")");
             }
             FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items(),
-                    ModelAssembler.attributeLabelFeatures(model.plan().config(), model.features()));
+                    ModelAssembler.attributeLabelFeatures(model.plan().config(), model.features())).withNeighbours(loaded.neighbours());
             Map<String, ExampleSet> sets = Trainer.evaluationSets(dataset, model.taskLabels(dataset), model.plan().config().seed);
             return Evaluator.evaluateSplits(model, gatherer, dataset, sets, manager);
         }
@@ -379,7 +389,7 @@ public final class Taskweave implements AutoCloseable {
             }
             // hides the attribute tasks' labels and hideFeatures on attribute rows only
             FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items(),
-                    ModelAssembler.attributeLabelFeatures(model.plan().config(), model.features()));
+                    ModelAssembler.attributeLabelFeatures(model.plan().config(), model.features())).withNeighbours(loaded.neighbours());
             int[] userIndex = users.stream().mapToInt(Integer::intValue).toArray();
             int[] itemIndex = items.stream().mapToInt(Integer::intValue).toArray();
             int[] taskIndex = selected.stream().mapToInt(ResolvedTask::index).toArray();
@@ -437,9 +447,11 @@ public final class Taskweave implements AutoCloseable {
         List<String> names = new ArrayList<>();
         for (int c = 2; c < header.length; c++) {
             String name = header[c].strip();
-            if (features.stream().noneMatch(f -> f.name().equals(name) && f.perInteraction())) {
-                throw new DataException(source, 1, "column " + (c + 1) + " '" + name + "' is not a per-interaction feature of the model; it has "
-                        + features.stream().filter(FeatureSpec::perInteraction).map(FeatureSpec::name).toList());
+            if (features.stream().noneMatch(f -> f.name().equals(name) && f.perInteraction() && !f.pair())) {
+                throw new DataException(source, 1, "column " + (c + 1) + " '" + name + "' is not a per-interaction feature of the model"
+                        + (features.stream().anyMatch(f -> f.name().equals(name) && f.pair())
+                        ? " that a row can give (the model computes it for each pair)" : "") + "; it has "
+                        + features.stream().filter(f -> f.perInteraction() && !f.pair()).map(FeatureSpec::name).toList());
             }
             if (names.contains(name)) {
                 throw new DataException(source, 1, "column " + (c + 1) + " '" + name + "' is named twice");

@@ -38,9 +38,15 @@ import java.util.List;
  *               interaction happened; the entity table holds the current value, read by rows that
  *               record none (ranking lists, attribute rows, a request without a context). Numeric or
  *               categorical, never an id
+ * @param pair   true for a value of the (user, item) pair that the runtime computes from the
+ *               training interactions ({@code features.neighbours}: how the user rated the item's
+ *               nearest neighbours), read on every row, served request and ranking candidate alike.
+ *               Numeric, on the item side, derived from interactions (unknown where the user's or
+ *               the item's id is) and taking a value per interaction: a training row reads the value
+ *               computed without its own label; the entity table holds 0 for it
  */
 public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id, List<String> labels,
-        boolean fromInteractions, NumericScale scale, boolean perInteraction) {
+        boolean fromInteractions, NumericScale scale, boolean perInteraction, boolean pair) {
     public FeatureSpec {
         requireNonNull(name, "name is null");
         requireNonNull(entity, "entity is null");
@@ -79,19 +85,30 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
             throw new IllegalArgumentException("feature " + name + ": only a numeric or categorical feature that is not an id "
                     + "can take a value per interaction");
         }
+        if (pair && (kind != FeatureKind.NUMERIC || entity != Entity.ITEM || !fromInteractions || !perInteraction || scale != null)) {
+            throw new IllegalArgumentException("feature " + name + ": a pair feature is numeric, on the item side, derived from "
+                    + "interactions, takes a value per interaction and has no scale");
+        }
     }
 
     /**
      * Reads a feature as model files store it; files written before a component existed lack it
-     * ({@code fromInteractions}, {@code perInteraction}: false).
+     * ({@code fromInteractions}, {@code perInteraction}, {@code pair}: false).
      */
     @JsonCreator
     static FeatureSpec fromJson(@JsonProperty("name") String name, @JsonProperty("entity") Entity entity,
             @JsonProperty("kind") FeatureKind kind, @JsonProperty("size") int size, @JsonProperty("id") boolean id,
             @JsonProperty("labels") List<String> labels, @JsonProperty("fromInteractions") Boolean fromInteractions,
-            @JsonProperty("scale") NumericScale scale, @JsonProperty("perInteraction") Boolean perInteraction) {
+            @JsonProperty("scale") NumericScale scale, @JsonProperty("perInteraction") Boolean perInteraction,
+            @JsonProperty("pair") Boolean pair) {
         return new FeatureSpec(name, entity, kind, size, id, labels, Boolean.TRUE.equals(fromInteractions), scale,
-                Boolean.TRUE.equals(perInteraction));
+                Boolean.TRUE.equals(perInteraction), Boolean.TRUE.equals(pair));
+    }
+
+    /** A feature that is not a pair feature. */
+    public FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id, List<String> labels,
+            boolean fromInteractions, NumericScale scale, boolean perInteraction) {
+        this(name, entity, kind, size, id, labels, fromInteractions, scale, perInteraction, false);
     }
 
     /** A feature with one value per entity. */
@@ -175,6 +192,14 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
      */
     public static FeatureSpec recent(String name, Entity entity) {
         return new FeatureSpec(name, entity, FeatureKind.NUMERIC, 1, false, List.of(), true, null, true);
+    }
+
+    /**
+     * A value of the (user, item) pair computed by the runtime from the training interactions
+     * ({@link #pair()}), such as a neighbourhood score.
+     */
+    public static FeatureSpec pair(String name) {
+        return new FeatureSpec(name, Entity.ITEM, FeatureKind.NUMERIC, 1, false, List.of(), true, null, true, true);
     }
 
     /** @return the code of a raw value, or -1 when the feature has no labels or does not know it */

@@ -54,6 +54,13 @@ public final class FeaturesConfig {
     @JsonProperty("wideOnly")
     public List<String> wideOnly = List.of();
 
+    /**
+     * An item-based neighbourhood score of every (user, item) pair: how the user rated, relative to
+     * biases, the items most similar to this one. Null for none.
+     */
+    @JsonProperty("neighbours")
+    public NeighboursConfig neighbours;
+
     /** Whether the encoder also outputs the product of the user and item id embeddings. */
     @JsonProperty("idInteraction")
     public boolean idInteraction = true;

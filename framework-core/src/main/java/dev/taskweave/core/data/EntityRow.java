@@ -83,6 +83,9 @@ public final class EntityRow {
             if (f.id()) {
                 throw new InvalidFeatureException(name, "is the identifier and cannot be given for a new entity");
             }
+            if (f.pair()) {
+                throw new InvalidFeatureException(name, "is computed by the model for each (user, item) pair and cannot be given");
+            }
         }
         Map<String, int[]> codes = new LinkedHashMap<>();
         Map<String, float[]> dense = new LinkedHashMap<>();
@@ -111,9 +114,10 @@ public final class EntityRow {
         Map<String, Float> out = new LinkedHashMap<>();
         for (Map.Entry<String, ?> e : values.entrySet()) {
             FeatureSpec f = features.stream().filter(x -> x.name().equals(e.getKey()) && x.perInteraction()).findFirst().orElse(null);
-            if (f == null) {
-                throw new InvalidFeatureException(e.getKey(), "the model has no per-interaction feature of that name; it has "
-                        + features.stream().filter(FeatureSpec::perInteraction).map(FeatureSpec::name).toList());
+            if (f == null || f.pair()) {
+                throw new InvalidFeatureException(e.getKey(), (f == null ? "the model has no per-interaction feature of that name"
+                        : "is computed by the model for each (user, item) pair") + "; the context takes "
+                        + features.stream().filter(x -> x.perInteraction() && !x.pair()).map(FeatureSpec::name).toList());
             }
             Object v = e.getValue();
             out.put(f.name(), f.kind() == FeatureKind.CATEGORICAL ? (float) code(f, v) : scaled(f, v));
@@ -122,7 +126,7 @@ public final class EntityRow {
     }
 
     private static List<String> settable(Map<String, FeatureSpec> byName) {
-        return byName.values().stream().filter(f -> !f.id()).map(FeatureSpec::name).toList();
+        return byName.values().stream().filter(f -> !f.id() && !f.pair()).map(FeatureSpec::name).toList();
     }
 
     private static int code(FeatureSpec f, Object v) {

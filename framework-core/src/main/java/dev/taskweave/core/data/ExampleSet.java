@@ -53,6 +53,19 @@ public final class ExampleSet {
      */
     public static ExampleSet build(Interactions split, List<TaskLabels> tasks, NegativeSampler sampler, long seed,
             Map<String, int[]> attributeEntities) {
+        return build(split, tasks, sampler, seed, attributeEntities, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #build(Interactions, List, NegativeSampler, long, Map)}.
+     *
+     * @param pairFeatures the split's feature columns that hold a value of each row's pair
+     *                     ({@link dev.taskweave.api.data.FeatureSpec#pair()}): a sampled negative,
+     *                     another pair, does not take its positive's value (NaN: the gatherer scores
+     *                     it), where it takes the positive's value of every other column (the moment)
+     */
+    public static ExampleSet build(Interactions split, List<TaskLabels> tasks, NegativeSampler sampler, long seed,
+            Map<String, int[]> attributeEntities, java.util.Set<String> pairFeatures) {
         int n = split.size();
         int total = n;
         for (TaskLabels t : tasks) {
@@ -84,10 +97,14 @@ public final class ExampleSet {
             }
         }
         Map<String, float[]> features = new java.util.LinkedHashMap<>();
+        Map<String, float[]> moments = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, float[]> column : split.features().entrySet()) {
             float[] values = Arrays.copyOf(column.getValue(), total);
             Arrays.fill(values, n, total, Float.NaN);
             features.put(column.getKey(), values);
+            if (!pairFeatures.contains(column.getKey())) {
+                moments.put(column.getKey(), values);
+            }
         }
         int next = n;
         SplittableRandom random = new SplittableRandom(seed);
@@ -103,7 +120,7 @@ public final class ExampleSet {
                 for (int j = 0; j < k; j++) {
                     users[next] = split.users()[i];
                     items[next] = sampler.sample(split.users()[i], random);
-                    for (float[] values : features.values()) {
+                    for (float[] values : moments.values()) {
                         values[next] = values[i];
                     }
                     labels[t][next] = 0f;

@@ -41,6 +41,8 @@ public final class FeatureGatherer {
     private final float[][] rowValues;
     /** Per feature, its value on every row ({@link #atMoment}), or NaN; a row's own value comes first. */
     private final float[] momentValues;
+    /** The scores of the pair features ({@link FeatureSpec#pair()}), or null ({@link #withNeighbours}). */
+    private final ItemNeighbours neighbours;
 
     public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items) {
         this(features, users, items, Set.of());
@@ -81,6 +83,7 @@ public final class FeatureGatherer {
         this.rowValues = new float[this.features.size()][];
         this.momentValues = new float[this.features.size()];
         java.util.Arrays.fill(momentValues, Float.NaN);
+        this.neighbours = null;
         this.hiddenOnAttributeRows = new boolean[this.features.size()];
         this.dropout = new double[this.features.size()];
         this.historyDropout = new double[this.features.size()];
@@ -105,6 +108,12 @@ public final class FeatureGatherer {
     }
 
     private FeatureGatherer(FeatureGatherer other, boolean usersUnknown, float[][] rowValues, float[] momentValues) {
+        this(other, usersUnknown, rowValues, momentValues, other.neighbours);
+    }
+
+    private FeatureGatherer(FeatureGatherer other, boolean usersUnknown, float[][] rowValues, float[] momentValues,
+            ItemNeighbours neighbours) {
+        this.neighbours = neighbours;
         this.features = other.features;
         this.users = other.users;
         this.items = other.items;
@@ -127,6 +136,21 @@ public final class FeatureGatherer {
      */
     public FeatureGatherer asUnknownUsers() {
         return new FeatureGatherer(this, true, rowValues, momentValues);
+    }
+
+    /**
+     * @param neighbours the scores a pair feature ({@link FeatureSpec#pair()}, {@code features.neighbours})
+     *                   reads on a row without a value of its own: fitted on this gatherer's user and
+     *                   item tables (a user or item of another table, a new one, reads 0); null for none
+     * @return a gatherer that reads them; this gatherer is unchanged
+     * @throws IllegalArgumentException if their tables are not the size of this gatherer's
+     */
+    public FeatureGatherer withNeighbours(ItemNeighbours neighbours) {
+        if (neighbours != null && ownUsers && ownItems && (neighbours.users() != users.size() || neighbours.items() != items.size())) {
+            throw new IllegalArgumentException("neighbourhood scores of " + neighbours.users() + " users and " + neighbours.items()
+                    + " items for tables of " + users.size() + " and " + items.size());
+        }
+        return new FeatureGatherer(this, usersUnknown, rowValues, momentValues, neighbours);
     }
 
     /**
@@ -170,6 +194,9 @@ public final class FeatureGatherer {
             int f = indexOf(value.getKey());
             if (f < 0 || !features.get(f).perInteraction()) {
                 throw new IllegalArgumentException("feature " + value.getKey() + " is not a per-interaction feature of the model");
+            }
+            if (features.get(f).pair()) {
+                throw new IllegalArgumentException("feature " + value.getKey() + " is computed by the model for each (user, item) pair");
             }
             moment[f] = value.getValue();
         }
@@ -327,7 +354,8 @@ public final class FeatureGatherer {
             if (spec.kind() == FeatureKind.CATEGORICAL) {
                 arrays[f] = manager.create(gatherCodes(f, userIndex, itemIndex, order, from, b, known, 0, random, true));
             } else {
-                arrays[f] = gatherDense(manager, f, userIndex, itemIndex, order, from, b, known, random, scratch);
+                arrays[f] = spec.pair() ? gatherPair(manager, f, userIndex, itemIndex, order, from, b, idCodes, random)
+                        : gatherDense(manager, f, userIndex, itemIndex, order, from, b, known, random, scratch);
             }
         }
         return new NDList(arrays);
@@ -392,6 +420,36 @@ public final class FeatureGatherer {
             }
         }
         return manager.create(bytes, new Shape(b, width), DataType.FLOAT32);
+    }
+
+    /**
+     * A pair feature ({@link FeatureSpec#pair()}): a row's own value, else the score of its pair;
+     * 0 where the user's or the item's id is unknown or dropped (a cold user or item has no
+     * ratings to score), on attribute rows, and where feature dropout hides it.
+     */
+    private NDArray gatherPair(NDManager manager, int f, int[] userIndex, int[] itemIndex, int[] order, int from, int b,
+            int[][] idCodes, SplittableRandom random) {
+        if (neighbours == null) {
+            throw new IllegalStateException("feature " + features.get(f).name() + " is a pair feature, and this gatherer has no"
+                    + " neighbourhood scores (withNeighbours)");
+        }
+        FeatureSpec spec = features.get(f);
+        int[] userCodes = idCodes[Entity.USER.ordinal()];
+        int[] itemCodes = idCodes[Entity.ITEM.ordinal()];
+        double drop = random == null ? 0 : dropout[f];
+        boolean scored = ownUsers && ownItems;
+        float[] batch = new float[b];
+        for (int i = 0; i < b; i++) {
+            int row = order == null ? from + i : order[from + i];
+            int user = userIndex[row];
+            int item = itemIndex[row];
+            if (user < 0 || item < 0 || usersUnknown || withoutId(spec, userCodes, i) || withoutId(spec, itemCodes, i)
+                    || dropped(drop, itemCodes, i, random)) {
+                continue;
+            }
+            batch[i] = perRow(f, row) ? rowValue(f, row) : scored ? neighbours.score(user, item) : 0f;
+        }
+        return manager.create(batch, new Shape(b, 1));
     }
 
     /**

@@ -149,8 +149,8 @@ public final class DataReport {
             }
         }
         for (FeatureSpec f : selected) {
-            if (!f.perInteraction()) {
-                continue;
+            if (!f.perInteraction() || f.pair()) {
+                continue; // a pair feature's rows without a value read the score of their pair
             }
             // a split whose rows do not record the feature reads each user's current value: a
             // training split without it never shows the model a moment, an evaluated one scores

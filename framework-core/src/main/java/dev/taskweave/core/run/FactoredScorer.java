@@ -75,7 +75,8 @@ public final class FactoredScorer implements AutoCloseable {
      *
      * @param manager the model's manager; the cache lives in a sub-manager of it
      * @return the scorer, or null when the graph cannot be factored (the sharing strategy does not
-     *     implement {@code AffineInput} or returns no map, or every task has a wide part)
+     *     implement {@code AffineInput} or returns no map, every task has a wide part, or the
+     *     encoder reads a pair feature such as {@code features.neighbours}' score)
      */
     public static FactoredScorer create(AssembledModel model, FeatureGatherer gatherer, NDManager manager) {
         requireNonNull(model, "model is null");
@@ -84,8 +85,8 @@ public final class FactoredScorer implements AutoCloseable {
         MultiTaskBlock block = model.block();
         InputEncoder encoder = block.encoder();
         int items = gatherer.items().size();
-        if (IntStream.range(0, block.taskCount()).allMatch(block::hasWidePart)) {
-            return null;
+        if (IntStream.range(0, block.taskCount()).allMatch(block::hasWidePart) || encoder.features().stream().anyMatch(FeatureSpec::pair)) {
+            return null; // a pair feature in the encoded input ties the item side to the user
         }
         boolean recording = JniUtils.isGradMode();
         if (recording) {

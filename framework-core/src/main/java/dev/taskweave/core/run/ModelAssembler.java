@@ -195,6 +195,7 @@ public final class ModelAssembler {
         positive(c.features.embeddingDim, "features.embeddingDim", source);
         rates(c.features.dropout, "features.dropout", source);
         rates(c.features.historyDropout, "features.historyDropout", source);
+        NeighbourScores.checkConfig(c.features.neighbours, source);
         if (!(c.features.idDropout >= 0 && c.features.idDropout < 1)) {
             throw new ConfigException(source, "features.idDropout", 0, "must be in [0, 1), got " + c.features.idDropout);
         }

@@ -14,6 +14,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import com.google.inject.Inject;
 import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.metric.Metric;
 import dev.taskweave.api.model.GradientCombiner;
@@ -152,7 +153,8 @@ public final class Trainer {
         }
         float clip = config.optimizer.clipGradient > 0 ? (float) config.optimizer.clipGradient : -1f;
         // the first epoch's examples (sampled negatives included) also give a schedule its steps per epoch
-        ExampleSet firstEpoch = ExampleSet.build(dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + 1, attributeRows);
+        ExampleSet firstEpoch = ExampleSet.build(dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + 1, attributeRows,
+                pairFeatures(dataset));
         int stepsPerEpoch = Math.max(1, (int) Math.ceil(firstEpoch.size() / (double) config.training.batchSize));
         Tracker rate = learningRate(config.optimizer, stepsPerEpoch, config.training.epochs);
         float decay = (float) config.optimizer.weightDecay;
@@ -221,7 +223,7 @@ public final class Trainer {
             // a resumed run draws what the uninterrupted run would have
             Engine.getInstance().setRandomSeed(epochSeed(config.seed, epoch));
             ExampleSet train = epoch == 1 ? firstEpoch : ExampleSet.build(dataset.train(), trainLabels, trainSampler,
-                    config.seed * 1_000_003L + epoch, attributeRows);
+                    config.seed * 1_000_003L + epoch, attributeRows, pairFeatures(dataset));
             firstEpoch = null;
             SplittableRandom random = new SplittableRandom(config.seed * 31 + epoch);
             int[] order = permutation(train.size(), random);
@@ -338,6 +340,12 @@ public final class Trainer {
         return new TrainingResult(history, bestEpoch, stoppedEarly, trainSeconds, metrics);
     }
 
+    /** @return the names of the dataset's pair features ({@link FeatureSpec#pair()}) */
+    static java.util.Set<String> pairFeatures(Dataset dataset) {
+        return dataset.features().stream().filter(FeatureSpec::pair).map(FeatureSpec::name)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     /**
      * Builds the rows of every split but {@code train}, with negatives for implicit tasks drawn
      * once with a fixed seed (avoiding every observed pair), so evaluation is repeatable.
@@ -355,7 +363,8 @@ public final class Trainer {
             splitNumber++;
             if (!e.getKey().equals(Dataset.TRAIN)) {
                 Map<String, int[]> entities = dataset.attributeEvaluation().getOrDefault(e.getKey(), Map.of());
-                ExampleSet set = ExampleSet.build(e.getValue(), labels, sampler, seed * 7919 + splitNumber, entities);
+                ExampleSet set = ExampleSet.build(e.getValue(), labels, sampler, seed * 7919 + splitNumber, entities,
+                        pairFeatures(dataset));
                 if (set.size() > 0) {
                     sets.put(e.getKey(), set);
                 }
@@ -489,7 +498,8 @@ public final class Trainer {
         }
         boolean interactions = onTraining.stream().anyMatch(t -> !model.tasks().get(t).labelInfo().attribute());
         return interactions
-                ? ExampleSet.build(dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + 1, attributeRows)
+                ? ExampleSet.build(dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + 1, attributeRows,
+                pairFeatures(dataset))
                 : ExampleSet.build(new Interactions(new int[0], new int[0], Map.of()), trainLabels, trainSampler, 0, attributeRows);
     }
 

@@ -10,11 +10,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.inject.Inject;
 import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.model.LabelStatistics;
 import dev.taskweave.api.model.StatefulWeighting;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.ExperimentConfig;
+import dev.taskweave.core.data.ItemNeighbours;
 import dev.taskweave.core.run.AssembledModel;
 import dev.taskweave.core.run.LabelInfo;
 import dev.taskweave.core.run.ModelAssembler;
@@ -49,6 +51,8 @@ public final class ModelStore {
     public static final String WEIGHTING_STATE = "weighting.bin";
     /** Each user's training items (absent in models saved before it existed). */
     public static final String SEEN = "seen.bin";
+    /** The neighbourhood scores of a model with {@code features.neighbours} ({@link ItemNeighbours}). */
+    public static final String NEIGHBOURS = "neighbours.bin";
 
     private final ConfigLoader loader;
     private final ModelAssembler assembler;
@@ -71,6 +75,21 @@ public final class ModelStore {
      */
     public void save(Path dir, AssembledModel model, Dataset dataset, String fingerprint, Path configFile, Path baseDirectory,
             TrainingResult result) {
+        save(dir, model, dataset, null, fingerprint, configFile, baseDirectory, result);
+    }
+
+    /**
+     * As {@link #save(Path, AssembledModel, Dataset, String, Path, Path, TrainingResult)}, with the
+     * neighbourhood scores the model's pair feature reads.
+     *
+     * @param neighbours null for a model without a pair feature
+     * @throws IllegalArgumentException if the model reads a pair feature and {@code neighbours} is null
+     */
+    public void save(Path dir, AssembledModel model, Dataset dataset, ItemNeighbours neighbours, String fingerprint, Path configFile,
+            Path baseDirectory, TrainingResult result) {
+        if (neighbours == null && model.features().stream().anyMatch(FeatureSpec::pair)) {
+            throw new IllegalArgumentException("the model reads a pair feature, and no neighbourhood scores were given to save");
+        }
         ModelManifest manifest = new ModelManifest();
         ExperimentConfig config = model.plan().config();
         manifest.taskweaveVersion = version();
@@ -129,6 +148,12 @@ public final class ModelStore {
             json.writeValue(staging.resolve(METRICS).toFile(), result.metrics());
             json.writeValue(staging.resolve(HISTORY).toFile(), result.history());
             WeightingState.save(staging.resolve(WEIGHTING_STATE), model);
+            if (neighbours != null && model.features().stream().anyMatch(FeatureSpec::pair)) {
+                try (OutputStream os = Files.newOutputStream(staging.resolve(NEIGHBOURS));
+                        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
+                    neighbours.write(out);
+                }
+            }
         });
     }
 
@@ -184,8 +209,12 @@ public final class ModelStore {
      * @param users     the user table
      * @param items     the item table
      * @param seen      each user's training items; {@link SeenItems#none()} for models saved without them
+     * @param neighbours the scores of the model's pair feature ({@code features.neighbours}), or null
+     *                  for a model without one: gatherers over {@code users} and {@code items} take
+     *                  them ({@link dev.taskweave.core.data.FeatureGatherer#withNeighbours})
      */
-    public record LoadedModel(ModelManifest manifest, AssembledModel model, EntityTable users, EntityTable items, SeenItems seen) {}
+    public record LoadedModel(ModelManifest manifest, AssembledModel model, EntityTable users, EntityTable items, SeenItems seen,
+            ItemNeighbours neighbours) {}
 
     /**
      * What a model was trained on, read without building it (no plugin needed): its manifest and
@@ -240,7 +269,19 @@ public final class ModelStore {
                     seen = SeenItems.read(in, tables[0].size(), tables[1].size(), seenFile.toString());
                 }
             }
-            return new LoadedModel(manifest, model, tables[0], tables[1], seen);
+            ItemNeighbours neighbours = null;
+            if (manifest.features.stream().anyMatch(FeatureSpec::pair)) {
+                Path file = dir.resolve(NEIGHBOURS);
+                try (InputStream is = Files.newInputStream(file);
+                        DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+                    neighbours = ItemNeighbours.read(in, file.toString());
+                }
+                if (neighbours.users() != tables[0].size() || neighbours.items() != tables[1].size()) {
+                    throw new IOException(file + " holds scores of " + neighbours.users() + " users and " + neighbours.items()
+                            + " items; the model has " + tables[0].size() + " and " + tables[1].size());
+                }
+            }
+            return new LoadedModel(manifest, model, tables[0], tables[1], seen, neighbours);
         });
     }
 

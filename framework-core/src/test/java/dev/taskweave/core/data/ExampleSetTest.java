@@ -67,4 +67,16 @@ class ExampleSetTest {
         assertArrayEquals(new int[] {0, 1, 0, 0, 1, 1, -1, -1}, set.users());
         assertArrayEquals(new float[] {0.5f, -1f, 0.5f, 0.5f, -1f, -1f, Float.NaN, Float.NaN}, set.features().get("user_recent"));
     }
+
+    @Test
+    void aNegativeIsAnotherPairAndDoesNotTakeItsPositivesPairValue() {
+        Interactions split = new Interactions(new int[] {0, 1}, new int[] {0, 1}, Map.of("rating", new float[] {5f, 2f}),
+                Map.of("user_recent", new float[] {0.5f, -1f}, "neighbours_rating", new float[] {0.25f, -0.75f}));
+        TaskLabels watch = new TaskLabels("watch", "observed", v -> v, 1);
+        ExampleSet set = ExampleSet.build(split, List.of(watch), new NegativeSampler(50, List.of(split)), 3, Map.of(),
+                java.util.Set.of("neighbours_rating"));
+        // 2 observed rows, then one negative each: the moment is copied, the pair's value is left to the gatherer
+        assertArrayEquals(new float[] {0.5f, -1f, 0.5f, -1f}, set.features().get("user_recent"));
+        assertArrayEquals(new float[] {0.25f, -0.75f, Float.NaN, Float.NaN}, set.features().get("neighbours_rating"));
+    }
 }

@@ -357,4 +357,53 @@ class FeatureGathererTest {
         org.junit.jupiter.api.Assertions.assertEquals("rows record feature item_kind, which does not take a value per interaction",
                 e.getMessage());
     }
+
+    @Test
+    void aPairFeatureReadsARowsOwnValueElseTheScoreOfItsPairAndNothingWhereAnIdIsUnknown() {
+        // the balanced ratings of ItemNeighboursTest: score(u0, i0) = 0.4, score(u1, i0) = -0.4, score(u0, i2) = 0
+        ItemNeighbours neighbours = ItemNeighbours.fit(4, 3, new int[] {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3},
+                new int[] {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2}, new float[] {4, 4, 1, 2, 2, 5, 4, 4, 1, 2, 2, 5}, 20, 2, 1);
+        List<FeatureSpec> features = List.of(
+                FeatureSpec.identifier("user_id", Entity.USER, 5),
+                FeatureSpec.identifier("item_id", Entity.ITEM, 4),
+                FeatureSpec.pair("neighbours_rating"));
+        // user 3's id is unknown (code 0), as after id dropout
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0", "u1", "u2", "u3"))
+                .categorical("user_id", new int[] {1, 2, 3, 0}).build();
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0", "i1", "i2"))
+                .categorical("item_id", new int[] {1, 2, 3})
+                .dense("neighbours_rating", 1, new float[3]).build();
+        FeatureGatherer gatherer = new FeatureGatherer(features, users, items).withNeighbours(neighbours);
+        int[] userRows = {0, 1, 0, 3, -1, 0};
+        int[] itemRows = {0, 0, 2, 0, 0, -1};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] scored = gatherer.gather(manager, userRows, itemRows, null, 0, 6, 0, null).get(2).toFloatArray();
+            assertArrayEquals(new float[] {0.4f, -0.4f, 0f, 0f, 0f, 0f}, scored, 1e-6f,
+                    "pairs scored; an unknown user, an attribute row: 0");
+            // a training row's own value (its score without its own rating) comes first
+            float[] own = gatherer.forRows(java.util.Map.of("neighbours_rating", new float[] {0.375f, Float.NaN, 1f, 1f, 1f, 1f}))
+                    .gather(manager, userRows, itemRows, null, 0, 6, 0, null).get(2).toFloatArray();
+            assertArrayEquals(new float[] {0.375f, -0.4f, 1f, 0f, 0f, 0f}, own, 1e-6f);
+            // a user the model does not know, or every user read as unknown: nothing
+            float[] unknown = gatherer.asUnknownUsers().gather(manager, userRows, itemRows, null, 0, 3, 0, null).get(2).toFloatArray();
+            assertArrayEquals(new float[] {0f, 0f, 0f}, unknown);
+            // item id dropout hides it as it hides the item's histories
+            float[] dropped = gatherer.gather(manager, new int[] {0, 0}, new int[] {0, 0}, null, 0, 2, 0.999,
+                    new java.util.SplittableRandom(1)).get(2).toFloatArray();
+            assertArrayEquals(new float[] {0f, 0f}, dropped);
+            // other tables (a request's new users): no ratings to score
+            EntityTable newUsers = EntityTable.builder(Entity.USER, List.of("new")).categorical("user_id", new int[] {0}).build();
+            float[] fresh = new FeatureGatherer(features, newUsers, items, Set.of(), false, true).withNeighbours(neighbours)
+                    .gather(manager, new int[] {0}, new int[] {0}, null, 0, 1, 0, null).get(2).toFloatArray();
+            assertArrayEquals(new float[] {0f}, fresh);
+            IllegalStateException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> new FeatureGatherer(features, users, items).gather(manager, userRows, itemRows, null, 0, 1, 0, null));
+            org.junit.jupiter.api.Assertions.assertTrue(none.getMessage().contains("neighbours_rating"), none.getMessage());
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> gatherer.atMoment(java.util.Map.of("neighbours_rating", 1f)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("computed by the model"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new FeatureGatherer(features, USERS, items).withNeighbours(neighbours), "neighbours of 4 users for a table of 2");
+    }
 }

@@ -48,7 +48,7 @@ public final class ServedModel implements AutoCloseable {
         List<FeatureSpec> features = loaded.model().features();
         this.attributeHidden = ModelAssembler.attributeLabelFeatures(config, features);
         // hides the attribute tasks' labels and hideFeatures on attribute rows only: interaction rows read everything
-        this.gatherer = new FeatureGatherer(features, loaded.users(), loaded.items(), attributeHidden);
+        this.gatherer = new FeatureGatherer(features, loaded.users(), loaded.items(), attributeHidden).withNeighbours(loaded.neighbours());
         int[] itemTasks = loaded.model().tasks().stream().filter(t -> TaskScorer.attributeEntity(t) == Entity.ITEM)
                 .mapToInt(ResolvedTask::index).toArray();
         int items = loaded.items().size();
@@ -74,7 +74,7 @@ public final class ServedModel implements AutoCloseable {
         this.defaultFormula = formula;
         // the cache's item rows have no user: they must read every item feature, so no hidden set here
         this.factored = factored ? FactoredScorer.create(loaded.model(),
-                new FeatureGatherer(features, loaded.users(), loaded.items()), manager) : null;
+                new FeatureGatherer(features, loaded.users(), loaded.items()).withNeighbours(loaded.neighbours()), manager) : null;
     }
 
     /**
@@ -178,7 +178,9 @@ public final class ServedModel implements AutoCloseable {
         }
         EntityTable u = users == null ? loaded.users() : users;
         EntityTable i = items == null ? loaded.items() : items;
-        return new FeatureGatherer(model().features(), u, i, attributeHidden, u == loaded.users(), i == loaded.items());
+        // a pair feature reads 0 unless both tables are the model's own (a new user has no ratings, a new item no neighbours)
+        return new FeatureGatherer(model().features(), u, i, attributeHidden, u == loaded.users(), i == loaded.items())
+                .withNeighbours(loaded.neighbours());
     }
 
     /**

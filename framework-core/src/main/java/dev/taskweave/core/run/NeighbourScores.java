@@ -1,0 +1,127 @@
+package dev.taskweave.core.run;
+
+import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.FeatureKind;
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.Interactions;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.config.ExperimentConfig;
+import dev.taskweave.core.config.NeighboursConfig;
+import dev.taskweave.core.data.ItemNeighbours;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Adds the pair feature of {@code features.neighbours} to a dataset: fits {@link ItemNeighbours}
+ * on the training split's label, and gives the training rows their scores with their own label
+ * left out (a per-interaction column); every other row reads the scores the index computes.
+ */
+public final class NeighbourScores {
+    private NeighbourScores() {}
+
+    /**
+     * @param dataset    the dataset with the pair feature and the training rows' column
+     * @param neighbours the fitted scores, or null without {@code features.neighbours}
+     */
+    public record Derived(Dataset dataset, ItemNeighbours neighbours) {}
+
+    /** Checks what {@code features.neighbours} sets without the data; errors name the setting. */
+    static void checkConfig(NeighboursConfig c, String source) {
+        if (c == null) {
+            return;
+        }
+        if (c.label == null || c.label.isBlank()) {
+            throw new ConfigException(source, "features.neighbours.label", 0, "expected the label of the training interactions to"
+                    + " score, such as rating");
+        }
+        if (c.k < 1) {
+            throw new ConfigException(source, "features.neighbours.k", 0, "expected how many neighbours a score reads, at least 1, got "
+                    + c.k);
+        }
+        if (!(c.shrink >= 0) || Double.isInfinite(c.shrink)) {
+            throw new ConfigException(source, "features.neighbours.shrink", 0, "expected a number >= 0 (how many common raters make"
+                    + " a similarity count half), got " + c.shrink);
+        }
+        if (!(c.lambda > 0) || Double.isInfinite(c.lambda)) {
+            throw new ConfigException(source, "features.neighbours.lambda", 0, "expected a number > 0, got " + c.lambda);
+        }
+    }
+
+    /**
+     * @return {@code dataset} with the feature {@code neighbours_<label>} (0 in the item table,
+     *     each training row's score in the training split) and the fitted scores; {@code dataset}
+     *     itself and null without {@code features.neighbours}
+     * @throws ConfigException naming {@code features.neighbours} when the data cannot be scored
+     */
+    public static Derived derive(ExperimentConfig config, Dataset dataset, String source) {
+        NeighboursConfig c = config.features.neighbours;
+        if (c == null) {
+            return new Derived(dataset, null);
+        }
+        checkConfig(c, source);
+        Interactions train = dataset.train();
+        float[] values = train.label(c.label);
+        if (values == null) {
+            throw new ConfigException(source, "features.neighbours.label", 0, "the training interactions have no label '" + c.label
+                    + "'; they have " + train.labelColumns());
+        }
+        String name = c.featureName();
+        if (dataset.features().stream().anyMatch(f -> f.name().equals(name))) {
+            throw new ConfigException(source, "features.neighbours", 0, "the data already has a feature named '" + name + "'");
+        }
+        if (dataset.items().size() > ItemNeighbours.MAX_ITEMS) {
+            throw new ConfigException(source, "features.neighbours", 0, "the data has " + dataset.items().size()
+                    + " items; neighbourhood scores hold a similarity per pair of items, for at most " + ItemNeighbours.MAX_ITEMS);
+        }
+        boolean any = false;
+        for (float v : values) {
+            if (!Float.isNaN(v)) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
+            throw new ConfigException(source, "features.neighbours.label", 0, "no training interaction has a value of '" + c.label + "'");
+        }
+        ItemNeighbours neighbours = ItemNeighbours.fit(dataset.users().size(), dataset.items().size(), train.users(), train.items(),
+                values, c.k, c.shrink, c.lambda);
+        List<FeatureSpec> features = new ArrayList<>(dataset.features());
+        features.add(FeatureSpec.pair(name));
+        EntityTable items = withZeros(dataset.items(), dataset.features(), name);
+        Map<String, Interactions> splits = new LinkedHashMap<>(dataset.splits());
+        Map<String, float[]> columns = new LinkedHashMap<>(train.features());
+        columns.put(name, neighbours.training());
+        Map<String, float[]> labels = new LinkedHashMap<>();
+        for (String column : train.labelColumns()) {
+            labels.put(column, train.label(column));
+        }
+        splits.put(Dataset.TRAIN, new Interactions(train.users(), train.items(), labels, columns));
+        Map<String, String> description = new LinkedHashMap<>(dataset.description());
+        description.put("neighbours", String.format(Locale.ROOT, "%s: label %s, k %d, shrink %s, lambda %s", name, c.label, c.k,
+                c.shrink, c.lambda));
+        Dataset derived = new Dataset(dataset.name(), features, dataset.users(), items, splits, dataset.rankings(), description,
+                dataset.attributes(), dataset.attributeEvaluation());
+        return new Derived(derived, neighbours);
+    }
+
+    /** @return a copy of the item table with a numeric column {@code name} of zeros */
+    private static EntityTable withZeros(EntityTable table, List<FeatureSpec> features, String name) {
+        EntityTable.Builder builder = EntityTable.builder(Entity.ITEM, table.rawIds());
+        for (FeatureSpec f : features) {
+            if (f.entity() != Entity.ITEM) {
+                continue;
+            }
+            if (f.kind() == FeatureKind.CATEGORICAL) {
+                builder.categorical(f.name(), table.categorical(f.name()));
+            } else {
+                builder.dense(f.name(), f.size(), table.dense(f.name()));
+            }
+        }
+        return builder.dense(name, 1, new float[table.size()]).build();
+    }
+}

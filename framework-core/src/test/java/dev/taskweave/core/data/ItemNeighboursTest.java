@@ -1,0 +1,202 @@
+package dev.taskweave.core.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+class ItemNeighboursTest {
+    private static final double EPS = 1e-6;
+
+    /**
+     * Four users rate three items; every user's and every item's ratings average the global mean 3,
+     * so the biases are 0 and the residuals are the ratings minus 3: users 0 and 2 rate (+1, +1, -2),
+     * users 1 and 3 rate (-1, -1, +2). Items 0 and 1 agree (cosine 1 over 4 common raters), item 2
+     * opposes both (cosine -1).
+     */
+    private static final int[] USERS = {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3};
+    private static final int[] ITEMS = {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2};
+    private static final float[] RATINGS = {4, 4, 1, 2, 2, 5, 4, 4, 1, 2, 2, 5};
+
+    @Test
+    void scoresAPairFromTheUsersRatingsOfTheItemsNearestNeighbours() {
+        ItemNeighbours n = ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 1);
+        // shrink 2 with 4 common raters: 4 / (4 + 2) = 2/3 of the cosine
+        assertEquals(2.0 / 3, n.similarity(0, 1), EPS);
+        assertEquals(2.0 / 3, n.similarity(1, 0), EPS);
+        assertEquals(-2.0 / 3, n.similarity(0, 2), EPS);
+        assertEquals(0, n.similarity(1, 1), EPS);
+        // user 0 on item 0: its one positive neighbour is item 1 (residual +1): (2/3 * 1) / (2/3 + 1)
+        assertEquals(0.4, n.score(0, 0), EPS);
+        assertEquals(-0.4, n.score(1, 0), EPS);
+        assertEquals(0.4, n.score(2, 1), EPS);
+        // item 2's neighbours are both negative: no neighbour, score 0
+        assertEquals(0, n.score(0, 2), EPS);
+        // outside the tables
+        assertEquals(0, n.score(4, 0), EPS);
+        assertEquals(0, n.score(0, -1), EPS);
+    }
+
+    @Test
+    void aTrainingRowsScoreLeavesItsOwnRatingOutOfTheSimilarities() {
+        float[] training = ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 1).training();
+        // row (user 0, item 0): without user 0, items 0 and 1 have 3 common raters whose residuals
+        // agree (cosine 1), shrunk by 3 / (3 + 2): s = 0.6; the score is (0.6 * 1) / (0.6 + 1)
+        assertEquals(0.375, training[0], EPS);
+        assertEquals(0.375, training[1], EPS);
+        assertEquals(0, training[2], EPS);
+        assertEquals(-0.375, training[3], EPS);
+        assertEquals(-0.375, training[10], EPS);
+    }
+
+    @Test
+    void kReadsOnlyTheMostSimilarNeighbours() throws IOException {
+        // residuals given directly (the model file's form): item 0 against items 1 and 2
+        // user 0 rated 0 (+1), 1 (+1), 2 (-1); user 1 rated 0 (+1), 1 (+1), 2 (+1); user 2 rated 0 (-1), 1 (-1)
+        // item 0 with item 1: 3 common raters, dot 3, squares 3 and 3: cosine 1, shrunk by 3 / (3 + 1) = 0.75
+        // item 0 with item 2: 2 common raters, dot 0: cosine 0
+        // user 3 rated items 1 (+2) and 2 (+4), not item 0
+        ItemNeighbours n = read(1, 1, 1, 4, 3, new int[][] {{0, 1, 2}, {0, 1, 2}, {0, 1}, {1, 2}},
+                new float[][] {{1, 1, -1}, {1, 1, 1}, {-1, -1}, {2, 4}});
+        assertEquals(0.75, n.similarity(0, 1), EPS);
+        assertEquals(0, n.similarity(0, 2), EPS);
+        // user 3 on item 0: item 1 only (item 2 is not similar): 0.75 * 2 / (0.75 + 1)
+        assertEquals(1.5 / 1.75, n.score(3, 0), EPS);
+        // item 1 with item 2: common raters 0, 1, 3: dot -1 + 1 + 8 = 8, squares 1 + 1 + 4 = 6 and
+        // 1 + 1 + 16 = 18: cosine 8 / sqrt(108), shrunk by 3 / 4
+        double s12 = 8 / Math.sqrt(108) * 0.75;
+        assertEquals(s12, n.similarity(1, 2), EPS);
+        // user 0 on item 1, k = 1: item 0 (0.75) beats item 2 (s12 = 0.577)
+        assertTrue(0.75 > s12);
+        assertEquals(0.75 * 1 / 1.75, n.score(0, 1), EPS);
+        ItemNeighbours two = read(2, 1, 1, 4, 3, new int[][] {{0, 1, 2}, {0, 1, 2}, {0, 1}, {1, 2}},
+                new float[][] {{1, 1, -1}, {1, 1, 1}, {-1, -1}, {2, 4}});
+        assertEquals((0.75 * 1 + s12 * -1) / (0.75 + s12 + 1), two.score(0, 1), EPS);
+    }
+
+    @Test
+    void rowsWithoutAValueAreLeftOutAndScoredAsPairs() {
+        float[] ratings = RATINGS.clone();
+        int[] users = java.util.Arrays.copyOf(USERS, 13);
+        int[] items = java.util.Arrays.copyOf(ITEMS, 13);
+        float[] values = java.util.Arrays.copyOf(ratings, 13);
+        // a 13th row: user 0 again on item 0, without a rating
+        users[12] = 0;
+        items[12] = 0;
+        values[12] = Float.NaN;
+        ItemNeighbours n = ItemNeighbours.fit(4, 3, users, items, values, 20, 2, 1);
+        float[] training = n.training();
+        assertTrue(Float.isNaN(training[12]));
+        assertEquals(0.375, training[0], EPS);
+        assertEquals(0.4, n.score(0, 0), EPS);
+    }
+
+    @Test
+    void aPairRatedTwiceCountsItsLastRating() {
+        // user 0 first rated item 0 with 1, then with 4 (the fixture's value)
+        int[] users = new int[13];
+        int[] items = new int[13];
+        float[] values = new float[13];
+        users[0] = 0;
+        items[0] = 0;
+        values[0] = 1;
+        System.arraycopy(USERS, 0, users, 1, 12);
+        System.arraycopy(ITEMS, 0, items, 1, 12);
+        System.arraycopy(RATINGS, 0, values, 1, 12);
+        ItemNeighbours n = ItemNeighbours.fit(4, 3, users, items, values, 20, 2, 1);
+        assertEquals(0.4, n.score(1, 0) * -1, EPS);
+        float[] training = n.training();
+        assertEquals(0.375, training[0], EPS);
+        assertEquals(0.375, training[1], EPS);
+    }
+
+    @Test
+    void residualsAreTakenFromRidgeBiases() {
+        // everyone rates item 1 one star above the fixture: the mean is 40 / 12 = 3.3333; every
+        // user's ratings sum to 10 = 3 * mean, so the user biases stay 0, and item 1's bias is
+        // (2 * (5 - 3.3333) + 2 * (3 - 3.3333)) / (4 + 25) = 0.09195, items 0's and 2's -0.04598.
+        // Residuals of items 0 and 1 for users 0 and 2: 4 - 3.3333 + 0.04598 = 0.71264 and
+        // 5 - 3.3333 - 0.09195 = 1.57471; for users 1 and 3: -1.28736 and -0.42529. Their cosine:
+        // 2 (0.71264 * 1.57471 + 1.28736 * 0.42529) / sqrt(2 (0.71264^2 + 1.28736^2) * 2 (1.57471^2 + 0.42529^2))
+        // = 3.33939 / 4.80025 = 0.69567, shrunk by 4 / 6: 0.46378
+        float[] shifted = RATINGS.clone();
+        for (int r = 0; r < shifted.length; r++) {
+            if (ITEMS[r] == 1) {
+                shifted[r] += 1;
+            }
+        }
+        ItemNeighbours n = ItemNeighbours.fit(4, 3, USERS, ITEMS, shifted, 20, 2, 1);
+        assertEquals(0.46378, n.similarity(0, 1), 1e-5);
+        // user 0 on item 0 reads item 1's residual 1.57471: 0.46378 * 1.57471 / 1.46378
+        assertEquals(0.46378 * 1.57471 / 1.46378, n.score(0, 0), 1e-5);
+    }
+
+    @Test
+    void aModelFileRecomputesTheSameScores() throws IOException {
+        ItemNeighbours fitted = ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 1);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        fitted.write(new DataOutputStream(bytes));
+        ItemNeighbours read = ItemNeighbours.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), "test");
+        for (int u = 0; u < 4; u++) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(fitted.score(u, i), read.score(u, i), 0f, "user " + u + ", item " + i);
+                assertEquals(fitted.similarity(u % 3, i), read.similarity(u % 3, i), 0f);
+            }
+        }
+        assertThrows(IllegalStateException.class, read::training);
+        byte[] damaged = bytes.toByteArray();
+        damaged[0] = 0;
+        IOException e = assertThrows(IOException.class,
+                () -> ItemNeighbours.read(new DataInputStream(new ByteArrayInputStream(damaged)), "model/neighbours.bin"));
+        assertTrue(e.getMessage().contains("model/neighbours.bin"), e.getMessage());
+    }
+
+    @Test
+    void refusesBadSettingsAndRowsOutsideTheTables() {
+        assertThrows(IllegalArgumentException.class, () -> ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 0, 2, 1));
+        assertThrows(IllegalArgumentException.class, () -> ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ItemNeighbours.fit(3, 3, USERS, ITEMS, RATINGS, 20, 2, 1));
+        assertTrue(e.getMessage().contains("training row 9"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ItemNeighbours.fit(4, ItemNeighbours.MAX_ITEMS + 1, USERS, ITEMS,
+                RATINGS, 20, 2, 1));
+        assertTrue(e.getMessage().contains("at most " + ItemNeighbours.MAX_ITEMS), e.getMessage());
+    }
+
+    /** @return scores read from a model file holding these residuals */
+    private static ItemNeighbours read(int k, double shrink, double lambda, int users, int items, int[][] rated, float[][] residuals)
+            throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(0x54574e31);
+        out.writeInt(k);
+        out.writeDouble(shrink);
+        out.writeDouble(lambda);
+        out.writeInt(users);
+        out.writeInt(items);
+        for (int u = 0; u < users; u++) {
+            out.writeInt(rated[u].length);
+            for (int q = 0; q < rated[u].length; q++) {
+                out.writeInt(rated[u][q]);
+                out.writeFloat(residuals[u][q]);
+            }
+        }
+        return ItemNeighbours.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), "test");
+    }
+
+    @Test
+    void trainingScoresAreACopy() {
+        ItemNeighbours n = ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 1);
+        float[] first = n.training();
+        first[0] = 99;
+        assertArrayEquals(new float[] {0.375f}, new float[] {n.training()[0]}, 1e-6f);
+    }
+}
