@@ -116,7 +116,7 @@ public final class EntityRow {
             FeatureSpec f = features.stream().filter(x -> x.name().equals(e.getKey()) && x.perInteraction()).findFirst().orElse(null);
             if (f == null || f.pair()) {
                 throw new InvalidFeatureException(e.getKey(), (f == null ? "the model has no per-interaction feature of that name"
-                        : "is computed by the model for each (user, item) pair") + "; the context takes "
+                        : "is computed by the model for each (user, item) pair") + "; it has "
                         + features.stream().filter(x -> x.perInteraction() && !x.pair()).map(FeatureSpec::name).toList());
             }
             Object v = e.getValue();

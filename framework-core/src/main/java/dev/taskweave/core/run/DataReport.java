@@ -313,6 +313,9 @@ public final class DataReport {
     }
 
     private static String describe(FeatureSpec f) {
+        if (f.pair()) {
+            return "numeric, a score of each (user, item) pair (features.neighbours)";
+        }
         return f.perInteraction() ? describeKind(f) + ", one value per interaction" : describeKind(f);
     }
 
