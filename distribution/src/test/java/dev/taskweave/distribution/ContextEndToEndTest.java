@@ -105,10 +105,7 @@ class ContextEndToEndTest extends RuntimeTest {
         assertEquals(json.valueToTree(with.metrics()), json.valueToTree(taskweave.evaluate(tmp.resolve("with"))));
 
         // serving: a request may give the moment's values (context); without, the user's current ones
-        dev.taskweave.core.store.ModelStore store = taskweave.injector().getInstance(dev.taskweave.core.store.ModelStore.class);
-        try (dev.taskweave.serve.TaskweaveServer server = dev.taskweave.serve.TaskweaveServer.start(store, tmp.resolve("with"),
-                dev.taskweave.serve.ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "serve.yaml"),
-                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))) {
+        try (dev.taskweave.serve.TaskweaveServer server = serve(tmp.resolve("with"))) {
             var scored = ServeNewItemsTest.post(server, """
                     {"pairs": [
                       {"user": "u7", "item": "i3", "context": {"user_device": "tv"}},

@@ -88,10 +88,7 @@ class NeighboursEndToEndTest extends RuntimeTest {
         // reloading derives the training rows' scores again, checks the fingerprint and reproduces every metric
         assertEquals(json.valueToTree(with.metrics()), json.valueToTree(taskweave.evaluate(tmp.resolve("with"))));
 
-        dev.taskweave.core.store.ModelStore store = taskweave.injector().getInstance(dev.taskweave.core.store.ModelStore.class);
-        try (dev.taskweave.serve.TaskweaveServer server = dev.taskweave.serve.TaskweaveServer.start(store, tmp.resolve("with"),
-                dev.taskweave.serve.ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "serve.yaml"),
-                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))) {
+        try (dev.taskweave.serve.TaskweaveServer server = serve(tmp.resolve("with"))) {
             // served pairs read the scores predict reads
             var scored = ServeNewItemsTest.post(server, """
                     {"pairs": [{"user": "u7", "item": "i3"}, {"user": "u8", "item": "i5"},

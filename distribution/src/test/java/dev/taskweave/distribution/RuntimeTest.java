@@ -50,6 +50,13 @@ abstract class RuntimeTest {
                 && e.getMessage().contains(reason), e.getMessage());
     }
 
+    /** @return a server of the model in {@code dir} on a free loopback port, with the runtime's plugins */
+    static dev.taskweave.serve.TaskweaveServer serve(Path dir) throws Exception {
+        return dev.taskweave.serve.TaskweaveServer.start(taskweave.injector().getInstance(dev.taskweave.core.store.ModelStore.class), dir,
+                dev.taskweave.serve.ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "serve.yaml"),
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
+    }
+
     /** @return a log that goes nowhere */
     static PrintStream quiet() {
         return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);

@@ -400,6 +400,18 @@ public final class ItemNeighbours {
     }
 
     /**
+     * Scores from each user's residuals as a model file holds them (for tests: residuals chosen by
+     * hand, without the biases).
+     *
+     * @param rated     per user, the items they rated, distinct and ascending
+     * @param residuals per user, the residual of each of {@code rated}
+     */
+    static ItemNeighbours ofResiduals(int k, double shrink, double lambda, int items, int[][] rated, float[][] residuals) {
+        checkSettings(rated.length, items, k, shrink, lambda);
+        return new ItemNeighbours(k, shrink, lambda, rated.length, items, rated, residuals, null, null);
+    }
+
+    /**
      * The {@code k} candidates with the largest positive similarity, and the weighted mean of
      * their residuals; ties go to the candidate added first (the lower item index).
      */

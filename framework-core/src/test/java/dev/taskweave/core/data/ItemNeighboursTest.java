@@ -57,13 +57,13 @@ class ItemNeighboursTest {
     }
 
     @Test
-    void kReadsOnlyTheMostSimilarNeighbours() throws IOException {
-        // residuals given directly (the model file's form): item 0 against items 1 and 2
+    void kReadsOnlyTheMostSimilarNeighbours() {
+        // residuals given directly (as a model file holds them): item 0 against items 1 and 2
         // user 0 rated 0 (+1), 1 (+1), 2 (-1); user 1 rated 0 (+1), 1 (+1), 2 (+1); user 2 rated 0 (-1), 1 (-1)
         // item 0 with item 1: 3 common raters, dot 3, squares 3 and 3: cosine 1, shrunk by 3 / (3 + 1) = 0.75
         // item 0 with item 2: 2 common raters, dot 0: cosine 0
         // user 3 rated items 1 (+2) and 2 (+4), not item 0
-        ItemNeighbours n = read(1, 1, 1, 4, 3, new int[][] {{0, 1, 2}, {0, 1, 2}, {0, 1}, {1, 2}},
+        ItemNeighbours n = ItemNeighbours.ofResiduals(1, 1, 1, 3, new int[][] {{0, 1, 2}, {0, 1, 2}, {0, 1}, {1, 2}},
                 new float[][] {{1, 1, -1}, {1, 1, 1}, {-1, -1}, {2, 4}});
         assertEquals(0.75, n.similarity(0, 1), EPS);
         assertEquals(0, n.similarity(0, 2), EPS);
@@ -76,7 +76,7 @@ class ItemNeighboursTest {
         // user 0 on item 1, k = 1: item 0 (0.75) beats item 2 (s12 = 0.577)
         assertTrue(0.75 > s12);
         assertEquals(0.75 * 1 / 1.75, n.score(0, 1), EPS);
-        ItemNeighbours two = read(2, 1, 1, 4, 3, new int[][] {{0, 1, 2}, {0, 1, 2}, {0, 1}, {1, 2}},
+        ItemNeighbours two = ItemNeighbours.ofResiduals(2, 1, 1, 3, new int[][] {{0, 1, 2}, {0, 1, 2}, {0, 1}, {1, 2}},
                 new float[][] {{1, 1, -1}, {1, 1, 1}, {-1, -1}, {2, 4}});
         assertEquals((0.75 * 1 + s12 * -1) / (0.75 + s12 + 1), two.score(0, 1), EPS);
     }
@@ -169,27 +169,6 @@ class ItemNeighboursTest {
         e = assertThrows(IllegalArgumentException.class, () -> ItemNeighbours.fit(4, ItemNeighbours.MAX_ITEMS + 1, USERS, ITEMS,
                 RATINGS, 20, 2, 1));
         assertTrue(e.getMessage().contains("at most " + ItemNeighbours.MAX_ITEMS), e.getMessage());
-    }
-
-    /** @return scores read from a model file holding these residuals */
-    private static ItemNeighbours read(int k, double shrink, double lambda, int users, int items, int[][] rated, float[][] residuals)
-            throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(0x54574e31);
-        out.writeInt(k);
-        out.writeDouble(shrink);
-        out.writeDouble(lambda);
-        out.writeInt(users);
-        out.writeInt(items);
-        for (int u = 0; u < users; u++) {
-            out.writeInt(rated[u].length);
-            for (int q = 0; q < rated[u].length; q++) {
-                out.writeInt(rated[u][q]);
-                out.writeFloat(residuals[u][q]);
-            }
-        }
-        return ItemNeighbours.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), "test");
     }
 
     @Test
