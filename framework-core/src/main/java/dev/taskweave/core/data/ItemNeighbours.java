@@ -328,11 +328,6 @@ public final class ItemNeighbours {
         return similarity[item * items + other];
     }
 
-    /** @return how many neighbours a score reads */
-    public int k() {
-        return k;
-    }
-
     /** @return the number of users */
     public int users() {
         return users;

@@ -72,17 +72,9 @@ public final class ModelStore {
 
     /**
      * Writes a trained model and its results to {@code dir}, replacing what was there atomically.
-     */
-    public void save(Path dir, AssembledModel model, Dataset dataset, String fingerprint, Path configFile, Path baseDirectory,
-            TrainingResult result) {
-        save(dir, model, dataset, null, fingerprint, configFile, baseDirectory, result);
-    }
-
-    /**
-     * As {@link #save(Path, AssembledModel, Dataset, String, Path, Path, TrainingResult)}, with the
-     * neighbourhood scores the model's pair feature reads.
      *
-     * @param neighbours null for a model without a pair feature
+     * @param neighbours the neighbourhood scores the model's pair feature reads; null for a model
+     *                   without one
      * @throws IllegalArgumentException if the model reads a pair feature and {@code neighbours} is null
      */
     public void save(Path dir, AssembledModel model, Dataset dataset, ItemNeighbours neighbours, String fingerprint, Path configFile,
