@@ -124,6 +124,8 @@ class NeighboursEndToEndTest extends RuntimeTest {
         String report = taskweave.check(write("check.yaml", WITH), quiet());
         assertTrue(report.contains("neighbours_rating") && report.contains(
                 "numeric, a score of each (user, item) pair (features.neighbours); wide parts only: rating"), report);
+        assertTrue(report.contains("neighbours = neighbours_rating: label rating, k 10, shrink 10.0, lambda 1.0; ")
+                && report.contains(" training rows have a neighbour"), report);
         assertConfigError(WITH.replace("label: rating, k: 10", "label: stars, k: 10"), "features.neighbours.label",
                 "the training interactions have no label 'stars'; they have [rating]");
         assertConfigError(WITH.replace("k: 10", "k: 0"), "features.neighbours.k", "at least 1, got 0");

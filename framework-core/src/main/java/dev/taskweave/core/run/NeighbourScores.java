@@ -102,8 +102,19 @@ public final class NeighbourScores {
         }
         splits.put(Dataset.TRAIN, new Interactions(train.users(), train.items(), labels, columns));
         Map<String, String> description = new LinkedHashMap<>(dataset.description());
-        description.put("neighbours", String.format(Locale.ROOT, "%s: label %s, k %d, shrink %s, lambda %s", name, c.label, c.k,
-                c.shrink, c.lambda));
+        float[] scores = columns.get(name);
+        long rated = 0;
+        long scored = 0;
+        for (float v : scores) {
+            if (!Float.isNaN(v)) {
+                rated++;
+                scored += v != 0f ? 1 : 0;
+            }
+        }
+        // how many training rows find a similar item among their user's other ratings: a score of 0
+        // everywhere would tell the model nothing
+        description.put("neighbours", String.format(Locale.ROOT, "%s: label %s, k %d, shrink %s, lambda %s; %,d of %,d training"
+                + " rows have a neighbour", name, c.label, c.k, c.shrink, c.lambda, scored, rated));
         Dataset derived = new Dataset(dataset.name(), features, dataset.users(), items, splits, dataset.rankings(), description,
                 dataset.attributes(), dataset.attributeEvaluation());
         return new Derived(derived, neighbours);
