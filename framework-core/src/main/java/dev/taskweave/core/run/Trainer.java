@@ -589,6 +589,31 @@ public final class Trainer {
     }
 
     /**
+     * @param columns   the training rows' per-interaction feature columns
+     * @param positives per negative drawn for a pairwise task, the row of its positive
+     * @param features  the features the model reads
+     * @return the negatives' columns: each reads the moment of its positive (the same user at the
+     *     same time), except a pair feature's value, which belongs to the positive's pair: without
+     *     a column the gatherer scores the negative's own pair
+     */
+    static Map<String, float[]> negativeMoments(Map<String, float[]> columns, int[] positives, List<FeatureSpec> features) {
+        java.util.Set<String> pairs = features.stream().filter(FeatureSpec::pair).map(FeatureSpec::name)
+                .collect(java.util.stream.Collectors.toSet());
+        Map<String, float[]> moments = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, float[]> column : columns.entrySet()) {
+            if (pairs.contains(column.getKey())) {
+                continue;
+            }
+            float[] values = new float[positives.length];
+            for (int k = 0; k < positives.length; k++) {
+                values[k] = column.getValue()[positives[k]];
+            }
+            moments.put(column.getKey(), values);
+        }
+        return moments;
+    }
+
+    /**
      * A pairwise task's loss: every positive row of the batch is paired with an item the same user
      * has not interacted with in training, scored by a second forward pass.
      */
@@ -613,15 +638,11 @@ public final class Trainer {
             identity[k] = k;
             positions[k] = rows[k] - from;
         }
-        // a negative is read at the moment of the positive it is drawn for
-        Map<String, float[]> moments = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, float[]> column : train.features().entrySet()) {
-            float[] values = new float[rows.length];
-            for (int k = 0; k < rows.length; k++) {
-                values[k] = column.getValue()[order[rows[k]]];
-            }
-            moments.put(column.getKey(), values);
+        int[] positives = new int[rows.length];
+        for (int k = 0; k < rows.length; k++) {
+            positives[k] = order[rows[k]];
         }
+        Map<String, float[]> moments = negativeMoments(train.features(), positives, gatherer.features());
         NDList inputs = gatherer.forRows(moments).gather(batch, users, items, identity, 0, rows.length, idDropout, random, scratch);
         NDArray negative = model.block().forward(ps, inputs, true).get(task);
         NDArray positive = output.get(new ai.djl.ndarray.index.NDIndex("{}", batch.create(positions)));
