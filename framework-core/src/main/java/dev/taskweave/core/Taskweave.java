@@ -153,7 +153,7 @@ public final class Taskweave implements AutoCloseable {
         List<FeatureSpec> features = prepared.features();
         Map<String, LabelStatistics> stats = assembler.labelStatistics(plan, dataset);
         Map<String, LabelInfo> labelInfo = assembler.labelInfo(plan, dataset);
-        String fingerprint = DataFingerprint.of(dataset);
+        String fingerprint = prepared.fingerprint();
         log.printf(Locale.ROOT, "data: %s, %d users, %d items, splits %s%n", dataset.name(), dataset.users().size(),
                 dataset.items().size(), sizes(dataset));
         Engine.getInstance().setRandomSeed((int) (config.seed ^ (config.seed >>> 32)));
@@ -259,9 +259,11 @@ public final class Taskweave implements AutoCloseable {
 
     /**
      * A validated experiment, its data (with the pair feature of {@code features.neighbours}), the
-     * features its encoder reads and the neighbourhood scores (null without them).
+     * features its encoder reads, the neighbourhood scores (null without them) and the fingerprint
+     * of the data as the source gave it (what the experiment derives from it follows from the config).
      */
-    private record Prepared(Plan plan, Dataset dataset, List<FeatureSpec> features, ItemNeighbours neighbours) {}
+    private record Prepared(Plan plan, Dataset dataset, List<FeatureSpec> features, ItemNeighbours neighbours,
+            String fingerprint) {}
 
     /** What {@code train} and {@code check} do before training: validate, load the data, check labels, choose features. */
     private static Prepared prepare(ModelAssembler assembler, ExperimentConfig config, Path configFile, Path baseDirectory,
@@ -272,7 +274,8 @@ public final class Taskweave implements AutoCloseable {
         assembler.checkLabels(plan, loaded);
         NeighbourScores.Derived derived = NeighbourScores.derive(config, loaded, source);
         Dataset dataset = derived.dataset();
-        return new Prepared(plan, dataset, assembler.selectFeatures(config, dataset, source, log), derived.neighbours());
+        return new Prepared(plan, dataset, assembler.selectFeatures(config, dataset, source, log), derived.neighbours(),
+                DataFingerprint.of(loaded));
     }
 
     private static Map<String, Integer> sizes(Dataset dataset) {
@@ -293,9 +296,8 @@ public final class Taskweave implements AutoCloseable {
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelStore.LoadedModel loaded = store.load(modelDirectory, manager);
             AssembledModel model = loaded.model();
-            // the pair feature's training column is part of the fingerprint: derived again, as train did
-            Dataset dataset = NeighbourScores.derive(model.plan().config(), assembler.loadData(model.plan(),
-                    Path.of(loaded.manifest().baseDirectory)), modelDirectory.resolve(ModelStore.EXPERIMENT).toString()).dataset();
+            // the data as the source gives it: only training reads what features.neighbours derives from it
+            Dataset dataset = assembler.loadData(model.plan(), Path.of(loaded.manifest().baseDirectory));
             String fingerprint = DataFingerprint.of(dataset);
             if (!fingerprint.equals(loaded.manifest().dataFingerprint)) {
                 throw new DataException(model.plan().config().data.type, 0, "the data differs from what the model in "
@@ -447,11 +449,11 @@ public final class Taskweave implements AutoCloseable {
         List<String> names = new ArrayList<>();
         for (int c = 2; c < header.length; c++) {
             String name = header[c].strip();
-            if (features.stream().noneMatch(f -> f.name().equals(name) && f.perInteraction() && !f.pair())) {
+            if (features.stream().noneMatch(f -> f.name().equals(name) && f.contextual())) {
                 throw new DataException(source, 1, "column " + (c + 1) + " '" + name + "' is not a per-interaction feature of the model"
                         + (features.stream().anyMatch(f -> f.name().equals(name) && f.pair())
                         ? " that a row can give (the model computes it for each pair)" : "") + "; it has "
-                        + features.stream().filter(f -> f.perInteraction() && !f.pair()).map(FeatureSpec::name).toList());
+                        + features.stream().filter(FeatureSpec::contextual).map(FeatureSpec::name).toList());
             }
             if (names.contains(name)) {
                 throw new DataException(source, 1, "column " + (c + 1) + " '" + name + "' is named twice");

@@ -202,6 +202,14 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
         return new FeatureSpec(name, Entity.ITEM, FeatureKind.NUMERIC, 1, false, List.of(), true, null, true, true);
     }
 
+    /**
+     * @return true for a value of the moment ({@link #perInteraction()} and not {@link #pair()}):
+     *     what a request's {@code context} or a {@code predict} column may give for a row
+     */
+    public boolean contextual() {
+        return perInteraction && !pair;
+    }
+
     /** @return the code of a raw value, or -1 when the feature has no labels or does not know it */
     public int codeOf(String label) {
         int i = kind == FeatureKind.CATEGORICAL ? labels.indexOf(label) : -1;

@@ -117,7 +117,7 @@ public final class EntityRow {
             if (f == null || f.pair()) {
                 throw new InvalidFeatureException(e.getKey(), (f == null ? "the model has no per-interaction feature of that name"
                         : "is computed by the model for each (user, item) pair") + "; it has "
-                        + features.stream().filter(x -> x.perInteraction() && !x.pair()).map(FeatureSpec::name).toList());
+                        + features.stream().filter(FeatureSpec::contextual).map(FeatureSpec::name).toList());
             }
             Object v = e.getValue();
             out.put(f.name(), f.kind() == FeatureKind.CATEGORICAL ? (float) code(f, v) : scaled(f, v));

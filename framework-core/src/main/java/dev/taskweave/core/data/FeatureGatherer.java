@@ -438,6 +438,7 @@ public final class FeatureGatherer {
         int[] itemCodes = idCodes[Entity.ITEM.ordinal()];
         double drop = random == null ? 0 : dropout[f];
         boolean scored = ownUsers && ownItems;
+        ItemNeighbours.Scorer scorer = new ItemNeighbours.Scorer();
         float[] batch = new float[b];
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
@@ -447,7 +448,7 @@ public final class FeatureGatherer {
                     || dropped(drop, itemCodes, i, random)) {
                 continue;
             }
-            batch[i] = perRow(f, row) ? rowValue(f, row) : scored ? neighbours.score(user, item) : 0f;
+            batch[i] = perRow(f, row) ? rowValue(f, row) : scored ? neighbours.score(user, item, scorer) : 0f;
         }
         return manager.create(batch, new Shape(b, 1));
     }

@@ -297,10 +297,14 @@ public final class ItemNeighbours {
      *     0 for an index outside them or a user without ratings
      */
     public float score(int user, int item) {
+        return score(user, item, new Scorer());
+    }
+
+    /** As {@link #score(int, int)}, with the working memory of a caller that scores many pairs in turn. */
+    float score(int user, int item, Scorer scorer) {
         if (user < 0 || user >= users || item < 0 || item >= items) {
             return 0f;
         }
-        Scorer scorer = new Scorer();
         int row = item * items;
         int[] own = rated[user];
         for (int q = 0; q < own.length; q++) {
@@ -408,11 +412,13 @@ public final class ItemNeighbours {
 
     /**
      * The {@code k} candidates with the largest positive similarity, and the weighted mean of
-     * their residuals; ties go to the candidate added first (the lower item index).
+     * their residuals; ties go to the candidate added first (the lower item index). Working memory
+     * for one thread, reused from one score to the next.
      */
-    private static final class Scorer {
+    static final class Scorer {
         private double[] similarities = new double[64];
         private double[] values = new double[64];
+        private boolean[] taken = new boolean[64];
         private int size;
 
         void reset() {
@@ -441,7 +447,10 @@ public final class ItemNeighbours {
                 }
             } else {
                 // a selection of the k largest, stable on ties
-                boolean[] taken = new boolean[size];
+                if (taken.length < size) {
+                    taken = new boolean[similarities.length];
+                }
+                java.util.Arrays.fill(taken, 0, size, false);
                 for (int t = 0; t < k; t++) {
                     int best = -1;
                     for (int c = 0; c < size; c++) {

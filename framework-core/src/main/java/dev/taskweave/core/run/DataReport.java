@@ -149,7 +149,7 @@ public final class DataReport {
             }
         }
         for (FeatureSpec f : selected) {
-            if (!f.perInteraction() || f.pair()) {
+            if (!f.contextual()) {
                 continue; // a pair feature's rows without a value read the score of their pair
             }
             // a split whose rows do not record the feature reads each user's current value: a
