@@ -76,6 +76,14 @@ class NeighboursEndToEndTest extends RuntimeTest {
         String figures = "test RMSE with neighbourhood scores " + rmseWith + ", without " + rmseWithout;
         // measured: 0.912 against 1.028 (seed 4), 0.850 against 1.024 (seed 5), 0.878 against 1.006 (seed 6)
         assertTrue(rmseWith < 0.92 * rmseWithout, figures);
+        // an item keeping only its 8 most similar items (its cluster has 7 others) scores as well or
+        // better: the other clusters' items only add noise here
+        TrainingResult kept = taskweave.train(write("kept.yaml", WITH.replace("shrink: 10}", "shrink: 10, modelSize: 8}")),
+                tmp.resolve("kept"), quiet());
+        double rmseKept = kept.metrics().get("test").get("rating").get("rmse");
+        // measured: 0.797 (seed 4), 0.745 (seed 5), 0.800 (seed 6)
+        assertTrue(rmseKept < 0.92 * rmseWithout, "with 8 neighbours kept per item: " + rmseKept + "; " + figures);
+        assertEquals(new ObjectMapper().valueToTree(kept.metrics()), new ObjectMapper().valueToTree(taskweave.evaluate(tmp.resolve("kept"))));
 
         // the model directory holds the scores' residuals; the feature is a pair feature
         assertTrue(Files.isRegularFile(tmp.resolve("with/neighbours.bin")));
@@ -129,6 +137,10 @@ class NeighboursEndToEndTest extends RuntimeTest {
         assertConfigError(WITH.replace("label: rating, k: 10", "label: stars, k: 10"), "features.neighbours.label",
                 "the training interactions have no label 'stars'; they have [rating]");
         assertConfigError(WITH.replace("k: 10", "k: 0"), "features.neighbours.k", "at least 1, got 0");
+        assertConfigError(WITH.replace("shrink: 10}", "shrink: 10, modelSize: 0}"), "features.neighbours.modelSize",
+                "at least 1 (leave it out to keep every one), got 0");
+        assertTrue(taskweave.check(write("kept.yaml", WITH.replace("shrink: 10}", "shrink: 10, modelSize: 8}")), quiet())
+                .contains("lambda 1.0, 8 kept per item; "));
         assertConfigError(WITH.replace("shrink: 10", "shrink: -1"), "features.neighbours.shrink", "got -1.0");
         assertConfigError(WITH.replace("shrink: 10", "shrink: 10, lambda: 0"), "features.neighbours.lambda", "> 0, got 0.0");
         assertConfigError(WITH.replace("neighbours: {label: rating, k: 10, shrink: 10}", "neighbours: {k: 10}"),

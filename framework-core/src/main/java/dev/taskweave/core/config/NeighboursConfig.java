@@ -24,6 +24,13 @@ public final class NeighboursConfig {
     @JsonProperty("lambda")
     public double lambda = 1;
 
+    /**
+     * How many of its most similar items each item keeps (the neighbourhood's model size); null:
+     * every one, for at most {@value dev.taskweave.core.data.ItemNeighbours#MAX_ITEMS} items.
+     */
+    @JsonProperty("modelSize")
+    public Integer modelSize;
+
     /** @return the name of the feature, {@code neighbours_<label>} */
     public String featureName() {
         return "neighbours_" + label;

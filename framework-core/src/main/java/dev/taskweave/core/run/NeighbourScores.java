@@ -50,6 +50,10 @@ public final class NeighbourScores {
         if (!(c.lambda > 0) || Double.isInfinite(c.lambda)) {
             throw new ConfigException(source, "features.neighbours.lambda", 0, "expected a number > 0, got " + c.lambda);
         }
+        if (c.modelSize != null && c.modelSize < 1) {
+            throw new ConfigException(source, "features.neighbours.modelSize", 0, "expected how many of its most similar items"
+                    + " each item keeps, at least 1 (leave it out to keep every one), got " + c.modelSize);
+        }
     }
 
     /**
@@ -74,9 +78,10 @@ public final class NeighbourScores {
         if (dataset.features().stream().anyMatch(f -> f.name().equals(name))) {
             throw new ConfigException(source, "features.neighbours", 0, "the data already has a feature named '" + name + "'");
         }
-        if (dataset.items().size() > ItemNeighbours.MAX_ITEMS) {
-            throw new ConfigException(source, "features.neighbours", 0, "the data has " + dataset.items().size()
-                    + " items; neighbourhood scores hold a similarity per pair of items, for at most " + ItemNeighbours.MAX_ITEMS);
+        if (c.modelSize == null && dataset.items().size() > ItemNeighbours.MAX_ITEMS) {
+            throw new ConfigException(source, "features.neighbours.modelSize", 0, "the data has " + dataset.items().size()
+                    + " items; without a model size neighbourhood scores hold a similarity per pair of items, for at most "
+                    + ItemNeighbours.MAX_ITEMS + ": set how many of its most similar items each item keeps (such as 200)");
         }
         boolean any = false;
         for (float v : values) {
@@ -89,7 +94,7 @@ public final class NeighbourScores {
             throw new ConfigException(source, "features.neighbours.label", 0, "no training interaction has a value of '" + c.label + "'");
         }
         ItemNeighbours neighbours = ItemNeighbours.fit(dataset.users().size(), dataset.items().size(), train.users(), train.items(),
-                values, c.k, c.shrink, c.lambda);
+                values, c.k, c.shrink, c.lambda, c.modelSize == null ? 0 : c.modelSize);
         List<FeatureSpec> features = new ArrayList<>(dataset.features());
         features.add(FeatureSpec.pair(name));
         EntityTable items = withZeros(dataset.items(), dataset.features(), name);
@@ -113,8 +118,9 @@ public final class NeighbourScores {
         }
         // how many training rows find a similar item among their user's other ratings: a score of 0
         // everywhere would tell the model nothing
-        description.put("neighbours", String.format(Locale.ROOT, "%s: label %s, k %d, shrink %s, lambda %s; %,d of %,d training"
-                + " rows have a neighbour", name, c.label, c.k, c.shrink, c.lambda, scored, rated));
+        description.put("neighbours", String.format(Locale.ROOT, "%s: label %s, k %d, shrink %s, lambda %s%s; %,d of %,d training"
+                + " rows have a neighbour", name, c.label, c.k, c.shrink, c.lambda,
+                c.modelSize == null ? "" : ", " + c.modelSize + " kept per item", scored, rated));
         Dataset derived = new Dataset(dataset.name(), features, dataset.users(), items, splits, dataset.rankings(), description,
                 dataset.attributes(), dataset.attributeEvaluation());
         return new Derived(derived, neighbours);

@@ -27,7 +27,7 @@ class ItemNeighboursTest {
 
     @Test
     void scoresAPairFromTheUsersRatingsOfTheItemsNearestNeighbours() {
-        ItemNeighbours n = ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 1);
+        ItemNeighbours n = ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 1, 0);
         // shrink 2 with 4 common raters: 4 / (4 + 2) = 2/3 of the cosine
         assertEquals(2.0 / 3, n.similarity(0, 1), EPS);
         assertEquals(2.0 / 3, n.similarity(1, 0), EPS);
@@ -46,7 +46,7 @@ class ItemNeighboursTest {
 
     @Test
     void aTrainingRowsScoreLeavesItsOwnRatingOutOfTheSimilarities() {
-        float[] training = ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 1).training();
+        float[] training = ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 1, 0).training();
         // row (user 0, item 0): without user 0, items 0 and 1 have 3 common raters whose residuals
         // agree (cosine 1), shrunk by 3 / (3 + 2): s = 0.6; the score is (0.6 * 1) / (0.6 + 1)
         assertEquals(0.375, training[0], EPS);
@@ -63,7 +63,7 @@ class ItemNeighboursTest {
         // item 0 with item 1: 3 common raters, dot 3, squares 3 and 3: cosine 1, shrunk by 3 / (3 + 1) = 0.75
         // item 0 with item 2: 2 common raters, dot 0: cosine 0
         // user 3 rated items 1 (+2) and 2 (+4), not item 0
-        ItemNeighbours n = ItemNeighbours.ofResiduals(1, 1, 1, 3, new int[][] {{0, 1, 2}, {0, 1, 2}, {0, 1}, {1, 2}},
+        ItemNeighbours n = ItemNeighbours.ofResiduals(1, 1, 1, 0, 3, new int[][] {{0, 1, 2}, {0, 1, 2}, {0, 1}, {1, 2}},
                 new float[][] {{1, 1, -1}, {1, 1, 1}, {-1, -1}, {2, 4}});
         assertEquals(0.75, n.similarity(0, 1), EPS);
         assertEquals(0, n.similarity(0, 2), EPS);
@@ -76,9 +76,235 @@ class ItemNeighboursTest {
         // user 0 on item 1, k = 1: item 0 (0.75) beats item 2 (s12 = 0.577)
         assertTrue(0.75 > s12);
         assertEquals(0.75 * 1 / 1.75, n.score(0, 1), EPS);
-        ItemNeighbours two = ItemNeighbours.ofResiduals(2, 1, 1, 3, new int[][] {{0, 1, 2}, {0, 1, 2}, {0, 1}, {1, 2}},
+        ItemNeighbours two = ItemNeighbours.ofResiduals(2, 1, 1, 0, 3, new int[][] {{0, 1, 2}, {0, 1, 2}, {0, 1}, {1, 2}},
                 new float[][] {{1, 1, -1}, {1, 1, 1}, {-1, -1}, {2, 4}});
         assertEquals((0.75 * 1 + s12 * -1) / (0.75 + s12 + 1), two.score(0, 1), EPS);
+    }
+
+    @Test
+    void withAModelSizeAnItemKeepsOnlyItsMostSimilarItems() throws IOException {
+        // the residuals of kReadsOnlyTheMostSimilarNeighbours: item 1 is 0.75 like item 0 and s12 like item 2
+        double s12 = 8 / Math.sqrt(108) * 0.75;
+        int[][] rated = {{0, 1, 2}, {0, 1, 2}, {0, 1}, {1, 2}};
+        float[][] residuals = {{1, 1, -1}, {1, 1, 1}, {-1, -1}, {2, 4}};
+        ItemNeighbours one = ItemNeighbours.ofResiduals(2, 1, 1, 1, 3, rated, residuals);
+        // item 1 keeps item 0 only; item 2 keeps item 1 (s12 against 0 for item 0)
+        assertEquals(0.75, one.similarity(1, 0), EPS);
+        assertEquals(0, one.similarity(1, 2), EPS);
+        assertEquals(s12, one.similarity(2, 1), EPS);
+        assertEquals(0, one.similarity(2, 0), EPS);
+        // user 0 on item 1 with k = 2 reads item 0 alone, where every neighbour adds item 2
+        assertEquals(0.75 * 1 / 1.75, one.score(0, 1), EPS);
+        // user 3 on item 2 reads item 1 (+2): s12 * 2 / (s12 + 1)
+        assertEquals(s12 * 2 / (s12 + 1), one.score(3, 2), EPS);
+        // user 2 rated items 0 (-1) and 1 (-1); item 2 keeps item 1 alone
+        assertEquals(s12 * -1 / (s12 + 1), one.score(2, 2), EPS);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        one.write(new DataOutputStream(bytes));
+        ItemNeighbours read = ItemNeighbours.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), "test");
+        for (int u = 0; u < 4; u++) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(one.score(u, i), read.score(u, i), 0f, "user " + u + ", item " + i);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> ItemNeighbours.ofResiduals(2, 1, 1, -1, 3, rated, residuals));
+    }
+
+    @Test
+    void aModelFileWithoutAModelSizeStillReads() throws IOException {
+        // the first file format: no model size after lambda
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(0x54574e31);
+        out.writeInt(1);
+        out.writeDouble(1);
+        out.writeDouble(1);
+        out.writeInt(2);
+        out.writeInt(2);
+        for (int u = 0; u < 2; u++) {
+            out.writeInt(2);
+            out.writeInt(0);
+            out.writeFloat(1);
+            out.writeInt(1);
+            out.writeFloat(1);
+        }
+        ItemNeighbours read = ItemNeighbours.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), "test");
+        // cosine 1 over 2 common raters, shrunk by 2 / 3; user 0 on item 0 reads item 1 (+1)
+        assertEquals(2.0 / 3, read.similarity(0, 1), EPS);
+        assertEquals((2.0 / 3) / (2.0 / 3 + 1), read.score(0, 0), EPS);
+    }
+
+    /**
+     * Every score and every training row's score, with and without a model size, against a
+     * direct computation of the definitions (biases, residuals, similarities from scratch for each
+     * pair and each left-out rating, kept sets by sorting) on random ratings.
+     */
+    @Test
+    void agreesWithTheDefinitionsOnRandomRatings() {
+        java.util.Random random = new java.util.Random(7);
+        int users = 25;
+        int items = 14;
+        java.util.List<int[]> pairs = new java.util.ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            for (int i = 0; i < items; i++) {
+                if (random.nextDouble() < 0.45) {
+                    pairs.add(new int[] {u, i});
+                }
+            }
+        }
+        java.util.Collections.shuffle(pairs, random);
+        int n = pairs.size();
+        int[] rowUsers = new int[n];
+        int[] rowItems = new int[n];
+        float[] values = new float[n];
+        for (int r = 0; r < n; r++) {
+            rowUsers[r] = pairs.get(r)[0];
+            rowItems[r] = pairs.get(r)[1];
+            values[r] = 1 + random.nextInt(5);
+        }
+        Reference reference = new Reference(users, items, rowUsers, rowItems, values, 3, 2.0, 1.0);
+        for (int modelSize : new int[] {0, 1, 3, items}) {
+            ItemNeighbours fitted = ItemNeighbours.fit(users, items, rowUsers, rowItems, values, 3, 2, 1, modelSize);
+            float[] training = fitted.training();
+            for (int r = 0; r < n; r++) {
+                assertEquals(reference.score(rowUsers[r], rowItems[r], rowUsers[r], modelSize), training[r], 1e-5,
+                        "training row " + r + ", model size " + modelSize);
+            }
+            for (int u = 0; u < users; u++) {
+                for (int i = 0; i < items; i++) {
+                    assertEquals(reference.score(u, i, -1, modelSize), fitted.score(u, i), 1e-5,
+                            "user " + u + ", item " + i + ", model size " + modelSize);
+                }
+            }
+        }
+        // with every item kept, the scores are those without a model size, to the bit
+        ItemNeighbours every = ItemNeighbours.fit(users, items, rowUsers, rowItems, values, 3, 2, 1, 0);
+        ItemNeighbours all = ItemNeighbours.fit(users, items, rowUsers, rowItems, values, 3, 2, 1, items);
+        assertArrayEquals(every.training(), all.training(), 0f);
+        for (int u = 0; u < users; u++) {
+            for (int i = 0; i < items; i++) {
+                assertEquals(every.score(u, i), all.score(u, i), 0f);
+            }
+        }
+    }
+
+    /** The definitions of {@link ItemNeighbours}, computed directly in doubles. */
+    private static final class Reference {
+        private final double[][] residual; // NaN where not rated
+        private final int k;
+        private final double shrink;
+        private final double lambda;
+
+        Reference(int users, int items, int[] rowUsers, int[] rowItems, float[] values, int k, double shrink, double lambda) {
+            this.k = k;
+            this.shrink = shrink;
+            this.lambda = lambda;
+            double[][] rating = new double[users][items];
+            for (double[] row : rating) {
+                java.util.Arrays.fill(row, Double.NaN);
+            }
+            double mu = 0;
+            for (int r = 0; r < values.length; r++) {
+                rating[rowUsers[r]][rowItems[r]] = values[r];
+                mu += values[r];
+            }
+            mu /= values.length;
+            double[] bu = new double[users];
+            double[] bi = new double[items];
+            for (int it = 0; it < 15; it++) {
+                for (int i = 0; i < items; i++) {
+                    double sum = 0;
+                    int count = 0;
+                    for (int u = 0; u < users; u++) {
+                        if (!Double.isNaN(rating[u][i])) {
+                            sum += rating[u][i] - mu - bu[u];
+                            count++;
+                        }
+                    }
+                    bi[i] = sum / (count + ItemNeighbours.ITEM_BIAS_RIDGE);
+                }
+                for (int u = 0; u < users; u++) {
+                    double sum = 0;
+                    int count = 0;
+                    for (int i = 0; i < items; i++) {
+                        if (!Double.isNaN(rating[u][i])) {
+                            sum += rating[u][i] - mu - bi[i];
+                            count++;
+                        }
+                    }
+                    bu[u] = sum / (count + ItemNeighbours.USER_BIAS_RIDGE);
+                }
+            }
+            residual = new double[users][items];
+            for (int u = 0; u < users; u++) {
+                for (int i = 0; i < items; i++) {
+                    residual[u][i] = rating[u][i] - mu - bu[u] - bi[i];
+                }
+            }
+        }
+
+        /** The similarity of two items over their common raters other than {@code without} (-1: none); NaN when they share none. */
+        double similarity(int i, int j, int without) {
+            double dot = 0;
+            double a = 0;
+            double b = 0;
+            int common = 0;
+            boolean shared = false;
+            for (int u = 0; u < residual.length; u++) {
+                if (Double.isNaN(residual[u][i]) || Double.isNaN(residual[u][j])) {
+                    continue;
+                }
+                shared = true;
+                if (u == without) {
+                    continue;
+                }
+                dot += residual[u][i] * residual[u][j];
+                a += residual[u][i] * residual[u][i];
+                b += residual[u][j] * residual[u][j];
+                common++;
+            }
+            if (!shared) {
+                return Double.NaN;
+            }
+            return common == 0 || a <= 1e-12 || b <= 1e-12 ? 0 : dot / Math.sqrt(a * b) * common / (common + shrink);
+        }
+
+        /**
+         * The score of (u, i); {@code without}: the user whose ratings are left out of the
+         * similarities, those that decide which items {@code i} keeps included (-1: none).
+         */
+        double score(int u, int i, int without, int modelSize) {
+            int items = residual[0].length;
+            java.util.List<Integer> keep = new java.util.ArrayList<>();
+            for (int j = 0; j < items; j++) {
+                if (j != i && !Double.isNaN(similarity(i, j, -1))) {
+                    keep.add(j);
+                }
+            }
+            keep.sort((x, y) -> {
+                float sx = (float) similarity(i, x, without);
+                float sy = (float) similarity(i, y, without);
+                return sx != sy ? Float.compare(sy, sx) : Integer.compare(x, y);
+            });
+            if (modelSize > 0 && keep.size() > modelSize) {
+                keep = keep.subList(0, modelSize);
+            }
+            java.util.List<double[]> neighbours = new java.util.ArrayList<>();
+            for (int j : keep) {
+                double s = similarity(i, j, without);
+                if (!Double.isNaN(residual[u][j]) && s > 0) {
+                    neighbours.add(new double[] {s, residual[u][j], j});
+                }
+            }
+            neighbours.sort((x, y) -> x[0] != y[0] ? Double.compare(y[0], x[0]) : Double.compare(x[2], y[2]));
+            double weighted = 0;
+            double total = 0;
+            for (int c = 0; c < Math.min(k, neighbours.size()); c++) {
+                weighted += neighbours.get(c)[0] * neighbours.get(c)[1];
+                total += neighbours.get(c)[0];
+            }
+            return weighted / (total + lambda);
+        }
     }
 
     @Test
@@ -91,7 +317,7 @@ class ItemNeighboursTest {
         users[12] = 0;
         items[12] = 0;
         values[12] = Float.NaN;
-        ItemNeighbours n = ItemNeighbours.fit(4, 3, users, items, values, 20, 2, 1);
+        ItemNeighbours n = ItemNeighbours.fit(4, 3, users, items, values, 20, 2, 1, 0);
         float[] training = n.training();
         assertTrue(Float.isNaN(training[12]));
         assertEquals(0.375, training[0], EPS);
@@ -110,7 +336,7 @@ class ItemNeighboursTest {
         System.arraycopy(USERS, 0, users, 1, 12);
         System.arraycopy(ITEMS, 0, items, 1, 12);
         System.arraycopy(RATINGS, 0, values, 1, 12);
-        ItemNeighbours n = ItemNeighbours.fit(4, 3, users, items, values, 20, 2, 1);
+        ItemNeighbours n = ItemNeighbours.fit(4, 3, users, items, values, 20, 2, 1, 0);
         assertEquals(0.4, n.score(1, 0) * -1, EPS);
         float[] training = n.training();
         assertEquals(0.375, training[0], EPS);
@@ -132,7 +358,7 @@ class ItemNeighboursTest {
                 shifted[r] += 1;
             }
         }
-        ItemNeighbours n = ItemNeighbours.fit(4, 3, USERS, ITEMS, shifted, 20, 2, 1);
+        ItemNeighbours n = ItemNeighbours.fit(4, 3, USERS, ITEMS, shifted, 20, 2, 1, 0);
         assertEquals(0.46378, n.similarity(0, 1), 1e-5);
         // user 0 on item 0 reads item 1's residual 1.57471: 0.46378 * 1.57471 / 1.46378
         assertEquals(0.46378 * 1.57471 / 1.46378, n.score(0, 0), 1e-5);
@@ -140,7 +366,7 @@ class ItemNeighboursTest {
 
     @Test
     void aModelFileRecomputesTheSameScores() throws IOException {
-        ItemNeighbours fitted = ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 1);
+        ItemNeighbours fitted = ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 1, 0);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         fitted.write(new DataOutputStream(bytes));
         ItemNeighbours read = ItemNeighbours.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), "test");
@@ -160,20 +386,20 @@ class ItemNeighboursTest {
 
     @Test
     void refusesBadSettingsAndRowsOutsideTheTables() {
-        assertThrows(IllegalArgumentException.class, () -> ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 0, 2, 1));
-        assertThrows(IllegalArgumentException.class, () -> ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, -1, 1));
-        assertThrows(IllegalArgumentException.class, () -> ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 0));
+        assertThrows(IllegalArgumentException.class, () -> ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 0, 2, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, -1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 0, 0));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ItemNeighbours.fit(3, 3, USERS, ITEMS, RATINGS, 20, 2, 1));
+                () -> ItemNeighbours.fit(3, 3, USERS, ITEMS, RATINGS, 20, 2, 1, 0));
         assertTrue(e.getMessage().contains("training row 9"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ItemNeighbours.fit(4, ItemNeighbours.MAX_ITEMS + 1, USERS, ITEMS,
-                RATINGS, 20, 2, 1));
+                RATINGS, 20, 2, 1, 0));
         assertTrue(e.getMessage().contains("at most " + ItemNeighbours.MAX_ITEMS), e.getMessage());
     }
 
     @Test
     void trainingScoresAreACopy() {
-        ItemNeighbours n = ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 1);
+        ItemNeighbours n = ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 1, 0);
         float[] first = n.training();
         first[0] = 99;
         assertArrayEquals(new float[] {0.375f}, new float[] {n.training()[0]}, 1e-6f);
