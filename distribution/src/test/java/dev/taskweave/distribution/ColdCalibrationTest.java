@@ -100,6 +100,62 @@ class ColdCalibrationTest extends RuntimeTest {
                 e.getMessage());
     }
 
+    /**
+     * {@code calibrate: linear} on a regression task: a least-squares line of its output fitted on
+     * the validation rows, and with {@code calibrateColdUsers} a second one fitted on the same rows
+     * read as new users, applied wherever the user id is unknown.
+     */
+    @Test
+    void aRegressionTaskTakesLinearMaps() throws Exception {
+        String config = CONFIG.replace("{name: rating, head: regression, label: rating, metrics: [rmse], params: {tower: [16]}}",
+                "{name: rating, head: regression, label: rating, metrics: [rmse], calibrate: linear, calibrateColdUsers: true,"
+                        + " params: {tower: [16]}}");
+        assertTrue(config.contains("calibrate: linear"), config);
+        FilesEndToEndTest.writeData(tmp);
+        Path model = tmp.resolve("model");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        var trained = taskweave.train(write("experiment.yaml", config), model, new PrintStream(log, true, StandardCharsets.UTF_8));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("calibrated rating on ") && printed.contains(" validation rows: ")
+                && printed.contains("calibrated rating for users the model does not know, on the same rows read as new users: "),
+                printed);
+        // the line is fitted on the validation rows, so it cannot raise their squared error
+        var uncalibrated = taskweave.train(write("plain.yaml", config.replace("calibrate: linear, calibrateColdUsers: true,", "")),
+                tmp.resolve("plain"), quiet());
+        assertTrue(trained.metrics().get("valid").get("rating").get("rmse") <= uncalibrated.metrics().get("valid").get("rating").get("rmse")
+                + 1e-9, trained.metrics() + " / " + uncalibrated.metrics());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(json.valueToTree(trained.metrics()), json.valueToTree(taskweave.evaluate(model)));
+
+        try (TaskweaveServer server = TaskweaveServer.start(taskweave.injector().getInstance(ModelStore.class), model,
+                ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "test serve.yaml"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            ServedModel served = server.holder().current().model();
+            MultiTaskBlock block = served.model().block();
+            int rating = served.model().task("rating").index();
+            double[] warm = block.calibration(rating);
+            double[] cold = block.coldCalibration(rating);
+            assertNotNull(warm);
+            assertNotNull(cold, "the saved map is loaded");
+            String pairs = "{\"tasks\": [\"rating\"], \"pairs\": [{\"user\": \"user-3\", \"item\": \"item-1\"},"
+                    + "{\"user\": \"user-299\", \"item\": \"item-1\"}, {" + NEW_USER + ", \"item\": \"item-2\"}]}";
+            JsonNode both = ServeNewItemsTest.post(server, pairs);
+            block.setColdCalibration(rating, null);
+            JsonNode warmOnly = ServeNewItemsTest.post(server, pairs);
+            assertEquals(warmOnly.at("/scores/0/scores/rating").asDouble(), both.at("/scores/0/scores/rating").asDouble(), 1e-6,
+                    "a known user");
+            for (int i = 1; i <= 2; i++) {
+                double x = (warmOnly.at("/scores/" + i + "/scores/rating").asDouble() - warm[1]) / warm[0];
+                assertEquals(cold[0] * x + cold[1], both.at("/scores/" + i + "/scores/rating").asDouble(), 1e-4, "pair " + i);
+            }
+        }
+
+        // a logit is platt's
+        Path bad = write("bad.yaml", CONFIG.replace("calibrate: platt, calibrateColdUsers: true", "calibrate: linear"));
+        ConfigException e = assertThrows(ConfigException.class, () -> taskweave.train(bad, tmp.resolve("bad"), quiet()));
+        assertTrue(e.getMessage().contains("tasks[1].calibrate") && e.getMessage().contains("linear maps one predicted value"),
+                e.getMessage());
+    }
+
     private static double logit(double p) {
         return Math.log(p / (1 - p));
     }

@@ -616,9 +616,10 @@ public final class ModelAssembler {
         }
         for (ResolvedTask r : tasks) {
             String calibrate = c.tasks.get(r.index()).calibrate;
-            if (!"none".equals(calibrate) && !"platt".equals(calibrate) && !"threshold".equals(calibrate)) {
+            if (!"none".equals(calibrate) && !"platt".equals(calibrate) && !"threshold".equals(calibrate)
+                    && !"linear".equals(calibrate)) {
                 throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrate", 0,
-                        "expected none, platt or threshold, got '" + calibrate + "'");
+                        "expected none, platt, threshold or linear, got '" + calibrate + "'");
             }
             String calibrateOn = c.tasks.get(r.index()).calibrateOn;
             if (!"valid".equals(calibrateOn) && !"train".equals(calibrateOn)) {
@@ -640,10 +641,17 @@ public final class ModelAssembler {
                         + " binary); task '" + r.name() + "' has head '" + r.headType() + "'"
                         + (r.labelInfo().attribute() ? " on an entity attribute" : ""));
             }
+            if ("linear".equals(calibrate)
+                    && (r.plugin().call(r.head()::producesLogit) || r.head().outputWidth() != 1 || r.labelInfo().attribute())) {
+                throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrate", 0, "linear maps one predicted value"
+                        + " (a head such as regression; platt calibrates a logit); task '" + r.name() + "' has head '"
+                        + r.headType() + "'" + (r.labelInfo().attribute() ? " on an entity attribute" : ""));
+            }
             if (c.tasks.get(r.index()).calibrateColdUsers) {
-                if (!"platt".equals(calibrate)) {
+                if (!"platt".equals(calibrate) && !"linear".equals(calibrate)) {
                     throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrateColdUsers", 0,
-                            "needs calibrate: platt (it fits a second Platt map for users the model does not know)");
+                            "needs calibrate: platt or linear (it fits a second map of that kind for users the model does"
+                            + " not know)");
                 }
                 if (encoder.userIdPosition() < 0) {
                     throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrateColdUsers", 0,

@@ -538,6 +538,9 @@ public final class Trainer {
                     ab = PlattScaling.fit(x, y);
                     log.printf(Locale.ROOT, "calibrated %s on %,d %s rows: p = sigmoid(%.4f * logit %+.4f)%n",
                             name, n, source, ab[0], ab[1]);
+                } else if ("linear".equals(kind)) {
+                    ab = LinearCalibration.fit(x, y);
+                    log.printf(Locale.ROOT, "calibrated %s on %,d %s rows: %.4f * output %+.4f%n", name, n, source, ab[0], ab[1]);
                 } else {
                     double threshold = F1Threshold.fit(x, y);
                     ab = new double[] {1, -threshold};
@@ -554,13 +557,13 @@ public final class Trainer {
                 float[] xc = labelledValues(coldOutputs[t], mask, width, n);
                 double[] cold;
                 try {
-                    cold = PlattScaling.fit(xc, y);
+                    cold = "linear".equals(kind) ? LinearCalibration.fit(xc, y) : PlattScaling.fit(xc, y);
                 } catch (IllegalArgumentException e) {
                     throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + t + "].calibrateColdUsers",
-                            0, "cannot fit platt on the " + source + " rows: " + e.getMessage());
+                            0, "cannot fit " + kind + " on the " + source + " rows: " + e.getMessage());
                 }
-                log.printf(Locale.ROOT, "calibrated %s for users the model does not know, on the same rows read as new users:"
-                        + " p = sigmoid(%.4f * logit %+.4f)%n", name, cold[0], cold[1]);
+                log.printf(Locale.ROOT, "calibrated %s for users the model does not know, on the same rows read as new users: "
+                        + ("linear".equals(kind) ? "%.4f * output %+.4f%n" : "p = sigmoid(%.4f * logit %+.4f)%n"), name, cold[0], cold[1]);
                 model.block().setColdCalibration(t, cold);
             }
         }
