@@ -49,30 +49,9 @@ class ColdCalibrationTest extends RuntimeTest {
         try (TaskweaveServer server = TaskweaveServer.start(taskweave.injector().getInstance(ModelStore.class), model,
                 ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "test serve.yaml"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
             ServedModel served = server.holder().current().model();
-            MultiTaskBlock block = served.model().block();
-            int like = served.model().task("like").index();
-            double[] warm = block.calibration(like);
-            double[] cold = block.coldCalibration(like);
-            assertNotNull(warm);
-            assertNotNull(cold, "the saved map is loaded");
-            assertTrue(Math.abs(cold[0] - warm[0]) > 1e-3 || Math.abs(cold[1] - warm[1]) > 1e-3, "two different maps");
             int coldUser = served.loaded().users().indexOf("user-299");
             assertEquals(0, served.loaded().users().categorical("user_id")[coldUser], "user-299 is a cold user of the model");
-
-            String pairs = "{\"tasks\": [\"like\"], \"pairs\": [{\"user\": \"user-3\", \"item\": \"item-1\"},"
-                    + "{\"user\": \"user-299\", \"item\": \"item-1\"}, {" + NEW_USER + ", \"item\": \"item-2\"}]}";
-            JsonNode both = ServeNewItemsTest.post(server, pairs);
-            // the same model with the first map only: known users are unchanged; the others moved
-            // from a_w x + b_w to a_c x + b_c on the same raw logit x
-            block.setColdCalibration(like, null);
-            JsonNode warmOnly = ServeNewItemsTest.post(server, pairs);
-            assertEquals(warmOnly.at("/scores/0/scores/like").asDouble(), both.at("/scores/0/scores/like").asDouble(), 1e-7,
-                    "a known user");
-            for (int i = 1; i <= 2; i++) {
-                double x = (logit(warmOnly.at("/scores/" + i + "/scores/like").asDouble()) - warm[1]) / warm[0];
-                assertEquals(cold[0] * x + cold[1], logit(both.at("/scores/" + i + "/scores/like").asDouble()), 1e-4, "pair " + i);
-            }
-            block.setColdCalibration(like, cold);
+            assertUnknownUsersTakeTheColdMap(server, "like", ColdCalibrationTest::logit);
 
             // ranking a new user's items (factored scoring) gives the pairs' calibrated scores
             ServeEndToEndTest.Response ranked = ServeEndToEndTest.call(server, "POST", "/v1/recommend",
@@ -129,24 +108,7 @@ class ColdCalibrationTest extends RuntimeTest {
 
         try (TaskweaveServer server = TaskweaveServer.start(taskweave.injector().getInstance(ModelStore.class), model,
                 ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "test serve.yaml"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
-            ServedModel served = server.holder().current().model();
-            MultiTaskBlock block = served.model().block();
-            int rating = served.model().task("rating").index();
-            double[] warm = block.calibration(rating);
-            double[] cold = block.coldCalibration(rating);
-            assertNotNull(warm);
-            assertNotNull(cold, "the saved map is loaded");
-            String pairs = "{\"tasks\": [\"rating\"], \"pairs\": [{\"user\": \"user-3\", \"item\": \"item-1\"},"
-                    + "{\"user\": \"user-299\", \"item\": \"item-1\"}, {" + NEW_USER + ", \"item\": \"item-2\"}]}";
-            JsonNode both = ServeNewItemsTest.post(server, pairs);
-            block.setColdCalibration(rating, null);
-            JsonNode warmOnly = ServeNewItemsTest.post(server, pairs);
-            assertEquals(warmOnly.at("/scores/0/scores/rating").asDouble(), both.at("/scores/0/scores/rating").asDouble(), 1e-6,
-                    "a known user");
-            for (int i = 1; i <= 2; i++) {
-                double x = (warmOnly.at("/scores/" + i + "/scores/rating").asDouble() - warm[1]) / warm[0];
-                assertEquals(cold[0] * x + cold[1], both.at("/scores/" + i + "/scores/rating").asDouble(), 1e-4, "pair " + i);
-            }
+            assertUnknownUsersTakeTheColdMap(server, "rating", x -> x);
         }
 
         // a logit is platt's
@@ -154,6 +116,37 @@ class ColdCalibrationTest extends RuntimeTest {
         ConfigException e = assertThrows(ConfigException.class, () -> taskweave.train(bad, tmp.resolve("bad"), quiet()));
         assertTrue(e.getMessage().contains("tasks[1].calibrate") && e.getMessage().contains("linear maps one predicted value"),
                 e.getMessage());
+    }
+
+    /**
+     * Scores a known user's pair, a cold user's and a new user's with both of {@code task}'s maps,
+     * then with the first alone: the known user's score does not move; the others' move from
+     * {@code a_w x + b_w} to the cold map's {@code a_c x + b_c} on the same raw output {@code x}.
+     *
+     * @param output a served score back to the calibrated output ({@code logit} for a probability)
+     */
+    private static void assertUnknownUsersTakeTheColdMap(TaskweaveServer server, String task,
+            java.util.function.DoubleUnaryOperator output) throws Exception {
+        ServedModel served = server.holder().current().model();
+        MultiTaskBlock block = served.model().block();
+        int t = served.model().task(task).index();
+        double[] warm = block.calibration(t);
+        double[] cold = block.coldCalibration(t);
+        assertNotNull(warm);
+        assertNotNull(cold, "the saved map is loaded");
+        assertTrue(Math.abs(cold[0] - warm[0]) > 1e-3 || Math.abs(cold[1] - warm[1]) > 1e-3, "two different maps");
+        String pairs = "{\"tasks\": [\"" + task + "\"], \"pairs\": [{\"user\": \"user-3\", \"item\": \"item-1\"},"
+                + "{\"user\": \"user-299\", \"item\": \"item-1\"}, {" + NEW_USER + ", \"item\": \"item-2\"}]}";
+        JsonNode both = ServeNewItemsTest.post(server, pairs);
+        block.setColdCalibration(t, null);
+        JsonNode warmOnly = ServeNewItemsTest.post(server, pairs);
+        block.setColdCalibration(t, cold);
+        String score = "/scores/%d/scores/" + task;
+        assertEquals(warmOnly.at(score.formatted(0)).asDouble(), both.at(score.formatted(0)).asDouble(), 1e-6, "a known user");
+        for (int i = 1; i <= 2; i++) {
+            double x = (output.applyAsDouble(warmOnly.at(score.formatted(i)).asDouble()) - warm[1]) / warm[0];
+            assertEquals(cold[0] * x + cold[1], output.applyAsDouble(both.at(score.formatted(i)).asDouble()), 1e-4, "pair " + i);
+        }
     }
 
     private static double logit(double p) {

@@ -63,8 +63,10 @@ public final class TaskConfig {
      * probabilities are calibrated (heads that output one logit); {@code threshold} shifts the
      * task's logits so that probability 0.5 is the decision threshold with the best F1 (micro-F1
      * over all labels), leaving the order of its scores unchanged (heads whose outputs are logits:
-     * binary, multi-label); {@code none} (the default) keeps the outputs as trained. Both are fitted
-     * on the rows {@link #calibrateOn} names, the task's validation rows by default.
+     * binary, multi-label); {@code linear} fits the least-squares line {@code a·x + b} of a
+     * predicted value on its labels (heads with one output that is not a logit: regression);
+     * {@code none} (the default) keeps the outputs as trained. Each is fitted on the rows
+     * {@link #calibrateOn} names, the task's validation rows by default.
      */
     @JsonProperty("calibrate")
     public String calibrate = "none";
@@ -80,7 +82,7 @@ public final class TaskConfig {
     public String calibrateOn = "valid";
 
     /**
-     * With {@code calibrate: platt}: also fit a second map for users the model does not know
+     * With {@code calibrate: platt} or {@code linear}: also fit a second map for users the model does not know
      * (scored from their side features: cold and new users), on the calibration rows read as if
      * their user were new, and apply it wherever the user id is unknown, in evaluation and in
      * serving. A model's predictions from side features alone are spread differently from those

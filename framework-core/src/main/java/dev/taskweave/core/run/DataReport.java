@@ -170,9 +170,10 @@ public final class DataReport {
                 out.add(String.format(Locale.ROOT, "task %s: all %,d training labels are %s as its head encodes them, so it "
                         + "learns a constant", t.name, s.count(), value));
             }
-            if ("platt".equals(t.calibrate) && "train".equals(t.calibrateOn)) {
-                out.add("tasks[" + i + "].calibrateOn: train fits Platt scaling on rows the model has learnt, which leaves it "
-                        + "over-confident; the validation split (the default) measures what the model does on new rows");
+            if (("platt".equals(t.calibrate) || "linear".equals(t.calibrate)) && "train".equals(t.calibrateOn)) {
+                out.add("tasks[" + i + "].calibrateOn: train fits " + ("platt".equals(t.calibrate) ? "Platt scaling" : "its line")
+                        + " on rows the model has learnt, which leaves it over-confident; the validation split (the default)"
+                        + " measures what the model does on new rows");
             }
         }
         return out;
