@@ -40,8 +40,9 @@ import java.util.Arrays;
  * the row's rating favour the neighbours that agree with it, the same leak (on ml100k-mtl, keeping
  * 50 per item, 3 seeds: test RMSE 0.8874 and like AUC 0.8072, against 0.8748 and 0.8136 with every
  * neighbour). With {@code L} at least the number of items sharing a rater with any item, every
- * score is the one without a model size. Similarities are recomputed from the residuals when a model is loaded (the file
- * holds only the settings and the residuals, per user). Immutable and safe for concurrent reads.
+ * score is the one without a model size. Similarities are recomputed from the residuals when a
+ * model is loaded (the file holds only the settings and the residuals, per user). Immutable and
+ * safe for concurrent reads.
  */
 public final class ItemNeighbours {
     /** The most items whose similarities are held without a model size (a dense {@code items x items} float matrix). */
