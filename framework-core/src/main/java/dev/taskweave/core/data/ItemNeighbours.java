@@ -217,7 +217,8 @@ public final class ItemNeighbours {
 
     /**
      * Computes every similarity, item by item, and the training rows' scores with their own rating
-     * left out ({@code trainUsers} null: none; a row whose user is -1 gets NaN).
+     * left out ({@code trainUsers} null: none; a row whose user is -1 gets NaN), on every core: each
+     * item's values are computed alone, so they do not depend on the number of threads.
      */
     private void pass(int[] trainUsers, int[] trainItems) {
         // per item, the users who rated it and their residuals
@@ -262,22 +263,51 @@ public final class ItemNeighbours {
                 }
             }
         }
-        double[] dot = new double[items];
-        double[] ownSquares = new double[items];
-        double[] otherSquares = new double[items];
-        int[] common = new int[items];
+        // items are independent of each other: one worker per thread of the common pool (and the
+        // caller) takes every workers-th item, with working memory of its own (about 50 bytes per
+        // item), and writes only its items' similarities and training rows
+        int workers = Math.max(1, Math.min(items, java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1));
+        int[][] itemRows = rowsOfItem;
+        java.util.stream.IntStream.range(0, workers).parallel().forEach(w -> {
+            Pass pass = new Pass(trainUsers, raters, raterResiduals, itemRows);
+            for (int i = w; i < items; i += workers) {
+                pass.item(i);
+            }
+        });
+    }
+
+    /** Working memory of one thread of {@link #pass}, reused from one item to the next. */
+    private final class Pass {
+        private final int[] trainUsers;
+        private final int[][] raters;
+        private final float[][] raterResiduals;
+        private final int[][] rowsOfItem;
+        private final double[] dot = new double[items];
+        private final double[] ownSquares = new double[items];
+        private final double[] otherSquares = new double[items];
+        private final int[] common = new int[items];
         // the items that share a rater with item i, in the order first met; only they are reset
-        int[] touched = new int[items];
-        // with a model size: per training row, its user's other items (mine[j] == stamp), their
-        // similarities to item i without the row's rating, and which of them item i would keep without it
-        int[] mine = modelSize == 0 ? null : new int[items];
-        int[] keptWithout = modelSize == 0 ? null : new int[items];
-        int[] ranked = modelSize == 0 ? null : new int[items];
-        float[] rankedSimilarity = modelSize == 0 ? null : new float[items];
-        double[] withoutRow = new double[16];
-        int stamp = 0;
-        Scorer scorer = new Scorer();
-        for (int i = 0; i < items; i++) {
+        private final int[] touched = new int[items];
+        // with a model size: per training row, its user's other items (mine[j] == stamp), and which
+        // of them item i would keep without the row's rating
+        private final int[] mine = modelSize == 0 ? null : new int[items];
+        private final int[] keptWithout = modelSize == 0 ? null : new int[items];
+        private final int[] ranked = modelSize == 0 ? null : new int[items];
+        private final float[] rankedSimilarity = modelSize == 0 ? null : new float[items];
+        // per training row, its user's items' similarities to item i without the row's rating
+        private double[] withoutRow = new double[16];
+        private int stamp;
+        private final Scorer scorer = new Scorer();
+
+        Pass(int[] trainUsers, int[][] raters, float[][] raterResiduals, int[][] rowsOfItem) {
+            this.trainUsers = trainUsers;
+            this.raters = raters;
+            this.raterResiduals = raterResiduals;
+            this.rowsOfItem = rowsOfItem;
+        }
+
+        /** Item {@code i}'s similarities and its training rows' scores. */
+        void item(int i) {
             int touchedCount = 0;
             for (int p = 0; p < raters[i].length; p++) {
                 int u = raters[i][p];
