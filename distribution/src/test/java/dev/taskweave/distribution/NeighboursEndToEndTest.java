@@ -145,5 +145,15 @@ class NeighboursEndToEndTest extends RuntimeTest {
         assertConfigError(WITH.replace("shrink: 10", "shrink: 10, lambda: 0"), "features.neighbours.lambda", "> 0, got 0.0");
         assertConfigError(WITH.replace("neighbours: {label: rating, k: 10, shrink: 10}", "neighbours: {k: 10}"),
                 "features.neighbours.label", "expected the label of the training interactions");
+
+        // more items than a dense similarity matrix holds: refused without a model size, fitted with one
+        StringBuilder many = new StringBuilder("user,item,stars\n");
+        for (int i = 0; i <= dev.taskweave.core.data.ItemNeighbours.MAX_ITEMS; i++) {
+            many.append('u').append(i % 50).append(",i").append(i).append(',').append(1 + i % 5).append('\n');
+        }
+        Files.writeString(tmp.resolve("ratings.csv"), many.toString());
+        assertConfigError(WITH, "features.neighbours.modelSize", "the data has 10001 items; without a model size");
+        assertTrue(taskweave.check(write("many.yaml", WITH.replace("shrink: 10}", "shrink: 10, modelSize: 5}")), quiet())
+                .contains("5 kept per item; "));
     }
 }
