@@ -8,7 +8,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * {@code neighbours_<label>} (see {@link dev.taskweave.core.data.ItemNeighbours}).
  */
 public final class NeighboursConfig {
-    /** The label column of the training interactions that is scored (a rating). */
+    /**
+     * The label column of the training interactions that is scored (a rating), or {@code observed}:
+     * which items each user interacted with (implicit feedback, every training row an interaction).
+     */
     @JsonProperty("label")
     public String label;
 

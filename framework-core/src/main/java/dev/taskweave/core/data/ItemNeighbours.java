@@ -53,13 +53,15 @@ public final class ItemNeighbours {
     static final double USER_BIAS_RIDGE = 10;
     private static final int BIAS_ITERATIONS = 15;
     private static final int MAGIC_V1 = 0x54574e31; // "TWN1": without a model size
-    private static final int MAGIC = 0x54574e32; // "TWN2": the model size after lambda
+    private static final int MAGIC = 0x54574e32; // "TWN2": the model size and whether implicit after lambda
 
     private final int k;
     private final double shrink;
     private final double lambda;
     /** How many neighbours each item keeps; 0: every one ({@link #similarity} is dense). */
     private final int modelSize;
+    /** Fitted on interactions alone ({@link #fitImplicit}): every residual is 1, similarities are binary cosines. */
+    private final boolean implicit;
     private final int users;
     private final int items;
     /** Per user, the items they rated in training, ascending. */
@@ -75,12 +77,13 @@ public final class ItemNeighbours {
     /** Per training row, its score with its own rating left out; NaN for a row without a value; null once loaded. */
     private final float[] training;
 
-    private ItemNeighbours(int k, double shrink, double lambda, int modelSize, int users, int items, int[][] rated,
-            float[][] residuals, int[] trainUsers, int[] trainItems) {
+    private ItemNeighbours(int k, double shrink, double lambda, int modelSize, boolean implicit, int users, int items,
+            int[][] rated, float[][] residuals, int[] trainUsers, int[] trainItems) {
         this.k = k;
         this.shrink = shrink;
         this.lambda = lambda;
         this.modelSize = modelSize;
+        this.implicit = implicit;
         this.users = users;
         this.items = items;
         this.rated = rated;
@@ -109,9 +112,35 @@ public final class ItemNeighbours {
      */
     public static ItemNeighbours fit(int users, int items, int[] trainUsers, int[] trainItems, float[] values, int k,
             double shrink, double lambda, int modelSize) {
+        requireNonNull(values, "values is null");
+        return fit(users, items, trainUsers, trainItems, values, k, shrink, lambda, modelSize, false);
+    }
+
+    /**
+     * Scores fitted on which items each user interacted with, without values (implicit feedback:
+     * clicks, views, purchases; {@code features.neighbours.label: observed}): every interaction's
+     * residual is 1, and the similarity of two items is the cosine of their binary vectors of
+     * users, {@code n_ij / sqrt(n_i n_j)} with {@code n_ij} the users of both and {@code n_i} those
+     * of {@code i}, shrunk by {@code n_ij / (n_ij + shrink)}. The score of {@code (u, i)} is then
+     * {@code S / (S + lambda)} with {@code S} the summed similarity of the {@code k} items most
+     * like {@code i} that {@code u} interacted with: near 1 where {@code u} took many close
+     * neighbours of {@code i}. A training row's score leaves its own interaction out ({@code n_ij}
+     * and {@code n_i} one less).
+     *
+     * @see #fit(int, int, int[], int[], float[], int, double, double, int)
+     */
+    public static ItemNeighbours fitImplicit(int users, int items, int[] trainUsers, int[] trainItems, int k, double shrink,
+            double lambda, int modelSize) {
+        requireNonNull(trainUsers, "trainUsers is null");
+        float[] ones = new float[trainUsers.length];
+        Arrays.fill(ones, 1f);
+        return fit(users, items, trainUsers, trainItems, ones, k, shrink, lambda, modelSize, true);
+    }
+
+    private static ItemNeighbours fit(int users, int items, int[] trainUsers, int[] trainItems, float[] values, int k,
+            double shrink, double lambda, int modelSize, boolean implicit) {
         requireNonNull(trainUsers, "trainUsers is null");
         requireNonNull(trainItems, "trainItems is null");
-        requireNonNull(values, "values is null");
         checkSettings(users, items, k, shrink, lambda, modelSize);
         if (trainUsers.length != trainItems.length || trainUsers.length != values.length) {
             throw new IllegalArgumentException(trainUsers.length + " users, " + trainItems.length + " items and " + values.length
@@ -155,7 +184,7 @@ public final class ItemNeighbours {
             userCount[entryUser[e]]++;
             itemCount[entryItem[e]]++;
         }
-        for (int it = 0; it < BIAS_ITERATIONS; it++) {
+        for (int it = 0; it < (implicit ? 0 : BIAS_ITERATIONS); it++) {
             double[] sums = new double[items];
             for (int e = 0; e < m; e++) {
                 sums[entryItem[e]] += entryValue[e] - mu - userBias[entryUser[e]];
@@ -181,7 +210,7 @@ public final class ItemNeighbours {
         for (int e = 0; e < m; e++) {
             int u = entryUser[e];
             rated[u][next[u]] = entryItem[e]; // entries are sorted by user then item: ascending
-            residuals[u][next[u]++] = (float) (entryValue[e] - mu - userBias[u] - itemBias[entryItem[e]]);
+            residuals[u][next[u]++] = implicit ? 1f : (float) (entryValue[e] - mu - userBias[u] - itemBias[entryItem[e]]);
         }
         int[] rowUsers = trainUsers.clone();
         int[] rowItems = trainItems.clone();
@@ -190,7 +219,7 @@ public final class ItemNeighbours {
                 rowUsers[r] = -1;
             }
         }
-        return new ItemNeighbours(k, shrink, lambda, modelSize, users, items, rated, residuals, rowUsers, rowItems);
+        return new ItemNeighbours(k, shrink, lambda, modelSize, implicit, users, items, rated, residuals, rowUsers, rowItems);
     }
 
     private static void checkSettings(int users, int items, int k, double shrink, double lambda, int modelSize) {
@@ -292,8 +321,10 @@ public final class ItemNeighbours {
         // of them item i would keep without the row's rating
         private final int[] mine = modelSize == 0 ? null : new int[items];
         private final int[] keptWithout = modelSize == 0 ? null : new int[items];
+        // with a model size: every item sharing a rater with item i, most similar first
         private final int[] ranked = modelSize == 0 ? null : new int[items];
         private final float[] rankedSimilarity = modelSize == 0 ? null : new float[items];
+        private int rankedCount;
         // per training row, its user's items' similarities to item i without the row's rating
         private double[] withoutRow = new double[16];
         private int stamp;
@@ -324,43 +355,18 @@ public final class ItemNeighbours {
                     common[j]++;
                 }
             }
-            int rankedCount = 0;
             if (modelSize == 0) {
                 int row = i * items;
                 for (int t = 0; t < touchedCount; t++) {
                     int j = touched[t];
-                    similarity[row + j] = j == i ? 0f : (float) cosine(dot[j], ownSquares[j], otherSquares[j], common[j]);
+                    similarity[row + j] = j == i ? 0f : (float) similarity(i, j);
                 }
             } else {
-                rankedCount = keep(i, touched, touchedCount, dot, ownSquares, otherSquares, common, ranked, rankedSimilarity);
+                keep(i, touchedCount);
             }
             if (rowsOfItem != null) {
                 for (int r : rowsOfItem[i]) {
-                    int u = trainUsers[r];
-                    int[] own = rated[u];
-                    int at = Arrays.binarySearch(own, i);
-                    double ei = residuals[u][at];
-                    if (withoutRow.length < own.length) {
-                        withoutRow = new double[own.length * 2];
-                    }
-                    for (int q = 0; q < own.length; q++) {
-                        int j = own[q];
-                        double ej = residuals[u][q];
-                        // the similarity without this user's pair of ratings
-                        withoutRow[q] = j == i ? 0
-                                : cosine(dot[j] - ei * ej, ownSquares[j] - ei * ei, otherSquares[j] - ej * ej, common[j] - 1);
-                    }
-                    stamp++;
-                    if (ranked != null) {
-                        keptWithoutRow(ranked, rankedSimilarity, rankedCount, own, i, withoutRow, mine, keptWithout, stamp);
-                    }
-                    scorer.reset();
-                    for (int q = 0; q < own.length; q++) {
-                        if (own[q] != i && (ranked == null || keptWithout[own[q]] == stamp)) {
-                            scorer.add(withoutRow[q], residuals[u][q]);
-                        }
-                    }
-                    training[r] = scorer.score(k, lambda);
+                    training[r] = withoutRow(i, trainUsers[r]);
                 }
             }
             for (int t = 0; t < touchedCount; t++) {
@@ -371,100 +377,145 @@ public final class ItemNeighbours {
                 common[j] = 0;
             }
         }
+
+        /** @return the similarity of items {@code i} and {@code j} from the sums gathered for {@code i} */
+        private double similarity(int i, int j) {
+            return implicit ? binaryCosine(common[j], raters[i].length, raters[j].length)
+                    : cosine(dot[j], ownSquares[j], otherSquares[j], common[j]);
+        }
+
+        /** @return training row {@code (u, i)}'s score with its own rating left out of every similarity it reads */
+        private float withoutRow(int i, int u) {
+            int[] own = rated[u];
+            int at = Arrays.binarySearch(own, i);
+            double ei = residuals[u][at];
+            if (withoutRow.length < own.length) {
+                withoutRow = new double[own.length * 2];
+            }
+            stamp++;
+            for (int q = 0; q < own.length; q++) {
+                int j = own[q];
+                double ej = residuals[u][q];
+                if (j == i) {
+                    withoutRow[q] = 0;
+                } else if (implicit) {
+                    // u rated both: one common user and one of i's fewer
+                    withoutRow[q] = binaryCosine(common[j] - 1, raters[i].length - 1, raters[j].length);
+                } else {
+                    // the similarity without this user's pair of ratings
+                    withoutRow[q] = cosine(dot[j] - ei * ej, ownSquares[j] - ei * ei, otherSquares[j] - ej * ej, common[j] - 1);
+                }
+            }
+            if (modelSize != 0) {
+                keptWithoutRow(own, i);
+            }
+            scorer.reset();
+            for (int q = 0; q < own.length; q++) {
+                if (own[q] != i && (modelSize == 0 || keptWithout[own[q]] == stamp)) {
+                    scorer.add(withoutRow[q], residuals[u][q]);
+                }
+            }
+            return scorer.score(k, lambda);
+        }
+
+        /**
+         * Keeps the {@link #modelSize} items most similar to item {@code i} of those sharing a
+         * rater with it (ties: the lower index), and ranks all of them, most similar first.
+         */
+        private void keep(int i, int touchedCount) {
+            int[] candidates = new int[touchedCount];
+            float[] similarities = new float[touchedCount];
+            int n = 0;
+            for (int t = 0; t < touchedCount; t++) {
+                int j = touched[t];
+                if (j != i) {
+                    candidates[n] = j;
+                    similarities[n++] = (float) similarity(i, j);
+                }
+            }
+            Integer[] order = new Integer[n];
+            for (int c = 0; c < n; c++) {
+                order[c] = c;
+            }
+            Arrays.sort(order, (a, b) -> similarities[a] != similarities[b] ? Float.compare(similarities[b], similarities[a])
+                    : Integer.compare(candidates[a], candidates[b]));
+            int size = Math.min(n, modelSize);
+            Integer[] chosen = Arrays.copyOf(order, size);
+            Arrays.sort(chosen, (a, b) -> Integer.compare(candidates[a], candidates[b]));
+            kept[i] = new int[size];
+            keptSimilarity[i] = new float[size];
+            for (int c = 0; c < size; c++) {
+                kept[i][c] = candidates[chosen[c]];
+                keptSimilarity[i][c] = similarities[chosen[c]];
+            }
+            for (int c = 0; c < n; c++) {
+                ranked[c] = candidates[order[c]];
+                rankedSimilarity[c] = similarities[order[c]];
+            }
+            rankedCount = n;
+        }
+
+        /**
+         * Marks ({@code keptWithout[j] = stamp}) which of a training row's user's other items item
+         * {@code i} would keep if the row's rating were not there: the {@link #modelSize} most
+         * similar of the items sharing a rater with {@code i}, the user's own items at their
+         * similarity without the row ({@code withoutRow}), every other item at its similarity
+         * without it too (with explicit ratings the row does not enter it; with implicit ones
+         * {@code i} has one user fewer). Choosing the kept items with the row's rating would favour
+         * the neighbours that agree with it, the leak that leaving the rating out of the
+         * similarities avoids.
+         *
+         * @param own the row's user's items, ascending, {@code i} among them
+         */
+        private void keptWithoutRow(int[] own, int i) {
+            Integer[] order = new Integer[own.length - 1];
+            int n = 0;
+            for (int q = 0; q < own.length; q++) {
+                if (own[q] != i) {
+                    mine[own[q]] = stamp;
+                    order[n++] = q;
+                }
+            }
+            Arrays.sort(order, (a, b) -> (float) withoutRow[a] != (float) withoutRow[b]
+                    ? Float.compare((float) withoutRow[b], (float) withoutRow[a]) : Integer.compare(own[a], own[b]));
+            // merge the user's items (by their similarity without the row) with every other item
+            // (in their order as ranked, which leaving the row out keeps) until modelSize are taken
+            // or every one of the user's is
+            int taken = 0;
+            int a = 0;
+            int b = 0;
+            while (taken < modelSize && a < n) {
+                while (b < rankedCount && mine[ranked[b]] == stamp) {
+                    b++;
+                }
+                int mineItem = own[order[a]];
+                float mineSimilarity = (float) withoutRow[order[a]];
+                boolean takeMine = b == rankedCount;
+                if (!takeMine) {
+                    float other = implicit ? (float) binaryCosine(common[ranked[b]], raters[i].length - 1, raters[ranked[b]].length)
+                            : rankedSimilarity[b];
+                    takeMine = mineSimilarity != other ? mineSimilarity > other : mineItem < ranked[b];
+                }
+                if (takeMine) {
+                    keptWithout[mineItem] = stamp;
+                    a++;
+                } else {
+                    b++;
+                }
+                taken++;
+            }
+        }
     }
 
     /**
-     * Keeps the {@link #modelSize} items most similar to item {@code i} of those sharing a rater
-     * with it (ties: the lower index).
-     *
-     * @param ranked           receives every item sharing a rater with {@code i}, most similar first
-     *                         (ties: the lower index)
-     * @param rankedSimilarity receives their similarities
-     * @return how many items {@code ranked} received
+     * @return the shrunk cosine of two items' binary vectors of users: {@code common} users of
+     *     both, {@code own} and {@code other} users of each
      */
-    private int keep(int i, int[] touched, int touchedCount, double[] dot, double[] ownSquares, double[] otherSquares,
-            int[] common, int[] ranked, float[] rankedSimilarity) {
-        int[] candidates = new int[touchedCount];
-        float[] similarities = new float[touchedCount];
-        int n = 0;
-        for (int t = 0; t < touchedCount; t++) {
-            int j = touched[t];
-            if (j != i) {
-                candidates[n] = j;
-                similarities[n++] = (float) cosine(dot[j], ownSquares[j], otherSquares[j], common[j]);
-            }
+    private double binaryCosine(int common, int own, int other) {
+        if (common <= 0 || own <= 0 || other <= 0) {
+            return 0;
         }
-        Integer[] order = new Integer[n];
-        for (int c = 0; c < n; c++) {
-            order[c] = c;
-        }
-        Arrays.sort(order, (a, b) -> similarities[a] != similarities[b] ? Float.compare(similarities[b], similarities[a])
-                : Integer.compare(candidates[a], candidates[b]));
-        int size = Math.min(n, modelSize);
-        Integer[] chosen = Arrays.copyOf(order, size);
-        Arrays.sort(chosen, (a, b) -> Integer.compare(candidates[a], candidates[b]));
-        kept[i] = new int[size];
-        keptSimilarity[i] = new float[size];
-        for (int c = 0; c < size; c++) {
-            kept[i][c] = candidates[chosen[c]];
-            keptSimilarity[i][c] = similarities[chosen[c]];
-        }
-        for (int c = 0; c < n; c++) {
-            ranked[c] = candidates[order[c]];
-            rankedSimilarity[c] = similarities[order[c]];
-        }
-        return n;
-    }
-
-    /**
-     * Marks ({@code keptWithout[j] = stamp}) which of a training row's user's other items item
-     * {@code i} would keep if the row's rating were not there: the {@link #modelSize} most similar
-     * of the items sharing a rater with {@code i}, the user's own items at their similarity without
-     * the row ({@code withoutRow}), every other item at its similarity with every rating (the row's
-     * user did not rate it, so the row does not enter it). Choosing the kept items with the row's
-     * rating would favour the neighbours that agree with it, the leak that leaving the rating out of
-     * the similarities avoids.
-     *
-     * @param ranked the first {@code rankedCount}: every item sharing a rater with {@code i}, most
-     *               similar first, with {@code rankedSimilarity} ({@link #keep})
-     * @param own    the row's user's items, ascending, {@code i} among them
-     */
-    private void keptWithoutRow(int[] ranked, float[] rankedSimilarity, int rankedCount, int[] own, int i, double[] withoutRow,
-            int[] mine, int[] keptWithout, int stamp) {
-        Integer[] order = new Integer[own.length - 1];
-        int n = 0;
-        for (int q = 0; q < own.length; q++) {
-            if (own[q] != i) {
-                mine[own[q]] = stamp;
-                order[n++] = q;
-            }
-        }
-        Arrays.sort(order, (a, b) -> (float) withoutRow[a] != (float) withoutRow[b]
-                ? Float.compare((float) withoutRow[b], (float) withoutRow[a]) : Integer.compare(own[a], own[b]));
-        // merge the user's items (by their similarity without the row) with every other item (by
-        // its similarity as kept) until modelSize are taken or every one of the user's is
-        int taken = 0;
-        int a = 0;
-        int b = 0;
-        while (taken < modelSize && a < n) {
-            while (b < rankedCount && mine[ranked[b]] == stamp) {
-                b++;
-            }
-            int mineItem = own[order[a]];
-            float mineSimilarity = (float) withoutRow[order[a]];
-            boolean takeMine = b == rankedCount;
-            if (!takeMine) {
-                float other = rankedSimilarity[b];
-                takeMine = mineSimilarity != other ? mineSimilarity > other : mineItem < ranked[b];
-            }
-            if (takeMine) {
-                keptWithout[mineItem] = stamp;
-                a++;
-            } else {
-                b++;
-            }
-            taken++;
-        }
+        return common / Math.sqrt((double) own * other) * common / (common + shrink);
     }
 
     /** @return the shrunk cosine of two items' residuals over their {@code common} raters */
@@ -551,6 +602,7 @@ public final class ItemNeighbours {
         out.writeDouble(shrink);
         out.writeDouble(lambda);
         out.writeInt(modelSize);
+        out.writeBoolean(implicit);
         out.writeInt(users);
         out.writeInt(items);
         for (int u = 0; u < users; u++) {
@@ -575,6 +627,7 @@ public final class ItemNeighbours {
         double shrink = in.readDouble();
         double lambda = in.readDouble();
         int modelSize = magic == MAGIC_V1 ? 0 : in.readInt();
+        boolean implicit = magic != MAGIC_V1 && in.readBoolean();
         int users = in.readInt();
         int items = in.readInt();
         try {
@@ -600,7 +653,7 @@ public final class ItemNeighbours {
                 }
             }
         }
-        return new ItemNeighbours(k, shrink, lambda, modelSize, users, items, rated, residuals, null, null);
+        return new ItemNeighbours(k, shrink, lambda, modelSize, implicit, users, items, rated, residuals, null, null);
     }
 
     /**
@@ -613,7 +666,7 @@ public final class ItemNeighbours {
     static ItemNeighbours ofResiduals(int k, double shrink, double lambda, int modelSize, int items, int[][] rated,
             float[][] residuals) {
         checkSettings(rated.length, items, k, shrink, lambda, modelSize);
-        return new ItemNeighbours(k, shrink, lambda, modelSize, rated.length, items, rated, residuals, null, null);
+        return new ItemNeighbours(k, shrink, lambda, modelSize, false, rated.length, items, rated, residuals, null, null);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureKind;
 import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.Interactions;
+import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.config.NeighboursConfig;
@@ -69,10 +70,12 @@ public final class NeighbourScores {
         }
         checkConfig(c, source);
         Interactions train = dataset.train();
-        float[] values = train.label(c.label);
-        if (values == null) {
+        // observed: which items each user interacted with, every training row an interaction
+        boolean implicit = TaskContext.OBSERVED.equals(c.label);
+        float[] values = implicit ? null : train.label(c.label);
+        if (values == null && !implicit) {
             throw new ConfigException(source, "features.neighbours.label", 0, "the training interactions have no label '" + c.label
-                    + "'; they have " + train.labelColumns());
+                    + "'; they have " + train.labelColumns() + " (or " + TaskContext.OBSERVED + ": the interactions themselves)");
         }
         String name = c.featureName();
         if (dataset.features().stream().anyMatch(f -> f.name().equals(name))) {
@@ -83,18 +86,19 @@ public final class NeighbourScores {
                     + " items; without a model size neighbourhood scores hold a similarity per pair of items, for at most "
                     + ItemNeighbours.MAX_ITEMS + ": set how many of its most similar items each item keeps (such as 200)");
         }
-        boolean any = false;
-        for (float v : values) {
-            if (!Float.isNaN(v)) {
-                any = true;
-                break;
-            }
+        boolean any = implicit && train.size() > 0;
+        for (int r = 0; !implicit && r < values.length && !any; r++) {
+            any = !Float.isNaN(values[r]);
         }
         if (!any) {
             throw new ConfigException(source, "features.neighbours.label", 0, "no training interaction has a value of '" + c.label + "'");
         }
-        ItemNeighbours neighbours = ItemNeighbours.fit(dataset.users().size(), dataset.items().size(), train.users(), train.items(),
-                values, c.k, c.shrink, c.lambda, c.modelSize == null ? 0 : c.modelSize);
+        int modelSize = c.modelSize == null ? 0 : c.modelSize;
+        ItemNeighbours neighbours = implicit
+                ? ItemNeighbours.fitImplicit(dataset.users().size(), dataset.items().size(), train.users(), train.items(), c.k, c.shrink,
+                        c.lambda, modelSize)
+                : ItemNeighbours.fit(dataset.users().size(), dataset.items().size(), train.users(), train.items(), values, c.k,
+                        c.shrink, c.lambda, modelSize);
         List<FeatureSpec> features = new ArrayList<>(dataset.features());
         features.add(FeatureSpec.pair(name));
         EntityTable items = withZeros(dataset.items(), dataset.features(), name);

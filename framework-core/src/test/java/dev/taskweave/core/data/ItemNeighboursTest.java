@@ -140,7 +140,7 @@ class ItemNeighboursTest {
      * pair and each left-out rating, kept sets by sorting) on random ratings.
      */
     @Test
-    void agreesWithTheDefinitionsOnRandomRatings() {
+    void agreesWithTheDefinitionsOnRandomRatingsAndInteractions() {
         java.util.Random random = new java.util.Random(7);
         int users = 25;
         int items = 14;
@@ -162,19 +162,13 @@ class ItemNeighboursTest {
             rowItems[r] = pairs.get(r)[1];
             values[r] = 1 + random.nextInt(5);
         }
-        Reference reference = new Reference(users, items, rowUsers, rowItems, values, 3, 2.0, 1.0);
-        for (int modelSize : new int[] {0, 1, 3, items}) {
-            ItemNeighbours fitted = ItemNeighbours.fit(users, items, rowUsers, rowItems, values, 3, 2, 1, modelSize);
-            float[] training = fitted.training();
-            for (int r = 0; r < n; r++) {
-                assertEquals(reference.score(rowUsers[r], rowItems[r], rowUsers[r], modelSize), training[r], 1e-5,
-                        "training row " + r + ", model size " + modelSize);
-            }
-            for (int u = 0; u < users; u++) {
-                for (int i = 0; i < items; i++) {
-                    assertEquals(reference.score(u, i, -1, modelSize), fitted.score(u, i), 1e-5,
-                            "user " + u + ", item " + i + ", model size " + modelSize);
-                }
+        for (boolean implicit : new boolean[] {false, true}) {
+            Reference reference = new Reference(users, items, rowUsers, rowItems, implicit ? null : values, 3, 2.0, 1.0);
+            for (int modelSize : new int[] {0, 1, 3, items}) {
+                ItemNeighbours fitted = implicit ? ItemNeighbours.fitImplicit(users, items, rowUsers, rowItems, 3, 2, 1, modelSize)
+                        : ItemNeighbours.fit(users, items, rowUsers, rowItems, values, 3, 2, 1, modelSize);
+                assertAgrees(reference, fitted, rowUsers, rowItems, modelSize, (implicit ? "implicit" : "ratings") + ", model size "
+                        + modelSize);
             }
         }
         // with every item kept, the scores are those without a model size, to the bit
@@ -188,14 +182,52 @@ class ItemNeighboursTest {
         }
     }
 
+    private static void assertAgrees(Reference reference, ItemNeighbours fitted, int[] rowUsers, int[] rowItems, int modelSize,
+            String what) {
+        float[] training = fitted.training();
+        for (int r = 0; r < rowUsers.length; r++) {
+            assertEquals(reference.score(rowUsers[r], rowItems[r], rowUsers[r], modelSize), training[r], 1e-5,
+                    "training row " + r + ", " + what);
+        }
+        for (int u = 0; u < fitted.users(); u++) {
+            for (int i = 0; i < fitted.items(); i++) {
+                assertEquals(reference.score(u, i, -1, modelSize), fitted.score(u, i), 1e-5, "user " + u + ", item " + i + ", " + what);
+            }
+        }
+    }
+
+    @Test
+    void implicitScoresReadTheBinaryCosinesOfWhoInteractedWithWhat() {
+        // user 0 took items 0 and 1, user 1 items 0, 1 and 2, user 2 items 1 and 2; shrink 0
+        int[] users = {0, 0, 1, 1, 1, 2, 2};
+        int[] items = {0, 1, 0, 1, 2, 1, 2};
+        ItemNeighbours n = ItemNeighbours.fitImplicit(3, 3, users, items, 20, 0, 1, 0);
+        // n_0 = 2, n_1 = 3, n_2 = 2; n_01 = 2, n_02 = 1, n_12 = 2
+        assertEquals(2 / Math.sqrt(6), n.similarity(0, 1), EPS);
+        assertEquals(0.5, n.similarity(0, 2), EPS);
+        assertEquals(2 / Math.sqrt(6), n.similarity(2, 1), EPS);
+        // user 2 on item 0: S = s01 + s02, score S / (S + 1)
+        double s = 2 / Math.sqrt(6) + 0.5;
+        assertEquals(s / (s + 1), n.score(2, 0), EPS);
+        float[] training = n.training();
+        // row (user 0, item 0) without itself: n_0 = 1, n_01 = 1: s = 1 / sqrt(3), score s / (s + 1)
+        double left = 1 / Math.sqrt(3);
+        assertEquals(left / (left + 1), training[0], EPS);
+        // row (user 1, item 2): n_2 = 1, n_02 = 0, n_12 = 1: the same
+        assertEquals(left / (left + 1), training[4], EPS);
+    }
+
     /** The definitions of {@link ItemNeighbours}, computed directly in doubles. */
     private static final class Reference {
         private final double[][] residual; // NaN where not rated
+        private final boolean implicit;
         private final int k;
         private final double shrink;
         private final double lambda;
 
+        /** @param values null: implicit, every row an interaction of residual 1 */
         Reference(int users, int items, int[] rowUsers, int[] rowItems, float[] values, int k, double shrink, double lambda) {
+            this.implicit = values == null;
             this.k = k;
             this.shrink = shrink;
             this.lambda = lambda;
@@ -204,14 +236,14 @@ class ItemNeighboursTest {
                 java.util.Arrays.fill(row, Double.NaN);
             }
             double mu = 0;
-            for (int r = 0; r < values.length; r++) {
-                rating[rowUsers[r]][rowItems[r]] = values[r];
-                mu += values[r];
+            for (int r = 0; r < rowUsers.length; r++) {
+                rating[rowUsers[r]][rowItems[r]] = implicit ? 1 : values[r];
+                mu += implicit ? 0 : values[r];
             }
-            mu /= values.length;
+            mu /= rowUsers.length;
             double[] bu = new double[users];
             double[] bi = new double[items];
-            for (int it = 0; it < 15; it++) {
+            for (int it = 0; it < (implicit ? 0 : 15); it++) {
                 for (int i = 0; i < items; i++) {
                     double sum = 0;
                     int count = 0;
@@ -238,7 +270,7 @@ class ItemNeighboursTest {
             residual = new double[users][items];
             for (int u = 0; u < users; u++) {
                 for (int i = 0; i < items; i++) {
-                    residual[u][i] = rating[u][i] - mu - bu[u] - bi[i];
+                    residual[u][i] = implicit ? rating[u][i] : rating[u][i] - mu - bu[u] - bi[i];
                 }
             }
         }
@@ -265,6 +297,16 @@ class ItemNeighboursTest {
             }
             if (!shared) {
                 return Double.NaN;
+            }
+            if (implicit) {
+                // without: that user's interaction with i alone is left out (i has one user fewer)
+                int usersOfI = 0;
+                int usersOfJ = 0;
+                for (int u = 0; u < residual.length; u++) {
+                    usersOfI += !Double.isNaN(residual[u][i]) && u != without ? 1 : 0;
+                    usersOfJ += !Double.isNaN(residual[u][j]) ? 1 : 0;
+                }
+                return common == 0 || usersOfI == 0 ? 0 : common / Math.sqrt((double) usersOfI * usersOfJ) * common / (common + shrink);
             }
             return common == 0 || a <= 1e-12 || b <= 1e-12 ? 0 : dot / Math.sqrt(a * b) * common / (common + shrink);
         }
