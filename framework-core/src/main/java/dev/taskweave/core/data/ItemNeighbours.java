@@ -30,6 +30,10 @@ import java.util.Arrays;
  * ({@link #training()}): as a pair the model has not seen reads it. Every other pair (validation
  * and test rows, sampled negatives, ranking candidates, served requests) reads {@link #score}.
  *
+ * <p>{@link #fitImplicit} fits the same neighbourhood on interactions without values (implicit
+ * feedback): every residual is 1 and similarities are the cosines of the items' binary vectors of
+ * users.
+ *
  * <p>Without a model size, every similarity is held, as an {@code items x items} matrix of floats,
  * so the catalogue is limited to {@value #MAX_ITEMS} items. With a model size {@code L} (the
  * neighbourhood "model size" of item-item recommenders such as LensKit's), each item keeps only
