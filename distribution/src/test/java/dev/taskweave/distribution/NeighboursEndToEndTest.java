@@ -181,6 +181,27 @@ class NeighboursEndToEndTest extends RuntimeTest {
                 .contains("neighbours = neighbours_observed: label observed, k 20"));
     }
 
+    /** Two scores at once, a list under {@code features.neighbours}: the ratings' and the interactions' own. */
+    @Test
+    void aModelReadsSeveralScores() throws Exception {
+        writeData();
+        String both = CONFIG.formatted(", neighbours: [{label: rating, k: 10, shrink: 10}, {label: observed, k: 10}],"
+                + " wideOnly: [neighbours_rating, neighbours_observed]", ", wideFeatures: [neighbours_rating, neighbours_observed]");
+        TrainingResult trained = taskweave.train(write("both.yaml", both), tmp.resolve("both"), quiet());
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.valueToTree(trained.metrics()), json.valueToTree(taskweave.evaluate(tmp.resolve("both"))));
+        String report = taskweave.check(write("both-check.yaml", both), quiet());
+        assertTrue(report.contains("neighbours[0] = neighbours_rating: label rating, k 10")
+                && report.contains("neighbours[1] = neighbours_observed: label observed, k 10"), report);
+        java.io.StringWriter predicted = new java.io.StringWriter();
+        taskweave.predict(tmp.resolve("both"), write("pairs.tsv", "u7\ti3\n"), predicted, java.util.List.of("rating"));
+        assertTrue(predicted.toString().contains("u7\ti3\t"), predicted.toString());
+        assertConfigError(both.replace("{label: observed, k: 10}", "{label: rating}"), "features.neighbours[1].label",
+                "a second score of label 'rating'");
+        assertConfigError(both.replace("{label: observed, k: 10}", "{label: observed, k: 0}"), "features.neighbours[1].k",
+                "at least 1, got 0");
+    }
+
     @Test
     void theSettingsAreChecked() throws Exception {
         writeData();

@@ -259,10 +259,10 @@ public final class Taskweave implements AutoCloseable {
 
     /**
      * A validated experiment, its data (with the pair feature of {@code features.neighbours}), the
-     * features its encoder reads, the neighbourhood scores (null without them) and the fingerprint
+     * features its encoder reads, the neighbourhood scores by feature name and the fingerprint
      * of the data as the source gave it (what the experiment derives from it follows from the config).
      */
-    private record Prepared(Plan plan, Dataset dataset, List<FeatureSpec> features, ItemNeighbours neighbours,
+    private record Prepared(Plan plan, Dataset dataset, List<FeatureSpec> features, Map<String, ItemNeighbours> neighbours,
             String fingerprint) {}
 
     /** What {@code train} and {@code check} do before training: validate, load the data, check labels, choose features. */

@@ -55,11 +55,13 @@ public final class FeaturesConfig {
     public List<String> wideOnly = List.of();
 
     /**
-     * An item-based neighbourhood score of every (user, item) pair: how the user rated, relative to
-     * biases, the items most similar to this one. Null for none.
+     * Item-based neighbourhood scores of every (user, item) pair: how the user rated, relative to
+     * biases, the items most similar to this one (or which of them the user took). One mapping or a
+     * list of them; empty for none.
      */
     @JsonProperty("neighbours")
-    public NeighboursConfig neighbours;
+    @com.fasterxml.jackson.annotation.JsonFormat(with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+    public List<NeighboursConfig> neighbours = List.of();
 
     /** Whether the encoder also outputs the product of the user and item id embeddings. */
     @JsonProperty("idInteraction")

@@ -41,8 +41,8 @@ public final class FeatureGatherer {
     private final float[][] rowValues;
     /** Per feature, its value on every row ({@link #atMoment}), or NaN; a row's own value comes first. */
     private final float[] momentValues;
-    /** The scores of the pair features ({@link FeatureSpec#pair()}), or null ({@link #withNeighbours}). */
-    private final ItemNeighbours neighbours;
+    /** The scores of the pair features ({@link FeatureSpec#pair()}) by feature name ({@link #withNeighbours}). */
+    private final Map<String, ItemNeighbours> neighbours;
 
     public FeatureGatherer(List<FeatureSpec> features, EntityTable users, EntityTable items) {
         this(features, users, items, Set.of());
@@ -83,7 +83,7 @@ public final class FeatureGatherer {
         this.rowValues = new float[this.features.size()][];
         this.momentValues = new float[this.features.size()];
         java.util.Arrays.fill(momentValues, Float.NaN);
-        this.neighbours = null;
+        this.neighbours = Map.of();
         this.hiddenOnAttributeRows = new boolean[this.features.size()];
         this.dropout = new double[this.features.size()];
         this.historyDropout = new double[this.features.size()];
@@ -112,7 +112,7 @@ public final class FeatureGatherer {
     }
 
     private FeatureGatherer(FeatureGatherer other, boolean usersUnknown, float[][] rowValues, float[] momentValues,
-            ItemNeighbours neighbours) {
+            Map<String, ItemNeighbours> neighbours) {
         this.neighbours = neighbours;
         this.features = other.features;
         this.users = other.users;
@@ -139,18 +139,23 @@ public final class FeatureGatherer {
     }
 
     /**
-     * @param neighbours the scores a pair feature ({@link FeatureSpec#pair()}, {@code features.neighbours})
-     *                   reads on a row without a value of its own: fitted on this gatherer's user and
-     *                   item tables (a user or item of another table, a new one, reads 0); null for none
+     * @param neighbours by pair feature ({@link FeatureSpec#pair()}, {@code features.neighbours}),
+     *                   the scores it reads on a row without a value of its own: fitted on this
+     *                   gatherer's user and item tables (a user or item of another table, a new one,
+     *                   reads 0); empty or null for none
      * @return a gatherer that reads them; this gatherer is unchanged
      * @throws IllegalArgumentException if their tables are not the size of this gatherer's
      */
-    public FeatureGatherer withNeighbours(ItemNeighbours neighbours) {
-        if (neighbours != null && ownUsers && ownItems && (neighbours.users() != users.size() || neighbours.items() != items.size())) {
-            throw new IllegalArgumentException("neighbourhood scores of " + neighbours.users() + " users and " + neighbours.items()
-                    + " items for tables of " + users.size() + " and " + items.size());
+    public FeatureGatherer withNeighbours(Map<String, ItemNeighbours> neighbours) {
+        Map<String, ItemNeighbours> scores = neighbours == null ? Map.of() : Map.copyOf(neighbours);
+        for (Map.Entry<String, ItemNeighbours> e : scores.entrySet()) {
+            ItemNeighbours n = e.getValue();
+            if (ownUsers && ownItems && (n.users() != users.size() || n.items() != items.size())) {
+                throw new IllegalArgumentException(e.getKey() + ": neighbourhood scores of " + n.users() + " users and " + n.items()
+                        + " items for tables of " + users.size() + " and " + items.size());
+            }
         }
-        return new FeatureGatherer(this, usersUnknown, rowValues, momentValues, neighbours);
+        return new FeatureGatherer(this, usersUnknown, rowValues, momentValues, scores);
     }
 
     /**
@@ -429,11 +434,12 @@ public final class FeatureGatherer {
      */
     private NDArray gatherPair(NDManager manager, int f, int[] userIndex, int[] itemIndex, int[] order, int from, int b,
             int[][] idCodes, SplittableRandom random) {
-        if (neighbours == null) {
-            throw new IllegalStateException("feature " + features.get(f).name() + " is a pair feature, and this gatherer has no"
-                    + " neighbourhood scores (withNeighbours)");
-        }
         FeatureSpec spec = features.get(f);
+        ItemNeighbours neighbours = this.neighbours.get(spec.name());
+        if (neighbours == null) {
+            throw new IllegalStateException("feature " + spec.name() + " is a pair feature, and this gatherer has no"
+                    + " neighbourhood scores for it (withNeighbours)");
+        }
         int[] userCodes = idCodes[Entity.USER.ordinal()];
         int[] itemCodes = idCodes[Entity.ITEM.ordinal()];
         double drop = random == null ? 0 : dropout[f];

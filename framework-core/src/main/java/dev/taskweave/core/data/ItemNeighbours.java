@@ -6,6 +6,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Item-based neighbourhood scores ({@code features.neighbours}): for a user {@code u} and an item
@@ -58,6 +61,7 @@ public final class ItemNeighbours {
     private static final int BIAS_ITERATIONS = 15;
     private static final int MAGIC_V1 = 0x54574e31; // "TWN1": without a model size
     private static final int MAGIC = 0x54574e32; // "TWN2": the model size and whether implicit after lambda
+    private static final int MAGIC_SET = 0x54574e53; // "TWNS": a count, then each score's feature name and its file
 
     private final int k;
     private final double shrink;
@@ -623,7 +627,56 @@ public final class ItemNeighbours {
      * @throws IOException if the data is not what {@link #write} writes
      */
     public static ItemNeighbours read(DataInputStream in, String source) throws IOException {
+        return read(in.readInt(), in, source);
+    }
+
+    /**
+     * Writes several scores, each under the name of the pair feature that reads it.
+     *
+     * @param scores by feature name, in the order to write them
+     */
+    public static void writeAll(Map<String, ItemNeighbours> scores, DataOutputStream out) throws IOException {
+        out.writeInt(MAGIC_SET);
+        out.writeInt(scores.size());
+        for (Map.Entry<String, ItemNeighbours> e : scores.entrySet()) {
+            out.writeUTF(e.getKey());
+            e.getValue().write(out);
+        }
+    }
+
+    /**
+     * Reads what {@link #writeAll} writes, or a file of one score as {@link #write} writes it
+     * (models saved before several scores could be), which goes to the only feature named.
+     *
+     * @param features the names of the pair features the scores are for
+     * @return the scores by feature name
+     * @throws IOException if the data is not such a file, or its scores are not those of {@code features}
+     */
+    public static Map<String, ItemNeighbours> readAll(DataInputStream in, String source, List<String> features) throws IOException {
         int magic = in.readInt();
+        Map<String, ItemNeighbours> scores = new LinkedHashMap<>();
+        if (magic != MAGIC_SET) {
+            if (features.size() != 1) {
+                throw new IOException(source + " holds one neighbourhood score; the model reads " + features.size() + ": " + features);
+            }
+            scores.put(features.get(0), read(magic, in, source));
+            return scores;
+        }
+        int count = in.readInt();
+        if (count < 0 || count > 1_000) {
+            throw new IOException(source + " is not a Taskweave neighbourhood file (" + count + " scores)");
+        }
+        for (int c = 0; c < count; c++) {
+            String name = in.readUTF();
+            scores.put(name, read(in, source + " (" + name + ")"));
+        }
+        if (!scores.keySet().equals(new java.util.HashSet<>(features))) {
+            throw new IOException(source + " holds the scores of " + scores.keySet() + "; the model reads " + features);
+        }
+        return scores;
+    }
+
+    private static ItemNeighbours read(int magic, DataInputStream in, String source) throws IOException {
         if (magic != MAGIC && magic != MAGIC_V1) {
             throw new IOException(source + " is not a Taskweave neighbourhood file");
         }

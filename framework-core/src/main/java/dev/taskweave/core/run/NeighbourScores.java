@@ -26,33 +26,54 @@ public final class NeighbourScores {
     private NeighbourScores() {}
 
     /**
-     * @param dataset    the dataset with the pair feature and the training rows' column
-     * @param neighbours the fitted scores, or null without {@code features.neighbours}
+     * @param dataset    the dataset with the pair features and the training rows' columns
+     * @param neighbours the fitted scores by feature name, empty without {@code features.neighbours}
      */
-    public record Derived(Dataset dataset, ItemNeighbours neighbours) {}
+    public record Derived(Dataset dataset, Map<String, ItemNeighbours> neighbours) {}
+
+    /** @return the config path of entry {@code j} of {@code features.neighbours}: the key alone for a single one */
+    private static String path(List<NeighboursConfig> all, int j) {
+        return all.size() == 1 ? "features.neighbours" : "features.neighbours[" + j + "]";
+    }
 
     /** Checks what {@code features.neighbours} sets without the data; errors name the setting. */
-    static void checkConfig(NeighboursConfig c, String source) {
-        if (c == null) {
+    static void checkConfig(List<NeighboursConfig> all, String source) {
+        if (all == null) {
             return;
         }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int j = 0; j < all.size(); j++) {
+            NeighboursConfig c = all.get(j);
+            String path = path(all, j);
+            if (c == null) {
+                throw new ConfigException(source, path, 0, "expected a mapping with a label, got nothing");
+            }
+            checkConfig(c, path, source);
+            if (!names.add(c.featureName())) {
+                throw new ConfigException(source, path + ".label", 0, "a second score of label '" + c.label
+                        + "': each label gives one feature, " + c.featureName());
+            }
+        }
+    }
+
+    private static void checkConfig(NeighboursConfig c, String path, String source) {
         if (c.label == null || c.label.isBlank()) {
-            throw new ConfigException(source, "features.neighbours.label", 0, "expected the label of the training interactions to"
+            throw new ConfigException(source, path + ".label", 0, "expected the label of the training interactions to"
                     + " score, such as rating");
         }
         if (c.k < 1) {
-            throw new ConfigException(source, "features.neighbours.k", 0, "expected how many neighbours a score reads, at least 1, got "
+            throw new ConfigException(source, path + ".k", 0, "expected how many neighbours a score reads, at least 1, got "
                     + c.k);
         }
         if (!(c.shrink >= 0) || Double.isInfinite(c.shrink)) {
-            throw new ConfigException(source, "features.neighbours.shrink", 0, "expected a number >= 0 (how many common raters make"
+            throw new ConfigException(source, path + ".shrink", 0, "expected a number >= 0 (how many common raters make"
                     + " a similarity count half), got " + c.shrink);
         }
         if (!(c.lambda > 0) || Double.isInfinite(c.lambda)) {
-            throw new ConfigException(source, "features.neighbours.lambda", 0, "expected a number > 0, got " + c.lambda);
+            throw new ConfigException(source, path + ".lambda", 0, "expected a number > 0, got " + c.lambda);
         }
         if (c.modelSize != null && c.modelSize < 1) {
-            throw new ConfigException(source, "features.neighbours.modelSize", 0, "expected how many of its most similar items"
+            throw new ConfigException(source, path + ".modelSize", 0, "expected how many of its most similar items"
                     + " each item keeps, at least 1 (leave it out to keep every one), got " + c.modelSize);
         }
     }
@@ -64,25 +85,38 @@ public final class NeighbourScores {
      * @throws ConfigException naming {@code features.neighbours} when the data cannot be scored
      */
     public static Derived derive(ExperimentConfig config, Dataset dataset, String source) {
-        NeighboursConfig c = config.features.neighbours;
-        if (c == null) {
-            return new Derived(dataset, null);
+        List<NeighboursConfig> all = config.features.neighbours == null ? List.of() : config.features.neighbours;
+        checkConfig(all, source);
+        Map<String, ItemNeighbours> fitted = new LinkedHashMap<>();
+        Dataset derived = dataset;
+        for (int j = 0; j < all.size(); j++) {
+            NeighboursConfig c = all.get(j);
+            derived = derive(c, path(all, j), all.size() == 1 ? "neighbours" : "neighbours[" + j + "]", derived, fitted, source);
         }
-        checkConfig(c, source);
+        return new Derived(derived, fitted);
+    }
+
+    /**
+     * @param key    the data description's key of this score
+     * @param fitted receives the score under its feature's name
+     * @return {@code dataset} with one more pair feature
+     */
+    private static Dataset derive(NeighboursConfig c, String path, String key, Dataset dataset, Map<String, ItemNeighbours> fitted,
+            String source) {
         Interactions train = dataset.train();
         // observed: which items each user interacted with, every training row an interaction
         boolean implicit = TaskContext.OBSERVED.equals(c.label);
         float[] values = implicit ? null : train.label(c.label);
         if (values == null && !implicit) {
-            throw new ConfigException(source, "features.neighbours.label", 0, "the training interactions have no label '" + c.label
+            throw new ConfigException(source, path + ".label", 0, "the training interactions have no label '" + c.label
                     + "'; they have " + train.labelColumns() + " (or " + TaskContext.OBSERVED + ": the interactions themselves)");
         }
         String name = c.featureName();
         if (dataset.features().stream().anyMatch(f -> f.name().equals(name))) {
-            throw new ConfigException(source, "features.neighbours", 0, "the data already has a feature named '" + name + "'");
+            throw new ConfigException(source, path, 0, "the data already has a feature named '" + name + "'");
         }
         if (c.modelSize == null && dataset.items().size() > ItemNeighbours.MAX_ITEMS) {
-            throw new ConfigException(source, "features.neighbours.modelSize", 0, "the data has " + dataset.items().size()
+            throw new ConfigException(source, path + ".modelSize", 0, "the data has " + dataset.items().size()
                     + " items; without a model size neighbourhood scores hold a similarity per pair of items, for at most "
                     + ItemNeighbours.MAX_ITEMS + ": set how many of its most similar items each item keeps (such as 200)");
         }
@@ -91,7 +125,7 @@ public final class NeighbourScores {
             any = !Float.isNaN(values[r]);
         }
         if (!any) {
-            throw new ConfigException(source, "features.neighbours.label", 0, "no training interaction has a value of '" + c.label + "'");
+            throw new ConfigException(source, path + ".label", 0, "no training interaction has a value of '" + c.label + "'");
         }
         int modelSize = c.modelSize == null ? 0 : c.modelSize;
         ItemNeighbours neighbours = implicit
@@ -122,12 +156,12 @@ public final class NeighbourScores {
         }
         // how many training rows find a similar item among their user's other ratings: a score of 0
         // everywhere would tell the model nothing
-        description.put("neighbours", String.format(Locale.ROOT, "%s: label %s, k %d, shrink %s, lambda %s%s; %,d of %,d training"
+        description.put(key, String.format(Locale.ROOT, "%s: label %s, k %d, shrink %s, lambda %s%s; %,d of %,d training"
                 + " rows have a neighbour", name, c.label, c.k, c.shrink, c.lambda,
                 c.modelSize == null ? "" : ", " + c.modelSize + " kept per item", scored, rated));
-        Dataset derived = new Dataset(dataset.name(), features, dataset.users(), items, splits, dataset.rankings(), description,
+        fitted.put(name, neighbours);
+        return new Dataset(dataset.name(), features, dataset.users(), items, splits, dataset.rankings(), description,
                 dataset.attributes(), dataset.attributeEvaluation());
-        return new Derived(derived, neighbours);
     }
 
     /** @return a copy of the item table with a numeric column {@code name} of zeros */

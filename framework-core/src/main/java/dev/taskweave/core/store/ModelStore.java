@@ -37,6 +37,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Saves trained models atomically and loads them back into an identical graph. */
@@ -73,14 +74,22 @@ public final class ModelStore {
     /**
      * Writes a trained model and its results to {@code dir}, replacing what was there atomically.
      *
-     * @param neighbours the neighbourhood scores the model's pair feature reads; null for a model
-     *                   without one
-     * @throws IllegalArgumentException if the model reads a pair feature and {@code neighbours} is null
+     * @param neighbours the neighbourhood scores the model's pair features read, by feature name;
+     *                   empty for a model without one
+     * @throws IllegalArgumentException if the model reads a pair feature without scores
      */
-    public void save(Path dir, AssembledModel model, Dataset dataset, ItemNeighbours neighbours, String fingerprint, Path configFile,
-            Path baseDirectory, TrainingResult result) {
-        if (neighbours == null && model.features().stream().anyMatch(FeatureSpec::pair)) {
-            throw new IllegalArgumentException("the model reads a pair feature, and no neighbourhood scores were given to save");
+    public void save(Path dir, AssembledModel model, Dataset dataset, Map<String, ItemNeighbours> neighbours, String fingerprint,
+            Path configFile, Path baseDirectory, TrainingResult result) {
+        Map<String, ItemNeighbours> pairScores = new LinkedHashMap<>();
+        for (FeatureSpec f : model.features()) {
+            if (f.pair()) {
+                ItemNeighbours scores = neighbours == null ? null : neighbours.get(f.name());
+                if (scores == null) {
+                    throw new IllegalArgumentException("the model reads the pair feature " + f.name()
+                            + ", and no neighbourhood scores were given to save for it");
+                }
+                pairScores.put(f.name(), scores);
+            }
         }
         ModelManifest manifest = new ModelManifest();
         ExperimentConfig config = model.plan().config();
@@ -140,10 +149,10 @@ public final class ModelStore {
             json.writeValue(staging.resolve(METRICS).toFile(), result.metrics());
             json.writeValue(staging.resolve(HISTORY).toFile(), result.history());
             WeightingState.save(staging.resolve(WEIGHTING_STATE), model);
-            if (neighbours != null && model.features().stream().anyMatch(FeatureSpec::pair)) {
+            if (!pairScores.isEmpty()) {
                 try (OutputStream os = Files.newOutputStream(staging.resolve(NEIGHBOURS));
                         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
-                    neighbours.write(out);
+                    ItemNeighbours.writeAll(pairScores, out);
                 }
             }
         });
@@ -201,12 +210,12 @@ public final class ModelStore {
      * @param users     the user table
      * @param items     the item table
      * @param seen      each user's training items; {@link SeenItems#none()} for models saved without them
-     * @param neighbours the scores of the model's pair feature ({@code features.neighbours}), or null
-     *                  for a model without one: gatherers over {@code users} and {@code items} take
-     *                  them ({@link dev.taskweave.core.data.FeatureGatherer#withNeighbours})
+     * @param neighbours the scores of the model's pair features ({@code features.neighbours}) by
+     *                  feature name, empty for a model without one: gatherers over {@code users} and
+     *                  {@code items} take them ({@link dev.taskweave.core.data.FeatureGatherer#withNeighbours})
      */
     public record LoadedModel(ModelManifest manifest, AssembledModel model, EntityTable users, EntityTable items, SeenItems seen,
-            ItemNeighbours neighbours) {}
+            Map<String, ItemNeighbours> neighbours) {}
 
     /**
      * What a model was trained on, read without building it (no plugin needed): its manifest and
@@ -261,16 +270,20 @@ public final class ModelStore {
                     seen = SeenItems.read(in, tables[0].size(), tables[1].size(), seenFile.toString());
                 }
             }
-            ItemNeighbours neighbours = null;
-            if (manifest.features.stream().anyMatch(FeatureSpec::pair)) {
+            Map<String, ItemNeighbours> neighbours = Map.of();
+            List<String> pairs = manifest.features.stream().filter(FeatureSpec::pair).map(FeatureSpec::name).toList();
+            if (!pairs.isEmpty()) {
                 Path file = dir.resolve(NEIGHBOURS);
                 try (InputStream is = Files.newInputStream(file);
                         DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
-                    neighbours = ItemNeighbours.read(in, file.toString());
+                    neighbours = ItemNeighbours.readAll(in, file.toString(), pairs);
                 }
-                if (neighbours.users() != tables[0].size() || neighbours.items() != tables[1].size()) {
-                    throw new IOException(file + " holds scores of " + neighbours.users() + " users and " + neighbours.items()
-                            + " items; the model has " + tables[0].size() + " and " + tables[1].size());
+                for (Map.Entry<String, ItemNeighbours> e : neighbours.entrySet()) {
+                    ItemNeighbours n = e.getValue();
+                    if (n.users() != tables[0].size() || n.items() != tables[1].size()) {
+                        throw new IOException(file + " holds scores of " + n.users() + " users and " + n.items() + " items for "
+                                + e.getKey() + "; the model has " + tables[0].size() + " and " + tables[1].size());
+                    }
                 }
             }
             return new LoadedModel(manifest, model, tables[0], tables[1], seen, neighbours);

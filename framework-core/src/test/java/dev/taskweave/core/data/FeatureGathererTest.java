@@ -373,7 +373,7 @@ class FeatureGathererTest {
         EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0", "i1", "i2"))
                 .categorical("item_id", new int[] {1, 2, 3})
                 .dense("neighbours_rating", 1, new float[3]).build();
-        FeatureGatherer gatherer = new FeatureGatherer(features, users, items).withNeighbours(neighbours);
+        FeatureGatherer gatherer = new FeatureGatherer(features, users, items).withNeighbours(java.util.Map.of("neighbours_rating", neighbours));
         int[] userRows = {0, 1, 0, 3, -1, 0};
         int[] itemRows = {0, 0, 2, 0, 0, -1};
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -393,7 +393,7 @@ class FeatureGathererTest {
             assertArrayEquals(new float[] {0f, 0f}, dropped);
             // other tables (a request's new users): no ratings to score
             EntityTable newUsers = EntityTable.builder(Entity.USER, List.of("new")).categorical("user_id", new int[] {0}).build();
-            float[] fresh = new FeatureGatherer(features, newUsers, items, Set.of(), false, true).withNeighbours(neighbours)
+            float[] fresh = new FeatureGatherer(features, newUsers, items, Set.of(), false, true).withNeighbours(java.util.Map.of("neighbours_rating", neighbours))
                     .gather(manager, new int[] {0}, new int[] {0}, null, 0, 1, 0, null).get(2).toFloatArray();
             assertArrayEquals(new float[] {0f}, fresh);
             IllegalStateException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
@@ -404,6 +404,6 @@ class FeatureGathererTest {
                 () -> gatherer.atMoment(java.util.Map.of("neighbours_rating", 1f)));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("computed by the model"), e.getMessage());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new FeatureGatherer(features, USERS, items).withNeighbours(neighbours), "neighbours of 4 users for a table of 2");
+                () -> new FeatureGatherer(features, USERS, items).withNeighbours(java.util.Map.of("neighbours_rating", neighbours)), "neighbours of 4 users for a table of 2");
     }
 }

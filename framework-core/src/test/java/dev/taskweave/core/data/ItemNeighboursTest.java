@@ -111,6 +111,37 @@ class ItemNeighboursTest {
     }
 
     @Test
+    void severalScoresShareOneFileUnderTheirFeaturesNames() throws IOException {
+        ItemNeighbours ratings = ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 1, 0);
+        ItemNeighbours taken = ItemNeighbours.fitImplicit(4, 3, USERS, ITEMS, 20, 2, 1, 2);
+        java.util.Map<String, ItemNeighbours> both = new java.util.LinkedHashMap<>();
+        both.put("neighbours_rating", ratings);
+        both.put("neighbours_observed", taken);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ItemNeighbours.writeAll(both, new DataOutputStream(bytes));
+        java.util.Map<String, ItemNeighbours> read = ItemNeighbours.readAll(new DataInputStream(new ByteArrayInputStream(
+                bytes.toByteArray())), "test", java.util.List.of("neighbours_observed", "neighbours_rating"));
+        for (int u = 0; u < 4; u++) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(ratings.score(u, i), read.get("neighbours_rating").score(u, i), 0f);
+                assertEquals(taken.score(u, i), read.get("neighbours_observed").score(u, i), 0f);
+            }
+        }
+        IOException e = assertThrows(IOException.class, () -> ItemNeighbours.readAll(new DataInputStream(new ByteArrayInputStream(
+                bytes.toByteArray())), "model/neighbours.bin", java.util.List.of("neighbours_rating")));
+        assertTrue(e.getMessage().contains("model/neighbours.bin holds the scores of"), e.getMessage());
+        // a file of one score, as models wrote it before: it goes to the model's one pair feature
+        ByteArrayOutputStream single = new ByteArrayOutputStream();
+        ratings.write(new DataOutputStream(single));
+        java.util.Map<String, ItemNeighbours> one = ItemNeighbours.readAll(new DataInputStream(new ByteArrayInputStream(
+                single.toByteArray())), "test", java.util.List.of("neighbours_rating"));
+        assertEquals(ratings.score(0, 0), one.get("neighbours_rating").score(0, 0), 0f);
+        e = assertThrows(IOException.class, () -> ItemNeighbours.readAll(new DataInputStream(new ByteArrayInputStream(
+                single.toByteArray())), "test", java.util.List.of("neighbours_rating", "neighbours_observed")));
+        assertTrue(e.getMessage().contains("holds one neighbourhood score; the model reads 2"), e.getMessage());
+    }
+
+    @Test
     void aModelFileWithoutAModelSizeStillReads() throws IOException {
         // the first file format: no model size after lambda
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
