@@ -111,6 +111,11 @@ class ColdCalibrationTest extends RuntimeTest {
             assertUnknownUsersTakeTheColdMap(server, "rating", x -> x);
         }
 
+        // fitted on training rows, check warns
+        assertTrue(taskweave.check(write("on-train.yaml", config.replace("calibrate: linear, calibrateColdUsers: true,",
+                "calibrate: linear, calibrateOn: train,")), quiet()).contains("tasks[0].calibrateOn: train fits its line on rows the"
+                + " model has learnt"));
+
         // a logit is platt's
         Path bad = write("bad.yaml", CONFIG.replace("calibrate: platt, calibrateColdUsers: true", "calibrate: linear"));
         ConfigException e = assertThrows(ConfigException.class, () -> taskweave.train(bad, tmp.resolve("bad"), quiet()));

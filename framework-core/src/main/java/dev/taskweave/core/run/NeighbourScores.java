@@ -93,7 +93,7 @@ public final class NeighbourScores {
             NeighboursConfig c = all.get(j);
             derived = derive(c, path(all, j), all.size() == 1 ? "neighbours" : "neighbours[" + j + "]", derived, fitted, source);
         }
-        return new Derived(derived, fitted);
+        return new Derived(derived, Map.copyOf(fitted));
     }
 
     /**

@@ -534,13 +534,9 @@ public final class Trainer {
             String name = model.tasks().get(t).name();
             double[] ab;
             try {
-                if ("platt".equals(kind)) {
-                    ab = PlattScaling.fit(x, y);
-                    log.printf(Locale.ROOT, "calibrated %s on %,d %s rows: p = sigmoid(%.4f * logit %+.4f)%n",
-                            name, n, source, ab[0], ab[1]);
-                } else if ("linear".equals(kind)) {
-                    ab = LinearCalibration.fit(x, y);
-                    log.printf(Locale.ROOT, "calibrated %s on %,d %s rows: %.4f * output %+.4f%n", name, n, source, ab[0], ab[1]);
+                if (!"threshold".equals(kind)) {
+                    ab = fitMap(kind, x, y);
+                    log.printf(Locale.ROOT, "calibrated %s on %,d %s rows: %s%n", name, n, source, describeMap(kind, ab));
                 } else {
                     double threshold = F1Threshold.fit(x, y);
                     ab = new double[] {1, -threshold};
@@ -557,16 +553,26 @@ public final class Trainer {
                 float[] xc = labelledValues(coldOutputs[t], mask, width, n);
                 double[] cold;
                 try {
-                    cold = "linear".equals(kind) ? LinearCalibration.fit(xc, y) : PlattScaling.fit(xc, y);
+                    cold = fitMap(kind, xc, y);
                 } catch (IllegalArgumentException e) {
                     throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + t + "].calibrateColdUsers",
                             0, "cannot fit " + kind + " on the " + source + " rows: " + e.getMessage());
                 }
-                log.printf(Locale.ROOT, "calibrated %s for users the model does not know, on the same rows read as new users: "
-                        + ("linear".equals(kind) ? "%.4f * output %+.4f%n" : "p = sigmoid(%.4f * logit %+.4f)%n"), name, cold[0], cold[1]);
+                log.printf(Locale.ROOT, "calibrated %s for users the model does not know, on the same rows read as new users: %s%n",
+                        name, describeMap(kind, cold));
                 model.block().setColdCalibration(t, cold);
             }
         }
+    }
+
+    /** @return the affine map {@code {a, b}} of {@code calibrate: platt} or {@code linear} fitted on outputs {@code x} and labels {@code y} */
+    private static double[] fitMap(String kind, float[] x, float[] y) {
+        return "linear".equals(kind) ? LinearCalibration.fit(x, y) : PlattScaling.fit(x, y);
+    }
+
+    /** @return how the log states a map of {@link #fitMap} */
+    private static String describeMap(String kind, double[] ab) {
+        return String.format(Locale.ROOT, "linear".equals(kind) ? "%.4f * output %+.4f" : "p = sigmoid(%.4f * logit %+.4f)", ab[0], ab[1]);
     }
 
     /** @return the {@code width} values of each of the {@code n} rows whose mask is set, in row order */

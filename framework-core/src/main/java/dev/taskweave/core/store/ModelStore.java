@@ -276,7 +276,8 @@ public final class ModelStore {
                 Path file = dir.resolve(NEIGHBOURS);
                 try (InputStream is = Files.newInputStream(file);
                         DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
-                    neighbours = ItemNeighbours.readAll(in, file.toString(), pairs);
+                    // immutable: gatherers made per request (new users) take it without copying it
+                    neighbours = Map.copyOf(ItemNeighbours.readAll(in, file.toString(), pairs));
                 }
                 for (Map.Entry<String, ItemNeighbours> e : neighbours.entrySet()) {
                     ItemNeighbours n = e.getValue();
