@@ -280,4 +280,42 @@ class CliTest {
         assertTrue(r.out().contains("  - task click: all 60 training labels are 1 as its head encodes them, so it learns a constant"), r.out());
         assertTrue(r.out().contains("  - tasks[0].calibrateOn: train fits Platt scaling on rows the model has learnt"), r.out());
     }
+
+    @Test
+    void checkListsTheDataSourcesWarningsAndRefusesLabelsOfEvaluatedSplits() throws Exception {
+        StringBuilder events = new StringBuilder("user,item,clicked\n");
+        StringBuilder users = new StringBuilder("id,plan\n");
+        for (int u = 0; u < 20; u++) {
+            for (int i = 0; i < 5; i++) {
+                events.append("u").append(u).append(",i").append((u + i) % 9).append(',').append((u + i) % 2).append('\n');
+            }
+            users.append("U").append(u).append(u % 2 == 0 ? ",free\n" : ",paid\n"); // the ids written otherwise
+        }
+        write("labels/events.csv", events.toString());
+        write("labels/users.csv", users.toString());
+        write("labels/test.csv", "user,item,clicked\nu1,i1,1\nu2,i2,0\n");
+        write("labels/bad-test.csv", "user,item,clicked\nu1,i1,1\nu2,i2,2\n");
+        String experiment = """
+                data:
+                  type: files
+                  params:
+                    interactions: {file: events.csv, user: user, item: item, labels: {clicked: clicked}}
+                    split: {by: files, testFile: TEST}
+                    users: {file: users.csv, id: id, categorical: [plan]}
+                tasks:
+                  - {name: click, head: binary, label: clicked}
+                sharing: {type: shared-bottom}
+                weighting: {type: fixed}
+                training: {epochs: 1, progressBar: false}
+                """;
+        Run r = run("check", "--config", write("labels/good.yaml", experiment.replace("TEST", "test.csv")).toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  - 20 of the 20 users the interactions name are not in users.csv (such as 'u0'; the file lists "
+                + "such as 'U0'): they have no side features"), r.out());
+        // a label the task's head cannot read, on a row it would only be evaluated on
+        Run bad = run("check", "--config", write("labels/bad.yaml", experiment.replace("TEST", "bad-test.csv")).toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("split 'test', row 2 of its clicked labels (in the data source's order): task click cannot use "
+                + "the value 2.0"), bad.err());
+    }
 }

@@ -19,7 +19,9 @@ import java.util.Map;
  * @param items       the item table
  * @param splits      the named splits, in the order they should be reported
  * @param rankings    ranking candidate lists by split name (may be empty)
- * @param description facts worth recording with a trained model (file names, sizes, options)
+ * @param description facts worth recording with a trained model (file names, sizes, options);
+ *                    a key starting with {@value #WARNING} holds a warning about the data, which
+ *                    {@code check} lists with the runtime's own
  * @param attributes  entity attributes usable as task labels, by name (may be empty)
  * @param attributeEvaluation per split name, per attribute name, the entities whose attribute is
  *                    evaluated on that split; the runtime never trains on them (a split named here
@@ -40,6 +42,8 @@ public record Dataset(
     public static final String TRAIN = "train";
     /** The split that drives early stopping. */
     public static final String VALID = "valid";
+    /** The prefix of a {@link #description()} key whose value is a warning about the data. */
+    public static final String WARNING = "warning.";
 
     public Dataset {
         requireNonNull(name, "name is null");

@@ -196,6 +196,9 @@ public final class ConfigLoader {
     }
 
     private static String typeName(Class<?> type) {
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.stream(type.getEnumConstants()).map(c -> enumName((Enum<?>) c)).toList();
+        }
         if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
             return "an integer";
         }
@@ -215,6 +218,20 @@ public final class ConfigLoader {
             return "a mapping";
         }
         return type.getSimpleName();
+    }
+
+    /** @return the name a configuration writes for an enum constant: its {@code @JsonProperty}, else its name in lower case */
+    private static String enumName(Enum<?> constant) {
+        try {
+            com.fasterxml.jackson.annotation.JsonProperty name = constant.getDeclaringClass().getField(constant.name())
+                    .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+            if (name != null && !name.value().isEmpty()) {
+                return name.value();
+            }
+        } catch (NoSuchFieldException e) {
+            // an enum constant is a field of its class
+        }
+        return constant.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String firstLine(String s) {

@@ -110,7 +110,11 @@ public final class DataReport {
         warnings.forEach(w -> line(out, "  - %s", w));
         if (!dataset.description().isEmpty()) {
             line(out, "description:");
-            dataset.description().forEach((key, value) -> line(out, "  %s = %s", key, value));
+            dataset.description().forEach((key, value) -> {
+                if (!key.startsWith(Dataset.WARNING)) { // listed with the warnings
+                    line(out, "  %s = %s", key, value);
+                }
+            });
         }
         return out.toString();
     }
@@ -121,10 +125,15 @@ public final class DataReport {
      *     interaction varies by row instead), a categorical side feature unknown for most entities
      *     or all, a feature that takes a value per interaction whose values some split's rows do
      *     not record, a task whose training labels are all the same, Platt scaling fitted on
-     *     training rows
+     *     training rows; and the data source's own ({@link Dataset#WARNING} keys of its description)
      */
     static List<String> warnings(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats) {
         List<String> out = new java.util.ArrayList<>();
+        dataset.description().forEach((key, value) -> {
+            if (key.startsWith(Dataset.WARNING)) {
+                out.add(value);
+            }
+        });
         for (FeatureSpec f : selected) {
             if (f.id() || f.fromInteractions() || f.perInteraction()) {
                 continue;

@@ -481,10 +481,13 @@ public final class ModelAssembler {
                 if (Float.isNaN(raw)) {
                     continue;
                 }
-                double v = encode(plan, i, task, raw, r);
+                double v = encode(plan, i, task, raw, dataset.name(), Dataset.TRAIN, r);
                 sum += v;
                 sumSq += v * v;
                 count++;
+            }
+            if (column != null) {
+                checkEvaluatedLabels(plan, dataset, i, task);
             }
             // as documented by LabelStatistics: labelled rows before negative sampling
             double mean = count == 0 ? 0 : sum / count;
@@ -537,12 +540,27 @@ public final class ModelAssembler {
         return withJointParents(plan.config(), labels);
     }
 
-    private double encode(Plan plan, int task, TaskLabels labels, float raw, int row) {
+    /** The labels of every split but training's must suit the task's head too: they are evaluated. */
+    private void checkEvaluatedLabels(Plan plan, Dataset dataset, int task, TaskLabels labels) {
+        String label = plan.config().tasks.get(task).label;
+        for (Map.Entry<String, Interactions> split : dataset.splits().entrySet()) {
+            float[] column = split.getKey().equals(Dataset.TRAIN) ? null : split.getValue().label(label);
+            for (int r = 0; column != null && r < column.length; r++) {
+                if (!Float.isNaN(column[r])) {
+                    encode(plan, task, labels, column[r], dataset.name(), split.getKey(), r);
+                }
+            }
+        }
+    }
+
+    private double encode(Plan plan, int task, TaskLabels labels, float raw, String source, String split, int row) {
         try {
             return labels.encoder().applyAsDouble(raw);
         } catch (IllegalArgumentException e) {
-            throw new DataException("split 'train', label '" + plan.config().tasks.get(task).label + "'", row + 1,
-                    "task " + plan.config().tasks.get(task).name + " cannot use the value " + raw + ": " + e.getMessage());
+            String label = plan.config().tasks.get(task).label;
+            throw new DataException(source, 0, "split '" + split + "', row " + (row + 1) + " of its " + label + " labels "
+                    + "(in the data source's order): task " + plan.config().tasks.get(task).name + " cannot use the value " + raw
+                    + ": " + e.getMessage());
         }
     }
 

@@ -34,7 +34,8 @@ final class ColumnEncodings {
      *
      * @param what names the cell in errors, for example {@code feature user_age} or {@code column 'hour'}
      * @return NaN for an empty cell, else the number
-     * @throws DataException naming the file and line when the cell is not a finite number, or is at
+     * @throws DataException naming the file and line when the cell is not a finite number (in single
+     *         precision), or is at
      *         most -1 under {@code log}
      */
     static double number(String file, long line, String what, String cell, boolean log) {
@@ -42,7 +43,7 @@ final class ColumnEncodings {
             return Double.NaN;
         }
         double v = InteractionRows.number(cell);
-        if (!Double.isFinite(v)) {
+        if (!Float.isFinite((float) v)) { // the model reads single precision: 1e39 is no more finite than 1e400
             throw new DataException(file, line, what + ": expected a finite number or an empty cell, found '" + cell + "'");
         }
         if (log && !(v > -1)) {

@@ -4,8 +4,16 @@ import dev.taskweave.api.DataException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -107,11 +115,17 @@ final class DelimitedFile {
         boolean skipHeader = config.columns() == null;
         boolean[] first = {true};
         parse(path, config, row -> {
-            if (skipHeader && first[0]) {
+            if (first[0]) {
                 first[0] = false;
-                return true;
+                if (skipHeader) {
+                    return true;
+                }
+                if (List.of(row.fields()).equals(columns)) {
+                    throw new DataException(path.toString(), row.line(), "this line repeats the column names of " + configPath
+                            + ".columns: the file has a header line (remove " + configPath + ".columns to read it as the "
+                            + "header, or remove the line)");
+                }
             }
-            first[0] = false;
             if (row.fields().length != columns.size()) {
                 throw new DataException(path.toString(), row.line(), "expected " + columns.size() + " fields separated by '"
                         + printable(config.delimiterChar()) + "' (" + String.join(", ", columns) + "), found " + row.fields().length);
@@ -128,11 +142,13 @@ final class DelimitedFile {
                 .setQuote(config.quoteChar())
                 .setRecordSeparator("\n")
                 .setIgnoreEmptyLines(true)
+                .setIgnoreSurroundingSpaces(true)
                 .get();
         Charset charset = config.charset();
         try (Reader reader = withoutByteOrderMark(Files.newBufferedReader(path, charset));
                 CSVParser parser = CSVParser.parse(reader, format)) {
             Iterator<CSVRecord> records = parser.iterator();
+            long previousEnd = 0;
             while (true) {
                 CSVRecord record;
                 try {
@@ -141,18 +157,27 @@ final class DelimitedFile {
                     }
                     record = records.next();
                 } catch (UncheckedIOException | IllegalStateException e) {
-                    throw failure(path, charset, parser.getCurrentLineNumber() + 1, e);
+                    // the broken record starts after the last one read (the parser's own line is where it gave up)
+                    throw failure(path, charset, previousEnd + 1, e);
                 }
+                previousEnd = Math.max(1, parser.getCurrentLineNumber());
                 String[] fields = record.values();
                 for (int i = 0; i < fields.length; i++) {
                     fields[i] = fields[i].strip();
                 }
-                if (!action.test(new Row(Math.max(1, parser.getCurrentLineNumber()), fields))) {
+                if (fields.length == 1 && fields[0].isEmpty()) {
+                    continue; // a line of white space only, skipped as an empty line is
+                }
+                if (!action.test(new Row(previousEnd, fields))) {
                     return;
                 }
             }
         } catch (NoSuchFileException e) {
             throw new DataException(path.toString(), 0, "file not found", e);
+        } catch (AccessDeniedException e) {
+            throw new DataException(path.toString(), 0, "cannot be read: permission denied", e);
+        } catch (FileSystemException e) {
+            throw new DataException(path.toString(), 0, "cannot be read: " + (e.getReason() != null ? e.getReason() : e.toString()), e);
         } catch (IOException e) {
             throw failure(path, charset, 0, e);
         }
@@ -176,11 +201,43 @@ final class DelimitedFile {
             cause = cause.getCause();
         }
         if (cause instanceof CharacterCodingException) {
-            return new DataException(path.toString(), line, "not valid " + charset.name() + " text (set the file's encoding, "
-                    + "for example encoding: ISO-8859-1)", e);
+            // the decoder reads ahead of the parser: find the line by decoding the file line by line
+            return new DataException(path.toString(), firstUndecodableLine(path, charset), "not valid " + charset.name()
+                    + " text (set the file's encoding, for example encoding: ISO-8859-1)", e);
         }
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        // the parser's own exception (wrapped unchecked) says what is wrong; its class name says nothing more
+        Throwable reported = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+        String message = reported.getMessage() == null ? reported.toString() : reported.getMessage();
         return new DataException(path.toString(), line, "cannot be read: " + message, e);
+    }
+
+    /** @return the 1-based number of the first line that is not valid text in the charset, or 0 if none is found */
+    static long firstUndecodableLine(Path path, Charset charset) {
+        CharsetDecoder decoder = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            long number = 1;
+            for (int b = in.read(); ; b = in.read()) {
+                if (b == '\n' || b < 0) {
+                    try {
+                        decoder.reset().decode(ByteBuffer.wrap(line.toByteArray()));
+                    } catch (CharacterCodingException bad) {
+                        return number;
+                    }
+                    if (b < 0) {
+                        return 0;
+                    }
+                    line.reset();
+                    number++;
+                } else {
+                    line.write(b);
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private static String printable(char c) {

@@ -76,6 +76,8 @@ final class FilesSource implements DatasetSource {
         // entities: those the side files list, in their order, then those only the interactions name
         List<String> userIds = entityIds(userFile, splits, true);
         List<String> itemIds = entityIds(itemFile, splits, false);
+        warnAboutUnmatchedIds(userFile, splits, description);
+        warnAboutUnmatchedIds(itemFile, splits, description);
         Map<String, Integer> userIndex = index(userIds);
         Map<String, Integer> itemIndex = index(itemIds);
         InteractionRows trainRows = splits.get(Dataset.TRAIN);
@@ -154,8 +156,8 @@ final class FilesSource implements DatasetSource {
         InteractionRows held = null;
         if (sc.coldUsers() > 0 || sc.coldItems() > 0) {
             SplittableRandom random = new SplittableRandom(seed ^ COLD_SALT);
-            Set<String> users = chooseShare(file.users, sc.coldUsers(), random.split());
-            Set<String> items = chooseShare(file.items, sc.coldItems(), random.split());
+            Set<String> users = chooseShare(file.users, sc.coldUsers(), random.split(), "coldUsers", file.file);
+            Set<String> items = chooseShare(file.items, sc.coldItems(), random.split(), "coldItems", file.file);
             int[] out = IntStream.range(0, file.size()).filter(r -> users.contains(file.users[r]) || items.contains(file.items[r])).toArray();
             int[] in = IntStream.range(0, file.size()).filter(r -> !users.contains(file.users[r]) && !items.contains(file.items[r])).toArray();
             all = file.select(in);
@@ -172,10 +174,10 @@ final class FilesSource implements DatasetSource {
     }
 
     /** @return {@code round(share * distinct)} of the distinct values, drawn with {@code random} */
-    private static Set<String> chooseShare(String[] values, double share, SplittableRandom random) {
+    private static Set<String> chooseShare(String[] values, double share, SplittableRandom random, String key, Path file) {
         List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(Arrays.asList(values)));
         int[] order = shuffled(distinct.size(), random);
-        int count = (int) Math.round(share * distinct.size());
+        int count = share == 0 ? 0 : rowsOfShare(share, distinct.size(), key.equals("coldUsers") ? "users" : "items", key, file);
         Set<String> out = new HashSet<>();
         for (int k = 0; k < count; k++) {
             out.add(distinct.get(order[k]));
@@ -192,14 +194,20 @@ final class FilesSource implements DatasetSource {
                 splits.put(Dataset.TRAIN, all);
                 if (sc.validFile() != null) {
                     Path valid = context.resolve(sc.validFile());
-                    splits.put(Dataset.VALID, InteractionRows.read(valid, config.interactions(), "data.params.interactions"));
+                    splits.put(Dataset.VALID, splitFile(valid, "validFile", Map.of("interactions.file", all.file)));
                     description.put("validFile", valid.toString());
                 }
                 if (sc.testFile() != null) {
                     Path test = context.resolve(sc.testFile());
-                    splits.put("test", InteractionRows.read(test, config.interactions(), "data.params.interactions"));
+                    Map<String, Path> others = new LinkedHashMap<>();
+                    others.put("interactions.file", all.file);
+                    if (splits.containsKey(Dataset.VALID)) {
+                        others.put("split.validFile", splits.get(Dataset.VALID).file);
+                    }
+                    splits.put("test", splitFile(test, "testFile", others));
                     description.put("testFile", test.toString());
                 }
+                warnAboutRepeatedRows(splits, description);
             }
             case RANDOM, TIME -> {
                 int n = all.size();
@@ -209,12 +217,11 @@ final class FilesSource implements DatasetSource {
                 } else {
                     // latest first; of equal timestamps the later row in the file counts as later
                     order = IntStream.range(0, n).boxed()
-                            .sorted((a, b) -> all.timestamps[a] != all.timestamps[b]
-                                    ? Double.compare(all.timestamps[b], all.timestamps[a]) : Integer.compare(b, a))
+                            .sorted((a, b) -> all.compareTimes(b, a) != 0 ? all.compareTimes(b, a) : Integer.compare(b, a))
                             .mapToInt(Integer::intValue).toArray();
                 }
-                int test = (int) Math.round(sc.testFraction() * n);
-                int valid = (int) Math.round(sc.validFraction() * n);
+                int test = rowsOfShare(sc.testFraction(), n, "rows", "test", all.file);
+                int valid = rowsOfShare(sc.validFraction(), n, "rows", "valid", all.file);
                 int[] testRows = Arrays.copyOfRange(order, 0, test);
                 int[] validRows = Arrays.copyOfRange(order, test, test + valid);
                 int[] trainRows = Arrays.copyOfRange(order, test + valid, n);
@@ -240,8 +247,7 @@ final class FilesSource implements DatasetSource {
                 boolean[] test = new boolean[all.size()];
                 boolean[] valid = new boolean[all.size()];
                 for (List<Integer> rows : byUser.values()) {
-                    rows.sort((a, b) -> all.timestamps[a] != all.timestamps[b]
-                            ? Double.compare(all.timestamps[a], all.timestamps[b]) : Integer.compare(a, b));
+                    rows.sort((a, b) -> all.compareTimes(a, b) != 0 ? all.compareTimes(a, b) : Integer.compare(a, b));
                     if (rows.size() >= 2) {
                         test[rows.get(rows.size() - 1)] = true;
                     }
@@ -405,7 +411,7 @@ final class FilesSource implements DatasetSource {
             if (!Double.isNaN(testRows.timestamps[rows.get(0)])) {
                 chosen = rows.get(0);
                 for (int r : rows) {
-                    if (testRows.timestamps[r] >= testRows.timestamps[chosen]) {
+                    if (testRows.compareTimes(r, chosen) >= 0) {
                         chosen = r;
                     }
                 }
@@ -459,6 +465,91 @@ final class FilesSource implements DatasetSource {
             ids.addAll(Arrays.asList(users ? rows.users : rows.items));
         }
         return List.copyOf(ids);
+    }
+
+    /**
+     * @return {@code round(share * rows)}
+     * @throws DataException naming {@code data.params.split.<key>} when a share above 0 rounds to none
+     */
+    private static int rowsOfShare(double share, int rows, String what, String key, Path file) {
+        int count = (int) Math.round(share * rows);
+        if (share > 0 && count == 0) {
+            throw new DataException(file.toString(), 0, "data.params.split." + key + ": a share of " + share + " of the "
+                    + rows + " " + what + " is none; set a larger share, or 0 for none");
+        }
+        return count;
+    }
+
+    /**
+     * Reads a split's own file ({@code split: {by: files}}), which must hold rows and must not be
+     * a file another setting names.
+     */
+    private InteractionRows splitFile(Path path, String key, Map<String, Path> others) {
+        for (Map.Entry<String, Path> other : others.entrySet()) {
+            if (path.toAbsolutePath().normalize().equals(other.getValue().toAbsolutePath().normalize())) {
+                throw new DataException(path.toString(), 0, "data.params.split." + key + " names the file data.params."
+                        + other.getKey() + " names: a split is evaluated on rows of its own");
+            }
+        }
+        InteractionRows rows = InteractionRows.read(path, config.interactions(), "data.params.interactions");
+        if (rows.size() == 0) {
+            throw new DataException(path.toString(), 0, "no data rows (data.params.split." + key + "): the split would be empty");
+        }
+        return rows;
+    }
+
+    /**
+     * Records a warning ({@code warning.repeatedRows}) when rows of the split files are rows of
+     * another split too: the same user, item and timestamp (with a timestamp column; without one,
+     * a pair may be taken again).
+     */
+    private static void warnAboutRepeatedRows(Map<String, InteractionRows> splits, Map<String, String> description) {
+        InteractionRows train = splits.get(Dataset.TRAIN);
+        if (train.size() == 0 || Double.isNaN(train.timestamps[0])) {
+            return;
+        }
+        Map<String, String> firstSplit = new HashMap<>();
+        List<String> repeated = new ArrayList<>();
+        splits.forEach((name, rows) -> {
+            int count = 0;
+            for (int r = 0; r < rows.size(); r++) {
+                String key = rows.users[r] + '\u0000' + rows.items[r] + '\u0000' + rows.timestamps[r] + '\u0000' + rows.timestampRest[r];
+                String first = firstSplit.putIfAbsent(key, name);
+                if (first != null && !first.equals(name)) {
+                    count++;
+                }
+            }
+            if (count > 0) {
+                repeated.add(String.format(Locale.ROOT, "%,d rows of %s", count, rows.file.getFileName()));
+            }
+        });
+        if (!repeated.isEmpty()) {
+            description.put("warning.repeatedRows", String.join(", ", repeated) + " repeat rows of an earlier split's file (the "
+                    + "same user, item and timestamp): they are evaluated on what the model trained on");
+        }
+    }
+
+    /**
+     * Records a warning ({@code warning.<side>WithoutFeatures}) when most of the users or items the
+     * interactions name are not in their side file: the ids are probably written differently.
+     */
+    private static void warnAboutUnmatchedIds(SideFeatures file, Map<String, InteractionRows> splits,
+            Map<String, String> description) {
+        if (file == null) {
+            return;
+        }
+        boolean users = file.entity() == Entity.USER;
+        Set<String> named = new java.util.LinkedHashSet<>();
+        splits.values().forEach(rows -> named.addAll(Arrays.asList(users ? rows.users : rows.items)));
+        Set<String> listed = new HashSet<>(file.ids());
+        List<String> unmatched = named.stream().filter(id -> !listed.contains(id)).toList();
+        if (unmatched.size() * 2 > named.size()) {
+            String side = users ? "users" : "items";
+            description.put("warning." + side + "WithoutFeatures", String.format(Locale.ROOT, "%,d of the %,d %s the interactions "
+                    + "name are not in %s (such as '%s'; the file lists such as '%s'): they have no side features",
+                    unmatched.size(), named.size(), side, file.file().getFileName(), unmatched.get(0),
+                    file.ids().isEmpty() ? "" : file.ids().get(0)));
+        }
     }
 
     private static Map<String, Integer> index(List<String> ids) {

@@ -1,6 +1,7 @@
 package dev.taskweave.plugins.files;
 
 import dev.taskweave.api.DataException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -17,7 +18,8 @@ import java.util.Map;
 
 /**
  * The rows of one interactions file: raw user and item ids, label values ({@code NaN} for an
- * empty cell), timestamps (seconds since 1970, or {@code NaN} without a timestamp column) and the
+ * empty cell), timestamps (seconds since 1970 or the file's own unit, as the sum of two doubles so
+ * that any number the file writes keeps its exact order; {@code NaN} without a timestamp column) and the
  * context columns' cells (categorical as text, empty for an empty cell; numeric parsed, {@code NaN}
  * for an empty cell), by column.
  */
@@ -27,16 +29,19 @@ final class InteractionRows {
     final String[] items;
     final Map<String, float[]> labels;
     final double[] timestamps;
+    /** What {@link #timestamps} rounded off: a timestamp is exactly {@code timestamps[r] + timestampRest[r]}. */
+    final double[] timestampRest;
     final Map<String, String[]> categorical;
     final Map<String, double[]> numeric;
 
     private InteractionRows(Path file, String[] users, String[] items, Map<String, float[]> labels, double[] timestamps,
-            Map<String, String[]> categorical, Map<String, double[]> numeric) {
+            double[] timestampRest, Map<String, String[]> categorical, Map<String, double[]> numeric) {
         this.file = file;
         this.users = users;
         this.items = items;
         this.labels = labels;
         this.timestamps = timestamps;
+        this.timestampRest = timestampRest;
         this.categorical = categorical;
         this.numeric = numeric;
     }
@@ -44,6 +49,20 @@ final class InteractionRows {
     /** @return the number of rows */
     int size() {
         return users.length;
+    }
+
+    /**
+     * @return how row {@code a}'s timestamp compares with row {@code b}'s, exactly (0 for equal
+     *     timestamps, and without a timestamp column)
+     */
+    int compareTimes(int a, int b) {
+        return compareTimes(this, a, this, b);
+    }
+
+    /** As {@link #compareTimes(int, int)}, for rows of two files or splits. */
+    static int compareTimes(InteractionRows first, int a, InteractionRows second, int b) {
+        int c = Double.compare(first.timestamps[a], second.timestamps[b]);
+        return c != 0 ? c : Double.compare(first.timestampRest[a], second.timestampRest[b]);
     }
 
     /**
@@ -80,6 +99,7 @@ final class InteractionRows {
         Map<String, DoubleList> labels = new LinkedHashMap<>();
         labelColumns.keySet().forEach(label -> labels.put(label, new DoubleList()));
         DoubleList times = new DoubleList();
+        DoubleList timeRests = new DoubleList();
         // one String per distinct id: millions of rows name a few hundred thousand users and items
         Map<String, String> distinct = new HashMap<>();
         file.forEach(row -> {
@@ -88,7 +108,15 @@ final class InteractionRows {
             items.add(distinct.computeIfAbsent(id(file, row.line(), config.item(), f[item]), k -> k));
             labelColumns.forEach((label, column) ->
                     labels.get(label).add(label(file, row.line(), config.labels().get(label), f[column])));
-            times.add(time < 0 ? Double.NaN : timestamp(file, row.line(), config.timestamp(), f[time]));
+            if (time < 0) {
+                times.add(Double.NaN);
+                timeRests.add(Double.NaN);
+            } else {
+                BigDecimal t = timestamp(file, row.line(), config.timestamp(), f[time]);
+                double rounded = t.doubleValue();
+                times.add(rounded);
+                timeRests.add(t.subtract(new BigDecimal(rounded)).doubleValue());
+            }
             for (int i = 0; i < categoricalColumns.length; i++) {
                 categoricalCells.get(i).add(distinct.computeIfAbsent(f[categoricalColumns[i]], k -> k));
             }
@@ -109,7 +137,7 @@ final class InteractionRows {
             numeric.put(numericNames.get(i), numericCells.get(i).toArray());
         }
         return new InteractionRows(path, users.toArray(String[]::new), items.toArray(String[]::new), labelValues, times.toArray(),
-                categorical, numeric);
+                timeRests.toArray(), categorical, numeric);
     }
 
     /** @return the rows at the given indices, in that order */
@@ -117,6 +145,7 @@ final class InteractionRows {
         String[] u = new String[rows.length];
         String[] i = new String[rows.length];
         double[] t = new double[rows.length];
+        double[] rest = new double[rows.length];
         Map<String, float[]> l = new LinkedHashMap<>();
         labels.forEach((name, values) -> l.put(name, new float[rows.length]));
         for (int k = 0; k < rows.length; k++) {
@@ -124,6 +153,7 @@ final class InteractionRows {
             u[k] = users[r];
             i[k] = items[r];
             t[k] = timestamps[r];
+            rest[k] = timestampRest[r];
             for (Map.Entry<String, float[]> e : l.entrySet()) {
                 e.getValue()[k] = labels.get(e.getKey())[r];
             }
@@ -132,7 +162,7 @@ final class InteractionRows {
         categorical.forEach((column, cells) -> c.put(column, Arrays.stream(rows).mapToObj(r -> cells[r]).toArray(String[]::new)));
         Map<String, double[]> n = new LinkedHashMap<>();
         numeric.forEach((column, cells) -> n.put(column, Arrays.stream(rows).mapToDouble(r -> cells[r]).toArray()));
-        return new InteractionRows(file, u, i, l, t, c, n);
+        return new InteractionRows(file, u, i, l, t, rest, c, n);
     }
 
     /** @return the rows of {@code first}, then those of {@code second} */
@@ -142,9 +172,11 @@ final class InteractionRows {
         String[] u = Arrays.copyOf(first.users, n + m);
         String[] i = Arrays.copyOf(first.items, n + m);
         double[] t = Arrays.copyOf(first.timestamps, n + m);
+        double[] rest = Arrays.copyOf(first.timestampRest, n + m);
         System.arraycopy(second.users, 0, u, n, m);
         System.arraycopy(second.items, 0, i, n, m);
         System.arraycopy(second.timestamps, 0, t, n, m);
+        System.arraycopy(second.timestampRest, 0, rest, n, m);
         Map<String, float[]> l = new LinkedHashMap<>();
         first.labels.forEach((name, values) -> {
             float[] joined = Arrays.copyOf(values, n + m);
@@ -163,7 +195,7 @@ final class InteractionRows {
             System.arraycopy(second.numeric.get(column), 0, joined, n, m);
             x.put(column, joined);
         });
-        return new InteractionRows(first.file, u, i, l, t, c, x);
+        return new InteractionRows(first.file, u, i, l, t, rest, c, x);
     }
 
     private static String id(DelimitedFile file, long line, String column, String value) {
@@ -186,7 +218,7 @@ final class InteractionRows {
             return 0f;
         }
         double v = number(value);
-        if (!Double.isFinite(v)) {
+        if (!Float.isFinite((float) v)) { // labels are single precision: 1e39 is no more finite than 1e400
             throw new DataException(file.path().toString(), line, "column '" + column + "': expected a label (a finite number, "
                     + "true or false, or an empty cell for no label), found '" + value + "'");
         }
@@ -194,26 +226,33 @@ final class InteractionRows {
     }
 
     /**
-     * Seconds since 1970-01-01 UTC: a number as it is (any unit, only its order matters), or an
-     * ISO-8601 instant ({@code 2024-03-01T12:00:00Z}), local date-time (read as UTC) or date.
+     * Seconds since 1970-01-01 UTC, exactly: a number as it is written (any unit, only its order
+     * matters: nanoseconds since 1970 keep their last digit), or an ISO-8601 instant
+     * ({@code 2024-03-01T12:00:00.25Z}), local date-time (read as UTC) or date, with their fractions
+     * of a second.
      */
-    static double timestamp(DelimitedFile file, long line, String column, String value) {
-        double v = number(value);
-        if (Double.isFinite(v)) {
-            return v;
+    static BigDecimal timestamp(DelimitedFile file, long line, String column, String value) {
+        if (Double.isFinite(number(value))) {
+            try {
+                return new BigDecimal(value);
+            } catch (NumberFormatException ignored) {
+                // a form Java's doubles read and decimals do not (hexadecimal): reported below
+            }
         }
         try {
-            return Instant.parse(value).getEpochSecond();
+            Instant t = Instant.parse(value);
+            return BigDecimal.valueOf(t.getEpochSecond()).add(BigDecimal.valueOf(t.getNano(), 9));
         } catch (DateTimeException ignored) {
             // next form
         }
         try {
-            return LocalDateTime.parse(value).toEpochSecond(ZoneOffset.UTC);
+            LocalDateTime t = LocalDateTime.parse(value);
+            return BigDecimal.valueOf(t.toEpochSecond(ZoneOffset.UTC)).add(BigDecimal.valueOf(t.getNano(), 9));
         } catch (DateTimeException ignored) {
             // next form
         }
         try {
-            return LocalDate.parse(value).toEpochDay() * 86_400d;
+            return BigDecimal.valueOf(LocalDate.parse(value).toEpochDay() * 86_400L);
         } catch (DateTimeException ignored) {
             // reported below
         }

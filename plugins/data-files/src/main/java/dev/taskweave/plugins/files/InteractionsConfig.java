@@ -34,6 +34,10 @@ public final class InteractionsConfig extends TableConfig {
         if (item == null || item.isBlank()) {
             throw new InvalidConfigException("item", "required: the column holding the item id");
         }
+        if (item.equals(user)) {
+            throw new InvalidConfigException("item", "column '" + item + "' is also the user column: the user and the item "
+                    + "id are two columns");
+        }
         if (labels == null) {
             throw new InvalidConfigException("labels", "expected a mapping of label names to columns, got null");
         }

@@ -10,6 +10,7 @@ import dev.taskweave.api.data.NumericScale;
 import dev.taskweave.api.data.RecentValues;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,7 +166,8 @@ final class PerInteractionFeatures {
         float[] label = train.labels.get(f.source());
         int[] labelled = IntStream.range(0, train.size()).filter(r -> !Float.isNaN(label[r])).toArray();
         int[] trainUsers = userOfRow.get(Dataset.TRAIN);
-        long[] trainTimes = orderKeys(train.timestamps);
+        Map<String, long[]> orderKeys = orderKeys(splits);
+        long[] trainTimes = orderKeys.get(Dataset.TRAIN);
         int[] u = new int[labelled.length];
         int[] i = new int[labelled.length];
         long[] times = new long[labelled.length];
@@ -178,7 +180,7 @@ final class PerInteractionFeatures {
         }
         RecentValues recent = RecentValues.of(new Interactions(u, i, Map.of()), times, values, Entity.USER, users, window);
         for (Map.Entry<String, InteractionRows> split : splits.entrySet()) {
-            float[] column = recent.at(userOfRow.get(split.getKey()), orderKeys(split.getValue().timestamps));
+            float[] column = recent.at(userOfRow.get(split.getKey()), orderKeys.get(split.getKey()));
             if (split.getKey().equals(Dataset.TRAIN)) {
                 float[] own = recent.training();
                 for (int k = 0; k < labelled.length; k++) {
@@ -203,8 +205,8 @@ final class PerInteractionFeatures {
         Arrays.fill(latest, -1);
         for (int r = 0; r < train.size(); r++) {
             int u = userOfRow[r];
-            // NaN (no timestamp column) compares false: the later row wins
-            if (latest[u] < 0 || !(train.timestamps[r] < train.timestamps[latest[u]])) {
+            // of equal timestamps (and without a timestamp column) the later row wins
+            if (latest[u] < 0 || train.compareTimes(r, latest[u]) >= 0) {
                 latest[u] = r;
             }
         }
@@ -212,16 +214,31 @@ final class PerInteractionFeatures {
     }
 
     /**
-     * @return per timestamp (seconds, or any unit), a long that sorts exactly as it does: the
-     *     double's bits, negative values' flipped (no rounding, so any unit and any precision keep
-     *     their order; {@link RecentValues} only compares times)
+     * @return per split, per row, a long that sorts exactly as the row's timestamp among all the
+     *     splits' rows: its rank, equal timestamps sharing one (no rounding, so any unit and any
+     *     precision keep their order; {@link RecentValues} only compares times)
      */
-    static long[] orderKeys(double[] timestamps) {
-        long[] out = new long[timestamps.length];
-        for (int r = 0; r < out.length; r++) {
-            long bits = Double.doubleToLongBits(timestamps[r] + 0.0); // -0.0 reads as 0.0
-            out[r] = bits < 0 ? bits ^ Long.MAX_VALUE : bits;
+    static Map<String, long[]> orderKeys(Map<String, InteractionRows> splits) {
+        List<InteractionRows> files = List.copyOf(splits.values());
+        List<long[]> rows = new ArrayList<>(); // {file, row}
+        for (int f = 0; f < files.size(); f++) {
+            for (int r = 0; r < files.get(f).size(); r++) {
+                rows.add(new long[] {f, r});
+            }
         }
-        return out;
+        Comparator<long[]> byTime = (a, b) -> InteractionRows.compareTimes(files.get((int) a[0]), (int) a[1],
+                files.get((int) b[0]), (int) b[1]);
+        rows.sort(byTime);
+        Map<String, long[]> keys = new LinkedHashMap<>();
+        splits.forEach((name, file) -> keys.put(name, new long[file.size()]));
+        List<String> names = List.copyOf(splits.keySet());
+        long rank = 0;
+        for (int k = 0; k < rows.size(); k++) {
+            if (k > 0 && byTime.compare(rows.get(k - 1), rows.get(k)) != 0) {
+                rank++;
+            }
+            keys.get(names.get((int) rows.get(k)[0]))[(int) rows.get(k)[1]] = rank;
+        }
+        return keys;
     }
 }

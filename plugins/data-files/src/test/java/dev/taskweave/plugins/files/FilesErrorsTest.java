@@ -2,11 +2,13 @@ package dev.taskweave.plugins.files;
 
 import static dev.taskweave.testkit.PluginConfigs.params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskweave.api.DataException;
 import dev.taskweave.api.data.DataContext;
+import dev.taskweave.api.data.Dataset;
 import dev.taskweave.testkit.PluginConfigs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -149,9 +151,53 @@ class FilesErrorsTest {
 
     @Test
     void unterminatedQuote() throws IOException {
-        DataException e = fails("user,item,rating\nu1,\"i1,4\nu2,i2,3\n", Map.of());
-        assertEquals(dir.resolve("rows.csv").toString(), e.source());
-        assertTrue(e.getMessage().contains("cannot be read"), e.getMessage());
+        // the broken record starts on line 3; the parser gives up at the end of the file
+        DataException e = fails("user,item,rating\nu1,i1,4\nu1,\"i1,4\nu2,i2,3\nu3,i3,3\n", Map.of());
+        assertMessage(e, "rows.csv", 3, "cannot be read: ", "EOF reached before encapsulated token finished");
+        assertFalse(e.getMessage().contains("CSVException"), e.getMessage());
+        assertMessage(fails("user,item,rating\nu1,i1,4\nu1,\"i1\"x,4\n", Map.of()), "rows.csv", 3,
+                "Invalid character between encapsulated token and delimiter");
+    }
+
+    @Test
+    void wrongEncodingNamesTheLine() throws IOException {
+        // the decoder reads far ahead of the parser: the line is found in the file itself
+        StringBuilder rows = new StringBuilder("user,item,rating\n");
+        for (int r = 0; r < 500; r++) {
+            rows.append("u").append(r).append(",i1,4\n");
+        }
+        rows.append("u1,Amélie,4\n");
+        Files.write(dir.resolve("latin.csv"), rows.toString().getBytes(StandardCharsets.ISO_8859_1));
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "latin.csv", "user", "user", "item", "item")),
+                FilesConfig.class);
+        DataException e = assertThrows(DataException.class, () -> new FilesSource(config, new DataContext(dir, 1)).load());
+        assertMessage(e, "latin.csv", 502, "not valid UTF-8 text");
+    }
+
+    @Test
+    void aHeaderLineInAFileWithConfiguredColumns() throws IOException {
+        DataException e = fails(GOOD, Map.of("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "columns", List.of("user", "item", "rating"), "labels", params("rating", "rating"))));
+        assertMessage(e, "rows.csv", 1, "this line repeats the column names of data.params.interactions.columns: the file has a "
+                + "header line");
+    }
+
+    @Test
+    void labelsAndNumbersBeyondSinglePrecision() throws IOException {
+        assertMessage(fails("user,item,rating\nu1,i1,4\nu2,i1,1e39\n", Map.of()), "rows.csv", 3, "expected a label", "found '1e39'");
+        Files.writeString(dir.resolve("users.csv"), "id,age\nu1,30\nu2,1e200\n");
+        assertMessage(fails(GOOD, params("users", params("file", "users.csv", "id", "id", "numeric", List.of("age")))),
+                "users.csv", 3, "expected a finite number or an empty cell, found '1e200'");
+    }
+
+    @Test
+    void spacesAroundQuotedFieldsAndLinesOfSpaces() throws IOException {
+        Files.writeString(dir.resolve("rows.csv"), "user,item,rating\nu1, \"i1\" ,4\n   \nu2,i1,3\n");
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "labels", params("rating", "rating")), "split", params("valid", 0.0, "test", 0.0)), FilesConfig.class);
+        Dataset d = new FilesDatasetFactory().create(config, new DataContext(dir, 1)).load();
+        assertEquals(List.of("i1"), d.items().rawIds());
+        assertEquals(2, d.train().size());
     }
 
     @Test
@@ -163,10 +209,46 @@ class FilesErrorsTest {
 
     @Test
     void nothingLeftToTrainOn() throws IOException {
-        Files.writeString(dir.resolve("rows.csv"), "user,item\nu1,i1\n");
+        Files.writeString(dir.resolve("rows.csv"), "user,item\nu1,i1\nu2,i1\n");
         FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item"),
                 "split", params("valid", 0.5, "test", 0.4)), FilesConfig.class);
         DataException e = assertThrows(DataException.class, () -> new FilesSource(config, new DataContext(dir, 1)).load());
-        assertTrue(e.getMessage().contains("no row is left to train on (1 rows, random split)"), e.getMessage());
+        assertTrue(e.getMessage().contains("no row is left to train on (2 rows, random split)"), e.getMessage());
+    }
+
+    @Test
+    void aShareThatRoundsToNothing() throws IOException {
+        assertMessage(fails(GOOD, Map.of("split", params("by", "random", "valid", 0.1, "test", 0.0))), "rows.csv", 0,
+                "data.params.split.valid: a share of 0.1 of the 2 rows is none; set a larger share, or 0 for none");
+        assertMessage(fails(GOOD, Map.of("split", params("valid", 0.0, "test", 0.0, "coldUsers", 0.2))), "rows.csv", 0,
+                "data.params.split.coldUsers: a share of 0.2 of the 2 users is none");
+    }
+
+    @Test
+    void splitFilesOfTheirOwn() throws IOException {
+        Files.writeString(dir.resolve("valid.csv"), "user,item,rating\n");
+        assertMessage(fails(GOOD, Map.of("split", params("by", "files", "validFile", "valid.csv"))), "valid.csv", 0,
+                "no data rows (data.params.split.validFile): the split would be empty");
+        assertMessage(fails(GOOD, Map.of("split", params("by", "files", "testFile", "./rows.csv"))), "rows.csv", 0,
+                "data.params.split.testFile names the file data.params.interactions.file names");
+    }
+
+    @Test
+    void repeatedRowsAcrossSplitFilesAreAWarning() throws IOException {
+        Files.writeString(dir.resolve("rows.csv"), "user,item,rating,ts\nu1,i1,4,1\nu2,i1,3,2\nu1,i2,5,3\n");
+        Files.writeString(dir.resolve("test.csv"), "user,item,rating,ts\nu1,i1,4,1\nu2,i1,3,5\n");
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "timestamp", "ts", "labels", params("rating", "rating")), "split", params("by", "files", "testFile", "test.csv")),
+                FilesConfig.class);
+        Dataset d = new FilesSource(config, new DataContext(dir, 1)).load();
+        assertEquals("1 rows of test.csv repeat rows of an earlier split's file (the same user, item and timestamp): they are "
+                + "evaluated on what the model trained on", d.description().get("warning.repeatedRows"));
+    }
+
+    @Test
+    void theUserAndTheItemAreTwoColumns() {
+        var e = assertThrows(dev.taskweave.api.InvalidConfigException.class, () -> PluginConfigs.bindValid(params("interactions",
+                params("file", "rows.csv", "user", "user", "item", "user")), FilesConfig.class));
+        assertTrue(e.getMessage().contains("interactions.item: column 'user' is also the user column"), e.getMessage());
     }
 }

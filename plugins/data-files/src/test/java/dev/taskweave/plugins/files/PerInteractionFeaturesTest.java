@@ -216,15 +216,37 @@ class PerInteractionFeaturesTest {
     }
 
     @Test
-    void timestampsBecomeLongsThatSortAsTheyDo() {
-        double[] times = {-1e300, -2.5, -1, -1e-300, 0, 1e-300, 1e-9, 1.5, 1.7e9, 1.7e18, 1e300};
-        long[] keys = PerInteractionFeatures.orderKeys(times);
-        for (int k = 1; k < keys.length; k++) {
-            assertTrue(keys[k - 1] < keys[k], times[k - 1] + " before " + times[k]);
-        }
-        // nanoseconds apart near 1.7e9 seconds (below a double's precision there they are equal)
-        long[] close = PerInteractionFeatures.orderKeys(new double[] {1_700_000_000.000_001, 1_700_000_000.000_002, -0.0, 0.0});
-        assertTrue(close[0] < close[1]);
-        assertEquals(close[2], close[3], "-0 and 0 are one moment");
+    void timestampsKeepEveryDigit() throws IOException {
+        // each user's latest row comes first in the file: only a fraction of a second (a), the last
+        // digit of a count of nanoseconds (b, beyond a double's precision) or a decimal's last digit (c) tells
+        write("rows.csv", """
+                user,item,rating,click,ts
+                a,x1,5,,2026-01-01T00:00:00.9Z
+                a,x2,1,,2026-01-01T00:00:00.1Z
+                a,x3,2,,2026-01-01T00:00:00Z
+                b,x1,4,,1767225600000000009
+                b,x2,1,,1767225600000000001
+                b,x3,2,,1767225600000000000
+                c,x1,3,,1767225600.000000000002
+                c,x2,1,,1767225600.000000000001
+                c,x3,2,,1767225600
+                """);
+        Dataset d = load(params("interactions", interactions("rows.csv"), "split", params("by", "last", "coldSlices", false)));
+        assertArrayEquals(new float[] {5, 4, 3}, d.splits().get("test").label("rating"));
+        assertArrayEquals(new float[] {1, 1, 1}, d.splits().get("valid").label("rating"));
+    }
+
+    @Test
+    void recentValuesOrderRowsOfSeveralFilesByEveryDigit() throws IOException {
+        // nanoseconds since 1970: the valid row falls between a's two training ratings by its last digit
+        write("train.csv", "user,item,rating,click,ts\na,x1,4,,1767225600000000001\na,x2,2,,1767225600000000003\n");
+        write("valid.csv", "user,item,rating,click,ts\na,x2,3,,1767225600000000002\n");
+        write("test.csv", "user,item,rating,click,ts\na,x1,3,,1767225600000000004\n");
+        Dataset d = load(params("interactions", interactions("train.csv"),
+                "split", params("by", "files", "validFile", "valid.csv", "testFile", "test.csv"),
+                "recent", List.of(params("label", "rating", "window", 1))));
+        // valid: after the 4 only (4 - 3); test: after the 2 (2 - 3). Rounded to doubles, all four are one moment
+        assertArrayEquals(new float[] {1}, d.splits().get("valid").feature("user_recent_rating"), 1e-6f);
+        assertArrayEquals(new float[] {-1}, d.splits().get("test").feature("user_recent_rating"), 1e-6f);
     }
 }
