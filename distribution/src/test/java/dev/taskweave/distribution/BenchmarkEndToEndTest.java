@@ -109,6 +109,52 @@ class BenchmarkEndToEndTest {
     }
 
     @Test
+    void aDivergedConfigurationIsMarkedNotDropped() throws Exception {
+        Files.writeString(tmp.resolve("experiment.yaml"), """
+                seed: 3
+                data: {type: synthetic, params: {users: 200, items: 80, meanInteractionsPerUser: 25}}
+                features: {embeddingDim: 8}
+                tasks:
+                  - {name: rating, head: regression, label: rating, params: {tower: [8]}}
+                  - {name: like, head: binary, label: rating, params: {tower: [8], threshold: 4.0}, metrics: [auc, logloss]}
+                sharing: {type: shared-bottom, params: {layers: [16]}}
+                weighting: {type: equal}
+                optimizer: {learningRate: 1.0e+30}
+                training: {batchSize: 128, epochs: 1, progressBar: false}
+                """);
+        Files.writeString(tmp.resolve("suite.yaml"), """
+                name: diverging
+                seeds: [1, 2]
+                configurations:
+                  - {name: diverged, experiment: experiment.yaml, singleTask: false}
+                """);
+        Path out = tmp.resolve("bench");
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = TaskweaveCli.run(new String[] {"--plugins", Dist.plugins().toString(), "benchmark", "--suite",
+                tmp.resolve("suite.yaml").toString(), "--output", out.toString()},
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        String printed = stdout.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, stderr.toString(StandardCharsets.UTF_8) + printed);
+        assertTrue(printed.contains("[diverged] seed 2: not finite (NaN: diverged?): rating.rmse, rating.mae, like.auc, like.logloss"),
+                printed);
+        // every key is there, one null per seed, and no mean or std
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("configurations").get(0).get("metrics");
+        for (String key : List.of("rating.rmse", "rating.mae", "like.auc", "like.logloss")) {
+            JsonNode m = metrics.get(key);
+            assertTrue(m != null && m.get("mean").isNull() && m.get("std").isNull(), key + ": " + metrics);
+            assertEquals(2, m.get("values").size(), key);
+            assertTrue(m.get("values").get(0).isNull() && m.get("values").get(1).isNull(), key + ": " + m);
+        }
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("| rating.rmse ↓ | n/a (not finite on seeds 1, 2) |"), md);
+        assertTrue(md.contains("| like.logloss ↓ | n/a (not finite on seeds 1, 2) |"), md);
+        assertTrue(md.contains("n/a: not measured, because the value of the seeds named is not finite"), md);
+        assertTrue(Files.readString(out.resolve("report.html")).contains("<td class=\"worse\">n/a (not finite on seeds 1, 2)</td>"),
+                "html report");
+    }
+
+    @Test
     void aStoppedBenchmarkGoesOnWhereItStoppedAndEndsWithTheSameResults() throws Exception {
         String experiment = """
                 seed: 3

@@ -183,14 +183,16 @@ class TuneEndToEndTest {
         Path out = tmp.resolve("tuned");
         Run run = tune(tmp.resolve("tune.yaml"), out);
         assertEquals(0, run.code(), run.err() + run.out());
-        assertTrue(run.out().contains("[trial 1/2] optimizer.learningRate=1.0E30: valid.rating.rmse not measured (best -, trial -)"),
+        assertTrue(run.out().contains("[trial 1/2] optimizer.learningRate=1.0E30: valid.rating.rmse not finite on seed 3 (diverged?), ranked last "
+                + "(best -, trial -)"),
                 run.out());
         JsonNode results = new ObjectMapper().readTree(out.resolve("tune.json").toFile());
         JsonNode diverged = results.get("trials").get(0);
         assertTrue(diverged.has("objective") && diverged.get("objective").isNull(), diverged.toString());
         assertTrue(diverged.get("values").get(0).isNull(), diverged.toString());
+        assertTrue(diverged.get("valid").get("rating.rmse").isNull(), diverged.toString());
         assertEquals(2, results.get("best").get("trial").asInt());
-        assertTrue(Files.readString(out.resolve("report.md")).contains("| 2 | 1 | 1.0E30 | not measured |"));
+        assertTrue(Files.readString(out.resolve("report.md")).contains("| 2 | 1 | 1.0E30 | not finite on seed 3 (diverged?), ranked last |"));
     }
 
     @Test

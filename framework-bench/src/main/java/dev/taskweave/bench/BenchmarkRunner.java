@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -100,7 +101,8 @@ public final class BenchmarkRunner {
             limit(config, quick, suite);
             log.printf(Locale.ROOT, "[%s] seed %d: training %d tasks%n", variant.name(), seeds.get(s), config.tasks.size());
             TrainingResult result = train(config, variant, output.resolve("runs").resolve(variant.name()).resolve("seed-" + seeds.get(s)));
-            collect(result, multi, null);
+            collect(result, multi, null, s, seeds.size());
+            logUnmeasured(log, variant.name(), seeds.get(s), multi, s, null);
             seconds += result.trainSeconds();
             throughput += result.history().stream().mapToDouble(EpochRecord::samplesPerSecond).average().orElse(0);
             steady += steadyThroughput(result.history());
@@ -118,7 +120,8 @@ public final class BenchmarkRunner {
         if (variant.singleTask() && base.tasks.size() > 1) {
             for (TaskConfig task : base.tasks) {
                 Map<String, List<Double>> single = new LinkedHashMap<>();
-                for (long seed : seeds) {
+                for (int s = 0; s < seeds.size(); s++) {
+                    long seed = seeds.get(s);
                     ExperimentConfig config = singleTask(base, task.name, suite.config().singleTask.earlyStopping.get(task.name),
                             suite.config().singleTask.overrides.get(task.name));
                     config.seed = seed;
@@ -126,7 +129,8 @@ public final class BenchmarkRunner {
                     log.printf(Locale.ROOT, "[%s] seed %d: training %s alone%n", variant.name(), seed, task.name);
                     TrainingResult result = train(config, variant,
                             output.resolve("runs").resolve(variant.name()).resolve("single-" + task.name).resolve("seed-" + seed));
-                    collect(result, single, task.name);
+                    collect(result, single, task.name, s, seeds.size());
+                    logUnmeasured(log, variant.name(), seed, single, s, task.name);
                 }
                 single.forEach((key, values) -> r.singleTask.put(key, Summary.of(values)));
             }
@@ -139,6 +143,15 @@ public final class BenchmarkRunner {
             });
         }
         return r;
+    }
+
+    /** Says which metrics a seed's run did not measure (not finite: the run diverged, or the metric is undefined there). */
+    private static void logUnmeasured(PrintStream log, String variant, long seed, Map<String, List<Double>> values, int s, String alone) {
+        List<String> keys = values.entrySet().stream().filter(e -> e.getValue().get(s) == null).map(Map.Entry::getKey).toList();
+        if (!keys.isEmpty()) {
+            log.printf(Locale.ROOT, "[%s] seed %d%s: not finite (NaN: diverged?): %s%n", variant, seed,
+                    alone == null ? "" : ", " + alone + " alone", String.join(", ", keys));
+        }
     }
 
     private TrainingResult train(ExperimentConfig config, Suite.Variant variant, Path directory) {
@@ -165,17 +178,23 @@ public final class BenchmarkRunner {
     }
 
     /**
-     * Adds a run's metrics to the per-key value lists: every split but {@code valid}, keyed
-     * {@code task.metric} on {@code test} and {@code task.metric@split} elsewhere.
+     * Sets one seed's values in the per-key value lists: every metric of every split but
+     * {@code valid}, keyed {@code task.metric} on {@code test} and {@code task.metric@split}
+     * elsewhere. A list holds one entry per seed, in seed order: a value that is not finite (NaN
+     * from a diverged model) is kept as null, as is a seed that did not report the key, so that
+     * the summary says which seed did not measure it instead of averaging the others.
      *
      * @param onlyTask keep this task's metrics only, or null for all
+     * @param seed     the seed's index in the suite's seeds
+     * @param seeds    how many seeds there are
      */
-    static void collect(TrainingResult result, Map<String, List<Double>> into, String onlyTask) {
-        collect(result.metrics(), into, onlyTask);
+    static void collect(TrainingResult result, Map<String, List<Double>> into, String onlyTask, int seed, int seeds) {
+        collect(result.metrics(), into, onlyTask, seed, seeds);
     }
 
-    /** {@link #collect(TrainingResult, Map, String)} from a run's metrics, as {@code metrics.json} holds them. */
-    static void collect(Map<String, Map<String, Map<String, Double>>> run, Map<String, List<Double>> into, String onlyTask) {
+    /** {@link #collect(TrainingResult, Map, String, int, int)} from a run's metrics, as {@code metrics.json} holds them. */
+    static void collect(Map<String, Map<String, Map<String, Double>>> run, Map<String, List<Double>> into, String onlyTask,
+            int seed, int seeds) {
         run.forEach((split, tasks) -> {
             if (split.equals("valid")) {
                 return;
@@ -185,10 +204,9 @@ public final class BenchmarkRunner {
                     return;
                 }
                 metrics.forEach((metric, value) -> {
-                    if (value != null && !value.isNaN()) {
-                        String key = task + "." + metric + (split.equals("test") ? "" : "@" + split);
-                        into.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-                    }
+                    String key = task + "." + metric + (split.equals("test") ? "" : "@" + split);
+                    into.computeIfAbsent(key, k -> new ArrayList<>(Collections.nCopies(seeds, (Double) null)))
+                            .set(seed, value == null || !Double.isFinite(value) ? null : value);
                 });
             });
         });

@@ -57,24 +57,25 @@ public final class HtmlReport {
                 .append("the best configuration per metric is in bold.</p>\n<table><tr><th>metric</th>");
         configs.forEach(c -> html.append("<th>").append(escape(c.name)).append("</th>"));
         html.append("</tr>\n");
+        boolean unmeasured = false;
         for (String key : MarkdownReport.metricKeys(results)) {
             boolean higher = higherIsBetter.test(key);
-            double best = Double.NaN;
-            for (BenchmarkResults.ConfigurationResult c : configs) {
-                Summary s = c.metrics.get(key);
-                if (s != null && (Double.isNaN(best) || (higher ? s.mean() > best : s.mean() < best))) {
-                    best = s.mean();
-                }
-            }
+            double best = MarkdownReport.best(configs, key, higher);
             html.append("<tr><td>").append(escape(key)).append(higher ? " ↑" : " ↓").append("</td>");
             for (BenchmarkResults.ConfigurationResult c : configs) {
                 Summary s = c.metrics.get(key);
-                boolean isBest = s != null && s.mean() == best && configs.size() > 1;
-                html.append(isBest ? "<td class=\"best\">" : "<td>").append(escape(MarkdownReport.format(s))).append("</td>");
+                boolean isBest = MarkdownReport.isBest(s, best) && configs.size() > 1;
+                unmeasured |= s != null && !s.measured();
+                html.append(isBest ? "<td class=\"best\">" : s != null && !s.measured() ? "<td class=\"worse\">" : "<td>")
+                        .append(escape(MarkdownReport.format(s, c.seeds))).append("</td>");
             }
             html.append("</tr>\n");
         }
-        html.append("</table>\n<h2>Speed</h2>\n<table><tr><th>configuration</th><th>sharing</th><th>weighting</th>")
+        html.append("</table>\n");
+        if (unmeasured) {
+            html.append("<p>").append(escape(MarkdownReport.NOT_MEASURED_NOTE)).append("</p>\n");
+        }
+        html.append("<h2>Speed</h2>\n<table><tr><th>configuration</th><th>sharing</th><th>weighting</th>")
                 .append("<th>seconds per run</th><th>samples/s</th><th>samples/s after epoch 1</th><th>epochs</th></tr>\n");
         for (BenchmarkResults.ConfigurationResult c : configs) {
             html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%.1f</td><td>%,.0f</td><td>%,.0f</td><td>%.1f</td></tr>%n",
@@ -89,9 +90,10 @@ public final class HtmlReport {
                 html.append("<h3>Multi-task versus single-task</h3>\n<table><tr><th>metric</th><th>multi-task</th>")
                         .append("<th>single-task</th><th>gain</th><th>relative</th><th>verdict</th></tr>\n");
                 c.transfer.forEach((key, t) -> html.append(String.format(Locale.ROOT,
-                        "<tr><td>%s</td><td>%s</td><td>%s</td><td>%+.4f</td><td>%+.2f%%</td><td class=\"%s\">%s</td></tr>%n",
-                        escape(key), escape(MarkdownReport.format(c.metrics.get(key))),
-                        escape(MarkdownReport.format(c.singleTask.get(key))), t.gain(), t.relativePercent(), t.verdict(),
+                        "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"%s\">%s</td></tr>%n",
+                        escape(key), escape(MarkdownReport.format(c.metrics.get(key), c.seeds)),
+                        escape(MarkdownReport.format(c.singleTask.get(key), c.seeds)), MarkdownReport.gain(t),
+                        MarkdownReport.relative(t), t.verdict().equals(Transfer.NOT_MEASURED) ? "worse" : t.verdict(),
                         t.negativeTransfer() ? "worse: negative transfer" : t.verdict())));
                 html.append("</table>\n");
             }
@@ -170,6 +172,7 @@ public final class HtmlReport {
 
     static JFreeChart transferChart(BenchmarkResults.ConfigurationResult c) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
+        // a metric not measured has no bar (its row in the table says why)
         c.transfer.forEach((key, t) -> data.addValue(t.relativePercent(), "gain of multi-task (%)", key));
         JFreeChart chart = ChartFactory.createBarChart(c.name + ": multi- vs single-task (positive = multi-task better)", "metric",
                 "relative gain (%)", data, PlotOrientation.HORIZONTAL, false, false, false);

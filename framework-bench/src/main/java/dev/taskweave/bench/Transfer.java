@@ -5,21 +5,30 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * What multi-tasking did to one metric, against the single-task counterpart.
  *
- * @param multi            the multi-task mean
- * @param single           the single-task mean
+ * @param multi            the multi-task mean, null when not measured
+ * @param single           the single-task mean, null when not measured
  * @param gain             the improvement, positive when the multi-task model is better
- *                         ({@code single - multi} for a lower-is-better metric)
- * @param relativePercent  {@code 100 * gain / |single|}
+ *                         ({@code single - multi} for a lower-is-better metric); null when either
+ *                         side is not measured
+ * @param relativePercent  {@code 100 * gain / |single|}; null with the gain
  * @param verdict          {@code better} or {@code worse} when the means differ by more than the
- *                         larger of the two standard deviations, else {@code tie}
+ *                         larger of the two standard deviations, else {@code tie};
+ *                         {@code not measured} when a seed of either side has a value that is not
+ *                         finite (a diverged run): no comparison is made
  * @param negativeTransfer true when the verdict is {@code worse}
  */
-public record Transfer(@JsonProperty("multi") double multi, @JsonProperty("single") double single,
-        @JsonProperty("gain") double gain, @JsonProperty("relativePercent") double relativePercent,
+public record Transfer(@JsonProperty("multi") Double multi, @JsonProperty("single") Double single,
+        @JsonProperty("gain") Double gain, @JsonProperty("relativePercent") Double relativePercent,
         @JsonProperty("verdict") String verdict, @JsonProperty("negativeTransfer") boolean negativeTransfer) {
+    /** The verdict when either side has a seed whose value is not finite. */
+    public static final String NOT_MEASURED = "not measured";
 
     /** Compares two summaries of one metric. */
     public static Transfer of(Summary multi, Summary single, boolean higherIsBetter) {
+        if (!multi.measured() || !single.measured()) {
+            // NaN compares false with everything: it would pass for a tie, or for better
+            return new Transfer(multi.mean(), single.mean(), null, null, NOT_MEASURED, false);
+        }
         double gain = higherIsBetter ? multi.mean() - single.mean() : single.mean() - multi.mean();
         double noise = Math.max(multi.std(), single.std());
         String verdict = gain > noise && gain > 0 ? "better" : -gain > noise && gain < 0 ? "worse" : "tie";

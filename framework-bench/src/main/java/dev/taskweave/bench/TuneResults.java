@@ -56,7 +56,7 @@ public final class TuneResults {
     @JsonProperty("trials")
     public List<Trial> trials = new ArrayList<>();
 
-    /** The trial with the best objective (the first of equals). */
+    /** The trial with the best objective (the first of equals); trials whose objective is null never are. */
     @JsonProperty("best")
     public Best best;
 
@@ -95,14 +95,15 @@ public final class TuneResults {
     /**
      * One metric, the best trial's settings against the experiment as written.
      *
-     * @param baseline the experiment's mean
-     * @param best     the best trial's mean
-     * @param gain     positive when the best trial's settings are better
+     * @param baseline the experiment's mean, null when not measured
+     * @param best     the best trial's mean, null when not measured
+     * @param gain     positive when the best trial's settings are better; null when either is not measured
      * @param verdict  {@code better} or {@code worse} when the means differ by more than the larger
-     *                 standard deviation, else {@code tie} (the benchmark's rule)
+     *                 standard deviation, else {@code tie} (the benchmark's rule); {@code not measured}
+     *                 when a seed of either has a value that is not finite (a diverged run)
      */
-    public record Comparison(@JsonProperty("baseline") double baseline, @JsonProperty("best") double best,
-            @JsonProperty("gain") double gain, @JsonProperty("verdict") String verdict) {
+    public record Comparison(@JsonProperty("baseline") Double baseline, @JsonProperty("best") Double best,
+            @JsonProperty("gain") Double gain, @JsonProperty("verdict") String verdict) {
         /** Compares two summaries of one metric. */
         public static Comparison of(Summary baseline, Summary best, boolean higherIsBetter) {
             Transfer t = Transfer.of(best, baseline, higherIsBetter);
@@ -121,7 +122,10 @@ public final class TuneResults {
         @JsonProperty("parameters")
         public Map<String, JsonNode> parameters = new LinkedHashMap<>();
 
-        /** The objective's mean over seeds; null when a run did not measure it (NaN). */
+        /**
+         * The objective's mean over seeds; null when a seed's value is not finite (NaN: the run
+         * diverged). Such a trial ranks after every measured one and is never the best.
+         */
         @JsonProperty("objective")
         @JsonInclude(JsonInclude.Include.ALWAYS)
         public Double objective;
@@ -130,7 +134,7 @@ public final class TuneResults {
         @JsonProperty("values")
         public List<Double> values = new ArrayList<>();
 
-        /** Every validation metric ({@code task.metric}), mean over seeds. */
+        /** Every validation metric ({@code task.metric}), mean over seeds; null when a seed's value is not finite. */
         @JsonProperty("valid")
         public Map<String, Double> valid = new LinkedHashMap<>();
 

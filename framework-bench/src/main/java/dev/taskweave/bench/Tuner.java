@@ -94,11 +94,11 @@ public final class Tuner {
             Ran ran = runTrial(tuning, i, output);
             TuneResults.Trial trial = ran.trial();
             results.trials.add(trial);
-            if (trial.objective != null && (best == null || better(trial.objective, best.objective, maximize))) {
+            if (beats(trial, best, maximize)) {
                 best = trial;
             }
             log.printf(Locale.ROOT, "[trial %d/%d] %s: %s %s (best %s, trial %s) %.1f s%s%n", i + 1, points.size(), describe(trial.parameters),
-                    tuning.config().objective, format(trial.objective), best == null ? "-" : format(best.objective),
+                    tuning.config().objective, describeObjective(trial, tuning.seeds()), best == null ? "-" : format(best.objective),
                     best == null ? "-" : String.valueOf(best.trial), trial.trainSeconds,
                     ran.resumed() == 0 ? "" : ran.resumed() == tuning.seeds().size() ? ", resumed"
                             : ", " + ran.resumed() + " of its seeds resumed");
@@ -129,10 +129,10 @@ public final class Tuner {
         TuneResults.Trial trial = new TuneResults.Trial();
         trial.trial = index + 1;
         trial.parameters.putAll(point);
-        Map<String, List<Double>> valid = new LinkedHashMap<>();
+        int n = tuning.seeds().size();
+        List<Map<String, Double>> validBySeed = new ArrayList<>();
         double seconds = 0;
         double epochs = 0;
-        boolean measured = true;
         int resumed = 0;
         for (long seed : tuning.seeds()) {
             ExperimentConfig config;
@@ -160,17 +160,41 @@ public final class Tuner {
                             + flat.keySet());
                 }
             }
-            flat.forEach((key, v) -> valid.computeIfAbsent(key, k -> new ArrayList<>()).add(v));
-            double v = objective.value(flat);
-            measured &= Double.isFinite(v);
-            trial.values.add(Double.isFinite(v) ? v : null);
+            validBySeed.add(flat);
         }
-        int n = tuning.seeds().size();
-        valid.forEach((key, values) -> trial.valid.put(key, mean(values)));
-        trial.objective = measured ? mean(trial.values) : null;
+        measure(trial, objective, validBySeed);
         trial.trainSeconds = seconds / n;
         trial.epochs = epochs / n;
         return new Ran(trial, resumed);
+    }
+
+    /**
+     * Sets a trial's {@code values} (the objective per seed, null where it is not finite),
+     * {@code objective} (their mean; null when a seed's value is not finite, so that a diverged
+     * seed leaves the trial unmeasured and ranked last instead of averaged away by the others) and
+     * {@code valid} (each metric's mean over seeds, null likewise).
+     *
+     * @param validBySeed per seed, in seed order, its validation metrics by {@code task.metric}
+     */
+    static void measure(TuneResults.Trial trial, Tuning.Objective objective, List<Map<String, Double>> validBySeed) {
+        Map<String, List<Double>> valid = new LinkedHashMap<>();
+        for (int s = 0; s < validBySeed.size(); s++) {
+            int seed = s;
+            validBySeed.get(s).forEach((key, v) -> valid.computeIfAbsent(key,
+                    k -> new ArrayList<>(java.util.Collections.nCopies(validBySeed.size(), (Double) null))).set(seed, v));
+            double v = objective.value(validBySeed.get(s));
+            trial.values.add(Double.isFinite(v) ? v : null);
+        }
+        valid.forEach((key, values) -> trial.valid.put(key, mean(values)));
+        trial.objective = mean(trial.values);
+    }
+
+    /**
+     * @return whether {@code trial} becomes the best so far: never when its objective is not
+     *         measured (a seed's value not finite), else when it beats {@code best} strictly
+     */
+    static boolean beats(TuneResults.Trial trial, TuneResults.Trial best, boolean maximize) {
+        return trial.objective != null && (best == null || best.objective == null || better(trial.objective, best.objective, maximize));
     }
 
     /**
@@ -184,13 +208,15 @@ public final class Tuner {
         log.printf(Locale.ROOT, "[confirm] the experiment as written against trial %d, seeds %s%n", best.trial, c.seeds);
         Map<String, List<Double>> baseline = new LinkedHashMap<>();
         Map<String, List<Double>> chosen = new LinkedHashMap<>();
-        for (long seed : c.seeds) {
+        for (int s = 0; s < c.seeds.size(); s++) {
+            long seed = c.seeds.get(s);
             for (boolean isBest : new boolean[] {false, true}) {
                 ExperimentConfig config = tuning.experiment(isBest ? best.parameters : Map.of());
                 config.seed = seed;
                 config.training.progressBar = false;
                 String model = "confirm/" + (isBest ? "best" : "baseline") + "/seed-" + seed;
-                BenchmarkRunner.collect(train(tuning, config, output.resolve(model)).metrics(), isBest ? chosen : baseline, null);
+                BenchmarkRunner.collect(train(tuning, config, output.resolve(model)).metrics(), isBest ? chosen : baseline, null, s,
+                        c.seeds.size());
                 (isBest ? c.bestModels : c.baselineModels).add(model);
             }
         }
@@ -199,14 +225,17 @@ public final class Tuner {
         MetricRegistry registry = taskweave.injector().getInstance(MetricRegistry.class);
         c.best.forEach((key, summary) -> {
             Summary before = c.baseline.get(key);
-            if (before != null && before.values().size() == summary.values().size()) {
+            // a value that is not finite makes the comparison "not measured", never a tie or better
+            if (before != null) {
                 c.comparison.put(key, TuneResults.Comparison.of(before, summary, BenchmarkRunner.higherIsBetter(registry, key)));
             }
         });
         Map<String, Long> verdicts = c.comparison.values().stream()
                 .collect(Collectors.groupingBy(TuneResults.Comparison::verdict, Collectors.counting()));
-        log.printf(Locale.ROOT, "[confirm] %d metrics: %d better, %d ties, %d worse with trial %d's settings%n", c.comparison.size(),
-                verdicts.getOrDefault("better", 0L), verdicts.getOrDefault("tie", 0L), verdicts.getOrDefault("worse", 0L), best.trial);
+        long notMeasured = verdicts.getOrDefault(Transfer.NOT_MEASURED, 0L);
+        log.printf(Locale.ROOT, "[confirm] %d metrics: %d better, %d ties, %d worse%s with trial %d's settings%n", c.comparison.size(),
+                verdicts.getOrDefault("better", 0L), verdicts.getOrDefault("tie", 0L), verdicts.getOrDefault("worse", 0L),
+                notMeasured == 0 ? "" : ", " + notMeasured + " not measured (a seed's value is not finite)", best.trial);
         return c;
     }
 
@@ -227,16 +256,33 @@ public final class Tuner {
         return new Trained(r.metrics(), r.trainSeconds(), r.history().size(), run.readBack());
     }
 
-    private static double mean(List<Double> values) {
+    /** @return the mean of one value per seed, or null when one is missing or not finite (not measured) */
+    private static Double mean(List<Double> values) {
         double sum = 0;
-        int n = 0;
         for (Double v : values) {
-            if (v != null && Double.isFinite(v)) {
-                sum += v;
-                n++;
+            if (v == null || !Double.isFinite(v)) {
+                return null;
+            }
+            sum += v;
+        }
+        return values.isEmpty() ? null : sum / values.size();
+    }
+
+    /**
+     * @return the trial's objective for the log and report: its mean, or which seeds did not
+     *         measure it and that the trial therefore ranks last
+     */
+    static String describeObjective(TuneResults.Trial trial, List<Long> seeds) {
+        if (trial.objective != null) {
+            return format(trial.objective);
+        }
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < trial.values.size(); i++) {
+            if (trial.values.get(i) == null) {
+                missing.add(String.valueOf(seeds.get(i)));
             }
         }
-        return n == 0 ? Double.NaN : sum / n;
+        return "not finite on seed" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing) + " (diverged?), ranked last";
     }
 
     private static boolean better(double a, double b, boolean maximize) {
@@ -251,6 +297,11 @@ public final class Tuner {
     /** @return a value as YAML would show it: strings without quotes, anything else as JSON */
     static String text(JsonNode value) {
         return value == null ? "-" : value.isTextual() ? value.asText() : value.toString();
+    }
+
+    /** @return a confirmation's {@code mean ± std}, or which seeds did not measure it */
+    private static String confirmed(Summary s, List<Long> seeds) {
+        return s.measured() ? String.format(Locale.ROOT, "%.4f ± %.4f", s.mean(), s.std()) : MarkdownReport.format(s, seeds);
     }
 
     private static String format(Double v) {
@@ -293,7 +344,7 @@ public final class Tuner {
                 r.experiment, r.objective, r.goal, r.seeds, r.search, r.trials.size()));
         sb.append("Command: `").append(r.command).append("`\n\n");
         if (r.best == null) {
-            sb.append("No trial measured the objective.\n\n");
+            sb.append("No trial measured the objective: every trial has a seed whose value is not finite (NaN: diverged?).\n\n");
         } else {
             sb.append(String.format(Locale.ROOT, "Best: trial %d (%s), %s = %s. Its models: %s.%n%n", r.best.trial,
                     describe(r.best.parameters), r.objective, format(r.best.objective), String.join(", ", r.best.models)));
@@ -315,7 +366,7 @@ public final class Tuner {
             for (String p : paths) {
                 sb.append(text(t.parameters.get(p))).append(" | ");
             }
-            sb.append(format(t.objective)).append(" | ");
+            sb.append(describeObjective(t, r.seeds)).append(" | ");
             if (several) {
                 List<Double> values = t.values.stream().filter(v -> v != null).toList();
                 sb.append(values.size() == t.values.size() ? String.format(Locale.ROOT, "%.4f", Summary.of(values).std()) : "-").append(" | ");
@@ -330,8 +381,9 @@ public final class Tuner {
                     + "else `tie`.%n%n", r.best.trial, c.seeds));
             sb.append("| metric | the experiment | trial ").append(r.best.trial).append(" | gain | verdict |\n");
             sb.append("| --- | --- | --- | --- | --- |\n");
-            c.comparison.forEach((key, cmp) -> sb.append(String.format(Locale.ROOT, "| %s | %.4f ± %.4f | %.4f ± %.4f | %+.4f | %s |%n",
-                    key, cmp.baseline(), c.baseline.get(key).std(), cmp.best(), c.best.get(key).std(), cmp.gain(), cmp.verdict())));
+            c.comparison.forEach((key, cmp) -> sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", key,
+                    confirmed(c.baseline.get(key), c.seeds), confirmed(c.best.get(key), c.seeds),
+                    cmp.gain() == null ? "n/a" : String.format(Locale.ROOT, "%+.4f", cmp.gain()), cmp.verdict())));
         }
         return sb.toString();
     }

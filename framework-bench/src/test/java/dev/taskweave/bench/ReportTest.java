@@ -1,6 +1,7 @@
 package dev.taskweave.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -61,6 +62,47 @@ class ReportTest {
         assertTrue(md.contains("| like.auc | 0.7900 ± 0.0000 | 0.8200 ± 0.0000 | -0.0300 | -3.66% | **worse: negative transfer** |"), md);
         assertTrue(md.contains("1 metrics better, 1 worse (negative transfer), 0 within one standard deviation."), md);
         assertTrue(md.contains("taskweave benchmark --suite s.yaml --output out"), md);
+    }
+
+    /** The two configurations, mmoe's rating model diverged on seed 2 (its RMSE NaN) and the transfer recomputed. */
+    private static BenchmarkResults divergedOnSeed2() {
+        BenchmarkResults r = results();
+        BenchmarkResults.ConfigurationResult mmoe = r.configurations.get(0);
+        mmoe.metrics.put("rating.rmse", Summary.of(java.util.Arrays.asList(0.90, Double.NaN)));
+        mmoe.transfer.put("rating.rmse", Transfer.of(mmoe.metrics.get("rating.rmse"), mmoe.singleTask.get("rating.rmse"), false));
+        return r;
+    }
+
+    @Test
+    void aMetricNotMeasuredOnASeedIsMarkedNotBoldedAndHasNoVerdict() {
+        String md = MarkdownReport.render(divergedOnSeed2(), HIGHER);
+        // ple's 0.94 is the best measured value; mmoe's cell names the seed
+        assertTrue(md.contains("| rating.rmse ↓ | n/a (not finite on seed 2) | **0.9400 ± 0.0141** |"), md);
+        assertTrue(md.contains("\nn/a: not measured, because the value of the seeds named is not finite (NaN: the model diverged, "
+                + "or the metric is undefined on that split); no mean or standard deviation is given.\n"), md);
+        assertTrue(md.contains("| rating.rmse | n/a (not finite on seed 2) | 0.9500 ± 0.0000 | n/a | n/a | not measured |"), md);
+        assertTrue(md.contains("0 metrics better, 1 worse (negative transfer), 0 within one standard deviation, "
+                + "1 not measured (a seed's value is not finite: no verdict)."), md);
+        // ple measured everything: its counts read as before (rmse 0.94 against 0.95: a gain of 0.01 inside std 0.0141)
+        assertTrue(md.contains("0 metrics better, 1 worse (negative transfer), 1 within one standard deviation.\n"), md);
+        assertFalse(MarkdownReport.render(results(), HIGHER).contains("n/a"), "no mark when every seed measured");
+
+        String html = HtmlReport.render(divergedOnSeed2(), HIGHER);
+        assertTrue(html.contains("<td class=\"worse\">n/a (not finite on seed 2)</td><td class=\"best\">0.9400 ± 0.0141</td>"), html);
+        assertTrue(html.contains("<td>n/a</td><td>n/a</td><td class=\"worse\">not measured</td>"), "transfer row");
+        assertTrue(html.contains("<p>n/a: not measured, because"), "note");
+    }
+
+    @Test
+    void resultsJsonKeepsTheSeedOrderWithNullForANaNSeed() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String text = json.writeValueAsString(divergedOnSeed2());
+        assertTrue(text.contains("\"rating.rmse\":{\"mean\":null,\"std\":null,\"values\":[0.9,null]}"), text);
+        assertTrue(text.contains("\"rating.rmse\":{\"multi\":null,\"single\":0.95,\"gain\":null,\"relativePercent\":null,"
+                + "\"verdict\":\"not measured\",\"negativeTransfer\":false}"), text);
+        // read back (benchmark --results): the report renders the same
+        BenchmarkResults back = json.readValue(text, BenchmarkResults.class);
+        assertEquals(MarkdownReport.render(divergedOnSeed2(), HIGHER), MarkdownReport.render(back, HIGHER));
     }
 
     @Test

@@ -2,10 +2,14 @@ package dev.taskweave.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SummaryTest {
@@ -18,6 +22,66 @@ class SummaryTest {
         assertEquals(List.of(0.90, 0.92, 0.94), s.values());
         assertEquals(0.0, Summary.of(List.of(0.5)).std());
         assertThrows(IllegalArgumentException.class, () -> Summary.of(List.of()));
+    }
+
+    @Test
+    void aSeedWhoseValueIsNotFiniteLeavesTheMetricUnmeasured() throws Exception {
+        // seed 2 of [1, 2, 3] diverged: its place stays, as null, and there is no mean over the other two
+        Summary s = Summary.of(java.util.Arrays.asList(0.90, Double.NaN, 0.94));
+        assertNull(s.mean());
+        assertNull(s.std());
+        assertEquals(java.util.Arrays.asList(0.90, null, 0.94), s.values());
+        assertFalse(s.measured());
+        assertEquals(List.of(2L), s.unmeasured(List.of(1L, 2L, 3L)));
+        assertEquals(List.of(1L, 3L), Summary.of(java.util.Arrays.asList(null, 0.5, Double.POSITIVE_INFINITY)).unmeasured(List.of(1L, 2L, 3L)));
+        ObjectMapper json = new ObjectMapper();
+        assertEquals("{\"mean\":null,\"std\":null,\"values\":[0.9,null,0.94]}", json.writeValueAsString(s));
+        assertEquals(s, json.readValue(json.writeValueAsString(s), Summary.class));
+        // finite values: as before
+        assertEquals("{\"mean\":0.92,\"std\":0.0,\"values\":[0.92]}", json.writeValueAsString(Summary.of(List.of(0.92))));
+        assertTrue(Summary.of(List.of(0.92)).measured());
+    }
+
+    @Test
+    void collectKeepsEverySeedInSeedOrderWithNaNAsNull() {
+        // seed 1 measured everything; seed 2 diverged (rmse and logloss NaN) and reported a key seed 1 did not
+        Map<String, List<Double>> into = new LinkedHashMap<>();
+        Map<String, Map<String, Map<String, Double>>> seed1 = Map.of("test", Map.of("rating", Map.of("rmse", 0.9)),
+                "valid", Map.of("rating", Map.of("rmse", 0.8)));
+        Map<String, Map<String, Map<String, Double>>> seed2 = new LinkedHashMap<>();
+        Map<String, Double> rating = new LinkedHashMap<>();
+        rating.put("rmse", Double.NaN);
+        Map<String, Double> like = new LinkedHashMap<>();
+        like.put("logloss", Double.NaN);
+        seed2.put("test", new LinkedHashMap<>(Map.of("rating", rating, "like", like)));
+        BenchmarkRunner.collect(seed1, into, null, 0, 2);
+        BenchmarkRunner.collect(seed2, into, null, 1, 2);
+        assertEquals(java.util.Arrays.asList(0.9, null), into.get("rating.rmse"));
+        assertEquals(java.util.Arrays.asList(null, null), into.get("like.logloss"));
+        assertFalse(into.containsKey("rating.rmse@valid"), "valid is left out");
+        Summary rmse = Summary.of(into.get("rating.rmse"));
+        assertEquals(List.of(2L), rmse.unmeasured(List.of(1L, 2L)));
+        assertEquals(List.of(1L, 2L), Summary.of(into.get("like.logloss")).unmeasured(List.of(1L, 2L)));
+    }
+
+    @Test
+    void aMetricNotMeasuredIsNeitherBetterWorseNorATie() {
+        Summary diverged = Summary.of(java.util.Arrays.asList(0.90, Double.NaN));
+        Summary single = Summary.of(List.of(0.95, 0.96));
+        for (boolean higher : new boolean[] {true, false}) {
+            Transfer t = Transfer.of(diverged, single, higher);
+            assertEquals("not measured", t.verdict());
+            assertFalse(t.negativeTransfer());
+            assertNull(t.gain());
+            assertNull(t.relativePercent());
+            assertNull(t.multi());
+            assertEquals(0.955, t.single(), 1e-12);
+            assertEquals("not measured", Transfer.of(single, diverged, higher).verdict());
+        }
+        TuneResults.Comparison c = TuneResults.Comparison.of(single, diverged, false);
+        assertEquals("not measured", c.verdict());
+        assertNull(c.gain());
+        assertNull(c.best());
     }
 
     @Test

@@ -96,6 +96,71 @@ class TuningTest {
         assertTrue(Double.isNaN(formula.objective().value(Map.of("like.auc", Double.NaN, "rating.rmse", 0.9))));
     }
 
+    private static Map<String, Double> valid(double rmse, double auc) {
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("rating.rmse", rmse);
+        m.put("like.auc", auc);
+        return m;
+    }
+
+    @Test
+    void aTrialWithASeedWhoseObjectiveIsNotFiniteIsUnmeasuredAndRankedLast() throws Exception {
+        Tuning tuning = load("""
+                experiment: experiments/base.yaml
+                objective: valid.rating.rmse
+                seeds: [1, 2]
+                parameters: {optimizer.learningRate: [0.01, 5000]}
+                """);
+        TuneResults.Trial good = new TuneResults.Trial();
+        good.trial = 1;
+        good.parameters.putAll(tuning.points().get(0));
+        Tuner.measure(good, tuning.objective(), List.of(valid(0.9, 0.7), valid(1.0, 0.8)));
+        assertEquals(List.of(0.9, 1.0), good.values);
+        assertEquals(0.95, good.objective, 1e-12);
+        assertEquals(0.95, good.valid.get("rating.rmse"), 1e-12);
+        assertEquals(0.75, good.valid.get("like.auc"), 1e-12);
+        // seed 2 diverged: its RMSE is NaN. The mean of the seeds left (0.5) would have made it the best
+        TuneResults.Trial diverged = new TuneResults.Trial();
+        diverged.trial = 2;
+        diverged.parameters.putAll(tuning.points().get(1));
+        Tuner.measure(diverged, tuning.objective(), List.of(valid(0.5, 0.6), valid(Double.NaN, 0.5)));
+        assertEquals(java.util.Arrays.asList(0.5, null), diverged.values);
+        assertEquals(null, diverged.objective);
+        assertEquals(null, diverged.valid.get("rating.rmse"));
+        assertTrue(diverged.valid.containsKey("rating.rmse"));
+        assertEquals(0.55, diverged.valid.get("like.auc"), 1e-12);
+        // never the best, whichever the goal and whether or not a best was found before
+        for (boolean maximize : new boolean[] {false, true}) {
+            assertEquals(false, Tuner.beats(diverged, null, maximize));
+            assertEquals(false, Tuner.beats(diverged, good, maximize));
+            assertEquals(true, Tuner.beats(good, diverged, maximize));
+            assertEquals(true, Tuner.beats(good, null, maximize));
+        }
+        assertEquals("not finite on seed 2 (diverged?), ranked last", Tuner.describeObjective(diverged, tuning.seeds()));
+
+        TuneResults r = new TuneResults();
+        r.name = "rate";
+        r.command = "taskweave tune";
+        r.experiment = "base.yaml";
+        r.objective = "valid.rating.rmse";
+        r.goal = "minimize";
+        r.search = "grid";
+        r.seeds.addAll(tuning.seeds());
+        r.trials.addAll(List.of(diverged, good));
+        r.best = new TuneResults.Best();
+        r.best.trial = 1;
+        r.best.parameters.putAll(good.parameters);
+        r.best.objective = good.objective;
+        String report = Tuner.report(tuning, r);
+        // std of 0.9 and 1.0: sqrt(0.005)
+        assertTrue(report.contains("| 1 | 1 | 0.01 | 0.9500 | 0.0707 | 0.0 | 0.0 |\n"
+                + "| 2 | 2 | 5000 | not finite on seed 2 (diverged?), ranked last | - | 0.0 | 0.0 |\n"), report);
+        r.best = null;
+        r.trials.remove(good);
+        assertTrue(Tuner.report(tuning, r).contains("No trial measured the objective: every trial has a seed whose value is not finite"),
+                Tuner.report(tuning, r));
+    }
+
     @Test
     void missingMappingsOnThePathAreCreated() throws Exception {
         Tuning tuning = load("""

@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * The metrics the runtime ships: rmse, mae, auc, logloss, ece (expected calibration error) and
  * accuracy for scalar tasks; micro_f1, top1_precision and map for multi-label tasks; accuracy and
- * macro_f1 for multi-class tasks.
+ * macro_f1 for multi-class tasks. Every one is NaN when a score is NaN (a diverged model): a
+ * comparison with NaN is false, so counting such a score would give accuracy, F1 or AUC a value,
+ * at best a perfect one, for predictions that were never made.
  */
 public final class BuiltinMetrics {
     private BuiltinMetrics() {}
@@ -56,7 +58,7 @@ public final class BuiltinMetrics {
 
             @Override
             public double compute(MetricInput input) {
-                return input.size() == 0 ? Double.NaN : body.apply(input);
+                return input.size() == 0 || anyNaN(input.scores()) ? Double.NaN : body.apply(input);
             }
 
             @Override
@@ -64,6 +66,15 @@ public final class BuiltinMetrics {
                 return name;
             }
         };
+    }
+
+    private static boolean anyNaN(float[] values) {
+        for (float v : values) {
+            if (Float.isNaN(v)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static double rmse(MetricInput in) {
@@ -244,9 +255,12 @@ public final class BuiltinMetrics {
     /**
      * Area under the ROC curve by the rank-sum formula; tied scores share their mean rank.
      *
-     * @return AUC, or NaN when only one class is present
+     * @return AUC, or NaN when only one class is present or a score is NaN (NaN cannot be ranked)
      */
     public static double auc(float[] scores, float[] labels) {
+        if (anyNaN(scores)) {
+            return Double.NaN;
+        }
         int n = scores.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {

@@ -119,7 +119,8 @@ public final class Evaluator {
     /**
      * Ranks each list's positive among its candidates for every implicit-feedback task. The rank
      * counts candidates scored at least as high as the positive (ties count against it); NDCG@K is
-     * 1/log2(rank+2) when rank &lt; K. Per-user AUC counts ties as one half.
+     * 1/log2(rank+2) when rank &lt; K. Per-user AUC counts ties as one half. A task whose scores
+     * include a NaN (a diverged model) gets NaN for all three, see {@link #rankingMetrics}.
      */
     public static Map<String, Map<String, Double>> ranking(AssembledModel model, FeatureGatherer gatherer, RankingCandidates lists,
             int cutoff, int batchSize, NDManager manager) {
@@ -159,10 +160,25 @@ public final class Evaluator {
      * HR@K, NDCG@K and per-user AUC over consecutive lists, each the positive's score followed by
      * its negatives' scores.
      *
+     * <p>A NaN score is not measured, so it cannot be ranked: every comparison with NaN is false,
+     * and counting it would rank a NaN positive first (a diverged model, all NaN, would score a
+     * perfect 1.0). When any score of any list is NaN, all three metrics are NaN, as
+     * {@code rmse} or {@code auc} of NaN predictions are.
+     *
      * @param scores   all lists' scores, concatenated
      * @param negatives the number of negatives in each list
+     * @return {@code hr@K}, {@code ndcg@K} and {@code auc_per_user}, each NaN when a score is NaN
      */
     static Map<String, Double> rankingMetrics(float[] scores, int[] negatives, int cutoff) {
+        for (float s : scores) {
+            if (Float.isNaN(s)) {
+                Map<String, Double> values = new LinkedHashMap<>();
+                values.put("hr@" + cutoff, Double.NaN);
+                values.put("ndcg@" + cutoff, Double.NaN);
+                values.put("auc_per_user", Double.NaN);
+                return values;
+            }
+        }
         double hits = 0;
         double ndcg = 0;
         double auc = 0;

@@ -73,6 +73,28 @@ class BuiltinMetricsTest {
     }
 
     @Test
+    void aNaNPredictionGivesNaNNeverAScore() {
+        float nan = Float.NaN;
+        // counted naively: the NaN positive sorts above the negative (auc 1.0), NaN is "below 0.5"
+        // for two negatives (accuracy 1.0), and logloss, rmse, mae, ece carry the NaN through
+        float[] s = {nan, 0.2f};
+        float[] y = {1f, 0f};
+        for (String metric : List.of("auc", "accuracy", "logloss", "rmse", "mae", "ece")) {
+            assertTrue(Double.isNaN(compute(metric, s, y)), metric);
+        }
+        assertTrue(Double.isNaN(BuiltinMetrics.auc(s, y)));
+        assertTrue(Double.isNaN(compute("accuracy", new float[] {nan, nan}, new float[] {0f, 0f})));
+        // wide heads: argmax and the 0.5 threshold never see NaN as a prediction
+        float[] wide = {0.9f, nan, 0.1f, 0.2f, 0.7f, 0.4f};
+        for (String metric : List.of("micro_f1", "top1_precision", "map")) {
+            assertTrue(Double.isNaN(wide(metric, wide, new float[] {1f, 0f, 0f, 0f, 1f, 0f}, 3)), metric);
+        }
+        for (String metric : List.of("accuracy", "macro_f1")) {
+            assertTrue(Double.isNaN(wide(metric, wide, new float[] {0f, 1f}, 3)), metric);
+        }
+    }
+
+    @Test
     void pluginMetricNameClashIsAnError() {
         Metric clash = new Metric() {
             public String name() {

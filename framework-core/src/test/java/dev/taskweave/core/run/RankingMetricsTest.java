@@ -1,7 +1,9 @@
 package dev.taskweave.core.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,23 @@ class RankingMetricsTest {
         assertEquals(2.0 / 3, m.get("hr@3"), 1e-12);
         assertEquals((1 + 0.5) / 3, m.get("ndcg@3"), 1e-12);
         assertEquals((1 + 0.5 + 0) / 3, m.get("auc_per_user"), 1e-12);
+    }
+
+    @Test
+    void aNaNScoreMakesEveryRankingMetricNaN() {
+        // a diverged model: every score NaN. Comparisons with NaN are false, so counted naively the
+        // positive would rank 0 in every list: hr@3 = ndcg@3 = 1.0 and auc_per_user = 0.0
+        float nan = Float.NaN;
+        Map<String, Double> diverged = Evaluator.rankingMetrics(new float[] {nan, nan, nan, nan, nan, nan}, new int[] {2, 2}, 3);
+        assertEquals(3, diverged.size());
+        diverged.forEach((metric, v) -> assertTrue(Double.isNaN(v), metric + " = " + v));
+        // one NaN among finite scores (list 1's negative): still not measured; list 2 alone would be a hit with auc 1
+        Map<String, Double> one = Evaluator.rankingMetrics(new float[] {0.9f, nan, 0.1f, 0.8f, 0.2f, 0.3f}, new int[] {2, 2}, 3);
+        assertEquals(List.of("hr@3", "ndcg@3", "auc_per_user"), List.copyOf(one.keySet()));
+        one.forEach((metric, v) -> assertTrue(Double.isNaN(v), metric + " = " + v));
+        // a NaN positive likewise
+        Map<String, Double> positive = Evaluator.rankingMetrics(new float[] {nan, 0.1f, 0.2f}, new int[] {2}, 1);
+        positive.forEach((metric, v) -> assertTrue(Double.isNaN(v), metric + " = " + v));
     }
 
     @Test
