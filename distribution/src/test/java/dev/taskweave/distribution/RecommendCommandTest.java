@@ -181,6 +181,18 @@ class RecommendCommandTest {
         assertNewUsersError("{\"user\": \"a\", \"features\": {}}", ":1: unknown field 'features'; expected user and userFeatures");
         assertNewUsersError("{\"userFeatures\": {}}", ":1: expected a user id (a non-empty string) in field user");
         assertNewUsersError("{\"user\": \"a\", \"userFeatures\": {", ":1: expected a JSON object such as");
+        // a second object on a line is not dropped, a key given twice does not silently win
+        assertNewUsersError("{\"user\": \"n1\", \"userFeatures\": {}} {\"user\": \"n9\", \"userFeatures\": {}}",
+                ":1: expected a JSON object such as {\"user\": \"new-1\", \"userFeatures\": {...}}: unexpected second JSON value after the"
+                        + " JSON value at line 1, column 36; one value is expected");
+        assertNewUsersError("{\"user\": \"n1\", \"userFeatures\": {}} junk", ":1: expected a JSON object such as");
+        assertNewUsersError("{\"user\": \"n1\", \"user\": \"n2\", \"userFeatures\": {}}", ":1: expected a JSON object such as "
+                + "{\"user\": \"new-1\", \"userFeatures\": {...}}: Duplicate field 'user'");
+        // a tab or a line break in an id would break the TSV rows
+        assertNewUsersError("{\"user\": \"n1\", \"userFeatures\": {}}\n{\"user\": \"new\\t1\", \"userFeatures\": {}}",
+                ":2: user id \"new\\t1\" contains a control character (U+0009); the TSV output cannot hold it");
+        assertNewUsersError("{\"user\": \"new\\n1\", \"userFeatures\": {}}",
+                ":1: user id \"new\\n1\" contains a control character (U+000A); the TSV output cannot hold it");
     }
 
     private static void assertNewUsersError(String content, String expected) throws Exception {
@@ -220,5 +232,41 @@ class RecommendCommandTest {
         assertEquals(2, notModel.code(), notModel.err());
         assertTrue(notModel.err().contains("not a Taskweave model directory"), notModel.err());
         assertEquals("old content\n", Files.readString(output));
+
+        // a line starting with a tab has an empty id (not the second field's)
+        Files.writeString(users, "u1\n\tu3\n");
+        CliTest.Run tab = run("recommend", "--model", model.toString(), "--output", output.toString(), "--users", users.toString());
+        assertEquals(2, tab.code(), tab.err());
+        assertTrue(tab.err().contains(users + ":2: expected a user id in the first field (before the first tab), found an empty one"),
+                tab.err());
+
+        CliTest.Run junk = run("recommend", "--model", model.toString(), "--output", output.toString(), "--context", "{\"a\": 1} junk");
+        assertEquals(2, junk.code(), junk.err());
+        assertTrue(junk.err().contains("command line: --context: expected a JSON object such as '{\"user_device\": \"tv\"}': "
+                + "Unrecognized token 'junk'"), junk.err());
+        CliTest.Run twice = run("recommend", "--model", model.toString(), "--output", output.toString(), "--context",
+                "{\"a\": 1, \"a\": 2}");
+        assertEquals(2, twice.code(), twice.err());
+        assertTrue(twice.err().contains("--context: expected a JSON object such as '{\"user_device\": \"tv\"}': Duplicate field 'a'"),
+                twice.err());
+        CliTest.Run feature = run("recommend", "--model", model.toString(), "--output", output.toString(), "--context", "{\"nope\": 1}");
+        assertEquals(2, feature.code(), feature.err());
+        assertTrue(feature.err().contains("command line: --context: 'nope': the model has no per-interaction feature of that name"),
+                feature.err());
+        assertEquals("old content\n", Files.readString(output));
+    }
+
+    @Test
+    void aScoreThatIsNotAFiniteNumberIsWrittenAsNaN() throws Exception {
+        Path users = tmp.resolve("nan-users.txt");
+        Files.writeString(users, "u2\n");
+        Path output = tmp.resolve("nan.tsv");
+        CliTest.Run r = run("recommend", "--model", model.toString(), "--output", output.toString(), "--users", users.toString(),
+                "--k", "2", "--formula", "log(like - 1)", "--tasks", "like");
+        assertEquals(0, r.code(), r.err());
+        List<String[]> rows = rows(output);
+        assertEquals(3, rows.size());
+        assertEquals("NaN", rows.get(1)[3]);
+        assertEquals("NaN", rows.get(2)[3]);
     }
 }

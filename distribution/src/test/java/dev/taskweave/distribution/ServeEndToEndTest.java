@@ -3,6 +3,7 @@ package dev.taskweave.distribution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.cli.TaskweaveCli;
+import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.data.FeatureGatherer;
 import dev.taskweave.core.run.Evaluator;
 import dev.taskweave.core.store.AtomicDirectory;
@@ -22,7 +24,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -298,6 +303,7 @@ class ServeEndToEndTest {
     void metricsArePrometheusText() throws Exception {
         post("/v1/recommend", "{\"user\": \"" + served().loaded().users().rawIds().get(0) + "\", \"k\": 3}");
         post("/v1/recommend", "{\"user\": \"nobody\"}");
+        assertEquals(404, call(server, "GET", "/no/such/path", null).status());
         Response r = call(server, "GET", "/metrics", null);
         assertEquals(200, r.status());
         String text = r.text();
@@ -305,9 +311,12 @@ class ServeEndToEndTest {
                 "taskweave_serve_requests_seconds_count{endpoint=\"/v1/recommend\",method=\"POST\",status=\"404\"}",
                 "taskweave_serve_errors_total{endpoint=\"/v1/recommend\",kind=\"not_found\"}", "taskweave_serve_model_version ",
                 "taskweave_serve_model_created_seconds ", "taskweave_serve_pool_threads_busy ", "taskweave_serve_process_resident_bytes ",
-                "taskweave_serve_requests_active ", "jvm_memory_used_bytes", "jvm_gc_", "process_cpu_usage"}) {
+                "taskweave_serve_requests_active ", "jvm_memory_used_bytes", "jvm_gc_", "process_cpu_usage",
+                "taskweave_serve_requests_seconds_count{endpoint=\"unmatched\",method=\"GET\",status=\"404\"}",
+                "taskweave_serve_errors_total{endpoint=\"unmatched\",kind=\"http_404\"}"}) {
             assertTrue(text.contains(expected), "missing " + expected + " in\n" + text);
         }
+        assertFalse(text.contains("No handler matched"), text);
     }
 
     @Test
@@ -485,6 +494,150 @@ class ServeEndToEndTest {
         assertEquals(2, TaskweaveCli.run(new String[] {"--plugins", Dist.plugins().toString(), "serve", "--model", model.toString(),
                 "--config", bad.toString()}, o, e));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad-serve.yaml: maxK: must be >= 1, got 0"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Posts a chunked body (no Content-Length), in two parts {@code pauseMillis} apart. */
+    static Response chunked(TaskweaveServer s, String path, String body, long pauseMillis) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + s.port() + path).toURL().openConnection();
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        c.setChunkedStreamingMode(256);
+        c.setRequestProperty("Content-Type", "application/json");
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (OutputStream out = c.getOutputStream()) {
+            out.write(bytes, 0, bytes.length / 2);
+            out.flush();
+            Thread.sleep(pauseMillis);
+            out.write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
+        }
+        int status = c.getResponseCode();
+        String text;
+        try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+            text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        return new Response(status, text.startsWith("{") ? JSON.readTree(text) : null, text);
+    }
+
+    @Test
+    void aChunkedBodyLargerThanMaxRequestBytesIsRefusedWith413() throws Exception {
+        try (TaskweaveServer s = start(model, "maxRequestBytes: 1024\n")) {
+            String user = s.holder().current().model().loaded().users().rawIds().get(0);
+            Response small = chunked(s, "/v1/recommend", "{\"user\": \"" + user + "\", \"k\": 3}", 0);
+            assertEquals(200, small.status(), small.text());
+            String big = "{\"user\": \"" + user + "\", \"k\": 3, \"formula\": \"" + "like + ".repeat(200) + "like\"}";
+            assertTrue(big.length() > 1024);
+            Response r = chunked(s, "/v1/recommend", big, 0);
+            assertEquals(413, r.status(), r.text());
+            assertEquals("http_413", r.body().get("error").asText(), r.text());
+            assertEquals("the request body is more than 1024 bytes; at most 1024 bytes (maxRequestBytes) are read",
+                    r.body().get("message").asText());
+            // a declared Content-Length is refused before the body is read
+            assertEquals(413, call(s, "POST", "/v1/recommend", big).status());
+            assertEquals(200, call(s, "POST", "/v1/recommend", "{\"user\": \"" + user + "\", \"k\": 3}").status());
+        }
+    }
+
+    @Test
+    void anIdleServerNeverShedsAndUploadTimeIsNotQueueing() throws Exception {
+        try (TaskweaveServer s = start(model, "maxConcurrentScoring: 1\nmaxQueueMillis: 0\n")) {
+            String user = s.holder().current().model().loaded().users().rawIds().get(0);
+            String body = "{\"user\": \"" + user + "\", \"k\": 3}";
+            for (int i = 0; i < 20; i++) {
+                Response r = call(s, "POST", "/v1/recommend", body);
+                assertEquals(200, r.status(), "request " + i + ": " + r.text());
+            }
+            // a body uploaded slowly waits for nothing once it is read: the slot is free
+            Response slow = chunked(s, "/v1/recommend", body, 300);
+            assertEquals(200, slow.status(), slow.text());
+        }
+    }
+
+    @Test
+    void textAfterTheBodyAndKeysGivenTwiceAreMalformedJson() throws Exception {
+        String user = served().loaded().users().rawIds().get(0);
+        String item = served().loaded().items().rawIds().get(0);
+        String pairs = "{\"pairs\": [{\"user\": \"" + user + "\", \"item\": \"" + item + "\"}]}";
+        assertEquals(200, post("/v1/predict", pairs + " \n").status());
+        assertError(post("/v1/predict", pairs + " trailing garbage"), 400, "", "malformed JSON: Unrecognized token 'trailing'");
+        Response second = post("/v1/predict", pairs + " " + pairs);
+        assertError(second, 400, "", "malformed JSON: unexpected second JSON value after the JSON value at line 1, column ");
+        assertError(post("/v1/predict", pairs + " 7"), 400, "", "malformed JSON: unexpected '7' after the JSON value");
+        assertError(post("/v1/recommend", "{\"user\": \"" + user + "\", \"user\": \"nobody\"}"), 400, "",
+                "malformed JSON: Duplicate field 'user'");
+        assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_segment\": 1, \"user_segment\": 2}}"), 400, "",
+                "malformed JSON: Duplicate field 'user_segment'");
+    }
+
+    @Test
+    void nullFeaturesAndNumberCandidatesSayWhatIsExpected() throws Exception {
+        String user = served().loaded().users().rawIds().get(0);
+        assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_segment\": null}}"), 400, "userFeatures.user_segment",
+                "null is not a value; leave the feature out to read it as unknown");
+        assertError(post("/v1/recommend", "{\"user\": \"" + user + "\", \"candidates\": [5]}"), 400, "candidates[0]",
+                "expected a string (an item id) or an object {\"item\": ..., \"itemFeatures\": {...}} (a new item), got 5");
+    }
+
+    @Test
+    void scoresThatAreNotFiniteNumbersAreNull() throws Exception {
+        String user = served().loaded().users().rawIds().get(0);
+        for (String formula : new String[] {"log(like - 1)", "1 / (like - like)"}) {
+            Response r = post("/v1/recommend", "{\"user\": \"" + user + "\", \"k\": 2, \"formula\": \"" + formula + "\"}");
+            assertEquals(200, r.status(), r.text());
+            assertEquals(2, r.body().get("items").size(), r.text());
+            for (JsonNode item : r.body().get("items")) {
+                assertTrue(item.get("score").isNull(), formula + ": " + r.text());
+                assertTrue(item.at("/scores/like").isNumber(), r.text());
+            }
+            assertFalse(r.text().contains("NaN") || r.text().contains("Infinity"), r.text());
+        }
+    }
+
+    @Test
+    void aServeYamlFormulaNamingAnUnknownTaskFailsAtStartAndItsReload() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class, () -> start(model, "formula: '0.5 * click + like'\n"));
+        assertEquals("test serve.yaml: formula: unknown task 'click'; the model has [rating, like, watch] (the model in " + model + ")",
+                e.getMessage());
+        Path yaml = tmp.resolve("click-serve.yaml");
+        Files.writeString(yaml, "formula: 'click'\nport: 0\n");
+        CliTest.Run run = CliTest.run("serve", "--model", model.toString(), "--config", yaml.toString());
+        assertEquals(2, run.code(), run.err());
+        assertTrue(run.err().contains("taskweave: " + yaml + ": formula: unknown task 'click'"), run.err());
+
+        // a reload whose model lacks the formula's task keeps the old model
+        Path config = tmp.resolve("no-watch.yaml");
+        Files.writeString(config, CONFIG.replace("epochs: 2", "epochs: 1").replace("'0.6 * like + 0.4 * watch'", "'like'")
+                .replaceAll("  - \\{name: watch[^\n]*\n", ""));
+        Path noWatch = tmp.resolve("no-watch-model");
+        taskweave.train(config, noWatch, quiet());
+        Path dir = tmp.resolve("formula-model");
+        copy(model, dir);
+        try (TaskweaveServer s = start(dir, "formula: 'watch'\n")) {
+            AtomicDirectory.write(dir, staging -> copyInto(noWatch, staging));
+            Response failed = call(s, "POST", "/admin/reload", null);
+            assertEquals(409, failed.status(), failed.text());
+            assertTrue(failed.body().get("message").asText().contains("version 1 keeps serving: test serve.yaml: formula: unknown task "
+                    + "'watch'; the model has [rating, like]"), failed.text());
+            assertEquals(1, s.holder().current().sequence());
+            String user = s.holder().current().model().loaded().users().rawIds().get(0);
+            Response r = call(s, "POST", "/v1/recommend", "{\"user\": \"" + user + "\", \"k\": 2}");
+            assertEquals(200, r.status(), r.text());
+            assertEquals("watch", r.body().get("formula").asText());
+        }
+    }
+
+    @Test
+    void bindFailuresNameTheAddressAndTheCause() throws Exception {
+        int busy = server.port();
+        ModelStore store = taskweave.injector().getInstance(ModelStore.class);
+        ConfigException inUse = assertThrows(ConfigException.class, () -> TaskweaveServer.start(store, model,
+                ServeConfig.parse("host: 127.0.0.1\nport: " + busy + "\n", "test serve.yaml"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+        assertEquals("cannot listen on 127.0.0.1:" + busy + ": Address already in use", inUse.getMessage());
+        ConfigException unknown = assertThrows(ConfigException.class, () -> TaskweaveServer.start(store, model,
+                ServeConfig.parse("host: no.such.host.invalid\nport: 0\n", "test serve.yaml"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+        assertEquals("cannot listen on no.such.host.invalid:0: unknown host (the name does not resolve to an address)", unknown.getMessage());
+        CliTest.Run run = CliTest.run("serve", "--model", model.toString(), "--host", "127.0.0.1", "--port", Integer.toString(busy));
+        assertEquals(2, run.code(), run.err());
+        assertEquals("taskweave: cannot listen on 127.0.0.1:" + busy + ": Address already in use\n", run.err());
     }
 
     private static List<String> fieldNames(JsonNode node) {

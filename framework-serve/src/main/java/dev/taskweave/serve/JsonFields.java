@@ -1,6 +1,16 @@
 package dev.taskweave.serve;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -11,6 +21,52 @@ import java.util.Set;
 /** Reads request fields, failing with a 400 that names the field. */
 final class JsonFields {
     private JsonFields() {}
+
+    /**
+     * @return a mapper for what clients send (request bodies, {@code --new-users} lines,
+     *     {@code --context}): a key given twice is an error ("Duplicate field"), not the last one
+     *     silently winning. Read with {@link #parse}, which also refuses text after the value (with a
+     *     clearer message than {@code DeserializationFeature.FAIL_ON_TRAILING_TOKENS} gives).
+     */
+    static ObjectMapper strictMapper() {
+        return JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    }
+
+    /**
+     * Parses one JSON value that must be the whole text: anything after it but white space (a second
+     * object, stray words) is an error, not silently ignored.
+     *
+     * @return the value, or a missing node when the text is empty
+     * @throws JsonProcessingException for malformed JSON, a key given twice or text after the value
+     */
+    static JsonNode parse(ObjectMapper json, byte[] text) throws JsonProcessingException {
+        try (JsonParser parser = json.createParser(text)) {
+            return parse(json, parser);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read bytes in memory", e);
+        }
+    }
+
+    /** As {@link #parse(ObjectMapper, byte[])}, for a string. */
+    static JsonNode parse(ObjectMapper json, String text) throws JsonProcessingException {
+        return parse(json, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode parse(ObjectMapper json, JsonParser parser) throws IOException {
+        JsonNode node = json.readTree(parser);
+        if (node == null) {
+            return MissingNode.getInstance();
+        }
+        JsonToken next = parser.nextToken(); // a malformed rest throws here
+        if (next != null) {
+            throw new JsonParseException(parser, "unexpected " + (next.isStructStart() ? "second JSON value" : "'" + parser.getText() + "'")
+                    + " after the JSON value at line " + parser.currentTokenLocation().getLineNr() + ", column "
+                    + parser.currentTokenLocation().getColumnNr() + "; one value is expected");
+        }
+        return node;
+    }
 
     static void onlyKnown(JsonNode object, String path, Set<String> known) {
         Iterator<String> names = object.fieldNames();
@@ -89,7 +145,10 @@ final class JsonFields {
         return out;
     }
 
-    /** Converts a {@code userFeatures} object to Java values (numbers, lists of numbers, strings). */
+    /**
+     * Converts a {@code userFeatures} object to Java values (numbers, lists of numbers, strings).
+     * A null is not a value: a feature to leave unknown is left out.
+     */
     static Map<String, Object> features(JsonNode parent, String name, String path) {
         JsonNode n = parent.get(name);
         if (n == null || n.isNull()) {
@@ -97,11 +156,14 @@ final class JsonFields {
         }
         object(n, join(path, name));
         Map<String, Object> out = new LinkedHashMap<>();
-        n.fields().forEachRemaining(e -> out.put(e.getKey(), value(e.getValue())));
+        n.fields().forEachRemaining(e -> out.put(e.getKey(), value(e.getValue(), join(join(path, name), e.getKey()))));
         return out;
     }
 
-    private static Object value(JsonNode n) {
+    private static Object value(JsonNode n, String path) {
+        if (n.isNull()) {
+            throw ApiException.badRequest(path, "null is not a value; leave the feature out to read it as unknown");
+        }
         if (n.isIntegralNumber()) {
             return n.canConvertToLong() ? (Object) n.longValue() : n.doubleValue();
         }
@@ -110,7 +172,9 @@ final class JsonFields {
         }
         if (n.isArray()) {
             List<Object> list = new ArrayList<>();
-            n.forEach(e -> list.add(value(e)));
+            for (int i = 0; i < n.size(); i++) {
+                list.add(value(n.get(i), path + "[" + i + "]"));
+            }
             return list;
         }
         return n.isTextual() ? n.asText() : n.toString();

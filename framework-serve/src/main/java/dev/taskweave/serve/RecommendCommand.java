@@ -101,15 +101,16 @@ public final class RecommendCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new ConfigException("command line", "--threads", 0, "expected an integer >= 1, got " + threads);
         }
+        ObjectMapper json = JsonFields.strictMapper();
         if (context != null) {
             JsonNode parsed;
             try {
-                parsed = new ObjectMapper().readTree(context);
+                parsed = JsonFields.parse(json, context);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new ConfigException("command line", "--context", 0, "expected a JSON object such as '{\"user_device\": \"tv\"}': "
                         + e.getOriginalMessage());
             }
-            if (parsed == null || !parsed.isObject()) {
+            if (!parsed.isObject()) {
                 throw new ConfigException("command line", "--context", 0, "expected a JSON object such as '{\"user_device\": \"tv\"}', got "
                         + context);
             }
@@ -121,7 +122,6 @@ public final class RecommendCommand implements Callable<Integer> {
         ServeConfig settings = new ServeConfig();
         settings.maxK = Math.max(settings.maxK, k);
         settings.validate("command line");
-        ObjectMapper json = new ObjectMapper();
         try (Taskweave tw = Taskweave.start(root.pluginDirectories());
                 ModelHolder<ServedModel> holder = new ModelHolder<>(
                         () -> ServedModel.load(tw.injector().getInstance(ModelStore.class), model, settings.factoredScoring))) {
@@ -281,12 +281,16 @@ public final class RecommendCommand implements Callable<Integer> {
             String source = users == null ? model.toString() : users.toString();
             return new DataException(source, request.line(), "user '" + request.user() + "': " + e.getMessage());
         }
+        if (field.startsWith("context.")) {
+            // the feature the value was given for: "context.user_device" is --context's user_device
+            return new ConfigException("command line", "--context", 0, "'" + field.substring("context.".length()) + "': " + e.getMessage());
+        }
         String option = switch (field) {
             case "context" -> "--context";
             case "formula" -> "--formula";
             case "k" -> "--k";
             case "excludeSeen" -> "--exclude-seen";
-            default -> field.startsWith("tasks") ? "--tasks" : field.startsWith("context.") ? "--context" : field;
+            default -> field.startsWith("tasks") ? "--tasks" : field;
         };
         return new ConfigException("command line", option, 0, e.getMessage());
     }
@@ -313,7 +317,7 @@ public final class RecommendCommand implements Callable<Integer> {
             int number = i + 1;
             JsonNode node;
             try {
-                node = json.readTree(line);
+                node = JsonFields.parse(json, line);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new DataException(file.toString(), number, "expected a JSON object such as {\"user\": \"new-1\", "
                         + "\"userFeatures\": {...}}: " + e.getOriginalMessage());
@@ -337,6 +341,13 @@ public final class RecommendCommand implements Callable<Integer> {
                 throw new DataException(file.toString(), number, "expected userFeatures, an object of side features");
             }
             String user = id.asText();
+            int control = user.codePoints().filter(Character::isISOControl).findFirst().orElse(-1);
+            if (control >= 0) {
+                // a tab or a line break in an id would split the output's TSV rows
+                throw new DataException(file.toString(), number, "user id " + new ObjectMapper().valueToTree(user)
+                        + " contains a control character (U+" + String.format(Locale.ROOT, "%04X", control)
+                        + "); the TSV output cannot hold it");
+            }
             if (known.contains(user)) {
                 throw new DataException(file.toString(), number, "user '" + user + "' is a user of the model, scored from what "
                         + "it learnt about them; list it in --users, or give a new user another id");
@@ -369,10 +380,11 @@ public final class RecommendCommand implements Callable<Integer> {
         List<Request> out = new ArrayList<>();
         boolean first = true;
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
+            String line = lines.get(i);
+            if (line.isBlank() || line.strip().startsWith("#")) {
                 continue;
             }
+            // split before stripping: a line "\tx" has an empty id, not the id "x"
             String id = line.split("\t", -1)[0].strip();
             boolean header = first && id.equalsIgnoreCase("user");
             first = false;
@@ -380,7 +392,7 @@ public final class RecommendCommand implements Callable<Integer> {
                 continue;
             }
             if (id.isEmpty()) {
-                throw new DataException(file.toString(), i + 1, "expected a user id in the first field, found an empty one");
+                throw new DataException(file.toString(), i + 1, "expected a user id in the first field (before the first tab), found an empty one");
             }
             out.add(new Request(id, i + 1, null));
         }

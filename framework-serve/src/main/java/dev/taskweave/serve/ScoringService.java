@@ -228,7 +228,10 @@ public final class ScoringService {
                 distinct.add(item(served, c.asText(), path));
                 continue;
             }
-            JsonFields.object(c, path);
+            if (!c.isObject()) {
+                throw ApiException.badRequest(path, "expected a string (an item id) or an object {\"item\": ..., \"itemFeatures\": {...}}"
+                        + " (a new item), got " + JsonFields.describe(c));
+            }
             JsonFields.onlyKnown(c, path, CANDIDATE_FIELDS);
             Resolved item = resolve(served, Entity.ITEM, c, path);
             if (item.row() == null) {
@@ -489,14 +492,24 @@ public final class ScoringService {
                     + " serving.formula sets a default; tasks: " + served.taskNames());
         }
         try {
-            served.check(formula);
+            checkFormula(served, formula);
         } catch (FormulaException e) {
             throw ApiException.badRequest("formula", e.getMessage());
         }
-        if (formula.tasks().isEmpty()) {
-            throw ApiException.badRequest("formula", "names no task; it must use at least one of " + served.taskNames());
-        }
         return formula;
+    }
+
+    /**
+     * Checks that a ranking formula fits a model: it names at least one task, and every task it
+     * names is one of the model's with one output.
+     *
+     * @throws FormulaException naming the task
+     */
+    static void checkFormula(ServedModel served, Formula formula) {
+        served.check(formula);
+        if (formula.tasks().isEmpty()) {
+            throw new FormulaException(-1, "names no task; it must use at least one of " + served.taskNames());
+        }
     }
 
     /**

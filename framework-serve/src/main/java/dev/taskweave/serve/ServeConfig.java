@@ -22,9 +22,12 @@ public final class ServeConfig {
     @JsonProperty public int maxPairs = 1000;
     /** Largest {@code k} of {@code /v1/recommend}. */
     @JsonProperty public int maxK = 100;
-    /** Largest request body in bytes. */
+    /** Largest request body in bytes, declared by Content-Length or sent chunked (larger: 413). */
     @JsonProperty public long maxRequestBytes = 1 << 20;
-    /** Default ranking formula; overrides the model's {@code serving.formula}; null to use the model's. */
+    /**
+     * Default ranking formula; overrides the model's {@code serving.formula}; null to use the model's.
+     * Checked against the model at start and on every reload.
+     */
     @JsonProperty public String formula;
     /** Default of {@code excludeSeen} in {@code /v1/recommend}. */
     @JsonProperty public boolean excludeSeen;
@@ -34,8 +37,9 @@ public final class ServeConfig {
      */
     @JsonProperty public int maxConcurrentScoring = 0;
     /**
-     * How long a scoring request may wait for a free slot before it is refused with 503
-     * ({@code overloaded}, {@code Retry-After: 1}) instead of queueing without bound, in milliseconds.
+     * How long a scoring request may wait for a slot when every slot is busy, counted from when its
+     * body was read, before it is refused with 503 ({@code overloaded}, {@code Retry-After: 1})
+     * instead of queueing without bound, in milliseconds. A free slot is taken without waiting.
      */
     @JsonProperty public long maxQueueMillis = 200;
     /**
@@ -48,6 +52,9 @@ public final class ServeConfig {
     @JsonProperty public boolean watch;
     /** How often to look at the model directory when watching, in milliseconds. */
     @JsonProperty public long watchIntervalMillis = 2000;
+
+    /** Where these settings come from, for errors found after {@link #validate}: the file, or the command line. */
+    private String source = "serve.yaml";
 
     /** Reads and checks a serve config file. */
     public static ServeConfig load(Path file) {
@@ -76,8 +83,13 @@ public final class ServeConfig {
         return config;
     }
 
-    /** @throws ConfigException naming the field of the first bad value */
+    /**
+     * Checks every value and remembers {@code source} for later errors ({@link #source()}).
+     *
+     * @throws ConfigException naming the field of the first bad value
+     */
     public void validate(String source) {
+        this.source = source;
         check(source, "port", port >= 0 && port <= 65535, "must be in [0, 65535], got " + port);
         check(source, "threads", threads >= 8 && threads <= 1024, "must be in [8, 1024], got " + threads);
         check(source, "maxPairs", maxPairs >= 1, "must be >= 1, got " + maxPairs);
@@ -94,6 +106,11 @@ public final class ServeConfig {
                 throw new ConfigException(source, "formula", 0, e.getMessage());
             }
         }
+    }
+
+    /** @return where these settings come from (the file given to {@link #validate}), to name in errors found later */
+    public String source() {
+        return source;
     }
 
     private static void check(String source, String path, boolean ok, String reason) {

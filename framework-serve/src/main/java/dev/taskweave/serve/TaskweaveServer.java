@@ -2,22 +2,31 @@ package dev.taskweave.serve;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.formula.Formula;
+import dev.taskweave.core.formula.FormulaException;
 import dev.taskweave.core.store.ModelStore;
+import dev.taskweave.serve.model.DirectoryStamp;
 import dev.taskweave.serve.model.ModelHolder;
 import dev.taskweave.serve.model.ServedModel;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
+import io.javalin.util.JavalinBindException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.InputStream;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,18 +45,23 @@ import org.slf4j.LoggerFactory;
 public final class TaskweaveServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskweaveServer.class);
     private static final String STARTED = "taskweave.started";
+    /** loads of a directory that changed meanwhile before a reload gives up */
+    private static final int LOAD_ATTEMPTS = 3;
+    private static final long LOAD_PAUSE_MILLIS = 100;
 
     private final ModelStore store;
     private final Path modelDirectory;
     private final ServeConfig config;
     private final PrometheusMeterRegistry registry;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonFields.strictMapper();
     private final ModelHolder<ServedModel> holder;
     private final ScoringService scoring;
     private final Semaphore scoringSlots;
     private final ServeMetrics metrics;
     private final Javalin app;
     private final ScheduledExecutorService watcher;
+    private final Formula configFormula;
+    /** the stamp of the directory the serving model was read from (or of the last one that failed to load) */
     private volatile String stamp;
 
     private TaskweaveServer(ModelStore store, Path modelDirectory, ServeConfig config, PrometheusMeterRegistry registry) throws Exception {
@@ -55,8 +69,16 @@ public final class TaskweaveServer implements AutoCloseable {
         this.modelDirectory = modelDirectory;
         this.config = config;
         this.registry = registry;
-        this.stamp = stamp(modelDirectory);
-        this.holder = new ModelHolder<>(() -> ServedModel.load(store, modelDirectory, config.factoredScoring));
+        this.configFormula = config.formula == null ? null : Formula.parse(config.formula);
+        DirectoryStamp.Loaded<ServedModel> first = DirectoryStamp.load(modelDirectory, this::loadModel, LOAD_ATTEMPTS, LOAD_PAUSE_MILLIS);
+        try {
+            checkConfigFormula(first.model());
+        } catch (FormulaException e) {
+            first.model().close();
+            throw new ConfigException(config.source(), "formula", 0, e.getMessage() + " (the model in " + modelDirectory + ")");
+        }
+        this.stamp = first.stamp();
+        this.holder = new ModelHolder<>(first::model);
         this.scoring = new ScoringService(holder, config, json);
         this.scoringSlots = new Semaphore(scoringSlots(config), true);
         QueuedThreadPool pool = new QueuedThreadPool(config.threads, Math.min(8, config.threads), 60_000);
@@ -67,6 +89,7 @@ public final class TaskweaveServer implements AutoCloseable {
             c.showJavalinBanner = false;
             c.startupWatcherEnabled = false;
             c.jetty.threadPool = pool;
+            // checks a declared Content-Length only; body() reads every body through a cap as well
             c.http.maxRequestSize = config.maxRequestBytes;
         });
         routes();
@@ -82,10 +105,28 @@ public final class TaskweaveServer implements AutoCloseable {
         }
     }
 
+    private ServedModel loadModel() {
+        return ServedModel.load(store, modelDirectory, config.factoredScoring);
+    }
+
+    /**
+     * Checks serve.yaml's {@code formula} against a model: the requests that give no formula of
+     * their own rank by it, so a task it names must be one of the model's, with one output.
+     *
+     * @throws FormulaException naming the task
+     */
+    private void checkConfigFormula(ServedModel served) {
+        if (configFormula != null) {
+            ScoringService.checkFormula(served, configFormula);
+        }
+    }
+
     /**
      * Loads the model and starts serving on {@code config.host:config.port}.
      *
-     * @throws Exception when the model cannot be loaded or the port bound
+     * @throws ConfigException when serve.yaml's {@code formula} does not fit the model, or the
+     *     address cannot be bound (naming the host, the port and why)
+     * @throws Exception when the model cannot be loaded
      */
     public static TaskweaveServer start(ModelStore store, Path modelDirectory, ServeConfig config, PrometheusMeterRegistry registry)
             throws Exception {
@@ -98,10 +139,38 @@ public final class TaskweaveServer implements AutoCloseable {
             server.app.start(config.host, config.port);
         } catch (RuntimeException e) {
             server.close();
+            String cause = bindFailure(e);
+            if (cause != null) {
+                throw new ConfigException(null, "", 0, "cannot listen on " + config.host + ":" + config.port + ": " + cause);
+            }
             throw e;
         }
         LOG.info("serving {} on http://{}:{}", modelDirectory, config.host, server.port());
         return server;
+    }
+
+    /**
+     * @return why the server could not bind its address (the socket's own reason: the port is in
+     *     use, the host is unknown, ...), or null when the failure is not about the address. Javalin
+     *     reports every bind failure as "port already in use", even an unknown host.
+     */
+    static String bindFailure(Throwable e) {
+        boolean bind = e instanceof JavalinBindException;
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            root = t;
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "unknown host (the name does not resolve to an address)";
+            }
+            if (t instanceof java.net.SocketException) {
+                bind = true;
+            }
+        }
+        if (!bind) {
+            return null;
+        }
+        String reason = root.getMessage();
+        return reason == null || reason.isBlank() ? root.getClass().getSimpleName() : reason;
     }
 
     /** @return the bound port */
@@ -182,15 +251,13 @@ public final class TaskweaveServer implements AutoCloseable {
         return ctx -> {
             JsonNode body;
             try {
-                body = json.readTree(ctx.bodyAsBytes());
+                body = JsonFields.parse(json, readBody(ctx));
             } catch (JsonProcessingException e) {
                 throw ApiException.badRequest("", "malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
             }
-            // the wait counts from when the request arrived: under overload requests also queue for
-            // an HTTP worker thread before this handler runs
-            long waited = Math.max(0, System.currentTimeMillis() - arrival(ctx));
-            if (waited > config.maxQueueMillis
-                    || !scoringSlots.tryAcquire(config.maxQueueMillis - waited, TimeUnit.MILLISECONDS)) {
+            // a free slot is taken at once; only when every slot is busy does the request wait, for
+            // at most maxQueueMillis from now (the upload of its body does not count as queueing)
+            if (!scoringSlots.tryAcquire() && !scoringSlots.tryAcquire(config.maxQueueMillis, TimeUnit.MILLISECONDS)) {
                 throw ApiException.overloaded("all " + scoringSlots(config) + " scoring slots stayed busy for "
                         + config.maxQueueMillis + " ms; retry later");
             }
@@ -202,11 +269,31 @@ public final class TaskweaveServer implements AutoCloseable {
         };
     }
 
-    /** @return when Jetty received the request, in epoch milliseconds (now, when it does not say) */
-    private static long arrival(Context ctx) {
-        org.eclipse.jetty.server.Request request = org.eclipse.jetty.server.Request.getBaseRequest(ctx.req());
-        long stamp = request == null ? 0 : request.getTimeStamp();
-        return stamp > 0 ? stamp : System.currentTimeMillis();
+    /**
+     * Reads the request body, at most {@code maxRequestBytes}: Javalin's own limit checks only a
+     * declared Content-Length, and a chunked body declares none.
+     *
+     * @return the body
+     * @throws HttpResponseException 413 when the body is larger
+     */
+    private byte[] readBody(Context ctx) throws IOException {
+        long limit = config.maxRequestBytes;
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > limit) {
+            throw tooLarge(declared + " bytes");
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (bytes.length > limit) {
+                throw tooLarge("more than " + limit + " bytes");
+            }
+            return bytes;
+        }
+    }
+
+    private HttpResponseException tooLarge(String size) {
+        return new HttpResponseException(413, "the request body is " + size + "; at most " + config.maxRequestBytes
+                + " bytes (maxRequestBytes) are read");
     }
 
     /** @return how many scoring requests run at once */
@@ -215,19 +302,48 @@ public final class TaskweaveServer implements AutoCloseable {
     }
 
     private void send(Context ctx, int status, JsonNode body) {
-        byte[] bytes;
-        try {
-            bytes = json.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
-        }
-        ctx.status(status).contentType("application/json").result(bytes);
+        ctx.status(status).contentType("application/json").result(write(json, body));
     }
 
+    /**
+     * @return {@code body} as JSON, with every number that is not finite (a formula's NaN or
+     *     infinity, say {@code log(like - 1)}) written as {@code null}: Jackson would write the
+     *     strings "NaN" and "Infinity", which a client reading numbers cannot take
+     */
+    static byte[] write(ObjectMapper json, JsonNode body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator generator = new JsonGeneratorDelegate(json.getFactory().createGenerator(out), true) {
+            @Override
+            public void writeNumber(double v) throws IOException {
+                if (Double.isFinite(v)) {
+                    super.writeNumber(v);
+                } else {
+                    writeNull();
+                }
+            }
+
+            @Override
+            public void writeNumber(float v) throws IOException {
+                if (Float.isFinite(v)) {
+                    super.writeNumber(v);
+                } else {
+                    writeNull();
+                }
+            }
+        }) {
+            json.writeTree(generator, body);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** @return the route a request matched, or "unmatched" (a 404 or 405) */
     private static String endpoint(Context ctx) {
         try {
             String path = ctx.endpointHandlerPath();
-            return path == null || path.isEmpty() || path.equals("*") ? "unmatched" : path;
+            // Javalin names a request no route matched by a sentence ("No handler matched ...")
+            return path == null || !path.startsWith("/") ? "unmatched" : path;
         } catch (RuntimeException e) {
             return "unmatched";
         }
@@ -263,26 +379,44 @@ public final class TaskweaveServer implements AutoCloseable {
 
     /**
      * Loads the model directory again and swaps it in; a failure leaves the current version serving.
+     * A load that overlapped a replacement of the directory is discarded and done again (the files
+     * it read may come from two models); a directory that keeps changing fails the reload. A model
+     * that lacks a task serve.yaml's {@code formula} names fails it too.
      *
      * @return the new version's sequence number
      */
     public long reload() throws Exception {
-        String seen = stamp(modelDirectory);
         try {
-            long version = holder.reload(() -> ServedModel.load(store, modelDirectory, config.factoredScoring));
+            long version = holder.reload(() -> {
+                DirectoryStamp.Loaded<ServedModel> loaded;
+                try {
+                    loaded = DirectoryStamp.load(modelDirectory, this::loadModel, LOAD_ATTEMPTS, LOAD_PAUSE_MILLIS);
+                } catch (DirectoryStamp.ChangedException e) {
+                    throw e; // the stamp is left as it was: the watcher tries again when the directory settles
+                } catch (Exception e) {
+                    stamp = DirectoryStamp.of(modelDirectory); // a broken model is not loaded again until it changes
+                    throw e;
+                }
+                stamp = loaded.stamp();
+                try {
+                    checkConfigFormula(loaded.model());
+                } catch (FormulaException e) {
+                    loaded.model().close();
+                    throw new ConfigException(config.source(), "formula", 0, e.getMessage() + " (the model in " + modelDirectory + ")");
+                }
+                return loaded.model();
+            });
             metrics.reload(true);
             return version;
         } catch (Exception e) {
             metrics.reload(false);
             throw e;
-        } finally {
-            stamp = seen;
         }
     }
 
     private void poll() {
         try {
-            String now = stamp(modelDirectory);
+            String now = DirectoryStamp.of(modelDirectory);
             if (now == null || now.equals(stamp)) {
                 return;
             }
@@ -290,17 +424,6 @@ public final class TaskweaveServer implements AutoCloseable {
             reload();
         } catch (Exception e) {
             LOG.warn("reload after a change of {} failed: {}", modelDirectory, message(e));
-        }
-    }
-
-    /** @return what identifies one written model directory (inode and manifest time), or null while it is missing */
-    private static String stamp(Path dir) {
-        try {
-            BasicFileAttributes d = Files.readAttributes(dir, BasicFileAttributes.class);
-            BasicFileAttributes m = Files.readAttributes(dir.resolve(ModelStore.MANIFEST), BasicFileAttributes.class);
-            return d.fileKey() + "/" + m.lastModifiedTime().toMillis() + "/" + m.size();
-        } catch (IOException e) {
-            return null;
         }
     }
 
