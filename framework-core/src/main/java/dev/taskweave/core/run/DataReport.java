@@ -189,7 +189,7 @@ public final class DataReport {
                         + " measures what the model does on new rows");
             }
         }
-        if (plan.weighting().factory() instanceof dev.taskweave.api.model.LossWeightingFactory<?> weighting
+        if (plan.weighting() != null && plan.weighting().factory() instanceof dev.taskweave.api.model.LossWeightingFactory<?> weighting
                 && !plan.weighting().call(weighting::readsTaskWeights)) {
             for (int i = 0; i < plan.config().tasks.size(); i++) {
                 double weight = plan.config().tasks.get(i).weight;
