@@ -318,4 +318,76 @@ class CliTest {
         assertTrue(bad.err().contains("split 'test', row 2 of its clicked labels (in the data source's order): task click cannot use "
                 + "the value 2.0"), bad.err());
     }
+
+    /** Runs check on a variant of the end-to-end experiment; expects exit code 2 and one line containing {@code expected}. */
+    private void assertCheckRefuses(String config, String expected) throws Exception {
+        Run r = run("check", "--config", write("refused.yaml", config).toString());
+        assertEquals(2, r.code(), r.err() + r.out());
+        assertTrue(r.err().contains(expected), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    private static String variant(String from, String to) {
+        assertTrue(EndToEndTest.CONFIG.contains(from), from);
+        return EndToEndTest.CONFIG.replace(from, to);
+    }
+
+    @Test
+    void checkRefusesWhatTrainWouldRefuseOrIgnore() throws Exception {
+        // a threshold on implicit feedback would read every observed row as a negative
+        assertCheckRefuses(variant("negatives: 2}", "negatives: 2, threshold: 4.0}"),
+                "refused.yaml: tasks[2].params.threshold: an 'observed' task has no label values to threshold (each observed row is"
+                + " a positive, its negatives are sampled); remove it");
+        // numbers that are not finite, a negative minDelta
+        assertCheckRefuses(variant("learningRate: 0.005", "learningRate: Infinity"),
+                "refused.yaml:13: optimizer.learningRate: expected a finite number, got Infinity");
+        assertCheckRefuses(variant("epochs: 6,", "epochs: 6, earlyStopping: {metric: valid.rating.rmse, minDelta: -1},"),
+                "refused.yaml: training.earlyStopping.minDelta: must be a number >= 0");
+        // a null in a list, a key given twice
+        assertCheckRefuses(variant("metrics: [auc], params: {tower: [16], threshold", "metrics: [auc, null], params: {tower: [16], threshold"),
+                "refused.yaml:9: tasks[1].metrics[1]: expected a string, got nothing (null)");
+        assertCheckRefuses(variant("seed: 11\n", "seed: 11\nseed: 7\n"), "refused.yaml:3: duplicate key 'seed'");
+        // early stopping on a metric the task does not report, or on a split the data does not have
+        assertCheckRefuses(variant("epochs: 6,", "epochs: 6, earlyStopping: {metric: valid.like.rmse},"),
+                "refused.yaml: training.earlyStopping.metric: task like does not report rmse (it reports [auc]); add it to its metrics");
+        assertCheckRefuses(variant("epochs: 6,", "epochs: 6, earlyStopping: {metric: validation.rating.rmse},"),
+                "refused.yaml: training.earlyStopping.metric: the data has no split 'validation' to evaluate; available: [");
+        // metrics that mean nothing on the head's output
+        assertCheckRefuses(variant("metrics: [rmse, mae]", "metrics: [rmse, logloss]"),
+                "refused.yaml: tasks[0].metrics[1]: logloss does not apply to head 'regression', which outputs one predicted value;"
+                + " metrics that do: [mae, rmse]");
+        assertCheckRefuses(variant("metrics: [auc], params: {tower: [16], threshold", "metrics: [auc, micro_f1], params: {tower: [16], threshold"),
+                "refused.yaml: tasks[1].metrics[1]: micro_f1 does not apply to head 'binary', which outputs one probability; metrics"
+                + " that do: [accuracy, auc, ece, logloss, mae, rmse]");
+        assertCheckRefuses(variant("negatives: 2}}\n", "negatives: 2}}\n  - {name: category, head: binary, label: item_category}\n"),
+                "refused.yaml: tasks[3].head: 'binary' has one output, and the label 'item_category' is an attribute of ");
+        // settings that would do nothing
+        assertCheckRefuses(variant("label: rating, metrics: [auc]", "label: rating, transfer: aitm, metrics: [auc]"),
+                "refused.yaml: tasks[1].transfer: set without dependsOn: it says how a task uses the task it depends on, and this one"
+                + " depends on none");
+        assertCheckRefuses(variant("label: rating, metrics: [auc]", "label: rating, calibration: 0.3, metrics: [auc]"),
+                "refused.yaml: tasks[1].calibration: set without dependsOn");
+        assertCheckRefuses(variant("idDropout: 0.05}", "idDropout: 0.05, exclude: [item_tags], dropout: {item_tags: 0.5}}"),
+                "refused.yaml: features.dropout.item_tags: 'item_tags' is left out by features.exclude: there is nothing to drop");
+        assertCheckRefuses(variant("idDropout: 0.05}", "idDropout: 0.05, exclude: [item_tags]}")
+                        .replace("metrics: [rmse, mae],", "metrics: [rmse, mae], wideFeatures: [item_tags],"),
+                "refused.yaml: tasks[0].wideFeatures[0]: 'item_tags' is left out by features.exclude; the features read: [");
+        // a ranking formula serve would refuse
+        assertCheckRefuses(EndToEndTest.CONFIG + "serving: {formula: \"0.5 * like + +\"}\n", "refused.yaml: serving.formula: ");
+        assertCheckRefuses(EndToEndTest.CONFIG + "serving: {formula: \"0.5 * like + 0.5 * lik\"}\n",
+                "refused.yaml: serving.formula: unknown task 'lik'; the tasks are [rating, like, watch]");
+
+        // the implicit task's labels as its head encodes them; a weight the weighting ignores
+        Run ok = run("check", "--config", write("ok.yaml", EndToEndTest.CONFIG + "serving: {formula: \"0.5 * like + 0.5 * watch\"}\n")
+                .toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("observed (implicit): labelled rows train "), ok.out());
+        assertTrue(java.util.regex.Pattern.compile("(?m)^  watch .*; training labels all positive$").matcher(ok.out()).find(), ok.out());
+        assertTrue(ok.out().contains("warnings: none"), ok.out());
+        Run equal = run("check", "--config", write("equal.yaml", variant("weighting: {type: uncertainty}", "weighting: {type: equal}")
+                .replace("label: rating, metrics: [auc]", "label: rating, weight: 5, metrics: [auc]")).toString());
+        assertEquals(0, equal.code(), equal.err());
+        assertTrue(equal.out().contains("  - tasks[1].weight: 5 is ignored: weighting equal sets the tasks' weights itself (fixed and"
+                + " uncertainty read them)"), equal.out());
+    }
 }

@@ -14,4 +14,13 @@ public interface LossWeightingFactory<C> extends ExtensionFactory<C> {
      * @return the weighting
      */
     LossWeighting create(C config, WeightingContext context);
+
+    /**
+     * @return whether the weighting reads the tasks' declared {@code weight}s
+     *     ({@link WeightingContext#weights()}); {@code taskweave check} warns about a weight other
+     *     than 1 that a weighting ignores. True unless a weighting says otherwise.
+     */
+    default boolean readsTaskWeights() {
+        return true;
+    }
 }

@@ -10,6 +10,7 @@ public final class ComponentConfig {
     public String type;
 
     @JsonProperty("params")
+    @com.fasterxml.jackson.annotation.JsonSetter(nulls = com.fasterxml.jackson.annotation.Nulls.AS_EMPTY) // "params:" left empty
     public Map<String, Object> params = new LinkedHashMap<>();
 
     public ComponentConfig() {}

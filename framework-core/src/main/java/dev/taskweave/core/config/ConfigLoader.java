@@ -1,11 +1,15 @@
 package dev.taskweave.core.config;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -26,9 +30,11 @@ public final class ConfigLoader {
     private final ObjectMapper yaml;
 
     public ConfigLoader() {
-        this.yaml = strict(new ObjectMapper(new YAMLFactory()
+        this.yaml = experimentRules(strict(new ObjectMapper(new YAMLFactory()
                 .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)));
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                // a key written twice would otherwise keep its last value silently
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION))));
     }
 
     /** @return a mapper that rejects unknown fields, nulls for primitives and floats for ints */
@@ -38,6 +44,20 @@ public final class ConfigLoader {
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
                 .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false)
                 .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+    }
+
+    /**
+     * What a person's YAML is held to beyond {@link #strict} (not the JSON the runtime writes
+     * itself, whose metrics may be NaN): a null list or mapping, or a null in a list, is an error
+     * naming its path, where it would otherwise be a NullPointerException wherever it is read
+     * ({@code include:} left empty); and a number must be finite, as {@code NaN} and
+     * {@code Infinity} written as plain words would otherwise be read as numbers that pass every
+     * {@code > 0} check.
+     */
+    private static ObjectMapper experimentRules(ObjectMapper mapper) {
+        mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL, Nulls.FAIL));
+        mapper.configOverride(Map.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
+        return mapper.registerModule(FiniteNumbers.module());
     }
 
     /** Reads an experiment file. */
@@ -104,32 +124,120 @@ public final class ConfigLoader {
 
     /**
      * Replaces {@code ${NAME}} and {@code ${NAME:-default}} with environment variables, so one
-     * experiment file can point at data that lives in different places.
+     * experiment file can point at data that lives in different places. The default applies when
+     * the variable is unset or empty, as in a shell. Comments are left alone. A value is kept whole
+     * whatever it holds: escaped inside a quoted scalar, quoted when it is a plain scalar of its
+     * own ({@code name: ${RUN}} with {@code RUN="run #3"}); a value that would change the YAML
+     * around it in part of a plain scalar is an error asking for quotes.
+     *
+     * @throws ConfigException naming the line of a variable that is unset or empty without a
+     *     default, a malformed {@code ${...}}, or a value that needs quotes
      */
     static String substitute(String text, String source, Map<String, String> environment) {
-        StringBuilder out = new StringBuilder();
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            java.util.regex.Matcher m = VARIABLE.matcher(lines[i]);
-            StringBuilder line = new StringBuilder();
-            while (m.find()) {
-                String value = environment.get(m.group(1));
+        StringBuilder out = new StringBuilder(text.length());
+        int line = 1;
+        char quote = 0; // the quote of the scalar being read, 0 outside one
+        boolean comment = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line++;
+                comment = false;
+            } else if (comment) {
+                // copied as written
+            } else if (quote == 0 && c == '#' && (i == 0 || Character.isWhitespace(text.charAt(i - 1)))) {
+                comment = true;
+            } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
+                java.util.regex.Matcher m = VARIABLE.matcher(text).region(i, text.length());
+                if (!m.lookingAt()) {
+                    int close = text.indexOf('}', i);
+                    int eol = text.indexOf('\n', i);
+                    String written = close < 0 || eol >= 0 && eol < close ? text.substring(i, eol < 0 ? text.length() : eol) : text.substring(i, close + 1);
+                    throw new ConfigException(source, "", line, "malformed " + written.strip() + ": expected ${NAME} or ${NAME:-default},"
+                            + " NAME of letters, digits and '_' (not starting with a digit)");
+                }
+                String name = m.group(1);
+                String value = environment.get(name);
                 if (value == null || value.isEmpty()) {
+                    if (m.group(2) == null) {
+                        throw new ConfigException(source, "", line, "environment variable " + name + (value == null ? " is not set" : " is empty")
+                                + " and ${" + name + "} has no default (write ${" + name + ":-value})");
+                    }
                     value = m.group(2);
                 }
-                if (value == null) {
-                    throw new ConfigException(source, "", i + 1, "environment variable " + m.group(1)
-                            + " is not set and ${" + m.group(1) + "} has no default (write ${" + m.group(1) + ":-value})");
-                }
-                m.appendReplacement(line, java.util.regex.Matcher.quoteReplacement(value));
+                out.append(scalar(value, quote, text, i, m.end(), name, source, line));
+                i = m.end() - 1;
+                continue;
+            } else if (quote == '"' && c == '\\' && i + 1 < text.length()) {
+                out.append(c).append(text.charAt(++i));
+                continue;
+            } else if (quote == '\'' && c == '\'' && i + 1 < text.length() && text.charAt(i + 1) == '\'') {
+                out.append(c).append(text.charAt(++i)); // '' is a quote inside single quotes
+                continue;
+            } else if (quote != 0 && c == quote) {
+                quote = 0;
+            } else if (quote == 0 && (c == '"' || c == '\'') && startsScalar(text, i)) {
+                quote = c;
             }
-            m.appendTail(line);
-            out.append(line);
-            if (i < lines.length - 1) {
-                out.append('\n');
-            }
+            out.append(c);
         }
         return out.toString();
+    }
+
+    /** @return whether position {@code i} of {@code text} can start a scalar: nothing but a key's colon, a dash, a bracket or a comma before it */
+    private static boolean startsScalar(String text, int i) {
+        int j = i - 1;
+        while (j >= 0 && (text.charAt(j) == ' ' || text.charAt(j) == '\t')) {
+            j--;
+        }
+        // a key's colon and a list's dash are followed by a space: "run-${N}" is one plain scalar
+        return j < 0 || "\n[{,".indexOf(text.charAt(j)) >= 0 || ":-?".indexOf(text.charAt(j)) >= 0 && j < i - 1;
+    }
+
+    /** @return whether a scalar ends at position {@code i} of {@code text}: at the end of the line, a comment, a comma or a bracket after it */
+    private static boolean endsScalar(String text, int i) {
+        int j = i;
+        while (j < text.length() && (text.charAt(j) == ' ' || text.charAt(j) == '\t' || text.charAt(j) == '\r')) {
+            j++;
+        }
+        return j == text.length() || "\n,]}".indexOf(text.charAt(j)) >= 0 || text.charAt(j) == '#' && j > i;
+    }
+
+    /** @return a variable's value as written into the YAML at {@code start..end}, inside the quote {@code quote} (0 for none) */
+    private static String scalar(String value, char quote, String text, int start, int end, String name, String source, int line) {
+        if (quote == '"') {
+            return doubleQuoted(value);
+        }
+        if (quote == '\'') {
+            return value.replace("'", "''");
+        }
+        if (plainSafe(value)) {
+            return value;
+        }
+        if (startsScalar(text, start) && endsScalar(text, end)) {
+            return '"' + doubleQuoted(value) + '"';
+        }
+        throw new ConfigException(source, "", line, "the value of environment variable " + name + " ('" + value + "') holds YAML"
+                + " syntax and ${" + name + "} is only part of a plain value: put the whole value in double quotes");
+    }
+
+    /** @return whether {@code value} reads as itself as a plain YAML scalar, in a block or in a flow collection */
+    private static boolean plainSafe(String value) {
+        if (value.isEmpty() || !value.strip().equals(value) || "-?:,[]{}#&*!|>'\"%@`".indexOf(value.charAt(0)) >= 0) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\t' || c == '#' || c == ',' || c == '[' || c == ']' || c == '{' || c == '}'
+                    || c == ':' && (i + 1 == value.length() || value.charAt(i + 1) == ' ')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String doubleQuoted(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r");
     }
 
     /** Writes a config back as YAML (stored with trained models). */
@@ -171,24 +279,111 @@ public final class ConfigLoader {
             line = location.getLineNr();
         }
         String path = prefix;
-        String reason = e.getOriginalMessage();
+        String reason;
+        org.yaml.snakeyaml.error.MarkedYAMLException marked = marked(e);
         if (e instanceof JsonMappingException jme) {
             path = join(prefix, pathOf(jme.getPath()));
-            if (e instanceof UnrecognizedPropertyException upe) {
-                List<String> known = upe.getKnownPropertyIds() == null ? List.of()
-                        : upe.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.toList());
-                reason = "unknown field '" + upe.getPropertyName() + "'; expected one of " + known;
-            } else if (e instanceof InvalidFormatException ife) {
-                reason = "cannot read " + describe(ife.getValue()) + " as " + typeName(ife.getTargetType());
-            } else if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
-                reason = "expected " + typeName(mie.getTargetType()) + " (" + firstLine(e.getOriginalMessage()) + ")";
-            } else {
-                reason = firstLine(e.getOriginalMessage());
+        }
+        if (duplicateKey(e) != null) {
+            reason = "duplicate key '" + duplicateKey(e) + "' (a key may be given once in a mapping)";
+            if (!(e instanceof JsonMappingException)) {
+                path = join(prefix, parsingPath(e));
             }
+        } else if (marked != null && marked.getProblem() != null) {
+            path = prefix; // the line says where: the value being bound when the text broke says little
+            // SnakeYAML's problem ("found character '\t' that cannot start any token") and where
+            // it is; its context ("while scanning for the next token") only says what it was doing
+            reason = "malformed YAML: " + marked.getProblem() + (marked.getContext() == null ? "" : " (" + marked.getContext() + ")");
+            if (marked.getProblemMark() != null && prefix.isEmpty()) {
+                line = marked.getProblemMark().getLine() + 1;
+            }
+        } else if (e instanceof UnrecognizedPropertyException upe) {
+            List<String> known = upe.getKnownPropertyIds() == null ? List.of()
+                    : upe.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.toList());
+            reason = "unknown field '" + upe.getPropertyName() + "'; expected one of " + known;
+        } else if (e instanceof InvalidFormatException ife && ife.getValue() instanceof Number n && !Double.isFinite(n.doubleValue())) {
+            reason = "expected a finite number, got " + n;
+        } else if (e instanceof InvalidFormatException ife) {
+            reason = "cannot read " + describe(ife.getValue()) + " as " + typeName(ife.getTargetType());
+        } else if (e instanceof InvalidNullException ine) {
+            reason = "expected " + (ine.getTargetType() == null ? "a value" : typeName(ine.getTargetType())) + ", got nothing (null)";
+        } else if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
+            // Jackson's own wording names its classes and settings; what was found is enough
+            reason = "expected " + typeName(mie.getTargetType()) + found(e);
+        } else if (e instanceof JsonMappingException) {
+            reason = firstLine(e.getOriginalMessage());
         } else {
             reason = "malformed YAML: " + firstLine(e.getOriginalMessage());
         }
         return new ConfigException(source, path, line, reason);
+    }
+
+    /** @return the key of a duplicate-key error of the parser, or null for another error */
+    private static String duplicateKey(JsonProcessingException e) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^Duplicate field '(.*)'$").matcher(firstLine(e.getOriginalMessage()));
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** @return the path of the mapping the parser was reading when it failed, or an empty string */
+    private static String parsingPath(JsonProcessingException e) {
+        if (!(e.getProcessor() instanceof JsonParser parser)) {
+            return "";
+        }
+        List<String> parts = new java.util.ArrayList<>();
+        com.fasterxml.jackson.core.JsonStreamContext context = parser.getParsingContext();
+        // the innermost context is the mapping that holds the duplicate key: its parents name it
+        for (context = context == null ? null : context.getParent(); context != null && !context.inRoot(); context = context.getParent()) {
+            if (context.inArray()) {
+                parts.add(0, "[" + context.getCurrentIndex() + "]");
+            } else if (context.getCurrentName() != null) {
+                parts.add(0, (parts.isEmpty() || parts.get(0).startsWith("[") ? "" : ".") + context.getCurrentName());
+            }
+        }
+        String joined = String.join("", parts);
+        return joined.startsWith(".") ? joined.substring(1) : joined;
+    }
+
+    /** @return SnakeYAML's own error with its problem and where it is, or null */
+    private static org.yaml.snakeyaml.error.MarkedYAMLException marked(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** @return what the parser found instead of the expected value, as {@code ", got ..."}, or nothing when unknown */
+    private static String found(JsonProcessingException e) {
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Cannot map `null`")) {
+            return ", got nothing (null)";
+        }
+        String message = firstLine(e.getOriginalMessage());
+        if (message.contains(" from Array value")) {
+            return ", got a list";
+        }
+        if (message.contains(" from Object value")) {
+            return ", got a mapping";
+        }
+        java.util.regex.Matcher string = java.util.regex.Pattern.compile(" from String value \\('(.*)'\\)").matcher(message);
+        if (string.find()) {
+            return ", got '" + string.group(1) + "'";
+        }
+        if (!(e.getProcessor() instanceof JsonParser parser) || parser.currentToken() == null) {
+            return "";
+        }
+        try {
+            return switch (parser.currentToken()) {
+                case VALUE_NULL -> ", got nothing (null)";
+                case START_ARRAY -> ", got a list";
+                case START_OBJECT -> ", got a mapping";
+                case VALUE_STRING -> ", got '" + parser.getText() + "'";
+                case VALUE_TRUE, VALUE_FALSE, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> ", got " + parser.getText();
+                default -> "";
+            };
+        } catch (IOException | RuntimeException unreadable) {
+            return "";
+        }
     }
 
     private static String describe(Object value) {

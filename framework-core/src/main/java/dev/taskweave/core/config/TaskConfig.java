@@ -107,5 +107,6 @@ public final class TaskConfig {
 
     /** The head's own parameters. */
     @JsonProperty("params")
+    @com.fasterxml.jackson.annotation.JsonSetter(nulls = com.fasterxml.jackson.annotation.Nulls.AS_EMPTY) // "params:" left empty
     public Map<String, Object> params = new LinkedHashMap<>();
 }

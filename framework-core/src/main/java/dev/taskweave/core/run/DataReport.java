@@ -97,9 +97,11 @@ public final class DataReport {
                 splits.append(splits.length() == 0 ? "" : ", ").append(split.getKey()).append(' ')
                         .append(String.format(Locale.ROOT, "%,d", labelled));
             }
-            String summary = String.format(Locale.ROOT, "mean %.4g, sd %.4g", s.mean(), Math.sqrt(s.variance()));
+            // an observed task's rows are its positives as its head encodes them: said so only when they are
+            String summary = observed && s.count() > 0 && s.mean() == 1 && s.variance() == 0 ? "all positive"
+                    : String.format(Locale.ROOT, "mean %.4g, sd %.4g", s.mean(), Math.sqrt(s.variance()));
             line(out, "  %-12s %-11s %s: labelled rows %s; training labels %s%s", t.name, t.head,
-                    observed ? "observed (implicit)" : "label " + t.label, splits, observed ? "all positive" : summary,
+                    observed ? "observed (implicit)" : "label " + t.label, splits, summary,
                     s.count() == 0 ? "  ** no labelled training row **" : "");
         }
         if (model != null) {
@@ -124,8 +126,9 @@ public final class DataReport {
      *     same value for every entity (it tells the model nothing; a feature that takes a value per
      *     interaction varies by row instead), a categorical side feature unknown for most entities
      *     or all, a feature that takes a value per interaction whose values some split's rows do
-     *     not record, a task whose training labels are all the same, Platt scaling fitted on
-     *     training rows; and the data source's own ({@link Dataset#WARNING} keys of its description)
+     *     not record, a task whose training labels are all the same (an implicit task's
+     *     positives that its head does not read as 1 too), Platt scaling fitted on training rows, a
+     *     task weight that the weighting ignores; and the data source's own ({@link Dataset#WARNING} keys of its description)
      */
     static List<String> warnings(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats) {
         List<String> out = new java.util.ArrayList<>();
@@ -174,7 +177,8 @@ public final class DataReport {
         for (int i = 0; i < plan.config().tasks.size(); i++) {
             TaskConfig t = plan.config().tasks.get(i);
             LabelStatistics s = stats.get(t.name);
-            if (s != null && s.count() > 1 && s.variance() == 0 && !TaskContext.OBSERVED.equals(t.label)) {
+            boolean observed = TaskContext.OBSERVED.equals(t.label);
+            if (s != null && s.count() > 1 && s.variance() == 0 && (!observed || s.mean() != 1)) {
                 String value = s.mean() == Math.rint(s.mean()) ? Long.toString((long) s.mean()) : String.format(Locale.ROOT, "%.4g", s.mean());
                 out.add(String.format(Locale.ROOT, "task %s: all %,d training labels are %s as its head encodes them, so it "
                         + "learns a constant", t.name, s.count(), value));
@@ -185,7 +189,21 @@ public final class DataReport {
                         + " measures what the model does on new rows");
             }
         }
+        if (plan.weighting() != null && plan.weighting().factory() instanceof dev.taskweave.api.model.LossWeightingFactory<?> weighting
+                && !plan.weighting().call(weighting::readsTaskWeights)) {
+            for (int i = 0; i < plan.config().tasks.size(); i++) {
+                double weight = plan.config().tasks.get(i).weight;
+                if (weight != 1) {
+                    out.add(String.format(Locale.ROOT, "tasks[%d].weight: %s is ignored: weighting %s sets the tasks' weights"
+                            + " itself (fixed and uncertainty read them)", i, number(weight), plan.config().weighting.type));
+                }
+            }
+        }
         return out;
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
     }
 
     /**

@@ -34,6 +34,8 @@ import dev.taskweave.core.config.EarlyStoppingConfig;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.config.TaskConfig;
 import dev.taskweave.core.data.TaskLabels;
+import dev.taskweave.core.formula.Formula;
+import dev.taskweave.core.formula.FormulaException;
 import dev.taskweave.core.metric.MetricRegistry;
 import dev.taskweave.core.model.InputEncoder;
 import dev.taskweave.core.model.MultiTaskBlock;
@@ -126,13 +128,25 @@ public final class ModelAssembler {
         Object weightingConfig = bind(weighting, config.weighting.params, "weighting.params", source);
 
         checkTraining(config, source);
+        checkFormula(config, source);
         return new Plan(config, source, data, dataConfig, heads, headConfigs, sharing, sharingConfig, weighting, weightingConfig);
     }
 
     private static void checkDependency(ExperimentConfig config, int i, String source) {
         TaskConfig t = config.tasks.get(i);
         String path = "tasks[" + i + "]";
+        TaskConfig defaults = new TaskConfig();
         if (t.dependsOn == null) {
+            // a model's stored experiment writes the defaults out for every task: only a value of
+            // one's own says the writer expected it to do something
+            if (!defaults.transfer.equals(t.transfer)) {
+                throw new ConfigException(source, path + ".transfer", 0, "set without dependsOn: it says how a task uses the task it"
+                        + " depends on, and this one depends on none");
+            }
+            if (t.calibration != defaults.calibration) {
+                throw new ConfigException(source, path + ".calibration", 0, "set without dependsOn: it weighs the AITM calibrator"
+                        + " of a task that depends on another, and this one depends on none");
+            }
             return;
         }
         int parent = -1;
@@ -152,6 +166,10 @@ public final class ModelAssembler {
         }
         if (!(t.calibration >= 0) || Double.isInfinite(t.calibration)) {
             throw new ConfigException(source, path + ".calibration", 0, "must be a number >= 0, got " + t.calibration);
+        }
+        if (t.calibration != defaults.calibration && TaskDependency.Mode.parse(t.transfer) != TaskDependency.Mode.AITM) {
+            throw new ConfigException(source, path + ".calibration", 0, "set with transfer " + t.transfer
+                    + ": only aitm has a calibrator to weigh");
         }
     }
 
@@ -199,10 +217,10 @@ public final class ModelAssembler {
         if (!(c.features.idDropout >= 0 && c.features.idDropout < 1)) {
             throw new ConfigException(source, "features.idDropout", 0, "must be in [0, 1), got " + c.features.idDropout);
         }
-        if (!(c.optimizer.learningRate > 0)) {
+        if (!(c.optimizer.learningRate > 0) || !Double.isFinite(c.optimizer.learningRate)) {
             throw new ConfigException(source, "optimizer.learningRate", 0, "must be > 0, got " + c.optimizer.learningRate);
         }
-        if (!(c.optimizer.weightDecay >= 0)) {
+        if (!(c.optimizer.weightDecay >= 0) || !Double.isFinite(c.optimizer.weightDecay)) {
             throw new ConfigException(source, "optimizer.weightDecay", 0, "must be >= 0, got " + c.optimizer.weightDecay);
         }
         if (!List.of("constant", "cosine", "step").contains(c.optimizer.schedule)) {
@@ -224,7 +242,7 @@ public final class ModelAssembler {
         if (c.optimizer.warmupSteps < 0) {
             throw new ConfigException(source, "optimizer.warmupSteps", 0, "must be >= 0, got " + c.optimizer.warmupSteps);
         }
-        if (!(c.optimizer.clipGradient >= 0)) {
+        if (!(c.optimizer.clipGradient >= 0) || !Double.isFinite(c.optimizer.clipGradient)) {
             throw new ConfigException(source, "optimizer.clipGradient", 0, "must be >= 0, got " + c.optimizer.clipGradient);
         }
         positive(c.training.batchSize, "training.batchSize", source);
@@ -258,6 +276,30 @@ public final class ModelAssembler {
                 throw new ConfigException(source, "training.earlyStopping.metric", 0, "unknown metric '" + parts[2] + "'; available: " + metrics.names());
             }
             positive(es.patience, "training.earlyStopping.patience", source);
+            if (!(es.minDelta >= 0) || !Double.isFinite(es.minDelta)) {
+                throw new ConfigException(source, "training.earlyStopping.minDelta", 0, "must be a number >= 0 (the smallest change"
+                        + " that counts as an improvement, in the metric's units), got " + es.minDelta);
+            }
+        }
+    }
+
+    /** {@code serving.formula} is read by serve only, so a formula that does not parse would otherwise be found there. */
+    private static void checkFormula(ExperimentConfig c, String source) {
+        String text = c.serving == null ? null : c.serving.formula;
+        if (text == null) {
+            return;
+        }
+        Formula formula;
+        try {
+            formula = Formula.parse(text);
+        } catch (FormulaException e) {
+            throw new ConfigException(source, "serving.formula", 0, e.getMessage());
+        }
+        for (String name : formula.tasks()) {
+            if (c.task(name) == null) {
+                throw new ConfigException(source, "serving.formula", 0, "unknown task '" + name + "'; the tasks are "
+                        + c.tasks.stream().map(t -> t.name).toList());
+            }
         }
     }
 
@@ -361,6 +403,10 @@ public final class ModelAssembler {
             if (!names.contains(name)) {
                 throw new ConfigException(source, "features.dropout." + name, 0, "the data has no feature '" + name + "'; available: " + names);
             }
+            if (leftOut(config, name) != null) {
+                throw new ConfigException(source, "features.dropout." + name, 0, "'" + name + "' is left out by "
+                        + leftOut(config, name) + ": there is nothing to drop");
+            }
         }
         for (String name : config.features.historyDropout.keySet()) {
             FeatureSpec spec = available.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
@@ -369,6 +415,10 @@ public final class ModelAssembler {
                 throw new ConfigException(source, "features.historyDropout." + name, 0, (spec == null
                         ? "the data has no feature '" + name + "'" : "'" + name + "' is not a history feature")
                         + "; its history features: " + (histories.isEmpty() ? "none" : histories));
+            }
+            if (leftOut(config, name) != null) {
+                throw new ConfigException(source, "features.historyDropout." + name, 0, "'" + name + "' is left out by "
+                        + leftOut(config, name) + ": there is nothing to drop");
             }
         }
         List<FeatureSpec> selected = new ArrayList<>();
@@ -382,6 +432,14 @@ public final class ModelAssembler {
             throw new ConfigException(source, "features", 0, "no feature is left to use; available: " + names);
         }
         return selected;
+    }
+
+    /** @return {@code features.include} or {@code features.exclude} when it leaves the feature out, else null */
+    private static String leftOut(ExperimentConfig config, String name) {
+        if (config.features.exclude.contains(name)) {
+            return "features.exclude";
+        }
+        return !config.features.include.isEmpty() && !config.features.include.contains(name) ? "features.include" : null;
     }
 
     private static void checkNames(List<String> wanted, Set<String> names, String path, String source) {
@@ -411,8 +469,10 @@ public final class ModelAssembler {
                 String name = own.get(j);
                 positions[j] = names.indexOf(name);
                 if (positions[j] < 0) {
-                    throw new ConfigException(plan.source(), "tasks[" + i + "].wideFeatures[" + j + "]", 0,
-                            "'" + name + "' is not a feature of the data; expected one of " + names);
+                    String by = leftOut(c, name);
+                    throw new ConfigException(plan.source(), "tasks[" + i + "].wideFeatures[" + j + "]", 0, by != null
+                            ? "'" + name + "' is left out by " + by + "; the features read: " + names
+                            : "'" + name + "' is not a feature of the data; expected one of " + names);
                 }
                 if (own.subList(0, j).contains(name)) {
                     throw new ConfigException(plan.source(), "tasks[" + i + "].wideFeatures[" + j + "]", 0,
@@ -426,10 +486,22 @@ public final class ModelAssembler {
     }
 
     /**
-     * Checks that every task's label column exists in the training split, and that
+     * Checks that the split early stopping watches is one the data evaluates, that every task's
+     * label column exists in the training split, and that
      * {@code hideFeatures} is only given to attribute tasks and names features of their entity.
      */
     public void checkLabels(Plan plan, Dataset dataset) {
+        EarlyStoppingConfig es = plan.config().training.earlyStopping;
+        if (es != null) {
+            Set<String> evaluated = new LinkedHashSet<>(dataset.splits().keySet());
+            evaluated.addAll(dataset.attributeEvaluation().keySet());
+            evaluated.remove(Dataset.TRAIN);
+            String split = es.metric.split("\\.")[0];
+            if (!evaluated.contains(split)) {
+                throw new ConfigException(plan.source(), "training.earlyStopping.metric", 0,
+                        "the data has no split '" + split + "' to evaluate; available: " + evaluated);
+            }
+        }
         Interactions train = dataset.train();
         for (int i = 0; i < plan.config().tasks.size(); i++) {
             TaskConfig t = plan.config().tasks.get(i);
@@ -564,13 +636,68 @@ public final class ModelAssembler {
         }
     }
 
+    /**
+     * @throws ConfigException under {@code tasks[i].params} when the head refuses its parameters
+     *     for this task (a binary head's {@code threshold} on implicit feedback, say)
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private TaskHead createHead(Plan plan, int i, int inputWidth, LabelStatistics stats, LabelInfo info) {
         TaskConfig t = plan.config().tasks.get(i);
         Registered<?> reg = plan.heads().get(i);
         TaskHeadFactory factory = (TaskHeadFactory) reg.factory();
-        return reg.call(() -> factory.create(plan.headConfigs().get(i),
-                new TaskContext(t.name, t.label, inputWidth, stats, info.width(), info.attribute())));
+        try {
+            return reg.call(() -> factory.create(plan.headConfigs().get(i),
+                    new TaskContext(t.name, t.label, inputWidth, stats, info.width(), info.attribute())));
+        } catch (InvalidConfigException e) {
+            throw new ConfigException(plan.source(), e.under("tasks[" + i + "].params").path(), 0, e.reason());
+        }
+    }
+
+    /** @return what a head outputs per row, for the metrics that fit it */
+    private static MetricRegistry.Output output(Registered<?> plugin, TaskHead head) {
+        if (plugin.call(head::outputWidth) > 1) {
+            // a multi-label head's outputs are logits of independent labels, a multi-class head's are not
+            return plugin.call(head::producesLogit) ? MetricRegistry.Output.MULTI_LABEL : MetricRegistry.Output.MULTI_CLASS;
+        }
+        if (plugin.call(head::pairwise)) {
+            return MetricRegistry.Output.SCORE;
+        }
+        return plugin.call(head::producesLogit) ? MetricRegistry.Output.PROBABILITY : MetricRegistry.Output.VALUE;
+    }
+
+    /**
+     * The metric {@code training.earlyStopping} watches must be one its task reports: checked
+     * when the model is assembled, so that check refuses what train would.
+     *
+     * @return the metric, or null without early stopping
+     * @throws ConfigException at {@code training.earlyStopping.metric} when the task does not report it
+     */
+    public static Metric monitoredMetric(Plan plan, List<ResolvedTask> tasks) {
+        EarlyStoppingConfig es = plan.config().training.earlyStopping;
+        if (es == null) {
+            return null;
+        }
+        String[] monitor = es.metric.split("\\.");
+        ResolvedTask task = tasks.stream().filter(r -> r.name().equals(monitor[1])).findFirst().orElseThrow();
+        return task.metrics().stream().filter(m -> m.name().equals(monitor[2])).findFirst().orElseThrow(() ->
+                new ConfigException(plan.source(), "training.earlyStopping.metric", 0, "task " + monitor[1] + " does not report "
+                        + monitor[2] + " (it reports " + task.metrics().stream().map(Metric::name).toList() + "); add it to its metrics"));
+    }
+
+    /** A ranking formula reads one score per (user, item) pair of each task it names. */
+    private static void checkFormulaWidths(Plan plan, List<ResolvedTask> tasks) {
+        String text = plan.config().serving == null ? null : plan.config().serving.formula;
+        if (text == null) {
+            return;
+        }
+        for (String name : Formula.parse(text).tasks()) {
+            ResolvedTask task = tasks.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+            int width = task.plugin().call(task.head()::outputWidth);
+            if (width != 1) {
+                throw new ConfigException(plan.source(), "serving.formula", 0, "task '" + name + "' has " + width
+                        + " outputs; a formula can only use single-output tasks");
+            }
+        }
     }
 
     /**
@@ -606,14 +733,26 @@ public final class ModelAssembler {
             LabelInfo info = labelInfo.getOrDefault(t.name, LabelInfo.SCALAR);
             TaskHead head = createHead(plan, i, sharingWidth, s, info);
             Registered<?> reg = plan.heads().get(i);
+            if (info.attribute() && info.width() > 1 && reg.call(head::outputWidth) == 1) {
+                throw new ConfigException(plan.source(), "tasks[" + i + "].head", 0, "'" + t.head + "' has one output, and the label '"
+                        + t.label + "' is an attribute of " + info.width() + " classes or labels per entity; use a head with an"
+                        + " output per class or label (such as multiclass or multilabel)");
+            }
+            MetricRegistry.Output output = output(reg, head);
             List<String> metricNames = t.metrics.isEmpty() ? reg.call(head::defaultMetrics) : t.metrics;
             List<Metric> taskMetrics = new ArrayList<>();
-            for (String name : metricNames) {
-                Metric m = metrics.find(name);
-                if (m == null) {
+            for (int m = 0; m < metricNames.size(); m++) {
+                String name = metricNames.get(m);
+                Metric metric = metrics.find(name);
+                if (metric == null) {
                     throw new ConfigException(plan.source(), "tasks[" + i + "].metrics", 0, "the head's default metric '" + name + "' is unknown");
                 }
-                taskMetrics.add(m);
+                if (!t.metrics.isEmpty() && !metrics.fits(name, output)) {
+                    throw new ConfigException(plan.source(), "tasks[" + i + "].metrics[" + m + "]", 0, name + " does not apply to head '"
+                            + t.head + "', which outputs " + output.description() + (info.attribute() ? " of an attribute" : "")
+                            + "; metrics that do: " + metrics.namesFor(output));
+                }
+                taskMetrics.add(metric);
             }
             TaskHead h = head;
             TaskLabels labels = new TaskLabels(t.name, t.label, raw -> h.encodeLabel((float) raw), head.negativesPerPositive());
@@ -621,6 +760,8 @@ public final class ModelAssembler {
             headBlocks.add(new MultiTaskBlock.Component(reg.call(head::createBlock), reg.classLoader()));
             widths.add(head.outputWidth());
         }
+        monitoredMetric(plan, tasks);
+        checkFormulaWidths(plan, tasks);
         List<TaskDependency> dependencies = dependencies(c);
         for (TaskDependency d : dependencies) {
             for (int task : new int[] {d.parent(), d.child()}) {

@@ -177,12 +177,8 @@ public final class Trainer {
             throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "training.earlyStopping.metric", 0,
                     "the data has no split '" + monitor[0] + "'; available: " + evalSets.keySet());
         }
-        Metric monitorMetric = monitor == null ? null : model.task(monitor[1]).metrics().stream()
-                .filter(m -> m.name().equals(monitor[2])).findFirst().orElse(null);
-        if (monitor != null && monitorMetric == null) {
-            throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "training.earlyStopping.metric", 0,
-                    "task " + monitor[1] + " does not report " + monitor[2] + "; add it to its metrics");
-        }
+        // check refuses the same: ModelAssembler checks it as it assembles the model
+        Metric monitorMetric = ModelAssembler.monitoredMetric(model.plan(), model.tasks());
 
         List<EpochRecord> history = new ArrayList<>();
         double best = Double.NaN;

@@ -106,4 +106,130 @@ class ConfigLoaderTest {
     public static final class Params {
         public int experts = 2;
     }
+
+    @Test
+    void aKeyGivenTwiceIsAnErrorNamingItsLineAndPath() {
+        ConfigException seed = assertThrows(ConfigException.class, () -> loader.parse("name: x\nseed: 42\ntasks: []\nseed: 7\n", "d.yaml"));
+        assertEquals("d.yaml:4: duplicate key 'seed' (a key may be given once in a mapping)", seed.getMessage());
+        ConfigException block = assertThrows(ConfigException.class, () -> loader.parse("""
+                training:
+                  epochs: 3
+                optimizer: {learningRate: 0.01}
+                training:
+                  batchSize: 8
+                """, "d.yaml"));
+        assertEquals("d.yaml:4: duplicate key 'training' (a key may be given once in a mapping)", block.getMessage());
+        ConfigException nested = assertThrows(ConfigException.class, () -> loader.parse("""
+                tasks:
+                  - name: a
+                    head: binary
+                    head: regression
+                """, "d.yaml"));
+        assertEquals("d.yaml:4: tasks[0]: duplicate key 'head' (a key may be given once in a mapping)", nested.getMessage());
+    }
+
+    @Test
+    void numbersMustBeFinite() {
+        for (String value : new String[] {"Infinity", "NaN", "-Infinity", "'NaN'"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("optimizer:\n  weightDecay: " + value + "\n", "n.yaml"));
+            assertEquals("optimizer.weightDecay", e.path(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("n.yaml:2: optimizer.weightDecay: expected a finite number, got "), e.getMessage());
+        }
+        ConfigException map = assertThrows(ConfigException.class, () -> loader.parse("features: {dropout: {item_tags: NaN}}\n", "n.yaml"));
+        assertEquals("n.yaml:1: features.dropout.item_tags: expected a finite number, got NaN", map.getMessage());
+        // plugin params are bound by the same rules
+        ConfigException bound = assertThrows(ConfigException.class,
+                () -> loader.bind(Map.of("rate", "Infinity"), Rate.class, "n.yaml", "tasks[0].params"));
+        assertEquals("n.yaml: tasks[0].params.rate: expected a finite number, got Infinity", bound.getMessage());
+        assertEquals(0.5, loader.bind(Map.of("rate", 0.5), Rate.class, "n.yaml", "p").rate);
+        assertEquals(1e-3, loader.parse("optimizer: {learningRate: 1e-3}\n", "n.yaml").optimizer.learningRate);
+    }
+
+    @Test
+    void anEmptyListOrMappingNamesItsPath() {
+        ConfigException include = assertThrows(ConfigException.class, () -> loader.parse("features:\n  include:\n", "t.yaml"));
+        assertEquals("t.yaml:2: features.include: expected a list, got nothing (null)", include.getMessage());
+        ConfigException dropout = assertThrows(ConfigException.class, () -> loader.parse("features:\n  dropout:\n", "t.yaml"));
+        assertEquals("t.yaml:2: features.dropout: expected a mapping, got nothing (null)", dropout.getMessage());
+        ConfigException element = assertThrows(ConfigException.class,
+                () -> loader.parse("tasks:\n  - {name: a, metrics: [auc, null]}\n", "t.yaml"));
+        assertEquals("tasks[0].metrics[1]", element.path(), element.getMessage());
+        assertTrue(element.getMessage().endsWith("tasks[0].metrics[1]: expected a string, got nothing (null)"), element.getMessage());
+        ConfigException metrics = assertThrows(ConfigException.class, () -> loader.parse("tasks:\n  - name: a\n    metrics:\n", "t.yaml"));
+        assertEquals("tasks[0].metrics", metrics.path(), metrics.getMessage());
+        // params left empty are no params; a section left out keeps its default
+        ExperimentConfig c = loader.parse("data: {type: synthetic, params:}\ntasks:\n  - name: a\n    params:\n", "t.yaml");
+        assertEquals(Map.of(), c.data.params);
+        assertEquals(Map.of(), c.tasks.get(0).params);
+        assertEquals(null, loader.parse("training: {earlyStopping: }\n", "t.yaml").training.earlyStopping);
+    }
+
+    @Test
+    void typeErrorsSayWhatWasFoundWithoutJacksonsInternals() {
+        ConfigException nul = assertThrows(ConfigException.class, () -> loader.parse("optimizer:\n  learningRate:\n", "t.yaml"));
+        assertEquals("t.yaml:2: optimizer.learningRate: expected a number, got nothing (null)", nul.getMessage());
+        ConfigException list = assertThrows(ConfigException.class, () -> loader.parse("training:\n  epochs: [1, 2]\n", "t.yaml"));
+        assertEquals("t.yaml:2: training.epochs: expected an integer, got a list", list.getMessage());
+        ConfigException string = assertThrows(ConfigException.class, () -> loader.parse("features: {include: rating}\n", "t.yaml"));
+        assertEquals("t.yaml:1: features.include: expected a list, got 'rating'", string.getMessage());
+    }
+
+    @Test
+    void malformedYamlSaysTheProblemOnItsLine() {
+        ConfigException tab = assertThrows(ConfigException.class,
+                () -> loader.parse("name: x\ntraining:\n  epochs: 2\n\tbatchSize: 8\n", "tab.yaml"));
+        assertEquals("tab.yaml:4: malformed YAML: found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for"
+                + " indentation) (while scanning for the next token)",
+                tab.getMessage());
+        ConfigException indent = assertThrows(ConfigException.class,
+                () -> loader.parse("tasks:\n  - name: a\n    head: binary\n   label: x\n", "indent.yaml"));
+        assertTrue(indent.getMessage().startsWith("indent.yaml:4: malformed YAML: expected <block end>, but found"), indent.getMessage());
+        assertTrue(indent.getMessage().endsWith("(while parsing a block collection)"), indent.getMessage());
+    }
+
+    @Test
+    void anEnumValueOutsideItsChoicesListsThemByTheirYamlNames() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.bind(Map.of("by", "tme"), Split.class, "s.yaml", "data.params.split"));
+        assertEquals("s.yaml: data.params.split.by: cannot read 'tme' as one of [random, time, files, last-item]", e.getMessage());
+    }
+
+    @Test
+    void substitutionLeavesCommentsAndKeepsValuesWhole() {
+        Map<String, String> env = Map.of("RUN", "run #3", "DIR", "/data/ml", "EMPTY", "", "Q", "say \"hi\"", "LIST", "a, b");
+        assertEquals("name: x # set ${UNSET} for more\n", ConfigLoader.substitute("name: x # set ${UNSET} for more\n", "f", env));
+        assertEquals("# ${UNSET}\nname: x\n", ConfigLoader.substitute("# ${UNSET}\nname: x\n", "f", env));
+        assertEquals("name: \"run #3\"\n", ConfigLoader.substitute("name: ${RUN}\n", "f", env));
+        assertEquals("run #3", loader.parse(ConfigLoader.substitute("name: ${RUN}\n", "f", env), "f").name);
+        assertEquals("p: {dir: /data/ml/u1, tags: \"a, b\"}\n", ConfigLoader.substitute("p: {dir: ${DIR}/u1, tags: ${LIST}}\n", "f", env));
+        assertEquals("name: \"say \\\"hi\\\" #x\"\n", ConfigLoader.substitute("name: \"${Q} #x\"\n", "f", env));
+        assertEquals("say \"hi\" #x", loader.parse(ConfigLoader.substitute("name: \"${Q} #x\"\n", "f", env), "f").name);
+        assertEquals("name: 'it''s run #3'\n", ConfigLoader.substitute("name: 'it''s ${RUN}'\n", "f", Map.of("RUN", "run #3")));
+        assertEquals("name: 'it''s'\n", ConfigLoader.substitute("name: '${Q}'\n", "f", Map.of("Q", "it's")));
+        assertEquals("name: fallback\n", ConfigLoader.substitute("name: ${EMPTY:-fallback}\n", "f", env));
+
+        ConfigException empty = assertThrows(ConfigException.class, () -> ConfigLoader.substitute("a: 1\nname: ${EMPTY}\n", "f.yaml", env));
+        assertEquals("f.yaml:2: environment variable EMPTY is empty and ${EMPTY} has no default (write ${EMPTY:-value})", empty.getMessage());
+        ConfigException dash = assertThrows(ConfigException.class, () -> ConfigLoader.substitute("name: ${TW-NAME}\n", "f.yaml", env));
+        assertEquals("f.yaml:1: malformed ${TW-NAME}: expected ${NAME} or ${NAME:-default}, NAME of letters, digits and '_'"
+                + " (not starting with a digit)", dash.getMessage());
+        ConfigException open = assertThrows(ConfigException.class, () -> ConfigLoader.substitute("a: 1\nname: ${TW_NAME\n", "f.yaml", env));
+        assertEquals("f.yaml:2: malformed ${TW_NAME: expected ${NAME} or ${NAME:-default}, NAME of letters, digits and '_'"
+                + " (not starting with a digit)", open.getMessage());
+        ConfigException part = assertThrows(ConfigException.class, () -> ConfigLoader.substitute("name: my-${RUN}\n", "f.yaml", env));
+        assertEquals("f.yaml:1: the value of environment variable RUN ('run #3') holds YAML syntax and ${RUN} is only part of a"
+                + " plain value: put the whole value in double quotes", part.getMessage());
+    }
+
+    public static final class Rate {
+        public double rate = 1;
+    }
+
+    public static final class Split {
+        public By by = By.RANDOM;
+    }
+
+    public enum By {
+        RANDOM, TIME, FILES, @com.fasterxml.jackson.annotation.JsonProperty("last-item") LAST
+    }
 }

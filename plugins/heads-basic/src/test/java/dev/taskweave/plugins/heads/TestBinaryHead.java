@@ -53,6 +53,20 @@ class TestBinaryHead {
     }
 
     @Test
+    void aThresholdOnImplicitFeedbackIsRefused() {
+        // every observed row is a positive read as 1: threshold 4 would turn them all into negatives
+        BinaryHeadConfig config = PluginConfigs.bind(Map.of("threshold", 4.0, "negatives", 2), BinaryHeadConfig.class);
+        dev.taskweave.api.InvalidConfigException e = assertThrows(dev.taskweave.api.InvalidConfigException.class,
+                () -> new BinaryHeadFactory().create(config, new TaskContext("watch", TaskContext.OBSERVED, 6, new LabelStatistics(100, 1, 0))));
+        assertEquals("threshold", e.path());
+        assertEquals("an 'observed' task has no label values to threshold (each observed row is a positive, its negatives are"
+                + " sampled); remove it", e.reason());
+        BinaryHeadConfig plain = PluginConfigs.bind(Map.of("negatives", 2), BinaryHeadConfig.class);
+        assertEquals(1f, new BinaryHeadFactory().create(plain, new TaskContext("watch", TaskContext.OBSERVED, 6,
+                new LabelStatistics(100, 1, 0))).encodeLabel(1f));
+    }
+
+    @Test
     void outputShapes() {
         BinaryHead head = head(Map.of("tower", List.of(8, 4), "dropout", 0.3), 0.3);
         Block block = head.createBlock();

@@ -31,4 +31,10 @@ public final class EqualWeightingFactory implements LossWeightingFactory<FixedWe
         requireNonNull(context, "context is null");
         return new FixedWeighting(TaskWeights.ones(context.tasks().size()), config.normalize());
     }
+
+    /** @return false: every task weighs 1 whatever its {@code tasks[i].weight} */
+    @Override
+    public boolean readsTaskWeights() {
+        return false;
+    }
 }

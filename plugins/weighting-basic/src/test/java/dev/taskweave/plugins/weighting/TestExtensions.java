@@ -22,6 +22,13 @@ class TestExtensions {
     }
 
     @Test
+    void fixedAndUncertaintyReadTheTasksDeclaredWeightsAndEqualDoesNot() {
+        assertTrue(new FixedWeightingFactory().readsTaskWeights());
+        assertTrue(new UncertaintyWeightingFactory().readsTaskWeights());
+        assertEquals(false, new EqualWeightingFactory().readsTaskWeights());
+    }
+
+    @Test
     void annotationProcessorIndexesAllFactories() throws Exception {
         // the index next to the factory classes (test-classes holds its own, empty, index)
         URL location = FixedWeightingFactory.class.getProtectionDomain().getCodeSource().getLocation();

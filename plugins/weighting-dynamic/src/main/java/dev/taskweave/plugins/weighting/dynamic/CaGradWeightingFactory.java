@@ -32,4 +32,10 @@ public final class CaGradWeightingFactory implements LossWeightingFactory<CaGrad
         config.validate();
         return new CaGradWeighting(context.tasks().size(), config.c());
     }
+
+    /** @return false: the weights come from the weighting itself, not from {@code tasks[i].weight} */
+    @Override
+    public boolean readsTaskWeights() {
+        return false;
+    }
 }

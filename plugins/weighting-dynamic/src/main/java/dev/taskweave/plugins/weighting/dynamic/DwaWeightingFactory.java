@@ -32,4 +32,10 @@ public final class DwaWeightingFactory implements LossWeightingFactory<DwaConfig
         config.validate();
         return new DwaWeighting(context.tasks().size(), config.temperature());
     }
+
+    /** @return false: the weights come from the weighting itself, not from {@code tasks[i].weight} */
+    @Override
+    public boolean readsTaskWeights() {
+        return false;
+    }
 }

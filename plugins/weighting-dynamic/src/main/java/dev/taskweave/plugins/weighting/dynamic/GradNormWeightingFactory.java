@@ -32,4 +32,10 @@ public final class GradNormWeightingFactory implements LossWeightingFactory<Grad
         config.validate();
         return new GradNormWeighting(context.tasks().size(), config.alpha(), config.learningRate());
     }
+
+    /** @return false: the weights come from the weighting itself, not from {@code tasks[i].weight} */
+    @Override
+    public boolean readsTaskWeights() {
+        return false;
+    }
 }

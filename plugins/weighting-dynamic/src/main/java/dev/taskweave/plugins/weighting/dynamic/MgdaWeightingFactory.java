@@ -32,4 +32,10 @@ public final class MgdaWeightingFactory implements LossWeightingFactory<MgdaConf
         config.validate();
         return new MgdaWeighting(context.tasks().size(), config.normalization());
     }
+
+    /** @return false: the weights come from the weighting itself, not from {@code tasks[i].weight} */
+    @Override
+    public boolean readsTaskWeights() {
+        return false;
+    }
 }

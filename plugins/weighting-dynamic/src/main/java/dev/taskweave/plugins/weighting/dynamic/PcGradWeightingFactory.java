@@ -31,4 +31,10 @@ public final class PcGradWeightingFactory implements LossWeightingFactory<PcGrad
         requireNonNull(context, "context is null");
         return new PcGradWeighting(context.tasks().size(), config.seed());
     }
+
+    /** @return false: the weights come from the weighting itself, not from {@code tasks[i].weight} */
+    @Override
+    public boolean readsTaskWeights() {
+        return false;
+    }
 }

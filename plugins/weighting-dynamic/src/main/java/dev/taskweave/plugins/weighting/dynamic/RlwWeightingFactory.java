@@ -31,4 +31,10 @@ public final class RlwWeightingFactory implements LossWeightingFactory<RlwConfig
         requireNonNull(context, "context is null");
         return new RlwWeighting(context.tasks().size());
     }
+
+    /** @return false: the weights come from the weighting itself, not from {@code tasks[i].weight} */
+    @Override
+    public boolean readsTaskWeights() {
+        return false;
+    }
 }

@@ -33,6 +33,14 @@ class TestExtensions {
     }
 
     @Test
+    void noneReadsTheTasksDeclaredWeights() {
+        // check warns about a task weight other than 1 under any of them
+        for (LossWeightingFactory<?> factory : FACTORIES) {
+            assertFalse(factory.readsTaskWeights(), factory.type());
+        }
+    }
+
+    @Test
     void gradientMethodsAreCombiners() {
         assertInstanceOf(GradientCombiner.class,
                 new PcGradWeightingFactory().create(new PcGradConfig(), Harness.context(2)));
