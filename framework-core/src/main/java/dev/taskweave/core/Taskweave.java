@@ -118,8 +118,30 @@ public final class Taskweave implements AutoCloseable {
      */
     public TrainingResult train(Path configFile, Path outputDirectory, PrintStream log, Checkpointing checkpointing) {
         requireNonNull(configFile, "configFile is null");
+        checkTrainingTargets(outputDirectory, checkpointing);
         ExperimentConfig config = injector.getInstance(ConfigLoader.class).load(configFile);
         return train(config, configFile, configFile.toAbsolutePath().getParent(), outputDirectory, log, checkpointing);
+    }
+
+    /**
+     * Checks, before anything is trained, where {@code train --output DIR --checkpoint FILE} would
+     * write, so that a mistake is found in a second and not after hours of training, and nothing
+     * that is not Taskweave's is overwritten: the output is missing, empty or a model directory
+     * and its parent can be written; the checkpoint is not a directory, its directory can be
+     * written, and unless resuming it does not exist (an interrupted run's checkpoint, or a file
+     * named by mistake).
+     *
+     * @param checkpointing null for none
+     * @throws ConfigException or {@link dev.taskweave.core.run.CheckpointException} naming the
+     *     option, the path and what is wrong
+     */
+    public static void checkTrainingTargets(Path outputDirectory, Checkpointing checkpointing) {
+        requireNonNull(outputDirectory, "outputDirectory is null");
+        ModelStore.checkWritable(outputDirectory, "--output");
+        if (checkpointing != null) {
+            checkpointing.checkWritable("--checkpoint");
+            checkpointing.checkNothingOverwritten("--checkpoint");
+        }
     }
 
     /**
@@ -146,6 +168,14 @@ public final class Taskweave implements AutoCloseable {
         requireNonNull(config, "config is null");
         requireNonNull(configFile, "configFile is null");
         requireNonNull(baseDirectory, "baseDirectory is null");
+        requireNonNull(outputDirectory, "outputDirectory is null");
+        // before the data is read: a model that cannot be written is found before training, not after it
+        ModelStore.checkWritable(outputDirectory, "output");
+        if (checkpointing != null) {
+            checkpointing.checkWritable("checkpoint");
+            // a run killed before its first epoch ended left no checkpoint: the same command with --resume starts it
+            checkpointing = checkpointing.orFreshStart(log);
+        }
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
         Prepared prepared = prepare(assembler, config, configFile, baseDirectory, log);
         Plan plan = prepared.plan();
@@ -313,15 +343,17 @@ public final class Taskweave implements AutoCloseable {
 
     /**
      * Scores (user, item) pairs read from a TSV file ({@code user<TAB>item} per line, an optional
-     * header whose first field is {@code user}; a header may name more columns after {@code item},
+     * header whose first field is {@code user} on the first line that is not blank, a UTF-8 byte
+     * order mark ignored; a header may name more columns after {@code item},
      * per-interaction features of the model, whose cells give each pair's moment, an empty cell
      * the user's current value) and writes {@code user item <task>...} rows; a task with
      * several outputs (a multi-label or multi-class attribute) writes them comma-separated. An
      * entity-attribute task is scored on rows with its entity alone, as in training and evaluation,
      * so an item's attribute scores do not depend on the user of the pair.
      *
-     * @param tasks the tasks to output; all when empty
+     * @param tasks the tasks to output, each once however often it is named; all when empty
      * @return the number of rows scored
+     * @throws DataException naming {@code input} when it is missing, a directory, unreadable or malformed
      */
     public int predict(Path modelDirectory, Path input, Writer output, List<String> tasks) throws IOException {
         ModelStore store = injector.getInstance(ModelStore.class);
@@ -335,7 +367,10 @@ public final class Taskweave implements AutoCloseable {
                     List<String> names = model.tasks().stream().map(ResolvedTask::name).toList();
                     throw new ConfigException(null, "--tasks", 0, "the model has no task '" + name + "'; it has " + names);
                 }
-                selected.add(t);
+                if (!selected.contains(t)) {
+                    // a task named twice is written once: one column per task
+                    selected.add(t);
+                }
             }
             if (selected.isEmpty()) {
                 selected.addAll(model.tasks());
@@ -348,18 +383,28 @@ public final class Taskweave implements AutoCloseable {
             List<String> contextNames = new ArrayList<>();
             List<List<Float>> contextValues = new ArrayList<>();
             String source = input.toString();
+            if (Files.isDirectory(input)) {
+                throw new DataException(source, 0, "is a directory; expected a TSV file of user and item ids");
+            }
             try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
                 String line;
                 int number = 0;
+                boolean first = true;
                 while ((line = reader.readLine()) != null) {
                     number++;
+                    if (number == 1 && line.startsWith("\uFEFF")) {
+                        // a byte order mark (spreadsheets write one) is not part of the first field
+                        line = line.substring(1);
+                    }
                     String[] fields = line.split("\t", -1);
                     // a header names its first column user; a first id that merely starts with "user" is a row
                     if (line.isBlank()) {
                         continue;
                     }
-                    if (number == 1 && fields[0].strip().equalsIgnoreCase("user")) {
-                        contextNames.addAll(contextColumns(model.features(), fields, source));
+                    boolean header = first && fields[0].strip().equalsIgnoreCase("user");
+                    first = false;
+                    if (header) {
+                        contextNames.addAll(contextColumns(model.features(), fields, source, number));
                         contextNames.forEach(name -> contextValues.add(new ArrayList<>()));
                         continue;
                     }
@@ -388,6 +433,10 @@ public final class Taskweave implements AutoCloseable {
                 }
             } catch (NoSuchFileException e) {
                 throw new DataException(source, 0, "file not found");
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new DataException(source, 0, "permission denied");
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new DataException(source, 0, "not UTF-8 text: " + e.getMessage());
             }
             // hides the attribute tasks' labels and hideFeatures on attribute rows only
             FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items(),
@@ -445,18 +494,18 @@ public final class Taskweave implements AutoCloseable {
      *     them, as before there were more): per-interaction features of the model
      * @throws DataException naming the column, if it is not one
      */
-    private static List<String> contextColumns(List<FeatureSpec> features, String[] header, String source) {
+    private static List<String> contextColumns(List<FeatureSpec> features, String[] header, String source, int line) {
         List<String> names = new ArrayList<>();
         for (int c = 2; c < header.length; c++) {
             String name = header[c].strip();
             if (features.stream().noneMatch(f -> f.name().equals(name) && f.contextual())) {
-                throw new DataException(source, 1, "column " + (c + 1) + " '" + name + "' is not a per-interaction feature of the model"
+                throw new DataException(source, line, "column " + (c + 1) + " '" + name + "' is not a per-interaction feature of the model"
                         + (features.stream().anyMatch(f -> f.name().equals(name) && f.pair())
                         ? " that a row can give (the model computes it for each pair)" : "") + "; it has "
                         + features.stream().filter(FeatureSpec::contextual).map(FeatureSpec::name).toList());
             }
             if (names.contains(name)) {
-                throw new DataException(source, 1, "column " + (c + 1) + " '" + name + "' is named twice");
+                throw new DataException(source, line, "column " + (c + 1) + " '" + name + "' is named twice");
             }
             names.add(name);
         }

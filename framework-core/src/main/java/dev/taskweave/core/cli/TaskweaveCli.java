@@ -54,7 +54,8 @@ public final class TaskweaveCli {
             description = "Plugin directory (repeatable). Default: $TASKWEAVE_PLUGINS, else the taskweave.plugins property.")
     List<Path> pluginDirectories = new ArrayList<>();
 
-    @Option(names = "--verbose", description = "Print stack traces of failures.")
+    // inherited: "run with --verbose" works before the command and after it (taskweave check ... --verbose)
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of failures.")
     boolean verbose;
 
     public static void main(String[] args) {
@@ -173,15 +174,17 @@ public final class TaskweaveCli {
         Path config;
 
         @Option(names = "--output", required = true, paramLabel = "DIR",
-                description = "Where to write the model and metrics.json (replaced atomically).")
+                description = "Where to write the model and metrics.json (replaced atomically): a new or empty directory, "
+                        + "or a model directory.")
         Path output;
 
         @Option(names = "--checkpoint", paramLabel = "FILE",
-                description = "Save training's state here after every epoch (atomically); removed once the model is written.")
+                description = "Save training's state here after every epoch (atomically); removed once the model is written. "
+                        + "An existing file is refused unless resuming.")
         Path checkpoint;
 
         @Option(names = "--resume", description = "Go on from the --checkpoint file (same experiment and data) as if training "
-                + "had not stopped.")
+                + "had not stopped; without the file (stopped before its first epoch ended), start from epoch 1.")
         boolean resume;
 
         @Option(names = "--max-time", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -195,11 +198,14 @@ public final class TaskweaveCli {
             if ((resume || maxTime != null) && checkpoint == null) {
                 throw new ConfigException(null, resume ? "--resume" : "--max-time", 0, "needs --checkpoint FILE");
             }
+            Checkpointing checkpointing = checkpoint == null ? null : new Checkpointing(checkpoint, resume, maxTime);
+            // before the plugins load and the data is read: a bad --output or --checkpoint costs a second, not a training
+            Taskweave.checkTrainingTargets(output, checkpointing);
             try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
                 PrintWriter out = spec.commandLine().getOut();
                 TrainingResult result;
                 try {
-                    result = tw.train(config, output, logTo(out), checkpoint == null ? null : new Checkpointing(checkpoint, resume, maxTime));
+                    result = tw.train(config, output, logTo(out), checkpointing);
                 } catch (TrainingSuspendedException e) {
                     out.println(e.getMessage());
                     out.flush();
@@ -327,11 +333,16 @@ public final class TaskweaveCli {
             if (!value.isBlank() && m.matches()) {
                 return Duration.ofHours(part(m.group(1))).plusMinutes(part(m.group(2))).plusSeconds(part(m.group(3)));
             }
+            Duration parsed;
             try {
-                return Duration.parse(value.strip());
+                parsed = Duration.parse(value.strip());
             } catch (java.time.format.DateTimeParseException e) {
                 throw new CommandLine.TypeConversionException("expected a duration such as 90m, 2h, 1h30m or 45s, got '" + value + "'");
             }
+            if (parsed.isNegative()) {
+                throw new CommandLine.TypeConversionException("expected a duration that is not negative, got '" + value + "'");
+            }
+            return parsed;
         }
 
         private static long part(String digits) {
@@ -339,8 +350,11 @@ public final class TaskweaveCli {
         }
     }
 
-    /** @throws ConfigException naming the file when the experiment file does not exist */
+    /** @throws ConfigException naming the file when the experiment file does not exist or is a directory */
     private static void requireFile(Path config) {
+        if (Files.isDirectory(config)) {
+            throw new ConfigException(config.toString(), "", 0, "is a directory; expected the experiment YAML file");
+        }
         if (!Files.isRegularFile(config)) {
             throw new ConfigException(config.toString(), "", 0, "file not found");
         }

@@ -2,6 +2,10 @@ package dev.taskweave.core.run;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.store.ModelStore;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -12,8 +16,9 @@ import java.time.Duration;
  *
  * @param file    where the checkpoint is written after every epoch (atomically, replacing the
  *                previous one); removed once the model is saved
- * @param resume  go on from the checkpoint in {@code file} (which must exist and come from the same
- *                experiment and data) instead of starting afresh
+ * @param resume  go on from the checkpoint in {@code file} (which must come from the same
+ *                experiment and data) instead of starting afresh; when there is no file (a run
+ *                stopped before its first epoch ended) training starts from epoch 1
  * @param maxTime null, or stop once an epoch ends after this much training time in this run,
  *                leaving the checkpoint to resume from ({@link TrainingSuspendedException})
  */
@@ -23,6 +28,54 @@ public record Checkpointing(Path file, boolean resume, Duration maxTime) {
         if (maxTime != null && maxTime.isNegative()) {
             throw new IllegalArgumentException("maxTime must not be negative, got " + maxTime);
         }
+    }
+
+    /**
+     * Checks, before anything is trained, that the checkpoint can be written: {@link #file()} is
+     * not a directory and the nearest existing directory above it can be written to.
+     *
+     * @param option what named the file ({@code --checkpoint}), named in the errors
+     * @throws dev.taskweave.core.config.ConfigException naming the file and what is wrong
+     */
+    public void checkWritable(String option) {
+        if (Files.isDirectory(file)) {
+            throw new ConfigException(null, option, 0, file + " is a directory; expected a checkpoint file");
+        }
+        Path parent = file.toAbsolutePath().normalize().getParent();
+        ModelStore.requireWritableDirectory(ModelStore.nearestExisting(parent), file, option);
+    }
+
+    /**
+     * Checks, before anything is trained, that a run that does not resume overwrites no file: an
+     * existing checkpoint is an interrupted run's (resume it or delete it), and any other file was
+     * named by mistake.
+     *
+     * @param option what named the file ({@code --checkpoint}), named in the errors
+     * @throws CheckpointException naming the file, when it exists and this run does not resume
+     */
+    public void checkNothingOverwritten(String option) {
+        if (resume || !Files.exists(file)) {
+            return;
+        }
+        if (TrainingCheckpoint.isCheckpoint(file)) {
+            throw new CheckpointException(option + ": " + file + " holds the checkpoint of an interrupted run: pass --resume to "
+                    + "continue it, or delete it");
+        }
+        throw new CheckpointException(option + ": " + file + " exists and is not a Taskweave training checkpoint, which training "
+                + "would overwrite and then delete; name another file");
+    }
+
+    /**
+     * @return these settings, or when resuming and {@link #file()} does not exist (the run was
+     *     stopped before its first checkpoint) the same without resuming, after saying so in
+     *     {@code log}: a scheduler reruns one command with {@code --resume} whenever a run stopped
+     */
+    public Checkpointing orFreshStart(PrintStream log) {
+        if (!resume || Files.exists(file)) {
+            return this;
+        }
+        log.println("no checkpoint at " + file + ": starting from epoch 1");
+        return new Checkpointing(file, false, maxTime);
     }
 
     /**

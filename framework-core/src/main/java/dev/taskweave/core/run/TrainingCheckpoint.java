@@ -16,6 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * Everything training needs to go on after an epoch as if it had not stopped: the raw weights
@@ -27,21 +30,25 @@ import java.util.List;
  * is resumed only by the experiment and data that wrote it.
  *
  * <p>One binary file, written atomically after every epoch (a crash while writing leaves the
- * previous epoch's checkpoint): a magic number and version, then the fields in order; the epochs'
- * records as JSON.
+ * previous epoch's checkpoint): a magic number and version, then the fields in order, the epochs'
+ * records as JSON, and a CRC-32 of everything before it. Reading checks every length against the
+ * bytes the file has left before allocating, and the CRC at the end, so a damaged file is
+ * refused, never resumed.
  */
 record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean finished, double elapsedSeconds, byte[] parameters,
         int updates, float[] means, float[] variances, long averageUpdates, float[] average, byte[] weightingState,
         long dropoutState, double best, int bestEpoch, int sinceBest, byte[] bestParameters, List<EpochRecord> history) {
     private static final int MAGIC = 0x5457_4350; // "TWCP"
-    private static final int VERSION = 1;
+    /** 2: the CRC-32 at the end (format 1 had none). */
+    private static final int VERSION = 2;
     private static final ObjectMapper JSON = ConfigLoader.strict(new ObjectMapper());
 
     /** Writes the checkpoint to {@code file} atomically. */
     void write(Path file) {
         AtomicDirectory.writeFile(file, temp -> {
             try (OutputStream stream = Files.newOutputStream(temp);
-                    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream, 1 << 16))) {
+                    CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(stream, 1 << 16), new CRC32());
+                    DataOutputStream out = new DataOutputStream(checked)) {
                 out.writeInt(MAGIC);
                 out.writeInt(VERSION);
                 out.writeUTF(identity.experiment());
@@ -62,8 +69,22 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
                 out.writeInt(sinceBest);
                 bytes(out, bestParameters);
                 bytes(out, JSON.writeValueAsBytes(history));
+                out.flush();
+                out.writeInt((int) checked.getChecksum().getValue());
             }
         });
+    }
+
+    /**
+     * @return whether {@code file} begins as a Taskweave training checkpoint (its magic number),
+     *     whatever its format or state; false when it cannot be read
+     */
+    static boolean isCheckpoint(Path file) {
+        try (InputStream stream = Files.newInputStream(file); DataInputStream in = new DataInputStream(stream)) {
+            return in.readInt() == MAGIC;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -74,13 +95,16 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
      */
     static TrainingCheckpoint read(Path file, Checkpointing.Identity identity) {
         try (InputStream stream = Files.newInputStream(file);
-                DataInputStream in = new DataInputStream(new BufferedInputStream(stream, 1 << 16))) {
+                CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(stream, 1 << 16), new CRC32());
+                Counting counting = new Counting(checked, Files.size(file));
+                DataInputStream in = new DataInputStream(counting)) {
             if (in.readInt() != MAGIC) {
                 throw new CheckpointException(file + " is not a Taskweave training checkpoint");
             }
             int version = in.readInt();
             if (version != VERSION) {
-                throw new CheckpointException(file + " is a checkpoint of format " + version + "; this version reads " + VERSION);
+                throw new CheckpointException(file + " is a checkpoint of format " + version + "; this version reads " + VERSION
+                        + (version < VERSION ? " (it was written by an earlier Taskweave: delete it and train without --resume)" : ""));
             }
             Checkpointing.Identity written = new Checkpointing.Identity(in.readUTF(), in.readUTF());
             boolean experiment = !written.experiment().equals(identity.experiment());
@@ -91,10 +115,15 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
                         : "this experiment on other data (the data's fingerprint differs)")
                         + "; resume with the experiment and data that wrote it, or train without --resume");
             }
-            TrainingCheckpoint c = new TrainingCheckpoint(written, in.readInt(), in.readBoolean(), in.readDouble(), bytes(in),
-                    in.readInt(), floats(in), floats(in), in.readLong(), floats(in), bytes(in), in.readLong(), in.readDouble(),
-                    in.readInt(), in.readInt(), bytes(in),
-                    JSON.readValue(bytes(in), new TypeReference<List<EpochRecord>>() {}));
+            TrainingCheckpoint c = new TrainingCheckpoint(written, in.readInt(), in.readBoolean(), in.readDouble(), bytes(in, counting),
+                    in.readInt(), floats(in, counting), floats(in, counting), in.readLong(), floats(in, counting), bytes(in, counting),
+                    in.readLong(), in.readDouble(), in.readInt(), in.readInt(), bytes(in, counting),
+                    JSON.readValue(bytes(in, counting), new TypeReference<List<EpochRecord>>() {}));
+            int crc = (int) checked.getChecksum().getValue();
+            if (in.readInt() != crc) {
+                throw new CheckpointException(file + " is corrupt: its CRC-32 does not match its content (delete it and train "
+                        + "without --resume)");
+            }
             if (in.read() != -1) {
                 throw new CheckpointException(file + " has bytes after the checkpoint's end");
             }
@@ -106,8 +135,73 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
             throw new CheckpointException("no checkpoint to resume from: " + file + " does not exist");
         } catch (EOFException e) {
             throw new CheckpointException(file + " ends early: the checkpoint is truncated");
+        } catch (Corrupt e) {
+            throw new CheckpointException(file + " is truncated or corrupt: " + e.getMessage() + " (delete it and train without --resume)");
         } catch (IOException e) {
             throw new CheckpointException("cannot read checkpoint " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** A length in the file that no checkpoint writes. */
+    private static final class Corrupt extends IOException {
+        Corrupt(String message) {
+            super(message);
+        }
+    }
+
+    /** Counts the bytes read, so a length is checked against what the file has left before anything is allocated. */
+    private static final class Counting extends java.io.FilterInputStream {
+        private final long size;
+        private long position;
+
+        Counting(InputStream in, long size) {
+            super(in);
+            this.size = size;
+        }
+
+        /** @return the bytes after the current position, the CRC at the end excluded */
+        long left() {
+            return size - position - Integer.BYTES;
+        }
+
+        long position() {
+            return position;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                position++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                position += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            position += skipped;
+            return skipped;
+        }
+    }
+
+    /** @throws Corrupt when a field claims {@code n} values of {@code width} bytes and the file has fewer left */
+    private static void checkLength(int n, int width, Counting counting) throws Corrupt {
+        if (n < -1) {
+            throw new Corrupt("a negative length " + n + " at byte " + (counting.position() - Integer.BYTES));
+        }
+        if (n > 0 && (long) n * width > counting.left()) {
+            throw new Corrupt("a field of " + (long) n * width + " bytes at byte " + (counting.position() - Integer.BYTES)
+                    + ", and the file has " + Math.max(0, counting.left()) + " left");
         }
     }
 
@@ -118,11 +212,9 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
         }
     }
 
-    private static byte[] bytes(DataInputStream in) throws IOException {
+    private static byte[] bytes(DataInputStream in, Counting counting) throws IOException {
         int n = in.readInt();
-        if (n < -1) {
-            throw new IOException("a negative length " + n);
-        }
+        checkLength(n, 1, counting);
         if (n == -1) {
             return null;
         }
@@ -142,11 +234,9 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
         }
     }
 
-    private static float[] floats(DataInputStream in) throws IOException {
+    private static float[] floats(DataInputStream in, Counting counting) throws IOException {
         int n = in.readInt();
-        if (n < -1) {
-            throw new IOException("a negative length " + n);
-        }
+        checkLength(n, Float.BYTES, counting);
         if (n == -1) {
             return null;
         }

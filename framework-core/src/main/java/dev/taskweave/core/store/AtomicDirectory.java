@@ -1,20 +1,31 @@
 package dev.taskweave.core.store;
 
+import dev.taskweave.core.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * Writes a directory so that readers see either the old content or the new, never a half-written
- * one: files go to a hidden sibling directory, which is then renamed into place. An existing
- * target is first renamed aside and deleted after the swap.
+ * one: files go to a hidden sibling directory ({@code .X.tmp-*}), are synced to disk, and the
+ * directory is renamed into place. An existing target is first renamed aside ({@code .X.old-*})
+ * and deleted after the swap. A write that was killed between the two renames leaves no target
+ * but its previous content aside: the next write puts it back first, and
+ * {@link #previous(Path)} finds it for a reader.
  */
 public final class AtomicDirectory {
     /** Fills the staging directory. */
@@ -24,35 +35,144 @@ public final class AtomicDirectory {
 
     private AtomicDirectory() {}
 
-    /** Writes {@code target} atomically. */
+    /**
+     * Writes {@code target} atomically, replacing whatever directory is there.
+     *
+     * @see #write(Path, String, Writer)
+     */
     public static void write(Path target, Writer writer) {
+        write(target, null, writer);
+    }
+
+    /**
+     * Writes {@code target} atomically. An existing non-empty directory is replaced only if it
+     * holds {@code marker}, the file every directory this caller writes holds: a directory of
+     * something else given by mistake (the current directory, a data directory) is refused, never
+     * deleted.
+     *
+     * @param marker the name of a file that marks a directory as replaceable; null to replace any
+     * @throws ConfigException naming {@code target} when it is a file, or a non-empty directory
+     *     without {@code marker}, or cannot be written for lack of permission
+     */
+    public static void write(Path target, String marker, Writer writer) {
         Path absolute = target.toAbsolutePath().normalize();
         Path parent = absolute.getParent();
         String stamp = Long.toString(System.nanoTime(), 36);
         Path staging = parent.resolve("." + absolute.getFileName() + ".tmp-" + stamp);
         try {
             Files.createDirectories(parent);
+            recover(absolute);
             if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-                throw new FileAlreadyExistsException(absolute.toString(), null, "exists and is not a directory");
+                throw new ConfigException(absolute.toString(), "", 0, "exists and is not a directory; expected a directory to write");
+            }
+            if (marker != null && Files.isDirectory(absolute) && !Files.exists(absolute.resolve(marker)) && !isEmpty(absolute)) {
+                throw new ConfigException(absolute.toString(), "", 0, "is a directory of other files (it has no " + marker
+                        + "), which writing here would delete; name a new directory or one written before");
             }
             Files.createDirectory(staging);
             writer.write(staging);
+            syncTree(staging);
             Path old = null;
             if (Files.exists(absolute)) {
                 old = parent.resolve("." + absolute.getFileName() + ".old-" + stamp);
                 move(absolute, old);
             }
             move(staging, absolute);
+            syncDirectory(parent);
             if (old != null) {
                 deleteTree(old);
             }
-        } catch (IOException e) {
-            try {
-                deleteTree(staging);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
+        } catch (AccessDeniedException e) {
+            deleteQuietly(staging, e);
+            throw new ConfigException(absolute.toString(), "", 0, "cannot write: permission denied (" + e.getFile() + ")");
+        } catch (FileAlreadyExistsException e) {
+            deleteQuietly(staging, e);
+            // creating the parent found a file on the way
+            throw new ConfigException(absolute.toString(), "", 0, "cannot write: " + e.getFile() + " is not a directory");
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(staging, e);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot write " + absolute + ": " + e.getMessage(), io);
             }
-            throw new UncheckedIOException("cannot write " + absolute + ": " + e.getMessage(), e);
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static void deleteQuietly(Path staging, Exception e) {
+        try {
+            deleteTree(staging);
+        } catch (IOException suppressed) {
+            e.addSuppressed(suppressed);
+        }
+    }
+
+    /**
+     * Tidies what earlier writes of {@code target} that were killed left: when {@code target} is
+     * missing, the newest {@code .X.old-*} (its content before a replacement that did not finish)
+     * is renamed back; other {@code .X.old-*} (replaced content not yet deleted) and
+     * {@code .X.tmp-*} (staging never renamed into place) are deleted.
+     */
+    static void recover(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath().normalize();
+        List<Path> olds = siblings(absolute, ".old-");
+        if (!Files.exists(absolute) && !olds.isEmpty()) {
+            Path newest = olds.get(olds.size() - 1);
+            move(newest, absolute);
+            syncDirectory(absolute.getParent());
+            olds = olds.subList(0, olds.size() - 1);
+        }
+        for (Path old : olds) {
+            deleteTree(old);
+        }
+        for (Path temp : siblings(absolute, ".tmp-")) {
+            deleteTree(temp);
+        }
+    }
+
+    /**
+     * @return the content {@code target} had before a replacement that was killed between its two
+     *     renames ({@code .X.old-*}, the newest if several), or null when there is none or
+     *     {@code target} exists
+     */
+    public static Path previous(Path target) {
+        Path absolute = target.toAbsolutePath().normalize();
+        if (Files.exists(absolute)) {
+            return null;
+        }
+        try {
+            List<Path> olds = siblings(absolute, ".old-");
+            return olds.isEmpty() ? null : olds.get(olds.size() - 1);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** @return the hidden siblings {@code .X<kind>*} of {@code target}, oldest first */
+    private static List<Path> siblings(Path target, String kind) throws IOException {
+        Path parent = target.getParent();
+        List<Path> found = new ArrayList<>();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return found;
+        }
+        String prefix = "." + target.getFileName() + kind;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith(prefix))) {
+            entries.forEach(found::add);
+        }
+        found.sort(Comparator.comparing(AtomicDirectory::modified).thenComparing(Path::toString));
+        return found;
+    }
+
+    private static FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            return !entries.iterator().hasNext();
         }
     }
 
@@ -68,22 +188,41 @@ public final class AtomicDirectory {
 
     /**
      * Writes a file atomically from a stream: {@code body} fills a hidden temporary sibling, which
-     * is renamed into place when it returns. If it throws, the temporary file is deleted, the
-     * target keeps its old content and the exception propagates ({@link IOException} as
-     * {@link UncheckedIOException}).
+     * is synced to disk and renamed into place when it returns. If it throws, the temporary file is
+     * deleted, the target keeps its old content and the exception propagates ({@link IOException}
+     * as {@link UncheckedIOException}). Temporary files of earlier writes that were killed are
+     * deleted first.
+     *
+     * @throws ConfigException naming {@code target} when it is a directory or cannot be written for
+     *     lack of permission (checked before {@code body} runs, where possible)
      */
     public static void writeFile(Path target, FileBody body) {
         Path absolute = target.toAbsolutePath().normalize();
+        if (Files.isDirectory(absolute)) {
+            throw new ConfigException(absolute.toString(), "", 0, "is a directory; expected a file to write");
+        }
         Path temp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp-" + Long.toString(System.nanoTime(), 36));
         try {
             Files.createDirectories(absolute.getParent());
+            for (Path stale : siblings(absolute, ".tmp-")) {
+                Files.deleteIfExists(stale);
+            }
             body.write(temp);
+            sync(temp);
             move(temp, absolute);
+            syncDirectory(absolute.getParent());
         } catch (IOException | RuntimeException e) {
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
+            }
+            if (e instanceof AccessDeniedException denied) {
+                throw new ConfigException(absolute.toString(), "", 0, "cannot write: permission denied (" + denied.getFile() + ")");
+            }
+            if (e instanceof FileAlreadyExistsException exists) {
+                // creating the parent found a file on the way
+                throw new ConfigException(absolute.toString(), "", 0, "cannot write: " + exists.getFile() + " is not a directory");
             }
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot write " + absolute + ": " + e.getMessage(), io);
@@ -97,6 +236,36 @@ public final class AtomicDirectory {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException | DirectoryNotEmptyException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Forces every file under {@code root}, and the directories, to disk before they are renamed into place. */
+    private static void syncTree(Path root) throws IOException {
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(root)) {
+            paths = walk.toList();
+        }
+        for (Path p : paths) {
+            if (Files.isRegularFile(p)) {
+                sync(p);
+            } else if (Files.isDirectory(p)) {
+                syncDirectory(p);
+            }
+        }
+    }
+
+    private static void sync(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    /** Forces a directory's entries (a rename) to disk where the system allows opening a directory; elsewhere does nothing. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            // not every system opens directories (Windows): the rename is then as durable as it makes it
         }
     }
 

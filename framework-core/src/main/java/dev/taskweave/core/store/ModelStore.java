@@ -31,7 +31,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -72,7 +71,65 @@ public final class ModelStore {
     }
 
     /**
+     * Checks, before anything is trained, that a model can be written to {@code dir}: it is
+     * missing, empty or a model directory (which the new model replaces), and the nearest
+     * existing directory above it can be written to.
+     *
+     * @param option what named {@code dir} ({@code --output}), named in the errors
+     * @throws ConfigException naming {@code dir} and what is wrong with it
+     */
+    public static void checkWritable(Path dir, String option) {
+        Path absolute = dir.toAbsolutePath().normalize();
+        if (Files.isRegularFile(absolute) || Files.exists(absolute) && !Files.isDirectory(absolute)) {
+            throw new ConfigException(null, option, 0, dir + " is a file; expected a model directory to write");
+        }
+        if (Files.isDirectory(absolute)) {
+            if (!Files.isRegularFile(absolute.resolve(MANIFEST))) {
+                boolean empty;
+                try (java.util.stream.Stream<Path> entries = Files.list(absolute)) {
+                    empty = entries.findAny().isEmpty();
+                } catch (IOException e) {
+                    throw new ConfigException(null, option, 0, "cannot read the directory " + dir + ": " + e.getMessage());
+                }
+                if (!empty) {
+                    throw new ConfigException(null, option, 0, dir + " is a directory of other files, not a Taskweave model ("
+                            + MANIFEST + " is missing); writing the model there would delete them: name a new directory");
+                }
+            }
+            requireWritableDirectory(absolute.getParent(), dir, option);
+        } else {
+            requireWritableDirectory(nearestExisting(absolute.getParent()), dir, option);
+        }
+    }
+
+    /**
+     * @throws ConfigException naming {@code target} when {@code dir}, where it is to be created,
+     *     is a file or cannot be written to
+     */
+    public static void requireWritableDirectory(Path dir, Path target, String option) {
+        if (dir == null) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException(null, option, 0, "cannot write " + target + ": " + dir + " is not a directory");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new ConfigException(null, option, 0, "cannot write " + target + ": the directory " + dir + " is not writable");
+        }
+    }
+
+    /** @return {@code path} or its nearest ancestor that exists (a file or a directory), or null */
+    public static Path nearestExisting(Path path) {
+        Path p = path == null ? null : path.toAbsolutePath().normalize();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        return p;
+    }
+
+    /**
      * Writes a trained model and its results to {@code dir}, replacing what was there atomically.
+     * A directory that is not empty and not a model is refused ({@link #checkWritable}).
      *
      * @param neighbours the neighbourhood scores the model's pair features read, by feature name;
      *                   empty for a model without one
@@ -131,7 +188,8 @@ public final class ModelStore {
         manifest.training.trainSeconds = result.trainSeconds();
         manifest.training.samplesPerSecond = result.history().stream().mapToDouble(r -> r.samplesPerSecond()).average().orElse(0);
 
-        AtomicDirectory.write(dir, staging -> {
+        // a directory that is not a model (the current directory, a data directory) is refused, not replaced
+        AtomicDirectory.write(dir, MANIFEST, staging -> {
             json.writeValue(staging.resolve(MANIFEST).toFile(), manifest);
             Files.writeString(staging.resolve(EXPERIMENT), loader.toYaml(config));
             try (OutputStream os = Files.newOutputStream(staging.resolve(PARAMETERS));
@@ -223,7 +281,12 @@ public final class ModelStore {
      */
     public record Description(ModelManifest manifest, EntityTable users, EntityTable items) {}
 
-    /** Reads a model's manifest and entity tables. */
+    /**
+     * Reads a model's manifest and entity tables.
+     *
+     * @throws ConfigException naming the directory or the file when the model is missing,
+     *     incomplete or unreadable
+     */
     public Description describe(Path dir) {
         return read(dir, () -> {
             ModelManifest manifest = readManifest(dir);
@@ -232,7 +295,13 @@ public final class ModelStore {
         });
     }
 
-    /** Loads a model; its components must be provided by the installed plugins. */
+    /**
+     * Loads a model; its components must be provided by the installed plugins.
+     *
+     * @throws ConfigException naming the directory or the file when the model is missing (and,
+     *     when a replacement of it was interrupted, where its previous content is), incomplete,
+     *     truncated or unreadable: bad input, which a server answers by keeping its model
+     */
     public LoadedModel load(Path dir, NDManager manager) {
         return read(dir, () -> {
             ModelManifest manifest = readManifest(dir);
@@ -246,39 +315,50 @@ public final class ModelStore {
                 labelInfo.put(e.name, new LabelInfo(e.labelWidth, e.attribute, e.attributeEntity));
             }
             AssembledModel model = assembler.assemble(plan, manifest.features, stats, labelInfo, manager);
-            try (InputStream is = Files.newInputStream(dir.resolve(PARAMETERS));
-                    DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
-                model.block().loadParameters(manager, in);
-                for (ModelManifest.TaskEntry e : manifest.tasks) {
-                    if (e.calibration != null) {
-                        model.block().setCalibration(model.task(e.name).index(), e.calibration);
-                    }
-                    if (e.coldCalibration != null) {
-                        model.block().setColdCalibration(model.task(e.name).index(), e.coldCalibration);
-                    }
+            Path parameters = dir.resolve(PARAMETERS);
+            readFile(parameters, () -> {
+                try (InputStream is = Files.newInputStream(parameters);
+                        DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+                    model.block().loadParameters(manager, in);
+                } catch (MalformedModelException e) {
+                    throw new ConfigException(parameters.toString(), "", 0, "parameters do not match the model: " + e.getMessage());
                 }
-            } catch (MalformedModelException e) {
-                throw new ConfigException(dir.resolve(PARAMETERS).toString(), "", 0, "parameters do not match the model: " + e.getMessage());
+                return null;
+            });
+            for (ModelManifest.TaskEntry e : manifest.tasks) {
+                if (e.calibration != null) {
+                    model.block().setCalibration(model.task(e.name).index(), e.calibration);
+                }
+                if (e.coldCalibration != null) {
+                    model.block().setColdCalibration(model.task(e.name).index(), e.coldCalibration);
+                }
             }
-            WeightingState.load(dir.resolve(WEIGHTING_STATE), model);
+            readFile(dir.resolve(WEIGHTING_STATE), () -> {
+                WeightingState.load(dir.resolve(WEIGHTING_STATE), model);
+                return null;
+            });
             EntityTable[] tables = readTables(dir, manifest);
             SeenItems seen = SeenItems.none();
             Path seenFile = dir.resolve(SEEN);
             if (Files.isRegularFile(seenFile)) {
-                try (InputStream is = Files.newInputStream(seenFile);
-                        DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
-                    seen = SeenItems.read(in, tables[0].size(), tables[1].size(), seenFile.toString());
-                }
+                seen = readFile(seenFile, () -> {
+                    try (InputStream is = Files.newInputStream(seenFile);
+                            DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+                        return SeenItems.read(in, tables[0].size(), tables[1].size(), seenFile.toString());
+                    }
+                });
             }
             Map<String, ItemNeighbours> neighbours = Map.of();
             List<String> pairs = manifest.features.stream().filter(FeatureSpec::pair).map(FeatureSpec::name).toList();
             if (!pairs.isEmpty()) {
                 Path file = dir.resolve(NEIGHBOURS);
-                try (InputStream is = Files.newInputStream(file);
-                        DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
-                    // immutable: gatherers made per request (new users) take it without copying it
-                    neighbours = Map.copyOf(ItemNeighbours.readAll(in, file.toString(), pairs));
-                }
+                // immutable: gatherers made per request (new users) take it without copying it
+                neighbours = readFile(file, () -> {
+                    try (InputStream is = Files.newInputStream(file);
+                            DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+                        return Map.copyOf(ItemNeighbours.readAll(in, file.toString(), pairs));
+                    }
+                });
                 for (Map.Entry<String, ItemNeighbours> e : neighbours.entrySet()) {
                     ItemNeighbours n = e.getValue();
                     if (n.users() != tables[0].size() || n.items() != tables[1].size()) {
@@ -295,8 +375,21 @@ public final class ModelStore {
         T run() throws IOException;
     }
 
-    /** Runs a read of the model directory {@code dir}, naming it in the errors. */
+    /**
+     * Runs a read of the model directory {@code dir}, naming it in the errors: every failure to
+     * read it is a {@link ConfigException} (bad input: a server keeps its model), naming the file
+     * when one of its files is unreadable.
+     */
     private static <T> T read(Path dir, Reading<T> reading) {
+        if (!Files.exists(dir)) {
+            Path previous = AtomicDirectory.previous(dir);
+            if (previous != null) {
+                throw new ConfigException(dir.toString(), "", 0, "no such directory: a replacement of the model was interrupted, "
+                        + "and the previous model is in " + previous + "; rename it back to " + dir.getFileName()
+                        + " (the next train --output " + dir + " does)");
+            }
+            throw new ConfigException(dir.toString(), "", 0, "no such directory; expected a model directory written by train");
+        }
         if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
             throw new ConfigException(dir.toString(), "", 0, "not a Taskweave model directory: " + MANIFEST + " is missing");
         }
@@ -305,13 +398,35 @@ public final class ModelStore {
         } catch (NoSuchFileException e) {
             throw new ConfigException(dir.toString(), "", 0, "incomplete model directory: " + e.getFile() + " is missing");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read model " + dir + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            throw new ConfigException(dir.toString(), "", 0, "cannot read the model: " + describe(e));
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * Runs the read of one file of a model, naming it in the errors.
+     *
+     * @throws NoSuchFileException when it is missing (the directory is incomplete)
+     * @throws ConfigException naming {@code file} when it ends early or cannot be read
+     */
+    private static <T> T readFile(Path file, Reading<T> reading) throws NoSuchFileException {
+        try {
+            return reading.run();
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (java.io.EOFException e) {
+            throw new ConfigException(file.toString(), "", 0, "ends early: the file is truncated (was the model copied whole?)");
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), "", 0, "cannot read: " + describe(e));
         }
     }
 
     private ModelManifest readManifest(Path dir) throws IOException {
         Path manifestFile = dir.resolve(MANIFEST);
-        ModelManifest manifest = json.readValue(manifestFile.toFile(), ModelManifest.class);
+        ModelManifest manifest = readFile(manifestFile, () -> json.readValue(manifestFile.toFile(), ModelManifest.class));
         if (manifest.formatVersion > ModelManifest.FORMAT_VERSION) {
             throw new ConfigException(manifestFile.toString(), "formatVersion", 0, "model format " + manifest.formatVersion
                     + " is newer than this Taskweave reads (" + ModelManifest.FORMAT_VERSION + ")");
@@ -320,10 +435,13 @@ public final class ModelStore {
     }
 
     private static EntityTable[] readTables(Path dir, ModelManifest manifest) throws IOException {
-        try (InputStream is = Files.newInputStream(dir.resolve(ENTITIES));
-                DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
-            return EntityCodec.read(in, manifest.features, dir.resolve(ENTITIES).toString());
-        }
+        Path file = dir.resolve(ENTITIES);
+        return readFile(file, () -> {
+            try (InputStream is = Files.newInputStream(file);
+                    DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+                return EntityCodec.read(in, manifest.features, file.toString());
+            }
+        });
     }
 
     /** @return the Taskweave version from the jar manifest, or "dev" */

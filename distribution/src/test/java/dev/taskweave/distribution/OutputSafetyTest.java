@@ -1,0 +1,224 @@
+package dev.taskweave.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskweave.core.cli.TaskweaveCli;
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.store.ModelStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What train, predict and recommend write and read on the command line: nothing that is not
+ * Taskweave's is overwritten or deleted, a bad output is found before training, a killed
+ * replacement is recoverable, and unreadable inputs are bad input naming the path.
+ */
+class OutputSafetyTest {
+    static final String CONFIG = """
+            seed: 3
+            data: {type: synthetic, params: {users: 60, items: 30, meanInteractionsPerUser: 8}}
+            features: {embeddingDim: 4}
+            tasks:
+              - {name: rating, head: regression, label: rating, metrics: [rmse], params: {tower: [4]}}
+              - {name: like, head: binary, label: rating, metrics: [auc], params: {tower: [4], threshold: 4.0}}
+            sharing: {type: shared-bottom, params: {layers: [8]}}
+            weighting: {type: equal}
+            training: {batchSize: 128, epochs: 1, progressBar: false}
+            """;
+
+    @TempDir
+    static Path shared;
+
+    static Path config;
+    static Path model;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void trainOnce() throws Exception {
+        config = Files.writeString(shared.resolve("small.yaml"), CONFIG);
+        model = shared.resolve("model");
+        CliTest.Run r = CliTest.run("train", "--config", config.toString(), "--output", model.toString());
+        assertEquals(0, r.code(), r.err());
+    }
+
+    private static void assertBadInput(CliTest.Run r, String expected) {
+        assertEquals(TaskweaveCli.BAD_INPUT, r.code(), r.err());
+        assertEquals("taskweave: " + expected, r.err().strip());
+    }
+
+    @Test
+    void aDirectoryOfOtherFilesIsNeverTheOutput() throws Exception {
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Path yaml = Files.writeString(project.resolve("experiment.yaml"), CONFIG);
+        // before: --output . deleted the current directory, the experiment file included
+        CliTest.Run r = CliTest.run("train", "--config", yaml.toString(), "--output", project.toString());
+        assertBadInput(r, "--output: " + project + " is a directory of other files, not a Taskweave model (model.json is "
+                + "missing); writing the model there would delete them: name a new directory");
+        assertFalse(r.out().contains("data:"), "refused before the data is read: " + r.out());
+        assertEquals(CONFIG, Files.readString(yaml));
+
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "keep");
+        assertBadInput(CliTest.run("train", "--config", yaml.toString(), "--output", file.toString()),
+                "--output: " + file + " is a file; expected a model directory to write");
+        assertBadInput(CliTest.run("train", "--config", yaml.toString(), "--output", file.resolve("model").toString()),
+                "--output: cannot write " + file.resolve("model") + ": " + file + " is not a directory");
+        assertEquals("keep", Files.readString(file));
+
+        // an empty directory and a model directory are written
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertEquals(0, CliTest.run("train", "--config", yaml.toString(), "--output", empty.toString()).code());
+        assertTrue(Files.isRegularFile(empty.resolve(ModelStore.MANIFEST)));
+        CliTest.Run again = CliTest.run("train", "--config", yaml.toString(), "--output", empty.toString());
+        assertEquals(0, again.code(), again.err());
+    }
+
+    @Test
+    void aCheckpointPathIsCheckedBeforeTraining() throws Exception {
+        Path out = tmp.resolve("out");
+        Path yaml = Files.writeString(tmp.resolve("experiment.yaml"), CONFIG);
+        CliTest.Run directory = CliTest.run("train", "--config", config.toString(), "--output", out.toString(), "--checkpoint",
+                tmp.toString());
+        assertBadInput(directory, "--checkpoint: " + tmp + " is a directory; expected a checkpoint file");
+        // before: the YAML file was overwritten by the checkpoint, then deleted with it
+        CliTest.Run foreign = CliTest.run("train", "--config", config.toString(), "--output", out.toString(), "--checkpoint",
+                yaml.toString());
+        assertBadInput(foreign, "--checkpoint: " + yaml + " exists and is not a Taskweave training checkpoint, which training "
+                + "would overwrite and then delete; name another file");
+        assertEquals(CONFIG, Files.readString(yaml));
+        assertFalse(Files.exists(out));
+
+        Path checkpoint = tmp.resolve("run.checkpoint");
+        String[] args = {"train", "--config", config.toString(), "--output", out.toString(), "--checkpoint", checkpoint.toString()};
+        Path twoEpochs = Files.writeString(tmp.resolve("two.yaml"), CONFIG.replace("epochs: 1", "epochs: 2"));
+        args[2] = twoEpochs.toString();
+        String[] stopped = Arrays.copyOf(args, args.length + 2);
+        stopped[args.length] = "--max-time";
+        stopped[args.length + 1] = "0s";
+        assertEquals(TaskweaveCli.SUSPENDED, CliTest.run(stopped).code());
+        byte[] saved = Files.readAllBytes(checkpoint);
+        assertBadInput(CliTest.run(args), "--checkpoint: " + checkpoint + " holds the checkpoint of an interrupted run: pass "
+                + "--resume to continue it, or delete it");
+        assertTrue(Arrays.equals(saved, Files.readAllBytes(checkpoint)), "the interrupted run's checkpoint is kept");
+    }
+
+    @Test
+    void resumingARunStoppedBeforeItsFirstCheckpointStartsIt() throws Exception {
+        Path checkpoint = tmp.resolve("never.checkpoint");
+        Path out = tmp.resolve("out");
+        CliTest.Run r = CliTest.run("train", "--config", config.toString(), "--output", out.toString(), "--checkpoint",
+                checkpoint.toString(), "--resume");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("no checkpoint at " + checkpoint + ": starting from epoch 1\n"), r.out());
+        assertTrue(Files.isRegularFile(out.resolve(ModelStore.PARAMETERS)));
+        assertFalse(Files.exists(checkpoint));
+    }
+
+    @Test
+    void aNegativeTimeLimitIsBadInput() {
+        assertBadInput(CliTest.run("train", "--config", config.toString(), "--output", tmp.resolve("o").toString(), "--checkpoint",
+                tmp.resolve("c").toString(), "--max-time", "PT-5S"),
+                "Invalid value for option '--max-time': expected a duration that is not negative, got 'PT-5S' (see --help)");
+    }
+
+    @Test
+    void aDirectoryGivenAsTheConfigIsSaidToBeOne() {
+        assertBadInput(CliTest.run("train", "--config", tmp.toString(), "--output", tmp.resolve("o").toString()),
+                tmp + ": is a directory; expected the experiment YAML file");
+        assertBadInput(CliTest.run("check", "--config", tmp.toString()), tmp + ": is a directory; expected the experiment YAML file");
+    }
+
+    @Test
+    void verboseWorksAfterTheCommandToo() {
+        CliTest.Run r = CliTest.run("check", "--config", tmp.resolve("missing.yaml").toString(), "--verbose");
+        assertEquals(TaskweaveCli.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().startsWith("taskweave: " + tmp.resolve("missing.yaml") + ": file not found\n"), r.err());
+        assertTrue(r.err().contains("at dev.taskweave.core.cli.TaskweaveCli"), "the stack trace is printed: " + r.err());
+        for (String command : new String[] {"train", "check", "evaluate", "predict", "benchmark", "tune", "serve", "recommend"}) {
+            CliTest.Run help = CliTest.run(command, "--help");
+            assertTrue(help.out().contains("--verbose"), command + ": " + help.out());
+        }
+    }
+
+    @Test
+    void predictReadsAHeaderAfterBlankLinesAndAByteOrderMark() throws Exception {
+        ModelStore.Description d = describe();
+        String user = d.users().rawIds().get(0);
+        String item = d.items().rawIds().get(1);
+        Path input = Files.writeString(tmp.resolve("pairs.tsv"), "\uFEFF\n\nuser\titem\n" + user + "\t" + item + "\n");
+        CliTest.Run r = CliTest.run("predict", "--model", model.toString(), "--input", input.toString(), "--tasks", "like,like");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("user\titem\tlike", lines.get(0), "a task named twice is written once");
+        assertEquals(2, lines.size(), r.out());
+        assertTrue(lines.get(1).startsWith(user + "\t" + item + "\t"), r.out());
+
+        Path bom = Files.writeString(tmp.resolve("bom.tsv"), "\uFEFFuser\titem\n" + user + "\t" + item + "\n");
+        CliTest.Run withBom = CliTest.run("predict", "--model", model.toString(), "--input", bom.toString());
+        assertEquals(0, withBom.code(), withBom.err());
+        assertEquals(2, withBom.out().lines().count(), withBom.out());
+    }
+
+    @Test
+    void directoriesWhereFilesBelongAreBadInput() throws Exception {
+        assertBadInput(CliTest.run("predict", "--model", model.toString(), "--input", tmp.toString()),
+                tmp + ": is a directory; expected a TSV file of user and item ids");
+        Path pairs = Files.writeString(tmp.resolve("pairs.tsv"), describe().users().rawIds().get(0) + "\t"
+                + describe().items().rawIds().get(0) + "\n");
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        assertBadInput(CliTest.run("predict", "--model", model.toString(), "--input", pairs.toString(), "--output", out.toString()),
+                out + ": is a directory; expected a file to write");
+        assertBadInput(CliTest.run("recommend", "--model", model.toString(), "--output", out.toString(), "--k", "2"),
+                out + ": is a directory; expected a file to write");
+    }
+
+    @Test
+    void aTruncatedModelFileIsBadInputNamingIt() throws Exception {
+        Path copy = tmp.resolve("copy");
+        Files.createDirectories(copy);
+        try (var files = Files.list(model)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        byte[] parameters = Files.readAllBytes(copy.resolve(ModelStore.PARAMETERS));
+        Files.write(copy.resolve(ModelStore.PARAMETERS), Arrays.copyOf(parameters, parameters.length / 2));
+        Path pairs = Files.writeString(tmp.resolve("pairs.tsv"), "u\ti\n");
+        // before: "internal error: UncheckedIOException: cannot read model ...: EOFException", exit 1
+        assertBadInput(CliTest.run("predict", "--model", copy.toString(), "--input", pairs.toString()),
+                copy.resolve(ModelStore.PARAMETERS) + ": ends early: the file is truncated (was the model copied whole?)");
+    }
+
+    @Test
+    void aReplacementKilledBetweenItsRenamesIsNamedAndPutBack() throws Exception {
+        Path dir = tmp.resolve("current");
+        assertEquals(0, CliTest.run("train", "--config", config.toString(), "--output", dir.toString()).code());
+        // what a train killed after moving the old model aside, before moving the new one in, leaves
+        Path aside = tmp.resolve(".current.old-k1ll3d");
+        Files.move(dir, aside);
+        try (dev.taskweave.core.Taskweave tw = dev.taskweave.core.Taskweave.start(List.of(Dist.plugins()))) {
+            ConfigException e = assertThrows(ConfigException.class, () -> tw.injector().getInstance(ModelStore.class).describe(dir));
+            assertEquals(dir + ": no such directory: a replacement of the model was interrupted, and the previous model is in "
+                    + aside + "; rename it back to current (the next train --output " + dir + " does)", e.getMessage());
+        }
+        // the next train puts it back before writing, then replaces it
+        assertEquals(0, CliTest.run("train", "--config", config.toString(), "--output", dir.toString()).code());
+        assertTrue(Files.isRegularFile(dir.resolve(ModelStore.MANIFEST)));
+        assertFalse(Files.exists(aside));
+    }
+
+    private static ModelStore.Description describe() {
+        try (dev.taskweave.core.Taskweave tw = dev.taskweave.core.Taskweave.start(List.of(Dist.plugins()))) {
+            return tw.injector().getInstance(ModelStore.class).describe(model);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.taskweave.core.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskweave.core.config.ConfigException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The checkpoint file: lengths checked before anything is allocated, a CRC over the content, the checks before training. */
+class TrainingCheckpointTest {
+    private static final Checkpointing.Identity IDENTITY = new Checkpointing.Identity("experiment", "data");
+
+    @TempDir
+    Path tmp;
+
+    private static TrainingCheckpoint checkpoint() {
+        byte[] parameters = new byte[1000];
+        for (int i = 0; i < parameters.length; i++) {
+            parameters[i] = (byte) (i * 7);
+        }
+        EpochRecord epoch = new EpochRecord(1, Map.of("rating", 0.5), Map.of("rating", 1.0), Map.of(), 1.5, 100.0, Map.of(),
+                Map.of(), Map.of());
+        return new TrainingCheckpoint(IDENTITY, 1, false, 1.5, parameters, 3, new float[] {1, 2}, new float[] {3, 4}, 0L, null,
+                null, 42L, 0.25, 1, 0, null, List.of(epoch));
+    }
+
+    /** The offset of the parameters' length field: after the magic, the version, two UTF strings, epoch, finished, elapsed. */
+    private static int parametersOffset() {
+        return 4 + 4 + (2 + "experiment".length()) + (2 + "data".length()) + 4 + 1 + 8;
+    }
+
+    @Test
+    void readsBackWhatItWrote() {
+        Path file = tmp.resolve("run.checkpoint");
+        TrainingCheckpoint written = checkpoint();
+        written.write(file);
+        TrainingCheckpoint read = TrainingCheckpoint.read(file, IDENTITY);
+        assertArrayEquals(written.parameters(), read.parameters());
+        assertArrayEquals(written.variances(), read.variances());
+        assertEquals(written.history(), read.history());
+        assertEquals(42L, read.dropoutState());
+        assertTrue(TrainingCheckpoint.isCheckpoint(file));
+    }
+
+    @Test
+    void aLengthBeyondTheFileIsRefusedBeforeAllocating() throws Exception {
+        Path file = tmp.resolve("run.checkpoint");
+        checkpoint().write(file);
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer.wrap(bytes).putInt(parametersOffset(), 0x7fffff00);
+        Files.write(file, bytes);
+        // before: an OutOfMemoryError from allocating 2 GB
+        CheckpointException e = assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(file, IDENTITY));
+        int left = bytes.length - parametersOffset() - 4 - 4;
+        assertEquals(file + " is truncated or corrupt: a field of 2147483392 bytes at byte " + parametersOffset() + ", and the file has "
+                + left + " left (delete it and train without --resume)", e.getMessage());
+
+        // Adam's moments: floats, 4 bytes each (an OutOfMemoryError before)
+        checkpoint().write(file);
+        bytes = Files.readAllBytes(file);
+        int means = parametersOffset() + 4 + 1000 + 4;
+        ByteBuffer.wrap(bytes).putInt(means, 0x7fffff00);
+        Files.write(file, bytes);
+        CheckpointException floats = assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(file, IDENTITY));
+        assertEquals(file + " is truncated or corrupt: a field of " + 0x7fffff00L * 4 + " bytes at byte " + means + ", and the file has "
+                + (bytes.length - means - 4 - 4) + " left (delete it and train without --resume)", floats.getMessage());
+    }
+
+    @Test
+    void flippedBytesAreFoundByTheChecksum() throws Exception {
+        Path file = tmp.resolve("run.checkpoint");
+        checkpoint().write(file);
+        byte[] bytes = Files.readAllBytes(file);
+        for (int i = 0; i < 400; i++) {
+            bytes[parametersOffset() + 4 + 100 + i] ^= 0x5a;
+        }
+        Files.write(file, bytes);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(file, IDENTITY));
+        assertEquals(file + " is corrupt: its CRC-32 does not match its content (delete it and train without --resume)",
+                e.getMessage());
+    }
+
+    @Test
+    void aCheckpointOfTheFormerFormatSaysSo() throws Exception {
+        Path file = tmp.resolve("run.checkpoint");
+        checkpoint().write(file);
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer.wrap(bytes).putInt(4, 1);
+        Files.write(file, bytes);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(file, IDENTITY));
+        assertEquals(file + " is a checkpoint of format 1; this version reads 2 (it was written by an earlier Taskweave: "
+                + "delete it and train without --resume)", e.getMessage());
+    }
+
+    @Test
+    void aRunThatDoesNotResumeOverwritesNoFile() throws Exception {
+        Path file = tmp.resolve("run.checkpoint");
+        Checkpointing fresh = new Checkpointing(file, false, null);
+        fresh.checkNothingOverwritten("--checkpoint");
+        checkpoint().write(file);
+        CheckpointException interrupted = assertThrows(CheckpointException.class, () -> fresh.checkNothingOverwritten("--checkpoint"));
+        assertEquals("--checkpoint: " + file + " holds the checkpoint of an interrupted run: pass --resume to continue it, "
+                + "or delete it", interrupted.getMessage());
+        new Checkpointing(file, true, null).checkNothingOverwritten("--checkpoint");
+
+        Path yaml = Files.writeString(tmp.resolve("experiment.yaml"), "seed: 1\n");
+        CheckpointException foreign = assertThrows(CheckpointException.class,
+                () -> new Checkpointing(yaml, false, null).checkNothingOverwritten("--checkpoint"));
+        assertEquals("--checkpoint: " + yaml + " exists and is not a Taskweave training checkpoint, which training would "
+                + "overwrite and then delete; name another file", foreign.getMessage());
+        assertEquals("seed: 1\n", Files.readString(yaml));
+        assertFalse(TrainingCheckpoint.isCheckpoint(yaml));
+    }
+
+    @Test
+    void aDirectoryOrAnUnwritablePlaceIsRefused() throws Exception {
+        ConfigException directory = assertThrows(ConfigException.class,
+                () -> new Checkpointing(tmp, false, null).checkWritable("--checkpoint"));
+        assertEquals("--checkpoint: " + tmp + " is a directory; expected a checkpoint file", directory.getMessage());
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        ConfigException underFile = assertThrows(ConfigException.class,
+                () -> new Checkpointing(file.resolve("run.checkpoint"), false, null).checkWritable("--checkpoint"));
+        assertEquals("--checkpoint: cannot write " + file.resolve("run.checkpoint") + ": " + file + " is not a directory",
+                underFile.getMessage());
+        // a directory still to be created is fine
+        new Checkpointing(tmp.resolve("a/b/run.checkpoint"), false, null).checkWritable("--checkpoint");
+    }
+
+    @Test
+    void resumingWithoutACheckpointStartsFromTheFirstEpoch() {
+        Path file = tmp.resolve("run.checkpoint");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Checkpointing resume = new Checkpointing(file, true, Duration.ofHours(2));
+        Checkpointing fresh = resume.orFreshStart(new PrintStream(log, true, StandardCharsets.UTF_8));
+        assertEquals(new Checkpointing(file, false, Duration.ofHours(2)), fresh);
+        assertEquals("no checkpoint at " + file + ": starting from epoch 1\n", log.toString(StandardCharsets.UTF_8));
+        checkpoint().write(file);
+        assertSame(resume, resume.orFreshStart(new PrintStream(log, true, StandardCharsets.UTF_8)));
+    }
+}
