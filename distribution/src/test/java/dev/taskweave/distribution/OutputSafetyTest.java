@@ -210,6 +210,10 @@ class OutputSafetyTest {
             assertEquals(dir + ": no such directory: a replacement of the model was interrupted, and the previous model is in "
                     + aside + "; rename it back to current (the next train --output " + dir + " does)", e.getMessage());
         }
+        // the commands that check the directory before starting say the same
+        CliTest.Run recommend = CliTest.run("recommend", "--model", dir.toString(), "--output", tmp.resolve("recs.tsv").toString());
+        assertEquals(2, recommend.code(), recommend.err());
+        assertTrue(recommend.err().contains("the previous model is in " + aside), recommend.err());
         // the next train puts it back before writing, then replaces it
         assertEquals(0, CliTest.run("train", "--config", config.toString(), "--output", dir.toString()).code());
         assertTrue(Files.isRegularFile(dir.resolve(ModelStore.MANIFEST)));

@@ -484,7 +484,7 @@ class ServeEndToEndTest {
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: taskweave serve"), out.toString(StandardCharsets.UTF_8));
         assertEquals(2, TaskweaveCli.run(new String[] {"--plugins", Dist.plugins().toString(), "serve", "--model",
                 tmp.resolve("missing").toString()}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("model.json is missing"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("missing: no such directory; expected a model directory written by train"), err.toString(StandardCharsets.UTF_8));
         Path bad = tmp.resolve("bad-serve.yaml");
         try {
             Files.writeString(bad, "port: 80\nmaxK: 0\n");

@@ -116,9 +116,7 @@ public final class RecommendCommand implements Callable<Integer> {
             }
             contextNode = (ObjectNode) parsed;
         }
-        if (!Files.isRegularFile(model.resolve(ModelStore.MANIFEST))) {
-            throw new ConfigException(model.toString(), "", 0, "not a Taskweave model directory: " + ModelStore.MANIFEST + " is missing");
-        }
+        ModelStore.requireModelDirectory(model);
         ServeConfig settings = new ServeConfig();
         settings.maxK = Math.max(settings.maxK, k);
         settings.validate("command line");

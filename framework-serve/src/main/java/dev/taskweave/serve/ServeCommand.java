@@ -55,9 +55,7 @@ public final class ServeCommand implements Callable<Integer> {
             settings.watch = watch;
         }
         settings.validate(config == null ? "command line" : config.toString());
-        if (!Files.isRegularFile(model.resolve(ModelStore.MANIFEST))) {
-            throw new ConfigException(model.toString(), "", 0, "not a Taskweave model directory: " + ModelStore.MANIFEST + " is missing");
-        }
+        ModelStore.requireModelDirectory(model);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);

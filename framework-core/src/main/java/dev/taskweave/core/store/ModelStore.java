@@ -376,11 +376,13 @@ public final class ModelStore {
     }
 
     /**
-     * Runs a read of the model directory {@code dir}, naming it in the errors: every failure to
-     * read it is a {@link ConfigException} (bad input: a server keeps its model), naming the file
-     * when one of its files is unreadable.
+     * Checks that {@code dir} holds a model before anything is started to read it (commands that
+     * load a model later, after the plugins, check first).
+     *
+     * @throws ConfigException naming the directory when it is missing (and, when a replacement of
+     *     it was interrupted, where its previous content is) or holds no model manifest
      */
-    private static <T> T read(Path dir, Reading<T> reading) {
+    public static void requireModelDirectory(Path dir) {
         if (!Files.exists(dir)) {
             Path previous = AtomicDirectory.previous(dir);
             if (previous != null) {
@@ -393,6 +395,15 @@ public final class ModelStore {
         if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
             throw new ConfigException(dir.toString(), "", 0, "not a Taskweave model directory: " + MANIFEST + " is missing");
         }
+    }
+
+    /**
+     * Runs a read of the model directory {@code dir}, naming it in the errors: every failure to
+     * read it is a {@link ConfigException} (bad input: a server keeps its model), naming the file
+     * when one of its files is unreadable.
+     */
+    private static <T> T read(Path dir, Reading<T> reading) {
+        requireModelDirectory(dir);
         try {
             return reading.run();
         } catch (NoSuchFileException e) {
