@@ -119,7 +119,7 @@ class CheckpointResumeTest extends RuntimeTest {
                 () -> taskweave.train(config, tmp.resolve("m"), quiet(), new Checkpointing(checkpoint, true, null)));
         // the length of a field that the file no longer holds is found before it is read
         assertTrue(truncated.getMessage().startsWith(checkpoint + " is truncated or corrupt: a field of "), truncated.getMessage());
-        assertTrue(truncated.getMessage().endsWith(" left (delete it and train without --resume)"), truncated.getMessage());
+        assertTrue(truncated.getMessage().endsWith(" left (delete it to train from the start)"), truncated.getMessage());
         Files.write(checkpoint, Arrays.copyOf(bytes, 6));
         CheckpointException end = assertThrows(CheckpointException.class,
                 () -> taskweave.train(config, tmp.resolve("m"), quiet(), new Checkpointing(checkpoint, true, null)));

@@ -121,6 +121,15 @@ class OutputSafetyTest {
         assertTrue(r.out().contains("no checkpoint at " + checkpoint + ": starting from epoch 1\n"), r.out());
         assertTrue(Files.isRegularFile(out.resolve(ModelStore.PARAMETERS)));
         assertFalse(Files.exists(checkpoint));
+        // the same command once more (a scheduler after the run finished): the model is there, nothing is trained
+        byte[] parameters = Files.readAllBytes(out.resolve(ModelStore.PARAMETERS));
+        long written = Files.getLastModifiedTime(out.resolve(ModelStore.PARAMETERS)).toMillis();
+        CliTest.Run again = CliTest.run("train", "--config", config.toString(), "--output", out.toString(), "--checkpoint",
+                checkpoint.toString(), "--resume");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("nothing to resume: " + out + " holds this experiment's finished model\n"), again.out());
+        assertTrue(Arrays.equals(parameters, Files.readAllBytes(out.resolve(ModelStore.PARAMETERS))));
+        assertEquals(written, Files.getLastModifiedTime(out.resolve(ModelStore.PARAMETERS)).toMillis());
     }
 
     @Test
@@ -218,6 +227,39 @@ class OutputSafetyTest {
         assertEquals(0, CliTest.run("train", "--config", config.toString(), "--output", dir.toString()).code());
         assertTrue(Files.isRegularFile(dir.resolve(ModelStore.MANIFEST)));
         assertFalse(Files.exists(aside));
+    }
+
+    @Test
+    void aModelWhoseStoredExperimentALaterReleaseChecksMoreStillLoads() throws Exception {
+        // what an earlier release let through and wrote into a model: a metric that does not fit its
+        // head, early stopping with a negative minDelta, transfer set without dependsOn
+        Path old = tmp.resolve("old");
+        Files.createDirectories(old);
+        try (var files = Files.list(model)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, old.resolve(f.getFileName()));
+            }
+        }
+        String experiment = Files.readString(old.resolve(ModelStore.EXPERIMENT));
+        String edited = experiment.replaceFirst("metrics:\n  - rmse\n", "metrics:\n  - rmse\n  - auc\n")
+                .replaceFirst("transfer: esmm", "transfer: aitm")
+                .replace("earlyStopping: null", "earlyStopping:\n    metric: valid.like.rmse\n    patience: 1\n    minDelta: -1.0");
+        assertTrue(edited.contains("  - auc\n") && edited.contains("transfer: aitm") && edited.contains("minDelta: -1.0"), edited);
+        Files.writeString(old.resolve(ModelStore.EXPERIMENT), edited);
+        // as an experiment it is refused; as a trained model it loads and scores
+        CliTest.Run check = CliTest.run("check", "--config", old.resolve(ModelStore.EXPERIMENT).toString());
+        assertEquals(TaskweaveCli.BAD_INPUT, check.code(), check.err());
+        Path pairs = Files.writeString(tmp.resolve("pairs.tsv"), "user\titem\n" + firstPair());
+        CliTest.Run predict = CliTest.run("predict", "--model", old.toString(), "--input", pairs.toString());
+        assertEquals(0, predict.code(), predict.err());
+        CliTest.Run same = CliTest.run("predict", "--model", model.toString(), "--input", pairs.toString());
+        assertEquals(same.out(), predict.out());
+    }
+
+    /** @return a "user TAB item" line of a user and an item the shared model knows */
+    private static String firstPair() {
+        ModelStore.Description d = describe();
+        return d.users().rawIds().get(0) + "\t" + d.items().rawIds().get(0) + "\n";
     }
 
     private static ModelStore.Description describe() {

@@ -157,6 +157,15 @@ public final class Taskweave implements AutoCloseable {
         return train(config, configFile, baseDirectory, outputDirectory, log, null);
     }
 
+    /** @return what training wrote to {@code dir} for this very experiment, or empty when it holds no such model */
+    private java.util.Optional<TrainingResult> finishedRun(Path dir, ExperimentConfig config) {
+        try {
+            return injector.getInstance(ModelStore.class).finished(dir, config);
+        } catch (ConfigException e) {
+            return java.util.Optional.empty(); // another model, or none: training replaces it
+        }
+    }
+
     /**
      * As {@link #train(ExperimentConfig, Path, Path, Path, PrintStream)}, with a checkpoint after
      * every epoch (see {@link #train(Path, Path, PrintStream, Checkpointing)}).
@@ -173,6 +182,15 @@ public final class Taskweave implements AutoCloseable {
         ModelStore.checkWritable(outputDirectory, "output");
         if (checkpointing != null) {
             checkpointing.checkWritable("checkpoint");
+            if (checkpointing.resume() && !Files.exists(checkpointing.file())) {
+                // the checkpoint is deleted once the model is written: the same command run again after
+                // the run finished finds its model, and does not train it again
+                java.util.Optional<TrainingResult> done = finishedRun(outputDirectory, config);
+                if (done.isPresent()) {
+                    log.println("nothing to resume: " + outputDirectory + " holds this experiment's finished model");
+                    return done.get();
+                }
+            }
             // a run killed before its first epoch ended left no checkpoint: the same command with --resume starts it
             checkpointing = checkpointing.orFreshStart(log);
         }

@@ -211,8 +211,8 @@ public final class ConfigLoader {
         if (quote == '\'') {
             return value.replace("'", "''");
         }
-        if (plainSafe(value)) {
-            return value;
+        if (value.isEmpty() || plainSafe(value)) {
+            return value; // nothing at all: a key with no value (null) stays one, as ${INIT:-} was written for
         }
         if (startsScalar(text, start) && endsScalar(text, end)) {
             return '"' + doubleQuoted(value) + '"';

@@ -69,6 +69,19 @@ public final class ModelAssembler {
 
     /** Checks every field that can be checked without data and binds every plugin's params. */
     public Plan plan(ExperimentConfig config, String source) {
+        return plan(config, source, true);
+    }
+
+    /**
+     * Plans the stored experiment of a trained model: as {@link #plan}, without the checks of
+     * what only training and evaluation read (see {@link Plan#experiment()}), so that models an
+     * earlier release wrote keep loading.
+     */
+    public Plan planStored(ExperimentConfig config, String source) {
+        return plan(config, source, false);
+    }
+
+    private Plan plan(ExperimentConfig config, String source, boolean experiment) {
         if (config.data == null) {
             throw new ConfigException(source, "data", 0, "missing; expected {type: ..., params: {...}} with type one of "
                     + registry.types(ExtensionKind.DATASET));
@@ -113,7 +126,7 @@ public final class ModelAssembler {
             }
             heads.add(head);
             headConfigs.add(bind(head, t.params, path + ".params", source));
-            checkDependency(config, i, source);
+            checkDependency(config, i, source, experiment);
         }
         if (config.sharing == null) {
             throw new ConfigException(source, "sharing", 0, "missing; expected {type: ..., params: {...}} with type one of "
@@ -127,16 +140,22 @@ public final class ModelAssembler {
         Registered<?> weighting = registry.require(ExtensionKind.WEIGHTING, config.weighting.type, "weighting.type", source);
         Object weightingConfig = bind(weighting, config.weighting.params, "weighting.params", source);
 
-        checkTraining(config, source);
-        checkFormula(config, source);
-        return new Plan(config, source, data, dataConfig, heads, headConfigs, sharing, sharingConfig, weighting, weightingConfig);
+        checkTraining(config, source, experiment);
+        if (experiment) {
+            checkFormula(config, source);
+        }
+        return new Plan(config, source, data, dataConfig, heads, headConfigs, sharing, sharingConfig, weighting, weightingConfig,
+                experiment);
     }
 
-    private static void checkDependency(ExperimentConfig config, int i, String source) {
+    private static void checkDependency(ExperimentConfig config, int i, String source, boolean experiment) {
         TaskConfig t = config.tasks.get(i);
         String path = "tasks[" + i + "]";
         TaskConfig defaults = new TaskConfig();
         if (t.dependsOn == null) {
+            if (!experiment) {
+                return;
+            }
             // a model's stored experiment writes the defaults out for every task: only a value of
             // one's own says the writer expected it to do something
             if (!defaults.transfer.equals(t.transfer)) {
@@ -205,7 +224,7 @@ public final class ModelAssembler {
         }
     }
 
-    private void checkTraining(ExperimentConfig c, String source) {
+    private void checkTraining(ExperimentConfig c, String source, boolean experiment) {
         if (c.features == null || c.optimizer == null || c.training == null) {
             throw new ConfigException(source, c.features == null ? "features" : c.optimizer == null ? "optimizer" : "training",
                     0, "must not be null; omit it for the defaults");
@@ -276,7 +295,7 @@ public final class ModelAssembler {
                 throw new ConfigException(source, "training.earlyStopping.metric", 0, "unknown metric '" + parts[2] + "'; available: " + metrics.names());
             }
             positive(es.patience, "training.earlyStopping.patience", source);
-            if (!(es.minDelta >= 0) || !Double.isFinite(es.minDelta)) {
+            if (experiment && (!(es.minDelta >= 0) || !Double.isFinite(es.minDelta))) {
                 throw new ConfigException(source, "training.earlyStopping.minDelta", 0, "must be a number >= 0 (the smallest change"
                         + " that counts as an improvement, in the metric's units), got " + es.minDelta);
             }
@@ -747,7 +766,7 @@ public final class ModelAssembler {
                 if (metric == null) {
                     throw new ConfigException(plan.source(), "tasks[" + i + "].metrics", 0, "the head's default metric '" + name + "' is unknown");
                 }
-                if (!t.metrics.isEmpty() && !metrics.fits(name, output)) {
+                if (plan.experiment() && !t.metrics.isEmpty() && !metrics.fits(name, output)) {
                     throw new ConfigException(plan.source(), "tasks[" + i + "].metrics[" + m + "]", 0, name + " does not apply to head '"
                             + t.head + "', which outputs " + output.description() + (info.attribute() ? " of an attribute" : "")
                             + "; metrics that do: " + metrics.namesFor(output));
@@ -760,8 +779,10 @@ public final class ModelAssembler {
             headBlocks.add(new MultiTaskBlock.Component(reg.call(head::createBlock), reg.classLoader()));
             widths.add(head.outputWidth());
         }
-        monitoredMetric(plan, tasks);
-        checkFormulaWidths(plan, tasks);
+        if (plan.experiment()) {
+            monitoredMetric(plan, tasks);
+            checkFormulaWidths(plan, tasks);
+        }
         List<TaskDependency> dependencies = dependencies(c);
         for (TaskDependency d : dependencies) {
             for (int task : new int[] {d.parent(), d.child()}) {

@@ -18,9 +18,20 @@ import java.util.List;
  * @param sharingConfig its bound parameters
  * @param weighting the loss weighting factory
  * @param weightingConfig its bound parameters
+ * @param experiment whether the experiment is to be checked or trained (true), or is a trained
+ *                  model's being loaded (false): a model keeps loading when a later release
+ *                  checks more of what only training and evaluation read (which metrics fit a
+ *                  head, early stopping, settings without effect)
  */
 public record Plan(ExperimentConfig config, String source,
         Registered<?> data, Object dataConfig,
         List<Registered<?>> heads, List<Object> headConfigs,
         Registered<?> sharing, Object sharingConfig,
-        Registered<?> weighting, Object weightingConfig) {}
+        Registered<?> weighting, Object weightingConfig, boolean experiment) {
+
+    /** An experiment's plan, checked as training needs it. */
+    public Plan(ExperimentConfig config, String source, Registered<?> data, Object dataConfig, List<Registered<?>> heads,
+            List<Object> headConfigs, Registered<?> sharing, Object sharingConfig, Registered<?> weighting, Object weightingConfig) {
+        this(config, source, data, dataConfig, heads, headConfigs, sharing, sharingConfig, weighting, weightingConfig, true);
+    }
+}

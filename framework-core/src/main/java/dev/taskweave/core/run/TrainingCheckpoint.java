@@ -102,10 +102,11 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
                 throw new CheckpointException(file + " is not a Taskweave training checkpoint");
             }
             int version = in.readInt();
-            if (version != VERSION) {
-                throw new CheckpointException(file + " is a checkpoint of format " + version + "; this version reads " + VERSION
-                        + (version < VERSION ? " (it was written by an earlier Taskweave: delete it and train without --resume)" : ""));
+            if (version != VERSION && version != 1) {
+                throw new CheckpointException(file + " is a checkpoint of format " + version + "; this version reads formats 1 and "
+                        + VERSION);
             }
+            counting.trailer = version == 1 ? 0 : Integer.BYTES; // format 1 (an earlier release, mid-run) has no CRC
             Checkpointing.Identity written = new Checkpointing.Identity(in.readUTF(), in.readUTF());
             boolean experiment = !written.experiment().equals(identity.experiment());
             boolean data = !written.data().equals(identity.data());
@@ -113,16 +114,16 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
                 throw new CheckpointException(file + " was written by " + (experiment && data ? "another experiment on other data"
                         : experiment ? "another experiment (its configuration differs from this one)"
                         : "this experiment on other data (the data's fingerprint differs)")
-                        + "; resume with the experiment and data that wrote it, or train without --resume");
+                        + "; resume with the experiment and data that wrote it, or delete it to train from the start");
             }
             TrainingCheckpoint c = new TrainingCheckpoint(written, in.readInt(), in.readBoolean(), in.readDouble(), bytes(in, counting),
                     in.readInt(), floats(in, counting), floats(in, counting), in.readLong(), floats(in, counting), bytes(in, counting),
                     in.readLong(), in.readDouble(), in.readInt(), in.readInt(), bytes(in, counting),
                     JSON.readValue(bytes(in, counting), new TypeReference<List<EpochRecord>>() {}));
             int crc = (int) checked.getChecksum().getValue();
-            if (in.readInt() != crc) {
-                throw new CheckpointException(file + " is corrupt: its CRC-32 does not match its content (delete it and train "
-                        + "without --resume)");
+            if (version >= 2 && in.readInt() != crc) {
+                throw new CheckpointException(file + " is corrupt: its CRC-32 does not match its content (delete it to train from "
+                        + "the start)");
             }
             if (in.read() != -1) {
                 throw new CheckpointException(file + " has bytes after the checkpoint's end");
@@ -136,7 +137,7 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
         } catch (EOFException e) {
             throw new CheckpointException(file + " ends early: the checkpoint is truncated");
         } catch (Corrupt e) {
-            throw new CheckpointException(file + " is truncated or corrupt: " + e.getMessage() + " (delete it and train without --resume)");
+            throw new CheckpointException(file + " is truncated or corrupt: " + e.getMessage() + " (delete it to train from the start)");
         } catch (IOException e) {
             throw new CheckpointException("cannot read checkpoint " + file + ": " + e.getMessage());
         }
@@ -153,6 +154,8 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
     private static final class Counting extends java.io.FilterInputStream {
         private final long size;
         private long position;
+        /** The bytes after the fields: the CRC, from format 2. */
+        int trailer = Integer.BYTES;
 
         Counting(InputStream in, long size) {
             super(in);
@@ -161,7 +164,7 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
 
         /** @return the bytes after the current position, the CRC at the end excluded */
         long left() {
-            return size - position - Integer.BYTES;
+            return size - position - trailer;
         }
 
         long position() {

@@ -307,7 +307,7 @@ public final class ModelStore {
             ModelManifest manifest = readManifest(dir);
             Path experiment = dir.resolve(EXPERIMENT);
             ExperimentConfig config = loader.load(experiment);
-            Plan plan = assembler.plan(config, experiment.toString());
+            Plan plan = assembler.planStored(config, experiment.toString());
             Map<String, LabelStatistics> stats = new LinkedHashMap<>();
             Map<String, LabelInfo> labelInfo = new LinkedHashMap<>();
             for (ModelManifest.TaskEntry e : manifest.tasks) {

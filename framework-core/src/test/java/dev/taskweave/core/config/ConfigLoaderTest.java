@@ -207,6 +207,9 @@ class ConfigLoaderTest {
         assertEquals("name: 'it''s run #3'\n", ConfigLoader.substitute("name: 'it''s ${RUN}'\n", "f", Map.of("RUN", "run #3")));
         assertEquals("name: 'it''s'\n", ConfigLoader.substitute("name: '${Q}'\n", "f", Map.of("Q", "it's")));
         assertEquals("name: fallback\n", ConfigLoader.substitute("name: ${EMPTY:-fallback}\n", "f", env));
+        // an empty default writes nothing: the key has no value (null), as it had before values were quoted
+        assertEquals("name: \n", ConfigLoader.substitute("name: ${INIT:-}\n", "f", env));
+        assertEquals(null, loader.parse(ConfigLoader.substitute("name: ${INIT:-}\n", "f", env), "f").name);
 
         ConfigException empty = assertThrows(ConfigException.class, () -> ConfigLoader.substitute("a: 1\nname: ${EMPTY}\n", "f.yaml", env));
         assertEquals("f.yaml:2: environment variable EMPTY is empty and ${EMPTY} has no default (write ${EMPTY:-value})", empty.getMessage());

@@ -67,7 +67,7 @@ class TrainingCheckpointTest {
         CheckpointException e = assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(file, IDENTITY));
         int left = bytes.length - parametersOffset() - 4 - 4;
         assertEquals(file + " is truncated or corrupt: a field of 2147483392 bytes at byte " + parametersOffset() + ", and the file has "
-                + left + " left (delete it and train without --resume)", e.getMessage());
+                + left + " left (delete it to train from the start)", e.getMessage());
 
         // Adam's moments: floats, 4 bytes each (an OutOfMemoryError before)
         checkpoint().write(file);
@@ -77,7 +77,7 @@ class TrainingCheckpointTest {
         Files.write(file, bytes);
         CheckpointException floats = assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(file, IDENTITY));
         assertEquals(file + " is truncated or corrupt: a field of " + 0x7fffff00L * 4 + " bytes at byte " + means + ", and the file has "
-                + (bytes.length - means - 4 - 4) + " left (delete it and train without --resume)", floats.getMessage());
+                + (bytes.length - means - 4 - 4) + " left (delete it to train from the start)", floats.getMessage());
     }
 
     @Test
@@ -90,20 +90,27 @@ class TrainingCheckpointTest {
         }
         Files.write(file, bytes);
         CheckpointException e = assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(file, IDENTITY));
-        assertEquals(file + " is corrupt: its CRC-32 does not match its content (delete it and train without --resume)",
+        assertEquals(file + " is corrupt: its CRC-32 does not match its content (delete it to train from the start)",
                 e.getMessage());
     }
 
     @Test
-    void aCheckpointOfTheFormerFormatSaysSo() throws Exception {
+    void aCheckpointOfTheFormerFormatStillResumes() throws Exception {
+        // format 1 (an earlier release, perhaps mid-run when it was upgraded): the same fields, no CRC
         Path file = tmp.resolve("run.checkpoint");
-        checkpoint().write(file);
+        TrainingCheckpoint written = checkpoint();
+        written.write(file);
         byte[] bytes = Files.readAllBytes(file);
-        ByteBuffer.wrap(bytes).putInt(4, 1);
-        Files.write(file, bytes);
+        byte[] former = java.util.Arrays.copyOf(bytes, bytes.length - Integer.BYTES);
+        ByteBuffer.wrap(former).putInt(4, 1);
+        Files.write(file, former);
+        TrainingCheckpoint read = TrainingCheckpoint.read(file, IDENTITY);
+        assertArrayEquals(written.parameters(), read.parameters());
+        assertEquals(written.history(), read.history());
+        ByteBuffer.wrap(former).putInt(4, 3);
+        Files.write(file, former);
         CheckpointException e = assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(file, IDENTITY));
-        assertEquals(file + " is a checkpoint of format 1; this version reads 2 (it was written by an earlier Taskweave: "
-                + "delete it and train without --resume)", e.getMessage());
+        assertEquals(file + " is a checkpoint of format 3; this version reads formats 1 and 2", e.getMessage());
     }
 
     @Test
