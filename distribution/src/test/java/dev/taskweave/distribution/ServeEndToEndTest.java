@@ -569,10 +569,12 @@ class ServeEndToEndTest {
     }
 
     @Test
-    void nullFeaturesAndNumberCandidatesSayWhatIsExpected() throws Exception {
+    void nullFeaturesAreLeftOutAndNumberCandidatesSayWhatIsExpected() throws Exception {
         String user = served().loaded().users().rawIds().get(0);
-        assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_segment\": null}}"), 400, "userFeatures.user_segment",
-                "null is not a value; leave the feature out to read it as unknown");
+        // a feature given as null is left out (unknown), as clients that send every field have been served
+        Response asNull = post("/v1/recommend", "{\"userFeatures\": {\"user_segment\": null}}");
+        assertEquals(200, asNull.status(), asNull.text());
+        assertEquals(post("/v1/recommend", "{\"userFeatures\": {}}").body(), asNull.body());
         assertError(post("/v1/recommend", "{\"user\": \"" + user + "\", \"candidates\": [5]}"), 400, "candidates[0]",
                 "expected a string (an item id) or an object {\"item\": ..., \"itemFeatures\": {...}} (a new item), got 5");
     }

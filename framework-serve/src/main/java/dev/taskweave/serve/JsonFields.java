@@ -147,7 +147,8 @@ final class JsonFields {
 
     /**
      * Converts a {@code userFeatures} object to Java values (numbers, lists of numbers, strings).
-     * A null is not a value: a feature to leave unknown is left out.
+     * A feature given as null is left out: unknown, as clients that send every field of a form
+     *     have always been served.
      */
     static Map<String, Object> features(JsonNode parent, String name, String path) {
         JsonNode n = parent.get(name);
@@ -156,13 +157,17 @@ final class JsonFields {
         }
         object(n, join(path, name));
         Map<String, Object> out = new LinkedHashMap<>();
-        n.fields().forEachRemaining(e -> out.put(e.getKey(), value(e.getValue(), join(join(path, name), e.getKey()))));
+        n.fields().forEachRemaining(e -> {
+            if (!e.getValue().isNull()) {
+                out.put(e.getKey(), value(e.getValue(), join(join(path, name), e.getKey())));
+            }
+        });
         return out;
     }
 
     private static Object value(JsonNode n, String path) {
         if (n.isNull()) {
-            throw ApiException.badRequest(path, "null is not a value; leave the feature out to read it as unknown");
+            throw ApiException.badRequest(path, "null is not a value of a list");
         }
         if (n.isIntegralNumber()) {
             return n.canConvertToLong() ? (Object) n.longValue() : n.doubleValue();

@@ -255,9 +255,10 @@ public final class TaskweaveServer implements AutoCloseable {
             } catch (JsonProcessingException e) {
                 throw ApiException.badRequest("", "malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
             }
-            // a free slot is taken at once; only when every slot is busy does the request wait, for
-            // at most maxQueueMillis from now (the upload of its body does not count as queueing)
-            if (!scoringSlots.tryAcquire() && !scoringSlots.tryAcquire(config.maxQueueMillis, TimeUnit.MILLISECONDS)) {
+            // a free slot is taken at once (even with maxQueueMillis 0); when every slot is busy the
+            // request waits, behind those already waiting (the semaphore is fair), for at most
+            // maxQueueMillis from now: the upload of its body does not count as queueing
+            if (!scoringSlots.tryAcquire(config.maxQueueMillis, TimeUnit.MILLISECONDS)) {
                 throw ApiException.overloaded("all " + scoringSlots(config) + " scoring slots stayed busy for "
                         + config.maxQueueMillis + " ms; retry later");
             }
@@ -389,12 +390,14 @@ public final class TaskweaveServer implements AutoCloseable {
         try {
             long version = holder.reload(() -> {
                 DirectoryStamp.Loaded<ServedModel> loaded;
+                // taken before the load: a model written after the failure below is not recorded as seen
+                String tried = DirectoryStamp.of(modelDirectory);
                 try {
                     loaded = DirectoryStamp.load(modelDirectory, this::loadModel, LOAD_ATTEMPTS, LOAD_PAUSE_MILLIS);
                 } catch (DirectoryStamp.ChangedException e) {
                     throw e; // the stamp is left as it was: the watcher tries again when the directory settles
                 } catch (Exception e) {
-                    stamp = DirectoryStamp.of(modelDirectory); // a broken model is not loaded again until it changes
+                    stamp = tried; // a broken model is not loaded again until it changes
                     throw e;
                 }
                 stamp = loaded.stamp();

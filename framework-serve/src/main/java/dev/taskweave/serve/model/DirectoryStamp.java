@@ -89,8 +89,8 @@ public final class DirectoryStamp {
             try {
                 model = loader.load();
             } catch (Exception e) {
-                if (before != null && before.equals(of(dir))) {
-                    throw e;
+                if (java.util.Objects.equals(before, of(dir))) {
+                    throw e; // the load's own failure (a missing directory too): loading again changes nothing
                 }
                 if (attempt >= attempts) {
                     throw changed(dir, attempts, e);

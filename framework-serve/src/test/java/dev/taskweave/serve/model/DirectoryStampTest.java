@@ -131,6 +131,19 @@ class DirectoryStampTest {
     }
 
     @Test
+    void aMissingDirectoryFailsAtOnceWithTheLoadsOwnError() {
+        Path dir = tmp.resolve("gone");
+        AtomicInteger attempts = new AtomicInteger();
+        IllegalStateException missing = new IllegalStateException("gone: no such directory");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> DirectoryStamp.load(dir, () -> {
+            attempts.incrementAndGet();
+            throw missing;
+        }, 3, 0));
+        assertSame(missing, e);
+        assertEquals(1, attempts.get());
+    }
+
+    @Test
     void theStampChangesWhenTheDirectoryOrAFileIsReplaced() throws Exception {
         Path dir = tmp.resolve("model");
         assertNull(DirectoryStamp.of(dir), "a missing directory has no stamp");
