@@ -53,6 +53,7 @@ public final class AtomicDirectory {
      * @param marker the name of a file that marks a directory as replaceable; null to replace any
      * @throws ConfigException naming {@code target} when it is a file, or a non-empty directory
      *     without {@code marker}, or cannot be written for lack of permission
+     *     (one writer at a time per target: a write tidies what killed writes of it left)
      */
     public static void write(Path target, String marker, Writer writer) {
         Path absolute = target.toAbsolutePath().normalize();
@@ -77,10 +78,25 @@ public final class AtomicDirectory {
                 old = parent.resolve("." + absolute.getFileName() + ".old-" + stamp);
                 move(absolute, old);
             }
-            move(staging, absolute);
+            try {
+                move(staging, absolute);
+            } catch (IOException | RuntimeException e) {
+                if (old != null) {
+                    try {
+                        move(old, absolute); // the previous content back where it was
+                    } catch (IOException back) {
+                        e.addSuppressed(back); // left as .X.old-*, which the next write puts back
+                    }
+                }
+                throw e;
+            }
             syncDirectory(parent);
             if (old != null) {
-                deleteTree(old);
+                try {
+                    deleteTree(old);
+                } catch (IOException e) {
+                    // written all the same: what is left of the replaced content goes with the next write
+                }
             }
         } catch (AccessDeniedException e) {
             deleteQuietly(staging, e);

@@ -10,7 +10,6 @@ import dev.taskweave.api.data.NumericScale;
 import dev.taskweave.api.data.RecentValues;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,9 +67,10 @@ final class PerInteractionFeatures {
         }
         List<FilesConfig.Feature> recentFeatures = features.values().stream()
                 .filter(f -> f.origin() == FilesConfig.Origin.RECENT).toList();
+        Map<String, long[]> orderKeys = recentFeatures.isEmpty() ? Map.of() : orderKeys(splits);
         for (FilesConfig.Feature f : recentFeatures) {
             int window = config.recent().stream().filter(r -> r.label().equals(f.source())).findFirst().orElseThrow().window();
-            out.recent(f, window, splits, userOfRow, itemIndex, users, description);
+            out.recent(f, window, splits, orderKeys, userOfRow, itemIndex, users, description);
         }
         if (!recentFeatures.isEmpty()) {
             description.put("recent", recentFeatures.stream().map(FilesConfig.Feature::name).collect(Collectors.joining(",")));
@@ -160,13 +160,13 @@ final class PerInteractionFeatures {
      * another split) the value as of its time; the table holds the value after the user's last
      * labelled training row.
      */
-    private void recent(FilesConfig.Feature f, int window, Map<String, InteractionRows> splits, Map<String, int[]> userOfRow,
+    private void recent(FilesConfig.Feature f, int window, Map<String, InteractionRows> splits, Map<String, long[]> orderKeys,
+            Map<String, int[]> userOfRow,
             Map<String, Integer> itemIndex, int users, Map<String, String> description) {
         InteractionRows train = splits.get(Dataset.TRAIN);
         float[] label = train.labels.get(f.source());
         int[] labelled = IntStream.range(0, train.size()).filter(r -> !Float.isNaN(label[r])).toArray();
         int[] trainUsers = userOfRow.get(Dataset.TRAIN);
-        Map<String, long[]> orderKeys = orderKeys(splits);
         long[] trainTimes = orderKeys.get(Dataset.TRAIN);
         int[] u = new int[labelled.length];
         int[] i = new int[labelled.length];
@@ -219,26 +219,58 @@ final class PerInteractionFeatures {
      *     precision keep their order; {@link RecentValues} only compares times)
      */
     static Map<String, long[]> orderKeys(Map<String, InteractionRows> splits) {
+        // every split's rows in one numbering: the first split's rows, then the second's, ...
         List<InteractionRows> files = List.copyOf(splits.values());
-        List<long[]> rows = new ArrayList<>(); // {file, row}
+        int[] start = new int[files.size() + 1];
         for (int f = 0; f < files.size(); f++) {
-            for (int r = 0; r < files.get(f).size(); r++) {
-                rows.add(new long[] {f, r});
-            }
+            start[f + 1] = Math.addExact(start[f], files.get(f).size());
         }
-        Comparator<long[]> byTime = (a, b) -> InteractionRows.compareTimes(files.get((int) a[0]), (int) a[1],
-                files.get((int) b[0]), (int) b[1]);
-        rows.sort(byTime);
+        int n = start[files.size()];
+        double[] hi = new double[n];
+        double[] lo = new double[n];
+        for (int f = 0; f < files.size(); f++) {
+            System.arraycopy(files.get(f).timestamps, 0, hi, start[f], files.get(f).size());
+            System.arraycopy(files.get(f).timestampRest, 0, lo, start[f], files.get(f).size());
+        }
+        int[] order = new int[n];
+        for (int r = 0; r < n; r++) {
+            order[r] = r;
+        }
+        mergeSort(order, new int[n], 0, n, hi, lo);
+        long[] rank = new long[n];
+        for (int k = 1; k < n; k++) {
+            int a = order[k - 1];
+            int b = order[k];
+            rank[b] = rank[a] + (Double.compare(hi[a], hi[b]) != 0 || Double.compare(lo[a], lo[b]) != 0 ? 1 : 0);
+        }
         Map<String, long[]> keys = new LinkedHashMap<>();
-        splits.forEach((name, file) -> keys.put(name, new long[file.size()]));
-        List<String> names = List.copyOf(splits.keySet());
-        long rank = 0;
-        for (int k = 0; k < rows.size(); k++) {
-            if (k > 0 && byTime.compare(rows.get(k - 1), rows.get(k)) != 0) {
-                rank++;
-            }
-            keys.get(names.get((int) rows.get(k)[0]))[(int) rows.get(k)[1]] = rank;
+        int f = 0;
+        for (String name : splits.keySet()) {
+            keys.put(name, Arrays.copyOfRange(rank, start[f], start[f + 1]));
+            f++;
         }
         return keys;
+    }
+
+    /** Sorts {@code order[from, to)} by the timestamps {@code hi + lo} of its rows (a stable merge sort of primitives). */
+    private static void mergeSort(int[] order, int[] scratch, int from, int to, double[] hi, double[] lo) {
+        if (to - from < 2) {
+            return;
+        }
+        int middle = (from + to) >>> 1;
+        mergeSort(order, scratch, from, middle, hi, lo);
+        mergeSort(order, scratch, middle, to, hi, lo);
+        System.arraycopy(order, from, scratch, from, to - from);
+        int i = from;
+        int j = middle;
+        for (int k = from; k < to; k++) {
+            boolean left = j >= to || i < middle && compare(scratch[i], scratch[j], hi, lo) <= 0;
+            order[k] = left ? scratch[i++] : scratch[j++];
+        }
+    }
+
+    private static int compare(int a, int b, double[] hi, double[] lo) {
+        int c = Double.compare(hi[a], hi[b]);
+        return c != 0 ? c : Double.compare(lo[a], lo[b]);
     }
 }
