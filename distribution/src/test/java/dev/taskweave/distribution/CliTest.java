@@ -376,6 +376,8 @@ class CliTest {
         assertCheckRefuses(EndToEndTest.CONFIG + "serving: {formula: \"0.5 * like + +\"}\n", "refused.yaml: serving.formula: ");
         assertCheckRefuses(EndToEndTest.CONFIG + "serving: {formula: \"0.5 * like + 0.5 * lik\"}\n",
                 "refused.yaml: serving.formula: unknown task 'lik'; the tasks are [rating, like, watch]");
+        assertCheckRefuses(EndToEndTest.CONFIG + "serving: {formula: \"1\"}\n",
+                "refused.yaml: serving.formula: names no task; it must use at least one of [rating, like, watch]");
 
         // the implicit task's labels as its head encodes them; a weight the weighting ignores
         Run ok = run("check", "--config", write("ok.yaml", EndToEndTest.CONFIG + "serving: {formula: \"0.5 * like + 0.5 * watch\"}\n")

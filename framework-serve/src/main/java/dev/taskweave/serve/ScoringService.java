@@ -492,25 +492,13 @@ public final class ScoringService {
                     + " serving.formula sets a default; tasks: " + served.taskNames());
         }
         try {
-            checkFormula(served, formula);
+            served.check(formula);
         } catch (FormulaException e) {
             throw ApiException.badRequest("formula", e.getMessage());
         }
         return formula;
     }
 
-    /**
-     * Checks that a ranking formula fits a model: it names at least one task, and every task it
-     * names is one of the model's with one output.
-     *
-     * @throws FormulaException naming the task
-     */
-    static void checkFormula(ServedModel served, Formula formula) {
-        served.check(formula);
-        if (formula.tasks().isEmpty()) {
-            throw new FormulaException(-1, "names no task; it must use at least one of " + served.taskNames());
-        }
-    }
 
     /**
      * Reads {@code context}: per-interaction features of the request's moment (the device in use,

@@ -117,7 +117,7 @@ public final class TaskweaveServer implements AutoCloseable {
      */
     private void checkConfigFormula(ServedModel served) {
         if (configFormula != null) {
-            ScoringService.checkFormula(served, configFormula);
+            served.check(configFormula);
         }
     }
 

@@ -314,6 +314,10 @@ public final class ModelAssembler {
         } catch (FormulaException e) {
             throw new ConfigException(source, "serving.formula", 0, e.getMessage());
         }
+        if (formula.tasks().isEmpty()) {
+            throw new ConfigException(source, "serving.formula", 0, "names no task; it must use at least one of "
+                    + c.tasks.stream().map(t -> t.name).toList());
+        }
         for (String name : formula.tasks()) {
             if (c.task(name) == null) {
                 throw new ConfigException(source, "serving.formula", 0, "unknown task '" + name + "'; the tasks are "

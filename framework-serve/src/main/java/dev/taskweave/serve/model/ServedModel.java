@@ -96,11 +96,15 @@ public final class ServedModel implements AutoCloseable {
     }
 
     /**
-     * Checks that every task a formula reads exists and has one output.
+     * Checks that a ranking formula fits this model: it names at least one task, and every task it
+     * names exists and has one output.
      *
      * @throws FormulaException naming the task
      */
     public void check(Formula formula) {
+        if (formula.tasks().isEmpty()) {
+            throw new FormulaException(-1, "names no task; it must use at least one of " + taskNames());
+        }
         for (String name : formula.tasks()) {
             ResolvedTask task = model().task(name);
             if (task == null) {
