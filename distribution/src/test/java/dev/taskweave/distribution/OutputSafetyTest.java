@@ -256,6 +256,19 @@ class OutputSafetyTest {
         assertEquals(same.out(), predict.out());
     }
 
+    @Test
+    void predictNamesTheLineThatIsNotUtf8() throws Exception {
+        StringBuilder rows = new StringBuilder("user\titem\n");
+        String pair = firstPair();
+        for (int r = 0; r < 1000; r++) {
+            rows.append(pair); // far more than the reader decodes ahead
+        }
+        rows.append("Am\u00e9lie\titem\n");
+        Path input = Files.write(tmp.resolve("latin.tsv"), rows.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertBadInput(CliTest.run("predict", "--model", model.toString(), "--input", input.toString()),
+                input + ":1002: not UTF-8 text");
+    }
+
     /** @return a "user TAB item" line of a user and an item the shared model knows */
     private static String firstPair() {
         ModelStore.Description d = describe();

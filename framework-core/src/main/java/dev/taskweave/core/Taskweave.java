@@ -454,7 +454,8 @@ public final class Taskweave implements AutoCloseable {
             } catch (java.nio.file.AccessDeniedException e) {
                 throw new DataException(source, 0, "permission denied");
             } catch (java.nio.charset.CharacterCodingException e) {
-                throw new DataException(source, 0, "not UTF-8 text: " + e.getMessage());
+                throw new DataException(source, dev.taskweave.api.data.TextFiles.firstUndecodableLine(input, StandardCharsets.UTF_8),
+                        "not UTF-8 text");
             }
             // hides the attribute tasks' labels and hideFeatures on attribute rows only
             FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items(),

@@ -289,6 +289,9 @@ public final class TaskweaveServer implements AutoCloseable {
                 throw tooLarge("more than " + limit + " bytes");
             }
             return bytes;
+        } catch (IOException e) {
+            // the client went away or sent a broken body (a bad chunk): its request, not the server, failed
+            throw ApiException.badRequest("", "the request body could not be read: " + e.getMessage());
         }
     }
 

@@ -4,14 +4,8 @@ import dev.taskweave.api.DataException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -202,7 +196,7 @@ final class DelimitedFile {
         }
         if (cause instanceof CharacterCodingException) {
             // the decoder reads ahead of the parser: find the line by decoding the file line by line
-            return new DataException(path.toString(), firstUndecodableLine(path, charset), "not valid " + charset.name()
+            return new DataException(path.toString(), dev.taskweave.api.data.TextFiles.firstUndecodableLine(path, charset), "not valid " + charset.name()
                     + " text (set the file's encoding, for example encoding: ISO-8859-1)", e);
         }
         // the parser's own exception (wrapped unchecked) says what is wrong; its class name says nothing more
@@ -211,34 +205,6 @@ final class DelimitedFile {
         return new DataException(path.toString(), line, "cannot be read: " + message, e);
     }
 
-    /** @return the 1-based number of the first line that is not valid text in the charset, or 0 if none is found */
-    static long firstUndecodableLine(Path path, Charset charset) {
-        CharsetDecoder decoder = charset.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            long number = 1;
-            for (int b = in.read(); ; b = in.read()) {
-                if (b == '\n' || b < 0) {
-                    try {
-                        decoder.reset().decode(ByteBuffer.wrap(line.toByteArray()));
-                    } catch (CharacterCodingException bad) {
-                        return number;
-                    }
-                    if (b < 0) {
-                        return 0;
-                    }
-                    line.reset();
-                    number++;
-                } else {
-                    line.write(b);
-                }
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-    }
 
     private static String printable(char c) {
         return c == '\t' ? "\\t" : String.valueOf(c);

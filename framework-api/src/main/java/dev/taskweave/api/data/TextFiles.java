@@ -1,0 +1,55 @@
+package dev.taskweave.api.data;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Help for reading text files a person wrote. A reader decodes thousands of characters ahead of
+ * the line it hands out, so when a file is not valid text in its character set, the line to name
+ * in the error is found in the file itself.
+ */
+public final class TextFiles {
+    private TextFiles() {}
+
+    /**
+     * @return the 1-based number of the first line of {@code path} that is not valid text in
+     *     {@code charset} (lines end at a newline byte: for UTF-8 and single-byte character sets),
+     *     or 0 when none is found or the file cannot be read
+     */
+    public static long firstUndecodableLine(Path path, Charset charset) {
+        CharsetDecoder decoder = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            long number = 1;
+            for (int b = in.read(); ; b = in.read()) {
+                if (b == '\n' || b < 0) {
+                    try {
+                        decoder.reset().decode(ByteBuffer.wrap(line.toByteArray()));
+                    } catch (CharacterCodingException bad) {
+                        return number;
+                    }
+                    if (b < 0) {
+                        return 0;
+                    }
+                    line.reset();
+                    number++;
+                } else {
+                    line.write(b);
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
