@@ -3,7 +3,7 @@ package dev.taskweave.core.run;
 import static java.util.Objects.requireNonNull;
 
 import dev.taskweave.core.config.ConfigException;
-import dev.taskweave.core.store.ModelStore;
+import dev.taskweave.core.store.AtomicDirectory;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ public record Checkpointing(Path file, boolean resume, Duration maxTime) {
             throw new ConfigException(null, option, 0, file + " is a directory; expected a checkpoint file");
         }
         Path parent = file.toAbsolutePath().normalize().getParent();
-        ModelStore.requireWritableDirectory(ModelStore.nearestExisting(parent), file, option);
+        AtomicDirectory.requireWritableDirectory(AtomicDirectory.nearestExisting(parent), file, option);
     }
 
     /**

@@ -186,7 +186,33 @@ public final class AtomicDirectory {
         }
     }
 
-    private static boolean isEmpty(Path dir) throws IOException {
+    /**
+     * @throws ConfigException naming {@code target} when {@code dir}, where it is to be created,
+     *     is a file or cannot be written to
+     */
+    public static void requireWritableDirectory(Path dir, Path target, String option) {
+        if (dir == null) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException(null, option, 0, "cannot write " + target + ": " + dir + " is not a directory");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new ConfigException(null, option, 0, "cannot write " + target + ": the directory " + dir + " is not writable");
+        }
+    }
+
+    /** @return {@code path} or its nearest ancestor that exists (a file or a directory), or null */
+    public static Path nearestExisting(Path path) {
+        Path p = path == null ? null : path.toAbsolutePath().normalize();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        return p;
+    }
+
+    /** @return whether {@code dir} holds nothing */
+    static boolean isEmpty(Path dir) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             return !entries.iterator().hasNext();
         }

@@ -86,8 +86,8 @@ public final class ModelStore {
         if (Files.isDirectory(absolute)) {
             if (!Files.isRegularFile(absolute.resolve(MANIFEST))) {
                 boolean empty;
-                try (java.util.stream.Stream<Path> entries = Files.list(absolute)) {
-                    empty = entries.findAny().isEmpty();
+                try {
+                    empty = AtomicDirectory.isEmpty(absolute);
                 } catch (IOException e) {
                     throw new ConfigException(null, option, 0, "cannot read the directory " + dir + ": " + e.getMessage());
                 }
@@ -96,35 +96,10 @@ public final class ModelStore {
                             + MANIFEST + " is missing); writing the model there would delete them: name a new directory");
                 }
             }
-            requireWritableDirectory(absolute.getParent(), dir, option);
+            AtomicDirectory.requireWritableDirectory(absolute.getParent(), dir, option);
         } else {
-            requireWritableDirectory(nearestExisting(absolute.getParent()), dir, option);
+            AtomicDirectory.requireWritableDirectory(AtomicDirectory.nearestExisting(absolute.getParent()), dir, option);
         }
-    }
-
-    /**
-     * @throws ConfigException naming {@code target} when {@code dir}, where it is to be created,
-     *     is a file or cannot be written to
-     */
-    public static void requireWritableDirectory(Path dir, Path target, String option) {
-        if (dir == null) {
-            return;
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new ConfigException(null, option, 0, "cannot write " + target + ": " + dir + " is not a directory");
-        }
-        if (!Files.isWritable(dir)) {
-            throw new ConfigException(null, option, 0, "cannot write " + target + ": the directory " + dir + " is not writable");
-        }
-    }
-
-    /** @return {@code path} or its nearest ancestor that exists (a file or a directory), or null */
-    public static Path nearestExisting(Path path) {
-        Path p = path == null ? null : path.toAbsolutePath().normalize();
-        while (p != null && !Files.exists(p)) {
-            p = p.getParent();
-        }
-        return p;
     }
 
     /**
