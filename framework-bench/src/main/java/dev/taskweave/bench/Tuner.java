@@ -258,14 +258,7 @@ public final class Tuner {
 
     /** @return the mean of one value per seed, or null when one is missing or not finite (not measured) */
     private static Double mean(List<Double> values) {
-        double sum = 0;
-        for (Double v : values) {
-            if (v == null || !Double.isFinite(v)) {
-                return null;
-            }
-            sum += v;
-        }
-        return values.isEmpty() ? null : sum / values.size();
+        return values.isEmpty() ? null : Summary.of(values).mean();
     }
 
     /**
@@ -276,12 +269,7 @@ public final class Tuner {
         if (trial.objective != null) {
             return format(trial.objective);
         }
-        List<String> missing = new ArrayList<>();
-        for (int i = 0; i < trial.values.size(); i++) {
-            if (trial.values.get(i) == null) {
-                missing.add(String.valueOf(seeds.get(i)));
-            }
-        }
+        List<String> missing = Summary.of(trial.values).unmeasured(seeds).stream().map(String::valueOf).toList();
         return "not finite on seed" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing) + " (diverged?), ranked last";
     }
 
