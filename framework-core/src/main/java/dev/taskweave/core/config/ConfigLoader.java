@@ -359,6 +359,12 @@ public final class ConfigLoader {
             return ", got nothing (null)";
         }
         String message = firstLine(e.getOriginalMessage());
+        if (message.startsWith("No content to map")) {
+            return ", got nothing (the file holds comments only)";
+        }
+        if (message.startsWith("Trailing token")) {
+            return ", got a second YAML document (---) or text after it; an experiment file holds one";
+        }
         if (message.contains(" from Array value")) {
             return ", got a list";
         }

@@ -81,6 +81,11 @@ class ConfigLoaderTest {
     void emptyFileIsAnError() {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("  \n", "empty.yaml"));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
+        ConfigException comments = assertThrows(ConfigException.class, () -> loader.parse("# to do\n", "c.yaml"));
+        assertTrue(comments.getMessage().endsWith("expected a mapping, got nothing (the file holds comments only)"), comments.getMessage());
+        ConfigException two = assertThrows(ConfigException.class, () -> loader.parse("name: a\n---\nname: b\n", "two.yaml"));
+        assertTrue(two.getMessage().endsWith("got a second YAML document (---) or text after it; an experiment file holds one"),
+                two.getMessage());
     }
 
     @Test

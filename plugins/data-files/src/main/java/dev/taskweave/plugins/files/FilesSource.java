@@ -473,7 +473,7 @@ final class FilesSource implements DatasetSource {
      */
     private static int rowsOfShare(double share, int rows, String what, String key, Path file) {
         int count = (int) Math.round(share * rows);
-        if (share > 0 && count == 0) {
+        if (share > 0 && count == 0 && rows > 0) { // no rows at all is said as such, after the split
             throw new DataException(file.toString(), 0, "data.params.split." + key + ": a share of " + share + " of the "
                     + rows + " " + what + " is none; set a larger share, or 0 for none");
         }

@@ -214,6 +214,12 @@ class FilesErrorsTest {
                 "split", params("valid", 0.5, "test", 0.4)), FilesConfig.class);
         DataException e = assertThrows(DataException.class, () -> new FilesSource(config, new DataContext(dir, 1)).load());
         assertTrue(e.getMessage().contains("no row is left to train on (2 rows, random split)"), e.getMessage());
+        // a file of a header only says so, whatever the shares
+        Files.writeString(dir.resolve("rows.csv"), "user,item\n");
+        FilesConfig empty = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item")),
+                FilesConfig.class);
+        DataException none = assertThrows(DataException.class, () -> new FilesSource(empty, new DataContext(dir, 1)).load());
+        assertTrue(none.getMessage().contains("no row is left to train on (0 rows, random split)"), none.getMessage());
     }
 
     @Test
