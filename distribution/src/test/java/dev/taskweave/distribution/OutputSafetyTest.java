@@ -96,6 +96,14 @@ class OutputSafetyTest {
                 + "would overwrite and then delete; name another file");
         assertEquals(CONFIG, Files.readString(yaml));
         assertFalse(Files.exists(out));
+        // the model replaces its directory whole: a checkpoint there (or the directory itself) would go with it
+        assertBadInput(CliTest.run("train", "--config", config.toString(), "--output", out.toString(), "--checkpoint",
+                out.resolve("run.checkpoint").toString()), "--checkpoint: " + out.resolve("run.checkpoint") + " is in the model's "
+                + "directory " + out + ", which the model replaces whole; put the checkpoint beside it");
+        assertBadInput(CliTest.run("train", "--config", config.toString(), "--output", out.toString(), "--checkpoint",
+                out.toString()), "--checkpoint: " + out + " is the model's directory " + out + ", which the model replaces whole; "
+                + "put the checkpoint beside it");
+        assertFalse(Files.exists(out));
 
         Path checkpoint = tmp.resolve("run.checkpoint");
         String[] args = {"train", "--config", config.toString(), "--output", out.toString(), "--checkpoint", checkpoint.toString()};

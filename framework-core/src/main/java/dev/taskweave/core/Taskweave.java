@@ -139,7 +139,7 @@ public final class Taskweave implements AutoCloseable {
         requireNonNull(outputDirectory, "outputDirectory is null");
         ModelStore.checkWritable(outputDirectory, "--output");
         if (checkpointing != null) {
-            checkpointing.checkWritable("--checkpoint");
+            checkpointing.checkWritable("--checkpoint", outputDirectory);
             checkpointing.checkNothingOverwritten("--checkpoint");
         }
     }
@@ -181,7 +181,7 @@ public final class Taskweave implements AutoCloseable {
         // before the data is read: a model that cannot be written is found before training, not after it
         ModelStore.checkWritable(outputDirectory, "output");
         if (checkpointing != null) {
-            checkpointing.checkWritable("checkpoint");
+            checkpointing.checkWritable("checkpoint", outputDirectory);
             if (checkpointing.resume() && !Files.exists(checkpointing.file())) {
                 // the checkpoint is deleted once the model is written: the same command run again after
                 // the run finished finds its model, and does not train it again

@@ -46,6 +46,23 @@ public record Checkpointing(Path file, boolean resume, Duration maxTime) {
     }
 
     /**
+     * As {@link #checkWritable(String)}, and the checkpoint is neither the model's directory nor in
+     * it: the model replaces its directory whole, and a checkpoint there would be lost with it (or,
+     * written first, make the directory one of other files that the model may not replace).
+     *
+     * @param output the model's directory
+     */
+    public void checkWritable(String option, Path output) {
+        Path checkpoint = file.toAbsolutePath().normalize();
+        Path model = output.toAbsolutePath().normalize();
+        if (checkpoint.startsWith(model)) {
+            throw new ConfigException(null, option, 0, file + " is " + (checkpoint.equals(model) ? "" : "in ") + "the model's directory "
+                    + output + ", which the model replaces whole; put the checkpoint beside it");
+        }
+        checkWritable(option);
+    }
+
+    /**
      * Checks, before anything is trained, that a run that does not resume overwrites no file: an
      * existing checkpoint is an interrupted run's (resume it or delete it), and any other file was
      * named by mistake.

@@ -41,8 +41,8 @@ public final class DirectoryStamp {
     }
 
     /**
-     * Returns the stamp of a directory: its file key (the inode on Linux) and, for every file in it,
-     * the name, file key, size and modification time. Replacing the directory (a rename) or any
+     * Returns the stamp of a directory: its file key (the inode on Linux) and change time and, for
+     * every file in it, the name, file key, size, modification and change time. Replacing the directory (a rename) or any
      * file in it (a rename or a write) changes the stamp.
      *
      * @return the stamp, or null while the directory is missing or cannot be listed
@@ -50,7 +50,7 @@ public final class DirectoryStamp {
     public static String of(Path dir) {
         try {
             StringBuilder b = new StringBuilder();
-            b.append(Files.readAttributes(dir, BasicFileAttributes.class).fileKey());
+            b.append(Files.readAttributes(dir, BasicFileAttributes.class).fileKey()).append('/').append(changed(dir));
             List<Path> files;
             try (Stream<Path> list = Files.list(dir)) {
                 files = list.sorted().toList();
@@ -58,11 +58,26 @@ public final class DirectoryStamp {
             for (Path f : files) {
                 BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
                 b.append('|').append(f.getFileName()).append('/').append(a.fileKey()).append('/').append(a.size()).append('/')
-                        .append(a.lastModifiedTime().toInstant());
+                        .append(a.lastModifiedTime().toInstant()).append('/').append(changed(f));
             }
             return b.toString();
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /**
+     * @return the time the file's inode last changed (created, renamed, written) where the file
+     *     system says (Linux: {@code unix:ctime}), else an empty string. A copy keeps a model's
+     *     modification times and a file system reuses inodes, so a model replaced by another and
+     *     back again during one load can show the same names, inodes, sizes and modification times;
+     *     its change times are new.
+     */
+    private static String changed(Path path) {
+        try {
+            return String.valueOf(Files.getAttribute(path, "unix:ctime"));
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            return "";
         }
     }
 
