@@ -351,7 +351,15 @@ class CliTest {
         assertCheckRefuses(variant("epochs: 6,", "epochs: 6, earlyStopping: {metric: valid.like.rmse},"),
                 "refused.yaml: training.earlyStopping.metric: task like does not report rmse (it reports [auc]); add it to its metrics");
         assertCheckRefuses(variant("epochs: 6,", "epochs: 6, earlyStopping: {metric: validation.rating.rmse},"),
-                "refused.yaml: training.earlyStopping.metric: the data has no split 'validation' to evaluate; available: [");
+                "refused.yaml: training.earlyStopping.metric: monitors split 'validation'; early stopping monitors the validation"
+                        + " split, valid (for example valid.rating.rmse)");
+        assertCheckRefuses(variant("epochs: 6,", "epochs: 6, earlyStopping: {metric: valid.rating.rmse},")
+                        .replace("meanInteractionsPerUser: 30}", "meanInteractionsPerUser: 30, validFraction: 0.0}"),
+                "refused.yaml: training.earlyStopping.metric: the data has no split 'valid' to evaluate; available: [");
+        // on a test split it would choose the epoch by the score it reports
+        assertCheckRefuses(variant("epochs: 6,", "epochs: 6, earlyStopping: {metric: test.rating.rmse},"),
+                "refused.yaml: training.earlyStopping.metric: monitors split 'test'; early stopping monitors the validation"
+                        + " split, valid (for example valid.rating.rmse)");
         // metrics that mean nothing on the head's output
         assertCheckRefuses(variant("metrics: [rmse, mae]", "metrics: [rmse, logloss]"),
                 "refused.yaml: tasks[0].metrics[1]: logloss does not apply to head 'regression', which outputs one predicted value;"

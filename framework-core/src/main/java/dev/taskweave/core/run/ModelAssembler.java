@@ -288,6 +288,12 @@ public final class ModelAssembler {
                 throw new ConfigException(source, "training.earlyStopping.metric", 0, "'" + es.metric
                         + "' is not split.task.metric (for example valid." + c.tasks.get(0).name + ".rmse)");
             }
+            if (experiment && !parts[0].equals(Dataset.VALID)) {
+                // a test split would choose the epoch by the score it then reports
+                throw new ConfigException(source, "training.earlyStopping.metric", 0, "monitors split '" + parts[0] + "'; early "
+                        + "stopping monitors the validation split, " + Dataset.VALID + " (for example " + Dataset.VALID + "."
+                        + parts[1] + "." + parts[2] + ")");
+            }
             if (c.task(parts[1]) == null) {
                 throw new ConfigException(source, "training.earlyStopping.metric", 0, "no task named '" + parts[1] + "'");
             }
@@ -516,7 +522,12 @@ public final class ModelAssembler {
     public void checkLabels(Plan plan, Dataset dataset) {
         EarlyStoppingConfig es = plan.config().training.earlyStopping;
         if (es != null) {
-            Set<String> evaluated = new LinkedHashSet<>(dataset.splits().keySet());
+            Set<String> evaluated = new LinkedHashSet<>();
+            dataset.splits().forEach((name, rows) -> {
+                if (rows.size() > 0) { // an empty split has nothing to evaluate
+                    evaluated.add(name);
+                }
+            });
             evaluated.addAll(dataset.attributeEvaluation().keySet());
             evaluated.remove(Dataset.TRAIN);
             String split = es.metric.split("\\.")[0];
