@@ -71,14 +71,9 @@ public final class TaskweaveServer implements AutoCloseable {
         this.registry = registry;
         this.configFormula = config.formula == null ? null : Formula.parse(config.formula);
         DirectoryStamp.Loaded<ServedModel> first = DirectoryStamp.load(modelDirectory, this::loadModel, LOAD_ATTEMPTS, LOAD_PAUSE_MILLIS);
-        try {
-            checkConfigFormula(first.model());
-        } catch (FormulaException e) {
-            first.model().close();
-            throw new ConfigException(config.source(), "formula", 0, e.getMessage() + " (the model in " + modelDirectory + ")");
-        }
+        ServedModel firstModel = withConfigFormula(first.model());
         this.stamp = first.stamp();
-        this.holder = new ModelHolder<>(first::model);
+        this.holder = new ModelHolder<>(() -> firstModel);
         this.scoring = new ScoringService(holder, config, json);
         this.scoringSlots = new Semaphore(scoringSlots(config), true);
         QueuedThreadPool pool = new QueuedThreadPool(config.threads, Math.min(8, config.threads), 60_000);
@@ -110,15 +105,23 @@ public final class TaskweaveServer implements AutoCloseable {
     }
 
     /**
-     * Checks serve.yaml's {@code formula} against a model: the requests that give no formula of
-     * their own rank by it, so a task it names must be one of the model's, with one output.
+     * Checks serve.yaml's {@code formula} against a model just loaded: the requests that give no
+     * formula of their own rank by it, so a task it names must be one of the model's, with one
+     * output.
      *
-     * @throws FormulaException naming the task
+     * @return the model
+     * @throws ConfigException naming serve.yaml's {@code formula}, after closing the model, when it does not fit
      */
-    private void checkConfigFormula(ServedModel served) {
+    private ServedModel withConfigFormula(ServedModel served) {
         if (configFormula != null) {
-            served.check(configFormula);
+            try {
+                served.check(configFormula);
+            } catch (FormulaException e) {
+                served.close();
+                throw new ConfigException(config.source(), "formula", 0, e.getMessage() + " (the model in " + modelDirectory + ")");
+            }
         }
+        return served;
     }
 
     /**
@@ -403,14 +406,8 @@ public final class TaskweaveServer implements AutoCloseable {
                     stamp = tried; // a broken model is not loaded again until it changes
                     throw e;
                 }
-                stamp = loaded.stamp();
-                try {
-                    checkConfigFormula(loaded.model());
-                } catch (FormulaException e) {
-                    loaded.model().close();
-                    throw new ConfigException(config.source(), "formula", 0, e.getMessage() + " (the model in " + modelDirectory + ")");
-                }
-                return loaded.model();
+                stamp = loaded.stamp(); // a model the formula does not fit is not loaded again until it changes
+                return withConfigFormula(loaded.model());
             });
             metrics.reload(true);
             return version;

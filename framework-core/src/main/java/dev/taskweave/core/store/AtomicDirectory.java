@@ -98,25 +98,34 @@ public final class AtomicDirectory {
                     // written all the same: what is left of the replaced content goes with the next write
                 }
             }
-        } catch (AccessDeniedException e) {
-            deleteQuietly(staging, e);
-            throw new ConfigException(absolute.toString(), "", 0, "cannot write: permission denied (" + e.getFile() + ")");
-        } catch (FileAlreadyExistsException e) {
-            deleteQuietly(staging, e);
-            // creating the parent found a file on the way
-            throw new ConfigException(absolute.toString(), "", 0, "cannot write: " + e.getFile() + " is not a directory");
         } catch (IOException | RuntimeException e) {
             deleteQuietly(staging, e);
-            if (e instanceof IOException io) {
-                throw new UncheckedIOException("cannot write " + absolute + ": " + e.getMessage(), io);
-            }
-            throw (RuntimeException) e;
+            throw writeFailure(absolute, e);
         }
     }
 
-    private static void deleteQuietly(Path staging, Exception e) {
+    /**
+     * @return what a failed write of {@code target} throws: bad input (permission denied, a file
+     *     where a directory belongs) as a {@link ConfigException} naming it, other I/O failures as
+     *     {@link UncheckedIOException}, runtime exceptions as they are
+     */
+    private static RuntimeException writeFailure(Path target, Exception e) {
+        if (e instanceof AccessDeniedException denied) {
+            return new ConfigException(target.toString(), "", 0, "cannot write: permission denied (" + denied.getFile() + ")");
+        }
+        if (e instanceof FileAlreadyExistsException exists) {
+            // creating the parent found a file on the way
+            return new ConfigException(target.toString(), "", 0, "cannot write: " + exists.getFile() + " is not a directory");
+        }
+        if (e instanceof IOException io) {
+            return new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), io);
+        }
+        return (RuntimeException) e;
+    }
+
+    private static void deleteQuietly(Path path, Exception e) {
         try {
-            deleteTree(staging);
+            deleteTree(path);
         } catch (IOException suppressed) {
             e.addSuppressed(suppressed);
         }
@@ -254,22 +263,8 @@ public final class AtomicDirectory {
             move(temp, absolute);
             syncDirectory(absolute.getParent());
         } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            if (e instanceof AccessDeniedException denied) {
-                throw new ConfigException(absolute.toString(), "", 0, "cannot write: permission denied (" + denied.getFile() + ")");
-            }
-            if (e instanceof FileAlreadyExistsException exists) {
-                // creating the parent found a file on the way
-                throw new ConfigException(absolute.toString(), "", 0, "cannot write: " + exists.getFile() + " is not a directory");
-            }
-            if (e instanceof IOException io) {
-                throw new UncheckedIOException("cannot write " + absolute + ": " + e.getMessage(), io);
-            }
-            throw (RuntimeException) e;
+            deleteQuietly(temp, e);
+            throw writeFailure(absolute, e);
         }
     }
 
