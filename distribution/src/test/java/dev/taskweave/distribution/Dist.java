@@ -32,6 +32,21 @@ final class Dist {
         return p;
     }
 
+    /**
+     * Makes the model in {@code dir} look as releases before file checksums wrote it: drops the
+     * lengths and checksums {@code model.json} records, so that its files can be edited or removed
+     * as an earlier release's model lacked or had them.
+     */
+    static void withoutChecksums(Path dir) throws java.io.IOException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Path manifest = dir.resolve(dev.taskweave.core.store.ModelStore.MANIFEST);
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(manifest.toFile());
+        if (tree.remove("files") == null) {
+            throw new IllegalStateException(manifest + " records no checksums");
+        }
+        json.writerWithDefaultPrettyPrinter().writeValue(manifest.toFile(), tree);
+    }
+
     /** @return the shared folder beside the project root */
     static Path shared() {
         return projectRoot().resolve("../shared").normalize();

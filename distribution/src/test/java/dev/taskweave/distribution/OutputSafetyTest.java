@@ -207,12 +207,59 @@ class OutputSafetyTest {
                 Files.copy(f, copy.resolve(f.getFileName()));
             }
         }
-        byte[] parameters = Files.readAllBytes(copy.resolve(ModelStore.PARAMETERS));
-        Files.write(copy.resolve(ModelStore.PARAMETERS), Arrays.copyOf(parameters, parameters.length / 2));
+        Path file = copy.resolve(ModelStore.PARAMETERS);
+        byte[] parameters = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(parameters, parameters.length / 2));
         Path pairs = Files.writeString(tmp.resolve("pairs.tsv"), "u\ti\n");
+        assertBadInput(CliTest.run("predict", "--model", copy.toString(), "--input", pairs.toString()),
+                file + ": holds " + parameters.length / 2 + " bytes, and model.json recorded " + parameters.length
+                        + " when the model was written: the file is truncated (was the model copied whole?)");
+
+        // one flipped bit, which the parameters' own format cannot notice, loaded silently before checksums
+        byte[] flipped = parameters.clone();
+        flipped[flipped.length / 2] ^= 1;
+        Files.write(file, flipped);
+        CliTest.Run damaged = CliTest.run("predict", "--model", copy.toString(), "--input", pairs.toString());
+        assertEquals(TaskweaveCli.BAD_INPUT, damaged.code(), damaged.err());
+        assertTrue(damaged.err().contains(file + ": is damaged: its checksum (CRC-32C "), damaged.err());
+        assertTrue(damaged.err().contains("differs from the one model.json recorded when the model was written"), damaged.err());
+
+        // a model of an earlier release, without checksums: its parameters' format still finds the end missing
+        Dist.withoutChecksums(copy);
+        Files.write(file, Arrays.copyOf(parameters, parameters.length / 2));
         // before: "internal error: UncheckedIOException: cannot read model ...: EOFException", exit 1
         assertBadInput(CliTest.run("predict", "--model", copy.toString(), "--input", pairs.toString()),
-                copy.resolve(ModelStore.PARAMETERS) + ": ends early: the file is truncated (was the model copied whole?)");
+                file + ": ends early: the file is truncated (was the model copied whole?)");
+        Files.write(file, parameters);
+        Path pair = Files.writeString(tmp.resolve("pair.tsv"), "user\titem\n" + firstPair());
+        CliTest.Run whole = CliTest.run("predict", "--model", copy.toString(), "--input", pair.toString());
+        assertEquals(0, whole.code(), whole.err());
+    }
+
+    @Test
+    void everyModelFileIsRecordedWithItsLengthAndChecksum() throws Exception {
+        var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(model.resolve(ModelStore.MANIFEST).toFile());
+        var files = manifest.get("files");
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (var list = Files.list(model)) {
+            for (Path f : list.sorted().toList()) {
+                String name = f.getFileName().toString();
+                if (name.equals(ModelStore.MANIFEST)) {
+                    continue;
+                }
+                names.add(name);
+                byte[] bytes = Files.readAllBytes(f);
+                java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+                crc.update(bytes);
+                assertEquals(bytes.length, files.get(name).get("bytes").asLong(), name);
+                assertEquals(String.format("%08x", crc.getValue()), files.get(name).get("crc32c").asText(), name);
+            }
+        }
+        java.util.List<String> recorded = new java.util.ArrayList<>();
+        files.fieldNames().forEachRemaining(recorded::add);
+        assertEquals(names, recorded);
+        assertTrue(names.containsAll(java.util.List.of(ModelStore.PARAMETERS, ModelStore.ENTITIES, ModelStore.EXPERIMENT,
+                ModelStore.SEEN, ModelStore.METRICS, ModelStore.HISTORY)), names.toString());
     }
 
     @Test
@@ -248,6 +295,7 @@ class OutputSafetyTest {
                 Files.copy(f, old.resolve(f.getFileName()));
             }
         }
+        Dist.withoutChecksums(old);
         String experiment = Files.readString(old.resolve(ModelStore.EXPERIMENT));
         String edited = experiment.replaceFirst("metrics:\n  - rmse\n", "metrics:\n  - rmse\n  - auc\n")
                 .replaceFirst("transfer: esmm", "transfer: aitm")

@@ -428,6 +428,7 @@ class ServeEndToEndTest {
     void aModelThatFailsToLoadLeavesTheOldOneServingAndOldModelsWithoutSeenLoad() throws Exception {
         Path dir = tmp.resolve("broken-model");
         copy(model, dir);
+        Dist.withoutChecksums(dir); // a model of a release before seen.bin
         Files.delete(dir.resolve(ModelStore.SEEN));
         try (TaskweaveServer s = start(dir, "excludeSeen: true\nformula: 'like'\n")) {
             String user = s.holder().current().model().loaded().users().rawIds().get(0);

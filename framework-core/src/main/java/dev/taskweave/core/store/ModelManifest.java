@@ -27,6 +27,35 @@ public final class ModelManifest {
     @JsonProperty public List<TaskEntry> tasks = new ArrayList<>();
     @JsonProperty public Provenance provenance = new Provenance();
     @JsonProperty public Training training = new Training();
+    /**
+     * Every other file of the model by name, with its length and CRC-32C, written when the model
+     * is: each is checked before it is read, so a damaged or partly copied file is refused by
+     * name. Empty in models saved before it was recorded; their files are read unchecked.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+    @JsonProperty public Map<String, FileEntry> files = new LinkedHashMap<>();
+
+    /** A model file's length and checksum. */
+    public static final class FileEntry {
+        @JsonProperty public long bytes;
+        /** CRC-32C of the file's bytes, 8 lowercase hexadecimal digits */
+        @JsonProperty public String crc32c;
+
+        /** @return the length and CRC-32C of {@code file}, read whole */
+        public static FileEntry of(java.nio.file.Path file) throws java.io.IOException {
+            FileEntry e = new FileEntry();
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            byte[] buffer = new byte[1 << 16];
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    crc.update(buffer, 0, n);
+                    e.bytes += n;
+                }
+            }
+            e.crc32c = String.format("%08x", crc.getValue());
+            return e;
+        }
+    }
 
     /** A task and the statistics its head was created with. */
     public static final class TaskEntry {

@@ -165,7 +165,6 @@ public final class ModelStore {
 
         // a directory that is not a model (the current directory, a data directory) is refused, not replaced
         AtomicDirectory.write(dir, MANIFEST, staging -> {
-            json.writeValue(staging.resolve(MANIFEST).toFile(), manifest);
             Files.writeString(staging.resolve(EXPERIMENT), loader.toYaml(config));
             try (OutputStream os = Files.newOutputStream(staging.resolve(PARAMETERS));
                     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
@@ -188,6 +187,13 @@ public final class ModelStore {
                     ItemNeighbours.writeAll(pairScores, out);
                 }
             }
+            // the manifest last: it records every other file's length and checksum
+            try (var files = Files.list(staging)) {
+                for (Path f : files.sorted().toList()) {
+                    manifest.files.put(f.getFileName().toString(), ModelManifest.FileEntry.of(f));
+                }
+            }
+            json.writeValue(staging.resolve(MANIFEST).toFile(), manifest);
         });
     }
 
@@ -281,6 +287,7 @@ public final class ModelStore {
         return read(dir, () -> {
             ModelManifest manifest = readManifest(dir);
             Path experiment = dir.resolve(EXPERIMENT);
+            verify(experiment, manifest);
             ExperimentConfig config = loader.load(experiment);
             Plan plan = assembler.planStored(config, experiment.toString());
             Map<String, LabelStatistics> stats = new LinkedHashMap<>();
@@ -291,6 +298,7 @@ public final class ModelStore {
             }
             AssembledModel model = assembler.assemble(plan, manifest.features, stats, labelInfo, manager);
             Path parameters = dir.resolve(PARAMETERS);
+            verify(parameters, manifest);
             readFile(parameters, () -> {
                 try (InputStream is = Files.newInputStream(parameters);
                         DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
@@ -308,6 +316,7 @@ public final class ModelStore {
                     model.block().setColdCalibration(model.task(e.name).index(), e.coldCalibration);
                 }
             }
+            verify(dir.resolve(WEIGHTING_STATE), manifest);
             readFile(dir.resolve(WEIGHTING_STATE), () -> {
                 WeightingState.load(dir.resolve(WEIGHTING_STATE), model);
                 return null;
@@ -315,6 +324,7 @@ public final class ModelStore {
             EntityTable[] tables = readTables(dir, manifest);
             SeenItems seen = SeenItems.none();
             Path seenFile = dir.resolve(SEEN);
+            verify(seenFile, manifest);
             if (Files.isRegularFile(seenFile)) {
                 seen = readFile(seenFile, () -> {
                     try (InputStream is = Files.newInputStream(seenFile);
@@ -327,6 +337,7 @@ public final class ModelStore {
             List<String> pairs = manifest.features.stream().filter(FeatureSpec::pair).map(FeatureSpec::name).toList();
             if (!pairs.isEmpty()) {
                 Path file = dir.resolve(NEIGHBOURS);
+                verify(file, manifest);
                 // immutable: gatherers made per request (new users) take it without copying it
                 neighbours = readFile(file, () -> {
                     try (InputStream is = Files.newInputStream(file);
@@ -410,6 +421,31 @@ public final class ModelStore {
         }
     }
 
+    /**
+     * Checks {@code file} against the length and checksum {@code model.json} recorded for it, when
+     * it recorded one (models of earlier releases did not).
+     *
+     * @throws NoSuchFileException when a recorded file is missing (the directory is incomplete)
+     * @throws ConfigException naming the file when its length or checksum differs
+     */
+    private static void verify(Path file, ModelManifest manifest) throws IOException {
+        ModelManifest.FileEntry recorded = manifest.files.get(file.getFileName().toString());
+        if (recorded == null) {
+            return;
+        }
+        ModelManifest.FileEntry actual = readFile(file, () -> ModelManifest.FileEntry.of(file));
+        if (actual.bytes != recorded.bytes) {
+            throw new ConfigException(file.toString(), "", 0, "holds " + actual.bytes + " bytes, and " + MANIFEST + " recorded "
+                    + recorded.bytes + " when the model was written: the file is " + (actual.bytes < recorded.bytes
+                            ? "truncated (was the model copied whole?)" : "not the one written with this model"));
+        }
+        if (!actual.crc32c.equals(recorded.crc32c)) {
+            throw new ConfigException(file.toString(), "", 0, "is damaged: its checksum (CRC-32C " + actual.crc32c + ") differs from "
+                    + "the one " + MANIFEST + " recorded when the model was written (" + recorded.crc32c + "); copy the model "
+                    + "again or retrain it");
+        }
+    }
+
     private ModelManifest readManifest(Path dir) throws IOException {
         Path manifestFile = dir.resolve(MANIFEST);
         ModelManifest manifest = readFile(manifestFile, () -> json.readValue(manifestFile.toFile(), ModelManifest.class));
@@ -422,6 +458,7 @@ public final class ModelStore {
 
     private static EntityTable[] readTables(Path dir, ModelManifest manifest) throws IOException {
         Path file = dir.resolve(ENTITIES);
+        verify(file, manifest);
         return readFile(file, () -> {
             try (InputStream is = Files.newInputStream(file);
                     DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
