@@ -4,6 +4,7 @@ import dev.taskweave.core.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -17,6 +18,8 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -25,7 +28,9 @@ import java.util.stream.Stream;
  * directory is renamed into place. An existing target is first renamed aside ({@code .X.old-*})
  * and deleted after the swap. A write that was killed between the two renames leaves no target
  * but its previous content aside: the next write puts it back first, and
- * {@link #previous(Path)} finds it for a reader.
+ * {@link #previous(Path)} finds it for a reader. Writers of one directory, in this process or
+ * others, take turns: each holds a lock on the hidden file {@code .X.lock} beside it while it
+ * writes (the file is left in place; the lock is released when a writer ends or dies).
  */
 public final class AtomicDirectory {
     /** Fills the staging directory. */
@@ -53,15 +58,45 @@ public final class AtomicDirectory {
      * @param marker the name of a file that marks a directory as replaceable; null to replace any
      * @throws ConfigException naming {@code target} when it is a file, or a non-empty directory
      *     without {@code marker}, or cannot be written for lack of permission
-     *     (one writer at a time per target: a write tidies what killed writes of it left)
+     *     (a write waits for another one of the same target, in any process, to end: each tidies
+     *     what killed writes of it left)
      */
     public static void write(Path target, String marker, Writer writer) {
         Path absolute = target.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(absolute.getParent());
+        } catch (IOException e) {
+            throw writeFailure(absolute, e);
+        }
+        ReentrantLock inProcess = WRITERS.computeIfAbsent(absolute, p -> new ReentrantLock());
+        inProcess.lock();
+        try (FileChannel lockFile = FileChannel.open(lockFile(absolute), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = lockFile.lock()) {
+            writeLocked(absolute, marker, writer);
+        } catch (IOException e) {
+            throw writeFailure(absolute, e);
+        } finally {
+            inProcess.unlock();
+        }
+    }
+
+    /**
+     * The writers of each directory in this process; with the lock file beside the directory
+     * (for other processes) they make one write at a time per target, so that a write's tidying of
+     * what killed writes left never deletes the staging or the previous content of one running.
+     */
+    private static final ConcurrentHashMap<Path, ReentrantLock> WRITERS = new ConcurrentHashMap<>();
+
+    /** @return {@code .X.lock} beside {@code target}: the file its writers lock, one at a time */
+    static Path lockFile(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".lock");
+    }
+
+    private static void writeLocked(Path absolute, String marker, Writer writer) {
         Path parent = absolute.getParent();
         String stamp = Long.toString(System.nanoTime(), 36);
         Path staging = parent.resolve("." + absolute.getFileName() + ".tmp-" + stamp);
         try {
-            Files.createDirectories(parent);
             recover(absolute);
             if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
                 throw new ConfigException(absolute.toString(), "", 0, "exists and is not a directory; expected a directory to write");
@@ -232,6 +267,13 @@ public final class AtomicDirectory {
         writeFile(target, temp -> Files.write(temp, content));
     }
 
+    /**
+     * How long a file write's temporary file stays untouched before a later write of the same file
+     * takes it for the leftover of a killed write and deletes it: a running write (another process
+     * writing the same file) touches its own as it writes.
+     */
+    static final java.time.Duration STALE_AFTER = java.time.Duration.ofMinutes(10);
+
     /** Writes one file's content into the temporary file it is given. */
     public interface FileBody {
         void write(Path temp) throws IOException;
@@ -242,7 +284,8 @@ public final class AtomicDirectory {
      * is synced to disk and renamed into place when it returns. If it throws, the temporary file is
      * deleted, the target keeps its old content and the exception propagates ({@link IOException}
      * as {@link UncheckedIOException}). Temporary files of earlier writes that were killed are
-     * deleted first.
+     * deleted first (those untouched for {@link #STALE_AFTER}: a concurrent write of the same file
+     * keeps its own, and the last rename wins).
      *
      * @throws ConfigException naming {@code target} when it is a directory or cannot be written for
      *     lack of permission (checked before {@code body} runs, where possible)
@@ -255,8 +298,11 @@ public final class AtomicDirectory {
         Path temp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp-" + Long.toString(System.nanoTime(), 36));
         try {
             Files.createDirectories(absolute.getParent());
+            FileTime before = FileTime.from(java.time.Instant.now().minus(STALE_AFTER));
             for (Path stale : siblings(absolute, ".tmp-")) {
-                Files.deleteIfExists(stale);
+                if (modified(stale).compareTo(before) < 0) {
+                    Files.deleteIfExists(stale);
+                }
             }
             body.write(temp);
             sync(temp);

@@ -12,6 +12,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +37,13 @@ class AtomicDirectoryTest {
         AtomicDirectory.write(target, dir -> Files.writeString(dir.resolve("b.txt"), "two"));
         assertFalse(Files.exists(target.resolve("a.txt")));
         assertEquals("two", Files.readString(target.resolve("b.txt")));
+        assertEquals(List.of(".model.lock", "model"), listing(), "no staging is left; the writers' lock file stays");
+    }
+
+    /** @return the names in the test's directory, sorted */
+    private List<String> listing() throws IOException {
         try (Stream<Path> s = Files.list(tmp)) {
-            assertEquals(1, s.count());
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 
@@ -42,9 +57,7 @@ class AtomicDirectoryTest {
         }));
         assertEquals("one", Files.readString(target.resolve("a.txt")));
         assertFalse(Files.exists(target.resolve("partial.txt")));
-        try (Stream<Path> s = Files.list(tmp)) {
-            assertEquals(1, s.count());
-        }
+        assertEquals(List.of(".model.lock", "model"), listing());
     }
 
     @Test
@@ -80,9 +93,7 @@ class AtomicDirectoryTest {
         assertEquals(target + ": is a directory of other files (it has no model.json), which writing here would delete; "
                 + "name a new directory or one written before", e.getMessage());
         assertEquals("seed: 1\n", Files.readString(target.resolve("experiment.yaml")));
-        try (Stream<Path> s = Files.list(tmp)) {
-            assertEquals(1, s.count(), "no staging is left");
-        }
+        assertEquals(List.of(".project.lock", "project"), listing(), "no staging is left");
         // an empty directory, and one holding the marker, are replaced
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         AtomicDirectory.write(empty, "model.json", dir -> Files.writeString(dir.resolve("model.json"), "{}"));
@@ -108,16 +119,12 @@ class AtomicDirectoryTest {
         }));
         assertEquals("previous", Files.readString(target.resolve("model.json")));
         assertNull(AtomicDirectory.previous(target));
-        try (Stream<Path> s = Files.list(tmp)) {
-            assertEquals(1, s.count(), "the stale staging is deleted");
-        }
+        assertEquals(List.of(".model.lock", "model"), listing(), "the stale staging is deleted");
         // killed after the swap, before deleting the old content: the next write deletes it
         Files.createDirectories(tmp.resolve(".model.old-def")).resolve("model.json").toFile().createNewFile();
         AtomicDirectory.write(target, "model.json", dir -> Files.writeString(dir.resolve("model.json"), "new"));
         assertEquals("new", Files.readString(target.resolve("model.json")));
-        try (Stream<Path> s = Files.list(tmp)) {
-            assertEquals(1, s.count());
-        }
+        assertEquals(List.of(".model.lock", "model"), listing());
     }
 
     @Test
@@ -127,14 +134,113 @@ class AtomicDirectoryTest {
         ConfigException e = assertThrows(ConfigException.class, () -> AtomicDirectory.writeFile(target, temp -> ran[0] = true));
         assertEquals(target + ": is a directory; expected a file to write", e.getMessage());
         assertFalse(ran[0], "nothing is computed for a file that cannot be written");
-        // a temporary file of a killed write is deleted by the next
+        // a temporary file of a killed write is deleted by the next; one being written (recent) is not
         Path stale = Files.writeString(tmp.resolve(".recs.tsv.tmp-abc"), "half");
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(AtomicDirectory.STALE_AFTER).minusSeconds(1)));
+        Path running = Files.writeString(tmp.resolve(".recs.tsv.tmp-def"), "being written");
         AtomicDirectory.writeFile(tmp.resolve("recs.tsv"), "rows\n".getBytes());
         assertFalse(Files.exists(stale));
+        assertEquals("being written", Files.readString(running));
         assertEquals("rows\n", Files.readString(tmp.resolve("recs.tsv")));
         Path file = Files.writeString(tmp.resolve("file"), "x");
         ConfigException underFile = assertThrows(ConfigException.class,
                 () -> AtomicDirectory.writeFile(file.resolve("recs.tsv"), "rows".getBytes()));
         assertTrue(underFile.getMessage().startsWith(file.resolve("recs.tsv") + ": cannot write: "), underFile.getMessage());
+    }
+
+    @Test
+    void writersOfOneDirectoryTakeTurns() throws Exception {
+        // before the lock: a second writer's start (it tidies what killed writes left) moved the first
+        // one's previous content back or deleted its staging, and one of them failed or lost the model
+        Path target = tmp.resolve("model");
+        AtomicDirectory.write(target, "model.json", dir -> Files.writeString(dir.resolve("model.json"), "0"));
+        int writers = 4;
+        int rounds = 10;
+        List<String> inside = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int r = 0; r < rounds; r++) {
+                        String value = writer + "-" + r;
+                        AtomicDirectory.write(target, "model.json", dir -> {
+                            inside.add("enter");
+                            Files.writeString(dir.resolve("model.json"), value);
+                            Files.writeString(dir.resolve("parameters.bin"), value);
+                            try {
+                                Thread.sleep(2);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            inside.add("leave");
+                        });
+                        String seen = Files.readString(target.resolve("model.json"));
+                        assertEquals(seen, Files.readString(target.resolve("parameters.bin")), "a whole model is in place");
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(2 * writers * rounds, inside.size());
+        for (int i = 0; i < inside.size(); i += 2) {
+            assertEquals(List.of("enter", "leave"), inside.subList(i, i + 2), "one writer at a time");
+        }
+        assertEquals(List.of(".model.lock", "model"), listing());
+    }
+
+    @Test
+    void aWriteWaitsForAnotherProcessHoldingTheLock() throws Exception {
+        Path target = tmp.resolve("model");
+        Path lock = AtomicDirectory.lockFile(target);
+        assertEquals(tmp.resolve(".model.lock"), lock);
+        // another process holds the lock: a child JVM that locks the file and waits for a line on stdin
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path source = Files.writeString(tmp.resolve("Hold.java"), """
+                import java.nio.channels.FileChannel;
+                import java.nio.file.*;
+                public class Hold {
+                    public static void main(String[] a) throws Exception {
+                        try (FileChannel c = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                                var l = c.lock()) {
+                            System.out.println("held");
+                            System.out.flush();
+                            System.in.read();
+                        }
+                    }
+                }
+                """);
+        Process holder = new ProcessBuilder(java, source.toString(), lock.toString()).redirectErrorStream(true).start();
+        try {
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
+            assertEquals("held", out.readLine());
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> write = pool.submit(() -> {
+                    AtomicDirectory.write(target, "model.json", dir -> Files.writeString(dir.resolve("model.json"), "mine"));
+                    return null;
+                });
+                Thread.sleep(500);
+                assertFalse(write.isDone(), "the write waits while another process holds the lock");
+                assertFalse(Files.exists(target));
+                holder.getOutputStream().write('\n');
+                holder.getOutputStream().flush();
+                write.get(30, TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals("mine", Files.readString(target.resolve("model.json")));
+        } finally {
+            holder.destroyForcibly();
+        }
     }
 }
