@@ -196,6 +196,13 @@ class OutputSafetyTest {
                 out + ": is a directory; expected a file to write");
         assertBadInput(CliTest.run("recommend", "--model", model.toString(), "--output", out.toString(), "--k", "2"),
                 out + ": is a directory; expected a file to write");
+        // evaluate says so before it reads the data and evaluates (before: after, with the metrics printed)
+        CliTest.Run evaluate = CliTest.run("evaluate", "--model", model.toString(), "--output", out.toString());
+        assertBadInput(evaluate, out + ": is a directory; expected a file to write");
+        assertEquals("", evaluate.out(), "nothing was evaluated");
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        assertBadInput(CliTest.run("evaluate", "--model", model.toString(), "--output", file.resolve("metrics.json").toString()),
+                file.resolve("metrics.json") + ": cannot write: " + file + " is not a directory");
     }
 
     @Test

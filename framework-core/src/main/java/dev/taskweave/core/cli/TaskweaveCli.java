@@ -268,6 +268,10 @@ public final class TaskweaveCli {
 
         @Override
         public Integer call() throws IOException {
+            if (output != null) {
+                // before the data is read and the model evaluated (a directory was found after)
+                dev.taskweave.core.store.AtomicDirectory.requireWritableFile(output);
+            }
             try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
                 String metrics = json().writeValueAsString(tw.evaluate(model));
                 spec.commandLine().getOut().println(metrics);

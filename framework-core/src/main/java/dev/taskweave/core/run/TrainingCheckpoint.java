@@ -107,6 +107,9 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
                         + VERSION);
             }
             counting.trailer = version == 1 ? 0 : Integer.BYTES; // format 1 (an earlier release, mid-run) has no CRC
+            if (version >= 2) {
+                requireChecksum(file); // before any field is trusted: a damaged identity is damage, not "another experiment"
+            }
             Checkpointing.Identity written = new Checkpointing.Identity(in.readUTF(), in.readUTF());
             boolean experiment = !written.experiment().equals(identity.experiment());
             boolean data = !written.data().equals(identity.data());
@@ -122,8 +125,7 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
                     JSON.readValue(bytes(in, counting), new TypeReference<List<EpochRecord>>() {}));
             int crc = (int) checked.getChecksum().getValue();
             if (version >= 2 && in.readInt() != crc) {
-                throw new CheckpointException(file + " is corrupt: its CRC-32 does not match its content (delete it to train from "
-                        + "the start)");
+                throw corrupt(file);
             }
             if (in.read() != -1) {
                 throw new CheckpointException(file + " has bytes after the checkpoint's end");
@@ -140,6 +142,37 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
             throw new CheckpointException(file + " is truncated or corrupt: " + e.getMessage() + " (delete it to train from the start)");
         } catch (IOException e) {
             throw new CheckpointException("cannot read checkpoint " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static CheckpointException corrupt(Path file) {
+        return new CheckpointException(file + " is truncated or corrupt: its CRC-32 does not match its content (delete it to train from the start)");
+    }
+
+    /**
+     * Compares the CRC-32 of everything before a format-2 checkpoint's last four bytes with them.
+     *
+     * @throws EOFException when the file is too short to hold a CRC
+     * @throws CheckpointException naming the file when they differ
+     */
+    private static void requireChecksum(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size < 3L * Integer.BYTES) {
+            throw new EOFException();
+        }
+        CRC32 crc = new CRC32();
+        try (InputStream stream = Files.newInputStream(file);
+                DataInputStream in = new DataInputStream(new BufferedInputStream(stream, 1 << 16))) {
+            byte[] buffer = new byte[1 << 16];
+            for (long left = size - Integer.BYTES; left > 0; ) {
+                int n = (int) Math.min(buffer.length, left);
+                in.readFully(buffer, 0, n);
+                crc.update(buffer, 0, n);
+                left -= n;
+            }
+            if (in.readInt() != (int) crc.getValue()) {
+                throw corrupt(file);
+            }
         }
     }
 

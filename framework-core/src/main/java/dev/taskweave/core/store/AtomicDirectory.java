@@ -246,6 +246,26 @@ public final class AtomicDirectory {
         }
     }
 
+    /**
+     * Checks, before anything is computed for it, that {@code target} can be written as a file.
+     *
+     * @throws ConfigException naming {@code target} when it is a directory, or where its directory
+     *     would be is a file, or that directory cannot be written to
+     */
+    public static void requireWritableFile(Path target) {
+        Path absolute = target.toAbsolutePath().normalize();
+        if (Files.isDirectory(absolute)) {
+            throw new ConfigException(absolute.toString(), "", 0, "is a directory; expected a file to write");
+        }
+        Path existing = nearestExisting(absolute.getParent());
+        if (existing != null && !Files.isDirectory(existing)) {
+            throw new ConfigException(absolute.toString(), "", 0, "cannot write: " + existing + " is not a directory");
+        }
+        if (existing != null && !Files.isWritable(existing)) {
+            throw new ConfigException(absolute.toString(), "", 0, "cannot write: permission denied (" + existing + ")");
+        }
+    }
+
     /** @return {@code path} or its nearest ancestor that exists (a file or a directory), or null */
     public static Path nearestExisting(Path path) {
         Path p = path == null ? null : path.toAbsolutePath().normalize();
@@ -292,9 +312,7 @@ public final class AtomicDirectory {
      */
     public static void writeFile(Path target, FileBody body) {
         Path absolute = target.toAbsolutePath().normalize();
-        if (Files.isDirectory(absolute)) {
-            throw new ConfigException(absolute.toString(), "", 0, "is a directory; expected a file to write");
-        }
+        requireWritableFile(absolute);
         Path temp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp-" + Long.toString(System.nanoTime(), 36));
         try {
             Files.createDirectories(absolute.getParent());

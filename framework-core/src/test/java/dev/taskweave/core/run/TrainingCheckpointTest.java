@@ -56,28 +56,59 @@ class TrainingCheckpointTest {
         assertTrue(TrainingCheckpoint.isCheckpoint(file));
     }
 
+    /** @return the checkpoint in {@code file} rewritten in format 1 (no CRC), whose lengths alone guard it */
+    private static byte[] formerFormat(Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] former = java.util.Arrays.copyOf(bytes, bytes.length - Integer.BYTES);
+        ByteBuffer.wrap(former).putInt(4, 1);
+        return former;
+    }
+
     @Test
     void aLengthBeyondTheFileIsRefusedBeforeAllocating() throws Exception {
+        // in format 2 the CRC, checked first, finds any changed length; format 1 has only the lengths
         Path file = tmp.resolve("run.checkpoint");
         checkpoint().write(file);
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes = formerFormat(file);
         ByteBuffer.wrap(bytes).putInt(parametersOffset(), 0x7fffff00);
         Files.write(file, bytes);
         // before: an OutOfMemoryError from allocating 2 GB
         CheckpointException e = assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(file, IDENTITY));
-        int left = bytes.length - parametersOffset() - 4 - 4;
+        int left = bytes.length - parametersOffset() - 4;
         assertEquals(file + " is truncated or corrupt: a field of 2147483392 bytes at byte " + parametersOffset() + ", and the file has "
                 + left + " left (delete it to train from the start)", e.getMessage());
 
         // Adam's moments: floats, 4 bytes each (an OutOfMemoryError before)
         checkpoint().write(file);
-        bytes = Files.readAllBytes(file);
+        bytes = formerFormat(file);
         int means = parametersOffset() + 4 + 1000 + 4;
         ByteBuffer.wrap(bytes).putInt(means, 0x7fffff00);
         Files.write(file, bytes);
         CheckpointException floats = assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(file, IDENTITY));
         assertEquals(file + " is truncated or corrupt: a field of " + 0x7fffff00L * 4 + " bytes at byte " + means + ", and the file has "
-                + (bytes.length - means - 4 - 4) + " left (delete it to train from the start)", floats.getMessage());
+                + (bytes.length - means - 4) + " left (delete it to train from the start)", floats.getMessage());
+
+        checkpoint().write(file);
+        bytes = Files.readAllBytes(file);
+        ByteBuffer.wrap(bytes).putInt(means, 0x7fffff00);
+        Files.write(file, bytes);
+        assertEquals(file + " is truncated or corrupt: its CRC-32 does not match its content (delete it to train from the start)",
+                assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(file, IDENTITY)).getMessage());
+    }
+
+    @Test
+    void aDamagedIdentityIsDamageNotAnotherExperiment() throws Exception {
+        Path file = tmp.resolve("run.checkpoint");
+        checkpoint().write(file);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[4 + 4 + 2] ^= 0x01; // the first letter of "experiment"
+        Files.write(file, bytes);
+        // before: "... was written by another experiment (its configuration differs from this one)"
+        assertEquals(file + " is truncated or corrupt: its CRC-32 does not match its content (delete it to train from the start)",
+                assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(file, IDENTITY)).getMessage());
+        Files.write(file, java.util.Arrays.copyOf(bytes, 10));
+        assertEquals(file + " ends early: the checkpoint is truncated",
+                assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(file, IDENTITY)).getMessage());
     }
 
     @Test
@@ -90,7 +121,7 @@ class TrainingCheckpointTest {
         }
         Files.write(file, bytes);
         CheckpointException e = assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(file, IDENTITY));
-        assertEquals(file + " is corrupt: its CRC-32 does not match its content (delete it to train from the start)",
+        assertEquals(file + " is truncated or corrupt: its CRC-32 does not match its content (delete it to train from the start)",
                 e.getMessage());
     }
 
@@ -100,9 +131,7 @@ class TrainingCheckpointTest {
         Path file = tmp.resolve("run.checkpoint");
         TrainingCheckpoint written = checkpoint();
         written.write(file);
-        byte[] bytes = Files.readAllBytes(file);
-        byte[] former = java.util.Arrays.copyOf(bytes, bytes.length - Integer.BYTES);
-        ByteBuffer.wrap(former).putInt(4, 1);
+        byte[] former = formerFormat(file);
         Files.write(file, former);
         TrainingCheckpoint read = TrainingCheckpoint.read(file, IDENTITY);
         assertArrayEquals(written.parameters(), read.parameters());
