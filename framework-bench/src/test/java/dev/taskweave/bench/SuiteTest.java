@@ -148,6 +148,15 @@ class SuiteTest {
                 configurations: [{name: a, experiment: experiments/base.yaml}]
                 """);
         assertPath("colour", "colour: red\nconfigurations: [{name: a, experiment: experiments/base.yaml}]\n");
+        // in the experiment's terms, with the line and the mapping (before: Jackson's "Duplicate field")
+        ConfigException twice = assertThrows(ConfigException.class, () -> load("""
+                configurations:
+                  - name: a
+                    experiment: experiments/base.yaml
+                    name: b
+                """));
+        assertEquals(tmp.resolve("suite.yaml") + ":4: configurations[0]: duplicate key 'name' (a key may be given once in a mapping)",
+                twice.getMessage());
         ConfigException missing = assertThrows(ConfigException.class,
                 () -> load("configurations: [{name: a, experiment: experiments/none.yaml}]\n"));
         assertTrue(missing.getMessage().contains("none.yaml") && missing.getMessage().contains("not found"), missing.getMessage());

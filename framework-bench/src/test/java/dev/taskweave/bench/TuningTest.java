@@ -304,7 +304,9 @@ class TuningTest {
         assertEquals(missing + ": file not found",
                 assertThrows(ConfigException.class, () -> Tuning.load(missing, loader, checked::add)).getMessage());
         assertMessage(error("experiment: [a\nobjective: b\n"), "tune.yaml:");
-        assertMessage(error("experiment: [a\nobjective: b\n"), "not valid YAML");
+        assertMessage(error("experiment: [a\nobjective: b\n"), "malformed YAML: ");
+        assertMessage(error("experiment: experiments/base.yaml\nobjective: valid.rating.rmse\nobjective: valid.like.auc\n"),
+                "tune.yaml:3: duplicate key 'objective' (a key may be given once in a mapping)");
         assertMessage(error("- just\n- a list\n"), "expected a mapping with experiment, objective and parameters");
         assertMessage(error("experiment: experiments/missing.yaml\nobjective: valid.rating.rmse\n"), "missing.yaml: file not found");
     }

@@ -68,9 +68,7 @@ public final class ServeConfig {
         try {
             tree = text.isBlank() ? Map.of() : loader.mapper().readValue(text, Object.class);
         } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            String message = e.getOriginalMessage() == null ? "invalid" : e.getOriginalMessage().lines().findFirst().orElse("");
-            throw new ConfigException(source, "", line, "malformed YAML: " + message);
+            throw ConfigLoader.translate(e, source, "");
         }
         if (tree == null) {
             tree = Map.of();

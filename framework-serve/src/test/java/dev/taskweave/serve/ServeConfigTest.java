@@ -63,6 +63,8 @@ class ServeConfigTest {
         assertMessage("formula: 'like +'\n", "serve.yaml: formula: expected a number, a task or '(' but the formula ends");
         assertMessage("port: [1\n", "serve.yaml:");
         assertMessage("- 1\n", "expected a mapping");
+        assertMessage("port: 80\nthreads: 16\nport: 81\n", "serve.yaml:3: duplicate key 'port' (a key may be given once in a mapping)");
+        assertMessage("port: [1\n", "serve.yaml:2: malformed YAML: ");
     }
 
     private static void assertMessage(String yaml, String expected) {

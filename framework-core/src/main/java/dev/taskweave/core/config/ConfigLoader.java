@@ -93,8 +93,7 @@ public final class ConfigLoader {
         try {
             tree = yaml.readValue(read(file), Object.class);
         } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new ConfigException(source, "", line, "not valid YAML: " + e.getOriginalMessage());
+            throw translate(e, source, "");
         }
         if (!(tree instanceof Map<?, ?> map)) {
             throw new ConfigException(source, "", 0, "expected a mapping with " + expected);
@@ -272,7 +271,12 @@ public final class ConfigLoader {
         return yaml;
     }
 
-    static ConfigException translate(JsonProcessingException e, String source, String prefix) {
+    /**
+     * @return a parse or binding error of a configuration file as the experiment's are reported:
+     *     the line, the path of the value, and what was wrong in the file's terms (a key given twice,
+     *     SnakeYAML's problem, an unknown field and the known ones)
+     */
+    public static ConfigException translate(JsonProcessingException e, String source, String prefix) {
         int line = 0;
         JsonLocation location = e.getLocation();
         if (location != null && location.getLineNr() > 0 && prefix.isEmpty()) {
