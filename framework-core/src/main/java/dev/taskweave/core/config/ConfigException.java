@@ -5,11 +5,29 @@ package dev.taskweave.core.config;
  * offending value (for example {@code tasks[1].head}), the line when known, and what was expected.
  */
 public final class ConfigException extends RuntimeException {
+    private final String source;
     private final String path;
+    private final int line;
+    private final String reason;
 
     public ConfigException(String source, String path, int line, String reason) {
         super(format(source, path, line, reason));
+        this.source = source;
         this.path = path;
+        this.line = line;
+        this.reason = reason;
+    }
+
+    /** @return the same error with {@code more} added to its reason */
+    public ConfigException withReason(String more) {
+        ConfigException e = new ConfigException(source, path, line, reason + more);
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
+    /** @return the line of the offending value in its file, or 0 when unknown */
+    public int line() {
+        return line;
     }
 
     private static String format(String source, String path, int line, String reason) {

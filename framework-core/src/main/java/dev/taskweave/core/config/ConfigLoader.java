@@ -103,10 +103,16 @@ public final class ConfigLoader {
 
     /** Parses experiment YAML; {@code source} names it in errors. */
     public ExperimentConfig parse(String text, String source) {
+        return parse(text, source, System.getenv());
+    }
+
+    /** Parses experiment YAML with {@code environment}'s variables for its {@code ${NAME}}. */
+    ExperimentConfig parse(String text, String source, Map<String, String> environment) {
         if (text.isBlank()) {
             throw new ConfigException(source, "", 0, "the file is empty; expected an experiment (data, tasks, sharing, ...)");
         }
-        text = substitute(text, source, System.getenv());
+        Map<Integer, Map<String, String>> substituted = new java.util.HashMap<>();
+        text = substitute(text, source, environment, substituted);
         try {
             ExperimentConfig config = yaml.readValue(text, ExperimentConfig.class);
             if (config == null) {
@@ -114,7 +120,16 @@ public final class ConfigLoader {
             }
             return config;
         } catch (JsonProcessingException e) {
-            throw translate(e, source, "");
+            ConfigException translated = translate(e, source, "");
+            Map<String, String> variables = substituted.get(translated.line());
+            if (variables == null) {
+                throw translated;
+            }
+            // a value that looked like YAML in the variable is kept as one string: say where it came from
+            throw translated.withReason(variables.entrySet().stream()
+                    .map(v -> "${" + v.getKey() + "} = '" + v.getValue() + "'")
+                    .collect(Collectors.joining(", ", " (the line's value comes from the environment: ",
+                            "; a variable's value is one string, never YAML)")));
         }
     }
 
@@ -133,6 +148,11 @@ public final class ConfigLoader {
      *     default, a malformed {@code ${...}}, or a value that needs quotes
      */
     static String substitute(String text, String source, Map<String, String> environment) {
+        return substitute(text, source, environment, new java.util.HashMap<>());
+    }
+
+    /** @param substituted receives, per line, the variables replaced on it and their values as written */
+    static String substitute(String text, String source, Map<String, String> environment, Map<Integer, Map<String, String>> substituted) {
         StringBuilder out = new StringBuilder(text.length());
         int line = 1;
         char quote = 0; // the quote of the scalar being read, 0 outside one
@@ -164,6 +184,7 @@ public final class ConfigLoader {
                     }
                     value = m.group(2);
                 }
+                substituted.computeIfAbsent(line, l -> new java.util.LinkedHashMap<>()).put(name, value);
                 out.append(scalar(value, quote, text, i, m.end(), name, source, line));
                 i = m.end() - 1;
                 continue;

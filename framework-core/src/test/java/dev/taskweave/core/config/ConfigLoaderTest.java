@@ -1,6 +1,7 @@
 package dev.taskweave.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -224,6 +225,15 @@ class ConfigLoaderTest {
         ConfigException open = assertThrows(ConfigException.class, () -> ConfigLoader.substitute("a: 1\nname: ${TW_NAME\n", "f.yaml", env));
         assertEquals("f.yaml:2: malformed ${TW_NAME: expected ${NAME} or ${NAME:-default}, NAME of letters, digits and '_'"
                 + " (not starting with a digit)", open.getMessage());
+        // a variable holding YAML is kept as one string: an error on its line says where the value came from
+        ConfigException list = assertThrows(ConfigException.class, () -> loader.parse(
+                "name: x\ntasks:\n  - name: like\n    metrics: ${M}\n", "f.yaml", Map.of("M", "[auc, logloss]")));
+        assertTrue(list.getMessage().startsWith("f.yaml:4: tasks[0].metrics: expected a list"), list.getMessage());
+        assertTrue(list.getMessage().endsWith(" (the line's value comes from the environment: ${M} = '[auc, logloss]'; a variable's"
+                + " value is one string, never YAML)"), list.getMessage());
+        ConfigException elsewhere = assertThrows(ConfigException.class, () -> loader.parse(
+                "name: ${N}\ntasks:\n  - name: like\n    metrics: auc\n", "f.yaml", Map.of("N", "x")));
+        assertFalse(elsewhere.getMessage().contains("environment"), elsewhere.getMessage());
         ConfigException part = assertThrows(ConfigException.class, () -> ConfigLoader.substitute("name: my-${RUN}\n", "f.yaml", env));
         assertEquals("f.yaml:1: the value of environment variable RUN ('run #3') holds YAML syntax and ${RUN} is only part of a"
                 + " plain value: put the whole value in double quotes", part.getMessage());
