@@ -70,7 +70,7 @@ class FactoredScoringTest {
         return model;
     }
 
-    private static void assertClose(float[][] expected, float[][] actual, String what) {
+    static void assertClose(float[][] expected, float[][] actual, String what) {
         assertEquals(expected.length, actual.length, what);
         for (int t = 0; t < expected.length; t++) {
             assertEquals(expected[t].length, actual[t].length, what);

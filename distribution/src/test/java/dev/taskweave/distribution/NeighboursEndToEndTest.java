@@ -126,6 +126,51 @@ class NeighboursEndToEndTest extends RuntimeTest {
         assertTrue(bad.getMessage().contains("the model computes it for each pair"), bad.getMessage());
     }
 
+    /**
+     * The score left to the rating task's wide part ({@code features.wideOnly}) is not in the
+     * encoded input: the other tasks keep the cached item side for rankings (before, a model that
+     * read a pair feature anywhere lost it, and rankings over a catalogue ran 3-4 times slower).
+     */
+    @Test
+    void aScoreLeftToAWidePartKeepsTheOtherTasksFactored() throws Exception {
+        writeData();
+        String yaml = WITH.replace("params: {tower: [16]}}\n", "params: {tower: [16]}}\n"
+                + "  - {name: like, head: binary, label: rating, metrics: [auc], params: {tower: [16], threshold: 4.0}}\n");
+        assertTrue(yaml.contains("name: like"), yaml);
+        taskweave.train(write("two.yaml", yaml.replace("epochs: 15", "epochs: 2")), tmp.resolve("two"), quiet());
+        var store = taskweave.injector().getInstance(dev.taskweave.core.store.ModelStore.class);
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            var loaded = store.load(tmp.resolve("two"), manager);
+            var model = loaded.model();
+            var gatherer = new dev.taskweave.core.data.FeatureGatherer(model.features(), loaded.users(), loaded.items())
+                    .withNeighbours(loaded.neighbours());
+            assertEquals(null, dev.taskweave.core.run.FactoredScorer.unavailable(model));
+            try (var factored = dev.taskweave.core.run.FactoredScorer.create(model, gatherer, manager)) {
+                org.junit.jupiter.api.Assertions.assertNotNull(factored);
+                assertTrue(!factored.covers(0) && factored.covers(1), "rating reads the score through its wide part, like does not");
+                int items = loaded.items().size();
+                int[] all = new int[items];
+                java.util.Arrays.setAll(all, i -> i);
+                for (int user : new int[] {0, 7}) {
+                    int[] users = new int[items];
+                    java.util.Arrays.fill(users, user);
+                    FactoredScoringTest.assertClose(
+                            dev.taskweave.core.run.TaskScorer.score(model, gatherer, users, all, new int[] {1}, manager),
+                            factored.score(gatherer, user, null, new int[] {1}, manager), "like, user " + user);
+                }
+            }
+        }
+        // a model whose only task reads the score has nothing to factor, and the server says why
+        try (dev.taskweave.serve.TaskweaveServer server = serve(tmp.resolve("two"))) {
+            assertEquals("on", ServeEndToEndTest.call(server, "GET", "/admin/status", null).body().at("/model/factoredScoring").asText());
+        }
+        taskweave.train(write("one.yaml", WITH.replace("epochs: 15", "epochs: 1")), tmp.resolve("one"), quiet());
+        try (dev.taskweave.serve.TaskweaveServer server = serve(tmp.resolve("one"))) {
+            assertEquals("not available: every task has a wide part",
+                    ServeEndToEndTest.call(server, "GET", "/admin/status", null).body().at("/model/factoredScoring").asText());
+        }
+    }
+
     static final String IMPLICIT = """
             name: implicit-neighbours
             seed: 4

@@ -369,8 +369,10 @@ public final class TaskweaveServer implements AutoCloseable {
             m.put("users", served.loaded().users().size());
             m.put("items", served.loaded().items().size());
             m.putPOJO("tasks", served.taskNames());
-            m.put("factoredScoring", served.factored() != null ? "on"
-                    : config.factoredScoring ? "not available for this sharing strategy or a wide model" : "off");
+            m.put("factoredScoring", served.factored() != null ? "on" : config.factoredScoring ? "not available: "
+                    + java.util.Objects.requireNonNullElse(dev.taskweave.core.run.FactoredScorer.unavailable(served.loaded().model()),
+                            "the sharing strategy gives no input map (cross-stitch, separate, soft-l2, or no first layer)")
+                    : "off");
             m.put("excludeSeen", served.loaded().seen().available() ? "available" : "exclude not available (no seen.bin)");
             m.put("defaultFormula", scoring.defaultFormula(served));
             m.putPOJO("userIdsSample", served.loaded().users().rawIds().subList(0, Math.min(1000, served.loaded().users().size())));

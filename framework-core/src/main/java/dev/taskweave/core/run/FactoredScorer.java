@@ -78,6 +78,31 @@ public final class FactoredScorer implements AutoCloseable {
      *     implement {@code AffineInput} or returns no map, every task has a wide part, or the
      *     encoder reads a pair feature such as {@code features.neighbours}' score)
      */
+    /**
+     * @return whether the encoded input holds a pair feature: one left to the wide parts
+     *     ({@code features.wideOnly}) is read only by the tasks with a wide part, which the
+     *     scorer leaves to pairs anyway
+     */
+    static boolean readsPairFeature(InputEncoder encoder) {
+        List<FeatureSpec> features = encoder.features();
+        return IntStream.range(0, features.size()).anyMatch(i -> encoder.encodes(i) && features.get(i).pair());
+    }
+
+    /**
+     * @return why {@link #create} gives no scorer for {@code model}, or null when it may give one
+     *     (the sharing strategy can still decline: see {@link #create})
+     */
+    public static String unavailable(AssembledModel model) {
+        MultiTaskBlock block = model.block();
+        if (IntStream.range(0, block.taskCount()).allMatch(block::hasWidePart)) {
+            return "every task has a wide part";
+        }
+        if (readsPairFeature(block.encoder())) {
+            return "the encoder reads a pair feature (features.neighbours; features.wideOnly leaves it to the wide parts)";
+        }
+        return null;
+    }
+
     public static FactoredScorer create(AssembledModel model, FeatureGatherer gatherer, NDManager manager) {
         requireNonNull(model, "model is null");
         requireNonNull(gatherer, "gatherer is null");
@@ -85,7 +110,7 @@ public final class FactoredScorer implements AutoCloseable {
         MultiTaskBlock block = model.block();
         InputEncoder encoder = block.encoder();
         int items = gatherer.items().size();
-        if (IntStream.range(0, block.taskCount()).allMatch(block::hasWidePart) || encoder.features().stream().anyMatch(FeatureSpec::pair)) {
+        if (IntStream.range(0, block.taskCount()).allMatch(block::hasWidePart) || readsPairFeature(encoder)) {
             return null; // a pair feature in the encoded input ties the item side to the user
         }
         boolean recording = JniUtils.isGradMode();
