@@ -125,6 +125,14 @@ class TaskGraphEndToEndTest extends RuntimeTest {
         Map<String, Double> watch = result.metrics().get("test").get("watch");
         assertTrue(watch.get("auc") > 0.7, "watch AUC " + watch);
         assertTrue(watch.containsKey("hr@10") && watch.get("auc_per_user") > 0.7, watch.toString());
+        // a ranking score is not a predicted value: a least-squares line of it to 0/1 labels means
+        // nothing (a head says its output is its prediction with TaskHead.predictsValue)
+        ConfigException linear = assertThrows(ConfigException.class, () -> train("bpr-linear", """
+                - {name: rating, head: regression, label: rating, calibrate: linear, params: {tower: [8]}}
+                - {name: watch, head: bpr, label: observed, calibrate: linear, params: {tower: [8]}}
+                """));
+        assertTrue(linear.getMessage().contains("tasks[1].calibrate: linear maps one predicted value (a head such as regression,"
+                + " whose output is its prediction; platt calibrates a logit); task 'watch' has head 'bpr'"), linear.getMessage());
     }
 
     @Test

@@ -80,6 +80,17 @@ public interface TaskHead {
     }
 
     /**
+     * @return true when the block's one output is the predicted value itself: {@link #scores}
+     *     returns it unchanged, or at most clipped to a range (a regression's rating).
+     *     {@code calibrate: linear} maps the output by a least-squares line and needs it; a head
+     *     whose scores transform the output (a log-rate whose scores are {@code exp}) keeps the
+     *     default, and the runtime refuses the calibration rather than map the wrong value
+     */
+    default boolean predictsValue() {
+        return false;
+    }
+
+    /**
      * @return true for a pairwise ranking head (BPR): the runtime then pairs every positive
      *     training row with a freshly sampled unobserved item of the same user and trains with
      *     {@link #pairwiseLoss} instead of {@link #loss}. Evaluation still scores single rows (with

@@ -837,10 +837,10 @@ public final class ModelAssembler {
                         + (r.labelInfo().attribute() ? " on an entity attribute" : ""));
             }
             if ("linear".equals(calibrate)
-                    && (r.plugin().call(r.head()::producesLogit) || r.head().outputWidth() != 1 || r.labelInfo().attribute())) {
+                    && (!r.plugin().call(r.head()::predictsValue) || r.head().outputWidth() != 1 || r.labelInfo().attribute())) {
                 throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrate", 0, "linear maps one predicted value"
-                        + " (a head such as regression; platt calibrates a logit); task '" + r.name() + "' has head '"
-                        + r.headType() + "'" + (r.labelInfo().attribute() ? " on an entity attribute" : ""));
+                        + " (a head such as regression, whose output is its prediction; platt calibrates a logit); task '"
+                        + r.name() + "' has head '" + r.headType() + "'" + (r.labelInfo().attribute() ? " on an entity attribute" : ""));
             }
             if (c.tasks.get(r.index()).calibrateColdUsers) {
                 if (!"platt".equals(calibrate) && !"linear".equals(calibrate)) {

@@ -54,6 +54,11 @@ public final class RegressionHead implements TaskHead {
         return MaskedLoss.mean(error.square(), mask);
     }
 
+    @Override
+    public boolean predictsValue() {
+        return true; // the output is the rating; scores clip it at most
+    }
+
     /** Returns the raw output as {@code [batch]}, clipped to {@code [minScore, maxScore]} when set. */
     @Override
     public NDArray scores(NDArray output) {
