@@ -137,6 +137,11 @@ class ServeEndToEndTest {
         assertEquals("[\"rating\",\"like\",\"watch\"]", status.body().at("/model/tasks").toString());
         assertEquals("available", status.body().at("/model/excludeSeen").asText());
         assertEquals("0.6 * like + 0.4 * watch", status.body().at("/model/defaultFormula").asText());
+        // the readiness probe stays small; the status lists a sample of the users
+        assertEquals(served().loaded().users().rawIds().subList(0, Math.min(1000, served().loaded().users().size())).toString()
+                .replace(" ", ""), status.body().at("/model/userIdsSample").toString().replace("\"", ""));
+        assertTrue(ready.body().at("/model/userIdsSample").isMissingNode(), ready.text());
+        assertEquals(status.body().at("/model/users"), ready.body().at("/model/users"));
     }
 
     @Test

@@ -208,6 +208,9 @@ public final class TaskweaveServer implements AutoCloseable {
         app.get("/health", ctx -> send(ctx, 200, json.createObjectNode().put("status", "ok")));
         app.get("/ready", ctx -> {
             ObjectNode status = status();
+            if (status.get("model") instanceof ObjectNode model) {
+                model.remove("userIdsSample"); // a probe polled every few seconds: /admin/status has the sample
+            }
             boolean ready = holder.current() != null;
             status.put("ready", ready);
             send(ctx, ready ? 200 : 503, status);
