@@ -244,6 +244,29 @@ class OutputSafetyTest {
     }
 
     @Test
+    void aModelWhosePluginIsMissingNamesThePluginsThatMadeIt() throws Exception {
+        Path partial = Files.createDirectories(tmp.resolve("partial-plugins"));
+        try (var jars = Files.list(Dist.plugins())) {
+            for (Path jar : jars.toList()) {
+                if (!jar.getFileName().toString().contains("heads-basic")) {
+                    Files.copy(jar, partial.resolve(jar.getFileName()));
+                }
+            }
+        }
+        Path pairs = Files.writeString(tmp.resolve("pairs.tsv"), "user\titem\n" + firstPair());
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = TaskweaveCli.run(new String[] {"--plugins", partial.toString(), "predict", "--model", model.toString(), "--input",
+                pairs.toString()}, new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        CliTest.Run r = new CliTest.Run(code, "", err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(TaskweaveCli.BAD_INPUT, r.code(), r.err());
+        // before: "unknown task head type 'regression'; available: [multiclass, multilabel]", no word of the plugin
+        assertTrue(r.err().contains("unknown task head type 'regression'"), r.err());
+        assertTrue(r.err().contains("(the model was made with ") && r.err().contains("head:rating = regression (taskweave-heads-basic ")
+                && r.err().endsWith(": install the plugins it names)\n"), r.err());
+    }
+
+    @Test
     void everyModelFileIsRecordedWithItsLengthAndChecksum() throws Exception {
         var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(model.resolve(ModelStore.MANIFEST).toFile());
         var files = manifest.get("files");

@@ -289,7 +289,12 @@ public final class ModelStore {
             Path experiment = dir.resolve(EXPERIMENT);
             verify(experiment, manifest);
             ExperimentConfig config = loader.load(experiment);
-            Plan plan = assembler.planStored(config, experiment.toString());
+            Plan plan;
+            try {
+                plan = assembler.planStored(config, experiment.toString());
+            } catch (ConfigException e) {
+                throw withProvenance(e, manifest);
+            }
             Map<String, LabelStatistics> stats = new LinkedHashMap<>();
             Map<String, LabelInfo> labelInfo = new LinkedHashMap<>();
             for (ModelManifest.TaskEntry e : manifest.tasks) {
@@ -355,6 +360,21 @@ public final class ModelStore {
             }
             return new LoadedModel(manifest, model, tables[0], tables[1], seen, neighbours);
         });
+    }
+
+    /**
+     * @return {@code e}, a model's experiment refused by the installed plugins (a type no plugin
+     *     provides), with the plugins and versions that made the model, so that the missing one is
+     *     named
+     */
+    private static ConfigException withProvenance(ConfigException e, ModelManifest manifest) {
+        if (manifest.provenance == null || manifest.provenance.components.isEmpty()) {
+            return e;
+        }
+        String made = manifest.provenance.components.entrySet().stream()
+                .map(c -> c.getKey() + " = " + c.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
+        return e.withReason(" (the model was made with " + made + ": install the plugins it names)");
     }
 
     private interface Reading<T> {
