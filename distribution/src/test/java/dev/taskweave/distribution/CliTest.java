@@ -319,6 +319,24 @@ class CliTest {
                 + "the value 2.0"), bad.err());
     }
 
+    @Test
+    void checkRefusesHistoriesAndBatchesTooLargeToHold() throws Exception {
+        String params = "params: {users: 300, items: 120, meanInteractionsPerUser: 30}";
+        // users x items cells beyond one array: refused before anything is generated, naming the key
+        assertCheckRefuses(variant(params, "params: {users: 50000, items: 50000, meanInteractionsPerUser: 30, history: true}"),
+                "refused.yaml: data.params.history: the user history is 50000 users x 50000 items x 4 bytes = 9.31 GiB, and the"
+                + " item history 50000 items x 50000 users x 4 bytes = 9.31 GiB (together 18.63 GiB): a table of 2500000000 cells is"
+                + " more than the 2147483647 one Java array holds");
+        // a batch of the 300-wide item history over one buffer's 2^31 - 1 bytes
+        String history = variant(params, "params: {users: 300, items: 120, meanInteractionsPerUser: 30, history: true}");
+        assertCheckRefuses(history.replace("batchSize: 128", "batchSize: 2000000"), "refused.yaml: training.batchSize: 2000000 rows"
+                + " of feature item_history (300 values wide, 4 bytes each) are 2.24 GiB, more than the 2147483647 bytes one batch of"
+                + " a dense feature may take (it is gathered into one buffer; sparse gathering is not implemented); the largest batch"
+                + " that fits is 1789569");
+        assertCheckRefuses(history.replace("progressBar: false", "progressBar: false, evalBatchSize: 1789570"),
+                "refused.yaml: training.evalBatchSize: 1789570 rows of feature item_history");
+    }
+
     /** Runs check on a variant of the end-to-end experiment; expects exit code 2 and one line containing {@code expected}. */
     private void assertCheckRefuses(String config, String expected) throws Exception {
         Run r = run("check", "--config", write("refused.yaml", config).toString());

@@ -322,8 +322,9 @@ public final class Taskweave implements AutoCloseable {
         assembler.checkLabels(plan, loaded);
         NeighbourScores.Derived derived = NeighbourScores.derive(config, loaded, source);
         Dataset dataset = derived.dataset();
-        return new Prepared(plan, dataset, assembler.selectFeatures(config, dataset, source, log), derived.neighbours(),
-                DataFingerprint.of(loaded));
+        List<FeatureSpec> features = assembler.selectFeatures(config, dataset, source, log);
+        ModelAssembler.checkBatchSizes(config, features, source, true);
+        return new Prepared(plan, dataset, features, derived.neighbours(), DataFingerprint.of(loaded));
     }
 
     private static Map<String, Integer> sizes(Dataset dataset) {
@@ -344,6 +345,8 @@ public final class Taskweave implements AutoCloseable {
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelStore.LoadedModel loaded = store.load(modelDirectory, manager);
             AssembledModel model = loaded.model();
+            ModelAssembler.checkBatchSizes(model.plan().config(), model.features(), model.plan().source(), false);
+            ModelAssembler.checkEvaluationHeap(model.features(), loaded.users(), loaded.items(), modelDirectory.toString());
             // the data as the source gives it: only training reads what features.neighbours derives from it
             Dataset dataset = assembler.loadData(model.plan(), Path.of(loaded.manifest().baseDirectory));
             String fingerprint = DataFingerprint.of(dataset);
@@ -378,6 +381,7 @@ public final class Taskweave implements AutoCloseable {
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelStore.LoadedModel loaded = store.load(modelDirectory, manager);
             AssembledModel model = loaded.model();
+            ModelAssembler.checkBatchSizes(model.plan().config(), model.features(), model.plan().source(), false);
             List<ResolvedTask> selected = new ArrayList<>();
             for (String name : tasks) {
                 ResolvedTask t = model.task(name);

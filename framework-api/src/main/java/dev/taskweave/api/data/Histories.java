@@ -2,6 +2,9 @@ package dev.taskweave.api.data;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.taskweave.api.InvalidConfigException;
+import java.util.Locale;
+
 /**
  * Builds the rows of a history feature ({@link FeatureSpec#history}): for each user the items
  * they interacted with, or for each item the users who interacted with it, in the columns of the
@@ -13,9 +16,110 @@ import static java.util.Objects.requireNonNull;
  * signed values such as centred ratings, whose mean would cancel out towards zero). The runtime
  * leaves a row's own interaction out when it reads the feature, so a history must hold exactly the
  * training interactions, one column per entity of the other side.
+ *
+ * <p>A history is stored densely: {@code rows x width} floats, 4 bytes each, whichever entries are
+ * zero (users x items x 4 bytes per side), and training needs several times that (the table
+ * stays on the heap; every batch copies its rows into native memory). A data source
+ * calls {@link #checkSize} with the numbers of users and items before it builds (or generates)
+ * anything a history needs, so that a table that cannot fit is refused with the configuration
+ * value that asked for it rather than found by an {@link OutOfMemoryError}. Sparse storage is not
+ * implemented.
  */
 public final class Histories {
     private Histories() {}
+
+    /**
+     * The largest share of the JVM's maximum heap ({@link Runtime#maxMemory()}) the history tables of
+     * one dataset may take together. Training keeps them on the heap for the whole run, next to the
+     * interactions, their splits and features and the collector's headroom: before the data
+     * fingerprint stopped copying each table, a run with 0.37 GiB of tables ran out of heap at
+     * {@code -Xmx700m} and trained at 800m (300m sufficed without histories); the 1.5 GiB of
+     * 10,000 users x 20,000 items trained under the default {@code -Xmx4g}, which this share
+     * (1.6 GiB) still admits. Native memory comes on top: every batch copies its rows' histories.
+     */
+    public static final double HEAP_SHARE = 0.4;
+
+    /** The most cells one table may have: a Java array's largest length. */
+    public static final long MAX_CELLS = Integer.MAX_VALUE;
+
+    /**
+     * Refuses history tables that would not fit, before anything is built: the tables of
+     * {@code users} users and {@code items} items must each have at most {@link #MAX_CELLS} cells,
+     * and together take at most {@link #HEAP_SHARE} of the JVM's maximum heap.
+     *
+     * @param users           the number of users (the rows of the user history, the width of the item history)
+     * @param items           the number of items
+     * @param userHistoryPath the configuration value that asks for the user history, relative to the
+     *                        data source's params (for example {@code history} or {@code userHistory});
+     *                        null without a user history
+     * @param itemHistoryPath the same for the item history; null without one
+     * @param oneSide         how to keep a history on one side only (for example
+     *                        {@code userHistory: none or itemHistory: none}), named among the ways
+     *                        out when both sides ask for one; null when the source cannot
+     * @throws InvalidConfigException naming the path that asked for the table, with the tables'
+     *                                sizes, the limit and ways out
+     */
+    public static void checkSize(int users, int items, String userHistoryPath, String itemHistoryPath, String oneSide) {
+        checkSize(users, items, userHistoryPath, itemHistoryPath, oneSide, Runtime.getRuntime().maxMemory());
+    }
+
+    /** {@link #checkSize(int, int, String, String, String)} against a given maximum heap, in bytes. */
+    static void checkSize(int users, int items, String userHistoryPath, String itemHistoryPath, String oneSide, long maxHeap) {
+        if (users < 0 || items < 0) {
+            throw new IllegalArgumentException(users + " users and " + items + " items");
+        }
+        if (userHistoryPath == null && itemHistoryPath == null) {
+            return;
+        }
+        long cells = (long) users * items;
+        long bytes = cells * Float.BYTES;
+        int tables = (userHistoryPath != null ? 1 : 0) + (itemHistoryPath != null ? 1 : 0);
+        long total = bytes * tables;
+        long limit = (long) (maxHeap * HEAP_SHARE);
+        String path = userHistoryPath != null ? userHistoryPath : itemHistoryPath;
+        StringBuilder what = new StringBuilder();
+        if (userHistoryPath != null) {
+            what.append("the user history is ").append(users).append(" users x ").append(items).append(" items x 4 bytes = ")
+                    .append(gb(bytes));
+        }
+        if (itemHistoryPath != null) {
+            what.append(what.length() > 0 ? ", and the item history " : "the item history is ").append(items).append(" items x ")
+                    .append(users).append(" users x 4 bytes = ").append(gb(bytes));
+            if (userHistoryPath != null && !userHistoryPath.equals(itemHistoryPath)) {
+                what.append(" (").append(itemHistoryPath).append(')');
+            }
+        }
+        if (tables == 2) {
+            what.append(" (together ").append(gb(total)).append(')');
+        }
+        if (cells > MAX_CELLS) {
+            throw new InvalidConfigException(path, what + ": a table of " + cells + " cells is more than the " + MAX_CELLS
+                    + " one Java array holds, whatever the heap. Histories are stored as dense users x items tables (sparse"
+                    + " storage is not implemented; either side's table is as large): use fewer users or items (users x items"
+                    + " at most " + MAX_CELLS + "), or no history");
+        }
+        if (total > limit) {
+            StringBuilder out = new StringBuilder();
+            if (tables == 2 && bytes <= limit && oneSide != null) {
+                out.append("a history on one side only (").append(oneSide).append("), ");
+            }
+            out.append("fewer users or items, or a larger heap: JAVA_OPTS=-Xmx").append(heapFor(total))
+                    .append("g or more (it replaces the launcher's default, -Xmx4g)");
+            throw new InvalidConfigException(path, what + ", more than " + gb(limit) + ", " + Math.round(HEAP_SHARE * 100)
+                    + "% of the JVM's maximum heap (" + gb(maxHeap) + "): histories are stored as dense users x items"
+                    + " tables (sparse storage is not implemented), and training needs several times their size. Ways out: "
+                    + out);
+        }
+    }
+
+    /** @return the smallest whole number of GB of heap of which {@link #HEAP_SHARE} holds {@code bytes} */
+    private static long heapFor(long bytes) {
+        return (long) Math.ceil(bytes / HEAP_SHARE / (1L << 30));
+    }
+
+    private static String gb(long bytes) {
+        return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+    }
 
     /** How a row is scaled by its number of interactions {@code n}. */
     public enum Scale {
@@ -47,7 +151,11 @@ public final class Histories {
         }
         int rows = entity == Entity.USER ? users : items;
         int width = entity == Entity.USER ? items : users;
-        float[] out = new float[Math.multiplyExact(rows, width)];
+        if ((long) rows * width > MAX_CELLS) {
+            throw new IllegalArgumentException("a history of " + rows + " rows x " + width + " columns has " + (long) rows * width
+                    + " cells, more than the " + MAX_CELLS + " one array holds (check it first with Histories.checkSize)");
+        }
+        float[] out = new float[rows * width];
         int[] counts = new int[rows];
         for (int k = 0; k < rowOf.length; k++) {
             int row = rowOf[k];

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskweave.api.InvalidConfigException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,5 +31,66 @@ class HistoriesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Histories.of(TRAIN, Entity.USER, 2, 2, null, Histories.Scale.MEAN));
         assertEquals("interaction 1 (user 0, item 2) is outside 2 users and 2 items", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Histories.of(TRAIN, Entity.USER, 2, 3, new float[] {1}, Histories.Scale.MEAN));
+    }
+
+    private static final String ONE_SIDE = "userHistory: none or itemHistory: none";
+
+    @Test
+    void tablesWithinTheHeapShareAreAccepted() {
+        // 1000 x 1000 x 4 bytes = 4,000,000 bytes per side; 2 sides = 8,000,000 <= 0.4 x 20,000,000
+        Histories.checkSize(1000, 1000, "history", "history", ONE_SIDE, 20_000_000);
+        Histories.checkSize(1000, 1000, null, null, ONE_SIDE, 1);
+        Histories.checkSize(1000, 1000, "userHistory", null, ONE_SIDE, 10_000_000);
+    }
+
+    @Test
+    void tablesOverTheHeapShareAreRefusedNamingTheirPathSizesAndWaysOut() {
+        // 8,000,000 bytes for both sides; 0.4 x 15,000,000 = 6,000,000: one side (4,000,000) would fit
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> Histories.checkSize(1000, 1000, "history", "history", ONE_SIDE, 15_000_000));
+        assertEquals("history", e.path());
+        assertTrue(e.reason().startsWith("the user history is 1000 users x 1000 items x 4 bytes = 0.00 GiB, and the item history"
+                + " 1000 items x 1000 users x 4 bytes = 0.00 GiB (together 0.01 GiB), more than 0.01 GiB, 40% of the JVM's maximum"
+                + " heap (0.01 GiB)"), e.reason());
+        assertTrue(e.reason().contains("sparse storage is not implemented"), e.reason());
+        assertTrue(e.reason().contains("Ways out: a history on one side only (userHistory: none or itemHistory: none), fewer users"
+                + " or items, or a larger heap: JAVA_OPTS=-Xmx1g or more"), e.reason());
+
+        // one side alone is over: no point in suggesting one side; the user side's key is named
+        e = assertThrows(InvalidConfigException.class,
+                () -> Histories.checkSize(1000, 1000, "userHistory", "history", ONE_SIDE, 5_000_000));
+        assertEquals("userHistory", e.path());
+        assertTrue(e.reason().contains("4 bytes = 0.00 GiB (history) (together"), e.reason());
+        assertTrue(e.reason().contains("Ways out: fewer users or items, or a larger heap"), e.reason());
+
+        // only the item side asks
+        e = assertThrows(InvalidConfigException.class, () -> Histories.checkSize(1000, 1000, null, "itemHistory", ONE_SIDE, 5_000_000));
+        assertEquals("itemHistory", e.path());
+        assertTrue(e.reason().startsWith("the item history is 1000 items x 1000 users x 4 bytes"), e.reason());
+
+        // a source with no one-side option (synthetic) does not offer it
+        e = assertThrows(InvalidConfigException.class, () -> Histories.checkSize(1000, 1000, "history", "history", null, 15_000_000));
+        assertTrue(e.reason().contains("Ways out: fewer users or items"), e.reason());
+
+        // 10^10 bytes of tables (9.31 GiB): 24 GiB of heap at 40%
+        e = assertThrows(InvalidConfigException.class,
+                () -> Histories.checkSize(50_000, 25_000, "history", "history", ONE_SIDE, 4L << 30));
+        assertTrue(e.reason().contains("(together 9.31 GiB), more than 1.60 GiB, 40% of the JVM's maximum heap (4.00 GiB)"), e.reason());
+        assertTrue(e.reason().contains("JAVA_OPTS=-Xmx24g or more"), e.reason());
+    }
+
+    @Test
+    void tablesOverAnArraysLengthAreRefusedWhateverTheHeap() {
+        // 110,000 x 20,000 = 2.2e9 cells > 2^31 - 1
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> Histories.checkSize(110_000, 20_000, "history", "history", ONE_SIDE, Long.MAX_VALUE));
+        assertEquals("history", e.path());
+        assertTrue(e.reason().contains("a table of 2200000000 cells is more than the 2147483647 one Java array holds"), e.reason());
+        // just at the limit, with the heap to hold it
+        Histories.checkSize(1, Integer.MAX_VALUE, "history", null, ONE_SIDE, Long.MAX_VALUE);
+        // Histories.of refuses such a table before allocating it
+        IllegalArgumentException i = assertThrows(IllegalArgumentException.class,
+                () -> Histories.of(TRAIN, Entity.USER, 110_000, 20_000, null, Histories.Scale.MEAN));
+        assertTrue(i.getMessage().contains("2200000000 cells"), i.getMessage());
     }
 }

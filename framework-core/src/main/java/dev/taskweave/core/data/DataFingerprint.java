@@ -73,15 +73,26 @@ public final class DataFingerprint {
         d.update((byte) 0);
     }
 
-    private static void ints(MessageDigest d, int[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4);
-        b.asIntBuffer().put(values);
-        d.update(b.array());
+    /** Values hashed per chunk: a whole history table copied into one buffer doubled its heap and overflowed an int above 2^29 values. */
+    private static final int CHUNK = 1 << 20;
+
+    static void ints(MessageDigest d, int[] values) {
+        ByteBuffer b = ByteBuffer.allocate(Math.min(values.length, CHUNK) * 4);
+        for (int from = 0; from < values.length; from += CHUNK) {
+            int n = Math.min(CHUNK, values.length - from);
+            b.clear();
+            b.asIntBuffer().put(values, from, n);
+            d.update(b.array(), 0, n * 4);
+        }
     }
 
-    private static void floats(MessageDigest d, float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4);
-        b.asFloatBuffer().put(values);
-        d.update(b.array());
+    static void floats(MessageDigest d, float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(Math.min(values.length, CHUNK) * 4);
+        for (int from = 0; from < values.length; from += CHUNK) {
+            int n = Math.min(CHUNK, values.length - from);
+            b.clear();
+            b.asFloatBuffer().put(values, from, n);
+            d.update(b.array(), 0, n * 4);
+        }
     }
 }

@@ -402,8 +402,13 @@ public final class FeatureGatherer {
         // intermediate array cost about as much as the rest of gathering. A new buffer starts
         // zeroed (rows left out stay zero) and lives as long as the array; a scratch buffer holds
         // the previous batch, so rows left out are zeroed here.
-        int size = Math.multiplyExact(Math.multiplyExact(b, width), Float.BYTES);
-        ByteBuffer bytes = scratch == null ? manager.allocateDirect(size) : scratch.take(f, size);
+        long size = (long) b * width * Float.BYTES;
+        if (size > MAX_DENSE_BYTES) {
+            throw new IllegalArgumentException("feature " + spec.name() + ": a batch of " + b + " rows x " + width + " values x 4 bytes"
+                    + " is " + size + " bytes, more than the " + MAX_DENSE_BYTES + " one buffer holds; the largest batch it fits in is "
+                    + largestBatch(width) + " rows (dense features are gathered densely; sparse gathering is not implemented)");
+        }
+        ByteBuffer bytes = scratch == null ? manager.allocateDirect((int) size) : scratch.take(f, (int) size);
         FloatBuffer batch = bytes.asFloatBuffer();
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
@@ -470,6 +475,36 @@ public final class FeatureGatherer {
         for (int j : entryColumns) {
             batch.put(at + j, random.nextDouble() < rate ? 0f : values[from + j] * keep);
         }
+    }
+
+    /**
+     * The most bytes one batch of one dense feature (a history, a multi-hot or numeric feature) may
+     * take: it is gathered into one buffer, whose capacity is an int.
+     */
+    public static final long MAX_DENSE_BYTES = Integer.MAX_VALUE;
+
+    /** @return the largest batch of rows for which a dense feature {@code width} floats wide fits in one buffer */
+    public static int largestBatch(int width) {
+        return largestBatch(width, MAX_DENSE_BYTES);
+    }
+
+    /** @return the largest batch of rows of {@code width} floats that fits in {@code maxBytes} */
+    public static int largestBatch(int width, long maxBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, maxBytes / ((long) Math.max(1, width) * Float.BYTES));
+    }
+
+    /**
+     * @return the widest feature that {@link #gather} writes densely, one row of {@link FeatureSpec#size()}
+     *     floats per example (what limits the batch size), or null when there is none
+     */
+    public static FeatureSpec widestDense(List<FeatureSpec> features) {
+        FeatureSpec widest = null;
+        for (FeatureSpec f : features) {
+            if (!f.id() && f.kind() != FeatureKind.CATEGORICAL && !f.pair() && (widest == null || f.size() > widest.size())) {
+                widest = f;
+            }
+        }
+        return widest;
     }
 
     /** @return memory for {@link #gather(NDManager, int[], int[], int[], int, int, double, SplittableRandom, Scratch)} to reuse */

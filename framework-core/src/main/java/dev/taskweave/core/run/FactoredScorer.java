@@ -148,8 +148,19 @@ public final class FactoredScorer implements AutoCloseable {
             Arrays.fill(noUser, -1);
             int[] all = new int[items];
             Arrays.setAll(all, i -> i);
-            NDArray encodedItems = encoder.forward(ps, gatherer.gather(work, noUser, all, null, 0, items, 0, null), false)
-                    .singletonOrThrow();
+            // in passes of TaskScorer.PASS_BYTES of the widest dense feature, each freed before the
+            // next (a user history is `items` wide: every item at once passed 2^31 bytes above 23,170 items)
+            int chunk = TaskScorer.chunk(gatherer, items);
+            NDList encodedParts = new NDList();
+            for (int from = 0; from < items; from += chunk) {
+                try (NDManager part = work.newSubManager()) {
+                    NDArray encoded = encoder.forward(ps, gatherer.gather(part, noUser, all, null, from, Math.min(items, from + chunk),
+                            0, null), false).singletonOrThrow();
+                    encoded.attach(work);
+                    encodedParts.add(encoded);
+                }
+            }
+            NDArray encodedItems = encodedParts.size() == 1 ? encodedParts.get(0) : ai.djl.ndarray.NDArrays.concat(encodedParts, 0);
             NDArray userMap = userMask.mul(w).transpose();
             NDArray itemPart = encodedItems.mul(itemMask).matMul(w.transpose()).add(b);
             NDArray productMap = null;

@@ -15,6 +15,7 @@ import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.DatasetSource;
 import dev.taskweave.api.data.DatasetSourceFactory;
 import dev.taskweave.api.data.EntityAttribute;
+import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.metric.Metric;
@@ -33,6 +34,7 @@ import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.EarlyStoppingConfig;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.config.TaskConfig;
+import dev.taskweave.core.data.FeatureGatherer;
 import dev.taskweave.core.data.TaskLabels;
 import dev.taskweave.core.formula.Formula;
 import dev.taskweave.core.formula.FormulaException;
@@ -359,14 +361,19 @@ public final class ModelAssembler {
     public Dataset loadData(Plan plan, Path baseDirectory) {
         DatasetSourceFactory factory = (DatasetSourceFactory) plan.data().factory();
         DataContext context = new DataContext(baseDirectory, plan.config().seed);
-        return plan.data().call(() -> {
-            DatasetSource source = factory.create(plan.dataConfig(), context);
-            Dataset dataset = source.load();
-            if (dataset == null) {
-                throw new DataException(plan.config().data.type, 0, "the data source returned no dataset");
-            }
-            return dataset;
-        });
+        try {
+            return plan.data().call(() -> {
+                DatasetSource source = factory.create(plan.dataConfig(), context);
+                Dataset dataset = source.load();
+                if (dataset == null) {
+                    throw new DataException(plan.config().data.type, 0, "the data source returned no dataset");
+                }
+                return dataset;
+            });
+        } catch (InvalidConfigException e) {
+            // a value of data.params that only the data shows to be wrong (a history table too large to hold)
+            throw new ConfigException(plan.source(), e.under("data.params").path(), 0, e.reason());
+        }
     }
 
     /**
@@ -382,6 +389,82 @@ public final class ModelAssembler {
             }
         }
         return hidden;
+    }
+
+    /**
+     * Refuses a batch size whose batch of the widest dense feature (a history, {@code users} or
+     * {@code items} floats per row) does not fit in the one buffer it is gathered into
+     * ({@link FeatureGatherer#MAX_DENSE_BYTES}): {@code training.batchSize} when training, and
+     * {@code training.evalBatchSize}, which evaluation and prediction use.
+     *
+     * @param training whether {@code training.batchSize} is used too (train and check), not only
+     *                 {@code training.evalBatchSize} (evaluate and predict of a trained model)
+     */
+    public static void checkBatchSizes(ExperimentConfig config, List<FeatureSpec> features, String source, boolean training) {
+        checkBatchSizes(config, features, source, training, FeatureGatherer.MAX_DENSE_BYTES);
+    }
+
+    static void checkBatchSizes(ExperimentConfig config, List<FeatureSpec> features, String source, boolean training, long maxBytes) {
+        FeatureSpec widest = FeatureGatherer.widestDense(features);
+        if (widest == null) {
+            return;
+        }
+        int largest = FeatureGatherer.largestBatch(widest.size(), maxBytes);
+        if (training) {
+            checkBatchSize(config.training.batchSize, "training.batchSize", widest, largest, maxBytes, source);
+        }
+        checkBatchSize(config.training.evalBatchSize, "training.evalBatchSize", widest, largest, maxBytes, source);
+    }
+
+    private static void checkBatchSize(int batchSize, String path, FeatureSpec widest, int largest, long maxBytes, String source) {
+        if (batchSize > largest) {
+            long bytes = (long) batchSize * widest.size() * Float.BYTES;
+            throw new ConfigException(source, path, 0, batchSize + " rows of feature " + widest.name() + " (" + widest.size()
+                    + " values wide, 4 bytes each) are " + gib(bytes)
+                    + ", more than the " + maxBytes + " bytes one batch of a dense feature may take (it is gathered into one"
+                    + " buffer; sparse gathering is not implemented); the largest batch that fits is " + largest);
+        }
+    }
+
+    /**
+     * The largest share of the JVM's maximum heap that the two copies of a model's dense tables
+     * (its histories) may take in {@code evaluate}: the model's, loaded with it, and the data's,
+     * rebuilt to evaluate on. Measured: 2 x 0.37 GiB of tables ran out of heap at {@code -Xmx1g}
+     * (0.75 of it) and evaluated at 1200m (0.64).
+     */
+    public static final double EVALUATION_HEAP_SHARE = 0.6;
+
+    /**
+     * Refuses to evaluate a model whose dense feature tables (its histories, users x items floats
+     * each) would not fit twice in the heap, before its data is read: the model holds them and the
+     * data source builds them again.
+     *
+     * @throws DataException naming the model directory, the sizes, the limit and the heap to ask for
+     */
+    public static void checkEvaluationHeap(List<FeatureSpec> features, EntityTable users, EntityTable items, String model) {
+        checkEvaluationHeap(features, users, items, model, Runtime.getRuntime().maxMemory());
+    }
+
+    static void checkEvaluationHeap(List<FeatureSpec> features, EntityTable users, EntityTable items, String model, long maxHeap) {
+        long bytes = 0;
+        for (FeatureSpec f : features) {
+            if (!f.id() && f.kind() != dev.taskweave.api.data.FeatureKind.CATEGORICAL && !f.pair()) {
+                bytes += (long) (f.entity() == dev.taskweave.api.data.Entity.USER ? users : items).size() * f.size() * Float.BYTES;
+            }
+        }
+        long limit = (long) (maxHeap * EVALUATION_HEAP_SHARE);
+        if (2 * bytes > limit) {
+            long heap = (long) Math.ceil(2 * bytes / EVALUATION_HEAP_SHARE / (1L << 30));
+            throw new DataException(model, 0, "evaluating holds the model's dense feature tables (its histories, users x items x 4"
+                    + " bytes per side), " + gib(bytes) + ", and the data source builds them again: " + gib(2 * bytes) + ", more than "
+                    + gib(limit) + ", " + Math.round(EVALUATION_HEAP_SHARE * 100) + "% of the JVM's maximum heap (" + gib(maxHeap)
+                    + "); run it with a larger heap: JAVA_OPTS=-Xmx" + heap + "g or more (histories are stored densely; sparse"
+                    + " storage is not implemented)");
+        }
+    }
+
+    private static String gib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
     }
 
     /** Picks the features the experiment uses, in the dataset's order. */

@@ -48,18 +48,36 @@ public final class TaskScorer {
         if (recording) {
             JniUtils.setGradMode(false);
         }
-        try (NDManager batch = manager.newSubManager()) {
-            ParameterStore ps = new ParameterStore(batch, false);
-            NDList inputs = gatherer.gather(batch, users, items, null, 0, n, 0, null);
-            boolean[] wanted = new boolean[block.taskCount()];
-            for (int t : tasks) {
-                wanted[t] = true;
-            }
-            NDArray[] outputs = block.forwardTasks(ps, inputs, false, wanted);
-            for (int i = 0; i < tasks.length; i++) {
-                ResolvedTask task = model.tasks().get(tasks[i]);
-                NDArray out = outputs[tasks[i]];
-                scores[i] = task.plugin().call(() -> task.head().scores(out)).toFloatArray();
+        boolean[] wanted = new boolean[block.taskCount()];
+        for (int t : tasks) {
+            wanted[t] = true;
+        }
+        // rows in passes of at most PASS_BYTES of the widest dense feature: a batch of it is
+        // gathered into one buffer (every item for one user, with a history over the items, passed
+        // 2^31 bytes above 23,170 items, and took 1.6 GB of native memory at 20,000)
+        int chunk = chunk(gatherer, n);
+        try {
+            for (int from = 0; from < n; from += chunk) {
+                int to = Math.min(n, from + chunk);
+                try (NDManager batch = manager.newSubManager()) {
+                    ParameterStore ps = new ParameterStore(batch, false);
+                    NDList inputs = gatherer.gather(batch, users, items, null, from, to, 0, null);
+                    NDArray[] outputs = block.forwardTasks(ps, inputs, false, wanted);
+                    for (int i = 0; i < tasks.length; i++) {
+                        ResolvedTask task = model.tasks().get(tasks[i]);
+                        NDArray out = outputs[tasks[i]];
+                        float[] part = task.plugin().call(() -> task.head().scores(out)).toFloatArray();
+                        if (chunk >= n) {
+                            scores[i] = part;
+                        } else {
+                            int width = part.length / (to - from);
+                            if (scores[i] == null) {
+                                scores[i] = new float[n * width];
+                            }
+                            System.arraycopy(part, 0, scores[i], from * width, part.length);
+                        }
+                    }
+                }
             }
         } finally {
             if (recording) {
@@ -67,6 +85,18 @@ public final class TaskScorer {
             }
         }
         return scores;
+    }
+
+    /** The most bytes of the widest dense feature one scoring pass gathers. */
+    static final long PASS_BYTES = 256L << 20;
+
+    /**
+     * @return rows per pass scoring {@code n} rows: all of them unless the widest dense feature
+     *     (a history) would take more than {@link #PASS_BYTES} of them
+     */
+    static int chunk(FeatureGatherer gatherer, int n) {
+        dev.taskweave.api.data.FeatureSpec widest = FeatureGatherer.widestDense(gatherer.features());
+        return widest == null ? n : Math.max(1, Math.min(n, FeatureGatherer.largestBatch(widest.size(), PASS_BYTES)));
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.taskweave.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -405,5 +408,35 @@ class FeatureGathererTest {
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("computed by the model"), e.getMessage());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new FeatureGatherer(features, USERS, items).withNeighbours(java.util.Map.of("neighbours_rating", neighbours)), "neighbours of 4 users for a table of 2");
+    }
+
+    @Test
+    void aDenseBatchOverOneBufferIsRefusedWithTheLargestBatchThatFits() {
+        // one user with a dense feature 2^20 values wide (4 MB; a history as wide would need 2^20 items); 600 rows of it
+        // would be 2.5 GB, over 2^31 - 1 bytes
+        int width = 1 << 20;
+        List<FeatureSpec> features = List.of(FeatureSpec.identifier("user_id", Entity.USER, 2),
+                FeatureSpec.multiHot("user_tags", Entity.USER, width));
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0")).categorical("user_id", new int[] {1})
+                .dense("user_tags", width, new float[width]).build();
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0")).build();
+        assertEquals(511, FeatureGatherer.largestBatch(width));
+        assertEquals(13421, FeatureGatherer.largestBatch(40_000));
+        assertEquals(4096, FeatureGatherer.largestBatch(131_071));
+        assertEquals(4095, FeatureGatherer.largestBatch(131_072));
+        assertEquals("user_tags", FeatureGatherer.widestDense(features).name());
+        assertEquals("item_genres", FeatureGatherer.widestDense(FEATURES).name());
+        assertNull(FeatureGatherer.widestDense(FEATURES.subList(0, 3)));
+        FeatureGatherer gatherer = new FeatureGatherer(features, users, items);
+        int[] rows = new int[600];
+        try (NDManager manager = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> gatherer.gather(manager, rows, rows, null, 0, 600, 0, null));
+            assertEquals("feature user_tags: a batch of 600 rows x 1048576 values x 4 bytes is 2516582400 bytes, more than the"
+                    + " 2147483647 one buffer holds; the largest batch it fits in is 511 rows (dense features are gathered densely;"
+                    + " sparse gathering is not implemented)", e.getMessage());
+            // a batch that fits gathers (511 rows would too, but take 2 GB)
+            assertEquals(2L * width, gatherer.gather(manager, rows, rows, null, 0, 2, 0, null).get(1).size());
+        }
     }
 }

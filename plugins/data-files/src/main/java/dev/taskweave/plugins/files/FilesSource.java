@@ -76,6 +76,9 @@ final class FilesSource implements DatasetSource {
         // entities: those the side files list, in their order, then those only the interactions name
         List<String> userIds = entityIds(userFile, splits, true);
         List<String> itemIds = entityIds(itemFile, splits, false);
+        // the history tables are users x items floats each: refused here, before anything else is built, when they cannot fit
+        Histories.checkSize(userIds.size(), itemIds.size(), config.userHistoryPath(), config.itemHistoryPath(),
+                "userHistory: none or itemHistory: none");
         warnAboutUnmatchedIds(userFile, splits, description);
         warnAboutUnmatchedIds(itemFile, splits, description);
         Map<String, Integer> userIndex = index(userIds);

@@ -67,6 +67,9 @@ public final class MovieLensSource implements DatasetSource {
         config.validate();
         Path directory = context.resolve(config.directory());
         MovieLensCatalog catalog = MovieLensCatalog.read(directory);
+        // the history tables are users x items floats each: refused before anything is built when they cannot fit
+        Histories.checkSize(catalog.users(), catalog.items(), config.userHistoryPath(), config.itemHistoryPath(),
+                "userHistory: none or itemHistory: none");
         Map<String, String> description = new LinkedHashMap<>();
         description.put("source", "movielens");
         description.put("directory", directory.toString());

@@ -79,6 +79,10 @@ final class SyntheticGenerator {
 
     Generated generate() {
         config.validate();
+        if (config.history()) {
+            // users x items floats per side: refused before generating when they cannot fit
+            Histories.checkSize(config.users(), config.items(), "history", "history", null);
+        }
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom structureRandom = root.split();
         SplittableRandom interactionRandom = root.split();
