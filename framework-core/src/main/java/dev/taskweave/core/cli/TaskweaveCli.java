@@ -55,7 +55,8 @@ public final class TaskweaveCli {
     public static final int SUSPENDED = 3;
 
     @Option(names = "--plugins", paramLabel = "DIR",
-            description = "Plugin directory (repeatable). Default: $TASKWEAVE_PLUGINS, else the taskweave.plugins property.")
+            description = "Plugin directory (repeatable). Default: $TASKWEAVE_PLUGINS, else the taskweave.plugins property "
+                    + "(bin/taskweave: the distribution's plugins/). Replaces the default: to add a directory, give both.")
     List<Path> pluginDirectories = new ArrayList<>();
 
     // inherited: "run with --verbose" works before the command and after it (taskweave check ... --verbose)
