@@ -690,6 +690,11 @@ public final class ModelAssembler {
         }
     }
 
+    /** @return the config path prefixed with the experiment file, for a block's failure during training */
+    private static String where(Plan plan, String path) {
+        return plan.source() == null ? path : plan.source() + ": " + path;
+    }
+
     /** @return what a head outputs per row, for the metrics that fit it */
     private static MetricRegistry.Output output(Registered<?> plugin, TaskHead head, String source, String path) {
         if (plugin.call(source, path, "outputWidth()", head::outputWidth) > 1) {
@@ -806,8 +811,8 @@ public final class ModelAssembler {
             TaskLabels labels = new TaskLabels(t.name, t.label, raw -> h.encodeLabel((float) raw),
                     reg.call(plan.source(), headPath, "negativesPerPositive()", head::negativesPerPositive));
             tasks.add(new ResolvedTask(i, t.name, t.head, head, reg, labels, taskMetrics, s, info));
-            headBlocks.add(new MultiTaskBlock.Component(reg.call(plan.source(), "tasks[" + i + "].head", "createBlock()",
-                    head::createBlock), reg.classLoader()));
+            headBlocks.add(new MultiTaskBlock.Component(reg.call(plan.source(), headPath, "createBlock()",
+                    head::createBlock), reg.classLoader(), reg, where(plan, headPath)));
             widths.add(reg.call(plan.source(), headPath, "outputWidth()", head::outputWidth));
         }
         if (plan.experiment()) {
@@ -893,8 +898,9 @@ public final class ModelAssembler {
 
         MultiTaskBlock.WideSpec[] wide = wideParts(plan, features);
         MultiTaskBlock block = new MultiTaskBlock(encoder,
-                new MultiTaskBlock.Component(sharingBlock, plan.sharing().classLoader()), sharingWidth,
-                headBlocks, widths, new MultiTaskBlock.Component(weightingBlock, plan.weighting().classLoader()), dependencies,
+                new MultiTaskBlock.Component(sharingBlock, plan.sharing().classLoader(), plan.sharing(), where(plan, "sharing.type")),
+                sharingWidth, headBlocks, widths, new MultiTaskBlock.Component(weightingBlock, plan.weighting().classLoader(),
+                        plan.weighting(), where(plan, "weighting.type")), dependencies,
                 wide);
         Shape[] shapes = new Shape[features.size()];
         for (int f = 0; f < features.size(); f++) {
