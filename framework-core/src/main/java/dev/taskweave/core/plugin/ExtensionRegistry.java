@@ -61,6 +61,8 @@ public final class ExtensionRegistry {
         Registered<F> registered = find(kind, type);
         if (registered == null) {
             throw new ConfigException(source, path, 0, "unknown " + kind.label() + " type '" + type + "'; available: " + types(kind)
+                    + (types(kind).isEmpty() ? " (no plugin provides a " + kind.label() + ": --plugins and TASKWEAVE_PLUGINS replace"
+                            + " the distribution's plugins directory; give it too)" : "")
                     + failuresNote());
         }
         return registered;

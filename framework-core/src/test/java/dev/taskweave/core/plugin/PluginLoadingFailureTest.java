@@ -103,6 +103,18 @@ class PluginLoadingFailureTest {
     }
 
     @Test
+    void aKindNoPluginProvidesSaysThatThePluginDirectoriesReplaceTheDefault() throws Exception {
+        Path plugins = work.resolve("plugins");
+        jar(plugins, "acme.jar", "acme-mtl", Map.of("acme/Good.java", weighting("acme", "Good", "good", "", "")));
+        try (PluginRuntime runtime = start(plugins)) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> runtime.registry().require(ExtensionKind.DATASET, "synthetic", "data.type", "exp.yaml"));
+            assertTrue(e.getMessage().contains("available: [] (no plugin provides a data source: --plugins and TASKWEAVE_PLUGINS"
+                    + " replace the distribution's plugins directory; give it too)"), e.getMessage());
+        }
+    }
+
+    @Test
     void anExtensionNeedingALibraryThatIsNotPackedIsReportedAndTheOthersLoad() throws Exception {
         Path plugins = work.resolve("plugins");
         Map<String, String> sources = new LinkedHashMap<>();
