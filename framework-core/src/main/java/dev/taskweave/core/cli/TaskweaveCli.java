@@ -41,7 +41,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code taskweave}: exit code 0 on success, 2 on bad input or configuration (one line on
- * stderr), 1 on an internal failure, 3 when {@code --max-time} ({@code train}, {@code benchmark},
+ * stderr; a plugin that does not fit the installation, a {@link LinkageError} in it, counts as
+ * bad input), 1 on an internal failure or a plugin's own failure (one line naming the plugin), 3 when {@code --max-time} ({@code train}, {@code benchmark},
  * {@code tune}) stopped training before its end (the checkpoint holds the run: run again with {@code --resume}).
  */
 @Command(name = "taskweave", mixinStandardHelpOptions = true, versionProvider = TaskweaveCli.Version.class,
