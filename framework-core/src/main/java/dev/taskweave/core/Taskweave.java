@@ -94,6 +94,11 @@ public final class Taskweave implements AutoCloseable {
         return runtime.registry();
     }
 
+    /** @return every metric name, the built-in ones and the plugins', sorted */
+    public java.util.List<String> metricNames() {
+        return injector.getInstance(dev.taskweave.core.metric.MetricRegistry.class).names();
+    }
+
     /** @return the meters training records */
     public MeterRegistry meters() {
         return injector.getInstance(MeterRegistry.class);

@@ -8,7 +8,11 @@ import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.plugin.ExtensionKind;
 import dev.taskweave.core.plugin.PluginConflictException;
+import dev.taskweave.core.plugin.PluginFailureException;
 import dev.taskweave.core.plugin.PluginInfo;
+import dev.taskweave.core.plugin.ExtensionFailure;
+import dev.taskweave.core.plugin.ExtensionRegistry;
+import dev.taskweave.core.plugin.Registered;
 import dev.taskweave.core.run.CheckpointException;
 import dev.taskweave.core.run.Checkpointing;
 import dev.taskweave.core.run.TrainingResult;
@@ -37,7 +41,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code taskweave}: exit code 0 on success, 2 on bad input or configuration (one line on
- * stderr), 1 on an internal failure, 3 when {@code --max-time} ({@code train}, {@code benchmark},
+ * stderr; a plugin that does not fit the installation, a {@link LinkageError} in it, counts as
+ * bad input), 1 on an internal failure or a plugin's own failure (one line naming the plugin), 3 when {@code --max-time} ({@code train}, {@code benchmark},
  * {@code tune}) stopped training before its end (the checkpoint holds the run: run again with {@code --resume}).
  */
 @Command(name = "taskweave", mixinStandardHelpOptions = true, versionProvider = TaskweaveCli.Version.class,
@@ -51,7 +56,8 @@ public final class TaskweaveCli {
     public static final int SUSPENDED = 3;
 
     @Option(names = "--plugins", paramLabel = "DIR",
-            description = "Plugin directory (repeatable). Default: $TASKWEAVE_PLUGINS, else the taskweave.plugins property.")
+            description = "Plugin directory (repeatable). Default: $TASKWEAVE_PLUGINS, else the taskweave.plugins property "
+                    + "(bin/taskweave: the distribution's plugins/). Replaces the default: to add a directory, give both.")
     List<Path> pluginDirectories = new ArrayList<>();
 
     // inherited: "run with --verbose" works before the command and after it (taskweave check ... --verbose)
@@ -85,6 +91,16 @@ public final class TaskweaveCli {
                 }
                 return BAD_INPUT;
             }
+            if (e instanceof PluginFailureException) {
+                // a plugin's own bug: not Taskweave's, and the message names the plugin
+                err.println("taskweave: " + oneLine(e.getMessage()));
+                if (root != null && root.verbose) {
+                    e.printStackTrace(err);
+                } else {
+                    err.println("taskweave: run with --verbose for the plugin's stack trace");
+                }
+                return 1;
+            }
             err.println("taskweave: internal error: " + e);
             if (root != null && root.verbose) {
                 e.printStackTrace(err);
@@ -96,9 +112,15 @@ public final class TaskweaveCli {
         return cli.execute(args);
     }
 
+    /**
+     * Bad input, exit 2: the configuration, the data, the checkpoint, or the installation (plugins
+     * that clash, or a plugin that does not fit this Taskweave: a {@link LinkageError} in it). A
+     * plugin's other exceptions are its own failure (exit 1, the message naming the plugin).
+     */
     static boolean isBadInput(Throwable e) {
         return e instanceof ConfigException || e instanceof DataException || e instanceof InvalidConfigException
-                || e instanceof PluginConflictException || e instanceof CheckpointException;
+                || e instanceof PluginConflictException || e instanceof CheckpointException
+                || e instanceof PluginFailureException p && p.incompatible();
     }
 
     private static String oneLine(String message) {
@@ -144,20 +166,55 @@ public final class TaskweaveCli {
         public Integer call() {
             try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
                 PrintWriter out = spec.commandLine().getOut();
-                for (PluginInfo p : tw.registry().plugins().values()) {
+                ExtensionRegistry registry = tw.registry();
+                for (PluginInfo p : registry.plugins().values()) {
                     out.printf("%s %s  %s%n", p.id(), p.version(), p.description() == null ? "" : p.description());
                     out.printf("  from %s%n", p.location());
                     for (Map.Entry<String, List<String>> e : p.types().entrySet()) {
                         out.printf("  %-17s %s%n", e.getKey() + ":", String.join(", ", e.getValue()));
                     }
+                    for (ExtensionKind kind : ExtensionKind.values()) {
+                        for (String type : p.types().getOrDefault(kind.label(), List.of())) {
+                            String description = description(registry.find(kind, type));
+                            if (!description.isEmpty()) {
+                                out.printf("    %s %s: %s%n", kind.label(), type, description);
+                            }
+                        }
+                    }
+                    for (ExtensionFailure f : registry.failures()) {
+                        if (f.pluginId().equals(p.id())) {
+                            out.printf("  FAILED %s: %s%n", f.className(), f.reason());
+                        }
+                    }
                 }
                 out.println();
                 for (ExtensionKind kind : ExtensionKind.values()) {
-                    out.printf("%-17s %s%n", kind.label() + ":", String.join(", ", tw.registry().types(kind)));
+                    out.printf("%-17s %s%n", kind.label() + ":", String.join(", ", registry.types(kind)));
+                }
+                out.printf("%-17s %s%n", "metric:", String.join(", ", tw.metricNames()));
+                if (!registry.warnings().isEmpty()) {
+                    out.println();
+                    for (String warning : registry.warnings()) {
+                        out.println("warning: " + warning);
+                    }
                 }
                 out.flush();
             }
             return 0;
+        }
+    }
+
+    /** @return a factory's one-line description, or an empty string when it has none or fails to give one */
+    @SuppressWarnings("rawtypes")
+    private static String description(Registered<?> registered) {
+        if (registered == null) {
+            return "";
+        }
+        try {
+            String d = registered.call(() -> ((dev.taskweave.api.ExtensionFactory) registered.factory()).description());
+            return d == null ? "" : d.strip().replace('\n', ' ');
+        } catch (PluginFailureException e) {
+            return "(description() failed: " + e.getCause() + ")";
         }
     }
 

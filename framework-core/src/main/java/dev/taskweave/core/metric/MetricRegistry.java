@@ -16,10 +16,18 @@ public final class MetricRegistry {
             byName.put(m.name(), m);
         }
         for (Metric m : pluginMetrics) {
-            if (byName.putIfAbsent(m.name(), m) != null) {
-                throw new PluginConflictException("metric '" + m.name() + "' is defined twice (" + m.getClass().getName() + ")");
+            Metric previous = byName.putIfAbsent(m.name(), m);
+            if (previous != null) {
+                throw new PluginConflictException("the metric '" + m.name() + "' is provided twice: by " + origin(previous)
+                        + " and by " + origin(m) + "; remove one of them");
             }
         }
+    }
+
+    private static String origin(Metric m) {
+        return m instanceof dev.taskweave.core.plugin.PluginMetric p ? "plugin " + p.pluginId() + " (" + p.location() + ")"
+                : BuiltinMetrics.all().stream().anyMatch(b -> b.getClass() == m.getClass()) ? "the built-in metrics"
+                : m.getClass().getName();
     }
 
     /** @return the metric, or null */

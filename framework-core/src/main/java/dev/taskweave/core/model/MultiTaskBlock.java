@@ -54,20 +54,38 @@ public final class MultiTaskBlock extends AbstractBlock {
      *
      * @param block  the block
      * @param loader its plugin's class loader
+     * @param owner  the plugin's registration, whose failures the block's are reported as
+     *               (naming the plugin, the type and {@code path}), or null
+     * @param path   the config path that chose the type ({@code tasks[0].head}), or null
      */
-    public record Component(Block block, ClassLoader loader) {
+    public record Component(Block block, ClassLoader loader, dev.taskweave.core.plugin.Registered<?> owner, String path) {
         public Component {
             requireNonNull(block, "block is null");
             requireNonNull(loader, "loader is null");
         }
 
+        /** A block whose failures are not attributed to a plugin. */
+        public Component(Block block, ClassLoader loader) {
+            this(block, loader, null, null);
+        }
+
         NDList forward(ParameterStore ps, NDList inputs, boolean training) {
+            if (owner != null) {
+                return owner.call(null, path, "its block's forward()", () -> block.forward(ps, inputs, training));
+            }
             try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
                 return block.forward(ps, inputs, training);
             }
         }
 
         void initialize(NDManager manager, DataType type, Shape... shapes) {
+            if (owner != null) {
+                owner.call(null, path, "its block's initialize()", () -> {
+                    block.initialize(manager, type, shapes);
+                    return null;
+                });
+                return;
+            }
             try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
                 block.initialize(manager, type, shapes);
             }

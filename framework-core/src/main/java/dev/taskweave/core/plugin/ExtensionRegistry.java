@@ -15,14 +15,21 @@ import java.util.TreeSet;
 
 /** Every factory type name known to this run, by kind, with its providing plugin. */
 public final class ExtensionRegistry {
+    /** The key of a plugin's metric names in {@link PluginInfo#types()}. */
+    public static final String METRICS = "metric";
     private final Map<ExtensionKind, Map<String, Registered<?>>> byKind = new EnumMap<>(ExtensionKind.class);
     private final Map<String, PluginInfo> plugins;
+    private final List<ExtensionFailure> failures;
+    private final List<String> warnings;
 
-    ExtensionRegistry(Map<ExtensionKind, Map<String, Registered<?>>> byKind, Map<String, PluginInfo> plugins) {
+    ExtensionRegistry(Map<ExtensionKind, Map<String, Registered<?>>> byKind, Map<String, PluginInfo> plugins,
+            List<ExtensionFailure> failures, List<String> warnings) {
         for (ExtensionKind kind : ExtensionKind.values()) {
             this.byKind.put(kind, Collections.unmodifiableMap(new TreeMap<>(byKind.getOrDefault(kind, Map.of()))));
         }
         this.plugins = Collections.unmodifiableMap(new LinkedHashMap<>(plugins));
+        this.failures = List.copyOf(failures);
+        this.warnings = List.copyOf(warnings);
     }
 
     /** Builds a registry, failing on a type name claimed twice within a kind. */
@@ -53,9 +60,38 @@ public final class ExtensionRegistry {
         }
         Registered<F> registered = find(kind, type);
         if (registered == null) {
-            throw new ConfigException(source, path, 0, "unknown " + kind.label() + " type '" + type + "'; available: " + types(kind));
+            throw new ConfigException(source, path, 0, "unknown " + kind.label() + " type '" + type + "'; available: " + types(kind)
+                    + (types(kind).isEmpty() ? " (no plugin provides a " + kind.label() + ": --plugins and TASKWEAVE_PLUGINS replace"
+                            + " the distribution's plugins directory; give it too)" : "")
+                    + failuresNote());
         }
         return registered;
+    }
+
+    /** @return the extensions that plugins declare but that could not be loaded or created */
+    public List<ExtensionFailure> failures() {
+        return failures;
+    }
+
+    /**
+     * @return what start-up noticed but went on without: plugins that provide no extension, files
+     *     that are not plugins, and each of {@link #failures()}
+     */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** @return an unknown type's addition: the extensions that failed to load, which may include it, or nothing */
+    private String failuresNote() {
+        if (failures.isEmpty()) {
+            return "";
+        }
+        List<String> each = new ArrayList<>();
+        for (ExtensionFailure f : failures) {
+            each.add(f.className() + " " + PluginFailureException.owner(f.pluginId(), f.version()) + " (" + f.reason() + ")");
+        }
+        return "; " + (failures.size() == 1 ? "an extension" : failures.size() + " extensions") + " failed to load and may be"
+                + " the one meant: " + String.join("; ", each) + " (taskweave plugins lists them)";
     }
 
     /** @return the loaded plugins by id */
@@ -68,6 +104,27 @@ public final class ExtensionRegistry {
         private final Map<ExtensionKind, Map<String, Registered<?>>> byKind = new EnumMap<>(ExtensionKind.class);
         private final Map<String, PluginInfo> plugins = new LinkedHashMap<>();
         private final Map<String, String> locations = new LinkedHashMap<>();
+        private final Map<String, TreeSet<String>> metrics = new LinkedHashMap<>();
+        private final List<ExtensionFailure> failures = new ArrayList<>();
+        private final List<String> warnings = new ArrayList<>();
+
+        /** Records a metric name a plugin provides, listed by {@code taskweave plugins}. */
+        public Builder metric(String pluginId, String name) {
+            metrics.computeIfAbsent(pluginId, k -> new TreeSet<>()).add(name);
+            return this;
+        }
+
+        /** Records an extension that could not be loaded. */
+        public Builder failure(ExtensionFailure failure) {
+            failures.add(requireNonNull(failure, "failure is null"));
+            return this;
+        }
+
+        /** Records start-up warnings; each failure is added to them by {@link #build()}. */
+        public Builder warnings(List<String> more) {
+            warnings.addAll(more);
+            return this;
+        }
 
         /** Adds a factory of a kind. */
         public Builder add(ExtensionKind kind, Registered<?> registered, String location) {
@@ -105,9 +162,16 @@ public final class ExtensionRegistry {
                         types.put(e.getKey().label(), new ArrayList<>(names));
                     }
                 }
+                if (metrics.containsKey(p.id())) {
+                    types.put(METRICS, new ArrayList<>(metrics.get(p.id())));
+                }
                 withTypes.put(p.id(), new PluginInfo(p.id(), p.version(), p.description(), p.location(), types));
             }
-            return new ExtensionRegistry(byKind, withTypes);
+            List<String> all = new ArrayList<>(warnings);
+            for (ExtensionFailure f : failures) {
+                all.add(f.toString());
+            }
+            return new ExtensionRegistry(byKind, withTypes, failures, all);
         }
     }
 

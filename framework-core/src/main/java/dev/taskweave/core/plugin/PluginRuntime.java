@@ -4,16 +4,21 @@ import static java.util.Objects.requireNonNull;
 
 import ai.djl.engine.Engine;
 import com.google.inject.Injector;
+import dev.taskweave.api.ExtensionFactory;
 import dev.taskweave.api.metric.MetricProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.pf4j.CompoundPluginLoader;
 import org.pf4j.DefaultPluginLoader;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.JarPluginLoader;
+import org.pf4j.PluginAlreadyLoadedException;
 import org.pf4j.PluginClassLoader;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginLoader;
@@ -37,21 +42,33 @@ public final class PluginRuntime implements AutoCloseable {
 
     private final PluginManager manager;
     private final ExtensionRegistry registry;
-    private final List<MetricProvider> metricProviders;
+    private final List<PluginMetric> metrics;
 
-    private PluginRuntime(PluginManager manager, ExtensionRegistry registry, List<MetricProvider> metricProviders) {
+    private PluginRuntime(PluginManager manager, ExtensionRegistry registry, List<PluginMetric> metrics) {
         this.manager = manager;
         this.registry = registry;
-        this.metricProviders = metricProviders;
+        this.metrics = metrics;
     }
 
     /**
      * Starts the engine and the plugins found in {@code roots}.
      *
+     * <p>Every extension is created on its own: one whose class cannot be loaded or whose
+     * construction fails is left out and recorded ({@link ExtensionRegistry#failures()}), and the
+     * rest load. A plugin that provides no extension is recorded as a warning. Start-up fails
+     * ({@link PluginConflictException}) on two plugin files with the same plugin id, on a plugin
+     * that does not start, on a plugin built against a newer Taskweave API than the host's, and on
+     * a type or metric name provided twice.
+     *
      * @param roots directories holding plugin jars or directories
      * @param host  the injector whose bindings plugins may inject
      */
     public static PluginRuntime start(List<Path> roots, Injector host) {
+        return start(roots, host, apiVersion());
+    }
+
+    /** As {@link #start(List, Injector)}, with the host's API version given (null: not checked). */
+    static PluginRuntime start(List<Path> roots, Injector host, String hostApiVersion) {
         requireNonNull(roots, "roots is null");
         requireNonNull(host, "host is null");
         if (roots.isEmpty()) {
@@ -64,6 +81,8 @@ public final class PluginRuntime implements AutoCloseable {
         }
         loadEngine();
         GuiceExtensionFactory extensionFactory = new GuiceExtensionFactory(host);
+        List<String> duplicates = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         DefaultPluginManager manager = new DefaultPluginManager(List.copyOf(roots)) {
             @Override
             protected org.pf4j.ExtensionFactory createExtensionFactory() {
@@ -77,10 +96,49 @@ public final class PluginRuntime implements AutoCloseable {
                         .add(new SharedJarPluginLoader(this), this::isNotDevelopment)
                         .add(new SharedDirectoryPluginLoader(this), this::isNotDevelopment);
             }
+
+            @Override
+            protected PluginWrapper loadPluginFromPath(Path pluginPath) {
+                // PF4J logs these and goes on, keeping whichever file it met first
+                PluginWrapper first = null;
+                try {
+                    PluginDescriptor d = getPluginDescriptorFinder().find(pluginPath);
+                    first = d == null || d.getPluginId() == null ? null : getPlugin(d.getPluginId());
+                } catch (RuntimeException e) {
+                    // not a plugin: super says why
+                }
+                if (first != null && !first.getPluginPath().equals(pluginPath)) {
+                    duplicates.add("plugin id '" + first.getPluginId() + "' is used by two plugin files: " + first.getPluginPath()
+                            + " and " + pluginPath + "; remove one of them");
+                    return null;
+                }
+                try {
+                    return super.loadPluginFromPath(pluginPath);
+                } catch (PluginAlreadyLoadedException e) {
+                    return null; // the same file, reached through two plugin directories
+                } catch (RuntimeException e) {
+                    warnings.add(pluginPath + " was not loaded as a plugin: " + e.getMessage());
+                    throw e;
+                }
+            }
         };
         extensionFactory.attach(manager);
         ((DeferredExtensionFactory) manager.getExtensionFactory()).delegate = extensionFactory;
         manager.loadPlugins();
+        if (!duplicates.isEmpty()) {
+            manager.unloadPlugins();
+            throw new PluginConflictException(String.join("; ", duplicates));
+        }
+        for (PluginWrapper w : manager.getPlugins()) {
+            String required = ApiVersion.required(w.getPluginPath());
+            if (hostApiVersion != null && required != null && ApiVersion.compare(required, hostApiVersion) > 0) {
+                String message = "plugin " + w.getPluginId() + " " + w.getDescriptor().getVersion() + " (" + w.getPluginPath()
+                        + ") was built against Taskweave API " + required + ", newer than this Taskweave's " + hostApiVersion
+                        + "; upgrade Taskweave or use a release of the plugin built for " + hostApiVersion;
+                manager.unloadPlugins();
+                throw new PluginConflictException(message);
+            }
+        }
         manager.startPlugins();
         for (PluginWrapper w : manager.getPlugins()) {
             if (w.getPluginState() != PluginState.STARTED) {
@@ -95,24 +153,126 @@ public final class PluginRuntime implements AutoCloseable {
             builder.plugin(new PluginInfo(d.getPluginId(), d.getVersion(), d.getPluginDescription(),
                     w.getPluginPath().toString(), Map.of()));
         }
-        for (ExtensionKind kind : ExtensionKind.values()) {
-            for (Object factory : manager.getExtensions(kind.factoryType())) {
-                PluginWrapper w = manager.whichPlugin(factory.getClass());
-                String pluginId = w == null ? CLASSPATH_PLUGIN : w.getPluginId();
-                String version = w == null ? "" : w.getDescriptor().getVersion();
-                ClassLoader loader = w == null ? factory.getClass().getClassLoader() : w.getPluginClassLoader();
-                String location = w == null ? "class path" : w.getPluginPath().toString();
-                String type;
+        List<PluginMetric> metrics = new ArrayList<>();
+        Map<String, PluginMetric> metricNames = new LinkedHashMap<>();
+        for (dev.taskweave.api.metric.Metric builtin : dev.taskweave.core.metric.BuiltinMetrics.all()) {
+            metricNames.put(builtin.name(), null);
+        }
+        List<PluginWrapper> owners = new ArrayList<>();
+        owners.add(null); // the class path
+        owners.addAll(manager.getPlugins());
+        for (PluginWrapper w : owners) {
+            String pluginId = w == null ? CLASSPATH_PLUGIN : w.getPluginId();
+            String version = w == null ? "" : w.getDescriptor().getVersion();
+            ClassLoader loader = w == null ? PluginRuntime.class.getClassLoader() : w.getPluginClassLoader();
+            String location = w == null ? "class path" : w.getPluginPath().toString();
+            Set<String> classNames = new TreeSet<>(manager.getExtensionClassNames(w == null ? null : pluginId));
+            if (w != null && classNames.isEmpty()) {
+                warnings.add("plugin " + pluginId + " " + version + " (" + location + ") provides no extension: it has no "
+                        + "META-INF/extensions.idx, which PF4J's annotation processor writes for classes annotated @Extension"
+                        + " (see docs/writing-a-plugin.md)");
+            }
+            for (String className : classNames) {
+                Class<?> type;
+                Object extension;
                 try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
-                    type = ExtensionRegistry.typeOf(factory);
+                    type = loader.loadClass(className);
+                    if (!ExtensionFactory.class.isAssignableFrom(type) && !MetricProvider.class.isAssignableFrom(type)) {
+                        continue; // an extension point of another program
+                    }
+                    extension = manager.getExtensionFactory().create(type);
+                } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+                    builder.failure(new ExtensionFailure(pluginId, version, location, className, reason(e)));
+                    continue;
                 }
-                builder.add(kind, new Registered<>(type, factory, pluginId, version, loader), location);
+                if (extension == null) {
+                    builder.failure(new ExtensionFailure(pluginId, version, location, className, "PF4J created no instance"));
+                    continue;
+                }
+                if (extension instanceof MetricProvider provider) {
+                    List<dev.taskweave.api.metric.Metric> provided;
+                    try {
+                        provided = callPlugin(loader, "metric provider " + type.getSimpleName(), pluginId, version, "metrics()",
+                                provider::metrics);
+                    } catch (PluginFailureException e) {
+                        builder.failure(new ExtensionFailure(pluginId, version, location, className, e.getMessage()));
+                        continue;
+                    }
+                    for (dev.taskweave.api.metric.Metric m : provided == null ? List.<dev.taskweave.api.metric.Metric>of() : provided) {
+                        PluginMetric metric;
+                        try {
+                            metric = new PluginMetric(m, pluginId, version, location, loader);
+                        } catch (PluginFailureException e) {
+                            builder.failure(new ExtensionFailure(pluginId, version, location, className, e.getMessage()));
+                            continue;
+                        }
+                        String name = metric.name();
+                        if (metricNames.containsKey(name)) {
+                            PluginMetric previous = metricNames.get(name);
+                            throw new PluginConflictException("the metric '" + name + "' is provided by two plugins: "
+                                    + (previous == null ? "the built-in metrics" : previous.pluginId() + " (" + previous.location() + ")")
+                                    + " and " + pluginId + " (" + location + "); remove one of them");
+                        }
+                        metricNames.put(name, metric);
+                        metrics.add(metric);
+                        builder.metric(pluginId, name);
+                    }
+                    continue;
+                }
+                for (ExtensionKind kind : ExtensionKind.values()) {
+                    if (kind.factoryType().isInstance(extension)) {
+                        String typeName;
+                        try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
+                            typeName = ExtensionRegistry.typeOf(extension);
+                        } catch (RuntimeException | LinkageError e) {
+                            builder.failure(new ExtensionFailure(pluginId, version, location, className, reason(e)));
+                            continue;
+                        }
+                        builder.add(kind, new Registered<>(typeName, extension, pluginId, version, loader), location);
+                    }
+                }
             }
         }
-        List<MetricProvider> metrics = new ArrayList<>(manager.getExtensions(MetricProvider.class));
-        ExtensionRegistry registry = builder.build();
+        ExtensionRegistry registry = builder.warnings(warnings).build();
+        for (String warning : registry.warnings()) {
+            LOG.warn(warning);
+        }
         LOG.debug("plugins: {}", registry.plugins().keySet());
-        return new PluginRuntime(manager, registry, metrics);
+        return new PluginRuntime(manager, registry, List.copyOf(metrics));
+    }
+
+    /** @return a one-line reason: the innermost cause that says something, with its class */
+    static String reason(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t
+                && (t instanceof org.pf4j.PluginRuntimeException || t instanceof com.google.inject.ProvisionException
+                        || t instanceof com.google.inject.ConfigurationException || t instanceof java.lang.reflect.InvocationTargetException
+                        || t instanceof ExceptionInInitializerError)) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? "" : ": " + t.getMessage().strip().replace('\n', ' ');
+        if (message.length() > 300) {
+            message = message.substring(0, 300) + "...";
+        }
+        String hint = t instanceof NoClassDefFoundError || t instanceof ClassNotFoundException
+                ? " (a library the plugin needs is not packed into its jar, or it was built against another Taskweave API)"
+                : t instanceof LinkageError ? " (built against another Taskweave API than this one's " + apiVersion() + "?)" : "";
+        return t.getClass().getSimpleName() + message + hint;
+    }
+
+    private static <T> T callPlugin(ClassLoader loader, String what, String pluginId, String version, String action,
+            java.util.function.Supplier<T> body) {
+        try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
+            return PluginFailureException.guard(what, pluginId, version, action, null, null, body);
+        }
+    }
+
+    /**
+     * @return the version of the Taskweave API on the host's class path (from framework-api's
+     *     Maven properties), or null when it is not packed as a jar (a build's classes directory)
+     */
+    public static String apiVersion() {
+        return ApiVersion.host();
     }
 
     /** Loads DJL's PyTorch engine with the application class loader (idempotent). */
@@ -128,9 +288,9 @@ public final class PluginRuntime implements AutoCloseable {
         return registry;
     }
 
-    /** @return metric providers contributed by plugins */
-    public List<MetricProvider> metricProviders() {
-        return metricProviders;
+    /** @return the metrics plugins provide, each naming its plugin in a failure */
+    public List<PluginMetric> metrics() {
+        return metrics;
     }
 
     @Override

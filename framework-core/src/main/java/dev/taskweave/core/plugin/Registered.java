@@ -23,10 +23,26 @@ public record Registered<F>(String type, F factory, String pluginId, String plug
         requireNonNull(classLoader, "classLoader is null");
     }
 
-    /** Calls into the plugin with its class loader as the context class loader. */
+    /**
+     * Calls into the plugin with its class loader as the context class loader.
+     *
+     * @throws PluginFailureException naming the plugin and the type when the plugin throws
+     *     anything but the framework's own exceptions, or a {@link LinkageError}
+     */
     public <T> T call(Supplier<T> body) {
+        return call(null, null, null, body);
+    }
+
+    /**
+     * As {@link #call(Supplier)}, with what a failure message names.
+     *
+     * @param source the config file, or null
+     * @param path   the config path that chose this type ({@code tasks[0].head}), or null
+     * @param action the method called ({@code create()}), or null
+     */
+    public <T> T call(String source, String path, String action, Supplier<T> body) {
         try (ContextClassLoader ignored = ContextClassLoader.enter(classLoader)) {
-            return body.get();
+            return PluginFailureException.guard("type '" + type + "'", pluginId, pluginVersion, action, source, path, body);
         }
     }
 }

@@ -89,7 +89,7 @@ public final class ModelAssembler {
                     + registry.types(ExtensionKind.DATASET));
         }
         Registered<?> data = registry.require(ExtensionKind.DATASET, config.data.type, "data.type", source);
-        Object dataConfig = bind(data, config.data.params, "data.params", source);
+        Object dataConfig = bind(data, config.data.params, "data.params", "data.type", source);
 
         if (config.tasks == null || config.tasks.isEmpty()) {
             throw new ConfigException(source, "tasks", 0, "missing; expected a list of at least one task");
@@ -127,7 +127,7 @@ public final class ModelAssembler {
                 }
             }
             heads.add(head);
-            headConfigs.add(bind(head, t.params, path + ".params", source));
+            headConfigs.add(bind(head, t.params, path + ".params", path + ".head", source));
             checkDependency(config, i, source, experiment);
         }
         if (config.sharing == null) {
@@ -135,12 +135,12 @@ public final class ModelAssembler {
                     + registry.types(ExtensionKind.SHARING));
         }
         Registered<?> sharing = registry.require(ExtensionKind.SHARING, config.sharing.type, "sharing.type", source);
-        Object sharingConfig = bind(sharing, config.sharing.params, "sharing.params", source);
+        Object sharingConfig = bind(sharing, config.sharing.params, "sharing.params", "sharing.type", source);
         if (config.weighting == null) {
             throw new ConfigException(source, "weighting", 0, "must not be null; omit it for fixed weights");
         }
         Registered<?> weighting = registry.require(ExtensionKind.WEIGHTING, config.weighting.type, "weighting.type", source);
-        Object weightingConfig = bind(weighting, config.weighting.params, "weighting.params", source);
+        Object weightingConfig = bind(weighting, config.weighting.params, "weighting.params", "weighting.type", source);
 
         checkTraining(config, source, experiment);
         if (experiment) {
@@ -340,12 +340,13 @@ public final class ModelAssembler {
         }
     }
 
-    private Object bind(Registered<?> registered, Map<String, Object> params, String path, String source) {
-        Class<?> type = ((dev.taskweave.api.ExtensionFactory<?>) registered.factory()).configClass();
-        Object bound = registered.call(() -> loader.bind(params, type, source, path));
+    private Object bind(Registered<?> registered, Map<String, Object> params, String path, String typePath, String source) {
+        Class<?> type = registered.call(source, typePath, "configClass()",
+                () -> ((dev.taskweave.api.ExtensionFactory<?>) registered.factory()).configClass());
+        Object bound = registered.call(source, typePath, "binding its params", () -> loader.bind(params, type, source, path));
         if (bound instanceof ValidatedConfig v) {
             try {
-                registered.call(() -> {
+                registered.call(source, typePath, "validate()", () -> {
                     v.validate();
                     return null;
                 });
@@ -362,14 +363,12 @@ public final class ModelAssembler {
         DatasetSourceFactory factory = (DatasetSourceFactory) plan.data().factory();
         DataContext context = new DataContext(baseDirectory, plan.config().seed);
         try {
-            return plan.data().call(() -> {
-                DatasetSource source = factory.create(plan.dataConfig(), context);
-                Dataset dataset = source.load();
-                if (dataset == null) {
-                    throw new DataException(plan.config().data.type, 0, "the data source returned no dataset");
-                }
-                return dataset;
-            });
+            DatasetSource source = plan.data().call(plan.source(), "data.type", "create()", () -> factory.create(plan.dataConfig(), context));
+            Dataset dataset = plan.data().call(plan.source(), "data.type", "load()", source::load);
+            if (dataset == null) {
+                throw new DataException(plan.config().data.type, 0, "the data source returned no dataset");
+            }
+            return dataset;
         } catch (InvalidConfigException e) {
             // a value of data.params that only the data shows to be wrong (a history table too large to hold)
             throw new ConfigException(plan.source(), e.under("data.params").path(), 0, e.reason());
@@ -762,24 +761,31 @@ public final class ModelAssembler {
         TaskConfig t = plan.config().tasks.get(i);
         Registered<?> reg = plan.heads().get(i);
         TaskHeadFactory factory = (TaskHeadFactory) reg.factory();
+        TaskContext context = new TaskContext(t.name, t.label, inputWidth, stats, info.width(), info.attribute());
         try {
-            return reg.call(() -> factory.create(plan.headConfigs().get(i),
-                    new TaskContext(t.name, t.label, inputWidth, stats, info.width(), info.attribute())));
+            return reg.call(plan.source(), "tasks[" + i + "].head", "create()", () -> factory.create(plan.headConfigs().get(i), context));
         } catch (InvalidConfigException e) {
             throw new ConfigException(plan.source(), e.under("tasks[" + i + "].params").path(), 0, e.reason());
         }
     }
 
+    /** @return the config path prefixed with the experiment file, for a block's failure during training */
+    private static String where(Plan plan, String path) {
+        return plan.source() == null ? path : plan.source() + ": " + path;
+    }
+
     /** @return what a head outputs per row, for the metrics that fit it */
-    private static MetricRegistry.Output output(Registered<?> plugin, TaskHead head) {
-        if (plugin.call(head::outputWidth) > 1) {
+    private static MetricRegistry.Output output(Registered<?> plugin, TaskHead head, String source, String path) {
+        if (plugin.call(source, path, "outputWidth()", head::outputWidth) > 1) {
             // a multi-label head's outputs are logits of independent labels, a multi-class head's are not
-            return plugin.call(head::producesLogit) ? MetricRegistry.Output.MULTI_LABEL : MetricRegistry.Output.MULTI_CLASS;
+            return plugin.call(source, path, "producesLogit()", head::producesLogit)
+                    ? MetricRegistry.Output.MULTI_LABEL : MetricRegistry.Output.MULTI_CLASS;
         }
-        if (plugin.call(head::pairwise)) {
+        if (plugin.call(source, path, "pairwise()", head::pairwise)) {
             return MetricRegistry.Output.SCORE;
         }
-        return plugin.call(head::producesLogit) ? MetricRegistry.Output.PROBABILITY : MetricRegistry.Output.VALUE;
+        return plugin.call(source, path, "producesLogit()", head::producesLogit)
+                ? MetricRegistry.Output.PROBABILITY : MetricRegistry.Output.VALUE;
     }
 
     /**
@@ -836,9 +842,16 @@ public final class ModelAssembler {
             weights.add(t.weight);
         }
         SharingStrategyFactory sharingFactory = (SharingStrategyFactory) plan.sharing().factory();
-        SharingStrategy sharing = plan.sharing().call(() -> sharingFactory.create(plan.sharingConfig(),
-                new SharingContext(taskNames, encoder.outputWidth())));
-        Block sharingBlock = plan.sharing().call(sharing::createBlock);
+        SharingStrategy sharing;
+        Block sharingBlock;
+        SharingContext sharingContext = new SharingContext(taskNames, encoder.outputWidth());
+        try {
+            sharing = plan.sharing().call(plan.source(), "sharing.type", "create()",
+                    () -> sharingFactory.create(plan.sharingConfig(), sharingContext));
+            sharingBlock = plan.sharing().call(plan.source(), "sharing.type", "createBlock()", sharing::createBlock);
+        } catch (InvalidConfigException e) {
+            throw new ConfigException(plan.source(), e.under("sharing.params").path(), 0, e.reason());
+        }
         int sharingWidth = sharing.outputWidth();
 
         List<ResolvedTask> tasks = new ArrayList<>();
@@ -850,13 +863,15 @@ public final class ModelAssembler {
             LabelInfo info = labelInfo.getOrDefault(t.name, LabelInfo.SCALAR);
             TaskHead head = createHead(plan, i, sharingWidth, s, info);
             Registered<?> reg = plan.heads().get(i);
-            if (info.attribute() && info.width() > 1 && reg.call(head::outputWidth) == 1) {
+            String headPath = "tasks[" + i + "].head";
+            if (info.attribute() && info.width() > 1 && reg.call(plan.source(), headPath, "outputWidth()", head::outputWidth) == 1) {
                 throw new ConfigException(plan.source(), "tasks[" + i + "].head", 0, "'" + t.head + "' has one output, and the label '"
                         + t.label + "' is an attribute of " + info.width() + " classes or labels per entity; use a head with an"
                         + " output per class or label (such as multiclass or multilabel)");
             }
-            MetricRegistry.Output output = output(reg, head);
-            List<String> metricNames = t.metrics.isEmpty() ? reg.call(head::defaultMetrics) : t.metrics;
+            MetricRegistry.Output output = output(reg, head, plan.source(), headPath);
+            List<String> metricNames = t.metrics.isEmpty() ? reg.call(plan.source(), headPath, "defaultMetrics()", head::defaultMetrics)
+                    : t.metrics;
             List<Metric> taskMetrics = new ArrayList<>();
             for (int m = 0; m < metricNames.size(); m++) {
                 String name = metricNames.get(m);
@@ -872,10 +887,12 @@ public final class ModelAssembler {
                 taskMetrics.add(metric);
             }
             TaskHead h = head;
-            TaskLabels labels = new TaskLabels(t.name, t.label, raw -> h.encodeLabel((float) raw), head.negativesPerPositive());
+            TaskLabels labels = new TaskLabels(t.name, t.label, raw -> h.encodeLabel((float) raw),
+                    reg.call(plan.source(), headPath, "negativesPerPositive()", head::negativesPerPositive));
             tasks.add(new ResolvedTask(i, t.name, t.head, head, reg, labels, taskMetrics, s, info));
-            headBlocks.add(new MultiTaskBlock.Component(reg.call(head::createBlock), reg.classLoader()));
-            widths.add(head.outputWidth());
+            headBlocks.add(new MultiTaskBlock.Component(reg.call(plan.source(), headPath, "createBlock()",
+                    head::createBlock), reg.classLoader(), reg, where(plan, headPath)));
+            widths.add(reg.call(plan.source(), headPath, "outputWidth()", head::outputWidth));
         }
         if (plan.experiment()) {
             monitoredMetric(plan, tasks);
@@ -947,14 +964,22 @@ public final class ModelAssembler {
         }
         tasks = joint;
         LossWeightingFactory weightingFactory = (LossWeightingFactory) plan.weighting().factory();
-        LossWeighting weighting = plan.weighting().call(() -> weightingFactory.create(plan.weightingConfig(),
-                new WeightingContext(taskNames, weights)));
-        Block weightingBlock = plan.weighting().call(weighting::createBlock);
+        LossWeighting weighting;
+        Block weightingBlock;
+        WeightingContext weightingContext = new WeightingContext(taskNames, weights);
+        try {
+            weighting = plan.weighting().call(plan.source(), "weighting.type", "create()",
+                    () -> weightingFactory.create(plan.weightingConfig(), weightingContext));
+            weightingBlock = plan.weighting().call(plan.source(), "weighting.type", "createBlock()", weighting::createBlock);
+        } catch (InvalidConfigException e) {
+            throw new ConfigException(plan.source(), e.under("weighting.params").path(), 0, e.reason());
+        }
 
         MultiTaskBlock.WideSpec[] wide = wideParts(plan, features);
         MultiTaskBlock block = new MultiTaskBlock(encoder,
-                new MultiTaskBlock.Component(sharingBlock, plan.sharing().classLoader()), sharingWidth,
-                headBlocks, widths, new MultiTaskBlock.Component(weightingBlock, plan.weighting().classLoader()), dependencies,
+                new MultiTaskBlock.Component(sharingBlock, plan.sharing().classLoader(), plan.sharing(), where(plan, "sharing.type")),
+                sharingWidth, headBlocks, widths, new MultiTaskBlock.Component(weightingBlock, plan.weighting().classLoader(),
+                        plan.weighting(), where(plan, "weighting.type")), dependencies,
                 wide);
         Shape[] shapes = new Shape[features.size()];
         for (int f = 0; f < features.size(); f++) {

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -90,6 +92,34 @@ final class PluginJars {
                     }
                 }
                 """.formatted(pkg, type));
+        return pack(src, classes, pluginsDir.resolve(pluginId + ".jar"), pluginId, "1.2.3", pkg + ".TestPlugin", Map.of(),
+                name -> true);
+    }
+
+    /**
+     * Compiles {@code sources} (path under the source root, for example {@code a/b/C.java}, to
+     * text) and packs them as a plugin jar.
+     *
+     * @param manifest extra manifest entries
+     * @param keep     which class or resource entries of the compiled output go into the jar
+     *                 ({@code META-INF/extensions.idx}, {@code a/b/C.class})
+     */
+    static Path plugin(Path workDir, Path jar, String pluginId, String version, Map<String, String> sources,
+            Map<String, String> manifest, Predicate<String> keep) throws IOException {
+        String name = jar.getFileName().toString();
+        Path src = workDir.resolve(name + "-src");
+        Path classes = workDir.resolve(name + "-classes");
+        for (Map.Entry<String, String> e : sources.entrySet()) {
+            Path file = src.resolve(e.getKey());
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, e.getValue());
+        }
+        Files.createDirectories(classes);
+        return pack(src, classes, jar, pluginId, version, null, manifest, keep);
+    }
+
+    private static Path pack(Path src, Path classes, Path jar, String pluginId, String version, String pluginClass,
+            Map<String, String> extra, Predicate<String> keep) throws IOException {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         List<String> sources;
         try (Stream<Path> files = Files.walk(src)) {
@@ -105,15 +135,21 @@ final class PluginJars {
         Attributes a = manifest.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         a.putValue("Plugin-Id", pluginId);
-        a.putValue("Plugin-Version", "1.2.3");
-        a.putValue("Plugin-Class", pkg + ".TestPlugin");
+        a.putValue("Plugin-Version", version);
+        if (pluginClass != null) {
+            a.putValue("Plugin-Class", pluginClass);
+        }
         a.putValue("Plugin-Description", "test plugin " + pluginId);
-        Files.createDirectories(pluginsDir);
-        Path jar = pluginsDir.resolve(pluginId + ".jar");
+        extra.forEach(a::putValue);
+        Files.createDirectories(jar.getParent());
         try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os, manifest);
                 Stream<Path> files = Files.walk(classes)) {
             for (Path p : files.filter(Files::isRegularFile).toList()) {
-                out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
+                String entry = classes.relativize(p).toString().replace('\\', '/');
+                if (!keep.test(entry)) {
+                    continue;
+                }
+                out.putNextEntry(new JarEntry(entry));
                 out.write(Files.readAllBytes(p));
                 out.closeEntry();
             }

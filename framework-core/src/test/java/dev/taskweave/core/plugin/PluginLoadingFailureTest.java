@@ -1,0 +1,249 @@
+package dev.taskweave.core.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.Guice;
+import dev.taskweave.api.DataException;
+import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.core.config.ConfigException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Plugins that fail to load, in part or whole, built as real jars inside the test. */
+class PluginLoadingFailureTest {
+    @TempDir
+    Path work;
+
+    private static String weighting(String pkg, String cls, String type, String constructorBody, String extra) {
+        return """
+                package %1$s;
+
+                import dev.taskweave.api.model.LossWeighting;
+                import dev.taskweave.api.model.LossWeightingFactory;
+                import dev.taskweave.api.model.WeightingContext;
+
+                @org.pf4j.Extension
+                public final class %2$s implements LossWeightingFactory<%2$s.Config> {
+                    public static final class Config {}
+                    public %2$s() { %4$s }
+                    @Override public String type() { return "%3$s"; }
+                    @Override public Class<Config> configClass() { return Config.class; }
+                    @Override public String description() { return "the %3$s weighting"; }
+                    @Override public LossWeighting create(Config c, WeightingContext x) { return () -> null; }
+                    %5$s
+                }
+                """.formatted(pkg, cls, type, constructorBody, extra);
+    }
+
+    private static String metrics(String pkg, String... names) {
+        StringBuilder list = new StringBuilder();
+        for (String n : names) {
+            list.append(list.isEmpty() ? "" : ", ").append("""
+                    new Metric() {
+                        @Override public String name() { return "%s"; }
+                        @Override public boolean higherIsBetter() { return false; }
+                        @Override public double compute(MetricInput in) { throw new ArithmeticException("no rows to divide"); }
+                    }""".formatted(n));
+        }
+        return """
+                package %s;
+
+                import dev.taskweave.api.metric.Metric;
+                import dev.taskweave.api.metric.MetricInput;
+                import dev.taskweave.api.metric.MetricProvider;
+                import java.util.List;
+
+                @org.pf4j.Extension
+                public final class Metrics implements MetricProvider {
+                    @Override public List<Metric> metrics() { return List.of(%s); }
+                }
+                """.formatted(pkg, list);
+    }
+
+    private Path jar(Path plugins, String file, String pluginId, Map<String, String> sources) throws Exception {
+        return PluginJars.plugin(work, plugins.resolve(file), pluginId, "1.0.0", sources, Map.of(), e -> true);
+    }
+
+    private PluginRuntime start(Path plugins) {
+        return PluginRuntime.start(List.of(plugins), Guice.createInjector(), "0.1.0-SNAPSHOT");
+    }
+
+    @Test
+    void anExtensionWhoseConstructorThrowsIsReportedAndTheOthersLoad() throws Exception {
+        Path plugins = work.resolve("plugins");
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("acme/Good.java", weighting("acme", "Good", "good", "", ""));
+        sources.put("acme/Bad.java", weighting("acme", "Bad", "bad", "if (true) throw new IllegalStateException(\"licence server unreachable\");", ""));
+        jar(plugins, "acme.jar", "acme-mtl", sources);
+        try (PluginRuntime runtime = start(plugins)) {
+            ExtensionRegistry registry = runtime.registry();
+            assertEquals(List.of("good"), registry.types(ExtensionKind.WEIGHTING));
+            assertEquals(1, registry.failures().size(), registry.failures().toString());
+            ExtensionFailure f = registry.failures().get(0);
+            assertEquals("acme-mtl", f.pluginId());
+            assertEquals("acme.Bad", f.className());
+            assertTrue(f.reason().startsWith("IllegalStateException: licence server unreachable"), f.reason());
+            assertTrue(registry.warnings().stream().anyMatch(w -> w.contains("acme.Bad") && w.contains("acme-mtl 1.0.0")),
+                    registry.warnings().toString());
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> registry.require(ExtensionKind.WEIGHTING, "bad", "weighting.type", "exp.yaml"));
+            assertTrue(e.getMessage().startsWith("exp.yaml: weighting.type: unknown loss weighting type 'bad'; available: [good]"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("acme.Bad of plugin acme-mtl 1.0.0 (IllegalStateException: licence server unreachable)"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aKindNoPluginProvidesSaysThatThePluginDirectoriesReplaceTheDefault() throws Exception {
+        Path plugins = work.resolve("plugins");
+        jar(plugins, "acme.jar", "acme-mtl", Map.of("acme/Good.java", weighting("acme", "Good", "good", "", "")));
+        try (PluginRuntime runtime = start(plugins)) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> runtime.registry().require(ExtensionKind.DATASET, "synthetic", "data.type", "exp.yaml"));
+            assertTrue(e.getMessage().contains("available: [] (no plugin provides a data source: --plugins and TASKWEAVE_PLUGINS"
+                    + " replace the distribution's plugins directory; give it too)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anExtensionNeedingALibraryThatIsNotPackedIsReportedAndTheOthersLoad() throws Exception {
+        Path plugins = work.resolve("plugins");
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("acme/lib/Helper.java", "package acme.lib; public final class Helper { public static String hello() { return \"hi\"; } }");
+        sources.put("acme/Good.java", weighting("acme", "Good", "good", "", ""));
+        sources.put("acme/NeedsLib.java", weighting("acme", "NeedsLib", "needs-lib", "acme.lib.Helper.hello();", ""));
+        PluginJars.plugin(work, plugins.resolve("acme.jar"), "acme-lib", "1.0.0", sources, Map.of(), e -> !e.startsWith("acme/lib/"));
+        try (PluginRuntime runtime = start(plugins)) {
+            ExtensionRegistry registry = runtime.registry();
+            assertEquals(List.of("good"), registry.types(ExtensionKind.WEIGHTING));
+            ExtensionFailure f = registry.failures().get(0);
+            assertEquals("acme.NeedsLib", f.className());
+            assertTrue(f.reason().startsWith("NoClassDefFoundError: acme/lib/Helper"), f.reason());
+            assertTrue(f.reason().contains("not packed into its jar"), f.reason());
+        }
+    }
+
+    @Test
+    void aPluginWithoutAnExtensionIndexIsAWarning() throws Exception {
+        Path plugins = work.resolve("plugins");
+        PluginJars.plugin(work, plugins.resolve("noindex.jar"), "acme-noindex", "1.0.0",
+                Map.of("acme/Good.java", weighting("acme", "Good", "good", "", "")), Map.of(),
+                e -> !e.equals("META-INF/extensions.idx"));
+        try (PluginRuntime runtime = start(plugins)) {
+            assertTrue(runtime.registry().plugins().containsKey("acme-noindex"));
+            assertEquals(List.of(), runtime.registry().types(ExtensionKind.WEIGHTING));
+            assertTrue(runtime.registry().warnings().stream().anyMatch(w -> w.startsWith("plugin acme-noindex 1.0.0")
+                    && w.contains("provides no extension") && w.contains("META-INF/extensions.idx")), runtime.registry().warnings().toString());
+        }
+    }
+
+    @Test
+    void twoJarsWithOnePluginIdStopStartUpNamingBothFiles() throws Exception {
+        Path plugins = work.resolve("plugins");
+        jar(plugins, "acme-1.0.jar", "acme-mtl", Map.of("one/Good.java", weighting("one", "Good", "one", "", "")));
+        jar(plugins, "acme-1.1.jar", "acme-mtl", Map.of("two/Good.java", weighting("two", "Good", "two", "", "")));
+        PluginConflictException e = assertThrows(PluginConflictException.class, () -> start(plugins));
+        assertTrue(e.getMessage().startsWith("plugin id 'acme-mtl' is used by two plugin files: "), e.getMessage());
+        assertTrue(e.getMessage().contains("acme-1.0.jar") && e.getMessage().contains("acme-1.1.jar"), e.getMessage());
+    }
+
+    @Test
+    void aMetricNameProvidedTwiceStopsStartUpNamingBothPlugins() throws Exception {
+        Path plugins = work.resolve("plugins");
+        jar(plugins, "first.jar", "first-metrics", Map.of("first/Metrics.java", metrics("first", "mape")));
+        jar(plugins, "second.jar", "second-metrics", Map.of("second/Metrics.java", metrics("second", "mape")));
+        PluginConflictException e = assertThrows(PluginConflictException.class, () -> start(plugins));
+        assertTrue(e.getMessage().startsWith("the metric 'mape' is provided by two plugins: "), e.getMessage());
+        assertTrue(e.getMessage().contains("first-metrics (") && e.getMessage().contains("second-metrics ("), e.getMessage());
+    }
+
+    @Test
+    void aMetricNameOfTheBuiltInsIsRefused() throws Exception {
+        Path plugins = work.resolve("plugins");
+        jar(plugins, "m.jar", "acme-metrics", Map.of("acme/Metrics.java", metrics("acme", "rmse")));
+        PluginConflictException e = assertThrows(PluginConflictException.class, () -> start(plugins));
+        assertTrue(e.getMessage().contains("'rmse' is provided by two plugins: the built-in metrics and acme-metrics"), e.getMessage());
+    }
+
+    @Test
+    void pluginMetricsAreListedAndTheirFailuresNameThePlugin() throws Exception {
+        Path plugins = work.resolve("plugins");
+        jar(plugins, "m.jar", "acme-metrics", Map.of("acme/Metrics.java", metrics("acme", "mape", "poisson_deviance")));
+        try (PluginRuntime runtime = start(plugins)) {
+            assertEquals(List.of("mape", "poisson_deviance"),
+                    runtime.registry().plugins().get("acme-metrics").types().get(ExtensionRegistry.METRICS));
+            PluginMetric mape = runtime.metrics().get(0);
+            assertEquals("mape", mape.name());
+            PluginFailureException e = assertThrows(PluginFailureException.class, () -> mape.compute(null));
+            assertEquals("metric 'mape' of plugin acme-metrics 1.0.0 failed in compute(): ArithmeticException: no rows to divide",
+                    e.getMessage());
+            assertFalse(e.incompatible());
+        }
+    }
+
+    @Test
+    void aPluginBuiltAgainstANewerApiIsRefusedAndAnOlderOneLoads() throws Exception {
+        Path newer = work.resolve("newer");
+        PluginJars.plugin(work, newer.resolve("acme.jar"), "acme-mtl", "2.0.0",
+                Map.of("acme/Good.java", weighting("acme", "Good", "good", "", "")), Map.of("Taskweave-Api", "0.3.0"), e -> true);
+        PluginConflictException e = assertThrows(PluginConflictException.class,
+                () -> PluginRuntime.start(List.of(newer), Guice.createInjector(), "0.2.1"));
+        assertTrue(e.getMessage().startsWith("plugin acme-mtl 2.0.0 ("), e.getMessage());
+        assertTrue(e.getMessage().contains("was built against Taskweave API 0.3.0, newer than this Taskweave's 0.2.1"), e.getMessage());
+        // the same API, a snapshot of it, or an older one loads
+        for (String host : List.of("0.3.0", "0.3.0-SNAPSHOT", "1.0.0")) {
+            try (PluginRuntime runtime = PluginRuntime.start(List.of(newer), Guice.createInjector(), host)) {
+                assertEquals(List.of("good"), runtime.registry().types(ExtensionKind.WEIGHTING), host);
+            }
+        }
+    }
+
+    @Test
+    void apiVersionsCompareByTheirNumbers() {
+        assertTrue(ApiVersion.compare("0.10.0", "0.9.1") > 0);
+        assertEquals(0, ApiVersion.compare("0.1.0-SNAPSHOT", "0.1.0"));
+        assertEquals(0, ApiVersion.compare("1.0", "1.0.0"));
+        assertTrue(ApiVersion.compare("1.0.0", "1.0.1-SNAPSHOT") < 0);
+    }
+
+    @Test
+    void aPluginsOwnExceptionNamesThePluginTheTypeAndThePath() {
+        Registered<Object> reg = new Registered<>("poisson", new Object(), "acme-mtl", "1.0.0", getClass().getClassLoader());
+        PluginFailureException e = assertThrows(PluginFailureException.class, () -> reg.call("exp.yaml", "tasks[0].head", "create()",
+                () -> {
+                    throw new IllegalStateException("licence server unreachable");
+                }));
+        assertEquals("exp.yaml: tasks[0].head: type 'poisson' of plugin acme-mtl 1.0.0 failed in create(): "
+                + "IllegalStateException: licence server unreachable", e.getMessage());
+        assertFalse(e.incompatible());
+
+        PluginFailureException linkage = assertThrows(PluginFailureException.class, () -> reg.call(() -> {
+            throw new NoSuchMethodError("'int dev.taskweave.api.model.TaskContext.inputWidth()'");
+        }));
+        assertTrue(linkage.getMessage().startsWith("type 'poisson' of plugin acme-mtl 1.0.0 failed: NoSuchMethodError: "),
+                linkage.getMessage());
+        assertTrue(linkage.getMessage().contains("built against another version of the Taskweave API"), linkage.getMessage());
+        assertTrue(linkage.incompatible());
+    }
+
+    @Test
+    void theFrameworksOwnExceptionsPassAPluginCallUnchanged() {
+        Registered<Object> reg = new Registered<>("poisson", new Object(), "acme-mtl", "1.0.0", getClass().getClassLoader());
+        for (RuntimeException own : List.of(new InvalidConfigException("tower[0]", "must be >= 1"),
+                new DataException("f.csv", 3, "bad"), new ConfigException("x.yaml", "data", 0, "bad"))) {
+            RuntimeException thrown = assertThrows(RuntimeException.class, () -> reg.call("x.yaml", "data.type", "create()", () -> {
+                throw own;
+            }));
+            assertSame(own, thrown);
+        }
+    }
+}
