@@ -77,21 +77,25 @@ public final class DataFingerprint {
     private static final int CHUNK = 1 << 20;
 
     static void ints(MessageDigest d, int[] values) {
-        ByteBuffer b = ByteBuffer.allocate(Math.min(values.length, CHUNK) * 4);
-        for (int from = 0; from < values.length; from += CHUNK) {
-            int n = Math.min(CHUNK, values.length - from);
-            b.clear();
-            b.asIntBuffer().put(values, from, n);
-            d.update(b.array(), 0, n * 4);
-        }
+        chunks(d, values.length, (b, from, n) -> b.asIntBuffer().put(values, from, n));
     }
 
     static void floats(MessageDigest d, float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(Math.min(values.length, CHUNK) * 4);
-        for (int from = 0; from < values.length; from += CHUNK) {
-            int n = Math.min(CHUNK, values.length - from);
+        chunks(d, values.length, (b, from, n) -> b.asFloatBuffer().put(values, from, n));
+    }
+
+    /** Puts {@code n} 4-byte values from {@code from} into a buffer, big-endian. */
+    private interface Put {
+        void put(ByteBuffer b, int from, int n);
+    }
+
+    /** Hashes {@code length} 4-byte values in pieces of {@link #CHUNK}, each put by {@code put}. */
+    private static void chunks(MessageDigest d, int length, Put put) {
+        ByteBuffer b = ByteBuffer.allocate(Math.min(length, CHUNK) * 4);
+        for (int from = 0; from < length; from += CHUNK) {
+            int n = Math.min(CHUNK, length - from);
             b.clear();
-            b.asFloatBuffer().put(values, from, n);
+            put.put(b, from, n);
             d.update(b.array(), 0, n * 4);
         }
     }

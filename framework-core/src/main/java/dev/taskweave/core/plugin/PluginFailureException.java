@@ -81,6 +81,17 @@ public final class PluginFailureException extends RuntimeException {
     }
 
     /**
+     * Runs plugin code with {@code loader}, the plugin's class loader, as the context class loader,
+     * as {@link #guard} does.
+     */
+    static <T> T callIn(ClassLoader loader, String what, String plugin, String version, String action, String source, String path,
+            java.util.function.Supplier<T> body) {
+        try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
+            return guard(what, plugin, version, action, source, path, body);
+        }
+    }
+
+    /**
      * Runs plugin code and turns what is not the framework's own exception into a
      * {@code PluginFailureException}.
      */

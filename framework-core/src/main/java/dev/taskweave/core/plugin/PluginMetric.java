@@ -66,8 +66,6 @@ public final class PluginMetric implements Metric {
     }
 
     private <T> T call(String what, String action, java.util.function.Supplier<T> body) {
-        try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
-            return PluginFailureException.guard(what, pluginId, version, action, null, null, body);
-        }
+        return PluginFailureException.callIn(loader, what, pluginId, version, action, null, null, body);
     }
 }

@@ -192,7 +192,8 @@ public final class PluginRuntime implements AutoCloseable {
                 if (extension instanceof MetricProvider provider) {
                     List<dev.taskweave.api.metric.Metric> provided;
                     try {
-                        provided = callPlugin(loader, "metric provider " + type.getSimpleName(), pluginId, version, "metrics()",
+                        provided = PluginFailureException.callIn(loader, "metric provider " + type.getSimpleName(), pluginId, version,
+                                "metrics()", null, null,
                                 provider::metrics);
                     } catch (PluginFailureException e) {
                         builder.failure(new ExtensionFailure(pluginId, version, location, className, e.getMessage()));
@@ -258,13 +259,6 @@ public final class PluginRuntime implements AutoCloseable {
                 ? " (a library the plugin needs is not packed into its jar, or it was built against another Taskweave API)"
                 : t instanceof LinkageError ? " (built against another Taskweave API than this one's " + apiVersion() + "?)" : "";
         return t.getClass().getSimpleName() + message + hint;
-    }
-
-    private static <T> T callPlugin(ClassLoader loader, String what, String pluginId, String version, String action,
-            java.util.function.Supplier<T> body) {
-        try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
-            return PluginFailureException.guard(what, pluginId, version, action, null, null, body);
-        }
     }
 
     /**

@@ -41,8 +41,6 @@ public record Registered<F>(String type, F factory, String pluginId, String plug
      * @param action the method called ({@code create()}), or null
      */
     public <T> T call(String source, String path, String action, Supplier<T> body) {
-        try (ContextClassLoader ignored = ContextClassLoader.enter(classLoader)) {
-            return PluginFailureException.guard("type '" + type + "'", pluginId, pluginVersion, action, source, path, body);
-        }
+        return PluginFailureException.callIn(classLoader, "type '" + type + "'", pluginId, pluginVersion, action, source, path, body);
     }
 }

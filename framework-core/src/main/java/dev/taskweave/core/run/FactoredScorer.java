@@ -71,14 +71,6 @@ public final class FactoredScorer implements AutoCloseable {
     }
 
     /**
-     * Precomputes the item side for every item of {@code gatherer}'s item table.
-     *
-     * @param manager the model's manager; the cache lives in a sub-manager of it
-     * @return the scorer, or null when the graph cannot be factored (the sharing strategy does not
-     *     implement {@code AffineInput} or returns no map, every task has a wide part, or the
-     *     encoder reads a pair feature such as {@code features.neighbours}' score)
-     */
-    /**
      * @return whether the encoded input holds a pair feature: one left to the wide parts
      *     ({@code features.wideOnly}) is read only by the tasks with a wide part, which the
      *     scorer leaves to pairs anyway
@@ -103,6 +95,14 @@ public final class FactoredScorer implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Precomputes the item side for every item of {@code gatherer}'s item table.
+     *
+     * @param manager the model's manager; the cache lives in a sub-manager of it
+     * @return the scorer, or null when the graph cannot be factored (the sharing strategy does not
+     *     implement {@code AffineInput} or returns no map, every task has a wide part, or the
+     *     encoder reads a pair feature such as {@code features.neighbours}' score)
+     */
     public static FactoredScorer create(AssembledModel model, FeatureGatherer gatherer, NDManager manager) {
         requireNonNull(model, "model is null");
         requireNonNull(gatherer, "gatherer is null");
@@ -110,7 +110,7 @@ public final class FactoredScorer implements AutoCloseable {
         MultiTaskBlock block = model.block();
         InputEncoder encoder = block.encoder();
         int items = gatherer.items().size();
-        if (IntStream.range(0, block.taskCount()).allMatch(block::hasWidePart) || readsPairFeature(encoder)) {
+        if (unavailable(model) != null) {
             return null; // a pair feature in the encoded input ties the item side to the user
         }
         boolean recording = JniUtils.isGradMode();
