@@ -315,8 +315,9 @@ class CliTest {
         // a label the task's head cannot read, on a row it would only be evaluated on
         Run bad = run("check", "--config", write("labels/bad.yaml", experiment.replace("TEST", "bad-test.csv")).toString());
         assertEquals(2, bad.code(), bad.err());
-        assertTrue(bad.err().contains("split 'test', row 2 of its clicked labels (in the data source's order): task click cannot use "
-                + "the value 2.0"), bad.err());
+        // named by its file and line (the row's origin, which the files plugin records)
+        assertTrue(bad.err().contains("bad-test.csv:3: label 'clicked' (split 'test'): task click cannot use the value 2.0"),
+                bad.err());
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * Observed (user, item) rows of one split, with label columns.
@@ -15,12 +16,32 @@ import java.util.Set;
  * the runtime turns into a zero in the task's label mask. A feature column holds, for a feature
  * that takes a value per interaction ({@link FeatureSpec#perInteraction()}), its value on each row
  * (a categorical code as a float); {@code Float.NaN} reads the entity table's value instead.
+ *
+ * <p>A source that reads files can say where each row came from ({@link #withOrigins}), so that
+ * the runtime's errors about a row (a label the task's head cannot read, say) name the file and
+ * line rather than the row's position in the split.
  */
 public final class Interactions {
     private final int[] users;
     private final int[] items;
     private final Map<String, float[]> labels;
     private final Map<String, float[]> features;
+    private final IntFunction<Origin> origins;
+
+    /**
+     * Where a row was read from.
+     *
+     * @param file the file (as the user named it, or its path)
+     * @param line its 1-based line
+     */
+    public record Origin(String file, long line) {
+        public Origin {
+            requireNonNull(file, "file is null");
+            if (line < 1) {
+                throw new IllegalArgumentException("line " + line + " (lines count from 1)");
+            }
+        }
+    }
 
     /**
      * @param users  user entity index per row
@@ -60,6 +81,34 @@ public final class Interactions {
         this.items = items;
         this.labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
         this.features = Collections.unmodifiableMap(new LinkedHashMap<>(features));
+        this.origins = null;
+    }
+
+    private Interactions(Interactions rows, IntFunction<Origin> origins) {
+        this.users = rows.users;
+        this.items = rows.items;
+        this.labels = rows.labels;
+        this.features = rows.features;
+        this.origins = origins;
+    }
+
+    /**
+     * @param origins where each row (0-based) was read from; called only when an error names a row
+     * @return these rows, naming their origins in errors (the arrays are shared, not copied)
+     */
+    public Interactions withOrigins(IntFunction<Origin> origins) {
+        return new Interactions(this, requireNonNull(origins, "origins is null"));
+    }
+
+    /**
+     * @param row a row, from 0
+     * @return where the row was read from, or null when the source did not say ({@link #withOrigins})
+     */
+    public Origin origin(int row) {
+        if (row < 0 || row >= users.length) {
+            throw new IndexOutOfBoundsException("row " + row + " of " + users.length);
+        }
+        return origins == null ? null : origins.apply(row);
     }
 
     /** @return the number of rows */

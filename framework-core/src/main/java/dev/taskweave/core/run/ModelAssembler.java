@@ -669,7 +669,7 @@ public final class ModelAssembler {
                 if (Float.isNaN(raw)) {
                     continue;
                 }
-                double v = encode(plan, i, task, raw, dataset.name(), Dataset.TRAIN, r);
+                double v = encode(plan, i, task, raw, dataset.name(), Dataset.TRAIN, train, r);
                 sum += v;
                 sumSq += v * v;
                 count++;
@@ -735,21 +735,34 @@ public final class ModelAssembler {
             float[] column = split.getKey().equals(Dataset.TRAIN) ? null : split.getValue().label(label);
             for (int r = 0; column != null && r < column.length; r++) {
                 if (!Float.isNaN(column[r])) {
-                    encode(plan, task, labels, column[r], dataset.name(), split.getKey(), r);
+                    encode(plan, task, labels, column[r], dataset.name(), split.getKey(), split.getValue(), r);
                 }
             }
         }
     }
 
-    private double encode(Plan plan, int task, TaskLabels labels, float raw, String source, String split, int row) {
+    private double encode(Plan plan, int task, TaskLabels labels, float raw, String source, String split, Interactions rows,
+            int row) {
         try {
             return labels.encoder().applyAsDouble(raw);
         } catch (IllegalArgumentException e) {
             String label = plan.config().tasks.get(task).label;
-            throw new DataException(source, 0, "split '" + split + "', row " + (row + 1) + " of its " + label + " labels "
-                    + "(in the data source's order): task " + plan.config().tasks.get(task).name + " cannot use the value " + raw
-                    + ": " + e.getMessage());
+            String problem = "task " + plan.config().tasks.get(task).name + " cannot use the value " + raw + ": " + e.getMessage();
+            throw rowError(source, split, rows, row, label, problem);
         }
+    }
+
+    /**
+     * @return an error about a row's label, naming the row's file and line when the source says
+     *     where it was read ({@link Interactions#origin}), else the split and the row's position
+     */
+    static DataException rowError(String source, String split, Interactions rows, int row, String label, String problem) {
+        Interactions.Origin origin = rows.origin(row);
+        if (origin != null) {
+            return new DataException(origin.file(), origin.line(), "label '" + label + "' (split '" + split + "'): " + problem);
+        }
+        return new DataException(source, 0, "split '" + split + "', row " + (row + 1) + " of its " + label + " labels "
+                + "(in the data source's order): " + problem);
     }
 
     /**

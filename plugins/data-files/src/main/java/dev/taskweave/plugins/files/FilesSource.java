@@ -571,7 +571,9 @@ final class FilesSource implements DatasetSource {
             u[r] = userIndex.get(rows.users[r]);
             i[r] = itemIndex.get(rows.items[r]);
         }
-        return new Interactions(u, i, rows.labels, features);
+        Path[] files = rows.rowFiles; // not rows: the origins outlive the parsed cells
+        int[] lines = rows.lines;
+        return new Interactions(u, i, rows.labels, features).withOrigins(r -> new Interactions.Origin(files[r].toString(), lines[r]));
     }
 
     /** @return codes 1.. in index order for the flagged entities, 0 for the others */

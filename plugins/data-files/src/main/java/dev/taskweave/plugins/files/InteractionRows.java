@@ -21,7 +21,7 @@ import java.util.Map;
  * empty cell), timestamps (seconds since 1970 or the file's own unit, as the sum of two doubles so
  * that any number the file writes keeps its exact order; {@code NaN} without a timestamp column) and the
  * context columns' cells (categorical as text, empty for an empty cell; numeric parsed, {@code NaN}
- * for an empty cell), by column.
+ * for an empty cell), by column; and where each row was read (its file and line), for errors about it.
  */
 final class InteractionRows {
     final Path file;
@@ -33,10 +33,17 @@ final class InteractionRows {
     final double[] timestampRest;
     final Map<String, String[]> categorical;
     final Map<String, double[]> numeric;
+    /** The file each row was read from ({@link #concat} joins files). */
+    final Path[] rowFiles;
+    /** The 1-based line each row was read from (where its record starts). */
+    final int[] lines;
 
     private InteractionRows(Path file, String[] users, String[] items, Map<String, float[]> labels, double[] timestamps,
-            double[] timestampRest, Map<String, String[]> categorical, Map<String, double[]> numeric) {
+            double[] timestampRest, Map<String, String[]> categorical, Map<String, double[]> numeric, Path[] rowFiles,
+            int[] lines) {
         this.file = file;
+        this.rowFiles = rowFiles;
+        this.lines = lines;
         this.users = users;
         this.items = items;
         this.labels = labels;
@@ -100,10 +107,12 @@ final class InteractionRows {
         labelColumns.keySet().forEach(label -> labels.put(label, new DoubleList()));
         DoubleList times = new DoubleList();
         DoubleList timeRests = new DoubleList();
+        IntList lines = new IntList();
         // one String per distinct id: millions of rows name a few hundred thousand users and items
         Map<String, String> distinct = new HashMap<>();
         file.forEach(row -> {
             String[] f = row.fields();
+            lines.add(Math.toIntExact(row.line()));
             users.add(distinct.computeIfAbsent(id(file, row.line(), config.user(), f[user]), k -> k));
             items.add(distinct.computeIfAbsent(id(file, row.line(), config.item(), f[item]), k -> k));
             labelColumns.forEach((label, column) ->
@@ -136,8 +145,11 @@ final class InteractionRows {
         for (int i = 0; i < numericColumns.length; i++) {
             numeric.put(numericNames.get(i), numericCells.get(i).toArray());
         }
+        int[] rowLines = lines.toArray();
+        Path[] rowFiles = new Path[rowLines.length];
+        Arrays.fill(rowFiles, path);
         return new InteractionRows(path, users.toArray(String[]::new), items.toArray(String[]::new), labelValues, times.toArray(),
-                timeRests.toArray(), categorical, numeric);
+                timeRests.toArray(), categorical, numeric, rowFiles, rowLines);
     }
 
     /** @return the rows at the given indices, in that order */
@@ -146,6 +158,8 @@ final class InteractionRows {
         String[] i = new String[rows.length];
         double[] t = new double[rows.length];
         double[] rest = new double[rows.length];
+        Path[] f = new Path[rows.length];
+        int[] line = new int[rows.length];
         Map<String, float[]> l = new LinkedHashMap<>();
         labels.forEach((name, values) -> l.put(name, new float[rows.length]));
         for (int k = 0; k < rows.length; k++) {
@@ -154,6 +168,8 @@ final class InteractionRows {
             i[k] = items[r];
             t[k] = timestamps[r];
             rest[k] = timestampRest[r];
+            f[k] = rowFiles[r];
+            line[k] = lines[r];
             for (Map.Entry<String, float[]> e : l.entrySet()) {
                 e.getValue()[k] = labels.get(e.getKey())[r];
             }
@@ -162,7 +178,7 @@ final class InteractionRows {
         categorical.forEach((column, cells) -> c.put(column, Arrays.stream(rows).mapToObj(r -> cells[r]).toArray(String[]::new)));
         Map<String, double[]> n = new LinkedHashMap<>();
         numeric.forEach((column, cells) -> n.put(column, Arrays.stream(rows).mapToDouble(r -> cells[r]).toArray()));
-        return new InteractionRows(file, u, i, l, t, rest, c, n);
+        return new InteractionRows(file, u, i, l, t, rest, c, n, f, line);
     }
 
     /** @return the rows of {@code first}, then those of {@code second} */
@@ -177,6 +193,10 @@ final class InteractionRows {
         System.arraycopy(second.items, 0, i, n, m);
         System.arraycopy(second.timestamps, 0, t, n, m);
         System.arraycopy(second.timestampRest, 0, rest, n, m);
+        Path[] files = Arrays.copyOf(first.rowFiles, n + m);
+        int[] lines = Arrays.copyOf(first.lines, n + m);
+        System.arraycopy(second.rowFiles, 0, files, n, m);
+        System.arraycopy(second.lines, 0, lines, n, m);
         Map<String, float[]> l = new LinkedHashMap<>();
         first.labels.forEach((name, values) -> {
             float[] joined = Arrays.copyOf(values, n + m);
@@ -195,7 +215,7 @@ final class InteractionRows {
             System.arraycopy(second.numeric.get(column), 0, joined, n, m);
             x.put(column, joined);
         });
-        return new InteractionRows(first.file, u, i, l, t, rest, c, x);
+        return new InteractionRows(first.file, u, i, l, t, rest, c, x, files, lines);
     }
 
     private static String id(DelimitedFile file, long line, String column, String value) {
@@ -269,6 +289,23 @@ final class InteractionRows {
             return Double.parseDouble(value);
         } catch (NumberFormatException e) {
             return Double.NaN;
+        }
+    }
+
+    /** A growable int array. */
+    static final class IntList {
+        private int[] values = new int[16];
+        private int size;
+
+        void add(int v) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(values, size);
         }
     }
 

@@ -215,6 +215,34 @@ class FilesSourceTest {
     }
 
     @Test
+    void everyRowNamesTheFileAndLineItWasReadFrom() throws IOException {
+        // a shuffled split with cold users and items (its test split joins two selections of the file)
+        List<String> lines = rows(200).lines().toList();
+        write("rows.csv", rows(200));
+        Dataset d = load(params("interactions", interactions("rows.csv", "timestamp", "ts"),
+                "split", params("valid", 0.1, "test", 0.1, "coldUsers", 0.2, "coldItems", 0.2)));
+        Set<Long> named = new HashSet<>();
+        for (Interactions s : d.splits().values()) {
+            for (int k = 0; k < s.size(); k++) {
+                Interactions.Origin origin = s.origin(k);
+                assertEquals(dir.resolve("rows.csv").toString(), origin.file());
+                String[] fields = lines.get((int) origin.line() - 1).split(",");
+                assertEquals(fields[0], d.users().rawIds().get(s.users()[k]), origin.toString());
+                assertEquals(fields[1], d.items().rawIds().get(s.items()[k]), origin.toString());
+                assertEquals(Float.parseFloat(fields[2]), s.label("rating")[k], origin.toString());
+                assertTrue(named.add(origin.line()), "one row per line: " + origin);
+            }
+        }
+        assertEquals(200, named.size());
+        assertFalse(named.contains(1L), "line 1 is the header");
+        // separate files: each split's rows name their own file
+        Dataset files = example(false);
+        assertEquals(new Interactions.Origin(dir.resolve("valid.csv").toString(), 2), files.splits().get("valid").origin(0));
+        Interactions test = files.splits().get("test");
+        assertEquals(new Interactions.Origin(dir.resolve("test.csv").toString(), 6), test.origin(test.size() - 1));
+    }
+
+    @Test
     void coldUsersAndItemsAreHeldOutWhole() throws IOException {
         write("rows.csv", rows(200));
         Dataset d = load(params("interactions", interactions("rows.csv", "timestamp", "ts"),
