@@ -383,6 +383,8 @@ class CliTest {
         assertCheckRefuses(variant("metrics: [rmse, mae]", "metrics: [rmse, logloss]"),
                 "refused.yaml: tasks[0].metrics[1]: logloss does not apply to head 'regression', which outputs one predicted value;"
                 + " metrics that do: [mae, rmse]");
+        assertCheckRefuses(variant("metrics: [rmse, mae]", "metrics: [rmse, mae, rmse]"),
+                "refused.yaml: tasks[0].metrics[2]: metric 'rmse' is listed twice (also tasks[0].metrics[0]): each is reported once");
         assertCheckRefuses(variant("metrics: [auc], params: {tower: [16], threshold", "metrics: [auc, micro_f1], params: {tower: [16], threshold"),
                 "refused.yaml: tasks[1].metrics[1]: micro_f1 does not apply to head 'binary', which outputs one probability; metrics"
                 + " that do: [accuracy, auc, ece, logloss, mae, rmse]");

@@ -154,7 +154,8 @@ public final class TaskweaveCli {
     }
 
     /** Lists the loaded plugins and the types each provides. */
-    @Command(name = "plugins", mixinStandardHelpOptions = true, description = "List the discovered plugins and the type names each provides.")
+    @Command(name = "plugins", mixinStandardHelpOptions = true, description = {"List the discovered plugins and the type names each provides.",
+            "Exits with 2 when an extension failed to load (listed as FAILED)."})
     static final class Plugins implements Callable<Integer> {
         @ParentCommand
         TaskweaveCli root;
@@ -199,6 +200,15 @@ public final class TaskweaveCli {
                     }
                 }
                 out.flush();
+                int failed = registry.failures().size();
+                if (failed > 0) {
+                    // a broken installation: a plugin's CI (or a deployment check) should stop here, not read the listing
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.printf("%d extension%s failed to load (FAILED above): %s%n", failed, failed == 1 ? "" : "s",
+                            String.join("; ", registry.failures().stream().map(f -> f.className() + " of plugin " + f.pluginId()).toList()));
+                    err.flush();
+                    return 2;
+                }
             }
             return 0;
         }

@@ -125,6 +125,11 @@ public final class ModelAssembler {
                     throw new ConfigException(source, path + ".metrics[" + m + "]", 0, "unknown metric '" + t.metrics.get(m)
                             + "'; available: " + metrics.names());
                 }
+                int first = t.metrics.indexOf(t.metrics.get(m));
+                if (first < m) {
+                    throw new ConfigException(source, path + ".metrics[" + m + "]", 0, "metric '" + t.metrics.get(m)
+                            + "' is listed twice (also " + path + ".metrics[" + first + "]): each is reported once");
+                }
             }
             heads.add(head);
             headConfigs.add(bind(head, t.params, path + ".params", path + ".head", source));

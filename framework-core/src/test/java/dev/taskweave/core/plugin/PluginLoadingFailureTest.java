@@ -103,6 +103,32 @@ class PluginLoadingFailureTest {
     }
 
     @Test
+    void thePluginsCommandListsAFailedExtensionAndExitsWithTwo() throws Exception {
+        Path plugins = work.resolve("plugins");
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("acme/Good.java", weighting("acme", "Good", "good", "", ""));
+        sources.put("acme/Bad.java", weighting("acme", "Bad", "bad", "if (true) throw new IllegalStateException(\"licence server unreachable\");", ""));
+        jar(plugins, "acme.jar", "acme-mtl", sources);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = dev.taskweave.core.cli.TaskweaveCli.run(new String[] {"--plugins", plugins.toString(), "plugins"},
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        String listing = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String errors = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(2, code, listing + errors);
+        assertTrue(listing.contains("loss weighting:   good"), listing);
+        assertTrue(listing.contains("  FAILED acme.Bad: IllegalStateException: licence server unreachable"), listing);
+        assertTrue(errors.contains("1 extension failed to load (FAILED above): acme.Bad of plugin acme-mtl"), errors);
+        // without the broken extension the listing is a success
+        Path fixed = work.resolve("fixed");
+        PluginJars.plugin(work.resolve("build-fixed"), fixed.resolve("acme.jar"), "acme-mtl", "1.0.1",
+                Map.of("acme/Good.java", weighting("acme", "Good", "good", "", "")), Map.of(), e -> true);
+        assertEquals(0, dev.taskweave.core.cli.TaskweaveCli.run(new String[] {"--plugins", fixed.toString(), "plugins"},
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()), new java.io.PrintStream(new java.io.ByteArrayOutputStream())));
+    }
+
+    @Test
     void aKindNoPluginProvidesSaysThatThePluginDirectoriesReplaceTheDefault() throws Exception {
         Path plugins = work.resolve("plugins");
         jar(plugins, "acme.jar", "acme-mtl", Map.of("acme/Good.java", weighting("acme", "Good", "good", "", "")));
