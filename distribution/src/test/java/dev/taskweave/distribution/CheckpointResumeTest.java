@@ -142,6 +142,15 @@ class CheckpointResumeTest extends RuntimeTest {
         assertTrue(first.out().contains("training stopped after epoch 1 of 2"), first.out());
         String[] resume = Arrays.copyOf(args, args.length + 1);
         resume[args.length] = "--resume";
+        // while another run holds the checkpoint, a second one may not write it in turns with it
+        try (var running = dev.taskweave.core.store.AtomicDirectory.tryClaim(checkpoint)) {
+            byte[] state = Files.readAllBytes(checkpoint);
+            CliTest.Run meanwhile = CliTest.run(resume);
+            assertEquals(TaskweaveCli.BAD_INPUT, meanwhile.code(), meanwhile.err());
+            assertTrue(meanwhile.err().contains("checkpoint: " + checkpoint + " is the checkpoint of a training run still going on"),
+                    meanwhile.err());
+            assertArrayEquals(state, Files.readAllBytes(checkpoint));
+        }
         CliTest.Run second = CliTest.run(resume);
         assertEquals(0, second.code(), second.err());
         assertTrue(second.out().contains("resuming from " + checkpoint + " after epoch 1 of 2"), second.out());

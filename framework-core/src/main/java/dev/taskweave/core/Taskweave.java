@@ -179,6 +179,17 @@ public final class Taskweave implements AutoCloseable {
      */
     public TrainingResult train(ExperimentConfig config, Path configFile, Path baseDirectory, Path outputDirectory,
             PrintStream log, Checkpointing checkpointing) {
+        if (checkpointing == null) {
+            return trainClaimed(config, configFile, baseDirectory, outputDirectory, log, null);
+        }
+        // one run per checkpoint file, for the whole run
+        try (AtomicDirectory.Claim claim = checkpointing.claim("checkpoint")) {
+            return trainClaimed(config, configFile, baseDirectory, outputDirectory, log, checkpointing);
+        }
+    }
+
+    private TrainingResult trainClaimed(ExperimentConfig config, Path configFile, Path baseDirectory, Path outputDirectory,
+            PrintStream log, Checkpointing checkpointing) {
         requireNonNull(config, "config is null");
         requireNonNull(configFile, "configFile is null");
         requireNonNull(baseDirectory, "baseDirectory is null");

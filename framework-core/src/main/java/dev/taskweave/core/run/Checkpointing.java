@@ -83,6 +83,31 @@ public record Checkpointing(Path file, boolean resume, Duration maxTime) {
     }
 
     /**
+     * Claims the checkpoint file for one training run: two runs given one checkpoint would write
+     * it in turns, so that a resume went on from the other run's state, and the first to finish
+     * would delete it under the other. Checks {@link #checkNothingOverwritten} again once claimed
+     * (a run killed since the first check may have left its checkpoint).
+     *
+     * @param option what named the file, named in the errors
+     * @return the claim, to close when the run ends (the model written, or training stopped)
+     * @throws CheckpointException when another run, in any process, holds the file
+     */
+    public AtomicDirectory.Claim claim(String option) {
+        AtomicDirectory.Claim claim = AtomicDirectory.tryClaim(file);
+        if (claim == null) {
+            throw new CheckpointException(option + ": " + file + " is the checkpoint of a training run still going on (it holds "
+                    + file.resolveSibling("." + file.getFileName() + ".lock") + "): wait for it to end, or name another file");
+        }
+        try {
+            checkNothingOverwritten(option);
+            return claim;
+        } catch (RuntimeException e) {
+            claim.close();
+            throw e;
+        }
+    }
+
+    /**
      * @return these settings, or when resuming and {@link #file()} does not exist (the run was
      *     stopped before its first checkpoint) the same without resuming, after saying so in
      *     {@code log}: a scheduler reruns one command with {@code --resume} whenever a run stopped

@@ -87,6 +87,68 @@ public final class AtomicDirectory {
      */
     private static final ConcurrentHashMap<Path, ReentrantLock> WRITERS = new ConcurrentHashMap<>();
 
+    /** The targets this process has claimed ({@link #tryClaim}): a file lock does not exclude its own process. */
+    private static final java.util.Set<Path> CLAIMED = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Claims {@code target} for as long as one job uses it (a training run its checkpoint file),
+     * by locking the same {@code .X.lock} beside it that directory writes lock: a second claim, by
+     * this process or another, gets null until the first is closed. The operating system releases
+     * the lock of a process that dies, so a killed run leaves no claim behind.
+     *
+     * @return the claim, to close when the job ends; null when another job holds one
+     * @throws ConfigException when the lock file cannot be created for lack of permission
+     */
+    public static Claim tryClaim(Path target) {
+        Path absolute = target.toAbsolutePath().normalize();
+        if (!CLAIMED.add(absolute)) {
+            return null;
+        }
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(absolute.getParent());
+            channel = FileChannel.open(lockFile(absolute), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() == null) {
+                channel.close();
+                CLAIMED.remove(absolute);
+                return null;
+            }
+            return new Claim(absolute, channel);
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            CLAIMED.remove(absolute);
+            throw writeFailure(absolute, e);
+        }
+    }
+
+    /** A claim of a target ({@link #tryClaim}); closing it releases the target to the next job. */
+    public static final class Claim implements AutoCloseable {
+        private final Path target;
+        private final FileChannel channel;
+
+        private Claim(Path target, FileChannel channel) {
+            this.target = target;
+            this.channel = channel;
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close(); // releases the lock
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot release the lock of " + target, e);
+            } finally {
+                CLAIMED.remove(target);
+            }
+        }
+    }
+
     /** @return {@code .X.lock} beside {@code target}: the file its writers lock, one at a time */
     static Path lockFile(Path target) {
         return target.resolveSibling("." + target.getFileName() + ".lock");

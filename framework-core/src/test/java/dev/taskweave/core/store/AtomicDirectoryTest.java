@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -203,26 +204,8 @@ class AtomicDirectoryTest {
         Path target = tmp.resolve("model");
         Path lock = AtomicDirectory.lockFile(target);
         assertEquals(tmp.resolve(".model.lock"), lock);
-        // another process holds the lock: a child JVM that locks the file and waits for a line on stdin
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path source = Files.writeString(tmp.resolve("Hold.java"), """
-                import java.nio.channels.FileChannel;
-                import java.nio.file.*;
-                public class Hold {
-                    public static void main(String[] a) throws Exception {
-                        try (FileChannel c = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                                var l = c.lock()) {
-                            System.out.println("held");
-                            System.out.flush();
-                            System.in.read();
-                        }
-                    }
-                }
-                """);
-        Process holder = new ProcessBuilder(java, source.toString(), lock.toString()).redirectErrorStream(true).start();
+        Process holder = holdLock(lock);
         try {
-            var out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
-            assertEquals("held", out.readLine());
             ExecutorService pool = Executors.newSingleThreadExecutor();
             try {
                 Future<?> write = pool.submit(() -> {
@@ -241,6 +224,57 @@ class AtomicDirectoryTest {
             assertEquals("mine", Files.readString(target.resolve("model.json")));
         } finally {
             holder.destroyForcibly();
+        }
+    }
+
+    /** @return a child JVM holding the lock on {@code lock} until it reads a line on stdin */
+    private Process holdLock(Path lock) throws IOException {
+        // another process holds the lock: a child JVM that locks the file and waits for a line on stdin
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path source = Files.writeString(tmp.resolve("Hold.java"), """
+                import java.nio.channels.FileChannel;
+                import java.nio.file.*;
+                public class Hold {
+                    public static void main(String[] a) throws Exception {
+                        try (FileChannel c = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                                var l = c.lock()) {
+                            System.out.println("held");
+                            System.out.flush();
+                            System.in.read();
+                        }
+                    }
+                }
+                """);
+        Process holder = new ProcessBuilder(java, source.toString(), lock.toString()).redirectErrorStream(true).start();
+        var out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
+        assertEquals("held", out.readLine());
+        return holder;
+    }
+
+    @Test
+    void aClaimExcludesEveryOtherUntilClosed() throws Exception {
+        Path checkpoint = tmp.resolve("runs/train.ckpt");
+        try (AtomicDirectory.Claim claim = AtomicDirectory.tryClaim(checkpoint)) {
+            assertNotNull(claim);
+            assertNull(AtomicDirectory.tryClaim(checkpoint), "this process again");
+            assertNull(AtomicDirectory.tryClaim(tmp.resolve("runs/../runs/train.ckpt")), "the same file by another path");
+            try (AtomicDirectory.Claim other = AtomicDirectory.tryClaim(tmp.resolve("runs/other.ckpt"))) {
+                assertNotNull(other, "another file");
+            }
+        }
+        AtomicDirectory.tryClaim(checkpoint).close();
+        // another process's claim (a lock on the same file)
+        Process holder = holdLock(AtomicDirectory.lockFile(checkpoint));
+        try {
+            assertNull(AtomicDirectory.tryClaim(checkpoint));
+        } finally {
+            holder.getOutputStream().write('\n');
+            holder.getOutputStream().flush();
+            holder.waitFor(30, TimeUnit.SECONDS);
+            holder.destroyForcibly();
+        }
+        try (AtomicDirectory.Claim claim = AtomicDirectory.tryClaim(checkpoint)) {
+            assertNotNull(claim, "released when the process ended");
         }
     }
 }
