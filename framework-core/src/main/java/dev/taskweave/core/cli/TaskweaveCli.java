@@ -150,7 +150,7 @@ public final class TaskweaveCli {
     }
 
     static ObjectMapper json() {
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        return new ObjectMapper().registerModule(dev.taskweave.core.store.NonFiniteJson.module()).enable(SerializationFeature.INDENT_OUTPUT);
     }
 
     /** Lists the loaded plugins and the types each provides. */

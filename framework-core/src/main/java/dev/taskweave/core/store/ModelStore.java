@@ -57,12 +57,16 @@ public final class ModelStore {
     private final ConfigLoader loader;
     private final ModelAssembler assembler;
     private final ObjectMapper json;
+    /** For metrics and training curves: NaN as null ({@link NonFiniteJson}). */
+    private final ObjectMapper figures;
 
     @Inject
     public ModelStore(ConfigLoader loader, ModelAssembler assembler) {
         this.loader = requireNonNull(loader, "loader is null");
         this.assembler = requireNonNull(assembler, "assembler is null");
         this.json = ConfigLoader.strict(new ObjectMapper()).enable(SerializationFeature.INDENT_OUTPUT);
+        this.figures = ConfigLoader.strict(new ObjectMapper()).registerModule(NonFiniteJson.module())
+                .enable(SerializationFeature.INDENT_OUTPUT);
     }
 
     /** @return the JSON mapper used for model files */
@@ -178,8 +182,8 @@ public final class ModelStore {
                     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
                 SeenItems.of(dataset.train(), dataset.users().size()).write(out);
             }
-            json.writeValue(staging.resolve(METRICS).toFile(), result.metrics());
-            json.writeValue(staging.resolve(HISTORY).toFile(), result.history());
+            figures.writeValue(staging.resolve(METRICS).toFile(), result.metrics());
+            figures.writeValue(staging.resolve(HISTORY).toFile(), result.history());
             WeightingState.save(staging.resolve(WEIGHTING_STATE), model);
             if (!pairScores.isEmpty()) {
                 try (OutputStream os = Files.newOutputStream(staging.resolve(NEIGHBOURS));
@@ -230,9 +234,9 @@ public final class ModelStore {
                         + "the directory");
             }
             ModelManifest m = json.readValue(manifest.toFile(), ModelManifest.class);
-            Map<String, Map<String, Map<String, Double>>> all = json.readValue(metrics.toFile(),
+            Map<String, Map<String, Map<String, Double>>> all = figures.readValue(metrics.toFile(),
                     new com.fasterxml.jackson.core.type.TypeReference<>() {});
-            java.util.List<dev.taskweave.core.run.EpochRecord> epochs = json.readValue(history.toFile(),
+            java.util.List<dev.taskweave.core.run.EpochRecord> epochs = figures.readValue(history.toFile(),
                     new com.fasterxml.jackson.core.type.TypeReference<>() {});
             return java.util.Optional.of(new TrainingResult(epochs, m.training.bestEpoch, m.training.stoppedEarly,
                     m.training.trainSeconds, all));
