@@ -81,6 +81,16 @@ class EndToEndTest extends RuntimeTest {
         assertEquals("mmoe (taskweave-sharing-basic 0.1.0-SNAPSHOT)", manifest.at("/provenance/components/sharing").asText());
         assertEquals(64, manifest.get("dataFingerprint").asText().length());
         assertEquals(11, manifest.get("seed").asInt());
+        // a model loaded under another version of a plugin it was made with says so
+        dev.taskweave.core.store.ModelStore store = taskweave.injector().getInstance(dev.taskweave.core.store.ModelStore.class);
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            assertEquals(List.of(), store.load(tmp.resolve("model"), manager).warnings());
+            ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.at("/provenance/plugins")).put("taskweave-sharing-basic", "0.0.9");
+            json.writeValue(tmp.resolve("model/model.json").toFile(), manifest);
+            assertEquals(List.of("the model was made with plugin taskweave-sharing-basic 0.0.9 (installed: 0.1.0-SNAPSHOT): it runs"
+                    + " with the installed version, whose scores may differ from those measured when it was trained (evaluate it"
+                    + " again, or retrain it)"), store.load(tmp.resolve("model"), manager).warnings());
+        }
 
         // predict scores pairs with every head
         Path pairs = write("pairs.tsv", "user\titem\n" + data.users().rawIds().get(0) + "\t" + data.items().rawIds().get(0) + "\n");

@@ -378,6 +378,9 @@ public final class TaskweaveServer implements AutoCloseable {
                     : "off");
             m.put("excludeSeen", served.loaded().seen().available() ? "available" : "exclude not available (no seen.bin)");
             m.put("defaultFormula", scoring.defaultFormula(served));
+            if (!served.loaded().warnings().isEmpty()) {
+                m.putPOJO("warnings", served.loaded().warnings());
+            }
             m.putPOJO("userIdsSample", served.loaded().users().rawIds().subList(0, Math.min(1000, served.loaded().users().size())));
             out.set("model", m);
         }

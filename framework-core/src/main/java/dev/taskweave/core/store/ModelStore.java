@@ -54,6 +54,8 @@ public final class ModelStore {
     /** The neighbourhood scores of a model with {@code features.neighbours} ({@link ItemNeighbours}). */
     public static final String NEIGHBOURS = "neighbours.bin";
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelStore.class);
+
     private final ConfigLoader loader;
     private final ModelAssembler assembler;
     private final ObjectMapper json;
@@ -253,12 +255,19 @@ public final class ModelStore {
      * @param users     the user table
      * @param items     the item table
      * @param seen      each user's training items; {@link SeenItems#none()} for models saved without them
+     * @param warnings  what may make the model score otherwise than it did when it was measured
+     *                  (plugins it was made with installed in other versions), logged when it was
+     *                  loaded; empty when nothing is doubtful
      * @param neighbours the scores of the model's pair features ({@code features.neighbours}) by
      *                  feature name, empty for a model without one: gatherers over {@code users} and
      *                  {@code items} take them ({@link dev.taskweave.core.data.FeatureGatherer#withNeighbours})
      */
     public record LoadedModel(ModelManifest manifest, AssembledModel model, EntityTable users, EntityTable items, SeenItems seen,
-            Map<String, ItemNeighbours> neighbours) {}
+            Map<String, ItemNeighbours> neighbours, List<String> warnings) {
+        public LoadedModel {
+            warnings = List.copyOf(warnings);
+        }
+    }
 
     /**
      * What a model was trained on, read without building it (no plugin needed): its manifest and
@@ -362,8 +371,47 @@ public final class ModelStore {
                     }
                 }
             }
-            return new LoadedModel(manifest, model, tables[0], tables[1], seen, neighbours);
+            List<String> warnings = new java.util.ArrayList<>();
+            String drift = versionDrift(manifest, plan);
+            if (drift != null) {
+                LOG.warn("{}: {}", dir, drift);
+                warnings.add(drift);
+            }
+            return new LoadedModel(manifest, model, tables[0], tables[1], seen, neighbours, warnings);
         });
+    }
+
+    /**
+     * @return a warning naming the plugins the model was made with that are installed in another
+     *     version (its components now run their code: scores, and with them the figures measured
+     *     when it was trained, may differ), or null when every one is the same version (or the
+     *     model records none)
+     */
+    static String versionDrift(ModelManifest manifest, Plan plan) {
+        if (manifest.provenance == null || manifest.provenance.plugins.isEmpty()) {
+            return null;
+        }
+        Map<String, String> installed = new java.util.TreeMap<>();
+        List<Registered<?>> used = new java.util.ArrayList<>(plan.heads());
+        used.add(plan.data());
+        used.add(plan.sharing());
+        used.add(plan.weighting());
+        for (Registered<?> r : used) {
+            installed.put(r.pluginId(), r.pluginVersion());
+        }
+        List<String> differ = new java.util.ArrayList<>();
+        installed.forEach((id, version) -> {
+            String made = manifest.provenance.plugins.get(id);
+            if (made != null && !made.equals(version)) {
+                differ.add(id + " " + made + " (installed: " + version + ")");
+            }
+        });
+        if (differ.isEmpty()) {
+            return null;
+        }
+        return "the model was made with plugin" + (differ.size() == 1 ? " " : "s ") + String.join(", ", differ)
+                + ": it runs with the installed version" + (differ.size() == 1 ? "" : "s") + ", whose scores may differ from "
+                + "those measured when it was trained (evaluate it again, or retrain it)";
     }
 
     /**
