@@ -354,8 +354,8 @@ class SyntheticDatasetTest {
         assertTrue(users.fromInteractions() && items.fromInteractions());
         assertEquals(40, users.size());
         assertEquals(60, items.size());
-        float[] byUser = d.users().dense("user_history");
-        float[] byItem = d.items().dense("item_history");
+        float[] byUser = d.users().sparse("user_history").toDense();
+        float[] byItem = d.items().sparse("item_history").toDense();
         int[] perUser = new int[60];
         for (int u : d.train().users()) {
             perUser[u]++;
