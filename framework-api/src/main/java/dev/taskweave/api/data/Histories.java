@@ -17,13 +17,14 @@ import java.util.Locale;
  * leaves a row's own interaction out when it reads the feature, so a history must hold exactly the
  * training interactions, one column per entity of the other side.
  *
- * <p>A history is stored densely: {@code rows x width} floats, 4 bytes each, whichever entries are
- * zero (users x items x 4 bytes per side), and training needs several times that (the table
- * stays on the heap; every batch copies its rows into native memory). A data source
- * calls {@link #checkSize} with the numbers of users and items before it builds (or generates)
- * anything a history needs, so that a table that cannot fit is refused with the configuration
- * value that asked for it rather than found by an {@link OutOfMemoryError}. Sparse storage is not
- * implemented.
+ * <p>{@link #sparse} stores a history's non-zero entries only ({@link SparseRows}, 8 bytes per
+ * training interaction), which the built-in data sources use: its size follows the interactions,
+ * whatever the numbers of users and items. {@link #of} builds the dense form, {@code rows x width}
+ * floats whichever entries are zero (users x items x 4 bytes per side; training needs several
+ * times that): a data source that stores that calls {@link #checkSize} with the numbers of users
+ * and items before it builds anything a history needs, so that a table that cannot fit is refused
+ * with the configuration value that asked for it rather than found by an {@link OutOfMemoryError}.
+ * Either way a batch holds its rows' histories densely ({@code batch x width} floats).
  */
 public final class Histories {
     private Histories() {}
@@ -94,8 +95,8 @@ public final class Histories {
         }
         if (cells > MAX_CELLS) {
             throw new InvalidConfigException(path, what + ": a table of " + cells + " cells is more than the " + MAX_CELLS
-                    + " one Java array holds, whatever the heap. Histories are stored as dense users x items tables (sparse"
-                    + " storage is not implemented; either side's table is as large): use fewer users or items (users x items"
+                    + " one Java array holds, whatever the heap. Histories built by Histories.of are dense users x items tables"
+                    + " (either side's table is as large; Histories.sparse stores only the interactions): use fewer users or items (users x items"
                     + " at most " + MAX_CELLS + "), or no history");
         }
         if (total > limit) {
@@ -106,8 +107,8 @@ public final class Histories {
             out.append("fewer users or items, or a larger heap: JAVA_OPTS=-Xmx").append(heapFor(total))
                     .append("g or more (it replaces the launcher's default, -Xmx4g)");
             throw new InvalidConfigException(path, what + ", more than " + gb(limit) + ", " + Math.round(HEAP_SHARE * 100)
-                    + "% of the JVM's maximum heap (" + gb(maxHeap) + "): histories are stored as dense users x items"
-                    + " tables (sparse storage is not implemented), and training needs several times their size. Ways out: "
+                    + "% of the JVM's maximum heap (" + gb(maxHeap) + "): histories built by Histories.of are dense users"
+                    + " x items tables (Histories.sparse stores only the interactions), and training needs several times their size. Ways out: "
                     + out);
         }
     }
@@ -127,6 +128,78 @@ public final class Histories {
         MEAN,
         /** Divide by {@code sqrt(n)} (SVD++). */
         ROOT
+    }
+
+    /**
+     * The same history as {@link #of}, stored sparsely ({@link EntityTable.Builder#sparse}): one
+     * entry per distinct (row, column) pair of the interactions, 8 bytes each, whatever the numbers
+     * of users and items. Entry for entry it holds what {@link #of} would: where an interaction
+     * repeats, the last value, scaled by the row's number of interactions repeats included; entries
+     * whose value is 0 (a rating equal to the mean it is centred on) are not stored, as they read 0.
+     *
+     * @param interactions the training interactions (only these: a history built from valid or
+     *                     test rows leaks them)
+     * @param entity       whose history: {@link Entity#USER} gives one row per user over the items
+     * @param users        the number of users
+     * @param items        the number of items
+     * @param values       per interaction, the value to store instead of 1; null for 1
+     * @param scale        how each row is scaled by its number of interactions
+     * @return the rows, for {@link EntityTable.Builder#sparse}
+     */
+    public static SparseRows sparse(Interactions interactions, Entity entity, int users, int items, float[] values, Scale scale) {
+        requireNonNull(interactions, "interactions is null");
+        requireNonNull(scale, "scale is null");
+        requireNonNull(entity, "entity is null");
+        int[] rowOf = entity == Entity.USER ? interactions.users() : interactions.items();
+        int[] columnOf = entity == Entity.USER ? interactions.items() : interactions.users();
+        if (values != null && values.length != rowOf.length) {
+            throw new IllegalArgumentException(values.length + " values for " + rowOf.length + " interactions");
+        }
+        int rows = entity == Entity.USER ? users : items;
+        int width = entity == Entity.USER ? items : users;
+        int[] counts = new int[rows];
+        for (int k = 0; k < rowOf.length; k++) {
+            int row = rowOf[k];
+            int column = columnOf[k];
+            if (row < 0 || row >= rows || column < 0 || column >= width) {
+                throw new IllegalArgumentException("interaction " + k + " (user " + interactions.users()[k] + ", item "
+                        + interactions.items()[k] + ") is outside " + users + " users and " + items + " items");
+            }
+            counts[row]++;
+        }
+        // the interactions by row, each row's in their order (a counting sort), then by column
+        int[] starts = new int[rows + 1];
+        for (int r = 0; r < rows; r++) {
+            starts[r + 1] = starts[r] + counts[r];
+        }
+        int[] next = java.util.Arrays.copyOf(starts, rows);
+        long[] keyed = new long[rowOf.length];
+        for (int k = 0; k < rowOf.length; k++) {
+            // column high, interaction low: sorting a row's keys orders by column, repeats by their order
+            keyed[next[rowOf[k]]++] = ((long) columnOf[k] << 32) | k;
+        }
+        int[] columns = new int[rowOf.length];
+        float[] stored = new float[rowOf.length];
+        int[] outStarts = new int[rows + 1];
+        int n = 0;
+        for (int r = 0; r < rows; r++) {
+            java.util.Arrays.sort(keyed, starts[r], starts[r + 1]);
+            float factor = counts[r] == 0 ? 1f : scale == Scale.MEAN ? 1f / counts[r] : (float) (1 / Math.sqrt(counts[r]));
+            for (int j = starts[r]; j < starts[r + 1]; j++) {
+                int column = (int) (keyed[j] >>> 32);
+                if (j + 1 < starts[r + 1] && (int) (keyed[j + 1] >>> 32) == column) {
+                    continue; // a repeat: the last one's value stays, as in the dense table
+                }
+                int k = (int) keyed[j];
+                float v = (values == null ? 1f : values[k]) * factor;
+                if (v != 0f) {
+                    columns[n] = column;
+                    stored[n++] = v;
+                }
+            }
+            outStarts[r + 1] = n;
+        }
+        return SparseRows.of(width, outStarts, java.util.Arrays.copyOf(columns, n), java.util.Arrays.copyOf(stored, n));
     }
 
     /**

@@ -27,6 +27,45 @@ class HistoriesTest {
     }
 
     @Test
+    void theSparseFormHoldsWhatTheDenseOneDoesEntryForEntry() {
+        // seeded random interactions with repeats (the last value stays, the count includes them),
+        // centred values that are exactly 0 (not stored), and entities without any interaction
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        int users = 40;
+        int items = 30;
+        int n = 500;
+        int[] u = new int[n];
+        int[] i = new int[n];
+        float[] v = new float[n];
+        for (int k = 0; k < n; k++) {
+            u[k] = random.nextInt(users - 3); // the last 3 users have no interactions
+            i[k] = random.nextInt(items - 2);
+            v[k] = random.nextInt(5) - 2; // -2 .. 2: a fifth are 0
+        }
+        Interactions rows = new Interactions(u, i, Map.of());
+        for (Entity side : Entity.values()) {
+            for (Histories.Scale scale : Histories.Scale.values()) {
+                for (float[] values : new float[][] {null, v}) {
+                    float[] dense = Histories.of(rows, side, users, items, values, scale);
+                    SparseRows sparse = Histories.sparse(rows, side, users, items, values, scale);
+                    int width = side == Entity.USER ? items : users;
+                    assertEquals(SparseRows.fromDense(dense, width), sparse, side + " " + scale + (values == null ? "" : " values"));
+                    assertArrayEquals(dense, sparse.toDense(), side + " " + scale);
+                }
+            }
+        }
+        // the worked example: u0 rated i0 and i2, u1 rated i2
+        SparseRows byUser = Histories.sparse(TRAIN, Entity.USER, 2, 3, null, Histories.Scale.MEAN);
+        assertEquals(3, byUser.entries());
+        assertEquals(0.5f, byUser.get(0, 2));
+        assertEquals(0f, byUser.get(0, 1));
+        assertEquals(1f, byUser.get(1, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Histories.sparse(TRAIN, Entity.USER, 2, 2, null, Histories.Scale.MEAN));
+        assertEquals("interaction 1 (user 0, item 2) is outside 2 users and 2 items", e.getMessage());
+    }
+
+    @Test
     void rejectsInteractionsOutsideTheEntitiesAndMismatchedValues() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Histories.of(TRAIN, Entity.USER, 2, 2, null, Histories.Scale.MEAN));
         assertEquals("interaction 1 (user 0, item 2) is outside 2 users and 2 items", e.getMessage());
@@ -52,7 +91,7 @@ class HistoriesTest {
         assertTrue(e.reason().startsWith("the user history is 1000 users x 1000 items x 4 bytes = 0.00 GiB, and the item history"
                 + " 1000 items x 1000 users x 4 bytes = 0.00 GiB (together 0.01 GiB), more than 0.01 GiB, 40% of the JVM's maximum"
                 + " heap (0.01 GiB)"), e.reason());
-        assertTrue(e.reason().contains("sparse storage is not implemented"), e.reason());
+        assertTrue(e.reason().contains("Histories.sparse stores only the interactions"), e.reason());
         assertTrue(e.reason().contains("Ways out: a history on one side only (userHistory: none or itemHistory: none), fewer users"
                 + " or items, or a larger heap: JAVA_OPTS=-Xmx1g or more"), e.reason());
 

@@ -45,9 +45,7 @@ public final class EntityRow {
             if (f.kind() == FeatureKind.CATEGORICAL) {
                 codes.put(f.name(), new int[] {table.categorical(f.name())[index]});
             } else {
-                float[] values = new float[f.size()];
-                System.arraycopy(table.dense(f.name()), index * f.size(), values, 0, f.size());
-                dense.put(f.name(), values);
+                dense.put(f.name(), table.row(f.name(), index, f.size()));
             }
         }
         return new EntityRow(table.entity(), table.rawIds().get(index), codes, dense);

@@ -11,6 +11,7 @@ import dev.taskweave.api.data.Entity;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureKind;
 import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.SparseRows;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -97,7 +98,9 @@ public final class FeatureGatherer {
         for (int i = 0; i < this.features.size(); i++) {
             FeatureSpec f = this.features.get(i);
             EntityTable table = f.entity() == Entity.USER ? users : items;
-            columns[i] = f.kind() == FeatureKind.CATEGORICAL ? table.categorical(f.name()) : table.dense(f.name());
+            // a categorical feature's int[] codes, a dense one's float[] rows, or a sparse one's SparseRows
+            columns[i] = f.kind() == FeatureKind.CATEGORICAL ? table.categorical(f.name())
+                    : table.isSparse(f.name()) ? table.sparse(f.name()) : table.dense(f.name());
             EntityTable counterparts = f.entity() == Entity.USER ? items : users;
             if (excludesOwn(f) && f.size() != counterparts.size()) {
                 throw new IllegalArgumentException("feature " + f.name() + ": a history of the " + f.entity().name().toLowerCase(java.util.Locale.ROOT)
@@ -249,7 +252,8 @@ public final class FeatureGatherer {
         }
         for (int i = 0; i < features.size(); i++) {
             historyDropout[i] = rates.getOrDefault(features.get(i).name(), 0.0);
-            entries[i] = historyDropout[i] > 0 ? nonZero((float[]) columns[i], features.get(i).size()) : null;
+            // a sparse table lists its entries itself
+            entries[i] = historyDropout[i] > 0 && columns[i] instanceof float[] dense ? nonZero(dense, features.get(i).size()) : null;
         }
         return this;
     }
@@ -395,7 +399,8 @@ public final class FeatureGatherer {
         int[] other = !hiddenOnAttributeRows[f] ? null : counterpart;
         double drop = random == null ? 0 : dropout[f];
         double thin = random == null ? 0 : historyDropout[f];
-        float[] values = (float[]) columns[f];
+        float[] values = columns[f] instanceof float[] dense ? dense : null;
+        SparseRows sparse = columns[f] instanceof SparseRows rows ? rows : null;
         int width = spec.size();
         // written straight into native-order memory that the array then wraps (DJL copies a Java
         // float[] into such a buffer first): a history row is thousands of floats wide, and the
@@ -415,10 +420,15 @@ public final class FeatureGatherer {
             if (entity[row] >= 0 && (other == null || other[row] >= 0) && !withoutId(spec, idCodes, i) && !dropped(drop, idCodes, i, random)) {
                 if (counterpart[row] >= 0 && perRow(f, row)) {
                     batch.put(i * width, rowValue(f, row));
+                } else if (sparse != null) {
+                    if (scratch != null) {
+                        batch.put(i * width, scratch.zeros(width), 0, width);
+                    }
+                    scatter(batch, i * width, sparse, entity[row], thin, random);
                 } else {
                     batch.put(i * width, values, entity[row] * width, width);
                 }
-                if (thin > 0) {
+                if (thin > 0 && sparse == null) {
                     thin(batch, i * width, values, entity[row] * width, entries[f][entity[row]], thin, random);
                 }
                 if (excludesOwn(spec) && counterpart[row] >= 0) {
@@ -462,6 +472,22 @@ public final class FeatureGatherer {
             batch[i] = perRow(f, row) ? rowValue(f, row) : scored ? neighbours.score(user, item, scorer) : 0f;
         }
         return manager.create(batch, new Shape(b, 1));
+    }
+
+    /**
+     * Writes row {@code index} of a sparse table into a zeroed row of the batch at {@code at}, with
+     * history entry dropout at {@code rate} (0 for none) as {@link #thin} applies it to a dense row:
+     * each entry, in column order, dropped with probability {@code rate} and the others scaled by
+     * {@code 1 / (1 - rate)}, drawing as many numbers in the same order, so a model trains the same
+     * whichever way its history is stored.
+     */
+    private static void scatter(FloatBuffer batch, int at, SparseRows rows, int index, double rate, SplittableRandom random) {
+        int[] columns = rows.columns();
+        float[] values = rows.values();
+        float keep = rate > 0 ? (float) (1 / (1 - rate)) : 1f;
+        for (int k = rows.start(index); k < rows.start(index + 1); k++) {
+            batch.put(at + columns[k], rate > 0 ? random.nextDouble() < rate ? 0f : values[k] * keep : values[k]);
+        }
     }
 
     /**
@@ -571,11 +597,13 @@ public final class FeatureGatherer {
             if (!excludesOwn(spec)) {
                 continue;
             }
-            float[] values = (float[]) columns[f];
+            float[] values = columns[f] instanceof float[] dense ? dense : null;
+            SparseRows sparse = columns[f] instanceof SparseRows rows ? rows : null;
             int width = spec.size();
             for (int r = 0; r < n; r++) {
                 int item = candidates == null ? r : candidates[r];
-                float v = spec.entity() == Entity.USER ? values[user * width + item] : values[item * width + user];
+                float v = sparse != null ? (spec.entity() == Entity.USER ? sparse.get(user, item) : sparse.get(item, user))
+                        : spec.entity() == Entity.USER ? values[user * width + item] : values[item * width + user];
                 if (v != 0f) {
                     marked[r] = true;
                     any = true;

@@ -155,7 +155,7 @@ public final class DataReport {
                 } else if (unknown * 2 > n) {
                     out.add(String.format(Locale.ROOT, "feature %s is unknown for %,d of the %,d %s", f.name(), unknown, n, entities));
                 }
-            } else if (n > 1 && constant(dataset.table(f.entity()).dense(f.name()), f.size())) {
+            } else if (n > 1 && constant(dataset.table(f.entity()), f)) {
                 out.add(String.format(Locale.ROOT, "feature %s is the same for all %,d %s: it tells the model nothing", f.name(), n,
                         entities));
             }
@@ -294,6 +294,27 @@ public final class DataReport {
     }
 
     /** @return whether every row of a dense column ({@code width} values per row) is the same */
+    /** @return true when every entity has the same values of a dense or sparse feature */
+    private static boolean constant(dev.taskweave.api.data.EntityTable table, FeatureSpec f) {
+        if (!table.isSparse(f.name())) {
+            return constant(table.dense(f.name()), f.size());
+        }
+        dev.taskweave.api.data.SparseRows rows = table.sparse(f.name());
+        int first = rows.start(1) - rows.start(0);
+        for (int r = 1; r < rows.rows(); r++) {
+            if (rows.start(r + 1) - rows.start(r) != first) {
+                return false;
+            }
+            for (int j = 0; j < first; j++) {
+                if (rows.columns()[rows.start(r) + j] != rows.columns()[j]
+                        || Float.compare(rows.values()[rows.start(r) + j], rows.values()[j]) != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private static boolean constant(float[] values, int width) {
         for (int i = width; i < values.length; i++) {
             if (Float.compare(values[i], values[i % width]) != 0) {

@@ -453,17 +453,18 @@ public final class ModelAssembler {
         long bytes = 0;
         for (FeatureSpec f : features) {
             if (!f.id() && f.kind() != dev.taskweave.api.data.FeatureKind.CATEGORICAL && !f.pair()) {
-                bytes += (long) (f.entity() == dev.taskweave.api.data.Entity.USER ? users : items).size() * f.size() * Float.BYTES;
+                EntityTable table = f.entity() == dev.taskweave.api.data.Entity.USER ? users : items;
+                bytes += table.isSparse(f.name()) ? table.sparse(f.name()).bytes() : (long) table.size() * f.size() * Float.BYTES;
             }
         }
         long limit = (long) (maxHeap * EVALUATION_HEAP_SHARE);
         if (2 * bytes > limit) {
             long heap = (long) Math.ceil(2 * bytes / EVALUATION_HEAP_SHARE / (1L << 30));
-            throw new DataException(model, 0, "evaluating holds the model's dense feature tables (its histories, users x items x 4"
-                    + " bytes per side), " + gib(bytes) + ", and the data source builds them again: " + gib(2 * bytes) + ", more than "
-                    + gib(limit) + ", " + Math.round(EVALUATION_HEAP_SHARE * 100) + "% of the JVM's maximum heap (" + gib(maxHeap)
-                    + "); run it with a larger heap: JAVA_OPTS=-Xmx" + heap + "g or more (histories are stored densely; sparse"
-                    + " storage is not implemented)");
+            throw new DataException(model, 0, "evaluating holds the model's feature tables beyond ids (its histories: users x items x 4"
+                    + " bytes per side where a data source stores them densely, 8 bytes per interaction where sparsely), " + gib(bytes)
+                    + ", and the data source builds them again: " + gib(2 * bytes) + ", more than " + gib(limit) + ", "
+                    + Math.round(EVALUATION_HEAP_SHARE * 100) + "% of the JVM's maximum heap (" + gib(maxHeap)
+                    + "); run it with a larger heap: JAVA_OPTS=-Xmx" + heap + "g or more");
         }
     }
 

@@ -173,6 +173,8 @@ public final class NeighbourScores {
             }
             if (f.kind() == FeatureKind.CATEGORICAL) {
                 builder.categorical(f.name(), table.categorical(f.name()));
+            } else if (table.isSparse(f.name())) {
+                builder.sparse(f.name(), table.sparse(f.name()));
             } else {
                 builder.dense(f.name(), f.size(), table.dense(f.name()));
             }

@@ -4,15 +4,23 @@ import dev.taskweave.api.data.Entity;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureKind;
 import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.SparseRows;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads and writes the entity tables a model needs ({@code entities.bin}). */
+/**
+ * Reads and writes the entity tables a model needs ({@code entities.bin}). A feature stored densely
+ * is its number of values and the values; one stored sparsely ({@link SparseRows}, histories) is
+ * {@link #SPARSE} in that place, then its width, its number of entries, each row's start, and each
+ * entry's column and value. Files written before sparse tables existed hold dense ones only.
+ */
 final class EntityCodec {
     private static final int MAGIC = 0x54574531; // "TWE1"
+    /** In place of a dense feature's number of values: the feature is stored sparsely. */
+    private static final int SPARSE = -1;
 
     private EntityCodec() {}
 
@@ -31,6 +39,20 @@ final class EntityCodec {
                 if (f.kind() == FeatureKind.CATEGORICAL) {
                     for (int v : table.categorical(f.name())) {
                         out.writeInt(v);
+                    }
+                } else if (table.isSparse(f.name())) {
+                    SparseRows rows = table.sparse(f.name());
+                    out.writeInt(SPARSE);
+                    out.writeInt(rows.width());
+                    out.writeInt(rows.entries());
+                    for (int r = 0; r <= rows.rows(); r++) {
+                        out.writeInt(rows.start(r));
+                    }
+                    for (int c : rows.columns()) {
+                        out.writeInt(c);
+                    }
+                    for (float v : rows.values()) {
+                        out.writeFloat(v);
                     }
                 } else {
                     float[] values = table.dense(f.name());
@@ -71,7 +93,12 @@ final class EntityCodec {
                     }
                     builder.categorical(name, codes);
                 } else {
-                    float[] values = new float[in.readInt()];
+                    int length = in.readInt();
+                    if (length == SPARSE) {
+                        builder.sparse(name, readSparse(in, n, f, source));
+                        continue;
+                    }
+                    float[] values = new float[length];
                     for (int i = 0; i < values.length; i++) {
                         values[i] = in.readFloat();
                     }
@@ -81,5 +108,31 @@ final class EntityCodec {
             tables[e] = builder.build();
         }
         return tables;
+    }
+
+    private static SparseRows readSparse(DataInputStream in, int rows, FeatureSpec f, String source) throws IOException {
+        int width = in.readInt();
+        int entries = in.readInt();
+        if (width != f.size() || entries < 0) {
+            throw new IOException(source + ": feature " + f.name() + " is stored " + width + " wide with " + entries
+                    + " entries; the model expects " + f.size() + " wide");
+        }
+        int[] starts = new int[rows + 1];
+        for (int r = 0; r <= rows; r++) {
+            starts[r] = in.readInt();
+        }
+        int[] columns = new int[entries];
+        for (int k = 0; k < entries; k++) {
+            columns[k] = in.readInt();
+        }
+        float[] values = new float[entries];
+        for (int k = 0; k < entries; k++) {
+            values[k] = in.readFloat();
+        }
+        try {
+            return SparseRows.of(width, starts, columns, values);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(source + ": feature " + f.name() + ": " + e.getMessage(), e);
+        }
     }
 }

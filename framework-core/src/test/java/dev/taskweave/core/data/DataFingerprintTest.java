@@ -33,4 +33,21 @@ class DataFingerprintTest {
             assertArrayEquals(expected.digest(), actual.digest(), "ints, n = " + n);
         }
     }
+
+    @Test
+    void aSparseTableDigestsAsItsDenseFormSoAModelsFingerprintDoesNotDependOnStorage() throws Exception {
+        SplittableRandom random = new SplittableRandom(9);
+        int rows = 50;
+        int width = 37;
+        float[] dense = new float[rows * width];
+        for (int k = 0; k < dense.length; k++) {
+            dense[k] = random.nextInt(6) == 0 ? (float) random.nextGaussian() : 0f; // rows 10..14 left empty below
+        }
+        java.util.Arrays.fill(dense, 10 * width, 15 * width, 0f);
+        MessageDigest expected = MessageDigest.getInstance("SHA-256");
+        DataFingerprint.floats(expected, dense);
+        MessageDigest actual = MessageDigest.getInstance("SHA-256");
+        DataFingerprint.floats(actual, dev.taskweave.api.data.SparseRows.fromDense(dense, width));
+        assertArrayEquals(expected.digest(), actual.digest());
+    }
 }

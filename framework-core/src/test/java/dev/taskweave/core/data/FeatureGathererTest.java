@@ -247,6 +247,81 @@ class FeatureGathererTest {
     }
 
     @Test
+    void aHistoryStoredSparselyGathersExactlyAsItsDenseForm() {
+        // 30 users x 20 items with seeded histories (some rows empty), both sides; every path of
+        // gathering at once: feature dropout, history entry dropout, the row's own interaction left
+        // out, unknown ids, attribute rows, rows out of order, and memory reused between batches
+        java.util.SplittableRandom data = new java.util.SplittableRandom(17);
+        int users = 30;
+        int items = 20;
+        int n = 400;
+        int[] u = new int[n];
+        int[] i = new int[n];
+        for (int k = 0; k < n; k++) {
+            u[k] = data.nextInt(users - 4);
+            i[k] = data.nextInt(items);
+        }
+        dev.taskweave.api.data.Interactions train = new dev.taskweave.api.data.Interactions(u, i, java.util.Map.of());
+        List<FeatureSpec> features = List.of(FeatureSpec.identifier("user_id", Entity.USER, users + 1),
+                FeatureSpec.identifier("item_id", Entity.ITEM, items + 1),
+                FeatureSpec.history("user_history", Entity.USER, items), FeatureSpec.history("item_history", Entity.ITEM, users));
+        List<String> userIds = java.util.stream.IntStream.range(0, users).mapToObj(k -> "u" + k).toList();
+        List<String> itemIds = java.util.stream.IntStream.range(0, items).mapToObj(k -> "i" + k).toList();
+        int[] userCodes = java.util.stream.IntStream.range(0, users).map(k -> k < users - 2 ? k + 1 : 0).toArray(); // 2 unknown
+        int[] itemCodes = java.util.stream.IntStream.range(0, items).map(k -> k + 1).toArray();
+        dev.taskweave.api.data.Histories.Scale mean = dev.taskweave.api.data.Histories.Scale.MEAN;
+        EntityTable denseUsers = EntityTable.builder(Entity.USER, userIds).categorical("user_id", userCodes)
+                .dense("user_history", items, dev.taskweave.api.data.Histories.of(train, Entity.USER, users, items, null, mean)).build();
+        EntityTable denseItems = EntityTable.builder(Entity.ITEM, itemIds).categorical("item_id", itemCodes)
+                .dense("item_history", users, dev.taskweave.api.data.Histories.of(train, Entity.ITEM, users, items, null, mean)).build();
+        EntityTable sparseUsers = EntityTable.builder(Entity.USER, userIds).categorical("user_id", userCodes)
+                .sparse("user_history", dev.taskweave.api.data.Histories.sparse(train, Entity.USER, users, items, null, mean)).build();
+        EntityTable sparseItems = EntityTable.builder(Entity.ITEM, itemIds).categorical("item_id", itemCodes)
+                .sparse("item_history", dev.taskweave.api.data.Histories.sparse(train, Entity.ITEM, users, items, null, mean)).build();
+        java.util.Map<String, Double> drop = java.util.Map.of("user_history", 0.2, "item_history", 0.1);
+        FeatureGatherer dense = new FeatureGatherer(features, denseUsers, denseItems).withDropout(drop).withHistoryDropout(drop);
+        FeatureGatherer sparse = new FeatureGatherer(features, sparseUsers, sparseItems).withDropout(drop).withHistoryDropout(drop);
+        int rows = 300;
+        int[] userRows = new int[rows];
+        int[] itemRows = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            userRows[r] = r % 23 == 0 ? -1 : data.nextInt(users);
+            itemRows[r] = r % 29 == 0 ? -1 : r % 3 == 0 ? i[data.nextInt(n)] : data.nextInt(items);
+            if (r % 3 == 0 && userRows[r] >= 0) {
+                int k = data.nextInt(n); // a training pair: its own interaction is in both histories
+                userRows[r] = u[k];
+                itemRows[r] = i[k];
+            }
+        }
+        int[] order = java.util.stream.IntStream.range(0, rows).map(r -> (r * 7) % rows).toArray();
+        FeatureGatherer.Scratch denseScratch = dense.newScratch();
+        FeatureGatherer.Scratch sparseScratch = sparse.newScratch();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (int from = 0; from < rows; from += 64) {
+                int b = Math.min(64, rows - from);
+                for (boolean training : new boolean[] {true, false}) {
+                    try (NDManager batch = manager.newSubManager()) {
+                        NDList a = dense.gather(batch, userRows, itemRows, order, from, from + b, training ? 0.1 : 0,
+                                training ? new java.util.SplittableRandom(from) : null, denseScratch);
+                        NDList c = sparse.gather(batch, userRows, itemRows, order, from, from + b, training ? 0.1 : 0,
+                                training ? new java.util.SplittableRandom(from) : null, sparseScratch);
+                        for (int f = 0; f < features.size(); f++) {
+                            if (f < 2) {
+                                assertArrayEquals(a.get(f).toIntArray(), c.get(f).toIntArray(), "feature " + f + " from row " + from);
+                            } else {
+                                assertArrayEquals(a.get(f).toFloatArray(), c.get(f).toFloatArray(), "feature " + f + " from row " + from);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (int user = 0; user < users; user++) {
+            assertArrayEquals(dense.pairDependentRows(user, null), sparse.pairDependentRows(user, null), "user " + user);
+        }
+    }
+
+    @Test
     void historyDropoutThinsTrainingRowsAndKeepsTheirExpectation() {
         // u0 rated items 0..7 (0.5 each) of 10; rows (u0, i9), then one row (u0, i3)
         int items = 10;

@@ -69,11 +69,19 @@ class BatchSizeCheckTest {
         ModelAssembler.checkEvaluationHeap(features, users, items, "m", 160); // 0.6 x 160 = 96
         dev.taskweave.api.DataException e = assertThrows(dev.taskweave.api.DataException.class,
                 () -> ModelAssembler.checkEvaluationHeap(features, users, items, "m", 159));
-        assertTrue(e.getMessage().startsWith("m: evaluating holds the model's dense feature tables (its histories, users x items x 4"
-                + " bytes per side), 0.00 GiB, and the data source builds them again"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("m: evaluating holds the model's feature tables beyond ids (its histories: users x items"
+                + " x 4 bytes per side where a data source stores them densely, 8 bytes per interaction where sparsely), 0.00 GiB, and"
+                + " the data source builds them again"), e.getMessage());
         assertTrue(e.getMessage().contains("60% of the JVM's maximum heap"), e.getMessage());
         assertTrue(e.getMessage().contains("JAVA_OPTS=-Xmx1g or more"), e.getMessage());
         // no dense table: nothing to hold
         ModelAssembler.checkEvaluationHeap(features.subList(0, 1), users, items, "m", 1);
+        // a sparse history counts its entries: 3 row starts (12 bytes) and 2 entries (16 bytes) for the user history
+        dev.taskweave.api.data.EntityTable sparseUsers = dev.taskweave.api.data.EntityTable.builder(Entity.USER, List.of("u0", "u1"))
+                .categorical("user_id", new int[] {1, 2})
+                .sparse("user_history", dev.taskweave.api.data.SparseRows.fromDense(new float[] {0, 0.5f, 0, 0.5f, 0, 0}, 3)).build();
+        // with the item history's 24 dense bytes, twice 52 = 104 bytes: 0.6 x 174 holds them, 0.6 x 173 does not
+        ModelAssembler.checkEvaluationHeap(features, sparseUsers, items, "m", 174);
+        assertThrows(dev.taskweave.api.DataException.class, () -> ModelAssembler.checkEvaluationHeap(features, sparseUsers, items, "m", 173));
     }
 }

@@ -76,9 +76,6 @@ final class FilesSource implements DatasetSource {
         // entities: those the side files list, in their order, then those only the interactions name
         List<String> userIds = entityIds(userFile, splits, true);
         List<String> itemIds = entityIds(itemFile, splits, false);
-        // the history tables are users x items floats each: refused here, before anything else is built, when they cannot fit
-        Histories.checkSize(userIds.size(), itemIds.size(), config.userHistoryPath(), config.itemHistoryPath(),
-                "userHistory: none or itemHistory: none");
         warnAboutUnmatchedIds(userFile, splits, description);
         warnAboutUnmatchedIds(itemFile, splits, description);
         Map<String, Integer> userIndex = index(userIds);
@@ -376,7 +373,8 @@ final class FilesSource implements DatasetSource {
         }
         int width = entity == Entity.USER ? items : users;
         schema.add(FeatureSpec.history(name, entity, width));
-        table.dense(name, width, Histories.of(new Interactions(u, i, Map.of()), entity, users, items, values,
+        // stored sparsely: 8 bytes per training interaction, whatever the numbers of users and items
+        table.sparse(name, Histories.sparse(new Interactions(u, i, Map.of()), entity, users, items, values,
                 history == FilesConfig.History.VALUES ? Histories.Scale.ROOT : Histories.Scale.MEAN));
         description.put(name, history.name().toLowerCase(Locale.ROOT)
                 + (history == FilesConfig.History.VALUES ? " of " + config.historyLabel() : ""));

@@ -29,23 +29,6 @@ class FilesConfigTest {
     }
 
     @Test
-    void historyPathsNameTheKeyThatAsksForEachSide() {
-        FilesConfig none = PluginConfigs.bindValid(base(), FilesConfig.class);
-        assertNull(none.userHistoryPath());
-        assertNull(none.itemHistoryPath());
-        FilesConfig both = PluginConfigs.bindValid(base("history", "implicit"), FilesConfig.class);
-        assertEquals("history", both.userHistoryPath());
-        assertEquals("history", both.itemHistoryPath());
-        FilesConfig mixed = PluginConfigs.bindValid(base("history", "implicit", "userHistory", "none", "itemHistory", "implicit"),
-                FilesConfig.class);
-        assertNull(mixed.userHistoryPath());
-        assertEquals("itemHistory", mixed.itemHistoryPath());
-        FilesConfig user = PluginConfigs.bindValid(base("userHistory", "implicit"), FilesConfig.class);
-        assertEquals("userHistory", user.userHistoryPath());
-        assertNull(user.itemHistoryPath());
-    }
-
-    @Test
     void defaults() {
         FilesConfig c = PluginConfigs.bindValid(base(), FilesConfig.class);
         assertEquals(SplitConfig.By.RANDOM, c.split().by());

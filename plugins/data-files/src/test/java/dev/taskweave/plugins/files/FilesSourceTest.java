@@ -410,9 +410,9 @@ class FilesSourceTest {
                 "split", params("by", "files", "testFile", "test.csv"), "history", "implicit");
         Dataset d = load(p);
         // users a, b; items x, y. a rated x twice (one entry) and y: 1/2 each; b rated x: 1
-        assertArrayEquals(new float[] {0.5f, 0.5f, 1f, 0f}, d.users().dense("user_history"));
+        assertArrayEquals(new float[] {0.5f, 0.5f, 1f, 0f}, d.users().sparse("user_history").toDense());
         // x was rated by a and b, y by a
-        assertArrayEquals(new float[] {0.5f, 0.5f, 1f, 0f}, d.items().dense("item_history"));
+        assertArrayEquals(new float[] {0.5f, 0.5f, 1f, 0f}, d.items().sparse("item_history").toDense());
         assertTrue(spec(d, "user_history").fromInteractions());
 
         p.put("userHistory", "values");
@@ -421,8 +421,8 @@ class FilesSourceTest {
         // mean of the training ratings (5, 1, 3, 4) = 3.25; (a, x) keeps its last row's 4: 0.75 and
         // (a, y) 1 - 3.25 = -2.25, each divided by sqrt(2); b: 3 - 3.25 = -0.25
         float r2 = (float) Math.sqrt(2);
-        assertArrayEquals(new float[] {0.75f / r2, -2.25f / r2, -0.25f, 0f}, v.users().dense("user_history"), 1e-6f);
-        assertArrayEquals(new float[] {0.5f, 0.5f, 1f, 0f}, v.items().dense("item_history"));
+        assertArrayEquals(new float[] {0.75f / r2, -2.25f / r2, -0.25f, 0f}, v.users().sparse("user_history").toDense(), 1e-6f);
+        assertArrayEquals(new float[] {0.5f, 0.5f, 1f, 0f}, v.items().sparse("item_history").toDense());
     }
 
     @Test

@@ -216,19 +216,6 @@ public final class MovieLensConfig implements ValidatedConfig {
         return userHistory != null ? userHistory : history;
     }
 
-    /**
-     * @return the key that asks for the user side's history ({@code userHistory} when set, else
-     *     {@code history}), or null without one
-     */
-    public String userHistoryPath() {
-        return userHistory() == History.NONE ? null : userHistory != null ? "userHistory" : "history";
-    }
-
-    /** @return the key that asks for the item side's history, or null without one */
-    public String itemHistoryPath() {
-        return itemHistory() == History.NONE ? null : itemHistory != null ? "itemHistory" : "history";
-    }
-
     /** @return the item side's history: {@code itemHistory} when set, else {@code history} */
     public History itemHistory() {
         return itemHistory != null ? itemHistory : history;

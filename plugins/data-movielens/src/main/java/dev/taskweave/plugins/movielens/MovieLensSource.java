@@ -67,9 +67,6 @@ public final class MovieLensSource implements DatasetSource {
         config.validate();
         Path directory = context.resolve(config.directory());
         MovieLensCatalog catalog = MovieLensCatalog.read(directory);
-        // the history tables are users x items floats each: refused before anything is built when they cannot fit
-        Histories.checkSize(catalog.users(), catalog.items(), config.userHistoryPath(), config.itemHistoryPath(),
-                "userHistory: none or itemHistory: none");
         Map<String, String> description = new LinkedHashMap<>();
         description.put("source", "movielens");
         description.put("directory", directory.toString());
@@ -314,7 +311,7 @@ public final class MovieLensSource implements DatasetSource {
         int width = entity == Entity.USER ? catalog.items() : catalog.users();
         boolean rated = history == MovieLensConfig.History.RATINGS;
         features.add(FeatureSpec.history(name, entity, width));
-        table.dense(name, width, Histories.of(trainRows, entity, catalog.users(), catalog.items(),
+        table.sparse(name, Histories.sparse(trainRows, entity, catalog.users(), catalog.items(),
                 rated ? centred(train.ratings()) : null, rated ? Histories.Scale.ROOT : Histories.Scale.MEAN));
         description.put(entity == Entity.USER ? "userHistory" : "itemHistory", history.name().toLowerCase(java.util.Locale.ROOT));
     }

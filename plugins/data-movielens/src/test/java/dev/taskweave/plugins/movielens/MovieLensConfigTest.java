@@ -60,12 +60,9 @@ class MovieLensConfigTest {
         MovieLensConfig mixed = config(Map.of("directory", "d", "history", "implicit", "userHistory", "ratings"));
         assertEquals(MovieLensConfig.History.RATINGS, mixed.userHistory());
         assertEquals(MovieLensConfig.History.IMPLICIT, mixed.itemHistory());
-        assertEquals("userHistory", mixed.userHistoryPath());
-        assertEquals("history", mixed.itemHistoryPath());
         MovieLensConfig userOnly = config(Map.of("directory", "d", "history", "implicit", "itemHistory", "none"));
-        assertEquals("history", userOnly.userHistoryPath());
-        assertEquals(null, userOnly.itemHistoryPath());
-        assertEquals(null, config(Map.of("directory", "d")).userHistoryPath());
+        assertEquals(MovieLensConfig.History.IMPLICIT, userOnly.userHistory());
+        assertEquals(MovieLensConfig.History.NONE, userOnly.itemHistory());
         assertThrows(IllegalArgumentException.class, () -> config(Map.of("directory", "d", "itemHistory", "every")));
     }
 

@@ -216,7 +216,7 @@ class MovieLensFilesTest {
         Dataset d = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "history", "implicit"));
         assertEquals(5, feature(d, "user_history").size());
         assertEquals(5, feature(d, "item_history").size());
-        float[] users = d.users().dense("user_history");
+        float[] users = d.users().sparse("user_history").toDense();
         // train: user 1 rated items 1 and 2; user 2's item 4 is in valid and does not count
         float h = 0.5f;
         assertArrayEquals(new float[] {h, h, 0, 0, 0}, Arrays.copyOfRange(users, 0, 5), 1e-6f);
@@ -225,20 +225,20 @@ class MovieLensFilesTest {
         assertArrayEquals(new float[5], Arrays.copyOfRange(users, 20, 25));
         // item 1 was rated in train by users 1, 2 and 4
         float t = 1f / 3;
-        assertArrayEquals(new float[] {t, t, 0, t, 0}, Arrays.copyOfRange(d.items().dense("item_history"), 0, 5), 1e-6f);
+        assertArrayEquals(new float[] {t, t, 0, t, 0}, Arrays.copyOfRange(d.items().sparse("item_history").toDense(), 0, 5), 1e-6f);
 
         // ratings: the training mean is (5 + 3 + 4 + 2 + 5) / 5 = 3.8
         Dataset rated = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "history", "ratings"));
         // (scaled by 1/sqrt(n), SVD++'s normalisation: a mean of signed values would cancel out)
         float r = (float) (1 / Math.sqrt(2));
-        assertArrayEquals(new float[] {1.2f * r, -0.8f * r, 0, 0, 0}, Arrays.copyOfRange(rated.users().dense("user_history"), 0, 5), 1e-5f);
+        assertArrayEquals(new float[] {1.2f * r, -0.8f * r, 0, 0, 0}, Arrays.copyOfRange(rated.users().sparse("user_history").toDense(), 0, 5), 1e-5f);
         assertEquals("ratings", rated.description().get("userHistory"));
         assertEquals("ratings", rated.description().get("itemHistory"));
 
         // one side overridden: the user's ratings, the item's raters
         Dataset mixed = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "history", "implicit", "userHistory", "ratings"));
-        assertArrayEquals(new float[] {1.2f * r, -0.8f * r, 0, 0, 0}, Arrays.copyOfRange(mixed.users().dense("user_history"), 0, 5), 1e-5f);
-        assertArrayEquals(new float[] {t, t, 0, t, 0}, Arrays.copyOfRange(mixed.items().dense("item_history"), 0, 5), 1e-6f);
+        assertArrayEquals(new float[] {1.2f * r, -0.8f * r, 0, 0, 0}, Arrays.copyOfRange(mixed.users().sparse("user_history").toDense(), 0, 5), 1e-5f);
+        assertArrayEquals(new float[] {t, t, 0, t, 0}, Arrays.copyOfRange(mixed.items().sparse("item_history").toDense(), 0, 5), 1e-6f);
         // or one side only
         Dataset itemsOnly = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "itemHistory", "implicit"));
         assertFalse(itemsOnly.users().has("user_history"));

@@ -79,10 +79,6 @@ final class SyntheticGenerator {
 
     Generated generate() {
         config.validate();
-        if (config.history()) {
-            // users x items floats per side: refused before generating when they cannot fit
-            Histories.checkSize(config.users(), config.items(), "history", "history", null);
-        }
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom structureRandom = root.split();
         SplittableRandom interactionRandom = root.split();
@@ -184,8 +180,9 @@ final class SyntheticGenerator {
             Interactions trainRows = select(allUsers, allItems, allRatings, Map.of(), Map.of(), split, TRAIN_SPLIT);
             features.add(FeatureSpec.history(USER_HISTORY, Entity.USER, items));
             features.add(FeatureSpec.history(ITEM_HISTORY, Entity.ITEM, users));
-            userBuilder.dense(USER_HISTORY, items, Histories.of(trainRows, Entity.USER, users, items, null, Histories.Scale.MEAN));
-            itemBuilder.dense(ITEM_HISTORY, users, Histories.of(trainRows, Entity.ITEM, users, items, null, Histories.Scale.MEAN));
+            // stored sparsely: memory in proportion to the training interactions, not users x items
+            userBuilder.sparse(USER_HISTORY, Histories.sparse(trainRows, Entity.USER, users, items, null, Histories.Scale.MEAN));
+            itemBuilder.sparse(ITEM_HISTORY, Histories.sparse(trainRows, Entity.ITEM, users, items, null, Histories.Scale.MEAN));
         }
         if (deviceOffsets != null) {
             features.add(new FeatureSpec(USER_DEVICE, Entity.USER, FeatureKind.CATEGORICAL, deviceOffsets.length + 1, false,

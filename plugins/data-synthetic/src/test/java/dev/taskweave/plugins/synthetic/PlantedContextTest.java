@@ -269,6 +269,8 @@ class PlantedContextTest {
         for (FeatureSpec f : a.features()) {
             if (f.kind() == FeatureKind.CATEGORICAL) {
                 assertArrayEquals(a.table(f.entity()).categorical(f.name()), b.table(f.entity()).categorical(f.name()), f.name());
+            } else if (a.table(f.entity()).isSparse(f.name())) {
+                assertEquals(a.table(f.entity()).sparse(f.name()), b.table(f.entity()).sparse(f.name()), f.name());
             } else {
                 assertArrayEquals(a.table(f.entity()).dense(f.name()), b.table(f.entity()).dense(f.name()), f.name());
             }
