@@ -14,4 +14,14 @@ public interface Metric {
      *     with a single class)
      */
     double compute(MetricInput input);
+
+    /**
+     * @return the head outputs the metric means something on; a task whose head outputs another
+     *     kind may not list it (an error at {@code tasks[i].metrics[m]} naming the metrics that
+     *     fit). By default every kind: the runtime cannot tell, so declare them (a deviance of
+     *     counts, {@code EnumSet.of(MetricOutput.VALUE)}).
+     */
+    default java.util.Set<MetricOutput> outputs() {
+        return java.util.EnumSet.allOf(MetricOutput.class);
+    }
 }

@@ -14,6 +14,7 @@ public final class PluginMetric implements Metric {
     private final Metric metric;
     private final String name;
     private final boolean higherIsBetter;
+    private final java.util.Set<dev.taskweave.api.metric.MetricOutput> outputs;
     private final String pluginId;
     private final String version;
     private final String location;
@@ -33,6 +34,17 @@ public final class PluginMetric implements Metric {
                     new IllegalStateException("the metric has no name"));
         }
         this.higherIsBetter = call("metric '" + name + "'", "higherIsBetter()", metric::higherIsBetter);
+        java.util.Set<dev.taskweave.api.metric.MetricOutput> declared = call("metric '" + name + "'", "outputs()", metric::outputs);
+        if (declared == null || declared.isEmpty()) {
+            throw PluginFailureException.of("metric '" + name + "'", pluginId, version, "outputs()", null, null,
+                    new IllegalStateException("the metric fits no head output (outputs() is " + (declared == null ? "null" : "empty") + ")"));
+        }
+        this.outputs = java.util.Set.copyOf(declared);
+    }
+
+    @Override
+    public java.util.Set<dev.taskweave.api.metric.MetricOutput> outputs() {
+        return outputs;
     }
 
     @Override

@@ -794,17 +794,17 @@ public final class ModelAssembler {
     }
 
     /** @return what a head outputs per row, for the metrics that fit it */
-    private static MetricRegistry.Output output(Registered<?> plugin, TaskHead head, String source, String path) {
+    private static dev.taskweave.api.metric.MetricOutput output(Registered<?> plugin, TaskHead head, String source, String path) {
         if (plugin.call(source, path, "outputWidth()", head::outputWidth) > 1) {
             // a multi-label head's outputs are logits of independent labels, a multi-class head's are not
             return plugin.call(source, path, "producesLogit()", head::producesLogit)
-                    ? MetricRegistry.Output.MULTI_LABEL : MetricRegistry.Output.MULTI_CLASS;
+                    ? dev.taskweave.api.metric.MetricOutput.MULTI_LABEL : dev.taskweave.api.metric.MetricOutput.MULTI_CLASS;
         }
         if (plugin.call(source, path, "pairwise()", head::pairwise)) {
-            return MetricRegistry.Output.SCORE;
+            return dev.taskweave.api.metric.MetricOutput.SCORE;
         }
         return plugin.call(source, path, "producesLogit()", head::producesLogit)
-                ? MetricRegistry.Output.PROBABILITY : MetricRegistry.Output.VALUE;
+                ? dev.taskweave.api.metric.MetricOutput.PROBABILITY : dev.taskweave.api.metric.MetricOutput.VALUE;
     }
 
     /**
@@ -888,7 +888,7 @@ public final class ModelAssembler {
                         + t.label + "' is an attribute of " + info.width() + " classes or labels per entity; use a head with an"
                         + " output per class or label (such as multiclass or multilabel)");
             }
-            MetricRegistry.Output output = output(reg, head, plan.source(), headPath);
+            dev.taskweave.api.metric.MetricOutput output = output(reg, head, plan.source(), headPath);
             List<String> metricNames = t.metrics.isEmpty() ? reg.call(plan.source(), headPath, "defaultMetrics()", head::defaultMetrics)
                     : t.metrics;
             List<Metric> taskMetrics = new ArrayList<>();
