@@ -15,7 +15,9 @@ import java.util.List;
  * Reads and writes the entity tables a model needs ({@code entities.bin}). A feature stored densely
  * is its number of values and the values; one stored sparsely ({@link SparseRows}, histories) is
  * {@link #SPARSE} in that place, then its width, its number of entries, each row's start, and each
- * entry's column and value. Files written before sparse tables existed hold dense ones only.
+ * entry's column and value. Files written before sparse tables existed hold dense ones only; a
+ * history among them is read into sparse rows (the same values), so an older model's histories take
+ * the memory of their entries too.
  */
 final class EntityCodec {
     private static final int MAGIC = 0x54574531; // "TWE1"
@@ -98,6 +100,11 @@ final class EntityCodec {
                         builder.sparse(name, readSparse(in, n, f, source));
                         continue;
                     }
+                    if (f.fromInteractions() && f.size() > 0 && length == (long) n * f.size()) {
+                        // a history a model of an earlier release stored densely: read into sparse rows
+                        builder.sparse(name, readDenseAsSparse(in, n, f.size()));
+                        continue;
+                    }
                     float[] values = new float[length];
                     for (int i = 0; i < values.length; i++) {
                         values[i] = in.readFloat();
@@ -108,6 +115,33 @@ final class EntityCodec {
             tables[e] = builder.build();
         }
         return tables;
+    }
+
+    /** Reads {@code rows x width} floats row by row, keeping the non-zero ones: a dense history takes its entries' memory only. */
+    private static SparseRows readDenseAsSparse(DataInputStream in, int rows, int width) throws IOException {
+        int[] starts = new int[rows + 1];
+        int[] columns = new int[1024];
+        float[] values = new float[1024];
+        int n = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < width; c++) {
+                float v = in.readFloat();
+                if (v != 0f) {
+                    if (n == columns.length) {
+                        columns = java.util.Arrays.copyOf(columns, n * 2);
+                        values = java.util.Arrays.copyOf(values, n * 2);
+                    }
+                    columns[n] = c;
+                    values[n++] = v;
+                }
+            }
+            starts[r + 1] = n;
+        }
+        try {
+            return SparseRows.of(width, starts, java.util.Arrays.copyOf(columns, n), java.util.Arrays.copyOf(values, n));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("a history holds a value that is not finite: " + e.getMessage(), e);
+        }
     }
 
     private static SparseRows readSparse(DataInputStream in, int rows, FeatureSpec f, String source) throws IOException {
