@@ -214,40 +214,14 @@ public final class Histories {
      * @return {@code rows x width} values, row-major, for {@link EntityTable.Builder#dense}
      */
     public static float[] of(Interactions interactions, Entity entity, int users, int items, float[] values, Scale scale) {
-        requireNonNull(interactions, "interactions is null");
-        requireNonNull(scale, "scale is null");
         requireNonNull(entity, "entity is null");
-        int[] rowOf = entity == Entity.USER ? interactions.users() : interactions.items();
-        int[] columnOf = entity == Entity.USER ? interactions.items() : interactions.users();
-        if (values != null && values.length != rowOf.length) {
-            throw new IllegalArgumentException(values.length + " values for " + rowOf.length + " interactions");
-        }
         int rows = entity == Entity.USER ? users : items;
         int width = entity == Entity.USER ? items : users;
-        if ((long) rows * width > MAX_CELLS) {
+        if ((long) rows * width > MAX_CELLS - 8) {
             throw new IllegalArgumentException("a history of " + rows + " rows x " + width + " columns has " + (long) rows * width
-                    + " cells, more than the " + MAX_CELLS + " one array holds (check it first with Histories.checkSize)");
+                    + " cells, more than one array holds (check it first with Histories.checkSize)");
         }
-        float[] out = new float[rows * width];
-        int[] counts = new int[rows];
-        for (int k = 0; k < rowOf.length; k++) {
-            int row = rowOf[k];
-            int column = columnOf[k];
-            if (row < 0 || row >= rows || column < 0 || column >= width) {
-                throw new IllegalArgumentException("interaction " + k + " (user " + interactions.users()[k] + ", item "
-                        + interactions.items()[k] + ") is outside " + users + " users and " + items + " items");
-            }
-            counts[row]++;
-            out[row * width + column] = values == null ? 1f : values[k];
-        }
-        for (int row = 0; row < rows; row++) {
-            if (counts[row] > 0) {
-                float factor = scale == Scale.MEAN ? 1f / counts[row] : (float) (1 / Math.sqrt(counts[row]));
-                for (int c = row * width; c < (row + 1) * width; c++) {
-                    out[c] *= factor;
-                }
-            }
-        }
-        return out;
+        // the same entries, zeros written out
+        return sparse(interactions, entity, users, items, values, scale).toDense();
     }
 }
