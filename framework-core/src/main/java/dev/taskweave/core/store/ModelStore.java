@@ -255,12 +255,12 @@ public final class ModelStore {
      * @param users     the user table
      * @param items     the item table
      * @param seen      each user's training items; {@link SeenItems#none()} for models saved without them
-     * @param warnings  what may make the model score otherwise than it did when it was measured
-     *                  (plugins it was made with installed in other versions), logged when it was
-     *                  loaded; empty when nothing is doubtful
      * @param neighbours the scores of the model's pair features ({@code features.neighbours}) by
      *                  feature name, empty for a model without one: gatherers over {@code users} and
      *                  {@code items} take them ({@link dev.taskweave.core.data.FeatureGatherer#withNeighbours})
+     * @param warnings  what may make the model score otherwise than it did when it was measured
+     *                  (plugins it was made with installed in other versions), logged when it was
+     *                  loaded; empty when nothing is doubtful
      */
     public record LoadedModel(ModelManifest manifest, AssembledModel model, EntityTable users, EntityTable items, SeenItems seen,
             Map<String, ItemNeighbours> neighbours, List<String> warnings) {
