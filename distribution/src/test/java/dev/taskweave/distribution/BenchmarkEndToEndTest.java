@@ -136,7 +136,7 @@ class BenchmarkEndToEndTest {
                 new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
         String printed = stdout.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, stderr.toString(StandardCharsets.UTF_8) + printed);
-        assertTrue(printed.contains("[diverged] seed 2: not finite (NaN: diverged?): rating.rmse, rating.mae, like.auc, like.logloss"),
+        assertTrue(printed.contains("[diverged] seed 2: not finite (NaN: a diverged run, or a metric undefined on its split): rating.rmse, rating.mae, like.auc, like.logloss"),
                 printed);
         // every key is there, one null per seed, and no mean or std
         JsonNode metrics = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("configurations").get(0).get("metrics");

@@ -150,7 +150,22 @@ class CheckpointResumeTest extends RuntimeTest {
             assertTrue(meanwhile.err().contains("checkpoint: " + checkpoint + " is the checkpoint of a training run still going on"),
                     meanwhile.err());
             assertArrayEquals(state, Files.readAllBytes(checkpoint));
+            // without --resume too: the run is going on, not interrupted (resuming or deleting would hurt it)
+            CliTest.Run fresh = CliTest.run(args);
+            assertEquals(TaskweaveCli.BAD_INPUT, fresh.code(), fresh.err());
+            assertTrue(fresh.err().contains("--checkpoint: " + checkpoint + " is the checkpoint of a training run still going on"),
+                    fresh.err());
         }
+        // a damaged checkpoint is refused before the data is read
+        byte[] intact = Files.readAllBytes(checkpoint);
+        byte[] damaged = intact.clone();
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(checkpoint, damaged);
+        CliTest.Run broken = CliTest.run(resume);
+        assertEquals(TaskweaveCli.BAD_INPUT, broken.code(), broken.err());
+        assertTrue(broken.err().contains("is truncated or corrupt: its CRC-32 does not match its content"), broken.err());
+        assertFalse(broken.out().contains("data:"), "refused before the data was read: " + broken.out());
+        Files.write(checkpoint, intact);
         CliTest.Run second = CliTest.run(resume);
         assertEquals(0, second.code(), second.err());
         assertTrue(second.out().contains("resuming from " + checkpoint + " after epoch 1 of 2"), second.out());

@@ -106,6 +106,22 @@ class EndToEndTest extends RuntimeTest {
     }
 
     @Test
+    void earlyStoppingOnAMetricThatIsNeverFiniteKeepsTheLastEpochAndSaysWhy() throws Exception {
+        // every rating is at least 0.5: the like task's validation labels are all positive, its AUC undefined
+        String undefined = CONFIG.replace("threshold: 4.0", "threshold: 0.5")
+                .replace("epochs: 6, progressBar: false", "epochs: 3, progressBar: false, earlyStopping: {metric: valid.like.auc, patience: 1}");
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        TrainingResult result = taskweave.train(write("undefined.yaml", undefined), tmp.resolve("undefined"),
+                new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, result.history().size(), text);
+        assertEquals(1, result.bestEpoch(), "the epoch whose weights are kept");
+        assertTrue(text.contains("warning: valid.like.auc is not finite after epoch 1 (undefined on the validation rows"), text);
+        assertTrue(text.contains("early stopping after epoch 1: valid.like.auc was not finite for 1 epochs; the last epoch's weights"
+                + " are kept"), text);
+    }
+
+    @Test
     void adamWTrainsWithItsOwnDecoupledWeightDecay() throws Exception {
         String adam = CONFIG.replace("optimizer: {learningRate: 0.005}", "optimizer: {learningRate: 0.005, weightDecay: 0.01}");
         TrainingResult coupled = taskweave.train(write("adam.yaml", adam), tmp.resolve("adam"), quiet());

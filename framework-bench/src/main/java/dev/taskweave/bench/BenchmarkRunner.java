@@ -149,7 +149,7 @@ public final class BenchmarkRunner {
     private static void logUnmeasured(PrintStream log, String variant, long seed, Map<String, List<Double>> values, int s, String alone) {
         List<String> keys = values.entrySet().stream().filter(e -> e.getValue().get(s) == null).map(Map.Entry::getKey).toList();
         if (!keys.isEmpty()) {
-            log.printf(Locale.ROOT, "[%s] seed %d%s: not finite (NaN: diverged?): %s%n", variant, seed,
+            log.printf(Locale.ROOT, "[%s] seed %d%s: not finite (NaN: a diverged run, or a metric undefined on its split): %s%n", variant, seed,
                     alone == null ? "" : ", " + alone + " alone", String.join(", ", keys));
         }
     }

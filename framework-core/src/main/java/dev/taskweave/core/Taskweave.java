@@ -145,6 +145,7 @@ public final class Taskweave implements AutoCloseable {
         ModelStore.checkWritable(outputDirectory, "--output");
         if (checkpointing != null) {
             checkpointing.checkWritable("--checkpoint", outputDirectory);
+            checkpointing.checkFree("--checkpoint"); // a run still going on is not an interrupted one
             checkpointing.checkNothingOverwritten("--checkpoint");
         }
     }

@@ -278,7 +278,7 @@ public final class TaskweaveCli {
                     out.flush();
                     return SUSPENDED;
                 }
-                out.printf(Locale.ROOT, "trained %d epochs (best %d) in %.1f s; model and metrics written to %s%n",
+                out.printf(Locale.ROOT, "trained %d epochs (best %d) in %.1f s; model and metrics in %s%n",
                         result.history().size(), result.bestEpoch(), result.trainSeconds(), output);
                 out.println(json().writeValueAsString(result.metrics()));
                 out.flush();

@@ -95,8 +95,7 @@ public record Checkpointing(Path file, boolean resume, Duration maxTime) {
     public AtomicDirectory.Claim claim(String option) {
         AtomicDirectory.Claim claim = AtomicDirectory.tryClaim(file);
         if (claim == null) {
-            throw new CheckpointException(option + ": " + file + " is the checkpoint of a training run still going on (it holds "
-                    + file.resolveSibling("." + file.getFileName() + ".lock") + "): wait for it to end, or name another file");
+            throw inUse(option);
         }
         try {
             checkNothingOverwritten(option);
@@ -105,6 +104,30 @@ public record Checkpointing(Path file, boolean resume, Duration maxTime) {
             claim.close();
             throw e;
         }
+    }
+
+    /**
+     * Checks, before anything is trained, that no other run holds the checkpoint ({@link #claim}
+     * claims it for the run later) and, when resuming, that the file is intact (its CRC-32), so
+     * that neither is found after the data was read and the model built.
+     *
+     * @param option what named the file, named in the errors
+     * @throws CheckpointException naming the file
+     */
+    public void checkFree(String option) {
+        try (AtomicDirectory.Claim claim = AtomicDirectory.tryClaim(file)) {
+            if (claim == null) {
+                throw inUse(option);
+            }
+        }
+        if (resume && Files.exists(file)) {
+            TrainingCheckpoint.checkIntact(file);
+        }
+    }
+
+    private CheckpointException inUse(String option) {
+        return new CheckpointException(option + ": " + file + " is the checkpoint of a training run still going on (it holds "
+                + file.resolveSibling("." + file.getFileName() + ".lock") + "): wait for it to end, or name another file");
     }
 
     /**

@@ -294,10 +294,26 @@ public final class Trainer {
                     bestEpoch = epoch;
                     bestParameters = evaluate(average, () -> snapshot(model));
                     sinceBest = 0;
-                } else if (++sinceBest >= es.patience) {
-                    stoppedEarly = true;
-                    log.printf(Locale.ROOT, "early stopping after epoch %d: %s did not improve for %d epochs (best %.4f at epoch %d)%n",
-                            epoch, es.metric, es.patience, best, bestEpoch);
+                } else {
+                    if (Double.isNaN(best)) {
+                        // no finite value yet to keep: the weights of the last epoch stand, and are the best epoch's
+                        bestEpoch = epoch;
+                        if (sinceBest == 0) {
+                            log.printf(Locale.ROOT, "warning: %s is not finite after epoch %d (undefined on the validation rows, such"
+                                    + " as an AUC over labels of one class, or a diverged run): early stopping cannot compare"
+                                    + " epochs by it%n", es.metric, epoch);
+                        }
+                    }
+                    if (++sinceBest >= es.patience) {
+                        stoppedEarly = true;
+                        if (Double.isNaN(best)) {
+                            log.printf(Locale.ROOT, "early stopping after epoch %d: %s was not finite for %d epochs; the last"
+                                    + " epoch's weights are kept%n", epoch, es.metric, es.patience);
+                        } else {
+                            log.printf(Locale.ROOT, "early stopping after epoch %d: %s did not improve for %d epochs (best %.4f at"
+                                    + " epoch %d)%n", epoch, es.metric, es.patience, best, bestEpoch);
+                        }
+                    }
                 }
             } else {
                 bestEpoch = epoch;

@@ -145,6 +145,26 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
         }
     }
 
+    /**
+     * Checks a checkpoint's CRC-32 without reading its fields (format 1, without one, passes).
+     *
+     * @throws CheckpointException naming the file when it is not a checkpoint, truncated or damaged
+     */
+    static void checkIntact(Path file) {
+        try (InputStream stream = Files.newInputStream(file); DataInputStream in = new DataInputStream(stream)) {
+            if (in.readInt() != MAGIC) {
+                throw new CheckpointException(file + " is not a Taskweave training checkpoint");
+            }
+            if (in.readInt() >= 2) {
+                requireChecksum(file);
+            }
+        } catch (EOFException e) {
+            throw new CheckpointException(file + " ends early: the checkpoint is truncated");
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read checkpoint " + file + ": " + e.getMessage());
+        }
+    }
+
     private static CheckpointException corrupt(Path file) {
         return new CheckpointException(file + " is truncated or corrupt: its CRC-32 does not match its content (delete it to train from the start)");
     }

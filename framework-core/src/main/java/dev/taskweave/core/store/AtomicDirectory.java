@@ -214,6 +214,12 @@ public final class AtomicDirectory {
             // creating the parent found a file on the way
             return new ConfigException(target.toString(), "", 0, "cannot write: " + exists.getFile() + " is not a directory");
         }
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            // where it cannot be written (a read-only file system, a path under /proc): the target's problem, not ours
+            String reason = fs.getReason() != null ? fs.getReason()
+                    : fs instanceof java.nio.file.NoSuchFileException ? "it cannot be created there" : fs.getClass().getSimpleName();
+            return new ConfigException(target.toString(), "", 0, "cannot write: " + reason + " (" + fs.getFile() + ")");
+        }
         if (e instanceof IOException io) {
             return new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), io);
         }

@@ -276,5 +276,10 @@ class AtomicDirectoryTest {
         try (AtomicDirectory.Claim claim = AtomicDirectory.tryClaim(checkpoint)) {
             assertNotNull(claim, "released when the process ended");
         }
+        // a place no file can be made (Linux's /proc) is bad input naming it, not an internal error
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "no /proc here");
+        dev.taskweave.core.config.ConfigException e = assertThrows(dev.taskweave.core.config.ConfigException.class,
+                () -> AtomicDirectory.tryClaim(Path.of("/proc/nope/train.ckpt")));
+        assertTrue(e.getMessage().startsWith("/proc/nope/train.ckpt: cannot write: "), e.getMessage());
     }
 }
