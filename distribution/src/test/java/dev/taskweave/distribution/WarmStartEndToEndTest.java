@@ -1,6 +1,7 @@
 package dev.taskweave.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +95,15 @@ class WarmStartEndToEndTest extends RuntimeTest {
         assertTrue(printed.lines().filter(l -> l.contains("not carried over")).allMatch(l -> l.contains("the head of task rating: ")
                 && l.contains("head0_")), printed);
         assertTrue(printed.contains(": 21 of 24 parameters carried over"), printed);
+        // another embedding width: the tables say so (their rows do have names)
+        ByteArrayOutputStream narrowLog = new ByteArrayOutputStream();
+        String narrower = withInit(CONFIG.replace("embeddingDim: 8", "embeddingDim: 6"), "first");
+        assertTrue(narrower.contains("embeddingDim: 6"), narrower);
+        taskweave.train(write("narrower.yaml", narrower), tmp.resolve("narrower"), new PrintStream(narrowLog, true, StandardCharsets.UTF_8));
+        String narrowPrinted = narrowLog.toString(StandardCharsets.UTF_8);
+        assertTrue(narrowPrinted.lines().anyMatch(l -> l.contains("user_id") && l.contains("not carried over (shape (")
+                && l.contains(", 8) before, (") && l.contains(", 6) now)")), narrowPrinted);
+        assertFalse(narrowPrinted.contains("cannot be matched"), narrowPrinted);
 
         Path config = write("missing.yaml", withInit(CONFIG, "no-such-model"));
         ConfigException e = assertThrows(ConfigException.class, () -> taskweave.train(config, tmp.resolve("m"), quiet()));

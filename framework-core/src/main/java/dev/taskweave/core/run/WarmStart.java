@@ -92,7 +92,12 @@ public final class WarmStart {
                 String[] newKeys = rowKeys(feature, users, items);
                 String[] oldKeys = rowKeys(oldFeature, fromUsers, fromItems);
                 long width = target.getArray().getShape().get(1);
-                if (newKeys == null || oldKeys == null || source.getArray().getShape().get(1) != width) {
+                if (source.getArray().getShape().get(1) != width) {
+                    // another embedding width: no row carries over, whatever its name
+                    fresh.put(name, "shape " + source.getArray().getShape() + " before, " + target.getArray().getShape() + " now");
+                    continue;
+                }
+                if (newKeys == null || oldKeys == null) {
                     fresh.put(name, "the table's rows cannot be matched (" + oldFeature.size() + " rows before, " + feature.size()
                             + " now, unnamed)");
                     continue;
