@@ -270,10 +270,12 @@ class CliTest {
                   - {name: click, head: binary, label: clicked, calibrate: platt, calibrateOn: train}
                 sharing: {type: shared-bottom}
                 weighting: {type: fixed}
-                training: {epochs: 1, progressBar: false}
+                training: {epochs: 1, progressBar: false, earlyStopping: {metric: valid.click.auc}}
                 """);
         Run r = run("check", "--config", config.toString());
         assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("  - training.earlyStopping.metric: valid.click.auc is an AUC of task click, whose labels are all"
+                + " the same: it is undefined (not finite), so early stopping cannot compare epochs by it"), r.out());
         assertTrue(r.out().contains("  - feature user_plan has the same value for all 20 users: it tells the model nothing"), r.out());
         assertTrue(r.out().contains("  - feature user_region is unknown for 16 of the 20 users"), r.out());
         assertTrue(r.out().contains("  - feature user_score is the same for all 20 users: it tells the model nothing"), r.out());

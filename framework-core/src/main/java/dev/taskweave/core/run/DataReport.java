@@ -182,6 +182,13 @@ public final class DataReport {
                 String value = s.mean() == Math.rint(s.mean()) ? Long.toString((long) s.mean()) : String.format(Locale.ROOT, "%.4g", s.mean());
                 out.add(String.format(Locale.ROOT, "task %s: all %,d training labels are %s as its head encodes them, so it "
                         + "learns a constant", t.name, s.count(), value));
+                dev.taskweave.core.config.EarlyStoppingConfig es = plan.config().training.earlyStopping;
+                if (es != null && es.metric != null && es.metric.endsWith("." + t.name + ".auc")) {
+                    // an AUC needs both classes: on labels of one class it is not a number, and no epoch is better than another
+                    out.add(String.format(Locale.ROOT, "training.earlyStopping.metric: %s is an AUC of task %s, whose labels are"
+                            + " all the same: it is undefined (not finite), so early stopping cannot compare epochs by it", es.metric,
+                            t.name));
+                }
             }
             if (("platt".equals(t.calibrate) || "linear".equals(t.calibrate)) && "train".equals(t.calibrateOn)) {
                 out.add("tasks[" + i + "].calibrateOn: train fits " + ("platt".equals(t.calibrate) ? "Platt scaling" : "its line")
