@@ -28,12 +28,11 @@ public final class FeatureGatherer {
     private final List<FeatureSpec> features;
     private final EntityTable users;
     private final EntityTable items;
+    /** Per feature: a categorical one's int[] codes, a dense one's float[] rows, or a sparse one's SparseRows. */
     private final Object[] columns;
     private final boolean[] hiddenOnAttributeRows;
     private final double[] dropout;
     private final double[] historyDropout;
-    /** Per history feature with history dropout, per entity, the columns of its non-zero entries. */
-    private final int[][][] entries;
     private final boolean ownUsers;
     private final boolean ownItems;
     /** True when every row's user reads as a user the model does not know ({@link #asUnknownUsers}). */
@@ -88,7 +87,6 @@ public final class FeatureGatherer {
         this.hiddenOnAttributeRows = new boolean[this.features.size()];
         this.dropout = new double[this.features.size()];
         this.historyDropout = new double[this.features.size()];
-        this.entries = new int[this.features.size()][][];
         for (int i = 0; i < this.features.size(); i++) {
             this.hiddenOnAttributeRows[i] = hiddenOnAttributeRows.contains(this.features.get(i).name());
         }
@@ -98,7 +96,6 @@ public final class FeatureGatherer {
         for (int i = 0; i < this.features.size(); i++) {
             FeatureSpec f = this.features.get(i);
             EntityTable table = f.entity() == Entity.USER ? users : items;
-            // a categorical feature's int[] codes, a dense one's float[] rows, or a sparse one's SparseRows
             columns[i] = f.kind() == FeatureKind.CATEGORICAL ? table.categorical(f.name())
                     : table.isSparse(f.name()) ? table.sparse(f.name()) : table.dense(f.name());
             EntityTable counterparts = f.entity() == Entity.USER ? items : users;
@@ -124,7 +121,6 @@ public final class FeatureGatherer {
         this.hiddenOnAttributeRows = other.hiddenOnAttributeRows;
         this.dropout = other.dropout;
         this.historyDropout = other.historyDropout;
-        this.entries = other.entries;
         this.ownUsers = other.ownUsers;
         this.ownItems = other.ownItems;
         this.usersUnknown = usersUnknown;
@@ -252,26 +248,12 @@ public final class FeatureGatherer {
         }
         for (int i = 0; i < features.size(); i++) {
             historyDropout[i] = rates.getOrDefault(features.get(i).name(), 0.0);
-            // a sparse table lists its entries itself
-            entries[i] = historyDropout[i] > 0 && columns[i] instanceof float[] dense ? nonZero(dense, features.get(i).size()) : null;
+            if (historyDropout[i] > 0 && columns[i] instanceof float[] dense) {
+                // thinned entry by entry: a history a source stored densely is read as its sparse rows
+                columns[i] = SparseRows.fromDense(dense, features.get(i).size());
+            }
         }
         return this;
-    }
-
-    /** @return per row of a {@code width}-wide table, the columns of its non-zero entries, ascending */
-    private static int[][] nonZero(float[] values, int width) {
-        int[][] out = new int[values.length / width][];
-        int[] row = new int[width];
-        for (int r = 0; r < out.length; r++) {
-            int count = 0;
-            for (int j = 0; j < width; j++) {
-                if (values[r * width + j] != 0f) {
-                    row[count++] = j;
-                }
-            }
-            out[r] = java.util.Arrays.copyOf(row, count);
-        }
-        return out;
     }
 
     /** @return the features, in encoder input order */
@@ -428,9 +410,6 @@ public final class FeatureGatherer {
                 } else {
                     batch.put(i * width, values, entity[row] * width, width);
                 }
-                if (thin > 0 && sparse == null) {
-                    thin(batch, i * width, values, entity[row] * width, entries[f][entity[row]], thin, random);
-                }
                 if (excludesOwn(spec) && counterpart[row] >= 0) {
                     // the row's own interaction is not part of the history it reads
                     batch.put(i * width + counterpart[row], 0f);
@@ -476,10 +455,9 @@ public final class FeatureGatherer {
 
     /**
      * Writes row {@code index} of a sparse table into a zeroed row of the batch at {@code at}, with
-     * history entry dropout at {@code rate} (0 for none) as {@link #thin} applies it to a dense row:
-     * each entry, in column order, dropped with probability {@code rate} and the others scaled by
-     * {@code 1 / (1 - rate)}, drawing as many numbers in the same order, so a model trains the same
-     * whichever way its history is stored.
+     * history entry dropout at {@code rate} (0 for none): each entry, in column order, dropped with
+     * probability {@code rate} and the others scaled by {@code 1 / (1 - rate)}; zeros, not stored,
+     * draw nothing.
      */
     private static void scatter(FloatBuffer batch, int at, SparseRows rows, int index, double rate, SplittableRandom random) {
         int[] columns = rows.columns();
@@ -487,19 +465,6 @@ public final class FeatureGatherer {
         float keep = rate > 0 ? (float) (1 / (1 - rate)) : 1f;
         for (int k = rows.start(index); k < rows.start(index + 1); k++) {
             batch.put(at + columns[k], rate > 0 ? random.nextDouble() < rate ? 0f : values[k] * keep : values[k]);
-        }
-    }
-
-    /**
-     * History entry dropout of one row: each non-zero entry (its columns, ascending, in
-     * {@code entryColumns}) is dropped with probability {@code rate} and the others scaled by
-     * {@code 1 / (1 - rate)}; zero entries draw nothing.
-     */
-    private static void thin(FloatBuffer batch, int at, float[] values, int from, int[] entryColumns, double rate,
-            SplittableRandom random) {
-        float keep = (float) (1 / (1 - rate));
-        for (int j : entryColumns) {
-            batch.put(at + j, random.nextDouble() < rate ? 0f : values[from + j] * keep);
         }
     }
 

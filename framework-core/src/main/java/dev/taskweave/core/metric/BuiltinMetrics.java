@@ -2,8 +2,12 @@ package dev.taskweave.core.metric;
 
 import dev.taskweave.api.metric.Metric;
 import dev.taskweave.api.metric.MetricInput;
+import dev.taskweave.api.metric.MetricOutput;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The metrics the runtime ships: rmse, mae, auc, logloss, ece (expected calibration error) and
@@ -18,33 +22,43 @@ public final class BuiltinMetrics {
     /** @return every built-in metric */
     public static List<Metric> all() {
         return List.of(
-                scalar("rmse", false, BuiltinMetrics::rmse),
-                scalar("mae", false, BuiltinMetrics::mae),
-                scalar("auc", true, in -> auc(in.scores(), in.labels())),
-                scalar("logloss", false, BuiltinMetrics::logloss),
-                scalar("ece", false, BuiltinMetrics::ece),
-                simple("accuracy", true, BuiltinMetrics::accuracy),
+                scalar("rmse", false, outputs(MetricOutput.VALUE, MetricOutput.PROBABILITY), BuiltinMetrics::rmse),
+                scalar("mae", false, outputs(MetricOutput.VALUE, MetricOutput.PROBABILITY), BuiltinMetrics::mae),
+                scalar("auc", true, outputs(MetricOutput.PROBABILITY, MetricOutput.SCORE), in -> auc(in.scores(), in.labels())),
+                scalar("logloss", false, outputs(MetricOutput.PROBABILITY), BuiltinMetrics::logloss),
+                scalar("ece", false, outputs(MetricOutput.PROBABILITY), BuiltinMetrics::ece),
+                simple("accuracy", true, outputs(MetricOutput.PROBABILITY, MetricOutput.MULTI_LABEL, MetricOutput.MULTI_CLASS),
+                        BuiltinMetrics::accuracy),
                 multiLabel("micro_f1", BuiltinMetrics::microF1),
                 multiLabel("top1_precision", BuiltinMetrics::top1Precision),
                 multiLabel("map", BuiltinMetrics::meanAveragePrecision),
-                simple("macro_f1", true, BuiltinMetrics::macroF1));
+                simple("macro_f1", true, outputs(MetricOutput.MULTI_CLASS), BuiltinMetrics::macroF1));
+    }
+
+    /*
+     * The outputs each metric means something on: on the others it computes NaN or a number that
+     * means nothing (a log-loss of a rating, an AUC of a regression whose labels are all above 0.5).
+     */
+    private static Set<MetricOutput> outputs(MetricOutput first, MetricOutput... rest) {
+        return Collections.unmodifiableSet(EnumSet.of(first, rest));
     }
 
     /** A metric defined for one score per row; NaN on wider scores. */
-    private static Metric scalar(String name, boolean higherIsBetter, Body body) {
-        return simple(name, higherIsBetter, in -> in.width() == 1 ? body.apply(in) : Double.NaN);
+    private static Metric scalar(String name, boolean higherIsBetter, Set<MetricOutput> outputs, Body body) {
+        return simple(name, higherIsBetter, outputs, in -> in.width() == 1 ? body.apply(in) : Double.NaN);
     }
 
     /** A metric for multi-label rows (as many 0/1 labels as scores); NaN otherwise. */
     private static Metric multiLabel(String name, Body body) {
-        return simple(name, true, in -> in.labels().length == in.scores().length && in.width() > 1 ? body.apply(in) : Double.NaN);
+        return simple(name, true, outputs(MetricOutput.MULTI_LABEL),
+                in -> in.labels().length == in.scores().length && in.width() > 1 ? body.apply(in) : Double.NaN);
     }
 
     private interface Body {
         double apply(MetricInput input);
     }
 
-    private static Metric simple(String name, boolean higherIsBetter, Body body) {
+    private static Metric simple(String name, boolean higherIsBetter, Set<MetricOutput> outputs, Body body) {
         return new Metric() {
             @Override
             public String name() {
@@ -59,6 +73,11 @@ public final class BuiltinMetrics {
             @Override
             public double compute(MetricInput input) {
                 return input.size() == 0 || anyNaN(input.scores()) ? Double.NaN : body.apply(input);
+            }
+
+            @Override
+            public Set<MetricOutput> outputs() {
+                return outputs;
             }
 
             @Override

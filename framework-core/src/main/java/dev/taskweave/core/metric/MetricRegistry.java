@@ -41,31 +41,13 @@ public final class MetricRegistry {
         return List.copyOf(byName.keySet());
     }
 
-    /*
-     * The built-in metrics' outputs: the others compute NaN or a number that means nothing (a
-     * log-loss of a rating, an AUC of a regression whose labels are all above 0.5). A plugin's
-     * metric says which it fits itself ({@link Metric#outputs()}).
-     */
-    private static final Map<String, java.util.Set<MetricOutput>> BUILTIN_OUTPUTS = Map.of(
-            "rmse", java.util.EnumSet.of(MetricOutput.VALUE, MetricOutput.PROBABILITY),
-            "mae", java.util.EnumSet.of(MetricOutput.VALUE, MetricOutput.PROBABILITY),
-            "auc", java.util.EnumSet.of(MetricOutput.PROBABILITY, MetricOutput.SCORE),
-            "logloss", java.util.EnumSet.of(MetricOutput.PROBABILITY),
-            "ece", java.util.EnumSet.of(MetricOutput.PROBABILITY),
-            "accuracy", java.util.EnumSet.of(MetricOutput.PROBABILITY, MetricOutput.MULTI_LABEL, MetricOutput.MULTI_CLASS),
-            "micro_f1", java.util.EnumSet.of(MetricOutput.MULTI_LABEL),
-            "top1_precision", java.util.EnumSet.of(MetricOutput.MULTI_LABEL),
-            "map", java.util.EnumSet.of(MetricOutput.MULTI_LABEL),
-            "macro_f1", java.util.EnumSet.of(MetricOutput.MULTI_CLASS));
-
-    /** @return whether the metric means something on a head's output (a plugin's metric says so itself: {@link Metric#outputs()}) */
+    /** @return whether the metric means something on a head's output ({@link Metric#outputs()}: what the built-ins and plugins declare) */
     public boolean fits(String name, MetricOutput output) {
         Metric metric = byName.get(name);
         if (metric == null) {
             return true;
         }
-        // a built-in name is never a plugin's (a clash stops start-up)
-        return BUILTIN_OUTPUTS.getOrDefault(name, metric.outputs()).contains(output);
+        return metric.outputs().contains(output);
     }
 
     /** @return the metrics that fit the output, sorted */
