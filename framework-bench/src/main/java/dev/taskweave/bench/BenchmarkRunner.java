@@ -251,6 +251,15 @@ public final class BenchmarkRunner {
         t.dependsOn = null;
         t.weight = 1.0;
         config.tasks = new ArrayList<>(List.of(t));
+        // distillation of the other tasks goes with them; this task keeps its own (its teachers are single-task too)
+        dev.taskweave.core.config.DistillationConfig distillation = config.training.distillation;
+        if (distillation != null && distillation.tasks != null && !distillation.tasks.isEmpty()) {
+            if (distillation.tasks.contains(task)) {
+                distillation.tasks = new ArrayList<>(List.of(task));
+            } else {
+                config.training.distillation = null;
+            }
+        }
         // a feature left to the wide parts of tasks that are not here: the encoder did not read it
         // in the multi-task model either, so the counterpart leaves it out
         List<String> unread = config.features.wideOnly.stream().filter(f -> !t.wideFeatures.contains(f)).toList();

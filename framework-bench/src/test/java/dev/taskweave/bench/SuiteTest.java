@@ -122,6 +122,24 @@ class SuiteTest {
     }
 
     @Test
+    void aSingleTaskCounterpartKeepsTheDistillationOfItsOwnTaskOnly() throws Exception {
+        ExperimentConfig base = load("configurations: [{name: a, experiment: experiments/base.yaml}]").variants().get(0).experiment();
+        base.training.distillation = new dev.taskweave.core.config.DistillationConfig();
+        base.training.distillation.teachers = 3;
+        base.training.distillation.tasks = List.of("rating", "like");
+        ExperimentConfig rating = BenchmarkRunner.singleTask(base, "rating", null);
+        assertEquals(3, rating.training.distillation.teachers);
+        assertEquals(List.of("rating"), rating.training.distillation.tasks);
+        base.training.distillation.tasks = List.of("like");
+        assertEquals(null, BenchmarkRunner.singleTask(base, "rating", null).training.distillation);
+        // every task that can be: each counterpart keeps it
+        base.training.distillation.tasks = List.of();
+        assertEquals(List.of(), BenchmarkRunner.singleTask(base, "rating", null).training.distillation.tasks);
+        // the experiment itself is not changed
+        assertEquals(3, base.training.distillation.teachers);
+    }
+
+    @Test
     void errorsNameTheField() {
         assertPath("configurations", "name: x\nconfigurations: []\n");
         assertPath("configurations[0].experiment", "configurations: [{name: a}]\n");

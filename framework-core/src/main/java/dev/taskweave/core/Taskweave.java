@@ -211,6 +211,8 @@ public final class Taskweave implements AutoCloseable {
             // a run killed before its first epoch ended left no checkpoint: the same command with --resume starts it
             checkpointing = checkpointing.orFreshStart(log);
         }
+        // before the data is read, as the output: a teacher that is not a model is found at once
+        teacherModels(config, configFile, baseDirectory);
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
         Prepared prepared = prepare(assembler, config, configFile, baseDirectory, log);
         Plan plan = prepared.plan();
@@ -221,22 +223,34 @@ public final class Taskweave implements AutoCloseable {
         String fingerprint = prepared.fingerprint();
         log.printf(Locale.ROOT, "data: %s, %d users, %d items, splits %s%n", dataset.name(), dataset.users().size(),
                 dataset.items().size(), sizes(dataset));
-        Engine.getInstance().setRandomSeed((int) (config.seed ^ (config.seed >>> 32)));
-        FastDropout.seed(config.seed * 0x9E37_79B9_7F4A_7C15L + 17);
         try (NDManager manager = NDManager.newBaseManager()) {
+            seed(config.seed);
             AssembledModel model = assembler.assemble(plan, features, stats, labelInfo, manager);
             log.print(DataReport.parameters(model));
             if (config.training.initFrom != null && (checkpointing == null || !checkpointing.resume())) {
                 // a resumed run takes its parameters from the checkpoint
                 warmStart(config, configFile, baseDirectory, model, dataset, manager, log);
             }
-            FeatureGatherer gatherer = new FeatureGatherer(features, dataset.users(), dataset.items(),
-                    ModelAssembler.attributeLabelFeatures(config, features)).withDropout(config.features.dropout)
-                    .withHistoryDropout(config.features.historyDropout).withNeighbours(prepared.neighbours());
+            long teachersStart = System.nanoTime();
+            List<AssembledModel> teachers = config.training.distillation == null ? List.of()
+                    : teachers(config, configFile, baseDirectory, prepared, stats, labelInfo, assembler, manager, log);
+            double teacherSeconds = (System.nanoTime() - teachersStart) / 1e9;
+            if (!teachers.isEmpty()) {
+                // training teachers drew dropout masks: the model draws its own as it would without them
+                seed(config.seed);
+            }
+            FeatureGatherer gatherer = gatherer(config, prepared);
             Checkpointing.Identity identity = checkpointing == null ? null
                     : Checkpointing.Identity.of(injector.getInstance(ConfigLoader.class).toYaml(config), fingerprint);
+            dev.taskweave.core.run.Distillation distillation = teachers.isEmpty() ? null
+                    : dev.taskweave.core.run.Distillation.of(model, teachers, teacherNames(config));
             TrainingResult result = injector.getInstance(Trainer.class).train(model, dataset, gatherer, manager, log,
-                    checkpointing, identity);
+                    checkpointing, identity, distillation);
+            if (distillation != null) {
+                // the teachers are part of what training this model cost
+                result = new TrainingResult(result.history(), result.bestEpoch(), result.stoppedEarly(),
+                        result.trainSeconds() + teacherSeconds, result.metrics());
+            }
             injector.getInstance(ModelStore.class).save(outputDirectory, model, dataset, prepared.neighbours(), fingerprint, configFile,
                     baseDirectory, result);
             if (checkpointing != null) {
@@ -249,6 +263,127 @@ public final class Taskweave implements AutoCloseable {
             }
             return result;
         }
+    }
+
+    /** Seeds PyTorch's generator and the dropout masks' for an experiment of seed {@code seed}. */
+    private static void seed(long seed) {
+        Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
+        FastDropout.seed(seed * 0x9E37_79B9_7F4A_7C15L + 17);
+    }
+
+    /** @return the feature gatherer training reads an experiment's batches with */
+    private static FeatureGatherer gatherer(ExperimentConfig config, Prepared prepared) {
+        return new FeatureGatherer(prepared.features(), prepared.dataset().users(), prepared.dataset().items(),
+                ModelAssembler.attributeLabelFeatures(config, prepared.features())).withDropout(config.features.dropout)
+                .withHistoryDropout(config.features.historyDropout).withNeighbours(prepared.neighbours());
+    }
+
+    /**
+     * The teachers of {@code training.distillation}: with {@code teachers: n}, this experiment
+     * without distillation trained {@code n} times on the same data (teacher k with seed
+     * {@code 100·seed + k}); with {@code models}, the model directories read and checked to read the
+     * same inputs (same data, same features).
+     */
+    private List<AssembledModel> teachers(ExperimentConfig config, Path configFile, Path baseDirectory, Prepared prepared,
+            Map<String, LabelStatistics> stats, Map<String, LabelInfo> labelInfo, ModelAssembler assembler, NDManager manager,
+            PrintStream log) {
+        dev.taskweave.core.config.DistillationConfig d = config.training.distillation;
+        List<AssembledModel> teachers = new ArrayList<>();
+        if (d.teachers == null) {
+            List<Path> dirs = teacherModels(config, configFile, baseDirectory);
+            for (int i = 0; i < dirs.size(); i++) {
+                teachers.add(teacherModel(config, configFile, prepared, dirs.get(i), "training.distillation.models[" + i + "]", manager));
+                log.println("distillation: teacher " + (i + 1) + " of " + dirs.size() + " is " + dirs.get(i));
+            }
+            return teachers;
+        }
+        ConfigLoader loader = injector.getInstance(ConfigLoader.class);
+        for (int k = 1; k <= d.teachers; k++) {
+            ExperimentConfig teacher = loader.mapper().convertValue(loader.mapper().valueToTree(config), ExperimentConfig.class);
+            teacher.training.distillation = null;
+            try {
+                teacher.seed = Math.addExact(Math.multiplyExact(config.seed, 100L), k);
+            } catch (ArithmeticException e) {
+                throw new ConfigException(configFile.toString(), "seed", 0, "is too large for distillation's teachers (teacher k"
+                        + " trains with seed 100·seed + k); expected a seed below " + Long.MAX_VALUE / 100);
+            }
+            log.printf(Locale.ROOT, "distillation: training teacher %d of %d (seed %d)%n", k, d.teachers, teacher.seed);
+            Plan plan = assembler.plan(teacher, configFile.toString());
+            seed(teacher.seed);
+            AssembledModel model = assembler.assemble(plan, prepared.features(), stats, labelInfo, manager);
+            if (teacher.training.initFrom != null) {
+                warmStart(teacher, configFile, baseDirectory, model, prepared.dataset(), manager, log);
+            }
+            TrainingResult result = injector.getInstance(Trainer.class).train(model, prepared.dataset(), gatherer(teacher, prepared),
+                    manager, log);
+            log.printf(Locale.ROOT, "distillation: teacher %d of %d trained in %.1f s (best epoch %d)%n", k, d.teachers,
+                    result.trainSeconds(), result.bestEpoch());
+            teachers.add(model);
+        }
+        return teachers;
+    }
+
+    /** @return how errors name each teacher of {@code training.distillation} */
+    private static List<String> teacherNames(ExperimentConfig config) {
+        dev.taskweave.core.config.DistillationConfig d = config.training.distillation;
+        List<String> names = new ArrayList<>();
+        int n = d.teachers != null ? d.teachers : d.models.size();
+        for (int i = 0; i < n; i++) {
+            names.add(d.teachers != null ? "training.distillation.teachers (teacher " + (i + 1) + ")"
+                    : "training.distillation.models[" + i + "]");
+        }
+        return names;
+    }
+
+    /**
+     * @return the model directories of {@code training.distillation.models}, resolved against the
+     *     experiment file's directory
+     * @throws ConfigException naming the entry that is not a model directory
+     */
+    private static List<Path> teacherModels(ExperimentConfig config, Path configFile, Path baseDirectory) {
+        dev.taskweave.core.config.DistillationConfig d = config.training.distillation;
+        List<Path> dirs = new ArrayList<>();
+        for (int i = 0; d != null && d.teachers == null && d.models != null && i < d.models.size(); i++) {
+            Path dir = baseDirectory.resolve(d.models.get(i)).normalize();
+            if (!Files.isRegularFile(dir.resolve(ModelStore.MANIFEST))) {
+                throw new ConfigException(configFile.toString(), "training.distillation.models[" + i + "]", 0, dir
+                        + " is not a model directory (" + ModelStore.MANIFEST + " is missing); name a directory written by train");
+            }
+            dirs.add(dir);
+        }
+        return dirs;
+    }
+
+    /**
+     * Reads a teacher model and checks that it reads what this experiment's model reads: trained on
+     * the same data (its fingerprint), with the same features and neighbourhood scores.
+     */
+    private AssembledModel teacherModel(ExperimentConfig config, Path configFile, Prepared prepared, Path dir, String path,
+            NDManager manager) {
+        ModelStore.LoadedModel loaded = injector.getInstance(ModelStore.class).load(dir, manager);
+        String source = configFile.toString();
+        if (!prepared.fingerprint().equals(loaded.manifest().dataFingerprint)) {
+            throw new ConfigException(source, path, 0, dir + " was trained on other data (data fingerprint "
+                    + loaded.manifest().dataFingerprint + ", this experiment's " + prepared.fingerprint()
+                    + "): a teacher must have been trained on the same data (a source that draws its split or holdouts with"
+                    + " the experiment's seed gives other data for another seed)");
+        }
+        if (!loaded.manifest().features.equals(prepared.features())) {
+            throw new ConfigException(source, path, 0, dir + " reads other features: " + names(loaded.manifest().features)
+                    + ", where this experiment reads " + names(prepared.features()) + " (or the same ones with other vocabularies"
+                    + " or widths); a teacher reads the inputs of this experiment's model, so its features must be the same");
+        }
+        ConfigLoader loader = injector.getInstance(ConfigLoader.class);
+        if (!loader.mapper().valueToTree(loaded.model().plan().config().features.neighbours)
+                .equals(loader.mapper().valueToTree(config.features.neighbours))) {
+            throw new ConfigException(source, path, 0, dir + " scores neighbourhoods with other settings (features.neighbours):"
+                    + " a teacher reads the neighbourhood scores of this experiment, so its settings must be the same");
+        }
+        return loaded.model();
+    }
+
+    private static List<String> names(List<FeatureSpec> features) {
+        return features.stream().map(FeatureSpec::name).toList();
     }
 
     /** Carries a trained model's parameters into {@code model} ({@code training.initFrom}). */
@@ -298,6 +433,7 @@ public final class Taskweave implements AutoCloseable {
         if (config.training.initFrom != null) {
             initFrom(config, configFile, configFile.toAbsolutePath().getParent());
         }
+        teacherModels(config, configFile, configFile.toAbsolutePath().getParent());
         Map<String, LabelStatistics> stats = assembler.labelStatistics(p.plan(), p.dataset());
         // the graph too, as train builds it before training: what only the assembled model can
         // check (heads' parameters, calibration, task graph, wide parts) fails here as it would there

@@ -110,4 +110,27 @@ public interface TaskHead {
     default NDArray pairwiseLoss(NDArray positive, NDArray negative) {
         throw new UnsupportedOperationException("not a pairwise head");
     }
+
+    /**
+     * Whether a model can learn this task from another model's outputs as well as from its labels
+     * (knowledge distillation, {@code training.distillation}): true when {@link #distillationTarget}
+     * gives a target that {@link #loss} accepts in place of labels. The runtime trains such a task
+     * towards {@code (1 - w)·label + w·target} on its labelled rows, the target averaged over the
+     * teachers. False by default (a class index, say, has no value between classes).
+     */
+    default boolean distillable() {
+        return false;
+    }
+
+    /**
+     * What a teacher's output on a batch says the label is, in the encoding of the labels
+     * {@link #loss} receives (a probability for a 0/1 label, the value itself for a regression);
+     * only called when {@link #distillable} is true.
+     *
+     * @param teacherOutput the teacher's block output for this task, {@code [batch, outputWidth]}
+     * @return shaped as the task's labels: {@code [batch]}, or {@code [batch, labelWidth]}
+     */
+    default NDArray distillationTarget(NDArray teacherOutput) {
+        throw new UnsupportedOperationException("this head cannot be distilled");
+    }
 }

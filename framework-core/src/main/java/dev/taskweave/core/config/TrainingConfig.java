@@ -41,6 +41,10 @@ public final class TrainingConfig {
     @JsonProperty("initFrom")
     public String initFrom;
 
+    /** Optional; without it every task learns from its labels alone. */
+    @JsonProperty("distillation")
+    public DistillationConfig distillation;
+
     /** Whether to record task-gradient cosines and gate usage after every epoch. */
     @JsonProperty("telemetry")
     public boolean telemetry = true;

@@ -273,7 +273,18 @@ public final class MultiTaskBlock extends AbstractBlock {
         NDList encoded = encoder.forward(ps, inputs, training);
         NDList shared = sharing.forward(ps, encoded, training);
         NDArray unknownUsers = training || !anyColdCalibration() ? null : inputs.get(encoder.userIdPosition()).eq(0);
-        return heads(ps, inputs, encoded, shared, training, needed, unknownUsers, false);
+        return heads(ps, inputs, encoded, shared, training, needed, unknownUsers, false, true);
+    }
+
+    /**
+     * As {@link #forwardTasks} in inference, without the tasks' calibration: what the network itself
+     * outputs (a teacher's outputs for distillation, which the model's own calibration then follows).
+     */
+    public NDArray[] forwardUncalibrated(ParameterStore ps, NDList inputs, boolean[] wanted) {
+        boolean[] needed = withParents(wanted);
+        NDList encoded = encoder.forward(ps, inputs, false);
+        NDList shared = sharing.forward(ps, encoded, false);
+        return heads(ps, inputs, encoded, shared, false, needed, null, false, false);
     }
 
     /**
@@ -344,7 +355,7 @@ public final class MultiTaskBlock extends AbstractBlock {
         try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
             shared = affine.forwardMapped(ps, mapped, false, needed);
         }
-        return heads(ps, null, null, shared, false, needed, null, unknownUser);
+        return heads(ps, null, null, shared, false, needed, null, unknownUser, true);
     }
 
     private boolean[] withParents(boolean[] wanted) {
@@ -361,9 +372,10 @@ public final class MultiTaskBlock extends AbstractBlock {
      * @param unknownUsers per row, whether its user id reads as unknown ({@code [batch]} boolean),
      *                     or null
      * @param allUnknown   true when every row's user is unknown
+     * @param calibrated   whether inference applies the tasks' calibration
      */
     private NDArray[] heads(ParameterStore ps, NDList inputs, NDList encoded, NDList shared, boolean training, boolean[] needed,
-            NDArray unknownUsers, boolean allUnknown) {
+            NDArray unknownUsers, boolean allUnknown, boolean calibrated) {
         if (shared.size() != heads.size()) {
             throw new IllegalStateException("the sharing strategy returned " + shared.size() + " outputs for " + heads.size() + " tasks");
         }
@@ -384,7 +396,7 @@ public final class MultiTaskBlock extends AbstractBlock {
             }
             outputs[t] = d != null && d.mode() == TaskDependency.Mode.ESMM ? jointLogit(outputs[d.parent()], out) : out;
         }
-        if (!training) {
+        if (!training && calibrated) {
             // after the dependencies, which read their parents' outputs as trained
             for (int t = 0; t < heads.size(); t++) {
                 double[] c = calibration[t];

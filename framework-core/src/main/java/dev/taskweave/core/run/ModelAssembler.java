@@ -284,6 +284,9 @@ public final class ModelAssembler {
             throw new ConfigException(source, "training.weightAverage", 0,
                     "must be in [0, 1) (0 = off; typical 0.99 to 0.999), got " + c.training.weightAverage);
         }
+        if (c.training.distillation != null) {
+            checkDistillation(c, c.training.distillation, source);
+        }
         EarlyStoppingConfig es = c.training.earlyStopping;
         if (es != null) {
             if (es.metric == null) {
@@ -338,6 +341,86 @@ public final class ModelAssembler {
             }
         }
     }
+
+    /** {@code training.distillation}: teachers or models, a weight in (0, 1], tasks of the experiment named once. */
+    private static void checkDistillation(ExperimentConfig c, dev.taskweave.core.config.DistillationConfig d, String source) {
+        String path = "training.distillation";
+        boolean models = d.models != null && !d.models.isEmpty();
+        if (d.teachers == null && !models) {
+            throw new ConfigException(source, path, 0, "give teachers (how many copies of this experiment to train first and learn"
+                    + " from) or models (trained model directories to learn from)");
+        }
+        if (d.teachers != null && models) {
+            throw new ConfigException(source, path, 0, "give teachers or models, not both");
+        }
+        if (d.teachers != null && (d.teachers < 1 || d.teachers > MAX_TEACHERS)) {
+            throw new ConfigException(source, path + ".teachers", 0, "must be between 1 and " + MAX_TEACHERS + ", got " + d.teachers);
+        }
+        for (int i = 0; models && i < d.models.size(); i++) {
+            String dir = d.models.get(i);
+            if (dir == null || dir.isBlank()) {
+                throw new ConfigException(source, path + ".models[" + i + "]", 0, "expected a model directory, got nothing");
+            }
+            if (d.models.subList(0, i).contains(dir)) {
+                throw new ConfigException(source, path + ".models[" + i + "]", 0, "'" + dir + "' is listed twice");
+            }
+        }
+        if (!(d.weight > 0 && d.weight <= 1)) {
+            throw new ConfigException(source, path + ".weight", 0, "must be in (0, 1] (the teachers' share of a row's target;"
+                    + " 1 learns from the teachers alone), got " + d.weight);
+        }
+        List<String> tasks = d.tasks == null ? List.of() : d.tasks;
+        for (int i = 0; i < tasks.size(); i++) {
+            String name = tasks.get(i);
+            if (c.task(name) == null) {
+                throw new ConfigException(source, path + ".tasks[" + i + "]", 0, "no task named '" + name + "'; the tasks are "
+                        + c.tasks.stream().map(t -> t.name).toList());
+            }
+            if (tasks.subList(0, i).contains(name)) {
+                throw new ConfigException(source, path + ".tasks[" + i + "]", 0, "'" + name + "' is listed twice");
+            }
+        }
+    }
+
+    /**
+     * The tasks {@code training.distillation} trains towards its teachers: those it names, or when it
+     * names none every task whose head can be distilled ({@link TaskHead#distillable}).
+     *
+     * @return per task, whether it is distilled; null without distillation
+     * @throws ConfigException at {@code training.distillation.tasks[i]} when a named task's head cannot
+     *     be distilled, or at {@code training.distillation} when no task can
+     */
+    public static boolean[] distilledTasks(Plan plan, List<ResolvedTask> tasks) {
+        dev.taskweave.core.config.DistillationConfig d = plan.config().training.distillation;
+        if (d == null) {
+            return null;
+        }
+        boolean[] distilled = new boolean[tasks.size()];
+        List<String> named = d.tasks == null ? List.of() : d.tasks;
+        for (ResolvedTask t : tasks) {
+            int at = named.indexOf(t.name());
+            boolean can = t.plugin().call(plan.source(), "tasks[" + t.index() + "].head", "distillable()", t.head()::distillable);
+            if (at >= 0 && !can) {
+                throw new ConfigException(plan.source(), "training.distillation.tasks[" + at + "]", 0, "task '" + t.name()
+                        + "' has head '" + t.headType() + "', which cannot learn from a teacher's outputs (binary, regression and"
+                        + " multilabel heads can)");
+            }
+            distilled[t.index()] = named.isEmpty() ? can : at >= 0;
+        }
+        boolean any = false;
+        for (boolean b : distilled) {
+            any |= b;
+        }
+        if (!any) {
+            throw new ConfigException(plan.source(), "training.distillation", 0, "no task's head can learn from a teacher's outputs"
+                    + " (binary, regression and multilabel heads can); the heads are "
+                    + tasks.stream().map(t -> t.name() + ": " + t.headType()).toList());
+        }
+        return distilled;
+    }
+
+    /** The most teachers {@code training.distillation.teachers} trains (teacher k of seed s has seed 100·s + k). */
+    public static final int MAX_TEACHERS = 99;
 
     private static void positive(int value, String path, String source) {
         if (value < 1) {
@@ -915,6 +998,7 @@ public final class ModelAssembler {
         }
         if (plan.experiment()) {
             monitoredMetric(plan, tasks);
+            distilledTasks(plan, tasks);
             checkFormulaWidths(plan, tasks);
         }
         List<TaskDependency> dependencies = dependencies(c);

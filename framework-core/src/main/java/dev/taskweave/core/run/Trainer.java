@@ -104,6 +104,17 @@ public final class Trainer {
      */
     public TrainingResult train(AssembledModel model, Dataset dataset, FeatureGatherer gatherer, NDManager manager,
             PrintStream log, Checkpointing checkpointing, Checkpointing.Identity identity) {
+        return train(model, dataset, gatherer, manager, log, checkpointing, identity, null);
+    }
+
+    /**
+     * As {@link #train(AssembledModel, Dataset, FeatureGatherer, NDManager, PrintStream, Checkpointing,
+     * Checkpointing.Identity)}, the distilled tasks learning from teachers as well as from their labels.
+     *
+     * @param distillation null for none
+     */
+    public TrainingResult train(AssembledModel model, Dataset dataset, FeatureGatherer gatherer, NDManager manager,
+            PrintStream log, Checkpointing checkpointing, Checkpointing.Identity identity, Distillation distillation) {
         if (checkpointing != null) {
             requireNonNull(identity, "identity is null");
         }
@@ -234,7 +245,7 @@ public final class Trainer {
                     int from = b * batchSize;
                     int to = Math.min(train.size(), from + batchSize);
                     float[][] step = step(model, rows, train, order, from, to, random, manager, ps, optimizer, surgery,
-                            pairwise, trainSampler, scratch);
+                            pairwise, trainSampler, scratch, distillation);
                     if (average != null) {
                         average.update();
                     }
@@ -424,10 +435,12 @@ public final class Trainer {
      * @param gatherer reads {@code train}'s rows, their per-interaction values included
      *                 ({@link FeatureGatherer#forRows})
      * @param scratch memory for the batch's dense features and for its pairwise tasks' negatives
+     * @param distillation null, or the teachers whose outputs the distilled tasks' labels are mixed with
      */
     private static float[][] step(AssembledModel model, FeatureGatherer gatherer, ExampleSet train, int[] order, int from, int to,
             SplittableRandom random, NDManager manager, ParameterStore ps, FlatAdam optimizer,
-            GradientSurgery surgery, boolean[] pairwise, NegativeSampler sampler, FeatureGatherer.Scratch[] scratch) {
+            GradientSurgery surgery, boolean[] pairwise, NegativeSampler sampler, FeatureGatherer.Scratch[] scratch,
+            Distillation distillation) {
         int b = to - from;
         int taskCount = model.tasks().size();
         double idDropout = model.plan().config().features.idDropout;
@@ -448,6 +461,10 @@ public final class Trainer {
                     }
                 }
                 maskArrays[t] = batch.create(m);
+            }
+            if (distillation != null) {
+                // the teachers score the same inputs, outside the collector: nothing of theirs is trained
+                labelArrays = distillation.targets(inputs, labelArrays, ps);
             }
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDList outputs = model.block().forward(ps, inputs, true);

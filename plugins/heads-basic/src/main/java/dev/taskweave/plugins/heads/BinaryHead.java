@@ -101,6 +101,18 @@ public final class BinaryHead implements TaskHead {
         return raw;
     }
 
+    /** @return true: a teacher's probability is a label between 0 and 1, which the cross-entropy accepts */
+    @Override
+    public boolean distillable() {
+        return true;
+    }
+
+    /** @return the teacher's probability {@code sigmoid(logit)}, {@code [batch]} */
+    @Override
+    public NDArray distillationTarget(NDArray teacherOutput) {
+        return Activation.sigmoid(MaskedLoss.flat(teacherOutput));
+    }
+
     @Override
     public int negativesPerPositive() {
         return negatives;

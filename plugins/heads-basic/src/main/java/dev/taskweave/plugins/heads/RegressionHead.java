@@ -54,6 +54,18 @@ public final class RegressionHead implements TaskHead {
         return MaskedLoss.mean(error.square(), mask);
     }
 
+    /** @return true: the squared error takes any value as its label */
+    @Override
+    public boolean distillable() {
+        return true;
+    }
+
+    /** @return the teacher's value as it is (not clipped to the score range), {@code [batch]} */
+    @Override
+    public NDArray distillationTarget(NDArray teacherOutput) {
+        return MaskedLoss.flat(teacherOutput);
+    }
+
     @Override
     public boolean predictsValue() {
         return true; // the output is the rating; scores clip it at most

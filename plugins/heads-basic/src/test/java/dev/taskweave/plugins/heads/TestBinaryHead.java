@@ -93,6 +93,20 @@ class TestBinaryHead {
     }
 
     @Test
+    void aTeachersProbabilityIsASoftLabelTheCrossEntropyTakes() {
+        BinaryHead head = head(Map.of("threshold", 4.0), 0.5);
+        assertTrue(head.distillable());
+        NDArray teacher = manager.create(new float[] {0f, (float) Math.log(3), -2f}, new Shape(3, 1));
+        NDArray target = head.distillationTarget(teacher);
+        assertEquals(new Shape(3), target.getShape());
+        assertArrayEquals(new float[] {0.5f, 0.75f, (float) (1 / (1 + Math.exp(2)))}, target.toFloatArray(), 1e-6f);
+        // a label between 0 and 1: -(y log p + (1 - y) log(1 - p)), by hand
+        NDArray output = manager.create(new float[] {0.4f, -1f, 3f}, new Shape(3, 1));
+        double expected = (bce(0.4, 0.5) + bce(-1, 0.75) + bce(3, 1 / (1 + Math.exp(2)))) / 3;
+        assertEquals(expected, head.loss(output, target, manager.ones(new Shape(3))).getFloat(), 1e-5);
+    }
+
+    @Test
     void crossEntropyIsStableAtExtremeLogits() {
         BinaryHead head = head(Map.of(), 0.5);
         NDArray output = manager.create(new float[] {100, -100, 100, -100}, new Shape(4, 1));

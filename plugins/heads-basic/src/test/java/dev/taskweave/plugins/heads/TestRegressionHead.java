@@ -71,6 +71,22 @@ class TestRegressionHead {
     }
 
     @Test
+    void aTeachersValueIsTheTargetAsItIsNotClipped() {
+        RegressionHead head = head(Map.of("minScore", 1.0, "maxScore", 5.0), 3);
+        assertTrue(head.distillable());
+        NDArray teacher = manager.create(new float[] {3.25f, 5.5f, 0.5f}, new Shape(3, 1));
+        NDArray target = head.distillationTarget(teacher);
+        assertEquals(new Shape(3), target.getShape());
+        assertArrayEquals(new float[] {3.25f, 5.5f, 0.5f}, target.toFloatArray());
+        // what the runtime trains towards at weight 0.5: the mean of label and target; squared errors by hand
+        NDArray labels = manager.create(new float[] {4, 5, 1});
+        NDArray mixed = labels.mul(0.5f).add(target.mul(0.5f));
+        NDArray output = manager.create(new float[] {3.5f, 5f, 1f}, new Shape(3, 1));
+        double expected = (Math.pow(3.5 - 3.625, 2) + Math.pow(5 - 5.25, 2) + Math.pow(1 - 0.75, 2)) / 3;
+        assertEquals(expected, head.loss(output, mixed, manager.ones(new Shape(3))).getFloat(), 1e-6);
+    }
+
+    @Test
     void unlabelledNanLabelsDoNotLeak() {
         RegressionHead head = head(Map.of(), 0);
         NDArray output = manager.create(new float[] {1, 2, 3}, new Shape(3, 1));

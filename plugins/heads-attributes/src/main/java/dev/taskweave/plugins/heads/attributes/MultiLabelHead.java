@@ -93,6 +93,18 @@ public final class MultiLabelHead implements TaskHead {
         return Activation.sigmoid(output);
     }
 
+    /** @return true: a teacher's probabilities are flags between 0 and 1, which the cross-entropy accepts */
+    @Override
+    public boolean distillable() {
+        return true;
+    }
+
+    /** @return the teacher's probability of each label, {@code [batch, labels]} */
+    @Override
+    public NDArray distillationTarget(NDArray teacherOutput) {
+        return Activation.sigmoid(teacherOutput);
+    }
+
     /** @return true: one logit per label */
     @Override
     public boolean producesLogit() {

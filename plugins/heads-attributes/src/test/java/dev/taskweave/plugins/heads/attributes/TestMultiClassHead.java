@@ -84,6 +84,13 @@ class TestMultiClassHead {
     }
 
     @Test
+    void aClassIndexCannotBeDistilled() {
+        MultiClassHead head = head(Map.of(), 3);
+        org.junit.jupiter.api.Assertions.assertFalse(head.distillable());
+        assertThrows(UnsupportedOperationException.class, () -> head.distillationTarget(manager.zeros(new Shape(2, 3))));
+    }
+
+    @Test
     void maskedCrossEntropyMatchesHandComputation() {
         MultiClassHead head = head(Map.of(), 3);
         double[][] x = {{0.5, -1.2, 2.0}, {0.3, 1.5, -0.7}};

@@ -113,6 +113,20 @@ class TestMultiLabelHead {
     }
 
     @Test
+    void aTeachersProbabilitiesAreSoftFlagsTheCrossEntropyTakes() {
+        MultiLabelHead head = head(Map.of(), 3, 0.3);
+        assertTrue(head.distillable());
+        NDArray teacher = manager.create(new float[] {0f, (float) Math.log(3), (float) -Math.log(3)}, new Shape(1, 3));
+        NDArray target = head.distillationTarget(teacher);
+        assertEquals(new Shape(1, 3), target.getShape());
+        assertArrayEquals(new float[] {0.5f, 0.75f, 0.25f}, target.toFloatArray(), 1e-6f);
+        double[] x = {0.5, -1.2, 2.0};
+        NDArray output = manager.create(new float[] {0.5f, -1.2f, 2f}, new Shape(1, 3));
+        assertEquals(rowLoss(x, new double[] {0.5, 0.75, 0.25}, 1), head.loss(output, target, manager.ones(new Shape(1))).getFloat(),
+                1e-5);
+    }
+
+    @Test
     void unlabelledNanLabelsDoNotLeak() {
         MultiLabelHead head = head(Map.of(), 3, 0.3);
         NDArray output = manager.create(new float[] {0.5f, -1.2f, 2f, 0.3f, 1.5f, -0.7f}, new Shape(2, 3));

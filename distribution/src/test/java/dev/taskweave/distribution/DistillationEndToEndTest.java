@@ -1,0 +1,192 @@
+package dev.taskweave.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.run.TrainingResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code training.distillation}: a model learns its rating and like tasks from teachers' outputs.
+ * With weight 1 it learns from the teachers alone, so it must score pairs much as they do: far
+ * closer than the same experiment trained from its labels with the same seed.
+ */
+class DistillationEndToEndTest extends RuntimeTest {
+    static final String CONFIG = FilesEndToEndTest.CONFIG.replace("epochs: 8", "epochs: 4");
+
+    /**
+     * Without the category task and its attribute holdout, which the files source draws with the
+     * experiment's seed: the data is then the same whatever the seed, as a teacher's must be.
+     */
+    static final String PLAIN = CONFIG.replace("    attributes: [item_category]\n    attributeHoldout: 0.2\n", "")
+            .replace("""
+              - name: category
+                head: multiclass
+                label: item_category
+                metrics: [accuracy]
+                weight: 2.0
+                hideFeatures: [item_id]
+                params: {tower: [16]}
+            """, "");
+
+    /** @return the experiment with {@code seed} and {@code training.distillation: {distillation}} */
+    static String distilled(String config, long seed, String distillation) {
+        String marker = "training: {";
+        assertTrue(config.contains(marker) && config.contains("seed: 4\n"), config);
+        return config.replace("seed: 4\n", "seed: " + seed + "\n").replace(marker, "training: {distillation: " + distillation + ", ");
+    }
+
+    @Test
+    void aModelLearnsTheTeachersScoresFromTheirOutputs() throws Exception {
+        assertTrue(!PLAIN.contains("item_category") && !PLAIN.contains("attributeHoldout"), PLAIN);
+        FilesEndToEndTest.writeData(tmp);
+        Path teacher = tmp.resolve("teacher");
+        taskweave.train(write("teacher.yaml", PLAIN), teacher, quiet());
+        String fresh = PLAIN.replace("seed: 4\n", "seed: 9\n");
+        taskweave.train(write("fresh.yaml", fresh), tmp.resolve("fresh"), quiet());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        taskweave.train(write("student.yaml", distilled(PLAIN, 9, "{models: [teacher], weight: 1.0, tasks: [rating, like]}")),
+                tmp.resolve("student"), new PrintStream(log, true, StandardCharsets.UTF_8));
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("distillation: teacher 1 of 1 is " + teacher), log.toString());
+
+        writePairs();
+        List<double[]> t = scores(teacher);
+        List<double[]> s = scores(tmp.resolve("student"));
+        List<double[]> f = scores(tmp.resolve("fresh"));
+        for (int task = 0; task < 2; task++) {
+            double student = meanGap(t, s, task);
+            double alone = meanGap(t, f, task);
+            assertTrue(student < 0.5 * alone, "task " + task + ": the student scores as its teacher (mean gap " + student
+                    + ") far more closely than a model trained from the labels (" + alone + ")");
+        }
+        // the watch task is not distilled: the student is no closer to the teacher there than the fresh model is
+        assertTrue(meanGap(t, s, 2) > 0.5 * meanGap(t, f, 2), meanGap(t, s, 2) + " against " + meanGap(t, f, 2));
+    }
+
+    @Test
+    void teachersAreThisExperimentTrainedFirstWithSeedsOfTheirOwn() throws Exception {
+        FilesEndToEndTest.writeData(tmp);
+        String base = PLAIN.replace("epochs: 4", "epochs: 2");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Path trained = tmp.resolve("trained");
+        TrainingResult result = taskweave.train(write("student.yaml", distilled(base, 4, "{teachers: 2, tasks: [rating, like]}")),
+                trained, new PrintStream(log, true, StandardCharsets.UTF_8));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("distillation: training teacher 1 of 2 (seed 401)"), printed);
+        assertTrue(printed.contains("distillation: training teacher 2 of 2 (seed 402)"), printed);
+        assertEquals(2, printed.lines().filter(l -> l.startsWith("distillation: teacher ") && l.contains(" trained in ")).count(), printed);
+        // the teachers' time is part of the model's
+        double studentEpochs = result.history().stream().mapToDouble(e -> e.seconds()).sum();
+        double teachers = printed.lines().filter(l -> l.startsWith("distillation: teacher ") && l.contains(" trained in "))
+                .mapToDouble(l -> Double.parseDouble(l.replaceAll(".* trained in ([0-9.]+) s.*", "$1"))).sum();
+        assertTrue(teachers > 0 && result.trainSeconds() > studentEpochs + teachers - 0.2,
+                result.trainSeconds() + " against the student's epochs " + studentEpochs + " and the teachers' " + teachers);
+
+        // teacher k is the experiment with seed 100·seed + k, trained on the same data: the same
+        // experiment trained alone with seeds 401 and 402 and given as models teaches the very same model
+        taskweave.train(write("seed401.yaml", base.replace("seed: 4\n", "seed: 401\n")), tmp.resolve("seed401"), quiet());
+        taskweave.train(write("seed402.yaml", base.replace("seed: 4\n", "seed: 402\n")), tmp.resolve("seed402"), quiet());
+        Path given = tmp.resolve("given");
+        taskweave.train(write("given.yaml", distilled(base, 4, "{models: [seed401, seed402], tasks: [rating, like]}")), given, quiet());
+        writePairs();
+        List<double[]> a = scores(trained);
+        List<double[]> b = scores(given);
+        for (int p = 0; p < a.size(); p++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(p), b.get(p), "pair " + p);
+        }
+        // and it is not the model trained without them
+        taskweave.train(write("plain.yaml", base), tmp.resolve("plain"), quiet());
+        assertTrue(meanGap(a, scores(tmp.resolve("plain")), 0) > 1e-3);
+    }
+
+    @Test
+    void badSettingsAreRefusedBeforeTraining() throws Exception {
+        FilesEndToEndTest.writeData(tmp);
+        assertConfigError(distilled(CONFIG, 4, "{weight: 0.5}"), "training.distillation", "give teachers (how many copies");
+        assertConfigError(distilled(CONFIG, 4, "{teachers: 2, models: [a]}"), "training.distillation", "give teachers or models, not both");
+        assertConfigError(distilled(CONFIG, 4, "{teachers: 0}"), "training.distillation.teachers", "must be between 1 and 99, got 0");
+        assertConfigError(distilled(CONFIG, 4, "{teachers: 1, weight: 0}"), "training.distillation.weight", "must be in (0, 1]");
+        assertConfigError(distilled(CONFIG, 4, "{teachers: 1, weight: 1.5}"), "training.distillation.weight", "got 1.5");
+        assertConfigError(distilled(CONFIG, 4, "{teachers: 1, tasks: [rating, clicks]}"), "training.distillation.tasks[1]",
+                "no task named 'clicks'; the tasks are [rating, like, watch, category]");
+        assertConfigError(distilled(CONFIG, 4, "{teachers: 1, tasks: [rating, rating]}"), "training.distillation.tasks[1]",
+                "'rating' is listed twice");
+        assertConfigError(distilled(CONFIG, 4, "{teachers: 1, tasks: [category]}"), "training.distillation.tasks[0]",
+                "task 'category' has head 'multiclass', which cannot learn from a teacher's outputs");
+        assertConfigError(distilled(CONFIG, 4, "{models: [no-such-model]}"), "training.distillation.models[0]",
+                "no-such-model is not a model directory");
+        // check finds them too
+        Path config = write("check.yaml", distilled(CONFIG, 4, "{teachers: 1, tasks: [category]}"));
+        ConfigException e = assertThrows(ConfigException.class, () -> taskweave.check(config, quiet()));
+        assertTrue(e.getMessage().contains("training.distillation.tasks[0]"), e.getMessage());
+    }
+
+    @Test
+    void aTeacherMustReadTheSameInputsAndPredictTheTask() throws Exception {
+        FilesEndToEndTest.writeData(tmp);
+        // other features: the users' age left out
+        taskweave.train(write("narrow.yaml", PLAIN.replace("features: {", "features: {exclude: [user_age], ")), tmp.resolve("narrow"),
+                quiet());
+        assertConfigError(distilled(PLAIN, 5, "{models: [narrow]}"), "training.distillation.models[0]", "reads other features");
+        // no like task
+        String ratingOnly = PLAIN.replace("  - {name: like, head: binary, label: rating, metrics: [auc], params: {tower: [16], threshold: 4}}\n", "");
+        assertTrue(!ratingOnly.contains("name: like"), ratingOnly);
+        taskweave.train(write("rating-only.yaml", ratingOnly), tmp.resolve("rating-only"), quiet());
+        assertConfigError(distilled(PLAIN, 5, "{models: [rating-only], tasks: [rating, like]}"), "training.distillation.models[0]",
+                "has no task 'like' to learn it from; its tasks: [rating, watch]");
+        // other data: one rating less
+        List<String> rows = new ArrayList<>(Files.readAllLines(tmp.resolve("train.csv")));
+        rows.remove(rows.size() - 1);
+        Files.createDirectories(tmp.resolve("other"));
+        Files.write(tmp.resolve("other/train.csv"), rows);
+        for (String f : new String[] {"valid.csv", "test.csv", "users.tsv", "items.csv"}) {
+            Files.copy(tmp.resolve(f), tmp.resolve("other").resolve(f));
+        }
+        Path other = tmp.resolve("other/experiment.yaml");
+        Files.writeString(other, PLAIN);
+        taskweave.train(other, tmp.resolve("other-model"), quiet());
+        assertConfigError(distilled(PLAIN, 5, "{models: [other-model], tasks: [rating]}"), "training.distillation.models[0]",
+                "was trained on other data");
+    }
+
+    /** Every third training pair: what the teachers' outputs were learnt on. */
+    private void writePairs() throws Exception {
+        StringBuilder pairs = new StringBuilder();
+        List<String> rows = Files.readAllLines(tmp.resolve("train.csv"));
+        for (int r = 1; r < rows.size(); r += 3) {
+            String[] f = rows.get(r).split(",");
+            pairs.append(f[0]).append('\t').append(f[1]).append('\n');
+        }
+        Files.writeString(tmp.resolve("pairs.tsv"), pairs);
+    }
+
+    private static double meanGap(List<double[]> a, List<double[]> b, int task) {
+        double sum = 0;
+        for (int p = 0; p < a.size(); p++) {
+            sum += Math.abs(a.get(p)[task] - b.get(p)[task]);
+        }
+        return sum / a.size();
+    }
+
+    private List<double[]> scores(Path model) throws Exception {
+        StringWriter out = new StringWriter();
+        taskweave.predict(model, tmp.resolve("pairs.tsv"), out, List.of("rating", "like", "watch"));
+        List<double[]> rows = new ArrayList<>();
+        String[] lines = out.toString().split("\n");
+        for (int l = 1; l < lines.length; l++) {
+            String[] f = lines[l].split("\t");
+            rows.add(new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4])});
+        }
+        return rows;
+    }
+}
