@@ -222,7 +222,7 @@ class BenchmarkEndToEndTest {
         try (var files = Files.list(Dist.home().resolve("examples"))) {
             suites = files.filter(f -> f.getFileName().toString().endsWith("-suite.yaml")).sorted().toList();
         }
-        assertEquals(List.of("ml100k-catalogue-suite.yaml", "ml100k-suite.yaml", "ml100k-throughput-suite.yaml",
+        assertEquals(List.of("ml100k-catalogue-suite.yaml", "ml100k-distilled-suite.yaml", "ml100k-suite.yaml", "ml100k-throughput-suite.yaml",
                 "quickstart-suite.yaml", "shop-suite.yaml"), suites.stream().map(p -> p.getFileName().toString()).toList());
         for (Path suite : suites) {
             Suite loaded = Suite.load(suite, new ConfigLoader());
@@ -234,6 +234,9 @@ class BenchmarkEndToEndTest {
         Suite ml = Suite.load(Dist.home().resolve("examples/ml100k-suite.yaml"), new ConfigLoader());
         assertEquals("ple", ml.variants().get(2).experiment().sharing.type);
         assertEquals(4, ml.variants().get(0).experiment().tasks.size());
+        Suite distilled = Suite.load(Dist.home().resolve("examples/ml100k-distilled-suite.yaml"), new ConfigLoader());
+        assertEquals(5, distilled.variants().get(0).experiment().training.distillation.teachers);
+        assertEquals(List.of("rating", "like", "interaction"), distilled.variants().get(0).experiment().training.distillation.tasks);
     }
 
     private static List<Long> longs(JsonNode array) {

@@ -8,7 +8,6 @@ import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.run.TrainingResult;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +81,8 @@ class DistillationEndToEndTest extends RuntimeTest {
         TrainingResult result = taskweave.train(write("student.yaml", distilled(base, 4, "{teachers: 2, tasks: [rating, like]}")),
                 trained, new PrintStream(log, true, StandardCharsets.UTF_8));
         String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("distillation: rating, like learn from 2 teacher(s) trained first (this experiment with seeds"
+                + " 401-402), weight 0.5"), printed);
         assertTrue(printed.contains("distillation: training teacher 1 of 2 (seed 401)"), printed);
         assertTrue(printed.contains("distillation: training teacher 2 of 2 (seed 402)"), printed);
         assertEquals(2, printed.lines().filter(l -> l.startsWith("distillation: teacher ") && l.contains(" trained in ")).count(), printed);
@@ -176,17 +177,5 @@ class DistillationEndToEndTest extends RuntimeTest {
             sum += Math.abs(a.get(p)[task] - b.get(p)[task]);
         }
         return sum / a.size();
-    }
-
-    private List<double[]> scores(Path model) throws Exception {
-        StringWriter out = new StringWriter();
-        taskweave.predict(model, tmp.resolve("pairs.tsv"), out, List.of("rating", "like", "watch"));
-        List<double[]> rows = new ArrayList<>();
-        String[] lines = out.toString().split("\n");
-        for (int l = 1; l < lines.length; l++) {
-            String[] f = lines[l].split("\t");
-            rows.add(new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4])});
-        }
-        return rows;
     }
 }

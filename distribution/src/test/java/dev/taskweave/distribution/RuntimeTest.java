@@ -57,6 +57,22 @@ abstract class RuntimeTest {
                 new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
     }
 
+    /**
+     * @return per line of the test's {@code pairs.tsv}, the model's scores of the rating, like and
+     *     watch tasks, from {@code predict}
+     */
+    List<double[]> scores(Path model) throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        taskweave.predict(model, tmp.resolve("pairs.tsv"), out, List.of("rating", "like", "watch"));
+        List<double[]> rows = new java.util.ArrayList<>();
+        String[] lines = out.toString().split("\n");
+        for (int l = 1; l < lines.length; l++) {
+            String[] f = lines[l].split("\t");
+            rows.add(new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4])});
+        }
+        return rows;
+    }
+
     /** @return a log that goes nowhere */
     static PrintStream quiet() {
         return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);

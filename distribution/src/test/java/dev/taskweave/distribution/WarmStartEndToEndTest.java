@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.taskweave.core.config.ConfigException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,15 +120,9 @@ class WarmStartEndToEndTest extends RuntimeTest {
         return config.replace(marker, "training: {initFrom: " + dir + ", ");
     }
 
-    private List<double[]> scores(Path model) throws Exception {
-        StringWriter out = new StringWriter();
-        taskweave.predict(model, tmp.resolve("pairs.tsv"), out, List.of("rating", "like", "watch"));
-        List<double[]> rows = new ArrayList<>();
-        String[] lines = out.toString().split("\n");
-        for (int l = 1; l < lines.length; l++) {
-            String[] f = lines[l].split("\t");
-            rows.add(new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4])});
-        }
+    @Override
+    List<double[]> scores(Path model) throws Exception {
+        List<double[]> rows = super.scores(model);
         assertEquals(20, rows.size());
         return rows;
     }

@@ -289,7 +289,20 @@ public final class DataReport {
         StringBuilder out = new StringBuilder();
         line(out, "model: %,d parameters; encoder %,d, sharing (%s) %,d%s", total, encoder, model.plan().config().sharing.type,
                 sharing, weighting == 0 ? "" : String.format(Locale.ROOT, ", weighting (%s) %,d", model.plan().config().weighting.type, weighting));
-        return out.append(tasks).toString();
+        out.append(tasks);
+        dev.taskweave.core.config.ExperimentConfig config = model.plan().config();
+        boolean[] distilled = config.training.distillation == null ? null : ModelAssembler.distilledTasks(model.plan(), model.tasks());
+        if (distilled != null) {
+            dev.taskweave.core.config.DistillationConfig d = config.training.distillation;
+            List<String> names = model.tasks().stream().filter(t -> distilled[t.index()]).map(ResolvedTask::name).toList();
+            String from = d.teachers != null
+                    ? String.format(Locale.ROOT, "%d teacher(s) trained first (this experiment with seed%s %s)", d.teachers,
+                            d.teachers > 1 ? "s" : "", d.teachers > 1 ? (config.seed * 100 + 1) + "-" + (config.seed * 100 + d.teachers)
+                                    : String.valueOf(config.seed * 100 + 1))
+                    : d.models.size() + " model(s): " + String.join(", ", d.models);
+            line(out, "distillation: %s learn from %s, weight %s", String.join(", ", names), from, d.weight);
+        }
+        return out.toString();
     }
 
     private static long count(List<ai.djl.nn.Parameter> parameters) {
