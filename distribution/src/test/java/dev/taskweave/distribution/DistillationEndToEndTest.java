@@ -116,6 +116,8 @@ class DistillationEndToEndTest extends RuntimeTest {
         assertConfigError(distilled(CONFIG, 4, "{weight: 0.5}"), "training.distillation", "give teachers (how many copies");
         assertConfigError(distilled(CONFIG, 4, "{teachers: 2, models: [a]}"), "training.distillation", "give teachers or models, not both");
         assertConfigError(distilled(CONFIG, 4, "{teachers: 0}"), "training.distillation.teachers", "must be between 1 and 99, got 0");
+        assertConfigError(distilled(CONFIG, 4, "{teachers: 1}").replace("seed: 4\n", "seed: 92233720368547758\n"), "seed",
+                "is too large for distillation's teachers");
         assertConfigError(distilled(CONFIG, 4, "{teachers: 1, weight: 0}"), "training.distillation.weight", "must be in (0, 1]");
         assertConfigError(distilled(CONFIG, 4, "{teachers: 1, weight: 1.5}"), "training.distillation.weight", "got 1.5");
         assertConfigError(distilled(CONFIG, 4, "{teachers: 1, tasks: [rating, clicks]}"), "training.distillation.tasks[1]",

@@ -301,12 +301,7 @@ public final class Taskweave implements AutoCloseable {
         for (int k = 1; k <= d.teachers; k++) {
             ExperimentConfig teacher = loader.mapper().convertValue(loader.mapper().valueToTree(config), ExperimentConfig.class);
             teacher.training.distillation = null;
-            try {
-                teacher.seed = Math.addExact(Math.multiplyExact(config.seed, 100L), k);
-            } catch (ArithmeticException e) {
-                throw new ConfigException(configFile.toString(), "seed", 0, "is too large for distillation's teachers (teacher k"
-                        + " trains with seed 100·seed + k); expected a seed below " + Long.MAX_VALUE / 100);
-            }
+            teacher.seed = config.seed * 100 + k; // the plan checked that the seed leaves room for it
             log.printf(Locale.ROOT, "distillation: training teacher %d of %d (seed %d)%n", k, d.teachers, teacher.seed);
             Plan plan = assembler.plan(teacher, configFile.toString());
             seed(teacher.seed);

@@ -356,6 +356,11 @@ public final class ModelAssembler {
         if (d.teachers != null && (d.teachers < 1 || d.teachers > MAX_TEACHERS)) {
             throw new ConfigException(source, path + ".teachers", 0, "must be between 1 and " + MAX_TEACHERS + ", got " + d.teachers);
         }
+        if (d.teachers != null && Math.abs(c.seed) > Long.MAX_VALUE / 100 - MAX_TEACHERS) {
+            throw new ConfigException(source, "seed", 0, "is too large for distillation's teachers (teacher k trains with seed"
+                    + " 100·seed + k); expected a seed between -" + (Long.MAX_VALUE / 100 - MAX_TEACHERS) + " and "
+                    + (Long.MAX_VALUE / 100 - MAX_TEACHERS) + ", got " + c.seed);
+        }
         for (int i = 0; models && i < d.models.size(); i++) {
             String dir = d.models.get(i);
             if (dir == null || dir.isBlank()) {
