@@ -141,6 +141,11 @@ class DistillationEndToEndTest extends RuntimeTest {
         taskweave.train(write("narrow.yaml", PLAIN.replace("features: {", "features: {exclude: [user_age], ")), tmp.resolve("narrow"),
                 quiet());
         assertConfigError(distilled(PLAIN, 5, "{models: [narrow]}"), "training.distillation.models[0]", "reads other features");
+        // check reads the teachers as train does
+        Path narrow = write("narrow-student.yaml", distilled(PLAIN, 5, "{models: [narrow]}"));
+        ConfigException checked = assertThrows(ConfigException.class, () -> taskweave.check(narrow, quiet()));
+        assertTrue(checked.getMessage().contains("training.distillation.models[0]") && checked.getMessage().contains("reads other features"),
+                checked.getMessage());
         // no like task
         String ratingOnly = PLAIN.replace("  - {name: like, head: binary, label: rating, metrics: [auc], params: {tower: [16], threshold: 4}}\n", "");
         assertTrue(!ratingOnly.contains("name: like"), ratingOnly);

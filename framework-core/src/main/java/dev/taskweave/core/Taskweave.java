@@ -435,6 +435,15 @@ public final class Taskweave implements AutoCloseable {
         String report;
         try (NDManager manager = NDManager.newBaseManager()) {
             AssembledModel model = assembler.assemble(p.plan(), p.features(), stats, assembler.labelInfo(p.plan(), p.dataset()), manager);
+            // teacher models are read and checked as train reads them (same data, features, tasks)
+            List<Path> dirs = teacherModels(config, configFile, configFile.toAbsolutePath().getParent());
+            List<AssembledModel> teachers = new ArrayList<>();
+            for (int i = 0; i < dirs.size(); i++) {
+                teachers.add(teacherModel(config, configFile, p, dirs.get(i), "training.distillation.models[" + i + "]", manager));
+            }
+            if (!teachers.isEmpty()) {
+                dev.taskweave.core.run.Distillation.of(model, teachers, teacherNames(config));
+            }
             report = DataReport.render(p.plan(), p.dataset(), p.features(), stats, model);
         }
         if (against == null) {
