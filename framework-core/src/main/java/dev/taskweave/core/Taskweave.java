@@ -301,7 +301,7 @@ public final class Taskweave implements AutoCloseable {
         for (int k = 1; k <= d.teachers; k++) {
             ExperimentConfig teacher = loader.mapper().convertValue(loader.mapper().valueToTree(config), ExperimentConfig.class);
             teacher.training.distillation = null;
-            teacher.seed = config.seed * 100 + k; // the plan checked that the seed leaves room for it
+            teacher.seed = ModelAssembler.teacherSeed(config.seed, k);
             log.printf(Locale.ROOT, "distillation: training teacher %d of %d (seed %d)%n", k, d.teachers, teacher.seed);
             Plan plan = assembler.plan(teacher, configFile.toString());
             seed(teacher.seed);
@@ -339,12 +339,7 @@ public final class Taskweave implements AutoCloseable {
         dev.taskweave.core.config.DistillationConfig d = config.training.distillation;
         List<Path> dirs = new ArrayList<>();
         for (int i = 0; d != null && d.teachers == null && d.models != null && i < d.models.size(); i++) {
-            Path dir = baseDirectory.resolve(d.models.get(i)).normalize();
-            if (!Files.isRegularFile(dir.resolve(ModelStore.MANIFEST))) {
-                throw new ConfigException(configFile.toString(), "training.distillation.models[" + i + "]", 0, dir
-                        + " is not a model directory (" + ModelStore.MANIFEST + " is missing); name a directory written by train");
-            }
-            dirs.add(dir);
+            dirs.add(modelDirectory(baseDirectory, d.models.get(i), configFile, "training.distillation.models[" + i + "]"));
         }
         return dirs;
     }
@@ -398,12 +393,20 @@ public final class Taskweave implements AutoCloseable {
      * @throws ConfigException naming the setting when it is not a model directory
      */
     private static Path initFrom(ExperimentConfig config, Path configFile, Path baseDirectory) {
-        Path from = baseDirectory.resolve(config.training.initFrom).normalize();
-        if (!java.nio.file.Files.isRegularFile(from.resolve(ModelStore.MANIFEST))) {
-            throw new ConfigException(configFile.toString(), "training.initFrom", 0, from + " is not a model directory ("
+        return modelDirectory(baseDirectory, config.training.initFrom, configFile, "training.initFrom");
+    }
+
+    /**
+     * @return the model directory a setting names, resolved against {@code baseDirectory}
+     * @throws ConfigException at {@code path} when it holds no model
+     */
+    private static Path modelDirectory(Path baseDirectory, String named, Path configFile, String path) {
+        Path dir = baseDirectory.resolve(named).normalize();
+        if (!Files.isRegularFile(dir.resolve(ModelStore.MANIFEST))) {
+            throw new ConfigException(configFile.toString(), path, 0, dir + " is not a model directory ("
                     + ModelStore.MANIFEST + " is missing); name a directory written by train");
         }
-        return from;
+        return dir;
     }
 
     /**

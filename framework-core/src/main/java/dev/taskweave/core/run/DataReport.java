@@ -297,8 +297,9 @@ public final class DataReport {
             List<String> names = model.tasks().stream().filter(t -> distilled[t.index()]).map(ResolvedTask::name).toList();
             String from = d.teachers != null
                     ? String.format(Locale.ROOT, "%d teacher(s) trained first (this experiment with seed%s %s)", d.teachers,
-                            d.teachers > 1 ? "s" : "", d.teachers > 1 ? (config.seed * 100 + 1) + "-" + (config.seed * 100 + d.teachers)
-                                    : String.valueOf(config.seed * 100 + 1))
+                            d.teachers > 1 ? "s" : "", d.teachers > 1
+                                    ? ModelAssembler.teacherSeed(config.seed, 1) + "-" + ModelAssembler.teacherSeed(config.seed, d.teachers)
+                                    : String.valueOf(ModelAssembler.teacherSeed(config.seed, 1)))
                     : d.models.size() + " model(s): " + String.join(", ", d.models);
             line(out, "distillation: %s learn from %s, weight %s", String.join(", ", names), from, d.weight);
         }

@@ -427,6 +427,11 @@ public final class ModelAssembler {
     /** The most teachers {@code training.distillation.teachers} trains (teacher k of seed s has seed 100·s + k). */
     public static final int MAX_TEACHERS = 99;
 
+    /** @return the seed of teacher {@code k} (from 1) of {@code training.distillation.teachers}; the plan checks it fits */
+    public static long teacherSeed(long seed, int k) {
+        return seed * 100 + k;
+    }
+
     private static void positive(int value, String path, String source) {
         if (value < 1) {
             throw new ConfigException(source, path, 0, "must be >= 1, got " + value);
