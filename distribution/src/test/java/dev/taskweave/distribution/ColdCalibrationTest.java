@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * {@code calibrateColdUsers}: a second Platt map for the users a model does not know, fitted on the
  * validation rows read as if their user were new, and applied wherever the user id reads as
  * unknown (a cold user of the data, a new user given by side features), in pair scoring and in
- * ranking alike; users the model knows keep the first map.
+ * ranking alike; users the model knows keep the first map. {@code calibrateColdItems}: the same
+ * for items.
  */
 class ColdCalibrationTest extends RuntimeTest {
     static final String CONFIG = ServeNewItemsTest.CONFIG.replace(
@@ -77,6 +78,68 @@ class ColdCalibrationTest extends RuntimeTest {
         ConfigException e = assertThrows(ConfigException.class, () -> taskweave.train(bad, tmp.resolve("bad"), quiet()));
         assertTrue(e.getMessage().contains("tasks[1].calibrateColdUsers") && e.getMessage().contains("needs calibrate: platt"),
                 e.getMessage());
+    }
+
+    /**
+     * {@code calibrateColdItems}: the same for the items a model does not know (a cold item of the
+     * data, a new item given by side features), fitted on the validation rows read as if their item
+     * were new, in pair scoring and in ranking alike; a row whose user and item are both unknown
+     * takes the users' map.
+     */
+    @Test
+    void itemsTheModelDoesNotKnowTakeTheirOwnMap() throws Exception {
+        String config = CONFIG.replace("calibrateColdUsers: true,", "calibrateColdUsers: true, calibrateColdItems: true,");
+        assertTrue(config.contains("calibrateColdItems: true"), config);
+        FilesEndToEndTest.writeData(tmp);
+        Path model = tmp.resolve("model");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        taskweave.train(write("experiment.yaml", config), model, new PrintStream(log, true, StandardCharsets.UTF_8));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("calibrated like for items the model does not know, on the same rows read as new items: p = sigmoid("),
+                printed);
+        assertTrue(Files.readString(model.resolve("model.json")).contains("\"coldItemCalibration\""));
+
+        try (TaskweaveServer server = TaskweaveServer.start(taskweave.injector().getInstance(ModelStore.class), model,
+                ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "test serve.yaml"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            ServedModel served = server.holder().current().model();
+            MultiTaskBlock block = served.model().block();
+            int t = served.model().task("like").index();
+            double[] warm = block.calibration(t);
+            double[] coldItem = block.coldItemCalibration(t);
+            assertNotNull(coldItem, "the saved map is loaded");
+            assertTrue(Math.abs(coldItem[0] - warm[0]) > 1e-3 || Math.abs(coldItem[1] - warm[1]) > 1e-3, "two different maps");
+            int cold = served.loaded().items().indexOf("item-new-0");
+            assertEquals(0, served.loaded().items().categorical("item_id")[cold], "item-new-0 is a cold item of the model");
+            // a known pair; a known user with the cold item, and with a new item; a new user with the cold item
+            String pairs = "{\"tasks\": [\"like\"], \"pairs\": [{\"user\": \"user-3\", \"item\": \"item-1\"},"
+                    + "{\"user\": \"user-3\", \"item\": \"item-new-0\"}, {\"user\": \"user-3\", \"itemFeatures\": "
+                    + ServeNewItemsTest.FEATURES + "}, {" + NEW_USER + ", \"item\": \"item-new-0\"}]}";
+            JsonNode both = ServeNewItemsTest.post(server, pairs);
+            block.setColdItemCalibration(t, null);
+            JsonNode warmOnly = ServeNewItemsTest.post(server, pairs);
+            block.setColdItemCalibration(t, coldItem);
+            String score = "/scores/%d/scores/like";
+            assertEquals(warmOnly.at(score.formatted(0)).asDouble(), both.at(score.formatted(0)).asDouble(), 1e-6, "a known pair");
+            for (int i = 1; i <= 2; i++) {
+                double x = (logit(warmOnly.at(score.formatted(i)).asDouble()) - warm[1]) / warm[0];
+                assertEquals(coldItem[0] * x + coldItem[1], logit(both.at(score.formatted(i)).asDouble()), 1e-4, "pair " + i);
+            }
+            assertEquals(warmOnly.at(score.formatted(3)).asDouble(), both.at(score.formatted(3)).asDouble(), 1e-6,
+                    "both unknown: the users' map");
+
+            // ranking (factored scoring) gives the pair's calibrated score to the cold item
+            ServeEndToEndTest.Response ranked = ServeEndToEndTest.call(server, "POST", "/v1/recommend",
+                    "{\"user\": \"user-3\", \"k\": 1, \"formula\": \"like\", \"candidates\": [\"item-new-0\"]}");
+            assertEquals(200, ranked.status(), ranked.text());
+            assertEquals("item-new-0", ranked.body().at("/items/0/item").asText(), ranked.text());
+            assertEquals(both.at(score.formatted(1)).asDouble(), ranked.body().at("/items/0/scores/like").asDouble(), 1e-5);
+        }
+
+        // it needs an affine calibration
+        Path bad = write("bad.yaml", config.replace("calibrate: platt, calibrateColdUsers: true, ", ""));
+        ConfigException e = assertThrows(ConfigException.class, () -> taskweave.train(bad, tmp.resolve("bad"), quiet()));
+        assertTrue(e.getMessage().contains("tasks[1].calibrateColdItems") && e.getMessage().contains("needs calibrate: platt or linear")
+                && e.getMessage().contains("items the model does not know"), e.getMessage());
     }
 
     /**

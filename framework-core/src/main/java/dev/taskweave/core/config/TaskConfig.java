@@ -92,6 +92,15 @@ public final class TaskConfig {
     public boolean calibrateColdUsers = false;
 
     /**
+     * As {@link #calibrateColdUsers}, for items the model does not know (scored from their side
+     * features: cold and new items): a map fitted on the calibration rows read as if their item
+     * were new, applied wherever the item id is unknown. A row whose user and item are both
+     * unknown takes the users' map when the task has both.
+     */
+    @JsonProperty("calibrateColdItems")
+    public boolean calibrateColdItems = false;
+
+    /**
      * Whether this task also gets a linear map of the encoder's output added to its head's output
      * (its own wide part), as {@code features.wide} gives every task.
      */

@@ -37,6 +37,8 @@ public final class FeatureGatherer {
     private final boolean ownItems;
     /** True when every row's user reads as a user the model does not know ({@link #asUnknownUsers}). */
     private final boolean usersUnknown;
+    /** True when every row's item reads as an item the model does not know ({@link #asUnknownItems}). */
+    private final boolean itemsUnknown;
     /** Per feature, its value on each row for a per-interaction feature ({@link #forRows}), else null. */
     private final float[][] rowValues;
     /** Per feature, its value on every row ({@link #atMoment}), or NaN; a row's own value comes first. */
@@ -79,6 +81,7 @@ public final class FeatureGatherer {
         this.ownUsers = ownUsers;
         this.ownItems = ownItems;
         this.usersUnknown = false;
+        this.itemsUnknown = false;
         this.features = List.copyOf(features);
         this.rowValues = new float[this.features.size()][];
         this.momentValues = new float[this.features.size()];
@@ -107,12 +110,12 @@ public final class FeatureGatherer {
         }
     }
 
-    private FeatureGatherer(FeatureGatherer other, boolean usersUnknown, float[][] rowValues, float[] momentValues) {
-        this(other, usersUnknown, rowValues, momentValues, other.neighbours);
+    private FeatureGatherer(FeatureGatherer other, float[][] rowValues, float[] momentValues) {
+        this(other, other.usersUnknown, other.itemsUnknown, rowValues, momentValues, other.neighbours);
     }
 
-    private FeatureGatherer(FeatureGatherer other, boolean usersUnknown, float[][] rowValues, float[] momentValues,
-            Map<String, ItemNeighbours> neighbours) {
+    private FeatureGatherer(FeatureGatherer other, boolean usersUnknown, boolean itemsUnknown, float[][] rowValues,
+            float[] momentValues, Map<String, ItemNeighbours> neighbours) {
         this.neighbours = neighbours;
         this.features = other.features;
         this.users = other.users;
@@ -124,6 +127,7 @@ public final class FeatureGatherer {
         this.ownUsers = other.ownUsers;
         this.ownItems = other.ownItems;
         this.usersUnknown = usersUnknown;
+        this.itemsUnknown = itemsUnknown;
         this.rowValues = rowValues;
         this.momentValues = momentValues;
     }
@@ -134,7 +138,16 @@ public final class FeatureGatherer {
      *     features as they are (how a cold or new user is scored); this gatherer is unchanged
      */
     public FeatureGatherer asUnknownUsers() {
-        return new FeatureGatherer(this, true, rowValues, momentValues);
+        return new FeatureGatherer(this, true, itemsUnknown, rowValues, momentValues, neighbours);
+    }
+
+    /**
+     * @return a gatherer that reads every row's item as an item the model does not know: the item
+     *     id unknown (code 0), so the item's histories are unknown too, and the item's side
+     *     features as they are (how a cold or new item is scored); this gatherer is unchanged
+     */
+    public FeatureGatherer asUnknownItems() {
+        return new FeatureGatherer(this, usersUnknown, true, rowValues, momentValues, neighbours);
     }
 
     /**
@@ -154,7 +167,7 @@ public final class FeatureGatherer {
                         + " items for tables of " + users.size() + " and " + items.size());
             }
         }
-        return new FeatureGatherer(this, usersUnknown, rowValues, momentValues, scores);
+        return new FeatureGatherer(this, usersUnknown, itemsUnknown, rowValues, momentValues, scores);
     }
 
     /**
@@ -181,7 +194,7 @@ public final class FeatureGatherer {
             }
             values[f] = column.getValue();
         }
-        return new FeatureGatherer(this, usersUnknown, values, momentValues);
+        return new FeatureGatherer(this, values, momentValues);
     }
 
     /**
@@ -204,7 +217,7 @@ public final class FeatureGatherer {
             }
             moment[f] = value.getValue();
         }
-        return new FeatureGatherer(this, usersUnknown, rowValues, moment);
+        return new FeatureGatherer(this, rowValues, moment);
     }
 
     private int indexOf(String name) {
@@ -320,7 +333,7 @@ public final class FeatureGatherer {
             if (spec.id()) {
                 // the id as the entity has it (id dropout included); hidden on attribute rows only in
                 // what the encoder reads, so the entity's history stays on those rows
-                int[] codes = usersUnknown && spec.entity() == Entity.USER ? new int[b]
+                int[] codes = usersUnknown && spec.entity() == Entity.USER || itemsUnknown && spec.entity() == Entity.ITEM ? new int[b]
                         : gatherCodes(f, userIndex, itemIndex, order, from, b, null, idDropout, random, false);
                 idCodes[spec.entity().ordinal()] = codes;
                 int[] read = codes;
@@ -444,7 +457,7 @@ public final class FeatureGatherer {
             int row = order == null ? from + i : order[from + i];
             int user = userIndex[row];
             int item = itemIndex[row];
-            if (user < 0 || item < 0 || usersUnknown || withoutId(spec, userCodes, i) || withoutId(spec, itemCodes, i)
+            if (user < 0 || item < 0 || usersUnknown || itemsUnknown || withoutId(spec, userCodes, i) || withoutId(spec, itemCodes, i)
                     || dropped(drop, itemCodes, i, random)) {
                 continue;
             }

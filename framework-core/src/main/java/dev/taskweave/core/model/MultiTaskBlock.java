@@ -35,6 +35,7 @@ public final class MultiTaskBlock extends AbstractBlock {
     private final double[][] calibration;
     /** Per task, the calibration of rows whose user the model does not know, or null. */
     private final double[][] coldCalibration;
+    private final double[][] coldItemCalibration;
     private static final byte VERSION = 1;
 
     private final InputEncoder encoder;
@@ -123,6 +124,7 @@ public final class MultiTaskBlock extends AbstractBlock {
         this.heads = List.copyOf(heads);
         this.calibration = new double[this.heads.size()][];
         this.coldCalibration = new double[this.heads.size()][];
+        this.coldItemCalibration = new double[this.heads.size()][];
         this.headWidths = List.copyOf(headWidths);
         for (int i = 0; i < this.heads.size(); i++) {
             addChildBlock("head" + i, this.heads.get(i).block());
@@ -272,8 +274,9 @@ public final class MultiTaskBlock extends AbstractBlock {
         boolean[] needed = withParents(wanted);
         NDList encoded = encoder.forward(ps, inputs, training);
         NDList shared = sharing.forward(ps, encoded, training);
-        NDArray unknownUsers = training || !anyColdCalibration() ? null : inputs.get(encoder.userIdPosition()).eq(0);
-        return heads(ps, inputs, encoded, shared, training, needed, unknownUsers, false, true);
+        NDArray unknownUsers = training || !any(coldCalibration) ? null : inputs.get(encoder.userIdPosition()).eq(0);
+        NDArray unknownItems = training || !any(coldItemCalibration) ? null : inputs.get(encoder.itemIdPosition()).eq(0);
+        return heads(ps, inputs, encoded, shared, training, needed, unknownUsers, false, unknownItems, true);
     }
 
     /**
@@ -284,7 +287,7 @@ public final class MultiTaskBlock extends AbstractBlock {
         boolean[] needed = withParents(wanted);
         NDList encoded = encoder.forward(ps, inputs, false);
         NDList shared = sharing.forward(ps, encoded, false);
-        return heads(ps, inputs, encoded, shared, false, needed, null, false, false);
+        return heads(ps, inputs, encoded, shared, false, needed, null, false, null, false);
     }
 
     /**
@@ -332,16 +335,19 @@ public final class MultiTaskBlock extends AbstractBlock {
      * @return per task, its raw output, or null when it was not computed
      */
     public NDArray[] forwardMapped(ParameterStore ps, NDArray mapped, boolean[] wanted) {
-        return forwardMapped(ps, mapped, wanted, false);
+        return forwardMapped(ps, mapped, wanted, false, null);
     }
 
     /**
      * As {@link #forwardMapped(ParameterStore, NDArray, boolean[])}, for rows of one user.
      *
-     * @param unknownUser whether the model does not know that user (its id reads as unknown): its
-     *                    rows take the calibration for such users where a task has one
+     * @param unknownUser  whether the model does not know that user (its id reads as unknown): its
+     *                     rows take the calibration for such users where a task has one
+     * @param unknownItems per row, whether the model does not know its item ({@code [rows]}
+     *                     boolean): those rows take the calibration for such items where a task
+     *                     has one (and the user's is not taken); null when every item is known
      */
-    public NDArray[] forwardMapped(ParameterStore ps, NDArray mapped, boolean[] wanted, boolean unknownUser) {
+    public NDArray[] forwardMapped(ParameterStore ps, NDArray mapped, boolean[] wanted, boolean unknownUser, NDArray unknownItems) {
         if (!(sharing.block() instanceof AffineInput affine)) {
             throw new IllegalStateException("the sharing strategy does not read its input through an affine map");
         }
@@ -355,7 +361,7 @@ public final class MultiTaskBlock extends AbstractBlock {
         try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
             shared = affine.forwardMapped(ps, mapped, false, needed);
         }
-        return heads(ps, null, null, shared, false, needed, null, unknownUser, true);
+        return heads(ps, null, null, shared, false, needed, null, unknownUser, unknownItems, true);
     }
 
     private boolean[] withParents(boolean[] wanted) {
@@ -372,10 +378,12 @@ public final class MultiTaskBlock extends AbstractBlock {
      * @param unknownUsers per row, whether its user id reads as unknown ({@code [batch]} boolean),
      *                     or null
      * @param allUnknown   true when every row's user is unknown
+     * @param unknownItems per row, whether its item id reads as unknown ({@code [batch]} boolean),
+     *                     or null
      * @param calibrated   whether inference applies the tasks' calibration
      */
     private NDArray[] heads(ParameterStore ps, NDList inputs, NDList encoded, NDList shared, boolean training, boolean[] needed,
-            NDArray unknownUsers, boolean allUnknown, boolean calibrated) {
+            NDArray unknownUsers, boolean allUnknown, NDArray unknownItems, boolean calibrated) {
         if (shared.size() != heads.size()) {
             throw new IllegalStateException("the sharing strategy returned " + shared.size() + " outputs for " + heads.size() + " tasks");
         }
@@ -397,10 +405,12 @@ public final class MultiTaskBlock extends AbstractBlock {
             outputs[t] = d != null && d.mode() == TaskDependency.Mode.ESMM ? jointLogit(outputs[d.parent()], out) : out;
         }
         if (!training && calibrated) {
-            // after the dependencies, which read their parents' outputs as trained
+            // after the dependencies, which read their parents' outputs as trained; a row whose user
+            // and item are both unknown takes the users' map
             for (int t = 0; t < heads.size(); t++) {
                 double[] c = calibration[t];
                 double[] cold = coldCalibration[t];
+                double[] coldItem = coldItemCalibration[t];
                 if (outputs[t] == null) {
                     continue;
                 }
@@ -411,6 +421,9 @@ public final class MultiTaskBlock extends AbstractBlock {
                 }
                 if (c != null) {
                     outputs[t] = affine(raw, c);
+                }
+                if (coldItem != null && unknownItems != null) {
+                    outputs[t] = NDArrays.where(unknownItems.reshape(raw.getShape()), affine(raw, coldItem), outputs[t]);
                 }
                 if (cold != null && unknownUsers != null) {
                     outputs[t] = NDArrays.where(unknownUsers.reshape(raw.getShape()), affine(raw, cold), outputs[t]);
@@ -495,8 +508,34 @@ public final class MultiTaskBlock extends AbstractBlock {
         return coldCalibration[task] == null ? null : coldCalibration[task].clone();
     }
 
-    private boolean anyColdCalibration() {
-        for (double[] c : coldCalibration) {
+    /**
+     * Sets a task's calibration for rows whose item the model does not know (the item id reads as
+     * unknown: cold and new items): in inference their raw output {@code x} becomes
+     * {@code a·x + b} instead of the task's other calibration; a row whose user is unknown too
+     * takes the users' map ({@link #setColdCalibration}) when the task has one.
+     *
+     * @param calibration {@code {a, b}}, or null for none
+     */
+    public void setColdItemCalibration(int task, double[] calibration) {
+        checkAffine(calibration);
+        if (calibration != null && encoder.itemIdPosition() < 0) {
+            throw new IllegalStateException("the model has no item id feature: no row's item reads as unknown");
+        }
+        this.coldItemCalibration[task] = calibration == null ? null : calibration.clone();
+    }
+
+    /** @return a task's calibration for items the model does not know {@code {a, b}}, or null */
+    public double[] coldItemCalibration(int task) {
+        return coldItemCalibration[task] == null ? null : coldItemCalibration[task].clone();
+    }
+
+    /** @return whether the model has a calibration for items it does not know, for some task */
+    public boolean hasColdItemCalibration() {
+        return any(coldItemCalibration);
+    }
+
+    private static boolean any(double[][] maps) {
+        for (double[] c : maps) {
             if (c != null) {
                 return true;
             }

@@ -56,9 +56,12 @@ public final class FactoredScorer implements AutoCloseable {
     private final NDArray itemIds;
     private final long userIdStart;
     private final long dim;
+    /** Per item, whether the model does not know it (its id code is 0); null when it knows every item. */
+    private final boolean[] unknownItems;
 
     private FactoredScorer(AssembledModel model, NDManager cache, int itemCount, NDArray userMap, NDArray itemPart,
-            NDArray productMap, NDArray itemIds, long userIdStart, long dim) {
+            NDArray productMap, NDArray itemIds, long userIdStart, long dim, boolean[] unknownItems) {
+        this.unknownItems = unknownItems;
         this.model = model;
         this.cache = cache;
         this.itemCount = itemCount;
@@ -180,7 +183,8 @@ public final class FactoredScorer implements AutoCloseable {
                 a.attach(cache);
                 NDScope.unregister(a);
             }
-            return new FactoredScorer(model, cache, items, userMap, itemPart, productMap, itemIds, userIdStart, dim);
+            return new FactoredScorer(model, cache, items, userMap, itemPart, productMap, itemIds, userIdStart, dim,
+                    unknownItems(encoder, gatherer));
         } catch (RuntimeException | Error e) {
             cache.close();
             throw e;
@@ -199,6 +203,34 @@ public final class FactoredScorer implements AutoCloseable {
     /** @return the number of items the cache covers */
     public int itemCount() {
         return itemCount;
+    }
+
+    /** @return per item of the gatherer's table, whether its id code is 0; null when none is or the model reads no item id */
+    private static boolean[] unknownItems(InputEncoder encoder, FeatureGatherer gatherer) {
+        int position = encoder.itemIdPosition();
+        if (position < 0) {
+            return null;
+        }
+        int[] codes = gatherer.items().categorical(encoder.features().get(position).name());
+        boolean[] unknown = new boolean[codes.length];
+        boolean any = false;
+        for (int i = 0; i < codes.length; i++) {
+            unknown[i] = codes[i] == 0;
+            any |= unknown[i];
+        }
+        return any ? unknown : null;
+    }
+
+    /** @return per row, whether the model does not know its item ({@code [n]} boolean); null when it knows them all */
+    private NDArray unknownItems(int[] candidates, int n, NDManager manager) {
+        if (unknownItems == null || !model.block().hasColdItemCalibration()) {
+            return null;
+        }
+        boolean[] rows = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            rows[i] = unknownItems[candidates == null ? i : candidates[i]];
+        }
+        return manager.create(rows);
     }
 
     /**
@@ -284,7 +316,7 @@ public final class FactoredScorer implements AutoCloseable {
             for (int t : tasks) {
                 wanted[t] = true;
             }
-            NDArray[] outputs = block.forwardMapped(ps, z, wanted, unknownUser(block, users, user));
+            NDArray[] outputs = block.forwardMapped(ps, z, wanted, unknownUser(block, users, user), unknownItems(candidates, n, batch));
             for (int i = 0; i < tasks.length; i++) {
                 ResolvedTask task = model.tasks().get(tasks[i]);
                 NDArray out = outputs[tasks[i]];

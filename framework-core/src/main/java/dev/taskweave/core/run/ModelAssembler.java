@@ -920,6 +920,26 @@ public final class ModelAssembler {
     }
 
     /** A ranking formula reads one score per (user, item) pair of each task it names. */
+    /**
+     * Refuses {@code calibrateColdUsers} / {@code calibrateColdItems} ({@code wanted}) on a task
+     * whose calibration is not an affine map, or on data without the entity's id feature.
+     */
+    private static void checkColdCalibration(Plan plan, ResolvedTask r, String calibrate, boolean wanted, String entities,
+            int idPosition) {
+        if (!wanted) {
+            return;
+        }
+        String path = "tasks[" + r.index() + "].calibrateCold" + Character.toUpperCase(entities.charAt(0)) + entities.substring(1);
+        if (!"platt".equals(calibrate) && !"linear".equals(calibrate)) {
+            throw new ConfigException(plan.source(), path, 0, "needs calibrate: platt or linear (it fits a second map of that kind"
+                    + " for " + entities + " the model does not know)");
+        }
+        if (idPosition < 0) {
+            throw new ConfigException(plan.source(), path, 0, "the data has no " + entities.substring(0, entities.length() - 1)
+                    + " id feature, so no " + entities.substring(0, entities.length() - 1) + " is known apart from the others");
+        }
+    }
+
     private static void checkFormulaWidths(Plan plan, List<ResolvedTask> tasks) {
         String text = plan.config().serving == null ? null : plan.config().serving.formula;
         if (text == null) {
@@ -1055,17 +1075,8 @@ public final class ModelAssembler {
                         + " (a head such as regression, whose output is its prediction; platt calibrates a logit); task '"
                         + r.name() + "' has head '" + r.headType() + "'" + (r.labelInfo().attribute() ? " on an entity attribute" : ""));
             }
-            if (c.tasks.get(r.index()).calibrateColdUsers) {
-                if (!"platt".equals(calibrate) && !"linear".equals(calibrate)) {
-                    throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrateColdUsers", 0,
-                            "needs calibrate: platt or linear (it fits a second map of that kind for users the model does"
-                            + " not know)");
-                }
-                if (encoder.userIdPosition() < 0) {
-                    throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrateColdUsers", 0,
-                            "the data has no user id feature, so no user is known apart from the others");
-                }
-            }
+            checkColdCalibration(plan, r, calibrate, c.tasks.get(r.index()).calibrateColdUsers, "users", encoder.userIdPosition());
+            checkColdCalibration(plan, r, calibrate, c.tasks.get(r.index()).calibrateColdItems, "items", encoder.itemIdPosition());
         }
         List<ResolvedTask> joint = new ArrayList<>(tasks);
         for (TaskDependency d : dependencies) {

@@ -543,6 +543,7 @@ public final class Trainer {
         // each set of rows is scored once; a task's own outputs are scored before its calibration is set
         Map<ExampleSet, float[][]> scored = new java.util.IdentityHashMap<>();
         Map<ExampleSet, float[][]> scoredCold = new java.util.IdentityHashMap<>();
+        Map<ExampleSet, float[][]> scoredColdItems = new java.util.IdentityHashMap<>();
         for (int t : wanted) {
             boolean onTraining = onTraining(config, t);
             ExampleSet rows = onTraining ? trainRows : valid;
@@ -552,6 +553,8 @@ public final class Trainer {
             // scored before this task's calibration is set, as its outputs above were
             float[][] coldOutputs = !config.tasks.get(t).calibrateColdUsers ? null : scoredCold.computeIfAbsent(rows,
                     r -> Evaluator.outputs(model, gatherer.asUnknownUsers(), r, config.training.evalBatchSize, manager));
+            float[][] coldItemOutputs = !config.tasks.get(t).calibrateColdItems ? null : scoredColdItems.computeIfAbsent(rows,
+                    r -> Evaluator.outputs(model, gatherer.asUnknownItems(), r, config.training.evalBatchSize, manager));
             String source = onTraining ? "training" : "validation";
             int width = rows.width(t);
             float[] mask = rows.mask(t);
@@ -579,19 +582,33 @@ public final class Trainer {
             }
             model.block().setCalibration(t, ab);
             if (config.tasks.get(t).calibrateColdUsers) {
-                float[] xc = labelledValues(coldOutputs[t], mask, width, n);
-                double[] cold;
-                try {
-                    cold = fitMap(kind, xc, y);
-                } catch (IllegalArgumentException e) {
-                    throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + t + "].calibrateColdUsers",
-                            0, "cannot fit " + kind + " on the " + source + " rows: " + e.getMessage());
-                }
-                log.printf(Locale.ROOT, "calibrated %s for users the model does not know, on the same rows read as new users: %s%n",
-                        name, describeMap(kind, cold));
+                double[] cold = fitColdMap(model, t, "users", kind, labelledValues(coldOutputs[t], mask, width, n), y, source, log);
                 model.block().setColdCalibration(t, cold);
             }
+            if (config.tasks.get(t).calibrateColdItems) {
+                double[] cold = fitColdMap(model, t, "items", kind, labelledValues(coldItemOutputs[t], mask, width, n), y, source, log);
+                model.block().setColdItemCalibration(t, cold);
+            }
         }
+    }
+
+    /**
+     * @param entities "users" or "items": whose ids the outputs {@code x} were scored without
+     * @return the map for {@code entities} the model does not know, fitted and logged
+     */
+    private static double[] fitColdMap(AssembledModel model, int t, String entities, String kind, float[] x, float[] y,
+            String source, PrintStream log) {
+        double[] cold;
+        try {
+            cold = fitMap(kind, x, y);
+        } catch (IllegalArgumentException e) {
+            throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + t + "].calibrateCold"
+                    + Character.toUpperCase(entities.charAt(0)) + entities.substring(1), 0,
+                    "cannot fit " + kind + " on the " + source + " rows: " + e.getMessage());
+        }
+        log.printf(Locale.ROOT, "calibrated %s for %s the model does not know, on the same rows read as new %s: %s%n",
+                model.tasks().get(t).name(), entities, entities, describeMap(kind, cold));
+        return cold;
     }
 
     /** @return the affine map {@code {a, b}} of {@code calibrate: platt} or {@code linear} fitted on outputs {@code x} and labels {@code y} */

@@ -75,6 +75,9 @@ public final class ModelManifest {
         /** Platt scaling {@code {a, b}} for users the model does not know ({@code calibrateColdUsers}); absent without. */
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         @JsonProperty public double[] coldCalibration;
+        /** Platt scaling {@code {a, b}} for items the model does not know ({@code calibrateColdItems}); absent without. */
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        @JsonProperty public double[] coldItemCalibration;
     }
 
     /** Which plugin provided each component. */

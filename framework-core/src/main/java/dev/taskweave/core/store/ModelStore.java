@@ -153,6 +153,7 @@ public final class ModelStore {
             e.attributeEntity = t.labelInfo().entity();
             e.calibration = model.block().calibration(t.index());
             e.coldCalibration = model.block().coldCalibration(t.index());
+            e.coldItemCalibration = model.block().coldItemCalibration(t.index());
             manifest.tasks.add(e);
         }
         Plan plan = model.plan();
@@ -332,6 +333,9 @@ public final class ModelStore {
                 }
                 if (e.coldCalibration != null) {
                     model.block().setColdCalibration(model.task(e.name).index(), e.coldCalibration);
+                }
+                if (e.coldItemCalibration != null) {
+                    model.block().setColdItemCalibration(model.task(e.name).index(), e.coldItemCalibration);
                 }
             }
             verify(dir.resolve(WEIGHTING_STATE), manifest);
