@@ -54,6 +54,14 @@ public record Suite(Path file, SuiteConfig config, List<Variant> variants) {
             if (c.overrides != null && !c.overrides.isEmpty()) {
                 experiment = withOverrides(loader.mapper(), experiment, c.overrides, loader, source, "configurations[" + i + "].overrides");
             }
+            dev.taskweave.core.config.DistillationConfig distillation = experiment.training.distillation;
+            if (c.singleTask && experiment.tasks.size() > 1 && distillation != null
+                    && (distillation.tasks == null || distillation.tasks.isEmpty())) {
+                // which tasks an unnamed list distils depends on their heads, known only when a model is built
+                throw new ConfigException(source, "configurations[" + i + "]", 0, "its experiment distils without naming the tasks"
+                        + " (training.distillation.tasks): name them, so that each single-task counterpart knows whether its"
+                        + " task is distilled (an unnamed list takes the tasks whose heads can be, known only once a model is built)");
+            }
             variants.add(new Variant(c.name, experimentFile, experiment, c.singleTask));
         }
         checkSingleTaskOverrides(config, variants, loader, source);

@@ -132,11 +132,25 @@ class SuiteTest {
         assertEquals(List.of("rating"), rating.training.distillation.tasks);
         base.training.distillation.tasks = List.of("like");
         assertEquals(null, BenchmarkRunner.singleTask(base, "rating", null).training.distillation);
-        // every task that can be: each counterpart keeps it
-        base.training.distillation.tasks = List.of();
-        assertEquals(List.of(), BenchmarkRunner.singleTask(base, "rating", null).training.distillation.tasks);
         // the experiment itself is not changed
         assertEquals(3, base.training.distillation.teachers);
+    }
+
+    /**
+     * An experiment that distils every task that can be (no {@code tasks} named), with single-task
+     * counterparts: refused when the suite is loaded, not when a counterpart whose head cannot be
+     * distilled is reached after hours of training; without counterparts it runs.
+     */
+    @Test
+    void counterpartsNeedTheDistilledTasksNamed() throws Exception {
+        String distilled = "  - name: d\n    experiment: experiments/base.yaml\n    overrides: {training: {distillation: {teachers: 2}}}\n";
+        ConfigException e = assertThrows(ConfigException.class, () -> load("name: x\nconfigurations:\n" + distilled));
+        assertTrue(e.getMessage().contains("configurations[0]") && e.getMessage().contains("training.distillation.tasks")
+                && e.getMessage().contains("name them"), e.getMessage());
+        assertEquals(2, load("name: x\nconfigurations:\n" + distilled + "    singleTask: false\n").variants().get(0).experiment()
+                .training.distillation.teachers);
+        assertEquals(List.of("like"), load("name: x\nconfigurations:\n" + distilled.replace("teachers: 2", "teachers: 2, tasks: [like]"))
+                .variants().get(0).experiment().training.distillation.tasks);
     }
 
     @Test
