@@ -110,6 +110,63 @@ class DistillationEndToEndTest extends RuntimeTest {
         assertTrue(meanGap(a, scores(tmp.resolve("plain")), 0) > 1e-3);
     }
 
+    /**
+     * With a checkpoint, each teacher is saved once trained: a run stopped by the time limit while
+     * training teachers goes on with the next one, reading back those it has, and ends as the
+     * uninterrupted run; the saved teachers are removed with the checkpoint. A checkpoint taken with
+     * {@code models:} teachers does not go on with other teachers in their directories.
+     */
+    @Test
+    void aRunStoppedWhileTrainingTeachersGoesOnWithoutTrainingThemAgain() throws Exception {
+        FilesEndToEndTest.writeData(tmp);
+        String base = PLAIN.replace("epochs: 4", "epochs: 2");
+        Path config = write("student.yaml", distilled(base, 4, "{teachers: 2, tasks: [rating, like]}"));
+        TrainingResult whole = taskweave.train(config, tmp.resolve("whole"), quiet());
+
+        Path checkpoint = tmp.resolve("run.checkpoint");
+        Path saved = dev.taskweave.core.Taskweave.savedTeachers(checkpoint);
+        Path output = tmp.resolve("resumed");
+        // a time limit of zero stops each run at the first teacher or epoch it ends
+        dev.taskweave.core.run.TrainingSuspendedException first = assertThrows(dev.taskweave.core.run.TrainingSuspendedException.class,
+                () -> taskweave.train(config, output, quiet(), new dev.taskweave.core.run.Checkpointing(checkpoint, false,
+                        java.time.Duration.ZERO)));
+        assertEquals("teacher 1 of 2 (training.distillation)", first.stoppedAfter());
+        assertTrue(first.getMessage().contains("the teachers trained so far are saved in " + saved), first.getMessage());
+        assertTrue(Files.isRegularFile(saved.resolve("teacher-1").resolve("model.json")));
+        assertTrue(!Files.exists(checkpoint) && !Files.exists(output));
+
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        dev.taskweave.core.run.TrainingSuspendedException second = assertThrows(dev.taskweave.core.run.TrainingSuspendedException.class,
+                () -> taskweave.train(config, output, new PrintStream(log, true, StandardCharsets.UTF_8),
+                        new dev.taskweave.core.run.Checkpointing(checkpoint, true, java.time.Duration.ZERO)));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("distillation: teacher 1 of 2 (seed 401) read back from " + saved.resolve("teacher-1")), printed);
+        assertTrue(!printed.contains("training teacher 1 of 2") && printed.contains("training teacher 2 of 2 (seed 402)"), printed);
+        assertEquals("teacher 2 of 2 (training.distillation)", second.stoppedAfter());
+
+        // both teachers read back; the model's first epoch, then the rest
+        dev.taskweave.core.run.TrainingSuspendedException third = assertThrows(dev.taskweave.core.run.TrainingSuspendedException.class,
+                () -> taskweave.train(config, output, quiet(), new dev.taskweave.core.run.Checkpointing(checkpoint, true,
+                        java.time.Duration.ZERO)));
+        assertEquals("epoch 1 of 2", third.stoppedAfter());
+        TrainingResult resumed = taskweave.train(config, output, quiet(), new dev.taskweave.core.run.Checkpointing(checkpoint, true, null));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(json.valueToTree(whole.metrics()), json.valueToTree(resumed.metrics()));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(tmp.resolve("whole").resolve(dev.taskweave.core.store.ModelStore.PARAMETERS)),
+                Files.readAllBytes(output.resolve(dev.taskweave.core.store.ModelStore.PARAMETERS)), "the saved weights");
+        assertTrue(!Files.exists(checkpoint) && !Files.exists(saved), "the checkpoint and the saved teachers are removed");
+
+        // models: a teacher replaced between the stop and the resume is found
+        taskweave.train(write("seed401.yaml", base.replace("seed: 4\n", "seed: 401\n")), tmp.resolve("t"), quiet());
+        Path given = write("given.yaml", distilled(base, 4, "{models: [t], tasks: [rating, like]}"));
+        assertThrows(dev.taskweave.core.run.TrainingSuspendedException.class, () -> taskweave.train(given, tmp.resolve("g"), quiet(),
+                new dev.taskweave.core.run.Checkpointing(checkpoint, false, java.time.Duration.ZERO)));
+        taskweave.train(write("seed402.yaml", base.replace("seed: 4\n", "seed: 402\n")), tmp.resolve("t"), quiet());
+        dev.taskweave.core.run.CheckpointException other = assertThrows(dev.taskweave.core.run.CheckpointException.class,
+                () -> taskweave.train(given, tmp.resolve("g"), quiet(), new dev.taskweave.core.run.Checkpointing(checkpoint, true, null)));
+        assertTrue(other.getMessage().startsWith(checkpoint + " was written by another experiment"), other.getMessage());
+    }
+
     @Test
     void badSettingsAreRefusedBeforeTraining() throws Exception {
         FilesEndToEndTest.writeData(tmp);

@@ -55,9 +55,11 @@ final class ResumableRuns {
                 return new Run(finished.get(), true);
             }
         }
-        boolean fromCheckpoint = resume && Files.isRegularFile(checkpoint);
+        // a run stopped while its distillation teachers were trained has saved them, and no checkpoint yet
+        Path teachers = Taskweave.savedTeachers(checkpoint);
+        boolean fromCheckpoint = resume && (Files.isRegularFile(checkpoint) || Files.isDirectory(teachers));
         if (fromCheckpoint) {
-            log.printf(Locale.ROOT, "  going on from %s%n", checkpoint);
+            log.printf(Locale.ROOT, "  going on from %s%n", Files.isRegularFile(checkpoint) ? checkpoint : teachers);
         }
         Duration remaining = maxTime == null ? null : maxTime.minusNanos(System.nanoTime() - started);
         if (remaining != null && remaining.isNegative()) {

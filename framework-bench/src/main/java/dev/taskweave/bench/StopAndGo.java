@@ -22,8 +22,8 @@ final class StopAndGo {
 
     /** Reports where a run stopped and how to continue it; @return the exit code */
     static int suspended(PrintWriter out, String command, TrainingSuspendedException e) {
-        out.printf("%s stopped: the time limit ran out after epoch %d of %d of the run checkpointed in %s; "
-                + "run the same command with --resume to go on%n", command, e.epoch(), e.epochs(), e.checkpoint());
+        out.printf("%s stopped: the time limit ran out after %s of the run checkpointed in %s; "
+                + "run the same command with --resume to go on%n", command, e.stoppedAfter(), e.checkpoint());
         out.flush();
         return TaskweaveCli.SUSPENDED;
     }

@@ -49,6 +49,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -195,8 +196,11 @@ public final class Taskweave implements AutoCloseable {
         requireNonNull(configFile, "configFile is null");
         requireNonNull(baseDirectory, "baseDirectory is null");
         requireNonNull(outputDirectory, "outputDirectory is null");
+        long started = System.nanoTime();
         // before the data is read: a model that cannot be written is found before training, not after it
         ModelStore.checkWritable(outputDirectory, "output");
+        // teachers saved by an interrupted run are read back when resuming, checkpoint or none
+        boolean resuming = checkpointing != null && checkpointing.resume();
         if (checkpointing != null) {
             checkpointing.checkWritable("checkpoint", outputDirectory);
             if (checkpointing.resume() && !Files.exists(checkpointing.file())) {
@@ -231,25 +235,31 @@ public final class Taskweave implements AutoCloseable {
                 // a resumed run takes its parameters from the checkpoint
                 warmStart(config, configFile, baseDirectory, model, dataset, manager, log);
             }
-            long teachersStart = System.nanoTime();
-            List<AssembledModel> teachers = config.training.distillation == null ? List.of()
-                    : teachers(config, configFile, baseDirectory, prepared, stats, labelInfo, assembler, manager, log);
-            double teacherSeconds = (System.nanoTime() - teachersStart) / 1e9;
-            if (!teachers.isEmpty()) {
+            Teachers teachers = config.training.distillation == null ? Teachers.NONE
+                    : teachers(config, configFile, baseDirectory, prepared, stats, labelInfo, assembler, manager, log,
+                    checkpointing, resuming, started);
+            if (!teachers.models().isEmpty()) {
                 // training teachers drew dropout masks: the model draws its own as it would without them
                 seed(config.seed);
             }
+            if (checkpointing != null && checkpointing.maxTime() != null && teachers.trained()) {
+                // the time limit covers the whole run: the model gets what the teachers left of it
+                Duration left = checkpointing.maxTime().minusNanos(System.nanoTime() - started);
+                checkpointing = new Checkpointing(checkpointing.file(), checkpointing.resume(), left.isNegative() ? Duration.ZERO : left);
+            }
             FeatureGatherer gatherer = gatherer(config, prepared);
+            // a checkpoint goes on only with the same teachers: their model files are part of its identity
             Checkpointing.Identity identity = checkpointing == null ? null
-                    : Checkpointing.Identity.of(injector.getInstance(ConfigLoader.class).toYaml(config), fingerprint);
-            dev.taskweave.core.run.Distillation distillation = teachers.isEmpty() ? null
-                    : dev.taskweave.core.run.Distillation.of(model, teachers, teacherNames(config));
+                    : Checkpointing.Identity.of(injector.getInstance(ConfigLoader.class).toYaml(config)
+                    + teacherManifests(config, configFile, baseDirectory), fingerprint);
+            dev.taskweave.core.run.Distillation distillation = teachers.models().isEmpty() ? null
+                    : dev.taskweave.core.run.Distillation.of(model, teachers.models(), teacherNames(config));
             TrainingResult result = injector.getInstance(Trainer.class).train(model, dataset, gatherer, manager, log,
                     checkpointing, identity, distillation);
             if (distillation != null) {
                 // the teachers are part of what training this model cost
                 result = new TrainingResult(result.history(), result.bestEpoch(), result.stoppedEarly(),
-                        result.trainSeconds() + teacherSeconds, result.metrics());
+                        result.trainSeconds() + teachers.seconds(), result.metrics());
             }
             injector.getInstance(ModelStore.class).save(outputDirectory, model, dataset, prepared.neighbours(), fingerprint, configFile,
                     baseDirectory, result);
@@ -260,6 +270,7 @@ public final class Taskweave implements AutoCloseable {
                     log.println("warning: the model is written, but its checkpoint " + checkpointing.file()
                             + " could not be removed: " + e.getMessage());
                 }
+                removeSavedTeachers(checkpointing, log);
             }
             return result;
         }
@@ -284,9 +295,55 @@ public final class Taskweave implements AutoCloseable {
      * {@code 100·seed + k}); with {@code models}, the model directories read and checked to read the
      * same inputs (same data, same features).
      */
-    private List<AssembledModel> teachers(ExperimentConfig config, Path configFile, Path baseDirectory, Prepared prepared,
+    /**
+     * The teachers of a run, what training them cost (or cost the run that saved them) and
+     * whether any was trained in this run.
+     */
+    private record Teachers(List<AssembledModel> models, double seconds, boolean trained) {
+        static final Teachers NONE = new Teachers(List.of(), 0, false);
+    }
+
+    /**
+     * With a checkpoint, each teacher of {@code teachers: n} is saved once trained, as a model in
+     * {@code <checkpoint>.teachers/teacher-<k>}, so that a run stopped while training teachers or
+     * the model goes on without training them again; the directory is removed with the
+     * checkpoint once the model is written.
+     *
+     * @return the directory the teachers of a checkpointed run are saved in
+     */
+    public static Path savedTeachers(Path checkpoint) {
+        return checkpoint.resolveSibling(checkpoint.getFileName() + ".teachers");
+    }
+
+    private static void removeSavedTeachers(Checkpointing checkpointing, PrintStream log) {
+        Path dir = savedTeachers(checkpointing.file());
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            log.println("warning: the model is written, but the teachers saved for resuming in " + dir
+                    + " could not be removed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The teachers of {@code training.distillation}: with {@code teachers: n}, this experiment
+     * without distillation trained {@code n} times on the same data (teacher k with seed
+     * {@code 100·seed + k}); with {@code models}, the model directories read and checked to read the
+     * same inputs (same data, same features).
+     *
+     * @param checkpointing null, or where trained teachers are saved ({@link #savedTeachers}) and
+     *                      what time limit the run has: past it, the run stops after a teacher
+     * @param resuming      whether teachers saved by an interrupted run are read back
+     * @param started       when the run started ({@link System#nanoTime()})
+     */
+    private Teachers teachers(ExperimentConfig config, Path configFile, Path baseDirectory, Prepared prepared,
             Map<String, LabelStatistics> stats, Map<String, LabelInfo> labelInfo, ModelAssembler assembler, NDManager manager,
-            PrintStream log) {
+            PrintStream log, Checkpointing checkpointing, boolean resuming, long started) {
         dev.taskweave.core.config.DistillationConfig d = config.training.distillation;
         List<AssembledModel> teachers = new ArrayList<>();
         if (d.teachers == null) {
@@ -295,14 +352,31 @@ public final class Taskweave implements AutoCloseable {
                 teachers.add(teacherModel(config, configFile, prepared, dirs.get(i), "training.distillation.models[" + i + "]", manager));
                 log.println("distillation: teacher " + (i + 1) + " of " + dirs.size() + " is " + dirs.get(i));
             }
-            return teachers;
+            return new Teachers(teachers, 0, false);
         }
         ConfigLoader loader = injector.getInstance(ConfigLoader.class);
+        ModelStore store = injector.getInstance(ModelStore.class);
+        double seconds = 0;
+        boolean trained = false;
         for (int k = 1; k <= d.teachers; k++) {
             ExperimentConfig teacher = loader.mapper().convertValue(loader.mapper().valueToTree(config), ExperimentConfig.class);
             teacher.training.distillation = null;
             teacher.seed = ModelAssembler.teacherSeed(config.seed, k);
+            String path = "training.distillation.teachers (teacher " + k + ")";
+            Path saved = checkpointing == null ? null : savedTeachers(checkpointing.file()).resolve("teacher-" + k);
+            if (saved != null && resuming) {
+                // a directory of other settings is refused, naming it: the run was changed since it stopped
+                java.util.Optional<TrainingResult> before = store.finished(saved, teacher);
+                if (before.isPresent()) {
+                    teachers.add(teacherModel(config, configFile, prepared, saved, path, manager));
+                    seconds += before.get().trainSeconds();
+                    log.printf(Locale.ROOT, "distillation: teacher %d of %d (seed %d) read back from %s%n", k, d.teachers,
+                            teacher.seed, saved);
+                    continue;
+                }
+            }
             log.printf(Locale.ROOT, "distillation: training teacher %d of %d (seed %d)%n", k, d.teachers, teacher.seed);
+            long start = System.nanoTime();
             Plan plan = assembler.plan(teacher, configFile.toString());
             seed(teacher.seed);
             AssembledModel model = assembler.assemble(plan, prepared.features(), stats, labelInfo, manager);
@@ -311,11 +385,46 @@ public final class Taskweave implements AutoCloseable {
             }
             TrainingResult result = injector.getInstance(Trainer.class).train(model, prepared.dataset(), gatherer(teacher, prepared),
                     manager, log);
+            double took = (System.nanoTime() - start) / 1e9;
+            seconds += took;
+            trained = true;
             log.printf(Locale.ROOT, "distillation: teacher %d of %d trained in %.1f s (best epoch %d)%n", k, d.teachers,
                     result.trainSeconds(), result.bestEpoch());
             teachers.add(model);
+            if (saved != null) {
+                try {
+                    Files.createDirectories(saved.getParent());
+                } catch (java.io.IOException e) {
+                    throw new ConfigException(null, "--checkpoint", 0, "cannot create " + saved.getParent()
+                            + " to save the teachers in: " + e.getMessage());
+                }
+                store.save(saved, model, prepared.dataset(), prepared.neighbours(), prepared.fingerprint(), configFile, baseDirectory,
+                        new TrainingResult(result.history(), result.bestEpoch(), result.stoppedEarly(), took, result.metrics()));
+                Duration limit = checkpointing.maxTime();
+                if (limit != null && System.nanoTime() - started >= limit.toNanos()) {
+                    throw TrainingSuspendedException.afterTeacher(k, d.teachers, checkpointing.file(), savedTeachers(checkpointing.file()));
+                }
+            }
         }
-        return teachers;
+        return new Teachers(teachers, seconds, trained);
+    }
+
+    /**
+     * @return for {@code models:} teachers, each one's {@code model.json} (its files' checksums
+     *     and when it was written), so that a checkpoint taken with one set of teachers does not go
+     *     on with another; empty otherwise
+     */
+    private static String teacherManifests(ExperimentConfig config, Path configFile, Path baseDirectory) {
+        StringBuilder manifests = new StringBuilder();
+        for (Path dir : teacherModels(config, configFile, baseDirectory)) {
+            try {
+                manifests.append("\n# teacher ").append(dir).append('\n').append(Files.readString(dir.resolve(ModelStore.MANIFEST)));
+            } catch (java.io.IOException e) {
+                throw new ConfigException(configFile.toString(), "training.distillation.models", 0, "cannot read "
+                        + dir.resolve(ModelStore.MANIFEST) + ": " + e.getMessage());
+            }
+        }
+        return manifests.toString();
     }
 
     /** @return how errors name each teacher of {@code training.distillation} */

@@ -115,7 +115,8 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
             boolean data = !written.data().equals(identity.data());
             if (experiment || data) {
                 throw new CheckpointException(file + " was written by " + (experiment && data ? "another experiment on other data"
-                        : experiment ? "another experiment (its configuration differs from this one)"
+                        : experiment ? "another experiment (its configuration differs from this one, or the teacher models"
+                                + " of its training.distillation.models do)"
                         : "this experiment on other data (the data's fingerprint differs)")
                         + "; resume with the experiment and data that wrote it, or delete it to train from the start");
             }
