@@ -73,6 +73,11 @@ final class ApiVersion {
         return 0;
     }
 
+    /** @return the numeric part of a version ({@code 0.2.0} of {@code 0.2.0-SNAPSHOT}), as PF4J compares it with a plugin's requirement */
+    static String numeric(String version) {
+        return version.strip().split("[-+]", 2)[0];
+    }
+
     private static int[] numbers(String version) {
         String core = version.strip().split("[-+]", 2)[0];
         String[] parts = core.split("\\.");

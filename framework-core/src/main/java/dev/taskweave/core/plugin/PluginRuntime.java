@@ -57,7 +57,8 @@ public final class PluginRuntime implements AutoCloseable {
      * construction fails is left out and recorded ({@link ExtensionRegistry#failures()}), and the
      * rest load. A plugin that provides no extension is recorded as a warning. Start-up fails
      * ({@link PluginConflictException}) on two plugin files with the same plugin id, on a plugin
-     * that does not start, on a plugin built against a newer Taskweave API than the host's, and on
+     * that does not start, on a plugin built against a newer Taskweave API than the host's or whose
+     * {@code Plugin-Requires} range the host's version is outside, and on
      * a type or metric name provided twice.
      *
      * @param roots directories holding plugin jars or directories
@@ -124,6 +125,11 @@ public final class PluginRuntime implements AutoCloseable {
         };
         extensionFactory.attach(manager);
         ((DeferredExtensionFactory) manager.getExtensionFactory()).delegate = extensionFactory;
+        if (hostApiVersion != null) {
+            // a plugin's Plugin-Requires (a range such as >=0.2.0) is checked against it; a
+            // qualifier is ignored, as for Taskweave-Api: 0.2.0-SNAPSHOT satisfies >=0.2.0
+            manager.setSystemVersion(ApiVersion.numeric(hostApiVersion));
+        }
         manager.loadPlugins();
         if (!duplicates.isEmpty()) {
             manager.unloadPlugins();
@@ -142,6 +148,15 @@ public final class PluginRuntime implements AutoCloseable {
         manager.startPlugins();
         for (PluginWrapper w : manager.getPlugins()) {
             if (w.getPluginState() != PluginState.STARTED) {
+                String requires = w.getDescriptor().getRequires();
+                if (w.getPluginState() == PluginState.DISABLED && requires != null && !requires.isBlank() && !"*".equals(requires.strip())
+                        && !manager.getVersionManager().checkVersionConstraint(manager.getSystemVersion(), requires)) {
+                    String message = "plugin " + w.getPluginId() + " " + w.getDescriptor().getVersion() + " (" + w.getPluginPath()
+                            + ") requires Taskweave " + requires.strip() + " (its Plugin-Requires), and this Taskweave is "
+                            + hostApiVersion + "; use a release of the plugin made for " + hostApiVersion;
+                    manager.unloadPlugins();
+                    throw new PluginConflictException(message);
+                }
                 Throwable failure = w.getFailedException();
                 throw new PluginConflictException("plugin " + w.getPluginId() + " (" + w.getPluginPath() + ") did not start: "
                         + (failure == null ? w.getPluginState() : failure.getMessage()));

@@ -233,6 +233,27 @@ class PluginLoadingFailureTest {
         }
     }
 
+    /** A plugin's {@code Plugin-Requires} range is checked against the host's version (PF4J ignores it by default). */
+    @Test
+    void aPluginThatRequiresAnotherTaskweaveIsRefused() throws Exception {
+        Path plugins = work.resolve("requires");
+        PluginJars.plugin(work, plugins.resolve("acme.jar"), "acme-mtl", "2.0.0",
+                Map.of("acme/Good.java", weighting("acme", "Good", "good", "", "")), Map.of("Plugin-Requires", ">=0.3.0 & <0.4.0"),
+                e -> true);
+        for (String host : List.of("0.2.1", "0.4.0")) {
+            PluginConflictException e = assertThrows(PluginConflictException.class,
+                    () -> PluginRuntime.start(List.of(plugins), Guice.createInjector(), host));
+            assertTrue(e.getMessage().startsWith("plugin acme-mtl 2.0.0 (") && e.getMessage().contains(
+                    "requires Taskweave >=0.3.0 & <0.4.0 (its Plugin-Requires), and this Taskweave is " + host), e.getMessage());
+        }
+        // inside the range, a snapshot too
+        for (String host : List.of("0.3.0", "0.3.0-SNAPSHOT", "0.3.9")) {
+            try (PluginRuntime runtime = PluginRuntime.start(List.of(plugins), Guice.createInjector(), host)) {
+                assertEquals(List.of("good"), runtime.registry().types(ExtensionKind.WEIGHTING), host);
+            }
+        }
+    }
+
     @Test
     void apiVersionsCompareByTheirNumbers() {
         assertTrue(ApiVersion.compare("0.10.0", "0.9.1") > 0);
