@@ -193,9 +193,13 @@ public final class TaskweaveCli {
                     out.printf("%-17s %s%n", kind.label() + ":", String.join(", ", registry.types(kind)));
                 }
                 out.printf("%-17s %s%n", "metric:", String.join(", ", tw.metricNames()));
-                if (!registry.warnings().isEmpty()) {
+                // the failed extensions are listed as FAILED above: the other warnings only
+                java.util.Set<String> listed = registry.failures().stream().map(ExtensionFailure::toString)
+                        .collect(java.util.stream.Collectors.toSet());
+                List<String> warnings = registry.warnings().stream().filter(w -> !listed.contains(w)).toList();
+                if (!warnings.isEmpty()) {
                     out.println();
-                    for (String warning : registry.warnings()) {
+                    for (String warning : warnings) {
                         out.println("warning: " + warning);
                     }
                 }

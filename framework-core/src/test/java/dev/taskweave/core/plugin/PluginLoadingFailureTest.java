@@ -119,6 +119,7 @@ class PluginLoadingFailureTest {
         assertEquals(2, code, listing + errors);
         assertTrue(listing.contains("loss weighting:   good"), listing);
         assertTrue(listing.contains("  FAILED acme.Bad: IllegalStateException: licence server unreachable"), listing);
+        assertTrue(!listing.contains("warning: extension acme.Bad"), "listed once, as FAILED: " + listing);
         assertTrue(errors.contains("1 extension failed to load (FAILED above): acme.Bad of plugin acme-mtl"), errors);
         // without the broken extension the listing is a success
         Path fixed = work.resolve("fixed");
