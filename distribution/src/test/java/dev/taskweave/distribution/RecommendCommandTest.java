@@ -205,6 +205,24 @@ class RecommendCommandTest {
         assertFalse(Files.exists(tmp.resolve("never.tsv")));
     }
 
+    /** A model without {@code serving.formula} and no {@code --formula}: the error names the option, not a request or serve.yaml. */
+    @Test
+    void aMissingFormulaIsTheCommandLines() throws Exception {
+        String config = ServeEndToEndTest.CONFIG.replace("serving: {formula: '0.6 * like + 0.4 * watch'}\n", "");
+        assertFalse(config.contains("serving:"), config);
+        Path plain = tmp.resolve("plain-model");
+        try (Taskweave taskweave = Taskweave.start(List.of(Dist.plugins()))) {
+            Path file = tmp.resolve("plain.yaml");
+            Files.writeString(file, config);
+            taskweave.train(file, plain, ServeEndToEndTest.quiet());
+        }
+        CliTest.Run r = run("recommend", "--model", plain.toString(), "--output", tmp.resolve("none.tsv").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--formula: missing: the model's serving.formula sets no default, so give one") && r.err().contains(
+                "; tasks: ") && !r.err().contains("serve.yaml") && !r.err().contains("request"), r.err());
+        assertFalse(Files.exists(tmp.resolve("none.tsv")));
+    }
+
     @Test
     void errorsNameTheFileLineOrOptionAndLeaveTheOutputAsItWas() throws Exception {
         Path output = tmp.resolve("kept.tsv");

@@ -283,6 +283,14 @@ public final class RecommendCommand implements Callable<Integer> {
             // the feature the value was given for: "context.user_device" is --context's user_device
             return new ConfigException("command line", "--context", 0, "'" + field.substring("context.".length()) + "': " + e.getMessage());
         }
+        if (field.equals("formula") && formula == null) {
+            // the service's wording names the request and serve.yaml, which the command line has neither of
+            String message = e.getMessage();
+            int tasksAt = message.lastIndexOf("; tasks: ");
+            return new ConfigException("command line", "--formula", 0, "missing: the model's serving.formula sets no default,"
+                    + " so give one (for example --formula 'like', or '0.6 * like + 0.4 * watch')"
+                    + (tasksAt < 0 ? "" : message.substring(tasksAt)));
+        }
         String option = switch (field) {
             case "context" -> "--context";
             case "formula" -> "--formula";
