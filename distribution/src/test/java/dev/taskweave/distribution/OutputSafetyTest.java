@@ -74,6 +74,14 @@ class OutputSafetyTest {
                 "--output: cannot write " + file.resolve("model") + ": " + file + " is not a directory");
         assertEquals("keep", Files.readString(file));
 
+        // a directory whose permissions allow writing but that takes no file (Linux's /proc): found before the data is read
+        if (Files.isDirectory(Path.of("/proc/self"))) {
+            CliTest.Run proc = CliTest.run("train", "--config", yaml.toString(), "--output", "/proc/nope/model");
+            assertEquals(TaskweaveCli.BAD_INPUT, proc.code(), proc.err());
+            assertTrue(proc.err().startsWith("taskweave: --output: cannot write /proc/nope/model: "), proc.err());
+            assertFalse(proc.out().contains("data:"), "refused before the data is read: " + proc.out());
+        }
+
         // an empty directory and a model directory are written
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         assertEquals(0, CliTest.run("train", "--config", yaml.toString(), "--output", empty.toString()).code());

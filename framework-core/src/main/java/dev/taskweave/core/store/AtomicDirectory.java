@@ -312,6 +312,27 @@ public final class AtomicDirectory {
         if (!Files.isWritable(dir)) {
             throw new ConfigException(null, option, 0, "cannot write " + target + ": the directory " + dir + " is not writable");
         }
+        String refused = probe(dir);
+        if (refused != null) {
+            throw new ConfigException(null, option, 0, "cannot write " + target + ": no file can be made in " + dir + " (" + refused + ")");
+        }
+    }
+
+    /**
+     * Makes and removes an empty file in {@code dir}: a directory whose permissions allow writing
+     * may still take no file (Linux's {@code /proc} and {@code /sys}, a read-only mount as root).
+     *
+     * @return null when a file could be made there, else why not
+     */
+    static String probe(Path dir) {
+        try {
+            Path file = Files.createTempFile(dir, ".taskweave-probe-", ".tmp");
+            Files.deleteIfExists(file);
+            return null;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            String reason = e.getMessage();
+            return e.getClass().getSimpleName() + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        }
     }
 
     /**
@@ -331,6 +352,10 @@ public final class AtomicDirectory {
         }
         if (existing != null && !Files.isWritable(existing)) {
             throw new ConfigException(absolute.toString(), "", 0, "cannot write: permission denied (" + existing + ")");
+        }
+        String refused = existing == null ? null : probe(existing);
+        if (refused != null) {
+            throw new ConfigException(absolute.toString(), "", 0, "cannot write: no file can be made in " + existing + " (" + refused + ")");
         }
     }
 
