@@ -499,7 +499,7 @@ class ServeEndToEndTest {
         }
         assertEquals(2, TaskweaveCli.run(new String[] {"--plugins", Dist.plugins().toString(), "serve", "--model", model.toString(),
                 "--config", bad.toString()}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad-serve.yaml: maxK: must be >= 1, got 0"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad-serve.yaml:2: maxK: must be >= 1, got 0"), err.toString(StandardCharsets.UTF_8));
     }
 
     /** Posts a chunked body (no Content-Length), in two parts {@code pauseMillis} apart. */
@@ -609,7 +609,8 @@ class ServeEndToEndTest {
         Files.writeString(yaml, "formula: 'click'\nport: 0\n");
         CliTest.Run run = CliTest.run("serve", "--model", model.toString(), "--config", yaml.toString());
         assertEquals(2, run.code(), run.err());
-        assertTrue(run.err().contains("taskweave: " + yaml + ": formula: unknown task 'click'"), run.err());
+        // the command line names the line of the file, found after it was read
+        assertTrue(run.err().contains("taskweave: " + yaml + ":1: formula: unknown task 'click'"), run.err());
 
         // a reload whose model lacks the formula's task keeps the old model
         Path config = tmp.resolve("no-watch.yaml");

@@ -85,7 +85,7 @@ public final class TaskweaveCli {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             TaskweaveCli root = commandLine.getCommandSpec().root().userObject() instanceof TaskweaveCli t ? t : null;
             if (isBadInput(e)) {
-                err.println("taskweave: " + oneLine(e.getMessage()));
+                err.println("taskweave: " + oneLine(withLine(e).getMessage()));
                 if (root != null && root.verbose) {
                     e.printStackTrace(err);
                 }
@@ -121,6 +121,24 @@ public final class TaskweaveCli {
         return e instanceof ConfigException || e instanceof DataException || e instanceof InvalidConfigException
                 || e instanceof PluginConflictException || e instanceof CheckpointException
                 || e instanceof PluginFailureException p && p.incompatible();
+    }
+
+    /**
+     * @return a configuration error found after its file was read (line unknown) at the line where
+     *     its path is written, when its source is a YAML file that has it; {@code e} otherwise
+     */
+    static Throwable withLine(Throwable e) {
+        if (e instanceof ConfigException c && c.line() == 0 && c.source() != null && !c.path().isEmpty()
+                && (c.source().endsWith(".yaml") || c.source().endsWith(".yml"))) {
+            try {
+                Path file = Path.of(c.source());
+                int line = Files.isRegularFile(file) ? dev.taskweave.core.config.ConfigLines.lineOf(file, c.path()) : 0;
+                return line > 0 ? c.atLine(line) : e;
+            } catch (java.nio.file.InvalidPathException ignored) {
+                return e;
+            }
+        }
+        return e;
     }
 
     private static String oneLine(String message) {

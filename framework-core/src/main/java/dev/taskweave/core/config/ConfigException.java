@@ -25,6 +25,18 @@ public final class ConfigException extends RuntimeException {
         return e;
     }
 
+    /** @return the same error at {@code at}, a line of its source */
+    public ConfigException atLine(int at) {
+        ConfigException e = new ConfigException(source, path, at, reason);
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
+    /** @return the file (or other source) the offending value came from, or null */
+    public String source() {
+        return source;
+    }
+
     /** @return the line of the offending value in its file, or 0 when unknown */
     public int line() {
         return line;

@@ -1,0 +1,54 @@
+package dev.taskweave.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLinesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aPathIsFoundWhereItIsWritten() throws Exception {
+        Path file = Files.writeString(tmp.resolve("e.yaml"), """
+                name: demo
+                features:
+                  historyDropout: {user_history: 1.5}
+                  dropout:
+                    item_id: 0.1
+                tasks:
+                  - name: rating
+                    head: regression
+                  - name: like
+                    calibrate: platt
+
+                    calibrateColdItems: true
+                training: {epochs: 3, distillation: {models: [a, b]}}
+                """);
+        assertEquals(3, ConfigLines.lineOf(file, "features.historyDropout.user_history"));
+        assertEquals(5, ConfigLines.lineOf(file, "features.dropout.item_id"));
+        assertEquals(7, ConfigLines.lineOf(file, "tasks[0]"));
+        assertEquals(9, ConfigLines.lineOf(file, "tasks[1].name"));
+        assertEquals(12, ConfigLines.lineOf(file, "tasks[1].calibrateColdItems"));
+        assertEquals(13, ConfigLines.lineOf(file, "training.distillation.models[1]"));
+        // a required field left out: the entry that lacks it
+        assertEquals(9, ConfigLines.lineOf(file, "tasks[1].label"));
+        // more of the path missing (a value from elsewhere), no path, an index out of range: unknown
+        assertEquals(0, ConfigLines.lineOf(file, "sharing.params.experts"));
+        assertEquals(0, ConfigLines.lineOf(file, ""));
+        assertEquals(0, ConfigLines.lineOf(file, "tasks[5].head"));
+        // not YAML, or no file
+        assertEquals(0, ConfigLines.lineOf(Files.writeString(tmp.resolve("bad.yaml"), "a: [unclosed\n"), "a"));
+        assertEquals(0, ConfigLines.lineOf(tmp.resolve("missing.yaml"), "a"));
+    }
+
+    @Test
+    void pathsSplitIntoNamesAndIndices() {
+        assertEquals(List.of("tasks", "[1]", "params", "tower", "[0]"), ConfigLines.parts("tasks[1].params.tower[0]"));
+        assertEquals(List.of("a"), ConfigLines.parts("a"));
+    }
+}
