@@ -114,7 +114,7 @@ public final class FilesConfig implements ValidatedConfig {
             under("items", items::validate);
         }
         if (history == null) {
-            throw new InvalidConfigException("history", "expected none, implicit or values");
+            throw new InvalidConfigException("history", "missing; expected one of [none, implicit, values]");
         }
         boolean values = userHistory() == History.VALUES || itemHistory() == History.VALUES;
         if (values && historyLabel == null) {

@@ -56,7 +56,7 @@ public final class SplitConfig {
 
     void validate(boolean hasTimestamp) {
         if (by == null) {
-            throw new InvalidConfigException("by", "expected random, time, files or last");
+            throw new InvalidConfigException("by", "missing; expected one of [random, time, files, last]");
         }
         for (String field : List.of("coldUsers", "coldItems")) {
             double share = field.equals("coldUsers") ? coldUsers : coldItems;

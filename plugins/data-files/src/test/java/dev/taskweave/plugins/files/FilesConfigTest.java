@@ -94,6 +94,11 @@ class FilesConfigTest {
         invalid(base("split", params("by", "files", "test", 0.2)), "split.test", "not used with by: files");
         invalid(base("split", params("testFile", "t.csv")), "split.testFile", "only used with by: files");
         assertThrows(IllegalArgumentException.class, () -> PluginConfigs.bind(base("split", params("by", "user")), FilesConfig.class));
+        // left empty: worded as a bad value is, with the choices listed alike
+        Map<String, Object> noBy = params();
+        noBy.put("by", null);
+        invalid(base("split", noBy), "split.by", "missing; expected one of [random, time, files, last]");
+        invalid(base("history", null), "history", "missing; expected one of [none, implicit, values]");
         invalid(base("split", params("by", "files"), "ranking", params()), "ranking", "split.testFile is not set");
         invalid(base("ranking", params("negatives", 0)), "ranking.negatives", "expected an integer >= 1, got 0");
         invalid(base("split", params("test", 0.0), "ranking", params()), "ranking", "split.test is 0");
