@@ -38,14 +38,7 @@ class ColdCalibrationTest extends RuntimeTest {
     @Test
     void usersTheModelDoesNotKnowTakeTheirOwnMap() throws Exception {
         assertTrue(CONFIG.contains("calibrateColdUsers: true"), CONFIG);
-        FilesEndToEndTest.writeData(tmp);
-        Path model = tmp.resolve("model");
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        taskweave.train(write("experiment.yaml", CONFIG), model, new PrintStream(log, true, StandardCharsets.UTF_8));
-        String printed = log.toString(StandardCharsets.UTF_8);
-        assertTrue(printed.contains("calibrated like for users the model does not know, on the same rows read as new users: p = sigmoid("),
-                printed);
-        assertTrue(Files.readString(model.resolve("model.json")).contains("\"coldCalibration\""));
+        Path model = trainWithColdMap(CONFIG, "users", "coldCalibration");
 
         try (TaskweaveServer server = TaskweaveServer.start(taskweave.injector().getInstance(ModelStore.class), model,
                 ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "test serve.yaml"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
@@ -90,14 +83,7 @@ class ColdCalibrationTest extends RuntimeTest {
     void itemsTheModelDoesNotKnowTakeTheirOwnMap() throws Exception {
         String config = CONFIG.replace("calibrateColdUsers: true,", "calibrateColdUsers: true, calibrateColdItems: true,");
         assertTrue(config.contains("calibrateColdItems: true"), config);
-        FilesEndToEndTest.writeData(tmp);
-        Path model = tmp.resolve("model");
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        taskweave.train(write("experiment.yaml", config), model, new PrintStream(log, true, StandardCharsets.UTF_8));
-        String printed = log.toString(StandardCharsets.UTF_8);
-        assertTrue(printed.contains("calibrated like for items the model does not know, on the same rows read as new items: p = sigmoid("),
-                printed);
-        assertTrue(Files.readString(model.resolve("model.json")).contains("\"coldItemCalibration\""));
+        Path model = trainWithColdMap(config, "items", "coldItemCalibration");
 
         try (TaskweaveServer server = TaskweaveServer.start(taskweave.injector().getInstance(ModelStore.class), model,
                 ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "test serve.yaml"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
@@ -140,6 +126,24 @@ class ColdCalibrationTest extends RuntimeTest {
         ConfigException e = assertThrows(ConfigException.class, () -> taskweave.train(bad, tmp.resolve("bad"), quiet()));
         assertTrue(e.getMessage().contains("tasks[1].calibrateColdItems") && e.getMessage().contains("needs calibrate: platt or linear")
                 && e.getMessage().contains("items the model does not know"), e.getMessage());
+    }
+
+    /**
+     * Trains {@code config} on the files data; the like task's second map for {@code entities} the
+     * model does not know is logged and saved in {@code model.json} under {@code field}.
+     *
+     * @return the model directory
+     */
+    private Path trainWithColdMap(String config, String entities, String field) throws Exception {
+        FilesEndToEndTest.writeData(tmp);
+        Path model = tmp.resolve("model");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        taskweave.train(write("experiment.yaml", config), model, new PrintStream(log, true, StandardCharsets.UTF_8));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("calibrated like for " + entities + " the model does not know, on the same rows read as new "
+                + entities + ": p = sigmoid("), printed);
+        assertTrue(Files.readString(model.resolve("model.json")).contains("\"" + field + "\""));
+        return model;
     }
 
     /**

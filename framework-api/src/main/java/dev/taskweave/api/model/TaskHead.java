@@ -2,6 +2,7 @@ package dev.taskweave.api.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
+import dev.taskweave.api.nn.Scalars;
 import java.util.List;
 
 /**
@@ -114,9 +115,9 @@ public interface TaskHead {
     /**
      * Whether a model can learn this task from another model's outputs as well as from its labels
      * (knowledge distillation, {@code training.distillation}): true when {@link #distillationTarget}
-     * gives a target that {@link #loss} accepts in place of labels. The runtime trains such a task
-     * towards {@code (1 - w)·label + w·target} on its labelled rows, the target averaged over the
-     * teachers. False by default (a class index, say, has no value between classes).
+     * gives a target that {@link #distillationLabels} can mix with the labels into something
+     * {@link #loss} accepts. The runtime trains such a task towards the mix on its labelled rows,
+     * the target averaged over the teachers. False by default.
      */
     default boolean distillable() {
         return false;
@@ -132,5 +133,24 @@ public interface TaskHead {
      */
     default NDArray distillationTarget(NDArray teacherOutput) {
         throw new UnsupportedOperationException("this head cannot be distilled");
+    }
+
+    /**
+     * What a distilled task is trained towards on a batch: its labels and the teachers' mean
+     * target mixed with weight {@code w}, in an encoding {@link #loss} accepts. By default
+     * {@code (1 - w)·labels + w·target}, which suits labels that are values (a 0/1 label, a
+     * rating, multi-label flags); a head whose labels are of another kind (a class index)
+     * overrides it and mixes in its own encoding (a class distribution), which its loss must then
+     * take as well as its labels. Only called when {@link #distillable} is true.
+     *
+     * @param labels     the batch's labels, as {@link #loss} receives them
+     * @param mask       {@code [batch]}: 1 where the row has the label; the other rows' labels
+     *                   are not meaningful (and may not be valid values), and the result's there
+     *                   is ignored by the loss's mask
+     * @param meanTarget the teachers' {@link #distillationTarget}s averaged
+     * @param weight     {@code w} in (0, 1]
+     */
+    default NDArray distillationLabels(NDArray labels, NDArray mask, NDArray meanTarget, float weight) {
+        return Scalars.mul(labels, 1f - weight).add(Scalars.mul(meanTarget.reshape(labels.getShape()), weight));
     }
 }

@@ -21,12 +21,14 @@ import java.util.List;
  * with the same features (the caller checks; {@link #of} checks the tasks). Not thread-safe.
  */
 public final class Distillation {
+    private final AssembledModel student;
     private final List<AssembledModel> teachers;
     /** Per teacher, per task of the model: the teacher's task giving its target, or -1 (not distilled). */
     private final int[][] sources;
     private final float weight;
 
-    private Distillation(List<AssembledModel> teachers, int[][] sources, float weight) {
+    private Distillation(AssembledModel student, List<AssembledModel> teachers, int[][] sources, float weight) {
+        this.student = student;
         this.teachers = List.copyOf(teachers);
         this.sources = sources;
         this.weight = weight;
@@ -67,7 +69,7 @@ public final class Distillation {
                 sources[k][task.index()] = own.index();
             }
         }
-        return new Distillation(teachers, sources, (float) plan.config().training.distillation.weight);
+        return new Distillation(student, teachers, sources, (float) plan.config().training.distillation.weight);
     }
 
     /** @return the number of teachers */
@@ -76,15 +78,17 @@ public final class Distillation {
     }
 
     /**
-     * The labels a batch is trained towards: a distilled task's {@code (1 - w)·labels + w·target},
-     * the target averaged over the teachers; any other task's labels as they are. Values on rows
-     * without the task's label are not meaningful (the heads' losses mask them).
+     * The labels a batch is trained towards: a distilled task's labels mixed with the teachers'
+     * mean target by its head ({@link dev.taskweave.api.model.TaskHead#distillationLabels}: for
+     * most heads {@code (1 - w)·labels + w·target}); any other task's labels as they are. Values
+     * on rows without the task's label are not meaningful (the heads' losses mask them).
      *
      * @param inputs the model's inputs for the batch, which every teacher reads too
      * @param labels per task, the batch's encoded labels (not modified)
+     * @param masks  per task, {@code [batch]}: 1 where the row has the task's label
      * @return per task, what to train towards, in the batch's manager
      */
-    NDArray[] targets(NDList inputs, NDArray[] labels, ParameterStore ps) {
+    NDArray[] targets(NDList inputs, NDArray[] labels, NDArray[] masks, ParameterStore ps) {
         NDArray[] sums = new NDArray[labels.length];
         for (int k = 0; k < teachers.size(); k++) {
             AssembledModel teacher = teachers.get(k);
@@ -110,7 +114,10 @@ public final class Distillation {
         for (int t = 0; t < labels.length; t++) {
             if (sums[t] != null) {
                 NDArray target = Scalars.div(sums[t], teachers.size());
-                result[t] = Scalars.mul(labels[t], 1f - weight).add(Scalars.mul(target.reshape(labels[t].getShape()), weight));
+                ResolvedTask task = student.tasks().get(t);
+                NDArray label = labels[t];
+                NDArray mask = masks[t];
+                result[t] = task.plugin().call(() -> task.head().distillationLabels(label, mask, target, weight));
             }
         }
         return result;

@@ -407,8 +407,8 @@ public final class ModelAssembler {
             boolean can = t.plugin().call(plan.source(), "tasks[" + t.index() + "].head", "distillable()", t.head()::distillable);
             if (at >= 0 && !can) {
                 throw new ConfigException(plan.source(), "training.distillation.tasks[" + at + "]", 0, "task '" + t.name()
-                        + "' has head '" + t.headType() + "', which cannot learn from a teacher's outputs (binary, regression and"
-                        + " multilabel heads can)");
+                        + "' has head '" + t.headType() + "', which cannot learn from a teacher's outputs (binary, regression,"
+                        + " multilabel and multiclass heads can)");
             }
             distilled[t.index()] = named.isEmpty() ? can : at >= 0;
         }

@@ -464,7 +464,7 @@ public final class Trainer {
             }
             if (distillation != null) {
                 // the teachers score the same inputs, outside the collector: nothing of theirs is trained
-                labelArrays = distillation.targets(inputs, labelArrays, ps);
+                labelArrays = distillation.targets(inputs, labelArrays, maskArrays, ps);
             }
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDList outputs = model.block().forward(ps, inputs, true);

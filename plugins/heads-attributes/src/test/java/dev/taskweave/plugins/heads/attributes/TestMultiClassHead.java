@@ -83,11 +83,56 @@ class TestMultiClassHead {
         }
     }
 
+    /**
+     * Distilled, a class index mixes with the teachers' class probabilities as a distribution,
+     * {@code (1 - w)·onehot(y) + w·p}, and the loss takes it as its target:
+     * {@code -Σ_c t_c · log softmax(x)_c}, computed here by hand.
+     */
     @Test
-    void aClassIndexCannotBeDistilled() {
+    void aClassIndexIsDistilledAsAClassDistribution() {
         MultiClassHead head = head(Map.of(), 3);
-        org.junit.jupiter.api.Assertions.assertFalse(head.distillable());
-        assertThrows(UnsupportedOperationException.class, () -> head.distillationTarget(manager.zeros(new Shape(2, 3))));
+        assertTrue(head.distillable());
+        NDArray teacher = manager.create(new float[] {1f, 0f, -1f, 0f, 2f, 0f}, new Shape(2, 3));
+        NDArray p = head.distillationTarget(teacher);
+        double[] p0 = softmax(new double[] {1, 0, -1});
+        double[] p1 = softmax(new double[] {0, 2, 0});
+        assertArrayEquals(new float[] {(float) p0[0], (float) p0[1], (float) p0[2], (float) p1[0], (float) p1[1], (float) p1[2]},
+                p.toFloatArray(), 1e-6f);
+        // row 0 has class 2, row 1 is unlabelled (its label not even a class): weight 0.25
+        NDArray labels = manager.create(new float[] {2, Float.NaN});
+        NDArray mask = manager.create(new float[] {1, 0});
+        NDArray mixed = head.distillationLabels(labels, mask, p, 0.25f);
+        assertEquals(new Shape(2, 3), mixed.getShape());
+        double[] t = {0.25 * p0[0], 0.25 * p0[1], 0.75 + 0.25 * p0[2]};
+        assertArrayEquals(new float[] {(float) t[0], (float) t[1], (float) t[2]}, mixed.get(0).toFloatArray(), 1e-6f);
+
+        double[] x = {0.5, -1.2, 2.0};
+        double[] q = softmax(x);
+        double expected = 0;
+        for (int c = 0; c < 3; c++) {
+            expected -= t[c] * Math.log(q[c]);
+        }
+        NDArray output = manager.create(new float[] {0.5f, -1.2f, 2f, 9f, -9f, 0f}, new Shape(2, 3));
+        assertEquals(expected, head.loss(output, mixed, mask).getFloat(), 1e-5);
+        // with weight 1 the class label is gone: the loss is the teacher's cross-entropy alone
+        NDArray soft = head.distillationLabels(labels, mask, p, 1f);
+        double teacherOnly = 0;
+        for (int c = 0; c < 3; c++) {
+            teacherOnly -= p0[c] * Math.log(q[c]);
+        }
+        assertEquals(teacherOnly, head.loss(output, soft, mask).getFloat(), 1e-5);
+    }
+
+    private static double[] softmax(double[] x) {
+        double sum = 0;
+        for (double v : x) {
+            sum += Math.exp(v);
+        }
+        double[] p = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            p[i] = Math.exp(x[i]) / sum;
+        }
+        return p;
     }
 
     @Test
