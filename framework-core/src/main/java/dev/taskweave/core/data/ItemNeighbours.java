@@ -734,7 +734,8 @@ public final class ItemNeighbours {
     static final class Scorer {
         private double[] similarities = new double[64];
         private double[] values = new double[64];
-        private boolean[] taken = new boolean[64];
+        /** The k best entries' indices: a heap whose root is the worst of them, then sorted best first. */
+        private int[] best = new int[32];
         private int size;
 
         void reset() {
@@ -762,25 +763,77 @@ public final class ItemNeighbours {
                     total += similarities[c];
                 }
             } else {
-                // a selection of the k largest, stable on ties
-                if (taken.length < size) {
-                    taken = new boolean[similarities.length];
+                // the k largest similarities, an earlier entry first among equal ones, summed from the
+                // largest down: a heap of k keeps them in O(size log k) rather than k passes over all
+                if (best.length < k) {
+                    best = new int[k];
                 }
-                java.util.Arrays.fill(taken, 0, size, false);
-                for (int t = 0; t < k; t++) {
-                    int best = -1;
-                    for (int c = 0; c < size; c++) {
-                        if (!taken[c] && (best < 0 || similarities[c] > similarities[best])) {
-                            best = c;
-                        }
+                for (int c = 0; c < k; c++) {
+                    best[c] = c;
+                    up(c);
+                }
+                for (int c = k; c < size; c++) {
+                    if (better(c, best[0])) {
+                        best[0] = c;
+                        down(0, k);
                     }
-                    taken[best] = true;
-                    weighted += similarities[best] * values[best];
-                    total += similarities[best];
+                }
+                // heap order to best-first order: pop the worst to the end, k times
+                for (int end = k - 1; end > 0; end--) {
+                    int worst = best[0];
+                    best[0] = best[end];
+                    best[end] = worst;
+                    down(0, end);
+                }
+                for (int t = 0; t < k; t++) {
+                    int c = best[t];
+                    weighted += similarities[c] * values[c];
+                    total += similarities[c];
                 }
             }
             reset();
             return (float) (weighted / (total + lambda));
+        }
+
+        /** @return whether entry {@code a} ranks before entry {@code b}: a larger similarity, or an equal one added earlier */
+        private boolean better(int a, int b) {
+            return similarities[a] > similarities[b] || similarities[a] == similarities[b] && a < b;
+        }
+
+        /** Moves heap position {@code i} up while it is worse than its parent (the root holds the worst entry). */
+        private void up(int i) {
+            while (i > 0) {
+                int parent = (i - 1) / 2;
+                if (!better(best[parent], best[i])) {
+                    return;
+                }
+                int t = best[parent];
+                best[parent] = best[i];
+                best[i] = t;
+                i = parent;
+            }
+        }
+
+        /** Moves heap position {@code i} down while a child is worse, within the first {@code n} positions. */
+        private void down(int i, int n) {
+            while (true) {
+                int worst = i;
+                int left = 2 * i + 1;
+                int right = left + 1;
+                if (left < n && better(best[worst], best[left])) {
+                    worst = left;
+                }
+                if (right < n && better(best[worst], best[right])) {
+                    worst = right;
+                }
+                if (worst == i) {
+                    return;
+                }
+                int t = best[worst];
+                best[worst] = best[i];
+                best[i] = t;
+                i = worst;
+            }
         }
     }
 }
