@@ -290,12 +290,6 @@ public final class Taskweave implements AutoCloseable {
     }
 
     /**
-     * The teachers of {@code training.distillation}: with {@code teachers: n}, this experiment
-     * without distillation trained {@code n} times on the same data (teacher k with seed
-     * {@code 100·seed + k}); with {@code models}, the model directories read and checked to read the
-     * same inputs (same data, same features).
-     */
-    /**
      * The teachers of a run, what training them cost (or cost the run that saved them) and
      * whether any was trained in this run.
      */
