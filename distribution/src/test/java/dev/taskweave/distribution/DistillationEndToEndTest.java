@@ -168,6 +168,50 @@ class DistillationEndToEndTest extends RuntimeTest {
     }
 
     /**
+     * {@code teacher}: the teachers of {@code teachers: n} are this experiment with other fields (an
+     * MMoE teaching this shared-bottom model): the very model that the same MMoE trained alone with
+     * seed 401 and given as {@code models} teaches. Fields a teacher cannot change are refused,
+     * and so is a teachers' experiment that would not run, before the data is read.
+     */
+    @Test
+    void teachersMayBeAnotherExperiment() throws Exception {
+        FilesEndToEndTest.writeData(tmp);
+        String base = PLAIN.replace("epochs: 4", "epochs: 2");
+        String mmoe = "{type: mmoe, params: {experts: 3, expertLayers: [16]}}";
+        assertTrue(base.contains("sharing: {type: shared-bottom, params: {layers: [32]}}"), base);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Path trained = tmp.resolve("trained");
+        taskweave.train(write("student.yaml", distilled(base, 4, "{teachers: 1, tasks: [rating, like], teacher: {sharing: " + mmoe
+                + ", optimizer: {learningRate: 0.02}}}")), trained, new PrintStream(log, true, StandardCharsets.UTF_8));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("distillation: rating, like learn from 1 teacher(s) trained first (this experiment with seed 401,"
+                + " its sharing, optimizer as training.distillation.teacher sets), weight 0.5"), printed);
+
+        String teacher = base.replace("seed: 4\n", "seed: 401\n").replace("sharing: {type: shared-bottom, params: {layers: [32]}}",
+                "sharing: " + mmoe).replace("optimizer: {learningRate: 0.01}", "optimizer: {learningRate: 0.02}");
+        taskweave.train(write("mmoe401.yaml", teacher), tmp.resolve("mmoe401"), quiet());
+        Path given = tmp.resolve("given");
+        taskweave.train(write("given.yaml", distilled(base, 4, "{models: [mmoe401], tasks: [rating, like]}")), given, quiet());
+        writePairs();
+        List<double[]> a = scores(trained);
+        List<double[]> b = scores(given);
+        for (int p = 0; p < a.size(); p++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(p), b.get(p), "pair " + p);
+        }
+
+        assertConfigError(distilled(base, 4, "{models: [mmoe401], teacher: {sharing: " + mmoe + "}}"), "training.distillation.teacher",
+                "changes the teachers that teachers: n trains");
+        assertConfigError(distilled(base, 4, "{teachers: 1, teacher: {features: {embeddingDim: 4}}}"),
+                "training.distillation.teacher.features", "keeps its data, features and tasks");
+        assertConfigError(distilled(base, 4, "{teachers: 1, teacher: {training: {distillation: {teachers: 1}}}}"),
+                "training.distillation.teacher.training.distillation", "not from teachers of its own");
+        assertConfigError(distilled(base, 4, "{teachers: 1, teacher: {sharing: {type: moe}}}"), "training.distillation.teacher",
+                "the teachers' experiment it makes is refused: sharing.type: unknown sharing strategy type 'moe'");
+        assertConfigError(distilled(base, 4, "{teachers: 1, teacher: {optimizer: {learningRate: -1}}}"), "training.distillation.teacher",
+                "optimizer.learningRate");
+    }
+
+    /**
      * A multiclass task (the items' category) distilled with weight 1 learns the class
      * probabilities of its teacher (this experiment trained first, on the same data and holdout):
      * the student's are far closer to the teacher's than those of the same experiment trained from

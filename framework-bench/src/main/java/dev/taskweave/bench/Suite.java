@@ -2,7 +2,6 @@ package dev.taskweave.bench;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
@@ -10,7 +9,6 @@ import dev.taskweave.core.config.ExperimentConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -139,30 +137,13 @@ public record Suite(Path file, SuiteConfig config, List<Variant> variants) {
      */
     static ExperimentConfig withOverrides(com.fasterxml.jackson.databind.ObjectMapper mapper, ExperimentConfig experiment,
             Map<String, Object> overrides, ConfigLoader loader, String source, String path) {
+        if (loader != null) {
+            return loader.withOverrides(experiment, overrides, source, path);
+        }
         ObjectNode merged = mapper.valueToTree(experiment);
         if (overrides != null) {
-            merge(merged, mapper.valueToTree(overrides));
+            ConfigLoader.merge(merged, mapper.valueToTree(overrides));
         }
-        Object tree = mapper.convertValue(merged, Map.class);
-        return loader == null ? mapper.convertValue(tree, ExperimentConfig.class) : loader.bind(tree, ExperimentConfig.class, source, path);
-    }
-
-    /**
-     * Merges {@code patch} into {@code target}: mappings recursively, anything else replaced. A
-     * mapping that names another {@code type} (a different sharing strategy, say) replaces the
-     * old one whole, since the old type's params mean nothing to the new one.
-     */
-    static void merge(ObjectNode target, JsonNode patch) {
-        Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            JsonNode existing = target.get(field.getKey());
-            boolean retyped = existing != null && field.getValue().has("type") && !field.getValue().get("type").equals(existing.get("type"));
-            if (existing instanceof ObjectNode object && field.getValue().isObject() && !retyped) {
-                merge(object, field.getValue());
-            } else {
-                target.set(field.getKey(), field.getValue());
-            }
-        }
+        return mapper.convertValue(mapper.convertValue(merged, Map.class), ExperimentConfig.class);
     }
 }

@@ -218,6 +218,7 @@ public final class Taskweave implements AutoCloseable {
         // before the data is read, as the output: a teacher that is not a model is found at once
         teacherModels(config, configFile, baseDirectory);
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
+        checkTeacherExperiment(assembler, config, configFile);
         Prepared prepared = prepare(assembler, config, configFile, baseDirectory, log);
         Plan plan = prepared.plan();
         Dataset dataset = prepared.dataset();
@@ -353,9 +354,7 @@ public final class Taskweave implements AutoCloseable {
         double seconds = 0;
         boolean trained = false;
         for (int k = 1; k <= d.teachers; k++) {
-            ExperimentConfig teacher = loader.mapper().convertValue(loader.mapper().valueToTree(config), ExperimentConfig.class);
-            teacher.training.distillation = null;
-            teacher.seed = ModelAssembler.teacherSeed(config.seed, k);
+            ExperimentConfig teacher = ModelAssembler.teacherConfig(loader, config, k, configFile.toString());
             String path = "training.distillation.teachers (teacher " + k + ")";
             Path saved = checkpointing == null ? null : savedTeachers(checkpointing.file()).resolve("teacher-" + k);
             if (saved != null && resuming) {
@@ -401,6 +400,29 @@ public final class Taskweave implements AutoCloseable {
             }
         }
         return new Teachers(teachers, seconds, trained);
+    }
+
+    /**
+     * Checks, before the data is read, the experiment that {@code training.distillation.teacher}
+     * makes of this one for its teachers, as an experiment is checked: a sharing strategy's params
+     * that do not fit, say, are found now and not after the data was read.
+     *
+     * @throws ConfigException at {@code training.distillation.teacher}, naming what is wrong in the
+     *     teachers' experiment
+     */
+    private void checkTeacherExperiment(ModelAssembler assembler, ExperimentConfig config, Path configFile) {
+        dev.taskweave.core.config.DistillationConfig d = config.training.distillation;
+        if (d == null || d.teachers == null || d.teacher == null || d.teacher.isEmpty()) {
+            return;
+        }
+        String source = configFile.toString();
+        ExperimentConfig teacher = ModelAssembler.teacherConfig(injector.getInstance(ConfigLoader.class), config, 1, source);
+        try {
+            assembler.plan(teacher, source);
+        } catch (ConfigException e) {
+            throw new ConfigException(source, "training.distillation.teacher", 0, "the teachers' experiment it makes is refused: "
+                    + (e.path().isEmpty() ? "" : e.path() + ": ") + e.reason());
+        }
     }
 
     /**
@@ -530,6 +552,7 @@ public final class Taskweave implements AutoCloseable {
         requireNonNull(configFile, "configFile is null");
         ExperimentConfig config = injector.getInstance(ConfigLoader.class).load(configFile);
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
+        checkTeacherExperiment(assembler, config, configFile);
         Prepared p = prepare(assembler, config, configFile, configFile.toAbsolutePath().getParent(), log);
         if (config.training.initFrom != null) {
             initFrom(config, configFile, configFile.toAbsolutePath().getParent());

@@ -32,6 +32,11 @@ public final class ConfigException extends RuntimeException {
         return e;
     }
 
+    /** @return what was wrong, without the source and path */
+    public String reason() {
+        return reason;
+    }
+
     /** @return the file (or other source) the offending value came from, or null */
     public String source() {
         return source;

@@ -293,6 +293,39 @@ public final class ConfigLoader {
     }
 
     /**
+     * @param path names the overrides in errors, for example {@code configurations[0].overrides}
+     * @return a copy of {@code experiment} with {@code overrides} merged in ({@link #merge}), bound
+     *     and checked as an experiment's fields are (errors name {@code path} and the field)
+     */
+    public ExperimentConfig withOverrides(ExperimentConfig experiment, java.util.Map<String, Object> overrides, String source,
+            String path) {
+        com.fasterxml.jackson.databind.node.ObjectNode merged = yaml.valueToTree(experiment);
+        if (overrides != null) {
+            merge(merged, yaml.valueToTree(overrides));
+        }
+        return bind(yaml.convertValue(merged, java.util.Map.class), ExperimentConfig.class, source, path);
+    }
+
+    /**
+     * Merges {@code patch} into {@code target}: mappings recursively, anything else replaced. A
+     * mapping that names another {@code type} (a different sharing strategy, say) replaces the
+     * old one whole, since the old type's params mean nothing to the new one.
+     */
+    public static void merge(com.fasterxml.jackson.databind.node.ObjectNode target, com.fasterxml.jackson.databind.JsonNode patch) {
+        java.util.Iterator<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> fields = patch.fields();
+        while (fields.hasNext()) {
+            java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = fields.next();
+            com.fasterxml.jackson.databind.JsonNode existing = target.get(field.getKey());
+            boolean retyped = existing != null && field.getValue().has("type") && !field.getValue().get("type").equals(existing.get("type"));
+            if (existing instanceof com.fasterxml.jackson.databind.node.ObjectNode object && field.getValue().isObject() && !retyped) {
+                merge(object, field.getValue());
+            } else {
+                target.set(field.getKey(), field.getValue());
+            }
+        }
+    }
+
+    /**
      * @return a parse or binding error of a configuration file as the experiment's are reported:
      *     the line, the path of the value, and what was wrong in the file's terms (a key given twice,
      *     SnakeYAML's problem, an unknown field and the known ones)

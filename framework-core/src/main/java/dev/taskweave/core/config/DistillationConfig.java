@@ -34,4 +34,13 @@ public final class DistillationConfig {
     /** The tasks distilled, by name; empty (the default) for every task whose head can be. */
     @JsonProperty("tasks")
     public List<String> tasks = new ArrayList<>();
+
+    /**
+     * With {@code teachers}: experiment fields the teachers are trained with in place of this
+     * experiment's, merged as a suite's overrides are ({@code sharing}, {@code weighting},
+     * {@code optimizer}, {@code training}; a larger MMoE teaching a shared-bottom model, say).
+     * Empty (the default) for copies of this experiment.
+     */
+    @JsonProperty("teacher")
+    public java.util.Map<String, Object> teacher = new java.util.LinkedHashMap<>();
 }

@@ -295,11 +295,13 @@ public final class DataReport {
         if (distilled != null) {
             dev.taskweave.core.config.DistillationConfig d = config.training.distillation;
             List<String> names = model.tasks().stream().filter(t -> distilled[t.index()]).map(ResolvedTask::name).toList();
+            String changed = d.teacher == null || d.teacher.isEmpty() ? ""
+                    : ", its " + String.join(", ", d.teacher.keySet()) + " as training.distillation.teacher sets";
             String from = d.teachers != null
-                    ? String.format(Locale.ROOT, "%d teacher(s) trained first (this experiment with seed%s %s)", d.teachers,
+                    ? String.format(Locale.ROOT, "%d teacher(s) trained first (this experiment with seed%s %s%s)", d.teachers,
                             d.teachers > 1 ? "s" : "", d.teachers > 1
                                     ? ModelAssembler.teacherSeed(config.seed, 1) + "-" + ModelAssembler.teacherSeed(config.seed, d.teachers)
-                                    : String.valueOf(ModelAssembler.teacherSeed(config.seed, 1)))
+                                    : String.valueOf(ModelAssembler.teacherSeed(config.seed, 1)), changed)
                     : d.models.size() + " model(s): " + String.join(", ", d.models);
             line(out, "distillation: %s learn from %s, weight %s", String.join(", ", names), from, d.weight);
         }

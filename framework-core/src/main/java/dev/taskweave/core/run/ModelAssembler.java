@@ -385,6 +385,42 @@ public final class ModelAssembler {
                 throw new ConfigException(source, path + ".tasks[" + i + "]", 0, "'" + name + "' is listed twice");
             }
         }
+        java.util.Map<String, Object> teacher = d.teacher == null ? java.util.Map.of() : d.teacher;
+        if (!teacher.isEmpty() && d.teachers == null) {
+            throw new ConfigException(source, path + ".teacher", 0, "changes the teachers that teachers: n trains; the models given"
+                    + " as models are used as they were trained");
+        }
+        for (java.util.Map.Entry<String, Object> e : teacher.entrySet()) {
+            if (!TEACHER_FIELDS.contains(e.getKey())) {
+                throw new ConfigException(source, path + ".teacher." + e.getKey(), 0, "a teacher reads this experiment's inputs and"
+                        + " predicts its tasks, so it keeps its data, features and tasks; it may change " + TEACHER_FIELDS);
+            }
+            if (e.getKey().equals("training") && e.getValue() instanceof java.util.Map<?, ?> training
+                    && training.containsKey("distillation")) {
+                throw new ConfigException(source, path + ".teacher.training.distillation", 0, "a teacher learns from its labels, not"
+                        + " from teachers of its own");
+            }
+        }
+    }
+
+    /** The experiment fields {@code training.distillation.teacher} may change. */
+    static final List<String> TEACHER_FIELDS = List.of("sharing", "weighting", "optimizer", "training");
+
+    /**
+     * @return teacher {@code k} (from 1) of {@code training.distillation.teachers}: this experiment
+     *     with {@code training.distillation.teacher}'s fields merged in, seed {@link #teacherSeed},
+     *     no distillation of its own
+     * @throws ConfigException naming {@code training.distillation.teacher} and the field when the
+     *     merged fields do not bind
+     */
+    public static ExperimentConfig teacherConfig(dev.taskweave.core.config.ConfigLoader loader, ExperimentConfig config, int k,
+            String source) {
+        java.util.Map<String, Object> fields = config.training.distillation.teacher;
+        ExperimentConfig teacher = loader.withOverrides(config, fields == null ? java.util.Map.of() : fields, source,
+                "training.distillation.teacher");
+        teacher.training.distillation = null;
+        teacher.seed = teacherSeed(config.seed, k);
+        return teacher;
     }
 
     /**
