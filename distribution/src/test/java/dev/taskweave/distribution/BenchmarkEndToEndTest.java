@@ -222,7 +222,7 @@ class BenchmarkEndToEndTest {
         try (var files = Files.list(Dist.home().resolve("examples"))) {
             suites = files.filter(f -> f.getFileName().toString().endsWith("-suite.yaml")).sorted().toList();
         }
-        assertEquals(List.of("ml100k-catalogue-suite.yaml", "ml100k-distilled-suite.yaml", "ml100k-folds-suite.yaml", "ml100k-suite.yaml", "ml100k-throughput-suite.yaml",
+        assertEquals(List.of("ml100k-catalogue-suite.yaml", "ml100k-distilled-sb-suite.yaml", "ml100k-distilled-suite.yaml", "ml100k-folds-suite.yaml", "ml100k-suite.yaml", "ml100k-throughput-suite.yaml",
                 "quickstart-suite.yaml", "shop-suite.yaml"), suites.stream().map(p -> p.getFileName().toString()).toList());
         for (Path suite : suites) {
             Suite loaded = Suite.load(suite, new ConfigLoader());
