@@ -237,6 +237,9 @@ class BenchmarkEndToEndTest {
         Suite distilled = Suite.load(Dist.home().resolve("examples/ml100k-distilled-suite.yaml"), new ConfigLoader());
         assertEquals(5, distilled.variants().get(0).experiment().training.distillation.teachers);
         assertEquals(List.of("rating", "like", "interaction"), distilled.variants().get(0).experiment().training.distillation.tasks);
+        // the recipe's teachers are shared-bottom copies; this suite's are MMoE copies, as the recipe's network
+        assertEquals("shared-bottom", ((java.util.Map<?, ?>) ml.variants().get(0).experiment().training.distillation.teacher.get("sharing")).get("type"));
+        assertEquals("mmoe", ((java.util.Map<?, ?>) distilled.variants().get(0).experiment().training.distillation.teacher.get("sharing")).get("type"));
     }
 
     private static List<Long> longs(JsonNode array) {
