@@ -99,12 +99,7 @@ class DistillationEndToEndTest extends RuntimeTest {
         taskweave.train(write("seed402.yaml", base.replace("seed: 4\n", "seed: 402\n")), tmp.resolve("seed402"), quiet());
         Path given = tmp.resolve("given");
         taskweave.train(write("given.yaml", distilled(base, 4, "{models: [seed401, seed402], tasks: [rating, like]}")), given, quiet());
-        writePairs();
-        List<double[]> a = scores(trained);
-        List<double[]> b = scores(given);
-        for (int p = 0; p < a.size(); p++) {
-            org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(p), b.get(p), "pair " + p);
-        }
+        List<double[]> a = assertSameScores(trained, given);
         // and it is not the model trained without them
         taskweave.train(write("plain.yaml", base), tmp.resolve("plain"), quiet());
         assertTrue(meanGap(a, scores(tmp.resolve("plain")), 0) > 1e-3);
@@ -192,12 +187,7 @@ class DistillationEndToEndTest extends RuntimeTest {
         taskweave.train(write("mmoe401.yaml", teacher), tmp.resolve("mmoe401"), quiet());
         Path given = tmp.resolve("given");
         taskweave.train(write("given.yaml", distilled(base, 4, "{models: [mmoe401], tasks: [rating, like]}")), given, quiet());
-        writePairs();
-        List<double[]> a = scores(trained);
-        List<double[]> b = scores(given);
-        for (int p = 0; p < a.size(); p++) {
-            org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(p), b.get(p), "pair " + p);
-        }
+        assertSameScores(trained, given);
 
         assertConfigError(distilled(base, 4, "{models: [mmoe401], teacher: {sharing: " + mmoe + "}}"), "training.distillation.teacher",
                 "changes the teachers that teachers: n trains");
@@ -344,6 +334,17 @@ class DistillationEndToEndTest extends RuntimeTest {
     }
 
     /** Every third training pair: what the teachers' outputs were learnt on. */
+    /** @return the scores of {@code a}'s model on the test pairs, which {@code b}'s must equal digit for digit */
+    private List<double[]> assertSameScores(Path a, Path b) throws Exception {
+        writePairs();
+        List<double[]> first = scores(a);
+        List<double[]> second = scores(b);
+        for (int p = 0; p < first.size(); p++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(first.get(p), second.get(p), "pair " + p);
+        }
+        return first;
+    }
+
     private void writePairs() throws Exception {
         StringBuilder pairs = new StringBuilder();
         List<String> rows = Files.readAllLines(tmp.resolve("train.csv"));

@@ -125,6 +125,12 @@ public final class RecommendCommand implements Callable<Integer> {
                         () -> ServedModel.load(tw.injector().getInstance(ModelStore.class), model, settings.factoredScoring))) {
             List<Request> requests = new ArrayList<>();
             try (ModelHolder.Lease<ServedModel> lease = holder.acquire()) {
+                if (formula == null && lease.model().defaultFormula() == null) {
+                    // found before any user is scored, in the command line's words (the service's name a request and serve.yaml)
+                    throw new ConfigException("command line", "--formula", 0, "missing: the model's serving.formula sets no default,"
+                            + " so give one (for example --formula 'like', or '0.6 * like + 0.4 * watch'); tasks: "
+                            + lease.model().taskNames());
+                }
                 List<String> known = lease.model().loaded().users().rawIds();
                 if (users == null && newUsers == null) {
                     requests.addAll(everyUser(known));
@@ -282,14 +288,6 @@ public final class RecommendCommand implements Callable<Integer> {
         if (field.startsWith("context.")) {
             // the feature the value was given for: "context.user_device" is --context's user_device
             return new ConfigException("command line", "--context", 0, "'" + field.substring("context.".length()) + "': " + e.getMessage());
-        }
-        if (field.equals("formula") && formula == null) {
-            // the service's wording names the request and serve.yaml, which the command line has neither of
-            String message = e.getMessage();
-            int tasksAt = message.lastIndexOf("; tasks: ");
-            return new ConfigException("command line", "--formula", 0, "missing: the model's serving.formula sets no default,"
-                    + " so give one (for example --formula 'like', or '0.6 * like + 0.4 * watch')"
-                    + (tasksAt < 0 ? "" : message.substring(tasksAt)));
         }
         String option = switch (field) {
             case "context" -> "--context";
