@@ -125,12 +125,6 @@ public final class RecommendCommand implements Callable<Integer> {
                         () -> ServedModel.load(tw.injector().getInstance(ModelStore.class), model, settings.factoredScoring))) {
             List<Request> requests = new ArrayList<>();
             try (ModelHolder.Lease<ServedModel> lease = holder.acquire()) {
-                if (formula == null && lease.model().defaultFormula() == null) {
-                    // found before any user is scored, in the command line's words (the service's name a request and serve.yaml)
-                    throw new ConfigException("command line", "--formula", 0, "missing: the model's serving.formula sets no default,"
-                            + " so give one (for example --formula 'like', or '0.6 * like + 0.4 * watch'); tasks: "
-                            + lease.model().taskNames());
-                }
                 List<String> known = lease.model().loaded().users().rawIds();
                 if (users == null && newUsers == null) {
                     requests.addAll(everyUser(known));
@@ -146,6 +140,15 @@ public final class RecommendCommand implements Callable<Integer> {
             long started = System.nanoTime(); // the model is loaded: from here on, scoring and writing
             long[] written = {0};
             AtomicDirectory.writeFile(output, temp -> {
+                // after the output's check, before any user is scored: in the command line's words (the
+                // service's name a request and serve.yaml)
+                try (ModelHolder.Lease<ServedModel> lease = holder.acquire()) {
+                    if (formula == null && lease.model().defaultFormula() == null) {
+                        throw new ConfigException("command line", "--formula", 0, "missing: the model's serving.formula sets no"
+                                + " default, so give one (for example --formula 'like', or '0.6 * like + 0.4 * watch'); tasks: "
+                                + lease.model().taskNames());
+                    }
+                }
                 try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
                     written[0] = write(scoring, json, requests, out);
                 }
