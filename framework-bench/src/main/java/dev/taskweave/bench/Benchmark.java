@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.metric.MetricRegistry;
+import dev.taskweave.core.store.NonFiniteJson;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -50,7 +51,8 @@ public final class Benchmark {
     /** Writes {@code value} as indented JSON to {@code file}, atomically (results.json, tune.json). */
     static void writeJson(Path file, Object value) {
         try {
-            Taskweave.writeAtomically(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value) + "\n");
+            Taskweave.writeAtomically(file, new ObjectMapper().registerModule(NonFiniteJson.module()).enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(value) + "\n");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -66,7 +66,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             if (results != null) {
                 BenchmarkResults data;
                 try {
-                    data = new com.fasterxml.jackson.databind.ObjectMapper().readValue(results.toFile(), BenchmarkResults.class);
+                    data = new com.fasterxml.jackson.databind.ObjectMapper().registerModule(dev.taskweave.core.store.NonFiniteJson.module())
+                            .readValue(results.toFile(), BenchmarkResults.class);
                 } catch (java.io.IOException e) {
                     throw new dev.taskweave.core.config.ConfigException(results.toString(), "", 0, "not a results.json: " + e.getMessage());
                 }

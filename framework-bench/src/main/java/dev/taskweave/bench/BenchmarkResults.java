@@ -43,6 +43,12 @@ public final class BenchmarkResults {
         @JsonProperty public Map<String, Summary> singleTask = new LinkedHashMap<>();
         /** Multi- against single-task, per metric both have. */
         @JsonProperty public Map<String, Transfer> transfer = new LinkedHashMap<>();
+        /**
+         * Tasks that get no single-task counterpart, each with the reason (a task with
+         * {@code transfer: esmm} is scored as the joint event with its parent, which a model of
+         * the task alone does not predict).
+         */
+        @JsonProperty public Map<String, String> noSingleTask = new LinkedHashMap<>();
         /** Mean wall time of training one seed, in seconds (validation, telemetry and calibration included). */
         @JsonProperty public double trainSeconds;
         /**

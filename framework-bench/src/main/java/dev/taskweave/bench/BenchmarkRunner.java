@@ -119,6 +119,12 @@ public final class BenchmarkRunner {
 
         if (variant.singleTask() && base.tasks.size() > 1) {
             for (TaskConfig task : base.tasks) {
+                String skip = noSingleTask(task);
+                if (skip != null) {
+                    r.noSingleTask.put(task.name, skip);
+                    log.printf(Locale.ROOT, "[%s] %s: no single-task counterpart (%s)%n", variant.name(), task.name, skip);
+                    continue;
+                }
                 Map<String, List<Double>> single = new LinkedHashMap<>();
                 for (int s = 0; s < seeds.size(); s++) {
                     long seed = seeds.get(s);
@@ -143,6 +149,20 @@ public final class BenchmarkRunner {
             });
         }
         return r;
+    }
+
+    /**
+     * @return why {@code task} gets no single-task counterpart, or null when it gets one: an ESMM
+     *     task is scored as the joint event with its parent (labelled 0 wherever the parent is,
+     *     sampled negatives included), a model of the task alone on its own labelled rows, so the
+     *     two sets of figures are not of the same rows
+     */
+    static String noSingleTask(TaskConfig task) {
+        if (task.dependsOn != null && "esmm".equals(task.transfer)) {
+            return "transfer: esmm scores it as the joint event with " + task.dependsOn
+                    + ", over rows a model of the task alone is not scored on";
+        }
+        return null;
     }
 
     /** Says which metrics a seed's run did not measure (not finite: the run diverged, or the metric is undefined there). */
@@ -248,7 +268,11 @@ public final class BenchmarkRunner {
     static ExperimentConfig singleTask(ExperimentConfig base, String task, String earlyStopping, Map<String, Object> overrides) {
         ExperimentConfig config = copy(base);
         TaskConfig t = config.task(task);
+        // with no task to depend on, the dependency's settings go too (the defaults say "none set")
+        TaskConfig defaults = new TaskConfig();
         t.dependsOn = null;
+        t.transfer = defaults.transfer;
+        t.calibration = defaults.calibration;
         t.weight = 1.0;
         config.tasks = new ArrayList<>(List.of(t));
         // distillation of the other tasks goes with them; this task keeps its own (its teachers are single-task too)

@@ -55,10 +55,15 @@ public final class MarkdownReport {
         }
 
         for (BenchmarkResults.ConfigurationResult c : configs) {
-            if (c.transfer.isEmpty()) {
+            if (c.transfer.isEmpty() && c.noSingleTask.isEmpty()) {
                 continue;
             }
             md.append("\n## Multi-task versus single-task: ").append(c.name).append("\n\n");
+            c.noSingleTask.forEach((task, why) -> md.append("No single-task counterpart for ").append(task).append(": ")
+                    .append(why).append(".\n\n"));
+            if (c.transfer.isEmpty()) {
+                continue;
+            }
             long better = c.transfer.values().stream().filter(t -> t.verdict().equals("better")).count();
             long worse = c.transfer.values().stream().filter(Transfer::negativeTransfer).count();
             long notMeasured = c.transfer.values().stream().filter(t -> t.verdict().equals(Transfer.NOT_MEASURED)).count();

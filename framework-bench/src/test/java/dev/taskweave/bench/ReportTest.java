@@ -106,6 +106,26 @@ class ReportTest {
     }
 
     @Test
+    void resultsJsonWritesANonFiniteCurvePointAsNullAndReadsItBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        BenchmarkResults results = results();
+        results.configurations.get(0).curves.trainLoss.put("rating", List.of(1.0, Double.NaN));
+        java.nio.file.Path file = dir.resolve("results.json");
+        Benchmark.writeJson(file, results);
+        String text = java.nio.file.Files.readString(file);
+        assertTrue(text.replaceAll("\\s", "").contains("\"rating\":[1.0,null]"), text);
+        assertFalse(text.contains("NaN"), text);
+    }
+
+    @Test
+    void aTaskWithoutCounterpartIsNamedWithItsReason() {
+        BenchmarkResults results = results();
+        results.configurations.get(0).noSingleTask.put("buy", "transfer: esmm scores it as the joint event with click");
+        String md = MarkdownReport.render(results, HIGHER);
+        assertTrue(md.contains("No single-task counterpart for buy: transfer: esmm scores it as the joint event with click."), md);
+    }
+
+    @Test
     void htmlIsSelfContainedWithChartsPerConfiguration() {
         String html = HtmlReport.render(results(), HIGHER);
         assertTrue(html.startsWith("<!DOCTYPE html>"), html.substring(0, 40));

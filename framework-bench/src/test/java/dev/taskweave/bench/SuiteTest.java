@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.ExperimentConfig;
+import dev.taskweave.core.config.TaskConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -119,6 +120,28 @@ class SuiteTest {
         assertEquals(List.of("item_recent", "user_recent"), alone.features.exclude);
         // the experiment itself is not changed
         assertEquals(List.of("user_recent", "item_recent"), base.features.wideOnly);
+    }
+
+    @Test
+    void aDependentTaskAloneDropsItsDependencySettingsAndAnEsmmTaskGetsNoCounterpart() throws Exception {
+        ExperimentConfig base = load("configurations: [{name: a, experiment: experiments/base.yaml}]").variants().get(0).experiment();
+        TaskConfig like = base.task("like");
+        like.dependsOn = "rating";
+        like.transfer = "aitm";
+        like.calibration = 0.3;
+        // alone, AITM's settings would be refused as "set without dependsOn" after every multi-task seed trained
+        TaskConfig alone = BenchmarkRunner.singleTask(base, "like", null).task("like");
+        assertEquals(null, alone.dependsOn);
+        assertEquals(new TaskConfig().transfer, alone.transfer);
+        assertEquals(new TaskConfig().calibration, alone.calibration);
+        assertEquals(null, BenchmarkRunner.noSingleTask(like));
+        assertEquals(null, BenchmarkRunner.noSingleTask(base.task("rating")));
+        // ESMM scores the task as the joint event with its parent: nothing a model of it alone is scored on
+        like.transfer = "esmm";
+        assertTrue(BenchmarkRunner.noSingleTask(like).startsWith("transfer: esmm scores it as the joint event with rating"),
+                BenchmarkRunner.noSingleTask(like));
+        // the experiment itself is not changed
+        assertEquals("rating", base.task("like").dependsOn);
     }
 
     @Test

@@ -25,6 +25,17 @@ public final class Evaluator {
      */
     public static float[][] score(AssembledModel model, FeatureGatherer gatherer, int[] users, int[] items, int batchSize,
             NDManager manager) {
+        return score(model, gatherer, users, items, batchSize, manager, false);
+    }
+
+    /**
+     * @param rankable for a one-output head whose output is a logit ({@link
+     *                 dev.taskweave.api.model.TaskHead#producesLogit}), return the logit rather than
+     *                 its sigmoid: the same order, without float32's ties at 0 and 1 (every logit
+     *                 above about 16.6 has the sigmoid 1.0f)
+     */
+    private static float[][] score(AssembledModel model, FeatureGatherer gatherer, int[] users, int[] items, int batchSize,
+            NDManager manager, boolean rankable) {
         int n = users.length;
         int tasks = model.tasks().size();
         float[][] scores = new float[tasks][];
@@ -38,7 +49,7 @@ public final class Evaluator {
             for (int t = 0; t < tasks; t++) {
                 ResolvedTask task = model.tasks().get(t);
                 NDArray out = outputs.get(t);
-                float[] s = task.plugin().call(() -> task.head().scores(out)).toFloatArray();
+                float[] s = task.plugin().call(() -> rankable ? rankingValues(task.head(), out) : task.head().scores(out)).toFloatArray();
                 int width = s.length / (to - from);
                 if (scores[t] == null) {
                     scores[t] = new float[n * width];
@@ -47,6 +58,15 @@ public final class Evaluator {
             }
         });
         return scores;
+    }
+
+    /**
+     * @return what the ranking metrics order a task's candidates by: the output itself for a head
+     *     whose one output is a logit (its sigmoid, the score, has the same order but ties every
+     *     logit above about 16.6 at 1.0f), else the head's scores
+     */
+    static NDArray rankingValues(dev.taskweave.api.model.TaskHead head, NDArray output) {
+        return head.producesLogit() && head.outputWidth() == 1 ? output : head.scores(output);
     }
 
     /** What to do with one batch's outputs (rows {@code from..to}); the arrays are freed afterwards. */
@@ -117,9 +137,11 @@ public final class Evaluator {
     }
 
     /**
-     * Ranks each list's positive among its candidates for every implicit-feedback task. The rank
-     * counts candidates scored at least as high as the positive (ties count against it); NDCG@K is
-     * 1/log2(rank+2) when rank &lt; K. Per-user AUC counts ties as one half. A task whose scores
+     * Ranks each list's positive among its candidates for every implicit-feedback task, by the
+     * logit for a head that outputs one (its sigmoid in float32 ties every logit above about 16.6).
+     * The rank counts candidates scored at least as high as the positive (ties count against it);
+     * NDCG@K is 1/log2(rank+2) when rank &lt; K. Per-user AUC counts ties as one half, over the
+     * lists that have a negative (NaN when none has). A task whose scores
      * include a NaN (a diverged model) gets NaN for all three, see {@link #rankingMetrics}.
      */
     public static Map<String, Map<String, Double>> ranking(AssembledModel model, FeatureGatherer gatherer, RankingCandidates lists,
@@ -144,7 +166,7 @@ public final class Evaluator {
                 items[k++] = n;
             }
         }
-        float[][] scores = score(model, gatherer, users, items, batchSize, manager);
+        float[][] scores = score(model, gatherer, users, items, batchSize, manager, true);
         int[] sizes = new int[lists.size()];
         for (int l = 0; l < sizes.length; l++) {
             sizes[l] = lists.negatives()[l].length;
@@ -168,6 +190,7 @@ public final class Evaluator {
      * @param scores   all lists' scores, concatenated
      * @param negatives the number of negatives in each list
      * @return {@code hr@K}, {@code ndcg@K} and {@code auc_per_user}, each NaN when a score is NaN
+     *     ({@code auc_per_user} the mean over the lists with at least one negative)
      */
     static Map<String, Double> rankingMetrics(float[] scores, int[] negatives, int cutoff) {
         for (float s : scores) {
@@ -182,6 +205,7 @@ public final class Evaluator {
         double hits = 0;
         double ndcg = 0;
         double auc = 0;
+        int compared = 0;
         int start = 0;
         for (int n : negatives) {
             float positive = scores[start];
@@ -198,13 +222,17 @@ public final class Evaluator {
                 hits++;
                 ndcg += 1 / (Math.log(rank + 2) / Math.log(2));
             }
-            auc += n == 0 ? 0 : wins / n;
+            if (n > 0) {
+                // a list without negatives has a rank (0) but no pair to compare
+                auc += wins / n;
+                compared++;
+            }
             start += n + 1;
         }
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("hr@" + cutoff, hits / negatives.length);
         values.put("ndcg@" + cutoff, ndcg / negatives.length);
-        values.put("auc_per_user", auc / negatives.length);
+        values.put("auc_per_user", compared == 0 ? Double.NaN : auc / compared);
         return values;
     }
 
