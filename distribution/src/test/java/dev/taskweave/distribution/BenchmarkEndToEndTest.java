@@ -1,11 +1,14 @@
 package dev.taskweave.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskweave.bench.BenchmarkRunner;
 import dev.taskweave.bench.Suite;
+import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.cli.TaskweaveCli;
 import dev.taskweave.core.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
@@ -216,6 +219,48 @@ class BenchmarkEndToEndTest {
         assertTrue(other.err().contains("seed-4: holds a model of other settings than this run's"), other.err());
     }
 
+    /**
+     * Every experiment a suite trains is checked before the first trains: a value only the second
+     * configuration (or a single-task counterpart) cannot take is refused at once, naming the
+     * suite's configuration, not after hours of training and in the experiment file's terms.
+     */
+    @Test
+    void everyExperimentOfASuiteIsCheckedBeforeAnyTrains() throws Exception {
+        Files.writeString(tmp.resolve("experiment.yaml"), """
+                data: {type: synthetic, params: {users: 100, items: 60, meanInteractionsPerUser: 20}}
+                tasks:
+                  - {name: rating, head: regression, label: rating}
+                  - {name: like, head: binary, label: rating, params: {threshold: 4.0}}
+                sharing: {type: shared-bottom, params: {layers: [8]}}
+                training: {epochs: 2, progressBar: false}
+                """);
+        String good = "  - {name: ok, experiment: experiment.yaml}\n";
+        CliRun bad = bench("configurations:\n" + good
+                + "  - {name: bad, experiment: experiment.yaml, overrides: {sharing: {type: mmoe, params: {experts: 0}}}}\n");
+        assertEquals(TaskweaveCli.BAD_INPUT, bad.code(), bad.out() + bad.err());
+        assertFalse(bad.out().contains("training"), "nothing trained: " + bad.out());
+        assertTrue(bad.err().contains("suite.yaml:5: configurations[1]: its experiment (seed 1), made of experiment.yaml with this"
+                + " suite's settings, is refused: sharing.params.experts: expected an integer >= 1, got 0"), bad.err());
+        // a counterpart's early stopping on the test split: refused before the multi-task model trains
+        CliRun alone = bench("singleTask: {earlyStopping: {like: test.like.auc}}\nconfigurations:\n" + good);
+        assertEquals(TaskweaveCli.BAD_INPUT, alone.code(), alone.out() + alone.err());
+        assertFalse(alone.out().contains("training"), "nothing trained: " + alone.out());
+        assertTrue(alone.err().contains("configurations[0]: the single-task counterpart of like (seed 1, with singleTask's settings"
+                + " for it), made of experiment.yaml with this suite's settings, is refused: training.earlyStopping.metric:"), alone.err());
+    }
+
+    private CliRun bench(String suite) throws Exception {
+        Files.writeString(tmp.resolve("suite.yaml"), "name: checked\nseeds: [1]\n" + suite);
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = TaskweaveCli.run(new String[] {"--plugins", Dist.plugins().toString(), "benchmark", "--suite",
+                tmp.resolve("suite.yaml").toString(), "--output", tmp.resolve("bench").toString()},
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        return new CliRun(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    }
+
+    private record CliRun(int code, String out, String err) {}
+
     @Test
     void exampleSuitesLoad() throws Exception {
         List<Path> suites;
@@ -224,9 +269,13 @@ class BenchmarkEndToEndTest {
         }
         assertEquals(List.of("ml100k-catalogue-suite.yaml", "ml100k-distilled-sb-suite.yaml", "ml100k-distilled-suite.yaml", "ml100k-folds-suite.yaml", "ml100k-suite.yaml", "ml100k-throughput-suite.yaml",
                 "quickstart-suite.yaml", "shop-suite.yaml"), suites.stream().map(p -> p.getFileName().toString()).toList());
-        for (Path suite : suites) {
-            Suite loaded = Suite.load(suite, new ConfigLoader());
-            assertTrue(loaded.variants().size() >= 1, suite.toString());
+        try (Taskweave taskweave = Taskweave.start(List.of(Dist.plugins()))) {
+            for (Path suite : suites) {
+                Suite loaded = Suite.load(suite, new ConfigLoader());
+                assertTrue(loaded.variants().size() >= 1, suite.toString());
+                // every experiment each trains, counterparts included, passes the checks made before training
+                new BenchmarkRunner(taskweave).checkExperiments(loaded, loaded.config().seeds, false);
+            }
         }
         Suite shop = Suite.load(Dist.home().resolve("examples/shop-suite.yaml"), new ConfigLoader());
         assertEquals("files", shop.variants().get(0).experiment().data.type);

@@ -311,7 +311,7 @@ class TuneEndToEndTest {
         Path out = tmp.resolve("never");
         Run run = tune(tmp.resolve("tune.yaml"), out);
         assertEquals(TaskweaveCli.BAD_INPUT, run.code(), run.out());
-        assertTrue(run.err().contains("tune.yaml: parameters.sharing.params.layers: the value [0] does not fit"), run.err());
+        assertTrue(run.err().contains("tune.yaml:7: parameters.sharing.params.layers: the value [0] does not fit"), run.err());
         assertTrue(run.err().contains("sharing.params.layers[0]: expected a layer width >= 1, got 0"), run.err());
         assertTrue(!Files.exists(out.resolve("trials")), "nothing trained");
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskweave.api.metric.Metric;
 import dev.taskweave.core.Taskweave;
+import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.EarlyStoppingConfig;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.config.TaskConfig;
@@ -74,10 +75,56 @@ public final class BenchmarkRunner {
         results.environment.put("java", System.getProperty("java.version"));
         results.environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         results.environment.put("processors", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        checkExperiments(suite, seeds, quick);
         for (Suite.Variant variant : suite.variants()) {
             results.configurations.add(runConfiguration(suite, variant, seeds, quick, output, log));
         }
         return results;
+    }
+
+    /**
+     * Checks every experiment the suite will train (each configuration with each seed, and each
+     * single-task counterpart) as {@code train} checks one before reading its data, so that a
+     * value the last configuration cannot take is refused before the first one trains, not after.
+     *
+     * @throws ConfigException naming the suite file and the configuration (and task) whose
+     *     experiment is refused, with the experiment's path and reason
+     */
+    public void checkExperiments(Suite suite, List<Long> seeds, boolean quick) {
+        String source = suite.file().toString();
+        for (int i = 0; i < suite.variants().size(); i++) {
+            Suite.Variant variant = suite.variants().get(i);
+            ExperimentConfig base = variant.experiment();
+            for (long seed : seeds) {
+                ExperimentConfig config = copy(base);
+                config.seed = seed;
+                limit(config, quick, suite);
+                checkExperiment(config, variant, source, "configurations[" + i + "]", "its experiment (seed " + seed + ")");
+                if (!variant.singleTask() || base.tasks.size() < 2) {
+                    continue;
+                }
+                for (TaskConfig task : base.tasks) {
+                    if (noSingleTask(task) != null) {
+                        continue;
+                    }
+                    ExperimentConfig alone = singleTask(base, task.name, suite.config().singleTask.earlyStopping.get(task.name),
+                            suite.config().singleTask.overrides.get(task.name));
+                    alone.seed = seed;
+                    limit(alone, quick, suite);
+                    checkExperiment(alone, variant, source, "configurations[" + i + "]",
+                            "the single-task counterpart of " + task.name + " (seed " + seed + ", with singleTask's settings for it)");
+                }
+            }
+        }
+    }
+
+    private void checkExperiment(ExperimentConfig config, Suite.Variant variant, String source, String path, String what) {
+        try {
+            taskweave.checkExperiment(config, variant.file());
+        } catch (ConfigException e) {
+            throw new ConfigException(source, path, 0, what + ", made of " + variant.file().getFileName()
+                    + " with this suite's settings, is refused: " + (e.path().isEmpty() ? "" : e.path() + ": ") + e.reason());
+        }
     }
 
     private BenchmarkResults.ConfigurationResult runConfiguration(Suite suite, Suite.Variant variant, List<Long> seeds,
@@ -275,6 +322,8 @@ public final class BenchmarkRunner {
         t.calibration = defaults.calibration;
         t.weight = 1.0;
         config.tasks = new ArrayList<>(List.of(t));
+        // a ranking formula over several tasks names tasks that are not here; the counterpart is not served
+        config.serving = new dev.taskweave.core.config.ServingConfig();
         // distillation of the other tasks goes with them; this task keeps its own (its teachers are single-task too)
         dev.taskweave.core.config.DistillationConfig distillation = config.training.distillation;
         if (distillation != null && distillation.tasks != null && !distillation.tasks.isEmpty()) {

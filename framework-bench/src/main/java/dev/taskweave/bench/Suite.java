@@ -63,6 +63,7 @@ public record Suite(Path file, SuiteConfig config, List<Variant> variants) {
             variants.add(new Variant(c.name, experimentFile, experiment, c.singleTask));
         }
         checkSingleTaskOverrides(config, variants, loader, source);
+        checkSingleTaskEarlyStopping(config, variants, source);
         return new Suite(file, config, List.copyOf(variants));
     }
 
@@ -99,6 +100,22 @@ public record Suite(Path file, SuiteConfig config, List<Variant> variants) {
             if (conf.experiment == null || conf.experiment.isBlank()) {
                 throw new ConfigException(source, path + ".experiment", 0, "missing; expected an experiment file relative to the suite");
             }
+            if (conf.overrides != null && conf.overrides.containsKey("seed")) {
+                throw new ConfigException(source, path + ".overrides.seed", 0, "the suite's seeds set every run's seed; list them"
+                        + " under seeds");
+            }
+        }
+        if (c.singleTask == null) {
+            throw new ConfigException(source, "singleTask", 0, "empty; expected a mapping with earlyStopping and/or overrides,"
+                    + " or leave it out");
+        }
+        if (c.singleTask.overrides != null) {
+            c.singleTask.overrides.forEach((task, fields) -> {
+                if (fields != null && fields.containsKey("seed")) {
+                    throw new ConfigException(source, "singleTask.overrides." + task + ".seed", 0, "the suite's seeds set every"
+                            + " run's seed; list them under seeds");
+                }
+            });
         }
         if (c.singleTask != null && c.singleTask.earlyStopping != null) {
             c.singleTask.earlyStopping.forEach((task, metric) -> {
@@ -108,6 +125,19 @@ public record Suite(Path file, SuiteConfig config, List<Variant> variants) {
                 }
             });
         }
+    }
+
+    /** Every task named under {@code singleTask.earlyStopping} is a task of some configuration. */
+    private static void checkSingleTaskEarlyStopping(SuiteConfig config, List<Variant> variants, String source) {
+        if (config.singleTask.earlyStopping == null) {
+            return;
+        }
+        config.singleTask.earlyStopping.keySet().forEach(task -> {
+            if (variants.stream().noneMatch(v -> v.experiment().tasks.stream().anyMatch(t -> t.name.equals(task)))) {
+                throw new ConfigException(source, "singleTask.earlyStopping." + task, 0, "no configuration has a task named '"
+                        + task + "'");
+            }
+        });
     }
 
     /** Every task named under {@code singleTask.overrides} exists, and its fields bind on every experiment that has it. */

@@ -45,9 +45,15 @@ public final class TuneConfig {
     @JsonProperty("trials")
     public Integer trials;
 
-    /** Random search: seeds the draws (the experiment's own seed still seeds training). */
+    /**
+     * Random search: seeds the draws (the experiment's own seed still seeds training); null for
+     * {@link #DEFAULT_SEED}. A grid draws nothing and refuses it.
+     */
     @JsonProperty("seed")
-    public long seed = 1;
+    public Long seed;
+
+    /** The draws' seed when {@link #seed} is not given. */
+    public static final long DEFAULT_SEED = 1;
 
     /**
      * Training seeds of every trial; its objective is the mean over them. Empty: the

@@ -51,7 +51,7 @@ public final class Tuning {
         this.objective = objective;
         this.seeds = List.copyOf(seeds);
         this.loader = loader;
-        this.points = config.search.equals("grid") ? space.grid() : space.random(config.trials, config.seed);
+        this.points = config.search.equals("grid") ? space.grid() : space.random(config.trials, config.seed == null ? TuneConfig.DEFAULT_SEED : config.seed);
     }
 
     /**
@@ -102,6 +102,21 @@ public final class Tuning {
                 } catch (ConfigException e) {
                     throw new ConfigException(source, "parameters." + d.path(), 0, "the value " + value + " does not fit "
                             + experimentFile + ": " + e.getMessage());
+                }
+            }
+        }
+        // each value fits alone; the trials' combinations are checked too (a final learning rate above
+        // a learning rate of another dimension), before the first trial trains, not when it is reached
+        List<Map<String, JsonNode>> points = tuning.points();
+        for (int i = 0; i < points.size(); i++) {
+            for (long seed : seeds) {
+                ExperimentConfig trial = tuning.experiment(points.get(i));
+                trial.seed = seed;
+                try {
+                    check.check(trial);
+                } catch (ConfigException e) {
+                    throw new ConfigException(source, "parameters", 0, "trial " + (i + 1) + " (" + Tuner.describe(points.get(i)) + ", seed " + seed
+                            + ") does not fit " + experimentFile + ": " + e.getMessage());
                 }
             }
         }
@@ -237,6 +252,10 @@ public final class Tuning {
             if (config.trials != null) {
                 throw new ConfigException(source, "trials", 0, "applies to search: random; a grid runs every combination ("
                         + space.gridSize() + " here)");
+            }
+            if (config.seed != null) {
+                throw new ConfigException(source, "seed", 0, "seeds the draws of search: random; a grid draws nothing (the"
+                        + " training seeds are seeds, or the experiment's own)");
             }
             if (space.gridSize() > SearchSpace.MAX_GRID) {
                 throw new ConfigException(source, "parameters", 0, "the grid has " + (space.gridSize() == Long.MAX_VALUE ? "too many"

@@ -93,6 +93,13 @@ class SuiteTest {
         ExperimentConfig like = Suite.withOverrides(new com.fasterxml.jackson.databind.ObjectMapper(), base,
                 suite.config().singleTask.overrides.get("like"), null, null, null);
         assertEquals(80, like.training.epochs);
+        // the optimizer is no plugin component: another type keeps the fields it does not name
+        base.optimizer.learningRate = 0.002;
+        ExperimentConfig adamw = Suite.withOverrides(new com.fasterxml.jackson.databind.ObjectMapper(), base,
+                java.util.Map.of("optimizer", java.util.Map.of("type", "adamw")), null, null, null);
+        assertEquals("adamw", adamw.optimizer.type);
+        assertEquals(0.002, adamw.optimizer.learningRate);
+        assertEquals(0.001, adamw.optimizer.weightDecay);
         assertEquals(64, like.training.batchSize);
         assertEquals(0.0, like.optimizer.weightDecay);
         // the fields not named are kept, and the experiment itself is not changed
@@ -142,6 +149,10 @@ class SuiteTest {
                 BenchmarkRunner.noSingleTask(like));
         // the experiment itself is not changed
         assertEquals("rating", base.task("like").dependsOn);
+        // a ranking formula names the other tasks: the counterpart, which is not served, has none
+        base.serving.formula = "rating * like";
+        assertEquals(null, BenchmarkRunner.singleTask(base, "rating", null).serving.formula);
+        assertEquals("rating * like", base.serving.formula);
     }
 
     @Test
@@ -203,6 +214,20 @@ class SuiteTest {
                 configurations: [{name: a, experiment: experiments/base.yaml}]
                 """);
         assertPath("colour", "colour: red\nconfigurations: [{name: a, experiment: experiments/base.yaml}]\n");
+        // the suite's seeds set every run's: a seed of one's own would be overwritten, so it is refused
+        assertPath("configurations[0].overrides.seed: the suite's seeds set every run's seed", """
+                configurations: [{name: a, experiment: experiments/base.yaml, overrides: {seed: 7}}]
+                """);
+        assertPath("singleTask.overrides.like.seed", """
+                singleTask: {overrides: {like: {seed: 7}}}
+                configurations: [{name: a, experiment: experiments/base.yaml}]
+                """);
+        // a bare "singleTask:" (null), and early stopping for a task no configuration has (a typo)
+        assertPath("singleTask: empty; expected a mapping", "singleTask:\nconfigurations: [{name: a, experiment: experiments/base.yaml}]\n");
+        assertPath("singleTask.earlyStopping.lik: no configuration has a task named 'lik'", """
+                singleTask: {earlyStopping: {lik: valid.lik.auc}}
+                configurations: [{name: a, experiment: experiments/base.yaml}]
+                """);
         // in the experiment's terms, with the line and the mapping (before: Jackson's "Duplicate field")
         ConfigException twice = assertThrows(ConfigException.class, () -> load("""
                 configurations:

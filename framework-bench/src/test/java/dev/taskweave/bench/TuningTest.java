@@ -77,8 +77,42 @@ class TuningTest {
         assertEquals(List.of(16, 8), last.sharing.params.get("expertLayers"));
         assertEquals(4, last.sharing.params.get("experts"), "the rest of a mapping stays");
         assertEquals(0.001, tuning.experiment().optimizer.learningRate, "the loaded experiment is not changed");
-        // every listed value was checked against the experiment before anything trains: 2 + 3 + 1
-        assertEquals(6, checked.size());
+        // every listed value was checked against the experiment before anything trains (2 + 3 + 1),
+        // then every trial's combination of them (6)
+        assertEquals(12, checked.size());
+    }
+
+    @Test
+    void everyTrialsCombinationIsCheckedBeforeTheFirstTrains() throws Exception {
+        // each value fits alone; the second trial's pair does not (a final rate above the rate)
+        Path file = tmp.resolve("tune.yaml");
+        Files.writeString(file, """
+                experiment: experiments/base.yaml
+                objective: valid.rating.rmse
+                seeds: [3, 4]
+                parameters:
+                  optimizer.learningRate: [0.01, 0.0005]
+                  optimizer.finalLearningRate: [0.0008]
+                """);
+        List<String> seen = new ArrayList<>();
+        ConfigException e = assertThrows(ConfigException.class, () -> Tuning.load(file, loader, x -> {
+            seen.add(x.optimizer.learningRate + "/" + x.seed);
+            if (x.optimizer.finalLearningRate > x.optimizer.learningRate) {
+                throw new ConfigException(null, "optimizer.finalLearningRate", 0, "must be at most learningRate");
+            }
+        }));
+        assertMessage(e, "parameters: trial 2 (optimizer.learningRate=5.0E-4, optimizer.finalLearningRate=8.0E-4, seed 3) does not fit");
+        assertMessage(e, "optimizer.finalLearningRate: must be at most learningRate");
+        // trial 1 was checked with both training seeds first
+        assertTrue(seen.containsAll(List.of("0.01/3", "0.01/4")), seen.toString());
+
+        // a grid draws nothing: a seed for the draws is refused rather than ignored
+        assertMessage(error("""
+                experiment: experiments/base.yaml
+                objective: valid.rating.rmse
+                seed: 7
+                parameters: {optimizer.learningRate: [0.01]}
+                """), "seed: seeds the draws of search: random");
     }
 
     @Test

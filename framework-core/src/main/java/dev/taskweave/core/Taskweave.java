@@ -403,6 +403,23 @@ public final class Taskweave implements AutoCloseable {
     }
 
     /**
+     * Checks an experiment as {@code train} does before it reads the data (its plugins, their
+     * params, the ranges and the settings at odds; the teachers' experiment of
+     * {@code training.distillation.teacher}), without reading the data or training: a suite or a
+     * search checks every experiment it will train before the first one trains.
+     *
+     * @param source the file named in errors
+     * @throws ConfigException naming what is wrong
+     */
+    public void checkExperiment(ExperimentConfig config, Path source) {
+        requireNonNull(config, "config is null");
+        requireNonNull(source, "source is null");
+        ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
+        assembler.plan(config, source.toString());
+        checkTeacherExperiment(assembler, config, source);
+    }
+
+    /**
      * Checks, before the data is read, the experiment that {@code training.distillation.teacher}
      * makes of this one for its teachers, as an experiment is checked: a sharing strategy's params
      * that do not fit, say, are found now and not after the data was read.

@@ -58,11 +58,17 @@ public final class ConfigLines {
                     at = next.getStartMark().getLine() + 1;
                 }
             } else if (node instanceof MappingNode map) {
-                for (NodeTuple t : map.getValue()) {
-                    if (t.getKeyNode() instanceof ScalarNode key && key.getValue().equals(part)) {
-                        next = t.getValueNode();
-                        at = key.getStartMark().getLine() + 1;
-                        break;
+                // a key may hold dots itself (a tuning file's parameters.optimizer.learningRate):
+                // the longest run of the remaining parts written as one key wins, then the part alone
+                for (int k = parts.size(); k > p && next == null; k--) {
+                    String key = String.join(".", parts.subList(p, k));
+                    for (NodeTuple t : map.getValue()) {
+                        if (t.getKeyNode() instanceof ScalarNode scalar && scalar.getValue().equals(key)) {
+                            next = t.getValueNode();
+                            at = scalar.getStartMark().getLine() + 1;
+                            p = k - 1;
+                            break;
+                        }
                     }
                 }
             }

@@ -308,15 +308,18 @@ public final class ConfigLoader {
 
     /**
      * Merges {@code patch} into {@code target}: mappings recursively, anything else replaced. A
-     * mapping that names another {@code type} (a different sharing strategy, say) replaces the
-     * old one whole, since the old type's params mean nothing to the new one.
+     * plugin component ({@code type} and {@code params}: the data, sharing or weighting) that
+     * names another {@code type} (a different sharing strategy, say) replaces the old one whole,
+     * since the old type's params mean nothing to the new one; other mappings with a type (the
+     * optimizer's) merge field by field, keeping their learning rate when only the type changes.
      */
     public static void merge(com.fasterxml.jackson.databind.node.ObjectNode target, com.fasterxml.jackson.databind.JsonNode patch) {
         java.util.Iterator<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> fields = patch.fields();
         while (fields.hasNext()) {
             java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = fields.next();
             com.fasterxml.jackson.databind.JsonNode existing = target.get(field.getKey());
-            boolean retyped = existing != null && field.getValue().has("type") && !field.getValue().get("type").equals(existing.get("type"));
+            boolean retyped = existing != null && existing.has("params") && field.getValue().has("type")
+                    && !field.getValue().get("type").equals(existing.get("type"));
             if (existing instanceof com.fasterxml.jackson.databind.node.ObjectNode object && field.getValue().isObject() && !retyped) {
                 merge(object, field.getValue());
             } else {

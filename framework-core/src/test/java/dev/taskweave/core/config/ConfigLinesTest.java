@@ -41,6 +41,16 @@ class ConfigLinesTest {
         assertEquals(0, ConfigLines.lineOf(file, "sharing.params.experts"));
         assertEquals(0, ConfigLines.lineOf(file, ""));
         assertEquals(0, ConfigLines.lineOf(file, "tasks[5].head"));
+        // a key holding dots (a tuning file's parameters), and one of them a task's name
+        Path tune = Files.writeString(tmp.resolve("t.yaml"), """
+                experiment: e.yaml
+                parameters:
+                  tasks.like.weight: [1, 2]
+                  optimizer.learningRat: [0.001]
+                """);
+        assertEquals(4, ConfigLines.lineOf(tune, "parameters.optimizer.learningRat"));
+        assertEquals(3, ConfigLines.lineOf(tune, "parameters.tasks.like.weight"));
+        assertEquals(0, ConfigLines.lineOf(tune, "parameters.sharing.type"));
         // not YAML, or no file
         assertEquals(0, ConfigLines.lineOf(Files.writeString(tmp.resolve("bad.yaml"), "a: [unclosed\n"), "a"));
         assertEquals(0, ConfigLines.lineOf(tmp.resolve("missing.yaml"), "a"));
