@@ -67,6 +67,35 @@ class CliTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
+    /** Calibration settings need no data: they are refused before it is read (here a file that does not exist). */
+    @Test
+    void calibrationSettingsAreCheckedBeforeTheDataIsRead() throws Exception {
+        String files = """
+                data: {type: files, params: {interactions: {file: none.csv, user: u, item: i, labels: {rating: r}}}}
+                tasks:
+                  - name: rating
+                    head: regression
+                    label: rating
+                %s
+                sharing: {type: shared-bottom}
+                """;
+        String[][] cases = {
+            {"    calibrate: plat", "tasks[0].calibrate: expected none, platt, threshold or linear, got 'plat'"},
+            {"    calibrateOn: train", "tasks[0].calibrateOn: set without calibrate: there is nothing to fit on the training rows"},
+            {"    calibrate: linear\n    calibrateOn: test", "tasks[0].calibrateOn: expected valid or train, got 'test'"},
+            {"    calibrate: threshold\n    calibrateColdUsers: true", "tasks[0].calibrateColdUsers: needs calibrate: platt or linear"},
+        };
+        for (String[] c : cases) {
+            Path config = write("cal.yaml", files.formatted(c[0]));
+            Run r = run("check", "--config", config.toString());
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains(c[1]) && !r.err().contains("none.csv"), c[0] + ": " + r.err());
+        }
+        // and with them right, the data is what is refused
+        Run r = run("check", "--config", write("cal.yaml", files.formatted("    calibrate: linear")).toString());
+        assertTrue(r.err().contains("none.csv"), r.err());
+    }
+
     @Test
     void unknownHeadTypeNamesThePathAndListsTypes() throws Exception {
         Path config = write("bad.yaml", EndToEndTest.CONFIG.replace("head: binary, label: rating", "head: binery, label: rating"));

@@ -153,6 +153,13 @@ class OutputSafetyTest {
         assertBadInput(CliTest.run("train", "--config", config.toString(), "--output", tmp.resolve("o").toString(), "--checkpoint",
                 tmp.resolve("c").toString(), "--max-time", "PT-5S"),
                 "Invalid value for option '--max-time': expected a duration that is not negative, got 'PT-5S' (see --help)");
+        // too long to mean anything (it overflowed after the first epoch): refused before anything trains
+        for (String limit : new String[] {"3000000h", "99999999999999999999h", "PT2562048H"}) {
+            assertBadInput(CliTest.run("train", "--config", config.toString(), "--output", tmp.resolve("o").toString(), "--checkpoint",
+                    tmp.resolve("c").toString(), "--max-time", limit),
+                    "Invalid value for option '--max-time': expected a duration of at most 10000 days, got '" + limit + "' (see --help)");
+        }
+        assertTrue(!Files.exists(tmp.resolve("c")), "no checkpoint left behind");
     }
 
     @Test

@@ -394,7 +394,7 @@ public final class Taskweave implements AutoCloseable {
                 store.save(saved, model, prepared.dataset(), prepared.neighbours(), prepared.fingerprint(), configFile, baseDirectory,
                         new TrainingResult(result.history(), result.bestEpoch(), result.stoppedEarly(), took, result.metrics()));
                 Duration limit = checkpointing.maxTime();
-                if (limit != null && System.nanoTime() - started >= limit.toNanos()) {
+                if (limit != null && Duration.ofNanos(System.nanoTime() - started).compareTo(limit) >= 0) {
                     throw TrainingSuspendedException.afterTeacher(k, d.teachers, checkpointing.file(), savedTeachers(checkpointing.file()));
                 }
             }

@@ -420,22 +420,37 @@ public final class TaskweaveCli {
     public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         private static final java.util.regex.Pattern PARTS = java.util.regex.Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
 
+        /** The longest duration taken: beyond it a time limit means nothing (and elapsed nanoseconds overflow). */
+        public static final Duration MAX = Duration.ofDays(10_000);
+
         @Override
         public Duration convert(String value) {
             java.util.regex.Matcher m = PARTS.matcher(value.strip());
-            if (!value.isBlank() && m.matches()) {
-                return Duration.ofHours(part(m.group(1))).plusMinutes(part(m.group(2))).plusSeconds(part(m.group(3)));
-            }
             Duration parsed;
-            try {
-                parsed = Duration.parse(value.strip());
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("expected a duration such as 90m, 2h, 1h30m or 45s, got '" + value + "'");
+            if (!value.isBlank() && m.matches()) {
+                try {
+                    parsed = Duration.ofHours(part(m.group(1))).plusMinutes(part(m.group(2))).plusSeconds(part(m.group(3)));
+                } catch (ArithmeticException | NumberFormatException e) {
+                    throw tooLong(value);
+                }
+            } else {
+                try {
+                    parsed = Duration.parse(value.strip());
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new CommandLine.TypeConversionException("expected a duration such as 90m, 2h, 1h30m or 45s, got '" + value + "'");
+                }
             }
             if (parsed.isNegative()) {
                 throw new CommandLine.TypeConversionException("expected a duration that is not negative, got '" + value + "'");
             }
+            if (parsed.compareTo(MAX) > 0) {
+                throw tooLong(value);
+            }
             return parsed;
+        }
+
+        private static CommandLine.TypeConversionException tooLong(String value) {
+            return new CommandLine.TypeConversionException("expected a duration of at most " + MAX.toDays() + " days, got '" + value + "'");
         }
 
         private static long part(String digits) {

@@ -134,6 +134,9 @@ public final class ModelAssembler {
             heads.add(head);
             headConfigs.add(bind(head, t.params, path + ".params", path + ".head", source));
             checkDependency(config, i, source, experiment);
+            if (experiment) {
+                checkCalibrationSettings(t, path, source);
+            }
         }
         if (config.sharing == null) {
             throw new ConfigException(source, "sharing", 0, "missing; expected {type: ..., params: {...}} with type one of "
@@ -955,10 +958,37 @@ public final class ModelAssembler {
                         + monitor[2] + " (it reports " + task.metrics().stream().map(Metric::name).toList() + "); add it to its metrics"));
     }
 
-    /** A ranking formula reads one score per (user, item) pair of each task it names. */
     /**
-     * Refuses {@code calibrateColdUsers} / {@code calibrateColdItems} ({@code wanted}) on a task
-     * whose calibration is not an affine map, or on data without the entity's id feature.
+     * A task's calibration settings that need no data: their values, and the settings that need
+     * another ({@code calibrateOn: train} without a calibration, a cold map without an affine
+     * one). Checked by {@link #plan} before the data is read, and again as a model is assembled.
+     */
+    private static void checkCalibrationSettings(TaskConfig t, String path, String source) {
+        String calibrate = t.calibrate;
+        if (!"none".equals(calibrate) && !"platt".equals(calibrate) && !"threshold".equals(calibrate) && !"linear".equals(calibrate)) {
+            throw new ConfigException(source, path + ".calibrate", 0, "expected none, platt, threshold or linear, got '" + calibrate + "'");
+        }
+        if (!"valid".equals(t.calibrateOn) && !"train".equals(t.calibrateOn)) {
+            throw new ConfigException(source, path + ".calibrateOn", 0, "expected valid or train, got '" + t.calibrateOn + "'");
+        }
+        if ("train".equals(t.calibrateOn) && "none".equals(calibrate)) {
+            throw new ConfigException(source, path + ".calibrateOn", 0, "set without calibrate: there is nothing to fit on the training rows");
+        }
+        boolean affine = "platt".equals(calibrate) || "linear".equals(calibrate);
+        for (String entities : new String[] {"users", "items"}) {
+            boolean wanted = entities.equals("users") ? t.calibrateColdUsers : t.calibrateColdItems;
+            if (wanted && !affine) {
+                throw new ConfigException(source, path + ".calibrateCold" + Character.toUpperCase(entities.charAt(0)) + entities.substring(1),
+                        0, "needs calibrate: platt or linear (it fits a second map of that kind for " + entities
+                        + " the model does not know)");
+            }
+        }
+    }
+
+    /**
+     * Refuses {@code calibrateColdUsers} / {@code calibrateColdItems} ({@code wanted}) on data
+     * without the entity's id feature (the calibration's kind was checked by
+     * {@link #checkCalibrationSettings}).
      */
     private static void checkColdCalibration(Plan plan, ResolvedTask r, String calibrate, boolean wanted, String entities,
             int idPosition) {
@@ -966,16 +996,13 @@ public final class ModelAssembler {
             return;
         }
         String path = "tasks[" + r.index() + "].calibrateCold" + Character.toUpperCase(entities.charAt(0)) + entities.substring(1);
-        if (!"platt".equals(calibrate) && !"linear".equals(calibrate)) {
-            throw new ConfigException(plan.source(), path, 0, "needs calibrate: platt or linear (it fits a second map of that kind"
-                    + " for " + entities + " the model does not know)");
-        }
         if (idPosition < 0) {
             throw new ConfigException(plan.source(), path, 0, "the data has no " + entities.substring(0, entities.length() - 1)
                     + " id feature, so no " + entities.substring(0, entities.length() - 1) + " is known apart from the others");
         }
     }
 
+    /** A ranking formula reads one score per (user, item) pair of each task it names. */
     private static void checkFormulaWidths(Plan plan, List<ResolvedTask> tasks) {
         String text = plan.config().serving == null ? null : plan.config().serving.formula;
         if (text == null) {
@@ -1080,20 +1107,8 @@ public final class ModelAssembler {
         }
         for (ResolvedTask r : tasks) {
             String calibrate = c.tasks.get(r.index()).calibrate;
-            if (!"none".equals(calibrate) && !"platt".equals(calibrate) && !"threshold".equals(calibrate)
-                    && !"linear".equals(calibrate)) {
-                throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrate", 0,
-                        "expected none, platt, threshold or linear, got '" + calibrate + "'");
-            }
-            String calibrateOn = c.tasks.get(r.index()).calibrateOn;
-            if (!"valid".equals(calibrateOn) && !"train".equals(calibrateOn)) {
-                throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrateOn", 0,
-                        "expected valid or train, got '" + calibrateOn + "'");
-            }
-            if ("train".equals(calibrateOn) && "none".equals(calibrate)) {
-                throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrateOn", 0,
-                        "set without calibrate: there is nothing to fit on the training rows");
-            }
+            // the settings' own values were checked by plan, before the data was read
+            checkCalibrationSettings(c.tasks.get(r.index()), "tasks[" + r.index() + "]", plan.source());
             if ("threshold".equals(calibrate) && !r.plugin().call(r.head()::producesLogit)) {
                 throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrate", 0, "threshold shifts logits whose"
                         + " sigmoids are probabilities (heads such as binary and multilabel); task '" + r.name() + "' has head '"

@@ -337,7 +337,7 @@ public final class Trainer {
                         sinceBest, bestParameters, history).write(checkpointing.file());
                 Duration limit = checkpointing.maxTime();
                 if (limit != null && !stoppedEarly && epoch < config.training.epochs
-                        && System.nanoTime() - start >= limit.toNanos()) {
+                        && Duration.ofNanos(System.nanoTime() - start).compareTo(limit) >= 0) {
                     throw new TrainingSuspendedException(epoch, config.training.epochs, checkpointing.file());
                 }
             }

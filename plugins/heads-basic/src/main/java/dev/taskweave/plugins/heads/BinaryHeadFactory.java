@@ -26,7 +26,10 @@ public final class BinaryHeadFactory implements TaskHeadFactory<BinaryHeadConfig
         return "Binary classification: ReLU tower, one logit offset by the prior, masked BCE with logits";
     }
 
-    /** @throws InvalidConfigException at {@code threshold} on an implicit-feedback task, whose rows have no value to threshold */
+    /**
+     * @throws InvalidConfigException at {@code threshold} on an implicit-feedback task, whose rows have no value to
+     *     threshold, and at {@code negatives} when such a task samples none (its rows would all be positives)
+     */
     @Override
     public TaskHead create(BinaryHeadConfig config, TaskContext context) {
         requireNonNull(config, "config is null");
@@ -36,6 +39,11 @@ public final class BinaryHeadFactory implements TaskHeadFactory<BinaryHeadConfig
             // every observed row is a positive read as 1: a threshold above 1 would make them all negatives
             throw new InvalidConfigException("threshold", "an '" + TaskContext.OBSERVED + "' task has no label values to"
                     + " threshold (each observed row is a positive, its negatives are sampled); remove it");
+        }
+        if (config.negatives() == 0 && TaskContext.OBSERVED.equals(context.label()) && !context.attribute()) {
+            // every row a positive: the loss learns a constant and AUC is undefined on every split
+            throw new InvalidConfigException("negatives", "an '" + TaskContext.OBSERVED + "' task's rows are all positives;"
+                    + " expected negatives >= 1 unobserved items sampled per observed row (4 is common)");
         }
         return new BinaryHead(config, context);
     }

@@ -67,6 +67,20 @@ class TestBinaryHead {
     }
 
     @Test
+    void implicitFeedbackWithoutSampledNegativesIsRefused() {
+        // every observed row is a positive: with no negatives the task learns a constant and its AUC is undefined
+        BinaryHeadConfig none = PluginConfigs.bind(Map.of(), BinaryHeadConfig.class);
+        dev.taskweave.api.InvalidConfigException e = assertThrows(dev.taskweave.api.InvalidConfigException.class,
+                () -> new BinaryHeadFactory().create(none, new TaskContext("watch", TaskContext.OBSERVED, 6, new LabelStatistics(100, 1, 0))));
+        assertEquals("negatives", e.path());
+        assertEquals("an 'observed' task's rows are all positives; expected negatives >= 1 unobserved items sampled per observed"
+                + " row (4 is common)", e.reason());
+        // an explicit label needs none
+        assertEquals(0, new BinaryHeadFactory().create(none, new TaskContext("like", "rating", 6, new LabelStatistics(100, 0.5, 0.25)))
+                .negativesPerPositive());
+    }
+
+    @Test
     void outputShapes() {
         BinaryHead head = head(Map.of("tower", List.of(8, 4), "dropout", 0.3), 0.3);
         Block block = head.createBlock();
