@@ -52,9 +52,13 @@ public final class ConfigLoader {
      * naming its path, where it would otherwise be a NullPointerException wherever it is read
      * ({@code include:} left empty); and a number must be finite, as {@code NaN} and
      * {@code Infinity} written as plain words would otherwise be read as numbers that pass every
-     * {@code > 0} check.
+     * {@code > 0} check; a number where a flag is expected is an error too.
      */
     private static ObjectMapper experimentRules(ObjectMapper mapper) {
+        // "telemetry: 7" is no yes or no (Jackson would read any non-zero number as true); a string
+        // stays readable as a number or flag, since ${VAR} substitution writes its value quoted
+        mapper.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Boolean).setCoercion(
+                com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer, com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
         mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL, Nulls.FAIL));
         mapper.configOverride(Map.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
         return mapper.registerModule(FiniteNumbers.module());

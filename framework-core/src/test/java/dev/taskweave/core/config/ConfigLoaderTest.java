@@ -178,6 +178,11 @@ class ConfigLoaderTest {
         assertEquals("t.yaml:2: training.epochs: expected an integer, got a list", list.getMessage());
         ConfigException string = assertThrows(ConfigException.class, () -> loader.parse("features: {include: rating}\n", "t.yaml"));
         assertEquals("t.yaml:1: features.include: expected a list, got 'rating'", string.getMessage());
+        // a number is no flag (Jackson read any non-zero one as true); a quoted value, as ${VAR} writes one, still reads
+        ConfigException flag = assertThrows(ConfigException.class, () -> loader.parse("training:\n  telemetry: 7\n", "t.yaml"));
+        assertTrue(flag.getMessage().startsWith("t.yaml:2: training.telemetry: "), flag.getMessage());
+        assertFalse(loader.parse("training:\n  telemetry: \"false\"\n  epochs: \"3\"\n", "t.yaml").training.telemetry);
+        assertEquals(3, loader.parse("training:\n  epochs: \"3\"\n", "t.yaml").training.epochs);
     }
 
     @Test
