@@ -329,6 +329,31 @@ class FilesSourceTest {
     }
 
     @Test
+    void theFormatDecidesWhetherQuotesAreRead() throws IOException {
+        // a .csv file separated by tabs is quoted (was: read as tsv, the quote marks kept in the ids)
+        write("events.csv", "user\titem\trating\tclick\n\"u1\"\t\"i\t1\"\t4\t\n\"u2\"\ti2\t3\t\n");
+        Dataset quoted = load(params("interactions", interactions("events.csv", "delimiter", "\t"), "split",
+                params("valid", 0.0, "test", 0.0)));
+        assertEquals(List.of("u1", "u2"), quoted.users().rawIds());
+        assertEquals(List.of("i\t1", "i2"), quoted.items().rawIds());
+        // format: tsv separated by commas is not (was: quoted, as the delimiter is not a tab)
+        write("events.txt", "user,item,rating,click\n\"u1\",12\" single,4,\n");
+        Dataset text = load(params("interactions", interactions("events.txt", "format", "tsv", "delimiter", ","), "split",
+                params("valid", 0.0, "test", 0.0)));
+        assertEquals(List.of("\"u1\""), text.users().rawIds());
+        assertEquals(List.of("12\" single"), text.items().rawIds());
+    }
+
+    @Test
+    void aRecordOverSeveralLinesNamesTheLineItStartsOn() throws IOException {
+        // quoted line breaks: the rows start on lines 2, 5 and 7 (an empty line before the second; was 3, 6 and 7)
+        write("rows.csv", "user,item,rating,click\nu1,\"i\n1\",4,\n\nu2,\"i\r\n2\",3,\nu3,i3,2,\n");
+        Dataset d = load(params("interactions", interactions("rows.csv"), "split", params("valid", 0.0, "test", 0.0)));
+        Interactions train = d.train();
+        assertEquals(List.of(2L, 5L, 7L), IntStream.range(0, train.size()).mapToObj(k -> train.origin(k).line()).toList());
+    }
+
+    @Test
     void rareValuesAreUnknownAndLogReadsSkewedNumbers() throws IOException {
         write("rows.csv", "user,item,rating,click\nu1,i1,3,\n");
         write("users.csv", """
