@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.taskweave.api.DataException;
 import dev.taskweave.api.data.DataContext;
 import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.Interactions;
 import dev.taskweave.testkit.PluginConfigs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -290,8 +291,31 @@ class FilesErrorsTest {
                 "timestamp", "ts", "labels", params("rating", "rating")), "split", params("by", "files", "testFile", "test.csv")),
                 FilesConfig.class);
         Dataset d = new FilesSource(config, new DataContext(dir, 1)).load();
-        assertEquals("1 rows of test.csv repeat rows of an earlier split's file (the same user, item and timestamp): they are "
-                + "evaluated on what the model trained on", d.description().get("warning.repeatedRows"));
+        assertEquals("1 test rows of test.csv repeat train rows (the same user, item and timestamp): they are evaluated on what "
+                + "the model trained on", d.description().get("warning.repeatedRows"));
+    }
+
+    @Test
+    void repeatedRowsHeldOutByColdUsersAreCountedToo() throws IOException {
+        // the valid file repeats one row of each user; coldUsers moves one user's rows into test, where
+        // its repeat was missed (the warning ran before the held-out rows joined test)
+        Files.writeString(dir.resolve("rows.csv"), "user,item,rating,ts\nu1,i1,4,1\nu2,i1,3,2\nu1,i2,5,3\nu2,i2,2,4\n");
+        Files.writeString(dir.resolve("valid.csv"), "user,item,rating,ts\nu1,i1,4,1\nu2,i1,3,2\n");
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "timestamp", "ts", "labels", params("rating", "rating")), "split", params("by", "files", "validFile", "valid.csv",
+                "coldUsers", 0.5)), FilesConfig.class);
+        Dataset d = new FilesSource(config, new DataContext(dir, 1)).load();
+        Interactions cold = d.splits().get("test_cold_user");
+        assertEquals(2, cold.size());
+        String held = d.users().rawIds().get(cold.users()[0]);
+        String kept = held.equals("u1") ? "u2" : "u1";
+        assertEquals(2, d.train().size());
+        for (int user : d.train().users()) {
+            assertEquals(kept, d.users().rawIds().get(user));
+        }
+        assertEquals("1 valid rows of valid.csv repeat train rows, 1 test rows of rows.csv repeat valid rows (the same user, item "
+                + "and timestamp): they are evaluated on what the model trained on and what it was validated on (early stopping, "
+                + "calibration)", d.description().get("warning.repeatedRows"));
     }
 
     @Test
