@@ -163,8 +163,9 @@ final class DelimitedFile {
                 long end = Math.max(1, parser.getCurrentLineNumber());
                 String[] fields = record.values();
                 // a record ends on its last line: the line breaks inside its quoted fields (kept as
-                // they are in the values) carried it over from the line it starts on
-                long start = Math.max(previousEnd + 1, end - lineBreaks(fields));
+                // they are in the values) carried it over from the line it starts on. A record on the
+                // line after the previous one is on that line alone: its values need no scan
+                long start = end <= previousEnd + 1 ? end : Math.max(previousEnd + 1, end - lineBreaks(fields));
                 previousEnd = end;
                 for (int i = 0; i < fields.length; i++) {
                     fields[i] = fields[i].strip();
