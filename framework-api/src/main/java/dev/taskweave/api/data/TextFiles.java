@@ -22,8 +22,10 @@ public final class TextFiles {
 
     /**
      * @return the 1-based number of the first line of {@code path} that is not valid text in
-     *     {@code charset} (lines end at a newline byte: for UTF-8 and single-byte character sets),
-     *     or 0 when none is found or the file cannot be read
+     *     {@code charset}, or 0 when none is found or the file cannot be read. Lines end as readers
+     *     end them: at a line feed, a carriage return, or a carriage return and a line feed (one
+     *     line end); the bytes are those of UTF-8 and single-byte character sets, where these two
+     *     bytes stand for nothing else
      */
     public static long firstUndecodableLine(Path path, Charset charset) {
         CharsetDecoder decoder = charset.newDecoder()
@@ -32,8 +34,14 @@ public final class TextFiles {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             long number = 1;
+            boolean afterCarriageReturn = false;
             for (int b = in.read(); ; b = in.read()) {
-                if (b == '\n' || b < 0) {
+                if (b == '\n' && afterCarriageReturn) {
+                    afterCarriageReturn = false; // the second byte of a \r\n line end
+                    continue;
+                }
+                afterCarriageReturn = b == '\r';
+                if (b == '\n' || b == '\r' || b < 0) {
                     try {
                         decoder.reset().decode(ByteBuffer.wrap(line.toByteArray()));
                     } catch (CharacterCodingException bad) {

@@ -32,7 +32,7 @@ final class ColumnEncodings {
     /**
      * Parses a numeric feature's cell.
      *
-     * @param what names the cell in errors, for example {@code feature user_age} or {@code column 'hour'}
+     * @param what names the cell in errors, for example {@code column 'Age' (feature user_age)} or {@code column 'hour'}
      * @return NaN for an empty cell, else the number
      * @throws DataException naming the file and line when the cell is not a finite number (in single
      *         precision), or is at

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -25,7 +27,10 @@ import org.apache.commons.csv.CSVRecord;
  * and the line where there is one.
  */
 final class DelimitedFile {
-    /** One record: the line it ends on and its fields, as many as the file has columns. */
+    /**
+     * One record: the line it starts on (a quoted field may carry it over several lines) and its
+     * fields, as many as the file has columns.
+     */
     record Row(long line, String[] fields) {}
 
     private final Path path;
@@ -122,7 +127,7 @@ final class DelimitedFile {
             }
             if (row.fields().length != columns.size()) {
                 throw new DataException(path.toString(), row.line(), "expected " + columns.size() + " fields separated by '"
-                        + printable(config.delimiterChar()) + "' (" + String.join(", ", columns) + "), found " + row.fields().length);
+                        + TableConfig.printable(config.delimiterChar()) + "' (" + String.join(", ", columns) + "), found " + row.fields().length);
             }
             action.accept(row);
             return true;
@@ -151,18 +156,24 @@ final class DelimitedFile {
                     }
                     record = records.next();
                 } catch (UncheckedIOException | IllegalStateException e) {
-                    // the broken record starts after the last one read (the parser's own line is where it gave up)
-                    throw failure(path, charset, previousEnd + 1, e);
+                    // the parser names the line where it gave up; the broken record starts on the
+                    // first line after the last record read that is not empty (empty lines are skipped)
+                    throw failure(path, charset, previousEnd, e);
                 }
-                previousEnd = Math.max(1, parser.getCurrentLineNumber());
+                long end = Math.max(1, parser.getCurrentLineNumber());
                 String[] fields = record.values();
+                // a record ends on its last line: the line breaks inside its quoted fields (kept as
+                // they are in the values) carried it over from the line it starts on. A record on the
+                // line after the previous one is on that line alone: its values need no scan
+                long start = end <= previousEnd + 1 ? end : Math.max(previousEnd + 1, end - lineBreaks(fields));
+                previousEnd = end;
                 for (int i = 0; i < fields.length; i++) {
                     fields[i] = fields[i].strip();
                 }
                 if (fields.length == 1 && fields[0].isEmpty()) {
                     continue; // a line of white space only, skipped as an empty line is
                 }
-                if (!action.test(new Row(previousEnd, fields))) {
+                if (!action.test(new Row(start, fields))) {
                     return;
                 }
             }
@@ -189,7 +200,32 @@ final class DelimitedFile {
         return reader;
     }
 
-    private static DataException failure(Path path, Charset charset, long line, Exception e) {
+    /** @return the line breaks in the values: a carriage return, a line feed, or the two together count once */
+    static int lineBreaks(String[] values) {
+        int breaks = 0;
+        for (String v : values) {
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (c == '\n' || (c == '\r' && (i + 1 == v.length() || v.charAt(i + 1) != '\n'))) {
+                    breaks++;
+                }
+            }
+        }
+        return breaks;
+    }
+
+    /** The parser's message when the file ends inside a quoted field: the line the field opened on. */
+    private static final Pattern UNCLOSED = Pattern.compile("\\(startline ([^)]*)\\) EOF reached before encapsulated token finished");
+    /** The parser's message when a quoted field's closing quote is followed by more than spaces before the delimiter. */
+    private static final Pattern AFTER_QUOTE = Pattern.compile("Invalid character between encapsulated token and delimiter at line: "
+            + "([^,]*(?:,\\d{3})*)");
+
+    /**
+     * @param previousEnd the line the last record read ends on (0 for none)
+     * @return the error for a record the parser could not read (named at the line it starts on),
+     *     or for text not valid in the file's encoding (named at its line)
+     */
+    private static DataException failure(Path path, Charset charset, long previousEnd, Exception e) {
         Throwable cause = e;
         while (cause.getCause() != null && !(cause instanceof CharacterCodingException)) {
             cause = cause.getCause();
@@ -202,11 +238,48 @@ final class DelimitedFile {
         // the parser's own exception (wrapped unchecked) says what is wrong; its class name says nothing more
         Throwable reported = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
         String message = reported.getMessage() == null ? reported.toString() : reported.getMessage();
-        return new DataException(path.toString(), line, "cannot be read: " + message, e);
+        long start = firstLineWithText(path, charset, previousEnd);
+        Matcher unclosed = UNCLOSED.matcher(message);
+        if (unclosed.find()) {
+            long opened = lineNumber(unclosed.group(1), start);
+            return new DataException(path.toString(), start, "a quoted field opened on line " + opened + " is never closed: the "
+                    + "file ends inside it (a quote mark inside a quoted field is written twice, \"\"; in a file whose quote marks "
+                    + "are text, set quote: \"\")", e);
+        }
+        Matcher afterQuote = AFTER_QUOTE.matcher(message);
+        if (afterQuote.find()) {
+            long at = lineNumber(afterQuote.group(1), start);
+            return new DataException(path.toString(), start, "a quoted field's closing quote is followed by other text than "
+                    + "the delimiter" + (at != start ? " (on line " + at + ")" : "") + ": a quote mark inside a quoted field is "
+                    + "written twice, \"\"; in a file whose quote marks are text, set quote: \"\"", e);
+        }
+        return new DataException(path.toString(), start, "cannot be read: " + message, e);
     }
 
+    /** @return the digits of a number the parser wrote with grouping separators, or {@code otherwise} when there are none */
+    private static long lineNumber(String formatted, long otherwise) {
+        String digits = formatted.replaceAll("[^0-9]", "");
+        return digits.isEmpty() || digits.length() > 18 ? otherwise : Long.parseLong(digits);
+    }
 
-    private static String printable(char c) {
-        return c == '\t' ? "\\t" : String.valueOf(c);
+    /**
+     * @return the first line after line {@code after} that holds more than white space, where a
+     *     record the parser could not read starts (it skips empty lines between records), or
+     *     {@code after + 1} when none is found
+     */
+    static long firstLineWithText(Path path, Charset charset, long after) {
+        // read leniently: text not valid in the encoding after the record is reported when the parser reaches it
+        try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(path), charset))) {
+            long number = 0;
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                number++;
+                if (number > after && !line.replace("\uFEFF", "").isBlank()) {
+                    return number;
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // the file was read up to here a moment ago; the line after the last record is the best left
+        }
+        return after + 1;
     }
 }

@@ -60,12 +60,19 @@ public final class EntitiesConfig extends TableConfig {
         }
         for (Map.Entry<String, List<String>> e : flags.entrySet()) {
             if (!FeatureNames.isName(e.getKey())) {
-                throw new InvalidConfigException("flags." + e.getKey(), "a feature name is letters, digits and '_', starting with a letter");
+                throw new InvalidConfigException("flags." + e.getKey(), "a feature name is ASCII letters (a-z, A-Z), digits and '_', starting with a letter");
             }
             if (e.getValue() == null || e.getValue().isEmpty()) {
                 throw new InvalidConfigException("flags." + e.getKey(), "expected a non-empty list of 0/1 columns");
             }
             requireColumns("flags." + e.getKey(), e.getValue());
+            for (int i = 0; i < e.getValue().size(); i++) {
+                int first = e.getValue().indexOf(e.getValue().get(i));
+                if (first != i) {
+                    throw new InvalidConfigException("flags." + e.getKey() + "[" + i + "]", "column '" + e.getValue().get(i)
+                            + "' is listed twice (flags." + e.getKey() + "[" + first + "]); each column is one flag of the feature");
+                }
+            }
         }
     }
 

@@ -270,7 +270,8 @@ public final class FilesConfig implements ValidatedConfig {
     private static void add(Map<String, Feature> out, List<String> reserved, Feature feature, String path) {
         String name = feature.name();
         if (name == null) {
-            throw new InvalidConfigException(path, feature.described() + " gives no feature name (it needs a letter or digit)");
+            throw new InvalidConfigException(path, feature.described() + " gives no feature name: a feature name "
+                    + "keeps the column's ASCII letters and digits (a-z, 0-9), and it has none; rename the column");
         }
         if (reserved.contains(name)) {
             throw new InvalidConfigException(path, feature.described() + " would be feature " + name

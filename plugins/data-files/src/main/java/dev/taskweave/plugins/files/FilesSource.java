@@ -115,7 +115,7 @@ final class FilesSource implements DatasetSource {
         Map<String, RankingCandidates> rankings = new LinkedHashMap<>();
         if (config.ranking() != null) {
             RankingCandidates lists = splits.containsKey("test")
-                    ? rankings(interactions, splits.get("test"), userIndex, warmItem, seed)
+                    ? rankings(interactions, splits.get("test"), userIndex, warmItem, seed, description)
                     : new RankingCandidates(new int[0], new int[0], new int[0][]);
             description.put("rankings.test.lists", Integer.toString(lists.size()));
             if (lists.size() > 0) {
@@ -170,6 +170,11 @@ final class FilesSource implements DatasetSource {
             InteractionRows test = splits.get("test");
             splits.put("test", test == null ? held : InteractionRows.concat(test, held));
         }
+        if (sc.by() == SplitConfig.By.FILES) {
+            // after the held-out rows joined test: they may repeat rows of the valid file. (Split from one
+            // file, held-out rows cannot repeat another split's: every row of their user or item is held out.)
+            warnAboutRepeatedRows(splits, description);
+        }
         return splits;
     }
 
@@ -207,7 +212,6 @@ final class FilesSource implements DatasetSource {
                     splits.put("test", splitFile(test, "testFile", others));
                     description.put("testFile", test.toString());
                 }
-                warnAboutRepeatedRows(splits, description);
             }
             case RANDOM, TIME -> {
                 int n = all.size();
@@ -381,7 +385,7 @@ final class FilesSource implements DatasetSource {
     }
 
     private RankingCandidates rankings(Map<String, Interactions> interactions, InteractionRows testRows,
-            Map<String, Integer> userIndex, boolean[] warmItem, long seed) {
+            Map<String, Integer> userIndex, boolean[] warmItem, long seed, Map<String, String> description) {
         Interactions test = interactions.get("test");
         int negatives = config.ranking().negatives();
         SplittableRandom random = new SplittableRandom(seed ^ RANKING_SALT);
@@ -400,6 +404,16 @@ final class FilesSource implements DatasetSource {
                 }
             }
         }
+        // the test users' training pairs: a list whose positive is one of them ranks an item the user
+        // already took (a repeated pair), which the model has trained on as this user's positive
+        Map<Integer, Set<Integer>> trained = new HashMap<>();
+        Interactions train = interactions.get(Dataset.TRAIN);
+        for (int r = 0; r < train.size(); r++) {
+            if (rowsOf.containsKey(train.users()[r])) {
+                trained.computeIfAbsent(train.users()[r], u -> new HashSet<>()).add(train.items()[r]);
+            }
+        }
+        int repeats = 0;
         int[] warm = IntStream.range(0, warmItem.length).filter(i -> warmItem[i]).toArray();
         int lists = rowsOf.size();
         int[] users = new int[lists];
@@ -421,8 +435,18 @@ final class FilesSource implements DatasetSource {
             }
             users[k] = e.getKey();
             positives[k] = test.items()[chosen];
+            if (trained.getOrDefault(users[k], Set.of()).contains(positives[k])) {
+                repeats++;
+            }
             negativeLists[k] = sampleNegatives(warm, seen.get(e.getKey()), negatives, random);
             k++;
+        }
+        description.put("rankings.test.repeatedPositives", Integer.toString(repeats));
+        if (repeats > 0) {
+            description.put("warning.rankingRepeats", String.format(Locale.ROOT, "%,d of the %,d ranking lists on test rank an item "
+                    + "the user has a training row with (a repeated user-item pair): the model trained on that pair and its "
+                    + "negatives are items the user never took, so HR and NDCG run higher than for new items; to rank only "
+                    + "new items, keep one row per pair in the interactions file", repeats, lists));
         }
         return new RankingCandidates(users, positives, negativeLists);
     }
@@ -500,9 +524,11 @@ final class FilesSource implements DatasetSource {
     }
 
     /**
-     * Records a warning ({@code warning.repeatedRows}) when rows of the split files are rows of
-     * another split too: the same user, item and timestamp (with a timestamp column; without one,
-     * a pair may be taken again).
+     * Records a warning ({@code warning.repeatedRows}) when rows of a split are rows of an earlier
+     * split too (train, valid, test: the same user, item and timestamp; with a timestamp column,
+     * without one a pair may be taken again), counted by split, by the file each row was read
+     * from (test rows held out by {@code coldUsers} / {@code coldItems} come from the interactions
+     * file) and by the earlier split.
      */
     private static void warnAboutRepeatedRows(Map<String, InteractionRows> splits, Map<String, String> description) {
         InteractionRows train = splits.get(Dataset.TRAIN);
@@ -510,23 +536,33 @@ final class FilesSource implements DatasetSource {
             return;
         }
         Map<String, String> firstSplit = new HashMap<>();
-        List<String> repeated = new ArrayList<>();
+        // [split, file, earlier split] -> rows, in the order met
+        Map<List<String>, Integer> repeated = new LinkedHashMap<>();
         splits.forEach((name, rows) -> {
-            int count = 0;
             for (int r = 0; r < rows.size(); r++) {
                 String key = rows.users[r] + '\u0000' + rows.items[r] + '\u0000' + rows.timestamps[r] + '\u0000' + rows.timestampRest[r];
                 String first = firstSplit.putIfAbsent(key, name);
                 if (first != null && !first.equals(name)) {
-                    count++;
+                    repeated.merge(List.of(name, rows.rowFiles[r].getFileName().toString(), first), 1, Integer::sum);
                 }
-            }
-            if (count > 0) {
-                repeated.add(String.format(Locale.ROOT, "%,d rows of %s", count, rows.file.getFileName()));
             }
         });
         if (!repeated.isEmpty()) {
-            description.put("warning.repeatedRows", String.join(", ", repeated) + " repeat rows of an earlier split's file (the "
-                    + "same user, item and timestamp): they are evaluated on what the model trained on");
+            Set<String> earlier = new HashSet<>();
+            List<String> counts = new ArrayList<>();
+            repeated.forEach((what, count) -> {
+                counts.add(String.format(Locale.ROOT, "%,d %s rows of %s repeat %s rows", count, what.get(0), what.get(1), what.get(2)));
+                earlier.add(what.get(2));
+            });
+            List<String> seen = new ArrayList<>();
+            if (earlier.contains(Dataset.TRAIN)) {
+                seen.add("what the model trained on");
+            }
+            if (earlier.contains(Dataset.VALID)) {
+                seen.add("what it was validated on (early stopping, calibration)");
+            }
+            description.put("warning.repeatedRows", String.join(", ", counts) + " (the same user, item and timestamp): they are "
+                    + "evaluated on " + String.join(" and ", seen));
         }
     }
 

@@ -43,7 +43,7 @@ public final class InteractionsConfig extends TableConfig {
         }
         for (Map.Entry<String, String> e : labels.entrySet()) {
             if (!FeatureNames.isName(e.getKey())) {
-                throw new InvalidConfigException("labels." + e.getKey(), "a label name is letters, digits and '_', "
+                throw new InvalidConfigException("labels." + e.getKey(), "a label name is ASCII letters (a-z, A-Z), digits and '_', "
                         + "starting with a letter");
             }
             if (e.getKey().equals("observed")) {

@@ -148,8 +148,9 @@ final class SideFeatures {
             }
             Encoded e = switch (f.kind()) {
                 case CATEGORICAL -> categorical(f.name(), fileRow, description);
-                case NUMERIC -> numeric(f.name(), config.log().contains(f.source()), fileRow, description);
-                case MULTI_VALUED -> multiValued(f.name(), config.multiValued().get(f.source()).charAt(0), fileRow, description);
+                case NUMERIC -> numeric(f.name(), f.source(), config.log().contains(f.source()), fileRow, description);
+                case MULTI_VALUED -> multiValued(f.name(), f.source(), config.multiValued().get(f.source()).charAt(0), fileRow,
+                        description);
                 case FLAGS -> flags(f.name(), f.source(), fileRow);
             };
             if (attributes.contains(f.name())) {
@@ -210,11 +211,12 @@ final class SideFeatures {
         return new Encoded(FeatureSpec.categorical(name, entity, labels), codes, null, 1, known);
     }
 
-    private Encoded numeric(String name, boolean log, int[] fileRow, Map<String, String> description) {
+    private Encoded numeric(String name, String column, boolean log, int[] fileRow, Map<String, String> description) {
         String[] raw = cells.get(name);
         double[] parsed = new double[raw.length];
         for (int r = 0; r < raw.length; r++) {
-            parsed[r] = ColumnEncodings.number(file.toString(), lines.get(ids.get(r)), "feature " + name, raw[r], log);
+            parsed[r] = ColumnEncodings.number(file.toString(), lines.get(ids.get(r)), "column '" + column + "' (feature " + name + ")",
+                    raw[r], log);
         }
         // the encoding is recorded on the feature, so serving reads raw values the same way
         NumericScale scale = ColumnEncodings.scale(name, parsed, log, config.standardize(), description);
@@ -228,7 +230,7 @@ final class SideFeatures {
         return new Encoded(FeatureSpec.numeric(name, entity, scale), null, values, 1, known);
     }
 
-    private Encoded multiValued(String name, char separator, int[] fileRow, Map<String, String> description) {
+    private Encoded multiValued(String name, String column, char separator, int[] fileRow, Map<String, String> description) {
         String[] raw = cells.get(name);
         List<List<String>> split = new ArrayList<>(raw.length);
         Map<String, Integer> counts = new HashMap<>();
@@ -246,7 +248,7 @@ final class SideFeatures {
         List<String> values = frequent(counts);
         rare(name, counts, values, description);
         if (values.isEmpty()) {
-            throw new DataException(file.toString(), 0, "feature " + name + ": its column has no value in any row"
+            throw new DataException(file.toString(), 0, "column '" + column + "' (feature " + name + ") has no value in any row"
                     + (counts.isEmpty() ? "" : " that reaches minCount " + config.minCount()));
         }
         Map<String, Integer> index = new HashMap<>();

@@ -41,8 +41,25 @@ public class TableConfig {
         if (quote != null && quote.length() > 1) {
             throw new InvalidConfigException("quote", "expected one character, or an empty string for none, got '" + quote + "'");
         }
-        if (quote != null && delimiter != null && quote.equals(delimiter)) {
-            throw new InvalidConfigException("quote", "the quote character is also the delimiter '" + delimiter + "'");
+        char separator = delimiterChar();
+        if (separator == '\n' || separator == '\r') {
+            throw new InvalidConfigException("delimiter", "a line break ends a record and cannot also separate its fields; "
+                    + "expected a character such as \",\", \"\\t\" or \"|\"");
+        }
+        if (quote != null && (quote.equals("\n") || quote.equals("\r"))) {
+            throw new InvalidConfigException("quote", "a line break cannot be the quote character; expected a character "
+                    + "such as '\"', or an empty string for none");
+        }
+        Character quoteChar = quoteChar();
+        if (quoteChar != null && quoteChar == separator) {
+            // the setting to change is the one given: an explicit quote, else the delimiter that meets the default quote
+            if (quote != null) {
+                throw new InvalidConfigException("quote", "the quote character is also the delimiter '" + printable(separator) + "'"
+                        + (delimiter == null ? " (the default of " + (tsv() ? "tsv" : "csv") + " files)" : "")
+                        + "; expected another character, or an empty string for none");
+            }
+            throw new InvalidConfigException("delimiter", "'" + printable(separator) + "' is also the quote character (the "
+                    + "default of csv files); set quote to another character, or to an empty string for none");
         }
         charset();
         if (columns != null) {
@@ -77,15 +94,22 @@ public class TableConfig {
 
     /**
      * @return the quote character, or null for none: {@code quote} when set (empty for none), else
-     *     none for tab-separated files and {@code "} for the others
+     *     by the format, whatever the delimiter: none for tsv ({@code format: tsv}, or without a
+     *     {@code format} a .tsv or .tab file) and {@code "} for csv
      */
     public Character quoteChar() {
         if (quote != null) {
             return quote.isEmpty() ? null : quote.charAt(0);
         }
-        return delimiterChar() == '\t' ? null : '"';
+        return tsv() ? null : '"';
     }
 
+    /** @return the character as a setting would write it: a tab as {@code \t} */
+    static String printable(char c) {
+        return c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : String.valueOf(c);
+    }
+
+    /** @return true for tsv: {@code format: tsv}, or without a {@code format} a file named .tsv or .tab */
     private boolean tsv() {
         if (format != null) {
             return format.equals("tsv");

@@ -58,6 +58,65 @@ class FilesConfigTest {
         assertEquals(',', csv.interactions().delimiterChar());
     }
 
+    static TableConfig table(Object... settings) {
+        Map<String, Object> interactions = params("user", "u", "item", "i");
+        for (int k = 0; k < settings.length; k += 2) {
+            interactions.put((String) settings[k], settings[k + 1]);
+        }
+        return PluginConfigs.bindValid(params("interactions", interactions), FilesConfig.class).interactions();
+    }
+
+    @Test
+    void theFormatDecidesTheDefaultQuoteWhateverTheDelimiter() {
+        // a .csv file (or format: csv) is quoted, whatever its delimiter
+        TableConfig tabbedCsv = table("file", "events.csv", "delimiter", "\t");
+        assertEquals('\t', tabbedCsv.delimiterChar());
+        assertEquals('"', tabbedCsv.quoteChar());
+        assertEquals('"', table("file", "rows.tsv", "format", "csv", "delimiter", "\t").quoteChar());
+        // a tsv file (format: tsv, or a .tsv / .tab name without a format) is not, whatever its delimiter
+        TableConfig commaTsv = table("file", "events.csv", "format", "tsv", "delimiter", ",");
+        assertEquals(',', commaTsv.delimiterChar());
+        assertNull(commaTsv.quoteChar());
+        assertNull(table("file", "rows.tab", "delimiter", ";").quoteChar());
+        // an explicit quote wins either way
+        assertEquals('\'', table("file", "rows.tsv", "quote", "'").quoteChar());
+        assertNull(table("file", "events.csv", "delimiter", "\t", "quote", "").quoteChar());
+        // no quote, so a tsv file may be separated by quote marks
+        assertEquals('"', table("file", "rows.txt", "format", "tsv", "delimiter", "\"").delimiterChar());
+    }
+
+    @Test
+    void aQuoteThatIsTheDelimiterAndLineBreaksAreRefused() {
+        Map<String, Object> p = params("file", "rows.csv", "user", "u", "item", "i");
+        // the quote meets the default delimiter: the quote is named
+        p.put("quote", ",");
+        invalid(params("interactions", p), "interactions.quote", "the quote character is also the delimiter ',' (the default of csv "
+                + "files); expected another character, or an empty string for none");
+        p.put("format", "tsv");
+        p.put("quote", "\t");
+        invalid(params("interactions", p), "interactions.quote", "the quote character is also the delimiter '\\t' (the default of tsv "
+                + "files)");
+        // the delimiter meets the default quote: the delimiter is named
+        p.remove("format");
+        p.remove("quote");
+        p.put("delimiter", "\"");
+        invalid(params("interactions", p), "interactions.delimiter", "'\"' is also the quote character (the default of csv files); "
+                + "set quote to another character, or to an empty string for none");
+        p.put("quote", "'");
+        PluginConfigs.bindValid(params("interactions", p), FilesConfig.class);
+        p.remove("quote");
+        for (String lineBreak : List.of("\n", "\r")) {
+            p.put("delimiter", lineBreak);
+            invalid(params("interactions", p), "interactions.delimiter", "a line break ends a record and cannot also separate its fields");
+        }
+        p.put("delimiter", ";");
+        p.put("quote", "\n");
+        invalid(params("interactions", p), "interactions.quote", "a line break cannot be the quote character");
+        // side files too
+        invalid(base("users", params("file", "users.csv", "id", "id", "delimiter", "\"")), "users.delimiter",
+                "is also the quote character");
+    }
+
     @Test
     void interactionsErrors() {
         invalid(params(), "interactions", "required");
@@ -77,7 +136,7 @@ class FilesConfigTest {
         invalid(params("interactions", params("file", "f", "user", "u", "item", "i", "labels", params("observed", "o"))),
                 "interactions.labels.observed", "the runtime's implicit-feedback label");
         invalid(params("interactions", params("file", "f", "user", "u", "item", "i", "labels", params("2nd", "o"))),
-                "interactions.labels.2nd", "a label name is letters");
+                "interactions.labels.2nd", "a label name is ASCII letters");
         assertThrows(IllegalArgumentException.class, () -> PluginConfigs.bind(
                 params("interactions", params("file", "f", "user", "u", "item", "i", "lables", Map.of())), FilesConfig.class));
     }
@@ -117,6 +176,12 @@ class FilesConfigTest {
                 "expected the one character that separates the values");
         invalid(base("items", params("file", "items.csv", "id", "id", "flags", params("genres", List.of()))), "items.flags.genres",
                 "expected a non-empty list of 0/1 columns");
+        invalid(base("items", params("file", "items.csv", "id", "id", "flags", params("genres", List.of("comedy", "drama", "comedy")))),
+                "items.flags.genres[2]", "column 'comedy' is listed twice (flags.genres[0]); each column is one flag of the feature");
+        invalid(base("items", params("file", "items.csv", "id", "id", "flags", params("génres", List.of("a")))), "items.flags.génres",
+                "a feature name is ASCII letters");
+        PluginConfigs.bindValid(base("items", params("file", "items.csv", "id", "id", "flags", params("genres", List.of("a"),
+                "moods", List.of("a", "b")))), FilesConfig.class);
         invalid(base("items", params("file", "items.csv", "id", "id", "numeric", List.of("price"), "log", List.of("brand"))),
                 "items.log[0]", "'brand' is not one of the numeric columns [price]");
         invalid(base("items", params("file", "items.csv", "id", "id", "minCount", 0)), "items.minCount", "expected an integer >= 1, got 0");
@@ -230,5 +295,15 @@ class FilesConfigTest {
         assertEquals("user_segment", FeatureNames.of(dev.taskweave.api.data.Entity.USER, "user_segment"));
         assertEquals("item_user_rating", FeatureNames.of(dev.taskweave.api.data.Entity.ITEM, "user rating"));
         assertNull(FeatureNames.of(dev.taskweave.api.data.Entity.ITEM, "--"));
+        // names are ASCII: other letters are turned into '_' as punctuation is
+        assertEquals("user_gr_e", FeatureNames.of(dev.taskweave.api.data.Entity.USER, "Größe"));
+        assertEquals("item_caf", FeatureNames.of(dev.taskweave.api.data.Entity.ITEM, "Café"));
+        assertEquals("user_age_2", FeatureNames.of(dev.taskweave.api.data.Entity.USER, "年龄 Age (2)"));
+        assertNull(FeatureNames.of(dev.taskweave.api.data.Entity.USER, "年龄"));
+        invalid(base("users", params("file", "users.csv", "id", "id", "numeric", List.of("年龄"))), "users.numeric[0]",
+                "column '年龄' gives no feature name: a feature name keeps the column's ASCII letters and digits (a-z, 0-9), and it "
+                        + "has none; rename the column");
+        invalid(base("users", params("file", "users.csv", "id", "id", "numeric", List.of("Größe", "Grüße"))), "users.numeric[1]",
+                "column 'Grüße' would be feature user_gr_e, as column 'Größe' already is");
     }
 }

@@ -329,6 +329,69 @@ class FilesSourceTest {
     }
 
     @Test
+    void leaveLastOutWarnsWhenListsRankARepeatedPairAndSkipsUsersWhoseLatestItemIsCold() throws IOException {
+        write("rows.csv", """
+                user,item,rating,click,ts
+                a,x1,1,,1
+                a,x2,2,,2
+                a,x3,3,,3
+                a,x1,4,,4
+                b,x2,3,,1
+                b,x3,4,,2
+                b,x4,5,,3
+                c,x1,5,,1
+                c,x9,5,,2
+                d,x4,2,,1
+                d,x2,2,,2
+                """);
+        Dataset d = load(params("interactions", interactions("rows.csv", "timestamp", "ts"), "split", params("by", "last"),
+                "ranking", params("negatives", 1)));
+        // a's latest row repeats (a, x1), whose first row is in train: a's list ranks an item a trained on.
+        // b's and d's latest items are new to them. c's latest item x9 has no other row: cold, in test_cold_item, no list
+        RankingCandidates r = d.rankings().get("test");
+        List<String> listUsers = Arrays.stream(r.users()).mapToObj(u -> d.users().rawIds().get(u)).toList();
+        assertEquals(List.of("a", "b", "d"), listUsers);
+        assertEquals(List.of("x1", "x4", "x2"), Arrays.stream(r.positives()).mapToObj(i -> d.items().rawIds().get(i)).toList());
+        assertEquals(1, d.splits().get("test_cold_item").size());
+        assertEquals("1", d.description().get("rankings.test.repeatedPositives"));
+        assertEquals("1 of the 3 ranking lists on test rank an item the user has a training row with (a repeated user-item pair): "
+                + "the model trained on that pair and its negatives are items the user never took, so HR and NDCG run higher than "
+                + "for new items; to rank only new items, keep one row per pair in the interactions file",
+                d.description().get("warning.rankingRepeats"));
+        // one row per pair: no warning
+        write("rows.csv", "user,item,rating,click,ts\na,x1,1,,1\na,x2,2,,2\na,x3,3,,3\nb,x2,3,,1\nb,x3,4,,2\nb,x1,5,,3\n");
+        Dataset once = load(params("interactions", interactions("rows.csv", "timestamp", "ts"), "split", params("by", "last"),
+                "ranking", params("negatives", 1)));
+        assertEquals("0", once.description().get("rankings.test.repeatedPositives"));
+        assertFalse(once.description().containsKey("warning.rankingRepeats"));
+    }
+
+    @Test
+    void theFormatDecidesWhetherQuotesAreRead() throws IOException {
+        // a .csv file separated by tabs is quoted (was: read as tsv, the quote marks kept in the ids)
+        write("events.csv", "user\titem\trating\tclick\n\"u1\"\t\"i\t1\"\t4\t\n\"u2\"\ti2\t3\t\n");
+        Dataset quoted = load(params("interactions", interactions("events.csv", "delimiter", "\t"), "split",
+                params("valid", 0.0, "test", 0.0)));
+        assertEquals(List.of("u1", "u2"), quoted.users().rawIds());
+        assertEquals(List.of("i\t1", "i2"), quoted.items().rawIds());
+        // format: tsv separated by commas is not (was: quoted, as the delimiter is not a tab)
+        write("events.txt", "user,item,rating,click\n\"u1\",12\" single,4,\n");
+        Dataset text = load(params("interactions", interactions("events.txt", "format", "tsv", "delimiter", ","), "split",
+                params("valid", 0.0, "test", 0.0)));
+        assertEquals(List.of("\"u1\""), text.users().rawIds());
+        assertEquals(List.of("12\" single"), text.items().rawIds());
+    }
+
+    @Test
+    void aRecordOverSeveralLinesNamesTheLineItStartsOn() throws IOException {
+        // quoted line breaks: the rows start on lines 2, 5 and 7 (an empty line before the second; was 3, 6 and 7)
+        write("rows.csv", "user,item,rating,click\nu1,\"i\n1\",4,\n\nu2,\"i\r\n2\",3,\nu3,i3,2,\n");
+        Dataset d = load(params("interactions", interactions("rows.csv"), "split", params("valid", 0.0, "test", 0.0)));
+        Interactions train = d.train();
+        assertEquals(List.of(2L, 5L, 7L), IntStream.range(0, train.size()).mapToObj(k -> train.origin(k).line()).toList());
+    }
+
+    @Test
     void rareValuesAreUnknownAndLogReadsSkewedNumbers() throws IOException {
         write("rows.csv", "user,item,rating,click\nu1,i1,3,\n");
         write("users.csv", """
