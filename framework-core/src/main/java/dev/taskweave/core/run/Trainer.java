@@ -277,17 +277,19 @@ public final class Trainer {
                 meanWeight.put(tasks.get(t).name(), lossBatches[t] == 0 ? Double.NaN : weightSum[t] / lossBatches[t]);
                 taskLoss.get(tasks.get(t).name()).set(Double.doubleToLongBits(lossVector[t]));
             }
-            int finishedEpoch = epoch;
-            model.plan().weighting().call(() -> {
-                model.weighting().epochEnded(finishedEpoch, lossVector);
-                return null;
-            });
             Map<String, Map<String, Double>> validation = valid == null ? Map.of()
                     : evaluate(average, () -> Evaluator.evaluate(model, gatherer, valid, config.training.evalBatchSize, manager));
             Telemetry.Gradients gradients = telemetry == null ? Telemetry.Gradients.NONE
                     : telemetry.gradients(train, order, batchSize, manager, ps);
             Map<String, List<Double>> gates = telemetry == null ? Map.of()
                     : telemetry.gateUsage(valid == null ? train : valid, config.training.evalBatchSize, manager, ps);
+            // after the telemetry, which measures the update with the weights this epoch applied (a
+            // weighting such as DWA sets the next epoch's here)
+            int finishedEpoch = epoch;
+            model.plan().weighting().call(() -> {
+                model.weighting().epochEnded(finishedEpoch, lossVector);
+                return null;
+            });
             EpochRecord record = new EpochRecord(epoch, meanLoss, meanWeight, validation, seconds, train.size() / seconds,
                     gradients.cosines(), gates, gradients.alignment());
             history.add(record);

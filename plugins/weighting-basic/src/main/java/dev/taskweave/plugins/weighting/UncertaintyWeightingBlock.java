@@ -55,8 +55,10 @@ final class UncertaintyWeightingBlock extends AbstractBlock {
         NDArray losses = TaskWeights.presentLosses(inputs, present);
         NDArray s = parameterStore.getValue(logVariance, losses.getDevice(), training);
         NDArray declared = losses.getManager().create(weights).toType(losses.getDataType(), false);
+        // w_t · (½·e^(−s_t)·L_t + ½·s_t): the declared weight multiplies the task's whole term, so s_t
+        // settles at log L_t whatever w_t is and the weight lasts (inside, s_t would absorb it)
         NDArray effective = Scalars.mul(s.neg().exp(), 0.5).mul(declared).mul(present);
-        NDArray total = effective.mul(losses).add(Scalars.mul(s, 0.5).mul(present)).sum();
+        NDArray total = effective.mul(losses).add(Scalars.mul(s, 0.5).mul(declared).mul(present)).sum();
         return new NDList(total, effective);
     }
 

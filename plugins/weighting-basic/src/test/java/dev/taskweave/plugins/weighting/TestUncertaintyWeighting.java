@@ -67,7 +67,8 @@ class TestUncertaintyWeighting {
         float[] s = {1f, -0.5f, 2f};
         manager.create(s).copyTo(logVariance(block).getArray());
         NDList out = Blocks.forward(manager, block, new float[] {4, 0.25f, 9}, new float[] {1, 1, 0}, false);
-        double expected = 0.5 * Math.exp(-1) * 4 + 0.5 * 1 + 0.5 * Math.exp(0.5) * 2 * 0.25 + 0.5 * -0.5;
+        // w_t * (0.5 e^-s L + 0.5 s): the second task's weight 2 multiplies its 0.5 s too
+        double expected = 0.5 * Math.exp(-1) * 4 + 0.5 * 1 + 2 * (0.5 * Math.exp(0.5) * 0.25 + 0.5 * -0.5);
         assertEquals(expected, out.get(0).getFloat(), 1e-5);
         assertArrayEquals(new float[] {(float) (0.5 * Math.exp(-1)), (float) Math.exp(0.5), 0f},
                 out.get(1).toFloatArray(), 1e-5f);
@@ -81,8 +82,9 @@ class TestUncertaintyWeighting {
     }
 
     @Test
-    void gradientDescentConvergesToLogOfWeightedLoss() {
-        // s_t -> log(w_t * L_t): with unit weights log 4 and log 0.25, with w = 2 log 0.5
+    void gradientDescentConvergesToLogOfTheLossAndTheWeightLasts() {
+        // s_t -> log L_t whatever w_t: log 4, log 0.25 and, with w = 2, log 0.25 again; the effective
+        // weights then are w_t / (2 L_t) = 1/8, 2 and 4: the declared weight still doubles the third
         Block block = block(List.of(1.0, 1.0, 2.0), 0);
         float[] losses = {4f, 0.25f, 0.25f};
         float[] present = {1, 1, 1};
@@ -96,8 +98,10 @@ class TestUncertaintyWeighting {
             sgd.update(s.getId(), s.getArray(), gradient);
             gradient.subi(gradient);
         }
-        assertArrayEquals(new float[] {(float) Math.log(4), (float) Math.log(0.25), (float) Math.log(0.5)},
+        assertArrayEquals(new float[] {(float) Math.log(4), (float) Math.log(0.25), (float) Math.log(0.25)},
                 s.getArray().toFloatArray(), 0.05f);
+        NDList out = Blocks.forward(manager, block, losses, present, false);
+        assertArrayEquals(new float[] {0.125f, 2f, 4f}, out.get(1).toFloatArray(), 0.15f);
     }
 
     @Test
