@@ -455,5 +455,12 @@ class CliTest {
         assertEquals(0, equal.code(), equal.err());
         assertTrue(equal.out().contains("  - tasks[1].weight: 5 is ignored: weighting equal sets the tasks' weights itself (fixed and"
                 + " uncertainty read them)"), equal.out());
+        // train says the same, after the data line, for a run not checked first
+        Path quick = write("equal-1.yaml", variant("weighting: {type: uncertainty}", "weighting: {type: equal}")
+                .replace("label: rating, metrics: [auc]", "label: rating, weight: 5, metrics: [auc]").replaceAll("epochs: \\d+", "epochs: 1"));
+        Run trained = run("train", "--config", quick.toString(), "--output", tmp.resolve("equal-out").toString());
+        assertEquals(0, trained.code(), trained.err());
+        assertTrue(trained.out().contains("\nwarning: tasks[1].weight: 5 is ignored: weighting equal sets the tasks' weights itself"),
+                trained.out());
     }
 }

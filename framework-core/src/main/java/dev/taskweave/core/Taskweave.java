@@ -228,6 +228,8 @@ public final class Taskweave implements AutoCloseable {
         String fingerprint = prepared.fingerprint();
         log.printf(Locale.ROOT, "data: %s, %d users, %d items, splits %s%n", dataset.name(), dataset.users().size(),
                 dataset.items().size(), sizes(dataset));
+        // what check lists under "warnings", so that a run not checked first still says it
+        DataReport.warnings(plan, dataset, features, stats).forEach(w -> log.println("warning: " + w));
         try (NDManager manager = NDManager.newBaseManager()) {
             seed(config.seed);
             AssembledModel model = assembler.assemble(plan, features, stats, labelInfo, manager);

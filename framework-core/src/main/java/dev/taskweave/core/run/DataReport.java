@@ -130,7 +130,7 @@ public final class DataReport {
      *     positives that its head does not read as 1 too), Platt scaling fitted on training rows, a
      *     task weight that the weighting ignores; and the data source's own ({@link Dataset#WARNING} keys of its description)
      */
-    static List<String> warnings(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats) {
+    public static List<String> warnings(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats) {
         List<String> out = new java.util.ArrayList<>();
         dataset.description().forEach((key, value) -> {
             if (key.startsWith(Dataset.WARNING)) {
