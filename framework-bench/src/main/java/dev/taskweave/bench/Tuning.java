@@ -176,7 +176,18 @@ public final class Tuning {
             if (t == null) {
                 throw new ConfigException(source, "objective", 0, "the experiment has no task named '" + task + "'; tasks: " + names);
             }
-            if (t.metrics != null && !t.metrics.isEmpty() && !t.metrics.contains(metric)) {
+            if (RANKING.matcher(metric).matches()) {
+                // reported beside the task's own metrics on a split with ranking lists, for implicit tasks
+                int cutoff = experiment.training.rankingCutoff;
+                if (!dev.taskweave.api.model.TaskContext.OBSERVED.equals(t.label)) {
+                    throw new ConfigException(source, "objective", 0, "task '" + task + "' has explicit labels: " + metric
+                            + " ranks the lists of an implicit (label: observed) task");
+                }
+                if (!metric.equals("auc_per_user") && !metric.equals(metric.replaceAll("@\\d+$", "@" + cutoff))) {
+                    throw new ConfigException(source, "objective", 0, metric + " is not reported: training.rankingCutoff is "
+                            + cutoff + " (hr@" + cutoff + ", ndcg@" + cutoff + ")");
+                }
+            } else if (t.metrics != null && !t.metrics.isEmpty() && !t.metrics.contains(metric)) {
                 throw new ConfigException(source, "objective", 0, "task '" + task + "' reports " + t.metrics + ", not '" + metric
                         + "' (add it to the task's metrics)");
             }
@@ -193,6 +204,9 @@ public final class Tuning {
     }
 
     private static final java.util.Set<String> SPLITS = java.util.Set.of("train", "valid", "test");
+
+    /** The ranking metrics an implicit task reports on a split with ranking lists. */
+    private static final java.util.regex.Pattern RANKING = java.util.regex.Pattern.compile("(hr|ndcg)@\\d+|auc_per_user");
 
     private static SearchSpace space(TuneConfig config, ConfigLoader loader, String source) {
         if (config.parameters == null || config.parameters.isEmpty()) {

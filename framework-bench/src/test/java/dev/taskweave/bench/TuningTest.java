@@ -83,6 +83,28 @@ class TuningTest {
     }
 
     @Test
+    void anImplicitTasksRankingMetricOnValidationIsAnObjective() throws Exception {
+        Files.writeString(tmp.resolve("experiments/implicit.yaml"), """
+                data: {type: synthetic, params: {users: 50}}
+                tasks:
+                  - {name: rating, head: regression, label: rating}
+                  - {name: watch, head: binary, label: observed, metrics: [auc], params: {negatives: 2}}
+                sharing: {type: mmoe}
+                """);
+        String rest = "parameters: {optimizer.learningRate: [0.01]}\n";
+        Tuning hr = load("experiment: experiments/implicit.yaml\nobjective: valid.watch.hr@10\n" + rest);
+        assertEquals(List.of("watch.hr@10"), hr.objective().keys());
+        assertEquals(0.7, hr.objective().value(Map.of("watch.hr@10", 0.7)));
+        assertEquals(List.of("watch.ndcg@10", "watch.auc_per_user"),
+                load("experiment: experiments/implicit.yaml\nobjective: valid.watch.ndcg@10 + valid.watch.auc_per_user\ngoal: maximize\n"
+                        + rest).objective().keys());
+        assertMessage(error("experiment: experiments/implicit.yaml\nobjective: valid.watch.hr@5\n" + rest),
+                "objective: hr@5 is not reported: training.rankingCutoff is 10 (hr@10, ndcg@10)");
+        assertMessage(error("experiment: experiments/implicit.yaml\nobjective: valid.rating.hr@10\n" + rest),
+                "objective: task 'rating' has explicit labels: hr@10 ranks the lists of an implicit (label: observed) task");
+    }
+
+    @Test
     void everyTrialsCombinationIsCheckedBeforeTheFirstTrains() throws Exception {
         // each value fits alone; the second trial's pair does not (a final rate above the rate)
         Path file = tmp.resolve("tune.yaml");

@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * <p>Grammar: numbers ({@code 2}, {@code 0.5}, {@code 1e-3}), names ({@code [A-Za-z_][A-Za-z0-9_.-]*}:
  * a {@code -} inside a name only when followed by a letter, digit or underscore, a {@code .} only
- * when followed by a letter or underscore, either with no spaces around it), {@code + - * /}, unary
+ * when followed by a letter or underscore, an {@code @} only when followed by a letter or digit, as
+ * in {@code interaction.hr@10}; none with spaces around it), {@code + - * /}, unary
  * minus, parentheses, and the functions {@code log}, {@code exp}, {@code sqrt}, {@code abs} (one
  * argument), {@code min}, {@code max} (two or more). Usual precedence; evaluation is in double
  * precision. What a name means is the caller's: {@link #tasks()} lists them.
@@ -161,7 +162,8 @@ public final class Formula {
                         || (s.charAt(pos) == '-' && pos + 1 < s.length()
                                 && (Character.isLetterOrDigit(s.charAt(pos + 1)) || s.charAt(pos + 1) == '_'))
                         || (s.charAt(pos) == '.' && pos + 1 < s.length()
-                                && (Character.isLetter(s.charAt(pos + 1)) || s.charAt(pos + 1) == '_')))) {
+                                && (Character.isLetter(s.charAt(pos + 1)) || s.charAt(pos + 1) == '_'))
+                        || (s.charAt(pos) == '@' && pos + 1 < s.length() && Character.isLetterOrDigit(s.charAt(pos + 1))))) {
                     pos++;
                 }
                 String name = s.substring(start, pos);

@@ -36,6 +36,9 @@ class FormulaTest {
         // a dot before a digit does not continue a name
         FormulaException e = assertThrows(FormulaException.class, () -> Formula.parse("like.5"));
         assertTrue(e.getMessage().contains("unexpected '.'"), e.getMessage());
+        // a ranking metric's cutoff after '@'; an '@' not followed by a letter or digit is no part of a name
+        assertEquals(List.of("valid.watch.hr@10", "watch.ndcg@5"), Formula.parse("valid.watch.hr@10 - watch.ndcg@5").tasks());
+        assertThrows(FormulaException.class, () -> Formula.parse("watch.hr@ 10"));
     }
 
     @Test

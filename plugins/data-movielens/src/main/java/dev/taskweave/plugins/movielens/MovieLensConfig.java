@@ -18,6 +18,7 @@ public final class MovieLensConfig implements ValidatedConfig {
     static final double MAX_ATTRIBUTE_HOLDOUT = 0.5;
     /** The largest {@code recentRatings}. */
     static final int MAX_RECENT_RATINGS = 10_000;
+    static final int MAX_VALID_RANKING_NEGATIVES = 1_000;
 
     @JsonProperty
     private String directory;
@@ -45,6 +46,8 @@ public final class MovieLensConfig implements ValidatedConfig {
     private History itemHistory;
     @JsonProperty
     private int recentRatings;
+    @JsonProperty
+    private int validRankings;
 
     public MovieLensConfig() {}
 
@@ -140,9 +143,16 @@ public final class MovieLensConfig implements ValidatedConfig {
         if (history == null) {
             throw new InvalidConfigException("history", "expected none, implicit or ratings");
         }
-        if (mode == SplitMode.BENCHMARK && seed != null && attributeHoldout == 0 && genreValidFraction == 0) {
+        if (validRankings < 0 || validRankings > MAX_VALID_RANKING_NEGATIVES) {
+            throw new InvalidConfigException("validRankings", "expected the number of negatives per validation ranking list, from 1"
+                    + " to " + MAX_VALID_RANKING_NEGATIVES + " (99 as rank_candidates.tsv; 0: no lists), got " + validRankings);
+        }
+        if (validRankings > 0 && mode != SplitMode.BENCHMARK) {
+            throw new InvalidConfigException("validRankings", "only with benchmark: the other split modes have no ranking lists");
+        }
+        if (mode == SplitMode.BENCHMARK && seed != null && attributeHoldout == 0 && genreValidFraction == 0 && validRankings == 0) {
             throw new InvalidConfigException("seed", "not used with benchmark: its splits are fixed files (a seed only "
-                    + "chooses the attributeHoldout users and the genreValidFraction items there)");
+                    + "chooses the attributeHoldout users, the genreValidFraction items and the validRankings lists there)");
         }
     }
 
@@ -204,6 +214,18 @@ public final class MovieLensConfig implements ValidatedConfig {
      */
     public int recentRatings() {
         return recentRatings;
+    }
+
+    /**
+     * @return with {@code validRankings: n > 0} (benchmark mode), the {@code valid} split's ranking
+     *     lists: per user with a validation rating, one of them as the positive and {@code n}
+     *     negatives drawn from the items with training ratings the user rated in neither
+     *     {@code train} nor {@code valid} (the test files are not read for them), so that ranking
+     *     metrics can choose settings on validation as {@code rank_candidates.tsv} scores them on
+     *     test; 0 for none
+     */
+    public int validRankings() {
+        return validRankings;
     }
 
     /** @return the history features to add, for both sides unless one is overridden */

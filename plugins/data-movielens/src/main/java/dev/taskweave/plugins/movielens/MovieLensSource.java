@@ -80,6 +80,11 @@ public final class MovieLensSource implements DatasetSource {
                 Path benchmarkDirectory = context.resolve(config.benchmark());
                 Benchmark benchmark = Benchmark.read(benchmarkDirectory, catalog);
                 splits.putAll(benchmark.splits());
+                if (config.validRankings() > 0) {
+                    rankings.put("valid", validRankings(splits.get("train"), splits.get("valid"), catalog.items(),
+                            config.validRankings(), new SplittableRandom(seed())));
+                    description.put("validRankings.seed", Long.toString(seed()));
+                }
                 rankings.put("test", benchmark.ranking());
                 genreHidden = benchmark.genreHidden();
                 description.put("splitMode", "benchmark");
@@ -365,6 +370,53 @@ public final class MovieLensSource implements DatasetSource {
     static int[] choose(int entities, double fraction, SplittableRandom random) {
         boolean[] chosen = carve(entities, new double[] {fraction}, random)[0];
         return IntStream.range(0, entities).filter(e -> chosen[e]).toArray();
+    }
+
+    /**
+     * The validation split's ranking lists, drawn as {@code rank_candidates.tsv}'s are for test
+     * without reading any test file: per user with a validation rating (in the order users first
+     * appear in {@code valid}), one of those ratings' items as the positive and {@code negatives}
+     * items with training ratings that the user rated in neither split (fewer when fewer exist; a
+     * user with none left gets no list).
+     */
+    static RankingCandidates validRankings(Ratings train, Ratings valid, int items, int negatives, SplittableRandom random) {
+        java.util.Map<Integer, List<Integer>> validItems = new LinkedHashMap<>();
+        for (int r = 0; r < valid.size(); r++) {
+            validItems.computeIfAbsent(valid.users()[r], u -> new ArrayList<>()).add(valid.items()[r]);
+        }
+        java.util.Map<Integer, java.util.Set<Integer>> rated = new java.util.HashMap<>();
+        boolean[] warm = new boolean[items];
+        for (int r = 0; r < train.size(); r++) {
+            rated.computeIfAbsent(train.users()[r], u -> new java.util.HashSet<>()).add(train.items()[r]);
+            warm[train.items()[r]] = true;
+        }
+        validItems.forEach((user, list) -> rated.computeIfAbsent(user, u -> new java.util.HashSet<>()).addAll(list));
+        int n = validItems.size();
+        int[] users = new int[n];
+        int[] positives = new int[n];
+        int[][] lists = new int[n][];
+        int k = 0;
+        for (java.util.Map.Entry<Integer, List<Integer>> e : validItems.entrySet()) {
+            int positive = e.getValue().get(random.nextInt(e.getValue().size()));
+            java.util.Set<Integer> seen = rated.get(e.getKey());
+            int[] pool = java.util.stream.IntStream.range(0, items).filter(i -> warm[i] && !seen.contains(i)).toArray();
+            // a partial Fisher-Yates shuffle: the first m of the pool, uniformly without replacement
+            int m = Math.min(negatives, pool.length);
+            for (int j = 0; j < m; j++) {
+                int swap = j + random.nextInt(pool.length - j);
+                int t = pool[j];
+                pool[j] = pool[swap];
+                pool[swap] = t;
+            }
+            if (m == 0) {
+                continue; // a user who rated every item with training ratings: nothing to rank the positive against
+            }
+            users[k] = e.getKey();
+            positives[k] = positive;
+            lists[k] = Arrays.copyOf(pool, m);
+            k++;
+        }
+        return new RankingCandidates(Arrays.copyOf(users, k), Arrays.copyOf(positives, k), Arrays.copyOf(lists, k));
     }
 
     private long seed() {

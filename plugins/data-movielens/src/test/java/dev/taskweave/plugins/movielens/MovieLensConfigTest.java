@@ -105,6 +105,13 @@ class MovieLensConfigTest {
                 assertInvalid(Map.of("directory", "d", "recentRatings", -1), "recentRatings").getMessage().replaceFirst("^.*?: ", ""));
         assertInvalid(Map.of("directory", "d", "recentRatings", 10_001), "recentRatings");
         assertEquals(5, config(Map.of("directory", "d", "recentRatings", 5)).recentRatings());
+        assertInvalid(Map.of("directory", "d", "benchmark", "b", "validRankings", -1), "validRankings");
+        assertInvalid(Map.of("directory", "d", "benchmark", "b", "validRankings", 1_001), "validRankings");
+        assertInvalid(Map.of("directory", "d", "fold", "u1", "validRankings", 99), "validRankings");
+        // its draws take a seed in benchmark mode
+        MovieLensConfig ranked = config(Map.of("directory", "d", "benchmark", "b", "validRankings", 99, "seed", 7));
+        ranked.validate();
+        assertEquals(99, ranked.validRankings());
     }
 
     private static InvalidConfigException assertInvalid(Map<String, Object> params, String path) {

@@ -209,6 +209,30 @@ class MovieLensFilesTest {
     }
 
     @Test
+    void validRankingListsAreDrawnFromTrainAndValidOnly() throws IOException {
+        writeBenchmark();
+        // more rows: user 1 (index 0) rates items 1, 2 in train and 4 in valid; user 2 (index 1) rates 1 in train, 4 in valid
+        Path b = root.resolve("ml100k-mtl");
+        String header = "user\titem\trating\ttimestamp\n";
+        Files.writeString(b.resolve("valid.tsv"), header + "2\t4\t1\t6\n1\t4\t2\t7\n");
+        Dataset none = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl"));
+        assertEquals(List.of("test"), List.copyOf(none.rankings().keySet()), "none unless asked for");
+        Dataset d = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "validRankings", 99));
+        RankingCandidates valid = d.rankings().get("valid");
+        // users in the order they first appear in valid.tsv; their one validation item is the positive
+        // negatives: items with training ratings (1 and 2: indices 0, 1) the user rated in neither split;
+        // user 1 rated both, so it gets no list; test.tsv (user 3 rated item 4) is never read for them
+        assertArrayEquals(new int[] {1}, valid.users());
+        assertArrayEquals(new int[] {3}, valid.positives());
+        assertArrayEquals(new int[][] {{1}}, valid.negatives());
+        assertEquals(d.rankings().get("test").users().length, 1, "the test lists are rank_candidates.tsv's");
+        assertEquals("17", d.description().get("validRankings.seed"), "the experiment's seed draws them");
+        // the same seed draws the same lists
+        assertArrayEquals(valid.negatives()[0],
+                read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "validRankings", 99)).rankings().get("valid").negatives()[0]);
+    }
+
+    @Test
     void historyFeaturesReadTheTrainingSplitOnly() throws IOException {
         writeBenchmark();
         Dataset none = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl"));
