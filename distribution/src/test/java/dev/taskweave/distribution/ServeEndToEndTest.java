@@ -199,6 +199,15 @@ class ServeEndToEndTest {
         assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_id\": 3}}"), 400, "userFeatures.user_id", "identifier");
         assertError(post("/v1/predict", "{\"pairs\": [{\"userFeatures\": {\"user_activity\": \"high\"}, \"item\": \"" + item + "\"}]}"),
                 400, "pairs[0].userFeatures.user_activity", "expected a finite number");
+        // a finite JSON number a float cannot hold would be read as infinity, and scored NaN
+        assertError(post("/v1/predict", "{\"pairs\": [{\"userFeatures\": {\"user_activity\": 1e300}, \"item\": \"" + item + "\"}]}"),
+                400, "pairs[0].userFeatures.user_activity", "1.0E300 is beyond the range of a float");
+        assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_activity\": -1e39}}"), 400, "userFeatures.user_activity",
+                "-1.0E39 is beyond the range of a float");
+        int tags = served().model().features().stream().filter(f -> f.name().equals("item_tags")).findFirst().orElseThrow().size();
+        assertError(post("/v1/predict", "{\"pairs\": [{\"user\": \"" + served().loaded().users().rawIds().get(1) + "\", \"itemFeatures\": "
+                + "{\"item_tags\": [0, 1e300" + ", 0".repeat(tags - 2) + "]}}]}"), 400, "pairs[0].itemFeatures.item_tags[1]",
+                "beyond the range of a float");
     }
 
     @Test
@@ -229,6 +238,14 @@ class ServeEndToEndTest {
             Response fresh = call(history, "POST", "/v1/predict", "{\"pairs\": [{\"userFeatures\": {\"user_segment\": 2}, \"item\": \""
                     + item + "\"}]}");
             assertEquals(fresh.body().at("/scores/0/scores/like").asDouble(), mixed.body().at("/scores/0/scores/like").asDouble(), 1e-5);
+            // a new user has no history: one given would be ignored, so it is refused, as the id is
+            int width = m.model().features().stream().filter(f -> f.name().equals("user_history")).findFirst().orElseThrow().size();
+            String items = "[1" + ", 0".repeat(width - 1) + "]";
+            Response given = call(history, "POST", "/v1/recommend", "{\"userFeatures\": {\"user_segment\": 2, \"user_history\": " + items + "}}");
+            assertError(given, 400, "userFeatures.user_history", "is derived from the user's interactions in training (a history) and cannot be"
+                    + " given for a new user");
+            assertError(call(history, "POST", "/v1/predict", "{\"pairs\": [{\"user\": \"" + user + "\", \"itemFeatures\": {\"item_history\": "
+                    + "[1]}}]}"), 400, "pairs[0].itemFeatures.item_history", "cannot be given for a new item");
         }
     }
 
