@@ -317,6 +317,18 @@ class ServeEndToEndTest {
             many.append(i == 0 ? "" : ",").append("{\"user\": \"").append(user).append("\", \"item\": \"").append(item).append("\"}");
         }
         assertError(post("/v1/predict", many.append("]}").toString()), 400, "pairs", "too many pairs: 51 (at most 50)");
+        // new items in /v1/recommend's candidates are scored as pairs: maxPairs of them at most; the model's own and repeats do not count
+        StringBuilder fresh = new StringBuilder("{\"user\": \"" + user + "\", \"k\": 3, \"candidates\": [\"" + item + "\"");
+        for (int i = 0; i < 50; i++) {
+            fresh.append(", {\"item\": \"new-").append(i).append("\", \"itemFeatures\": {\"item_category\": ").append(1 + i % 2).append("}}");
+        }
+        fresh.append(", {\"item\": \"new-0\", \"itemFeatures\": {\"item_category\": 1}}, {\"item\": \"").append(item)
+                .append("\", \"itemFeatures\": {\"item_category\": 1}}");
+        Response fifty = post("/v1/recommend", fresh + "]}");
+        assertEquals(200, fifty.status(), fifty.text());
+        assertEquals(51, fifty.body().get("candidates").asInt(), fifty.text());
+        assertError(post("/v1/recommend", fresh + ", {\"item\": \"new-50\", \"itemFeatures\": {}}]}"), 400, "candidates",
+                "too many new items: 51 (at most 50, maxPairs: each item given by itemFeatures is scored as a /v1/predict pair");
         // the server is still fine
         assertEquals(200, call(server, "GET", "/health", null).status());
     }
