@@ -258,6 +258,13 @@ class RecommendCommandTest {
         assertTrue(tab.err().contains(users + ":2: expected a user id in the first field (before the first tab), found an empty one"),
                 tab.err());
 
+        // a user listed twice is an error naming both lines, as in --new-users (it would be written twice)
+        Files.writeString(users, "user\nu1\nu2\n# again\nu1\textra\n");
+        CliTest.Run repeated = run("recommend", "--model", model.toString(), "--output", output.toString(), "--users", users.toString());
+        assertEquals(2, repeated.code(), repeated.err());
+        assertTrue(repeated.err().contains(users + ":5: user 'u1' is also on line 2"), repeated.err());
+        assertEquals("old content\n", Files.readString(output));
+
         CliTest.Run junk = run("recommend", "--model", model.toString(), "--output", output.toString(), "--context", "{\"a\": 1} junk");
         assertEquals(2, junk.code(), junk.err());
         assertTrue(junk.err().contains("command line: --context: expected a JSON object such as '{\"user_device\": \"tv\"}': "

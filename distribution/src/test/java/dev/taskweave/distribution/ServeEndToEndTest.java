@@ -39,10 +39,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,6 +94,55 @@ class ServeEndToEndTest {
         ServeConfig config = ServeConfig.parse("host: 127.0.0.1\nport: 0\n" + yaml, "test serve.yaml");
         return TaskweaveServer.start(taskweave.injector().getInstance(ModelStore.class), dir, config,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    static TaskweaveServer start(TaskweaveServer.ModelLoader loader, Path dir, String yaml, PrometheusMeterRegistry registry) throws Exception {
+        return TaskweaveServer.start(loader, dir, ServeConfig.parse("host: 127.0.0.1\nport: 0\n" + yaml, "test serve.yaml"), registry);
+    }
+
+    /**
+     * Loads through the model store, counting its loads; with a gate, each load waits for a permit
+     * of it; {@code fail}, when set, is thrown by the next load instead.
+     */
+    static final class TestLoader implements TaskweaveServer.ModelLoader {
+        final AtomicInteger loads = new AtomicInteger();
+        final Semaphore entered = new Semaphore(0);
+        final List<ServedModel> loaded = new CopyOnWriteArrayList<>();
+        volatile Semaphore gate;
+        volatile Throwable fail;
+
+        @Override
+        public ServedModel load(Path directory, boolean factoredScoring) throws Exception {
+            loads.incrementAndGet();
+            entered.release();
+            Semaphore g = gate;
+            if (g != null) {
+                g.acquire();
+            }
+            Throwable f = fail;
+            if (f != null) {
+                fail = null;
+                if (f instanceof Error error) {
+                    throw error;
+                }
+                throw (Exception) f;
+            }
+            ServedModel m = ServedModel.load(taskweave.injector().getInstance(ModelStore.class), directory, factoredScoring);
+            loaded.add(m);
+            return m;
+        }
+
+        void awaitEntered() throws InterruptedException {
+            assertTrue(entered.tryAcquire(30, TimeUnit.SECONDS), "no load began");
+        }
+    }
+
+    static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+            Thread.sleep(10);
+        }
     }
 
     static PrintStream quiet() {
@@ -199,6 +251,15 @@ class ServeEndToEndTest {
         assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_id\": 3}}"), 400, "userFeatures.user_id", "identifier");
         assertError(post("/v1/predict", "{\"pairs\": [{\"userFeatures\": {\"user_activity\": \"high\"}, \"item\": \"" + item + "\"}]}"),
                 400, "pairs[0].userFeatures.user_activity", "expected a finite number");
+        // a finite JSON number a float cannot hold would be read as infinity, and scored NaN
+        assertError(post("/v1/predict", "{\"pairs\": [{\"userFeatures\": {\"user_activity\": 1e300}, \"item\": \"" + item + "\"}]}"),
+                400, "pairs[0].userFeatures.user_activity", "1.0E300 is beyond the range of a float");
+        assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_activity\": -1e39}}"), 400, "userFeatures.user_activity",
+                "-1.0E39 is beyond the range of a float");
+        int tags = served().model().features().stream().filter(f -> f.name().equals("item_tags")).findFirst().orElseThrow().size();
+        assertError(post("/v1/predict", "{\"pairs\": [{\"user\": \"" + served().loaded().users().rawIds().get(1) + "\", \"itemFeatures\": "
+                + "{\"item_tags\": [0, 1e300" + ", 0".repeat(tags - 2) + "]}}]}"), 400, "pairs[0].itemFeatures.item_tags[1]",
+                "beyond the range of a float");
     }
 
     @Test
@@ -229,6 +290,14 @@ class ServeEndToEndTest {
             Response fresh = call(history, "POST", "/v1/predict", "{\"pairs\": [{\"userFeatures\": {\"user_segment\": 2}, \"item\": \""
                     + item + "\"}]}");
             assertEquals(fresh.body().at("/scores/0/scores/like").asDouble(), mixed.body().at("/scores/0/scores/like").asDouble(), 1e-5);
+            // a new user has no history: one given would be ignored, so it is refused, as the id is
+            int width = m.model().features().stream().filter(f -> f.name().equals("user_history")).findFirst().orElseThrow().size();
+            String items = "[1" + ", 0".repeat(width - 1) + "]";
+            Response given = call(history, "POST", "/v1/recommend", "{\"userFeatures\": {\"user_segment\": 2, \"user_history\": " + items + "}}");
+            assertError(given, 400, "userFeatures.user_history", "is derived from the user's interactions in training (a history) and cannot be"
+                    + " given for a new user");
+            assertError(call(history, "POST", "/v1/predict", "{\"pairs\": [{\"user\": \"" + user + "\", \"itemFeatures\": {\"item_history\": "
+                    + "[1]}}]}"), 400, "pairs[0].itemFeatures.item_history", "cannot be given for a new item");
         }
     }
 
@@ -300,6 +369,18 @@ class ServeEndToEndTest {
             many.append(i == 0 ? "" : ",").append("{\"user\": \"").append(user).append("\", \"item\": \"").append(item).append("\"}");
         }
         assertError(post("/v1/predict", many.append("]}").toString()), 400, "pairs", "too many pairs: 51 (at most 50)");
+        // new items in /v1/recommend's candidates are scored as pairs: maxPairs of them at most; the model's own and repeats do not count
+        StringBuilder fresh = new StringBuilder("{\"user\": \"" + user + "\", \"k\": 3, \"candidates\": [\"" + item + "\"");
+        for (int i = 0; i < 50; i++) {
+            fresh.append(", {\"item\": \"new-").append(i).append("\", \"itemFeatures\": {\"item_category\": ").append(1 + i % 2).append("}}");
+        }
+        fresh.append(", {\"item\": \"new-0\", \"itemFeatures\": {\"item_category\": 1}}, {\"item\": \"").append(item)
+                .append("\", \"itemFeatures\": {\"item_category\": 1}}");
+        Response fifty = post("/v1/recommend", fresh + "]}");
+        assertEquals(200, fifty.status(), fifty.text());
+        assertEquals(51, fifty.body().get("candidates").asInt(), fifty.text());
+        assertError(post("/v1/recommend", fresh + ", {\"item\": \"new-50\", \"itemFeatures\": {}}]}"), 400, "candidates",
+                "too many new items: 51 (at most 50, maxPairs: each item given by itemFeatures is scored as a /v1/predict pair");
         // the server is still fine
         assertEquals(200, call(server, "GET", "/health", null).status());
     }
@@ -500,6 +581,18 @@ class ServeEndToEndTest {
         assertEquals(2, TaskweaveCli.run(new String[] {"--plugins", Dist.plugins().toString(), "serve", "--model", model.toString(),
                 "--config", bad.toString()}, o, e));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad-serve.yaml:2: maxK: must be >= 1, got 0"), err.toString(StandardCharsets.UTF_8));
+        // a bad value of an option is the option's, not the file's
+        try {
+            Files.writeString(bad, "port: 8080\n");
+        } catch (IOException ex) {
+            throw new AssertionError(ex);
+        }
+        CliTest.Run port = CliTest.run("serve", "--model", model.toString(), "--config", bad.toString(), "--port", "70000");
+        assertEquals(2, port.code(), port.err());
+        assertEquals("taskweave: command line: --port: must be in [0, 65535], got 70000\n", port.err());
+        CliTest.Run host = CliTest.run("serve", "--model", model.toString(), "--config", bad.toString(), "--host", "");
+        assertEquals(2, host.code(), host.err());
+        assertEquals("taskweave: command line: --host: must not be empty\n", host.err());
     }
 
     /** Posts a chunked body (no Content-Length), in two parts {@code pauseMillis} apart. */
@@ -647,6 +740,275 @@ class ServeEndToEndTest {
         CliTest.Run run = CliTest.run("serve", "--model", model.toString(), "--host", "127.0.0.1", "--port", Integer.toString(busy));
         assertEquals(2, run.code(), run.err());
         assertEquals("taskweave: cannot listen on 127.0.0.1:" + busy + ": Address already in use\n", run.err());
+    }
+
+    @Test
+    void closeDrainsTheRequestsInFlightAfterTurningNotReady() throws Exception {
+        TaskweaveServer s = start(model, "maxConcurrentScoring: 1\nmaxQueueMillis: 60000\nshutdownGraceMillis: 30000\n");
+        Thread closer = new Thread(s::close, "test-close");
+        int port = s.port();
+        try {
+            String user = s.holder().current().model().loaded().users().rawIds().get(0);
+            // one connection kept open across the stop, as a load balancer's probe keeps it
+            HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/ready")).build();
+            assertEquals(200, probe.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode());
+            // a request in flight: it holds the server's only scoring slot's queue until the test frees the slot
+            s.scoringSlots().acquire();
+            CompletableFuture<HttpResponse<String>> inFlight = HTTP.sendAsync(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + s.port() + "/v1/recommend")).POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"user\": \"" + user + "\", \"k\": 3}")).build(), HttpResponse.BodyHandlers.ofString());
+            await("the request waits for the slot", () -> s.scoringSlots().getQueueLength() == 1);
+
+            closer.start();
+            // not ready: the open connection's next request is answered 503 (JSON, Retry-After), ...
+            HttpResponse<String> notReady = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (notReady == null && System.nanoTime() < deadline) {
+                HttpResponse<String> r = probe.send(ready, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 503) {
+                    notReady = r;
+                }
+            }
+            assertTrue(notReady != null, "/ready never answered 503");
+            JsonNode body = JSON.readTree(notReady.body());
+            if (body.has("ready")) { // /ready itself, between the start of close() and Jetty's stop
+                assertFalse(body.get("ready").asBoolean(), notReady.body());
+                assertTrue(body.get("stopping").asBoolean(), notReady.body());
+            } else { // Jetty refuses the requests that arrive while it stops
+                assertEquals("http_503", body.get("error").asText(), notReady.body());
+                assertEquals("the server is stopping and takes no new request; send it to another instance", body.get("message").asText());
+                assertEquals("1", notReady.headers().firstValue("Retry-After").orElse(""), notReady.body());
+            }
+            // ... no new connection is accepted ...
+            await("the listening socket closes", () -> {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                    return false;
+                } catch (IOException e) {
+                    return true;
+                }
+            });
+            // ... and the request in flight finishes, on the model it started with
+            assertFalse(inFlight.isDone());
+            assertTrue(closer.isAlive(), "close() waits for the request in flight");
+            assertTrue(s.holder().current() != null, "the model is released only after the requests");
+            s.scoringSlots().release();
+            HttpResponse<String> answer = inFlight.get(30, TimeUnit.SECONDS);
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals(3, JSON.readTree(answer.body()).get("items").size(), answer.body());
+            closer.join(30_000);
+            assertFalse(closer.isAlive(), "close() returns once the requests are done");
+            assertEquals(null, s.holder().current(), "then the model is released");
+        } finally {
+            if (!closer.isAlive() && s.holder().current() != null) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void closeWaitsForARequestInFlightAtMostTheGracePeriod() throws Exception {
+        TaskweaveServer s = start(model, "maxConcurrentScoring: 1\nmaxQueueMillis: 60000\nshutdownGraceMillis: 300\n");
+        String user = s.holder().current().model().loaded().users().rawIds().get(0);
+        s.scoringSlots().acquire();
+        try {
+            CompletableFuture<HttpResponse<String>> stuck = HTTP.sendAsync(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + s.port() + "/v1/recommend")).POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"user\": \"" + user + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            await("the request waits for the slot", () -> s.scoringSlots().getQueueLength() == 1);
+            long started = System.nanoTime();
+            s.close(); // does not throw when the grace period runs out
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertTrue(millis >= 300 && millis < 15_000, "close took " + millis + " ms");
+            assertEquals(null, s.holder().current());
+            // the request that outlived the grace period lost its connection
+            try {
+                HttpResponse<String> r = stuck.get(30, TimeUnit.SECONDS);
+                assertNotEquals(200, r.statusCode(), r.body());
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertTrue(e.getCause() instanceof IOException, e.toString());
+            }
+        } finally {
+            s.scoringSlots().release();
+        }
+    }
+
+    @Test
+    void sigtermLetsTheRequestInFlightFinish() throws Exception {
+        Path out = tmp.resolve("sigterm-serve.out");
+        ProcessBuilder builder = new ProcessBuilder(Dist.home().resolve("bin/taskweave").toString(), "serve", "--model", model.toString(),
+                "--host", "127.0.0.1", "--port", "0").redirectOutput(out.toFile()).redirectErrorStream(true);
+        builder.environment().put("JAVA_OPTS", "-Xmx1g");
+        builder.environment().put("TASKWEAVE_THREADS", "1");
+        Process serve = builder.start();
+        try {
+            java.util.regex.Pattern serving = java.util.regex.Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+) \\(pid");
+            int[] port = {-1};
+            await("serve prints its address", () -> {
+                try {
+                    java.util.regex.Matcher m = serving.matcher(Files.readString(out));
+                    assertTrue(serve.isAlive(), "serve exited: " + Files.readString(out));
+                    if (m.find()) {
+                        port[0] = Integer.parseInt(m.group(1));
+                    }
+                    return port[0] > 0;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            String user = served().loaded().users().rawIds().get(0);
+            byte[] body = ("{\"user\": \"" + user + "\", \"k\": 4}").getBytes(StandardCharsets.UTF_8);
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port[0])) {
+                socket.setSoTimeout(30_000);
+                OutputStream o = socket.getOutputStream();
+                // a request in flight: its headers and half its body are in, the server is reading the rest
+                o.write(("POST /v1/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                chunk(o, body, 0, body.length / 2);
+                o.flush();
+                Thread.sleep(300);
+                serve.destroy(); // SIGTERM
+                await("the listening socket closes", () -> {
+                    try (java.net.Socket other = new java.net.Socket("127.0.0.1", port[0])) {
+                        return false;
+                    } catch (IOException e) {
+                        return true;
+                    }
+                });
+                assertTrue(serve.isAlive(), "serve waits for the request in flight");
+                chunk(o, body, body.length / 2, body.length - body.length / 2);
+                o.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                o.flush();
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+                assertTrue(answer.contains("\"items\":[{\"item\""), answer);
+            }
+            assertTrue(serve.waitFor(30, TimeUnit.SECONDS), "serve did not exit after SIGTERM");
+        } finally {
+            serve.destroyForcibly();
+        }
+    }
+
+    private static void chunk(OutputStream o, byte[] bytes, int from, int length) throws IOException {
+        o.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        o.write(bytes, from, length);
+        o.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void concurrentReloadsShareLoadsAndHoldNoWorker() throws Exception {
+        TestLoader loader = new TestLoader();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ExecutorService clients = Executors.newFixedThreadPool(20);
+        try (TaskweaveServer s = start(loader, model, "threads: 8\n", registry)) {
+            assertEquals(1, loader.loads.get());
+            loader.entered.drainPermits();
+            loader.gate = new Semaphore(0);
+            List<Future<Response>> reloads = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                reloads.add(clients.submit(() -> call(s, "POST", "/admin/reload", null)));
+            }
+            loader.awaitEntered();
+            await("20 reloads are waiting", () -> registry.get("taskweave.serve.requests.active").gauge().value() >= 20);
+            Thread.sleep(200); // each has asked the holder for its reload
+            // 20 reloads wait, more than the 8 HTTP workers: none holds a worker
+            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/health"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode());
+            assertEquals(1, loader.loads.get() - 1, "one load at a time");
+            loader.gate.release(100);
+            List<Integer> versions = new ArrayList<>();
+            for (Future<Response> f : reloads) {
+                Response r = f.get(60, TimeUnit.SECONDS);
+                assertEquals(200, r.status(), r.text());
+                versions.add(r.body().at("/model/version").asInt());
+            }
+            assertEquals(3, loader.loads.get(), "20 reloads, two loads: " + versions);
+            assertEquals(1, versions.stream().filter(v -> v == 2).count(), versions.toString());
+            assertEquals(19, versions.stream().filter(v -> v == 3).count(), versions.toString());
+            assertEquals(3, s.holder().current().sequence());
+            assertTrue(registry.scrape().contains("taskweave_serve_reloads_total{outcome=\"success\"} 2.0"), registry.scrape());
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void anErrorWhileReloadingIsAFailedReloadAndTheWatcherGoesOn() throws Exception {
+        Path dir = tmp.resolve("error-model");
+        copy(model, dir);
+        TestLoader loader = new TestLoader();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (TaskweaveServer s = start(loader, dir, "watch: true\nwatchIntervalMillis: 100\n", registry)) {
+            loader.fail = new OutOfMemoryError("Java heap space (test)");
+            AtomicDirectory.write(dir, staging -> copyInto(model, staging));
+            await("the failed reload is recorded", () -> s.holder().lastFailure() != null);
+            assertEquals("java.lang.OutOfMemoryError: Java heap space (test)", s.holder().lastFailure().reason());
+            assertEquals(1, s.holder().current().sequence());
+            Response ready = call(s, "GET", "/ready", null);
+            assertEquals(200, ready.status());
+            assertTrue(ready.body().at("/lastReloadFailure/reason").asText().contains("OutOfMemoryError"), ready.text());
+            // the watcher still runs: the next replacement is loaded
+            AtomicDirectory.write(dir, staging -> copyInto(model, staging));
+            await("the watcher reloads", () -> s.holder().current().sequence() == 2);
+
+            // /admin/reload answers JSON: 500 for an error of the JVM, 409 for a class a plugin lacks
+            loader.fail = new OutOfMemoryError("Java heap space (test)");
+            Response oom = call(s, "POST", "/admin/reload", null);
+            assertEquals(500, oom.status(), oom.text());
+            assertEquals("internal", oom.body().get("error").asText());
+            assertTrue(oom.body().get("message").asText().contains("failed to load; version 2 keeps serving: java.lang.OutOfMemoryError: "
+                    + "Java heap space (test)"), oom.text());
+            loader.fail = new NoClassDefFoundError("dev/taskweave/plugins/Gone");
+            Response linkage = call(s, "POST", "/admin/reload", null);
+            assertError(linkage, 409, "model", "failed to load; version 2 keeps serving: dev/taskweave/plugins/Gone");
+            assertEquals(2, s.holder().current().sequence());
+            assertEquals(200, call(s, "POST", "/admin/reload", null).status());
+            assertEquals(3, s.holder().current().sequence());
+            String metrics = registry.scrape();
+            assertTrue(metrics.contains("taskweave_serve_reloads_total{outcome=\"failure\"} 3.0"), metrics);
+        }
+    }
+
+    @Test
+    void aReloadThatEndsWhileTheServerClosesReleasesItsModel() throws Exception {
+        TestLoader loader = new TestLoader();
+        TaskweaveServer s = start(loader, model, "", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        loader.entered.drainPermits();
+        loader.gate = new Semaphore(0);
+        CompletableFuture<Long> reload = s.reloadAsync();
+        loader.awaitEntered();
+        Thread closer = new Thread(s::close, "test-close");
+        closer.start();
+        await("the holder closes", () -> s.holder().current() == null);
+        assertTrue(closer.isAlive(), "close() waits for the load");
+        loader.gate.release();
+        closer.join(60_000);
+        assertFalse(closer.isAlive());
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> reload.get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof ModelHolder.ClosedException, e.toString());
+        assertEquals(2, loader.loaded.size());
+        assertFalse(loader.loaded.get(1).manager().isOpen(), "the model loaded after the close is released");
+        assertFalse(loader.loaded.get(0).manager().isOpen(), "so is the one served");
+        assertThrows(ModelHolder.ClosedException.class, s::reload);
+    }
+
+    @Test
+    void aKnownPathWithAnotherMethodIs405WithAllow() throws Exception {
+        for (String[] c : new String[][] {{"GET", "/v1/predict", "POST"}, {"PUT", "/v1/recommend", "POST"}, {"DELETE", "/health", "GET, HEAD"},
+                {"GET", "/admin/reload", "POST"}}) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + c[1]))
+                    .method(c[0], HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(405, r.statusCode(), c[0] + " " + c[1] + ": " + r.body());
+            assertEquals(c[2], r.headers().firstValue("Allow").orElse(""), c[0] + " " + c[1]);
+            assertEquals("http_405", JSON.readTree(r.body()).get("error").asText(), r.body());
+        }
+        assertEquals(404, call(server, "GET", "/v1/nothing", null).status());
+        assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertTrue(call(server, "GET", "/metrics", null).text()
+                .contains("taskweave_serve_requests_seconds_count{endpoint=\"unmatched\",method=\"GET\",status=\"405\"}"));
     }
 
     private static List<String> fieldNames(JsonNode node) {

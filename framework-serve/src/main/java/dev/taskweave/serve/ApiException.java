@@ -28,14 +28,24 @@ public final class ApiException extends RuntimeException {
         return new ApiException(404, "not_found", field, message);
     }
 
-    /** 409: an admin action could not be done (for example a model that fails to load). */
     /** 503: the server is at capacity; the client should retry after a short wait. */
     public static ApiException overloaded(String message) {
         return new ApiException(503, "overloaded", "", message);
     }
 
+    /** 503: the server is stopping; the client should retry on another instance. */
+    public static ApiException unavailable(String message) {
+        return new ApiException(503, "unavailable", "", message);
+    }
+
+    /** 409: an admin action could not be done (for example a model that fails to load). */
     public static ApiException conflict(String field, String message) {
         return new ApiException(409, "conflict", field, message);
+    }
+
+    /** 500: the server failed (an error of the JVM such as running out of memory); it keeps serving. */
+    public static ApiException internal(String message) {
+        return new ApiException(500, "internal", "", message);
     }
 
     /** @return the HTTP status */
@@ -43,7 +53,7 @@ public final class ApiException extends RuntimeException {
         return status;
     }
 
-    /** @return a short machine-readable kind: bad_request, not_found, conflict */
+    /** @return a short machine-readable kind: bad_request, not_found, conflict, overloaded, unavailable, internal */
     public String kind() {
         return kind;
     }

@@ -54,8 +54,8 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "FILE", description = "The TSV file to write (atomically).")
     Path output;
 
-    @Option(names = "--users", paramLabel = "FILE", description = "User ids, one per line (first tab-separated field; "
-            + "blank lines and lines starting with # skipped; an optional header line 'user'). Default: every user of the model.")
+    @Option(names = "--users", paramLabel = "FILE", description = "User ids, one per line, each once (first tab-separated "
+            + "field; blank lines and lines starting with # skipped; an optional header line 'user'). Default: every user of the model.")
     Path users;
 
     @Option(names = "--new-users", paramLabel = "FILE", description = "Users the model does not know, one JSON object per line: "
@@ -381,10 +381,14 @@ public final class RecommendCommand implements Callable<Integer> {
         }
     }
 
-    /** Reads the users file: the first tab-separated field of each line that is not blank or a comment. */
+    /**
+     * Reads the users file: the first tab-separated field of each line that is not blank or a
+     * comment, each user once (as in the new users file: a user listed twice would be written twice).
+     */
     static List<Request> read(Path file) {
         List<String> lines = lines(file);
         List<Request> out = new ArrayList<>();
+        Map<String, Integer> seen = new java.util.HashMap<>();
         boolean first = true;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -400,6 +404,10 @@ public final class RecommendCommand implements Callable<Integer> {
             }
             if (id.isEmpty()) {
                 throw new DataException(file.toString(), i + 1, "expected a user id in the first field (before the first tab), found an empty one");
+            }
+            Integer before = seen.putIfAbsent(id, i + 1);
+            if (before != null) {
+                throw new DataException(file.toString(), i + 1, "user '" + id + "' is also on line " + before);
             }
             out.add(new Request(id, i + 1, null));
         }

@@ -135,7 +135,7 @@ public final class ScoringService {
                 candidates = new int[itemTable.size()];
                 Arrays.setAll(candidates, i -> i);
             } else {
-                candidates = candidates(served, candidateList, newItems);
+                candidates = candidates(served, candidateList, newItems, config.maxPairs);
             }
             SeenItems seen = served.loaded().seen();
             if (exclude && !seen.available()) {
@@ -211,13 +211,20 @@ public final class ScoringService {
     /**
      * Reads {@code candidates}: each an item id of the model, or {@code {"item": id, "itemFeatures":
      * {...}}} for an item the model does not know (an object naming a known id is that item).
-     * Repeats count once.
+     * Repeats count once. New items are scored as {@code /v1/predict} scores pairs, so at most
+     * {@code maxPairs} of them (the model's own items are not limited).
      *
      * @param newItems receives the new items, in order; their candidates are {@code -1 - j}
+     * @param maxNewItems the most distinct new items
      */
-    private static int[] candidates(ServedModel served, JsonNode list, List<Resolved> newItems) {
+    private static int[] candidates(ServedModel served, JsonNode list, List<Resolved> newItems, int maxNewItems) {
         if (list.isEmpty()) {
             throw ApiException.badRequest("candidates", "is empty; leave it out to rank every item");
+        }
+        int fresh = countNewItems(served, list);
+        if (fresh > maxNewItems) {
+            throw ApiException.badRequest("candidates", "too many new items: " + fresh + " (at most " + maxNewItems + ", maxPairs: each"
+                    + " item given by itemFeatures is scored as a /v1/predict pair; the model's own items, given by id, are not limited)");
         }
         Set<Integer> distinct = new LinkedHashSet<>();
         Map<String, Integer> newIds = new java.util.HashMap<>();
@@ -249,6 +256,28 @@ public final class ScoringService {
             }
         }
         return distinct.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * @return how many distinct new items {@code candidates} lists: objects whose {@code item} is
+     *     not an id of the model (counted once per id; an object without one counts too, and is
+     *     refused later), before their features are read
+     */
+    private static int countNewItems(ServedModel served, JsonNode list) {
+        Set<String> ids = new java.util.HashSet<>();
+        int withoutId = 0;
+        for (JsonNode c : list) {
+            if (!c.isObject()) {
+                continue;
+            }
+            JsonNode id = c.get("item");
+            if (id == null || !id.isTextual()) {
+                withoutId++;
+            } else if (served.loaded().items().indexOf(id.asText()) < 0) {
+                ids.add(id.asText());
+            }
+        }
+        return ids.size() + withoutId;
     }
 
     /**

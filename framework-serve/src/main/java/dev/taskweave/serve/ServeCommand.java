@@ -21,6 +21,10 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a trained model over HTTP/JSON: /v1/predict, /v1/recommend, /health, /ready, /metrics, /admin/reload.")
 public final class ServeCommand implements Callable<Integer> {
+    private static final String COMMAND_LINE = "command line";
+    /** how long the shutdown hook waits, beyond the grace period, for a model load to end and the model and plugins to close */
+    private static final long CLOSE_MILLIS = TaskweaveServer.LOAD_END_MILLIS + 5_000;
+
     @ParentCommand
     TaskweaveCli root;
 
@@ -44,17 +48,20 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // the file's values are checked as it is read, naming it; an option's value names the option
         ServeConfig settings = config == null ? new ServeConfig() : ServeConfig.load(config);
         if (port != null) {
+            ServeConfig.checkPort(COMMAND_LINE, "--port", port);
             settings.port = port;
         }
         if (host != null) {
+            ServeConfig.checkHost(COMMAND_LINE, "--host", host);
             settings.host = host;
         }
         if (watch != null) {
             settings.watch = watch;
         }
-        settings.validate(config == null ? "command line" : config.toString());
+        settings.validate(config == null ? COMMAND_LINE : config.toString());
         ModelStore.requireModelDirectory(model);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -64,10 +71,14 @@ public final class ServeCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("serving %s on http://%s:%d (pid %d)%n", model, settings.host, server.port(), ProcessHandle.current().pid());
             out.flush();
+            // on SIGTERM the main thread closes the server: /ready turns 503, no new connection is
+            // accepted, the requests in flight get shutdownGraceMillis to finish, then the models
+            // and plugins close. The JVM exits when this hook returns, so it waits for all of that
+            long wait = settings.shutdownGraceMillis + CLOSE_MILLIS;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stopped.countDown();
                 try {
-                    closed.await(10, TimeUnit.SECONDS); // let the server stop and the models close
+                    closed.await(wait, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

@@ -52,6 +52,16 @@ public final class ServeConfig {
     @JsonProperty public boolean watch;
     /** How often to look at the model directory when watching, in milliseconds. */
     @JsonProperty public long watchIntervalMillis = 2000;
+    /**
+     * How long a stopping server (SIGTERM, Ctrl-C) lets the requests in flight finish, in
+     * milliseconds: it answers {@code /ready} with 503 and accepts no new connection at once, then
+     * waits for the requests it is handling up to this long before it closes their connections and
+     * releases the model. 0 stops at once.
+     */
+    @JsonProperty public long shutdownGraceMillis = 10_000;
+
+    /** The longest {@link #shutdownGraceMillis}: ten minutes. */
+    public static final long MAX_SHUTDOWN_GRACE_MILLIS = 600_000;
 
     /** Where these settings come from, for errors found after {@link #validate}: the file, or the command line. */
     private String source = "serve.yaml";
@@ -88,7 +98,7 @@ public final class ServeConfig {
      */
     public void validate(String source) {
         this.source = source;
-        check(source, "port", port >= 0 && port <= 65535, "must be in [0, 65535], got " + port);
+        checkPort(source, "port", port);
         check(source, "threads", threads >= 8 && threads <= 1024, "must be in [8, 1024], got " + threads);
         check(source, "maxPairs", maxPairs >= 1, "must be >= 1, got " + maxPairs);
         check(source, "maxK", maxK >= 1, "must be >= 1, got " + maxK);
@@ -96,7 +106,9 @@ public final class ServeConfig {
         check(source, "maxConcurrentScoring", maxConcurrentScoring >= 0, "must be >= 0 (0 = one per processor), got " + maxConcurrentScoring);
         check(source, "maxQueueMillis", maxQueueMillis >= 0, "must be >= 0, got " + maxQueueMillis);
         check(source, "watchIntervalMillis", watchIntervalMillis >= 50, "must be >= 50, got " + watchIntervalMillis);
-        check(source, "host", host != null && !host.isBlank(), "must not be empty");
+        check(source, "shutdownGraceMillis", shutdownGraceMillis >= 0 && shutdownGraceMillis <= MAX_SHUTDOWN_GRACE_MILLIS,
+                "must be in [0, " + MAX_SHUTDOWN_GRACE_MILLIS + "] (0 = stop at once), got " + shutdownGraceMillis);
+        checkHost(source, "host", host);
         if (formula != null) {
             try {
                 dev.taskweave.core.formula.Formula.parse(formula);
@@ -109,6 +121,24 @@ public final class ServeConfig {
     /** @return where these settings come from (the file given to {@link #validate}), to name in errors found later */
     public String source() {
         return source;
+    }
+
+    /**
+     * Checks a port, from this file ({@code port}) or the command line ({@code --port}).
+     *
+     * @throws ConfigException naming {@code source} and {@code name}
+     */
+    public static void checkPort(String source, String name, int port) {
+        check(source, name, port >= 0 && port <= 65535, "must be in [0, 65535], got " + port);
+    }
+
+    /**
+     * Checks an address to bind, from this file ({@code host}) or the command line ({@code --host}).
+     *
+     * @throws ConfigException naming {@code source} and {@code name}
+     */
+    public static void checkHost(String source, String name, String host) {
+        check(source, name, host != null && !host.isBlank(), "must not be empty");
     }
 
     private static void check(String source, String path, boolean ok, String reason) {

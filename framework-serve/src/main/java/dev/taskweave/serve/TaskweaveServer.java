@@ -18,6 +18,7 @@ import dev.taskweave.serve.model.ServedModel;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.util.JavalinBindException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -27,10 +28,19 @@ import java.io.InputStream;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -40,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * The HTTP server of {@code taskweave serve}: {@code POST /v1/predict}, {@code POST /v1/recommend},
  * {@code GET /health}, {@code GET /ready}, {@code GET /metrics} (Prometheus),
  * {@code GET /admin/status} and {@code POST /admin/reload}. With {@code watch: true} it also
- * reloads the model when its directory is replaced.
+ * reloads the model when its directory is replaced. {@link #close()} stops it gracefully: not
+ * ready, no new connection, the requests in flight finish (for at most {@code shutdownGraceMillis}),
+ * then the model is released.
  */
 public final class TaskweaveServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskweaveServer.class);
@@ -48,8 +60,24 @@ public final class TaskweaveServer implements AutoCloseable {
     /** loads of a directory that changed meanwhile before a reload gives up */
     private static final int LOAD_ATTEMPTS = 3;
     private static final long LOAD_PAUSE_MILLIS = 100;
+    /**
+     * how long {@link #close()} waits for the watcher and a load in progress to end, once the
+     * requests are done (a load that ends later has its model released); {@code serve}'s shutdown
+     * hook gives the whole close {@code shutdownGraceMillis} and as long again as this
+     */
+    static final long LOAD_END_MILLIS = 10_000;
 
-    private final ModelStore store;
+    /** Reads a model directory for serving. */
+    @FunctionalInterface
+    public interface ModelLoader {
+        /**
+         * @param factoredScoring serve.yaml's {@code factoredScoring}
+         * @return the model, which the server closes when it no longer serves it
+         */
+        ServedModel load(Path directory, boolean factoredScoring) throws Exception;
+    }
+
+    private final ModelLoader loader;
     private final Path modelDirectory;
     private final ServeConfig config;
     private final PrometheusMeterRegistry registry;
@@ -60,12 +88,18 @@ public final class TaskweaveServer implements AutoCloseable {
     private final ServeMetrics metrics;
     private final Javalin app;
     private final ScheduledExecutorService watcher;
+    /** runs the reloads, one at a time, so that no HTTP worker waits for a load */
+    private final ExecutorService loads;
     private final Formula configFormula;
+    /** the methods each route answers, for the Allow header of a 405 */
+    private final Map<String, Set<String>> methods = new TreeMap<>();
     /** the stamp of the directory the serving model was read from (or of the last one that failed to load) */
     private volatile String stamp;
+    /** set when {@link #close()} begins: {@code /ready} answers 503 */
+    private volatile boolean stopping;
 
-    private TaskweaveServer(ModelStore store, Path modelDirectory, ServeConfig config, PrometheusMeterRegistry registry) throws Exception {
-        this.store = store;
+    private TaskweaveServer(ModelLoader loader, Path modelDirectory, ServeConfig config, PrometheusMeterRegistry registry) throws Exception {
+        this.loader = loader;
         this.modelDirectory = modelDirectory;
         this.config = config;
         this.registry = registry;
@@ -86,22 +120,31 @@ public final class TaskweaveServer implements AutoCloseable {
             c.jetty.threadPool = pool;
             // checks a declared Content-Length only; body() reads every body through a cap as well
             c.http.maxRequestSize = config.maxRequestBytes;
+            // a known path asked with another method is a 405 with an Allow header, not a 404
+            c.http.prefer405over404 = true;
+            // a request refused by Jetty itself (the 503 of one that arrives while the server stops) answers JSON too
+            c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(json, () -> stopping)));
         });
         routes();
+        this.loads = Executors.newSingleThreadExecutor(daemon("taskweave-model-load"));
         if (config.watch) {
-            watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "taskweave-model-watch");
-                t.setDaemon(true);
-                return t;
-            });
+            watcher = Executors.newSingleThreadScheduledExecutor(daemon("taskweave-model-watch"));
             watcher.scheduleWithFixedDelay(this::poll, config.watchIntervalMillis, config.watchIntervalMillis, TimeUnit.MILLISECONDS);
         } else {
             watcher = null;
         }
     }
 
-    private ServedModel loadModel() {
-        return ServedModel.load(store, modelDirectory, config.factoredScoring);
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private ServedModel loadModel() throws Exception {
+        return requireNonNull(loader.load(modelDirectory, config.factoredScoring), "the model loader returned null");
     }
 
     /**
@@ -134,10 +177,24 @@ public final class TaskweaveServer implements AutoCloseable {
     public static TaskweaveServer start(ModelStore store, Path modelDirectory, ServeConfig config, PrometheusMeterRegistry registry)
             throws Exception {
         requireNonNull(store, "store is null");
+        return start((directory, factored) -> ServedModel.load(store, directory, factored), modelDirectory, config, registry);
+    }
+
+    /**
+     * Loads the model with {@code loader} (at start and on every reload) and starts serving on
+     * {@code config.host:config.port}; {@link #start(ModelStore, Path, ServeConfig, PrometheusMeterRegistry)}
+     * loads it from a {@link ModelStore}.
+     *
+     * @throws ConfigException as the other {@code start}
+     * @throws Exception when the model cannot be loaded
+     */
+    public static TaskweaveServer start(ModelLoader loader, Path modelDirectory, ServeConfig config, PrometheusMeterRegistry registry)
+            throws Exception {
+        requireNonNull(loader, "loader is null");
         requireNonNull(modelDirectory, "modelDirectory is null");
         requireNonNull(config, "config is null");
         requireNonNull(registry, "registry is null");
-        TaskweaveServer server = new TaskweaveServer(store, modelDirectory.toAbsolutePath().normalize(), config, registry);
+        TaskweaveServer server = new TaskweaveServer(loader, modelDirectory.toAbsolutePath().normalize(), config, registry);
         try {
             server.app.start(config.host, config.port);
         } catch (RuntimeException e) {
@@ -205,40 +262,39 @@ public final class TaskweaveServer implements AutoCloseable {
                 metrics.finished(endpoint(ctx), ctx.method().name(), ctx.statusCode(), System.nanoTime() - started);
             }
         });
-        app.get("/health", ctx -> send(ctx, 200, json.createObjectNode().put("status", "ok")));
-        app.get("/ready", ctx -> {
+        route(HandlerType.GET, "/health", ctx -> send(ctx, 200, json.createObjectNode().put("status", "ok")));
+        route(HandlerType.GET, "/ready", ctx -> {
             ObjectNode status = status();
             if (status.get("model") instanceof ObjectNode model) {
                 model.remove("userIdsSample"); // a probe polled every few seconds: /admin/status has the sample
             }
-            boolean ready = holder.current() != null;
+            boolean ready = !stopping && holder.current() != null;
             status.put("ready", ready);
+            if (stopping) {
+                status.put("stopping", true);
+            }
             send(ctx, ready ? 200 : 503, status);
         });
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
-        app.get("/admin/status", ctx -> send(ctx, 200, status()));
-        app.post("/admin/reload", ctx -> {
-            try {
-                reload();
-            } catch (Exception e) {
-                throw ApiException.conflict("model", "the model in " + modelDirectory + " failed to load; version "
-                        + holder.current().sequence() + " keeps serving: " + message(e));
+        route(HandlerType.GET, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        route(HandlerType.GET, "/admin/status", ctx -> send(ctx, 200, status()));
+        // the load runs on the load thread; the request waits without an HTTP worker
+        route(HandlerType.POST, "/admin/reload", ctx -> ctx.future(() -> reloadAsync().handle((version, failure) -> {
+            if (failure == null) {
+                send(ctx, 200, status());
+            } else {
+                sendError(ctx, reloadFailure(unwrap(failure)));
             }
-            send(ctx, 200, status());
-        });
-        app.get("/v1/schema", ctx -> send(ctx, 200, scoring.schema()));
-        app.post("/v1/predict", body(scoring::predict));
-        app.post("/v1/recommend", body(scoring::recommend));
-        app.exception(ApiException.class, (e, ctx) -> {
-            metrics.error(e.kind(), endpoint(ctx));
-            if (e.status() == 503) {
-                ctx.header("Retry-After", "1");
-            }
-            ObjectNode body = json.createObjectNode().put("error", e.kind()).put("field", e.field()).put("message", e.getMessage());
-            send(ctx, e.status(), body);
-        });
+            return null;
+        })));
+        route(HandlerType.GET, "/v1/schema", ctx -> send(ctx, 200, scoring.schema()));
+        route(HandlerType.POST, "/v1/predict", body(scoring::predict));
+        route(HandlerType.POST, "/v1/recommend", body(scoring::recommend));
+        app.exception(ApiException.class, (e, ctx) -> sendError(ctx, e));
         app.exception(HttpResponseException.class, (e, ctx) -> {
             metrics.error("http_" + e.getStatus(), endpoint(ctx));
+            if (e.getStatus() == 405) {
+                ctx.header("Allow", String.join(", ", methods.getOrDefault(ctx.path(), Set.of())));
+            }
             send(ctx, e.getStatus(), json.createObjectNode().put("error", "http_" + e.getStatus()).put("field", "")
                     .put("message", Objects.toString(e.getMessage(), "")));
         });
@@ -247,6 +303,54 @@ public final class TaskweaveServer implements AutoCloseable {
             metrics.error("internal", endpoint(ctx));
             send(ctx, 500, json.createObjectNode().put("error", "internal").put("field", "").put("message", e.toString()));
         });
+    }
+
+    /**
+     * Adds a route, and its method to those the path answers (the Allow header of a 405); a GET
+     * route answers HEAD too (Javalin's).
+     */
+    private void route(HandlerType method, String path, Handler handler) {
+        app.addHttpHandler(method, path, handler);
+        Set<String> allowed = methods.computeIfAbsent(path, p -> new TreeSet<>());
+        allowed.add(method.name());
+        if (method == HandlerType.GET) {
+            allowed.add(HandlerType.HEAD.name());
+        }
+    }
+
+    private void sendError(Context ctx, ApiException e) {
+        metrics.error(e.kind(), endpoint(ctx));
+        if (e.status() == 503) {
+            ctx.header("Retry-After", "1");
+        }
+        send(ctx, e.status(), json.createObjectNode().put("error", e.kind()).put("field", e.field()).put("message", e.getMessage()));
+    }
+
+    /**
+     * @return the answer to a reload that failed: 409 when the model did not load (an exception, or
+     *     a class missing from a plugin) or its directory kept changing; 503 when the server is
+     *     stopping; 500 for an error of the JVM such as {@link OutOfMemoryError} (logged). The
+     *     version serving keeps serving.
+     */
+    private ApiException reloadFailure(Throwable failure) {
+        if (failure instanceof ModelHolder.ClosedException) {
+            return ApiException.unavailable("the server is stopping; the model is not reloaded");
+        }
+        ModelHolder.Version<ServedModel> serving = holder.current();
+        String kept = serving == null ? "" : "; version " + serving.sequence() + " keeps serving";
+        if (failure instanceof Exception || failure instanceof LinkageError) {
+            return ApiException.conflict("model", "the model in " + modelDirectory + " failed to load" + kept + ": " + message(failure));
+        }
+        LOG.error("reloading the model in {} failed", modelDirectory, failure);
+        return ApiException.internal("the model in " + modelDirectory + " failed to load" + kept + ": " + failure);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private interface JsonHandler {
@@ -264,7 +368,14 @@ public final class TaskweaveServer implements AutoCloseable {
             // a free slot is taken at once (even with maxQueueMillis 0); when every slot is busy the
             // request waits, behind those already waiting (the semaphore is fair), for at most
             // maxQueueMillis from now: the upload of its body does not count as queueing
-            if (!scoringSlots.tryAcquire(config.maxQueueMillis, TimeUnit.MILLISECONDS)) {
+            boolean admitted;
+            try {
+                admitted = scoringSlots.tryAcquire(config.maxQueueMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the server stopped while the request waited, past its grace period
+                throw ApiException.unavailable("the server stopped before a scoring slot was free; retry on another instance");
+            }
+            if (!admitted) {
                 throw ApiException.overloaded("all " + scoringSlots(config) + " scoring slots stayed busy for "
                         + config.maxQueueMillis + " ms; retry later");
             }
@@ -393,47 +504,94 @@ public final class TaskweaveServer implements AutoCloseable {
     }
 
     /**
-     * Loads the model directory again and swaps it in; a failure leaves the current version serving.
-     * A load that overlapped a replacement of the directory is discarded and done again (the files
-     * it read may come from two models); a directory that keeps changing fails the reload. A model
-     * that lacks a task serve.yaml's {@code formula} names fails it too.
+     * Loads the model directory again and swaps it in, and waits for it ({@link #reloadAsync()}).
      *
      * @return the new version's sequence number
+     * @throws Exception the load's failure (the current version keeps serving), or
+     *     {@link ModelHolder.ClosedException} once the server is closing
+     * @throws Error     the load's error, such as {@link OutOfMemoryError}
      */
     public long reload() throws Exception {
         try {
-            long version = holder.reload(() -> {
-                DirectoryStamp.Loaded<ServedModel> loaded;
-                // taken before the load: a model written after the failure below is not recorded as seen
-                String tried = DirectoryStamp.of(modelDirectory);
-                try {
-                    loaded = DirectoryStamp.load(modelDirectory, this::loadModel, LOAD_ATTEMPTS, LOAD_PAUSE_MILLIS);
-                } catch (DirectoryStamp.ChangedException e) {
-                    throw e; // the stamp is left as it was: the watcher tries again when the directory settles
-                } catch (Exception e) {
-                    stamp = tried; // a broken model is not loaded again until it changes
-                    throw e;
-                }
-                stamp = loaded.stamp(); // a model the formula does not fit is not loaded again until it changes
-                return withConfigFormula(loaded.model());
-            });
+            return reloadAsync().get();
+        } catch (ExecutionException e) {
+            Throwable cause = unwrap(e);
+            if (cause instanceof Exception exception) {
+                throw exception;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Loads the model directory again and swaps it in; a failure leaves the current version serving.
+     * A load that overlapped a replacement of the directory is discarded and done again (the files
+     * it read may come from two models); a directory that keeps changing fails the reload. A model
+     * that lacks a task serve.yaml's {@code formula} names fails it too. Reloads asked for while one
+     * runs share the one load that starts after it ({@link ModelHolder#reloadAsync}).
+     *
+     * @return the new version's sequence number, or the failure
+     */
+    public CompletableFuture<Long> reloadAsync() {
+        return holder.reloadAsync(this::loadForReload, loads);
+    }
+
+    /** One load of a reload, counted in the reload metrics. */
+    private ServedModel loadForReload() throws Exception {
+        // taken before the load: a model written after the failure below is not recorded as seen
+        String tried = DirectoryStamp.of(modelDirectory);
+        DirectoryStamp.Loaded<ServedModel> loaded;
+        try {
+            loaded = DirectoryStamp.load(modelDirectory, this::loadModel, LOAD_ATTEMPTS, LOAD_PAUSE_MILLIS);
+        } catch (DirectoryStamp.ChangedException e) {
+            metrics.reload(false);
+            throw e; // the stamp is left as it was: the watcher tries again when the directory settles
+        } catch (Exception | Error e) {
+            metrics.reload(false);
+            stamp = tried; // a broken model (or one the JVM ran out of memory loading) is not loaded again until it changes
+            throw e;
+        }
+        stamp = loaded.stamp(); // a model the formula does not fit is not loaded again until it changes
+        try {
+            ServedModel served = withConfigFormula(loaded.model());
             metrics.reload(true);
-            return version;
-        } catch (Exception e) {
+            return served;
+        } catch (RuntimeException e) {
             metrics.reload(false);
             throw e;
         }
     }
 
+    /**
+     * Looks at the model directory (every watchIntervalMillis) and reloads when it changed. Never
+     * throws, not even an error of the JVM (an {@link OutOfMemoryError} while loading): a throw
+     * would cancel the watcher for good.
+     */
     private void poll() {
+        String now;
         try {
-            String now = DirectoryStamp.of(modelDirectory);
-            if (now == null || now.equals(stamp)) {
-                return;
-            }
-            LOG.info("model directory {} changed; reloading", modelDirectory);
+            now = DirectoryStamp.of(modelDirectory);
+        } catch (Throwable e) {
+            LOG.warn("cannot look at the model directory {}: {}", modelDirectory, message(e));
+            metrics.reload(false);
+            holder.failed(e);
+            return;
+        }
+        if (now == null || now.equals(stamp)) {
+            return;
+        }
+        LOG.info("model directory {} changed; reloading", modelDirectory);
+        try {
             reload();
-        } catch (Exception e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing; the load goes on, and close() waits for it
+        } catch (ModelHolder.ClosedException e) {
+            LOG.debug("the server is closing; the watcher stops");
+        } catch (Throwable e) {
+            // recorded by the holder (lastReloadFailure) and counted as a failed reload
             LOG.warn("reload after a change of {} failed: {}", modelDirectory, message(e));
         }
     }
@@ -442,13 +600,51 @@ public final class TaskweaveServer implements AutoCloseable {
         return e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' ');
     }
 
+    /**
+     * Stops the server gracefully: {@code /ready} answers 503 at once and the listening socket
+     * closes (no new connection); the requests in flight, and reloads being waited for, get
+     * {@code shutdownGraceMillis} to finish (a request arriving meanwhile on an open connection is
+     * answered 503), then the connections close. Then the watcher and a load still running end, and
+     * the model is released (once its last request is done).
+     */
     @Override
     public void close() {
+        stopping = true;
         if (watcher != null) {
-            watcher.shutdownNow();
+            watcher.shutdownNow(); // a reload it runs goes on, on the load thread
         }
-        app.stop();
-        holder.close();
+        long started = System.nanoTime();
+        try {
+            // Jetty's graceful stop: Javalin's server counts the requests in flight (a StatisticsHandler);
+            // stop() closes the listening socket, then waits for them up to this long. Set here, not
+            // at start: the stop of a server that failed to bind would report the wait's failure
+            // instead of the bind's
+            app.jettyServer().server().setStopTimeout(config.shutdownGraceMillis);
+            app.stop();
+        } catch (RuntimeException e) {
+            // the grace period ran out: Jetty closed the connections of the requests still running
+            LOG.warn("requests were still running after shutdownGraceMillis ({} ms); their connections were closed: {}",
+                    config.shutdownGraceMillis, message(e));
+        }
+        LOG.info("stopped serving after {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        holder.close(); // no reload starts or swaps in after this; one still loading releases its model
+        loads.shutdown();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOAD_END_MILLIS);
+        awaitTermination(watcher, "the model watcher", deadline);
+        awaitTermination(loads, "a model load", deadline);
         metrics.close();
+    }
+
+    private static void awaitTermination(ExecutorService executor, String what, long deadline) {
+        if (executor == null) {
+            return;
+        }
+        try {
+            if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                LOG.warn("{} still runs {} ms after the server stopped; not waiting any longer", what, LOAD_END_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

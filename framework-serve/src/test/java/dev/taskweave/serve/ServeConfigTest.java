@@ -23,6 +23,7 @@ class ServeConfigTest {
         assertFalse(c.excludeSeen);
         assertFalse(c.watch);
         assertEquals(2000, c.watchIntervalMillis);
+        assertEquals(10_000, c.shutdownGraceMillis);
     }
 
     @Test
@@ -38,6 +39,7 @@ class ServeConfigTest {
                 excludeSeen: true
                 watch: true
                 watchIntervalMillis: 500
+                shutdownGraceMillis: 0
                 """, "serve.yaml");
         assertEquals("127.0.0.1", c.host);
         assertEquals(9000, c.port);
@@ -49,11 +51,14 @@ class ServeConfigTest {
         assertTrue(c.excludeSeen);
         assertTrue(c.watch);
         assertEquals(500, c.watchIntervalMillis);
+        assertEquals(0, c.shutdownGraceMillis);
     }
 
     @Test
     void errorsNameTheFileAndTheField() {
-        assertMessage("prot: 80\n", "serve.yaml: prot: unknown field 'prot'; expected one of [excludeSeen, factoredScoring, formula, host, maxConcurrentScoring, maxK, maxPairs, maxQueueMillis, maxRequestBytes, port, threads, watch, watchIntervalMillis]");
+        assertMessage("prot: 80\n", "serve.yaml: prot: unknown field 'prot'; expected one of [excludeSeen, factoredScoring, formula, host, maxConcurrentScoring, maxK, maxPairs, maxQueueMillis, maxRequestBytes, port, shutdownGraceMillis, threads, watch, watchIntervalMillis]");
+        assertMessage("shutdownGraceMillis: -1\n", "serve.yaml: shutdownGraceMillis: must be in [0, 600000] (0 = stop at once), got -1");
+        assertMessage("shutdownGraceMillis: 600001\n", "serve.yaml: shutdownGraceMillis: must be in [0, 600000] (0 = stop at once), got 600001");
         assertMessage("maxQueueMillis: -1\n", "serve.yaml: maxQueueMillis: must be >= 0, got -1");
         assertMessage("maxConcurrentScoring: -2\n", "serve.yaml: maxConcurrentScoring: must be >= 0 (0 = one per processor), got -2");
         assertMessage("port: eighty\n", "serve.yaml: port: cannot read 'eighty' as an integer");
@@ -65,6 +70,14 @@ class ServeConfigTest {
         assertMessage("- 1\n", "expected a mapping");
         assertMessage("port: 80\nthreads: 16\nport: 81\n", "serve.yaml:3: duplicate key 'port' (a key may be given once in a mapping)");
         assertMessage("port: [1\n", "serve.yaml:2: malformed YAML: ");
+    }
+
+    @Test
+    void commandLineValuesNameTheirOption() {
+        ConfigException port = assertThrows(ConfigException.class, () -> ServeConfig.checkPort("command line", "--port", 70000));
+        assertEquals("command line: --port: must be in [0, 65535], got 70000", port.getMessage());
+        ConfigException host = assertThrows(ConfigException.class, () -> ServeConfig.checkHost("command line", "--host", " "));
+        assertEquals("command line: --host: must not be empty", host.getMessage());
     }
 
     private static void assertMessage(String yaml, String expected) {

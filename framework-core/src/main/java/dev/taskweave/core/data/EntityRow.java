@@ -75,14 +75,19 @@ public final class EntityRow {
         for (String name : values.keySet()) {
             FeatureSpec f = byName.get(name);
             if (f == null) {
-                throw new InvalidFeatureException(name, "the model has no " + entity.name().toLowerCase(java.util.Locale.ROOT)
-                        + " feature of that name; it has " + settable(byName));
+                throw new InvalidFeatureException(name, "the model has no " + kind(entity) + " feature of that name; it has "
+                        + settable(byName));
             }
             if (f.id()) {
                 throw new InvalidFeatureException(name, "is the identifier and cannot be given for a new entity");
             }
             if (f.pair()) {
                 throw new InvalidFeatureException(name, "is computed by the model for each (user, item) pair and cannot be given");
+            }
+            if (f.fromInteractions()) {
+                // the gatherer reads a history only with a trained id: a value given here would be ignored
+                throw new InvalidFeatureException(name, "is derived from the " + kind(entity) + "'s interactions in training (a history)"
+                        + " and cannot be given for a new " + kind(entity) + ", which has none");
             }
         }
         Map<String, int[]> codes = new LinkedHashMap<>();
@@ -124,7 +129,11 @@ public final class EntityRow {
     }
 
     private static List<String> settable(Map<String, FeatureSpec> byName) {
-        return byName.values().stream().filter(f -> !f.id() && !f.pair()).map(FeatureSpec::name).toList();
+        return byName.values().stream().filter(f -> !f.id() && !f.fromInteractions()).map(FeatureSpec::name).toList();
+    }
+
+    private static String kind(Entity entity) {
+        return entity.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static int code(FeatureSpec f, Object v) {
@@ -147,23 +156,46 @@ public final class EntityRow {
         return (int) code;
     }
 
+    /**
+     * @return {@code v}, a number given for a feature the model reads as given, as a float
+     * @throws InvalidFeatureException naming {@code name} when {@code v} is not a finite number, or
+     *     is one a float cannot hold (1e300 would be read as infinity)
+     */
     private static float number(String name, Object v) {
+        return toFloat(name, finite(name, v), v + " is");
+    }
+
+    /** @return {@code v} as a double, checked to be a finite number */
+    private static double finite(String name, Object v) {
         if (!(v instanceof Number n) || !Double.isFinite(n.doubleValue())) {
             throw new InvalidFeatureException(name, "expected a finite number, got " + describe(v));
         }
-        return n.floatValue();
+        return n.doubleValue();
     }
 
-    private static float scaled(FeatureSpec f, Object v) {
-        float raw = number(f.name(), v);
-        if (f.scale() == null) {
-            return raw;
+    /** @return the value the model reads, checked to fit a float; {@code what} says what it is, for the error */
+    private static float toFloat(String name, double value, String what) {
+        float f = (float) value;
+        if (!Float.isFinite(f)) {
+            throw new InvalidFeatureException(name, what + " beyond the range of a float (about 3.4e38 either way), which the model reads;"
+                    + " expected a finite number within it");
         }
+        return f;
+    }
+
+    /** @return a numeric value encoded as the model reads it: by the feature's scale when it has one */
+    private static float scaled(FeatureSpec f, Object v) {
+        if (f.scale() == null) {
+            return number(f.name(), v);
+        }
+        double raw = finite(f.name(), v);
+        double scaled;
         try {
-            return (float) f.scale().apply(((Number) v).doubleValue());
+            scaled = f.scale().apply(raw);
         } catch (IllegalArgumentException e) {
             throw new InvalidFeatureException(f.name(), e.getMessage());
         }
+        return toFloat(f.name(), scaled, v + " scales to " + scaled + " (" + f.scale().describe() + "),");
     }
 
     private static float[] vector(FeatureSpec f, Object v) {

@@ -152,6 +152,57 @@ class EntityRowTest {
         assertInvalid(Map.of("item_id", 1L), "item_id", "the model has no user feature of that name; it has [user_segment, user_activity, user_tags]");
     }
 
+    @Test
+    void numbersAFloatCannotHoldAreRefusedNotReadAsInfinity() {
+        // finite JSON numbers that overflow a float: the model would read infinity and score NaN
+        assertInvalid(Map.of("user_activity", 1e300), "user_activity",
+                "1.0E300 is beyond the range of a float (about 3.4e38 either way), which the model reads; expected a finite number within it");
+        assertInvalid(Map.of("user_activity", -1e39), "user_activity",
+                "-1.0E39 is beyond the range of a float (about 3.4e38 either way), which the model reads; expected a finite number within it");
+        assertInvalid(Map.of("user_tags", List.of(0, 1e300)), "user_tags[1]",
+                "1.0E300 is beyond the range of a float (about 3.4e38 either way), which the model reads; expected a finite number within it");
+        assertEquals(3.0e38f, EntityRow.fromValues(Entity.USER, "x", FEATURES, Map.of("user_activity", 3.0e38)).values("user_activity")[0]);
+
+        // a scaled feature is checked on the value the model reads: a raw 1e300 under log(1 + x) is fine, one scaled past a float is not
+        List<FeatureSpec> scaled = List.of(
+                FeatureSpec.numeric("item_price", Entity.ITEM, new NumericScale(true, 0, 1)),
+                FeatureSpec.numeric("item_year", Entity.ITEM, new NumericScale(false, 0, 0.5)));
+        assertEquals((float) Math.log1p(1e300), EntityRow.fromValues(Entity.ITEM, "i", scaled, Map.of("item_price", 1e300)).values("item_price")[0]);
+        InvalidFeatureException e = assertThrows(InvalidFeatureException.class,
+                () -> EntityRow.fromValues(Entity.ITEM, "i", scaled, Map.of("item_year", 3e38)));
+        assertEquals("item_year", e.feature());
+        assertEquals("3.0E38 scales to 6.0E38 ((x - 0.0) / 0.5), beyond the range of a float (about 3.4e38 either way), which the"
+                + " model reads; expected a finite number within it", e.reason());
+        // the context of a request is encoded the same way
+        e = assertThrows(InvalidFeatureException.class, () -> EntityRow.context(
+                List.of(new FeatureSpec("user_hour", Entity.USER, dev.taskweave.api.data.FeatureKind.NUMERIC, 1, false, List.of(), false, null, true)),
+                Map.of("user_hour", 1e300)));
+        assertEquals("user_hour", e.feature());
+    }
+
+    @Test
+    void featuresDerivedFromInteractionsCannotBeGiven() {
+        List<FeatureSpec> features = List.of(
+                FeatureSpec.identifier("user_id", Entity.USER, 3),
+                FeatureSpec.categorical("user_segment", Entity.USER, 4),
+                FeatureSpec.history("user_history", Entity.USER, 5),
+                FeatureSpec.recent("user_recent", Entity.USER),
+                FeatureSpec.pair("item_neighbours"));
+        InvalidFeatureException e = assertThrows(InvalidFeatureException.class,
+                () -> EntityRow.fromValues(Entity.USER, "x", features, Map.of("user_history", List.of(1, 0, 0, 0, 0))));
+        assertEquals("user_history", e.feature());
+        assertEquals("is derived from the user's interactions in training (a history) and cannot be given for a new user, which has none",
+                e.reason());
+        e = assertThrows(InvalidFeatureException.class, () -> EntityRow.fromValues(Entity.USER, "x", features, Map.of("user_recent", 3.5)));
+        assertEquals("user_recent", e.feature());
+        e = assertThrows(InvalidFeatureException.class, () -> EntityRow.fromValues(Entity.ITEM, "i", features, Map.of("item_neighbours", 1)));
+        assertEquals("is computed by the model for each (user, item) pair and cannot be given", e.reason());
+        // the features a new user may be given leave the id and the histories out
+        e = assertThrows(InvalidFeatureException.class, () -> EntityRow.fromValues(Entity.USER, "x", features, Map.of("user_age", 3)));
+        assertEquals("the model has no user feature of that name; it has [user_segment]", e.reason());
+        assertEquals(2, EntityRow.fromValues(Entity.USER, "x", features, Map.of("user_segment", 2)).code("user_segment"));
+    }
+
     private static void assertInvalid(Map<String, ?> values, String feature, String reason) {
         InvalidFeatureException e = assertThrows(InvalidFeatureException.class,
                 () -> EntityRow.fromValues(Entity.USER, "x", FEATURES, values));

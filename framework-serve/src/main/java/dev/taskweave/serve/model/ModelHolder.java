@@ -3,6 +3,9 @@ package dev.taskweave.serve.model;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,13 +18,26 @@ import org.slf4j.LoggerFactory;
  * <p>Requests {@link #acquire()} a lease on the current version and close it when done. A swap
  * publishes the new version first, then drops the holder's own reference to the old one; the old
  * version is closed (its native memory freed) when its last lease is closed, so requests in flight
- * finish on the version they started with and none sees a closed model. A load that fails leaves
- * the current version serving; the reason is kept for {@link #lastFailure()}.
+ * finish on the version they started with and none sees a closed model. A load that fails (an
+ * exception, or an error such as {@link OutOfMemoryError}) leaves the current version serving; the
+ * reason is kept for {@link #lastFailure()}.
+ *
+ * <p>Reloads are coalesced: one load runs at a time, and every reload asked for while it runs
+ * shares the one load that starts when it ends (it may read a directory replaced after the running
+ * load began). However many reloads are asked for at once, at most two loads run, one after the
+ * other. Once the holder is closed no reload starts, and a load that ends after the close is
+ * released instead of served.
  *
  * @param <M> the loaded model; closed when no longer served nor leased
  */
 public final class ModelHolder<M extends AutoCloseable> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelHolder.class);
+    /** runs each load on a thread of its own (one at a time): a load that waits for nothing */
+    private static final Executor LOAD_THREAD = task -> {
+        Thread t = new Thread(task, "taskweave-model-load");
+        t.setDaemon(true);
+        t.start();
+    };
 
     /** Loads one version. */
     @FunctionalInterface
@@ -37,10 +53,26 @@ public final class ModelHolder<M extends AutoCloseable> implements AutoCloseable
      */
     public record Failure(Instant at, String reason) {}
 
+    /** The holder was closed (the server is stopping): no version is loaded or swapped in any more. */
+    public static final class ClosedException extends IllegalStateException {
+        ClosedException(String message) {
+            super(message);
+        }
+    }
+
+    /** A load asked for, and everyone waiting for it. */
+    private record Load<T>(Loader<T> loader, Executor executor, CompletableFuture<Long> result) {}
+
     private final AtomicReference<Version<M>> current = new AtomicReference<>();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicReference<Failure> lastFailure = new AtomicReference<>();
-    private final Object loading = new Object();
+    /** guards {@link #running}, {@link #queued} and {@link #closed} */
+    private final Object lock = new Object();
+    /** the load in progress, or null */
+    private Load<M> running;
+    /** the load that starts when {@link #running} ends, shared by every reload asked for meanwhile; or null */
+    private Load<M> queued;
+    private boolean closed;
 
     /** Loads the first version; a failure propagates. */
     public ModelHolder(Loader<M> loader) throws Exception {
@@ -49,29 +81,158 @@ public final class ModelHolder<M extends AutoCloseable> implements AutoCloseable
     }
 
     /**
-     * Loads a new version and swaps it in. One load runs at a time.
+     * Loads a new version and swaps it in, waiting for the load ({@link #reloadAsync}; the load
+     * runs on a thread of its own).
      *
      * @return the new version's sequence number
-     * @throws Exception the load's failure; the current version keeps serving
+     * @throws Exception the load's failure (the current version keeps serving), or
+     *     {@link ClosedException} once the holder is closed
+     * @throws Error     the load's error, such as {@link OutOfMemoryError} (the current version keeps serving)
      */
     public long reload(Loader<M> loader) throws Exception {
-        synchronized (loading) {
-            M model;
-            try {
-                model = loader.load();
-            } catch (Exception | LinkageError e) {
-                String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-                lastFailure.set(new Failure(Instant.now(), reason));
-                LOG.warn("model reload failed; version {} keeps serving: {}", current.get().sequence(), reason);
-                throw e;
+        CompletableFuture<Long> result = reloadAsync(loader, LOAD_THREAD);
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception exception) {
+                throw exception;
             }
-            Version<M> next = new Version<>(model, sequence.incrementAndGet(), Instant.now());
-            Version<M> old = current.getAndSet(next);
-            lastFailure.set(null);
-            LOG.info("model version {} now serving; version {} retires after {} request(s) in flight", next.sequence(),
-                    old.sequence(), old.inFlight());
-            old.release();
-            return next.sequence();
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Asks for a new version: starts a load on {@code executor} when none runs, else joins the load
+     * that starts when the running one ends (the first reload asked for meanwhile gives its loader
+     * and executor; the others share its result).
+     *
+     * @return the new version's sequence number once it serves; or the load's failure (an exception
+     *     or an error; the current version keeps serving); or {@link ClosedException} when the
+     *     holder is closed before the load ends (a model loaded meanwhile is closed)
+     */
+    public CompletableFuture<Long> reloadAsync(Loader<M> loader, Executor executor) {
+        requireNonNull(loader, "loader is null");
+        requireNonNull(executor, "executor is null");
+        Load<M> start;
+        synchronized (lock) {
+            if (closed) {
+                return CompletableFuture.failedFuture(closed());
+            }
+            if (running != null) {
+                if (queued == null) {
+                    queued = new Load<>(loader, executor, new CompletableFuture<>());
+                }
+                return queued.result();
+            }
+            running = start = new Load<>(loader, executor, new CompletableFuture<>());
+        }
+        start(start);
+        return start.result();
+    }
+
+    private void start(Load<M> load) {
+        try {
+            load.executor().execute(() -> run(load));
+        } catch (RuntimeException e) { // rejected: the executor was shut down
+            finish(load, e);
+        }
+    }
+
+    /** Runs a load: swaps its model in, or records its failure; then starts the load queued behind it. */
+    private void run(Load<M> load) {
+        Long version = null;
+        Throwable failure = null;
+        try {
+            version = swap(load.loader());
+        } catch (Throwable t) {
+            failure = t;
+        }
+        finish(load, failure);
+        if (failure == null) {
+            load.result().complete(version);
+        }
+    }
+
+    /** Ends a load: fails its waiters with {@code failure} (when not null), then starts the queued load, if any. */
+    private void finish(Load<M> load, Throwable failure) {
+        Load<M> next;
+        synchronized (lock) {
+            next = closed ? null : queued;
+            queued = null;
+            running = next;
+        }
+        if (failure != null) {
+            load.result().completeExceptionally(failure);
+        }
+        if (next != null) {
+            start(next);
+        }
+    }
+
+    /**
+     * Loads and swaps in one version.
+     *
+     * @return its sequence number
+     */
+    private long swap(Loader<M> loader) throws Exception {
+        M model;
+        try {
+            model = loader.load();
+        } catch (Exception | Error e) {
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (!(e instanceof Exception)) {
+                reason = e.getClass().getName() + ": " + reason; // "Java heap space" says little alone
+            }
+            lastFailure.set(new Failure(Instant.now(), reason));
+            Version<M> serving = current.get();
+            LOG.warn("model reload failed; {}: {}", serving == null ? "the holder is closed" : "version " + serving.sequence()
+                    + " keeps serving", reason);
+            throw e;
+        }
+        Version<M> old;
+        Version<M> next;
+        synchronized (lock) {
+            if (closed) {
+                next = null;
+                old = null;
+            } else {
+                next = new Version<>(model, sequence.incrementAndGet(), Instant.now());
+                old = current.getAndSet(next);
+            }
+        }
+        if (next == null) {
+            closeQuietly(model);
+            throw new ClosedException("the model holder closed while the model was loading; the model loaded was released");
+        }
+        lastFailure.set(null);
+        LOG.info("model version {} now serving; version {} retires after {} request(s) in flight", next.sequence(),
+                old.sequence(), old.inFlight());
+        old.release();
+        return next.sequence();
+    }
+
+    /**
+     * Records a reload that failed before its load began (the watcher could not look at the
+     * directory): shown by {@link #lastFailure()} until a load succeeds.
+     */
+    public void failed(Throwable cause) {
+        requireNonNull(cause, "cause is null");
+        lastFailure.set(new Failure(Instant.now(), cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+    }
+
+    private static ClosedException closed() {
+        return new ClosedException("the model holder is closed (the server is stopping); no model is loaded any more");
+    }
+
+    private static void closeQuietly(AutoCloseable model) {
+        try {
+            model.close();
+        } catch (Exception e) {
+            LOG.warn("closing a model loaded after the holder closed failed: {}", e.toString());
         }
     }
 
@@ -98,10 +259,24 @@ public final class ModelHolder<M extends AutoCloseable> implements AutoCloseable
         return lastFailure.get();
     }
 
-    /** Stops serving; the last version closes when its leases are closed. */
+    /**
+     * Stops serving; the last version closes when its leases are closed. No reload starts after
+     * this: one asked for fails with {@link ClosedException}, so does one queued, and a load still
+     * running has its model released when it ends.
+     */
     @Override
     public void close() {
-        Version<M> v = current.getAndSet(null);
+        Load<M> dropped;
+        Version<M> v;
+        synchronized (lock) {
+            closed = true;
+            dropped = queued;
+            queued = null;
+            v = current.getAndSet(null);
+        }
+        if (dropped != null) {
+            dropped.result().completeExceptionally(closed());
+        }
         if (v != null) {
             v.release();
         }
