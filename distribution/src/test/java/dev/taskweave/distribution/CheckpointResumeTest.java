@@ -178,4 +178,92 @@ class CheckpointResumeTest extends RuntimeTest {
         assertEquals(TaskweaveCli.BAD_INPUT, badTime.code());
         assertTrue(badTime.err().contains("expected a duration such as 90m, 2h, 1h30m or 45s, got 'soon'"), badTime.err());
     }
+
+    /**
+     * A scheduler reruns one command with --resume every day: after the run finished (no
+     * checkpoint), the model in --output is this run's only when it was trained on the data just
+     * read; the experiment file is the same every day, the data is not.
+     */
+    @Test
+    void aResumeAfterTheRunFinishedTrainsAgainOnOtherData() throws Exception {
+        FilesEndToEndTest.writeData(tmp);
+        Path config = write("daily.yaml", FilesEndToEndTest.CONFIG.replace("epochs: 8", "epochs: 1"));
+        Path checkpoint = tmp.resolve("daily.checkpoint");
+        Path output = tmp.resolve("next");
+        String first = resume(config, output, checkpoint);
+        assertTrue(first.contains("no checkpoint at " + checkpoint + ": starting from epoch 1\n"), first);
+        byte[] parameters = Files.readAllBytes(output.resolve(ModelStore.PARAMETERS));
+        String fingerprint = fingerprint(output);
+
+        String same = resume(config, output, checkpoint);
+        assertTrue(same.startsWith("nothing to resume: " + output + " holds this experiment's finished model\n")
+                || same.contains("\nnothing to resume: " + output + " holds this experiment's finished model\n"), same);
+        assertFalse(same.contains("epoch 1/1"), "nothing trained: " + same);
+        assertArrayEquals(parameters, Files.readAllBytes(output.resolve(ModelStore.PARAMETERS)));
+
+        // the next day's data: one rating changed
+        java.util.List<String> rows = new java.util.ArrayList<>(Files.readAllLines(tmp.resolve("train.csv")));
+        String[] row = rows.get(1).split(",");
+        row[2] = Integer.toString(Integer.parseInt(row[2]) % 5 + 1);
+        rows.set(1, String.join(",", row));
+        Files.write(tmp.resolve("train.csv"), rows);
+        String changed = resume(config, output, checkpoint);
+        // before: "nothing to resume", and yesterday's model stayed
+        assertTrue(changed.contains(output + " holds this experiment's model, trained on other data: training\n"
+                + "no checkpoint at " + checkpoint + ": starting from epoch 1\n"), changed);
+        assertTrue(changed.contains("epoch 1/1"), changed);
+        assertFalse(changed.contains("nothing to resume"), changed);
+        assertFalse(fingerprint.equals(fingerprint(output)), "the model of the new data");
+        assertFalse(Arrays.equals(parameters, Files.readAllBytes(output.resolve(ModelStore.PARAMETERS))));
+        assertFalse(Files.exists(checkpoint));
+
+        String again = resume(config, output, checkpoint);
+        assertTrue(again.contains("nothing to resume: " + output + " holds this experiment's finished model\n"), again);
+    }
+
+    /** @return the log of {@code train --resume} of {@code config} into {@code output}, checkpointing to {@code checkpoint} */
+    private static String resume(Path config, Path output, Path checkpoint) {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        taskweave.train(config, output, new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8),
+                new Checkpointing(checkpoint, true, null));
+        return log.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String fingerprint(Path model) throws Exception {
+        return new ObjectMapper().readTree(model.resolve(ModelStore.MANIFEST).toFile()).get("dataFingerprint").asText();
+    }
+
+    @Test
+    void theTimeLimitCountsFromTheRunsStart() throws Exception {
+        Path config = write("dwa.yaml", CONFIG.formatted("{type: dwa}").replace("epochs: 4", "epochs: 2"));
+        Path checkpoint = tmp.resolve("late.checkpoint");
+        // a run that started ten minutes ago (reading its data, say) with a limit of ten minutes: its
+        // first epoch takes a second, and the run stops after it
+        long started = System.nanoTime() - Duration.ofMinutes(10).toNanos();
+        TrainingSuspendedException e = assertThrows(TrainingSuspendedException.class, () -> taskweave.train(config, tmp.resolve("m"),
+                quiet(), new Checkpointing(checkpoint, false, Duration.ofMinutes(10), started)));
+        // before: the limit counted from the training loop's start, and the run trained both epochs
+        assertEquals(1, e.epoch());
+        // a limit not yet reached: the run goes on to the end
+        TrainingResult rest = taskweave.train(config, tmp.resolve("m"), quiet(), new Checkpointing(checkpoint, true, Duration.ofMinutes(10)));
+        assertEquals(2, rest.history().size());
+    }
+
+    @Test
+    void aKilledCheckpointWriteLeavesNothingOnceTheRunEnds() throws Exception {
+        Path config = write("dwa.yaml", CONFIG.formatted("{type: dwa}").replace("epochs: 4", "epochs: 2"));
+        Path checkpoint = tmp.resolve("run.checkpoint");
+        assertThrows(TrainingSuspendedException.class,
+                () -> taskweave.train(config, tmp.resolve("m"), quiet(), new Checkpointing(checkpoint, false, Duration.ZERO)));
+        // what a run killed while writing its next checkpoint leaves: a temporary file as large as the checkpoint
+        Path killed = Files.write(tmp.resolve(".run.checkpoint.tmp-k1ll3d"), Files.readAllBytes(checkpoint));
+        TrainingResult result = taskweave.train(config, tmp.resolve("m"), quiet(), new Checkpointing(checkpoint, true, null));
+        assertEquals(2, result.history().size());
+        // before: it stayed until a later run found it ten minutes old
+        assertFalse(Files.exists(killed));
+        try (var left = Files.list(tmp)) {
+            assertEquals(java.util.List.of(".run.checkpoint.lock"), left.map(p -> p.getFileName().toString())
+                    .filter(n -> n.contains("run.checkpoint")).toList());
+        }
+    }
 }

@@ -34,8 +34,9 @@ final class Dist {
 
     /**
      * Makes the model in {@code dir} look as releases before file checksums wrote it: drops the
-     * lengths and checksums {@code model.json} records, so that its files can be edited or removed
-     * as an earlier release's model lacked or had them.
+     * lengths and checksums {@code model.json} records, and {@code model.json}'s own checksum
+     * beside it, so that its files can be edited or removed as an earlier release's model lacked
+     * or had them.
      */
     static void withoutChecksums(Path dir) throws java.io.IOException {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -45,6 +46,19 @@ final class Dist {
             throw new IllegalStateException(manifest + " records no checksums");
         }
         json.writerWithDefaultPrettyPrinter().writeValue(manifest.toFile(), tree);
+        withoutManifestChecksum(dir);
+    }
+
+    /**
+     * Makes the model in {@code dir} look as releases before {@code model.json}'s own checksum
+     * wrote it (its other files still checked), so that {@code model.json} can be edited as it
+     * could be then.
+     */
+    static void withoutManifestChecksum(Path dir) throws java.io.IOException {
+        Path checksum = dir.resolve(dev.taskweave.core.store.ModelStore.MANIFEST_CHECKSUM);
+        if (!Files.deleteIfExists(checksum)) {
+            throw new IllegalStateException(checksum + " is missing");
+        }
     }
 
     /** @return the shared folder beside the project root */

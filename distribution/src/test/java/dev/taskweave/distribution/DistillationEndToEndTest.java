@@ -163,6 +163,39 @@ class DistillationEndToEndTest extends RuntimeTest {
     }
 
     /**
+     * A checkpoint of another experiment is refused once the data is read, before any teacher
+     * trains (before: after all of them, which may take hours), and the advice names the teachers
+     * saved beside it, which go with it.
+     */
+    @Test
+    void aForeignCheckpointIsRefusedBeforeTheTeachersTrain() throws Exception {
+        FilesEndToEndTest.writeData(tmp);
+        String base = PLAIN.replace("epochs: 4", "epochs: 2");
+        Path checkpoint = tmp.resolve("run.checkpoint");
+        // another experiment's checkpoint at that path: the plain one, stopped after its first epoch
+        assertThrows(dev.taskweave.core.run.TrainingSuspendedException.class, () -> taskweave.train(write("plain.yaml", base),
+                tmp.resolve("plain"), quiet(), new dev.taskweave.core.run.Checkpointing(checkpoint, false, java.time.Duration.ZERO)));
+        Path config = write("student.yaml", distilled(base, 4, "{teachers: 2, tasks: [rating, like]}"));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        dev.taskweave.core.run.CheckpointException e = assertThrows(dev.taskweave.core.run.CheckpointException.class,
+                () -> taskweave.train(config, tmp.resolve("student"), new PrintStream(log, true, StandardCharsets.UTF_8),
+                        new dev.taskweave.core.run.Checkpointing(checkpoint, true, null)));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(e.getMessage().startsWith(checkpoint + " was written by another experiment"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("or delete it to train from the start"), e.getMessage());
+        assertTrue(!printed.contains("distillation:") && !printed.contains("epoch 1/"), "nothing trained: " + printed);
+        assertTrue(!Files.exists(dev.taskweave.core.Taskweave.savedTeachers(checkpoint)), "no teacher was trained and saved");
+
+        // teachers saved beside it (by the run that wrote it, say) are named with it
+        Path saved = Files.createDirectories(dev.taskweave.core.Taskweave.savedTeachers(checkpoint).resolve("teacher-1"));
+        dev.taskweave.core.run.CheckpointException named = assertThrows(dev.taskweave.core.run.CheckpointException.class,
+                () -> taskweave.train(config, tmp.resolve("student"), quiet(), new dev.taskweave.core.run.Checkpointing(checkpoint, true,
+                        null)));
+        assertTrue(named.getMessage().endsWith("or delete it and the teachers saved beside it in " + saved.getParent()
+                + "/ to train from the start"), named.getMessage());
+    }
+
+    /**
      * {@code teacher}: the teachers of {@code teachers: n} are this experiment with other fields (an
      * MMoE teaching this shared-bottom model): the very model that the same MMoE trained alone with
      * seed 401 and given as {@code models} teaches. Fields a teacher cannot change are refused,

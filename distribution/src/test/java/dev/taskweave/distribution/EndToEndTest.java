@@ -87,6 +87,8 @@ class EndToEndTest extends RuntimeTest {
             assertEquals(List.of(), store.load(tmp.resolve("model"), manager).warnings());
             ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.at("/provenance/plugins")).put("taskweave-sharing-basic", "0.0.9");
             json.writeValue(tmp.resolve("model/model.json").toFile(), manifest);
+            // model.json edited: as a model of a release before its own checksum, which loads it unchecked
+            Dist.withoutManifestChecksum(tmp.resolve("model"));
             assertEquals(List.of("the model was made with plugin taskweave-sharing-basic 0.0.9 (installed: 0.1.0-SNAPSHOT): it runs"
                     + " with the installed version, whose scores may differ from those measured when it was trained (evaluate it"
                     + " again, or retrain it)"), store.load(tmp.resolve("model"), manager).warnings());

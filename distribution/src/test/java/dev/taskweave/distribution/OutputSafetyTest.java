@@ -289,7 +289,7 @@ class OutputSafetyTest {
         try (var list = Files.list(model)) {
             for (Path f : list.sorted().toList()) {
                 String name = f.getFileName().toString();
-                if (name.equals(ModelStore.MANIFEST)) {
+                if (name.equals(ModelStore.MANIFEST) || name.equals(ModelStore.MANIFEST_CHECKSUM)) {
                     continue;
                 }
                 names.add(name);
@@ -305,6 +305,65 @@ class OutputSafetyTest {
         assertEquals(names, recorded);
         assertTrue(names.containsAll(java.util.List.of(ModelStore.PARAMETERS, ModelStore.ENTITIES, ModelStore.EXPERIMENT,
                 ModelStore.SEEN, ModelStore.METRICS, ModelStore.HISTORY)), names.toString());
+        // and model.json's own bytes, beside it
+        byte[] bytes = Files.readAllBytes(model.resolve(ModelStore.MANIFEST));
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes);
+        var own = new com.fasterxml.jackson.databind.ObjectMapper().readTree(model.resolve(ModelStore.MANIFEST_CHECKSUM).toFile());
+        assertEquals(bytes.length, own.get("bytes").asLong());
+        assertEquals(String.format("%08x", crc.getValue()), own.get("crc32c").asText());
+    }
+
+    @Test
+    void aHandEditedCalibrationInModelJsonIsRefusedByName() throws Exception {
+        Path yaml = Files.writeString(tmp.resolve("calibrated.yaml"), CONFIG.replace("threshold: 4.0}}",
+                "threshold: 4.0}, calibrate: platt}"));
+        Path calibrated = tmp.resolve("calibrated");
+        CliTest.Run trained = CliTest.run("train", "--config", yaml.toString(), "--output", calibrated.toString());
+        assertEquals(0, trained.code(), trained.err());
+        Path pairs = Files.writeString(tmp.resolve("pairs.tsv"), "user\titem\n" + firstPair());
+        CliTest.Run before = CliTest.run("predict", "--model", calibrated.toString(), "--input", pairs.toString(), "--tasks", "like");
+        assertEquals(0, before.code(), before.err());
+
+        // a calibration changed by hand: before, it loaded silently and every like score moved
+        Path manifest = calibrated.resolve(ModelStore.MANIFEST);
+        String original = Files.readString(manifest);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var tree = json.readTree(original);
+        var calibration = (com.fasterxml.jackson.databind.node.ArrayNode) tree.at("/tasks/1/calibration");
+        assertEquals(2, calibration.size(), original);
+        calibration.set(1, calibration.get(1).asDouble() + 1.0);
+        Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(tree));
+        String refused = "taskweave: " + calibrated + ": model.json was changed or damaged since the model was written: it holds ";
+        for (String[] command : new String[][] {{"predict", "--model", calibrated.toString(), "--input", pairs.toString()},
+                {"evaluate", "--model", calibrated.toString()},
+                {"recommend", "--model", calibrated.toString(), "--output", tmp.resolve("recs.tsv").toString(), "--k", "2"}}) {
+            CliTest.Run r = CliTest.run(command);
+            assertEquals(TaskweaveCli.BAD_INPUT, r.code(), command[0] + ": " + r.err());
+            assertTrue(r.err().startsWith(refused) && r.err().contains("and model.json.crc32c recorded ")
+                    && r.err().strip().endsWith("; copy the model again or retrain it (a model is not edited by hand)"),
+                    command[0] + ": " + r.err());
+        }
+        // read as a warm start (teachers are read the same way)
+        Path warm = Files.writeString(tmp.resolve("warm.yaml"), CONFIG.replace("training: {batchSize: 128, epochs: 1, progressBar: false}",
+                "training: {batchSize: 128, epochs: 1, progressBar: false, initFrom: " + calibrated + "}"));
+        CliTest.Run warmStart = CliTest.run("train", "--config", warm.toString(), "--output", tmp.resolve("warm").toString());
+        assertEquals(TaskweaveCli.BAD_INPUT, warmStart.code(), warmStart.err());
+        assertTrue(warmStart.err().startsWith(refused), warmStart.err());
+        assertFalse(Files.exists(tmp.resolve("warm")));
+
+        // put back, it loads and scores as before
+        Files.writeString(manifest, original);
+        CliTest.Run restored = CliTest.run("predict", "--model", calibrated.toString(), "--input", pairs.toString(), "--tasks", "like");
+        assertEquals(0, restored.code(), restored.err());
+        assertEquals(before.out(), restored.out());
+
+        // a model written before model.json's checksum (none beside it) still loads, unchecked: the edit takes effect
+        Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(tree));
+        Dist.withoutManifestChecksum(calibrated);
+        CliTest.Run old = CliTest.run("predict", "--model", calibrated.toString(), "--input", pairs.toString(), "--tasks", "like");
+        assertEquals(0, old.code(), old.err());
+        assertFalse(before.out().equals(old.out()), "the edited calibration is read: " + old.out());
     }
 
     @Test
@@ -327,6 +386,40 @@ class OutputSafetyTest {
         assertEquals(0, CliTest.run("train", "--config", config.toString(), "--output", dir.toString()).code());
         assertTrue(Files.isRegularFile(dir.resolve(ModelStore.MANIFEST)));
         assertFalse(Files.exists(aside));
+    }
+
+    @Test
+    void aReplacedModelPartlyDeletedIsNeverPutBack() throws Exception {
+        Path dir = tmp.resolve("current");
+        assertEquals(0, CliTest.run("train", "--config", config.toString(), "--output", dir.toString()).code());
+        // what a train killed while deleting the model it replaced leaves: part of it, under the name
+        // it is deleted under (deleted in reverse order: model.json went first)
+        Path trash = Files.createDirectories(tmp.resolve(".current.trash-k1ll3d"));
+        for (String name : new String[] {ModelStore.ENTITIES, ModelStore.EXPERIMENT, ModelStore.HISTORY}) {
+            Files.copy(dir.resolve(name), trash.resolve(name));
+        }
+        // then the new model promoted by hand
+        Files.move(dir, tmp.resolve("promoted"));
+        CliTest.Run again = CliTest.run("train", "--config", config.toString(), "--output", dir.toString());
+        // before: the half-deleted copy was put back as the output, and refused after training as "a directory of other files"
+        assertEquals(0, again.code(), again.err());
+        assertTrue(Files.isRegularFile(dir.resolve(ModelStore.MANIFEST)));
+        assertFalse(Files.exists(trash));
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".current.")
+                    && !n.equals(".current.lock")).toList());
+        }
+
+        // a copy half deleted in place by an earlier release is put back by a write: refused before training, naming it
+        Path half = Files.createDirectories(tmp.resolve(".next.old-k1ll3d"));
+        Files.copy(dir.resolve(ModelStore.ENTITIES), half.resolve(ModelStore.ENTITIES));
+        Path next = tmp.resolve("next");
+        CliTest.Run blocked = CliTest.run("train", "--config", config.toString(), "--output", next.toString());
+        assertBadInput(blocked, "--output: " + next + " does not exist, and writing it first puts back " + half + " (its content "
+                + "before a replacement that was interrupted), which is a directory of other files, not a Taskweave model (model.json "
+                + "is missing), so that the model could not be written there: remove .next.old-k1ll3d or name another directory");
+        assertFalse(blocked.out().contains("data:"), "refused before the data is read: " + blocked.out());
+        assertFalse(Files.exists(next));
     }
 
     @Test

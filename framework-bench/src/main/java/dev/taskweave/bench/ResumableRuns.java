@@ -61,12 +61,9 @@ final class ResumableRuns {
         if (fromCheckpoint) {
             log.printf(Locale.ROOT, "  going on from %s%n", Files.isRegularFile(checkpoint) ? checkpoint : teachers);
         }
-        Duration remaining = maxTime == null ? null : maxTime.minusNanos(System.nanoTime() - started);
-        if (remaining != null && remaining.isNegative()) {
-            remaining = Duration.ZERO;
-        }
+        // the time limit counts from this call's start, for every training of it
         TrainingResult result = taskweave.train(config, configFile, configFile.toAbsolutePath().getParent(), directory,
-                new PrintStream(PrintStream.nullOutputStream()), new Checkpointing(checkpoint, fromCheckpoint, remaining));
+                new PrintStream(PrintStream.nullOutputStream()), new Checkpointing(checkpoint, fromCheckpoint, maxTime, started));
         return new Run(result, false);
     }
 }

@@ -49,7 +49,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,12 +163,15 @@ public final class Taskweave implements AutoCloseable {
         return train(config, configFile, baseDirectory, outputDirectory, log, null);
     }
 
-    /** @return what training wrote to {@code dir} for this very experiment, or empty when it holds no such model */
-    private java.util.Optional<TrainingResult> finishedRun(Path dir, ExperimentConfig config) {
+    /**
+     * @return what training wrote to {@code dir} for this very experiment, with the fingerprint of
+     *     the data it was trained on, or empty when it holds no such model
+     */
+    private java.util.Optional<ModelStore.Finished> finishedRun(Path dir, ExperimentConfig config) {
         try {
-            return injector.getInstance(ModelStore.class).finished(dir, config);
+            return injector.getInstance(ModelStore.class).finishedRun(dir, config);
         } catch (ConfigException e) {
-            return java.util.Optional.empty(); // another model, or none: training replaces it
+            return java.util.Optional.empty(); // another model, a damaged one, or none: training replaces it
         }
     }
 
@@ -196,30 +198,44 @@ public final class Taskweave implements AutoCloseable {
         requireNonNull(configFile, "configFile is null");
         requireNonNull(baseDirectory, "baseDirectory is null");
         requireNonNull(outputDirectory, "outputDirectory is null");
-        long started = System.nanoTime();
         // before the data is read: a model that cannot be written is found before training, not after it
         ModelStore.checkWritable(outputDirectory, "output");
         // teachers saved by an interrupted run are read back when resuming, checkpoint or none
         boolean resuming = checkpointing != null && checkpointing.resume();
+        // the checkpoint is deleted once the model is written: the same command run again after the
+        // run finished may find its model, which is decided once the data is read
+        boolean mayHaveFinished = false;
         if (checkpointing != null) {
             checkpointing.checkWritable("checkpoint", outputDirectory);
-            if (checkpointing.resume() && !Files.exists(checkpointing.file())) {
-                // the checkpoint is deleted once the model is written: the same command run again after
-                // the run finished finds its model, and does not train it again
-                java.util.Optional<TrainingResult> done = finishedRun(outputDirectory, config);
-                if (done.isPresent()) {
-                    log.println("nothing to resume: " + outputDirectory + " holds this experiment's finished model");
-                    return done.get();
-                }
-            }
-            // a run killed before its first epoch ended left no checkpoint: the same command with --resume starts it
-            checkpointing = checkpointing.orFreshStart(log);
+            mayHaveFinished = checkpointing.resume() && !Files.exists(checkpointing.file());
         }
         // before the data is read, as the output: a teacher that is not a model is found at once
         teacherModels(config, configFile, baseDirectory);
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
         checkTeacherExperiment(assembler, config, configFile);
         Prepared prepared = prepare(assembler, config, configFile, baseDirectory, log);
+        if (mayHaveFinished) {
+            java.util.Optional<ModelStore.Finished> done = finishedRun(outputDirectory, config);
+            if (done.isPresent()) {
+                // this experiment's model is finished only when it was trained on the data just read: a
+                // scheduler reruns the same command every day, on the day's data
+                if (prepared.fingerprint().equals(done.get().dataFingerprint())) {
+                    log.println("nothing to resume: " + outputDirectory + " holds this experiment's finished model");
+                    return done.get().result();
+                }
+                log.println(outputDirectory + " holds this experiment's model, trained on other data: training");
+            }
+        }
+        // a checkpoint goes on only with the same teachers: their model files are part of its identity
+        Checkpointing.Identity identity = checkpointing == null ? null
+                : Checkpointing.Identity.of(injector.getInstance(ConfigLoader.class).toYaml(config)
+                + teacherManifests(config, configFile, baseDirectory), prepared.fingerprint());
+        if (checkpointing != null) {
+            // a run killed before its first epoch ended left no checkpoint: the same command with --resume starts it
+            checkpointing = checkpointing.orFreshStart(log);
+            // another experiment's checkpoint, or other data's, is refused now, not after the teachers trained
+            checkpointing.checkResumable(identity);
+        }
         Plan plan = prepared.plan();
         Dataset dataset = prepared.dataset();
         List<FeatureSpec> features = prepared.features();
@@ -238,23 +254,16 @@ public final class Taskweave implements AutoCloseable {
                 // a resumed run takes its parameters from the checkpoint
                 warmStart(config, configFile, baseDirectory, model, dataset, manager, log);
             }
+            // the time limit covers the whole run from its start (Checkpointing.startNanos): the data's
+            // reading, the teachers and the model alike
             Teachers teachers = config.training.distillation == null ? Teachers.NONE
                     : teachers(config, configFile, baseDirectory, prepared, stats, labelInfo, assembler, manager, log,
-                    checkpointing, resuming, started);
+                    checkpointing, resuming);
             if (!teachers.models().isEmpty()) {
                 // training teachers drew dropout masks: the model draws its own as it would without them
                 seed(config.seed);
             }
-            if (checkpointing != null && checkpointing.maxTime() != null && teachers.trained()) {
-                // the time limit covers the whole run: the model gets what the teachers left of it
-                Duration left = checkpointing.maxTime().minusNanos(System.nanoTime() - started);
-                checkpointing = new Checkpointing(checkpointing.file(), checkpointing.resume(), left.isNegative() ? Duration.ZERO : left);
-            }
             FeatureGatherer gatherer = gatherer(config, prepared);
-            // a checkpoint goes on only with the same teachers: their model files are part of its identity
-            Checkpointing.Identity identity = checkpointing == null ? null
-                    : Checkpointing.Identity.of(injector.getInstance(ConfigLoader.class).toYaml(config)
-                    + teacherManifests(config, configFile, baseDirectory), fingerprint);
             dev.taskweave.core.run.Distillation distillation = teachers.models().isEmpty() ? null
                     : dev.taskweave.core.run.Distillation.of(model, teachers.models(), teacherNames(config));
             TrainingResult result = injector.getInstance(Trainer.class).train(model, dataset, gatherer, manager, log,
@@ -268,7 +277,7 @@ public final class Taskweave implements AutoCloseable {
                     baseDirectory, result);
             if (checkpointing != null) {
                 try {
-                    java.nio.file.Files.deleteIfExists(checkpointing.file());
+                    checkpointing.remove();
                 } catch (java.io.IOException e) {
                     log.println("warning: the model is written, but its checkpoint " + checkpointing.file()
                             + " could not be removed: " + e.getMessage());
@@ -293,11 +302,10 @@ public final class Taskweave implements AutoCloseable {
     }
 
     /**
-     * The teachers of a run, what training them cost (or cost the run that saved them) and
-     * whether any was trained in this run.
+     * The teachers of a run and what training them cost (or cost the run that saved them).
      */
-    private record Teachers(List<AssembledModel> models, double seconds, boolean trained) {
-        static final Teachers NONE = new Teachers(List.of(), 0, false);
+    private record Teachers(List<AssembledModel> models, double seconds) {
+        static final Teachers NONE = new Teachers(List.of(), 0);
     }
 
     /**
@@ -309,7 +317,7 @@ public final class Taskweave implements AutoCloseable {
      * @return the directory the teachers of a checkpointed run are saved in
      */
     public static Path savedTeachers(Path checkpoint) {
-        return checkpoint.resolveSibling(checkpoint.getFileName() + ".teachers");
+        return Checkpointing.teachers(checkpoint);
     }
 
     private static void removeSavedTeachers(Checkpointing checkpointing, PrintStream log) {
@@ -336,11 +344,10 @@ public final class Taskweave implements AutoCloseable {
      * @param checkpointing null, or where trained teachers are saved ({@link #savedTeachers}) and
      *                      what time limit the run has: past it, the run stops after a teacher
      * @param resuming      whether teachers saved by an interrupted run are read back
-     * @param started       when the run started ({@link System#nanoTime()})
      */
     private Teachers teachers(ExperimentConfig config, Path configFile, Path baseDirectory, Prepared prepared,
             Map<String, LabelStatistics> stats, Map<String, LabelInfo> labelInfo, ModelAssembler assembler, NDManager manager,
-            PrintStream log, Checkpointing checkpointing, boolean resuming, long started) {
+            PrintStream log, Checkpointing checkpointing, boolean resuming) {
         dev.taskweave.core.config.DistillationConfig d = config.training.distillation;
         List<AssembledModel> teachers = new ArrayList<>();
         if (d.teachers == null) {
@@ -349,12 +356,11 @@ public final class Taskweave implements AutoCloseable {
                 teachers.add(teacherModel(config, configFile, prepared, dirs.get(i), "training.distillation.models[" + i + "]", manager));
                 log.println("distillation: teacher " + (i + 1) + " of " + dirs.size() + " is " + dirs.get(i));
             }
-            return new Teachers(teachers, 0, false);
+            return new Teachers(teachers, 0);
         }
         ConfigLoader loader = injector.getInstance(ConfigLoader.class);
         ModelStore store = injector.getInstance(ModelStore.class);
         double seconds = 0;
-        boolean trained = false;
         for (int k = 1; k <= d.teachers; k++) {
             ExperimentConfig teacher = ModelAssembler.teacherConfig(loader, config, k, configFile.toString());
             String path = "training.distillation.teachers (teacher " + k + ")";
@@ -382,7 +388,6 @@ public final class Taskweave implements AutoCloseable {
                     manager, log);
             double took = (System.nanoTime() - start) / 1e9;
             seconds += took;
-            trained = true;
             log.printf(Locale.ROOT, "distillation: teacher %d of %d trained in %.1f s (best epoch %d)%n", k, d.teachers,
                     result.trainSeconds(), result.bestEpoch());
             teachers.add(model);
@@ -395,13 +400,12 @@ public final class Taskweave implements AutoCloseable {
                 }
                 store.save(saved, model, prepared.dataset(), prepared.neighbours(), prepared.fingerprint(), configFile, baseDirectory,
                         new TrainingResult(result.history(), result.bestEpoch(), result.stoppedEarly(), took, result.metrics()));
-                Duration limit = checkpointing.maxTime();
-                if (limit != null && Duration.ofNanos(System.nanoTime() - started).compareTo(limit) >= 0) {
+                if (checkpointing.outOfTime()) {
                     throw TrainingSuspendedException.afterTeacher(k, d.teachers, checkpointing.file(), savedTeachers(checkpointing.file()));
                 }
             }
         }
-        return new Teachers(teachers, seconds, trained);
+        return new Teachers(teachers, seconds);
     }
 
     /**

@@ -277,8 +277,8 @@ public final class TaskweaveCli {
         boolean resume;
 
         @Option(names = "--max-time", paramLabel = "DURATION", converter = DurationConverter.class,
-                description = "With --checkpoint: stop once an epoch ends after this much training (90m, 2h, 1h30m, 45s), "
-                        + "exit code 3; resume with --resume.")
+                description = "With --checkpoint: stop once an epoch (or a distillation teacher) ends this long after the "
+                        + "command started, reading the data included (90m, 2h, 1h30m, 45s), exit code 3; resume with --resume.")
         Duration maxTime;
 
         @Override

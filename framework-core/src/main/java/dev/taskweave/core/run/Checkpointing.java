@@ -19,15 +19,42 @@ import java.time.Duration;
  * @param resume  go on from the checkpoint in {@code file} (which must come from the same
  *                experiment and data) instead of starting afresh; when there is no file (a run
  *                stopped before its first epoch ended) training starts from epoch 1
- * @param maxTime null, or stop once an epoch ends after this much training time in this run,
- *                leaving the checkpoint to resume from ({@link TrainingSuspendedException})
+ * @param maxTime null, or stop once an epoch (or a distillation teacher) ends when this much time
+ *                has passed since {@code startNanos}, leaving the checkpoint to resume from
+ *                ({@link TrainingSuspendedException}): the whole run counts, reading the data and
+ *                training the teachers included
+ * @param startNanos when the run started ({@link System#nanoTime()}), what {@code maxTime} counts from
  */
-public record Checkpointing(Path file, boolean resume, Duration maxTime) {
+public record Checkpointing(Path file, boolean resume, Duration maxTime, long startNanos) {
     public Checkpointing {
         requireNonNull(file, "file is null");
         if (maxTime != null && maxTime.isNegative()) {
             throw new IllegalArgumentException("maxTime must not be negative, got " + maxTime);
         }
+    }
+
+    /** A run starting now: {@code maxTime} counts from this call. */
+    public Checkpointing(Path file, boolean resume, Duration maxTime) {
+        this(file, resume, maxTime, System.nanoTime());
+    }
+
+    /** @return whether {@link #maxTime()} has passed since the run started (never without one) */
+    public boolean outOfTime() {
+        return maxTime != null && Duration.ofNanos(System.nanoTime() - startNanos).compareTo(maxTime) >= 0;
+    }
+
+    /**
+     * @return {@code FILE.teachers} beside the checkpoint, where a run with {@code teachers: n}
+     *     saves each distillation teacher once trained, to read back when resuming; removed with
+     *     the checkpoint
+     */
+    public Path teachers() {
+        return teachers(file);
+    }
+
+    /** @return {@code FILE.teachers} beside {@code checkpoint} ({@link #teachers()}) */
+    public static Path teachers(Path checkpoint) {
+        return checkpoint.resolveSibling(checkpoint.getFileName() + ".teachers");
     }
 
     /**
@@ -86,7 +113,9 @@ public record Checkpointing(Path file, boolean resume, Duration maxTime) {
      * Claims the checkpoint file for one training run: two runs given one checkpoint would write
      * it in turns, so that a resume went on from the other run's state, and the first to finish
      * would delete it under the other. Checks {@link #checkNothingOverwritten} again once claimed
-     * (a run killed since the first check may have left its checkpoint).
+     * (a run killed since the first check may have left its checkpoint), and deletes what a run
+     * killed while writing the checkpoint left beside it ({@code .FILE.tmp-*}, as large as the
+     * checkpoint): no other run writes it while the claim is held.
      *
      * @param option what named the file, named in the errors
      * @return the claim, to close when the run ends (the model written, or training stopped)
@@ -99,6 +128,7 @@ public record Checkpointing(Path file, boolean resume, Duration maxTime) {
         }
         try {
             checkNothingOverwritten(option);
+            AtomicDirectory.deleteTemporaryFiles(file);
             return claim;
         } catch (RuntimeException e) {
             claim.close();
@@ -140,7 +170,34 @@ public record Checkpointing(Path file, boolean resume, Duration maxTime) {
             return this;
         }
         log.println("no checkpoint at " + file + ": starting from epoch 1");
-        return new Checkpointing(file, false, maxTime);
+        return new Checkpointing(file, false, maxTime, startNanos);
+    }
+
+    /**
+     * Checks, before anything is trained (distillation's teachers included), that the checkpoint
+     * to resume from was written by this experiment on this data. Does nothing when not resuming
+     * or when there is no checkpoint ({@link #orFreshStart}).
+     *
+     * @throws CheckpointException naming the file when it is damaged, or was written by another
+     *     experiment or for other data (and naming {@link #teachers()} with it, when there are
+     *     saved teachers to delete too)
+     */
+    public void checkResumable(Identity identity) {
+        requireNonNull(identity, "identity is null");
+        if (resume && Files.exists(file)) {
+            TrainingCheckpoint.checkIdentity(file, identity);
+        }
+    }
+
+    /**
+     * Removes the checkpoint once the model is written, with what killed writes of it left beside
+     * it ({@code .FILE.tmp-*}).
+     *
+     * @throws java.io.IOException when the checkpoint cannot be removed
+     */
+    public void remove() throws java.io.IOException {
+        Files.deleteIfExists(file);
+        AtomicDirectory.deleteTemporaryFiles(file);
     }
 
     /**

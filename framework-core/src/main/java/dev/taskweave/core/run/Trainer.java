@@ -37,7 +37,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -97,7 +96,8 @@ public final class Trainer {
      * @param checkpointing null for none
      * @param identity      what the checkpoint must have been written by to be resumed (the
      *                      experiment and its data)
-     * @throws TrainingSuspendedException when {@link Checkpointing#maxTime()} ran out before the
+     * @throws TrainingSuspendedException when {@link Checkpointing#maxTime()}, counted from
+     *     {@link Checkpointing#startNanos()} (the run's start, not this call's), ran out before the
      *     last epoch
      * @throws CheckpointException when the checkpoint to resume from is missing, malformed or from
      *     another experiment or data
@@ -337,9 +337,8 @@ public final class Trainer {
                         optimizer.means(), optimizer.variances(), average == null ? 0 : average.updates(),
                         average == null ? null : average.values(), WeightingState.save(model), FastDropout.state(), best, bestEpoch,
                         sinceBest, bestParameters, history).write(checkpointing.file());
-                Duration limit = checkpointing.maxTime();
-                if (limit != null && !stoppedEarly && epoch < config.training.epochs
-                        && Duration.ofNanos(System.nanoTime() - start).compareTo(limit) >= 0) {
+                // the time limit counts from the run's start (Checkpointing.startNanos), as for teachers
+                if (!stoppedEarly && epoch < config.training.epochs && checkpointing.outOfTime()) {
                     throw new TrainingSuspendedException(epoch, config.training.epochs, checkpointing.file());
                 }
             }

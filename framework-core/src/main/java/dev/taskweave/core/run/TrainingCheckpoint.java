@@ -111,15 +111,7 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
                 requireChecksum(file); // before any field is trusted: a damaged identity is damage, not "another experiment"
             }
             Checkpointing.Identity written = new Checkpointing.Identity(in.readUTF(), in.readUTF());
-            boolean experiment = !written.experiment().equals(identity.experiment());
-            boolean data = !written.data().equals(identity.data());
-            if (experiment || data) {
-                throw new CheckpointException(file + " was written by " + (experiment && data ? "another experiment on other data"
-                        : experiment ? "another experiment (its configuration differs from this one, or the teacher models"
-                                + " of its training.distillation.models do)"
-                        : "this experiment on other data (the data's fingerprint differs)")
-                        + "; resume with the experiment and data that wrote it, or delete it to train from the start");
-            }
+            requireIdentity(file, written, identity);
             TrainingCheckpoint c = new TrainingCheckpoint(written, in.readInt(), in.readBoolean(), in.readDouble(), bytes(in, counting),
                     in.readInt(), floats(in, counting), floats(in, counting), in.readLong(), floats(in, counting), bytes(in, counting),
                     in.readLong(), in.readDouble(), in.readInt(), in.readInt(), bytes(in, counting),
@@ -141,6 +133,57 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
             throw new CheckpointException(file + " ends early: the checkpoint is truncated");
         } catch (Corrupt e) {
             throw new CheckpointException(file + " is truncated or corrupt: " + e.getMessage() + " (delete it to train from the start)");
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read checkpoint " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * @throws CheckpointException naming the file when {@code written} (the checkpoint's identity)
+     *     is not {@code identity}, with the teachers saved beside it ({@link Checkpointing#teachers})
+     *     to delete with it, when there are
+     */
+    private static void requireIdentity(Path file, Checkpointing.Identity written, Checkpointing.Identity identity) {
+        boolean experiment = !written.experiment().equals(identity.experiment());
+        boolean data = !written.data().equals(identity.data());
+        if (experiment || data) {
+            Path teachers = Checkpointing.teachers(file);
+            throw new CheckpointException(file + " was written by " + (experiment && data ? "another experiment on other data"
+                    : experiment ? "another experiment (its configuration differs from this one, or the teacher models"
+                            + " of its training.distillation.models do)"
+                    : "this experiment on other data (the data's fingerprint differs)")
+                    + "; resume with the experiment and data that wrote it, or delete it"
+                    + (Files.isDirectory(teachers) ? " and the teachers saved beside it in " + teachers + "/" : "")
+                    + " to train from the start");
+        }
+    }
+
+    /**
+     * Checks that the checkpoint in {@code file} was written by {@code identity}, reading no more
+     * than its header (after its CRC-32, so that damage is not taken for another experiment).
+     *
+     * @throws CheckpointException naming the file when it is not a checkpoint, is damaged, or was
+     *     written by another experiment or for other data
+     */
+    static void checkIdentity(Path file, Checkpointing.Identity identity) {
+        try (InputStream stream = Files.newInputStream(file);
+                DataInputStream in = new DataInputStream(new BufferedInputStream(stream, 1 << 16))) {
+            if (in.readInt() != MAGIC) {
+                throw new CheckpointException(file + " is not a Taskweave training checkpoint");
+            }
+            int version = in.readInt();
+            if (version != VERSION && version != 1) {
+                throw new CheckpointException(file + " is a checkpoint of format " + version + "; this version reads formats 1 and "
+                        + VERSION);
+            }
+            if (version >= 2) {
+                requireChecksum(file);
+            }
+            requireIdentity(file, new Checkpointing.Identity(in.readUTF(), in.readUTF()), identity);
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException("no checkpoint to resume from: " + file + " does not exist");
+        } catch (EOFException e) {
+            throw new CheckpointException(file + " ends early: the checkpoint is truncated");
         } catch (IOException e) {
             throw new CheckpointException("cannot read checkpoint " + file + ": " + e.getMessage());
         }

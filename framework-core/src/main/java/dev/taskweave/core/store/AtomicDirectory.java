@@ -25,10 +25,12 @@ import java.util.stream.Stream;
 /**
  * Writes a directory so that readers see either the old content or the new, never a half-written
  * one: files go to a hidden sibling directory ({@code .X.tmp-*}), are synced to disk, and the
- * directory is renamed into place. An existing target is first renamed aside ({@code .X.old-*})
- * and deleted after the swap. A write that was killed between the two renames leaves no target
- * but its previous content aside: the next write puts it back first, and
- * {@link #previous(Path)} finds it for a reader. Writers of one directory, in this process or
+ * directory is renamed into place. An existing target is first renamed aside ({@code .X.old-*});
+ * after the swap it is renamed once more, to {@code .X.trash-*}, and only then deleted, so that
+ * a {@code .X.old-*} is always a whole copy. A write that was killed between the two renames
+ * leaves no target but its previous content aside: the next write puts it back first, and
+ * {@link #previous(Path)} finds it for a reader; one killed while deleting leaves a
+ * {@code .X.trash-*}, which is never put back, only deleted. Writers of one directory, in this process or
  * others, take turns: each holds a lock on the hidden file {@code .X.lock} beside it while it
  * writes (the file is left in place; the lock is released when a writer ends or dies).
  */
@@ -172,7 +174,7 @@ public final class AtomicDirectory {
             syncTree(staging);
             Path old = null;
             if (Files.exists(absolute)) {
-                old = parent.resolve("." + absolute.getFileName() + ".old-" + stamp);
+                old = parent.resolve("." + absolute.getFileName() + OLD + stamp);
                 move(absolute, old);
             }
             try {
@@ -189,11 +191,7 @@ public final class AtomicDirectory {
             }
             syncDirectory(parent);
             if (old != null) {
-                try {
-                    deleteTree(old);
-                } catch (IOException e) {
-                    // written all the same: what is left of the replaced content goes with the next write
-                }
+                discard(absolute, old);
             }
         } catch (IOException | RuntimeException e) {
             deleteQuietly(staging, e);
@@ -235,14 +233,40 @@ public final class AtomicDirectory {
     }
 
     /**
+     * Deletes {@code old}, the replaced content of {@code target}, renaming it to
+     * {@code .X.trash-*} first: a kill while it is being deleted leaves a part of it under a name
+     * that recovery deletes and never puts back. When it cannot be renamed it stays whole as
+     * {@code .X.old-*}, for the next write to delete.
+     */
+    private static void discard(Path target, Path old) {
+        Path trash = target.resolveSibling("." + target.getFileName() + TRASH + Long.toString(System.nanoTime(), 36)
+                + "-" + Long.toString(TRASH_COUNT.incrementAndGet(), 36));
+        try {
+            move(old, trash);
+        } catch (IOException e) {
+            return; // written all the same: the whole replaced copy goes with the next write
+        }
+        try {
+            deleteTree(trash);
+        } catch (IOException e) {
+            // written all the same: what is left of the replaced content goes with the next write
+        }
+    }
+
+    private static final String OLD = ".old-";
+    private static final String TRASH = ".trash-";
+    private static final java.util.concurrent.atomic.AtomicLong TRASH_COUNT = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
      * Tidies what earlier writes of {@code target} that were killed left: when {@code target} is
-     * missing, the newest {@code .X.old-*} (its content before a replacement that did not finish)
-     * is renamed back; other {@code .X.old-*} (replaced content not yet deleted) and
-     * {@code .X.tmp-*} (staging never renamed into place) are deleted.
+     * missing, the newest {@code .X.old-*} (its content before a replacement that did not finish,
+     * always whole) is renamed back; other {@code .X.old-*} (replaced content not yet deleted) are
+     * discarded as a write discards them, and {@code .X.trash-*} (replaced content partly deleted)
+     * and {@code .X.tmp-*} (staging never renamed into place) are deleted.
      */
     static void recover(Path target) throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
-        List<Path> olds = siblings(absolute, ".old-");
+        List<Path> olds = siblings(absolute, OLD);
         if (!Files.exists(absolute) && !olds.isEmpty()) {
             Path newest = olds.get(olds.size() - 1);
             move(newest, absolute);
@@ -250,7 +274,10 @@ public final class AtomicDirectory {
             olds = olds.subList(0, olds.size() - 1);
         }
         for (Path old : olds) {
-            deleteTree(old);
+            discard(absolute, old);
+        }
+        for (Path trash : siblings(absolute, TRASH)) {
+            deleteTree(trash);
         }
         for (Path temp : siblings(absolute, ".tmp-")) {
             deleteTree(temp);
@@ -268,7 +295,8 @@ public final class AtomicDirectory {
             return null;
         }
         try {
-            List<Path> olds = siblings(absolute, ".old-");
+            // never a .X.trash-*: that is a replaced copy partly deleted
+            List<Path> olds = siblings(absolute, OLD);
             return olds.isEmpty() ? null : olds.get(olds.size() - 1);
         } catch (IOException e) {
             return null;
@@ -423,6 +451,33 @@ public final class AtomicDirectory {
             deleteQuietly(temp, e);
             throw writeFailure(absolute, e);
         }
+    }
+
+    /**
+     * Deletes every temporary file {@link #writeFile} left beside {@code target}
+     * ({@code .FILE.tmp-*}), whatever its age: for a caller that knows no write of the file is
+     * going on (it holds the file's {@link #tryClaim claim}), each is the leftover of a write that
+     * was killed.
+     *
+     * @return the files that could not be deleted (none, as a rule)
+     */
+    public static List<Path> deleteTemporaryFiles(Path target) {
+        Path absolute = target.toAbsolutePath().normalize();
+        List<Path> left = new ArrayList<>();
+        List<Path> temps;
+        try {
+            temps = siblings(absolute, ".tmp-");
+        } catch (IOException e) {
+            return left;
+        }
+        for (Path temp : temps) {
+            try {
+                deleteTree(temp);
+            } catch (IOException e) {
+                left.add(temp);
+            }
+        }
+        return left;
     }
 
     private static void move(Path from, Path to) throws IOException {

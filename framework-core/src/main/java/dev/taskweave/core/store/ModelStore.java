@@ -24,7 +24,6 @@ import dev.taskweave.core.run.Plan;
 import dev.taskweave.core.run.ResolvedTask;
 import dev.taskweave.core.run.TrainingResult;
 import dev.taskweave.core.plugin.Registered;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -53,6 +52,13 @@ public final class ModelStore {
     public static final String SEEN = "seen.bin";
     /** The neighbourhood scores of a model with {@code features.neighbours} ({@link ItemNeighbours}). */
     public static final String NEIGHBOURS = "neighbours.bin";
+    /**
+     * The length and CRC-32C of {@code model.json}'s bytes, as JSON ({@code {"bytes": n, "crc32c":
+     * "..."}}), written beside it last: {@code model.json} records every other file's checksum and
+     * this file records its. Absent in models written before it existed, whose {@code model.json}
+     * is read unchecked.
+     */
+    public static final String MANIFEST_CHECKSUM = "model.json.crc32c";
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelStore.class);
 
@@ -79,7 +85,9 @@ public final class ModelStore {
     /**
      * Checks, before anything is trained, that a model can be written to {@code dir}: it is
      * missing, empty or a model directory (which the new model replaces), and the nearest
-     * existing directory above it can be written to.
+     * existing directory above it can be written to; when it is missing, the content the write
+     * puts back first (a replacement of it that was interrupted left it aside as
+     * {@code .X.old-*}) must be empty or a model directory too, as the write then finds it.
      *
      * @param option what named {@code dir} ({@code --output}), named in the errors
      * @throws ConfigException naming {@code dir} and what is wrong with it
@@ -104,7 +112,37 @@ public final class ModelStore {
             }
             AtomicDirectory.requireWritableDirectory(absolute.getParent(), dir, option);
         } else {
+            checkPrevious(dir, absolute, option);
             AtomicDirectory.requireWritableDirectory(AtomicDirectory.nearestExisting(absolute.getParent()), dir, option);
+        }
+    }
+
+    /**
+     * Checks what writing a missing {@code dir} first puts back: the content it had before a
+     * replacement that was interrupted ({@link AtomicDirectory#previous}), which the model then
+     * replaces, and so must be a model directory or empty as {@code dir} itself must be.
+     */
+    private static void checkPrevious(Path dir, Path absolute, String option) {
+        Path previous = AtomicDirectory.previous(absolute);
+        if (previous == null) {
+            return;
+        }
+        String refused = null;
+        if (!Files.isDirectory(previous)) {
+            refused = "is not a directory";
+        } else if (!Files.isRegularFile(previous.resolve(MANIFEST))) {
+            try {
+                if (!AtomicDirectory.isEmpty(previous)) {
+                    refused = "is a directory of other files, not a Taskweave model (" + MANIFEST + " is missing)";
+                }
+            } catch (IOException e) {
+                refused = "cannot be read: " + e.getMessage();
+            }
+        }
+        if (refused != null) {
+            throw new ConfigException(null, option, 0, dir + " does not exist, and writing it first puts back " + previous
+                    + " (its content before a replacement that was interrupted), which " + refused + ", so that the model could "
+                    + "not be written there: remove " + previous.getFileName() + " or name another directory");
         }
     }
 
@@ -200,7 +238,15 @@ public final class ModelStore {
                     manifest.files.put(f.getFileName().toString(), ModelManifest.FileEntry.of(f));
                 }
             }
-            json.writeValue(staging.resolve(MANIFEST).toFile(), manifest);
+            byte[] manifestBytes = json.writeValueAsBytes(manifest);
+            Files.write(staging.resolve(MANIFEST), manifestBytes);
+            // and its own checksum beside it, of the very bytes written: a hand edit of a calibration is found too
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(manifestBytes);
+            ModelManifest.FileEntry entry = new ModelManifest.FileEntry();
+            entry.bytes = manifestBytes.length;
+            entry.crc32c = String.format("%08x", crc.getValue());
+            json.writeValue(staging.resolve(MANIFEST_CHECKSUM).toFile(), entry);
         });
     }
 
@@ -215,9 +261,27 @@ public final class ModelStore {
      *
      * @return the result, or empty when {@code dir} does not exist
      * @throws ConfigException naming {@code dir} when it holds no complete model, or a model of
-     *     other settings (so an interrupted run is continued, never mixed with another)
+     *     other settings (so an interrupted run is continued, never mixed with another), or naming
+     *     the file that was changed or damaged since it was written
      */
     public java.util.Optional<TrainingResult> finished(Path dir, ExperimentConfig config) {
+        return finishedRun(dir, config).map(Finished::result);
+    }
+
+    /**
+     * A finished run read back ({@link #finishedRun}).
+     *
+     * @param result          what training returned
+     * @param dataFingerprint the fingerprint of the data it was trained on, as {@code model.json}
+     *                        records it
+     */
+    public record Finished(TrainingResult result, String dataFingerprint) {}
+
+    /**
+     * As {@link #finished}, with the fingerprint of the data the model was trained on: a caller
+     * that has read the data decides whether the model is this data's.
+     */
+    public java.util.Optional<Finished> finishedRun(Path dir, ExperimentConfig config) {
         if (!Files.exists(dir)) {
             return java.util.Optional.empty();
         }
@@ -231,18 +295,22 @@ public final class ModelStore {
                 throw new ConfigException(dir.toString(), "", 0, "not a trained model (" + MANIFEST + ", " + METRICS + ", "
                         + HISTORY + " or " + EXPERIMENT + " is missing); remove it to train this run again");
             }
-            if (!Files.readString(experiment).equals(loader.toYaml(config))) {
+            ModelManifest m = readManifest(dir);
+            if (!readChecked(experiment, m).text().equals(loader.toYaml(config))) {
                 throw new ConfigException(dir.toString(), "", 0, "holds a model of other settings than this run's (was the "
                         + "suite, the search or the experiment changed?); resume into the output of the same run, or remove "
                         + "the directory");
             }
-            ModelManifest m = json.readValue(manifest.toFile(), ModelManifest.class);
-            Map<String, Map<String, Map<String, Double>>> all = figures.readValue(metrics.toFile(),
-                    new com.fasterxml.jackson.core.type.TypeReference<>() {});
-            java.util.List<dev.taskweave.core.run.EpochRecord> epochs = figures.readValue(history.toFile(),
-                    new com.fasterxml.jackson.core.type.TypeReference<>() {});
-            return java.util.Optional.of(new TrainingResult(epochs, m.training.bestEpoch, m.training.stoppedEarly,
-                    m.training.trainSeconds, all));
+            Map<String, Map<String, Map<String, Double>>> all;
+            try (InputStream in = readChecked(metrics, m).stream()) {
+                all = figures.readValue(in, new com.fasterxml.jackson.core.type.TypeReference<>() {});
+            }
+            java.util.List<dev.taskweave.core.run.EpochRecord> epochs;
+            try (InputStream in = readChecked(history, m).stream()) {
+                epochs = figures.readValue(in, new com.fasterxml.jackson.core.type.TypeReference<>() {});
+            }
+            return java.util.Optional.of(new Finished(new TrainingResult(epochs, m.training.bestEpoch, m.training.stoppedEarly,
+                    m.training.trainSeconds, all), m.dataFingerprint));
         } catch (IOException e) {
             throw new ConfigException(dir.toString(), "", 0, "cannot read the finished run: " + e.getMessage());
         }
@@ -298,11 +366,13 @@ public final class ModelStore {
      *     truncated or unreadable: bad input, which a server answers by keeping its model
      */
     public LoadedModel load(Path dir, NDManager manager) {
+        // every file is read once, checked, and parsed from the bytes checked (ModelFile): a
+        // directory replaced while it is read cannot give one file's check and another's content
         return read(dir, () -> {
             ModelManifest manifest = readManifest(dir);
             Path experiment = dir.resolve(EXPERIMENT);
-            verify(experiment, manifest);
-            ExperimentConfig config = loader.load(experiment);
+            ModelFile experimentFile = readChecked(experiment, manifest);
+            ExperimentConfig config = readFile(experiment, () -> loader.parse(experimentFile.text(), experiment.toString()));
             Plan plan;
             try {
                 plan = assembler.planStored(config, experiment.toString());
@@ -317,10 +387,9 @@ public final class ModelStore {
             }
             AssembledModel model = assembler.assemble(plan, manifest.features, stats, labelInfo, manager);
             Path parameters = dir.resolve(PARAMETERS);
-            verify(parameters, manifest);
+            ModelFile parameterFile = readChecked(parameters, manifest);
             readFile(parameters, () -> {
-                try (InputStream is = Files.newInputStream(parameters);
-                        DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+                try (DataInputStream in = parameterFile.data()) {
                     model.block().loadParameters(manager, in);
                 } catch (MalformedModelException e) {
                     throw new ConfigException(parameters.toString(), "", 0, "parameters do not match the model: " + e.getMessage());
@@ -338,19 +407,19 @@ public final class ModelStore {
                     model.block().setColdItemCalibration(model.task(e.name).index(), e.coldItemCalibration);
                 }
             }
-            verify(dir.resolve(WEIGHTING_STATE), manifest);
-            readFile(dir.resolve(WEIGHTING_STATE), () -> {
-                WeightingState.load(dir.resolve(WEIGHTING_STATE), model);
-                return null;
-            });
+            Path weighting = dir.resolve(WEIGHTING_STATE);
+            ModelFile weightingFile = readOptional(weighting, manifest);
+            if (weightingFile != null && model.weighting() instanceof StatefulWeighting) {
+                byte[] state = readFile(weighting, weightingFile::bytes);
+                WeightingState.load(state, model, weighting.toString());
+            }
             EntityTable[] tables = readTables(dir, manifest);
             SeenItems seen = SeenItems.none();
             Path seenFile = dir.resolve(SEEN);
-            verify(seenFile, manifest);
-            if (Files.isRegularFile(seenFile)) {
+            ModelFile seenBytes = readOptional(seenFile, manifest);
+            if (seenBytes != null) {
                 seen = readFile(seenFile, () -> {
-                    try (InputStream is = Files.newInputStream(seenFile);
-                            DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+                    try (DataInputStream in = seenBytes.data()) {
                         return SeenItems.read(in, tables[0].size(), tables[1].size(), seenFile.toString());
                     }
                 });
@@ -359,11 +428,10 @@ public final class ModelStore {
             List<String> pairs = manifest.features.stream().filter(FeatureSpec::pair).map(FeatureSpec::name).toList();
             if (!pairs.isEmpty()) {
                 Path file = dir.resolve(NEIGHBOURS);
-                verify(file, manifest);
+                ModelFile neighbourFile = readChecked(file, manifest);
                 // immutable: gatherers made per request (new users) take it without copying it
                 neighbours = readFile(file, () -> {
-                    try (InputStream is = Files.newInputStream(file);
-                            DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+                    try (DataInputStream in = neighbourFile.data()) {
                         return Map.copyOf(ItemNeighbours.readAll(in, file.toString(), pairs));
                     }
                 });
@@ -498,33 +566,65 @@ public final class ModelStore {
     }
 
     /**
-     * Checks {@code file} against the length and checksum {@code model.json} recorded for it, when
-     * it recorded one (models of earlier releases did not).
+     * Reads {@code file} once, checked against the length and checksum {@code model.json} recorded
+     * for it, when it recorded one (models of earlier releases did not).
      *
-     * @throws NoSuchFileException when a recorded file is missing (the directory is incomplete)
-     * @throws ConfigException naming the file when its length or checksum differs
+     * @throws NoSuchFileException when the file is missing (the directory is incomplete)
+     * @throws ConfigException naming the file when its length or checksum differs, or it cannot be read
      */
-    private static void verify(Path file, ModelManifest manifest) throws IOException {
+    private static ModelFile readChecked(Path file, ModelManifest manifest) throws IOException {
         ModelManifest.FileEntry recorded = manifest.files.get(file.getFileName().toString());
-        if (recorded == null) {
-            return;
-        }
-        ModelManifest.FileEntry actual = readFile(file, () -> ModelManifest.FileEntry.of(file));
-        if (actual.bytes != recorded.bytes) {
-            throw new ConfigException(file.toString(), "", 0, "holds " + actual.bytes + " bytes, and " + MANIFEST + " recorded "
-                    + recorded.bytes + " when the model was written: the file is " + (actual.bytes < recorded.bytes
-                            ? "truncated (was the model copied whole?)" : "not the one written with this model"));
-        }
-        if (!actual.crc32c.equals(recorded.crc32c)) {
-            throw new ConfigException(file.toString(), "", 0, "is damaged: its checksum (CRC-32C " + actual.crc32c + ") differs from "
-                    + "the one " + MANIFEST + " recorded when the model was written (" + recorded.crc32c + "); copy the model "
-                    + "again or retrain it");
-        }
+        return readFile(file, () -> ModelFile.read(file, recorded, MANIFEST));
     }
 
+    /**
+     * As {@link #readChecked}, for a file a model may lack (one written before it existed): null
+     * when it is missing and {@code model.json} does not record it.
+     */
+    private static ModelFile readOptional(Path file, ModelManifest manifest) throws IOException {
+        if (!manifest.files.containsKey(file.getFileName().toString()) && !Files.isRegularFile(file)) {
+            return null;
+        }
+        return readChecked(file, manifest);
+    }
+
+    /**
+     * Reads {@code model.json} once, checks its bytes against {@link #MANIFEST_CHECKSUM} when the
+     * model has one, and parses it from those bytes.
+     *
+     * @throws ConfigException naming the model when {@code model.json} was changed or damaged since
+     *     it was written, or the file when it is unreadable or of a newer format
+     */
     private ModelManifest readManifest(Path dir) throws IOException {
         Path manifestFile = dir.resolve(MANIFEST);
-        ModelManifest manifest = readFile(manifestFile, () -> json.readValue(manifestFile.toFile(), ModelManifest.class));
+        ModelFile bytes = readFile(manifestFile, () -> ModelFile.read(manifestFile, null, MANIFEST));
+        Path checksumFile = dir.resolve(MANIFEST_CHECKSUM);
+        if (Files.exists(checksumFile)) {
+            ModelManifest.FileEntry recorded = readFile(checksumFile, () -> {
+                try {
+                    ModelManifest.FileEntry e = json.readValue(ModelFile.read(checksumFile, null, MANIFEST_CHECKSUM).bytes(),
+                            ModelManifest.FileEntry.class);
+                    if (e.crc32c == null || !e.crc32c.matches("[0-9a-f]{8}") || e.bytes < 0) {
+                        throw new IOException("not a length and a CRC-32C");
+                    }
+                    return e;
+                } catch (com.fasterxml.jackson.core.JacksonException e) {
+                    throw new IOException("not a length and a CRC-32C: " + e.getOriginalMessage());
+                }
+            });
+            ModelManifest.FileEntry actual = bytes.entry();
+            if (actual.bytes != recorded.bytes || !actual.crc32c.equals(recorded.crc32c)) {
+                throw new ConfigException(dir.toString(), "", 0, MANIFEST + " was changed or damaged since the model was written: "
+                        + "it holds " + actual.bytes + " bytes of CRC-32C " + actual.crc32c + ", and " + MANIFEST_CHECKSUM
+                        + " recorded " + recorded.bytes + " bytes of " + recorded.crc32c + "; copy the model again or retrain it"
+                        + " (a model is not edited by hand)");
+            }
+        }
+        ModelManifest manifest = readFile(manifestFile, () -> {
+            try (InputStream in = bytes.stream()) {
+                return json.readValue(in, ModelManifest.class);
+            }
+        });
         if (manifest.formatVersion > ModelManifest.FORMAT_VERSION) {
             throw new ConfigException(manifestFile.toString(), "formatVersion", 0, "model format " + manifest.formatVersion
                     + " is newer than this Taskweave reads (" + ModelManifest.FORMAT_VERSION + ")");
@@ -534,10 +634,9 @@ public final class ModelStore {
 
     private static EntityTable[] readTables(Path dir, ModelManifest manifest) throws IOException {
         Path file = dir.resolve(ENTITIES);
-        verify(file, manifest);
+        ModelFile bytes = readChecked(file, manifest);
         return readFile(file, () -> {
-            try (InputStream is = Files.newInputStream(file);
-                    DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+            try (DataInputStream in = bytes.data()) {
                 return EntityCodec.read(in, manifest.features, file.toString());
             }
         });

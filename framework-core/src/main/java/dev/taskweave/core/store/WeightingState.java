@@ -78,16 +78,4 @@ public final class WeightingState {
             Files.write(file, state);
         }
     }
-
-    /** Reads the state from {@code file} into the model's weighting when both exist. */
-    static void load(Path file, AssembledModel model) {
-        if (!(model.weighting() instanceof StatefulWeighting) || !Files.isRegularFile(file)) {
-            return;
-        }
-        try {
-            load(Files.readAllBytes(file), model, file.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
 }

@@ -182,9 +182,67 @@ class TrainingCheckpointTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Checkpointing resume = new Checkpointing(file, true, Duration.ofHours(2));
         Checkpointing fresh = resume.orFreshStart(new PrintStream(log, true, StandardCharsets.UTF_8));
-        assertEquals(new Checkpointing(file, false, Duration.ofHours(2)), fresh);
+        // the same run: its time limit still counts from its start
+        assertEquals(new Checkpointing(file, false, Duration.ofHours(2), resume.startNanos()), fresh);
         assertEquals("no checkpoint at " + file + ": starting from epoch 1\n", log.toString(StandardCharsets.UTF_8));
         checkpoint().write(file);
         assertSame(resume, resume.orFreshStart(new PrintStream(log, true, StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void theTimeLimitCountsFromTheRunsStart() {
+        Path file = tmp.resolve("run.checkpoint");
+        assertFalse(new Checkpointing(file, false, null, System.nanoTime() - Duration.ofDays(1).toNanos()).outOfTime(), "no limit");
+        assertFalse(new Checkpointing(file, false, Duration.ofHours(1)).outOfTime(), "a run starting now");
+        // a run that started an hour ago (reading its data, training its teachers) has used its hour
+        Checkpointing late = new Checkpointing(file, false, Duration.ofHours(1), System.nanoTime() - Duration.ofHours(1).toNanos());
+        assertTrue(late.outOfTime());
+        assertTrue(new Checkpointing(file, false, Duration.ZERO).outOfTime());
+    }
+
+    @Test
+    void aForeignCheckpointIsRefusedFromItsHeaderNamingTheSavedTeachers() throws Exception {
+        Path file = tmp.resolve("run.checkpoint");
+        checkpoint().write(file);
+        Checkpointing resume = new Checkpointing(file, true, null);
+        resume.checkResumable(IDENTITY);
+        new Checkpointing(file, false, null).checkResumable(new Checkpointing.Identity("other", "data")); // not resuming: not read
+        CheckpointException other = assertThrows(CheckpointException.class,
+                () -> resume.checkResumable(new Checkpointing.Identity("other", "data")));
+        assertEquals(file + " was written by another experiment (its configuration differs from this one, or the teacher models of"
+                + " its training.distillation.models do); resume with the experiment and data that wrote it, or delete it to train"
+                + " from the start", other.getMessage());
+        // teachers saved beside it (training.distillation.teachers) go with it
+        Path teachers = Files.createDirectories(tmp.resolve("run.checkpoint.teachers/teacher-1"));
+        assertEquals(teachers.getParent(), resume.teachers());
+        CheckpointException data = assertThrows(CheckpointException.class,
+                () -> resume.checkResumable(new Checkpointing.Identity("experiment", "other")));
+        assertEquals(file + " was written by this experiment on other data (the data's fingerprint differs); resume with the"
+                + " experiment and data that wrote it, or delete it and the teachers saved beside it in " + teachers.getParent()
+                + "/ to train from the start", data.getMessage());
+        // the same from the whole read the trainer makes
+        assertEquals(data.getMessage(), assertThrows(CheckpointException.class,
+                () -> TrainingCheckpoint.read(file, new Checkpointing.Identity("experiment", "other"))).getMessage());
+        // damage is damage, not another experiment
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[9] ^= 1;
+        Files.write(file, bytes);
+        assertTrue(assertThrows(CheckpointException.class, () -> resume.checkResumable(IDENTITY)).getMessage()
+                .endsWith("its CRC-32 does not match its content (delete it to train from the start)"));
+    }
+
+    @Test
+    void removingTheCheckpointRemovesWhatKilledWritesLeftBesideIt() throws Exception {
+        Path file = tmp.resolve("run.checkpoint");
+        checkpoint().write(file);
+        Path killed = Files.write(tmp.resolve(".run.checkpoint.tmp-abc"), new byte[4096]);
+        Checkpointing checkpointing = new Checkpointing(file, true, null);
+        try (var claim = checkpointing.claim("--checkpoint")) {
+            assertFalse(Files.exists(killed), "deleted once the claim is held");
+            Files.write(killed, new byte[4096]);
+            checkpointing.remove();
+        }
+        assertFalse(Files.exists(file));
+        assertFalse(Files.exists(killed));
     }
 }

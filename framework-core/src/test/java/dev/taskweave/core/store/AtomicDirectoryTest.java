@@ -129,6 +129,71 @@ class AtomicDirectoryTest {
     }
 
     @Test
+    void aReplacedCopyPartlyDeletedIsNeverPutBack() throws IOException {
+        Path target = tmp.resolve("model");
+        AtomicDirectory.write(target, "model.json", dir -> {
+            Files.writeString(dir.resolve("model.json"), "first");
+            Files.writeString(dir.resolve("parameters.bin"), "first");
+        });
+        AtomicDirectory.write(target, "model.json", dir -> Files.writeString(dir.resolve("model.json"), "second"));
+        assertEquals(List.of(".model.lock", "model"), listing(), "the replaced copy is deleted, under whatever name");
+        // what a write killed while deleting the copy it replaced leaves (deleted in reverse order:
+        // model.json went first), then the model moved away by hand (promoted with mv)
+        Path trash = Files.createDirectories(tmp.resolve(".model.trash-k1ll3d"));
+        Files.writeString(trash.resolve("experiment.yaml"), "seed: 1\n");
+        Files.writeString(trash.resolve("entities.bin"), "half");
+        Files.move(target, tmp.resolve("promoted"));
+        assertNull(AtomicDirectory.previous(target), "a copy being deleted is not the previous content");
+        // before: the half-deleted copy was put back as the model, and the write refused it as a
+        // directory of other files (after training)
+        AtomicDirectory.write(target, "model.json", dir -> Files.writeString(dir.resolve("model.json"), "third"));
+        assertEquals(List.of("model.json"), names(target));
+        assertEquals("third", Files.readString(target.resolve("model.json")));
+        assertEquals(List.of(".model.lock", "model", "promoted"), listing(), "the partly deleted copy is deleted");
+    }
+
+    @Test
+    void recoveryPutsBackAWholeCopyAndDeletesTheTrash() throws IOException {
+        Path target = tmp.resolve("model");
+        // killed between the renames: the whole previous model aside; and an older write's trash
+        Path old = Files.createDirectories(tmp.resolve(".model.old-abc"));
+        Files.writeString(old.resolve("model.json"), "previous");
+        Files.writeString(old.resolve("parameters.bin"), "previous");
+        Path trash = Files.createDirectories(tmp.resolve(".model.trash-def"));
+        Files.writeString(trash.resolve("entities.bin"), "half");
+        Files.setLastModifiedTime(trash, FileTime.from(Instant.now().plusSeconds(60))); // newer than the copy: still never restored
+        assertEquals(old, AtomicDirectory.previous(target));
+        AtomicDirectory.recover(target);
+        assertEquals(List.of("model.json", "parameters.bin"), names(target));
+        assertEquals("previous", Files.readString(target.resolve("model.json")));
+        assertEquals(List.of("model"), listing());
+        // a second whole copy beside an existing model (killed after the swap): discarded, not kept
+        Path second = Files.createDirectories(tmp.resolve(".model.old-ghi"));
+        Files.writeString(second.resolve("model.json"), "older");
+        AtomicDirectory.recover(target);
+        assertEquals("previous", Files.readString(target.resolve("model.json")));
+        assertEquals(List.of("model"), listing());
+    }
+
+    @Test
+    void temporaryFilesOfAClaimedFileAreDeletedWhateverTheirAge() throws IOException {
+        Path checkpoint = tmp.resolve("run.checkpoint");
+        Files.writeString(checkpoint, "state");
+        Path killed = Files.write(tmp.resolve(".run.checkpoint.tmp-abc"), new byte[1 << 16]);
+        Path other = Files.writeString(tmp.resolve(".other.tmp-abc"), "not this file's");
+        assertEquals(List.of(), AtomicDirectory.deleteTemporaryFiles(checkpoint));
+        assertFalse(Files.exists(killed), "recent, yet the leftover of a killed write");
+        assertTrue(Files.exists(other));
+        assertEquals("state", Files.readString(checkpoint));
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
     void aFileIsNotWrittenOverADirectory() throws IOException {
         Path target = Files.createDirectories(tmp.resolve("out"));
         boolean[] ran = {false};
