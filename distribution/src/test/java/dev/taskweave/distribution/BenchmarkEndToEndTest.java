@@ -249,6 +249,31 @@ class BenchmarkEndToEndTest {
                 + " for it), made of experiment.yaml with this suite's settings, is refused: training.earlyStopping.metric:"), alone.err());
     }
 
+    /** A finished run is read back by --resume only while the data reads the same: rerun on changed data, it trains again. */
+    @Test
+    void aResumedBenchmarkTrainsAgainWhatFinishedOnOtherData() throws Exception {
+        FilesEndToEndTest.writeData(tmp);
+        Files.writeString(tmp.resolve("experiment.yaml"), FilesEndToEndTest.CONFIG.replace("epochs: 8", "epochs: 1"));
+        Files.writeString(tmp.resolve("suite.yaml"), "name: daily\nseeds: [1]\nconfigurations: [{name: a, experiment: experiment.yaml,"
+                + " singleTask: false}]\n");
+        String[] args = {"--plugins", Dist.plugins().toString(), "benchmark", "--suite", tmp.resolve("suite.yaml").toString(),
+            "--output", tmp.resolve("bench").toString(), "--resume"};
+        CliTest.Run first = CliTest.run(java.util.Arrays.copyOfRange(args, 2, args.length));
+        assertEquals(0, first.code(), first.err());
+        CliTest.Run same = CliTest.run(java.util.Arrays.copyOfRange(args, 2, args.length));
+        assertEquals(0, same.code(), same.err());
+        assertTrue(same.out().contains("finished before: read back from"), same.out());
+        // the next day's data: one rating changed
+        List<String> rows = new ArrayList<>(Files.readAllLines(tmp.resolve("train.csv")));
+        String[] row = rows.get(1).split(",");
+        row[2] = Integer.toString(Integer.parseInt(row[2]) % 5 + 1);
+        rows.set(1, String.join(",", row));
+        Files.write(tmp.resolve("train.csv"), rows);
+        CliTest.Run changed = CliTest.run(java.util.Arrays.copyOfRange(args, 2, args.length));
+        assertEquals(0, changed.code(), changed.err());
+        assertFalse(changed.out().contains("read back"), "trained again: " + changed.out());
+    }
+
     private CliRun bench(String suite) throws Exception {
         Files.writeString(tmp.resolve("suite.yaml"), "name: checked\nseeds: [1]\n" + suite);
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -267,7 +292,7 @@ class BenchmarkEndToEndTest {
         try (var files = Files.list(Dist.home().resolve("examples"))) {
             suites = files.filter(f -> f.getFileName().toString().endsWith("-suite.yaml")).sorted().toList();
         }
-        assertEquals(List.of("ml100k-catalogue-suite.yaml", "ml100k-distilled-sb-suite.yaml", "ml100k-distilled-suite.yaml", "ml100k-folds-suite.yaml", "ml100k-suite.yaml", "ml100k-throughput-suite.yaml",
+        assertEquals(List.of("ml100k-catalogue-suite.yaml", "ml100k-distilled-sb-suite.yaml", "ml100k-distilled-suite.yaml", "ml100k-folds-suite.yaml", "ml100k-fresh-seeds-suite.yaml", "ml100k-suite.yaml", "ml100k-throughput-suite.yaml",
                 "quickstart-suite.yaml", "shop-suite.yaml"), suites.stream().map(p -> p.getFileName().toString()).toList());
         try (Taskweave taskweave = Taskweave.start(List.of(Dist.plugins()))) {
             for (Path suite : suites) {

@@ -6,7 +6,6 @@ import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.run.Checkpointing;
 import dev.taskweave.core.run.TrainingResult;
-import dev.taskweave.core.store.ModelStore;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,8 @@ import java.util.Optional;
 /**
  * The trainings of one benchmark or search, each into its own directory with a checkpoint beside
  * it ({@code <directory>.checkpoint}, removed when the model is written). When resuming, a run
- * that finished is read back (its model must have been trained with the same settings) and one
+ * that finished is read back (its model must have been trained with the same settings, on the
+ * same data) and one
  * that was stopped goes on from its checkpoint, so the whole ends as if it had never stopped. A
  * time limit covers every training of the call: the first epoch end past it stops the call with
  * {@link dev.taskweave.core.run.TrainingSuspendedException}.
@@ -49,7 +49,9 @@ final class ResumableRuns {
     Run train(ExperimentConfig config, Path configFile, Path directory) {
         Path checkpoint = directory.resolveSibling(directory.getFileName() + ".checkpoint");
         if (resume) {
-            Optional<TrainingResult> finished = taskweave.injector().getInstance(ModelStore.class).finished(directory, config);
+            // finished, and on the data as it reads now (a suite rerun on changed data trains again)
+            Optional<TrainingResult> finished = taskweave.finishedOnThisData(config, configFile, configFile.toAbsolutePath().getParent(),
+                    directory);
             if (finished.isPresent()) {
                 log.printf(Locale.ROOT, "  finished before: read back from %s%n", directory);
                 return new Run(finished.get(), true);

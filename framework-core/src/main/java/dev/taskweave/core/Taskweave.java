@@ -167,6 +167,27 @@ public final class Taskweave implements AutoCloseable {
      * @return what training wrote to {@code dir} for this very experiment, with the fingerprint of
      *     the data it was trained on, or empty when it holds no such model
      */
+    /**
+     * What {@code train} with {@code --resume} reads back instead of training: the model
+     * {@code outputDirectory} holds when it is this experiment's, finished, and trained on the data
+     * as it reads now (the data is read to compare its fingerprint, only when the rest matches).
+     *
+     * @return the finished run's result, or empty when it has to be trained (again)
+     * @throws ConfigException when the directory holds a model of other settings, or a damaged one
+     *     ({@link ModelStore#finished}): a suite or search resumed into the wrong output
+     */
+    public java.util.Optional<TrainingResult> finishedOnThisData(ExperimentConfig config, Path configFile, Path baseDirectory,
+            Path outputDirectory) {
+        java.util.Optional<ModelStore.Finished> done = injector.getInstance(ModelStore.class).finishedRun(outputDirectory, config);
+        if (done.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Prepared prepared = prepare(injector.getInstance(ModelAssembler.class), config, configFile, baseDirectory,
+                new PrintStream(PrintStream.nullOutputStream()));
+        return prepared.fingerprint().equals(done.get().dataFingerprint()) ? java.util.Optional.of(done.get().result())
+                : java.util.Optional.empty();
+    }
+
     private java.util.Optional<ModelStore.Finished> finishedRun(Path dir, ExperimentConfig config) {
         try {
             return injector.getInstance(ModelStore.class).finishedRun(dir, config);
