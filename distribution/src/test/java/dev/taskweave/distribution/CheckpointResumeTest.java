@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskweave.core.Taskweave;
 import dev.taskweave.core.cli.TaskweaveCli;
 import dev.taskweave.core.run.CheckpointException;
 import dev.taskweave.core.run.Checkpointing;
@@ -219,6 +220,36 @@ class CheckpointResumeTest extends RuntimeTest {
 
         String again = resume(config, output, checkpoint);
         assertTrue(again.contains("nothing to resume: " + output + " holds this experiment's finished model\n"), again);
+    }
+
+    /** A teacher saved by a run stopped after it, then rerun with --resume on the next day's data, is trained again. */
+    @Test
+    void aTeacherSavedOnOtherDataIsTrainedAgain() throws Exception {
+        FilesEndToEndTest.writeData(tmp);
+        Path config = write("taught.yaml", FilesEndToEndTest.CONFIG.replace("epochs: 8", "epochs: 1")
+                .replace("training: {", "training: {distillation: {teachers: 2, tasks: [rating]}, "));
+        Path checkpoint = tmp.resolve("taught.checkpoint");
+        // stopped after the first teacher (a limit of zero): it is saved beside the checkpoint, which does not exist yet
+        TrainingSuspendedException e = assertThrows(TrainingSuspendedException.class, () -> taskweave.train(config, tmp.resolve("t"),
+                quiet(), new Checkpointing(checkpoint, false, Duration.ZERO)));
+        assertEquals("teacher 1 of 2 (training.distillation)", e.stoppedAfter());
+        // the same data: the teacher is read back
+        java.util.List<String> original = Files.readAllLines(tmp.resolve("train.csv"));
+        assertThrows(TrainingSuspendedException.class, () -> taskweave.train(config, tmp.resolve("t"), quiet(),
+                new Checkpointing(checkpoint, true, Duration.ZERO)));
+        // the next day's data: one rating changed; before, the saved teacher was refused as "trained on other data"
+        java.util.List<String> rows = new java.util.ArrayList<>(original);
+        String[] row = rows.get(1).split(",");
+        row[2] = Integer.toString(Integer.parseInt(row[2]) % 5 + 1);
+        rows.set(1, String.join(",", row));
+        Files.write(tmp.resolve("train.csv"), rows);
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        taskweave.train(config, tmp.resolve("t"), new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8),
+                new Checkpointing(checkpoint, true, null));
+        String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("distillation: teacher 1 of 2 saved in " + Taskweave.savedTeachers(checkpoint).resolve("teacher-1")
+                + " was trained on other data: training it again"), text);
+        assertFalse(text.contains("read back"), text);
     }
 
     /** @return the log of {@code train --resume} of {@code config} into {@code output}, checkpointing to {@code checkpoint} */

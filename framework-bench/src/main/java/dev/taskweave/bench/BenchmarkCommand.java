@@ -54,6 +54,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }, true, java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** @return how {@code --results} reads a results.json: a null curve point as NaN, as it was written from */
+    static com.fasterxml.jackson.databind.ObjectMapper reader() {
+        return new com.fasterxml.jackson.databind.ObjectMapper().registerModule(dev.taskweave.core.store.NonFiniteJson.module());
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -66,8 +71,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             if (results != null) {
                 BenchmarkResults data;
                 try {
-                    data = new com.fasterxml.jackson.databind.ObjectMapper().registerModule(dev.taskweave.core.store.NonFiniteJson.module())
-                            .readValue(results.toFile(), BenchmarkResults.class);
+                    data = reader().readValue(results.toFile(), BenchmarkResults.class);
                 } catch (java.io.IOException e) {
                     throw new dev.taskweave.core.config.ConfigException(results.toString(), "", 0, "not a results.json: " + e.getMessage());
                 }

@@ -18,8 +18,16 @@ import java.util.List;
 public record Summary(@JsonProperty("mean") Double mean, @JsonProperty("std") Double std,
         @JsonProperty("values") List<Double> values) {
     public Summary {
-        // a list that keeps its nulls (List.copyOf refuses them), non-finite values as null
+        // a list that keeps its nulls (List.copyOf refuses them), non-finite values as null; so are
+        // mean and std (a results.json read back with NaN for null still says "not measured")
         values = values.stream().map(v -> v == null || !Double.isFinite(v) ? null : v).toList();
+        mean = finiteOrNull(mean);
+        std = finiteOrNull(std);
+    }
+
+    /** @return {@code v}, or null when it is null or not finite */
+    static Double finiteOrNull(Double v) {
+        return v == null || !Double.isFinite(v) ? null : v;
     }
 
     /**

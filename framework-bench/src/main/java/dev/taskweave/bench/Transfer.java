@@ -20,6 +20,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record Transfer(@JsonProperty("multi") Double multi, @JsonProperty("single") Double single,
         @JsonProperty("gain") Double gain, @JsonProperty("relativePercent") Double relativePercent,
         @JsonProperty("verdict") String verdict, @JsonProperty("negativeTransfer") boolean negativeTransfer) {
+    public Transfer {
+        // null is "not measured": a results.json read back with NaN for null keeps saying so
+        multi = Summary.finiteOrNull(multi);
+        single = Summary.finiteOrNull(single);
+        gain = Summary.finiteOrNull(gain);
+        relativePercent = Summary.finiteOrNull(relativePercent);
+    }
+
     /** The verdict when either side has a seed whose value is not finite. */
     public static final String NOT_MEASURED = "not measured";
 

@@ -87,9 +87,16 @@ public final class Tuning {
             }
         }
         Tuning tuning = new Tuning(file, config, experimentFile, experiment, space, objective, seeds, loader);
+        // the confirmation trains the experiment as written and the best trial's settings on its own seeds
+        List<Long> trained = new ArrayList<>(seeds);
         if (config.confirm != null) {
+            trained.addAll(config.confirm.seeds);
             try {
-                check.check(tuning.experiment(Map.of()));
+                for (long seed : config.confirm.seeds) {
+                    ExperimentConfig written = tuning.experiment(Map.of());
+                    written.seed = seed;
+                    check.check(written);
+                }
             } catch (ConfigException e) {
                 throw new ConfigException(source, "confirm", 0, "the confirmation trains the experiment as written, and "
                         + experimentFile + " does not validate: " + e.getMessage());
@@ -109,7 +116,7 @@ public final class Tuning {
         // a learning rate of another dimension), before the first trial trains, not when it is reached
         List<Map<String, JsonNode>> points = tuning.points();
         for (int i = 0; i < points.size(); i++) {
-            for (long seed : seeds) {
+            for (long seed : trained) {
                 ExperimentConfig trial = tuning.experiment(points.get(i));
                 trial.seed = seed;
                 try {

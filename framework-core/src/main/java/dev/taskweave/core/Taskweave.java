@@ -388,7 +388,14 @@ public final class Taskweave implements AutoCloseable {
             Path saved = checkpointing == null ? null : savedTeachers(checkpointing.file()).resolve("teacher-" + k);
             if (saved != null && resuming) {
                 // a directory of other settings is refused, naming it: the run was changed since it stopped
-                java.util.Optional<TrainingResult> before = store.finished(saved, teacher);
+                java.util.Optional<ModelStore.Finished> finished = store.finishedRun(saved, teacher);
+                // a teacher saved on other data (the run rerun on the next day's) is trained again
+                java.util.Optional<TrainingResult> before = finished.filter(f -> f.dataFingerprint().equals(prepared.fingerprint()))
+                        .map(ModelStore.Finished::result);
+                if (finished.isPresent() && before.isEmpty()) {
+                    log.printf(Locale.ROOT, "distillation: teacher %d of %d saved in %s was trained on other data: training it"
+                            + " again%n", k, d.teachers, saved);
+                }
                 if (before.isPresent()) {
                     teachers.add(teacherModel(config, configFile, prepared, saved, path, manager));
                     seconds += before.get().trainSeconds();

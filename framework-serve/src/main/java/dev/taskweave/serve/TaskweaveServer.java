@@ -571,6 +571,9 @@ public final class TaskweaveServer implements AutoCloseable {
      * would cancel the watcher for good.
      */
     private void poll() {
+        if (stopping) {
+            return; // no load begins while the server drains and stops
+        }
         String now;
         try {
             now = DirectoryStamp.of(modelDirectory);

@@ -604,7 +604,7 @@ public final class ModelStore {
                 try {
                     ModelManifest.FileEntry e = json.readValue(ModelFile.read(checksumFile, null, MANIFEST_CHECKSUM).bytes(),
                             ModelManifest.FileEntry.class);
-                    if (e.crc32c == null || !e.crc32c.matches("[0-9a-f]{8}") || e.bytes < 0) {
+                    if (e == null || e.crc32c == null || !e.crc32c.matches("[0-9a-f]{8}") || e.bytes < 0) {
                         throw new IOException("not a length and a CRC-32C");
                     }
                     return e;
