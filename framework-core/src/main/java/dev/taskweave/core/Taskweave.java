@@ -182,9 +182,10 @@ public final class Taskweave implements AutoCloseable {
         if (done.isEmpty()) {
             return java.util.Optional.empty();
         }
-        Prepared prepared = prepare(injector.getInstance(ModelAssembler.class), config, configFile, baseDirectory,
-                new PrintStream(PrintStream.nullOutputStream()));
-        return prepared.fingerprint().equals(done.get().dataFingerprint()) ? java.util.Optional.of(done.get().result())
+        // the fingerprint is of the data as read, before anything is derived from it: loading it is enough
+        ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
+        Dataset loaded = assembler.loadData(assembler.plan(config, configFile.toString()), baseDirectory);
+        return DataFingerprint.of(loaded).equals(done.get().dataFingerprint()) ? java.util.Optional.of(done.get().result())
                 : java.util.Optional.empty();
     }
 
