@@ -96,26 +96,34 @@ public final class BenchmarkRunner {
             Suite.Variant variant = suite.variants().get(i);
             ExperimentConfig base = variant.experiment();
             for (long seed : seeds) {
-                ExperimentConfig config = copy(base);
-                config.seed = seed;
-                limit(config, quick, suite);
-                checkExperiment(config, variant, source, "configurations[" + i + "]", "its experiment (seed " + seed + ")");
-                if (!variant.singleTask() || base.tasks.size() < 2) {
-                    continue;
-                }
+                checkExperiment(seeded(copy(base), seed, quick, suite), variant, source, "configurations[" + i + "]",
+                        "its experiment (seed " + seed + ")");
                 for (TaskConfig task : base.tasks) {
-                    if (noSingleTask(task) != null) {
-                        continue;
+                    if (hasCounterparts(variant) && noSingleTask(task) == null) {
+                        checkExperiment(counterpart(suite, base, task, seed, quick), variant, source, "configurations[" + i + "]",
+                                "the single-task counterpart of " + task.name + " (seed " + seed + ", with singleTask's settings for it)");
                     }
-                    ExperimentConfig alone = singleTask(base, task.name, suite.config().singleTask.earlyStopping.get(task.name),
-                            suite.config().singleTask.overrides.get(task.name));
-                    alone.seed = seed;
-                    limit(alone, quick, suite);
-                    checkExperiment(alone, variant, source, "configurations[" + i + "]",
-                            "the single-task counterpart of " + task.name + " (seed " + seed + ", with singleTask's settings for it)");
                 }
             }
         }
+    }
+
+    /** @return {@code config} with {@code seed}, and the quick mode's epochs when {@code quick} */
+    private static ExperimentConfig seeded(ExperimentConfig config, long seed, boolean quick, Suite suite) {
+        config.seed = seed;
+        limit(config, quick, suite);
+        return config;
+    }
+
+    /** @return the single-task counterpart of {@code task} that trains with {@code seed} */
+    private static ExperimentConfig counterpart(Suite suite, ExperimentConfig base, TaskConfig task, long seed, boolean quick) {
+        return seeded(singleTask(base, task.name, suite.config().singleTask.earlyStopping.get(task.name),
+                suite.config().singleTask.overrides.get(task.name)), seed, quick, suite);
+    }
+
+    /** @return whether the configuration's tasks get single-task counterparts (those {@link #noSingleTask} allows) */
+    private static boolean hasCounterparts(Suite.Variant variant) {
+        return variant.singleTask() && variant.experiment().tasks.size() > 1;
     }
 
     private void checkExperiment(ExperimentConfig config, Suite.Variant variant, String source, String path, String what) {
@@ -143,9 +151,7 @@ public final class BenchmarkRunner {
         double steady = 0;
         double epochs = 0;
         for (int s = 0; s < seeds.size(); s++) {
-            ExperimentConfig config = copy(base);
-            config.seed = seeds.get(s);
-            limit(config, quick, suite);
+            ExperimentConfig config = seeded(copy(base), seeds.get(s), quick, suite);
             log.printf(Locale.ROOT, "[%s] seed %d: training %d tasks%n", variant.name(), seeds.get(s), config.tasks.size());
             TrainingResult result = train(config, variant, output.resolve("runs").resolve(variant.name()).resolve("seed-" + seeds.get(s)));
             collect(result, multi, null, s, seeds.size());
@@ -164,7 +170,7 @@ public final class BenchmarkRunner {
         r.epochs = epochs / seeds.size();
         multi.forEach((key, values) -> r.metrics.put(key, Summary.of(values)));
 
-        if (variant.singleTask() && base.tasks.size() > 1) {
+        if (hasCounterparts(variant)) {
             for (TaskConfig task : base.tasks) {
                 String skip = noSingleTask(task);
                 if (skip != null) {
@@ -175,10 +181,7 @@ public final class BenchmarkRunner {
                 Map<String, List<Double>> single = new LinkedHashMap<>();
                 for (int s = 0; s < seeds.size(); s++) {
                     long seed = seeds.get(s);
-                    ExperimentConfig config = singleTask(base, task.name, suite.config().singleTask.earlyStopping.get(task.name),
-                            suite.config().singleTask.overrides.get(task.name));
-                    config.seed = seed;
-                    limit(config, quick, suite);
+                    ExperimentConfig config = counterpart(suite, base, task, seed, quick);
                     log.printf(Locale.ROOT, "[%s] seed %d: training %s alone%n", variant.name(), seed, task.name);
                     TrainingResult result = train(config, variant,
                             output.resolve("runs").resolve(variant.name()).resolve("single-" + task.name).resolve("seed-" + seed));

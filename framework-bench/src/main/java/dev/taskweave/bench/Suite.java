@@ -117,7 +117,7 @@ public record Suite(Path file, SuiteConfig config, List<Variant> variants) {
                 }
             });
         }
-        if (c.singleTask != null && c.singleTask.earlyStopping != null) {
+        if (c.singleTask.earlyStopping != null) {
             c.singleTask.earlyStopping.forEach((task, metric) -> {
                 if (metric == null || metric.split("\\.").length != 3 || !metric.split("\\.")[1].equals(task)) {
                     throw new ConfigException(source, "singleTask.earlyStopping." + task, 0,

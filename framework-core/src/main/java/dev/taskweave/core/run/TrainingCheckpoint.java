@@ -98,18 +98,8 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
                 CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(stream, 1 << 16), new CRC32());
                 Counting counting = new Counting(checked, Files.size(file));
                 DataInputStream in = new DataInputStream(counting)) {
-            if (in.readInt() != MAGIC) {
-                throw new CheckpointException(file + " is not a Taskweave training checkpoint");
-            }
-            int version = in.readInt();
-            if (version != VERSION && version != 1) {
-                throw new CheckpointException(file + " is a checkpoint of format " + version + "; this version reads formats 1 and "
-                        + VERSION);
-            }
+            int version = header(file, in);
             counting.trailer = version == 1 ? 0 : Integer.BYTES; // format 1 (an earlier release, mid-run) has no CRC
-            if (version >= 2) {
-                requireChecksum(file); // before any field is trusted: a damaged identity is damage, not "another experiment"
-            }
             Checkpointing.Identity written = new Checkpointing.Identity(in.readUTF(), in.readUTF());
             requireIdentity(file, written, identity);
             TrainingCheckpoint c = new TrainingCheckpoint(written, in.readInt(), in.readBoolean(), in.readDouble(), bytes(in, counting),
@@ -136,6 +126,28 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
         } catch (IOException e) {
             throw new CheckpointException("cannot read checkpoint " + file + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Reads a checkpoint's magic number and format and, for a format with a CRC-32, checks it over
+     * the whole file before any field is trusted (a damaged identity is damage, not "another
+     * experiment").
+     *
+     * @return the format
+     */
+    private static int header(Path file, DataInputStream in) throws IOException {
+        if (in.readInt() != MAGIC) {
+            throw new CheckpointException(file + " is not a Taskweave training checkpoint");
+        }
+        int version = in.readInt();
+        if (version != VERSION && version != 1) {
+            throw new CheckpointException(file + " is a checkpoint of format " + version + "; this version reads formats 1 and "
+                    + VERSION);
+        }
+        if (version >= 2) {
+            requireChecksum(file);
+        }
+        return version;
     }
 
     /**
@@ -168,17 +180,7 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
     static void checkIdentity(Path file, Checkpointing.Identity identity) {
         try (InputStream stream = Files.newInputStream(file);
                 DataInputStream in = new DataInputStream(new BufferedInputStream(stream, 1 << 16))) {
-            if (in.readInt() != MAGIC) {
-                throw new CheckpointException(file + " is not a Taskweave training checkpoint");
-            }
-            int version = in.readInt();
-            if (version != VERSION && version != 1) {
-                throw new CheckpointException(file + " is a checkpoint of format " + version + "; this version reads formats 1 and "
-                        + VERSION);
-            }
-            if (version >= 2) {
-                requireChecksum(file);
-            }
+            header(file, in);
             requireIdentity(file, new Checkpointing.Identity(in.readUTF(), in.readUTF()), identity);
         } catch (NoSuchFileException e) {
             throw new CheckpointException("no checkpoint to resume from: " + file + " does not exist");
