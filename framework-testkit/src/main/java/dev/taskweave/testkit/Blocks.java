@@ -37,6 +37,39 @@ public final class Blocks {
         return block.forward(new ParameterStore(manager, false), new NDList(x), false);
     }
 
+    /**
+     * Fails unless a training step run as the runtime runs one leaves no array in the manager that
+     * holds the block's parameters: {@code step} computes a scalar from the step's manager (the
+     * inputs are created there, and the store's manager is it), the collector takes its gradient,
+     * and the step's manager is closed. An array that outlives it is a leak of every step, as the
+     * parameters' manager lives for the whole run: DJL puts an operation's result in its
+     * <em>first operand's</em> manager, so {@code parameter.matMul(x)} or {@code parameter.neg()}
+     * land in the parameters' manager, with everything computed from them (compute
+     * {@code x.matMul(...)}, or {@code attach} the result to the input's manager or the store's).
+     *
+     * @param manager the manager the block's parameters were initialised in
+     * @param step    the step: from a manager and a store on it, the scalar to differentiate
+     */
+    public static void assertStepLeavesNoArrays(NDManager manager, java.util.function.BiFunction<NDManager, ParameterStore, NDArray> step) {
+        int before = manager.getManagedArrays().size();
+        try (NDManager stepManager = manager.newSubManager()) {
+            ParameterStore store = new ParameterStore(stepManager, false);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.backward(step.apply(stepManager, store));
+            }
+        }
+        List<NDArray> left = manager.getManagedArrays();
+        if (left.size() != before) {
+            List<String> shapes = new ArrayList<>();
+            for (NDArray a : left.subList(Math.min(before, left.size()), left.size())) {
+                shapes.add(a.getShape().toString());
+            }
+            org.junit.jupiter.api.Assertions.fail(left.size() - before + " arrays outlived a training step in the parameters' manager"
+                    + " (shapes " + shapes + "): an operation whose first operand is a parameter puts its result there;"
+                    + " start from the input, or attach the result to the step's manager");
+        }
+    }
+
     /** @return the number of values in the block's parameters */
     public static long parameterCount(Block block) {
         long count = 0;

@@ -86,7 +86,8 @@ public final class HeadChecks {
      *   <li>scores have shape {@code [batch]} for a one-wide output and {@code [batch, outputWidth()]}
      *       otherwise, and are finite; {@code encodeLabel(NaN)} is NaN;
      *   <li>thirty steps of full-batch Adam on all rows lower the loss;
-     *   <li>the trained parameters saved and loaded into a new block give the same outputs.
+     *   <li>the trained parameters saved and loaded into a new block give the same outputs;
+     *   <li>a training step leaves no array in the parameters' manager ({@link Blocks#assertStepLeavesNoArrays}).
      * </ul>
      *
      * @param x      inputs, {@code [batch, width]}
@@ -143,5 +144,14 @@ public final class HeadChecks {
         assertArrayEquals(block.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray(),
                 fresh.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray(),
                 "outputs after saving and loading the parameters");
+
+        // a training step leaves nothing in the parameters' manager
+        float[] inputs = x.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] labelValues = labels.toType(DataType.FLOAT32, false).toFloatArray();
+        Shape inputShape = x.getShape();
+        Shape labelShape = labels.getShape();
+        Blocks.assertStepLeavesNoArrays(manager, (step, stepStore) -> head.loss(
+                block.forward(stepStore, new NDList(step.create(inputs, inputShape)), true).singletonOrThrow(),
+                step.create(labelValues, labelShape).toType(labels.getDataType(), false), step.ones(new Shape(batch))));
     }
 }

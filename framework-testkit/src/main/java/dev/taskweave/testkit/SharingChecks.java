@@ -15,6 +15,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import dev.taskweave.api.model.AuxiliaryLoss;
 import dev.taskweave.api.model.SharingStrategy;
 import dev.taskweave.api.model.TaskOwnedParameters;
 import java.util.ArrayList;
@@ -98,8 +99,8 @@ public final class SharingChecks {
     /**
      * Checks a strategy's block on {@code x} ({@code [batch, inputWidth]}): one output per task, each
      * {@code [batch, outputWidth()]} and finite; a {@link TaskOwnedParameters} declaration that holds
-     * ({@link #assertOwnership}); and the parameters saved and loaded into a new block give the
-     * same outputs.
+     * ({@link #assertOwnership}); the parameters saved and loaded into a new block give the
+     * same outputs; and a training step leaves no array behind ({@link Blocks#assertStepLeavesNoArrays}).
      *
      * @return the initialised block
      */
@@ -126,6 +127,19 @@ public final class SharingChecks {
             assertArrayEquals(outputs.get(task).toFloatArray(), again.get(task).toFloatArray(),
                     "task " + task + "'s output after saving and loading the parameters");
         }
+        // a training step, its auxiliary loss included, leaves nothing in the parameters' manager (the block
+        // trained, not the copy: parameters loaded from bytes take no gradient)
+        float[] values = x.toFloatArray();
+        Shape shape = x.getShape();
+        Blocks.assertStepLeavesNoArrays(manager, (step, stepStore) -> {
+            NDList out = block.forward(stepStore, new NDList(step.create(values, shape)), true);
+            NDArray total = out.get(0).sum();
+            for (int task = 1; task < out.size(); task++) {
+                total = total.add(out.get(task).sum());
+            }
+            return block instanceof AuxiliaryLoss aux ? total.add(aux.auxiliaryLoss(stepStore, true)) : total;
+        });
+        clearGradients(block);
         return block;
     }
 

@@ -54,6 +54,8 @@ public final class WeightingChecks {
      *       nor any other weight;</li>
      *   <li>the total's gradient with respect to the losses is finite, 0 for an absent task, and it
      *       reaches every learnable parameter of the block with finite values;</li>
+     *   <li>a training step leaves no array in the parameters' manager
+     *       ({@link Blocks#assertStepLeavesNoArrays});</li>
      *   <li>{@link LossWeighting#epochEnded} with the epochs' mean losses leaves the outputs finite;</li>
      *   <li>a {@link StatefulWeighting}'s state, saved and loaded into a new weighting (its block's
      *       parameters copied), gives the same outputs; a truncated state is an {@link IOException};</li>
@@ -121,6 +123,14 @@ public final class WeightingChecks {
                 }
             }
         }
+        clearGradients(block);
+
+        // a training step leaves nothing in the parameters' manager
+        Blocks.assertStepLeavesNoArrays(manager, (step, store) -> {
+            NDArray lossArray = step.create(losses);
+            lossArray.setRequiresGradient(true);
+            return block.forward(store, new NDList(lossArray, step.create(all)), true).get(0);
+        });
         clearGradients(block);
 
         // epochs end

@@ -10,7 +10,13 @@ import ai.djl.training.ParameterStore;
  */
 public interface AuxiliaryLoss {
     /**
-     * @param parameterStore the store the block's parameters are read from
+     * Arrays computed from parameters alone belong to the parameters' manager, which the runtime
+     * keeps for the whole run (DJL puts an operation's result in its first operand's manager):
+     * attach such a result to {@code parameterStore.getManager()}, the training step's in the
+     * runtime, or every step leaves its arrays behind ({@code Blocks.assertStepLeavesNoArrays} in
+     * the test kit checks it).
+     *
+     * @param parameterStore the store the block's parameters are read from; its manager is the step's
      * @param training       true during a training step
      * @return a scalar (already multiplied by its own coefficient)
      */

@@ -224,6 +224,7 @@ public final class Trainer {
         int batchSize = config.training.batchSize;
         // each step's arrays are closed before the next step gathers into the same memory
         FeatureGatherer.Scratch[] scratch = {gatherer.newScratch(), gatherer.newScratch()};
+        boolean leakReported = false;
         for (int epoch = history.size() + 1; epoch <= config.training.epochs && !stoppedEarly; epoch++) {
             long epochStart = System.nanoTime();
             // PyTorch's generator (head-tower dropout, random loss weights) restarts every epoch, so
@@ -240,11 +241,12 @@ public final class Trainer {
             int batches = (train.size() + batchSize - 1) / batchSize;
             // the epoch's rows with their own per-interaction values
             FeatureGatherer rows = gatherer.forRows(train.features());
+            int held = manager.getManagedArrays().size();
             try (ProgressBar bar = progressBar(config, epoch, batches, log)) {
                 for (int b = 0; b < batches; b++) {
                     int from = b * batchSize;
                     int to = Math.min(train.size(), from + batchSize);
-                    float[][] step = step(model, rows, train, order, from, to, random, manager, ps, optimizer, surgery,
+                    float[][] step = step(model, rows, train, order, from, to, random, manager, optimizer, surgery,
                             pairwise, trainSampler, scratch, distillation);
                     if (average != null) {
                         average.update();
@@ -262,6 +264,13 @@ public final class Trainer {
                             bar.setExtraMessage(lossMessage(tasks, lossSum, lossBatches));
                         }
                     }
+                }
+            }
+            if (!leakReported) {
+                String leak = leakWarning(epoch, batches, manager.getManagedArrays().size() - held, model);
+                if (leak != null) {
+                    log.println(leak);
+                    leakReported = true;
                 }
             }
             double seconds = (System.nanoTime() - epochStart) / 1e9;
@@ -431,6 +440,25 @@ public final class Trainer {
     }
 
     /**
+     * @param left arrays the epoch's training steps added to the manager the model lives in and did
+     *     not free (each step's own are freed with it)
+     * @return a warning when they are at least one per step, a leak that grows memory until the run
+     *     ends; null otherwise (a few arrays created once, on the first steps, are no leak)
+     */
+    static String leakWarning(int epoch, int steps, int left, AssembledModel model) {
+        if (left < steps || steps == 0) {
+            return null;
+        }
+        ExperimentConfig c = model == null ? null : model.plan().config();
+        String components = c == null || c.sharing == null || c.weighting == null ? ""
+                : " (sharing " + c.sharing.type + ", weighting " + c.weighting.type + ", or a task head)";
+        return String.format(Locale.ROOT, "warning: epoch %d's %,d training steps left %,d arrays in the model's memory, %.1f per"
+                + " step, which grows until the run ends: a block%s computes from one of its parameters first (an operation's"
+                + " result belongs to its first operand's manager, which for a parameter is the model's); see"
+                + " Blocks.assertStepLeavesNoArrays in framework-testkit", epoch, steps, left, (double) left / steps, components);
+    }
+
+    /**
      * One optimisation step; returns {losses, weights, present} per task.
      *
      * @param gatherer reads {@code train}'s rows, their per-interaction values included
@@ -439,7 +467,7 @@ public final class Trainer {
      * @param distillation null, or the teachers whose outputs the distilled tasks' labels are mixed with
      */
     private static float[][] step(AssembledModel model, FeatureGatherer gatherer, ExampleSet train, int[] order, int from, int to,
-            SplittableRandom random, NDManager manager, ParameterStore ps, FlatAdam optimizer,
+            SplittableRandom random, NDManager manager, FlatAdam optimizer,
             GradientSurgery surgery, boolean[] pairwise, NegativeSampler sampler, FeatureGatherer.Scratch[] scratch,
             Distillation distillation) {
         int b = to - from;
@@ -447,6 +475,10 @@ public final class Trainer {
         double idDropout = model.plan().config().features.idDropout;
         float[][] result = new float[3][];
         try (NDManager batch = manager.newSubManager()) {
+            // the step's store: a block that computes from a parameter (whose array, and every result whose
+            // first operand it is, belongs to the manager kept for the whole run) attaches its results to
+            // the store's manager, so they are freed with the step (AuxiliaryLoss)
+            ParameterStore ps = new ParameterStore(batch, false);
             NDList inputs = gatherer.gather(batch, train.users(), train.items(), order, from, to, idDropout, random, scratch[0]);
             NDArray[] labelArrays = new NDArray[taskCount];
             NDArray[] maskArrays = new NDArray[taskCount];

@@ -53,7 +53,9 @@ final class UncertaintyWeightingBlock extends AbstractBlock {
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray present = TaskWeights.present(inputs);
         NDArray losses = TaskWeights.presentLosses(inputs, present);
-        NDArray s = parameterStore.getValue(logVariance, losses.getDevice(), training);
+        // 0 + s: s in the step's manager (an operation's result belongs to its first operand's manager, and
+        // the parameter's is kept for the whole run), so every array computed from it is freed with the step
+        NDArray s = losses.zerosLike().add(parameterStore.getValue(logVariance, losses.getDevice(), training));
         NDArray declared = losses.getManager().create(weights).toType(losses.getDataType(), false);
         // w_t · (½·e^(−s_t)·L_t + ½·s_t): the declared weight multiplies the task's whole term, so s_t
         // settles at log L_t whatever w_t is and the weight lasts (inside, s_t would absorb it)

@@ -127,7 +127,11 @@ public final class CrossStitchBlock extends AbstractBlock {
             }
             NDArray alpha = parameterStore.getValue(alphas.get(i), x.getDevice(), training);
             NDArray stacked = NDArrays.stack(new NDList(h), 0); // [T, B, H]
-            NDArray mixed = alpha.matMul(stacked.reshape(tasks, -1)).reshape(stacked.getShape());
+            NDArray mixed = alpha.matMul(stacked.reshape(tasks, -1));
+            // the product belongs to alpha's manager (its first operand's), which holds the parameters for
+            // the whole run: attached to the step's, it and everything computed from it are freed with the step
+            mixed.attach(x.getManager());
+            mixed = mixed.reshape(stacked.getShape());
             for (int t = 0; t < tasks; t++) {
                 h.set(t, mixed.get(t));
             }

@@ -73,7 +73,11 @@ public final class SoftL2Block extends ColumnsBlock implements AuxiliaryLoss {
         for (int s = 0; s < values.size(); s++) {
             for (int t = s + 1; t < values.size(); t++) {
                 for (int i = 0; i < values.get(s).size(); i++) {
-                    NDArray distance = values.get(s).get(i).sub(values.get(t).get(i)).square().sum();
+                    NDArray difference = values.get(s).get(i).sub(values.get(t).get(i));
+                    // the difference belongs to the parameters' manager (its first operand's), kept for the
+                    // whole run: attached to the store's (the step's), it and what follows from it are freed
+                    difference.attach(parameterStore.getManager());
+                    NDArray distance = difference.square().sum();
                     total = total == null ? distance : total.add(distance);
                 }
             }
