@@ -15,8 +15,13 @@ import static java.util.Objects.requireNonNull;
  *                   width for an entity attribute (flags of a multi-label attribute, classes of a
  *                   class attribute)
  * @param attribute  true when the label is an entity attribute
+ * @param attributeKind an attribute's kind: {@code MULTI_LABEL} ({@code labelWidth} flags per
+ *                   entity) or {@code CLASS} (one class index in {@code [0, labelWidth)}); null for
+ *                   a label column, and for an attribute task of a model saved before the kind was
+ *                   recorded (a head must accept null)
  */
-public record TaskContext(String name, String label, int inputWidth, LabelStatistics statistics, int labelWidth, boolean attribute) {
+public record TaskContext(String name, String label, int inputWidth, LabelStatistics statistics, int labelWidth, boolean attribute,
+        dev.taskweave.api.data.EntityAttribute.Kind attributeKind) {
     /**
      * The reserved label name for implicit feedback: every observed row is a positive (1) and
      * sampled negatives are 0.
@@ -34,6 +39,11 @@ public record TaskContext(String name, String label, int inputWidth, LabelStatis
 
     /** A task on a scalar label column. */
     public TaskContext(String name, String label, int inputWidth, LabelStatistics statistics) {
-        this(name, label, inputWidth, statistics, 1, false);
+        this(name, label, inputWidth, statistics, 1, false, null);
+    }
+
+    /** A task whose label, if an attribute, is of a kind not known. */
+    public TaskContext(String name, String label, int inputWidth, LabelStatistics statistics, int labelWidth, boolean attribute) {
+        this(name, label, inputWidth, statistics, labelWidth, attribute, null);
     }
 }

@@ -845,7 +845,7 @@ public final class ModelAssembler {
         Map<String, LabelInfo> info = new java.util.LinkedHashMap<>();
         for (TaskConfig t : plan.config().tasks) {
             EntityAttribute attribute = dataset.attributes().get(t.label);
-            info.put(t.name, attribute == null ? LabelInfo.SCALAR : new LabelInfo(attribute.width(), true, attribute.entity()));
+            info.put(t.name, attribute == null ? LabelInfo.SCALAR : new LabelInfo(attribute.width(), true, attribute.entity(), attribute.kind()));
         }
         return info;
     }
@@ -912,7 +912,7 @@ public final class ModelAssembler {
         TaskConfig t = plan.config().tasks.get(i);
         Registered<?> reg = plan.heads().get(i);
         TaskHeadFactory factory = (TaskHeadFactory) reg.factory();
-        TaskContext context = new TaskContext(t.name, t.label, inputWidth, stats, info.width(), info.attribute());
+        TaskContext context = new TaskContext(t.name, t.label, inputWidth, stats, info.width(), info.attribute(), info.kind());
         try {
             return reg.call(plan.source(), "tasks[" + i + "].head", "create()", () -> factory.create(plan.headConfigs().get(i), context));
         } catch (InvalidConfigException e) {

@@ -69,6 +69,9 @@ public final class ModelManifest {
         @JsonProperty public boolean attribute;
         /** the entity an attribute task describes; absent in models saved before it was recorded */
         @JsonProperty public dev.taskweave.api.data.Entity attributeEntity;
+        /** an attribute task's kind (flags or one class); absent for a label column and in models saved before it was recorded */
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        @JsonProperty public dev.taskweave.api.data.EntityAttribute.Kind attributeKind;
         /** Platt scaling {@code {a, b}} of the task's logit, fitted after training; absent without. */
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         @JsonProperty public double[] calibration;

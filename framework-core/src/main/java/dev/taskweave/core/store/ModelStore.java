@@ -189,6 +189,7 @@ public final class ModelStore {
             e.labelWidth = t.labelInfo().width();
             e.attribute = t.labelInfo().attribute();
             e.attributeEntity = t.labelInfo().entity();
+            e.attributeKind = t.labelInfo().kind();
             e.calibration = model.block().calibration(t.index());
             e.coldCalibration = model.block().coldCalibration(t.index());
             e.coldItemCalibration = model.block().coldItemCalibration(t.index());
@@ -383,7 +384,7 @@ public final class ModelStore {
             Map<String, LabelInfo> labelInfo = new LinkedHashMap<>();
             for (ModelManifest.TaskEntry e : manifest.tasks) {
                 stats.put(e.name, new LabelStatistics(e.labelCount, e.labelMean, e.labelVariance));
-                labelInfo.put(e.name, new LabelInfo(e.labelWidth, e.attribute, e.attributeEntity));
+                labelInfo.put(e.name, new LabelInfo(e.labelWidth, e.attribute, e.attributeEntity, e.attributeKind));
             }
             AssembledModel model = assembler.assemble(plan, manifest.features, stats, labelInfo, manager);
             Path parameters = dir.resolve(PARAMETERS);

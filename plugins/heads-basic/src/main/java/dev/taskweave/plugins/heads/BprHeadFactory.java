@@ -2,6 +2,7 @@ package dev.taskweave.plugins.heads;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.taskweave.api.InvalidConfigException;
 import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.api.model.TaskHead;
 import dev.taskweave.api.model.TaskHeadFactory;
@@ -25,11 +26,17 @@ public final class BprHeadFactory implements TaskHeadFactory<BprHeadConfig> {
         return "Pairwise ranking (BPR): ReLU tower, one score, -log sigmoid(s_pos - s_neg) over sampled pairs";
     }
 
+    /** @throws InvalidConfigException at {@code threshold} on an implicit-feedback task, whose rows have no value to threshold */
     @Override
     public TaskHead create(BprHeadConfig config, TaskContext context) {
         requireNonNull(config, "config is null");
         requireNonNull(context, "context is null");
         config.validate();
+        if (config.threshold() != null && TaskContext.OBSERVED.equals(context.label())) {
+            // every observed row is a positive read as 1: a threshold above 1 would leave no positive to pair
+            throw new InvalidConfigException("threshold", "an '" + TaskContext.OBSERVED + "' task has no label values to"
+                    + " threshold (each observed row is a positive, its negatives are sampled); remove it");
+        }
         return new BprHead(config, context);
     }
 }

@@ -67,6 +67,22 @@ class TestBinaryHead {
     }
 
     @Test
+    void anAttributeTaskRefusesThresholdAndNegatives() {
+        // an attribute's flags are read as they are and its rows are entities: neither setting would do anything
+        // (negatives would only have moved the starting offset, as if the flags were diluted by sampled rows)
+        TaskContext flag = new TaskContext("premium", "user_premium", 6, new LabelStatistics(100, 0.3, 0.21), 1, true);
+        for (String field : List.of("threshold", "negatives")) {
+            BinaryHeadConfig config = PluginConfigs.bind(Map.<String, Object>of(field, field.equals("threshold") ? (Object) 0.5 : (Object) 4),
+                    BinaryHeadConfig.class);
+            dev.taskweave.api.InvalidConfigException e = assertThrows(dev.taskweave.api.InvalidConfigException.class,
+                    () -> new BinaryHeadFactory().create(config, flag));
+            assertEquals(field, e.path());
+            assertTrue(e.reason().startsWith("task 'premium' reads attribute 'user_premium'"), e.reason());
+        }
+        new BinaryHeadFactory().create(PluginConfigs.bind(Map.of(), BinaryHeadConfig.class), flag);
+    }
+
+    @Test
     void implicitFeedbackWithoutSampledNegativesIsRefused() {
         // every observed row is a positive: with no negatives the task learns a constant and its AUC is undefined
         BinaryHeadConfig none = PluginConfigs.bind(Map.of(), BinaryHeadConfig.class);

@@ -45,8 +45,10 @@ class TestBprHead {
 
     private static BprHead head(Map<String, ?> params) {
         BprHeadConfig config = PluginConfigs.bind(params, BprHeadConfig.class);
+        // a threshold is for a label column (implicit feedback refuses it)
+        String label = params.containsKey("threshold") ? "rating" : "observed";
         return (BprHead) new BprHeadFactory()
-                .create(config, new TaskContext("watch", "observed", 6, new LabelStatistics(100, 1.0, 0)));
+                .create(config, new TaskContext("watch", label, 6, new LabelStatistics(100, 1.0, 0)));
     }
 
     private static double softplus(double x) {
@@ -146,6 +148,18 @@ class TestBprHead {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
                 () -> PluginConfigs.bind(Map.of("evaluationNegatives", 0), BprHeadConfig.class).validate());
         assertEquals("evaluationNegatives", e.path());
+    }
+
+    @Test
+    void aThresholdOnImplicitFeedbackIsRefused() {
+        // every observed row is a positive read as 1: threshold 4 would leave no positive to pair, and no loss
+        BprHeadConfig config = PluginConfigs.bind(Map.of("threshold", 4.0), BprHeadConfig.class);
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> new BprHeadFactory()
+                .create(config, new TaskContext("watch", TaskContext.OBSERVED, 6, new LabelStatistics(100, 1.0, 0))));
+        assertEquals("threshold", e.path());
+        assertTrue(e.reason().startsWith("an 'observed' task has no label values to threshold"), e.reason());
+        // on a rating column it decides the positives
+        new BprHeadFactory().create(config, new TaskContext("like", "rating", 6, new LabelStatistics(100, 3.5, 1.0)));
     }
 
     @Test

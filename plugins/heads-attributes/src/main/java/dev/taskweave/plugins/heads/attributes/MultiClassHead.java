@@ -25,7 +25,8 @@ public final class MultiClassHead implements TaskHead {
     public MultiClassHead(MultiClassHeadConfig config, TaskContext context) {
         requireNonNull(config, "config is null");
         requireNonNull(context, "context is null");
-        this.classes = Widths.atLeastTwo(context, "multiclass", "classes (a class entity attribute)");
+        this.classes = Widths.atLeastTwo(context, "multiclass", "classes (a class entity attribute)",
+                dev.taskweave.api.data.EntityAttribute.Kind.MULTI_LABEL);
         this.tower = config.tower();
         this.dropout = config.dropout();
         this.labelSmoothing = (float) config.labelSmoothing();

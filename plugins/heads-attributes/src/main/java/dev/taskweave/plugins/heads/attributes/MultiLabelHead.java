@@ -34,7 +34,8 @@ public final class MultiLabelHead implements TaskHead {
     public MultiLabelHead(MultiLabelHeadConfig config, TaskContext context) {
         requireNonNull(config, "config is null");
         requireNonNull(context, "context is null");
-        this.width = Widths.atLeastTwo(context, "multilabel", "labels (a multi-label entity attribute)");
+        this.width = Widths.atLeastTwo(context, "multilabel", "labels (a multi-label entity attribute)",
+                dev.taskweave.api.data.EntityAttribute.Kind.CLASS);
         this.tower = config.tower();
         this.dropout = config.dropout();
         this.positiveWeight = (float) config.positiveWeight();

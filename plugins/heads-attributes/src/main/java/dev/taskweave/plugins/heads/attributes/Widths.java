@@ -14,6 +14,24 @@ final class Widths {
      * @throws IllegalArgumentException when the label width is below 2
      */
     static int atLeastTwo(TaskContext context, String head, String needs) {
+        return atLeastTwo(context, head, needs, null);
+    }
+
+    /**
+     * {@link #atLeastTwo(TaskContext, String, String)}, and the attribute is not of the kind the head
+     * cannot read (a class index is no set of flags, and flags are no class)
+     *
+     * @param refused the attribute kind the head cannot read, or null
+     * @throws IllegalArgumentException when the label width is below 2 or the attribute is of kind {@code refused}
+     */
+    static int atLeastTwo(TaskContext context, String head, String needs, dev.taskweave.api.data.EntityAttribute.Kind refused) {
+        if (refused != null && context.attributeKind() == refused) {
+            boolean classes = refused == dev.taskweave.api.data.EntityAttribute.Kind.CLASS;
+            throw new IllegalArgumentException("task '" + context.name() + "': head '" + head + "' cannot read attribute '"
+                    + context.label() + "', which " + (classes ? "gives each entity one class of " + context.labelWidth()
+                    + "; use head 'multiclass'" : "gives each entity a set of " + context.labelWidth()
+                    + " flags, any number of them set; use head 'multilabel'"));
+        }
         int width = context.labelWidth();
         if (width < 2) {
             throw new IllegalArgumentException("task '" + context.name() + "': head '" + head + "' needs at least 2 "

@@ -244,6 +244,20 @@ class TestMultiClassHead {
     }
 
     @Test
+    void factoryRejectsAMultiLabelAttributeAndAcceptsAnUnknownKind() {
+        TaskContext genres = new TaskContext("genre", "item_genres", 6, new LabelStatistics(100, 0.1, 0.09), 19, true,
+                dev.taskweave.api.data.EntityAttribute.Kind.MULTI_LABEL);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MultiClassHeadFactory().create(new MultiClassHeadConfig(), genres));
+        assertEquals("task 'genre': head 'multiclass' cannot read attribute 'item_genres', which gives each entity a set of 19 flags,"
+                + " any number of them set; use head 'multilabel'", e.getMessage());
+        // a class attribute, and one of a model saved before the kind was recorded, are read
+        new MultiClassHeadFactory().create(new MultiClassHeadConfig(), new TaskContext("age", "user_age", 6,
+                new LabelStatistics(100, 1.2, 0.8), 4, true, dev.taskweave.api.data.EntityAttribute.Kind.CLASS));
+        new MultiClassHeadFactory().create(new MultiClassHeadConfig(), context(4));
+    }
+
+    @Test
     void identity() {
         MultiClassHead head = head(Map.of(), 5);
         assertEquals(List.of("accuracy", "macro_f1"), head.defaultMetrics());

@@ -221,6 +221,19 @@ class TestMultiLabelHead {
     }
 
     @Test
+    void factoryRejectsAClassAttributeAndAcceptsAnUnknownKind() {
+        TaskContext age = new TaskContext("age", "user_age", 6, new LabelStatistics(100, 1.2, 0.8), 7, true,
+                dev.taskweave.api.data.EntityAttribute.Kind.CLASS);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MultiLabelHeadFactory().create(new MultiLabelHeadConfig(), age));
+        assertEquals("task 'age': head 'multilabel' cannot read attribute 'user_age', which gives each entity one class of 7;"
+                + " use head 'multiclass'", e.getMessage());
+        new MultiLabelHeadFactory().create(new MultiLabelHeadConfig(), new TaskContext("genre", "item_genres", 6,
+                new LabelStatistics(100, 0.1, 0.09), 19, true, dev.taskweave.api.data.EntityAttribute.Kind.MULTI_LABEL));
+        new MultiLabelHeadFactory().create(new MultiLabelHeadConfig(), context(3, 0.5));
+    }
+
+    @Test
     void identity() {
         MultiLabelHead head = head(Map.of(), 4, 0.5);
         assertEquals(List.of("micro_f1", "top1_precision", "map"), head.defaultMetrics());
