@@ -86,9 +86,10 @@ public final class DataReport {
                         splits.append(String.format(Locale.ROOT, ", %s %,d", split, entities.length));
                     }
                 });
-                line(out, "  %-12s %-11s attribute %s (%s, %s %d): %s", t.name, t.head, t.label,
+                line(out, "  %-12s %-11s attribute %s (%s, %s %d): %s%s", t.name, t.head, t.label,
                         attribute.entity() == Entity.USER ? "user" : "item",
-                        attribute.kind() == EntityAttribute.Kind.CLASS ? "classes" : "labels", attribute.width(), splits);
+                        attribute.kind() == EntityAttribute.Kind.CLASS ? "classes" : "labels", attribute.width(), splits,
+                        s.count() == 0 ? "  ** no training entity **" : "");
                 continue;
             }
             boolean observed = TaskContext.OBSERVED.equals(t.label);
@@ -178,6 +179,12 @@ public final class DataReport {
             TaskConfig t = plan.config().tasks.get(i);
             LabelStatistics s = stats.get(t.name);
             boolean observed = TaskContext.OBSERVED.equals(t.label);
+            if (s != null && s.count() == 0) {
+                boolean attribute = dataset.attributes().containsKey(t.label);
+                out.add(String.format(Locale.ROOT, "task %s: %s, so it learns nothing; its metrics measure its initial state",
+                        t.name, attribute ? "no entity with a known " + t.label + " is left to train on (each is held out for"
+                        + " evaluation or unknown)" : "no training row has label " + t.label));
+            }
             if (s != null && s.count() > 1 && s.variance() == 0 && (!observed || s.mean() != 1)) {
                 String value = s.mean() == Math.rint(s.mean()) ? Long.toString((long) s.mean()) : String.format(Locale.ROOT, "%.4g", s.mean());
                 out.add(String.format(Locale.ROOT, "task %s: all %,d training labels are %s as its head encodes them, so it "

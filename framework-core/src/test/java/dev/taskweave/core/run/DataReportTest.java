@@ -33,4 +33,31 @@ class DataReportTest {
         // a feature the model does not read is not its concern
         assertEquals(List.of(), DataReport.warnings(plan, dataset, List.of(), Map.of()));
     }
+
+    @Test
+    void aTaskWithNothingToTrainOnIsNamed() {
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0", "u1")).build();
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0")).build();
+        dev.taskweave.api.data.EntityAttribute segment = new dev.taskweave.api.data.EntityAttribute("user_segment", Entity.USER,
+                dev.taskweave.api.data.EntityAttribute.Kind.CLASS, 2, new float[] {0, 1}, new boolean[] {true, true});
+        // both users' segments are evaluated: none is left to train on
+        Dataset dataset = new Dataset("d", List.of(), users, items,
+                Map.of(Dataset.TRAIN, new Interactions(new int[] {0}, new int[] {0}, Map.of("score", new float[] {Float.NaN}))),
+                Map.of(), Map.of(), Map.of("user_segment", segment), Map.of("attribute_test", Map.of("user_segment", new int[] {0, 1})));
+        ExperimentConfig config = new ExperimentConfig();
+        config.tasks = new java.util.ArrayList<>();
+        for (String[] task : new String[][] {{"segment", "user_segment"}, {"score", "score"}}) {
+            dev.taskweave.core.config.TaskConfig t = new dev.taskweave.core.config.TaskConfig();
+            t.name = task[0];
+            t.label = task[1];
+            config.tasks.add(t);
+        }
+        Plan plan = new Plan(config, "x.yaml", null, null, List.of(), List.of(), null, null, null, null);
+        dev.taskweave.api.model.LabelStatistics none = new dev.taskweave.api.model.LabelStatistics(0, Double.NaN, Double.NaN);
+        assertEquals(List.of(
+                "task segment: no entity with a known user_segment is left to train on (each is held out for evaluation or"
+                        + " unknown), so it learns nothing; its metrics measure its initial state",
+                "task score: no training row has label score, so it learns nothing; its metrics measure its initial state"),
+                DataReport.warnings(plan, dataset, List.of(), Map.of("segment", none, "score", none)));
+    }
 }

@@ -1,6 +1,8 @@
 package dev.taskweave.plugins.synthetic;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import dev.taskweave.api.ConfigChecks;
 import dev.taskweave.api.InvalidConfigException;
 import dev.taskweave.api.ValidatedConfig;
@@ -16,8 +18,13 @@ public final class SyntheticConfig implements ValidatedConfig {
     static final double MAX_ATTRIBUTE_HOLDOUT = 0.5;
     /** What an extra score label may be called. */
     static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    /** Labels the source emits itself, or the runtime reserves, which a score may not shadow. */
-    static final Set<String> RESERVED_LABELS = Set.of("rating", "like", "dislike", "observed");
+    /**
+     * Labels the source emits itself, the runtime reserves, or its attributes use (a task's label
+     * names an attribute before a label column, so a score of that name would never be read),
+     * which a score may not shadow.
+     */
+    static final Set<String> RESERVED_LABELS = Set.of("rating", "like", "dislike", "observed",
+            "user_segment", "item_category", "item_tags");
 
     @JsonProperty
     private int users = 2000;
@@ -51,11 +58,15 @@ public final class SyntheticConfig implements ValidatedConfig {
     private Long seed;
     @JsonProperty
     private Map<String, Double> scores = new LinkedHashMap<>();
+    // an empty mapping (`context:` with nothing after it) means the defaults, as `context: {}` does
     @JsonProperty
+    @JsonSetter(nulls = Nulls.AS_EMPTY)
     private ConflictConfig conflict;
     @JsonProperty
+    @JsonSetter(nulls = Nulls.AS_EMPTY)
     private OpposedScoresConfig opposedScores;
     @JsonProperty
+    @JsonSetter(nulls = Nulls.AS_EMPTY)
     private ContextConfig context;
 
     public SyntheticConfig() {}
@@ -132,6 +143,29 @@ public final class SyntheticConfig implements ValidatedConfig {
         if (coldUsers() >= users) {
             throw new InvalidConfigException("coldUserFraction", "leaves no warm user: " + coldUsers()
                     + " of " + users + " users would be cold");
+        }
+        notRoundedAway("coldUserFraction", coldUserFraction, users, "users", "no cold-user slice");
+        notRoundedAway("attributeHoldout", attributeHoldout, users, "users", "no held-out user_segment");
+        notRoundedAway("attributeHoldout", attributeHoldout, items, "items", "no held-out item attributes");
+        notRoundedAway("attributeValid", attributeValid, users, "users", "no validation user_segment");
+        notRoundedAway("attributeValid", attributeValid, items, "items", "no validation item attributes");
+        if (attributeHoldoutUsers() + attributeValidUsers() >= users) {
+            throw new InvalidConfigException("attributeValid", "leaves no user to train user_segment on: "
+                    + attributeHoldoutUsers() + " held out (attributeHoldout) + " + attributeValidUsers()
+                    + " validating (attributeValid) of " + users + " users");
+        }
+        if (attributeHoldoutItems() + attributeValidItems() >= items) {
+            throw new InvalidConfigException("attributeValid", "leaves no item to train item_category and item_tags on: "
+                    + attributeHoldoutItems() + " held out (attributeHoldout) + " + attributeValidItems()
+                    + " validating (attributeValid) of " + items + " items");
+        }
+    }
+
+    /** Refuses a positive share of entities that rounds to none of them (a slice the user asked for, silently empty). */
+    private static void notRoundedAway(String field, double fraction, int entities, String what, String consequence) {
+        if (fraction > 0 && Math.round(fraction * entities) == 0) {
+            throw new InvalidConfigException(field, fraction + " of " + entities + " " + what + " rounds to none ("
+                    + consequence + "): expected at least " + Math.ceil(0.5 / entities * 1e4) / 1e4 + ", or 0 for none");
         }
     }
 

@@ -216,6 +216,10 @@ final class SyntheticGenerator {
 
         Map<String, String> description = description(splits, ranking, negatives, knownUsers, knownItems, allRatings);
         description.put("attributes", String.join(",", attributes.keySet()));
+        String tagWarning = tagWarning(model, items, config.tags(), config.latentDim());
+        if (tagWarning != null) {
+            description.put(Dataset.WARNING + "tags", tagWarning);
+        }
         description.put("attributeHoldout", Double.toString(config.attributeHoldout()));
         description.put("attributeHoldout.users", Integer.toString(heldUserIndices.length));
         description.put("attributeHoldout.items", Integer.toString(heldItemIndices.length));
@@ -228,6 +232,38 @@ final class SyntheticGenerator {
         Dataset dataset = new Dataset(name, features, userTable, itemTable, splits, Map.of(TEST, ranking), description,
                 attributes, attributeEvaluation);
         return new Generated(dataset, model, cold, heldUsers, heldItems);
+    }
+
+    /**
+     * @return a warning naming the tags no item has, or every item has (a label of item_tags with one
+     *     class only: nothing to learn, and its AUC undefined), or null when each tag splits the items.
+     *     An item has a tag when its latent vector's cosine with the tag's direction exceeds
+     *     {@link PlantedModel#TAG_THRESHOLD}; random cosines shrink as 1/sqrt(latentDim), so a large
+     *     latentDim leaves most tags on no item, and a latentDim of 1 or 2 puts some on nearly all
+     */
+    static String tagWarning(PlantedModel model, int items, int tags, int latentDim) {
+        List<String> none = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        for (int t = 0; t < tags; t++) {
+            int count = 0;
+            for (int i = 0; i < items; i++) {
+                count += model.itemHasTag(i, t) ? 1 : 0;
+            }
+            if (count == 0) {
+                none.add(Integer.toString(t));
+            } else if (count == items) {
+                all.add(Integer.toString(t));
+            }
+        }
+        if (none.isEmpty() && all.isEmpty()) {
+            return null;
+        }
+        return (none.isEmpty() ? "" : none.size() + " of " + tags + " item_tags flags are set on no item (tags " + String.join(", ", none) + ")")
+                + (none.isEmpty() || all.isEmpty() ? "" : "; ")
+                + (all.isEmpty() ? "" : all.size() + " of " + tags + " are set on every item (tags " + String.join(", ", all) + ")")
+                + ": an item has a tag when its latent vector's cosine with the tag's direction exceeds "
+                + PlantedModel.TAG_THRESHOLD + ", and with latentDim " + latentDim
+                + " that is " + (none.isEmpty() ? "common" : "rare") + "; the default latentDim 8 gives about 2.5 tags per item";
     }
 
     /** A standard Gumbel draw. */

@@ -158,6 +158,50 @@ class SyntheticConfigTest {
         assertTrue(e.getCause() instanceof UnrecognizedPropertyException, e.toString());
     }
 
+    @Test
+    void anEmptyOptionMappingMeansItsDefaults() {
+        // `context:` with nothing after it reads as null: the defaults, as `context: {}` (was: the option off)
+        java.util.Map<String, Object> empty = new java.util.HashMap<>();
+        empty.put("context", null);
+        empty.put("conflict", null);
+        empty.put("opposedScores", null);
+        SyntheticConfig c = config(empty);
+        c.validate();
+        assertEquals(3, c.context().devices());
+        assertEquals(2.0, c.conflict().strength());
+        assertEquals("opposed", c.opposedScores().name());
+    }
+
+    @Test
+    void aScoreMayNotBeNamedAfterAnAttribute() {
+        // a task's label names an attribute before a label column: such a score would never be read
+        for (String attribute : new String[] {"user_segment", "item_category", "item_tags"}) {
+            assertInvalid(Map.of("scores", Map.of(attribute, 0.5)), "scores." + attribute);
+        }
+    }
+
+    @Test
+    void sharesThatRoundToNoEntityOrLeaveNoneToTrainOnAreRefused() {
+        // 0.05 of 9 users rounds to 0: no cold-user slice, where one was asked for
+        InvalidConfigException cold = assertThrows(InvalidConfigException.class, () -> config(Map.of("users", 9)).validate());
+        assertEquals("coldUserFraction", cold.path());
+        assertEquals("0.05 of 9 users rounds to none (no cold-user slice): expected at least 0.0556, or 0 for none", cold.reason());
+        config(Map.of("users", 9, "coldUserFraction", 0.0, "attributeHoldout", 0.2)).validate();
+        // the default attributeHoldout 0.1 of 4 items holds out none
+        InvalidConfigException items = assertThrows(InvalidConfigException.class,
+                () -> config(Map.of("items", 4, "meanInteractionsPerUser", 2)).validate());
+        assertEquals("attributeHoldout", items.path());
+        assertTrue(items.reason().contains("no held-out item attributes"), items.reason());
+        assertInvalid(Map.of("attributeValid", 0.0001), "attributeValid");
+        // 1000 held out + 1000 validating of 2000 users: none left to train user_segment on
+        InvalidConfigException all = assertThrows(InvalidConfigException.class,
+                () -> config(Map.of("attributeHoldout", 0.5, "attributeValid", 0.5)).validate());
+        assertEquals("attributeValid", all.path());
+        assertEquals("leaves no user to train user_segment on: 1000 held out (attributeHoldout) + 1000 validating"
+                + " (attributeValid) of 2000 users", all.reason());
+        config(Map.of("attributeHoldout", 0.5, "attributeValid", 0.49)).validate();
+    }
+
     private static void assertInvalid(Map<String, Object> params, String path) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> config(params).validate());
         assertEquals(path, e.path(), e.getMessage());

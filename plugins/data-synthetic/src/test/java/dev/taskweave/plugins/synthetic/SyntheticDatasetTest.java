@@ -319,6 +319,26 @@ class SyntheticDatasetTest {
     }
 
     @Test
+    void tagsNoItemHasAreWarnedAbout() {
+        // random cosines shrink as 1/sqrt(latentDim): at 64 few items clear the 0.3 threshold of a tag
+        Dataset wide = new SyntheticGenerator(SyntheticConfigTest.config(Map.of("users", 50, "items", 100, "latentDim", 64,
+                "meanInteractionsPerUser", 10)), 1).generate().dataset();
+        String warning = wide.description().get(Dataset.WARNING + "tags");
+        assertTrue(warning != null && warning.contains("item_tags flags are set on no item"), String.valueOf(warning));
+        int[] perTag = new int[12];
+        var tags = wide.attributes().get("item_tags");
+        for (int k = 0; k < tags.values().length; k++) {
+            perTag[k % 12] += tags.values()[k] > 0 ? 1 : 0;
+        }
+        long empty = java.util.Arrays.stream(perTag).filter(c -> c == 0).count();
+        assertTrue(warning.startsWith(empty + " of 12 "), warning + " against " + java.util.Arrays.toString(perTag));
+        // the default latentDim 8 splits the items on every tag
+        Dataset d = new SyntheticGenerator(SyntheticConfigTest.config(Map.of("users", 50, "items", 100,
+                "meanInteractionsPerUser", 10)), 1).generate().dataset();
+        assertEquals(null, d.description().get(Dataset.WARNING + "tags"));
+    }
+
+    @Test
     void smallConfigsWork() {
         SyntheticConfig tiny = SyntheticConfigTest.config(Map.of(
                 "users", 20, "items", 10, "latentDim", 2, "segments", 1, "categories", 1, "tags", 1,
