@@ -12,6 +12,7 @@ import dev.taskweave.serve.TaskweaveServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -250,6 +251,19 @@ class RecommendCommandTest {
         assertEquals(2, notModel.code(), notModel.err());
         assertTrue(notModel.err().contains("not a Taskweave model directory"), notModel.err());
         assertEquals("old content\n", Files.readString(output));
+
+        // an unknown user is found while the file is read, before any user is scored, in the command line's words
+        assertTrue(unknown.err().contains("unknown user; the model knows") && unknown.err().contains("--new-users"), unknown.err());
+        // a byte order mark (spreadsheets write one) is not part of the header; bytes that are not UTF-8 name their line
+        Files.write(users, "\uFEFFuser\nu1\n".getBytes(StandardCharsets.UTF_8));
+        CliTest.Run bom = run("recommend", "--model", model.toString(), "--output", tmp.resolve("bom.tsv").toString(),
+                "--users", users.toString(), "--k", "1");
+        assertEquals(0, bom.code(), bom.err());
+        assertEquals(List.of("u1"), rows(tmp.resolve("bom.tsv")).stream().skip(1).map(f -> f[0]).toList());
+        Files.write(users, new byte[] {'u', '1', '\n', 'u', (byte) 0xE9, '\n'});
+        CliTest.Run latin = run("recommend", "--model", model.toString(), "--output", output.toString(), "--users", users.toString());
+        assertEquals(2, latin.code(), latin.err());
+        assertTrue(latin.err().contains(users + ":2: not UTF-8 text"), latin.err());
 
         // a line starting with a tab has an empty id (not the second field's)
         Files.writeString(users, "u1\n\tu3\n");

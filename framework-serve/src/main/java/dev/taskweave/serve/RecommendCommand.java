@@ -130,7 +130,7 @@ public final class RecommendCommand implements Callable<Integer> {
                     requests.addAll(everyUser(known));
                 }
                 if (users != null) {
-                    requests.addAll(read(users));
+                    requests.addAll(read(users, new java.util.HashSet<>(known)));
                 }
                 if (newUsers != null) {
                     requests.addAll(readNew(newUsers, json, new java.util.HashSet<>(known)));
@@ -371,21 +371,35 @@ public final class RecommendCommand implements Callable<Integer> {
         return out;
     }
 
+    /** @return the file's lines, a byte order mark (spreadsheets write one) dropped from the first */
     private static List<String> lines(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new DataException(file.toString(), 0, "is a directory; expected a text file");
+        }
+        List<String> lines;
         try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
+            lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             throw new DataException(file.toString(), 0, "file not found");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new DataException(file.toString(), dev.taskweave.api.data.TextFiles.firstUndecodableLine(file, StandardCharsets.UTF_8),
+                    "not UTF-8 text");
         } catch (IOException e) {
             throw new DataException(file.toString(), 0, "cannot be read: " + e.getMessage());
         }
+        if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
+            lines.set(0, lines.get(0).substring(1));
+        }
+        return lines;
     }
 
     /**
      * Reads the users file: the first tab-separated field of each line that is not blank or a
-     * comment, each user once (as in the new users file: a user listed twice would be written twice).
+     * comment, each user once (as in the new users file: a user listed twice would be written twice),
+     * each one the model knows (checked before any user is scored, so a typo on the last line of a
+     * long file does not cost the scoring of every line before it).
      */
-    static List<Request> read(Path file) {
+    static List<Request> read(Path file, java.util.Set<String> known) {
         List<String> lines = lines(file);
         List<Request> out = new ArrayList<>();
         Map<String, Integer> seen = new java.util.HashMap<>();
@@ -408,6 +422,11 @@ public final class RecommendCommand implements Callable<Integer> {
             Integer before = seen.putIfAbsent(id, i + 1);
             if (before != null) {
                 throw new DataException(file.toString(), i + 1, "user '" + id + "' is also on line " + before);
+            }
+            if (!known.contains(id)) {
+                throw new DataException(file.toString(), i + 1, "user '" + id + "': unknown user; the model knows "
+                        + known.size() + " users (a new user's recommendations come from side features: list it in"
+                        + " --new-users with its userFeatures)");
             }
             out.add(new Request(id, i + 1, null));
         }

@@ -329,6 +329,10 @@ public final class TaskweaveCli {
         @Override
         public Integer call() {
             requireFile(config);
+            if (against != null) {
+                // before the data is read and the graph built
+                dev.taskweave.core.store.ModelStore.requireModelDirectory(against);
+            }
             try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
                 PrintWriter out = spec.commandLine().getOut();
                 String report = tw.check(config, against, logTo(out));
@@ -357,6 +361,7 @@ public final class TaskweaveCli {
 
         @Override
         public Integer call() throws IOException {
+            dev.taskweave.core.store.ModelStore.requireModelDirectory(model);
             if (output != null) {
                 // before the data is read and the model evaluated (a directory was found after)
                 dev.taskweave.core.store.AtomicDirectory.requireWritableFile(output);
@@ -397,6 +402,17 @@ public final class TaskweaveCli {
 
         @Override
         public Integer call() throws IOException {
+            // before the plugins start, the model loads and every pair is scored
+            dev.taskweave.core.store.ModelStore.requireModelDirectory(model);
+            if (Files.isDirectory(input)) {
+                throw new DataException(input.toString(), 0, "is a directory; expected a TSV file of user and item ids");
+            }
+            if (!Files.exists(input)) {
+                throw new DataException(input.toString(), 0, "file not found");
+            }
+            if (output != null) {
+                dev.taskweave.core.store.AtomicDirectory.requireWritableFile(output);
+            }
             try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
                 if (output == null) {
                     Writer out = new BufferedWriter(spec.commandLine().getOut());

@@ -1,0 +1,66 @@
+package dev.taskweave.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bin/taskweave's choice of JVM options, run against a stand-in java that prints its arguments. */
+class LauncherTest {
+    @TempDir
+    Path tmp;
+
+    /** @return the arguments bin/taskweave hands to java, one per line */
+    private List<String> launch(String javaOpts, String... args) throws IOException, InterruptedException {
+        Path bin = Files.createDirectories(tmp.resolve("jdk/bin"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> command = new ArrayList<>(List.of(Dist.home().resolve("bin/taskweave").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", tmp.resolve("jdk").toString());
+        builder.environment().remove("JAVA_OPTS");
+        if (javaOpts != null) {
+            builder.environment().put("JAVA_OPTS", javaOpts);
+        }
+        Process p = builder.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out.lines().toList();
+    }
+
+    @Test
+    void serveGetsZgcWhereverItsGlobalOptionsStand() throws Exception {
+        for (String[] args : new String[][] {{"serve", "--model", "m"}, {"--verbose", "serve"},
+                {"--plugins", "dir", "serve"}, {"--plugins=dir", "serve"}, {"--plugins", "a", "--plugins", "b", "--verbose", "serve"}}) {
+            List<String> java = launch(null, args);
+            assertTrue(java.contains("-XX:+UseZGC"), String.join(" ", args) + ": " + java);
+            assertTrue(java.contains("-Xmx4g"), String.join(" ", args) + ": " + java);
+            // the arguments reach the CLI unchanged, after its class
+            int cli = java.indexOf("dev.taskweave.core.cli.TaskweaveCli");
+            assertEquals(List.of(args), java.subList(cli + 1, java.size()));
+        }
+    }
+
+    @Test
+    void otherCommandsKeepTheDefaultCollectorAndJavaOptsReplacesTheDefaults() throws Exception {
+        for (String[] args : new String[][] {{"train", "--config", "serve"}, {"--plugins", "serve", "train"}, {"check", "serve"}}) {
+            List<String> java = launch(null, args);
+            assertFalse(java.contains("-XX:+UseZGC"), String.join(" ", args) + ": " + java);
+            assertTrue(java.contains("-Xmx4g"), String.join(" ", args) + ": " + java);
+        }
+        List<String> java = launch("-Xmx1g", "serve");
+        assertTrue(java.contains("-Xmx1g") && !java.contains("-Xmx4g") && !java.contains("-XX:+UseZGC"), java.toString());
+        assertTrue(java.contains("-Dai.djl.offline=true"), "the engine never downloads: " + java);
+    }
+}
