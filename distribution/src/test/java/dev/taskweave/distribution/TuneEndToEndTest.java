@@ -1,6 +1,7 @@
 package dev.taskweave.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -142,6 +143,31 @@ class TuneEndToEndTest {
         assertTrue(report.contains("| rating.rmse | "), report);
         assertTrue(report.contains("| 1 | 2 | 0.01 | 0.5 | "), report);
         assertTrue(report.contains("| 2 | 1 | 1.0E-5 | 0.5 | "), report);
+    }
+
+    @Test
+    void aBestTrialThatIsTheExperimentAsWrittenIsConfirmedWithoutTrainingItTwice() throws Exception {
+        experiment();
+        // the experiment's own rate (0.001) against a rate too small to train: the first is best, and is the experiment
+        Files.writeString(tmp.resolve("tune.yaml"), """
+                experiment: experiment.yaml
+                objective: valid.rating.rmse
+                confirm: {seeds: [6]}
+                parameters:
+                  optimizer.learningRate: [0.001, 0.00001]
+                """);
+        Path out = tmp.resolve("tuned-same");
+        Run run = tune(tmp.resolve("tune.yaml"), out);
+        assertEquals(0, run.code(), run.err() + run.out());
+        assertTrue(run.out().contains("[confirm] trial 1's settings are the experiment as written: trained once per seed,"
+                + " compared with itself"), run.out());
+        assertTrue(Files.isDirectory(out.resolve("confirm/baseline/seed-6")));
+        assertFalse(Files.exists(out.resolve("confirm/best")), "nothing trained twice");
+        JsonNode confirmation = new ObjectMapper().readTree(out.resolve("tune.json").toFile()).get("confirmation");
+        assertEquals(confirmation.get("baselineModels"), confirmation.get("bestModels"));
+        confirmation.get("comparison").forEach(c -> assertFalse(List.of("better", "worse").contains(c.get("verdict").asText()),
+                c.toString()));
+        assertTrue(confirmation.get("comparison").get("rating.rmse").get("verdict").asText().equals("tie"), confirmation.toString());
     }
 
     @Test

@@ -206,11 +206,18 @@ public final class Tuner {
         TuneResults.Confirmation c = new TuneResults.Confirmation();
         c.seeds.addAll(tuning.config().confirm.seeds);
         log.printf(Locale.ROOT, "[confirm] the experiment as written against trial %d, seeds %s%n", best.trial, c.seeds);
+        // the best trial's settings may be the experiment's own (each searched value the one it has): the
+        // same runs twice would only tie
+        boolean same = tuning.isExperimentAsWritten(best.parameters);
+        if (same) {
+            log.printf(Locale.ROOT, "[confirm] trial %d's settings are the experiment as written: trained once per seed,"
+                    + " compared with itself%n", best.trial);
+        }
         Map<String, List<Double>> baseline = new LinkedHashMap<>();
         Map<String, List<Double>> chosen = new LinkedHashMap<>();
         for (int s = 0; s < c.seeds.size(); s++) {
             long seed = c.seeds.get(s);
-            for (boolean isBest : new boolean[] {false, true}) {
+            for (boolean isBest : same ? new boolean[] {false} : new boolean[] {false, true}) {
                 ExperimentConfig config = tuning.experiment(isBest ? best.parameters : Map.of());
                 config.seed = seed;
                 config.training.progressBar = false;
@@ -219,6 +226,10 @@ public final class Tuner {
                         c.seeds.size());
                 (isBest ? c.bestModels : c.baselineModels).add(model);
             }
+        }
+        if (same) {
+            baseline.forEach((key, values) -> chosen.put(key, new java.util.ArrayList<>(values)));
+            c.bestModels.addAll(c.baselineModels);
         }
         baseline.forEach((key, values) -> c.baseline.put(key, Summary.of(values)));
         chosen.forEach((key, values) -> c.best.put(key, Summary.of(values)));

@@ -307,6 +307,11 @@ public final class Tuning {
         return loader.bind(map, ExperimentConfig.class, null, "");
     }
 
+    /** @return whether the experiment with {@code point}'s settings is, field for field, the experiment as written */
+    public boolean isExperimentAsWritten(Map<String, JsonNode> point) {
+        return loader.toYaml(experiment(point)).equals(loader.toYaml(experiment(Map.of())));
+    }
+
     /**
      * Sets {@code path} in an experiment's tree; {@code tasks.<name>} steps into the task with that
      * name, missing mappings on the way are created.
