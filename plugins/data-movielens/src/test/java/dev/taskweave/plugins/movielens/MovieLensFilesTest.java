@@ -227,9 +227,71 @@ class MovieLensFilesTest {
         assertArrayEquals(new int[][] {{1}}, valid.negatives());
         assertEquals(d.rankings().get("test").users().length, 1, "the test lists are rank_candidates.tsv's");
         assertEquals("17", d.description().get("validRankings.seed"), "the experiment's seed draws them");
-        // the same seed draws the same lists
-        assertArrayEquals(valid.negatives()[0],
-                read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "validRankings", 99)).rankings().get("valid").negatives()[0]);
+        // (the draw's seeding and uniformity: validRankingDrawsAreSeededUniformAndNeverRepeat)
+    }
+
+    /** Ratings of the given (user, item) pairs, rating 3 at time 0. */
+    private static Ratings ratings(int[][] pairs) {
+        int n = pairs.length;
+        int[] users = new int[n];
+        int[] items = new int[n];
+        for (int r = 0; r < n; r++) {
+            users[r] = pairs[r][0];
+            items[r] = pairs[r][1];
+        }
+        float[] rating = new float[n];
+        Arrays.fill(rating, 3f);
+        return new Ratings(users, items, rating, new long[n], new int[n]);
+    }
+
+    @Test
+    void validRankingDrawsAreSeededUniformAndNeverRepeat() {
+        // 40 items; items 0-29 have training ratings (every user rated item 0 and one item of their own),
+        // items 30-39 have none (they are never candidates); 60 users, each with one validation item
+        int users = 60;
+        int[][] trainPairs = new int[2 * users + 30][];
+        int r = 0;
+        for (int u = 0; u < users; u++) {
+            trainPairs[r++] = new int[] {u, 0};
+            trainPairs[r++] = new int[] {u, 1 + u % 29};
+        }
+        for (int i = 0; i < 30; i++) {
+            trainPairs[r++] = new int[] {users + i, i}; // users 60-89 make every item 0-29 warm
+        }
+        int[][] validPairs = new int[users][];
+        for (int u = 0; u < users; u++) {
+            validPairs[u] = new int[] {u, 1 + (u + 7) % 29};
+        }
+        Ratings train = ratings(trainPairs);
+        Ratings valid = ratings(validPairs);
+        RankingCandidates a = MovieLensSource.validRankings(train, valid, 40, 10, new java.util.SplittableRandom(5));
+        RankingCandidates b = MovieLensSource.validRankings(train, valid, 40, 10, new java.util.SplittableRandom(5));
+        RankingCandidates c = MovieLensSource.validRankings(train, valid, 40, 10, new java.util.SplittableRandom(6));
+        assertArrayEquals(a.negatives(), b.negatives(), "the same seed draws the same lists");
+        int differ = 0;
+        for (int u = 0; u < users; u++) {
+            differ += Arrays.equals(a.negatives()[u], c.negatives()[u]) ? 0 : 1;
+        }
+        // each list is 10 of 27 candidates: two seeds agree on a whole list with probability ~1e-7
+        assertEquals(users, differ, "another seed draws other lists");
+        int[] drawn = new int[40];
+        for (int u = 0; u < users; u++) {
+            int[] list = a.negatives()[u];
+            assertEquals(10, list.length);
+            assertEquals(10, Arrays.stream(list).distinct().count(), "without replacement");
+            for (int item : list) {
+                assertTrue(item < 30, "an item without training ratings is no candidate: " + item);
+                assertTrue(item != 0 && item != 1 + u % 29 && item != 1 + (u + 7) % 29,
+                        "user " + u + " rated item " + item);
+                drawn[item]++;
+            }
+        }
+        // 600 draws over the 29 items 1-29 (item 0 everyone rated): ~20.7 each if uniform; a draw that
+        // always took the pool's first items would give items 1-10 most of them
+        for (int i = 1; i < 30; i++) {
+            assertTrue(drawn[i] >= 5 && drawn[i] <= 40, "item " + i + " drawn " + drawn[i] + " times of 600");
+        }
+        assertEquals(0, drawn[0]);
     }
 
     @Test
