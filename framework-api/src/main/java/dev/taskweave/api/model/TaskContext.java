@@ -19,9 +19,12 @@ import static java.util.Objects.requireNonNull;
  *                   entity) or {@code CLASS} (one class index in {@code [0, labelWidth)}); null for
  *                   a label column, and for an attribute task of a model saved before the kind was
  *                   recorded (a head must accept null)
+ * @param stored     true when the head is made again for a model trained before (to load it), not
+ *                   for a new experiment: a setting a newer release refuses for new experiments
+ *                   (one it would ignore, say) must not stop a model trained with it from loading
  */
 public record TaskContext(String name, String label, int inputWidth, LabelStatistics statistics, int labelWidth, boolean attribute,
-        dev.taskweave.api.data.EntityAttribute.Kind attributeKind) {
+        dev.taskweave.api.data.EntityAttribute.Kind attributeKind, boolean stored) {
     /**
      * The reserved label name for implicit feedback: every observed row is a positive (1) and
      * sampled negatives are 0.
@@ -37,13 +40,19 @@ public record TaskContext(String name, String label, int inputWidth, LabelStatis
         }
     }
 
-    /** A task on a scalar label column. */
+    /** A task of a new experiment on a scalar label column. */
     public TaskContext(String name, String label, int inputWidth, LabelStatistics statistics) {
-        this(name, label, inputWidth, statistics, 1, false, null);
+        this(name, label, inputWidth, statistics, 1, false, null, false);
     }
 
-    /** A task whose label, if an attribute, is of a kind not known. */
+    /** A task of a new experiment whose label, if an attribute, is of a kind not known. */
     public TaskContext(String name, String label, int inputWidth, LabelStatistics statistics, int labelWidth, boolean attribute) {
-        this(name, label, inputWidth, statistics, labelWidth, attribute, null);
+        this(name, label, inputWidth, statistics, labelWidth, attribute, null, false);
+    }
+
+    /** A task of a new experiment. */
+    public TaskContext(String name, String label, int inputWidth, LabelStatistics statistics, int labelWidth, boolean attribute,
+            dev.taskweave.api.data.EntityAttribute.Kind attributeKind) {
+        this(name, label, inputWidth, statistics, labelWidth, attribute, attributeKind, false);
     }
 }

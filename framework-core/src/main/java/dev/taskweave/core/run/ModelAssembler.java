@@ -912,7 +912,8 @@ public final class ModelAssembler {
         TaskConfig t = plan.config().tasks.get(i);
         Registered<?> reg = plan.heads().get(i);
         TaskHeadFactory factory = (TaskHeadFactory) reg.factory();
-        TaskContext context = new TaskContext(t.name, t.label, inputWidth, stats, info.width(), info.attribute(), info.kind());
+        TaskContext context = new TaskContext(t.name, t.label, inputWidth, stats, info.width(), info.attribute(), info.kind(),
+                !plan.experiment());
         try {
             return reg.call(plan.source(), "tasks[" + i + "].head", "create()", () -> factory.create(plan.headConfigs().get(i), context));
         } catch (InvalidConfigException e) {

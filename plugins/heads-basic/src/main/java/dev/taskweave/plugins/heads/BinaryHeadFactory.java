@@ -40,12 +40,13 @@ public final class BinaryHeadFactory implements TaskHeadFactory<BinaryHeadConfig
             throw new InvalidConfigException("threshold", "an '" + TaskContext.OBSERVED + "' task has no label values to"
                     + " threshold (each observed row is a positive, its negatives are sampled); remove it");
         }
-        if (context.attribute() && config.threshold() != null) {
+        // (refused for new experiments only: a model trained with them ignored them, and keeps loading)
+        if (context.attribute() && config.threshold() != null && !context.stored()) {
             // an attribute's flag is read as it is (0 or 1)
             throw new InvalidConfigException("threshold", "task '" + context.name() + "' reads attribute '" + context.label()
                     + "', whose flags are 0 or 1 as they are; remove it");
         }
-        if (context.attribute() && config.negatives() > 0) {
+        if (context.attribute() && config.negatives() > 0 && !context.stored()) {
             // negatives are sampled items for interaction rows; an attribute's rows are entities
             throw new InvalidConfigException("negatives", "task '" + context.name() + "' reads attribute '" + context.label()
                     + "', whose rows are entities with their own 0/1 flag: nothing is sampled; remove it");

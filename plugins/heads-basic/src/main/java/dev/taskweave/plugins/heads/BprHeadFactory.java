@@ -32,7 +32,8 @@ public final class BprHeadFactory implements TaskHeadFactory<BprHeadConfig> {
         requireNonNull(config, "config is null");
         requireNonNull(context, "context is null");
         config.validate();
-        if (config.threshold() != null && TaskContext.OBSERVED.equals(context.label())) {
+        // (for new experiments: a model trained with one, which pairs nothing above 1, keeps loading)
+        if (config.threshold() != null && TaskContext.OBSERVED.equals(context.label()) && !context.stored()) {
             // every observed row is a positive read as 1: a threshold above 1 would leave no positive to pair
             throw new InvalidConfigException("threshold", "an '" + TaskContext.OBSERVED + "' task has no label values to"
                     + " threshold (each observed row is a positive, its negatives are sampled); remove it");

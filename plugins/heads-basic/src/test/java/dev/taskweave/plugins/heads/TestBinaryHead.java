@@ -80,6 +80,9 @@ class TestBinaryHead {
             assertTrue(e.reason().startsWith("task 'premium' reads attribute 'user_premium'"), e.reason());
         }
         new BinaryHeadFactory().create(PluginConfigs.bind(Map.of(), BinaryHeadConfig.class), flag);
+        // a model trained with them before they were refused keeps loading
+        TaskContext stored = new TaskContext("premium", "user_premium", 6, new LabelStatistics(100, 0.3, 0.21), 1, true, null, true);
+        new BinaryHeadFactory().create(PluginConfigs.bind(Map.of("negatives", 4, "threshold", 0.5), BinaryHeadConfig.class), stored);
     }
 
     @Test

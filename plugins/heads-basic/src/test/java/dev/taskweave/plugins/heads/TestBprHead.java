@@ -160,6 +160,9 @@ class TestBprHead {
         assertTrue(e.reason().startsWith("an 'observed' task has no label values to threshold"), e.reason());
         // on a rating column it decides the positives
         new BprHeadFactory().create(config, new TaskContext("like", "rating", 6, new LabelStatistics(100, 3.5, 1.0)));
+        // a model trained with one before it was refused keeps loading
+        new BprHeadFactory().create(config, new TaskContext("watch", TaskContext.OBSERVED, 6, new LabelStatistics(100, 1.0, 0), 1, false,
+                null, true));
     }
 
     @Test
