@@ -101,6 +101,9 @@ class AttributeTaskEndToEndTest extends RuntimeTest {
         ObjectMapper json = new ObjectMapper();
         var manifest = json.readTree(tmp.resolve("threshold/model.json").toFile());
         assertEquals(1.0, manifest.at("/tasks/1/calibration/0").asDouble(), 1e-12, manifest.toString());
+        // the attribute's kind is recorded, so a reloaded head can check it; a label column records none
+        assertEquals("MULTI_LABEL", manifest.at("/tasks/1/attributeKind").asText(), manifest.toString());
+        assertTrue(manifest.at("/tasks/0/attributeKind").isMissingNode(), manifest.toString());
         assertEquals(json.valueToTree(calibrated.metrics()), json.valueToTree(taskweave.evaluate(tmp.resolve("threshold"))));
     }
 

@@ -51,20 +51,22 @@ public final class Blocks {
      * @param step    the step: from a manager and a store on it, the scalar to differentiate
      */
     public static void assertStepLeavesNoArrays(NDManager manager, java.util.function.BiFunction<NDManager, ParameterStore, NDArray> step) {
-        int before = manager.getManagedArrays().size();
+        java.util.Set<NDArray> before = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        before.addAll(manager.getManagedArrays());
         try (NDManager stepManager = manager.newSubManager()) {
             ParameterStore store = new ParameterStore(stepManager, false);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 collector.backward(step.apply(stepManager, store));
             }
         }
-        List<NDArray> left = manager.getManagedArrays();
-        if (left.size() != before) {
-            List<String> shapes = new ArrayList<>();
-            for (NDArray a : left.subList(Math.min(before, left.size()), left.size())) {
+        List<String> shapes = new ArrayList<>();
+        for (NDArray a : manager.getManagedArrays()) {
+            if (!before.contains(a)) {
                 shapes.add(a.getShape().toString());
             }
-            org.junit.jupiter.api.Assertions.fail(left.size() - before + " arrays outlived a training step in the parameters' manager"
+        }
+        if (!shapes.isEmpty()) {
+            org.junit.jupiter.api.Assertions.fail(shapes.size() + " arrays outlived a training step in the parameters' manager"
                     + " (shapes " + shapes + "): an operation whose first operand is a parameter puts its result there;"
                     + " start from the input, or attach the result to the step's manager");
         }
@@ -135,7 +137,7 @@ public final class Blocks {
                     NDList stepLosses = taskLosses(manager, sharing, heads, xs, targets, true);
                     NDArray total = stepLosses.get(0).add(stepLosses.get(1));
                     if (sharing instanceof AuxiliaryLoss aux) {
-                        total = total.add(aux.auxiliaryLoss(new ParameterStore(manager, false), true));
+                        total = total.add(aux.auxiliaryLoss(new ParameterStore(scope, false), true));
                     }
                     collector.backward(total);
                 }

@@ -1,8 +1,6 @@
 package dev.taskweave.plugins.synthetic;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonSetter;
-import com.fasterxml.jackson.annotation.Nulls;
 import dev.taskweave.api.ConfigChecks;
 import dev.taskweave.api.InvalidConfigException;
 import dev.taskweave.api.ValidatedConfig;
@@ -58,15 +56,11 @@ public final class SyntheticConfig implements ValidatedConfig {
     private Long seed;
     @JsonProperty
     private Map<String, Double> scores = new LinkedHashMap<>();
-    // an empty mapping (`context:` with nothing after it) means the defaults, as `context: {}` does
     @JsonProperty
-    @JsonSetter(nulls = Nulls.AS_EMPTY)
     private ConflictConfig conflict;
     @JsonProperty
-    @JsonSetter(nulls = Nulls.AS_EMPTY)
     private OpposedScoresConfig opposedScores;
     @JsonProperty
-    @JsonSetter(nulls = Nulls.AS_EMPTY)
     private ContextConfig context;
 
     public SyntheticConfig() {}
@@ -144,28 +138,37 @@ public final class SyntheticConfig implements ValidatedConfig {
             throw new InvalidConfigException("coldUserFraction", "leaves no warm user: " + coldUsers()
                     + " of " + users + " users would be cold");
         }
-        notRoundedAway("coldUserFraction", coldUserFraction, users, "users", "no cold-user slice");
-        notRoundedAway("attributeHoldout", attributeHoldout, users, "users", "no held-out user_segment");
-        notRoundedAway("attributeHoldout", attributeHoldout, items, "items", "no held-out item attributes");
-        notRoundedAway("attributeValid", attributeValid, users, "users", "no validation user_segment");
-        notRoundedAway("attributeValid", attributeValid, items, "items", "no validation item attributes");
-        if (attributeHoldoutUsers() + attributeValidUsers() >= users) {
-            throw new InvalidConfigException("attributeValid", "leaves no user to train user_segment on: "
-                    + attributeHoldoutUsers() + " held out (attributeHoldout) + " + attributeValidUsers()
-                    + " validating (attributeValid) of " + users + " users");
-        }
-        if (attributeHoldoutItems() + attributeValidItems() >= items) {
-            throw new InvalidConfigException("attributeValid", "leaves no item to train item_category and item_tags on: "
-                    + attributeHoldoutItems() + " held out (attributeHoldout) + " + attributeValidItems()
-                    + " validating (attributeValid) of " + items + " items");
-        }
     }
 
-    /** Refuses a positive share of entities that rounds to none of them (a slice the user asked for, silently empty). */
-    private static void notRoundedAway(String field, double fraction, int entities, String what, String consequence) {
+    /**
+     * @return warnings about shares that leave a slice empty: a positive share of entities that
+     *     rounds to none of them (the slice asked for, or given by a default, silently empty), and
+     *     attribute holdouts that leave no entity to train on. Warnings rather than refusals: a model
+     *     trained on such data keeps loading
+     */
+    java.util.List<String> sliceWarnings() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        roundedAway(out, "coldUserFraction", coldUserFraction, users, "users", "no cold-user slice (test_cold_user is empty)");
+        roundedAway(out, "attributeHoldout", attributeHoldout, users, "users", "no user_segment held out for attribute_test");
+        roundedAway(out, "attributeHoldout", attributeHoldout, items, "items", "no item attributes held out for attribute_test");
+        roundedAway(out, "attributeValid", attributeValid, users, "users", "no user_segment for validation");
+        roundedAway(out, "attributeValid", attributeValid, items, "items", "no item attributes for validation");
+        if (attributeHoldoutUsers() + attributeValidUsers() >= users) {
+            out.add("attributeHoldout + attributeValid leave no user to train user_segment on: " + attributeHoldoutUsers()
+                    + " held out + " + attributeValidUsers() + " validating of " + users + " users");
+        }
+        if (attributeHoldoutItems() + attributeValidItems() >= items) {
+            out.add("attributeHoldout + attributeValid leave no item to train item_category and item_tags on: "
+                    + attributeHoldoutItems() + " held out + " + attributeValidItems() + " validating of " + items + " items");
+        }
+        return out;
+    }
+
+    private static void roundedAway(java.util.List<String> out, String field, double fraction, int entities, String what,
+            String consequence) {
         if (fraction > 0 && Math.round(fraction * entities) == 0) {
-            throw new InvalidConfigException(field, fraction + " of " + entities + " " + what + " rounds to none ("
-                    + consequence + "): expected at least " + Math.ceil(0.5 / entities * 1e4) / 1e4 + ", or 0 for none");
+            out.add(field + " " + fraction + " of " + entities + " " + what + " rounds to none: " + consequence
+                    + " (at least " + Math.ceil(0.5 / entities * 1e4) / 1e4 + " gives one)");
         }
     }
 

@@ -216,6 +216,10 @@ final class SyntheticGenerator {
 
         Map<String, String> description = description(splits, ranking, negatives, knownUsers, knownItems, allRatings);
         description.put("attributes", String.join(",", attributes.keySet()));
+        java.util.List<String> slices = config.sliceWarnings();
+        for (int w = 0; w < slices.size(); w++) {
+            description.put(Dataset.WARNING + "slices." + w, slices.get(w));
+        }
         String tagWarning = tagWarning(model, items, config.tags(), config.latentDim());
         if (tagWarning != null) {
             description.put(Dataset.WARNING + "tags", tagWarning);

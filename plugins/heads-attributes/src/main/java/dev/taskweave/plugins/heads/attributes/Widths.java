@@ -25,7 +25,7 @@ final class Widths {
      * @throws IllegalArgumentException when the label width is below 2 or the attribute is of kind {@code refused}
      */
     static int atLeastTwo(TaskContext context, String head, String needs, dev.taskweave.api.data.EntityAttribute.Kind refused) {
-        if (refused != null && context.attributeKind() == refused) {
+        if (refused != null && context.attributeKind() == refused && context.labelWidth() >= 2) {
             boolean classes = refused == dev.taskweave.api.data.EntityAttribute.Kind.CLASS;
             throw new IllegalArgumentException("task '" + context.name() + "': head '" + head + "' cannot read attribute '"
                     + context.label() + "', which " + (classes ? "gives each entity one class of " + context.labelWidth()
