@@ -178,6 +178,12 @@ public final class Trainer {
         FlatAdam optimizer = new FlatAdam(parameters, rate, decay, clip, "adamw".equals(config.optimizer.type), manager);
         ParameterStore ps = new ParameterStore(manager, false);
         WeightAverage average = config.training.weightAverage > 0 ? new WeightAverage(List.of(optimizer.weights()), config.training.weightAverage, manager) : null;
+        if (average != null && resumed == null) {
+            String unreached = WeightAverage.unreached(config.training.weightAverage, (long) stepsPerEpoch * config.training.epochs);
+            if (unreached != null) {
+                log.println(unreached);
+            }
+        }
         GradientSurgery surgery = model.weighting() instanceof GradientCombiner combiner
                 ? new GradientSurgery(model, combiner, model.plan().weighting().classLoader()) : null;
         Telemetry telemetry = config.training.telemetry ? new Telemetry(model, gatherer) : null;

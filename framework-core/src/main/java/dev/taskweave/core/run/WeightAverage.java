@@ -44,6 +44,26 @@ final class WeightAverage implements AutoCloseable {
         }
     }
 
+    /**
+     * @param decay the configured decay
+     * @param steps the run's optimiser steps at most
+     * @return a warning when the warm-up {@code (1 + t) / (10 + t)} stays below {@code decay} for the
+     *     whole run, so that the decay is never applied and every decay above the warm-up's last
+     *     value trains the same model; null when it is reached
+     */
+    static String unreached(double decay, long steps) {
+        long last = Math.max(0, steps - 1);
+        double reached = (1.0 + last) / (10.0 + last);
+        if (decay <= reached) {
+            return null;
+        }
+        // (1 + t) / (10 + t) >= d  <=>  t >= (10d - 1) / (1 - d)
+        long needed = (long) Math.ceil((10 * decay - 1) / (1 - decay));
+        return String.format(java.util.Locale.ROOT, "note: training.weightAverage %s is not reached: the average's decay warms up"
+                + " as (1 + t) / (10 + t) and ends at %.4f after this run's %,d steps (%s needs %,d), so any decay above %.4f"
+                + " averages the same", decay, reached, steps, decay, needed + 1, reached);
+    }
+
     /** @return the decay applied at the next update */
     double nextDecay() {
         return Math.min(decay, (1.0 + updates) / (10.0 + updates));

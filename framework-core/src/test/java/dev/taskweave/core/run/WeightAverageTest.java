@@ -21,6 +21,18 @@ class WeightAverageTest {
     }
 
     @Test
+    void aDecayTheWarmUpNeverReachesIsNamed() {
+        // 10 epochs of 190 steps: the warm-up ends at (1 + 1899) / (10 + 1899) = 0.9953, below 0.998 and 0.999,
+        // which then average the same; 0.998 is reached at update 4490 (0-based), the 4,491st step
+        org.junit.jupiter.api.Assertions.assertEquals("note: training.weightAverage 0.998 is not reached: the average's decay"
+                + " warms up as (1 + t) / (10 + t) and ends at 0.9953 after this run's 1,900 steps (0.998 needs 4,491), so any"
+                + " decay above 0.9953 averages the same", WeightAverage.unreached(0.998, 1900));
+        org.junit.jupiter.api.Assertions.assertNull(WeightAverage.unreached(0.99, 1900));
+        org.junit.jupiter.api.Assertions.assertNull(WeightAverage.unreached(0.998, 4500));
+        org.junit.jupiter.api.Assertions.assertNotNull(WeightAverage.unreached(0.998, 4490));
+    }
+
+    @Test
     void decayWarmsUpThenFollowsTheExponentialAverage() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Parameter w = parameter(manager, 0f, 2f);
