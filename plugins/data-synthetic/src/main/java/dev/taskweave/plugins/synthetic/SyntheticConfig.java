@@ -153,13 +153,16 @@ public final class SyntheticConfig implements ValidatedConfig {
         roundedAway(out, "attributeHoldout", attributeHoldout, items, "items", "no item attributes held out for attribute_test");
         roundedAway(out, "attributeValid", attributeValid, users, "users", "no user_segment for validation");
         roundedAway(out, "attributeValid", attributeValid, items, "items", "no item attributes for validation");
-        if (attributeHoldoutUsers() + attributeValidUsers() >= users) {
+        // the validating entities are drawn from those not held out: at most the rest
+        int validUsers = Math.min(attributeValidUsers(), users - attributeHoldoutUsers());
+        int validItems = Math.min(attributeValidItems(), items - attributeHoldoutItems());
+        if (attributeHoldoutUsers() + validUsers >= users) {
             out.add("attributeHoldout + attributeValid leave no user to train user_segment on: " + attributeHoldoutUsers()
-                    + " held out + " + attributeValidUsers() + " validating of " + users + " users");
+                    + " held out + " + validUsers + " validating of " + users + " users");
         }
-        if (attributeHoldoutItems() + attributeValidItems() >= items) {
+        if (attributeHoldoutItems() + validItems >= items) {
             out.add("attributeHoldout + attributeValid leave no item to train item_category and item_tags on: "
-                    + attributeHoldoutItems() + " held out + " + attributeValidItems() + " validating of " + items + " items");
+                    + attributeHoldoutItems() + " held out + " + validItems + " validating of " + items + " items");
         }
         return out;
     }

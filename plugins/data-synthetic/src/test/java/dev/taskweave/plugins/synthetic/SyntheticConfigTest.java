@@ -184,6 +184,10 @@ class SyntheticConfigTest {
                 + " item_tags on: 250 held out + 250 validating of 500 items"),
                 config(Map.of("attributeHoldout", 0.5, "attributeValid", 0.5)).sliceWarnings());
         assertEquals(java.util.List.of(), new SyntheticConfig().sliceWarnings());
+        // 2 of 3 users held out (1.5 rounds to 2): the validating ones are the 1 left, as the generator draws them
+        assertEquals("attributeHoldout + attributeValid leave no user to train user_segment on: 2 held out + 1 validating of 3"
+                + " users", config(Map.of("users", 3, "coldUserFraction", 0.0, "attributeHoldout", 0.5, "attributeValid", 0.5))
+                .sliceWarnings().get(0));
     }
 
     private static void assertInvalid(Map<String, Object> params, String path) {
