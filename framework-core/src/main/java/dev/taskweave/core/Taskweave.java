@@ -701,6 +701,19 @@ public final class Taskweave implements AutoCloseable {
     }
 
     /**
+     * @throws DataException when {@code input}, the pairs file {@code predict} reads, is a directory
+     *     or does not exist
+     */
+    public static void requirePairsFile(Path input) {
+        if (Files.isDirectory(input)) {
+            throw new DataException(input.toString(), 0, "is a directory; expected a TSV file of user and item ids");
+        }
+        if (!Files.exists(input)) {
+            throw new DataException(input.toString(), 0, "file not found");
+        }
+    }
+
+    /**
      * Scores (user, item) pairs read from a TSV file ({@code user<TAB>item} per line, an optional
      * header whose first field is {@code user} on the first line that is not blank, a UTF-8 byte
      * order mark ignored; a header may name more columns after {@code item},
@@ -743,9 +756,7 @@ public final class Taskweave implements AutoCloseable {
             List<String> contextNames = new ArrayList<>();
             List<List<Float>> contextValues = new ArrayList<>();
             String source = input.toString();
-            if (Files.isDirectory(input)) {
-                throw new DataException(source, 0, "is a directory; expected a TSV file of user and item ids");
-            }
+            requirePairsFile(input);
             try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
                 String line;
                 int number = 0;

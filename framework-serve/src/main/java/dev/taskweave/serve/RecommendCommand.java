@@ -126,14 +126,15 @@ public final class RecommendCommand implements Callable<Integer> {
             List<Request> requests = new ArrayList<>();
             try (ModelHolder.Lease<ServedModel> lease = holder.acquire()) {
                 List<String> known = lease.model().loaded().users().rawIds();
+                java.util.Set<String> knownSet = new java.util.HashSet<>(known);
                 if (users == null && newUsers == null) {
                     requests.addAll(everyUser(known));
                 }
                 if (users != null) {
-                    requests.addAll(read(users, new java.util.HashSet<>(known)));
+                    requests.addAll(read(users, knownSet));
                 }
                 if (newUsers != null) {
-                    requests.addAll(readNew(newUsers, json, new java.util.HashSet<>(known)));
+                    requests.addAll(readNew(newUsers, json, knownSet));
                 }
             }
             ScoringService scoring = new ScoringService(holder, settings, json);

@@ -404,12 +404,7 @@ public final class TaskweaveCli {
         public Integer call() throws IOException {
             // before the plugins start, the model loads and every pair is scored
             dev.taskweave.core.store.ModelStore.requireModelDirectory(model);
-            if (Files.isDirectory(input)) {
-                throw new DataException(input.toString(), 0, "is a directory; expected a TSV file of user and item ids");
-            }
-            if (!Files.exists(input)) {
-                throw new DataException(input.toString(), 0, "file not found");
-            }
+            Taskweave.requirePairsFile(input);
             if (output != null) {
                 dev.taskweave.core.store.AtomicDirectory.requireWritableFile(output);
             }

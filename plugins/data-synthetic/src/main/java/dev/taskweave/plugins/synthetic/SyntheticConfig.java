@@ -22,7 +22,7 @@ public final class SyntheticConfig implements ValidatedConfig {
      * which a score may not shadow.
      */
     static final Set<String> RESERVED_LABELS = Set.of("rating", "like", "dislike", "observed",
-            "user_segment", "item_category", "item_tags");
+            SyntheticGenerator.USER_SEGMENT, SyntheticGenerator.ITEM_CATEGORY, SyntheticGenerator.ITEM_TAGS);
 
     @JsonProperty
     private int users = 2000;

@@ -10,19 +10,10 @@ final class Widths {
      * @param context the task
      * @param head    the head's type name
      * @param needs   what the head needs, for the message (for example {@code "labels"})
+     * @param refused the attribute kind the head cannot read (a class index is no set of flags, and
+     *                flags are no class), or null
      * @return the task's label width
-     * @throws IllegalArgumentException when the label width is below 2
-     */
-    static int atLeastTwo(TaskContext context, String head, String needs) {
-        return atLeastTwo(context, head, needs, null);
-    }
-
-    /**
-     * {@link #atLeastTwo(TaskContext, String, String)}, and the attribute is not of the kind the head
-     * cannot read (a class index is no set of flags, and flags are no class)
-     *
-     * @param refused the attribute kind the head cannot read, or null
-     * @throws IllegalArgumentException when the label width is below 2 or the attribute is of kind {@code refused}
+     * @throws IllegalArgumentException when the label width is below 2, or the attribute is of kind {@code refused}
      */
     static int atLeastTwo(TaskContext context, String head, String needs, dev.taskweave.api.data.EntityAttribute.Kind refused) {
         if (refused != null && context.attributeKind() == refused && context.labelWidth() >= 2) {
