@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.taskweave.api.data.Entity;
@@ -281,6 +282,11 @@ class FeatureGathererTest {
         java.util.Map<String, Double> drop = java.util.Map.of("user_history", 0.2, "item_history", 0.1);
         FeatureGatherer dense = new FeatureGatherer(features, denseUsers, denseItems).withDropout(drop).withHistoryDropout(drop);
         FeatureGatherer sparse = new FeatureGatherer(features, sparseUsers, sparseItems).withDropout(drop).withHistoryDropout(drop);
+        // and gathered into sparse arrays (every history, whatever its width), from either storage
+        FeatureGatherer sparseArrays = new FeatureGatherer(features, sparseUsers, sparseItems).withSparseHistoryWidth(1)
+                .withDropout(drop).withHistoryDropout(drop);
+        FeatureGatherer denseToSparseArrays = new FeatureGatherer(features, denseUsers, denseItems).withSparseHistoryWidth(1)
+                .withDropout(drop);
         int rows = 300;
         int[] userRows = new int[rows];
         int[] itemRows = new int[rows];
@@ -305,11 +311,26 @@ class FeatureGathererTest {
                                 training ? new java.util.SplittableRandom(from) : null, denseScratch);
                         NDList c = sparse.gather(batch, userRows, itemRows, order, from, from + b, training ? 0.1 : 0,
                                 training ? new java.util.SplittableRandom(from) : null, sparseScratch);
+                        NDList d = sparseArrays.gather(batch, userRows, itemRows, order, from, from + b, training ? 0.1 : 0,
+                                training ? new java.util.SplittableRandom(from) : null, sparseScratch);
                         for (int f = 0; f < features.size(); f++) {
                             if (f < 2) {
                                 assertArrayEquals(a.get(f).toIntArray(), c.get(f).toIntArray(), "feature " + f + " from row " + from);
+                                assertArrayEquals(a.get(f).toIntArray(), d.get(f).toIntArray(), "feature " + f + " from row " + from);
                             } else {
                                 assertArrayEquals(a.get(f).toFloatArray(), c.get(f).toFloatArray(), "feature " + f + " from row " + from);
+                                assertEquals(ai.djl.ndarray.types.SparseFormat.COO, d.get(f).getSparseFormat());
+                                assertEquals(a.get(f).getShape(), d.get(f).getShape());
+                                assertArrayEquals(a.get(f).toFloatArray(), d.get(f).toDense().toFloatArray(),
+                                        "feature " + f + " from row " + from + ", sparse array");
+                            }
+                        }
+                        if (!training) {
+                            // no history dropout: a densely stored table reads the same into sparse arrays
+                            NDList e = denseToSparseArrays.gather(batch, userRows, itemRows, order, from, from + b, 0, null);
+                            for (int f = 2; f < features.size(); f++) {
+                                assertArrayEquals(a.get(f).toFloatArray(), e.get(f).toDense().toFloatArray(),
+                                        "feature " + f + " from row " + from + ", dense table into a sparse array");
                             }
                         }
                     }
@@ -486,6 +507,59 @@ class FeatureGathererTest {
     }
 
     @Test
+    void aSparseArrayOwnsItsEntriesThroughGarbageCollections() {
+        // NDManager.createCoo leaves the sparse array on Java buffers nothing references: arrays
+        // made here must read the same after collections that would free those
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray w = manager.arange(15f).reshape(5, 3);
+            NDArray[] arrays = new NDArray[60];
+            for (int k = 0; k < arrays.length; k++) {
+                arrays[k] = FeatureGatherer.coo(manager, new long[] {0, 0, 1, 1, 3, 4}, new float[] {0.5f, 0.5f, 1, 9}, 3,
+                        new ai.djl.ndarray.types.Shape(2, 5));
+                byte[][] garbage = new byte[16][];
+                for (int g = 0; g < garbage.length; g++) {
+                    garbage[g] = new byte[1 << 20];
+                }
+                if (k % 10 == 0) {
+                    System.gc();
+                }
+            }
+            System.gc();
+            for (NDArray a : arrays) {
+                // row 0: (w[1] + w[3]) / 2 = (6, 7, 8); row 1: w[4] = (12, 13, 14)
+                assertArrayEquals(new float[] {6, 7, 8, 12, 13, 14}, a.matMul(w).toFloatArray());
+            }
+            // no entries (a batch of rows none of which has a history)
+            assertArrayEquals(new float[6], FeatureGatherer.coo(manager, new long[0], new float[0], 0,
+                    new ai.djl.ndarray.types.Shape(2, 5)).matMul(w).toFloatArray());
+        }
+    }
+
+    @Test
+    void theSparseHistoryWidthPropertyIsAWholeNumberOfColumns() {
+        String before = System.getProperty(FeatureGatherer.SPARSE_HISTORY_WIDTH_PROPERTY);
+        try {
+            System.clearProperty(FeatureGatherer.SPARSE_HISTORY_WIDTH_PROPERTY);
+            assertEquals(FeatureGatherer.SPARSE_HISTORY_WIDTH, FeatureGatherer.sparseHistoryWidth());
+            System.setProperty(FeatureGatherer.SPARSE_HISTORY_WIDTH_PROPERTY, " 1 ");
+            assertEquals(1, FeatureGatherer.sparseHistoryWidth());
+            assertNull(FeatureGatherer.widestDense(List.of(FeatureSpec.history("user_history", Entity.USER, 2))));
+            for (String bad : new String[] {"0", "wide", "8k"}) {
+                System.setProperty(FeatureGatherer.SPARSE_HISTORY_WIDTH_PROPERTY, bad);
+                assertEquals("system property taskweave.sparseHistoryWidth: expected a whole number of columns of at least 1"
+                        + " (the narrowest history gathered sparsely), got '" + bad + "'",
+                        assertThrows(IllegalArgumentException.class, FeatureGatherer::sparseHistoryWidth).getMessage());
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty(FeatureGatherer.SPARSE_HISTORY_WIDTH_PROPERTY);
+            } else {
+                System.setProperty(FeatureGatherer.SPARSE_HISTORY_WIDTH_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void aDenseBatchOverOneBufferIsRefusedWithTheLargestBatchThatFits() {
         // one user with a dense feature 2^20 values wide (4 MB; a history as wide would need 2^20 items); 600 rows of it
         // would be 2.5 GB, over 2^31 - 1 bytes
@@ -502,14 +576,19 @@ class FeatureGathererTest {
         assertEquals("user_tags", FeatureGatherer.widestDense(features).name());
         assertEquals("item_genres", FeatureGatherer.widestDense(FEATURES).name());
         assertNull(FeatureGatherer.widestDense(FEATURES.subList(0, 3)));
+        // a history as wide as SPARSE_HISTORY_WIDTH is gathered sparsely: it limits no batch
+        assertEquals("user_tags", FeatureGatherer.widestDense(List.of(FeatureSpec.multiHot("user_tags", Entity.USER, 100),
+                FeatureSpec.history("user_history", Entity.USER, FeatureGatherer.SPARSE_HISTORY_WIDTH))).name());
+        assertEquals("user_history", FeatureGatherer.widestDense(List.of(
+                FeatureSpec.history("user_history", Entity.USER, FeatureGatherer.SPARSE_HISTORY_WIDTH - 1))).name());
         FeatureGatherer gatherer = new FeatureGatherer(features, users, items);
         int[] rows = new int[600];
         try (NDManager manager = NDManager.newBaseManager()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> gatherer.gather(manager, rows, rows, null, 0, 600, 0, null));
             assertEquals("feature user_tags: a batch of 600 rows x 1048576 values x 4 bytes is 2516582400 bytes, more than the"
-                    + " 2147483647 one buffer holds; the largest batch it fits in is 511 rows (dense features are gathered densely;"
-                    + " sparse gathering is not implemented)", e.getMessage());
+                    + " 2147483647 one buffer holds; the largest batch it fits in is 511 rows (a multi-hot or numeric feature,"
+                    + " or a history narrower than 8192 columns, is gathered densely)", e.getMessage());
             // a batch that fits gathers (511 rows would too, but take 2 GB)
             assertEquals(2L * width, gatherer.gather(manager, rows, rows, null, 0, 2, 0, null).get(1).size());
         }

@@ -39,6 +39,31 @@ class InputEncoderTest {
     }
 
     @Test
+    void aHistoryInASparseArrayEncodesAndTrainsAsItsDenseForm() {
+        // the gatherer hands a wide history over as a sparse (COO) array of its entries: the
+        // projection and its gradient are the dense input's. Table columns (1, 10, 100): row 0
+        // holds (0.5, 0, 0.5) -> 50.5, row 1 (0, -1, 0) -> -10, row 2 nothing -> 0
+        InputEncoder encoder = new InputEncoder(List.of(FeatureSpec.history("user_history", Entity.USER, 3)), 1, false);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            encoder.initialize(manager, DataType.FLOAT32, new Shape(3, 3));
+            NDArray table = encoder.weight(0).getArray();
+            table.set(new float[] {1, 10, 100});
+            table.setRequiresGradient(true);
+            NDArray sparse = manager.createCoo(java.nio.FloatBuffer.wrap(new float[] {0.5f, 0.5f, -1}),
+                    new long[][] {{0, 0, 1}, {0, 2, 1}}, new Shape(3, 3));
+            NDArray out;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                out = encoder.forward(new ParameterStore(manager, false), new NDList(sparse), true).singletonOrThrow();
+                // weights 1, 2, 3 per row: d/d table[k] = sum over rows of weight x entry
+                collector.backward(out.mul(manager.create(new float[] {1, 2, 3}, new Shape(3, 1))).sum());
+            }
+            assertArrayEquals(new float[] {50.5f, -10f, 0f}, out.toFloatArray(), 1e-5f);
+            // column 0: 1 x 0.5; column 1: 2 x -1; column 2: 1 x 0.5
+            assertArrayEquals(new float[] {0.5f, -2f, 0.5f}, table.getGradient().toFloatArray(), 1e-6f);
+        }
+    }
+
+    @Test
     void aSingleFeaturesTableGetsItsGradient() {
         // DJL's concatenation of one array returns a copy detached from autograd: an encoder of
         // one feature (a wide part's own history, say) must hand its part on as it is
