@@ -361,8 +361,8 @@ class CliTest {
         String history = variant(params, "params: {users: 300, items: 120, meanInteractionsPerUser: 30, history: true}");
         assertCheckRefuses(history.replace("batchSize: 128", "batchSize: 2000000"), "refused.yaml: training.batchSize: 2000000 rows"
                 + " of feature item_history (300 values wide, 4 bytes each) are 2.24 GiB, more than the 2147483647 bytes one batch of"
-                + " a dense feature may take (it is gathered into one buffer; sparse gathering is not implemented); the largest batch"
-                + " that fits is 1789569");
+                + " a dense feature may take (it is gathered into one buffer; histories of 8192 columns or more are gathered"
+                + " sparsely); the largest batch that fits is 1789569");
         assertCheckRefuses(history.replace("progressBar: false", "progressBar: false, evalBatchSize: 1789570"),
                 "refused.yaml: training.evalBatchSize: 1789570 rows of feature item_history");
     }

@@ -291,7 +291,12 @@ public final class EntityRow {
                 for (int i = 0; i < rows.size(); i++) {
                     System.arraycopy(rows.get(i).dense.get(f.name()), 0, column, i * f.size(), f.size());
                 }
-                builder.dense(f.name(), f.size(), column);
+                if (f.fromInteractions()) {
+                    // a new entity's history is empty: stored as no entries, not as width zeros per row
+                    builder.sparse(f.name(), dev.taskweave.api.data.SparseRows.fromDense(column, f.size()));
+                } else {
+                    builder.dense(f.name(), f.size(), column);
+                }
             }
         }
         return builder.build();

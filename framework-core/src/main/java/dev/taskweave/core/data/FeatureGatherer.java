@@ -475,19 +475,13 @@ public final class FeatureGatherer {
         SparseRows sparse = columns[f] instanceof SparseRows rows ? rows : null;
         int width = spec.size();
         boolean withoutOwn = excludesOwn(spec);
-        long capacity = 0;
-        for (int i = 0; i < b; i++) {
+        // sized for the rows' stored entries, grown when a densely stored row holds more
+        long stored = 0;
+        for (int i = 0; sparse != null && i < b; i++) {
             int index = entity[order == null ? from + i : order[from + i]];
-            capacity += index < 0 ? 0 : sparse != null ? sparse.start(index + 1) - sparse.start(index) : width;
+            stored += index < 0 ? 0 : sparse.start(index + 1) - sparse.start(index);
         }
-        if (capacity > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("feature " + spec.name() + ": a batch of " + b + " rows holds " + capacity
-                    + " history entries, more than one array may; lower the batch size");
-        }
-        long[] rowsOf = new long[(int) capacity];
-        long[] columnsOf = new long[(int) capacity];
-        float[] entries = new float[(int) capacity];
-        int n = 0;
+        Entries out = new Entries((int) Math.min(stored, MAX_ENTRIES - 16) + 16, spec.name(), b);
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
             if (entity[row] < 0 || other != null && other[row] < 0 || withoutId(spec, idCodes, i) || dropped(drop, idCodes, i, random)) {
@@ -498,30 +492,111 @@ public final class FeatureGatherer {
             int own = withoutOwn && counterpart[row] >= 0 ? counterpart[row] : -1;
             if (sparse != null) {
                 int[] columns = sparse.columns();
-                float[] stored = sparse.values();
+                float[] entries = sparse.values();
                 for (int k = sparse.start(entity[row]); k < sparse.start(entity[row] + 1); k++) {
                     // each stored entry draws, as in the dense gathering, before the own one is left out
-                    float v = thin > 0 ? random.nextDouble() < thin ? 0f : stored[k] * keep : stored[k];
+                    float v = thin > 0 ? random.nextDouble() < thin ? 0f : entries[k] * keep : entries[k];
                     if (v != 0f && columns[k] != own) {
-                        rowsOf[n] = i;
-                        columnsOf[n] = columns[k];
-                        entries[n++] = v;
+                        out.add(i, columns[k], v);
                     }
                 }
             } else {
                 for (int c = 0, at = entity[row] * width; c < width; c++) {
                     float v = values[at + c];
                     if (v != 0f && c != own) {
-                        rowsOf[n] = i;
-                        columnsOf[n] = c;
-                        entries[n++] = v;
+                        out.add(i, c, v);
                     }
                 }
             }
         }
-        long[] indices = java.util.Arrays.copyOf(rowsOf, 2 * n);
-        System.arraycopy(columnsOf, 0, indices, n, n);
-        return coo(manager, indices, entries, n, new Shape(b, width));
+        return coo(manager, out.indices(), out.values, out.size, new Shape(b, width));
+    }
+
+    /** The most entries one sparse batch of a feature holds (its indices are one array of twice as many). */
+    private static final int MAX_ENTRIES = (Integer.MAX_VALUE - 8) / 2;
+
+    /**
+     * The bytes one entry of a sparse history takes while its batch is gathered and handed over
+     * (rows, columns and values on the heap, their copy in native memory and PyTorch's own copy),
+     * for sizing scoring passes ({@link #passEnd}).
+     */
+    static final int SPARSE_ENTRY_BYTES = 64;
+
+    /**
+     * The end of a pass over rows {@code [from, n)} whose gathered features stay within about
+     * {@code maxBytes}: per row, a batch of the widest dense feature ({@link #widestDense}) takes
+     * its width in floats, and each history gathered sparsely {@link #SPARSE_ENTRY_BYTES} per
+     * entry of the row's entity. A scorer of every item for one user reads the user's history on
+     * every row, and the items' histories hold every interaction.
+     *
+     * @param userIndex user entity index per row (-1: none)
+     * @param itemIndex item entity index per row (-1: none)
+     * @return the first row after the pass, above {@code from} (a row that takes more than
+     *     {@code maxBytes} alone is a pass of its own)
+     */
+    public int passEnd(int[] userIndex, int[] itemIndex, int from, int n, long maxBytes) {
+        FeatureSpec widest = widestDense(features, sparseHistoryWidth);
+        long denseRow = widest == null ? 0 : (long) widest.size() * Float.BYTES;
+        long bytes = 0;
+        int to = from;
+        while (to < n) {
+            long row = denseRow;
+            for (int f = 0; f < features.size(); f++) {
+                FeatureSpec spec = features.get(f);
+                if (!spec.pair() && gathersSparsely(spec, sparseHistoryWidth)) {
+                    int index = spec.entity() == Entity.USER ? userIndex[to] : itemIndex[to];
+                    long entries = index < 0 ? 0 : columns[f] instanceof SparseRows rows ? rows.start(index + 1) - rows.start(index) : spec.size();
+                    row += entries * SPARSE_ENTRY_BYTES;
+                }
+            }
+            if (to > from && bytes + row > maxBytes) {
+                break;
+            }
+            bytes += row;
+            to++;
+        }
+        return to;
+    }
+
+    /** A batch's sparse entries as they are gathered: rows, columns and values, grown as needed. */
+    private static final class Entries {
+        private final String feature;
+        private final int batch;
+        private long[] rows;
+        private long[] columns;
+        private float[] values;
+        private int size;
+
+        Entries(int capacity, String feature, int batch) {
+            this.feature = feature;
+            this.batch = batch;
+            this.rows = new long[capacity];
+            this.columns = new long[capacity];
+            this.values = new float[capacity];
+        }
+
+        void add(int row, int column, float value) {
+            if (size == values.length) {
+                if (size >= MAX_ENTRIES) {
+                    throw new IllegalArgumentException("feature " + feature + ": a batch of " + batch + " rows holds more than "
+                            + size + " history entries, more than one array may; lower the batch size");
+                }
+                int capacity = (int) Math.min(MAX_ENTRIES, 2L * size);
+                rows = java.util.Arrays.copyOf(rows, capacity);
+                columns = java.util.Arrays.copyOf(columns, capacity);
+                values = java.util.Arrays.copyOf(values, capacity);
+            }
+            rows[size] = row;
+            columns[size] = column;
+            values[size++] = value;
+        }
+
+        /** @return the rows, then the columns, {@code 2 size} values */
+        long[] indices() {
+            long[] indices = java.util.Arrays.copyOf(rows, 2 * size);
+            System.arraycopy(columns, 0, indices, size, size);
+            return indices;
+        }
     }
 
     /**
@@ -656,9 +731,14 @@ public final class FeatureGatherer {
      *     floats per example (what limits the batch size), or null when there is none
      */
     public static FeatureSpec widestDense(List<FeatureSpec> features) {
+        return widestDense(features, sparseHistoryWidth());
+    }
+
+    private static FeatureSpec widestDense(List<FeatureSpec> features, int sparseHistoryWidth) {
         FeatureSpec widest = null;
         for (FeatureSpec f : features) {
-            if (!f.id() && f.kind() != FeatureKind.CATEGORICAL && !f.pair() && !gathersSparsely(f) && (widest == null || f.size() > widest.size())) {
+            if (!f.id() && f.kind() != FeatureKind.CATEGORICAL && !f.pair() && !gathersSparsely(f, sparseHistoryWidth)
+                    && (widest == null || f.size() > widest.size())) {
                 widest = f;
             }
         }

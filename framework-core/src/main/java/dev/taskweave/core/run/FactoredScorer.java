@@ -151,13 +151,14 @@ public final class FactoredScorer implements AutoCloseable {
             Arrays.fill(noUser, -1);
             int[] all = new int[items];
             Arrays.setAll(all, i -> i);
-            // in passes of TaskScorer.PASS_BYTES of the widest dense feature, each freed before the
-            // next (a user history is `items` wide: every item at once passed 2^31 bytes above 23,170 items)
-            int chunk = TaskScorer.chunk(gatherer, items);
+            // in passes of about TaskScorer.PASS_BYTES of gathered features, each freed before the
+            // next (a dense user history is `items` wide: every item at once passed 2^31 bytes above
+            // 23,170 items; sparse item histories hold every interaction)
             NDList encodedParts = new NDList();
-            for (int from = 0; from < items; from += chunk) {
+            for (int from = 0, to; from < items; from = to) {
+                to = gatherer.passEnd(noUser, all, from, items, TaskScorer.PASS_BYTES);
                 try (NDManager part = work.newSubManager()) {
-                    NDArray encoded = encoder.forward(ps, gatherer.gather(part, noUser, all, null, from, Math.min(items, from + chunk),
+                    NDArray encoded = encoder.forward(ps, gatherer.gather(part, noUser, all, null, from, to,
                             0, null), false).singletonOrThrow();
                     encoded.attach(work);
                     encodedParts.add(encoded);

@@ -528,7 +528,8 @@ public final class ModelAssembler {
     }
 
     /**
-     * Refuses a batch size whose batch of the widest dense feature (a history, {@code users} or
+     * Refuses a batch size whose batch of the widest dense feature (a multi-hot or numeric feature,
+     * or a history narrower than {@link FeatureGatherer#sparseHistoryWidth()}, {@code users} or
      * {@code items} floats per row) does not fit in the one buffer it is gathered into
      * ({@link FeatureGatherer#MAX_DENSE_BYTES}): {@code training.batchSize} when training, and
      * {@code training.evalBatchSize}, which evaluation and prediction use.
@@ -558,7 +559,8 @@ public final class ModelAssembler {
             throw new ConfigException(source, path, 0, batchSize + " rows of feature " + widest.name() + " (" + widest.size()
                     + " values wide, 4 bytes each) are " + gib(bytes)
                     + ", more than the " + maxBytes + " bytes one batch of a dense feature may take (it is gathered into one"
-                    + " buffer; sparse gathering is not implemented); the largest batch that fits is " + largest);
+                    + " buffer; histories of " + FeatureGatherer.sparseHistoryWidth() + " columns or more are gathered sparsely);"
+                    + " the largest batch that fits is " + largest);
         }
     }
 

@@ -52,13 +52,13 @@ public final class TaskScorer {
         for (int t : tasks) {
             wanted[t] = true;
         }
-        // rows in passes of at most PASS_BYTES of the widest dense feature: a batch of it is
-        // gathered into one buffer (every item for one user, with a history over the items, passed
-        // 2^31 bytes above 23,170 items, and took 1.6 GB of native memory at 20,000)
-        int chunk = chunk(gatherer, n);
+        // rows in passes of at most about PASS_BYTES of gathered features: a batch of a dense one is
+        // gathered into one buffer (every item for one user, with a dense history over the items,
+        // passed 2^31 bytes above 23,170 items, and took 1.6 GB of native memory at 20,000), and a
+        // sparse history takes memory per entry (a user's every item repeats the user's history)
         try {
-            for (int from = 0; from < n; from += chunk) {
-                int to = Math.min(n, from + chunk);
+            for (int from = 0, to; from < n; from = to) {
+                to = gatherer.passEnd(users, items, from, n, PASS_BYTES);
                 try (NDManager batch = manager.newSubManager()) {
                     ParameterStore ps = new ParameterStore(batch, false);
                     NDList inputs = gatherer.gather(batch, users, items, null, from, to, 0, null);
@@ -67,7 +67,7 @@ public final class TaskScorer {
                         ResolvedTask task = model.tasks().get(tasks[i]);
                         NDArray out = outputs[tasks[i]];
                         float[] part = task.plugin().call(() -> task.head().scores(out)).toFloatArray();
-                        if (chunk >= n) {
+                        if (from == 0 && to == n) {
                             scores[i] = part;
                         } else {
                             int width = part.length / (to - from);
@@ -87,17 +87,8 @@ public final class TaskScorer {
         return scores;
     }
 
-    /** The most bytes of the widest dense feature one scoring pass gathers. */
+    /** About the most bytes of gathered features one scoring pass holds ({@link FeatureGatherer#passEnd}). */
     static final long PASS_BYTES = 256L << 20;
-
-    /**
-     * @return rows per pass scoring {@code n} rows: all of them unless the widest dense feature
-     *     (a history) would take more than {@link #PASS_BYTES} of them
-     */
-    static int chunk(FeatureGatherer gatherer, int n) {
-        dev.taskweave.api.data.FeatureSpec widest = FeatureGatherer.widestDense(gatherer.features());
-        return widest == null ? n : Math.max(1, Math.min(n, FeatureGatherer.largestBatch(widest.size(), PASS_BYTES)));
-    }
 
     /**
      * Scores (user, item) pairs for chosen tasks, each on the rows it was trained and evaluated on:

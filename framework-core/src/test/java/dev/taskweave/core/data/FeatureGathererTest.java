@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import dev.taskweave.api.data.Entity;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.SparseRows;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -533,6 +534,55 @@ class FeatureGathererTest {
             assertArrayEquals(new float[6], FeatureGatherer.coo(manager, new long[0], new float[0], 0,
                     new ai.djl.ndarray.types.Shape(2, 5)).matMul(w).toFloatArray());
         }
+    }
+
+    @Test
+    void rowsWithoutAHistoryCostNothingInASparseBatch() {
+        // a new user (id code 0) with a densely stored history 100,000 columns wide, 5,000 rows of
+        // it: the rows read no history, so the batch holds no entry (sizing the batch by width per
+        // row would ask for 10 GB)
+        int width = 100_000;
+        List<FeatureSpec> features = List.of(FeatureSpec.identifier("user_id", Entity.USER, 2),
+                FeatureSpec.history("user_history", Entity.USER, width));
+        float[] history = new float[width];
+        history[7] = 1;
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("new")).categorical("user_id", new int[] {0})
+                .dense("user_history", width, history).build();
+        EntityTable items = EntityTable.builder(Entity.ITEM, java.util.stream.IntStream.range(0, width).mapToObj(k -> "i" + k).toList())
+                .build();
+        FeatureGatherer gatherer = new FeatureGatherer(features, users, items, Set.of(), false, false);
+        int[] rows = new int[5000];
+        int[] all = java.util.stream.IntStream.range(0, rows.length).toArray();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray batch = gatherer.gather(manager, rows, all, null, 0, rows.length, 0, null).get(1);
+            assertEquals(ai.djl.ndarray.types.SparseFormat.COO, batch.getSparseFormat());
+            assertEquals(new ai.djl.ndarray.types.Shape(5000, width), batch.getShape());
+            assertEquals(0f, batch.matMul(manager.ones(new ai.djl.ndarray.types.Shape(width, 1))).abs().sum().getFloat());
+        }
+    }
+
+    @Test
+    void scoringPassesAddTheWidestDenseFeatureAndEachRowsSparseEntries() {
+        // users with 3, 0 and 2 history entries, histories gathered sparsely (width 1 and up), and a
+        // 10-wide multi-hot item feature gathered densely: a row costs 40 bytes plus 64 per entry
+        SparseRows history = SparseRows.of(4, new int[] {0, 3, 3, 5}, new int[] {0, 1, 2, 0, 3}, new float[] {1, 1, 1, 1, 1});
+        List<FeatureSpec> features = List.of(FeatureSpec.history("user_history", Entity.USER, 4),
+                FeatureSpec.multiHot("item_tags", Entity.ITEM, 10));
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("a", "b", "c")).sparse("user_history", history).build();
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0", "i1", "i2", "i3"))
+                .dense("item_tags", 10, new float[40]).build();
+        FeatureGatherer gatherer = new FeatureGatherer(features, users, items).withSparseHistoryWidth(1);
+        int[] u = {0, 1, 2, 2, -1, 0};
+        int[] i = {0, 1, 2, 3, 0, 1};
+        // row bytes: 40 + 3 x 64 = 232, 40, 40 + 2 x 64 = 168, 168, 40 (no user), 232
+        assertEquals(2, gatherer.passEnd(u, i, 0, 6, 272)); // 232 + 40
+        assertEquals(1, gatherer.passEnd(u, i, 0, 6, 271));
+        assertEquals(5, gatherer.passEnd(u, i, 2, 6, 376)); // 168 + 168 + 40
+        assertEquals(6, gatherer.passEnd(u, i, 5, 6, 1)); // a row over the bound is a pass of its own
+        assertEquals(6, gatherer.passEnd(u, i, 0, 6, 1 << 20));
+        // gathered densely, the history is a 4-wide dense feature: the widest is the 10-wide one
+        FeatureGatherer dense = new FeatureGatherer(features, users, items).withSparseHistoryWidth(5);
+        assertEquals(3, dense.passEnd(u, i, 0, 6, 120));
     }
 
     @Test
