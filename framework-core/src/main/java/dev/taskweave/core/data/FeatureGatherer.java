@@ -433,7 +433,7 @@ public final class FeatureGatherer {
         FloatBuffer batch = bytes.asFloatBuffer();
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
-            if (entity[row] >= 0 && (other == null || other[row] >= 0) && !withoutId(spec, idCodes, i) && !dropped(drop, idCodes, i, random)) {
+            if (reads(spec, entity[row], other == null ? 0 : other[row], idCodes, i, drop, random)) {
                 if (counterpart[row] >= 0 && perRow(f, row)) {
                     batch.put(i * width, rowValue(f, row));
                 } else if (sparse != null) {
@@ -484,7 +484,7 @@ public final class FeatureGatherer {
         Entries out = new Entries((int) Math.min(stored, MAX_ENTRIES - 16) + 16, spec.name(), b);
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
-            if (entity[row] < 0 || other != null && other[row] < 0 || withoutId(spec, idCodes, i) || dropped(drop, idCodes, i, random)) {
+            if (!reads(spec, entity[row], other == null ? 0 : other[row], idCodes, i, drop, random)) {
                 continue;
             }
             // the row's own interaction is not part of the history it reads (a history, multi-hot,
@@ -693,6 +693,18 @@ public final class FeatureGatherer {
             batch[i] = perRow(f, row) ? rowValue(f, row) : scored ? neighbours.score(user, item, scorer) : 0f;
         }
         return manager.create(batch, new Shape(b, 1));
+    }
+
+    /**
+     * Whether a dense or sparse gathering reads batch row {@code i}'s value of {@code spec} (else it
+     * stays zero): its entity is known, the row is no attribute row that hides it, and, for a history,
+     * the entity's id is known; then feature dropout is drawn, on rows whose id is known.
+     *
+     * @param entity the row's entity index (-1: none)
+     * @param other  the row's other side when the feature is hidden on attribute rows (-1 there), else 0
+     */
+    private static boolean reads(FeatureSpec spec, int entity, int other, int[] idCodes, int i, double drop, SplittableRandom random) {
+        return entity >= 0 && other >= 0 && !withoutId(spec, idCodes, i) && !dropped(drop, idCodes, i, random);
     }
 
     /**

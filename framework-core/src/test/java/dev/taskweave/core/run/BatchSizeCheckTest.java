@@ -13,32 +13,36 @@ import org.junit.jupiter.api.Test;
 
 class BatchSizeCheckTest {
     @Test
-    void aTrainingBatchOfTheWidestHistoryOverOneBufferIsRefusedWithTheLargestThatFits() {
+    void aTrainingBatchOfTheWidestDenseFeatureOverOneBufferIsRefusedWithTheLargestThatFits() {
         ExperimentConfig config = new ExperimentConfig();
         config.training.batchSize = 16384;
         List<FeatureSpec> features = List.of(FeatureSpec.identifier("user_id", Entity.USER, 10),
-                FeatureSpec.history("user_history", Entity.USER, 2000), FeatureSpec.history("item_history", Entity.ITEM, 40_000));
+                FeatureSpec.history("user_history", Entity.USER, 2000), FeatureSpec.multiHot("item_tags", Entity.ITEM, 40_000));
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ModelAssembler.checkBatchSizes(config, features, "exp.yaml", true));
         assertEquals("training.batchSize", e.path());
-        assertTrue(e.getMessage().startsWith("exp.yaml: training.batchSize: 16384 rows of feature item_history (40000 values wide,"
+        assertTrue(e.getMessage().startsWith("exp.yaml: training.batchSize: 16384 rows of feature item_tags (40000 values wide,"
                 + " 4 bytes each) are 2.44 GiB, more than the 2147483647 bytes"), e.getMessage());
         assertTrue(e.getMessage().endsWith("the largest batch that fits is 13421"), e.getMessage());
         // evaluate and predict read only evalBatchSize (4096 by default)
         ModelAssembler.checkBatchSizes(config, features, "exp.yaml", false);
         config.training.batchSize = 13421;
         ModelAssembler.checkBatchSizes(config, features, "exp.yaml", true);
+        // a history as wide is gathered sparsely (8,192 columns and more): no buffer limits its batch
+        config.training.batchSize = 16384;
+        ModelAssembler.checkBatchSizes(config, List.of(FeatureSpec.history("user_history", Entity.USER, 2000),
+                FeatureSpec.history("item_history", Entity.ITEM, 40_000)), "exp.yaml", true);
     }
 
     @Test
     void anEvaluationBatchIsCheckedAsWell() {
         ExperimentConfig config = new ExperimentConfig();
         config.training.batchSize = 64;
-        List<FeatureSpec> wide = List.of(FeatureSpec.history("item_history", Entity.ITEM, 131_072));
+        List<FeatureSpec> wide = List.of(FeatureSpec.multiHot("item_tags", Entity.ITEM, 131_072));
         ConfigException e = assertThrows(ConfigException.class, () -> ModelAssembler.checkBatchSizes(config, wide, "m/experiment.yaml", false));
         assertEquals("training.evalBatchSize", e.path());
         assertTrue(e.getMessage().endsWith("the largest batch that fits is 4095"), e.getMessage());
-        ModelAssembler.checkBatchSizes(config, List.of(FeatureSpec.history("item_history", Entity.ITEM, 131_071)), "x", true);
+        ModelAssembler.checkBatchSizes(config, List.of(FeatureSpec.multiHot("item_tags", Entity.ITEM, 131_071)), "x", true);
     }
 
     @Test
