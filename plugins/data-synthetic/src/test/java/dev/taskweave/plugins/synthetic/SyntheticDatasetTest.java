@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.taskweave.api.data.DataContext;
 import dev.taskweave.api.data.Dataset;
@@ -25,6 +26,32 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class SyntheticDatasetTest {
+    @Test
+    void selectionFindsWhatSortingPutsAtTheIndex() {
+        // sizes around the cut-over to sorting (17 values), ties (values drawn from few), sorted and
+        // reversed runs, every index
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int size : new int[] {1, 2, 3, 16, 17, 18, 40, 257, 1000}) {
+            for (int kind = 0; kind < 4; kind++) {
+                double[] values = new double[size];
+                for (int i = 0; i < size; i++) {
+                    values[i] = switch (kind) {
+                        case 0 -> random.nextDouble() * 10 - 5;
+                        case 1 -> random.nextInt(3);
+                        case 2 -> i;
+                        default -> size - i;
+                    };
+                }
+                double[] sorted = values.clone();
+                java.util.Arrays.sort(sorted);
+                for (int k = 0; k < size; k++) {
+                    assertEquals(sorted[k], SyntheticGenerator.select(values.clone(), k), "size " + size + ", kind " + kind + ", index " + k);
+                }
+            }
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> SyntheticGenerator.select(new double[3], 3));
+    }
+
     private static SyntheticGenerator.Generated generated;
     private static Dataset data;
 
