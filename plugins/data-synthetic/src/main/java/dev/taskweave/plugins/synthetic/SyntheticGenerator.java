@@ -667,13 +667,20 @@ final class SyntheticGenerator {
         for (int r = 0; r < test.size(); r++) {
             testItems.get(test.users()[r]).add(test.items()[r]);
         }
-        boolean[][] observed = new boolean[users][];
-        for (int r = 0; r < allUsers.length; r++) {
-            if (observed[allUsers[r]] == null) {
-                observed[allUsers[r]] = new boolean[items];
-            }
-            observed[allUsers[r]][allItems[r]] = true;
+        // each user's items, grouped by user (a users x items table of flags took 1 GB at 50,000 x 20,000)
+        int[] starts = new int[users + 1];
+        for (int user : allUsers) {
+            starts[user + 1]++;
         }
+        for (int u = 0; u < users; u++) {
+            starts[u + 1] += starts[u];
+        }
+        int[] itemsOf = new int[allUsers.length];
+        int[] next = Arrays.copyOf(starts, users);
+        for (int r = 0; r < allUsers.length; r++) {
+            itemsOf[next[allUsers[r]]++] = allItems[r];
+        }
+        boolean[] observed = new boolean[items];
         IntBuffer listUsers = new IntBuffer();
         IntBuffer positives = new IntBuffer();
         List<int[]> negativeLists = new ArrayList<>();
@@ -685,11 +692,17 @@ final class SyntheticGenerator {
             }
             listUsers.add(u);
             positives.add(own.get(random.nextInt(own.size())));
+            for (int k = starts[u]; k < starts[u + 1]; k++) {
+                observed[itemsOf[k]] = true;
+            }
             int available = 0;
             for (int i = 0; i < items; i++) {
-                if (!observed[u][i]) {
+                if (!observed[i]) {
                     candidates[available++] = i;
                 }
+            }
+            for (int k = starts[u]; k < starts[u + 1]; k++) {
+                observed[itemsOf[k]] = false;
             }
             int[] chosen = new int[negatives];
             for (int k = 0; k < negatives; k++) {
