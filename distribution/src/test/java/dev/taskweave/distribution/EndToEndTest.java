@@ -79,7 +79,7 @@ class EndToEndTest extends RuntimeTest {
         // provenance names the plugins and the data fingerprint
         JsonNode manifest = json.readTree(tmp.resolve("model/model.json").toFile());
         assertEquals("mmoe (taskweave-sharing-basic 0.1.0-SNAPSHOT)", manifest.at("/provenance/components/sharing").asText());
-        assertEquals(64, manifest.get("dataFingerprint").asText().length());
+        assertTrue(manifest.get("dataFingerprint").asText().matches("v2:[0-9a-f]{64}"), manifest.get("dataFingerprint").asText());
         assertEquals(11, manifest.get("seed").asInt());
         // a model loaded under another version of a plugin it was made with says so
         dev.taskweave.core.store.ModelStore store = taskweave.injector().getInstance(dev.taskweave.core.store.ModelStore.class);

@@ -164,10 +164,6 @@ public final class Taskweave implements AutoCloseable {
     }
 
     /**
-     * @return what training wrote to {@code dir} for this very experiment, with the fingerprint of
-     *     the data it was trained on, or empty when it holds no such model
-     */
-    /**
      * What {@code train} with {@code --resume} reads back instead of training: the model
      * {@code outputDirectory} holds when it is this experiment's, finished, and trained on the data
      * as it reads now (the data is read to compare its fingerprint, only when the rest matches).
@@ -185,7 +181,7 @@ public final class Taskweave implements AutoCloseable {
         // the fingerprint is of the data as read, before anything is derived from it: loading it is enough
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
         Dataset loaded = assembler.loadData(assembler.plan(config, configFile.toString()), baseDirectory);
-        return DataFingerprint.of(loaded).equals(done.get().dataFingerprint()) ? java.util.Optional.of(done.get().result())
+        return DataFingerprint.of(loaded).matches(done.get().dataFingerprint()) ? java.util.Optional.of(done.get().result())
                 : java.util.Optional.empty();
     }
 
@@ -241,7 +237,7 @@ public final class Taskweave implements AutoCloseable {
             if (done.isPresent()) {
                 // this experiment's model is finished only when it was trained on the data just read: a
                 // scheduler reruns the same command every day, on the day's data
-                if (prepared.fingerprint().equals(done.get().dataFingerprint())) {
+                if (prepared.fingerprint().matches(done.get().dataFingerprint())) {
                     log.println("nothing to resume: " + outputDirectory + " holds this experiment's finished model");
                     return done.get().result();
                 }
@@ -251,7 +247,9 @@ public final class Taskweave implements AutoCloseable {
         // a checkpoint goes on only with the same teachers: their model files are part of its identity
         Checkpointing.Identity identity = checkpointing == null ? null
                 : Checkpointing.Identity.of(injector.getInstance(ConfigLoader.class).toYaml(config)
-                + teacherManifests(config, configFile, baseDirectory), prepared.fingerprint());
+                + teacherManifests(config, configFile, baseDirectory),
+                // a checkpoint of this data recorded in the form before goes on in that form
+                prepared.fingerprint().recordedOrCurrent(checkpointing.recordedData()));
         if (checkpointing != null) {
             // a run killed before its first epoch ended left no checkpoint: the same command with --resume starts it
             checkpointing = checkpointing.orFreshStart(log);
@@ -263,7 +261,7 @@ public final class Taskweave implements AutoCloseable {
         List<FeatureSpec> features = prepared.features();
         Map<String, LabelStatistics> stats = assembler.labelStatistics(plan, dataset);
         Map<String, LabelInfo> labelInfo = assembler.labelInfo(plan, dataset);
-        String fingerprint = prepared.fingerprint();
+        String fingerprint = prepared.fingerprint().value();
         log.printf(Locale.ROOT, "data: %s, %d users, %d items, splits %s%n", dataset.name(), dataset.users().size(),
                 dataset.items().size(), sizes(dataset));
         // what check lists under "warnings", so that a run not checked first still says it
@@ -391,7 +389,7 @@ public final class Taskweave implements AutoCloseable {
                 // a directory of other settings is refused, naming it: the run was changed since it stopped
                 java.util.Optional<ModelStore.Finished> finished = store.finishedRun(saved, teacher);
                 // a teacher saved on other data (the run rerun on the next day's) is trained again
-                java.util.Optional<TrainingResult> before = finished.filter(f -> f.dataFingerprint().equals(prepared.fingerprint()))
+                java.util.Optional<TrainingResult> before = finished.filter(f -> prepared.fingerprint().matches(f.dataFingerprint()))
                         .map(ModelStore.Finished::result);
                 if (finished.isPresent() && before.isEmpty()) {
                     log.printf(Locale.ROOT, "distillation: teacher %d of %d saved in %s was trained on other data: training it"
@@ -427,7 +425,7 @@ public final class Taskweave implements AutoCloseable {
                     throw new ConfigException(null, "--checkpoint", 0, "cannot create " + saved.getParent()
                             + " to save the teachers in: " + e.getMessage());
                 }
-                store.save(saved, model, prepared.dataset(), prepared.neighbours(), prepared.fingerprint(), configFile, baseDirectory,
+                store.save(saved, model, prepared.dataset(), prepared.neighbours(), prepared.fingerprint().value(), configFile, baseDirectory,
                         new TrainingResult(result.history(), result.bestEpoch(), result.stoppedEarly(), took, result.metrics()));
                 if (checkpointing.outOfTime()) {
                     throw TrainingSuspendedException.afterTeacher(k, d.teachers, checkpointing.file(), savedTeachers(checkpointing.file()));
@@ -529,9 +527,9 @@ public final class Taskweave implements AutoCloseable {
             NDManager manager) {
         ModelStore.LoadedModel loaded = injector.getInstance(ModelStore.class).load(dir, manager);
         String source = configFile.toString();
-        if (!prepared.fingerprint().equals(loaded.manifest().dataFingerprint)) {
+        if (!prepared.fingerprint().matches(loaded.manifest().dataFingerprint)) {
             throw new ConfigException(source, path, 0, dir + " was trained on other data (data fingerprint "
-                    + loaded.manifest().dataFingerprint + ", this experiment's " + prepared.fingerprint()
+                    + loaded.manifest().dataFingerprint + ", this experiment's " + prepared.fingerprint().value()
                     + "): a teacher must have been trained on the same data (a source that draws its split or holdouts with"
                     + " the experiment's seed gives other data for another seed)");
         }
@@ -649,7 +647,7 @@ public final class Taskweave implements AutoCloseable {
      * of the data as the source gave it (what the experiment derives from it follows from the config).
      */
     private record Prepared(Plan plan, Dataset dataset, List<FeatureSpec> features, Map<String, ItemNeighbours> neighbours,
-            String fingerprint) {}
+            DataFingerprint fingerprint) {}
 
     /** What {@code train} and {@code check} do before training: validate, load the data, check labels, choose features. */
     private static Prepared prepare(ModelAssembler assembler, ExperimentConfig config, Path configFile, Path baseDirectory,
@@ -687,11 +685,12 @@ public final class Taskweave implements AutoCloseable {
             ModelAssembler.checkEvaluationHeap(model.features(), loaded.users(), loaded.items(), modelDirectory.toString());
             // the data as the source gives it: only training reads what features.neighbours derives from it
             Dataset dataset = assembler.loadData(model.plan(), Path.of(loaded.manifest().baseDirectory));
-            String fingerprint = DataFingerprint.of(dataset);
-            if (!fingerprint.equals(loaded.manifest().dataFingerprint)) {
+            DataFingerprint fingerprint = DataFingerprint.of(dataset);
+            if (!fingerprint.matches(loaded.manifest().dataFingerprint)) {
                 throw new DataException(model.plan().config().data.type, 0, "the data differs from what the model in "
-                        + modelDirectory + " was trained on (fingerprint " + fingerprint.substring(0, 12) + " instead of "
-                        + loaded.manifest().dataFingerprint.substring(0, 12) + ")");
+                        + modelDirectory + " was trained on (fingerprint "
+                        + DataFingerprint.abbreviated(fingerprint.inFormOf(loaded.manifest().dataFingerprint)) + " instead of "
+                        + DataFingerprint.abbreviated(loaded.manifest().dataFingerprint) + ")");
             }
             FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items(),
                     ModelAssembler.attributeLabelFeatures(model.plan().config(), model.features())).withNeighbours(loaded.neighbours());

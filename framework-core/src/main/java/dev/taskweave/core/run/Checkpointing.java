@@ -190,6 +190,18 @@ public record Checkpointing(Path file, boolean resume, Duration maxTime, long st
     }
 
     /**
+     * @return the data fingerprint the checkpoint to resume from records, or null when not
+     *     resuming, when there is none, or when it cannot be read ({@link #checkResumable} then
+     *     names what is wrong)
+     */
+    public String recordedData() {
+        if (!resume || !Files.exists(file)) {
+            return null;
+        }
+        return TrainingCheckpoint.recordedIdentity(file).map(Identity::data).orElse(null);
+    }
+
+    /**
      * Removes the checkpoint once the model is written, with what killed writes of it left beside
      * it ({@code .FILE.tmp-*}).
      *

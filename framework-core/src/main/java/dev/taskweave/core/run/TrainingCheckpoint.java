@@ -191,6 +191,17 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
         }
     }
 
+    /** @return the identity a checkpoint records, or empty when it cannot be read as a checkpoint */
+    static java.util.Optional<Checkpointing.Identity> recordedIdentity(Path file) {
+        try (InputStream stream = Files.newInputStream(file);
+                DataInputStream in = new DataInputStream(new BufferedInputStream(stream, 1 << 16))) {
+            header(file, in);
+            return java.util.Optional.of(new Checkpointing.Identity(in.readUTF(), in.readUTF()));
+        } catch (IOException | CheckpointException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /**
      * Checks a checkpoint's CRC-32 without reading its fields (format 1, without one, passes).
      *

@@ -34,6 +34,68 @@ class DataFingerprintTest {
         }
     }
 
+    /** Two users, three items, a user history 3 wide stored densely or sparsely, and a train split. */
+    private static dev.taskweave.api.data.Dataset data(boolean sparse, float last) {
+        java.util.List<dev.taskweave.api.data.FeatureSpec> features = java.util.List.of(
+                dev.taskweave.api.data.FeatureSpec.identifier("user_id", dev.taskweave.api.data.Entity.USER, 3),
+                dev.taskweave.api.data.FeatureSpec.history("user_history", dev.taskweave.api.data.Entity.USER, 3));
+        float[] history = {0.5f, 0, 0.5f, 0, 0, last};
+        dev.taskweave.api.data.EntityTable.Builder users = dev.taskweave.api.data.EntityTable.builder(dev.taskweave.api.data.Entity.USER,
+                java.util.List.of("u0", "u1")).categorical("user_id", new int[] {1, 2});
+        users = sparse ? users.sparse("user_history", dev.taskweave.api.data.SparseRows.fromDense(history, 3))
+                : users.dense("user_history", 3, history);
+        dev.taskweave.api.data.EntityTable items = dev.taskweave.api.data.EntityTable.builder(dev.taskweave.api.data.Entity.ITEM,
+                java.util.List.of("i0", "i1", "i2")).build();
+        return new dev.taskweave.api.data.Dataset("d", features, users.build(), items, java.util.Map.of("train",
+                new dev.taskweave.api.data.Interactions(new int[] {0, 0, 1}, new int[] {0, 2, 2}, java.util.Map.of())),
+                java.util.Map.of(), java.util.Map.of());
+    }
+
+    @Test
+    void theCurrentFormHashesEntriesWhateverTheStorageAndStillMatchesFingerprintsOfTheFormBefore() throws Exception {
+        DataFingerprint dense = DataFingerprint.of(data(false, 1));
+        DataFingerprint sparse = DataFingerprint.of(data(true, 1));
+        org.junit.jupiter.api.Assertions.assertTrue(dense.value().startsWith("v2:"), dense.value());
+        org.junit.jupiter.api.Assertions.assertEquals(3 + 64, dense.value().length());
+        org.junit.jupiter.api.Assertions.assertEquals(dense.value(), sparse.value());
+        // the history's entries by hand: row 0 holds 2 (columns 0 and 2, 0.5 each), row 1 holds 1 (column 2, 1.0)
+        MessageDigest entries = MessageDigest.getInstance("SHA-256");
+        ByteBuffer b = ByteBuffer.allocate(40);
+        b.putInt(2).putInt(0).putFloat(0.5f).putInt(2).putFloat(0.5f).putInt(1).putInt(2).putFloat(1f);
+        entries.update(b.array(), 0, b.position());
+        MessageDigest actual = MessageDigest.getInstance("SHA-256");
+        DataFingerprint.entries(actual, new float[] {0.5f, 0, 0.5f, 0, 0, 1}, 3);
+        assertArrayEquals(entries.digest(), actual.digest());
+        // a fingerprint of the form before (the history hashed densely, a bare digest) still matches
+        // the same data, from either storage, and not other data
+        MessageDigest before = MessageDigest.getInstance("SHA-256");
+        before.update("FeatureSpec[name=user_id, entity=USER, kind=CATEGORICAL, size=3, id=true]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        before.update((byte) 0);
+        DataFingerprint.ints(before, new int[] {1, 2});
+        before.update("FeatureSpec[name=user_history, entity=USER, kind=MULTI_HOT, size=3, id=false]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        before.update((byte) 0);
+        DataFingerprint.floats(before, new float[] {0.5f, 0, 0.5f, 0, 0, 1});
+        for (String id : new String[] {"u0", "u1", "i0", "i1", "i2", "train"}) {
+            before.update(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            before.update((byte) 0);
+        }
+        DataFingerprint.ints(before, new int[] {0, 0, 1});
+        DataFingerprint.ints(before, new int[] {0, 2, 2});
+        String recorded = java.util.HexFormat.of().formatHex(before.digest());
+        org.junit.jupiter.api.Assertions.assertTrue(dense.matches(recorded));
+        org.junit.jupiter.api.Assertions.assertTrue(sparse.matches(recorded));
+        org.junit.jupiter.api.Assertions.assertEquals(recorded, sparse.inFormOf(recorded));
+        org.junit.jupiter.api.Assertions.assertEquals(recorded, sparse.recordedOrCurrent(recorded));
+        DataFingerprint other = DataFingerprint.of(data(true, 2));
+        org.junit.jupiter.api.Assertions.assertFalse(other.matches(recorded));
+        org.junit.jupiter.api.Assertions.assertFalse(other.matches(dense.value()));
+        org.junit.jupiter.api.Assertions.assertEquals(other.value(), other.recordedOrCurrent(recorded));
+        org.junit.jupiter.api.Assertions.assertTrue(dense.matches(sparse.value()));
+        org.junit.jupiter.api.Assertions.assertFalse(dense.matches(null));
+        org.junit.jupiter.api.Assertions.assertEquals("v2:0123456789ab", DataFingerprint.abbreviated("v2:0123456789abcdef"));
+        org.junit.jupiter.api.Assertions.assertEquals("0123456789ab", DataFingerprint.abbreviated("0123456789abcdef"));
+    }
+
     @Test
     void aSparseTableDigestsAsItsDenseFormSoAModelsFingerprintDoesNotDependOnStorage() throws Exception {
         SplittableRandom random = new SplittableRandom(9);
