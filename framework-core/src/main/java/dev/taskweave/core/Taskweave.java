@@ -529,7 +529,8 @@ public final class Taskweave implements AutoCloseable {
         String source = configFile.toString();
         if (!prepared.fingerprint().matches(loaded.manifest().dataFingerprint)) {
             throw new ConfigException(source, path, 0, dir + " was trained on other data (data fingerprint "
-                    + loaded.manifest().dataFingerprint + ", this experiment's " + prepared.fingerprint().value()
+                    + DataFingerprint.abbreviated(loaded.manifest().dataFingerprint) + ", this experiment's "
+                    + DataFingerprint.abbreviated(prepared.fingerprint().inFormOf(loaded.manifest().dataFingerprint))
                     + "): a teacher must have been trained on the same data (a source that draws its split or holdouts with"
                     + " the experiment's seed gives other data for another seed)");
         }

@@ -29,6 +29,9 @@ public final class DataFingerprint {
     /** What starts a fingerprint of the current form. */
     public static final String PREFIX = "v2:";
 
+    /** A fingerprint of the form before: a bare SHA-256 in lowercase hex. */
+    private static final java.util.regex.Pattern PREVIOUS_FORM = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
     private final Dataset dataset;
     private final String value;
     private String previousForm;
@@ -63,7 +66,8 @@ public final class DataFingerprint {
      *     of the current form (or null), else the digest of the form before (computed once)
      */
     public String inFormOf(String recorded) {
-        if (recorded == null || recorded.startsWith(PREFIX)) {
+        if (recorded == null || !PREVIOUS_FORM.matcher(recorded).matches()) {
+            // of the current form, or of no form this release knows: compared as it is (no match)
             return value;
         }
         if (previousForm == null) {
@@ -72,8 +76,11 @@ public final class DataFingerprint {
         return previousForm;
     }
 
-    /** @return the start of a fingerprint, to name it in a message: its form's prefix and 12 hex digits */
+    /** @return the start of a fingerprint, to name it in a message: its form's prefix and 12 hex digits ("none" for null) */
     public static String abbreviated(String fingerprint) {
+        if (fingerprint == null) {
+            return "none";
+        }
         int length = (fingerprint.startsWith(PREFIX) ? PREFIX.length() : 0) + 12;
         return fingerprint.length() <= length ? fingerprint : fingerprint.substring(0, length);
     }
@@ -193,11 +200,14 @@ public final class DataFingerprint {
     }
 
     /**
-     * Hashes a sparse table as its rows' non-zero entries: per row their number, then each one's
-     * column and value, big-endian; time in proportion to the entries.
+     * Hashes a sparse table as its number of rows and its width, then its rows' non-zero entries:
+     * per row their number, then each one's column and value, big-endian; time in proportion to
+     * the entries.
      */
     static void entries(MessageDigest d, SparseRows rows) {
         Sink sink = new Sink(d);
+        sink.putInt(rows.rows());
+        sink.putInt(rows.width());
         int[] columns = rows.columns();
         float[] values = rows.values();
         for (int r = 0; r < rows.rows(); r++) {
@@ -220,8 +230,13 @@ public final class DataFingerprint {
 
     /** Hashes a dense table {@code width} values wide as {@link #entries(MessageDigest, SparseRows)} hashes its sparse form. */
     static void entries(MessageDigest d, float[] dense, int width) {
+        if (width == 0 ? dense.length != 0 : dense.length % width != 0) {
+            throw new IllegalArgumentException("a table " + width + " values wide holds " + dense.length + " values");
+        }
         Sink sink = new Sink(d);
         int rows = width == 0 ? 0 : dense.length / width;
+        sink.putInt(rows);
+        sink.putInt(width);
         for (int r = 0; r < rows; r++) {
             int at = r * width;
             int count = 0;

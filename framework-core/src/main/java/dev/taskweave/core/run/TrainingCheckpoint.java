@@ -136,6 +136,15 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
      * @return the format
      */
     private static int header(Path file, DataInputStream in) throws IOException {
+        int version = format(file, in);
+        if (version >= 2) {
+            requireChecksum(file);
+        }
+        return version;
+    }
+
+    /** Reads the magic number and the format, without checking the file's CRC. */
+    private static int format(Path file, DataInputStream in) throws IOException {
         if (in.readInt() != MAGIC) {
             throw new CheckpointException(file + " is not a Taskweave training checkpoint");
         }
@@ -143,9 +152,6 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
         if (version != VERSION && version != 1) {
             throw new CheckpointException(file + " is a checkpoint of format " + version + "; this version reads formats 1 and "
                     + VERSION);
-        }
-        if (version >= 2) {
-            requireChecksum(file);
         }
         return version;
     }
@@ -191,11 +197,14 @@ record TrainingCheckpoint(Checkpointing.Identity identity, int epoch, boolean fi
         }
     }
 
-    /** @return the identity a checkpoint records, or empty when it cannot be read as a checkpoint */
+    /**
+     * @return the identity a checkpoint records, or empty when it cannot be read as a checkpoint;
+     *     its CRC is not checked here (reading it to resume does)
+     */
     static java.util.Optional<Checkpointing.Identity> recordedIdentity(Path file) {
         try (InputStream stream = Files.newInputStream(file);
                 DataInputStream in = new DataInputStream(new BufferedInputStream(stream, 1 << 16))) {
-            header(file, in);
+            format(file, in);
             return java.util.Optional.of(new Checkpointing.Identity(in.readUTF(), in.readUTF()));
         } catch (IOException | CheckpointException e) {
             return java.util.Optional.empty();

@@ -58,10 +58,11 @@ class DataFingerprintTest {
         org.junit.jupiter.api.Assertions.assertTrue(dense.value().startsWith("v2:"), dense.value());
         org.junit.jupiter.api.Assertions.assertEquals(3 + 64, dense.value().length());
         org.junit.jupiter.api.Assertions.assertEquals(dense.value(), sparse.value());
-        // the history's entries by hand: row 0 holds 2 (columns 0 and 2, 0.5 each), row 1 holds 1 (column 2, 1.0)
+        // the history's entries by hand: 2 rows, 3 wide; row 0 holds 2 (columns 0 and 2, 0.5 each),
+        // row 1 holds 1 (column 2, 1.0)
         MessageDigest entries = MessageDigest.getInstance("SHA-256");
-        ByteBuffer b = ByteBuffer.allocate(40);
-        b.putInt(2).putInt(0).putFloat(0.5f).putInt(2).putFloat(0.5f).putInt(1).putInt(2).putFloat(1f);
+        ByteBuffer b = ByteBuffer.allocate(48);
+        b.putInt(2).putInt(3).putInt(2).putInt(0).putFloat(0.5f).putInt(2).putFloat(0.5f).putInt(1).putInt(2).putFloat(1f);
         entries.update(b.array(), 0, b.position());
         MessageDigest actual = MessageDigest.getInstance("SHA-256");
         DataFingerprint.entries(actual, new float[] {0.5f, 0, 0.5f, 0, 0, 1}, 3);
@@ -92,6 +93,28 @@ class DataFingerprintTest {
         org.junit.jupiter.api.Assertions.assertEquals(other.value(), other.recordedOrCurrent(recorded));
         org.junit.jupiter.api.Assertions.assertTrue(dense.matches(sparse.value()));
         org.junit.jupiter.api.Assertions.assertFalse(dense.matches(null));
+        // a zero of either sign is no entry, and an empty row is its count alone, in both storages
+        MessageDigest signed = MessageDigest.getInstance("SHA-256");
+        DataFingerprint.entries(signed, new float[] {0.5f, -0f, 0.5f, 0, 0, 0}, 3);
+        MessageDigest stored = MessageDigest.getInstance("SHA-256");
+        DataFingerprint.entries(stored, dev.taskweave.api.data.SparseRows.fromDense(new float[] {0.5f, 0, 0.5f, 0, 0, 0}, 3));
+        assertArrayEquals(stored.digest(), signed.digest());
+        // the same entries in a table of another width or with another number of empty rows differ
+        MessageDigest wider = MessageDigest.getInstance("SHA-256");
+        DataFingerprint.entries(wider, new float[] {0.5f, 0, 0.5f, 0, 0, 0, 0, 0}, 4);
+        MessageDigest longer = MessageDigest.getInstance("SHA-256");
+        DataFingerprint.entries(longer, new float[] {0.5f, 0, 0.5f, 0, 0, 0, 0, 0, 0}, 3);
+        MessageDigest same = MessageDigest.getInstance("SHA-256");
+        DataFingerprint.entries(same, new float[] {0.5f, 0, 0.5f, 0, 0, 0}, 3);
+        byte[] reference = same.digest();
+        org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(reference, wider.digest()));
+        org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(reference, longer.digest()));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DataFingerprint.entries(MessageDigest.getInstance("SHA-256"), new float[5], 3));
+        // a fingerprint of no form this release knows is not taken for the form before
+        org.junit.jupiter.api.Assertions.assertFalse(dense.matches("v3:" + "0".repeat(64)));
+        org.junit.jupiter.api.Assertions.assertEquals(dense.value(), dense.inFormOf("v3:" + "0".repeat(64)));
+        org.junit.jupiter.api.Assertions.assertEquals("none", DataFingerprint.abbreviated(null));
         org.junit.jupiter.api.Assertions.assertEquals("v2:0123456789ab", DataFingerprint.abbreviated("v2:0123456789abcdef"));
         org.junit.jupiter.api.Assertions.assertEquals("0123456789ab", DataFingerprint.abbreviated("0123456789abcdef"));
     }

@@ -273,8 +273,9 @@ final class SyntheticGenerator {
 
     /**
      * @return the value at index {@code k} of {@code values} sorted ascending (what {@code
-     *     Arrays.sort(values)} then {@code values[k]} gives), in time linear in their number on
-     *     average; {@code values} is reordered. The values must not be NaN.
+     *     Arrays.sort(values)} then {@code values[k]} gives, equal under {@code ==}: the sign of a
+     *     zero may differ), in time linear in their number on average; {@code values} is
+     *     reordered. The values must not be NaN.
      */
     static double select(double[] values, int k) {
         if (k < 0 || k >= values.length) {
