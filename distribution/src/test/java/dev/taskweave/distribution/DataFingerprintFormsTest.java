@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskweave.api.DataException;
 import dev.taskweave.api.data.Dataset;
 import dev.taskweave.core.data.DataFingerprint;
+import dev.taskweave.core.config.ConfigLoader;
+import dev.taskweave.core.run.CheckpointException;
 import dev.taskweave.core.run.Checkpointing;
+import dev.taskweave.core.run.TrainingSuspendedException;
 import dev.taskweave.core.run.ModelAssembler;
 import dev.taskweave.core.run.TrainingResult;
 import dev.taskweave.core.store.ModelManifest;
@@ -20,6 +23,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +64,54 @@ class DataFingerprintFormsTest extends RuntimeTest {
         DataException e = assertThrows(DataException.class, () -> taskweave.evaluate(model));
         assertTrue(e.getMessage().contains("was trained on (fingerprint " + before.substring(0, 12) + " instead of 000000000000)"),
                 e.getMessage());
+    }
+
+    @Test
+    void aCheckpointRecordingTheFormBeforeResumesOnTheSameDataOnly() throws Exception {
+        Path config = write("resumed.yaml", CheckpointResumeTest.CONFIG.formatted("{type: fixed}").replace("epochs: 4", "epochs: 2"));
+        TrainingResult whole = taskweave.train(config, tmp.resolve("whole"), quiet());
+        Dataset data = taskweave.injector().getInstance(ModelAssembler.class).loadData(taskweave.injector()
+                .getInstance(ModelAssembler.class).plan(taskweave.injector().getInstance(ConfigLoader.class).load(config), config.toString()),
+                config.getParent());
+        String before = DataFingerprint.of(data).inFormOf("0".repeat(64));
+        ObjectMapper json = new ObjectMapper();
+        for (String recorded : new String[] {before, "f".repeat(64)}) {
+            Path checkpoint = tmp.resolve("resumed-" + recorded.charAt(0) + ".checkpoint");
+            Path output = tmp.resolve("resumed-" + recorded.charAt(0));
+            // a time limit of zero stops the run after its first epoch
+            assertThrows(TrainingSuspendedException.class,
+                    () -> taskweave.train(config, output, quiet(), new Checkpointing(checkpoint, false, Duration.ZERO)));
+            recordData(checkpoint, recorded);
+            if (recorded.equals(before)) {
+                TrainingResult resumed = taskweave.train(config, output, quiet(), new Checkpointing(checkpoint, true, null));
+                assertEquals(json.valueToTree(whole.metrics()), json.valueToTree(resumed.metrics()));
+            } else {
+                CheckpointException e = assertThrows(CheckpointException.class,
+                        () -> taskweave.train(config, output, quiet(), new Checkpointing(checkpoint, true, null)));
+                assertTrue(e.getMessage().contains("was written by this experiment on other data"), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Writes {@code data} as the data fingerprint of a checkpoint's identity (after its magic
+     * number, format and experiment digest, as DataOutput's UTF), with the CRC-32 at its end to match.
+     */
+    private static void recordData(Path checkpoint, String data) throws Exception {
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        int at = 8;
+        at += 2 + in.getShort(at); // the experiment's digest
+        int end = at + 2 + in.getShort(at); // the data's fingerprint
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(bytes, 0, at);
+        java.io.DataOutputStream utf = new java.io.DataOutputStream(out);
+        utf.writeUTF(data);
+        out.write(bytes, end, bytes.length - 4 - end);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(out.toByteArray());
+        utf.writeInt((int) crc.getValue());
+        Files.write(checkpoint, out.toByteArray());
     }
 
     /** Writes {@code fingerprint} into the model's model.json, with the checksum beside it to match. */
