@@ -70,6 +70,13 @@ public final class TaskweaveCli {
 
     /** Runs the command line and returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            // a JVM setting (JAVA_OPTS) read wherever batches are gathered: refused before any command runs
+            dev.taskweave.core.data.FeatureGatherer.sparseHistoryWidth();
+        } catch (IllegalArgumentException e) {
+            err.println("taskweave: " + e.getMessage());
+            return BAD_INPUT;
+        }
         CommandLine cli = new CommandLine(new TaskweaveCli());
         for (CliExtension extension : ServiceLoader.load(CliExtension.class, TaskweaveCli.class.getClassLoader())) {
             if (!cli.getSubcommands().containsKey(extension.name())) {
