@@ -406,16 +406,36 @@ public final class FeatureGatherer {
         return batch;
     }
 
+    /**
+     * What gathering feature {@code f} reads per row: its entity's and the other side's indices,
+     * the other side again where the feature is hidden on attribute rows (else null), the dropout
+     * rates drawn with a random source (0 without), and its column, dense or sparse.
+     */
+    private record Read(FeatureSpec spec, int[] entity, int[] counterpart, int[] other, double drop, double thin, float[] values,
+            SparseRows sparse) {
+        /** @return whether batch row {@code i} (table row {@code row}) reads its value: {@link #reads} */
+        boolean row(int row, int[] idCodes, int i, SplittableRandom random) {
+            return reads(spec, entity[row], other == null ? 0 : other[row], idCodes, i, drop, random);
+        }
+    }
+
+    private Read read(int f, int[] userIndex, int[] itemIndex, SplittableRandom random) {
+        FeatureSpec spec = features.get(f);
+        int[] counterpart = spec.entity() == Entity.USER ? itemIndex : userIndex;
+        return new Read(spec, spec.entity() == Entity.USER ? userIndex : itemIndex, counterpart,
+                !hiddenOnAttributeRows[f] ? null : counterpart, random == null ? 0 : dropout[f], random == null ? 0 : historyDropout[f],
+                columns[f] instanceof float[] dense ? dense : null, columns[f] instanceof SparseRows rows ? rows : null);
+    }
+
     private NDArray gatherDense(NDManager manager, int f, int[] userIndex, int[] itemIndex, int[] order, int from, int b,
             int[] idCodes, SplittableRandom random, Scratch scratch) {
-        FeatureSpec spec = features.get(f);
-        int[] entity = spec.entity() == Entity.USER ? userIndex : itemIndex;
-        int[] counterpart = spec.entity() == Entity.USER ? itemIndex : userIndex;
-        int[] other = !hiddenOnAttributeRows[f] ? null : counterpart;
-        double drop = random == null ? 0 : dropout[f];
-        double thin = random == null ? 0 : historyDropout[f];
-        float[] values = columns[f] instanceof float[] dense ? dense : null;
-        SparseRows sparse = columns[f] instanceof SparseRows rows ? rows : null;
+        Read read = read(f, userIndex, itemIndex, random);
+        FeatureSpec spec = read.spec();
+        int[] entity = read.entity();
+        int[] counterpart = read.counterpart();
+        double thin = read.thin();
+        float[] values = read.values();
+        SparseRows sparse = read.sparse();
         int width = spec.size();
         // written straight into native-order memory that the array then wraps (DJL copies a Java
         // float[] into such a buffer first): a history row is thousands of floats wide, and the
@@ -433,7 +453,7 @@ public final class FeatureGatherer {
         FloatBuffer batch = bytes.asFloatBuffer();
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
-            if (reads(spec, entity[row], other == null ? 0 : other[row], idCodes, i, drop, random)) {
+            if (read.row(row, idCodes, i, random)) {
                 if (counterpart[row] >= 0 && perRow(f, row)) {
                     batch.put(i * width, rowValue(f, row));
                 } else if (sparse != null) {
@@ -464,15 +484,14 @@ public final class FeatureGatherer {
      */
     private NDArray gatherSparse(NDManager manager, int f, int[] userIndex, int[] itemIndex, int[] order, int from, int b,
             int[] idCodes, SplittableRandom random) {
-        FeatureSpec spec = features.get(f);
-        int[] entity = spec.entity() == Entity.USER ? userIndex : itemIndex;
-        int[] counterpart = spec.entity() == Entity.USER ? itemIndex : userIndex;
-        int[] other = !hiddenOnAttributeRows[f] ? null : counterpart;
-        double drop = random == null ? 0 : dropout[f];
-        double thin = random == null ? 0 : historyDropout[f];
+        Read read = read(f, userIndex, itemIndex, random);
+        FeatureSpec spec = read.spec();
+        int[] entity = read.entity();
+        int[] counterpart = read.counterpart();
+        double thin = read.thin();
         float keep = thin > 0 ? (float) (1 / (1 - thin)) : 1f;
-        float[] values = columns[f] instanceof float[] dense ? dense : null;
-        SparseRows sparse = columns[f] instanceof SparseRows rows ? rows : null;
+        float[] values = read.values();
+        SparseRows sparse = read.sparse();
         int width = spec.size();
         boolean withoutOwn = excludesOwn(spec);
         // sized for the rows' stored entries, grown when a densely stored row holds more
@@ -484,7 +503,7 @@ public final class FeatureGatherer {
         Entries out = new Entries((int) Math.min(stored, MAX_ENTRIES - 16) + 16, spec.name(), b);
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
-            if (!reads(spec, entity[row], other == null ? 0 : other[row], idCodes, i, drop, random)) {
+            if (!read.row(row, idCodes, i, random)) {
                 continue;
             }
             // the row's own interaction is not part of the history it reads (a history, multi-hot,
