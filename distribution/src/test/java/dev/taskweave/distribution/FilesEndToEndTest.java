@@ -131,6 +131,46 @@ class FilesEndToEndTest extends RuntimeTest {
     }
 
     @Test
+    void aSparselyLabelledBinaryTaskWithNegativesRecordsTheRowsItsNegativesAreDrawnFor() throws Exception {
+        // a click label on every fourth row (1 when 4 stars or more), empty on the others; one
+        // negative is drawn for every row, labelled or not
+        writeData();
+        int[] rows = {0};
+        int[] labelled = {0};
+        for (String split : new String[] {"train.csv", "valid.csv", "test.csv"}) {
+            java.util.List<String> lines = Files.readAllLines(tmp.resolve(split));
+            StringBuilder out = new StringBuilder(lines.get(0)).append(",clicked\n");
+            for (int r = 1; r < lines.size(); r++) {
+                String line = lines.get(r);
+                boolean has = r % 4 == 0;
+                out.append(line).append(',').append(has ? (Integer.parseInt(line.split(",")[2]) >= 4 ? "1" : "0") : "").append('\n');
+                if (split.equals("train.csv")) {
+                    rows[0]++;
+                    labelled[0] += has ? 1 : 0;
+                }
+            }
+            Files.writeString(tmp.resolve(split), out.toString());
+        }
+        String yaml = CONFIG.replace("labels: {rating: stars}", "labels: {rating: stars, clicked: clicked}")
+                .replace("epochs: 8", "epochs: 1")
+                .replace("  - {name: watch,", "  - {name: click, head: binary, label: clicked, metrics: [auc], params: {tower: [16], negatives: 1}}\n  - {name: watch,");
+        Path model = tmp.resolve("clicks");
+        TrainingResult result = taskweave.train(write("clicks.yaml", yaml), model, quiet());
+        com.fasterxml.jackson.databind.JsonNode click = null;
+        for (com.fasterxml.jackson.databind.JsonNode task : new ObjectMapper().readTree(model.resolve("model.json").toFile()).get("tasks")) {
+            if (task.get("name").asText().equals("click")) {
+                click = task;
+            }
+        }
+        // the statistics the head's starting offset is computed from (BinaryHead.priorLogit: the
+        // positives among the labelled rows and one negative per row)
+        assertEquals(labelled[0], click.get("labelCount").asLong());
+        assertEquals(rows[0], click.get("labelRows").asLong());
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.valueToTree(result.metrics()), json.valueToTree(taskweave.evaluate(model)));
+    }
+
+    @Test
     void learnsThePlantedStructureAndServesColdUsersFromTheirFeatures() throws Exception {
         double baseline = writeData();
         Path config = write("experiment.yaml", CONFIG);

@@ -820,7 +820,8 @@ public final class ModelAssembler {
             // as documented by LabelStatistics: labelled rows before negative sampling
             double mean = count == 0 ? 0 : sum / count;
             double variance = count == 0 ? 0 : Math.max(0, sumSq / count - mean * mean);
-            stats.put(t.name, new LabelStatistics(count, mean, variance));
+            // negatives are drawn for every training row, labelled or not
+            stats.put(t.name, new LabelStatistics(count, mean, variance, train.size()));
         }
         return stats;
     }

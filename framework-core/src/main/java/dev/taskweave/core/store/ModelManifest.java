@@ -65,6 +65,9 @@ public final class ModelManifest {
         @JsonProperty public long labelCount;
         @JsonProperty public double labelMean;
         @JsonProperty public double labelVariance;
+        /** training rows negatives were drawn for ({@link dev.taskweave.api.model.LabelStatistics#rows()}); absent in models saved before it was recorded, and where it is labelCount */
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        @JsonProperty public Long labelRows;
         @JsonProperty public int labelWidth = 1;
         @JsonProperty public boolean attribute;
         /** the entity an attribute task describes; absent in models saved before it was recorded */

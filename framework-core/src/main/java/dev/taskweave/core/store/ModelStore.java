@@ -186,6 +186,7 @@ public final class ModelStore {
             e.labelCount = t.statistics().count();
             e.labelMean = t.statistics().mean();
             e.labelVariance = t.statistics().variance();
+            e.labelRows = t.statistics().rows() == t.statistics().count() ? null : t.statistics().rows();
             e.labelWidth = t.labelInfo().width();
             e.attribute = t.labelInfo().attribute();
             e.attributeEntity = t.labelInfo().entity();
@@ -383,7 +384,8 @@ public final class ModelStore {
             Map<String, LabelStatistics> stats = new LinkedHashMap<>();
             Map<String, LabelInfo> labelInfo = new LinkedHashMap<>();
             for (ModelManifest.TaskEntry e : manifest.tasks) {
-                stats.put(e.name, new LabelStatistics(e.labelCount, e.labelMean, e.labelVariance));
+                stats.put(e.name, new LabelStatistics(e.labelCount, e.labelMean, e.labelVariance,
+                        e.labelRows == null ? e.labelCount : e.labelRows));
                 labelInfo.put(e.name, new LabelInfo(e.labelWidth, e.attribute, e.attributeEntity, e.attributeKind));
             }
             AssembledModel model = assembler.assemble(plan, manifest.features, stats, labelInfo, manager);

@@ -176,6 +176,13 @@ class TestBinaryHead {
         BinaryHead implicit = head(Map.of("negatives", 4), 1.0);
         assertEquals((float) Math.log(0.2 / 0.8), implicit.offset(), 1e-6);
         assertEquals(4, implicit.negativesPerPositive());
+        // a label on 100 of 1,000 rows, half of them positive, a negative drawn for each of the
+        // 1,000 rows: 50 positives among 100 + 1,000 rows
+        BinaryHead sparse = (BinaryHead) new BinaryHeadFactory().create(PluginConfigs.bind(Map.of("negatives", 1), BinaryHeadConfig.class),
+                new TaskContext("click", "clicked", 6, new LabelStatistics(100, 0.5, 0.25, 1000)));
+        assertEquals((float) Math.log(50.0 / 1050), sparse.offset(), 1e-6);
+        // rows below the labelled rows are no statistics
+        assertThrows(IllegalArgumentException.class, () -> new LabelStatistics(100, 0.5, 0.25, 99));
     }
 
     @Test
