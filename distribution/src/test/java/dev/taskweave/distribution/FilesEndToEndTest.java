@@ -168,6 +168,14 @@ class FilesEndToEndTest extends RuntimeTest {
         assertEquals(rows[0], click.get("labelRows").asLong());
         ObjectMapper json = new ObjectMapper();
         assertEquals(json.valueToTree(result.metrics()), json.valueToTree(taskweave.evaluate(model)));
+        // fewer rows than labelled rows, in a model.json edited by hand (its checksum removed too)
+        String text = Files.readString(model.resolve("model.json"));
+        Files.writeString(model.resolve("model.json"), text.replace("\"labelRows\" : " + rows[0], "\"labelRows\" : 1"));
+        Files.delete(model.resolve("model.json.crc32c"));
+        dev.taskweave.core.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.taskweave.core.config.ConfigException.class, () -> taskweave.evaluate(model));
+        assertTrue(e.getMessage().contains("model.json: tasks[2].labelRows: 1 training rows, below the task's " + labelled[0]
+                + " labelled rows (labelCount)"), e.getMessage());
     }
 
     @Test

@@ -383,7 +383,13 @@ public final class ModelStore {
             }
             Map<String, LabelStatistics> stats = new LinkedHashMap<>();
             Map<String, LabelInfo> labelInfo = new LinkedHashMap<>();
-            for (ModelManifest.TaskEntry e : manifest.tasks) {
+            for (int t = 0; t < manifest.tasks.size(); t++) {
+                ModelManifest.TaskEntry e = manifest.tasks.get(t);
+                if (e.labelRows != null && e.labelRows < e.labelCount) {
+                    throw new ConfigException(dir.resolve(MANIFEST).toString(), "tasks[" + t + "].labelRows", 0, e.labelRows
+                            + " training rows, below the task's " + e.labelCount + " labelled rows (labelCount): model.json was"
+                            + " changed since it was written; copy the model again or retrain it");
+                }
                 stats.put(e.name, new LabelStatistics(e.labelCount, e.labelMean, e.labelVariance,
                         e.labelRows == null ? e.labelCount : e.labelRows));
                 labelInfo.put(e.name, new LabelInfo(e.labelWidth, e.attribute, e.attributeEntity, e.attributeKind));

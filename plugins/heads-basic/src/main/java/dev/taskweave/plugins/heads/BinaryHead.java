@@ -39,11 +39,13 @@ public final class BinaryHead implements TaskHead {
      * The logit of the positive rate the model sees in training. Statistics are taken before
      * negative sampling, and {@code n} negatives are drawn for every training row, labelled or
      * not: the positives ({@code mean × count}) among the labelled rows and {@code n × rows}
-     * negatives, {@code mean / (1 + n)} when every row is labelled. A rate of exactly 0 or 1 (or
-     * no labelled row) gives 0.
+     * negatives, {@code mean / (1 + n)} when every row is labelled. (An ESMM child task's rows
+     * where its parent is 0, labelled 0 for it, are not counted.) A rate of exactly 0 or 1 (or no
+     * labelled row) gives 0.
      */
     static float priorLogit(LabelStatistics statistics, int negatives) {
-        double rate = negatives == 0 || statistics.count() <= 0 ? statistics.mean()
+        // every row labelled: the expression of releases before rows were counted, to the last bit
+        double rate = statistics.rows() == statistics.count() ? statistics.mean() / (1.0 + negatives)
                 : statistics.mean() * statistics.count() / (statistics.count() + (double) negatives * statistics.rows());
         if (statistics.count() <= 0 || !(rate > 0 && rate < 1)) {
             return 0f;
