@@ -354,21 +354,11 @@ class CliTest {
     }
 
     @Test
-    void aBadSparseHistoryWidthIsRefusedBeforeAnyCommand() {
-        String before = System.getProperty(dev.taskweave.core.data.FeatureGatherer.SPARSE_HISTORY_WIDTH_PROPERTY);
-        System.setProperty(dev.taskweave.core.data.FeatureGatherer.SPARSE_HISTORY_WIDTH_PROPERTY, "abc");
-        try {
-            Run r = run("--version");
-            assertEquals(TaskweaveCli.BAD_INPUT, r.code(), r.err());
-            assertEquals("taskweave: system property taskweave.sparseHistoryWidth: expected a whole number of columns of at least 1"
-                    + " (the narrowest history gathered sparsely), got 'abc'", r.err().strip());
-        } finally {
-            if (before == null) {
-                System.clearProperty(dev.taskweave.core.data.FeatureGatherer.SPARSE_HISTORY_WIDTH_PROPERTY);
-            } else {
-                System.setProperty(dev.taskweave.core.data.FeatureGatherer.SPARSE_HISTORY_WIDTH_PROPERTY, before);
-            }
-        }
+    void aBadSparseHistoryWidthIsRefusedBeforeAnyCommand() throws Exception {
+        Run r = SparseHistoryEndToEndTest.withSparseWidth("abc", () -> run("--version"));
+        assertEquals(TaskweaveCli.BAD_INPUT, r.code(), r.err());
+        assertEquals("taskweave: system property taskweave.sparseHistoryWidth: expected a whole number of columns of at least 1"
+                + " (the narrowest history gathered sparsely), got 'abc'", r.err().strip());
     }
 
     @Test

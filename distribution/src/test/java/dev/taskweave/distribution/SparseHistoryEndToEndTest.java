@@ -93,7 +93,8 @@ class SparseHistoryEndToEndTest extends RuntimeTest {
         }
     }
 
-    private static <T> T withSparseWidth(String width, java.util.concurrent.Callable<T> action) throws Exception {
+    /** Runs {@code action} with the sparse history width property at {@code width}, restored after. */
+    static <T> T withSparseWidth(String width, java.util.concurrent.Callable<T> action) throws Exception {
         String before = System.getProperty(FeatureGatherer.SPARSE_HISTORY_WIDTH_PROPERTY);
         System.setProperty(FeatureGatherer.SPARSE_HISTORY_WIDTH_PROPERTY, width);
         try {

@@ -489,7 +489,7 @@ public final class FeatureGatherer {
         int[] entity = read.entity();
         int[] counterpart = read.counterpart();
         double thin = read.thin();
-        float keep = thin > 0 ? (float) (1 / (1 - thin)) : 1f;
+        float keep = kept(thin);
         float[] values = read.values();
         SparseRows sparse = read.sparse();
         int width = spec.size();
@@ -514,7 +514,7 @@ public final class FeatureGatherer {
                 float[] entries = sparse.values();
                 for (int k = sparse.start(entity[row]); k < sparse.start(entity[row] + 1); k++) {
                     // each stored entry draws, as in the dense gathering, before the own one is left out
-                    float v = thin > 0 ? random.nextDouble() < thin ? 0f : entries[k] * keep : entries[k];
+                    float v = thinned(entries[k], thin, keep, random);
                     if (v != 0f && columns[k] != own) {
                         out.add(i, columns[k], v);
                     }
@@ -562,7 +562,7 @@ public final class FeatureGatherer {
             long row = denseRow;
             for (int f = 0; f < features.size(); f++) {
                 FeatureSpec spec = features.get(f);
-                if (!spec.pair() && gathersSparsely(spec, sparseHistoryWidth)) {
+                if (gathersSparsely(spec, sparseHistoryWidth)) {
                     int index = spec.entity() == Entity.USER ? userIndex[to] : itemIndex[to];
                     long entries = index < 0 ? 0 : columns[f] instanceof SparseRows rows ? rows.start(index + 1) - rows.start(index) : spec.size();
                     row += entries * SPARSE_ENTRY_BYTES;
@@ -673,11 +673,7 @@ public final class FeatureGatherer {
                 + " columns of at least 1 (the narrowest history gathered sparsely), got '" + value + "'");
     }
 
-    /** @return true when {@code spec} is a history gathered into a sparse array by default ({@link #sparseHistoryWidth()}) */
-    public static boolean gathersSparsely(FeatureSpec spec) {
-        return gathersSparsely(spec, sparseHistoryWidth());
-    }
-
+    /** @return true when {@code spec} is a history gathered into a sparse array at that width */
     private static boolean gathersSparsely(FeatureSpec spec, int width) {
         return spec.fromInteractions() && spec.kind() == FeatureKind.MULTI_HOT && spec.size() >= width;
     }
@@ -735,10 +731,24 @@ public final class FeatureGatherer {
     private static void scatter(FloatBuffer batch, int at, SparseRows rows, int index, double rate, SplittableRandom random) {
         int[] columns = rows.columns();
         float[] values = rows.values();
-        float keep = rate > 0 ? (float) (1 / (1 - rate)) : 1f;
+        float keep = kept(rate);
         for (int k = rows.start(index); k < rows.start(index + 1); k++) {
-            batch.put(at + columns[k], rate > 0 ? random.nextDouble() < rate ? 0f : values[k] * keep : values[k]);
+            batch.put(at + columns[k], thinned(values[k], rate, keep, random));
         }
+    }
+
+    /** @return the scale of an entry history dropout at {@code rate} keeps: {@code 1 / (1 - rate)} (1 without) */
+    private static float kept(double rate) {
+        return rate > 0 ? (float) (1 / (1 - rate)) : 1f;
+    }
+
+    /**
+     * @return a stored history entry as history dropout at {@code rate} reads it: 0 with probability
+     *     {@code rate}, else scaled by {@code keep}; one draw per entry (none without dropout), so
+     *     dense and sparse gathering draw alike
+     */
+    private static float thinned(float value, double rate, float keep, SplittableRandom random) {
+        return rate > 0 ? random.nextDouble() < rate ? 0f : value * keep : value;
     }
 
     /**
