@@ -3,9 +3,10 @@ package dev.taskweave.core.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * {@code features.neighbours}: an item-based neighbourhood score of each (user, item) pair, fitted
- * on a label of the training interactions (a rating) and read by the model as the numeric feature
- * {@code neighbours_<label>} (see {@link dev.taskweave.core.data.ItemNeighbours}).
+ * {@code features.neighbours}: an item-based (or with {@code by: users} a user-based) neighbourhood
+ * score of each (user, item) pair, fitted on a label of the training interactions (a rating) and
+ * read by the model as the numeric feature {@code neighbours_<label>} ({@code
+ * neighbours_<label>_by_users}; see {@link dev.taskweave.core.data.ItemNeighbours}).
  */
 public final class NeighboursConfig {
     /**
@@ -15,11 +16,23 @@ public final class NeighboursConfig {
     @JsonProperty("label")
     public String label;
 
-    /** How many of the user's items most similar to the scored item a score reads. */
+    /** {@value #ITEMS} (the default) or {@value #USERS}: whose similarities the score reads. */
+    public static final String ITEMS = "items";
+    /** A user-based neighbourhood: the users most similar to the scored user among the item's raters. */
+    public static final String USERS = "users";
+
+    /**
+     * {@value #ITEMS}: the score of {@code (u, i)} reads how {@code u} rated the items most like
+     * {@code i}; {@value #USERS}: how the users most like {@code u} rated {@code i}.
+     */
+    @JsonProperty("by")
+    public String by = ITEMS;
+
+    /** How many of the user's items most similar to the scored item (of the item's raters most similar to the user) a score reads. */
     @JsonProperty("k")
     public int k = 20;
 
-    /** How many common raters make a similarity between two items count half. */
+    /** How many common raters (common items, between two users) make a similarity count half. */
     @JsonProperty("shrink")
     public double shrink = 50;
 
@@ -28,14 +41,20 @@ public final class NeighboursConfig {
     public double lambda = 1;
 
     /**
-     * How many of its most similar items each item keeps (the neighbourhood's model size); null:
-     * every one, for at most {@value dev.taskweave.core.data.ItemNeighbours#MAX_ITEMS} items.
+     * How many of its most similar items each item keeps (users each user keeps, {@code by: users}:
+     * the neighbourhood's model size); null: every one, for at most {@value
+     * dev.taskweave.core.data.ItemNeighbours#MAX_ITEMS} items (users).
      */
     @JsonProperty("modelSize")
     public Integer modelSize;
 
-    /** @return the name of the feature, {@code neighbours_<label>} */
+    /** @return whether the score is user-based ({@code by: users}) */
+    public boolean byUsers() {
+        return USERS.equals(by);
+    }
+
+    /** @return the name of the feature, {@code neighbours_<label>}, or {@code neighbours_<label>_by_users} */
     public String featureName() {
-        return "neighbours_" + label;
+        return "neighbours_" + label + (byUsers() ? "_by_users" : "");
     }
 }

@@ -37,6 +37,10 @@ import java.util.Map;
  * feedback): every residual is 1 and similarities are the cosines of the items' binary vectors of
  * users.
  *
+ * <p>{@link #fitOfUsers} fits the user-based neighbourhood ({@code by: users}): the same model with
+ * the roles of users and items exchanged, held transposed; {@link #score} takes (user, item) either
+ * way, and the file records which it is.
+ *
  * <p>Without a model size, every similarity is held, as an {@code items x items} matrix of floats,
  * so the catalogue is limited to {@value #MAX_ITEMS} items. With a model size {@code L} (the
  * neighbourhood "model size" of item-item recommenders such as LensKit's), each item keeps only
@@ -61,6 +65,7 @@ public final class ItemNeighbours {
     private static final int BIAS_ITERATIONS = 15;
     private static final int MAGIC_V1 = 0x54574e31; // "TWN1": without a model size
     private static final int MAGIC = 0x54574e32; // "TWN2": the model size and whether implicit after lambda
+    private static final int MAGIC_V3 = 0x54574e33; // "TWN3": TWN2, then whether the neighbourhood is of users
     private static final int MAGIC_SET = 0x54574e53; // "TWNS": a count, then each score's feature name and its file
 
     private final int k;
@@ -70,6 +75,11 @@ public final class ItemNeighbours {
     private final int modelSize;
     /** Fitted on interactions alone ({@link #fitImplicit}): every residual is 1, similarities are binary cosines. */
     private final boolean implicit;
+    /**
+     * A neighbourhood of users ({@link #fitOfUsers}): every field below is held transposed, users
+     * as items and items as users, and {@link #score} swaps its arguments.
+     */
+    private final boolean ofUsers;
     private final int users;
     private final int items;
     /** Per user, the items they rated in training, ascending. */
@@ -85,13 +95,14 @@ public final class ItemNeighbours {
     /** Per training row, its score with its own rating left out; NaN for a row without a value; null once loaded. */
     private final float[] training;
 
-    private ItemNeighbours(int k, double shrink, double lambda, int modelSize, boolean implicit, int users, int items,
-            int[][] rated, float[][] residuals, int[] trainUsers, int[] trainItems) {
+    private ItemNeighbours(int k, double shrink, double lambda, int modelSize, boolean implicit, boolean ofUsers, int users,
+            int items, int[][] rated, float[][] residuals, int[] trainUsers, int[] trainItems) {
         this.k = k;
         this.shrink = shrink;
         this.lambda = lambda;
         this.modelSize = modelSize;
         this.implicit = implicit;
+        this.ofUsers = ofUsers;
         this.users = users;
         this.items = items;
         this.rated = rated;
@@ -121,7 +132,36 @@ public final class ItemNeighbours {
     public static ItemNeighbours fit(int users, int items, int[] trainUsers, int[] trainItems, float[] values, int k,
             double shrink, double lambda, int modelSize) {
         requireNonNull(values, "values is null");
-        return fit(users, items, trainUsers, trainItems, values, k, shrink, lambda, modelSize, false);
+        return fit(users, items, trainUsers, trainItems, values, k, shrink, lambda, modelSize, false, false);
+    }
+
+    /**
+     * The user-based neighbourhood (user-user k nearest neighbours on the same baseline residuals):
+     * between two users the shrunk cosine of their residuals over the items both rated, and the
+     * score of {@code (u, i)} reads the {@code k} users who rated {@code i} with the largest positive
+     * similarity to {@code u}: {@code sum s_uv e_vi / (sum s_uv + lambda)}. It is {@link #fit} with
+     * the roles of users and items exchanged (each bias keeps its own ridge penalty), and so are a
+     * training row's score with its own rating left out and the model size (how many of its most
+     * similar users each user keeps; without one, for at most {@value #MAX_ITEMS} users).
+     *
+     * @param implicit fitted on the interactions alone, as {@link #fitImplicit} ({@code values} is
+     *                 then ignored and may be null): the similarity of two users is the cosine of
+     *                 their binary vectors of items
+     * @see #fit(int, int, int[], int[], float[], int, double, double, int)
+     */
+    public static ItemNeighbours fitOfUsers(int users, int items, int[] trainUsers, int[] trainItems, float[] values, boolean implicit,
+            int k, double shrink, double lambda, int modelSize) {
+        if (!implicit) {
+            requireNonNull(values, "values is null");
+        }
+        return fit(users, items, trainUsers, trainItems, implicit ? ones(trainUsers) : values, k, shrink, lambda, modelSize, implicit, true);
+    }
+
+    private static float[] ones(int[] trainUsers) {
+        requireNonNull(trainUsers, "trainUsers is null");
+        float[] ones = new float[trainUsers.length];
+        Arrays.fill(ones, 1f);
+        return ones;
     }
 
     /**
@@ -139,17 +179,18 @@ public final class ItemNeighbours {
      */
     public static ItemNeighbours fitImplicit(int users, int items, int[] trainUsers, int[] trainItems, int k, double shrink,
             double lambda, int modelSize) {
-        requireNonNull(trainUsers, "trainUsers is null");
-        float[] ones = new float[trainUsers.length];
-        Arrays.fill(ones, 1f);
-        return fit(users, items, trainUsers, trainItems, ones, k, shrink, lambda, modelSize, true);
+        return fit(users, items, trainUsers, trainItems, ones(trainUsers), k, shrink, lambda, modelSize, true, false);
     }
 
     private static ItemNeighbours fit(int users, int items, int[] trainUsers, int[] trainItems, float[] values, int k,
-            double shrink, double lambda, int modelSize, boolean implicit) {
+            double shrink, double lambda, int modelSize, boolean implicit, boolean ofUsers) {
         requireNonNull(trainUsers, "trainUsers is null");
         requireNonNull(trainItems, "trainItems is null");
-        checkSettings(users, items, k, shrink, lambda, modelSize);
+        if (ofUsers) {
+            checkSettings(items, users, k, shrink, lambda, modelSize, true);
+        } else {
+            checkSettings(users, items, k, shrink, lambda, modelSize, false);
+        }
         if (trainUsers.length != trainItems.length || trainUsers.length != values.length) {
             throw new IllegalArgumentException(trainUsers.length + " users, " + trainItems.length + " items and " + values.length
                     + " values per training row");
@@ -161,6 +202,24 @@ public final class ItemNeighbours {
                         + ") is outside " + users + " users and " + items + " items");
             }
         }
+        return ofUsers
+                ? fitOriented(items, users, trainItems, trainUsers, values, k, shrink, lambda, modelSize, implicit, true)
+                : fitOriented(users, items, trainUsers, trainItems, values, k, shrink, lambda, modelSize, implicit, false);
+    }
+
+    /**
+     * The item-based fit of {@code rows} rating {@code columns}: users and items, or for a
+     * neighbourhood of users ({@code ofUsers}) items and users, each bias with its entity's ridge.
+     */
+    private static ItemNeighbours fitOriented(int rows, int columns, int[] rowOf, int[] columnOf, float[] values, int k,
+            double shrink, double lambda, int modelSize, boolean implicit, boolean ofUsers) {
+        int users = rows;
+        int items = columns;
+        int[] trainUsers = rowOf;
+        int[] trainItems = columnOf;
+        double itemRidge = ofUsers ? USER_BIAS_RIDGE : ITEM_BIAS_RIDGE;
+        double userRidge = ofUsers ? ITEM_BIAS_RIDGE : USER_BIAS_RIDGE;
+        int n = trainUsers.length;
         // one value per (user, item): the last of a pair rated twice
         Integer[] order = java.util.stream.IntStream.range(0, n).filter(r -> !Float.isNaN(values[r])).boxed().toArray(Integer[]::new);
         Arrays.sort(order, (a, b) -> trainUsers[a] != trainUsers[b] ? Integer.compare(trainUsers[a], trainUsers[b])
@@ -198,14 +257,14 @@ public final class ItemNeighbours {
                 sums[entryItem[e]] += entryValue[e] - mu - userBias[entryUser[e]];
             }
             for (int i = 0; i < items; i++) {
-                itemBias[i] = sums[i] / (itemCount[i] + ITEM_BIAS_RIDGE);
+                itemBias[i] = sums[i] / (itemCount[i] + itemRidge);
             }
             sums = new double[users];
             for (int e = 0; e < m; e++) {
                 sums[entryUser[e]] += entryValue[e] - mu - itemBias[entryItem[e]];
             }
             for (int u = 0; u < users; u++) {
-                userBias[u] = sums[u] / (userCount[u] + USER_BIAS_RIDGE);
+                userBias[u] = sums[u] / (userCount[u] + userRidge);
             }
         }
         int[][] rated = new int[users][];
@@ -227,19 +286,26 @@ public final class ItemNeighbours {
                 rowUsers[r] = -1;
             }
         }
-        return new ItemNeighbours(k, shrink, lambda, modelSize, implicit, users, items, rated, residuals, rowUsers, rowItems);
+        return new ItemNeighbours(k, shrink, lambda, modelSize, implicit, ofUsers, users, items, rated, residuals, rowUsers, rowItems);
     }
 
-    private static void checkSettings(int users, int items, int k, double shrink, double lambda, int modelSize) {
+    /**
+     * @param users   the rows of the fit: users, or items for a neighbourhood of users
+     * @param items   what a similarity is held between: items, or users for a neighbourhood of users
+     * @param ofUsers whether the neighbourhood is of users (named so in errors)
+     */
+    private static void checkSettings(int users, int items, int k, double shrink, double lambda, int modelSize, boolean ofUsers) {
         if (users < 0 || items < 0) {
-            throw new IllegalArgumentException(users + " users and " + items + " items");
+            throw new IllegalArgumentException(ofUsers ? items + " users and " + users + " items" : users + " users and " + items + " items");
         }
         if (modelSize < 0) {
             throw new IllegalArgumentException("the model size must be at least 1 (0: every neighbour), got " + modelSize);
         }
-        if (modelSize == 0 && items > MAX_ITEMS) {
-            throw new IllegalArgumentException(items + " items: without a model size, neighbourhood scores hold a similarity per"
-                    + " pair of items, for at most " + MAX_ITEMS + " items");
+        int neighbours = items;
+        String noun = ofUsers ? "users" : "items";
+        if (modelSize == 0 && neighbours > MAX_ITEMS) {
+            throw new IllegalArgumentException(neighbours + " " + noun + ": without a model size, neighbourhood scores hold a"
+                    + " similarity per pair of " + noun + ", for at most " + MAX_ITEMS + " " + noun);
         }
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
@@ -544,6 +610,11 @@ public final class ItemNeighbours {
 
     /** As {@link #score(int, int)}, with the working memory of a caller that scores many pairs in turn. */
     float score(int user, int item, Scorer scorer) {
+        return ofUsers ? scoreOriented(item, user, scorer) : scoreOriented(user, item, scorer);
+    }
+
+    /** The score of row {@code user} for column {@code item} as the fields hold them (transposed for a neighbourhood of users). */
+    private float scoreOriented(int user, int item, Scorer scorer) {
         if (user < 0 || user >= users || item < 0 || item >= items) {
             return 0f;
         }
@@ -584,7 +655,10 @@ public final class ItemNeighbours {
         return training.clone();
     }
 
-    /** @return the similarity of two items (0 for an item with itself, and with a model size for an item {@code item} does not keep) */
+    /**
+     * @return the similarity of two items, or of two users for a neighbourhood of users (0 for one
+     *     with itself, and with a model size for one that {@code item} does not keep)
+     */
     public float similarity(int item, int other) {
         if (similarity != null) {
             return similarity[item * items + other];
@@ -595,22 +669,31 @@ public final class ItemNeighbours {
 
     /** @return the number of users */
     public int users() {
-        return users;
+        return ofUsers ? items : users;
     }
 
     /** @return the number of items */
     public int items() {
-        return items;
+        return ofUsers ? users : items;
+    }
+
+    /** @return whether this is a neighbourhood of users ({@link #fitOfUsers}) rather than of items */
+    public boolean ofUsers() {
+        return ofUsers;
     }
 
     /** Writes the settings and each user's residuals; {@link #read} recomputes the similarities. */
     public void write(DataOutputStream out) throws IOException {
-        out.writeInt(MAGIC);
+        // a neighbourhood of items as releases before neighbourhoods of users wrote it, which they read
+        out.writeInt(ofUsers ? MAGIC_V3 : MAGIC);
         out.writeInt(k);
         out.writeDouble(shrink);
         out.writeDouble(lambda);
         out.writeInt(modelSize);
         out.writeBoolean(implicit);
+        if (ofUsers) {
+            out.writeBoolean(true);
+        }
         out.writeInt(users);
         out.writeInt(items);
         for (int u = 0; u < users; u++) {
@@ -677,7 +760,7 @@ public final class ItemNeighbours {
     }
 
     private static ItemNeighbours read(int magic, DataInputStream in, String source) throws IOException {
-        if (magic != MAGIC && magic != MAGIC_V1) {
+        if (magic != MAGIC_V3 && magic != MAGIC && magic != MAGIC_V1) {
             throw new IOException(source + " is not a Taskweave neighbourhood file");
         }
         int k = in.readInt();
@@ -685,10 +768,11 @@ public final class ItemNeighbours {
         double lambda = in.readDouble();
         int modelSize = magic == MAGIC_V1 ? 0 : in.readInt();
         boolean implicit = magic != MAGIC_V1 && in.readBoolean();
+        boolean ofUsers = magic == MAGIC_V3 && in.readBoolean();
         int users = in.readInt();
         int items = in.readInt();
         try {
-            checkSettings(users, items, k, shrink, lambda, modelSize);
+            checkSettings(users, items, k, shrink, lambda, modelSize, ofUsers);
         } catch (IllegalArgumentException e) {
             throw new IOException(source + ": " + e.getMessage(), e);
         }
@@ -710,7 +794,7 @@ public final class ItemNeighbours {
                 }
             }
         }
-        return new ItemNeighbours(k, shrink, lambda, modelSize, implicit, users, items, rated, residuals, null, null);
+        return new ItemNeighbours(k, shrink, lambda, modelSize, implicit, ofUsers, users, items, rated, residuals, null, null);
     }
 
     /**
@@ -722,8 +806,8 @@ public final class ItemNeighbours {
      */
     static ItemNeighbours ofResiduals(int k, double shrink, double lambda, int modelSize, int items, int[][] rated,
             float[][] residuals) {
-        checkSettings(rated.length, items, k, shrink, lambda, modelSize);
-        return new ItemNeighbours(k, shrink, lambda, modelSize, false, rated.length, items, rated, residuals, null, null);
+        checkSettings(rated.length, items, k, shrink, lambda, modelSize, false);
+        return new ItemNeighbours(k, shrink, lambda, modelSize, false, false, rated.length, items, rated, residuals, null, null);
     }
 
     /**

@@ -50,8 +50,8 @@ public final class NeighbourScores {
             }
             checkConfig(c, path, source);
             if (!names.add(c.featureName())) {
-                throw new ConfigException(source, path + ".label", 0, "a second score of label '" + c.label
-                        + "': each label gives one feature, " + c.featureName());
+                throw new ConfigException(source, path + ".label", 0, "a second score of label '" + c.label + "' by " + c.by
+                        + ": each label gives one feature by items and one by users; this one is " + c.featureName());
             }
         }
     }
@@ -72,9 +72,15 @@ public final class NeighbourScores {
         if (!(c.lambda > 0) || Double.isInfinite(c.lambda)) {
             throw new ConfigException(source, path + ".lambda", 0, "expected a number > 0, got " + c.lambda);
         }
+        if (!NeighboursConfig.ITEMS.equals(c.by) && !NeighboursConfig.USERS.equals(c.by)) {
+            throw new ConfigException(source, path + ".by", 0, "expected " + NeighboursConfig.ITEMS + " (how the user rated the"
+                    + " items most like the item) or " + NeighboursConfig.USERS + " (how the users most like the user rated the"
+                    + " item), got " + (c.by == null ? "nothing" : "'" + c.by + "'"));
+        }
         if (c.modelSize != null && c.modelSize < 1) {
-            throw new ConfigException(source, path + ".modelSize", 0, "expected how many of its most similar items"
-                    + " each item keeps, at least 1 (leave it out to keep every one), got " + c.modelSize);
+            String kept = c.byUsers() ? "users each user" : "items each item";
+            throw new ConfigException(source, path + ".modelSize", 0, "expected how many of its most similar " + kept
+                    + " keeps, at least 1 (leave it out to keep every one), got " + c.modelSize);
         }
     }
 
@@ -115,10 +121,12 @@ public final class NeighbourScores {
         if (dataset.features().stream().anyMatch(f -> f.name().equals(name))) {
             throw new ConfigException(source, path, 0, "the data already has a feature named '" + name + "'");
         }
-        if (c.modelSize == null && dataset.items().size() > ItemNeighbours.MAX_ITEMS) {
-            throw new ConfigException(source, path + ".modelSize", 0, "the data has " + dataset.items().size()
-                    + " items; without a model size neighbourhood scores hold a similarity per pair of items, for at most "
-                    + ItemNeighbours.MAX_ITEMS + ": set how many of its most similar items each item keeps (such as 200)");
+        int neighbourCount = c.byUsers() ? dataset.users().size() : dataset.items().size();
+        String noun = c.byUsers() ? "users" : "items";
+        if (c.modelSize == null && neighbourCount > ItemNeighbours.MAX_ITEMS) {
+            throw new ConfigException(source, path + ".modelSize", 0, "the data has " + neighbourCount + " " + noun
+                    + "; without a model size neighbourhood scores hold a similarity per pair of " + noun + ", for at most "
+                    + ItemNeighbours.MAX_ITEMS + ": set how many of its most similar " + noun + " each keeps (such as 200)");
         }
         boolean any = implicit && train.size() > 0;
         for (int r = 0; !implicit && r < values.length && !any; r++) {
@@ -128,7 +136,10 @@ public final class NeighbourScores {
             throw new ConfigException(source, path + ".label", 0, "no training interaction has a value of '" + c.label + "'");
         }
         int modelSize = c.modelSize == null ? 0 : c.modelSize;
-        ItemNeighbours neighbours = implicit
+        ItemNeighbours neighbours = c.byUsers()
+                ? ItemNeighbours.fitOfUsers(dataset.users().size(), dataset.items().size(), train.users(), train.items(), values,
+                        implicit, c.k, c.shrink, c.lambda, modelSize)
+                : implicit
                 ? ItemNeighbours.fitImplicit(dataset.users().size(), dataset.items().size(), train.users(), train.items(), c.k, c.shrink,
                         c.lambda, modelSize)
                 : ItemNeighbours.fit(dataset.users().size(), dataset.items().size(), train.users(), train.items(), values, c.k,
@@ -156,9 +167,9 @@ public final class NeighbourScores {
         }
         // how many training rows find a similar item among their user's other ratings: a score of 0
         // everywhere would tell the model nothing
-        description.put(key, String.format(Locale.ROOT, "%s: label %s, k %d, shrink %s, lambda %s%s; %,d of %,d training"
-                + " rows have a neighbour", name, c.label, c.k, c.shrink, c.lambda,
-                c.modelSize == null ? "" : ", " + c.modelSize + " kept per item", scored, rated));
+        description.put(key, String.format(Locale.ROOT, "%s: label %s%s, k %d, shrink %s, lambda %s%s; %,d of %,d training"
+                + " rows have a neighbour", name, c.label, c.byUsers() ? ", by users" : "", c.k, c.shrink, c.lambda,
+                c.modelSize == null ? "" : ", " + c.modelSize + " kept per " + (c.byUsers() ? "user" : "item"), scored, rated));
         fitted.put(name, neighbours);
         return new Dataset(dataset.name(), features, dataset.users(), items, splits, dataset.rankings(), description,
                 dataset.attributes(), dataset.attributeEvaluation());

@@ -194,7 +194,8 @@ class ItemNeighboursTest {
             values[r] = 1 + random.nextInt(5);
         }
         for (boolean implicit : new boolean[] {false, true}) {
-            Reference reference = new Reference(users, items, rowUsers, rowItems, implicit ? null : values, 3, 2.0, 1.0);
+            Reference reference = new Reference(users, items, rowUsers, rowItems, implicit ? null : values, 3, 2.0, 1.0,
+                    ItemNeighbours.ITEM_BIAS_RIDGE, ItemNeighbours.USER_BIAS_RIDGE);
             for (int modelSize : new int[] {0, 1, 3, items}) {
                 ItemNeighbours fitted = implicit ? ItemNeighbours.fitImplicit(users, items, rowUsers, rowItems, 3, 2, 1, modelSize)
                         : ItemNeighbours.fit(users, items, rowUsers, rowItems, values, 3, 2, 1, modelSize);
@@ -228,6 +229,102 @@ class ItemNeighboursTest {
     }
 
     @Test
+    void userBasedScoresReadHowTheMostSimilarUsersRatedTheItem() {
+        ItemNeighbours n = ItemNeighbours.fitOfUsers(4, 3, USERS, ITEMS, RATINGS, false, 20, 2, 1, 0);
+        assertTrue(n.ofUsers());
+        assertEquals(4, n.users());
+        assertEquals(3, n.items());
+        // users 0 and 2 have the residuals (+1, +1, -2) on 3 common items: cosine 1, shrunk by 3 / (3 + 2)
+        assertEquals(0.6, n.similarity(0, 2), EPS);
+        assertEquals(-0.6, n.similarity(0, 1), EPS);
+        // user 0 on item 0: its one positive neighbour among the item's raters is user 2 (residual +1): 0.6 / (0.6 + 1)
+        assertEquals(0.375, n.score(0, 0), EPS);
+        assertEquals(-0.375, n.score(1, 0), EPS);
+        // item 2: user 2 rated it 2 below the mean
+        assertEquals(0.6 * -2 / 1.6, n.score(0, 2), EPS);
+        assertEquals(0, n.score(4, 0), EPS);
+        assertEquals(0, n.score(0, 3), EPS);
+        // row (user 0, item 0) without its rating: users 0 and 2 share items 1 and 2, (+1, -2) each:
+        // cosine 1 shrunk by 2 / (2 + 2) = 0.5; the score is (0.5 * 1) / (0.5 + 1)
+        float[] training = n.training();
+        assertEquals(1.0 / 3, training[0], EPS);
+        assertEquals(-1.0 / 3, training[3], EPS);
+    }
+
+    @Test
+    void userBasedScoresAgreeWithTheDefinitionsWithUsersAndItemsExchanged() {
+        java.util.Random random = new java.util.Random(11);
+        int users = 16;
+        int items = 23;
+        java.util.List<int[]> pairs = new java.util.ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            for (int i = 0; i < items; i++) {
+                if (random.nextDouble() < 0.45) {
+                    pairs.add(new int[] {u, i});
+                }
+            }
+        }
+        java.util.Collections.shuffle(pairs, random);
+        int n = pairs.size();
+        int[] rowUsers = new int[n];
+        int[] rowItems = new int[n];
+        float[] values = new float[n];
+        for (int r = 0; r < n; r++) {
+            rowUsers[r] = pairs.get(r)[0];
+            rowItems[r] = pairs.get(r)[1];
+            values[r] = 1 + random.nextInt(5);
+        }
+        for (boolean implicit : new boolean[] {false, true}) {
+            // the item-based definitions on the transposed table: items rate users; each bias keeps its entity's ridge
+            Reference reference = new Reference(items, users, rowItems, rowUsers, implicit ? null : values, 3, 2.0, 1.0,
+                    ItemNeighbours.USER_BIAS_RIDGE, ItemNeighbours.ITEM_BIAS_RIDGE);
+            for (int modelSize : new int[] {0, 1, 3, users}) {
+                ItemNeighbours fitted = ItemNeighbours.fitOfUsers(users, items, rowUsers, rowItems, implicit ? null : values, implicit,
+                        3, 2, 1, modelSize);
+                String what = (implicit ? "implicit" : "ratings") + ", model size " + modelSize;
+                float[] training = fitted.training();
+                for (int r = 0; r < n; r++) {
+                    assertEquals(reference.score(rowItems[r], rowUsers[r], rowItems[r], modelSize), training[r], 1e-5,
+                            "training row " + r + ", " + what);
+                }
+                for (int u = 0; u < users; u++) {
+                    for (int i = 0; i < items; i++) {
+                        assertEquals(reference.score(i, u, -1, modelSize), fitted.score(u, i), 1e-5,
+                                "user " + u + ", item " + i + ", " + what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aUserBasedModelFileReadsBackAsOneAndAnItemBasedOneKeepsItsFormat() throws IOException {
+        ItemNeighbours fitted = ItemNeighbours.fitOfUsers(4, 3, USERS, ITEMS, RATINGS, false, 20, 2, 1, 2);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        fitted.write(new DataOutputStream(bytes));
+        ItemNeighbours read = ItemNeighbours.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), "test");
+        assertTrue(read.ofUsers());
+        assertEquals(4, read.users());
+        assertEquals(3, read.items());
+        for (int u = 0; u < 4; u++) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(fitted.score(u, i), read.score(u, i), 0f, "user " + u + ", item " + i);
+            }
+        }
+        // "TWN3" for a neighbourhood of users; one of items is written as before ("TWN2"), which earlier releases read
+        assertEquals(0x54574e33, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())).readInt());
+        ByteArrayOutputStream items = new ByteArrayOutputStream();
+        ItemNeighbours.fit(4, 3, USERS, ITEMS, RATINGS, 20, 2, 1, 0).write(new DataOutputStream(items));
+        assertEquals(0x54574e32, new DataInputStream(new ByteArrayInputStream(items.toByteArray())).readInt());
+        assertEquals(false, ItemNeighbours.read(new DataInputStream(new ByteArrayInputStream(items.toByteArray())), "test").ofUsers());
+        // the bound without a model size is on the users a user-based neighbourhood compares
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ItemNeighbours.fitOfUsers(
+                ItemNeighbours.MAX_ITEMS + 1, 3, USERS, ITEMS, RATINGS, false, 20, 2, 1, 0));
+        assertTrue(e.getMessage().contains((ItemNeighbours.MAX_ITEMS + 1) + " users"), e.getMessage());
+        ItemNeighbours.fitOfUsers(4, ItemNeighbours.MAX_ITEMS + 1, USERS, ITEMS, RATINGS, false, 20, 2, 1, 0);
+    }
+
+    @Test
     void implicitScoresReadTheBinaryCosinesOfWhoInteractedWithWhat() {
         // user 0 took items 0 and 1, user 1 items 0, 1 and 2, user 2 items 1 and 2; shrink 0
         int[] users = {0, 0, 1, 1, 1, 2, 2};
@@ -256,8 +353,13 @@ class ItemNeighboursTest {
         private final double shrink;
         private final double lambda;
 
-        /** @param values null: implicit, every row an interaction of residual 1 */
-        Reference(int users, int items, int[] rowUsers, int[] rowItems, float[] values, int k, double shrink, double lambda) {
+        /**
+         * @param values    null: implicit, every row an interaction of residual 1
+         * @param itemRidge the ridge penalty of the biases of {@code items}
+         * @param userRidge the ridge penalty of the biases of {@code users}
+         */
+        Reference(int users, int items, int[] rowUsers, int[] rowItems, float[] values, int k, double shrink, double lambda,
+                double itemRidge, double userRidge) {
             this.implicit = values == null;
             this.k = k;
             this.shrink = shrink;
@@ -284,7 +386,7 @@ class ItemNeighboursTest {
                             count++;
                         }
                     }
-                    bi[i] = sum / (count + ItemNeighbours.ITEM_BIAS_RIDGE);
+                    bi[i] = sum / (count + itemRidge);
                 }
                 for (int u = 0; u < users; u++) {
                     double sum = 0;
@@ -295,7 +397,7 @@ class ItemNeighboursTest {
                             count++;
                         }
                     }
-                    bu[u] = sum / (count + ItemNeighbours.USER_BIAS_RIDGE);
+                    bu[u] = sum / (count + userRidge);
                 }
             }
             residual = new double[users][items];
