@@ -81,6 +81,8 @@ class EndToEndTest extends RuntimeTest {
         assertEquals("mmoe (taskweave-sharing-basic 0.1.0-SNAPSHOT)", manifest.at("/provenance/components/sharing").asText());
         assertTrue(manifest.get("dataFingerprint").asText().matches("v2:[0-9a-f]{64}"), manifest.get("dataFingerprint").asText());
         assertEquals(11, manifest.get("seed").asInt());
+        // nothing in it needs format 2 (ModelManifest.formatFor): releases of format 1 read it
+        assertEquals(1, manifest.get("formatVersion").asInt());
         // a model loaded under another version of a plugin it was made with says so
         dev.taskweave.core.store.ModelStore store = taskweave.injector().getInstance(dev.taskweave.core.store.ModelStore.class);
         try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
@@ -92,6 +94,21 @@ class EndToEndTest extends RuntimeTest {
             assertEquals(List.of("the model was made with plugin taskweave-sharing-basic 0.0.9 (installed: 0.1.0-SNAPSHOT): it runs"
                     + " with the installed version, whose scores may differ from those measured when it was trained (evaluate it"
                     + " again, or retrain it)"), store.load(tmp.resolve("model"), manager).warnings());
+            // a model of a later format, with a field this release does not know: refused for its format, not the field
+            ((com.fasterxml.jackson.databind.node.ObjectNode) manifest).put("formatVersion", 3).put("laterField", true);
+            json.writeValue(tmp.resolve("model/model.json").toFile(), manifest);
+            dev.taskweave.core.config.ConfigException later = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.taskweave.core.config.ConfigException.class, () -> store.load(tmp.resolve("model"), manager));
+            assertTrue(later.getMessage().contains("model.json: formatVersion: model format 3 is newer than this Taskweave reads (2,")
+                    && later.getMessage().contains("written by a later release"), later.getMessage());
+            // the same field in a model of this format is an error of the file (a model is not edited by hand)
+            ((com.fasterxml.jackson.databind.node.ObjectNode) manifest).put("formatVersion", 2);
+            json.writeValue(tmp.resolve("model/model.json").toFile(), manifest);
+            dev.taskweave.core.config.ConfigException unknown = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.taskweave.core.config.ConfigException.class, () -> store.load(tmp.resolve("model"), manager));
+            assertTrue(unknown.getMessage().contains("laterField"), unknown.getMessage());
+            ((com.fasterxml.jackson.databind.node.ObjectNode) manifest).put("formatVersion", 1).remove("laterField");
+            json.writeValue(tmp.resolve("model/model.json").toFile(), manifest);
         }
 
         // predict scores pairs with every head

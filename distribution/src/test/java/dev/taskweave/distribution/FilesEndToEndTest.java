@@ -166,6 +166,8 @@ class FilesEndToEndTest extends RuntimeTest {
         // positives among the labelled rows and one negative per row)
         assertEquals(labelled[0], click.get("labelCount").asLong());
         assertEquals(rows[0], click.get("labelRows").asLong());
+        // a field releases of format 1 do not know: the model is of format 2
+        assertEquals(2, new ObjectMapper().readTree(model.resolve("model.json").toFile()).get("formatVersion").asInt());
         ObjectMapper json = new ObjectMapper();
         assertEquals(json.valueToTree(result.metrics()), json.valueToTree(taskweave.evaluate(model)));
         // fewer rows than labelled rows, in a model.json edited by hand (its checksum removed too)

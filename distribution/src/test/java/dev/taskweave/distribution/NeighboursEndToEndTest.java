@@ -267,6 +267,9 @@ class NeighboursEndToEndTest extends RuntimeTest {
         ObjectMapper json = new ObjectMapper();
         // the scores are saved (as a neighbourhood of users) and read back: every metric again
         assertEquals(json.valueToTree(with.metrics()), json.valueToTree(taskweave.evaluate(tmp.resolve("users"))));
+        // releases of format 1 cannot read a user-based score: the model is of format 2, an item-based one of format 1
+        assertEquals(2, json.readTree(tmp.resolve("users/model.json").toFile()).get("formatVersion").asInt());
+        assertEquals(1, json.readTree(tmp.resolve("without/model.json").toFile()).get("formatVersion").asInt());
         String report = taskweave.check(write("users-check.yaml", byUsers), quiet());
         assertTrue(report.contains("neighbours = neighbours_rating_by_users: label rating, by users, k 10, shrink 10.0"), report);
         java.io.StringWriter predicted = new java.io.StringWriter();

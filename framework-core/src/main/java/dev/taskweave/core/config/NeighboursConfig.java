@@ -9,17 +9,17 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * neighbours_<label>_by_users}; see {@link dev.taskweave.core.data.ItemNeighbours}).
  */
 public final class NeighboursConfig {
+    /** {@value #ITEMS} (the default): the score reads the similarities of items. */
+    public static final String ITEMS = "items";
+    /** A user-based neighbourhood: the score reads the similarities of users. */
+    public static final String USERS = "users";
+
     /**
      * The label column of the training interactions that is scored (a rating), or {@code observed}:
      * which items each user interacted with (implicit feedback, every training row an interaction).
      */
     @JsonProperty("label")
     public String label;
-
-    /** {@value #ITEMS} (the default) or {@value #USERS}: whose similarities the score reads. */
-    public static final String ITEMS = "items";
-    /** A user-based neighbourhood: the users most similar to the scored user among the item's raters. */
-    public static final String USERS = "users";
 
     /**
      * {@value #ITEMS}: the score of {@code (u, i)} reads how {@code u} rated the items most like

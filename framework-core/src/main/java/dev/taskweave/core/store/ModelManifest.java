@@ -9,8 +9,13 @@ import java.util.Map;
 
 /** {@code model.json}: what a trained model is and how it was made. */
 public final class ModelManifest {
-    /** Bumped when the directory layout changes; older versions stay readable. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The newest format this release reads and writes; older formats stay readable. Format 2 holds
+     * what releases of format 1 cannot read: a task's {@link TaskEntry#labelRows} and a user-based
+     * neighbourhood score in {@code neighbours.bin}. A model that holds neither is written as format 1,
+     * which those releases read (see {@link #formatFor}).
+     */
+    public static final int FORMAT_VERSION = 2;
 
     @JsonProperty public int formatVersion = FORMAT_VERSION;
     @JsonProperty public String taskweaveVersion;
@@ -34,6 +39,17 @@ public final class ModelManifest {
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
     @JsonProperty public Map<String, FileEntry> files = new LinkedHashMap<>();
+
+    /**
+     * @param manifest       the manifest of a model being written, its tasks filled in
+     * @param userNeighbours whether the model saves a user-based neighbourhood score
+     * @return the oldest format that holds what the model holds: 2 with a task's labelRows or a
+     *     user-based neighbourhood score, else 1
+     */
+    static int formatFor(ModelManifest manifest, boolean userNeighbours) {
+        boolean labelRows = manifest.tasks.stream().anyMatch(t -> t.labelRows != null);
+        return labelRows || userNeighbours ? 2 : 1;
+    }
 
     /** A model file's length and checksum. */
     public static final class FileEntry {

@@ -196,6 +196,7 @@ public final class ModelStore {
             e.coldItemCalibration = model.block().coldItemCalibration(t.index());
             manifest.tasks.add(e);
         }
+        manifest.formatVersion = ModelManifest.formatFor(manifest, pairScores.values().stream().anyMatch(ItemNeighbours::ofUsers));
         Plan plan = model.plan();
         record(manifest, "data", plan.data());
         for (int i = 0; i < model.tasks().size(); i++) {
@@ -629,16 +630,20 @@ public final class ModelStore {
                         + " (a model is not edited by hand)");
             }
         }
-        ModelManifest manifest = readFile(manifestFile, () -> {
+        // the format first: a newer model may hold fields this release does not know, which the
+        // strict reading below would report as an unrecognized field instead
+        com.fasterxml.jackson.databind.JsonNode tree = readFile(manifestFile, () -> {
             try (InputStream in = bytes.stream()) {
-                return json.readValue(in, ModelManifest.class);
+                return json.readTree(in);
             }
         });
-        if (manifest.formatVersion > ModelManifest.FORMAT_VERSION) {
-            throw new ConfigException(manifestFile.toString(), "formatVersion", 0, "model format " + manifest.formatVersion
-                    + " is newer than this Taskweave reads (" + ModelManifest.FORMAT_VERSION + ")");
+        com.fasterxml.jackson.databind.JsonNode format = tree == null ? null : tree.get("formatVersion");
+        if (format != null && format.isIntegralNumber() && format.asLong() > ModelManifest.FORMAT_VERSION) {
+            throw new ConfigException(manifestFile.toString(), "formatVersion", 0, "model format " + format.asLong()
+                    + " is newer than this Taskweave reads (" + ModelManifest.FORMAT_VERSION + ", release " + version()
+                    + "): the model was written by a later release; serve or evaluate it with that release or a later one");
         }
-        return manifest;
+        return readFile(manifestFile, () -> json.treeToValue(tree, ModelManifest.class));
     }
 
     private static EntityTable[] readTables(Path dir, ModelManifest manifest) throws IOException {
