@@ -326,6 +326,19 @@ class FeatureGathererTest {
                                         "feature " + f + " from row " + from + ", sparse array");
                             }
                         }
+                        // read as users (or items) the model does not know: their histories are not read, either way
+                        NDList[] unknown = {dense.asUnknownUsers().gather(batch, userRows, itemRows, order, from, from + b, 0, null),
+                                sparseArrays.asUnknownUsers().gather(batch, userRows, itemRows, order, from, from + b, 0, null),
+                                dense.asUnknownItems().gather(batch, userRows, itemRows, order, from, from + b, 0, null),
+                                sparseArrays.asUnknownItems().gather(batch, userRows, itemRows, order, from, from + b, 0, null)};
+                        for (int v = 0; v < 4; v += 2) {
+                            for (int f = 2; f < features.size(); f++) {
+                                assertArrayEquals(unknown[v].get(f).toFloatArray(), unknown[v + 1].get(f).toDense().toFloatArray(),
+                                        "feature " + f + " from row " + from + (v == 0 ? ", unknown users" : ", unknown items"));
+                            }
+                        }
+                        assertEquals(0f, unknown[0].get(2).abs().sum().getFloat(), "no user history for unknown users");
+                        assertEquals(0f, unknown[2].get(3).abs().sum().getFloat(), "no item history for unknown items");
                         if (!training) {
                             // no history dropout: a densely stored table reads the same into sparse arrays
                             NDList e = denseToSparseArrays.gather(batch, userRows, itemRows, order, from, from + b, 0, null);
