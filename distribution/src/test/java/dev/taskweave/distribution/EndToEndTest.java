@@ -101,6 +101,18 @@ class EndToEndTest extends RuntimeTest {
                     dev.taskweave.core.config.ConfigException.class, () -> store.load(tmp.resolve("model"), manager));
             assertTrue(later.getMessage().contains("model.json: formatVersion: model format 3 is newer than this Taskweave reads (2,")
                     && later.getMessage().contains("written by a later release"), later.getMessage());
+            // the format as a string is read as a number, and checked as one; a format below 1 is no format
+            ((com.fasterxml.jackson.databind.node.ObjectNode) manifest).put("formatVersion", "3").remove("laterField");
+            json.writeValue(tmp.resolve("model/model.json").toFile(), manifest);
+            later = org.junit.jupiter.api.Assertions.assertThrows(dev.taskweave.core.config.ConfigException.class,
+                    () -> store.load(tmp.resolve("model"), manager));
+            assertTrue(later.getMessage().contains("model format 3 is newer than this Taskweave reads"), later.getMessage());
+            ((com.fasterxml.jackson.databind.node.ObjectNode) manifest).put("formatVersion", 0);
+            json.writeValue(tmp.resolve("model/model.json").toFile(), manifest);
+            later = org.junit.jupiter.api.Assertions.assertThrows(dev.taskweave.core.config.ConfigException.class,
+                    () -> store.load(tmp.resolve("model"), manager));
+            assertTrue(later.getMessage().contains("formatVersion: expected a model format from 1 to 2, got 0"), later.getMessage());
+            ((com.fasterxml.jackson.databind.node.ObjectNode) manifest).put("laterField", true);
             // the same field in a model of this format is an error of the file (a model is not edited by hand)
             ((com.fasterxml.jackson.databind.node.ObjectNode) manifest).put("formatVersion", 2);
             json.writeValue(tmp.resolve("model/model.json").toFile(), manifest);

@@ -55,9 +55,10 @@ public final class FeaturesConfig {
     public List<String> wideOnly = List.of();
 
     /**
-     * Item-based neighbourhood scores of every (user, item) pair: how the user rated, relative to
-     * biases, the items most similar to this one (or which of them the user took). One mapping or a
-     * list of them; empty for none.
+     * Neighbourhood scores of every (user, item) pair: how the user rated, relative to biases, the
+     * items most similar to this one (or which of them the user took), or with {@code by: users}
+     * how the users most similar to this one rated the item. One mapping or a list of them; empty
+     * for none.
      */
     @JsonProperty("neighbours")
     @com.fasterxml.jackson.annotation.JsonFormat(with = com.fasterxml.jackson.annotation.JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * neighbours_<label>_by_users}; see {@link dev.taskweave.core.data.ItemNeighbours}).
  */
 public final class NeighboursConfig {
-    /** {@value #ITEMS} (the default): the score reads the similarities of items. */
+    /** The default of {@link #by}: the score reads the similarities of items. */
     public static final String ITEMS = "items";
     /** A user-based neighbourhood: the score reads the similarities of users. */
     public static final String USERS = "users";
@@ -23,10 +23,13 @@ public final class NeighboursConfig {
 
     /**
      * {@value #ITEMS}: the score of {@code (u, i)} reads how {@code u} rated the items most like
-     * {@code i}; {@value #USERS}: how the users most like {@code u} rated {@code i}.
+     * {@code i}; {@value #USERS}: how the users most like {@code u} rated {@code i}. Null (left
+     * out) is {@value #ITEMS}, and is not written back: an experiment without it reads as in
+     * releases before it existed, and compares equal, as text, to the experiments they recorded.
      */
     @JsonProperty("by")
-    public String by = ITEMS;
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public String by;
 
     /** How many of the user's items most similar to the scored item (of the item's raters most similar to the user) a score reads. */
     @JsonProperty("k")
@@ -47,6 +50,11 @@ public final class NeighboursConfig {
      */
     @JsonProperty("modelSize")
     public Integer modelSize;
+
+    /** @return what the score reads the similarities of: {@link #by}, or {@value #ITEMS} when it is left out */
+    public String kind() {
+        return by == null ? ITEMS : by;
+    }
 
     /** @return whether the score is user-based ({@code by: users}) */
     public boolean byUsers() {

@@ -142,7 +142,8 @@ public final class ItemNeighbours {
      * similarity to {@code u}: {@code sum s_uv e_vi / (sum s_uv + lambda)}. It is {@link #fit} with
      * the roles of users and items exchanged (each bias keeps its own ridge penalty), and so are a
      * training row's score with its own rating left out and the model size (how many of its most
-     * similar users each user keeps; without one, for at most {@value #MAX_ITEMS} users).
+     * similar users each user keeps; without one, for at most {@value #MAX_ITEMS} users). The
+     * biases are fitted as {@link #fit} fits them (the items' first), so the residuals are its own.
      *
      * @param implicit fitted on the interactions alone, as {@link #fitImplicit} ({@code values} is
      *                 then ignored and may be null): the similarity of two users is the cosine of
@@ -251,20 +252,24 @@ public final class ItemNeighbours {
             userCount[entryUser[e]]++;
             itemCount[entryItem[e]]++;
         }
-        for (int it = 0; it < (implicit ? 0 : BIAS_ITERATIONS); it++) {
-            double[] sums = new double[items];
-            for (int e = 0; e < m; e++) {
-                sums[entryItem[e]] += entryValue[e] - mu - userBias[entryUser[e]];
-            }
-            for (int i = 0; i < items; i++) {
-                itemBias[i] = sums[i] / (itemCount[i] + itemRidge);
-            }
-            sums = new double[users];
-            for (int e = 0; e < m; e++) {
-                sums[entryUser[e]] += entryValue[e] - mu - itemBias[entryItem[e]];
-            }
-            for (int u = 0; u < users; u++) {
-                userBias[u] = sums[u] / (userCount[u] + userRidge);
+        // the items' biases first, then the users', in either orientation: the same residuals
+        for (int step = 0; step < (implicit ? 0 : 2 * BIAS_ITERATIONS); step++) {
+            if (step % 2 == (ofUsers ? 1 : 0)) {
+                double[] sums = new double[items];
+                for (int e = 0; e < m; e++) {
+                    sums[entryItem[e]] += entryValue[e] - mu - userBias[entryUser[e]];
+                }
+                for (int i = 0; i < items; i++) {
+                    itemBias[i] = sums[i] / (itemCount[i] + itemRidge);
+                }
+            } else {
+                double[] sums = new double[users];
+                for (int e = 0; e < m; e++) {
+                    sums[entryUser[e]] += entryValue[e] - mu - itemBias[entryItem[e]];
+                }
+                for (int u = 0; u < users; u++) {
+                    userBias[u] = sums[u] / (userCount[u] + userRidge);
+                }
             }
         }
         int[][] rated = new int[users][];
@@ -781,7 +786,8 @@ public final class ItemNeighbours {
         for (int u = 0; u < users; u++) {
             int n = in.readInt();
             if (n < 0 || n > items) {
-                throw new IOException(source + ": user " + u + " has " + n + " ratings, for " + items + " items");
+                throw new IOException(source + ": " + (ofUsers ? "item " + u + " has " + n + " raters, for " + items + " users"
+                        : "user " + u + " has " + n + " ratings, for " + items + " items"));
             }
             rated[u] = new int[n];
             residuals[u] = new float[n];
@@ -789,7 +795,8 @@ public final class ItemNeighbours {
                 rated[u][q] = in.readInt();
                 residuals[u][q] = in.readFloat();
                 if (rated[u][q] < 0 || rated[u][q] >= items || q > 0 && rated[u][q] <= rated[u][q - 1]) {
-                    throw new IOException(source + ": user " + u + "'s items are not distinct indices below " + items
+                    throw new IOException(source + ": " + (ofUsers ? "item " + u + "'s raters" : "user " + u + "'s items")
+                            + " are not distinct indices below " + items
                             + " in ascending order");
                 }
             }

@@ -50,7 +50,7 @@ public final class NeighbourScores {
             }
             checkConfig(c, path, source);
             if (!names.add(c.featureName())) {
-                throw new ConfigException(source, path + ".label", 0, "a second score of label '" + c.label + "' by " + c.by
+                throw new ConfigException(source, path + ".label", 0, "a second score of label '" + c.label + "' by " + c.kind()
                         + ": each label gives one feature by items and one by users; this one is " + c.featureName());
             }
         }
@@ -66,16 +66,16 @@ public final class NeighbourScores {
                     + c.k);
         }
         if (!(c.shrink >= 0) || Double.isInfinite(c.shrink)) {
-            throw new ConfigException(source, path + ".shrink", 0, "expected a number >= 0 (how many common raters make"
-                    + " a similarity count half), got " + c.shrink);
+            throw new ConfigException(source, path + ".shrink", 0, "expected a number >= 0 (how many common "
+                    + (c.byUsers() ? "items" : "raters") + " make a similarity count half), got " + c.shrink);
         }
         if (!(c.lambda > 0) || Double.isInfinite(c.lambda)) {
             throw new ConfigException(source, path + ".lambda", 0, "expected a number > 0, got " + c.lambda);
         }
-        if (!NeighboursConfig.ITEMS.equals(c.by) && !NeighboursConfig.USERS.equals(c.by)) {
+        if (!NeighboursConfig.ITEMS.equals(c.kind()) && !NeighboursConfig.USERS.equals(c.kind())) {
             throw new ConfigException(source, path + ".by", 0, "expected " + NeighboursConfig.ITEMS + " (how the user rated the"
                     + " items most like the item) or " + NeighboursConfig.USERS + " (how the users most like the user rated the"
-                    + " item), got " + (c.by == null ? "nothing" : "'" + c.by + "'"));
+                    + " item), got '" + c.by + "'");
         }
         if (c.modelSize != null && c.modelSize < 1) {
             String kept = c.byUsers() ? "users each user" : "items each item";

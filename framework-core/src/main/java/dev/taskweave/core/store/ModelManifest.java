@@ -11,9 +11,10 @@ import java.util.Map;
 public final class ModelManifest {
     /**
      * The newest format this release reads and writes; older formats stay readable. Format 2 holds
-     * what releases of format 1 cannot read: a task's {@link TaskEntry#labelRows} and a user-based
-     * neighbourhood score in {@code neighbours.bin}. A model that holds neither is written as format 1,
-     * which those releases read (see {@link #formatFor}).
+     * what releases of format 1 cannot read: a task's {@link TaskEntry#labelRows}, a neighbourhood
+     * score's kind ({@code features.neighbours.by}) in {@code experiment.yaml} and a user-based
+     * neighbourhood score in {@code neighbours.bin}. A model that holds none of them is written as
+     * format 1, which those releases read (see {@link #formatFor}).
      */
     public static final int FORMAT_VERSION = 2;
 
@@ -41,14 +42,15 @@ public final class ModelManifest {
     @JsonProperty public Map<String, FileEntry> files = new LinkedHashMap<>();
 
     /**
-     * @param manifest       the manifest of a model being written, its tasks filled in
-     * @param userNeighbours whether the model saves a user-based neighbourhood score
+     * @param manifest   the manifest of a model being written, its tasks filled in
+     * @param neighbourKind whether the model records a neighbourhood score's kind or saves a
+     *                   user-based score
      * @return the oldest format that holds what the model holds: 2 with a task's labelRows or a
-     *     user-based neighbourhood score, else 1
+     *     neighbourhood score's kind, else 1
      */
-    static int formatFor(ModelManifest manifest, boolean userNeighbours) {
+    static int formatFor(ModelManifest manifest, boolean neighbourKind) {
         boolean labelRows = manifest.tasks.stream().anyMatch(t -> t.labelRows != null);
-        return labelRows || userNeighbours ? 2 : 1;
+        return labelRows || neighbourKind ? 2 : 1;
     }
 
     /** A model file's length and checksum. */

@@ -196,7 +196,10 @@ public final class ModelStore {
             e.coldItemCalibration = model.block().coldItemCalibration(t.index());
             manifest.tasks.add(e);
         }
-        manifest.formatVersion = ModelManifest.formatFor(manifest, pairScores.values().stream().anyMatch(ItemNeighbours::ofUsers));
+        // experiment.yaml holds features.neighbours[j].by only where it was set, which format 1 cannot parse
+        boolean kindSet = config.features.neighbours != null && config.features.neighbours.stream().anyMatch(n -> n != null && n.by != null);
+        manifest.formatVersion = ModelManifest.formatFor(manifest,
+                kindSet || pairScores.values().stream().anyMatch(ItemNeighbours::ofUsers));
         Plan plan = model.plan();
         record(manifest, "data", plan.data());
         for (int i = 0; i < model.tasks().size(); i++) {
@@ -639,11 +642,27 @@ public final class ModelStore {
         });
         com.fasterxml.jackson.databind.JsonNode format = tree == null ? null : tree.get("formatVersion");
         if (format != null && format.isIntegralNumber() && format.asLong() > ModelManifest.FORMAT_VERSION) {
-            throw new ConfigException(manifestFile.toString(), "formatVersion", 0, "model format " + format.asLong()
-                    + " is newer than this Taskweave reads (" + ModelManifest.FORMAT_VERSION + ", release " + version()
-                    + "): the model was written by a later release; serve or evaluate it with that release or a later one");
+            throw newerFormat(manifestFile, format.asLong());
         }
-        return readFile(manifestFile, () -> json.treeToValue(tree, ModelManifest.class));
+        ModelManifest manifest = readFile(manifestFile, () -> {
+            try (InputStream in = bytes.stream()) {
+                return json.readValue(in, ModelManifest.class);
+            }
+        });
+        if (manifest.formatVersion > ModelManifest.FORMAT_VERSION) {
+            throw newerFormat(manifestFile, manifest.formatVersion);
+        }
+        if (manifest.formatVersion < 1) {
+            throw new ConfigException(manifestFile.toString(), "formatVersion", 0, "expected a model format from 1 to "
+                    + ModelManifest.FORMAT_VERSION + ", got " + manifest.formatVersion);
+        }
+        return manifest;
+    }
+
+    private static ConfigException newerFormat(Path manifestFile, long format) {
+        return new ConfigException(manifestFile.toString(), "formatVersion", 0, "model format " + format
+                + " is newer than this Taskweave reads (" + ModelManifest.FORMAT_VERSION + ", release " + version()
+                + "): the model was written by a later release; serve or evaluate it with that release or a later one");
     }
 
     private static EntityTable[] readTables(Path dir, ModelManifest manifest) throws IOException {

@@ -195,7 +195,7 @@ class ItemNeighboursTest {
         }
         for (boolean implicit : new boolean[] {false, true}) {
             Reference reference = new Reference(users, items, rowUsers, rowItems, implicit ? null : values, 3, 2.0, 1.0,
-                    ItemNeighbours.ITEM_BIAS_RIDGE, ItemNeighbours.USER_BIAS_RIDGE);
+                    ItemNeighbours.ITEM_BIAS_RIDGE, ItemNeighbours.USER_BIAS_RIDGE, false);
             for (int modelSize : new int[] {0, 1, 3, items}) {
                 ItemNeighbours fitted = implicit ? ItemNeighbours.fitImplicit(users, items, rowUsers, rowItems, 3, 2, 1, modelSize)
                         : ItemNeighbours.fit(users, items, rowUsers, rowItems, values, 3, 2, 1, modelSize);
@@ -275,9 +275,10 @@ class ItemNeighboursTest {
             values[r] = 1 + random.nextInt(5);
         }
         for (boolean implicit : new boolean[] {false, true}) {
-            // the item-based definitions on the transposed table: items rate users; each bias keeps its entity's ridge
+            // the item-based definitions on the transposed table: items rate users; each bias keeps its entity's
+            // ridge, and the items' biases are fitted first (the residuals are the item-based score's)
             Reference reference = new Reference(items, users, rowItems, rowUsers, implicit ? null : values, 3, 2.0, 1.0,
-                    ItemNeighbours.USER_BIAS_RIDGE, ItemNeighbours.ITEM_BIAS_RIDGE);
+                    ItemNeighbours.USER_BIAS_RIDGE, ItemNeighbours.ITEM_BIAS_RIDGE, true);
             for (int modelSize : new int[] {0, 1, 3, users}) {
                 ItemNeighbours fitted = ItemNeighbours.fitOfUsers(users, items, rowUsers, rowItems, implicit ? null : values, implicit,
                         3, 2, 1, modelSize);
@@ -357,9 +358,10 @@ class ItemNeighboursTest {
          * @param values    null: implicit, every row an interaction of residual 1
          * @param itemRidge the ridge penalty of the biases of {@code items}
          * @param userRidge the ridge penalty of the biases of {@code users}
+         * @param usersFirst whether each round of the biases starts with those of {@code users}
          */
         Reference(int users, int items, int[] rowUsers, int[] rowItems, float[] values, int k, double shrink, double lambda,
-                double itemRidge, double userRidge) {
+                double itemRidge, double userRidge, boolean usersFirst) {
             this.implicit = values == null;
             this.k = k;
             this.shrink = shrink;
@@ -376,28 +378,31 @@ class ItemNeighboursTest {
             mu /= rowUsers.length;
             double[] bu = new double[users];
             double[] bi = new double[items];
-            for (int it = 0; it < (implicit ? 0 : 15); it++) {
-                for (int i = 0; i < items; i++) {
-                    double sum = 0;
-                    int count = 0;
+            for (int step = 0; step < (implicit ? 0 : 30); step++) {
+                if (step % 2 == (usersFirst ? 0 : 1)) {
                     for (int u = 0; u < users; u++) {
-                        if (!Double.isNaN(rating[u][i])) {
-                            sum += rating[u][i] - mu - bu[u];
-                            count++;
+                        double sum = 0;
+                        int count = 0;
+                        for (int i = 0; i < items; i++) {
+                            if (!Double.isNaN(rating[u][i])) {
+                                sum += rating[u][i] - mu - bi[i];
+                                count++;
+                            }
                         }
+                        bu[u] = sum / (count + userRidge);
                     }
-                    bi[i] = sum / (count + itemRidge);
-                }
-                for (int u = 0; u < users; u++) {
-                    double sum = 0;
-                    int count = 0;
+                } else {
                     for (int i = 0; i < items; i++) {
-                        if (!Double.isNaN(rating[u][i])) {
-                            sum += rating[u][i] - mu - bi[i];
-                            count++;
+                        double sum = 0;
+                        int count = 0;
+                        for (int u = 0; u < users; u++) {
+                            if (!Double.isNaN(rating[u][i])) {
+                                sum += rating[u][i] - mu - bu[u];
+                                count++;
+                            }
                         }
+                        bi[i] = sum / (count + itemRidge);
                     }
-                    bu[u] = sum / (count + userRidge);
                 }
             }
             residual = new double[users][items];
