@@ -220,6 +220,20 @@ class CheckpointResumeTest extends RuntimeTest {
 
         String again = resume(config, output, checkpoint);
         assertTrue(again.contains("nothing to resume: " + output + " holds this experiment's finished model\n"), again);
+
+        // the model as an earlier release recorded it, without a setting added since (at its default): the same experiment
+        Path recorded = output.resolve(ModelStore.EXPERIMENT);
+        String text = Files.readString(recorded);
+        assertTrue(text.contains("  weightAverage: 0.0\n"), text);
+        Dist.withoutChecksums(output);
+        Files.writeString(recorded, text.replace("  weightAverage: 0.0\n", ""));
+        String earlier = resume(config, output, checkpoint);
+        assertTrue(earlier.contains("nothing to resume: " + output + " holds this experiment's finished model\n"), earlier);
+        // with a setting this release does not know: another experiment's model, which training replaces
+        Files.writeString(recorded, text.replace("  weightAverage: 0.0\n", "  laterSetting: 1\n"));
+        String later = resume(config, output, checkpoint);
+        assertFalse(later.contains("nothing to resume"), later);
+        assertTrue(later.contains("epoch 1/1"), later);
     }
 
     /** A teacher saved by a run stopped after it, then rerun with --resume on the next day's data, is trained again. */

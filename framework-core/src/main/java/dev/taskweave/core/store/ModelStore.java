@@ -302,7 +302,7 @@ public final class ModelStore {
                         + HISTORY + " or " + EXPERIMENT + " is missing); remove it to train this run again");
             }
             ModelManifest m = readManifest(dir);
-            if (!readChecked(experiment, m).text().equals(loader.toYaml(config))) {
+            if (!sameExperiment(readChecked(experiment, m).text(), config, experiment)) {
                 throw new ConfigException(dir.toString(), "", 0, "holds a model of other settings than this run's (was the "
                         + "suite, the search or the experiment changed?); resume into the output of the same run, or remove "
                         + "the directory");
@@ -599,6 +599,24 @@ public final class ModelStore {
             return null;
         }
         return readChecked(file, manifest);
+    }
+
+    /**
+     * @param recorded the experiment a run recorded ({@link #EXPERIMENT})
+     * @return whether it is {@code config}: the same text, or, as an earlier release wrote it
+     *     without settings added since (at their defaults), the same text once this release reads
+     *     and writes it
+     */
+    private boolean sameExperiment(String recorded, ExperimentConfig config, Path file) {
+        String current = loader.toYaml(config);
+        if (recorded.equals(current)) {
+            return true;
+        }
+        try {
+            return loader.toYaml(loader.parse(recorded, file.toString())).equals(current);
+        } catch (ConfigException e) {
+            return false; // a setting this release does not know: another experiment
+        }
     }
 
     /**
