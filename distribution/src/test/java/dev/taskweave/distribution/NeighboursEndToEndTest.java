@@ -45,12 +45,26 @@ class NeighboursEndToEndTest extends RuntimeTest {
      */
     void writeData() throws Exception {
         Random random = new Random(11);
-        StringBuilder rows = new StringBuilder("user,item,stars\n");
-        for (int u = 0; u < 300; u++) {
+        writeRatings(random, u -> {
             double[] taste = new double[12];
             for (int c = 0; c < 12; c++) {
                 taste[c] = random.nextGaussian();
             }
+            return item -> taste[item % 12];
+        });
+    }
+
+    /**
+     * Writes {@code ratings.csv}: 300 users rate 24 of 96 items each (shuffled with {@code random}),
+     * 3 + the user's taste for the item + noise of deviation 0.3.
+     *
+     * @param taste per user, called before its items are drawn: its taste for each item
+     */
+    private void writeRatings(Random random, java.util.function.IntFunction<java.util.function.IntToDoubleFunction> taste)
+            throws Exception {
+        StringBuilder rows = new StringBuilder("user,item,stars\n");
+        for (int u = 0; u < 300; u++) {
+            java.util.function.IntToDoubleFunction own = taste.apply(u);
             java.util.List<Integer> items = new java.util.ArrayList<>();
             for (int i = 0; i < 96; i++) {
                 items.add(i);
@@ -58,7 +72,7 @@ class NeighboursEndToEndTest extends RuntimeTest {
             java.util.Collections.shuffle(items, random);
             for (int k = 0; k < 24; k++) {
                 int item = items.get(k);
-                double stars = 3 + taste[item % 12] + 0.3 * random.nextGaussian();
+                double stars = 3 + own.applyAsDouble(item) + 0.3 * random.nextGaussian();
                 rows.append("u").append(u).append(",i").append(item).append(',')
                         .append(String.format(java.util.Locale.ROOT, "%.2f", stars)).append('\n');
             }
@@ -265,21 +279,7 @@ class NeighboursEndToEndTest extends RuntimeTest {
                 group[i] = random.nextGaussian();
             }
         }
-        StringBuilder rows = new StringBuilder("user,item,stars\n");
-        for (int u = 0; u < 300; u++) {
-            java.util.List<Integer> items = new java.util.ArrayList<>();
-            for (int i = 0; i < 96; i++) {
-                items.add(i);
-            }
-            java.util.Collections.shuffle(items, random);
-            for (int k = 0; k < 24; k++) {
-                int item = items.get(k);
-                double stars = 3 + taste[u % 12][item] + 0.3 * random.nextGaussian();
-                rows.append("u").append(u).append(",i").append(item).append(',')
-                        .append(String.format(java.util.Locale.ROOT, "%.2f", stars)).append('\n');
-            }
-        }
-        Files.writeString(tmp.resolve("ratings.csv"), rows.toString());
+        writeRatings(random, u -> item -> taste[u % 12][item]);
     }
 
     /** A user-based score ({@code by: users}): how the users whose ratings agree most with this user's rated the item. */

@@ -172,27 +172,13 @@ class ItemNeighboursTest {
      */
     @Test
     void agreesWithTheDefinitionsOnRandomRatingsAndInteractions() {
-        java.util.Random random = new java.util.Random(7);
         int users = 25;
         int items = 14;
-        java.util.List<int[]> pairs = new java.util.ArrayList<>();
-        for (int u = 0; u < users; u++) {
-            for (int i = 0; i < items; i++) {
-                if (random.nextDouble() < 0.45) {
-                    pairs.add(new int[] {u, i});
-                }
-            }
-        }
-        java.util.Collections.shuffle(pairs, random);
-        int n = pairs.size();
-        int[] rowUsers = new int[n];
-        int[] rowItems = new int[n];
-        float[] values = new float[n];
-        for (int r = 0; r < n; r++) {
-            rowUsers[r] = pairs.get(r)[0];
-            rowItems[r] = pairs.get(r)[1];
-            values[r] = 1 + random.nextInt(5);
-        }
+        Rows rows = Rows.random(7, users, items);
+        int n = rows.users().length;
+        int[] rowUsers = rows.users();
+        int[] rowItems = rows.items();
+        float[] values = rows.values();
         for (boolean implicit : new boolean[] {false, true}) {
             Reference reference = new Reference(users, items, rowUsers, rowItems, implicit ? null : values, 3, 2.0, 1.0,
                     ItemNeighbours.ITEM_BIAS_RIDGE, ItemNeighbours.USER_BIAS_RIDGE, false);
@@ -253,27 +239,13 @@ class ItemNeighboursTest {
 
     @Test
     void userBasedScoresAgreeWithTheDefinitionsWithUsersAndItemsExchanged() {
-        java.util.Random random = new java.util.Random(11);
         int users = 16;
         int items = 23;
-        java.util.List<int[]> pairs = new java.util.ArrayList<>();
-        for (int u = 0; u < users; u++) {
-            for (int i = 0; i < items; i++) {
-                if (random.nextDouble() < 0.45) {
-                    pairs.add(new int[] {u, i});
-                }
-            }
-        }
-        java.util.Collections.shuffle(pairs, random);
-        int n = pairs.size();
-        int[] rowUsers = new int[n];
-        int[] rowItems = new int[n];
-        float[] values = new float[n];
-        for (int r = 0; r < n; r++) {
-            rowUsers[r] = pairs.get(r)[0];
-            rowItems[r] = pairs.get(r)[1];
-            values[r] = 1 + random.nextInt(5);
-        }
+        Rows rows = Rows.random(11, users, items);
+        int n = rows.users().length;
+        int[] rowUsers = rows.users();
+        int[] rowItems = rows.items();
+        float[] values = rows.values();
         for (boolean implicit : new boolean[] {false, true}) {
             // the item-based definitions on the transposed table: items rate users; each bias keeps its entity's
             // ridge, and the items' biases are fitted first (the residuals are the item-based score's)
@@ -344,6 +316,30 @@ class ItemNeighboursTest {
         assertEquals(left / (left + 1), training[0], EPS);
         // row (user 1, item 2): n_2 = 1, n_02 = 0, n_12 = 1: the same
         assertEquals(left / (left + 1), training[4], EPS);
+    }
+
+    /** Training rows: each (user, item) pair with probability 0.45, in random order, rated 1 to 5 at random. */
+    private record Rows(int[] users, int[] items, float[] values) {
+        static Rows random(long seed, int users, int items) {
+            java.util.Random random = new java.util.Random(seed);
+            java.util.List<int[]> pairs = new java.util.ArrayList<>();
+            for (int u = 0; u < users; u++) {
+                for (int i = 0; i < items; i++) {
+                    if (random.nextDouble() < 0.45) {
+                        pairs.add(new int[] {u, i});
+                    }
+                }
+            }
+            java.util.Collections.shuffle(pairs, random);
+            int n = pairs.size();
+            Rows rows = new Rows(new int[n], new int[n], new float[n]);
+            for (int r = 0; r < n; r++) {
+                rows.users[r] = pairs.get(r)[0];
+                rows.items[r] = pairs.get(r)[1];
+                rows.values[r] = 1 + random.nextInt(5);
+            }
+            return rows;
+        }
     }
 
     /** The definitions of {@link ItemNeighbours}, computed directly in doubles. */
