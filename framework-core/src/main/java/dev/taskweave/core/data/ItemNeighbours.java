@@ -187,11 +187,6 @@ public final class ItemNeighbours {
             double shrink, double lambda, int modelSize, boolean implicit, boolean ofUsers) {
         requireNonNull(trainUsers, "trainUsers is null");
         requireNonNull(trainItems, "trainItems is null");
-        if (ofUsers) {
-            checkSettings(items, users, k, shrink, lambda, modelSize, true);
-        } else {
-            checkSettings(users, items, k, shrink, lambda, modelSize, false);
-        }
         if (trainUsers.length != trainItems.length || trainUsers.length != values.length) {
             throw new IllegalArgumentException(trainUsers.length + " users, " + trainItems.length + " items and " + values.length
                     + " values per training row");
@@ -209,15 +204,13 @@ public final class ItemNeighbours {
     }
 
     /**
-     * The item-based fit of {@code rows} rating {@code columns}: users and items, or for a
-     * neighbourhood of users ({@code ofUsers}) items and users, each bias with its entity's ridge.
+     * The item-based fit with {@code users} and {@code items} as the fields hold them: users and
+     * items, or for a neighbourhood of users ({@code ofUsers}) items and users, each bias with its
+     * entity's ridge.
      */
-    private static ItemNeighbours fitOriented(int rows, int columns, int[] rowOf, int[] columnOf, float[] values, int k,
+    private static ItemNeighbours fitOriented(int users, int items, int[] trainUsers, int[] trainItems, float[] values, int k,
             double shrink, double lambda, int modelSize, boolean implicit, boolean ofUsers) {
-        int users = rows;
-        int items = columns;
-        int[] trainUsers = rowOf;
-        int[] trainItems = columnOf;
+        checkSettings(users, items, k, shrink, lambda, modelSize, ofUsers);
         double itemRidge = ofUsers ? USER_BIAS_RIDGE : ITEM_BIAS_RIDGE;
         double userRidge = ofUsers ? ITEM_BIAS_RIDGE : USER_BIAS_RIDGE;
         int n = trainUsers.length;
@@ -306,10 +299,9 @@ public final class ItemNeighbours {
         if (modelSize < 0) {
             throw new IllegalArgumentException("the model size must be at least 1 (0: every neighbour), got " + modelSize);
         }
-        int neighbours = items;
         String noun = ofUsers ? "users" : "items";
-        if (modelSize == 0 && neighbours > MAX_ITEMS) {
-            throw new IllegalArgumentException(neighbours + " " + noun + ": without a model size, neighbourhood scores hold a"
+        if (modelSize == 0 && items > MAX_ITEMS) {
+            throw new IllegalArgumentException(items + " " + noun + ": without a model size, neighbourhood scores hold a"
                     + " similarity per pair of " + noun + ", for at most " + MAX_ITEMS + " " + noun);
         }
         if (k < 1) {
@@ -683,7 +675,7 @@ public final class ItemNeighbours {
     }
 
     /** @return whether this is a neighbourhood of users ({@link #fitOfUsers}) rather than of items */
-    public boolean ofUsers() {
+    boolean ofUsers() {
         return ofUsers;
     }
 

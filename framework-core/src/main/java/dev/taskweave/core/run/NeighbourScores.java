@@ -78,9 +78,8 @@ public final class NeighbourScores {
                     + " item), got '" + c.by + "'");
         }
         if (c.modelSize != null && c.modelSize < 1) {
-            String kept = c.byUsers() ? "users each user" : "items each item";
-            throw new ConfigException(source, path + ".modelSize", 0, "expected how many of its most similar " + kept
-                    + " keeps, at least 1 (leave it out to keep every one), got " + c.modelSize);
+            throw new ConfigException(source, path + ".modelSize", 0, "expected how many of its most similar " + c.kind()
+                    + (c.byUsers() ? " each user" : " each item") + " keeps, at least 1 (leave it out to keep every one), got " + c.modelSize);
         }
     }
 
@@ -122,7 +121,7 @@ public final class NeighbourScores {
             throw new ConfigException(source, path, 0, "the data already has a feature named '" + name + "'");
         }
         int neighbourCount = c.byUsers() ? dataset.users().size() : dataset.items().size();
-        String noun = c.byUsers() ? "users" : "items";
+        String noun = c.kind();
         if (c.modelSize == null && neighbourCount > ItemNeighbours.MAX_ITEMS) {
             throw new ConfigException(source, path + ".modelSize", 0, "the data has " + neighbourCount + " " + noun
                     + "; without a model size neighbourhood scores hold a similarity per pair of " + noun + ", for at most "

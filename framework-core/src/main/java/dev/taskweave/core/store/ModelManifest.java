@@ -42,15 +42,17 @@ public final class ModelManifest {
     @JsonProperty public Map<String, FileEntry> files = new LinkedHashMap<>();
 
     /**
-     * @param manifest   the manifest of a model being written, its tasks filled in
-     * @param neighbourKind whether the model records a neighbourhood score's kind or saves a
-     *                   user-based score
+     * @param manifest the manifest of a model being written, its tasks filled in
+     * @param config   the experiment it records ({@code experiment.yaml})
      * @return the oldest format that holds what the model holds: 2 with a task's labelRows or a
-     *     neighbourhood score's kind, else 1
+     *     neighbourhood score's kind ({@code by}, written only where it was set; a user-based score
+     *     sets it), else 1
      */
-    static int formatFor(ModelManifest manifest, boolean neighbourKind) {
+    static int formatFor(ModelManifest manifest, dev.taskweave.core.config.ExperimentConfig config) {
         boolean labelRows = manifest.tasks.stream().anyMatch(t -> t.labelRows != null);
-        return labelRows || neighbourKind ? 2 : 1;
+        List<dev.taskweave.core.config.NeighboursConfig> neighbours = config.features.neighbours;
+        boolean kind = neighbours != null && neighbours.stream().anyMatch(n -> n != null && n.by != null);
+        return labelRows || kind ? 2 : 1;
     }
 
     /** A model file's length and checksum. */

@@ -196,10 +196,7 @@ public final class ModelStore {
             e.coldItemCalibration = model.block().coldItemCalibration(t.index());
             manifest.tasks.add(e);
         }
-        // experiment.yaml holds features.neighbours[j].by only where it was set, which format 1 cannot parse
-        boolean kindSet = config.features.neighbours != null && config.features.neighbours.stream().anyMatch(n -> n != null && n.by != null);
-        manifest.formatVersion = ModelManifest.formatFor(manifest,
-                kindSet || pairScores.values().stream().anyMatch(ItemNeighbours::ofUsers));
+        manifest.formatVersion = ModelManifest.formatFor(manifest, config);
         Plan plan = model.plan();
         record(manifest, "data", plan.data());
         for (int i = 0; i < model.tasks().size(); i++) {
