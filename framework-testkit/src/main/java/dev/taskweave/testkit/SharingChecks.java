@@ -16,6 +16,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.taskweave.api.model.AuxiliaryLoss;
+import dev.taskweave.api.model.LastSharedLayer;
 import dev.taskweave.api.model.SharingStrategy;
 import dev.taskweave.api.model.TaskOwnedParameters;
 import java.util.ArrayList;
@@ -97,9 +98,49 @@ public final class SharingChecks {
     }
 
     /**
+     * Fails unless the parameters an initialised {@link LastSharedLayer} block names are its own,
+     * each named once, none declared as one task's own ({@link TaskOwnedParameters}), and each
+     * reached by every task's output ({@link #reach}): the layer GradNorm measures every task's
+     * gradient on must carry every task's gradient.
+     *
+     * @return the plain names of the named parameters, in the block's order
+     */
+    public static List<String> assertLastSharedLayer(NDManager manager, Block block, NDArray x, int tasks) {
+        if (!(block instanceof LastSharedLayer last)) {
+            throw new IllegalArgumentException(block.getClass().getName() + " does not implement LastSharedLayer");
+        }
+        Map<Parameter, String> names = new IdentityHashMap<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            names.put(p.getValue(), plainName(p.getKey()));
+        }
+        Map<String, List<Integer>> reaching = reach(manager, block, x, tasks);
+        List<Integer> every = new ArrayList<>();
+        for (int task = 0; task < tasks; task++) {
+            every.add(task);
+        }
+        List<String> named = new ArrayList<>();
+        for (Parameter p : last.lastSharedLayer()) {
+            String name = names.get(p);
+            assertTrue(name != null, "the last shared layer names a parameter the block does not have: " + p.getName());
+            assertTrue(!named.contains(name), name + " is named twice in the last shared layer");
+            if (block instanceof TaskOwnedParameters owned) {
+                for (int task = 0; task < tasks; task++) {
+                    int t = task;
+                    assertTrue(owned.taskOwnedParameters(task).stream().noneMatch(o -> o == p),
+                            name + " is in the last shared layer and declared as task " + t + "'s own");
+                }
+            }
+            assertEquals(every, reaching.get(name), "the tasks whose output reaches " + name + ", in the last shared layer");
+            named.add(name);
+        }
+        return named;
+    }
+
+    /**
      * Checks a strategy's block on {@code x} ({@code [batch, inputWidth]}): one output per task, each
      * {@code [batch, outputWidth()]} and finite; a {@link TaskOwnedParameters} declaration that holds
-     * ({@link #assertOwnership}); the parameters saved and loaded into a new block give the
+     * ({@link #assertOwnership}); a {@link LastSharedLayer} that every task reaches
+     * ({@link #assertLastSharedLayer}); the parameters saved and loaded into a new block give the
      * same outputs; and a training step leaves no array behind ({@link Blocks#assertStepLeavesNoArrays}).
      *
      * @return the initialised block
@@ -118,6 +159,9 @@ public final class SharingChecks {
         }
         if (block instanceof TaskOwnedParameters) {
             assertOwnership(manager, block, x, tasks);
+        }
+        if (block instanceof LastSharedLayer) {
+            assertLastSharedLayer(manager, block, x, tasks);
         }
         Block fresh = strategy.createBlock();
         fresh.initialize(manager, DataType.FLOAT32, x.getShape());

@@ -9,9 +9,11 @@ import static java.util.Objects.requireNonNull;
  *                  such as {@code 01encoder_user} or {@code 02sharing_01expert0_01linear0_weight}
  * @param offset    its first index in the flattened vector
  * @param size      its number of elements
- * @param lastLayer true for the sharing strategy's shared parameters (as opposed to the input
- *                  encoder's embeddings): the layers closest to the task heads, GradNorm's
- *                  reference
+ * @param lastLayer true for the sharing strategy's last shared layer, the shared parameters
+ *                  closest to the task heads, as the block names them ({@link LastSharedLayer});
+ *                  for a block that names none, every shared parameter of the sharing strategy
+ *                  and the heads of tasks another task depends on (as opposed to the input
+ *                  encoder's embeddings). GradNorm's reference
  */
 public record SharedParameter(String name, int offset, int size, boolean lastLayer) {
     public SharedParameter {

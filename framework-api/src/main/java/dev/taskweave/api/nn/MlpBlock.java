@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -84,6 +85,26 @@ public final class MlpBlock extends AbstractBlock {
     /** @return {@code NDList(W, b)} of layer {@code i}; {@code W} is {@code [units, inputs]} */
     public NDList layerMap(ParameterStore parameterStore, Device device, int i) {
         return AffineParts.of(parameterStore, device, layers.get(i));
+    }
+
+    /**
+     * @return the last layer's parameters (its weight, then its bias); empty when the block has no
+     *     layer. Call after the block is initialised.
+     */
+    public List<Parameter> lastLayerParameters() {
+        return layers.isEmpty() ? List.of() : new ArrayList<>(layers.get(layers.size() - 1).getParameters().values());
+    }
+
+    /**
+     * @param blocks blocks such as a mixture's experts
+     * @return every block's {@link #lastLayerParameters()}, block by block
+     */
+    public static List<Parameter> lastLayerParameters(List<MlpBlock> blocks) {
+        List<Parameter> params = new ArrayList<>();
+        for (MlpBlock block : blocks) {
+            params.addAll(block.lastLayerParameters());
+        }
+        return params;
     }
 
     /** @return the width of the first layer's output (the units of {@link #firstLayerMap}) */

@@ -4,13 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import dev.taskweave.api.model.LastSharedLayer;
 import dev.taskweave.api.model.SharedParameter;
 import dev.taskweave.api.model.TaskOwnedParameters;
 import dev.taskweave.core.plugin.ContextClassLoader;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The parameters of a {@link MultiTaskBlock} split by who their gradient comes from: the shared
@@ -33,7 +36,10 @@ public final class ParameterGroups {
      *
      * @param name      its path in the model
      * @param parameter the parameter
-     * @param lastLayer true for a sharing strategy parameter, false for the encoder's
+     * @param lastLayer true for a parameter of the sharing strategy's last shared layer
+     *                  ({@link LastSharedLayer}), or of any layer of it (and the heads of tasks
+     *                  another task depends on) when the strategy names none; false for the
+     *                  encoder's
      */
     public record Entry(String name, Parameter parameter, boolean lastLayer) {
         public Entry {
@@ -96,13 +102,14 @@ public final class ParameterGroups {
             }
             tasks.add(params);
         }
+        Set<Parameter> last = lastSharedLayer(block, strategy, owner, names);
         List<Entry> shared = new ArrayList<>();
         for (Pair<String, Parameter> p : block.encoder().getParameters()) {
             shared.add(new Entry(names.get(p.getValue()), p.getValue(), false));
         }
         for (Parameter p : strategy) {
             if (!owner.containsKey(p)) {
-                shared.add(new Entry(names.get(p), p, true));
+                shared.add(new Entry(names.get(p), p, last == null || last.contains(p)));
             }
         }
         boolean[] parent = new boolean[tasks.size()];
@@ -112,12 +119,41 @@ public final class ParameterGroups {
         for (int t = 0; t < tasks.size(); t++) {
             if (parent[t]) {
                 for (Parameter p : tasks.get(t)) {
-                    shared.add(new Entry(names.get(p), p, true));
+                    shared.add(new Entry(names.get(p), p, last == null));
                 }
                 tasks.set(t, List.of());
             }
         }
         return new ParameterGroups(shared, tasks);
+    }
+
+    /**
+     * @return the parameters the sharing block names as its last shared layer
+     *     ({@link LastSharedLayer}), or null when it names none
+     * @throws IllegalStateException if it names a parameter that is not its own, or one a task owns
+     */
+    private static Set<Parameter> lastSharedLayer(MultiTaskBlock block, List<Parameter> strategy,
+            Map<Parameter, Integer> owner, Map<Parameter, String> names) {
+        if (!(block.sharingBlock() instanceof LastSharedLayer named)) {
+            return null;
+        }
+        List<Parameter> declared;
+        try (ContextClassLoader ignored = ContextClassLoader.enter(block.sharingLoader())) {
+            declared = named.lastSharedLayer();
+        }
+        Set<Parameter> last = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Parameter p : requireNonNull(declared, "lastSharedLayer() is null")) {
+            if (strategy.stream().noneMatch(s -> s == p)) {
+                throw new IllegalStateException("the sharing block names parameter " + p.getName()
+                        + " in its last shared layer but it is not one of its parameters");
+            }
+            if (owner.containsKey(p)) {
+                throw new IllegalStateException("the sharing block names parameter " + names.get(p)
+                        + " in its last shared layer but declares it task " + owner.get(p) + "'s own");
+            }
+            last.add(p);
+        }
+        return last.isEmpty() ? null : last;
     }
 
     /** @return the shared parameters, in vector order */

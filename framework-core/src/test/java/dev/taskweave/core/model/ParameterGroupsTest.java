@@ -16,12 +16,14 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.api.data.Entity;
 import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.model.LastSharedLayer;
 import dev.taskweave.api.model.SharedParameter;
 import dev.taskweave.api.model.TaskOwnedParameters;
 import dev.taskweave.core.plugin.PluginRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +99,58 @@ class ParameterGroupsTest {
         }
     }
 
+    @Test
+    void aNamedLastSharedLayerIsGradNormsReferenceAlone() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Deep[] self = new Deep[1];
+            self[0] = new Deep(() -> new ArrayList<>(self[0].second.getParameters().values()));
+            ParameterGroups groups = ParameterGroups.of(block(manager, self[0]));
+            // the encoder, the first shared layer (2 x 2 and 2), the second: only the second is flagged
+            assertEquals(List.of(new SharedParameter("01encoder_user", 0, 6, false),
+                    new SharedParameter("02sharing_01first_weight", 6, 4, false),
+                    new SharedParameter("02sharing_01first_bias", 10, 2, false),
+                    new SharedParameter("02sharing_02second_weight", 12, 4, true),
+                    new SharedParameter("02sharing_02second_bias", 16, 2, true)), groups.layout());
+
+            // a parent task's head is shared, but not part of the named layer
+            Deep[] parent = new Deep[1];
+            parent[0] = new Deep(() -> new ArrayList<>(parent[0].second.getParameters().values()));
+            MultiTaskBlock esmm = block(manager, parent[0], List.of(new TaskDependency(1, 0, TaskDependency.Mode.ESMM, 0)));
+            List<SharedParameter> layout = ParameterGroups.of(esmm).layout();
+            assertEquals(18 + 3 + 6, layout.stream().mapToInt(SharedParameter::size).sum());
+            assertEquals(6, layout.stream().filter(SharedParameter::lastLayer).mapToInt(SharedParameter::size).sum());
+        }
+    }
+
+    @Test
+    void anEmptyLastSharedLayerFlagsEveryStrategyParameterAsBefore() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<SharedParameter> layout = ParameterGroups.of(block(manager, new Deep(List::of))).layout();
+            assertEquals(List.of(false, true, true, true, true), layout.stream().map(SharedParameter::lastLayer).toList());
+            // and, without a named layer, a parent task's head is flagged with them
+            MultiTaskBlock esmm = block(manager, new Deep(List::of), List.of(new TaskDependency(1, 0, TaskDependency.Mode.ESMM, 0)));
+            assertEquals(12 + 3 + 6, ParameterGroups.of(esmm).layout().stream().filter(SharedParameter::lastLayer)
+                    .mapToInt(SharedParameter::size).sum());
+        }
+    }
+
+    @Test
+    void rejectsALastSharedLayerOfForeignOrTaskOwnedParameters() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Deep[] self = new Deep[1];
+            self[0] = new Deep(() -> self[0].column(1));
+            IllegalStateException owned = assertThrows(IllegalStateException.class, () -> ParameterGroups.of(block(manager, self[0])));
+            assertTrue(owned.getMessage().contains("02sharing_04column1_weight in its last shared layer but declares it task 1's own"),
+                    owned.getMessage());
+
+            Parameter foreign = Parameter.builder().setName("foreign").setType(Parameter.Type.WEIGHT).optShape(new Shape(1)).build();
+            IllegalStateException other = assertThrows(IllegalStateException.class,
+                    () -> ParameterGroups.of(block(manager, new Deep(() -> List.of(foreign)))));
+            assertTrue(other.getMessage().contains("names parameter foreign in its last shared layer but it is not one of its parameters"),
+                    other.getMessage());
+        }
+    }
+
     private static MultiTaskBlock block(NDManager manager, AbstractBlock sharing) {
         return block(manager, sharing, List.of());
     }
@@ -146,6 +200,56 @@ class ParameterGroupsTest {
             shared.initialize(manager, dataType, inputShapes);
             for (Linear c : columns) {
                 c.initialize(manager, dataType, shared.getOutputShapes(inputShapes));
+            }
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            Shape out = new Shape(inputShapes[0].get(0), 2);
+            return new Shape[] {out, out};
+        }
+    }
+
+    /** {@code first -> second -> column_t}; the columns task-owned, the last shared layer what {@code last} says. */
+    private static final class Deep extends AbstractBlock implements TaskOwnedParameters, LastSharedLayer {
+        private final Linear first = addChildBlock("first", Linear.builder().setUnits(2).build());
+        private final Linear second = addChildBlock("second", Linear.builder().setUnits(2).build());
+        private final List<Linear> columns = List.of(addChildBlock("column0", Linear.builder().setUnits(2).build()),
+                addChildBlock("column1", Linear.builder().setUnits(2).build()));
+        private final Supplier<List<Parameter>> last;
+
+        Deep(Supplier<List<Parameter>> last) {
+            this.last = last;
+        }
+
+        List<Parameter> column(int t) {
+            return new ArrayList<>(columns.get(t).getParameters().values());
+        }
+
+        @Override
+        public List<Parameter> taskOwnedParameters(int task) {
+            return column(task);
+        }
+
+        @Override
+        public List<Parameter> lastSharedLayer() {
+            return last.get();
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+            NDList h = second.forward(ps, first.forward(ps, inputs, training), training);
+            return new NDList(columns.get(0).forward(ps, h, training).singletonOrThrow(),
+                    columns.get(1).forward(ps, h, training).singletonOrThrow());
+        }
+
+        @Override
+        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+            first.initialize(manager, dataType, inputShapes);
+            Shape[] hidden = first.getOutputShapes(inputShapes);
+            second.initialize(manager, dataType, hidden);
+            for (Linear c : columns) {
+                c.initialize(manager, dataType, hidden);
             }
         }
 

@@ -17,6 +17,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.api.model.AffineInput;
 import dev.taskweave.api.model.GatedBlock;
+import dev.taskweave.api.model.LastSharedLayer;
 import dev.taskweave.api.model.TaskOwnedParameters;
 import dev.taskweave.api.nn.AffineParts;
 import dev.taskweave.api.nn.BlockChecks;
@@ -35,7 +36,7 @@ import java.util.List;
  * receives {@code sum_e g_te(x) * expert_e(x)}. The experts are shared; task {@code t}'s gate
  * belongs to task {@code t} ({@link TaskOwnedParameters}).
  */
-public final class MmoeBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters, AffineInput {
+public final class MmoeBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters, LastSharedLayer, AffineInput {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -122,6 +123,16 @@ public final class MmoeBlock extends AbstractBlock implements GatedBlock, TaskOw
     @Override
     public List<Parameter> taskOwnedParameters(int task) {
         return new ArrayList<>(gates.get(task).getParameters().values());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Every expert's last layer, expert by expert.
+     */
+    @Override
+    public List<Parameter> lastSharedLayer() {
+        return MlpBlock.lastLayerParameters(experts);
     }
 
     /**

@@ -8,9 +8,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.api.model.AffineInput;
+import dev.taskweave.api.model.LastSharedLayer;
 import dev.taskweave.api.nn.BlockChecks;
 import dev.taskweave.api.nn.MlpBlock;
 import java.io.DataInputStream;
@@ -24,7 +26,7 @@ import java.util.List;
  * task. The returned list holds the same array once per task, so gradients from all tasks add up
  * in the bottom.
  */
-public final class SharedBottomBlock extends AbstractBlock implements AffineInput {
+public final class SharedBottomBlock extends AbstractBlock implements AffineInput, LastSharedLayer {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -64,6 +66,12 @@ public final class SharedBottomBlock extends AbstractBlock implements AffineInpu
             outputs.add(shared);
         }
         return outputs;
+    }
+
+    /** {@inheritDoc} The bottom's last layer; empty when the bottom has no layer. */
+    @Override
+    public List<Parameter> lastSharedLayer() {
+        return bottom.lastLayerParameters();
     }
 
     /** {@inheritDoc} The bottom's first layer; null when the bottom has no layer. */

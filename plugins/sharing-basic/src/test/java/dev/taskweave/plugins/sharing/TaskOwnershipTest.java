@@ -82,6 +82,22 @@ final class TaskOwnershipTest {
     }
 
     @Test
+    void bothNameTheSharedLayerClosestToTheHeads() {
+        MmoeBlock mmoe = new MmoeBlock(10, 3, 2, List.of(8, 4), 0);
+        mmoe.initialize(manager, DataType.FLOAT32, new Shape(4, 10));
+        assertEquals(List.of("expert0_linear1_weight", "expert0_linear1_bias", "expert1_linear1_weight", "expert1_linear1_bias"),
+                SharingChecks.assertLastSharedLayer(manager, mmoe, manager.randomNormal(new Shape(4, 10)), 3));
+        SharedBottomBlock bottom = new SharedBottomBlock(10, 3, List.of(8, 4), 0);
+        bottom.initialize(manager, DataType.FLOAT32, new Shape(4, 10));
+        assertEquals(List.of("bottom_linear1_weight", "bottom_linear1_bias"),
+                SharingChecks.assertLastSharedLayer(manager, bottom, manager.randomNormal(new Shape(4, 10)), 3));
+        // a bottom without layers has none: every shared parameter (the encoder's) is GradNorm's reference
+        SharedBottomBlock identity = new SharedBottomBlock(10, 3, List.of(), 0);
+        identity.initialize(manager, DataType.FLOAT32, new Shape(4, 10));
+        assertEquals(List.of(), identity.lastSharedLayer());
+    }
+
+    @Test
     void sharedBottomSharesEverything() {
         assertFalse(TaskOwnedParameters.class.isAssignableFrom(SharedBottomBlock.class));
     }

@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.api.model.AffineInput;
 import dev.taskweave.api.model.GatedBlock;
+import dev.taskweave.api.model.LastSharedLayer;
 import dev.taskweave.api.model.TaskOwnedParameters;
 import dev.taskweave.api.nn.BlockChecks;
 import java.io.DataInputStream;
@@ -31,7 +32,7 @@ import java.util.List;
  * ({@link TaskOwnedParameters}); the shared experts are shared. It is {@link PleBlock} with one
  * level, with the same parameter names and shapes.
  */
-public final class CgcBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters, AffineInput {
+public final class CgcBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters, LastSharedLayer, AffineInput {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -103,6 +104,12 @@ public final class CgcBlock extends AbstractBlock implements GatedBlock, TaskOwn
     @Override
     public List<Parameter> taskOwnedParameters(int task) {
         return level.taskParameters(task, true, true);
+    }
+
+    /** {@inheritDoc} The shared experts' last layers (task experts and gates are the tasks' own). */
+    @Override
+    public List<Parameter> lastSharedLayer() {
+        return level.sharedLastLayers();
     }
 
     /** {@inheritDoc} The shared experts', task experts' and gates' input layers. */

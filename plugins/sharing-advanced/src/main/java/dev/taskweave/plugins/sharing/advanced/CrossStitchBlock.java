@@ -16,6 +16,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import dev.taskweave.api.model.LastSharedLayer;
 import dev.taskweave.api.nn.BlockChecks;
 import dev.taskweave.api.nn.FastDropout;
 import java.io.DataInputStream;
@@ -38,7 +39,7 @@ import java.util.List;
  * mixing matrices). The block therefore does not implement
  * {@link dev.taskweave.api.model.TaskOwnedParameters}: gradient combiners see all of it.
  */
-public final class CrossStitchBlock extends AbstractBlock {
+public final class CrossStitchBlock extends AbstractBlock implements LastSharedLayer {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -104,6 +105,22 @@ public final class CrossStitchBlock extends AbstractBlock {
     /** @return the number of tasks */
     public int taskCount() {
         return columns.size();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Every column's last layer, column by column, then the cross-stitch unit that mixes their
+     * outputs: every task's output reads all of them.
+     */
+    @Override
+    public List<Parameter> lastSharedLayer() {
+        List<Parameter> params = new ArrayList<>();
+        for (List<Linear> column : columns) {
+            params.addAll(column.get(column.size() - 1).getParameters().values());
+        }
+        params.add(alphas.get(alphas.size() - 1));
+        return params;
     }
 
     @Override

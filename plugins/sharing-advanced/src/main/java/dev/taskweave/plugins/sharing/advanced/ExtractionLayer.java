@@ -106,6 +106,11 @@ final class ExtractionLayer extends AbstractBlock {
         return params;
     }
 
+    /** @return the shared experts' last layers, expert by expert */
+    List<Parameter> sharedLastLayers() {
+        return MlpBlock.lastLayerParameters(shared);
+    }
+
     /** @return the width of every output */
     int outputWidth() {
         return outputWidth;

@@ -10,11 +10,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.api.model.AffineInput;
 import dev.taskweave.api.model.GatedBlock;
+import dev.taskweave.api.model.LastSharedLayer;
 import dev.taskweave.api.nn.AffineParts;
 import dev.taskweave.api.nn.BlockChecks;
 import dev.taskweave.api.nn.ExpertStack;
@@ -32,7 +34,7 @@ import java.util.List;
  * {@code sum_e g_e(x) * expert_e(x)} (the same array, so the gate and experts collect every task's
  * gradient).
  */
-public final class OmoeBlock extends AbstractBlock implements GatedBlock, AffineInput {
+public final class OmoeBlock extends AbstractBlock implements GatedBlock, LastSharedLayer, AffineInput {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -111,6 +113,12 @@ public final class OmoeBlock extends AbstractBlock implements GatedBlock, Affine
             list.add(array);
         }
         return list;
+    }
+
+    /** {@inheritDoc} Every expert's last layer, expert by expert (the gate reads the input). */
+    @Override
+    public List<Parameter> lastSharedLayer() {
+        return MlpBlock.lastLayerParameters(experts);
     }
 
     /** {@inheritDoc} The experts' first layers, then the gate. */

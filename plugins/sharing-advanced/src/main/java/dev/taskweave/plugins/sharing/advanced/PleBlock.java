@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.taskweave.api.model.AffineInput;
 import dev.taskweave.api.model.GatedBlock;
+import dev.taskweave.api.model.LastSharedLayer;
 import dev.taskweave.api.model.TaskOwnedParameters;
 import dev.taskweave.api.nn.BlockChecks;
 import java.io.DataInputStream;
@@ -38,7 +39,7 @@ import java.util.List;
  * level {@code j + 1}, so it is the task's own at the last two levels, or at every level when tasks
  * have no experts of their own.
  */
-public final class PleBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters, AffineInput {
+public final class PleBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters, LastSharedLayer, AffineInput {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -122,6 +123,16 @@ public final class PleBlock extends AbstractBlock implements GatedBlock, TaskOwn
             params.addAll(level.taskParameters(task, l == last, l >= last - 1 || level.taskExperts() == 0));
         }
         return params;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The last level's shared experts' last layers (its task experts and gates are the tasks' own).
+     */
+    @Override
+    public List<Parameter> lastSharedLayer() {
+        return levels.get(levels.size() - 1).sharedLastLayers();
     }
 
     /** {@inheritDoc} The first level's experts' and gates' input layers. */

@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import dev.taskweave.api.model.LastSharedLayer;
 import dev.taskweave.api.model.TaskOwnedParameters;
 import dev.taskweave.testkit.SharingChecks;
 import java.util.ArrayList;
@@ -117,6 +118,33 @@ final class TaskOwnershipTest {
         SharingChecks.reach(manager, stitch, manager.randomNormal(new Shape(4, 10)), TASKS)
                 .forEach((name, tasks) -> assertEquals(List.of(0, 1, 2), tasks, name));
         assertFalse(initialized("omoe", Map.of("experts", 3, "expertLayers", List.of(8, 4))) instanceof TaskOwnedParameters);
+    }
+
+    @Test
+    void eachStrategyNamesTheSharedLayerClosestToTheHeads() {
+        // the shared experts of the (last) level, each expert's second layer 8 -> 4
+        assertEquals(List.of("level0_shared0_linear1_weight", "level0_shared0_linear1_bias",
+                "level0_shared1_linear1_weight", "level0_shared1_linear1_bias"),
+                lastLayer("cgc", Map.of("sharedExperts", 2, "taskExperts", 1, "expertLayers", List.of(8, 4))));
+        assertEquals(List.of("level2_shared0_linear1_weight", "level2_shared0_linear1_bias",
+                "level2_shared1_linear1_weight", "level2_shared1_linear1_bias"),
+                lastLayer("ple", Map.of("levels", 3, "sharedExperts", 2, "taskExperts", 1, "expertLayers", List.of(8, 4))));
+        // every expert's last layer, not the gate, which reads the input
+        assertEquals(List.of("expert0_linear1_weight", "expert0_linear1_bias", "expert1_linear1_weight", "expert1_linear1_bias",
+                "expert2_linear1_weight", "expert2_linear1_bias"),
+                lastLayer("omoe", Map.of("experts", 3, "expertLayers", List.of(8, 4))));
+        // every column's last layer and the cross-stitch unit after it
+        assertEquals(List.of("task0_linear1_weight", "task0_linear1_bias", "task1_linear1_weight", "task1_linear1_bias",
+                "task2_linear1_weight", "task2_linear1_bias", "alpha1"),
+                lastLayer("cross-stitch", Map.of("layers", List.of(8, 4))));
+        // columns of their own: no shared layer (GradNorm then measures on the encoder)
+        for (String type : List.of("separate", "soft-l2")) {
+            assertFalse(initialized(type, Map.of("layers", List.of(8, 4))) instanceof LastSharedLayer, type);
+        }
+    }
+
+    private List<String> lastLayer(String type, Map<String, ?> params) {
+        return SharingChecks.assertLastSharedLayer(manager, initialized(type, params), manager.randomNormal(new Shape(4, 10)), TASKS);
     }
 
     private Block initialized(String type, Map<String, ?> params) {
