@@ -239,9 +239,11 @@ class NeighboursEndToEndTest extends RuntimeTest {
         assertTrue(aucWith > aucWithout + 0.1, "test AUC with implicit neighbourhood scores " + aucWith + ", without " + aucWithout);
         assertEquals(new ObjectMapper().valueToTree(with.metrics()), new ObjectMapper().valueToTree(taskweave.evaluate(tmp.resolve(
                 "implicit"))));
-        assertTrue(taskweave.check(write("implicit-check.yaml", IMPLICIT.formatted(
-                ", neighbours: {label: observed}, wideOnly: [neighbours_observed]", ", wideFeatures: [neighbours_observed]")), quiet())
-                .contains("neighbours = neighbours_observed: label observed, k 20"));
+        String implicit = taskweave.check(write("implicit-check.yaml", IMPLICIT.formatted(
+                ", neighbours: {label: observed}, wideOnly: [neighbours_observed]", ", wideFeatures: [neighbours_observed]")), quiet());
+        assertTrue(implicit.contains("neighbours = neighbours_observed: label observed, k 20"), implicit);
+        assertTrue(java.util.regex.Pattern.compile("(?m)neighbours_observed: .* similarities over [1-9][0-9,]* pairs of items one user"
+                + " took$").matcher(implicit).find(), implicit);
     }
 
     /** Two scores at once, a list under {@code features.neighbours}: the ratings' and the interactions' own. */
@@ -306,6 +308,8 @@ class NeighboursEndToEndTest extends RuntimeTest {
         assertEquals(2, json.readTree(tmp.resolve("users/model.json").toFile()).get("formatVersion").asInt());
         String report = taskweave.check(write("users-check.yaml", byUsers), quiet());
         assertTrue(report.contains("neighbours = neighbours_rating_by_users: label rating, by users, k 10, shrink 10.0"), report);
+        assertTrue(java.util.regex.Pattern.compile("(?m)neighbours_rating_by_users: .* similarities over [1-9][0-9,]* pairs of users who"
+                + " rated one item$").matcher(report).find(), report);
         java.io.StringWriter predicted = new java.io.StringWriter();
         taskweave.predict(tmp.resolve("users"), write("pairs.tsv", "u7\ti3\n"), predicted, java.util.List.of("rating"));
         try (dev.taskweave.serve.TaskweaveServer server = serve(tmp.resolve("users"))) {
@@ -337,7 +341,9 @@ class NeighboursEndToEndTest extends RuntimeTest {
         assertTrue(report.contains("neighbours_rating") && report.contains(
                 "numeric, a score of each (user, item) pair (features.neighbours); wide parts only: rating"), report);
         assertTrue(report.contains("neighbours = neighbours_rating: label rating, k 10, shrink 10.0, lambda 1.0; ")
-                && report.contains(" training rows have a neighbour"), report);
+                && report.contains(" training rows have a neighbour; similarities over "), report);
+        assertTrue(java.util.regex.Pattern.compile("(?m)neighbours_rating: .* similarities over [1-9][0-9,]* pairs of items one user"
+                + " rated$").matcher(report).find(), report);
         assertConfigError(WITH.replace("label: rating, k: 10", "label: stars, k: 10"), "features.neighbours.label",
                 "the training interactions have no label 'stars'; they have [rating]");
         assertConfigError(WITH.replace("k: 10", "k: 0"), "features.neighbours.k", "at least 1, got 0");

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -57,5 +58,54 @@ class WeightingEndToEndTest extends RuntimeTest {
         double rmse = result.metrics().get("test").get("rating").get("rmse");
         assertTrue(rmse < 1.0, weighting + " test RMSE " + rmse);
         assertTrue(result.metrics().get("test").get("watch").containsKey("hr@10"), result.metrics().get("test").toString());
+    }
+
+    /**
+     * What {@code check} says a gradient combiner works on, counted by hand. Two MMoE experts
+     * {@code [16, 8]}: their last layers hold 2 * (8 * 16 + 8) = 272 values, the norms' reference.
+     * {@code separate} shares nothing but the encoder.
+     */
+    @Test
+    void checkNamesTheLayerGradNormMeasuresOn() throws Exception {
+        String config = """
+                seed: 5
+                data: {type: synthetic, params: {users: 60, items: 30, meanInteractionsPerUser: 10}}
+                features: {embeddingDim: 4}
+                tasks:
+                  - {name: rating, head: regression, label: rating, params: {tower: [4]}}
+                  - {name: like, head: binary, label: rating, params: {tower: [4], threshold: 4.0}}
+                sharing: %s
+                weighting: {type: %s}
+                """;
+        String mmoe = taskweave.check(write("mmoe.yaml", config.formatted("{type: mmoe, params: {experts: 2, expertLayers: [16, 8]}}",
+                "gradnorm")), quiet());
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile(
+                "(?m)^gradients: gradnorm combines each task's gradient of ([0-9,]+) shared values; mmoe's last shared layer"
+                        + " \\(GradNorm's reference\\) holds 272 of them$").matcher(mmoe);
+        assertTrue(line.find(), mmoe);
+        // with w the encoder's output width, the strategy holds 2 experts of 16 * w + 16 + 136 and 2 gates of 2 * w + 2 values,
+        // 36 * w + 308 in all; the shared values are the encoder's and the experts' (the gates are the tasks' own)
+        java.util.regex.Matcher sizes = java.util.regex.Pattern.compile("(?m)^model: [0-9,]+ parameters; encoder ([0-9,]+), sharing \\(mmoe\\) ([0-9,]+)")
+                .matcher(mmoe);
+        assertTrue(sizes.find(), mmoe);
+        long encoder = Long.parseLong(sizes.group(1).replace(",", ""));
+        long sharing = Long.parseLong(sizes.group(2).replace(",", ""));
+        long w = (sharing - 308) / 36;
+        assertEquals(36 * w + 308, sharing, mmoe);
+        assertEquals(encoder + sharing - (4 * w + 4), Long.parseLong(line.group(1).replace(",", "")), mmoe);
+
+        String separate = taskweave.check(write("separate.yaml", config.formatted("{type: separate, params: {layers: [8]}}", "pcgrad")),
+                quiet());
+        assertTrue(separate.contains("gradients: pcgrad combines each task's gradient of " + String.format(java.util.Locale.ROOT, "%,d",
+                encoderValues(separate)) + " shared values; separate shares no layer, so GradNorm's reference is all of them"), separate);
+        // a loss weighting combines no gradients: no such line
+        assertFalse(taskweave.check(write("fixed.yaml", config.formatted("{type: mmoe, params: {experts: 2, expertLayers: [16, 8]}}",
+                "fixed")), quiet()).contains("gradients:"));
+    }
+
+    private static long encoderValues(String report) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^model: [0-9,]+ parameters; encoder ([0-9,]+),").matcher(report);
+        assertTrue(m.find(), report);
+        return Long.parseLong(m.group(1).replace(",", ""));
     }
 }

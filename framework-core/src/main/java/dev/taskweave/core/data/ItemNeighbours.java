@@ -664,6 +664,19 @@ public final class ItemNeighbours {
         return at < 0 ? 0f : keptSimilarity[item][at];
     }
 
+    /**
+     * @return the pairs the similarities are summed over, what their fit (and a model's loading)
+     *     costs in proportion to: the pairs of items one user rated, over every user, or for a
+     *     neighbourhood of users the pairs of users who rated one item, over every item
+     */
+    public long pairs() {
+        long pairs = 0;
+        for (int[] own : rated) {
+            pairs += (long) own.length * (own.length - 1) / 2;
+        }
+        return pairs;
+    }
+
     /** @return the number of users */
     public int users() {
         return ofUsers ? items : users;

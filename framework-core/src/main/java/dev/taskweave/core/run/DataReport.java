@@ -7,10 +7,14 @@ import dev.taskweave.api.data.FeatureKind;
 import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.data.RankingCandidates;
+import dev.taskweave.api.model.GradientCombiner;
 import dev.taskweave.api.model.LabelStatistics;
+import dev.taskweave.api.model.LastSharedLayer;
+import dev.taskweave.api.model.SharedParameter;
 import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.core.config.TaskConfig;
 import dev.taskweave.core.model.MultiTaskBlock;
+import dev.taskweave.core.model.ParameterGroups;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -297,6 +301,9 @@ public final class DataReport {
         line(out, "model: %,d parameters; encoder %,d, sharing (%s) %,d%s", total, encoder, model.plan().config().sharing.type,
                 sharing, weighting == 0 ? "" : String.format(Locale.ROOT, ", weighting (%s) %,d", model.plan().config().weighting.type, weighting));
         out.append(tasks);
+        if (model.weighting() instanceof GradientCombiner) {
+            out.append(combined(model));
+        }
         dev.taskweave.core.config.ExperimentConfig config = model.plan().config();
         boolean[] distilled = config.training.distillation == null ? null : ModelAssembler.distilledTasks(model.plan(), model.tasks());
         if (distilled != null) {
@@ -312,6 +319,30 @@ public final class DataReport {
                     : d.models.size() + " model(s): " + String.join(", ", d.models);
             line(out, "distillation: %s learn from %s, weight %s", String.join(", ", names), from, d.weight);
         }
+        return out.toString();
+    }
+
+    /**
+     * What a gradient combiner works on: how many shared values each task's gradient has, and how
+     * many of them GradNorm measures on (the strategy's last shared layer, {@link LastSharedLayer}).
+     */
+    private static String combined(AssembledModel model) {
+        List<SharedParameter> layout = ParameterGroups.of(model.block()).layout();
+        long shared = 0;
+        long last = 0;
+        for (SharedParameter p : layout) {
+            shared += p.size();
+            last += p.lastLayer() ? p.size() : 0;
+        }
+        String sharing = model.plan().config().sharing.type;
+        String reference = last == 0 ? String.format(Locale.ROOT, "%s shares no layer, so GradNorm's reference is all of them", sharing)
+                : model.block().sharingBlock() instanceof LastSharedLayer
+                ? String.format(Locale.ROOT, "%s's last shared layer (GradNorm's reference) holds %,d of them", sharing, last)
+                : String.format(Locale.ROOT, "%s names no last shared layer, so GradNorm's reference is every value it shares (%,d)",
+                        sharing, last);
+        StringBuilder out = new StringBuilder();
+        line(out, "gradients: %s combines each task's gradient of %,d shared values; %s", model.plan().config().weighting.type,
+                shared, reference);
         return out.toString();
     }
 

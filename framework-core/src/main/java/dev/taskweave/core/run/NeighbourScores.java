@@ -167,8 +167,10 @@ public final class NeighbourScores {
         // how many training rows find a similar item among their user's other ratings: a score of 0
         // everywhere would tell the model nothing
         description.put(key, String.format(Locale.ROOT, "%s: label %s%s, k %d, shrink %s, lambda %s%s; %,d of %,d training"
-                + " rows have a neighbour", name, c.label, c.byUsers() ? ", by users" : "", c.k, c.shrink, c.lambda,
-                c.modelSize == null ? "" : ", " + c.modelSize + " kept per " + (c.byUsers() ? "user" : "item"), scored, rated));
+                + " rows have a neighbour; similarities over %,d pairs of %s", name, c.label, c.byUsers() ? ", by users" : "", c.k,
+                c.shrink, c.lambda, c.modelSize == null ? "" : ", " + c.modelSize + " kept per " + (c.byUsers() ? "user" : "item"),
+                scored, rated, neighbours.pairs(), c.byUsers() ? "users who " + (implicit ? "took" : "rated") + " one item"
+                        : "items one user " + (implicit ? "took" : "rated")));
         fitted.put(name, neighbours);
         return new Dataset(dataset.name(), features, dataset.users(), items, splits, dataset.rankings(), description,
                 dataset.attributes(), dataset.attributeEvaluation());

@@ -42,6 +42,8 @@ class ItemNeighboursTest {
         // outside the tables
         assertEquals(0, n.score(4, 0), EPS);
         assertEquals(0, n.score(0, -1), EPS);
+        // each of the 4 users rated 3 items: 3 pairs each
+        assertEquals(12, n.pairs());
     }
 
     @Test
@@ -235,6 +237,8 @@ class ItemNeighboursTest {
         float[] training = n.training();
         assertEquals(1.0 / 3, training[0], EPS);
         assertEquals(-1.0 / 3, training[3], EPS);
+        // each of the 3 items has 4 raters: 6 pairs each
+        assertEquals(18, n.pairs());
     }
 
     @Test
@@ -517,6 +521,8 @@ class ItemNeighboursTest {
         float[] training = n.training();
         assertEquals(0.375, training[0], EPS);
         assertEquals(0.375, training[1], EPS);
+        // the pair counts once
+        assertEquals(12, n.pairs());
     }
 
     @Test
