@@ -78,10 +78,7 @@ public final class SharingChecks {
         if (!(block instanceof TaskOwnedParameters owned)) {
             throw new IllegalArgumentException(block.getClass().getName() + " does not implement TaskOwnedParameters");
         }
-        Map<Parameter, String> names = new IdentityHashMap<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            names.put(p.getValue(), plainName(p.getKey()));
-        }
+        Map<Parameter, String> names = plainNames(block);
         Map<String, List<Integer>> reaching = reach(manager, block, x, tasks);
         Map<String, Integer> owner = new LinkedHashMap<>();
         for (int task = 0; task < tasks; task++) {
@@ -103,16 +100,13 @@ public final class SharingChecks {
      * reached by every task's output ({@link #reach}): the layer GradNorm measures every task's
      * gradient on must carry every task's gradient.
      *
-     * @return the plain names of the named parameters, in the block's order
+     * @return the plain names of the named parameters, in the order the block names them
      */
     public static List<String> assertLastSharedLayer(NDManager manager, Block block, NDArray x, int tasks) {
         if (!(block instanceof LastSharedLayer last)) {
             throw new IllegalArgumentException(block.getClass().getName() + " does not implement LastSharedLayer");
         }
-        Map<Parameter, String> names = new IdentityHashMap<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            names.put(p.getValue(), plainName(p.getKey()));
-        }
+        Map<Parameter, String> names = plainNames(block);
         Map<String, List<Integer>> reaching = reach(manager, block, x, tasks);
         List<Integer> every = new ArrayList<>();
         for (int task = 0; task < tasks; task++) {
@@ -187,6 +181,15 @@ public final class SharingChecks {
         return block;
     }
 
+
+    /** @return each of the block's parameters with its {@link #plainName} */
+    private static Map<Parameter, String> plainNames(Block block) {
+        Map<Parameter, String> names = new IdentityHashMap<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            names.put(p.getValue(), plainName(p.getKey()));
+        }
+        return names;
+    }
 
     private static void clearGradients(Block block) {
         for (Pair<String, Parameter> p : block.getParameters()) {
