@@ -98,6 +98,12 @@ class WeightingEndToEndTest extends RuntimeTest {
                 quiet());
         assertTrue(separate.contains("gradients: pcgrad combines each task's gradient of " + String.format(java.util.Locale.ROOT, "%,d",
                 encoderValues(separate)) + " shared values; separate shares no layer, so GradNorm's reference is all of them"), separate);
+        // a bottom without layers names none and shares nothing but the encoder
+        String identity = taskweave.check(write("identity.yaml", config.formatted("{type: shared-bottom, params: {layers: []}}",
+                "gradnorm")), quiet());
+        assertTrue(identity.contains("gradients: gradnorm combines each task's gradient of " + String.format(java.util.Locale.ROOT,
+                "%,d", encoderValues(identity)) + " shared values; shared-bottom shares no layer, so GradNorm's reference is all of them"),
+                identity);
         // a loss weighting combines no gradients: no such line
         assertFalse(taskweave.check(write("fixed.yaml", config.formatted("{type: mmoe, params: {experts: 2, expertLayers: [16, 8]}}",
                 "fixed")), quiet()).contains("gradients:"));

@@ -10,10 +10,11 @@ import static java.util.Objects.requireNonNull;
  * @param offset    its first index in the flattened vector
  * @param size      its number of elements
  * @param lastLayer true for the sharing strategy's last shared layer, the shared parameters
- *                  closest to the task heads, as the block names them ({@link LastSharedLayer});
- *                  for a block that names none, every shared parameter of the sharing strategy
- *                  and the heads of tasks another task depends on (as opposed to the input
- *                  encoder's embeddings). GradNorm's reference
+ *                  closest to the task heads, as the block names them ({@link LastSharedLayer}):
+ *                  GradNorm's reference. For a block that names none, true for every shared
+ *                  parameter of the sharing strategy and the heads of tasks another task depends
+ *                  on, which is what it meant for every block before {@link LastSharedLayer}:
+ *                  false marks the input encoder's parameters only where no layer is named
  */
 public record SharedParameter(String name, int offset, int size, boolean lastLayer) {
     public SharedParameter {

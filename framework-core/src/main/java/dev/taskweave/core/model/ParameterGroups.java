@@ -30,6 +30,7 @@ import java.util.Set;
 public final class ParameterGroups {
     private final List<Entry> shared;
     private final List<List<Parameter>> tasks;
+    private final boolean namedLastLayer;
 
     /**
      * A shared parameter.
@@ -53,6 +54,17 @@ public final class ParameterGroups {
      * @param tasks  per task, the parameters only that task's loss reaches
      */
     public ParameterGroups(List<Entry> shared, List<List<Parameter>> tasks) {
+        this(shared, tasks, false);
+    }
+
+    /**
+     * @param shared         the shared parameters, in vector order
+     * @param tasks          per task, the parameters only that task's loss reaches
+     * @param namedLastLayer whether the flagged entries are a last shared layer the sharing block
+     *                       named ({@link LastSharedLayer}) rather than every parameter it shares
+     */
+    public ParameterGroups(List<Entry> shared, List<List<Parameter>> tasks, boolean namedLastLayer) {
+        this.namedLastLayer = namedLastLayer;
         this.shared = List.copyOf(requireNonNull(shared, "shared is null"));
         List<List<Parameter>> copy = new ArrayList<>();
         for (List<Parameter> task : requireNonNull(tasks, "tasks is null")) {
@@ -66,7 +78,8 @@ public final class ParameterGroups {
      * loader) which parameters each task owns.
      *
      * @throws IllegalStateException if the sharing block declares a parameter that is not its own,
-     *     or one parameter for two tasks
+     *     or one parameter for two tasks, or names in its last shared layer a parameter that is not
+     *     its own or that a task owns
      */
     public static ParameterGroups of(MultiTaskBlock block) {
         requireNonNull(block, "block is null");
@@ -124,7 +137,16 @@ public final class ParameterGroups {
                 tasks.set(t, List.of());
             }
         }
-        return new ParameterGroups(shared, tasks);
+        return new ParameterGroups(shared, tasks, last != null);
+    }
+
+    /**
+     * @return whether the entries flagged {@code lastLayer} are the last shared layer the sharing
+     *     block named; false when it names none and every parameter it shares is flagged, with the
+     *     heads of tasks another task depends on
+     */
+    public boolean namedLastLayer() {
+        return namedLastLayer;
     }
 
     /**

@@ -9,7 +9,6 @@ import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.data.RankingCandidates;
 import dev.taskweave.api.model.GradientCombiner;
 import dev.taskweave.api.model.LabelStatistics;
-import dev.taskweave.api.model.LastSharedLayer;
 import dev.taskweave.api.model.SharedParameter;
 import dev.taskweave.api.model.TaskContext;
 import dev.taskweave.core.config.TaskConfig;
@@ -324,22 +323,23 @@ public final class DataReport {
 
     /**
      * What a gradient combiner works on: how many shared values each task's gradient has, and how
-     * many of them GradNorm measures on (the strategy's last shared layer, {@link LastSharedLayer}).
+     * many of them GradNorm measures on (the strategy's last shared layer,
+     * {@link dev.taskweave.api.model.LastSharedLayer}).
      */
     private static String combined(AssembledModel model) {
-        List<SharedParameter> layout = ParameterGroups.of(model.block()).layout();
+        ParameterGroups groups = ParameterGroups.of(model.block());
         long shared = 0;
         long last = 0;
-        for (SharedParameter p : layout) {
+        for (SharedParameter p : groups.layout()) {
             shared += p.size();
             last += p.lastLayer() ? p.size() : 0;
         }
         String sharing = model.plan().config().sharing.type;
-        String reference = last == 0 ? String.format(Locale.ROOT, "%s shares no layer, so GradNorm's reference is all of them", sharing)
-                : model.block().sharingBlock() instanceof LastSharedLayer
+        String reference = groups.namedLastLayer()
                 ? String.format(Locale.ROOT, "%s's last shared layer (GradNorm's reference) holds %,d of them", sharing, last)
-                : String.format(Locale.ROOT, "%s names no last shared layer, so GradNorm's reference is every value it shares (%,d)",
-                        sharing, last);
+                : last == 0 ? String.format(Locale.ROOT, "%s shares no layer, so GradNorm's reference is all of them", sharing)
+                : String.format(Locale.ROOT, "%s names no last shared layer, so GradNorm's reference is every value it shares"
+                        + " and the head of any task another depends on (%,d)", sharing, last);
         StringBuilder out = new StringBuilder();
         line(out, "gradients: %s combines each task's gradient of %,d shared values; %s", model.plan().config().weighting.type,
                 shared, reference);

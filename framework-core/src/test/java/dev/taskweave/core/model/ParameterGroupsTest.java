@@ -1,6 +1,7 @@
 package dev.taskweave.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,7 @@ class ParameterGroupsTest {
             assertEquals(7, groups.layout().size());
             assertEquals(6 + 4 + 2 + 2 * (4 + 2), groups.layout().get(6).offset() + groups.layout().get(6).size());
             assertEquals(2, groups.task(0).size());
+            assertFalse(groups.namedLastLayer());
         }
     }
 
@@ -111,6 +113,7 @@ class ParameterGroupsTest {
                     new SharedParameter("02sharing_01first_bias", 10, 2, false),
                     new SharedParameter("02sharing_02second_weight", 12, 4, true),
                     new SharedParameter("02sharing_02second_bias", 16, 2, true)), groups.layout());
+            assertTrue(groups.namedLastLayer());
 
             // a parent task's head is shared, but not part of the named layer
             Deep[] parent = new Deep[1];
@@ -125,7 +128,9 @@ class ParameterGroupsTest {
     @Test
     void anEmptyLastSharedLayerFlagsEveryStrategyParameterAsBefore() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            List<SharedParameter> layout = ParameterGroups.of(block(manager, new Deep(List::of))).layout();
+            ParameterGroups groups = ParameterGroups.of(block(manager, new Deep(List::of)));
+            assertFalse(groups.namedLastLayer());
+            List<SharedParameter> layout = groups.layout();
             assertEquals(List.of(false, true, true, true, true), layout.stream().map(SharedParameter::lastLayer).toList());
             // and, without a named layer, a parent task's head is flagged with them
             MultiTaskBlock esmm = block(manager, new Deep(List::of), List.of(new TaskDependency(1, 0, TaskDependency.Mode.ESMM, 0)));

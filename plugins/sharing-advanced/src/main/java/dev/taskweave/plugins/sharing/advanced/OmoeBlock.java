@@ -115,10 +115,17 @@ public final class OmoeBlock extends AbstractBlock implements GatedBlock, LastSh
         return list;
     }
 
-    /** {@inheritDoc} Every expert's last layer, expert by expert (the gate reads the input). */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Every expert's last layer, expert by expert, then the gate: every task's input is their
+     * mixture, as cross-stitch's is its last unit's.
+     */
     @Override
     public List<Parameter> lastSharedLayer() {
-        return MlpBlock.lastLayerParameters(experts);
+        List<Parameter> params = MlpBlock.lastLayerParameters(experts);
+        params.addAll(gate.getParameters().values());
+        return params;
     }
 
     /** {@inheritDoc} The experts' first layers, then the gate. */

@@ -129,9 +129,15 @@ final class TaskOwnershipTest {
         assertEquals(List.of("level2_shared0_linear1_weight", "level2_shared0_linear1_bias",
                 "level2_shared1_linear1_weight", "level2_shared1_linear1_bias"),
                 lastLayer("ple", Map.of("levels", 3, "sharedExperts", 2, "taskExperts", 1, "expertLayers", List.of(8, 4))));
-        // every expert's last layer, not the gate, which reads the input
+        // without task experts the gates are still the tasks' own; one level is CGC's layer
+        assertEquals(List.of("level1_shared0_linear1_weight", "level1_shared0_linear1_bias",
+                "level1_shared1_linear1_weight", "level1_shared1_linear1_bias"),
+                lastLayer("ple", Map.of("levels", 2, "sharedExperts", 2, "taskExperts", 0, "expertLayers", List.of(8, 4))));
+        assertEquals(List.of("level0_shared0_linear1_weight", "level0_shared0_linear1_bias"),
+                lastLayer("ple", Map.of("levels", 1, "sharedExperts", 1, "taskExperts", 1, "expertLayers", List.of(8, 4))));
+        // every expert's last layer and the one gate that mixes them for every task
         assertEquals(List.of("expert0_linear1_weight", "expert0_linear1_bias", "expert1_linear1_weight", "expert1_linear1_bias",
-                "expert2_linear1_weight", "expert2_linear1_bias"),
+                "expert2_linear1_weight", "expert2_linear1_bias", "gate_weight", "gate_bias"),
                 lastLayer("omoe", Map.of("experts", 3, "expertLayers", List.of(8, 4))));
         // every column's last layer and the cross-stitch unit after it
         assertEquals(List.of("task0_linear1_weight", "task0_linear1_bias", "task1_linear1_weight", "task1_linear1_bias",
