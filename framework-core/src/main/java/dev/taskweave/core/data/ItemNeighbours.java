@@ -248,21 +248,9 @@ public final class ItemNeighbours {
         // the items' biases first, then the users', in either orientation: the same residuals
         for (int step = 0; step < (implicit ? 0 : 2 * BIAS_ITERATIONS); step++) {
             if (step % 2 == (ofUsers ? 1 : 0)) {
-                double[] sums = new double[items];
-                for (int e = 0; e < m; e++) {
-                    sums[entryItem[e]] += entryValue[e] - mu - userBias[entryUser[e]];
-                }
-                for (int i = 0; i < items; i++) {
-                    itemBias[i] = sums[i] / (itemCount[i] + itemRidge);
-                }
+                ridgeBiases(itemBias, entryItem, itemCount, itemRidge, userBias, entryUser, entryValue, mu, m);
             } else {
-                double[] sums = new double[users];
-                for (int e = 0; e < m; e++) {
-                    sums[entryUser[e]] += entryValue[e] - mu - itemBias[entryItem[e]];
-                }
-                for (int u = 0; u < users; u++) {
-                    userBias[u] = sums[u] / (userCount[u] + userRidge);
-                }
+                ridgeBiases(userBias, entryUser, userCount, userRidge, itemBias, entryItem, entryValue, mu, m);
             }
         }
         int[][] rated = new int[users][];
@@ -285,6 +273,21 @@ public final class ItemNeighbours {
             }
         }
         return new ItemNeighbours(k, shrink, lambda, modelSize, implicit, ofUsers, users, items, rated, residuals, rowUsers, rowItems);
+    }
+
+    /**
+     * One side's biases given the other's: {@code bias[x] = sum over x's entries of (value - mu -
+     * other[y]) / (count[x] + ridge)}.
+     */
+    private static void ridgeBiases(double[] bias, int[] entryOf, int[] count, double ridge, double[] other, int[] entryOther,
+            double[] entryValue, double mu, int m) {
+        double[] sums = new double[bias.length];
+        for (int e = 0; e < m; e++) {
+            sums[entryOf[e]] += entryValue[e] - mu - other[entryOther[e]];
+        }
+        for (int x = 0; x < bias.length; x++) {
+            bias[x] = sums[x] / (count[x] + ridge);
+        }
     }
 
     /**
