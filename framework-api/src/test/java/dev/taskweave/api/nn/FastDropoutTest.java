@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +25,31 @@ class FastDropoutTest {
         // binomial(n, 0.1): standard deviation 300; 6554/65536 = 0.100006 is the rate used
         assertEquals(0.1 * n, dropped, 1500);
         assertEquals(1.0, sum / n, 0.002);
+    }
+
+    @Test
+    void onPyTorchTheMaskIsWrittenIntoTheArraysMemoryWithTheSameValues() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            assertTrue(FastDropout.writesInPlace(manager), "PyTorch's CPU arrays are written in place");
+            // 37 x 5: the last long's four draws are not all used
+            NDArray x = manager.arange(1f, 186f).reshape(37, 5);
+            FastDropout.seed(3);
+            float[] dropped = FastDropout.apply(x, 0.3f, true).toFloatArray();
+            float[] mask = FastDropout.mask(185, 0.3f, new FastDropout.SplitMix64(3));
+            float[] expected = new float[185];
+            for (int i = 0; i < 185; i++) {
+                expected[i] = (i + 1) * mask[i];
+            }
+            assertArrayEquals(expected, dropped);
+            // the next call continues the stream where the array-built mask of 185 values left it
+            FastDropout.SplitMix64 next = new FastDropout.SplitMix64(3);
+            for (int i = 0; i < 47; i++) {
+                next.nextLong();
+            }
+            float[] second = FastDropout.apply(manager.ones(new Shape(8)), 0.5f, true).toFloatArray();
+            assertArrayEquals(FastDropout.mask(8, 0.5f, next), second);
+            assertArrayEquals(x.toFloatArray(), FastDropout.apply(x, 0.3f, false).toFloatArray());
+        }
     }
 
     @Test
