@@ -45,6 +45,7 @@ class LauncherTest {
                 {"--plugins", "dir", "serve"}, {"--plugins=dir", "serve"}, {"--plugins", "a", "--plugins", "b", "--verbose", "serve"}}) {
             List<String> java = launch(null, args);
             assertTrue(java.contains("-XX:+UseZGC"), String.join(" ", args) + ": " + java);
+            assertFalse(java.contains("-XX:+UseSerialGC"), String.join(" ", args) + ": " + java);
             assertTrue(java.contains("-Xmx4g"), String.join(" ", args) + ": " + java);
             // the arguments reach the CLI unchanged, after its class
             int cli = java.indexOf("dev.taskweave.core.cli.TaskweaveCli");
@@ -53,14 +54,18 @@ class LauncherTest {
     }
 
     @Test
-    void otherCommandsKeepTheDefaultCollectorAndJavaOptsReplacesTheDefaults() throws Exception {
-        for (String[] args : new String[][] {{"train", "--config", "serve"}, {"--plugins", "serve", "train"}, {"check", "serve"}}) {
+    void otherCommandsGetTheSerialCollectorAndJavaOptsReplacesTheDefaults() throws Exception {
+        for (String[] args : new String[][] {{"train", "--config", "serve"}, {"--plugins", "serve", "train"}, {"check", "serve"},
+                {"benchmark", "--suite", "s"}}) {
             List<String> java = launch(null, args);
             assertFalse(java.contains("-XX:+UseZGC"), String.join(" ", args) + ": " + java);
+            assertTrue(java.contains("-XX:+UseSerialGC"), String.join(" ", args) + ": " + java);
             assertTrue(java.contains("-Xmx4g"), String.join(" ", args) + ": " + java);
         }
         List<String> java = launch("-Xmx1g", "serve");
         assertTrue(java.contains("-Xmx1g") && !java.contains("-Xmx4g") && !java.contains("-XX:+UseZGC"), java.toString());
+        java = launch("-Xmx1g", "train");
+        assertTrue(java.contains("-Xmx1g") && !java.contains("-Xmx4g") && !java.contains("-XX:+UseSerialGC"), java.toString());
         assertTrue(java.contains("-Dai.djl.offline=true"), "the engine never downloads: " + java);
     }
 }
