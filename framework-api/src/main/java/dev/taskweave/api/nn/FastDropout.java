@@ -6,7 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 
 /**
  * Inverted dropout whose mask is drawn in Java: {@code x * mask}, each element of the mask
@@ -75,7 +77,7 @@ public final class FastDropout {
         NDManager manager = x.getManager();
         if (writesInPlace(manager)) {
             NDArray mask = manager.create(shape, DataType.FLOAT32);
-            fill(mask.toByteBuffer(true).asFloatBuffer(), (int) size, rate, RANDOM.get());
+            fill(mask.toByteBuffer(true).asIntBuffer(), (int) size, rate, RANDOM.get());
             return x.mul(mask);
         }
         return x.mul(manager.create(mask((int) size, rate, RANDOM.get()), shape));
@@ -105,23 +107,42 @@ public final class FastDropout {
 
     /** @return {@code n} mask values: {@code 1 / (1 - rate)} or 0 */
     static float[] mask(int n, float rate, SplitMix64 random) {
+        ByteBuffer bytes = ByteBuffer.allocate(n * 4).order(ByteOrder.nativeOrder());
+        fill(bytes.asIntBuffer(), n, rate, random);
         float[] mask = new float[n];
-        fill(FloatBuffer.wrap(mask), n, rate, random);
+        bytes.asFloatBuffer().get(mask);
         return mask;
     }
 
-    /** Writes {@code n} mask values, {@code 1 / (1 - rate)} or 0, from {@code out}'s index 0. */
-    static void fill(FloatBuffer out, int n, float rate, SplitMix64 random) {
+    /**
+     * Writes {@code n} mask values, {@code 1 / (1 - rate)} or 0, as the bits of floats from
+     * {@code out}'s index 0: each 64-bit draw gives four 16-bit uniforms, lowest bits first, and
+     * an element is kept when its uniform is at least {@code rate * 65,536} (rounded). Without
+     * branches (a masked copy of the kept value's bits), as a dropped element's branch was
+     * mispredicted about once in ten elements at rate 0.1.
+     */
+    static void fill(IntBuffer out, int n, float rate, SplitMix64 random) {
         int threshold = Math.round(rate * 65_536f);
-        float keep = 1f / (1f - rate);
+        int keep = Float.floatToRawIntBits(1f / (1f - rate));
         int i = 0;
-        while (i < n) {
+        for (int whole = n & ~3; i < whole; i += 4) {
             long bits = random.nextLong();
-            for (int k = 0; k < 4 && i < n; k++, i++) {
-                out.put(i, (int) (bits & 0xFFFF) >= threshold ? keep : 0f);
-                bits >>>= 16;
+            out.put(i, keep & kept(bits, threshold));
+            out.put(i + 1, keep & kept(bits >>> 16, threshold));
+            out.put(i + 2, keep & kept(bits >>> 32, threshold));
+            out.put(i + 3, keep & kept(bits >>> 48, threshold));
+        }
+        if (i < n) {
+            long bits = random.nextLong();
+            for (; i < n; i++, bits >>>= 16) {
+                out.put(i, keep & kept(bits, threshold));
             }
         }
+    }
+
+    /** @return all bits set when the 16-bit uniform in {@code bits}' lowest bits is at least {@code threshold}, else 0 */
+    private static int kept(long bits, int threshold) {
+        return ((((int) bits & 0xFFFF) - threshold) >>> 31) - 1;
     }
 
     /**

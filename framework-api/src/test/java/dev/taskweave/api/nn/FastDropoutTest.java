@@ -53,6 +53,27 @@ class FastDropoutTest {
     }
 
     @Test
+    void eachDrawGivesFourUniformsLowestBitsFirstKeptAtOrAboveTheRoundedRate() {
+        // the rule written out element by element, as masks were drawn before the branch-free fill
+        for (int n : new int[] {1, 3, 4, 5, 8, 185, 1001}) {
+            for (float rate : new float[] {0.1f, 0.3f, 0.5f, 0.95f}) {
+                FastDropout.SplitMix64 reference = new FastDropout.SplitMix64(n * 31L + 7);
+                float[] expected = new float[n];
+                int threshold = Math.round(rate * 65_536f);
+                for (int i = 0; i < n; i += 4) {
+                    long bits = reference.nextLong();
+                    for (int k = 0; k < 4 && i + k < n; k++) {
+                        expected[i + k] = ((bits >>> (16 * k)) & 0xFFFF) >= threshold ? 1f / (1f - rate) : 0f;
+                    }
+                }
+                FastDropout.SplitMix64 ours = new FastDropout.SplitMix64(n * 31L + 7);
+                assertArrayEquals(expected, FastDropout.mask(n, rate, ours), "n " + n + ", rate " + rate);
+                assertEquals(reference.nextLong(), ours.nextLong(), "the same number of draws, n " + n);
+            }
+        }
+    }
+
+    @Test
     void theSameSeedDrawsTheSameMask() {
         assertArrayEquals(FastDropout.mask(1001, 0.3f, new FastDropout.SplitMix64(9)), FastDropout.mask(1001, 0.3f, new FastDropout.SplitMix64(9)));
         float[] half = FastDropout.mask(10_000, 0.5f, new FastDropout.SplitMix64(1));
