@@ -54,7 +54,7 @@ class LauncherTest {
     }
 
     @Test
-    void otherCommandsGetTheSerialCollectorAndJavaOptsReplacesTheDefaults() throws Exception {
+    void otherCommandsGetTheSerialCollectorAndJavaOptsReplacesTheHeapButKeepsTheCollectorUnlessItNamesOne() throws Exception {
         for (String[] args : new String[][] {{"train", "--config", "serve"}, {"--plugins", "serve", "train"}, {"check", "serve"},
                 {"benchmark", "--suite", "s"}}) {
             List<String> java = launch(null, args);
@@ -62,10 +62,16 @@ class LauncherTest {
             assertTrue(java.contains("-XX:+UseSerialGC"), String.join(" ", args) + ": " + java);
             assertTrue(java.contains("-Xmx4g"), String.join(" ", args) + ": " + java);
         }
+        // a larger heap (the advice of the memory checks) keeps the command's collector
         List<String> java = launch("-Xmx1g", "serve");
-        assertTrue(java.contains("-Xmx1g") && !java.contains("-Xmx4g") && !java.contains("-XX:+UseZGC"), java.toString());
-        java = launch("-Xmx1g", "train");
-        assertTrue(java.contains("-Xmx1g") && !java.contains("-Xmx4g") && !java.contains("-XX:+UseSerialGC"), java.toString());
+        assertTrue(java.contains("-Xmx1g") && !java.contains("-Xmx4g") && java.contains("-XX:+UseZGC"), java.toString());
+        java = launch("-Xmx8g -Dx=1", "train");
+        assertTrue(java.containsAll(List.of("-Xmx8g", "-Dx=1", "-XX:+UseSerialGC")) && !java.contains("-Xmx4g"), java.toString());
+        // a collector named in JAVA_OPTS is the one used
+        java = launch("-Xmx1g -XX:+UseG1GC", "train");
+        assertTrue(java.contains("-XX:+UseG1GC") && !java.contains("-XX:+UseSerialGC"), java.toString());
+        java = launch("-XX:+UseParallelGC -Xmx2g", "serve");
+        assertTrue(java.contains("-XX:+UseParallelGC") && !java.contains("-XX:+UseZGC"), java.toString());
         assertTrue(java.contains("-Dai.djl.offline=true"), "the engine never downloads: " + java);
     }
 }
