@@ -81,7 +81,12 @@ public final class FastDropout {
             fill(mask.toByteBuffer(true).asIntBuffer(), (int) size, rate, RANDOM.get());
             return x.mul(mask);
         }
-        return x.mul(manager.create(mask((int) size, rate, RANDOM.get()), shape));
+        return copied(x, shape, rate);
+    }
+
+    /** {@code x} times a mask the engine copies from Java memory: engines and devices not written in place */
+    static NDArray copied(NDArray x, Shape shape, float rate) {
+        return x.mul(x.getManager().create(maskBytes(Math.toIntExact(shape.size()), rate, RANDOM.get()), shape, DataType.FLOAT32));
     }
 
     /**
@@ -110,11 +115,16 @@ public final class FastDropout {
 
     /** @return {@code n} mask values: {@code 1 / (1 - rate)} or 0 */
     static float[] mask(int n, float rate, SplitMix64 random) {
+        float[] mask = new float[n];
+        maskBytes(n, rate, random).asFloatBuffer().get(mask);
+        return mask;
+    }
+
+    /** @return {@code n} mask values as floats in native byte order, for an engine to copy */
+    private static ByteBuffer maskBytes(int n, float rate, SplitMix64 random) {
         ByteBuffer bytes = ByteBuffer.allocate(n * 4).order(ByteOrder.nativeOrder());
         fill(bytes.asIntBuffer(), n, rate, random);
-        float[] mask = new float[n];
-        bytes.asFloatBuffer().get(mask);
-        return mask;
+        return bytes;
     }
 
     /**
