@@ -123,6 +123,18 @@ class CliTest {
         r = run("train", "--config", schedule.toString(), "--output", tmp.resolve("out").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("optimizer.schedule: expected constant, cosine or step, got 'linear'"), r.err());
+        // left empty (as ${SCHEDULE:-} gives when the variable is unset): refused as well, not an internal error
+        Path noSchedule = write("noschedule.yaml", EndToEndTest.CONFIG.replace("optimizer: {learningRate: 0.005}",
+                "optimizer: {learningRate: 0.005, schedule: }"));
+        r = run("check", "--config", noSchedule.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("optimizer.schedule: expected constant, cosine or step, got nothing (null)"), r.err());
+        // a section left empty: its line, exit 2
+        Path noTraining = write("notraining.yaml", EndToEndTest.CONFIG.replace("training: {batchSize: 128, epochs: 6, progressBar: false}",
+                "training:\n#  epochs: 6"));
+        r = run("train", "--config", noTraining.toString(), "--output", tmp.resolve("out").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(noTraining + ":14: training: expected a mapping, got nothing (null)"), r.err());
 
         Path type = write("type.yaml", EndToEndTest.CONFIG.replace("optimizer: {learningRate: 0.005}",
                 "optimizer: {learningRate: 0.005, type: sgd}"));

@@ -105,9 +105,13 @@ class WarmStartEndToEndTest extends RuntimeTest {
         assertFalse(narrowPrinted.contains("cannot be matched"), narrowPrinted);
 
         Path config = write("missing.yaml", withInit(CONFIG, "no-such-model"));
-        ConfigException e = assertThrows(ConfigException.class, () -> taskweave.train(config, tmp.resolve("m"), quiet()));
+        ByteArrayOutputStream missingLog = new ByteArrayOutputStream();
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> taskweave.train(config, tmp.resolve("m"), new PrintStream(missingLog, true, StandardCharsets.UTF_8)));
         assertTrue(e.getMessage().contains("missing.yaml") && e.getMessage().contains("training.initFrom")
                 && e.getMessage().contains("no-such-model is not a model directory"), e.getMessage());
+        // found before the data is read (train prints the data's size once it has read it)
+        assertFalse(missingLog.toString(StandardCharsets.UTF_8).contains("data: "), missingLog.toString(StandardCharsets.UTF_8));
         // check finds it too, before a training slot is used
         ConfigException checked = assertThrows(ConfigException.class, () -> taskweave.check(config, quiet()));
         assertEquals(e.getMessage(), checked.getMessage());

@@ -227,8 +227,12 @@ public final class Taskweave implements AutoCloseable {
             checkpointing.checkWritable("checkpoint", outputDirectory);
             mayHaveFinished = checkpointing.resume() && !Files.exists(checkpointing.file());
         }
-        // before the data is read, as the output: a teacher that is not a model is found at once
+        // before the data is read, as the output: a teacher or a warm start that is not a model is
+        // found at once (a resumed run takes its parameters from the checkpoint, not from initFrom)
         teacherModels(config, configFile, baseDirectory);
+        if (config.training.initFrom != null && !resuming) {
+            initFrom(config, configFile, baseDirectory);
+        }
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
         checkTeacherExperiment(assembler, config, configFile);
         Prepared prepared = prepare(assembler, config, configFile, baseDirectory, log);
@@ -604,11 +608,12 @@ public final class Taskweave implements AutoCloseable {
         ExperimentConfig config = injector.getInstance(ConfigLoader.class).load(configFile);
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
         checkTeacherExperiment(assembler, config, configFile);
-        Prepared p = prepare(assembler, config, configFile, configFile.toAbsolutePath().getParent(), log);
+        // model directories the experiment names, before the data is read
         if (config.training.initFrom != null) {
             initFrom(config, configFile, configFile.toAbsolutePath().getParent());
         }
         teacherModels(config, configFile, configFile.toAbsolutePath().getParent());
+        Prepared p = prepare(assembler, config, configFile, configFile.toAbsolutePath().getParent(), log);
         Map<String, LabelStatistics> stats = assembler.labelStatistics(p.plan(), p.dataset());
         // the graph too, as train builds it before training: what only the assembled model can
         // check (heads' parameters, calibration, task graph, wide parts) fails here as it would there

@@ -61,6 +61,11 @@ public final class ConfigLoader {
                 com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer, com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
         mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL, Nulls.FAIL));
         mapper.configOverride(Map.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
+        // a section left empty ("training:" with every line under it commented out) is an error
+        // naming it and its line; omitted, it keeps its defaults
+        for (Class<?> section : List.of(FeaturesConfig.class, OptimizerConfig.class, TrainingConfig.class, ServingConfig.class)) {
+            mapper.configOverride(section).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
+        }
         return mapper.registerModule(FiniteNumbers.module());
     }
 
@@ -371,7 +376,8 @@ public final class ConfigLoader {
         } else if (e instanceof InvalidFormatException ife) {
             reason = "cannot read " + describe(ife.getValue()) + " as " + typeName(ife.getTargetType());
         } else if (e instanceof InvalidNullException ine) {
-            reason = "expected " + (ine.getTargetType() == null ? "a value" : typeName(ine.getTargetType())) + ", got nothing (null)";
+            reason = "expected " + (ine.getTargetType() == null ? "a value" : typeName(ine.getTargetType())) + ", got nothing (null)"
+                    + (path.endsWith("]") ? "" : "; omit the key for its default");
         } else if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
             // Jackson's own wording names its classes and settings; what was found is enough
             reason = "expected " + typeName(mie.getTargetType()) + found(e);

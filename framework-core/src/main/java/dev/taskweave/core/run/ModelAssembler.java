@@ -252,8 +252,9 @@ public final class ModelAssembler {
         if (!(c.optimizer.weightDecay >= 0) || !Double.isFinite(c.optimizer.weightDecay)) {
             throw new ConfigException(source, "optimizer.weightDecay", 0, "must be >= 0, got " + c.optimizer.weightDecay);
         }
-        if (!List.of("constant", "cosine", "step").contains(c.optimizer.schedule)) {
-            throw new ConfigException(source, "optimizer.schedule", 0, "expected constant, cosine or step, got '" + c.optimizer.schedule + "'");
+        if (c.optimizer.schedule == null || !List.of("constant", "cosine", "step").contains(c.optimizer.schedule)) {
+            throw new ConfigException(source, "optimizer.schedule", 0, "expected constant, cosine or step, got "
+                    + (c.optimizer.schedule == null ? "nothing (null)" : "'" + c.optimizer.schedule + "'"));
         }
         if (!(c.optimizer.finalLearningRate >= 0 && c.optimizer.finalLearningRate <= c.optimizer.learningRate)) {
             throw new ConfigException(source, "optimizer.finalLearningRate", 0, "must be in [0, learningRate = " + c.optimizer.learningRate

@@ -154,9 +154,9 @@ class ConfigLoaderTest {
     @Test
     void anEmptyListOrMappingNamesItsPath() {
         ConfigException include = assertThrows(ConfigException.class, () -> loader.parse("features:\n  include:\n", "t.yaml"));
-        assertEquals("t.yaml:2: features.include: expected a list, got nothing (null)", include.getMessage());
+        assertEquals("t.yaml:2: features.include: expected a list, got nothing (null); omit the key for its default", include.getMessage());
         ConfigException dropout = assertThrows(ConfigException.class, () -> loader.parse("features:\n  dropout:\n", "t.yaml"));
-        assertEquals("t.yaml:2: features.dropout: expected a mapping, got nothing (null)", dropout.getMessage());
+        assertEquals("t.yaml:2: features.dropout: expected a mapping, got nothing (null); omit the key for its default", dropout.getMessage());
         ConfigException element = assertThrows(ConfigException.class,
                 () -> loader.parse("tasks:\n  - {name: a, metrics: [auc, null]}\n", "t.yaml"));
         assertEquals("tasks[0].metrics[1]", element.path(), element.getMessage());
@@ -168,6 +168,28 @@ class ConfigLoaderTest {
         assertEquals(Map.of(), c.data.params);
         assertEquals(Map.of(), c.tasks.get(0).params);
         assertEquals(null, loader.parse("training: {earlyStopping: }\n", "t.yaml").training.earlyStopping);
+    }
+
+    @Test
+    void aSectionLeftEmptyIsAnErrorAtItsLine() {
+        // every line under it commented out: the commands would otherwise meet a null section
+        for (String section : List.of("features", "optimizer", "training", "serving")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> loader.parse("seed: 1\n" + section + ":\n#  epochs: 3\nname: x\n", "t.yaml"), section);
+            assertEquals("t.yaml:2: " + section + ": expected a mapping, got nothing (null); omit the key for its default",
+                    e.getMessage());
+        }
+        // a teacher's fields are bound by the same rules, and named by the teacher's path
+        ExperimentConfig experiment = loader.parse("training: {epochs: 3}\n", "t.yaml");
+        java.util.Map<String, Object> teacher = new java.util.HashMap<>();
+        teacher.put("training", null);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.withOverrides(experiment, teacher, "t.yaml", "training.distillation.teacher"));
+        assertEquals("training.distillation.teacher.training", e.path(), e.getMessage());
+        // left out, a section keeps its defaults
+        ExperimentConfig omitted = loader.parse("seed: 1\n", "t.yaml");
+        assertEquals(10, omitted.training.epochs);
+        assertEquals("constant", omitted.optimizer.schedule);
     }
 
     @Test
