@@ -108,7 +108,8 @@ final class DelimitedFile {
 
     /**
      * Reads every data record (not the header line), checking each has as many fields as the file
-     * has columns; fields are stripped of surrounding white space.
+     * has columns; fields are stripped of surrounding white space. A record that repeats the column
+     * names (files joined with their header lines) is an error at its line, not a row of data.
      */
     void forEach(Consumer<Row> action) {
         boolean skipHeader = config.columns() == null;
@@ -119,11 +120,15 @@ final class DelimitedFile {
                 if (skipHeader) {
                     return true;
                 }
-                if (List.of(row.fields()).equals(columns)) {
+                if (namesColumns(row.fields())) {
                     throw new DataException(path.toString(), row.line(), "this line repeats the column names of " + configPath
                             + ".columns: the file has a header line (remove " + configPath + ".columns to read it as the "
                             + "header, or remove the line)");
                 }
+            } else if (namesColumns(row.fields())) {
+                throw new DataException(path.toString(), row.line(), "this line repeats the column names " + columns
+                        + (skipHeader ? " of the header line" : " of " + configPath + ".columns")
+                        + ", where a record is expected (files joined with their header lines?); remove the line");
             }
             if (row.fields().length != columns.size()) {
                 throw new DataException(path.toString(), row.line(), "expected " + columns.size() + " fields separated by '"
@@ -132,6 +137,19 @@ final class DelimitedFile {
             action.accept(row);
             return true;
         });
+    }
+
+    /** @return whether a record's fields are the column names, in order */
+    private boolean namesColumns(String[] fields) {
+        if (fields.length != columns.size() || !fields[0].equals(columns.get(0))) {
+            return false;
+        }
+        for (int i = 1; i < fields.length; i++) {
+            if (!fields[i].equals(columns.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses records until {@code action} returns false or the file ends. */
@@ -144,8 +162,12 @@ final class DelimitedFile {
                 .setIgnoreSurroundingSpaces(true)
                 .get();
         Charset charset = config.charset();
-        try (Reader reader = withoutByteOrderMark(Files.newBufferedReader(path, charset));
-                CSVParser parser = CSVParser.parse(reader, format)) {
+        if (Files.isDirectory(path)) {
+            throw new DataException(path.toString(), 0, "is a directory; expected a file");
+        }
+        // the reader is a resource of its own: reading past a byte order mark may fail before the parser owns it
+        try (java.io.BufferedReader reader = Files.newBufferedReader(path, charset);
+                CSVParser parser = CSVParser.parse(withoutByteOrderMark(reader), format)) {
             Iterator<CSVRecord> records = parser.iterator();
             long previousEnd = 0;
             while (true) {
@@ -233,7 +255,8 @@ final class DelimitedFile {
         if (cause instanceof CharacterCodingException) {
             // the decoder reads ahead of the parser: find the line by decoding the file line by line
             return new DataException(path.toString(), dev.taskweave.api.data.TextFiles.firstUndecodableLine(path, charset), "not valid " + charset.name()
-                    + " text (set the file's encoding, for example encoding: ISO-8859-1)", e);
+                    + " text (" + (utf16(path) ? "the file starts with a UTF-16 byte order mark: set encoding: UTF-16"
+                    : "set the file's encoding, for example encoding: ISO-8859-1") + ")", e);
         }
         // the parser's own exception (wrapped unchecked) says what is wrong; its class name says nothing more
         Throwable reported = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
@@ -254,6 +277,17 @@ final class DelimitedFile {
                     + "written twice, \"\"; in a file whose quote marks are text, set quote: \"\"", e);
         }
         return new DataException(path.toString(), start, "cannot be read: " + message, e);
+    }
+
+    /** @return whether the file starts with a UTF-16 byte order mark (FE FF or FF FE), as spreadsheets' "Unicode text" exports do */
+    private static boolean utf16(Path path) {
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            int first = in.read();
+            int second = in.read();
+            return first == 0xFE && second == 0xFF || first == 0xFF && second == 0xFE;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** @return the digits of a number the parser wrote with grouping separators, or {@code otherwise} when there are none */

@@ -50,7 +50,7 @@ public final class EntitiesConfig extends TableConfig {
         for (Map.Entry<String, String> e : multiValued.entrySet()) {
             if (e.getValue() == null || e.getValue().length() != 1) {
                 throw new InvalidConfigException("multiValued." + e.getKey(), "expected the one character that separates the "
-                        + "values, for example \"|\"; got " + (e.getValue() == null ? "null" : "'" + e.getValue() + "'"));
+                        + "values, for example \"|\"; got " + (e.getValue() == null ? "null" : TableConfig.notOneCharacter(e.getValue())));
             }
         }
         requireLogOfNumeric(log, numeric);

@@ -256,7 +256,15 @@ final class SideFeatures {
             index.put(values.get(i), i);
         }
         int width = values.size();
-        float[] dense = new float[fileRow.length * width];
+        long cells = (long) fileRow.length * width;
+        if (cells > Integer.MAX_VALUE - 8) {
+            // a multi-hot feature is held as one dense row per entity
+            throw new DataException(file.toString(), 0, "column '" + column + "' (feature " + name + ") has " + width
+                    + " distinct values over " + fileRow.length + " entities: its one-hot rows would hold " + cells
+                    + " numbers (" + (cells * Float.BYTES >> 30) + " GB), more than one array holds; raise minCount (now "
+                    + config.minCount() + ") so that rare values are read as unknown");
+        }
+        float[] dense = new float[(int) cells];
         boolean[] known = new boolean[fileRow.length];
         for (int e = 0; e < fileRow.length; e++) {
             if (fileRow[e] < 0) {

@@ -36,10 +36,10 @@ public class TableConfig {
             throw new InvalidConfigException("format", "expected csv or tsv, got '" + format + "'");
         }
         if (delimiter != null && delimiter.length() != 1) {
-            throw new InvalidConfigException("delimiter", "expected one character, got '" + delimiter + "'");
+            throw new InvalidConfigException("delimiter", "expected one character, got " + notOneCharacter(delimiter));
         }
         if (quote != null && quote.length() > 1) {
-            throw new InvalidConfigException("quote", "expected one character, or an empty string for none, got '" + quote + "'");
+            throw new InvalidConfigException("quote", "expected one character, or an empty string for none, got " + notOneCharacter(quote));
         }
         char separator = delimiterChar();
         if (separator == '\n' || separator == '\r') {
@@ -105,6 +105,19 @@ public class TableConfig {
     }
 
     /** @return the character as a setting would write it: a tab as {@code \t} */
+    /**
+     * @return a setting that should be one character, for the error: as written, its length, and
+     *     for an escape such as {@code '\t'} that YAML's single quotes keep as two characters,
+     *     how to write it
+     */
+    static String notOneCharacter(String value) {
+        String shown = "'" + value + "' (" + value.length() + " characters)";
+        if (value.length() == 2 && value.charAt(0) == '\\' && "tnr".indexOf(value.charAt(1)) >= 0) {
+            return shown + ": single quotes keep a backslash as written; write \"" + value + "\" in double quotes";
+        }
+        return shown;
+    }
+
     static String printable(char c) {
         return c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : String.valueOf(c);
     }

@@ -126,7 +126,10 @@ class FilesConfigTest {
         invalid(params("interactions", params("file", "f", "user", "u", "item", "i", "format", "xlsx")), "interactions.format",
                 "expected csv or tsv, got 'xlsx'");
         invalid(params("interactions", params("file", "f", "user", "u", "item", "i", "delimiter", "::")), "interactions.delimiter",
-                "expected one character");
+                "expected one character, got '::' (2 characters)");
+        // '\t' in YAML's single quotes is a backslash and a t: the error says how to write a tab
+        invalid(params("interactions", params("file", "f", "user", "u", "item", "i", "delimiter", "\\t")), "interactions.delimiter",
+                "got '\\t' (2 characters): single quotes keep a backslash as written; write \"\\t\" in double quotes");
         invalid(params("interactions", params("file", "f", "user", "u", "item", "i", "delimiter", ";", "quote", ";")),
                 "interactions.quote", "also the delimiter");
         invalid(params("interactions", params("file", "f", "user", "u", "item", "i", "encoding", "klingon")), "interactions.encoding",

@@ -57,6 +57,56 @@ class FilesErrorsTest {
     }
 
     @Test
+    void aRepeatedHeaderLineIsNoRecord() throws IOException {
+        // two exports joined with their header lines: an implicit-feedback file would gain a user 'user'
+        Files.writeString(dir.resolve("rows.csv"), "user,item\nu1,i1\nu2,i1\nuser,item\nu3,i2\n");
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item"),
+                "split", params("valid", 0.0, "test", 0.0)), FilesConfig.class);
+        DataException e = assertThrows(DataException.class, () -> new FilesDatasetFactory().create(config, new DataContext(dir, 1)).load());
+        assertMessage(e, "rows.csv", 4, "this line repeats the column names [user, item] of the header line, where a record is expected");
+        // with the names configured, a line repeating them past the first is refused too
+        Files.writeString(dir.resolve("rows.csv"), "u1,i1\nu,i\n");
+        FilesConfig named = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "u", "item", "i",
+                "columns", List.of("u", "i")), "split", params("valid", 0.0, "test", 0.0)), FilesConfig.class);
+        DataException n = assertThrows(DataException.class, () -> new FilesDatasetFactory().create(named, new DataContext(dir, 1)).load());
+        assertMessage(n, "rows.csv", 2, "repeats the column names [u, i] of data.params.interactions.columns");
+    }
+
+    @Test
+    void aDirectoryIsNoFile() throws IOException {
+        Files.createDirectories(dir.resolve("users"));
+        assertMessage(fails(GOOD, params("users", params("file", "users", "id", "id"))), "users", 0, "is a directory; expected a file");
+    }
+
+    @Test
+    void aUtf16FileIsNamedAsOne() throws IOException {
+        // a spreadsheet's "Unicode text" export: UTF-16 with a byte order mark
+        Files.write(dir.resolve("users.csv"), "\uFEFFid,age\nu1,3\n".getBytes(StandardCharsets.UTF_16LE));
+        DataException e = fails(GOOD, params("users", params("file", "users.csv", "id", "id", "numeric", List.of("age"))));
+        assertMessage(e, "users.csv", 1, "not valid UTF-8 text (the file starts with a UTF-16 byte order mark: set encoding: UTF-16)");
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "labels", params("rating", "rating")), "split", params("valid", 0.0, "test", 0.0),
+                "users", params("file", "users.csv", "id", "id", "numeric", List.of("age"), "encoding", "UTF-16")), FilesConfig.class);
+        assertEquals(2, new FilesDatasetFactory().create(config, new DataContext(dir, 1)).load().users().size());
+    }
+
+    @Test
+    void aMultiValuedColumnTooWideForOneArrayIsRefused() throws IOException {
+        // 46,341 items with a tag each of their own: 46,341 x 46,341 one-hot numbers pass 2^31
+        StringBuilder items = new StringBuilder("id,tags\n");
+        StringBuilder rows = new StringBuilder("user,item,rating\n");
+        for (int i = 0; i < 46_341; i++) {
+            items.append('i').append(i).append(",t").append(i).append('\n');
+        }
+        rows.append("u1,i0,4\nu2,i1,3\n");
+        Files.writeString(dir.resolve("items.csv"), items);
+        DataException e = fails(rows.toString(), params("items", params("file", "items.csv", "id", "id",
+                "multiValued", params("tags", "|"))));
+        assertMessage(e, "items.csv", 0, "column 'tags' (feature item_tags) has 46341 distinct values over 46341 entities",
+                "raise minCount (now 1)");
+    }
+
+    @Test
     void badLabel() throws IOException {
         assertMessage(fails("user,item,rating\nu1,i1,4\nu2,i1,four\n", Map.of()), "rows.csv", 3,
                 "column 'rating': expected a label (a finite number, true or false, or an empty cell for no label), found 'four'");
