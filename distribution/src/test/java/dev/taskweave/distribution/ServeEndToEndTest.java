@@ -995,9 +995,42 @@ class ServeEndToEndTest {
     }
 
     @Test
+    void requestsThatCouldExhaustTheServerOrItsParserAreBadRequestsInJson() throws Exception {
+        String user = served().loaded().users().rawIds().get(0);
+        // a formula of 100,000 terms would recurse once per term for every item: refused by its length
+        Response longFormula = post("/v1/recommend", "{\"user\": \"" + user + "\", \"formula\": \"like" + "+like".repeat(100_000) + "\"}");
+        assertError(longFormula, 400, "formula", "the formula is 500004 characters long; at most 4096");
+        Response deep = post("/v1/recommend", "{\"user\": \"" + user + "\", \"formula\": \"" + "(".repeat(2000) + "like" + ")".repeat(2000) + "\"}");
+        assertError(deep, 400, "formula", "nested more than 100 deep");
+        // bytes Jackson's detection reads as UTF-32, and are not
+        HttpResponse<String> utf32 = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/predict"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {0, 0, 0x7B, 0})).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, utf32.statusCode(), utf32.body());
+        assertTrue(JSON.readTree(utf32.body()).get("message").asText().startsWith("malformed JSON: invalid text encoding"), utf32.body());
+        // headers above Jetty's limit are refused before any route runs, in the same JSON form
+        HttpResponse<String> big = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                .header("X-Big", "a".repeat(20_000)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(431, big.statusCode(), big.body());
+        assertTrue(big.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), big.headers().toString());
+        assertEquals("http_431", JSON.readTree(big.body()).get("error").asText(), big.body());
+    }
+
+    @Test
+    void withMaxKBelowTenARecommendationWithoutKGivesMaxKItems() throws Exception {
+        try (TaskweaveServer small = start(model, "maxK: 5\n")) {
+            String user = small.holder().current().model().loaded().users().rawIds().get(0);
+            Response r = call(small, "POST", "/v1/recommend", "{\"user\": \"" + user + "\"}");
+            assertEquals(200, r.status(), r.text());
+            assertEquals(5, r.body().get("items").size(), r.text());
+            assertError(call(small, "POST", "/v1/recommend", "{\"user\": \"" + user + "\", \"k\": 6}"), 400, "k", "must be between 1 and 5, got 6");
+        }
+    }
+
+    @Test
     void aKnownPathWithAnotherMethodIs405WithAllow() throws Exception {
         for (String[] c : new String[][] {{"GET", "/v1/predict", "POST"}, {"PUT", "/v1/recommend", "POST"}, {"DELETE", "/health", "GET, HEAD"},
-                {"GET", "/admin/reload", "POST"}}) {
+                {"GET", "/admin/reload", "POST"}, {"GET", "/v1/predict/", "POST"}}) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + c[1]))
                     .method(c[0], HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(405, r.statusCode(), c[0] + " " + c[1] + ": " + r.body());

@@ -14,7 +14,8 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  * Jetty's answer to a request it refuses before any route sees it, in the server's JSON form
  * ({@code {"error": "http_503", "field": "", "message": ...}}) instead of an HTML page: above all
  * the 503 of a request that arrives on an open connection while the server stops (Jetty's
- * graceful stop refuses it), with {@code Retry-After: 1}.
+ * graceful stop refuses it), with {@code Retry-After: 1}; and a request Jetty cannot read (headers
+ * above its limit, 431; a URI too long, 414; a malformed request line or {@code Content-Length}, 400).
  */
 final class JsonErrorHandler extends ErrorHandler {
     private final ObjectMapper json;
@@ -39,5 +40,14 @@ final class JsonErrorHandler extends ErrorHandler {
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
         baseRequest.setHandled(true);
+    }
+
+    /** The answer to a request Jetty's parser refused, before any handler saw it. */
+    @Override
+    public java.nio.ByteBuffer badMessageError(int status, String reason, org.eclipse.jetty.http.HttpFields.Mutable fields) {
+        String text = reason == null ? org.eclipse.jetty.http.HttpStatus.getMessage(status) : reason;
+        fields.put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+        byte[] body = TaskweaveServer.write(json, json.createObjectNode().put("error", "http_" + status).put("field", "").put("message", text));
+        return java.nio.ByteBuffer.wrap(body);
     }
 }

@@ -44,6 +44,9 @@ final class JsonFields {
             return parse(json, parser);
         } catch (JsonProcessingException e) {
             throw e;
+        } catch (java.io.CharConversionException e) {
+            // bytes Jackson took for UTF-32 (its detection reads the first four) that are not: malformed JSON too
+            throw new com.fasterxml.jackson.core.JsonParseException(null, "invalid text encoding (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw new IllegalStateException("cannot read bytes in memory", e);
         }

@@ -113,7 +113,8 @@ public final class ScoringService {
         JsonFields.object(body, "");
         JsonFields.onlyKnown(body, "", RECOMMEND_FIELDS);
         Integer kValue = JsonFields.integer(body, "k", "");
-        int k = kValue == null ? 10 : kValue;
+        // 10 by default, or maxK when the server allows fewer: a client that sends no k is never refused for it
+        int k = kValue == null ? Math.min(10, config.maxK) : kValue;
         if (k < 1 || k > config.maxK) {
             throw ApiException.badRequest("k", "must be between 1 and " + config.maxK + ", got " + k);
         }

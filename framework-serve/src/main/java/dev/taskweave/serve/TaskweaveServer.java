@@ -293,7 +293,9 @@ public final class TaskweaveServer implements AutoCloseable {
         app.exception(HttpResponseException.class, (e, ctx) -> {
             metrics.error("http_" + e.getStatus(), endpoint(ctx));
             if (e.getStatus() == 405) {
-                ctx.header("Allow", String.join(", ", methods.getOrDefault(ctx.path(), Set.of())));
+                // routes answer with a trailing slash too (/v1/predict/): their methods are the path's without it
+                String path = ctx.path().length() > 1 && ctx.path().endsWith("/") ? ctx.path().replaceAll("/+$", "") : ctx.path();
+                ctx.header("Allow", String.join(", ", methods.getOrDefault(path.isEmpty() ? "/" : path, Set.of())));
             }
             send(ctx, e.getStatus(), json.createObjectNode().put("error", "http_" + e.getStatus()).put("field", "")
                     .put("message", Objects.toString(e.getMessage(), "")));

@@ -3,9 +3,9 @@ package dev.taskweave.core.formula;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * An arithmetic formula over named values: a ranking formula that fuses task scores into one number
@@ -18,9 +18,17 @@ import java.util.Set;
  * in {@code interaction.hr@10}; none with spaces around it), {@code + - * /}, unary
  * minus, parentheses, and the functions {@code log}, {@code exp}, {@code sqrt}, {@code abs} (one
  * argument), {@code min}, {@code max} (two or more). Usual precedence; evaluation is in double
- * precision. What a name means is the caller's: {@link #tasks()} lists them.
+ * precision. What a name means is the caller's: {@link #tasks()} lists them. A formula holds at most
+ * {@value #MAX_LENGTH} characters and nests parentheses, function arguments and signs at most
+ * {@value #MAX_NESTING} deep, so that parsing and evaluating it stay well inside a thread's stack
+ * (a formula can come from a request).
  */
 public final class Formula {
+    /** The longest formula, in characters. */
+    public static final int MAX_LENGTH = 4096;
+    /** The deepest nesting of parentheses, function arguments and unary signs. */
+    public static final int MAX_NESTING = 100;
+
     private final String text;
     private final Node root;
     private final List<String> tasks;
@@ -34,13 +42,16 @@ public final class Formula {
     /** @throws FormulaException when the text does not parse */
     public static Formula parse(String text) {
         requireNonNull(text, "text is null");
+        if (text.length() > MAX_LENGTH) {
+            throw new FormulaException(-1, "the formula is " + text.length() + " characters long; at most " + MAX_LENGTH);
+        }
         Parser p = new Parser(text);
         Node root = p.expression();
         p.skipSpace();
         if (p.pos < text.length()) {
             throw new FormulaException(p.pos, "unexpected '" + text.charAt(p.pos) + "'");
         }
-        return new Formula(text, root, List.copyOf(p.tasks));
+        return new Formula(text, root, List.copyOf(p.tasks.keySet()));
     }
 
     /** @return the source text */
@@ -73,7 +84,8 @@ public final class Formula {
     private static final class Parser {
         private final String s;
         private int pos;
-        private final Set<String> tasks = new LinkedHashSet<>();
+        private final Map<String, Integer> tasks = new LinkedHashMap<>();
+        private int nesting;
 
         Parser(String s) {
             this.s = s;
@@ -94,7 +106,27 @@ public final class Formula {
             return false;
         }
 
+        /** Enters one level of nesting; {@link #leave} ends it. */
+        void enter() {
+            if (++nesting > MAX_NESTING) {
+                throw new FormulaException(pos, "nested more than " + MAX_NESTING + " deep (parentheses, function arguments and signs)");
+            }
+        }
+
+        void leave() {
+            nesting--;
+        }
+
         Node expression() {
+            enter();
+            try {
+                return sum();
+            } finally {
+                leave();
+            }
+        }
+
+        private Node sum() {
             Node left = term();
             while (true) {
                 if (eat('+')) {
@@ -130,11 +162,16 @@ public final class Formula {
 
         Node unary() {
             if (eat('-')) {
+                enter();
                 Node a = unary();
+                leave();
                 return v -> -a.eval(v);
             }
             if (eat('+')) {
-                return unary();
+                enter();
+                Node a = unary();
+                leave();
+                return a;
             }
             return primary();
         }
@@ -170,8 +207,7 @@ public final class Formula {
                 if (eat('(')) {
                     return function(name, start);
                 }
-                tasks.add(name);
-                int index = new ArrayList<>(tasks).indexOf(name);
+                int index = tasks.computeIfAbsent(name, n -> tasks.size());
                 return v -> v[index];
             }
             throw new FormulaException(pos, "unexpected '" + c + "'");
