@@ -219,6 +219,19 @@ class TuneEndToEndTest {
         assertTrue(diverged.get("valid").get("rating.rmse").isNull(), diverged.toString());
         assertEquals(2, results.get("best").get("trial").asInt());
         assertTrue(Files.readString(out.resolve("report.md")).contains("| 2 | 1 | 1.0E30 | not finite on seed 3 (diverged?), ranked last |"));
+
+        // a later search into the same output in which no trial is measured leaves no best.yaml of the earlier one
+        assertTrue(Files.exists(out.resolve("best.yaml")));
+        Files.writeString(tmp.resolve("tune.yaml"), """
+                experiment: experiment.yaml
+                objective: valid.rating.rmse
+                parameters:
+                  optimizer.learningRate: [1.0e+30]
+                """);
+        Run none = tune(tmp.resolve("tune.yaml"), out);
+        assertEquals(0, none.code(), none.err() + none.out());
+        assertTrue(none.out().contains("no trial measured the objective: no best.yaml"), none.out());
+        assertFalse(Files.exists(out.resolve("best.yaml")));
     }
 
     @Test

@@ -56,7 +56,37 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     /** @return how {@code --results} reads a results.json: a null curve point as NaN, as it was written from */
     static com.fasterxml.jackson.databind.ObjectMapper reader() {
-        return new com.fasterxml.jackson.databind.ObjectMapper().registerModule(dev.taskweave.core.store.NonFiniteJson.module());
+        // a later release may add fields (docs/benchmark.md: formatVersion changes only when one changes meaning or goes)
+        return new com.fasterxml.jackson.databind.ObjectMapper().registerModule(dev.taskweave.core.store.NonFiniteJson.module())
+                .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
+
+    /**
+     * @throws dev.taskweave.core.config.ConfigException naming the file and the field when results read back
+     *     are of another format version or lack what the reports are drawn from
+     */
+    static void checkReadable(BenchmarkResults data, String source) {
+        if (data == null) {
+            throw new dev.taskweave.core.config.ConfigException(source, "", 0, "not a results.json: the file holds no JSON object");
+        }
+        if (data.formatVersion != 1) {
+            throw new dev.taskweave.core.config.ConfigException(source, "formatVersion", 0, "this release reads format version 1, got "
+                    + data.formatVersion);
+        }
+        if (data.configurations == null) {
+            throw new dev.taskweave.core.config.ConfigException(source, "configurations", 0, "not a results.json: expected a list");
+        }
+        for (int i = 0; i < data.configurations.size(); i++) {
+            BenchmarkResults.ConfigurationResult c = data.configurations.get(i);
+            String path = "configurations[" + i + "]";
+            if (c == null || c.name == null) {
+                throw new dev.taskweave.core.config.ConfigException(source, path + ".name", 0, "not a results.json: missing");
+            }
+            if (c.seeds == null || c.seeds.isEmpty() || c.metrics == null || c.curves == null) {
+                throw new dev.taskweave.core.config.ConfigException(source, path, 0, "not a results.json: "
+                        + (c.seeds == null || c.seeds.isEmpty() ? "seeds" : c.metrics == null ? "metrics" : "curves") + " missing or empty");
+            }
+        }
     }
 
     @Override
@@ -75,6 +105,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 } catch (java.io.IOException e) {
                     throw new dev.taskweave.core.config.ConfigException(results.toString(), "", 0, "not a results.json: " + e.getMessage());
                 }
+                checkReadable(data, results.toString());
                 Benchmark.Outcome outcome = new Benchmark(taskweave).write(data, output);
                 out.printf("wrote %s, %s and %s%n", outcome.results(), outcome.markdown(), outcome.html());
                 out.flush();

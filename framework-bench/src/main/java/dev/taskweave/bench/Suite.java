@@ -94,6 +94,11 @@ public record Suite(Path file, SuiteConfig config, List<Variant> variants) {
                 throw new ConfigException(source, path + ".name", 0, "expected a name of letters, digits, '_', '.', '+' or '-', got "
                         + conf.name);
             }
+            if (conf.name.matches("\\.+")) {
+                // the name is a directory of the output: "." or ".." would put the runs outside runs/
+                throw new ConfigException(source, path + ".name", 0, "expected a name with a letter, a digit, '_', '+' or '-' (it names a "
+                        + "directory of the output), got '" + conf.name + "'");
+            }
             if (!names.add(conf.name)) {
                 throw new ConfigException(source, path + ".name", 0, "'" + conf.name + "' is used twice");
             }

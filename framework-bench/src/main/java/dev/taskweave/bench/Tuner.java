@@ -11,6 +11,7 @@ import dev.taskweave.core.metric.MetricRegistry;
 import dev.taskweave.core.run.TrainingResult;
 import dev.taskweave.core.store.ModelStore;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -328,6 +329,13 @@ public final class Tuner {
                     results.best.trial, describe(results.best.parameters), tuning.experimentFile(),
                     String.join(", ", results.best.models));
             Taskweave.writeAtomically(bestFile, header + loader.toYaml(best));
+        } else {
+            // an earlier search's best.yaml would otherwise stand beside results that name no best trial
+            try {
+                Files.deleteIfExists(output.resolve(BEST));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot remove the earlier " + output.resolve(BEST), e);
+            }
         }
         return new Outcome(resultsFile, markdownFile, bestFile, results);
     }

@@ -214,6 +214,9 @@ class SuiteTest {
                 configurations: [{name: a, experiment: experiments/base.yaml}]
                 """);
         assertPath("colour", "colour: red\nconfigurations: [{name: a, experiment: experiments/base.yaml}]\n");
+        // a name is a directory of the output: "." and ".." would put runs outside runs/
+        assertPath("configurations[0].name: expected a name with a letter, a digit", "configurations: [{name: '..', experiment: experiments/base.yaml}]\n");
+        assertPath("got '.'", "configurations: [{name: '.', experiment: experiments/base.yaml}]\n");
         // the suite's seeds set every run's: a seed of one's own would be overwritten, so it is refused
         assertPath("configurations[0].overrides.seed: the suite's seeds set every run's seed", """
                 configurations: [{name: a, experiment: experiments/base.yaml, overrides: {seed: 7}}]
