@@ -39,7 +39,7 @@ public final class InvalidConfigException extends RuntimeException {
      * @return a new exception whose path is {@code prefix.path}
      */
     public InvalidConfigException under(String prefix) {
-        String joined = prefix.isEmpty() ? path : path.startsWith("[") ? prefix + path : prefix + "." + path;
+        String joined = prefix.isEmpty() ? path : path.isEmpty() ? prefix : path.startsWith("[") ? prefix + path : prefix + "." + path;
         InvalidConfigException e = new InvalidConfigException(joined, reason);
         e.setStackTrace(getStackTrace());
         return e;

@@ -98,7 +98,8 @@ public final class BinaryHead implements TaskHead {
             return raw;
         }
         if (threshold != null) {
-            return raw >= threshold ? 1f : 0f;
+            // in float, as the label is held: 0.7 as a double lies above 0.7f, and a value at the threshold is a 1
+            return raw >= threshold.floatValue() ? 1f : 0f;
         }
         if (raw != 0f && raw != 1f) {
             throw new IllegalArgumentException(head + " label must be 0 or 1 (or set params.threshold), got " + raw);

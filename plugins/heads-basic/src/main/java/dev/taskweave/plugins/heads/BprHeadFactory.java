@@ -38,6 +38,12 @@ public final class BprHeadFactory implements TaskHeadFactory<BprHeadConfig> {
             throw new InvalidConfigException("threshold", "an '" + TaskContext.OBSERVED + "' task has no label values to"
                     + " threshold (each observed row is a positive, its negatives are sampled); remove it");
         }
+        if (context.attribute() && !context.stored()) {
+            // a pair is an interaction row against a sampled item; an attribute's rows are users or items
+            throw new InvalidConfigException("", "head bpr pairs an interaction row with a sampled item, and task '" + context.name()
+                    + "' reads attribute '" + context.label() + "', whose rows are entities with a 0/1 flag of their own;"
+                    + " use head: binary");
+        }
         return new BprHead(config, context);
     }
 }

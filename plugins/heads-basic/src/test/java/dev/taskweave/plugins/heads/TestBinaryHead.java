@@ -158,6 +158,12 @@ class TestBinaryHead {
         assertEquals(1f, thresholded.encodeLabel(5f));
         assertEquals(0f, thresholded.encodeLabel(3.5f));
         assertTrue(Float.isNaN(thresholded.encodeLabel(Float.NaN)));
+        // a decimal threshold: a label held as the float nearest it is at the threshold, a 1 (0.7 as a
+        // double lies above 0.7f, and a comparison in double made every watch ratio of exactly 0.7 a 0)
+        BinaryHead ratio = head(Map.of("threshold", 0.7), 0.5);
+        assertEquals(1f, ratio.encodeLabel(0.7f));
+        assertEquals(0f, ratio.encodeLabel(Math.nextDown(0.7f)));
+        assertEquals(1f, head(Map.of("threshold", 4.7), 0.5).encodeLabel(4.7f));
 
         BinaryHead plain = head(Map.of(), 0.5);
         assertEquals(1f, plain.encodeLabel(1f));

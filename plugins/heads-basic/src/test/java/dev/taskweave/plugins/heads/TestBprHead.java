@@ -166,6 +166,22 @@ class TestBprHead {
     }
 
     @Test
+    void anAttributeTaskIsRefused() {
+        // a pair is an interaction row against a sampled item; an attribute's rows are users or items
+        BprHeadConfig config = PluginConfigs.bind(Map.of(), BprHeadConfig.class);
+        TaskContext flag = new TaskContext("premium", "user_premium", 6, new LabelStatistics(100, 0.3, 0.21), 1, true);
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> new BprHeadFactory().create(config, flag));
+        assertEquals("", e.path());
+        assertEquals("tasks[2].params", e.under("tasks[2].params").path());
+        assertTrue(e.reason().startsWith("head bpr pairs an interaction row with a sampled item, and task 'premium' reads attribute"
+                + " 'user_premium'"), e.reason());
+        assertTrue(e.reason().endsWith("use head: binary"), e.reason());
+        // a model trained with one before it was refused keeps loading
+        new BprHeadFactory().create(config, new TaskContext("premium", "user_premium", 6, new LabelStatistics(100, 0.3, 0.21), 1, true,
+                null, true));
+    }
+
+    @Test
     void meetsTheHeadContract() {
         Engine.getInstance().setRandomSeed(11);
         HeadChecks.assertContract(manager, head(Map.of("tower", List.of(8))), manager.randomNormal(new Shape(8, 6)),

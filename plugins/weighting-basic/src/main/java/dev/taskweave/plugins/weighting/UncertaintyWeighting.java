@@ -6,7 +6,7 @@ import ai.djl.nn.Block;
 import dev.taskweave.api.model.LossWeighting;
 
 /**
- * Learned uncertainty weighting: {@code total = sum_t present_t * (0.5 * exp(-s_t) * w_t * L_t + 0.5 * s_t)}
+ * Learned uncertainty weighting: {@code total = sum_t present_t * w_t * (0.5 * exp(-s_t) * L_t + 0.5 * s_t)}
  * with a learnable log-variance {@code s_t} per task.
  */
 public final class UncertaintyWeighting implements LossWeighting {

@@ -17,11 +17,12 @@ import dev.taskweave.api.nn.Scalars;
  * log-variance {@code s_t} per task:
  *
  * <pre>
- *   total   = sum_t present_t * (0.5 * exp(-s_t) * w_t * L_t + 0.5 * s_t)
+ *   total   = sum_t present_t * w_t * (0.5 * exp(-s_t) * L_t + 0.5 * s_t)
  *   weights = 0.5 * exp(-s_t) * w_t * present_t
  * </pre>
  *
- * <p>For a fixed loss the total is minimal at {@code s_t = log(w_t * L_t)}. The parameter is named
+ * <p>For a fixed loss the total is minimal at {@code s_t = log(L_t)}, where the effective weight is
+ * {@code w_t / (2 L_t)}. The parameter is named
  * {@code logVariance}, has shape {@code [tasks]} and type {@link Parameter.Type#OTHER}, so an
  * initializer set on all {@code WEIGHT} parameters of the model does not replace its constant start.
  */

@@ -22,7 +22,7 @@ public final class UncertaintyWeightingFactory implements LossWeightingFactory<U
 
     @Override
     public String description() {
-        return "Learned homoscedastic uncertainty (Kendall, Gal and Cipolla 2018): 0.5*exp(-s)*w*L + 0.5*s per task";
+        return "Learned homoscedastic uncertainty (Kendall, Gal and Cipolla 2018): w*(0.5*exp(-s)*L + 0.5*s) per task";
     }
 
     @Override
