@@ -11,7 +11,10 @@ import dev.taskweave.core.run.EpochRecord;
 import dev.taskweave.core.run.ModelAssembler;
 import dev.taskweave.core.run.Plan;
 import dev.taskweave.core.run.TrainingResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -217,6 +220,16 @@ class EndToEndTest extends RuntimeTest {
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> taskweave.train(write("bad.yaml",
                 base.replace("{name: rating, head: regression,", "{name: rating, calibrate: platt, head: regression,")), tmp.resolve("bad"), quiet()));
         assertTrue(e.getMessage().contains("tasks[0].calibrate"), e.getMessage());
+
+        // a diverged run is not calibrated (no map fits NaN outputs): it ends, says so, and its metrics say NaN
+        ByteArrayOutputStream divergedLog = new ByteArrayOutputStream();
+        TrainingResult diverged = taskweave.train(write("diverged.yaml", calibrated.replace("learningRate: 0.005", "learningRate: 1.0e+30")
+                .replace("epochs: 6", "epochs: 1")), tmp.resolve("diverged"), new PrintStream(divergedLog, true, StandardCharsets.UTF_8));
+        String printed = divergedLog.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("warning: like not calibrated: ") && printed.contains(" outputs on the validation rows are not finite numbers"
+                + " (training diverged?)"), printed);
+        assertTrue(Double.isNaN(diverged.metrics().get("test").get("like").get("auc")), diverged.metrics().toString());
+        assertTrue(json.readTree(tmp.resolve("diverged/model.json").toFile()).at("/tasks/1/calibration").isMissingNode());
     }
 
     private static double mean(float[] values) {

@@ -603,6 +603,14 @@ public final class Trainer {
             float[] y = labelledValues(labels, mask, width, n);
             String kind = config.tasks.get(t).calibrate;
             String name = model.tasks().get(t).name();
+            int notFinite = notFinite(x);
+            if (notFinite > 0) {
+                // a diverged run: no map fits NaN outputs, and its metrics say NaN; the run ends and is
+                // recorded as diverged (benchmark, tune) instead of failing after its training
+                log.printf(Locale.ROOT, "warning: %s not calibrated: %,d of its %,d outputs on the %s rows are not finite numbers"
+                        + " (training diverged?)%n", name, notFinite, n, source);
+                continue;
+            }
             double[] ab;
             try {
                 if (!"threshold".equals(kind)) {
@@ -629,6 +637,17 @@ public final class Trainer {
                 model.block().setColdItemCalibration(t, cold);
             }
         }
+    }
+
+    /** @return how many of {@code values} are NaN or infinite */
+    static int notFinite(float[] values) {
+        int count = 0;
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**
@@ -890,31 +909,62 @@ public final class Trainer {
      */
     static Tracker learningRate(dev.taskweave.core.config.OptimizerConfig o, int stepsPerEpoch, int epochs) {
         float lr = (float) o.learningRate;
+        float finalRate = o.finalLearningRate > 0 ? (float) o.finalLearningRate : lr / 100f;
         Tracker main = switch (o.schedule) {
-            case "cosine" -> Tracker.cosine().setBaseValue(lr)
-                    .optFinalValue(o.finalLearningRate > 0 ? (float) o.finalLearningRate : lr / 100f)
+            // a final rate equal to the rate (in single precision) is a constant one: DJL's cosine refuses it
+            case "cosine" -> finalRate >= lr ? Tracker.fixed(lr) : Tracker.cosine().setBaseValue(lr)
+                    .optFinalValue(finalRate)
                     .setMaxUpdates(Math.max(1, stepsPerEpoch * epochs - o.warmupSteps)).build();
             case "step" -> {
                 // the warm-up tracker hands its main tracker the update count minus the warm-up:
-                // decay points are shifted back by it so they stay at epoch boundaries; a point
-                // inside the warm-up lowers the rate the warm-up rises to
+                // decay points are shifted back by it so they stay at epoch boundaries (a point at 0,
+                // the warm-up's last update, decays from the next one on); a point inside the warm-up
+                // lowers the rate the warm-up rises to
                 int periods = Math.max(1, epochs / o.decayEpochs);
                 int[] steps = new int[periods];
                 int kept = 0;
                 float base = lr;
                 for (int i = 0; i < periods; i++) {
                     int point = (i + 1) * o.decayEpochs * stepsPerEpoch - o.warmupSteps;
-                    if (point > 0) {
+                    if (point >= 0) {
                         steps[kept++] = point;
                     } else {
                         base *= (float) o.decay;
                     }
                 }
-                yield kept == 0 ? Tracker.fixed(base)
-                        : Tracker.multiFactor().setBaseValue(base).setSteps(Arrays.copyOf(steps, kept)).optFactor((float) o.decay).build();
+                yield new StepDecay(base, Arrays.copyOf(steps, kept), (float) o.decay);
             }
             default -> Tracker.fixed(lr);
         };
         return o.warmupSteps > 0 ? Tracker.warmUp().setMainTracker(main).optWarmUpSteps(o.warmupSteps).build() : main;
+    }
+
+    /**
+     * A rate multiplied by {@code factor} once past each point, as DJL's multi-factor tracker does
+     * (the same products, in the same order), for any number of points, one or none included,
+     * and a point at 0: DJL's tracker refuses fewer than two points and a point below 1.
+     */
+    static final class StepDecay implements Tracker {
+        private final float base;
+        private final int[] points;
+        private final float factor;
+
+        StepDecay(float base, int[] points, float factor) {
+            this.base = base;
+            this.points = points.clone();
+            this.factor = factor;
+        }
+
+        @Override
+        public float getNewValue(int numUpdate) {
+            float value = base;
+            for (int point : points) {
+                if (numUpdate <= point) {
+                    break;
+                }
+                value *= factor;
+            }
+            return value;
+        }
     }
 }

@@ -85,4 +85,51 @@ class LearningRateTest {
         o.warmupSteps = 40;
         assertEquals(0.00125f, Trainer.learningRate(o, 10, 3).getNewValue(45), 1e-7f);
     }
+
+    @Test
+    void aStepScheduleWithOneDecayPointOrAFinalRateEqualToTheRateTrains() {
+        // decayEpochs above half the epochs: one point (DJL's multi-factor tracker refused it at the start of training)
+        OptimizerConfig o = config("step");
+        o.decay = 0.5;
+        o.decayEpochs = 6;
+        Tracker t = Trainer.learningRate(o, 10, 10);
+        assertEquals(0.01f, t.getNewValue(60), 1e-9f);
+        assertEquals(0.005f, t.getNewValue(61), 1e-9f);
+        assertEquals(0.005f, t.getNewValue(100), 1e-9f);
+        // one epoch: its end is the only point
+        o.decayEpochs = 1;
+        assertEquals(0.01f, Trainer.learningRate(o, 10, 1).getNewValue(10), 1e-9f);
+        // cosine to a final rate equal to the rate: constant (DJL's cosine tracker refused it)
+        OptimizerConfig flat = config("cosine");
+        flat.finalLearningRate = 0.01;
+        Tracker c = Trainer.learningRate(flat, 10, 4);
+        assertEquals(0.01f, c.getNewValue(0), 0f);
+        assertEquals(0.01f, c.getNewValue(20), 0f);
+        assertEquals(0.01f, c.getNewValue(40), 0f);
+    }
+
+    @Test
+    void aWarmupEndingOnAnEpochBoundaryRisesToTheRateAndDecaysFromTheNextUpdate() {
+        OptimizerConfig o = config("step");
+        o.decay = 0.5;
+        o.decayEpochs = 1;
+        o.warmupSteps = 10;
+        Tracker t = Trainer.learningRate(o, 10, 3); // decays after steps 10 and 20
+        assertEquals(0.005f, t.getNewValue(5), 1e-9f);
+        assertEquals(0.01f, t.getNewValue(10), 1e-9f);
+        assertEquals(0.005f, t.getNewValue(11), 1e-9f);
+        assertEquals(0.005f, t.getNewValue(20), 1e-9f);
+        assertEquals(0.0025f, t.getNewValue(21), 1e-9f);
+    }
+
+    @Test
+    void stepDecayGivesDjlsMultiFactorValuesBitForBit() {
+        // a factor no float holds exactly: the products must be DJL's, in its order
+        int[] points = {7, 19, 20, 45};
+        Tracker djl = Tracker.multiFactor().setBaseValue(0.0123f).setSteps(points).optFactor(0.3f).build();
+        Tracker ours = new Trainer.StepDecay(0.0123f, points, 0.3f);
+        for (int update = 0; update <= 60; update++) {
+            assertEquals(Float.floatToIntBits(djl.getNewValue(update)), Float.floatToIntBits(ours.getNewValue(update)), "update " + update);
+        }
+    }
 }
