@@ -8,7 +8,7 @@
 # Environment: TASKWEAVE_HOME (the distribution; default distribution/target/taskweave), PORT (default 18080), SERVER_JAVA_OPTS (default: a fixed 512 MB heap, pre-touched, ZGC,
 # so heap growth does not read as a leak), BENCH_JAVA_OPTS (the load generator's; default -Xmx1g -XX:+UseZGC), TASKWEAVE_THREADS (PyTorch intra-op threads, default 1).
 set -e
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 home="${TASKWEAVE_HOME:-$root/distribution/target/taskweave}"
 model=${1:?usage: scripts/serve-benchmark.sh MODEL_DIR [benchmark options]}
 shift
@@ -26,4 +26,4 @@ until curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do
   sleep 0.5
 done
 echo "server pid $pid: $(head -1 "$log")"
-java ${BENCH_JAVA_OPTS:--Xmx1g -XX:+UseZGC} -cp "$home/lib/*" dev.taskweave.serve.bench.LoadBenchmark --url "http://127.0.0.1:$port" --pid "$pid" "$@"
+"${JAVA_HOME:+$JAVA_HOME/bin/}java" ${BENCH_JAVA_OPTS:--Xmx1g -XX:+UseZGC} -cp "$home/lib/*" dev.taskweave.serve.bench.LoadBenchmark --url "http://127.0.0.1:$port" --pid "$pid" "$@"

@@ -73,5 +73,35 @@ class LauncherTest {
         java = launch("-XX:+UseParallelGC -Xmx2g", "serve");
         assertTrue(java.contains("-XX:+UseParallelGC") && !java.contains("-XX:+UseZGC"), java.toString());
         assertTrue(java.contains("-Dai.djl.offline=true"), "the engine never downloads: " + java);
+        // options that only look like a collector across two words name none
+        java = launch("-XX:+UseContainerSupport -XX:+DisableExplicitGC", "serve");
+        assertTrue(java.contains("-XX:+UseZGC"), java.toString());
+        java = launch("-XX:+UseContainerSupport -XX:+DisableExplicitGC", "train");
+        assertTrue(java.contains("-XX:+UseSerialGC"), java.toString());
+    }
+
+    @Test
+    void textIsUtf8WhateverTheLocale() throws Exception {
+        List<String> java = launch(null, "train");
+        assertTrue(java.containsAll(List.of("-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8")), java.toString());
+    }
+
+    @Test
+    void anExportedCdpathDoesNotChangeWhereTheLibrariesAre() throws Exception {
+        // started by a relative path, as the docs do (bin/taskweave ...), with CDPATH holding '.'
+        Path bin = Files.createDirectories(tmp.resolve("jdk/bin"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", "bin/taskweave plugins").directory(Dist.home().toFile())
+                .redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", tmp.resolve("jdk").toString());
+        builder.environment().put("CDPATH", ".:/tmp");
+        Process p = builder.start();
+        List<String> args = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertEquals(0, p.waitFor(), args.toString());
+        String home = Dist.home().toRealPath().toString();
+        assertTrue(args.contains(home + "/lib/*"), args.toString());
+        assertTrue(args.contains("-Dtaskweave.plugins=" + home + "/plugins"), args.toString());
     }
 }

@@ -22,7 +22,7 @@ public final class FilesDatasetFactory implements DatasetSourceFactory<FilesConf
 
     @Override
     public String description() {
-        return "Interactions and user and item side features from CSV or TSV files; random, time or file splits";
+        return "Interactions and user and item side features from CSV or TSV files; random, time, leave-last-out or file splits";
     }
 
     @Override
