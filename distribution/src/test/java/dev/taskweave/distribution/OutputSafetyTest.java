@@ -425,7 +425,7 @@ class OutputSafetyTest {
     @Test
     void aModelWhoseStoredExperimentALaterReleaseChecksMoreStillLoads() throws Exception {
         // what an earlier release let through and wrote into a model: a metric that does not fit its
-        // head, early stopping with a negative minDelta, transfer set without dependsOn
+        // head and one listed twice, early stopping with a negative minDelta, transfer set without dependsOn
         Path old = tmp.resolve("old");
         Files.createDirectories(old);
         try (var files = Files.list(model)) {
@@ -435,10 +435,10 @@ class OutputSafetyTest {
         }
         Dist.withoutChecksums(old);
         String experiment = Files.readString(old.resolve(ModelStore.EXPERIMENT));
-        String edited = experiment.replaceFirst("metrics:\n  - rmse\n", "metrics:\n  - rmse\n  - auc\n")
+        String edited = experiment.replaceFirst("metrics:\n  - rmse\n", "metrics:\n  - rmse\n  - auc\n  - rmse\n")
                 .replaceFirst("transfer: esmm", "transfer: aitm")
                 .replace("earlyStopping: null", "earlyStopping:\n    metric: valid.like.rmse\n    patience: 1\n    minDelta: -1.0");
-        assertTrue(edited.contains("  - auc\n") && edited.contains("transfer: aitm") && edited.contains("minDelta: -1.0"), edited);
+        assertTrue(edited.contains("  - auc\n  - rmse\n") && edited.contains("transfer: aitm") && edited.contains("minDelta: -1.0"), edited);
         Files.writeString(old.resolve(ModelStore.EXPERIMENT), edited);
         // as an experiment it is refused; as a trained model it loads and scores
         CliTest.Run check = CliTest.run("check", "--config", old.resolve(ModelStore.EXPERIMENT).toString());

@@ -67,13 +67,22 @@ public final class ExampleSet {
     public static ExampleSet build(Interactions split, List<TaskLabels> tasks, NegativeSampler sampler, long seed,
             Map<String, int[]> attributeEntities, java.util.Set<String> pairFeatures) {
         int n = split.size();
-        int total = n;
+        long rows = n;
         for (TaskLabels t : tasks) {
-            total += n * t.negatives();
+            rows += (long) n * t.negatives();
             if (t.attribute() != null) {
-                total += attributeEntities.getOrDefault(t.attribute().name(), new int[0]).length;
+                rows += attributeEntities.getOrDefault(t.attribute().name(), new int[0]).length;
             }
         }
+        for (TaskLabels t : tasks) {
+            // one array holds a task's labels of every row, sampled negatives included
+            if (rows * Math.max(1, t.width()) > Integer.MAX_VALUE - 8) {
+                throw new dev.taskweave.api.DataException("task " + t.name(), 0, "a split of " + n + " interactions makes " + rows
+                        + " rows with the sampled negatives and attribute rows, and labels " + t.width() + " wide over them pass one"
+                        + " array's " + (Integer.MAX_VALUE - 8) + " values: sample fewer negatives, or train on less data at a time");
+            }
+        }
+        int total = (int) rows;
         int[] users = Arrays.copyOf(split.users(), total);
         int[] items = Arrays.copyOf(split.items(), total);
         float[][] labels = new float[tasks.size()][];

@@ -122,11 +122,13 @@ public final class ModelAssembler {
             }
             for (int m = 0; m < t.metrics.size(); m++) {
                 if (metrics.find(t.metrics.get(m)) == null) {
-                    throw new ConfigException(source, path + ".metrics[" + m + "]", 0, "unknown metric '" + t.metrics.get(m)
-                            + "'; available: " + metrics.names());
+                    throw new ConfigException(source, path + ".metrics[" + m + "]", 0, "unknown metric '" + t.metrics.get(m) + "'"
+                            + (experiment ? "" : " (the model was trained with it: install the plugin that provides it)")
+                            + "; available: " + metrics.names());
                 }
                 int first = t.metrics.indexOf(t.metrics.get(m));
-                if (first < m) {
+                if (first < m && experiment) {
+                    // (for new experiments: a model stored with one listed twice keeps loading)
                     throw new ConfigException(source, path + ".metrics[" + m + "]", 0, "metric '" + t.metrics.get(m)
                             + "' is listed twice (also " + path + ".metrics[" + first + "]): each is reported once");
                 }
@@ -196,7 +198,8 @@ public final class ModelAssembler {
         if (!(t.calibration >= 0) || Double.isInfinite(t.calibration)) {
             throw new ConfigException(source, path + ".calibration", 0, "must be a number >= 0, got " + t.calibration);
         }
-        if (t.calibration != defaults.calibration && TaskDependency.Mode.parse(t.transfer) != TaskDependency.Mode.AITM) {
+        if (t.calibration != defaults.calibration && TaskDependency.Mode.parse(t.transfer) != TaskDependency.Mode.AITM && experiment) {
+            // (for new experiments: a model stored with one, which esmm ignored, keeps loading)
             throw new ConfigException(source, path + ".calibration", 0, "set with transfer " + t.transfer
                     + ": only aitm has a calibrator to weigh");
         }

@@ -347,6 +347,29 @@ public final class AtomicDirectory {
     }
 
     /**
+     * Takes and releases the lock a write of {@code target} holds ({@link #write}), before a long
+     * job whose end is that write: a file system without locks (NFS without its lock daemon), or a
+     * lock file that cannot be opened, is then found before the job and not after it.
+     *
+     * @param target an absolute path whose parent exists
+     * @return null when the lock could be taken, or is held (by this process or another: the
+     *     write waits for it), else why not
+     */
+    static String probeLock(Path target) {
+        try (FileChannel channel = FileChannel.open(lockFile(target), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                lock.release();
+            }
+            return null;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return null;
+        } catch (IOException e) {
+            return e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+    }
+
+    /**
      * Makes and removes an empty file in {@code dir}: a directory whose permissions allow writing
      * may still take no file (Linux's {@code /proc} and {@code /sys}, a read-only mount as root).
      *

@@ -115,6 +115,14 @@ public final class ModelStore {
             checkPrevious(dir, absolute, option);
             AtomicDirectory.requireWritableDirectory(AtomicDirectory.nearestExisting(absolute.getParent()), dir, option);
         }
+        if (absolute.getParent() != null && Files.isDirectory(absolute.getParent())) {
+            String refused = AtomicDirectory.probeLock(absolute);
+            if (refused != null) {
+                throw new ConfigException(null, option, 0, "cannot write " + dir + ": its lock file "
+                        + AtomicDirectory.lockFile(absolute) + " cannot be locked (" + refused + "); the model is written under that"
+                        + " lock, so that two writers never meet (on a network file system, its lock service must run)");
+            }
+        }
     }
 
     /**

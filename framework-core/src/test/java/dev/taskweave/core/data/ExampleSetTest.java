@@ -11,6 +11,18 @@ import org.junit.jupiter.api.Test;
 
 class ExampleSetTest {
     @Test
+    void rowsWhoseLabelsPassOneArrayAreRefusedBeforeAnythingIsAllocated() {
+        Interactions split = new Interactions(new int[] {0, 1, 2}, new int[] {0, 1, 2}, Map.of());
+        // 3 interactions with 800,000,000 negatives each: 2,400,000,003 rows, past an int
+        TaskLabels watch = new TaskLabels("watch", "observed", v -> v, 800_000_000);
+        dev.taskweave.api.DataException e = org.junit.jupiter.api.Assertions.assertThrows(dev.taskweave.api.DataException.class,
+                () -> ExampleSet.build(split, List.of(watch), new NegativeSampler(50, List.of(split)), 1));
+        assertEquals("task watch: a split of 3 interactions makes 2400000003 rows with the sampled negatives and attribute rows, and"
+                + " labels 1 wide over them pass one array's 2147483639 values: sample fewer negatives, or train on less data at a time",
+                e.getMessage());
+    }
+
+    @Test
     void masksFollowLabelsAndNegativesCarryOnlyTheirTask() {
         Interactions split = new Interactions(new int[] {0, 1, 2}, new int[] {0, 1, 2},
                 Map.of("rating", new float[] {5f, Float.NaN, 2f}));

@@ -2,6 +2,7 @@ package dev.taskweave.core.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskweave.core.config.ConfigException;
 import java.io.IOException;
@@ -39,5 +40,23 @@ class ModelStoreWritableTest {
         Files.move(half, tmp.resolve(".next.trash-k1ll3d"));
         Files.writeString(tmp.resolve(".next.trash-k1ll3d").resolve("entities.bin"), "half");
         ModelStore.checkWritable(output, "--output");
+    }
+
+    @Test
+    void anOutputWhoseLockCannotBeTakenIsRefusedBeforeTraining() throws IOException {
+        // the model is written under .X.lock: one that cannot be locked (here a directory; on NFS without
+        // its lock service, ENOLCK) is found before the data is read, not after training
+        Path output = tmp.resolve("model");
+        Files.createDirectories(tmp.resolve(".model.lock"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ModelStore.checkWritable(output, "--output"));
+        assertTrue(e.getMessage().startsWith("--output: cannot write " + output + ": its lock file " + tmp.resolve(".model.lock")
+                + " cannot be locked ("), e.getMessage());
+        Files.delete(tmp.resolve(".model.lock"));
+        ModelStore.checkWritable(output, "--output");
+        // a lock another writer holds is no refusal: the write waits for it
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(tmp.resolve(".model.lock"),
+                java.nio.file.StandardOpenOption.WRITE); java.nio.channels.FileLock held = channel.lock()) {
+            ModelStore.checkWritable(output, "--output");
+        }
     }
 }

@@ -51,7 +51,7 @@ public final class BinaryHeadFactory implements TaskHeadFactory<BinaryHeadConfig
             throw new InvalidConfigException("negatives", "task '" + context.name() + "' reads attribute '" + context.label()
                     + "', whose rows are entities with their own 0/1 flag: nothing is sampled; remove it");
         }
-        if (config.negatives() == 0 && TaskContext.OBSERVED.equals(context.label()) && !context.attribute()) {
+        if (config.negatives() == 0 && TaskContext.OBSERVED.equals(context.label()) && !context.attribute() && !context.stored()) {
             // every row a positive: the loss learns a constant and AUC is undefined on every split
             throw new InvalidConfigException("negatives", "an '" + TaskContext.OBSERVED + "' task's rows are all positives;"
                     + " expected negatives >= 1 unobserved items sampled per observed row (4 is common)");
