@@ -229,6 +229,14 @@ public final class TaskweaveCli {
                     }
                 }
                 out.flush();
+                if (!registry.unloaded().isEmpty()) {
+                    // a broken or truncated jar: the plugin it should have been is missing altogether
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.printf("%d file%s in the plugins directories could not be loaded as plugins (warnings above)%n",
+                            registry.unloaded().size(), registry.unloaded().size() == 1 ? "" : "s");
+                    err.flush();
+                    return 2;
+                }
                 int failed = registry.failures().size();
                 if (failed > 0) {
                     // a broken installation: a plugin's CI (or a deployment check) should stop here, not read the listing

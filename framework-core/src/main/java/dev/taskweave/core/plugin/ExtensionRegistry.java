@@ -21,15 +21,30 @@ public final class ExtensionRegistry {
     private final Map<String, PluginInfo> plugins;
     private final List<ExtensionFailure> failures;
     private final List<String> warnings;
+    private final List<String> unloaded;
 
     ExtensionRegistry(Map<ExtensionKind, Map<String, Registered<?>>> byKind, Map<String, PluginInfo> plugins,
             List<ExtensionFailure> failures, List<String> warnings) {
+        this(byKind, plugins, failures, warnings, List.of());
+    }
+
+    ExtensionRegistry(Map<ExtensionKind, Map<String, Registered<?>>> byKind, Map<String, PluginInfo> plugins,
+            List<ExtensionFailure> failures, List<String> warnings, List<String> unloaded) {
         for (ExtensionKind kind : ExtensionKind.values()) {
             this.byKind.put(kind, Collections.unmodifiableMap(new TreeMap<>(byKind.getOrDefault(kind, Map.of()))));
         }
         this.plugins = Collections.unmodifiableMap(new LinkedHashMap<>(plugins));
         this.failures = List.copyOf(failures);
         this.warnings = List.copyOf(warnings);
+        this.unloaded = List.copyOf(unloaded);
+    }
+
+    /**
+     * @return the files in a plugins directory that could not be loaded as plugins (a broken or
+     *     truncated jar, a library jar dropped there), each with why; also among {@link #warnings()}
+     */
+    public List<String> unloaded() {
+        return unloaded;
     }
 
     /** Builds a registry, failing on a type name claimed twice within a kind. */
@@ -83,15 +98,17 @@ public final class ExtensionRegistry {
 
     /** @return an unknown type's addition: the extensions that failed to load, which may include it, or nothing */
     private String failuresNote() {
+        String files = unloaded.isEmpty() ? "" : "; " + (unloaded.size() == 1 ? "a file" : unloaded.size() + " files")
+                + " in the plugins directories could not be loaded as plugins and may hold it: " + String.join("; ", unloaded);
         if (failures.isEmpty()) {
-            return "";
+            return files;
         }
         List<String> each = new ArrayList<>();
         for (ExtensionFailure f : failures) {
             each.add(f.className() + " " + PluginFailureException.owner(f.pluginId(), f.version()) + " (" + f.reason() + ")");
         }
         return "; " + (failures.size() == 1 ? "an extension" : failures.size() + " extensions") + " failed to load and may be"
-                + " the one meant: " + String.join("; ", each) + " (taskweave plugins lists them)";
+                + " the one meant: " + String.join("; ", each) + " (taskweave plugins lists them)" + files;
     }
 
     /** @return the loaded plugins by id */
@@ -107,6 +124,13 @@ public final class ExtensionRegistry {
         private final Map<String, TreeSet<String>> metrics = new LinkedHashMap<>();
         private final List<ExtensionFailure> failures = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
+        private final List<String> unloaded = new ArrayList<>();
+
+        /** Records files that could not be loaded as plugins, each with why; they are warnings too. */
+        public Builder unloaded(List<String> files) {
+            unloaded.addAll(files);
+            return this;
+        }
 
         /** Records a metric name a plugin provides, listed by {@code taskweave plugins}. */
         public Builder metric(String pluginId, String name) {
@@ -167,11 +191,12 @@ public final class ExtensionRegistry {
                 }
                 withTypes.put(p.id(), new PluginInfo(p.id(), p.version(), p.description(), p.location(), types));
             }
-            List<String> all = new ArrayList<>(warnings);
+            List<String> all = new ArrayList<>(unloaded);
+            all.addAll(warnings);
             for (ExtensionFailure f : failures) {
                 all.add(f.toString());
             }
-            return new ExtensionRegistry(byKind, withTypes, failures, all);
+            return new ExtensionRegistry(byKind, withTypes, failures, all, unloaded);
         }
     }
 

@@ -84,6 +84,7 @@ public final class PluginRuntime implements AutoCloseable {
         GuiceExtensionFactory extensionFactory = new GuiceExtensionFactory(host);
         List<String> duplicates = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        List<String> unloaded = new ArrayList<>();
         DefaultPluginManager manager = new DefaultPluginManager(List.copyOf(roots)) {
             @Override
             protected org.pf4j.ExtensionFactory createExtensionFactory() {
@@ -96,6 +97,29 @@ public final class PluginRuntime implements AutoCloseable {
                 return new CompoundPluginLoader()
                         .add(new SharedJarPluginLoader(this), this::isNotDevelopment)
                         .add(new SharedDirectoryPluginLoader(this), this::isNotDevelopment);
+            }
+
+            /** @return why a plugin's Plugin-Requires is no version constraint, or null when it is one (or absent) */
+            private String malformedRequires(Path pluginPath) {
+                PluginDescriptor d;
+                try {
+                    d = getPluginDescriptorFinder().find(pluginPath);
+                } catch (RuntimeException e) {
+                    return null; // not a plugin: super says why
+                }
+                String requires = d == null ? null : d.getRequires();
+                if (requires == null || requires.isBlank() || "*".equals(requires.strip()) || getSystemVersion() == null
+                        || "0.0.0".equals(getSystemVersion())) {
+                    return null;
+                }
+                try {
+                    getVersionManager().checkVersionConstraint(getSystemVersion(), requires);
+                    return null;
+                } catch (RuntimeException e) {
+                    return "plugin " + d.getPluginId() + " " + d.getVersion() + " (" + pluginPath + "): its Plugin-Requires '"
+                            + requires.strip() + "' is not a version constraint (" + e.getMessage() + "); expected a range such as"
+                            + " >=0.2.0 or >=0.2.0 & <0.3.0";
+                }
             }
 
             @Override
@@ -113,12 +137,20 @@ public final class PluginRuntime implements AutoCloseable {
                             + " and " + pluginPath + "; remove one of them");
                     return null;
                 }
+                String malformed = malformedRequires(pluginPath);
+                if (malformed != null) {
+                    // PF4J's version check would throw its parser's exception out of loadPlugins, naming no plugin
+                    duplicates.add(malformed);
+                    return null;
+                }
                 try {
                     return super.loadPluginFromPath(pluginPath);
                 } catch (PluginAlreadyLoadedException e) {
                     return null; // the same file, reached through two plugin directories
                 } catch (RuntimeException e) {
-                    warnings.add(pluginPath + " was not loaded as a plugin: " + e.getMessage());
+                    String why = e.getMessage() != null && e.getMessage().startsWith("No PluginDescriptorFinder")
+                            ? "it is no readable plugin (a damaged jar, or no manifest naming its Plugin-Id)" : e.getMessage();
+                    unloaded.add(pluginPath + " was not loaded as a plugin: " + why);
                     throw e;
                 }
             }
@@ -130,7 +162,24 @@ public final class PluginRuntime implements AutoCloseable {
             // qualifier is ignored, as for Taskweave-Api: 0.2.0-SNAPSHOT satisfies >=0.2.0
             manager.setSystemVersion(ApiVersion.numeric(hostApiVersion));
         }
-        manager.loadPlugins();
+        try {
+            manager.loadPlugins();
+        } catch (org.pf4j.PluginRuntimeException e) {
+            // a Plugin-Dependencies entry that no installed plugin satisfies, or a cycle among them
+            StringBuilder declared = new StringBuilder();
+            for (PluginWrapper w : manager.getPlugins()) {
+                if (!w.getDescriptor().getDependencies().isEmpty()) {
+                    declared.append(declared.length() == 0 ? "" : "; ").append("plugin ").append(w.getPluginId()).append(" (")
+                            .append(w.getPluginPath()).append(") depends on ").append(w.getDescriptor().getDependencies().stream()
+                                    .map(d -> d.getPluginId() + ("*".equals(d.getPluginVersionSupport()) ? "" : " " + d.getPluginVersionSupport())
+                                            + (d.isOptional() ? " (optional)" : ""))
+                                    .collect(java.util.stream.Collectors.joining(", ")));
+                }
+            }
+            manager.unloadPlugins();
+            throw new PluginConflictException("plugins could not be loaded together: " + e.getMessage()
+                    + (declared.length() == 0 ? "" : " (" + declared + "; install what they depend on, in the versions they name)"));
+        }
         if (!duplicates.isEmpty()) {
             manager.unloadPlugins();
             throw new PluginConflictException(String.join("; ", duplicates));
@@ -158,8 +207,11 @@ public final class PluginRuntime implements AutoCloseable {
                     throw new PluginConflictException(message);
                 }
                 Throwable failure = w.getFailedException();
+                String pluginClass = pluginClassProblem(w);
+                manager.unloadPlugins();
                 throw new PluginConflictException("plugin " + w.getPluginId() + " (" + w.getPluginPath() + ") did not start: "
-                        + (failure == null ? w.getPluginState() : failure.getMessage()));
+                        + (pluginClass != null ? pluginClass : failure == null ? w.getPluginState()
+                        : failure.getMessage() == null ? failure.toString() : failure.getMessage()));
             }
         }
         ExtensionRegistry.Builder builder = ExtensionRegistry.builder();
@@ -249,7 +301,7 @@ public final class PluginRuntime implements AutoCloseable {
                 }
             }
         }
-        ExtensionRegistry registry = builder.warnings(warnings).build();
+        ExtensionRegistry registry = builder.warnings(warnings).unloaded(unloaded).build();
         for (String warning : registry.warnings()) {
             LOG.warn(warning);
         }
@@ -338,6 +390,34 @@ public final class PluginRuntime implements AutoCloseable {
         @Override
         protected PluginClassLoader createPluginClassLoader(Path pluginPath, PluginDescriptor descriptor) {
             return new SharedApiClassLoader(pluginManager, descriptor, PluginRuntime.class.getClassLoader());
+        }
+    }
+
+    /**
+     * @return why a plugin's {@code Plugin-Class} could not be made (PF4J logs it and hands on a
+     *     null plugin, whose start fails with a NullPointerException), or null when it can be
+     */
+    private static String pluginClassProblem(PluginWrapper w) {
+        String name = w.getDescriptor().getPluginClass();
+        if (name == null || name.isBlank() || org.pf4j.Plugin.class.getName().equals(name)) {
+            return null;
+        }
+        Class<?> type;
+        try {
+            type = Class.forName(name, false, w.getPluginClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return "its Plugin-Class " + name + " cannot be loaded (" + e + "): check the name in its manifest";
+        }
+        if (!org.pf4j.Plugin.class.isAssignableFrom(type)) {
+            return "its Plugin-Class " + name + " is not an org.pf4j.Plugin";
+        }
+        try {
+            type.getDeclaredConstructor().newInstance();
+            return null;
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            return "its Plugin-Class " + name + " failed in its constructor: " + e.getCause();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return "its Plugin-Class " + name + " cannot be made with a public constructor without arguments (" + e + ")";
         }
     }
 }

@@ -10,6 +10,7 @@ import com.google.inject.Guice;
 import dev.taskweave.api.DataException;
 import dev.taskweave.api.InvalidConfigException;
 import dev.taskweave.core.config.ConfigException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,6 +128,27 @@ class PluginLoadingFailureTest {
                 Map.of("acme/Good.java", weighting("acme", "Good", "good", "", "")), Map.of(), e -> true);
         assertEquals(0, dev.taskweave.core.cli.TaskweaveCli.run(new String[] {"--plugins", fixed.toString(), "plugins"},
                 new java.io.PrintStream(new java.io.ByteArrayOutputStream()), new java.io.PrintStream(new java.io.ByteArrayOutputStream())));
+
+        // a truncated jar beside it: the plugin it should have been is missing, and the check says so
+        byte[] whole = Files.readAllBytes(fixed.resolve("acme.jar"));
+        Files.write(fixed.resolve("other.jar"), java.util.Arrays.copyOf(whole, whole.length / 3));
+        java.io.ByteArrayOutputStream out2 = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err2 = new java.io.ByteArrayOutputStream();
+        int truncated = dev.taskweave.core.cli.TaskweaveCli.run(new String[] {"--plugins", fixed.toString(), "plugins"},
+                new java.io.PrintStream(out2, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err2, true, java.nio.charset.StandardCharsets.UTF_8));
+        String listed = out2.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(2, truncated, listed + err2);
+        assertTrue(listed.contains("warning: " + fixed.resolve("other.jar") + " was not loaded as a plugin: "), listed);
+        assertTrue(err2.toString(java.nio.charset.StandardCharsets.UTF_8)
+                .contains("1 file in the plugins directories could not be loaded as plugins (warnings above)"), err2.toString());
+        // and an unknown type names it as a place the type may be
+        try (PluginRuntime runtime = PluginRuntime.start(List.of(fixed), Guice.createInjector(), "0.1.0-SNAPSHOT")) {
+            RuntimeException unknown = assertThrows(RuntimeException.class,
+                    () -> runtime.registry().require(ExtensionKind.WEIGHTING, "other", "weighting.type", "x.yaml"));
+            assertTrue(unknown.getMessage().contains("a file in the plugins directories could not be loaded as plugins and may hold it: "
+                    + fixed.resolve("other.jar")), unknown.getMessage());
+        }
     }
 
     @Test
@@ -253,6 +275,49 @@ class PluginLoadingFailureTest {
                 assertEquals(List.of("good"), runtime.registry().types(ExtensionKind.WEIGHTING), host);
             }
         }
+    }
+
+    /** Manifests an author can get wrong: each refusal names the plugin, its file and what to write. */
+    @Test
+    void aMalformedRequiresAMissingDependencyOrABadPluginClassNamesThePlugin() throws Exception {
+        // a Maven-style range is no version constraint PF4J reads (its parser threw out of loading, "internal error")
+        Path ranges = work.resolve("ranges");
+        PluginJars.plugin(work, ranges.resolve("acme.jar"), "acme-mtl", "2.0.0",
+                Map.of("acme/Good.java", weighting("acme", "Good", "good", "", "")), Map.of("Plugin-Requires", "[0.2,0.3)"), e -> true);
+        PluginConflictException range = assertThrows(PluginConflictException.class,
+                () -> PluginRuntime.start(List.of(ranges), Guice.createInjector(), "0.2.1"));
+        assertTrue(range.getMessage().startsWith("plugin acme-mtl 2.0.0 (" + ranges.resolve("acme.jar") + "): its Plugin-Requires"
+                + " '[0.2,0.3)' is not a version constraint ("), range.getMessage());
+        assertTrue(range.getMessage().endsWith("expected a range such as >=0.2.0 or >=0.2.0 & <0.3.0"), range.getMessage());
+
+        // a dependency no installed plugin provides
+        Path dependent = work.resolve("dependent");
+        PluginJars.plugin(work, dependent.resolve("needs.jar"), "acme-needs", "1.0.0",
+                Map.of("needs/Good.java", weighting("needs", "Good", "good", "", "")), Map.of("Plugin-Dependencies", "acme-base@>=1.0.0"),
+                e -> true);
+        PluginConflictException missing = assertThrows(PluginConflictException.class,
+                () -> PluginRuntime.start(List.of(dependent), Guice.createInjector(), "0.2.1"));
+        assertTrue(missing.getMessage().startsWith("plugins could not be loaded together: "), missing.getMessage());
+        assertTrue(missing.getMessage().contains("acme-base"), missing.getMessage());
+
+        // a Plugin-Class that is not in the jar, and one whose constructor throws
+        Path wrongClass = work.resolve("wrong-class");
+        PluginJars.plugin(work, wrongClass.resolve("wrong.jar"), "acme-wrong", "1.0.0",
+                Map.of("wrong/Good.java", weighting("wrong", "Good", "good", "", "")), Map.of("Plugin-Class", "wrong.Missing"), e -> true);
+        PluginConflictException notThere = assertThrows(PluginConflictException.class,
+                () -> PluginRuntime.start(List.of(wrongClass), Guice.createInjector(), "0.2.1"));
+        assertTrue(notThere.getMessage().startsWith("plugin acme-wrong (" + wrongClass.resolve("wrong.jar") + ") did not start: its"
+                + " Plugin-Class wrong.Missing cannot be loaded (java.lang.ClassNotFoundException: wrong.Missing)"), notThere.getMessage());
+        Path throwing = work.resolve("throwing");
+        PluginJars.plugin(work, throwing.resolve("throwing.jar"), "acme-throwing", "1.0.0",
+                Map.of("throwing/Good.java", weighting("throwing", "Good", "good", "", ""), "throwing/Main.java",
+                        "package throwing;\npublic class Main extends org.pf4j.Plugin {\n    public Main() {\n"
+                        + "        throw new IllegalStateException(\"licence server unreachable\");\n    }\n}\n"),
+                Map.of("Plugin-Class", "throwing.Main"), e -> true);
+        PluginConflictException constructor = assertThrows(PluginConflictException.class,
+                () -> PluginRuntime.start(List.of(throwing), Guice.createInjector(), "0.2.1"));
+        assertTrue(constructor.getMessage().endsWith("did not start: its Plugin-Class throwing.Main failed in its constructor:"
+                + " java.lang.IllegalStateException: licence server unreachable"), constructor.getMessage());
     }
 
     @Test
