@@ -120,6 +120,9 @@ public final class WeightingChecks {
                 if (p.getValue().requiresGradient()) {
                     NDArray g = p.getValue().getArray().getGradient();
                     assertTrue(g.isInfinite().logicalOr(g.isNaN()).none().getBoolean(), "the gradient of " + p.getKey() + " is finite");
+                    // and reaches it: a learnable weight detached from the total would never move
+                    assertTrue(g.abs().max().getFloat() > 0f, "the total's gradient reaches " + p.getKey() + " (it is 0 everywhere:"
+                            + " is the parameter used in the total?)");
                 }
             }
         }

@@ -66,6 +66,35 @@ class WeightingChecksTest {
         }
     }
 
+    /**
+     * {@code total = sum_t present_t * exp(-s_t) * L_t} with a learnable {@code s}; {@code detached}
+     * leaves {@code s} out of the total (a weight that would never move).
+     */
+    private static final class Learned extends AbstractBlock {
+        private final boolean detached;
+        private final ai.djl.nn.Parameter s;
+
+        Learned(int tasks, boolean detached) {
+            this.detached = detached;
+            this.s = addParameter(ai.djl.nn.Parameter.builder().setName("s").setType(ai.djl.nn.Parameter.Type.OTHER)
+                    .optShape(new Shape(tasks)).optInitializer(new ai.djl.training.initializer.ConstantInitializer(0.3f)).build());
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+            NDArray losses = inputs.get(0);
+            NDArray present = inputs.get(1);
+            NDArray value = losses.zerosLike().add(ps.getValue(s, losses.getDevice(), training));
+            NDArray weights = (detached ? value.stopGradient() : value).neg().exp().mul(present);
+            return new NDList(weights.mul(losses).sum(), weights);
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            return new Shape[] {new Shape(), inputShapes[0]};
+        }
+    }
+
     /** A weighting whose scale is its state, which epochEnded doubles; {@code forgetful} loads nothing. */
     private static final class Doubling implements LossWeighting, StatefulWeighting {
         private final float[] scale = {1, 1, 1};
@@ -157,6 +186,14 @@ class WeightingChecksTest {
         }, 3);
         WeightingChecks.assertContract(manager, () -> new Doubling(false), 3);
         WeightingChecks.assertContract(manager, () -> new Average(false), 3);
+    }
+
+    @Test
+    void aLearnableWeightTheTotalDoesNotReachFails() {
+        WeightingChecks.assertContract(manager, () -> () -> new Learned(3, false), 3);
+        AssertionFailedError e = assertThrows(AssertionFailedError.class,
+                () -> WeightingChecks.assertContract(manager, () -> () -> new Learned(3, true), 3));
+        assertTrue(e.getMessage().startsWith("the total's gradient reaches s (it is 0 everywhere"), e.getMessage());
     }
 
     @Test
