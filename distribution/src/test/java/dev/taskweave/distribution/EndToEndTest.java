@@ -221,6 +221,15 @@ class EndToEndTest extends RuntimeTest {
                 base.replace("{name: rating, head: regression,", "{name: rating, calibrate: platt, head: regression,")), tmp.resolve("bad"), quiet()));
         assertTrue(e.getMessage().contains("tasks[0].calibrate"), e.getMessage());
 
+        // validation rows of one class: refused before training, naming the setting (it failed after training, losing the model)
+        ByteArrayOutputStream oneClassLog = new ByteArrayOutputStream();
+        Exception oneClass = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> taskweave.train(write("oneclass.yaml",
+                calibrated.replace("threshold: 4.0", "threshold: 6.0")), tmp.resolve("oneclass"),
+                new PrintStream(oneClassLog, true, StandardCharsets.UTF_8)));
+        assertTrue(oneClass.getMessage().contains("tasks[1].calibrate: platt needs both classes among the task's validation rows, and they"
+                + " hold 0 positive and "), oneClass.getMessage());
+        assertTrue(!oneClassLog.toString(StandardCharsets.UTF_8).contains("epoch 1"), oneClassLog.toString(StandardCharsets.UTF_8));
+
         // a diverged run is not calibrated (no map fits NaN outputs): it ends, says so, and its metrics say NaN
         ByteArrayOutputStream divergedLog = new ByteArrayOutputStream();
         TrainingResult diverged = taskweave.train(write("diverged.yaml", calibrated.replace("learningRate: 0.005", "learningRate: 1.0e+30")

@@ -154,6 +154,18 @@ public final class Trainer {
                         + (model.tasks().get(t).labelInfo().attribute()
                                 ? " (an attribute task needs a dataset that holds out some entities' attributes as validation)" : "")));
             }
+            if (!onTraining(config, t)) {
+                // the classes a map needs, counted on the labelled validation rows: found before training, not after it
+                String kind = config.tasks.get(t).calibrate;
+                long[] classes = classCounts(valid, t);
+                String missing = "platt".equals(kind) && (classes[0] == 0 || classes[1] == 0) ? "both classes"
+                        : "threshold".equals(kind) && classes[1] == 0 ? "at least one set flag" : null;
+                if (missing != null) {
+                    throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + t + "].calibrate", 0,
+                            kind + " needs " + missing + " among the task's validation rows, and they hold " + classes[1] + " positive and "
+                            + classes[0] + " negative label values");
+                }
+            }
         }
 
         TrainingCheckpoint resumed = checkpointing != null && checkpointing.resume()
@@ -615,6 +627,14 @@ public final class Trainer {
             try {
                 if (!"threshold".equals(kind)) {
                     ab = fitMap(kind, x, y);
+                    String reorders = reorders(ab);
+                    if (reorders != null) {
+                        // a map with a <= 0 would tie or reverse the order of the scores, which a calibration never changes
+                        log.printf(Locale.ROOT, "warning: %s not calibrated: the %s map fitted on %,d %s rows, %s, would %s the order of"
+                                + " its scores (its outputs do not rank the labels there)%n", name, kind, n, source, describeMap(kind, ab),
+                                reorders);
+                        continue;
+                    }
                     log.printf(Locale.ROOT, "calibrated %s on %,d %s rows: %s%n", name, n, source, describeMap(kind, ab));
                 } else {
                     double threshold = F1Threshold.fit(x, y);
@@ -639,6 +659,35 @@ public final class Trainer {
         }
     }
 
+    /**
+     * @return what an affine map {@code a·x + b} would do to the order of the scores it is applied
+     *     to, "flatten" ({@code a = 0}) or "reverse" ({@code a < 0}), or null when it keeps it
+     */
+    static String reorders(double[] ab) {
+        return ab[0] > 0 ? null : ab[0] == 0 ? "flatten" : "reverse";
+    }
+
+    /** @return the task's labelled values on {@code set} that are 0 and that are 1 */
+    private static long[] classCounts(ExampleSet set, int t) {
+        long[] counts = new long[2];
+        float[] mask = set.mask(t);
+        float[] labels = set.labels(t);
+        int width = set.width(t);
+        for (int i = 0; i < set.size(); i++) {
+            if (mask[i] > 0) {
+                for (int k = 0; k < width; k++) {
+                    float y = labels[i * width + k];
+                    if (y == 0f) {
+                        counts[0]++;
+                    } else if (y == 1f) {
+                        counts[1]++;
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+
     /** @return how many of {@code values} are NaN or infinite */
     static int notFinite(float[] values) {
         int count = 0;
@@ -652,7 +701,8 @@ public final class Trainer {
 
     /**
      * @param entities "users" or "items": whose ids the outputs {@code x} were scored without
-     * @return the map for {@code entities} the model does not know, fitted and logged
+     * @return the map for {@code entities} the model does not know, fitted and logged, or null
+     *     (with a warning) when it would not keep the order of the scores ({@link #reorders})
      */
     private static double[] fitColdMap(AssembledModel model, int t, String entities, String kind, float[] x, float[] y,
             String source, PrintStream log) {
@@ -663,6 +713,14 @@ public final class Trainer {
             throw new dev.taskweave.core.config.ConfigException(model.plan().source(), "tasks[" + t + "].calibrateCold"
                     + Character.toUpperCase(entities.charAt(0)) + entities.substring(1), 0,
                     "cannot fit " + kind + " on the " + source + " rows: " + e.getMessage());
+        }
+        String reorders = reorders(cold);
+        if (reorders != null) {
+            // as for the task's own map: a reversed or flattened order is no calibration; the known entities' map serves them
+            log.printf(Locale.ROOT, "warning: %s has no map of its own for %s the model does not know: the one fitted on the rows read"
+                    + " as new %s, %s, would %s the order of its scores; they take the map of known %s%n", model.tasks().get(t).name(),
+                    entities, entities, describeMap(kind, cold), reorders, entities);
+            return null;
         }
         log.printf(Locale.ROOT, "calibrated %s for %s the model does not know, on the same rows read as new %s: %s%n",
                 model.tasks().get(t).name(), entities, entities, describeMap(kind, cold));

@@ -25,6 +25,25 @@ class PlattScalingTest {
     }
 
     @Test
+    void outputsThatRankTheLabelsBackwardsGiveAMapTheTrainerDoesNotApply() {
+        // labels drawn with p = sigmoid(-2x): the fit's slope is negative, and the map would reverse the
+        // order of the scores, which a calibration never does: the trainer leaves such a task uncalibrated
+        SplittableRandom random = new SplittableRandom(11);
+        int n = 20_000;
+        float[] x = new float[n];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (random.nextDouble() * 6 - 3);
+            y[i] = random.nextDouble() < 1 / (1 + Math.exp(2 * x[i])) ? 1f : 0f;
+        }
+        double[] ab = PlattScaling.fit(x, y);
+        assertTrue(ab[0] < -1.5, "slope " + ab[0]);
+        assertEquals("reverse", Trainer.reorders(ab));
+        assertEquals("flatten", Trainer.reorders(new double[] {0, 0.3}));
+        assertEquals(null, Trainer.reorders(new double[] {0.8, -0.2}));
+    }
+
+    @Test
     void aCalibratedInputIsLeftAsItIs() {
         // two rows per logit value: the labels' mean at x = 0 is 1/2 and at x = ln 3 it is 3/4,
         // exactly sigmoid(x); with n large the target smoothing is negligible
