@@ -38,7 +38,11 @@ final class ApiVersion {
         try {
             Manifest manifest;
             if (Files.isDirectory(plugin)) {
+                // PF4J's directory layout keeps the classes, and the manifest with them, under classes/
                 Path file = plugin.resolve("META-INF/MANIFEST.MF");
+                if (!Files.isRegularFile(file)) {
+                    file = plugin.resolve("classes/META-INF/MANIFEST.MF");
+                }
                 if (!Files.isRegularFile(file)) {
                     return null;
                 }

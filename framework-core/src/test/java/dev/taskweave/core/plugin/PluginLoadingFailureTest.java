@@ -320,6 +320,31 @@ class PluginLoadingFailureTest {
                 + " java.lang.IllegalStateException: licence server unreachable"), constructor.getMessage());
     }
 
+    /** A library under a shared package that the host does not ship comes from the plugin's jar. */
+    @Test
+    void aLibraryUnderASharedPackageTheHostLacksLoadsFromThePlugin() throws Exception {
+        Path plugins = work.resolve("packed");
+        PluginJars.plugin(work, plugins.resolve("acme.jar"), "acme-mtl", "1.0.0", Map.of(
+                "acme/Good.java", weighting("acme", "Good", "good", "new com.fasterxml.jackson.packedbyplugin.Format();", ""),
+                "com/fasterxml/jackson/packedbyplugin/Format.java",
+                "package com.fasterxml.jackson.packedbyplugin;\npublic class Format {}\n"), Map.of(), e -> true);
+        try (PluginRuntime runtime = PluginRuntime.start(List.of(plugins), Guice.createInjector(), "0.1.0-SNAPSHOT")) {
+            assertEquals(List.of("good"), runtime.registry().types(ExtensionKind.WEIGHTING));
+            assertTrue(runtime.registry().failures().isEmpty(), runtime.registry().failures().toString());
+        }
+    }
+
+    /** PF4J's directory layout: the manifest under classes/, read for the API version too. */
+    @Test
+    void anUnpackedPluginsApiVersionIsReadFromItsClassesDirectory() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("unpacked/acme/classes/META-INF"));
+        Files.writeString(dir.resolve("MANIFEST.MF"), "Manifest-Version: 1.0\nPlugin-Id: acme\nTaskweave-Api: 9.0.0\n");
+        assertEquals("9.0.0", ApiVersion.required(work.resolve("unpacked/acme")));
+        Path flat = Files.createDirectories(work.resolve("flat/acme/META-INF"));
+        Files.writeString(flat.resolve("MANIFEST.MF"), "Manifest-Version: 1.0\nPlugin-Id: acme\nTaskweave-Api: 8.0.0\n");
+        assertEquals("8.0.0", ApiVersion.required(work.resolve("flat/acme")));
+    }
+
     @Test
     void apiVersionsCompareByTheirNumbers() {
         assertTrue(ApiVersion.compare("0.10.0", "0.9.1") > 0);
