@@ -554,13 +554,18 @@ public final class MultiTaskBlock extends AbstractBlock {
     }
 
     /**
-     * The logit of {@code sigmoid(a) * sigmoid(b)}: {@code log p - log(1 - p)} with
-     * {@code log p = -softplus(-a) - softplus(-b)}, p clipped to {@code [1e-7, 1 - 1e-7]}.
+     * The logit of {@code sigmoid(a) * sigmoid(b)}, exactly and without clipping: with
+     * {@code p = 1 / ((1 + e^-a)(1 + e^-b))}, {@code p / (1 - p) = 1 / (e^-a + e^-b + e^-(a+b))}, so
+     * the logit is {@code -logsumexp(-a, -b, -(a + b))}, computed around its largest term. Every row
+     * keeps a gradient: a clipped probability (as before) gave a confidently wrong row none.
      */
     static NDArray jointLogit(NDArray a, NDArray b) {
-        NDArray logP = ai.djl.nn.Activation.softPlus(a.neg()).add(ai.djl.nn.Activation.softPlus(b.neg())).neg();
-        NDArray p = logP.exp().clip(1e-7f, 1 - 1e-7f);
-        return p.log().sub(p.neg().add(1f).log());
+        NDArray x = a.neg();
+        NDArray y = b.neg();
+        NDArray xy = x.add(y);
+        NDArray m = x.maximum(y).maximum(xy);
+        NDArray sum = x.sub(m).exp().add(y.sub(m).exp()).add(xy.sub(m).exp());
+        return m.add(sum.log()).neg();
     }
 
     /**

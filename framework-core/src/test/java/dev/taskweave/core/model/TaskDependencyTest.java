@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -48,11 +49,27 @@ class TaskDependencyTest {
     }
 
     @Test
-    void jointLogitStaysFiniteAtExtremes() {
-        float[] joint = MultiTaskBlock.jointLogit(manager.create(new float[] {-80f, 80f}), manager.create(new float[] {-80f, 80f}))
-                .toFloatArray();
-        assertEquals(Math.log(1e-7 / (1 - 1e-7)), joint[0], 1e-3);
-        assertEquals(Math.log((1 - 1e-7) / 1e-7), joint[1], 0.2);
+    void jointLogitStaysFiniteAndExactAtExtremesAndKeepsItsGradient() {
+        // -logsumexp(-a, -b, -(a + b)): at a = b = -80 that is -160 (p = e^-160, far below a float), at
+        // a = b = 80 it is 80 - log 2 (p / (1 - p) = 1 / (2e^-80 + e^-160))
+        NDArray a = manager.create(new float[] {-80f, 80f, -12f});
+        NDArray b = manager.create(new float[] {-80f, 80f, -9f});
+        a.setRequiresGradient(true);
+        b.setRequiresGradient(true);
+        try (ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            NDArray joint = MultiTaskBlock.jointLogit(a, b);
+            float[] values = joint.toFloatArray();
+            assertEquals(-160, values[0], 1e-4);
+            assertEquals(80 - Math.log(2), values[1], 1e-4);
+            // p = sigmoid(-12) sigmoid(-9), about 7.6e-10: below the 1e-7 the old clip held it at, whose gradient was 0
+            double p = 1 / ((1 + Math.exp(12)) * (1 + Math.exp(9)));
+            assertEquals(Math.log(p / (1 - p)), values[2], 1e-3);
+            collector.backward(joint.sum());
+        }
+        // d/da of -logsumexp(-a, -b, -a-b) = (e^-a + e^-(a+b)) / (e^-a + e^-b + e^-(a+b)) = sigmoid(-a) / (1 - p): about 1 there
+        float[] da = a.getGradient().toFloatArray();
+        assertEquals(1 / (1 + Math.exp(-12)) / (1 - 1 / ((1 + Math.exp(12)) * (1 + Math.exp(9)))), da[2], 1e-5);
+        assertTrue(da[0] > 0.99f && b.getGradient().toFloatArray()[2] > 0.99f, java.util.Arrays.toString(da));
     }
 
     @Test
