@@ -84,6 +84,9 @@ class LauncherTest {
     void textIsUtf8WhateverTheLocale() throws Exception {
         List<String> java = launch(null, "train");
         assertTrue(java.containsAll(List.of("-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8")), java.toString());
+        // a JAVA_OPTS setting of its own comes later, and the JVM keeps the last
+        java = launch("-Xmx1g -Dstdout.encoding=ISO-8859-1", "train");
+        assertTrue(java.indexOf("-Dstdout.encoding=ISO-8859-1") > java.indexOf("-Dstdout.encoding=UTF-8"), java.toString());
     }
 
     @Test

@@ -229,21 +229,20 @@ public final class TaskweaveCli {
                     }
                 }
                 out.flush();
+                // a broken installation: a plugin's CI (or a deployment check) should stop here, not read the listing
+                PrintWriter err = spec.commandLine().getErr();
                 if (!registry.unloaded().isEmpty()) {
                     // a broken or truncated jar: the plugin it should have been is missing altogether
-                    PrintWriter err = spec.commandLine().getErr();
                     err.printf("%d file%s in the plugins directories could not be loaded as plugins (warnings above)%n",
                             registry.unloaded().size(), registry.unloaded().size() == 1 ? "" : "s");
-                    err.flush();
-                    return 2;
                 }
                 int failed = registry.failures().size();
                 if (failed > 0) {
-                    // a broken installation: a plugin's CI (or a deployment check) should stop here, not read the listing
-                    PrintWriter err = spec.commandLine().getErr();
                     err.printf("%d extension%s failed to load (FAILED above): %s%n", failed, failed == 1 ? "" : "s",
                             String.join("; ", registry.failures().stream().map(f -> f.className() + " of plugin " + f.pluginId()).toList()));
-                    err.flush();
+                }
+                err.flush();
+                if (failed > 0 || !registry.unloaded().isEmpty()) {
                     return 2;
                 }
             }

@@ -63,11 +63,15 @@ public final class ConfigLoader {
         mapper.configOverride(Map.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
         // a section left empty ("training:" with every line under it commented out) is an error
         // naming it and its line; omitted, it keeps its defaults
-        for (Class<?> section : List.of(FeaturesConfig.class, OptimizerConfig.class, TrainingConfig.class, ServingConfig.class)) {
+        for (Class<?> section : SECTIONS) {
             mapper.configOverride(section).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
         }
         return mapper.registerModule(FiniteNumbers.module());
     }
+
+    /** The sections of an experiment that have defaults of their own: left empty, they are refused; left out, they keep them. */
+    private static final List<Class<?>> SECTIONS = List.of(FeaturesConfig.class, OptimizerConfig.class, TrainingConfig.class,
+            ServingConfig.class);
 
     /** Reads an experiment file. */
     public ExperimentConfig load(Path file) {
@@ -377,7 +381,7 @@ public final class ConfigLoader {
             reason = "cannot read " + describe(ife.getValue()) + " as " + typeName(ife.getTargetType());
         } else if (e instanceof InvalidNullException ine) {
             reason = "expected " + (ine.getTargetType() == null ? "a value" : typeName(ine.getTargetType())) + ", got nothing (null)"
-                    + (path.endsWith("]") ? "" : "; omit the key for its default");
+                    + (SECTIONS.contains(ine.getTargetType()) ? "; omit the key for its defaults" : "");
         } else if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
             // Jackson's own wording names its classes and settings; what was found is enough
             reason = "expected " + typeName(mie.getTargetType()) + found(e);

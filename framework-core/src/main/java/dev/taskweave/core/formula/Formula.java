@@ -85,7 +85,7 @@ public final class Formula {
         private final String s;
         private int pos;
         private final Map<String, Integer> tasks = new LinkedHashMap<>();
-        private int nesting;
+        private int nesting = -1; // the formula itself is level 0
 
         Parser(String s) {
             this.s = s;

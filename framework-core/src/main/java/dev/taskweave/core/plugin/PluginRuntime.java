@@ -207,7 +207,8 @@ public final class PluginRuntime implements AutoCloseable {
                     throw new PluginConflictException(message);
                 }
                 Throwable failure = w.getFailedException();
-                String pluginClass = pluginClassProblem(w);
+                // PF4J logs why it could not make the Plugin-Class and hands on null, whose start() is a NullPointerException
+                String pluginClass = failure instanceof NullPointerException ? pluginClassProblem(w) : null;
                 manager.unloadPlugins();
                 throw new PluginConflictException("plugin " + w.getPluginId() + " (" + w.getPluginPath() + ") did not start: "
                         + (pluginClass != null ? pluginClass : failure == null ? w.getPluginState()
@@ -412,12 +413,17 @@ public final class PluginRuntime implements AutoCloseable {
             return "its Plugin-Class " + name + " is not an org.pf4j.Plugin";
         }
         try {
-            type.getDeclaredConstructor().newInstance();
+            // as PF4J makes it: with the PluginWrapper when it takes one, else without arguments
+            try {
+                type.getConstructor(PluginWrapper.class).newInstance(w);
+            } catch (NoSuchMethodException e) {
+                type.getConstructor().newInstance();
+            }
             return null;
         } catch (java.lang.reflect.InvocationTargetException e) {
             return "its Plugin-Class " + name + " failed in its constructor: " + e.getCause();
         } catch (ReflectiveOperationException | LinkageError e) {
-            return "its Plugin-Class " + name + " cannot be made with a public constructor without arguments (" + e + ")";
+            return "its Plugin-Class " + name + " cannot be made with a public constructor taking a PluginWrapper or nothing (" + e + ")";
         }
     }
 }

@@ -924,7 +924,9 @@ public final class ModelAssembler {
         try {
             return reg.call(plan.source(), "tasks[" + i + "].head", "create()", () -> factory.create(plan.headConfigs().get(i), context));
         } catch (InvalidConfigException e) {
-            throw new ConfigException(plan.source(), e.under("tasks[" + i + "].params").path(), 0, e.reason());
+            // an empty path refuses the head as a whole for this task (bpr on an attribute), not one of its params
+            throw new ConfigException(plan.source(), e.path().isEmpty() ? "tasks[" + i + "].head" : e.under("tasks[" + i + "].params").path(),
+                    0, e.reason());
         }
     }
 

@@ -154,9 +154,9 @@ class ConfigLoaderTest {
     @Test
     void anEmptyListOrMappingNamesItsPath() {
         ConfigException include = assertThrows(ConfigException.class, () -> loader.parse("features:\n  include:\n", "t.yaml"));
-        assertEquals("t.yaml:2: features.include: expected a list, got nothing (null); omit the key for its default", include.getMessage());
+        assertEquals("t.yaml:2: features.include: expected a list, got nothing (null)", include.getMessage());
         ConfigException dropout = assertThrows(ConfigException.class, () -> loader.parse("features:\n  dropout:\n", "t.yaml"));
-        assertEquals("t.yaml:2: features.dropout: expected a mapping, got nothing (null); omit the key for its default", dropout.getMessage());
+        assertEquals("t.yaml:2: features.dropout: expected a mapping, got nothing (null)", dropout.getMessage());
         ConfigException element = assertThrows(ConfigException.class,
                 () -> loader.parse("tasks:\n  - {name: a, metrics: [auc, null]}\n", "t.yaml"));
         assertEquals("tasks[0].metrics[1]", element.path(), element.getMessage());
@@ -176,7 +176,7 @@ class ConfigLoaderTest {
         for (String section : List.of("features", "optimizer", "training", "serving")) {
             ConfigException e = assertThrows(ConfigException.class,
                     () -> loader.parse("seed: 1\n" + section + ":\n#  epochs: 3\nname: x\n", "t.yaml"), section);
-            assertEquals("t.yaml:2: " + section + ": expected a mapping, got nothing (null); omit the key for its default",
+            assertEquals("t.yaml:2: " + section + ": expected a mapping, got nothing (null); omit the key for its defaults",
                     e.getMessage());
         }
         // a teacher's fields are bound by the same rules, and named by the teacher's path

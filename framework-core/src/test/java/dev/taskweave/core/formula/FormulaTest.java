@@ -57,12 +57,13 @@ class FormulaTest {
         String sum = "a" + "+a".repeat((Formula.MAX_LENGTH - 1) / 2);
         assertEquals(2048, Formula.parse(sum).evaluate(new double[] {1}), 1e-12);
         assertMessage(sum + "+a", "the formula is 4097 characters long; at most 4096");
-        // 100 levels (the formula itself and 99 parentheses, signs or function arguments) parse; 101 do not
-        assertEquals(2, eval("(".repeat(99) + "2" + ")".repeat(99)), 1e-12);
-        assertEquals(-2, eval("-".repeat(99) + "2"), 1e-12);
-        assertMessage("(".repeat(100) + "2" + ")".repeat(100), "nested more than 100 deep (parentheses, function arguments and signs)");
-        assertMessage("-".repeat(100) + "2", "nested more than 100 deep");
-        assertMessage("abs(".repeat(100) + "2" + ")".repeat(100), "nested more than 100 deep");
+        // 100 levels of parentheses, signs or function arguments parse; 101 do not
+        assertEquals(2, eval("(".repeat(100) + "2" + ")".repeat(100)), 1e-12);
+        assertEquals(2, eval("-".repeat(100) + "2"), 1e-12);
+        assertEquals(2, eval("abs(".repeat(100) + "2" + ")".repeat(100)), 1e-12);
+        assertMessage("(".repeat(101) + "2" + ")".repeat(101), "nested more than 100 deep (parentheses, function arguments and signs)");
+        assertMessage("-".repeat(101) + "2", "nested more than 100 deep");
+        assertMessage("abs(".repeat(101) + "2" + ")".repeat(101), "nested more than 100 deep");
         // many distinct names: each keeps its first-use index
         StringBuilder names = new StringBuilder("t0");
         for (int i = 1; i < 500; i++) {

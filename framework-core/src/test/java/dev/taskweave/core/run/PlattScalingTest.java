@@ -25,9 +25,10 @@ class PlattScalingTest {
     }
 
     @Test
-    void outputsThatRankTheLabelsBackwardsGiveAMapTheTrainerDoesNotApply() {
+    void outputsThatRankTheLabelsBackwardsFitASlopeTheTrainerReadsAsReversingTheOrder() {
         // labels drawn with p = sigmoid(-2x): the fit's slope is negative, and the map would reverse the
-        // order of the scores, which a calibration never does: the trainer leaves such a task uncalibrated
+        // order of the scores, which a calibration never does (Trainer.reorders is what calibrate() asks
+        // before it applies a map; this tests that answer, not the skipping itself)
         SplittableRandom random = new SplittableRandom(11);
         int n = 20_000;
         float[] x = new float[n];

@@ -255,7 +255,7 @@ final class DelimitedFile {
         if (cause instanceof CharacterCodingException) {
             // the decoder reads ahead of the parser: find the line by decoding the file line by line
             return new DataException(path.toString(), dev.taskweave.api.data.TextFiles.firstUndecodableLine(path, charset), "not valid " + charset.name()
-                    + " text (" + (utf16(path) ? "the file starts with a UTF-16 byte order mark: set encoding: UTF-16"
+                    + " text (" + (utf16(path) && !charset.name().startsWith("UTF-16") ? "the file starts with a UTF-16 byte order mark: set encoding: UTF-16"
                     : "set the file's encoding, for example encoding: ISO-8859-1") + ")", e);
         }
         // the parser's own exception (wrapped unchecked) says what is wrong; its class name says nothing more
