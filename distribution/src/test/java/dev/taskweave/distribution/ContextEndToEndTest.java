@@ -194,6 +194,33 @@ class ContextEndToEndTest extends RuntimeTest {
     }
 
     @Test
+    void theFastRankingPathReadsTheRequestsContextAsPredictDoes() throws Exception {
+        // no wide part: /v1/recommend scores the user once and adds the cached items (the factored path),
+        // which read the user's stored device instead of the request's before
+        writeData();
+        String config = CONFIG.formatted("").replace(", wideFeatures: [user_recent_rating]", "").replace("wideOnly: [user_recent_rating], ", "");
+        assertTrue(!config.contains("wide"), config);
+        taskweave.train(write("factored.yaml", config), tmp.resolve("factored"), quiet());
+        try (dev.taskweave.serve.TaskweaveServer server = serve(tmp.resolve("factored"))) {
+            assertTrue(server.holder().current().model().factored() != null, "the model is ranked by the factored scorer");
+            for (String device : java.util.List.of("tv", "phone")) {
+                // the items u7 has not rated: the ones the factored path scores (rated ones are scored as pairs)
+                ServeEndToEndTest.Response r = ServeEndToEndTest.call(server, "POST", "/v1/recommend",
+                        "{\"user\": \"u7\", \"k\": 40, \"formula\": \"rating\", \"excludeSeen\": true, "
+                                + "\"context\": {\"user_device\": \"" + device + "\"}}");
+                assertEquals(200, r.status(), r.text());
+                assertTrue(r.body().get("items").size() > 0, r.text());
+                for (var item : r.body().get("items")) {
+                    var pair = ServeNewItemsTest.post(server, "{\"pairs\": [{\"user\": \"u7\", \"item\": \"" + item.get("item").asText()
+                            + "\", \"context\": {\"user_device\": \"" + device + "\"}}]}");
+                    assertEquals(pair.at("/scores/0/scores/rating").asDouble(), item.get("score").asDouble(), 1e-4,
+                            device + ": " + r.text() + " / " + pair);
+                }
+            }
+        }
+    }
+
+    @Test
     void aWideOnlyFeatureMustBeOneTheModelReads() throws Exception {
         writeData();
         String config = CONFIG.formatted("");

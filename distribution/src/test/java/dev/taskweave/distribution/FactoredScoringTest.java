@@ -164,7 +164,7 @@ class FactoredScoringTest {
                         factored.score(gatherer, 5, null, new int[] {0, 2}, manager), "tasks without a wide part");
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                         () -> factored.score(gatherer, 5, null, new int[] {1}, manager));
-                assertTrue(e.getMessage().contains("task like has a wide part"), e.getMessage());
+                assertTrue(e.getMessage().contains("task like (or a task it depends on) has a wide part"), e.getMessage());
             }
         }
         // serving ranks by either task: like through pairs, rating through the factored scorer;
@@ -190,6 +190,32 @@ class FactoredScoringTest {
                             1e-4, task + ", ranked item " + i);
                 }
             }
+        }
+    }
+
+    @Test
+    void aTaskThatDependsOnATaskWithAWidePartIsLeftToPairsToo() throws Exception {
+        // watch's forward pass runs like's (ESMM), which reads the inputs: it cannot run from the mapped
+        // input either (before, /v1/recommend by watch was a 500)
+        String yaml = config("{type: mmoe, params: {experts: 2, expertLayers: [16]}}", "{embeddingDim: 8}")
+                .replace("metrics: [auc], params: {tower: [16], threshold: 4.0}}", "metrics: [auc], wide: true, params: {tower: [16], threshold: 4.0}}")
+                .replace("{name: watch, head: binary,", "{name: watch, dependsOn: like, head: binary,");
+        assertTrue(yaml.contains("wide: true") && yaml.contains("dependsOn: like"), yaml);
+        Path dir = train("dependentwide", yaml);
+        ModelStore store = taskweave.injector().getInstance(ModelStore.class);
+        try (TaskweaveServer server = TaskweaveServer.start(store, dir, ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "serve.yaml"),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            FactoredScorer factored = server.holder().current().model().factored();
+            assertNotNull(factored);
+            assertTrue(factored.covers(0) && !factored.covers(1) && !factored.covers(2));
+            String user = server.holder().current().model().loaded().users().rawIds().get(5);
+            ServeEndToEndTest.Response ranked = ServeEndToEndTest.call(server, "POST", "/v1/recommend",
+                    "{\"user\": \"" + user + "\", \"k\": 3, \"formula\": \"watch\"}");
+            assertEquals(200, ranked.status(), ranked.text());
+            JsonNode items = ranked.body().get("items");
+            JsonNode scored = ServeNewItemsTest.post(server, "{\"tasks\": [\"watch\"], \"pairs\": [{\"user\": \"" + user
+                    + "\", \"item\": \"" + items.get(0).get("item").asText() + "\"}]}");
+            assertEquals(scored.at("/scores/0/scores/watch").asDouble(), items.get(0).at("/scores/watch").asDouble(), 1e-4, ranked.text());
         }
     }
 

@@ -83,6 +83,9 @@ class ServeAttributeTest extends RuntimeTest {
             for (JsonNode row : rec.body().get("items")) {
                 if (row.get("item").asText().equals(items.get(0))) {
                     assertArrayEquals(category, floats(row.at("/scores/category")), 1e-6f);
+                    // and the rating its formula ranks by is the pair's, as predict scores it: the user's
+                    // segment, hidden on the segment task's own rows, is read (the fast path hid it)
+                    assertEquals(scores.get(1).at("/scores/rating").asDouble(), row.at("/scores/rating").asDouble(), 1e-4, rec.text());
                     found = true;
                 }
             }

@@ -428,25 +428,25 @@ public final class ScoringService {
     }
 
     /** @return positions in {@code candidates} of the k best by the formula, best first, skipping seen items */
-    private static int[] top(Formula formula, float[][] scores, int[] candidates, int[] seenItems, int k) {
+    static int[] top(Formula formula, float[][] scores, int[] candidates, int[] seenItems, int k) {
         double[] fused = new double[candidates.length];
+        boolean[] seen = new boolean[candidates.length];
         double[] values = new double[scores.length];
         for (int c = 0; c < candidates.length; c++) {
             if (seenItems.length > 0 && Arrays.binarySearch(seenItems, candidates[c]) >= 0) {
-                fused[c] = Double.NaN;
+                seen[c] = true;
                 continue;
             }
             for (int t = 0; t < values.length; t++) {
                 values[t] = scores[t][c];
             }
-            double v = formula.evaluate(values);
-            fused[c] = Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
+            fused[c] = formula.evaluate(values); // NaN ranks below every number, -infinity included (better)
         }
         // a bounded min-heap of positions, ordered by fused score then by position
         int size = 0;
         int[] heap = new int[Math.min(k, candidates.length)];
         for (int c = 0; c < candidates.length; c++) {
-            if (Double.isNaN(fused[c])) {
+            if (seen[c]) {
                 continue;
             }
             if (size < heap.length) {
@@ -467,7 +467,13 @@ public final class ScoringService {
     }
 
     private static boolean better(int a, int b, double[] fused) {
-        return fused[a] > fused[b] || (fused[a] == fused[b] && a < b);
+        double x = fused[a];
+        double y = fused[b];
+        if (Double.isNaN(x) || Double.isNaN(y)) {
+            // a number before NaN; two NaNs by position
+            return Double.isNaN(x) == Double.isNaN(y) ? a < b : Double.isNaN(y);
+        }
+        return x > y || (x == y && a < b);
     }
 
     private static void siftUp(int[] heap, int i, double[] fused) {

@@ -33,6 +33,11 @@ public final class FeatureGatherer {
     /** Per feature: a categorical one's int[] codes, a dense one's float[] rows, or a sparse one's SparseRows. */
     private final Object[] columns;
     private final boolean[] hiddenOnAttributeRows;
+    /**
+     * Rows whose other side is -1 stand for one side of pairs ({@link #asOneSideOfPairs}), not for
+     * entity-attribute rows: nothing is hidden on them, and per-interaction values apply.
+     */
+    private boolean oneSideOfPairs;
     private final double[] dropout;
     private final double[] historyDropout;
     /** Histories at least this wide are gathered sparsely ({@link #sparseHistoryWidth()} unless set). */
@@ -126,6 +131,7 @@ public final class FeatureGatherer {
         this.items = other.items;
         this.columns = other.columns;
         this.hiddenOnAttributeRows = other.hiddenOnAttributeRows;
+        this.oneSideOfPairs = other.oneSideOfPairs;
         this.dropout = other.dropout;
         this.historyDropout = other.historyDropout;
         this.sparseHistoryWidth = other.sparseHistoryWidth;
@@ -144,6 +150,19 @@ public final class FeatureGatherer {
      */
     public FeatureGatherer asUnknownUsers() {
         return new FeatureGatherer(this, true, itemsUnknown, rowValues, momentValues, neighbours);
+    }
+
+    /**
+     * @return a gatherer for rows that stand for one side of pairs whose other side is read apart
+     *     (the factored scorer's user row, item -1): such a row is read as that side of an
+     *     interaction row, not as an entity-attribute row, so the features hidden on attribute rows
+     *     are read and the moment's per-interaction values ({@link #atMoment}, a request's context)
+     *     apply; this gatherer is unchanged
+     */
+    public FeatureGatherer asOneSideOfPairs() {
+        FeatureGatherer side = new FeatureGatherer(this, usersUnknown, itemsUnknown, rowValues, momentValues, neighbours);
+        side.oneSideOfPairs = true;
+        return side;
     }
 
     /**
@@ -356,7 +375,7 @@ public final class FeatureGatherer {
                         : gatherCodes(f, userIndex, itemIndex, order, from, b, null, idDropout, random, false);
                 idCodes[spec.entity().ordinal()] = codes;
                 int[] read = codes;
-                if (hiddenOnAttributeRows[f]) {
+                if (hiddenOnAttributeRows[f] && !oneSideOfPairs) {
                     int[] other = spec.entity() == Entity.USER ? itemIndex : userIndex;
                     read = codes.clone();
                     for (int i = 0; i < b; i++) {
@@ -389,7 +408,8 @@ public final class FeatureGatherer {
             double idDropout, SplittableRandom random, boolean hideOnAttributeRows) {
         FeatureSpec spec = features.get(f);
         int[] entity = spec.entity() == Entity.USER ? userIndex : itemIndex;
-        int[] other = !hideOnAttributeRows || !hiddenOnAttributeRows[f] ? null : spec.entity() == Entity.USER ? itemIndex : userIndex;
+        int[] other = !hideOnAttributeRows || !hiddenOnAttributeRows[f] || oneSideOfPairs ? null
+                : spec.entity() == Entity.USER ? itemIndex : userIndex;
         double drop = random == null ? 0 : dropout[f];
         int[] codes = (int[]) columns[f];
         int[] counterpart = spec.entity() == Entity.USER ? itemIndex : userIndex;
@@ -398,7 +418,7 @@ public final class FeatureGatherer {
             int row = order == null ? from + i : order[from + i];
             boolean hidden = other != null && other[row] < 0 || withoutId(spec, idCodes, i) || dropped(drop, idCodes, i, random);
             int index = hidden ? -1 : entity[row];
-            batch[i] = index < 0 ? 0 : counterpart[row] >= 0 && perRow(f, row) ? (int) rowValue(f, row) : codes[index];
+            batch[i] = index < 0 ? 0 : (counterpart[row] >= 0 || oneSideOfPairs) && perRow(f, row) ? (int) rowValue(f, row) : codes[index];
             if (spec.id() && idDropout > 0 && random.nextDouble() < idDropout) {
                 batch[i] = 0;
             }
@@ -423,7 +443,8 @@ public final class FeatureGatherer {
         FeatureSpec spec = features.get(f);
         int[] counterpart = spec.entity() == Entity.USER ? itemIndex : userIndex;
         return new Read(spec, spec.entity() == Entity.USER ? userIndex : itemIndex, counterpart,
-                !hiddenOnAttributeRows[f] ? null : counterpart, random == null ? 0 : dropout[f], random == null ? 0 : historyDropout[f],
+                !hiddenOnAttributeRows[f] || oneSideOfPairs ? null : counterpart, random == null ? 0 : dropout[f],
+                random == null ? 0 : historyDropout[f],
                 columns[f] instanceof float[] dense ? dense : null, columns[f] instanceof SparseRows rows ? rows : null);
     }
 
@@ -454,7 +475,7 @@ public final class FeatureGatherer {
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
             if (read.row(row, idCodes, i, random)) {
-                if (counterpart[row] >= 0 && perRow(f, row)) {
+                if ((counterpart[row] >= 0 || oneSideOfPairs) && perRow(f, row)) {
                     batch.put(i * width, rowValue(f, row));
                 } else if (sparse != null) {
                     if (scratch != null) {

@@ -196,9 +196,9 @@ public final class FactoredScorer implements AutoCloseable {
         }
     }
 
-    /** @return whether {@link #score} can score the task: it has no wide part */
+    /** @return whether {@link #score} can score the task: neither it nor a task it depends on has a wide part */
     public boolean covers(int task) {
-        return !model.block().hasWidePart(task);
+        return !model.block().readsAWidePart(task);
     }
 
     /** @return the number of items the cache covers */
@@ -273,7 +273,7 @@ public final class FactoredScorer implements AutoCloseable {
         for (int t : tasks) {
             if (!covers(t)) {
                 throw new IllegalArgumentException("task " + model.tasks().get(t).name()
-                        + " has a wide part: it is scored as pairs, not by the factored scorer");
+                        + " (or a task it depends on) has a wide part: it is scored as pairs, not by the factored scorer");
             }
         }
         if (candidates != null) {
@@ -297,7 +297,9 @@ public final class FactoredScorer implements AutoCloseable {
         // the scope frees every array a plugin's forward pass creates, whichever manager it is attached to
         try (NDScope scope = new NDScope(); NDManager batch = manager.newSubManager()) {
             ParameterStore ps = new ParameterStore(batch, false);
-            NDList userInputs = users.gather(batch, new int[] {user}, new int[] {-1}, null, 0, 1, 0, null);
+            // the user row stands for the user side of every pair: read as such, not as an attribute row (hidden
+            // features read, the request's context applied), as the pairs' forward pass reads it
+            NDList userInputs = users.asOneSideOfPairs().gather(batch, new int[] {user}, new int[] {-1}, null, 0, 1, 0, null);
             NDArray encodedUser = block.encoder().forward(ps, userInputs, false).singletonOrThrow();
             NDArray userPart = encodedUser.matMul(userMap); // [1, units]
             NDArray index = candidates == null ? null : batch.create(candidates);
