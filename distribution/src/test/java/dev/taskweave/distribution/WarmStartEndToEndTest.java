@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskweave.core.config.ConfigException;
+import dev.taskweave.core.run.AssembledModel;
+import dev.taskweave.core.store.ModelStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -115,6 +117,39 @@ class WarmStartEndToEndTest extends RuntimeTest {
         // check finds it too, before a training slot is used
         ConfigException checked = assertThrows(ConfigException.class, () -> taskweave.check(config, quiet()));
         assertEquals(e.getMessage(), checked.getMessage());
+    }
+
+    @Test
+    void aTasksOwnParametersFollowItsNameWhenTheTasksAreReordered() throws Exception {
+        FilesEndToEndTest.writeData(tmp);
+        Path first = tmp.resolve("first");
+        taskweave.train(write("first.yaml", CONFIG), first, quiet());
+        // like and watch swapped: both heads are [16] binary towers, so matching by position would
+        // give each the other's; a learning rate of 1e-12 leaves the carried values where they were
+        String like = "  - {name: like, head: binary, label: rating, metrics: [auc], params: {tower: [16], threshold: 4}}\n";
+        String watch = "  - {name: watch, head: binary, label: observed, metrics: [auc], params: {tower: [16], negatives: 1}}\n";
+        assertTrue(CONFIG.contains(like + watch), CONFIG);
+        String swapped = withInit(CONFIG.replace(like + watch, watch + like), "first").replaceFirst("learningRate: [0-9.e-]+", "learningRate: 1.0e-12");
+        assertTrue(swapped.contains("learningRate: 1.0e-12"), swapped);
+        taskweave.train(write("swapped.yaml", swapped.replace("epochs: 3", "epochs: 1")), tmp.resolve("swapped"), quiet());
+        ModelStore store = taskweave.injector().getInstance(ModelStore.class);
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            AssembledModel before = store.load(first, manager).model();
+            AssembledModel after = store.load(tmp.resolve("swapped"), manager).model();
+            for (String task : List.of("like", "watch")) {
+                List<ai.djl.nn.Parameter> old = before.block().taskParameters(before.task(task).index());
+                List<ai.djl.nn.Parameter> now = after.block().taskParameters(after.task(task).index());
+                assertEquals(old.size(), now.size(), task);
+                for (int k = 0; k < old.size(); k++) {
+                    float[] x = old.get(k).getArray().toFloatArray();
+                    float[] y = now.get(k).getArray().toFloatArray();
+                    for (int i = 0; i < x.length; i++) {
+                        assertEquals(x[i], y[i], 1e-6f, task + " parameter " + k + " value " + i);
+                    }
+                }
+            }
+            assertTrue(before.task("like").index() != after.task("like").index());
+        }
     }
 
     /** @return the experiment with {@code training.initFrom: dir} */

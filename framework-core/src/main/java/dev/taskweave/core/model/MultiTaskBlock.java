@@ -229,6 +229,27 @@ public final class MultiTaskBlock extends AbstractBlock {
         return params;
     }
 
+    /**
+     * @return one task's parameters by what holds them: {@code head}, {@code transfer} (its AITM
+     *     module) and {@code wide} (its wide path), each in the block's parameter order, an empty
+     *     list where the task has none
+     */
+    public java.util.Map<String, List<Parameter>> taskParameterGroups(int task) {
+        java.util.Map<String, List<Parameter>> groups = new java.util.LinkedHashMap<>();
+        String[] names = {"head", "transfer", "wide"};
+        Block[] blocks = {heads.get(task).block(), transfers[task], wide[task]};
+        for (int g = 0; g < names.length; g++) {
+            List<Parameter> params = new ArrayList<>();
+            if (blocks[g] != null) {
+                for (Pair<String, Parameter> p : blocks[g].getParameters()) {
+                    params.add(p.getValue());
+                }
+            }
+            groups.put(names[g], params);
+        }
+        return groups;
+    }
+
     /** Runs only the encoder (for telemetry on the shared representation's input). */
     public NDArray encode(ParameterStore ps, NDList inputs, boolean training) {
         return encoder.forward(ps, inputs, training).singletonOrThrow();

@@ -21,7 +21,11 @@ import java.util.Map;
  * today's data, begins where it ended instead of from random weights.
  *
  * <p>The data may have changed between the two: new users and items, other codes for the same
- * ones, new category values. Every parameter whose name and shape match is copied, except the
+ * ones, new category values. A task's own parameters (its head, wide part and transfer block, and
+ * what the sharing strategy declares its own: an MMoE gate, a CGC task's experts) follow the task
+ * by name, so a task inserted or moved in the list neither takes another's nor gives its own away;
+ * a task the old model did not have keeps its initialisation. Every other parameter whose name and
+ * shape match is copied, except the
  * encoders' tables (the shared encoder's, and those of wide parts with features of their own),
  * which are indexed by codes or columns that depend on the data: their rows are
  * carried by what they stand for, not by position: an identifier's row by the entity's raw id, a
@@ -73,6 +77,29 @@ public final class WarmStart {
         for (Pair<String, Parameter> p : from.block().getParameters()) {
             old.put(p.getKey(), p.getValue());
         }
+        // a task's own parameters, matched by the task's name (null: a task the old model did not have)
+        Map<Parameter, Parameter> ownBefore = new java.util.IdentityHashMap<>();
+        Map<Parameter, String> ownFresh = new java.util.IdentityHashMap<>();
+        List<String> oldTasks = from.tasks().stream().map(ResolvedTask::name).toList();
+        for (int t = 0; t < to.tasks().size(); t++) {
+            String task = to.tasks().get(t).name();
+            int j = oldTasks.indexOf(task);
+            Map<String, List<Parameter>> mine = own(to, t);
+            Map<String, List<Parameter>> theirs = j < 0 ? Map.of() : own(from, j);
+            mine.forEach((group, params) -> {
+                List<Parameter> before = theirs.getOrDefault(group, List.of());
+                for (int k = 0; k < params.size(); k++) {
+                    if (j < 0) {
+                        ownFresh.put(params.get(k), "task " + task + " is new");
+                    } else if (before.size() != params.size()) {
+                        ownFresh.put(params.get(k), "task " + task + "'s " + group + " has " + before.size() + " parameters in the old"
+                                + " model, " + params.size() + " now");
+                    } else {
+                        ownBefore.put(params.get(k), before.get(k));
+                    }
+                }
+            });
+        }
         Map<Parameter, FeatureSpec> oldTables = tables(from.block().encoders());
         Map<Parameter, FeatureSpec> newTables = tables(to.block().encoders());
         List<String> copied = new ArrayList<>();
@@ -81,7 +108,11 @@ public final class WarmStart {
         for (Pair<String, Parameter> p : to.block().getParameters()) {
             String name = p.getKey();
             Parameter target = p.getValue();
-            Parameter source = old.get(name);
+            if (ownFresh.containsKey(target)) {
+                fresh.put(name, ownFresh.get(target));
+                continue;
+            }
+            Parameter source = ownBefore.containsKey(target) ? ownBefore.get(target) : old.get(name);
             if (source == null) {
                 fresh.put(name, "the old model has no such parameter");
                 continue;
@@ -118,6 +149,19 @@ public final class WarmStart {
         List<String> taskNames = to.tasks().stream().map(ResolvedTask::name).toList();
         fresh.forEach((name, why) -> labelled.put(to.block().describeParameter(name, taskNames), why));
         return new Report(copied, labelled, rows);
+    }
+
+    /**
+     * @return task {@code t}'s own parameters by what holds them, each list in a fixed order: its
+     *     head's, transfer block's and wide part's
+     *     ({@link dev.taskweave.core.model.MultiTaskBlock#taskParameterGroups}), and those the sharing
+     *     strategy declares its own ({@link dev.taskweave.api.model.TaskOwnedParameters})
+     */
+    private static Map<String, List<Parameter>> own(AssembledModel model, int t) {
+        Map<String, List<Parameter>> groups = new LinkedHashMap<>(model.block().taskParameterGroups(t));
+        groups.put("sharing", model.block().sharingBlock() instanceof dev.taskweave.api.model.TaskOwnedParameters owned
+                ? owned.taskOwnedParameters(t) : List.of());
+        return groups;
     }
 
     /** The tables of every encoder (the shared one and the wide parts' own), with their features. */
