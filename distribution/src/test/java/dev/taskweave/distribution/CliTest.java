@@ -267,18 +267,21 @@ class CliTest {
         Path shop = Dist.home().resolve("examples/shop");
         String example = Files.readString(Dist.home().resolve("examples/shop.yaml")).replace("epochs: 30", "epochs: 1");
         Path model = tmp.resolve("shop-model");
-        Run trained = run("train", "--config", write("then/shop.yaml", example.replace("file: shop/", "file: " + shop + "/")).toString(),
-                "--output", model.toString());
+        // the model's users file holds a user without any event: in the model's table, with no learnt id
+        String usersThen = Files.readString(shop.resolve("users.csv")) + "user-9998,DE,free,41,books\n";
+        write("then/users.csv", usersThen);
+        Run trained = run("train", "--config", write("then/shop.yaml", example.replace("file: shop/users.csv", "file: users.csv")
+                .replace("file: shop/", "file: " + shop + "/")).toString(), "--output", model.toString());
         assertEquals(0, trained.code(), trained.err());
         // today's users file: one more user, from a country the model has not seen
-        String users = Files.readString(shop.resolve("users.csv")) + "user-9999,PT,free,30,books\n";
+        String users = usersThen + "user-9999,PT,free,30,books\n";
         write("now/users.csv", users);
         Path now = write("now/shop.yaml", example.replace("file: shop/users.csv", "file: users.csv")
                 .replace("file: shop/", "file: " + shop + "/"));
         Run r = run("check", "--config", now.toString(), "--against", model.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("compared with " + model + " (shop, trained "), r.out());
-        assertTrue(r.out().contains("  users: 501, of which 1 the model does not know (it scores them from their side features)"), r.out());
+        assertTrue(r.out().contains("  users: 502, of which 2 the model does not know (it scores them from their side features)"), r.out());
         assertTrue(r.out().contains("  items: 240, of which 0 the model does not know"), r.out());
         assertTrue(r.out().contains("  feature user_country: 1 values the model has not seen (it reads them as unknown): [PT]"), r.out());
         // one more age moves the standardisation; the labels are the same rows as before
@@ -291,11 +294,11 @@ class CliTest {
 
     @Test
     void checkWarnsAboutFeaturesAndLabelsThatCannotHelp() throws Exception {
-        StringBuilder events = new StringBuilder("user,item,clicked\n");
+        StringBuilder events = new StringBuilder("user,item,clicked,level\n");
         StringBuilder users = new StringBuilder("id,plan,region,score\n");
         for (int u = 0; u < 20; u++) {
             for (int i = 0; i < 5; i++) {
-                events.append("u").append(u).append(",i").append((u + i) % 9).append(",1\n");
+                events.append("u").append(u).append(",i").append((u + i) % 9).append(",1,0.1\n");
             }
             // every user on the same plan, a region for 4 users of 20, the same score for all
             users.append("u").append(u).append(",free,").append(u < 4 ? "north" : "").append(",7\n");
@@ -306,11 +309,13 @@ class CliTest {
                 data:
                   type: files
                   params:
-                    interactions: {file: events.csv, user: user, item: item, labels: {clicked: clicked}}
+                    interactions: {file: events.csv, user: user, item: item, labels: {clicked: clicked, level: level}}
                     split: {by: random, valid: 0.2, test: 0.2}
                     users: {file: users.csv, id: id, categorical: [plan, region], numeric: [score]}
                 tasks:
                   - {name: click, head: binary, label: clicked, calibrate: platt, calibrateOn: train}
+                  - {name: sampled, head: binary, label: clicked, params: {negatives: 2}}
+                  - {name: level, head: regression, label: level}
                 sharing: {type: shared-bottom}
                 weighting: {type: fixed}
                 training: {epochs: 1, progressBar: false, earlyStopping: {metric: valid.click.auc}}
@@ -323,6 +328,11 @@ class CliTest {
         assertTrue(r.out().contains("  - feature user_region is unknown for 16 of the 20 users"), r.out());
         assertTrue(r.out().contains("  - feature user_score is the same for all 20 users: it tells the model nothing"), r.out());
         assertTrue(r.out().contains("  - task click: all 60 training labels are 1 as its head encodes them, so it learns a constant"), r.out());
+        // the same labels with negatives drawn beside them are learnt against those
+        assertFalse(r.out().contains("task sampled: all"), r.out());
+        // a regression task's constant label
+        assertTrue(r.out().contains("  - task level: all 60 training labels are 0.1000 as its head encodes them, so it learns a constant"),
+                r.out());
         assertTrue(r.out().contains("  - tasks[0].calibrateOn: train fits Platt scaling on rows the model has learnt"), r.out());
     }
 

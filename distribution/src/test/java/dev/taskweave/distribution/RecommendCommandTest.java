@@ -194,6 +194,10 @@ class RecommendCommandTest {
                 ":2: user id \"new\\t1\" contains a control character (U+0009); the TSV output cannot hold it");
         assertNewUsersError("{\"user\": \"new\\n1\", \"userFeatures\": {}}",
                 ":1: user id \"new\\n1\" contains a control character (U+000A); the TSV output cannot hold it");
+        // half a surrogate pair is no character: UTF-8 cannot write it (a whole pair, an emoji, is an id like another)
+        assertNewUsersError("{\"user\": \"new\\ud83d\", \"userFeatures\": {}}",
+                ":1: the user id holds half a UTF-16 surrogate pair (\\uD83D without its other half), not a character; the UTF-8"
+                        + " output cannot hold it");
     }
 
     private static void assertNewUsersError(String content, String expected) throws Exception {
@@ -203,6 +207,34 @@ class RecommendCommandTest {
                 "--new-users", file.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains(file + expected), r.err());
+        assertFalse(Files.exists(tmp.resolve("never.tsv")));
+    }
+
+    /** The files named on the command line are checked before the model is loaded: a damaged model is not what is reported. */
+    @Test
+    void theUsersFilesAreCheckedBeforeTheModelLoads() throws Exception {
+        Path damaged = Files.createDirectories(tmp.resolve("damaged-model"));
+        Files.writeString(damaged.resolve("model.json"), "{not json");
+        Path missing = tmp.resolve("no-such-users.txt");
+        for (String option : List.of("--users", "--new-users")) {
+            CliTest.Run r = run("recommend", "--model", damaged.toString(), "--output", tmp.resolve("never.tsv").toString(), option,
+                    missing.toString());
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains(missing + ": file not found"), r.err());
+            assertFalse(r.err().contains("model.json"), r.err());
+        }
+        CliTest.Run r = run("recommend", "--model", damaged.toString(), "--output", tmp.resolve("never.tsv").toString(), "--users",
+                tmp.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(tmp + ": is a directory; expected a text file"), r.err());
+        // the output too: a directory where the file would go
+        r = run("recommend", "--model", damaged.toString(), "--output", tmp.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(tmp.toString()) && !r.err().contains("model.json"), r.err());
+        // with the files in order, the damaged model is what is reported
+        r = run("recommend", "--model", damaged.toString(), "--output", tmp.resolve("never.tsv").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("model.json"), r.err());
         assertFalse(Files.exists(tmp.resolve("never.tsv")));
     }
 

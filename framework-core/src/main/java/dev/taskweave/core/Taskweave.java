@@ -269,7 +269,8 @@ public final class Taskweave implements AutoCloseable {
         log.printf(Locale.ROOT, "data: %s, %d users, %d items, splits %s%n", dataset.name(), dataset.users().size(),
                 dataset.items().size(), sizes(dataset));
         // what check lists under "warnings", so that a run not checked first still says it
-        DataReport.warnings(plan, dataset, features, stats).forEach(w -> log.println("warning: " + w));
+        DataReport.warnings(plan, dataset, features, stats, negatives(assembler, plan, dataset))
+                .forEach(w -> log.println("warning: " + w));
         try (NDManager manager = NDManager.newBaseManager()) {
             seed(config.seed);
             AssembledModel model = assembler.assemble(plan, features, stats, labelInfo, manager);
@@ -629,7 +630,7 @@ public final class Taskweave implements AutoCloseable {
             if (!teachers.isEmpty()) {
                 dev.taskweave.core.run.Distillation.of(model, teachers, teacherNames(config));
             }
-            report = DataReport.render(p.plan(), p.dataset(), p.features(), stats, model);
+            report = DataReport.render(p.plan(), p.dataset(), p.features(), stats, model, negatives(assembler, p.plan(), p.dataset()));
         }
         if (against == null) {
             return report;
@@ -667,6 +668,13 @@ public final class Taskweave implements AutoCloseable {
         List<FeatureSpec> features = assembler.selectFeatures(config, dataset, source, log);
         ModelAssembler.checkBatchSizes(config, features, source, true);
         return new Prepared(plan, dataset, features, derived.neighbours(), DataFingerprint.of(loaded));
+    }
+
+    /** Per task, the negatives its head draws per training row, for the data report's warnings. */
+    private static Map<String, Integer> negatives(ModelAssembler assembler, Plan plan, Dataset dataset) {
+        Map<String, Integer> negatives = new LinkedHashMap<>();
+        assembler.taskLabels(plan, dataset).forEach(labels -> negatives.put(labels.name(), labels.negatives()));
+        return negatives;
     }
 
     private static Map<String, Integer> sizes(Dataset dataset) {

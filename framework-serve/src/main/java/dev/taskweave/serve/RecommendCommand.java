@@ -117,6 +117,16 @@ public final class RecommendCommand implements Callable<Integer> {
             contextNode = (ObjectNode) parsed;
         }
         ModelStore.requireModelDirectory(model);
+        // the files named on the command line before the model loads, which may take a while
+        for (Path file : java.util.Arrays.asList(users, newUsers)) {
+            if (file != null && Files.isDirectory(file)) {
+                throw new DataException(file.toString(), 0, "is a directory; expected a text file");
+            }
+            if (file != null && !Files.exists(file)) {
+                throw new DataException(file.toString(), 0, "file not found");
+            }
+        }
+        AtomicDirectory.requireWritableFile(output);
         ServeConfig settings = new ServeConfig();
         settings.maxK = Math.max(settings.maxK, k);
         settings.validate("command line");
@@ -356,6 +366,13 @@ public final class RecommendCommand implements Callable<Integer> {
                         + " contains a control character (U+" + String.format(Locale.ROOT, "%04X", control)
                         + "); the TSV output cannot hold it");
             }
+            int lone = loneSurrogate(user);
+            if (lone >= 0) {
+                // a JSON escape of one half of a pair makes no character, which UTF-8 cannot write
+                throw new DataException(file.toString(), number, "the user id holds half a UTF-16 surrogate pair (\\u"
+                        + String.format(Locale.ROOT, "%04X", lone) + " without its other half), not a character; the UTF-8 output"
+                        + " cannot hold it");
+            }
             if (known.contains(user)) {
                 throw new DataException(file.toString(), number, "user '" + user + "' is a user of the model, scored from what "
                         + "it learnt about them; list it in --users, or give a new user another id");
@@ -400,6 +417,19 @@ public final class RecommendCommand implements Callable<Integer> {
      * each one the model knows (checked before any user is scored, so a typo on the last line of a
      * long file does not cost the scoring of every line before it).
      */
+    /** @return the first char of {@code text} that is a surrogate without its other half, or -1 */
+    static int loneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
     static List<Request> read(Path file, java.util.Set<String> known) {
         List<String> lines = lines(file);
         List<Request> out = new ArrayList<>();

@@ -22,7 +22,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -428,10 +427,14 @@ public final class TaskweaveCli {
                     tw.predict(model, input, out, tasks);
                     out.flush();
                 } else {
-                    StringWriter buffer = new StringWriter();
-                    int rows = tw.predict(model, input, buffer, tasks);
-                    Taskweave.writeAtomically(output, buffer.toString());
-                    spec.commandLine().getErr().printf("scored %d pairs into %s%n", rows, output);
+                    // streamed into the output's temporary sibling, renamed into place once every row is written
+                    int[] rows = {0};
+                    dev.taskweave.core.store.AtomicDirectory.writeFile(output, temp -> {
+                        try (Writer out = java.nio.file.Files.newBufferedWriter(temp, java.nio.charset.StandardCharsets.UTF_8)) {
+                            rows[0] = tw.predict(model, input, out, tasks);
+                        }
+                    });
+                    spec.commandLine().getErr().printf("scored %d pairs into %s%n", rows[0], output);
                 }
             }
             return 0;

@@ -34,7 +34,7 @@ public final class DataReport {
      * @param stats    per task, its training labels as encoded by its head
      */
     public static String render(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats) {
-        return render(plan, dataset, selected, stats, null);
+        return render(plan, dataset, selected, stats, null, Map.of());
     }
 
     /**
@@ -42,9 +42,10 @@ public final class DataReport {
      * ({@link #parameters}) before the warnings.
      *
      * @param model null for none
+     * @param negatives per task, the negatives its head draws per training row (absent: none)
      */
     public static String render(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats,
-            AssembledModel model) {
+            AssembledModel model, Map<String, Integer> negatives) {
         StringBuilder out = new StringBuilder();
         line(out, "data: %s", dataset.name());
         line(out, "users: %,d (%,d with training rows); items: %,d (%,d with training rows)", dataset.users().size(),
@@ -61,11 +62,11 @@ public final class DataReport {
         }
         for (Map.Entry<String, RankingCandidates> ranking : dataset.rankings().entrySet()) {
             TreeSet<Integer> lengths = new TreeSet<>();
-            for (int[] negatives : ranking.getValue().negatives()) {
-                lengths.add(negatives.length);
+            for (int[] list : ranking.getValue().negatives()) {
+                lengths.add(list.length);
             }
             line(out, "ranking lists on %s: %,d, negatives per list %s", ranking.getKey(), ranking.getValue().size(),
-                    lengths.size() == 1 ? lengths.first() : lengths.first() + "-" + lengths.last());
+                    lengths.isEmpty() ? "(no list)" : lengths.size() == 1 ? lengths.first() : lengths.first() + "-" + lengths.last());
         }
         line(out, "features the encoder reads (%d of %d):", selected.size(), dataset.features().size());
         for (FeatureSpec f : selected) {
@@ -111,7 +112,7 @@ public final class DataReport {
         if (model != null) {
             out.append(parameters(model));
         }
-        List<String> warnings = warnings(plan, dataset, selected, stats);
+        List<String> warnings = warnings(plan, dataset, selected, stats, negatives);
         line(out, "warnings:%s", warnings.isEmpty() ? " none" : "");
         warnings.forEach(w -> line(out, "  - %s", w));
         if (!dataset.description().isEmpty()) {
@@ -135,6 +136,18 @@ public final class DataReport {
      *     task weight that the weighting ignores; and the data source's own ({@link Dataset#WARNING} keys of its description)
      */
     public static List<String> warnings(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats) {
+        return warnings(plan, dataset, selected, stats, Map.of());
+    }
+
+    /**
+     * As {@link #warnings(Plan, Dataset, List, Map)}, knowing which tasks draw negatives: a task
+     * whose labelled training rows are all positive learns from them and its sampled negatives, so
+     * it is not said to learn a constant.
+     *
+     * @param negatives per task, the negatives its head draws per training row (absent: none)
+     */
+    public static List<String> warnings(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats,
+            Map<String, Integer> negatives) {
         List<String> out = new java.util.ArrayList<>();
         dataset.description().forEach((key, value) -> {
             if (key.startsWith(Dataset.WARNING)) {
@@ -188,7 +201,9 @@ public final class DataReport {
                         t.name, attribute ? "no entity with a known " + t.label + " is left to train on (each is held out for"
                         + " evaluation or unknown)" : "no training row has label " + t.label));
             }
-            if (s != null && s.count() > 1 && s.variance() == 0 && (!observed || s.mean() != 1)) {
+            // all positive: an implicit task's rows, or any task that samples negatives beside them
+            boolean sampled = negatives.getOrDefault(t.name, 0) > 0;
+            if (s != null && s.count() > 1 && s.variance() == 0 && !((observed || sampled) && s.mean() == 1)) {
                 String value = s.mean() == Math.rint(s.mean()) ? Long.toString((long) s.mean()) : String.format(Locale.ROOT, "%.4g", s.mean());
                 out.add(String.format(Locale.ROOT, "task %s: all %,d training labels are %s as its head encodes them, so it "
                         + "learns a constant", t.name, s.count(), value));
@@ -245,7 +260,14 @@ public final class DataReport {
         for (Entity entity : Entity.values()) {
             dev.taskweave.api.data.EntityTable now = dataset.table(entity);
             dev.taskweave.api.data.EntityTable then = entity == Entity.USER ? modelUsers : modelItems;
-            long unknown = now.rawIds().stream().filter(id -> then.indexOf(id) < 0).count();
+            // an entity the model's table holds without a learnt id (no training row then, id code 0)
+            // is scored from its side features too
+            int[] idCodes = modelFeatures.stream().filter(f -> f.entity() == entity && f.id() && then.has(f.name()))
+                    .map(f -> then.categorical(f.name())).findFirst().orElse(null);
+            long unknown = now.rawIds().stream().filter(id -> {
+                int index = then.indexOf(id);
+                return index < 0 || idCodes != null && idCodes[index] == 0;
+            }).count();
             String kind = entity == Entity.USER ? "users" : "items";
             line(out, "  %s: %,d, of which %,d the model does not know (it scores them from their side features)", kind,
                     now.size(), unknown);

@@ -597,7 +597,7 @@ public final class ModelAssembler {
         }
         long limit = (long) (maxHeap * EVALUATION_HEAP_SHARE);
         if (2 * bytes > limit) {
-            long heap = (long) Math.ceil(2 * bytes / EVALUATION_HEAP_SHARE / (1L << 30));
+            long heap = dev.taskweave.api.data.Histories.xmxGibFor((long) Math.ceil(2 * bytes / EVALUATION_HEAP_SHARE));
             throw new DataException(model, 0, "evaluating holds the model's feature tables beyond ids (its histories: users x items x 4"
                     + " bytes per side where a data source stores them densely, 8 bytes per interaction where sparsely), " + gib(bytes)
                     + ", and the data source builds them again: " + gib(2 * bytes) + ", more than " + gib(limit) + ", "
@@ -807,6 +807,8 @@ public final class ModelAssembler {
             double sum = 0;
             double sumSq = 0;
             long count = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
             float[] column = TaskContext.OBSERVED.equals(t.label) ? null : train.label(t.label);
             for (int r = 0; r < train.size(); r++) {
                 float raw = column == null ? 1f : column[r];
@@ -817,17 +819,32 @@ public final class ModelAssembler {
                 sum += v;
                 sumSq += v * v;
                 count++;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
             }
             if (column != null) {
                 checkEvaluatedLabels(plan, dataset, i, task);
             }
             // as documented by LabelStatistics: labelled rows before negative sampling
             double mean = count == 0 ? 0 : sum / count;
-            double variance = count == 0 ? 0 : Math.max(0, sumSq / count - mean * mean);
+            double variance = variance(count, sum, sumSq, min, max);
             // negatives are drawn for every training row, labelled or not
             stats.put(t.name, new LabelStatistics(count, mean, variance, train.size()));
         }
         return stats;
+    }
+
+    /**
+     * The population variance of {@code count} values from their sum, sum of squares and extremes:
+     * 0 for values all the same, whatever {@code sumSq / count - mean^2} rounds to (51 labels of
+     * 0.1f: 1.7e-18), so that a constant label is found to be one.
+     */
+    static double variance(long count, double sum, double sumSq, double min, double max) {
+        if (count == 0 || min == max) {
+            return 0;
+        }
+        double mean = sum / count;
+        return Math.max(0, sumSq / count - mean * mean);
     }
 
     private static LabelStatistics attributeStatistics(EntityAttribute attribute, int[] entities) {

@@ -1,6 +1,7 @@
 package dev.taskweave.core.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.Entity;
@@ -32,6 +33,44 @@ class DataReportTest {
                 + "they read each user's current value"), DataReport.warnings(plan, dataset, List.of(recent), Map.of()));
         // a feature the model does not read is not its concern
         assertEquals(List.of(), DataReport.warnings(plan, dataset, List.of(), Map.of()));
+    }
+
+    @Test
+    void labelsAllPositiveAreAConstantOnlyWithoutSampledNegatives() {
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0", "u1")).build();
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0", "i1")).build();
+        Dataset dataset = new Dataset("d", List.of(), users, items, Map.of(Dataset.TRAIN, new Interactions(new int[] {0, 1, 1},
+                new int[] {0, 0, 1}, Map.of("like", new float[] {1, 1, 1}))), Map.of(), Map.of());
+        ExperimentConfig config = new ExperimentConfig();
+        dev.taskweave.core.config.TaskConfig like = new dev.taskweave.core.config.TaskConfig();
+        like.name = "like";
+        like.label = "like";
+        config.tasks = new java.util.ArrayList<>(List.of(like));
+        Plan plan = new Plan(config, "x.yaml", null, null, List.of(), List.of(), null, null, null, null);
+        Map<String, dev.taskweave.api.model.LabelStatistics> allOnes = Map.of("like", new dev.taskweave.api.model.LabelStatistics(3, 1, 0));
+        String constant = "task like: all 3 training labels are 1 as its head encodes them, so it learns a constant";
+        assertEquals(List.of(constant), DataReport.warnings(plan, dataset, List.of(), allOnes));
+        assertEquals(List.of(constant), DataReport.warnings(plan, dataset, List.of(), allOnes, Map.of("like", 0)));
+        // four negatives drawn per row: it learns positives against them
+        assertEquals(List.of(), DataReport.warnings(plan, dataset, List.of(), allOnes, Map.of("like", 4)));
+        // all negative stays a constant whatever is sampled (a sampled negative is a 0 too)
+        assertEquals(List.of("task like: all 3 training labels are 0 as its head encodes them, so it learns a constant"),
+                DataReport.warnings(plan, dataset, List.of(), Map.of("like", new dev.taskweave.api.model.LabelStatistics(3, 0, 0)),
+                        Map.of("like", 4)));
+    }
+
+    @Test
+    void aRankingWithoutListsIsReportedNotACrash() {
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0")).build();
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0")).build();
+        Dataset dataset = new Dataset("d", List.of(), users, items,
+                Map.of(Dataset.TRAIN, new Interactions(new int[] {0}, new int[] {0}, Map.of())),
+                Map.of("test", new dev.taskweave.api.data.RankingCandidates(new int[0], new int[0], new int[0][])), Map.of());
+        ExperimentConfig config = new ExperimentConfig();
+        config.tasks = new java.util.ArrayList<>();
+        Plan plan = new Plan(config, "x.yaml", null, null, List.of(), List.of(), null, null, null, null);
+        String report = DataReport.render(plan, dataset, List.of(), Map.of());
+        assertTrue(report.contains("ranking lists on test: 0, negatives per list (no list)"), report);
     }
 
     @Test
