@@ -298,6 +298,14 @@ class TuneEndToEndTest {
             r = calls == 1 ? tune(tmp.resolve("tune.yaml"), out, "--max-time", "0s")
                     : tune(tmp.resolve("tune.yaml"), out, "--max-time", "0s", "--resume");
             assertTrue(r.code() == 0 || r.code() == TaskweaveCli.SUSPENDED, r.err() + r.out());
+            if (calls == 1) {
+                // the same command without --resume is refused before anything trains, not when trial 1 is reached again
+                Run again = tune(tmp.resolve("tune.yaml"), out);
+                assertEquals(2, again.code(), again.err() + again.out());
+                assertTrue(again.err().contains("--output " + out + ": " + out.resolve("trials/trial-001/seed-4.checkpoint")
+                        + " holds the checkpoint of an interrupted run: pass --resume"), again.err());
+                assertFalse(again.out().contains("[trial 1/2]"), again.out());
+            }
         } while (r.code() != 0 && calls < 10);
         assertEquals(0, r.code(), r.err());
         // two trials of three epochs, one epoch per call (the call that finishes trial 1 also

@@ -64,6 +64,7 @@ public final class BenchmarkRunner {
     public BenchmarkResults run(Suite suite, boolean quick, Path output, String command, PrintStream log, boolean resume,
             Duration maxTime) {
         this.runs = new ResumableRuns(taskweave, resume, maxTime, log);
+        this.runs.checkNoInterruptedRun(output);
         List<Long> seeds = quick ? suite.config().seeds.subList(0, Math.min(suite.config().quick.seeds, suite.config().seeds.size()))
                 : suite.config().seeds;
         BenchmarkResults results = new BenchmarkResults();

@@ -41,6 +41,28 @@ final class ResumableRuns {
     }
 
     /**
+     * Without {@code resume}, refuses an output that holds the checkpoint of a training an earlier
+     * call left unfinished (stopped by its time limit, or killed), before anything trains: found
+     * when its run was reached, after every run before it had trained again.
+     *
+     * @throws dev.taskweave.core.run.CheckpointException naming the checkpoint and {@code --resume}
+     */
+    void checkNoInterruptedRun(Path output) {
+        if (resume || !Files.isDirectory(output)) {
+            return;
+        }
+        java.util.List<Path> checkpoints;
+        try (java.util.stream.Stream<Path> files = Files.walk(output, 6)) {
+            checkpoints = files.filter(f -> f.getFileName().toString().endsWith(".checkpoint") && Files.isRegularFile(f)).sorted().toList();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return; // what cannot be read is reported by the run that reaches it
+        }
+        for (Path checkpoint : checkpoints) {
+            new Checkpointing(checkpoint, false, null).checkNothingOverwritten("--output " + output);
+        }
+    }
+
+    /**
      * A training's result, and whether it was read back from a run that finished before.
      */
     record Run(TrainingResult result, boolean readBack) {}

@@ -128,6 +128,8 @@ public record SearchSpace(List<Dimension> dimensions) {
      * @return {@code trials} draws of every setting, the same for the same seed; a draw equal to
      *     an earlier trial's is drawn again (up to {@value #REDRAWS} times), so a small space is
      *     not trained twice with the same settings
+     * @throws IllegalArgumentException when {@value #REDRAWS} draws in a row repeat earlier trials:
+     *     the space has (about) no more distinct settings than trials
      */
     public List<Map<String, JsonNode>> random(int trials, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -137,6 +139,10 @@ public record SearchSpace(List<Dimension> dimensions) {
             Map<String, JsonNode> p = draw(random);
             for (int again = 0; again < REDRAWS && seen.contains(p); again++) {
                 p = draw(random);
+            }
+            if (seen.contains(p)) {
+                throw new IllegalArgumentException("trial " + (t + 1) + ": " + (REDRAWS + 1) + " draws in a row repeated earlier"
+                        + " trials' settings; the space has no more than about " + t + " distinct settings");
             }
             seen.add(p);
             points.add(p);

@@ -76,6 +76,7 @@ public final class Tuner {
      */
     public Outcome run(Tuning tuning, Path output, String command, PrintStream log, boolean resume, java.time.Duration maxTime) {
         runs = new ResumableRuns(taskweave, resume, maxTime, log);
+        runs.checkNoInterruptedRun(output);
         Tuning.Objective objective = tuning.objective();
         boolean maximize = objective.goal() != null ? objective.goal().equals("maximize")
                 : BenchmarkRunner.higherIsBetter(taskweave.injector().getInstance(MetricRegistry.class), objective.keys().get(0));
@@ -277,6 +278,27 @@ public final class Tuner {
      * @return the trial's objective for the log and report: its mean, or which seeds did not
      *         measure it and that the trial therefore ranks last
      */
+    /**
+     * Refuses a {@code goal} against the direction of the one metric the objective is: it would
+     * choose the worst trial ({@code goal: maximize} on an RMSE).
+     *
+     * @throws ConfigException naming the tuning file's goal
+     */
+    static void checkGoal(Tuning tuning, MetricRegistry registry) {
+        Tuning.Objective objective = tuning.objective();
+        String written = tuning.config().objective == null ? "" : tuning.config().objective.strip();
+        boolean single = objective.formula().tasks().size() == 1 && written.equals(objective.formula().tasks().get(0));
+        if (!single || objective.goal() == null) {
+            return;
+        }
+        boolean higher = BenchmarkRunner.higherIsBetter(registry, objective.keys().get(0));
+        if (objective.goal().equals("maximize") != higher) {
+            throw new ConfigException(tuning.file().toString(), "goal", 0, objective.goal() + " would choose"
+                    + " the worst trial: " + written + " is " + (higher ? "higher" : "lower") + "-is-better; remove goal (a single"
+                    + " metric follows its own direction) or use " + (higher ? "maximize" : "minimize"));
+        }
+    }
+
     static String describeObjective(TuneResults.Trial trial, List<Long> seeds) {
         if (trial.objective != null) {
             return format(trial.objective);

@@ -67,6 +67,10 @@ public final class Tuning {
             throw new ConfigException(source, "experiment", 0, "missing; expected an experiment file relative to this file");
         }
         Path experimentFile = file.toAbsolutePath().getParent().resolve(config.experiment).normalize();
+        if (!java.nio.file.Files.isRegularFile(experimentFile)) {
+            throw new ConfigException(source, "experiment", 0, "'" + config.experiment + "' is " + (java.nio.file.Files.isDirectory(experimentFile)
+                    ? "a directory" : "not found") + " (" + experimentFile + "); expected an experiment file relative to this file");
+        }
         ExperimentConfig experiment = loader.load(experimentFile);
         Objective objective = objective(config, experiment, source);
         SearchSpace space = space(config, loader, source);
@@ -86,7 +90,14 @@ public final class Tuning {
                         + "confirm on fresh seeds, or the confirmation shares the luck that made the best trial best");
             }
         }
-        Tuning tuning = new Tuning(file, config, experimentFile, experiment, space, objective, seeds, loader);
+        Tuning tuning;
+        try {
+            tuning = new Tuning(file, config, experimentFile, experiment, space, objective, seeds, loader);
+        } catch (IllegalArgumentException e) {
+            // random search over a space with fewer distinct settings than trials
+            throw new ConfigException(source, "trials", 0, config.trials + " random trials: " + e.getMessage()
+                    + "; lower trials, or widen the ranges (an integer range has max - min + 1 values)");
+        }
         // the confirmation trains the experiment as written and the best trial's settings on its own seeds
         List<Long> trained = new ArrayList<>(seeds);
         if (config.confirm != null) {
@@ -116,6 +127,13 @@ public final class Tuning {
         // a learning rate of another dimension), before the first trial trains, not when it is reached
         List<Map<String, JsonNode>> points = tuning.points();
         for (int i = 0; i < points.size(); i++) {
+            try {
+                // the objective as each trial reports it: a searched ranking cutoff or metrics list may leave it out
+                objective(config, tuning.experiment(points.get(i)), source);
+            } catch (ConfigException e) {
+                throw new ConfigException(source, "objective", 0, "trial " + (i + 1) + " (" + Tuner.describe(points.get(i))
+                        + ") would not report it: " + e.reason());
+            }
             for (long seed : trained) {
                 ExperimentConfig trial = tuning.experiment(points.get(i));
                 trial.seed = seed;
@@ -169,19 +187,20 @@ public final class Tuning {
         List<String> keys = new ArrayList<>();
         for (String name : formula.tasks()) {
             String[] parts = name.split("\\.");
-            if (parts.length == 3 && !parts[0].equals("valid")) {
+            if (parts.length == 3 && SPLITS.contains(parts[0]) && !parts[0].equals("valid")) {
                 throw new ConfigException(source, "objective", 0, "must be measured on valid, got '" + parts[0]
                         + "': choosing settings by test metrics makes those test metrics optimistic");
             }
             if (parts.length < 2 || parts.length > 3 || (parts.length == 2 && SPLITS.contains(parts[0]))) {
                 throw new ConfigException(source, "objective", 0, "expected valid.task.metric or task.metric, for example "
-                        + example + ", got '" + name + "'");
+                        + example + ", got '" + name + "'" + spacesHint(name));
             }
             String task = parts[parts.length - 2];
             String metric = parts[parts.length - 1];
             TaskConfig t = experiment.task(task);
             if (t == null) {
-                throw new ConfigException(source, "objective", 0, "the experiment has no task named '" + task + "'; tasks: " + names);
+                throw new ConfigException(source, "objective", 0, "the experiment has no task named '" + task + "'; tasks: " + names
+                        + (name.contains("-") ? "; got '" + name + "'" + spacesHint(name) : ""));
             }
             if (RANKING.matcher(metric).matches()) {
                 // reported beside the task's own metrics on a split with ranking lists, for implicit tasks
@@ -208,6 +227,12 @@ public final class Tuning {
             throw new ConfigException(source, "goal", 0, "an objective formula needs goal: maximize or minimize");
         }
         return new Objective(formula, List.copyOf(keys), config.goal);
+    }
+
+    /** A name with a minus sign in it, which a formula reads as part of the name. */
+    private static String spacesHint(String name) {
+        return name.contains("-") ? " (a minus sign between two metrics needs spaces around it: '" + name.replace("-", " - ")
+                + "'; without them it is part of a name)" : "";
     }
 
     private static final java.util.Set<String> SPLITS = java.util.Set.of("train", "valid", "test");
@@ -237,7 +262,12 @@ public final class Tuning {
                 }
                 List<JsonNode> values = new ArrayList<>();
                 for (Object v : list) {
-                    values.add(loader.mapper().valueToTree(v));
+                    JsonNode node = loader.mapper().valueToTree(v);
+                    if (values.contains(node)) {
+                        throw new ConfigException(source, at + "[" + values.size() + "]", 0, node + " is listed twice: each value"
+                                + " would train again as another trial");
+                    }
+                    values.add(node);
                 }
                 dimensions.add(SearchSpace.Dimension.of(path, values));
             } else if (value instanceof Map<?, ?>) {
@@ -302,7 +332,17 @@ public final class Tuning {
      */
     public ExperimentConfig experiment(Map<String, JsonNode> point) {
         ObjectNode tree = loader.mapper().valueToTree(experiment);
-        point.forEach((path, value) -> set(tree, path, value));
+        // a component's type first: another type drops the old one's params, which the point may then set
+        point.forEach((path, value) -> {
+            if (path.endsWith(".type")) {
+                set(tree, path, value);
+            }
+        });
+        point.forEach((path, value) -> {
+            if (!path.endsWith(".type")) {
+                set(tree, path, value);
+            }
+        });
         Object map = loader.mapper().convertValue(tree, Map.class);
         return loader.bind(map, ExperimentConfig.class, null, "");
     }
@@ -338,7 +378,13 @@ public final class Tuning {
             }
             node = (ObjectNode) child;
         }
-        node.set(parts[parts.length - 1], value);
+        String field = parts[parts.length - 1];
+        if (field.equals("type") && node.has("params") && !value.equals(node.get("type"))) {
+            // another sharing strategy, weighting or data source: the old one's params mean nothing to
+            // it (as when a benchmark's overrides name another type)
+            node.remove("params");
+        }
+        node.set(field, value);
     }
 
     private static JsonNode task(JsonNode tasks, String name) {

@@ -364,7 +364,10 @@ class TuningTest {
         assertMessage(error("experiment: experiments/base.yaml\nobjective: valid.rating.rmse\nobjective: valid.like.auc\n"),
                 "tune.yaml:3: duplicate key 'objective' (a key may be given once in a mapping)");
         assertMessage(error("- just\n- a list\n"), "expected a mapping with experiment, objective and parameters");
-        assertMessage(error("experiment: experiments/missing.yaml\nobjective: valid.rating.rmse\n"), "missing.yaml: file not found");
+        assertMessage(error("experiment: experiments/missing.yaml\nobjective: valid.rating.rmse\n"),
+                "tune.yaml: experiment: 'experiments/missing.yaml' is not found (" + tmp.resolve("experiments/missing.yaml")
+                        + "); expected an experiment file relative to this file");
+        assertMessage(error("experiment: experiments\nobjective: valid.rating.rmse\n"), "experiment: 'experiments' is a directory");
     }
 
     @Test
@@ -401,6 +404,97 @@ class TuningTest {
         }));
         assertMessage(base, "confirm: the confirmation trains the experiment as written");
         assertMessage(base, "optimizer.learningRate: too small for this check");
+    }
+
+    @Test
+    void whatWouldFailAfterTrainingIsRefusedBeforeIt() throws Exception {
+        // a searched metrics list leaves the objective out of trial 1: found when loading, not once it trained
+        assertMessage(error("""
+                experiment: experiments/base.yaml
+                objective: valid.like.logloss
+                parameters:
+                  tasks.like.metrics: [[auc], [auc, logloss]]
+                """), "objective: trial 1 (tasks.like.metrics=[\"auc\"]) would not report it: task 'like' reports [auc], not 'logloss'");
+        // a value listed twice would train twice
+        assertMessage(error("""
+                experiment: experiments/base.yaml
+                objective: valid.rating.rmse
+                parameters:
+                  optimizer.learningRate: [0.001, 0.003, 0.001]
+                """), "parameters.optimizer.learningRate[2]: 0.001 is listed twice");
+        // three expert counts cannot make five distinct trials
+        assertMessage(error("""
+                experiment: experiments/base.yaml
+                objective: valid.rating.rmse
+                search: random
+                trials: 5
+                parameters:
+                  sharing.params.experts: {min: 2, max: 4, integer: true}
+                """), "trials: 5 random trials: trial 4: 101 draws in a row repeated earlier trials' settings; the space has no more"
+                + " than about 3 distinct settings");
+        // a minus sign without spaces is part of a name: said so, not that 'like' is a split
+        assertMessage(error("""
+                experiment: experiments/base.yaml
+                objective: like.auc-rating.rmse
+                goal: maximize
+                parameters:
+                  optimizer.learningRate: [0.001, 0.003]
+                """), "got 'like.auc-rating.rmse' (a minus sign between two metrics needs spaces around it: 'like.auc - rating.rmse'");
+        // an experiment file that is not there is the tuning file's experiment field
+        assertMessage(error("""
+                experiment: experiments/base.yml
+                objective: valid.rating.rmse
+                parameters:
+                  optimizer.learningRate: [0.001, 0.003]
+                """), "experiment: 'experiments/base.yml' is not found");
+    }
+
+    @Test
+    void anotherComponentTypeDropsTheOldOnesParams() throws Exception {
+        Tuning tuning = load("""
+                experiment: experiments/base.yaml
+                objective: valid.rating.rmse
+                parameters:
+                  sharing.params.layers: [[32]]
+                  sharing.type: [mmoe, shared-bottom]
+                """);
+        // listed after its params, the type is set first: shared-bottom gets the searched layers, not MMoE's experts
+        ExperimentConfig sharedBottom = tuning.experiment(tuning.points().get(1));
+        assertEquals("shared-bottom", sharedBottom.sharing.type);
+        assertEquals(Map.of("layers", List.of(32)), sharedBottom.sharing.params);
+        // the same type keeps its params, the searched one added
+        ExperimentConfig mmoe = tuning.experiment(tuning.points().get(0));
+        assertEquals(4, mmoe.sharing.params.get("experts"));
+        assertEquals(List.of(32), mmoe.sharing.params.get("layers"));
+    }
+
+    @Test
+    void aGoalAgainstTheMetricsDirectionIsRefused() throws Exception {
+        dev.taskweave.core.metric.MetricRegistry registry = new dev.taskweave.core.metric.MetricRegistry(List.of());
+        Tuning worst = load("""
+                experiment: experiments/base.yaml
+                objective: valid.rating.rmse
+                goal: maximize
+                parameters:
+                  optimizer.learningRate: [0.001, 0.003]
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> Tuner.checkGoal(worst, registry));
+        assertMessage(e, "goal: maximize would choose the worst trial: valid.rating.rmse is lower-is-better; remove goal");
+        Tuner.checkGoal(load("""
+                experiment: experiments/base.yaml
+                objective: valid.rating.rmse
+                goal: minimize
+                parameters:
+                  optimizer.learningRate: [0.001, 0.003]
+                """), registry);
+        // a formula's goal is the user's to choose
+        Tuner.checkGoal(load("""
+                experiment: experiments/base.yaml
+                objective: -valid.rating.rmse
+                goal: maximize
+                parameters:
+                  optimizer.learningRate: [0.001, 0.003]
+                """), registry);
     }
 
     private void assertMessage(ConfigException e, String expected) {
