@@ -2,6 +2,7 @@ package dev.taskweave.plugins.synthetic;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.taskweave.api.ConfigChecks;
+import dev.taskweave.api.InvalidConfigException;
 import dev.taskweave.api.ValidatedConfig;
 
 /**
@@ -12,6 +13,8 @@ import dev.taskweave.api.ValidatedConfig;
 public final class ContextConfig implements ValidatedConfig {
     @JsonProperty
     private int devices = 3;
+    /** The most devices: their codes are held as floats, exact up to 2^24. */
+    static final int MAX_DEVICES = 1 << 24;
     @JsonProperty
     private double effect = 0.8;
 
@@ -20,6 +23,10 @@ public final class ContextConfig implements ValidatedConfig {
     @Override
     public void validate() {
         ConfigChecks.atLeast("devices", devices, 2);
+        if (devices > MAX_DEVICES) {
+            // a device's code is held as a float, exact up to 2^24
+            throw new InvalidConfigException("devices", "expected at most " + MAX_DEVICES + " devices, got " + devices);
+        }
         ConfigChecks.nonNegative("effect", effect);
     }
 

@@ -21,8 +21,12 @@ public final class SyntheticConfig implements ValidatedConfig {
      * names an attribute before a label column, so a score of that name would never be read),
      * which a score may not shadow.
      */
-    static final Set<String> RESERVED_LABELS = Set.of("rating", "like", "dislike", "observed",
-            SyntheticGenerator.USER_SEGMENT, SyntheticGenerator.ITEM_CATEGORY, SyntheticGenerator.ITEM_TAGS);
+    static final Set<String> RESERVED_LABELS = Collections.unmodifiableSet(new java.util.TreeSet<>(Set.of("rating", "like",
+            "dislike", "observed", SyntheticGenerator.USER_SEGMENT, SyntheticGenerator.ITEM_CATEGORY, SyntheticGenerator.ITEM_TAGS)));
+    /** The most values one of the generator's arrays may hold: a Java array's largest length, about. */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    /** The most interactions the generator draws: its row buffers double, and must not pass {@link #MAX_ARRAY}. */
+    static final long MAX_ROWS = 1L << 30;
 
     @JsonProperty
     private int users = 2000;
@@ -73,9 +77,23 @@ public final class SyntheticConfig implements ValidatedConfig {
         ConfigChecks.atLeast("segments", segments, 1);
         ConfigChecks.atLeast("categories", categories, 1);
         ConfigChecks.atLeast("tags", tags, 1);
+        // the tables are arrays: sizes past a Java array's length failed with NegativeArraySizeException
+        if ((long) items * tags > MAX_ARRAY) {
+            throw new InvalidConfigException("tags", "items x tags = " + (long) items * tags + " tag flags, more than the "
+                    + MAX_ARRAY + " one array holds; use fewer items or tags");
+        }
+        if ((long) Math.max(users, items) * latentDim > MAX_ARRAY) {
+            throw new InvalidConfigException("latentDim", Math.max(users, items) + " " + (users >= items ? "users" : "items") + " x "
+                    + latentDim + " latent factors, more than the " + MAX_ARRAY + " one array holds");
+        }
         if (!(meanInteractionsPerUser >= 1) || meanInteractionsPerUser > items / 2.0) {
             throw new InvalidConfigException("meanInteractionsPerUser", "expected a number in [1, items/2 = "
                     + items / 2.0 + "] so that every user keeps unobserved items, got " + meanInteractionsPerUser);
+        }
+        if (users * meanInteractionsPerUser > MAX_ROWS) {
+            throw new InvalidConfigException("meanInteractionsPerUser", "users x meanInteractionsPerUser = "
+                    + String.format(java.util.Locale.ROOT, "%.0f", users * meanInteractionsPerUser) + " interactions, more than the "
+                    + MAX_ROWS + " the generator draws; use fewer users or interactions per user");
         }
         ConfigChecks.nonNegative("ratingNoise", ratingNoise);
         fraction("validFraction", validFraction);

@@ -228,8 +228,8 @@ final class SyntheticGenerator {
         description.put("attributeHoldout", Double.toString(config.attributeHoldout()));
         description.put("attributeHoldout.users", Integer.toString(heldUserIndices.length));
         description.put("attributeHoldout.items", Integer.toString(heldItemIndices.length));
+        description.put("attributeValid", Double.toString(config.attributeValid()));
         if (!validating.isEmpty()) {
-            description.put("attributeValid", Double.toString(config.attributeValid()));
             description.put("attributeValid.users", Integer.toString(validating.getOrDefault(USER_SEGMENT, new int[0]).length));
             description.put("attributeValid.items", Integer.toString(validating.getOrDefault(ITEM_TAGS, new int[0]).length));
         }
@@ -733,6 +733,7 @@ final class SyntheticGenerator {
         d.put("ratingNoise", Double.toString(config.ratingNoise()));
         d.put("validFraction", Double.toString(config.validFraction()));
         d.put("testFraction", Double.toString(config.testFraction()));
+        d.put("history", Boolean.toString(config.history()));
         d.put("coldUserFraction", Double.toString(config.coldUserFraction()));
         d.put("coldUsers", Integer.toString(config.coldUsers()));
         config.scores().forEach((name, noise) -> d.put("scores." + name + ".noise", Double.toString(noise)));

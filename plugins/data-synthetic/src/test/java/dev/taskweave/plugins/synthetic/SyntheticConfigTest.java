@@ -96,6 +96,19 @@ class SyntheticConfigTest {
         assertInvalid(Map.of("attributeValid", 0.6), "attributeValid");
         config(Map.of("attributeHoldout", 0.5)).validate();
         config(Map.of("attributeHoldout", 0.0)).validate();
+        // sizes past a Java array's length (they failed with NegativeArraySizeException while generating)
+        assertInvalid(Map.of("items", 1_000_000, "tags", 2200), "tags");
+        assertInvalid(Map.of("users", 300_000_000, "latentDim", 8, "meanInteractionsPerUser", 1), "latentDim");
+        assertInvalid(Map.of("users", 30_000_000, "items", 100, "meanInteractionsPerUser", 40), "meanInteractionsPerUser");
+        config(Map.of("items", 1_000_000, "tags", 2147)).validate();
+        assertInvalid(Map.of("context", Map.of("devices", (1 << 24) + 1)), "context.devices");
+    }
+
+    @Test
+    void theReservedNamesAreListedInOneOrder() {
+        // a message that quotes them reads the same on every run (a Set.of iterates in an order drawn per JVM)
+        assertEquals(java.util.List.of("dislike", "item_category", "item_tags", "like", "observed", "rating", "user_segment"),
+                java.util.List.copyOf(SyntheticConfig.RESERVED_LABELS));
     }
 
     @Test

@@ -145,6 +145,9 @@ class SyntheticDatasetTest {
         assertTrue(validShare > 0.08 && validShare < 0.105, "valid share " + validShare);
         assertTrue(testShare > 0.08 && testShare < 0.105, "test share " + testShare);
         assertEquals(Integer.toString(data.train().size()), data.description().get("rows.train"));
+        // every parameter, those at their defaults too
+        assertEquals("false", data.description().get("history"));
+        assertEquals("0.0", data.description().get("attributeValid"));
         for (String split : data.splits().keySet()) {
             assertEquals(Set.of("rating", "like"), data.splits().get(split).labelColumns(), split);
         }
