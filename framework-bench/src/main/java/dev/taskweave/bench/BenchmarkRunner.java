@@ -283,14 +283,23 @@ public final class BenchmarkRunner {
         });
     }
 
+    private static List<Double> slot(Map<String, List<Double>> curves, String key, int epochs) {
+        return curves.computeIfAbsent(key, k -> new ArrayList<>(Collections.nCopies(epochs, (Double) null)));
+    }
+
     static BenchmarkResults.Curves curves(TrainingResult result) {
         BenchmarkResults.Curves c = new BenchmarkResults.Curves();
-        for (EpochRecord e : result.history()) {
+        // every list holds one value per epoch, null where an epoch has none (a task pair without rows
+        // in that epoch's telemetry batches, a task without labelled validation rows): aligned with epochs
+        int epochs = result.history().size();
+        for (int i = 0; i < epochs; i++) {
+            EpochRecord e = result.history().get(i);
             c.epochs.add(e.epoch());
-            e.trainLoss().forEach((task, loss) -> c.trainLoss.computeIfAbsent(task, k -> new ArrayList<>()).add(loss));
+            int at = i;
+            e.trainLoss().forEach((task, loss) -> slot(c.trainLoss, task, epochs).set(at, loss));
             e.validation().forEach((task, metrics) -> metrics.forEach((metric, v) ->
-                    c.validation.computeIfAbsent(task + "." + metric, k -> new ArrayList<>()).add(v)));
-            e.gradientCosine().forEach((pair, v) -> c.gradientCosine.computeIfAbsent(pair, k -> new ArrayList<>()).add(v));
+                    slot(c.validation, task + "." + metric, epochs).set(at, v)));
+            e.gradientCosine().forEach((pair, v) -> slot(c.gradientCosine, pair, epochs).set(at, v));
         }
         if (!result.history().isEmpty()) {
             c.gateUsage.putAll(result.history().get(result.history().size() - 1).gateUsage());

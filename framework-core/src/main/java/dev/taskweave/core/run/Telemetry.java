@@ -213,7 +213,23 @@ final class Telemetry {
         return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
-    /** @return per task, the mean gate weight of each expert over up to 4096 rows; empty without gates */
+    /**
+     * @return per task, the mean gate weight of each expert over up to 4096 rows, evenly spaced over
+     *     the set (its interactions, sampled negatives and attribute rows alike: a set holds them in
+     *     that order); empty without gates
+     */
+    /** @return {@code rows} indices evenly spaced over {@code size} rows, the first row first; null for every row */
+    static int[] spaced(int size, int rows) {
+        if (rows >= size) {
+            return null;
+        }
+        int[] order = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            order[i] = (int) ((long) i * size / rows);
+        }
+        return order;
+    }
+
     Map<String, List<Double>> gateUsage(ExampleSet set, int batchSize, NDManager manager, ParameterStore ps) {
         Map<String, List<Double>> usage = new LinkedHashMap<>();
         int rows = Math.min(set.size(), GATE_ROWS);
@@ -222,10 +238,11 @@ final class Telemetry {
         }
         double[][] sums = null;
         FeatureGatherer rowsGatherer = gatherer.forRows(set.features());
+        int[] spaced = spaced(set.size(), rows);
         for (int from = 0; from < rows; from += batchSize) {
             int to = Math.min(rows, from + batchSize);
             try (NDManager batch = manager.newSubManager()) {
-                NDList inputs = rowsGatherer.gather(batch, set.users(), set.items(), null, from, to, 0, null);
+                NDList inputs = rowsGatherer.gather(batch, set.users(), set.items(), spaced, from, to, 0, null);
                 NDList gates = model.block().gates(ps, model.block().encode(ps, inputs, false));
                 if (gates == null) {
                     return usage;

@@ -122,9 +122,12 @@ public final class Trainer {
         List<TaskLabels> labels = model.taskLabels(dataset);
         List<ResolvedTask> tasks = model.tasks();
         int taskCount = tasks.size();
+        // no loss until this run's first epoch ends: NaN, not the 0 of a new gauge or another run's last value
+        taskLoss.values().forEach(loss -> loss.set(Double.doubleToLongBits(Double.NaN)));
         for (ResolvedTask t : tasks) {
             taskLoss.computeIfAbsent(t.name(), name -> meters.gauge("taskweave.train.loss",
-                    List.of(io.micrometer.core.instrument.Tag.of("task", name)), new AtomicLong(), a -> Double.longBitsToDouble(a.get())));
+                    List.of(io.micrometer.core.instrument.Tag.of("task", name)), new AtomicLong(Double.doubleToLongBits(Double.NaN)),
+                    a -> Double.longBitsToDouble(a.get())));
         }
         // a pairwise task samples its negatives per batch, paired with its positives
         boolean[] pairwise = new boolean[taskCount];
@@ -176,8 +179,11 @@ public final class Trainer {
         }
         float clip = config.optimizer.clipGradient > 0 ? (float) config.optimizer.clipGradient : -1f;
         // the first epoch's examples (sampled negatives included) also give a schedule its steps per epoch
+        long firstBuild = System.nanoTime();
         ExampleSet firstEpoch = ExampleSet.build(dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + 1, attributeRows,
                 pairFeatures(dataset));
+        // counted in epoch 1's time, as every later epoch counts building its examples
+        long firstBuildNanos = System.nanoTime() - firstBuild;
         int stepsPerEpoch = Math.max(1, (int) Math.ceil(firstEpoch.size() / (double) config.training.batchSize));
         Tracker rate = learningRate(config.optimizer, stepsPerEpoch, config.training.epochs);
         float decay = (float) config.optimizer.weightDecay;
@@ -244,7 +250,7 @@ public final class Trainer {
         FeatureGatherer.Scratch[] scratch = {gatherer.newScratch(), gatherer.newScratch()};
         boolean leakReported = false;
         for (int epoch = history.size() + 1; epoch <= config.training.epochs && !stoppedEarly; epoch++) {
-            long epochStart = System.nanoTime();
+            long epochStart = System.nanoTime() - (epoch == 1 ? firstBuildNanos : 0);
             // PyTorch's generator (head-tower dropout, random loss weights) restarts every epoch, so
             // a resumed run draws what the uninterrupted run would have
             Engine.getInstance().setRandomSeed(epochSeed(config.seed, epoch));
@@ -253,7 +259,9 @@ public final class Trainer {
             firstEpoch = null;
             SplittableRandom random = new SplittableRandom(config.seed * 31 + epoch);
             int[] order = permutation(train.size(), random);
+            // a task's epoch loss is the mean over its labelled rows: each batch's mean weighed by its rows
             double[] lossSum = new double[taskCount];
+            double[] lossRows = new double[taskCount];
             double[] weightSum = new double[taskCount];
             long[] lossBatches = new long[taskCount];
             int batches = (train.size() + batchSize - 1) / batchSize;
@@ -271,7 +279,8 @@ public final class Trainer {
                     }
                     for (int t = 0; t < taskCount; t++) {
                         if (step[2][t] > 0) {
-                            lossSum[t] += step[0][t];
+                            lossSum[t] += (double) step[0][t] * step[3][t];
+                            lossRows[t] += step[3][t];
                             weightSum[t] += step[1][t];
                             lossBatches[t]++;
                         }
@@ -279,7 +288,7 @@ public final class Trainer {
                     if (bar != null) {
                         bar.step();
                         if (b % 20 == 0 || b == batches - 1) {
-                            bar.setExtraMessage(lossMessage(tasks, lossSum, lossBatches));
+                            bar.setExtraMessage(lossMessage(tasks, lossSum, lossRows));
                         }
                     }
                 }
@@ -299,7 +308,7 @@ public final class Trainer {
             Map<String, Double> meanWeight = new LinkedHashMap<>();
             double[] lossVector = new double[taskCount];
             for (int t = 0; t < taskCount; t++) {
-                lossVector[t] = lossBatches[t] == 0 ? Double.NaN : lossSum[t] / lossBatches[t];
+                lossVector[t] = lossRows[t] == 0 ? Double.NaN : lossSum[t] / lossRows[t];
                 meanLoss.put(tasks.get(t).name(), lossVector[t]);
                 meanWeight.put(tasks.get(t).name(), lossBatches[t] == 0 ? Double.NaN : weightSum[t] / lossBatches[t]);
                 taskLoss.get(tasks.get(t).name()).set(Double.doubleToLongBits(lossVector[t]));
@@ -491,7 +500,7 @@ public final class Trainer {
         int b = to - from;
         int taskCount = model.tasks().size();
         double idDropout = model.plan().config().features.idDropout;
-        float[][] result = new float[3][];
+        float[][] result = new float[4][];
         try (NDManager batch = manager.newSubManager()) {
             // the step's store: a block that computes from a parameter (whose array, and every result whose
             // first operand it is, belongs to the manager kept for the whole run) attaches its results to
@@ -501,6 +510,7 @@ public final class Trainer {
             NDArray[] labelArrays = new NDArray[taskCount];
             NDArray[] maskArrays = new NDArray[taskCount];
             float[] present = new float[taskCount];
+            float[] counts = new float[taskCount];
             for (int t = 0; t < taskCount; t++) {
                 labelArrays[t] = batchLabels(batch, train, t, order, from, to);
                 float[] m = new float[b];
@@ -509,6 +519,7 @@ public final class Trainer {
                     m[i] = mask[order[from + i]];
                     if (m[i] > 0) {
                         present[t] = 1f;
+                        counts[t] += m[i];
                     }
                 }
                 maskArrays[t] = batch.create(m);
@@ -535,6 +546,7 @@ public final class Trainer {
                 NDArray auxiliary = add(model.block().auxiliaryLoss(ps, true), model.block().dependencyLoss(outputs, maskArrays));
                 result[0] = lossVector.toFloatArray();
                 result[2] = present;
+                result[3] = counts;
                 if (surgery == null) {
                     NDArray total = auxiliary == null ? combined.get(0) : combined.get(0).add(auxiliary);
                     collector.backward(total);
@@ -885,7 +897,7 @@ public final class Trainer {
                 .build();
     }
 
-    private static String lossMessage(List<ResolvedTask> tasks, double[] sums, long[] counts) {
+    private static String lossMessage(List<ResolvedTask> tasks, double[] sums, double[] counts) {
         StringBuilder sb = new StringBuilder();
         for (int t = 0; t < tasks.size(); t++) {
             if (t > 0) {

@@ -8,6 +8,20 @@ import org.junit.jupiter.api.Test;
 
 class TelemetryTest {
     @Test
+    void gateUsageReadsRowsEvenlySpacedOverTheSet() {
+        // 10 rows, 4 read: 0, 2, 5, 7 (i * 10 / 4), the last quarter of the set (where a set keeps its
+        // sampled negatives and attribute rows) included
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 2, 5, 7}, Telemetry.spaced(10, 4));
+        // a set no larger than the rows read is read whole, in its order
+        org.junit.jupiter.api.Assertions.assertNull(Telemetry.spaced(4, 4));
+        org.junit.jupiter.api.Assertions.assertNull(Telemetry.spaced(3, 4));
+        // a large set: the last index stays below its size
+        int[] large = Telemetry.spaced(2_000_000_000, 4096);
+        assertEquals(4096, large.length);
+        assertEquals((int) (4095L * 2_000_000_000 / 4096), large[4095]);
+    }
+
+    @Test
     void plainWeightingUpdateCanOpposeTheSmallerTask() {
         // g1 = (3, 0), g2 = (-1, 0.5): cos = -3 / (3 * sqrt(1.25)) = -0.8944
         float[][] g = {{3, 0}, {-1, 0.5f}};
