@@ -20,6 +20,8 @@ public final class BinaryHead implements TaskHead {
     private final Double threshold;
     private final int negatives;
     private final float offset;
+    private final float pairwiseWeight;
+    private final int pairwiseRows;
 
     /**
      * @param config  the validated configuration
@@ -33,6 +35,8 @@ public final class BinaryHead implements TaskHead {
         this.threshold = config.threshold();
         this.negatives = config.negatives();
         this.offset = priorLogit(context.statistics(), negatives);
+        this.pairwiseWeight = (float) config.pairwiseWeight();
+        this.pairwiseRows = config.pairwiseRows();
     }
 
     /**
@@ -63,13 +67,43 @@ public final class BinaryHead implements TaskHead {
         return Towers.tower(tower, dropout, 1).add(new OffsetBlock(offset));
     }
 
-    /** Numerically stable: {@code max(x, 0) - x * y + log(1 + exp(-|x|))}, averaged over labelled rows. */
+    /**
+     * Numerically stable: {@code max(x, 0) - x * y + log(1 + exp(-|x|))}, averaged over labelled
+     * rows; with a {@code pairwiseWeight}, plus that weight times {@link #pairwise}.
+     */
     @Override
     public NDArray loss(NDArray output, NDArray labels, NDArray mask) {
         NDArray x = MaskedLoss.flat(output);
         NDArray y = MaskedLoss.cleanLabels(labels, mask);
         NDArray perRow = Scalars.maximum(x, 0).sub(x.mul(y)).add(x.abs().neg().exp().add(1f).log());
-        return MaskedLoss.mean(perRow, mask);
+        NDArray pointwise = MaskedLoss.mean(perRow, mask);
+        if (pairwiseWeight == 0) {
+            return pointwise;
+        }
+        return pointwise.add(Scalars.mul(pairwise(x, y, mask.reshape(-1), pairwiseRows), pairwiseWeight));
+    }
+
+    /**
+     * A RankNet term over pairs of rows (Burges et al. 2005) among the first {@code rows} rows of a
+     * batch: {@code sum_ij w_ij softplus(-(x_i - x_j)) / sum_ij w_ij} with {@code w_ij = m_i m_j
+     * max(y_i - y_j, 0)}, so every pair of a positive and a negative row counts once with weight 1,
+     * a soft label (a teacher's, under distillation) weighs a pair by how much more positive its
+     * first row is, and unlabelled rows and equal labels make no pair. 0 when no pair is made.
+     * A batch's rows are in shuffled order, so its first rows are a sample of it; the cost is
+     * {@code rows^2} per batch.
+     */
+    static NDArray pairwise(NDArray x, NDArray y, NDArray mask, int rows) {
+        long n = Math.min(rows, x.getShape().get(0));
+        if (n < x.getShape().get(0)) {
+            x = x.get("0:" + n);
+            y = y.get("0:" + n);
+            mask = mask.get("0:" + n);
+        }
+        NDArray m = mask.toType(x.getDataType(), false);
+        NDArray weights = Scalars.maximum(y.reshape(n, 1).sub(y.reshape(1, n)), 0).mul(m.reshape(n, 1)).mul(m.reshape(1, n));
+        NDArray difference = x.reshape(n, 1).sub(x.reshape(1, n));
+        NDArray perPair = Activation.softPlus(difference.neg());
+        return perPair.mul(weights).sum().div(Scalars.maximum(weights.sum(), 1e-6));
     }
 
     /** @return the probability {@code sigmoid(logit)}, {@code [batch]} */

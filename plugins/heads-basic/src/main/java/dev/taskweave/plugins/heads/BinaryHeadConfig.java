@@ -12,6 +12,10 @@ public final class BinaryHeadConfig extends TowerConfig {
     private Double threshold;
     @JsonProperty
     private int negatives = 0;
+    @JsonProperty
+    private double pairwiseWeight = 0;
+    @JsonProperty
+    private int pairwiseRows = 2048;
 
     public BinaryHeadConfig() {
         super(List.of(32));
@@ -24,6 +28,34 @@ public final class BinaryHeadConfig extends TowerConfig {
         if (negatives < 0) {
             throw new InvalidConfigException("negatives", "expected an integer >= 0, got " + negatives);
         }
+        if (!(pairwiseWeight >= 0) || Double.isInfinite(pairwiseWeight)) {
+            throw new InvalidConfigException("pairwiseWeight", "expected a finite number >= 0 (0: no pairwise term), got " + pairwiseWeight);
+        }
+        if (pairwiseRows < 2) {
+            throw new InvalidConfigException("pairwiseRows", "expected an integer >= 2 (a pair needs two rows), got " + pairwiseRows);
+        }
+    }
+
+    /**
+     * @return the weight of the pairwise term added to the cross-entropy: over pairs of a batch's
+     *     rows, {@code (y_i - y_j)+ · softplus(-(x_i - x_j))}, so that the logits also order rows
+     *     across users, which a task's AUC measures; 0 for none
+     */
+    public double pairwiseWeight() {
+        return pairwiseWeight;
+    }
+
+    public void setPairwiseWeight(double pairwiseWeight) {
+        this.pairwiseWeight = pairwiseWeight;
+    }
+
+    /** @return the rows of a batch (its first, in the batch's shuffled order) the pairwise term pairs */
+    public int pairwiseRows() {
+        return pairwiseRows;
+    }
+
+    public void setPairwiseRows(int pairwiseRows) {
+        this.pairwiseRows = pairwiseRows;
     }
 
     /** @return the value at or above which a raw label is positive, or null when labels are 0/1 */

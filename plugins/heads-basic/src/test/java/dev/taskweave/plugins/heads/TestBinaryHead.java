@@ -125,6 +125,60 @@ class TestBinaryHead {
         assertEquals(0f, head.loss(output, labels, manager.zeros(new Shape(4))).getFloat());
     }
 
+    private static double softplus(double z) {
+        return Math.log1p(Math.exp(z));
+    }
+
+    @Test
+    void thePairwiseTermOrdersPositiveRowsAboveNegativeOnes() {
+        BinaryHead head = head(Map.of("pairwiseWeight", 0.5), 0.5);
+        NDArray output = manager.create(new float[] {0.5f, -1.2f, 2f, 0.3f}, new Shape(4, 1));
+        NDArray labels = manager.create(new float[] {1, 0, 0, 1});
+        NDArray mask = manager.create(new float[] {1, 1, 1, 0});
+        // the one labelled positive (row 0) against the two negatives; row 3 is unlabelled
+        double pairs = (softplus(-(0.5 + 1.2)) + softplus(-(0.5 - 2))) / 2;
+        double pointwise = (bce(0.5, 1) + bce(-1.2, 0) + bce(2, 0)) / 3;
+        assertEquals(pointwise + 0.5 * pairs, head.loss(output, labels, mask).getFloat(), 1e-5);
+        // labels all the same make no pair: the cross-entropy alone
+        NDArray allOnes = manager.ones(new Shape(4));
+        assertEquals(head(Map.of(), 0.5).loss(output, allOnes, allOnes).getFloat(), head.loss(output, allOnes, allOnes).getFloat(), 1e-6);
+        // nothing labelled: 0, as without it
+        assertEquals(0f, head.loss(output, labels, manager.zeros(new Shape(4))).getFloat());
+
+        // soft labels (a teacher's) weigh each pair by how much more positive its first row is
+        NDArray x = manager.create(new float[] {1f, 0f, -1f});
+        NDArray soft = manager.create(new float[] {0.8f, 0.3f, 0.5f});
+        double weighted = (0.5 * softplus(-1) + 0.3 * softplus(-2) + 0.2 * softplus(1)) / (0.5 + 0.3 + 0.2);
+        assertEquals(weighted, BinaryHead.pairwise(x, soft, manager.ones(new Shape(3)), 2048).getFloat(), 1e-6);
+        // only a batch's first rows are paired: rows 0 and 1, one pair
+        assertEquals(softplus(-1), BinaryHead.pairwise(x, soft, manager.ones(new Shape(3)), 2).getFloat(), 1e-6);
+    }
+
+    @Test
+    void thePairwiseTermsGradientRaisesPositivesAndLowersNegatives() {
+        BinaryHead head = head(Map.of("pairwiseWeight", 1.0), 0.5);
+        NDArray output = manager.create(new float[] {0f, 0f}, new Shape(2, 1));
+        output.setRequiresGradient(true);
+        try (ai.djl.training.GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = BinaryHead.pairwise(output.reshape(-1), manager.create(new float[] {1, 0}), manager.ones(new Shape(2)), 2048);
+            collector.backward(loss);
+        }
+        // d softplus(-(x0 - x1)) / d x0 = -sigmoid(0) = -0.5, and +0.5 for x1
+        assertArrayEquals(new float[] {-0.5f, 0.5f}, output.getGradient().toFloatArray(), 1e-6f);
+        assertTrue(head.loss(output, manager.create(new float[] {1, 0}), manager.ones(new Shape(2))).getFloat() > 0);
+    }
+
+    @Test
+    void pairwiseSettingsAreChecked() {
+        for (Object[] bad : new Object[][] {{"pairwiseWeight", -0.1, "expected a finite number >= 0 (0: no pairwise term), got -0.1"},
+                {"pairwiseRows", 1, "expected an integer >= 2 (a pair needs two rows), got 1"}}) {
+            dev.taskweave.api.InvalidConfigException e = assertThrows(dev.taskweave.api.InvalidConfigException.class,
+                    () -> PluginConfigs.bind(Map.of((String) bad[0], bad[1]), BinaryHeadConfig.class).validate());
+            assertEquals(bad[0], e.path());
+            assertEquals(bad[2], e.reason());
+        }
+    }
+
     @Test
     void aTeachersProbabilityIsASoftLabelTheCrossEntropyTakes() {
         BinaryHead head = head(Map.of("threshold", 4.0), 0.5);

@@ -19,6 +19,8 @@ class TestBinaryHeadConfig {
         assertEquals(0.0, config.dropout());
         assertNull(config.threshold());
         assertEquals(0, config.negatives());
+        assertEquals(0.0, config.pairwiseWeight());
+        assertEquals(2048, config.pairwiseRows());
     }
 
     @Test
@@ -47,6 +49,8 @@ class TestBinaryHeadConfig {
         assertPath("dropout", Map.of("dropout", 1.5));
         assertPath("negatives", Map.of("negatives", -1));
         assertPath("threshold", Map.of("threshold", Double.POSITIVE_INFINITY));
+        assertPath("pairwiseWeight", Map.of("pairwiseWeight", Double.NaN));
+        assertPath("pairwiseWeight", Map.of("pairwiseWeight", Double.POSITIVE_INFINITY));
     }
 
     private static void assertPath(String path, Map<String, ?> params) {
