@@ -119,11 +119,8 @@ public final class RecommendCommand implements Callable<Integer> {
         ModelStore.requireModelDirectory(model);
         // the files named on the command line before the model loads, which may take a while
         for (Path file : java.util.Arrays.asList(users, newUsers)) {
-            if (file != null && Files.isDirectory(file)) {
-                throw new DataException(file.toString(), 0, "is a directory; expected a text file");
-            }
-            if (file != null && !Files.exists(file)) {
-                throw new DataException(file.toString(), 0, "file not found");
+            if (file != null) {
+                requireTextFile(file);
             }
         }
         AtomicDirectory.requireWritableFile(output);
@@ -390,10 +387,18 @@ public final class RecommendCommand implements Callable<Integer> {
     }
 
     /** @return the file's lines, a byte order mark (spreadsheets write one) dropped from the first */
-    private static List<String> lines(Path file) {
+    /** @throws DataException naming {@code file} when it is a directory or missing */
+    private static void requireTextFile(Path file) {
         if (Files.isDirectory(file)) {
             throw new DataException(file.toString(), 0, "is a directory; expected a text file");
         }
+        if (!Files.exists(file)) {
+            throw new DataException(file.toString(), 0, "file not found");
+        }
+    }
+
+    private static List<String> lines(Path file) {
+        requireTextFile(file);
         List<String> lines;
         try {
             lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));

@@ -134,17 +134,8 @@ public final class DataReport {
      *     not record, a task whose training labels are all the same (an implicit task's
      *     positives that its head does not read as 1 too), Platt scaling fitted on training rows, a
      *     task weight that the weighting ignores; and the data source's own ({@link Dataset#WARNING} keys of its description)
-     */
-    public static List<String> warnings(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats) {
-        return warnings(plan, dataset, selected, stats, Map.of());
-    }
-
-    /**
-     * As {@link #warnings(Plan, Dataset, List, Map)}, knowing which tasks draw negatives: a task
-     * whose labelled training rows are all positive learns from them and its sampled negatives, so
-     * it is not said to learn a constant.
-     *
-     * @param negatives per task, the negatives its head draws per training row (absent: none)
+     * @param negatives per task, the negatives its head draws per training row (absent: none); a
+     *     task whose labelled rows are all positive and that draws negatives is not said to learn a constant
      */
     public static List<String> warnings(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats,
             Map<String, Integer> negatives) {

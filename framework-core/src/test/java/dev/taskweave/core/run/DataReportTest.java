@@ -30,9 +30,9 @@ class DataReportTest {
         Plan plan = new Plan(new ExperimentConfig(), "x.yaml", null, null, List.of(), List.of(), null, null, null, null);
 
         assertEquals(List.of("feature user_recent takes a value per interaction, but the rows of valid, test do not record it: "
-                + "they read each user's current value"), DataReport.warnings(plan, dataset, List.of(recent), Map.of()));
+                + "they read each user's current value"), DataReport.warnings(plan, dataset, List.of(recent), Map.of(), Map.of()));
         // a feature the model does not read is not its concern
-        assertEquals(List.of(), DataReport.warnings(plan, dataset, List.of(), Map.of()));
+        assertEquals(List.of(), DataReport.warnings(plan, dataset, List.of(), Map.of(), Map.of()));
     }
 
     @Test
@@ -49,7 +49,7 @@ class DataReportTest {
         Plan plan = new Plan(config, "x.yaml", null, null, List.of(), List.of(), null, null, null, null);
         Map<String, dev.taskweave.api.model.LabelStatistics> allOnes = Map.of("like", new dev.taskweave.api.model.LabelStatistics(3, 1, 0));
         String constant = "task like: all 3 training labels are 1 as its head encodes them, so it learns a constant";
-        assertEquals(List.of(constant), DataReport.warnings(plan, dataset, List.of(), allOnes));
+        assertEquals(List.of(constant), DataReport.warnings(plan, dataset, List.of(), allOnes, Map.of()));
         assertEquals(List.of(constant), DataReport.warnings(plan, dataset, List.of(), allOnes, Map.of("like", 0)));
         // four negatives drawn per row: it learns positives against them
         assertEquals(List.of(), DataReport.warnings(plan, dataset, List.of(), allOnes, Map.of("like", 4)));
@@ -97,6 +97,6 @@ class DataReportTest {
                 "task segment: no entity with a known user_segment is left to train on (each is held out for evaluation or"
                         + " unknown), so it learns nothing; its metrics measure its initial state",
                 "task score: no training row has label score, so it learns nothing; its metrics measure its initial state"),
-                DataReport.warnings(plan, dataset, List.of(), Map.of("segment", none, "score", none)));
+                DataReport.warnings(plan, dataset, List.of(), Map.of("segment", none, "score", none), Map.of()));
     }
 }
