@@ -233,6 +233,12 @@ class ServeEndToEndTest {
         double b = p.body().at("/scores/1/scores/like").asDouble();
         assertTrue(a > 0 && a < 1 && b > 0 && b < 1, p.text());
 
+        // an id holding half a surrogate pair (a JSON escape can make one) comes back as the same escape
+        Response half = post("/v1/recommend", "{\"user\": \"half-\\uD83D\", \"userFeatures\": {\"user_segment\": 1}, \"k\": 2}");
+        assertEquals(200, half.status(), half.text());
+        assertTrue(half.text().contains("\"half-\\uD83D\""), half.text());
+        assertEquals("half-\uD83D", half.body().get("user").asText());
+
         Response r = post("/v1/recommend", "{\"userFeatures\": {\"user_segment\": 1}, \"k\": 5, \"excludeSeen\": true}");
         assertEquals(200, r.status(), r.text());
         assertTrue(r.body().get("coldStart").asBoolean());

@@ -386,7 +386,6 @@ public final class RecommendCommand implements Callable<Integer> {
         return out;
     }
 
-    /** @return the file's lines, a byte order mark (spreadsheets write one) dropped from the first */
     /** @throws DataException naming {@code file} when it is a directory or missing */
     private static void requireTextFile(Path file) {
         if (Files.isDirectory(file)) {
@@ -397,6 +396,7 @@ public final class RecommendCommand implements Callable<Integer> {
         }
     }
 
+    /** @return the file's lines, a byte order mark (spreadsheets write one) dropped from the first */
     private static List<String> lines(Path file) {
         requireTextFile(file);
         List<String> lines;
@@ -416,12 +416,6 @@ public final class RecommendCommand implements Callable<Integer> {
         return lines;
     }
 
-    /**
-     * Reads the users file: the first tab-separated field of each line that is not blank or a
-     * comment, each user once (as in the new users file: a user listed twice would be written twice),
-     * each one the model knows (checked before any user is scored, so a typo on the last line of a
-     * long file does not cost the scoring of every line before it).
-     */
     /** @return the first char of {@code text} that is a surrogate without its other half, or -1 */
     static int loneSurrogate(String text) {
         for (int i = 0; i < text.length(); i++) {
@@ -435,6 +429,12 @@ public final class RecommendCommand implements Callable<Integer> {
         return -1;
     }
 
+    /**
+     * Reads the users file: the first tab-separated field of each line that is not blank or a
+     * comment, each user once (as in the new users file: a user listed twice would be written twice),
+     * each one the model knows (checked before any user is scored, so a typo on the last line of a
+     * long file does not cost the scoring of every line before it).
+     */
     static List<Request> read(Path file, java.util.Set<String> known) {
         List<String> lines = lines(file);
         List<Request> out = new ArrayList<>();
