@@ -3,17 +3,19 @@ package dev.taskweave.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskweave.api.ConfigBinding;
 import dev.taskweave.api.InvalidConfigException;
 import dev.taskweave.api.ValidatedConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Binds a plugin's {@code params} map onto its configuration class with the runtime's rules:
- * unknown fields, {@code null} for a primitive, a fraction for an integer and trailing tokens are
- * errors (framework-core's {@code ConfigLoader.strict}; a core test keeps the two in step).
+ * Binds a plugin's {@code params} map onto its configuration class with the runtime's rules
+ * ({@link ConfigBinding#written}, which the runtime binds params with): unknown fields,
+ * {@code null} for a primitive, a fraction for an integer, a number for a flag, a {@code null}
+ * list or mapping and a number that is not finite are errors.
  * Binding errors surface as Jackson's {@link IllegalArgumentException}, where the runtime reports
  * them with the file and path; range errors are the configuration's own
  * {@link InvalidConfigException}, as in the runtime.
@@ -23,13 +25,9 @@ public final class PluginConfigs {
 
     private PluginConfigs() {}
 
-    /** @return {@code mapper} configured with the runtime's binding rules */
+    /** @return {@code mapper} configured with the runtime's binding rules ({@link ConfigBinding#written}) */
     public static ObjectMapper strict(ObjectMapper mapper) {
-        return mapper
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
-                .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
-                .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false)
-                .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+        return ConfigBinding.written(mapper);
     }
 
     /**
@@ -53,16 +51,40 @@ public final class PluginConfigs {
     }
 
     /**
-     * Fails unless binding and validating {@code params} is rejected with an error at {@code path}.
+     * Fails unless binding and validating {@code params} is rejected with an error at {@code path}:
+     * either by {@link ValidatedConfig#validate()} or, as the runtime does for a number that is not
+     * finite, a {@code null} in a list or a number for a flag, by binding (an error at the same
+     * path, returned as an {@link InvalidConfigException} with Jackson's message as its reason).
      *
      * @return the error, for checks on its reason
      */
     public static InvalidConfigException assertInvalid(Map<String, ?> params, Class<? extends ValidatedConfig> type,
             String path) {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> bindValid(params, type),
-                () -> "expected " + params + " to be rejected at " + path);
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> {
+            try {
+                bindValid(params, type);
+            } catch (IllegalArgumentException binding) {
+                if (binding.getCause() instanceof JsonMappingException jackson) {
+                    throw new InvalidConfigException(path(jackson), jackson.getOriginalMessage());
+                }
+                throw binding;
+            }
+        }, () -> "expected " + params + " to be rejected at " + path);
         assertEquals(path, e.path(), () -> "the error's path; reason: " + e.reason());
         return e;
+    }
+
+    /** @return the path of the value Jackson refused, {@code context.devices} or {@code tower[2]} */
+    static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     /**

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -14,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.taskweave.api.ConfigBinding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,43 +30,30 @@ public final class ConfigLoader {
     private final ObjectMapper yaml;
 
     public ConfigLoader() {
-        this.yaml = experimentRules(strict(new ObjectMapper(new YAMLFactory()
+        this.yaml = experimentRules(new ObjectMapper(new YAMLFactory()
                 .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                 // a key written twice would otherwise keep its last value silently
-                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION))));
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)));
     }
 
-    /** @return a mapper that rejects unknown fields, nulls for primitives and floats for ints */
+    /** @return {@code mapper} with {@link ConfigBinding#strict}'s rules, for JSON the runtime writes itself */
     public static ObjectMapper strict(ObjectMapper mapper) {
-        return mapper
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
-                .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
-                .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false)
-                .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+        return ConfigBinding.strict(mapper);
     }
 
     /**
-     * What a person's YAML is held to beyond {@link #strict} (not the JSON the runtime writes
-     * itself, whose metrics may be NaN): a null list or mapping, or a null in a list, is an error
-     * naming its path, where it would otherwise be a NullPointerException wherever it is read
-     * ({@code include:} left empty); and a number must be finite, as {@code NaN} and
-     * {@code Infinity} written as plain words would otherwise be read as numbers that pass every
-     * {@code > 0} check; a number where a flag is expected is an error too.
+     * What a person's YAML is held to: {@link ConfigBinding#written} (the rules plugin params are
+     * bound with, which the testkit shares) and, beyond it, a section left empty ("training:" with
+     * every line under it commented out) is an error naming it and its line; omitted, it keeps its
+     * defaults.
      */
     private static ObjectMapper experimentRules(ObjectMapper mapper) {
-        // "telemetry: 7" is no yes or no (Jackson would read any non-zero number as true); a string
-        // stays readable as a number or flag, since ${VAR} substitution writes its value quoted
-        mapper.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Boolean).setCoercion(
-                com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer, com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
-        mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL, Nulls.FAIL));
-        mapper.configOverride(Map.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
-        // a section left empty ("training:" with every line under it commented out) is an error
-        // naming it and its line; omitted, it keeps its defaults
+        ConfigBinding.written(mapper);
         for (Class<?> section : SECTIONS) {
             mapper.configOverride(section).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
         }
-        return mapper.registerModule(FiniteNumbers.module());
+        return mapper;
     }
 
     /** The sections of an experiment that have defaults of their own: left empty, they are refused; left out, they keep them. */

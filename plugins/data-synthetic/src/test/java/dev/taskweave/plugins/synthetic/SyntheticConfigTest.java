@@ -204,8 +204,7 @@ class SyntheticConfigTest {
     }
 
     private static void assertInvalid(Map<String, Object> params, String path) {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> config(params).validate());
-        assertEquals(path, e.path(), e.getMessage());
+        InvalidConfigException e = PluginConfigs.assertInvalid(params, SyntheticConfig.class, path);
         assertTrue(e.getMessage().startsWith(path + ": "), e.getMessage());
     }
 }

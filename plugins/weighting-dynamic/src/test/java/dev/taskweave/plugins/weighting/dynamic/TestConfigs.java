@@ -16,7 +16,10 @@ class TestConfigs {
         assertEquals(2.0, defaults.temperature());
         assertEquals(0.5, PluginConfigs.bind(Map.of("temperature", 0.5), DwaConfig.class).temperature());
         assertThrows(IllegalArgumentException.class, () -> PluginConfigs.bind(Map.of("temp", 1.0), DwaConfig.class));
-        for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+            PluginConfigs.assertInvalid(Map.of("temperature", bad), DwaConfig.class, "temperature");
+        }
+        for (double bad : new double[] {0, -1}) {
             DwaConfig config = PluginConfigs.bind(Map.of("temperature", bad), DwaConfig.class);
             assertEquals("temperature", assertThrows(InvalidConfigException.class, config::validate).path());
             assertThrows(InvalidConfigException.class,
@@ -69,7 +72,10 @@ class TestConfigs {
         CaGradConfig zero = PluginConfigs.bind(Map.of("c", 0.0), CaGradConfig.class);
         zero.validate();
         assertEquals(0.0, zero.c());
-        for (double bad : new double[] {-0.1, Double.NaN, Double.POSITIVE_INFINITY}) {
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+            PluginConfigs.assertInvalid(Map.of("c", bad), CaGradConfig.class, "c");
+        }
+        for (double bad : new double[] {-0.1}) {
             CaGradConfig config = PluginConfigs.bind(Map.of("c", bad), CaGradConfig.class);
             assertEquals("c", assertThrows(InvalidConfigException.class, config::validate).path());
             assertThrows(InvalidConfigException.class,
@@ -88,10 +94,10 @@ class TestConfigs {
         assertEquals(0.0, bound.alpha());
         assertEquals(0.1, bound.learningRate());
         for (double bad : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY}) {
-            GradNormConfig config = PluginConfigs.bind(Map.of("alpha", bad), GradNormConfig.class);
-            assertEquals("alpha", assertThrows(InvalidConfigException.class, config::validate).path());
+            PluginConfigs.assertInvalid(Map.of("alpha", bad), GradNormConfig.class, "alpha");
         }
-        for (double bad : new double[] {0, -0.1, Double.NaN}) {
+        PluginConfigs.assertInvalid(Map.of("learningRate", Double.NaN), GradNormConfig.class, "learningRate");
+        for (double bad : new double[] {0, -0.1}) {
             GradNormConfig config = PluginConfigs.bind(Map.of("learningRate", bad), GradNormConfig.class);
             assertEquals("learningRate", assertThrows(InvalidConfigException.class, config::validate).path());
             assertThrows(InvalidConfigException.class,

@@ -1,4 +1,4 @@
-package dev.taskweave.core.config;
+package dev.taskweave.api;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.BeanDescription;
