@@ -6,7 +6,9 @@ package dev.taskweave.plugins.weighting.dynamic;
  * constant target {@code G_mean * r_t^alpha}, the GradNorm loss {@code sum_t |G_t - target_t|} has
  * the gradient {@code sign(G_t - target_t) ||g_t||} with respect to {@code w_t}; the weights take
  * one plain gradient step, are clamped to at least {@link #MIN_WEIGHT} and are rescaled so their
- * sum is what it was before the step.
+ * sum is what it was before the step. A step with a gradient norm that is not finite (a diverging
+ * run, a batch whose loss overflowed) leaves the weights as they are: a NaN norm would make every
+ * weight NaN for the rest of the run, and the stored model's weighting state unreadable.
  */
 final class GradNormUpdate {
     /** The smallest weight a task can reach. */
@@ -20,7 +22,7 @@ final class GradNormUpdate {
      * @param relativeLosses {@code Lrel_t = L_t / L_t(0)}, each {@code > 0}
      * @param alpha          the restoring-force strength, {@code >= 0}
      * @param learningRate   the step size, {@code > 0}
-     * @return the new weights, in the same order
+     * @return the new weights, in the same order; {@code weights} itself when a norm is not finite
      */
     static double[] update(double[] weights, double[] norms, double[] relativeLosses, double alpha,
             double learningRate) {
@@ -28,6 +30,11 @@ final class GradNormUpdate {
         if (norms.length != n || relativeLosses.length != n) {
             throw new IllegalArgumentException(n + " weights, " + norms.length + " norms and "
                     + relativeLosses.length + " relative losses");
+        }
+        for (double norm : norms) {
+            if (!Double.isFinite(norm)) {
+                return weights;
+            }
         }
         double[] g = new double[n];
         double meanG = 0;

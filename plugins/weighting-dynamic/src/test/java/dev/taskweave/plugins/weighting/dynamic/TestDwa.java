@@ -95,6 +95,11 @@ class TestDwa {
         // an infinite ratio is undefined: that task keeps 1, the only other one gets 1
         w = DwaWeights.weights(new double[] {Double.MIN_VALUE, 1}, new double[] {1, 1}, 0.01);
         assertArrayEquals(new float[] {1, 1}, w);
+        // a temperature so small that ratio / temperature is infinite: the larger ratio takes all (was NaN for both)
+        w = DwaWeights.weights(new double[] {1, 1}, new double[] {2, 1}, 1e-308);
+        assertArrayEquals(new float[] {2, 0}, w);
+        w = DwaWeights.weights(new double[] {1, 1}, new double[] {2, 2}, 1e-308);
+        assertArrayEquals(new float[] {1, 1}, w);
     }
 
     @Test

@@ -50,6 +50,15 @@ class TestGradNorm {
     }
 
     @Test
+    void aGradientNormThatIsNotFiniteLeavesTheWeights() {
+        // a diverging step (NaN or infinite gradient) made every weight NaN, and the saved state unreadable
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+            double[] next = GradNormUpdate.update(new double[] {0.5, 1.5}, new double[] {bad, 1}, new double[] {1, 0.5}, 1.5, 0.025);
+            assertArrayEquals(new double[] {0.5, 1.5}, next);
+        }
+    }
+
+    @Test
     void referenceNormUsesTheLastLayerOnly() {
         GradNormWeighting gradnorm = gradnorm(2, 0, 0.1);
         gradnorm.layout(List.of(new SharedParameter("embedding", 0, 2, false),
