@@ -40,6 +40,30 @@ public final class AtomicDirectory {
         void write(Path staging) throws IOException;
     }
 
+    /**
+     * What marks a directory as one a caller wrote, and so may replace: a file of a given name that
+     * reads as the caller's (a {@code model.json} of another program does not make its directory
+     * a Taskweave model's).
+     *
+     * @param file  the file's name, for the errors
+     * @param holds whether a directory's {@code file} is the caller's
+     */
+    public record Marker(String file, java.util.function.Predicate<Path> holds) {
+        /** @return whether {@code dir} holds the marker file, and it reads as the caller's */
+        public boolean marks(Path dir) {
+            return Files.isRegularFile(dir.resolve(file)) && holds.test(dir.resolve(file));
+        }
+
+        /** @return why a directory that holds no such marker may not be replaced, or null when it may (it is empty) */
+        public String refusal(Path dir) throws IOException {
+            if (marks(dir) || isEmpty(dir)) {
+                return null;
+            }
+            return Files.isRegularFile(dir.resolve(file)) ? "its " + file + " is another program's"
+                    : file + " is missing";
+        }
+    }
+
     private AtomicDirectory() {}
 
     /**
@@ -57,14 +81,14 @@ public final class AtomicDirectory {
      * something else given by mistake (the current directory, a data directory) is refused, never
      * deleted.
      *
-     * @param marker the name of a file that marks a directory as replaceable; null to replace any
+     * @param marker what marks a directory as replaceable; null to replace any
      * @throws ConfigException naming {@code target} when it is a file, or a non-empty directory
      *     without {@code marker}, or cannot be written for lack of permission
      *     (a write waits for another one of the same target, in any process, to end: each tidies
      *     what killed writes of it left)
      */
-    public static void write(Path target, String marker, Writer writer) {
-        Path absolute = target.toAbsolutePath().normalize();
+    public static void write(Path target, Marker marker, Writer writer) {
+        Path absolute = resolve(target);
         try {
             Files.createDirectories(absolute.getParent());
         } catch (IOException e) {
@@ -102,7 +126,7 @@ public final class AtomicDirectory {
      * @throws ConfigException when the lock file cannot be created for lack of permission
      */
     public static Claim tryClaim(Path target) {
-        Path absolute = target.toAbsolutePath().normalize();
+        Path absolute = resolve(target);
         if (!CLAIMED.add(absolute)) {
             return null;
         }
@@ -151,12 +175,51 @@ public final class AtomicDirectory {
         }
     }
 
+    /**
+     * @return {@code target} made absolute, and where it is a symbolic link, what it links to: the
+     *     new content is written there (renaming the link itself would turn it into a directory and
+     *     leave what it pointed to as it was)
+     */
+    public static Path resolve(Path target) {
+        Path absolute = target.toAbsolutePath().normalize();
+        for (int hops = 0; hops < 40 && Files.isSymbolicLink(absolute); hops++) {
+            try {
+                absolute = absolute.resolveSibling(Files.readSymbolicLink(absolute)).toAbsolutePath().normalize();
+            } catch (IOException e) {
+                return absolute;
+            }
+        }
+        return absolute;
+    }
+
+    /**
+     * @return whether {@code dir} is where a file system is mounted (a container's bind mount):
+     *     the directory cannot be renamed, and an atomic write replaces its target by renaming
+     */
+    public static boolean isMountPoint(Path dir) {
+        Path parent = dir.getParent();
+        if (parent == null || !Files.isDirectory(dir)) {
+            return false;
+        }
+        try {
+            return !Files.getFileStore(dir).equals(Files.getFileStore(parent));
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /** @return why {@code dir}, an existing directory, cannot be replaced by renaming (a mount point), or null */
+    public static String unrenamable(Path dir) {
+        return isMountPoint(dir) ? "is a mount point, which cannot be renamed, and the write replaces the directory by renaming"
+                + " it; name a directory inside it" : null;
+    }
+
     /** @return {@code .X.lock} beside {@code target}: the file its writers lock, one at a time */
     static Path lockFile(Path target) {
         return target.resolveSibling("." + target.getFileName() + ".lock");
     }
 
-    private static void writeLocked(Path absolute, String marker, Writer writer) {
+    private static void writeLocked(Path absolute, Marker marker, Writer writer) {
         Path parent = absolute.getParent();
         String stamp = Long.toString(System.nanoTime(), 36);
         Path staging = parent.resolve("." + absolute.getFileName() + ".tmp-" + stamp);
@@ -165,9 +228,14 @@ public final class AtomicDirectory {
             if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
                 throw new ConfigException(absolute.toString(), "", 0, "exists and is not a directory; expected a directory to write");
             }
-            if (marker != null && Files.isDirectory(absolute) && !Files.exists(absolute.resolve(marker)) && !isEmpty(absolute)) {
-                throw new ConfigException(absolute.toString(), "", 0, "is a directory of other files (it has no " + marker
+            String refused = marker != null && Files.isDirectory(absolute) ? marker.refusal(absolute) : null;
+            if (refused != null) {
+                throw new ConfigException(absolute.toString(), "", 0, "is a directory of other files (" + refused
                         + "), which writing here would delete; name a new directory or one written before");
+            }
+            String fixed = Files.isDirectory(absolute) ? unrenamable(absolute) : null;
+            if (fixed != null) {
+                throw new ConfigException(absolute.toString(), "", 0, fixed);
             }
             Files.createDirectory(staging);
             writer.write(staging);

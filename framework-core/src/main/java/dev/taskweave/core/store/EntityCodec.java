@@ -67,19 +67,74 @@ final class EntityCodec {
         }
     }
 
-    static EntityTable[] read(DataInputStream in, List<FeatureSpec> features, String source) throws IOException {
+    /**
+     * @param raw    the file's bytes
+     * @param length how many there are: a count that more than the bytes left could not hold is an
+     *     error naming the file, not an attempt to allocate that many
+     */
+    static EntityTable[] read(java.io.InputStream raw, long length, List<FeatureSpec> features, String source) throws IOException {
+        Counted counted = new Counted(raw, length);
+        return read(new DataInputStream(counted), counted, features, source);
+    }
+
+    /** Counts the bytes read, to know how many are left. */
+    private static final class Counted extends java.io.FilterInputStream {
+        private final long length;
+        private long read;
+
+        Counted(java.io.InputStream in, long length) {
+            super(in);
+            this.length = length;
+        }
+
+        long left() {
+            return length - read;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                read++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int count) throws IOException {
+            int n = super.read(buffer, offset, count);
+            if (n > 0) {
+                read += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            read += skipped;
+            return skipped;
+        }
+    }
+
+    private static EntityTable[] read(DataInputStream in, Counted counted, List<FeatureSpec> features, String source) throws IOException {
         if (in.readInt() != MAGIC) {
             throw new IOException(source + " is not a Taskweave entity file");
         }
         EntityTable[] tables = new EntityTable[2];
         Entity[] entities = {Entity.USER, Entity.ITEM};
         for (int e = 0; e < 2; e++) {
-            int n = in.readInt();
+            int n = count(in, counted, 2, entities[e].name().toLowerCase(java.util.Locale.ROOT) + " ids", source);
             List<String> ids = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 ids.add(in.readUTF());
             }
-            EntityTable.Builder builder = EntityTable.builder(entities[e], ids);
+            EntityTable.Builder builder;
+            try {
+                builder = EntityTable.builder(entities[e], ids);
+            } catch (IllegalArgumentException damaged) {
+                throw new IOException(source + ": " + damaged.getMessage(), damaged);
+            }
             for (FeatureSpec f : features) {
                 if (f.entity() != entities[e]) {
                     continue;
@@ -93,11 +148,15 @@ final class EntityCodec {
                     for (int i = 0; i < n; i++) {
                         codes[i] = in.readInt();
                     }
-                    builder.categorical(name, codes);
+                    try {
+                        builder.categorical(name, codes);
+                    } catch (IllegalArgumentException damaged) {
+                        throw new IOException(source + ": feature " + name + ": " + damaged.getMessage(), damaged);
+                    }
                 } else {
                     int length = in.readInt();
                     if (length == SPARSE) {
-                        builder.sparse(name, readSparse(in, n, f, source));
+                        builder.sparse(name, readSparse(in, counted, n, f, source));
                         continue;
                     }
                     if (f.fromInteractions() && f.size() > 0 && length == (long) n * f.size()) {
@@ -105,14 +164,26 @@ final class EntityCodec {
                         builder.sparse(name, readDenseAsSparse(in, n, f.size()));
                         continue;
                     }
+                    if (length < 0 || (long) length * Float.BYTES > counted.left()) {
+                        throw new IOException(source + ": feature " + name + " is stored with " + length + " values, more than the "
+                                + counted.left() + " bytes left hold: the file is damaged");
+                    }
                     float[] values = new float[length];
                     for (int i = 0; i < values.length; i++) {
                         values[i] = in.readFloat();
                     }
-                    builder.dense(name, f.size(), values);
+                    try {
+                        builder.dense(name, f.size(), values);
+                    } catch (IllegalArgumentException damaged) {
+                        throw new IOException(source + ": feature " + name + ": " + damaged.getMessage(), damaged);
+                    }
                 }
             }
-            tables[e] = builder.build();
+            try {
+                tables[e] = builder.build();
+            } catch (IllegalArgumentException damaged) {
+                throw new IOException(source + ": " + damaged.getMessage(), damaged);
+            }
         }
         return tables;
     }
@@ -144,10 +215,28 @@ final class EntityCodec {
         }
     }
 
-    private static SparseRows readSparse(DataInputStream in, int rows, FeatureSpec f, String source) throws IOException {
+    /**
+     * Reads a count of things each at least {@code bytesEach} long: a negative one, or one the rest
+     * of the file cannot hold (a damaged file, read unchecked when its model predates checksums),
+     * is an error naming the file rather than an exception from allocating that many.
+     */
+    private static int count(DataInputStream in, Counted counted, int bytesEach, String what, String source) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || (long) n * bytesEach > counted.left()) {
+            throw new IOException(source + ": " + n + " " + what + ", more than the " + counted.left() + " bytes left hold: the file"
+                    + " is damaged");
+        }
+        return n;
+    }
+
+    private static SparseRows readSparse(DataInputStream in, Counted counted, int rows, FeatureSpec f, String source) throws IOException {
         int width = in.readInt();
         int entries = in.readInt();
-        if (width != f.size() || entries < 0) {
+        if (entries < 0 || (long) entries * 8 > counted.left()) {
+            throw new IOException(source + ": feature " + f.name() + " is stored with " + entries + " entries, more than the "
+                    + counted.left() + " bytes left hold: the file is damaged");
+        }
+        if (width != f.size()) {
             throw new IOException(source + ": feature " + f.name() + " is stored " + width + " wide with " + entries
                     + " entries; the model expects " + f.size() + " wide");
         }

@@ -83,6 +83,22 @@ public final class ModelStore {
     }
 
     /**
+     * What marks a model directory, which a new model may replace: a {@code model.json} that is a
+     * JSON object naming the Taskweave version and the tasks (every release's manifest has both),
+     * not any file of that name (a TensorFlow.js model has one).
+     */
+    static final AtomicDirectory.Marker MARKER = new AtomicDirectory.Marker(MANIFEST, ModelStore::isManifest);
+
+    private static boolean isManifest(Path file) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = new ObjectMapper().readTree(file.toFile());
+            return node != null && node.isObject() && node.hasNonNull("taskweaveVersion") && node.has("tasks");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
      * Checks, before anything is trained, that a model can be written to {@code dir}: it is
      * missing, empty or a model directory (which the new model replaces), and the nearest
      * existing directory above it can be written to; when it is missing, the content the write
@@ -93,22 +109,24 @@ public final class ModelStore {
      * @throws ConfigException naming {@code dir} and what is wrong with it
      */
     public static void checkWritable(Path dir, String option) {
-        Path absolute = dir.toAbsolutePath().normalize();
+        Path absolute = AtomicDirectory.resolve(dir);
         if (Files.isRegularFile(absolute) || Files.exists(absolute) && !Files.isDirectory(absolute)) {
             throw new ConfigException(null, option, 0, dir + " is a file; expected a model directory to write");
         }
         if (Files.isDirectory(absolute)) {
-            if (!Files.isRegularFile(absolute.resolve(MANIFEST))) {
-                boolean empty;
-                try {
-                    empty = AtomicDirectory.isEmpty(absolute);
-                } catch (IOException e) {
-                    throw new ConfigException(null, option, 0, "cannot read the directory " + dir + ": " + e.getMessage());
-                }
-                if (!empty) {
-                    throw new ConfigException(null, option, 0, dir + " is a directory of other files, not a Taskweave model ("
-                            + MANIFEST + " is missing); writing the model there would delete them: name a new directory");
-                }
+            String refused;
+            try {
+                refused = MARKER.refusal(absolute);
+            } catch (IOException e) {
+                throw new ConfigException(null, option, 0, "cannot read the directory " + dir + ": " + e.getMessage());
+            }
+            if (refused != null) {
+                throw new ConfigException(null, option, 0, dir + " is a directory of other files, not a Taskweave model (" + refused
+                        + "); writing the model there would delete them: name a new directory");
+            }
+            String fixed = AtomicDirectory.unrenamable(absolute);
+            if (fixed != null) {
+                throw new ConfigException(null, option, 0, dir + " " + fixed);
             }
             AtomicDirectory.requireWritableDirectory(absolute.getParent(), dir, option);
         } else {
@@ -138,10 +156,11 @@ public final class ModelStore {
         String refused = null;
         if (!Files.isDirectory(previous)) {
             refused = "is not a directory";
-        } else if (!Files.isRegularFile(previous.resolve(MANIFEST))) {
+        } else {
             try {
-                if (!AtomicDirectory.isEmpty(previous)) {
-                    refused = "is a directory of other files, not a Taskweave model (" + MANIFEST + " is missing)";
+                String why = MARKER.refusal(previous);
+                if (why != null) {
+                    refused = "is a directory of other files, not a Taskweave model (" + why + ")";
                 }
             } catch (IOException e) {
                 refused = "cannot be read: " + e.getMessage();
@@ -220,7 +239,7 @@ public final class ModelStore {
         manifest.training.samplesPerSecond = result.history().stream().mapToDouble(r -> r.samplesPerSecond()).average().orElse(0);
 
         // a directory that is not a model (the current directory, a data directory) is refused, not replaced
-        AtomicDirectory.write(dir, MANIFEST, staging -> {
+        AtomicDirectory.write(dir, MARKER, staging -> {
             Files.writeString(staging.resolve(EXPERIMENT), loader.toYaml(config));
             try (OutputStream os = Files.newOutputStream(staging.resolve(PARAMETERS));
                     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
@@ -692,8 +711,8 @@ public final class ModelStore {
         Path file = dir.resolve(ENTITIES);
         ModelFile bytes = readChecked(file, manifest);
         return readFile(file, () -> {
-            try (DataInputStream in = bytes.data()) {
-                return EntityCodec.read(in, manifest.features, file.toString());
+            try (java.io.InputStream in = bytes.stream()) {
+                return EntityCodec.read(in, bytes.length(), manifest.features, file.toString());
             }
         });
     }

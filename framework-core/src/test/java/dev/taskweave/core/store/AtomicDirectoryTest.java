@@ -31,6 +31,9 @@ class AtomicDirectoryTest {
     @TempDir
     Path tmp;
 
+    /** A marker any model.json satisfies: these tests write their own content. */
+    static final AtomicDirectory.Marker ANY_MODEL_JSON = new AtomicDirectory.Marker("model.json", file -> true);
+
     @Test
     void replacesWholeDirectoryAndLeavesNoStaging() throws IOException {
         Path target = tmp.resolve("model");
@@ -90,18 +93,18 @@ class AtomicDirectoryTest {
         Files.createDirectories(target);
         Files.writeString(target.resolve("experiment.yaml"), "seed: 1\n");
         ConfigException e = assertThrows(ConfigException.class,
-                () -> AtomicDirectory.write(target, "model.json", dir -> Files.writeString(dir.resolve("model.json"), "{}")));
-        assertEquals(target + ": is a directory of other files (it has no model.json), which writing here would delete; "
+                () -> AtomicDirectory.write(target, ANY_MODEL_JSON, dir -> Files.writeString(dir.resolve("model.json"), "{}")));
+        assertEquals(target + ": is a directory of other files (model.json is missing), which writing here would delete; "
                 + "name a new directory or one written before", e.getMessage());
         assertEquals("seed: 1\n", Files.readString(target.resolve("experiment.yaml")));
         assertEquals(List.of(".project.lock", "project"), listing(), "no staging is left");
         // an empty directory, and one holding the marker, are replaced
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        AtomicDirectory.write(empty, "model.json", dir -> Files.writeString(dir.resolve("model.json"), "{}"));
-        AtomicDirectory.write(empty, "model.json", dir -> Files.writeString(dir.resolve("model.json"), "{\"v\": 2}"));
+        AtomicDirectory.write(empty, ANY_MODEL_JSON, dir -> Files.writeString(dir.resolve("model.json"), "{}"));
+        AtomicDirectory.write(empty, ANY_MODEL_JSON, dir -> Files.writeString(dir.resolve("model.json"), "{\"v\": 2}"));
         assertEquals("{\"v\": 2}", Files.readString(empty.resolve("model.json")));
         Path file = Files.writeString(tmp.resolve("file"), "x");
-        ConfigException notDirectory = assertThrows(ConfigException.class, () -> AtomicDirectory.write(file, "model.json", dir -> {}));
+        ConfigException notDirectory = assertThrows(ConfigException.class, () -> AtomicDirectory.write(file, ANY_MODEL_JSON, dir -> {}));
         assertEquals(file + ": exists and is not a directory; expected a directory to write", notDirectory.getMessage());
     }
 
@@ -115,7 +118,7 @@ class AtomicDirectoryTest {
         Files.writeString(staging.resolve("model.json"), "half");
         assertEquals(old, AtomicDirectory.previous(target));
         // a write that fails still put the previous content back first
-        assertThrows(UncheckedIOException.class, () -> AtomicDirectory.write(target, "model.json", dir -> {
+        assertThrows(UncheckedIOException.class, () -> AtomicDirectory.write(target, ANY_MODEL_JSON, dir -> {
             throw new IOException("disk full");
         }));
         assertEquals("previous", Files.readString(target.resolve("model.json")));
@@ -123,7 +126,7 @@ class AtomicDirectoryTest {
         assertEquals(List.of(".model.lock", "model"), listing(), "the stale staging is deleted");
         // killed after the swap, before deleting the old content: the next write deletes it
         Files.createDirectories(tmp.resolve(".model.old-def")).resolve("model.json").toFile().createNewFile();
-        AtomicDirectory.write(target, "model.json", dir -> Files.writeString(dir.resolve("model.json"), "new"));
+        AtomicDirectory.write(target, ANY_MODEL_JSON, dir -> Files.writeString(dir.resolve("model.json"), "new"));
         assertEquals("new", Files.readString(target.resolve("model.json")));
         assertEquals(List.of(".model.lock", "model"), listing());
     }
@@ -131,11 +134,11 @@ class AtomicDirectoryTest {
     @Test
     void aReplacedCopyPartlyDeletedIsNeverPutBack() throws IOException {
         Path target = tmp.resolve("model");
-        AtomicDirectory.write(target, "model.json", dir -> {
+        AtomicDirectory.write(target, ANY_MODEL_JSON, dir -> {
             Files.writeString(dir.resolve("model.json"), "first");
             Files.writeString(dir.resolve("parameters.bin"), "first");
         });
-        AtomicDirectory.write(target, "model.json", dir -> Files.writeString(dir.resolve("model.json"), "second"));
+        AtomicDirectory.write(target, ANY_MODEL_JSON, dir -> Files.writeString(dir.resolve("model.json"), "second"));
         assertEquals(List.of(".model.lock", "model"), listing(), "the replaced copy is deleted, under whatever name");
         // what a write killed while deleting the copy it replaced leaves (deleted in reverse order:
         // model.json went first), then the model moved away by hand (promoted with mv)
@@ -146,7 +149,7 @@ class AtomicDirectoryTest {
         assertNull(AtomicDirectory.previous(target), "a copy being deleted is not the previous content");
         // before: the half-deleted copy was put back as the model, and the write refused it as a
         // directory of other files (after training)
-        AtomicDirectory.write(target, "model.json", dir -> Files.writeString(dir.resolve("model.json"), "third"));
+        AtomicDirectory.write(target, ANY_MODEL_JSON, dir -> Files.writeString(dir.resolve("model.json"), "third"));
         assertEquals(List.of("model.json"), names(target));
         assertEquals("third", Files.readString(target.resolve("model.json")));
         assertEquals(List.of(".model.lock", "model", "promoted"), listing(), "the partly deleted copy is deleted");
@@ -219,7 +222,7 @@ class AtomicDirectoryTest {
         // before the lock: a second writer's start (it tidies what killed writes left) moved the first
         // one's previous content back or deleted its staging, and one of them failed or lost the model
         Path target = tmp.resolve("model");
-        AtomicDirectory.write(target, "model.json", dir -> Files.writeString(dir.resolve("model.json"), "0"));
+        AtomicDirectory.write(target, ANY_MODEL_JSON, dir -> Files.writeString(dir.resolve("model.json"), "0"));
         int writers = 4;
         int rounds = 10;
         List<String> inside = Collections.synchronizedList(new ArrayList<>());
@@ -233,7 +236,7 @@ class AtomicDirectoryTest {
                     start.await();
                     for (int r = 0; r < rounds; r++) {
                         String value = writer + "-" + r;
-                        AtomicDirectory.write(target, "model.json", dir -> {
+                        AtomicDirectory.write(target, ANY_MODEL_JSON, dir -> {
                             inside.add("enter");
                             Files.writeString(dir.resolve("model.json"), value);
                             Files.writeString(dir.resolve("parameters.bin"), value);
@@ -274,7 +277,7 @@ class AtomicDirectoryTest {
             ExecutorService pool = Executors.newSingleThreadExecutor();
             try {
                 Future<?> write = pool.submit(() -> {
-                    AtomicDirectory.write(target, "model.json", dir -> Files.writeString(dir.resolve("model.json"), "mine"));
+                    AtomicDirectory.write(target, ANY_MODEL_JSON, dir -> Files.writeString(dir.resolve("model.json"), "mine"));
                     return null;
                 });
                 Thread.sleep(500);

@@ -12,7 +12,6 @@ import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.SparseRows;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
@@ -29,7 +28,26 @@ class EntityCodecTest {
     private static EntityTable[] roundTrip(EntityTable users, EntityTable items) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         EntityCodec.write(new DataOutputStream(bytes), users, items, FEATURES);
-        return EntityCodec.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), FEATURES, "entities.bin");
+        return read(bytes.toByteArray());
+    }
+
+    private static EntityTable[] read(byte[] bytes) throws IOException {
+        return EntityCodec.read(new ByteArrayInputStream(bytes), bytes.length, FEATURES, "entities.bin");
+    }
+
+    @Test
+    void aDamagedCountIsAnErrorNamingTheFileNotAnAllocation() throws IOException {
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        EntityCodec.write(new DataOutputStream(written), users(true), items(true), FEATURES);
+        byte[] bytes = written.toByteArray();
+        // the user count follows the 4-byte magic number: negative, then far more than the file holds
+        for (int bad : new int[] {-5, Integer.MAX_VALUE}) {
+            byte[] damaged = bytes.clone();
+            java.nio.ByteBuffer.wrap(damaged).putInt(4, bad);
+            IOException e = assertThrows(IOException.class, () -> read(damaged));
+            assertEquals("entities.bin: " + bad + " user ids, more than the " + (bytes.length - 8) + " bytes left hold: the file is"
+                    + " damaged", e.getMessage());
+        }
     }
 
     private static EntityTable users(boolean sparse) {
