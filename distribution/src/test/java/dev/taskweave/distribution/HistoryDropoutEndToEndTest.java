@@ -47,5 +47,8 @@ class HistoryDropoutEndToEndTest extends RuntimeTest {
                 "features.historyDropout.user_id", "'user_id' is not a history feature");
         assertConfigError(CONFIG.replace("{user_history: 0.5}", "{item_history: 1.0}"),
                 "features.historyDropout.item_history", "must be in [0, 1), got 1.0");
+        // below 1 as a double, 1 as the float the layers hold: the first step failed before
+        assertConfigError(CONFIG.replace("{user_history: 0.5}", "{item_history: 0.99999999}"),
+                "features.historyDropout.item_history", "must be in [0, 1), got 0.99999999, which is 1 in single precision");
     }
 }

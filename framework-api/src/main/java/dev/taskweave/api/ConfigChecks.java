@@ -17,10 +17,17 @@ public final class ConfigChecks {
         }
     }
 
-    /** Requires a dropout rate, a number in [0, 1). */
+    /**
+     * Requires a dropout rate, a number in [0, 1) that stays below 1 in single precision, as the
+     * layers hold it (0.99999999 is 1.0 as a float: it passed, and the first training step failed).
+     */
     public static void dropout(String field, double value) {
         if (!(value >= 0 && value < 1)) {
             throw new InvalidConfigException(field, "expected a dropout rate in [0, 1), got " + value);
+        }
+        if (!((float) value < 1f)) {
+            throw new InvalidConfigException(field, "expected a dropout rate in [0, 1), got " + value + ", which is 1 in single"
+                    + " precision (at most " + Math.nextDown(1f) + ")");
         }
     }
 

@@ -26,6 +26,10 @@ class ConfigChecksTest {
         assertInvalid("dropout", "expected a dropout rate in [0, 1), got 1.0", () -> ConfigChecks.dropout("dropout", 1));
         assertInvalid("dropout", "expected a dropout rate in [0, 1), got NaN", () -> ConfigChecks.dropout("dropout", Double.NaN));
         assertInvalid("dropout", "expected a dropout rate in [0, 1), got -0.1", () -> ConfigChecks.dropout("dropout", -0.1));
+        // below 1 as a double, 1 as the float the layers hold
+        assertInvalid("dropout", "expected a dropout rate in [0, 1), got 0.99999999, which is 1 in single precision (at most"
+                + " 0.99999994)", () -> ConfigChecks.dropout("dropout", 0.99999999));
+        assertDoesNotThrow(() -> ConfigChecks.dropout("dropout", 0.99999994));
 
         assertDoesNotThrow(() -> ConfigChecks.unitInterval("selfWeight", 1));
         assertInvalid("selfWeight", "expected a number in [0, 1], got 1.01", () -> ConfigChecks.unitInterval("selfWeight", 1.01));

@@ -234,6 +234,12 @@ public final class ModelAssembler {
             if (d.getValue() == null || !(d.getValue() >= 0 && d.getValue() < 1)) {
                 throw new ConfigException(source, path + "." + d.getKey(), 0, "must be in [0, 1), got " + d.getValue());
             }
+            if (!((float) d.getValue().doubleValue() < 1f)) {
+                // the encoder holds its dropout rates in single precision, where this is 1 (the first step
+                // failed); history rates are held to the same bound
+                throw new ConfigException(source, path + "." + d.getKey(), 0, "must be in [0, 1), got " + d.getValue()
+                        + ", which is 1 in single precision (at most " + Math.nextDown(1f) + ")");
+            }
         }
     }
 
