@@ -8,6 +8,7 @@ import dev.taskweave.api.data.Entity;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureKind;
 import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.model.TaskIndexedParameters;
 import dev.taskweave.core.model.InputEncoder;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +25,10 @@ import java.util.Map;
  * ones, new category values. A task's own parameters (its head, wide part and transfer block, and
  * what the sharing strategy declares its own: an MMoE gate, a CGC task's experts) follow the task
  * by name, so a task inserted or moved in the list neither takes another's nor gives its own away;
- * a task the old model did not have keeps its initialisation. Every other parameter whose name and
+ * a task the old model did not have keeps its initialisation. So do what the sharing strategy and
+ * the loss weighting lay out by task position ({@link TaskIndexedParameters}: a cross-stitch
+ * column, PLE's inner task experts, each task's slice of a mixing matrix, a gate's rows or
+ * uncertainty weighting's log-variances). Every other parameter whose name and
  * shape match is copied, except the
  * encoders' tables (the shared encoder's, and those of wide parts with features of their own),
  * which are indexed by codes or columns that depend on the data: their rows are
@@ -81,6 +85,9 @@ public final class WarmStart {
         Map<Parameter, Parameter> ownBefore = new java.util.IdentityHashMap<>();
         Map<Parameter, String> ownFresh = new java.util.IdentityHashMap<>();
         List<String> oldTasks = from.tasks().stream().map(ResolvedTask::name).toList();
+        List<String> newTasks = to.tasks().stream().map(ResolvedTask::name).toList();
+        Map<Parameter, List<TaskIndexedParameters.TaskAxis>> oldAxes = taskAxes(from);
+        Map<Parameter, List<TaskIndexedParameters.TaskAxis>> newAxes = taskAxes(to);
         for (int t = 0; t < to.tasks().size(); t++) {
             String task = to.tasks().get(t).name();
             int j = oldTasks.indexOf(task);
@@ -138,6 +145,16 @@ public final class WarmStart {
                 copied.add(name);
                 continue;
             }
+            if (newAxes.containsKey(target)) {
+                String refused = carryByTask(source.getArray(), oldAxes.getOrDefault(source, List.of()), oldTasks, target.getArray(),
+                        newAxes.get(target), newTasks, manager);
+                if (refused != null) {
+                    fresh.put(name, refused);
+                } else {
+                    copied.add(name);
+                }
+                continue;
+            }
             if (!source.getArray().getShape().equals(target.getArray().getShape())) {
                 fresh.put(name, "shape " + source.getArray().getShape() + " before, " + target.getArray().getShape() + " now");
                 continue;
@@ -161,7 +178,98 @@ public final class WarmStart {
         Map<String, List<Parameter>> groups = new LinkedHashMap<>(model.block().taskParameterGroups(t));
         groups.put("sharing", model.block().sharingBlock() instanceof dev.taskweave.api.model.TaskOwnedParameters owned
                 ? owned.taskOwnedParameters(t) : List.of());
+        groups.put("sharing position", model.block().sharingBlock() instanceof TaskIndexedParameters indexed
+                ? indexed.taskPositionParameters(t) : List.of());
+        groups.put("weighting position", model.block().weightingBlock() instanceof TaskIndexedParameters indexed
+                ? indexed.taskPositionParameters(t) : List.of());
         return groups;
+    }
+
+    /** @return the axes that run over the tasks, of the sharing strategy's and the loss weighting's parameters */
+    private static Map<Parameter, List<TaskIndexedParameters.TaskAxis>> taskAxes(AssembledModel model) {
+        Map<Parameter, List<TaskIndexedParameters.TaskAxis>> out = new java.util.IdentityHashMap<>();
+        for (ai.djl.nn.Block block : List.of(model.block().sharingBlock(), model.block().weightingBlock())) {
+            if (block instanceof TaskIndexedParameters indexed) {
+                for (TaskIndexedParameters.TaskAxis axis : indexed.taskAxes()) {
+                    out.computeIfAbsent(axis.parameter(), p -> new ArrayList<>()).add(axis);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Copies {@code from} into {@code to} with each task axis's slices carried by the task's name:
+     * new task {@code t}'s slice from the old task of its name, a new task's kept as initialised,
+     * the entries after the tasks' (no task's) as they are. Other axes must have the same length.
+     *
+     * @return null when copied, else why not (and {@code to} is unchanged)
+     */
+    static String carryByTask(NDArray from, List<TaskIndexedParameters.TaskAxis> fromAxes, List<String> oldTasks, NDArray to,
+            List<TaskIndexedParameters.TaskAxis> toAxes, List<String> newTasks, NDManager manager) {
+        long[] before = from.getShape().getShape();
+        long[] now = to.getShape().getShape();
+        String shapes = "shape " + from.getShape() + " before, " + to.getShape() + " now";
+        if (before.length != now.length) {
+            return shapes;
+        }
+        int[][] map = new int[now.length][];
+        for (int a = 0; a < now.length; a++) {
+            int axis = a;
+            TaskIndexedParameters.TaskAxis mine = toAxes.stream().filter(x -> x.axis() == axis).findFirst().orElse(null);
+            TaskIndexedParameters.TaskAxis theirs = fromAxes.stream().filter(x -> x.axis() == axis).findFirst().orElse(null);
+            map[a] = new int[(int) now[a]];
+            if (mine == null) {
+                if (theirs != null || before[a] != now[a]) {
+                    return shapes;
+                }
+                for (int i = 0; i < map[a].length; i++) {
+                    map[a][i] = i;
+                }
+                continue;
+            }
+            int w = mine.width();
+            long restNow = now[a] - (long) newTasks.size() * w;
+            long restBefore = theirs == null ? -1 : before[a] - (long) oldTasks.size() * theirs.width();
+            if (theirs == null || theirs.width() != w || restNow < 0 || restNow != restBefore) {
+                return shapes + ", laid out by task with " + (theirs == null ? "no task axis" : theirs.width() + " per task") + " before, "
+                        + w + " now";
+            }
+            for (int t = 0; t < newTasks.size(); t++) {
+                int j = oldTasks.indexOf(newTasks.get(t));
+                for (int k = 0; k < w; k++) {
+                    map[a][t * w + k] = j < 0 ? -1 : j * w + k;
+                }
+            }
+            for (int r = 0; r < restNow; r++) {
+                map[a][newTasks.size() * w + r] = oldTasks.size() * w + r;
+            }
+        }
+        float[] source = from.toFloatArray();
+        float[] target = to.toFloatArray();
+        int[] index = new int[now.length];
+        for (int flat = 0; flat < target.length; flat++) {
+            int rest = flat;
+            for (int a = now.length - 1; a >= 0; a--) {
+                index[a] = (int) (rest % now[a]);
+                rest /= (int) now[a];
+            }
+            int at = 0;
+            boolean fresh = false;
+            for (int a = 0; a < now.length; a++) {
+                int i = map[a][index[a]];
+                if (i < 0) {
+                    fresh = true;
+                    break;
+                }
+                at = (int) (at * before[a] + i);
+            }
+            if (!fresh) {
+                target[flat] = source[at];
+            }
+        }
+        WeightAverage.overwrite(to, target, manager);
+        return null;
     }
 
     /** The tables of every encoder (the shared one and the wide parts' own), with their features. */

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import dev.taskweave.api.model.TaskIndexedParameters;
 import dev.taskweave.api.nn.Scalars;
 
 /**
@@ -25,8 +26,10 @@ import dev.taskweave.api.nn.Scalars;
  * {@code w_t / (2 L_t)}. The parameter is named
  * {@code logVariance}, has shape {@code [tasks]} and type {@link Parameter.Type#OTHER}, so an
  * initializer set on all {@code WEIGHT} parameters of the model does not replace its constant start.
+ * Its axis runs over the tasks ({@link TaskIndexedParameters}): a warm start with the tasks
+ * reordered gives each task its own {@code s_t}.
  */
-final class UncertaintyWeightingBlock extends AbstractBlock {
+final class UncertaintyWeightingBlock extends AbstractBlock implements TaskIndexedParameters {
     private static final byte VERSION = 1;
 
     private final float[] weights;
@@ -41,6 +44,11 @@ final class UncertaintyWeightingBlock extends AbstractBlock {
                 .optShape(new Shape(weights.length))
                 .optInitializer(new ConstantInitializer(initialLogVariance))
                 .build());
+    }
+
+    @Override
+    public java.util.List<TaskAxis> taskAxes() {
+        return java.util.List.of(new TaskAxis(logVariance, 0, 1));
     }
 
     @Override

@@ -17,6 +17,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import dev.taskweave.api.model.LastSharedLayer;
+import dev.taskweave.api.model.TaskIndexedParameters;
 import dev.taskweave.api.nn.BlockChecks;
 import dev.taskweave.api.nn.FastDropout;
 import java.io.DataInputStream;
@@ -39,7 +40,7 @@ import java.util.List;
  * mixing matrices). The block therefore does not implement
  * {@link dev.taskweave.api.model.TaskOwnedParameters}: gradient combiners see all of it.
  */
-public final class CrossStitchBlock extends AbstractBlock implements LastSharedLayer {
+public final class CrossStitchBlock extends AbstractBlock implements LastSharedLayer, TaskIndexedParameters {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -95,6 +96,32 @@ public final class CrossStitchBlock extends AbstractBlock implements LastSharedL
             }
             columns.add(column);
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Task {@code task}'s column, layer by layer (every task reads it through the units, so it is
+     * not the task's own in the gradients' sense).
+     */
+    @Override
+    public List<Parameter> taskPositionParameters(int task) {
+        List<Parameter> params = new ArrayList<>();
+        for (Linear layer : columns.get(task)) {
+            params.addAll(layer.getParameters().values());
+        }
+        return params;
+    }
+
+    /** {@inheritDoc} Both axes of every cross-stitch matrix: {@code alpha_i[t, s]} is what task t takes of task s. */
+    @Override
+    public List<TaskAxis> taskAxes() {
+        List<TaskAxis> axes = new ArrayList<>();
+        for (Parameter alpha : alphas) {
+            axes.add(new TaskAxis(alpha, 0, 1));
+            axes.add(new TaskAxis(alpha, 1, 1));
+        }
+        return axes;
     }
 
     /** @return the width of every task's output: the last layer's width */

@@ -106,6 +106,21 @@ final class ExtractionLayer extends AbstractBlock {
         return params;
     }
 
+    /**
+     * @return the shared gate's axis over the experts it mixes, task by task (each task's
+     *     {@code taskExperts} rows, then the shared experts' rows, which are no task's): its weight's
+     *     and its bias's axis 0; none without a shared gate or task experts
+     */
+    List<dev.taskweave.api.model.TaskIndexedParameters.TaskAxis> sharedGateAxes() {
+        List<dev.taskweave.api.model.TaskIndexedParameters.TaskAxis> axes = new ArrayList<>();
+        if (sharedGate != null && taskExperts() > 0) {
+            for (Parameter p : sharedGate.getParameters().values()) {
+                axes.add(new dev.taskweave.api.model.TaskIndexedParameters.TaskAxis(p, 0, taskExperts()));
+            }
+        }
+        return axes;
+    }
+
     /** @return the shared experts' last layers, expert by expert */
     List<Parameter> sharedLastLayers() {
         return MlpBlock.lastLayerParameters(shared);

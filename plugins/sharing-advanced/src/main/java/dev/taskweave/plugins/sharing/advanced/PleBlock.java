@@ -16,6 +16,7 @@ import ai.djl.util.PairList;
 import dev.taskweave.api.model.AffineInput;
 import dev.taskweave.api.model.GatedBlock;
 import dev.taskweave.api.model.LastSharedLayer;
+import dev.taskweave.api.model.TaskIndexedParameters;
 import dev.taskweave.api.model.TaskOwnedParameters;
 import dev.taskweave.api.nn.BlockChecks;
 import java.io.DataInputStream;
@@ -39,7 +40,8 @@ import java.util.List;
  * level {@code j + 1}, so it is the task's own at the last two levels, or at every level when tasks
  * have no experts of their own.
  */
-public final class PleBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters, LastSharedLayer, AffineInput {
+public final class PleBlock extends AbstractBlock implements GatedBlock, TaskOwnedParameters, TaskIndexedParameters, LastSharedLayer,
+        AffineInput {
     private static final byte VERSION = 1;
 
     private final int inputWidth;
@@ -123,6 +125,32 @@ public final class PleBlock extends AbstractBlock implements GatedBlock, TaskOwn
             params.addAll(level.taskParameters(task, l == last, l >= last - 1 || level.taskExperts() == 0));
         }
         return params;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Task {@code task}'s experts and gate at every level, level by level: those of the inner
+     * levels feed the shared gate, which every task reads, so they are not the task's own in
+     * {@link TaskOwnedParameters}' sense, but they stand at its position.
+     */
+    @Override
+    public List<Parameter> taskPositionParameters(int task) {
+        List<Parameter> params = new ArrayList<>();
+        for (ExtractionLayer level : levels) {
+            params.addAll(level.taskParameters(task, true, true));
+        }
+        return params;
+    }
+
+    /** {@inheritDoc} The inner levels' shared gates' rows over the task experts, task by task. */
+    @Override
+    public List<TaskAxis> taskAxes() {
+        List<TaskAxis> axes = new ArrayList<>();
+        for (ExtractionLayer level : levels) {
+            axes.addAll(level.sharedGateAxes());
+        }
+        return axes;
     }
 
     /**
