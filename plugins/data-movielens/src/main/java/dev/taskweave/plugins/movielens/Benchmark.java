@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,9 +45,9 @@ record Benchmark(Map<String, Ratings> splits, List<Integer> coldUsers, List<Inte
         for (String split : SPLITS) {
             splits.put(split, Ratings.read(directory.resolve(split + ".tsv"), true, catalog));
         }
-        List<Integer> coldUsers = ids(directory.resolve("cold_users.txt"), "user", catalog::userIndex);
-        List<Integer> coldItems = ids(directory.resolve("cold_items.txt"), "item", catalog::itemIndex);
-        List<Integer> genreHidden = ids(directory.resolve("genre_hidden_items.txt"), "item", catalog::itemIndex);
+        List<Integer> coldUsers = List.copyOf(ids(directory.resolve("cold_users.txt"), "user", catalog::userIndex).keySet());
+        List<Integer> coldItems = List.copyOf(ids(directory.resolve("cold_items.txt"), "item", catalog::itemIndex).keySet());
+        Map<Integer, Integer> hidden = ids(directory.resolve("genre_hidden_items.txt"), "item", catalog::itemIndex);
         Set<Integer> coldUserSet = Set.copyOf(coldUsers);
         Set<Integer> coldItemSet = Set.copyOf(coldItems);
         for (String split : List.of("train", "valid")) {
@@ -61,27 +60,124 @@ record Benchmark(Map<String, Ratings> splits, List<Integer> coldUsers, List<Inte
                 }
             }
         }
-        RankingCandidates ranking = rankings(directory.resolve("rank_candidates.tsv"), catalog);
-        return new Benchmark(splits, coldUsers, coldItems, genreHidden, ranking);
+        // each test file holds the slice its name says (PROTOCOL.md): a row of another is scored as the wrong kind
+        checkSlice(directory, splits, "test", false, false, coldUserSet, coldItemSet, catalog);
+        checkSlice(directory, splits, "test_cold_user", true, false, coldUserSet, coldItemSet, catalog);
+        checkSlice(directory, splits, "test_cold_item", false, true, coldUserSet, coldItemSet, catalog);
+        hidden.forEach((item, line) -> {
+            if (coldItemSet.contains(item)) {
+                throw new DataException(directory.resolve("genre_hidden_items.txt").toString(), line, "item "
+                        + catalog.itemIds().get(item) + " is listed in cold_items.txt; the items whose genres are hidden are warm"
+                        + " items (PROTOCOL.md)");
+            }
+        });
+        Lists lists = rankings(directory.resolve("rank_candidates.tsv"), catalog);
+        checkRanking(directory.resolve("rank_candidates.tsv").toString(), lists, splits, coldUserSet, catalog);
+        RankingCandidates ranking = lists.candidates();
+        return new Benchmark(splits, coldUsers, coldItems, List.copyOf(hidden.keySet()), ranking);
     }
 
-    /** Reads one id per line; every id must be in the catalog and appear once. */
-    private static List<Integer> ids(Path file, String entity, ToIntFunction<String> index) {
-        Set<Integer> indices = new LinkedHashSet<>();
+    /**
+     * Checks that every row of {@code split} has a cold user exactly when {@code coldUser} and a
+     * cold item exactly when {@code coldItem}.
+     */
+    private static void checkSlice(Path directory, Map<String, Ratings> splits, String split, boolean coldUser, boolean coldItem,
+            Set<Integer> coldUsers, Set<Integer> coldItems, MovieLensCatalog catalog) {
+        Ratings r = splits.get(split);
+        String holds = "holds ratings of " + (coldUser ? "cold" : "warm") + " users on " + (coldItem ? "cold" : "warm") + " items";
+        for (int row = 0; row < r.size(); row++) {
+            String user = catalog.userIds().get(r.users()[row]);
+            String item = catalog.itemIds().get(r.items()[row]);
+            String wrong = coldUsers.contains(r.users()[row]) != coldUser
+                    ? "user " + user + (coldUser ? " is not" : " is") + " listed in cold_users.txt"
+                    : coldItems.contains(r.items()[row]) != coldItem
+                    ? "item " + item + (coldItem ? " is not" : " is") + " listed in cold_items.txt" : null;
+            if (wrong != null) {
+                throw new DataException(directory.resolve(split + ".tsv").toString(), r.lines()[row], split + ".tsv " + holds
+                        + " (PROTOCOL.md), but " + wrong);
+            }
+        }
+    }
+
+    /**
+     * Checks the ranking lists against the protocol: one list per warm user, its positive one of
+     * the user's test.tsv items, its negatives distinct, none the positive and none an item the
+     * user rated in any split (a rated negative, or one given twice, shifts the positive's rank).
+     */
+    private static void checkRanking(String file, Lists lists, Map<String, Ratings> splits, Set<Integer> coldUsers,
+            MovieLensCatalog catalog) {
+        RankingCandidates ranking = lists.candidates();
+        long items = catalog.itemIds().size();
+        Set<Long> rated = new java.util.HashSet<>();
+        for (Ratings r : splits.values()) {
+            for (int row = 0; row < r.size(); row++) {
+                rated.add(r.users()[row] * items + r.items()[row]);
+            }
+        }
+        Set<Long> tested = new java.util.HashSet<>();
+        Ratings test = splits.get("test");
+        for (int row = 0; row < test.size(); row++) {
+            tested.add(test.users()[row] * items + test.items()[row]);
+        }
+        Map<Integer, Integer> listed = new java.util.HashMap<>();
+        for (int k = 0; k < ranking.users().length; k++) {
+            int line = lists.lines()[k];
+            int user = ranking.users()[k];
+            String id = catalog.userIds().get(user);
+            if (coldUsers.contains(user)) {
+                throw new DataException(file, line, "user " + id + " is listed in cold_users.txt; the ranking lists are of warm users"
+                        + " (PROTOCOL.md)");
+            }
+            Integer before = listed.putIfAbsent(user, line);
+            if (before != null) {
+                throw new DataException(file, line, "user " + id + " has a list on line " + before + " too; one list per user");
+            }
+            int positive = ranking.positives()[k];
+            if (!tested.contains(user * items + positive)) {
+                throw new DataException(file, line, "the positive, item " + catalog.itemIds().get(positive) + ", is not one of user " + id
+                        + "'s test.tsv ratings");
+            }
+            Set<Integer> seen = new java.util.HashSet<>();
+            for (int negative : ranking.negatives()[k]) {
+                String item = catalog.itemIds().get(negative);
+                if (negative == positive) {
+                    throw new DataException(file, line, "item " + item + " is the positive and a negative");
+                }
+                if (!seen.add(negative)) {
+                    throw new DataException(file, line, "negative item " + item + " is listed twice");
+                }
+                if (rated.contains(user * items + negative)) {
+                    throw new DataException(file, line, "negative item " + item + " is rated by user " + id + " in the benchmark's"
+                            + " files; negatives are items the user never rated (PROTOCOL.md)");
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads one id per line; every id must be in the catalog and appear once.
+     *
+     * @return each id's index, in file order, with its line number
+     */
+    private static Map<Integer, Integer> ids(Path file, String entity, ToIntFunction<String> index) {
+        Map<Integer, Integer> indices = new LinkedHashMap<>();
         for (TextFile.Line line : TextFile.read(file, StandardCharsets.UTF_8)) {
             String id = line.text().strip();
             int i = index.applyAsInt(id);
             if (i < 0) {
                 throw new DataException(file.toString(), line.number(), entity + " id '" + id + "' is not in u." + entity);
             }
-            if (!indices.add(i)) {
+            if (indices.putIfAbsent(i, line.number()) != null) {
                 throw new DataException(file.toString(), line.number(), entity + " id " + id + " appears twice");
             }
         }
-        return List.copyOf(indices);
+        return indices;
     }
 
-    private static RankingCandidates rankings(Path file, MovieLensCatalog catalog) {
+    /** The lists of rank_candidates.tsv, with the line each is on. */
+    private record Lists(RankingCandidates candidates, int[] lines) {}
+
+    private static Lists rankings(Path file, MovieLensCatalog catalog) {
         String name = file.toString();
         List<TextFile.Line> lines = TextFile.read(file, StandardCharsets.UTF_8);
         if (lines.isEmpty() || lines.get(0).number() != 1 || !lines.get(0).text().strip().equals(RANKING_HEADER)) {
@@ -92,8 +188,10 @@ record Benchmark(Map<String, Ratings> splits, List<Integer> coldUsers, List<Inte
         int[] users = new int[n];
         int[] positives = new int[n];
         int[][] negatives = new int[n][];
+        int[] numbers = new int[n];
         for (int k = 0; k < n; k++) {
             TextFile.Line line = lines.get(k + 1);
+            numbers[k] = line.number();
             String[] f = TextFile.fields(line.text(), '\t');
             if (f.length != 3) {
                 throw new DataException(name, line.number(),
@@ -108,7 +206,7 @@ record Benchmark(Map<String, Ratings> splits, List<Integer> coldUsers, List<Inte
             }
             negatives[k] = list.stream().mapToInt(Integer::intValue).toArray();
         }
-        return new RankingCandidates(users, positives, negatives);
+        return new Lists(new RankingCandidates(users, positives, negatives), numbers);
     }
 
     private static int known(String file, int line, String entity, String id, int index) {

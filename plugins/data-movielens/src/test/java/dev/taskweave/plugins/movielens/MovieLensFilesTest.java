@@ -526,6 +526,52 @@ class MovieLensFilesTest {
     }
 
     @Test
+    void eachBenchmarkFileHoldsWhatTheProtocolSays() throws IOException {
+        String header = "user\titem\trating\ttimestamp\n";
+        // the two cold files swapped: test_cold_user.tsv's first row is a warm user's
+        assertBenchmarkError("test_cold_user.tsv", header + "4\t3\t3\t10\n", "test_cold_user.tsv:2: test_cold_user.tsv holds"
+                + " ratings of cold users on warm items (PROTOCOL.md), but user 4 is not listed in cold_users.txt");
+        assertBenchmarkError("test_cold_item.tsv", header + "5\t2\t4\t8\n", "test_cold_item.tsv:2: test_cold_item.tsv holds"
+                + " ratings of warm users on cold items (PROTOCOL.md), but user 5 is listed in cold_users.txt");
+        assertBenchmarkError("test_cold_user.tsv", header + "5\t3\t4\t8\n", "test_cold_user.tsv:2: test_cold_user.tsv holds"
+                + " ratings of cold users on warm items (PROTOCOL.md), but item 3 is listed in cold_items.txt");
+        assertBenchmarkError("test.tsv", header + "3\t4\t4\t7\n1\t5\t2\t8\n", "test.tsv:3: test.tsv holds ratings of warm"
+                + " users on warm items (PROTOCOL.md), but item 5 is listed in cold_items.txt");
+        assertBenchmarkError("genre_hidden_items.txt", "2\n3\n", "genre_hidden_items.txt:2: item 3 is listed in cold_items.txt;"
+                + " the items whose genres are hidden are warm items (PROTOCOL.md)");
+        String ranking = "user\tpositive\tnegatives\n";
+        assertBenchmarkError("rank_candidates.tsv", ranking + "5\t2\t1,3\n", "rank_candidates.tsv:2: user 5 is listed in"
+                + " cold_users.txt; the ranking lists are of warm users (PROTOCOL.md)");
+        assertBenchmarkError("rank_candidates.tsv", ranking + "3\t4\t1,3\n3\t4\t1\n", "rank_candidates.tsv:3: user 3 has a list"
+                + " on line 2 too; one list per user");
+        assertBenchmarkError("rank_candidates.tsv", ranking + "3\t1\t4,3\n", "rank_candidates.tsv:2: the positive, item 1, is not"
+                + " one of user 3's test.tsv ratings");
+        assertBenchmarkError("rank_candidates.tsv", ranking + "3\t4\t1,4\n", "rank_candidates.tsv:2: item 4 is the positive and a"
+                + " negative");
+        assertBenchmarkError("rank_candidates.tsv", ranking + "3\t4\t1,3,1\n", "rank_candidates.tsv:2: negative item 1 is listed"
+                + " twice");
+        // user 3 rated item 2 in train.tsv
+        assertBenchmarkError("rank_candidates.tsv", ranking + "3\t4\t1,2\n", "rank_candidates.tsv:2: negative item 2 is rated by"
+                + " user 3 in the benchmark's files; negatives are items the user never rated (PROTOCOL.md)");
+    }
+
+    private void assertBenchmarkError(String file, String content, String message) throws IOException {
+        Path b = root.resolve("ml100k-mtl");
+        if (Files.exists(b)) {
+            try (java.util.stream.Stream<Path> files = Files.list(b)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(b);
+        }
+        writeBenchmark();
+        Files.writeString(b.resolve(file), content);
+        DataException e = assertThrows(DataException.class, () -> read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl")));
+        assertEquals(b.resolve(file) + ":" + message.substring(message.indexOf(':') + 1), e.getMessage());
+    }
+
+    @Test
     void benchmarkRequiresTheHeader() throws IOException {
         Path b = writeBenchmark();
         Files.writeString(b.resolve("valid.tsv"), "2\t4\t1\t6\n");
