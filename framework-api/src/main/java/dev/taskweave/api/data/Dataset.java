@@ -24,8 +24,8 @@ import java.util.Map;
  *                    {@code check} lists with the runtime's own
  * @param attributes  entity attributes usable as task labels, by name (may be empty)
  * @param attributeEvaluation per split name, per attribute name, the entities whose attribute is
- *                    evaluated on that split; the runtime never trains on them (a split named here
- *                    need not have interactions)
+ *                    evaluated on that split, each with a known label; the runtime never trains on
+ *                    them (a split named here need not have interactions)
  */
 public record Dataset(
         String name,
@@ -56,9 +56,19 @@ public record Dataset(
         attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         attributeEvaluation = Collections.unmodifiableMap(new LinkedHashMap<>(attributeEvaluation));
         for (Map.Entry<String, Map<String, int[]>> split : attributeEvaluation.entrySet()) {
-            for (String attribute : split.getValue().keySet()) {
+            for (Map.Entry<String, int[]> evaluated : split.getValue().entrySet()) {
+                String attribute = evaluated.getKey();
                 if (!attributes.containsKey(attribute)) {
                     throw new IllegalArgumentException("split " + split.getKey() + " evaluates unknown attribute " + attribute);
+                }
+                boolean[] known = attributes.get(attribute).known();
+                for (int entity : evaluated.getValue()) {
+                    // an entity without a label would be scored against filler values
+                    if (entity < 0 || entity >= known.length || !known[entity]) {
+                        throw new IllegalArgumentException("split " + split.getKey() + " evaluates attribute " + attribute + " on "
+                                + "entity " + entity + ", " + (entity < 0 || entity >= known.length ? "outside its "
+                                + known.length + " entities" : "whose label is unknown"));
+                    }
                 }
             }
         }
