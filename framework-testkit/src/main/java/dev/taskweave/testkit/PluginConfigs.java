@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.taskweave.api.ConfigBinding;
 import dev.taskweave.api.InvalidConfigException;
 import dev.taskweave.api.ValidatedConfig;
 import java.util.LinkedHashMap;
@@ -13,7 +12,7 @@ import java.util.Map;
 
 /**
  * Binds a plugin's {@code params} map onto its configuration class with the runtime's rules
- * ({@link ConfigBinding#written}, which the runtime binds params with): unknown fields,
+ * (framework-core's {@code ConfigBinding.written}, which the runtime binds params with): unknown fields,
  * {@code null} for a primitive, a fraction for an integer, a number for a flag, a {@code null}
  * list or mapping and a number that is not finite are errors.
  * Binding errors surface as Jackson's {@link IllegalArgumentException}, where the runtime reports
@@ -25,9 +24,9 @@ public final class PluginConfigs {
 
     private PluginConfigs() {}
 
-    /** @return {@code mapper} configured with the runtime's binding rules ({@link ConfigBinding#written}) */
+    /** @return {@code mapper} configured with the runtime's binding rules (framework-core's {@code ConfigBinding.written}) */
     public static ObjectMapper strict(ObjectMapper mapper) {
-        return ConfigBinding.written(mapper);
+        return BindingRules.apply(mapper);
     }
 
     /**

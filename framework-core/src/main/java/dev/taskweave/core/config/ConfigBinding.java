@@ -1,4 +1,4 @@
-package dev.taskweave.api;
+package dev.taskweave.core.config;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
@@ -12,13 +12,11 @@ import java.util.Map;
 
 /**
  * The rules by which the runtime binds configuration onto classes: an experiment's YAML, and each
- * extension's {@code params} onto its configuration class. The testkit binds with the same rules,
- * so a plugin's tests refuse what its users would be refused.
- *
- * <p>Needs {@code jackson-databind}, which the host and the testkit bring; a plugin's own code
- * does not call this.
+ * extension's {@code params} onto its configuration class. The plugin testkit's
+ * {@code PluginConfigs} holds the same rules (the SPI depends on no Jackson databind, and the
+ * runtime not on the testkit); {@code TestkitBindingTest} feeds both the same bad params.
  */
-public final class ConfigBinding {
+final class ConfigBinding {
     private ConfigBinding() {}
 
     /**
@@ -28,7 +26,7 @@ public final class ConfigBinding {
      *
      * @return {@code mapper}
      */
-    public static ObjectMapper strict(ObjectMapper mapper) {
+    static ObjectMapper strict(ObjectMapper mapper) {
         return mapper
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
@@ -47,7 +45,7 @@ public final class ConfigBinding {
      *
      * @return {@code mapper}
      */
-    public static ObjectMapper written(ObjectMapper mapper) {
+    static ObjectMapper written(ObjectMapper mapper) {
         strict(mapper);
         mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
         mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL, Nulls.FAIL));

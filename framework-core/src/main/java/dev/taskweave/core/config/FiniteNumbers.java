@@ -1,4 +1,4 @@
-package dev.taskweave.api;
+package dev.taskweave.core.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.BeanDescription;
