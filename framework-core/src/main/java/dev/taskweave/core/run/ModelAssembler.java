@@ -467,7 +467,7 @@ public final class ModelAssembler {
         }
         if (!any) {
             throw new ConfigException(plan.source(), "training.distillation", 0, "no task's head can learn from a teacher's outputs"
-                    + " (binary, regression and multilabel heads can); the heads are "
+                    + " (binary, regression, multilabel and multiclass heads can); the heads are "
                     + tasks.stream().map(t -> t.name() + ": " + t.headType()).toList());
         }
         return distilled;
