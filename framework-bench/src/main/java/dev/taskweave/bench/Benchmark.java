@@ -50,9 +50,14 @@ public final class Benchmark {
 
     /** Writes {@code value} as indented JSON to {@code file}, atomically (results.json, tune.json). */
     static void writeJson(Path file, Object value) {
+        Taskweave.writeAtomically(file, json(value));
+    }
+
+    /** @return {@code value} as indented JSON, with a final line break */
+    static String json(Object value) {
         try {
-            Taskweave.writeAtomically(file, new ObjectMapper().registerModule(NonFiniteJson.module()).enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(value) + "\n");
+            return new ObjectMapper().registerModule(NonFiniteJson.module()).enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(value) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -65,9 +70,14 @@ public final class Benchmark {
         Path resultsFile = output.resolve(RESULTS);
         Path markdownFile = output.resolve(MARKDOWN);
         Path htmlFile = output.resolve(HTML);
-        writeJson(resultsFile, results);
-        Taskweave.writeAtomically(markdownFile, MarkdownReport.render(results, higher));
-        Taskweave.writeAtomically(htmlFile, HtmlReport.render(results, higher));
+        // all three made before any is written: a report that fails to render (a JRE without fonts
+        // for the plots) leaves the previous three together, not new results beside an old report
+        String json = json(results);
+        String markdown = MarkdownReport.render(results, higher);
+        String html = HtmlReport.render(results, higher);
+        Taskweave.writeAtomically(resultsFile, json);
+        Taskweave.writeAtomically(markdownFile, markdown);
+        Taskweave.writeAtomically(htmlFile, html);
         return new Outcome(resultsFile, markdownFile, htmlFile, results);
     }
 }

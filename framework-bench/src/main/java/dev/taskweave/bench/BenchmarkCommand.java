@@ -76,6 +76,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (data.configurations == null) {
             throw new dev.taskweave.core.config.ConfigException(source, "configurations", 0, "not a results.json: expected a list");
         }
+        if (data.environment == null) {
+            throw new dev.taskweave.core.config.ConfigException(source, "environment", 0, "not a results.json: expected an object, got null");
+        }
         for (int i = 0; i < data.configurations.size(); i++) {
             BenchmarkResults.ConfigurationResult c = data.configurations.get(i);
             String path = "configurations[" + i + "]";
@@ -85,6 +88,19 @@ public final class BenchmarkCommand implements Callable<Integer> {
             if (c.seeds == null || c.seeds.isEmpty() || c.metrics == null || c.curves == null) {
                 throw new dev.taskweave.core.config.ConfigException(source, path, 0, "not a results.json: "
                         + (c.seeds == null || c.seeds.isEmpty() ? "seeds" : c.metrics == null ? "metrics" : "curves") + " missing or empty");
+            }
+            // the reports read these whole: null (rather than left out, which reads as empty) would fail in them
+            String nullField = c.singleTask == null ? "singleTask" : c.transfer == null ? "transfer" : c.noSingleTask == null
+                    ? "noSingleTask" : null;
+            if (nullField != null) {
+                throw new dev.taskweave.core.config.ConfigException(source, path + "." + nullField, 0, "not a results.json: expected an"
+                        + " object, got null");
+            }
+            for (java.util.Map.Entry<String, Transfer> t : c.transfer.entrySet()) {
+                if (t.getValue() == null || t.getValue().verdict() == null) {
+                    throw new dev.taskweave.core.config.ConfigException(source, path + ".transfer." + t.getKey()
+                            + (t.getValue() == null ? "" : ".verdict"), 0, "not a results.json: missing");
+                }
             }
         }
     }

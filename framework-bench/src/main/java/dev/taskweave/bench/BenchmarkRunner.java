@@ -239,11 +239,12 @@ public final class BenchmarkRunner {
     /** @return whether a larger value of the metric in {@code key} is better */
     static boolean higherIsBetter(MetricRegistry registry, String key) {
         String metric = key.substring(key.indexOf('.') + 1);
-        int at = metric.indexOf('@');
-        if (at >= 0) {
-            metric = metric.substring(0, at);
-        }
+        // a metric's own name first (a plugin's may hold an '@'), then without the split or cutoff after '@'
         Metric m = registry.find(metric);
+        int at = metric.indexOf('@');
+        if (m == null && at >= 0) {
+            m = registry.find(metric.substring(0, at));
+        }
         // ranking metrics (hr@K, ndcg@K, auc_per_user) are not registered and are all higher-is-better
         return m == null || m.higherIsBetter();
     }
@@ -353,6 +354,13 @@ public final class BenchmarkRunner {
         List<String> exclude = new ArrayList<>(config.features.exclude);
         unread.stream().filter(f -> !exclude.contains(f)).forEach(exclude::add);
         config.features.exclude = exclude;
+        // a rate for a feature left out is refused ("nothing to drop"): it goes with the feature
+        config.features.dropout = new java.util.LinkedHashMap<>(config.features.dropout);
+        config.features.historyDropout = new java.util.LinkedHashMap<>(config.features.historyDropout);
+        unread.forEach(f -> {
+            config.features.dropout.remove(f);
+            config.features.historyDropout.remove(f);
+        });
         config.weighting = new dev.taskweave.core.config.ComponentConfig("fixed", Map.of());
         EarlyStoppingConfig es = config.training.earlyStopping;
         if (earlyStopping != null) {

@@ -93,8 +93,8 @@ public final class HtmlReport {
                         "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"%s\">%s</td></tr>%n",
                         escape(key), escape(MarkdownReport.format(c.metrics.get(key), c.seeds)),
                         escape(MarkdownReport.format(c.singleTask.get(key), c.seeds)), MarkdownReport.gain(t),
-                        MarkdownReport.relative(t), t.verdict().equals(Transfer.NOT_MEASURED) ? "worse" : t.verdict(),
-                        t.negativeTransfer() ? "worse: negative transfer" : t.verdict())));
+                        MarkdownReport.relative(t), verdictClass(t),
+                        escape(t.negativeTransfer() ? "worse: negative transfer" : t.verdict()))));
                 html.append("</table>\n");
             }
             html.append("<div class=\"charts\">\n");
@@ -152,7 +152,7 @@ public final class HtmlReport {
         series.forEach((name, values) -> {
             XYSeries s = new XYSeries(name.replace('|', '/'));
             for (int i = 0; i < values.size() && i < epochs.size(); i++) {
-                if (values.get(i) != null && !values.get(i).isNaN()) {
+                if (values.get(i) != null && Double.isFinite(values.get(i))) { // an infinite loss (a diverging run) as a gap, as in results.json (null)
                     s.add(epochs.get(i), values.get(i));
                 }
             }
@@ -206,6 +206,12 @@ public final class HtmlReport {
         renderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
         chart.getCategoryPlot().getRangeAxis().setRange(0, 1);
         return chart;
+    }
+
+    /** @return the verdict's CSS class: {@code better}, {@code worse} (a negative transfer, or not measured) or none */
+    static String verdictClass(Transfer t) {
+        String v = t.verdict();
+        return v == null ? "" : v.equals("better") ? "better" : v.equals("worse") || v.equals(Transfer.NOT_MEASURED) ? "worse" : "";
     }
 
     static String escape(String s) {

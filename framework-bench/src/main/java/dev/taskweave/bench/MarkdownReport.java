@@ -67,9 +67,16 @@ public final class MarkdownReport {
             long better = c.transfer.values().stream().filter(t -> t.verdict().equals("better")).count();
             long worse = c.transfer.values().stream().filter(Transfer::negativeTransfer).count();
             long notMeasured = c.transfer.values().stream().filter(t -> t.verdict().equals(Transfer.NOT_MEASURED)).count();
-            md.append(String.format(Locale.ROOT, "%d metrics better, %d worse (negative transfer), %d within one standard deviation%s.%n%n",
-                    better, worse, c.transfer.size() - better - worse - notMeasured,
-                    notMeasured == 0 ? "" : ", " + notMeasured + " not measured (a seed's value is not finite: no verdict)"));
+            long oneSeed = c.transfer.values().stream().filter(t -> t.verdict().equals(Transfer.ONE_SEED)).count();
+            if (oneSeed == c.transfer.size()) {
+                md.append("One seed: without a standard deviation no difference can be told from noise, so no metric is judged"
+                        + " better or worse (run more seeds for verdicts).\n\n");
+            } else {
+                md.append(String.format(Locale.ROOT, "%d metrics better, %d worse (negative transfer), %d within one standard deviation%s%s.%n%n",
+                        better, worse, c.transfer.size() - better - worse - notMeasured - oneSeed,
+                        notMeasured == 0 ? "" : ", " + notMeasured + " not measured (a seed's value is not finite: no verdict)",
+                        oneSeed == 0 ? "" : ", " + oneSeed + " with one seed (no verdict)"));
+            }
             md.append("| metric | multi-task | single-task | gain | relative | verdict |\n| --- | --- | --- | --- | --- | --- |\n");
             c.transfer.forEach((key, t) -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", key,
                     format(c.metrics.get(key), c.seeds), format(c.singleTask.get(key), c.seeds), gain(t), relative(t),

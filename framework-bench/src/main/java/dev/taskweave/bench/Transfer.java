@@ -13,6 +13,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param relativePercent  {@code 100 * gain / |single|}; null with the gain
  * @param verdict          {@code better} or {@code worse} when the means differ by more than the
  *                         larger of the two standard deviations, else {@code tie};
+ *                         {@code one seed} when either side has a single value and the means
+ *                         differ: without a standard deviation no difference can be told from
+ *                         noise, so none is judged (the gain is given);
  *                         {@code not measured} when a seed of either side has a value that is not
  *                         finite (a diverged run): no comparison is made
  * @param negativeTransfer true when the verdict is {@code worse}
@@ -31,6 +34,9 @@ public record Transfer(@JsonProperty("multi") Double multi, @JsonProperty("singl
     /** The verdict when either side has a seed whose value is not finite. */
     public static final String NOT_MEASURED = "not measured";
 
+    /** The verdict when either side has one value, so no standard deviation. */
+    public static final String ONE_SEED = "one seed";
+
     /** Compares two summaries of one metric. */
     public static Transfer of(Summary multi, Summary single, boolean higherIsBetter) {
         if (!multi.measured() || !single.measured()) {
@@ -39,7 +45,9 @@ public record Transfer(@JsonProperty("multi") Double multi, @JsonProperty("singl
         }
         double gain = higherIsBetter ? multi.mean() - single.mean() : single.mean() - multi.mean();
         double noise = Math.max(multi.std(), single.std());
-        String verdict = gain > noise && gain > 0 ? "better" : -gain > noise && gain < 0 ? "worse" : "tie";
+        // equal means are a tie however many seeds; with one seed any other difference is undecided
+        String verdict = gain == 0 ? "tie" : multi.values().size() < 2 || single.values().size() < 2 ? ONE_SEED
+                : gain > noise && gain > 0 ? "better" : -gain > noise && gain < 0 ? "worse" : "tie";
         double relative = single.mean() == 0 ? 0 : 100 * gain / Math.abs(single.mean());
         return new Transfer(multi.mean(), single.mean(), gain, relative, verdict, verdict.equals("worse"));
     }

@@ -246,9 +246,11 @@ public final class Tuner {
         Map<String, Long> verdicts = c.comparison.values().stream()
                 .collect(Collectors.groupingBy(TuneResults.Comparison::verdict, Collectors.counting()));
         long notMeasured = verdicts.getOrDefault(Transfer.NOT_MEASURED, 0L);
-        log.printf(Locale.ROOT, "[confirm] %d metrics: %d better, %d ties, %d worse%s with trial %d's settings%n", c.comparison.size(),
+        long oneSeed = verdicts.getOrDefault(Transfer.ONE_SEED, 0L);
+        log.printf(Locale.ROOT, "[confirm] %d metrics: %d better, %d ties, %d worse%s%s with trial %d's settings%n", c.comparison.size(),
                 verdicts.getOrDefault("better", 0L), verdicts.getOrDefault("tie", 0L), verdicts.getOrDefault("worse", 0L),
-                notMeasured == 0 ? "" : ", " + notMeasured + " not measured (a seed's value is not finite)", best.trial);
+                notMeasured == 0 ? "" : ", " + notMeasured + " not measured (a seed's value is not finite)",
+                oneSeed == 0 ? "" : ", " + oneSeed + " with one seed (no standard deviation: no verdict)", best.trial);
         return c;
     }
 

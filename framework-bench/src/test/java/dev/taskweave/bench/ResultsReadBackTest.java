@@ -33,5 +33,26 @@ class ResultsReadBackTest {
         assertEquals("r.json: configurations[0].name: not a results.json: missing", name.getMessage());
         ConfigException version = assertThrows(ConfigException.class, () -> read("{\"formatVersion\": 2, \"configurations\": []}"));
         assertEquals("r.json: formatVersion: this release reads format version 1, got 2", version.getMessage());
+        // null where the reports read an object (a NullPointerException in them before)
+        String config = "{\"formatVersion\": 1, \"configurations\": [{\"name\": \"a\", \"seeds\": [1], \"metrics\": {}, %s}]%s}";
+        assertEquals("r.json: configurations[0].transfer: not a results.json: expected an object, got null", assertThrows(
+                ConfigException.class, () -> read(String.format(config, "\"transfer\": null", ""))).getMessage());
+        assertEquals("r.json: configurations[0].transfer.like.auc.verdict: not a results.json: missing", assertThrows(
+                ConfigException.class, () -> read(String.format(config, "\"transfer\": {\"like.auc\": {\"gain\": 0.1}}", "")))
+                .getMessage());
+        assertEquals("r.json: environment: not a results.json: expected an object, got null", assertThrows(ConfigException.class,
+                () -> read(String.format(config, "\"singleTask\": {}", ", \"environment\": null"))).getMessage());
+    }
+
+    @Test
+    void aVerdictReadBackIsEscapedInTheHtml() throws Exception {
+        BenchmarkResults data = read("""
+                {"formatVersion": 1, "suite": "s", "configurations": [{"name": "a", "seeds": [1], "metrics": {},
+                 "transfer": {"like.auc": {"multi": 0.8, "single": 0.7, "gain": 0.1, "relativePercent": 14.3,
+                   "verdict": "\\"><script>alert(1)</script>", "negativeTransfer": false}}}]}
+                """);
+        String html = HtmlReport.render(data, key -> true);
+        org.junit.jupiter.api.Assertions.assertFalse(html.contains("<script>"), html);
+        org.junit.jupiter.api.Assertions.assertTrue(html.contains("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), html);
     }
 }

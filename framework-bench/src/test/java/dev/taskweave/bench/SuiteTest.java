@@ -127,6 +127,17 @@ class SuiteTest {
         assertEquals(List.of("item_recent", "user_recent"), alone.features.exclude);
         // the experiment itself is not changed
         assertEquals(List.of("user_recent", "item_recent"), base.features.wideOnly);
+        // a dropout rate of a feature the counterpart leaves out goes with it (a rate of a left-out
+        // feature is refused, so the whole suite was refused before it started)
+        base.features.dropout = java.util.Map.of("user_recent", 0.1, "item_id", 0.2);
+        base.features.historyDropout = java.util.Map.of("user_recent", 0.3);
+        ExperimentConfig thinned = BenchmarkRunner.singleTask(base, "like", null);
+        assertEquals(java.util.Map.of("item_id", 0.2), thinned.features.dropout);
+        assertEquals(java.util.Map.of(), thinned.features.historyDropout);
+        assertEquals(0.1, base.features.dropout.get("user_recent"), "the experiment keeps its rates");
+        assertEquals(java.util.Map.of("user_recent", 0.1), BenchmarkRunner.singleTask(base, "rating", null).features.dropout.entrySet()
+                .stream().filter(e -> e.getKey().equals("user_recent")).collect(java.util.stream.Collectors.toMap(e -> e.getKey(),
+                        e -> e.getValue())), "a task that reads it keeps its rate");
     }
 
     @Test

@@ -117,5 +117,12 @@ class SummaryTest {
         Transfer tie = Transfer.of(Summary.of(List.of(0.79, 0.81)), Summary.of(List.of(0.795, 0.796)), true);
         assertEquals("tie", tie.verdict());
         assertFalse(tie.negativeTransfer());
+
+        // one seed: no standard deviation, so a difference, however large, is not judged (it was "worse")
+        Transfer oneSeed = Transfer.of(Summary.of(List.of(0.7801)), Summary.of(List.of(0.7802)), true);
+        assertEquals(Transfer.ONE_SEED, oneSeed.verdict());
+        assertEquals(-0.0001, oneSeed.gain(), 1e-12);
+        assertFalse(oneSeed.negativeTransfer());
+        assertEquals("tie", Transfer.of(Summary.of(List.of(0.78)), Summary.of(List.of(0.78)), true).verdict(), "equal is a tie");
     }
 }
