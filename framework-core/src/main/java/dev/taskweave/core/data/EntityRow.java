@@ -97,7 +97,8 @@ public final class EntityRow {
             switch (f.kind()) {
                 case CATEGORICAL -> codes.put(f.name(), new int[] {v == null ? 0 : code(f, v)});
                 case NUMERIC -> dense.put(f.name(), new float[] {v == null ? 0f : scaled(f, v)});
-                case MULTI_HOT -> dense.put(f.name(), v == null ? new float[f.size()] : vector(f, v));
+                // a new entity's history (never given: refused above) is empty: no width of zeros per row
+                case MULTI_HOT -> dense.put(f.name(), f.fromInteractions() ? new float[0] : v == null ? new float[f.size()] : vector(f, v));
             }
         }
         return new EntityRow(entity, rawId, codes, dense);
@@ -254,7 +255,10 @@ public final class EntityRow {
         return c[0];
     }
 
-    /** @return a copy of the values of a multi-hot or numeric feature */
+    /**
+     * @return a copy of the values of a multi-hot or numeric feature; a new entity's history
+     *     ({@link #fromValues}) holds none (an empty array), a known entity's its full width
+     */
     public float[] values(String feature) {
         float[] d = dense.get(feature);
         if (d == null) {
@@ -286,17 +290,40 @@ public final class EntityRow {
                     column[i] = rows.get(i).codes.get(f.name())[0];
                 }
                 builder.categorical(f.name(), column);
+            } else if (f.fromInteractions()) {
+                // stored as its entries, without a rows x width column of mostly zeros (a thousand new
+                // users over millions of items overflowed an int); a new entity's history has none
+                int[] starts = new int[rows.size() + 1];
+                int entries = 0;
+                for (int i = 0; i < rows.size(); i++) {
+                    for (float v : rows.get(i).dense.get(f.name())) {
+                        entries += v != 0f ? 1 : 0;
+                    }
+                    starts[i + 1] = entries;
+                }
+                int[] columns = new int[entries];
+                float[] values = new float[entries];
+                for (int i = 0, k = 0; i < rows.size(); i++) {
+                    float[] d = rows.get(i).dense.get(f.name());
+                    for (int c = 0; c < d.length; c++) {
+                        if (d[c] != 0f) {
+                            columns[k] = c;
+                            values[k++] = d[c];
+                        }
+                    }
+                }
+                builder.sparse(f.name(), dev.taskweave.api.data.SparseRows.of(f.size(), starts, columns, values));
             } else {
-                float[] column = new float[rows.size() * f.size()];
+                long size = (long) rows.size() * f.size();
+                if (size > Integer.MAX_VALUE - 8) {
+                    throw new IllegalArgumentException("feature " + f.name() + ": " + rows.size() + " rows x " + f.size() + " values is"
+                            + " more than one array holds");
+                }
+                float[] column = new float[(int) size];
                 for (int i = 0; i < rows.size(); i++) {
                     System.arraycopy(rows.get(i).dense.get(f.name()), 0, column, i * f.size(), f.size());
                 }
-                if (f.fromInteractions()) {
-                    // a new entity's history is empty: stored as no entries, not as width zeros per row
-                    builder.sparse(f.name(), dev.taskweave.api.data.SparseRows.fromDense(column, f.size()));
-                } else {
-                    builder.dense(f.name(), f.size(), column);
-                }
+                builder.dense(f.name(), f.size(), column);
             }
         }
         return builder.build();

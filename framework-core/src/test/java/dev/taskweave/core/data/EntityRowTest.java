@@ -31,6 +31,23 @@ class EntityRowTest {
     }
 
     @Test
+    void newUsersHistoriesTakeNoMemoryPerItem() {
+        // a thousand new users over three million items: rows x width is past an int (a
+        // NegativeArraySizeException before), and 12 GB of zeros below that
+        List<FeatureSpec> wide = List.of(FeatureSpec.identifier("user_id", Entity.USER, 3),
+                FeatureSpec.history("user_history", Entity.USER, 3_000_000));
+        List<EntityRow> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            rows.add(EntityRow.fromValues(Entity.USER, "new-" + i, wide, Map.of()));
+        }
+        assertEquals(0, rows.get(0).values("user_history").length, "a new user's history holds no values");
+        EntityTable table = EntityRow.table(Entity.USER, wide, rows);
+        assertEquals(1000, table.size());
+        dev.taskweave.api.data.SparseRows history = table.sparse("user_history");
+        assertEquals(0, history.start(1000), "no entries");
+    }
+
+    @Test
     void knownRowsCopyTheTableAndNewRowsUseTheSameEncoding() {
         EntityRow known = EntityRow.of(users(), 1, FEATURES);
         assertEquals(2, known.code("user_id"));
