@@ -52,7 +52,8 @@ final class FlatAdam implements AutoCloseable {
      * @param learningRate the learning rate per update (counted from 1)
      * @param weightDecay  L2 weight decay (added to the gradient) or, with {@code decoupled},
      *                     AdamW's decoupled decay
-     * @param clipGradient clip gradients to at most this value, or negative for no clipping
+     * @param clipGradient clip each gradient element into {@code [-clipGradient, clipGradient]} (before
+     *                     the L2 term is added), or 0 or negative for no clipping
      * @param manager      holds the flat buffers and optimiser state
      */
     FlatAdam(List<Parameter> parameters, Tracker learningRate, float weightDecay, float clipGradient, boolean decoupled,
@@ -173,8 +174,14 @@ final class FlatAdam implements AutoCloseable {
             }
             NDArray gradient = NDArrays.concat(gradients);
             gradient.attach(scope);
+            if (clipGradient > 0) {
+                // each element into [-c, c]: the native update's own clipping bounds it from above only
+                // (clamp_max), which let a large negative gradient through whole
+                gradient = gradient.clip(-clipGradient, clipGradient);
+                gradient.attach(scope);
+            }
             weights.getNDArrayInternal().adamUpdate(new NDList(weights, gradient, means, variances), new NDList(weights), lr, corrected,
-                    weightDecay, 1f, clipGradient, BETA1, BETA2, EPSILON, true, decoupled);
+                    weightDecay, 1f, -1f, BETA1, BETA2, EPSILON, true, decoupled);
         }
         for (NDArray a : arrays) {
             JniUtils.zeroGrad((PtNDArray) a);
