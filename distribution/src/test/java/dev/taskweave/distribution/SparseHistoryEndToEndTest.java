@@ -93,6 +93,31 @@ class SparseHistoryEndToEndTest extends RuntimeTest {
         }
     }
 
+    /**
+     * Two pairwise tasks each gather their negatives' histories; densely gathered, each into memory
+     * of its own, as the first's arrays are read again by the backward pass after the second has
+     * gathered (they shared one buffer: the first task's gradient was computed from the second's
+     * rows, and the run drifted from the sparse one, which uses no such buffer).
+     */
+    @Test
+    void twoPairwiseTasksTrainAsWithSparseHistories() throws Exception {
+        Path config = write("pairwise.yaml", CONFIG.replace("""
+                  - {name: like, head: binary, label: rating, metrics: [auc], params: {tower: [8], threshold: 4.0}}
+                """, """
+                  - {name: watch, head: bpr, label: observed, params: {tower: [8]}}
+                  - {name: click, head: bpr, label: observed, params: {tower: [4]}}
+                """).replace("historyDropout: {user_history: 0.3}", "historyDropout: {}"));
+        TrainingResult dense = taskweave.train(config, tmp.resolve("pairwise-dense"), quiet());
+        TrainingResult sparse = withSparseWidth("1", () -> taskweave.train(config, tmp.resolve("pairwise-sparse"), quiet()));
+        for (int e = 0; e < 2; e++) {
+            for (String task : new String[] {"rating", "watch", "click"}) {
+                double expected = dense.history().get(e).trainLoss().get(task);
+                assertEquals(expected, sparse.history().get(e).trainLoss().get(task), 1e-4 * Math.abs(expected),
+                        "epoch " + (e + 1) + " " + task + " loss");
+            }
+        }
+    }
+
     /** Runs {@code action} with the sparse history width property at {@code width}, restored after. */
     static <T> T withSparseWidth(String width, java.util.concurrent.Callable<T> action) throws Exception {
         String before = System.getProperty(FeatureGatherer.SPARSE_HISTORY_WIDTH_PROPERTY);

@@ -246,8 +246,12 @@ public final class Trainer {
         }
         long start = System.nanoTime();
         int batchSize = config.training.batchSize;
-        // each step's arrays are closed before the next step gathers into the same memory
-        FeatureGatherer.Scratch[] scratch = {gatherer.newScratch(), gatherer.newScratch()};
+        // each step's arrays are closed before the next step gathers into the same memory; the batch
+        // and each pairwise task have their own, as all their arrays are alive until the backward pass
+        FeatureGatherer.Scratch[] scratch = new FeatureGatherer.Scratch[1 + taskCount];
+        for (int k = 0; k < scratch.length; k++) {
+            scratch[k] = k == 0 || pairwise[k - 1] ? gatherer.newScratch() : null;
+        }
         boolean leakReported = false;
         for (int epoch = history.size() + 1; epoch <= config.training.epochs && !stoppedEarly; epoch++) {
             long epochStart = System.nanoTime() - (epoch == 1 ? firstBuildNanos : 0);
@@ -490,7 +494,9 @@ public final class Trainer {
      *
      * @param gatherer reads {@code train}'s rows, their per-interaction values included
      *                 ({@link FeatureGatherer#forRows})
-     * @param scratch memory for the batch's dense features and for its pairwise tasks' negatives
+     * @param scratch memory for the batch's dense features ({@code [0]}) and for each pairwise task's
+     *                negatives ({@code [1 + t]}: a second task's gathering into the first's memory
+     *                would change the arrays the first's loss holds until the backward pass)
      * @param distillation null, or the teachers whose outputs the distilled tasks' labels are mixed with
      */
     private static float[][] step(AssembledModel model, FeatureGatherer gatherer, ExampleSet train, int[] order, int from, int to,
@@ -538,7 +544,7 @@ public final class Trainer {
                 for (int t = 0; t < taskCount; t++) {
                     if (pairwiseHere[t]) {
                         losses.set(t, pairwiseLoss(model, t, gatherer, train, order, from, to, outputs.get(t), sampler, random,
-                                batch, ps, idDropout, scratch[1]));
+                                batch, ps, idDropout, scratch[1 + t]));
                     }
                 }
                 NDArray lossVector = NDArrays.stack(losses);
