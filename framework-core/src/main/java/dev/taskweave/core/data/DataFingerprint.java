@@ -20,29 +20,21 @@ import java.util.TreeMap;
  * a finished run read back.
  *
  * <p>The current form ({@link #PREFIX}) hashes a multi-hot table (a history included) as each
- * row's non-zero entries, whichever way its source stores it, in time proportional to the entries,
- * and then the ranking lists and the entity attributes (their labels, which entities' are known
- * and which splits evaluate them): a change to an attribute file or to the candidate lists alone
- * makes other data, where a finished run or a teacher was reused on it before. The forms before it
- * are computed, once, only to compare with a fingerprint recorded in them: {@code v2:} (models and
- * checkpoints of earlier releases: without the rankings and attributes) and a bare hex digest
- * (older still: a multi-hot table hashed as its dense form, zeros included, users × items values
- * per history, about 6.5 s at 50,000 × 20,000).
+ * row's non-zero entries, whichever way its source stores it, in time proportional to the entries.
+ * The form before it (a bare hex digest, recorded by models and checkpoints of earlier releases)
+ * hashed such a table as its dense form, zeros included: users × items values per history, about
+ * 6.5 s at 50,000 × 20,000. It is computed, once, only to compare with a fingerprint of that form.
  */
 public final class DataFingerprint {
     /** What starts a fingerprint of the current form. */
-    public static final String PREFIX = "v3:";
+    public static final String PREFIX = "v2:";
 
-    /** What starts a fingerprint of the form before: without the rankings and attributes. */
-    static final String V2 = "v2:";
-
-    /** A fingerprint of the oldest form: a bare SHA-256 in lowercase hex. */
+    /** A fingerprint of the form before: a bare SHA-256 in lowercase hex. */
     private static final java.util.regex.Pattern PREVIOUS_FORM = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
     private final Dataset dataset;
     private final String value;
     private String previousForm;
-    private String v2Form;
 
     private DataFingerprint(Dataset dataset, String value) {
         this.dataset = dataset;
@@ -51,7 +43,7 @@ public final class DataFingerprint {
 
     /** @return the fingerprint of {@code dataset}, of the current form */
     public static DataFingerprint of(Dataset dataset) {
-        return new DataFingerprint(dataset, PREFIX + digest(dataset, 3));
+        return new DataFingerprint(dataset, PREFIX + digest(dataset, true));
     }
 
     /** @return the fingerprint to record: {@link #PREFIX} and the hex digest */
@@ -71,21 +63,15 @@ public final class DataFingerprint {
 
     /**
      * @return this data's fingerprint in the form of {@code recorded}: {@link #value()} for one
-     *     of the current form (or null), else the digest of that earlier form (computed once)
+     *     of the current form (or null), else the digest of the form before (computed once)
      */
     public String inFormOf(String recorded) {
-        if (recorded != null && recorded.startsWith(V2)) {
-            if (v2Form == null) {
-                v2Form = V2 + digest(dataset, 2);
-            }
-            return v2Form;
-        }
         if (recorded == null || !PREVIOUS_FORM.matcher(recorded).matches()) {
             // of the current form, or of no form this release knows: compared as it is (no match)
             return value;
         }
         if (previousForm == null) {
-            previousForm = digest(dataset, 1);
+            previousForm = digest(dataset, false);
         }
         return previousForm;
     }
@@ -95,7 +81,7 @@ public final class DataFingerprint {
         if (fingerprint == null) {
             return "none";
         }
-        int length = (fingerprint.startsWith(PREFIX) || fingerprint.startsWith(V2) ? PREFIX.length() : 0) + 12;
+        int length = (fingerprint.startsWith(PREFIX) ? PREFIX.length() : 0) + 12;
         return fingerprint.length() <= length ? fingerprint : fingerprint.substring(0, length);
     }
 
@@ -112,9 +98,8 @@ public final class DataFingerprint {
         return value;
     }
 
-    /** @return the hex digest of form 3 (the current one), 2 or 1 (the bare digest) */
-    private static String digest(Dataset dataset, int form) {
-        boolean current = form >= 2;
+    /** @return the hex digest, of the current form or of the form before it */
+    private static String digest(Dataset dataset, boolean current) {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
@@ -159,33 +144,6 @@ public final class DataFingerprint {
             for (Map.Entry<String, float[]> column : new TreeMap<>(split.getValue().features()).entrySet()) {
                 text(digest, "feature " + column.getKey());
                 floats(digest, column.getValue());
-            }
-        }
-        if (form >= 3) {
-            for (Map.Entry<String, dev.taskweave.api.data.RankingCandidates> ranking : new TreeMap<>(dataset.rankings()).entrySet()) {
-                text(digest, "ranking " + ranking.getKey());
-                ints(digest, ranking.getValue().users());
-                ints(digest, ranking.getValue().positives());
-                for (int[] negatives : ranking.getValue().negatives()) {
-                    ints(digest, new int[] {negatives.length});
-                    ints(digest, negatives);
-                }
-            }
-            for (Map.Entry<String, dev.taskweave.api.data.EntityAttribute> e : new TreeMap<>(dataset.attributes()).entrySet()) {
-                dev.taskweave.api.data.EntityAttribute a = e.getValue();
-                text(digest, "attribute " + e.getKey() + " " + a.entity() + " " + a.kind() + " " + a.width());
-                floats(digest, a.values());
-                int[] known = new int[a.known().length];
-                for (int i = 0; i < known.length; i++) {
-                    known[i] = a.known()[i] ? 1 : 0;
-                }
-                ints(digest, known);
-            }
-            for (Map.Entry<String, Map<String, int[]>> split : new TreeMap<>(dataset.attributeEvaluation()).entrySet()) {
-                for (Map.Entry<String, int[]> e : new TreeMap<>(split.getValue()).entrySet()) {
-                    text(digest, "evaluated " + split.getKey() + " " + e.getKey());
-                    ints(digest, e.getValue());
-                }
             }
         }
         return HexFormat.of().formatHex(digest.digest());
