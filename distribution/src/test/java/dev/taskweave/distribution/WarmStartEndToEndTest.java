@@ -57,24 +57,10 @@ class WarmStartEndToEndTest extends RuntimeTest {
         Path fresh = tmp.resolve("fresh");
         taskweave.train(write("fresh.yaml", still), fresh, quiet());
 
-        StringBuilder pairs = new StringBuilder();
-        for (int u : new int[] {0, 5, 77, 150, 299}) {
-            for (int i : new int[] {0, 3, 31, 59}) {
-                pairs.append("user-").append(u).append("\titem-").append(i).append('\n');
-            }
-        }
-        Files.writeString(tmp.resolve("pairs.tsv"), pairs);
+        writePairs();
         List<double[]> a = scores(first);
-        List<double[]> b = scores(tmp.resolve("second"));
-        List<double[]> c = scores(fresh);
-        double furthest = 0;
-        double freshGap = 0;
-        for (int p = 0; p < a.size(); p++) {
-            for (int t = 0; t < a.get(p).length; t++) {
-                furthest = Math.max(furthest, Math.abs(a.get(p)[t] - b.get(p)[t]));
-                freshGap = Math.max(freshGap, Math.abs(a.get(p)[t] - c.get(p)[t]));
-            }
-        }
+        double furthest = largestDifference(a, scores(tmp.resolve("second")));
+        double freshGap = largestDifference(a, scores(fresh));
         assertTrue(furthest < 1e-4, "the warm-started model scores as the first one: largest difference " + furthest);
         assertTrue(freshGap > 0.1, "a model not started from the first one scores otherwise: " + freshGap);
     }
@@ -182,21 +168,8 @@ class WarmStartEndToEndTest extends RuntimeTest {
         String printed = log.toString(StandardCharsets.UTF_8);
         assertFalse(printed.contains("not carried over"), printed);
 
-        StringBuilder pairs = new StringBuilder();
-        for (int u : new int[] {0, 5, 77, 150, 299}) {
-            for (int i : new int[] {0, 3, 31, 59}) {
-                pairs.append("user-").append(u).append("\titem-").append(i).append('\n');
-            }
-        }
-        Files.writeString(tmp.resolve("pairs.tsv"), pairs);
-        List<double[]> a = scores(first);
-        List<double[]> b = scores(tmp.resolve("moved"));
-        double furthest = 0;
-        for (int p = 0; p < a.size(); p++) {
-            for (int t = 0; t < a.get(p).length; t++) {
-                furthest = Math.max(furthest, Math.abs(a.get(p)[t] - b.get(p)[t]));
-            }
-        }
+        writePairs();
+        double furthest = largestDifference(scores(first), scores(tmp.resolve("moved")));
         assertTrue(furthest < 1e-4, "every task scores as in the first model: largest difference " + furthest);
 
         ModelStore store = taskweave.injector().getInstance(ModelStore.class);
@@ -211,6 +184,28 @@ class WarmStartEndToEndTest extends RuntimeTest {
                 assertEquals(s0[before.task(task).index()], s1[after.task(task).index()], 1e-6f, task + "'s log-variance");
             }
         }
+    }
+
+    /** Writes pairs.tsv: 20 pairs of users and items of the files data, which {@link #scores} reads. */
+    private void writePairs() throws Exception {
+        StringBuilder pairs = new StringBuilder();
+        for (int u : new int[] {0, 5, 77, 150, 299}) {
+            for (int i : new int[] {0, 3, 31, 59}) {
+                pairs.append("user-").append(u).append("\titem-").append(i).append('\n');
+            }
+        }
+        Files.writeString(tmp.resolve("pairs.tsv"), pairs);
+    }
+
+    /** @return the largest difference between two models' scores of the same pairs and tasks */
+    private static double largestDifference(List<double[]> a, List<double[]> b) {
+        double furthest = 0;
+        for (int p = 0; p < a.size(); p++) {
+            for (int t = 0; t < a.get(p).length; t++) {
+                furthest = Math.max(furthest, Math.abs(a.get(p)[t] - b.get(p)[t]));
+            }
+        }
+        return furthest;
     }
 
     /** @return the experiment with {@code training.initFrom: dir} */

@@ -67,7 +67,7 @@ class ModelStoreWritableTest {
     }
 
     @Test
-    void aMountPointIsRefusedBeforeTraining() {
+    void aMountPointIsFoundAndWhyItCannotBeReplacedIsNamed() {
         // a container's bind mount cannot be renamed, and the model replaces its directory by renaming it;
         // /proc is a mount point wherever this runs on Linux
         Path proc = Path.of("/proc");
