@@ -44,9 +44,15 @@ import java.util.List;
  *               Numeric, on the item side, derived from interactions (unknown where the user's or
  *               the item's id is) and taking a value per interaction: a training row reads the value
  *               computed without its own label; the entity table holds 0 for it
+ * @param historyScale for a history ({@link #history(String, Entity, int, Histories.Scale)}), how
+ *               its rows were scaled by their number of interactions ({@link Histories.Scale}): a
+ *               row that leaves its own interaction out ({@link #history}) is then scaled as if it
+ *               had been built without it. Null for any other feature, and for a history whose
+ *               scaling the source does not declare (model files written before this existed): its
+ *               rows are read as they are stored, the own entry left out
  */
 public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id, List<String> labels,
-        boolean fromInteractions, NumericScale scale, boolean perInteraction, boolean pair) {
+        boolean fromInteractions, NumericScale scale, boolean perInteraction, boolean pair, Histories.Scale historyScale) {
     public FeatureSpec {
         requireNonNull(name, "name is null");
         requireNonNull(entity, "entity is null");
@@ -89,20 +95,32 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
             throw new IllegalArgumentException("feature " + name + ": a pair feature is numeric, on the item side, derived from "
                     + "interactions, takes a value per interaction and has no scale");
         }
+        if (historyScale != null && (!fromInteractions || kind != FeatureKind.MULTI_HOT)) {
+            throw new IllegalArgumentException("feature " + name + ": only a history (a multi-hot feature derived from"
+                    + " interactions) has a history scale; this one is " + (fromInteractions ? "" : "not derived from interactions, ")
+                    + kind);
+        }
     }
 
     /**
      * Reads a feature as model files store it; files written before a component existed lack it
-     * ({@code fromInteractions}, {@code perInteraction}, {@code pair}: false).
+     * ({@code fromInteractions}, {@code perInteraction}, {@code pair}: false; {@code historyScale}:
+     * null, so that a model reads its histories as it was trained to).
      */
     @JsonCreator
     static FeatureSpec fromJson(@JsonProperty("name") String name, @JsonProperty("entity") Entity entity,
             @JsonProperty("kind") FeatureKind kind, @JsonProperty("size") int size, @JsonProperty("id") boolean id,
             @JsonProperty("labels") List<String> labels, @JsonProperty("fromInteractions") Boolean fromInteractions,
             @JsonProperty("scale") NumericScale scale, @JsonProperty("perInteraction") Boolean perInteraction,
-            @JsonProperty("pair") Boolean pair) {
+            @JsonProperty("pair") Boolean pair, @JsonProperty("historyScale") Histories.Scale historyScale) {
         return new FeatureSpec(name, entity, kind, size, id, labels, Boolean.TRUE.equals(fromInteractions), scale,
-                Boolean.TRUE.equals(perInteraction), Boolean.TRUE.equals(pair));
+                Boolean.TRUE.equals(perInteraction), Boolean.TRUE.equals(pair), historyScale);
+    }
+
+    /** A feature that is not a history with a declared scale. */
+    public FeatureSpec(String name, Entity entity, FeatureKind kind, int size, boolean id, List<String> labels,
+            boolean fromInteractions, NumericScale scale, boolean perInteraction, boolean pair) {
+        this(name, entity, kind, size, id, labels, fromInteractions, scale, perInteraction, pair, null);
     }
 
     /** A feature that is not a pair feature. */
@@ -169,10 +187,25 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
      * user rated ({@link #fromInteractions()}). Its columns are the other side's entities:
      * {@code width} is the number of items for a user's history, of users for an item's (the
      * runtime checks it), and on the row (user, item) it is read without the row's own
-     * interaction. {@link Histories#of} builds the values.
+     * interaction, the other entries as they are stored. {@link Histories#of} builds the values.
+     * Prefer {@link #history(String, Entity, int, Histories.Scale)}, which says how they were scaled.
      */
     public static FeatureSpec history(String name, Entity entity, int width) {
         return new FeatureSpec(name, entity, FeatureKind.MULTI_HOT, width, false, List.of(), true);
+    }
+
+    /**
+     * As {@link #history(String, Entity, int)}, for rows built by {@link Histories#sparse} or
+     * {@link Histories#of} with {@code scale}. A row that holds its own interaction is read
+     * without it and scaled as if it had been built without it, as a row that does not hold it (a
+     * test pair's, a sampled negative's) reads: with {@code m} the entries the row stores, by
+     * {@code m / (m - 1)} for {@link Histories.Scale#MEAN} and its square root for
+     * {@link Histories.Scale#ROOT}. That is exactly the history of the other interactions when no
+     * pair repeats and no value is 0 (a value of 0 is not stored; a repeat is one entry).
+     */
+    public static FeatureSpec history(String name, Entity entity, int width, Histories.Scale scale) {
+        requireNonNull(scale, "scale is null");
+        return new FeatureSpec(name, entity, FeatureKind.MULTI_HOT, width, false, List.of(), true, null, false, false, scale);
     }
 
     /** A numeric feature. */

@@ -15,7 +15,9 @@ import java.util.Locale;
  * {@link Scale#ROOT} divides by {@code sqrt(n)} (SVD++'s normalisation, the usual choice for
  * signed values such as centred ratings, whose mean would cancel out towards zero). The runtime
  * leaves a row's own interaction out when it reads the feature, so a history must hold exactly the
- * training interactions, one column per entity of the other side.
+ * training interactions, one column per entity of the other side; a source that declares the scale
+ * ({@link FeatureSpec#history(String, Entity, int, Scale)}) has such a row read as if it had been
+ * built without that interaction, at the scale of {@code n - 1}.
  *
  * <p>{@link #sparse} stores a history's non-zero entries only ({@link SparseRows}, 8 bytes per
  * training interaction), which the built-in data sources use: its size follows the interactions,

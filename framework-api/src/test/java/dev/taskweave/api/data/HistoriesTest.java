@@ -142,4 +142,18 @@ class HistoriesTest {
                 () -> Histories.of(TRAIN, Entity.USER, 110_000, 20_000, null, Histories.Scale.MEAN));
         assertTrue(i.getMessage().contains("2200000000 cells"), i.getMessage());
     }
+
+    @Test
+    void onlyAHistoryDeclaresHowItsRowsWereScaled() {
+        assertEquals(Histories.Scale.ROOT, FeatureSpec.history("user_history", Entity.USER, 4, Histories.Scale.ROOT).historyScale());
+        assertEquals(null, FeatureSpec.history("user_history", Entity.USER, 4).historyScale());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FeatureSpec("item_genres", Entity.ITEM,
+                FeatureKind.MULTI_HOT, 3, false, java.util.List.of(), false, null, false, false, Histories.Scale.MEAN));
+        assertEquals("feature item_genres: only a history (a multi-hot feature derived from interactions) has a history scale;"
+                + " this one is not derived from interactions, MULTI_HOT", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new FeatureSpec("user_recent", Entity.USER,
+                FeatureKind.NUMERIC, 1, false, java.util.List.of(), true, null, true, false, Histories.Scale.MEAN));
+        assertEquals("feature user_recent: only a history (a multi-hot feature derived from interactions) has a history scale;"
+                + " this one is NUMERIC", e.getMessage());
+    }
 }

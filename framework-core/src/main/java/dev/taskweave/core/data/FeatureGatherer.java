@@ -32,6 +32,12 @@ public final class FeatureGatherer {
     private final EntityTable items;
     /** Per feature: a categorical one's int[] codes, a dense one's float[] rows, or a sparse one's SparseRows. */
     private final Object[] columns;
+    /**
+     * Per history with a declared scale ({@link FeatureSpec#historyScale()}) that leaves the row's
+     * own interaction out, per entity row, the factor that rescales the row without it ({@link
+     * #ownRescale}); null for other features.
+     */
+    private final float[][] withoutOwnScale;
     private final boolean[] hiddenOnAttributeRows;
     /**
      * Rows whose other side is -1 stand for one side of pairs ({@link #asOneSideOfPairs}), not for
@@ -117,6 +123,38 @@ public final class FeatureGatherer {
                         + "), got width " + f.size());
             }
         }
+        this.withoutOwnScale = new float[this.features.size()][];
+        for (int i = 0; i < this.features.size(); i++) {
+            FeatureSpec f = this.features.get(i);
+            if (excludesOwn(f) && f.historyScale() != null) {
+                withoutOwnScale[i] = ownRescale(f, columns[i], (f.entity() == Entity.USER ? users : items).size());
+            }
+        }
+    }
+
+    /**
+     * @return per row of a history stored with {@code spec}'s scale, the factor that turns the row
+     *     without one of its {@code m} stored entries into the row built from the others: {@code
+     *     m / (m - 1)} for {@link dev.taskweave.api.data.Histories.Scale#MEAN}, its square root for
+     *     {@code ROOT}; 1 for a row of one entry, which is empty without it
+     */
+    static float[] ownRescale(FeatureSpec spec, Object column, int rows) {
+        float[] factors = new float[rows];
+        int width = spec.size();
+        for (int r = 0; r < rows; r++) {
+            long m = 0;
+            if (column instanceof SparseRows sparse) {
+                m = sparse.start(r + 1) - sparse.start(r);
+            } else {
+                float[] dense = (float[]) column;
+                for (int c = 0, at = r * width; c < width; c++) {
+                    m += dense[at + c] != 0f ? 1 : 0;
+                }
+            }
+            double ratio = m < 2 ? 1 : m / (m - 1.0);
+            factors[r] = (float) (spec.historyScale() == dev.taskweave.api.data.Histories.Scale.MEAN ? ratio : Math.sqrt(ratio));
+        }
+        return factors;
     }
 
     private FeatureGatherer(FeatureGatherer other, float[][] rowValues, float[] momentValues) {
@@ -130,6 +168,7 @@ public final class FeatureGatherer {
         this.users = other.users;
         this.items = other.items;
         this.columns = other.columns;
+        this.withoutOwnScale = other.withoutOwnScale;
         this.hiddenOnAttributeRows = other.hiddenOnAttributeRows;
         this.oneSideOfPairs = other.oneSideOfPairs;
         this.dropout = other.dropout;
@@ -335,7 +374,10 @@ public final class FeatureGatherer {
      * an attribute task hides the id from its rows: the entity still has its history there). On
      * the row (user, item) a history never holds the row's own interaction: the user's history
      * reads without the item and the item's without the user (a training row would otherwise
-     * always find itself there, and a test pair never does). With a random source (training),
+     * always find itself there, and a test pair never does); a history whose scale is declared
+     * ({@link FeatureSpec#historyScale()}) is then rescaled as if built without that interaction,
+     * so that a positive row reads its history at the scale a negative or a test row reads its
+     * own. With a random source (training),
      * history dropout ({@link #withHistoryDropout}) then thins each history that is read.
      *
      * @param userIndex user entity index per row
@@ -475,13 +517,18 @@ public final class FeatureGatherer {
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
             if (read.row(row, idCodes, i, random)) {
+                float rescale = ownRescale(f, entity[row], counterpart[row], values, sparse);
                 if ((counterpart[row] >= 0 || oneSideOfPairs) && perRow(f, row)) {
                     batch.put(i * width, rowValue(f, row));
                 } else if (sparse != null) {
                     if (scratch != null) {
                         batch.put(i * width, scratch.zeros(width), 0, width);
                     }
-                    scatter(batch, i * width, sparse, entity[row], thin, random);
+                    scatter(batch, i * width, sparse, entity[row], thin, random, rescale);
+                } else if (rescale != 1f) {
+                    for (int c = 0, at = entity[row] * width; c < width; c++) {
+                        batch.put(i * width + c, values[at + c] * rescale);
+                    }
                 } else {
                     batch.put(i * width, values, entity[row] * width, width);
                 }
@@ -530,6 +577,7 @@ public final class FeatureGatherer {
             // the row's own interaction is not part of the history it reads (a history, multi-hot,
             // takes no value per interaction row)
             int own = withoutOwn && counterpart[row] >= 0 ? counterpart[row] : -1;
+            float rescale = ownRescale(f, entity[row], own, values, sparse);
             if (sparse != null) {
                 int[] columns = sparse.columns();
                 float[] entries = sparse.values();
@@ -537,14 +585,14 @@ public final class FeatureGatherer {
                     // each stored entry draws, as in the dense gathering, before the own one is left out
                     float v = thinned(entries[k], thin, keep, random);
                     if (v != 0f && columns[k] != own) {
-                        out.add(i, columns[k], v);
+                        out.add(i, columns[k], v * rescale);
                     }
                 }
             } else {
                 for (int c = 0, at = entity[row] * width; c < width; c++) {
                     float v = values[at + c];
                     if (v != 0f && c != own) {
-                        out.add(i, c, v);
+                        out.add(i, c, v * rescale);
                     }
                 }
             }
@@ -749,13 +797,31 @@ public final class FeatureGatherer {
      * probability {@code rate} and the others scaled by {@code 1 / (1 - rate)}; zeros, not stored,
      * draw nothing.
      */
-    private static void scatter(FloatBuffer batch, int at, SparseRows rows, int index, double rate, SplittableRandom random) {
+    private static void scatter(FloatBuffer batch, int at, SparseRows rows, int index, double rate, SplittableRandom random,
+            float rescale) {
         int[] columns = rows.columns();
         float[] values = rows.values();
         float keep = kept(rate);
         for (int k = rows.start(index); k < rows.start(index + 1); k++) {
-            batch.put(at + columns[k], thinned(values[k], rate, keep, random));
+            batch.put(at + columns[k], thinned(values[k], rate, keep, random) * rescale);
         }
+    }
+
+    /**
+     * @param index the row's entity (at least 0)
+     * @param own   the row's counterpart, whose entry the history leaves out (-1: none)
+     * @return the factor that scales entity {@code index}'s history of feature {@code f} without
+     *     its entry {@code own} as if it had been built without it ({@link FeatureSpec#historyScale()});
+     *     1 when the feature declares no scale, or the row does not hold that entry (it reads as
+     *     stored: a sampled negative's, a test pair's)
+     */
+    private float ownRescale(int f, int index, int own, float[] values, SparseRows sparse) {
+        float[] factors = withoutOwnScale[f];
+        if (factors == null || own < 0) {
+            return 1f;
+        }
+        float stored = sparse != null ? sparse.get(index, own) : values[index * features.get(f).size() + own];
+        return stored != 0f ? factors[index] : 1f;
     }
 
     /** @return the scale of an entry history dropout at {@code rate} keeps: {@code 1 / (1 - rate)} (1 without) */

@@ -249,6 +249,72 @@ class FeatureGathererTest {
     }
 
     @Test
+    void aHistoryWithADeclaredScaleReadsWithoutTheRowsOwnInteractionAsIfBuiltWithoutIt() {
+        // u0 rated i0, i1, i2 (centred ratings 1, -1, 2), u1 rated i1 only (1); a training row holds
+        // its own interaction, which it reads without, and a test pair or a sampled negative reads
+        // the whole history: the rest of a training row's history is scaled to the other n - 1
+        // interactions, as those rows see a history of n
+        int[] u = {0, 0, 0, 1};
+        int[] i = {0, 1, 2, 1};
+        float[] centred = {1, -1, 2, 1};
+        dev.taskweave.api.data.Interactions train = new dev.taskweave.api.data.Interactions(u, i, java.util.Map.of());
+        dev.taskweave.api.data.Histories.Scale mean = dev.taskweave.api.data.Histories.Scale.MEAN;
+        dev.taskweave.api.data.Histories.Scale root = dev.taskweave.api.data.Histories.Scale.ROOT;
+        List<FeatureSpec> features = List.of(FeatureSpec.identifier("user_id", Entity.USER, 3),
+                FeatureSpec.identifier("item_id", Entity.ITEM, 5),
+                FeatureSpec.history("user_history", Entity.USER, 4, root),
+                FeatureSpec.history("item_history", Entity.ITEM, 2, mean));
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0", "u1")).categorical("user_id", new int[] {1, 2})
+                .dense("user_history", 4, dev.taskweave.api.data.Histories.of(train, Entity.USER, 2, 4, centred, root)).build();
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0", "i1", "i2", "i3")).categorical("item_id", new int[] {1, 2, 3, 4})
+                .dense("item_history", 2, dev.taskweave.api.data.Histories.of(train, Entity.ITEM, 2, 4, null, mean)).build();
+        // (u0, i2) and (u1, i1) are training pairs, (u0, i3) a negative, (u1, i0) a test pair, (u0, -1) an attribute row
+        int[] userRows = {0, 1, 0, 1, 0};
+        int[] itemRows = {2, 1, 3, 0, -1};
+        float r2 = (float) Math.sqrt(2);
+        float r3 = (float) Math.sqrt(3);
+        float[] userHistory = {
+            1 / r2, -1 / r2, 0, 0, // (u0, i2): ratings 1 and -1 of the other two, over sqrt(2) (stored over sqrt(3))
+            0, 0, 0, 0, // (u1, i1): u1 has no other rating
+            1 / r3, -1 / r3, 2 / r3, 0, // (u0, i3): as stored
+            0, 1, 0, 0, // (u1, i0): as stored
+            1 / r3, -1 / r3, 2 / r3, 0}; // (u0, -1): as stored
+        float[] itemHistory = {
+            0, 0, // (u0, i2): i2 was rated by u0 only
+            1, 0, // (u1, i1): u0 alone, a mean of one (stored 1/2)
+            0, 0, // (u0, i3): nobody rated i3
+            1, 0, // (u1, i0): as stored
+            0, 0}; // (u0, -1)
+        FeatureGatherer stored = new FeatureGatherer(features, users, items);
+        EntityTable sparseUsers = EntityTable.builder(Entity.USER, List.of("u0", "u1")).categorical("user_id", new int[] {1, 2})
+                .sparse("user_history", dev.taskweave.api.data.Histories.sparse(train, Entity.USER, 2, 4, centred, root)).build();
+        EntityTable sparseItems = EntityTable.builder(Entity.ITEM, List.of("i0", "i1", "i2", "i3")).categorical("item_id", new int[] {1, 2, 3, 4})
+                .sparse("item_history", dev.taskweave.api.data.Histories.sparse(train, Entity.ITEM, 2, 4, null, mean)).build();
+        FeatureGatherer sparse = new FeatureGatherer(features, sparseUsers, sparseItems);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (FeatureGatherer g : List.of(stored, sparse, stored.withSparseHistoryWidth(1),
+                    new FeatureGatherer(features, sparseUsers, sparseItems).withSparseHistoryWidth(1))) {
+                NDList out = g.gather(manager, userRows, itemRows, null, 0, 5, 0, null);
+                NDArray user = out.get(2).getSparseFormat() == ai.djl.ndarray.types.SparseFormat.COO ? out.get(2).toDense() : out.get(2);
+                NDArray item = out.get(3).getSparseFormat() == ai.djl.ndarray.types.SparseFormat.COO ? out.get(3).toDense() : out.get(3);
+                assertArrayEquals(userHistory, user.toFloatArray(), 1e-6f);
+                assertArrayEquals(itemHistory, item.toFloatArray(), 1e-6f);
+            }
+        }
+        // (u0, i2)'s user history is the one built from the interactions without it
+        float[] without = dev.taskweave.api.data.Histories.of(new dev.taskweave.api.data.Interactions(new int[] {0, 0, 1},
+                new int[] {0, 1, 1}, java.util.Map.of()), Entity.USER, 2, 4, new float[] {1, -1, 1}, root);
+        assertArrayEquals(java.util.Arrays.copyOfRange(without, 0, 4), java.util.Arrays.copyOfRange(userHistory, 0, 4), 1e-6f);
+        // without a declared scale, the rest reads as stored (model files written before it existed)
+        List<FeatureSpec> undeclared = List.of(features.get(0), features.get(1), FeatureSpec.history("user_history", Entity.USER, 4),
+                FeatureSpec.history("item_history", Entity.ITEM, 2));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDList out = new FeatureGatherer(undeclared, users, items).gather(manager, userRows, itemRows, null, 0, 1, 0, null);
+            assertArrayEquals(new float[] {1 / r3, -1 / r3, 0, 0}, out.get(2).toFloatArray(), 1e-6f);
+        }
+    }
+
+    @Test
     void aHistoryStoredSparselyGathersExactlyAsItsDenseForm() {
         // 30 users x 20 items with seeded histories (some rows empty), both sides; every path of
         // gathering at once: feature dropout, history entry dropout, the row's own interaction left
@@ -266,7 +332,9 @@ class FeatureGathererTest {
         dev.taskweave.api.data.Interactions train = new dev.taskweave.api.data.Interactions(u, i, java.util.Map.of());
         List<FeatureSpec> features = List.of(FeatureSpec.identifier("user_id", Entity.USER, users + 1),
                 FeatureSpec.identifier("item_id", Entity.ITEM, items + 1),
-                FeatureSpec.history("user_history", Entity.USER, items), FeatureSpec.history("item_history", Entity.ITEM, users));
+                // the sources' histories: declared, so that a training row's is rescaled without its own entry
+                FeatureSpec.history("user_history", Entity.USER, items, dev.taskweave.api.data.Histories.Scale.MEAN),
+                FeatureSpec.history("item_history", Entity.ITEM, users, dev.taskweave.api.data.Histories.Scale.MEAN));
         List<String> userIds = java.util.stream.IntStream.range(0, users).mapToObj(k -> "u" + k).toList();
         List<String> itemIds = java.util.stream.IntStream.range(0, items).mapToObj(k -> "i" + k).toList();
         int[] userCodes = java.util.stream.IntStream.range(0, users).map(k -> k < users - 2 ? k + 1 : 0).toArray(); // 2 unknown

@@ -22,6 +22,7 @@ class ModelManifestTest {
                 FeatureSpec.categorical("item_brand", Entity.ITEM, List.of("acme", "zeta")),
                 FeatureSpec.multiHot("item_tags", Entity.ITEM, List.of("new", "sale")),
                 FeatureSpec.history("item_history", Entity.ITEM, 7),
+                FeatureSpec.history("user_history", Entity.USER, 5, dev.taskweave.api.data.Histories.Scale.ROOT),
                 FeatureSpec.numeric("item_price", Entity.ITEM, new NumericScale(true, 3.25, 0.75)),
                 FeatureSpec.numeric("item_weight", Entity.ITEM),
                 FeatureSpec.recent("user_recent_rating", Entity.USER)));
@@ -48,5 +49,17 @@ class ModelManifestTest {
                  "fromInteractions": false, "scale": null}""";
         FeatureSpec f = json.readValue(old, FeatureSpec.class);
         assertEquals(FeatureSpec.identifier("user_id", Entity.USER, 944), f);
+    }
+
+    @Test
+    void aHistoryFromBeforeDeclaredScalesReadsAsStored() throws Exception {
+        // as the published ml100k-mtl models of 2026-12-03 store their user history: the model was
+        // trained on its rows as stored, the own entry left out, and is served so
+        String old = """
+                {"name": "user_history", "entity": "USER", "kind": "MULTI_HOT", "size": 1682, "id": false, "labels": [],
+                 "fromInteractions": true, "scale": null, "perInteraction": false, "pair": false}""";
+        FeatureSpec f = json.readValue(old, FeatureSpec.class);
+        assertEquals(FeatureSpec.history("user_history", Entity.USER, 1682), f);
+        assertNull(f.historyScale());
     }
 }

@@ -376,10 +376,10 @@ final class FilesSource implements DatasetSource {
             description.put(name + ".mean", Double.toString(mean));
         }
         int width = entity == Entity.USER ? items : users;
-        schema.add(FeatureSpec.history(name, entity, width));
+        Histories.Scale scale = history == FilesConfig.History.VALUES ? Histories.Scale.ROOT : Histories.Scale.MEAN;
+        schema.add(FeatureSpec.history(name, entity, width, scale));
         // stored sparsely: 8 bytes per training interaction, whatever the numbers of users and items
-        table.sparse(name, Histories.sparse(new Interactions(u, i, Map.of()), entity, users, items, values,
-                history == FilesConfig.History.VALUES ? Histories.Scale.ROOT : Histories.Scale.MEAN));
+        table.sparse(name, Histories.sparse(new Interactions(u, i, Map.of()), entity, users, items, values, scale));
         description.put(name, history.name().toLowerCase(Locale.ROOT)
                 + (history == FilesConfig.History.VALUES ? " of " + config.historyLabel() : ""));
     }

@@ -315,9 +315,10 @@ public final class MovieLensSource implements DatasetSource {
         }
         int width = entity == Entity.USER ? catalog.items() : catalog.users();
         boolean rated = history == MovieLensConfig.History.RATINGS;
-        features.add(FeatureSpec.history(name, entity, width));
+        Histories.Scale scale = rated ? Histories.Scale.ROOT : Histories.Scale.MEAN;
+        features.add(FeatureSpec.history(name, entity, width, scale));
         table.sparse(name, Histories.sparse(trainRows, entity, catalog.users(), catalog.items(),
-                rated ? centred(train.ratings()) : null, rated ? Histories.Scale.ROOT : Histories.Scale.MEAN));
+                rated ? centred(train.ratings()) : null, scale));
         description.put(entity == Entity.USER ? "userHistory" : "itemHistory", history.name().toLowerCase(java.util.Locale.ROOT));
     }
 
