@@ -234,6 +234,18 @@ class CheckpointResumeTest extends RuntimeTest {
         String later = resume(config, output, checkpoint);
         assertFalse(later.contains("nothing to resume"), later);
         assertTrue(later.contains("epoch 1/1"), later);
+
+        // the model as a release before declared history scales wrote it: its item history reads as
+        // stored, where this release rescales a training row's: trained again, not read back
+        Path manifest = output.resolve(ModelStore.MANIFEST);
+        String declared = Files.readString(manifest);
+        assertTrue(declared.contains("\"historyScale\" : \"ROOT\""), declared);
+        Dist.withoutManifestChecksum(output);
+        Files.writeString(manifest, declared.replace("\"historyScale\" : \"ROOT\"", "\"historyScale\" : null"));
+        String undeclared = resume(config, output, checkpoint);
+        assertTrue(undeclared.contains(output + " holds this experiment's model, reading its features otherwise (a model of an"
+                + " earlier release): training\n"), undeclared);
+        assertTrue(undeclared.contains("epoch 1/1"), undeclared);
     }
 
     /** A teacher saved by a run stopped after it, then rerun with --resume on the next day's data, is trained again. */
@@ -262,7 +274,7 @@ class CheckpointResumeTest extends RuntimeTest {
                 new Checkpointing(checkpoint, true, null));
         String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(text.contains("distillation: teacher 1 of 2 saved in " + Taskweave.savedTeachers(checkpoint).resolve("teacher-1")
-                + " was trained on other data: training it again"), text);
+                + " was trained on other data or reads its features otherwise: training it again"), text);
         assertFalse(text.contains("read back"), text);
     }
 

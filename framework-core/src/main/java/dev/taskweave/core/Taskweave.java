@@ -166,7 +166,8 @@ public final class Taskweave implements AutoCloseable {
     /**
      * What {@code train} with {@code --resume} reads back instead of training: the model
      * {@code outputDirectory} holds when it is this experiment's, finished, and trained on the data
-     * as it reads now (the data is read to compare its fingerprint, only when the rest matches).
+     * as it reads now, reading its features as the data declares them now (the data is read to
+     * compare its fingerprint and features, only when the rest matches).
      *
      * @return the finished run's result, or empty when it has to be trained (again)
      * @throws ConfigException when the directory holds a model of other settings, or a damaged one
@@ -181,8 +182,8 @@ public final class Taskweave implements AutoCloseable {
         // the fingerprint is of the data as read, before anything is derived from it: loading it is enough
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
         Dataset loaded = assembler.loadData(assembler.plan(config, configFile.toString()), baseDirectory);
-        return DataFingerprint.of(loaded).matches(done.get().dataFingerprint()) ? java.util.Optional.of(done.get().result())
-                : java.util.Optional.empty();
+        return DataFingerprint.of(loaded).matches(done.get().dataFingerprint()) && done.get().readsAs(loaded.features())
+                ? java.util.Optional.of(done.get().result()) : java.util.Optional.empty();
     }
 
     private java.util.Optional<ModelStore.Finished> finishedRun(Path dir, ExperimentConfig config) {
@@ -241,11 +242,13 @@ public final class Taskweave implements AutoCloseable {
             if (done.isPresent()) {
                 // this experiment's model is finished only when it was trained on the data just read: a
                 // scheduler reruns the same command every day, on the day's data
-                if (prepared.fingerprint().matches(done.get().dataFingerprint())) {
+                if (prepared.fingerprint().matches(done.get().dataFingerprint()) && done.get().readsAs(prepared.features())) {
                     log.println("nothing to resume: " + outputDirectory + " holds this experiment's finished model");
                     return done.get().result();
                 }
-                log.println(outputDirectory + " holds this experiment's model, trained on other data: training");
+                log.println(outputDirectory + " holds this experiment's model, " + (prepared.fingerprint().matches(
+                        done.get().dataFingerprint()) ? "reading its features otherwise (a model of an earlier release)"
+                        : "trained on other data") + ": training");
             }
         }
         // a checkpoint goes on only with the same teachers: their model files are part of its identity
@@ -394,11 +397,12 @@ public final class Taskweave implements AutoCloseable {
                 // a directory of other settings is refused, naming it: the run was changed since it stopped
                 java.util.Optional<ModelStore.Finished> finished = store.finishedRun(saved, teacher);
                 // a teacher saved on other data (the run rerun on the next day's) is trained again
-                java.util.Optional<TrainingResult> before = finished.filter(f -> prepared.fingerprint().matches(f.dataFingerprint()))
-                        .map(ModelStore.Finished::result);
+                // and so is one that reads its features otherwise (saved by an earlier release)
+                java.util.Optional<TrainingResult> before = finished.filter(f -> prepared.fingerprint().matches(f.dataFingerprint())
+                        && f.features().equals(prepared.features())).map(ModelStore.Finished::result);
                 if (finished.isPresent() && before.isEmpty()) {
-                    log.printf(Locale.ROOT, "distillation: teacher %d of %d saved in %s was trained on other data: training it"
-                            + " again%n", k, d.teachers, saved);
+                    log.printf(Locale.ROOT, "distillation: teacher %d of %d saved in %s was trained on other data or reads its"
+                            + " features otherwise: training it again%n", k, d.teachers, saved);
                 }
                 if (before.isPresent()) {
                     teachers.add(teacherModel(config, configFile, prepared, saved, path, manager));
@@ -540,9 +544,10 @@ public final class Taskweave implements AutoCloseable {
                     + " the experiment's seed gives other data for another seed)");
         }
         if (!loaded.manifest().features.equals(prepared.features())) {
-            throw new ConfigException(source, path, 0, dir + " reads other features: " + names(loaded.manifest().features)
-                    + ", where this experiment reads " + names(prepared.features()) + " (or the same ones with other vocabularies"
-                    + " or widths); a teacher reads the inputs of this experiment's model, so its features must be the same");
+            throw new ConfigException(source, path, 0, dir + " reads other features: " + featureDifference(
+                    loaded.manifest().features, prepared.features()) + "; a teacher reads the inputs of this experiment's model,"
+                    + " so its features must be the same (a model saved by an earlier release may read a history otherwise:"
+                    + " train the teacher again)");
         }
         ConfigLoader loader = injector.getInstance(ConfigLoader.class);
         if (!loader.mapper().valueToTree(loaded.model().plan().config().features.neighbours)
@@ -553,8 +558,21 @@ public final class Taskweave implements AutoCloseable {
         return loaded.model();
     }
 
-    private static List<String> names(List<FeatureSpec> features) {
-        return features.stream().map(FeatureSpec::name).toList();
+    /**
+     * @return how a saved model's features differ from this experiment's: the names when they are
+     *     other features, else the first feature that differs, as each side declares it
+     */
+    static String featureDifference(List<FeatureSpec> saved, List<FeatureSpec> here) {
+        List<String> names = saved.stream().map(FeatureSpec::name).toList();
+        if (!names.equals(here.stream().map(FeatureSpec::name).toList())) {
+            return names + ", where this experiment reads " + here.stream().map(FeatureSpec::name).toList();
+        }
+        for (int f = 0; f < saved.size(); f++) {
+            if (!saved.get(f).equals(here.get(f))) {
+                return "feature " + names.get(f) + " is " + saved.get(f) + " there and " + here.get(f) + " here";
+            }
+        }
+        return "none"; // not reached: the lists differ
     }
 
     /** Carries a trained model's parameters into {@code model} ({@code training.initFrom}). */

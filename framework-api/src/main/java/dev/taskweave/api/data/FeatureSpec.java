@@ -201,10 +201,13 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
      * test pair's, a sampled negative's) reads: with {@code m} the entries the row stores, by
      * {@code m / (m - 1)} for {@link Histories.Scale#MEAN} and its square root for
      * {@link Histories.Scale#ROOT}. That is exactly the history of the other interactions when no
-     * pair repeats and no value is 0 (a value of 0 is not stored; a repeat is one entry).
+     * pair repeats and no value is 0 (a value of 0 is not stored; a repeat is one entry), which
+     * {@link Histories#declared} checks.
+     *
+     * @param scale how the rows were scaled; null to have them read as stored (as {@link
+     *              #history(String, Entity, int)})
      */
     public static FeatureSpec history(String name, Entity entity, int width, Histories.Scale scale) {
-        requireNonNull(scale, "scale is null");
         return new FeatureSpec(name, entity, FeatureKind.MULTI_HOT, width, false, List.of(), true, null, false, false, scale);
     }
 

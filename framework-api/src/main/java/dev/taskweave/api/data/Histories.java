@@ -149,6 +149,34 @@ public final class Histories {
     }
 
     /**
+     * The scale to declare for a history built from {@code interactions} ({@link
+     * FeatureSpec#history(String, Entity, int, Scale)}): {@code scale} when a training row's history
+     * without its own entry, rescaled by the entries its row stores, is exactly the history of the
+     * other interactions; null when it would not be, because a (user, item) pair repeats (one entry,
+     * counted more than once) or a value is 0 (counted, not stored): the rows are then read as stored.
+     *
+     * @param values per interaction, the value stored instead of 1; null for 1
+     */
+    public static Scale declared(Interactions interactions, float[] values, Scale scale) {
+        requireNonNull(scale, "scale is null");
+        int n = interactions.size();
+        long[] pairs = new long[n];
+        for (int k = 0; k < n; k++) {
+            if (values != null && values[k] == 0f) {
+                return null;
+            }
+            pairs[k] = ((long) interactions.users()[k] << 32) | (interactions.items()[k] & 0xffffffffL);
+        }
+        java.util.Arrays.sort(pairs);
+        for (int k = 1; k < n; k++) {
+            if (pairs[k] == pairs[k - 1]) {
+                return null;
+            }
+        }
+        return scale;
+    }
+
+    /**
      * The same history as {@link #of}, stored sparsely ({@link EntityTable.Builder#sparse}): one
      * entry per distinct (row, column) pair of the interactions, 8 bytes each, whatever the numbers
      * of users and items. Entry for entry it holds what {@link #of} would: where an interaction

@@ -156,4 +156,19 @@ class HistoriesTest {
         assertEquals("feature user_recent: only a history (a multi-hot feature derived from interactions) has a history scale;"
                 + " this one is NUMERIC", e.getMessage());
     }
+
+    @Test
+    void aScaleIsDeclaredOnlyWhereRescalingByTheStoredEntriesIsExact() {
+        Interactions distinct = new Interactions(new int[] {0, 0, 1}, new int[] {0, 1, 1}, Map.of());
+        assertEquals(Histories.Scale.MEAN, Histories.declared(distinct, null, Histories.Scale.MEAN));
+        assertEquals(Histories.Scale.ROOT, Histories.declared(distinct, new float[] {1, -0.5f, 2}, Histories.Scale.ROOT));
+        // a value of 0 is counted in n and not stored
+        assertEquals(null, Histories.declared(distinct, new float[] {1, 0, 2}, Histories.Scale.ROOT));
+        // a repeated pair is one entry counted twice
+        Interactions repeated = new Interactions(new int[] {0, 1, 0}, new int[] {1, 1, 1}, Map.of());
+        assertEquals(null, Histories.declared(repeated, null, Histories.Scale.MEAN));
+        // user 1 item 0 is not user 0 item 1, nor user 0 item 2^32 + 1 in a packing that drops the sign
+        assertEquals(Histories.Scale.MEAN, Histories.declared(new Interactions(new int[] {1, 0}, new int[] {0, 1}, Map.of()), null,
+                Histories.Scale.MEAN));
+    }
 }

@@ -304,8 +304,23 @@ public final class ModelStore {
      * @param result          what training returned
      * @param dataFingerprint the fingerprint of the data it was trained on, as {@code model.json}
      *                        records it
+     * @param features        the features it reads, as {@code model.json} records them: a model of
+     *                        an earlier release may read the same data otherwise (a history without
+     *                        its declared scale)
      */
-    public record Finished(TrainingResult result, String dataFingerprint) {}
+    public record Finished(TrainingResult result, String dataFingerprint, java.util.List<FeatureSpec> features) {
+        /**
+         * @param data the features of the data as read now (a dataset's, or those an experiment selects)
+         * @return true when each of this model's features that the data has by name is the same
+         *     feature there (kind, width, labels, scale, history scale); features derived later
+         *     (pair features) are not compared
+         */
+        public boolean readsAs(java.util.List<FeatureSpec> data) {
+            Map<String, FeatureSpec> byName = new java.util.HashMap<>();
+            data.forEach(f -> byName.put(f.name(), f));
+            return features.stream().allMatch(f -> !byName.containsKey(f.name()) || byName.get(f.name()).equals(f));
+        }
+    }
 
     /**
      * As {@link #finished}, with the fingerprint of the data the model was trained on: a caller
@@ -340,7 +355,7 @@ public final class ModelStore {
                 epochs = figures.readValue(in, new com.fasterxml.jackson.core.type.TypeReference<>() {});
             }
             return java.util.Optional.of(new Finished(new TrainingResult(epochs, m.training.bestEpoch, m.training.stoppedEarly,
-                    m.training.trainSeconds, all), m.dataFingerprint));
+                    m.training.trainSeconds, all), m.dataFingerprint, m.features));
         } catch (IOException e) {
             throw new ConfigException(dir.toString(), "", 0, "cannot read the finished run: " + e.getMessage());
         }

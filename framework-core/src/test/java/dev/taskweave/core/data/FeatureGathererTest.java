@@ -291,10 +291,20 @@ class FeatureGathererTest {
         EntityTable sparseItems = EntityTable.builder(Entity.ITEM, List.of("i0", "i1", "i2", "i3")).categorical("item_id", new int[] {1, 2, 3, 4})
                 .sparse("item_history", dev.taskweave.api.data.Histories.sparse(train, Entity.ITEM, 2, 4, null, mean)).build();
         FeatureGatherer sparse = new FeatureGatherer(features, sparseUsers, sparseItems);
+        // withSparseHistoryWidth sets the width on the gatherer it is called on: a gatherer of its own each
+        List<FeatureGatherer> gatherers = List.of(stored, sparse,
+                new FeatureGatherer(features, users, items).withSparseHistoryWidth(1),
+                new FeatureGatherer(features, sparseUsers, sparseItems).withSparseHistoryWidth(1));
         try (NDManager manager = NDManager.newBaseManager()) {
-            for (FeatureGatherer g : List.of(stored, sparse, stored.withSparseHistoryWidth(1),
-                    new FeatureGatherer(features, sparseUsers, sparseItems).withSparseHistoryWidth(1))) {
-                NDList out = g.gather(manager, userRows, itemRows, null, 0, 5, 0, null);
+            for (int k = 0; k < 6; k++) {
+                FeatureGatherer g = gatherers.get(k % 4);
+                // the first two again into memory that holds another batch before (a scratch)
+                boolean reused = k >= 4;
+                FeatureGatherer.Scratch scratch = reused ? g.newScratch() : null;
+                if (reused) {
+                    g.gather(manager, new int[] {1, 0, 1, 1, 0}, new int[] {0, 3, 2, 1, 1}, null, 0, 5, 0, null, scratch).close();
+                }
+                NDList out = g.gather(manager, userRows, itemRows, null, 0, 5, 0, null, scratch);
                 NDArray user = out.get(2).getSparseFormat() == ai.djl.ndarray.types.SparseFormat.COO ? out.get(2).toDense() : out.get(2);
                 NDArray item = out.get(3).getSparseFormat() == ai.djl.ndarray.types.SparseFormat.COO ? out.get(3).toDense() : out.get(3);
                 assertArrayEquals(userHistory, user.toFloatArray(), 1e-6f);

@@ -377,9 +377,15 @@ final class FilesSource implements DatasetSource {
         }
         int width = entity == Entity.USER ? items : users;
         Histories.Scale scale = history == FilesConfig.History.VALUES ? Histories.Scale.ROOT : Histories.Scale.MEAN;
-        schema.add(FeatureSpec.history(name, entity, width, scale));
+        Interactions pairs = new Interactions(u, i, Map.of());
+        Histories.Scale declared = Histories.declared(pairs, values, scale);
+        schema.add(FeatureSpec.history(name, entity, width, declared));
+        if (declared == null) {
+            description.put(name + ".rescaled", "no: some training pairs have no " + config.historyLabel() + " or one equal to its"
+                    + " mean (stored as 0), so a training row reads the rest of its history as stored, not rescaled without its own");
+        }
         // stored sparsely: 8 bytes per training interaction, whatever the numbers of users and items
-        table.sparse(name, Histories.sparse(new Interactions(u, i, Map.of()), entity, users, items, values, scale));
+        table.sparse(name, Histories.sparse(pairs, entity, users, items, values, scale));
         description.put(name, history.name().toLowerCase(Locale.ROOT)
                 + (history == FilesConfig.History.VALUES ? " of " + config.historyLabel() : ""));
     }

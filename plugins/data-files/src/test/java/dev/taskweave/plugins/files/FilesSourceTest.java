@@ -477,6 +477,8 @@ class FilesSourceTest {
         // x was rated by a and b, y by a
         assertArrayEquals(new float[] {0.5f, 0.5f, 1f, 0f}, d.items().sparse("item_history").toDense());
         assertTrue(spec(d, "user_history").fromInteractions());
+        // the repeated pair is one entry: a row's history without it is rescaled by the entries stored
+        assertEquals(dev.taskweave.api.data.Histories.Scale.MEAN, spec(d, "user_history").historyScale());
 
         p.put("userHistory", "values");
         p.put("historyLabel", "rating");
@@ -486,6 +488,21 @@ class FilesSourceTest {
         float r2 = (float) Math.sqrt(2);
         assertArrayEquals(new float[] {0.75f / r2, -2.25f / r2, -0.25f, 0f}, v.users().sparse("user_history").toDense(), 1e-6f);
         assertArrayEquals(new float[] {0.5f, 0.5f, 1f, 0f}, v.items().sparse("item_history").toDense());
+        assertEquals(dev.taskweave.api.data.Histories.Scale.ROOT, spec(v, "user_history").historyScale());
+        assertEquals(null, v.description().get("user_history.rescaled"));
+
+        // a training pair without the label is stored as 0 but counted: not rescaled, and said so
+        write("train.csv", """
+                user,item,rating,click
+                a,x,5,
+                a,y,,1
+                b,x,3,
+                """);
+        Dataset missing = load(p);
+        assertEquals(null, spec(missing, "user_history").historyScale());
+        assertEquals(dev.taskweave.api.data.Histories.Scale.MEAN, spec(missing, "item_history").historyScale());
+        assertTrue(missing.description().get("user_history.rescaled").startsWith("no: some training pairs have no rating"),
+                missing.description().toString());
     }
 
     @Test

@@ -316,9 +316,9 @@ public final class MovieLensSource implements DatasetSource {
         int width = entity == Entity.USER ? catalog.items() : catalog.users();
         boolean rated = history == MovieLensConfig.History.RATINGS;
         Histories.Scale scale = rated ? Histories.Scale.ROOT : Histories.Scale.MEAN;
-        features.add(FeatureSpec.history(name, entity, width, scale));
-        table.sparse(name, Histories.sparse(trainRows, entity, catalog.users(), catalog.items(),
-                rated ? centred(train.ratings()) : null, scale));
+        float[] values = rated ? centred(train.ratings()) : null;
+        features.add(FeatureSpec.history(name, entity, width, Histories.declared(trainRows, values, scale)));
+        table.sparse(name, Histories.sparse(trainRows, entity, catalog.users(), catalog.items(), values, scale));
         description.put(entity == Entity.USER ? "userHistory" : "itemHistory", history.name().toLowerCase(java.util.Locale.ROOT));
     }
 

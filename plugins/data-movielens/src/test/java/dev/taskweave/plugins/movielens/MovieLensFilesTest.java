@@ -320,6 +320,9 @@ class MovieLensFilesTest {
         assertArrayEquals(new float[] {1.2f * r, -0.8f * r, 0, 0, 0}, Arrays.copyOfRange(rated.users().sparse("user_history").toDense(), 0, 5), 1e-5f);
         assertEquals("ratings", rated.description().get("userHistory"));
         assertEquals("ratings", rated.description().get("itemHistory"));
+        // declared: a training row's history without its own rating is rescaled to the other n - 1
+        assertEquals(dev.taskweave.api.data.Histories.Scale.ROOT, feature(rated, "user_history").historyScale());
+        assertEquals(dev.taskweave.api.data.Histories.Scale.MEAN, feature(d, "item_history").historyScale());
 
         // one side overridden: the user's ratings, the item's raters
         Dataset mixed = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "history", "implicit", "userHistory", "ratings"));

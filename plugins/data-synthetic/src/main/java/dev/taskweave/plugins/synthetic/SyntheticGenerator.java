@@ -179,8 +179,10 @@ final class SyntheticGenerator {
         EntityTable.Builder itemBuilder = itemTable(model, itemCodes, either(heldItems, validItems));
         if (config.history()) {
             Interactions trainRows = select(allUsers, allItems, allRatings, Map.of(), Map.of(), split, TRAIN_SPLIT);
-            features.add(FeatureSpec.history(USER_HISTORY, Entity.USER, items, Histories.Scale.MEAN));
-            features.add(FeatureSpec.history(ITEM_HISTORY, Entity.ITEM, users, Histories.Scale.MEAN));
+            // declared when no training pair repeats: a row's history without its own entry is then rescaled exactly
+            Histories.Scale scale = Histories.declared(trainRows, null, Histories.Scale.MEAN);
+            features.add(FeatureSpec.history(USER_HISTORY, Entity.USER, items, scale));
+            features.add(FeatureSpec.history(ITEM_HISTORY, Entity.ITEM, users, scale));
             // stored sparsely: memory in proportion to the training interactions, not users x items
             userBuilder.sparse(USER_HISTORY, Histories.sparse(trainRows, Entity.USER, users, items, null, Histories.Scale.MEAN));
             itemBuilder.sparse(ITEM_HISTORY, Histories.sparse(trainRows, Entity.ITEM, users, items, null, Histories.Scale.MEAN));

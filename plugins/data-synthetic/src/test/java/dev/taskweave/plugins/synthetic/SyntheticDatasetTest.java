@@ -399,6 +399,9 @@ class SyntheticDatasetTest {
         FeatureSpec users = d.features().stream().filter(f -> f.name().equals("user_history")).findFirst().orElseThrow();
         FeatureSpec items = d.features().stream().filter(f -> f.name().equals("item_history")).findFirst().orElseThrow();
         assertTrue(users.fromInteractions() && items.fromInteractions());
+        // no training pair repeats: a training row's history is rescaled without its own entry
+        assertEquals(dev.taskweave.api.data.Histories.Scale.MEAN, users.historyScale());
+        assertEquals(dev.taskweave.api.data.Histories.Scale.MEAN, items.historyScale());
         assertEquals(40, users.size());
         assertEquals(60, items.size());
         float[] byUser = d.users().sparse("user_history").toDense();
