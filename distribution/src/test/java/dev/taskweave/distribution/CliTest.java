@@ -290,6 +290,18 @@ class CliTest {
                 .matcher(r.out());
         assertTrue(stars.find(), r.out());
         assertEquals(stars.group(2), stars.group(1));
+        assertFalse(r.out().contains("a history"), r.out());
+
+        // a model of a release before history scales: its histories are read as stored
+        Path manifest = model.resolve(dev.taskweave.core.store.ModelStore.MANIFEST);
+        String declared = Files.readString(manifest);
+        assertTrue(declared.contains("\"historyScale\" : \"MEAN\""), declared);
+        Dist.withoutManifestChecksum(model);
+        Files.writeString(manifest, declared.replace("\"historyScale\" : \"MEAN\"", "\"historyScale\" : null"));
+        Run older = run("check", "--config", now.toString(), "--against", model.toString());
+        assertEquals(0, older.code(), older.err());
+        assertTrue(older.out().contains("  feature user_history: a history scaled by 1/n now, of undeclared scale in the model (a"
+                + " training row's history without its own interaction is rescaled only where it is declared)"), older.out());
     }
 
     @Test

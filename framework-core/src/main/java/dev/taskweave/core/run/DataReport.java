@@ -282,6 +282,10 @@ public final class DataReport {
             if (f.scale() != null && old.scale() != null && !f.scale().equals(old.scale())) {
                 line(out, "  feature %s: scaled as %s now, %s in the model", f.name(), f.scale().describe(), old.scale().describe());
             }
+            if (f.fromInteractions() && !java.util.Objects.equals(f.historyScale(), old.historyScale())) {
+                line(out, "  feature %s: a history %s now, %s in the model (a training row's history without its own"
+                        + " interaction is rescaled only where it is declared)", f.name(), declared(f), declared(old));
+            }
         }
         stats.forEach((task, s) -> {
             Double then = modelLabelMeans.get(task);
@@ -460,5 +464,10 @@ public final class DataReport {
 
     private static void line(StringBuilder out, String format, Object... args) {
         out.append(String.format(Locale.ROOT, format, args)).append('\n');
+    }
+
+    private static String declared(FeatureSpec f) {
+        return f.historyScale() == null ? "of undeclared scale" : "scaled by " + (f.historyScale() == dev.taskweave.api.data.Histories.Scale.MEAN
+                ? "1/n" : "1/sqrt(n)");
     }
 }
