@@ -295,7 +295,7 @@ class BenchmarkEndToEndTest {
             suites = files.filter(f -> f.getFileName().toString().endsWith("-suite.yaml")).sorted().toList();
         }
         assertEquals(List.of("ml100k-catalogue-suite.yaml", "ml100k-distilled-sb-suite.yaml", "ml100k-distilled-suite.yaml", "ml100k-folds-suite.yaml", "ml100k-fresh-seeds-suite.yaml", "ml100k-suite.yaml", "ml100k-throughput-suite.yaml",
-                "quickstart-suite.yaml", "shop-suite.yaml"), suites.stream().map(p -> p.getFileName().toString()).toList());
+                "ml100k-u1-suite.yaml", "quickstart-suite.yaml", "shop-suite.yaml"), suites.stream().map(p -> p.getFileName().toString()).toList());
         try (Taskweave taskweave = Taskweave.start(List.of(Dist.plugins()))) {
             for (Path suite : suites) {
                 Suite loaded = Suite.load(suite, new ConfigLoader());

@@ -243,7 +243,7 @@ class CheckpointResumeTest extends RuntimeTest {
         Dist.withoutManifestChecksum(output);
         Files.writeString(manifest, declared.replace("\"historyScale\" : \"ROOT\"", "\"historyScale\" : null"));
         String undeclared = resume(config, output, checkpoint);
-        assertTrue(undeclared.contains(output + " holds this experiment's model, reading its features otherwise (a model of an"
+        assertTrue(undeclared.contains(output + " holds this experiment's model, reading its histories otherwise (a model of an"
                 + " earlier release): training\n"), undeclared);
         assertTrue(undeclared.contains("epoch 1/1"), undeclared);
     }
@@ -274,7 +274,7 @@ class CheckpointResumeTest extends RuntimeTest {
                 new Checkpointing(checkpoint, true, null));
         String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(text.contains("distillation: teacher 1 of 2 saved in " + Taskweave.savedTeachers(checkpoint).resolve("teacher-1")
-                + " was trained on other data or reads its features otherwise: training it again"), text);
+                + " was trained on other data: training it again"), text);
         assertFalse(text.contains("read back"), text);
     }
 

@@ -301,7 +301,8 @@ class CliTest {
         Run older = run("check", "--config", now.toString(), "--against", model.toString());
         assertEquals(0, older.code(), older.err());
         assertTrue(older.out().contains("  feature user_history: a history scaled by 1/n now, of undeclared scale in the model (a"
-                + " training row's history without its own interaction is rescaled only where it is declared)"), older.out());
+                + " training row's history without its own interaction is rescaled only where it is declared; the model reads"
+                + " it as it was trained: train it again to read it as declared now)"), older.out());
     }
 
     @Test

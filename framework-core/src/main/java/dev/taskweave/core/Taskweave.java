@@ -247,7 +247,7 @@ public final class Taskweave implements AutoCloseable {
                     return done.get().result();
                 }
                 log.println(outputDirectory + " holds this experiment's model, " + (prepared.fingerprint().matches(
-                        done.get().dataFingerprint()) ? "reading its features otherwise (a model of an earlier release)"
+                        done.get().dataFingerprint()) ? "reading its histories otherwise (a model of an earlier release)"
                         : "trained on other data") + ": training");
             }
         }
@@ -397,12 +397,13 @@ public final class Taskweave implements AutoCloseable {
                 // a directory of other settings is refused, naming it: the run was changed since it stopped
                 java.util.Optional<ModelStore.Finished> finished = store.finishedRun(saved, teacher);
                 // a teacher saved on other data (the run rerun on the next day's) is trained again
-                // and so is one that reads its features otherwise (saved by an earlier release)
-                java.util.Optional<TrainingResult> before = finished.filter(f -> prepared.fingerprint().matches(f.dataFingerprint())
-                        && f.features().equals(prepared.features())).map(ModelStore.Finished::result);
+                // (one saved by an earlier release that reads its features otherwise is refused below:
+                // retraining it would change the teachers of a student resumed from its checkpoint)
+                java.util.Optional<TrainingResult> before = finished.filter(f -> prepared.fingerprint().matches(f.dataFingerprint()))
+                        .map(ModelStore.Finished::result);
                 if (finished.isPresent() && before.isEmpty()) {
-                    log.printf(Locale.ROOT, "distillation: teacher %d of %d saved in %s was trained on other data or reads its"
-                            + " features otherwise: training it again%n", k, d.teachers, saved);
+                    log.printf(Locale.ROOT, "distillation: teacher %d of %d saved in %s was trained on other data: training it"
+                            + " again%n", k, d.teachers, saved);
                 }
                 if (before.isPresent()) {
                     teachers.add(teacherModel(config, configFile, prepared, saved, path, manager));
@@ -547,7 +548,7 @@ public final class Taskweave implements AutoCloseable {
             throw new ConfigException(source, path, 0, dir + " reads other features: " + featureDifference(
                     loaded.manifest().features, prepared.features()) + "; a teacher reads the inputs of this experiment's model,"
                     + " so its features must be the same (a model saved by an earlier release may read a history otherwise:"
-                    + " train the teacher again)");
+                    + " train the teacher again; for a run's own saved teachers, run it afresh without --resume)");
         }
         ConfigLoader loader = injector.getInstance(ConfigLoader.class);
         if (!loader.mapper().valueToTree(loaded.model().plan().config().features.neighbours)
@@ -568,8 +569,19 @@ public final class Taskweave implements AutoCloseable {
             return names + ", where this experiment reads " + here.stream().map(FeatureSpec::name).toList();
         }
         for (int f = 0; f < saved.size(); f++) {
-            if (!saved.get(f).equals(here.get(f))) {
-                return "feature " + names.get(f) + " is " + saved.get(f) + " there and " + here.get(f) + " here";
+            FeatureSpec a = saved.get(f);
+            FeatureSpec b = here.get(f);
+            if (!a.equals(b)) {
+                // the first component that differs, each side's value (labels by their number: there may be thousands)
+                String[] names2 = {"kind", "size", "id", "fromInteractions", "scale", "perInteraction", "pair", "historyScale"};
+                Object[] there = {a.kind(), a.size(), a.id(), a.fromInteractions(), a.scale(), a.perInteraction(), a.pair(), a.historyScale()};
+                Object[] now = {b.kind(), b.size(), b.id(), b.fromInteractions(), b.scale(), b.perInteraction(), b.pair(), b.historyScale()};
+                for (int c = 0; c < names2.length; c++) {
+                    if (!java.util.Objects.equals(there[c], now[c])) {
+                        return "feature " + names.get(f) + ": " + names2[c] + " " + there[c] + " there, " + now[c] + " here";
+                    }
+                }
+                return "feature " + names.get(f) + ": other labels (" + a.labels().size() + " there, " + b.labels().size() + " here)";
             }
         }
         return "none"; // not reached: the lists differ

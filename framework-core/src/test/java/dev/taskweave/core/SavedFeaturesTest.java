@@ -24,15 +24,21 @@ class SavedFeaturesTest {
         assertFalse(saved.readsAs(List.of(ID, DECLARED)));
         // the pair feature is derived after the data is read: not compared; a feature the data has besides is not read
         assertTrue(saved.readsAs(List.of(ID, UNDECLARED, FeatureSpec.numeric("user_age", Entity.USER))));
-        assertFalse(saved.readsAs(List.of(FeatureSpec.identifier("user_id", Entity.USER, 6), UNDECLARED)));
+        // only the history scale: labels a release before them did not record read the same data the same way
+        assertTrue(new ModelStore.Finished(null, "fp", List.of(FeatureSpec.categorical("user_job", Entity.USER, 3)))
+                .readsAs(List.of(FeatureSpec.categorical("user_job", Entity.USER, List.of("artist", "doctor")))));
     }
 
     @Test
     void aTeachersFeaturesAreComparedByNameThenFeatureByFeature() {
         assertEquals("[user_id, user_history], where this experiment reads [user_id]",
                 Taskweave.featureDifference(List.of(ID, UNDECLARED), List.of(ID)));
-        assertEquals("feature user_history is " + UNDECLARED + " there and " + DECLARED + " here",
+        assertEquals("feature user_history: historyScale null there, ROOT here",
                 Taskweave.featureDifference(List.of(ID, UNDECLARED), List.of(ID, DECLARED)));
-        assertTrue(UNDECLARED.toString().contains("historyScale=null") && DECLARED.toString().contains("historyScale=ROOT"));
+        assertEquals("feature user_id: size 5 there, 6 here",
+                Taskweave.featureDifference(List.of(ID), List.of(FeatureSpec.identifier("user_id", Entity.USER, 6))));
+        assertEquals("feature user_job: other labels (2 there, 2 here)",
+                Taskweave.featureDifference(List.of(FeatureSpec.categorical("user_job", Entity.USER, List.of("artist", "doctor"))),
+                        List.of(FeatureSpec.categorical("user_job", Entity.USER, List.of("artist", "nurse")))));
     }
 }

@@ -167,7 +167,7 @@ class HistoriesTest {
         // a repeated pair is one entry counted twice
         Interactions repeated = new Interactions(new int[] {0, 1, 0}, new int[] {1, 1, 1}, Map.of());
         assertEquals(null, Histories.declared(repeated, null, Histories.Scale.MEAN));
-        // user 1 item 0 is not user 0 item 1, nor user 0 item 2^32 + 1 in a packing that drops the sign
+        // user 1 item 0 is not user 0 item 1 (the pair packed into one long, user high)
         assertEquals(Histories.Scale.MEAN, Histories.declared(new Interactions(new int[] {1, 0}, new int[] {0, 1}, Map.of()), null,
                 Histories.Scale.MEAN));
     }

@@ -284,7 +284,8 @@ public final class DataReport {
             }
             if (f.fromInteractions() && !java.util.Objects.equals(f.historyScale(), old.historyScale())) {
                 line(out, "  feature %s: a history %s now, %s in the model (a training row's history without its own"
-                        + " interaction is rescaled only where it is declared)", f.name(), declared(f), declared(old));
+                        + " interaction is rescaled only where it is declared; the model reads it as it was trained:"
+                        + " train it again to read it as declared now)", f.name(), declared(f), declared(old));
             }
         }
         stats.forEach((task, s) -> {

@@ -310,15 +310,20 @@ public final class ModelStore {
      */
     public record Finished(TrainingResult result, String dataFingerprint, java.util.List<FeatureSpec> features) {
         /**
+         * Whether this model reads its histories as the data declares them now: on the same data
+         * (the fingerprint matches) a model of an earlier release may not, and is trained again.
+         * Only the history scale is compared: labels and numeric scales that releases before they
+         * were recorded left out still read the same data the same way.
+         *
          * @param data the features of the data as read now (a dataset's, or those an experiment selects)
-         * @return true when each of this model's features that the data has by name is the same
-         *     feature there (kind, width, labels, scale, history scale); features derived later
-         *     (pair features) are not compared
+         * @return true when each of this model's histories that the data has by name declares the
+         *     same {@link FeatureSpec#historyScale()} there
          */
         public boolean readsAs(java.util.List<FeatureSpec> data) {
             Map<String, FeatureSpec> byName = new java.util.HashMap<>();
             data.forEach(f -> byName.put(f.name(), f));
-            return features.stream().allMatch(f -> !byName.containsKey(f.name()) || byName.get(f.name()).equals(f));
+            return features.stream().allMatch(f -> !byName.containsKey(f.name())
+                    || java.util.Objects.equals(byName.get(f.name()).historyScale(), f.historyScale()));
         }
     }
 

@@ -317,7 +317,12 @@ public final class MovieLensSource implements DatasetSource {
         boolean rated = history == MovieLensConfig.History.RATINGS;
         Histories.Scale scale = rated ? Histories.Scale.ROOT : Histories.Scale.MEAN;
         float[] values = rated ? centred(train.ratings()) : null;
-        features.add(FeatureSpec.history(name, entity, width, Histories.declared(trainRows, values, scale)));
+        Histories.Scale declared = Histories.declared(trainRows, values, scale);
+        features.add(FeatureSpec.history(name, entity, width, declared));
+        if (declared == null) {
+            description.put(name + ".rescaled", "no: a training pair repeats or a centred rating is 0, so a training row"
+                    + " reads the rest of its history as stored, not rescaled without its own");
+        }
         table.sparse(name, Histories.sparse(trainRows, entity, catalog.users(), catalog.items(), values, scale));
         description.put(entity == Entity.USER ? "userHistory" : "itemHistory", history.name().toLowerCase(java.util.Locale.ROOT));
     }
