@@ -242,13 +242,13 @@ public final class Taskweave implements AutoCloseable {
             if (done.isPresent()) {
                 // this experiment's model is finished only when it was trained on the data just read: a
                 // scheduler reruns the same command every day, on the day's data
-                if (prepared.fingerprint().matches(done.get().dataFingerprint()) && done.get().readsAs(prepared.features())) {
+                boolean sameData = prepared.fingerprint().matches(done.get().dataFingerprint());
+                if (sameData && done.get().readsAs(prepared.features())) {
                     log.println("nothing to resume: " + outputDirectory + " holds this experiment's finished model");
                     return done.get().result();
                 }
-                log.println(outputDirectory + " holds this experiment's model, " + (prepared.fingerprint().matches(
-                        done.get().dataFingerprint()) ? "reading its histories otherwise (a model of an earlier release)"
-                        : "trained on other data") + ": training");
+                log.println(outputDirectory + " holds this experiment's model, " + (sameData
+                        ? "reading its histories otherwise (a model of an earlier release)" : "trained on other data") + ": training");
             }
         }
         // a checkpoint goes on only with the same teachers: their model files are part of its identity
@@ -565,20 +565,21 @@ public final class Taskweave implements AutoCloseable {
      */
     static String featureDifference(List<FeatureSpec> saved, List<FeatureSpec> here) {
         List<String> names = saved.stream().map(FeatureSpec::name).toList();
-        if (!names.equals(here.stream().map(FeatureSpec::name).toList())) {
-            return names + ", where this experiment reads " + here.stream().map(FeatureSpec::name).toList();
+        List<String> hereNames = here.stream().map(FeatureSpec::name).toList();
+        if (!names.equals(hereNames)) {
+            return names + ", where this experiment reads " + hereNames;
         }
         for (int f = 0; f < saved.size(); f++) {
             FeatureSpec a = saved.get(f);
             FeatureSpec b = here.get(f);
             if (!a.equals(b)) {
                 // the first component that differs, each side's value (labels by their number: there may be thousands)
-                String[] names2 = {"kind", "size", "id", "fromInteractions", "scale", "perInteraction", "pair", "historyScale"};
+                String[] components = {"kind", "size", "id", "fromInteractions", "scale", "perInteraction", "pair", "historyScale"};
                 Object[] there = {a.kind(), a.size(), a.id(), a.fromInteractions(), a.scale(), a.perInteraction(), a.pair(), a.historyScale()};
                 Object[] now = {b.kind(), b.size(), b.id(), b.fromInteractions(), b.scale(), b.perInteraction(), b.pair(), b.historyScale()};
-                for (int c = 0; c < names2.length; c++) {
+                for (int c = 0; c < components.length; c++) {
                     if (!java.util.Objects.equals(there[c], now[c])) {
-                        return "feature " + names.get(f) + ": " + names2[c] + " " + there[c] + " there, " + now[c] + " here";
+                        return "feature " + names.get(f) + ": " + components[c] + " " + there[c] + " there, " + now[c] + " here";
                     }
                 }
                 return "feature " + names.get(f) + ": other labels (" + a.labels().size() + " there, " + b.labels().size() + " here)";

@@ -149,31 +149,16 @@ public final class Histories {
     }
 
     /**
-     * The scale to declare for a history built from {@code interactions} ({@link
-     * FeatureSpec#history(String, Entity, int, Scale)}): {@code scale} when a training row's history
-     * without its own entry, rescaled by the entries its row stores, is exactly the history of the
-     * other interactions; null when it would not be, because a (user, item) pair repeats (one entry,
-     * counted more than once) or a value is 0 (counted, not stored): the rows are then read as stored.
-     *
-     * @param values per interaction, the value stored instead of 1; null for 1
+     * The scale to declare for a history ({@link FeatureSpec#history(String, Entity, int, Scale)})
+     * whose rows {@link #sparse} built from {@code interactions} with {@code scale}: {@code scale}
+     * when a training row's history without its own entry, rescaled by the entries its row stores,
+     * is exactly the history of the other interactions, that is when every interaction is one stored
+     * entry; null when it would not be, because a (user, item) pair repeats (one entry, counted more
+     * than once) or a value is 0 (counted, not stored): the rows are then read as stored.
      */
-    public static Scale declared(Interactions interactions, float[] values, Scale scale) {
+    public static Scale declared(SparseRows rows, Interactions interactions, Scale scale) {
         requireNonNull(scale, "scale is null");
-        int n = interactions.size();
-        long[] pairs = new long[n];
-        for (int k = 0; k < n; k++) {
-            if (values != null && values[k] == 0f) {
-                return null;
-            }
-            pairs[k] = ((long) interactions.users()[k] << 32) | (interactions.items()[k] & 0xffffffffL);
-        }
-        java.util.Arrays.sort(pairs);
-        for (int k = 1; k < n; k++) {
-            if (pairs[k] == pairs[k - 1]) {
-                return null;
-            }
-        }
-        return scale;
+        return rows.entries() == interactions.size() ? scale : null;
     }
 
     /**

@@ -157,18 +157,23 @@ class HistoriesTest {
                 + " this one is NUMERIC", e.getMessage());
     }
 
+    /** @return the scale {@link Histories#declared} gives a user history of {@code interactions} */
+    private static Histories.Scale declared(Interactions interactions, float[] values, Histories.Scale scale) {
+        return Histories.declared(Histories.sparse(interactions, Entity.USER, 2, 2, values, scale), interactions, scale);
+    }
+
     @Test
     void aScaleIsDeclaredOnlyWhereRescalingByTheStoredEntriesIsExact() {
         Interactions distinct = new Interactions(new int[] {0, 0, 1}, new int[] {0, 1, 1}, Map.of());
-        assertEquals(Histories.Scale.MEAN, Histories.declared(distinct, null, Histories.Scale.MEAN));
-        assertEquals(Histories.Scale.ROOT, Histories.declared(distinct, new float[] {1, -0.5f, 2}, Histories.Scale.ROOT));
+        assertEquals(Histories.Scale.MEAN, declared(distinct, null, Histories.Scale.MEAN));
+        assertEquals(Histories.Scale.ROOT, declared(distinct, new float[] {1, -0.5f, 2}, Histories.Scale.ROOT));
         // a value of 0 is counted in n and not stored
-        assertEquals(null, Histories.declared(distinct, new float[] {1, 0, 2}, Histories.Scale.ROOT));
+        assertEquals(null, declared(distinct, new float[] {1, 0, 2}, Histories.Scale.ROOT));
         // a repeated pair is one entry counted twice
         Interactions repeated = new Interactions(new int[] {0, 1, 0}, new int[] {1, 1, 1}, Map.of());
-        assertEquals(null, Histories.declared(repeated, null, Histories.Scale.MEAN));
-        // user 1 item 0 is not user 0 item 1 (the pair packed into one long, user high)
-        assertEquals(Histories.Scale.MEAN, Histories.declared(new Interactions(new int[] {1, 0}, new int[] {0, 1}, Map.of()), null,
+        assertEquals(null, declared(repeated, null, Histories.Scale.MEAN));
+        // user 1 item 0 is not user 0 item 1
+        assertEquals(Histories.Scale.MEAN, declared(new Interactions(new int[] {1, 0}, new int[] {0, 1}, Map.of()), null,
                 Histories.Scale.MEAN));
     }
 }

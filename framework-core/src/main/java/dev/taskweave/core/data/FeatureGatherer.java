@@ -517,7 +517,7 @@ public final class FeatureGatherer {
         for (int i = 0; i < b; i++) {
             int row = order == null ? from + i : order[from + i];
             if (read.row(row, idCodes, i, random)) {
-                float rescale = ownRescale(f, entity[row], counterpart[row], values, sparse);
+                float rescale = ownRescale(f, entity[row], counterpart[row]);
                 if ((counterpart[row] >= 0 || oneSideOfPairs) && perRow(f, row)) {
                     batch.put(i * width, rowValue(f, row));
                 } else if (sparse != null) {
@@ -577,7 +577,7 @@ public final class FeatureGatherer {
             // the row's own interaction is not part of the history it reads (a history, multi-hot,
             // takes no value per interaction row)
             int own = withoutOwn && counterpart[row] >= 0 ? counterpart[row] : -1;
-            float rescale = ownRescale(f, entity[row], own, values, sparse);
+            float rescale = ownRescale(f, entity[row], own);
             if (sparse != null) {
                 int[] columns = sparse.columns();
                 float[] entries = sparse.values();
@@ -815,13 +815,17 @@ public final class FeatureGatherer {
      *     1 when the feature declares no scale, or the row does not hold that entry (it reads as
      *     stored: a sampled negative's, a test pair's)
      */
-    private float ownRescale(int f, int index, int own, float[] values, SparseRows sparse) {
+    private float ownRescale(int f, int index, int own) {
         float[] factors = withoutOwnScale[f];
         if (factors == null || own < 0) {
             return 1f;
         }
-        float stored = sparse != null ? sparse.get(index, own) : values[index * features.get(f).size() + own];
-        return stored != 0f ? factors[index] : 1f;
+        return stored(columns[f], features.get(f).size(), index, own) != 0f ? factors[index] : 1f;
+    }
+
+    /** @return the value a history stored densely ({@code float[]}) or sparsely stores at ({@code row}, {@code column}) */
+    private static float stored(Object table, int width, int row, int column) {
+        return table instanceof SparseRows sparse ? sparse.get(row, column) : ((float[]) table)[row * width + column];
     }
 
     /** @return the scale of an entry history dropout at {@code rate} keeps: {@code 1 / (1 - rate)} (1 without) */
@@ -937,13 +941,10 @@ public final class FeatureGatherer {
             if (!excludesOwn(spec)) {
                 continue;
             }
-            float[] values = columns[f] instanceof float[] dense ? dense : null;
-            SparseRows sparse = columns[f] instanceof SparseRows rows ? rows : null;
-            int width = spec.size();
             for (int r = 0; r < n; r++) {
                 int item = candidates == null ? r : candidates[r];
-                float v = sparse != null ? (spec.entity() == Entity.USER ? sparse.get(user, item) : sparse.get(item, user))
-                        : spec.entity() == Entity.USER ? values[user * width + item] : values[item * width + user];
+                float v = spec.entity() == Entity.USER ? stored(columns[f], spec.size(), user, item)
+                        : stored(columns[f], spec.size(), item, user);
                 if (v != 0f) {
                     marked[r] = true;
                     any = true;

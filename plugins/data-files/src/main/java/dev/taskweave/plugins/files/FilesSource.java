@@ -11,6 +11,7 @@ import dev.taskweave.api.data.EntityAttribute;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.Histories;
+import dev.taskweave.api.data.SparseRows;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.data.RankingCandidates;
 import java.nio.file.Path;
@@ -378,14 +379,15 @@ final class FilesSource implements DatasetSource {
         int width = entity == Entity.USER ? items : users;
         Histories.Scale scale = history == FilesConfig.History.VALUES ? Histories.Scale.ROOT : Histories.Scale.MEAN;
         Interactions pairs = new Interactions(u, i, Map.of());
-        Histories.Scale declared = Histories.declared(pairs, values, scale);
+        // stored sparsely: 8 bytes per training interaction, whatever the numbers of users and items
+        SparseRows stored = Histories.sparse(pairs, entity, users, items, values, scale);
+        Histories.Scale declared = Histories.declared(stored, pairs, scale);
         schema.add(FeatureSpec.history(name, entity, width, declared));
         if (declared == null) {
             description.put(name + ".rescaled", "no: some training pairs have no " + config.historyLabel() + " or one equal to its"
                     + " mean (stored as 0), so a training row reads the rest of its history as stored, not rescaled without its own");
         }
-        // stored sparsely: 8 bytes per training interaction, whatever the numbers of users and items
-        table.sparse(name, Histories.sparse(pairs, entity, users, items, values, scale));
+        table.sparse(name, stored);
         description.put(name, history.name().toLowerCase(Locale.ROOT)
                 + (history == FilesConfig.History.VALUES ? " of " + config.historyLabel() : ""));
     }

@@ -10,6 +10,7 @@ import dev.taskweave.api.data.EntityAttribute;
 import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.Histories;
+import dev.taskweave.api.data.SparseRows;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.data.NumericScale;
 import dev.taskweave.api.data.RankingCandidates;
@@ -317,13 +318,14 @@ public final class MovieLensSource implements DatasetSource {
         boolean rated = history == MovieLensConfig.History.RATINGS;
         Histories.Scale scale = rated ? Histories.Scale.ROOT : Histories.Scale.MEAN;
         float[] values = rated ? centred(train.ratings()) : null;
-        Histories.Scale declared = Histories.declared(trainRows, values, scale);
+        SparseRows rows = Histories.sparse(trainRows, entity, catalog.users(), catalog.items(), values, scale);
+        Histories.Scale declared = Histories.declared(rows, trainRows, scale);
         features.add(FeatureSpec.history(name, entity, width, declared));
         if (declared == null) {
             description.put(name + ".rescaled", "no: a training pair repeats or a centred rating is 0, so a training row"
                     + " reads the rest of its history as stored, not rescaled without its own");
         }
-        table.sparse(name, Histories.sparse(trainRows, entity, catalog.users(), catalog.items(), values, scale));
+        table.sparse(name, rows);
         description.put(entity == Entity.USER ? "userHistory" : "itemHistory", history.name().toLowerCase(java.util.Locale.ROOT));
     }
 

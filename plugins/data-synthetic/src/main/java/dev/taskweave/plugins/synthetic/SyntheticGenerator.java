@@ -9,6 +9,7 @@ import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureKind;
 import dev.taskweave.api.data.FeatureSpec;
 import dev.taskweave.api.data.Histories;
+import dev.taskweave.api.data.SparseRows;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.data.RankingCandidates;
 import java.util.ArrayList;
@@ -179,13 +180,15 @@ final class SyntheticGenerator {
         EntityTable.Builder itemBuilder = itemTable(model, itemCodes, either(heldItems, validItems));
         if (config.history()) {
             Interactions trainRows = select(allUsers, allItems, allRatings, Map.of(), Map.of(), split, TRAIN_SPLIT);
+            // stored sparsely: memory in proportion to the training interactions, not users x items
+            SparseRows byUser = Histories.sparse(trainRows, Entity.USER, users, items, null, Histories.Scale.MEAN);
+            SparseRows byItem = Histories.sparse(trainRows, Entity.ITEM, users, items, null, Histories.Scale.MEAN);
             // declared when no training pair repeats: a row's history without its own entry is then rescaled exactly
-            Histories.Scale scale = Histories.declared(trainRows, null, Histories.Scale.MEAN);
+            Histories.Scale scale = Histories.declared(byUser, trainRows, Histories.Scale.MEAN);
             features.add(FeatureSpec.history(USER_HISTORY, Entity.USER, items, scale));
             features.add(FeatureSpec.history(ITEM_HISTORY, Entity.ITEM, users, scale));
-            // stored sparsely: memory in proportion to the training interactions, not users x items
-            userBuilder.sparse(USER_HISTORY, Histories.sparse(trainRows, Entity.USER, users, items, null, Histories.Scale.MEAN));
-            itemBuilder.sparse(ITEM_HISTORY, Histories.sparse(trainRows, Entity.ITEM, users, items, null, Histories.Scale.MEAN));
+            userBuilder.sparse(USER_HISTORY, byUser);
+            itemBuilder.sparse(ITEM_HISTORY, byItem);
         }
         if (deviceOffsets != null) {
             features.add(new FeatureSpec(USER_DEVICE, Entity.USER, FeatureKind.CATEGORICAL, deviceOffsets.length + 1, false,
