@@ -274,6 +274,7 @@ class BenchmarkEndToEndTest {
         CliTest.Run changed = CliTest.run(java.util.Arrays.copyOfRange(args, 2, args.length));
         assertEquals(0, changed.code(), changed.err());
         assertFalse(changed.out().contains("read back"), "trained again: " + changed.out());
+        assertTrue(changed.out().contains("finished before, trained on other data: training again"), changed.out());
     }
 
     private CliRun bench(String suite) throws Exception {

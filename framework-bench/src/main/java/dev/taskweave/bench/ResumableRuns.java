@@ -73,7 +73,7 @@ final class ResumableRuns {
         if (resume) {
             // finished, and on the data as it reads now (a suite rerun on changed data trains again)
             Optional<TrainingResult> finished = taskweave.finishedOnThisData(config, configFile, configFile.toAbsolutePath().getParent(),
-                    directory);
+                    directory, reason -> log.printf(Locale.ROOT, "  finished before, %s: training again%n", reason));
             if (finished.isPresent()) {
                 log.printf(Locale.ROOT, "  finished before: read back from %s%n", directory);
                 return new Run(finished.get(), true);

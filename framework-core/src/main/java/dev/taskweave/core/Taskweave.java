@@ -175,6 +175,20 @@ public final class Taskweave implements AutoCloseable {
      */
     public java.util.Optional<TrainingResult> finishedOnThisData(ExperimentConfig config, Path configFile, Path baseDirectory,
             Path outputDirectory) {
+        return finishedOnThisData(config, configFile, baseDirectory, outputDirectory, reason -> { });
+    }
+
+    /**
+     * As {@link #finishedOnThisData(ExperimentConfig, Path, Path, Path)}, saying why a finished
+     * model of this experiment is not read back.
+     *
+     * @param trainedAgain given, when the directory holds this experiment's finished model that has
+     *                     to be trained again, the reason: {@code "trained on other data"} or
+     *                     {@code "reading its histories otherwise (a model of an earlier release)"}
+     */
+    public java.util.Optional<TrainingResult> finishedOnThisData(ExperimentConfig config, Path configFile, Path baseDirectory,
+            Path outputDirectory, java.util.function.Consumer<String> trainedAgain) {
+        requireNonNull(trainedAgain, "trainedAgain is null");
         java.util.Optional<ModelStore.Finished> done = injector.getInstance(ModelStore.class).finishedRun(outputDirectory, config);
         if (done.isEmpty()) {
             return java.util.Optional.empty();
@@ -182,8 +196,18 @@ public final class Taskweave implements AutoCloseable {
         // the fingerprint is of the data as read, before anything is derived from it: loading it is enough
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
         Dataset loaded = assembler.loadData(assembler.plan(config, configFile.toString()), baseDirectory);
-        return DataFingerprint.of(loaded).matches(done.get().dataFingerprint()) && done.get().readsAs(loaded.features())
-                ? java.util.Optional.of(done.get().result()) : java.util.Optional.empty();
+        String reason = notReadBack(DataFingerprint.of(loaded).matches(done.get().dataFingerprint()), done.get(), loaded.features());
+        if (reason != null) {
+            trainedAgain.accept(reason);
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(done.get().result());
+    }
+
+    /** @return why a finished model is trained again on the data as it reads now, or null when it is not */
+    private static String notReadBack(boolean sameData, ModelStore.Finished done, java.util.List<FeatureSpec> features) {
+        return !sameData ? "trained on other data"
+                : done.readsAs(features) ? null : "reading its histories otherwise (a model of an earlier release)";
     }
 
     private java.util.Optional<ModelStore.Finished> finishedRun(Path dir, ExperimentConfig config) {
@@ -242,13 +266,13 @@ public final class Taskweave implements AutoCloseable {
             if (done.isPresent()) {
                 // this experiment's model is finished only when it was trained on the data just read: a
                 // scheduler reruns the same command every day, on the day's data
-                boolean sameData = prepared.fingerprint().matches(done.get().dataFingerprint());
-                if (sameData && done.get().readsAs(prepared.features())) {
+                String reason = notReadBack(prepared.fingerprint().matches(done.get().dataFingerprint()), done.get(),
+                        prepared.features());
+                if (reason == null) {
                     log.println("nothing to resume: " + outputDirectory + " holds this experiment's finished model");
                     return done.get().result();
                 }
-                log.println(outputDirectory + " holds this experiment's model, " + (sameData
-                        ? "reading its histories otherwise (a model of an earlier release)" : "trained on other data") + ": training");
+                log.println(outputDirectory + " holds this experiment's model, " + reason + ": training");
             }
         }
         // a checkpoint goes on only with the same teachers: their model files are part of its identity
