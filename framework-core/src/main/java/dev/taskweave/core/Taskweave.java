@@ -169,22 +169,12 @@ public final class Taskweave implements AutoCloseable {
      * as it reads now, reading its features as the data declares them now (the data is read to
      * compare its fingerprint and features, only when the rest matches).
      *
-     * @return the finished run's result, or empty when it has to be trained (again)
-     * @throws ConfigException when the directory holds a model of other settings, or a damaged one
-     *     ({@link ModelStore#finished}): a suite or search resumed into the wrong output
-     */
-    public java.util.Optional<TrainingResult> finishedOnThisData(ExperimentConfig config, Path configFile, Path baseDirectory,
-            Path outputDirectory) {
-        return finishedOnThisData(config, configFile, baseDirectory, outputDirectory, reason -> { });
-    }
-
-    /**
-     * As {@link #finishedOnThisData(ExperimentConfig, Path, Path, Path)}, saying why a finished
-     * model of this experiment is not read back.
-     *
      * @param trainedAgain given, when the directory holds this experiment's finished model that has
      *                     to be trained again, the reason: {@code "trained on other data"} or
      *                     {@code "reading its histories otherwise (a model of an earlier release)"}
+     * @return the finished run's result, or empty when it has to be trained (again)
+     * @throws ConfigException when the directory holds a model of other settings, or a damaged one
+     *     ({@link ModelStore#finished}): a suite or search resumed into the wrong output
      */
     public java.util.Optional<TrainingResult> finishedOnThisData(ExperimentConfig config, Path configFile, Path baseDirectory,
             Path outputDirectory, java.util.function.Consumer<String> trainedAgain) {
@@ -597,19 +587,27 @@ public final class Taskweave implements AutoCloseable {
             FeatureSpec a = saved.get(f);
             FeatureSpec b = here.get(f);
             if (!a.equals(b)) {
-                // the first component that differs, each side's value (labels by their number: there may be thousands)
-                String[] components = {"kind", "size", "id", "fromInteractions", "scale", "perInteraction", "pair", "historyScale"};
-                Object[] there = {a.kind(), a.size(), a.id(), a.fromInteractions(), a.scale(), a.perInteraction(), a.pair(), a.historyScale()};
-                Object[] now = {b.kind(), b.size(), b.id(), b.fromInteractions(), b.scale(), b.perInteraction(), b.pair(), b.historyScale()};
-                for (int c = 0; c < components.length; c++) {
-                    if (!java.util.Objects.equals(there[c], now[c])) {
-                        return "feature " + names.get(f) + ": " + components[c] + " " + there[c] + " there, " + now[c] + " here";
+                // the first record component that differs, each side's value; labels last and by their
+                // number (there may be thousands)
+                for (java.lang.reflect.RecordComponent c : FeatureSpec.class.getRecordComponents()) {
+                    Object there = component(c, a);
+                    Object now = component(c, b);
+                    if (!c.getName().equals("labels") && !java.util.Objects.equals(there, now)) {
+                        return "feature " + names.get(f) + ": " + c.getName() + " " + there + " there, " + now + " here";
                     }
                 }
                 return "feature " + names.get(f) + ": other labels (" + a.labels().size() + " there, " + b.labels().size() + " here)";
             }
         }
         return "none"; // not reached: the lists differ
+    }
+
+    private static Object component(java.lang.reflect.RecordComponent c, FeatureSpec feature) {
+        try {
+            return c.getAccessor().invoke(feature);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + c.getName() + " of a feature", e);
+        }
     }
 
     /** Carries a trained model's parameters into {@code model} ({@code training.initFrom}). */

@@ -37,6 +37,9 @@ class SavedFeaturesTest {
                 Taskweave.featureDifference(List.of(ID, UNDECLARED), List.of(ID, DECLARED)));
         assertEquals("feature user_id: size 5 there, 6 here",
                 Taskweave.featureDifference(List.of(ID), List.of(FeatureSpec.identifier("user_id", Entity.USER, 6))));
+        // every component, not a list of them kept by hand: the entity too
+        assertEquals("feature user_id: entity USER there, ITEM here",
+                Taskweave.featureDifference(List.of(ID), List.of(FeatureSpec.identifier("user_id", Entity.ITEM, 5))));
         assertEquals("feature user_job: other labels (2 there, 2 here)",
                 Taskweave.featureDifference(List.of(FeatureSpec.categorical("user_job", Entity.USER, List.of("artist", "doctor"))),
                         List.of(FeatureSpec.categorical("user_job", Entity.USER, List.of("artist", "nurse")))));
