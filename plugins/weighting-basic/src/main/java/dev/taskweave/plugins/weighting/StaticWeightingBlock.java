@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.taskweave.api.model.WeightingInputs;
 
 /**
  * {@code total = sum_t present_t * w_t * L_t}, optionally divided by {@code sum_t present_t * w_t}
@@ -28,15 +29,15 @@ final class StaticWeightingBlock extends AbstractBlock {
 
     @Override
     protected void beforeInitialize(Shape... inputShapes) {
-        TaskWeights.checkInputShapes("fixed weighting", weights.length, inputShapes);
+        WeightingInputs.checkInputShapes("fixed weighting", weights.length, inputShapes);
         super.beforeInitialize(inputShapes);
     }
 
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray present = TaskWeights.present(inputs);
-        NDArray losses = TaskWeights.presentLosses(inputs, present);
+        NDArray present = WeightingInputs.present(inputs);
+        NDArray losses = WeightingInputs.presentLosses(inputs, present);
         NDArray effective = losses.getManager().create(weights).toType(losses.getDataType(), false).mul(present);
         NDArray total = effective.mul(losses).sum();
         if (normalize) {
@@ -50,6 +51,6 @@ final class StaticWeightingBlock extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return TaskWeights.outputShapes(weights.length);
+        return WeightingInputs.outputShapes(weights.length);
     }
 }

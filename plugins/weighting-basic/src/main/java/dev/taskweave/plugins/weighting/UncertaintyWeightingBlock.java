@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import dev.taskweave.api.model.TaskIndexedParameters;
+import dev.taskweave.api.model.WeightingInputs;
 import dev.taskweave.api.nn.Scalars;
 
 /**
@@ -53,15 +54,15 @@ final class UncertaintyWeightingBlock extends AbstractBlock implements TaskIndex
 
     @Override
     protected void beforeInitialize(Shape... inputShapes) {
-        TaskWeights.checkInputShapes("uncertainty weighting", weights.length, inputShapes);
+        WeightingInputs.checkInputShapes("uncertainty weighting", weights.length, inputShapes);
         super.beforeInitialize(inputShapes);
     }
 
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray present = TaskWeights.present(inputs);
-        NDArray losses = TaskWeights.presentLosses(inputs, present);
+        NDArray present = WeightingInputs.present(inputs);
+        NDArray losses = WeightingInputs.presentLosses(inputs, present);
         // 0 + s: s in the step's manager (an operation's result belongs to its first operand's manager, and
         // the parameter's is kept for the whole run), so every array computed from it is freed with the step
         NDArray s = losses.zerosLike().add(parameterStore.getValue(logVariance, losses.getDevice(), training));
@@ -75,6 +76,6 @@ final class UncertaintyWeightingBlock extends AbstractBlock implements TaskIndex
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return TaskWeights.outputShapes(weights.length);
+        return WeightingInputs.outputShapes(weights.length);
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.taskweave.api.model.WeightingInputs;
 import dev.taskweave.api.nn.Scalars;
 
 /**
@@ -26,15 +27,15 @@ final class RandomWeightingBlock extends AbstractBlock {
 
     @Override
     protected void beforeInitialize(Shape... inputShapes) {
-        BlockInputs.checkInputShapes("random loss weighting", tasks, inputShapes);
+        WeightingInputs.checkInputShapes("random loss weighting", tasks, inputShapes);
         super.beforeInitialize(inputShapes);
     }
 
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray present = BlockInputs.present(inputs);
-        NDArray losses = BlockInputs.presentLosses(inputs, present);
+        NDArray present = WeightingInputs.present(inputs);
+        NDArray losses = WeightingInputs.presentLosses(inputs, present);
         NDArray weights;
         if (training) {
             NDArray z = losses.getManager().randomNormal(0f, 1f, new Shape(tasks), losses.getDataType(),
@@ -49,6 +50,6 @@ final class RandomWeightingBlock extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return BlockInputs.outputShapes(tasks);
+        return WeightingInputs.outputShapes(tasks);
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.taskweave.api.model.WeightingInputs;
 import java.util.function.Supplier;
 
 /**
@@ -30,15 +31,15 @@ final class WeightedSumBlock extends AbstractBlock {
 
     @Override
     protected void beforeInitialize(Shape... inputShapes) {
-        BlockInputs.checkInputShapes(name, tasks, inputShapes);
+        WeightingInputs.checkInputShapes(name, tasks, inputShapes);
         super.beforeInitialize(inputShapes);
     }
 
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray present = BlockInputs.present(inputs);
-        NDArray losses = BlockInputs.presentLosses(inputs, present);
+        NDArray present = WeightingInputs.present(inputs);
+        NDArray losses = WeightingInputs.presentLosses(inputs, present);
         float[] current = weights.get();
         if (current.length != tasks) {
             throw new IllegalStateException(name + ": " + current.length + " weights for " + tasks + " tasks");
@@ -49,6 +50,6 @@ final class WeightedSumBlock extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return BlockInputs.outputShapes(tasks);
+        return WeightingInputs.outputShapes(tasks);
     }
 }
