@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -363,6 +364,17 @@ public final class ConfigLoader {
             reason = "unknown field '" + upe.getPropertyName() + "'; expected one of " + known;
         } else if (e instanceof InvalidFormatException ife && ife.getValue() instanceof Number n && !Double.isFinite(n.doubleValue())) {
             reason = "expected a finite number, got " + n;
+        } else if (malformedNumber(e) != null) {
+            // YAML's own spellings of infinity and NaN (.inf, -.inf, .nan), which the parser tags as
+            // numbers it then cannot read
+            String value = malformedNumber(e);
+            // a plugin's params are read as a tree first, whose binding path ends at `params`
+            String read = parsingPath(e, true);
+            if (prefix.isEmpty() && read.length() > path.length()) {
+                path = read;
+            }
+            reason = value.toLowerCase(Locale.ROOT).matches("[-+]?\\.(inf|nan)") ? "expected a finite number, got " + value
+                    : "cannot read '" + value + "' as a number";
         } else if (e instanceof InvalidFormatException ife) {
             reason = "cannot read " + describe(ife.getValue()) + " as " + typeName(ife.getTargetType());
         } else if (e instanceof InvalidNullException ine) {
@@ -379,6 +391,12 @@ public final class ConfigLoader {
         return new ConfigException(source, path, line, reason);
     }
 
+    /** @return the text of a number the YAML parser could not read, or null for another error */
+    private static String malformedNumber(JsonProcessingException e) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^Malformed numeric value '(.*)'$").matcher(firstLine(e.getOriginalMessage()));
+        return m.find() ? m.group(1) : null;
+    }
+
     /** @return the key of a duplicate-key error of the parser, or null for another error */
     private static String duplicateKey(JsonProcessingException e) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("^Duplicate field '(.*)'$").matcher(firstLine(e.getOriginalMessage()));
@@ -387,17 +405,25 @@ public final class ConfigLoader {
 
     /** @return the path of the mapping the parser was reading when it failed, or an empty string */
     private static String parsingPath(JsonProcessingException e) {
+        return parsingPath(e, false);
+    }
+
+    /**
+     * @param withValue also the innermost context: the key or index of the value being read (a
+     *                  duplicate key's innermost context is the mapping that holds it)
+     * @return the path the parser was reading when it failed, or an empty string
+     */
+    private static String parsingPath(JsonProcessingException e, boolean withValue) {
         if (!(e.getProcessor() instanceof JsonParser parser)) {
             return "";
         }
         List<String> parts = new java.util.ArrayList<>();
         com.fasterxml.jackson.core.JsonStreamContext context = parser.getParsingContext();
-        // the innermost context is the mapping that holds the duplicate key: its parents name it
-        for (context = context == null ? null : context.getParent(); context != null && !context.inRoot(); context = context.getParent()) {
+        for (context = context == null || withValue ? context : context.getParent(); context != null && !context.inRoot(); context = context.getParent()) {
             if (context.inArray()) {
                 parts.add(0, "[" + context.getCurrentIndex() + "]");
             } else if (context.getCurrentName() != null) {
-                parts.add(0, (parts.isEmpty() || parts.get(0).startsWith("[") ? "" : ".") + context.getCurrentName());
+                parts.add(0, "." + context.getCurrentName());
             }
         }
         String joined = String.join("", parts);

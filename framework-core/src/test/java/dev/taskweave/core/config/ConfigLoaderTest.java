@@ -132,17 +132,30 @@ class ConfigLoaderTest {
                     head: regression
                 """, "d.yaml"));
         assertEquals("d.yaml:4: tasks[0]: duplicate key 'head' (a key may be given once in a mapping)", nested.getMessage());
+        ConfigException deeper = assertThrows(ConfigException.class, () -> loader.parse("""
+                training:
+                  earlyStopping:
+                    metric: valid.a.auc
+                    metric: valid.a.auc
+                """, "d.yaml"));
+        assertEquals("d.yaml:4: training.earlyStopping: duplicate key 'metric' (a key may be given once in a mapping)", deeper.getMessage());
     }
 
     @Test
     void numbersMustBeFinite() {
-        for (String value : new String[] {"Infinity", "NaN", "-Infinity", "'NaN'"}) {
+        // YAML's own spellings too (.inf, .nan), which the parser tags as numbers it cannot read
+        for (String value : new String[] {"Infinity", "NaN", "-Infinity", "'NaN'", ".inf", "-.inf", ".nan", ".NaN", "+.Inf"}) {
             ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("optimizer:\n  weightDecay: " + value + "\n", "n.yaml"));
             assertEquals("optimizer.weightDecay", e.path(), e.getMessage());
             assertTrue(e.getMessage().startsWith("n.yaml:2: optimizer.weightDecay: expected a finite number, got "), e.getMessage());
         }
         ConfigException map = assertThrows(ConfigException.class, () -> loader.parse("features: {dropout: {item_tags: NaN}}\n", "n.yaml"));
         assertEquals("n.yaml:1: features.dropout.item_tags: expected a finite number, got NaN", map.getMessage());
+        ConfigException yamlInfinity = assertThrows(ConfigException.class, () -> loader.parse("optimizer:\n  learningRate: .inf\n", "n.yaml"));
+        assertEquals("n.yaml:2: optimizer.learningRate: expected a finite number, got .inf", yamlInfinity.getMessage());
+        ConfigException inParams = assertThrows(ConfigException.class,
+                () -> loader.parse("sharing:\n  type: mmoe\n  params: {experts: 4, dropout: .nan}\n", "n.yaml"));
+        assertEquals("n.yaml:3: sharing.params.dropout: expected a finite number, got .nan", inParams.getMessage());
         // plugin params are bound by the same rules
         ConfigException bound = assertThrows(ConfigException.class,
                 () -> loader.bind(Map.of("rate", "Infinity"), Rate.class, "n.yaml", "tasks[0].params"));
