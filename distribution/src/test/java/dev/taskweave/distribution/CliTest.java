@@ -201,6 +201,10 @@ class CliTest {
             starred += Long.parseLong(labelled.group(g).replace(",", ""));
         }
         assertEquals(stars, starred, r.out());
+        // the column's own values next to the encoded labels' mean: what a bad row would stand out in
+        assertTrue(java.util.regex.Pattern.compile("label stars: labelled rows [^\\n]*; training labels mean [0-9.]+, sd [0-9.]+, values 1 to 5\\n")
+                .matcher(r.out()).find(), r.out());
+        assertTrue(java.util.regex.Pattern.compile("label purchased: [^\\n]*, values 0 to 1\\n").matcher(r.out()).find(), r.out());
         assertTrue(r.out().contains("category     multiclass  attribute item_category (item, classes 6): train 204 entities, attribute_test 36"),
                 r.out());
         assertTrue(r.out().contains("user_history           user history, 240 wide"), r.out());

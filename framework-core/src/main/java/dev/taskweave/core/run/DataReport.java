@@ -104,7 +104,10 @@ public final class DataReport {
             }
             // an observed task's rows are its positives as its head encodes them: said so only when they are
             String summary = observed && s.count() > 0 && s.mean() == 1 && s.variance() == 0 ? "all positive"
-                    : String.format(Locale.ROOT, "mean %.4g, sd %.4g", s.mean(), Math.sqrt(s.variance()));
+                    : String.format(Locale.ROOT, "mean %.4g, sd %.4g", s.mean(), Math.sqrt(s.variance()))
+                    // the column's own values, before the head encodes them: a value outside what the
+                    // task expects (a 7 among 1-5 stars) shows here
+                    + (observed ? "" : range(dataset.splits().get(Dataset.TRAIN) == null ? null : dataset.splits().get(Dataset.TRAIN).label(t.label)));
             line(out, "  %-12s %-11s %s: labelled rows %s; training labels %s%s", t.name, t.head,
                     observed ? "observed (implicit)" : "label " + t.label, splits, summary,
                     s.count() == 0 ? "  ** no labelled training row **" : "");
@@ -401,6 +404,23 @@ public final class DataReport {
             }
         }
         return true;
+    }
+
+    /** @return {@code ", values a to b"} over the column's labelled rows, or an empty string when it has none */
+    private static String range(float[] column) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : column == null ? new float[0] : column) {
+            if (!Float.isNaN(v)) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        return min > max ? "" : ", values " + number(min) + " to " + number(max);
+    }
+
+    private static String number(float v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e9f ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
     }
 
     private static long labelled(float[] column) {

@@ -60,6 +60,35 @@ class DataReportTest {
     }
 
     @Test
+    void aLabelsLineGivesTheColumnsOwnRangeOverItsLabelledTrainingRows() {
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0", "u1")).build();
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0", "i1")).build();
+        // a 7 among stars of 1-5, and rows without a label; valid's 9 is not a training label
+        Map<String, Interactions> splits = new LinkedHashMap<>();
+        splits.put(Dataset.TRAIN, new Interactions(new int[] {0, 1, 1, 0}, new int[] {0, 0, 1, 1},
+                Map.of("stars", new float[] {3, Float.NaN, 7, 1.5f})));
+        splits.put(Dataset.VALID, new Interactions(new int[] {0}, new int[] {0}, Map.of("stars", new float[] {9})));
+        Dataset dataset = new Dataset("d", List.of(), users, items, splits, Map.of(), Map.of());
+        ExperimentConfig config = new ExperimentConfig();
+        config.tasks = new java.util.ArrayList<>();
+        for (String[] task : new String[][] {{"stars", "stars"}, {"seen", "observed"}}) {
+            dev.taskweave.core.config.TaskConfig t = new dev.taskweave.core.config.TaskConfig();
+            t.name = task[0];
+            t.label = task[1];
+            t.head = "regression";
+            config.tasks.add(t);
+        }
+        Plan plan = new Plan(config, "x.yaml", null, null, List.of(), List.of(), null, null, null, null);
+        // mean and sd are of the labels as the head encodes them (here as they are: (3 + 7 + 1.5) / 3)
+        String report = DataReport.render(plan, dataset, List.of(), Map.of(
+                "stars", new dev.taskweave.api.model.LabelStatistics(3, 11.5 / 3, 4.7222),
+                "seen", new dev.taskweave.api.model.LabelStatistics(4, 1, 0)));
+        assertTrue(report.contains("label stars: labelled rows train 3, valid 1; training labels mean 3.833, sd 2.173, values 1.500 to 7\n"),
+                report);
+        assertTrue(report.contains("observed (implicit): labelled rows train 4, valid 1; training labels all positive\n"), report);
+    }
+
+    @Test
     void aRankingWithoutListsIsReportedNotACrash() {
         EntityTable users = EntityTable.builder(Entity.USER, List.of("u0")).build();
         EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0")).build();
