@@ -62,6 +62,37 @@ public final class BenchmarkCommand implements Callable<Integer> {
     }
 
     /**
+     * Reads results back from their JSON tree. The fields that make a file a results.json must be
+     * there, not defaulted: any JSON object would otherwise read as results of no configuration
+     * (a tune.json, a model's metrics.json) and replace the reports with empty ones.
+     *
+     * @throws dev.taskweave.core.config.ConfigException naming the file and the field when the tree is not
+     *     results of this format version, or lacks what the reports are drawn from
+     */
+    static BenchmarkResults readBack(com.fasterxml.jackson.databind.JsonNode tree, String source) {
+        if (tree == null || !tree.isObject()) {
+            throw new dev.taskweave.core.config.ConfigException(source, "", 0, "not a results.json: the file holds no JSON object");
+        }
+        for (String field : new String[] {"formatVersion", "configurations"}) {
+            if (!tree.has(field)) {
+                throw new dev.taskweave.core.config.ConfigException(source, field, 0, "not a results.json: missing");
+            }
+        }
+        BenchmarkResults data;
+        try {
+            data = reader().treeToValue(tree, BenchmarkResults.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new dev.taskweave.core.config.ConfigException(source, "", 0, "not a results.json: " + e.getOriginalMessage());
+        }
+        checkReadable(data, source);
+        if (data.configurations.isEmpty()) {
+            throw new dev.taskweave.core.config.ConfigException(source, "configurations", 0, "not a results.json: the list is empty,"
+                    + " there is nothing to report");
+        }
+        return data;
+    }
+
+    /**
      * @throws dev.taskweave.core.config.ConfigException naming the file and the field when results read back
      *     are of another format version or lack what the reports are drawn from
      */
@@ -115,13 +146,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         try (Taskweave taskweave = Taskweave.start(root.pluginDirectories())) {
             if (results != null) {
-                BenchmarkResults data;
+                com.fasterxml.jackson.databind.JsonNode tree;
                 try {
-                    data = reader().readValue(results.toFile(), BenchmarkResults.class);
+                    tree = reader().readTree(results.toFile());
                 } catch (java.io.IOException e) {
                     throw new dev.taskweave.core.config.ConfigException(results.toString(), "", 0, "not a results.json: " + e.getMessage());
                 }
-                checkReadable(data, results.toString());
+                BenchmarkResults data = readBack(tree, results.toString());
                 Benchmark.Outcome outcome = new Benchmark(taskweave).write(data, output);
                 out.printf("wrote %s, %s and %s%n", outcome.results(), outcome.markdown(), outcome.html());
                 out.flush();

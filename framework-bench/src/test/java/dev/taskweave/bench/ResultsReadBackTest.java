@@ -9,9 +9,7 @@ import org.junit.jupiter.api.Test;
 /** {@code benchmark --results}: what is read back from a results.json before the reports are drawn from it. */
 class ResultsReadBackTest {
     private static BenchmarkResults read(String json) throws Exception {
-        BenchmarkResults data = BenchmarkCommand.reader().readValue(json, BenchmarkResults.class);
-        BenchmarkCommand.checkReadable(data, "r.json");
-        return data;
+        return BenchmarkCommand.readBack(BenchmarkCommand.reader().readTree(json), "r.json");
     }
 
     @Test
@@ -31,6 +29,16 @@ class ResultsReadBackTest {
         ConfigException name = assertThrows(ConfigException.class,
                 () -> read("{\"formatVersion\": 1, \"configurations\": [{\"seeds\": [1]}]}"));
         assertEquals("r.json: configurations[0].name: not a results.json: missing", name.getMessage());
+        // any other JSON object (a tune.json, a model's metrics.json) would read as results of nothing and
+        // replace the reports with empty ones
+        assertEquals("r.json: formatVersion: not a results.json: missing", assertThrows(ConfigException.class,
+                () -> read("{\"trials\": [], \"best\": null}")).getMessage());
+        assertEquals("r.json: configurations: not a results.json: missing", assertThrows(ConfigException.class,
+                () -> read("{\"formatVersion\": 1, \"suite\": \"s\"}")).getMessage());
+        assertEquals("r.json: configurations: not a results.json: the list is empty, there is nothing to report",
+                assertThrows(ConfigException.class, () -> read("{\"formatVersion\": 1, \"configurations\": []}")).getMessage());
+        assertEquals("r.json: not a results.json: the file holds no JSON object", assertThrows(ConfigException.class,
+                () -> read("[1, 2]")).getMessage());
         ConfigException version = assertThrows(ConfigException.class, () -> read("{\"formatVersion\": 2, \"configurations\": []}"));
         assertEquals("r.json: formatVersion: this release reads format version 1, got 2", version.getMessage());
         // null where the reports read an object (a NullPointerException in them before)
