@@ -387,6 +387,13 @@ class ServeEndToEndTest {
         assertEquals(51, fifty.body().get("candidates").asInt(), fifty.text());
         assertError(post("/v1/recommend", fresh + ", {\"item\": \"new-50\", \"itemFeatures\": {}}]}"), 400, "candidates",
                 "too many new items: 51 (at most 50, maxPairs: each item given by itemFeatures is scored as a /v1/predict pair");
+        // a new item repeated with other features is not the same item: neither is dropped silently
+        assertError(post("/v1/recommend", "{\"user\": \"" + user + "\", \"candidates\": [{\"item\": \"new-0\", \"itemFeatures\": "
+                + "{\"item_category\": 1}}, \"" + item + "\", {\"item\": \"new-0\", \"itemFeatures\": {\"item_category\": 2}}]}"), 400,
+                "candidates[2].itemFeatures", "new item 'new-0' is listed at candidates[0] with other features");
+        // a k past any integer the server keeps is named with the value sent
+        assertError(post("/v1/recommend", "{\"user\": \"" + user + "\", \"k\": 99999999999}"), 400, "k",
+                "must be between 1 and 20, got 99999999999");
         // the server is still fine
         assertEquals(200, call(server, "GET", "/health", null).status());
     }
@@ -522,12 +529,21 @@ class ServeEndToEndTest {
         copy(model, dir);
         Dist.withoutChecksums(dir); // a model of a release before seen.bin
         Files.delete(dir.resolve(ModelStore.SEEN));
-        try (TaskweaveServer s = start(dir, "excludeSeen: true\nformula: 'like'\n")) {
+        // as the default of every request, excludeSeen would refuse each known user's: refused at start instead
+        ConfigException noSeen = assertThrows(ConfigException.class, () -> start(dir, "excludeSeen: true\n"));
+        assertEquals("test serve.yaml: excludeSeen: true, but the model in " + dir.toAbsolutePath().normalize() + " has no seen.bin"
+                + " (saved before it was written): retrain it, or set excludeSeen to false", noSeen.getMessage());
+        try (TaskweaveServer s = start(dir, "formula: 'like'\n")) {
             String user = s.holder().current().model().loaded().users().rawIds().get(0);
             Response status = call(s, "GET", "/admin/status", null);
             assertEquals("exclude not available (no seen.bin)", status.body().at("/model/excludeSeen").asText());
             assertEquals("like", status.body().at("/model/defaultFormula").asText());
-            assertError(call(s, "POST", "/v1/recommend", "{\"user\": \"" + user + "\"}"), 400, "excludeSeen", "exclude not available");
+            assertError(call(s, "POST", "/v1/recommend", "{\"user\": \"" + user + "\", \"excludeSeen\": true}"), 400, "excludeSeen",
+                    "exclude not available");
+            // a new user has seen nothing: nothing to exclude, with or without seen.bin
+            Response newUser = call(s, "POST", "/v1/recommend", "{\"userFeatures\": {\"user_segment\": 1}, \"excludeSeen\": true, \"k\": 2}");
+            assertEquals(200, newUser.status(), newUser.text());
+            assertTrue(newUser.body().get("coldStart").asBoolean(), newUser.text());
             Response r = call(s, "POST", "/v1/recommend", "{\"user\": \"" + user + "\", \"excludeSeen\": false}");
             assertEquals(200, r.status(), r.text());
             assertEquals("like", r.body().get("formula").asText());
@@ -697,6 +713,15 @@ class ServeEndToEndTest {
             }
             assertFalse(r.text().contains("NaN") || r.text().contains("Infinity"), r.text());
         }
+    }
+
+    @Test
+    void asManyScoringSlotsAsWorkerThreadsAreRefusedAtStart() {
+        // Jetty leases some of the 8 threads to accept and read connections: 8 slots would leave no
+        // thread for /health and would queue requests in Jetty rather than refuse them with 503
+        ConfigException e = assertThrows(ConfigException.class, () -> start(model, "threads: 8\nmaxConcurrentScoring: 8\n"));
+        assertTrue(e.getMessage().startsWith("test serve.yaml: maxConcurrentScoring: at most "), e.getMessage());
+        assertTrue(e.getMessage().contains(" with threads: 8 ("), e.getMessage());
     }
 
     @Test

@@ -99,15 +99,19 @@ final class JsonFields {
         return n.asText();
     }
 
-    static Integer integer(JsonNode parent, String name, String path) {
+    /** @return the field as a long (a caller checks its range and names the value sent), or null when absent */
+    static Long integer(JsonNode parent, String name, String path) {
         JsonNode n = parent.get(name);
         if (n == null || n.isNull()) {
             return null;
         }
-        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+        if (!n.isIntegralNumber()) {
             throw ApiException.badRequest(join(path, name), "expected an integer, got " + describe(n));
         }
-        return n.intValue();
+        if (!n.canConvertToLong()) {
+            throw ApiException.badRequest(join(path, name), "expected an integer of at most 19 digits, got " + describe(n));
+        }
+        return n.longValue();
     }
 
     static Boolean bool(JsonNode parent, String name, String path) {

@@ -112,12 +112,12 @@ public final class ScoringService {
     public ObjectNode recommend(JsonNode body) {
         JsonFields.object(body, "");
         JsonFields.onlyKnown(body, "", RECOMMEND_FIELDS);
-        Integer kValue = JsonFields.integer(body, "k", "");
+        Long kValue = JsonFields.integer(body, "k", "");
         // 10 by default, or maxK when the server allows fewer: a client that sends no k is never refused for it
-        int k = kValue == null ? Math.min(10, config.maxK) : kValue;
-        if (k < 1 || k > config.maxK) {
-            throw ApiException.badRequest("k", "must be between 1 and " + config.maxK + ", got " + k);
+        if (kValue != null && (kValue < 1 || kValue > config.maxK)) {
+            throw ApiException.badRequest("k", "must be between 1 and " + config.maxK + ", got " + kValue);
         }
+        int k = kValue == null ? Math.min(10, config.maxK) : kValue.intValue();
         Boolean excludeValue = JsonFields.bool(body, "excludeSeen", "");
         boolean exclude = excludeValue == null ? config.excludeSeen : excludeValue;
         String formulaText = JsonFields.string(body, "formula", "");
@@ -139,11 +139,15 @@ public final class ScoringService {
                 candidates = candidates(served, candidateList, newItems, config.maxPairs);
             }
             SeenItems seen = served.loaded().seen();
-            if (exclude && !seen.available()) {
+            // a new user (userFeatures) has seen nothing: there is nothing to exclude, with or without seen.bin
+            if (exclude && !seen.available() && user.row() == null) {
                 throw ApiException.badRequest("excludeSeen", "exclude not available: the model directory " + served.directory()
                         + " has no seen.bin (saved before it was written); retrain or set excludeSeen to false");
             }
             int[] seenItems = exclude && user.row() == null ? seen.items(user.index()) : new int[0];
+
+            // an unknown name in tasks is refused before the candidates are scored, not after
+            List<ResolvedTask> reported = tasks(served, extraTasks, "tasks");
 
             // pass 1: the formula's heads over every candidate, in one batch
             List<ResolvedTask> formulaTasks = new ArrayList<>();
@@ -162,7 +166,6 @@ public final class ScoringService {
             int[] top = top(formula, scores, candidates, seenItems, k);
 
             // pass 2: the other tasks, for the top k only
-            List<ResolvedTask> reported = tasks(served, extraTasks, "tasks");
             List<ResolvedTask> rest = reported.stream().filter(t -> !formula.tasks().contains(t.name())).toList();
             int[] topItems = new int[top.length];
             for (int i = 0; i < top.length; i++) {
@@ -212,7 +215,7 @@ public final class ScoringService {
     /**
      * Reads {@code candidates}: each an item id of the model, or {@code {"item": id, "itemFeatures":
      * {...}}} for an item the model does not know (an object naming a known id is that item).
-     * Repeats count once. New items are scored as {@code /v1/predict} scores pairs, so at most
+     * Repeats count once (a new item repeated must have the same features). New items are scored as {@code /v1/predict} scores pairs, so at most
      * {@code maxPairs} of them (the model's own items are not limited).
      *
      * @param newItems receives the new items, in order; their candidates are {@code -1 - j}
@@ -229,6 +232,7 @@ public final class ScoringService {
         }
         Set<Integer> distinct = new LinkedHashSet<>();
         Map<String, Integer> newIds = new java.util.HashMap<>();
+        Map<String, Integer> listedAt = new java.util.HashMap<>();
         for (int i = 0; i < list.size(); i++) {
             String path = "candidates[" + i + "]";
             JsonNode c = list.get(i);
@@ -251,7 +255,13 @@ public final class ScoringService {
                 if (j == null) {
                     j = newItems.size();
                     newIds.put(item.id(), j);
+                    listedAt.put(item.id(), i);
                     newItems.add(item);
+                } else if (!java.util.Objects.equals(c.get("itemFeatures"), list.get(listedAt.get(item.id())).get("itemFeatures"))) {
+                    // a repeat is the same item once; with other features it is not the same item, and
+                    // keeping either would drop the other without a word
+                    throw ApiException.badRequest(path + ".itemFeatures", "new item '" + item.id() + "' is listed at candidates["
+                            + listedAt.get(item.id()) + "] with other features; give each new item once, or the same features");
                 }
                 distinct.add(-1 - j);
             }

@@ -84,7 +84,8 @@ public final class TaskweaveServer implements AutoCloseable {
     private final ObjectMapper json = JsonFields.strictMapper();
     private final ModelHolder<ServedModel> holder;
     private final ScoringService scoring;
-    private final Semaphore scoringSlots;
+    private final Slots scoringSlots;
+    private final QueuedThreadPool pool;
     private final ServeMetrics metrics;
     private final Javalin app;
     private final ScheduledExecutorService watcher;
@@ -109,9 +110,10 @@ public final class TaskweaveServer implements AutoCloseable {
         this.stamp = first.stamp();
         this.holder = new ModelHolder<>(() -> firstModel);
         this.scoring = new ScoringService(holder, config, json);
-        this.scoringSlots = new Semaphore(scoringSlots(config), true);
+        this.scoringSlots = new Slots(scoringSlots(config));
         QueuedThreadPool pool = new QueuedThreadPool(config.threads, Math.min(8, config.threads), 60_000);
         pool.setName("taskweave-http");
+        this.pool = pool;
         this.metrics = new ServeMetrics(registry, holder, pool);
         metrics.scoringQueue(scoringSlots);
         this.app = Javalin.create(c -> {
@@ -164,6 +166,12 @@ public final class TaskweaveServer implements AutoCloseable {
                 throw new ConfigException(config.source(), "formula", 0, e.getMessage() + " (the model in " + modelDirectory + ")");
             }
         }
+        // the default of every /v1/recommend: without seen.bin each known user's request would be refused
+        if (config.excludeSeen && !served.loaded().seen().available()) {
+            served.close();
+            throw new ConfigException(config.source(), "excludeSeen", 0, "true, but the model in " + modelDirectory
+                    + " has no seen.bin (saved before it was written): retrain it, or set excludeSeen to false");
+        }
         return served;
     }
 
@@ -197,6 +205,10 @@ public final class TaskweaveServer implements AutoCloseable {
         TaskweaveServer server = new TaskweaveServer(loader, modelDirectory.toAbsolutePath().normalize(), config, registry);
         try {
             server.app.start(config.host, config.port);
+            server.fitSlotsToWorkers();
+        } catch (ConfigException e) {
+            server.close();
+            throw e;
         } catch (RuntimeException e) {
             server.close();
             String cause = bindFailure(e);
@@ -378,7 +390,7 @@ public final class TaskweaveServer implements AutoCloseable {
                 throw ApiException.unavailable("the server stopped before a scoring slot was free; retry on another instance");
             }
             if (!admitted) {
-                throw ApiException.overloaded("all " + scoringSlots(config) + " scoring slots stayed busy for "
+                throw ApiException.overloaded("all " + scoringSlots.size() + " scoring slots stayed busy for "
                         + config.maxQueueMillis + " ms; retry later");
             }
             try {
@@ -419,9 +431,61 @@ public final class TaskweaveServer implements AutoCloseable {
                 + " bytes (maxRequestBytes) are read");
     }
 
-    /** @return how many scoring requests run at once */
+    /** @return how many scoring requests run at once, before the worker threads are counted */
     static int scoringSlots(ServeConfig config) {
         return config.maxConcurrentScoring > 0 ? config.maxConcurrentScoring : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Worker threads kept free of scoring: {@code /health}, {@code /ready}, {@code /metrics} and 503 answers run there. */
+    static final int SPARE_WORKERS = 2;
+
+    /**
+     * @param workers the pool's threads left to run requests once Jetty has leased its own (to
+     *                accept connections and select on them: one to eight of them, by the cores)
+     * @return how many scoring requests may run at once: the slots asked for, and never so many that
+     *     they hold every worker: a request past them must wait for a slot (and be refused after
+     *     {@code maxQueueMillis}), not in Jetty's unbounded queue, and the probes must still be answered
+     * @throws ConfigException naming {@code maxConcurrentScoring} when it is set above that
+     */
+    static int slotsFor(ServeConfig config, int workers) {
+        int most = Math.max(1, workers - SPARE_WORKERS);
+        if (config.maxConcurrentScoring > most) {
+            throw new ConfigException(config.source(), "maxConcurrentScoring", 0, "at most " + most + " with threads: " + config.threads
+                    + " (" + workers + " threads run requests once the server has taken its own, and " + SPARE_WORKERS
+                    + " stay free for /health, /ready and refusals), got " + config.maxConcurrentScoring
+                    + "; raise threads or lower maxConcurrentScoring");
+        }
+        return Math.min(scoringSlots(config), most);
+    }
+
+    /** Caps the scoring slots to the workers Jetty has left, once it has started and leased its threads. */
+    private void fitSlotsToWorkers() {
+        int slots = slotsFor(config, pool.getMaxAvailableThreads());
+        if (slots < scoringSlots.size()) {
+            LOG.info("{} scoring slots instead of {}: {} of {} worker threads run requests", slots, scoringSlots.size(),
+                    pool.getMaxAvailableThreads(), config.threads);
+            scoringSlots.shrinkTo(slots);
+        }
+    }
+
+    /** A fair semaphore of scoring slots whose number can be lowered once the server has started. */
+    static final class Slots extends Semaphore {
+        private volatile int size;
+
+        Slots(int size) {
+            super(size, true);
+            this.size = size;
+        }
+
+        /** @return how many slots there are, busy or not */
+        int size() {
+            return size;
+        }
+
+        void shrinkTo(int slots) {
+            reducePermits(size - slots);
+            size = slots;
+        }
     }
 
     private void send(Context ctx, int status, JsonNode body) {

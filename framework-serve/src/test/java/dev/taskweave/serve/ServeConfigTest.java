@@ -27,6 +27,21 @@ class ServeConfigTest {
     }
 
     @Test
+    void scoringSlotsNeverHoldEveryWorkerThread() {
+        // the default, one slot per processor, is capped below the workers Jetty leaves (here 3: two
+        // spare for the probes and refusals, so one slot), whatever the processor count
+        ServeConfig defaults = ServeConfig.parse("", "serve.yaml");
+        assertEquals(1, TaskweaveServer.slotsFor(defaults, 3));
+        assertEquals(Math.min(Runtime.getRuntime().availableProcessors(), 12), TaskweaveServer.slotsFor(defaults, 14));
+        ServeConfig twelve = ServeConfig.parse("maxConcurrentScoring: 12\n", "serve.yaml");
+        assertEquals(12, TaskweaveServer.slotsFor(twelve, 14));
+        ConfigException tooMany = assertThrows(ConfigException.class, () -> TaskweaveServer.slotsFor(twelve, 13));
+        assertEquals("serve.yaml: maxConcurrentScoring: at most 11 with threads: 16 (13 threads run requests once the server has taken"
+                + " its own, and 2 stay free for /health, /ready and refusals), got 12; raise threads or lower maxConcurrentScoring",
+                tooMany.getMessage());
+    }
+
+    @Test
     void fullMapping() {
         ServeConfig c = ServeConfig.parse("""
                 host: 127.0.0.1
