@@ -716,6 +716,29 @@ class ServeEndToEndTest {
     }
 
     @Test
+    void aBodyThatTricklesInIsCutOffNotWaitedFor() throws Exception {
+        try (TaskweaveServer s = start(model, "minRequestBytesPerSecond: 1000\n")) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.port())) {
+                socket.setSoTimeout(30_000);
+                java.io.OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"pa")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                // 4 bytes in the first second and a half, where 1,500 were due: the next read fails the rate
+                Thread.sleep(1500);
+                out.write("irs".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+                assertTrue(answer.contains("\"error\":\"too_slow\""), answer);
+                assertTrue(answer.contains("more slowly than 1000 bytes per second (minRequestBytesPerSecond)"), answer);
+            }
+            // the worker is free again and the server answers
+            assertEquals(200, call(s, "GET", "/health", null).status());
+        }
+    }
+
+    @Test
     void asManyScoringSlotsAsWorkerThreadsAreRefusedAtStart() {
         // Jetty leases some of the 8 threads to accept and read connections: 8 slots would leave no
         // thread for /health and would queue requests in Jetty rather than refuse them with 503

@@ -23,6 +23,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(400, "bad_request", field, message);
     }
 
+    /** 408: the request body arrived more slowly than the server waits for ({@code minRequestBytesPerSecond}). */
+    public static ApiException tooSlow(String message) {
+        return new ApiException(408, "too_slow", "", message);
+    }
+
     /** 404: the request names a user or item the model does not know. */
     public static ApiException notFound(String field, String message) {
         return new ApiException(404, "not_found", field, message);

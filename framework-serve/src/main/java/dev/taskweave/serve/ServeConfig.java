@@ -43,6 +43,12 @@ public final class ServeConfig {
      */
     @JsonProperty public long maxQueueMillis = 200;
     /**
+     * The slowest a request body may arrive, in bytes per second over the time since its first
+     * byte: a client that sends more slowly is cut off (400) instead of holding a worker thread for
+     * as long as it likes, a byte at a time. 0 for no limit.
+     */
+    @JsonProperty public long minRequestBytesPerSecond = 1024;
+    /**
      * Rank items for one user from cached item-side activations when the model's sharing strategy
      * allows it (the cache holds items x first-layer units floats per model version); false to
      * always run the plain forward pass.
@@ -105,6 +111,8 @@ public final class ServeConfig {
         check(source, "maxRequestBytes", maxRequestBytes >= 1024, "must be >= 1024, got " + maxRequestBytes);
         check(source, "maxConcurrentScoring", maxConcurrentScoring >= 0, "must be >= 0 (0 = one per processor), got " + maxConcurrentScoring);
         check(source, "maxQueueMillis", maxQueueMillis >= 0, "must be >= 0, got " + maxQueueMillis);
+        check(source, "minRequestBytesPerSecond", minRequestBytesPerSecond >= 0, "must be >= 0 (0 = no limit), got "
+                + minRequestBytesPerSecond);
         check(source, "watchIntervalMillis", watchIntervalMillis >= 50, "must be >= 50, got " + watchIntervalMillis);
         check(source, "shutdownGraceMillis", shutdownGraceMillis >= 0 && shutdownGraceMillis <= MAX_SHUTDOWN_GRACE_MILLIS,
                 "must be in [0, " + MAX_SHUTDOWN_GRACE_MILLIS + "] (0 = stop at once), got " + shutdownGraceMillis);

@@ -124,6 +124,8 @@ public final class TaskweaveServer implements AutoCloseable {
             c.http.maxRequestSize = config.maxRequestBytes;
             // a known path asked with another method is a 405 with an Allow header, not a 404
             c.http.prefer405over404 = true;
+            // a body trickling in a byte at a time would hold its worker thread without end
+            c.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(config.minRequestBytesPerSecond));
             // a request refused by Jetty itself (the 503 of one that arrives while the server stops) answers JSON too
             c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(json, () -> stopping)));
         });
@@ -423,6 +425,11 @@ public final class TaskweaveServer implements AutoCloseable {
         } catch (IOException e) {
             // the client went away or sent a broken body (a bad chunk): its request, not the server, failed
             throw ApiException.badRequest("", "the request body could not be read: " + e.getMessage());
+        } catch (org.eclipse.jetty.http.BadMessageException e) {
+            // Jetty's own refusal while reading: a body slower than minRequestBytesPerSecond (408)
+            throw e.getCode() == 408 ? ApiException.tooSlow("the request body arrived more slowly than " + config.minRequestBytesPerSecond
+                    + " bytes per second (minRequestBytesPerSecond): " + e.getReason())
+                    : ApiException.badRequest("", "the request body could not be read: " + e.getReason());
         }
     }
 

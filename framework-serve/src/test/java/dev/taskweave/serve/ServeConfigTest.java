@@ -71,7 +71,7 @@ class ServeConfigTest {
 
     @Test
     void errorsNameTheFileAndTheField() {
-        assertMessage("prot: 80\n", "serve.yaml: prot: unknown field 'prot'; expected one of [excludeSeen, factoredScoring, formula, host, maxConcurrentScoring, maxK, maxPairs, maxQueueMillis, maxRequestBytes, port, shutdownGraceMillis, threads, watch, watchIntervalMillis]");
+        assertMessage("prot: 80\n", "serve.yaml: prot: unknown field 'prot'; expected one of [excludeSeen, factoredScoring, formula, host, maxConcurrentScoring, maxK, maxPairs, maxQueueMillis, maxRequestBytes, minRequestBytesPerSecond, port, shutdownGraceMillis, threads, watch, watchIntervalMillis]");
         assertMessage("shutdownGraceMillis: -1\n", "serve.yaml: shutdownGraceMillis: must be in [0, 600000] (0 = stop at once), got -1");
         assertMessage("shutdownGraceMillis: 600001\n", "serve.yaml: shutdownGraceMillis: must be in [0, 600000] (0 = stop at once), got 600001");
         assertMessage("maxQueueMillis: -1\n", "serve.yaml: maxQueueMillis: must be >= 0, got -1");
