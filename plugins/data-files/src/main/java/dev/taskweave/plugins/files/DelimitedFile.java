@@ -139,9 +139,13 @@ final class DelimitedFile {
         });
     }
 
-    /** @return whether a record's fields are the column names, in order */
+    /**
+     * @return whether a record's fields are the column names, in order; the first may start with a
+     *     byte order mark, as the header of a spreadsheet export joined onto another file does
+     */
     private boolean namesColumns(String[] fields) {
-        if (fields.length != columns.size() || !fields[0].equals(columns.get(0))) {
+        if (fields.length != columns.size() || !(fields[0].startsWith("\uFEFF") ? fields[0].substring(1).strip() : fields[0])
+                .equals(columns.get(0))) {
             return false;
         }
         for (int i = 1; i < fields.length; i++) {
@@ -164,6 +168,11 @@ final class DelimitedFile {
         Charset charset = config.charset();
         if (Files.isDirectory(path)) {
             throw new DataException(path.toString(), 0, "is a directory; expected a file");
+        }
+        // read as text, a compressed file fails on a byte that is not valid in the encoding, or as records of noise
+        String packed = compression(path);
+        if (packed != null) {
+            throw new DataException(path.toString(), 0, "a " + packed + " file, not text: this plugin reads plain CSV or TSV; unpack it first");
         }
         // the reader is a resource of its own: reading past a byte order mark may fail before the parser owns it
         try (java.io.BufferedReader reader = Files.newBufferedReader(path, charset);
@@ -280,6 +289,33 @@ final class DelimitedFile {
     }
 
     /** @return whether the file starts with a UTF-16 byte order mark (FE FF or FF FE), as spreadsheets' "Unicode text" exports do */
+    /** @return the compressed format a file starts like (gzip, zip, bzip2, xz, zstd), or null */
+    private static String compression(Path path) {
+        byte[] head = new byte[6];
+        int n;
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            return null;
+        }
+        int b0 = n > 0 ? head[0] & 0xFF : -1;
+        int b1 = n > 1 ? head[1] & 0xFF : -1;
+        int b2 = n > 2 ? head[2] & 0xFF : -1;
+        int b3 = n > 3 ? head[3] & 0xFF : -1;
+        if (b0 == 0x1F && b1 == 0x8B) {
+            return "gzip";
+        } else if (b0 == 'P' && b1 == 'K' && b2 == 3 && b3 == 4) {
+            return "zip";
+        } else if (b0 == 'B' && b1 == 'Z' && b2 == 'h') {
+            return "bzip2";
+        } else if (b0 == 0xFD && b1 == '7' && b2 == 'z' && b3 == 'X') {
+            return "xz";
+        } else if (b0 == 0x28 && b1 == 0xB5 && b2 == 0x2F && b3 == 0xFD) {
+            return "zstd";
+        }
+        return null;
+    }
+
     private static boolean utf16(Path path) {
         try (java.io.InputStream in = Files.newInputStream(path)) {
             int first = in.read();

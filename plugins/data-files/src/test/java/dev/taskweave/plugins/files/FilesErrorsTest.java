@@ -57,6 +57,20 @@ class FilesErrorsTest {
     }
 
     @Test
+    void aCompressedFileIsNamedAsSuchNotAsTextOfAnotherEncoding() throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes)) {
+            gz.write("user,item\nu1,i1\nu2,i1\n".repeat(50).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Files.write(dir.resolve("rows.csv"), bytes.toByteArray());
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item"),
+                "split", params("valid", 0.0, "test", 0.0)), FilesConfig.class);
+        DataException e = assertThrows(DataException.class, () -> new FilesDatasetFactory().create(config, new DataContext(dir, 1)).load());
+        assertTrue(e.getMessage().endsWith("rows.csv: a gzip file, not text: this plugin reads plain CSV or TSV; unpack it first"),
+                e.getMessage());
+    }
+
+    @Test
     void aRepeatedHeaderLineIsNoRecord() throws IOException {
         // two exports joined with their header lines: an implicit-feedback file would gain a user 'user'
         Files.writeString(dir.resolve("rows.csv"), "user,item\nu1,i1\nu2,i1\nuser,item\nu3,i2\n");
@@ -64,6 +78,10 @@ class FilesErrorsTest {
                 "split", params("valid", 0.0, "test", 0.0)), FilesConfig.class);
         DataException e = assertThrows(DataException.class, () -> new FilesDatasetFactory().create(config, new DataContext(dir, 1)).load());
         assertMessage(e, "rows.csv", 4, "this line repeats the column names [user, item] of the header line, where a record is expected");
+        // two spreadsheet exports joined: the second header starts with its byte order mark, which no strip() removes
+        Files.writeString(dir.resolve("rows.csv"), "\uFEFFuser,item\nu1,i1\n\uFEFFuser,item\nu3,i2\n");
+        DataException marked = assertThrows(DataException.class, () -> new FilesDatasetFactory().create(config, new DataContext(dir, 1)).load());
+        assertMessage(marked, "rows.csv", 3, "this line repeats the column names [user, item] of the header line, where a record is expected");
         // with the names configured, a line repeating them past the first is refused too
         Files.writeString(dir.resolve("rows.csv"), "u1,i1\nu,i\n");
         FilesConfig named = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "u", "item", "i",
