@@ -133,6 +133,28 @@ class CheckpointResumeTest extends RuntimeTest {
     }
 
     @Test
+    void aCheckpointWhoseStateNoLongerFitsTheModelIsNamedNotAnInternalError() throws Exception {
+        // the same YAML and data, but state laid out by another model: what a plugin upgraded between
+        // the stop and the resume leaves (the identity does not cover plugin versions)
+        Path config = write("fit.yaml", CONFIG.formatted("{type: fixed}"));
+        Path wider = write("wider.yaml", CONFIG.formatted("{type: fixed}").replace("expertLayers: [16]", "expertLayers: [24]"));
+        Path checkpoint = tmp.resolve("fit.checkpoint");
+        Path donor = tmp.resolve("wider.checkpoint");
+        assertThrows(TrainingSuspendedException.class,
+                () -> taskweave.train(config, tmp.resolve("fit"), quiet(), new Checkpointing(checkpoint, false, Duration.ZERO)));
+        assertThrows(TrainingSuspendedException.class,
+                () -> taskweave.train(wider, tmp.resolve("wider"), quiet(), new Checkpointing(donor, false, Duration.ZERO)));
+        dev.taskweave.core.run.CheckpointSurgery.transplantState(donor, checkpoint);
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> taskweave.train(config, tmp.resolve("fit"), quiet(), new Checkpointing(checkpoint, true, null)));
+        assertTrue(e.getMessage().startsWith(checkpoint + " does not fit the model this experiment builds now: its parameters "),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("(was a plugin upgraded since it was written?); delete it to train from the start"),
+                e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("fit")));
+    }
+
+    @Test
     void theCommandLineStopsWithExitCodeThreeAndResumes() throws Exception {
         Path config = write("dwa.yaml", CONFIG.formatted("{type: dwa}").replace("epochs: 4", "epochs: 2"));
         Path checkpoint = tmp.resolve("cli.checkpoint");

@@ -175,7 +175,16 @@ public final class Trainer {
                 ? TrainingCheckpoint.read(checkpointing.file(), identity) : null;
         if (resumed != null) {
             // before the optimiser lays the parameters out in its buffer
-            restore(model, resumed.parameters(), manager);
+            try {
+                restore(model, resumed.parameters(), manager);
+                // the best epoch's are restored at the end: a layout they do not fit fails now, not after the epochs
+                if (resumed.bestParameters() != null) {
+                    restore(model, resumed.bestParameters(), manager);
+                    restore(model, resumed.parameters(), manager);
+                }
+            } catch (IllegalStateException | IllegalArgumentException | UncheckedIOException e) {
+                throw doesNotFit(checkpointing.file(), "parameters", e);
+            }
         }
         float clip = config.optimizer.clipGradient > 0 ? (float) config.optimizer.clipGradient : -1f;
         // the first epoch's examples (sampled negatives included) also give a schedule its steps per epoch
@@ -225,9 +234,13 @@ public final class Trainer {
         if (resumed != null) {
             // the checkpoint's identity pins the experiment, so it has a weight average and a
             // weighting state exactly when this run keeps them
-            optimizer.restore(resumed.updates(), resumed.means(), resumed.variances());
-            if (average != null) {
-                average.restore(resumed.averageUpdates(), resumed.average());
+            try {
+                optimizer.restore(resumed.updates(), resumed.means(), resumed.variances());
+                if (average != null) {
+                    average.restore(resumed.averageUpdates(), resumed.average());
+                }
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                throw doesNotFit(checkpointing.file(), "optimiser state", e);
             }
             if (resumed.weightingState() != null) {
                 WeightingState.load(resumed.weightingState(), model, checkpointing.file().toString());
@@ -967,13 +980,24 @@ public final class Trainer {
         }
     }
 
+    /**
+     * @return the error of a checkpoint whose identity matches this experiment (the same YAML and
+     *     teachers) but whose saved state does not fit the model built now: a plugin that lays out
+     *     its parameters otherwise since the checkpoint was written
+     */
+    private static CheckpointException doesNotFit(java.nio.file.Path file, String what, RuntimeException e) {
+        String cause = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+        return new CheckpointException(file + " does not fit the model this experiment builds now: its " + what + " (" + cause
+                + ") were laid out by another (was a plugin upgraded since it was written?); delete it to train from the start");
+    }
+
     private static void restore(AssembledModel model, byte[] parameters, NDManager manager) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
             model.block().loadParameters(manager, in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (ai.djl.MalformedModelException e) {
-            throw new IllegalStateException("cannot restore the best epoch's parameters", e);
+            throw new IllegalStateException("cannot restore the model's parameters: " + e.getMessage(), e);
         }
     }
 
