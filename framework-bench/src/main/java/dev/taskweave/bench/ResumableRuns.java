@@ -76,6 +76,12 @@ final class ResumableRuns {
                     directory, reason -> log.printf(Locale.ROOT, "  finished before, %s: training again%n", reason));
             if (finished.isPresent()) {
                 log.printf(Locale.ROOT, "  finished before: read back from %s%n", directory);
+                // a run killed after its model was written and before its checkpoint was removed left
+                // it: without this, every later benchmark into this output would stop on it
+                if (Files.exists(checkpoint) || Files.exists(Taskweave.savedTeachers(checkpoint))) {
+                    log.printf(Locale.ROOT, "  removing %s, left from before the model was written%n", checkpoint);
+                    Taskweave.removeCheckpoint(new Checkpointing(checkpoint, false, null), log);
+                }
                 return new Run(finished.get(), true);
             }
         }

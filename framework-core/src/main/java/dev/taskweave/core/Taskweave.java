@@ -318,13 +318,7 @@ public final class Taskweave implements AutoCloseable {
             injector.getInstance(ModelStore.class).save(outputDirectory, model, dataset, prepared.neighbours(), fingerprint, configFile,
                     baseDirectory, result);
             if (checkpointing != null) {
-                try {
-                    checkpointing.remove();
-                } catch (java.io.IOException e) {
-                    log.println("warning: the model is written, but its checkpoint " + checkpointing.file()
-                            + " could not be removed: " + e.getMessage());
-                }
-                removeSavedTeachers(checkpointing, log);
+                removeCheckpoint(checkpointing, log);
             }
             return result;
         }
@@ -360,6 +354,21 @@ public final class Taskweave implements AutoCloseable {
      */
     public static Path savedTeachers(Path checkpoint) {
         return Checkpointing.teachers(checkpoint);
+    }
+
+    /**
+     * Removes a checkpoint and the teachers saved beside it once their model is written: what a run
+     * does after saving, and what a resumed benchmark does for a run killed between the two.
+     * Failures are logged as warnings: the model is written either way.
+     */
+    public static void removeCheckpoint(Checkpointing checkpointing, PrintStream log) {
+        try {
+            checkpointing.remove();
+        } catch (java.io.IOException e) {
+            log.println("warning: the model is written, but its checkpoint " + checkpointing.file()
+                    + " could not be removed: " + e.getMessage());
+        }
+        removeSavedTeachers(checkpointing, log);
     }
 
     private static void removeSavedTeachers(Checkpointing checkpointing, PrintStream log) {
