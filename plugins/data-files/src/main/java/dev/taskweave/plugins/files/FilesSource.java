@@ -109,8 +109,10 @@ final class FilesSource implements DatasetSource {
         addSideFeatures(itemFile, itemIds, features, items, schema, attributes, evaluation, holdout.split(), description);
 
         Interactions train = interactions.get(Dataset.TRAIN);
-        addHistory(USER_HISTORY, Entity.USER, config.userHistory(), train, userIds.size(), itemIds.size(), users, schema, description);
-        addHistory(ITEM_HISTORY, Entity.ITEM, config.itemHistory(), train, userIds.size(), itemIds.size(), items, schema, description);
+        addHistory(USER_HISTORY, Entity.USER, config.userHistory(), train, trainRows, userIds.size(), itemIds.size(), users, schema,
+                description);
+        addHistory(ITEM_HISTORY, Entity.ITEM, config.itemHistory(), train, trainRows, userIds.size(), itemIds.size(), items, schema,
+                description);
         perRow.addTo(users, schema);
 
         Map<String, RankingCandidates> rankings = new LinkedHashMap<>();
@@ -340,15 +342,16 @@ final class FilesSource implements DatasetSource {
         }
     }
 
-    private void addHistory(String name, Entity entity, FilesConfig.History history, Interactions train, int users, int items,
-            EntityTable.Builder table, List<FeatureSpec> schema, Map<String, String> description) {
+    private void addHistory(String name, Entity entity, FilesConfig.History history, Interactions train, InteractionRows file,
+            int users, int items, EntityTable.Builder table, List<FeatureSpec> schema, Map<String, String> description) {
         if (history == FilesConfig.History.NONE) {
             return;
         }
-        // one entry per (user, item) pair: the last row of a repeated pair gives its value
+        // one entry per (user, item) pair: the latest row of a repeated pair gives its value (by
+        // timestamp when the file has them, of equal ones the later in the file, as everywhere else)
         Map<Long, Integer> last = new LinkedHashMap<>();
         for (int r = 0; r < train.size(); r++) {
-            last.put(((long) train.users()[r] << 32) | train.items()[r], r);
+            last.merge(((long) train.users()[r] << 32) | train.items()[r], r, (before, now) -> later(file, now, before) ? now : before);
         }
         int[] rows = last.values().stream().mapToInt(Integer::intValue).toArray();
         int[] u = new int[rows.length];
@@ -603,6 +606,18 @@ final class FilesSource implements DatasetSource {
             out.put(ids.get(i), i);
         }
         return out;
+    }
+
+    /** @return whether row {@code a} comes after row {@code b} (a later file row): by timestamp when there are any, else by the file */
+    private static boolean later(InteractionRows rows, int a, int b) {
+        if (Double.isNaN(rows.timestamps[a]) || Double.isNaN(rows.timestamps[b])) {
+            return a > b;
+        }
+        int byTime = Double.compare(rows.timestamps[a], rows.timestamps[b]);
+        if (byTime == 0) {
+            byTime = Double.compare(rows.timestampRest[a], rows.timestampRest[b]);
+        }
+        return byTime != 0 ? byTime > 0 : a > b;
     }
 
     private static Interactions toInteractions(InteractionRows rows, Map<String, Integer> userIndex, Map<String, Integer> itemIndex,

@@ -503,6 +503,21 @@ class FilesSourceTest {
         assertEquals(dev.taskweave.api.data.Histories.Scale.MEAN, spec(missing, "item_history").historyScale());
         assertTrue(missing.description().get("user_history.rescaled").startsWith("no: some training pairs have no rating"),
                 missing.description().toString());
+
+        // with timestamps, the latest row of a repeated pair gives its value, wherever it is in the
+        // file: (a, x) rated 4 at time 100 and 5 later at time 200, written first
+        write("train.csv", """
+                user,item,rating,click,ts
+                a,x,5,,200
+                a,y,1,,50
+                b,x,3,,60
+                a,x,4,,100
+                """);
+        write("test.csv", "user,item,rating,click,ts\nb,y,2,,300\n");
+        p.put("interactions", interactions("train.csv", "timestamp", "ts"));
+        Dataset timed = load(p);
+        // mean (5, 1, 3, 4) = 3.25: (a, x) keeps 5 (the latest), 1.75 / sqrt(2)
+        assertArrayEquals(new float[] {1.75f / r2, -2.25f / r2, -0.25f, 0f}, timed.users().sparse("user_history").toDense(), 1e-6f);
     }
 
     @Test
