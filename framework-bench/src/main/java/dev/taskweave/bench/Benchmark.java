@@ -75,6 +75,15 @@ public final class Benchmark {
         String json = json(results);
         String markdown = MarkdownReport.render(results, higher);
         String html = HtmlReport.render(results, higher);
+        // the earlier reports go first: a stop between the writes (a crash, a full disk) leaves
+        // results.json with no report, or with its own, never new results beside reports of others
+        // (benchmark --results draws the reports from results.json again)
+        try {
+            java.nio.file.Files.deleteIfExists(markdownFile);
+            java.nio.file.Files.deleteIfExists(htmlFile);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("cannot remove the earlier reports in " + output, e);
+        }
         Taskweave.writeAtomically(resultsFile, json);
         Taskweave.writeAtomically(markdownFile, markdown);
         Taskweave.writeAtomically(htmlFile, html);

@@ -335,11 +335,8 @@ public final class Tuner {
     private Outcome write(Tuning tuning, TuneResults results, Path output) {
         Path resultsFile = output.resolve(RESULTS);
         Path markdownFile = output.resolve(MARKDOWN);
-        Benchmark.writeJson(resultsFile, results);
-        Taskweave.writeAtomically(markdownFile, report(tuning, results));
-        Path bestFile = null;
+        String bestYaml = null;
         if (results.best != null) {
-            bestFile = output.resolve(BEST);
             ConfigLoader loader = taskweave.injector().getInstance(ConfigLoader.class);
             ExperimentConfig best = tuning.experiment(results.best.parameters);
             best.seed = tuning.experiment().seed;
@@ -352,14 +349,21 @@ public final class Tuner {
                     """, results.trials.size(), results.objective, results.goal, format(results.best.objective),
                     results.best.trial, describe(results.best.parameters), tuning.experimentFile(),
                     String.join(", ", results.best.models));
-            Taskweave.writeAtomically(bestFile, header + loader.toYaml(best));
-        } else {
-            // an earlier search's best.yaml would otherwise stand beside results that name no best trial
-            try {
-                Files.deleteIfExists(output.resolve(BEST));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot remove the earlier " + output.resolve(BEST), e);
-            }
+            bestYaml = header + loader.toYaml(best);
+        }
+        // an earlier search's best.yaml goes first: a stop (a crash, a full disk) between the writes
+        // below leaves no best.yaml, never one that stands beside results naming another best trial
+        try {
+            Files.deleteIfExists(output.resolve(BEST));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot remove the earlier " + output.resolve(BEST), e);
+        }
+        Benchmark.writeJson(resultsFile, results);
+        Taskweave.writeAtomically(markdownFile, report(tuning, results));
+        Path bestFile = null;
+        if (bestYaml != null) {
+            bestFile = output.resolve(BEST);
+            Taskweave.writeAtomically(bestFile, bestYaml);
         }
         return new Outcome(resultsFile, markdownFile, bestFile, results);
     }
