@@ -716,6 +716,32 @@ class ServeEndToEndTest {
     }
 
     @Test
+    void anAdminTokenGuardsTheAdminEndpointsOnly() throws Exception {
+        Path token = tmp.resolve("admin-token");
+        Files.writeString(token, "0123456789abcdef-token\n");
+        try (TaskweaveServer s = start(model, "adminTokenFile: " + token + "\n")) {
+            for (String[] call : new String[][] {{"GET", "/admin/status"}, {"POST", "/admin/reload"}}) {
+                Response refused = call(s, call[0], call[1], null);
+                assertEquals(401, refused.status(), refused.text());
+                assertEquals("unauthorized", refused.body().get("error").asText(), refused.text());
+            }
+            java.net.http.HttpResponse<String> wrong = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + s.port() + "/admin/status")).header("Authorization", "Bearer 0123456789abcdef-tokeN")
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, wrong.statusCode(), wrong.body());
+            java.net.http.HttpResponse<String> right = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + s.port() + "/admin/status")).header("Authorization", "Bearer 0123456789abcdef-token")
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, right.statusCode(), right.body());
+            assertTrue(JSON.readTree(right.body()).has("model"), right.body());
+            // the probes, the metrics and scoring stay open
+            assertEquals(200, call(s, "GET", "/health", null).status());
+            assertEquals(200, call(s, "GET", "/ready", null).status());
+            assertEquals(200, call(s, "GET", "/metrics", null).status());
+        }
+    }
+
+    @Test
     void aBodyThatTricklesInIsCutOffNotWaitedFor() throws Exception {
         try (TaskweaveServer s = start(model, "minRequestBytesPerSecond: 1000\n")) {
             try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.port())) {

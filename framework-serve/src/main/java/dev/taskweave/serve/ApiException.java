@@ -28,6 +28,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(408, "too_slow", "", message);
     }
 
+    /** 401: an admin endpoint asked without the token serve.yaml requires. */
+    public static ApiException unauthorized(String message) {
+        return new ApiException(401, "unauthorized", "Authorization", message);
+    }
+
     /** 404: the request names a user or item the model does not know. */
     public static ApiException notFound(String field, String message) {
         return new ApiException(404, "not_found", field, message);

@@ -54,6 +54,12 @@ public final class ServeConfig {
      * always run the plain forward pass.
      */
     @JsonProperty public boolean factoredScoring = true;
+    /**
+     * A file holding the token that {@code /admin/*} requires ({@code Authorization: Bearer
+     * <token>}), for example a mounted secret; read once at start, surrounding white space
+     * stripped. Unset, the admin endpoints answer anyone who reaches the port.
+     */
+    @JsonProperty public String adminTokenFile;
     /** Reload the model when its directory is replaced. */
     @JsonProperty public boolean watch;
     /** How often to look at the model directory when watching, in milliseconds. */
@@ -117,6 +123,9 @@ public final class ServeConfig {
         check(source, "shutdownGraceMillis", shutdownGraceMillis >= 0 && shutdownGraceMillis <= MAX_SHUTDOWN_GRACE_MILLIS,
                 "must be in [0, " + MAX_SHUTDOWN_GRACE_MILLIS + "] (0 = stop at once), got " + shutdownGraceMillis);
         checkHost(source, "host", host);
+        if (adminTokenFile != null) {
+            adminToken = readToken(source, adminTokenFile);
+        }
         if (formula != null) {
             try {
                 dev.taskweave.core.formula.Formula.parse(formula);
@@ -124,6 +133,29 @@ public final class ServeConfig {
                 throw new ConfigException(source, "formula", 0, e.getMessage());
             }
         }
+    }
+
+    /** The token read from {@link #adminTokenFile}, or null. */
+    private String adminToken;
+
+    /** @return the token {@code /admin/*} requires, or null when the admin endpoints are open */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    private static String readToken(String source, String file) {
+        String token;
+        try {
+            token = java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            throw new ConfigException(source, "adminTokenFile", 0, "cannot read " + file + ": " + e);
+        }
+        if (token.length() < 16 || token.chars().anyMatch(Character::isWhitespace)) {
+            throw new ConfigException(source, "adminTokenFile", 0, file + " must hold one token of at least 16 characters without"
+                    + " white space, got " + (token.isEmpty() ? "an empty file" : token.length() + " characters"
+                    + (token.chars().anyMatch(Character::isWhitespace) ? " with white space" : "")));
+        }
+        return token;
     }
 
     /** @return where these settings come from (the file given to {@link #validate}), to name in errors found later */

@@ -290,6 +290,18 @@ public final class TaskweaveServer implements AutoCloseable {
             send(ctx, ready ? 200 : 503, status);
         });
         route(HandlerType.GET, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        if (config.adminToken() != null) {
+            byte[] expected = ("Bearer " + config.adminToken()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            app.before("/admin/*", ctx -> {
+                String given = ctx.header("Authorization");
+                // compared in constant time: the answer's timing says nothing of how much of a guess was right
+                if (given == null || !java.security.MessageDigest.isEqual(expected, given.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                    ctx.header("WWW-Authenticate", "Bearer");
+                    throw ApiException.unauthorized("the admin endpoints need Authorization: Bearer <the token of serve.yaml's"
+                            + " adminTokenFile>");
+                }
+            });
+        }
         route(HandlerType.GET, "/admin/status", ctx -> send(ctx, 200, status()));
         // the load runs on the load thread; the request waits without an HTTP worker
         route(HandlerType.POST, "/admin/reload", ctx -> ctx.future(() -> reloadAsync().handle((version, failure) -> {

@@ -27,6 +27,20 @@ class ServeConfigTest {
     }
 
     @Test
+    void theAdminTokenIsReadFromItsFileAndMustBeOneLongToken(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("token");
+        java.nio.file.Files.writeString(file, "  s3cret-s3cret-s3cret\n");
+        assertEquals("s3cret-s3cret-s3cret", ServeConfig.parse("adminTokenFile: " + file + "\n", "serve.yaml").adminToken());
+        assertNull(ServeConfig.parse("", "serve.yaml").adminToken());
+        java.nio.file.Files.writeString(file, "short\n");
+        assertMessage("adminTokenFile: " + file + "\n", "serve.yaml: adminTokenFile: " + file
+                + " must hold one token of at least 16 characters without white space, got 5 characters");
+        java.nio.file.Files.writeString(file, "\n");
+        assertMessage("adminTokenFile: " + file + "\n", "got an empty file");
+        assertMessage("adminTokenFile: " + dir.resolve("missing") + "\n", "serve.yaml: adminTokenFile: cannot read " + dir.resolve("missing"));
+    }
+
+    @Test
     void scoringSlotsNeverHoldEveryWorkerThread() {
         // the default, one slot per processor, is capped below the workers Jetty leaves (here 3: two
         // spare for the probes and refusals, so one slot), whatever the processor count
@@ -71,7 +85,7 @@ class ServeConfigTest {
 
     @Test
     void errorsNameTheFileAndTheField() {
-        assertMessage("prot: 80\n", "serve.yaml: prot: unknown field 'prot'; expected one of [excludeSeen, factoredScoring, formula, host, maxConcurrentScoring, maxK, maxPairs, maxQueueMillis, maxRequestBytes, minRequestBytesPerSecond, port, shutdownGraceMillis, threads, watch, watchIntervalMillis]");
+        assertMessage("prot: 80\n", "serve.yaml: prot: unknown field 'prot'; expected one of [adminTokenFile, excludeSeen, factoredScoring, formula, host, maxConcurrentScoring, maxK, maxPairs, maxQueueMillis, maxRequestBytes, minRequestBytesPerSecond, port, shutdownGraceMillis, threads, watch, watchIntervalMillis]");
         assertMessage("shutdownGraceMillis: -1\n", "serve.yaml: shutdownGraceMillis: must be in [0, 600000] (0 = stop at once), got -1");
         assertMessage("shutdownGraceMillis: 600001\n", "serve.yaml: shutdownGraceMillis: must be in [0, 600000] (0 = stop at once), got 600001");
         assertMessage("maxQueueMillis: -1\n", "serve.yaml: maxQueueMillis: must be >= 0, got -1");
