@@ -38,6 +38,9 @@ final class DelimitedFile {
     private final String configPath;
     private final List<String> columns;
 
+    /** The line of the header, or 0 when the columns are configured. */
+    private long headerLine;
+
     private DelimitedFile(Path path, TableConfig config, String configPath, List<String> columns) {
         this.path = path;
         this.config = config;
@@ -68,17 +71,15 @@ final class DelimitedFile {
             throw new DataException(path.toString(), 0, "empty file: expected a first line naming the columns "
                     + "(or list them in " + configPath + ".columns)");
         }
+        // a column without a name (pandas' index, a trailing delimiter on every line) or one of two of
+        // the same name is read past as every column the configuration does not name; naming it is an
+        // error (column())
         for (int i = 0; i < header.size(); i++) {
-            String name = header.get(i).strip();
-            if (name.isEmpty()) {
-                throw new DataException(path.toString(), line[0], "column " + (i + 1) + " of the header line has no name");
-            }
-            if (header.subList(0, i).contains(name)) {
-                throw new DataException(path.toString(), line[0], "column '" + name + "' is named twice in the header line");
-            }
-            header.set(i, name);
+            header.set(i, header.get(i).strip());
         }
-        return new DelimitedFile(path, config, configPath, List.copyOf(header));
+        DelimitedFile file = new DelimitedFile(path, config, configPath, List.copyOf(header));
+        file.headerLine = line[0];
+        return file;
     }
 
     /** @return the file */
@@ -99,6 +100,10 @@ final class DelimitedFile {
      */
     int column(String name, String setting) {
         int index = columns.indexOf(name);
+        if (index >= 0 && columns.lastIndexOf(name) != index) {
+            throw new DataException(path.toString(), headerLine, setting + " names column '" + name + "', which the header line names"
+                    + " twice (columns " + (index + 1) + " and " + (columns.lastIndexOf(name) + 1) + "): rename one");
+        }
         if (index < 0) {
             throw new DataException(path.toString(), 0, setting + " names column '" + name + "', which the file does not have; "
                     + "its columns are " + columns + (config.columns() != null ? " (from " + configPath + ".columns)" : ""));

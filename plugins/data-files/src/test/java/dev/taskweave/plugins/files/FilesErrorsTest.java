@@ -316,7 +316,21 @@ class FilesErrorsTest {
     void headerProblems() throws IOException {
         assertMessage(fails("", Map.of()), "rows.csv", 0, "empty file: expected a first line naming the columns "
                 + "(or list them in data.params.interactions.columns)");
-        assertMessage(fails("user,item,user\nu1,i1,u1\n", Map.of()), "rows.csv", 1, "column 'user' is named twice in the header line");
+        // a name the configuration uses, given twice, is ambiguous
+        assertMessage(fails("user,item,user\nu1,i1,u1\n", Map.of()), "rows.csv", 1, "data.params.interactions.user names column 'user',"
+                + " which the header line names twice (columns 1 and 3): rename one");
+    }
+
+    @Test
+    void columnsTheConfigurationDoesNotNameMayBeUnnamedOrRepeated() throws IOException {
+        // pandas' to_csv() writes its index as a first column without a name; some exports end every
+        // line with the delimiter: neither column is named by the configuration, so both are read past
+        Files.writeString(dir.resolve("rows.csv"), ",user,item,note,note,\n0,u1,i1,a,b,\n1,u2,i1,c,d,\n2,u1,i2,e,f,\n");
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item"),
+                "split", params("valid", 0.0, "test", 0.0)), FilesConfig.class);
+        Dataset d = new FilesDatasetFactory().create(config, new DataContext(dir, 1)).load();
+        assertEquals(3, d.train().size());
+        assertEquals(List.of("u1", "u2"), d.users().rawIds());
     }
 
     @Test
