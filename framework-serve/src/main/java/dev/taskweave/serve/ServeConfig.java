@@ -44,10 +44,12 @@ public final class ServeConfig {
     @JsonProperty public long maxQueueMillis = 200;
     /**
      * The slowest a request body may arrive, in bytes per second over the time since its first
-     * byte: a client that sends more slowly is cut off (400) instead of holding a worker thread for
-     * as long as it likes, a byte at a time. 0 for no limit.
+     * byte: a client that sends more slowly is cut off (408) instead of holding a worker thread for
+     * as long as it likes, a byte at a time. 0 (the default) for no limit: the rate counts from the
+     * first byte, so a small body paused half-way (15 bytes, then 300 ms) is already below 1024;
+     * behind a proxy that buffers request bodies the server never sees a slow one.
      */
-    @JsonProperty public long minRequestBytesPerSecond = 1024;
+    @JsonProperty public long minRequestBytesPerSecond = 0;
     /**
      * Rank items for one user from cached item-side activations when the model's sharing strategy
      * allows it (the cache holds items x first-layer units floats per model version); false to
@@ -80,11 +82,23 @@ public final class ServeConfig {
 
     /** Reads and checks a serve config file. */
     public static ServeConfig load(Path file) {
-        return parse(ConfigLoader.read(file), file.toString());
+        Path directory = file.toAbsolutePath().getParent();
+        return parse(ConfigLoader.read(file), file.toString(), directory);
     }
 
-    /** Parses serve config YAML; {@code source} names it in errors. */
+    /** Parses serve config YAML; {@code source} names it in errors; relative paths are read from the working directory. */
     public static ServeConfig parse(String text, String source) {
+        return parse(text, source, null);
+    }
+
+    /**
+     * Parses serve config YAML.
+     *
+     * @param source    names the text in errors
+     * @param directory what a relative path in it ({@code adminTokenFile}) is relative to: the
+     *                  file's directory, as an experiment's paths are; null for the working directory
+     */
+    public static ServeConfig parse(String text, String source, Path directory) {
         ConfigLoader loader = new ConfigLoader();
         Object tree;
         try {
@@ -99,6 +113,7 @@ public final class ServeConfig {
             throw new ConfigException(source, "", 0, "expected a mapping of serve settings (port, threads, maxPairs, ...)");
         }
         ServeConfig config = loader.bind(tree, ServeConfig.class, source, "");
+        config.directory = directory;
         config.validate(source);
         return config;
     }
@@ -124,7 +139,7 @@ public final class ServeConfig {
                 "must be in [0, " + MAX_SHUTDOWN_GRACE_MILLIS + "] (0 = stop at once), got " + shutdownGraceMillis);
         checkHost(source, "host", host);
         if (adminTokenFile != null) {
-            adminToken = readToken(source, adminTokenFile);
+            adminToken = readToken(source, directory == null ? adminTokenFile : directory.resolve(adminTokenFile).toString());
         }
         if (formula != null) {
             try {
@@ -137,6 +152,8 @@ public final class ServeConfig {
 
     /** The token read from {@link #adminTokenFile}, or null. */
     private String adminToken;
+    /** What {@link #adminTokenFile} is relative to, or null for the working directory. */
+    private Path directory;
 
     /** @return the token {@code /admin/*} requires, or null when the admin endpoints are open */
     public String adminToken() {

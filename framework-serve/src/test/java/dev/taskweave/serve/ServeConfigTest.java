@@ -38,6 +38,11 @@ class ServeConfigTest {
         java.nio.file.Files.writeString(file, "\n");
         assertMessage("adminTokenFile: " + file + "\n", "got an empty file");
         assertMessage("adminTokenFile: " + dir.resolve("missing") + "\n", "serve.yaml: adminTokenFile: cannot read " + dir.resolve("missing"));
+        // from a file, a relative path is relative to that file's directory, as an experiment's paths are
+        java.nio.file.Files.writeString(dir.resolve("token"), "relative-token-0123456789\n");
+        java.nio.file.Path yaml = dir.resolve("serve.yaml");
+        java.nio.file.Files.writeString(yaml, "adminTokenFile: token\n");
+        assertEquals("relative-token-0123456789", ServeConfig.load(yaml).adminToken());
     }
 
     @Test
