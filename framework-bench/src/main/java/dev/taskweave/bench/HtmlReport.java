@@ -53,7 +53,7 @@ public final class HtmlReport {
                 .append("; ").append(escape(results.environment.toString())).append(".</p>\n");
 
         List<BenchmarkResults.ConfigurationResult> configs = results.configurations;
-        html.append("<h2>Metrics</h2>\n<p>Mean ± standard deviation over seeds; ↑ higher is better, ↓ lower is better; ")
+        html.append("<h2>Metrics</h2>\n<p>Mean ± standard deviation over seeds (the sample's, n − 1); ↑ higher is better, ↓ lower is better; ")
                 .append("the best configuration per metric is in bold.</p>\n<table><tr><th>metric</th>");
         configs.forEach(c -> html.append("<th>").append(escape(c.name)).append("</th>"));
         html.append("</tr>\n");

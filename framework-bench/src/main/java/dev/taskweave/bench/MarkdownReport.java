@@ -22,7 +22,7 @@ public final class MarkdownReport {
         md.append(String.join(", ", results.environment.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
         md.append(").\n\n");
 
-        md.append("## Metrics\n\nMean ± standard deviation over seeds; the best configuration per metric is in bold. ");
+        md.append("## Metrics\n\nMean ± standard deviation over seeds (the sample's, n − 1); the best configuration per metric is in bold. ");
         md.append("Keys are `task.metric` on the test split and `task.metric@split` on other splits.\n\n");
         List<BenchmarkResults.ConfigurationResult> configs = results.configurations;
         md.append("| metric |");

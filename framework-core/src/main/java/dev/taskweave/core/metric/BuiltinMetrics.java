@@ -24,7 +24,7 @@ public final class BuiltinMetrics {
         return List.of(
                 scalar("rmse", false, outputs(MetricOutput.VALUE, MetricOutput.PROBABILITY), BuiltinMetrics::rmse),
                 scalar("mae", false, outputs(MetricOutput.VALUE, MetricOutput.PROBABILITY), BuiltinMetrics::mae),
-                scalar("auc", true, outputs(MetricOutput.PROBABILITY, MetricOutput.SCORE), in -> auc(in.scores(), in.labels())),
+                scalar("auc", true, outputs(MetricOutput.PROBABILITY, MetricOutput.SCORE), in -> auc(in.ranking(), in.labels())),
                 scalar("logloss", false, outputs(MetricOutput.PROBABILITY), BuiltinMetrics::logloss),
                 scalar("ece", false, outputs(MetricOutput.PROBABILITY), BuiltinMetrics::ece),
                 simple("accuracy", true, outputs(MetricOutput.PROBABILITY, MetricOutput.MULTI_LABEL, MetricOutput.MULTI_CLASS),

@@ -36,28 +36,51 @@ public final class Evaluator {
      */
     private static float[][] score(AssembledModel model, FeatureGatherer gatherer, int[] users, int[] items, int batchSize,
             NDManager manager, boolean rankable) {
+        return scoreAndRank(model, gatherer, users, items, batchSize, manager, !rankable, rankable)[rankable ? 1 : 0];
+    }
+
+    /**
+     * @return {@code [scores, ranking values]} per task, each null where not asked for; a task whose
+     *     ranking values are its scores ({@link #rankingValues}) has the same array in both
+     */
+    private static float[][][] scoreAndRank(AssembledModel model, FeatureGatherer gatherer, int[] users, int[] items, int batchSize,
+            NDManager manager, boolean wantScores, boolean wantRanking) {
         int n = users.length;
         int tasks = model.tasks().size();
         float[][] scores = new float[tasks][];
+        float[][] ranking = new float[tasks][];
         if (n == 0) {
             for (int t = 0; t < tasks; t++) {
                 scores[t] = new float[0];
+                ranking[t] = scores[t];
             }
-            return scores;
+            return new float[][][] {scores, ranking};
         }
         forEachBatch(model, gatherer, users, items, batchSize, manager, (from, to, outputs) -> {
             for (int t = 0; t < tasks; t++) {
                 ResolvedTask task = model.tasks().get(t);
                 NDArray out = outputs.get(t);
-                float[] s = task.plugin().call(() -> rankable ? rankingValues(task.head(), out) : task.head().scores(out)).toFloatArray();
-                int width = s.length / (to - from);
-                if (scores[t] == null) {
-                    scores[t] = new float[n * width];
+                boolean own = ranksByOutput(task.head());
+                if (wantScores || (wantRanking && !own)) {
+                    copy(task.plugin().call(() -> task.head().scores(out)).toFloatArray(), scores, t, from, to, n);
                 }
-                System.arraycopy(s, 0, scores[t], from * width, s.length);
+                if (wantRanking && own) {
+                    copy(out.toFloatArray(), ranking, t, from, to, n);
+                }
+                if (wantRanking && !own) {
+                    ranking[t] = scores[t];
+                }
             }
         });
-        return scores;
+        return new float[][][] {scores, ranking};
+    }
+
+    private static void copy(float[] batch, float[][] into, int t, int from, int to, int n) {
+        int width = batch.length / (to - from);
+        if (into[t] == null) {
+            into[t] = new float[n * width];
+        }
+        System.arraycopy(batch, 0, into[t], from * width, batch.length);
     }
 
     /**
@@ -66,7 +89,12 @@ public final class Evaluator {
      *     logit above about 16.6 at 1.0f), else the head's scores
      */
     static NDArray rankingValues(dev.taskweave.api.model.TaskHead head, NDArray output) {
-        return head.producesLogit() && head.outputWidth() == 1 ? output : head.scores(output);
+        return ranksByOutput(head) ? output : head.scores(output);
+    }
+
+    /** @return whether a head's output, not its scores, orders its rows: one output, a logit */
+    private static boolean ranksByOutput(dev.taskweave.api.model.TaskHead head) {
+        return head.producesLogit() && head.outputWidth() == 1;
     }
 
     /** What to do with one batch's outputs (rows {@code from..to}); the arrays are freed afterwards. */
@@ -239,7 +267,9 @@ public final class Evaluator {
     /** @return metrics by task name, then metric name */
     public static Map<String, Map<String, Double>> evaluate(AssembledModel model, FeatureGatherer gatherer, ExampleSet set,
             int batchSize, NDManager manager) {
-        float[][] scores = score(model, gatherer.forRows(set.features()), set.users(), set.items(), batchSize, manager);
+        float[][][] both = scoreAndRank(model, gatherer.forRows(set.features()), set.users(), set.items(), batchSize, manager, true, true);
+        float[][] scores = both[0];
+        float[][] ranking = both[1];
         Map<String, Map<String, Double>> result = new LinkedHashMap<>();
         for (ResolvedTask task : model.tasks()) {
             int t = task.index();
@@ -250,6 +280,7 @@ public final class Evaluator {
             int scoreWidth = scores[t].length / Math.max(1, set.size());
             int labelWidth = set.width(t);
             float[] s = new float[labelled * scoreWidth];
+            float[] r = ranking[t] == scores[t] ? s : new float[labelled * scoreWidth];
             float[] y = new float[labelled * labelWidth];
             int[] g = new int[labelled];
             int k = 0;
@@ -257,12 +288,15 @@ public final class Evaluator {
             for (int i = 0; i < set.size(); i++) {
                 if (mask[i] > 0) {
                     System.arraycopy(scores[t], i * scoreWidth, s, k * scoreWidth, scoreWidth);
+                    if (r != s) {
+                        System.arraycopy(ranking[t], i * scoreWidth, r, k * scoreWidth, scoreWidth);
+                    }
                     System.arraycopy(set.labels(t), i * labelWidth, y, k * labelWidth, labelWidth);
                     g[k] = set.users()[i];
                     k++;
                 }
             }
-            MetricInput input = new MetricInput(s, y, g, scoreWidth);
+            MetricInput input = new MetricInput(s, y, g, scoreWidth, r);
             Map<String, Double> values = new LinkedHashMap<>();
             for (Metric m : task.metrics()) {
                 values.put(m.name(), m.compute(input));

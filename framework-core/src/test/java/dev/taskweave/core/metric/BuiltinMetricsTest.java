@@ -27,6 +27,19 @@ class BuiltinMetricsTest {
     }
 
     @Test
+    void aucRanksByTheLogitsWhereFloatSigmoidsTie() {
+        // logits 20 (positive) and 17 (negative) both have the float32 sigmoid 1.0f: ranked by those
+        // probabilities the two tie (AUC 0.5); by the logits the positive is first (AUC 1)
+        float[] probabilities = {1.0f, 1.0f};
+        float[] labels = {1f, 0f};
+        assertEquals(0.5, compute("auc", probabilities, labels), 1e-12);
+        assertEquals(1.0, registry.find("auc").compute(new MetricInput(probabilities, labels, new int[2], 1, new float[] {20f, 17f})),
+                1e-12);
+        assertEquals("ranking has 1 values for 2 scores", org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new MetricInput(probabilities, labels, new int[2], 1, new float[] {20f})).getMessage());
+    }
+
+    @Test
     void aucByHandWithTies() {
         // positives 0.9, 0.4; negatives 0.4, 0.1: pairs (0.9>0.4)=1, (0.9>0.1)=1, (0.4=0.4)=0.5, (0.4>0.1)=1 -> 3.5/4
         float[] s = {0.9f, 0.4f, 0.4f, 0.1f};
