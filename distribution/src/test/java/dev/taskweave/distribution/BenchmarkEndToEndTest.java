@@ -111,6 +111,17 @@ class BenchmarkEndToEndTest {
         assertEquals(0, rerender, stderr.toString(StandardCharsets.UTF_8));
         assertEquals(md, Files.readString(again.resolve("report.md")));
         assertEquals(results, new ObjectMapper().readTree(again.resolve("results.json").toFile()));
+        // --results trains nothing: options that steer trainings are refused, not ignored; an output
+        // that is a file is named (before: an internal error from deleting the reports inside it)
+        CliTest.Run quickToo = CliTest.run("benchmark", "--results", out.resolve("results.json").toString(), "--output", again.toString(),
+                "--quick");
+        assertEquals(TaskweaveCli.BAD_INPUT, quickToo.code(), quickToo.err());
+        assertEquals("taskweave: --quick: steers trainings, and --results trains nothing; leave it out", quickToo.err().strip());
+        CliTest.Run intoFile = CliTest.run("benchmark", "--results", out.resolve("results.json").toString(), "--output",
+                out.resolve("results.json").toString());
+        assertEquals(TaskweaveCli.BAD_INPUT, intoFile.code(), intoFile.err());
+        assertEquals("taskweave: " + out.resolve("results.json") + ": --output: is a file; expected a directory for results.json and the"
+                + " reports", intoFile.err().strip());
     }
 
     @Test

@@ -39,6 +39,41 @@ class LauncherTest {
         return out.lines().toList();
     }
 
+    /** @return bin/taskweave's exit code and output with these environment variables set (a null value removes one) */
+    private Object[] launchWith(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Dist.home().resolve("bin/taskweave").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                builder.environment().remove(k);
+            } else {
+                builder.environment().put(k, v);
+            }
+        });
+        Process p = builder.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Object[] {p.waitFor(), out};
+    }
+
+    @Test
+    void aJavaHomeWithoutJavaAndThreadsThatAreNoNumberAreNamed() throws Exception {
+        Object[] noJava = launchWith(java.util.Map.of("JAVA_HOME", tmp.resolve("nojdk").toString()), "plugins");
+        assertEquals(2, noJava[0], (String) noJava[1]);
+        assertEquals("taskweave: JAVA_HOME is " + tmp.resolve("nojdk") + ", which has no bin/java; set it to a Java 17 or later"
+                + " installation, or unset it to use java on the PATH", ((String) noJava[1]).strip());
+        launch(null, "plugins"); // makes the stand-in java
+        for (String threads : new String[] {"two", "0", "-1", "1.5"}) {
+            Object[] r = launchWith(java.util.Map.of("JAVA_HOME", tmp.resolve("jdk").toString(), "TASKWEAVE_THREADS", threads), "plugins");
+            assertEquals(2, r[0], threads + ": " + r[1]);
+            assertEquals("taskweave: TASKWEAVE_THREADS is '" + threads + "'; expected a whole number of threads, 1 or more",
+                    ((String) r[1]).strip());
+        }
+        Object[] four = launchWith(java.util.Map.of("JAVA_HOME", tmp.resolve("jdk").toString(), "TASKWEAVE_THREADS", "4"), "plugins");
+        assertEquals(0, four[0], (String) four[1]);
+        assertTrue(((String) four[1]).lines().toList().contains("-Dai.djl.pytorch.num_threads=4"), (String) four[1]);
+    }
+
     @Test
     void serveGetsZgcWhereverItsGlobalOptionsStand() throws Exception {
         for (String[] args : new String[][] {{"serve", "--model", "m"}, {"--verbose", "serve"},

@@ -198,6 +198,11 @@ class OutputSafetyTest {
         CliTest.Run withBom = CliTest.run("predict", "--model", model.toString(), "--input", bom.toString());
         assertEquals(0, withBom.code(), withBom.err());
         assertEquals(2, withBom.out().lines().count(), withBom.out());
+        // a line of tabs is a row with empty fields, an error, not a blank line skipped
+        Path tabs = Files.writeString(tmp.resolve("tabs.tsv"), user + "\t" + item + "\n\t\n");
+        CliTest.Run tabbed = CliTest.run("predict", "--model", model.toString(), "--input", tabs.toString());
+        assertEquals(TaskweaveCli.BAD_INPUT, tabbed.code(), tabbed.err());
+        assertTrue(tabbed.err().startsWith("taskweave: " + tabs + ":2: unknown user ''"), tabbed.err());
     }
 
     @Test

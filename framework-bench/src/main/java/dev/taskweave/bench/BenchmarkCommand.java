@@ -41,17 +41,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     /** @return a stream that prints to the command's output, for progress lines */
     static PrintStream log(PrintWriter out) {
-        return new PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                out.write(b);
-            }
-
-            @Override
-            public void flush() {
-                out.flush();
-            }
-        }, true, java.nio.charset.StandardCharsets.UTF_8);
+        return dev.taskweave.core.cli.TaskweaveCli.logTo(out);
     }
 
     /** @return how {@code --results} reads a results.json: a null curve point as NaN, as it was written from */
@@ -143,6 +133,18 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if ((suite == null) == (results == null)) {
             throw new dev.taskweave.core.config.ConfigException(null, "--suite", 0, "give either --suite FILE (train and report) "
                     + "or --results FILE (report again)");
+        }
+        if (results != null) {
+            // they steer trainings, and --results trains nothing: accepted, they would be ignored
+            String training = quick ? "--quick" : stopAndGo.resume ? "--resume" : stopAndGo.maxTime != null ? "--max-time" : null;
+            if (training != null) {
+                throw new dev.taskweave.core.config.ConfigException(null, training, 0, "steers trainings, and --results trains nothing;"
+                        + " leave it out");
+            }
+        }
+        if (java.nio.file.Files.exists(output) && !java.nio.file.Files.isDirectory(output)) {
+            throw new dev.taskweave.core.config.ConfigException(output.toString(), "--output", 0, "is a file; expected a directory for"
+                    + " results.json and the reports");
         }
         try (Taskweave taskweave = Taskweave.start(root.pluginDirectories())) {
             if (results != null) {

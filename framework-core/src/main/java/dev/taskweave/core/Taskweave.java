@@ -843,11 +843,14 @@ public final class Taskweave implements AutoCloseable {
                         line = line.substring(1);
                     }
                     String[] fields = line.split("\t", -1);
-                    // a header names its first column user; a first id that merely starts with "user" is a row
-                    if (line.isBlank()) {
+                    // a line of spaces is blank; one with a tab has fields, empty ones (an error below, not skipped)
+                    if (line.isBlank() && line.indexOf('\t') < 0) {
                         continue;
                     }
-                    boolean header = first && fields[0].strip().equalsIgnoreCase("user");
+                    // a header names its first column user (a first id that merely starts with "user" is a
+                    // row), unless the model has that user and the second field's item: then it is a pair
+                    boolean header = first && fields[0].strip().equalsIgnoreCase("user")
+                            && !(loaded.users().indexOf(fields[0].trim()) >= 0 && fields.length > 1 && loaded.items().indexOf(fields[1].trim()) >= 0);
                     first = false;
                     if (header) {
                         contextNames.addAll(contextColumns(model.features(), fields, source, number));

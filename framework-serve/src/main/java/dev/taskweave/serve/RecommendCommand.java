@@ -442,12 +442,14 @@ public final class RecommendCommand implements Callable<Integer> {
         boolean first = true;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            if (line.isBlank() || line.strip().startsWith("#")) {
+            // a line of spaces is blank; one with a tab has fields, empty ones (an error below, not skipped)
+            if (line.isBlank() && line.indexOf('\t') < 0 || line.strip().startsWith("#")) {
                 continue;
             }
             // split before stripping: a line "\tx" has an empty id, not the id "x"
             String id = line.split("\t", -1)[0].strip();
-            boolean header = first && id.equalsIgnoreCase("user");
+            // a header names its column user, unless the model has a user of that id: then it is that user
+            boolean header = first && id.equalsIgnoreCase("user") && !known.contains(id);
             first = false;
             if (header) {
                 continue;

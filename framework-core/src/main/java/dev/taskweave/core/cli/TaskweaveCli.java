@@ -423,9 +423,16 @@ public final class TaskweaveCli {
             }
             try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
                 if (output == null) {
-                    Writer out = new BufferedWriter(spec.commandLine().getOut());
-                    tw.predict(model, input, out, tasks);
-                    out.flush();
+                    // picocli's writer (and System.out under it) swallow write errors: a full disk or a
+                    // closed pipe would end with exit 0 and the scores cut off
+                    Writer out = new BufferedWriter(new CheckedWriter(spec.commandLine().getOut()));
+                    try {
+                        tw.predict(model, input, out, tasks);
+                        out.flush();
+                    } catch (CheckedWriter.Failed e) {
+                        spec.commandLine().getErr().println("taskweave: " + e.getMessage());
+                        return 1;
+                    }
                 } else {
                     // streamed into the output's temporary sibling, renamed into place once every row is written
                     int[] rows = {0};
@@ -496,8 +503,11 @@ public final class TaskweaveCli {
         }
     }
 
-    /** @return a stream for training's log lines that writes where the command's output goes */
-    private static PrintStream logTo(PrintWriter out) {
+    /**
+     * @return a stream for log lines that writes where a command's output goes, decoding its UTF-8
+     *     a line at a time (a byte at a time, a name like 'café' would print as 'cafÃ©')
+     */
+    public static PrintStream logTo(PrintWriter out) {
         return new PrintStream(new WriterOutputStream(out), true, StandardCharsets.UTF_8);
     }
 
@@ -506,6 +516,42 @@ public final class TaskweaveCli {
         @Override
         public String[] getVersion() {
             return new String[] {"taskweave " + ModelStore.version()};
+        }
+    }
+
+    /** Writes to a {@link PrintWriter} and fails, instead of going on silently, once the writer has met an error. */
+    static final class CheckedWriter extends Writer {
+        /** The output could not be written. */
+        static final class Failed extends java.io.IOException {
+            Failed() {
+                super("writing to standard output failed (a full disk, or a pipe closed by its reader); the output is incomplete");
+            }
+        }
+
+        private final PrintWriter out;
+
+        CheckedWriter(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(char[] chars, int offset, int length) throws java.io.IOException {
+            out.write(chars, offset, length);
+            if (out.checkError()) { // flushes: called once per buffer of the BufferedWriter around it
+                throw new Failed();
+            }
+        }
+
+        @Override
+        public void flush() throws java.io.IOException {
+            if (out.checkError()) {
+                throw new Failed();
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            flush();
         }
     }
 
