@@ -100,9 +100,11 @@ record Benchmark(Map<String, Ratings> splits, List<Integer> coldUsers, List<Inte
     }
 
     /**
-     * Checks the ranking lists against the protocol: one list per warm user, its positive one of
-     * the user's test.tsv items, its negatives distinct, none the positive and none an item the
-     * user rated in any split (a rated negative, or one given twice, shifts the positive's rank).
+     * Checks the ranking lists against the protocol: one list per warm user with a test.tsv rating
+     * (a list left out, or cut short, would change HR@10 and NDCG@10 while still reading as
+     * ml100k-mtl), its positive one of the user's test.tsv items, its negatives as many as every other list's (99), distinct, none
+     * the positive and none an item the user rated in any split (a rated negative, or one given
+     * twice, shifts the positive's rank).
      */
     private static void checkRanking(String file, Lists lists, Map<String, Ratings> splits, Set<Integer> coldUsers,
             MovieLensCatalog catalog) {
@@ -137,6 +139,11 @@ record Benchmark(Map<String, Ratings> splits, List<Integer> coldUsers, List<Inte
                 throw new DataException(file, line, "the positive, item " + catalog.itemIds().get(positive) + ", is not one of user " + id
                         + "'s test.tsv ratings");
             }
+            // 99 each in the protocol's files: a list of another length (cut short) is found against the first
+            if (ranking.negatives()[k].length != ranking.negatives()[0].length) {
+                throw new DataException(file, line, "user " + id + "'s list has " + ranking.negatives()[k].length + " negatives, the"
+                        + " first list " + ranking.negatives()[0].length + "; every list has as many (99 in PROTOCOL.md)");
+            }
             Set<Integer> seen = new java.util.HashSet<>();
             for (int negative : ranking.negatives()[k]) {
                 String item = catalog.itemIds().get(negative);
@@ -152,7 +159,19 @@ record Benchmark(Map<String, Ratings> splits, List<Integer> coldUsers, List<Inte
                 }
             }
         }
+        // every warm user with a test rating has a list
+        java.util.TreeSet<Integer> unlisted = new java.util.TreeSet<>();
+        for (int row = 0; row < test.size(); row++) {
+            if (!coldUsers.contains(test.users()[row]) && !listed.containsKey(test.users()[row])) {
+                unlisted.add(test.users()[row]);
+            }
+        }
+        if (!unlisted.isEmpty()) {
+            throw new DataException(file, 0, unlisted.size() + " warm users with a test.tsv rating have no list (user "
+                    + catalog.userIds().get(unlisted.first()) + " first); the protocol gives each one (PROTOCOL.md)");
+        }
     }
+
 
     /**
      * Reads one id per line; every id must be in the catalog and appear once.

@@ -558,7 +558,24 @@ class MovieLensFilesTest {
                 + " user 3 in the benchmark's files; negatives are items the user never rated (PROTOCOL.md)");
     }
 
+    @Test
+    void everyWarmTestUserHasAListAndEveryListAsManyNegatives() throws IOException {
+        // a second warm user with a test rating: a rank_candidates.tsv without a list for it, or with
+        // its list cut short, would change HR@10 and NDCG@10 and still read as ml100k-mtl
+        String test = "user\titem\trating\ttimestamp\n3\t4\t4\t7\n1\t4\t2\t8\n";
+        String ranking = "user\tpositive\tnegatives\n";
+        assertBenchmarkError(Map.of("test.tsv", test, "rank_candidates.tsv", ranking + "3\t4\t1,3\n"), "rank_candidates.tsv",
+                "rank_candidates.tsv: 1 warm users with a test.tsv rating have no list (user 1 first); the protocol gives each one"
+                        + " (PROTOCOL.md)");
+        assertBenchmarkError(Map.of("test.tsv", test, "rank_candidates.tsv", ranking + "3\t4\t1,3\n1\t4\t3\n"), "rank_candidates.tsv",
+                "rank_candidates.tsv:3: user 1's list has 1 negatives, the first list 2; every list has as many (99 in PROTOCOL.md)");
+    }
+
     private void assertBenchmarkError(String file, String content, String message) throws IOException {
+        assertBenchmarkError(Map.of(file, content), file, message);
+    }
+
+    private void assertBenchmarkError(Map<String, String> contents, String file, String message) throws IOException {
         Path b = root.resolve("ml100k-mtl");
         if (Files.exists(b)) {
             try (java.util.stream.Stream<Path> files = Files.list(b)) {
@@ -569,7 +586,9 @@ class MovieLensFilesTest {
             Files.delete(b);
         }
         writeBenchmark();
-        Files.writeString(b.resolve(file), content);
+        for (Map.Entry<String, String> c : contents.entrySet()) {
+            Files.writeString(b.resolve(c.getKey()), c.getValue());
+        }
         DataException e = assertThrows(DataException.class, () -> read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl")));
         assertEquals(b.resolve(file) + ":" + message.substring(message.indexOf(':') + 1), e.getMessage());
     }
