@@ -5,8 +5,8 @@ package dev.taskweave.plugins.weighting.dynamic;
  * {@code G_t = w_t ||g_t||}, {@code G_mean} their mean, {@code r_t = Lrel_t / mean(Lrel)} and the
  * constant target {@code G_mean * r_t^alpha}, the GradNorm loss {@code sum_t |G_t - target_t|} has
  * the gradient {@code sign(G_t - target_t) ||g_t||} with respect to {@code w_t}; the weights take
- * one plain gradient step, are clamped to at least {@link #MIN_WEIGHT} and are rescaled so their
- * sum is what it was before the step. A step with a gradient norm that is not finite (a diverging
+ * one plain gradient step, are clamped to at least {@link #MIN_WEIGHT} and are then rescaled so
+ * their sum is what it was before the step (which can take a clamped weight just below the floor). A step with a gradient norm that is not finite (a diverging
  * run, a batch whose loss overflowed) leaves the weights as they are: a NaN norm would make every
  * weight NaN for the rest of the run, and the stored model's weighting state unreadable.
  */
