@@ -113,6 +113,9 @@ class TuneEndToEndTest {
         assertEquals(0.01, best.optimizer.learningRate);
         assertEquals(0.5, best.task("like").weight);
         assertEquals(3L, best.seed);
+        // which seeds gave the objective, since the file trains with another
+        assertTrue(Files.readString(out.resolve("best.yaml")).contains("# The objective is the mean over training seeds 4, 5; this file"
+                + " keeps the experiment's seed, 3.\n"), Files.readString(out.resolve("best.yaml")));
         assertEquals("shared-bottom", best.sharing.type);
         // the confirmation: the experiment as written (rate 0.001, like weight 1) against the best
         // trial's settings, on fresh seeds, compared on test metrics

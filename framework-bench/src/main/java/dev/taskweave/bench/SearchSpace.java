@@ -63,10 +63,16 @@ public record SearchSpace(List<Dimension> dimensions) {
                 return values.size() == 1 ? values.get(0) : values.get(random.nextInt(values.size()));
             }
             double u = random.nextDouble();
-            double x = log ? Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min))) : min + u * (max - min);
             if (integer) {
-                return LongNode.valueOf(Math.max((long) Math.ceil(min), Math.min((long) Math.floor(max), Math.round(x))));
+                // each whole number its full share: rounding a draw over [min, max] gave the two ends half
+                // the others' ({min: 1, max: 4}: 1 and 4 a sixth each, 2 and 3 a third)
+                long lo = (long) Math.ceil(min);
+                long hi = (long) Math.floor(max);
+                long k = log ? Math.round(Math.exp(Math.log(lo - 0.5) + u * (Math.log(hi + 0.5) - Math.log(lo - 0.5))))
+                        : lo + (long) Math.floor(u * (hi - lo + 1));
+                return LongNode.valueOf(Math.max(lo, Math.min(hi, k)));
             }
+            double x = log ? Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min))) : min + u * (max - min);
             return DoubleNode.valueOf(Math.max(min, Math.min(max, round(x))));
         }
 

@@ -344,10 +344,12 @@ public final class Tuner {
                     # taskweave tune: the experiment with the best of %d trials by %s (%s): %s, trial %d
                     # settings: %s
                     # experiment: %s
-                    # Relative paths in data.params are relative to the experiment's directory: train this file from a
-                    # copy placed next to the experiment. The trial's models: %s
+                    # The objective is the mean over training seeds %s; this file keeps the experiment's seed, %d.
+                    # Relative paths (data.params, training.initFrom, training.distillation.models) are relative to the
+                    # experiment's directory: train this file from a copy placed next to the experiment. The trial's models: %s
                     """, results.trials.size(), results.objective, results.goal, format(results.best.objective),
                     results.best.trial, describe(results.best.parameters), tuning.experimentFile(),
+                    results.seeds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")), best.seed,
                     String.join(", ", results.best.models));
             bestYaml = header + loader.toYaml(best);
         }

@@ -191,6 +191,13 @@ public final class Tuning {
                 throw new ConfigException(source, "objective", 0, "must be measured on valid, got '" + parts[0]
                         + "': choosing settings by test metrics makes those test metrics optimistic");
             }
+            if (parts.length == 3 && !parts[0].equals("valid")) {
+                // read as valid before: test_cold_user.rating.rmse, or a typo (vaild.like.auc), optimised valid.rating.rmse
+                String hint = spacesHint(name);
+                throw new ConfigException(source, "objective", 0, "expected valid.task.metric or task.metric, for example " + example
+                        + ", got '" + name + "'" + (hint.isEmpty() ? ": the objective is measured on valid, and '" + parts[0]
+                        + "' is not valid" : hint));
+            }
             if (parts.length < 2 || parts.length > 3 || (parts.length == 2 && SPLITS.contains(parts[0]))) {
                 throw new ConfigException(source, "objective", 0, "expected valid.task.metric or task.metric, for example "
                         + example + ", got '" + name + "'" + spacesHint(name));
@@ -263,7 +270,10 @@ public final class Tuning {
                 List<JsonNode> values = new ArrayList<>();
                 for (Object v : list) {
                     JsonNode node = loader.mapper().valueToTree(v);
-                    if (values.contains(node)) {
+                    // 1 and 1.0 are one setting: JsonNode's equality tells an int from a double
+                    boolean repeated = values.stream().anyMatch(n -> n.equals(node)
+                            || n.isNumber() && node.isNumber() && n.decimalValue().compareTo(node.decimalValue()) == 0);
+                    if (repeated) {
                         throw new ConfigException(source, at + "[" + values.size() + "]", 0, node + " is listed twice: each value"
                                 + " would train again as another trial");
                     }

@@ -294,10 +294,42 @@ class TuningTest {
     }
 
     @Test
+    void anIntegerRangeDrawsEveryWholeNumberAsOften() {
+        // rounding a uniform draw over [1, 4] gave 1 and 4 a sixth each and 2 and 3 a third
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (boolean log : new boolean[] {false, true}) {
+            SearchSpace.Dimension experts = SearchSpace.Dimension.range("e", 1, 4, log, true);
+            int[] counts = new int[5];
+            for (int i = 0; i < 40_000; i++) {
+                counts[(int) experts.sample(random).asLong()]++;
+            }
+            assertEquals(0, counts[0]);
+            if (!log) {
+                for (int k = 1; k <= 4; k++) {
+                    // 10,000 expected; a binomial sd of 87
+                    assertTrue(Math.abs(counts[k] - 10_000) < 500, k + ": " + java.util.Arrays.toString(counts));
+                }
+            } else {
+                // log-uniform over [0.5, 4.5]: k's share is ln((k + 0.5) / (k - 0.5)) / ln 9
+                for (int k = 1; k <= 4; k++) {
+                    double expected = 40_000 * Math.log((k + 0.5) / (k - 0.5)) / Math.log(9);
+                    assertTrue(Math.abs(counts[k] - expected) < 600, k + ": " + java.util.Arrays.toString(counts));
+                }
+            }
+        }
+    }
+
+    @Test
     void errorsNameTheFileThePathAndWhatWasExpected() {
         String head = "experiment: experiments/base.yaml\n";
         assertMessage(error(head + "objective: test.rating.rmse\nparameters: {optimizer.learningRate: [0.01]}\n"),
                 "objective: must be measured on valid, got 'test'");
+        // another slice's metric (or a typo of valid) was read as valid's and optimised that instead
+        assertMessage(error(head + "objective: test_cold_user.rating.rmse\nparameters: {optimizer.learningRate: [0.01]}\n"),
+                "objective: expected valid.task.metric or task.metric, for example valid.rating.rmse, got 'test_cold_user.rating.rmse':"
+                        + " the objective is measured on valid, and 'test_cold_user' is not valid");
+        assertMessage(error(head + "objective: vaild.like.auc\nparameters: {optimizer.learningRate: [0.01]}\n"),
+                "'vaild' is not valid");
         assertMessage(error(head + "objective: valid.rating\nparameters: {optimizer.learningRate: [0.01]}\n"),
                 "objective: expected valid.task.metric or task.metric, for example valid.rating.rmse, got 'valid.rating'");
         assertMessage(error(head + "objective: like.auc - rating.rmse\nparameters: {optimizer.learningRate: [0.01]}\n"),
@@ -422,6 +454,13 @@ class TuningTest {
                 parameters:
                   optimizer.learningRate: [0.001, 0.003, 0.001]
                 """), "parameters.optimizer.learningRate[2]: 0.001 is listed twice");
+        // 1 and 1.0 are one setting
+        assertMessage(error("""
+                experiment: experiments/base.yaml
+                objective: valid.rating.rmse
+                parameters:
+                  training.epochs: [1, 1.0]
+                """), "parameters.training.epochs[1]: 1.0 is listed twice");
         // three expert counts cannot make five distinct trials
         assertMessage(error("""
                 experiment: experiments/base.yaml
