@@ -1,6 +1,7 @@
 package dev.taskweave.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -153,6 +154,14 @@ class EndToEndTest extends RuntimeTest {
         assertTrue(text.contains("warning: valid.like.auc is not finite after epoch 1 (undefined on the validation rows"), text);
         assertTrue(text.contains("early stopping after epoch 1: valid.like.auc was not finite for 1 epochs; the last epoch's weights"
                 + " are kept"), text);
+        assertTrue(result.stoppedEarly());
+        // patience that runs out with the last epoch stops nothing early: the run finished
+        java.io.ByteArrayOutputStream last = new java.io.ByteArrayOutputStream();
+        TrainingResult one = taskweave.train(write("last.yaml", undefined.replace("epochs: 3,", "epochs: 1,")), tmp.resolve("last"),
+                new java.io.PrintStream(last, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(1, one.history().size());
+        assertFalse(one.stoppedEarly(), last.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertFalse(last.toString(java.nio.charset.StandardCharsets.UTF_8).contains("early stopping after"));
     }
 
     @Test

@@ -334,8 +334,9 @@ public final class Trainer {
                     : evaluate(average, () -> Evaluator.evaluate(model, gatherer, valid, config.training.evalBatchSize, manager));
             Telemetry.Gradients gradients = telemetry == null ? Telemetry.Gradients.NONE
                     : telemetry.gradients(train, order, batchSize, manager, ps);
+            // the gates of the model validated and saved: with a weight average, the averaged weights
             Map<String, List<Double>> gates = telemetry == null ? Map.of()
-                    : telemetry.gateUsage(valid == null ? train : valid, config.training.evalBatchSize, manager, ps);
+                    : evaluate(average, () -> telemetry.gateUsage(valid == null ? train : valid, config.training.evalBatchSize, manager, ps));
             // after the telemetry, which measures the update with the weights this epoch applied (a
             // weighting such as DWA sets the next epoch's here)
             int finishedEpoch = epoch;
@@ -370,7 +371,8 @@ public final class Trainer {
                                     + " epochs by it%n", es.metric, epoch);
                         }
                     }
-                    if (++sinceBest >= es.patience) {
+                    // patience that runs out with the last epoch ends nothing early: the run simply finished
+                    if (++sinceBest >= es.patience && epoch < config.training.epochs) {
                         stoppedEarly = true;
                         if (Double.isNaN(best)) {
                             log.printf(Locale.ROOT, "early stopping after epoch %d: %s was not finite for %d epochs; the last"
@@ -534,11 +536,15 @@ public final class Trainer {
                 labelArrays[t] = batchLabels(batch, train, t, order, from, to);
                 float[] m = new float[b];
                 float[] mask = train.mask(t);
+                // a pairwise loss is a mean over the batch's labelled positives: they weigh its batch in the epoch's loss
+                float[] positives = pairwise[t] ? train.labels(t) : null;
                 for (int i = 0; i < b; i++) {
                     m[i] = mask[order[from + i]];
                     if (m[i] > 0) {
                         present[t] = 1f;
-                        counts[t] += m[i];
+                        if (positives == null || positives[order[from + i]] > 0) {
+                            counts[t] += m[i];
+                        }
                     }
                 }
                 maskArrays[t] = batch.create(m);
