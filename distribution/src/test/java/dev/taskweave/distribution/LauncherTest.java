@@ -63,10 +63,10 @@ class LauncherTest {
         assertEquals("taskweave: JAVA_HOME is " + tmp.resolve("nojdk") + ", which has no bin/java; set it to a Java 17 or later"
                 + " installation, or unset it to use java on the PATH", ((String) noJava[1]).strip());
         launch(null, "plugins"); // makes the stand-in java
-        for (String threads : new String[] {"two", "0", "-1", "1.5"}) {
+        for (String threads : new String[] {"two", "0", "-1", "1.5", "3000000000", "99999999999999999999"}) {
             Object[] r = launchWith(java.util.Map.of("JAVA_HOME", tmp.resolve("jdk").toString(), "TASKWEAVE_THREADS", threads), "plugins");
             assertEquals(2, r[0], threads + ": " + r[1]);
-            assertEquals("taskweave: TASKWEAVE_THREADS is '" + threads + "'; expected a whole number of threads, 1 or more",
+            assertEquals("taskweave: TASKWEAVE_THREADS is '" + threads + "'; expected a whole number of threads, 1 to 9999",
                     ((String) r[1]).strip());
         }
         Object[] four = launchWith(java.util.Map.of("JAVA_HOME", tmp.resolve("jdk").toString(), "TASKWEAVE_THREADS", "4"), "plugins");

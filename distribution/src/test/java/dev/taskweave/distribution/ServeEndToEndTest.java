@@ -734,6 +734,11 @@ class ServeEndToEndTest {
                     .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(200, right.statusCode(), right.body());
             assertTrue(JSON.readTree(right.body()).has("model"), right.body());
+            // the scheme's name in any case (RFC 7235)
+            java.net.http.HttpResponse<String> lower = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + s.port() + "/admin/status")).header("Authorization", "bearer 0123456789abcdef-token")
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, lower.statusCode(), lower.body());
             // the probes, the metrics and scoring stay open
             assertEquals(200, call(s, "GET", "/health", null).status());
             assertEquals(200, call(s, "GET", "/ready", null).status());

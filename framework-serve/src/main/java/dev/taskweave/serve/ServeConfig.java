@@ -139,7 +139,7 @@ public final class ServeConfig {
                 "must be in [0, " + MAX_SHUTDOWN_GRACE_MILLIS + "] (0 = stop at once), got " + shutdownGraceMillis);
         checkHost(source, "host", host);
         if (adminTokenFile != null) {
-            adminToken = readToken(source, directory == null ? adminTokenFile : directory.resolve(adminTokenFile).toString());
+            adminToken = readToken(source, adminTokenFile, directory);
         }
         if (formula != null) {
             try {
@@ -160,10 +160,13 @@ public final class ServeConfig {
         return adminToken;
     }
 
-    private static String readToken(String source, String file) {
+    private static String readToken(String source, String name, Path directory) {
         String token;
+        String file = name;
         try {
-            token = java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
+            Path path = directory == null ? Path.of(name) : directory.resolve(name);
+            file = path.toString();
+            token = java.nio.file.Files.readString(path).strip();
         } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
             throw new ConfigException(source, "adminTokenFile", 0, "cannot read " + file + ": " + e);
         }

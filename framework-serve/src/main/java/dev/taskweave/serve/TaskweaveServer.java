@@ -291,11 +291,14 @@ public final class TaskweaveServer implements AutoCloseable {
         });
         route(HandlerType.GET, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
         if (config.adminToken() != null) {
-            byte[] expected = ("Bearer " + config.adminToken()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] expected = config.adminToken().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             app.before("/admin/*", ctx -> {
                 String given = ctx.header("Authorization");
-                // compared in constant time: the answer's timing says nothing of how much of a guess was right
-                if (given == null || !java.security.MessageDigest.isEqual(expected, given.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                // the scheme's name in any case (RFC 7235), then the token, compared in constant time: the
+                // answer's timing says nothing of how much of a guess was right
+                boolean bearer = given != null && given.length() > 7 && given.regionMatches(true, 0, "Bearer ", 0, 7);
+                byte[] token = bearer ? given.substring(7).strip().getBytes(java.nio.charset.StandardCharsets.UTF_8) : new byte[0];
+                if (!bearer || !java.security.MessageDigest.isEqual(expected, token)) {
                     ctx.header("WWW-Authenticate", "Bearer");
                     throw ApiException.unauthorized("the admin endpoints need Authorization: Bearer <the token of serve.yaml's"
                             + " adminTokenFile>");

@@ -293,10 +293,9 @@ final class DelimitedFile {
         return new DataException(path.toString(), start, "cannot be read: " + message, e);
     }
 
-    /** @return whether the file starts with a UTF-16 byte order mark (FE FF or FF FE), as spreadsheets' "Unicode text" exports do */
     /** @return the compressed format a file starts like (gzip, zip, bzip2, xz, zstd), or null */
     private static String compression(Path path) {
-        byte[] head = new byte[6];
+        byte[] head = new byte[10];
         int n;
         try (java.io.InputStream in = Files.newInputStream(path)) {
             n = in.readNBytes(head, 0, head.length);
@@ -311,7 +310,10 @@ final class DelimitedFile {
             return "gzip";
         } else if (b0 == 'P' && b1 == 'K' && b2 == 3 && b3 == 4) {
             return "zip";
-        } else if (b0 == 'B' && b1 == 'Z' && b2 == 'h') {
+        } else if (b0 == 'B' && b1 == 'Z' && b2 == 'h' && b3 >= '1' && b3 <= '9' && n == 10 && (head[4] & 0xFF) == 0x31
+                && (head[5] & 0xFF) == 0x41 && (head[6] & 0xFF) == 0x59 && (head[7] & 0xFF) == 0x26 && (head[8] & 0xFF) == 0x53
+                && (head[9] & 0xFF) == 0x59) {
+            // "BZh", the block size, then the first block's magic (pi's digits): three letters alone begin text too
             return "bzip2";
         } else if (b0 == 0xFD && b1 == '7' && b2 == 'z' && b3 == 'X') {
             return "xz";
@@ -321,6 +323,7 @@ final class DelimitedFile {
         return null;
     }
 
+    /** @return whether the file starts with a UTF-16 byte order mark (FE FF or FF FE), as spreadsheets' "Unicode text" exports do */
     private static boolean utf16(Path path) {
         try (java.io.InputStream in = Files.newInputStream(path)) {
             int first = in.read();

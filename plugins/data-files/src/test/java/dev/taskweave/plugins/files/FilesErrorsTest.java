@@ -68,6 +68,11 @@ class FilesErrorsTest {
         DataException e = assertThrows(DataException.class, () -> new FilesDatasetFactory().create(config, new DataContext(dir, 1)).load());
         assertTrue(e.getMessage().endsWith("rows.csv: a gzip file, not text: this plugin reads plain CSV or TSV; unpack it first"),
                 e.getMessage());
+        // text that merely begins like a signature ("BZh", bzip2's first three bytes) is text
+        Files.writeString(dir.resolve("rows.csv"), "BZhuser,item\nu1,i1\nu2,i1\n");
+        FilesConfig text = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "BZhuser", "item", "item"),
+                "split", params("valid", 0.0, "test", 0.0)), FilesConfig.class);
+        assertEquals(2, new FilesDatasetFactory().create(text, new DataContext(dir, 1)).load().train().size());
     }
 
     @Test
