@@ -342,6 +342,7 @@ public final class ConfigLoader {
         String path = prefix;
         String reason;
         org.yaml.snakeyaml.error.MarkedYAMLException marked = marked(e);
+        String malformed = malformedNumber(e);
         if (e instanceof JsonMappingException jme) {
             path = join(prefix, pathOf(jme.getPath()));
         }
@@ -364,10 +365,10 @@ public final class ConfigLoader {
             reason = "unknown field '" + upe.getPropertyName() + "'; expected one of " + known;
         } else if (e instanceof InvalidFormatException ife && ife.getValue() instanceof Number n && !Double.isFinite(n.doubleValue())) {
             reason = "expected a finite number, got " + n;
-        } else if (malformedNumber(e) != null) {
+        } else if (malformed != null) {
             // YAML's own spellings of infinity and NaN (.inf, -.inf, .nan), which the parser tags as
             // numbers it then cannot read
-            String value = malformedNumber(e);
+            String value = malformed;
             // a plugin's params are read as a tree first, whose binding path ends at `params`
             String read = parsingPath(e, true);
             if (prefix.isEmpty() && read.length() > path.length()) {

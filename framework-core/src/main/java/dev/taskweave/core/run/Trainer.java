@@ -176,12 +176,12 @@ public final class Trainer {
         if (resumed != null) {
             // before the optimiser lays the parameters out in its buffer
             try {
-                restore(model, resumed.parameters(), manager);
-                // the best epoch's are restored at the end: a layout they do not fit fails now, not after the epochs
+                // the best epoch's are restored at the end: a layout they do not fit fails now, not after the
+                // epochs; the last epoch's, restored after them, are the ones training goes on from
                 if (resumed.bestParameters() != null) {
                     restore(model, resumed.bestParameters(), manager);
-                    restore(model, resumed.parameters(), manager);
                 }
+                restore(model, resumed.parameters(), manager);
             } catch (IllegalStateException | IllegalArgumentException | UncheckedIOException e) {
                 throw doesNotFit(checkpointing.file(), "parameters", e);
             }

@@ -54,6 +54,12 @@ final class DelimitedFile {
      * @param configPath the configuration path of the file's settings, named in errors about them
      */
     static DelimitedFile open(Path path, TableConfig config, String configPath) {
+        // once per file, before its header and its rows are parsed: read as text, a compressed file fails on
+        // a byte that is not valid in the encoding, or as records of noise
+        String packed = compression(path);
+        if (packed != null) {
+            throw new DataException(path.toString(), 0, "a " + packed + " file, not text: this plugin reads plain CSV or TSV; unpack it first");
+        }
         List<String> configured = config.columns();
         if (configured != null) {
             return new DelimitedFile(path, config, configPath, configured);
@@ -173,11 +179,6 @@ final class DelimitedFile {
         Charset charset = config.charset();
         if (Files.isDirectory(path)) {
             throw new DataException(path.toString(), 0, "is a directory; expected a file");
-        }
-        // read as text, a compressed file fails on a byte that is not valid in the encoding, or as records of noise
-        String packed = compression(path);
-        if (packed != null) {
-            throw new DataException(path.toString(), 0, "a " + packed + " file, not text: this plugin reads plain CSV or TSV; unpack it first");
         }
         // the reader is a resource of its own: reading past a byte order mark may fail before the parser owns it
         try (java.io.BufferedReader reader = Files.newBufferedReader(path, charset);
