@@ -106,7 +106,7 @@ public final class TaskweaveServer implements AutoCloseable {
         this.registry = registry;
         this.configFormula = config.formula == null ? null : Formula.parse(config.formula);
         DirectoryStamp.Loaded<ServedModel> first = DirectoryStamp.load(modelDirectory, this::loadModel, LOAD_ATTEMPTS, LOAD_PAUSE_MILLIS);
-        ServedModel firstModel = withConfigFormula(first.model());
+        ServedModel firstModel = fittingServeConfig(first.model());
         this.stamp = first.stamp();
         this.holder = new ModelHolder<>(() -> firstModel);
         this.scoring = new ScoringService(holder, config, json);
@@ -152,14 +152,15 @@ public final class TaskweaveServer implements AutoCloseable {
     }
 
     /**
-     * Checks serve.yaml's {@code formula} against a model just loaded: the requests that give no
-     * formula of their own rank by it, so a task it names must be one of the model's, with one
-     * output.
+     * Checks serve.yaml's request defaults against a model just loaded: the requests that give no
+     * formula of their own rank by its {@code formula}, so a task it names must be one of the
+     * model's, with one output; {@code excludeSeen: true} needs the model's seen.bin.
      *
      * @return the model
-     * @throws ConfigException naming serve.yaml's {@code formula}, after closing the model, when it does not fit
+     * @throws ConfigException naming serve.yaml's {@code formula} or {@code excludeSeen}, after closing
+     *     the model, when it does not fit
      */
-    private ServedModel withConfigFormula(ServedModel served) {
+    private ServedModel fittingServeConfig(ServedModel served) {
         if (configFormula != null) {
             try {
                 served.check(configFormula);
@@ -644,7 +645,7 @@ public final class TaskweaveServer implements AutoCloseable {
         }
         stamp = loaded.stamp(); // a model the formula does not fit is not loaded again until it changes
         try {
-            ServedModel served = withConfigFormula(loaded.model());
+            ServedModel served = fittingServeConfig(loaded.model());
             metrics.reload(true);
             return served;
         } catch (RuntimeException e) {

@@ -107,7 +107,7 @@ public final class DataReport {
                     : String.format(Locale.ROOT, "mean %.4g, sd %.4g", s.mean(), Math.sqrt(s.variance()))
                     // the column's own values, before the head encodes them: a value outside what the
                     // task expects (a 7 among 1-5 stars) shows here
-                    + (observed ? "" : range(dataset.splits().get(Dataset.TRAIN) == null ? null : dataset.splits().get(Dataset.TRAIN).label(t.label)));
+                    + (observed ? "" : range(dataset.train() == null ? null : dataset.train().label(t.label)));
             line(out, "  %-12s %-11s %s: labelled rows %s; training labels %s%s", t.name, t.head,
                     observed ? "observed (implicit)" : "label " + t.label, splits, summary,
                     s.count() == 0 ? "  ** no labelled training row **" : "");
