@@ -33,8 +33,10 @@ class TuneEndToEndTest {
     private Run tune(Path config, Path output, String... more) {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        List<String> args = new ArrayList<>(List.of("--plugins", Dist.plugins().toString(), "tune", "--config", config.toString(),
-                "--output", output.toString()));
+        List<String> args = new ArrayList<>(List.of("--plugins", Dist.plugins().toString(), "tune", "--config", config.toString()));
+        if (output != null) {
+            args.addAll(List.of("--output", output.toString()));
+        }
         args.addAll(List.of(more));
         int code = TaskweaveCli.run(args.toArray(String[]::new), new PrintStream(stdout, true, StandardCharsets.UTF_8),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
@@ -336,14 +338,21 @@ class TuneEndToEndTest {
                   optimizer.learningRate: [0.003, 0.01]
                   tasks.like.params.tower: [[8], [16, 8]]
                 """);
-        Path out = tmp.resolve("never");
-        Run run = tune(tmp.resolve("tune.yaml"), out, "--dry-run");
+        // no --output: a dry run writes nothing
+        Run run = tune(tmp.resolve("tune.yaml"), null, "--dry-run");
         assertEquals(0, run.code(), run.err() + run.out());
         assertTrue(run.out().contains("4 trials of"), run.out());
         assertTrue(run.out().contains("[trial 1/4] optimizer.learningRate=0.003, tasks.like.params.tower=[8]\n"), run.out());
         assertTrue(run.out().contains("[trial 4/4] optimizer.learningRate=0.01, tasks.like.params.tower=[16,8]\n"), run.out());
         assertTrue(run.out().contains("[confirm] the experiment as written against the best trial, seeds [8, 9]"), run.out());
+        Path out = tmp.resolve("never");
+        assertEquals(0, tune(tmp.resolve("tune.yaml"), out, "--dry-run").code());
         assertTrue(!Files.exists(out), "nothing written");
+        // without --dry-run, --output is required, and that is a usage error before anything starts
+        Run missing = tune(tmp.resolve("tune.yaml"), null);
+        assertEquals(2, missing.code(), missing.err() + missing.out());
+        assertTrue(missing.err().contains("Missing required option: '--output=DIR' (only --dry-run runs without it)"), missing.err());
+        assertFalse(missing.out().contains("trials of"), missing.out());
     }
 
     @Test

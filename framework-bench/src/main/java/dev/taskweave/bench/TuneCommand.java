@@ -27,7 +27,7 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The tuning YAML.")
     Path config;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where results, reports and models go.")
+    @Option(names = "--output", paramLabel = "DIR", description = "Where results, reports and models go (required unless --dry-run).")
     Path output;
 
     @CommandLine.Mixin
@@ -38,6 +38,9 @@ public final class TuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (output == null && !dryRun) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--output=DIR' (only --dry-run runs without it)");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintStream log = BenchmarkCommand.log(out);
         try (Taskweave taskweave = Taskweave.start(root.pluginDirectories())) {
