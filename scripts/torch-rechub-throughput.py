@@ -7,8 +7,8 @@ Needs PyTorch and torch-rechub importable (neither is a dependency of Taskweave;
 torch-rechub is in this repository): `pip install torch torch-rechub`, or a directory holding the
 `torch_rechub` package given with --rechub. Where PyPI is out of reach, Debian 12's packages give
 the issue's own PyTorch: `apt-get install python3-torch libopenblas0-pthread` (PyTorch 1.13.1,
-whose matrix products go through the system BLAS: without OpenBLAS installed that is the
-reference BLAS: MMoE at batch 2048 on one thread trained at 6,870 samples/s with it and 39,198
+whose matrix products go through the system BLAS; without OpenBLAS installed that is the
+reference BLAS, which trained MMoE at batch 2048 on one thread at 6,870 samples/s against 39,198
 with OpenBLAS), run with /usr/bin/python3. torch-rechub's PLE passes `output_layer=False` to its
 towers, so each tower returns 32 columns and MTLTrainer reads both tasks from the first tower
 (the like loss then fails on values outside [0, 1]); the figures in throughput.md ran PLE with
