@@ -176,6 +176,16 @@ class RecommendCommandTest {
 
         assertNewUsersError("{\"user\": \"new-3\", \"userFeatures\": {\"user_segment\": \"gold\"}}",
                 ":1: user 'new-3': userFeatures.user_segment: unknown value 'gold'");
+        // every new user is checked before any list is scored: with a formula that fails on the first
+        // user's list, the second user's bad value is what is reported
+        Path late = tmp.resolve("late-bad-signup.jsonl");
+        Files.writeString(late, "{\"user\": \"new-1\", \"userFeatures\": {}}\n"
+                + "{\"user\": \"new-2\", \"userFeatures\": {\"user_segment\": \"gold\"}}\n");
+        CliTest.Run early = run("recommend", "--model", model.toString(), "--output", tmp.resolve("never.tsv").toString(),
+                "--new-users", late.toString(), "--formula", "like +");
+        assertEquals(2, early.code(), early.err());
+        assertTrue(early.err().contains(late + ":2: user 'new-2': userFeatures.user_segment: unknown value 'gold'"), early.err());
+        assertFalse(early.err().contains("--formula"), early.err());
         assertNewUsersError("\n{\"user\": \"u1\", \"userFeatures\": {}}", ":2: user 'u1' is a user of the model");
         assertNewUsersError("{\"user\": \"a\", \"userFeatures\": {}}\n{\"user\": \"a\", \"userFeatures\": {}}",
                 ":2: user 'a' is also on line 1");

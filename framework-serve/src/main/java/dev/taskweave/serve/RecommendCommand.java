@@ -145,6 +145,20 @@ public final class RecommendCommand implements Callable<Integer> {
                 }
             }
             ScoringService scoring = new ScoringService(holder, settings, json);
+            // every new user's features before the first list is scored: a bad value on the file's
+            // last line is named at once, not after every user above it has been scored
+            for (Request request : requests) {
+                if (request.features() != null) {
+                    ObjectNode body = json.createObjectNode();
+                    body.put("user", request.user());
+                    body.set("userFeatures", request.features());
+                    try {
+                        scoring.checkUser(body);
+                    } catch (ApiException e) {
+                        throw error(e, request);
+                    }
+                }
+            }
             long started = System.nanoTime(); // the model is loaded: from here on, scoring and writing
             long[] written = {0};
             AtomicDirectory.writeFile(output, temp -> {

@@ -108,6 +108,17 @@ public final class ScoringService {
         }
     }
 
+    /**
+     * Resolves a request's {@code user} and {@code userFeatures} as {@link #recommend} does, with
+     * the same errors, and scores nothing: an offline run over many users checks every new user's
+     * features before it scores the first list.
+     */
+    public void checkUser(JsonNode body) {
+        try (ModelHolder.Lease<ServedModel> lease = holder.acquire()) {
+            user(lease.model(), body, "");
+        }
+    }
+
     /** Ranks items for one user by a formula over task scores. */
     public ObjectNode recommend(JsonNode body) {
         JsonFields.object(body, "");
