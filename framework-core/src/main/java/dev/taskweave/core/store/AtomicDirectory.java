@@ -90,7 +90,7 @@ public final class AtomicDirectory {
     public static void write(Path target, Marker marker, Writer writer) {
         Path absolute = resolve(target);
         try {
-            Files.createDirectories(absolute.getParent());
+            createDirectories(absolute.getParent());
         } catch (IOException e) {
             throw writeFailure(absolute, e);
         }
@@ -531,7 +531,7 @@ public final class AtomicDirectory {
         requireWritableFile(absolute);
         Path temp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp-" + Long.toString(System.nanoTime(), 36));
         try {
-            Files.createDirectories(absolute.getParent());
+            createDirectories(absolute.getParent());
             FileTime before = FileTime.from(java.time.Instant.now().minus(STALE_AFTER));
             for (Path stale : siblings(absolute, ".tmp-")) {
                 if (modified(stale).compareTo(before) < 0) {
@@ -580,6 +580,25 @@ public final class AtomicDirectory {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException | DirectoryNotEmptyException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Creates {@code dir} and any missing parents, and forces each new directory's entry in its
+     * parent to disk: a file renamed into a new directory is then not lost with the directory in a
+     * crash.
+     */
+    static void createDirectories(Path dir) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.add(p);
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        Files.createDirectories(dir);
+        for (Path created : missing) {
+            syncDirectory(created.getParent());
         }
     }
 

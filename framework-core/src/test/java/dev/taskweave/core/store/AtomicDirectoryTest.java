@@ -109,6 +109,19 @@ class AtomicDirectoryTest {
     }
 
     @Test
+    void missingParentsAreCreatedForFilesAndDirectories() throws IOException {
+        Path file = tmp.resolve("runs/2026/12/results.json");
+        AtomicDirectory.writeFile(file, temp -> Files.writeString(temp, "{}"));
+        assertEquals("{}", Files.readString(file));
+        Path dir = tmp.resolve("models/shop/next");
+        AtomicDirectory.write(dir, staging -> Files.writeString(staging.resolve("model.json"), "{}"));
+        assertEquals("{}", Files.readString(dir.resolve("model.json")));
+        // existing directories are left as they are
+        AtomicDirectory.createDirectories(tmp.resolve("runs"));
+        assertTrue(Files.isRegularFile(file));
+    }
+
+    @Test
     void aDirectoryOfOtherFilesIsRefusedNotDeleted() throws IOException {
         Path target = tmp.resolve("project");
         Files.createDirectories(target);
