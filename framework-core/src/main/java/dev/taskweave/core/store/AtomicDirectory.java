@@ -519,15 +519,11 @@ public final class AtomicDirectory {
      * deleted first (those untouched for {@link #STALE_AFTER}: a concurrent write of the same file
      * keeps its own, and the last rename wins).
      *
-     * <p>A {@code target} that is a symbolic link is written through: the file it links to gets the
-     * new content and the link stays a link ({@link #resolve}; renaming onto the link would have
-     * replaced it with a regular file and left what it pointed to unchanged).
-     *
      * @throws ConfigException naming {@code target} when it is a directory or cannot be written for
      *     lack of permission (checked before {@code body} runs, where possible)
      */
     public static void writeFile(Path target, FileBody body) {
-        Path absolute = resolve(target);
+        Path absolute = target.toAbsolutePath().normalize();
         requireWritableFile(absolute);
         Path temp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp-" + Long.toString(System.nanoTime(), 36));
         try {

@@ -88,27 +88,6 @@ class AtomicDirectoryTest {
     }
 
     @Test
-    void aFileThatIsASymbolicLinkIsWrittenThroughAndStaysALink() throws IOException {
-        // results.json linked from a dashboard's directory: the link keeps pointing at the new content
-        Path real = Files.createDirectories(tmp.resolve("shared")).resolve("results.json");
-        Files.writeString(real, "old\n");
-        Path link = Files.createSymbolicLink(tmp.resolve("results.json"), tmp.relativize(real));
-        AtomicDirectory.writeFile(link, temp -> Files.writeString(temp, "new\n"));
-        assertTrue(Files.isSymbolicLink(link), "the link stays a link");
-        assertEquals("new\n", Files.readString(real));
-        assertEquals("new\n", Files.readString(link));
-        // a link to a link: the last file gets the content
-        Path second = Files.createSymbolicLink(tmp.resolve("latest.json"), link.getFileName());
-        AtomicDirectory.writeFile(second, temp -> Files.writeString(temp, "third\n"));
-        assertTrue(Files.isSymbolicLink(second) && Files.isSymbolicLink(link));
-        assertEquals("third\n", Files.readString(real));
-        // the temporary file was the real file's sibling, and none is left
-        try (Stream<Path> s = Files.list(real.getParent())) {
-            assertEquals(List.of(real), s.toList());
-        }
-    }
-
-    @Test
     void missingParentsAreCreatedForFilesAndDirectories() throws IOException {
         Path file = tmp.resolve("runs/2026/12/results.json");
         AtomicDirectory.writeFile(file, temp -> Files.writeString(temp, "{}"));
