@@ -186,6 +186,7 @@ class RecommendCommandTest {
         assertEquals(2, early.code(), early.err());
         assertTrue(early.err().contains(late + ":2: user 'new-2': userFeatures.user_segment: unknown value 'gold'"), early.err());
         assertFalse(early.err().contains("--formula"), early.err());
+        assertFalse(Files.exists(tmp.resolve("never.tsv")));
         assertNewUsersError("\n{\"user\": \"u1\", \"userFeatures\": {}}", ":2: user 'u1' is a user of the model");
         assertNewUsersError("{\"user\": \"a\", \"userFeatures\": {}}\n{\"user\": \"a\", \"userFeatures\": {}}",
                 ":2: user 'a' is also on line 1");

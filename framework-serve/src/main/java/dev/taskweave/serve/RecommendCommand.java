@@ -145,20 +145,6 @@ public final class RecommendCommand implements Callable<Integer> {
                 }
             }
             ScoringService scoring = new ScoringService(holder, settings, json);
-            // every new user's features before the first list is scored: a bad value on the file's
-            // last line is named at once, not after every user above it has been scored
-            for (Request request : requests) {
-                if (request.features() != null) {
-                    ObjectNode body = json.createObjectNode();
-                    body.put("user", request.user());
-                    body.set("userFeatures", request.features());
-                    try {
-                        scoring.checkUser(body);
-                    } catch (ApiException e) {
-                        throw error(e, request);
-                    }
-                }
-            }
             long started = System.nanoTime(); // the model is loaded: from here on, scoring and writing
             long[] written = {0};
             AtomicDirectory.writeFile(output, temp -> {
@@ -171,6 +157,7 @@ public final class RecommendCommand implements Callable<Integer> {
                                 + lease.model().taskNames());
                     }
                 }
+                checkNewUsers(scoring, json, requests);
                 try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
                     written[0] = write(scoring, json, requests, out);
                 }
@@ -180,6 +167,26 @@ public final class RecommendCommand implements Callable<Integer> {
                     written[0], requests.size(), output, seconds, requests.size() / Math.max(seconds, 1e-9));
         }
         return 0;
+    }
+
+    /**
+     * Checks every new user's features before the first list is scored (after the options that
+     * hold for every user): a bad value on a long file's last line is named at once, not after
+     * every user above it has been scored.
+     */
+    private void checkNewUsers(ScoringService scoring, ObjectMapper json, List<Request> requests) {
+        for (Request request : requests) {
+            if (request.features() != null) {
+                ObjectNode body = json.createObjectNode();
+                body.put("user", request.user());
+                body.set("userFeatures", request.features());
+                try {
+                    scoring.checkUser(body);
+                } catch (ApiException e) {
+                    throw error(e, request);
+                }
+            }
+        }
     }
 
     /** One user's answer: its rows as TSV lines, and the score columns they hold (null when it has no item). */

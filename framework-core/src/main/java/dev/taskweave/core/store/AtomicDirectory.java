@@ -586,7 +586,7 @@ public final class AtomicDirectory {
      */
     static void createDirectories(Path dir) throws IOException {
         List<Path> missing = new ArrayList<>();
-        for (Path p = dir; p != null && !Files.isDirectory(p); p = p.getParent()) {
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.isDirectory(p); p = p.getParent()) {
             missing.add(p);
         }
         if (missing.isEmpty()) {
