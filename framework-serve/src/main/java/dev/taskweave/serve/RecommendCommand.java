@@ -177,11 +177,8 @@ public final class RecommendCommand implements Callable<Integer> {
     private void checkNewUsers(ScoringService scoring, ObjectMapper json, List<Request> requests) {
         for (Request request : requests) {
             if (request.features() != null) {
-                ObjectNode body = json.createObjectNode();
-                body.put("user", request.user());
-                body.set("userFeatures", request.features());
                 try {
-                    scoring.checkUser(body);
+                    scoring.checkUser(userBody(json, request));
                 } catch (ApiException e) {
                     throw error(e, request);
                 }
@@ -244,13 +241,19 @@ public final class RecommendCommand implements Callable<Integer> {
         }
     }
 
-    /** Asks for one user's list and renders its rows; the score columns are those of the answer (the model's task order). */
-    private Answer answer(ScoringService scoring, ObjectMapper json, Request request) {
+    /** @return a request body naming the user, with its {@code userFeatures} when it is a new user */
+    private static ObjectNode userBody(ObjectMapper json, Request request) {
         ObjectNode body = json.createObjectNode();
         body.put("user", request.user());
         if (request.features() != null) {
             body.set("userFeatures", request.features());
         }
+        return body;
+    }
+
+    /** Asks for one user's list and renders its rows; the score columns are those of the answer (the model's task order). */
+    private Answer answer(ScoringService scoring, ObjectMapper json, Request request) {
+        ObjectNode body = userBody(json, request);
         body.put("k", k);
         body.put("excludeSeen", excludeSeen);
         if (formula != null) {

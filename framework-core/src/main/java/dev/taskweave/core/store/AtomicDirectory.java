@@ -585,15 +585,13 @@ public final class AtomicDirectory {
      * crash.
      */
     static void createDirectories(Path dir) throws IOException {
-        List<Path> missing = new ArrayList<>();
-        for (Path p = dir.toAbsolutePath(); p != null && !Files.isDirectory(p); p = p.getParent()) {
-            missing.add(p);
-        }
-        if (missing.isEmpty()) {
+        Path absolute = dir.toAbsolutePath().normalize();
+        Path existing = nearestExisting(absolute);
+        if (absolute.equals(existing) && Files.isDirectory(absolute)) {
             return;
         }
-        Files.createDirectories(dir);
-        for (Path created : missing) {
+        Files.createDirectories(absolute); // fails where a file stands in the way
+        for (Path created = absolute; !created.equals(existing); created = created.getParent()) {
             syncDirectory(created.getParent());
         }
     }
