@@ -350,6 +350,14 @@ class ServeEndToEndTest {
         String user = served().loaded().users().rawIds().get(0);
         String item = served().loaded().items().rawIds().get(0);
         assertError(post("/v1/recommend", "{\"user\": "), 400, "", "malformed JSON");
+        // in the client's terms: where, and what was wrong; not the parser's settings
+        assertError(post("/v1/recommend", "{\"user\": [1"), 400, "", "malformed JSON: Unexpected end-of-input: expected close"
+                + " marker for Array (opened at line 1, column 10) at line 1, column 12");
+        assertError(post("/v1/predict", "{\"pairs\": NaN}"), 400, "", "malformed JSON: Non-standard token 'NaN' at line 1, column ");
+        for (String body : List.of("{\"user\": [1", "{\"pairs\": NaN}", "[".repeat(1001))) {
+            String message = post("/v1/predict", body).body().get("message").asText();
+            assertTrue(!message.contains("`") && !message.contains("Source:") && !message.contains("enable"), message);
+        }
         assertError(post("/v1/recommend", ""), 400, "", "expected a JSON object");
         assertError(post("/v1/recommend", "{\"k\": 3}"), 400, "user", "missing");
         assertError(post("/v1/recommend", "{\"user\": \"nobody\"}"), 404, "user", "unknown user 'nobody'");

@@ -72,7 +72,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         try {
             data = reader().treeToValue(tree, BenchmarkResults.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new dev.taskweave.core.config.ConfigException(source, "", 0, "not a results.json: " + e.getOriginalMessage());
+            throw new dev.taskweave.core.config.ConfigException(source, "", 0, "not a results.json: " + dev.taskweave.core.config.ParserMessages.describeWithLocation(e));
         }
         checkReadable(data, source);
         if (data.configurations.isEmpty()) {

@@ -167,8 +167,14 @@ public final class ServeConfig {
             Path path = directory == null ? Path.of(name) : directory.resolve(name);
             file = path.toString();
             token = java.nio.file.Files.readString(path).strip();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(source, "adminTokenFile", 0, "cannot read " + file + ": file not found");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new ConfigException(source, "adminTokenFile", 0, "cannot read " + file + ": permission denied");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException(source, "adminTokenFile", 0, "cannot read " + file + ": not UTF-8 text");
         } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
-            throw new ConfigException(source, "adminTokenFile", 0, "cannot read " + file + ": " + e);
+            throw new ConfigException(source, "adminTokenFile", 0, "cannot read " + file + ": " + e.getMessage());
         }
         if (token.length() < 16 || token.chars().anyMatch(Character::isWhitespace)) {
             throw new ConfigException(source, "adminTokenFile", 0, file + " must hold one token of at least 16 characters without"

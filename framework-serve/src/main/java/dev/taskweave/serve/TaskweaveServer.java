@@ -395,7 +395,7 @@ public final class TaskweaveServer implements AutoCloseable {
             try {
                 body = JsonFields.parse(json, readBody(ctx));
             } catch (JsonProcessingException e) {
-                throw ApiException.badRequest("", "malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+                throw ApiException.badRequest("", "malformed JSON: " + dev.taskweave.core.config.ParserMessages.describeWithLocation(e));
             }
             // a free slot is taken at once (even with maxQueueMillis 0); when every slot is busy the
             // request waits, behind those already waiting (the semaphore is fair), for at most

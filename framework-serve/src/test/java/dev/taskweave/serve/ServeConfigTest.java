@@ -37,7 +37,7 @@ class ServeConfigTest {
                 + " must hold one token of at least 16 characters without white space, got 5 characters");
         java.nio.file.Files.writeString(file, "\n");
         assertMessage("adminTokenFile: " + file + "\n", "got an empty file");
-        assertMessage("adminTokenFile: " + dir.resolve("missing") + "\n", "serve.yaml: adminTokenFile: cannot read " + dir.resolve("missing"));
+        assertMessage("adminTokenFile: " + dir.resolve("missing") + "\n", "serve.yaml: adminTokenFile: cannot read " + dir.resolve("missing") + ": file not found");
         // from a file, a relative path is relative to that file's directory, as an experiment's paths are
         java.nio.file.Files.writeString(dir.resolve("token"), "relative-token-0123456789\n");
         java.nio.file.Path yaml = dir.resolve("serve.yaml");

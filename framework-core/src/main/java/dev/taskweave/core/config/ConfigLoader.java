@@ -67,13 +67,19 @@ public final class ConfigLoader {
 
     /**
      * @return a configuration file's text
-     * @throws ConfigException naming the file when it is missing or cannot be read
+     * @throws ConfigException naming the file when it is missing or cannot be read, and the line
+     *     of the first bytes that are not UTF-8 when it is not UTF-8 text
      */
     public static String read(Path file) {
         try {
             return Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file.toString(), "", 0, "file not found");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            // Files.readString's own message is the bad sequence's length ("Input length = 1")
+            long line = dev.taskweave.api.data.TextFiles.firstUndecodableLine(file, java.nio.charset.StandardCharsets.UTF_8);
+            throw new ConfigException(file.toString(), "", (int) Math.min(line, Integer.MAX_VALUE),
+                    "not valid UTF-8 text (a configuration file is read as UTF-8; save it in that encoding)");
         } catch (IOException e) {
             throw new ConfigException(file.toString(), "", 0, "cannot read: " + e.getMessage());
         }
@@ -385,9 +391,9 @@ public final class ConfigLoader {
             // Jackson's own wording names its classes and settings; what was found is enough
             reason = "expected " + typeName(mie.getTargetType()) + found(e);
         } else if (e instanceof JsonMappingException) {
-            reason = firstLine(e.getOriginalMessage());
+            reason = ParserMessages.describe(e);
         } else {
-            reason = "malformed YAML: " + firstLine(e.getOriginalMessage());
+            reason = "malformed YAML: " + ParserMessages.describe(e);
         }
         return new ConfigException(source, path, line, reason);
     }

@@ -79,6 +79,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8NamesTheLineOfItsFirstBadBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        // a Latin-1 é in a comment on line 3; Files.readString alone says only "Input length = 1"
+        java.nio.file.Path file = dir.resolve("exp.yaml");
+        java.nio.file.Files.write(file, "name: x\nseed: 1\n# caf\u00e9 data\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.load(file));
+        assertEquals(file + ":3: not valid UTF-8 text (a configuration file is read as UTF-8; save it in that encoding)",
+                e.getMessage());
+        // the same file for suites and tuning files
+        ConfigException mapping = assertThrows(ConfigException.class, () -> loader.readMapping(file, "a suite"));
+        assertEquals(e.getMessage(), mapping.getMessage());
+    }
+
+    @Test
     void emptyFileIsAnError() {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("  \n", "empty.yaml"));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
