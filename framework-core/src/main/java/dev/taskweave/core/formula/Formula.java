@@ -237,6 +237,11 @@ public final class Formula {
             } catch (NumberFormatException e) {
                 throw new FormulaException(start, "malformed number '" + s.substring(start, pos) + "'");
             }
+            if (Double.isInfinite(value)) {
+                // it would make every score infinite or NaN, and a ranking of nothing
+                throw new FormulaException(start, "number '" + s.substring(start, pos) + "' is beyond the range of a double"
+                        + " (about 1.8e308)");
+            }
             return v -> value;
         }
 

@@ -88,6 +88,7 @@ class FormulaTest {
         assertMessage("log(a, b)", "log takes one argument, got 2");
         assertMessage("max(a)", "max takes two or more arguments, got 1");
         assertMessage("1.2.3", "malformed number '1.2.3'");
+        assertMessage("1e400 * like", "number '1e400' is beyond the range of a double (about 1.8e308) at position 1");
         assertMessage("like $ 2", "unexpected '$'");
     }
 
