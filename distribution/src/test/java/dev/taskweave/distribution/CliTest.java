@@ -472,6 +472,12 @@ class CliTest {
                 + " that do: [accuracy, auc, ece, logloss, mae, rmse]");
         assertCheckRefuses(variant("negatives: 2}}\n", "negatives: 2}}\n  - {name: category, head: binary, label: item_category}\n"),
                 "refused.yaml: tasks[3].head: 'binary' has one output, and the label 'item_category' is an attribute of ");
+        // an attribute head on the other kind of attribute: a configuration error (exit 2) at the head, not a plugin failure
+        String kind = assertCheckRefuses(variant("negatives: 2}}\n", "negatives: 2}}\n  - {name: category, head: multilabel, label: item_category}\n"),
+                "refused.yaml: tasks[3].head: task 'category': head 'multilabel' cannot read attribute 'item_category', which gives each"
+                + " entity one class of ");
+        assertTrue(kind.endsWith("; use head 'multiclass'\n") || kind.strip().endsWith("; use head 'multiclass'"), kind);
+        assertTrue(!kind.contains("failed in create()"), kind);
         // settings that would do nothing
         assertCheckRefuses(variant("label: rating, metrics: [auc]", "label: rating, transfer: aitm, metrics: [auc]"),
                 "refused.yaml: tasks[1].transfer: set without dependsOn: it says how a task uses the task it depends on, and this one"

@@ -233,12 +233,12 @@ class TestMultiClassHead {
 
     @Test
     void factoryRejectsASingleClass() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        dev.taskweave.api.InvalidConfigException e = assertThrows(dev.taskweave.api.InvalidConfigException.class,
                 () -> new MultiClassHeadFactory().create(new MultiClassHeadConfig(), context(1)));
-        assertTrue(e.getMessage().contains("'age'"), e.getMessage());
-        assertTrue(e.getMessage().contains("multiclass"), e.getMessage());
+        assertTrue(e.getMessage().contains("'age'"), e.reason());
+        assertTrue(e.getMessage().contains("multiclass"), e.reason());
         TaskContext scalar = new TaskContext("age", "rating", 6, new LabelStatistics(100, 3.5, 1.0));
-        IllegalArgumentException column = assertThrows(IllegalArgumentException.class,
+        dev.taskweave.api.InvalidConfigException column = assertThrows(dev.taskweave.api.InvalidConfigException.class,
                 () -> new MultiClassHeadFactory().create(new MultiClassHeadConfig(), scalar));
         assertTrue(column.getMessage().contains("'age'"), column.getMessage());
     }
@@ -247,10 +247,10 @@ class TestMultiClassHead {
     void factoryRejectsAMultiLabelAttributeAndAcceptsAnUnknownKind() {
         TaskContext genres = new TaskContext("genre", "item_genres", 6, new LabelStatistics(100, 0.1, 0.09), 19, true,
                 dev.taskweave.api.data.EntityAttribute.Kind.MULTI_LABEL);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        dev.taskweave.api.InvalidConfigException e = assertThrows(dev.taskweave.api.InvalidConfigException.class,
                 () -> new MultiClassHeadFactory().create(new MultiClassHeadConfig(), genres));
         assertEquals("task 'genre': head 'multiclass' cannot read attribute 'item_genres', which gives each entity a set of 19 flags,"
-                + " any number of them set; use head 'multilabel'", e.getMessage());
+                + " any number of them set; use head 'multilabel'", e.reason());
         // a class attribute, and one of a model saved before the kind was recorded, are read
         new MultiClassHeadFactory().create(new MultiClassHeadConfig(), new TaskContext("age", "user_age", 6,
                 new LabelStatistics(100, 1.2, 0.8), 4, true, dev.taskweave.api.data.EntityAttribute.Kind.CLASS));

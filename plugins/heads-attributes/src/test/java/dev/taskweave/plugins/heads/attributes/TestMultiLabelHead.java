@@ -211,11 +211,11 @@ class TestMultiLabelHead {
     @Test
     void factoryRejectsASingleLabel() {
         TaskContext scalar = new TaskContext("genre", "rating", 6, new LabelStatistics(100, 0.5, 0.25));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        dev.taskweave.api.InvalidConfigException e = assertThrows(dev.taskweave.api.InvalidConfigException.class,
                 () -> new MultiLabelHeadFactory().create(new MultiLabelHeadConfig(), scalar));
-        assertTrue(e.getMessage().contains("'genre'"), e.getMessage());
-        assertTrue(e.getMessage().contains("multilabel"), e.getMessage());
-        IllegalArgumentException attribute = assertThrows(IllegalArgumentException.class,
+        assertTrue(e.getMessage().contains("'genre'"), e.reason());
+        assertTrue(e.getMessage().contains("multilabel"), e.reason());
+        dev.taskweave.api.InvalidConfigException attribute = assertThrows(dev.taskweave.api.InvalidConfigException.class,
                 () -> new MultiLabelHeadFactory().create(new MultiLabelHeadConfig(), context(1, 0.5)));
         assertTrue(attribute.getMessage().contains("'genre'"), attribute.getMessage());
     }
@@ -224,10 +224,10 @@ class TestMultiLabelHead {
     void factoryRejectsAClassAttributeAndAcceptsAnUnknownKind() {
         TaskContext age = new TaskContext("age", "user_age", 6, new LabelStatistics(100, 1.2, 0.8), 7, true,
                 dev.taskweave.api.data.EntityAttribute.Kind.CLASS);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        dev.taskweave.api.InvalidConfigException e = assertThrows(dev.taskweave.api.InvalidConfigException.class,
                 () -> new MultiLabelHeadFactory().create(new MultiLabelHeadConfig(), age));
         assertEquals("task 'age': head 'multilabel' cannot read attribute 'user_age', which gives each entity one class of 7;"
-                + " use head 'multiclass'", e.getMessage());
+                + " use head 'multiclass'", e.reason());
         new MultiLabelHeadFactory().create(new MultiLabelHeadConfig(), new TaskContext("genre", "item_genres", 6,
                 new LabelStatistics(100, 0.1, 0.09), 19, true, dev.taskweave.api.data.EntityAttribute.Kind.MULTI_LABEL));
         new MultiLabelHeadFactory().create(new MultiLabelHeadConfig(), context(3, 0.5));
