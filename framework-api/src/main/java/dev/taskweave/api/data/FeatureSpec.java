@@ -175,8 +175,9 @@ public record FeatureSpec(String name, Entity entity, FeatureKind kind, int size
     }
 
     /**
-     * A multi-hot feature whose columns are named {@code labels} (a genre, a tag): serving takes
-     * the names that are set.
+     * A multi-hot feature whose columns are named {@code labels} (a genre, a tag): its values are
+     * flags, 0 or 1, and serving takes the names that are set (or a list of 0s and 1s; other
+     * numbers are refused).
      */
     public static FeatureSpec multiHot(String name, Entity entity, List<String> labels) {
         return new FeatureSpec(name, entity, FeatureKind.MULTI_HOT, labels.size(), false, labels);

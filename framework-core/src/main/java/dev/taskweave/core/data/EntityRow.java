@@ -210,6 +210,11 @@ public final class EntityRow {
         float[] out = new float[f.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = number(f.name() + "[" + i + "]", list.get(i));
+            // named columns are flags (FeatureSpec.multiHot with labels): the model never saw another value in them
+            if (!f.labels().isEmpty() && out[i] != 0f && out[i] != 1f) {
+                throw new InvalidFeatureException(f.name() + "[" + i + "]", "expected a flag, 0 or 1 (column '" + f.labels().get(i)
+                        + "' is set or not), got " + describe(list.get(i)));
+            }
         }
         return out;
     }
@@ -221,6 +226,9 @@ public final class EntityRow {
             int column = f.columnOf((String) name);
             if (column < 0) {
                 throw new InvalidFeatureException(f.name(), "unknown value '" + name + "'; the model knows " + known(f.labels()));
+            }
+            if (out[column] == 1f) {
+                throw new InvalidFeatureException(f.name(), "'" + name + "' is named twice; name each set column once");
             }
             out[column] = 1f;
         }

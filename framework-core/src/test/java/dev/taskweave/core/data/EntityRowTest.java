@@ -126,6 +126,18 @@ class EntityRowTest {
         e = assertThrows(InvalidFeatureException.class,
                 () -> EntityRow.fromValues(Entity.ITEM, "i", features, Map.of("item_tags", List.of(1))));
         assertEquals("expected a list of 3 numbers or the names of its set columns, from [new, sale, eco], got a list of 1", e.reason());
+        // named columns are flags: another number, or a name given twice, is refused
+        e = assertThrows(InvalidFeatureException.class,
+                () -> EntityRow.fromValues(Entity.ITEM, "i", features, Map.of("item_tags", List.of(1, 0, -5))));
+        assertEquals("item_tags[2]", e.feature());
+        assertEquals("expected a flag, 0 or 1 (column 'eco' is set or not), got -5", e.reason());
+        e = assertThrows(InvalidFeatureException.class,
+                () -> EntityRow.fromValues(Entity.ITEM, "i", features, Map.of("item_tags", List.of(0, 2, 0))));
+        assertEquals("expected a flag, 0 or 1 (column 'sale' is set or not), got 2", e.reason());
+        e = assertThrows(InvalidFeatureException.class,
+                () -> EntityRow.fromValues(Entity.ITEM, "i", features, Map.of("item_tags", List.of("eco", "new", "eco"))));
+        assertEquals("item_tags", e.feature());
+        assertEquals("'eco' is named twice; name each set column once", e.reason());
         e = assertThrows(InvalidFeatureException.class,
                 () -> EntityRow.fromValues(Entity.ITEM, "i", features, Map.of("item_price", -1)));
         assertEquals("item_price", e.feature());
@@ -165,6 +177,9 @@ class EntityRowTest {
         assertInvalid(Map.of("user_segment", 1.5), "user_segment", "expected an integer category code in [0, 4), got 1.5");
         assertInvalid(Map.of("user_activity", "high"), "user_activity", "expected a finite number, got 'high'");
         assertInvalid(Map.of("user_tags", List.of(1)), "user_tags", "expected a list of 2 numbers, got a list of 1");
+        // a vector whose columns have no names is any numbers (a weight), not flags
+        assertArrayEquals(new float[] {0, 2.5f}, EntityRow.fromValues(Entity.USER, "x", FEATURES, Map.of("user_tags", List.of(0, 2.5)))
+                .values("user_tags"));
         assertInvalid(Map.of("user_id", 1L), "user_id", "is the identifier and cannot be given for a new entity");
         assertInvalid(Map.of("item_id", 1L), "item_id", "the model has no user feature of that name; it has [user_segment, user_activity, user_tags]");
     }
