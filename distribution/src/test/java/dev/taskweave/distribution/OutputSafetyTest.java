@@ -226,6 +226,29 @@ class OutputSafetyTest {
     }
 
     @Test
+    void anOutputFileThatIsALinkIsWrittenWhereItPoints() throws Exception {
+        Path pairs = Files.writeString(tmp.resolve("pairs.tsv"), "user\titem\n" + firstPair());
+        Path shared = Files.createDirectories(tmp.resolve("shared"));
+        for (String command : List.of("predict", "recommend", "evaluate")) {
+            Path target = Files.writeString(shared.resolve(command + ".out"), "old\n");
+            Path link = Files.createSymbolicLink(tmp.resolve(command + ".link"), target);
+            CliTest.Run r = switch (command) {
+                case "predict" -> CliTest.run("predict", "--model", model.toString(), "--input", pairs.toString(), "--output", link.toString());
+                case "recommend" -> CliTest.run("recommend", "--model", model.toString(), "--output", link.toString(), "--k", "2",
+                        "--formula", "like");
+                default -> CliTest.run("evaluate", "--model", model.toString(), "--output", link.toString());
+            };
+            assertEquals(0, r.code(), command + ": " + r.err());
+            assertTrue(Files.isSymbolicLink(link), command + ": the link stays a link");
+            String written = Files.readString(target);
+            assertTrue(!written.equals("old\n") && !written.isEmpty(), command + " wrote what the link points to: " + written);
+        }
+        // an empty file name is refused by the option's name, not read as the working directory
+        assertBadInput(CliTest.run("predict", "--model", model.toString(), "--input", pairs.toString(), "--output", ""),
+                "command line: --output: expected a file name, got an empty string");
+    }
+
+    @Test
     void aTruncatedModelFileIsBadInputNamingIt() throws Exception {
         Path copy = tmp.resolve("copy");
         Files.createDirectories(copy);

@@ -108,7 +108,7 @@ public final class RecommendCommand implements Callable<Integer> {
                 parsed = JsonFields.parse(json, context);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new ConfigException("command line", "--context", 0, "expected a JSON object such as '{\"user_device\": \"tv\"}': "
-                        + e.getOriginalMessage());
+                        + dev.taskweave.core.config.ParserMessages.describeWithLocation(e));
             }
             if (!parsed.isObject()) {
                 throw new ConfigException("command line", "--context", 0, "expected a JSON object such as '{\"user_device\": \"tv\"}', got "
@@ -123,7 +123,8 @@ public final class RecommendCommand implements Callable<Integer> {
                 requireTextFile(file);
             }
         }
-        AtomicDirectory.requireWritableFile(output);
+        // a link is written through
+        output = AtomicDirectory.outputFile(output, "--output");
         ServeConfig settings = new ServeConfig();
         settings.maxK = Math.max(settings.maxK, k);
         settings.validate("command line");
@@ -359,7 +360,7 @@ public final class RecommendCommand implements Callable<Integer> {
                 node = JsonFields.parse(json, line);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new DataException(file.toString(), number, "expected a JSON object such as {\"user\": \"new-1\", "
-                        + "\"userFeatures\": {...}}: " + e.getOriginalMessage());
+                        + "\"userFeatures\": {...}}: " + dev.taskweave.core.config.ParserMessages.describeWithLocation(e));
             }
             if (!(node instanceof ObjectNode object)) {
                 throw new DataException(file.toString(), number, "expected a JSON object with user and userFeatures, found " + node.getNodeType());

@@ -376,8 +376,8 @@ public final class TaskweaveCli {
         public Integer call() throws IOException {
             dev.taskweave.core.store.ModelStore.requireModelDirectory(model);
             if (output != null) {
-                // before the data is read and the model evaluated (a directory was found after)
-                dev.taskweave.core.store.AtomicDirectory.requireWritableFile(output);
+                // before the data is read and the model evaluated (a directory was found after); a link is written through
+                output = dev.taskweave.core.store.AtomicDirectory.outputFile(output, "--output");
             }
             try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
                 String metrics = json().writeValueAsString(tw.evaluate(model));
@@ -419,7 +419,8 @@ public final class TaskweaveCli {
             dev.taskweave.core.store.ModelStore.requireModelDirectory(model);
             Taskweave.requirePairsFile(input);
             if (output != null) {
-                dev.taskweave.core.store.AtomicDirectory.requireWritableFile(output);
+                // a link is written through
+                output = dev.taskweave.core.store.AtomicDirectory.outputFile(output, "--output");
             }
             try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
                 if (output == null) {

@@ -182,14 +182,48 @@ public final class AtomicDirectory {
      */
     public static Path resolve(Path target) {
         Path absolute = target.toAbsolutePath().normalize();
+        if (!Files.isSymbolicLink(absolute)) {
+            return absolute;
+        }
+        try {
+            // what the kernel resolves: a link target's "..", after a directory that is itself a link, included
+            return absolute.toRealPath();
+        } catch (IOException dangling) {
+            // a link to what does not exist yet: followed by hand, each hop from the real directory the link is in
+        }
         for (int hops = 0; hops < 40 && Files.isSymbolicLink(absolute); hops++) {
             try {
-                absolute = absolute.resolveSibling(Files.readSymbolicLink(absolute)).toAbsolutePath().normalize();
+                Path link = Files.readSymbolicLink(absolute);
+                Path directory = absolute.getParent();
+                try {
+                    directory = directory.toRealPath();
+                } catch (IOException e) {
+                    // as written
+                }
+                absolute = directory.resolve(link).toAbsolutePath().normalize();
             } catch (IOException e) {
                 return absolute;
             }
         }
         return absolute;
+    }
+
+    /**
+     * Checks a command's output file before anything is computed for it ({@link #requireWritableFile})
+     * and says where it is written: where {@code target} is a symbolic link, the file it links to
+     * ({@link #resolve}), so that the link stays a link and what it points to gets the new content.
+     *
+     * @param option the command-line option that named it, for the error when it is empty
+     * @return the file to write
+     * @throws ConfigException when {@code target} is empty, or cannot be written as a file
+     */
+    public static Path outputFile(Path target, String option) {
+        if (target.toString().isEmpty()) {
+            throw new ConfigException("command line", option, 0, "expected a file name, got an empty string");
+        }
+        Path file = resolve(target);
+        requireWritableFile(file);
+        return file;
     }
 
     /**

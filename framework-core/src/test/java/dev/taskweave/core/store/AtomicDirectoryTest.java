@@ -88,6 +88,30 @@ class AtomicDirectoryTest {
     }
 
     @Test
+    void aCommandsOutputFileThatIsALinkIsWrittenWhereItPoints() throws IOException {
+        Path real = Files.writeString(Files.createDirectories(tmp.resolve("shared")).resolve("recs.tsv"), "old\n");
+        Path link = Files.createSymbolicLink(tmp.resolve("recs.tsv"), Path.of("shared/recs.tsv"));
+        Path file = AtomicDirectory.outputFile(link, "--output");
+        assertEquals(real.toRealPath(), file);
+        AtomicDirectory.writeFile(file, temp -> Files.writeString(temp, "new\n"));
+        assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+        assertEquals("new\n", Files.readString(real));
+        // a link whose target's ".." starts from a directory that is itself a link: resolved as the kernel does
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere/deep"));
+        Path viaLink = Files.createSymbolicLink(tmp.resolve("via"), elsewhere);
+        Path target = Files.writeString(tmp.resolve("elsewhere/metrics.json"), "{}");
+        Files.createSymbolicLink(elsewhere.resolve("m.json"), Path.of("../metrics.json"));
+        assertEquals(target.toRealPath(), AtomicDirectory.outputFile(viaLink.resolve("m.json"), "--output"));
+        // a link to a file not written yet
+        Path dangling = Files.createSymbolicLink(tmp.resolve("next.tsv"), Path.of("shared/next.tsv"));
+        assertEquals(real.toRealPath().resolveSibling("next.tsv"), AtomicDirectory.outputFile(dangling, "--output"));
+        // a path that is not a link is the path itself
+        assertEquals(tmp.resolve("plain.tsv").toAbsolutePath().normalize(), AtomicDirectory.outputFile(tmp.resolve("plain.tsv"), "--output"));
+        ConfigException empty = assertThrows(ConfigException.class, () -> AtomicDirectory.outputFile(Path.of(""), "--output"));
+        assertEquals("command line: --output: expected a file name, got an empty string", empty.getMessage());
+    }
+
+    @Test
     void missingParentsAreCreatedForFilesAndDirectories() throws IOException {
         Path file = tmp.resolve("runs/2026/12/results.json");
         AtomicDirectory.writeFile(file, temp -> Files.writeString(temp, "{}"));
