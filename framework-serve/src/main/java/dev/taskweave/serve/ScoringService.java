@@ -596,6 +596,10 @@ public final class ScoringService {
         if (id != null) {
             int index = table.indexOf(id);
             if (index >= 0) {
+                if (features != null) {
+                    // the id takes precedence, and the features are not read; a bad value is still the client's mistake to hear of
+                    row(served, entity, id, features, featuresField, path);
+                }
                 return new Resolved(id, index, null);
             }
             if (features == null) {
@@ -606,8 +610,14 @@ public final class ScoringService {
             throw ApiException.badRequest(JsonFields.join(path, kind), "missing: give " + kind + " (a known id) or " + featuresField
                     + " (a new " + kind + ")");
         }
+        return new Resolved(id, -1, row(served, entity, id == null ? "new" : id, features, featuresField, path));
+    }
+
+    /** @return the row of a new entity with {@code features}, or a 400 naming the feature that does not fit */
+    private static EntityRow row(ServedModel served, Entity entity, String id, Map<String, Object> features, String featuresField,
+            String path) {
         try {
-            return new Resolved(id, -1, EntityRow.fromValues(entity, id == null ? "new" : id, served.model().features(), features));
+            return EntityRow.fromValues(entity, id, served.model().features(), features);
         } catch (InvalidFeatureException e) {
             throw ApiException.badRequest(JsonFields.join(path, featuresField + "." + e.feature()), e.reason());
         }
