@@ -205,6 +205,11 @@ public final class TaskweaveServer implements AutoCloseable {
         requireNonNull(modelDirectory, "modelDirectory is null");
         requireNonNull(config, "config is null");
         requireNonNull(registry, "registry is null");
+        // before the model loads, and before Jetty, whose own failure to bind is also logged (a second line of the one error)
+        String refused = probeBind(config.host, config.port);
+        if (refused != null) {
+            throw new ConfigException(null, "", 0, "cannot listen on " + config.host + ":" + config.port + ": " + refused);
+        }
         TaskweaveServer server = new TaskweaveServer(loader, modelDirectory.toAbsolutePath().normalize(), config, registry);
         try {
             server.app.start(config.host, config.port);
@@ -222,6 +227,27 @@ public final class TaskweaveServer implements AutoCloseable {
         }
         LOG.info("serving {} on http://{}:{}", modelDirectory, config.host, server.port());
         return server;
+    }
+
+    /**
+     * Binds {@code host:port} and lets it go at once: what would stop the server from listening,
+     * found before anything else is done. (Another program can still take the port in between;
+     * then the server's own start fails, as {@link #bindFailure} reads.)
+     *
+     * @return why the address cannot be listened on, or null
+     */
+    static String probeBind(String host, int port) {
+        java.net.InetSocketAddress address = new java.net.InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            return "unknown host (the name does not resolve to an address)";
+        }
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true); // as Jetty binds: a port in TIME_WAIT is free to it
+            socket.bind(address);
+            return null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return bindFailure(e);
+        }
     }
 
     /**
