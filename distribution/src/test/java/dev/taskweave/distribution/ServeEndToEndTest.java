@@ -255,6 +255,16 @@ class ServeEndToEndTest {
         assertEquals(r.body().get("items"), byLabel.body().get("items"));
         assertError(post("/v1/recommend", "{\"userFeatures\": {\"shoe_size\": 3}}"), 400, "userFeatures.shoe_size", "no user feature");
         assertError(post("/v1/recommend", "{\"userFeatures\": {\"user_id\": 3}}"), 400, "userFeatures.user_id", "identifier");
+        // a known id takes precedence over features, which are not read but still checked
+        String known = served().loaded().users().rawIds().get(0);
+        Response precedence = post("/v1/recommend", "{\"user\": \"" + known + "\", \"userFeatures\": {\"user_segment\": 1}, \"k\": 3}");
+        Response alone = post("/v1/recommend", "{\"user\": \"" + known + "\", \"k\": 3}");
+        assertEquals(200, precedence.status(), precedence.text());
+        assertEquals(alone.body().get("items"), precedence.body().get("items"));
+        assertError(post("/v1/recommend", "{\"user\": \"" + known + "\", \"userFeatures\": {\"user_segment\": \"gold\"}}"), 400,
+                "userFeatures.user_segment", "unknown value 'gold'");
+        assertError(post("/v1/predict", "{\"pairs\": [{\"user\": \"" + known + "\", \"item\": \"" + item + "\", \"itemFeatures\":"
+                + " {\"item_tags\": \"cheap\"}}]}"), 400, "pairs[0].itemFeatures.item_tags", "expected a list of ");
         assertError(post("/v1/predict", "{\"pairs\": [{\"userFeatures\": {\"user_activity\": \"high\"}, \"item\": \"" + item + "\"}]}"),
                 400, "pairs[0].userFeatures.user_activity", "expected a finite number");
         // a finite JSON number a float cannot hold would be read as infinity, and scored NaN
