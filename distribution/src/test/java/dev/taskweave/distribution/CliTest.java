@@ -295,6 +295,24 @@ class CliTest {
         assertTrue(stars.find(), r.out());
         assertEquals(stars.group(2), stars.group(1));
         assertFalse(r.out().contains("a history"), r.out());
+        assertFalse(r.out().contains("read by the model,") || r.out().contains(", not in this experiment"), r.out());
+
+        // and the other way: a feature the model reads that the data no longer gives, one this experiment leaves out,
+        // a task of the model this experiment does not have, and one it adds
+        String starsTask = "  - {name: stars, head: regression, label: stars, metrics: [rmse, mae], params: {tower: [16], minScore: 1.0,"
+                + " maxScore: 5.0}}\n";
+        assertTrue(Files.readString(now).contains(starsTask) && Files.readString(now).contains("      numeric: [price]\n"));
+        Path fewer = write("now/fewer.yaml", Files.readString(now).replace("      numeric: [price]\n", "")
+                .replace(starsTask, "  - {name: rated, head: binary, label: stars, metrics: [auc], params: {tower: [16], threshold: 4.0}}\n")
+                .replace("  idDropout: 0.1\n", "  idDropout: 0.1\n  exclude: [item_brand]\n"));
+        Run reverse = run("check", "--config", fewer.toString(), "--against", model.toString());
+        assertEquals(0, reverse.code(), reverse.err());
+        assertTrue(reverse.out().contains("  feature item_price: read by the model, not in the data now (serving reads it as unknown"
+                + " for an entity it is not given for)"), reverse.out());
+        assertTrue(reverse.out().contains("  feature item_brand: read by the model, left out of this experiment's features"
+                + " (features.include or exclude)"), reverse.out());
+        assertTrue(reverse.out().contains("  task stars: in the model (label stars), not in this experiment"), reverse.out());
+        assertTrue(reverse.out().contains("  task rated: new (the model has no task of that name)"), reverse.out());
 
         // a model of a release before history scales: its histories are read as stored
         Path manifest = model.resolve(dev.taskweave.core.store.ModelStore.MANIFEST);

@@ -718,8 +718,10 @@ public final class Taskweave implements AutoCloseable {
                         .ifPresent(e -> means.put(t.name, e.labelMean));
             }
         }
+        Map<String, String> modelTasks = new LinkedHashMap<>();
+        model.manifest().tasks.forEach(e -> modelTasks.put(e.name, e.label));
         return report + DataReport.compare(against + " (" + model.manifest().name + ", trained " + model.manifest().createdAt + ")",
-                p.dataset(), p.features(), stats, model.users(), model.items(), model.manifest().features, means);
+                p.dataset(), p.features(), stats, model.users(), model.items(), model.manifest().features, means, modelTasks);
     }
 
     /**

@@ -245,10 +245,11 @@ public final class DataReport {
      * @param modelFeatures the model's features
      * @param modelLabelMeans per task whose labels are values (not implicit feedback, not an
      *                   attribute's classes), the model's training label mean
+     * @param modelTasks the model's tasks by name, with their labels
      */
     public static String compare(String model, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats,
             dev.taskweave.api.data.EntityTable modelUsers, dev.taskweave.api.data.EntityTable modelItems,
-            List<FeatureSpec> modelFeatures, Map<String, Double> modelLabelMeans) {
+            List<FeatureSpec> modelFeatures, Map<String, Double> modelLabelMeans, Map<String, String> modelTasks) {
         StringBuilder out = new StringBuilder();
         line(out, "compared with %s:", model);
         for (Entity entity : Entity.values()) {
@@ -291,6 +292,25 @@ public final class DataReport {
                         + " train it again to read it as declared now)", f.name(), declared(f), declared(old));
             }
         }
+        // and the other way: what the model reads or predicts that this experiment leaves out
+        java.util.Set<String> read = new java.util.HashSet<>();
+        selected.forEach(f -> read.add(f.name()));
+        java.util.Set<String> given = new java.util.HashSet<>();
+        dataset.features().forEach(f -> given.add(f.name()));
+        for (FeatureSpec old : modelFeatures) {
+            if (!read.contains(old.name())) {
+                line(out, "  feature %s: read by the model, %s", old.name(), given.contains(old.name())
+                        ? "left out of this experiment's features (features.include or exclude)"
+                        : "not in the data now (serving reads it as unknown for an entity it is not given for)");
+            }
+        }
+        modelTasks.forEach((task, label) -> {
+            if (!stats.containsKey(task)) {
+                line(out, "  task %s: in the model (label %s), not in this experiment", task, label);
+            }
+        });
+        stats.keySet().stream().filter(task -> !modelTasks.containsKey(task))
+                .forEach(task -> line(out, "  task %s: new (the model has no task of that name)", task));
         stats.forEach((task, s) -> {
             Double then = modelLabelMeans.get(task);
             if (then != null && s.count() > 0) {
