@@ -362,6 +362,27 @@ class FilesErrorsTest {
     }
 
     @Test
+    void anAttributeShareThatRoundsToNothing() throws IOException {
+        // 3 items with a category: 0.1 of them rounds to none, and the attribute would never be evaluated
+        Files.writeString(dir.resolve("items.csv"), "id,category\ni1,a\ni2,b\ni3,a\n");
+        Map<String, Object> items = params("file", "items.csv", "id", "id", "categorical", List.of("category"));
+        assertMessage(fails(GOOD, params("items", items, "attributes", List.of("item_category"), "attributeHoldout", 0.1)),
+                "items.csv", 0, "data.params.attributeHoldout: a share of 0.1 of the 3 items with an attribute value is none; "
+                        + "set a larger share, or 0 for none");
+        assertMessage(fails(GOOD, params("items", items, "attributes", List.of("item_category"), "attributeHoldout", 0.2,
+                "attributeValid", 0.1)), "items.csv", 0, "data.params.attributeValid: a share of 0.1 of the 3 items with an "
+                + "attribute value is none");
+        // one item each
+        Files.writeString(dir.resolve("rows.csv"), GOOD);
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "labels", params("rating", "rating")), "split", params("valid", 0.0, "test", 0.0), "items", items,
+                "attributes", List.of("item_category"), "attributeHoldout", 0.2, "attributeValid", 0.2), FilesConfig.class);
+        Dataset d = new FilesDatasetFactory().create(config, new DataContext(dir, 1)).load();
+        assertEquals(1, d.attributeEvaluation().get("attribute_test").get("item_category").length);
+        assertEquals(1, d.attributeEvaluation().get(Dataset.VALID).get("item_category").length);
+    }
+
+    @Test
     void splitFilesOfTheirOwn() throws IOException {
         Files.writeString(dir.resolve("valid.csv"), "user,item,rating\n");
         assertMessage(fails(GOOD, Map.of("split", params("by", "files", "validFile", "valid.csv"))), "valid.csv", 0,
