@@ -202,7 +202,7 @@ final class FilesSource implements DatasetSource {
                 splits.put(Dataset.TRAIN, all);
                 if (sc.validFile() != null) {
                     Path valid = context.resolve(sc.validFile());
-                    splits.put(Dataset.VALID, splitFile(valid, "validFile", Map.of("interactions.file", all.file)));
+                    splits.put(Dataset.VALID, splitFile(valid, "validFile", Map.of("interactions.file", all.file), all));
                     description.put("validFile", valid.toString());
                 }
                 if (sc.testFile() != null) {
@@ -212,7 +212,7 @@ final class FilesSource implements DatasetSource {
                     if (splits.containsKey(Dataset.VALID)) {
                         others.put("split.validFile", splits.get(Dataset.VALID).file);
                     }
-                    splits.put("test", splitFile(test, "testFile", others));
+                    splits.put("test", splitFile(test, "testFile", others, all));
                     description.put("testFile", test.toString());
                 }
             }
@@ -520,10 +520,10 @@ final class FilesSource implements DatasetSource {
     }
 
     /**
-     * Reads a split's own file ({@code split: {by: files}}), which must hold rows and must not be
-     * a file another setting names.
+     * Reads a split's own file ({@code split: {by: files}}), which must hold rows, must not be
+     * a file another setting names and must write its timestamps in the form {@code train}'s do.
      */
-    private InteractionRows splitFile(Path path, String key, Map<String, Path> others) {
+    private InteractionRows splitFile(Path path, String key, Map<String, Path> others, InteractionRows train) {
         for (Map.Entry<String, Path> other : others.entrySet()) {
             if (path.toAbsolutePath().normalize().equals(other.getValue().toAbsolutePath().normalize())) {
                 throw new DataException(path.toString(), 0, "data.params.split." + key + " names the file data.params."
@@ -533,6 +533,10 @@ final class FilesSource implements DatasetSource {
         InteractionRows rows = InteractionRows.read(path, config.interactions(), "data.params.interactions");
         if (rows.size() == 0) {
             throw new DataException(path.toString(), 0, "no data rows (data.params.split." + key + "): the split would be empty");
+        }
+        if (train.timeForm != null && rows.timeForm != null) {
+            // the splits' timestamps order rows against each other (recent values, repeated rows)
+            train.timeForm.requireSame(rows.timeForm, config.interactions().timestamp());
         }
         return rows;
     }

@@ -159,6 +159,25 @@ class FilesErrorsTest {
     }
 
     @Test
+    void aTimestampColumnMixingNumbersAndDatesIsRefused() throws IOException {
+        // an epoch count in milliseconds among ISO dates would sort as the latest row (and a date among
+        // numbers would be read as seconds): the time split and the ranking lists would follow it
+        Map<String, Object> timed = Map.of("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "timestamp", "ts", "labels", params("rating", "rating")));
+        assertMessage(fails("user,item,rating,ts\nu1,i1,4,2025-12-01\nu2,i1,3,2025-12-02T10:00:00Z\nu1,i2,5,1767225600000\n",
+                timed), "rows.csv", 4, "column 'ts': timestamp '1767225600000' is a number but earlier rows (line 2) hold ISO dates; "
+                + "a column must use one form");
+        assertMessage(fails("user,item,rating,ts\nu1,i1,4,1764547200\nu2,i1,3,2026-01-01\n", timed), "rows.csv", 3,
+                "column 'ts': timestamp '2026-01-01' is an ISO date but earlier rows (line 2) hold numbers; a column must use one form");
+        // the split files of by: files order their rows against the interactions file's
+        Files.writeString(dir.resolve("test.csv"), "user,item,rating,ts\nu1,i1,4,2026-01-01\n");
+        Map<String, Object> files = new java.util.HashMap<>(timed);
+        files.put("split", params("by", "files", "testFile", "test.csv"));
+        assertMessage(fails("user,item,rating,ts\nu1,i1,4,1764547200\n", files), "test.csv", 2, "column 'ts': timestamp '2026-01-01' "
+                + "is an ISO date but the rows of " + dir.resolve("rows.csv") + " (line 2) hold numbers");
+    }
+
+    @Test
     void duplicateEntity() throws IOException {
         Files.writeString(dir.resolve("users.csv"), "id,age\nu1,3\nu2,4\nu1,5\n");
         DataException e = fails(GOOD, params("users", params("file", "users.csv", "id", "id", "numeric", List.of("age"))));
