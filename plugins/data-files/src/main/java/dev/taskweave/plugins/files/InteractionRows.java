@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The rows of one interactions file: raw user and item ids, label values ({@code NaN} for an
@@ -24,6 +25,9 @@ import java.util.Map;
  * for an empty cell), by column; and where each row was read (its file and line), for errors about it.
  */
 final class InteractionRows {
+    /** A number in decimal: a sign, digits with a point, an exponent. */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
+
     final Path file;
     final String[] users;
     final String[] items;
@@ -290,7 +294,7 @@ final class InteractionRows {
             try {
                 return new BigDecimal(value);
             } catch (NumberFormatException ignored) {
-                // a form Java's doubles read and decimals do not (hexadecimal): reported below
+                // an exponent beyond what a decimal holds (0e9999999999): reported below
             }
         }
         try {
@@ -314,16 +318,16 @@ final class InteractionRows {
                 + "ISO-8601 date or date-time such as 2024-03-01 or 2024-03-01T12:00:00Z), found '" + value + "'");
     }
 
-    /** @return the value as a number, or NaN when it is not one (NaN and infinities are not numbers here) */
+    /**
+     * @return the value as a number, or NaN when it is not one: a number is written in decimal
+     *     ({@code 4}, {@code -0.5}, {@code .5}, {@code 1.}, {@code 1e-3}); NaN, infinities and the
+     *     other forms Java reads ({@code 0x1p0}, {@code 1.5f}, {@code 2d}) are not numbers here
+     */
     static double number(String value) {
-        if (value.isEmpty() || !(Character.isDigit(value.charAt(value.length() - 1)) || value.endsWith("."))) {
+        if (!DECIMAL.matcher(value).matches()) {
             return Double.NaN;
         }
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
+        return Double.parseDouble(value);
     }
 
     /** A growable int array. */

@@ -137,6 +137,32 @@ class FilesErrorsTest {
     }
 
     @Test
+    void numbersAreDecimalNotJavasOtherForms() throws IOException {
+        // Java's parseDouble also reads hexadecimal (0x1p0 = 1) and type suffixes (1.5f, 2d)
+        for (String cell : List.of("0x1p0", "0x1.4p2", "-0X1P-2", "1.5f", "2d", "1.5F", "2D", "Infinity", "1_000", "1,5")) {
+            assertMessage(fails("user,item,rating\nu1,i1,4\nu2,i1,\"" + cell + "\"\n", Map.of()), "rows.csv", 3,
+                    "column 'rating': expected a label (a finite number, true or false, or an empty cell for no label), found '"
+                            + cell + "'");
+        }
+        Files.writeString(dir.resolve("users.csv"), "id,age\nu1,3\nu2,0x1.4p2\n");
+        assertMessage(fails(GOOD, params("users", params("file", "users.csv", "id", "id", "numeric", List.of("age")))),
+                "users.csv", 3, "column 'age' (feature user_age): expected a finite number or an empty cell, found '0x1.4p2'");
+        assertMessage(fails("user,item,rating,hour\nu1,i1,4,0x1p0\n", withContext(params("numeric", List.of("hour")))), "rows.csv", 2,
+                "column 'hour': expected a finite number or an empty cell, found '0x1p0'");
+        Files.writeString(dir.resolve("rows.csv"), "user,item,rating,ts\nu1,i1,4,0x1p0\n");
+        FilesConfig timed = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "timestamp", "ts")), FilesConfig.class);
+        assertMessage(assertThrows(DataException.class, () -> new FilesSource(timed, new DataContext(dir, 1)).load()), "rows.csv", 2,
+                "column 'ts': expected a timestamp", "found '0x1p0'");
+        // every decimal form stays a number
+        Files.writeString(dir.resolve("rows.csv"), "user,item,rating\nu1,i1,.5\nu2,i1,1.\nu3,i1,+2\nu4,i1,-1E-3\n");
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "labels", params("rating", "rating")), "split", params("valid", 0.0, "test", 0.0)), FilesConfig.class);
+        Dataset d = new FilesDatasetFactory().create(config, new DataContext(dir, 1)).load();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {0.5f, 1f, 2f, -0.001f}, d.train().label("rating"));
+    }
+
+    @Test
     void emptyId() throws IOException {
         assertMessage(fails("user,item,rating\nu1,,4\n", Map.of()), "rows.csv", 2, "column 'item' is empty");
     }
