@@ -60,6 +60,10 @@ import java.util.Map;
  * predicts. One instance serves many runs; close it to unload the plugins.
  */
 public final class Taskweave implements AutoCloseable {
+    /** A number in decimal, as a predict file's cell gives one: a sign, digits with a point, an exponent. */
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile(
+            "[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
+
     private final Injector injector;
     private final PluginRuntime runtime;
 
@@ -978,9 +982,10 @@ public final class Taskweave implements AutoCloseable {
 
     /**
      * @return a per-interaction feature's encoded value read from a cell (a categorical value by
-     *     its name or code, a number), or NaN for an empty cell (the user's current value)
+     *     its name or code, a number in decimal: not the other forms Java reads, {@code 0x1p0} or
+     *     {@code 1.5f}), or NaN for an empty cell (the user's current value)
      */
-    private static float contextValue(List<FeatureSpec> features, String name, String cell, String source, int line) {
+    static float contextValue(List<FeatureSpec> features, String name, String cell, String source, int line) {
         if (cell.isEmpty()) {
             return Float.NaN;
         }
@@ -989,11 +994,10 @@ public final class Taskweave implements AutoCloseable {
         if (f.kind() == FeatureKind.CATEGORICAL) {
             value = f.codeOf(cell) < 0 && cell.matches("[0-9]{1,9}") ? (Object) Long.parseLong(cell) : cell;
         } else {
-            try {
-                value = Double.parseDouble(cell);
-            } catch (NumberFormatException e) {
+            if (!DECIMAL.matcher(cell).matches()) {
                 throw new DataException(source, line, "column '" + name + "': expected a number, found '" + cell + "'");
             }
+            value = Double.parseDouble(cell);
         }
         try {
             return EntityRow.context(features, Map.of(name, value)).get(name);

@@ -2,9 +2,11 @@ package dev.taskweave.plugins.files;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.api.data.Entity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -15,7 +17,8 @@ import java.util.Map;
  * {@code multiValued} columns lists of values separated by the given character
  * ({@code {tags: "|"}}), a multi-hot vector over every value seen; {@code flags} groups 0/1
  * columns into one multi-hot feature ({@code {genres: [action, comedy, drama]}}). A categorical or
- * multi-valued value in fewer than {@code minCount} rows of the file is read as unknown.
+ * multi-valued value in fewer than {@code minCount} rows of the file is read as unknown. The id
+ * column gives the id feature and cannot also be a feature's column.
  */
 public final class EntitiesConfig extends TableConfig {
     @JsonProperty
@@ -37,7 +40,8 @@ public final class EntitiesConfig extends TableConfig {
 
     public EntitiesConfig() {}
 
-    void validate() {
+    /** @param entity the side the file describes, whose id feature the id column gives */
+    void validate(Entity entity) {
         validateTable();
         if (id == null || id.isBlank()) {
             throw new InvalidConfigException("id", "required: the column holding the entity's id");
@@ -74,6 +78,30 @@ public final class EntitiesConfig extends TableConfig {
                 }
             }
         }
+        requireNotId("categorical", categorical, entity);
+        requireNotId("numeric", numeric, entity);
+        for (String column : multiValued.keySet()) {
+            if (column.equals(id)) {
+                throw idAsFeature("multiValued." + column, entity);
+            }
+        }
+        for (Map.Entry<String, List<String>> e : flags.entrySet()) {
+            requireNotId("flags." + e.getKey(), e.getValue(), entity);
+        }
+    }
+
+    /** The id column is the id feature already: as another feature it would be an id that id dropout and cold starts do not hide. */
+    private void requireNotId(String field, List<String> columns, Entity entity) {
+        int index = columns.indexOf(id);
+        if (index >= 0) {
+            throw idAsFeature(field + "[" + index + "]", entity);
+        }
+    }
+
+    private InvalidConfigException idAsFeature(String path, Entity entity) {
+        return new InvalidConfigException(path, "column '" + id + "' is the id column: the " + entity.name().toLowerCase(Locale.ROOT)
+                + " ids are a feature already (" + FeatureNames.prefix(entity) + "id); as another feature it would be a second "
+                + "id, which id dropout and cold starts do not hide");
     }
 
     /** Checks that {@code log} lists columns of {@code numeric} (which must have been checked). */

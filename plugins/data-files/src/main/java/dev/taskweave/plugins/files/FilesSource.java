@@ -185,7 +185,7 @@ final class FilesSource implements DatasetSource {
     private static Set<String> chooseShare(String[] values, double share, SplittableRandom random, String key, Path file) {
         List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(Arrays.asList(values)));
         int[] order = shuffled(distinct.size(), random);
-        int count = share == 0 ? 0 : rowsOfShare(share, distinct.size(), key.equals("coldUsers") ? "users" : "items", key, file);
+        int count = share == 0 ? 0 : rowsOfShare(share, distinct.size(), key.equals("coldUsers") ? "users" : "items", "split." + key, file);
         Set<String> out = new HashSet<>();
         for (int k = 0; k < count; k++) {
             out.add(distinct.get(order[k]));
@@ -202,7 +202,7 @@ final class FilesSource implements DatasetSource {
                 splits.put(Dataset.TRAIN, all);
                 if (sc.validFile() != null) {
                     Path valid = context.resolve(sc.validFile());
-                    splits.put(Dataset.VALID, splitFile(valid, "validFile", Map.of("interactions.file", all.file)));
+                    splits.put(Dataset.VALID, splitFile(valid, "validFile", Map.of("interactions.file", all.file), all));
                     description.put("validFile", valid.toString());
                 }
                 if (sc.testFile() != null) {
@@ -212,7 +212,7 @@ final class FilesSource implements DatasetSource {
                     if (splits.containsKey(Dataset.VALID)) {
                         others.put("split.validFile", splits.get(Dataset.VALID).file);
                     }
-                    splits.put("test", splitFile(test, "testFile", others));
+                    splits.put("test", splitFile(test, "testFile", others, all));
                     description.put("testFile", test.toString());
                 }
             }
@@ -227,8 +227,8 @@ final class FilesSource implements DatasetSource {
                             .sorted((a, b) -> all.compareTimes(b, a) != 0 ? all.compareTimes(b, a) : Integer.compare(b, a))
                             .mapToInt(Integer::intValue).toArray();
                 }
-                int test = rowsOfShare(sc.testFraction(), n, "rows", "test", all.file);
-                int valid = rowsOfShare(sc.validFraction(), n, "rows", "valid", all.file);
+                int test = rowsOfShare(sc.testFraction(), n, "rows", "split.test", all.file);
+                int valid = rowsOfShare(sc.validFraction(), n, "rows", "split.valid", all.file);
                 int[] testRows = Arrays.copyOfRange(order, 0, test);
                 int[] validRows = Arrays.copyOfRange(order, test, test + valid);
                 int[] trainRows = Arrays.copyOfRange(order, test + valid, n);
@@ -302,7 +302,8 @@ final class FilesSource implements DatasetSource {
     /**
      * Encodes one side file's features. With {@code attributeHoldout} / {@code attributeValid}, a
      * seeded share of the entities that have any attribute value is held out for test / validation
-     * (disjoint draws): their attribute features are hidden and their attributes evaluated.
+     * (disjoint draws): their attribute features are hidden and their attributes evaluated. A
+     * share above 0 that rounds to none of them is refused.
      */
     private void addSideFeatures(SideFeatures file, List<String> ids, Map<String, FilesConfig.Feature> features,
             EntityTable.Builder table, List<FeatureSpec> schema, Map<String, EntityAttribute> attributes,
@@ -319,8 +320,9 @@ final class FilesSource implements DatasetSource {
             int[] candidates = IntStream.range(0, ids.size())
                     .filter(e -> encoded.values().stream().anyMatch(a -> a.known()[e])).toArray();
             int[] order = shuffled(candidates.length, random);
-            int held = (int) Math.round(config.attributeHoldout() * candidates.length);
-            int validating = (int) Math.round(config.attributeValid() * candidates.length);
+            String what = file.entity() == Entity.USER ? "users with an attribute value" : "items with an attribute value";
+            int held = rowsOfShare(config.attributeHoldout(), candidates.length, what, "attributeHoldout", file.file());
+            int validating = rowsOfShare(config.attributeValid(), candidates.length, what, "attributeValid", file.file());
             boolean[] hidden = new boolean[ids.size()];
             for (int k = 0; k < held + validating && k < candidates.length; k++) {
                 (k < held ? test : valid)[candidates[order[k]]] = true;
@@ -504,23 +506,24 @@ final class FilesSource implements DatasetSource {
     }
 
     /**
+     * @param setting the share's path under {@code data.params}, for example {@code split.valid}
      * @return {@code round(share * rows)}
-     * @throws DataException naming {@code data.params.split.<key>} when a share above 0 rounds to none
+     * @throws DataException naming {@code data.params.<setting>} when a share above 0 rounds to none
      */
-    private static int rowsOfShare(double share, int rows, String what, String key, Path file) {
+    private static int rowsOfShare(double share, int rows, String what, String setting, Path file) {
         int count = (int) Math.round(share * rows);
         if (share > 0 && count == 0 && rows > 0) { // no rows at all is said as such, after the split
-            throw new DataException(file.toString(), 0, "data.params.split." + key + ": a share of " + share + " of the "
+            throw new DataException(file.toString(), 0, "data.params." + setting + ": a share of " + share + " of the "
                     + rows + " " + what + " is none; set a larger share, or 0 for none");
         }
         return count;
     }
 
     /**
-     * Reads a split's own file ({@code split: {by: files}}), which must hold rows and must not be
-     * a file another setting names.
+     * Reads a split's own file ({@code split: {by: files}}), which must hold rows, must not be
+     * a file another setting names and must write its timestamps in the form {@code train}'s do.
      */
-    private InteractionRows splitFile(Path path, String key, Map<String, Path> others) {
+    private InteractionRows splitFile(Path path, String key, Map<String, Path> others, InteractionRows train) {
         for (Map.Entry<String, Path> other : others.entrySet()) {
             if (path.toAbsolutePath().normalize().equals(other.getValue().toAbsolutePath().normalize())) {
                 throw new DataException(path.toString(), 0, "data.params.split." + key + " names the file data.params."
@@ -530,6 +533,10 @@ final class FilesSource implements DatasetSource {
         InteractionRows rows = InteractionRows.read(path, config.interactions(), "data.params.interactions");
         if (rows.size() == 0) {
             throw new DataException(path.toString(), 0, "no data rows (data.params.split." + key + "): the split would be empty");
+        }
+        if (train.timeForm != null && rows.timeForm != null) {
+            // the splits' timestamps order rows against each other (recent values, repeated rows)
+            train.timeForm.requireSame(rows.timeForm, config.interactions().timestamp());
         }
         return rows;
     }

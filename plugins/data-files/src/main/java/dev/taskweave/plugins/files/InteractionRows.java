@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The rows of one interactions file: raw user and item ids, label values ({@code NaN} for an
@@ -24,6 +25,9 @@ import java.util.Map;
  * for an empty cell), by column; and where each row was read (its file and line), for errors about it.
  */
 final class InteractionRows {
+    /** A number in decimal: a sign, digits with a point, an exponent. */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
+
     final Path file;
     final String[] users;
     final String[] items;
@@ -37,11 +41,38 @@ final class InteractionRows {
     final Path[] rowFiles;
     /** The 1-based line each row was read from (where its record starts). */
     final int[] lines;
+    /** The form of the file's timestamps, as its first row writes them; null without a timestamp column or rows. */
+    final TimeForm timeForm;
+
+    /**
+     * How a file writes its timestamps: numbers (in a unit of their own) or ISO-8601 dates; a column
+     * holds one of the two, which do not order against each other.
+     *
+     * @param file   the file
+     * @param line   the line of its first row
+     * @param value  the timestamp there
+     * @param number whether it is a number
+     */
+    record TimeForm(Path file, long line, String value, boolean number) {
+        /**
+         * @param column the timestamp column, for the error
+         * @throws DataException at {@code later}'s file and line when it has the other form
+         */
+        void requireSame(TimeForm later, String column) {
+            if (later.number != number) {
+                String earlier = later.file.equals(file) ? "earlier rows (line " + line + ")" : "the rows of " + file + " (line " + line + ")";
+                throw new DataException(later.file.toString(), later.line, "column '" + column + "': timestamp '" + later.value + "' is "
+                        + (later.number ? "a number" : "an ISO date") + " but " + earlier + " hold " + (number ? "numbers" : "ISO dates")
+                        + "; a column must use one form (numbers in one unit, or ISO-8601 dates and times)");
+            }
+        }
+    }
 
     private InteractionRows(Path file, String[] users, String[] items, Map<String, float[]> labels, double[] timestamps,
             double[] timestampRest, Map<String, String[]> categorical, Map<String, double[]> numeric, Path[] rowFiles,
-            int[] lines) {
+            int[] lines, TimeForm timeForm) {
         this.file = file;
+        this.timeForm = timeForm;
         this.rowFiles = rowFiles;
         this.lines = lines;
         this.users = users;
@@ -108,6 +139,7 @@ final class InteractionRows {
         DoubleList times = new DoubleList();
         DoubleList timeRests = new DoubleList();
         IntList lines = new IntList();
+        TimeForm[] timeForm = {null};
         // one String per distinct id: millions of rows name a few hundred thousand users and items
         Map<String, String> distinct = new HashMap<>();
         file.forEach(row -> {
@@ -122,6 +154,12 @@ final class InteractionRows {
                 timeRests.add(Double.NaN);
             } else {
                 BigDecimal t = timestamp(file, row.line(), config.timestamp(), f[time]);
+                boolean number = Double.isFinite(number(f[time]));
+                if (timeForm[0] == null) {
+                    timeForm[0] = new TimeForm(path, row.line(), f[time], number);
+                } else if (timeForm[0].number() != number) {
+                    timeForm[0].requireSame(new TimeForm(path, row.line(), f[time], number), config.timestamp());
+                }
                 double rounded = t.doubleValue();
                 times.add(rounded);
                 timeRests.add(t.subtract(new BigDecimal(rounded)).doubleValue());
@@ -149,7 +187,7 @@ final class InteractionRows {
         Path[] rowFiles = new Path[rowLines.length];
         Arrays.fill(rowFiles, path);
         return new InteractionRows(path, users.toArray(String[]::new), items.toArray(String[]::new), labelValues, times.toArray(),
-                timeRests.toArray(), categorical, numeric, rowFiles, rowLines);
+                timeRests.toArray(), categorical, numeric, rowFiles, rowLines, timeForm[0]);
     }
 
     /** @return the rows at the given indices, in that order */
@@ -178,7 +216,7 @@ final class InteractionRows {
         categorical.forEach((column, cells) -> c.put(column, Arrays.stream(rows).mapToObj(r -> cells[r]).toArray(String[]::new)));
         Map<String, double[]> n = new LinkedHashMap<>();
         numeric.forEach((column, cells) -> n.put(column, Arrays.stream(rows).mapToDouble(r -> cells[r]).toArray()));
-        return new InteractionRows(file, u, i, l, t, rest, c, n, f, line);
+        return new InteractionRows(file, u, i, l, t, rest, c, n, f, line, timeForm);
     }
 
     /** @return the rows of {@code first}, then those of {@code second} */
@@ -215,7 +253,7 @@ final class InteractionRows {
             System.arraycopy(second.numeric.get(column), 0, joined, n, m);
             x.put(column, joined);
         });
-        return new InteractionRows(first.file, u, i, l, t, rest, c, x, files, lines);
+        return new InteractionRows(first.file, u, i, l, t, rest, c, x, files, lines, first.timeForm);
     }
 
     private static String id(DelimitedFile file, long line, String column, String value) {
@@ -256,7 +294,7 @@ final class InteractionRows {
             try {
                 return new BigDecimal(value);
             } catch (NumberFormatException ignored) {
-                // a form Java's doubles read and decimals do not (hexadecimal): reported below
+                // an exponent beyond what a decimal holds (0e9999999999): reported below
             }
         }
         try {
@@ -280,16 +318,16 @@ final class InteractionRows {
                 + "ISO-8601 date or date-time such as 2024-03-01 or 2024-03-01T12:00:00Z), found '" + value + "'");
     }
 
-    /** @return the value as a number, or NaN when it is not one (NaN and infinities are not numbers here) */
+    /**
+     * @return the value as a number, or NaN when it is not one: a number is written in decimal
+     *     ({@code 4}, {@code -0.5}, {@code .5}, {@code 1.}, {@code 1e-3}); NaN, infinities and the
+     *     other forms Java reads ({@code 0x1p0}, {@code 1.5f}, {@code 2d}) are not numbers here
+     */
     static double number(String value) {
-        if (value.isEmpty() || !(Character.isDigit(value.charAt(value.length() - 1)) || value.endsWith("."))) {
+        if (!DECIMAL.matcher(value).matches()) {
             return Double.NaN;
         }
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
+        return Double.parseDouble(value);
     }
 
     /** A growable int array. */

@@ -171,7 +171,7 @@ class FilesConfigTest {
         invalid(base("users", params("file", "users.csv")), "users.id", "required");
         invalid(base("users", params("file", "users.csv", "id", "id", "categorical", List.of("Age", "age"))),
                 "users.categorical[1]", "column 'age' would be feature user_age, as column 'Age' already is");
-        invalid(base("items", params("file", "items.csv", "id", "id", "numeric", List.of("id"))), "items.numeric[0]",
+        invalid(base("items", params("file", "items.csv", "id", "code", "numeric", List.of("id"))), "items.numeric[0]",
                 "would be feature item_id, a name the source keeps for itself");
         invalid(base("items", params("file", "items.csv", "id", "id", "categorical", List.of("---"))), "items.categorical[0]",
                 "gives no feature name");
@@ -188,6 +188,20 @@ class FilesConfigTest {
         invalid(base("items", params("file", "items.csv", "id", "id", "numeric", List.of("price"), "log", List.of("brand"))),
                 "items.log[0]", "'brand' is not one of the numeric columns [price]");
         invalid(base("items", params("file", "items.csv", "id", "id", "minCount", 0)), "items.minCount", "expected an integer >= 1, got 0");
+    }
+
+    @Test
+    void theIdColumnIsNoOtherFeature() {
+        // user_user would be a second user id, which id dropout and cold starts do not hide
+        invalid(base("users", params("file", "users.csv", "id", "user", "categorical", List.of("country", "plan", "user"))),
+                "users.categorical[2]", "column 'user' is the id column: the user ids are a feature already (user_id); as another "
+                        + "feature it would be a second id, which id dropout and cold starts do not hide");
+        invalid(base("items", params("file", "items.csv", "id", "sku", "numeric", List.of("sku"))), "items.numeric[0]",
+                "column 'sku' is the id column: the item ids are a feature already (item_id)");
+        invalid(base("items", params("file", "items.csv", "id", "sku", "multiValued", params("sku", "|"))), "items.multiValued.sku",
+                "column 'sku' is the id column");
+        invalid(base("items", params("file", "items.csv", "id", "sku", "flags", params("g", List.of("a", "sku")))), "items.flags.g[1]",
+                "column 'sku' is the id column");
     }
 
     @Test

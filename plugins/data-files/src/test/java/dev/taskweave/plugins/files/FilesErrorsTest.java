@@ -137,6 +137,32 @@ class FilesErrorsTest {
     }
 
     @Test
+    void numbersAreDecimalNotJavasOtherForms() throws IOException {
+        // Java's parseDouble also reads hexadecimal (0x1p0 = 1) and type suffixes (1.5f, 2d)
+        for (String cell : List.of("0x1p0", "0x1.4p2", "-0X1P-2", "1.5f", "2d", "1.5F", "2D", "Infinity", "1_000", "1,5")) {
+            assertMessage(fails("user,item,rating\nu1,i1,4\nu2,i1,\"" + cell + "\"\n", Map.of()), "rows.csv", 3,
+                    "column 'rating': expected a label (a finite number, true or false, or an empty cell for no label), found '"
+                            + cell + "'");
+        }
+        Files.writeString(dir.resolve("users.csv"), "id,age\nu1,3\nu2,0x1.4p2\n");
+        assertMessage(fails(GOOD, params("users", params("file", "users.csv", "id", "id", "numeric", List.of("age")))),
+                "users.csv", 3, "column 'age' (feature user_age): expected a finite number or an empty cell, found '0x1.4p2'");
+        assertMessage(fails("user,item,rating,hour\nu1,i1,4,0x1p0\n", withContext(params("numeric", List.of("hour")))), "rows.csv", 2,
+                "column 'hour': expected a finite number or an empty cell, found '0x1p0'");
+        Files.writeString(dir.resolve("rows.csv"), "user,item,rating,ts\nu1,i1,4,0x1p0\n");
+        FilesConfig timed = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "timestamp", "ts")), FilesConfig.class);
+        assertMessage(assertThrows(DataException.class, () -> new FilesSource(timed, new DataContext(dir, 1)).load()), "rows.csv", 2,
+                "column 'ts': expected a timestamp", "found '0x1p0'");
+        // every decimal form stays a number
+        Files.writeString(dir.resolve("rows.csv"), "user,item,rating\nu1,i1,.5\nu2,i1,1.\nu3,i1,+2\nu4,i1,-1E-3\n");
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "labels", params("rating", "rating")), "split", params("valid", 0.0, "test", 0.0)), FilesConfig.class);
+        Dataset d = new FilesDatasetFactory().create(config, new DataContext(dir, 1)).load();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {0.5f, 1f, 2f, -0.001f}, d.train().label("rating"));
+    }
+
+    @Test
     void emptyId() throws IOException {
         assertMessage(fails("user,item,rating\nu1,,4\n", Map.of()), "rows.csv", 2, "column 'item' is empty");
     }
@@ -156,6 +182,25 @@ class FilesErrorsTest {
                 "timestamp", "ts")), FilesConfig.class);
         DataException e = assertThrows(DataException.class, () -> new FilesSource(config, new DataContext(dir, 1)).load());
         assertMessage(e, "rows.csv", 2, "column 'ts': expected a timestamp", "found '2024-13-01'");
+    }
+
+    @Test
+    void aTimestampColumnMixingNumbersAndDatesIsRefused() throws IOException {
+        // an epoch count in milliseconds among ISO dates would sort as the latest row (and a date among
+        // numbers would be read as seconds): the time split and the ranking lists would follow it
+        Map<String, Object> timed = Map.of("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "timestamp", "ts", "labels", params("rating", "rating")));
+        assertMessage(fails("user,item,rating,ts\nu1,i1,4,2025-12-01\nu2,i1,3,2025-12-02T10:00:00Z\nu1,i2,5,1767225600000\n",
+                timed), "rows.csv", 4, "column 'ts': timestamp '1767225600000' is a number but earlier rows (line 2) hold ISO dates; "
+                + "a column must use one form");
+        assertMessage(fails("user,item,rating,ts\nu1,i1,4,1764547200\nu2,i1,3,2026-01-01\n", timed), "rows.csv", 3,
+                "column 'ts': timestamp '2026-01-01' is an ISO date but earlier rows (line 2) hold numbers; a column must use one form");
+        // the split files of by: files order their rows against the interactions file's
+        Files.writeString(dir.resolve("test.csv"), "user,item,rating,ts\nu1,i1,4,2026-01-01\n");
+        Map<String, Object> files = new java.util.HashMap<>(timed);
+        files.put("split", params("by", "files", "testFile", "test.csv"));
+        assertMessage(fails("user,item,rating,ts\nu1,i1,4,1764547200\n", files), "test.csv", 2, "column 'ts': timestamp '2026-01-01' "
+                + "is an ISO date but the rows of " + dir.resolve("rows.csv") + " (line 2) hold numbers");
     }
 
     @Test
@@ -359,6 +404,27 @@ class FilesErrorsTest {
                 "data.params.split.valid: a share of 0.1 of the 2 rows is none; set a larger share, or 0 for none");
         assertMessage(fails(GOOD, Map.of("split", params("valid", 0.0, "test", 0.0, "coldUsers", 0.2))), "rows.csv", 0,
                 "data.params.split.coldUsers: a share of 0.2 of the 2 users is none");
+    }
+
+    @Test
+    void anAttributeShareThatRoundsToNothing() throws IOException {
+        // 3 items with a category: 0.1 of them rounds to none, and the attribute would never be evaluated
+        Files.writeString(dir.resolve("items.csv"), "id,category\ni1,a\ni2,b\ni3,a\n");
+        Map<String, Object> items = params("file", "items.csv", "id", "id", "categorical", List.of("category"));
+        assertMessage(fails(GOOD, params("items", items, "attributes", List.of("item_category"), "attributeHoldout", 0.1)),
+                "items.csv", 0, "data.params.attributeHoldout: a share of 0.1 of the 3 items with an attribute value is none; "
+                        + "set a larger share, or 0 for none");
+        assertMessage(fails(GOOD, params("items", items, "attributes", List.of("item_category"), "attributeHoldout", 0.2,
+                "attributeValid", 0.1)), "items.csv", 0, "data.params.attributeValid: a share of 0.1 of the 3 items with an "
+                + "attribute value is none");
+        // one item each
+        Files.writeString(dir.resolve("rows.csv"), GOOD);
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "labels", params("rating", "rating")), "split", params("valid", 0.0, "test", 0.0), "items", items,
+                "attributes", List.of("item_category"), "attributeHoldout", 0.2, "attributeValid", 0.2), FilesConfig.class);
+        Dataset d = new FilesDatasetFactory().create(config, new DataContext(dir, 1)).load();
+        assertEquals(1, d.attributeEvaluation().get("attribute_test").get("item_category").length);
+        assertEquals(1, d.attributeEvaluation().get(Dataset.VALID).get("item_category").length);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.taskweave.plugins.movielens;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.taskweave.api.DataException;
 import dev.taskweave.api.data.DataContext;
 import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.DatasetSource;
@@ -157,9 +158,11 @@ public final class MovieLensSource implements DatasetSource {
             // a stream of its own, so that the holdout does not move with the row split's draws
             SplittableRandom holdout = new SplittableRandom(seed() ^ HOLDOUT_SALT);
             heldUsers = choose(catalog.users(), config.attributeHoldout(), holdout.split());
+            requireSomeHeld(heldUsers, catalog.users(), "users", directory.resolve("u.user"));
             SplittableRandom itemRandom = holdout.split();
             if (!benchmarkMode) {
                 heldItems = choose(catalog.items(), config.attributeHoldout(), itemRandom);
+                requireSomeHeld(heldItems, catalog.items(), "items", directory.resolve("u.item"));
             }
         }
         int[] validItems = config.genreValidFraction() > 0
@@ -372,6 +375,17 @@ public final class MovieLensSource implements DatasetSource {
         }
         int[] eligible = IntStream.range(0, itemCodes.length).filter(i -> itemCodes[i] > 0 && !excluded[i]).toArray();
         return IntStream.of(choose(eligible.length, fraction, random)).map(k -> eligible[k]).sorted().toArray();
+    }
+
+    /**
+     * @throws DataException naming {@code data.params.attributeHoldout} when its share of the entities
+     *     rounds to none: their attributes would never be evaluated
+     */
+    private void requireSomeHeld(int[] held, int entities, String what, Path file) {
+        if (held.length == 0 && entities > 0) {
+            throw new DataException(file.toString(), 0, "data.params.attributeHoldout: a share of " + config.attributeHoldout()
+                    + " of the " + entities + " " + what + " is none; set a larger share, or 0 for none");
+        }
     }
 
     /** @return {@code round(fraction * entities)} entity indices chosen by a seeded shuffle, ascending */

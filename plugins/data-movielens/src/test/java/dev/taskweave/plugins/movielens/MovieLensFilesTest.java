@@ -472,6 +472,17 @@ class MovieLensFilesTest {
     }
 
     @Test
+    void anAttributeHoldoutThatRoundsToNoUserIsRefused() {
+        // round(0.05 * 5) = 0: no attribute_test split, the attribute tasks never evaluated
+        DataException e = assertThrows(DataException.class, () -> read(Map.of("directory", "ml-100k", "attributeHoldout", 0.05)));
+        assertEquals(ml.resolve("u.user").toString(), e.source());
+        assertTrue(e.getMessage().endsWith("data.params.attributeHoldout: a share of 0.05 of the 5 users is none; set a larger "
+                + "share, or 0 for none"), e.getMessage());
+        assertEquals(1, read(Map.of("directory", "ml-100k", "attributeHoldout", 0.1)).attributeEvaluation().get("attribute_test")
+                .get("user_age").length, "round(0.1 * 5) = 1");
+    }
+
+    @Test
     void attributeHoldoutInBenchmarkModeHoldsOutUsersOnly() throws IOException {
         writeBenchmark();
         Dataset d = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "attributeHoldout", 0.4));
