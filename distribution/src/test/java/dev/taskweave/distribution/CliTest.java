@@ -107,6 +107,19 @@ class CliTest {
     }
 
     @Test
+    void aMistypedOptionIsUnknownNotAMissingRequiredOne() {
+        Run r = run("train", "--config", "x.yaml", "--outptu", "runs/x");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("taskweave: Unknown option: '--outptu' (see --help)\n", r.err());
+        // the command's own and the root's options are known; a truly missing one is reported as such
+        Run missing = run("--verbose", "train", "--config=x.yaml");
+        assertEquals("taskweave: Missing required option: '--output=DIR' (see --help)\n", missing.err());
+        Run extension = run("tune", "--config", "t.yaml", "--dryrun");
+        assertEquals(2, extension.code(), extension.err());
+        assertTrue(extension.err().startsWith("taskweave: Unknown option: '--dryrun'"), extension.err());
+    }
+
+    @Test
     void missingHeadAndBadPluginParamsNameTheirPaths() throws Exception {
         Path noHead = write("nohead.yaml", EndToEndTest.CONFIG.replace("head: binary, label: rating", "label: rating"));
         Run r = run("train", "--config", noHead.toString(), "--output", tmp.resolve("out").toString());

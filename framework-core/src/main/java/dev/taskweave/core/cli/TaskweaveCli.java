@@ -85,7 +85,10 @@ public final class TaskweaveCli {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> {
-            err.println("taskweave: " + e.getMessage() + " (see --help)");
+            // picocli checks required options before it reports what it did not match: a mistyped
+            // --output would otherwise read as a missing one
+            String unknown = e instanceof CommandLine.MissingParameterException ? unknownOption(e.getCommandLine(), a) : null;
+            err.println("taskweave: " + (unknown != null ? "Unknown option: '" + unknown + "'" : e.getMessage()) + " (see --help)");
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -116,6 +119,29 @@ public final class TaskweaveCli {
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * @param command the command whose options were being read
+     * @param args    the whole command line
+     * @return the first {@code --name} on the command line that is neither an option of {@code command}
+     *     nor of a command above it, or null
+     */
+    static String unknownOption(CommandLine command, String[] args) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        for (CommandLine c = command; c != null; c = c.getParent()) {
+            known.addAll(c.getCommandSpec().optionsMap().keySet());
+        }
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return null; // what follows is positional
+            }
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            if (name.startsWith("--") && name.length() > 2 && !known.contains(name)) {
+                return name;
+            }
+        }
+        return null;
     }
 
     /**
