@@ -1193,7 +1193,32 @@ public final class ModelAssembler {
         for (int f = 0; f < features.size(); f++) {
             shapes[f] = InputEncoder.inputShape(features.get(f), 2);
         }
-        block.initialize(manager, DataType.FLOAT32, shapes);
+        try {
+            block.initialize(manager, DataType.FLOAT32, shapes);
+        } catch (RuntimeException e) {
+            String allocation = allocationFailure(e);
+            if (allocation == null) {
+                throw e;
+            }
+            // a size in the configuration, not a bug: an embedding or a layer too wide for this machine
+            throw new ConfigException(plan.source(), "", 0, "the model's parameters do not fit in memory (" + allocation
+                    + "); lower features.embeddingDim, the layer or tower widths, or the number of experts");
+        }
         return new AssembledModel(plan, features, tasks, block, weighting);
+    }
+
+    /** @return the engine's message when {@code e} or a cause is PyTorch refusing an allocation, else null */
+    static String allocationFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            if (t instanceof ai.djl.engine.EngineException && message != null && message.contains("can't allocate memory")) {
+                // "DefaultCPUAllocator: can't allocate memory: you tried to allocate N bytes. Error code 12 (...)", then a trace
+                String first = message.lines().findFirst().orElse(message).strip();
+                java.util.regex.Matcher bytes = java.util.regex.Pattern.compile("allocate (\\d+) bytes").matcher(first);
+                return bytes.find() ? String.format(java.util.Locale.ROOT, "one array of them needs %,d bytes", Long.parseLong(bytes.group(1)))
+                        : first;
+            }
+        }
+        return null;
     }
 }
