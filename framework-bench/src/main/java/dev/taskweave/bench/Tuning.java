@@ -359,7 +359,7 @@ public final class Tuning {
 
     /** @return whether the experiment with {@code point}'s settings is, field for field, the experiment as written */
     public boolean isExperimentAsWritten(Map<String, JsonNode> point) {
-        return loader.toYaml(experiment(point)).equals(loader.toYaml(experiment(Map.of())));
+        return loader.canonicalYaml(experiment(point)).equals(loader.canonicalYaml(experiment(Map.of())));
     }
 
     /**

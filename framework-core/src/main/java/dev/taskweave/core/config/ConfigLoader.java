@@ -270,6 +270,26 @@ public final class ConfigLoader {
     }
 
     /**
+     * @return the experiment as {@link #toYaml} writes it, with each setting that is null when left
+     *     out ({@code features.include}) written at the value that stands for it, as releases before
+     *     wrote every experiment: the same text for two experiments that differ only in writing such
+     *     a value out, and for a run an earlier release recorded. Finished runs and checkpoints are
+     *     matched by it.
+     */
+    public String canonicalYaml(ExperimentConfig config) {
+        ExperimentConfig copy;
+        try {
+            copy = yaml.treeToValue(yaml.valueToTree(config), ExperimentConfig.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot copy the experiment", e);
+        }
+        if (copy.features != null && copy.features.include == null) {
+            copy.features.include = List.of();
+        }
+        return toYaml(copy);
+    }
+
+    /**
      * Binds a plugin's {@code params} map onto its configuration class.
      *
      * @param prefix the path of the params block, for example {@code tasks[1].params}

@@ -249,6 +249,11 @@ public final class ModelAssembler {
                     0, "must not be null; omit it for the defaults");
         }
         positive(c.features.embeddingDim, "features.embeddingDim", source);
+        if (experiment && c.features.include != null && c.features.include.isEmpty()) {
+            // (for new experiments: a model stored with include: [], which read every feature, keeps loading)
+            throw new ConfigException(source, "features.include", 0, "expected at least one feature name; leave it out to read"
+                    + " every feature");
+        }
         rates(c.features.dropout, "features.dropout", source);
         rates(c.features.historyDropout, "features.historyDropout", source);
         NeighbourScores.checkConfig(c.features.neighbours, source);
@@ -644,7 +649,7 @@ public final class ModelAssembler {
         for (FeatureSpec f : available) {
             names.add(f.name());
         }
-        checkNames(config.features.include, names, "features.include", source);
+        checkNames(config.features.include == null ? List.of() : config.features.include, names, "features.include", source);
         checkNames(config.features.exclude, names, "features.exclude", source);
         checkNames(config.features.wideOnly, names, "features.wideOnly", source);
         for (int j = 0; j < config.features.wideOnly.size(); j++) {
@@ -653,8 +658,7 @@ public final class ModelAssembler {
                 throw new ConfigException(source, "features.wideOnly[" + j + "]", 0, "no task lists '" + name
                         + "' in its wideFeatures: nothing would read it");
             }
-            boolean dropped = !config.features.include.isEmpty() && !config.features.include.contains(name)
-                    || config.features.exclude.contains(name);
+            boolean dropped = !included(config, name) || config.features.exclude.contains(name);
             if (dropped) {
                 throw new ConfigException(source, "features.wideOnly[" + j + "]", 0, "'" + name
                         + "' is left out by features.include or features.exclude");
@@ -684,8 +688,7 @@ public final class ModelAssembler {
         }
         List<FeatureSpec> selected = new ArrayList<>();
         for (FeatureSpec f : available) {
-            boolean included = config.features.include.isEmpty() || config.features.include.contains(f.name());
-            if (included && !config.features.exclude.contains(f.name())) {
+            if (included(config, f.name()) && !config.features.exclude.contains(f.name())) {
                 selected.add(f);
             }
         }
@@ -700,7 +703,13 @@ public final class ModelAssembler {
         if (config.features.exclude.contains(name)) {
             return "features.exclude";
         }
-        return !config.features.include.isEmpty() && !config.features.include.contains(name) ? "features.include" : null;
+        return !included(config, name) ? "features.include" : null;
+    }
+
+    /** @return whether {@code features.include} keeps the feature: it lists it, or it is left out (or empty, as models stored before wrote it) */
+    private static boolean included(ExperimentConfig config, String name) {
+        List<String> include = config.features.include;
+        return include == null || include.isEmpty() || include.contains(name);
     }
 
     private static void checkNames(List<String> wanted, Set<String> names, String path, String source) {

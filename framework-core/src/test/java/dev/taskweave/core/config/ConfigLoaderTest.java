@@ -279,6 +279,21 @@ class ConfigLoaderTest {
                 + " plain value: put the whole value in double quotes", part.getMessage());
     }
 
+    @Test
+    void aLeftOutIncludeIsToldFromAnEmptyOneAndWrittenAsReleasesBeforeWroteIt() {
+        ExperimentConfig omitted = loader.parse("features: {embeddingDim: 16}\n", "t.yaml");
+        ExperimentConfig empty = loader.parse("features: {include: []}\n", "t.yaml");
+        assertEquals(null, omitted.features.include);
+        assertEquals(List.of(), empty.features.include);
+        // left out, it stays out of the stored experiment (which may be trained again), and reads back left out
+        assertFalse(loader.toYaml(omitted).contains("include"), loader.toYaml(omitted));
+        assertEquals(null, loader.parse(loader.toYaml(omitted), "t.yaml").features.include);
+        // an earlier release wrote include: [] for every feature: its runs are this release's left-out include
+        assertTrue(loader.canonicalYaml(omitted).contains("include: []"), loader.canonicalYaml(omitted));
+        assertEquals(loader.canonicalYaml(omitted), loader.canonicalYaml(empty));
+        assertEquals(null, omitted.features.include, "the experiment itself is not changed");
+    }
+
     public static final class Rate {
         public double rate = 1;
     }
