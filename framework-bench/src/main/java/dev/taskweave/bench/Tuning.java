@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
 public final class Tuning {
     private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_-]+)*");
 
+    /** The path of the optimizer's schedule, which drops the settings only the old schedule reads. */
+    private static final String SCHEDULE = "optimizer.schedule";
+
     /** Checks an experiment as training would before reading data; throws {@link ConfigException}. */
     @FunctionalInterface
     public interface Check {
@@ -343,13 +346,14 @@ public final class Tuning {
     public ExperimentConfig experiment(Map<String, JsonNode> point) {
         ObjectNode tree = loader.mapper().valueToTree(experiment);
         // a component's type first: another type drops the old one's params, which the point may then set
+        // (the optimizer's schedule likewise drops the settings only the old schedule reads)
         point.forEach((path, value) -> {
-            if (path.endsWith(".type")) {
+            if (path.endsWith(".type") || path.equals(SCHEDULE)) {
                 set(tree, path, value);
             }
         });
         point.forEach((path, value) -> {
-            if (!path.endsWith(".type")) {
+            if (!path.endsWith(".type") && !path.equals(SCHEDULE)) {
                 set(tree, path, value);
             }
         });
@@ -389,6 +393,10 @@ public final class Tuning {
             node = (ObjectNode) child;
         }
         String field = parts[parts.length - 1];
+        if (path.equals(SCHEDULE)) {
+            ConfigLoader.setSchedule(node, value);
+            return;
+        }
         if (field.equals("type") && node.has("params") && !value.equals(node.get("type"))) {
             // another sharing strategy, weighting or data source: the old one's params mean nothing to
             // it (as when a benchmark's overrides name another type)

@@ -119,7 +119,7 @@ class TuningTest {
         List<String> seen = new ArrayList<>();
         ConfigException e = assertThrows(ConfigException.class, () -> Tuning.load(file, loader, x -> {
             seen.add(x.optimizer.learningRate + "/" + x.seed);
-            if (x.optimizer.finalLearningRate > x.optimizer.learningRate) {
+            if (x.optimizer.finalLearningRate() > x.optimizer.learningRate) {
                 throw new ConfigException(null, "optimizer.finalLearningRate", 0, "must be at most learningRate");
             }
         }));
@@ -505,6 +505,34 @@ class TuningTest {
         ExperimentConfig mmoe = tuning.experiment(tuning.points().get(0));
         assertEquals(4, mmoe.sharing.params.get("experts"));
         assertEquals(List.of(32), mmoe.sharing.params.get("layers"));
+    }
+
+    @Test
+    void anotherScheduleDropsTheSettingsOnlyTheOldOneReads() throws Exception {
+        Files.writeString(tmp.resolve("experiments/step.yaml"), Files.readString(tmp.resolve("experiments/base.yaml"))
+                .replace("optimizer: {learningRate: 0.001}", "optimizer: {learningRate: 0.001, schedule: step, decay: 0.3}"));
+        Tuning tuning = load("""
+                experiment: experiments/step.yaml
+                objective: valid.rating.rmse
+                parameters:
+                  optimizer.schedule: [step, cosine]
+                """);
+        ExperimentConfig step = tuning.experiment(tuning.points().get(0));
+        assertEquals(0.3, step.optimizer.decay, "the same schedule keeps its settings");
+        // cosine does not read the step schedule's decay: kept, it would refuse the trial
+        ExperimentConfig cosine = tuning.experiment(tuning.points().get(1));
+        assertEquals("cosine", cosine.optimizer.schedule);
+        assertEquals(null, cosine.optimizer.decay);
+        // listed before the schedule, a searched setting is set after it: the trial keeps it (and the plan refuses it)
+        Tuning searched = load("""
+                experiment: experiments/step.yaml
+                objective: valid.rating.rmse
+                parameters:
+                  optimizer.decay: [0.2]
+                  optimizer.schedule: [cosine, step]
+                """);
+        assertEquals(0.2, searched.experiment(searched.points().get(0)).optimizer.decay);
+        assertEquals("cosine", searched.experiment(searched.points().get(0)).optimizer.schedule);
     }
 
     @Test

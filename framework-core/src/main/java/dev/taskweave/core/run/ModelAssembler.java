@@ -33,6 +33,7 @@ import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.EarlyStoppingConfig;
 import dev.taskweave.core.config.ExperimentConfig;
+import dev.taskweave.core.config.OptimizerConfig;
 import dev.taskweave.core.config.TaskConfig;
 import dev.taskweave.core.data.FeatureGatherer;
 import dev.taskweave.core.data.TaskLabels;
@@ -270,15 +271,21 @@ public final class ModelAssembler {
             throw new ConfigException(source, "optimizer.schedule", 0, "expected constant, cosine or step, got "
                     + (c.optimizer.schedule == null ? "nothing (null)" : "'" + c.optimizer.schedule + "'"));
         }
-        if (!(c.optimizer.finalLearningRate >= 0 && c.optimizer.finalLearningRate <= c.optimizer.learningRate)) {
+        if (experiment) {
+            // (for new experiments: a model stored with every setting written out, as releases before wrote them, keeps loading)
+            scheduleSetting(c.optimizer.finalLearningRate, "finalLearningRate", c.optimizer.schedule, source);
+            scheduleSetting(c.optimizer.decay, "decay", c.optimizer.schedule, source);
+            scheduleSetting(c.optimizer.decayEpochs, "decayEpochs", c.optimizer.schedule, source);
+        }
+        if (!(c.optimizer.finalLearningRate() >= 0 && c.optimizer.finalLearningRate() <= c.optimizer.learningRate)) {
             throw new ConfigException(source, "optimizer.finalLearningRate", 0, "must be in [0, learningRate = " + c.optimizer.learningRate
-                    + "], got " + c.optimizer.finalLearningRate);
+                    + "], got " + c.optimizer.finalLearningRate());
         }
-        if (!(c.optimizer.decay > 0 && c.optimizer.decay <= 1)) {
-            throw new ConfigException(source, "optimizer.decay", 0, "must be in (0, 1], got " + c.optimizer.decay);
+        if (!(c.optimizer.decay() > 0 && c.optimizer.decay() <= 1)) {
+            throw new ConfigException(source, "optimizer.decay", 0, "must be in (0, 1], got " + c.optimizer.decay());
         }
-        if (c.optimizer.decayEpochs < 1) {
-            throw new ConfigException(source, "optimizer.decayEpochs", 0, "must be >= 1, got " + c.optimizer.decayEpochs);
+        if (c.optimizer.decayEpochs() < 1) {
+            throw new ConfigException(source, "optimizer.decayEpochs", 0, "must be >= 1, got " + c.optimizer.decayEpochs());
         }
         if (!"adam".equals(c.optimizer.type) && !"adamw".equals(c.optimizer.type)) {
             throw new ConfigException(source, "optimizer.type", 0, "expected adam or adamw, got '" + c.optimizer.type + "'");
@@ -333,6 +340,15 @@ public final class ModelAssembler {
                 throw new ConfigException(source, "training.earlyStopping.minDelta", 0, "must be a number >= 0 (the smallest change"
                         + " that counts as an improvement, in the metric's units), got " + es.minDelta);
             }
+        }
+    }
+
+    /** Refuses a setting one schedule alone reads ({@link OptimizerConfig#SCHEDULE_SETTINGS}) set with another schedule. */
+    private static void scheduleSetting(Object value, String setting, String schedule, String source) {
+        String reader = OptimizerConfig.SCHEDULE_SETTINGS.get(setting);
+        if (value != null && !reader.equals(schedule)) {
+            throw new ConfigException(source, "optimizer." + setting, 0, "set, but schedule '" + schedule + "' does not use it (only"
+                    + " schedule '" + reader + "' reads it); remove it, or set optimizer.schedule: " + reader);
         }
     }
 
