@@ -78,7 +78,11 @@ public final class Tuning {
         Objective objective = objective(config, experiment, source);
         SearchSpace space = space(config, loader, source);
         checkSearch(config, space, source);
-        List<Long> seeds = config.seeds == null || config.seeds.isEmpty() ? List.of(experiment.seed) : config.seeds;
+        if (config.seeds != null && config.seeds.isEmpty()) {
+            throw new ConfigException(source, "seeds", 0, "expected a list of at least one seed; leave it out to train with the"
+                    + " experiment's own (" + experiment.seed + ")");
+        }
+        List<Long> seeds = config.seeds == null ? List.of(experiment.seed) : config.seeds;
         if (new HashSet<>(seeds).size() != seeds.size()) {
             throw new ConfigException(source, "seeds", 0, "a seed is listed twice: " + seeds);
         }
@@ -247,8 +251,8 @@ public final class Tuning {
 
     private static final java.util.Set<String> SPLITS = java.util.Set.of("train", "valid", "test");
 
-    /** The ranking metrics an implicit task reports on a split with ranking lists. */
-    private static final java.util.regex.Pattern RANKING = java.util.regex.Pattern.compile("(hr|ndcg)@\\d+|auc_per_user");
+    /** The ranking metrics an implicit task reports on a split with ranking lists (not registered metrics). */
+    static final java.util.regex.Pattern RANKING = java.util.regex.Pattern.compile("(hr|ndcg)@\\d+|auc_per_user");
 
     private static SearchSpace space(TuneConfig config, ConfigLoader loader, String source) {
         if (config.parameters == null || config.parameters.isEmpty()) {
