@@ -47,7 +47,7 @@ public final class TuneCommand implements Callable<Integer> {
             ModelAssembler assembler = taskweave.injector().getInstance(ModelAssembler.class);
             Tuning tuning = Tuning.load(config, taskweave.injector().getInstance(ConfigLoader.class),
                     experiment -> assembler.plan(experiment, null));
-            Tuner.checkGoal(tuning, taskweave.injector().getInstance(dev.taskweave.core.metric.MetricRegistry.class));
+            Tuner.checkObjective(tuning, taskweave.injector().getInstance(dev.taskweave.core.metric.MetricRegistry.class));
             out.printf("%d trials of %s by %s over seeds %s%n", tuning.points().size(), tuning.experimentFile(),
                     tuning.config().objective, tuning.seeds());
             out.flush();

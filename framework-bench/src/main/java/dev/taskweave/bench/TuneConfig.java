@@ -56,11 +56,11 @@ public final class TuneConfig {
     public static final long DEFAULT_SEED = 1;
 
     /**
-     * Training seeds of every trial; its objective is the mean over them. Empty: the
-     * experiment's own seed.
+     * Training seeds of every trial; its objective is the mean over them. Null (left out): the
+     * experiment's own seed; an empty list is refused.
      */
     @JsonProperty("seeds")
-    public List<Long> seeds = new ArrayList<>();
+    public List<Long> seeds;
 
     /**
      * Dotted experiment paths ({@code optimizer.learningRate}, {@code tasks.like.weight} with the

@@ -281,13 +281,23 @@ public final class Tuner {
      *         measure it and that the trial therefore ranks last
      */
     /**
-     * Refuses a {@code goal} against the direction of the one metric the objective is: it would
-     * choose the worst trial ({@code goal: maximize} on an RMSE).
+     * Checks the objective against the installed metrics, before anything trains: refuses a metric
+     * no plugin provides (a ranking metric aside, which a task reports beside its own), found
+     * otherwise only once the first trial trained; and a {@code goal} against the direction of the
+     * one metric the objective is: it would choose the worst trial ({@code goal: maximize} on an RMSE).
      *
-     * @throws ConfigException naming the tuning file's goal
+     * @throws ConfigException naming the tuning file's objective or goal
      */
-    static void checkGoal(Tuning tuning, MetricRegistry registry) {
+    static void checkObjective(Tuning tuning, MetricRegistry registry) {
         Tuning.Objective objective = tuning.objective();
+        for (String key : objective.keys()) {
+            String task = key.substring(0, key.indexOf('.'));
+            String metric = key.substring(key.indexOf('.') + 1);
+            if (!Tuning.RANKING.matcher(metric).matches() && registry.find(metric) == null) {
+                throw new ConfigException(tuning.file().toString(), "objective", 0, "unknown metric '" + metric + "' of task '" + task
+                        + "'; available: " + registry.names());
+            }
+        }
         String written = tuning.config().objective == null ? "" : tuning.config().objective.strip();
         boolean single = objective.formula().tasks().size() == 1 && written.equals(objective.formula().tasks().get(0));
         if (!single || objective.goal() == null) {

@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
 public final class Tuning {
     private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_]+(\\.[A-Za-z0-9_-]+)*");
 
+    /** The path of the optimizer's schedule, which drops the settings only the old schedule reads. */
+    private static final String SCHEDULE = "optimizer.schedule";
+
     /** Checks an experiment as training would before reading data; throws {@link ConfigException}. */
     @FunctionalInterface
     public interface Check {
@@ -75,7 +78,11 @@ public final class Tuning {
         Objective objective = objective(config, experiment, source);
         SearchSpace space = space(config, loader, source);
         checkSearch(config, space, source);
-        List<Long> seeds = config.seeds == null || config.seeds.isEmpty() ? List.of(experiment.seed) : config.seeds;
+        if (config.seeds != null && config.seeds.isEmpty()) {
+            throw new ConfigException(source, "seeds", 0, "expected a list of at least one seed; leave it out to train with the"
+                    + " experiment's own (" + experiment.seed + ")");
+        }
+        List<Long> seeds = config.seeds == null ? List.of(experiment.seed) : config.seeds;
         if (new HashSet<>(seeds).size() != seeds.size()) {
             throw new ConfigException(source, "seeds", 0, "a seed is listed twice: " + seeds);
         }
@@ -244,8 +251,8 @@ public final class Tuning {
 
     private static final java.util.Set<String> SPLITS = java.util.Set.of("train", "valid", "test");
 
-    /** The ranking metrics an implicit task reports on a split with ranking lists. */
-    private static final java.util.regex.Pattern RANKING = java.util.regex.Pattern.compile("(hr|ndcg)@\\d+|auc_per_user");
+    /** The ranking metrics an implicit task reports on a split with ranking lists (not registered metrics). */
+    static final java.util.regex.Pattern RANKING = java.util.regex.Pattern.compile("(hr|ndcg)@\\d+|auc_per_user");
 
     private static SearchSpace space(TuneConfig config, ConfigLoader loader, String source) {
         if (config.parameters == null || config.parameters.isEmpty()) {
@@ -343,13 +350,14 @@ public final class Tuning {
     public ExperimentConfig experiment(Map<String, JsonNode> point) {
         ObjectNode tree = loader.mapper().valueToTree(experiment);
         // a component's type first: another type drops the old one's params, which the point may then set
+        // (the optimizer's schedule likewise drops the settings only the old schedule reads)
         point.forEach((path, value) -> {
-            if (path.endsWith(".type")) {
+            if (path.endsWith(".type") || path.equals(SCHEDULE)) {
                 set(tree, path, value);
             }
         });
         point.forEach((path, value) -> {
-            if (!path.endsWith(".type")) {
+            if (!path.endsWith(".type") && !path.equals(SCHEDULE)) {
                 set(tree, path, value);
             }
         });
@@ -359,7 +367,7 @@ public final class Tuning {
 
     /** @return whether the experiment with {@code point}'s settings is, field for field, the experiment as written */
     public boolean isExperimentAsWritten(Map<String, JsonNode> point) {
-        return loader.toYaml(experiment(point)).equals(loader.toYaml(experiment(Map.of())));
+        return loader.canonicalYaml(experiment(point)).equals(loader.canonicalYaml(experiment(Map.of())));
     }
 
     /**
@@ -389,6 +397,10 @@ public final class Tuning {
             node = (ObjectNode) child;
         }
         String field = parts[parts.length - 1];
+        if (path.equals(SCHEDULE)) {
+            ConfigLoader.setSchedule(node, value);
+            return;
+        }
         if (field.equals("type") && node.has("params") && !value.equals(node.get("type"))) {
             // another sharing strategy, weighting or data source: the old one's params mean nothing to
             // it (as when a benchmark's overrides name another type)

@@ -119,7 +119,7 @@ class TuningTest {
         List<String> seen = new ArrayList<>();
         ConfigException e = assertThrows(ConfigException.class, () -> Tuning.load(file, loader, x -> {
             seen.add(x.optimizer.learningRate + "/" + x.seed);
-            if (x.optimizer.finalLearningRate > x.optimizer.learningRate) {
+            if (x.optimizer.finalLearningRate() > x.optimizer.learningRate) {
                 throw new ConfigException(null, "optimizer.finalLearningRate", 0, "must be at most learningRate");
             }
         }));
@@ -383,6 +383,9 @@ class TuningTest {
                 "confirm.seeds: seeds [7] also choose between the trials");
         assertMessage(error(head + "objective: valid.rating.rmse\nconfirm: {seeds: []}\nparameters: {training.epochs: [3]}\n"),
                 "confirm.seeds: expected a list of distinct training seeds, got []");
+        // an empty list is no list of seeds (as a suite's): left out, the experiment's own seed is used
+        assertMessage(error(head + "objective: valid.rating.rmse\nseeds: []\nparameters: {training.epochs: [3]}\n"),
+                "tune.yaml: seeds: expected a list of at least one seed; leave it out to train with the experiment's own (7)");
         assertMessage(error(head + "objective: valid.rating.rmse\nparameter: {training.epochs: [3]}\n"), "parameter");
     }
 
@@ -508,6 +511,63 @@ class TuningTest {
     }
 
     @Test
+    void anotherScheduleDropsTheSettingsOnlyTheOldOneReads() throws Exception {
+        Files.writeString(tmp.resolve("experiments/step.yaml"), Files.readString(tmp.resolve("experiments/base.yaml"))
+                .replace("optimizer: {learningRate: 0.001}", "optimizer: {learningRate: 0.001, schedule: step, decay: 0.3}"));
+        Tuning tuning = load("""
+                experiment: experiments/step.yaml
+                objective: valid.rating.rmse
+                parameters:
+                  optimizer.schedule: [step, cosine]
+                """);
+        ExperimentConfig step = tuning.experiment(tuning.points().get(0));
+        assertEquals(0.3, step.optimizer.decay, "the same schedule keeps its settings");
+        // cosine does not read the step schedule's decay: kept, it would refuse the trial
+        ExperimentConfig cosine = tuning.experiment(tuning.points().get(1));
+        assertEquals("cosine", cosine.optimizer.schedule);
+        assertEquals(null, cosine.optimizer.decay);
+        // listed before the schedule, a searched setting is set after it: the trial keeps it (and the plan refuses it)
+        Tuning searched = load("""
+                experiment: experiments/step.yaml
+                objective: valid.rating.rmse
+                parameters:
+                  optimizer.decay: [0.2]
+                  optimizer.schedule: [cosine, step]
+                """);
+        assertEquals(0.2, searched.experiment(searched.points().get(0)).optimizer.decay);
+        assertEquals("cosine", searched.experiment(searched.points().get(0)).optimizer.schedule);
+    }
+
+    @Test
+    void anUnknownObjectiveMetricIsRefusedBeforeAnyTrialTrains() throws Exception {
+        dev.taskweave.core.metric.MetricRegistry registry = new dev.taskweave.core.metric.MetricRegistry(List.of());
+        // the like task lists no metrics (its head's defaults): only the installed metrics say the name is wrong
+        Tuning typo = load("""
+                experiment: experiments/base.yaml
+                objective: valid.like.aucc
+                parameters:
+                  optimizer.learningRate: [0.001, 0.003]
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> Tuner.checkObjective(typo, registry));
+        assertMessage(e, "tune.yaml: objective: unknown metric 'aucc' of task 'like'; available: " + registry.names());
+        Tuning inFormula = load("""
+                experiment: experiments/base.yaml
+                objective: like.auc - 0.1 * like.loglos
+                goal: maximize
+                parameters:
+                  optimizer.learningRate: [0.001, 0.003]
+                """);
+        assertMessage(assertThrows(ConfigException.class, () -> Tuner.checkObjective(inFormula, registry)),
+                "objective: unknown metric 'loglos' of task 'like'");
+        Tuner.checkObjective(load("""
+                experiment: experiments/base.yaml
+                objective: valid.like.auc
+                parameters:
+                  optimizer.learningRate: [0.001, 0.003]
+                """), registry);
+    }
+
+    @Test
     void aGoalAgainstTheMetricsDirectionIsRefused() throws Exception {
         dev.taskweave.core.metric.MetricRegistry registry = new dev.taskweave.core.metric.MetricRegistry(List.of());
         Tuning worst = load("""
@@ -517,9 +577,9 @@ class TuningTest {
                 parameters:
                   optimizer.learningRate: [0.001, 0.003]
                 """);
-        ConfigException e = assertThrows(ConfigException.class, () -> Tuner.checkGoal(worst, registry));
+        ConfigException e = assertThrows(ConfigException.class, () -> Tuner.checkObjective(worst, registry));
         assertMessage(e, "goal: maximize would choose the worst trial: valid.rating.rmse is lower-is-better; remove goal");
-        Tuner.checkGoal(load("""
+        Tuner.checkObjective(load("""
                 experiment: experiments/base.yaml
                 objective: valid.rating.rmse
                 goal: minimize
@@ -527,7 +587,7 @@ class TuningTest {
                   optimizer.learningRate: [0.001, 0.003]
                 """), registry);
         // a formula's goal is the user's to choose
-        Tuner.checkGoal(load("""
+        Tuner.checkObjective(load("""
                 experiment: experiments/base.yaml
                 objective: -valid.rating.rmse
                 goal: maximize

@@ -271,7 +271,7 @@ public final class Taskweave implements AutoCloseable {
         }
         // a checkpoint goes on only with the same teachers: their model files are part of its identity
         Checkpointing.Identity identity = checkpointing == null ? null
-                : Checkpointing.Identity.of(injector.getInstance(ConfigLoader.class).toYaml(config)
+                : Checkpointing.Identity.of(injector.getInstance(ConfigLoader.class).canonicalYaml(config)
                 + teacherManifests(config, configFile, baseDirectory),
                 // a checkpoint of this data recorded in the form before goes on in that form
                 prepared.fingerprint().recordedOrCurrent(checkpointing.recordedData()));

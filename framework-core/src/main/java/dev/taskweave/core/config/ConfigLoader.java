@@ -276,6 +276,31 @@ public final class ConfigLoader {
     }
 
     /**
+     * @return the experiment as {@link #toYaml} writes it, with each setting that is null when left
+     *     out ({@code features.include}, the optimizer's {@link OptimizerConfig#SCHEDULE_SETTINGS})
+     *     written at the value that stands for it, as releases before wrote every experiment: the
+     *     same text for two experiments that differ only in writing such a value out, and for a run
+     *     an earlier release recorded. Finished runs and checkpoints are matched by it.
+     */
+    public String canonicalYaml(ExperimentConfig config) {
+        ExperimentConfig copy;
+        try {
+            copy = yaml.treeToValue(yaml.valueToTree(config), ExperimentConfig.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot copy the experiment", e);
+        }
+        if (copy.features != null && copy.features.include == null) {
+            copy.features.include = List.of();
+        }
+        if (copy.optimizer != null) {
+            copy.optimizer.finalLearningRate = copy.optimizer.finalLearningRate();
+            copy.optimizer.decay = copy.optimizer.decay();
+            copy.optimizer.decayEpochs = copy.optimizer.decayEpochs();
+        }
+        return toYaml(copy);
+    }
+
+    /**
      * Binds a plugin's {@code params} map onto its configuration class.
      *
      * @param prefix the path of the params block, for example {@code tasks[1].params}
@@ -313,13 +338,40 @@ public final class ConfigLoader {
     }
 
     /**
-     * Merges {@code patch} into {@code target}: mappings recursively, anything else replaced. A
-     * plugin component ({@code type} and {@code params}: the data, sharing or weighting) that
-     * names another {@code type} (a different sharing strategy, say) replaces the old one whole,
-     * since the old type's params mean nothing to the new one; other mappings with a type (the
-     * optimizer's) merge field by field, keeping their learning rate when only the type changes.
+     * Merges {@code patch} into {@code target}, an experiment's tree: mappings recursively, anything
+     * else replaced. A plugin component ({@code type} and {@code params}: the data, sharing or
+     * weighting) that names another {@code type} (a different sharing strategy, say) replaces the
+     * old one whole, since the old type's params mean nothing to the new one; other mappings with a
+     * type (the optimizer's) merge field by field, keeping their learning rate when only the type
+     * changes. Another {@code optimizer.schedule} drops the settings only the old schedule reads
+     * ({@link #setSchedule}).
      */
     public static void merge(com.fasterxml.jackson.databind.node.ObjectNode target, com.fasterxml.jackson.databind.JsonNode patch) {
+        com.fasterxml.jackson.databind.JsonNode schedule = patch.path("optimizer").get("schedule");
+        if (schedule != null && target.get("optimizer") instanceof com.fasterxml.jackson.databind.node.ObjectNode optimizer) {
+            setSchedule(optimizer, schedule);
+        }
+        mergeFields(target, patch);
+    }
+
+    /**
+     * Sets the schedule of an optimizer's tree. Another schedule than its own drops the settings
+     * only the old one reads ({@link OptimizerConfig#SCHEDULE_SETTINGS}: a step schedule's decay
+     * means nothing to cosine), as another type drops a component's params.
+     */
+    public static void setSchedule(com.fasterxml.jackson.databind.node.ObjectNode optimizer, com.fasterxml.jackson.databind.JsonNode schedule) {
+        String old = optimizer.path("schedule").asText(new OptimizerConfig().schedule);
+        if (!schedule.isTextual() || !schedule.asText().equals(old)) {
+            OptimizerConfig.SCHEDULE_SETTINGS.forEach((setting, reader) -> {
+                if (reader.equals(old)) {
+                    optimizer.remove(setting);
+                }
+            });
+        }
+        optimizer.set("schedule", schedule);
+    }
+
+    private static void mergeFields(com.fasterxml.jackson.databind.node.ObjectNode target, com.fasterxml.jackson.databind.JsonNode patch) {
         java.util.Iterator<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> fields = patch.fields();
         while (fields.hasNext()) {
             java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = fields.next();
@@ -327,7 +379,7 @@ public final class ConfigLoader {
             boolean retyped = existing != null && existing.has("params") && field.getValue().has("type")
                     && !field.getValue().get("type").equals(existing.get("type"));
             if (existing instanceof com.fasterxml.jackson.databind.node.ObjectNode object && field.getValue().isObject() && !retyped) {
-                merge(object, field.getValue());
+                mergeFields(object, field.getValue());
             } else {
                 target.set(field.getKey(), field.getValue());
             }

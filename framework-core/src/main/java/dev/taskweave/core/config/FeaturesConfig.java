@@ -1,5 +1,6 @@
 package dev.taskweave.core.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
@@ -9,9 +10,14 @@ public final class FeaturesConfig {
     @JsonProperty("embeddingDim")
     public int embeddingDim = 16;
 
-    /** Features to use; all of the source's features when empty. */
+    /**
+     * Features to use; null (left out) for all of the source's features. An empty list is refused,
+     * not read as all of them; a model stored by a release before this one, which wrote
+     * {@code include: []} for all, still reads all.
+     */
     @JsonProperty("include")
-    public List<String> include = List.of();
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public List<String> include;
 
     /** Features to leave out. */
     @JsonProperty("exclude")

@@ -1,6 +1,10 @@
 package dev.taskweave.core.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import java.util.Map;
 
 /** Adam's settings. */
 public final class OptimizerConfig {
@@ -28,17 +32,30 @@ public final class OptimizerConfig {
     @JsonProperty("schedule")
     public String schedule = "constant";
 
-    /** The learning rate a cosine schedule ends at; 0 for a hundredth of {@link #learningRate}. */
+    /**
+     * The settings one schedule alone reads, each with that schedule. They are null when left out
+     * (and left out of the YAML written back), so that one set for another schedule is refused.
+     */
+    public static final Map<String, String> SCHEDULE_SETTINGS = Map.of("finalLearningRate", "cosine", "decay", "step",
+            "decayEpochs", "step");
+
+    /** The learning rate a cosine schedule ends at; 0 for a hundredth of {@link #learningRate}; null for 0. */
     @JsonProperty("finalLearningRate")
-    public double finalLearningRate = 0.0;
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonSetter(nulls = Nulls.FAIL)
+    public Double finalLearningRate;
 
-    /** The step schedule's factor. */
+    /** The step schedule's factor; null for 0.5. */
     @JsonProperty("decay")
-    public double decay = 0.5;
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonSetter(nulls = Nulls.FAIL)
+    public Double decay;
 
-    /** The step schedule's period, in epochs. */
+    /** The step schedule's period, in epochs; null for 1. */
     @JsonProperty("decayEpochs")
-    public int decayEpochs = 1;
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonSetter(nulls = Nulls.FAIL)
+    public Integer decayEpochs;
 
     /** Steps over which the learning rate rises linearly from 0 before the schedule; 0 for none. */
     @JsonProperty("warmupSteps")
@@ -47,4 +64,19 @@ public final class OptimizerConfig {
     /** Gradient clipping threshold; 0 disables clipping. */
     @JsonProperty("clipGradient")
     public double clipGradient = 0.0;
+
+    /** @return {@link #finalLearningRate}, 0 when left out */
+    public double finalLearningRate() {
+        return finalLearningRate == null ? 0.0 : finalLearningRate;
+    }
+
+    /** @return {@link #decay}, 0.5 when left out */
+    public double decay() {
+        return decay == null ? 0.5 : decay;
+    }
+
+    /** @return {@link #decayEpochs}, 1 when left out */
+    public int decayEpochs() {
+        return decayEpochs == null ? 1 : decayEpochs;
+    }
 }

@@ -33,6 +33,7 @@ import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.EarlyStoppingConfig;
 import dev.taskweave.core.config.ExperimentConfig;
+import dev.taskweave.core.config.OptimizerConfig;
 import dev.taskweave.core.config.TaskConfig;
 import dev.taskweave.core.data.FeatureGatherer;
 import dev.taskweave.core.data.TaskLabels;
@@ -249,6 +250,11 @@ public final class ModelAssembler {
                     0, "must not be null; omit it for the defaults");
         }
         positive(c.features.embeddingDim, "features.embeddingDim", source);
+        if (experiment && c.features.include != null && c.features.include.isEmpty()) {
+            // (for new experiments: a model stored with include: [], which read every feature, keeps loading)
+            throw new ConfigException(source, "features.include", 0, "expected at least one feature name; leave it out to read"
+                    + " every feature");
+        }
         rates(c.features.dropout, "features.dropout", source);
         rates(c.features.historyDropout, "features.historyDropout", source);
         NeighbourScores.checkConfig(c.features.neighbours, source);
@@ -265,15 +271,21 @@ public final class ModelAssembler {
             throw new ConfigException(source, "optimizer.schedule", 0, "expected constant, cosine or step, got "
                     + (c.optimizer.schedule == null ? "nothing (null)" : "'" + c.optimizer.schedule + "'"));
         }
-        if (!(c.optimizer.finalLearningRate >= 0 && c.optimizer.finalLearningRate <= c.optimizer.learningRate)) {
+        if (experiment) {
+            // (for new experiments: a model stored with every setting written out, as releases before wrote them, keeps loading)
+            scheduleSetting(c.optimizer.finalLearningRate, "finalLearningRate", c.optimizer.schedule, source);
+            scheduleSetting(c.optimizer.decay, "decay", c.optimizer.schedule, source);
+            scheduleSetting(c.optimizer.decayEpochs, "decayEpochs", c.optimizer.schedule, source);
+        }
+        if (!(c.optimizer.finalLearningRate() >= 0 && c.optimizer.finalLearningRate() <= c.optimizer.learningRate)) {
             throw new ConfigException(source, "optimizer.finalLearningRate", 0, "must be in [0, learningRate = " + c.optimizer.learningRate
-                    + "], got " + c.optimizer.finalLearningRate);
+                    + "], got " + c.optimizer.finalLearningRate());
         }
-        if (!(c.optimizer.decay > 0 && c.optimizer.decay <= 1)) {
-            throw new ConfigException(source, "optimizer.decay", 0, "must be in (0, 1], got " + c.optimizer.decay);
+        if (!(c.optimizer.decay() > 0 && c.optimizer.decay() <= 1)) {
+            throw new ConfigException(source, "optimizer.decay", 0, "must be in (0, 1], got " + c.optimizer.decay());
         }
-        if (c.optimizer.decayEpochs < 1) {
-            throw new ConfigException(source, "optimizer.decayEpochs", 0, "must be >= 1, got " + c.optimizer.decayEpochs);
+        if (c.optimizer.decayEpochs() < 1) {
+            throw new ConfigException(source, "optimizer.decayEpochs", 0, "must be >= 1, got " + c.optimizer.decayEpochs());
         }
         if (!"adam".equals(c.optimizer.type) && !"adamw".equals(c.optimizer.type)) {
             throw new ConfigException(source, "optimizer.type", 0, "expected adam or adamw, got '" + c.optimizer.type + "'");
@@ -328,6 +340,15 @@ public final class ModelAssembler {
                 throw new ConfigException(source, "training.earlyStopping.minDelta", 0, "must be a number >= 0 (the smallest change"
                         + " that counts as an improvement, in the metric's units), got " + es.minDelta);
             }
+        }
+    }
+
+    /** Refuses a setting one schedule alone reads ({@link OptimizerConfig#SCHEDULE_SETTINGS}) set with another schedule. */
+    private static void scheduleSetting(Object value, String setting, String schedule, String source) {
+        String reader = OptimizerConfig.SCHEDULE_SETTINGS.get(setting);
+        if (value != null && !reader.equals(schedule)) {
+            throw new ConfigException(source, "optimizer." + setting, 0, "set, but schedule '" + schedule + "' does not use it (only"
+                    + " schedule '" + reader + "' reads it); remove it, or set optimizer.schedule: " + reader);
         }
     }
 
@@ -644,7 +665,7 @@ public final class ModelAssembler {
         for (FeatureSpec f : available) {
             names.add(f.name());
         }
-        checkNames(config.features.include, names, "features.include", source);
+        checkNames(config.features.include == null ? List.of() : config.features.include, names, "features.include", source);
         checkNames(config.features.exclude, names, "features.exclude", source);
         checkNames(config.features.wideOnly, names, "features.wideOnly", source);
         for (int j = 0; j < config.features.wideOnly.size(); j++) {
@@ -653,8 +674,7 @@ public final class ModelAssembler {
                 throw new ConfigException(source, "features.wideOnly[" + j + "]", 0, "no task lists '" + name
                         + "' in its wideFeatures: nothing would read it");
             }
-            boolean dropped = !config.features.include.isEmpty() && !config.features.include.contains(name)
-                    || config.features.exclude.contains(name);
+            boolean dropped = !included(config, name) || config.features.exclude.contains(name);
             if (dropped) {
                 throw new ConfigException(source, "features.wideOnly[" + j + "]", 0, "'" + name
                         + "' is left out by features.include or features.exclude");
@@ -684,8 +704,7 @@ public final class ModelAssembler {
         }
         List<FeatureSpec> selected = new ArrayList<>();
         for (FeatureSpec f : available) {
-            boolean included = config.features.include.isEmpty() || config.features.include.contains(f.name());
-            if (included && !config.features.exclude.contains(f.name())) {
+            if (included(config, f.name()) && !config.features.exclude.contains(f.name())) {
                 selected.add(f);
             }
         }
@@ -700,7 +719,13 @@ public final class ModelAssembler {
         if (config.features.exclude.contains(name)) {
             return "features.exclude";
         }
-        return !config.features.include.isEmpty() && !config.features.include.contains(name) ? "features.include" : null;
+        return !included(config, name) ? "features.include" : null;
+    }
+
+    /** @return whether {@code features.include} keeps the feature: it lists it, or it is left out (or empty, as models stored before wrote it) */
+    private static boolean included(ExperimentConfig config, String name) {
+        List<String> include = config.features.include;
+        return include == null || include.isEmpty() || include.contains(name);
     }
 
     private static void checkNames(List<String> wanted, Set<String> names, String path, String source) {

@@ -1015,7 +1015,7 @@ public final class Trainer {
      */
     static Tracker learningRate(dev.taskweave.core.config.OptimizerConfig o, int stepsPerEpoch, int epochs) {
         float lr = (float) o.learningRate;
-        float finalRate = o.finalLearningRate > 0 ? (float) o.finalLearningRate : lr / 100f;
+        float finalRate = o.finalLearningRate() > 0 ? (float) o.finalLearningRate() : lr / 100f;
         Tracker main = switch (o.schedule) {
             // a final rate equal to the rate (in single precision) is a constant one: DJL's cosine refuses it
             case "cosine" -> finalRate >= lr ? Tracker.fixed(lr) : Tracker.cosine().setBaseValue(lr)
@@ -1026,19 +1026,19 @@ public final class Trainer {
                 // decay points are shifted back by it so they stay at epoch boundaries (a point at 0,
                 // the warm-up's last update, decays from the next one on); a point inside the warm-up
                 // lowers the rate the warm-up rises to
-                int periods = Math.max(1, epochs / o.decayEpochs);
+                int periods = Math.max(1, epochs / o.decayEpochs());
                 int[] steps = new int[periods];
                 int kept = 0;
                 float base = lr;
                 for (int i = 0; i < periods; i++) {
-                    int point = (i + 1) * o.decayEpochs * stepsPerEpoch - o.warmupSteps;
+                    int point = (i + 1) * o.decayEpochs() * stepsPerEpoch - o.warmupSteps;
                     if (point >= 0) {
                         steps[kept++] = point;
                     } else {
-                        base *= (float) o.decay;
+                        base *= (float) o.decay();
                     }
                 }
-                yield new StepDecay(base, Arrays.copyOf(steps, kept), (float) o.decay);
+                yield new StepDecay(base, Arrays.copyOf(steps, kept), (float) o.decay());
             }
             default -> Tracker.fixed(lr);
         };

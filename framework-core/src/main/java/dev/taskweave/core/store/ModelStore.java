@@ -648,16 +648,16 @@ public final class ModelStore {
     /**
      * @param recorded the experiment a run recorded ({@link #EXPERIMENT})
      * @return whether it is {@code config}: the same text, or, as an earlier release wrote it
-     *     without settings added since (at their defaults), the same text once this release reads
-     *     and writes it
+     *     without settings added since (at their defaults) and with the values of settings left out
+     *     written ({@link ConfigLoader#canonicalYaml}), the same text once this release reads and
+     *     writes it
      */
     private boolean sameExperiment(String recorded, ExperimentConfig config, Path file) {
-        String current = loader.toYaml(config);
-        if (recorded.equals(current)) {
+        if (recorded.equals(loader.toYaml(config))) {
             return true;
         }
         try {
-            return loader.toYaml(loader.parse(recorded, file.toString())).equals(current);
+            return loader.canonicalYaml(loader.parse(recorded, file.toString())).equals(loader.canonicalYaml(config));
         } catch (ConfigException e) {
             return false; // a setting this release does not know: another experiment
         }

@@ -293,6 +293,40 @@ class ConfigLoaderTest {
                 + " plain value: put the whole value in double quotes", part.getMessage());
     }
 
+    @Test
+    void aLeftOutIncludeIsToldFromAnEmptyOneAndWrittenAsReleasesBeforeWroteIt() {
+        ExperimentConfig omitted = loader.parse("features: {embeddingDim: 16}\n", "t.yaml");
+        ExperimentConfig empty = loader.parse("features: {include: []}\n", "t.yaml");
+        assertEquals(null, omitted.features.include);
+        assertEquals(List.of(), empty.features.include);
+        // left out, it stays out of the stored experiment (which may be trained again), and reads back left out
+        assertFalse(loader.toYaml(omitted).contains("include"), loader.toYaml(omitted));
+        assertEquals(null, loader.parse(loader.toYaml(omitted), "t.yaml").features.include);
+        // an earlier release wrote include: [] for every feature: its runs are this release's left-out include
+        assertTrue(loader.canonicalYaml(omitted).contains("include: []"), loader.canonicalYaml(omitted));
+        assertEquals(loader.canonicalYaml(omitted), loader.canonicalYaml(empty));
+        assertEquals(null, omitted.features.include, "the experiment itself is not changed");
+    }
+
+    @Test
+    void theOptimizersScheduleSettingsLeftOutAreToldFromSetOnesAndWrittenAsReleasesBeforeWroteThem() {
+        ExperimentConfig omitted = loader.parse("optimizer: {learningRate: 0.01}\n", "t.yaml");
+        ExperimentConfig written = loader.parse("optimizer: {learningRate: 0.01, finalLearningRate: 0.0, decay: 0.5, decayEpochs: 1}\n",
+                "t.yaml");
+        assertEquals(null, omitted.optimizer.decay);
+        assertEquals(0.5, omitted.optimizer.decay());
+        assertEquals(1, omitted.optimizer.decayEpochs());
+        assertEquals(0.0, omitted.optimizer.finalLearningRate());
+        assertEquals(0.5, written.optimizer.decay);
+        assertFalse(loader.toYaml(omitted).contains("decay:"), loader.toYaml(omitted));
+        assertEquals(null, loader.parse(loader.toYaml(omitted), "t.yaml").optimizer.decay);
+        assertTrue(loader.canonicalYaml(omitted).contains("  decay: 0.5\n  decayEpochs: 1\n"), loader.canonicalYaml(omitted));
+        assertEquals(loader.canonicalYaml(omitted), loader.canonicalYaml(written));
+        // written without a value, it is an error, as a number left empty is
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("optimizer:\n  decay:\n", "t.yaml"));
+        assertEquals("t.yaml:2: optimizer.decay: expected a number, got nothing (null)", e.getMessage());
+    }
+
     public static final class Rate {
         public double rate = 1;
     }
