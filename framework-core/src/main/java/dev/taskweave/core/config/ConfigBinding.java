@@ -48,6 +48,8 @@ final class ConfigBinding {
     static ObjectMapper written(ObjectMapper mapper) {
         strict(mapper);
         mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        // YAML 1.1 reads an unquoted yes, no, on or off as a flag: a column named on would otherwise be read as "true"
+        mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL, Nulls.FAIL));
         mapper.configOverride(Map.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
         return mapper.registerModule(FiniteNumbers.module());

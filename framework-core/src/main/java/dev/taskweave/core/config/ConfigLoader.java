@@ -434,6 +434,9 @@ public final class ConfigLoader {
             }
             reason = value.toLowerCase(Locale.ROOT).matches("[-+]?\\.(inf|nan)") ? "expected a finite number, got " + value
                     : "cannot read '" + value + "' as a number";
+        } else if (e instanceof InvalidFormatException ife && ife.getValue() instanceof Boolean flag && ife.getTargetType() == String.class) {
+            reason = "expected a string, got " + flag + " (YAML reads an unquoted yes, no, on, off, true or false as a flag: quote it,"
+                    + " as in 'on', for the text)";
         } else if (e instanceof InvalidFormatException ife) {
             reason = "cannot read " + describe(ife.getValue()) + " as " + typeName(ife.getTargetType());
         } else if (e instanceof InvalidNullException ine) {

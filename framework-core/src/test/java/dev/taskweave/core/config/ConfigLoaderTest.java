@@ -113,6 +113,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void yamlBooleanWordsWhereTextIsExpectedAreRefusedWithAHint() {
+        // YAML 1.1 reads an unquoted on, off, yes or no as a flag: a column named "on" would become "true"
+        Map<String, Object> tree = Map.of("names", List.of("country", true)); // as the experiment's YAML reads [country, on]
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.bind(tree, Names.class, "p.yaml", "data.params"));
+        assertEquals("p.yaml: data.params.names[1]: expected a string, got true (YAML reads an unquoted yes, no, on, off, true or"
+                + " false as a flag: quote it, as in 'on', for the text)", e.getMessage());
+        assertEquals(List.of("country", "on"), loader.bind(Map.of("names", List.of("country", "on")), Names.class, "p.yaml",
+                "data.params").names);
+        // in the experiment itself too
+        ConfigException name = assertThrows(ConfigException.class, () -> loader.parse("name: no\n", "n.yaml"));
+        assertTrue(name.getMessage().startsWith("n.yaml:1: name: expected a string, got "), name.getMessage());
+    }
+
+    public static final class Names {
+        public List<String> names;
+    }
+
+    @Test
     void bindReportsPathsUnderThePrefix() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> loader.bind(Map.of("experts", "four"), Params.class, "exp.yaml", "sharing.params"));
