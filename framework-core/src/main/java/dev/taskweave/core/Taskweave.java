@@ -60,10 +60,6 @@ import java.util.Map;
  * predicts. One instance serves many runs; close it to unload the plugins.
  */
 public final class Taskweave implements AutoCloseable {
-    /** A number in decimal, as a predict file's cell gives one: a sign, digits with a point, an exponent. */
-    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile(
-            "[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
-
     private final Injector injector;
     private final PluginRuntime runtime;
 
@@ -994,7 +990,7 @@ public final class Taskweave implements AutoCloseable {
         if (f.kind() == FeatureKind.CATEGORICAL) {
             value = f.codeOf(cell) < 0 && cell.matches("[0-9]{1,9}") ? (Object) Long.parseLong(cell) : cell;
         } else {
-            if (!DECIMAL.matcher(cell).matches()) {
+            if (!dev.taskweave.api.data.TextFiles.isDecimal(cell)) {
                 throw new DataException(source, line, "column '" + name + "': expected a number, found '" + cell + "'");
             }
             value = Double.parseDouble(cell);

@@ -18,7 +18,21 @@ import java.nio.file.Path;
  * in the error is found in the file itself.
  */
 public final class TextFiles {
+    /** A number in decimal: a sign, digits with a point, an exponent. */
+    private static final java.util.regex.Pattern DECIMAL =
+            java.util.regex.Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
+
     private TextFiles() {}
+
+    /**
+     * @return whether {@code cell} is a number written in decimal ({@code 3}, {@code -0.5},
+     *     {@code .5}, {@code 1e-3}), as a person writes one in a data file. Java's own parsing also
+     *     takes hexadecimal ({@code 0x1p3}), type suffixes ({@code 1.5f}, {@code 2d}), {@code NaN}
+     *     and {@code Infinity}, which no data file means as numbers: check a cell with this first.
+     */
+    public static boolean isDecimal(CharSequence cell) {
+        return DECIMAL.matcher(cell).matches();
+    }
 
     /**
      * @return the 1-based number of the first line of {@code path} that is not valid text in

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The rows of one interactions file: raw user and item ids, label values ({@code NaN} for an
@@ -25,9 +24,6 @@ import java.util.regex.Pattern;
  * for an empty cell), by column; and where each row was read (its file and line), for errors about it.
  */
 final class InteractionRows {
-    /** A number in decimal: a sign, digits with a point, an exponent. */
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
-
     final Path file;
     final String[] users;
     final String[] items;
@@ -324,7 +320,7 @@ final class InteractionRows {
      *     other forms Java reads ({@code 0x1p0}, {@code 1.5f}, {@code 2d}) are not numbers here
      */
     static double number(String value) {
-        if (!DECIMAL.matcher(value).matches()) {
+        if (!dev.taskweave.api.data.TextFiles.isDecimal(value)) {
             return Double.NaN;
         }
         return Double.parseDouble(value);
