@@ -11,9 +11,9 @@ public final class FeaturesConfig {
     public int embeddingDim = 16;
 
     /**
-     * Features to use; null (left out) for all of the source's features. An empty list is refused,
-     * not read as all of them; a model stored by a release before this one, which wrote
-     * {@code include: []} for all, still reads all.
+     * Features to use; null (left out) for all of the source's features. An empty list reads all
+     * of them too, as releases before wrote a left-out include ({@code include: []}) into every
+     * saved experiment; check and train say so in a warning.
      */
     @JsonProperty("include")
     @JsonInclude(JsonInclude.Include.NON_NULL)

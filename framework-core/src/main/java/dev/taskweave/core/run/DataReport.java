@@ -148,6 +148,12 @@ public final class DataReport {
                 out.add(value);
             }
         });
+        List<String> include = plan.config().features.include;
+        if (include != null && include.isEmpty()) {
+            // what releases before wrote for a left-out include, so it is read the same, and said
+            out.add("features.include is empty, which reads every feature (as when it is left out): list the features to read"
+                    + " only those, or leave it out");
+        }
         for (FeatureSpec f : selected) {
             if (f.id() || f.fromInteractions() || f.perInteraction()) {
                 continue;

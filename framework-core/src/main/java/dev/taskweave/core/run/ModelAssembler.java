@@ -250,11 +250,6 @@ public final class ModelAssembler {
                     0, "must not be null; omit it for the defaults");
         }
         positive(c.features.embeddingDim, "features.embeddingDim", source);
-        if (experiment && c.features.include != null && c.features.include.isEmpty()) {
-            // (for new experiments: a model stored with include: [], which read every feature, keeps loading)
-            throw new ConfigException(source, "features.include", 0, "expected at least one feature name; leave it out to read"
-                    + " every feature");
-        }
         rates(c.features.dropout, "features.dropout", source);
         rates(c.features.historyDropout, "features.historyDropout", source);
         NeighbourScores.checkConfig(c.features.neighbours, source);
@@ -272,10 +267,11 @@ public final class ModelAssembler {
                     + (c.optimizer.schedule == null ? "nothing (null)" : "'" + c.optimizer.schedule + "'"));
         }
         if (experiment) {
-            // (for new experiments: a model stored with every setting written out, as releases before wrote them, keeps loading)
-            scheduleSetting(c.optimizer.finalLearningRate, "finalLearningRate", c.optimizer.schedule, source);
-            scheduleSetting(c.optimizer.decay, "decay", c.optimizer.schedule, source);
-            scheduleSetting(c.optimizer.decayEpochs, "decayEpochs", c.optimizer.schedule, source);
+            // a value other than the default, which would change nothing: the default itself is what
+            // releases before wrote into every experiment.yaml and best.yaml, which train again as they are
+            scheduleSetting(c.optimizer.finalLearningRate, 0.0, "finalLearningRate", c.optimizer.schedule, source);
+            scheduleSetting(c.optimizer.decay, 0.5, "decay", c.optimizer.schedule, source);
+            scheduleSetting(c.optimizer.decayEpochs, 1, "decayEpochs", c.optimizer.schedule, source);
         }
         if (!(c.optimizer.finalLearningRate() >= 0 && c.optimizer.finalLearningRate() <= c.optimizer.learningRate)) {
             throw new ConfigException(source, "optimizer.finalLearningRate", 0, "must be in [0, learningRate = " + c.optimizer.learningRate
@@ -343,10 +339,13 @@ public final class ModelAssembler {
         }
     }
 
-    /** Refuses a setting one schedule alone reads ({@link OptimizerConfig#SCHEDULE_SETTINGS}) set with another schedule. */
-    private static void scheduleSetting(Object value, String setting, String schedule, String source) {
+    /**
+     * Refuses a setting one schedule alone reads ({@link OptimizerConfig#SCHEDULE_SETTINGS}) set with
+     * another schedule to a value other than its default ({@code unset}).
+     */
+    private static void scheduleSetting(Number value, Number unset, String setting, String schedule, String source) {
         String reader = OptimizerConfig.SCHEDULE_SETTINGS.get(setting);
-        if (value != null && !reader.equals(schedule)) {
+        if (value != null && value.doubleValue() != unset.doubleValue() && !reader.equals(schedule)) {
             throw new ConfigException(source, "optimizer." + setting, 0, "set, but schedule '" + schedule + "' does not use it (only"
                     + " schedule '" + reader + "' reads it); remove it, or set optimizer.schedule: " + reader);
         }

@@ -33,6 +33,12 @@ class DataReportTest {
                 + "they read each user's current value"), DataReport.warnings(plan, dataset, List.of(recent), Map.of(), Map.of()));
         // a feature the model does not read is not its concern
         assertEquals(List.of(), DataReport.warnings(plan, dataset, List.of(), Map.of(), Map.of()));
+        // an empty include reads every feature, as a left-out one: said, since it looks like "none"
+        ExperimentConfig empty = new ExperimentConfig();
+        empty.features.include = List.of();
+        Plan emptyInclude = new Plan(empty, "x.yaml", null, null, List.of(), List.of(), null, null, null, null);
+        assertEquals(List.of("features.include is empty, which reads every feature (as when it is left out): list the features to"
+                + " read only those, or leave it out"), DataReport.warnings(emptyInclude, dataset, List.of(), Map.of(), Map.of()));
     }
 
     @Test
