@@ -40,8 +40,7 @@ public final class EntitiesConfig extends TableConfig {
 
     public EntitiesConfig() {}
 
-    /** @param entity the side the file describes, whose id feature the id column gives */
-    void validate(Entity entity) {
+    void validate() {
         validateTable();
         if (id == null || id.isBlank()) {
             throw new InvalidConfigException("id", "required: the column holding the entity's id");
@@ -78,30 +77,35 @@ public final class EntitiesConfig extends TableConfig {
                 }
             }
         }
-        requireNotId("categorical", categorical, entity);
-        requireNotId("numeric", numeric, entity);
-        for (String column : multiValued.keySet()) {
-            if (column.equals(id)) {
-                throw idAsFeature("multiValued." + column, entity);
+    }
+
+    /**
+     * The id column is the id feature already: listed as another feature it is a second id, which
+     * id dropout and cold starts do not hide. A warning, not a refusal: a model trained so before
+     * it was said keeps loading.
+     *
+     * @param prefix the path of this file's settings, such as {@code data.params.users}
+     * @return the warning naming where the id column is listed again, or null
+     */
+    String idAsFeature(Entity entity, String prefix) {
+        String path = null;
+        if (categorical.contains(id)) {
+            path = "categorical[" + categorical.indexOf(id) + "]";
+        } else if (numeric.contains(id)) {
+            path = "numeric[" + numeric.indexOf(id) + "]";
+        } else if (multiValued.containsKey(id)) {
+            path = "multiValued." + id;
+        } else {
+            for (Map.Entry<String, List<String>> e : flags.entrySet()) {
+                if (e.getValue().contains(id)) {
+                    path = "flags." + e.getKey() + "[" + e.getValue().indexOf(id) + "]";
+                    break;
+                }
             }
         }
-        for (Map.Entry<String, List<String>> e : flags.entrySet()) {
-            requireNotId("flags." + e.getKey(), e.getValue(), entity);
-        }
-    }
-
-    /** The id column is the id feature already: as another feature it would be an id that id dropout and cold starts do not hide. */
-    private void requireNotId(String field, List<String> columns, Entity entity) {
-        int index = columns.indexOf(id);
-        if (index >= 0) {
-            throw idAsFeature(field + "[" + index + "]", entity);
-        }
-    }
-
-    private InvalidConfigException idAsFeature(String path, Entity entity) {
-        return new InvalidConfigException(path, "column '" + id + "' is the id column: the " + entity.name().toLowerCase(Locale.ROOT)
-                + " ids are a feature already (" + FeatureNames.prefix(entity) + "id); as another feature it would be a second "
-                + "id, which id dropout and cold starts do not hide");
+        return path == null ? null : prefix + "." + path + ": column '" + id + "' is the id column: the "
+                + entity.name().toLowerCase(Locale.ROOT) + " ids are a feature already (" + FeatureNames.prefix(entity) + "id); as"
+                + " another feature it is a second id, which id dropout and cold starts do not hide (remove it from the list)";
     }
 
     /** Checks that {@code log} lists columns of {@code numeric} (which must have been checked). */

@@ -108,10 +108,10 @@ public final class FilesConfig implements ValidatedConfig {
         }
         under("split", () -> split.validate(interactions.timestamp() != null));
         if (users != null) {
-            under("users", () -> users.validate(Entity.USER));
+            under("users", users::validate);
         }
         if (items != null) {
-            under("items", () -> items.validate(Entity.ITEM));
+            under("items", items::validate);
         }
         if (history == null) {
             throw new InvalidConfigException("history", "missing; expected one of [none, implicit, values]");

@@ -60,6 +60,13 @@ final class FilesSource implements DatasetSource {
         config.validate();
         Map<String, String> description = new LinkedHashMap<>();
         description.put("source", "files");
+        for (Entity entity : Entity.values()) {
+            EntitiesConfig side = entity == Entity.USER ? config.users() : config.items();
+            String idTwice = side == null ? null : side.idAsFeature(entity, entity == Entity.USER ? "data.params.users" : "data.params.items");
+            if (idTwice != null) {
+                description.put("warning." + (entity == Entity.USER ? "users" : "items") + "IdAsFeature", idTwice);
+            }
+        }
         InteractionsConfig ic = config.interactions();
         Path interactionsFile = context.resolve(ic.file());
         InteractionRows all = InteractionRows.read(interactionsFile, ic, "data.params.interactions");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.api.data.Entity;
 import dev.taskweave.testkit.PluginConfigs;
 import java.util.List;
 import java.util.Map;
@@ -191,17 +192,27 @@ class FilesConfigTest {
     }
 
     @Test
-    void theIdColumnIsNoOtherFeature() {
-        // user_user would be a second user id, which id dropout and cold starts do not hide
-        invalid(base("users", params("file", "users.csv", "id", "user", "categorical", List.of("country", "plan", "user"))),
-                "users.categorical[2]", "column 'user' is the id column: the user ids are a feature already (user_id); as another "
-                        + "feature it would be a second id, which id dropout and cold starts do not hide");
-        invalid(base("items", params("file", "items.csv", "id", "sku", "numeric", List.of("sku"))), "items.numeric[0]",
-                "column 'sku' is the id column: the item ids are a feature already (item_id)");
-        invalid(base("items", params("file", "items.csv", "id", "sku", "multiValued", params("sku", "|"))), "items.multiValued.sku",
-                "column 'sku' is the id column");
-        invalid(base("items", params("file", "items.csv", "id", "sku", "flags", params("g", List.of("a", "sku")))), "items.flags.g[1]",
-                "column 'sku' is the id column");
+    void theIdColumnAsAnotherFeatureIsAWarning() {
+        // user_user would be a second user id, which id dropout and cold starts do not hide; a warning (not a refusal), so
+        // that a model trained so keeps loading
+        FilesConfig users = PluginConfigs.bindValid(base("users", params("file", "users.csv", "id", "user", "categorical",
+                List.of("country", "plan", "user"))), FilesConfig.class);
+        assertEquals("data.params.users.categorical[2]: column 'user' is the id column: the user ids are a feature already (user_id);"
+                + " as another feature it is a second id, which id dropout and cold starts do not hide (remove it from the list)",
+                users.users().idAsFeature(Entity.USER, "data.params.users"));
+        FilesConfig numeric = PluginConfigs.bindValid(base("items", params("file", "items.csv", "id", "sku", "numeric", List.of("sku"))),
+                FilesConfig.class);
+        assertTrue(numeric.items().idAsFeature(Entity.ITEM, "data.params.items").startsWith("data.params.items.numeric[0]: column 'sku'"
+                + " is the id column: the item ids are a feature already (item_id)"));
+        FilesConfig multi = PluginConfigs.bindValid(base("items", params("file", "items.csv", "id", "sku", "multiValued",
+                params("sku", "|"))), FilesConfig.class);
+        assertTrue(multi.items().idAsFeature(Entity.ITEM, "p").startsWith("p.multiValued.sku: column 'sku' is the id column"));
+        FilesConfig flags = PluginConfigs.bindValid(base("items", params("file", "items.csv", "id", "sku", "flags",
+                params("g", List.of("a", "sku")))), FilesConfig.class);
+        assertTrue(flags.items().idAsFeature(Entity.ITEM, "p").startsWith("p.flags.g[1]: column 'sku' is the id column"));
+        FilesConfig fine = PluginConfigs.bindValid(base("items", params("file", "items.csv", "id", "sku", "categorical",
+                List.of("brand"))), FilesConfig.class);
+        assertEquals(null, fine.items().idAsFeature(Entity.ITEM, "p"));
     }
 
     @Test

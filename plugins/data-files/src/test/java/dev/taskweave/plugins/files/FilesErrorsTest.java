@@ -437,6 +437,19 @@ class FilesErrorsTest {
     }
 
     @Test
+    void anIdColumnListedAsAFeatureIsAWarningOfTheData() throws IOException {
+        Files.writeString(dir.resolve("rows.csv"), "user,item,rating\nu1,i1,4\nu2,i1,3\nu1,i2,5\nu2,i2,2\n");
+        Files.writeString(dir.resolve("users.csv"), "user,country\nu1,DE\nu2,FR\n");
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "labels", params("rating", "rating")), "split", params("by", "random", "valid", 0.25, "test", 0.25),
+                "users", params("file", "users.csv", "id", "user", "categorical", List.of("country", "user"))), FilesConfig.class);
+        Dataset d = new FilesSource(config, new DataContext(dir, 1)).load();
+        assertTrue(d.description().get("warning.usersIdAsFeature").startsWith("data.params.users.categorical[1]: column 'user' is the"
+                + " id column"), d.description().toString());
+        assertTrue(d.features().stream().anyMatch(f -> f.name().equals("user_user")), "still read, as a model trained so reads it");
+    }
+
+    @Test
     void repeatedRowsAcrossSplitFilesAreAWarning() throws IOException {
         Files.writeString(dir.resolve("rows.csv"), "user,item,rating,ts\nu1,i1,4,1\nu2,i1,3,2\nu1,i2,5,3\n");
         Files.writeString(dir.resolve("test.csv"), "user,item,rating,ts\nu1,i1,4,1\nu2,i1,3,5\n");
