@@ -196,7 +196,7 @@ class RecommendCommandTest {
         // a second object on a line is not dropped, a key given twice does not silently win
         assertNewUsersError("{\"user\": \"n1\", \"userFeatures\": {}} {\"user\": \"n9\", \"userFeatures\": {}}",
                 ":1: expected a JSON object such as {\"user\": \"new-1\", \"userFeatures\": {...}}: unexpected second JSON value after the"
-                        + " JSON value at line 1, column 36; one value is expected");
+                        + " JSON value at column 36; one value is expected");
         assertNewUsersError("{\"user\": \"n1\", \"userFeatures\": {}} junk", ":1: expected a JSON object such as");
         assertNewUsersError("{\"user\": \"n1\", \"user\": \"n2\", \"userFeatures\": {}}", ":1: expected a JSON object such as "
                 + "{\"user\": \"new-1\", \"userFeatures\": {...}}: Duplicate field 'user'");

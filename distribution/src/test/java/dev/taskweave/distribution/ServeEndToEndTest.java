@@ -263,6 +263,8 @@ class ServeEndToEndTest {
         assertEquals(alone.body().get("items"), precedence.body().get("items"));
         assertError(post("/v1/recommend", "{\"user\": \"" + known + "\", \"userFeatures\": {\"user_segment\": \"gold\"}}"), 400,
                 "userFeatures.user_segment", "unknown value 'gold'");
+        assertError(post("/v1/recommend", "{\"user\": \"" + known + "\", \"userFeatures\": {\"user_id\": 1}}"), 400,
+                "userFeatures.user_id", "(user '" + known + "' is known: the model reads its own features, and these are only checked)");
         assertError(post("/v1/predict", "{\"pairs\": [{\"user\": \"" + known + "\", \"item\": \"" + item + "\", \"itemFeatures\":"
                 + " {\"item_tags\": \"cheap\"}}]}"), 400, "pairs[0].itemFeatures.item_tags", "expected a list of ");
         assertError(post("/v1/predict", "{\"pairs\": [{\"userFeatures\": {\"user_activity\": \"high\"}, \"item\": \"" + item + "\"}]}"),

@@ -360,7 +360,7 @@ public final class RecommendCommand implements Callable<Integer> {
                 node = JsonFields.parse(json, line);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new DataException(file.toString(), number, "expected a JSON object such as {\"user\": \"new-1\", "
-                        + "\"userFeatures\": {...}}: " + dev.taskweave.core.config.ParserMessages.describeWithLocation(e));
+                        + "\"userFeatures\": {...}}: " + dev.taskweave.core.config.ParserMessages.describeInLine(e));
             }
             if (!(node instanceof ObjectNode object)) {
                 throw new DataException(file.toString(), number, "expected a JSON object with user and userFeatures, found " + node.getNodeType());

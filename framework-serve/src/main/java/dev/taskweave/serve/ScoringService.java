@@ -598,7 +598,8 @@ public final class ScoringService {
             if (index >= 0) {
                 if (features != null) {
                     // the id takes precedence, and the features are not read; a bad value is still the client's mistake to hear of
-                    row(served, entity, id, features, featuresField, path);
+                    row(served, entity, id, features, featuresField, path, " (" + kind + " '" + id + "' is known: the model reads its"
+                            + " own features, and these are only checked)");
                 }
                 return new Resolved(id, index, null);
             }
@@ -610,16 +611,19 @@ public final class ScoringService {
             throw ApiException.badRequest(JsonFields.join(path, kind), "missing: give " + kind + " (a known id) or " + featuresField
                     + " (a new " + kind + ")");
         }
-        return new Resolved(id, -1, row(served, entity, id == null ? "new" : id, features, featuresField, path));
+        return new Resolved(id, -1, row(served, entity, id == null ? "new" : id, features, featuresField, path, ""));
     }
 
-    /** @return the row of a new entity with {@code features}, or a 400 naming the feature that does not fit */
+    /**
+     * @param note added to the reason of a refusal
+     * @return the row of a new entity with {@code features}, or a 400 naming the feature that does not fit
+     */
     private static EntityRow row(ServedModel served, Entity entity, String id, Map<String, Object> features, String featuresField,
-            String path) {
+            String path, String note) {
         try {
             return EntityRow.fromValues(entity, id, served.model().features(), features);
         } catch (InvalidFeatureException e) {
-            throw ApiException.badRequest(JsonFields.join(path, featuresField + "." + e.feature()), e.reason());
+            throw ApiException.badRequest(JsonFields.join(path, featuresField + "." + e.feature()), e.reason() + note);
         }
     }
 

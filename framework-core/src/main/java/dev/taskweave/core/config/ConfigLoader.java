@@ -131,6 +131,16 @@ public final class ConfigLoader {
             if (variables == null) {
                 throw translated;
             }
+            if (translated.reason().startsWith(FLAG_AS_TEXT)) {
+                // a plain variable's flag word is a flag to YAML (so that progressBar: ${BAR} takes off), and its
+                // author cannot quote the value: the quotes go around the variable
+                String names = variables.keySet().stream().map(n -> "\"${" + n + "}\"").collect(Collectors.joining(", "));
+                throw new ConfigException(source, translated.path(), translated.line(), translated.reason().substring(0,
+                        translated.reason().indexOf(" (YAML reads")) + " from the environment (" + variables.entrySet().stream()
+                        .map(v -> "${" + v.getKey() + "} = '" + v.getValue() + "'").collect(Collectors.joining(", "))
+                        + "): YAML reads an unquoted yes, no, on, off, true or false as a flag; write " + names
+                        + " in double quotes for the text");
+            }
             // a value that looked like YAML in the variable is kept as one string: say where it came from
             throw translated.withReason(variables.entrySet().stream()
                     .map(v -> "${" + v.getKey() + "} = '" + v.getValue() + "'")
@@ -138,6 +148,9 @@ public final class ConfigLoader {
                             "; a variable's value is one string, never YAML)")));
         }
     }
+
+    /** How a flag where text is expected is refused ({@link #translate}), and recognised to word it for a variable. */
+    private static final String FLAG_AS_TEXT = "expected a string, got ";
 
     private static final java.util.regex.Pattern VARIABLE =
             java.util.regex.Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
@@ -435,7 +448,7 @@ public final class ConfigLoader {
             reason = value.toLowerCase(Locale.ROOT).matches("[-+]?\\.(inf|nan)") ? "expected a finite number, got " + value
                     : "cannot read '" + value + "' as a number";
         } else if (e instanceof InvalidFormatException ife && ife.getValue() instanceof Boolean flag && ife.getTargetType() == String.class) {
-            reason = "expected a string, got " + flag + " (YAML reads an unquoted yes, no, on, off, true or false as a flag: quote it,"
+            reason = FLAG_AS_TEXT + flag + " (YAML reads an unquoted yes, no, on, off, true or false as a flag: quote it,"
                     + " as in 'on', for the text)";
         } else if (e instanceof InvalidFormatException ife) {
             reason = "cannot read " + describe(ife.getValue()) + " as " + typeName(ife.getTargetType());

@@ -15,8 +15,13 @@ public final class ParserMessages {
     /** Where an unclosed array or object started, as Jackson appends it. */
     private static final Pattern START_MARKER =
             Pattern.compile("\\s*\\(start marker at \\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]\\)");
-    /** A message that says where already (other than where an unclosed array or object opened). */
-    private static final Pattern SAYS_WHERE = Pattern.compile("(?<!opened) at line \\d+");
+    /** A message that says where already (other than where an array or object opened). */
+    private static final Pattern SAYS_WHERE = Pattern.compile("(?<!opened|starting) at line \\d+");
+    /** Any other location Jackson writes into a message, such as {@code (for Array starting at [Source: …; line: 1, column: 10])}. */
+    private static final Pattern SOURCE = Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
+    /** Hints to turn a reader feature on, worded in other ways. */
+    private static final Pattern OTHER_HINTS = Pattern.compile(
+            "[;:,]? *(?:consider enabling `[^`]+`|\\(not recognized as one since Feature '[^']+' not enabled for parser\\))");
     /** A hint to turn a reader feature on, such as {@code : enable `JsonReadFeature.X` to allow}. */
     private static final Pattern ENABLE_HINT = Pattern.compile(":? *\\(?(enable|disable|set) `[^`]+`[^)]*?to allow\\)?");
     /** Where a limit comes from, such as {@code , from `StreamReadConstraints.getMaxNestingDepth()`}. */
@@ -50,9 +55,19 @@ public final class ParserMessages {
         return message + " at line " + at.getLineNr() + (at.getColumnNr() > 0 ? ", column " + at.getColumnNr() : "");
     }
 
+    /**
+     * @return {@link #describeWithLocation} for text that is one line of a file (a JSON line of
+     *     {@code --new-users}), whose line the caller names: each place as a column only
+     */
+    public static String describeInLine(JsonProcessingException e) {
+        return describeWithLocation(e).replaceAll("line 1, column (\\d+)", "column $1");
+    }
+
     /** @return {@code message} with Jackson's names of its classes and settings taken out */
     static String clean(String message) {
         String m = START_MARKER.matcher(message).replaceAll(" (opened at line $1, column $2)");
+        m = SOURCE.matcher(m).replaceAll("line $1, column $2");
+        m = OTHER_HINTS.matcher(m).replaceAll("");
         m = ENABLE_HINT.matcher(m).replaceAll("");
         m = FROM_SETTING.matcher(m).replaceAll("");
         Matcher range = OUT_OF_RANGE.matcher(m);

@@ -124,6 +124,14 @@ class ConfigLoaderTest {
         // in the experiment itself too
         ConfigException name = assertThrows(ConfigException.class, () -> loader.parse("name: no\n", "n.yaml"));
         assertTrue(name.getMessage().startsWith("n.yaml:1: name: expected a string, got "), name.getMessage());
+        // a variable's flag word is a flag where a flag is expected; where text is, the quotes go around the variable
+        assertEquals(false, loader.parse("training: {progressBar: ${BAR}}\n", "n.yaml", Map.of("BAR", "off")).training.progressBar);
+        ConfigException variable = assertThrows(ConfigException.class, () -> loader.parse("seed: 1\nname: ${RUN}\n", "n.yaml",
+                Map.of("RUN", "no")));
+        assertEquals("n.yaml:2: name: expected a string, got false from the environment (${RUN} = 'no'): YAML reads an unquoted yes,"
+                + " no, on, off, true or false as a flag; write \"${RUN}\" in double quotes for the text", variable.getMessage());
+        assertEquals("no", loader.parse("name: \"${RUN}\"\n", "n.yaml", Map.of("RUN", "no")).name);
+        assertEquals("run-no", loader.parse("name: run-${RUN}\n", "n.yaml", Map.of("RUN", "no")).name);
     }
 
     public static final class Names {

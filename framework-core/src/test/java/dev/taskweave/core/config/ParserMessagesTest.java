@@ -28,6 +28,25 @@ class ParserMessagesTest {
     }
 
     @Test
+    void everyLocationAndHintJacksonWritesIntoAMessageIsTakenOut() {
+        for (String text : java.util.List.of("{\"a\": [1}", "{\"a\": 1 /* x */}", "{\"a\": \u001e1}", "{\"a\": 'x'}", "[1,]",
+                "{\"a\" 1}", "{\"a\": tru}", "{\"a\": 01}")) {
+            String message = described(text);
+            org.junit.jupiter.api.Assertions.assertFalse(message.contains("`") || message.contains("Source:") || message.contains("REDACTED")
+                    || message.contains("Feature") || message.contains("enabl"), text + " -> " + message);
+        }
+        assertEquals("Unexpected close marker '}': expected ']' (for Array starting at line 1, column 7) at line 1, column 9",
+                described("{\"a\": [1}"));
+    }
+
+    @Test
+    void aLineOfAFileSaysColumnsOnly() {
+        // the caller names the file's line: "users.jsonl:7: ... at line 1" would contradict it
+        assertEquals("Unexpected close marker '}': expected ']' (for Array starting at column 7) at column 9",
+                ParserMessages.describeInLine(assertThrows(JsonProcessingException.class, () -> json.readTree("{\"a\": [1}"))));
+    }
+
+    @Test
     void aWholeNumberOutOfRangeSaysWhichRange() {
         assertEquals("number 99999999999999999999 is out of range: expected a whole number from -9223372036854775808 to"
                 + " 9223372036854775807", ParserMessages.clean("Numeric value (99999999999999999999) out of range of long"
