@@ -1225,8 +1225,9 @@ public final class ModelAssembler {
                 throw e;
             }
             // a size in the configuration, not a bug: an embedding or a layer too wide for this machine
-            throw new ConfigException(plan.source(), "", 0, "the model's parameters do not fit in memory (" + allocation
-                    + "); lower features.embeddingDim, the layer or tower widths, or the number of experts");
+            throw new ConfigException(plan.source(), "", 0, "the model's parameters do not fit in memory (" + allocation + "); "
+                    + (plan.experiment() ? "lower features.embeddingDim, the layer or tower widths, or the number of experts"
+                    : "the model was trained where they did: load it on a machine with that much memory free"));
         }
         return new AssembledModel(plan, features, tasks, block, weighting);
     }
