@@ -123,7 +123,8 @@ public final class RecommendCommand implements Callable<Integer> {
                 requireTextFile(file);
             }
         }
-        // a link is written through
+        // a link is written through; messages name the file as it was given
+        Path given = output;
         output = AtomicDirectory.outputFile(output, "--output");
         ServeConfig settings = new ServeConfig();
         settings.maxK = Math.max(settings.maxK, k);
@@ -165,7 +166,7 @@ public final class RecommendCommand implements Callable<Integer> {
             });
             double seconds = (System.nanoTime() - started) / 1e9;
             spec.commandLine().getErr().printf(Locale.ROOT, "wrote %,d rows for %,d users to %s; scored in %.1f s (%,.0f users/s)%n",
-                    written[0], requests.size(), output, seconds, requests.size() / Math.max(seconds, 1e-9));
+                    written[0], requests.size(), given, seconds, requests.size() / Math.max(seconds, 1e-9));
         }
         return 0;
     }

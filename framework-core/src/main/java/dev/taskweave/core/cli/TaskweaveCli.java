@@ -444,6 +444,7 @@ public final class TaskweaveCli {
             // before the plugins start, the model loads and every pair is scored
             dev.taskweave.core.store.ModelStore.requireModelDirectory(model);
             Taskweave.requirePairsFile(input);
+            Path given = output; // messages name the file as it was given
             if (output != null) {
                 // a link is written through
                 output = dev.taskweave.core.store.AtomicDirectory.outputFile(output, "--output");
@@ -468,7 +469,7 @@ public final class TaskweaveCli {
                             rows[0] = tw.predict(model, input, out, tasks);
                         }
                     });
-                    spec.commandLine().getErr().printf("scored %d pairs into %s%n", rows[0], output);
+                    spec.commandLine().getErr().printf("scored %d pairs into %s%n", rows[0], given);
                 }
             }
             return 0;
