@@ -249,6 +249,30 @@ class OutputSafetyTest {
     }
 
     @Test
+    void aModelJsonThatDescribesNoBuildableModelIsBadInput() throws Exception {
+        // model.json edited where its checksum is gone (as in models written before it): its features removed
+        Path copy = tmp.resolve("edited");
+        Files.createDirectories(copy);
+        try (var files = Files.list(model)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Dist.withoutManifestChecksum(copy);
+        Path manifest = copy.resolve(ModelStore.MANIFEST);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(Files.readString(manifest));
+        tree.remove("features");
+        Files.writeString(manifest, json.writerWithDefaultPrettyPrinter().writeValueAsString(tree));
+        Path pairs = Files.writeString(tmp.resolve("pairs.tsv"), "user\titem\n" + firstPair());
+        CliTest.Run r = CliTest.run("predict", "--model", copy.toString(), "--input", pairs.toString());
+        assertEquals(TaskweaveCli.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().startsWith("taskweave: " + manifest + ": cannot build the model it describes (")
+                && r.err().strip().endsWith("it was changed or damaged since the model was written: copy the model again or retrain it"),
+                r.err());
+    }
+
+    @Test
     void aTruncatedModelFileIsBadInputNamingIt() throws Exception {
         Path copy = tmp.resolve("copy");
         Files.createDirectories(copy);

@@ -442,7 +442,16 @@ public final class ModelStore {
                         e.labelRows == null ? e.labelCount : e.labelRows));
                 labelInfo.put(e.name, new LabelInfo(e.labelWidth, e.attribute, e.attributeEntity, e.attributeKind));
             }
-            AssembledModel model = assembler.assemble(plan, manifest.features, stats, labelInfo, manager);
+            AssembledModel model;
+            try {
+                model = assembler.assemble(plan, manifest.features, stats, labelInfo, manager);
+            } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+                // the runtime's own checks on what it builds (a width below 1, a feature without a name): from a
+                // model it wrote, only if model.json was changed since, which its checksum finds unless it is gone
+                throw new ConfigException(dir.resolve(MANIFEST).toString(), "", 0, "cannot build the model it describes ("
+                        + e.getClass().getSimpleName() + ": " + e.getMessage() + "); it was changed or damaged since the model was"
+                        + " written: copy the model again or retrain it");
+            }
             Path parameters = dir.resolve(PARAMETERS);
             ModelFile parameterFile = readChecked(parameters, manifest);
             readFile(parameters, () -> {
