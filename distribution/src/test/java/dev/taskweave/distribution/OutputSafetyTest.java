@@ -167,6 +167,10 @@ class OutputSafetyTest {
         assertBadInput(CliTest.run("train", "--config", tmp.toString(), "--output", tmp.resolve("o").toString()),
                 tmp + ": is a directory; expected the experiment YAML file");
         assertBadInput(CliTest.run("check", "--config", tmp.toString()), tmp + ": is a directory; expected the experiment YAML file");
+        // a device is no missing file
+        assertBadInput(CliTest.run("check", "--config", "/dev/null"),
+                "/dev/null: is not a regular file (a device or a pipe); expected the experiment YAML file");
+        assertBadInput(CliTest.run("check", "--config", tmp.resolve("none.yaml").toString()), tmp.resolve("none.yaml") + ": file not found");
     }
 
     @Test

@@ -527,7 +527,8 @@ public final class TaskweaveCli {
             throw new ConfigException(config.toString(), "", 0, "is a directory; expected the experiment YAML file");
         }
         if (!Files.isRegularFile(config)) {
-            throw new ConfigException(config.toString(), "", 0, "file not found");
+            throw new ConfigException(config.toString(), "", 0, Files.exists(config)
+                    ? "is not a regular file (a device or a pipe); expected the experiment YAML file" : "file not found");
         }
     }
 

@@ -77,7 +77,8 @@ public final class PluginRuntime implements AutoCloseable {
         }
         for (Path root : roots) {
             if (!Files.isDirectory(root)) {
-                throw new PluginConflictException("plugins directory " + root + " does not exist");
+                throw new PluginConflictException("plugins directory " + root + (Files.exists(root) ? " is not a directory"
+                        : " does not exist"));
             }
         }
         loadEngine();

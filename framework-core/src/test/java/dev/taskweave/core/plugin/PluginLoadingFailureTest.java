@@ -152,6 +152,15 @@ class PluginLoadingFailureTest {
     }
 
     @Test
+    void aPluginsDirectoryThatIsAFileIsSaidToBeOne() throws Exception {
+        Path file = java.nio.file.Files.writeString(work.resolve("plugins.txt"), "x");
+        PluginConflictException e = assertThrows(PluginConflictException.class, () -> start(file).close());
+        assertEquals("plugins directory " + file + " is not a directory", e.getMessage());
+        PluginConflictException missing = assertThrows(PluginConflictException.class, () -> start(work.resolve("none")).close());
+        assertEquals("plugins directory " + work.resolve("none") + " does not exist", missing.getMessage());
+    }
+
+    @Test
     void aKindNoPluginProvidesSaysThatThePluginDirectoriesReplaceTheDefault() throws Exception {
         Path plugins = work.resolve("plugins");
         jar(plugins, "acme.jar", "acme-mtl", Map.of("acme/Good.java", weighting("acme", "Good", "good", "", "")));
