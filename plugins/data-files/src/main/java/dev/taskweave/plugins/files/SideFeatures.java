@@ -96,6 +96,11 @@ final class SideFeatures {
                 flags.get(name).add(cellsOfRow);
             });
         });
+        if (out.ids.isEmpty()) {
+            // said as what it is, before a feature is found without values
+            throw new DataException(path.toString(), 0, "no data rows (" + configPath + ".file): the header alone describes no "
+                    + entity.name().toLowerCase(Locale.ROOT) + "; give the file's rows, or leave " + configPath + " out");
+        }
         values.forEach((name, list) -> out.cells.put(name, list.toArray(String[]::new)));
         flags.forEach((name, list) -> out.flagCells.put(name, list.toArray(String[][]::new)));
         return out;

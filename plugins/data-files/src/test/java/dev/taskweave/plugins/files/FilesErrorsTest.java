@@ -437,6 +437,18 @@ class FilesErrorsTest {
     }
 
     @Test
+    void aSideFileWithAHeaderAloneSaysSo() throws IOException {
+        Files.writeString(dir.resolve("rows.csv"), "user,item,rating\nu1,i1,4\nu2,i1,3\nu1,i2,5\nu2,i2,2\n");
+        Files.writeString(dir.resolve("users.csv"), "user,country\n");
+        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
+                "labels", params("rating", "rating")), "split", params("by", "random", "valid", 0.25, "test", 0.25),
+                "users", params("file", "users.csv", "id", "user", "categorical", List.of("country"))), FilesConfig.class);
+        DataException e = assertThrows(DataException.class, () -> new FilesSource(config, new DataContext(dir, 1)).load());
+        assertEquals(dir.resolve("users.csv") + ": no data rows (data.params.users.file): the header alone describes no user; give"
+                + " the file's rows, or leave data.params.users out", e.getMessage());
+    }
+
+    @Test
     void anIdColumnListedAsAFeatureIsAWarningOfTheData() throws IOException {
         Files.writeString(dir.resolve("rows.csv"), "user,item,rating\nu1,i1,4\nu2,i1,3\nu1,i2,5\nu2,i2,2\n");
         Files.writeString(dir.resolve("users.csv"), "user,country\nu1,DE\nu2,FR\n");
