@@ -432,7 +432,9 @@ class ServeEndToEndTest {
                 "taskweave_serve_model_created_seconds ", "taskweave_serve_pool_threads_busy ", "taskweave_serve_process_resident_bytes ",
                 "taskweave_serve_requests_active ", "jvm_memory_used_bytes", "jvm_gc_", "process_cpu_usage",
                 "taskweave_serve_requests_seconds_count{endpoint=\"unmatched\",method=\"GET\",status=\"404\"}",
-                "taskweave_serve_errors_total{endpoint=\"unmatched\",kind=\"http_404\"}"}) {
+                "taskweave_serve_errors_total{endpoint=\"unmatched\",kind=\"http_404\"}",
+                // from the start, before any reload
+                "taskweave_serve_reloads_total{outcome=\"success\"} ", "taskweave_serve_reloads_total{outcome=\"failure\"} "}) {
             assertTrue(text.contains(expected), "missing " + expected + " in\n" + text);
         }
         assertFalse(text.contains("No handler matched"), text);

@@ -60,6 +60,15 @@ public final class ServeMetrics implements AutoCloseable {
         Gauge.builder("taskweave.serve.pool.queue", pool, QueuedThreadPool::getQueueSize).description("requests waiting for a thread").register(registry);
         Gauge.builder("taskweave.serve.process.resident", this, m -> residentBytes()).baseUnit("bytes")
                 .description("resident set size of the server process (VmRSS)").register(registry);
+        // at 0 from the start: a rate or an alert on reloads needs the series before the first one
+        for (boolean ok : new boolean[] {true, false}) {
+            reloads(ok);
+        }
+    }
+
+    private Counter reloads(boolean ok) {
+        return Counter.builder("taskweave.serve.reloads").description("model reloads by outcome")
+                .tag("outcome", ok ? "success" : "failure").register(registry);
     }
 
     private static double created(ModelHolder<ServedModel> holder) {
@@ -108,8 +117,7 @@ public final class ServeMetrics implements AutoCloseable {
     }
 
     void reload(boolean ok) {
-        Counter.builder("taskweave.serve.reloads").description("model reloads by outcome")
-                .tag("outcome", ok ? "success" : "failure").register(registry).increment();
+        reloads(ok).increment();
     }
 
     /** Registers the gauges of the scoring admission: requests waiting for a slot, and free slots. */
