@@ -255,13 +255,7 @@ class OutputSafetyTest {
     @Test
     void aModelJsonThatDescribesNoBuildableModelIsBadInput() throws Exception {
         // model.json edited where its checksum is gone (as in models written before it): its features removed
-        Path copy = tmp.resolve("edited");
-        Files.createDirectories(copy);
-        try (var files = Files.list(model)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, copy.resolve(f.getFileName()));
-            }
-        }
+        Path copy = copyOfModel("edited");
         Dist.withoutManifestChecksum(copy);
         Path manifest = copy.resolve(ModelStore.MANIFEST);
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -278,13 +272,7 @@ class OutputSafetyTest {
 
     @Test
     void aTruncatedModelFileIsBadInputNamingIt() throws Exception {
-        Path copy = tmp.resolve("copy");
-        Files.createDirectories(copy);
-        try (var files = Files.list(model)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, copy.resolve(f.getFileName()));
-            }
-        }
+        Path copy = copyOfModel("copy");
         Path file = copy.resolve(ModelStore.PARAMETERS);
         byte[] parameters = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(parameters, parameters.length / 2));
@@ -484,13 +472,7 @@ class OutputSafetyTest {
     void aModelWhoseStoredExperimentALaterReleaseChecksMoreStillLoads() throws Exception {
         // what an earlier release let through and wrote into a model: a metric that does not fit its
         // head and one listed twice, early stopping with a negative minDelta, transfer set without dependsOn
-        Path old = tmp.resolve("old");
-        Files.createDirectories(old);
-        try (var files = Files.list(model)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, old.resolve(f.getFileName()));
-            }
-        }
+        Path old = copyOfModel("old");
         Dist.withoutChecksums(old);
         String experiment = Files.readString(old.resolve(ModelStore.EXPERIMENT));
         String edited = experiment.replaceFirst("metrics:\n  - rmse\n", "metrics:\n  - rmse\n  - auc\n  - rmse\n")
@@ -522,6 +504,17 @@ class OutputSafetyTest {
     }
 
     /** @return a "user TAB item" line of a user and an item the shared model knows */
+    /** @return a copy of the trained model in a directory {@code name} of this test's own */
+    private Path copyOfModel(String name) throws java.io.IOException {
+        Path copy = Files.createDirectories(tmp.resolve(name));
+        try (var files = Files.list(model)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        return copy;
+    }
+
     private static String firstPair() {
         ModelStore.Description d = describe();
         return d.users().rawIds().get(0) + "\t" + d.items().rawIds().get(0) + "\n";

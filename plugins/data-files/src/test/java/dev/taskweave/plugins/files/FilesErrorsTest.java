@@ -436,26 +436,27 @@ class FilesErrorsTest {
                 "data.params.split.testFile names the file data.params.interactions.file names");
     }
 
-    @Test
-    void aSideFileWithAHeaderAloneSaysSo() throws IOException {
+    /** @return a source of four ratings of two users, whose users file is {@code users} with {@code categorical} columns */
+    private FilesSource withUsers(String users, List<String> categorical) throws IOException {
         Files.writeString(dir.resolve("rows.csv"), "user,item,rating\nu1,i1,4\nu2,i1,3\nu1,i2,5\nu2,i2,2\n");
-        Files.writeString(dir.resolve("users.csv"), "user,country\n");
+        Files.writeString(dir.resolve("users.csv"), users);
         FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
                 "labels", params("rating", "rating")), "split", params("by", "random", "valid", 0.25, "test", 0.25),
-                "users", params("file", "users.csv", "id", "user", "categorical", List.of("country"))), FilesConfig.class);
-        DataException e = assertThrows(DataException.class, () -> new FilesSource(config, new DataContext(dir, 1)).load());
+                "users", params("file", "users.csv", "id", "user", "categorical", categorical)), FilesConfig.class);
+        return new FilesSource(config, new DataContext(dir, 1));
+    }
+
+    @Test
+    void aSideFileWithAHeaderAloneSaysSo() throws IOException {
+        FilesSource source = withUsers("user,country\n", List.of("country"));
+        DataException e = assertThrows(DataException.class, source::load);
         assertEquals(dir.resolve("users.csv") + ": no data rows (data.params.users.file): the header alone describes no user; give"
                 + " the file's rows, or leave data.params.users out", e.getMessage());
     }
 
     @Test
     void anIdColumnListedAsAFeatureIsAWarningOfTheData() throws IOException {
-        Files.writeString(dir.resolve("rows.csv"), "user,item,rating\nu1,i1,4\nu2,i1,3\nu1,i2,5\nu2,i2,2\n");
-        Files.writeString(dir.resolve("users.csv"), "user,country\nu1,DE\nu2,FR\n");
-        FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
-                "labels", params("rating", "rating")), "split", params("by", "random", "valid", 0.25, "test", 0.25),
-                "users", params("file", "users.csv", "id", "user", "categorical", List.of("country", "user"))), FilesConfig.class);
-        Dataset d = new FilesSource(config, new DataContext(dir, 1)).load();
+        Dataset d = withUsers("user,country\nu1,DE\nu2,FR\n", List.of("country", "user")).load();
         assertTrue(d.description().get("warning.usersIdAsFeature").startsWith("data.params.users.categorical[1]: column 'user' is the"
                 + " id column"), d.description().toString());
         assertTrue(d.features().stream().anyMatch(f -> f.name().equals("user_user")), "still read, as a model trained so reads it");
