@@ -169,7 +169,7 @@ class OutputSafetyTest {
         assertBadInput(CliTest.run("check", "--config", tmp.toString()), tmp + ": is a directory; expected the experiment YAML file");
         // a device is no missing file
         assertBadInput(CliTest.run("check", "--config", "/dev/null"),
-                "/dev/null: is not a regular file (a device or a pipe); expected the experiment YAML file");
+                "/dev/null: is not a regular file; expected the experiment YAML file");
         assertBadInput(CliTest.run("check", "--config", tmp.resolve("none.yaml").toString()), tmp.resolve("none.yaml") + ": file not found");
     }
 
@@ -503,7 +503,6 @@ class OutputSafetyTest {
                 input + ":1002: not UTF-8 text");
     }
 
-    /** @return a "user TAB item" line of a user and an item the shared model knows */
     /** @return a copy of the trained model in a directory {@code name} of this test's own */
     private Path copyOfModel(String name) throws java.io.IOException {
         Path copy = Files.createDirectories(tmp.resolve(name));
@@ -515,6 +514,7 @@ class OutputSafetyTest {
         return copy;
     }
 
+    /** @return a "user TAB item" line of a user and an item the shared model knows */
     private static String firstPair() {
         ModelStore.Description d = describe();
         return d.users().rawIds().get(0) + "\t" + d.items().rawIds().get(0) + "\n";

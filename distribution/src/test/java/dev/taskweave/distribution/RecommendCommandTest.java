@@ -197,6 +197,10 @@ class RecommendCommandTest {
         assertNewUsersError("{\"user\": \"n1\", \"userFeatures\": {}} {\"user\": \"n9\", \"userFeatures\": {}}",
                 ":1: expected a JSON object such as {\"user\": \"new-1\", \"userFeatures\": {...}}: unexpected second JSON value after the"
                         + " JSON value at column 36; one value is expected");
+        // a column counts from the line's start, its indentation included
+        assertNewUsersError("   {\"user\": \"n1\", \"userFeatures\": {}} {\"user\": \"n9\", \"userFeatures\": {}}",
+                ":1: expected a JSON object such as {\"user\": \"new-1\", \"userFeatures\": {...}}: unexpected second JSON value after the"
+                        + " JSON value at column 39; one value is expected");
         assertNewUsersError("{\"user\": \"n1\", \"userFeatures\": {}} junk", ":1: expected a JSON object such as");
         assertNewUsersError("{\"user\": \"n1\", \"user\": \"n2\", \"userFeatures\": {}}", ":1: expected a JSON object such as "
                 + "{\"user\": \"new-1\", \"userFeatures\": {...}}: Duplicate field 'user'");

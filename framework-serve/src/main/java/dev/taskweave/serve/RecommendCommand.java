@@ -108,7 +108,7 @@ public final class RecommendCommand implements Callable<Integer> {
                 parsed = JsonFields.parse(json, context);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new ConfigException("command line", "--context", 0, "expected a JSON object such as '{\"user_device\": \"tv\"}': "
-                        + dev.taskweave.core.config.ParserMessages.describeWithLocation(e));
+                        + dev.taskweave.core.config.ParserMessages.describeInLine(e));
             }
             if (!parsed.isObject()) {
                 throw new ConfigException("command line", "--context", 0, "expected a JSON object such as '{\"user_device\": \"tv\"}', got "
@@ -358,7 +358,7 @@ public final class RecommendCommand implements Callable<Integer> {
             int number = i + 1;
             JsonNode node;
             try {
-                node = JsonFields.parse(json, line);
+                node = JsonFields.parse(json, lines.get(i)); // as the file holds it: a column counts from the line's start
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new DataException(file.toString(), number, "expected a JSON object such as {\"user\": \"new-1\", "
                         + "\"userFeatures\": {...}}: " + dev.taskweave.core.config.ParserMessages.describeInLine(e));

@@ -528,7 +528,7 @@ public final class TaskweaveCli {
         }
         if (!Files.isRegularFile(config)) {
             throw new ConfigException(config.toString(), "", 0, Files.exists(config)
-                    ? "is not a regular file (a device or a pipe); expected the experiment YAML file" : "file not found");
+                    ? "is not a regular file; expected the experiment YAML file" : "file not found");
         }
     }
 

@@ -131,15 +131,21 @@ public final class ConfigLoader {
             if (variables == null) {
                 throw translated;
             }
-            if (translated.reason().startsWith(FLAG_AS_TEXT)) {
+            java.util.regex.Matcher flag = FLAG_AS_TEXT.matcher(translated.reason());
+            Map<String, String> flagWords = new java.util.LinkedHashMap<>();
+            variables.forEach((name, value) -> {
+                if (YAML_FLAG.matcher(value).matches()) {
+                    flagWords.put(name, value);
+                }
+            });
+            if (flag.lookingAt() && !flagWords.isEmpty()) {
                 // a plain variable's flag word is a flag to YAML (so that progressBar: ${BAR} takes off), and its
                 // author cannot quote the value: the quotes go around the variable
-                String names = variables.keySet().stream().map(n -> "\"${" + n + "}\"").collect(Collectors.joining(", "));
-                throw new ConfigException(source, translated.path(), translated.line(), translated.reason().substring(0,
-                        translated.reason().indexOf(" (YAML reads")) + " from the environment (" + variables.entrySet().stream()
-                        .map(v -> "${" + v.getKey() + "} = '" + v.getValue() + "'").collect(Collectors.joining(", "))
-                        + "): YAML reads an unquoted yes, no, on, off, true or false as a flag; write " + names
-                        + " in double quotes for the text");
+                String names = flagWords.keySet().stream().map(n -> "\"${" + n + "}\"").collect(Collectors.joining(", "));
+                throw new ConfigException(source, translated.path(), translated.line(), "expected a string, got " + flag.group(1)
+                        + " from the environment (" + flagWords.entrySet().stream().map(v -> "${" + v.getKey() + "} = '"
+                        + v.getValue() + "'").collect(Collectors.joining(", ")) + "): YAML reads an unquoted yes, no, on, off, true"
+                        + " or false as a flag; write " + names + " in double quotes for the text");
             }
             // a value that looked like YAML in the variable is kept as one string: say where it came from
             throw translated.withReason(variables.entrySet().stream()
@@ -150,7 +156,12 @@ public final class ConfigLoader {
     }
 
     /** How a flag where text is expected is refused ({@link #translate}), and recognised to word it for a variable. */
-    private static final String FLAG_AS_TEXT = "expected a string, got ";
+    private static final String FLAG_REFUSED = "expected a string, got ";
+    private static final java.util.regex.Pattern FLAG_AS_TEXT =
+            java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(FLAG_REFUSED) + "(true|false) \\(YAML reads");
+    /** The words YAML 1.1 reads as a flag when they are not quoted. */
+    private static final java.util.regex.Pattern YAML_FLAG =
+            java.util.regex.Pattern.compile("yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF");
 
     private static final java.util.regex.Pattern VARIABLE =
             java.util.regex.Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
@@ -448,7 +459,7 @@ public final class ConfigLoader {
             reason = value.toLowerCase(Locale.ROOT).matches("[-+]?\\.(inf|nan)") ? "expected a finite number, got " + value
                     : "cannot read '" + value + "' as a number";
         } else if (e instanceof InvalidFormatException ife && ife.getValue() instanceof Boolean flag && ife.getTargetType() == String.class) {
-            reason = FLAG_AS_TEXT + flag + " (YAML reads an unquoted yes, no, on, off, true or false as a flag: quote it,"
+            reason = FLAG_REFUSED + flag + " (YAML reads an unquoted yes, no, on, off, true or false as a flag: quote it,"
                     + " as in 'on', for the text)";
         } else if (e instanceof InvalidFormatException ife) {
             reason = "cannot read " + describe(ife.getValue()) + " as " + typeName(ife.getTargetType());

@@ -60,7 +60,7 @@ public final class ParserMessages {
      *     {@code --new-users}), whose line the caller names: each place as a column only
      */
     public static String describeInLine(JsonProcessingException e) {
-        return describeWithLocation(e).replaceAll("line 1, column (\\d+)", "column $1");
+        return describeWithLocation(e).replaceAll("(?<=\\bat )line 1, column (\\d+)", "column $1");
     }
 
     /** @return {@code message} with Jackson's names of its classes and settings taken out */

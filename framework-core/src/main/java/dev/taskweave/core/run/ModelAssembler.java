@@ -269,9 +269,10 @@ public final class ModelAssembler {
         if (experiment) {
             // a value other than the default, which would change nothing: the default itself is what
             // releases before wrote into every experiment.yaml and best.yaml, which train again as they are
-            scheduleSetting(c.optimizer.finalLearningRate, 0.0, "finalLearningRate", c.optimizer.schedule, source);
-            scheduleSetting(c.optimizer.decay, 0.5, "decay", c.optimizer.schedule, source);
-            scheduleSetting(c.optimizer.decayEpochs, 1, "decayEpochs", c.optimizer.schedule, source);
+            OptimizerConfig defaults = new OptimizerConfig();
+            scheduleSetting(c.optimizer.finalLearningRate, defaults.finalLearningRate(), "finalLearningRate", c.optimizer.schedule, source);
+            scheduleSetting(c.optimizer.decay, defaults.decay(), "decay", c.optimizer.schedule, source);
+            scheduleSetting(c.optimizer.decayEpochs, defaults.decayEpochs(), "decayEpochs", c.optimizer.schedule, source);
         }
         if (!(c.optimizer.finalLearningRate() >= 0 && c.optimizer.finalLearningRate() <= c.optimizer.learningRate)) {
             throw new ConfigException(source, "optimizer.finalLearningRate", 0, "must be in [0, learningRate = " + c.optimizer.learningRate

@@ -447,7 +447,11 @@ public final class ModelStore {
                 model = assembler.assemble(plan, manifest.features, stats, labelInfo, manager);
             } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
                 // the runtime's own checks on what it builds (a width below 1, a feature without a name): from a
-                // model it wrote, only if model.json was changed since, which its checksum finds unless it is gone
+                // model it wrote, only if model.json was changed since, which its checksum finds unless it is gone;
+                // with the checksum there, model.json is as written, and the failure is not the model's
+                if (Files.exists(dir.resolve(MANIFEST_CHECKSUM))) {
+                    throw e;
+                }
                 throw new ConfigException(dir.resolve(MANIFEST).toString(), "", 0, "cannot build the model it describes ("
                         + e.getClass().getSimpleName() + ": " + e.getMessage() + "); it was changed or damaged since the model was"
                         + " written: copy the model again or retrain it");

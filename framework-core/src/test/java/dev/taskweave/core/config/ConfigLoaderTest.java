@@ -131,6 +131,12 @@ class ConfigLoaderTest {
         assertEquals("n.yaml:2: name: expected a string, got false from the environment (${RUN} = 'no'): YAML reads an unquoted yes,"
                 + " no, on, off, true or false as a flag; write \"${RUN}\" in double quotes for the text", variable.getMessage());
         assertEquals("no", loader.parse("name: \"${RUN}\"\n", "n.yaml", Map.of("RUN", "no")).name);
+        // other refusals of a line with a variable keep their own wording (and are no internal error)
+        ConfigException list = assertThrows(ConfigException.class, () -> loader.parse("name: [${RUN}]\n", "n.yaml", Map.of("RUN", "x")));
+        assertTrue(list.getMessage().startsWith("n.yaml:1: name: expected a string, got a list"), list.getMessage());
+        ConfigException other = assertThrows(ConfigException.class, () -> loader.parse("name: on\nseed: ${S}\n", "n.yaml",
+                Map.of("S", "7")));
+        assertTrue(other.getMessage().contains("quote it, as in 'on'"), "a variable on another line is not blamed: " + other.getMessage());
         assertEquals("run-no", loader.parse("name: run-${RUN}\n", "n.yaml", Map.of("RUN", "no")).name);
     }
 

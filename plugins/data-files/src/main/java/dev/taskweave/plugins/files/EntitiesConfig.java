@@ -18,7 +18,8 @@ import java.util.Map;
  * ({@code {tags: "|"}}), a multi-hot vector over every value seen; {@code flags} groups 0/1
  * columns into one multi-hot feature ({@code {genres: [action, comedy, drama]}}). A categorical or
  * multi-valued value in fewer than {@code minCount} rows of the file is read as unknown. The id
- * column gives the id feature and cannot also be a feature's column.
+ * column gives the id feature; listed as another feature's column too, it is warned about
+ * ({@link #idAsFeature}).
  */
 public final class EntitiesConfig extends TableConfig {
     @JsonProperty

@@ -64,7 +64,7 @@ final class FilesSource implements DatasetSource {
             EntitiesConfig side = entity == Entity.USER ? config.users() : config.items();
             String idTwice = side == null ? null : side.idAsFeature(entity, entity == Entity.USER ? "data.params.users" : "data.params.items");
             if (idTwice != null) {
-                description.put("warning." + (entity == Entity.USER ? "users" : "items") + "IdAsFeature", idTwice);
+                description.put(Dataset.WARNING + (entity == Entity.USER ? "users" : "items") + "IdAsFeature", idTwice);
             }
         }
         InteractionsConfig ic = config.interactions();

@@ -96,11 +96,6 @@ final class SideFeatures {
                 flags.get(name).add(cellsOfRow);
             });
         });
-        if (out.ids.isEmpty()) {
-            // said as what it is, before a feature is found without values
-            throw new DataException(path.toString(), 0, "no data rows (" + configPath + ".file): the header alone describes no "
-                    + entity.name().toLowerCase(Locale.ROOT) + "; give the file's rows, or leave " + configPath + " out");
-        }
         values.forEach((name, list) -> out.cells.put(name, list.toArray(String[]::new)));
         flags.forEach((name, list) -> out.flagCells.put(name, list.toArray(String[][]::new)));
         return out;
@@ -254,7 +249,8 @@ final class SideFeatures {
         rare(name, counts, values, description);
         if (values.isEmpty()) {
             throw new DataException(file.toString(), 0, "column '" + column + "' (feature " + name + ") has no value in any row"
-                    + (counts.isEmpty() ? "" : " that reaches minCount " + config.minCount()));
+                    + (counts.isEmpty() ? "" : " that reaches minCount " + config.minCount())
+                    + (ids.isEmpty() ? " (the file has no data rows, only its header)" : ""));
         }
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < values.size(); i++) {
@@ -339,7 +335,8 @@ final class SideFeatures {
         if (encoded.codes() != null) {
             int classes = spec.size() - 1;
             if (classes < 1) {
-                throw new DataException(file.toString(), 0, "attribute " + spec.name() + ": its column has no value in any row");
+                throw new DataException(file.toString(), 0, "attribute " + spec.name() + ": its column has no value in any row"
+                        + (ids.isEmpty() ? " (the file has no data rows, only its header)" : ""));
             }
             float[] values = new float[known.length];
             for (int e = 0; e < known.length; e++) {

@@ -438,20 +438,29 @@ class FilesErrorsTest {
 
     /** @return a source of four ratings of two users, whose users file is {@code users} with {@code categorical} columns */
     private FilesSource withUsers(String users, List<String> categorical) throws IOException {
+        return withUsers(users, "categorical", categorical);
+    }
+
+    /** @return a source of four ratings of two users, whose users file is {@code users} with one setting of its features */
+    private FilesSource withUsers(String users, String kind, Object columns) throws IOException {
         Files.writeString(dir.resolve("rows.csv"), "user,item,rating\nu1,i1,4\nu2,i1,3\nu1,i2,5\nu2,i2,2\n");
         Files.writeString(dir.resolve("users.csv"), users);
         FilesConfig config = PluginConfigs.bindValid(params("interactions", params("file", "rows.csv", "user", "user", "item", "item",
                 "labels", params("rating", "rating")), "split", params("by", "random", "valid", 0.25, "test", 0.25),
-                "users", params("file", "users.csv", "id", "user", "categorical", categorical)), FilesConfig.class);
+                "users", params("file", "users.csv", "id", "user", kind, columns)), FilesConfig.class);
         return new FilesSource(config, new DataContext(dir, 1));
     }
 
     @Test
-    void aSideFileWithAHeaderAloneSaysSo() throws IOException {
-        FilesSource source = withUsers("user,country\n", List.of("country"));
-        DataException e = assertThrows(DataException.class, source::load);
-        assertEquals(dir.resolve("users.csv") + ": no data rows (data.params.users.file): the header alone describes no user; give"
-                + " the file's rows, or leave data.params.users out", e.getMessage());
+    void aSideFileWithAHeaderAloneLoadsUnlessAFeatureNeedsValues() throws IOException {
+        // a catalogue whose side table is still empty: every user is unknown, and check warns (as before)
+        Dataset d = withUsers("user,country\n", List.of("country")).load();
+        assertEquals(2, d.users().size());
+        // a multi-valued feature needs values to have columns: refused, saying why
+        FilesSource multiValued = withUsers("user,interests\n", "multiValued", params("interests", "|"));
+        DataException e = assertThrows(DataException.class, multiValued::load);
+        assertTrue(e.getMessage().endsWith("column 'interests' (feature user_interests) has no value in any row (the file has no data"
+                + " rows, only its header)"), e.getMessage());
     }
 
     @Test
