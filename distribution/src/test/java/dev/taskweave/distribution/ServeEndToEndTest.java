@@ -1145,8 +1145,14 @@ class ServeEndToEndTest {
             assertEquals("http_405", JSON.readTree(r.body()).get("error").asText(), r.body());
         }
         assertEquals(404, call(server, "GET", "/v1/nothing", null).status());
-        assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        HttpResponse<String> head = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        // the GET's headers, and counted under its endpoint
+        assertTrue(head.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), head.headers().toString());
+        assertTrue(call(server, "GET", "/metrics", null).text()
+                .contains("taskweave_serve_requests_seconds_count{endpoint=\"/health\",method=\"HEAD\",status=\"200\"}"));
         assertTrue(call(server, "GET", "/metrics", null).text()
                 .contains("taskweave_serve_requests_seconds_count{endpoint=\"unmatched\",method=\"GET\",status=\"405\"}"));
     }

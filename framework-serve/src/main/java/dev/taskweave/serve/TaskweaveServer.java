@@ -372,6 +372,9 @@ public final class TaskweaveServer implements AutoCloseable {
         Set<String> allowed = methods.computeIfAbsent(path, p -> new TreeSet<>());
         allowed.add(method.name());
         if (method == HandlerType.GET) {
+            // the same handler, whose body the server leaves out: the headers (Content-Type) and the metrics' endpoint
+            // are the GET's (Javalin's own answer to a HEAD was text/plain, counted as unmatched)
+            app.addHttpHandler(HandlerType.HEAD, path, handler);
             allowed.add(HandlerType.HEAD.name());
         }
     }
