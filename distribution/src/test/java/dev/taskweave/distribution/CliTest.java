@@ -424,6 +424,14 @@ class CliTest {
     }
 
     @Test
+    void versionIsTheRelease() {
+        // from framework-core's manifest (Implementation-Version): it said "dev", and so did every model's taskweaveVersion
+        Run r = run("--version");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().strip().matches("taskweave \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), r.out());
+    }
+
+    @Test
     void aBadSparseHistoryWidthIsRefusedBeforeAnyCommand() throws Exception {
         Run r = SparseHistoryEndToEndTest.withSparseWidth("abc", () -> run("--version"));
         assertEquals(TaskweaveCli.BAD_INPUT, r.code(), r.err());
