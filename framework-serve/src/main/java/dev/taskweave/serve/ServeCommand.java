@@ -19,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code taskweave serve}: serves a trained model over HTTP until the process is stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a trained model over HTTP/JSON: /v1/predict, /v1/recommend, /health, /ready, /metrics, /admin/reload.")
+        description = "Serve a trained model over HTTP/JSON: /v1/predict, /v1/recommend, /v1/schema, /health, /ready, /metrics,"
+                + " /admin/status, /admin/reload.")
 public final class ServeCommand implements Callable<Integer> {
     private static final String COMMAND_LINE = "command line";
     /** how long the shutdown hook waits, beyond the grace period, for a model load to end and the model and plugins to close */
