@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.run.AssembledModel;
+import dev.taskweave.core.run.ResolvedTask;
 import dev.taskweave.core.store.ModelStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -182,6 +183,35 @@ class WarmStartEndToEndTest extends RuntimeTest {
                     + java.util.Arrays.toString(s0));
             for (String task : List.of("rating", "like", "watch", "category")) {
                 assertEquals(s0[before.task(task).index()], s1[after.task(task).index()], 1e-6f, task + "'s log-variance");
+            }
+        }
+    }
+
+    @Test
+    void uncertaintyLogVariancesFollowTheirTasksWhenATaskIsRemoved() throws Exception {
+        // the weighting block is numbered after the task heads: one head fewer moved its parameters' names
+        FilesEndToEndTest.writeData(tmp);
+        String config = CONFIG.replace("weighting: {type: fixed}", "weighting: {type: uncertainty}");
+        Path first = tmp.resolve("first");
+        taskweave.train(write("first.yaml", config), first, quiet());
+        String watch = "  - {name: watch, head: binary, label: observed, metrics: [auc], params: {tower: [16], negatives: 1}}\n";
+        assertTrue(config.contains(watch), config);
+        String fewer = withInit(config.replace(watch, ""), "first").replaceFirst("learningRate: [0-9.e-]+", "learningRate: 1.0e-12")
+                .replace("epochs: 3", "epochs: 1");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        taskweave.train(write("fewer.yaml", fewer), tmp.resolve("fewer"), new PrintStream(log, true, StandardCharsets.UTF_8));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertFalse(printed.contains("logVariance") && printed.contains("not carried over"), printed);
+        ModelStore store = taskweave.injector().getInstance(ModelStore.class);
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            AssembledModel before = store.load(first, manager).model();
+            AssembledModel after = store.load(tmp.resolve("fewer"), manager).model();
+            float[] s0 = before.block().weightingBlock().getParameters().get(0).getValue().getArray().toFloatArray();
+            float[] s1 = after.block().weightingBlock().getParameters().get(0).getValue().getArray().toFloatArray();
+            assertEquals(s0.length - 1, s1.length);
+            for (ResolvedTask t : after.tasks()) {
+                assertTrue(s0[before.task(t.name()).index()] != 0f, t.name() + " was trained");
+                assertEquals(s0[before.task(t.name()).index()], s1[t.index()], 1e-6f, t.name() + "'s log-variance");
             }
         }
     }

@@ -78,9 +78,19 @@ public final class WarmStart {
     public static Report apply(AssembledModel from, EntityTable fromUsers, EntityTable fromItems, AssembledModel to,
             EntityTable users, EntityTable items, NDManager manager) {
         Map<String, Parameter> old = new LinkedHashMap<>();
+        // by the name without its leading child index: a block after the task heads (the loss weighting) is
+        // numbered after them, so its index moves when a task is added or removed ("06weighting_logVariance"
+        // becomes "07weighting_logVariance"); used where the full name is not found and the rest is unique
+        Map<String, Parameter> unnumbered = new LinkedHashMap<>();
+        java.util.Set<String> repeated = new java.util.HashSet<>();
         for (Pair<String, Parameter> p : from.block().getParameters()) {
             old.put(p.getKey(), p.getValue());
+            String key = withoutIndex(p.getKey());
+            if (unnumbered.putIfAbsent(key, p.getValue()) != null) {
+                repeated.add(key);
+            }
         }
+        repeated.forEach(unnumbered::remove);
         // a task's own parameters, matched by the task's name (null: a task the old model did not have)
         Map<Parameter, Parameter> ownBefore = new java.util.IdentityHashMap<>();
         Map<Parameter, String> ownFresh = new java.util.IdentityHashMap<>();
@@ -119,7 +129,8 @@ public final class WarmStart {
                 fresh.put(name, ownFresh.get(target));
                 continue;
             }
-            Parameter source = ownBefore.containsKey(target) ? ownBefore.get(target) : old.get(name);
+            Parameter source = ownBefore.containsKey(target) ? ownBefore.get(target)
+                    : old.containsKey(name) ? old.get(name) : unnumbered.get(withoutIndex(name));
             if (source == null) {
                 fresh.put(name, "the old model has no such parameter");
                 continue;
@@ -166,6 +177,15 @@ public final class WarmStart {
         List<String> taskNames = to.tasks().stream().map(ResolvedTask::name).toList();
         fresh.forEach((name, why) -> labelled.put(to.block().describeParameter(name, taskNames), why));
         return new Report(copied, labelled, rows);
+    }
+
+    /** @return a parameter's name without the child index DJL puts before its block's name ({@code 07weighting_x}: {@code weighting_x}) */
+    static String withoutIndex(String name) {
+        int i = 0;
+        while (i < name.length() && Character.isDigit(name.charAt(i))) {
+            i++;
+        }
+        return name.substring(i);
     }
 
     /**
