@@ -150,6 +150,27 @@ class DistillationEndToEndTest extends RuntimeTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(tmp.resolve("whole").resolve(dev.taskweave.core.store.ModelStore.PARAMETERS)),
                 Files.readAllBytes(output.resolve(dev.taskweave.core.store.ModelStore.PARAMETERS)), "the saved weights");
         assertTrue(!Files.exists(checkpoint) && !Files.exists(saved), "the checkpoint and the saved teachers are removed");
+        try (var beside = Files.list(checkpoint.getParent())) {
+            assertTrue(beside.noneMatch(p -> p.getFileName().toString().contains(".trash-")), "nothing of the removal is left");
+        }
+
+        // a run killed while its saved teachers were deleted (by a release that deleted them in place): a teacher left
+        // whole and an empty one; the same command with --resume finds the model finished and removes them
+        Files.createDirectories(saved.resolve("teacher-2"));
+        Files.createDirectories(saved.resolve("teacher-1"));
+        Files.writeString(saved.resolve("teacher-1").resolve("model.json"), "{}");
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        taskweave.train(config, output, new PrintStream(again, true, StandardCharsets.UTF_8),
+                new dev.taskweave.core.run.Checkpointing(checkpoint, true, null));
+        assertTrue(again.toString(StandardCharsets.UTF_8).contains("nothing to resume"), again.toString(StandardCharsets.UTF_8));
+        assertTrue(!Files.exists(saved), "the leftover teachers are removed");
+        // on the next day's data, an empty teacher directory is no saved teacher: the run trains it
+        Files.createDirectories(saved.resolve("teacher-1"));
+        dev.taskweave.core.run.TrainingSuspendedException nextDay = assertThrows(dev.taskweave.core.run.TrainingSuspendedException.class,
+                () -> taskweave.train(config, tmp.resolve("next-day"), quiet(), new dev.taskweave.core.run.Checkpointing(checkpoint,
+                        true, java.time.Duration.ZERO)));
+        assertEquals("teacher 1 of 2 (training.distillation)", nextDay.stoppedAfter());
+        assertTrue(Files.isRegularFile(saved.resolve("teacher-1").resolve("model.json")));
 
         // models: a teacher replaced between the stop and the resume is found
         taskweave.train(write("seed401.yaml", base.replace("seed: 4\n", "seed: 401\n")), tmp.resolve("t"), quiet());
