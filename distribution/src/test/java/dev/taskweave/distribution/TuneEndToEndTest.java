@@ -233,10 +233,15 @@ class TuneEndToEndTest {
                 parameters:
                   optimizer.learningRate: [1.0e+30]
                 """);
+        assertTrue(Files.isDirectory(out.resolve("trials/trial-002")));
         Run none = tune(tmp.resolve("tune.yaml"), out);
         assertEquals(0, none.code(), none.err() + none.out());
         assertTrue(none.out().contains("no trial measured the objective: no best.yaml"), none.out());
         assertFalse(Files.exists(out.resolve("best.yaml")));
+        // the earlier search's trial beyond this one's single trial is gone with its results, said in the log
+        assertFalse(Files.exists(out.resolve("trials/trial-002")), "no trial of the earlier search is left beside this one's");
+        assertTrue(none.out().contains("held an earlier search: its results and the trials beyond this search's 1 are removed"),
+                none.out());
     }
 
     @Test

@@ -77,6 +77,9 @@ public final class Tuner {
     public Outcome run(Tuning tuning, Path output, String command, PrintStream log, boolean resume, java.time.Duration maxTime) {
         runs = new ResumableRuns(taskweave, resume, maxTime, log);
         runs.checkNoInterruptedRun(output);
+        if (!resume) {
+            clearEarlierSearch(output, tuning.points().size(), log);
+        }
         Tuning.Objective objective = tuning.objective();
         boolean maximize = objective.goal() != null ? objective.goal().equals("maximize")
                 : BenchmarkRunner.higherIsBetter(taskweave.injector().getInstance(MetricRegistry.class), objective.keys().get(0));
@@ -342,6 +345,44 @@ public final class Tuner {
         return v == null || v.isNaN() ? "not measured" : String.format(Locale.ROOT, "%.4f", v);
     }
 
+    /**
+     * A new search (no {@code --resume}) into an output that holds an earlier one: its results go
+     * first, so that a stop before the new ones are written leaves none that name models the new
+     * search has trained over; and the trials beyond the new search's last, which it would not
+     * replace, go too. The trials it will train again are replaced as each is trained.
+     */
+    private static void clearEarlierSearch(Path output, int trials, PrintStream log) {
+        try {
+            boolean earlier = false;
+            for (String file : List.of(RESULTS, MARKDOWN, BEST)) {
+                earlier |= Files.deleteIfExists(output.resolve(file));
+            }
+            Path dir = output.resolve("trials");
+            if (Files.isDirectory(dir)) {
+                try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+                    for (Path trial : entries.toList()) {
+                        java.util.regex.Matcher m = java.util.regex.Pattern.compile("trial-(\\d+)").matcher(trial.getFileName().toString());
+                        if (m.matches() && Integer.parseInt(m.group(1)) > trials) {
+                            earlier = true;
+                            try (java.util.stream.Stream<Path> walk = Files.walk(trial)) {
+                                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                                    Files.delete(p);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if (earlier) {
+                log.println("--output " + output + " held an earlier search: its results and the trials beyond this search's "
+                        + trials + " are removed (--resume continues a search instead)");
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new dev.taskweave.core.config.ConfigException(output.toString(), "", 0, "cannot remove the earlier search's results: "
+                    + e.getMessage());
+        }
+    }
+
     private Outcome write(Tuning tuning, TuneResults results, Path output) {
         Path resultsFile = output.resolve(RESULTS);
         Path markdownFile = output.resolve(MARKDOWN);
@@ -363,12 +404,14 @@ public final class Tuner {
                     String.join(", ", results.best.models));
             bestYaml = header + loader.toYaml(best);
         }
-        // an earlier search's best.yaml goes first: a stop (a crash, a full disk) between the writes
-        // below leaves no best.yaml, never one that stands beside results naming another best trial
-        try {
-            Files.deleteIfExists(output.resolve(BEST));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot remove the earlier " + output.resolve(BEST), e);
+        // an earlier search's best.yaml and report go first: a stop (a crash, a full disk) between the
+        // writes below leaves them missing, never standing beside results that name another best trial
+        for (String earlier : List.of(BEST, MARKDOWN)) {
+            try {
+                Files.deleteIfExists(output.resolve(earlier));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot remove the earlier " + output.resolve(earlier), e);
+            }
         }
         Benchmark.writeJson(resultsFile, results);
         Taskweave.writeAtomically(markdownFile, report(tuning, results));
