@@ -177,8 +177,8 @@ class WarmStartEndToEndTest extends RuntimeTest {
         try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
             AssembledModel before = store.load(first, manager).model();
             AssembledModel after = store.load(tmp.resolve("moved"), manager).model();
-            float[] s0 = before.block().weightingBlock().getParameters().get(0).getValue().getArray().toFloatArray();
-            float[] s1 = after.block().weightingBlock().getParameters().get(0).getValue().getArray().toFloatArray();
+            float[] s0 = logVariances(before);
+            float[] s1 = logVariances(after);
             assertTrue(Math.abs(s0[0] - s0[1]) > 1e-3 && Math.abs(s0[1] - s0[2]) > 1e-3, "trained log-variances differ: "
                     + java.util.Arrays.toString(s0));
             for (String task : List.of("rating", "like", "watch", "category")) {
@@ -206,14 +206,19 @@ class WarmStartEndToEndTest extends RuntimeTest {
         try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
             AssembledModel before = store.load(first, manager).model();
             AssembledModel after = store.load(tmp.resolve("fewer"), manager).model();
-            float[] s0 = before.block().weightingBlock().getParameters().get(0).getValue().getArray().toFloatArray();
-            float[] s1 = after.block().weightingBlock().getParameters().get(0).getValue().getArray().toFloatArray();
+            float[] s0 = logVariances(before);
+            float[] s1 = logVariances(after);
             assertEquals(s0.length - 1, s1.length);
             for (ResolvedTask t : after.tasks()) {
                 assertTrue(s0[before.task(t.name()).index()] != 0f, t.name() + " was trained");
                 assertEquals(s0[before.task(t.name()).index()], s1[t.index()], 1e-6f, t.name() + "'s log-variance");
             }
         }
+    }
+
+    /** @return uncertainty weighting's log-variances, by task index */
+    private static float[] logVariances(AssembledModel model) {
+        return model.block().weightingBlock().getParameters().get(0).getValue().getArray().toFloatArray();
     }
 
     /** Writes pairs.tsv: 20 pairs of users and items of the files data, which {@link #scores} reads. */

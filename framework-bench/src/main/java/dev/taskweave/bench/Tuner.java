@@ -345,6 +345,9 @@ public final class Tuner {
         return v == null || v.isNaN() ? "not measured" : String.format(Locale.ROOT, "%.4f", v);
     }
 
+    /** A trial's directory under {@code trials/}. */
+    private static final java.util.regex.Pattern TRIAL = java.util.regex.Pattern.compile("trial-(\\d+)");
+
     /**
      * A new search (no {@code --resume}) into an output that holds an earlier one: its results go
      * first, so that a stop before the new ones are written leaves none that name models the new
@@ -361,14 +364,10 @@ public final class Tuner {
             if (Files.isDirectory(dir)) {
                 try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
                     for (Path trial : entries.toList()) {
-                        java.util.regex.Matcher m = java.util.regex.Pattern.compile("trial-(\\d+)").matcher(trial.getFileName().toString());
+                        java.util.regex.Matcher m = TRIAL.matcher(trial.getFileName().toString());
                         if (m.matches() && Integer.parseInt(m.group(1)) > trials) {
                             earlier = true;
-                            try (java.util.stream.Stream<Path> walk = Files.walk(trial)) {
-                                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                                    Files.delete(p);
-                                }
-                            }
+                            dev.taskweave.core.store.AtomicDirectory.delete(trial);
                         }
                     }
                 }

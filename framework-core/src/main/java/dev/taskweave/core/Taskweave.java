@@ -389,44 +389,13 @@ public final class Taskweave implements AutoCloseable {
 
     private static void removeSavedTeachers(Checkpointing checkpointing, PrintStream log) {
         Path dir = savedTeachers(checkpointing.file());
-        Path trash = null;
         try {
-            if (Files.exists(dir)) {
-                // renamed first: a kill while the files are deleted leaves a trash directory, never a teacher
-                // directory half gone that a later run would take for a saved teacher
-                trash = dir.resolveSibling("." + dir.getFileName() + ".trash-" + Long.toString(System.nanoTime(), 36));
-                Files.move(dir, trash, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
-            // this one, and any a killed removal left
-            try (java.util.stream.Stream<Path> siblings = Files.list(dir.getParent())) {
-                for (Path old : siblings.filter(p -> p.getFileName().toString().startsWith("." + dir.getFileName() + ".trash-"))
-                        .toList()) {
-                    trash = old;
-                    deleteTree(old);
-                }
-            }
+            // renamed to trash first: a kill while the files are deleted never leaves a teacher directory half
+            // gone that a later run would take for a saved teacher
+            dev.taskweave.core.store.AtomicDirectory.delete(dir);
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             log.println("warning: the model is written, but the teachers saved for resuming in " + dir
-                    + " could not be removed: " + e.getMessage() + (trash == null ? "" : " (" + trash + ")"));
-        }
-    }
-
-    private static void deleteTree(Path root) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
-    private static boolean isEmptyDirectory(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        } catch (java.io.IOException e) {
-            return false;
+                    + " could not be removed: " + e.getMessage());
         }
     }
 
@@ -460,13 +429,13 @@ public final class Taskweave implements AutoCloseable {
             ExperimentConfig teacher = ModelAssembler.teacherConfig(loader, config, k, configFile.toString());
             String path = "training.distillation.teachers (teacher " + k + ")";
             Path saved = checkpointing == null ? null : savedTeachers(checkpointing.file()).resolve("teacher-" + k);
-            if (saved != null && isEmptyDirectory(saved)) {
-                // what a removal stopped halfway (by a release before it renamed first) left: no teacher
-                try {
+            try {
+                if (saved != null && Files.isDirectory(saved) && dev.taskweave.core.store.AtomicDirectory.isEmpty(saved)) {
+                    // what a removal stopped halfway (by a release before it renamed first) left: no teacher
                     Files.delete(saved);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException("cannot remove the empty " + saved, e);
                 }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot remove the empty " + saved, e);
             }
             if (saved != null && resuming) {
                 // a directory of other settings is refused, naming it: the run was changed since it stopped

@@ -166,14 +166,11 @@ public final class ServeConfig {
         try {
             Path path = directory == null ? Path.of(name) : directory.resolve(name);
             file = path.toString();
-            token = java.nio.file.Files.readString(path).strip();
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new ConfigException(source, "adminTokenFile", 0, "cannot read " + file + ": file not found");
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new ConfigException(source, "adminTokenFile", 0, "cannot read " + file + ": permission denied");
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new ConfigException(source, "adminTokenFile", 0, "cannot read " + file + ": not UTF-8 text");
-        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            token = ConfigLoader.read(path).strip();
+        } catch (ConfigException e) {
+            // the file's own error (file not found, permission denied, not UTF-8), at the setting that names it
+            throw new ConfigException(source, "adminTokenFile", 0, "cannot read " + file + ": " + e.reason());
+        } catch (java.nio.file.InvalidPathException e) {
             throw new ConfigException(source, "adminTokenFile", 0, "cannot read " + file + ": " + e.getMessage());
         }
         if (token.length() < 16 || token.chars().anyMatch(Character::isWhitespace)) {

@@ -75,6 +75,8 @@ public final class ConfigLoader {
             return Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file.toString(), "", 0, "file not found");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new ConfigException(file.toString(), "", 0, "permission denied");
         } catch (java.nio.charset.CharacterCodingException e) {
             // Files.readString's own message is the bad sequence's length ("Input length = 1")
             long line = dev.taskweave.api.data.TextFiles.firstUndecodableLine(file, java.nio.charset.StandardCharsets.UTF_8);
@@ -131,21 +133,21 @@ public final class ConfigLoader {
             if (variables == null) {
                 throw translated;
             }
-            java.util.regex.Matcher flag = FLAG_AS_TEXT.matcher(translated.reason());
+            Boolean flag = flagAsText(e);
             Map<String, String> flagWords = new java.util.LinkedHashMap<>();
             variables.forEach((name, value) -> {
                 if (YAML_FLAG.matcher(value).matches()) {
                     flagWords.put(name, value);
                 }
             });
-            if (flag.lookingAt() && !flagWords.isEmpty()) {
+            if (flag != null && !flagWords.isEmpty()) {
                 // a plain variable's flag word is a flag to YAML (so that progressBar: ${BAR} takes off), and its
                 // author cannot quote the value: the quotes go around the variable
                 String names = flagWords.keySet().stream().map(n -> "\"${" + n + "}\"").collect(Collectors.joining(", "));
-                throw new ConfigException(source, translated.path(), translated.line(), "expected a string, got " + flag.group(1)
+                throw new ConfigException(source, translated.path(), translated.line(), "expected a string, got " + flag
                         + " from the environment (" + flagWords.entrySet().stream().map(v -> "${" + v.getKey() + "} = '"
-                        + v.getValue() + "'").collect(Collectors.joining(", ")) + "): YAML reads an unquoted yes, no, on, off, true"
-                        + " or false as a flag; write " + names + " in double quotes for the text");
+                        + v.getValue() + "'").collect(Collectors.joining(", ")) + "): " + FLAG_WORDS + "; write " + names
+                        + " in double quotes for the text");
             }
             // a value that looked like YAML in the variable is kept as one string: say where it came from
             throw translated.withReason(variables.entrySet().stream()
@@ -155,13 +157,17 @@ public final class ConfigLoader {
         }
     }
 
-    /** How a flag where text is expected is refused ({@link #translate}), and recognised to word it for a variable. */
-    private static final String FLAG_REFUSED = "expected a string, got ";
-    private static final java.util.regex.Pattern FLAG_AS_TEXT =
-            java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(FLAG_REFUSED) + "(true|false) \\(YAML reads");
+    /** Why a flag word where text is expected is no text. */
+    private static final String FLAG_WORDS = "YAML reads an unquoted yes, no, on, off, true or false as a flag";
     /** The words YAML 1.1 reads as a flag when they are not quoted. */
     private static final java.util.regex.Pattern YAML_FLAG =
             java.util.regex.Pattern.compile("yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF");
+
+    /** @return the flag YAML read where a string is expected (an unquoted {@code on} in a list of names), or null */
+    private static Boolean flagAsText(JsonProcessingException e) {
+        return e instanceof InvalidFormatException ife && ife.getValue() instanceof Boolean flag && ife.getTargetType() == String.class
+                ? flag : null;
+    }
 
     private static final java.util.regex.Pattern VARIABLE =
             java.util.regex.Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
@@ -458,9 +464,8 @@ public final class ConfigLoader {
             }
             reason = value.toLowerCase(Locale.ROOT).matches("[-+]?\\.(inf|nan)") ? "expected a finite number, got " + value
                     : "cannot read '" + value + "' as a number";
-        } else if (e instanceof InvalidFormatException ife && ife.getValue() instanceof Boolean flag && ife.getTargetType() == String.class) {
-            reason = FLAG_REFUSED + flag + " (YAML reads an unquoted yes, no, on, off, true or false as a flag: quote it,"
-                    + " as in 'on', for the text)";
+        } else if (flagAsText(e) != null) {
+            reason = "expected a string, got " + flagAsText(e) + " (" + FLAG_WORDS + ": quote it, as in 'on', for the text)";
         } else if (e instanceof InvalidFormatException ife) {
             reason = "cannot read " + describe(ife.getValue()) + " as " + typeName(ife.getTargetType());
         } else if (e instanceof InvalidNullException ine) {

@@ -341,8 +341,7 @@ public final class AtomicDirectory {
      * {@code .X.old-*}, for the next write to delete.
      */
     private static void discard(Path target, Path old) {
-        Path trash = target.resolveSibling("." + target.getFileName() + TRASH + Long.toString(System.nanoTime(), 36)
-                + "-" + Long.toString(TRASH_COUNT.incrementAndGet(), 36));
+        Path trash = trashFor(target);
         try {
             move(old, trash);
         } catch (IOException e) {
@@ -352,6 +351,30 @@ public final class AtomicDirectory {
             deleteTree(trash);
         } catch (IOException e) {
             // written all the same: what is left of the replaced content goes with the next write
+        }
+    }
+
+    /** @return a new {@code .X.trash-*} name beside {@code target} */
+    private static Path trashFor(Path target) {
+        return target.resolveSibling("." + target.getFileName() + TRASH + Long.toString(System.nanoTime(), 36)
+                + "-" + Long.toString(TRASH_COUNT.incrementAndGet(), 36));
+    }
+
+    /**
+     * Deletes {@code target} (a directory and all it holds, or a file) as a replaced copy is
+     * deleted: renamed to {@code .X.trash-*} first, so that a kill while it is being deleted leaves
+     * a part of it under a name nothing reads, never a part under its own name. Trash that earlier
+     * deletions of {@code target} left is deleted too.
+     */
+    public static void delete(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath().normalize();
+        if (Files.exists(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Path trash = trashFor(absolute);
+            move(absolute, trash);
+            deleteTree(trash);
+        }
+        for (Path trash : siblings(absolute, TRASH)) {
+            deleteTree(trash);
         }
     }
 
@@ -522,7 +545,7 @@ public final class AtomicDirectory {
     }
 
     /** @return whether {@code dir} holds nothing */
-    static boolean isEmpty(Path dir) throws IOException {
+    public static boolean isEmpty(Path dir) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             return !entries.iterator().hasNext();
         }

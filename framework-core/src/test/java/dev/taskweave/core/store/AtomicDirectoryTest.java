@@ -112,6 +112,21 @@ class AtomicDirectoryTest {
     }
 
     @Test
+    void deleteRemovesATreeAndTheTrashEarlierDeletionsLeft() throws IOException {
+        Path teachers = Files.createDirectories(tmp.resolve("run.teachers/teacher-1"));
+        Files.writeString(teachers.resolve("model.json"), "{}");
+        // what a deletion killed halfway left: a part of the tree under a trash name
+        Path leftover = Files.createDirectories(tmp.resolve(".run.teachers.trash-old/teacher-2"));
+        Files.writeString(leftover.resolve("parameters.bin"), "x");
+        Files.writeString(tmp.resolve("run.teachers.keep"), "a neighbour of another name");
+        AtomicDirectory.delete(tmp.resolve("run.teachers"));
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of("run.teachers.keep"), left.map(p -> p.getFileName().toString()).toList());
+        }
+        AtomicDirectory.delete(tmp.resolve("run.teachers")); // nothing there: nothing to do
+    }
+
+    @Test
     void missingParentsAreCreatedForFilesAndDirectories() throws IOException {
         Path file = tmp.resolve("runs/2026/12/results.json");
         AtomicDirectory.writeFile(file, temp -> Files.writeString(temp, "{}"));

@@ -150,7 +150,8 @@ final class InteractionRows {
                 timeRests.add(Double.NaN);
             } else {
                 BigDecimal t = timestamp(file, row.line(), config.timestamp(), f[time]);
-                boolean number = Double.isFinite(number(f[time]));
+                // read as a number by timestamp() exactly when written in decimal (a decimal it cannot hold is refused there)
+                boolean number = dev.taskweave.api.data.TextFiles.isDecimal(f[time]);
                 if (timeForm[0] == null) {
                     timeForm[0] = new TimeForm(path, row.line(), f[time], number);
                 } else if (timeForm[0].number() != number) {
