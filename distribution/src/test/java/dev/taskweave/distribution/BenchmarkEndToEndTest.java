@@ -122,6 +122,30 @@ class BenchmarkEndToEndTest {
         assertEquals(TaskweaveCli.BAD_INPUT, intoFile.code(), intoFile.err());
         assertEquals("taskweave: " + out.resolve("results.json") + ": --output: is a file; expected a directory for results.json and the"
                 + " reports", intoFile.err().strip());
+
+        // its own files are replaced; a user's report.md, or a directory in place of a report, is refused, and kept
+        CliTest.Run twice = CliTest.run("benchmark", "--results", out.resolve("results.json").toString(), "--output", again.toString());
+        assertEquals(0, twice.code(), twice.err());
+        Path notes = Files.createDirectories(tmp.resolve("notes"));
+        Files.writeString(notes.resolve("report.md"), "# My notes\n");
+        CliTest.Run mine = CliTest.run("benchmark", "--results", out.resolve("results.json").toString(), "--output", notes.toString());
+        assertEquals(TaskweaveCli.BAD_INPUT, mine.code(), mine.err());
+        assertEquals("taskweave: " + notes.resolve("report.md") + ": --output: was not written by taskweave benchmark (expected a file"
+                + " that begins with \"# Benchmark:\"), and taskweave benchmark writes results.json, report.md, report.html there,"
+                + " replacing what is there; name another directory, or move the file", mine.err().strip());
+        assertEquals("# My notes\n", Files.readString(notes.resolve("report.md")));
+        assertFalse(Files.exists(notes.resolve("results.json")), "nothing written");
+        Files.delete(notes.resolve("report.md"));
+        Files.writeString(notes.resolve("results.json"), "{\"accuracy\": 1}\n");
+        CliTest.Run json = CliTest.run("benchmark", "--results", out.resolve("results.json").toString(), "--output", notes.toString());
+        assertEquals(TaskweaveCli.BAD_INPUT, json.code(), json.err());
+        assertTrue(json.err().startsWith("taskweave: " + notes.resolve("results.json") + ": --output: was not written by taskweave"
+                + " benchmark (expected a JSON object with \"suite\" and \"configurations\")"), json.err());
+        Files.delete(notes.resolve("results.json"));
+        Files.createDirectories(notes.resolve("report.html"));
+        CliTest.Run dir = CliTest.run("benchmark", "--results", out.resolve("results.json").toString(), "--output", notes.toString());
+        assertEquals(TaskweaveCli.BAD_INPUT, dir.code(), dir.err());
+        assertTrue(dir.err().startsWith("taskweave: " + notes.resolve("report.html") + ": --output: is a directory, and"), dir.err());
     }
 
     @Test

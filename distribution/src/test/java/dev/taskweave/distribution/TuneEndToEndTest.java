@@ -245,6 +245,37 @@ class TuneEndToEndTest {
     }
 
     @Test
+    void anOutputHoldingFilesTuneDidNotWriteIsRefusedBeforeAnyTrial() throws Exception {
+        experiment();
+        Files.writeString(tmp.resolve("tune.yaml"), """
+                experiment: experiment.yaml
+                objective: valid.rating.rmse
+                seeds: [4]
+                parameters:
+                  optimizer.learningRate: [0.003]
+                """);
+        Path out = Files.createDirectories(tmp.resolve("project"));
+        Files.writeString(out.resolve("best.yaml"), "seed: 1\n");
+        for (String resume : new String[] {null, "--resume"}) {
+            Run r = resume == null ? tune(tmp.resolve("tune.yaml"), out) : tune(tmp.resolve("tune.yaml"), out, resume);
+            assertEquals(TaskweaveCli.BAD_INPUT, r.code(), r.err() + r.out());
+            assertEquals("taskweave: " + out.resolve("best.yaml") + ": --output: was not written by taskweave tune (expected a file that"
+                    + " begins with \"# taskweave tune:\"), and taskweave tune writes tune.json, report.md, best.yaml there, replacing"
+                    + " what is there; name another directory, or move the file", r.err().strip());
+        }
+        assertEquals("seed: 1\n", Files.readString(out.resolve("best.yaml")));
+        assertFalse(Files.exists(out.resolve("trials")), "refused before any trial");
+        // --dry-run writes nothing, so it runs
+        assertEquals(0, tune(tmp.resolve("tune.yaml"), out, "--dry-run").code());
+        // a benchmark's report.md is not tune's either
+        Files.delete(out.resolve("best.yaml"));
+        Files.writeString(out.resolve("report.md"), "# Benchmark: tiny (quick mode)\n");
+        Run bench = tune(tmp.resolve("tune.yaml"), out);
+        assertTrue(bench.err().startsWith("taskweave: " + out.resolve("report.md") + ": --output: was not written by taskweave tune"
+                + " (expected a file that begins with \"# Tuning:\")"), bench.err());
+    }
+
+    @Test
     void resumeReusesTheModelsOfTheSameSettingsAndRefusesOthers() throws Exception {
         experiment();
         String tune = """

@@ -18,6 +18,12 @@ public final class Benchmark {
     public static final String MARKDOWN = "report.md";
     public static final String HTML = "report.html";
 
+    /** The files {@link #write} replaces in the output, each as the benchmark writes it (its first lines have not changed since the first release). */
+    static final java.util.List<OutputFiles.Owned> OWN = java.util.List.of(OutputFiles.jsonWith(RESULTS, "suite", "configurations"),
+            OutputFiles.startingWith(MARKDOWN, "# Benchmark: "),
+            new OutputFiles.Owned(HTML, file -> OutputFiles.head(file, 200).contains("<title>Benchmark: "),
+                    "an HTML page titled \"Benchmark: ...\""));
+
     private final Taskweave taskweave;
 
     public Benchmark(Taskweave taskweave) {

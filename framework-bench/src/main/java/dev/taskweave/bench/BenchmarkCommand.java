@@ -146,6 +146,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             throw new dev.taskweave.core.config.ConfigException(output.toString(), "--output", 0, "is a file; expected a directory for"
                     + " results.json and the reports");
         }
+        OutputFiles.requireOwn(output, "taskweave benchmark", Benchmark.OWN);
         try (Taskweave taskweave = Taskweave.start(root.pluginDirectories())) {
             if (results != null) {
                 com.fasterxml.jackson.databind.JsonNode tree;

@@ -41,6 +41,9 @@ public final class TuneCommand implements Callable<Integer> {
         if (output == null && !dryRun) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--output=DIR' (only --dry-run runs without it)");
         }
+        if (!dryRun) {
+            OutputFiles.requireOwn(output, "taskweave tune", Tuner.OWN);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintStream log = BenchmarkCommand.log(out);
         try (Taskweave taskweave = Taskweave.start(root.pluginDirectories())) {

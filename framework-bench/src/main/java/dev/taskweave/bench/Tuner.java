@@ -34,6 +34,10 @@ public final class Tuner {
     public static final String MARKDOWN = "report.md";
     public static final String BEST = "best.yaml";
 
+    /** The files a search replaces or removes in its output, each as tune writes it (unchanged since the first release). */
+    static final List<OutputFiles.Owned> OWN = List.of(OutputFiles.jsonWith(RESULTS, "objective", "trials"),
+            OutputFiles.startingWith(MARKDOWN, "# Tuning: "), OutputFiles.startingWith(BEST, "# taskweave tune:"));
+
     private final Taskweave taskweave;
     // the trainings of the search being run
     private ResumableRuns runs;
