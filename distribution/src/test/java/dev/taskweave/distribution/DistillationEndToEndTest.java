@@ -171,6 +171,15 @@ class DistillationEndToEndTest extends RuntimeTest {
                         true, java.time.Duration.ZERO)));
         assertEquals("teacher 1 of 2 (training.distillation)", nextDay.stoppedAfter());
         assertTrue(Files.isRegularFile(saved.resolve("teacher-1").resolve("model.json")));
+        // without --resume, the teachers that run saved are not trained over without a word: the run is refused before
+        // anything trains, as with a checkpoint
+        dev.taskweave.core.run.CheckpointException notResumed = assertThrows(dev.taskweave.core.run.CheckpointException.class,
+                () -> taskweave.train(config, tmp.resolve("next-day"), quiet(), new dev.taskweave.core.run.Checkpointing(checkpoint,
+                        false, null)));
+        assertEquals("--checkpoint: " + saved + " holds the distillation teachers of an interrupted run: pass --resume to continue"
+                + " it (they are read back, not trained again), or delete it", notResumed.getMessage());
+        assertTrue(Files.isRegularFile(saved.resolve("teacher-1").resolve("model.json")), "kept");
+        dev.taskweave.core.store.AtomicDirectory.delete(saved);
 
         // models: a teacher replaced between the stop and the resume is found
         taskweave.train(write("seed401.yaml", base.replace("seed: 4\n", "seed: 401\n")), tmp.resolve("t"), quiet());

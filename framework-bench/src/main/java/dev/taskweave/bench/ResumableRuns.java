@@ -48,12 +48,20 @@ final class ResumableRuns {
      * @throws dev.taskweave.core.run.CheckpointException naming the checkpoint and {@code --resume}
      */
     void checkNoInterruptedRun(Path output) {
+        checkNoInterruptedRun(output, resume);
+    }
+
+    /** As {@link #checkNoInterruptedRun(Path)}, for a call that resumes or not. */
+    static void checkNoInterruptedRun(Path output, boolean resume) {
         if (resume || !Files.isDirectory(output)) {
             return;
         }
         java.util.List<Path> checkpoints;
         try (java.util.stream.Stream<Path> files = Files.walk(output, 6)) {
-            checkpoints = files.filter(f -> f.getFileName().toString().endsWith(".checkpoint") && Files.isRegularFile(f)).sorted().toList();
+            // a run stopped while training its distillation teachers left only them (FILE.checkpoint.teachers)
+            checkpoints = files.map(f -> f.getFileName().toString().endsWith(".checkpoint.teachers") && Files.isDirectory(f)
+                    ? f.resolveSibling(f.getFileName().toString().replaceFirst("\\.teachers$", "")) : f)
+                    .filter(f -> f.getFileName().toString().endsWith(".checkpoint") && !Files.isDirectory(f)).distinct().sorted().toList();
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             return; // what cannot be read is reported by the run that reaches it
         }

@@ -91,22 +91,37 @@ public record Checkpointing(Path file, boolean resume, Duration maxTime, long st
 
     /**
      * Checks, before anything is trained, that a run that does not resume overwrites no file: an
-     * existing checkpoint is an interrupted run's (resume it or delete it), and any other file was
-     * named by mistake.
+     * existing checkpoint, or teachers saved beside it ({@link #teachers(Path)}), are an interrupted
+     * run's (resume it or delete them), and any other file was named by mistake.
      *
      * @param option what named the file ({@code --checkpoint}), named in the errors
      * @throws CheckpointException naming the file, when it exists and this run does not resume
      */
     public void checkNothingOverwritten(String option) {
-        if (resume || !Files.exists(file)) {
+        if (resume) {
             return;
         }
-        if (TrainingCheckpoint.isCheckpoint(file)) {
-            throw new CheckpointException(option + ": " + file + " holds the checkpoint of an interrupted run: pass --resume to "
-                    + "continue it, or delete it");
+        if (Files.exists(file)) {
+            if (TrainingCheckpoint.isCheckpoint(file)) {
+                throw new CheckpointException(option + ": " + file + " holds the checkpoint of an interrupted run: pass --resume to "
+                        + "continue it, or delete it");
+            }
+            throw new CheckpointException(option + ": " + file + " exists and is not a Taskweave training checkpoint, which training "
+                    + "would overwrite and then delete; name another file");
         }
-        throw new CheckpointException(option + ": " + file + " exists and is not a Taskweave training checkpoint, which training "
-                + "would overwrite and then delete; name another file");
+        // a run stopped while it trained its distillation teachers saved those done, and no checkpoint yet:
+        // training them again without a word would throw that work away
+        Path saved = teachers(file);
+        boolean held;
+        try {
+            held = Files.isDirectory(saved) && !AtomicDirectory.isEmpty(saved);
+        } catch (java.io.IOException e) {
+            throw new CheckpointException(option + ": cannot read " + saved + ": " + e.getMessage());
+        }
+        if (held) {
+            throw new CheckpointException(option + ": " + saved + " holds the distillation teachers of an interrupted run: pass"
+                    + " --resume to continue it (they are read back, not trained again), or delete it");
+        }
     }
 
     /**

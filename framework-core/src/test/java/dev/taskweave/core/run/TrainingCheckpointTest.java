@@ -160,6 +160,17 @@ class TrainingCheckpointTest {
                 + "overwrite and then delete; name another file", foreign.getMessage());
         assertEquals("seed: 1\n", Files.readString(yaml));
         assertFalse(TrainingCheckpoint.isCheckpoint(yaml));
+
+        // teachers saved by a run stopped before its first checkpoint; an empty directory of them is none
+        Path other = tmp.resolve("other.checkpoint");
+        Path teachers = Files.createDirectories(Checkpointing.teachers(other));
+        new Checkpointing(other, false, null).checkNothingOverwritten("--checkpoint");
+        Files.createDirectories(teachers.resolve("teacher-1"));
+        CheckpointException saved = assertThrows(CheckpointException.class,
+                () -> new Checkpointing(other, false, null).checkNothingOverwritten("--checkpoint"));
+        assertEquals("--checkpoint: " + teachers + " holds the distillation teachers of an interrupted run: pass --resume to continue"
+                + " it (they are read back, not trained again), or delete it", saved.getMessage());
+        new Checkpointing(other, true, null).checkNothingOverwritten("--checkpoint");
     }
 
     @Test
