@@ -410,6 +410,14 @@ class OutputSafetyTest {
         CliTest.Run old = CliTest.run("predict", "--model", calibrated.toString(), "--input", pairs.toString(), "--tasks", "like");
         assertEquals(0, old.code(), old.err());
         assertFalse(before.out().equals(old.out()), "the edited calibration is read: " + old.out());
+        // and says so (logged as a warning, and among the loaded model's warnings, which serve's /admin/status shows)
+        try (dev.taskweave.core.Taskweave taskweave = dev.taskweave.core.Taskweave.start(List.of(Dist.plugins()));
+                ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            assertEquals(List.of("model.json.crc32c is missing, so model.json is read unchecked (a model written before 2026-12-03 has"
+                    + " none; a copy made without it is checked again when copied whole)"),
+                    taskweave.injector().getInstance(ModelStore.class).load(calibrated, manager).warnings());
+            assertEquals(List.of(), taskweave.injector().getInstance(ModelStore.class).load(model, manager).warnings());
+        }
     }
 
     @Test

@@ -519,6 +519,12 @@ public final class ModelStore {
                 LOG.warn("{}: {}", dir, drift);
                 warnings.add(drift);
             }
+            if (!Files.exists(dir.resolve(MANIFEST_CHECKSUM))) {
+                String unchecked = MANIFEST_CHECKSUM + " is missing, so " + MANIFEST + " is read unchecked (a model written before"
+                        + " 2026-12-03 has none; a copy made without it is checked again when copied whole)";
+                LOG.warn("{}: {}", dir, unchecked);
+                warnings.add(unchecked);
+            }
             return new LoadedModel(manifest, model, tables[0], tables[1], seen, neighbours, warnings);
         });
     }
