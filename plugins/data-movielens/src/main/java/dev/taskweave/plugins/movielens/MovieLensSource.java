@@ -99,6 +99,8 @@ public final class MovieLensSource implements DatasetSource {
                 long seed = seed();
                 Ratings base = Ratings.read(directory.resolve(config.fold() + ".base"), false, catalog);
                 boolean[] valid = carve(base.size(), new double[] {config.validFraction()}, new SplittableRandom(seed))[0];
+                requireSome(count(valid), base.size(), "validFraction", config.validFraction(), "ratings",
+                        directory.resolve(config.fold() + ".base"));
                 splits.put("train", base.select(valid, false));
                 splits.put("valid", base.select(valid, true));
                 splits.put("test", Ratings.read(directory.resolve(config.fold() + ".test"), false, catalog));
@@ -113,6 +115,8 @@ public final class MovieLensSource implements DatasetSource {
                 Ratings all = Ratings.read(directory.resolve("u.data"), false, catalog);
                 boolean[][] held = carve(all.size(), new double[] {config.validFraction(), config.testFraction()},
                         new SplittableRandom(seed));
+                requireSome(count(held[0]), all.size(), "validFraction", config.validFraction(), "ratings", directory.resolve("u.data"));
+                requireSome(count(held[1]), all.size(), "testFraction", config.testFraction(), "ratings", directory.resolve("u.data"));
                 boolean[] either = new boolean[all.size()];
                 for (int r = 0; r < either.length; r++) {
                     either[r] = held[0][r] || held[1][r];
@@ -158,17 +162,23 @@ public final class MovieLensSource implements DatasetSource {
             // a stream of its own, so that the holdout does not move with the row split's draws
             SplittableRandom holdout = new SplittableRandom(seed() ^ HOLDOUT_SALT);
             heldUsers = choose(catalog.users(), config.attributeHoldout(), holdout.split());
-            requireSomeHeld(heldUsers, catalog.users(), "users", directory.resolve("u.user"));
+            requireSome(heldUsers.length, catalog.users(), "attributeHoldout", config.attributeHoldout(), "users",
+                    directory.resolve("u.user"));
             SplittableRandom itemRandom = holdout.split();
             if (!benchmarkMode) {
                 heldItems = choose(catalog.items(), config.attributeHoldout(), itemRandom);
-                requireSomeHeld(heldItems, catalog.items(), "items", directory.resolve("u.item"));
+                requireSome(heldItems.length, catalog.items(), "attributeHoldout", config.attributeHoldout(), "items",
+                        directory.resolve("u.item"));
             }
         }
         int[] validItems = config.genreValidFraction() > 0
                 ? genreValidItems(itemCodes, genreHidden, heldItems, config.genreValidFraction(),
                         new SplittableRandom(seed() ^ GENRE_VALID_SALT))
                 : new int[0];
+        if (config.genreValidFraction() > 0) {
+            requireSome(validItems.length, genreValidEligible(itemCodes, genreHidden, heldItems), "genreValidFraction",
+                    config.genreValidFraction(), "items with training ratings and visible genres", directory.resolve("u.item"));
+        }
         // the features of the same name must not leak a held-out label
         float[] genreFlags = trueGenres.clone();
         int[] validHidden = config.genreValidFeatures() == MovieLensConfig.GenreValidFeatures.HIDDEN ? validItems : new int[0];
@@ -377,15 +387,31 @@ public final class MovieLensSource implements DatasetSource {
         return IntStream.of(choose(eligible.length, fraction, random)).map(k -> eligible[k]).sorted().toArray();
     }
 
+    /** @return how many items {@link #genreValidItems} chooses from */
+    private static int genreValidEligible(int[] itemCodes, List<Integer> genreHidden, int[] heldItems) {
+        return genreValidItems(itemCodes, genreHidden, heldItems, 1.0, new SplittableRandom(0)).length;
+    }
+
     /**
-     * @throws DataException naming {@code data.params.attributeHoldout} when its share of the entities
-     *     rounds to none: their attributes would never be evaluated
+     * @param held    how many of the {@code of} rows or entities a share chose
+     * @param param   the share's parameter, named in the error
+     * @throws DataException naming {@code data.params.<param>} when a share above 0 rounds to none:
+     *     its split would be empty (attributes never evaluated, no validation or test rows), as if
+     *     the share were 0, without a word
      */
-    private void requireSomeHeld(int[] held, int entities, String what, Path file) {
-        if (held.length == 0 && entities > 0) {
-            throw new DataException(file.toString(), 0, "data.params.attributeHoldout: a share of " + config.attributeHoldout()
-                    + " of the " + entities + " " + what + " is none; set a larger share, or 0 for none");
+    private static void requireSome(int held, int of, String param, double share, String what, Path file) {
+        if (held == 0 && share > 0 && of > 0) {
+            throw new DataException(file.toString(), 0, "data.params." + param + ": a share of " + share + " of the " + of + " "
+                    + what + " is none; set a larger share, or 0 for none");
         }
+    }
+
+    private static int count(boolean[] flags) {
+        int n = 0;
+        for (boolean f : flags) {
+            n += f ? 1 : 0;
+        }
+        return n;
     }
 
     /** @return {@code round(fraction * entities)} entity indices chosen by a seeded shuffle, ascending */

@@ -483,6 +483,32 @@ class MovieLensFilesTest {
     }
 
     @Test
+    void anyShareThatRoundsToNothingIsRefused() throws IOException {
+        // 10 ratings in u.data: round(0.04 * 10) = 0, an empty split as if the share were 0
+        DataException valid = assertThrows(DataException.class, () -> read(Map.of("directory", "ml-100k", "validFraction", 0.04)));
+        assertEquals(ml.resolve("u.data").toString(), valid.source());
+        assertTrue(valid.getMessage().endsWith("data.params.validFraction: a share of 0.04 of the 10 ratings is none; set a larger"
+                + " share, or 0 for none"), valid.getMessage());
+        DataException test = assertThrows(DataException.class, () -> read(Map.of("directory", "ml-100k", "testFraction", 0.04)));
+        assertTrue(test.getMessage().endsWith("data.params.testFraction: a share of 0.04 of the 10 ratings is none; set a larger"
+                + " share, or 0 for none"), test.getMessage());
+        assertEquals(0, read(Map.of("directory", "ml-100k", "validFraction", 0.0)).splits().get("valid").size(), "0 is none, as asked");
+        // 8 ratings in u1.base
+        DataException fold = assertThrows(DataException.class,
+                () -> read(Map.of("directory", "ml-100k", "fold", "u1", "validFraction", 0.05)));
+        assertEquals(ml.resolve("u1.base").toString(), fold.source());
+        assertTrue(fold.getMessage().endsWith("data.params.validFraction: a share of 0.05 of the 8 ratings is none; set a larger share,"
+                + " or 0 for none"), fold.getMessage());
+        // one item is eligible to validate genres on (see the test below): round(0.4 * 1) = 0
+        writeBenchmark();
+        DataException genre = assertThrows(DataException.class,
+                () -> read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "genreValidFraction", 0.4)));
+        assertEquals(ml.resolve("u.item").toString(), genre.source());
+        assertTrue(genre.getMessage().endsWith("data.params.genreValidFraction: a share of 0.4 of the 1 items with training ratings and"
+                + " visible genres is none; set a larger share, or 0 for none"), genre.getMessage());
+    }
+
+    @Test
     void attributeHoldoutInBenchmarkModeHoldsOutUsersOnly() throws IOException {
         writeBenchmark();
         Dataset d = read(Map.of("directory", "ml-100k", "benchmark", "ml100k-mtl", "attributeHoldout", 0.4));
