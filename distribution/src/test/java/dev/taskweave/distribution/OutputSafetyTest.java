@@ -436,6 +436,14 @@ class OutputSafetyTest {
         CliTest.Run recommend = CliTest.run("recommend", "--model", dir.toString(), "--output", tmp.resolve("recs.tsv").toString());
         assertEquals(2, recommend.code(), recommend.err());
         assertTrue(recommend.err().contains("the previous model is in " + aside), recommend.err());
+        // and a warm start from it
+        Path warm = Files.writeString(tmp.resolve("warm.yaml"), CONFIG.replace("progressBar: false}", "progressBar: false, initFrom: "
+                + dir + "}"));
+        CliTest.Run initFrom = CliTest.run("train", "--config", warm.toString(), "--output", tmp.resolve("warm").toString());
+        assertEquals(2, initFrom.code(), initFrom.err());
+        assertEquals("taskweave: " + warm + ":9: training.initFrom: " + dir + " does not exist: a replacement of the model was interrupted,"
+                + " and the previous model is in " + aside + "; rename it back to current (the next train --output " + dir + " does)",
+                initFrom.err().strip());
         // the next train puts it back before writing, then replaces it
         assertEquals(0, CliTest.run("train", "--config", config.toString(), "--output", dir.toString()).code());
         assertTrue(Files.isRegularFile(dir.resolve(ModelStore.MANIFEST)));

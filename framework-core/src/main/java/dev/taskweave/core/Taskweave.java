@@ -666,6 +666,12 @@ public final class Taskweave implements AutoCloseable {
      */
     private static Path modelDirectory(Path baseDirectory, String named, Path configFile, String path) {
         Path dir = baseDirectory.resolve(named).normalize();
+        Path previous = dev.taskweave.core.store.AtomicDirectory.previous(dir);
+        if (previous != null) {
+            throw new ConfigException(configFile.toString(), path, 0, dir + " does not exist: a replacement of the model was"
+                    + " interrupted, and the previous model is in " + previous + "; rename it back to " + dir.getFileName()
+                    + " (the next train --output " + dir + " does)");
+        }
         if (!Files.isRegularFile(dir.resolve(ModelStore.MANIFEST))) {
             throw new ConfigException(configFile.toString(), path, 0, dir + " is not a model directory ("
                     + ModelStore.MANIFEST + " is missing); name a directory written by train");
