@@ -822,7 +822,10 @@ public final class Taskweave implements AutoCloseable {
      * header whose first field is {@code user} on the first line that is not blank, a UTF-8 byte
      * order mark ignored; a header may name more columns after {@code item},
      * per-interaction features of the model, whose cells give each pair's moment, an empty cell
-     * the user's current value) and writes {@code user item <task>...} rows; a task with
+     * the user's current value) and writes {@code user item <task>...} rows, or with context
+     * columns {@code user item <context>... <task>...} rows, each context cell as the input gives
+     * it (surrounding whitespace removed, as from the ids), so that every output row names the
+     * input row it scores without relying on the order of the rows; a task with
      * several outputs (a multi-label or multi-class attribute) writes them comma-separated. An
      * entity-attribute task is scored on rows with its entity alone, as in training and evaluation,
      * so an item's attribute scores do not depend on the user of the pair.
@@ -859,6 +862,8 @@ public final class Taskweave implements AutoCloseable {
             // per-interaction features named by the header after user and item: each row's moment
             List<String> contextNames = new ArrayList<>();
             List<List<Float>> contextValues = new ArrayList<>();
+            // each row's context cells as read (stripped, as parsed), written back beside its scores
+            List<String[]> contextCells = new ArrayList<>();
             String source = input.toString();
             requirePairsFile(input);
             try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
@@ -891,8 +896,10 @@ public final class Taskweave implements AutoCloseable {
                                 + contextNames.stream().map(n -> ", " + n).collect(java.util.stream.Collectors.joining()) + "), found "
                                 + fields.length);
                     }
+                    String[] cells = new String[contextNames.size()];
                     for (int c = 0; c < contextNames.size(); c++) {
-                        contextValues.get(c).add(contextValue(model.features(), contextNames.get(c), fields[2 + c].strip(), source, number));
+                        cells[c] = fields[2 + c].strip();
+                        contextValues.get(c).add(contextValue(model.features(), contextNames.get(c), cells[c], source, number));
                     }
                     int u = loaded.users().indexOf(fields[0].trim());
                     if (u < 0) {
@@ -906,6 +913,7 @@ public final class Taskweave implements AutoCloseable {
                     }
                     rawUsers.add(fields[0].trim());
                     rawItems.add(fields[1].trim());
+                    contextCells.add(cells);
                     users.add(u);
                     items.add(i);
                 }
@@ -946,13 +954,23 @@ public final class Taskweave implements AutoCloseable {
                     System.arraycopy(part[t], 0, scores[t], from * width, part[t].length);
                 }
             }
+            // the context columns, named as the input's header names them, between the pair and its
+            // scores: a row joins back to its input row by its user, item and moment, not its
+            // position. A cell holds neither a tab nor a line break (the input is split on them),
+            // so it is written as it was read, as the ids are. Without context: user, item, scores
             StringBuilder header = new StringBuilder("user\titem");
+            for (String name : contextNames) {
+                header.append('\t').append(name);
+            }
             for (ResolvedTask t : selected) {
                 header.append('\t').append(t.name());
             }
             output.write(header.append('\n').toString());
             for (int r = 0; r < users.size(); r++) {
                 StringBuilder row = new StringBuilder(rawUsers.get(r)).append('\t').append(rawItems.get(r));
+                for (String cell : contextCells.get(r)) {
+                    row.append('\t').append(cell);
+                }
                 for (int t = 0; t < selected.size(); t++) {
                     float[] s = scores[t];
                     int width = s.length / users.size();

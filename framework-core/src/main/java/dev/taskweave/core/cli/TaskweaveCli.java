@@ -430,7 +430,8 @@ public final class TaskweaveCli {
         @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory written by train.")
         Path model;
 
-        @Option(names = "--input", required = true, paramLabel = "FILE", description = "TSV of user and item ids, optional header.")
+        @Option(names = "--input", required = true, paramLabel = "FILE", description = "TSV of user and item ids, optional header; "
+                + "a header may name context columns after item, which the output repeats, as given, between the item and the scores.")
         Path input;
 
         @Option(names = "--output", paramLabel = "FILE", description = "Write the scores here (atomically) instead of standard output.")

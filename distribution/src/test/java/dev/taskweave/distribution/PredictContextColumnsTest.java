@@ -1,0 +1,148 @@
+package dev.taskweave.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@code predict} writes for an input with context columns: each row repeats its cells, as
+ * given and in the input's order, between the item and the scores, so an output row names the
+ * input row it scores; an input without them is written as before, user, item and scores.
+ */
+class PredictContextColumnsTest extends RuntimeTest {
+    static final String CONFIG = """
+            name: predict-context
+            seed: 4
+            data:
+              type: files
+              params:
+                interactions:
+                  file: ratings.csv
+                  user: user
+                  item: item
+                  labels: {rating: stars}
+                  context: {categorical: [device], numeric: [hour]}
+                split: {by: random, valid: 0.1, test: 0.1}
+            features: {embeddingDim: 4}
+            tasks:
+              - {name: rating, head: regression, label: rating, metrics: [rmse], params: {tower: [4]}}
+              - {name: like, head: binary, label: rating, metrics: [auc], params: {tower: [4], threshold: 3.5}}
+            sharing: {type: shared-bottom, params: {layers: [8]}}
+            weighting: {type: equal}
+            training: {batchSize: 64, epochs: 1, progressBar: false}
+            """;
+
+    /** Devices whose names hold a quote mark and a comma, read from a quoted CSV field. */
+    static final List<String> DEVICES = List.of("tv \"4k\"", "phone, small", "it's a tablet");
+
+    private Path train() throws Exception {
+        Random random = new Random(9);
+        StringBuilder rows = new StringBuilder("user,item,stars,device,hour\n");
+        for (int u = 0; u < 30; u++) {
+            for (int k = 0; k < 8; k++) {
+                String device = DEVICES.get(random.nextInt(DEVICES.size()));
+                rows.append('u').append(u).append(",i").append(random.nextInt(12)).append(',').append(1 + random.nextInt(5))
+                        .append(",\"").append(device.replace("\"", "\"\"")).append("\",").append(random.nextInt(24)).append('\n');
+            }
+        }
+        write("ratings.csv", rows.toString());
+        Path model = tmp.resolve("model");
+        taskweave.train(write("experiment.yaml", CONFIG), model, quiet());
+        return model;
+    }
+
+    private String predict(Path model, String input, List<String> tasks) throws Exception {
+        StringWriter out = new StringWriter();
+        taskweave.predict(model, write("pairs.tsv", input), out, tasks);
+        return out.toString();
+    }
+
+    @Test
+    void theOutputRepeatsEachRowsContextCellsAsGiven() throws Exception {
+        Path model = train();
+        // the columns in the input's order (not the model's), cells as given: a name with a quote
+        // mark or a comma, a code (1), a number as written (21.0, 007), empty cells; whitespace
+        // around a cell is not part of it, as around the ids
+        String input = "user\titem\tuser_hour\tuser_device\n"
+                + "u1\ti5\t21\ttv \"4k\"\n"
+                + "u1\ti5\t21.0\tphone, small\n"
+                + "u1\ti5\t \t it's a tablet \n"
+                + "u2\ti7\t007\t1\n"
+                + "u2\ti7\t\t\n";
+        String out = predict(model, input, List.of());
+        List<String> lines = out.lines().toList();
+        assertEquals(6, lines.size(), out);
+        assertTrue(out.endsWith("\n"), out);
+        assertEquals("user\titem\tuser_hour\tuser_device\trating\tlike", lines.get(0));
+        List<String> keys = List.of("u1\ti5\t21\ttv \"4k\"", "u1\ti5\t21.0\tphone, small", "u1\ti5\t\tit's a tablet", "u2\ti7\t007\t1",
+                "u2\ti7\t\t");
+        for (int r = 0; r < keys.size(); r++) {
+            String[] fields = lines.get(r + 1).split("\t", -1);
+            assertEquals(6, fields.length, lines.get(r + 1));
+            assertEquals(keys.get(r), String.join("\t", List.of(fields).subList(0, 4)), out);
+            Float.parseFloat(fields[4]);
+            Float.parseFloat(fields[5]);
+        }
+
+        // the pair and its moment, not the row's position: shuffled rows keep their cells and scores
+        List<String> rows = new java.util.ArrayList<>(input.lines().skip(1).toList());
+        java.util.Collections.reverse(rows);
+        String reversed = "user\titem\tuser_hour\tuser_device\n" + String.join("\n", rows) + "\n";
+        List<String> back = predict(model, reversed, List.of("like")).lines().toList();
+        assertEquals("user\titem\tuser_hour\tuser_device\tlike", back.get(0));
+        for (int r = 0; r < keys.size(); r++) {
+            String row = back.get(keys.size() - r);
+            assertTrue(row.startsWith(keys.get(r) + "\t"), row);
+            assertEquals(Float.parseFloat(lines.get(r + 1).split("\t")[5]), Float.parseFloat(row.split("\t")[4]), 1e-6, row);
+        }
+
+        // a header of context columns without rows: the header alone
+        assertEquals("user\titem\tuser_device\trating\n", predict(model, "user\titem\tuser_device\n", List.of("rating")));
+
+        // --output writes what standard output shows
+        Path file = tmp.resolve("scores.tsv");
+        CliTest.Run r = CliTest.run("predict", "--model", model.toString(), "--input", write("pairs.tsv", input).toString(),
+                "--output", file.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(out, Files.readString(file, StandardCharsets.UTF_8));
+        assertEquals(out, CliTest.run("predict", "--model", model.toString(), "--input", tmp.resolve("pairs.tsv").toString()).out());
+    }
+
+    @Test
+    void anInputWithoutContextColumnsIsWrittenAsBefore() throws Exception {
+        Path model = train();
+        String withHeader = predict(model, "user\titem\nu1\ti5\nu2\ti7\nu1\ti5\n", List.of());
+        String withoutHeader = predict(model, "u1\ti5\nu2\ti7\nu1\ti5\n", List.of());
+        assertEquals(withHeader, withoutHeader);
+        List<String> lines = withHeader.lines().toList();
+        assertEquals("user\titem\trating\tlike", lines.get(0));
+        assertEquals(4, lines.size(), withHeader);
+        // user, item and one score per task, nothing between: the form predict wrote before context columns
+        String expected = "user\titem\trating\tlike\n";
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split("\t", -1);
+            assertEquals(4, f.length, line);
+            expected += f[0] + "\t" + f[1] + "\t" + Float.parseFloat(f[2]) + "\t" + Float.parseFloat(f[3]) + "\n";
+        }
+        assertEquals(expected, withHeader);
+        assertTrue(lines.get(1).startsWith("u1\ti5\t") && lines.get(2).startsWith("u2\ti7\t") && lines.get(3).startsWith("u1\ti5\t"),
+                withHeader);
+        // the scores are those of the same pairs with empty context cells (the users' current values)
+        List<String> empty = predict(model, "user\titem\tuser_device\tuser_hour\nu1\ti5\t\t\nu2\ti7\t\t\nu1\ti5\t\t\n", List.of())
+                .lines().toList();
+        for (int r = 1; r < 4; r++) {
+            String[] plain = lines.get(r).split("\t");
+            String[] context = empty.get(r).split("\t", -1);
+            assertEquals(plain[0] + "\t" + plain[1] + "\t\t", String.join("\t", List.of(context).subList(0, 4)));
+            assertEquals(Float.parseFloat(plain[2]), Float.parseFloat(context[4]), 1e-5, empty.get(r));
+            assertEquals(Float.parseFloat(plain[3]), Float.parseFloat(context[5]), 1e-5, empty.get(r));
+        }
+    }
+}
