@@ -295,6 +295,8 @@ public final class Taskweave implements AutoCloseable {
         try (NDManager manager = NDManager.newBaseManager()) {
             seed(config.seed);
             AssembledModel model = assembler.assemble(plan, features, stats, labelInfo, manager);
+            // the heads' own, which check lists with the data's
+            model.warnings().forEach(w -> log.println("warning: " + w));
             log.print(DataReport.parameters(model));
             if (config.training.initFrom != null && (checkpointing == null || !checkpointing.resume())) {
                 // a resumed run takes its parameters from the checkpoint

@@ -8,7 +8,8 @@ import static java.util.Objects.requireNonNull;
  * @param name       the task's name from YAML
  * @param label      the label column the task reads (or {@link #OBSERVED})
  * @param inputWidth the width of the representation the sharing strategy hands this task
- * @param statistics statistics of the encoded training labels; the runtime also creates a head
+ * @param statistics statistics of the encoded training labels (their range not known for a model
+ *                   trained before: {@link LabelStatistics#hasRange()}); the runtime also creates a head
  *                   before they are known, with an input width of 1 and empty statistics, only to
  *                   encode labels ({@link TaskHead#encodeLabel}): a factory must not refuse those
  * @param labelWidth the number of labels per example: 1 for a label column, the attribute's

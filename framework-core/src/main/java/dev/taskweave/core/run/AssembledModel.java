@@ -15,9 +15,16 @@ import java.util.List;
  * @param tasks     the tasks, in model order
  * @param block     the graph
  * @param weighting the loss weighting (for epoch callbacks)
+ * @param warnings  what the task heads say about their parameters against the training labels
+ *                  ({@link dev.taskweave.api.model.TaskHeadFactory#warnings}), each after its
+ *                  task's config path ({@code tasks[0].head: ...}); empty for a model trained
+ *                  before, whose heads are only made again to load it
  */
 public record AssembledModel(Plan plan, List<FeatureSpec> features, List<ResolvedTask> tasks, MultiTaskBlock block,
-        LossWeighting weighting) {
+        LossWeighting weighting, List<String> warnings) {
+    public AssembledModel {
+        warnings = List.copyOf(warnings);
+    }
 
     /** @return label handling per task, in model order, with entity attributes attached from {@code dataset} */
     public List<TaskLabels> taskLabels(dev.taskweave.api.data.Dataset dataset) {

@@ -39,7 +39,7 @@ public final class DataReport {
 
     /**
      * As {@link #render(Plan, Dataset, List, Map)}, with the assembled model's parameter counts
-     * ({@link #parameters}) before the warnings.
+     * ({@link #parameters}) before the warnings, and its heads' warnings ({@link AssembledModel#warnings}) among them.
      *
      * @param model null for none
      * @param negatives per task, the negatives its head draws per training row (absent: none)
@@ -115,7 +115,10 @@ public final class DataReport {
         if (model != null) {
             out.append(parameters(model));
         }
-        List<String> warnings = warnings(plan, dataset, selected, stats, negatives);
+        List<String> warnings = new java.util.ArrayList<>(warnings(plan, dataset, selected, stats, negatives));
+        if (model != null) {
+            warnings.addAll(model.warnings()); // the heads' own, about their parameters against the labels
+        }
         line(out, "warnings:%s", warnings.isEmpty() ? " none" : "");
         warnings.forEach(w -> line(out, "  - %s", w));
         if (!dataset.description().isEmpty()) {

@@ -859,8 +859,9 @@ public final class ModelAssembler {
             // as documented by LabelStatistics: labelled rows before negative sampling
             double mean = count == 0 ? 0 : sum / count;
             double variance = variance(count, sum, sumSq, min, max);
-            // negatives are drawn for every training row, labelled or not
-            stats.put(t.name, new LabelStatistics(count, mean, variance, train.size()));
+            // negatives are drawn for every training row, labelled or not; no labelled row, no range
+            stats.put(t.name, count == 0 ? new LabelStatistics(count, mean, variance, train.size())
+                    : new LabelStatistics(count, mean, variance, train.size(), min, max));
         }
         return stats;
     }
@@ -883,16 +884,22 @@ public final class ModelAssembler {
         double sum = 0;
         double sumSq = 0;
         long count = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
         for (int e : entities) {
             for (int j = 0; j < per; j++) {
                 double v = attribute.values()[e * per + j];
                 sum += v;
                 sumSq += v * v;
                 count++;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
             }
         }
         double mean = count == 0 ? 0 : sum / count;
-        return new LabelStatistics(entities.length, mean, count == 0 ? 0 : Math.max(0, sumSq / count - mean * mean));
+        double variance = count == 0 ? 0 : Math.max(0, sumSq / count - mean * mean);
+        return count == 0 ? new LabelStatistics(entities.length, mean, variance)
+                : new LabelStatistics(entities.length, mean, variance, entities.length, min, max);
     }
 
     /** @return the label shape of every task */
@@ -958,17 +965,25 @@ public final class ModelAssembler {
                 + "(in the data source's order): " + problem);
     }
 
+    /** As {@link #createHead(Plan, int, TaskContext)}, with the context made of these. */
+    private TaskHead createHead(Plan plan, int i, int inputWidth, LabelStatistics stats, LabelInfo info) {
+        return createHead(plan, i, context(plan, i, inputWidth, stats, info));
+    }
+
+    /** @return what task {@code i}'s head is created with */
+    private static TaskContext context(Plan plan, int i, int inputWidth, LabelStatistics stats, LabelInfo info) {
+        TaskConfig t = plan.config().tasks.get(i);
+        return new TaskContext(t.name, t.label, inputWidth, stats, info.width(), info.attribute(), info.kind(), !plan.experiment());
+    }
+
     /**
      * @throws ConfigException under {@code tasks[i].params} when the head refuses its parameters
      *     for this task (a binary head's {@code threshold} on implicit feedback, say)
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private TaskHead createHead(Plan plan, int i, int inputWidth, LabelStatistics stats, LabelInfo info) {
-        TaskConfig t = plan.config().tasks.get(i);
+    private TaskHead createHead(Plan plan, int i, TaskContext context) {
         Registered<?> reg = plan.heads().get(i);
         TaskHeadFactory factory = (TaskHeadFactory) reg.factory();
-        TaskContext context = new TaskContext(t.name, t.label, inputWidth, stats, info.width(), info.attribute(), info.kind(),
-                !plan.experiment());
         try {
             return reg.call(plan.source(), "tasks[" + i + "].head", "create()", () -> factory.create(plan.headConfigs().get(i), context));
         } catch (InvalidConfigException e) {
@@ -1110,13 +1125,18 @@ public final class ModelAssembler {
         List<ResolvedTask> tasks = new ArrayList<>();
         List<MultiTaskBlock.Component> headBlocks = new ArrayList<>();
         List<Integer> widths = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         for (int i = 0; i < c.tasks.size(); i++) {
             TaskConfig t = c.tasks.get(i);
             LabelStatistics s = requireNonNull(stats.get(t.name), "no statistics for task " + t.name);
             LabelInfo info = labelInfo.getOrDefault(t.name, LabelInfo.SCALAR);
-            TaskHead head = createHead(plan, i, sharingWidth, s, info);
+            TaskContext context = context(plan, i, sharingWidth, s, info);
+            TaskHead head = createHead(plan, i, context);
             Registered<?> reg = plan.heads().get(i);
             String headPath = "tasks[" + i + "].head";
+            if (plan.experiment()) {
+                warnings.addAll(headWarnings(plan, i, context));
+            }
             if (info.attribute() && info.width() > 1 && reg.call(plan.source(), headPath, "outputWidth()", head::outputWidth) == 1) {
                 throw new ConfigException(plan.source(), "tasks[" + i + "].head", 0, "'" + t.head + "' has one output, and the label '"
                         + t.label + "' is an attribute of " + info.width() + " classes or labels per entity; use a head with an"
@@ -1230,7 +1250,26 @@ public final class ModelAssembler {
                     + (plan.experiment() ? "lower features.embeddingDim, the layer or tower widths, or the number of experts"
                     : "the model was trained where they did: load it on a machine with that much memory free"));
         }
-        return new AssembledModel(plan, features, tasks, block, weighting);
+        return new AssembledModel(plan, features, tasks, block, weighting, List.copyOf(warnings));
+    }
+
+    /**
+     * @return what task {@code i}'s head factory says about its parameters against the task's
+     *     training labels ({@link TaskHeadFactory#warnings}), each after {@code tasks[i].head: }
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static List<String> headWarnings(Plan plan, int i, TaskContext context) {
+        Registered<?> reg = plan.heads().get(i);
+        TaskHeadFactory factory = (TaskHeadFactory) reg.factory();
+        String path = "tasks[" + i + "].head";
+        List<?> said = reg.call(plan.source(), path, "warnings()", () -> (List<?>) factory.warnings(plan.headConfigs().get(i), context));
+        List<String> out = new ArrayList<>();
+        for (Object w : said == null ? List.of() : said) {
+            if (w != null && !w.toString().isBlank()) {
+                out.add(path + ": " + w.toString().strip());
+            }
+        }
+        return out;
     }
 
     /** @return the engine's message when {@code e} or a cause is PyTorch refusing an allocation, else null */

@@ -438,8 +438,9 @@ public final class ModelStore {
                             + " training rows, below the task's " + e.labelCount + " labelled rows (labelCount): model.json was"
                             + " changed since it was written; copy the model again or retrain it");
                 }
+                // the labels' range is not recorded (NaN, not known): a stored model's heads are made to load it
                 stats.put(e.name, new LabelStatistics(e.labelCount, e.labelMean, e.labelVariance,
-                        e.labelRows == null ? e.labelCount : e.labelRows));
+                        e.labelRows == null ? e.labelCount : e.labelRows, Double.NaN, Double.NaN));
                 labelInfo.put(e.name, new LabelInfo(e.labelWidth, e.attribute, e.attributeEntity, e.attributeKind));
             }
             AssembledModel model;

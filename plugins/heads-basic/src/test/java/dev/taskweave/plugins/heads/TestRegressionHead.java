@@ -169,4 +169,43 @@ class TestRegressionHead {
         HeadChecks.assertContract(manager, head(Map.of("tower", List.of(8), "minScore", 1.0, "maxScore", 5.0), 3.0),
                 manager.randomNormal(new Shape(8, 6)), manager.create(new float[] {1, 5, 3, 4, 2, 4, 5, 1}));
     }
+
+    private static List<String> warnings(Map<String, ?> params, LabelStatistics statistics, boolean stored) {
+        RegressionHeadConfig config = PluginConfigs.bind(params, RegressionHeadConfig.class);
+        TaskContext context = new TaskContext("rating", "rating", 6, statistics, 1, false, null, stored);
+        RegressionHeadFactory factory = new RegressionHeadFactory();
+        factory.create(config, context); // the runtime asks only about a head it could create
+        return factory.warnings(config, context);
+    }
+
+    @Test
+    void labelsOutsideTheScoreRangeAreSaid() {
+        Map<String, Double> oneToFive = Map.of("minScore", 1.0, "maxScore", 5.0);
+        // ratings 1 to 10 (mean 5.5) against a range of 1 to 5
+        assertEquals(List.of("the 1,200 training labels of task rating run from 1 to 10, outside minScore 1 / maxScore 5: its"
+                + " scores (predictions and metrics) are clipped to that range, so they cannot reach the labels above it; widen"
+                + " the range or leave it out"), warnings(oneToFive, new LabelStatistics(1200, 5.5, 8.25, 1200, 1, 10), false));
+        // below the range, and both sides of it
+        assertEquals(List.of("the 3 training labels of task rating run from 0.5 to 4, outside minScore 1 / maxScore 5: its scores"
+                + " (predictions and metrics) are clipped to that range, so they cannot reach the labels below it; widen the range"
+                + " or leave it out"), warnings(oneToFive, new LabelStatistics(3, 2.5, 2, 3, 0.5, 4), false));
+        assertTrue(warnings(Map.of("minScore", 2.0, "maxScore", 3.5), new LabelStatistics(3, 2.5, 2, 3, 1.25, 4), false).get(0)
+                .contains("run from 1.25 to 4, outside minScore 2 / maxScore 3.5: its scores (predictions and metrics) are clipped"
+                        + " to that range, so they cannot reach the labels beyond it;"));
+    }
+
+    @Test
+    void noWarningWhenTheLabelsFitOrTheirRangeIsNotKnown() {
+        Map<String, Double> oneToFive = Map.of("minScore", 1.0, "maxScore", 5.0);
+        // labels on the bounds are within the range
+        assertEquals(List.of(), warnings(oneToFive, new LabelStatistics(100, 3, 1, 100, 1, 5), false));
+        assertEquals(List.of(), warnings(oneToFive, new LabelStatistics(100, 3, 0.5, 100, 2, 4), false));
+        // no range set: nothing is clipped
+        assertEquals(List.of(), warnings(Map.of(), new LabelStatistics(100, 5.5, 8.25, 100, 1, 10), false));
+        // statistics without a range (a model saved before it was recorded), no labelled row
+        assertEquals(List.of(), warnings(oneToFive, new LabelStatistics(100, 5.5, 8.25), false));
+        assertEquals(List.of(), warnings(oneToFive, new LabelStatistics(0, Double.NaN, Double.NaN), false));
+        // a model trained before, made again to load it
+        assertEquals(List.of(), warnings(oneToFive, new LabelStatistics(100, 5.5, 8.25, 100, 1, 10), true));
+    }
 }
