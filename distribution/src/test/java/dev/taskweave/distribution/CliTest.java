@@ -120,6 +120,21 @@ class CliTest {
     }
 
     @Test
+    void anEmptyPathIsRefusedNamingItsOption() {
+        // before: --output "" read as the current directory ("is a directory of other files"), --config "" as "is a directory",
+        // --model "" as "not a Taskweave model directory"; in an extension's command too
+        for (String[] args : new String[][] {{"train", "--config", "x.yaml", "--output", ""}, {"check", "--config", ""},
+                {"evaluate", "--model", ""}, {"train", "--config", "x.yaml", "--output", "o", "--checkpoint", ""},
+                {"tune", "--config", "", "--dry-run"}, {"benchmark", "--suite", "", "--output", "b"}}) {
+            Run r = run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            String option = args[java.util.Arrays.asList(args).indexOf("") - 1];
+            assertEquals("taskweave: Invalid value for option '" + option + "': expected a path, got an empty string (see --help)\n",
+                    r.err(), String.join(" ", args));
+        }
+    }
+
+    @Test
     void missingHeadAndBadPluginParamsNameTheirPaths() throws Exception {
         Path noHead = write("nohead.yaml", EndToEndTest.CONFIG.replace("head: binary, label: rating", "label: rating"));
         Run r = run("train", "--config", noHead.toString(), "--output", tmp.resolve("out").toString());

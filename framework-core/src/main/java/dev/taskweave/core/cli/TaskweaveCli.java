@@ -82,6 +82,14 @@ public final class TaskweaveCli {
                 cli.addSubcommand(extension.name(), extension.command());
             }
         }
+        // an empty path ("$DIR" of an unset variable) would read as the current directory: said at once, naming the option
+        // (registered after the extensions' commands are added, so that it reaches them too)
+        cli.registerConverter(Path.class, value -> {
+            if (value.isEmpty()) {
+                throw new CommandLine.TypeConversionException("expected a path, got an empty string");
+            }
+            return Path.of(value);
+        });
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> {
