@@ -1,7 +1,6 @@
 package dev.taskweave.core.config;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +22,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class ConfigLines {
     private ConfigLines() {}
 
+    /** A {@code ${...}} on one line, as {@link ConfigLoader} replaces them. */
+    private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("\\$\\{[^}\n]*}");
+
     /**
      * @return the 1-based line of the path's key (of the item, for a list index) in {@code file};
      *     when only its last part is missing (a required field left out), the line of the entry
@@ -34,8 +36,11 @@ public final class ConfigLines {
             return 0;
         }
         Node root;
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = new Yaml(new LoaderOptions()).compose(in);
+        try {
+            // a ${NAME:-default} in a flow mapping ({delta: ${D:-0.5}}) is no YAML until it is replaced: each becomes a
+            // plain word of its own length, so that every line of the file stays where it is
+            String text = VARIABLE.matcher(Files.readString(file, StandardCharsets.UTF_8)).replaceAll(m -> "_".repeat(m.group().length()));
+            root = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(text));
         } catch (IOException | RuntimeException e) {
             return 0;
         }

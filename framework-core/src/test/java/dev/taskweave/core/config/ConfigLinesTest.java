@@ -13,6 +13,21 @@ class ConfigLinesTest {
     Path tmp;
 
     @Test
+    void variablesInFlowMappingsDoNotHideTheLines() throws Exception {
+        // ${D:-0.5} in a flow mapping is no YAML before it is replaced: before, every line of the file was unknown
+        Path file = Files.writeString(tmp.resolve("v.yaml"), """
+                data: {type: synthetic, params: {users: ${USERS:-60}}}
+                weighting: {type: logsum, params: {delta: ${D:-0.5}, name: "${RUN}"}}
+                training:
+                  epochs: ${EPOCHS}
+                """);
+        assertEquals(2, ConfigLines.lineOf(file, "weighting.type"));
+        assertEquals(2, ConfigLines.lineOf(file, "weighting.params.delta"));
+        assertEquals(1, ConfigLines.lineOf(file, "data.params.users"));
+        assertEquals(4, ConfigLines.lineOf(file, "training.epochs"));
+    }
+
+    @Test
     void aPathIsFoundWhereItIsWritten() throws Exception {
         Path file = Files.writeString(tmp.resolve("e.yaml"), """
                 name: demo
