@@ -56,6 +56,29 @@ class PluginFailuresEndToEndTest {
                 }
 
                 @org.pf4j.Extension
+                public static final class EncodeThrowingHead implements TaskHeadFactory<Config> {
+                    @Override public String type() { return "encode-throws"; }
+                    @Override public Class<Config> configClass() { return Config.class; }
+                    @Override public TaskHead create(Config c, TaskContext ctx) {
+                        return new TaskHead() {
+                            @Override public ai.djl.nn.Block createBlock() { return ai.djl.nn.core.Linear.builder().setUnits(1).build(); }
+                            @Override public ai.djl.ndarray.NDArray loss(ai.djl.ndarray.NDArray o, ai.djl.ndarray.NDArray y,
+                                    ai.djl.ndarray.NDArray m) { return o.sum(); }
+                            @Override public ai.djl.ndarray.NDArray scores(ai.djl.ndarray.NDArray o) { return o.reshape(-1); }
+                            @Override public float encodeLabel(float raw) { throw new IllegalStateException("boom in encode"); }
+                            @Override public List<String> defaultMetrics() { return List.of("rmse"); }
+                        };
+                    }
+                }
+
+                @org.pf4j.Extension
+                public static final class NullHead implements TaskHeadFactory<Config> {
+                    @Override public String type() { return "null-head"; }
+                    @Override public Class<Config> configClass() { return Config.class; }
+                    @Override public TaskHead create(Config c, TaskContext ctx) { return null; }
+                }
+
+                @org.pf4j.Extension
                 public static final class LinkageHead implements TaskHeadFactory<Config> {
                     @Override public String type() { return "linkage-head"; }
                     @Override public Class<Config> configClass() { return Config.class; }
@@ -151,6 +174,19 @@ class PluginFailuresEndToEndTest {
         assertTrue(first.endsWith("throws.yaml: tasks[1].head: type 'throws-head' of plugin acme-mtl 1.0.0 failed in create(): "
                 + "IllegalStateException: licence server unreachable"), r.err());
         assertFalse(r.err().contains("internal error"), r.err());
+    }
+
+    @Test
+    void aFailureOfEncodeLabelOrANullHeadNamesThePluginNotAnInternalError() throws IOException {
+        // before: "taskweave: internal error: java.lang.IllegalStateException: boom in encode", and a NullPointerException
+        CliTest.Run r = check("encode.yaml", head("encode-throws"));
+        assertEquals(1, r.code(), r.err());
+        assertEquals("taskweave: " + tmp.resolve("encode.yaml") + ": tasks[1].head: type 'encode-throws' of plugin acme-mtl 1.0.0"
+                + " failed in encodeLabel(): IllegalStateException: boom in encode", r.err().lines().findFirst().orElse(""), r.err());
+        r = check("null.yaml", head("null-head"));
+        assertEquals(1, r.code(), r.err());
+        assertEquals("taskweave: " + tmp.resolve("null.yaml") + ": tasks[1].head: type 'null-head' of plugin acme-mtl 1.0.0"
+                + " failed in create(): returned null", r.err().lines().findFirst().orElse(""), r.err());
     }
 
     @Test

@@ -79,6 +79,14 @@ public final class MultiTaskBlock extends AbstractBlock {
             }
         }
 
+        /**
+         * @return the failure of the plugin whose block returned what the API does not allow, or
+         *     an {@code IllegalStateException} for a block not attributed to a plugin
+         */
+        RuntimeException returned(String problem) {
+            return owner == null ? new IllegalStateException(problem) : owner.failure(null, path, "its block's forward()", problem);
+        }
+
         void initialize(NDManager manager, DataType type, Shape... shapes) {
             if (owner != null) {
                 owner.call(null, path, "its block's initialize()", () -> {
@@ -297,7 +305,7 @@ public final class MultiTaskBlock extends AbstractBlock {
         NDList shared = sharing.forward(ps, encoded, training);
         NDArray unknownUsers = training || !any(coldCalibration) ? null : inputs.get(encoder.userIdPosition()).eq(0);
         NDArray unknownItems = training || !any(coldItemCalibration) ? null : inputs.get(encoder.itemIdPosition()).eq(0);
-        return heads(ps, inputs, encoded, shared, training, needed, unknownUsers, false, unknownItems, true);
+        return heads(ps, inputs, encoded, shared, rows(encoded), training, needed, unknownUsers, false, unknownItems, true);
     }
 
     /**
@@ -308,7 +316,7 @@ public final class MultiTaskBlock extends AbstractBlock {
         boolean[] needed = withParents(wanted);
         NDList encoded = encoder.forward(ps, inputs, false);
         NDList shared = sharing.forward(ps, encoded, false);
-        return heads(ps, inputs, encoded, shared, false, needed, null, false, null, false);
+        return heads(ps, inputs, encoded, shared, rows(encoded), false, needed, null, false, null, false);
     }
 
     /**
@@ -398,7 +406,12 @@ public final class MultiTaskBlock extends AbstractBlock {
         try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
             shared = affine.forwardMapped(ps, mapped, false, needed);
         }
-        return heads(ps, null, null, shared, false, needed, null, unknownUser, unknownItems, true);
+        return heads(ps, null, null, shared, mapped.getShape().get(0), false, needed, null, unknownUser, unknownItems, true);
+    }
+
+    /** @return the rows of the encoder's output: the batch's */
+    private static long rows(NDList encoded) {
+        return encoded.singletonOrThrow().getShape().get(0);
     }
 
     private boolean[] withParents(boolean[] wanted) {
@@ -419,10 +432,11 @@ public final class MultiTaskBlock extends AbstractBlock {
      *                     or null
      * @param calibrated   whether inference applies the tasks' calibration
      */
-    private NDArray[] heads(ParameterStore ps, NDList inputs, NDList encoded, NDList shared, boolean training, boolean[] needed,
-            NDArray unknownUsers, boolean allUnknown, NDArray unknownItems, boolean calibrated) {
-        if (shared.size() != heads.size()) {
-            throw new IllegalStateException("the sharing strategy returned " + shared.size() + " outputs for " + heads.size() + " tasks");
+    private NDArray[] heads(ParameterStore ps, NDList inputs, NDList encoded, NDList shared, long rows, boolean training,
+            boolean[] needed, NDArray unknownUsers, boolean allUnknown, NDArray unknownItems, boolean calibrated) {
+        if (shared == null || shared.size() != heads.size()) {
+            throw sharing.returned("must return one array per task (" + heads.size() + "), got "
+                    + (shared == null ? "null" : String.valueOf(shared.size())));
         }
         NDArray[] towerInputs = new NDArray[heads.size()];
         NDArray[] outputs = new NDArray[heads.size()];
@@ -431,10 +445,20 @@ public final class MultiTaskBlock extends AbstractBlock {
                 continue;
             }
             TaskDependency d = dependencyOf[t];
+            if (sharing.owner() != null) {
+                checkShape(sharing, t, shared.get(t), rows, sharingWidth);
+            }
             towerInputs[t] = d != null && d.mode() == TaskDependency.Mode.AITM
                     ? transfers[t].forward(ps, new NDList(towerInputs[d.parent()], shared.get(t)), training).singletonOrThrow()
                     : shared.get(t);
-            NDArray out = heads.get(t).forward(ps, new NDList(towerInputs[t]), training).singletonOrThrow();
+            NDList headOutput = heads.get(t).forward(ps, new NDList(towerInputs[t]), training);
+            if (heads.get(t).owner() != null && (headOutput == null || headOutput.size() != 1)) {
+                throw heads.get(t).returned("must return one array, got " + (headOutput == null ? "null" : headOutput.size()));
+            }
+            NDArray out = headOutput.singletonOrThrow();
+            if (heads.get(t).owner() != null) {
+                checkShape(heads.get(t), -1, out, rows, headWidths.get(t));
+            }
             if (wide[t] != null) {
                 NDList in = wide[t] instanceof WidePart ? WidePart.inputs(encoded.singletonOrThrow(), inputs) : encoded;
                 out = out.add(wide[t].forward(ps, in, training).singletonOrThrow().reshape(out.getShape()));
@@ -630,6 +654,22 @@ public final class MultiTaskBlock extends AbstractBlock {
     }
 
     /**
+     * A plugin block's array must be {@code [rows, width]}: a sharing block's for each task, a
+     * head block's output ({@code [rows]} too for a head of one output).
+     *
+     * @param task the task whose array of the sharing block's it is, or -1 for a head's output
+     */
+    private static void checkShape(Component component, int task, NDArray array, long rows, int width) {
+        Shape shape = array == null ? null : array.getShape();
+        boolean fits = shape != null && (shape.dimension() == 2 && shape.get(0) == rows && shape.get(1) == width
+                || task < 0 && width == 1 && shape.dimension() == 1 && shape.get(0) == rows);
+        if (!fits) {
+            throw component.returned((task < 0 ? "its output" : "task " + task + "'s array") + " must be of shape "
+                    + new Shape(rows, width) + " (" + rows + " rows, outputWidth() " + width + "), got " + (shape == null ? "null" : shape));
+        }
+    }
+
+    /**
      * Combines a batch's per-task losses.
      *
      * @param losses  {@code [tasks]} per-task losses
@@ -637,7 +677,18 @@ public final class MultiTaskBlock extends AbstractBlock {
      * @return {@code NDList(total, weights)}
      */
     public NDList combineLosses(ParameterStore ps, NDArray losses, NDArray present, boolean training) {
-        return weighting.forward(ps, new NDList(losses, present), training);
+        NDList combined = weighting.forward(ps, new NDList(losses, present), training);
+        if (weighting.owner() != null && (combined == null || combined.size() != 2 || combined.get(0) == null
+                || combined.get(0).size() != 1 || combined.get(1) == null || combined.get(1).size() != heads.size())) {
+            List<String> shapes = new ArrayList<>();
+            for (int i = 0; combined != null && i < combined.size(); i++) {
+                shapes.add(combined.get(i) == null ? "null" : combined.get(i).getShape().toString());
+            }
+            throw weighting.returned("must return NDList(total, weights), a scalar and " + heads.size() + (heads.size() == 1 ? " weight"
+                    : " weights") + ", got "
+                    + (combined == null ? "null" : "shapes " + String.join(", ", shapes)));
+        }
+        return combined;
     }
 
     @Override

@@ -59,7 +59,18 @@ public final class PluginMetric implements Metric {
 
     @Override
     public double compute(MetricInput input) {
-        return call("metric '" + name + "'", "compute()", () -> metric.compute(input));
+        return compute(input, null, null);
+    }
+
+    /**
+     * As {@link #compute(MetricInput)}, a failure naming where the metric was asked for.
+     *
+     * @param source the config file, or null
+     * @param path   the config path that asked for the metric ({@code tasks[0].metrics[1]}), or null
+     */
+    public double compute(MetricInput input, String source, String path) {
+        return PluginFailureException.callIn(loader, "metric '" + name + "'", pluginId, version, "compute()", source, path,
+                () -> metric.compute(input));
     }
 
     /** @return the providing plugin's id */

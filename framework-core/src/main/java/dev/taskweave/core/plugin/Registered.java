@@ -43,4 +43,38 @@ public record Registered<F>(String type, F factory, String pluginId, String plug
     public <T> T call(String source, String path, String action, Supplier<T> body) {
         return PluginFailureException.callIn(classLoader, "type '" + type + "'", pluginId, pluginVersion, action, source, path, body);
     }
+
+    /**
+     * The failure of a call into the plugin that returned what the API does not allow (null, an
+     * array of another shape): reported as a failure of the plugin, worded as one of its
+     * exceptions is ({@code exp.yaml: tasks[0].head: type 'poisson' of plugin acme-mtl 1.0.0
+     * failed in loss(): must return a scalar, got shape (256)}), without a cause.
+     *
+     * @param source  the config file, or null
+     * @param path    the config path that chose this type, or null
+     * @param action  the method called ({@code loss()})
+     * @param problem what it returned against what was expected
+     */
+    public PluginFailureException failure(String source, String path, String action, String problem) {
+        requireNonNull(action, "action is null");
+        requireNonNull(problem, "problem is null");
+        StringBuilder sb = new StringBuilder();
+        if (source != null) {
+            sb.append(source).append(": ");
+        }
+        if (path != null && !path.isEmpty()) {
+            sb.append(path).append(": ");
+        }
+        sb.append("type '").append(type).append("' ").append(PluginFailureException.owner(pluginId, pluginVersion))
+                .append(" failed in ").append(action).append(": ").append(problem);
+        return new PluginFailureException(sb.toString(), null, false);
+    }
+
+    /**
+     * @return {@code type 'T' of plugin ID VERSION} (or {@code from the class path}), for a message
+     *     about this type that is not a failure
+     */
+    public String describe() {
+        return "type '" + type + "' " + PluginFailureException.owner(pluginId, pluginVersion);
+    }
 }

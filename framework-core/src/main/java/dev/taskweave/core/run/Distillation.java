@@ -106,7 +106,9 @@ public final class Distillation {
                 }
                 ResolvedTask own = teacher.tasks().get(source);
                 NDArray output = outputs[source];
-                NDArray target = own.plugin().call(() -> own.head().distillationTarget(output));
+                NDArray target = own.plugin().call(teacher.plan().source(), own.headPath(), "distillationTarget()",
+                        () -> own.head().distillationTarget(output));
+                checkRows(teacher.plan().source(), own, "distillationTarget()", target, labels[t]);
                 sums[t] = sums[t] == null ? target : sums[t].add(target);
             }
         }
@@ -117,9 +119,23 @@ public final class Distillation {
                 ResolvedTask task = student.tasks().get(t);
                 NDArray label = labels[t];
                 NDArray mask = masks[t];
-                result[t] = task.plugin().call(() -> task.head().distillationLabels(label, mask, target, weight));
+                result[t] = task.plugin().call(student.plan().source(), task.headPath(), "distillationLabels()",
+                        () -> task.head().distillationLabels(label, mask, target, weight));
+                checkRows(student.plan().source(), task, "distillationLabels()", result[t], label);
             }
         }
         return result;
+    }
+
+    /** A head's distillation array must be one of the batch's rows per row, as its labels are. */
+    private static void checkRows(String source, ResolvedTask task, String action, NDArray value, NDArray labels) {
+        if (value == null) {
+            throw task.plugin().failure(source, task.headPath(), action, "returned null");
+        }
+        long rows = labels.getShape().get(0);
+        if (value.getShape().dimension() == 0 || value.getShape().get(0) != rows) {
+            throw task.plugin().failure(source, task.headPath(), action, "must return one row per row of the batch (" + rows
+                    + "), got shape " + value.getShape());
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.taskweave.api.metric.Metric;
 import dev.taskweave.api.metric.MetricInput;
 import dev.taskweave.core.data.ExampleSet;
 import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.core.plugin.PluginMetric;
 import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.RankingCandidates;
 import java.util.LinkedHashMap;
@@ -56,13 +57,18 @@ public final class Evaluator {
             }
             return new float[][][] {scores, ranking};
         }
+        String source = model.plan().source();
+        boolean[] ranksByOutput = new boolean[tasks];
+        for (int t = 0; t < tasks; t++) {
+            ranksByOutput[t] = ranksByOutput(source, model.tasks().get(t));
+        }
         forEachBatch(model, gatherer, users, items, batchSize, manager, (from, to, outputs) -> {
             for (int t = 0; t < tasks; t++) {
                 ResolvedTask task = model.tasks().get(t);
                 NDArray out = outputs.get(t);
-                boolean own = ranksByOutput(task.head());
+                boolean own = ranksByOutput[t];
                 if (wantScores || (wantRanking && !own)) {
-                    copy(task.plugin().call(() -> task.head().scores(out)).toFloatArray(), scores, t, from, to, n);
+                    copy(HeadCalls.scores(source, task, out, to - from).toFloatArray(), scores, t, from, to, n);
                 }
                 if (wantRanking && own) {
                     copy(out.toFloatArray(), ranking, t, from, to, n);
@@ -97,6 +103,11 @@ public final class Evaluator {
         return head.producesLogit() && head.outputWidth() == 1;
     }
 
+    /** As {@link #ranksByOutput(dev.taskweave.api.model.TaskHead)}, a failure of the head naming it. */
+    private static boolean ranksByOutput(String source, ResolvedTask task) {
+        return task.outputWidth() == 1 && task.plugin().call(source, task.headPath(), "producesLogit()", task.head()::producesLogit);
+    }
+
     /** What to do with one batch's outputs (rows {@code from..to}); the arrays are freed afterwards. */
     private interface BatchOutputs {
         void accept(int from, int to, NDList outputs);
@@ -129,7 +140,7 @@ public final class Evaluator {
         int[] widths = new int[tasks];
         float[][] outputs = new float[tasks][];
         for (int t = 0; t < tasks; t++) {
-            widths[t] = model.tasks().get(t).head().outputWidth();
+            widths[t] = model.tasks().get(t).outputWidth();
             outputs[t] = new float[n * widths[t]];
         }
         forEachBatch(model, gatherer.forRows(set.features()), set.users(), set.items(), batchSize, manager, (from, to, out) -> {
@@ -298,8 +309,11 @@ public final class Evaluator {
             }
             MetricInput input = new MetricInput(s, y, g, scoreWidth, r);
             Map<String, Double> values = new LinkedHashMap<>();
-            for (Metric m : task.metrics()) {
-                values.put(m.name(), m.compute(input));
+            for (int j = 0; j < task.metrics().size(); j++) {
+                Metric m = task.metrics().get(j);
+                // a plugin's metric that fails names the task's config that asked for it
+                values.put(m.name(), m instanceof PluginMetric p ? p.compute(input, model.plan().source(), task.metricPaths().get(j))
+                        : m.compute(input));
             }
             result.put(task.name(), values);
         }

@@ -323,7 +323,7 @@ public final class FactoredScorer implements AutoCloseable {
             for (int i = 0; i < tasks.length; i++) {
                 ResolvedTask task = model.tasks().get(tasks[i]);
                 NDArray out = outputs[tasks[i]];
-                scores[i] = task.plugin().call(() -> task.head().scores(out)).toFloatArray();
+                scores[i] = HeadCalls.scores(model.plan().source(), task, out, n).toFloatArray();
             }
             scope.suppressNotUsedWarning();
         } finally {

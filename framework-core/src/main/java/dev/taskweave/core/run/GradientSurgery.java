@@ -25,12 +25,16 @@ import java.util.List;
 final class GradientSurgery {
     private final GradientCombiner combiner;
     private final ClassLoader loader;
+    /** the weighting's registration, whose failures the combiner's are reported as, or null */
+    private final dev.taskweave.core.plugin.Registered<?> owner;
+    private final String source;
     private final List<Parameter> shared;
     private final List<List<Parameter>> taskParameters = new ArrayList<>();
     private final int size;
 
-    GradientSurgery(AssembledModel model, GradientCombiner combiner, ClassLoader loader) {
-        this(ParameterGroups.of(model.block()), combiner, loader);
+    GradientSurgery(AssembledModel model, GradientCombiner combiner) {
+        this(ParameterGroups.of(model.block()), combiner, model.plan().weighting().classLoader(), model.plan().weighting(),
+                model.plan().source());
     }
 
     /**
@@ -40,16 +44,39 @@ final class GradientSurgery {
      * @param loader   its plugin's class loader
      */
     GradientSurgery(ParameterGroups groups, GradientCombiner combiner, ClassLoader loader) {
+        this(groups, combiner, loader, null, null);
+    }
+
+    /**
+     * @param owner  the weighting's registration, which a failure of the combiner names (with
+     *               {@code source} and {@code weighting.type}), or null
+     * @param source the experiment's file, or null
+     */
+    private GradientSurgery(ParameterGroups groups, GradientCombiner combiner, ClassLoader loader,
+            dev.taskweave.core.plugin.Registered<?> owner, String source) {
         this.combiner = requireNonNull(combiner, "combiner is null");
         this.loader = requireNonNull(loader, "loader is null");
+        this.owner = owner;
+        this.source = source;
         this.shared = groups.shared();
         List<SharedParameter> layout = groups.layout();
         this.size = layout.isEmpty() ? 0 : layout.get(layout.size() - 1).offset() + layout.get(layout.size() - 1).size();
         for (int t = 0; t < groups.taskCount(); t++) {
             taskParameters.add(groups.task(t));
         }
-        try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
+        call("layout()", () -> {
             combiner.layout(layout);
+            return null;
+        });
+    }
+
+    /** Calls the combiner with its plugin's class loader; its failure names the weighting when known. */
+    private <T> T call(String action, java.util.function.Supplier<T> body) {
+        if (owner != null) {
+            return owner.call(source, "weighting.type", action, body);
+        }
+        try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
+            return body.get();
         }
     }
 
@@ -67,13 +94,14 @@ final class GradientSurgery {
                 values[t] = Float.NaN;
             }
         }
-        GradientCombiner.Combined combined;
-        try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
-            combined = combiner.combine(gradients, values);
-        }
-        if (combined.sharedGradient().length != size || combined.taskWeights().length != present.length) {
-            throw new IllegalStateException("the gradient combiner returned " + combined.sharedGradient().length
-                    + " shared values and " + combined.taskWeights().length + " weights; expected " + size + " and " + present.length);
+        GradientCombiner.Combined combined = call("combine()", () -> combiner.combine(gradients, values));
+        if (combined == null || combined.sharedGradient() == null || combined.taskWeights() == null
+                || combined.sharedGradient().length != size || combined.taskWeights().length != present.length) {
+            String problem = combined == null ? "returned null" : "must return " + size + " shared gradient values and "
+                    + present.length + " task weights, got " + (combined.sharedGradient() == null ? "null" : combined.sharedGradient().length)
+                    + " and " + (combined.taskWeights() == null ? "null" : combined.taskWeights().length);
+            throw owner == null ? new IllegalStateException("the gradient combiner " + problem)
+                    : owner.failure(source, "weighting.type", "combine()", problem);
         }
         for (int t = 0; t < present.length; t++) {
             if (present[t] > 0 && combined.taskWeights()[t] != 1f) {

@@ -532,6 +532,9 @@ public final class ModelAssembler {
         DataContext context = new DataContext(baseDirectory, plan.config().seed);
         try {
             DatasetSource source = plan.data().call(plan.source(), "data.type", "create()", () -> factory.create(plan.dataConfig(), context));
+            if (source == null) {
+                throw plan.data().failure(plan.source(), "data.type", "create()", "returned null");
+            }
             Dataset dataset = plan.data().call(plan.source(), "data.type", "load()", source::load);
             if (dataset == null) {
                 throw new DataException(plan.config().data.type, 0, "the data source returned no dataset");
@@ -922,10 +925,44 @@ public final class ModelAssembler {
                 labels.add(new TaskLabels(t.name, t.label, v -> v, 0, attribute));
             } else {
                 TaskHead head = createHead(plan, i, 1, new LabelStatistics(0, 0, 0), LabelInfo.SCALAR);
-                labels.add(new TaskLabels(t.name, t.label, raw -> head.encodeLabel((float) raw), head.negativesPerPositive()));
+                String path = "tasks[" + i + "].head";
+                Registered<?> reg = plan.heads().get(i);
+                labels.add(new TaskLabels(t.name, t.label, labelEncoder(reg, head, plan.source(), path),
+                        negativesPerPositive(reg, head, plan.source(), path)));
             }
         }
         return withJointParents(plan.config(), labels);
+    }
+
+    /**
+     * @return a head's {@link TaskHead#encodeLabel}, called for every labelled row: an
+     *     {@code IllegalArgumentException} (a value the head refuses) passes as it is, for the caller
+     *     to report the row as bad data; any other failure is the plugin's, reported naming it and
+     *     {@code path} as a failure of every other call into it is. Nothing is spent on the rows
+     *     that encode.
+     */
+    static java.util.function.DoubleUnaryOperator labelEncoder(Registered<?> reg, TaskHead head, String source, String path) {
+        return raw -> {
+            try {
+                return head.encodeLabel((float) raw);
+            } catch (IllegalArgumentException e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                // the guard tells the framework's own exceptions from the plugin's and words the failure
+                return reg.call(source, path, "encodeLabel()", () -> {
+                    throw e;
+                });
+            }
+        };
+    }
+
+    /** @return the head's negatives per observed row, checked to be 0 or more */
+    private static int negativesPerPositive(Registered<?> reg, TaskHead head, String source, String path) {
+        int negatives = reg.call(source, path, "negativesPerPositive()", head::negativesPerPositive);
+        if (negatives < 0) {
+            throw reg.failure(source, path, "negativesPerPositive()", "must return 0 or more, got " + negatives);
+        }
+        return negatives;
     }
 
     /** The labels of every split but training's must suit the task's head too: they are evaluated. */
@@ -984,13 +1021,36 @@ public final class ModelAssembler {
     private TaskHead createHead(Plan plan, int i, TaskContext context) {
         Registered<?> reg = plan.heads().get(i);
         TaskHeadFactory factory = (TaskHeadFactory) reg.factory();
+        TaskHead head;
         try {
-            return reg.call(plan.source(), "tasks[" + i + "].head", "create()", () -> factory.create(plan.headConfigs().get(i), context));
+            head = reg.call(plan.source(), "tasks[" + i + "].head", "create()", () -> factory.create(plan.headConfigs().get(i), context));
         } catch (InvalidConfigException e) {
             // an empty path refuses the head as a whole for this task (bpr on an attribute), not one of its params
             throw new ConfigException(plan.source(), e.path().isEmpty() ? "tasks[" + i + "].head" : e.under("tasks[" + i + "].params").path(),
                     0, e.reason());
         }
+        if (head == null) {
+            throw reg.failure(plan.source(), "tasks[" + i + "].head", "create()", "returned null");
+        }
+        return head;
+    }
+
+    /** @return what a plugin's {@code createBlock()} returned, checked not to be null */
+    private static Block block(Registered<?> reg, String source, String path, java.util.function.Supplier<Block> createBlock) {
+        Block block = reg.call(source, path, "createBlock()", createBlock);
+        if (block == null) {
+            throw reg.failure(source, path, "createBlock()", "returned null");
+        }
+        return block;
+    }
+
+    /** @return an {@code outputWidth()} of a head or a sharing strategy, checked to be 1 or more */
+    private static int outputWidth(Registered<?> reg, String source, String path, java.util.function.IntSupplier width) {
+        int w = reg.call(source, path, "outputWidth()", width::getAsInt);
+        if (w < 1) {
+            throw reg.failure(source, path, "outputWidth()", "must return 1 or more, got " + w);
+        }
+        return w;
     }
 
     /** @return the config path prefixed with the experiment file, for a block's failure during training */
@@ -1083,7 +1143,7 @@ public final class ModelAssembler {
         }
         for (String name : Formula.parse(text).tasks()) {
             ResolvedTask task = tasks.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
-            int width = task.plugin().call(task.head()::outputWidth);
+            int width = task.outputWidth();
             if (width != 1) {
                 throw new ConfigException(plan.source(), "serving.formula", 0, "task '" + name + "' has " + width
                         + " outputs; a formula can only use single-output tasks");
@@ -1116,11 +1176,14 @@ public final class ModelAssembler {
         try {
             sharing = plan.sharing().call(plan.source(), "sharing.type", "create()",
                     () -> sharingFactory.create(plan.sharingConfig(), sharingContext));
-            sharingBlock = plan.sharing().call(plan.source(), "sharing.type", "createBlock()", sharing::createBlock);
+            if (sharing == null) {
+                throw plan.sharing().failure(plan.source(), "sharing.type", "create()", "returned null");
+            }
+            sharingBlock = block(plan.sharing(), plan.source(), "sharing.type", sharing::createBlock);
         } catch (InvalidConfigException e) {
             throw new ConfigException(plan.source(), e.under("sharing.params").path(), 0, e.reason());
         }
-        int sharingWidth = sharing.outputWidth();
+        int sharingWidth = outputWidth(plan.sharing(), plan.source(), "sharing.type", sharing::outputWidth);
 
         List<ResolvedTask> tasks = new ArrayList<>();
         List<MultiTaskBlock.Component> headBlocks = new ArrayList<>();
@@ -1137,7 +1200,8 @@ public final class ModelAssembler {
             if (plan.experiment()) {
                 warnings.addAll(headWarnings(plan, i, context));
             }
-            if (info.attribute() && info.width() > 1 && reg.call(plan.source(), headPath, "outputWidth()", head::outputWidth) == 1) {
+            int width = outputWidth(reg, plan.source(), headPath, head::outputWidth);
+            if (info.attribute() && info.width() > 1 && width == 1) {
                 throw new ConfigException(plan.source(), "tasks[" + i + "].head", 0, "'" + t.head + "' has one output, and the label '"
                         + t.label + "' is an attribute of " + info.width() + " classes or labels per entity; use a head with an"
                         + " output per class or label (such as multiclass or multilabel)");
@@ -1145,9 +1209,15 @@ public final class ModelAssembler {
             dev.taskweave.api.metric.MetricOutput output = output(reg, head, plan.source(), headPath);
             List<String> metricNames = t.metrics.isEmpty() ? reg.call(plan.source(), headPath, "defaultMetrics()", head::defaultMetrics)
                     : t.metrics;
+            if (metricNames == null) {
+                throw reg.failure(plan.source(), headPath, "defaultMetrics()", "returned null");
+            }
             List<Metric> taskMetrics = new ArrayList<>();
+            List<String> metricPaths = new ArrayList<>();
             for (int m = 0; m < metricNames.size(); m++) {
                 String name = metricNames.get(m);
+                // a default metric was chosen by the head
+                metricPaths.add(t.metrics.isEmpty() ? headPath : "tasks[" + i + "].metrics[" + m + "]");
                 Metric metric = metrics.find(name);
                 if (metric == null) {
                     throw new ConfigException(plan.source(), "tasks[" + i + "].metrics", 0, "the head's default metric '" + name + "' is unknown");
@@ -1159,13 +1229,12 @@ public final class ModelAssembler {
                 }
                 taskMetrics.add(metric);
             }
-            TaskHead h = head;
-            TaskLabels labels = new TaskLabels(t.name, t.label, raw -> h.encodeLabel((float) raw),
-                    reg.call(plan.source(), headPath, "negativesPerPositive()", head::negativesPerPositive));
-            tasks.add(new ResolvedTask(i, t.name, t.head, head, reg, labels, taskMetrics, s, info));
-            headBlocks.add(new MultiTaskBlock.Component(reg.call(plan.source(), headPath, "createBlock()",
-                    head::createBlock), reg.classLoader(), reg, where(plan, headPath)));
-            widths.add(reg.call(plan.source(), headPath, "outputWidth()", head::outputWidth));
+            TaskLabels labels = new TaskLabels(t.name, t.label, labelEncoder(reg, head, plan.source(), headPath),
+                    negativesPerPositive(reg, head, plan.source(), headPath));
+            tasks.add(new ResolvedTask(i, t.name, t.head, head, reg, labels, taskMetrics, s, info, width, headPath, metricPaths));
+            headBlocks.add(new MultiTaskBlock.Component(block(reg, plan.source(), headPath, head::createBlock), reg.classLoader(), reg,
+                    where(plan, headPath)));
+            widths.add(width);
         }
         if (plan.experiment()) {
             monitoredMetric(plan, tasks);
@@ -1176,7 +1245,8 @@ public final class ModelAssembler {
         for (TaskDependency d : dependencies) {
             for (int task : new int[] {d.parent(), d.child()}) {
                 ResolvedTask r = tasks.get(task);
-                if (!r.plugin().call(r.head()::producesLogit) || r.head().outputWidth() != 1 || r.labelInfo().attribute()) {
+                if (!r.plugin().call(plan.source(), r.headPath(), "producesLogit()", r.head()::producesLogit) || r.outputWidth() != 1
+                        || r.labelInfo().attribute()) {
                     throw new ConfigException(plan.source(), "tasks[" + d.child() + "].dependsOn", 0, d.mode().yamlName()
                             + " needs a one-logit head (such as binary) on both tasks; task '" + r.name() + "' has head '"
                             + r.headType() + "'" + (r.labelInfo().attribute() ? " on an entity attribute" : ""));
@@ -1187,19 +1257,21 @@ public final class ModelAssembler {
             String calibrate = c.tasks.get(r.index()).calibrate;
             // the settings' own values were checked by plan, before the data was read
             checkCalibrationSettings(c.tasks.get(r.index()), "tasks[" + r.index() + "]", plan.source());
-            if ("threshold".equals(calibrate) && !r.plugin().call(r.head()::producesLogit)) {
+            if ("threshold".equals(calibrate) && !r.plugin().call(plan.source(), r.headPath(), "producesLogit()", r.head()::producesLogit)) {
                 throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrate", 0, "threshold shifts logits whose"
                         + " sigmoids are probabilities (heads such as binary and multilabel); task '" + r.name() + "' has head '"
                         + r.headType() + "'");
             }
             if ("platt".equals(calibrate)
-                    && (!r.plugin().call(r.head()::producesLogit) || r.head().outputWidth() != 1 || r.labelInfo().attribute())) {
+                    && (!r.plugin().call(plan.source(), r.headPath(), "producesLogit()", r.head()::producesLogit) || r.outputWidth() != 1
+                    || r.labelInfo().attribute())) {
                 throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrate", 0, "platt calibrates one logit (a head such as"
                         + " binary); task '" + r.name() + "' has head '" + r.headType() + "'"
                         + (r.labelInfo().attribute() ? " on an entity attribute" : ""));
             }
             if ("linear".equals(calibrate)
-                    && (!r.plugin().call(r.head()::predictsValue) || r.head().outputWidth() != 1 || r.labelInfo().attribute())) {
+                    && (!r.plugin().call(plan.source(), r.headPath(), "predictsValue()", r.head()::predictsValue) || r.outputWidth() != 1
+                    || r.labelInfo().attribute())) {
                 throw new ConfigException(plan.source(), "tasks[" + r.index() + "].calibrate", 0, "linear maps one predicted value"
                         + " (a head such as regression, whose output is its prediction; platt calibrates a logit); task '"
                         + r.name() + "' has head '" + r.headType() + "'" + (r.labelInfo().attribute() ? " on an entity attribute" : ""));
@@ -1212,7 +1284,8 @@ public final class ModelAssembler {
             if (d.mode() == TaskDependency.Mode.ESMM) {
                 ResolvedTask r = joint.get(d.child());
                 joint.set(d.child(), new ResolvedTask(r.index(), r.name(), r.headType(), r.head(), r.plugin(),
-                        r.labels().withJointParent(d.parent()), r.metrics(), r.statistics(), r.labelInfo()));
+                        r.labels().withJointParent(d.parent()), r.metrics(), r.statistics(), r.labelInfo(), r.outputWidth(), r.headPath(),
+                        r.metricPaths()));
             }
         }
         tasks = joint;
@@ -1223,7 +1296,10 @@ public final class ModelAssembler {
         try {
             weighting = plan.weighting().call(plan.source(), "weighting.type", "create()",
                     () -> weightingFactory.create(plan.weightingConfig(), weightingContext));
-            weightingBlock = plan.weighting().call(plan.source(), "weighting.type", "createBlock()", weighting::createBlock);
+            if (weighting == null) {
+                throw plan.weighting().failure(plan.source(), "weighting.type", "create()", "returned null");
+            }
+            weightingBlock = block(plan.weighting(), plan.source(), "weighting.type", weighting::createBlock);
         } catch (InvalidConfigException e) {
             throw new ConfigException(plan.source(), e.under("weighting.params").path(), 0, e.reason());
         }

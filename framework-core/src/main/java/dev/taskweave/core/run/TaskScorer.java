@@ -66,7 +66,7 @@ public final class TaskScorer {
                     for (int i = 0; i < tasks.length; i++) {
                         ResolvedTask task = model.tasks().get(tasks[i]);
                         NDArray out = outputs[tasks[i]];
-                        float[] part = task.plugin().call(() -> task.head().scores(out)).toFloatArray();
+                        float[] part = HeadCalls.scores(model.plan().source(), task, out, to - from).toFloatArray();
                         if (from == 0 && to == n) {
                             scores[i] = part;
                         } else {

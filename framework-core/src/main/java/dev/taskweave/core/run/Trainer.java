@@ -134,7 +134,7 @@ public final class Trainer {
         List<TaskLabels> trainLabels = new ArrayList<>(labels);
         for (int t = 0; t < taskCount; t++) {
             ResolvedTask task = tasks.get(t);
-            pairwise[t] = task.plugin().call(task.head()::pairwise);
+            pairwise[t] = task.plugin().call(model.plan().source(), task.headPath(), "pairwise()", task.head()::pairwise);
             if (pairwise[t]) {
                 trainLabels.set(t, labels.get(t).withNegatives(0));
             }
@@ -212,7 +212,7 @@ public final class Trainer {
             }
         }
         GradientSurgery surgery = model.weighting() instanceof GradientCombiner combiner
-                ? new GradientSurgery(model, combiner, model.plan().weighting().classLoader()) : null;
+                ? new GradientSurgery(model, combiner) : null;
         Telemetry telemetry = config.training.telemetry ? new Telemetry(model, gatherer) : null;
 
         EarlyStoppingConfig es = config.training.earlyStopping;
@@ -266,6 +266,7 @@ public final class Trainer {
             scratch[k] = k == 0 || pairwise[k - 1] ? gatherer.newScratch() : null;
         }
         boolean leakReported = false;
+        boolean divergenceReported = false;
         for (int epoch = history.size() + 1; epoch <= config.training.epochs && !stoppedEarly; epoch++) {
             long epochStart = System.nanoTime() - (epoch == 1 ? firstBuildNanos : 0);
             // PyTorch's generator (head-tower dropout, random loss weights) restarts every epoch, so
@@ -291,6 +292,15 @@ public final class Trainer {
                     int to = Math.min(train.size(), from + batchSize);
                     float[][] step = step(model, rows, train, order, from, to, random, manager, optimizer, surgery,
                             pairwise, trainSampler, scratch, distillation);
+                    if (!divergenceReported) {
+                        String diverged = divergenceWarning(model, epoch, b + 1, batches, step[0], step[2], step[4][0],
+                                step[4][1]);
+                        if (diverged != null) {
+                            // the run goes on (benchmark and tune record a diverged run): said once, where it started
+                            log.println(diverged);
+                            divergenceReported = true;
+                        }
+                    }
                     if (average != null) {
                         average.update();
                     }
@@ -340,7 +350,7 @@ public final class Trainer {
             // after the telemetry, which measures the update with the weights this epoch applied (a
             // weighting such as DWA sets the next epoch's here)
             int finishedEpoch = epoch;
-            model.plan().weighting().call(() -> {
+            model.plan().weighting().call(model.plan().source(), "weighting.type", "epochEnded()", () -> {
                 model.weighting().epochEnded(finishedEpoch, lossVector);
                 return null;
             });
@@ -486,6 +496,53 @@ public final class Trainer {
     }
 
     /**
+     * @param step      the step within its epoch, from 1
+     * @param losses    the step's loss per task
+     * @param present   per task, 1 when the batch has rows labelled for it: an absent task's loss
+     *                  is not read (a NaN there is the weighting's to keep out of the total)
+     * @param total     the weighting's total of them
+     * @param auxiliary the sharing strategy's auxiliary loss, 0 without one
+     * @return a warning naming what first turned a step's loss into NaN or an infinity (a task's
+     *     loss, else the weighting's total, else the auxiliary loss), with its plugin and the epoch
+     *     and step; null when every value is finite
+     */
+    static String divergenceWarning(AssembledModel model, int epoch, int step, int steps, float[] losses, float[] present, float total,
+            float auxiliary) {
+        String what = null;
+        String path = null;
+        dev.taskweave.core.plugin.Registered<?> plugin = null;
+        float value = 0;
+        for (int t = 0; t < losses.length && what == null; t++) {
+            if (present[t] > 0 && !Float.isFinite(losses[t])) {
+                ResolvedTask task = model.tasks().get(t);
+                what = "task " + task.name() + "'s loss";
+                path = task.headPath();
+                plugin = task.plugin();
+                value = losses[t];
+            }
+        }
+        if (what == null && !Float.isFinite(total)) {
+            what = "the weighted total of the tasks' finite losses";
+            path = "weighting.type";
+            plugin = model.plan().weighting();
+            value = total;
+        }
+        if (what == null && !Float.isFinite(auxiliary)) {
+            what = "the sharing strategy's auxiliary loss";
+            path = "sharing.type";
+            plugin = model.plan().sharing();
+            value = auxiliary;
+        }
+        if (what == null) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "warning: %s is %s at epoch %d, step %,d of %,d (%s: %s): training diverged there; it goes"
+                + " on, but its parameters are probably no longer finite, nor its scores and metrics (a loss that cannot take some"
+                + " labels or outputs, or steps too large: lower optimizer.learningRate or set optimizer.clipGradient)", what, value,
+                epoch, step, steps, path, plugin.describe());
+    }
+
+    /**
      * @param left arrays the epoch's training steps added to the manager the model lives in and did
      *     not free (each step's own are freed with it)
      * @return a warning when they are at least one per step, a leak that grows memory until the run
@@ -505,7 +562,8 @@ public final class Trainer {
     }
 
     /**
-     * One optimisation step; returns {losses, weights, present} per task.
+     * One optimisation step; returns {losses, weights, present, labelled rows} per task, and
+     * {@code [4]} the weighting's total and the sharing strategy's auxiliary loss (0 without one).
      *
      * @param gatherer reads {@code train}'s rows, their per-interaction values included
      *                 ({@link FeatureGatherer#forRows})
@@ -521,7 +579,7 @@ public final class Trainer {
         int b = to - from;
         int taskCount = model.tasks().size();
         double idDropout = model.plan().config().features.idDropout;
-        float[][] result = new float[4][];
+        float[][] result = new float[5][];
         try (NDManager batch = manager.newSubManager()) {
             // the step's store: a block that computes from a parameter (whose array, and every result whose
             // first operand it is, belongs to the manager kept for the whole run) attaches its results to
@@ -572,6 +630,8 @@ public final class Trainer {
                 result[0] = lossVector.toFloatArray();
                 result[2] = present;
                 result[3] = counts;
+                // read for the divergence check, as the task losses are
+                result[4] = new float[] {combined.get(0).toFloatArray()[0], auxiliary == null ? 0f : auxiliary.toFloatArray()[0]};
                 if (surgery == null) {
                     NDArray total = auxiliary == null ? combined.get(0) : combined.get(0).add(auxiliary);
                     collector.backward(total);
@@ -854,7 +914,7 @@ public final class Trainer {
         NDList inputs = gatherer.forRows(moments).gather(batch, users, items, identity, 0, rows.length, idDropout, random, scratch);
         NDArray negative = model.block().forward(ps, inputs, true).get(task);
         NDArray positive = output.get(new ai.djl.ndarray.index.NDIndex("{}", batch.create(positions)));
-        return t.plugin().call(() -> t.head().pairwiseLoss(positive, negative)).reshape();
+        return HeadCalls.pairwiseLoss(model.plan().source(), t, positive, negative);
     }
 
     /** @return a task's labels for rows {@code order[from..to)}: {@code [b]}, or {@code [b, width]} */
@@ -880,6 +940,7 @@ public final class Trainer {
      */
     static NDList taskLosses(AssembledModel model, NDList outputs, NDArray[] labels, NDArray[] masks, boolean[] skip) {
         NDList losses = new NDList(labels.length);
+        String source = model.plan().source();
         for (int t = 0; t < labels.length; t++) {
             if (skip[t]) {
                 losses.add(null);
@@ -889,7 +950,7 @@ public final class Trainer {
             NDArray out = outputs.get(t);
             NDArray y = labels[t];
             NDArray m = masks[t];
-            losses.add(task.plugin().call(() -> task.head().loss(out, y, m)).reshape());
+            losses.add(HeadCalls.loss(source, task, out, y, m));
         }
         return losses;
     }

@@ -1,0 +1,520 @@
+package dev.taskweave.core.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import dev.taskweave.api.DataException;
+import dev.taskweave.api.ExtensionFactory;
+import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityTable;
+import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.Interactions;
+import dev.taskweave.api.metric.Metric;
+import dev.taskweave.api.metric.MetricInput;
+import dev.taskweave.api.model.LabelStatistics;
+import dev.taskweave.api.model.LossWeighting;
+import dev.taskweave.api.model.LossWeightingFactory;
+import dev.taskweave.api.model.SharingContext;
+import dev.taskweave.api.model.SharingStrategy;
+import dev.taskweave.api.model.SharingStrategyFactory;
+import dev.taskweave.api.model.TaskContext;
+import dev.taskweave.api.model.TaskHead;
+import dev.taskweave.api.model.TaskHeadFactory;
+import dev.taskweave.api.model.WeightingContext;
+import dev.taskweave.api.nn.Scalars;
+import dev.taskweave.core.config.ConfigLoader;
+import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.core.metric.MetricRegistry;
+import dev.taskweave.core.plugin.ExtensionKind;
+import dev.taskweave.core.plugin.ExtensionRegistry;
+import dev.taskweave.core.plugin.PluginFailureException;
+import dev.taskweave.core.plugin.PluginMetric;
+import dev.taskweave.core.plugin.Registered;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Third-party heads, sharing strategies, weightings and metrics that break the API's contract
+ * (throw where the runtime used not to guard them, return null, return arrays of another shape, a
+ * loss that is not finite) are reported as failures of their plugin, naming the plugin, the type,
+ * the method and the config path, or, for a loss that is not finite, warned about once.
+ */
+class PluginContractTest {
+    private static final String PLUGIN = "acme-mtl";
+    private static final String VERSION = "1.0.0";
+    private static final String FILE = "exp.yaml";
+    private static final int TRAIN_ROWS = 200;
+    private static final int VALID_ROWS = 50;
+
+    /** What a test head does wrong. */
+    private enum Mode {
+        GOOD, NULL_HEAD, ENCODE_THROWS, ENCODE_REFUSES, NEGATIVES_THROW, NULL_BLOCK, VECTOR_LOSS, LOSS_THROWS, WIDE_SCORES,
+        SHORT_SCORES, SHORT_OUTPUT, NAN_LOSS;
+
+        String type() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    private static final class Head implements TaskHead {
+        private final Mode mode;
+        private final AtomicInteger losses = new AtomicInteger();
+
+        Head(Mode mode) {
+            this.mode = mode;
+        }
+
+        @Override
+        public Block createBlock() {
+            if (mode == Mode.NULL_BLOCK) {
+                return null;
+            }
+            Block linear = Linear.builder().setUnits(1).build();
+            if (mode != Mode.SHORT_OUTPUT) {
+                return linear;
+            }
+            // the first row only: an output of another batch size than its input's
+            return new SequentialBlock().add(linear).add(new LambdaBlock(x -> new NDList(x.singletonOrThrow().get(new NDIndex("0:1")))));
+        }
+
+        @Override
+        public NDArray loss(NDArray output, NDArray labels, NDArray mask) {
+            if (mode == Mode.LOSS_THROWS) {
+                throw new IllegalStateException("boom in loss");
+            }
+            NDArray perRow = output.reshape(-1).sub(labels).square().mul(mask);
+            if (mode == Mode.VECTOR_LOSS) {
+                return perRow;
+            }
+            NDArray mean = perRow.sum().div(Scalars.maximum(mask.sum(), 1));
+            if (mode == Mode.NAN_LOSS && losses.incrementAndGet() >= 3) {
+                return Scalars.mul(mean, Float.NaN);
+            }
+            return mean;
+        }
+
+        @Override
+        public NDArray scores(NDArray output) {
+            NDArray flat = output.reshape(-1);
+            if (mode == Mode.WIDE_SCORES) {
+                return output.concat(output, 1);
+            }
+            if (mode == Mode.SHORT_SCORES) {
+                return flat.get(new NDIndex("1:"));
+            }
+            return flat;
+        }
+
+        @Override
+        public float encodeLabel(float raw) {
+            if (mode == Mode.ENCODE_THROWS) {
+                throw new IllegalStateException("boom in encode");
+            }
+            if (mode == Mode.ENCODE_REFUSES && raw > 4) {
+                throw new IllegalArgumentException("ratings above 4 are not supported");
+            }
+            return raw;
+        }
+
+        @Override
+        public int negativesPerPositive() {
+            if (mode == Mode.NEGATIVES_THROW) {
+                throw new IllegalStateException("boom in negatives");
+            }
+            return 0;
+        }
+
+        @Override
+        public List<String> defaultMetrics() {
+            return List.of("rmse");
+        }
+    }
+
+    private abstract static class Factory<C> implements ExtensionFactory<Object> {
+        private final String type;
+
+        Factory(String type) {
+            this.type = type;
+        }
+
+        @Override
+        public String type() {
+            return type;
+        }
+
+        @Override
+        public Class<Object> configClass() {
+            return Object.class;
+        }
+    }
+
+    private static final class HeadFactory extends Factory<Object> implements TaskHeadFactory<Object> {
+        private final Mode mode;
+
+        HeadFactory(Mode mode) {
+            super(mode.type());
+            this.mode = mode;
+        }
+
+        @Override
+        public TaskHead create(Object config, TaskContext context) {
+            return mode == Mode.NULL_HEAD ? null : new Head(mode);
+        }
+    }
+
+    /** Hands the encoded input to every task; {@code null-sharing} creates nothing, {@code null-block-sharing} no block. */
+    private static final class SharingFactory extends Factory<Object> implements SharingStrategyFactory<Object> {
+        SharingFactory(String type) {
+            super(type);
+        }
+
+        @Override
+        public SharingStrategy create(Object config, SharingContext context) {
+            if (type().equals("null-sharing")) {
+                return null;
+            }
+            int tasks = context.tasks().size();
+            if (type().equals("narrow-sharing")) {
+                // says 3 values per row, hands 2 to each task
+                return SharingStrategy.of(() -> new LambdaBlock(x -> {
+                    NDList out = new NDList();
+                    for (int t = 0; t < tasks; t++) {
+                        out.add(x.singletonOrThrow().get(new NDIndex(":, 0:2")));
+                    }
+                    return out;
+                }), 3);
+            }
+            return SharingStrategy.of(() -> type().equals("null-block-sharing") ? null : new LambdaBlock(x -> {
+                NDList out = new NDList();
+                for (int t = 0; t < tasks; t++) {
+                    out.add(x.singletonOrThrow());
+                }
+                return out;
+            }), context.inputWidth());
+        }
+    }
+
+    /** The sum of the present tasks' losses; {@code nan-weighting} makes it NaN from its third step on. */
+    private static final class WeightingFactory extends Factory<Object> implements LossWeightingFactory<Object> {
+        WeightingFactory(String type) {
+            super(type);
+        }
+
+        @Override
+        public LossWeighting create(Object config, WeightingContext context) {
+            if (type().equals("null-weighting")) {
+                return null;
+            }
+            AtomicInteger steps = new AtomicInteger();
+            if (type().equals("null-combiner")) {
+                return new NullCombiner();
+            }
+            return () -> new LambdaBlock(in -> {
+                NDArray losses = in.get(0);
+                NDArray present = in.get(1);
+                NDArray total = losses.mul(present).sum();
+                if (type().equals("nan-weighting") && steps.incrementAndGet() >= 3) {
+                    total = Scalars.mul(total, Float.NaN);
+                }
+                if (type().equals("total-only-weighting")) {
+                    return new NDList(total);
+                }
+                return new NDList(total, present);
+            });
+        }
+    }
+
+    /** A gradient combiner whose combine() returns null. */
+    private static final class NullCombiner implements LossWeighting, dev.taskweave.api.model.GradientCombiner {
+        @Override
+        public Block createBlock() {
+            return new LambdaBlock(in -> new NDList(in.get(0).mul(in.get(1)).sum(), in.get(1)));
+        }
+
+        @Override
+        public Combined combine(float[][] gradients, float[] losses) {
+            return null;
+        }
+    }
+
+    /** A metric of a plugin whose compute() throws. */
+    private static final Metric BOOM = new Metric() {
+        @Override
+        public String name() {
+            return "boom";
+        }
+
+        @Override
+        public boolean higherIsBetter() {
+            return false;
+        }
+
+        @Override
+        public double compute(MetricInput input) {
+            throw new IllegalStateException("boom in compute");
+        }
+    };
+
+    private static ModelAssembler assembler() {
+        ClassLoader loader = PluginContractTest.class.getClassLoader();
+        ExtensionRegistry.Builder registry = ExtensionRegistry.builder();
+        registry.add(ExtensionKind.DATASET, new Registered<>("memory", new Factory<>("memory") {}, PLUGIN, VERSION, loader), "test");
+        for (Mode mode : Mode.values()) {
+            registry.add(ExtensionKind.TASK_HEAD, new Registered<>(mode.type(), new HeadFactory(mode), PLUGIN, VERSION, loader), "test");
+        }
+        for (String type : List.of("identity", "null-sharing", "null-block-sharing", "narrow-sharing")) {
+            registry.add(ExtensionKind.SHARING, new Registered<>(type, new SharingFactory(type), PLUGIN, VERSION, loader), "test");
+        }
+        for (String type : List.of("sum", "null-weighting", "nan-weighting", "total-only-weighting", "null-combiner")) {
+            registry.add(ExtensionKind.WEIGHTING, new Registered<>(type, new WeightingFactory(type), PLUGIN, VERSION, loader), "test");
+        }
+        MetricRegistry metrics = new MetricRegistry(List.of(new PluginMetric(BOOM, PLUGIN, VERSION, "acme.jar", loader)));
+        return new ModelAssembler(registry.build(), metrics, new ConfigLoader());
+    }
+
+    private static String config(String head, String sharing, String weighting, String metrics) {
+        return """
+                data: {type: memory}
+                tasks:
+                  - {name: rating, head: %s, label: rating%s}
+                sharing: {type: %s}
+                weighting: {type: %s}
+                features: {embeddingDim: 4}
+                training: {epochs: 2, batchSize: 64, progressBar: false, telemetry: false}
+                """.formatted(head, metrics == null ? "" : ", metrics: [" + metrics + "]", sharing, weighting);
+    }
+
+    private static String config(String head) {
+        return config(head, "identity", "sum", null);
+    }
+
+    /** 20 users and 10 items; ratings 1 to 5 on 200 training rows and 50 validation rows. */
+    private static Dataset dataset() {
+        int users = 20;
+        int items = 10;
+        EntityTable userTable = EntityTable.builder(Entity.USER, ids("u", users)).categorical("user_id", codes(users)).build();
+        EntityTable itemTable = EntityTable.builder(Entity.ITEM, ids("i", items)).categorical("item_id", codes(items)).build();
+        Map<String, Interactions> splits = new LinkedHashMap<>();
+        splits.put(Dataset.TRAIN, interactions(TRAIN_ROWS, users, items, 0));
+        splits.put(Dataset.VALID, interactions(VALID_ROWS, users, items, 7));
+        return new Dataset("memory", List.of(FeatureSpec.identifier("user_id", Entity.USER, users + 1),
+                FeatureSpec.identifier("item_id", Entity.ITEM, items + 1)), userTable, itemTable, splits, Map.of(), Map.of());
+    }
+
+    private static List<String> ids(String prefix, int n) {
+        return java.util.stream.IntStream.range(0, n).mapToObj(i -> prefix + i).toList();
+    }
+
+    private static int[] codes(int n) {
+        return java.util.stream.IntStream.rangeClosed(1, n).toArray();
+    }
+
+    private static Interactions interactions(int n, int users, int items, int shift) {
+        int[] u = new int[n];
+        int[] i = new int[n];
+        float[] rating = new float[n];
+        for (int r = 0; r < n; r++) {
+            u[r] = (r + shift) % users;
+            i[r] = (r * 3 + shift) % items;
+            rating[r] = 1 + (u[r] + i[r]) % 5;
+        }
+        return new Interactions(u, i, Map.of("rating", rating));
+    }
+
+    /** A model assembled from {@code yaml}, with what trains it. */
+    private record Run(ModelAssembler assembler, Plan plan, Dataset dataset, List<FeatureSpec> features) {
+        static Run of(String yaml) {
+            ModelAssembler assembler = PluginContractTest.assembler();
+            ConfigLoader loader = new ConfigLoader();
+            Plan plan = assembler.plan(loader.parse(yaml, FILE), FILE);
+            Dataset dataset = PluginContractTest.dataset();
+            List<FeatureSpec> features = assembler.selectFeatures(plan.config(), dataset, FILE, new PrintStream(new ByteArrayOutputStream()));
+            return new Run(assembler, plan, dataset, features);
+        }
+
+        AssembledModel assemble(NDManager manager) {
+            Map<String, LabelStatistics> stats = assembler.labelStatistics(plan, dataset);
+            return assembler.assemble(plan, features, stats, assembler.labelInfo(plan, dataset), manager);
+        }
+
+        /** @return what training logged */
+        String train() {
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            try (NDManager manager = NDManager.newBaseManager()) {
+                AssembledModel model = assemble(manager);
+                new Trainer(new SimpleMeterRegistry()).train(model, dataset, gatherer(), manager,
+                        new PrintStream(log, true, StandardCharsets.UTF_8));
+            }
+            return log.toString(StandardCharsets.UTF_8);
+        }
+
+        FeatureGatherer gatherer() {
+            return new FeatureGatherer(features, dataset.users(), dataset.items());
+        }
+    }
+
+    private static String failure(Run run, java.util.function.Consumer<Run> action) {
+        return assertThrows(PluginFailureException.class, () -> action.accept(run)).getMessage();
+    }
+
+    private static String trainingFailure(String yaml) {
+        return failure(Run.of(yaml), Run::train);
+    }
+
+    private static String assemblyFailure(String yaml) {
+        return failure(Run.of(yaml), run -> {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                run.assemble(manager);
+            }
+        });
+    }
+
+    private static String owner(String path, String type) {
+        return FILE + ": " + path + ": type '" + type + "' of plugin " + PLUGIN + " " + VERSION;
+    }
+
+    @Test
+    void aWellBehavedSetTrains() {
+        String log = Run.of(config("good")).train();
+        assertTrue(log.contains("epoch 2/2"), log);
+        assertTrue(!log.contains("warning"), log);
+    }
+
+    @Test
+    void anExceptionOfEncodeLabelOrNegativesPerPositiveNamesThePlugin() {
+        // before: taskweave: internal error: java.lang.IllegalStateException: boom in encode
+        assertEquals(owner("tasks[0].head", "encode-throws") + " failed in encodeLabel(): IllegalStateException: boom in encode",
+                assemblyFailure(config("encode-throws")));
+        assertEquals(owner("tasks[0].head", "negatives-throw") + " failed in negativesPerPositive(): IllegalStateException: boom in"
+                + " negatives", assemblyFailure(config("negatives-throw")));
+        // a value the head refuses stays an error of the data, naming the row
+        Run refused = Run.of(config("encode-refuses"));
+        DataException e = assertThrows(DataException.class, () -> refused.assembler().labelStatistics(refused.plan(), refused.dataset()));
+        assertTrue(e.getMessage().contains("task rating cannot use the value 5.0: ratings above 4 are not supported"), e.getMessage());
+    }
+
+    @Test
+    void nullFromAFactoryOrForABlockNamesThePluginAndTheMethod() {
+        // before: internal errors, NullPointerException (ModelAssembler) or "block is null" (MultiTaskBlock)
+        assertEquals(owner("tasks[0].head", "null-head") + " failed in create(): returned null", assemblyFailure(config("null-head")));
+        assertEquals(owner("tasks[0].head", "null-block") + " failed in createBlock(): returned null",
+                assemblyFailure(config("null-block")));
+        assertEquals(owner("weighting.type", "null-weighting") + " failed in create(): returned null",
+                assemblyFailure(config("good", "identity", "null-weighting", null)));
+        assertEquals(owner("sharing.type", "null-sharing") + " failed in create(): returned null",
+                assemblyFailure(config("good", "null-sharing", "sum", null)));
+        assertEquals(owner("sharing.type", "null-block-sharing") + " failed in createBlock(): returned null",
+                assemblyFailure(config("good", "null-block-sharing", "sum", null)));
+    }
+
+    @Test
+    void aLossThatIsNotAScalarNamesThePlugin() {
+        // before: an EngineException of reshape() in Trainer, an internal error
+        assertEquals(owner("tasks[0].head", "vector-loss") + " failed in loss(): must return a scalar, got shape (64)",
+                trainingFailure(config("vector-loss")));
+    }
+
+    @Test
+    void aLossThatThrowsNamesTheFileAndThePath() {
+        // before: "type 'loss-throws' of plugin acme-mtl 1.0.0 failed: IllegalStateException: boom in loss" (no file, path, method)
+        assertEquals(owner("tasks[0].head", "loss-throws") + " failed in loss(): IllegalStateException: boom in loss",
+                trainingFailure(config("loss-throws")));
+    }
+
+    @Test
+    void scoresOfAnotherShapeNameThePlugin() {
+        // before: training ended (exit 0) with rmse null, and predict printed two numbers in one column
+        assertEquals(owner("tasks[0].head", "wide-scores") + " failed in scores(): must return shape (50) for a head of one output"
+                + " (outputWidth() 1), got (50, 2)", trainingFailure(config("wide-scores")));
+        assertEquals(owner("tasks[0].head", "short-scores") + " failed in scores(): must return shape (50) for a head of one output"
+                + " (outputWidth() 1), got (49)", trainingFailure(config("short-scores")));
+    }
+
+    @Test
+    void scoringAndPredictingCheckTheScoresToo() {
+        Run run = Run.of(config("wide-scores"));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            AssembledModel model = run.assemble(manager);
+            PluginFailureException e = assertThrows(PluginFailureException.class, () -> TaskScorer.score(model, run.gatherer(),
+                    new int[] {0, 1, 2}, new int[] {0, 1, 2}, new int[] {0}, manager));
+            assertEquals(owner("tasks[0].head", "wide-scores") + " failed in scores(): must return shape (3) for a head of one output"
+                    + " (outputWidth() 1), got (3, 2)", e.getMessage());
+            e = assertThrows(PluginFailureException.class, () -> Evaluator.score(model, run.gatherer(), new int[] {0, 1},
+                    new int[] {0, 1}, 4096, manager));
+            assertEquals(owner("tasks[0].head", "wide-scores") + " failed in scores(): must return shape (2) for a head of one output"
+                    + " (outputWidth() 1), got (2, 2)", e.getMessage());
+        }
+    }
+
+    @Test
+    void aBlockOutputOfAnotherBatchSizeNamesThePlugin() {
+        assertEquals(owner("tasks[0].head", "short-output") + " failed in its block's forward(): its output must be of shape (64, 1)"
+                + " (64 rows, outputWidth() 1), got (1, 1)", trainingFailure(config("short-output")));
+    }
+
+    @Test
+    void aSharingOrWeightingBlockOutputOfAnotherShapeNamesThePlugin() {
+        // before: the head's forward pass failed on the sharing strategy's arrays, reported as the head's
+        // failure, and a weighting's missing weights as an internal IndexOutOfBoundsException
+        assertEquals(owner("sharing.type", "narrow-sharing") + " failed in its block's forward(): task 0's array must be of shape"
+                + " (64, 3) (64 rows, outputWidth() 3), got (64, 2)", trainingFailure(config("good", "narrow-sharing", "sum", null)));
+        assertEquals(owner("weighting.type", "total-only-weighting") + " failed in its block's forward(): must return NDList(total,"
+                + " weights), a scalar and 1 weight, got shapes ()", trainingFailure(config("good", "identity", "total-only-weighting",
+                null)));
+    }
+
+    @Test
+    void aGradientCombinerThatReturnsNullNamesThePlugin() {
+        // before: an internal NullPointerException in GradientSurgery
+        assertEquals(owner("weighting.type", "null-combiner") + " failed in combine(): returned null",
+                trainingFailure(config("good", "identity", "null-combiner", null)));
+    }
+
+    @Test
+    void aPluginMetricThatFailsNamesItsPlace() {
+        // before: "metric 'boom' of plugin acme-mtl 1.0.0 failed in compute(): ..." without the file and the path
+        assertEquals(FILE + ": tasks[0].metrics[1]: metric 'boom' of plugin acme-mtl 1.0.0 failed in compute(): IllegalStateException:"
+                + " boom in compute", trainingFailure(config("good", "identity", "sum", "rmse, boom")));
+    }
+
+    @Test
+    void aLossThatIsNotFiniteIsWarnedAboutOnceWhereItStarted() {
+        // before: train finished with a NaN model and said nothing; it still finishes (benchmarks record diverged runs)
+        String log = Run.of(config("nan-loss")).train();
+        String advice = ": training diverged there; it goes on, but its parameters are probably no longer finite, nor its scores and"
+                + " metrics (a loss that cannot take some labels or outputs, or steps too large: lower optimizer.learningRate or set"
+                + " optimizer.clipGradient)";
+        assertEquals(List.of("warning: task rating's loss is NaN at epoch 1, step 3 of 4 (tasks[0].head: type 'nan-loss' of plugin"
+                + " acme-mtl 1.0.0)" + advice), diverged(log), log);
+        assertTrue(log.contains("epoch 2/2"), log);
+
+        log = Run.of(config("good", "identity", "nan-weighting", null)).train();
+        assertEquals(List.of("warning: the weighted total of the tasks' finite losses is NaN at epoch 1, step 3 of 4 (weighting.type:"
+                + " type 'nan-weighting' of plugin acme-mtl 1.0.0)" + advice), diverged(log), log);
+
+        // a task absent from the batch may have a NaN loss: the weighting keeps it out of the total
+        assertNull(Trainer.divergenceWarning(null, 1, 1, 4, new float[] {Float.NaN}, new float[] {0}, 0.5f, 0f));
+    }
+
+    private static List<String> diverged(String log) {
+        return log.lines().filter(l -> l.contains("training diverged")).toList();
+    }
+}
