@@ -119,6 +119,22 @@ class CliTest {
         assertTrue(extension.err().startsWith("taskweave: Unknown option: '--dryrun'"), extension.err());
     }
 
+    /** A root option after the command, as --verbose may be (before: "Unknown options: '--plugins', ..."). */
+    @Test
+    void pluginsWorksAfterTheCommandToo() throws Exception {
+        Path config = write("nope.yaml", EndToEndTest.CONFIG.replace("head: binary, label: rating, metrics: [auc]",
+                "head: nope, label: rating, metrics: [auc]"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = TaskweaveCli.run(new String[] {"check", "--plugins", Dist.plugins().toString(), "--config", config.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String errors = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, errors);
+        // the plugins of the directory given after the command were loaded: the head is looked up among theirs
+        assertTrue(errors.contains("tasks[1].head: unknown task head type 'nope'; available: [binary, "), errors);
+        assertFalse(errors.contains("Unknown option"), errors);
+    }
+
     @Test
     void anEmptyPathIsRefusedNamingItsOption() {
         // before: --output "" read as the current directory ("is a directory of other files"), --config "" as "is a directory",

@@ -105,6 +105,60 @@ class PluginFailuresEndToEndTest {
                     }
                 }
 
+                /** No constructor without arguments: Jackson cannot make it from the params mapping. */
+                public static final class NoDefaultConfig {
+                    public double delta;
+                    public NoDefaultConfig(double delta) { this.delta = delta; }
+                }
+
+                public static final class ThrowingConfig {
+                    public ThrowingConfig() { throw new IllegalStateException("cfg ctor boom"); }
+                }
+
+                static int deeper(int n) { return deeper(n + 1) + 1; }
+
+                @org.pf4j.Extension
+                public static final class OomHead implements TaskHeadFactory<Config> {
+                    @Override public String type() { return "oom-head"; }
+                    @Override public Class<Config> configClass() { return Config.class; }
+                    @Override public TaskHead create(Config c, TaskContext ctx) { throw new OutOfMemoryError("acme pretend OOM"); }
+                }
+
+                @org.pf4j.Extension
+                public static final class OverflowHead implements TaskHeadFactory<Config> {
+                    @Override public String type() { return "overflow-head"; }
+                    @Override public Class<Config> configClass() { return Config.class; }
+                    @Override public TaskHead create(Config c, TaskContext ctx) { deeper(0); return null; }
+                }
+
+                @org.pf4j.Extension
+                public static final class AssertHead implements TaskHeadFactory<Config> {
+                    @Override public String type() { return "assert-head"; }
+                    @Override public Class<Config> configClass() { return Config.class; }
+                    @Override public TaskHead create(Config c, TaskContext ctx) { throw new AssertionError("acme invariant broken"); }
+                }
+
+                @org.pf4j.Extension
+                public static final class NoDefaultHead implements TaskHeadFactory<NoDefaultConfig> {
+                    @Override public String type() { return "nodefault-head"; }
+                    @Override public Class<NoDefaultConfig> configClass() { return NoDefaultConfig.class; }
+                    @Override public TaskHead create(NoDefaultConfig c, TaskContext ctx) { return null; }
+                }
+
+                @org.pf4j.Extension
+                public static final class NullConfigHead implements TaskHeadFactory<Config> {
+                    @Override public String type() { return "nullconfig-head"; }
+                    @Override public Class<Config> configClass() { return null; }
+                    @Override public TaskHead create(Config c, TaskContext ctx) { return null; }
+                }
+
+                @org.pf4j.Extension
+                public static final class ThrowingConfigHead implements TaskHeadFactory<ThrowingConfig> {
+                    @Override public String type() { return "ctor-head"; }
+                    @Override public Class<ThrowingConfig> configClass() { return ThrowingConfig.class; }
+                    @Override public TaskHead create(ThrowingConfig c, TaskContext ctx) { return null; }
+                }
+
                 @org.pf4j.Extension
                 public static final class InvalidData implements DatasetSourceFactory<Config> {
                     @Override public String type() { return "invalid-data"; }
@@ -214,6 +268,62 @@ class PluginFailuresEndToEndTest {
                 "type: invalid-data"));
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("data.yaml: data.params.path: is not a directory"), r.err());
+    }
+
+    /** Before: the JVM's "Exception in thread "main" java.lang.StackOverflowError" and its trace, exit 1, no plugin named. */
+    @Test
+    void anErrorOfThePluginsCodeNamesThePlugin() throws IOException {
+        CliTest.Run overflow = check("overflow.yaml", head("overflow-head"));
+        assertEquals(1, overflow.code(), overflow.err());
+        assertTrue(overflow.err().endsWith("overflow.yaml: tasks[1].head: type 'overflow-head' of plugin acme-mtl 1.0.0 failed in"
+                + " create(): StackOverflowError\ntaskweave: run with --verbose for the plugin's stack trace\n"), overflow.err());
+        assertFalse(overflow.err().contains("\tat "), overflow.err());
+
+        CliTest.Run assertion = check("assert.yaml", head("assert-head"));
+        assertEquals(1, assertion.code(), assertion.err());
+        assertTrue(assertion.err().contains("assert.yaml: tasks[1].head: type 'assert-head' of plugin acme-mtl 1.0.0 failed in"
+                + " create(): AssertionError: acme invariant broken\n"), assertion.err());
+    }
+
+    /** An OutOfMemoryError is the JVM's, whoever allocated last: an internal error, in one line without --verbose. */
+    @Test
+    void anOutOfMemoryErrorIsAnInternalErrorInOneLine() throws IOException {
+        CliTest.Run r = check("oom.yaml", head("oom-head"));
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().endsWith("taskweave: internal error: java.lang.OutOfMemoryError: acme pretend OOM\n"
+                + "taskweave: run with --verbose for the stack trace\n"), r.err());
+        assertFalse(r.err().contains("Exception in thread") || r.err().contains("\tat "), r.err());
+        Path file = tmp.resolve("oom.yaml");
+        CliTest.Run verbose = run("check", "--config", file.toString(), "--verbose");
+        assertEquals(1, verbose.code(), verbose.err());
+        assertTrue(verbose.err().contains("\tat acme.Factories$OomHead.create("), verbose.err());
+    }
+
+    /** A config class Jackson cannot make is the plugin's bug, not a mistake in the YAML (before: exit 2, the plugin not named). */
+    @Test
+    void aConfigClassThatCannotBeCreatedNamesThePluginAndTheClass() throws IOException {
+        // before: tasks[1].params: expected NoDefaultConfig, got a mapping
+        CliTest.Run noDefault = check("nodefault.yaml", head("nodefault-head"));
+        assertEquals(1, noDefault.code(), noDefault.err());
+        assertTrue(noDefault.err().startsWith("taskweave: " + tmp.resolve("nodefault.yaml") + ": tasks[1].head: the config class"
+                + " acme.Factories$NoDefaultConfig of type 'nodefault-head' of plugin acme-mtl 1.0.0 cannot be created: no constructor"
+                + " without arguments\n"), noDefault.err());
+        // before: tasks[1].params: Unrecognized Type: [null]
+        CliTest.Run nullConfig = check("nullconfig.yaml", head("nullconfig-head"));
+        assertEquals(1, nullConfig.code(), nullConfig.err());
+        assertTrue(nullConfig.err().startsWith("taskweave: " + tmp.resolve("nullconfig.yaml") + ": tasks[1].head: type 'nullconfig-head'"
+                + " of plugin acme-mtl 1.0.0 has no config class: its configClass() returned null\n"), nullConfig.err());
+        // before: tasks[1].params: Cannot construct instance of `acme.Factories$ThrowingConfig`, problem: cfg ctor boom
+        CliTest.Run ctor = check("ctor.yaml", head("ctor-head"));
+        assertEquals(1, ctor.code(), ctor.err());
+        assertTrue(ctor.err().startsWith("taskweave: " + tmp.resolve("ctor.yaml") + ": tasks[1].head: the config class"
+                + " acme.Factories$ThrowingConfig of type 'ctor-head' of plugin acme-mtl 1.0.0 cannot be created: its constructor threw"
+                + " IllegalStateException: cfg ctor boom\n"), ctor.err());
+        // a mistake in the YAML stays one (exit 2, at its path)
+        CliTest.Run unknown = check("unknown.yaml", head("throws-head").replace("head: throws-head, label: rating",
+                "head: throws-head, label: rating, params: {tower: [4]}"));
+        assertEquals(2, unknown.code(), unknown.err());
+        assertTrue(unknown.err().contains("tasks[1].params.tower: unknown field 'tower'; expected one of []"), unknown.err());
     }
 
     @Test

@@ -77,9 +77,22 @@ public final class Taskweave implements AutoCloseable {
 
     /** As {@link #start(List)}, recording meters in {@code meters}. */
     public static Taskweave start(List<Path> pluginDirectories, MeterRegistry meters) {
+        return start(pluginDirectories, meters, false);
+    }
+
+    /**
+     * As {@link #start(List)}, for listing what the plugins provide ({@code taskweave plugins}): a
+     * type or metric name provided twice, which stops {@link #start(List)}, is recorded in
+     * {@link ExtensionRegistry#clashes()} instead (the first of the two registered).
+     */
+    public static Taskweave startListing(List<Path> pluginDirectories) {
+        return start(pluginDirectories, new SimpleMeterRegistry(), true);
+    }
+
+    private static Taskweave start(List<Path> pluginDirectories, MeterRegistry meters, boolean listing) {
         PluginRuntime.loadEngine();
         Injector host = Guice.createInjector(new HostModule(meters));
-        PluginRuntime runtime = PluginRuntime.start(pluginDirectories, host);
+        PluginRuntime runtime = listing ? PluginRuntime.startListing(pluginDirectories, host) : PluginRuntime.start(pluginDirectories, host);
         Injector injector = host.createChildInjector(new RuntimeModule(runtime));
         return new Taskweave(injector, runtime);
     }

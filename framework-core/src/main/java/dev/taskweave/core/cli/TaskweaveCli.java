@@ -54,10 +54,16 @@ public final class TaskweaveCli {
     /** Exit code of {@code train}, {@code benchmark} or {@code tune} stopped by {@code --max-time}, to be resumed. */
     public static final int SUSPENDED = 3;
 
-    @Option(names = "--plugins", paramLabel = "DIR",
+    // inherited, as --verbose: before the command or after it (taskweave check --plugins DIR ...); the
+    // directories given in both places are all read (pluginDirectories()), where the field keeps only
+    // the last place's
+    @Option(names = "--plugins", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "Plugin directory (repeatable). Default: $TASKWEAVE_PLUGINS, else the taskweave.plugins property "
                     + "(bin/taskweave: the distribution's plugins/). Replaces the default: to add a directory, give both.")
     List<Path> pluginDirectories = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     // inherited: "run with --verbose" works before the command and after it (taskweave check ... --verbose)
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of failures.")
@@ -126,7 +132,22 @@ public final class TaskweaveCli {
             }
             return 1;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (Error e) {
+            // picocli hands the handler above exceptions only and rethrows an Error: one that a plugin's
+            // code raised is a PluginFailureException already (PluginFailureException.guard), so this is
+            // the JVM's (an OutOfMemoryError) or one outside any plugin. Said in a line, as other internal
+            // errors are, not as the JVM's "Exception in thread main" with its trace.
+            TaskweaveCli root = cli.getCommand();
+            err.println("taskweave: internal error: " + oneLine(e.toString()));
+            if (root.verbose) {
+                e.printStackTrace(err);
+            } else {
+                err.println("taskweave: run with --verbose for the stack trace");
+            }
+            return 1;
+        }
     }
 
     /**
@@ -186,22 +207,68 @@ public final class TaskweaveCli {
     }
 
     /**
-     * @return the plugin directories: {@code --plugins}, else {@code $TASKWEAVE_PLUGINS}, else the
-     *         {@code taskweave.plugins} system property
+     * @return the plugin directories: {@code --plugins} (before the command and after it), else
+     *         {@code $TASKWEAVE_PLUGINS}, else the {@code taskweave.plugins} system property
+     * @throws ConfigException naming where a directory came from when it does not exist or is no directory
      */
     public List<Path> pluginDirectories() {
-        if (!pluginDirectories.isEmpty()) {
+        return pluginDirectories(given(), System.getenv("TASKWEAVE_PLUGINS"), System.getProperty("taskweave.plugins"));
+    }
+
+    /** @return the directories of every {@code --plugins} on the command line, before the command and after it, in order */
+    private List<Path> given() {
+        CommandLine.ParseResult result = spec == null ? null : spec.commandLine().getParseResult();
+        if (result == null) {
             return pluginDirectories;
         }
-        String env = System.getenv("TASKWEAVE_PLUGINS");
-        String value = env != null && !env.isBlank() ? env : System.getProperty("taskweave.plugins");
-        if (value == null || value.isBlank()) {
-            throw new ConfigException(null, "--plugins", 0, "no plugin directory: pass --plugins DIR or set TASKWEAVE_PLUGINS");
+        List<Path> given = new ArrayList<>();
+        // the option inherited by a command is another option of picocli's, which sets the same field anew
+        for (CommandLine.ParseResult r = result; r != null; r = r.subcommand()) {
+            CommandLine.Model.OptionSpec option = r.matchedOption("--plugins");
+            if (option != null) {
+                for (String value : option.stringValues()) {
+                    given.add(Path.of(value));
+                }
+            }
         }
+        return given;
+    }
+
+    /**
+     * @param given    the {@code --plugins} directories
+     * @param env      {@code $TASKWEAVE_PLUGINS}, or null
+     * @param property the {@code taskweave.plugins} system property, or null
+     * @return the plugin directories: {@code given}, else those of {@code env}, else those of {@code property}
+     * @throws ConfigException naming where a directory came from when it does not exist or is no directory
+     */
+    static List<Path> pluginDirectories(List<Path> given, String env, String property) {
         List<Path> dirs = new ArrayList<>();
-        for (String part : value.split(java.io.File.pathSeparator)) {
-            if (!part.isBlank()) {
-                dirs.add(Path.of(part));
+        String from;
+        String note;
+        if (!given.isEmpty()) {
+            dirs.addAll(given);
+            from = "--plugins";
+            note = "";
+        } else {
+            boolean fromEnv = env != null && !env.isBlank();
+            String value = fromEnv ? env : property;
+            if (value == null || value.isBlank()) {
+                throw new ConfigException(null, "--plugins", 0, "no plugin directory: pass --plugins DIR or set TASKWEAVE_PLUGINS");
+            }
+            for (String part : value.split(java.io.File.pathSeparator)) {
+                if (!part.isBlank()) {
+                    dirs.add(Path.of(part));
+                }
+            }
+            from = fromEnv ? "TASKWEAVE_PLUGINS" : "taskweave.plugins";
+            note = fromEnv ? " (TASKWEAVE_PLUGINS is '" + env + "': directories separated by '" + java.io.File.pathSeparator + "')"
+                    : " (the taskweave.plugins property, which bin/taskweave sets to $TASKWEAVE_PLUGINS, else to the distribution's"
+                            + " plugins directory)";
+        }
+        for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) {
+                throw new ConfigException(null, from, 0, "plugins directory " + dir
+                        + (Files.exists(dir) ? " is not a directory" : " does not exist") + note);
             }
         }
         return dirs;
@@ -213,7 +280,7 @@ public final class TaskweaveCli {
 
     /** Lists the loaded plugins and the types each provides. */
     @Command(name = "plugins", mixinStandardHelpOptions = true, description = {"List the discovered plugins and the type names each provides.",
-            "Exits with 2 when an extension failed to load (listed as FAILED)."})
+            "Exits with 2 when an extension failed to load (listed as FAILED) or a name is provided twice (listed as clash)."})
     static final class Plugins implements Callable<Integer> {
         @ParentCommand
         TaskweaveCli root;
@@ -223,7 +290,8 @@ public final class TaskweaveCli {
 
         @Override
         public Integer call() {
-            try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
+            // a name provided twice stops every other command: listed here with what loaded, not refused
+            try (Taskweave tw = Taskweave.startListing(root.pluginDirectories())) {
                 PrintWriter out = spec.commandLine().getOut();
                 ExtensionRegistry registry = tw.registry();
                 for (PluginInfo p : registry.plugins().values()) {
@@ -261,6 +329,12 @@ public final class TaskweaveCli {
                         out.println("warning: " + warning);
                     }
                 }
+                if (!registry.clashes().isEmpty()) {
+                    out.println();
+                    for (String clash : registry.clashes()) {
+                        out.println("clash: " + clash);
+                    }
+                }
                 out.flush();
                 // a broken installation: a plugin's CI (or a deployment check) should stop here, not read the listing
                 PrintWriter err = spec.commandLine().getErr();
@@ -274,8 +348,13 @@ public final class TaskweaveCli {
                     err.printf("%d extension%s failed to load (FAILED above): %s%n", failed, failed == 1 ? "" : "s",
                             String.join("; ", registry.failures().stream().map(f -> f.className() + " of plugin " + f.pluginId()).toList()));
                 }
+                int clashes = registry.clashes().size();
+                if (clashes > 0) {
+                    err.printf("%d name%s provided twice (clash above): every other command refuses to start until %s resolved%n",
+                            clashes, clashes == 1 ? "" : "s", clashes == 1 ? "it is" : "they are");
+                }
                 err.flush();
-                if (failed > 0 || !registry.unloaded().isEmpty()) {
+                if (failed > 0 || !registry.unloaded().isEmpty() || clashes > 0) {
                     return 2;
                 }
             }

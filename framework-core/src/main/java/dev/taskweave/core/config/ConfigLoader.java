@@ -334,18 +334,92 @@ public final class ConfigLoader {
      * Binds a plugin's {@code params} map onto its configuration class.
      *
      * @param prefix the path of the params block, for example {@code tasks[1].params}
+     * @throws ConfigException         naming the path of the value, for a mistake in the YAML
+     * @throws ConfigClassException    when {@code type} is null or cannot be created whatever the
+     *     YAML says (no constructor without arguments, abstract, a constructor or setter that
+     *     throws what is no validation of its input): its author's bug, which a call into a plugin
+     *     reports as the plugin's failure
      */
     public <C> C bind(Object params, Class<C> type, String source, String prefix) {
+        if (type == null) {
+            throw new ConfigClassException(null, "its configClass() returned null", null);
+        }
         try {
             return yaml.convertValue(params == null ? java.util.Map.of() : params, type);
         } catch (IllegalArgumentException e) {
             if (e.getCause() instanceof JsonProcessingException jpe) {
+                if (jpe.getCause() instanceof VirtualMachineError vme && !(vme instanceof StackOverflowError)) {
+                    throw vme; // the JVM's state (an OutOfMemoryError in a constructor), not the class's: passed on as it is
+                }
+                String definition = definitionProblem(jpe, type);
+                if (definition != null) {
+                    throw new ConfigClassException(type, definition, jpe);
+                }
                 ConfigException translated = translate(jpe, source, prefix);
                 translated.setStackTrace(e.getStackTrace());
                 throw translated;
             }
             throw new ConfigException(source, prefix, 0, e.getMessage());
         }
+    }
+
+    /**
+     * @param type the class bound to
+     * @return why {@code type} (or the class of one of its values) cannot be created whatever the
+     *     YAML holds, or null when {@code e} is a mistake of the YAML's. A constructor's or setter's
+     *     {@link IllegalArgumentException} or {@code InvalidConfigException} is a check of its input
+     *     (a record's compact constructor refusing a value), the YAML's; anything else they throw is
+     *     a bug of the class.
+     */
+    static String definitionProblem(JsonProcessingException e, Class<?> type) {
+        if (!(e instanceof JsonMappingException jme)) {
+            return null;
+        }
+        String path = pathOf(jme.getPath());
+        String message = firstLine(jme.getOriginalMessage());
+        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidDefinitionException ide) {
+            // about the class alone, never the YAML: Jackson finds no way to make it
+            Class<?> failed = ide.getType() == null ? null : ide.getType().getRawClass();
+            boolean itself = path.isEmpty() && (failed == null || failed == type);
+            String subject = itself ? "it" : failed == null ? "the value of '" + path + "'"
+                    : "the class " + failed.getName() + (path.isEmpty() ? "" : " of '" + path + "'");
+            if (message.contains("abstract types")) {
+                return subject + " is abstract or an interface";
+            }
+            if (message.contains("no Creators, like default constructor, exist")) {
+                return itself ? "no constructor without arguments" : subject + " has no constructor without arguments";
+            }
+            if (message.contains("non-static inner classes")) {
+                return subject + " is a non-static inner class (declare it static)";
+            }
+            return "Jackson cannot bind " + subject + ": " + ParserMessages.describe(e);
+        }
+        if (e instanceof MismatchedInputException mie && path.isEmpty() && mie.getTargetType() == type
+                && message.contains("from Object value (no delegate- or property-based Creator)")) {
+            // the params block is a mapping, always: a class that cannot be made from one is the class's problem
+            return "no constructor without arguments";
+        }
+        Throwable cause = jme.getCause();
+        if (cause == null || cause instanceof java.io.IOException || validation(cause)) {
+            return null;
+        }
+        String thrown = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage().replace('\n', ' '));
+        if (e instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException vie) {
+            Class<?> failed = vie.getType() == null ? type : vie.getType().getRawClass();
+            return (failed == type && path.isEmpty() ? "its constructor" : "the constructor of " + failed.getName()
+                    + (path.isEmpty() ? "" : " ('" + path + "')")) + " threw " + thrown;
+        }
+        if (e.getClass() == JsonMappingException.class && (cause instanceof RuntimeException || cause instanceof Error)) {
+            // a setter (or the class's own deserializer) that failed
+            return "setting " + (path.isEmpty() ? "it" : "'" + path + "'") + " threw " + thrown;
+        }
+        return null;
+    }
+
+    /** @return whether a constructor's or setter's exception is a check of its input: the YAML's mistake */
+    private static boolean validation(Throwable cause) {
+        return cause instanceof IllegalArgumentException || cause instanceof dev.taskweave.api.InvalidConfigException
+                || cause instanceof ConfigException || cause instanceof dev.taskweave.api.DataException;
     }
 
     /** @return the mapper used for YAML */

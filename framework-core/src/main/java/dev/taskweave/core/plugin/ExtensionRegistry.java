@@ -22,14 +22,15 @@ public final class ExtensionRegistry {
     private final List<ExtensionFailure> failures;
     private final List<String> warnings;
     private final List<String> unloaded;
+    private final List<String> clashes;
 
     ExtensionRegistry(Map<ExtensionKind, Map<String, Registered<?>>> byKind, Map<String, PluginInfo> plugins,
             List<ExtensionFailure> failures, List<String> warnings) {
-        this(byKind, plugins, failures, warnings, List.of());
+        this(byKind, plugins, failures, warnings, List.of(), List.of());
     }
 
     ExtensionRegistry(Map<ExtensionKind, Map<String, Registered<?>>> byKind, Map<String, PluginInfo> plugins,
-            List<ExtensionFailure> failures, List<String> warnings, List<String> unloaded) {
+            List<ExtensionFailure> failures, List<String> warnings, List<String> unloaded, List<String> clashes) {
         for (ExtensionKind kind : ExtensionKind.values()) {
             this.byKind.put(kind, Collections.unmodifiableMap(new TreeMap<>(byKind.getOrDefault(kind, Map.of()))));
         }
@@ -37,6 +38,16 @@ public final class ExtensionRegistry {
         this.failures = List.copyOf(failures);
         this.warnings = List.copyOf(warnings);
         this.unloaded = List.copyOf(unloaded);
+        this.clashes = List.copyOf(clashes);
+    }
+
+    /**
+     * @return the type and metric names provided twice, each saying by whom; empty unless the
+     *     registry was made for {@code taskweave plugins} ({@link PluginRuntime#startListing}), since
+     *     start-up stops on them otherwise. The first of the two is registered.
+     */
+    public List<String> clashes() {
+        return clashes;
     }
 
     /**
@@ -125,6 +136,28 @@ public final class ExtensionRegistry {
         private final List<ExtensionFailure> failures = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
         private final List<String> unloaded = new ArrayList<>();
+        private final List<String> clashes = new ArrayList<>();
+        private boolean recordClashes;
+
+        /**
+         * Records a type name provided twice ({@link #add}) instead of failing on it: the first
+         * registration stays, and {@link ExtensionRegistry#clashes()} says why the second is not.
+         */
+        public Builder recordClashes() {
+            recordClashes = true;
+            return this;
+        }
+
+        /** Records a name provided twice (a metric's), as {@link #add} does a type's. */
+        Builder clash(String message) {
+            clashes.add(requireNonNull(message, "message is null"));
+            return this;
+        }
+
+        /** @return the clashes recorded so far */
+        List<String> clashes() {
+            return List.copyOf(clashes);
+        }
 
         /** Records files that could not be loaded as plugins, each with why; they are warnings too. */
         public Builder unloaded(List<String> files) {
@@ -150,15 +183,34 @@ public final class ExtensionRegistry {
             return this;
         }
 
-        /** Adds a factory of a kind. */
+        /**
+         * Adds a factory of a kind.
+         *
+         * @throws PluginConflictException when another factory has its type name within the kind,
+         *     unless clashes are recorded ({@link #recordClashes()})
+         */
         public Builder add(ExtensionKind kind, Registered<?> registered, String location) {
             requireNonNull(registered, "registered is null");
             Map<String, Registered<?>> types = byKind.computeIfAbsent(kind, k -> new LinkedHashMap<>());
             Registered<?> previous = types.putIfAbsent(registered.type(), registered);
             if (previous != null) {
-                throw new PluginConflictException("the " + kind.label() + " type '" + registered.type()
-                        + "' is provided by two plugins: " + previous.pluginId() + " (" + locations.get(previous.pluginId())
-                        + ") and " + registered.pluginId() + " (" + location + "); remove one of them");
+                String message;
+                if (previous.pluginId().equals(registered.pluginId())) {
+                    // one plugin twice: its two classes tell the author which to rename
+                    message = "the " + kind.label() + " type '" + registered.type() + "' is provided by two classes "
+                            + PluginFailureException.owner(registered.pluginId(), registered.pluginVersion()) + " (" + location + "): "
+                            + previous.factory().getClass().getName() + " and " + registered.factory().getClass().getName()
+                            + "; each type name may be provided once: rename one of them in the plugin";
+                } else {
+                    message = "the " + kind.label() + " type '" + registered.type() + "' is provided by two plugins: "
+                            + previous.pluginId() + " (" + locations.get(previous.pluginId()) + ") and " + registered.pluginId()
+                            + " (" + location + "); remove one of them";
+                }
+                if (!recordClashes) {
+                    throw new PluginConflictException(message);
+                }
+                clashes.add(message);
+                return this;
             }
             locations.putIfAbsent(registered.pluginId(), location);
             return this;
@@ -196,16 +248,49 @@ public final class ExtensionRegistry {
             for (ExtensionFailure f : failures) {
                 all.add(f.toString());
             }
-            return new ExtensionRegistry(byKind, withTypes, failures, all, unloaded);
+            return new ExtensionRegistry(byKind, withTypes, failures, all, unloaded, clashes);
         }
     }
 
-    /** @return the type name a factory declares, checked */
+    /** @return the type name a factory declares, unchecked ({@link #typeNameProblem}) */
     static String typeOf(Object factory) {
-        String type = ((ExtensionFactory<?>) factory).type();
-        if (type == null || type.isBlank()) {
-            throw new PluginConflictException(factory.getClass().getName() + " declares no type name");
+        return ((ExtensionFactory<?>) factory).type();
+    }
+
+    /**
+     * What a type name is: a plain token, as the built-in ones are ({@code shared-bottom},
+     * {@code mgda-ub}, {@code soft-l2}): lower-case letters and digits, with {@code -}, {@code _}
+     * or {@code .} between them. A name with a space, or with capitals, would be listed and
+     * looked up as written ({@code head: " huber2 "}), which no one means to write in YAML.
+     */
+    private static final java.util.regex.Pattern TYPE_NAME = java.util.regex.Pattern.compile("[a-z0-9]+([-_.][a-z0-9]+)*");
+
+    /**
+     * What a metric name is: a lower-case letter, then lower-case letters, digits, {@code _},
+     * {@code -} and {@code @} ({@code micro_f1}, {@code top1_precision}, {@code recall@20}, as the
+     * runtime's {@code hr@10}); no {@code .}, which separates the split, task and metric of
+     * {@code valid.like.auc} (early stopping, tuning objectives), and no space.
+     */
+    private static final java.util.regex.Pattern METRIC_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9_@-]*");
+
+    /** @return why {@code type}, a factory's {@code type()}, is refused, or null when it is a type name */
+    static String typeNameProblem(String type) {
+        if (type == null) {
+            return "its type() returned null";
         }
-        return type;
+        if (!TYPE_NAME.matcher(type).matches()) {
+            return "its type() '" + type + "' is not a type name: lower-case letters and digits, with '-', '_' or '.'"
+                    + " between them (as in shared-bottom)";
+        }
+        return null;
+    }
+
+    /** @return why {@code name}, a metric's {@code name()}, is refused, or null when it is a metric name */
+    static String metricNameProblem(String name) {
+        if (!METRIC_NAME.matcher(name).matches()) {
+            return "its metric '" + name + "' is not a metric name: a lower-case letter, then lower-case letters, digits,"
+                    + " '_', '-' or '@' (as in micro_f1); the metric is not loaded";
+        }
+        return null;
     }
 }

@@ -2,16 +2,20 @@ package dev.taskweave.core.plugin;
 
 import dev.taskweave.api.DataException;
 import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.core.config.ConfigClassException;
 import dev.taskweave.core.config.ConfigException;
 
 /**
  * A plugin's own code failed: an exception that is not one of the framework's (a
- * {@code ConfigException}, {@code InvalidConfigException} or {@code DataException}), or a
- * {@link LinkageError}. The message names the plugin and its version, what of it failed and, when
- * known, the file and the config path that chose it. A linkage error means the plugin does not
- * fit this installation (built against another Taskweave API, or a library it needs is not in
- * its jar): {@link #incompatible()}; the command line reports it as bad input (exit 2), other
- * failures as a failure of the plugin (exit 1).
+ * {@code ConfigException}, {@code InvalidConfigException} or {@code DataException}), an
+ * {@link Error} its code raised (a {@link StackOverflowError}, an {@link AssertionError}, a static
+ * initializer's {@link ExceptionInInitializerError}, ...; not the JVM's own state: see
+ * {@link #pluginsOwn(Error)}), a {@link LinkageError}, or a config class that cannot be created. The
+ * message names the plugin and its version, what of it failed and, when known, the file and the
+ * config path that chose it. A linkage error means the plugin does not fit this installation
+ * (built against another Taskweave API, or a library it needs is not in its jar):
+ * {@link #incompatible()}; the command line reports it as bad input (exit 2), other failures as a
+ * failure of the plugin (exit 1).
  */
 public final class PluginFailureException extends RuntimeException {
     private final boolean incompatible;
@@ -21,7 +25,10 @@ public final class PluginFailureException extends RuntimeException {
         this.incompatible = incompatible;
     }
 
-    /** @return whether the cause is a {@link LinkageError}: the plugin does not fit the host */
+    /**
+     * @return whether the cause is a {@link LinkageError} other than a static initializer's: the
+     *     plugin does not fit the host
+     */
     public boolean incompatible() {
         return incompatible;
     }
@@ -48,17 +55,78 @@ public final class PluginFailureException extends RuntimeException {
         if (action != null) {
             sb.append(" in ").append(action);
         }
-        sb.append(": ").append(cause.getClass().getSimpleName());
-        if (cause.getMessage() != null) {
-            sb.append(": ").append(cause.getMessage().replace('\n', ' '));
+        sb.append(": ").append(describe(cause));
+        if (initializer(cause)) {
+            // a LinkageError, but of the plugin's own code: its static initializer threw
+            sb.append(" (a static initializer of the plugin failed)");
         }
-        boolean linkage = cause instanceof LinkageError;
+        boolean linkage = cause instanceof LinkageError && !initializer(cause);
         if (linkage) {
             sb.append(" (the plugin does not fit this Taskweave: it was probably built against another version of the"
                     + " Taskweave API than this one's ").append(PluginRuntime.apiVersion())
                     .append(", or it needs a library that is not packed into its jar)");
         }
         return new PluginFailureException(sb.toString(), cause, linkage);
+    }
+
+    /**
+     * @return a config class of a plugin's type that cannot be created, as a failure of the plugin
+     *     (not of the user's YAML): {@code SOURCE: PATH: the config class C of type 'huber' of plugin
+     *     acme 1.0 cannot be created: no constructor without arguments}
+     */
+    static PluginFailureException configClass(String what, String plugin, String version, String source, String path,
+            ConfigClassException cause) {
+        StringBuilder sb = new StringBuilder();
+        if (source != null) {
+            sb.append(source).append(": ");
+        }
+        if (path != null && !path.isEmpty()) {
+            sb.append(path).append(": ");
+        }
+        if (cause.configClass() == null) {
+            sb.append(what).append(' ').append(owner(plugin, version)).append(" has no config class: ").append(cause.reason());
+        } else {
+            sb.append("the config class ").append(cause.configClass().getName()).append(" of ").append(what).append(' ')
+                    .append(owner(plugin, version)).append(" cannot be created: ").append(cause.reason());
+        }
+        return new PluginFailureException(sb.toString(), cause, false);
+    }
+
+    /** @return the class and message of {@code cause}, and of what it wraps when it is an initializer's error */
+    private static String describe(Throwable cause) {
+        StringBuilder sb = new StringBuilder(cause.getClass().getSimpleName());
+        if (cause.getMessage() != null) {
+            sb.append(": ").append(cause.getMessage().replace('\n', ' '));
+        } else if (cause instanceof ExceptionInInitializerError && cause.getCause() != null) {
+            sb.append(": ").append(describe(cause.getCause()));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @return whether {@code cause} is a static initializer's failure: an
+     *     {@link ExceptionInInitializerError}, or the {@link NoClassDefFoundError} of a later use of
+     *     the class it left uninitialised. Both are {@link LinkageError}s, but of the plugin's own code.
+     */
+    private static boolean initializer(Throwable cause) {
+        return cause instanceof ExceptionInInitializerError
+                || cause instanceof NoClassDefFoundError && cause.getMessage() != null
+                        && cause.getMessage().startsWith("Could not initialize class");
+    }
+
+    /**
+     * Whether an {@link Error} raised inside a plugin's code is the plugin's failure, reported
+     * naming the plugin: a {@link StackOverflowError} (its recursion; the stack has unwound by the
+     * time it is caught), an {@link AssertionError}, a {@link LinkageError} (an initializer's, or
+     * one that says the plugin does not fit), and any other error a plugin throws. Not the other
+     * {@link VirtualMachineError}s: an {@link OutOfMemoryError} or {@link InternalError} says what
+     * state the JVM is in, not what the code that happened to be running did (the plugin may have
+     * made the last allocation of a heap that the data or another part filled), and reporting it as
+     * the plugin's would blame it wrongly; it passes unchanged, and the command line reports it as
+     * an internal error (serving as a failed load, keeping the version it serves).
+     */
+    static boolean pluginsOwn(Error e) {
+        return e instanceof StackOverflowError || !(e instanceof VirtualMachineError);
     }
 
     /** @return {@code of plugin ID VERSION}, or {@code from the class path} */
@@ -93,18 +161,26 @@ public final class PluginFailureException extends RuntimeException {
 
     /**
      * Runs plugin code and turns what is not the framework's own exception into a
-     * {@code PluginFailureException}.
+     * {@code PluginFailureException}: the plugin's other exceptions, the errors its code raised
+     * ({@link #pluginsOwn(Error)}: not an {@link OutOfMemoryError}, which passes unchanged), and a
+     * config class of the plugin's that cannot be created ({@link ConfigClassException}).
      */
     public static <T> T guard(String what, String plugin, String version, String action, String source, String path,
             java.util.function.Supplier<T> body) {
         try {
             return body.get();
+        } catch (ConfigClassException e) {
+            // the plugin's config class, not the user's YAML: a framework exception otherwise
+            throw configClass(what, plugin, version, source, path, e);
         } catch (RuntimeException e) {
             if (framework(e)) {
                 throw e;
             }
             throw of(what, plugin, version, action, source, path, e);
-        } catch (LinkageError e) {
+        } catch (Error e) {
+            if (!pluginsOwn(e)) {
+                throw e;
+            }
             throw of(what, plugin, version, action, source, path, e);
         }
     }

@@ -59,7 +59,8 @@ public final class PluginRuntime implements AutoCloseable {
      * ({@link PluginConflictException}) on two plugin files with the same plugin id, on a plugin
      * that does not start, on a plugin built against a newer Taskweave API than the host's or whose
      * {@code Plugin-Requires} range the host's version is outside, and on
-     * a type or metric name provided twice.
+     * a type or metric name provided twice (naming every such clash). A type or metric name that is
+     * not a plain token ({@link ExtensionRegistry#typeNameProblem}) is a failed extension.
      *
      * @param roots directories holding plugin jars or directories
      * @param host  the injector whose bindings plugins may inject
@@ -68,8 +69,25 @@ public final class PluginRuntime implements AutoCloseable {
         return start(roots, host, apiVersion());
     }
 
+    /**
+     * As {@link #start(List, Injector)}, for {@code taskweave plugins}, the command to run when
+     * start-up fails on a name provided twice: such a clash is recorded
+     * ({@link ExtensionRegistry#clashes()}, the first of the two registered) instead of refused.
+     */
+    public static PluginRuntime startListing(List<Path> roots, Injector host) {
+        return start(roots, host, apiVersion(), true);
+    }
+
     /** As {@link #start(List, Injector)}, with the host's API version given (null: not checked). */
     static PluginRuntime start(List<Path> roots, Injector host, String hostApiVersion) {
+        return start(roots, host, hostApiVersion, false);
+    }
+
+    /**
+     * @param hostApiVersion the host's API version (null: not checked)
+     * @param listing        record a type or metric name provided twice instead of refusing it
+     */
+    static PluginRuntime start(List<Path> roots, Injector host, String hostApiVersion, boolean listing) {
         requireNonNull(roots, "roots is null");
         requireNonNull(host, "host is null");
         if (roots.isEmpty()) {
@@ -216,7 +234,8 @@ public final class PluginRuntime implements AutoCloseable {
                         : failure.getMessage() == null ? failure.toString() : failure.getMessage()));
             }
         }
-        ExtensionRegistry.Builder builder = ExtensionRegistry.builder();
+        // every clash is collected, so that start-up names them all (and taskweave plugins lists what loaded)
+        ExtensionRegistry.Builder builder = ExtensionRegistry.builder().recordClashes();
         for (PluginWrapper w : manager.getPlugins()) {
             PluginDescriptor d = w.getDescriptor();
             builder.plugin(new PluginInfo(d.getPluginId(), d.getVersion(), d.getPluginDescription(),
@@ -224,12 +243,15 @@ public final class PluginRuntime implements AutoCloseable {
         }
         List<PluginMetric> metrics = new ArrayList<>();
         Map<String, PluginMetric> metricNames = new LinkedHashMap<>();
+        Map<String, String> metricProviders = new LinkedHashMap<>(); // a plugin metric's name -> its provider's class
         for (dev.taskweave.api.metric.Metric builtin : dev.taskweave.core.metric.BuiltinMetrics.all()) {
             metricNames.put(builtin.name(), null);
         }
         List<PluginWrapper> owners = new ArrayList<>();
         owners.add(null); // the class path
-        owners.addAll(manager.getPlugins());
+        // by id, not in the order the directory lists its files: which of two clashing plugins is
+        // named first (and, for taskweave plugins, registered) does not change from one machine to another
+        owners.addAll(manager.getPlugins().stream().sorted(java.util.Comparator.comparing(PluginWrapper::getPluginId)).toList());
         for (PluginWrapper w : owners) {
             String pluginId = w == null ? CLASSPATH_PLUGIN : w.getPluginId();
             String version = w == null ? "" : w.getDescriptor().getVersion();
@@ -250,7 +272,14 @@ public final class PluginRuntime implements AutoCloseable {
                         continue; // an extension point of another program
                     }
                     extension = manager.getExtensionFactory().create(type);
-                } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+                } catch (ClassNotFoundException | RuntimeException e) {
+                    builder.failure(new ExtensionFailure(pluginId, version, location, className, reason(e)));
+                    continue;
+                } catch (Error e) {
+                    // its constructor's or static initializer's; not an OutOfMemoryError (PluginFailureException.pluginsOwn)
+                    if (!PluginFailureException.pluginsOwn(e)) {
+                        throw e;
+                    }
                     builder.failure(new ExtensionFailure(pluginId, version, location, className, reason(e)));
                     continue;
                 }
@@ -277,13 +306,33 @@ public final class PluginRuntime implements AutoCloseable {
                             continue;
                         }
                         String name = metric.name();
+                        String badName = ExtensionRegistry.metricNameProblem(name);
+                        if (badName != null) {
+                            builder.failure(new ExtensionFailure(pluginId, version, location, className, badName));
+                            continue;
+                        }
                         if (metricNames.containsKey(name)) {
                             PluginMetric previous = metricNames.get(name);
-                            throw new PluginConflictException("the metric '" + name + "' is provided by two plugins: "
-                                    + (previous == null ? "the built-in metrics" : previous.pluginId() + " (" + previous.location() + ")")
-                                    + " and " + pluginId + " (" + location + "); remove one of them");
+                            String owner = PluginFailureException.owner(pluginId, version);
+                            if (previous == null) {
+                                // a built-in cannot be removed: the plugin's metric is what must change
+                                builder.clash("the metric '" + name + "' " + owner + " (" + location + ", " + className + ") has the"
+                                        + " name of a built-in metric, which a plugin cannot replace; rename the plugin's metric,"
+                                        + " or remove the plugin");
+                            } else if (previous.pluginId().equals(pluginId)) {
+                                String first = metricProviders.get(name);
+                                builder.clash("the metric '" + name + "' " + owner + " (" + location + ") is provided twice: "
+                                        + (first.equals(className) ? "by " + className + ", which lists it twice"
+                                                : "by " + first + " and by " + className)
+                                        + "; each metric name may be provided once: rename one of them in the plugin");
+                            } else {
+                                builder.clash("the metric '" + name + "' is provided by two plugins: " + previous.pluginId() + " ("
+                                        + previous.location() + ") and " + pluginId + " (" + location + "); remove one of them");
+                            }
+                            continue;
                         }
                         metricNames.put(name, metric);
+                        metricProviders.put(name, className);
                         metrics.add(metric);
                         builder.metric(pluginId, name);
                     }
@@ -294,14 +343,30 @@ public final class PluginRuntime implements AutoCloseable {
                         String typeName;
                         try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
                             typeName = ExtensionRegistry.typeOf(extension);
-                        } catch (RuntimeException | LinkageError e) {
+                        } catch (RuntimeException e) {
                             builder.failure(new ExtensionFailure(pluginId, version, location, className, reason(e)));
+                            continue;
+                        } catch (Error e) {
+                            if (!PluginFailureException.pluginsOwn(e)) {
+                                throw e;
+                            }
+                            builder.failure(new ExtensionFailure(pluginId, version, location, className, reason(e)));
+                            continue;
+                        }
+                        String badName = ExtensionRegistry.typeNameProblem(typeName);
+                        if (badName != null) {
+                            builder.failure(new ExtensionFailure(pluginId, version, location, className, badName));
                             continue;
                         }
                         builder.add(kind, new Registered<>(typeName, extension, pluginId, version, loader), location);
                     }
                 }
             }
+        }
+        if (!listing && !builder.clashes().isEmpty()) {
+            manager.unloadPlugins();
+            throw new PluginConflictException(String.join("; ", builder.clashes())
+                    + " (taskweave plugins lists what loaded)");
         }
         ExtensionRegistry registry = builder.warnings(warnings).unloaded(unloaded).build();
         for (String warning : registry.warnings()) {

@@ -229,7 +229,11 @@ class PluginLoadingFailureTest {
         Path plugins = work.resolve("plugins");
         jar(plugins, "m.jar", "acme-metrics", Map.of("acme/Metrics.java", metrics("acme", "rmse")));
         PluginConflictException e = assertThrows(PluginConflictException.class, () -> start(plugins));
-        assertTrue(e.getMessage().contains("'rmse' is provided by two plugins: the built-in metrics and acme-metrics"), e.getMessage());
+        // a built-in cannot be removed: the plugin's metric is what must change
+        assertTrue(e.getMessage().startsWith("the metric 'rmse' of plugin acme-metrics 1.0.0 ("), e.getMessage());
+        assertTrue(e.getMessage().contains("has the name of a built-in metric, which a plugin cannot replace; rename the plugin's"
+                + " metric, or remove the plugin"), e.getMessage());
+        assertFalse(e.getMessage().contains("remove one of them"), e.getMessage());
     }
 
     @Test
