@@ -249,7 +249,7 @@ class OutputSafetyTest {
         }
         // an empty file name is refused by the option's name, not read as the working directory
         assertBadInput(CliTest.run("predict", "--model", model.toString(), "--input", pairs.toString(), "--output", ""),
-                "command line: --output: expected a file name, got an empty string");
+                "Invalid value for option '--output': expected a path, got an empty string (see --help)");
     }
 
     @Test
