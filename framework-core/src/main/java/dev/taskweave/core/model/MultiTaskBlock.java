@@ -71,11 +71,19 @@ public final class MultiTaskBlock extends AbstractBlock {
         }
 
         NDList forward(ParameterStore ps, NDList inputs, boolean training) {
+            return call("its block's forward()", () -> block.forward(ps, inputs, training));
+        }
+
+        /**
+         * Runs {@code body}, a call into the block's own code, with its plugin's class loader; a
+         * failure is the plugin's, naming {@code action}, when the block is attributed to one.
+         */
+        <T> T call(String action, java.util.function.Supplier<T> body) {
             if (owner != null) {
-                return owner.call(null, path, "its block's forward()", () -> block.forward(ps, inputs, training));
+                return owner.call(null, path, action, body);
             }
             try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
-                return block.forward(ps, inputs, training);
+                return body.get();
             }
         }
 
@@ -268,9 +276,7 @@ public final class MultiTaskBlock extends AbstractBlock {
      */
     public NDArray auxiliaryLoss(ParameterStore ps, boolean training) {
         if (sharing.block() instanceof AuxiliaryLoss aux) {
-            try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
-                return aux.auxiliaryLoss(ps, training);
-            }
+            return sharing.call("its block's auxiliaryLoss()", () -> aux.auxiliaryLoss(ps, training));
         }
         return null;
     }
@@ -278,9 +284,7 @@ public final class MultiTaskBlock extends AbstractBlock {
     /** @return per task, the gate weights for encoded inputs, or null when the strategy has no gates */
     public NDList gates(ParameterStore ps, NDArray encoded) {
         if (sharing.block() instanceof GatedBlock gated) {
-            try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
-                return gated.gates(ps, encoded);
-            }
+            return sharing.call("its block's gates()", () -> gated.gates(ps, encoded));
         }
         return null;
     }
@@ -366,9 +370,7 @@ public final class MultiTaskBlock extends AbstractBlock {
         if (!(sharing.block() instanceof AffineInput affine)) {
             return null;
         }
-        try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
-            return affine.inputMap(ps, device);
-        }
+        return sharing.call("its block's inputMap()", () -> affine.inputMap(ps, device));
     }
 
     /**
@@ -402,10 +404,7 @@ public final class MultiTaskBlock extends AbstractBlock {
                 throw new IllegalArgumentException("task " + t + " has a wide part, which reads the inputs: it cannot be run from the mapped input");
             }
         }
-        NDList shared;
-        try (ContextClassLoader ignored = ContextClassLoader.enter(sharing.loader())) {
-            shared = affine.forwardMapped(ps, mapped, false, needed);
-        }
+        NDList shared = sharing.call("its block's forwardMapped()", () -> affine.forwardMapped(ps, mapped, false, needed));
         return heads(ps, null, null, shared, mapped.getShape().get(0), false, needed, null, unknownUser, unknownItems, true);
     }
 

@@ -202,6 +202,9 @@ class PluginContractTest {
                     return out;
                 }), 3);
             }
+            if (type().equals("aux-throws-sharing")) {
+                return SharingStrategy.of(() -> new AuxiliaryThrows(tasks), context.inputWidth());
+            }
             return SharingStrategy.of(() -> type().equals("null-block-sharing") ? null : new LambdaBlock(x -> {
                 NDList out = new NDList();
                 for (int t = 0; t < tasks; t++) {
@@ -209,6 +212,24 @@ class PluginContractTest {
                 }
                 return out;
             }), context.inputWidth());
+        }
+    }
+
+    /** Hands the encoded input to every task, and throws when asked for its auxiliary loss. */
+    private static final class AuxiliaryThrows extends LambdaBlock implements dev.taskweave.api.model.AuxiliaryLoss {
+        AuxiliaryThrows(int tasks) {
+            super(x -> {
+                NDList out = new NDList();
+                for (int t = 0; t < tasks; t++) {
+                    out.add(x.singletonOrThrow());
+                }
+                return out;
+            });
+        }
+
+        @Override
+        public NDArray auxiliaryLoss(ai.djl.training.ParameterStore parameterStore, boolean training) {
+            throw new IllegalStateException("boom in auxiliaryLoss");
         }
     }
 
@@ -280,7 +301,7 @@ class PluginContractTest {
         for (Mode mode : Mode.values()) {
             registry.add(ExtensionKind.TASK_HEAD, new Registered<>(mode.type(), new HeadFactory(mode), PLUGIN, VERSION, loader), "test");
         }
-        for (String type : List.of("identity", "null-sharing", "null-block-sharing", "narrow-sharing")) {
+        for (String type : List.of("identity", "null-sharing", "null-block-sharing", "narrow-sharing", "aux-throws-sharing")) {
             registry.add(ExtensionKind.SHARING, new Registered<>(type, new SharingFactory(type), PLUGIN, VERSION, loader), "test");
         }
         for (String type : List.of("sum", "null-weighting", "nan-weighting", "total-only-weighting", "null-combiner")) {
@@ -479,6 +500,14 @@ class PluginContractTest {
         assertEquals(owner("weighting.type", "total-only-weighting") + " failed in its block's forward(): must return NDList(total,"
                 + " weights), a scalar and 1 weight, got shapes ()", trainingFailure(config("good", "identity", "total-only-weighting",
                 null)));
+    }
+
+    @Test
+    void aSharingBlocksAuxiliaryLossThatThrowsNamesThePlugin() {
+        // before: only the plugin's class loader was set around the call, and the exception was an internal error
+        String failure = trainingFailure(config("good", "aux-throws-sharing", "sum", null));
+        assertTrue(failure.endsWith("sharing.type: type 'aux-throws-sharing' of plugin " + PLUGIN + " " + VERSION + " failed in its"
+                + " block's auxiliaryLoss(): IllegalStateException: boom in auxiliaryLoss"), failure);
     }
 
     @Test
