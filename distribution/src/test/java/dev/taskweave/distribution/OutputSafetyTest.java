@@ -321,7 +321,9 @@ class OutputSafetyTest {
         assertEquals(TaskweaveCli.BAD_INPUT, r.code(), r.err());
         // before: "unknown task head type 'regression'; available: [multiclass, multilabel]", no word of the plugin
         assertTrue(r.err().contains("unknown task head type 'regression'"), r.err());
-        assertTrue(r.err().contains("(the model was made with ") && r.err().contains("head:rating = regression (taskweave-heads-basic ")
+        // the plugin to install first, by name and version, then what the model was made with
+        assertTrue(r.err().contains("(not installed here: plugin taskweave-heads-basic 0.1.0-SNAPSHOT; the model was made with "), r.err());
+        assertTrue(r.err().contains("head:rating = regression (taskweave-heads-basic ")
                 && r.err().endsWith(": install the plugins it names)\n"), r.err());
     }
 

@@ -63,6 +63,11 @@ public final class ModelAssembler {
     private final MetricRegistry metrics;
     private final ConfigLoader loader;
 
+    /** @return the ids of the plugins loaded here */
+    public java.util.Set<String> installedPlugins() {
+        return registry.plugins().keySet();
+    }
+
     @Inject
     public ModelAssembler(ExtensionRegistry registry, MetricRegistry metrics, ConfigLoader loader) {
         this.registry = requireNonNull(registry, "registry is null");

@@ -427,7 +427,7 @@ public final class ModelStore {
             try {
                 plan = assembler.planStored(config, experiment.toString());
             } catch (ConfigException e) {
-                throw withProvenance(e, manifest);
+                throw withProvenance(e, manifest, assembler.installedPlugins());
             }
             Map<String, LabelStatistics> stats = new LinkedHashMap<>();
             Map<String, LabelInfo> labelInfo = new LinkedHashMap<>();
@@ -568,14 +568,18 @@ public final class ModelStore {
      *     provides), with the plugins and versions that made the model, so that the missing one is
      *     named
      */
-    private static ConfigException withProvenance(ConfigException e, ModelManifest manifest) {
+    static ConfigException withProvenance(ConfigException e, ModelManifest manifest, java.util.Set<String> installed) {
         if (manifest.provenance == null || manifest.provenance.components.isEmpty()) {
             return e;
         }
+        // the plugins that made the model and are not loaded here: what to install, ahead of the whole list
+        List<String> missing = manifest.provenance.plugins.entrySet().stream().filter(p -> !installed.contains(p.getKey()))
+                .map(p -> p.getKey() + " " + p.getValue()).toList();
         String made = manifest.provenance.components.entrySet().stream()
                 .map(c -> c.getKey() + " = " + c.getValue())
                 .collect(java.util.stream.Collectors.joining(", "));
-        return e.withReason(" (the model was made with " + made + ": install the plugins it names)");
+        return e.withReason(" (" + (missing.isEmpty() ? "" : "not installed here: plugin" + (missing.size() == 1 ? " " : "s ")
+                + String.join(", ", missing) + "; ") + "the model was made with " + made + ": install the plugins it names)");
     }
 
     private interface Reading<T> {
