@@ -258,38 +258,32 @@ public final class ExtensionRegistry {
     }
 
     /**
-     * What a type name is: a plain token, as the built-in ones are ({@code shared-bottom},
-     * {@code mgda-ub}, {@code soft-l2}): lower-case letters and digits, with {@code -}, {@code _}
-     * or {@code .} between them. A name with a space, or with capitals, would be listed and
-     * looked up as written ({@code head: " huber2 "}), which no one means to write in YAML.
+     * What a type or metric name may be: one word without spaces or control characters. A name
+     * with a space ({@code " huber2 "}) would be listed and looked up as written, which no one
+     * means to write in YAML. Anything else that loaded before stays accepted (capitals, a
+     * {@code .} in a metric's name), so that the models trained with such a plugin keep loading;
+     * the built-in names are lower-case tokens ({@code shared-bottom}, {@code hr@10}), which the
+     * docs recommend.
      */
-    private static final java.util.regex.Pattern TYPE_NAME = java.util.regex.Pattern.compile("[a-z0-9]+([-_.][a-z0-9]+)*");
-
-    /**
-     * What a metric name is: a lower-case letter, then lower-case letters, digits, {@code _},
-     * {@code -} and {@code @} ({@code micro_f1}, {@code top1_precision}, {@code recall@20}, as the
-     * runtime's {@code hr@10}); no {@code .}, which separates the split, task and metric of
-     * {@code valid.like.auc} (early stopping, tuning objectives), and no space.
-     */
-    private static final java.util.regex.Pattern METRIC_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9_@-]*");
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[^\\s\\p{Cntrl}]+");
 
     /** @return why {@code type}, a factory's {@code type()}, is refused, or null when it is a type name */
     static String typeNameProblem(String type) {
         if (type == null) {
             return "its type() returned null";
         }
-        if (!TYPE_NAME.matcher(type).matches()) {
-            return "its type() '" + type + "' is not a type name: lower-case letters and digits, with '-', '_' or '.'"
-                    + " between them (as in shared-bottom)";
+        if (!NAME.matcher(type).matches()) {
+            return "its type() '" + type + "' is not a type name: one word, without spaces or control characters (as in"
+                    + " shared-bottom)";
         }
         return null;
     }
 
     /** @return why {@code name}, a metric's {@code name()}, is refused, or null when it is a metric name */
     static String metricNameProblem(String name) {
-        if (!METRIC_NAME.matcher(name).matches()) {
-            return "its metric '" + name + "' is not a metric name: a lower-case letter, then lower-case letters, digits,"
-                    + " '_', '-' or '@' (as in micro_f1); the metric is not loaded";
+        if (name == null || !NAME.matcher(name).matches()) {
+            return "its metric '" + name + "' is not a metric name: one word, without spaces or control characters (as in"
+                    + " micro_f1); the metric is not loaded";
         }
         return null;
     }
