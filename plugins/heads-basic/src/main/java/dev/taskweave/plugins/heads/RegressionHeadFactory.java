@@ -52,8 +52,9 @@ public final class RegressionHeadFactory implements TaskHeadFactory<RegressionHe
         if ((min == null && max == null) || context.stored() || s.count() == 0 || !s.hasRange()) {
             return List.of();
         }
-        boolean below = min != null && s.min() < min;
-        boolean above = max != null && s.max() > max;
+        // in float32, as labels are read and the output is clipped: a label 0.3 read as 0.30000001 is not above maxScore 0.3
+        boolean below = min != null && (float) s.min() < min.floatValue();
+        boolean above = max != null && (float) s.max() > max.floatValue();
         if (!below && !above) {
             return List.of();
         }

@@ -200,6 +200,9 @@ class TestRegressionHead {
         // labels on the bounds are within the range
         assertEquals(List.of(), warnings(oneToFive, new LabelStatistics(100, 3, 1, 100, 1, 5), false));
         assertEquals(List.of(), warnings(oneToFive, new LabelStatistics(100, 3, 0.5, 100, 2, 4), false));
+        // labels are float32: 0.3 read as a float is 0.30000001 as a double, which is not above maxScore 0.3 (the output is clipped in float32)
+        assertEquals(List.of(), warnings(Map.of("minScore", 0.1, "maxScore", 0.3), new LabelStatistics(100, 0.2, 0.01, 100, 0.1f, 0.3f),
+                false));
         // no range set: nothing is clipped
         assertEquals(List.of(), warnings(Map.of(), new LabelStatistics(100, 5.5, 8.25, 100, 1, 10), false));
         // statistics without a range (a model saved before it was recorded), no labelled row
