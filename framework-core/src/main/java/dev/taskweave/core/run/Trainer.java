@@ -291,10 +291,10 @@ public final class Trainer {
                     int from = b * batchSize;
                     int to = Math.min(train.size(), from + batchSize);
                     float[][] step = step(model, rows, train, order, from, to, random, manager, optimizer, surgery,
-                            pairwise, trainSampler, scratch, distillation);
+                            pairwise, trainSampler, scratch, distillation, !divergenceReported);
                     if (!divergenceReported) {
                         String diverged = divergenceWarning(model, epoch, b + 1, batches, step[0], step[2], step[4][0],
-                                step[4][1]);
+                                step[4][1], step[4][2]);
                         if (diverged != null) {
                             // the run goes on (benchmark and tune record a diverged run): said once, where it started
                             log.println(diverged);
@@ -502,12 +502,13 @@ public final class Trainer {
      *                  is not read (a NaN there is the weighting's to keep out of the total)
      * @param total     the weighting's total of them
      * @param auxiliary the sharing strategy's auxiliary loss, 0 without one
+     * @param dependency the task graph's AITM calibrator loss, 0 without one
      * @return a warning naming what first turned a step's loss into NaN or an infinity (a task's
-     *     loss, else the weighting's total, else the auxiliary loss), with its plugin and the epoch
-     *     and step; null when every value is finite
+     *     loss, else the weighting's total, else the sharing strategy's auxiliary loss, else the
+     *     task graph's), with its plugin and the epoch and step; null when every value is finite
      */
     static String divergenceWarning(AssembledModel model, int epoch, int step, int steps, float[] losses, float[] present, float total,
-            float auxiliary) {
+            float auxiliary, float dependency) {
         String what = null;
         String path = null;
         dev.taskweave.core.plugin.Registered<?> plugin = null;
@@ -533,13 +534,18 @@ public final class Trainer {
             plugin = model.plan().sharing();
             value = auxiliary;
         }
+        if (what == null && !Float.isFinite(dependency)) {
+            what = "the AITM calibrator's loss of the task graph";
+            path = "tasks[i].calibration";
+            value = dependency;
+        }
         if (what == null) {
             return null;
         }
-        return String.format(Locale.ROOT, "warning: %s is %s at epoch %d, step %,d of %,d (%s: %s): training diverged there; it goes"
+        return String.format(Locale.ROOT, "warning: %s is %s at epoch %d, step %,d of %,d (%s%s): training diverged there; it goes"
                 + " on, but its parameters are probably no longer finite, nor its scores and metrics (a loss that cannot take some"
                 + " labels or outputs, or steps too large: lower optimizer.learningRate or set optimizer.clipGradient)", what, value,
-                epoch, step, steps, path, plugin.describe());
+                epoch, step, steps, path, plugin == null ? "" : ": " + plugin.describe());
     }
 
     /**
@@ -563,7 +569,8 @@ public final class Trainer {
 
     /**
      * One optimisation step; returns {losses, weights, present, labelled rows} per task, and
-     * {@code [4]} the weighting's total and the sharing strategy's auxiliary loss (0 without one).
+     * {@code [4]} the weighting's total, the sharing strategy's auxiliary loss and the task graph's
+     * AITM loss (0 without one), or null unless {@code watchFinite}.
      *
      * @param gatherer reads {@code train}'s rows, their per-interaction values included
      *                 ({@link FeatureGatherer#forRows})
@@ -575,7 +582,7 @@ public final class Trainer {
     private static float[][] step(AssembledModel model, FeatureGatherer gatherer, ExampleSet train, int[] order, int from, int to,
             SplittableRandom random, NDManager manager, FlatAdam optimizer,
             GradientSurgery surgery, boolean[] pairwise, NegativeSampler sampler, FeatureGatherer.Scratch[] scratch,
-            Distillation distillation) {
+            Distillation distillation, boolean watchFinite) {
         int b = to - from;
         int taskCount = model.tasks().size();
         double idDropout = model.plan().config().features.idDropout;
@@ -626,12 +633,15 @@ public final class Trainer {
                 }
                 NDArray lossVector = NDArrays.stack(losses);
                 NDList combined = model.block().combineLosses(ps, lossVector, batch.create(present), true);
-                NDArray auxiliary = add(model.block().auxiliaryLoss(ps, true), model.block().dependencyLoss(outputs, maskArrays));
+                NDArray sharingLoss = model.block().auxiliaryLoss(ps, true);
+                NDArray dependencyLoss = model.block().dependencyLoss(outputs, maskArrays);
+                NDArray auxiliary = add(sharingLoss, dependencyLoss);
                 result[0] = lossVector.toFloatArray();
                 result[2] = present;
                 result[3] = counts;
-                // read for the divergence check, as the task losses are
-                result[4] = new float[] {combined.get(0).toFloatArray()[0], auxiliary == null ? 0f : auxiliary.toFloatArray()[0]};
+                // read for the divergence check, as the task losses are, until it has warned once
+                result[4] = watchFinite ? new float[] {combined.get(0).getFloat(), sharingLoss == null ? 0f : sharingLoss.getFloat(),
+                        dependencyLoss == null ? 0f : dependencyLoss.getFloat()} : null;
                 if (surgery == null) {
                     NDArray total = auxiliary == null ? combined.get(0) : combined.get(0).add(auxiliary);
                     collector.backward(total);

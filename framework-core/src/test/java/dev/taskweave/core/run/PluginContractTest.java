@@ -540,7 +540,11 @@ class PluginContractTest {
                 + " type 'nan-weighting' of plugin acme-mtl 1.0.0)" + advice), diverged(log), log);
 
         // a task absent from the batch may have a NaN loss: the weighting keeps it out of the total
-        assertNull(Trainer.divergenceWarning(null, 1, 1, 4, new float[] {Float.NaN}, new float[] {0}, 0.5f, 0f));
+        assertNull(Trainer.divergenceWarning(null, 1, 1, 4, new float[] {Float.NaN}, new float[] {0}, 0.5f, 0f, 0f));
+        // the task graph's AITM loss is the runtime's, not the sharing strategy's plugin
+        assertEquals("warning: the AITM calibrator's loss of the task graph is Infinity at epoch 2, step 3 of 4 (tasks[i].calibration)"
+                + advice, Trainer.divergenceWarning(null, 2, 3, 4, new float[] {1f}, new float[] {1f}, 1f, 0f,
+                Float.POSITIVE_INFINITY));
     }
 
     private static List<String> diverged(String log) {
