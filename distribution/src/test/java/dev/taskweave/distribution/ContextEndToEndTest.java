@@ -131,20 +131,22 @@ class ContextEndToEndTest extends RuntimeTest {
             taskweave.predict(tmp.resolve("with"), write("context.tsv",
                     "user\titem\tuser_device\tuser_recent_rating\nu7\ti3\ttv\t\nu7\ti3\tphone\t\nu7\ti3\ttv\t1.0\nu7\ti3\t\t\n"),
                     withContext, java.util.List.of("rating"));
-            String[] rows = withContext.toString().strip().split("\n");
+            String[] rows = withContext.toString().split("\n"); // not stripped: the last row ends in empty cells
             assertEquals(5, rows.length, withContext.toString());
-            // each row repeats its context cells, as given, before its scores
-            assertEquals("user\titem\tuser_device\tuser_recent_rating\trating", rows[0]);
-            String[] keys = {"u7\ti3\ttv\t\t", "u7\ti3\tphone\t\t", "u7\ti3\ttv\t1.0\t", "u7\ti3\t\t\t"};
-            for (int r = 0; r < keys.length; r++) {
-                assertTrue(rows[r + 1].startsWith(keys[r]) && rows[r + 1].split("\t", -1).length == 5, withContext.toString());
+            // each row repeats its context cells, as given, after its scores, which keep their columns
+            assertEquals("user\titem\trating\tuser_device\tuser_recent_rating", rows[0]);
+            String[][] cells = {{"tv", ""}, {"phone", ""}, {"tv", "1.0"}, {"", ""}};
+            for (int r = 0; r < cells.length; r++) {
+                String[] f = rows[r + 1].split("\t", -1);
+                assertTrue(f.length == 5 && f[0].equals("u7") && f[1].equals("i3") && f[3].equals(cells[r][0]) && f[4].equals(cells[r][1]),
+                        withContext.toString());
             }
             // the same scores as /v1/predict's pairs; an empty cell is the user's current value, so
             // the first row is u7 on a TV at its current mean and the last is the plain pair
-            assertEquals(rating[0], Double.parseDouble(rows[1].split("\t", -1)[4]), 1e-4, withContext + " / " + served);
-            assertEquals(rating[1], Double.parseDouble(rows[2].split("\t", -1)[4]), 1e-4, withContext + " / " + served);
-            assertEquals(rating[2], Double.parseDouble(rows[3].split("\t", -1)[4]), 1e-4, withContext + " / " + served);
-            assertEquals(rating[4], Double.parseDouble(rows[4].split("\t", -1)[4]), 1e-4, withContext + " / " + served);
+            assertEquals(rating[0], Double.parseDouble(rows[1].split("\t", -1)[2]), 1e-4, withContext + " / " + served);
+            assertEquals(rating[1], Double.parseDouble(rows[2].split("\t", -1)[2]), 1e-4, withContext + " / " + served);
+            assertEquals(rating[2], Double.parseDouble(rows[3].split("\t", -1)[2]), 1e-4, withContext + " / " + served);
+            assertEquals(rating[4], Double.parseDouble(rows[4].split("\t", -1)[2]), 1e-4, withContext + " / " + served);
             dev.taskweave.api.DataException bad = org.junit.jupiter.api.Assertions.assertThrows(dev.taskweave.api.DataException.class,
                     () -> taskweave.predict(tmp.resolve("with"), write("bad.tsv", "user\titem\tcolour\nu7\ti3\tred\n"),
                             new java.io.StringWriter(), java.util.List.of()));

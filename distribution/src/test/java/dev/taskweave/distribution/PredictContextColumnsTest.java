@@ -80,15 +80,17 @@ class PredictContextColumnsTest extends RuntimeTest {
         List<String> lines = out.lines().toList();
         assertEquals(6, lines.size(), out);
         assertTrue(out.endsWith("\n"), out);
-        assertEquals("user\titem\tuser_hour\tuser_device\trating\tlike", lines.get(0));
-        List<String> keys = List.of("u1\ti5\t21\ttv \"4k\"", "u1\ti5\t21.0\tphone, small", "u1\ti5\t\tit's a tablet", "u2\ti7\t007\t1",
-                "u2\ti7\t\t");
-        for (int r = 0; r < keys.size(); r++) {
+        // the scores keep their columns (after user and item), the context cells follow them
+        assertEquals("user\titem\trating\tlike\tuser_hour\tuser_device", lines.get(0));
+        List<String> pairs = List.of("u1\ti5", "u1\ti5", "u1\ti5", "u2\ti7", "u2\ti7");
+        List<String> cells = List.of("21\ttv \"4k\"", "21.0\tphone, small", "\tit's a tablet", "007\t1", "\t");
+        for (int r = 0; r < pairs.size(); r++) {
             String[] fields = lines.get(r + 1).split("\t", -1);
             assertEquals(6, fields.length, lines.get(r + 1));
-            assertEquals(keys.get(r), String.join("\t", List.of(fields).subList(0, 4)), out);
-            Float.parseFloat(fields[4]);
-            Float.parseFloat(fields[5]);
+            assertEquals(pairs.get(r), fields[0] + "\t" + fields[1], out);
+            assertEquals(cells.get(r), fields[4] + "\t" + fields[5], out);
+            Float.parseFloat(fields[2]);
+            Float.parseFloat(fields[3]);
         }
 
         // the pair and its moment, not the row's position: shuffled rows keep their cells and scores
@@ -96,15 +98,15 @@ class PredictContextColumnsTest extends RuntimeTest {
         java.util.Collections.reverse(rows);
         String reversed = "user\titem\tuser_hour\tuser_device\n" + String.join("\n", rows) + "\n";
         List<String> back = predict(model, reversed, List.of("like")).lines().toList();
-        assertEquals("user\titem\tuser_hour\tuser_device\tlike", back.get(0));
-        for (int r = 0; r < keys.size(); r++) {
-            String row = back.get(keys.size() - r);
-            assertTrue(row.startsWith(keys.get(r) + "\t"), row);
-            assertEquals(Float.parseFloat(lines.get(r + 1).split("\t")[5]), Float.parseFloat(row.split("\t")[4]), 1e-6, row);
+        assertEquals("user\titem\tlike\tuser_hour\tuser_device", back.get(0));
+        for (int r = 0; r < pairs.size(); r++) {
+            String[] row = back.get(pairs.size() - r).split("\t", -1);
+            assertEquals(pairs.get(r) + "\t" + cells.get(r), row[0] + "\t" + row[1] + "\t" + row[3] + "\t" + row[4]);
+            assertEquals(Float.parseFloat(lines.get(r + 1).split("\t", -1)[3]), Float.parseFloat(row[2]), 1e-6, String.join("\t", row));
         }
 
         // a header of context columns without rows: the header alone
-        assertEquals("user\titem\tuser_device\trating\n", predict(model, "user\titem\tuser_device\n", List.of("rating")));
+        assertEquals("user\titem\trating\tuser_device\n", predict(model, "user\titem\tuser_device\n", List.of("rating")));
 
         // --output writes what standard output shows
         Path file = tmp.resolve("scores.tsv");
@@ -124,7 +126,7 @@ class PredictContextColumnsTest extends RuntimeTest {
         List<String> lines = withHeader.lines().toList();
         assertEquals("user\titem\trating\tlike", lines.get(0));
         assertEquals(4, lines.size(), withHeader);
-        // user, item and one score per task, nothing between: the form predict wrote before context columns
+        // user, item and one score per task: the form predict wrote before context columns
         String expected = "user\titem\trating\tlike\n";
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split("\t", -1);
@@ -140,9 +142,9 @@ class PredictContextColumnsTest extends RuntimeTest {
         for (int r = 1; r < 4; r++) {
             String[] plain = lines.get(r).split("\t");
             String[] context = empty.get(r).split("\t", -1);
-            assertEquals(plain[0] + "\t" + plain[1] + "\t\t", String.join("\t", List.of(context).subList(0, 4)));
-            assertEquals(Float.parseFloat(plain[2]), Float.parseFloat(context[4]), 1e-5, empty.get(r));
-            assertEquals(Float.parseFloat(plain[3]), Float.parseFloat(context[5]), 1e-5, empty.get(r));
+            assertEquals(plain[0] + "\t" + plain[1] + "\t\t", context[0] + "\t" + context[1] + "\t" + context[4] + "\t" + context[5]);
+            assertEquals(Float.parseFloat(plain[2]), Float.parseFloat(context[2]), 1e-5, empty.get(r));
+            assertEquals(Float.parseFloat(plain[3]), Float.parseFloat(context[3]), 1e-5, empty.get(r));
         }
     }
 }

@@ -838,7 +838,7 @@ public final class Taskweave implements AutoCloseable {
      * order mark ignored; a header may name more columns after {@code item},
      * per-interaction features of the model, whose cells give each pair's moment, an empty cell
      * the user's current value) and writes {@code user item <task>...} rows, or with context
-     * columns {@code user item <context>... <task>...} rows, each context cell as the input gives
+     * columns {@code user item <task>... <context>...} rows, each context cell as the input gives
      * it (surrounding whitespace removed, as from the ids), so that every output row names the
      * input row it scores without relying on the order of the rows; a task with
      * several outputs (a multi-label or multi-class attribute) writes them comma-separated. An
@@ -969,23 +969,21 @@ public final class Taskweave implements AutoCloseable {
                     System.arraycopy(part[t], 0, scores[t], from * width, part[t].length);
                 }
             }
-            // the context columns, named as the input's header names them, between the pair and its
-            // scores: a row joins back to its input row by its user, item and moment, not its
-            // position. A cell holds neither a tab nor a line break (the input is split on them),
-            // so it is written as it was read, as the ids are. Without context: user, item, scores
+            // the context columns, named as the input's header names them, after the scores: a row
+            // joins back to its input row by its user, item and moment, not its position, and the
+            // scores keep their columns (3 on) with context or without. A cell holds neither a tab
+            // nor a line break (the input is split on them), so it is written as it was read, as
+            // the ids are
             StringBuilder header = new StringBuilder("user\titem");
-            for (String name : contextNames) {
-                header.append('\t').append(name);
-            }
             for (ResolvedTask t : selected) {
                 header.append('\t').append(t.name());
+            }
+            for (String name : contextNames) {
+                header.append('\t').append(name);
             }
             output.write(header.append('\n').toString());
             for (int r = 0; r < users.size(); r++) {
                 StringBuilder row = new StringBuilder(rawUsers.get(r)).append('\t').append(rawItems.get(r));
-                for (String cell : contextCells.get(r)) {
-                    row.append('\t').append(cell);
-                }
                 for (int t = 0; t < selected.size(); t++) {
                     float[] s = scores[t];
                     int width = s.length / users.size();
@@ -993,6 +991,9 @@ public final class Taskweave implements AutoCloseable {
                     for (int j = 0; j < width; j++) {
                         row.append(j == 0 ? "" : ",").append(s[r * width + j]);
                     }
+                }
+                for (String cell : contextCells.get(r)) {
+                    row.append('\t').append(cell);
                 }
                 output.write(row.append('\n').toString());
             }

@@ -518,7 +518,7 @@ public final class TaskweaveCli {
         Path model;
 
         @Option(names = "--input", required = true, paramLabel = "FILE", description = "TSV of user and item ids, optional header; "
-                + "a header may name context columns after item, which the output repeats, as given, between the item and the scores.")
+                + "a header may name context columns after item, which the output repeats, as given, after the scores.")
         Path input;
 
         @Option(names = "--output", paramLabel = "FILE", description = "Write the scores here (atomically) instead of standard output.")
