@@ -140,7 +140,7 @@ class BenchmarkEndToEndTest {
         CliTest.Run json = CliTest.run("benchmark", "--results", out.resolve("results.json").toString(), "--output", notes.toString());
         assertEquals(TaskweaveCli.BAD_INPUT, json.code(), json.err());
         assertTrue(json.err().startsWith("taskweave: " + notes.resolve("results.json") + ": --output: was not written by taskweave"
-                + " benchmark (expected a JSON object with \"suite\" and \"configurations\")"), json.err());
+                + " benchmark (expected a JSON object with \"formatVersion\" and \"configurations\")"), json.err());
         Files.delete(notes.resolve("results.json"));
         Files.createDirectories(notes.resolve("report.html"));
         CliTest.Run dir = CliTest.run("benchmark", "--results", out.resolve("results.json").toString(), "--output", notes.toString());

@@ -97,8 +97,8 @@ class EndToEndTest extends RuntimeTest {
             Dist.withoutManifestChecksum(tmp.resolve("model"));
             assertEquals(List.of("the model was made with plugin taskweave-sharing-basic 0.0.9 (installed: 0.1.0-SNAPSHOT): it runs"
                     + " with the installed version, whose scores may differ from those measured when it was trained (evaluate it"
-                    + " again, or retrain it)", "model.json.crc32c is missing, so model.json is read unchecked (a model written before"
-                    + " 2026-12-03 has none; a copy made without it is checked again when copied whole)"),
+                    + " again, or retrain it)", "model.json.crc32c is missing, so model.json is read unchecked (models written before"
+                    + " the checksum was recorded have none; a copy made without it is checked again once copied whole)"),
                     store.load(tmp.resolve("model"), manager).warnings());
             // a model of a later format, with a field this release does not know: refused for its format, not the field
             ((com.fasterxml.jackson.databind.node.ObjectNode) manifest).put("formatVersion", 3).put("laterField", true);

@@ -19,7 +19,7 @@ public final class Benchmark {
     public static final String HTML = "report.html";
 
     /** The files {@link #write} replaces in the output, each as the benchmark writes it (its first lines have not changed since the first release). */
-    static final java.util.List<OutputFiles.Owned> OWN = java.util.List.of(OutputFiles.jsonWith(RESULTS, "suite", "configurations"),
+    static final java.util.List<OutputFiles.Owned> OWN = java.util.List.of(OutputFiles.jsonWith(RESULTS, BenchmarkResults.IDENTIFYING),
             OutputFiles.startingWith(MARKDOWN, "# Benchmark: "),
             new OutputFiles.Owned(HTML, file -> OutputFiles.head(file, 200).contains("<title>Benchmark: "),
                     "an HTML page titled \"Benchmark: ...\""));

@@ -63,7 +63,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (tree == null || !tree.isObject()) {
             throw new dev.taskweave.core.config.ConfigException(source, "", 0, "not a results.json: the file holds no JSON object");
         }
-        for (String field : new String[] {"formatVersion", "configurations"}) {
+        for (String field : BenchmarkResults.IDENTIFYING) {
             if (!tree.has(field)) {
                 throw new dev.taskweave.core.config.ConfigException(source, field, 0, "not a results.json: missing");
             }

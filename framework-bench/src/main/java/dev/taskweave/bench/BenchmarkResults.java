@@ -14,6 +14,13 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class BenchmarkResults {
+    /**
+     * The fields every results.json has held since the first release, which tell one from other
+     * JSON: {@code benchmark --results} reads a file only with them, and a benchmark replaces one in
+     * its output only with them.
+     */
+    static final String[] IDENTIFYING = {"formatVersion", "configurations"};
+
     /** Version of this shape; bumped on incompatible changes. */
     @JsonProperty public int formatVersion = 1;
     @JsonProperty public String suite;

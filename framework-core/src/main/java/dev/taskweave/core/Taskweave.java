@@ -683,9 +683,9 @@ public final class Taskweave implements AutoCloseable {
         Path dir = baseDirectory.resolve(named).normalize();
         Path previous = dev.taskweave.core.store.AtomicDirectory.previous(dir);
         if (previous != null) {
-            throw new ConfigException(configFile.toString(), path, 0, dir + " does not exist: a replacement of the model was"
-                    + " interrupted, and the previous model is in " + previous + "; rename it back to " + dir.getFileName()
-                    + " (the next train --output " + dir + " does)");
+            // not "the next train --output DIR does": that would replace the model this experiment reads
+            throw new ConfigException(configFile.toString(), path, 0, dir + " does not exist: "
+                    + ModelStore.interruptedReplacement(dir, previous));
         }
         if (!Files.isRegularFile(dir.resolve(ModelStore.MANIFEST))) {
             throw new ConfigException(configFile.toString(), path, 0, dir + " is not a model directory ("

@@ -114,13 +114,23 @@ public record Checkpointing(Path file, boolean resume, Duration maxTime, long st
         Path saved = teachers(file);
         boolean held;
         try {
-            held = Files.isDirectory(saved) && !AtomicDirectory.isEmpty(saved);
+            held = Files.isDirectory(saved) && holdsTeacher(saved);
         } catch (java.io.IOException e) {
             throw new CheckpointException(option + ": cannot read " + saved + ": " + e.getMessage());
         }
         if (held) {
             throw new CheckpointException(option + ": " + saved + " holds the distillation teachers of an interrupted run: pass"
                     + " --resume to continue it (they are read back, not trained again), or delete it");
+        }
+    }
+
+    /**
+     * @return whether {@code saved}, a directory of saved teachers, holds one: an entry that is not
+     *     hidden (a killed save leaves only its {@code .teacher-k.tmp-*} staging, which is no teacher)
+     */
+    private static boolean holdsTeacher(Path saved) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> entries = Files.list(saved)) {
+            return entries.anyMatch(p -> !p.getFileName().toString().startsWith("."));
         }
     }
 

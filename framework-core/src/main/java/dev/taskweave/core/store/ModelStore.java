@@ -521,8 +521,8 @@ public final class ModelStore {
                 warnings.add(drift);
             }
             if (!Files.exists(dir.resolve(MANIFEST_CHECKSUM))) {
-                String unchecked = MANIFEST_CHECKSUM + " is missing, so " + MANIFEST + " is read unchecked (a model written before"
-                        + " 2026-12-03 has none; a copy made without it is checked again when copied whole)";
+                String unchecked = MANIFEST_CHECKSUM + " is missing, so " + MANIFEST + " is read unchecked (models written before the"
+                        + " checksum was recorded have none; a copy made without it is checked again once copied whole)";
                 LOG.warn("{}: {}", dir, unchecked);
                 warnings.add(unchecked);
             }
@@ -593,12 +593,21 @@ public final class ModelStore {
      * @throws ConfigException naming the directory when it is missing (and, when a replacement of
      *     it was interrupted, where its previous content is) or holds no model manifest
      */
+    /**
+     * @return what a model directory missing because its replacement was killed between its two
+     *     renames ({@link AtomicDirectory#previous}) says: where the previous model is, and to put
+     *     it back
+     */
+    public static String interruptedReplacement(Path dir, Path previous) {
+        return "a replacement of the model was interrupted, and the previous model is in " + previous + "; rename it back to "
+                + dir.getFileName();
+    }
+
     public static void requireModelDirectory(Path dir) {
         if (!Files.exists(dir)) {
             Path previous = AtomicDirectory.previous(dir);
             if (previous != null) {
-                throw new ConfigException(dir.toString(), "", 0, "no such directory: a replacement of the model was interrupted, "
-                        + "and the previous model is in " + previous + "; rename it back to " + dir.getFileName()
+                throw new ConfigException(dir.toString(), "", 0, "no such directory: " + interruptedReplacement(dir, previous)
                         + " (the next train --output " + dir + " does)");
             }
             throw new ConfigException(dir.toString(), "", 0, "no such directory; expected a model directory written by train");

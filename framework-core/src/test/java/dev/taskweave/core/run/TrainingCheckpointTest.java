@@ -165,6 +165,9 @@ class TrainingCheckpointTest {
         Path other = tmp.resolve("other.checkpoint");
         Path teachers = Files.createDirectories(Checkpointing.teachers(other));
         new Checkpointing(other, false, null).checkNothingOverwritten("--checkpoint");
+        // nor is what a save killed before its rename left (its hidden staging directory)
+        Files.createDirectories(teachers.resolve(".teacher-1.tmp-k1ll3d"));
+        new Checkpointing(other, false, null).checkNothingOverwritten("--checkpoint");
         Files.createDirectories(teachers.resolve("teacher-1"));
         CheckpointException saved = assertThrows(CheckpointException.class,
                 () -> new Checkpointing(other, false, null).checkNothingOverwritten("--checkpoint"));
