@@ -176,7 +176,7 @@ public final class MovieLensSource implements DatasetSource {
                         new SplittableRandom(seed() ^ GENRE_VALID_SALT))
                 : new int[0];
         if (config.genreValidFraction() > 0) {
-            requireSome(validItems.length, genreValidEligible(itemCodes, genreHidden, heldItems), "genreValidFraction",
+            requireSome(validItems.length, genreValidEligible(itemCodes, genreHidden, heldItems).length, "genreValidFraction",
                     config.genreValidFraction(), "items with training ratings and visible genres", directory.resolve("u.item"));
         }
         // the features of the same name must not leak a held-out label
@@ -378,18 +378,18 @@ public final class MovieLensSource implements DatasetSource {
      */
     static int[] genreValidItems(int[] itemCodes, List<Integer> genreHidden, int[] heldItems, double fraction,
             SplittableRandom random) {
+        int[] eligible = genreValidEligible(itemCodes, genreHidden, heldItems);
+        return IntStream.of(choose(eligible.length, fraction, random)).map(k -> eligible[k]).sorted().toArray();
+    }
+
+    /** @return the items {@link #genreValidItems} chooses from: with training ratings, neither genre-hidden nor held out */
+    private static int[] genreValidEligible(int[] itemCodes, List<Integer> genreHidden, int[] heldItems) {
         boolean[] excluded = new boolean[itemCodes.length];
         genreHidden.forEach(i -> excluded[i] = true);
         for (int i : heldItems) {
             excluded[i] = true;
         }
-        int[] eligible = IntStream.range(0, itemCodes.length).filter(i -> itemCodes[i] > 0 && !excluded[i]).toArray();
-        return IntStream.of(choose(eligible.length, fraction, random)).map(k -> eligible[k]).sorted().toArray();
-    }
-
-    /** @return how many items {@link #genreValidItems} chooses from */
-    private static int genreValidEligible(int[] itemCodes, List<Integer> genreHidden, int[] heldItems) {
-        return genreValidItems(itemCodes, genreHidden, heldItems, 1.0, new SplittableRandom(0)).length;
+        return IntStream.range(0, itemCodes.length).filter(i -> itemCodes[i] > 0 && !excluded[i]).toArray();
     }
 
     /**
