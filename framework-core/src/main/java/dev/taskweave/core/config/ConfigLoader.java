@@ -394,8 +394,7 @@ public final class ConfigLoader {
             }
             return "Jackson cannot bind " + subject + ": " + ParserMessages.describe(e);
         }
-        if (e instanceof MismatchedInputException mie && path.isEmpty() && mie.getTargetType() == type
-                && message.contains("from Object value (no delegate- or property-based Creator)")) {
+        if (e instanceof MismatchedInputException mie && path.isEmpty() && mie.getTargetType() == type && noCreator(type)) {
             // the params block is a mapping, always: a class that cannot be made from one is the class's problem
             return "no constructor without arguments";
         }
@@ -414,6 +413,28 @@ public final class ConfigLoader {
             return "setting " + (path.isEmpty() ? "it" : "'" + path + "'") + " threw " + thrown;
         }
         return null;
+    }
+
+    /**
+     * @return whether Jackson has no way to make {@code type} from a mapping, read from the class
+     *     itself (not from Jackson's wording): not a record, and neither a constructor without
+     *     arguments nor a constructor or static method marked {@code @JsonCreator}
+     */
+    static boolean noCreator(Class<?> type) {
+        if (type.isRecord() || type.isInterface() || java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
+            return false; // a record binds by its components; abstract types are InvalidDefinitionExceptions
+        }
+        for (java.lang.reflect.Constructor<?> c : type.getDeclaredConstructors()) {
+            if (c.getParameterCount() == 0 || c.isAnnotationPresent(com.fasterxml.jackson.annotation.JsonCreator.class)) {
+                return false;
+            }
+        }
+        for (java.lang.reflect.Method m : type.getDeclaredMethods()) {
+            if (java.lang.reflect.Modifier.isStatic(m.getModifiers()) && m.isAnnotationPresent(com.fasterxml.jackson.annotation.JsonCreator.class)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return whether a constructor's or setter's exception is a check of its input: the YAML's mistake */
