@@ -44,13 +44,7 @@ public final class PluginFailureException extends RuntimeException {
      */
     public static PluginFailureException of(String what, String plugin, String version, String action, String source, String path,
             Throwable cause) {
-        StringBuilder sb = new StringBuilder();
-        if (source != null) {
-            sb.append(source).append(": ");
-        }
-        if (path != null && !path.isEmpty()) {
-            sb.append(path).append(": ");
-        }
+        StringBuilder sb = where(source, path);
         sb.append(what).append(' ').append(owner(plugin, version)).append(" failed");
         if (action != null) {
             sb.append(" in ").append(action);
@@ -76,13 +70,7 @@ public final class PluginFailureException extends RuntimeException {
      */
     static PluginFailureException configClass(String what, String plugin, String version, String source, String path,
             ConfigClassException cause) {
-        StringBuilder sb = new StringBuilder();
-        if (source != null) {
-            sb.append(source).append(": ");
-        }
-        if (path != null && !path.isEmpty()) {
-            sb.append(path).append(": ");
-        }
+        StringBuilder sb = where(source, path);
         if (cause.configClass() == null) {
             sb.append(what).append(' ').append(owner(plugin, version)).append(" has no config class: ").append(cause.reason());
         } else {
@@ -90,6 +78,18 @@ public final class PluginFailureException extends RuntimeException {
                     .append(owner(plugin, version)).append(" cannot be created: ").append(cause.reason());
         }
         return new PluginFailureException(sb.toString(), cause, false);
+    }
+
+    /** @return {@code "SOURCE: PATH: "}, each part only when known: where a failure's message starts */
+    static StringBuilder where(String source, String path) {
+        StringBuilder sb = new StringBuilder();
+        if (source != null) {
+            sb.append(source).append(": ");
+        }
+        if (path != null && !path.isEmpty()) {
+            sb.append(path).append(": ");
+        }
+        return sb;
     }
 
     /** @return the class and message of {@code cause}, and of what it wraps when it is an initializer's error */

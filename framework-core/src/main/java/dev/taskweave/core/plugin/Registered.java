@@ -58,13 +58,7 @@ public record Registered<F>(String type, F factory, String pluginId, String plug
     public PluginFailureException failure(String source, String path, String action, String problem) {
         requireNonNull(action, "action is null");
         requireNonNull(problem, "problem is null");
-        StringBuilder sb = new StringBuilder();
-        if (source != null) {
-            sb.append(source).append(": ");
-        }
-        if (path != null && !path.isEmpty()) {
-            sb.append(path).append(": ");
-        }
+        StringBuilder sb = PluginFailureException.where(source, path);
         sb.append("type '").append(type).append("' ").append(PluginFailureException.owner(pluginId, pluginVersion))
                 .append(" failed in ").append(action).append(": ").append(problem);
         return new PluginFailureException(sb.toString(), null, false);
