@@ -219,13 +219,14 @@ class PluginFailuresEndToEndTest {
         return new CliTest.Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** A plugin's failure names the line of the path that chose the type too (line 9: tasks[1], as head() writes it). */
     @Test
     void aHeadsOwnExceptionNamesThePluginTheTypeAndThePath() throws IOException {
         CliTest.Run r = check("throws.yaml", head("throws-head"));
         assertEquals(1, r.code(), r.err());
         String first = r.err().lines().findFirst().orElse("");
         assertTrue(first.startsWith("taskweave: "), r.err());
-        assertTrue(first.endsWith("throws.yaml: tasks[1].head: type 'throws-head' of plugin acme-mtl 1.0.0 failed in create(): "
+        assertTrue(first.endsWith("throws.yaml:9: tasks[1].head: type 'throws-head' of plugin acme-mtl 1.0.0 failed in create(): "
                 + "IllegalStateException: licence server unreachable"), r.err());
         assertFalse(r.err().contains("internal error"), r.err());
     }
@@ -235,11 +236,11 @@ class PluginFailuresEndToEndTest {
         // before: "taskweave: internal error: java.lang.IllegalStateException: boom in encode", and a NullPointerException
         CliTest.Run r = check("encode.yaml", head("encode-throws"));
         assertEquals(1, r.code(), r.err());
-        assertEquals("taskweave: " + tmp.resolve("encode.yaml") + ": tasks[1].head: type 'encode-throws' of plugin acme-mtl 1.0.0"
+        assertEquals("taskweave: " + tmp.resolve("encode.yaml") + ":9: tasks[1].head: type 'encode-throws' of plugin acme-mtl 1.0.0"
                 + " failed in encodeLabel(): IllegalStateException: boom in encode", r.err().lines().findFirst().orElse(""), r.err());
         r = check("null.yaml", head("null-head"));
         assertEquals(1, r.code(), r.err());
-        assertEquals("taskweave: " + tmp.resolve("null.yaml") + ": tasks[1].head: type 'null-head' of plugin acme-mtl 1.0.0"
+        assertEquals("taskweave: " + tmp.resolve("null.yaml") + ":9: tasks[1].head: type 'null-head' of plugin acme-mtl 1.0.0"
                 + " failed in create(): returned null", r.err().lines().findFirst().orElse(""), r.err());
     }
 
@@ -275,13 +276,13 @@ class PluginFailuresEndToEndTest {
     void anErrorOfThePluginsCodeNamesThePlugin() throws IOException {
         CliTest.Run overflow = check("overflow.yaml", head("overflow-head"));
         assertEquals(1, overflow.code(), overflow.err());
-        assertTrue(overflow.err().endsWith("overflow.yaml: tasks[1].head: type 'overflow-head' of plugin acme-mtl 1.0.0 failed in"
+        assertTrue(overflow.err().endsWith("overflow.yaml:9: tasks[1].head: type 'overflow-head' of plugin acme-mtl 1.0.0 failed in"
                 + " create(): StackOverflowError\ntaskweave: run with --verbose for the plugin's stack trace\n"), overflow.err());
         assertFalse(overflow.err().contains("\tat "), overflow.err());
 
         CliTest.Run assertion = check("assert.yaml", head("assert-head"));
         assertEquals(1, assertion.code(), assertion.err());
-        assertTrue(assertion.err().contains("assert.yaml: tasks[1].head: type 'assert-head' of plugin acme-mtl 1.0.0 failed in"
+        assertTrue(assertion.err().contains("assert.yaml:9: tasks[1].head: type 'assert-head' of plugin acme-mtl 1.0.0 failed in"
                 + " create(): AssertionError: acme invariant broken\n"), assertion.err());
     }
 
@@ -305,18 +306,18 @@ class PluginFailuresEndToEndTest {
         // before: tasks[1].params: expected NoDefaultConfig, got a mapping
         CliTest.Run noDefault = check("nodefault.yaml", head("nodefault-head"));
         assertEquals(1, noDefault.code(), noDefault.err());
-        assertTrue(noDefault.err().startsWith("taskweave: " + tmp.resolve("nodefault.yaml") + ": tasks[1].head: the config class"
+        assertTrue(noDefault.err().startsWith("taskweave: " + tmp.resolve("nodefault.yaml") + ":9: tasks[1].head: the config class"
                 + " acme.Factories$NoDefaultConfig of type 'nodefault-head' of plugin acme-mtl 1.0.0 cannot be created: no constructor"
                 + " without arguments\n"), noDefault.err());
         // before: tasks[1].params: Unrecognized Type: [null]
         CliTest.Run nullConfig = check("nullconfig.yaml", head("nullconfig-head"));
         assertEquals(1, nullConfig.code(), nullConfig.err());
-        assertTrue(nullConfig.err().startsWith("taskweave: " + tmp.resolve("nullconfig.yaml") + ": tasks[1].head: type 'nullconfig-head'"
+        assertTrue(nullConfig.err().startsWith("taskweave: " + tmp.resolve("nullconfig.yaml") + ":9: tasks[1].head: type 'nullconfig-head'"
                 + " of plugin acme-mtl 1.0.0 has no config class: its configClass() returned null\n"), nullConfig.err());
         // before: tasks[1].params: Cannot construct instance of `acme.Factories$ThrowingConfig`, problem: cfg ctor boom
         CliTest.Run ctor = check("ctor.yaml", head("ctor-head"));
         assertEquals(1, ctor.code(), ctor.err());
-        assertTrue(ctor.err().startsWith("taskweave: " + tmp.resolve("ctor.yaml") + ": tasks[1].head: the config class"
+        assertTrue(ctor.err().startsWith("taskweave: " + tmp.resolve("ctor.yaml") + ":9: tasks[1].head: the config class"
                 + " acme.Factories$ThrowingConfig of type 'ctor-head' of plugin acme-mtl 1.0.0 cannot be created: its constructor threw"
                 + " IllegalStateException: cfg ctor boom\n"), ctor.err());
         // a mistake in the YAML stays one (exit 2, at its path)

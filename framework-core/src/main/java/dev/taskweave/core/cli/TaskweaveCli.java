@@ -116,7 +116,7 @@ public final class TaskweaveCli {
             }
             if (e instanceof PluginFailureException) {
                 // a plugin's own bug: not Taskweave's, and the message names the plugin
-                err.println("taskweave: " + oneLine(e.getMessage()));
+                err.println("taskweave: " + oneLine(withLine(e).getMessage()));
                 if (root != null && root.verbose) {
                     e.printStackTrace(err);
                 } else {
@@ -189,17 +189,28 @@ public final class TaskweaveCli {
      *     its path is written, when its source is a YAML file that has it; {@code e} otherwise
      */
     static Throwable withLine(Throwable e) {
-        if (e instanceof ConfigException c && c.line() == 0 && c.source() != null && !c.path().isEmpty()
-                && (c.source().endsWith(".yaml") || c.source().endsWith(".yml"))) {
-            try {
-                Path file = Path.of(c.source());
-                int line = Files.isRegularFile(file) ? dev.taskweave.core.config.ConfigLines.lineOf(file, c.path()) : 0;
-                return line > 0 ? c.atLine(line) : e;
-            } catch (java.nio.file.InvalidPathException ignored) {
-                return e;
-            }
+        if (e instanceof ConfigException c && c.line() == 0 && c.source() != null && !c.path().isEmpty()) {
+            int line = lineOf(c.source(), c.path());
+            return line > 0 ? c.atLine(line) : e;
+        }
+        if (e instanceof PluginFailureException p && p.source() != null && p.path() != null && !p.path().isEmpty()) {
+            // a plugin's failure names the file and path that chose it, and the line too, as a configuration error does
+            return p.atLine(lineOf(p.source(), p.path()));
         }
         return e;
+    }
+
+    /** @return the line of {@code path} in {@code source} when it is a YAML file, else 0 */
+    private static int lineOf(String source, String path) {
+        if (!source.endsWith(".yaml") && !source.endsWith(".yml")) {
+            return 0;
+        }
+        try {
+            Path file = Path.of(source);
+            return Files.isRegularFile(file) ? dev.taskweave.core.config.ConfigLines.lineOf(file, path) : 0;
+        } catch (java.nio.file.InvalidPathException ignored) {
+            return 0;
+        }
     }
 
     private static String oneLine(String message) {

@@ -19,10 +19,47 @@ import dev.taskweave.core.config.ConfigException;
  */
 public final class PluginFailureException extends RuntimeException {
     private final boolean incompatible;
+    private final String source;
+    private final String path;
 
     PluginFailureException(String message, Throwable cause, boolean incompatible) {
+        this(message, cause, incompatible, null, null);
+    }
+
+    /**
+     * @param source the config file the message starts with ({@code source + ": "}), or null
+     * @param path   the config path after it, or null
+     */
+    PluginFailureException(String message, Throwable cause, boolean incompatible, String source, String path) {
         super(message, cause);
         this.incompatible = incompatible;
+        this.source = source;
+        this.path = path;
+    }
+
+    /** @return the config file the failure names, or null */
+    public String source() {
+        return source;
+    }
+
+    /** @return the config path that chose the failing extension ({@code tasks[0].head}), or null */
+    public String path() {
+        return path;
+    }
+
+    /**
+     * @return this failure with {@code line} after its file ({@code exp.yaml:12: tasks[0].head: ...}),
+     *     as a configuration error names the line; this one when it names no file
+     */
+    public PluginFailureException atLine(int line) {
+        String start = source + ": ";
+        if (source == null || line <= 0 || !getMessage().startsWith(start)) {
+            return this;
+        }
+        PluginFailureException at = new PluginFailureException(source + ":" + line + ": " + getMessage().substring(start.length()),
+                getCause(), incompatible, source, path);
+        at.setStackTrace(getStackTrace());
+        return at;
     }
 
     /**
@@ -60,7 +97,7 @@ public final class PluginFailureException extends RuntimeException {
                     + " Taskweave API than this one's ").append(PluginRuntime.apiVersion())
                     .append(", or it needs a library that is not packed into its jar)");
         }
-        return new PluginFailureException(sb.toString(), cause, linkage);
+        return new PluginFailureException(sb.toString(), cause, linkage, source, path);
     }
 
     /**
@@ -77,7 +114,7 @@ public final class PluginFailureException extends RuntimeException {
             sb.append("the config class ").append(cause.configClass().getName()).append(" of ").append(what).append(' ')
                     .append(owner(plugin, version)).append(" cannot be created: ").append(cause.reason());
         }
-        return new PluginFailureException(sb.toString(), cause, false);
+        return new PluginFailureException(sb.toString(), cause, false, source, path);
     }
 
     /** @return {@code "SOURCE: PATH: "}, each part only when known: where a failure's message starts */

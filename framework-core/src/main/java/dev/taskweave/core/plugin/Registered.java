@@ -61,7 +61,7 @@ public record Registered<F>(String type, F factory, String pluginId, String plug
         StringBuilder sb = PluginFailureException.where(source, path);
         sb.append("type '").append(type).append("' ").append(PluginFailureException.owner(pluginId, pluginVersion))
                 .append(" failed in ").append(action).append(": ").append(problem);
-        return new PluginFailureException(sb.toString(), null, false);
+        return new PluginFailureException(sb.toString(), null, false, source, path);
     }
 
     /**
