@@ -568,7 +568,7 @@ public final class ModelStore {
      *     provides), with the plugins and versions that made the model, so that the missing one is
      *     named
      */
-    static ConfigException withProvenance(ConfigException e, ModelManifest manifest, java.util.Set<String> installed) {
+    private static ConfigException withProvenance(ConfigException e, ModelManifest manifest, java.util.Set<String> installed) {
         if (manifest.provenance == null || manifest.provenance.components.isEmpty()) {
             return e;
         }
