@@ -576,11 +576,15 @@ public final class AtomicDirectory {
      * deleted first (those untouched for {@link #STALE_AFTER}: a concurrent write of the same file
      * keeps its own, and the last rename wins).
      *
+     * <p>Where {@code target} is a symbolic link, the file it links to is written ({@link #resolve}):
+     * the link stays a link (renaming over it would replace the link with a file and leave what it
+     * pointed to as it was).
+     *
      * @throws ConfigException naming {@code target} when it is a directory or cannot be written for
      *     lack of permission (checked before {@code body} runs, where possible)
      */
     public static void writeFile(Path target, FileBody body) {
-        Path absolute = target.toAbsolutePath().normalize();
+        Path absolute = resolve(target);
         requireWritableFile(absolute);
         Path temp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp-" + Long.toString(System.nanoTime(), 36));
         try {

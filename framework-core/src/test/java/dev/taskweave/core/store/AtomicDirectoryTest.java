@@ -112,6 +112,25 @@ class AtomicDirectoryTest {
     }
 
     @Test
+    void aFileWrittenThroughALinkKeepsTheLink() throws IOException {
+        // a results.json or checkpoint a user linked elsewhere (a shared disk): written where it points
+        Path real = Files.writeString(Files.createDirectories(tmp.resolve("disk")).resolve("results.json"), "old\n");
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path link = Files.createSymbolicLink(out.resolve("results.json"), Path.of("../disk/results.json"));
+        AtomicDirectory.writeFile(link, "new\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+        assertEquals("new\n", Files.readString(real));
+        // a dangling link: the file is created where it points
+        Path next = Files.createSymbolicLink(out.resolve("report.md"), Path.of("../disk/report.md"));
+        AtomicDirectory.writeFile(next, temp -> Files.writeString(temp, "# report\n"));
+        assertTrue(Files.isSymbolicLink(next));
+        assertEquals("# report\n", Files.readString(tmp.resolve("disk/report.md")));
+        try (Stream<Path> s = Files.list(out)) {
+            assertEquals(2, s.count(), "no temporary file left beside the links");
+        }
+    }
+
+    @Test
     void deleteRemovesATreeAndTheTrashEarlierDeletionsLeft() throws IOException {
         Path teachers = Files.createDirectories(tmp.resolve("run.teachers/teacher-1"));
         Files.writeString(teachers.resolve("model.json"), "{}");
