@@ -380,7 +380,7 @@ public final class TaskweaveCli {
             return "";
         }
         try {
-            String d = registered.call(() -> ((dev.taskweave.api.ExtensionFactory) registered.factory()).description());
+            String d = registered.call(null, null, "description()", () -> ((dev.taskweave.api.ExtensionFactory) registered.factory()).description());
             return d == null ? "" : d.strip().replace('\n', ' ');
         } catch (PluginFailureException e) {
             return "(description() failed: " + e.getCause() + ")";

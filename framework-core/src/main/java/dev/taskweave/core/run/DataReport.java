@@ -225,7 +225,7 @@ public final class DataReport {
             }
         }
         if (plan.weighting() != null && plan.weighting().factory() instanceof dev.taskweave.api.model.LossWeightingFactory<?> weighting
-                && !plan.weighting().call(weighting::readsTaskWeights)) {
+                && !plan.weighting().call(plan.source(), "weighting.type", "readsTaskWeights()", weighting::readsTaskWeights)) {
             for (int i = 0; i < plan.config().tasks.size(); i++) {
                 double weight = plan.config().tasks.get(i).weight;
                 if (weight != 1) {

@@ -43,6 +43,7 @@ import dev.taskweave.core.metric.MetricRegistry;
 import dev.taskweave.core.model.InputEncoder;
 import dev.taskweave.core.model.MultiTaskBlock;
 import dev.taskweave.core.model.TaskDependency;
+import dev.taskweave.core.plugin.ContextClassLoader;
 import dev.taskweave.core.plugin.ExtensionKind;
 import dev.taskweave.core.plugin.ExtensionRegistry;
 import dev.taskweave.core.plugin.Registered;
@@ -943,12 +944,13 @@ public final class ModelAssembler {
      * @return a head's {@link TaskHead#encodeLabel}, called for every labelled row: an
      *     {@code IllegalArgumentException} (a value the head refuses) passes as it is, for the caller
      *     to report the row as bad data; any other failure is the plugin's, reported naming it and
-     *     {@code path} as a failure of every other call into it is. Nothing is spent on the rows
-     *     that encode.
+     *     {@code path} as a failure of every other call into it is. It runs with the plugin's
+     *     class loader as the thread's context class loader, as every other call into it does; the
+     *     failure's wording is spent only on a row that fails.
      */
     static java.util.function.DoubleUnaryOperator labelEncoder(Registered<?> reg, TaskHead head, String source, String path) {
         return raw -> {
-            try {
+            try (ContextClassLoader ignored = ContextClassLoader.enter(reg.classLoader())) {
                 return head.encodeLabel((float) raw);
             } catch (IllegalArgumentException e) {
                 throw e;

@@ -14,7 +14,6 @@ import ai.djl.util.Pair;
 import dev.taskweave.core.data.ExampleSet;
 import dev.taskweave.api.model.GradientCombiner;
 import dev.taskweave.core.data.FeatureGatherer;
-import dev.taskweave.core.plugin.ContextClassLoader;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,13 +36,11 @@ final class Telemetry {
     private final AssembledModel model;
     private final FeatureGatherer gatherer;
     private final GradientCombiner combiner;
-    private final ClassLoader combinerLoader;
 
     Telemetry(AssembledModel model, FeatureGatherer gatherer) {
         this.model = requireNonNull(model, "model is null");
         this.gatherer = requireNonNull(gatherer, "gatherer is null");
         this.combiner = model.weighting() instanceof GradientCombiner c ? c : null;
-        this.combinerLoader = combiner == null ? null : model.plan().weighting().classLoader();
     }
 
     /**
@@ -154,12 +151,28 @@ final class Telemetry {
             for (int t = 0; t < tasks; t++) {
                 values[t] = present[t] > 0 ? losses.get(t).getFloat() : Float.NaN;
             }
-            try (ContextClassLoader ignored = ContextClassLoader.enter(combinerLoader)) {
-                return combiner.preview(grads, values);
+            // called as the training step calls combine(): its failure is the weighting plugin's, named
+            float[] update = model.plan().weighting().call(model.plan().source(), "weighting.type", "preview()",
+                    () -> combiner.preview(grads, values));
+            int size = sharedSize(grads);
+            if (update != null && size >= 0 && update.length != size) {
+                throw model.plan().weighting().failure(model.plan().source(), "weighting.type", "preview()",
+                        "must return null or " + size + " shared gradient values, got " + update.length);
             }
+            return update;
         }
         float[] weights = model.block().combineLosses(ps, NDArrays.stack(losses), batch.create(present), false).get(1).toFloatArray();
         return weightedSum(grads, weights);
+    }
+
+    /** @return the length of the task gradients that are there, or -1 when none is */
+    private static int sharedSize(float[][] grads) {
+        for (float[] g : grads) {
+            if (g != null) {
+                return g.length;
+            }
+        }
+        return -1;
     }
 
     /** @return {@code sum_t weights[t] * grads[t]} over the non-null gradients; null when all are null */

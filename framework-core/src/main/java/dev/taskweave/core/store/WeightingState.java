@@ -29,7 +29,7 @@ public final class WeightingState {
             return null;
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        IOException failure = model.plan().weighting().call(() -> {
+        IOException failure = model.plan().weighting().call(model.plan().source(), "weighting.type", "saveState()", () -> {
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 stateful.saveState(out);
                 return null;
@@ -55,7 +55,7 @@ public final class WeightingState {
             throw new ConfigException(source, "", 0, "holds loss-weighting state, and the model's weighting keeps none");
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
-        Pair<IOException, Boolean> result = model.plan().weighting().call(() -> {
+        Pair<IOException, Boolean> result = model.plan().weighting().call(source, "weighting.type", "loadState()", () -> {
             try {
                 stateful.loadState(in);
                 return new Pair<>(null, in.read() == -1);

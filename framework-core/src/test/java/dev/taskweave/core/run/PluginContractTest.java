@@ -67,7 +67,7 @@ class PluginContractTest {
     /** What a test head does wrong. */
     private enum Mode {
         GOOD, NULL_HEAD, ENCODE_THROWS, ENCODE_REFUSES, NEGATIVES_THROW, NULL_BLOCK, VECTOR_LOSS, LOSS_THROWS, WIDE_SCORES,
-        SHORT_SCORES, SHORT_OUTPUT, NAN_LOSS;
+        SHORT_SCORES, SHORT_OUTPUT, NAN_LOSS, ENCODE_LOADER;
 
         String type() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -125,6 +125,9 @@ class PluginContractTest {
 
         @Override
         public float encodeLabel(float raw) {
+            if (mode == Mode.ENCODE_LOADER) {
+                ENCODE_LOADERS.add(Thread.currentThread().getContextClassLoader());
+            }
             if (mode == Mode.ENCODE_THROWS) {
                 throw new IllegalStateException("boom in encode");
             }
@@ -248,6 +251,9 @@ class PluginContractTest {
             if (type().equals("null-combiner")) {
                 return new NullCombiner();
             }
+            if (type().equals("preview-throws")) {
+                return new PreviewThrows();
+            }
             return () -> new LambdaBlock(in -> {
                 NDArray losses = in.get(0);
                 NDArray present = in.get(1);
@@ -276,6 +282,32 @@ class PluginContractTest {
         }
     }
 
+    /** A gradient combiner that sums the task gradients, and whose preview() (read by the telemetry) throws. */
+    private static final class PreviewThrows implements LossWeighting, dev.taskweave.api.model.GradientCombiner {
+        @Override
+        public Block createBlock() {
+            return new LambdaBlock(in -> new NDList(in.get(0).mul(in.get(1)).sum(), in.get(1)));
+        }
+
+        @Override
+        public Combined combine(float[][] gradients, float[] losses) {
+            float[] sum = null;
+            float[] weights = new float[gradients.length];
+            for (int t = 0; t < gradients.length; t++) {
+                if (gradients[t] != null) {
+                    sum = sum == null ? gradients[t].clone() : sum;
+                    weights[t] = 1;
+                }
+            }
+            return new Combined(sum, weights);
+        }
+
+        @Override
+        public float[] preview(float[][] gradients, float[] losses) {
+            throw new IllegalStateException("boom in preview");
+        }
+    }
+
     /** A metric of a plugin whose compute() throws. */
     private static final Metric BOOM = new Metric() {
         @Override
@@ -294,17 +326,25 @@ class PluginContractTest {
         }
     };
 
+    /** The context class loaders {@code encode-loader}'s encodeLabel() ran with. */
+    private static final java.util.Set<ClassLoader> ENCODE_LOADERS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The class loader {@code encode-loader} is registered with: its plugin's own. */
+    private static final ClassLoader OWN_LOADER = new java.net.URLClassLoader(new java.net.URL[0],
+            PluginContractTest.class.getClassLoader());
+
     private static ModelAssembler assembler() {
         ClassLoader loader = PluginContractTest.class.getClassLoader();
         ExtensionRegistry.Builder registry = ExtensionRegistry.builder();
         registry.add(ExtensionKind.DATASET, new Registered<>("memory", new Factory<>("memory") {}, PLUGIN, VERSION, loader), "test");
         for (Mode mode : Mode.values()) {
-            registry.add(ExtensionKind.TASK_HEAD, new Registered<>(mode.type(), new HeadFactory(mode), PLUGIN, VERSION, loader), "test");
+            registry.add(ExtensionKind.TASK_HEAD, new Registered<>(mode.type(), new HeadFactory(mode), PLUGIN, VERSION,
+                    mode == Mode.ENCODE_LOADER ? OWN_LOADER : loader), "test");
         }
         for (String type : List.of("identity", "null-sharing", "null-block-sharing", "narrow-sharing", "aux-throws-sharing")) {
             registry.add(ExtensionKind.SHARING, new Registered<>(type, new SharingFactory(type), PLUGIN, VERSION, loader), "test");
         }
-        for (String type : List.of("sum", "null-weighting", "nan-weighting", "total-only-weighting", "null-combiner")) {
+        for (String type : List.of("sum", "null-weighting", "nan-weighting", "total-only-weighting", "null-combiner",
+                "preview-throws")) {
             registry.add(ExtensionKind.WEIGHTING, new Registered<>(type, new WeightingFactory(type), PLUGIN, VERSION, loader), "test");
         }
         MetricRegistry metrics = new MetricRegistry(List.of(new PluginMetric(BOOM, PLUGIN, VERSION, "acme.jar", loader)));
@@ -433,6 +473,16 @@ class PluginContractTest {
     }
 
     @Test
+    void encodeLabelRunsWithThePluginsClassLoader() {
+        // before: the caller's context class loader (the plugin's was set for every other call into it)
+        Run run = Run.of(config("encode-loader"));
+        ENCODE_LOADERS.clear();
+        run.assembler().labelStatistics(run.plan(), run.dataset());
+        assertEquals(java.util.Set.of(OWN_LOADER), ENCODE_LOADERS);
+        assertTrue(Thread.currentThread().getContextClassLoader() != OWN_LOADER, "the caller's loader is put back");
+    }
+
+    @Test
     void nullFromAFactoryOrForABlockNamesThePluginAndTheMethod() {
         // before: internal errors, NullPointerException (ModelAssembler) or "block is null" (MultiTaskBlock)
         assertEquals(owner("tasks[0].head", "null-head") + " failed in create(): returned null", assemblyFailure(config("null-head")));
@@ -515,6 +565,13 @@ class PluginContractTest {
         // before: an internal NullPointerException in GradientSurgery
         assertEquals(owner("weighting.type", "null-combiner") + " failed in combine(): returned null",
                 trainingFailure(config("good", "identity", "null-combiner", null)));
+    }
+
+    @Test
+    void aGradientCombinersPreviewThatFailsNamesThePlugin() {
+        // before: the exception passed through the telemetry unworded, as an internal error
+        assertEquals(owner("weighting.type", "preview-throws") + " failed in preview(): IllegalStateException: boom in preview",
+                trainingFailure(config("good", "identity", "preview-throws", null).replace("telemetry: false", "telemetry: true")));
     }
 
     @Test

@@ -119,7 +119,8 @@ public final class ServedModel implements AutoCloseable {
 
     /** @return the number of scores a task gives per (user, item) pair */
     public static int width(ResolvedTask task) {
-        return task.plugin().call(() -> task.head().outputWidth());
+        // asked of the head, and checked, when the model was assembled
+        return task.outputWidth();
     }
 
     /** @return the task names, in model order */
