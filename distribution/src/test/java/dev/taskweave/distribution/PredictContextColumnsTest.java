@@ -118,6 +118,24 @@ class PredictContextColumnsTest extends RuntimeTest {
     }
 
     @Test
+    void aContextColumnNamedAsATaskIsWrittenWithAPrefix() throws Exception {
+        write("ratings.csv", "user,item,stars,device,hour\n" + "u1,i1,4,tv,3\nu1,i2,2,phone,4\nu2,i1,5,tv,20\nu2,i2,1,phone,21\n".repeat(20));
+        Path model = tmp.resolve("model");
+        // a task called as the model's context feature user_hour
+        taskweave.train(write("experiment.yaml", CONFIG.replace("{name: like,", "{name: user_hour,")), model, quiet());
+        String out = predict(model, "user\titem\tuser_hour\tuser_device\nu1\ti1\t3\ttv\n", List.of());
+        List<String> lines = out.lines().toList();
+        // before: user item rating user_hour user_hour user_device
+        assertEquals("user\titem\trating\tuser_hour\tcontext.user_hour\tuser_device", lines.get(0));
+        String[] row = lines.get(1).split("\t", -1);
+        assertEquals("u1\ti1\t3\ttv", row[0] + "\t" + row[1] + "\t" + row[4] + "\t" + row[5]);
+        Float.parseFloat(row[3]);
+        // without the task among the selected ones, the column keeps its name
+        assertEquals("user\titem\trating\tuser_hour\tuser_device",
+                predict(model, "user\titem\tuser_hour\tuser_device\n", List.of("rating")).lines().findFirst().orElseThrow());
+    }
+
+    @Test
     void anInputWithoutContextColumnsIsWrittenAsBefore() throws Exception {
         Path model = train();
         String withHeader = predict(model, "user\titem\nu1\ti5\nu2\ti7\nu1\ti5\n", List.of());

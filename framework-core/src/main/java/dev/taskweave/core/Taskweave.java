@@ -975,11 +975,20 @@ public final class Taskweave implements AutoCloseable {
             // nor a line break (the input is split on them), so it is written as it was read, as
             // the ids are
             StringBuilder header = new StringBuilder("user\titem");
+            java.util.Set<String> taken = new java.util.HashSet<>(List.of("user", "item"));
             for (ResolvedTask t : selected) {
                 header.append('\t').append(t.name());
+                taken.add(t.name());
             }
             for (String name : contextNames) {
-                header.append('\t').append(name);
+                // a context column named as a selected task (a task may be called user_device) is
+                // written as context.NAME, so that no two columns of the header share a name
+                String column = name;
+                while (taken.contains(column)) {
+                    column = "context." + column;
+                }
+                taken.add(column);
+                header.append('\t').append(column);
             }
             output.write(header.append('\n').toString());
             for (int r = 0; r < users.size(); r++) {
