@@ -100,6 +100,63 @@ class FlatAdamTest {
     }
 
     @Test
+    void gradientsAreReadThroughViewsKeptAcrossSteps() {
+        // the bias enters the loss only from the fourth step on (a task absent from the first
+        // batches), and between backward and step the weight's gradient is scaled in place, as
+        // gradient surgery writes its combined gradient: both must reach the update on every step
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Parameter> reference = model(manager);
+            List<Parameter> flat = model(manager);
+            NDArray x = manager.create(new float[] {1f, 2f, -1f, 0.5f, -0.5f, 3f, 2f, 0f, 1f}, new Shape(3, 3));
+            NDArray y = manager.create(new float[] {1f, 0f, -1f, 2f, 0.5f, 0.25f}, new Shape(3, 2));
+            Optimizer djl = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.05f)).build();
+            try (FlatAdam adam = new FlatAdam(flat, Tracker.fixed(0.05f), 0f, -1f, false, manager)) {
+                for (int step = 0; step < 12; step++) {
+                    for (List<Parameter> ps : List.of(reference, flat)) {
+                        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                            NDArray out = x.matMul(ps.get(0).getArray().transpose());
+                            if (step >= 3) {
+                                out = out.add(ps.get(1).getArray());
+                            }
+                            collector.backward(out.sub(y).square().mean());
+                        }
+                        try (NDArray g = ps.get(0).getArray().getGradient()) {
+                            g.muli(step % 2 == 0 ? 0.5f : 2f);
+                        }
+                    }
+                    for (Parameter p : reference) {
+                        try (NDArray g = p.getArray().getGradient()) {
+                            djl.update(p.getId(), p.getArray(), g);
+                        }
+                        p.getArray().getGradient().muli(0f);
+                    }
+                    adam.step();
+                    for (int i = 0; i < reference.size(); i++) {
+                        assertArrayEquals(reference.get(i).getArray().toFloatArray(), flat.get(i).getArray().toFloatArray(), 1e-6f,
+                                reference.get(i).getName() + " after step " + (step + 1));
+                    }
+                }
+            }
+            // the bias moved once it had a gradient
+            assertTrue(Math.abs(flat.get(1).getArray().getFloat(0) - 0.1f) > 0.05f);
+        }
+    }
+
+    @Test
+    void aViewIsToldFromACopy() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray a = manager.create(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, new Shape(2, 3));
+            assertTrue(FlatAdam.aliases(a.reshape(-1), a));
+            // a transposed array's memory is out of order: flattening it copies
+            NDArray t = a.transpose();
+            assertTrue(!FlatAdam.aliases(t.reshape(-1), t));
+            assertTrue(!FlatAdam.aliases(a.duplicate().reshape(-1), a));
+            // the test leaves the values as they were
+            assertArrayEquals(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, a.toFloatArray(), 0f);
+        }
+    }
+
+    @Test
     void aReplacedArrayIsAnError() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             Parameter p = parameter(manager, "w", new float[] {1f}, new Shape(1));
