@@ -6,11 +6,15 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.taskweave.api.data.Dataset;
+import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.model.GradientCombiner;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.data.ExampleSet;
 import dev.taskweave.core.data.FeatureGatherer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
@@ -18,7 +22,8 @@ import java.util.TreeSet;
  * The training step {@code taskweave check} runs, so that a plugin whose {@code loss()} or
  * {@code scores()} fails does so before training rather than at its first step: one batch of the
  * first epoch's training rows, built as training builds them (labels, masks, sampled negatives,
- * pairwise tasks' pairs, distillation targets), through {@link Trainer}'s own step (the forward
+ * pairwise tasks' pairs, distillation targets) from the first {@code training.batchSize}
+ * interactions and the attribute rows, through {@link Trainer}'s own step (the forward
  * pass, the task losses, the sharing strategy's auxiliary loss, the loss weighting's combination
  * or a gradient combiner's, and the backward pass in a gradient collector), then scored by every
  * head as evaluation scores ({@link Evaluator#score}). The optimiser is not stepped: the
@@ -47,7 +52,9 @@ public record DryStep(int rows, String warning) {
             return new DryStep(0, null);
         }
         Trainer.TrainingRows training = Trainer.TrainingRows.of(model, dataset, model.taskLabels(dataset));
-        ExampleSet epoch = training.epoch(dataset, config.seed, 1);
+        // epoch 1's rows of the first interactions only (their negatives, and the attribute rows): not the
+        // whole epoch's, which would cost what training's first epoch allocates
+        ExampleSet epoch = training.build(first(dataset.train(), config.training.batchSize), dataset, config.seed, 1);
         ExampleSet batch = epoch.select(rows(epoch, model.tasks().size(), config.training.batchSize));
         if (batch.size() == 0) {
             return new DryStep(0, null);
@@ -72,6 +79,18 @@ public record DryStep(int rows, String warning) {
         return new DryStep(batch.size(), diverged == null ? null : String.format(Locale.ROOT, "%s is %s on the dry step's batch, before"
                 + " any update (%s): training would diverge at its first step (a loss that cannot take some labels or outputs)",
                 diverged.what(), diverged.value(), diverged.where()));
+    }
+
+    /** @return the first {@code n} rows of {@code split} (all when it has fewer) */
+    static Interactions first(Interactions split, int n) {
+        int k = Math.min(n, split.size());
+        Map<String, float[]> labels = new LinkedHashMap<>();
+        for (String column : split.labelColumns()) {
+            labels.put(column, Arrays.copyOf(split.label(column), k));
+        }
+        Map<String, float[]> features = new LinkedHashMap<>();
+        split.features().forEach((name, values) -> features.put(name, Arrays.copyOf(values, k)));
+        return new Interactions(Arrays.copyOf(split.users(), k), Arrays.copyOf(split.items(), k), labels, features);
     }
 
     /**

@@ -437,7 +437,12 @@ public final class Trainer {
 
         /** @return the rows of epoch {@code epoch} (from 1) of an experiment of seed {@code seed}, fresh negatives included */
         ExampleSet epoch(Dataset dataset, long seed, int epoch) {
-            return ExampleSet.build(dataset.train(), labels, sampler, seed * 1_000_003L + epoch, attributeRows, pairFeatures(dataset));
+            return build(dataset.train(), dataset, seed, epoch);
+        }
+
+        /** As {@link #epoch}, of the interactions {@code rows} of the training split (all of them, or its first ones) */
+        ExampleSet build(Interactions rows, Dataset dataset, long seed, int epoch) {
+            return ExampleSet.build(rows, labels, sampler, seed * 1_000_003L + epoch, attributeRows, pairFeatures(dataset));
         }
     }
 

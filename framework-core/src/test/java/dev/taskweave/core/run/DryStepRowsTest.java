@@ -33,4 +33,16 @@ class DryStepRowsTest {
         // a batch larger than the set takes it all
         assertArrayEquals(java.util.stream.IntStream.range(0, 15).toArray(), DryStep.rows(set, 3, 64));
     }
+
+    @Test
+    void theFirstInteractionsKeepTheirLabelsAndMoments() {
+        Interactions split = new Interactions(new int[] {4, 5, 6}, new int[] {7, 8, 9}, Map.of("rating", new float[] {1f, 2f, 3f}),
+                Map.of("user_recent", new float[] {0.5f, -1f, 2f}));
+        Interactions first = DryStep.first(split, 2);
+        assertArrayEquals(new int[] {4, 5}, first.users());
+        assertArrayEquals(new int[] {7, 8}, first.items());
+        assertArrayEquals(new float[] {1f, 2f}, first.label("rating"));
+        assertArrayEquals(new float[] {0.5f, -1f}, first.feature("user_recent"));
+        assertArrayEquals(new int[] {4, 5, 6}, DryStep.first(split, 128).users());
+    }
 }
