@@ -159,6 +159,61 @@ class PluginFailuresEndToEndTest {
                     @Override public TaskHead create(ThrowingConfig c, TaskContext ctx) { return null; }
                 }
 
+                /**
+                 * A head that fails only once it trains or scores, as {@code mode} says: "loss" throws in loss(),
+                 * "refuses" throws an InvalidConfigException there, "scores" returns two columns; any other mode
+                 * counts its loss() calls in the system property acme.loss.calls.
+                 */
+                static TaskHead trainingHead(String mode) {
+                    return new TaskHead() {
+                        @Override public ai.djl.nn.Block createBlock() { return ai.djl.nn.core.Linear.builder().setUnits(1).build(); }
+                        @Override public ai.djl.ndarray.NDArray loss(ai.djl.ndarray.NDArray o, ai.djl.ndarray.NDArray y,
+                                ai.djl.ndarray.NDArray m) {
+                            if (mode.equals("loss")) {
+                                throw new IllegalStateException("acme loss boom");
+                            }
+                            if (mode.equals("refuses")) {
+                                throw new InvalidConfigException("failIn", "acme refuses loss");
+                            }
+                            System.setProperty("acme.loss.calls", String.valueOf(Integer.getInteger("acme.loss.calls", 0) + 1));
+                            return o.reshape(-1).sub(y).square().mul(m).sum();
+                        }
+                        @Override public ai.djl.ndarray.NDArray scores(ai.djl.ndarray.NDArray o) {
+                            return mode.equals("scores") ? o.concat(o, 1) : o.reshape(-1);
+                        }
+                        @Override public List<String> defaultMetrics() { return List.of("rmse"); }
+                    };
+                }
+
+                public abstract static class TrainingHeadFactory implements TaskHeadFactory<Config> {
+                    private final String type;
+                    private final String mode;
+                    TrainingHeadFactory(String type, String mode) { this.type = type; this.mode = mode; }
+                    @Override public String type() { return type; }
+                    @Override public Class<Config> configClass() { return Config.class; }
+                    @Override public TaskHead create(Config c, TaskContext ctx) { return trainingHead(mode); }
+                }
+
+                @org.pf4j.Extension
+                public static final class LossBoomHead extends TrainingHeadFactory {
+                    public LossBoomHead() { super("loss-boom", "loss"); }
+                }
+
+                @org.pf4j.Extension
+                public static final class RefusesLossHead extends TrainingHeadFactory {
+                    public RefusesLossHead() { super("refuses-loss", "refuses"); }
+                }
+
+                @org.pf4j.Extension
+                public static final class WideScoresHead extends TrainingHeadFactory {
+                    public WideScoresHead() { super("wide-scores", "scores"); }
+                }
+
+                @org.pf4j.Extension
+                public static final class CountingHead extends TrainingHeadFactory {
+                    public CountingHead() { super("counting", "count"); }
+                }
+
                 @org.pf4j.Extension
                 public static final class InvalidData implements DatasetSourceFactory<Config> {
                     @Override public String type() { return "invalid-data"; }
@@ -325,6 +380,67 @@ class PluginFailuresEndToEndTest {
                 "head: throws-head, label: rating, params: {tower: [4]}"));
         assertEquals(2, unknown.code(), unknown.err());
         assertTrue(unknown.err().contains("tasks[1].params.tower: unknown field 'tower'; expected one of []"), unknown.err());
+    }
+
+    /** Before: check passed (exit 0), and train failed at its first step. */
+    @Test
+    void checksDryStepFailsWhereTrainWouldWithTheSameMessage() throws IOException {
+        CliTest.Run r = check("lossboom.yaml", head("loss-boom"));
+        assertEquals(1, r.code(), r.err());
+        String failure = "taskweave: " + tmp.resolve("lossboom.yaml") + ":9: tasks[1].head: type 'loss-boom' of plugin acme-mtl 1.0.0"
+                + " failed in loss(): IllegalStateException: acme loss boom";
+        assertEquals(failure, r.err().lines().findFirst().orElse(""), r.err());
+        CliTest.Run train = run("train", "--config", tmp.resolve("lossboom.yaml").toString(), "--output", tmp.resolve("lossboom").toString());
+        assertEquals(1, train.code(), train.err());
+        assertEquals(failure, train.err().lines().findFirst().orElse(""), train.err());
+
+        // the batch's 128 rows (training.batchSize) scored as evaluation scores them
+        r = check("widescores.yaml", head("wide-scores"));
+        assertEquals(1, r.code(), r.err());
+        assertEquals("taskweave: " + tmp.resolve("widescores.yaml") + ":9: tasks[1].head: type 'wide-scores' of plugin acme-mtl 1.0.0"
+                + " failed in scores(): must return shape (128) for a head of one output (outputWidth() 1), got (128, 2)",
+                r.err().lines().findFirst().orElse(""), r.err());
+    }
+
+    /**
+     * Before: "taskweave: failIn: acme refuses loss", exit 2, as if the YAML had a field failIn: the
+     * experiment was accepted when the head was made, and what its loss() refuses is the plugin's to explain.
+     */
+    @Test
+    void anInvalidConfigExceptionOfLossNamesTheFileThePathAndThePlugin() throws IOException {
+        CliTest.Run r = check("refuses.yaml", head("refuses-loss"));
+        assertEquals(1, r.code(), r.err());
+        assertEquals("taskweave: " + tmp.resolve("refuses.yaml") + ":9: tasks[1].head: type 'refuses-loss' of plugin acme-mtl 1.0.0"
+                + " failed in loss(): InvalidConfigException: failIn: acme refuses loss", r.err().lines().findFirst().orElse(""), r.err());
+    }
+
+    /** check runs one step; the checks benchmark and tune make before training run none (they precede training in one process). */
+    @Test
+    void onlyTheCheckCommandRunsADryStep() throws Exception {
+        Path experiment = tmp.resolve("counting.yaml");
+        Files.writeString(experiment, head("counting"));
+        int before = Integer.getInteger("acme.loss.calls", 0);
+        CliTest.Run r = run("check", "--config", experiment.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\ndry step: one batch of 128 training rows through forward, losses, backward and scores: ok\nwarnings:"),
+                r.out());
+        assertEquals(before + 1, Integer.getInteger("acme.loss.calls", 0), "one loss() call of the counting task");
+
+        before = Integer.getInteger("acme.loss.calls", 0);
+        Path suite = tmp.resolve("counting-suite.yaml");
+        Files.writeString(suite, "name: counting\nseeds: [1, 2]\nconfigurations:\n  - {name: a, experiment: counting.yaml}\n");
+        Path tune = tmp.resolve("counting-tune.yaml");
+        Files.writeString(tune, "name: counting\nexperiment: counting.yaml\nobjective: valid.rating.rmse\nsearch: grid\nseeds: [1]\n"
+                + "parameters:\n  optimizer.learningRate: [0.001, 0.005]\n");
+        try (dev.taskweave.core.Taskweave taskweave = dev.taskweave.core.Taskweave.start(List.of(Dist.plugins(), plugins))) {
+            dev.taskweave.bench.Suite loaded = dev.taskweave.bench.Suite.load(suite, new dev.taskweave.core.config.ConfigLoader());
+            new dev.taskweave.bench.BenchmarkRunner(taskweave).checkExperiments(loaded, loaded.config().seeds, false);
+            // the library's check runs none unless asked
+            assertFalse(taskweave.check(experiment, new PrintStream(OutputStream.nullOutputStream())).contains("dry step"));
+        }
+        CliTest.Run dryRun = run("tune", "--config", tune.toString(), "--dry-run");
+        assertEquals(0, dryRun.code(), dryRun.err());
+        assertEquals(before, Integer.getInteger("acme.loss.calls", 0), "no loss() call");
     }
 
     @Test

@@ -26,6 +26,7 @@ import dev.taskweave.core.plugin.PluginRuntime;
 import dev.taskweave.core.run.AssembledModel;
 import dev.taskweave.core.run.Checkpointing;
 import dev.taskweave.core.run.DataReport;
+import dev.taskweave.core.run.DryStep;
 import dev.taskweave.core.run.Evaluator;
 import dev.taskweave.core.run.LabelInfo;
 import dev.taskweave.core.run.ModelAssembler;
@@ -696,7 +697,7 @@ public final class Taskweave implements AutoCloseable {
 
     /**
      * Validates an experiment, reads its data and builds its graph without training: the report
-     * of {@code taskweave check} ({@link DataReport}).
+     * of {@code taskweave check} ({@link DataReport}), without its dry step.
      */
     public String check(Path configFile, PrintStream log) {
         return check(configFile, null, log);
@@ -709,6 +710,21 @@ public final class Taskweave implements AutoCloseable {
      * @param against null for none
      */
     public String check(Path configFile, Path against, PrintStream log) {
+        return check(configFile, against, log, false);
+    }
+
+    /**
+     * As {@link #check(Path, Path, PrintStream)}, and with {@code dryStep} one training step on the
+     * first batch of the training rows, gradients computed and not applied, and that batch scored
+     * ({@link DryStep}): what {@code taskweave check} runs, so that a plugin whose {@code loss()} or
+     * {@code scores()} fails does so here, as it would in {@code train}. The step draws from
+     * PyTorch's generator: only for a process that trains nothing after it (the command), never
+     * for the checks of {@code benchmark} and {@code tune}.
+     *
+     * @param against null for none
+     * @param dryStep whether to run the step
+     */
+    public String check(Path configFile, Path against, PrintStream log, boolean dryStep) {
         requireNonNull(configFile, "configFile is null");
         ExperimentConfig config = injector.getInstance(ConfigLoader.class).load(configFile);
         ModelAssembler assembler = injector.getInstance(ModelAssembler.class);
@@ -724,17 +740,35 @@ public final class Taskweave implements AutoCloseable {
         // check (heads' parameters, calibration, task graph, wide parts) fails here as it would there
         String report;
         try (NDManager manager = NDManager.newBaseManager()) {
-            AssembledModel model = assembler.assemble(p.plan(), p.features(), stats, assembler.labelInfo(p.plan(), p.dataset()), manager);
+            if (dryStep) {
+                // the parameters train starts from (without initFrom), so that the step's losses are the same at every check
+                seed(config.seed);
+            }
+            Map<String, LabelInfo> labelInfo = assembler.labelInfo(p.plan(), p.dataset());
+            AssembledModel model = assembler.assemble(p.plan(), p.features(), stats, labelInfo, manager);
             // teacher models are read and checked as train reads them (same data, features, tasks)
             List<Path> dirs = teacherModels(config, configFile, configFile.toAbsolutePath().getParent());
             List<AssembledModel> teachers = new ArrayList<>();
             for (int i = 0; i < dirs.size(); i++) {
                 teachers.add(teacherModel(config, configFile, p, dirs.get(i), "training.distillation.models[" + i + "]", manager));
             }
-            if (!teachers.isEmpty()) {
-                dev.taskweave.core.run.Distillation.of(model, teachers, teacherNames(config));
+            dev.taskweave.core.run.Distillation distillation = teachers.isEmpty() ? null
+                    : dev.taskweave.core.run.Distillation.of(model, teachers, teacherNames(config));
+            DryStep step = null;
+            if (dryStep) {
+                if (distillation == null && config.training.distillation != null) {
+                    // teachers: n are trained by train, not here: the first one's experiment, untrained, gives
+                    // the distilled tasks' targets, so that the heads' distillation methods run too
+                    ExperimentConfig teacher = ModelAssembler.teacherConfig(injector.getInstance(ConfigLoader.class), config, 1,
+                            configFile.toString());
+                    AssembledModel standIn = assembler.assemble(assembler.plan(teacher, configFile.toString()), p.features(), stats,
+                            labelInfo, manager);
+                    distillation = dev.taskweave.core.run.Distillation.of(model, List.of(standIn), teacherNames(config).subList(0, 1));
+                }
+                step = DryStep.run(model, p.dataset(), gatherer(config, p), manager, distillation);
             }
-            report = DataReport.render(p.plan(), p.dataset(), p.features(), stats, model, negatives(assembler, p.plan(), p.dataset()));
+            report = DataReport.render(p.plan(), p.dataset(), p.features(), stats, model, negatives(assembler, p.plan(), p.dataset()),
+                    step);
         }
         if (against == null) {
             return report;

@@ -446,9 +446,11 @@ public final class TaskweaveCli {
         }
     }
 
-    /** Validates an experiment and reads its data, without training. */
+    /** Validates an experiment, reads its data, builds its graph and runs one training step that updates nothing. */
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Validate an experiment and read its data without training: entities, splits, features and each task's labels.")
+            description = "Validate an experiment and read its data without training: entities, splits, features and each task's labels;"
+                    + " build the model and run one dry training step on the first batch (forward, losses, backward, scores; nothing"
+                    + " updated or written), so that a plugin's failure shows here rather than at train's first step.")
     static final class Check implements Callable<Integer> {
         @ParentCommand
         TaskweaveCli root;
@@ -472,7 +474,7 @@ public final class TaskweaveCli {
             }
             try (Taskweave tw = Taskweave.start(root.pluginDirectories())) {
                 PrintWriter out = spec.commandLine().getOut();
-                String report = tw.check(config, against, logTo(out));
+                String report = tw.check(config, against, logTo(out), true);
                 out.print(report);
                 out.flush();
             }

@@ -173,6 +173,47 @@ public final class ExampleSet {
     }
 
     /**
+     * @param rows rows of this set, ascending
+     * @return those rows alone, in that order (the observed ones still first)
+     */
+    public ExampleSet select(int[] rows) {
+        int observedHere = 0;
+        for (int k = 0; k < rows.length; k++) {
+            if (k > 0 && rows[k] <= rows[k - 1]) {
+                throw new IllegalArgumentException("rows must be ascending: " + rows[k - 1] + " before " + rows[k]);
+            }
+            if (rows[k] < observed) {
+                observedHere++;
+            }
+        }
+        int[] u = new int[rows.length];
+        int[] i = new int[rows.length];
+        for (int k = 0; k < rows.length; k++) {
+            u[k] = users[rows[k]];
+            i[k] = items[rows[k]];
+        }
+        float[][] l = new float[labels.length][];
+        float[][] m = new float[masks.length][];
+        for (int t = 0; t < labels.length; t++) {
+            l[t] = new float[rows.length * widths[t]];
+            m[t] = new float[rows.length];
+            for (int k = 0; k < rows.length; k++) {
+                System.arraycopy(labels[t], rows[k] * widths[t], l[t], k * widths[t], widths[t]);
+                m[t][k] = masks[t][rows[k]];
+            }
+        }
+        Map<String, float[]> f = new java.util.LinkedHashMap<>();
+        features.forEach((name, values) -> {
+            float[] column = new float[rows.length];
+            for (int k = 0; k < rows.length; k++) {
+                column[k] = values[rows[k]];
+            }
+            f.put(name, column);
+        });
+        return new ExampleSet(u, i, l, widths.clone(), m, observedHere, java.util.Collections.unmodifiableMap(f));
+    }
+
+    /**
      * @return per-interaction feature columns by feature name, one value per row ({@code NaN}:
      *     the entity table's value; do not modify the arrays)
      */

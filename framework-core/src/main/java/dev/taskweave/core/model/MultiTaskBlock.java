@@ -76,11 +76,13 @@ public final class MultiTaskBlock extends AbstractBlock {
 
         /**
          * Runs {@code body}, a call into the block's own code, with its plugin's class loader; a
-         * failure is the plugin's, naming {@code action}, when the block is attributed to one.
+         * failure (an {@code InvalidConfigException} too: the block runs, its configuration was
+         * accepted when it was made) is the plugin's, naming {@code action}, when the block is
+         * attributed to one.
          */
         <T> T call(String action, java.util.function.Supplier<T> body) {
             if (owner != null) {
-                return owner.call(null, path, action, body);
+                return owner.callRunning(null, path, action, body);
             }
             try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
                 return body.get();

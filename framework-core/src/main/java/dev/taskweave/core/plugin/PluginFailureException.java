@@ -7,7 +7,9 @@ import dev.taskweave.core.config.ConfigException;
 
 /**
  * A plugin's own code failed: an exception that is not one of the framework's (a
- * {@code ConfigException}, {@code InvalidConfigException} or {@code DataException}), an
+ * {@code ConfigException}, {@code InvalidConfigException} or {@code DataException}; an
+ * {@code InvalidConfigException} thrown while the model trains or scores is the plugin's too:
+ * {@link #callRunning}), an
  * {@link Error} its code raised (a {@link StackOverflowError}, an {@link AssertionError}, a static
  * initializer's {@link ExceptionInInitializerError}, ...; not the JVM's own state: see
  * {@link #pluginsOwn(Error)}), a {@link LinkageError}, or a config class that cannot be created. The
@@ -193,6 +195,26 @@ public final class PluginFailureException extends RuntimeException {
             java.util.function.Supplier<T> body) {
         try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
             return guard(what, plugin, version, action, source, path, body);
+        }
+    }
+
+    /**
+     * As {@link #callIn}, for a call made while the model trains or scores (a head's {@code loss()}
+     * or {@code scores()}, a block's forward pass, a combiner's {@code combine()}): an
+     * {@link InvalidConfigException} is the plugin's failure here too. Its configuration was
+     * accepted before the model was built ({@code validate()}, {@code create()}, where the runtime
+     * puts the exception's path under the params), and what it refuses now is not a value the
+     * runtime can point to in the YAML: reported bare, it named neither the plugin nor the file
+     * ({@code taskweave: failIn: ...}).
+     */
+    static <T> T callRunning(ClassLoader loader, String what, String plugin, String version, String action, String source,
+            String path, java.util.function.Supplier<T> body) {
+        try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
+            try {
+                return guard(what, plugin, version, action, source, path, body);
+            } catch (InvalidConfigException e) {
+                throw of(what, plugin, version, action, source, path, e);
+            }
         }
     }
 

@@ -45,6 +45,20 @@ public record Registered<F>(String type, F factory, String pluginId, String plug
     }
 
     /**
+     * As {@link #call(String, String, String, Supplier)}, for a call made while the model trains or
+     * scores (a head's {@code loss()} or {@code scores()}, a block's forward pass, a combiner's
+     * {@code combine()}): an {@link dev.taskweave.api.InvalidConfigException} thrown now is the
+     * plugin's failure, named as its other exceptions are, not a configuration error. Calls that
+     * check the configuration ({@code validate()}, {@code create()}, {@code createBlock()},
+     * {@code load()}) use {@link #call(String, String, String, Supplier)}, whose callers put its
+     * path under the params.
+     */
+    public <T> T callRunning(String source, String path, String action, Supplier<T> body) {
+        return PluginFailureException.callRunning(classLoader, "type '" + type + "'", pluginId, pluginVersion, action, source, path,
+                body);
+    }
+
+    /**
      * The failure of a call into the plugin that returned what the API does not allow (null, an
      * array of another shape): reported as a failure of the plugin, worded as one of its
      * exceptions is ({@code exp.yaml: tasks[0].head: type 'poisson' of plugin acme-mtl 1.0.0

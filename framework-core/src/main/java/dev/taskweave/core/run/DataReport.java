@@ -46,6 +46,17 @@ public final class DataReport {
      */
     public static String render(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats,
             AssembledModel model, Map<String, Integer> negatives) {
+        return render(plan, dataset, selected, stats, model, negatives, null);
+    }
+
+    /**
+     * As {@link #render(Plan, Dataset, List, Map, AssembledModel, Map)}, with the line of the
+     * training step {@code check} ran after the parameter counts, and its warning among the others.
+     *
+     * @param dryStep null for none
+     */
+    public static String render(Plan plan, Dataset dataset, List<FeatureSpec> selected, Map<String, LabelStatistics> stats,
+            AssembledModel model, Map<String, Integer> negatives, DryStep dryStep) {
         StringBuilder out = new StringBuilder();
         line(out, "data: %s", dataset.name());
         line(out, "users: %,d (%,d with training rows); items: %,d (%,d with training rows)", dataset.users().size(),
@@ -115,9 +126,15 @@ public final class DataReport {
         if (model != null) {
             out.append(parameters(model));
         }
+        if (dryStep != null) {
+            line(out, "%s", dryStep.describe());
+        }
         List<String> warnings = new java.util.ArrayList<>(warnings(plan, dataset, selected, stats, negatives));
         if (model != null) {
             warnings.addAll(model.warnings()); // the heads' own, about their parameters against the labels
+        }
+        if (dryStep != null && dryStep.warning() != null) {
+            warnings.add(dryStep.warning());
         }
         line(out, "warnings:%s", warnings.isEmpty() ? " none" : "");
         warnings.forEach(w -> line(out, "  - %s", w));

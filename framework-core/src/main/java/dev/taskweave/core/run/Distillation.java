@@ -106,7 +106,7 @@ public final class Distillation {
                 }
                 ResolvedTask own = teacher.tasks().get(source);
                 NDArray output = outputs[source];
-                NDArray target = own.plugin().call(teacher.plan().source(), own.headPath(), "distillationTarget()",
+                NDArray target = own.plugin().callRunning(teacher.plan().source(), own.headPath(), "distillationTarget()",
                         () -> own.head().distillationTarget(output));
                 checkRows(teacher.plan().source(), own, "distillationTarget()", target, labels[t]);
                 sums[t] = sums[t] == null ? target : sums[t].add(target);
@@ -119,7 +119,7 @@ public final class Distillation {
                 ResolvedTask task = student.tasks().get(t);
                 NDArray label = labels[t];
                 NDArray mask = masks[t];
-                result[t] = task.plugin().call(student.plan().source(), task.headPath(), "distillationLabels()",
+                result[t] = task.plugin().callRunning(student.plan().source(), task.headPath(), "distillationLabels()",
                         () -> task.head().distillationLabels(label, mask, target, weight));
                 checkRows(student.plan().source(), task, "distillationLabels()", result[t], label);
             }

@@ -73,7 +73,7 @@ final class GradientSurgery {
     /** Calls the combiner with its plugin's class loader; its failure names the weighting when known. */
     private <T> T call(String action, java.util.function.Supplier<T> body) {
         if (owner != null) {
-            return owner.call(source, "weighting.type", action, body);
+            return owner.callRunning(source, "weighting.type", action, body);
         }
         try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
             return body.get();

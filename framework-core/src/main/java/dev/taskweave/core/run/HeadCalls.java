@@ -7,7 +7,8 @@ import ai.djl.ndarray.types.Shape;
  * The calls into a task head that run for every batch (its loss, its scores), guarded with what a
  * failure names (the file, {@code tasks[i].head}, the method) and checked against what the API
  * promises they return: a plugin that returns null or an array of another shape is reported as
- * its failure, not as the runtime's. Nothing is built unless the call fails or its result does
+ * its failure, not as the runtime's, and so is an {@code InvalidConfigException} it throws
+ * ({@link dev.taskweave.core.plugin.Registered#callRunning}). Nothing is built unless the call fails or its result does
  * not fit.
  */
 final class HeadCalls {
@@ -18,13 +19,13 @@ final class HeadCalls {
      * @return the head's masked loss of one batch, as a scalar
      */
     static NDArray loss(String source, ResolvedTask task, NDArray output, NDArray labels, NDArray mask) {
-        return scalar(source, task, "loss()", task.plugin().call(source, task.headPath(), "loss()",
+        return scalar(source, task, "loss()", task.plugin().callRunning(source, task.headPath(), "loss()",
                 () -> task.head().loss(output, labels, mask)));
     }
 
     /** @return a pairwise head's loss of one batch's pairs, as a scalar */
     static NDArray pairwiseLoss(String source, ResolvedTask task, NDArray positive, NDArray negative) {
-        return scalar(source, task, "pairwiseLoss()", task.plugin().call(source, task.headPath(), "pairwiseLoss()",
+        return scalar(source, task, "pairwiseLoss()", task.plugin().callRunning(source, task.headPath(), "pairwiseLoss()",
                 () -> task.head().pairwiseLoss(positive, negative)));
     }
 
@@ -34,7 +35,7 @@ final class HeadCalls {
      *     ({@code [rows, 1]} is taken too), {@code [rows, outputWidth]} otherwise
      */
     static NDArray scores(String source, ResolvedTask task, NDArray output, long rows) {
-        NDArray scores = task.plugin().call(source, task.headPath(), "scores()", () -> task.head().scores(output));
+        NDArray scores = task.plugin().callRunning(source, task.headPath(), "scores()", () -> task.head().scores(output));
         if (scores == null) {
             throw task.plugin().failure(source, task.headPath(), "scores()", "returned null");
         }

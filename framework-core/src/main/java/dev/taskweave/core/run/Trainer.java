@@ -129,22 +129,10 @@ public final class Trainer {
                     List.of(io.micrometer.core.instrument.Tag.of("task", name)), new AtomicLong(Double.doubleToLongBits(Double.NaN)),
                     a -> Double.longBitsToDouble(a.get())));
         }
-        // a pairwise task samples its negatives per batch, paired with its positives
-        boolean[] pairwise = new boolean[taskCount];
-        List<TaskLabels> trainLabels = new ArrayList<>(labels);
-        for (int t = 0; t < taskCount; t++) {
-            ResolvedTask task = tasks.get(t);
-            pairwise[t] = task.plugin().call(model.plan().source(), task.headPath(), "pairwise()", task.head()::pairwise);
-            if (pairwise[t]) {
-                trainLabels.set(t, labels.get(t).withNegatives(0));
-            }
-        }
-        boolean needsNegatives = labels.stream().anyMatch(l -> l.negatives() > 0);
-        NegativeSampler trainSampler = needsNegatives || anyTrue(pairwise)
-                ? NegativeSampler.popularity(dataset.items().size(), List.of(dataset.train()), dataset.train(),
-                        config.training.negativeExponent) : null;
+        TrainingRows trainingRows = TrainingRows.of(model, dataset, labels);
+        boolean[] pairwise = trainingRows.pairwise();
+        NegativeSampler trainSampler = trainingRows.sampler();
         Map<String, ExampleSet> evalSets = evaluationSets(dataset, labels, config.seed);
-        Map<String, int[]> attributeRows = trainingEntities(dataset, labels);
         ExampleSet valid = evalSets.get(Dataset.VALID);
         List<Integer> calibrated = calibratedTasks(model, config);
         for (int t : calibrated) {
@@ -189,20 +177,13 @@ public final class Trainer {
         float clip = config.optimizer.clipGradient > 0 ? (float) config.optimizer.clipGradient : -1f;
         // the first epoch's examples (sampled negatives included) also give a schedule its steps per epoch
         long firstBuild = System.nanoTime();
-        ExampleSet firstEpoch = ExampleSet.build(dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + 1, attributeRows,
-                pairFeatures(dataset));
+        ExampleSet firstEpoch = trainingRows.epoch(dataset, config.seed, 1);
         // counted in epoch 1's time, as every later epoch counts building its examples
         long firstBuildNanos = System.nanoTime() - firstBuild;
         int stepsPerEpoch = Math.max(1, (int) Math.ceil(firstEpoch.size() / (double) config.training.batchSize));
         Tracker rate = learningRate(config.optimizer, stepsPerEpoch, config.training.epochs);
         float decay = (float) config.optimizer.weightDecay;
-        List<Parameter> parameters = new ArrayList<>();
-        for (Pair<String, Parameter> p : model.block().getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                parameters.add(p.getValue());
-            }
-        }
-        FlatAdam optimizer = new FlatAdam(parameters, rate, decay, clip, "adamw".equals(config.optimizer.type), manager);
+        FlatAdam optimizer = new FlatAdam(trainable(model), rate, decay, clip, "adamw".equals(config.optimizer.type), manager);
         ParameterStore ps = new ParameterStore(manager, false);
         WeightAverage average = config.training.weightAverage > 0 ? new WeightAverage(List.of(optimizer.weights()), config.training.weightAverage, manager) : null;
         if (average != null && resumed == null) {
@@ -261,10 +242,7 @@ public final class Trainer {
         int batchSize = config.training.batchSize;
         // each step's arrays are closed before the next step gathers into the same memory; the batch
         // and each pairwise task have their own, as all their arrays are alive until the backward pass
-        FeatureGatherer.Scratch[] scratch = new FeatureGatherer.Scratch[1 + taskCount];
-        for (int k = 0; k < scratch.length; k++) {
-            scratch[k] = k == 0 || pairwise[k - 1] ? gatherer.newScratch() : null;
-        }
+        FeatureGatherer.Scratch[] scratch = scratch(gatherer, pairwise);
         boolean leakReported = false;
         boolean divergenceReported = false;
         for (int epoch = history.size() + 1; epoch <= config.training.epochs && !stoppedEarly; epoch++) {
@@ -272,8 +250,7 @@ public final class Trainer {
             // PyTorch's generator (head-tower dropout, random loss weights) restarts every epoch, so
             // a resumed run draws what the uninterrupted run would have
             Engine.getInstance().setRandomSeed(epochSeed(config.seed, epoch));
-            ExampleSet train = epoch == 1 ? firstEpoch : ExampleSet.build(dataset.train(), trainLabels, trainSampler,
-                    config.seed * 1_000_003L + epoch, attributeRows, pairFeatures(dataset));
+            ExampleSet train = epoch == 1 ? firstEpoch : trainingRows.epoch(dataset, config.seed, epoch);
             firstEpoch = null;
             SplittableRandom random = new SplittableRandom(config.seed * 31 + epoch);
             int[] order = permutation(train.size(), random);
@@ -350,7 +327,7 @@ public final class Trainer {
             // after the telemetry, which measures the update with the weights this epoch applied (a
             // weighting such as DWA sets the next epoch's here)
             int finishedEpoch = epoch;
-            model.plan().weighting().call(model.plan().source(), "weighting.type", "epochEnded()", () -> {
+            model.plan().weighting().callRunning(model.plan().source(), "weighting.type", "epochEnded()", () -> {
                 model.weighting().epochEnded(finishedEpoch, lossVector);
                 return null;
             });
@@ -421,12 +398,75 @@ public final class Trainer {
         }
         optimizer.close();
         if (!calibrated.isEmpty()) {
-            calibrate(model, gatherer, valid, calibrationTrainRows(model, config, calibrated, dataset, trainLabels, trainSampler,
-                    attributeRows), calibrated, config, log, manager);
+            calibrate(model, gatherer, valid, calibrationTrainRows(model, config, calibrated, dataset, trainingRows), calibrated, config,
+                    log, manager);
         }
         double trainSeconds = earlierSeconds + (System.nanoTime() - start) / 1e9;
         Map<String, Map<String, Map<String, Double>>> metrics = Evaluator.evaluateSplits(model, gatherer, dataset, evalSets, manager);
         return new TrainingResult(history, bestEpoch, stoppedEarly, trainSeconds, metrics);
+    }
+
+    /**
+     * What every epoch's training rows are built from (the same for training and for the dry step
+     * of {@code check}).
+     *
+     * @param pairwise      per task, whether its head is pairwise: it samples its negatives per batch,
+     *                      paired with its positives, so its rows carry none
+     * @param labels        per task, the labels the rows carry (a pairwise task's without negatives)
+     * @param sampler       draws the negatives, by popularity; null when no task needs any
+     * @param attributeRows per attribute a task predicts, the entities it is trained on
+     */
+    record TrainingRows(boolean[] pairwise, List<TaskLabels> labels, NegativeSampler sampler, Map<String, int[]> attributeRows) {
+        static TrainingRows of(AssembledModel model, Dataset dataset, List<TaskLabels> labels) {
+            List<ResolvedTask> tasks = model.tasks();
+            boolean[] pairwise = new boolean[tasks.size()];
+            List<TaskLabels> trainLabels = new ArrayList<>(labels);
+            for (int t = 0; t < tasks.size(); t++) {
+                ResolvedTask task = tasks.get(t);
+                pairwise[t] = task.plugin().call(model.plan().source(), task.headPath(), "pairwise()", task.head()::pairwise);
+                if (pairwise[t]) {
+                    trainLabels.set(t, labels.get(t).withNegatives(0));
+                }
+            }
+            boolean needsNegatives = labels.stream().anyMatch(l -> l.negatives() > 0);
+            NegativeSampler sampler = needsNegatives || anyTrue(pairwise)
+                    ? NegativeSampler.popularity(dataset.items().size(), List.of(dataset.train()), dataset.train(),
+                            model.plan().config().training.negativeExponent) : null;
+            return new TrainingRows(pairwise, trainLabels, sampler, trainingEntities(dataset, labels));
+        }
+
+        /** @return the rows of epoch {@code epoch} (from 1) of an experiment of seed {@code seed}, fresh negatives included */
+        ExampleSet epoch(Dataset dataset, long seed, int epoch) {
+            return build(dataset.train(), dataset, seed, epoch);
+        }
+
+        /** As {@link #epoch}, of the interactions {@code rows} of the training split (all of them, or its first ones) */
+        ExampleSet build(Interactions rows, Dataset dataset, long seed, int epoch) {
+            return ExampleSet.build(rows, labels, sampler, seed * 1_000_003L + epoch, attributeRows, pairFeatures(dataset));
+        }
+    }
+
+    /** @return the parameters training updates, in the model's order */
+    static List<Parameter> trainable(AssembledModel model) {
+        List<Parameter> parameters = new ArrayList<>();
+        for (Pair<String, Parameter> p : model.block().getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                parameters.add(p.getValue());
+            }
+        }
+        return parameters;
+    }
+
+    /**
+     * @return the memory {@link #step} gathers into: the batch's ({@code [0]}) and each pairwise
+     *     task's negatives' ({@code [1 + t]}), null for the other tasks
+     */
+    static FeatureGatherer.Scratch[] scratch(FeatureGatherer gatherer, boolean[] pairwise) {
+        FeatureGatherer.Scratch[] scratch = new FeatureGatherer.Scratch[1 + pairwise.length];
+        for (int k = 0; k < scratch.length; k++) {
+            scratch[k] = k == 0 || pairwise[k - 1] ? gatherer.newScratch() : null;
+        }
+        return scratch;
     }
 
     /** @return the names of the dataset's pair features ({@link FeatureSpec#pair()}) */
@@ -509,43 +549,53 @@ public final class Trainer {
      */
     static String divergenceWarning(AssembledModel model, int epoch, int step, int steps, float[] losses, float[] present, float total,
             float auxiliary, float dependency) {
-        String what = null;
-        String path = null;
-        dev.taskweave.core.plugin.Registered<?> plugin = null;
-        float value = 0;
-        for (int t = 0; t < losses.length && what == null; t++) {
-            if (present[t] > 0 && !Float.isFinite(losses[t])) {
-                ResolvedTask task = model.tasks().get(t);
-                what = "task " + task.name() + "'s loss";
-                path = task.headPath();
-                plugin = task.plugin();
-                value = losses[t];
-            }
-        }
-        if (what == null && !Float.isFinite(total)) {
-            what = "the weighted total of the tasks' finite losses";
-            path = "weighting.type";
-            plugin = model.plan().weighting();
-            value = total;
-        }
-        if (what == null && !Float.isFinite(auxiliary)) {
-            what = "the sharing strategy's auxiliary loss";
-            path = "sharing.type";
-            plugin = model.plan().sharing();
-            value = auxiliary;
-        }
-        if (what == null && !Float.isFinite(dependency)) {
-            what = "the AITM calibrator's loss of the task graph";
-            path = "tasks[i].calibration";
-            value = dependency;
-        }
-        if (what == null) {
+        Diverged d = Diverged.find(model, losses, present, total, auxiliary, dependency);
+        if (d == null) {
             return null;
         }
-        return String.format(Locale.ROOT, "warning: %s is %s at epoch %d, step %,d of %,d (%s%s): training diverged there; it goes"
+        return String.format(Locale.ROOT, "warning: %s is %s at epoch %d, step %,d of %,d (%s): training diverged there; it goes"
                 + " on, but its parameters are probably no longer finite, nor its scores and metrics (a loss that cannot take some"
-                + " labels or outputs, or steps too large: lower optimizer.learningRate or set optimizer.clipGradient)", what, value,
-                epoch, step, steps, path, plugin == null ? "" : ": " + plugin.describe());
+                + " labels or outputs, or steps too large: lower optimizer.learningRate or set optimizer.clipGradient)", d.what(),
+                d.value(), epoch, step, steps, d.where());
+    }
+
+    /**
+     * What first turned a step's loss into NaN or an infinity.
+     *
+     * @param what   the loss, for example {@code task rating's loss}
+     * @param value  its value
+     * @param path   the config path of what computed it
+     * @param plugin the plugin that computed it, or null for the runtime's own
+     */
+    record Diverged(String what, float value, String path, dev.taskweave.core.plugin.Registered<?> plugin) {
+        /**
+         * @return a task's loss (of a task with labelled rows in the batch), else the weighting's
+         *     total, else the sharing strategy's auxiliary loss, else the task graph's, the first of
+         *     them that is not finite; null when every one is
+         */
+        static Diverged find(AssembledModel model, float[] losses, float[] present, float total, float auxiliary, float dependency) {
+            for (int t = 0; t < losses.length; t++) {
+                if (present[t] > 0 && !Float.isFinite(losses[t])) {
+                    ResolvedTask task = model.tasks().get(t);
+                    return new Diverged("task " + task.name() + "'s loss", losses[t], task.headPath(), task.plugin());
+                }
+            }
+            if (!Float.isFinite(total)) {
+                return new Diverged("the weighted total of the tasks' finite losses", total, "weighting.type", model.plan().weighting());
+            }
+            if (!Float.isFinite(auxiliary)) {
+                return new Diverged("the sharing strategy's auxiliary loss", auxiliary, "sharing.type", model.plan().sharing());
+            }
+            if (!Float.isFinite(dependency)) {
+                return new Diverged("the AITM calibrator's loss of the task graph", dependency, "tasks[i].calibration", null);
+            }
+            return null;
+        }
+
+        /** @return the path, and the plugin when there is one: {@code tasks[0].head: type 'x' of plugin acme 1.0} */
+        String where() {
+            return path + (plugin == null ? "" : ": " + plugin.describe());
+        }
     }
 
     /**
@@ -574,12 +624,14 @@ public final class Trainer {
      *
      * @param gatherer reads {@code train}'s rows, their per-interaction values included
      *                 ({@link FeatureGatherer#forRows})
+     * @param optimizer applies the gradients; null for the dry step of {@code check} ({@link DryStep}),
+     *                  which leaves them unapplied
      * @param scratch memory for the batch's dense features ({@code [0]}) and for each pairwise task's
      *                negatives ({@code [1 + t]}: a second task's gathering into the first's memory
      *                would change the arrays the first's loss holds until the backward pass)
      * @param distillation null, or the teachers whose outputs the distilled tasks' labels are mixed with
      */
-    private static float[][] step(AssembledModel model, FeatureGatherer gatherer, ExampleSet train, int[] order, int from, int to,
+    static float[][] step(AssembledModel model, FeatureGatherer gatherer, ExampleSet train, int[] order, int from, int to,
             SplittableRandom random, NDManager manager, FlatAdam optimizer,
             GradientSurgery surgery, boolean[] pairwise, NegativeSampler sampler, FeatureGatherer.Scratch[] scratch,
             Distillation distillation, boolean watchFinite) {
@@ -650,7 +702,9 @@ public final class Trainer {
                     result[1] = surgery.backward(losses, result[0], present, auxiliary);
                 }
             }
-            optimizer.step();
+            if (optimizer != null) {
+                optimizer.step();
+            }
         }
         return result;
     }
@@ -678,16 +732,16 @@ public final class Trainer {
      * every interaction row would be wasted); null when none is.
      */
     private static ExampleSet calibrationTrainRows(AssembledModel model, ExperimentConfig config, List<Integer> calibrated,
-            Dataset dataset, List<TaskLabels> trainLabels, NegativeSampler trainSampler, Map<String, int[]> attributeRows) {
+            Dataset dataset, TrainingRows trainingRows) {
         List<Integer> onTraining = calibrated.stream().filter(t -> onTraining(config, t)).toList();
         if (onTraining.isEmpty()) {
             return null;
         }
         boolean interactions = onTraining.stream().anyMatch(t -> !model.tasks().get(t).labelInfo().attribute());
         return interactions
-                ? ExampleSet.build(dataset.train(), trainLabels, trainSampler, config.seed * 1_000_003L + 1, attributeRows,
-                pairFeatures(dataset))
-                : ExampleSet.build(new Interactions(new int[0], new int[0], Map.of()), trainLabels, trainSampler, 0, attributeRows);
+                ? trainingRows.epoch(dataset, config.seed, 1)
+                : ExampleSet.build(new Interactions(new int[0], new int[0], Map.of()), trainingRows.labels(), trainingRows.sampler(), 0,
+                        trainingRows.attributeRows());
     }
 
     /**

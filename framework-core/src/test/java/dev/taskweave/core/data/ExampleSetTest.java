@@ -91,4 +91,26 @@ class ExampleSetTest {
         assertArrayEquals(new float[] {0.5f, -1f, 0.5f, -1f}, set.features().get("user_recent"));
         assertArrayEquals(new float[] {0.25f, -0.75f, Float.NaN, Float.NaN}, set.features().get("neighbours_rating"));
     }
+
+    @Test
+    void aSelectionKeepsEachRowsUserItemLabelsMaskAndMoment() {
+        Interactions split = new Interactions(new int[] {0, 1, 2}, new int[] {3, 4, 5}, Map.of("rating", new float[] {5f, Float.NaN, 2f}),
+                Map.of("user_recent", new float[] {0.5f, -1f, 2f}));
+        TaskLabels rating = new TaskLabels("rating", "rating", v -> v, 0);
+        TaskLabels watch = new TaskLabels("watch", "observed", v -> v, 1);
+        ExampleSet set = ExampleSet.build(split, List.of(rating, watch), new NegativeSampler(50, List.of(split)), 3);
+
+        // rows 1 and 2 observed, row 4 row 1's negative
+        ExampleSet some = set.select(new int[] {1, 2, 4});
+        assertEquals(3, some.size());
+        assertEquals(2, some.observed());
+        assertArrayEquals(new int[] {1, 2, 1}, some.users());
+        assertArrayEquals(new int[] {4, 5, set.items()[4]}, some.items());
+        assertArrayEquals(new float[] {0, 1, 0}, some.mask(0));
+        assertArrayEquals(new float[] {0, 2, 0}, some.labels(0));
+        assertArrayEquals(new float[] {1, 1, 1}, some.mask(1));
+        assertArrayEquals(new float[] {1, 1, 0}, some.labels(1));
+        assertArrayEquals(new float[] {-1f, 2f, -1f}, some.features().get("user_recent"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> set.select(new int[] {2, 1}));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.taskweave.core.run;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -67,12 +68,16 @@ class PluginContractTest {
     /** What a test head does wrong. */
     private enum Mode {
         GOOD, NULL_HEAD, ENCODE_THROWS, ENCODE_REFUSES, NEGATIVES_THROW, NULL_BLOCK, VECTOR_LOSS, LOSS_THROWS, WIDE_SCORES,
-        SHORT_SCORES, SHORT_OUTPUT, NAN_LOSS, ENCODE_LOADER;
+        SHORT_SCORES, SHORT_OUTPUT, NAN_LOSS, NAN_AT_ONCE, REFUSES_LOSS, REFUSES_SCORES, ENCODE_LOADER;
 
         String type() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
     }
+
+    /** Calls of every test head's loss() and scores() that got past their failures. */
+    private static final AtomicInteger LOSS_CALLS = new AtomicInteger();
+    private static final AtomicInteger SCORE_CALLS = new AtomicInteger();
 
     private static final class Head implements TaskHead {
         private final Mode mode;
@@ -100,12 +105,16 @@ class PluginContractTest {
             if (mode == Mode.LOSS_THROWS) {
                 throw new IllegalStateException("boom in loss");
             }
+            if (mode == Mode.REFUSES_LOSS) {
+                throw new dev.taskweave.api.InvalidConfigException("failIn", "acme refuses loss");
+            }
+            LOSS_CALLS.incrementAndGet();
             NDArray perRow = output.reshape(-1).sub(labels).square().mul(mask);
             if (mode == Mode.VECTOR_LOSS) {
                 return perRow;
             }
             NDArray mean = perRow.sum().div(Scalars.maximum(mask.sum(), 1));
-            if (mode == Mode.NAN_LOSS && losses.incrementAndGet() >= 3) {
+            if (mode == Mode.NAN_LOSS && losses.incrementAndGet() >= 3 || mode == Mode.NAN_AT_ONCE) {
                 return Scalars.mul(mean, Float.NaN);
             }
             return mean;
@@ -113,6 +122,10 @@ class PluginContractTest {
 
         @Override
         public NDArray scores(NDArray output) {
+            if (mode == Mode.REFUSES_SCORES) {
+                throw new dev.taskweave.api.InvalidConfigException("failIn", "acme refuses scores");
+            }
+            SCORE_CALLS.incrementAndGet();
             NDArray flat = output.reshape(-1);
             if (mode == Mode.WIDE_SCORES) {
                 return output.concat(output, 1);
@@ -430,6 +443,17 @@ class PluginContractTest {
         FeatureGatherer gatherer() {
             return new FeatureGatherer(features, dataset.users(), dataset.items());
         }
+
+        /** @return check's dry step of a model assembled from the experiment */
+        DryStep dryStep() {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                return DryStep.run(assemble(manager), dataset, gatherer(), manager, null);
+            }
+        }
+    }
+
+    private static String dryStepFailure(String yaml) {
+        return failure(Run.of(yaml), Run::dryStep);
     }
 
     private static String failure(Run run, java.util.function.Consumer<Run> action) {
@@ -602,6 +626,70 @@ class PluginContractTest {
         assertEquals("warning: the AITM calibrator's loss of the task graph is Infinity at epoch 2, step 3 of 4 (tasks[i].calibration)"
                 + advice, Trainer.divergenceWarning(null, 2, 3, 4, new float[] {1f}, new float[] {1f}, 1f, 0f,
                 Float.POSITIVE_INFINITY));
+    }
+
+    @Test
+    void checksDryStepRunsLossAndScoresOnceAndUpdatesNothing() throws Exception {
+        Run run = Run.of(config("good"));
+        DryStep step;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            AssembledModel model = run.assemble(manager);
+            byte[] before = parameters(model);
+            int losses = LOSS_CALLS.get();
+            int scores = SCORE_CALLS.get();
+            step = DryStep.run(model, run.dataset(), run.gatherer(), manager, null);
+            assertEquals(1, LOSS_CALLS.get() - losses);
+            assertEquals(1, SCORE_CALLS.get() - scores);
+            // the backward pass ran: the head's weights have a gradient; the optimiser did not apply it
+            assertTrue(model.block().getParameters().values().stream().anyMatch(p -> p.getArray().hasGradient()
+                    && p.getArray().getGradient().abs().sum().getFloat() > 0), "no gradient");
+            assertArrayEquals(before, parameters(model));
+        }
+        // the first 64 of the 200 training rows (batchSize 64)
+        assertEquals(64, step.rows());
+        assertNull(step.warning());
+        assertEquals("dry step: one batch of 64 training rows through forward, losses, backward and scores: ok", step.describe());
+    }
+
+    @Test
+    void checksDryStepFailsAsTrainingDoes() {
+        // before: check passed these, and train failed at its first step
+        for (String yaml : List.of(config("loss-throws"), config("vector-loss"), config("short-output"),
+                config("good", "narrow-sharing", "sum", null), config("good", "aux-throws-sharing", "sum", null),
+                config("good", "identity", "total-only-weighting", null), config("good", "identity", "null-combiner", null))) {
+            assertEquals(trainingFailure(yaml), dryStepFailure(yaml), yaml);
+        }
+        // the scores of the batch's 64 rows, where training failed on the 50 validation rows
+        assertEquals(owner("tasks[0].head", "wide-scores") + " failed in scores(): must return shape (64) for a head of one output"
+                + " (outputWidth() 1), got (64, 2)", dryStepFailure(config("wide-scores")));
+    }
+
+    @Test
+    void aLossThatIsNotFiniteOnTheDryStepIsAWarning() {
+        DryStep step = Run.of(config("nan-at-once")).dryStep();
+        assertEquals("task rating's loss is NaN on the dry step's batch, before any update (tasks[0].head: type 'nan-at-once' of plugin"
+                + " acme-mtl 1.0.0): training would diverge at its first step (a loss that cannot take some labels or outputs)",
+                step.warning());
+        assertEquals("dry step: one batch of 64 training rows through forward, losses, backward and scores: a loss is not finite (see"
+                + " warnings)", step.describe());
+    }
+
+    @Test
+    void anInvalidConfigExceptionOfLossOrScoresIsTheFailureOfThePlugin() {
+        // before: "failIn: acme refuses loss", an error of the configuration that named neither the file nor the plugin
+        String loss = owner("tasks[0].head", "refuses-loss") + " failed in loss(): InvalidConfigException: failIn: acme refuses loss";
+        assertEquals(loss, trainingFailure(config("refuses-loss")));
+        assertEquals(loss, dryStepFailure(config("refuses-loss")));
+        assertEquals(owner("tasks[0].head", "refuses-scores") + " failed in scores(): InvalidConfigException: failIn: acme refuses"
+                + " scores", dryStepFailure(config("refuses-scores")));
+    }
+
+    private static byte[] parameters(AssembledModel model) throws java.io.IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            model.block().saveParameters(out);
+        }
+        return bytes.toByteArray();
     }
 
     private static List<String> diverged(String log) {
