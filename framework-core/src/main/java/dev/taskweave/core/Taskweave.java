@@ -82,7 +82,7 @@ public final class Taskweave implements AutoCloseable {
 
     /**
      * As {@link #start(List)}, for listing what the plugins provide ({@code taskweave plugins}): a
-     * type or metric name provided twice, which stops {@link #start(List)}, is recorded in
+     * plugin id, type or metric name provided twice, which stops {@link #start(List)}, is recorded in
      * {@link ExtensionRegistry#clashes()} instead (the first of the two registered).
      */
     public static Taskweave startListing(List<Path> pluginDirectories) {
