@@ -277,7 +277,7 @@ public final class Taskweave implements AutoCloseable {
                         // what the finished run would have removed, had it not been stopped first
                         removeCheckpoint(checkpointing, log);
                     }
-                    return done.get().result();
+                    return done.get().result().asReadBack();
                 }
                 log.println(outputDirectory + " holds this experiment's model, " + reason + ": training");
             }
