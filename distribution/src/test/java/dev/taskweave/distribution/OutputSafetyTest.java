@@ -135,6 +135,8 @@ class OutputSafetyTest {
                 checkpoint.toString(), "--resume");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("no checkpoint at " + checkpoint + ": starting from epoch 1\n"), r.out());
+        // before: trained 1 epochs
+        assertTrue(r.out().contains("\ntrained 1 epoch (best 1) in "), r.out());
         assertTrue(Files.isRegularFile(out.resolve(ModelStore.PARAMETERS)));
         assertFalse(Files.exists(checkpoint));
         // the same command once more (a scheduler after the run finished): the model is there, nothing is trained
@@ -144,6 +146,9 @@ class OutputSafetyTest {
                 checkpoint.toString(), "--resume");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("nothing to resume: " + out + " holds this experiment's finished model\n"), again.out());
+        // before: trained 1 epochs (best 1) in 0.9 s; model and metrics in ..., as if it had trained again
+        assertTrue(again.out().contains("\nmodel and metrics in " + out + " unchanged (trained before: 1 epoch, best 1)\n"), again.out());
+        assertFalse(again.out().contains("trained 1 epoch"), again.out());
         assertTrue(Arrays.equals(parameters, Files.readAllBytes(out.resolve(ModelStore.PARAMETERS))));
         assertEquals(written, Files.getLastModifiedTime(out.resolve(ModelStore.PARAMETERS)).toMillis());
     }

@@ -306,6 +306,8 @@ class RecommendCommandTest {
         CliTest.Run bom = run("recommend", "--model", model.toString(), "--output", tmp.resolve("bom.tsv").toString(),
                 "--users", users.toString(), "--k", "1");
         assertEquals(0, bom.code(), bom.err());
+        // before: wrote 1 rows for 1 users
+        assertTrue(bom.err().startsWith("wrote 1 row for 1 user to " + tmp.resolve("bom.tsv") + "; scored in "), bom.err());
         assertEquals(List.of("u1"), rows(tmp.resolve("bom.tsv")).stream().skip(1).map(f -> f[0]).toList());
         Files.write(users, new byte[] {'u', '1', '\n', 'u', (byte) 0xE9, '\n'});
         CliTest.Run latin = run("recommend", "--model", model.toString(), "--output", output.toString(), "--users", users.toString());

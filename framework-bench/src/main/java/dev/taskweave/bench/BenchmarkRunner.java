@@ -153,7 +153,8 @@ public final class BenchmarkRunner {
         double epochs = 0;
         for (int s = 0; s < seeds.size(); s++) {
             ExperimentConfig config = seeded(copy(base), seeds.get(s), quick, suite);
-            log.printf(Locale.ROOT, "[%s] seed %d: training %d tasks%n", variant.name(), seeds.get(s), config.tasks.size());
+            log.printf(Locale.ROOT, "[%s] seed %d: training %d task%s%n", variant.name(), seeds.get(s), config.tasks.size(),
+                    config.tasks.size() == 1 ? "" : "s");
             TrainingResult result = train(config, variant, output.resolve("runs").resolve(variant.name()).resolve("seed-" + seeds.get(s)));
             collect(result, multi, null, s, seeds.size());
             logUnmeasured(log, variant.name(), seeds.get(s), multi, s, null);

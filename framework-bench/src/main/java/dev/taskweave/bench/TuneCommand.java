@@ -51,7 +51,8 @@ public final class TuneCommand implements Callable<Integer> {
             Tuning tuning = Tuning.load(config, taskweave.injector().getInstance(ConfigLoader.class),
                     experiment -> assembler.plan(experiment, null));
             Tuner.checkObjective(tuning, taskweave.injector().getInstance(dev.taskweave.core.metric.MetricRegistry.class));
-            out.printf("%d trials of %s by %s over seeds %s%n", tuning.points().size(), tuning.experimentFile(),
+            out.printf("%d trial%s of %s by %s over seeds %s%n", tuning.points().size(), tuning.points().size() == 1 ? "" : "s",
+                    tuning.experimentFile(),
                     tuning.config().objective, tuning.seeds());
             out.flush();
             if (dryRun) {

@@ -254,8 +254,10 @@ public final class Tuner {
                 .collect(Collectors.groupingBy(TuneResults.Comparison::verdict, Collectors.counting()));
         long notMeasured = verdicts.getOrDefault(Transfer.NOT_MEASURED, 0L);
         long oneSeed = verdicts.getOrDefault(Transfer.ONE_SEED, 0L);
-        log.printf(Locale.ROOT, "[confirm] %d metrics: %d better, %d ties, %d worse%s%s with trial %d's settings%n", c.comparison.size(),
-                verdicts.getOrDefault("better", 0L), verdicts.getOrDefault("tie", 0L), verdicts.getOrDefault("worse", 0L),
+        long ties = verdicts.getOrDefault("tie", 0L);
+        log.printf(Locale.ROOT, "[confirm] %d metric%s: %d better, %d tie%s, %d worse%s%s with trial %d's settings%n", c.comparison.size(),
+                c.comparison.size() == 1 ? "" : "s", verdicts.getOrDefault("better", 0L), ties, ties == 1 ? "" : "s",
+                verdicts.getOrDefault("worse", 0L),
                 notMeasured == 0 ? "" : ", " + notMeasured + " not measured (a seed's value is not finite)",
                 oneSeed == 0 ? "" : ", " + oneSeed + " with one seed (no standard deviation: no verdict)", best.trial);
         return c;

@@ -83,7 +83,7 @@ public final class Taskweave implements AutoCloseable {
 
     /**
      * As {@link #start(List)}, for listing what the plugins provide ({@code taskweave plugins}): a
-     * type or metric name provided twice, which stops {@link #start(List)}, is recorded in
+     * plugin id, type or metric name provided twice, which stops {@link #start(List)}, is recorded in
      * {@link ExtensionRegistry#clashes()} instead (the first of the two registered).
      */
     public static Taskweave startListing(List<Path> pluginDirectories) {
@@ -278,7 +278,7 @@ public final class Taskweave implements AutoCloseable {
                         // what the finished run would have removed, had it not been stopped first
                         removeCheckpoint(checkpointing, log);
                     }
-                    return done.get().result();
+                    return done.get().result().asReadBack();
                 }
                 log.println(outputDirectory + " holds this experiment's model, " + reason + ": training");
             }

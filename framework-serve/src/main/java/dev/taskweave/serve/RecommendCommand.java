@@ -165,8 +165,9 @@ public final class RecommendCommand implements Callable<Integer> {
                 }
             });
             double seconds = (System.nanoTime() - started) / 1e9;
-            spec.commandLine().getErr().printf(Locale.ROOT, "wrote %,d rows for %,d users to %s; scored in %.1f s (%,.0f users/s)%n",
-                    written[0], requests.size(), given, seconds, requests.size() / Math.max(seconds, 1e-9));
+            spec.commandLine().getErr().printf(Locale.ROOT, "wrote %,d row%s for %,d user%s to %s; scored in %.1f s (%,.0f users/s)%n",
+                    written[0], written[0] == 1 ? "" : "s", requests.size(), requests.size() == 1 ? "" : "s", given, seconds,
+                    requests.size() / Math.max(seconds, 1e-9));
         }
         return 0;
     }

@@ -437,8 +437,15 @@ public final class TaskweaveCli {
                     out.flush();
                     return SUSPENDED;
                 }
-                out.printf(Locale.ROOT, "trained %d epochs (best %d) in %.1f s; model and metrics in %s%n",
-                        result.history().size(), result.bestEpoch(), result.trainSeconds(), output);
+                int epochs = result.history().size();
+                if (result.readBack()) {
+                    // nothing to resume: the finished run's model stays, and nothing was trained now
+                    out.printf(Locale.ROOT, "model and metrics in %s unchanged (trained before: %d epoch%s, best %d)%n",
+                            output, epochs, epochs == 1 ? "" : "s", result.bestEpoch());
+                } else {
+                    out.printf(Locale.ROOT, "trained %d epoch%s (best %d) in %.1f s; model and metrics in %s%n",
+                            epochs, epochs == 1 ? "" : "s", result.bestEpoch(), result.trainSeconds(), output);
+                }
                 out.println(json().writeValueAsString(result.metrics()));
                 out.flush();
             }
@@ -570,7 +577,7 @@ public final class TaskweaveCli {
                             rows[0] = tw.predict(model, input, out, tasks);
                         }
                     });
-                    spec.commandLine().getErr().printf("scored %d pairs into %s%n", rows[0], given);
+                    spec.commandLine().getErr().printf("scored %d pair%s into %s%n", rows[0], rows[0] == 1 ? "" : "s", given);
                 }
             }
             return 0;

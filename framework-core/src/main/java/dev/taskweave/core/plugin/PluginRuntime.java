@@ -56,10 +56,10 @@ public final class PluginRuntime implements AutoCloseable {
      * <p>Every extension is created on its own: one whose class cannot be loaded or whose
      * construction fails is left out and recorded ({@link ExtensionRegistry#failures()}), and the
      * rest load. A plugin that provides no extension is recorded as a warning. Start-up fails
-     * ({@link PluginConflictException}) on two plugin files with the same plugin id, on a plugin
+     * ({@link PluginConflictException}) on a plugin
      * that does not start, on a plugin built against a newer Taskweave API than the host's or whose
-     * {@code Plugin-Requires} range the host's version is outside, and on
-     * a type or metric name provided twice (naming every such clash). A type or metric name that is
+     * {@code Plugin-Requires} range the host's version is outside, and on two plugin files with the
+     * same plugin id or a type or metric name provided twice (naming every such clash). A type or metric name that is
      * not a plain token ({@link ExtensionRegistry#typeNameProblem}) is a failed extension.
      *
      * @param roots directories holding plugin jars or directories
@@ -72,7 +72,8 @@ public final class PluginRuntime implements AutoCloseable {
     /**
      * As {@link #start(List, Injector)}, for {@code taskweave plugins}, the command to run when
      * start-up fails on a name provided twice: such a clash is recorded
-     * ({@link ExtensionRegistry#clashes()}, the first of the two registered) instead of refused.
+     * ({@link ExtensionRegistry#clashes()}, the first of the two registered) instead of refused;
+     * of two plugin files with one plugin id, the first met is loaded.
      */
     public static PluginRuntime startListing(List<Path> roots, Injector host) {
         return start(roots, host, apiVersion(), true);
@@ -85,7 +86,7 @@ public final class PluginRuntime implements AutoCloseable {
 
     /**
      * @param hostApiVersion the host's API version (null: not checked)
-     * @param listing        record a type or metric name provided twice instead of refusing it
+     * @param listing        record a plugin id, type or metric name provided twice instead of refusing it
      */
     static PluginRuntime start(List<Path> roots, Injector host, String hostApiVersion, boolean listing) {
         requireNonNull(roots, "roots is null");
@@ -102,6 +103,7 @@ public final class PluginRuntime implements AutoCloseable {
         loadEngine();
         GuiceExtensionFactory extensionFactory = new GuiceExtensionFactory(host);
         List<String> duplicates = new ArrayList<>();
+        List<String> sameIds = new ArrayList<>(); // two plugin files with one plugin id: a clash, listed by taskweave plugins
         List<String> warnings = new ArrayList<>();
         List<String> unloaded = new ArrayList<>();
         DefaultPluginManager manager = new DefaultPluginManager(List.copyOf(roots)) {
@@ -152,7 +154,7 @@ public final class PluginRuntime implements AutoCloseable {
                     // not a plugin: super says why
                 }
                 if (first != null && !first.getPluginPath().equals(pluginPath)) {
-                    duplicates.add("plugin id '" + first.getPluginId() + "' is used by two plugin files: " + first.getPluginPath()
+                    sameIds.add("plugin id '" + first.getPluginId() + "' is used by two plugin files: " + first.getPluginPath()
                             + " and " + pluginPath + "; remove one of them");
                     return null;
                 }
@@ -236,6 +238,7 @@ public final class PluginRuntime implements AutoCloseable {
         }
         // every clash is collected, so that start-up names them all (and taskweave plugins lists what loaded)
         ExtensionRegistry.Builder builder = ExtensionRegistry.builder().recordClashes();
+        sameIds.forEach(builder::clash); // the first file met is loaded, the other left out
         for (PluginWrapper w : manager.getPlugins()) {
             PluginDescriptor d = w.getDescriptor();
             builder.plugin(new PluginInfo(d.getPluginId(), d.getVersion(), d.getPluginDescription(),

@@ -118,7 +118,7 @@ public final class DataReport {
                     : String.format(Locale.ROOT, "mean %.4g, sd %.4g", s.mean(), Math.sqrt(s.variance()))
                     // the column's own values, before the head encodes them: a value outside what the
                     // task expects (a 7 among 1-5 stars) shows here
-                    + (observed ? "" : range(dataset.train() == null ? null : dataset.train().label(t.label)));
+                    + (observed ? "" : range(dataset.train() == null ? null : dataset.train().label(t.label), s, t.label));
             line(out, "  %-12s %-11s %s: labelled rows %s; training labels %s%s", t.name, t.head,
                     observed ? "observed (implicit)" : "label " + t.label, splits, summary,
                     s.count() == 0 ? "  ** no labelled training row **" : "");
@@ -452,8 +452,12 @@ public final class DataReport {
         return true;
     }
 
-    /** @return {@code ", values a to b"} over the column's labelled rows, or an empty string when it has none */
-    private static String range(float[] column) {
+    /**
+     * @return {@code ", values a to b"} over the column's labelled rows, or, when the head's encoding
+     *     changed that range (a binary head's threshold makes 1-5 stars 0 or 1), {@code " as its head
+     *     encodes them (raw LABEL a to b)"}; an empty string when the column has no labelled row
+     */
+    private static String range(float[] column, LabelStatistics encoded, String label) {
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
         for (float v : column == null ? new float[0] : column) {
@@ -462,7 +466,12 @@ public final class DataReport {
                 max = Math.max(max, v);
             }
         }
-        return min > max ? "" : ", values " + number(min) + " to " + number(max);
+        if (min > max) {
+            return "";
+        }
+        boolean same = !encoded.hasRange() || (float) encoded.min() == min && (float) encoded.max() == max;
+        return same ? ", values " + number(min) + " to " + number(max)
+                : " as its head encodes them (raw " + label + " " + number(min) + " to " + number(max) + ")";
     }
 
     private static String number(float v) {

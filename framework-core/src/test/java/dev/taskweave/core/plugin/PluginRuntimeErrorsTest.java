@@ -387,6 +387,28 @@ class PluginRuntimeErrorsTest {
     }
 
     @Test
+    void thePluginsCommandListsWhatLoadedAndAPluginIdUsedByTwoFiles() throws Exception {
+        Path shipped = work.resolve("shipped");
+        Path jar = PluginJars.weightingPlugin(work, shipped, "dup-plugin", "dup.pkg", "dup-name", "one");
+        Path dup = java.nio.file.Files.createDirectories(work.resolve("dup"));
+        java.nio.file.Files.copy(jar, dup.resolve("copy.jar"));
+        String clash = "plugin id 'dup-plugin' is used by two plugin files: " + jar + " and " + dup.resolve("copy.jar")
+                + "; remove one of them";
+        // before: nothing on stdout, exit 2, only the clash on stderr
+        Run r = cli("--plugins", shipped.toString(), "--plugins", dup.toString(), "plugins");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.out().startsWith("dup-plugin 1.2.3  test plugin dup-plugin\n  from " + jar + "\n"), r.out());
+        assertTrue(r.out().contains("\nloss weighting:   dup-name\n"), r.out());
+        assertTrue(r.out().endsWith("\nclash: " + clash + "\n"), r.out());
+        assertEquals("1 name provided twice (clash above): every other command refuses to start until it is resolved\n", r.err());
+        // every other command refuses to start on it
+        Path config = java.nio.file.Files.writeString(work.resolve("exp.yaml"), "seed: 1\n");
+        Run check = cli("--plugins", shipped.toString(), "--plugins", dup.toString(), "check", "--config", config.toString());
+        assertEquals(2, check.code(), check.err());
+        assertEquals("taskweave: " + clash + " (taskweave plugins lists what loaded)\n", check.err());
+    }
+
+    @Test
     void pluginsMayBeGivenAfterTheCommand() throws Exception {
         Path one = work.resolve("one");
         PluginJars.weightingPlugin(work, one, "first-plugin", "first.pkg", "first-name", "one");

@@ -77,7 +77,7 @@ class DataReportTest {
         Dataset dataset = new Dataset("d", List.of(), users, items, splits, Map.of(), Map.of());
         ExperimentConfig config = new ExperimentConfig();
         config.tasks = new java.util.ArrayList<>();
-        for (String[] task : new String[][] {{"stars", "stars"}, {"seen", "observed"}}) {
+        for (String[] task : new String[][] {{"stars", "stars"}, {"seen", "observed"}, {"likes", "stars"}}) {
             dev.taskweave.core.config.TaskConfig t = new dev.taskweave.core.config.TaskConfig();
             t.name = task[0];
             t.label = task[1];
@@ -88,10 +88,15 @@ class DataReportTest {
         // mean and sd are of the labels as the head encodes them (here as they are: (3 + 7 + 1.5) / 3)
         String report = DataReport.render(plan, dataset, List.of(), Map.of(
                 "stars", new dev.taskweave.api.model.LabelStatistics(3, 11.5 / 3, 4.7222),
-                "seen", new dev.taskweave.api.model.LabelStatistics(4, 1, 0)));
+                "seen", new dev.taskweave.api.model.LabelStatistics(4, 1, 0),
+                // a binary head's threshold (stars >= 3): the labels encoded 0 or 1, the column's raw values apart
+                "likes", new dev.taskweave.api.model.LabelStatistics(3, 2.0 / 3, 2.0 / 9, 3, 0, 1)));
         assertTrue(report.contains("label stars: labelled rows train 3, valid 1; training labels mean 3.833, sd 2.173, values 1.500 to 7\n"),
                 report);
         assertTrue(report.contains("observed (implicit): labelled rows train 4, valid 1; training labels all positive\n"), report);
+        // before: training labels mean 0.6667, sd 0.4714, values 1.500 to 7 (the mean of 0/1 labels beside the raw range)
+        assertTrue(report.contains("label stars: labelled rows train 3, valid 1; training labels mean 0.6667, sd 0.4714 as its head"
+                + " encodes them (raw stars 1.500 to 7)\n"), report);
     }
 
     @Test
