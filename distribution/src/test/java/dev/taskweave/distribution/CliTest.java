@@ -502,6 +502,38 @@ class CliTest {
         return EndToEndTest.CONFIG.replace(from, to);
     }
 
+    /** What a QA pass found reported at the wrong path or not at all; each names the file, the line and the path. */
+    @Test
+    void nullsUnclosedBracketsRankingMonitorsAndAnEmptyExcludeAreNamed() throws Exception {
+        // YAML's null for the name trained as "name": null
+        assertCheckRefuses(variant("name: e2e", "name: ~"),
+                "refused.yaml:1: name: expected a string, got nothing (null); omit the key for the default name, 'experiment'");
+        assertCheckRefuses(variant("label: rating, metrics: [auc]", "label: rating, transfer: ~, metrics: [auc]"),
+                "refused.yaml:9: tasks[1].transfer: expected esmm or aitm, got nothing (null)");
+        assertCheckRefuses(variant("learningRate: 0.005", "learningRate: 0.005, type: ~"),
+                "refused.yaml:13: optimizer.type: expected adam or adamw, got nothing (null)");
+        // an unclosed flow sequence is malformed YAML, not the list it began
+        assertCheckRefuses(variant("name: e2e", "name: [x"),
+                "refused.yaml:2: malformed YAML: expected ',' or ']', but got : (while parsing a flow sequence opened at line 1)");
+        assertCheckRefuses(variant("negatives: 2}}\n", "negatives: 2}}\n  - name: extra\n    head: binary\n    label: observed\n"
+                + "    metrics: [auc, \n    params: {tower: [16]}\n"),
+                "refused.yaml:16: malformed YAML: expected ',' or ']', but got <scalar> (while parsing a flow sequence opened at"
+                + " line 14)");
+        // a ranking metric is measured once training ends, not after every epoch
+        assertCheckRefuses(variant("epochs: 6,", "epochs: 6, earlyStopping: {metric: valid.watch.hr@10},"),
+                "refused.yaml:14: training.earlyStopping.metric: 'hr@10' is a ranking metric (hr@K, ndcg@K, auc_per_user), measured"
+                + " on the data's ranking candidate lists once training has ended, not after every epoch, so it cannot drive early"
+                + " stopping; monitor a metric task 'watch' reports on its validation rows (auc)");
+        // an exclude that leaves nothing is named, not the features section
+        assertCheckRefuses(variant("idDropout: 0.05}", "idDropout: 0.05,\n  exclude: [user_id, user_segment, user_activity, item_id,"
+                + " item_category, item_tags]}"),
+                "refused.yaml:7: features.exclude: leaves no feature to use: it excludes every feature of the data ([user_id,"
+                + " user_segment, user_activity, item_id, item_category, item_tags])");
+        assertCheckRefuses(variant("idDropout: 0.05}", "idDropout: 0.05, include: [item_id], exclude: [item_id]}"),
+                "refused.yaml:6: features.exclude: leaves no feature to use: it excludes every feature features.include lists"
+                + " ([item_id])");
+    }
+
     @Test
     void checkRefusesWhatTrainWouldRefuseOrIgnore() throws Exception {
         // a threshold on implicit feedback would read every observed row as a negative

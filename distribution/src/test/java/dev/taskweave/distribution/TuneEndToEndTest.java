@@ -391,6 +391,40 @@ class TuneEndToEndTest {
         assertFalse(missing.out().contains("trials of"), missing.out());
     }
 
+    /**
+     * A sharing strategy's params searched beside another sharing.type are checked with that type: the quickstart's MMoE
+     * does not know shared-bottom's layers (before: "the value [64] does not fit …/quickstart.yaml: sharing.params.layers:
+     * unknown field 'layers'").
+     */
+    @Test
+    void paramsSearchedBesideAnotherTypeAreCheckedWithIt() throws Exception {
+        Files.copy(Dist.home().resolve("examples/quickstart.yaml"), tmp.resolve("quickstart.yaml"));
+        String tune = """
+                experiment: quickstart.yaml
+                objective: valid.like.auc
+                parameters:
+                  sharing.type: %s
+                  sharing.params.layers: [[64], [32]]
+                """;
+        Files.writeString(tmp.resolve("tt.yaml"), tune.formatted("[shared-bottom]"));
+        Run run = tune(tmp.resolve("tt.yaml"), null, "--dry-run");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("sharing.type=shared-bottom, sharing.params.layers=[32]"), run.out());
+        // with the experiment's own type the layers fit neither
+        Files.writeString(tmp.resolve("tt.yaml"), tune.formatted("[mmoe]"));
+        run = tune(tmp.resolve("tt.yaml"), null, "--dry-run");
+        assertEquals(TaskweaveCli.BAD_INPUT, run.code(), run.out());
+        assertTrue(run.err().startsWith("taskweave: " + tmp.resolve("tt.yaml") + ":5: parameters.sharing.params.layers: the value [64]"
+                + " does not fit " + tmp.resolve("quickstart.yaml") + " with sharing.type=mmoe: "), run.err());
+        assertTrue(run.err().contains("sharing.params.layers: unknown field 'layers'"), run.err());
+        // a grid of both types combines the layers with MMoE too: the trial is refused, by its settings
+        Files.writeString(tmp.resolve("tt.yaml"), tune.formatted("[shared-bottom, mmoe]"));
+        run = tune(tmp.resolve("tt.yaml"), null, "--dry-run");
+        assertEquals(TaskweaveCli.BAD_INPUT, run.code(), run.out());
+        assertTrue(run.err().contains("parameters: trial 3 (sharing.type=mmoe, sharing.params.layers=[64], seed 42) does not fit"),
+                run.err());
+    }
+
     @Test
     void aBadSettingStopsBeforeAnythingTrains() throws Exception {
         experiment();

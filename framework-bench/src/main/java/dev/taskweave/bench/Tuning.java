@@ -121,12 +121,28 @@ public final class Tuning {
             }
         }
         for (SearchSpace.Dimension d : space.dimensions()) {
+            // a component's params are checked with the type searched beside them (a shared-bottom's layers in an
+            // MMoE experiment), a schedule's settings with the schedule: a value fits when it fits one of them
+            List<Map<String, JsonNode>> contexts = contexts(space, d);
             for (JsonNode value : d.extremes()) {
-                try {
-                    check.check(tuning.experiment(Map.of(d.path(), value)));
-                } catch (ConfigException e) {
+                ConfigException refused = null;
+                for (Map<String, JsonNode> context : contexts) {
+                    Map<String, JsonNode> point = new java.util.LinkedHashMap<>(context);
+                    point.put(d.path(), value);
+                    try {
+                        check.check(tuning.experiment(point));
+                        refused = null;
+                        break;
+                    } catch (ConfigException e) {
+                        refused = refused == null ? e : refused;
+                    }
+                }
+                if (refused != null) {
+                    Map<String, JsonNode> first = contexts.get(0);
                     throw new ConfigException(source, "parameters." + d.path(), 0, "the value " + value + " does not fit "
-                            + experimentFile + ": " + e.getMessage());
+                            + experimentFile + (first.isEmpty() ? "" : " with " + Tuner.describe(first)
+                            + (contexts.size() > 1 ? " (nor with the other values of " + String.join(", ", first.keySet())
+                            + " searched)" : "")) + ": " + refused.getMessage());
                 }
             }
         }
@@ -153,6 +169,32 @@ public final class Tuning {
             }
         }
         return tuning;
+    }
+
+    /**
+     * @return the settings a value of {@code d} is checked with: every combination of the searched
+     *     values of the settings that decide what it means ({@code sharing.type} for
+     *     {@code sharing.params.layers}, {@code optimizer.schedule} for {@code optimizer.decay}), or
+     *     one empty combination when none is searched
+     */
+    static List<Map<String, JsonNode>> contexts(SearchSpace space, SearchSpace.Dimension d) {
+        List<Map<String, JsonNode>> contexts = List.of(Map.of());
+        for (SearchSpace.Dimension g : space.dimensions()) {
+            boolean governs = g != d && (g.path().endsWith(".type") && d.path().startsWith(g.path().substring(0, g.path().length() - "type".length()))
+                    || g.path().equals(SCHEDULE) && d.path().startsWith("optimizer."));
+            if (governs) {
+                List<Map<String, JsonNode>> more = new ArrayList<>();
+                for (Map<String, JsonNode> c : contexts) {
+                    for (JsonNode v : g.extremes()) {
+                        Map<String, JsonNode> next = new java.util.LinkedHashMap<>(c);
+                        next.put(g.path(), v);
+                        more.add(next);
+                    }
+                }
+                contexts = more;
+            }
+        }
+        return contexts;
     }
 
     /**

@@ -510,6 +510,43 @@ class TuningTest {
         assertEquals(List.of(32), mmoe.sharing.params.get("layers"));
     }
 
+    /** Each value was checked with the experiment's own type (MMoE), which refused shared-bottom's layers. */
+    @Test
+    void aComponentsParamsAreCheckedWithTheTypeSearchedBesideThem() throws Exception {
+        Path file = tmp.resolve("tune.yaml");
+        Tuning.Check mmoeHasNoLayers = e -> {
+            if (e.sharing.type.equals("mmoe") && e.sharing.params.containsKey("layers")) {
+                throw new ConfigException("base.yaml", "sharing.params.layers", 0, "unknown field 'layers'");
+            }
+            checked.add(e);
+        };
+        String tune = """
+                experiment: experiments/base.yaml
+                objective: valid.rating.rmse
+                parameters:
+                  sharing.type: %s
+                  sharing.params.layers: [[64], [32]]
+                """;
+        Files.writeString(file, tune.formatted("[shared-bottom]"));
+        assertEquals(2, Tuning.load(file, loader, mmoeHasNoLayers).points().size());
+        Files.writeString(file, tune.formatted("[mmoe]"));
+        ConfigException e = assertThrows(ConfigException.class, () -> Tuning.load(file, loader, mmoeHasNoLayers));
+        assertEquals(file + ": parameters.sharing.params.layers: the value [64] does not fit " + tmp.resolve("experiments/base.yaml")
+                + " with sharing.type=mmoe: base.yaml: sharing.params.layers: unknown field 'layers'", e.getMessage());
+        // a value fits when it fits one type searched; the trial that combines it with the other is refused as a trial
+        Files.writeString(file, tune.formatted("[mmoe, shared-bottom]"));
+        ConfigException trial = assertThrows(ConfigException.class, () -> Tuning.load(file, loader, mmoeHasNoLayers));
+        assertTrue(trial.getMessage().startsWith(file + ": parameters: trial 1 (sharing.type=mmoe, sharing.params.layers=[64], seed 7)"
+                + " does not fit"), trial.getMessage());
+        // a schedule's setting is checked with the schedule searched beside it
+        List<Map<String, JsonNode>> contexts = Tuning.contexts(new SearchSpace(List.of(
+                SearchSpace.Dimension.of("optimizer.schedule", List.of(TextNode.valueOf("step"), TextNode.valueOf("cosine"))),
+                SearchSpace.Dimension.of("optimizer.decay", List.of(DoubleNode.valueOf(0.5))))),
+                SearchSpace.Dimension.of("optimizer.decay", List.of(DoubleNode.valueOf(0.5))));
+        assertEquals(List.of(Map.of("optimizer.schedule", TextNode.valueOf("step")), Map.of("optimizer.schedule", TextNode.valueOf("cosine"))),
+                contexts);
+    }
+
     @Test
     void anotherScheduleDropsTheSettingsOnlyTheOldOneReads() throws Exception {
         Files.writeString(tmp.resolve("experiments/step.yaml"), Files.readString(tmp.resolve("experiments/base.yaml"))

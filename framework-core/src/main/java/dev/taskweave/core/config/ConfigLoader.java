@@ -119,7 +119,7 @@ public final class ConfigLoader {
         if (text.isBlank()) {
             throw new ConfigException(source, "", 0, "the file is empty; expected an experiment (data, tasks, sharing, ...)");
         }
-        Map<Integer, Map<String, String>> substituted = new java.util.HashMap<>();
+        Map<Integer, Map<String, Substituted>> substituted = new java.util.HashMap<>();
         text = substitute(text, source, environment, substituted);
         try {
             ExperimentConfig config = yaml.readValue(text, ExperimentConfig.class);
@@ -127,16 +127,18 @@ public final class ConfigLoader {
                 throw new ConfigException(source, "", 0, "the file is empty; expected an experiment");
             }
             return config;
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException bound) {
+            // values are bound as they are read: a value of the wrong shape may come before the text breaks
+            JsonProcessingException e = marked(bound) == null ? java.util.Objects.requireNonNullElse(syntaxError(text), bound) : bound;
             ConfigException translated = translate(e, source, "");
-            Map<String, String> variables = substituted.get(translated.line());
+            Map<String, Substituted> variables = substituted.get(translated.line());
             if (variables == null) {
                 throw translated;
             }
             Boolean flag = flagAsText(e);
-            Map<String, String> flagWords = new java.util.LinkedHashMap<>();
+            Map<String, Substituted> flagWords = new java.util.LinkedHashMap<>();
             variables.forEach((name, value) -> {
-                if (YAML_FLAG.matcher(value).matches()) {
+                if (YAML_FLAG.matcher(value.value()).matches()) {
                     flagWords.put(name, value);
                 }
             });
@@ -145,15 +147,46 @@ public final class ConfigLoader {
                 // author cannot quote the value: the quotes go around the variable
                 String names = flagWords.keySet().stream().map(n -> "\"${" + n + "}\"").collect(Collectors.joining(", "));
                 throw new ConfigException(source, translated.path(), translated.line(), "expected a string, got " + flag
-                        + " from the environment (" + flagWords.entrySet().stream().map(v -> "${" + v.getKey() + "} = '"
-                        + v.getValue() + "'").collect(Collectors.joining(", ")) + "): " + FLAG_WORDS + "; write " + names
+                        + " from the environment (" + flagWords.entrySet().stream().map(v -> v.getValue().describe(v.getKey()))
+                        .collect(Collectors.joining(", ")) + "): " + FLAG_WORDS + "; write " + names
                         + " in double quotes for the text");
             }
-            // a value that looked like YAML in the variable is kept as one string: say where it came from
+            // a value that looked like YAML in the variable is kept as one string: say where it came from; an empty
+            // one (an empty default, ${EPOCHS:-}) is written as nothing, which YAML reads as null
+            boolean empty = variables.values().stream().allMatch(v -> v.value().isEmpty());
             throw translated.withReason(variables.entrySet().stream()
-                    .map(v -> "${" + v.getKey() + "} = '" + v.getValue() + "'")
-                    .collect(Collectors.joining(", ", " (the line's value comes from the environment: ",
-                            "; a variable's value is one string, never YAML)")));
+                    .map(v -> v.getValue().describe(v.getKey()))
+                    .collect(Collectors.joining(", ", " (the line's value comes from the environment: ", empty
+                            ? "; an empty value leaves the key with nothing, which YAML reads as null)"
+                            : "; a variable's value is one string, never YAML)")));
+        }
+    }
+
+    /**
+     * A variable as {@link #substitute} replaced it.
+     *
+     * @param value   what was written in its place
+     * @param defaulted {@code "unset"} or {@code "empty"} when the variable was and {@code value} is
+     *                  its {@code ${NAME:-default}}, null when {@code value} is the variable's own
+     */
+    record Substituted(String value, String defaulted) {
+        /** @return how an error names it: {@code ${N} = 'v'}, or {@code ${N} unset, default 'v'} */
+        String describe(String name) {
+            return "${" + name + "}" + (defaulted == null ? " = '" : " " + defaulted + ", default '") + value + "'";
+        }
+    }
+
+    /**
+     * @return the error of reading {@code text} as YAML alone, when it is not YAML (an unclosed
+     *     bracket, say), or null: what a binding error of the same text is reported as instead,
+     *     since a flow sequence left open at {@code name: [x} reads as a list before it breaks
+     */
+    private JsonProcessingException syntaxError(String text) {
+        try {
+            yaml.readTree(text);
+            return null;
+        } catch (JsonProcessingException e) {
+            return marked(e) != null ? e : null;
         }
     }
 
@@ -188,7 +221,7 @@ public final class ConfigLoader {
     }
 
     /** @param substituted receives, per line, the variables replaced on it and their values as written */
-    static String substitute(String text, String source, Map<String, String> environment, Map<Integer, Map<String, String>> substituted) {
+    static String substitute(String text, String source, Map<String, String> environment, Map<Integer, Map<String, Substituted>> substituted) {
         StringBuilder out = new StringBuilder(text.length());
         int line = 1;
         char quote = 0; // the quote of the scalar being read, 0 outside one
@@ -213,14 +246,16 @@ public final class ConfigLoader {
                 }
                 String name = m.group(1);
                 String value = environment.get(name);
+                String defaulted = null;
                 if (value == null || value.isEmpty()) {
                     if (m.group(2) == null) {
                         throw new ConfigException(source, "", line, "environment variable " + name + (value == null ? " is not set" : " is empty")
                                 + " and ${" + name + "} has no default (write ${" + name + ":-value})");
                     }
+                    defaulted = value == null ? "unset" : "empty";
                     value = m.group(2);
                 }
-                substituted.computeIfAbsent(line, l -> new java.util.LinkedHashMap<>()).put(name, value);
+                substituted.computeIfAbsent(line, l -> new java.util.LinkedHashMap<>()).put(name, new Substituted(value, defaulted));
                 out.append(scalar(value, quote, text, i, m.end(), name, source, line));
                 i = m.end() - 1;
                 continue;
@@ -538,7 +573,8 @@ public final class ConfigLoader {
             path = prefix; // the line says where: the value being bound when the text broke says little
             // SnakeYAML's problem ("found character '\t' that cannot start any token") and where
             // it is; its context ("while scanning for the next token") only says what it was doing
-            reason = "malformed YAML: " + marked.getProblem() + (marked.getContext() == null ? "" : " (" + marked.getContext() + ")");
+            reason = "malformed YAML: " + marked.getProblem() + (marked.getContext() == null ? "" : " (" + marked.getContext()
+                    + opened(marked) + ")");
             if (marked.getProblemMark() != null && prefix.isEmpty()) {
                 line = marked.getProblemMark().getLine() + 1;
             }
@@ -614,6 +650,19 @@ public final class ConfigLoader {
         }
         String joined = String.join("", parts);
         return joined.startsWith(".") ? joined.substring(1) : joined;
+    }
+
+    /**
+     * @return where a flow collection that the text leaves open began ({@code " opened at line 1"}),
+     *     when that is another line than where the parser gave up: {@code name: [x} is the mistake,
+     *     the end of the file only where it is found; or nothing
+     */
+    private static String opened(org.yaml.snakeyaml.error.MarkedYAMLException marked) {
+        if (!marked.getContext().startsWith("while parsing a flow") || marked.getContextMark() == null || marked.getProblemMark() == null
+                || marked.getContextMark().getLine() == marked.getProblemMark().getLine()) {
+            return "";
+        }
+        return " opened at line " + (marked.getContextMark().getLine() + 1);
     }
 
     /** @return SnakeYAML's own error with its problem and where it is, or null */

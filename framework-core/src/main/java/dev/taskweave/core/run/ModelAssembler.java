@@ -91,6 +91,11 @@ public final class ModelAssembler {
     }
 
     private Plan plan(ExperimentConfig config, String source, boolean experiment) {
+        if (config.name == null && experiment) {
+            // YAML's null (name: ~, or ${RUN} set to null) is no name; a model an earlier release trained with one keeps loading
+            throw new ConfigException(source, "name", 0, "expected a string, got nothing (null); omit the key for the default name, '"
+                    + new ExperimentConfig().name + "'");
+        }
         if (config.data == null) {
             throw new ConfigException(source, "data", 0, "missing; expected {type: ..., params: {...}} with type one of "
                     + registry.types(ExtensionKind.DATASET));
@@ -171,6 +176,9 @@ public final class ModelAssembler {
         TaskConfig t = config.tasks.get(i);
         String path = "tasks[" + i + "]";
         TaskConfig defaults = new TaskConfig();
+        if (t.transfer == null) {
+            throw new ConfigException(source, path + ".transfer", 0, "expected esmm or aitm, got nothing (null)");
+        }
         if (t.dependsOn == null) {
             if (!experiment) {
                 return;
@@ -291,7 +299,7 @@ public final class ModelAssembler {
             throw new ConfigException(source, "optimizer.decayEpochs", 0, "must be >= 1, got " + c.optimizer.decayEpochs());
         }
         if (!"adam".equals(c.optimizer.type) && !"adamw".equals(c.optimizer.type)) {
-            throw new ConfigException(source, "optimizer.type", 0, "expected adam or adamw, got '" + c.optimizer.type + "'");
+            throw new ConfigException(source, "optimizer.type", 0, "expected adam or adamw, got " + given(c.optimizer.type));
         }
         if (c.optimizer.warmupSteps < 0) {
             throw new ConfigException(source, "optimizer.warmupSteps", 0, "must be >= 0, got " + c.optimizer.warmupSteps);
@@ -334,6 +342,16 @@ public final class ModelAssembler {
             }
             if (c.task(parts[1]) == null) {
                 throw new ConfigException(source, "training.earlyStopping.metric", 0, "no task named '" + parts[1] + "'");
+            }
+            if (RANKING_METRIC.matcher(parts[2]).matches()) {
+                // measured on the ranking candidate lists when training ends (scoring every list after every epoch would
+                // cost as much again as evaluating); a per-epoch value exists only for the metrics of the task's rows
+                List<String> listed = c.task(parts[1]).metrics;
+                throw new ConfigException(source, "training.earlyStopping.metric", 0, "'" + parts[2] + "' is a ranking metric"
+                        + " (hr@K, ndcg@K, auc_per_user), measured on the data's ranking candidate lists once training has ended,"
+                        + " not after every epoch, so it cannot drive early stopping; monitor a metric task '" + parts[1]
+                        + "' reports on its validation rows (" + (listed.isEmpty() ? "its head's defaults" : String.join(", ", listed))
+                        + ")");
             }
             if (metrics.find(parts[2]) == null) {
                 throw new ConfigException(source, "training.earlyStopping.metric", 0, "unknown metric '" + parts[2] + "'; available: " + metrics.names());
@@ -718,7 +736,10 @@ public final class ModelAssembler {
             }
         }
         if (selected.isEmpty()) {
-            throw new ConfigException(source, "features", 0, "no feature is left to use; available: " + names);
+            // names are checked above, so a non-empty include keeps some: exclude took them all
+            boolean included = config.features.include != null && !config.features.include.isEmpty();
+            throw new ConfigException(source, "features.exclude", 0, "leaves no feature to use: it excludes every feature "
+                    + (included ? "features.include lists (" + config.features.include + ")" : "of the data (" + names + ")"));
         }
         return selected;
     }
@@ -1098,6 +1119,14 @@ public final class ModelAssembler {
                         + monitor[2] + " (it reports " + task.metrics().stream().map(Metric::name).toList() + "); add it to its metrics"));
     }
 
+    /** The metrics {@link Evaluator#ranking} measures on ranking candidate lists; {@code K} is {@code training.rankingCutoff}. */
+    private static final java.util.regex.Pattern RANKING_METRIC = java.util.regex.Pattern.compile("(hr|ndcg)@\\d+|auc_per_user");
+
+    /** @return a setting's value as an error quotes it: {@code 'text'}, or {@code nothing (null)} for YAML's null */
+    private static String given(String value) {
+        return value == null ? "nothing (null)" : "'" + value + "'";
+    }
+
     /**
      * A task's calibration settings that need no data: their values, and the settings that need
      * another ({@code calibrateOn: train} without a calibration, a cold map without an affine
@@ -1106,10 +1135,10 @@ public final class ModelAssembler {
     private static void checkCalibrationSettings(TaskConfig t, String path, String source) {
         String calibrate = t.calibrate;
         if (!"none".equals(calibrate) && !"platt".equals(calibrate) && !"threshold".equals(calibrate) && !"linear".equals(calibrate)) {
-            throw new ConfigException(source, path + ".calibrate", 0, "expected none, platt, threshold or linear, got '" + calibrate + "'");
+            throw new ConfigException(source, path + ".calibrate", 0, "expected none, platt, threshold or linear, got " + given(calibrate));
         }
         if (!"valid".equals(t.calibrateOn) && !"train".equals(t.calibrateOn)) {
-            throw new ConfigException(source, path + ".calibrateOn", 0, "expected valid or train, got '" + t.calibrateOn + "'");
+            throw new ConfigException(source, path + ".calibrateOn", 0, "expected valid or train, got " + given(t.calibrateOn));
         }
         if ("train".equals(t.calibrateOn) && "none".equals(calibrate)) {
             throw new ConfigException(source, path + ".calibrateOn", 0, "set without calibrate: there is nothing to fit on the training rows");

@@ -279,6 +279,45 @@ class ConfigLoaderTest {
         assertTrue(indent.getMessage().endsWith("(while parsing a block collection)"), indent.getMessage());
     }
 
+    /** The binder reads values as the parser gives them: a bracket left open was reported as the list it began. */
+    @Test
+    void anUnclosedBracketIsMalformedYamlNotAValueOfTheWrongShape() {
+        ConfigException name = assertThrows(ConfigException.class, () -> loader.parse("name: [x\nseed: 3\n", "e42.yaml"));
+        assertEquals("e42.yaml:2: malformed YAML: expected ',' or ']', but got : (while parsing a flow sequence opened at line 1)",
+                name.getMessage());
+        ConfigException metrics = assertThrows(ConfigException.class, () -> loader.parse("""
+                tasks:
+                  - {name: a, head: binary, label: x}
+                  - {name: b, head: binary, label: y}
+                  - name: c
+                    metrics: [auc,
+                    params: {tower: [8]}
+                """, "m.yaml"));
+        assertEquals("m.yaml:7: malformed YAML: expected ',' or ']', but got <stream end> (while parsing a flow sequence opened at"
+                + " line 5)", metrics.getMessage());
+        ConfigException mapping = assertThrows(ConfigException.class, () -> loader.parse("sharing: {type: mmoe\nseed: 3\n", "s.yaml"));
+        assertTrue(mapping.getMessage().startsWith("s.yaml:2: malformed YAML: "), mapping.getMessage());
+        assertTrue(mapping.getMessage().endsWith("(while parsing a flow mapping opened at line 1)"), mapping.getMessage());
+        // valid YAML of the wrong shape keeps its message
+        ConfigException list = assertThrows(ConfigException.class, () -> loader.parse("name: [x]\nseed: 3\n", "e.yaml"));
+        assertEquals("e.yaml:1: name: expected a string, got a list", list.getMessage());
+    }
+
+    /** An empty default writes nothing, YAML's null: the error says the variable was unset and which default it took. */
+    @Test
+    void aNullFromAnEmptyDefaultSaysSo() {
+        ConfigException unset = assertThrows(ConfigException.class, () -> loader.parse("training:\n  epochs: ${EPOCHS:-}\n", "t.yaml",
+                Map.of()));
+        assertEquals("t.yaml:2: training.epochs: expected an integer, got nothing (null) (the line's value comes from the environment:"
+                + " ${EPOCHS} unset, default ''; an empty value leaves the key with nothing, which YAML reads as null)", unset.getMessage());
+        ConfigException empty = assertThrows(ConfigException.class, () -> loader.parse("training:\n  epochs: ${EPOCHS:-x}\n", "t.yaml",
+                Map.of("EPOCHS", "")));
+        assertTrue(empty.getMessage().endsWith("(the line's value comes from the environment: ${EPOCHS} empty, default 'x'; a variable's"
+                + " value is one string, never YAML)"), empty.getMessage());
+        // the name is bound as null here; check and train refuse it (ModelAssembler), a stored model's keeps loading
+        assertEquals(null, loader.parse("name: ~\n", "n.yaml").name);
+    }
+
     @Test
     void anEnumValueOutsideItsChoicesListsThemByTheirYamlNames() {
         ConfigException e = assertThrows(ConfigException.class,
