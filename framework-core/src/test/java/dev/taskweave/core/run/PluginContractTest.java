@@ -282,13 +282,16 @@ class PluginContractTest {
         }
     }
 
-    /** A gradient combiner whose combine() returns null. */
-    private static final class NullCombiner implements LossWeighting, dev.taskweave.api.model.GradientCombiner {
+    /** A gradient combiner's loss block: the sum of the present tasks' losses, each weighed 1. */
+    private abstract static class Combiner implements LossWeighting, dev.taskweave.api.model.GradientCombiner {
         @Override
         public Block createBlock() {
             return new LambdaBlock(in -> new NDList(in.get(0).mul(in.get(1)).sum(), in.get(1)));
         }
+    }
 
+    /** A gradient combiner whose combine() returns null. */
+    private static final class NullCombiner extends Combiner {
         @Override
         public Combined combine(float[][] gradients, float[] losses) {
             return null;
@@ -296,12 +299,7 @@ class PluginContractTest {
     }
 
     /** A gradient combiner that sums the task gradients, and whose preview() (read by the telemetry) throws. */
-    private static final class PreviewThrows implements LossWeighting, dev.taskweave.api.model.GradientCombiner {
-        @Override
-        public Block createBlock() {
-            return new LambdaBlock(in -> new NDList(in.get(0).mul(in.get(1)).sum(), in.get(1)));
-        }
-
+    private static final class PreviewThrows extends Combiner {
         @Override
         public Combined combine(float[][] gradients, float[] losses) {
             float[] sum = null;
