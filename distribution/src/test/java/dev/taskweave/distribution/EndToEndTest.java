@@ -154,7 +154,7 @@ class EndToEndTest extends RuntimeTest {
         assertEquals(1, result.history().size(), text);
         assertEquals(1, result.bestEpoch(), "the epoch whose weights are kept");
         assertTrue(text.contains("warning: valid.like.auc is not finite after epoch 1 (undefined on the validation rows"), text);
-        assertTrue(text.contains("early stopping after epoch 1: valid.like.auc was not finite for 1 epochs; the last epoch's weights"
+        assertTrue(text.contains("early stopping after epoch 1: valid.like.auc was not finite for 1 epoch; the last epoch's weights"
                 + " are kept"), text);
         assertTrue(result.stoppedEarly());
         // patience that runs out with the last epoch stops nothing early: the run finished

@@ -668,6 +668,7 @@ public final class ModelAssembler {
     public List<FeatureSpec> selectFeatures(ExperimentConfig config, Dataset dataset, String source, java.io.PrintStream log) {
         List<FeatureSpec> selected = selectFeatures(config, dataset.features(), source);
         List<FeatureSpec> kept = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
         for (FeatureSpec f : selected) {
             boolean label = config.task(f.name()) == null && config.tasks.stream().anyMatch(t -> f.name().equals(t.label));
             if (!label) {
@@ -678,10 +679,19 @@ public final class ModelAssembler {
                 kept.add(f);
             } else {
                 log.println("feature " + f.name() + " is a task's label, so the encoder does not read it");
+                removed.add(f.name());
             }
         }
         if (kept.isEmpty()) {
-            throw new ConfigException(source, "features", 0, "no feature is left once the tasks' labels are removed");
+            int first = 0;
+            while (first < config.tasks.size() && !removed.contains(config.tasks.get(first).label)) {
+                first++;
+            }
+            String path = config.features.include != null ? "features.include"
+                    : first < config.tasks.size() ? "tasks[" + first + "].label" : "features";
+            throw new ConfigException(source, path, 0, "no feature is left for the encoder once the tasks' labels are removed:"
+                    + " the experiment's features " + String.join(", ", removed) + " are all labels of its tasks (give the data a"
+                    + " feature that is not a label, or widen features.include)");
         }
         return kept;
     }

@@ -362,11 +362,11 @@ public final class Trainer {
                     if (++sinceBest >= es.patience && epoch < config.training.epochs) {
                         stoppedEarly = true;
                         if (Double.isNaN(best)) {
-                            log.printf(Locale.ROOT, "early stopping after epoch %d: %s was not finite for %d epochs; the last"
-                                    + " epoch's weights are kept%n", epoch, es.metric, es.patience);
+                            log.printf(Locale.ROOT, "early stopping after epoch %d: %s was not finite for %d epoch%s; the last"
+                                    + " epoch's weights are kept%n", epoch, es.metric, es.patience, es.patience == 1 ? "" : "s");
                         } else {
-                            log.printf(Locale.ROOT, "early stopping after epoch %d: %s did not improve for %d epochs (best %.4f at"
-                                    + " epoch %d)%n", epoch, es.metric, es.patience, best, bestEpoch);
+                            log.printf(Locale.ROOT, "early stopping after epoch %d: %s did not improve for %d epoch%s (best %.4f at"
+                                    + " epoch %d)%n", epoch, es.metric, es.patience, es.patience == 1 ? "" : "s", best, bestEpoch);
                         }
                     }
                 }

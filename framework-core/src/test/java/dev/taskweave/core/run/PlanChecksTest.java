@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskweave.api.ExtensionFactory;
+import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.Entity;
+import dev.taskweave.api.data.EntityTable;
 import dev.taskweave.api.data.FeatureKind;
 import dev.taskweave.api.data.FeatureSpec;
+import dev.taskweave.api.data.Interactions;
 import dev.taskweave.core.config.ConfigException;
 import dev.taskweave.core.config.ConfigLoader;
 import dev.taskweave.core.config.ExperimentConfig;
@@ -15,6 +18,8 @@ import dev.taskweave.core.metric.MetricRegistry;
 import dev.taskweave.core.plugin.ExtensionKind;
 import dev.taskweave.core.plugin.ExtensionRegistry;
 import dev.taskweave.core.plugin.Registered;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,6 +72,41 @@ class PlanChecksTest {
         assembler.planStored(stored, "t.yaml");
         assertEquals(available, assembler.selectFeatures(stored, available, "t.yaml"));
         assertEquals(available, assembler.selectFeatures(experiment("features: {include: []}\n"), available, "t.yaml"));
+    }
+
+    @Test
+    void featuresThatAreAllLabelsNameTheTaskOrTheIncludeThatLeftNothing() {
+        FeatureSpec rating = new FeatureSpec("rating", Entity.ITEM, FeatureKind.CATEGORICAL, 5, false, List.of(), false);
+        FeatureSpec genre = new FeatureSpec("genre", Entity.ITEM, FeatureKind.CATEGORICAL, 3, false, List.of(), false);
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0")).build();
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0")).categorical("rating", new int[] {4})
+                .categorical("genre", new int[] {1}).build();
+        Dataset dataset = new Dataset("d", List.of(rating, genre), users, items,
+                Map.of(Dataset.TRAIN, new Interactions(new int[] {0}, new int[] {0}, Map.of())), Map.of(), Map.of());
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        ExperimentConfig two = loader.parse("""
+                data: {type: stub}
+                tasks: [{name: r, head: stub, label: rating}, {name: g, head: stub, label: genre}]
+                sharing: {type: stub}
+                weighting: {type: stub}
+                """, "t.yaml");
+        ConfigException e = assertThrows(ConfigException.class, () -> assembler.selectFeatures(two, dataset, "t.yaml", quiet));
+        assertEquals("t.yaml: tasks[0].label: no feature is left for the encoder once the tasks' labels are removed: the"
+                + " experiment's features rating, genre are all labels of its tasks (give the data a feature that is not a label,"
+                + " or widen features.include)", e.getMessage());
+        // one task: the feature the include kept is its label
+        ExperimentConfig only = loader.parse("""
+                data: {type: stub}
+                tasks: [{name: r, head: stub, label: rating}]
+                sharing: {type: stub}
+                weighting: {type: stub}
+                features: {include: [rating]}
+                """, "t.yaml");
+        e = assertThrows(ConfigException.class, () -> assembler.selectFeatures(only, dataset, "t.yaml", quiet));
+        assertTrue(e.getMessage().startsWith("t.yaml: features.include: no feature is left for the encoder once the tasks' labels"
+                + " are removed: the experiment's features rating are"), e.getMessage());
+        assertEquals(List.of(genre), assembler.selectFeatures(loader.withOverrides(only, Map.of("features", Map.of("include",
+                List.of("rating", "genre"))), "t.yaml", "overrides"), dataset, "t.yaml", quiet));
     }
 
     @Test
