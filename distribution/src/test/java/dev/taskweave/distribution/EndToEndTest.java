@@ -143,6 +143,35 @@ class EndToEndTest extends RuntimeTest {
     }
 
     @Test
+    void smallBatchesTrainOnOneThreadAndTheEngineGetsItsCountBack() throws Exception {
+        int engine = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine > 1, "the distribution's tests run PyTorch on 2 threads; this JVM has " + engine);
+        String oneEpoch = CONFIG.replace("epochs: 6, progressBar: false", "epochs: 2, progressBar: false");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TrainingResult chosen = taskweave.train(write("chosen.yaml", oneEpoch), tmp.resolve("chosen"),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("training on 1 PyTorch thread of " + engine + " (training.threads: 0 chooses one for batches of at most"
+                + " 1024 rows)"), text);
+        assertEquals(engine, ai.djl.pytorch.jni.JniUtils.getNumThreads(), "evaluation and later runs get the engine's count back");
+        // the engine's count, set: nothing said, and the same model up to rounding (a product or a sum shared by
+        // two threads adds in another order: the metrics differ from the 8th digit on)
+        log.reset();
+        TrainingResult all = taskweave.train(write("all.yaml", oneEpoch.replace("progressBar: false", "progressBar: false, threads: "
+                + engine)), tmp.resolve("all"), new PrintStream(log, true, StandardCharsets.UTF_8));
+        assertFalse(log.toString(StandardCharsets.UTF_8).contains("PyTorch thread"), log.toString(StandardCharsets.UTF_8));
+        assertEquals(chosen.metrics().keySet(), all.metrics().keySet());
+        chosen.metrics().forEach((split, tasks) -> tasks.forEach((task, metrics) -> metrics.forEach((metric, value) ->
+                assertEquals(value, all.metrics().get(split).get(task).get(metric), 1e-6, split + "." + task + "." + metric))));
+        assertEquals(engine, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        // batches above the limit train on the engine's count
+        log.reset();
+        taskweave.train(write("large.yaml", oneEpoch.replace("batchSize: 128", "batchSize: 2048")), tmp.resolve("large"),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        assertFalse(log.toString(StandardCharsets.UTF_8).contains("PyTorch thread"), log.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void earlyStoppingOnAMetricThatIsNeverFiniteKeepsTheLastEpochAndSaysWhy() throws Exception {
         // every rating is at least 0.5: the like task's validation labels are all positive, its AUC undefined
         String undefined = CONFIG.replace("threshold: 4.0", "threshold: 0.5")

@@ -53,6 +53,15 @@ public final class TrainingConfig {
     @JsonProperty("rankingCutoff")
     public int rankingCutoff = 10;
 
+    /**
+     * PyTorch threads the training steps run on: 0 (the default) chooses one thread for batches of
+     * at most {@link dev.taskweave.core.run.Trainer#ONE_THREAD_BATCH} rows and the engine's count
+     * ({@code TASKWEAVE_THREADS}) for larger ones; a positive number is used as it is. Evaluation
+     * outside training keeps the engine's count.
+     */
+    @JsonProperty("threads")
+    public int threads = 0;
+
     /** Whether to draw a progress bar per epoch on the terminal. */
     @JsonProperty("progressBar")
     public boolean progressBar = true;

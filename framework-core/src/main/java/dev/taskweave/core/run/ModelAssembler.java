@@ -311,6 +311,10 @@ public final class ModelAssembler {
         positive(c.training.epochs, "training.epochs", source);
         positive(c.training.evalBatchSize, "training.evalBatchSize", source);
         positive(c.training.rankingCutoff, "training.rankingCutoff", source);
+        if (c.training.threads < 0) {
+            throw new ConfigException(source, "training.threads", 0, "must be >= 0 (0 chooses: one thread for batches of at most "
+                    + Trainer.ONE_THREAD_BATCH + " rows, else TASKWEAVE_THREADS), got " + c.training.threads);
+        }
         if (!(c.training.negativeExponent >= 0) || !Double.isFinite(c.training.negativeExponent)) {
             throw new ConfigException(source, "training.negativeExponent", 0,
                     "must be a number >= 0 (0 = uniform negatives, 0.75 = word2vec's, 1 = by popularity), got "

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.tracker.Tracker;
@@ -61,6 +62,16 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * {@code taskweave.train.epoch} (timer).
  */
 public final class Trainer {
+    /**
+     * The largest batch {@code training.threads: 0} trains on one thread. At these sizes a second
+     * thread made every step slower on the 2-core machines measured (the ml100k throughput suite at
+     * batch 256: shared-bottom 72.9k samples/s on two threads against 118.6k on one, MMoE 42.3k
+     * against 50.6k; docs/benchmarks/ml100k-mtl/throughput.md), as each product and element-wise
+     * operation is too small to share, and can be far slower on a machine whose other cores are busy;
+     * at batch 2048 two threads were 4-12 % faster.
+     */
+    public static final int ONE_THREAD_BATCH = 1024;
+
     private final MeterRegistry meters;
     private final Counter samples;
     private final Timer epochTimer;
@@ -114,6 +125,38 @@ public final class Trainer {
      * @param distillation null for none
      */
     public TrainingResult train(AssembledModel model, Dataset dataset, FeatureGatherer gatherer, NDManager manager,
+            PrintStream log, Checkpointing checkpointing, Checkpointing.Identity identity, Distillation distillation) {
+        int engineThreads = JniUtils.getNumThreads();
+        int threads = threads(model.plan().config().training.threads, model.plan().config().training.batchSize, engineThreads);
+        if (threads == engineThreads) {
+            return trainOn(model, dataset, gatherer, manager, log, checkpointing, identity, distillation);
+        }
+        log.printf(Locale.ROOT, "training on %d PyTorch thread%s of %d (training.threads: %s)%n", threads, threads == 1 ? "" : "s",
+                engineThreads, model.plan().config().training.threads == 0 ? "0 chooses one for batches of at most "
+                        + ONE_THREAD_BATCH + " rows" : String.valueOf(threads));
+        JniUtils.setNumThreads(threads);
+        try {
+            return trainOn(model, dataset, gatherer, manager, log, checkpointing, identity, distillation);
+        } finally {
+            JniUtils.setNumThreads(engineThreads);
+        }
+    }
+
+    /**
+     * @param setting       {@code training.threads}: 0 to choose, else the count to use
+     * @param batchSize     {@code training.batchSize}
+     * @param engineThreads the engine's intra-op threads ({@code TASKWEAVE_THREADS})
+     * @return the intra-op threads training runs on: {@code setting} when positive, else one for
+     *     batches of at most {@link #ONE_THREAD_BATCH} rows and {@code engineThreads} for larger
+     */
+    static int threads(int setting, int batchSize, int engineThreads) {
+        if (setting > 0) {
+            return setting;
+        }
+        return batchSize <= ONE_THREAD_BATCH ? 1 : Math.max(1, engineThreads);
+    }
+
+    private TrainingResult trainOn(AssembledModel model, Dataset dataset, FeatureGatherer gatherer, NDManager manager,
             PrintStream log, Checkpointing checkpointing, Checkpointing.Identity identity, Distillation distillation) {
         if (checkpointing != null) {
             requireNonNull(identity, "identity is null");

@@ -110,6 +110,14 @@ class PlanChecksTest {
     }
 
     @Test
+    void aNegativeThreadCountIsRefusedAtItsPath() {
+        ConfigException e = assertThrows(ConfigException.class, () -> assembler.plan(experiment("training: {threads: -1}\n"), "t.yaml"));
+        assertEquals("t.yaml: training.threads: must be >= 0 (0 chooses: one thread for batches of at most 1024 rows, else"
+                + " TASKWEAVE_THREADS), got -1", e.getMessage());
+        assembler.plan(experiment("training: {threads: 3}\n"), "t.yaml");
+    }
+
+    @Test
     void aScheduleSettingTheScheduleDoesNotReadIsRefused() {
         Map<String, String> refused = Map.of(
                 "{decay: 0.7}", "optimizer.decay: set, but schedule 'constant' does not use it (only schedule 'step' reads it);"
