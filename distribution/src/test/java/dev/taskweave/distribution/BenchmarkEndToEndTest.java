@@ -88,6 +88,8 @@ class BenchmarkEndToEndTest {
         assertTrue(List.of("one seed", "tie").contains(verdict.get("verdict").asText()), verdict.toString());
         assertFalse(verdict.get("negativeTransfer").asBoolean());
         assertTrue(mmoe.get("samplesPerSecond").asDouble() > 0 && mmoe.get("trainSeconds").asDouble() > 0);
+        // batches of 128 rows train on one PyTorch thread (training.threads: 0), whatever the engine's count
+        assertEquals(1, mmoe.get("threads").asInt(), mmoe.toString());
         // quick mode caps the epochs
         assertTrue(mmoe.get("epochs").asDouble() <= 2, mmoe.toString());
         assertEquals(2, mmoe.get("curves").get("trainLoss").get("rating").size());

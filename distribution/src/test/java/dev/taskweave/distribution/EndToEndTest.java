@@ -151,7 +151,7 @@ class EndToEndTest extends RuntimeTest {
         TrainingResult chosen = taskweave.train(write("chosen.yaml", oneEpoch), tmp.resolve("chosen"),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         String text = log.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("training on 1 PyTorch thread of " + engine + " (training.threads: 0 chooses one for batches of at most"
+        assertTrue(text.contains("training steps on 1 PyTorch thread of " + engine + " (training.threads: 0 chooses one for batches of at most"
                 + " 1024 rows)"), text);
         assertEquals(engine, ai.djl.pytorch.jni.JniUtils.getNumThreads(), "evaluation and later runs get the engine's count back");
         // the engine's count, set: nothing said, and the same model up to rounding (a product or a sum shared by

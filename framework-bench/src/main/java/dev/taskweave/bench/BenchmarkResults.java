@@ -70,6 +70,11 @@ public final class BenchmarkResults {
          * Equal to {@link #samplesPerSecond} for runs of one epoch.
          */
         @JsonProperty public double steadySamplesPerSecond;
+        /**
+         * PyTorch threads the configuration's training ran on ({@code training.threads}, or the count
+         * it chose from the batch size and {@code TASKWEAVE_THREADS}): the throughput figures depend on it.
+         */
+        @JsonProperty public int threads;
         /** Mean epochs run and best epoch. */
         @JsonProperty public double epochs;
         /** Training curves and telemetry of the first seed. */

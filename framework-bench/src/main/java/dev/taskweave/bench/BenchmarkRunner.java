@@ -11,6 +11,7 @@ import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.config.TaskConfig;
 import dev.taskweave.core.metric.MetricRegistry;
 import dev.taskweave.core.run.EpochRecord;
+import dev.taskweave.core.run.Trainer;
 import dev.taskweave.core.run.TrainingResult;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -169,6 +170,7 @@ public final class BenchmarkRunner {
         r.trainSeconds = seconds / seeds.size();
         r.samplesPerSecond = throughput / seeds.size();
         r.steadySamplesPerSecond = steady / seeds.size();
+        r.threads = Trainer.threads(base);
         r.epochs = epochs / seeds.size();
         multi.forEach((key, values) -> r.metrics.put(key, Summary.of(values)));
 

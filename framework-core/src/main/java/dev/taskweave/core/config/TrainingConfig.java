@@ -56,8 +56,9 @@ public final class TrainingConfig {
     /**
      * PyTorch threads the training steps run on: 0 (the default) chooses one thread for batches of
      * at most {@link dev.taskweave.core.run.Trainer#ONE_THREAD_BATCH} rows and the engine's count
-     * ({@code TASKWEAVE_THREADS}) for larger ones; a positive number is used as it is. Evaluation
-     * outside training keeps the engine's count.
+     * ({@code TASKWEAVE_THREADS}) for larger ones; a positive number is used as it is. The steps
+     * and the validation after each epoch use it; the calibration and the metrics after the last
+     * step run on the engine's count, as evaluation does.
      */
     @JsonProperty("threads")
     public int threads = 0;

@@ -127,19 +127,24 @@ public final class Trainer {
     public TrainingResult train(AssembledModel model, Dataset dataset, FeatureGatherer gatherer, NDManager manager,
             PrintStream log, Checkpointing checkpointing, Checkpointing.Identity identity, Distillation distillation) {
         int engineThreads = JniUtils.getNumThreads();
-        int threads = threads(model.plan().config().training.threads, model.plan().config().training.batchSize, engineThreads);
+        int threads = threads(model.plan().config());
         if (threads == engineThreads) {
-            return trainOn(model, dataset, gatherer, manager, log, checkpointing, identity, distillation);
+            return trainOn(model, dataset, gatherer, manager, log, checkpointing, identity, distillation, engineThreads);
         }
-        log.printf(Locale.ROOT, "training on %d PyTorch thread%s of %d (training.threads: %s)%n", threads, threads == 1 ? "" : "s",
+        log.printf(Locale.ROOT, "training steps on %d PyTorch thread%s of %d (training.threads: %s)%n", threads, threads == 1 ? "" : "s",
                 engineThreads, model.plan().config().training.threads == 0 ? "0 chooses one for batches of at most "
                         + ONE_THREAD_BATCH + " rows" : String.valueOf(threads));
         JniUtils.setNumThreads(threads);
         try {
-            return trainOn(model, dataset, gatherer, manager, log, checkpointing, identity, distillation);
+            return trainOn(model, dataset, gatherer, manager, log, checkpointing, identity, distillation, engineThreads);
         } finally {
             JniUtils.setNumThreads(engineThreads);
         }
+    }
+
+    /** @return the PyTorch intra-op threads a training run of {@code config} uses, in this process */
+    public static int threads(ExperimentConfig config) {
+        return threads(config.training.threads, config.training.batchSize, JniUtils.getNumThreads());
     }
 
     /**
@@ -156,8 +161,13 @@ public final class Trainer {
         return batchSize <= ONE_THREAD_BATCH ? 1 : Math.max(1, engineThreads);
     }
 
+    /**
+     * @param engineThreads the engine's threads, given back for the calibration and the metrics
+     *     after the last step, which {@code evaluate} then reproduces on the same count
+     */
     private TrainingResult trainOn(AssembledModel model, Dataset dataset, FeatureGatherer gatherer, NDManager manager,
-            PrintStream log, Checkpointing checkpointing, Checkpointing.Identity identity, Distillation distillation) {
+            PrintStream log, Checkpointing checkpointing, Checkpointing.Identity identity, Distillation distillation,
+            int engineThreads) {
         if (checkpointing != null) {
             requireNonNull(identity, "identity is null");
         }
@@ -440,6 +450,11 @@ public final class Trainer {
             average.close();
         }
         optimizer.close();
+        // what follows scores as evaluate does, on the engine's count: a sum shared by two threads adds in
+        // another order, and metrics.json would differ from what evaluate reproduces in the last digits
+        if (JniUtils.getNumThreads() != engineThreads) {
+            JniUtils.setNumThreads(engineThreads);
+        }
         if (!calibrated.isEmpty()) {
             calibrate(model, gatherer, valid, calibrationTrainRows(model, config, calibrated, dataset, trainingRows), calibrated, config,
                     log, manager);
