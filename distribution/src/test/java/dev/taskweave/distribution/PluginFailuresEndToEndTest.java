@@ -26,7 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A plugin's own failures in create() name the plugin, the type and the config path; an
  * InvalidConfigException of a weighting's, sharing strategy's or data source's create() is put
- * under its params like one of validate(). A real plugin jar is compiled inside the test.
+ * under its params like one of validate(), and so is one of a head's createBlock(), naming the
+ * plugin too; a DataException of loss() is a data error naming the plugin; check's dry step fails
+ * where train's first step or the end of its first epoch would. A real plugin jar is compiled
+ * inside the test.
  */
 class PluginFailuresEndToEndTest {
     @TempDir
@@ -37,6 +40,7 @@ class PluginFailuresEndToEndTest {
     private static final String FACTORIES = """
             package acme;
 
+            import dev.taskweave.api.DataException;
             import dev.taskweave.api.InvalidConfigException;
             import dev.taskweave.api.model.*;
             import dev.taskweave.api.data.*;
@@ -175,6 +179,9 @@ class PluginFailuresEndToEndTest {
                             if (mode.equals("refuses")) {
                                 throw new InvalidConfigException("failIn", "acme refuses loss");
                             }
+                            if (mode.equals("data")) {
+                                throw new DataException("task like", 0, "labels must be 0 or 1, got 4.0");
+                            }
                             System.setProperty("acme.loss.calls", String.valueOf(Integer.getInteger("acme.loss.calls", 0) + 1));
                             return o.reshape(-1).sub(y).square().mul(m).sum();
                         }
@@ -202,6 +209,83 @@ class PluginFailuresEndToEndTest {
                 @org.pf4j.Extension
                 public static final class RefusesLossHead extends TrainingHeadFactory {
                     public RefusesLossHead() { super("refuses-loss", "refuses"); }
+                }
+
+                @org.pf4j.Extension
+                public static final class DataLossHead extends TrainingHeadFactory {
+                    public DataLossHead() { super("data-loss", "data"); }
+                }
+
+                public static final class TowerConfig {
+                    public List<Integer> tower = List.of(16);
+                    public TowerConfig() {}
+                }
+
+                /** A head whose createBlock() refuses a tower layer wider than 32. */
+                @org.pf4j.Extension
+                public static final class RefusesBlockHead implements TaskHeadFactory<TowerConfig> {
+                    @Override public String type() { return "refuses-block"; }
+                    @Override public Class<TowerConfig> configClass() { return TowerConfig.class; }
+                    @Override public TaskHead create(TowerConfig c, TaskContext ctx) {
+                        TaskHead head = trainingHead("count");
+                        return new TaskHead() {
+                            @Override public ai.djl.nn.Block createBlock() {
+                                for (int i = 0; i < c.tower.size(); i++) {
+                                    if (c.tower.get(i) > 32) {
+                                        throw new InvalidConfigException("tower[" + i + "]", "must be at most 32 for this head");
+                                    }
+                                }
+                                return head.createBlock();
+                            }
+                            @Override public ai.djl.ndarray.NDArray loss(ai.djl.ndarray.NDArray o, ai.djl.ndarray.NDArray y,
+                                    ai.djl.ndarray.NDArray m) { return head.loss(o, y, m); }
+                            @Override public ai.djl.ndarray.NDArray scores(ai.djl.ndarray.NDArray o) { return head.scores(o); }
+                            @Override public List<String> defaultMetrics() { return List.of("rmse"); }
+                        };
+                    }
+                }
+
+                /** A weighting (the sum of the present tasks' losses) whose epochEnded() throws. */
+                @org.pf4j.Extension
+                public static final class EpochBoomWeighting implements LossWeightingFactory<Config> {
+                    @Override public String type() { return "epoch-boom"; }
+                    @Override public Class<Config> configClass() { return Config.class; }
+                    @Override public LossWeighting create(Config c, WeightingContext ctx) {
+                        return new LossWeighting() {
+                            @Override public ai.djl.nn.Block createBlock() {
+                                return new ai.djl.nn.LambdaBlock(
+                                        in -> new ai.djl.ndarray.NDList(in.get(0).mul(in.get(1)).sum(), in.get(1)));
+                            }
+                            @Override public void epochEnded(int epoch, double[] losses) {
+                                throw new IllegalStateException("acme epoch boom");
+                            }
+                        };
+                    }
+                }
+
+                /** Hands the encoded input to every task; its gates() throws. */
+                public static final class GatesBoom extends ai.djl.nn.LambdaBlock implements GatedBlock {
+                    public GatesBoom(int tasks) {
+                        super(x -> {
+                            ai.djl.ndarray.NDList out = new ai.djl.ndarray.NDList();
+                            for (int t = 0; t < tasks; t++) {
+                                out.add(x.singletonOrThrow());
+                            }
+                            return out;
+                        });
+                    }
+                    @Override public ai.djl.ndarray.NDList gates(ai.djl.training.ParameterStore ps, ai.djl.ndarray.NDArray input) {
+                        throw new IllegalStateException("acme gates boom");
+                    }
+                }
+
+                @org.pf4j.Extension
+                public static final class GatesBoomSharing implements SharingStrategyFactory<Config> {
+                    @Override public String type() { return "gates-boom"; }
+                    @Override public Class<Config> configClass() { return Config.class; }
+                    @Override public SharingStrategy create(Config c, SharingContext ctx) {
+                        return SharingStrategy.of(() -> new GatesBoom(ctx.tasks().size()), ctx.inputWidth());
+                    }
                 }
 
                 @org.pf4j.Extension
@@ -414,6 +498,61 @@ class PluginFailuresEndToEndTest {
                 + " failed in loss(): InvalidConfigException: failIn: acme refuses loss", r.err().lines().findFirst().orElse(""), r.err());
     }
 
+    /** Before: "taskweave: tower[1]: must be at most 32 for this head", exit 2, naming neither the file, the params nor the plugin. */
+    @Test
+    void anInvalidConfigExceptionOfAHeadsCreateBlockIsPutUnderItsParamsAndNamesThePlugin() throws IOException {
+        CliTest.Run r = check("refusesblock.yaml", head("refuses-block").replace("head: refuses-block, label: rating}",
+                "head: refuses-block, label: rating, params: {tower: [16, 64]}}"));
+        assertEquals(2, r.code(), r.err());
+        assertEquals("taskweave: " + tmp.resolve("refusesblock.yaml") + ":9: tasks[1].params.tower[1]: must be at most 32 for this head"
+                + " (type 'refuses-block' of plugin acme-mtl 1.0.0, in createBlock())", r.err().lines().findFirst().orElse(""), r.err());
+    }
+
+    /**
+     * Before: "taskweave: task like: labels must be 0 or 1, got 4.0" (exit 2), naming neither the
+     * file, the task's head nor the plugin; still a data error, exit 2, at check and at train.
+     */
+    @Test
+    void aDataExceptionOfLossIsADataErrorThatNamesThePlugin() throws IOException {
+        CliTest.Run r = check("dataloss.yaml", head("data-loss"));
+        assertEquals(2, r.code(), r.err());
+        String failure = "taskweave: " + tmp.resolve("dataloss.yaml") + ":9: tasks[1].head: type 'data-loss' of plugin acme-mtl 1.0.0"
+                + " failed in loss(): DataException: task like: labels must be 0 or 1, got 4.0";
+        assertEquals(failure, r.err().lines().findFirst().orElse(""), r.err());
+        CliTest.Run train = run("train", "--config", tmp.resolve("dataloss.yaml").toString(), "--output",
+                tmp.resolve("dataloss").toString());
+        assertEquals(2, train.code(), train.err());
+        assertEquals(failure, train.err().lines().findFirst().orElse(""), train.err());
+    }
+
+    /**
+     * Before: check passed (exit 0), and train failed once its first epoch ended; and a sharing
+     * block's failure named no line ("sharing.yaml: sharing.type: ...").
+     */
+    @Test
+    void checksDryStepFailsWhereTheEndOfTrainsFirstEpochWouldWithTheSameMessage() throws IOException {
+        CliTest.Run r = check("epochboom.yaml", EndToEndTest.CONFIG.replace("weighting: {type: uncertainty}",
+                "weighting: {type: epoch-boom}"));
+        assertEquals(1, r.code(), r.err());
+        String failure = "taskweave: " + tmp.resolve("epochboom.yaml") + ":12: weighting.type: type 'epoch-boom' of plugin acme-mtl 1.0.0"
+                + " failed in epochEnded(): IllegalStateException: acme epoch boom";
+        assertEquals(failure, r.err().lines().findFirst().orElse(""), r.err());
+        CliTest.Run train = run("train", "--config", tmp.resolve("epochboom.yaml").toString(), "--output",
+                tmp.resolve("epochboom").toString());
+        assertEquals(1, train.code(), train.err());
+        assertEquals(failure, train.err().lines().findFirst().orElse(""), train.err());
+
+        r = check("gatesboom.yaml", EndToEndTest.CONFIG.replace("sharing: {type: mmoe, params: {experts: 3, expertLayers: [32, 16]}}",
+                "sharing: {type: gates-boom}"));
+        assertEquals(1, r.code(), r.err());
+        failure = "taskweave: " + tmp.resolve("gatesboom.yaml") + ":11: sharing.type: type 'gates-boom' of plugin acme-mtl 1.0.0 failed in"
+                + " its block's gates(): IllegalStateException: acme gates boom";
+        assertEquals(failure, r.err().lines().findFirst().orElse(""), r.err());
+        train = run("train", "--config", tmp.resolve("gatesboom.yaml").toString(), "--output", tmp.resolve("gatesboom").toString());
+        assertEquals(1, train.code(), train.err());
+        assertEquals(failure, train.err().lines().findFirst().orElse(""), train.err());
+    }
+
     /** check runs one step; the checks benchmark and tune make before training run none (they precede training in one process). */
     @Test
     void onlyTheCheckCommandRunsADryStep() throws Exception {
@@ -422,8 +561,8 @@ class PluginFailuresEndToEndTest {
         int before = Integer.getInteger("acme.loss.calls", 0);
         CliTest.Run r = run("check", "--config", experiment.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("\ndry step: one batch of 128 training rows through forward, losses, backward and scores: ok\nwarnings:"),
-                r.out());
+        assertTrue(r.out().contains("\ndry step: one batch of 128 training rows through forward, losses, backward, scores, metrics, gate"
+                + " usage and the weighting's epoch end: ok\nwarnings:"), r.out());
         assertEquals(before + 1, Integer.getInteger("acme.loss.calls", 0), "one loss() call of the counting task");
 
         before = Integer.getInteger("acme.loss.calls", 0);

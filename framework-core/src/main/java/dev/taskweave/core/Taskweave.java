@@ -715,9 +715,10 @@ public final class Taskweave implements AutoCloseable {
 
     /**
      * As {@link #check(Path, Path, PrintStream)}, and with {@code dryStep} one training step on the
-     * first batch of the training rows, gradients computed and not applied, and that batch scored
-     * ({@link DryStep}): what {@code taskweave check} runs, so that a plugin whose {@code loss()} or
-     * {@code scores()} fails does so here, as it would in {@code train}. The step draws from
+     * first batch of the training rows, gradients computed and not applied, then on that batch what
+     * the end of an epoch calls (scores and metrics, the gates' usage, the weighting's
+     * {@code epochEnded}) ({@link DryStep}): what {@code taskweave check} runs, so that a plugin
+     * that fails in its step or its first epoch's end does so here, as it would in {@code train}. The step draws from
      * PyTorch's generator: only for a process that trains nothing after it (the command), never
      * for the checks of {@code benchmark} and {@code tune}.
      *

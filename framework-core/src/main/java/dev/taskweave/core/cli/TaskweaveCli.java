@@ -176,7 +176,10 @@ public final class TaskweaveCli {
     /**
      * Bad input, exit 2: the configuration, the data, the checkpoint, or the installation (plugins
      * that clash, or a plugin that does not fit this Taskweave: a {@link LinkageError} in it). A
-     * plugin's other exceptions are its own failure (exit 1, the message naming the plugin).
+     * {@link DataException} a plugin throws is bad data too, also when it comes from a call made
+     * while the model trains (a head's {@code loss()}: its message then names the plugin and the
+     * path, {@link PluginFailureException#named(DataException)}). A plugin's other exceptions are
+     * its own failure (exit 1, the message naming the plugin).
      */
     static boolean isBadInput(Throwable e) {
         return e instanceof ConfigException || e instanceof DataException || e instanceof InvalidConfigException
@@ -186,7 +189,8 @@ public final class TaskweaveCli {
 
     /**
      * @return a configuration error found after its file was read (line unknown) at the line where
-     *     its path is written, when its source is a YAML file that has it; {@code e} otherwise
+     *     its path is written, when its source is a YAML file that has it (a plugin's failure, or a
+     *     data error of a plugin named as one, likewise: what to print); {@code e} otherwise
      */
     static Throwable withLine(Throwable e) {
         if (e instanceof ConfigException c && c.line() == 0 && c.source() != null && !c.path().isEmpty()) {
@@ -196,6 +200,11 @@ public final class TaskweaveCli {
         if (e instanceof PluginFailureException p && p.source() != null && p.path() != null && !p.path().isEmpty()) {
             // a plugin's failure names the file and path that chose it, and the line too, as a configuration error does
             return p.atLine(lineOf(p.source(), p.path()));
+        }
+        PluginFailureException named = e instanceof DataException d ? PluginFailureException.named(d) : null;
+        if (named != null && named.source() != null && named.path() != null && !named.path().isEmpty()) {
+            // the same message, the line added after the file
+            return named.atLine(lineOf(named.source(), named.path()));
         }
         return e;
     }
@@ -456,8 +465,9 @@ public final class TaskweaveCli {
     /** Validates an experiment, reads its data, builds its graph and runs one training step that updates nothing. */
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Validate an experiment and read its data without training: entities, splits, features and each task's labels;"
-                    + " build the model and run one dry training step on the first batch (forward, losses, backward, scores; nothing"
-                    + " updated or written), so that a plugin's failure shows here rather than at train's first step.")
+                    + " build the model and run one dry training step on the first batch (forward, losses, backward, then the"
+                    + " scores, metrics, gate usage and the weighting's epoch end that follow an epoch; nothing updated or written),"
+                    + " so that a plugin's failure shows here rather than during train's first epoch.")
     static final class Check implements Callable<Integer> {
         @ParentCommand
         TaskweaveCli root;

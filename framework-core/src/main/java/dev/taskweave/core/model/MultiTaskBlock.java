@@ -56,10 +56,12 @@ public final class MultiTaskBlock extends AbstractBlock {
      * @param block  the block
      * @param loader its plugin's class loader
      * @param owner  the plugin's registration, whose failures the block's are reported as
-     *               (naming the plugin, the type and {@code path}), or null
+     *               (naming the plugin, the type, {@code source} and {@code path}), or null
+     * @param source the experiment's file a failure names (and the command line the line of
+     *               {@code path} in it), or null
      * @param path   the config path that chose the type ({@code tasks[0].head}), or null
      */
-    public record Component(Block block, ClassLoader loader, dev.taskweave.core.plugin.Registered<?> owner, String path) {
+    public record Component(Block block, ClassLoader loader, dev.taskweave.core.plugin.Registered<?> owner, String source, String path) {
         public Component {
             requireNonNull(block, "block is null");
             requireNonNull(loader, "loader is null");
@@ -67,7 +69,7 @@ public final class MultiTaskBlock extends AbstractBlock {
 
         /** A block whose failures are not attributed to a plugin. */
         public Component(Block block, ClassLoader loader) {
-            this(block, loader, null, null);
+            this(block, loader, null, null, null);
         }
 
         NDList forward(ParameterStore ps, NDList inputs, boolean training) {
@@ -82,7 +84,7 @@ public final class MultiTaskBlock extends AbstractBlock {
          */
         <T> T call(String action, java.util.function.Supplier<T> body) {
             if (owner != null) {
-                return owner.callRunning(null, path, action, body);
+                return owner.callRunning(source, path, action, body);
             }
             try (ContextClassLoader ignored = ContextClassLoader.enter(loader)) {
                 return body.get();
@@ -94,12 +96,16 @@ public final class MultiTaskBlock extends AbstractBlock {
          *     an {@code IllegalStateException} for a block not attributed to a plugin
          */
         RuntimeException returned(String problem) {
-            return owner == null ? new IllegalStateException(problem) : owner.failure(null, path, "its block's forward()", problem);
+            return owner == null ? new IllegalStateException(problem) : owner.failure(source, path, "its block's forward()", problem);
         }
 
+        /**
+         * Initialises the block; an {@code InvalidConfigException} of it refuses a value of the
+         * type's params ({@link dev.taskweave.core.plugin.Registered#refusal}).
+         */
         void initialize(NDManager manager, DataType type, Shape... shapes) {
             if (owner != null) {
-                owner.call(null, path, "its block's initialize()", () -> {
+                owner.callBuilding(source, path, "its block's initialize()", () -> {
                     block.initialize(manager, type, shapes);
                     return null;
                 });

@@ -201,7 +201,8 @@ public final class PluginFailureException extends RuntimeException {
     /**
      * As {@link #callIn}, for a call made while the model trains or scores (a head's {@code loss()}
      * or {@code scores()}, a block's forward pass, a combiner's {@code combine()}): an
-     * {@link InvalidConfigException} is the plugin's failure here too. Its configuration was
+     * {@link InvalidConfigException} is the plugin's failure here too, and a {@link DataException}
+     * stays a data error that names the plugin ({@link #dataError}). Its configuration was
      * accepted before the model was built ({@code validate()}, {@code create()}, where the runtime
      * puts the exception's path under the params), and what it refuses now is not a value the
      * runtime can point to in the YAML: reported bare, it named neither the plugin nor the file
@@ -214,8 +215,39 @@ public final class PluginFailureException extends RuntimeException {
                 return guard(what, plugin, version, action, source, path, body);
             } catch (InvalidConfigException e) {
                 throw of(what, plugin, version, action, source, path, e);
+            } catch (DataException e) {
+                throw dataError(what, plugin, version, action, source, path, e);
             }
         }
+    }
+
+    /**
+     * A {@link DataException} a plugin threw while the model trains or scores (a head's
+     * {@code loss()} refusing labels it cannot take): still a data error, as the command line
+     * reports it (exit 2), now worded as the plugin's other failures are, naming the file, the path,
+     * the plugin and the method ({@code exp.yaml: tasks[0].head: type 'poisson' of plugin acme-mtl
+     * 1.0.0 failed in loss(): DataException: ...}). Its cause is that failure, whose
+     * {@link #atLine} names the line too ({@link #named(DataException)}); one named already (a call
+     * inside another) and one of a call that names no place pass unchanged.
+     */
+    static DataException dataError(String what, String plugin, String version, String action, String source, String path,
+            DataException e) {
+        if (named(e) != null || source == null && (path == null || path.isEmpty())) {
+            return e;
+        }
+        PluginFailureException failure = of(what, plugin, version, action, source, path, e);
+        String at = source != null ? source : path;
+        DataException data = new DataException(at, 0, failure.getMessage().substring(at.length() + 2), failure);
+        data.setStackTrace(e.getStackTrace());
+        return data;
+    }
+
+    /**
+     * @return the plugin failure a data error of {@link #dataError} was worded from (its message,
+     *     which names the file and the path the line can be found by), or null for any other
+     */
+    public static PluginFailureException named(DataException e) {
+        return e.getCause() instanceof PluginFailureException p && p.getMessage().equals(e.getMessage()) ? p : null;
     }
 
     /**

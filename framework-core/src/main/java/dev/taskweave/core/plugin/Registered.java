@@ -2,6 +2,8 @@ package dev.taskweave.core.plugin;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.taskweave.api.InvalidConfigException;
+import dev.taskweave.core.config.ConfigException;
 import java.util.function.Supplier;
 
 /**
@@ -48,14 +50,66 @@ public record Registered<F>(String type, F factory, String pluginId, String plug
      * As {@link #call(String, String, String, Supplier)}, for a call made while the model trains or
      * scores (a head's {@code loss()} or {@code scores()}, a block's forward pass, a combiner's
      * {@code combine()}): an {@link dev.taskweave.api.InvalidConfigException} thrown now is the
-     * plugin's failure, named as its other exceptions are, not a configuration error. Calls that
-     * check the configuration ({@code validate()}, {@code create()}, {@code createBlock()},
-     * {@code load()}) use {@link #call(String, String, String, Supplier)}, whose callers put its
-     * path under the params.
+     * plugin's failure, named as its other exceptions are, not a configuration error, and a
+     * {@link dev.taskweave.api.DataException} stays a data error but names the plugin, the path and
+     * the method as they do. Calls that check the configuration ({@code validate()},
+     * {@code create()}, {@code load()}) use {@link #call(String, String, String, Supplier)}, whose
+     * callers put its path under the params; those that build the model from it after
+     * {@code create()} ({@code createBlock()}, a block's {@code initialize()}, {@code warnings()})
+     * use {@link #callBuilding}.
      */
     public <T> T callRunning(String source, String path, String action, Supplier<T> body) {
         return PluginFailureException.callRunning(classLoader, "type '" + type + "'", pluginId, pluginVersion, action, source, path,
                 body);
+    }
+
+    /**
+     * As {@link #call(String, String, String, Supplier)}, for a call that builds the model from its
+     * configuration after the factory's {@code create()} accepted it ({@code createBlock()}, a
+     * block's {@code initialize()}, a head factory's {@code warnings()}): an
+     * {@link InvalidConfigException} it throws refuses a value of the params, reported as
+     * {@link #refusal} words it.
+     *
+     * @param path the config path that chose this type ({@code tasks[0].head}, {@code sharing.type})
+     */
+    public <T> T callBuilding(String source, String path, String action, Supplier<T> body) {
+        try {
+            return call(source, path, action, body);
+        } catch (InvalidConfigException e) {
+            throw refusal(source, path, action, e);
+        }
+    }
+
+    /**
+     * A value of the configuration that this type refused in {@code action}, one of the calls that
+     * build the model after {@code create()} accepted the params ({@code createBlock()}, a block's
+     * {@code initialize()}, a head factory's {@code warnings()}, a head's {@code encodeLabel()}): a
+     * configuration error (exit 2) at the exception's path under the params beside {@code path}
+     * ({@code tasks[0].head} gives {@code tasks[0].params.tower[1]}), as one of {@code validate()}
+     * or {@code create()} is, that also names the type, its plugin and the method, since the check
+     * is the plugin's own: {@code exp.yaml: tasks[0].params.tower[1]: must be at most 64 (type 'x'
+     * of plugin acme 1.0.0, in createBlock())}. An empty exception path refuses the type as a whole,
+     * at {@code path}.
+     *
+     * @param source the config file, or null
+     * @param path   the config path that chose this type ({@code tasks[0].head}, {@code sharing.type}), or null
+     * @param action the method that refused ({@code createBlock()})
+     */
+    public ConfigException refusal(String source, String path, String action, InvalidConfigException e) {
+        requireNonNull(action, "action is null");
+        String at = path == null ? e.path() : e.path().isEmpty() ? path : e.under(params(path)).path();
+        ConfigException refused = new ConfigException(source, at, 0, e.reason() + " (" + describe() + ", in " + action + ")");
+        refused.initCause(e);
+        return refused;
+    }
+
+    /**
+     * @return the params path beside a type's path: {@code tasks[0].head} gives {@code tasks[0].params},
+     *     {@code sharing.type} {@code sharing.params}
+     */
+    static String params(String typePath) {
+        int dot = typePath.lastIndexOf('.');
+        return (dot < 0 ? "" : typePath.substring(0, dot + 1)) + "params";
     }
 
     /**

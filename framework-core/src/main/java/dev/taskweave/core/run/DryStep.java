@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import dev.taskweave.api.data.Dataset;
 import dev.taskweave.api.data.Interactions;
 import dev.taskweave.api.model.GradientCombiner;
@@ -19,25 +20,31 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
- * The training step {@code taskweave check} runs, so that a plugin whose {@code loss()} or
- * {@code scores()} fails does so before training rather than at its first step: one batch of the
+ * The training step {@code taskweave check} runs, so that a plugin that fails in it or at the end
+ * of the first epoch does so before training rather than during it: one batch of the
  * first epoch's training rows, built as training builds them (labels, masks, sampled negatives,
  * pairwise tasks' pairs, distillation targets) from the first {@code training.batchSize}
  * interactions and the attribute rows, through {@link Trainer}'s own step (the forward
  * pass, the task losses, the sharing strategy's auxiliary loss, the loss weighting's combination
- * or a gradient combiner's, and the backward pass in a gradient collector), then scored by every
- * head as evaluation scores ({@link Evaluator#score}). The optimiser is not stepped: the
- * gradients are left unapplied, and nothing is written. A plugin's failure is thrown as
+ * or a gradient combiner's, and the backward pass in a gradient collector); then what training
+ * calls at the end of an epoch, on that batch: every head's scores and every task's metrics as
+ * evaluation computes them ({@link Evaluator#evaluate}), the gates' usage of a gated sharing block
+ * with {@code training.telemetry} ({@link Telemetry#gateUsage}), and the loss weighting's
+ * {@code epochEnded(1, losses)} with the step's loss per task. Not the gradient telemetry (a
+ * backward pass per task), nor a {@code StatefulWeighting}'s state. The optimiser is not stepped:
+ * the gradients are left unapplied, and nothing is written. A plugin's failure is thrown as
  * {@code train} throws it; a loss that is not finite is a {@link #warning()}.
  *
- * <p>It draws from PyTorch's generator and the dropout masks' generator, and gives the model's
- * parameters gradients: run it on a model made for it, never before training in the same process
- * ({@code benchmark} and {@code tune} check their experiments without it).
+ * <p>It draws from PyTorch's generator and the dropout masks' generator, gives the model's
+ * parameters gradients and ends the weighting's first epoch: run it on a model made for it, never
+ * before training in the same process ({@code benchmark} and {@code tune} check their experiments
+ * without it).
  *
  * @param rows    the rows of the batch, 0 when there are no training rows
+ * @param gates   whether the sharing block's gates were read (a gated block, with telemetry)
  * @param warning what first turned the step's loss into NaN or an infinity, or null
  */
-public record DryStep(int rows, String warning) {
+public record DryStep(int rows, boolean gates, String warning) {
     /**
      * Runs the step.
      *
@@ -49,7 +56,7 @@ public record DryStep(int rows, String warning) {
         requireNonNull(model, "model is null");
         ExperimentConfig config = model.plan().config();
         if (dataset.train() == null) {
-            return new DryStep(0, null);
+            return new DryStep(0, false, null);
         }
         Trainer.TrainingRows training = Trainer.TrainingRows.of(model, dataset, model.taskLabels(dataset));
         // epoch 1's rows of the first interactions only (their negatives, and the attribute rows): not the
@@ -57,7 +64,7 @@ public record DryStep(int rows, String warning) {
         ExampleSet epoch = training.build(first(dataset.train(), config.training.batchSize), dataset, config.seed, 1);
         ExampleSet batch = epoch.select(rows(epoch, model.tasks().size(), config.training.batchSize));
         if (batch.size() == 0) {
-            return new DryStep(0, null);
+            return new DryStep(0, false, null);
         }
         // what the optimiser does to the parameters training updates, without laying them out in its buffer
         for (Parameter p : Trainer.trainable(model)) {
@@ -74,11 +81,30 @@ public record DryStep(int rows, String warning) {
                 new SplittableRandom(config.seed * 31 + 1), manager, null, surgery, training.pairwise(), training.sampler(),
                 Trainer.scratch(gatherer, training.pairwise()), distillation, true);
         Trainer.Diverged diverged = Trainer.Diverged.find(model, step[0], step[2], step[4][0], step[4][1], step[4][2]);
-        // every head's scores() of the same rows, in inference mode
-        Evaluator.score(model, gatherer.forRows(batch.features()), batch.users(), batch.items(), config.training.evalBatchSize, manager);
-        return new DryStep(batch.size(), diverged == null ? null : String.format(Locale.ROOT, "%s is %s on the dry step's batch, before"
-                + " any update (%s): training would diverge at its first step (a loss that cannot take some labels or outputs)",
+        // what the end of epoch 1 calls, in training's order, on the same rows: every head's scores() in
+        // inference mode and every task's metrics (validation), the gates (telemetry), epochEnded()
+        Evaluator.evaluate(model, gatherer, batch, config.training.evalBatchSize, manager);
+        boolean gates = config.training.telemetry && !new Telemetry(model, gatherer).gateUsage(batch, config.training.evalBatchSize,
+                manager, new ParameterStore(manager, false)).isEmpty();
+        Trainer.epochEnded(model, 1, epochLosses(step[0], step[2], step[3]));
+        return new DryStep(batch.size(), gates, diverged == null ? null : String.format(Locale.ROOT, "%s is %s on the dry step's batch,"
+                + " before any update (%s): training would diverge at its first step (a loss that cannot take some labels or outputs)",
                 diverged.what(), diverged.value(), diverged.where()));
+    }
+
+    /**
+     * @param losses  the step's loss per task
+     * @param present per task, 1 when the batch has rows labelled for it
+     * @param counts  per task, the rows its loss is a mean over
+     * @return the loss vector an epoch of this one step ends with, as training computes it: a
+     *     task's loss, NaN for a task without rows its loss is a mean over
+     */
+    static double[] epochLosses(float[] losses, float[] present, float[] counts) {
+        double[] epoch = new double[losses.length];
+        for (int t = 0; t < losses.length; t++) {
+            epoch[t] = present[t] > 0 && counts[t] > 0 ? losses[t] : Double.NaN;
+        }
+        return epoch;
     }
 
     /** @return the first {@code n} rows of {@code split} (all when it has fewer) */
@@ -128,7 +154,8 @@ public record DryStep(int rows, String warning) {
         if (rows == 0) {
             return "dry step: none, the data has no training rows";
         }
-        return String.format(Locale.ROOT, "dry step: one batch of %,d training rows through forward, losses, backward and scores: %s",
-                rows, warning == null ? "ok" : "a loss is not finite (see warnings)");
+        return String.format(Locale.ROOT, "dry step: one batch of %,d training rows through forward, losses, backward, scores, metrics%s"
+                + " and the weighting's epoch end: %s", rows, gates ? ", gate usage" : "", warning == null ? "ok"
+                : "a loss is not finite (see warnings)");
     }
 }

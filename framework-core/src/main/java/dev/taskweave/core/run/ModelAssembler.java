@@ -978,7 +978,8 @@ public final class ModelAssembler {
     /**
      * @return a head's {@link TaskHead#encodeLabel}, called for every labelled row: an
      *     {@code IllegalArgumentException} (a value the head refuses) passes as it is, for the caller
-     *     to report the row as bad data; any other failure is the plugin's, reported naming it and
+     *     to report the row as bad data; an {@code InvalidConfigException} refuses a value of the
+     *     task's params ({@link Registered#refusal}); any other failure is the plugin's, reported naming it and
      *     {@code path} as a failure of every other call into it is. It runs with the plugin's
      *     class loader as the thread's context class loader, as every other call into it does; the
      *     failure's wording is spent only on a row that fails.
@@ -989,6 +990,8 @@ public final class ModelAssembler {
                 return head.encodeLabel((float) raw);
             } catch (IllegalArgumentException e) {
                 throw e;
+            } catch (InvalidConfigException e) {
+                throw reg.refusal(source, path, "encodeLabel()", e);
             } catch (RuntimeException | Error e) {
                 // the guard tells the framework's own exceptions from the plugin's and words the failure
                 return reg.call(source, path, "encodeLabel()", () -> {
@@ -1077,9 +1080,12 @@ public final class ModelAssembler {
         return head;
     }
 
-    /** @return what a plugin's {@code createBlock()} returned, checked not to be null */
+    /**
+     * @return what a plugin's {@code createBlock()} returned, checked not to be null; an
+     *     {@code InvalidConfigException} of it refuses a value of the params ({@link Registered#refusal})
+     */
     private static Block block(Registered<?> reg, String source, String path, java.util.function.Supplier<Block> createBlock) {
-        Block block = reg.call(source, path, "createBlock()", createBlock);
+        Block block = reg.callBuilding(source, path, "createBlock()", createBlock);
         if (block == null) {
             throw reg.failure(source, path, "createBlock()", "returned null");
         }
@@ -1093,11 +1099,6 @@ public final class ModelAssembler {
             throw reg.failure(source, path, "outputWidth()", "must return 1 or more, got " + w);
         }
         return w;
-    }
-
-    /** @return the config path prefixed with the experiment file, for a block's failure during training */
-    private static String where(Plan plan, String path) {
-        return plan.source() == null ? path : plan.source() + ": " + path;
     }
 
     /** @return what a head outputs per row, for the metrics that fit it */
@@ -1283,7 +1284,7 @@ public final class ModelAssembler {
                     negativesPerPositive(reg, head, plan.source(), headPath));
             tasks.add(new ResolvedTask(i, t.name, t.head, head, reg, labels, taskMetrics, s, info, width, headPath, metricPaths));
             headBlocks.add(new MultiTaskBlock.Component(block(reg, plan.source(), headPath, head::createBlock), reg.classLoader(), reg,
-                    where(plan, headPath)));
+                    plan.source(), headPath));
             widths.add(width);
         }
         if (plan.experiment()) {
@@ -1356,9 +1357,9 @@ public final class ModelAssembler {
 
         MultiTaskBlock.WideSpec[] wide = wideParts(plan, features);
         MultiTaskBlock block = new MultiTaskBlock(encoder,
-                new MultiTaskBlock.Component(sharingBlock, plan.sharing().classLoader(), plan.sharing(), where(plan, "sharing.type")),
+                new MultiTaskBlock.Component(sharingBlock, plan.sharing().classLoader(), plan.sharing(), plan.source(), "sharing.type"),
                 sharingWidth, headBlocks, widths, new MultiTaskBlock.Component(weightingBlock, plan.weighting().classLoader(),
-                        plan.weighting(), where(plan, "weighting.type")), dependencies,
+                        plan.weighting(), plan.source(), "weighting.type"), dependencies,
                 wide);
         Shape[] shapes = new Shape[features.size()];
         for (int f = 0; f < features.size(); f++) {
@@ -1388,7 +1389,8 @@ public final class ModelAssembler {
         Registered<?> reg = plan.heads().get(i);
         TaskHeadFactory factory = (TaskHeadFactory) reg.factory();
         String path = "tasks[" + i + "].head";
-        List<?> said = reg.call(plan.source(), path, "warnings()", () -> (List<?>) factory.warnings(plan.headConfigs().get(i), context));
+        List<?> said = reg.callBuilding(plan.source(), path, "warnings()",
+                () -> (List<?>) factory.warnings(plan.headConfigs().get(i), context));
         List<String> out = new ArrayList<>();
         for (Object w : said == null ? List.of() : said) {
             if (w != null && !w.toString().isBlank()) {

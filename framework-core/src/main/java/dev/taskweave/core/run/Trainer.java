@@ -379,11 +379,7 @@ public final class Trainer {
                     : evaluate(average, () -> telemetry.gateUsage(valid == null ? train : valid, config.training.evalBatchSize, manager, ps));
             // after the telemetry, which measures the update with the weights this epoch applied (a
             // weighting such as DWA sets the next epoch's here)
-            int finishedEpoch = epoch;
-            model.plan().weighting().callRunning(model.plan().source(), "weighting.type", "epochEnded()", () -> {
-                model.weighting().epochEnded(finishedEpoch, lossVector);
-                return null;
-            });
+            epochEnded(model, epoch, lossVector);
             EpochRecord record = new EpochRecord(epoch, meanLoss, meanWeight, validation, seconds, train.size() / seconds,
                     gradients.cosines(), gates, gradients.alignment());
             history.add(record);
@@ -502,6 +498,19 @@ public final class Trainer {
         ExampleSet build(Interactions rows, Dataset dataset, long seed, int epoch) {
             return ExampleSet.build(rows, labels, sampler, seed * 1_000_003L + epoch, attributeRows, pairFeatures(dataset));
         }
+    }
+
+    /**
+     * Tells the loss weighting that epoch {@code epoch} ended ({@code LossWeighting.epochEnded}),
+     * guarded as every call into it is: after an epoch of training, and after {@code check}'s dry step.
+     *
+     * @param losses per task, its mean loss over the epoch's labelled rows, NaN for a task without any
+     */
+    static void epochEnded(AssembledModel model, int epoch, double[] losses) {
+        model.plan().weighting().callRunning(model.plan().source(), "weighting.type", "epochEnded()", () -> {
+            model.weighting().epochEnded(epoch, losses);
+            return null;
+        });
     }
 
     /** @return the parameters training updates, in the model's order */

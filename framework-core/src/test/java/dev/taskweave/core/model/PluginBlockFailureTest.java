@@ -18,7 +18,7 @@ class PluginBlockFailureTest {
         Registered<Object> owner = new Registered<>("poisson", new Object(), "acme-mtl", "1.0.0", loader);
         MultiTaskBlock.Component component = new MultiTaskBlock.Component(new LambdaBlock(x -> {
             throw new IllegalStateException("rate out of range");
-        }), loader, owner, "exp.yaml: tasks[0].head");
+        }), loader, owner, "exp.yaml", "tasks[0].head");
         try (NDManager manager = NDManager.newBaseManager()) {
             PluginFailureException e = assertThrows(PluginFailureException.class,
                     () -> component.forward(new ParameterStore(manager, false), new NDList(manager.ones(new ai.djl.ndarray.types.Shape(2))), false));

@@ -68,7 +68,8 @@ class PluginContractTest {
     /** What a test head does wrong. */
     private enum Mode {
         GOOD, NULL_HEAD, ENCODE_THROWS, ENCODE_REFUSES, NEGATIVES_THROW, NULL_BLOCK, VECTOR_LOSS, LOSS_THROWS, WIDE_SCORES,
-        SHORT_SCORES, SHORT_OUTPUT, NAN_LOSS, NAN_AT_ONCE, REFUSES_LOSS, REFUSES_SCORES, ENCODE_LOADER;
+        SHORT_SCORES, SHORT_OUTPUT, NAN_LOSS, NAN_AT_ONCE, REFUSES_LOSS, REFUSES_SCORES, ENCODE_LOADER, REFUSES_BLOCK, REFUSES_INIT,
+        REFUSES_WARNINGS, REFUSES_ENCODE, DATA_LOSS;
 
         String type() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -92,6 +93,12 @@ class PluginContractTest {
             if (mode == Mode.NULL_BLOCK) {
                 return null;
             }
+            if (mode == Mode.REFUSES_BLOCK) {
+                throw new dev.taskweave.api.InvalidConfigException("tower[1]", "must be at most 8 for this head");
+            }
+            if (mode == Mode.REFUSES_INIT) {
+                return new RefusesInitialize("units", "must divide the input width");
+            }
             Block linear = Linear.builder().setUnits(1).build();
             if (mode != Mode.SHORT_OUTPUT) {
                 return linear;
@@ -107,6 +114,9 @@ class PluginContractTest {
             }
             if (mode == Mode.REFUSES_LOSS) {
                 throw new dev.taskweave.api.InvalidConfigException("failIn", "acme refuses loss");
+            }
+            if (mode == Mode.DATA_LOSS) {
+                throw new DataException("task rating", 0, "labels must be whole counts, got 2.5");
             }
             LOSS_CALLS.incrementAndGet();
             NDArray perRow = output.reshape(-1).sub(labels).square().mul(mask);
@@ -143,6 +153,9 @@ class PluginContractTest {
             }
             if (mode == Mode.ENCODE_THROWS) {
                 throw new IllegalStateException("boom in encode");
+            }
+            if (mode == Mode.REFUSES_ENCODE) {
+                throw new dev.taskweave.api.InvalidConfigException("threshold", "must lie between the lowest and the highest label");
             }
             if (mode == Mode.ENCODE_REFUSES && raw > 4) {
                 throw new IllegalArgumentException("ratings above 4 are not supported");
@@ -194,6 +207,65 @@ class PluginContractTest {
         public TaskHead create(Object config, TaskContext context) {
             return mode == Mode.NULL_HEAD ? null : new Head(mode);
         }
+
+        @Override
+        public List<String> warnings(Object config, TaskContext context) {
+            if (mode == Mode.REFUSES_WARNINGS) {
+                throw new dev.taskweave.api.InvalidConfigException("minScore", "must be below every training label");
+            }
+            return List.of();
+        }
+    }
+
+    /** A block that refuses its input shape when it is initialised, with an {@code InvalidConfigException} of {@code path}. */
+    private static final class RefusesInitialize extends LambdaBlock {
+        private final String path;
+        private final String reason;
+
+        RefusesInitialize(String path, String reason) {
+            super(x -> x);
+            this.path = path;
+            this.reason = reason;
+        }
+
+        @Override
+        public void initialize(NDManager manager, ai.djl.ndarray.types.DataType dataType, ai.djl.ndarray.types.Shape... inputShapes) {
+            throw new dev.taskweave.api.InvalidConfigException(path, reason);
+        }
+    }
+
+    /** Calls of the gated sharing blocks' gates(). */
+    private static final AtomicInteger GATE_CALLS = new AtomicInteger();
+
+    /** Hands the encoded input to every task, with two gates of weight 0.5 each; {@code throwing} throws when asked for them. */
+    private static final class Gated extends LambdaBlock implements dev.taskweave.api.model.GatedBlock {
+        private final int tasks;
+        private final boolean throwing;
+
+        Gated(int tasks, boolean throwing) {
+            super(x -> {
+                NDList out = new NDList();
+                for (int t = 0; t < tasks; t++) {
+                    out.add(x.singletonOrThrow());
+                }
+                return out;
+            });
+            this.tasks = tasks;
+            this.throwing = throwing;
+        }
+
+        @Override
+        public NDList gates(ai.djl.training.ParameterStore parameterStore, NDArray input) {
+            if (throwing) {
+                throw new IllegalStateException("boom in gates");
+            }
+            GATE_CALLS.incrementAndGet();
+            NDList gates = new NDList();
+            for (int t = 0; t < tasks; t++) {
+                gates.add(input.getManager().full(new ai.djl.ndarray.types.Shape(input.getShape().get(0), 2), 0.5f));
+            }
+            return gates;
+        }
     }
 
     /** Hands the encoded input to every task; {@code null-sharing} creates nothing, {@code null-block-sharing} no block. */
@@ -220,6 +292,18 @@ class PluginContractTest {
             }
             if (type().equals("aux-throws-sharing")) {
                 return SharingStrategy.of(() -> new AuxiliaryThrows(tasks), context.inputWidth());
+            }
+            if (type().equals("refuses-block-sharing")) {
+                return SharingStrategy.of(() -> {
+                    throw new dev.taskweave.api.InvalidConfigException("experts", "must be at most 4");
+                }, context.inputWidth());
+            }
+            if (type().equals("refuses-init-sharing")) {
+                // an empty path: the type as a whole
+                return SharingStrategy.of(() -> new RefusesInitialize("", "needs an input at least 16 wide"), context.inputWidth());
+            }
+            if (type().equals("gated-sharing") || type().equals("gates-throw-sharing")) {
+                return SharingStrategy.of(() -> new Gated(tasks, type().equals("gates-throw-sharing")), context.inputWidth());
             }
             return SharingStrategy.of(() -> type().equals("null-block-sharing") ? null : new LambdaBlock(x -> {
                 NDList out = new NDList();
@@ -267,6 +351,14 @@ class PluginContractTest {
             if (type().equals("preview-throws")) {
                 return new PreviewThrows();
             }
+            if (type().equals("refuses-block-weighting")) {
+                return () -> {
+                    throw new dev.taskweave.api.InvalidConfigException("tasks[0]", "expected a task of the experiment");
+                };
+            }
+            if (type().equals("epoch-throws") || type().equals("epoch-records")) {
+                return new EpochEnds(type().equals("epoch-throws"));
+            }
             return () -> new LambdaBlock(in -> {
                 NDArray losses = in.get(0);
                 NDArray present = in.get(1);
@@ -287,6 +379,34 @@ class PluginContractTest {
         @Override
         public Block createBlock() {
             return new LambdaBlock(in -> new NDList(in.get(0).mul(in.get(1)).sum(), in.get(1)));
+        }
+    }
+
+    /** What the {@code epoch-records} weighting's epochEnded() was called with: the epoch, then the losses. */
+    private static final List<double[]> EPOCHS_ENDED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The sum of the present tasks' losses, whose epochEnded() throws or records its arguments. */
+    private static final class EpochEnds implements LossWeighting {
+        private final boolean throwing;
+
+        EpochEnds(boolean throwing) {
+            this.throwing = throwing;
+        }
+
+        @Override
+        public Block createBlock() {
+            return new LambdaBlock(in -> new NDList(in.get(0).mul(in.get(1)).sum(), in.get(1)));
+        }
+
+        @Override
+        public void epochEnded(int epoch, double[] meanLossPerTask) {
+            if (throwing) {
+                throw new IllegalStateException("boom in epochEnded");
+            }
+            double[] call = new double[1 + meanLossPerTask.length];
+            call[0] = epoch;
+            System.arraycopy(meanLossPerTask, 0, call, 1, meanLossPerTask.length);
+            EPOCHS_ENDED.add(call);
         }
     }
 
@@ -337,6 +457,28 @@ class PluginContractTest {
         }
     };
 
+    /** Calls of the {@code counted} metric's compute(), with the rows it was given. */
+    private static final List<Integer> COUNTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A metric of a plugin that records how many labelled rows each compute() was given. */
+    private static final Metric COUNT = new Metric() {
+        @Override
+        public String name() {
+            return "counted";
+        }
+
+        @Override
+        public boolean higherIsBetter() {
+            return false;
+        }
+
+        @Override
+        public double compute(MetricInput input) {
+            COUNTED.add(input.labels().length);
+            return 0;
+        }
+    };
+
     /** The context class loaders {@code encode-loader}'s encodeLabel() ran with. */
     private static final java.util.Set<ClassLoader> ENCODE_LOADERS = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The class loader {@code encode-loader} is registered with: its plugin's own. */
@@ -351,14 +493,16 @@ class PluginContractTest {
             registry.add(ExtensionKind.TASK_HEAD, new Registered<>(mode.type(), new HeadFactory(mode), PLUGIN, VERSION,
                     mode == Mode.ENCODE_LOADER ? OWN_LOADER : loader), "test");
         }
-        for (String type : List.of("identity", "null-sharing", "null-block-sharing", "narrow-sharing", "aux-throws-sharing")) {
+        for (String type : List.of("identity", "null-sharing", "null-block-sharing", "narrow-sharing", "aux-throws-sharing",
+                "refuses-block-sharing", "refuses-init-sharing", "gated-sharing", "gates-throw-sharing")) {
             registry.add(ExtensionKind.SHARING, new Registered<>(type, new SharingFactory(type), PLUGIN, VERSION, loader), "test");
         }
         for (String type : List.of("sum", "null-weighting", "nan-weighting", "total-only-weighting", "null-combiner",
-                "preview-throws")) {
+                "preview-throws", "refuses-block-weighting", "epoch-throws", "epoch-records")) {
             registry.add(ExtensionKind.WEIGHTING, new Registered<>(type, new WeightingFactory(type), PLUGIN, VERSION, loader), "test");
         }
-        MetricRegistry metrics = new MetricRegistry(List.of(new PluginMetric(BOOM, PLUGIN, VERSION, "acme.jar", loader)));
+        MetricRegistry metrics = new MetricRegistry(List.of(new PluginMetric(BOOM, PLUGIN, VERSION, "acme.jar", loader),
+                new PluginMetric(COUNT, PLUGIN, VERSION, "acme.jar", loader)));
         return new ModelAssembler(registry.build(), metrics, new ConfigLoader());
     }
 
@@ -468,6 +612,16 @@ class PluginContractTest {
                 run.assemble(manager);
             }
         });
+    }
+
+    /** @return the message of the configuration error assembling {@code yaml}'s model (its labels' statistics first) throws */
+    private static String configFailure(String yaml) {
+        Run run = Run.of(yaml);
+        return assertThrows(dev.taskweave.core.config.ConfigException.class, () -> {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                run.assemble(manager);
+            }
+        }).getMessage();
     }
 
     private static String owner(String path, String type) {
@@ -646,7 +800,8 @@ class PluginContractTest {
         // the first 64 of the 200 training rows (batchSize 64)
         assertEquals(64, step.rows());
         assertNull(step.warning());
-        assertEquals("dry step: one batch of 64 training rows through forward, losses, backward and scores: ok", step.describe());
+        assertEquals("dry step: one batch of 64 training rows through forward, losses, backward, scores, metrics and the weighting's"
+                + " epoch end: ok", step.describe());
     }
 
     @Test
@@ -668,8 +823,8 @@ class PluginContractTest {
         assertEquals("task rating's loss is NaN on the dry step's batch, before any update (tasks[0].head: type 'nan-at-once' of plugin"
                 + " acme-mtl 1.0.0): training would diverge at its first step (a loss that cannot take some labels or outputs)",
                 step.warning());
-        assertEquals("dry step: one batch of 64 training rows through forward, losses, backward and scores: a loss is not finite (see"
-                + " warnings)", step.describe());
+        assertEquals("dry step: one batch of 64 training rows through forward, losses, backward, scores, metrics and the weighting's"
+                + " epoch end: a loss is not finite (see warnings)", step.describe());
     }
 
     @Test
@@ -680,6 +835,104 @@ class PluginContractTest {
         assertEquals(loss, dryStepFailure(config("refuses-loss")));
         assertEquals(owner("tasks[0].head", "refuses-scores") + " failed in scores(): InvalidConfigException: failIn: acme refuses"
                 + " scores", dryStepFailure(config("refuses-scores")));
+    }
+
+    @Test
+    void anInvalidConfigExceptionOfTheCallsThatBuildTheModelIsPutUnderTheParamsAndNamesThePlugin() {
+        // before: the head's createBlock(), initialize, warnings() and encodeLabel() gave "taskweave: tower[1]: must be at most 8
+        // for this head" (exit 2, no file, no params path, no plugin); a sharing strategy's or weighting's createBlock() put
+        // the path under the params and named no plugin, and a block's initialize() was the bare exception too
+        assertEquals(FILE + ": tasks[0].params.tower[1]: must be at most 8 for this head (type 'refuses-block' of plugin acme-mtl 1.0.0,"
+                + " in createBlock())", configFailure(config("refuses-block")));
+        assertEquals(FILE + ": tasks[0].params.units: must divide the input width (type 'refuses-init' of plugin acme-mtl 1.0.0, in its"
+                + " block's initialize())", configFailure(config("refuses-init")));
+        assertEquals(FILE + ": tasks[0].params.minScore: must be below every training label (type 'refuses-warnings' of plugin acme-mtl"
+                + " 1.0.0, in warnings())", configFailure(config("refuses-warnings")));
+        assertEquals(FILE + ": tasks[0].params.threshold: must lie between the lowest and the highest label (type 'refuses-encode' of"
+                + " plugin acme-mtl 1.0.0, in encodeLabel())", configFailure(config("refuses-encode")));
+        assertEquals(FILE + ": sharing.params.experts: must be at most 4 (type 'refuses-block-sharing' of plugin acme-mtl 1.0.0, in"
+                + " createBlock())", configFailure(config("good", "refuses-block-sharing", "sum", null)));
+        // an empty path refuses the type as a whole, at the path that chose it
+        assertEquals(FILE + ": sharing.type: needs an input at least 16 wide (type 'refuses-init-sharing' of plugin acme-mtl 1.0.0, in"
+                + " its block's initialize())", configFailure(config("good", "refuses-init-sharing", "sum", null)));
+        assertEquals(FILE + ": weighting.params.tasks[0]: expected a task of the experiment (type 'refuses-block-weighting' of plugin"
+                + " acme-mtl 1.0.0, in createBlock())", configFailure(config("good", "identity", "refuses-block-weighting", null)));
+    }
+
+    @Test
+    void aDataExceptionOfLossNamesThePluginAndStaysADataError() {
+        // before: "task rating: labels must be whole counts, got 2.5", naming neither the file, the task's head nor the plugin
+        String message = owner("tasks[0].head", "data-loss") + " failed in loss(): DataException: task rating: labels must be whole"
+                + " counts, got 2.5";
+        Run run = Run.of(config("data-loss"));
+        DataException training = assertThrows(DataException.class, run::train);
+        DataException dry = assertThrows(DataException.class, run::dryStep);
+        for (DataException e : List.of(training, dry)) {
+            assertEquals(message, e.getMessage());
+            // what the command line finds the line of the path by
+            PluginFailureException named = PluginFailureException.named(e);
+            assertEquals(FILE, named.source());
+            assertEquals("tasks[0].head", named.path());
+            assertEquals(message, named.getMessage());
+        }
+    }
+
+    @Test
+    void aPluginBlocksFailureNamesTheFileApartFromThePath() {
+        // before: source null and path "exp.yaml: tasks[0].head", so the command line could not add the line
+        PluginFailureException e = assertThrows(PluginFailureException.class, Run.of(config("short-output"))::train);
+        assertEquals(FILE, e.source());
+        assertEquals("tasks[0].head", e.path());
+        assertTrue(e.getMessage().startsWith(owner("tasks[0].head", "short-output") + " failed in its block's forward(): "),
+                e.getMessage());
+    }
+
+    @Test
+    void checksDryStepEndsTheEpochAsTrainingDoes() {
+        // before: the dry step scored the batch and called none of these
+        String yaml = config("good", "gated-sharing", "epoch-records", "rmse, counted").replace("telemetry: false", "telemetry: true");
+        EPOCHS_ENDED.clear();
+        COUNTED.clear();
+        int gates = GATE_CALLS.get();
+        DryStep step = Run.of(yaml).dryStep();
+        // the metrics of the batch's 64 labelled rows, the gates of its one evaluation batch, epoch 1 ended with the step's loss
+        assertEquals(List.of(64), COUNTED);
+        assertEquals(1, GATE_CALLS.get() - gates);
+        assertEquals(1, EPOCHS_ENDED.size());
+        assertEquals(1.0, EPOCHS_ENDED.get(0)[0]);
+        assertEquals(2, EPOCHS_ENDED.get(0).length);
+        assertTrue(Double.isFinite(EPOCHS_ENDED.get(0)[1]) && EPOCHS_ENDED.get(0)[1] > 0, java.util.Arrays.toString(EPOCHS_ENDED.get(0)));
+        assertEquals("dry step: one batch of 64 training rows through forward, losses, backward, scores, metrics, gate usage and the"
+                + " weighting's epoch end: ok", step.describe());
+
+        // without telemetry, training reads no gates, and neither does the step
+        gates = GATE_CALLS.get();
+        step = Run.of(yaml.replace("telemetry: true", "telemetry: false")).dryStep();
+        assertEquals(0, GATE_CALLS.get() - gates);
+        assertEquals("dry step: one batch of 64 training rows through forward, losses, backward, scores, metrics and the weighting's"
+                + " epoch end: ok", step.describe());
+        // a task without rows in the batch ends the epoch with NaN, as in training
+        assertArrayEquals(new double[] {1.5, Double.NaN}, DryStep.epochLosses(new float[] {1.5f, 0f}, new float[] {1, 0},
+                new float[] {3, 0}));
+    }
+
+    @Test
+    void checksDryStepFailsWhereTheEndOfTheFirstEpochWould() {
+        // before: check passed these, and train failed at the end of its first epoch
+        String metric = config("good", "identity", "sum", "rmse, boom");
+        assertEquals(FILE + ": tasks[0].metrics[1]: metric 'boom' of plugin acme-mtl 1.0.0 failed in compute(): IllegalStateException:"
+                + " boom in compute", dryStepFailure(metric));
+        assertEquals(trainingFailure(metric), dryStepFailure(metric));
+
+        String epochEnded = config("good", "identity", "epoch-throws", null);
+        assertEquals(owner("weighting.type", "epoch-throws") + " failed in epochEnded(): IllegalStateException: boom in epochEnded",
+                dryStepFailure(epochEnded));
+        assertEquals(trainingFailure(epochEnded), dryStepFailure(epochEnded));
+
+        String gates = config("good", "gates-throw-sharing", "sum", null).replace("telemetry: false", "telemetry: true");
+        assertEquals(owner("sharing.type", "gates-throw-sharing") + " failed in its block's gates(): IllegalStateException: boom in gates",
+                dryStepFailure(gates));
+        assertEquals(trainingFailure(gates), dryStepFailure(gates));
     }
 
     private static byte[] parameters(AssembledModel model) throws java.io.IOException {
