@@ -96,7 +96,12 @@ public final class MultiTaskBlock extends AbstractBlock {
          *     an {@code IllegalStateException} for a block not attributed to a plugin
          */
         RuntimeException returned(String problem) {
-            return owner == null ? new IllegalStateException(problem) : owner.failure(source, path, "its block's forward()", problem);
+            return returned("its block's forward()", problem);
+        }
+
+        /** As {@link #returned(String)}, of another method of the block than its forward pass. */
+        RuntimeException returned(String action, String problem) {
+            return owner == null ? new IllegalStateException(problem) : owner.failure(source, path, action, problem);
         }
 
         /**
@@ -292,7 +297,23 @@ public final class MultiTaskBlock extends AbstractBlock {
     /** @return per task, the gate weights for encoded inputs, or null when the strategy has no gates */
     public NDList gates(ParameterStore ps, NDArray encoded) {
         if (sharing.block() instanceof GatedBlock gated) {
-            return sharing.call("its block's gates()", () -> gated.gates(ps, encoded));
+            NDList gates = sharing.call("its block's gates()", () -> gated.gates(ps, encoded));
+            if (gates == null) {
+                return null;
+            }
+            long rows = encoded.getShape().get(0);
+            String problem = gates.size() != heads.size() ? "must return one array per task (" + heads.size() + "), got "
+                    + gates.size() : null;
+            for (int t = 0; t < gates.size() && problem == null; t++) {
+                Shape shape = gates.get(t).getShape();
+                if (shape.dimension() != 2 || shape.get(0) != rows) {
+                    problem = "task " + t + "'s array must be of shape (" + rows + ", experts), got " + shape;
+                }
+            }
+            if (problem != null) {
+                throw sharing.returned("its block's gates()", problem);
+            }
+            return gates;
         }
         return null;
     }

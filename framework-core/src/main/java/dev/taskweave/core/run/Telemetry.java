@@ -226,11 +226,6 @@ final class Telemetry {
         return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
-    /**
-     * @return per task, the mean gate weight of each expert over up to 4096 rows, evenly spaced over
-     *     the set (its interactions, sampled negatives and attribute rows alike: a set holds them in
-     *     that order); empty without gates
-     */
     /** @return {@code rows} indices evenly spaced over {@code size} rows, the first row first; null for every row */
     static int[] spaced(int size, int rows) {
         if (rows >= size) {
@@ -243,6 +238,11 @@ final class Telemetry {
         return order;
     }
 
+    /**
+     * @return per task, the mean gate weight of each expert over up to 4096 rows, evenly spaced over
+     *     the set (its interactions, sampled negatives and attribute rows alike: a set holds them in
+     *     that order); empty without gates
+     */
     Map<String, List<Double>> gateUsage(ExampleSet set, int batchSize, NDManager manager, ParameterStore ps) {
         Map<String, List<Double>> usage = new LinkedHashMap<>();
         int rows = Math.min(set.size(), GATE_ROWS);

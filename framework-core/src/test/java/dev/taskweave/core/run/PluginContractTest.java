@@ -238,7 +238,7 @@ class PluginContractTest {
     private static final AtomicInteger GATE_CALLS = new AtomicInteger();
 
     /** Hands the encoded input to every task, with two gates of weight 0.5 each; {@code throwing} throws when asked for them. */
-    private static final class Gated extends LambdaBlock implements dev.taskweave.api.model.GatedBlock {
+    private static class Gated extends LambdaBlock implements dev.taskweave.api.model.GatedBlock {
         private final int tasks;
         private final boolean throwing;
 
@@ -304,6 +304,16 @@ class PluginContractTest {
             }
             if (type().equals("gated-sharing") || type().equals("gates-throw-sharing")) {
                 return SharingStrategy.of(() -> new Gated(tasks, type().equals("gates-throw-sharing")), context.inputWidth());
+            }
+            if (type().equals("gates-short-sharing")) {
+                // one gate fewer than the tasks
+                return SharingStrategy.of(() -> new Gated(tasks, false) {
+                    @Override
+                    public NDList gates(ai.djl.training.ParameterStore parameterStore, NDArray input) {
+                        NDList all = super.gates(parameterStore, input);
+                        return new NDList(all.subList(0, all.size() - 1));
+                    }
+                }, context.inputWidth());
             }
             return SharingStrategy.of(() -> type().equals("null-block-sharing") ? null : new LambdaBlock(x -> {
                 NDList out = new NDList();
@@ -494,7 +504,8 @@ class PluginContractTest {
                     mode == Mode.ENCODE_LOADER ? OWN_LOADER : loader), "test");
         }
         for (String type : List.of("identity", "null-sharing", "null-block-sharing", "narrow-sharing", "aux-throws-sharing",
-                "refuses-block-sharing", "refuses-init-sharing", "gated-sharing", "gates-throw-sharing")) {
+                "refuses-block-sharing", "refuses-init-sharing", "gated-sharing", "gates-throw-sharing",
+                "gates-short-sharing")) {
             registry.add(ExtensionKind.SHARING, new Registered<>(type, new SharingFactory(type), PLUGIN, VERSION, loader), "test");
         }
         for (String type : List.of("sum", "null-weighting", "nan-weighting", "total-only-weighting", "null-combiner",
@@ -933,6 +944,12 @@ class PluginContractTest {
         assertEquals(owner("sharing.type", "gates-throw-sharing") + " failed in its block's gates(): IllegalStateException: boom in gates",
                 dryStepFailure(gates));
         assertEquals(trainingFailure(gates), dryStepFailure(gates));
+
+        // before: an IndexOutOfBoundsException of the telemetry, an internal error naming no plugin
+        String shortGates = config("good", "gates-short-sharing", "sum", null).replace("telemetry: false", "telemetry: true");
+        assertEquals(owner("sharing.type", "gates-short-sharing") + " failed in its block's gates(): must return one array per task"
+                + " (1), got 0", dryStepFailure(shortGates));
+        assertEquals(trainingFailure(shortGates), dryStepFailure(shortGates));
     }
 
     private static byte[] parameters(AssembledModel model) throws java.io.IOException {
