@@ -118,6 +118,15 @@ class ContextEndToEndTest extends RuntimeTest {
                 rating[i] = scored.at("/scores/" + i + "/scores/rating").asDouble();
             }
             String served = java.util.Arrays.toString(rating);
+            // each answer repeats its pair's context as the request gave it, so the five answers for
+            // (u7, i3) are told apart by more than their positions; the pair without one has none
+            String[] contexts = {"{\"user_device\":\"tv\"}", "{\"user_device\":\"phone\"}",
+                "{\"user_device\":\"tv\",\"user_recent_rating\":1.0}", "{\"user_device\":\"tv\",\"user_recent_rating\":-1.0}"};
+            for (int i = 0; i < contexts.length; i++) {
+                assertEquals(contexts[i], scored.at("/scores/" + i + "/context").toString(), scored.toString());
+            }
+            assertEquals(java.util.List.of("user", "item", "scores"), fieldNames(scored.at("/scores/4")), scored.toString());
+            assertEquals(java.util.List.of("user", "item", "context", "scores"), fieldNames(scored.at("/scores/0")), scored.toString());
             // planted: a TV adds 1 star against a phone, a good session more than a bad one
             assertTrue(rating[0] - rating[1] > 0.6, served);
             assertTrue(rating[2] - rating[3] > 0.5, served);
@@ -199,6 +208,12 @@ class ContextEndToEndTest extends RuntimeTest {
             assertEquals(2, notJson.code(), notJson.err());
             assertTrue(notJson.err().contains("--context: expected a JSON object"), notJson.err());
         }
+    }
+
+    private static java.util.List<String> fieldNames(com.fasterxml.jackson.databind.JsonNode node) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

@@ -91,14 +91,7 @@ public final class ScoringService {
             tasks.forEach(t -> taskNames.add(t.name()));
             ArrayNode rows = out.putArray("scores");
             for (int i = 0; i < n; i++) {
-                ObjectNode row = rows.addObject();
-                Resolved u = users.get(i);
-                if (u.id() != null) {
-                    row.put("user", u.id());
-                }
-                if (items.get(i).id() != null) {
-                    row.put("item", items.get(i).id());
-                }
+                ObjectNode row = pairAnswer(rows.addObject(), users.get(i).id(), items.get(i).id(), pairs.get(i));
                 ObjectNode s = row.putObject("scores");
                 for (int t = 0; t < tasks.size(); t++) {
                     putScore(s, tasks.get(t).name(), scores[t], i, scores[t].length / n);
@@ -106,6 +99,30 @@ public final class ScoringService {
             }
             return out;
         }
+    }
+
+    /**
+     * Starts the answer to one {@code /v1/predict} pair with what tells it from the others: the
+     * user's and the item's ids when the pair has them, and the pair's {@code context} as the
+     * request gave it (the same names and JSON values, {@code null}s included, in the same order),
+     * so that answers for one (user, item) at several moments can be told apart without counting
+     * positions. A pair without {@code context} (or with {@code "context": null}) gets none.
+     *
+     * @param pair the pair as the request gave it, already checked
+     * @return {@code row}, to which the caller adds the scores
+     */
+    static ObjectNode pairAnswer(ObjectNode row, String user, String item, JsonNode pair) {
+        if (user != null) {
+            row.put("user", user);
+        }
+        if (item != null) {
+            row.put("item", item);
+        }
+        JsonNode context = pair.get("context");
+        if (context != null && !context.isNull()) {
+            row.set("context", context);
+        }
+        return row;
     }
 
     /**

@@ -35,13 +35,27 @@ public final class ConfigLines {
         if (path == null || path.isBlank()) {
             return 0;
         }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return lineOf(text, path);
+    }
+
+    /** As {@link #lineOf(Path, String)}, in a file's text as written (its {@code ${...}} not replaced). */
+    public static int lineOf(String text, String path) {
+        if (path == null || path.isBlank()) {
+            return 0;
+        }
         Node root;
         try {
             // a ${NAME:-default} in a flow mapping ({delta: ${D:-0.5}}) is no YAML until it is replaced: each becomes a
             // plain word of its own length, so that every line of the file stays where it is
-            String text = VARIABLE.matcher(Files.readString(file, StandardCharsets.UTF_8)).replaceAll(m -> "_".repeat(m.group().length()));
-            root = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(text));
-        } catch (IOException | RuntimeException e) {
+            String plain = VARIABLE.matcher(text).replaceAll(m -> "_".repeat(m.group().length()));
+            root = new Yaml(new LoaderOptions()).compose(new java.io.StringReader(plain));
+        } catch (RuntimeException e) {
             return 0;
         }
         int line = 0;

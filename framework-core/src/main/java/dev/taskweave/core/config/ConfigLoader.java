@@ -120,45 +120,96 @@ public final class ConfigLoader {
             throw new ConfigException(source, "", 0, "the file is empty; expected an experiment (data, tasks, sharing, ...)");
         }
         Map<Integer, Map<String, Substituted>> substituted = new java.util.HashMap<>();
+        String written = text;
         text = substitute(text, source, environment, substituted);
         try {
             ExperimentConfig config = yaml.readValue(text, ExperimentConfig.class);
             if (config == null) {
                 throw new ConfigException(source, "", 0, "the file is empty; expected an experiment");
             }
+            // a plugin's params are bound once the plugin is known: their errors are explained then
+            config.substitutions = substituted.isEmpty() ? Substitutions.NONE : new Substitutions(written, substituted);
             return config;
         } catch (JsonProcessingException bound) {
             // values are bound as they are read: a value of the wrong shape may come before the text breaks
             JsonProcessingException e = marked(bound) == null ? java.util.Objects.requireNonNullElse(syntaxError(text), bound) : bound;
             ConfigException translated = translate(e, source, "");
-            Map<String, Substituted> variables = substituted.get(translated.line());
-            if (variables == null) {
-                throw translated;
+            throw explain(translated, flagAsText(e), substituted.get(translated.line()));
+        }
+    }
+
+    /**
+     * @param flag      the flag YAML read where a string is expected, or null for another error
+     * @param variables the variables replaced on the line of the refused value, or null for none
+     * @return {@code translated}, told where its value came from when the line's value comes from
+     *     the environment
+     */
+    private static ConfigException explain(ConfigException translated, Boolean flag, Map<String, Substituted> variables) {
+        if (variables == null || variables.isEmpty()) {
+            return translated;
+        }
+        Map<String, Substituted> flagWords = new java.util.LinkedHashMap<>();
+        variables.forEach((name, value) -> {
+            if (YAML_FLAG.matcher(value.value()).matches()) {
+                flagWords.put(name, value);
             }
-            Boolean flag = flagAsText(e);
-            Map<String, Substituted> flagWords = new java.util.LinkedHashMap<>();
-            variables.forEach((name, value) -> {
-                if (YAML_FLAG.matcher(value.value()).matches()) {
-                    flagWords.put(name, value);
-                }
-            });
-            if (flag != null && !flagWords.isEmpty()) {
-                // a plain variable's flag word is a flag to YAML (so that progressBar: ${BAR} takes off), and its
-                // author cannot quote the value: the quotes go around the variable
-                String names = flagWords.keySet().stream().map(n -> "\"${" + n + "}\"").collect(Collectors.joining(", "));
-                throw new ConfigException(source, translated.path(), translated.line(), "expected a string, got " + flag
-                        + " from the environment (" + flagWords.entrySet().stream().map(v -> v.getValue().describe(v.getKey()))
-                        .collect(Collectors.joining(", ")) + "): " + FLAG_WORDS + "; write " + names
-                        + " in double quotes for the text");
+        });
+        if (flag != null && !flagWords.isEmpty()) {
+            // a plain variable's flag word is a flag to YAML (so that progressBar: ${BAR} takes off), and its
+            // author cannot quote the value: the quotes go around the variable
+            String names = flagWords.keySet().stream().map(n -> "\"${" + n + "}\"").collect(Collectors.joining(", "));
+            ConfigException e = new ConfigException(translated.source(), translated.path(), translated.line(), "expected a string, got "
+                    + flag + " from the environment (" + flagWords.entrySet().stream().map(v -> v.getValue().describe(v.getKey()))
+                    .collect(Collectors.joining(", ")) + "): " + FLAG_WORDS + "; write " + names + " in double quotes for the text");
+            e.setStackTrace(translated.getStackTrace());
+            return e;
+        }
+        // a value that looked like YAML in the variable is kept as one string: say where it came from; an empty
+        // one (an empty default, ${EPOCHS:-}) is written as nothing, which YAML reads as null
+        boolean empty = variables.values().stream().allMatch(v -> v.value().isEmpty());
+        return translated.withReason(variables.entrySet().stream()
+                .map(v -> v.getValue().describe(v.getKey()))
+                .collect(Collectors.joining(", ", " (the line's value comes from the environment: ", empty
+                        ? "; an empty value leaves the key with nothing, which YAML reads as null)"
+                        : "; a variable's value is one string, never YAML)")));
+    }
+
+    /**
+     * The environment variables {@link #parse} replaced in an experiment's text, by line. A
+     * plugin's {@code params} are bound to its configuration class only once the experiment is read
+     * ({@link #bind(Object, Class, String, String, Substitutions)}), and checked by its
+     * {@code validate()} after that: an error there about a value on a line that names a variable is
+     * explained as a parse error on that line is, with the variable and its value, and a flag word
+     * where text is expected asks for the variable in quotes, since the value cannot be quoted.
+     */
+    public static final class Substitutions {
+        /** No variable: an experiment without any, one read back from a model, or one made by code. */
+        public static final Substitutions NONE = new Substitutions("", Map.of());
+
+        private final String text;
+        private final Map<Integer, Map<String, Substituted>> byLine;
+
+        Substitutions(String text, Map<Integer, Map<String, Substituted>> byLine) {
+            this.text = text;
+            this.byLine = Map.copyOf(byLine);
+        }
+
+        /**
+         * @param e an error of the experiment's source about the value at its path, found after the
+         *          text was read (a plugin's {@code validate()}, say)
+         * @return {@code e}, with the variables replaced on the line where its path is written and
+         *     their values when there are any
+         */
+        public ConfigException explain(ConfigException e) {
+            return explain(e, null);
+        }
+
+        ConfigException explain(ConfigException e, Boolean flag) {
+            if (byLine.isEmpty()) {
+                return e;
             }
-            // a value that looked like YAML in the variable is kept as one string: say where it came from; an empty
-            // one (an empty default, ${EPOCHS:-}) is written as nothing, which YAML reads as null
-            boolean empty = variables.values().stream().allMatch(v -> v.value().isEmpty());
-            throw translated.withReason(variables.entrySet().stream()
-                    .map(v -> v.getValue().describe(v.getKey()))
-                    .collect(Collectors.joining(", ", " (the line's value comes from the environment: ", empty
-                            ? "; an empty value leaves the key with nothing, which YAML reads as null)"
-                            : "; a variable's value is one string, never YAML)")));
+            int line = e.line() > 0 ? e.line() : ConfigLines.lineOf(text, e.path());
+            return ConfigLoader.explain(e, flag, byLine.get(line));
         }
     }
 
@@ -376,6 +427,17 @@ public final class ConfigLoader {
      *     reports as the plugin's failure
      */
     public <C> C bind(Object params, Class<C> type, String source, String prefix) {
+        return bind(params, type, source, prefix, Substitutions.NONE);
+    }
+
+    /**
+     * As {@link #bind(Object, Class, String, String)}, for params read from an experiment file:
+     * an error about a value that came from an environment variable names the variable and its
+     * value, as the errors of the file's other values do.
+     *
+     * @param substitutions the experiment's ({@link ExperimentConfig#substitutions()})
+     */
+    public <C> C bind(Object params, Class<C> type, String source, String prefix, Substitutions substitutions) {
         if (type == null) {
             throw new ConfigClassException(null, "its configClass() returned null", null);
         }
@@ -390,7 +452,7 @@ public final class ConfigLoader {
                 if (definition != null) {
                     throw new ConfigClassException(type, definition, jpe);
                 }
-                ConfigException translated = translate(jpe, source, prefix);
+                ConfigException translated = substitutions.explain(translate(jpe, source, prefix), flagAsText(jpe));
                 translated.setStackTrace(e.getStackTrace());
                 throw translated;
             }

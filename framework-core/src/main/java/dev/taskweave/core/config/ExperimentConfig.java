@@ -37,6 +37,14 @@ public final class ExperimentConfig {
     @JsonProperty("serving")
     public ServingConfig serving = new ServingConfig();
 
+    /** the variables its file named, set by {@link ConfigLoader#parse}; no property, so never read nor written as one */
+    ConfigLoader.Substitutions substitutions = ConfigLoader.Substitutions.NONE;
+
+    /** @return the environment variables its file named, by line, to explain errors found once it is read */
+    public ConfigLoader.Substitutions substitutions() {
+        return substitutions;
+    }
+
     /** @return the task with that name, or null */
     public TaskConfig task(String taskName) {
         for (TaskConfig t : tasks) {

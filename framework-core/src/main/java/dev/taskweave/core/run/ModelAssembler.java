@@ -101,7 +101,7 @@ public final class ModelAssembler {
                     + registry.types(ExtensionKind.DATASET));
         }
         Registered<?> data = registry.require(ExtensionKind.DATASET, config.data.type, "data.type", source);
-        Object dataConfig = bind(data, config.data.params, "data.params", "data.type", source);
+        Object dataConfig = bind(data, config.data.params, "data.params", "data.type", source, config);
 
         if (config.tasks == null || config.tasks.isEmpty()) {
             throw new ConfigException(source, "tasks", 0, "missing; expected a list of at least one task");
@@ -146,7 +146,7 @@ public final class ModelAssembler {
                 }
             }
             heads.add(head);
-            headConfigs.add(bind(head, t.params, path + ".params", path + ".head", source));
+            headConfigs.add(bind(head, t.params, path + ".params", path + ".head", source, config));
             checkDependency(config, i, source, experiment);
             if (experiment) {
                 checkCalibrationSettings(t, path, source);
@@ -157,12 +157,12 @@ public final class ModelAssembler {
                     + registry.types(ExtensionKind.SHARING));
         }
         Registered<?> sharing = registry.require(ExtensionKind.SHARING, config.sharing.type, "sharing.type", source);
-        Object sharingConfig = bind(sharing, config.sharing.params, "sharing.params", "sharing.type", source);
+        Object sharingConfig = bind(sharing, config.sharing.params, "sharing.params", "sharing.type", source, config);
         if (config.weighting == null) {
             throw new ConfigException(source, "weighting", 0, "must not be null; omit it for fixed weights");
         }
         Registered<?> weighting = registry.require(ExtensionKind.WEIGHTING, config.weighting.type, "weighting.type", source);
-        Object weightingConfig = bind(weighting, config.weighting.params, "weighting.params", "weighting.type", source);
+        Object weightingConfig = bind(weighting, config.weighting.params, "weighting.params", "weighting.type", source, config);
 
         checkTraining(config, source, experiment);
         if (experiment) {
@@ -536,10 +536,13 @@ public final class ModelAssembler {
         }
     }
 
-    private Object bind(Registered<?> registered, Map<String, Object> params, String path, String typePath, String source) {
+    /** @param config the experiment the params are part of: an error about a value an environment variable gave names it */
+    private Object bind(Registered<?> registered, Map<String, Object> params, String path, String typePath, String source,
+            ExperimentConfig config) {
         Class<?> type = registered.call(source, typePath, "configClass()",
                 () -> ((dev.taskweave.api.ExtensionFactory<?>) registered.factory()).configClass());
-        Object bound = registered.call(source, typePath, "binding its params", () -> loader.bind(params, type, source, path));
+        Object bound = registered.call(source, typePath, "binding its params",
+                () -> loader.bind(params, type, source, path, config.substitutions()));
         if (bound instanceof ValidatedConfig v) {
             try {
                 registered.call(source, typePath, "validate()", () -> {
@@ -547,7 +550,7 @@ public final class ModelAssembler {
                     return null;
                 });
             } catch (InvalidConfigException e) {
-                throw new ConfigException(source, e.under(path).path(), 0, e.reason());
+                throw config.substitutions().explain(new ConfigException(source, e.under(path).path(), 0, e.reason()));
             }
         }
         return bound;

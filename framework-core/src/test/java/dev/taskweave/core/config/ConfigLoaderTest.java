@@ -144,6 +144,125 @@ class ConfigLoaderTest {
         public List<String> names;
     }
 
+    /** A plugin's params with text, a list of text and a number; a file is required, as data-files' is. */
+    public static final class Source implements dev.taskweave.api.ValidatedConfig {
+        public String file;
+        public List<String> names = List.of();
+        public double holdout = 0.1;
+
+        @Override
+        public void validate() {
+            if (file == null) {
+                throw new dev.taskweave.api.InvalidConfigException("file", "required: the path of the file");
+            }
+        }
+    }
+
+    private Source bindData(ExperimentConfig config) {
+        return loader.bind(config.data.params, Source.class, "p.yaml", "data.params", config.substitutions());
+    }
+
+    @Test
+    void aVariableInAPluginsParamsIsReplacedAsAnywhereElse() {
+        // plain, in a flow mapping or a block; a value with YAML syntax in it is kept whole, quoted where it stands alone
+        for (String text : List.of("data: {type: files, params: {file: ${DATA}, names: [country, ${COL}]}}\n",
+                "data:\n  type: files\n  params:\n    file: ${DATA}\n    names:\n      - country\n      - ${COL}\n")) {
+            for (String value : List.of("/data/events.csv", "/my data, v2: {final}.csv")) {
+                ExperimentConfig config = loader.parse(text, "p.yaml", Map.of("DATA", value, "COL", "plan"));
+                Source bound = bindData(config);
+                assertEquals(value, bound.file, text);
+                assertEquals(List.of("country", "plan"), bound.names, text);
+            }
+        }
+        assertEquals("run-on.csv", bindData(loader.parse("data: {type: files, params: {file: run-${R}.csv}}\n", "p.yaml",
+                Map.of("R", "on"))).file);
+        // a flag word is a flag, in params too (a plugin's own flags take one from a variable); the text needs the variable quoted
+        assertEquals(true, loader.parse("data: {type: files, params: {header: ${H}}}\n", "p.yaml", Map.of("H", "on")).data.params
+                .get("header"));
+        assertEquals("on", bindData(loader.parse("data: {type: files, params: {file: \"${F}\"}}\n", "p.yaml", Map.of("F", "on"))).file);
+    }
+
+    @Test
+    void aVariablesValueThatAPluginsParamsRefuseIsExplainedAsAnywhereElse() {
+        // the refusal names the variable and tells what to write, as for the experiment's own values (name: ${RUN}), in
+        // place of "quote it", which its value cannot be
+        ConfigException flag = assertThrows(ConfigException.class, () -> bindData(loader.parse(
+                "seed: 1\ndata: {type: files, params: {file: ${EVENTS}}}\n", "p.yaml", Map.of("EVENTS", "on"))));
+        assertEquals("p.yaml: data.params.file: expected a string, got true from the environment (${EVENTS} = 'on'): YAML reads an"
+                + " unquoted yes, no, on, off, true or false as a flag; write \"${EVENTS}\" in double quotes for the text", flag.getMessage());
+        ConfigException inList = assertThrows(ConfigException.class, () -> bindData(loader.parse("""
+                data:
+                  type: files
+                  params:
+                    file: x.csv
+                    names:
+                      - country
+                      - ${COL}
+                """, "p.yaml", Map.of("COL", "no"))));
+        assertEquals("p.yaml: data.params.names[1]: expected a string, got false from the environment (${COL} = 'no'): YAML reads an"
+                + " unquoted yes, no, on, off, true or false as a flag; write \"${COL}\" in double quotes for the text", inList.getMessage());
+        // a value of the wrong shape: one string, never YAML
+        ConfigException list = assertThrows(ConfigException.class, () -> bindData(loader.parse(
+                "data: {type: files, params: {file: x.csv, names: ${NAMES}}}\n", "p.yaml", Map.of("NAMES", "[country, plan]"))));
+        assertEquals("p.yaml: data.params.names: expected a list, got '[country, plan]' (the line's value comes from the environment:"
+                + " ${NAMES} = '[country, plan]'; a variable's value is one string, never YAML)", list.getMessage());
+        ConfigException number = assertThrows(ConfigException.class, () -> bindData(loader.parse(
+                "data:\n  type: files\n  params:\n    file: x.csv\n    holdout: ${H:-lots}\n", "p.yaml", Map.of())));
+        assertEquals("p.yaml: data.params.holdout: cannot read 'lots' as a number (the line's value comes from the environment: ${H}"
+                + " unset, default 'lots'; a variable's value is one string, never YAML)", number.getMessage());
+        // a word on another line than the variable's is not blamed on it, and quoting it is the fix
+        ConfigException other = assertThrows(ConfigException.class, () -> bindData(loader.parse("""
+                data:
+                  type: files
+                  params:
+                    file: ${EVENTS}
+                    names: [country, on]
+                """, "p.yaml", Map.of("EVENTS", "x.csv"))));
+        assertEquals("p.yaml: data.params.names[1]: expected a string, got true (YAML reads an unquoted yes, no, on, off, true or false"
+                + " as a flag: quote it, as in 'on', for the text)", other.getMessage());
+    }
+
+    @Test
+    void aPluginsCheckOfAValueAVariableGaveNamesTheVariable() {
+        // the runtime binds a plugin's params and runs its validate() once the plugin is known, after the file was read
+        dev.taskweave.api.ExtensionFactory<Object> files = new dev.taskweave.api.ExtensionFactory<>() {
+            @Override
+            public String type() {
+                return "files";
+            }
+
+            @Override
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            public Class<Object> configClass() {
+                return (Class) Source.class;
+            }
+        };
+        dev.taskweave.core.plugin.ExtensionRegistry.Builder registry = dev.taskweave.core.plugin.ExtensionRegistry.builder();
+        for (dev.taskweave.core.plugin.ExtensionKind kind : dev.taskweave.core.plugin.ExtensionKind.values()) {
+            registry.add(kind, new dev.taskweave.core.plugin.Registered<>("files", files, "test", "1.0.0", getClass().getClassLoader()), "test");
+        }
+        dev.taskweave.core.run.ModelAssembler assembler = new dev.taskweave.core.run.ModelAssembler(registry.build(),
+                new dev.taskweave.core.metric.MetricRegistry(List.of()), loader);
+        String text = """
+                data:
+                  type: files
+                  params:
+                    file: ${EVENTS:-}
+                tasks: [{name: rating, head: files, label: rating, params: {file: x.csv}}]
+                sharing: {type: files, params: {file: x.csv, names: [a, ${COL}]}}
+                weighting: {type: files, params: {file: x.csv}}
+                """;
+        ConfigException empty = assertThrows(ConfigException.class, () -> assembler.plan(loader.parse(text, "p.yaml",
+                Map.of("COL", "b")), "p.yaml"));
+        assertEquals("p.yaml: data.params.file: required: the path of the file (the line's value comes from the environment: ${EVENTS}"
+                + " unset, default ''; an empty value leaves the key with nothing, which YAML reads as null)", empty.getMessage());
+        ConfigException flag = assertThrows(ConfigException.class, () -> assembler.plan(loader.parse(text, "p.yaml",
+                Map.of("EVENTS", "x.csv", "COL", "off")), "p.yaml"));
+        assertEquals("p.yaml: sharing.params.names[1]: expected a string, got false from the environment (${COL} = 'off'): YAML reads"
+                + " an unquoted yes, no, on, off, true or false as a flag; write \"${COL}\" in double quotes for the text", flag.getMessage());
+        assembler.plan(loader.parse(text, "p.yaml", Map.of("EVENTS", "x.csv", "COL", "b")), "p.yaml");
+    }
+
     @Test
     void bindReportsPathsUnderThePrefix() {
         ConfigException e = assertThrows(ConfigException.class,
