@@ -56,12 +56,14 @@ public final class TaskScorer {
         // gathered into one buffer (every item for one user, with a dense history over the items,
         // passed 2^31 bytes above 23,170 items, and took 1.6 GB of native memory at 20,000), and a
         // sparse history takes memory per entry (a user's every item repeats the user's history)
+        // each pass's arrays are closed before the next gathers into the same memory
+        FeatureGatherer.Scratch scratch = gatherer.borrowScratch();
         try {
             for (int from = 0, to; from < n; from = to) {
                 to = gatherer.passEnd(users, items, from, n, PASS_BYTES);
                 try (NDManager batch = manager.newSubManager()) {
                     ParameterStore ps = new ParameterStore(batch, false);
-                    NDList inputs = gatherer.gather(batch, users, items, null, from, to, 0, null);
+                    NDList inputs = gatherer.gather(batch, users, items, null, from, to, 0, null, scratch);
                     NDArray[] outputs = block.forwardTasks(ps, inputs, false, wanted);
                     for (int i = 0; i < tasks.length; i++) {
                         ResolvedTask task = model.tasks().get(tasks[i]);
@@ -80,6 +82,7 @@ public final class TaskScorer {
                 }
             }
         } finally {
+            gatherer.releaseScratch(scratch);
             if (recording) {
                 JniUtils.setGradMode(true);
             }

@@ -219,6 +219,31 @@ class FeatureGathererTest {
     }
 
     @Test
+    void scratchGivenBackIsLentAgainByTheGathererAndThoseDerivedFromIt() {
+        FeatureGatherer gatherer = new FeatureGatherer(FEATURES, USERS, ITEMS);
+        FeatureGatherer.Scratch first = gatherer.borrowScratch();
+        FeatureGatherer.Scratch second = gatherer.borrowScratch();
+        org.junit.jupiter.api.Assertions.assertNotSame(first, second, "one per scorer running at once");
+        gatherer.releaseScratch(first);
+        // a request's own gatherer (another moment, users read as unknown) reads the same features: it shares the memory
+        org.junit.jupiter.api.Assertions.assertSame(first, gatherer.asUnknownUsers().borrowScratch());
+        gatherer.asUnknownUsers().releaseScratch(second);
+        org.junit.jupiter.api.Assertions.assertSame(second, gatherer.borrowScratch());
+        // another gatherer of its own does not
+        FeatureGatherer other = new FeatureGatherer(FEATURES, USERS, ITEMS);
+        other.releaseScratch(other.borrowScratch());
+        org.junit.jupiter.api.Assertions.assertNotSame(second, other.borrowScratch());
+        // scratch of other features, or holding more than the limit, is not kept
+        gatherer.releaseScratch(new FeatureGatherer(List.of(FEATURES.get(0)), USERS, ITEMS).newScratch());
+        FeatureGatherer.Scratch large = gatherer.newScratch();
+        large.take(0, (int) FeatureGatherer.RETAINED_SCRATCH_BYTES + 4);
+        gatherer.releaseScratch(large);
+        FeatureGatherer.Scratch lent = gatherer.borrowScratch();
+        org.junit.jupiter.api.Assertions.assertNotSame(large, lent);
+        assertEquals(0, lent.bytes(), "a new one");
+    }
+
+    @Test
     void aHistoryNeverHoldsTheRowsOwnInteraction() {
         // on the row (u, i) the user's history reads without i and the item's without u: a training
         // row would otherwise always find itself in both (a positive is in the user's history, a
