@@ -67,8 +67,10 @@ public final class Trainer {
      * thread made every step slower on the 2-core machines measured (the ml100k throughput suite at
      * batch 256: shared-bottom 72.9k samples/s on two threads against 118.6k on one, MMoE 42.3k
      * against 50.6k; docs/benchmarks/ml100k-mtl/throughput.md), as each product and element-wise
-     * operation is too small to share, and can be far slower on a machine whose other cores are busy;
-     * at batch 2048 two threads were 4-12 % faster.
+     * operation is too small to share, and can be far slower on a machine whose other cores are busy.
+     * Larger batches vary by model: on a quiet machine two threads were faster for MMoE at 1024 and
+     * 2048 and slower for shared-bottom at 2048 (throughput.md), so the rule is a proxy that
+     * {@code training.threads} overrides.
      */
     public static final int ONE_THREAD_BATCH = 1024;
 
@@ -127,12 +129,13 @@ public final class Trainer {
     public TrainingResult train(AssembledModel model, Dataset dataset, FeatureGatherer gatherer, NDManager manager,
             PrintStream log, Checkpointing checkpointing, Checkpointing.Identity identity, Distillation distillation) {
         int engineThreads = JniUtils.getNumThreads();
-        int threads = threads(model.plan().config());
+        ExperimentConfig config = model.plan().config();
+        int threads = threads(config.training.threads, config.training.batchSize, engineThreads);
         if (threads == engineThreads) {
             return trainOn(model, dataset, gatherer, manager, log, checkpointing, identity, distillation, engineThreads);
         }
         log.printf(Locale.ROOT, "training steps on %d PyTorch thread%s of %d (training.threads: %s)%n", threads, threads == 1 ? "" : "s",
-                engineThreads, model.plan().config().training.threads == 0 ? "0 chooses one for batches of at most "
+                engineThreads, config.training.threads == 0 ? "0 chooses one for batches of at most "
                         + ONE_THREAD_BATCH + " rows" : String.valueOf(threads));
         JniUtils.setNumThreads(threads);
         try {
