@@ -42,8 +42,9 @@ class FlatAdamTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"0, -1, false", "0.01, -1, false", "0.01, 0.05, false", "0.1, -1, true", "0.1, 0.05, true"})
-    void matchesDjlsPerParameterAdam(float decay, float clip, boolean decoupled) {
+    @CsvSource({"0, -1, false, true", "0.01, -1, false, true", "0.01, 0.05, false, true", "0.1, -1, true, true", "0.1, 0.05, true, true",
+        "0, -1, false, false", "0.01, 0.05, false, false", "0.1, 0.05, true, false"})
+    void matchesDjlsPerParameterAdam(float decay, float clip, boolean decoupled, boolean javaUpdate) {
         try (NDManager manager = NDManager.newBaseManager()) {
             List<Parameter> reference = model(manager);
             List<Parameter> flat = model(manager);
@@ -54,7 +55,9 @@ class FlatAdamTest {
             Optimizer djl = decoupled
                     ? Optimizer.adamW().optLearningRateTracker(rate).optWeightDecays(decay).build()
                     : Optimizer.adam().optLearningRateTracker(rate).optWeightDecays(decay).build();
-            try (FlatAdam adam = new FlatAdam(flat, rate, decay, clip, decoupled, manager)) {
+            try (FlatAdam adam = new FlatAdam(flat, rate, decay, clip, decoupled, manager, javaUpdate)) {
+                // on PyTorch's CPU arrays the update runs in Java unless told otherwise: both are compared with DJL's
+                assertEquals(javaUpdate, adam.updatesInJava());
                 for (int step = 0; step < 20; step++) {
                     backward(reference, x, y);
                     for (Parameter p : reference) {
@@ -73,6 +76,46 @@ class FlatAdamTest {
                 assertArrayEquals(expected, actual, 1e-5f, reference.get(i).getName());
                 // the weights moved: the comparison is not of two untouched copies
                 assertTrue(Math.abs(expected[0] - (i == 0 ? 0.5f : 0.1f)) > 0.05f);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"true", "false"})
+    void aRestoredStateContinuesAsTheUninterruptedRun(boolean javaUpdate) {
+        // a checkpoint saves the update count and the moments; an optimiser built on the saved
+        // weights and given them back takes the same next steps, digit for digit
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Parameter> uninterrupted = model(manager);
+            List<Parameter> resumed = model(manager);
+            NDArray x = manager.create(new float[] {1f, 2f, -1f, 0.5f, -0.5f, 3f, 2f, 0f, 1f}, new Shape(3, 3));
+            NDArray y = manager.create(new float[] {1f, 0f, -1f, 2f, 0.5f, 0.25f}, new Shape(3, 2));
+            Tracker rate = Tracker.cosine().setBaseValue(0.05f).optFinalValue(0.001f).setMaxUpdates(10).build();
+            try (FlatAdam first = new FlatAdam(uninterrupted, rate, 0.01f, -1f, false, manager, javaUpdate)) {
+                for (int step = 0; step < 5; step++) {
+                    backward(uninterrupted, x, y);
+                    first.step();
+                }
+                int updates = first.updates();
+                float[] means = first.means();
+                float[] variances = first.variances();
+                assertTrue(Math.abs(means[0]) > 0f && variances[0] > 0f);
+                for (int i = 0; i < resumed.size(); i++) {
+                    resumed.get(i).getArray().set(uninterrupted.get(i).getArray().toFloatArray());
+                }
+                try (FlatAdam second = new FlatAdam(resumed, rate, 0.01f, -1f, false, manager, javaUpdate)) {
+                    second.restore(updates, means, variances);
+                    for (int step = 0; step < 5; step++) {
+                        backward(uninterrupted, x, y);
+                        first.step();
+                        backward(resumed, x, y);
+                        second.step();
+                    }
+                    assertArrayEquals(first.means(), second.means(), 0f);
+                }
+            }
+            for (int i = 0; i < resumed.size(); i++) {
+                assertArrayEquals(uninterrupted.get(i).getArray().toFloatArray(), resumed.get(i).getArray().toFloatArray(), 0f);
             }
         }
     }
