@@ -18,6 +18,7 @@ import dev.taskweave.core.run.TaskScorer;
 import dev.taskweave.core.store.ModelStore;
 import dev.taskweave.serve.ServeConfig;
 import dev.taskweave.serve.TaskweaveServer;
+import dev.taskweave.serve.model.ServedModel;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,22 +126,56 @@ class FactoredScoringTest {
     }
 
     @Test
-    void aWidePathOrAnUnfactorableStrategyFallsBack() throws Exception {
+    void anUnfactorableStrategyFallsBack() throws Exception {
+        Path dir = train("identity", config("{type: shared-bottom, params: {layers: []}}", "{embeddingDim: 8}"));
         ModelStore store = taskweave.injector().getInstance(ModelStore.class);
-        for (String[] c : new String[][] {
-            {"wide", config("{type: mmoe, params: {experts: 2, expertLayers: [16]}}", "{embeddingDim: 8, wide: true}")},
-            {"identity", config("{type: shared-bottom, params: {layers: []}}", "{embeddingDim: 8}")}}) {
-            Path dir = train(c[0], c[1]);
-            try (NDManager manager = NDManager.newBaseManager()) {
-                ModelStore.LoadedModel loaded = store.load(dir, manager);
-                FeatureGatherer gatherer = new FeatureGatherer(loaded.model().features(), loaded.users(), loaded.items());
-                assertNull(FactoredScorer.create(loaded.model(), gatherer, manager), c[0]);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelStore.LoadedModel loaded = store.load(dir, manager);
+            FeatureGatherer gatherer = new FeatureGatherer(loaded.model().features(), loaded.users(), loaded.items());
+            assertNull(FactoredScorer.create(loaded.model(), gatherer, manager));
+        }
+    }
+
+    /** Scores every item for some users, and a subset of items, both ways, and compares them. */
+    private static void assertFactored(AssembledModel model, FeatureGatherer gatherer, FactoredScorer factored, int[] users,
+            int[] tasks, NDManager manager, String what) {
+        int items = factored.itemCount();
+        int[] all = new int[items];
+        Arrays.setAll(all, i -> i);
+        for (int user : users) {
+            int[] rows = new int[items];
+            Arrays.fill(rows, user);
+            assertClose(TaskScorer.score(model, gatherer, rows, all, tasks, manager), factored.score(gatherer, user, null, tasks, manager),
+                    what + ", user " + user);
+        }
+        int[] subset = {5, 2, items - 1, 0};
+        int user = users[0];
+        assertClose(TaskScorer.score(model, gatherer, new int[] {user, user, user, user}, subset, tasks, manager),
+                factored.score(gatherer, user, subset, tasks, manager), what + ", a subset of items");
+    }
+
+    /** {@code features.wide}: every task's wide part is a map of the encoded input, which splits as the sharing map does. */
+    @Test
+    void aWideModelIsFactored() throws Exception {
+        Path dir = train("wide", config("{type: mmoe, params: {experts: 2, expertLayers: [16]}}", "{embeddingDim: 8, wide: true}"));
+        ModelStore store = taskweave.injector().getInstance(ModelStore.class);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelStore.LoadedModel loaded = store.load(dir, manager);
+            AssembledModel model = loaded.model();
+            assertTrue(model.block().hasWidePart(0) && model.block().hasWidePart(1) && model.block().hasWidePart(2));
+            FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items());
+            assertNull(FactoredScorer.unavailable(model));
+            try (FactoredScorer factored = FactoredScorer.create(model, gatherer, manager)) {
+                assertNotNull(factored, "every task has a wide part, and each splits");
+                assertTrue(factored.covers(0) && factored.covers(1) && factored.covers(2));
+                assertFactored(model, gatherer, factored, new int[] {3, 0, loaded.users().size() - 1}, new int[] {0, 1, 2}, manager,
+                        "features.wide");
             }
         }
     }
 
     @Test
-    void aTaskWithItsOwnWidePartIsLeftToPairsAndTheOthersStayFactored() throws Exception {
+    void aTaskWithItsOwnWidePartIsFactoredWithTheOthers() throws Exception {
         String yaml = config("{type: mmoe, params: {experts: 2, expertLayers: [16]}}", "{embeddingDim: 8}")
                 .replace("metrics: [auc], params: {tower: [16], threshold: 4.0}}", "metrics: [auc], wide: true, params: {tower: [16], threshold: 4.0}}");
         assertTrue(yaml.contains("wide: true"), "the like task should have a wide part");
@@ -152,51 +188,47 @@ class FactoredScoringTest {
             assertTrue(!model.block().hasWidePart(0) && !model.block().hasWidePart(2));
             FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items());
             try (FactoredScorer factored = FactoredScorer.create(model, gatherer, manager)) {
-                assertNotNull(factored, "the tasks without a wide part can still be factored");
-                assertTrue(factored.covers(0) && factored.covers(2));
-                assertTrue(!factored.covers(1));
-                int items = loaded.items().size();
-                int[] all = new int[items];
-                Arrays.setAll(all, i -> i);
-                int[] users = new int[items];
-                Arrays.fill(users, 5);
-                assertClose(TaskScorer.score(model, gatherer, users, all, new int[] {0, 2}, manager),
-                        factored.score(gatherer, 5, null, new int[] {0, 2}, manager), "tasks without a wide part");
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> factored.score(gatherer, 5, null, new int[] {1}, manager));
-                assertTrue(e.getMessage().contains("task like (or a task it depends on) has a wide part"), e.getMessage());
+                assertNotNull(factored);
+                assertTrue(factored.covers(0) && factored.covers(1) && factored.covers(2));
+                assertFactored(model, gatherer, factored, new int[] {5}, new int[] {0, 1, 2}, manager, "tasks[1].wide");
+                assertFactored(model, gatherer, factored, new int[] {5}, new int[] {1}, manager, "like alone");
             }
         }
-        // serving ranks by either task: like through pairs, rating through the factored scorer;
-        // both give the scores /v1/predict gives the same pairs
+        // serving ranks by either task through the factored scorer; both give the scores /v1/predict
+        // gives the same pairs
         try (TaskweaveServer server = TaskweaveServer.start(store, dir, ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "serve.yaml"),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
             assertNotNull(server.holder().current().model().factored());
             String user = server.holder().current().model().loaded().users().rawIds().get(5);
             for (String task : List.of("like", "rating")) {
-                ServeEndToEndTest.Response ranked = ServeEndToEndTest.call(server, "POST", "/v1/recommend",
-                        "{\"user\": \"" + user + "\", \"k\": 5, \"formula\": \"" + task + "\"}");
-                assertEquals(200, ranked.status(), ranked.text());
-                JsonNode items = ranked.body().get("items");
-                assertEquals(5, items.size());
-                StringBuilder pairs = new StringBuilder("{\"tasks\": [\"" + task + "\"], \"pairs\": [");
-                for (int i = 0; i < items.size(); i++) {
-                    pairs.append(i == 0 ? "" : ",").append("{\"user\": \"").append(user).append("\", \"item\": \"")
-                            .append(items.get(i).get("item").asText()).append("\"}");
-                }
-                JsonNode scored = ServeNewItemsTest.post(server, pairs.append("]}").toString());
-                for (int i = 0; i < items.size(); i++) {
-                    assertEquals(scored.at("/scores/" + i + "/scores/" + task).asDouble(), items.get(i).at("/scores/" + task).asDouble(),
-                            1e-4, task + ", ranked item " + i);
-                }
+                assertRankedAsPredicted(server, user, task, 5);
             }
         }
     }
 
+    /** Asks {@code /v1/recommend} for the top {@code k} by {@code formula} and {@code /v1/predict} for the same pairs. */
+    private static void assertRankedAsPredicted(TaskweaveServer server, String user, String task, int k) throws Exception {
+        ServeEndToEndTest.Response ranked = ServeEndToEndTest.call(server, "POST", "/v1/recommend",
+                "{\"user\": \"" + user + "\", \"k\": " + k + ", \"formula\": \"" + task + "\"}");
+        assertEquals(200, ranked.status(), ranked.text());
+        JsonNode items = ranked.body().get("items");
+        assertEquals(k, items.size());
+        StringBuilder pairs = new StringBuilder("{\"tasks\": [\"" + task + "\"], \"pairs\": [");
+        for (int i = 0; i < items.size(); i++) {
+            pairs.append(i == 0 ? "" : ",").append("{\"user\": \"").append(user).append("\", \"item\": \"")
+                    .append(items.get(i).get("item").asText()).append("\"}");
+        }
+        JsonNode scored = ServeNewItemsTest.post(server, pairs.append("]}").toString());
+        for (int i = 0; i < items.size(); i++) {
+            assertEquals(scored.at("/scores/" + i + "/scores/" + task).asDouble(), items.get(i).at("/scores/" + task).asDouble(),
+                    1e-4, task + ", ranked item " + i);
+        }
+    }
+
     @Test
-    void aTaskThatDependsOnATaskWithAWidePartIsLeftToPairsToo() throws Exception {
-        // watch's forward pass runs like's (ESMM), which reads the inputs: it cannot run from the mapped
-        // input either (before, /v1/recommend by watch was a 500)
+    void aTaskThatDependsOnATaskWithAWidePartIsFactoredToo() throws Exception {
+        // watch's forward pass runs like's (ESMM), whose wide part's output is added before watch reads it
+        // (before, /v1/recommend by watch was a 500; then both were left to pairs)
         String yaml = config("{type: mmoe, params: {experts: 2, expertLayers: [16]}}", "{embeddingDim: 8}")
                 .replace("metrics: [auc], params: {tower: [16], threshold: 4.0}}", "metrics: [auc], wide: true, params: {tower: [16], threshold: 4.0}}")
                 .replace("{name: watch, head: binary,", "{name: watch, dependsOn: like, head: binary,");
@@ -205,17 +237,86 @@ class FactoredScoringTest {
         ModelStore store = taskweave.injector().getInstance(ModelStore.class);
         try (TaskweaveServer server = TaskweaveServer.start(store, dir, ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "serve.yaml"),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
-            FactoredScorer factored = server.holder().current().model().factored();
+            ServedModel served = server.holder().current().model();
+            FactoredScorer factored = served.factored();
             assertNotNull(factored);
-            assertTrue(factored.covers(0) && !factored.covers(1) && !factored.covers(2));
-            String user = server.holder().current().model().loaded().users().rawIds().get(5);
-            ServeEndToEndTest.Response ranked = ServeEndToEndTest.call(server, "POST", "/v1/recommend",
-                    "{\"user\": \"" + user + "\", \"k\": 3, \"formula\": \"watch\"}");
-            assertEquals(200, ranked.status(), ranked.text());
-            JsonNode items = ranked.body().get("items");
-            JsonNode scored = ServeNewItemsTest.post(server, "{\"tasks\": [\"watch\"], \"pairs\": [{\"user\": \"" + user
-                    + "\", \"item\": \"" + items.get(0).get("item").asText() + "\"}]}");
-            assertEquals(scored.at("/scores/0/scores/watch").asDouble(), items.get(0).at("/scores/watch").asDouble(), 1e-4, ranked.text());
+            assertTrue(factored.covers(0) && factored.covers(1) && factored.covers(2));
+            assertFactored(served.model(), served.gatherer(), factored, new int[] {5}, new int[] {2}, served.manager(), "watch alone");
+            String user = served.loaded().users().rawIds().get(5);
+            assertRankedAsPredicted(server, user, "watch", 3);
+        }
+    }
+
+    /**
+     * Wide parts of every kind are factored (before, a task with one was left to the plain pass):
+     * like's reads the encoded input and, through tables of its own, both ids, a categorical and
+     * a numeric user feature, the item's category and tags, both histories, the per-interaction
+     * device and the pair's neighbourhood score (left to the wide parts by {@code wideOnly});
+     * rating's the score and the tags alone; watch depends on like (ESMM); like is calibrated,
+     * for users the model does not know too. Every score is the plain forward pass's: known users
+     * (their rated items scored as pairs), a cold one, a new one, at a request's moment, over every
+     * item and a subset, by one task alone.
+     */
+    @Test
+    void widePartsOfEveryKindAreFactored() throws Exception {
+        String yaml = config("{type: mmoe, params: {experts: 2, expertLayers: [16]}}",
+                "{embeddingDim: 8, idDropout: 0.05, dropout: {item_id: 0.1}, neighbours: {label: rating, k: 10}, wideOnly: [neighbours_rating]}")
+                .replace("meanInteractionsPerUser: 30}", "meanInteractionsPerUser: 30, history: true, context: {devices: 3, effect: 0.5}}")
+                .replace("metrics: [rmse, mae], params:", "metrics: [rmse, mae], wideFeatures: [neighbours_rating, item_tags], params:")
+                .replace("metrics: [auc], params: {tower: [16], threshold: 4.0}}", "metrics: [auc], wide: true, wideFeatures: [user_id, item_id,"
+                        + " user_segment, user_activity, item_category, item_tags, user_history, item_history, user_device, neighbours_rating],"
+                        + " calibrate: platt, calibrateColdUsers: true, params: {tower: [16], threshold: 4.0}}")
+                .replace("{name: watch, head: binary,", "{name: watch, dependsOn: like, head: binary,");
+        assertTrue(yaml.contains("history: true") && yaml.contains("neighbours_rating, item_tags") && yaml.contains("user_device,")
+                && yaml.contains("dependsOn: like"), yaml);
+        Path dir = train("widekinds", yaml);
+        ModelStore store = taskweave.injector().getInstance(ModelStore.class);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelStore.LoadedModel loaded = store.load(dir, manager);
+            AssembledModel model = loaded.model();
+            assertTrue(model.block().hasWidePart(0) && model.block().hasWidePart(1) && !model.block().hasWidePart(2));
+            assertNotNull(model.block().coldCalibration(1), "like is calibrated for users the model does not know");
+            FeatureGatherer gatherer = new FeatureGatherer(model.features(), loaded.users(), loaded.items()).withNeighbours(loaded.neighbours());
+            try (FactoredScorer factored = FactoredScorer.create(model, gatherer, manager)) {
+                assertNotNull(factored);
+                assertTrue(factored.covers(0) && factored.covers(1) && factored.covers(2));
+                int[] codes = loaded.users().categorical("user_id");
+                int cold = IntStream.range(0, codes.length).filter(u -> codes[u] == 0).findFirst().orElseThrow();
+                int[] tasks = {0, 1, 2};
+                for (int user : new int[] {0, 7, 42}) {
+                    assertTrue(gatherer.pairDependentRows(user, null).length > 5, "user " + user + " has rated items");
+                }
+                assertFactored(model, gatherer, factored, new int[] {0, 7, 42, cold}, tasks, manager, "wide parts");
+                assertFactored(model, gatherer, factored, new int[] {7}, new int[] {2}, manager, "watch alone");
+                // the neighbourhood score counts: it is read on the candidates and weighs in like's wide part
+                int items = loaded.items().size();
+                int[] all = new int[items];
+                Arrays.setAll(all, i -> i);
+                int[] sevens = new int[items];
+                Arrays.fill(sevens, 7);
+                int score = model.features().stream().map(f -> f.name()).toList().indexOf("neighbours_rating");
+                float[] scores = gatherer.gatherOnly(manager, sevens, all, 0, items, new int[] {score}).get(0).toFloatArray();
+                assertTrue(IntStream.range(0, items).filter(i -> scores[i] != 0f).count() > items / 2, "user 7's scores");
+                var like = model.block().wideMap(new ai.djl.training.ParameterStore(manager, false), manager.getDevice(), 1);
+                float[] weights = like.ownWeight().toFloatArray();
+                assertTrue(weights[weights.length - 1] != 0f, "the score's weight, its wide part's last column");
+                // at a request's moment: the device on every pair
+                FeatureGatherer tv = gatherer.atMoment(Map.of("user_device", 2f));
+                assertFactored(model, tv, factored, new int[] {7}, tasks, manager, "at a moment");
+                // a new user, from side features only: no history, no neighbourhood score
+                EntityRow row = EntityRow.fromValues(Entity.USER, "new", model.features(), Map.of("user_segment", 2, "user_activity", 0.5));
+                FeatureGatherer fresh = new FeatureGatherer(model.features(), EntityRow.table(Entity.USER, model.features(), List.of(row)),
+                        loaded.items(), java.util.Set.of(), false).withNeighbours(loaded.neighbours());
+                assertFactored(model, fresh, factored, new int[] {0}, tasks, manager, "a new user");
+            }
+        }
+        try (TaskweaveServer server = TaskweaveServer.start(store, dir, ServeConfig.parse("host: 127.0.0.1\nport: 0\n", "serve.yaml"),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            assertEquals("on", ServeEndToEndTest.call(server, "GET", "/admin/status", null).body().at("/model/factoredScoring").asText());
+            String user = server.holder().current().model().loaded().users().rawIds().get(7);
+            for (String task : List.of("like", "rating", "watch")) {
+                assertRankedAsPredicted(server, user, task, 5);
+            }
         }
     }
 

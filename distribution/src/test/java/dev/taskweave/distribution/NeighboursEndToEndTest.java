@@ -146,11 +146,13 @@ class NeighboursEndToEndTest extends RuntimeTest {
 
     /**
      * The score left to the rating task's wide part ({@code features.wideOnly}) is not in the
-     * encoded input: the other tasks keep the cached item side for rankings (before, a model that
-     * read a pair feature anywhere lost it, and rankings over a catalogue ran 3-4 times slower).
+     * encoded input: every task keeps the cached item side for rankings (before, a model that read
+     * a pair feature anywhere lost it, and rankings over a catalogue ran 3-4 times slower; then the
+     * task whose wide part reads the score was left to pairs), the score read per request for the
+     * candidates alone.
      */
     @Test
-    void aScoreLeftToAWidePartKeepsTheOtherTasksFactored() throws Exception {
+    void aScoreLeftToAWidePartIsReadPerRequestAndTheTasksStayFactored() throws Exception {
         writeData();
         String yaml = WITH.replace("params: {tower: [16]}}\n", "params: {tower: [16]}}\n"
                 + "  - {name: like, head: binary, label: rating, metrics: [auc], params: {tower: [16], threshold: 4.0}}\n");
@@ -165,7 +167,7 @@ class NeighboursEndToEndTest extends RuntimeTest {
             assertEquals(null, dev.taskweave.core.run.FactoredScorer.unavailable(model));
             try (var factored = dev.taskweave.core.run.FactoredScorer.create(model, gatherer, manager)) {
                 org.junit.jupiter.api.Assertions.assertNotNull(factored);
-                assertTrue(!factored.covers(0) && factored.covers(1), "rating reads the score through its wide part, like does not");
+                assertTrue(factored.covers(0) && factored.covers(1), "rating reads the score through its wide part, like does not");
                 int items = loaded.items().size();
                 int[] all = new int[items];
                 java.util.Arrays.setAll(all, i -> i);
@@ -173,19 +175,22 @@ class NeighboursEndToEndTest extends RuntimeTest {
                     int[] users = new int[items];
                     java.util.Arrays.fill(users, user);
                     FactoredScoringTest.assertClose(
-                            dev.taskweave.core.run.TaskScorer.score(model, gatherer, users, all, new int[] {1}, manager),
-                            factored.score(gatherer, user, null, new int[] {1}, manager), "like, user " + user);
+                            dev.taskweave.core.run.TaskScorer.score(model, gatherer, users, all, new int[] {0, 1}, manager),
+                            factored.score(gatherer, user, null, new int[] {0, 1}, manager), "rating and like, user " + user);
+                    int[] subset = {9, 3, 0};
+                    FactoredScoringTest.assertClose(
+                            dev.taskweave.core.run.TaskScorer.score(model, gatherer, new int[] {user, user, user}, subset, new int[] {0}, manager),
+                            factored.score(gatherer, user, subset, new int[] {0}, manager), "rating, a subset, user " + user);
                 }
             }
         }
-        // a model whose only task reads the score has nothing to factor, and the server says why
         try (dev.taskweave.serve.TaskweaveServer server = serve(tmp.resolve("two"))) {
             assertEquals("on", ServeEndToEndTest.call(server, "GET", "/admin/status", null).body().at("/model/factoredScoring").asText());
         }
+        // a model whose only task reads the score is factored too (it was "not available: every task has a wide part")
         taskweave.train(write("one.yaml", WITH.replace("epochs: 15", "epochs: 1")), tmp.resolve("one"), quiet());
         try (dev.taskweave.serve.TaskweaveServer server = serve(tmp.resolve("one"))) {
-            assertEquals("not available: every task has a wide part",
-                    ServeEndToEndTest.call(server, "GET", "/admin/status", null).body().at("/model/factoredScoring").asText());
+            assertEquals("on", ServeEndToEndTest.call(server, "GET", "/admin/status", null).body().at("/model/factoredScoring").asText());
         }
     }
 

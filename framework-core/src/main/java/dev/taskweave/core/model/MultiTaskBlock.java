@@ -338,7 +338,7 @@ public final class MultiTaskBlock extends AbstractBlock {
         NDList shared = sharing.forward(ps, encoded, training);
         NDArray unknownUsers = training || !any(coldCalibration) ? null : inputs.get(encoder.userIdPosition()).eq(0);
         NDArray unknownItems = training || !any(coldItemCalibration) ? null : inputs.get(encoder.itemIdPosition()).eq(0);
-        return heads(ps, inputs, encoded, shared, rows(encoded), training, needed, unknownUsers, false, unknownItems, true);
+        return heads(ps, inputs, encoded, shared, rows(encoded), training, needed, unknownUsers, false, unknownItems, true, null);
     }
 
     /**
@@ -349,7 +349,7 @@ public final class MultiTaskBlock extends AbstractBlock {
         boolean[] needed = withParents(wanted);
         NDList encoded = encoder.forward(ps, inputs, false);
         NDList shared = sharing.forward(ps, encoded, false);
-        return heads(ps, inputs, encoded, shared, rows(encoded), false, needed, null, false, null, false);
+        return heads(ps, inputs, encoded, shared, rows(encoded), false, needed, null, false, null, false, null);
     }
 
     /**
@@ -374,7 +374,8 @@ public final class MultiTaskBlock extends AbstractBlock {
 
     /**
      * @return whether the task, or a task it depends on (ESMM, AITM: its forward pass runs theirs),
-     *     has a wide part: it then cannot run from the mapped input ({@link #forwardMapped})
+     *     has a wide part: it then runs from the mapped input ({@link #forwardMapped}) only with
+     *     those wide parts' outputs given
      */
     public boolean readsAWidePart(int task) {
         boolean[] one = new boolean[heads.size()];
@@ -391,7 +392,9 @@ public final class MultiTaskBlock extends AbstractBlock {
     /**
      * The sharing strategy's input map, when it reads the encoded input only through one affine map
      * ({@link AffineInput}). Tasks with a wide part ({@link #hasWidePart}) also read the inputs
-     * themselves, so they cannot be run from the mapped input.
+     * themselves: they run from the mapped input with their wide parts' outputs given
+     * ({@link #forwardMapped(ParameterStore, NDArray, boolean[], boolean, NDArray, NDArray[])},
+     * {@link #wideMap}).
      *
      * @return {@code NDList(W, b)}, or null when the sharing strategy cannot be run from a mapped input
      */
@@ -424,17 +427,87 @@ public final class MultiTaskBlock extends AbstractBlock {
      *                     has one (and the user's is not taken); null when every item is known
      */
     public NDArray[] forwardMapped(ParameterStore ps, NDArray mapped, boolean[] wanted, boolean unknownUser, NDArray unknownItems) {
+        return forwardMapped(ps, mapped, wanted, unknownUser, unknownItems, null);
+    }
+
+    /**
+     * As {@link #forwardMapped(ParameterStore, NDArray, boolean[], boolean, NDArray)}, for tasks
+     * with a wide part too: each such part's output on the rows is given, computed from its map
+     * ({@link #wideMap}), and is added to its head's raw output where its forward pass would be,
+     * before a dependent task reads it and before the calibration.
+     *
+     * @param wideOutputs per task, its wide part's output on the rows ({@code [rows, units]}),
+     *                    required for every task that has one and whose output is needed (the
+     *                    wanted tasks and those they depend on); null when none has one
+     */
+    public NDArray[] forwardMapped(ParameterStore ps, NDArray mapped, boolean[] wanted, boolean unknownUser, NDArray unknownItems,
+            NDArray[] wideOutputs) {
         if (!(sharing.block() instanceof AffineInput affine)) {
             throw new IllegalStateException("the sharing strategy does not read its input through an affine map");
         }
         boolean[] needed = withParents(wanted);
+        long rows = mapped.getShape().get(0);
         for (int t = 0; t < needed.length; t++) {
             if (needed[t] && wide[t] != null) {
-                throw new IllegalArgumentException("task " + t + " has a wide part, which reads the inputs: it cannot be run from the mapped input");
+                NDArray given = wideOutputs == null ? null : wideOutputs[t];
+                if (given == null) {
+                    throw new IllegalArgumentException("task " + t + " has a wide part, which reads the inputs: it runs from the mapped"
+                            + " input only with its wide part's output given");
+                }
+                if (given.getShape().get(0) != rows || given.size() != rows * headWidths.get(t)) {
+                    throw new IllegalArgumentException("task " + t + "'s wide output must be of shape " + new Shape(rows, headWidths.get(t))
+                            + ", got " + given.getShape());
+                }
             }
         }
         NDList shared = sharing.call("its block's forwardMapped()", () -> affine.forwardMapped(ps, mapped, false, needed));
-        return heads(ps, null, null, shared, mapped.getShape().get(0), false, needed, null, unknownUser, unknownItems, true);
+        return heads(ps, null, null, shared, rows, false, needed, null, unknownUser, unknownItems, true, wideOutputs);
+    }
+
+    /**
+     * A task's wide part as the affine map it is: on a row its output is
+     * {@code encoded W_e^T + own(x) W_o^T + b}, with {@code own} the encoder of the features the
+     * part embeds itself (its columns: {@link InputEncoder#columnStarts()}). The arrays are the
+     * parameters or views of them: callers must not modify them.
+     *
+     * @param encodedWeight    {@code W_e}, {@code [units, encoder().outputWidth()]}; null when the
+     *                         part does not read the encoded input
+     * @param own              the encoder of the features it embeds itself (no id product); null
+     *                         when it has none
+     * @param featurePositions those features' input positions, in {@code own}'s order (empty
+     *                         without)
+     * @param ownWeight        {@code W_o}, {@code [units, own.outputWidth()]}; null without
+     * @param bias             {@code b}, {@code [units]}
+     */
+    public record WideMap(NDArray encodedWeight, InputEncoder own, int[] featurePositions, NDArray ownWeight, NDArray bias) {
+        public WideMap {
+            requireNonNull(bias, "bias is null");
+            featurePositions = featurePositions.clone();
+        }
+    }
+
+    /** @return task {@code task}'s wide part as an affine map, or null when it has none */
+    public WideMap wideMap(ParameterStore ps, ai.djl.Device device, int task) {
+        Block part = wide[task];
+        if (part == null) {
+            return null;
+        }
+        ai.djl.nn.core.Linear linear = part instanceof WidePart own ? own.linear() : (ai.djl.nn.core.Linear) part;
+        NDArray weight = ps.getValue(linear.getParameters().get("weight"), device, false);
+        Parameter biasParameter = linear.getParameters().get("bias");
+        NDArray bias = biasParameter == null ? ps.getManager().zeros(new Shape(weight.getShape().get(0)))
+                : ps.getValue(biasParameter, device, false);
+        int width = encoder.outputWidth();
+        if (!(part instanceof WidePart own)) {
+            return new WideMap(weight, null, new int[0], null, bias);
+        }
+        int encoded = own.readsEncoded() ? width : 0;
+        if (weight.getShape().get(1) != encoded + own.encoder().outputWidth()) {
+            throw new IllegalStateException("task " + task + "'s wide part has a weight of shape " + weight.getShape() + " for "
+                    + encoded + " encoded and " + own.encoder().outputWidth() + " own columns");
+        }
+        return new WideMap(own.readsEncoded() ? weight.get(new ai.djl.ndarray.index.NDIndex(":, 0:{}", width)) : null, own.encoder(),
+                own.featurePositions(), weight.get(new ai.djl.ndarray.index.NDIndex(":, {}:", encoded)), bias);
     }
 
     /** @return the rows of the encoder's output: the batch's */
@@ -459,9 +532,12 @@ public final class MultiTaskBlock extends AbstractBlock {
      * @param unknownItems per row, whether its item id reads as unknown ({@code [batch]} boolean),
      *                     or null
      * @param calibrated   whether inference applies the tasks' calibration
+     * @param wideOutputs  per task, its wide part's output when given instead of computed from
+     *                     {@code inputs} and {@code encoded} ({@link #forwardMapped}); or null
      */
     private NDArray[] heads(ParameterStore ps, NDList inputs, NDList encoded, NDList shared, long rows, boolean training,
-            boolean[] needed, NDArray unknownUsers, boolean allUnknown, NDArray unknownItems, boolean calibrated) {
+            boolean[] needed, NDArray unknownUsers, boolean allUnknown, NDArray unknownItems, boolean calibrated,
+            NDArray[] wideOutputs) {
         if (shared == null || shared.size() != heads.size()) {
             throw sharing.returned("must return one array per task (" + heads.size() + "), got "
                     + (shared == null ? "null" : String.valueOf(shared.size())));
@@ -487,7 +563,9 @@ public final class MultiTaskBlock extends AbstractBlock {
             if (heads.get(t).owner() != null) {
                 checkShape(heads.get(t), -1, out, rows, headWidths.get(t));
             }
-            if (wide[t] != null) {
+            if (wide[t] != null && wideOutputs != null && wideOutputs[t] != null) {
+                out = out.add(wideOutputs[t].reshape(out.getShape()));
+            } else if (wide[t] != null) {
                 NDList in = wide[t] instanceof WidePart ? WidePart.inputs(encoded.singletonOrThrow(), inputs) : encoded;
                 out = out.add(wide[t].forward(ps, in, training).singletonOrThrow().reshape(out.getShape()));
             }

@@ -73,6 +73,21 @@ public final class WidePart extends AbstractBlock {
         return own;
     }
 
+    /** @return whether it reads the shared encoder's output (its first columns) */
+    public boolean readsEncoded() {
+        return readsEncoded;
+    }
+
+    /** @return the input positions of the features it embeds itself, in its encoder's order */
+    public int[] featurePositions() {
+        return featurePositions.clone();
+    }
+
+    /** @return the linear map of {@code concat(encoded?, encoder's output)} */
+    Linear linear() {
+        return linear;
+    }
+
     /** @return {@code encoded} followed by every raw input: this block's input */
     public static NDList inputs(NDArray encoded, NDList inputs) {
         NDList all = new NDList(inputs.size() + 1);

@@ -623,6 +623,50 @@ class FeatureGathererTest {
                 () -> new FeatureGatherer(features, USERS, items).withNeighbours(java.util.Map.of("neighbours_rating", neighbours)), "neighbours of 4 users for a table of 2");
     }
 
+    /**
+     * The factored scorer gathers a request's pair features for its candidates alone: each
+     * gathered feature reads what a whole gathering gives it, the ids unknown where they are
+     * (read, not returned) still hiding the pair's score and the history.
+     */
+    @Test
+    void someFeaturesGatherAsTheWholeGatheringGivesThem() {
+        ItemNeighbours neighbours = ItemNeighbours.fit(4, 3, new int[] {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3},
+                new int[] {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2}, new float[] {4, 4, 1, 2, 2, 5, 4, 4, 1, 2, 2, 5}, 20, 2, 1, 0);
+        List<FeatureSpec> features = List.of(
+                FeatureSpec.identifier("user_id", Entity.USER, 5),
+                FeatureSpec.history("user_history", Entity.USER, 3),
+                FeatureSpec.identifier("item_id", Entity.ITEM, 4),
+                FeatureSpec.pair("neighbours_rating"));
+        // user 3's id is unknown (code 0): no history, no score
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0", "u1", "u2", "u3"))
+                .categorical("user_id", new int[] {1, 2, 3, 0})
+                .dense("user_history", 3, new float[] {0.5f, 0.5f, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0}).build();
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0", "i1", "i2"))
+                .categorical("item_id", new int[] {1, 2, 3})
+                .dense("neighbours_rating", 1, new float[3]).build();
+        FeatureGatherer gatherer = new FeatureGatherer(features, users, items).withNeighbours(java.util.Map.of("neighbours_rating", neighbours));
+        int[] userRows = {0, 1, 0, 3, 0};
+        int[] itemRows = {0, 0, 2, 0, 0};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDList whole = gatherer.gather(manager, userRows, itemRows, null, 1, 5, 0, null);
+            NDList pair = gatherer.gatherOnly(manager, userRows, itemRows, 1, 5, new int[] {3});
+            assertEquals(1, pair.size());
+            assertArrayEquals(whole.get(3).toFloatArray(), pair.get(0).toFloatArray());
+            assertArrayEquals(new float[] {-0.4f, 0f, 0f, 0.4f}, pair.get(0).toFloatArray(), 1e-6f, "u3's id is unknown: no score");
+            // in the order asked for, ids among them
+            NDList some = gatherer.gatherOnly(manager, userRows, itemRows, 1, 5, new int[] {1, 3, 0});
+            assertArrayEquals(whole.get(1).toFloatArray(), some.get(0).toFloatArray());
+            assertArrayEquals(whole.get(3).toFloatArray(), some.get(1).toFloatArray());
+            assertArrayEquals(whole.get(0).toIntArray(), some.get(2).toIntArray());
+            // a derived gatherer's reading applies: every user read as unknown
+            assertArrayEquals(new float[4], gatherer.asUnknownUsers().gatherOnly(manager, userRows, itemRows, 1, 5, new int[] {3})
+                    .get(0).toFloatArray());
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> gatherer.gatherOnly(null, userRows, itemRows, 0, 1, new int[] {3, 3}), "a feature twice");
+        assertThrows(IllegalArgumentException.class, () -> gatherer.gatherOnly(null, userRows, itemRows, 0, 1, new int[] {4}));
+    }
+
     @Test
     void aSparseArrayOwnsItsEntriesThroughGarbageCollections() {
         // NDManager.createCoo leaves the sparse array on Java buffers nothing references: arrays

@@ -190,6 +190,113 @@ class MultiTaskBlockTest {
         }
     }
 
+    /** Hands {@code x W^T + b} (a {@code Linear(2)}) to both tasks: it reads its input through one affine map. */
+    private static final class AffineShare extends ai.djl.nn.AbstractBlock implements dev.taskweave.api.model.AffineInput {
+        private final Linear linear = addChildBlock("linear", Linear.builder().setUnits(2).build());
+
+        AffineShare() {
+            super((byte) 1);
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, ai.djl.util.PairList<String, Object> params) {
+            NDArray z = linear.forward(ps, inputs, training).singletonOrThrow();
+            return new NDList(z, z);
+        }
+
+        @Override
+        public NDList inputMap(ParameterStore ps, ai.djl.Device device) {
+            return new NDList(ps.getValue(linear.getParameters().get("weight"), device, false),
+                    ps.getValue(linear.getParameters().get("bias"), device, false));
+        }
+
+        @Override
+        public NDList forwardMapped(ParameterStore ps, NDArray mapped, boolean training, boolean[] wanted) {
+            return new NDList(mapped, mapped);
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            Shape out = new Shape(inputShapes[0].get(0), 2);
+            return new Shape[] {out, out};
+        }
+
+        @Override
+        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+            linear.initialize(manager, dataType, inputShapes[0]);
+        }
+    }
+
+    /**
+     * A wide part is the affine map {@link MultiTaskBlock#wideMap} gives, and the graph run from
+     * the mapped input with each wide part's output given is the forward pass: the output is
+     * added before a dependent task reads it (ESMM) and before the calibration. Without the
+     * outputs, a task with a wide part (or one that depends on it) is refused.
+     */
+    @Test
+    void aWidePartsOutputGivenToTheMappedGraphIsItsForwardPass() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ClassLoader loader = MultiTaskBlockTest.class.getClassLoader();
+            List<FeatureSpec> features = List.of(FeatureSpec.identifier("user", Entity.USER, 3), FeatureSpec.identifier("item", Entity.ITEM, 4),
+                    FeatureSpec.multiHot("item_tags", Entity.ITEM, 3), FeatureSpec.numeric("user_activity", Entity.USER));
+            InputEncoder encoder = new InputEncoder(features, 2, true);
+            List<MultiTaskBlock.Component> heads = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                heads.add(new MultiTaskBlock.Component(Linear.builder().setUnits(1).build(), loader));
+            }
+            // task 0: the encoded input and three features of its own; task 1 (the joint event of ESMM): the encoded input
+            MultiTaskBlock block = new MultiTaskBlock(encoder, new MultiTaskBlock.Component(new AffineShare(), loader), 2, heads,
+                    List.of(1, 1), new MultiTaskBlock.Component(new LambdaBlock(x -> x), loader),
+                    List.of(new TaskDependency(1, 0, TaskDependency.Mode.ESMM, 0)), new MultiTaskBlock.WideSpec[] {
+                        new MultiTaskBlock.WideSpec(true, new int[] {3, 1, 2}), new MultiTaskBlock.WideSpec(true, new int[0])});
+            block.initialize(manager, DataType.FLOAT32, new Shape(3), new Shape(3), new Shape(3, 3), new Shape(3, 1));
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                // the numeric feature's weight starts at 0: give every weight a value
+                NDArray a = p.getValue().getArray();
+                a.set(manager.randomNormal(a.getShape()).toFloatArray());
+            }
+            block.setCalibration(0, new double[] {2, -1});
+            NDList inputs = new NDList(manager.create(new int[] {1, 2, 0}), manager.create(new int[] {3, 1, 2}),
+                    manager.create(new float[] {1, 0, 1, 0, 0, 0, 1, 1, 1}, new Shape(3, 3)),
+                    manager.create(new float[] {0.5f, -1, 2}, new Shape(3, 1)));
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray encoded = encoder.forward(ps, inputs, false).singletonOrThrow();
+            NDList map = block.sharingInputMap(ps, manager.getDevice());
+            NDArray mapped = encoded.matMul(map.get(0).transpose()).add(map.get(1));
+            NDArray[] wide = new NDArray[2];
+            for (int t = 0; t < 2; t++) {
+                MultiTaskBlock.WideMap m = block.wideMap(ps, manager.getDevice(), t);
+                NDArray out = encoded.matMul(m.encodedWeight().transpose()).add(m.bias());
+                if (m.own() != null) {
+                    NDList own = new NDList();
+                    for (int position : m.featurePositions()) {
+                        own.add(inputs.get(position));
+                    }
+                    out = out.add(m.own().forward(ps, own, false).singletonOrThrow().matMul(m.ownWeight().transpose()));
+                }
+                wide[t] = out;
+            }
+            assertEquals(3, block.wideMap(ps, manager.getDevice(), 0).own().features().size());
+            assertNull(block.wideMap(ps, manager.getDevice(), 1).own());
+            boolean[] both = {true, true};
+            NDArray[] plain = block.forwardTasks(ps, inputs, false, both);
+            NDArray[] fromMap = block.forwardMapped(ps, mapped, both, false, null, wide);
+            for (int t = 0; t < 2; t++) {
+                assertArrayEquals(plain[t].toFloatArray(), fromMap[t].toFloatArray(), 1e-5f, "task " + t);
+            }
+            // the joint event alone runs task 0's head and wide part, as its parent
+            NDArray[] child = block.forwardMapped(ps, mapped, new boolean[] {false, true}, false, null, wide);
+            assertArrayEquals(plain[1].toFloatArray(), child[1].toFloatArray(), 1e-5f);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> block.forwardMapped(ps, mapped, new boolean[] {false, true}, false, null, new NDArray[] {null, wide[1]}));
+            assertTrue(e.getMessage().contains("task 0 has a wide part"), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> block.forwardMapped(ps, mapped, both, false, null));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> block.forwardMapped(ps, mapped, both, false, null, new NDArray[] {wide[0].get("0:2"), wide[1]}), "rows");
+        }
+    }
+
     private static double sigmoid(double x) {
         return 1 / (1 + Math.exp(-x));
     }

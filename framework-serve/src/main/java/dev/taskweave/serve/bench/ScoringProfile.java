@@ -52,7 +52,7 @@ public final class ScoringProfile {
                 Arrays.setAll(all, i -> i);
                 int[] tasks = served.model().tasks().stream().mapToInt(ResolvedTask::index).toArray();
                 FactoredScorer factored = served.factored();
-                // tasks with a wide part are scored as pairs
+                // tasks the factored scorer does not cover are scored as pairs
                 int[] factoredTasks = factored == null ? new int[0] : Arrays.stream(tasks).filter(factored::covers).toArray();
                 System.out.printf(Locale.ROOT, "model %s: %d users, %d items, tasks %s, factored %s%n", model, users.size(), items,
                         served.taskNames(), factored != null);
