@@ -365,7 +365,9 @@ public final class ScoringService {
         int[] users = new int[items.length];
         Arrays.fill(users, user);
         FactoredScorer factored = served.factored();
-        if (factored == null || tasks.stream().anyMatch(t -> TaskScorer.attributeEntity(t) != null || !factored.covers(t.index()))) {
+        // a context that sets an item-side feature changes every item's row: the cache holds their own values
+        if (factored == null || gatherer.momentSetsItemFeatures()
+                || tasks.stream().anyMatch(t -> TaskScorer.attributeEntity(t) != null || !factored.covers(t.index()))) {
             return scorePairs(served, gatherer, users, items, tasks, true);
         }
         int[] taskIndex = tasks.stream().mapToInt(ResolvedTask::index).toArray();

@@ -291,6 +291,20 @@ public final class FeatureGatherer {
         return new FeatureGatherer(this, rowValues, moment);
     }
 
+    /**
+     * @return whether the moment ({@link #atMoment}) gives a value of an item-side feature: every
+     *     item then reads it in place of its own, which a cache of the items' own values
+     *     ({@code FactoredScorer}) does not hold
+     */
+    public boolean momentSetsItemFeatures() {
+        for (int f = 0; f < features.size(); f++) {
+            if (!Float.isNaN(momentValues[f]) && features.get(f).entity() == Entity.ITEM) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private int indexOf(String name) {
         for (int f = 0; f < features.size(); f++) {
             if (features.get(f).name().equals(name)) {

@@ -600,6 +600,11 @@ public final class FactoredScorer implements AutoCloseable {
     public float[][] score(FeatureGatherer users, int user, int[] candidates, int[] tasks, int[] discarded, NDManager manager) {
         requireNonNull(users, "users is null");
         requireNonNull(tasks, "tasks is null");
+        if (users.momentSetsItemFeatures()) {
+            // the cache holds every item's own values; the plain pass reads the moment's on every pair
+            throw new IllegalArgumentException("the request's context sets an item-side feature, which every item reads in place"
+                    + " of its own: score it as pairs, not from the cached item side");
+        }
         for (int t : tasks) {
             String why = uncovered(t);
             if (why != null) {

@@ -162,6 +162,29 @@ class FeatureGathererTest {
     }
 
     @Test
+    void aMomentThatSetsAnItemSideFeatureIsToldFromOneThatSetsTheUsers() {
+        // per-interaction features of both sides: a request's context may set either
+        List<FeatureSpec> features = List.of(
+                FeatureSpec.identifier("user_id", Entity.USER, 3),
+                FeatureSpec.identifier("item_id", Entity.ITEM, 3),
+                new FeatureSpec("user_device", Entity.USER, dev.taskweave.api.data.FeatureKind.CATEGORICAL, 3, false, List.of(), false, null, true),
+                new FeatureSpec("item_slot", Entity.ITEM, dev.taskweave.api.data.FeatureKind.CATEGORICAL, 4, false, List.of(), false, null, true));
+        EntityTable users = EntityTable.builder(Entity.USER, List.of("u0", "u1"))
+                .categorical("user_id", new int[] {1, 2}).categorical("user_device", new int[] {1, 2}).build();
+        EntityTable items = EntityTable.builder(Entity.ITEM, List.of("i0", "i1"))
+                .categorical("item_id", new int[] {1, 2}).categorical("item_slot", new int[] {1, 3}).build();
+        FeatureGatherer gatherer = new FeatureGatherer(features, users, items);
+        org.junit.jupiter.api.Assertions.assertFalse(gatherer.momentSetsItemFeatures());
+        org.junit.jupiter.api.Assertions.assertFalse(gatherer.atMoment(java.util.Map.of("user_device", 2f)).momentSetsItemFeatures());
+        FeatureGatherer slot = gatherer.atMoment(java.util.Map.of("item_slot", 2f));
+        org.junit.jupiter.api.Assertions.assertTrue(slot.momentSetsItemFeatures());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // every item reads the moment's value in place of its own: what a cache of the items' own values cannot hold
+            assertArrayEquals(new int[] {2, 2}, slot.gather(manager, new int[] {0, 0}, new int[] {0, 1}, null, 0, 2, 0, null).get(3).toIntArray());
+        }
+    }
+
+    @Test
     void anIdHiddenOnAttributeRowsKeepsTheEntitysHistoryThere() {
         List<FeatureSpec> features = List.of(
                 FeatureSpec.identifier("user_id", Entity.USER, 3),
