@@ -12,6 +12,7 @@ import dev.taskweave.api.model.GradientCombiner;
 import dev.taskweave.core.config.ExperimentConfig;
 import dev.taskweave.core.data.ExampleSet;
 import dev.taskweave.core.data.FeatureGatherer;
+import dev.taskweave.core.store.WeightingState;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -30,8 +31,10 @@ import java.util.TreeSet;
  * calls at the end of an epoch, on that batch: every head's scores and every task's metrics as
  * evaluation computes them ({@link Evaluator#evaluate}), the gates' usage of a gated sharing block
  * with {@code training.telemetry} ({@link Telemetry#gateUsage}), and the loss weighting's
- * {@code epochEnded(1, losses)} with the step's loss per task. Not the gradient telemetry (a
- * backward pass per task), nor a {@code StatefulWeighting}'s state. The optimiser is not stepped:
+ * {@code epochEnded(1, losses)} with the step's loss per task; and a {@code StatefulWeighting}'s
+ * {@code saveState()}, whose bytes its {@code loadState()} then reads back, as saving a model or a
+ * checkpoint and loading or resuming it do. Not the gradient telemetry (a backward pass per task).
+ * The optimiser is not stepped:
  * the gradients are left unapplied, and nothing is written. A plugin's failure is thrown as
  * {@code train} throws it; a loss that is not finite is a {@link #warning()}.
  *
@@ -42,9 +45,10 @@ import java.util.TreeSet;
  *
  * @param rows    the rows of the batch, 0 when there are no training rows
  * @param gates   whether the sharing block's gates were read (a gated block, with telemetry)
+ * @param state   whether the loss weighting's state was saved and read back (a {@code StatefulWeighting})
  * @param warning what first turned the step's loss into NaN or an infinity, or null
  */
-public record DryStep(int rows, boolean gates, String warning) {
+public record DryStep(int rows, boolean gates, boolean state, String warning) {
     /**
      * Runs the step.
      *
@@ -56,7 +60,7 @@ public record DryStep(int rows, boolean gates, String warning) {
         requireNonNull(model, "model is null");
         ExperimentConfig config = model.plan().config();
         if (dataset.train() == null) {
-            return new DryStep(0, false, null);
+            return new DryStep(0, false, false, null);
         }
         Trainer.TrainingRows training = Trainer.TrainingRows.of(model, dataset, model.taskLabels(dataset));
         // epoch 1's rows of the first interactions only (their negatives, and the attribute rows): not the
@@ -64,7 +68,7 @@ public record DryStep(int rows, boolean gates, String warning) {
         ExampleSet epoch = training.build(first(dataset.train(), config.training.batchSize), dataset, config.seed, 1);
         ExampleSet batch = epoch.select(rows(epoch, model.tasks().size(), config.training.batchSize));
         if (batch.size() == 0) {
-            return new DryStep(0, false, null);
+            return new DryStep(0, false, false, null);
         }
         // what the optimiser does to the parameters training updates, without laying them out in its buffer
         for (Parameter p : Trainer.trainable(model)) {
@@ -87,7 +91,13 @@ public record DryStep(int rows, boolean gates, String warning) {
         boolean gates = config.training.telemetry && !new Telemetry(model, gatherer).gateUsage(batch, config.training.evalBatchSize,
                 manager, new ParameterStore(manager, false)).isEmpty();
         Trainer.epochEnded(model, 1, epochLosses(step[0], step[2], step[3]));
-        return new DryStep(batch.size(), gates, diverged == null ? null : String.format(Locale.ROOT, "%s is %s on the dry step's batch,"
+        // what saving the model or a checkpoint writes after the epoch, and resuming or loading it reads back:
+        // a StatefulWeighting's state, read back into the weighting that wrote it
+        byte[] state = WeightingState.save(model);
+        if (state != null) {
+            WeightingState.load(state, model, model.plan().source() + ": weighting.type: the state its saveState() wrote");
+        }
+        return new DryStep(batch.size(), gates, state != null, diverged == null ? null : String.format(Locale.ROOT, "%s is %s on the dry step's batch,"
                 + " before any update (%s): training would diverge at its first step (a loss that cannot take some labels or outputs)",
                 diverged.what(), diverged.value(), diverged.where()));
     }
@@ -155,7 +165,7 @@ public record DryStep(int rows, boolean gates, String warning) {
             return "dry step: none, the data has no training rows";
         }
         return String.format(Locale.ROOT, "dry step: one batch of %,d training rows through forward, losses, backward, scores, metrics%s"
-                + " and the weighting's epoch end: %s", rows, gates ? ", gate usage" : "", warning == null ? "ok"
+                + " and the weighting's epoch end%s: %s", rows, gates ? ", gate usage" : "", state ? " and state" : "", warning == null ? "ok"
                 : "a loss is not finite (see warnings)");
     }
 }

@@ -64,7 +64,10 @@ public final class WeightingState {
             }
         });
         if (result.getKey() != null) {
-            throw new ConfigException(source, "", 0, "the loss weighting's state does not load: " + result.getKey().getMessage());
+            IOException e = result.getKey();
+            // an EOFException (the state ends early) has no message of its own
+            throw new ConfigException(source, "", 0, "the loss weighting's state does not load: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         if (!result.getValue()) {
             throw new ConfigException(source, "", 0, "the loss weighting's state has trailing bytes");

@@ -369,6 +369,9 @@ class PluginContractTest {
             if (type().equals("epoch-throws") || type().equals("epoch-records")) {
                 return new EpochEnds(type().equals("epoch-throws"));
             }
+            if (type().startsWith("state-")) {
+                return new States(type());
+            }
             return () -> new LambdaBlock(in -> {
                 NDArray losses = in.get(0);
                 NDArray present = in.get(1);
@@ -417,6 +420,40 @@ class PluginContractTest {
             call[0] = epoch;
             System.arraycopy(meanLossPerTask, 0, call, 1, meanLossPerTask.length);
             EPOCHS_ENDED.add(call);
+        }
+    }
+
+    /**
+     * The sum of the present tasks' losses, with a state: one number ({@code state-kept}), one that
+     * cannot be saved ({@code state-throws}), or one its loadState() cannot read ({@code state-unreadable}).
+     */
+    private static final class States implements LossWeighting, dev.taskweave.api.model.StatefulWeighting {
+        private final String type;
+
+        States(String type) {
+            this.type = type;
+        }
+
+        @Override
+        public Block createBlock() {
+            return new LambdaBlock(in -> new NDList(in.get(0).mul(in.get(1)).sum(), in.get(1)));
+        }
+
+        @Override
+        public void saveState(java.io.DataOutputStream out) throws java.io.IOException {
+            if (type.equals("state-throws")) {
+                throw new IllegalStateException("boom in saveState");
+            }
+            out.writeInt(7);
+        }
+
+        @Override
+        public void loadState(java.io.DataInputStream in) throws java.io.IOException {
+            if (type.equals("state-unreadable")) {
+                in.readLong(); // eight bytes where saveState() wrote four
+            } else {
+                assertEquals(7, in.readInt());
+            }
         }
     }
 
@@ -509,7 +546,7 @@ class PluginContractTest {
             registry.add(ExtensionKind.SHARING, new Registered<>(type, new SharingFactory(type), PLUGIN, VERSION, loader), "test");
         }
         for (String type : List.of("sum", "null-weighting", "nan-weighting", "total-only-weighting", "null-combiner",
-                "preview-throws", "refuses-block-weighting", "epoch-throws", "epoch-records")) {
+                "preview-throws", "refuses-block-weighting", "epoch-throws", "epoch-records", "state-throws", "state-unreadable", "state-kept")) {
             registry.add(ExtensionKind.WEIGHTING, new Registered<>(type, new WeightingFactory(type), PLUGIN, VERSION, loader), "test");
         }
         MetricRegistry metrics = new MetricRegistry(List.of(new PluginMetric(BOOM, PLUGIN, VERSION, "acme.jar", loader),
@@ -939,6 +976,16 @@ class PluginContractTest {
         assertEquals(owner("weighting.type", "epoch-throws") + " failed in epochEnded(): IllegalStateException: boom in epochEnded",
                 dryStepFailure(epochEnded));
         assertEquals(trainingFailure(epochEnded), dryStepFailure(epochEnded));
+
+        // before: check passed these; train failed as it saved the model, after the whole training, and
+        // resuming a checkpoint failed reading the state back
+        String saveState = config("good", "identity", "state-throws", null);
+        assertEquals(owner("weighting.type", "state-throws") + " failed in saveState(): IllegalStateException: boom in saveState",
+                dryStepFailure(saveState));
+        assertTrue(Run.of(config("good", "identity", "state-kept", null)).dryStep().describe().endsWith("epoch end and state: ok"));
+        Run unreadable = Run.of(config("good", "identity", "state-unreadable", null));
+        assertEquals(FILE + ": weighting.type: the state its saveState() wrote: the loss weighting's state does not load: EOFException",
+                assertThrows(dev.taskweave.core.config.ConfigException.class, unreadable::dryStep).getMessage());
 
         String gates = config("good", "gates-throw-sharing", "sum", null).replace("telemetry: false", "telemetry: true");
         assertEquals(owner("sharing.type", "gates-throw-sharing") + " failed in its block's gates(): IllegalStateException: boom in gates",
