@@ -178,6 +178,10 @@ class ContextEndToEndTest extends RuntimeTest {
                         "{\"user\": \"u7\", \"k\": 2, \"formula\": \"rating\", \"candidates\": [\"i3\", \"i4\"], "
                                 + "\"context\": {\"user_device\": \"" + device + "\"}}");
                 assertEquals(200, r.status(), r.text());
+                // the answer repeats the moment it ranked at, before the list
+                assertEquals("{\"user_device\":\"" + device + "\"}", r.body().get("context").toString(), r.text());
+                assertEquals(java.util.List.of("model", "user", "coldStart", "formula", "excludeSeen", "candidates", "context", "items"),
+                        fieldNames(r.body()), r.text());
                 ranked[d] = new double[2];
                 for (var item : r.body().get("items")) {
                     ranked[d][item.get("item").asText().equals("i3") ? 0 : 1] = item.get("score").asDouble();

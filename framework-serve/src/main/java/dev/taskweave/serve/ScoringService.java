@@ -210,6 +210,11 @@ public final class ScoringService {
             out.put("formula", formula.text());
             out.put("excludeSeen", exclude);
             out.put("candidates", candidates.length);
+            // the moment the list was ranked at, as the request gave it (as /v1/predict repeats each pair's)
+            JsonNode given = body.get("context");
+            if (given != null && !given.isNull()) {
+                out.set("context", given);
+            }
             ArrayNode list = out.putArray("items");
             double[] values = new double[formulaTasks.size()];
             for (int r = 0; r < top.length; r++) {
