@@ -597,11 +597,15 @@ class FeatureGathererTest {
                 e.getMessage());
     }
 
+    /** The balanced ratings of ItemNeighboursTest (4 users, 3 items): score(u0, i0) = 0.4, score(u1, i0) = -0.4, score(u0, i2) = 0. */
+    private static ItemNeighbours balancedNeighbours() {
+        return ItemNeighbours.fit(4, 3, new int[] {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3},
+                new int[] {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2}, new float[] {4, 4, 1, 2, 2, 5, 4, 4, 1, 2, 2, 5}, 20, 2, 1, 0);
+    }
+
     @Test
     void aPairFeatureReadsARowsOwnValueElseTheScoreOfItsPairAndNothingWhereAnIdIsUnknown() {
-        // the balanced ratings of ItemNeighboursTest: score(u0, i0) = 0.4, score(u1, i0) = -0.4, score(u0, i2) = 0
-        ItemNeighbours neighbours = ItemNeighbours.fit(4, 3, new int[] {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3},
-                new int[] {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2}, new float[] {4, 4, 1, 2, 2, 5, 4, 4, 1, 2, 2, 5}, 20, 2, 1, 0);
+        ItemNeighbours neighbours = balancedNeighbours();
         List<FeatureSpec> features = List.of(
                 FeatureSpec.identifier("user_id", Entity.USER, 5),
                 FeatureSpec.identifier("item_id", Entity.ITEM, 4),
@@ -653,8 +657,7 @@ class FeatureGathererTest {
      */
     @Test
     void someFeaturesGatherAsTheWholeGatheringGivesThem() {
-        ItemNeighbours neighbours = ItemNeighbours.fit(4, 3, new int[] {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3},
-                new int[] {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2}, new float[] {4, 4, 1, 2, 2, 5, 4, 4, 1, 2, 2, 5}, 20, 2, 1, 0);
+        ItemNeighbours neighbours = balancedNeighbours();
         List<FeatureSpec> features = List.of(
                 FeatureSpec.identifier("user_id", Entity.USER, 5),
                 FeatureSpec.history("user_history", Entity.USER, 3),

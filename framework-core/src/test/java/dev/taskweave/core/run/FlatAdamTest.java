@@ -34,6 +34,16 @@ class FlatAdamTest {
                 parameter(manager, "b", new float[] {0.1f, -0.2f}, new Shape(2)));
     }
 
+    /** Three rows of three inputs, for {@link #backward}. */
+    private static NDArray inputs(NDManager manager) {
+        return manager.create(new float[] {1f, 2f, -1f, 0.5f, -0.5f, 3f, 2f, 0f, 1f}, new Shape(3, 3));
+    }
+
+    /** Their two targets each. */
+    private static NDArray targets(NDManager manager) {
+        return manager.create(new float[] {1f, 0f, -1f, 2f, 0.5f, 0.25f}, new Shape(3, 2));
+    }
+
     private static void backward(List<Parameter> ps, NDArray x, NDArray y) {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray out = x.matMul(ps.get(0).getArray().transpose()).add(ps.get(1).getArray());
@@ -48,8 +58,8 @@ class FlatAdamTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             List<Parameter> reference = model(manager);
             List<Parameter> flat = model(manager);
-            NDArray x = manager.create(new float[] {1f, 2f, -1f, 0.5f, -0.5f, 3f, 2f, 0f, 1f}, new Shape(3, 3));
-            NDArray y = manager.create(new float[] {1f, 0f, -1f, 2f, 0.5f, 0.25f}, new Shape(3, 2));
+            NDArray x = inputs(manager);
+            NDArray y = targets(manager);
             Tracker rate = Tracker.cosine().setBaseValue(0.05f).optFinalValue(0.001f).setMaxUpdates(20).build();
             // DJL's own clipping bounds a gradient from above only: the reference clips both sides itself
             Optimizer djl = decoupled
@@ -88,8 +98,8 @@ class FlatAdamTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             List<Parameter> uninterrupted = model(manager);
             List<Parameter> resumed = model(manager);
-            NDArray x = manager.create(new float[] {1f, 2f, -1f, 0.5f, -0.5f, 3f, 2f, 0f, 1f}, new Shape(3, 3));
-            NDArray y = manager.create(new float[] {1f, 0f, -1f, 2f, 0.5f, 0.25f}, new Shape(3, 2));
+            NDArray x = inputs(manager);
+            NDArray y = targets(manager);
             Tracker rate = Tracker.cosine().setBaseValue(0.05f).optFinalValue(0.001f).setMaxUpdates(10).build();
             try (FlatAdam first = new FlatAdam(uninterrupted, rate, 0.01f, -1f, false, manager, javaUpdate)) {
                 for (int step = 0; step < 5; step++) {
@@ -150,8 +160,8 @@ class FlatAdamTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             List<Parameter> reference = model(manager);
             List<Parameter> flat = model(manager);
-            NDArray x = manager.create(new float[] {1f, 2f, -1f, 0.5f, -0.5f, 3f, 2f, 0f, 1f}, new Shape(3, 3));
-            NDArray y = manager.create(new float[] {1f, 0f, -1f, 2f, 0.5f, 0.25f}, new Shape(3, 2));
+            NDArray x = inputs(manager);
+            NDArray y = targets(manager);
             Optimizer djl = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.05f)).build();
             try (FlatAdam adam = new FlatAdam(flat, Tracker.fixed(0.05f), 0f, -1f, false, manager)) {
                 for (int step = 0; step < 12; step++) {
