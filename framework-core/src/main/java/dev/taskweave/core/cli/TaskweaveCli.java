@@ -466,7 +466,8 @@ public final class TaskweaveCli {
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Validate an experiment and read its data without training: entities, splits, features and each task's labels;"
                     + " build the model and run one dry training step on the first batch (forward, losses, backward, then the"
-                    + " scores, metrics, gate usage and the weighting's epoch end that follow an epoch; nothing updated or written),"
+                    + " scores, metrics, gradient telemetry, gate usage and the weighting's epoch end and state that follow an"
+                    + " epoch; nothing updated or written),"
                     + " so that a plugin's failure shows here rather than during train's first epoch.")
     static final class Check implements Callable<Integer> {
         @ParentCommand

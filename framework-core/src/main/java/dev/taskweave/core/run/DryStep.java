@@ -29,12 +29,13 @@ import java.util.TreeSet;
  * pass, the task losses, the sharing strategy's auxiliary loss, the loss weighting's combination
  * or a gradient combiner's, and the backward pass in a gradient collector); then what training
  * calls at the end of an epoch, on that batch: every head's scores and every task's metrics as
- * evaluation computes them ({@link Evaluator#evaluate}), the gates' usage of a gated sharing block
- * with {@code training.telemetry} ({@link Telemetry#gateUsage}), and the loss weighting's
+ * evaluation computes them ({@link Evaluator#evaluate}), with {@code training.telemetry} the
+ * gradient telemetry (a backward pass per task, and a gradient combiner's {@code preview()}:
+ * {@link Telemetry#gradients}) and the gates' usage of a gated sharing block
+ * ({@link Telemetry#gateUsage}), and the loss weighting's
  * {@code epochEnded(1, losses)} with the step's loss per task; and a {@code StatefulWeighting}'s
  * {@code saveState()}, whose bytes its {@code loadState()} then reads back, as saving a model or a
- * checkpoint and loading or resuming it do. Not the gradient telemetry (a backward pass per task).
- * The optimiser is not stepped:
+ * checkpoint and loading or resuming it do. The optimiser is not stepped:
  * the gradients are left unapplied, and nothing is written. A plugin's failure is thrown as
  * {@code train} throws it; a loss that is not finite is a {@link #warning()}.
  *
@@ -44,11 +45,12 @@ import java.util.TreeSet;
  * without it).
  *
  * @param rows    the rows of the batch, 0 when there are no training rows
+ * @param telemetry whether the gradient telemetry ran ({@code training.telemetry})
  * @param gates   whether the sharing block's gates were read (a gated block, with telemetry)
  * @param state   whether the loss weighting's state was saved and read back (a {@code StatefulWeighting})
  * @param warning what first turned the step's loss into NaN or an infinity, or null
  */
-public record DryStep(int rows, boolean gates, boolean state, String warning) {
+public record DryStep(int rows, boolean telemetry, boolean gates, boolean state, String warning) {
     /**
      * Runs the step.
      *
@@ -60,7 +62,7 @@ public record DryStep(int rows, boolean gates, boolean state, String warning) {
         requireNonNull(model, "model is null");
         ExperimentConfig config = model.plan().config();
         if (dataset.train() == null) {
-            return new DryStep(0, false, false, null);
+            return new DryStep(0, false, false, false, null);
         }
         Trainer.TrainingRows training = Trainer.TrainingRows.of(model, dataset, model.taskLabels(dataset));
         // epoch 1's rows of the first interactions only (their negatives, and the attribute rows): not the
@@ -68,7 +70,7 @@ public record DryStep(int rows, boolean gates, boolean state, String warning) {
         ExampleSet epoch = training.build(first(dataset.train(), config.training.batchSize), dataset, config.seed, 1);
         ExampleSet batch = epoch.select(rows(epoch, model.tasks().size(), config.training.batchSize));
         if (batch.size() == 0) {
-            return new DryStep(0, false, false, null);
+            return new DryStep(0, false, false, false, null);
         }
         // what the optimiser does to the parameters training updates, without laying them out in its buffer
         for (Parameter p : Trainer.trainable(model)) {
@@ -86,10 +88,17 @@ public record DryStep(int rows, boolean gates, boolean state, String warning) {
                 Trainer.scratch(gatherer, training.pairwise()), distillation, true);
         Trainer.Diverged diverged = Trainer.Diverged.find(model, step[0], step[2], step[4][0], step[4][1], step[4][2]);
         // what the end of epoch 1 calls, in training's order, on the same rows: every head's scores() in
-        // inference mode and every task's metrics (validation), the gates (telemetry), epochEnded()
+        // inference mode and every task's metrics (validation), the gradient telemetry and the gates, epochEnded()
         Evaluator.evaluate(model, gatherer, batch, config.training.evalBatchSize, manager);
-        boolean gates = config.training.telemetry && !new Telemetry(model, gatherer).gateUsage(batch, config.training.evalBatchSize,
-                manager, new ParameterStore(manager, false)).isEmpty();
+        boolean telemetry = config.training.telemetry;
+        boolean gates = false;
+        if (telemetry) {
+            // the gradient telemetry: a backward pass per task, and a gradient combiner's preview()
+            Telemetry reader = new Telemetry(model, gatherer);
+            ParameterStore ps = new ParameterStore(manager, false);
+            reader.gradients(batch, order, config.training.batchSize, manager, ps);
+            gates = !reader.gateUsage(batch, config.training.evalBatchSize, manager, ps).isEmpty();
+        }
         Trainer.epochEnded(model, 1, epochLosses(step[0], step[2], step[3]));
         // what saving the model or a checkpoint writes after the epoch, and resuming or loading it reads back:
         // a StatefulWeighting's state, read back into the weighting that wrote it
@@ -97,7 +106,7 @@ public record DryStep(int rows, boolean gates, boolean state, String warning) {
         if (state != null) {
             WeightingState.load(state, model, model.plan().source() + ": weighting.type: the state its saveState() wrote");
         }
-        return new DryStep(batch.size(), gates, state != null, diverged == null ? null : String.format(Locale.ROOT, "%s is %s on the dry step's batch,"
+        return new DryStep(batch.size(), telemetry, gates, state != null, diverged == null ? null : String.format(Locale.ROOT, "%s is %s on the dry step's batch,"
                 + " before any update (%s): training would diverge at its first step (a loss that cannot take some labels or outputs)",
                 diverged.what(), diverged.value(), diverged.where()));
     }
@@ -164,8 +173,8 @@ public record DryStep(int rows, boolean gates, boolean state, String warning) {
         if (rows == 0) {
             return "dry step: none, the data has no training rows";
         }
-        return String.format(Locale.ROOT, "dry step: one batch of %,d training rows through forward, losses, backward, scores, metrics%s"
-                + " and the weighting's epoch end%s: %s", rows, gates ? ", gate usage" : "", state ? " and state" : "", warning == null ? "ok"
+        return String.format(Locale.ROOT, "dry step: one batch of %,d training rows through forward, losses, backward, scores, metrics%s%s"
+                + " and the weighting's epoch end%s: %s", rows, telemetry ? ", gradient telemetry" : "", gates ? ", gate usage" : "", state ? " and state" : "", warning == null ? "ok"
                 : "a loss is not finite (see warnings)");
     }
 }

@@ -950,8 +950,8 @@ class PluginContractTest {
         assertEquals(1.0, EPOCHS_ENDED.get(0)[0]);
         assertEquals(2, EPOCHS_ENDED.get(0).length);
         assertTrue(Double.isFinite(EPOCHS_ENDED.get(0)[1]) && EPOCHS_ENDED.get(0)[1] > 0, java.util.Arrays.toString(EPOCHS_ENDED.get(0)));
-        assertEquals("dry step: one batch of 64 training rows through forward, losses, backward, scores, metrics, gate usage and the"
-                + " weighting's epoch end: ok", step.describe());
+        assertEquals("dry step: one batch of 64 training rows through forward, losses, backward, scores, metrics, gradient telemetry,"
+                + " gate usage and the weighting's epoch end: ok", step.describe());
 
         // without telemetry, training reads no gates, and neither does the step
         gates = GATE_CALLS.get();
@@ -986,6 +986,12 @@ class PluginContractTest {
         Run unreadable = Run.of(config("good", "identity", "state-unreadable", null));
         assertEquals(FILE + ": weighting.type: the state its saveState() wrote: the loss weighting's state does not load: EOFException",
                 assertThrows(dev.taskweave.core.config.ConfigException.class, unreadable::dryStep).getMessage());
+
+        // before: check passed it (the gradient telemetry was not in the dry step), and train failed at the end of epoch 1
+        String preview = config("good", "identity", "preview-throws", null).replace("telemetry: false", "telemetry: true");
+        assertEquals(owner("weighting.type", "preview-throws") + " failed in preview(): IllegalStateException: boom in preview",
+                dryStepFailure(preview));
+        assertEquals(trainingFailure(preview), dryStepFailure(preview));
 
         String gates = config("good", "gates-throw-sharing", "sum", null).replace("telemetry: false", "telemetry: true");
         assertEquals(owner("sharing.type", "gates-throw-sharing") + " failed in its block's gates(): IllegalStateException: boom in gates",
