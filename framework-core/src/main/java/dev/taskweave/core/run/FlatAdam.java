@@ -40,7 +40,7 @@ import java.util.List;
  * went from 0.48-0.52 ms to 0.14-0.17 ms (a build with timers around the step's phases, not
  * kept). The arithmetic is DJL's, element by element: the results agree with the native update
  * to float rounding (not digit for digit, so a run's last digits change). Elsewhere, and for
- * models above {@link #JAVA_UPDATE_LIMIT} weights, the native update runs, as before.
+ * models above {@link #javaUpdateLimit()} weights, the native update runs, as before.
  *
  * <p>The parameters must keep their arrays while this optimiser steps them: {@link #step()}
  * fails if a parameter's array was replaced (for example by {@code Block.loadParameters}); the
@@ -53,10 +53,13 @@ final class FlatAdam implements AutoCloseable {
     private static final float EPSILON = 1e-8f;
     /**
      * The most weights the update runs in Java for: it holds four float arrays of that length on
-     * the Java heap (the moments, and copies of the weights and gradients), 1 GB at this limit, a
-     * quarter of the launcher's default heap; larger models take the native update.
+     * the Java heap (the moments, and copies of the weights and gradients), 16 bytes a weight, and
+     * takes at most a quarter of the heap for them (1 GB, 67 million weights, with the launcher's
+     * default of 4 GB); larger models take the native update.
      */
-    static final long JAVA_UPDATE_LIMIT = 1L << 26;
+    static long javaUpdateLimit() {
+        return Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 64);
+    }
 
     private final List<Parameter> parameters;
     private final List<NDArray> arrays;
@@ -162,7 +165,7 @@ final class FlatAdam implements AutoCloseable {
             offsets[i] = Math.toIntExact(offsets[i - 1] + arrays.get(i - 1).size());
         }
         gradientMemory = new FloatBuffer[arrays.size()];
-        weightMemory = javaUpdate && weights.size() <= JAVA_UPDATE_LIMIT ? view(weights) : null;
+        weightMemory = javaUpdate && weights.size() <= javaUpdateLimit() ? view(weights) : null;
         if (weightMemory != null) {
             int size = (int) weights.size();
             means = null;
