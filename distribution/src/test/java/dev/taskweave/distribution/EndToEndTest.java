@@ -151,8 +151,13 @@ class EndToEndTest extends RuntimeTest {
         TrainingResult chosen = taskweave.train(write("chosen.yaml", oneEpoch), tmp.resolve("chosen"),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         String text = log.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("training steps on 1 PyTorch thread of " + engine + " (training.threads: 0 chooses one for batches of at most"
-                + " 1024 rows)"), text);
+        java.util.regex.Matcher said = java.util.regex.Pattern.compile("training steps on 1 PyTorch thread of " + engine
+                + " \\(training.threads: 0 chooses one for steps of fewer than 48,000,000 multiply-adds; this one has ([0-9,]+): ([0-9,]+) a"
+                + " row times 128 rows\\)").matcher(text);
+        assertTrue(said.find(), text);
+        long perRow = Long.parseLong(said.group(2).replace(",", ""));
+        assertEquals(perRow * 128, Long.parseLong(said.group(1).replace(",", "")));
+        assertEquals(1, chosen.threads());
         assertEquals(engine, ai.djl.pytorch.jni.JniUtils.getNumThreads(), "evaluation and later runs get the engine's count back");
         // the engine's count, set: nothing said, and the same model up to rounding (a product or a sum shared by
         // two threads adds in another order: the metrics differ from the 8th digit on)
@@ -160,15 +165,18 @@ class EndToEndTest extends RuntimeTest {
         TrainingResult all = taskweave.train(write("all.yaml", oneEpoch.replace("progressBar: false", "progressBar: false, threads: "
                 + engine)), tmp.resolve("all"), new PrintStream(log, true, StandardCharsets.UTF_8));
         assertFalse(log.toString(StandardCharsets.UTF_8).contains("PyTorch thread"), log.toString(StandardCharsets.UTF_8));
+        assertEquals(engine, all.threads());
         assertEquals(chosen.metrics().keySet(), all.metrics().keySet());
         chosen.metrics().forEach((split, tasks) -> tasks.forEach((task, metrics) -> metrics.forEach((metric, value) ->
                 assertEquals(value, all.metrics().get(split).get(task).get(metric), 1e-6, split + "." + task + "." + metric))));
         assertEquals(engine, ai.djl.pytorch.jni.JniUtils.getNumThreads());
-        // batches above the limit train on the engine's count
+        // steps of the limit's size or more train on the engine's count: this model's at a batch that reaches it
         log.reset();
-        taskweave.train(write("large.yaml", oneEpoch.replace("batchSize: 128", "batchSize: 2048")), tmp.resolve("large"),
-                new PrintStream(log, true, StandardCharsets.UTF_8));
+        long rows = (dev.taskweave.core.run.Trainer.TWO_THREAD_WORK + perRow - 1) / perRow;
+        TrainingResult large = taskweave.train(write("large.yaml", oneEpoch.replace("batchSize: 128", "batchSize: " + rows)),
+                tmp.resolve("large"), new PrintStream(log, true, StandardCharsets.UTF_8));
         assertFalse(log.toString(StandardCharsets.UTF_8).contains("PyTorch thread"), log.toString(StandardCharsets.UTF_8));
+        assertEquals(engine, large.threads());
     }
 
     @Test

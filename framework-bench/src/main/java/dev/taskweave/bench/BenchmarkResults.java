@@ -72,7 +72,8 @@ public final class BenchmarkResults {
         @JsonProperty public double steadySamplesPerSecond;
         /**
          * PyTorch threads the configuration's training ran on ({@code training.threads}, or the count
-         * it chose from the batch size and {@code TASKWEAVE_THREADS}): the throughput figures depend on it.
+         * 0 chose from the step's size and {@code TASKWEAVE_THREADS}): the throughput figures depend
+         * on it; 0 when every seed's run was read back from a model trained before (a resumed suite).
          */
         @JsonProperty public int threads;
         /** Mean epochs run and best epoch. */

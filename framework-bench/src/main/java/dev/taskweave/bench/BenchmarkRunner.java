@@ -152,6 +152,7 @@ public final class BenchmarkRunner {
         double throughput = 0;
         double steady = 0;
         double epochs = 0;
+        int threads = 0;
         for (int s = 0; s < seeds.size(); s++) {
             ExperimentConfig config = seeded(copy(base), seeds.get(s), quick, suite);
             log.printf(Locale.ROOT, "[%s] seed %d: training %d task%s%n", variant.name(), seeds.get(s), config.tasks.size(),
@@ -160,6 +161,8 @@ public final class BenchmarkRunner {
             collect(result, multi, null, s, seeds.size());
             logUnmeasured(log, variant.name(), seeds.get(s), multi, s, null);
             seconds += result.trainSeconds();
+            // the seeds' counts are the same (the rule reads the model's size, not its values); a run read back knows none
+            threads = Math.max(threads, result.threads());
             throughput += result.history().stream().mapToDouble(EpochRecord::samplesPerSecond).average().orElse(0);
             steady += steadyThroughput(result.history());
             epochs += result.history().size();
@@ -170,7 +173,7 @@ public final class BenchmarkRunner {
         r.trainSeconds = seconds / seeds.size();
         r.samplesPerSecond = throughput / seeds.size();
         r.steadySamplesPerSecond = steady / seeds.size();
-        r.threads = Trainer.threads(base);
+        r.threads = threads;
         r.epochs = epochs / seeds.size();
         multi.forEach((key, values) -> r.metrics.put(key, Summary.of(values)));
 

@@ -332,8 +332,7 @@ public final class Taskweave implements AutoCloseable {
                     checkpointing, identity, distillation);
             if (distillation != null) {
                 // the teachers are part of what training this model cost
-                result = new TrainingResult(result.history(), result.bestEpoch(), result.stoppedEarly(),
-                        result.trainSeconds() + teachers.seconds(), result.metrics());
+                result = result.withTrainSeconds(result.trainSeconds() + teachers.seconds());
             }
             injector.getInstance(ModelStore.class).save(outputDirectory, model, dataset, prepared.neighbours(), fingerprint, configFile,
                     baseDirectory, result);
@@ -496,7 +495,7 @@ public final class Taskweave implements AutoCloseable {
                             + " to save the teachers in: " + e.getMessage());
                 }
                 store.save(saved, model, prepared.dataset(), prepared.neighbours(), prepared.fingerprint().value(), configFile, baseDirectory,
-                        new TrainingResult(result.history(), result.bestEpoch(), result.stoppedEarly(), took, result.metrics()));
+                        result.withTrainSeconds(took));
                 if (checkpointing.outOfTime()) {
                     throw TrainingSuspendedException.afterTeacher(k, d.teachers, checkpointing.file(), savedTeachers(checkpointing.file()));
                 }

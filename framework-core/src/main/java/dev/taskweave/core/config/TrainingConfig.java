@@ -54,9 +54,10 @@ public final class TrainingConfig {
     public int rankingCutoff = 10;
 
     /**
-     * PyTorch threads the training steps run on: 0 (the default) chooses one thread for batches of
-     * at most {@link dev.taskweave.core.run.Trainer#ONE_THREAD_BATCH} rows and the engine's count
-     * ({@code TASKWEAVE_THREADS}) for larger ones; a positive number is used as it is. The steps
+     * PyTorch threads the training steps run on: 0 (the default) chooses one thread for steps of
+     * fewer than {@link dev.taskweave.core.run.Trainer#TWO_THREAD_WORK} multiply-adds (the model's
+     * per row times the batch's rows) and the engine's count ({@code TASKWEAVE_THREADS}) for larger
+     * ones; a positive number is used as it is. The steps
      * and the validation after each epoch use it; the calibration and the metrics after the last
      * step run on the engine's count, as evaluation does.
      */

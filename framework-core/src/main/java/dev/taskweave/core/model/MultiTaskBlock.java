@@ -353,6 +353,28 @@ public final class MultiTaskBlock extends AbstractBlock {
     }
 
     /**
+     * @return the multiply-adds of one row's pass through the graph's dense maps, counted as one
+     *     per weight: every parameter but the categorical features' embedding tables, which are
+     *     looked up (a multi-hot feature's or a history's table multiplies the row's vector, and
+     *     counts); the size of the products a training step computes, per row
+     */
+    public long multiplyAddsPerRow() {
+        long all = 0;
+        for (ai.djl.util.Pair<String, Parameter> p : getParameters()) {
+            all += p.getValue().getArray().size();
+        }
+        for (InputEncoder e : encoders()) {
+            for (int i = 0; i < e.features().size(); i++) {
+                Parameter table = e.weight(i);
+                if (table != null && e.features().get(i).kind() == dev.taskweave.api.data.FeatureKind.CATEGORICAL) {
+                    all -= table.getArray().size();
+                }
+            }
+        }
+        return all;
+    }
+
+    /**
      * @return every encoder of the graph: the shared one, then the own encoder of each task's wide
      *     part that embeds features itself ({@code tasks[i].wideFeatures}), in task order
      */

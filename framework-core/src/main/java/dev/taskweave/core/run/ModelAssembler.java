@@ -312,8 +312,9 @@ public final class ModelAssembler {
         positive(c.training.evalBatchSize, "training.evalBatchSize", source);
         positive(c.training.rankingCutoff, "training.rankingCutoff", source);
         if (c.training.threads < 0) {
-            throw new ConfigException(source, "training.threads", 0, "must be >= 0 (0 chooses: one thread for batches of at most "
-                    + Trainer.ONE_THREAD_BATCH + " rows, else TASKWEAVE_THREADS), got " + c.training.threads);
+            throw new ConfigException(source, "training.threads", 0, "must be >= 0 (0 chooses: one thread for steps of fewer than "
+                    + String.format(java.util.Locale.ROOT, "%,d", Trainer.TWO_THREAD_WORK) + " multiply-adds, else TASKWEAVE_THREADS), got "
+                    + c.training.threads);
         }
         if (!(c.training.negativeExponent >= 0) || !Double.isFinite(c.training.negativeExponent)) {
             throw new ConfigException(source, "training.negativeExponent", 0,

@@ -63,16 +63,25 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class Trainer {
     /**
-     * The largest batch {@code training.threads: 0} trains on one thread. At these sizes a second
-     * thread made every step slower on the 2-core machines measured (the ml100k throughput suite at
-     * batch 256: shared-bottom 72.9k samples/s on two threads against 118.6k on one, MMoE 42.3k
-     * against 50.6k; docs/benchmarks/ml100k-mtl/throughput.md), as each product and element-wise
-     * operation is too small to share, and can be far slower on a machine whose other cores are busy.
-     * Larger batches vary by model: on a quiet machine two threads were faster for MMoE at 1024 and
-     * 2048 and slower for shared-bottom at 2048 (throughput.md), so the rule is a proxy that
-     * {@code training.threads} overrides.
+     * The multiply-adds of a training step's forward pass ({@link MultiTaskBlock#multiplyAddsPerRow}
+     * times the batch's rows) from which {@code training.threads: 0} trains on the engine's threads,
+     * and below which on one. Counted by this rule (the ml100k throughput suite: shared-bottom
+     * 31,474 a row, MMoE 113,474, PLE 180,460; the ml100k recipe 348,621) and measured on the
+     * 2-core machines (docs/benchmarks/ml100k-mtl/throughput.md):
+     * <ul>
+     *   <li>below it a second thread made steps slower, as each product and element-wise operation
+     *       is too small to share: shared-bottom and MMoE at batch 256 (8 and 29 million), 72.9k
+     *       and 42.3k samples/s on two threads against 118.6k and 50.6k on one, and far slower on a
+     *       machine whose other cores are busy; shared-bottom at 1024 (32 million) ran as fast on
+     *       one; PLE at 256 (46 million) about as fast on either;
+     *   <li>above it MMoE at 1024 and 2048 (116 and 232 million) gained from a second thread on a
+     *       quiet machine, and the recipe at 1024 (357 million) trained 24-28 % faster on two;
+     *       shared-bottom at 2048 (64 million) went either way in different hours, and keeps the
+     *       engine's threads as under the batch-size rule before (at most 1,024 rows on one thread).
+     * </ul>
+     * {@code training.threads} overrides the rule.
      */
-    public static final int ONE_THREAD_BATCH = 1024;
+    public static final long TWO_THREAD_WORK = 48_000_000L;
 
     private final MeterRegistry meters;
     private final Counter samples;
@@ -130,38 +139,39 @@ public final class Trainer {
             PrintStream log, Checkpointing checkpointing, Checkpointing.Identity identity, Distillation distillation) {
         int engineThreads = JniUtils.getNumThreads();
         ExperimentConfig config = model.plan().config();
-        int threads = threads(config.training.threads, config.training.batchSize, engineThreads);
+        long perRow = model.block().multiplyAddsPerRow();
+        int threads = threads(config.training.threads, config.training.batchSize, perRow, engineThreads);
         if (threads == engineThreads) {
-            return trainOn(model, dataset, gatherer, manager, log, checkpointing, identity, distillation, engineThreads);
+            return trainOn(model, dataset, gatherer, manager, log, checkpointing, identity, distillation, engineThreads)
+                    .withThreads(threads);
         }
         log.printf(Locale.ROOT, "training steps on %d PyTorch thread%s of %d (training.threads: %s)%n", threads, threads == 1 ? "" : "s",
-                engineThreads, config.training.threads == 0 ? "0 chooses one for batches of at most "
-                        + ONE_THREAD_BATCH + " rows" : String.valueOf(threads));
+                engineThreads, config.training.threads == 0 ? String.format(Locale.ROOT, "0 chooses one for steps of fewer than"
+                        + " %,d multiply-adds; this one has %,d: %,d a row times %,d rows", TWO_THREAD_WORK,
+                        perRow * config.training.batchSize, perRow, config.training.batchSize) : String.valueOf(threads));
         JniUtils.setNumThreads(threads);
         try {
-            return trainOn(model, dataset, gatherer, manager, log, checkpointing, identity, distillation, engineThreads);
+            return trainOn(model, dataset, gatherer, manager, log, checkpointing, identity, distillation, engineThreads)
+                    .withThreads(threads);
         } finally {
             JniUtils.setNumThreads(engineThreads);
         }
     }
 
-    /** @return the PyTorch intra-op threads a training run of {@code config} uses, in this process */
-    public static int threads(ExperimentConfig config) {
-        return threads(config.training.threads, config.training.batchSize, JniUtils.getNumThreads());
-    }
-
     /**
-     * @param setting       {@code training.threads}: 0 to choose, else the count to use
-     * @param batchSize     {@code training.batchSize}
-     * @param engineThreads the engine's intra-op threads ({@code TASKWEAVE_THREADS})
+     * @param setting            {@code training.threads}: 0 to choose, else the count to use
+     * @param batchSize          {@code training.batchSize}
+     * @param multiplyAddsPerRow the model's {@link MultiTaskBlock#multiplyAddsPerRow}
+     * @param engineThreads      the engine's intra-op threads ({@code TASKWEAVE_THREADS})
      * @return the intra-op threads training runs on: {@code setting} when positive, else one for
-     *     batches of at most {@link #ONE_THREAD_BATCH} rows and {@code engineThreads} for larger
+     *     steps of fewer than {@link #TWO_THREAD_WORK} multiply-adds and {@code engineThreads} for
+     *     larger ones
      */
-    static int threads(int setting, int batchSize, int engineThreads) {
+    static int threads(int setting, int batchSize, long multiplyAddsPerRow, int engineThreads) {
         if (setting > 0) {
             return setting;
         }
-        return batchSize <= ONE_THREAD_BATCH ? 1 : Math.max(1, engineThreads);
+        return (long) batchSize * multiplyAddsPerRow < TWO_THREAD_WORK ? 1 : Math.max(1, engineThreads);
     }
 
     /**

@@ -123,6 +123,40 @@ class MultiTaskBlockTest {
     }
 
     @Test
+    void multiplyAddsCountEveryWeightButTheCategoricalTablesLookedUp() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // the user table (3 x 2) is looked up; each head is a Linear(1) over 2 columns: 2 weights and a bias
+            assertEquals(3 + 3, block(manager, List.of(), false, false).multiplyAddsPerRow());
+            // wide parts: task 0's reads the encoded row and its own table of the user (looked up too), 4 columns
+            // (4 + 1); task 1's its own table only (2 + 1)
+            MultiTaskBlock wide = build(manager, List.of(), new MultiTaskBlock.WideSpec[] {
+                new MultiTaskBlock.WideSpec(true, new int[] {0}), new MultiTaskBlock.WideSpec(false, new int[] {0})});
+            assertEquals(3 + 3 + 5 + 3, wide.multiplyAddsPerRow());
+            // a multi-hot feature's table multiplies the row's vector: its 4 x 2 weights count
+            ClassLoader loader = MultiTaskBlockTest.class.getClassLoader();
+            InputEncoder encoder = new InputEncoder(List.of(FeatureSpec.identifier("user", Entity.USER, 3),
+                    FeatureSpec.multiHot("genres", Entity.ITEM, 4)), 2, false);
+            List<MultiTaskBlock.Component> heads = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                heads.add(new MultiTaskBlock.Component(Linear.builder().setUnits(1).build(), loader));
+            }
+            LambdaBlock both = new LambdaBlock(x -> new NDList(x.singletonOrThrow(), x.singletonOrThrow()));
+            MultiTaskBlock multiHot = new MultiTaskBlock(encoder, new MultiTaskBlock.Component(both, loader), 2, heads, List.of(1, 1),
+                    new MultiTaskBlock.Component(new LambdaBlock(x -> x), loader), List.of(), new MultiTaskBlock.WideSpec[2]);
+            multiHot.initialize(manager, DataType.FLOAT32, new Shape(2), new Shape(2, 4));
+            long headWeights = 0;
+            for (Pair<String, Parameter> p : multiHot.getParameters()) {
+                if (p.getKey().contains("head")) {
+                    headWeights += p.getValue().getArray().size();
+                }
+            }
+            // the genres' table (4 x 2) and the heads' weights; not the user's table
+            assertTrue(headWeights > 0);
+            assertEquals(8 + headWeights, multiHot.multiplyAddsPerRow());
+        }
+    }
+
+    @Test
     void aWidePartWithEmbeddingsOfItsOwn() {
         try (NDManager manager = NDManager.newBaseManager()) {
             // task 1: a wide part of the user feature through a table of its own; task 0: the

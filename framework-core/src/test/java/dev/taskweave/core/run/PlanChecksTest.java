@@ -112,8 +112,8 @@ class PlanChecksTest {
     @Test
     void aNegativeThreadCountIsRefusedAtItsPath() {
         ConfigException e = assertThrows(ConfigException.class, () -> assembler.plan(experiment("training: {threads: -1}\n"), "t.yaml"));
-        assertEquals("t.yaml: training.threads: must be >= 0 (0 chooses: one thread for batches of at most 1024 rows, else"
-                + " TASKWEAVE_THREADS), got -1", e.getMessage());
+        assertEquals("t.yaml: training.threads: must be >= 0 (0 chooses: one thread for steps of fewer than 48,000,000"
+                + " multiply-adds, else TASKWEAVE_THREADS), got -1", e.getMessage());
         assembler.plan(experiment("training: {threads: 3}\n"), "t.yaml");
     }
 
