@@ -870,16 +870,26 @@ class ServeEndToEndTest {
             closer.start();
             // not ready: the open connection's next request is answered 503 (JSON, Retry-After), ...
             HttpResponse<String> notReady = null;
+            boolean refused = false;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (notReady == null && System.nanoTime() < deadline) {
-                HttpResponse<String> r = probe.send(ready, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 503) {
-                    notReady = r;
+            while (notReady == null && !refused && System.nanoTime() < deadline) {
+                try {
+                    HttpResponse<String> r = probe.send(ready, HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 503) {
+                        notReady = r;
+                    }
+                } catch (java.net.ConnectException e) {
+                    // Jetty's stop closed the probe's idle connection with the listener before the probe
+                    // sent again (a CI run, 2026-12-05: the first request after close() began): a new
+                    // connection is refused, which a balancer reads as "not ready" too
+                    refused = true;
                 }
             }
-            assertTrue(notReady != null, "/ready never answered 503");
-            JsonNode body = JSON.readTree(notReady.body());
-            if (body.has("ready")) { // /ready itself, between the start of close() and Jetty's stop
+            assertTrue(notReady != null || refused, "/ready never answered 503");
+            JsonNode body = notReady == null ? null : JSON.readTree(notReady.body());
+            if (body == null) {
+                // refused (above): no answer to read
+            } else if (body.has("ready")) { // /ready itself, between the start of close() and Jetty's stop
                 assertFalse(body.get("ready").asBoolean(), notReady.body());
                 assertTrue(body.get("stopping").asBoolean(), notReady.body());
             } else { // Jetty refuses the requests that arrive while it stops
