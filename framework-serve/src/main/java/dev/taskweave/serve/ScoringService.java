@@ -372,7 +372,7 @@ public final class ScoringService {
         FactoredScorer factored = served.factored();
         // a context that sets an item-side feature changes every item's row: the cache holds their own values
         if (factored == null || gatherer.momentSetsItemFeatures()
-                || tasks.stream().anyMatch(t -> TaskScorer.attributeEntity(t) != null || !factored.covers(t.index()))) {
+                || tasks.stream().anyMatch(t -> TaskScorer.attributeEntity(t) != null)) {
             return scorePairs(served, gatherer, users, items, tasks, true);
         }
         int[] taskIndex = tasks.stream().mapToInt(ResolvedTask::index).toArray();

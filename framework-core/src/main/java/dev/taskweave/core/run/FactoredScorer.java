@@ -56,10 +56,8 @@ import java.util.stream.IntStream;
  * cache avoids) and multiplied by their columns of {@code W_o}. Each part's output is then added to
  * its head's raw output where the forward pass adds it, before a task that depends on it reads it
  * and before the calibration ({@link MultiTaskBlock#forwardMapped(ParameterStore, NDArray,
- * boolean[], boolean, NDArray, NDArray[])}). Every task is covered ({@link #covers}): a wide part
- * with a pair feature its encoder would not pass through as one column (none exists: a pair
- * feature is numeric) would not split so, and its task, with the tasks that depend on it, would be
- * left to pairs.
+ * boolean[], boolean, NDArray, NDArray[])}). Every task is covered: a pair feature is one
+ * numeric column ({@link FeatureSpec}'s rule), which the part's encoder passes through.
  *
  * <p>Built per loaded model version; the cached arrays live in a sub-manager of the model's
  * manager and are freed by {@link #close()}. Requests may call {@link #score} concurrently.
@@ -94,8 +92,6 @@ public final class FactoredScorer implements AutoCloseable {
     private final long dim;
     /** Per item, whether the model does not know it (its id code is 0); null when it knows every item. */
     private final boolean[] unknownItems;
-    /** Per task, why its wide part does not split into sides, or null. */
-    private final String[] unfactorable;
     /** Per task, the task it depends on (ESMM, AITM: its forward pass runs that one's), or -1. */
     private final int[] parentOf;
 
@@ -185,7 +181,6 @@ public final class FactoredScorer implements AutoCloseable {
         this.userIdStart = userIdStart;
         this.dim = dim;
         this.unknownItems = unknownItems;
-        this.unfactorable = parts.unfactorable;
         this.parentOf = new int[model.block().taskCount()];
         Arrays.fill(parentOf, -1);
         for (TaskDependency d : model.block().dependencies()) {
@@ -353,7 +348,6 @@ public final class FactoredScorer implements AutoCloseable {
         final int[] offsets;
         final int[] units;
         final boolean[] readsPair;
-        final String[] unfactorable;
         /** Per pair column of the row, in order: the column and the feature's input position. */
         final List<int[]> pairs = new ArrayList<>();
 
@@ -362,7 +356,6 @@ public final class FactoredScorer implements AutoCloseable {
             this.offsets = filled(tasks, -1);
             this.units = new int[tasks];
             this.readsPair = new boolean[tasks];
-            this.unfactorable = new String[tasks];
         }
 
         /** @return the wide parts' maps (none, {@code weight} null, when no task has a wide part) */
@@ -432,10 +425,10 @@ public final class FactoredScorer implements AutoCloseable {
                 if (f.pair()) {
                     readsPair[task] = true;
                     if (f.kind() != FeatureKind.NUMERIC || columns != 1) {
-                        // the pair's columns are read as the gathered values, passed through: another
-                        // kind of pair feature would need its own encoding per request
-                        unfactorable[task] = "its wide part reads pair feature " + f.name() + " as " + columns + " columns of a "
-                                + f.kind() + " feature, which the factored scorer does not encode per request";
+                        // the pair's column is read as the gathered value, passed through; FeatureSpec
+                        // refuses a pair feature of any other kind
+                        throw new IllegalStateException("pair feature " + f.name() + " is " + columns + " columns of a " + f.kind()
+                                + " feature; a pair feature is one numeric column");
                     }
                     pairs.add(new int[] {sides.size(), positions[j]});
                 }
@@ -516,21 +509,11 @@ public final class FactoredScorer implements AutoCloseable {
     }
 
     /**
-     * @return whether {@link #score} can score the task: neither its wide part nor that of a task
-     *     it depends on is one the scorer does not split (see the class comment; none is today)
+     * @return whether {@link #score} can score the task: every task since the scorer covers wide
+     *     parts (a task's index in the model is all it needs)
      */
     public boolean covers(int task) {
-        return uncovered(task) == null;
-    }
-
-    /** @return why the scorer does not cover the task, naming the task whose wide part it is, or null */
-    private String uncovered(int task) {
-        for (int t = task; t >= 0; t = parentOf[t]) {
-            if (unfactorable[t] != null) {
-                return "task " + model.tasks().get(t).name() + ": " + unfactorable[t];
-            }
-        }
-        return null;
+        return task >= 0 && task < parentOf.length;
     }
 
     /** @return the number of items the cache covers */
@@ -610,10 +593,8 @@ public final class FactoredScorer implements AutoCloseable {
                     + " of its own: score it as pairs, not from the cached item side");
         }
         for (int t : tasks) {
-            String why = uncovered(t);
-            if (why != null) {
-                throw new IllegalArgumentException("task " + model.tasks().get(t).name() + " is scored as pairs, not by the factored"
-                        + " scorer: " + why);
+            if (!covers(t)) {
+                throw new IllegalArgumentException("task index " + t + " outside the model's " + parentOf.length + " tasks");
             }
         }
         if (candidates != null) {

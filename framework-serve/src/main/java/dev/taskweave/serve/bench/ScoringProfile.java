@@ -52,8 +52,8 @@ public final class ScoringProfile {
                 Arrays.setAll(all, i -> i);
                 int[] tasks = served.model().tasks().stream().mapToInt(ResolvedTask::index).toArray();
                 FactoredScorer factored = served.factored();
-                // tasks the factored scorer does not cover are scored as pairs
-                int[] factoredTasks = factored == null ? new int[0] : Arrays.stream(tasks).filter(factored::covers).toArray();
+                // the factored scorer covers every task, wide parts included
+                int[] factoredTasks = factored == null ? new int[0] : tasks;
                 System.out.printf(Locale.ROOT, "model %s: %d users, %d items, tasks %s, factored %s%n", model, users.size(), items,
                         served.taskNames(), factored != null);
                 int warmup = Math.min(500, requests);
