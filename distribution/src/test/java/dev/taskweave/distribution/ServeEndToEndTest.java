@@ -924,6 +924,64 @@ class ServeEndToEndTest {
     }
 
     @Test
+    void aShutdownDelayKeepsServingNewConnectionsWhileNotReady() throws Exception {
+        // a delay far longer than the test: only the interrupt below ends it
+        TaskweaveServer s = start(model, "shutdownDelayMillis: 600000\nshutdownGraceMillis: 30000\n");
+        java.util.concurrent.atomic.AtomicBoolean interruptedAfter = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread closer = new Thread(() -> {
+            s.close();
+            interruptedAfter.set(Thread.currentThread().isInterrupted());
+        }, "test-close");
+        int port = s.port();
+        try {
+            String user = s.holder().current().model().loaded().users().rawIds().get(0);
+            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build();
+            assertEquals(200, HTTP.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode());
+            closer.start();
+            await("/ready answers 503", () -> {
+                try {
+                    return HTTP.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 503;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
+            JsonNode status = JSON.readTree(HTTP.send(ready, HttpResponse.BodyHandlers.ofString()).body());
+            assertFalse(status.get("ready").asBoolean(), status.toString());
+            assertTrue(status.get("stopping").asBoolean(), status.toString());
+            // a new client (a new connection) is still accepted and answered normally
+            HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<String> answer = fresh.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/recommend"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"user\": \"" + user + "\", \"k\": 3}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertEquals(3, JSON.readTree(answer.body()).get("items").size(), answer.body());
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                assertTrue(socket.isConnected());
+            }
+            assertTrue(closer.isAlive(), "close() waits out the delay");
+            assertTrue(s.holder().current() != null);
+            // an interrupt ends the delay early: the listener closes, close() returns and sets the interrupt again
+            closer.interrupt();
+            closer.join(30_000);
+            assertFalse(closer.isAlive(), "close() returns once interrupted and stopped");
+            assertTrue(interruptedAfter.get(), "the interrupt is kept for the caller");
+            assertEquals(null, s.holder().current(), "the model is released");
+            assertThrows(IOException.class, () -> new java.net.Socket("127.0.0.1", port).close());
+        } finally {
+            if (closer.isAlive()) { // a failed assertion above: end the delay rather than leave the server up
+                closer.interrupt();
+                closer.join(30_000);
+            }
+            if (!closer.isAlive() && s.holder().current() != null) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void closeWaitsForARequestInFlightAtMostTheGracePeriod() throws Exception {
         TaskweaveServer s = start(model, "maxConcurrentScoring: 1\nmaxQueueMillis: 60000\nshutdownGraceMillis: 300\n");
         String user = s.holder().current().model().loaded().users().rawIds().get(0);

@@ -72,10 +72,11 @@ public final class ServeCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("serving %s on http://%s:%d (pid %d)%n", model, settings.host, server.port(), ProcessHandle.current().pid());
             out.flush();
-            // on SIGTERM the main thread closes the server: /ready turns 503, no new connection is
-            // accepted, the requests in flight get shutdownGraceMillis to finish, then the models
+            // on SIGTERM the main thread closes the server: /ready turns 503, requests are still served
+            // for shutdownDelayMillis, then no new connection is accepted, the requests in flight get
+            // shutdownGraceMillis to finish, then the models
             // and plugins close. The JVM exits when this hook returns, so it waits for all of that
-            long wait = settings.shutdownGraceMillis + CLOSE_MILLIS;
+            long wait = settings.shutdownDelayMillis + settings.shutdownGraceMillis + CLOSE_MILLIS;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stopped.countDown();
                 try {

@@ -73,8 +73,17 @@ public final class ServeConfig {
      * releases the model. 0 stops at once.
      */
     @JsonProperty public long shutdownGraceMillis = 10_000;
+    /**
+     * How long a stopping server keeps serving after it turns not ready, before it closes the
+     * listening socket, in milliseconds: {@code /ready} answers 503 from the signal on, while new
+     * connections and requests are still accepted and answered normally, so that a load balancer
+     * that probes {@code /ready} (or an orchestrator that removes the instance from its endpoints)
+     * stops routing to it before connections are refused. Then the {@link #shutdownGraceMillis}
+     * stop begins. 0, the default, closes the socket at once.
+     */
+    @JsonProperty public long shutdownDelayMillis;
 
-    /** The longest {@link #shutdownGraceMillis}: ten minutes. */
+    /** The longest {@link #shutdownGraceMillis} and {@link #shutdownDelayMillis}: ten minutes each. */
     public static final long MAX_SHUTDOWN_GRACE_MILLIS = 600_000;
 
     /** Where these settings come from, for errors found after {@link #validate}: the file, or the command line. */
@@ -137,6 +146,8 @@ public final class ServeConfig {
         check(source, "watchIntervalMillis", watchIntervalMillis >= 50, "must be >= 50, got " + watchIntervalMillis);
         check(source, "shutdownGraceMillis", shutdownGraceMillis >= 0 && shutdownGraceMillis <= MAX_SHUTDOWN_GRACE_MILLIS,
                 "must be in [0, " + MAX_SHUTDOWN_GRACE_MILLIS + "] (0 = stop at once), got " + shutdownGraceMillis);
+        check(source, "shutdownDelayMillis", shutdownDelayMillis >= 0 && shutdownDelayMillis <= MAX_SHUTDOWN_GRACE_MILLIS,
+                "must be in [0, " + MAX_SHUTDOWN_GRACE_MILLIS + "] (0 = close the listener at once), got " + shutdownDelayMillis);
         checkHost(source, "host", host);
         if (adminTokenFile != null) {
             adminToken = readToken(source, adminTokenFile, directory);

@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /health}, {@code GET /ready}, {@code GET /metrics} (Prometheus),
  * {@code GET /admin/status} and {@code POST /admin/reload}. With {@code watch: true} it also
  * reloads the model when its directory is replaced. {@link #close()} stops it gracefully: not
- * ready, no new connection, the requests in flight finish (for at most {@code shutdownGraceMillis}),
- * then the model is released.
+ * ready, still serving for {@code shutdownDelayMillis}, then no new connection, the requests in
+ * flight finish (for at most {@code shutdownGraceMillis}), then the model is released.
  */
 public final class TaskweaveServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskweaveServer.class);
@@ -722,8 +722,10 @@ public final class TaskweaveServer implements AutoCloseable {
     }
 
     /**
-     * Stops the server gracefully: {@code /ready} answers 503 at once and the listening socket
-     * closes (no new connection); the requests in flight, and reloads being waited for, get
+     * Stops the server gracefully: {@code /ready} answers 503 at once; requests are still accepted
+     * and answered for {@code shutdownDelayMillis} (0 by default; an interrupt of the calling thread
+     * ends that wait early), then the listening socket closes (no new connection); the requests in
+     * flight, and reloads being waited for, get
      * {@code shutdownGraceMillis} to finish (a request arriving meanwhile on an open connection is
      * answered 503), then the connections close. Then the watcher and a load still running end, and
      * the model is released (once its last request is done).
@@ -733,6 +735,18 @@ public final class TaskweaveServer implements AutoCloseable {
         stopping = true;
         if (watcher != null) {
             watcher.shutdownNow(); // a reload it runs goes on, on the load thread
+        }
+        boolean interrupted = false;
+        if (config.shutdownDelayMillis > 0) {
+            LOG.info("not ready; serving for shutdownDelayMillis ({} ms) before closing the listener", config.shutdownDelayMillis);
+            try {
+                Thread.sleep(config.shutdownDelayMillis);
+            } catch (InterruptedException e) {
+                // the delay ends early; the stop itself goes on, its wait for the requests in flight
+                // not cut short by the interrupt, which is set again once the server has stopped
+                interrupted = true;
+                LOG.info("interrupted during shutdownDelayMillis; closing the listener now");
+            }
         }
         long started = System.nanoTime();
         try {
@@ -754,6 +768,9 @@ public final class TaskweaveServer implements AutoCloseable {
         awaitTermination(watcher, "the model watcher", deadline);
         awaitTermination(loads, "a model load", deadline);
         metrics.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void awaitTermination(ExecutorService executor, String what, long deadline) {

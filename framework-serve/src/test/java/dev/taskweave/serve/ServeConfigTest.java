@@ -24,6 +24,7 @@ class ServeConfigTest {
         assertFalse(c.watch);
         assertEquals(2000, c.watchIntervalMillis);
         assertEquals(10_000, c.shutdownGraceMillis);
+        assertEquals(0, c.shutdownDelayMillis);
     }
 
     @Test
@@ -74,6 +75,7 @@ class ServeConfigTest {
                 watch: true
                 watchIntervalMillis: 500
                 shutdownGraceMillis: 0
+                shutdownDelayMillis: 5000
                 """, "serve.yaml");
         assertEquals("127.0.0.1", c.host);
         assertEquals(9000, c.port);
@@ -86,13 +88,16 @@ class ServeConfigTest {
         assertTrue(c.watch);
         assertEquals(500, c.watchIntervalMillis);
         assertEquals(0, c.shutdownGraceMillis);
+        assertEquals(5000, c.shutdownDelayMillis);
     }
 
     @Test
     void errorsNameTheFileAndTheField() {
-        assertMessage("prot: 80\n", "serve.yaml: prot: unknown field 'prot'; expected one of [adminTokenFile, excludeSeen, factoredScoring, formula, host, maxConcurrentScoring, maxK, maxPairs, maxQueueMillis, maxRequestBytes, minRequestBytesPerSecond, port, shutdownGraceMillis, threads, watch, watchIntervalMillis]");
+        assertMessage("prot: 80\n", "serve.yaml: prot: unknown field 'prot'; expected one of [adminTokenFile, excludeSeen, factoredScoring, formula, host, maxConcurrentScoring, maxK, maxPairs, maxQueueMillis, maxRequestBytes, minRequestBytesPerSecond, port, shutdownDelayMillis, shutdownGraceMillis, threads, watch, watchIntervalMillis]");
         assertMessage("shutdownGraceMillis: -1\n", "serve.yaml: shutdownGraceMillis: must be in [0, 600000] (0 = stop at once), got -1");
         assertMessage("shutdownGraceMillis: 600001\n", "serve.yaml: shutdownGraceMillis: must be in [0, 600000] (0 = stop at once), got 600001");
+        assertMessage("shutdownDelayMillis: -1\n", "serve.yaml: shutdownDelayMillis: must be in [0, 600000] (0 = close the listener at once), got -1");
+        assertMessage("shutdownDelayMillis: 600001\n", "serve.yaml: shutdownDelayMillis: must be in [0, 600000] (0 = close the listener at once), got 600001");
         assertMessage("maxQueueMillis: -1\n", "serve.yaml: maxQueueMillis: must be >= 0, got -1");
         assertMessage("maxConcurrentScoring: -2\n", "serve.yaml: maxConcurrentScoring: must be >= 0 (0 = one per processor), got -2");
         assertMessage("port: eighty\n", "serve.yaml: port: cannot read 'eighty' as an integer");
