@@ -395,23 +395,6 @@ public final class MultiTaskBlock extends AbstractBlock {
     }
 
     /**
-     * @return whether the task, or a task it depends on (ESMM, AITM: its forward pass runs theirs),
-     *     has a wide part: it then runs from the mapped input ({@link #forwardMapped}) only with
-     *     those wide parts' outputs given
-     */
-    public boolean readsAWidePart(int task) {
-        boolean[] one = new boolean[heads.size()];
-        one[task] = true;
-        boolean[] needed = withParents(one);
-        for (int t = 0; t < needed.length; t++) {
-            if (needed[t] && wide[t] != null) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
      * The sharing strategy's input map, when it reads the encoded input only through one affine map
      * ({@link AffineInput}). Tasks with a wide part ({@link #hasWidePart}) also read the inputs
      * themselves: they run from the mapped input with their wide parts' outputs given
