@@ -620,12 +620,7 @@ public final class ItemNeighbours {
         }
         int[] own = rated[user];
         if (similarity != null) {
-            int row = item * items;
-            for (int q = 0; q < own.length; q++) {
-                if (own[q] != item) {
-                    scorer.add(similarity[row + own[q]], residuals[user][q]);
-                }
-            }
+            scorer.addGathered(similarity, item * items, own, residuals[user], item);
         } else {
             // both ascending: one walk through the two (the item never keeps itself)
             int[] near = kept[item];
@@ -833,7 +828,7 @@ public final class ItemNeighbours {
     static final class Scorer {
         private double[] similarities = new double[64];
         private double[] values = new double[64];
-        /** The k best entries' indices: a heap whose root is the worst of them, then sorted best first. */
+        /** The k best entries' indices, best first. */
         private int[] best = new int[32];
         private int size;
 
@@ -841,14 +836,39 @@ public final class ItemNeighbours {
             size = 0;
         }
 
+        /**
+         * As {@link #add} of {@code (matrix[row + items[q]], values[q])} for each {@code q} in turn
+         * where {@code items[q] != item}, without a branch on the similarity (in a sparse catalogue
+         * many are 0, in an order the processor cannot predict).
+         */
+        void addGathered(float[] matrix, int row, int[] items, float[] values, int item) {
+            int n = items.length;
+            reserve(n);
+            double[] s = this.similarities;
+            double[] v = this.values;
+            int m = size;
+            for (int q = 0; q < n; q++) {
+                float similarity = matrix[row + items[q]];
+                s[m] = similarity;
+                v[m] = values[q];
+                m += similarity > 0 & items[q] != item ? 1 : 0;
+            }
+            size = m;
+        }
+
+        /** Makes room for {@code n} more entries. */
+        private void reserve(int n) {
+            if (size + n > similarities.length) {
+                similarities = Arrays.copyOf(similarities, Math.max(size + n, size * 2));
+                values = Arrays.copyOf(values, similarities.length);
+            }
+        }
+
         void add(double s, double value) {
             if (!(s > 0)) {
                 return;
             }
-            if (size == similarities.length) {
-                similarities = Arrays.copyOf(similarities, size * 2);
-                values = Arrays.copyOf(values, size * 2);
-            }
+            reserve(1);
             similarities[size] = s;
             values[size++] = value;
         }
@@ -863,26 +883,29 @@ public final class ItemNeighbours {
                 }
             } else {
                 // the k largest similarities, an earlier entry first among equal ones, summed from the
-                // largest down: a heap of k keeps them in O(size log k) rather than k passes over all
+                // largest down: kept best first in a list of k, into which an entry is inserted only
+                // when it beats the list's last (once the list is full, rarely, and the test for it is
+                // one comparison that the processor predicts well, where a heap's sifting is not)
                 if (best.length < k) {
                     best = new int[k];
                 }
-                for (int c = 0; c < k; c++) {
-                    best[c] = c;
-                    up(c);
-                }
-                for (int c = k; c < size; c++) {
-                    if (better(c, best[0])) {
-                        best[0] = c;
-                        down(0, k);
+                int filled = 0;
+                for (int c = 0; c < size; c++) {
+                    double s = similarities[c];
+                    if (filled == k) {
+                        // an equal one entered earlier ranks before it
+                        if (!(s > similarities[best[k - 1]])) {
+                            continue;
+                        }
+                        filled--;
                     }
-                }
-                // heap order to best-first order: pop the worst to the end, k times
-                for (int end = k - 1; end > 0; end--) {
-                    int worst = best[0];
-                    best[0] = best[end];
-                    best[end] = worst;
-                    down(0, end);
+                    int at = filled;
+                    while (at > 0 && similarities[best[at - 1]] < s) {
+                        best[at] = best[at - 1];
+                        at--;
+                    }
+                    best[at] = c;
+                    filled++;
                 }
                 for (int t = 0; t < k; t++) {
                     int c = best[t];
@@ -892,47 +915,6 @@ public final class ItemNeighbours {
             }
             reset();
             return (float) (weighted / (total + lambda));
-        }
-
-        /** @return whether entry {@code a} ranks before entry {@code b}: a larger similarity, or an equal one added earlier */
-        private boolean better(int a, int b) {
-            return similarities[a] > similarities[b] || similarities[a] == similarities[b] && a < b;
-        }
-
-        /** Moves heap position {@code i} up while it is worse than its parent (the root holds the worst entry). */
-        private void up(int i) {
-            while (i > 0) {
-                int parent = (i - 1) / 2;
-                if (!better(best[parent], best[i])) {
-                    return;
-                }
-                int t = best[parent];
-                best[parent] = best[i];
-                best[i] = t;
-                i = parent;
-            }
-        }
-
-        /** Moves heap position {@code i} down while a child is worse, within the first {@code n} positions. */
-        private void down(int i, int n) {
-            while (true) {
-                int worst = i;
-                int left = 2 * i + 1;
-                int right = left + 1;
-                if (left < n && better(best[worst], best[left])) {
-                    worst = left;
-                }
-                if (right < n && better(best[worst], best[right])) {
-                    worst = right;
-                }
-                if (worst == i) {
-                    return;
-                }
-                int t = best[worst];
-                best[worst] = best[i];
-                best[i] = t;
-                i = worst;
-            }
         }
     }
 }
