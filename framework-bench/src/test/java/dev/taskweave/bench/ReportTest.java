@@ -51,6 +51,27 @@ class ReportTest {
     }
 
     @Test
+    void curvesAndGatesAreDrawnInThePaletteWithoutItsYellow() {
+        BenchmarkResults.ConfigurationResult c = results().configurations.get(0);
+        c.curves.trainLoss.put("interaction", List.of(0.5, 0.45, 0.4));
+        c.curves.trainLoss.put("genre", List.of(0.3, 0.25, 0.2));
+        org.jfree.chart.JFreeChart loss = HtmlReport.lossChart(c);
+        loss.createBufferedImage(400, 300); // the renderer takes its series' colours as it draws them
+        org.jfree.chart.renderer.xy.XYItemRenderer lines = loss.getXYPlot().getRenderer();
+        assertEquals(4, loss.getXYPlot().getDataset().getSeriesCount());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(HtmlReport.SERIES_COLOURS[i], lines.getSeriesPaint(i), "series " + i);
+        }
+        // JFreeChart's default fourth colour, a pale yellow on white, is the one this replaces
+        assertFalse(java.util.Arrays.asList(HtmlReport.SERIES_COLOURS).contains(new java.awt.Color(0xFF, 0xFF, 0x55)));
+        org.jfree.chart.JFreeChart gates = HtmlReport.gateChart(c);
+        gates.createBufferedImage(400, 300);
+        org.jfree.chart.renderer.category.CategoryItemRenderer bars = gates.getCategoryPlot().getRenderer();
+        assertEquals(HtmlReport.SERIES_COLOURS[0], bars.getSeriesPaint(0));
+        assertEquals(HtmlReport.SERIES_COLOURS[1], bars.getSeriesPaint(1));
+    }
+
+    @Test
     void markdownBoldsTheBestAndFlagsNegativeTransfer() {
         String md = MarkdownReport.render(results(), HIGHER);
         assertTrue(md.contains("| rating.rmse ↓ | **0.9100 ± 0.0141** | 0.9400 ± 0.0141 |"), md);
