@@ -202,7 +202,8 @@ public final class HtmlReport {
             @Override
             public java.awt.Paint getItemPaint(int row, int column) {
                 Number v = data.getValue(row, column);
-                return v != null && v.doubleValue() < 0 ? new Color(0xB0, 0x00, 0x20) : new Color(0x2E, 0x7D, 0x32);
+                // vermillion and blue from the same palette: told apart without red-green vision (the bars' side says it too)
+                return v != null && v.doubleValue() < 0 ? SERIES_COLOURS[1] : SERIES_COLOURS[0];
             }
         };
         renderer.setShadowVisible(false);
